@@ -1,0 +1,3 @@
+#!/bin/sh
+set -e
+python ml/train.py --out artifacts/models

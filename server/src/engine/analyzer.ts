@@ -1,0 +1,361 @@
+import { CONFIG_FILE_NAMES, ConfigError, mergeConfig, parseConfig, type Config, type Severity } from './config';
+import type { FileSystemView, SkippedFile } from './fs';
+import { dirname, globToRegExp, joinPath, isInsideWorkspace } from './paths';
+import { classifyPath, parseFile, Project, type FileModel, type FileKind } from './project';
+import { FixBuilder, formatMessage, type Finding, type RuleContext, type RuleDefinition } from './rule';
+import { readSuppressions, isSuppressed, type Suppressions } from './suppress';
+import { contentHash } from './text';
+import type { ComposeModel } from './parse/compose';
+import { RULES } from './rules';
+
+export interface AnalyzerOptions {
+  /** Settings layered over the config file (editor settings, CLI flags). */
+  overrides?: Partial<Config>;
+  /** The rules to run; the full registry by default. */
+  rules?: readonly RuleDefinition[];
+  /** Read the config file from the workspace (default true). */
+  useConfigFile?: boolean;
+}
+
+export interface AnalysisStats {
+  /** Files parsed in this run (others came from the cache). */
+  parsed: number;
+  /** Files whose rules ran in this run. */
+  checked: number;
+  /** Files whose findings were reused unchanged. */
+  reused: number;
+  /** Rule runs (rule × file) in this run. */
+  ruleRuns: number;
+}
+
+export interface AnalysisResult {
+  project: Project;
+  config: Config;
+  /** Every finding, sorted by file, then position. */
+  findings: Finding[];
+  /** Findings by the file they are on. */
+  byFile: Map<string, Finding[]>;
+  /** Files analysed. */
+  files: string[];
+  skipped: SkippedFile[];
+  configError?: ConfigError;
+  /** Rules that threw, with the file; the rest of the run went on. */
+  internalErrors: { ruleId: string; path: string; message: string }[];
+  stats: AnalysisStats;
+}
+
+interface ParsedEntry {
+  hash: string;
+  model: FileModel;
+  suppressions?: Suppressions;
+}
+
+interface CheckedEntry {
+  signature: string;
+  findings: Finding[];
+}
+
+const INTERNAL_ERROR = 'internal-error';
+
+/**
+ * The one entry point of the engine. It discovers and parses the workspace, builds the project
+ * model and runs the rules. It keeps parsed files and findings between runs, so a second run after
+ * an edit re-parses only the changed file and re-checks only the files that depend on it.
+ */
+export class Analyzer {
+  private readonly parsed = new Map<string, ParsedEntry>();
+  private readonly checked = new Map<string, CheckedEntry>();
+  private options: AnalyzerOptions;
+  private last?: AnalysisResult;
+
+  constructor(
+    private readonly fs: FileSystemView,
+    options: AnalyzerOptions = {},
+  ) {
+    this.options = options;
+  }
+
+  /** Replaces the overrides (e.g. editor settings changed); the next run re-checks everything. */
+  setOptions(options: AnalyzerOptions): void {
+    this.options = options;
+    this.checked.clear();
+  }
+
+  get rules(): readonly RuleDefinition[] {
+    return this.options.rules ?? RULES;
+  }
+
+  /** The result of the last run, if any. */
+  get lastResult(): AnalysisResult | undefined {
+    return this.last;
+  }
+
+  /** Loads the config: defaults, then the workspace config file, then the overrides. */
+  loadConfig(): { config: Config; error?: ConfigError } {
+    let fromFile: Partial<Config> | undefined;
+    let error: ConfigError | undefined;
+    if (this.options.useConfigFile !== false) {
+      for (const name of CONFIG_FILE_NAMES) {
+        const text = this.fs.readFile(name);
+        if (text !== undefined) {
+          try {
+            fromFile = parseConfig(name, text, new Set([...RULES, ...this.rules].map((r) => r.id)));
+          } catch (e) {
+            if (!(e instanceof ConfigError)) {
+              throw e;
+            }
+            error = e;
+          }
+          break;
+        }
+      }
+    }
+    return { config: mergeConfig(fromFile, this.options.overrides), error };
+  }
+
+  analyze(): AnalysisResult {
+    const stats: AnalysisStats = { parsed: 0, checked: 0, reused: 0, ruleRuns: 0 };
+    const { config, error } = this.loadConfig();
+    const skipped: SkippedFile[] = [...this.fs.skipped()];
+    const models = this.discover(config, stats, skipped);
+    const project = new Project(this.fs, config, models);
+    const internalErrors: AnalysisResult['internalErrors'] = [];
+    const configKey = contentHash(JSON.stringify(config));
+    const structure = contentHash(
+      [this.fs.generation, project.baseDockerfile?.path ?? '', [...project.baseTags].join(','), project.imageBuilds.map((b) => `${b.tag}>${b.dockerfile}`).join(',')].join('|'),
+    );
+    const all: Finding[] = [];
+    const perOrigin = new Map<string, Finding[]>();
+    const live = new Set(models.map((m) => m.path));
+    for (const key of this.checked.keys()) {
+      if (!live.has(key)) {
+        this.checked.delete(key);
+      }
+    }
+    // The roadmap document is checked last: its rules read every other finding.
+    const ordered = [...models].sort((a, b) => Number(isRoadmap(a)) - Number(isRoadmap(b)));
+    for (const model of ordered) {
+      const deps = isRoadmap(model) ? [] : project.dependenciesOf(model.path);
+      const signature = isRoadmap(model)
+        ? `roadmap|${this.hashOf(model.path)}|${contentHash(all.map((f) => `${f.ruleId}@${f.path}:${f.range.start.line}`).join(','))}|${configKey}`
+        : [this.hashOf(model.path), configKey, structure, ...deps.map((d) => `${d}=${this.hashOf(d)}`)].join('|');
+      const cached = this.checked.get(model.path);
+      let findings: Finding[];
+      if (cached && cached.signature === signature) {
+        findings = cached.findings;
+        stats.reused++;
+      } else {
+        findings = this.check(model, project, config, all, stats, internalErrors);
+        this.checked.set(model.path, { signature, findings });
+        stats.checked++;
+      }
+      perOrigin.set(model.path, findings);
+      all.push(...findings);
+    }
+    // One finding per rule, file and range (a value reached through an alias is reported once).
+    const seen = new Set<string>();
+    const findings: Finding[] = [];
+    for (const f of all) {
+      const key = `${f.ruleId}|${f.path}|${f.range.start.line}:${f.range.start.character}-${f.range.end.line}:${f.range.end.character}`;
+      if (!seen.has(key)) {
+        seen.add(key);
+        findings.push(f);
+      }
+    }
+    findings.sort(
+      (a, b) =>
+        (a.path < b.path ? -1 : a.path > b.path ? 1 : 0) ||
+        a.range.start.line - b.range.start.line ||
+        a.range.start.character - b.range.start.character ||
+        (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0),
+    );
+    const byFile = new Map<string, Finding[]>();
+    for (const f of findings) {
+      const list = byFile.get(f.path) ?? [];
+      list.push(f);
+      byFile.set(f.path, list);
+    }
+    this.last = {
+      project,
+      config,
+      findings,
+      byFile,
+      files: models.map((m) => m.path).sort(),
+      skipped,
+      configError: error,
+      internalErrors,
+      stats,
+    };
+    return this.last;
+  }
+
+  /** The content hash of a file as the engine last read it (null when missing). */
+  hashOf(path: string): string | null {
+    const entry = this.parsed.get(path);
+    if (entry) {
+      return entry.hash;
+    }
+    const text = this.fs.readFile(path);
+    return text === undefined ? null : contentHash(text);
+  }
+
+  private discover(config: Config, stats: AnalysisStats, skipped: SkippedFile[]): FileModel[] {
+    const excludes = config.exclude.map(globToRegExp);
+    const excluded = (p: string): boolean => excludes.some((re) => re.test(p));
+    const models = new Map<string, FileModel>();
+    const load = (path: string, kind: FileKind, role?: Parameters<typeof parseFile>[3]): FileModel | undefined => {
+      if (models.has(path)) {
+        return models.get(path);
+      }
+      if (!isInsideWorkspace(path) || excluded(path)) {
+        return undefined;
+      }
+      const text = this.fs.readFile(path);
+      if (text === undefined) {
+        this.parsed.delete(path);
+        return undefined;
+      }
+      if (text.includes('\u0000')) {
+        if (!skipped.some((s) => s.path === path)) {
+          skipped.push({ path, reason: 'binary' });
+        }
+        return undefined;
+      }
+      const hash = contentHash(text);
+      let entry = this.parsed.get(path);
+      if (!entry || entry.hash !== hash || entry.model.kind !== kind) {
+        entry = { hash, model: parseFile(path, text, kind, role) };
+        this.parsed.set(path, entry);
+        stats.parsed++;
+      }
+      models.set(path, entry.model);
+      return entry.model;
+    };
+    for (const path of this.fs.listFiles()) {
+      const c = classifyPath(path, config);
+      if (c) {
+        load(path, c.kind, c.role);
+      }
+    }
+    // Files that compose reaches by reference, whatever their names.
+    const queue = [...models.values()].filter((m): m is ComposeModel => m.kind === 'compose');
+    while (queue.length > 0) {
+      const compose = queue.shift()!;
+      if (compose.kind !== 'compose') {
+        continue;
+      }
+      const dir = dirname(compose.path);
+      const refs = [...compose.includes.map((i) => i.value), ...compose.services.flatMap((s) => (s.extends?.file ? [s.extends.file.value] : []))];
+      for (const ref of refs) {
+        const p = joinPath(dir, ref);
+        if (!models.has(p)) {
+          const m = load(p, 'compose');
+          if (m?.kind === 'compose') {
+            queue.push(m);
+          }
+        }
+      }
+      for (const s of compose.services) {
+        for (const e of s.envFiles) {
+          const p = joinPath(dir, e.path);
+          if (!models.has(p) && !/\$/.test(e.path)) {
+            load(p, 'env');
+          }
+        }
+      }
+    }
+    // Forget files that are gone.
+    for (const key of this.parsed.keys()) {
+      if (!models.has(key)) {
+        this.parsed.delete(key);
+      }
+    }
+    return [...models.values()];
+  }
+
+  private suppressionsOf(model: FileModel): Suppressions {
+    const entry = this.parsed.get(model.path);
+    if (entry && entry.model === model) {
+      entry.suppressions ??= readSuppressions(model.text, model.lines);
+      return entry.suppressions;
+    }
+    return readSuppressions(model.text, model.lines);
+  }
+
+  private check(
+    model: FileModel,
+    project: Project,
+    config: Config,
+    previous: readonly Finding[],
+    stats: AnalysisStats,
+    internalErrors: AnalysisResult['internalErrors'],
+  ): Finding[] {
+    const out: Finding[] = [];
+    for (const rule of this.rules) {
+      const level = config.rules[rule.id] ?? rule.meta.defaultSeverity;
+      if (level === 'off') {
+        continue;
+      }
+      const fn = rule.check[model.kind] as ((file: FileModel, ctx: RuleContext<string>) => void) | undefined;
+      if (!fn) {
+        continue;
+      }
+      stats.ruleRuns++;
+      const context: RuleContext<string> & { previousFindings: readonly Finding[] } = {
+        project,
+        config,
+        severity: level,
+        previousFindings: previous,
+        report: (d) => {
+          const path = d.path ?? model.path;
+          const finding: Finding = {
+            ruleId: rule.id,
+            severity: level as Severity,
+            message: formatMessage((rule.messages as Record<string, string>)[d.messageId] ?? d.messageId, d.data),
+            path,
+            range: d.range,
+            fixable: d.fix !== undefined,
+            related: d.related,
+          };
+          if (d.fix) {
+            const build = d.fix;
+            finding.fix = () => {
+              const builder = new FixBuilder((p) => this.hashOf(p));
+              build(builder);
+              builder.track(path);
+              return builder.build();
+            };
+          }
+          out.push(finding);
+        },
+      };
+      try {
+        fn.call(rule.check, model, context);
+      } catch (e) {
+        const message = e instanceof Error ? e.message : String(e);
+        internalErrors.push({ ruleId: rule.id, path: model.path, message });
+        out.push({
+          ruleId: INTERNAL_ERROR,
+          severity: 'error',
+          message: `Rule ${rule.id} failed on this file: ${message}. The other rules still ran; please report this.`,
+          path: model.path,
+          range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+          fixable: false,
+        });
+      }
+    }
+    return out.filter((f) => {
+      const target = f.path === model.path ? model : project.file(f.path);
+      return !target || !isSuppressed(this.suppressionsOf(target), f.ruleId, f.range.start.line);
+    });
+  }
+}
+
+function isRoadmap(m: FileModel): boolean {
+  return m.kind === 'text' && m.role === 'roadmap';
+}
+
+/** Runs one analysis of a file system view with the default rules. */
+export function analyzeWorkspace(fs: FileSystemView, options: AnalyzerOptions = {}): AnalysisResult {
+  return new Analyzer(fs, options).analyze();
+}

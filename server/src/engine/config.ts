@@ -1,0 +1,105 @@
+import Ajv from 'ajv';
+import { parse as parseYaml } from 'yaml';
+import schema from '../../../schemas/docker-modularity.schema.json';
+
+export type Severity = 'error' | 'warning' | 'info' | 'hint';
+export type Level = Severity | 'off';
+
+/** The settings every rule reads. Defaults fill in whatever the config file leaves out. */
+export interface Config {
+  baseImage?: string;
+  baseDockerfile?: string;
+  sharedEnvFile: string;
+  secretsFile: string;
+  entrypointsDir: string;
+  archiveDir: string;
+  exemptImages: string[];
+  exclude: string[];
+  roadmapFile?: string;
+  rules: Record<string, Level>;
+}
+
+export const CONFIG_FILE_NAMES = ['.docker-modularity.json', '.docker-modularity.yaml', '.docker-modularity.yml'] as const;
+
+export const DEFAULT_EXEMPT_IMAGES = ['nginx', 'postgres', 'redis', 'traefik', 'caddy', 'httpd'];
+
+export function defaultConfig(): Config {
+  return {
+    sharedEnvFile: '.env.docker',
+    secretsFile: 'secrets.env',
+    entrypointsDir: 'scripts/entrypoints',
+    archiveDir: 'archived',
+    exemptImages: [...DEFAULT_EXEMPT_IMAGES],
+    exclude: [],
+    rules: {},
+  };
+}
+
+/** A config file that could not be used: the file, the key and the reason. */
+export class ConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly key: string,
+    readonly reason: string,
+  ) {
+    super(`${file}: ${key ? `"${key}" ` : ''}${reason}`);
+    this.name = 'ConfigError';
+  }
+}
+
+let validate: ReturnType<Ajv['compile']> | undefined;
+
+/** Parses and validates config text; throws {@link ConfigError} with the offending key. */
+export function parseConfig(file: string, text: string, knownRules?: ReadonlySet<string>): Partial<Config> {
+  let data: unknown;
+  try {
+    data = file.endsWith('.json') ? JSON.parse(text.replace(/^\uFEFF/, '')) : parseYaml(text, { maxAliasCount: 50 });
+  } catch (e) {
+    throw new ConfigError(file, '', `is not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(e as Error).message.split('\n')[0]}`);
+  }
+  if (data === null || data === undefined) {
+    return {};
+  }
+  validate ??= new Ajv({ allErrors: false, strict: false }).compile(schema);
+  if (!validate(data)) {
+    const err = validate.errors![0]!;
+    const key = err.instancePath.replace(/^\//, '').replace(/\//g, '.') || (err.params as { additionalProperty?: string }).additionalProperty || '';
+    let reason = err.message ?? 'is invalid';
+    if (err.keyword === 'additionalProperties') {
+      reason = 'is not a known setting';
+    } else if (err.keyword === 'enum') {
+      reason = `must be one of ${(err.params as { allowedValues: string[] }).allowedValues.join(', ')}`;
+    }
+    throw new ConfigError(file, key, reason);
+  }
+  const config = data as Partial<Config>;
+  if (knownRules && config.rules) {
+    for (const id of Object.keys(config.rules)) {
+      if (!knownRules.has(id)) {
+        throw new ConfigError(file, `rules.${id}`, 'is not a docker-modularity rule (run `docker-modularity rules` for the list)');
+      }
+    }
+  }
+  return config;
+}
+
+/** Layers partial configs over the defaults; later layers win, rule levels merge key by key. */
+export function mergeConfig(...layers: (Partial<Config> | undefined)[]): Config {
+  const out = defaultConfig();
+  for (const layer of layers) {
+    if (!layer) {
+      continue;
+    }
+    for (const [k, v] of Object.entries(layer)) {
+      if (v === undefined) {
+        continue;
+      }
+      if (k === 'rules') {
+        out.rules = { ...out.rules, ...(v as Record<string, Level>) };
+      } else {
+        (out as unknown as Record<string, unknown>)[k] = v;
+      }
+    }
+  }
+  return out;
+}

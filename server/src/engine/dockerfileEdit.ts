@@ -1,0 +1,39 @@
+import type { Instruction } from 'dockerfile-ast';
+import type { DockerfileModel } from './parse/dockerfile';
+import type { Range } from './text';
+
+/**
+ * The range covering an instruction's whole lines, line break included, so that removing it
+ * leaves no blank line behind. Comment lines directly above are kept (they may describe more).
+ */
+export function instructionLinesRange(model: DockerfileModel, instruction: Instruction): Range {
+  const r = instruction.getRange();
+  const lines = model.lines;
+  return lines.rangeOf(lines.lineStart(r.start.line), lines.lineEndIncludingBreak(r.end.line));
+}
+
+/** The text of an instruction's whole lines, line break included. */
+export function instructionLinesText(model: DockerfileModel, instruction: Instruction): string {
+  const r = instructionLinesRange(model, instruction);
+  return model.text.slice(model.lines.offsetAt(r.start), model.lines.offsetAt(r.end));
+}
+
+/** The comment lines directly above an instruction (no blank line between), as a line range. */
+export function leadingCommentLines(model: DockerfileModel, instruction: Instruction): { first: number; last: number } | undefined {
+  const line = instruction.getRange().start.line;
+  let first = line;
+  while (first > 0 && /^\s*#/.test(model.lines.lineText(first - 1)) && !/^\s*#\s*(escape|syntax|check)\s*=/.test(model.lines.lineText(first - 1))) {
+    first--;
+  }
+  return first < line ? { first, last: line - 1 } : undefined;
+}
+
+/** The range of an instruction's keyword and arguments on its first line (for reports). */
+export function instructionHeadRange(model: DockerfileModel, instruction: Instruction): Range {
+  const r = instruction.getRange();
+  if (r.start.line === r.end.line) {
+    return r;
+  }
+  const lineText = model.lines.lineText(r.start.line).replace(/\s*\\\s*$/, '');
+  return { start: r.start, end: { line: r.start.line, character: lineText.length } };
+}

@@ -1,0 +1,132 @@
+import type { Fix, TextEdit } from './rule';
+import { contentHash, LineIndex, comparePositions } from './text';
+
+/** Reads the current content of a file, or undefined when it does not exist. */
+export type ReadText = (path: string) => string | undefined;
+
+export interface AppliedFixes {
+  /** New content per path; null means the file is deleted (renamed away). */
+  files: Map<string, string | null>;
+  applied: Fix[];
+  skipped: { fix: Fix; reason: string }[];
+}
+
+/** Applies a list of text edits to a text. Edits must not overlap; same-point inserts keep order. */
+export function applyTextEdits(text: string, edits: readonly TextEdit[]): string {
+  const lines = new LineIndex(text);
+  const withOffsets = edits
+    .map((e, i) => ({ start: lines.offsetAt(e.range.start), end: lines.offsetAt(e.range.end), text: e.newText, i }))
+    .sort((a, b) => a.start - b.start || a.end - b.end || a.i - b.i);
+  let out = '';
+  let pos = 0;
+  for (const e of withOffsets) {
+    if (e.start < pos) {
+      throw new Error('overlapping edits');
+    }
+    out += text.slice(pos, e.start) + e.text;
+    pos = e.end;
+  }
+  return out + text.slice(pos);
+}
+
+function overlaps(a: TextEdit, b: TextEdit): boolean {
+  const aEmpty = comparePositions(a.range.start, a.range.end) === 0;
+  const bEmpty = comparePositions(b.range.start, b.range.end) === 0;
+  if (aEmpty && bEmpty) {
+    return comparePositions(a.range.start, b.range.start) === 0;
+  }
+  return comparePositions(a.range.start, b.range.end) < 0 && comparePositions(b.range.start, a.range.end) < 0 ||
+    (aEmpty !== bEmpty && comparePositions(a.range.start, b.range.start) === 0);
+}
+
+/** Why a fix cannot be applied to the files as they are now, or undefined when it can. */
+export function staleReason(fix: Fix, read: ReadText): string | undefined {
+  for (const [path, hash] of Object.entries(fix.basis)) {
+    const text = read(path);
+    const now = text === undefined ? null : contentHash(text);
+    if (now !== hash) {
+      return `${path} changed since the fix was computed`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Applies fixes in order. A fix whose files changed since it was computed, or whose edits overlap
+ * an earlier fix's, is skipped whole: a multi-file fix applies entirely or not at all.
+ */
+export function applyFixes(fixes: readonly Fix[], read: ReadText): AppliedFixes {
+  const files = new Map<string, string | null>();
+  const current = (p: string): string | undefined => {
+    const v = files.get(p);
+    return v === null ? undefined : (v ?? read(p));
+  };
+  const pending = new Map<string, TextEdit[]>();
+  const touched = new Set<string>();
+  const applied: Fix[] = [];
+  const skipped: AppliedFixes['skipped'] = [];
+  for (const fix of fixes) {
+    const stale = staleReason(fix, read);
+    if (stale) {
+      skipped.push({ fix, reason: stale });
+      continue;
+    }
+    let conflict: string | undefined;
+    for (const change of fix.changes) {
+      if (change.kind === 'edit') {
+        const mine = change.edits;
+        const theirs = pending.get(change.path) ?? [];
+        if (mine.some((a) => theirs.some((b) => overlaps(a, b))) || (touched.has(change.path) && !pending.has(change.path))) {
+          conflict = `its edits to ${change.path} overlap another fix`;
+        }
+        for (let i = 0; i < mine.length && !conflict; i++) {
+          for (let j = i + 1; j < mine.length; j++) {
+            if (overlaps(mine[i]!, mine[j]!) && !(mine[i]!.range.start === mine[j]!.range.start)) {
+              const a = mine[i]!;
+              const b = mine[j]!;
+              const bothInsert = comparePositions(a.range.start, a.range.end) === 0 && comparePositions(b.range.start, b.range.end) === 0;
+              if (!bothInsert) {
+                conflict = `it has overlapping edits in ${change.path}`;
+              }
+            }
+          }
+        }
+      } else if (change.kind === 'create') {
+        if (current(change.path) !== undefined || touched.has(change.path)) {
+          conflict = `${change.path} already exists`;
+        }
+      } else if (current(change.from) === undefined || current(change.to) !== undefined || touched.has(change.from) || touched.has(change.to)) {
+        conflict = `cannot rename ${change.from} to ${change.to}`;
+      }
+      if (conflict) {
+        break;
+      }
+    }
+    if (conflict) {
+      skipped.push({ fix, reason: conflict });
+      continue;
+    }
+    for (const change of fix.changes) {
+      if (change.kind === 'edit') {
+        pending.set(change.path, [...(pending.get(change.path) ?? []), ...change.edits]);
+        touched.add(change.path);
+      } else if (change.kind === 'create') {
+        files.set(change.path, change.text);
+        touched.add(change.path);
+      } else {
+        files.set(change.to, current(change.from) ?? '');
+        files.set(change.from, null);
+        touched.add(change.from);
+        touched.add(change.to);
+      }
+    }
+    applied.push(fix);
+  }
+  for (const [path, edits] of pending) {
+    const text = current(path);
+    if (text !== undefined) {
+      files.set(path, applyTextEdits(text, edits));
+    }
+  }
+  return { files, applied, skipped };
+}

@@ -1,0 +1,102 @@
+import { dirname, normalizePath } from './paths';
+
+/** Why a file that exists could not be analysed. */
+export type SkipReason = 'binary' | 'too-large' | 'unreadable' | 'symlink-outside' | 'symlink-loop';
+
+export interface SkippedFile {
+  path: string;
+  reason: SkipReason;
+  detail?: string;
+}
+
+/**
+ * The engine's only window on files. Hosts provide it: the CLI reads the disk, the language server
+ * overlays open editor buffers on the disk, tests use {@link MemoryFileSystem}. All paths are
+ * workspace paths (see paths.ts).
+ */
+export interface FileSystemView {
+  /** Every file in the workspace that discovery may look at, after excludes; sorted. */
+  listFiles(): readonly string[];
+  /** The text of a file, or undefined when it does not exist or cannot be read as text. */
+  readFile(path: string): string | undefined;
+  /** Whether a path names a file, a folder, or nothing. */
+  stat(path: string): 'file' | 'directory' | undefined;
+  /** Files that exist but were left out, with the reason (shown to users, never silent). */
+  skipped(): readonly SkippedFile[];
+  /** A token that changes whenever the set of files changes (not their content). */
+  readonly generation: number;
+}
+
+/** An in-memory workspace: a map from path to text. Used by tests and by fix previews. */
+export class MemoryFileSystem implements FileSystemView {
+  private readonly files = new Map<string, string>();
+  private readonly dirs = new Set<string>(['']);
+  private sorted: string[] | undefined;
+  private readonly skips: SkippedFile[] = [];
+  generation = 0;
+
+  constructor(files: Record<string, string> = {}) {
+    for (const [p, text] of Object.entries(files)) {
+      this.write(p, text);
+    }
+  }
+
+  write(path: string, text: string): void {
+    const p = normalizePath(path);
+    if (!this.files.has(p)) {
+      this.generation++;
+      this.sorted = undefined;
+    }
+    this.files.set(p, text);
+    for (let d = dirname(p); d !== ''; d = dirname(d)) {
+      this.dirs.add(d);
+    }
+  }
+
+  delete(path: string): void {
+    if (this.files.delete(normalizePath(path))) {
+      this.generation++;
+      this.sorted = undefined;
+    }
+  }
+
+  rename(from: string, to: string): void {
+    const text = this.files.get(normalizePath(from));
+    if (text !== undefined) {
+      this.delete(from);
+      this.write(to, text);
+    }
+  }
+
+  markSkipped(skip: SkippedFile): void {
+    this.skips.push(skip);
+  }
+
+  listFiles(): readonly string[] {
+    this.sorted ??= [...this.files.keys()].sort();
+    return this.sorted;
+  }
+
+  readFile(path: string): string | undefined {
+    return this.files.get(normalizePath(path));
+  }
+
+  stat(path: string): 'file' | 'directory' | undefined {
+    const p = normalizePath(path);
+    if (this.files.has(p)) {
+      return 'file';
+    }
+    if (this.dirs.has(p)) {
+      return 'directory';
+    }
+    return undefined;
+  }
+
+  skipped(): readonly SkippedFile[] {
+    return this.skips;
+  }
+
+  toRecord(): Record<string, string> {
+    return Object.fromEntries([...this.files.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
+  }
+}

@@ -1,0 +1,91 @@
+import { LineIndex, type Range } from '../text';
+import { dirname, joinPath } from '../paths';
+
+/** A `docker build` found in a Makefile, shell script, CI workflow or bake file. */
+export interface BuildCommand {
+  /** The file the command is written in. */
+  path: string;
+  /** The Dockerfile it builds (workspace path), resolved. */
+  dockerfile: string;
+  /** The build context (workspace path). */
+  context: string;
+  tags: string[];
+  range: Range;
+}
+
+/**
+ * Finds `docker build`, `docker buildx build` and `docker image build` invocations and reads their
+ * `-t`/`--tag`, `-f`/`--file` and context arguments. Paths resolve against the folder of the file
+ * for Makefiles and scripts, and against the workspace root for CI workflows.
+ */
+export function findBuildCommands(path: string, text: string, kind: 'makefile' | 'script' | 'workflow'): BuildCommand[] {
+  const out: BuildCommand[] = [];
+  const lines = new LineIndex(text);
+  // Join continued lines, remembering where each logical line starts.
+  const re = /docker(?:\s+buildx)?(?:\s+image)?\s+build\b((?:[^\n\\]|\\\r?\n|\\.)*)/g;
+  const cwd = kind === 'workflow' ? '' : dirname(path);
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const args = tokenize(m[1]!.replace(/\\\r?\n/g, ' '));
+    const tags: string[] = [];
+    let file: string | undefined;
+    const positional: string[] = [];
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i]!;
+      const eq = a.indexOf('=');
+      const name = a.startsWith('--') && eq > 0 ? a.slice(0, eq) : a;
+      const val = (): string | undefined => (a.startsWith('--') && eq > 0 ? a.slice(eq + 1) : args[++i]);
+      if (name === '-t' || name === '--tag') {
+        const v = val();
+        if (v) {
+          tags.push(v);
+        }
+      } else if (name === '-f' || name === '--file') {
+        file = val();
+      } else if (/^-t./.test(a)) {
+        tags.push(a.slice(2));
+      } else if (/^-f./.test(a)) {
+        file = a.slice(2);
+      } else if (/^--?(build-arg|target|platform|label|cache-from|cache-to|secret|ssh|network|output|progress|iidfile|build-context|add-host|shm-size|ulimit|memory|cpu[a-z-]*)$/.test(name) && eq < 0) {
+        i++;
+      } else if (!a.startsWith('-') && !/[|&;>]/.test(a)) {
+        positional.push(a);
+      } else if (/^[|&;]/.test(a)) {
+        break;
+      }
+    }
+    const ctxRaw = positional[0] ?? '.';
+    if (/\$|`/.test(ctxRaw) && !file) {
+      continue;
+    }
+    const context = joinPath(cwd, ctxRaw);
+    const dockerfile = file ? joinPath(kind === 'workflow' ? '' : cwd, file) : joinPath(context, 'Dockerfile');
+    out.push({ path, dockerfile, context, tags, range: lines.rangeOf(m.index, m.index + m[0].length) });
+  }
+  return out;
+}
+
+function tokenize(s: string): string[] {
+  const out: string[] = [];
+  const re = /"([^"]*)"|'([^']*)'|(\S+)/g;
+  for (let m = re.exec(s); m; m = re.exec(s)) {
+    out.push(m[1] ?? m[2] ?? m[3]!);
+  }
+  return out;
+}
+
+/** Reads `target "x" { dockerfile = …, context = …, tags = [...] }` blocks of a docker-bake.hcl. */
+export function findBakeTargets(path: string, text: string): BuildCommand[] {
+  const out: BuildCommand[] = [];
+  const lines = new LineIndex(text);
+  const re = /target\s+"([^"]+)"\s*\{([^}]*)\}/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const body = m[2]!;
+    const str = (k: string): string | undefined => new RegExp(`\\b${k}\\s*=\\s*"([^"]*)"`).exec(body)?.[1];
+    const tagList = /\btags\s*=\s*\[([^\]]*)\]/.exec(body)?.[1] ?? '';
+    const tags = [...tagList.matchAll(/"([^"]*)"/g)].map((t) => t[1]!);
+    const context = joinPath(dirname(path), str('context') ?? '.');
+    const dockerfile = joinPath(context, str('dockerfile') ?? 'Dockerfile');
+    out.push({ path, dockerfile, context, tags, range: lines.rangeOf(m.index, m.index + m[0].length) });
+  }
+  return out;
+}

@@ -1,0 +1,579 @@
+import { parseDocument, isMap, isSeq, isScalar, type Node, type YAMLMap, type Pair } from 'yaml';
+import { LineIndex, type Range } from '../text';
+import { scalarString, YamlView, estimateYamlDepth } from './yamlUtil';
+
+/** The deepest YAML nesting the engine will hand to the parser. */
+export const MAX_YAML_DEPTH = 200;
+
+export interface ParseProblem {
+  message: string;
+  range: Range;
+}
+
+export interface ValueRef {
+  value: string;
+  range: Range;
+  /** True when the value came through an alias or merge key (its range is at the anchor). */
+  viaAlias: boolean;
+}
+
+export interface VolumeMount {
+  type: 'volume' | 'bind' | 'tmpfs' | 'other';
+  /** Named volume or host path; undefined for anonymous volumes. */
+  source?: string;
+  target: string;
+  readOnly: boolean;
+  /** The whole entry (a short-syntax string, or the long-syntax map). */
+  range: Range;
+  sourceRange?: Range;
+  targetRange?: Range;
+  viaAlias: boolean;
+  node: Node;
+}
+
+export interface EnvFileRef {
+  path: string;
+  required: boolean;
+  range: Range;
+  viaAlias: boolean;
+}
+
+export interface EnvironmentEntry {
+  key: string;
+  /** undefined for `- KEY` / `KEY:` with no value (taken from the shell). */
+  value?: string;
+  keyRange: Range;
+  valueRange?: Range;
+  /** The whole entry: `KEY=value` list item or the `KEY: value` pair. */
+  range: Range;
+  viaAlias: boolean;
+  /** Offsets of the entry in the file, for edits: [start, end). */
+  offsets: [number, number];
+  /** 'list' for `- KEY=value`, 'map' for `KEY: value`. */
+  style: 'list' | 'map';
+}
+
+export interface BuildSpec {
+  /** As written, before resolution; '.' when absent. */
+  context: string;
+  contextRange?: Range;
+  dockerfile?: string;
+  dockerfileRange?: Range;
+  /** `dockerfile_inline`: the text and where its first character sits in the compose file. */
+  inline?: { text: string; offset: number; range: Range; blockIndent: number };
+  range: Range;
+  keyRange: Range;
+}
+
+export interface ComposeServiceDef {
+  name: string;
+  keyRange: Range;
+  node: YAMLMap;
+  path: string;
+  build?: BuildSpec;
+  image?: ValueRef;
+  volumes: VolumeMount[];
+  volumesKey?: { keyRange: Range; node: Node };
+  envFiles: EnvFileRef[];
+  envFileKey?: { keyRange: Range; node: Node };
+  environment: EnvironmentEntry[];
+  environmentKey?: { keyRange: Range; node: Node };
+  networks: ValueRef[];
+  networksKey?: { keyRange: Range; node: Node };
+  networkMode?: ValueRef;
+  dependsOn: ValueRef[];
+  links: ValueRef[];
+  extends?: { service: ValueRef; file?: ValueRef };
+  profiles: string[];
+  secrets: ValueRef[];
+}
+
+export interface TopLevelEntry {
+  name: string;
+  keyRange: Range;
+  external: boolean;
+  node: Pair;
+}
+
+export interface ComposeModel {
+  kind: 'compose';
+  path: string;
+  text: string;
+  lines: LineIndex;
+  view?: YamlView;
+  problems: ParseProblem[];
+  services: ComposeServiceDef[];
+  servicesKey?: { keyRange: Range; node: YAMLMap };
+  volumes: TopLevelEntry[];
+  volumesKey?: { keyRange: Range; node: Node };
+  networks: TopLevelEntry[];
+  networksKey?: { keyRange: Range; node: Node };
+  secrets: TopLevelEntry[];
+  version?: { range: Range; lineRange: Range };
+  includes: ValueRef[];
+  /** Every `${VAR}` the file interpolates, with its range. */
+  interpolations: ValueRef[];
+}
+
+/** Parses a compose file with the `yaml` Document API, keeping every position. */
+export function parseCompose(path: string, text: string): ComposeModel {
+  const lines = new LineIndex(text);
+  const model: ComposeModel = {
+    kind: 'compose',
+    path,
+    text,
+    lines,
+    problems: [],
+    services: [],
+    volumes: [],
+    networks: [],
+    secrets: [],
+    includes: [],
+    interpolations: [],
+  };
+  const depth = estimateYamlDepth(text);
+  if (depth > MAX_YAML_DEPTH) {
+    model.problems.push({
+      message: `YAML nested ${depth} levels deep; docker-modularity analyses at most ${MAX_YAML_DEPTH} levels.`,
+      range: lines.rangeOf(0, Math.min(text.length, lines.lineEnd(0))),
+    });
+    return model;
+  }
+  const doc = parseDocument(text, { uniqueKeys: false, merge: true, prettyErrors: false, strict: false });
+  for (const e of doc.errors) {
+    model.problems.push({ message: e.message.split('\n')[0]!, range: lines.rangeOf(e.pos[0], Math.max(e.pos[1], e.pos[0])) });
+  }
+  const view = new YamlView(doc, lines);
+  model.view = view;
+  const root = doc.contents;
+  if (!isMap(root)) {
+    return model;
+  }
+  findDuplicateKeys(root, view, model.problems, 0);
+  for (const { pair } of view.pairs(root)) {
+    const key = scalarString(pair.key);
+    const keyRange = view.keyRange(pair);
+    const value = view.resolve(pair.value)?.node;
+    switch (key) {
+      case 'version': {
+        const r = (pair.key as Node).range!;
+        const end = (pair.value as Node | null)?.range?.[1] ?? r[1];
+        model.version = { range: keyRange, lineRange: lines.rangeOf(r[0], end) };
+        break;
+      }
+      case 'services':
+        if (isMap(value)) {
+          model.servicesKey = { keyRange, node: value };
+          for (const sp of view.pairs(value)) {
+            const name = scalarString(sp.pair.key);
+            const def = view.resolve(sp.pair.value)?.node;
+            if (name !== undefined && isMap(def)) {
+              model.services.push(readService(name, view.keyRange(sp.pair), def, view, path));
+            }
+          }
+        }
+        break;
+      case 'volumes':
+      case 'networks':
+      case 'secrets':
+        if (isMap(value)) {
+          const entries = readTopLevel(value, view);
+          model[key] = entries;
+          if (key !== 'secrets') {
+            model[`${key}Key`] = { keyRange, node: value };
+          }
+        } else if (key !== 'secrets') {
+          model[`${key}Key`] = { keyRange, node: pair.value as Node };
+        }
+        break;
+      case 'include':
+        if (isSeq(value)) {
+          for (const item of value.items) {
+            const r = view.resolve(item);
+            if (!r) {
+              continue;
+            }
+            if (isScalar(r.node)) {
+              model.includes.push(valueRef(r.node, view, r.viaAlias));
+            } else if (isMap(r.node)) {
+              const p = view.get(r.node, 'path')?.value;
+              if (p && isScalar(p.node)) {
+                model.includes.push(valueRef(p.node, view, p.viaAlias));
+              } else if (p && isSeq(p.node)) {
+                for (const x of p.node.items) {
+                  if (isScalar(x)) {
+                    model.includes.push(valueRef(x, view, false));
+                  }
+                }
+              }
+            }
+          }
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  collectInterpolations(text, lines, model.interpolations);
+  return model;
+}
+
+function valueRef(node: Node, view: YamlView, viaAlias: boolean): ValueRef {
+  return { value: scalarString(node) ?? '', range: view.range(node), viaAlias };
+}
+
+function readTopLevel(map: YAMLMap, view: YamlView): TopLevelEntry[] {
+  const out: TopLevelEntry[] = [];
+  for (const { pair } of view.pairs(map)) {
+    const name = scalarString(pair.key);
+    if (name === undefined) {
+      continue;
+    }
+    const v = view.resolve(pair.value)?.node;
+    let external = false;
+    if (isMap(v)) {
+      const ext = view.get(v, 'external')?.value?.node;
+      external = ext !== undefined && scalarString(ext) !== 'false';
+    }
+    out.push({ name, keyRange: view.keyRange(pair), external, node: pair });
+  }
+  return out;
+}
+
+function readService(name: string, keyRange: Range, map: YAMLMap, view: YamlView, path: string): ComposeServiceDef {
+  const def: ComposeServiceDef = {
+    name,
+    keyRange,
+    node: map,
+    path,
+    volumes: [],
+    envFiles: [],
+    environment: [],
+    networks: [],
+    dependsOn: [],
+    links: [],
+    profiles: [],
+    secrets: [],
+  };
+  for (const { pair, viaAlias: pairVia } of view.pairs(map)) {
+    const key = scalarString(pair.key);
+    const resolved = view.resolve(pair.value);
+    const value = resolved?.node;
+    const via = pairVia || (resolved?.viaAlias ?? false);
+    const kr = view.keyRange(pair);
+    switch (key) {
+      case 'build':
+        def.build = readBuild(value, view, kr);
+        break;
+      case 'image':
+        if (isScalar(value)) {
+          def.image = valueRef(value, view, via);
+        }
+        break;
+      case 'volumes':
+        def.volumesKey = { keyRange: kr, node: value as Node };
+        if (isSeq(value)) {
+          for (const item of value.items) {
+            const r = view.resolve(item);
+            const mount = r && readVolume(r.node, view, via || r.viaAlias);
+            if (mount) {
+              def.volumes.push(mount);
+            }
+          }
+        }
+        break;
+      case 'env_file':
+        def.envFileKey = { keyRange: kr, node: value as Node };
+        if (isScalar(value)) {
+          def.envFiles.push({ path: scalarString(value) ?? '', required: true, range: view.range(value), viaAlias: via });
+        } else if (isSeq(value)) {
+          for (const item of value.items) {
+            const r = view.resolve(item);
+            if (r && isScalar(r.node)) {
+              def.envFiles.push({ path: scalarString(r.node) ?? '', required: true, range: view.range(r.node), viaAlias: via || r.viaAlias });
+            } else if (r && isMap(r.node)) {
+              const p = view.get(r.node, 'path')?.value?.node;
+              const req = view.get(r.node, 'required')?.value?.node;
+              if (p && isScalar(p)) {
+                def.envFiles.push({
+                  path: scalarString(p) ?? '',
+                  required: scalarString(req) !== 'false',
+                  range: view.range(p),
+                  viaAlias: via || r.viaAlias,
+                });
+              }
+            }
+          }
+        }
+        break;
+      case 'environment':
+        def.environmentKey = { keyRange: kr, node: value as Node };
+        readEnvironment(value, view, via, def.environment);
+        break;
+      case 'networks':
+        def.networksKey = { keyRange: kr, node: value as Node };
+        def.networks = namesOf(value, view, via);
+        break;
+      case 'network_mode':
+        if (isScalar(value)) {
+          def.networkMode = valueRef(value, view, via);
+        }
+        break;
+      case 'depends_on':
+        def.dependsOn = namesOf(value, view, via);
+        break;
+      case 'links':
+        def.links = namesOf(value, view, via).map((l) => ({ ...l, value: l.value.split(':')[0]! }));
+        break;
+      case 'secrets':
+        def.secrets = namesOf(value, view, via);
+        break;
+      case 'profiles':
+        def.profiles = namesOf(value, view, via).map((p) => p.value);
+        break;
+      case 'extends':
+        if (isScalar(value)) {
+          def.extends = { service: valueRef(value, view, via) };
+        } else if (isMap(value)) {
+          const s = view.get(value, 'service')?.value?.node;
+          const f = view.get(value, 'file')?.value?.node;
+          if (s && isScalar(s)) {
+            def.extends = { service: valueRef(s, view, via), file: f && isScalar(f) ? valueRef(f, view, via) : undefined };
+          }
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  return def;
+}
+
+/** Names from a list (`- a`) or the keys of a map (`a: {…}`), or the `source` of long-syntax items. */
+function namesOf(value: Node | undefined, view: YamlView, via: boolean): ValueRef[] {
+  const out: ValueRef[] = [];
+  if (isSeq(value)) {
+    for (const item of value.items) {
+      const r = view.resolve(item);
+      if (r && isScalar(r.node)) {
+        out.push(valueRef(r.node, view, via || r.viaAlias));
+      } else if (r && isMap(r.node)) {
+        const src = view.get(r.node, 'source')?.value?.node;
+        if (src && isScalar(src)) {
+          out.push(valueRef(src, view, via || r.viaAlias));
+        }
+      }
+    }
+  } else if (isMap(value)) {
+    for (const { pair, viaAlias } of view.pairs(value)) {
+      if (isScalar(pair.key)) {
+        out.push(valueRef(pair.key, view, via || viaAlias));
+      }
+    }
+  }
+  return out;
+}
+
+function readBuild(value: Node | undefined, view: YamlView, keyRange: Range): BuildSpec | undefined {
+  if (isScalar(value)) {
+    return { context: scalarString(value) ?? '.', contextRange: view.range(value), range: view.range(value), keyRange };
+  }
+  if (!isMap(value)) {
+    return undefined;
+  }
+  const spec: BuildSpec = { context: '.', range: view.range(value), keyRange };
+  const ctx = view.get(value, 'context')?.value?.node;
+  if (ctx && isScalar(ctx)) {
+    spec.context = scalarString(ctx) ?? '.';
+    spec.contextRange = view.range(ctx);
+  }
+  const df = view.get(value, 'dockerfile')?.value?.node;
+  if (df && isScalar(df)) {
+    spec.dockerfile = scalarString(df);
+    spec.dockerfileRange = view.range(df);
+  }
+  const inline = view.get(value, 'dockerfile_inline')?.value?.node;
+  if (inline && isScalar(inline) && inline.range) {
+    const src = inline.source ?? String(inline.value);
+    spec.inline = inlineDockerfile(view, inline.range, String(inline.value ?? src));
+  }
+  return spec;
+}
+
+/**
+ * Where the text of a `dockerfile_inline` block scalar starts, and its indentation, so the inline
+ * Dockerfile can be analysed on its own and its positions mapped back into the compose file.
+ */
+function inlineDockerfile(view: YamlView, r: [number, number, number], value: string): BuildSpec['inline'] {
+  const text = view.lines.text;
+  // A block scalar starts with `|` or `>` on the key's line; its content begins on the next line.
+  let start = r[0];
+  let blockIndent = 0;
+  if (text[start] === '|' || text[start] === '>') {
+    const nl = text.indexOf('\n', start);
+    start = nl < 0 ? r[1] : nl + 1;
+    let k = start;
+    while (text[k] === ' ') {
+      k++;
+    }
+    blockIndent = k - start;
+  } else if (text[start] === '"' || text[start] === "'") {
+    start++;
+  }
+  return { text: value, offset: start, range: view.lines.rangeOf(r[0], r[1]), blockIndent };
+}
+
+function readVolume(node: Node, view: YamlView, viaAlias: boolean): VolumeMount | undefined {
+  const range = view.range(node);
+  if (isScalar(node)) {
+    const s = scalarString(node) ?? '';
+    const parts = splitVolumeSpec(s);
+    const src = (node.range?.[0] ?? 0) + (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE' ? 1 : 0);
+    if (parts.length === 1) {
+      return { type: 'volume', target: parts[0]!, readOnly: false, range, targetRange: view.lines.rangeOf(src, src + parts[0]!.length), viaAlias, node };
+    }
+    const source = parts[0]!;
+    const target = parts[1]!;
+    const mode = parts[2] ?? '';
+    const isBind = /^[./~]|^\$|^[A-Za-z]:[\\/]/.test(source);
+    const targetStart = src + source.length + 1;
+    return {
+      type: isBind ? 'bind' : 'volume',
+      source,
+      target,
+      readOnly: mode.split(',').includes('ro'),
+      range,
+      sourceRange: view.lines.rangeOf(src, src + source.length),
+      targetRange: view.lines.rangeOf(targetStart, targetStart + target.length),
+      viaAlias,
+      node,
+    };
+  }
+  if (isMap(node)) {
+    const get = (k: string): Node | undefined => view.get(node, k)?.value?.node;
+    const type = scalarString(get('type')) ?? 'volume';
+    const sourceNode = get('source');
+    const targetNode = get('target');
+    const source = scalarString(sourceNode);
+    return {
+      type: type === 'volume' || type === 'bind' || type === 'tmpfs' ? type : 'other',
+      source: source || undefined,
+      target: scalarString(targetNode) ?? '',
+      readOnly: scalarString(get('read_only')) === 'true',
+      range,
+      sourceRange: sourceNode ? view.range(sourceNode) : undefined,
+      targetRange: targetNode ? view.range(targetNode) : undefined,
+      viaAlias,
+      node,
+    };
+  }
+  return undefined;
+}
+
+/** Splits `source:target:mode`, minding Windows drive letters. */
+function splitVolumeSpec(s: string): string[] {
+  const parts: string[] = [];
+  let cur = '';
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!;
+    if (c === ':' && !(cur.length === 1 && /[A-Za-z]/.test(cur) && (s[i + 1] === '\\' || s[i + 1] === '/') && parts.length === 0)) {
+      parts.push(cur);
+      cur = '';
+    } else {
+      cur += c;
+    }
+  }
+  parts.push(cur);
+  return parts;
+}
+
+function readEnvironment(value: Node | undefined, view: YamlView, via: boolean, out: EnvironmentEntry[]): void {
+  if (isSeq(value)) {
+    for (const item of value.items) {
+      const r = view.resolve(item);
+      if (!r || !isScalar(r.node) || !r.node.range) {
+        continue;
+      }
+      const s = scalarString(r.node) ?? '';
+      const q = r.node.type === 'QUOTE_DOUBLE' || r.node.type === 'QUOTE_SINGLE' ? 1 : 0;
+      const start = r.node.range[0] + q;
+      const eq = s.indexOf('=');
+      const key = eq < 0 ? s : s.slice(0, eq);
+      out.push({
+        key,
+        value: eq < 0 ? undefined : s.slice(eq + 1),
+        keyRange: view.lines.rangeOf(start, start + key.length),
+        valueRange: eq < 0 ? undefined : view.lines.rangeOf(start + eq + 1, start + s.length),
+        range: view.range(r.node),
+        viaAlias: via || r.viaAlias,
+        offsets: [r.node.range[0], r.node.range[1]],
+        style: 'list',
+      });
+    }
+  } else if (isMap(value)) {
+    for (const { pair, viaAlias } of view.pairs(value)) {
+      const key = scalarString(pair.key);
+      const kn = pair.key as Node;
+      if (key === undefined || !kn.range) {
+        continue;
+      }
+      const vr = view.resolve(pair.value);
+      const v = vr && isScalar(vr.node) ? scalarString(vr.node) : undefined;
+      const vn = vr?.node;
+      const end = vn?.range?.[1] ?? kn.range[1];
+      out.push({
+        key,
+        value: v === '' && (vn === undefined || (isScalar(vn) && vn.value === null)) ? undefined : v,
+        keyRange: view.range(kn),
+        valueRange: vn ? view.range(vn) : undefined,
+        range: view.lines.rangeOf(kn.range[0], end),
+        viaAlias: via || viaAlias || (vr?.viaAlias ?? false),
+        offsets: [kn.range[0], end],
+        style: 'map',
+      });
+    }
+  }
+}
+
+function collectInterpolations(text: string, lines: LineIndex, out: ValueRef[]): void {
+  const re = /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)[^}]*\}|\$([A-Za-z_][A-Za-z0-9_]*)/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const name = m[1] ?? m[2];
+    if (!name) {
+      continue;
+    }
+    // ignore commented-out lines
+    const lineStart = text.lastIndexOf('\n', m.index) + 1;
+    if (/^\s*#/.test(text.slice(lineStart, m.index))) {
+      continue;
+    }
+    out.push({ value: name, range: lines.rangeOf(m.index, m.index + m[0].length), viaAlias: false });
+  }
+}
+
+/**
+ * Reports duplicate keys in linear time. The `yaml` package's own check is quadratic (a flat
+ * 40,000-key map takes tens of seconds), so it is switched off and this one is used.
+ */
+function findDuplicateKeys(node: unknown, view: YamlView, problems: ParseProblem[], depth: number): void {
+  if (depth > MAX_YAML_DEPTH) {
+    return;
+  }
+  if (isMap(node)) {
+    const seen = new Set<string>();
+    for (const pair of node.items) {
+      const k = scalarString(pair.key);
+      if (k !== undefined && k !== '<<') {
+        if (seen.has(k)) {
+          problems.push({ message: `Map keys must be unique; "${k}" is repeated.`, range: view.range(pair.key as Node) });
+        }
+        seen.add(k);
+      }
+      findDuplicateKeys(pair.value, view, problems, depth + 1);
+    }
+  } else if (isSeq(node)) {
+    for (const item of node.items) {
+      findDuplicateKeys(item, view, problems, depth + 1);
+    }
+  }
+}

@@ -1,0 +1,159 @@
+import { DockerfileParser, type Dockerfile, type Instruction, type From, type Run } from 'dockerfile-ast';
+import { LineIndex, type Range } from '../text';
+import { parseShell, type ShellCommand } from './shell';
+
+/** One `FROM` … up to the next `FROM`. */
+export interface Stage {
+  index: number;
+  /** The `AS` name, lower-cased as docker compares it. */
+  name?: string;
+  nameRange?: Range;
+  /** The image or stage the `FROM` names, as written (variables unexpanded). */
+  fromImage: string;
+  /** The range of that image reference. */
+  fromRange: Range;
+  fromInstruction: From;
+  /** Instructions of the stage, the `FROM` first. */
+  instructions: Instruction[];
+  isFinal: boolean;
+}
+
+/** A RUN instruction split into shell commands, with file offsets. */
+export interface RunInstruction {
+  instruction: Instruction;
+  stage: Stage;
+  commands: ShellCommand[];
+  /** Offsets of the whole instruction, from the keyword to the end of its last line. */
+  start: number;
+  end: number;
+  /** True for `RUN ["exe", …]`. */
+  jsonForm: boolean;
+}
+
+export interface DockerfileModel {
+  kind: 'dockerfile';
+  path: string;
+  text: string;
+  lines: LineIndex;
+  ast: Dockerfile;
+  escapeChar: string;
+  stages: Stage[];
+  /** Instructions before the first FROM (ARG only, in a valid Dockerfile). */
+  preamble: Instruction[];
+  /** Lazily split RUN instructions. */
+  runs(): RunInstruction[];
+}
+
+/** Parses a Dockerfile once; every rule shares the result. */
+export function parseDockerfile(path: string, text: string): DockerfileModel {
+  const ast = DockerfileParser.parse(text);
+  const lines = new LineIndex(text);
+  const escapeChar = ast.getEscapeCharacter();
+  const stages: Stage[] = [];
+  const preamble: Instruction[] = [];
+  let current: Stage | undefined;
+  for (const instruction of ast.getInstructions()) {
+    if (instruction.getKeyword() === 'FROM') {
+      const from = instruction as From;
+      const imageRange = from.getImageRange() ?? from.getInstructionRange();
+      const stageName = from.getBuildStage();
+      current = {
+        index: stages.length,
+        name: stageName ? stageName.toLowerCase() : undefined,
+        nameRange: from.getBuildStageRange() ?? undefined,
+        fromImage: from.getImage() ?? '',
+        fromRange: imageRange,
+        fromInstruction: from,
+        instructions: [instruction],
+        isFinal: false,
+      };
+      stages.push(current);
+    } else if (current) {
+      current.instructions.push(instruction);
+    } else {
+      preamble.push(instruction);
+    }
+  }
+  const last = stages[stages.length - 1];
+  if (last) {
+    last.isFinal = true;
+  }
+  let runs: RunInstruction[] | undefined;
+  return {
+    kind: 'dockerfile',
+    path,
+    text,
+    lines,
+    ast,
+    escapeChar,
+    stages,
+    preamble,
+    runs: () => (runs ??= splitRuns(text, lines, stages, escapeChar)),
+  };
+}
+
+function splitRuns(text: string, lines: LineIndex, stages: Stage[], escapeChar: string): RunInstruction[] {
+  const result: RunInstruction[] = [];
+  for (const stage of stages) {
+    for (const instruction of stage.instructions) {
+      if (instruction.getKeyword() !== 'RUN') {
+        continue;
+      }
+      const run = instruction as Run;
+      const r = instruction.getRange();
+      const start = lines.offsetAt(r.start);
+      const end = lines.offsetAt(r.end);
+      const base = { instruction, stage, start, end };
+      const heredocs = run.getHeredocs();
+      const json = run.getJSONStrings();
+      const args = instruction.getArguments();
+      if (heredocs.length > 0) {
+        const commands: ShellCommand[] = [];
+        for (const heredoc of heredocs) {
+          const content = heredoc.getContentRange();
+          if (content) {
+            commands.push(
+              ...parseShell(text, lines.offsetAt(content.start), lines.offsetAt(content.end), { script: true }),
+            );
+          }
+        }
+        result.push({ ...base, commands, jsonForm: false });
+      } else if (json.length > 0 && args[0]?.getValue().startsWith('[')) {
+        result.push({ ...base, commands: jsonCommands(text, lines, json), jsonForm: true });
+      } else {
+        const flags = run.getFlags();
+        const lastFlag = flags[flags.length - 1];
+        const shellStart = lastFlag ? lines.offsetAt(lastFlag.getRange().end) : lines.offsetAt(instruction.getInstructionRange().end);
+        result.push({ ...base, commands: parseShell(text, shellStart, end, { escapeChar }), jsonForm: false });
+      }
+    }
+  }
+  return result;
+}
+
+function jsonCommands(
+  text: string,
+  lines: LineIndex,
+  json: ReturnType<Run['getJSONStrings']>,
+): ShellCommand[] {
+  const values = json.map((j) => j.getJSONValue());
+  // ["/bin/sh", "-c", "script"]: the script is shell; split it in place.
+  if (values.length === 3 && /(^|\/)(ba)?sh$/.test(values[0]!) && values[1] === '-c') {
+    const r = json[2]!.getJSONRange();
+    return parseShell(text, lines.offsetAt(r.start) + 1, lines.offsetAt(r.end) - 1);
+  }
+  const words = json.map((j) => {
+    const r = j.getJSONRange();
+    return { value: j.getJSONValue(), start: lines.offsetAt(r.start), end: lines.offsetAt(r.end), hasVariable: false };
+  });
+  const end = words[words.length - 1]?.end ?? 0;
+  return words.length > 0 ? [{ words, programIndex: 0, separator: '', separatorStart: end, separatorEnd: end }] : [];
+}
+
+/** The stage a `FROM` or `COPY --from` names, by name or index, or undefined. */
+export function findStage(model: DockerfileModel, ref: string, before = Infinity): Stage | undefined {
+  const lower = ref.toLowerCase();
+  return model.stages.find(
+    (s) => s.index < before && (s.name === lower || (/^\d+$/.test(ref) && s.index === Number(ref))),
+  );
+}

@@ -1,0 +1,199 @@
+import type { ShellCommand, ShellWord } from './shell';
+
+/** Package managers the roadmap cares about, grouped by what they install. */
+export type PackageManager = 'apt' | 'apk' | 'yum' | 'pip' | 'poetry' | 'pipenv' | 'conda';
+
+export interface InstalledPackage {
+  /** The package as written (version pins and extras included). */
+  name: string;
+  /** The name without version pin, lower-cased, for comparison. */
+  key: string;
+  word: ShellWord;
+}
+
+export interface InstallCommand {
+  manager: PackageManager;
+  /** The program as written: `apt-get`, `pip3`, `python -m pip`, `uv pip`, … */
+  program: string;
+  command: ShellCommand;
+  /** Index in command.words of the subcommand word (`install`, `add`). */
+  verbIndex: number;
+  packages: InstalledPackage[];
+  /** `pip install -r FILE` requirement files. */
+  requirementFiles: ShellWord[];
+  /** True when the command installs from a lock or manifest with no package named (poetry install). */
+  installsManifest: boolean;
+}
+
+/** Options that take a value, per manager (the value is not a package). */
+const OPTIONS_WITH_VALUE: Record<PackageManager, Set<string>> = {
+  apt: new Set(['-o', '-t', '--target-release', '-c', '--config-file']),
+  apk: new Set(['-t', '--virtual', '-X', '--repository', '--root', '-p', '--arch', '--keys-dir']),
+  yum: new Set(['--setopt', '--releasever', '--enablerepo', '--disablerepo', '--installroot', '-c', '--config', '--exclude', '-x']),
+  pip: new Set([
+    '-r', '--requirement', '-c', '--constraint', '-e', '--editable', '-i', '--index-url', '--extra-index-url',
+    '-f', '--find-links', '-t', '--target', '--prefix', '--root', '--platform', '--python-version',
+    '--implementation', '--abi', '--src', '--upgrade-strategy', '--progress-bar', '--trusted-host', '--cache-dir',
+    '--python', '-p', '--only-binary', '--no-binary', '--log', '--timeout', '--retries', '--proxy', '--cert',
+  ]),
+  poetry: new Set(['--with', '--without', '--only', '-E', '--extras', '-C', '--directory', '-P', '--project']),
+  pipenv: new Set(['--python', '--pypi-mirror', '-r', '--requirements', '--categories']),
+  conda: new Set(['-c', '--channel', '-n', '--name', '-p', '--prefix', '--file']),
+};
+
+/** What a package manager's cache-and-index housekeeping looks like, for cleanup after a move. */
+export function isHousekeeping(command: ShellCommand, manager: PackageManager): boolean {
+  const words = command.words.slice(command.programIndex).map((w) => w.value);
+  const [prog, verb, ...rest] = words;
+  switch (manager) {
+    case 'apt':
+      return (
+        ((prog === 'apt-get' || prog === 'apt') && (verb === 'update' || verb === 'clean' || verb === 'autoclean' ||
+          (verb === 'autoremove'))) ||
+        (prog === 'rm' && rest.concat(verb ?? '').some((w) => w.startsWith('/var/lib/apt/lists')))
+      );
+    case 'apk':
+      return (prog === 'apk' && (verb === 'update' || verb === 'cache')) || (prog === 'rm' && words.some((w) => w.startsWith('/var/cache/apk')));
+    case 'yum':
+      return (/^(yum|dnf|microdnf)$/.test(prog ?? '') && (verb === 'clean' || verb === 'makecache' || verb === 'update')) ||
+        (prog === 'rm' && words.some((w) => /\/var\/cache\/(yum|dnf)/.test(w)));
+    case 'pip':
+      return /^pip[\d.]*$/.test(prog ?? '') && verb === 'cache';
+    default:
+      return false;
+  }
+}
+
+/** Recognises a package install in one shell command, or returns undefined. */
+export function detectInstall(command: ShellCommand): InstallCommand | undefined {
+  const words = command.words;
+  let i = command.programIndex;
+  const prog = words[i]?.value;
+  if (prog === undefined) {
+    return undefined;
+  }
+  const base = prog.split('/').pop()!;
+  let manager: PackageManager | undefined;
+  let program = base;
+  let verbs: string[] = [];
+  if (base === 'apt-get' || base === 'apt' || base === 'aptitude') {
+    manager = 'apt';
+    verbs = ['install'];
+  } else if (base === 'apk') {
+    manager = 'apk';
+    verbs = ['add'];
+  } else if (base === 'yum' || base === 'dnf' || base === 'microdnf') {
+    manager = 'yum';
+    verbs = ['install'];
+  } else if (/^pip[\d.]*$/.test(base)) {
+    manager = 'pip';
+    verbs = ['install'];
+  } else if (/^python[\d.]*$/.test(base) && words[i + 1]?.value === '-m' && /^pip[\d.]*$/.test(words[i + 2]?.value ?? '')) {
+    manager = 'pip';
+    program = `${base} -m pip`;
+    i += 2;
+    verbs = ['install'];
+  } else if (base === 'uv' && words[i + 1]?.value === 'pip') {
+    manager = 'pip';
+    program = 'uv pip';
+    i += 1;
+    verbs = ['install'];
+  } else if (base === 'poetry') {
+    manager = 'poetry';
+    verbs = ['install', 'add'];
+  } else if (base === 'pipenv') {
+    manager = 'pipenv';
+    verbs = ['install'];
+  } else if (base === 'conda' || base === 'mamba' || base === 'micromamba') {
+    manager = 'conda';
+    verbs = ['install'];
+  }
+  if (!manager) {
+    return undefined;
+  }
+  // The verb may follow global options (apt-get -y install, pip --no-cache-dir install).
+  let verbIndex = -1;
+  for (let j = i + 1; j < words.length; j++) {
+    const v = words[j]!.value;
+    if (verbs.includes(v)) {
+      verbIndex = j;
+      break;
+    }
+    if (!v.startsWith('-')) {
+      return undefined;
+    }
+    if (OPTIONS_WITH_VALUE[manager].has(v)) {
+      j++;
+    }
+  }
+  if (verbIndex < 0) {
+    return undefined;
+  }
+  const packages: InstalledPackage[] = [];
+  const requirementFiles: ShellWord[] = [];
+  const withValue = OPTIONS_WITH_VALUE[manager];
+  for (let j = verbIndex + 1; j < words.length; j++) {
+    const w = words[j]!;
+    const v = w.value;
+    if (v.startsWith('-')) {
+      const eq = v.indexOf('=');
+      const name = eq > 0 ? v.slice(0, eq) : v;
+      if (manager === 'pip' && (name === '-r' || name === '--requirement')) {
+        if (eq > 0) {
+          requirementFiles.push({ ...w, value: v.slice(eq + 1) });
+        } else if (words[j + 1]) {
+          requirementFiles.push(words[j + 1]!);
+        }
+      } else if (manager === 'pip' && /^-r./.test(v)) {
+        requirementFiles.push({ ...w, value: v.slice(2) });
+      }
+      if (eq < 0 && withValue.has(name)) {
+        j++;
+      }
+      continue;
+    }
+    if (/^[<>]|^\d?>/.test(v)) {
+      // a redirection; skip its target when separate
+      if (/^\d?[<>]+&?$/.test(v)) {
+        j++;
+      }
+      continue;
+    }
+    if (isLocalPath(v)) {
+      continue;
+    }
+    packages.push({ name: v, key: packageKey(manager, v), word: w });
+  }
+  const installsManifest =
+    packages.length === 0 && requirementFiles.length === 0 && (manager === 'poetry' || manager === 'pipenv');
+  return { manager, program, command, verbIndex, packages, requirementFiles, installsManifest };
+}
+
+function isLocalPath(v: string): boolean {
+  return v === '.' || v.startsWith('./') || v.startsWith('../') || v.startsWith('/') || /\.(whl|tar\.gz|zip)$/.test(v) || /^file:/.test(v);
+}
+
+/** The package name without version, extras or architecture, lower-cased. */
+export function packageKey(manager: PackageManager, name: string): string {
+  let n = name.toLowerCase();
+  if (manager === 'apt') {
+    n = n.replace(/[=:].*$/, '');
+  } else if (manager === 'apk') {
+    n = n.replace(/[=~<>].*$/, '');
+  } else if (manager === 'yum') {
+    n = n.replace(/-\d[\w.:-]*$/, '');
+  } else {
+    n = n.replace(/\[.*?\]/, '').replace(/[=<>!~;@ ].*$/, '').replace(/_/g, '-');
+  }
+  return n;
+}
+
+/** Managers whose installs are interchangeable when merging (pip, pip3, python -m pip, uv pip). */
+export function managerLabel(manager: PackageManager): string {
+  return { apt: 'apt-get', apk: 'apk', yum: 'yum/dnf', pip: 'pip', poetry: 'poetry', pipenv: 'pipenv', conda: 'conda' }[manager];
+}
+
+/** Whether a manager installs system packages (versus language packages). */
+export function isSystemManager(manager: PackageManager): boolean {
+  return manager === 'apt' || manager === 'apk' || manager === 'yum';
+}

@@ -1,0 +1,158 @@
+import { isAlias, isMap, isScalar, isSeq, type Document, type Node, type Pair, type YAMLMap, type Scalar } from 'yaml';
+import type { LineIndex, Range } from '../text';
+
+/** A YAML node reached from a map or sequence, aliases resolved, with where it came from. */
+export interface Resolved<T extends Node = Node> {
+  node: T;
+  /** True when it arrived through an alias or a `<<` merge key (its range is at the anchor). */
+  viaAlias: boolean;
+}
+
+export class YamlView {
+  constructor(
+    readonly doc: Document.Parsed,
+    readonly lines: LineIndex,
+  ) {}
+
+  resolve(node: unknown, seen = 0): Resolved | undefined {
+    if (isAlias(node)) {
+      if (seen > 20) {
+        return undefined;
+      }
+      const target = node.resolve(this.doc);
+      const inner = target ? this.resolve(target, seen + 1) : undefined;
+      return inner ? { node: inner.node, viaAlias: true } : undefined;
+    }
+    return node ? { node: node as Node, viaAlias: false } : undefined;
+  }
+
+  range(node: { range?: [number, number, number] | null } | null | undefined): Range {
+    const r = node?.range;
+    if (!r) {
+      return this.lines.rangeOf(0, 0);
+    }
+    return this.lines.rangeOf(r[0], r[1]);
+  }
+
+  /** The range of a map key, or of the node itself when the pair key has none. */
+  keyRange(pair: Pair): Range {
+    return this.range(pair.key as Node);
+  }
+
+  /** The pairs of a map, own pairs first, then those merged in with `<<` (each key once). */
+  pairs(map: YAMLMap, depth = 0): { pair: Pair; viaAlias: boolean }[] {
+    const own: { pair: Pair; viaAlias: boolean }[] = [];
+    const merged: { pair: Pair; viaAlias: boolean }[] = [];
+    for (const pair of map.items) {
+      const key = scalarString(pair.key);
+      if (key === '<<' && depth < 10) {
+        const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
+        for (const source of sources) {
+          const r = this.resolve(source);
+          if (r && isMap(r.node)) {
+            for (const inner of this.pairs(r.node, depth + 1)) {
+              merged.push({ pair: inner.pair, viaAlias: true });
+            }
+          }
+        }
+      } else {
+        own.push({ pair, viaAlias: false });
+      }
+    }
+    const seen = new Set(own.map((p) => scalarString(p.pair.key)));
+    for (const m of merged) {
+      const k = scalarString(m.pair.key);
+      if (!seen.has(k)) {
+        seen.add(k);
+        own.push(m);
+      }
+    }
+    return own;
+  }
+
+  get(map: YAMLMap, key: string): { pair: Pair; value: Resolved | undefined; viaAlias: boolean } | undefined {
+    for (const p of this.pairs(map)) {
+      if (scalarString(p.pair.key) === key) {
+        const value = this.resolve(p.pair.value);
+        return { pair: p.pair, value: value && { node: value.node, viaAlias: value.viaAlias || p.viaAlias }, viaAlias: p.viaAlias };
+      }
+    }
+    return undefined;
+  }
+
+  mapAt(map: YAMLMap, key: string): YAMLMap | undefined {
+    const v = this.get(map, key)?.value?.node;
+    return isMap(v) ? v : undefined;
+  }
+}
+
+export function scalarString(node: unknown): string | undefined {
+  if (isScalar(node)) {
+    const v = (node as Scalar).value;
+    if (v === null || v === undefined) {
+      return '';
+    }
+    return typeof v === 'object' ? undefined : String(v);
+  }
+  return undefined;
+}
+
+/**
+ * Estimates the nesting depth of YAML text without parsing it. The `yaml` parser can exhaust the
+ * native stack on very deep input (a V8 fatal error no try/catch contains), so deep input is
+ * refused before it reaches the parser.
+ */
+export function estimateYamlDepth(text: string): number {
+  let max = 0;
+  let flow = 0;
+  let quote: string | undefined;
+  let lineStart = true;
+  let indentDepth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === quote) {
+        quote = undefined;
+      } else if (c === '\n') {
+        lineStart = true;
+        indentDepth = 0;
+      }
+      continue;
+    }
+    if (c === '\n') {
+      lineStart = true;
+      indentDepth = 0;
+      continue;
+    }
+    if (lineStart) {
+      if (c === ' ') {
+        indentDepth++;
+        continue;
+      }
+      if (c === '-' && (text[i + 1] === ' ' || text[i + 1] === '\n')) {
+        indentDepth += 2;
+        max = Math.max(max, Math.ceil(indentDepth / 2));
+        i++;
+        continue;
+      }
+      lineStart = false;
+      max = Math.max(max, Math.ceil(indentDepth / 2));
+    }
+    if (c === '#' ) {
+      while (i < text.length && text[i] !== '\n') {
+        i++;
+      }
+      i--;
+      continue;
+    }
+    if (c === '"' || c === "'") {
+      quote = c;
+    } else if (c === '[' || c === '{') {
+      flow++;
+      max = Math.max(max, flow + Math.ceil(indentDepth / 2));
+    } else if (c === ']' || c === '}') {
+      flow = Math.max(0, flow - 1);
+    }
+  }
+  return max;
+}

@@ -1,0 +1,665 @@
+import type { Config } from './config';
+import type { FileSystemView } from './fs';
+import { basename, dirname, joinPath, isInsideWorkspace, isAbsolutePath } from './paths';
+import { contentHash, LineIndex } from './text';
+import { parseDockerfile, findStage, type DockerfileModel, type Stage } from './parse/dockerfile';
+import { parseCompose, type ComposeModel, type ComposeServiceDef, type VolumeMount, type EnvFileRef, type ValueRef, type EnvironmentEntry } from './parse/compose';
+import { parseEnvFile, type EnvFileModel } from './parse/envfile';
+import { findBuildCommands, findBakeTargets, type BuildCommand } from './parse/buildCommands';
+import { isPublicImage, looksLikeBaseImage, normalizeImage, imageShortName } from './images';
+
+export type FileRole = 'makefile' | 'script' | 'workflow' | 'bake' | 'gitignore' | 'roadmap' | 'markdown' | 'other';
+
+/** A file read as plain text (build scripts, .gitignore, the roadmap document). */
+export interface TextModel {
+  kind: 'text';
+  role: FileRole;
+  path: string;
+  text: string;
+  lines: LineIndex;
+}
+
+export type FileModel = DockerfileModel | ComposeModel | EnvFileModel | TextModel;
+export type FileKind = FileModel['kind'];
+
+/** Classifies a workspace path by its name. */
+export function classifyPath(path: string, config: Pick<Config, 'roadmapFile'>): { kind: FileKind; role?: FileRole } | undefined {
+  const name = basename(path);
+  const lower = name.toLowerCase();
+  if (/^(dockerfile|containerfile)(\..+)?$/i.test(name) || /\.(dockerfile|containerfile)$/i.test(name)) {
+    if (/\.(md|txt|json|ya?ml|sh|py|orig|bak|swp)$/i.test(name) || lower === 'dockerfile.dockerignore') {
+      return undefined;
+    }
+    return { kind: 'dockerfile' };
+  }
+  if (/^(docker-)?compose([.-].*)?\.ya?ml$/i.test(name)) {
+    return { kind: 'compose' };
+  }
+  if (/^\.env(\..*)?$/.test(name) || /\.env$/.test(name) || /^secrets(\..*)?$/.test(lower) && !/\.(md|ya?ml|json|sh|py)$/.test(lower)) {
+    return { kind: 'env' };
+  }
+  if (/^(makefile|gnumakefile)$/i.test(name) || lower.endsWith('.mk')) {
+    return { kind: 'text', role: 'makefile' };
+  }
+  if (/\.(sh|bash)$/.test(lower)) {
+    return { kind: 'text', role: 'script' };
+  }
+  if (/^\.github\/workflows\/[^/]+\.ya?ml$/.test(path) || name === '.gitlab-ci.yml' || name === 'Jenkinsfile' || name === 'azure-pipelines.yml' || /^\.circleci\/config\.ya?ml$/.test(path)) {
+    return { kind: 'text', role: 'workflow' };
+  }
+  if (/^docker-bake.*\.hcl$/.test(lower)) {
+    return { kind: 'text', role: 'bake' };
+  }
+  if (name === '.gitignore') {
+    return { kind: 'text', role: 'gitignore' };
+  }
+  if (config.roadmapFile ? path === config.roadmapFile : /modulari[sz]ation.*\.md$/i.test(name)) {
+    return { kind: 'text', role: 'roadmap' };
+  }
+  if (lower.endsWith('.md')) {
+    return { kind: 'text', role: 'markdown' };
+  }
+  return undefined;
+}
+
+/** Parses a file of a known kind. Never throws: parse failures become problems on the model. */
+export function parseFile(path: string, text: string, kind: FileKind, role: FileRole = 'other'): FileModel {
+  switch (kind) {
+    case 'dockerfile':
+      return parseDockerfile(path, text);
+    case 'compose':
+      return parseCompose(path, text);
+    case 'env':
+      return parseEnvFile(path, text);
+    default:
+      return { kind: 'text', role, path, text, lines: new LineIndex(text) };
+  }
+}
+
+/** Where an image tag is built from. */
+export interface ImageBuild {
+  tag: string;
+  dockerfile: string;
+  context: string;
+  source: 'config' | 'compose' | 'command' | 'bake';
+  /** The file that says so. */
+  path: string;
+}
+
+/** What a stage's `FROM` resolves to. */
+export type FromTarget =
+  | { kind: 'stage'; stage: Stage }
+  | { kind: 'workspace'; dockerfile: string; tag: string }
+  | { kind: 'external'; image: string }
+  | { kind: 'local-unresolved'; image: string }
+  | { kind: 'variable'; image: string };
+
+/** A compose service, merged over its override, `extends` and `include` definitions. */
+export interface Service {
+  name: string;
+  project: ComposeProject;
+  /** Definitions in merge order: base file first, override last. */
+  defs: ComposeServiceDef[];
+  /** The definition in the project's root (or first) file: where fixes add keys. */
+  primary: ComposeServiceDef;
+  build?: {
+    def: ComposeServiceDef;
+    context: string;
+    dockerfile: string;
+    inline: boolean;
+  };
+  image?: ValueRef & { def: ComposeServiceDef };
+  volumes: (VolumeMount & { def: ComposeServiceDef })[];
+  envFiles: (EnvFileRef & { def: ComposeServiceDef })[];
+  environment: (EnvironmentEntry & { def: ComposeServiceDef })[];
+  networks: (ValueRef & { def: ComposeServiceDef })[];
+  networkMode?: ValueRef;
+  profiles: string[];
+}
+
+/** A root compose file with its override file and the files it includes. */
+export interface ComposeProject {
+  root: ComposeModel;
+  files: ComposeModel[];
+  services: Map<string, Service>;
+}
+
+/** A set of services built on the same base (or from the same Dockerfile). */
+export interface ServiceGroup {
+  key: string;
+  project: ComposeProject;
+  services: Service[];
+}
+
+/**
+ * The workspace as one connected project: every Dockerfile, compose file and env file, and how
+ * they relate, resolved the way docker and docker compose resolve them.
+ */
+export class Project {
+  readonly dockerfiles: DockerfileModel[] = [];
+  readonly composeFiles: ComposeModel[] = [];
+  readonly envFiles: EnvFileModel[] = [];
+  readonly textFiles: TextModel[] = [];
+  readonly buildCommands: BuildCommand[] = [];
+  readonly imageBuilds: ImageBuild[] = [];
+  readonly composeProjects: ComposeProject[] = [];
+  readonly services: Service[] = [];
+  /** The Dockerfile that builds the shared base image, when one is found. */
+  baseDockerfile?: DockerfileModel;
+  /** How the base was found, for hover and reports. */
+  baseReason?: string;
+  /** Every tag the base Dockerfile is built as (normalised). */
+  readonly baseTags = new Set<string>();
+  /** The tag to suggest for `FROM` lines (as written where it is built). */
+  preferredBaseTag?: string;
+  private readonly byPath = new Map<string, FileModel>();
+  private readonly tagToBuild = new Map<string, ImageBuild[]>();
+  private readonly servicesByDockerfile = new Map<string, Service[]>();
+  private readonly derivesCache = new Map<string, boolean>();
+  private groupsCache?: ServiceGroup[];
+
+  constructor(
+    readonly fs: FileSystemView,
+    readonly config: Config,
+    files: FileModel[],
+  ) {
+    for (const f of files) {
+      this.byPath.set(f.path, f);
+      switch (f.kind) {
+        case 'dockerfile':
+          this.dockerfiles.push(f);
+          break;
+        case 'compose':
+          this.composeFiles.push(f);
+          break;
+        case 'env':
+          this.envFiles.push(f);
+          break;
+        case 'text':
+          this.textFiles.push(f);
+          if (f.role === 'makefile' || f.role === 'script' || f.role === 'workflow') {
+            this.buildCommands.push(...findBuildCommands(f.path, f.text, f.role));
+          } else if (f.role === 'bake') {
+            this.buildCommands.push(...findBakeTargets(f.path, f.text));
+          }
+          break;
+      }
+    }
+    this.buildComposeProjects();
+    this.collectImageBuilds();
+    this.findBase();
+  }
+
+  file(path: string): FileModel | undefined {
+    return this.byPath.get(path);
+  }
+
+  dockerfile(path: string): DockerfileModel | undefined {
+    const f = this.byPath.get(path);
+    return f?.kind === 'dockerfile' ? f : undefined;
+  }
+
+  get roadmap(): TextModel | undefined {
+    return this.textFiles.find((t) => t.role === 'roadmap');
+  }
+
+  get gitignore(): TextModel | undefined {
+    return this.byPath.get('.gitignore') as TextModel | undefined;
+  }
+
+  /** Services (merged) whose build uses this Dockerfile. */
+  servicesBuiltFrom(dockerfile: string): Service[] {
+    return this.servicesByDockerfile.get(dockerfile) ?? [];
+  }
+
+  /** The builds that produce an image tag (normalised comparison). */
+  buildsOf(image: string): ImageBuild[] {
+    return this.tagToBuild.get(normalizeImage(image)) ?? [];
+  }
+
+  /** Every tag a Dockerfile is built as. */
+  tagsOf(dockerfile: string): string[] {
+    return this.imageBuilds.filter((b) => b.dockerfile === dockerfile).map((b) => b.tag);
+  }
+
+  isBaseDockerfile(path: string): boolean {
+    return this.baseDockerfile?.path === path;
+  }
+
+  isBaseImage(image: string): boolean {
+    return this.baseTags.has(normalizeImage(image)) || (this.config.baseImage !== undefined && normalizeImage(this.config.baseImage) === normalizeImage(image));
+  }
+
+  isExemptImage(image: string): boolean {
+    const short = imageShortName(image);
+    return this.config.exemptImages.some((e) => e === short || normalizeImage(e) === normalizeImage(image));
+  }
+
+  /** Resolves a stage's `FROM` to an earlier stage, a workspace image or an external image. */
+  resolveFrom(model: DockerfileModel, stage: Stage): FromTarget {
+    const image = stage.fromImage;
+    if (/\$/.test(image)) {
+      const resolved = this.expandFromVariable(model, image);
+      if (resolved === undefined) {
+        return { kind: 'variable', image };
+      }
+      return this.resolveImage(model, resolved, stage.index);
+    }
+    return this.resolveImage(model, image, stage.index);
+  }
+
+  private resolveImage(model: DockerfileModel, image: string, before: number): FromTarget {
+    const s = findStage(model, image, before);
+    if (s && !/[:/@]/.test(image)) {
+      return { kind: 'stage', stage: s };
+    }
+    const builds = this.buildsOf(image);
+    if (builds.length > 0) {
+      return { kind: 'workspace', dockerfile: builds[0]!.dockerfile, tag: image };
+    }
+    if (image === 'scratch' || isPublicImage(image)) {
+      return { kind: 'external', image };
+    }
+    return { kind: 'local-unresolved', image };
+  }
+
+  /** `ARG BASE=x` before `FROM ${BASE}`: the default value, when there is one. */
+  private expandFromVariable(model: DockerfileModel, image: string): string | undefined {
+    let unresolved = false;
+    const out = image.replace(/\$\{?([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}?/g, (_m, name: string, dflt?: string) => {
+      for (const arg of model.ast.getInitialARGs()) {
+        const prop = arg.getProperty();
+        if (prop?.getName() === name && prop.getValue()) {
+          return prop.getValue()!;
+        }
+      }
+      if (dflt !== undefined) {
+        return dflt;
+      }
+      unresolved = true;
+      return '';
+    });
+    return unresolved ? undefined : out;
+  }
+
+  /**
+   * True when the stage is built on the base image: its `FROM` names a base tag, a stage that
+   * derives from the base, or (when no base Dockerfile is found) an unresolved workspace image that
+   * looks like a base. The base Dockerfile's own stages never derive from the base.
+   */
+  stageDerivesFromBase(model: DockerfileModel, stage: Stage, depth = 0): boolean {
+    if (this.isBaseDockerfile(model.path) || depth > 50) {
+      return false;
+    }
+    const key = `${model.path}#${stage.index}`;
+    const cached = this.derivesCache.get(key);
+    if (cached !== undefined) {
+      return cached;
+    }
+    const target = this.resolveFrom(model, stage);
+    let result = false;
+    switch (target.kind) {
+      case 'stage':
+        result = this.stageDerivesFromBase(model, target.stage, depth + 1);
+        break;
+      case 'workspace': {
+        if (this.isBaseImage(target.tag) || target.dockerfile === this.baseDockerfile?.path) {
+          result = true;
+        } else {
+          const other = this.dockerfile(target.dockerfile);
+          const final = other?.stages[other.stages.length - 1];
+          result = other !== undefined && final !== undefined && other !== model && this.stageDerivesFromBase(other, final, depth + 1);
+        }
+        break;
+      }
+      case 'local-unresolved':
+        result = this.isBaseImage(target.image) || looksLikeBaseImage(target.image);
+        break;
+      default:
+        result = this.config.baseImage !== undefined && this.isBaseImage(target.image);
+    }
+    this.derivesCache.set(key, result);
+    return result;
+  }
+
+  /** The final stage of a Dockerfile. */
+  finalStage(model: DockerfileModel): Stage | undefined {
+    return model.stages[model.stages.length - 1];
+  }
+
+  /** Whether a service only builds the base image (compose `build:` + `image:` of the base). */
+  isBaseBuilder(service: Service): boolean {
+    return service.build !== undefined && this.baseDockerfile !== undefined && service.build.dockerfile === this.baseDockerfile.path;
+  }
+
+  /** Runtime services: all but those that only build the base image. */
+  runtimeServices(project?: ComposeProject): Service[] {
+    return (project ? [...project.services.values()] : this.services).filter((s) => !this.isBaseBuilder(s));
+  }
+
+  /** Services built from a workspace Dockerfile whose final stage derives from the base. */
+  isApplicationService(service: Service): boolean {
+    if (!service.build || this.isBaseBuilder(service)) {
+      return false;
+    }
+    const df = this.dockerfile(service.build.dockerfile);
+    const final = df && this.finalStage(df);
+    return df !== undefined && final !== undefined && this.stageDerivesFromBase(df, final);
+  }
+
+  /**
+   * Service groups: services of one compose project built from Dockerfiles derived from the same
+   * base (resolved or not), or from the same Dockerfile.
+   */
+  serviceGroups(): ServiceGroup[] {
+    if (this.groupsCache) {
+      return this.groupsCache;
+    }
+    const groups = new Map<string, ServiceGroup>();
+    for (const project of this.composeProjects) {
+      for (const service of project.services.values()) {
+        const key = this.groupKey(service);
+        if (!key) {
+          continue;
+        }
+        const full = `${project.root.path}|${key}`;
+        let g = groups.get(full);
+        if (!g) {
+          g = { key, project, services: [] };
+          groups.set(full, g);
+        }
+        g.services.push(service);
+      }
+    }
+    this.groupsCache = [...groups.values()].filter((g) => g.services.length > 1);
+    return this.groupsCache;
+  }
+
+  groupOf(service: Service): ServiceGroup | undefined {
+    return this.serviceGroups().find((g) => g.services.includes(service));
+  }
+
+  private groupKey(service: Service): string | undefined {
+    if (!service.build || this.isBaseBuilder(service)) {
+      return undefined;
+    }
+    const df = this.dockerfile(service.build.dockerfile);
+    const final = df && this.finalStage(df);
+    if (!df || !final) {
+      return `dockerfile:${service.build.dockerfile}`;
+    }
+    if (this.stageDerivesFromBase(df, final)) {
+      return 'base';
+    }
+    let target = this.resolveFrom(df, final);
+    let guard = 0;
+    while (target.kind === 'stage' && guard++ < 50) {
+      target = this.resolveFrom(df, target.stage);
+    }
+    if (target.kind === 'local-unresolved' || target.kind === 'workspace') {
+      return `image:${normalizeImage(target.kind === 'workspace' ? target.tag : target.image)}`;
+    }
+    return `dockerfile:${df.path}`;
+  }
+
+  /** Files whose content this file's findings depend on (besides itself). */
+  dependenciesOf(path: string): string[] {
+    const f = this.byPath.get(path);
+    if (!f) {
+      return [];
+    }
+    const deps = new Set<string>();
+    if (this.baseDockerfile) {
+      deps.add(this.baseDockerfile.path);
+    }
+    if (f.kind === 'dockerfile') {
+      for (const s of this.servicesBuiltFrom(path)) {
+        for (const c of s.project.files) {
+          deps.add(c.path);
+        }
+      }
+      for (const stage of f.stages) {
+        const t = this.resolveFrom(f, stage);
+        if (t.kind === 'workspace') {
+          deps.add(t.dockerfile);
+        }
+      }
+    } else if (f.kind === 'compose') {
+      for (const project of this.composeProjects) {
+        if (project.files.includes(f)) {
+          for (const c of project.files) {
+            deps.add(c.path);
+          }
+          for (const s of project.services.values()) {
+            if (s.build) {
+              deps.add(s.build.dockerfile);
+            }
+            for (const e of s.envFiles) {
+              deps.add(joinPath(dirname(e.def.path), e.path));
+            }
+          }
+        }
+      }
+    } else if (f.kind === 'env') {
+      for (const c of this.composeFiles) {
+        deps.add(c.path);
+      }
+      for (const e of this.envFiles) {
+        deps.add(e.path);
+      }
+      if (this.gitignore) {
+        deps.add(this.gitignore.path);
+      }
+    } else {
+      // The roadmap and build scripts depend on everything.
+      for (const p of this.byPath.keys()) {
+        deps.add(p);
+      }
+    }
+    deps.delete(path);
+    return [...deps].sort();
+  }
+
+  private buildComposeProjects(): void {
+    const included = new Set<string>();
+    for (const c of this.composeFiles) {
+      for (const inc of c.includes) {
+        included.add(joinPath(dirname(c.path), inc.value));
+      }
+      for (const s of c.services) {
+        if (s.extends?.file) {
+          included.add(joinPath(dirname(c.path), s.extends.file.value));
+        }
+      }
+    }
+    const isOverride = (c: ComposeModel): boolean => {
+      const m = /^(.*)\.override\.ya?ml$/.exec(c.path);
+      return m !== null && (this.byPath.has(`${m[1]}.yml`) || this.byPath.has(`${m[1]}.yaml`));
+    };
+    for (const root of this.composeFiles) {
+      if (included.has(root.path) || isOverride(root)) {
+        continue;
+      }
+      const files: ComposeModel[] = [];
+      const visit = (c: ComposeModel, depth: number): void => {
+        if (files.includes(c) || depth > 20) {
+          return;
+        }
+        for (const inc of c.includes) {
+          const target = this.byPath.get(joinPath(dirname(c.path), inc.value));
+          if (target?.kind === 'compose') {
+            visit(target, depth + 1);
+          }
+        }
+        files.push(c);
+      };
+      visit(root, 0);
+      const stem = root.path.replace(/\.(ya?ml)$/, '');
+      for (const ext of ['.override.yml', '.override.yaml']) {
+        const o = this.byPath.get(stem + ext);
+        if (o?.kind === 'compose' && !files.includes(o)) {
+          files.push(o);
+        }
+      }
+      const project: ComposeProject = { root, files, services: new Map() };
+      for (const file of files) {
+        for (const def of file.services) {
+          this.addServiceDef(project, def, 0);
+        }
+      }
+      this.composeProjects.push(project);
+      for (const s of project.services.values()) {
+        this.services.push(s);
+        if (s.build) {
+          const list = this.servicesByDockerfile.get(s.build.dockerfile) ?? [];
+          list.push(s);
+          this.servicesByDockerfile.set(s.build.dockerfile, list);
+        }
+      }
+    }
+  }
+
+  private addServiceDef(project: ComposeProject, def: ComposeServiceDef, depth: number): void {
+    let service = project.services.get(def.name);
+    if (!service) {
+      service = { name: def.name, project, defs: [], primary: def, volumes: [], envFiles: [], environment: [], networks: [], profiles: [] };
+      project.services.set(def.name, service);
+    }
+    // extends: the extended definition merges in first.
+    if (def.extends && depth < 10) {
+      const file = def.extends.file ? this.byPath.get(joinPath(dirname(def.path), def.extends.file.value)) : this.byPath.get(def.path);
+      const base = file?.kind === 'compose' ? file.services.find((s) => s.name === def.extends!.service.value) : undefined;
+      if (base && base !== def) {
+        this.mergeDef(service, base, depth + 1);
+      }
+    }
+    this.mergeDef(service, def, depth);
+  }
+
+  private mergeDef(service: Service, def: ComposeServiceDef, _depth: number): void {
+    service.defs.push(def);
+    if (def.build) {
+      const ctx = joinPath(dirname(def.path), def.build.context);
+      if (def.build.inline) {
+        service.build = { def, context: ctx, dockerfile: inlinePath(def), inline: true };
+      } else {
+        const dfRaw = def.build.dockerfile ?? service.build?.dockerfile?.slice(ctx.length + 1) ?? 'Dockerfile';
+        service.build = { def, context: ctx, dockerfile: isAbsolutePath(dfRaw) ? dfRaw : joinPath(ctx, dfRaw), inline: false };
+      }
+    }
+    if (def.image) {
+      service.image = { ...def.image, def };
+    }
+    // Lists merge the way compose merges them: volumes by target, environment by key.
+    for (const v of def.volumes) {
+      const i = service.volumes.findIndex((x) => x.target === v.target);
+      if (i >= 0) {
+        service.volumes[i] = { ...v, def };
+      } else {
+        service.volumes.push({ ...v, def });
+      }
+    }
+    for (const e of def.environment) {
+      const i = service.environment.findIndex((x) => x.key === e.key);
+      if (i >= 0) {
+        service.environment[i] = { ...e, def };
+      } else {
+        service.environment.push({ ...e, def });
+      }
+    }
+    service.envFiles.push(...def.envFiles.map((e) => ({ ...e, def })));
+    for (const n of def.networks) {
+      if (!service.networks.some((x) => x.value === n.value)) {
+        service.networks.push({ ...n, def });
+      }
+    }
+    if (def.networkMode) {
+      service.networkMode = def.networkMode;
+    }
+    if (def.profiles.length > 0) {
+      service.profiles = def.profiles;
+    }
+  }
+
+  private collectImageBuilds(): void {
+    const add = (b: ImageBuild): void => {
+      this.imageBuilds.push(b);
+      const key = normalizeImage(b.tag);
+      const list = this.tagToBuild.get(key) ?? [];
+      list.push(b);
+      this.tagToBuild.set(key, list);
+    };
+    for (const s of this.services) {
+      if (s.build && s.image) {
+        add({ tag: s.image.value, dockerfile: s.build.dockerfile, context: s.build.context, source: 'compose', path: s.image.def.path });
+      }
+    }
+    for (const c of this.buildCommands) {
+      for (const tag of c.tags) {
+        if (!/\$/.test(tag)) {
+          add({ tag, dockerfile: c.dockerfile, context: c.context, source: c.path.endsWith('.hcl') ? 'bake' : 'command', path: c.path });
+        }
+      }
+    }
+  }
+
+  private findBase(): void {
+    const cfg = this.config;
+    let base: DockerfileModel | undefined;
+    if (cfg.baseDockerfile) {
+      base = this.dockerfile(cfg.baseDockerfile);
+      this.baseReason = `configured as baseDockerfile`;
+    }
+    if (!base && cfg.baseImage) {
+      const b = this.buildsOf(cfg.baseImage)[0];
+      base = b && this.dockerfile(b.dockerfile);
+      this.baseReason = b && `builds the configured baseImage ${cfg.baseImage} (${b.path})`;
+    }
+    if (!base) {
+      // The workspace-built image that most other workspace Dockerfiles build FROM.
+      const counts = new Map<string, { n: number; build: ImageBuild }>();
+      for (const df of this.dockerfiles) {
+        for (const stage of df.stages) {
+          const b = this.buildsOf(stage.fromImage)[0];
+          if (b && b.dockerfile !== df.path) {
+            const c = counts.get(b.dockerfile) ?? { n: 0, build: b };
+            c.n++;
+            counts.set(b.dockerfile, c);
+          }
+        }
+      }
+      const best = [...counts.values()].sort((a, b) => b.n - a.n || Number(looksLikeBaseImage(b.build.tag)) - Number(looksLikeBaseImage(a.build.tag)))[0];
+      if (best && (best.n > 1 || looksLikeBaseImage(best.build.tag))) {
+        base = this.dockerfile(best.build.dockerfile);
+        this.baseReason = `built as ${best.build.tag} (${best.build.path}) and used by ${best.n} FROM line${best.n === 1 ? '' : 's'}`;
+      }
+    }
+    if (!base) {
+      base = this.dockerfiles.find((d) => /(^|\/)(Dockerfile\.base|base\.Dockerfile|base\/Dockerfile)$/i.test(d.path));
+      this.baseReason = base && 'named like a base Dockerfile';
+    }
+    this.baseDockerfile = base;
+    if (base) {
+      for (const tag of this.tagsOf(base.path)) {
+        this.baseTags.add(normalizeImage(tag));
+        this.preferredBaseTag ??= tag.includes(':') ? tag : `${tag}:latest`;
+      }
+    }
+    if (cfg.baseImage) {
+      this.baseTags.add(normalizeImage(cfg.baseImage));
+      this.preferredBaseTag = cfg.baseImage;
+    }
+  }
+}
+
+/** The pseudo-path of a `dockerfile_inline` Dockerfile: `<compose path>#<service>`. */
+export function inlinePath(def: ComposeServiceDef): string {
+  return `${def.path}#${def.name}.dockerfile_inline`;
+}
+
+/** The signature of a file's content for caches. */
+export function fileHash(text: string): string {
+  return contentHash(text);
+}
+
+export { isInsideWorkspace };

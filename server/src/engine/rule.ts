@@ -1,0 +1,163 @@
+import type { Config, Severity } from './config';
+import type { Project, FileModel, TextModel } from './project';
+import type { DockerfileModel } from './parse/dockerfile';
+import type { ComposeModel } from './parse/compose';
+import type { EnvFileModel } from './parse/envfile';
+import type { Range } from './text';
+
+/** A text replacement in one file, by range. */
+export interface TextEdit {
+  range: Range;
+  newText: string;
+}
+
+/** One file operation of a fix. A fix may hold several, across files. */
+export type FileChange =
+  | { kind: 'edit'; path: string; edits: TextEdit[] }
+  | { kind: 'create'; path: string; text: string }
+  | { kind: 'rename'; from: string; to: string };
+
+/** A fix is data: what to change, where, and the content it was computed from. */
+export interface Fix {
+  title: string;
+  changes: FileChange[];
+  /** The content hash of every file the fix reads or edits when it was computed. */
+  basis: Record<string, string | null>;
+  isPreferred?: boolean;
+}
+
+/** Roadmap sections 1–10, plus compose hygiene and the roadmap document. */
+export type RuleSection = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 'compose' | 'roadmap';
+
+export interface RuleMeta {
+  section: RuleSection;
+  /** One sentence: what the rule finds. */
+  description: string;
+  defaultSeverity: Severity;
+  fixable: boolean;
+}
+
+/** A finding, as every host (CLI, language server, tests) receives it. */
+export interface Finding {
+  ruleId: string;
+  severity: Severity;
+  message: string;
+  path: string;
+  range: Range;
+  /** Computes the fix on demand (fixes read other files; most findings are never fixed). */
+  fix?: () => Fix | undefined;
+  /** Whether the rule offers a fix for this finding. */
+  fixable: boolean;
+  /** Extra ranges that matter (e.g. every service an alias reaches). */
+  related?: { path: string; range: Range; message: string }[];
+}
+
+export interface ReportDescriptor<M extends string> {
+  messageId: M;
+  data?: Record<string, string | number>;
+  range: Range;
+  /** The file the finding is on; defaults to the file being checked. */
+  path?: string;
+  fix?: (fixer: FixBuilder) => void;
+  related?: Finding['related'];
+}
+
+/** What a rule sees while it checks one file. */
+export interface RuleContext<M extends string> {
+  readonly project: Project;
+  readonly config: Config;
+  readonly severity: Severity;
+  report(descriptor: ReportDescriptor<M>): void;
+}
+
+export interface RuleChecks<M extends string> {
+  dockerfile?(file: DockerfileModel, context: RuleContext<M>): void;
+  compose?(file: ComposeModel, context: RuleContext<M>): void;
+  env?(file: EnvFileModel, context: RuleContext<M>): void;
+  text?(file: TextModel, context: RuleContext<M>): void;
+}
+
+export interface RuleDefinition<M extends string = string> {
+  id: string;
+  meta: RuleMeta;
+  /** Messages by id; `{{name}}` placeholders are filled from the report's data. */
+  messages: Record<M, string>;
+  check: RuleChecks<M>;
+}
+
+/** Defines a rule; the type parameter makes an unknown messageId a compile error. */
+export function defineRule<M extends string>(rule: RuleDefinition<M>): RuleDefinition<M> {
+  return rule;
+}
+
+export function formatMessage(template: string, data: Record<string, string | number> = {}): string {
+  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (m, k: string) => (k in data ? String(data[k]) : m));
+}
+
+/**
+ * Collects the changes of one fix. Edits are ranges in the file as it is now; the builder records
+ * each file's content hash so a fix computed from an old version is refused when applied.
+ */
+export class FixBuilder {
+  readonly changes: FileChange[] = [];
+  readonly basis: Record<string, string | null> = {};
+  title = '';
+  isPreferred = false;
+
+  constructor(private readonly hashOf: (path: string) => string | null) {}
+
+  setTitle(title: string, preferred = false): this {
+    this.title = title;
+    this.isPreferred = preferred;
+    return this;
+  }
+
+  replace(path: string, range: Range, newText: string): this {
+    this.track(path);
+    let change = this.changes.find((c): c is Extract<FileChange, { kind: 'edit' }> => c.kind === 'edit' && c.path === path);
+    if (!change) {
+      change = { kind: 'edit', path, edits: [] };
+      this.changes.push(change);
+    }
+    change.edits.push({ range, newText });
+    return this;
+  }
+
+  insert(path: string, at: Range['start'], text: string): this {
+    return this.replace(path, { start: at, end: at }, text);
+  }
+
+  remove(path: string, range: Range): this {
+    return this.replace(path, range, '');
+  }
+
+  create(path: string, text: string): this {
+    this.track(path);
+    this.changes.push({ kind: 'create', path, text });
+    return this;
+  }
+
+  rename(from: string, to: string): this {
+    this.track(from);
+    this.track(to);
+    this.changes.push({ kind: 'rename', from, to });
+    return this;
+  }
+
+  /** Records a file the fix depends on without editing it. */
+  track(path: string): this {
+    if (!(path in this.basis)) {
+      this.basis[path] = this.hashOf(path);
+    }
+    return this;
+  }
+
+  build(): Fix | undefined {
+    if (this.changes.length === 0) {
+      return undefined;
+    }
+    return { title: this.title, changes: this.changes, basis: this.basis, isPreferred: this.isPreferred };
+  }
+}
+
+export type AnyFile = FileModel;

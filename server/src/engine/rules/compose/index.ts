@@ -1,0 +1,4 @@
+import type { RuleDefinition } from '../../rule';
+
+/** The compose rules, sorted by id. */
+export const COMPOSE_RULES: readonly RuleDefinition[] = [];

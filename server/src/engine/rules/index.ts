@@ -1,0 +1,14 @@
+import type { RuleDefinition } from '../rule';
+import { DOCKERFILE_RULES } from './dockerfile';
+import { COMPOSE_RULES } from './compose';
+import { ENV_RULES } from './env';
+import { ROADMAP_RULES } from './roadmap';
+
+/** Every rule, sorted by id. Each group's index lists its rules explicitly. */
+export const RULES: readonly RuleDefinition[] = [...DOCKERFILE_RULES, ...COMPOSE_RULES, ...ENV_RULES, ...ROADMAP_RULES].sort(
+  (a, b) => (a.id < b.id ? -1 : 1),
+);
+
+export function findRule(id: string): RuleDefinition | undefined {
+  return RULES.find((r) => r.id === id);
+}

@@ -1,0 +1,53 @@
+import type { LineIndex } from './text';
+
+/** Suppression comments found in one file. */
+export interface Suppressions {
+  /** Rule ids ignored for the whole file ('*' for all). */
+  file: Set<string>;
+  /** Rule ids ignored per 0-based line. */
+  lines: Map<number, Set<string>>;
+}
+
+const COMMENT = /#\s*docker-modularity-ignore(-file)?(?:[ \t]+([A-Za-z0-9_,\s-]+?))?\s*(?:--.*)?$/;
+
+/**
+ * Reads `# docker-modularity-ignore <rule-id>[, <rule-id>…]` (on the line before a finding, or at
+ * the end of its line) and `# docker-modularity-ignore-file <rule-id>`. Without ids, all rules.
+ */
+export function readSuppressions(text: string, lines: LineIndex): Suppressions {
+  const result: Suppressions = { file: new Set(), lines: new Map() };
+  if (!text.includes('docker-modularity-ignore')) {
+    return result;
+  }
+  for (let line = 0; line < lines.lineCount; line++) {
+    const t = lines.lineText(line);
+    if (!t.includes('docker-modularity-ignore')) {
+      continue;
+    }
+    const m = COMMENT.exec(t);
+    if (!m) {
+      continue;
+    }
+    const ids = (m[2] ?? '').split(/[\s,]+/).filter(Boolean);
+    const set = ids.length > 0 ? ids : ['*'];
+    if (m[1]) {
+      set.forEach((id) => result.file.add(id));
+      continue;
+    }
+    const own = t.slice(0, m.index).trim() !== '';
+    // A comment alone on its line covers the next line; a trailing comment covers its own line.
+    const target = own ? line : line + 1;
+    const entry = result.lines.get(target) ?? new Set<string>();
+    set.forEach((id) => entry.add(id));
+    result.lines.set(target, entry);
+  }
+  return result;
+}
+
+export function isSuppressed(s: Suppressions, ruleId: string, line: number): boolean {
+  if (s.file.has(ruleId) || s.file.has('*')) {
+    return true;
+  }
+  const l = s.lines.get(line);
+  return l !== undefined && (l.has(ruleId) || l.has('*'));
+}
