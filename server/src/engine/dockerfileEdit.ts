@@ -37,3 +37,19 @@ export function instructionHeadRange(model: DockerfileModel, instruction: Instru
   const lineText = model.lines.lineText(r.start.line).replace(/\s*\\\s*$/, '');
   return { start: r.start, end: { line: r.start.line, character: lineText.length } };
 }
+
+/**
+ * The range that removes an instruction cleanly: its whole lines, plus one blank line after it
+ * when it sat between two blank lines (or a blank line and the end), so no double gap is left.
+ */
+export function instructionRemovalRange(model: DockerfileModel, instruction: Instruction): Range {
+  const r = instructionLinesRange(model, instruction);
+  const lines = model.lines;
+  const before = r.start.line > 0 ? lines.lineText(r.start.line - 1).trim() : '';
+  const afterLine = r.end.line;
+  const after = afterLine < lines.lineCount ? lines.lineText(afterLine) : undefined;
+  if (before === '' && after !== undefined && after.trim() === '' && afterLine < lines.lineCount - 1) {
+    return lines.rangeOf(lines.offsetAt(r.start), lines.lineEndIncludingBreak(afterLine));
+  }
+  return r;
+}

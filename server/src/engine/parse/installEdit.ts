@@ -1,0 +1,183 @@
+import type { DockerfileModel, RunInstruction } from './dockerfile';
+import { commandEnd, commandStart, type ShellCommand } from './shell';
+import { detectInstall, isHousekeeping, type InstallCommand, type InstalledPackage, type PackageManager } from './installs';
+import type { Range } from '../text';
+import { instructionRemovalRange } from '../dockerfileEdit';
+
+/** A removal in a Dockerfile, as offsets. */
+export interface Span {
+  start: number;
+  end: number;
+}
+
+/** Every install command of a RUN, with its index among the RUN's commands. */
+export function installsOf(run: RunInstruction): { index: number; install: InstallCommand }[] {
+  const out: { index: number; install: InstallCommand }[] = [];
+  run.commands.forEach((command, index) => {
+    const install = detectInstall(command);
+    if (install) {
+      out.push({ index, install });
+    }
+  });
+  return out;
+}
+
+const TRIVIAL = /^(set|true|:)$/;
+
+/**
+ * The edits that take packages out of a RUN: a package word goes with the whitespace (and line
+ * continuation) before it; a command left with nothing to install goes with its separator; the
+ * manager's housekeeping (`apt-get update`, list cleanup) goes when no install of that manager is
+ * left; the whole instruction goes when nothing else is left.
+ */
+export function removePackagesFromRun(
+  model: DockerfileModel,
+  run: RunInstruction,
+  remove: Set<InstalledPackage>,
+  manager: PackageManager,
+  wholeCommands: ReadonlySet<ShellCommand> = new Set(),
+): Range[] {
+  const installs = installsOf(run);
+  // Packages are compared by their words: those are shared, install objects are rebuilt per call.
+  const removeWords = new Set([...remove].map((p) => p.word));
+  const removedCommands = new Set<number>();
+  run.commands.forEach((c, i) => {
+    if (wholeCommands.has(c)) {
+      removedCommands.add(i);
+    }
+  });
+  const wordSpans: Span[] = [];
+  for (const { index, install } of installs) {
+    const mine = install.packages.filter((p) => removeWords.has(p.word));
+    if (mine.length === 0) {
+      continue;
+    }
+    if (mine.length === install.packages.length && install.requirementFiles.length === 0) {
+      removedCommands.add(index);
+      continue;
+    }
+    for (const p of mine) {
+      const words = install.command.words;
+      const i = words.indexOf(p.word);
+      const prev = words[i - 1];
+      wordSpans.push({ start: prev ? prev.end : p.word.start, end: p.word.end });
+    }
+  }
+  const managerLeft = installs.some(({ index, install }) => install.manager === manager && !removedCommands.has(index));
+  if (!managerLeft) {
+    run.commands.forEach((c, i) => {
+      if (isHousekeeping(c, manager)) {
+        removedCommands.add(i);
+      }
+    });
+  }
+  const remaining = run.commands.filter((c, i) => !removedCommands.has(i) && !TRIVIAL.test(c.words[c.programIndex]?.value ?? ''));
+  if (remaining.length === 0) {
+    return [instructionRemovalRange(model, run.instruction)];
+  }
+  if (run.jsonForm && removedCommands.size > 0) {
+    return [];
+  }
+  const spans: Span[] = [...wordSpans];
+  const cmds = run.commands;
+  let i = 0;
+  while (i < cmds.length) {
+    if (!removedCommands.has(i)) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j + 1 < cmds.length && removedCommands.has(j + 1)) {
+      j++;
+    }
+    if (i > 0) {
+      spans.push({ start: commandEnd(cmds[i - 1]!), end: commandEnd(cmds[j]!) });
+    } else if (j + 1 < cmds.length) {
+      spans.push({ start: commandStart(cmds[0]!), end: commandStart(cmds[j + 1]!) });
+    }
+    i = j + 1;
+  }
+  // Word removals inside a removed command are covered by the command's span.
+  const merged = spans
+    .sort((a, b) => a.start - b.start || b.end - a.end)
+    .filter((s, k, all) => !all.some((o, m) => m !== k && o.start <= s.start && s.end <= o.end && (o.start !== s.start || o.end !== s.end || m < k)));
+  return merged.map((s) => model.lines.rangeOf(s.start, s.end));
+}
+
+/** The words between two adjacent words: the separator style of a package list. */
+function separatorBetween(model: DockerfileModel, a: { end: number }, b: { start: number }): string {
+  return model.text.slice(a.end, b.start);
+}
+
+export interface MergePlan {
+  /** Text insertions into the base Dockerfile (offset, text). */
+  inserts: { at: number; text: string }[];
+}
+
+/**
+ * Adds packages to an existing install command, keeping its style: sorted lists stay sorted,
+ * one-per-line lists get new lines with the same continuation and indentation.
+ */
+export function mergeIntoInstall(model: DockerfileModel, install: InstallCommand, names: string[]): MergePlan {
+  const pkgs = install.packages;
+  const words = install.command.words;
+  const first = pkgs[0]!;
+  const last = pkgs[pkgs.length - 1]!;
+  let sep: string;
+  if (pkgs.length > 1) {
+    sep = separatorBetween(model, pkgs[pkgs.length - 2]!.word, last.word);
+  } else {
+    const prev = words[words.indexOf(first.word) - 1]!;
+    sep = separatorBetween(model, prev, first.word);
+  }
+  if (sep.includes('#') || sep.trim() !== '' && !/^[\s\\`]*$/.test(sep)) {
+    sep = ' ';
+  }
+  const keys = pkgs.map((p) => p.key);
+  const sorted = keys.every((k, i) => i === 0 || keys[i - 1]! <= k);
+  const byPoint = new Map<number, string[]>();
+  const after: string[] = [];
+  for (const name of [...names].sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1))) {
+    const key = name.toLowerCase();
+    const before = sorted ? pkgs.find((p) => p.key > key) : undefined;
+    if (before) {
+      const list = byPoint.get(before.word.start) ?? [];
+      list.push(name);
+      byPoint.set(before.word.start, list);
+    } else {
+      after.push(name);
+    }
+  }
+  const inserts: MergePlan['inserts'] = [];
+  for (const [at, list] of byPoint) {
+    inserts.push({ at, text: list.map((n) => n + sep).join('') });
+  }
+  if (after.length > 0) {
+    inserts.push({ at: last.word.end, text: after.map((n) => sep + n).join('') });
+  }
+  return { inserts };
+}
+
+/** A new RUN line installing packages with a manager, in the usual idiom of that manager. */
+export function newInstallInstruction(install: InstallCommand, names: string[], eol: string, escapeChar: string): string {
+  const sorted = [...names].sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1));
+  const cont = ` ${escapeChar}${eol}    `;
+  switch (install.manager) {
+    case 'apt':
+      return `RUN apt-get update && apt-get install -y --no-install-recommends${cont}${sorted.join(cont)}${cont}&& rm -rf /var/lib/apt/lists/*${eol}`;
+    case 'apk':
+      return `RUN apk add --no-cache ${sorted.join(' ')}${eol}`;
+    case 'yum': {
+      const prog = install.program === 'microdnf' || install.program === 'dnf' || install.program === 'yum' ? install.program : 'dnf';
+      return `RUN ${prog} install -y ${sorted.join(' ')} && ${prog} clean all${eol}`;
+    }
+    case 'pip':
+      return `RUN ${install.program} install --no-cache-dir ${sorted.join(' ')}${eol}`;
+    case 'conda':
+      return `RUN ${install.program} install -y ${sorted.join(' ')}${eol}`;
+    default:
+      return `RUN ${install.program} install ${sorted.join(' ')}${eol}`;
+  }
+}
+
+export type { ShellCommand };

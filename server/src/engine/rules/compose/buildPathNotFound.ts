@@ -1,0 +1,63 @@
+import { defineRule } from '../../rule';
+import { basename, dirname, joinPath, relativePath, isAbsolutePath } from '../../paths';
+
+/** Build contexts that are not folders of the workspace: git and HTTP URLs, variables. */
+function isRemoteOrDynamic(context: string): boolean {
+  return /^(https?:|git@|git:|github\.com\/|ssh:)/.test(context) || context.includes('$') || /^[a-z]+:\/\//.test(context);
+}
+
+export const buildPathNotFound = defineRule({
+  id: 'build-path-not-found',
+  meta: {
+    section: 'compose',
+    description: 'Every build context and Dockerfile a compose service names exists.',
+    defaultSeverity: 'error',
+    fixable: true,
+  },
+  messages: {
+    context: 'Expected build context "{{context}}" of {{service}} to be a folder; {{resolved}} does not exist.',
+    dockerfile: 'Expected Dockerfile "{{dockerfile}}" of {{service}} to exist; {{resolved}} (resolved from the build context {{context}}) does not.',
+  },
+  check: {
+    compose(file, context) {
+      const { project } = context;
+      const dir = dirname(file.path);
+      for (const def of file.services) {
+        const build = def.build;
+        if (!build || build.inline || isRemoteOrDynamic(build.context) || isAbsolutePath(build.context)) {
+          continue;
+        }
+        const ctx = joinPath(dir, build.context);
+        if (project.fs.stat(ctx) !== 'directory') {
+          context.report({
+            messageId: 'context',
+            data: { context: build.context, service: def.name, resolved: ctx || '.' },
+            range: build.contextRange ?? build.keyRange,
+          });
+          continue;
+        }
+        if (!build.dockerfile || !build.dockerfileRange || build.dockerfile.includes('$') || isAbsolutePath(build.dockerfile)) {
+          continue;
+        }
+        const resolved = joinPath(ctx, build.dockerfile);
+        if (project.fs.stat(resolved) === 'file') {
+          continue;
+        }
+        const name = basename(build.dockerfile);
+        const candidates = project.fs.listFiles().filter((p) => basename(p) === name);
+        const range = build.dockerfileRange;
+        const only = candidates.length === 1 ? candidates[0]! : undefined;
+        const replacement = only && relativePath(ctx, only);
+        context.report({
+          messageId: 'dockerfile',
+          data: { dockerfile: build.dockerfile, service: def.name, resolved, context: build.context },
+          range,
+          fix:
+            replacement && !replacement.startsWith('..')
+              ? (fixer) => fixer.setTitle(`Point ${def.name} at ${only}`, true).replace(file.path, range, replacement)
+              : undefined,
+        });
+      }
+    },
+  },
+});

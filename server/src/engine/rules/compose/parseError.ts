@@ -1,0 +1,48 @@
+import { defineRule } from '../../rule';
+
+/** Syntax problems that keep a file from being understood: reported so they are never silent. */
+export const parseError = defineRule({
+  id: 'parse-error',
+  meta: {
+    section: 'compose',
+    description: 'Files parse: YAML syntax, duplicate keys, env-file lines and Dockerfiles without FROM.',
+    defaultSeverity: 'error',
+    fixable: false,
+  },
+  messages: {
+    yaml: 'Invalid YAML: {{detail}} The rest of the workspace is still checked; this file is checked as far as it can be read.',
+    env: 'Unexpected line in env file: {{detail}}',
+    noFrom: 'Expected a FROM instruction: this Dockerfile has none, so it builds nothing.',
+  },
+  check: {
+    compose(file, context) {
+      for (const p of file.problems) {
+        context.report({ messageId: 'yaml', data: { detail: /[.!?]$/.test(p.message) ? p.message : `${p.message}.` }, range: p.range });
+      }
+    },
+    env(file, context) {
+      for (const p of file.problems) {
+        context.report({ messageId: 'env', data: { detail: p.message }, range: p.range });
+      }
+    },
+    dockerfile(file, context) {
+      if (file.stages.length > 0) {
+        return;
+      }
+      // Report on the first instruction, or on the first non-empty line when there is none.
+      const first = file.ast.getInstructions()[0];
+      if (first) {
+        context.report({ messageId: 'noFrom', range: first.getInstructionRange() });
+        return;
+      }
+      for (let line = 0; line < file.lines.lineCount; line++) {
+        const text = file.lines.lineText(line);
+        if (text.trim() !== '') {
+          const start = text.length - text.trimStart().length;
+          context.report({ messageId: 'noFrom', range: { start: { line, character: start }, end: { line, character: text.trimEnd().length } } });
+          return;
+        }
+      }
+    },
+  },
+});

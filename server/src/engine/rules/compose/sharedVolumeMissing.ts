@@ -1,0 +1,116 @@
+import { isMap, isSeq, type Node } from 'yaml';
+import { defineRule, type FixBuilder } from '../../rule';
+import type { ComposeModel } from '../../parse/compose';
+import type { Service, ServiceGroup } from '../../project';
+import { appendToMap, appendToSequence, columnOf } from '../../yamlEdit';
+
+interface SharedMount {
+  volume: string;
+  target: string;
+  users: Service[];
+}
+
+/** Named volumes that two or more members of a group mount, with the path most of them use. */
+function sharedMounts(group: ServiceGroup): SharedMount[] {
+  const byVolume = new Map<string, { users: Service[]; targets: Map<string, number> }>();
+  for (const service of group.services) {
+    for (const v of service.volumes) {
+      if (v.type !== 'volume' || !v.source) {
+        continue;
+      }
+      const entry = byVolume.get(v.source) ?? { users: [], targets: new Map() };
+      if (!entry.users.includes(service)) {
+        entry.users.push(service);
+      }
+      entry.targets.set(v.target, (entry.targets.get(v.target) ?? 0) + 1);
+      byVolume.set(v.source, entry);
+    }
+  }
+  const out: SharedMount[] = [];
+  for (const [volume, { users, targets }] of byVolume) {
+    if (users.length < 2) {
+      continue;
+    }
+    const target = [...targets.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]![0];
+    out.push({ volume, target, users });
+  }
+  return out;
+}
+
+function listNames(services: Service[]): string {
+  const names = services.map((s) => s.name);
+  return names.length <= 2 ? names.join(' and ') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
+
+export const sharedVolumeMissing = defineRule({
+  id: 'shared-volume-missing',
+  meta: {
+    section: 2,
+    description: 'Services built on the same base mount the shared volumes their siblings mount, at the same path.',
+    defaultSeverity: 'warning',
+    fixable: true,
+  },
+  messages: {
+    missing:
+      'Expected {{service}} to mount the shared volume "{{volume}}" at {{target}}, as {{users}} do (they are built on the same base).',
+  },
+  check: {
+    compose(file, context) {
+      const { project } = context;
+      for (const group of project.serviceGroups()) {
+        if (!group.project.files.includes(file)) {
+          continue;
+        }
+        for (const shared of sharedMounts(group)) {
+          for (const service of group.services) {
+            if (service.primary.path !== file.path || service.volumes.some((v) => v.source === shared.volume)) {
+              continue;
+            }
+            const def = service.primary;
+            const range = def.volumesKey?.keyRange ?? def.keyRange;
+            context.report({
+              messageId: 'missing',
+              data: { service: service.name, volume: shared.volume, target: shared.target, users: listNames(shared.users) },
+              range,
+              fix: canAddMount(file, service) ? (fixer) => addMount(fixer, file, service, shared) : undefined,
+            });
+          }
+        }
+      }
+    },
+  },
+});
+
+/** A mount can be added unless the service's volumes arrive through an alias or merge key. */
+function canAddMount(file: ComposeModel, service: Service): boolean {
+  const key = service.primary.volumesKey;
+  if (!key) {
+    return isMap(service.primary.node) && service.primary.node.items.length > 0 && !!file.view;
+  }
+  const inOwnPairs = service.primary.node.items.some((p) => p.value === key.node);
+  return inOwnPairs && isSeq(key.node) && key.node.items.length > 0;
+}
+
+function addMount(fixer: FixBuilder, file: ComposeModel, service: Service, shared: SharedMount): void {
+  const lines = file.lines;
+  const def = service.primary;
+  fixer.setTitle(`Mount ${shared.volume} at ${shared.target} in ${service.name}`, true);
+  const seq = def.volumesKey?.node;
+  if (seq && isSeq(seq)) {
+    const last = seq.items[seq.items.length - 1] as Node;
+    let item = `${shared.volume}:${shared.target}`;
+    if (isMap(last) && last.range) {
+      const pad = ' '.repeat(columnOf(lines, last.range[0]));
+      item = `type: volume${lines.eol}${pad}source: ${shared.volume}${lines.eol}${pad}target: ${shared.target}`;
+    }
+    const ins = appendToSequence(lines, seq, item);
+    if (ins) {
+      fixer.insert(file.path, ins.at, ins.text);
+    }
+    return;
+  }
+  const ins = appendToMap(lines, def.node, 'volumes', [`- ${shared.volume}:${shared.target}`]);
+  if (ins) {
+    fixer.insert(file.path, ins.at, ins.text);
+  }
+}

@@ -1,0 +1,191 @@
+import { defineRule } from '../../rule';
+import type { DockerfileModel, RunInstruction, Stage } from '../../parse/dockerfile';
+import { managerLabel, type InstallCommand, type InstalledPackage } from '../../parse/installs';
+import { installsOf, mergeIntoInstall, newInstallInstruction, removePackagesFromRun } from '../../parse/installEdit';
+import type { Project } from '../../project';
+import { basename } from '../../paths';
+import { instructionLinesRange } from '../../dockerfileEdit';
+
+/** Where the base Dockerfile already installs things, per manager family. */
+function baseInstalls(project: Project): { run: RunInstruction; install: InstallCommand }[] {
+  const base = project.baseDockerfile;
+  if (!base) {
+    return [];
+  }
+  const final = base.stages[base.stages.length - 1];
+  return base
+    .runs()
+    .filter((r) => r.stage === final)
+    .flatMap((run) => installsOf(run).map(({ install }) => ({ run, install })));
+}
+
+function sameFamily(a: InstallCommand, b: InstallCommand): boolean {
+  return a.manager === b.manager;
+}
+
+/** Stages of a service Dockerfile whose installs belong in the base. */
+function checkedStage(project: Project, file: DockerfileModel, stage: Stage, isService: boolean): boolean {
+  if (project.stageDerivesFromBase(file, stage)) {
+    return true;
+  }
+  if (!stage.isFinal || !isService) {
+    return false;
+  }
+  const target = project.resolveFrom(file, stage);
+  if (target.kind === 'stage') {
+    return false;
+  }
+  return !project.isExemptImage(stage.fromImage);
+}
+
+export const installOutsideBase = defineRule({
+  id: 'install-outside-base',
+  meta: {
+    section: 1,
+    description: 'System and language packages are installed only in the shared base image.',
+    defaultSeverity: 'warning',
+    fixable: true,
+  },
+  messages: {
+    install: 'Unexpected {{manager}} install of "{{pkg}}" outside the base image; install it in {{base}}.',
+    redundant: 'Unexpected {{manager}} install of "{{pkg}}": the base image ({{base}}) already installs it.',
+    noBase: 'Unexpected {{manager}} install of "{{pkg}}" in a service image; the roadmap keeps every install in one shared base image, and none was found.',
+    requirements:
+      'Unexpected {{manager}} install -r {{file}} outside the base image; {{file}} is not available to the base build, so the install cannot be moved automatically: copy it in {{base}} and install it there.',
+    requirementsRedundant: 'Unexpected {{manager}} install -r {{file}}: the base image ({{base}}) already installs it.',
+    manifest: 'Unexpected {{manager}} install outside the base image; install the project dependencies in {{base}}.',
+    variable: 'Unexpected {{manager}} install of "{{pkg}}" outside the base image; it names a build variable, so move it to {{base}} by hand.',
+  },
+  check: {
+    dockerfile(file, context) {
+      const { project } = context;
+      if (project.isBaseDockerfile(file.path) || file.stages.length === 0) {
+        return;
+      }
+      const isService = project.servicesBuiltFrom(file.path).length > 0;
+      const base = project.baseDockerfile;
+      const baseName = base ? base.path : 'the base Dockerfile';
+      const inBase = baseInstalls(project);
+      for (const run of file.runs()) {
+        if (!checkedStage(project, file, run.stage, isService)) {
+          continue;
+        }
+        for (const { install } of installsOf(run)) {
+          const manager = install.program.startsWith('apt') ? install.program : managerLabel(install.manager);
+          const baseSame = inBase.filter((b) => sameFamily(b.install, install));
+          const baseKeys = new Set(baseSame.flatMap((b) => b.install.packages.map((p) => p.key)));
+          const movable = install.packages.filter((p) => !p.word.hasVariable);
+          const fix = base && movable.length > 0 ? moveFix(file, run, install, movable, baseSame, baseKeys, project) : undefined;
+          for (const pkg of install.packages) {
+            const range = file.lines.rangeOf(pkg.word.start, pkg.word.end);
+            const data = { manager, pkg: pkg.name, base: baseName };
+            if (!base) {
+              context.report({ messageId: 'noBase', data, range });
+            } else if (pkg.word.hasVariable) {
+              context.report({ messageId: 'variable', data, range });
+            } else {
+              context.report({ messageId: baseKeys.has(pkg.key) ? 'redundant' : 'install', data, range, fix });
+            }
+          }
+          for (const req of install.requirementFiles) {
+            const range = file.lines.rangeOf(req.start, req.end);
+            const name = basename(req.value);
+            const redundant = baseSame.some((b) => b.install.requirementFiles.some((r) => basename(r.value) === name));
+            const data = { manager, file: req.value, base: baseName };
+            if (redundant && base) {
+              context.report({
+                messageId: 'requirementsRedundant',
+                data,
+                range,
+                fix: (fixer) => {
+                  fixer.setTitle(`Remove redundant install (already in ${base.path})`, true);
+                  const only = install.packages.length === 0 && install.requirementFiles.length === 1;
+                  if (only) {
+                    const removal = removeCommand(file, run, install);
+                    removal.forEach((r) => fixer.remove(file.path, r));
+                  }
+                  fixer.track(base.path);
+                },
+              });
+            } else {
+              context.report({ messageId: 'requirements', data, range });
+            }
+          }
+          if (install.installsManifest) {
+            const verb = install.command.words[install.verbIndex]!;
+            context.report({ messageId: 'manifest', data: { manager, base: baseName }, range: file.lines.rangeOf(verb.start, verb.end) });
+          }
+        }
+      }
+    },
+  },
+});
+
+/** Removes one whole install command from its RUN (with the RUN when nothing else is left). */
+function removeCommand(file: DockerfileModel, run: RunInstruction, install: InstallCommand) {
+  return removePackagesFromRun(file, run, new Set(), install.manager, new Set([install.command]));
+}
+
+function moveFix(
+  file: DockerfileModel,
+  run: RunInstruction,
+  install: InstallCommand,
+  movable: InstalledPackage[],
+  baseSame: { run: RunInstruction; install: InstallCommand }[],
+  baseKeys: Set<string>,
+  project: Project,
+) {
+  return (fixer: import('../../rule').FixBuilder): void => {
+    const base = project.baseDockerfile!;
+    const toAdd = [...new Map(movable.filter((p) => !baseKeys.has(p.key)).map((p) => [p.key, p.name])).values()];
+    const names = movable.map((p) => p.name).join(', ');
+    if (toAdd.length === 0) {
+      fixer.setTitle(`Remove redundant install of ${names} (already in ${base.path})`, true);
+    } else {
+      fixer.setTitle(`Move ${names} to the base image (${base.path})`, true);
+    }
+    for (const r of removePackagesFromRun(file, run, new Set(movable), install.manager)) {
+      fixer.remove(file.path, r);
+    }
+    fixer.track(base.path);
+    if (toAdd.length === 0) {
+      return;
+    }
+    const target = [...baseSame].reverse().find((b) => b.install.packages.length > 0);
+    if (target) {
+      for (const ins of mergeIntoInstall(base, target.install, toAdd).inserts) {
+        fixer.insert(base.path, base.lines.positionAt(ins.at), ins.text);
+      }
+      return;
+    }
+    const text = newInstallInstruction(install, toAdd, base.lines.eol, base.escapeChar);
+    const at = newRunPosition(base, baseSame[baseSame.length - 1]?.run);
+    fixer.insert(base.path, base.lines.positionAt(at.offset), at.prefix + text);
+  };
+}
+
+/**
+ * Where a new RUN goes in the base: right after the same manager's last install when there is one;
+ * else after the last install that precedes the first COPY; else before the first COPY; else at
+ * the end of the file.
+ */
+function newRunPosition(base: DockerfileModel, sameManagerRun: RunInstruction | undefined): { offset: number; prefix: string } {
+  const lines = base.lines;
+  const final = base.stages[base.stages.length - 1]!;
+  const endOf = (run: RunInstruction): number => lines.offsetAt(instructionLinesRange(base, run.instruction).end);
+  if (sameManagerRun) {
+    return { offset: endOf(sameManagerRun), prefix: '' };
+  }
+  const firstCopy = final.instructions.find((i) => i.getKeyword() === 'COPY' || i.getKeyword() === 'ADD');
+  const copyLine = firstCopy ? firstCopy.getRange().start.line : Infinity;
+  const installRuns = base.runs().filter((r) => r.stage === final && installsOf(r).length > 0 && r.instruction.getRange().start.line < copyLine);
+  const lastInstall = installRuns[installRuns.length - 1];
+  if (lastInstall) {
+    return { offset: endOf(lastInstall), prefix: '' };
+  }
+  if (firstCopy) {
+    return { offset: lines.lineStart(copyLine), prefix: '' };
+  }
+  const end = lines.text.length;
+  return { offset: end, prefix: end > 0 && !/\n$/.test(lines.text) ? lines.eol : '' };
+}
