@@ -18,7 +18,7 @@ function sharedMounts(group: ServiceGroup): SharedMount[] {
       if (v.type !== 'volume' || !v.source) {
         continue;
       }
-      const entry = byVolume.get(v.source) ?? { users: [], targets: new Map() };
+      const entry = byVolume.get(v.source) ?? { users: [] as Service[], targets: new Map<string, number>() };
       if (!entry.users.includes(service)) {
         entry.users.push(service);
       }
