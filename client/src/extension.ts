@@ -1,0 +1,134 @@
+import * as vscode from 'vscode';
+import {
+  CloseAction,
+  ErrorAction,
+  LanguageClient,
+  RevealOutputChannelOn,
+  TransportKind,
+  type CloseHandlerResult,
+  type ErrorHandler,
+  type ErrorHandlerResult,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
+import { Commands, FixAllInWorkspaceRequest, SETTINGS_SECTION } from '../../server/src/protocol';
+
+/** How many crashes within {@link CRASH_WINDOW_MS} the client restarts the server after. */
+const MAX_RESTARTS = 4;
+const CRASH_WINDOW_MS = 3 * 60 * 1000;
+
+let client: LanguageClient | undefined;
+
+/**
+ * Restarts a crashed server a few times; when it keeps crashing, stops and tells the user, with a
+ * way to the log and to a manual restart.
+ */
+export class CrashLimitingErrorHandler implements ErrorHandler {
+  private crashes: number[] = [];
+
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly onGaveUp: () => void = () => undefined,
+  ) {}
+
+  error(_error: Error, _message: unknown, count: number | undefined): ErrorHandlerResult {
+    // A few broken messages in a row are survivable; a stream that keeps failing is not.
+    return { action: count !== undefined && count <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown, handled: true };
+  }
+
+  closed(): CloseHandlerResult {
+    const now = this.now();
+    this.crashes = this.crashes.filter((t) => now - t < CRASH_WINDOW_MS);
+    this.crashes.push(now);
+    if (this.crashes.length > MAX_RESTARTS) {
+      this.onGaveUp();
+      return { action: CloseAction.DoNotRestart, handled: true };
+    }
+    return { action: CloseAction.Restart, handled: true };
+  }
+
+  reset(): void {
+    this.crashes = [];
+  }
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const serverModule = context.asAbsolutePath('dist/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module: serverModule, transport: TransportKind.ipc },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+  };
+  const errorHandler = new CrashLimitingErrorHandler(Date.now, () => {
+    void vscode.window
+      .showErrorMessage(
+        `The Docker Modularity server crashed ${MAX_RESTARTS + 1} times in ${CRASH_WINDOW_MS / 60000} minutes and will not be restarted.`,
+        'Show output',
+        'Restart server',
+      )
+      .then((choice) => {
+        if (choice === 'Show output') {
+          client?.outputChannel.show();
+        } else if (choice === 'Restart server') {
+          void vscode.commands.executeCommand(Commands.restartServer);
+        }
+      });
+  });
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [
+      { scheme: 'file', language: 'dockerfile' },
+      { scheme: 'file', pattern: '**/{Dockerfile,Containerfile}{,.*}' },
+      { scheme: 'file', pattern: '**/*.{dockerfile,containerfile}' },
+      { scheme: 'file', language: 'dockercompose' },
+      { scheme: 'file', language: 'yaml', pattern: '**/{docker-compose,compose}{,.*,-*}.{yml,yaml}' },
+      { scheme: 'file', language: 'dotenv-docker' },
+      { scheme: 'file', pattern: '**/{.env,.env.*,*.env,secrets,secrets.*}' },
+      { scheme: 'file', pattern: '**/.docker-modularity.{json,yaml,yml}' },
+    ],
+    diagnosticCollectionName: 'docker-modularity',
+    revealOutputChannelOn: RevealOutputChannelOn.Never,
+    errorHandler,
+    initializationFailedHandler: (error) => {
+      void vscode.window.showErrorMessage(`The Docker Modularity server failed to start: ${error instanceof Error ? error.message : String(error)}`);
+      return false;
+    },
+  };
+  client = new LanguageClient(SETTINGS_SECTION, 'Docker Modularity', serverOptions, clientOptions);
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand(Commands.showOutput, () => client?.outputChannel.show()),
+    vscode.commands.registerCommand(Commands.restartServer, async () => {
+      errorHandler.reset();
+      await client?.restart();
+    }),
+    vscode.commands.registerCommand(Commands.fixAllInWorkspace, async () => {
+      if (!client) {
+        return;
+      }
+      const result = await client.sendRequest(FixAllInWorkspaceRequest.type);
+      if (result.applied === 0) {
+        void vscode.window.showInformationMessage(
+          result.skipped.length > 0
+            ? `Docker Modularity: no fix could be applied (${result.skipped.length} skipped; see the output).`
+            : 'Docker Modularity: nothing to fix.',
+        );
+      } else if (!result.accepted) {
+        void vscode.window.showWarningMessage('Docker Modularity: the fixes were not applied (a file changed or was not writable).');
+      } else {
+        void vscode.window.showInformationMessage(
+          `Docker Modularity: applied ${result.applied} fix${result.applied === 1 ? '' : 'es'} in ${result.files.length} file${result.files.length === 1 ? '' : 's'}` +
+            (result.skipped.length > 0 ? `; ${result.skipped.length} skipped (overlapping or stale).` : '.'),
+        );
+      }
+      for (const s of result.skipped) {
+        client.outputChannel.info(`Skipped a fix of ${s.ruleId} in ${s.path}: ${s.reason}`);
+      }
+    }),
+  );
+  await client.start();
+}
+
+export async function deactivate(): Promise<void> {
+  const c = client;
+  client = undefined;
+  await c?.stop();
+}

@@ -1,0 +1,216 @@
+import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic, type WorkspaceEdit } from 'vscode-languageserver';
+import { applyFixes, staleReason } from '../engine/fixes';
+import type { Finding, Fix, FileChange } from '../engine/rule';
+import { contentHash, LineIndex, type Range } from '../engine/text';
+import { FIX_ALL_KIND } from '../protocol';
+import { diagnosticData, NON_RULE_IDS } from './diagnostics';
+import type { AnalyzedFolder } from './folder';
+import { toWorkspaceEdit, type EditCapabilities } from './workspaceEdits';
+
+export interface CodeActionEnv {
+  folder: AnalyzedFolder;
+  editCaps: EditCapabilities;
+  versionOf(uri: string): number | null;
+  log(message: string): void;
+}
+
+/** Whether an action of `kind` is among the kinds the client asked for (`only`). */
+export function kindRequested(kind: string, only: readonly string[] | undefined): boolean {
+  return !only || only.some((k) => kind === k || kind.startsWith(`${k}.`));
+}
+
+function sameRange(a: Range, b: Range): boolean {
+  return (
+    a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character
+  );
+}
+
+/** The finding in the latest analysis a diagnostic was made from, matched by rule and range. */
+export function findingFor(folder: AnalyzedFolder, path: string, ruleId: string, range: Range): Finding | undefined {
+  return folder.result?.byFile.get(path)?.find((f) => f.ruleId === ruleId && sameRange(f.range, range));
+}
+
+/**
+ * Code actions for a document: a quick fix per fixable diagnostic, the two ignore actions per
+ * diagnostic, and "fix all" for the file. Diagnostics computed from another version of the file
+ * than the current one get nothing: their ranges may point anywhere.
+ */
+export function provideCodeActions(params: CodeActionParams, path: string, env: CodeActionEnv): CodeAction[] {
+  const { folder } = env;
+  const read = (p: string): string | undefined => folder.overlay.readFile(p);
+  const text = read(path);
+  if (text === undefined) {
+    return [];
+  }
+  const currentHash = contentHash(text);
+  const only = params.context.only;
+  const actions: CodeAction[] = [];
+  if (kindRequested(CodeActionKind.QuickFix, only)) {
+    for (const diagnostic of params.context.diagnostics) {
+      const data = diagnosticData(diagnostic);
+      if (!data || data.path !== path) {
+        continue;
+      }
+      if (data.hash !== currentHash) {
+        env.log(`Not offering fixes for ${data.ruleId} in ${path}: the diagnostic was computed from an older version of the file.`);
+        continue;
+      }
+      const finding = findingFor(folder, path, data.ruleId, diagnostic.range);
+      if (finding?.fixable && finding.fix) {
+        const action = quickFix(finding, diagnostic, env);
+        if (action) {
+          actions.push(action);
+        }
+      }
+      if (!NON_RULE_IDS.has(data.ruleId)) {
+        actions.push(...ignoreActions(path, text, data.ruleId, diagnostic, env));
+      }
+    }
+  }
+  if (kindRequested(FIX_ALL_KIND, only)) {
+    const fixAll = fixAllAction(path, env);
+    if (fixAll) {
+      actions.push(fixAll);
+    }
+  }
+  return actions;
+}
+
+function editFor(changes: readonly FileChange[], env: CodeActionEnv): WorkspaceEdit | undefined {
+  return toWorkspaceEdit(
+    changes,
+    { uriOf: (p) => env.folder.uriOf(p), versionOf: (p) => (env.folder.overlay.isOpen(p) ? env.versionOf(env.folder.uriOf(p)) : null) },
+    env.editCaps,
+  );
+}
+
+function computeFix(finding: Finding, env: CodeActionEnv): Fix | undefined {
+  try {
+    return finding.fix?.();
+  } catch (e) {
+    env.log(`The fix of ${finding.ruleId} in ${finding.path} failed: ${e instanceof Error ? e.message : String(e)}`);
+    return undefined;
+  }
+}
+
+function quickFix(finding: Finding, diagnostic: Diagnostic, env: CodeActionEnv): CodeAction | undefined {
+  const fix = computeFix(finding, env);
+  if (!fix) {
+    return undefined;
+  }
+  const stale = staleReason(fix, (p) => env.folder.overlay.readFile(p));
+  if (stale) {
+    env.log(`Refusing the fix "${fix.title}" of ${finding.ruleId}: ${stale}.`);
+    return undefined;
+  }
+  const edit = editFor(fix.changes, env);
+  if (!edit) {
+    return undefined;
+  }
+  return { title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: fix.isPreferred === true, edit };
+}
+
+/** Every fix of the given findings that applies without conflict, as one change list. */
+export function combineFixes(
+  findings: readonly Finding[],
+  env: Pick<CodeActionEnv, 'folder' | 'log'>,
+): { changes: FileChange[]; applied: Fix[]; skipped: { fix: Fix; finding: Finding; reason: string }[] } {
+  const fixes: Fix[] = [];
+  const origin = new Map<Fix, Finding>();
+  for (const f of findings) {
+    if (!f.fixable) {
+      continue;
+    }
+    const fix = computeFix(f, env as CodeActionEnv);
+    if (fix) {
+      fixes.push(fix);
+      origin.set(fix, f);
+    }
+  }
+  const result = applyFixes(fixes, (p) => env.folder.overlay.readFile(p));
+  const changes: FileChange[] = [];
+  for (const fix of result.applied) {
+    changes.push(...fix.changes);
+  }
+  return {
+    changes,
+    applied: result.applied,
+    skipped: result.skipped.map((s) => ({ fix: s.fix, finding: origin.get(s.fix)!, reason: s.reason })),
+  };
+}
+
+function fixAllAction(path: string, env: CodeActionEnv): CodeAction | undefined {
+  const findings = env.folder.result?.byFile.get(path) ?? [];
+  const { changes, applied } = combineFixes(findings, env);
+  if (applied.length === 0) {
+    return undefined;
+  }
+  const edit = editFor(changes, env);
+  return edit && { title: 'Fix all docker-modularity problems', kind: FIX_ALL_KIND, edit };
+}
+
+const IGNORE_LINE = /^(\s*)#\s*docker-modularity-ignore(?:[ \t]+([A-Za-z0-9_,\s-]+?))?\s*$/;
+const IGNORE_FILE = /^\s*#\s*docker-modularity-ignore-file(?:[ \t]+([A-Za-z0-9_,\s-]+?))?\s*$/;
+
+function ignoreActions(path: string, text: string, ruleId: string, diagnostic: Diagnostic, env: CodeActionEnv): CodeAction[] {
+  const lines = new LineIndex(text);
+  const eol = lines.eol;
+  const out: CodeAction[] = [];
+  const line = diagnostic.range.start.line;
+  if (line < lines.lineCount) {
+    const lineChange = ignoreLineChange(path, lines, line, ruleId, eol);
+    const edit = editFor([lineChange], env);
+    if (edit) {
+      out.push({ title: `Ignore ${ruleId} for this line`, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit });
+    }
+  }
+  const fileChange = ignoreFileChange(path, lines, ruleId, eol);
+  const edit = editFor([fileChange], env);
+  if (edit) {
+    out.push({ title: `Ignore ${ruleId} for this file`, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit });
+  }
+  return out;
+}
+
+/** Adds the rule to an ignore comment on the line above, or inserts one with the line's indentation. */
+export function ignoreLineChange(path: string, lines: LineIndex, line: number, ruleId: string, eol: string): FileChange {
+  if (line > 0) {
+    const above = lines.lineText(line - 1);
+    const m = IGNORE_LINE.exec(above);
+    if (m && m[2]) {
+      const end = { line: line - 1, character: above.trimEnd().length };
+      return { kind: 'edit', path, edits: [{ range: { start: end, end }, newText: `, ${ruleId}` }] };
+    }
+  }
+  const indent = /^\s*/.exec(lines.lineText(line))![0];
+  const at = { line, character: 0 };
+  return { kind: 'edit', path, edits: [{ range: { start: at, end: at }, newText: `${indent}# docker-modularity-ignore ${ruleId}${eol}` }] };
+}
+
+/**
+ * Adds the rule to the file's ignore-file comment, or inserts one at the top, below any Dockerfile
+ * parser directives (a comment above them would turn them into plain comments).
+ */
+export function ignoreFileChange(path: string, lines: LineIndex, ruleId: string, eol: string): FileChange {
+  for (let l = 0; l < lines.lineCount; l++) {
+    const t = lines.lineText(l);
+    const m = IGNORE_FILE.exec(t);
+    if (m && m[1]) {
+      const end = { line: l, character: t.trimEnd().length };
+      return { kind: 'edit', path, edits: [{ range: { start: end, end }, newText: `, ${ruleId}` }] };
+    }
+  }
+  let insertAt = 0;
+  while (insertAt < lines.lineCount && /^#\s*(syntax|escape|check)\s*=/i.test(lines.lineText(insertAt))) {
+    insertAt++;
+  }
+  if (insertAt >= lines.lineCount) {
+    // Only directives, and no line break after the last one.
+    const last = lines.lineCount - 1;
+    const end = { line: last, character: lines.lineText(last).length };
+    return { kind: 'edit', path, edits: [{ range: { start: end, end }, newText: `${eol}# docker-modularity-ignore-file ${ruleId}` }] };
+  }
+  const at = { line: insertAt, character: 0 };
+  const newText = `# docker-modularity-ignore-file ${ruleId}${eol}`;
+  return { kind: 'edit', path, edits: [{ range: { start: at, end: at }, newText }] };
+}

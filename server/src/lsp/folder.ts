@@ -1,0 +1,78 @@
+import type { Connection } from 'vscode-languageserver';
+import { Analyzer, type AnalysisResult } from '../engine/analyzer';
+import type { Config } from '../engine/config';
+import type { FileSystemView } from '../engine/fs';
+import { DEFAULT_SETTINGS, type Settings } from '../protocol';
+import { OverlayFileSystem } from './overlayFileSystem';
+import { settingsToOverrides } from './settings';
+import { fromWorkspacePath, fsPathToUri, toWorkspacePath, uriToFsPath } from './uris';
+
+/**
+ * One workspace folder as the server sees it: its files (open documents over the disk), its
+ * settings, its analyzer and the latest analysis. Every request is answered from `result`.
+ */
+export class AnalyzedFolder {
+  readonly overlay: OverlayFileSystem;
+  readonly analyzer: Analyzer;
+  settings: Settings = DEFAULT_SETTINGS;
+  result: AnalysisResult | undefined;
+  /** Set once the folder's settings have been read; analysis waits for it. */
+  settingsLoaded = false;
+  /** A scheduled analysis (debounced edits). */
+  timer: ReturnType<typeof setTimeout> | undefined;
+  /** Whether something changed since the last analysis. */
+  dirty = true;
+  /** Whether the disk view must re-read the disk before the next analysis. */
+  diskDirty = false;
+  /** The last diagnostics published per path (as a comparison key). */
+  readonly published = new Map<string, string>();
+  /** Open documents edited since their diagnostics were last published. */
+  readonly editedSincePublish = new Set<string>();
+  /** URIs of open documents by path, so diagnostics and edits use the client's own spelling. */
+  readonly openUris = new Map<string, string>();
+  private overridesKey = '';
+
+  constructor(
+    /** The folder URI (for orphans: the file-system root's URI). */
+    readonly uri: string,
+    /** The folder's absolute path. */
+    readonly root: string,
+    disk: FileSystemView,
+    /** False for the folder that holds documents outside every workspace folder. */
+    readonly isWorkspaceFolder: boolean,
+  ) {
+    this.overlay = new OverlayFileSystem(disk);
+    this.analyzer = new Analyzer(this.overlay);
+  }
+
+  /** The workspace path of a URI in this folder, or undefined. */
+  pathOf(uri: string): string | undefined {
+    const fsPath = uriToFsPath(uri);
+    return fsPath === undefined ? undefined : toWorkspacePath(this.root, fsPath);
+  }
+
+  uriOf(path: string): string {
+    return this.openUris.get(path) ?? fsPathToUri(fromWorkspacePath(this.root, path));
+  }
+
+  /** Applies settings as Analyzer overrides; returns the rule ids the settings name but no rule has. */
+  configure(settings: Settings, connection?: Connection): string[] {
+    this.settings = settings;
+    let fileExclude: string[] = [];
+    try {
+      fileExclude = new Analyzer(this.overlay, { rules: this.analyzer.rules }).loadConfig().config.exclude;
+    } catch (e) {
+      connection?.console.error(`Reading the config file of ${this.root}: ${String(e)}`);
+    }
+    const known = new Set(this.analyzer.rules.map((r) => r.id));
+    const { overrides, unknownRules } = settingsToOverrides(settings, fileExclude, known);
+    const key = JSON.stringify(overrides);
+    if (key !== this.overridesKey) {
+      this.overridesKey = key;
+      this.analyzer.setOptions({ overrides: overrides as Partial<Config> });
+    }
+    this.settingsLoaded = true;
+    this.dirty = true;
+    return unknownRules;
+  }
+}

@@ -1,0 +1,100 @@
+import type { FileSystemView, SkippedFile } from '../engine/fs';
+
+/** A disk view the overlay can ask to re-read the disk (file created, deleted or changed outside). */
+export interface RefreshableFileSystemView extends FileSystemView {
+  refresh(): void;
+}
+
+/**
+ * What the engine reads in the editor: the text of open documents first, the disk second. An open
+ * document that does not exist on disk yet (a new, unsaved file) is listed too.
+ */
+export class OverlayFileSystem implements FileSystemView {
+  private readonly open = new Map<string, string>();
+  private listing: readonly string[] | undefined;
+  private ownGeneration = 0;
+  private diskGeneration: number;
+
+  constructor(readonly disk: FileSystemView) {
+    this.diskGeneration = disk.generation;
+  }
+
+  /** Sets the text of an open document. */
+  setDocument(path: string, text: string): void {
+    const known = this.open.has(path);
+    this.open.set(path, text);
+    if (!known && this.disk.stat(path) !== 'file') {
+      this.invalidateListing();
+    }
+  }
+
+  /** Drops an open document: the disk is read again for it. */
+  closeDocument(path: string): void {
+    if (this.open.delete(path) && this.disk.stat(path) !== 'file') {
+      this.invalidateListing();
+    }
+  }
+
+  isOpen(path: string): boolean {
+    return this.open.has(path);
+  }
+
+  /** Re-reads the disk, when the disk view can. */
+  refreshDisk(): void {
+    const disk = this.disk as Partial<RefreshableFileSystemView>;
+    disk.refresh?.();
+    this.invalidateListing();
+  }
+
+  get generation(): number {
+    if (this.disk.generation !== this.diskGeneration) {
+      this.diskGeneration = this.disk.generation;
+      this.invalidateListing();
+    }
+    return this.ownGeneration;
+  }
+
+  listFiles(): readonly string[] {
+    void this.generation;
+    if (!this.listing) {
+      const all = new Set(this.disk.listFiles());
+      for (const p of this.open.keys()) {
+        all.add(p);
+      }
+      this.listing = [...all].sort();
+    }
+    return this.listing;
+  }
+
+  readFile(path: string): string | undefined {
+    const text = this.open.get(path);
+    if (text !== undefined) {
+      return text;
+    }
+    try {
+      return this.disk.readFile(path);
+    } catch {
+      return undefined;
+    }
+  }
+
+  stat(path: string): 'file' | 'directory' | undefined {
+    if (this.open.has(path)) {
+      return 'file';
+    }
+    try {
+      return this.disk.stat(path);
+    } catch {
+      return undefined;
+    }
+  }
+
+  skipped(): readonly SkippedFile[] {
+    return this.disk.skipped().filter((s) => !this.open.has(s.path));
+  }
+
+  private invalidateListing(): void {
+    this.listing = undefined;
+    this.ownGeneration++;
+  }
+}

@@ -1,0 +1,589 @@
+import * as nodePath from 'node:path';
+import {
+  CodeActionKind,
+  DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  ErrorCodes,
+  LSPErrorCodes,
+  ResponseError,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type CancellationToken,
+  type ClientCapabilities,
+  type Connection,
+  type Diagnostic,
+  type FileEvent,
+  type InitializeParams,
+  type InitializeResult,
+  type WorkspaceFolder,
+} from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { CONFIG_FILE_NAMES } from '../engine/config';
+import { MemoryFileSystem, type FileSystemView } from '../engine/fs';
+import { LineIndex } from '../engine/text';
+import {
+  FIX_ALL_KIND,
+  FixAllInWorkspaceRequest,
+  RoadmapStatusRequest,
+  SETTINGS_SECTION,
+  type FixAllInWorkspaceResult,
+  type InitializationOptions,
+  type RoadmapStatus,
+  type Settings,
+} from '../protocol';
+import { combineFixes, provideCodeActions } from './codeActions';
+import { toDiagnostic, type DiagnosticOptions } from './diagnostics';
+import { AnalyzedFolder } from './folder';
+import { definitionAt, documentLinks, hoverAt } from './navigation';
+import { normalizeSettings } from './settings';
+import { fsPathToUri, toWorkspacePath, uriToFsPath } from './uris';
+import { toWorkspaceEdit, type EditCapabilities } from './workspaceEdits';
+
+/** Creates the disk view of a workspace folder (the Node file system in production). */
+export type DiskViewFactory = (root: string) => FileSystemView;
+
+/** Files whose creation, deletion or change outside the editor can change findings. */
+const WATCHED_GLOBS = [
+  '**/{Dockerfile,Containerfile,dockerfile,containerfile}*',
+  '**/*.{dockerfile,containerfile,Dockerfile,Containerfile}',
+  '**/*compose*.{yml,yaml}',
+  '**/{.env,.env.*,*.env,secrets,secrets.*}',
+  '**/.docker-modularity.{json,yaml,yml}',
+  '**/{Makefile,GNUmakefile,makefile,*.mk,*.sh,*.bash,docker-bake*.hcl,.gitignore,*.md}',
+  '**/.github/workflows/*.{yml,yaml}',
+];
+
+interface ClientSupport {
+  configuration: boolean;
+  workspaceFolders: boolean;
+  dynamicWatchers: boolean;
+  dynamicConfiguration: boolean;
+  diagnostics: Pick<DiagnosticOptions, 'relatedInformation' | 'codeDescription'>;
+  edits: EditCapabilities;
+  versionedDiagnostics: boolean;
+}
+
+function readClientSupport(c: ClientCapabilities): ClientSupport {
+  const resourceOps = c.workspace?.workspaceEdit?.resourceOperations ?? [];
+  return {
+    configuration: c.workspace?.configuration === true,
+    workspaceFolders: c.workspace?.workspaceFolders === true,
+    dynamicWatchers: c.workspace?.didChangeWatchedFiles?.dynamicRegistration === true,
+    dynamicConfiguration: c.workspace?.didChangeConfiguration?.dynamicRegistration === true,
+    diagnostics: {
+      relatedInformation: c.textDocument?.publishDiagnostics?.relatedInformation === true,
+      codeDescription: c.textDocument?.publishDiagnostics?.codeDescriptionSupport === true,
+    },
+    edits: {
+      documentChanges: c.workspace?.workspaceEdit?.documentChanges === true,
+      create: resourceOps.includes('create'),
+      rename: resourceOps.includes('rename'),
+    },
+    versionedDiagnostics: c.textDocument?.publishDiagnostics?.versionSupport === true,
+  };
+}
+
+function errorMessage(e: unknown): string {
+  return e instanceof Error ? (e.stack ?? e.message) : String(e);
+}
+
+/**
+ * The docker-modularity language server: it keeps one analyzed folder per workspace folder, re-runs
+ * the engine after edits (debounced) and after file and settings changes, publishes diagnostics
+ * for every file, and answers code actions, definitions, links and hovers from the latest analysis.
+ */
+export class DockerModularityServer {
+  private readonly documents = new TextDocuments(TextDocument);
+  private folders: AnalyzedFolder[] = [];
+  /** Folders for documents outside every workspace folder, by file-system root. */
+  private readonly orphans = new Map<string, AnalyzedFolder>();
+  private support: ClientSupport = readClientSupport({});
+  private delay = 200;
+  /** `dockerModularity` settings pushed by clients that cannot be asked (no workspace/configuration). */
+  private pushedSettings: unknown;
+  private readonly warnedRules = new Set<string>();
+  private shuttingDown = false;
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly diskView: DiskViewFactory,
+  ) {}
+
+  register(): void {
+    const c = this.connection;
+    c.onInitialize((params) => this.initialize(params));
+    c.onInitialized(() => this.guard('initialized', () => this.initialized()));
+    c.onShutdown(() => {
+      this.shuttingDown = true;
+      for (const f of this.allFolders()) {
+        clearTimeout(f.timer);
+      }
+    });
+    this.documents.onDidChangeContent((e) => this.guard('didChange', () => this.documentChanged(e.document)));
+    this.documents.onDidClose((e) => this.guard('didClose', () => this.documentClosed(e.document)));
+    c.onDidChangeConfiguration((p) => this.guard('didChangeConfiguration', () => this.configurationChanged(p.settings)));
+    c.onDidChangeWatchedFiles((p) => this.guard('didChangeWatchedFiles', () => this.filesChanged(p.changes)));
+    c.onCodeAction((params, token) =>
+      this.request('codeAction', token, () => {
+        const at = this.locate(params.textDocument.uri);
+        if (!at) {
+          return [];
+        }
+        this.ensureFresh(at.folder);
+        return provideCodeActions(params, at.path, {
+          folder: at.folder,
+          editCaps: this.support.edits,
+          versionOf: (uri) => this.documents.get(uri)?.version ?? null,
+          log: (m) => c.console.info(m),
+        });
+      }),
+    );
+    c.onDefinition((params, token) =>
+      this.request('definition', token, () => {
+        const at = this.locate(params.textDocument.uri);
+        const result = at && this.ensureFresh(at.folder);
+        return at && result ? definitionAt(result, at.folder.overlay, at.path, params.position, (p) => at.folder.uriOf(p)) : null;
+      }),
+    );
+    c.onDocumentLinks((params, token) =>
+      this.request('documentLinks', token, () => {
+        const at = this.locate(params.textDocument.uri);
+        const result = at && this.ensureFresh(at.folder);
+        return at && result ? documentLinks(result, at.folder.overlay, at.path, (p) => at.folder.uriOf(p)) : null;
+      }),
+    );
+    c.onHover((params, token) =>
+      this.request('hover', token, () => {
+        const at = this.locate(params.textDocument.uri);
+        const result = at && this.ensureFresh(at.folder);
+        return at && result ? hoverAt(result, at.path, params.position, (p) => at.folder.uriOf(p)) : null;
+      }),
+    );
+    c.onRequest(FixAllInWorkspaceRequest.type, (token) => this.request('fixAllInWorkspace', token, () => this.fixAllInWorkspace()));
+    c.onRequest(RoadmapStatusRequest.type, (params, token) =>
+      this.request('roadmapStatus', token, () => this.roadmapStatus(params.folder)),
+    );
+    this.documents.listen(c);
+  }
+
+  private initialize(params: InitializeParams): InitializeResult {
+    this.support = readClientSupport(params.capabilities);
+    const options = (params.initializationOptions ?? {}) as InitializationOptions;
+    if (typeof options.validationDelay === 'number' && options.validationDelay >= 0) {
+      this.delay = options.validationDelay;
+    }
+    const folders: WorkspaceFolder[] =
+      params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: 'root' }] : params.rootPath ? [{ uri: fsPathToUri(params.rootPath), name: 'root' }] : []);
+    for (const f of folders) {
+      this.addFolder(f.uri);
+    }
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: false },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false },
+        definitionProvider: true,
+        documentLinkProvider: { resolveProvider: false },
+        hoverProvider: true,
+        diagnosticProvider: undefined,
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+        experimental: { interFileDependencies: true },
+      },
+      serverInfo: { name: 'docker-modularity-langserver' },
+    };
+  }
+
+  private async initialized(): Promise<void> {
+    const c = this.connection;
+    if (this.support.dynamicWatchers) {
+      await c.client.register(DidChangeWatchedFilesNotification.type, { watchers: WATCHED_GLOBS.map((globPattern) => ({ globPattern })) });
+    }
+    if (this.support.dynamicConfiguration) {
+      await c.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION });
+    }
+    if (this.support.workspaceFolders) {
+      c.workspace.onDidChangeWorkspaceFolders((e) =>
+        this.guard('didChangeWorkspaceFolders', async () => {
+          for (const removed of e.removed) {
+            const folder = this.folders.find((f) => f.uri === removed.uri);
+            if (folder) {
+              this.clearDiagnostics(folder);
+              clearTimeout(folder.timer);
+              this.folders = this.folders.filter((f) => f !== folder);
+            }
+          }
+          for (const added of e.added) {
+            const folder = this.addFolder(added.uri);
+            if (folder) {
+              await this.loadSettings(folder);
+              this.analyzeNow(folder);
+            }
+          }
+        }),
+      );
+    }
+    // The whole workspace at start-up, files not opened included; one folder per turn of the loop.
+    for (const folder of [...this.folders]) {
+      await this.loadSettings(folder);
+      await new Promise((r) => setImmediate(r));
+      this.analyzeNow(folder);
+    }
+  }
+
+  private addFolder(uri: string): AnalyzedFolder | undefined {
+    const root = uriToFsPath(uri);
+    if (root === undefined) {
+      this.connection.console.warn(`Skipping workspace folder ${uri}: only file: folders are analysed.`);
+      return undefined;
+    }
+    if (this.folders.some((f) => f.root === root)) {
+      return undefined;
+    }
+    const folder = new AnalyzedFolder(uri, root, this.diskView(root), true);
+    this.folders.push(folder);
+    // Documents opened before the folder existed move to it.
+    for (const doc of this.documents.all()) {
+      const path = folder.pathOf(doc.uri);
+      if (path !== undefined) {
+        folder.openUris.set(path, doc.uri);
+        folder.overlay.setDocument(path, doc.getText());
+      }
+    }
+    return folder;
+  }
+
+  private allFolders(): AnalyzedFolder[] {
+    return [...this.folders, ...this.orphans.values()];
+  }
+
+  /** The folder and workspace path of a document URI: the innermost workspace folder, else an orphan folder. */
+  private locate(uri: string): { folder: AnalyzedFolder; path: string } | undefined {
+    const fsPath = uriToFsPath(uri);
+    if (fsPath === undefined) {
+      return undefined;
+    }
+    let best: { folder: AnalyzedFolder; path: string } | undefined;
+    for (const folder of this.folders) {
+      const path = toWorkspacePath(folder.root, fsPath);
+      if (path !== undefined && (!best || folder.root.length > best.folder.root.length)) {
+        best = { folder, path };
+      }
+    }
+    if (best) {
+      return best;
+    }
+    // Outside every folder: analysed with the other open documents only (the disk is not scanned).
+    const root = nodePath.parse(fsPath).root;
+    let orphan = this.orphans.get(root);
+    if (!orphan) {
+      orphan = new AnalyzedFolder(fsPathToUri(root), root, new MemoryFileSystem(), false);
+      orphan.configure(this.settingsFromPush());
+      this.orphans.set(root, orphan);
+    }
+    const path = toWorkspacePath(root, fsPath);
+    return path === undefined ? undefined : { folder: orphan, path };
+  }
+
+  private documentChanged(doc: TextDocument): void {
+    const at = this.locate(doc.uri);
+    if (!at) {
+      return;
+    }
+    at.folder.openUris.set(at.path, doc.uri);
+    at.folder.overlay.setDocument(at.path, doc.getText());
+    at.folder.editedSincePublish.add(at.path);
+    if (CONFIG_FILE_NAMES.includes(at.path as (typeof CONFIG_FILE_NAMES)[number])) {
+      at.folder.configure(at.folder.settings, this.connection);
+    }
+    this.schedule(at.folder);
+  }
+
+  private documentClosed(doc: TextDocument): void {
+    const at = this.locate(doc.uri);
+    if (!at) {
+      return;
+    }
+    at.folder.overlay.closeDocument(at.path);
+    at.folder.openUris.delete(at.path);
+    // The buffer may have been discarded or saved: read the disk again.
+    at.folder.diskDirty = true;
+    if (!at.folder.isWorkspaceFolder) {
+      // Outside the workspace nothing is analysed once it is closed.
+      this.connection.sendDiagnostics({ uri: doc.uri, diagnostics: [] }).catch(() => undefined);
+      at.folder.published.delete(at.path);
+    }
+    this.schedule(at.folder);
+  }
+
+  private async configurationChanged(settings: unknown): Promise<void> {
+    if (!this.support.configuration) {
+      this.pushedSettings = (settings as Record<string, unknown> | undefined)?.[SETTINGS_SECTION];
+    }
+    for (const folder of this.allFolders()) {
+      await this.loadSettings(folder);
+      this.analyzeNow(folder);
+    }
+  }
+
+  private filesChanged(changes: FileEvent[]): void {
+    for (const change of changes) {
+      const fsPath = uriToFsPath(change.uri);
+      if (fsPath === undefined) {
+        continue;
+      }
+      for (const folder of this.folders) {
+        const path = toWorkspacePath(folder.root, fsPath);
+        if (path === undefined) {
+          continue;
+        }
+        folder.diskDirty = true;
+        folder.dirty = true;
+        if (CONFIG_FILE_NAMES.includes(path as (typeof CONFIG_FILE_NAMES)[number])) {
+          folder.overlay.refreshDisk();
+          folder.diskDirty = false;
+          folder.configure(folder.settings, this.connection);
+        }
+        this.schedule(folder);
+      }
+    }
+  }
+
+  private settingsFromPush(): Settings {
+    return normalizeSettings(this.pushedSettings);
+  }
+
+  private async loadSettings(folder: AnalyzedFolder): Promise<void> {
+    let settings: Settings;
+    if (this.support.configuration && folder.isWorkspaceFolder) {
+      try {
+        const raw: unknown = await this.connection.workspace.getConfiguration({ scopeUri: folder.uri, section: SETTINGS_SECTION });
+        settings = normalizeSettings(raw);
+      } catch (e) {
+        this.connection.console.error(`Reading the settings of ${folder.uri}: ${errorMessage(e)}`);
+        settings = normalizeSettings(undefined);
+      }
+    } else {
+      settings = this.settingsFromPush();
+    }
+    const unknown = folder.configure(settings, this.connection).filter((id) => !this.warnedRules.has(id));
+    if (unknown.length > 0) {
+      unknown.forEach((id) => this.warnedRules.add(id));
+      this.connection.window.showWarningMessage(`dockerModularity.rules names unknown rules, which are ignored: ${unknown.join(', ')}.`);
+    }
+  }
+
+  private schedule(folder: AnalyzedFolder): void {
+    folder.dirty = true;
+    clearTimeout(folder.timer);
+    folder.timer = setTimeout(() => {
+      folder.timer = undefined;
+      this.guard('analysis', () => {
+        if (folder.settingsLoaded) {
+          this.analyzeNow(folder);
+        } else {
+          // Settings are still on their way; initialized() analyses once they are read.
+          this.schedule(folder);
+        }
+      });
+    }, this.delay);
+  }
+
+  /** Brings a folder's analysis up to date (requests are answered from the latest model). */
+  private ensureFresh(folder: AnalyzedFolder) {
+    if (folder.dirty || folder.timer !== undefined || !folder.result) {
+      this.analyzeNow(folder);
+    }
+    return folder.result;
+  }
+
+  private analyzeNow(folder: AnalyzedFolder): void {
+    if (this.shuttingDown) {
+      return;
+    }
+    clearTimeout(folder.timer);
+    folder.timer = undefined;
+    if (!folder.settings.enable) {
+      folder.result = undefined;
+      folder.dirty = false;
+      this.clearDiagnostics(folder);
+      return;
+    }
+    if (folder.diskDirty) {
+      folder.overlay.refreshDisk();
+      folder.diskDirty = false;
+    }
+    folder.dirty = false;
+    const started = Date.now();
+    const result = folder.analyzer.analyze();
+    folder.result = result;
+    for (const e of result.internalErrors) {
+      this.connection.console.error(`Rule ${e.ruleId} failed on ${e.path}: ${e.message}`);
+    }
+    this.connection.console.log(
+      `Analysed ${folder.root}: ${result.files.length} files, ${result.findings.length} findings, ${result.stats.checked} checked, ${result.stats.reused} reused (${Date.now() - started} ms).`,
+    );
+    this.publish(folder);
+  }
+
+  private publish(folder: AnalyzedFolder): void {
+    const result = folder.result;
+    if (!result) {
+      return;
+    }
+    const options: DiagnosticOptions = { ...this.support.diagnostics, uriOf: (p) => folder.uriOf(p) };
+    const next = new Map<string, Diagnostic[]>();
+    for (const [path, findings] of result.byFile) {
+      const hash = folder.analyzer.hashOf(path);
+      next.set(
+        path,
+        findings.map((f) => toDiagnostic(f, hash, options)),
+      );
+    }
+    if (result.configError) {
+      const e = result.configError;
+      const list = next.get(e.file) ?? [];
+      list.push({ range: configKeyRange(folder.overlay.readFile(e.file) ?? '', e.key), severity: 1, source: 'docker-modularity', code: 'config', message: e.message, data: { ruleId: 'config', path: e.file, hash: folder.analyzer.hashOf(e.file) } });
+      next.set(e.file, list);
+    }
+    for (const path of folder.published.keys()) {
+      if (!next.has(path)) {
+        next.set(path, []);
+      }
+    }
+    for (const path of folder.editedSincePublish) {
+      if (!next.has(path)) {
+        next.set(path, []);
+      }
+    }
+    for (const [path, diagnostics] of next) {
+      const uri = folder.uriOf(path);
+      const doc = this.documents.get(uri);
+      const key = JSON.stringify(diagnostics);
+      const forced = folder.editedSincePublish.has(path);
+      if (!forced && folder.published.get(path) === key) {
+        continue;
+      }
+      if (diagnostics.length === 0) {
+        folder.published.delete(path);
+      } else {
+        folder.published.set(path, key);
+      }
+      const version = this.support.versionedDiagnostics && doc ? doc.version : undefined;
+      this.connection.sendDiagnostics({ uri, diagnostics, version }).catch((e: unknown) => this.connection.console.error(errorMessage(e)));
+    }
+    folder.editedSincePublish.clear();
+  }
+
+  private clearDiagnostics(folder: AnalyzedFolder): void {
+    for (const path of folder.published.keys()) {
+      this.connection.sendDiagnostics({ uri: folder.uriOf(path), diagnostics: [] }).catch(() => undefined);
+    }
+    folder.published.clear();
+  }
+
+  private async fixAllInWorkspace(): Promise<FixAllInWorkspaceResult> {
+    const out: FixAllInWorkspaceResult = { applied: 0, skipped: [], files: [], accepted: false };
+    const changes = [];
+    for (const folder of this.folders) {
+      const result = this.ensureFresh(folder);
+      if (!result) {
+        continue;
+      }
+      const combined = combineFixes(result.findings, { folder, log: (m) => this.connection.console.info(m) });
+      out.applied += combined.applied.length;
+      out.skipped.push(...combined.skipped.map((s) => ({ ruleId: s.finding.ruleId, path: s.finding.path, reason: s.reason })));
+      const edit = toWorkspaceEdit(
+        combined.changes,
+        { uriOf: (p) => folder.uriOf(p), versionOf: (p) => (folder.overlay.isOpen(p) ? (this.documents.get(folder.uriOf(p))?.version ?? null) : null) },
+        this.support.edits,
+      );
+      if (combined.changes.length > 0 && edit) {
+        changes.push(edit);
+        for (const c of combined.changes) {
+          out.files.push(c.kind === 'rename' ? c.to : c.path);
+        }
+      }
+    }
+    out.files = [...new Set(out.files)].sort();
+    if (changes.length === 0) {
+      return out;
+    }
+    const edit = changes.length === 1 ? changes[0]! : { documentChanges: changes.flatMap((e) => e.documentChanges ?? []) };
+    const response = await this.connection.workspace.applyEdit({ label: 'Fix all docker-modularity problems', edit });
+    out.accepted = response.applied;
+    if (!response.applied) {
+      this.connection.console.warn(`The client did not apply the fixes: ${response.failureReason ?? 'no reason given'}`);
+    }
+    return out;
+  }
+
+  private roadmapStatus(folderUri: string | undefined): RoadmapStatus[] {
+    return this.folders
+      .filter((f) => folderUri === undefined || f.uri === folderUri)
+      .map((folder) => {
+        const result = this.ensureFresh(folder);
+        const counts = new Map<string, { ruleId: string; severity: string; count: number }>();
+        for (const f of result?.findings ?? []) {
+          const entry = counts.get(f.ruleId) ?? { ruleId: f.ruleId, severity: f.severity, count: 0 };
+          entry.count++;
+          counts.set(f.ruleId, entry);
+        }
+        const base = result?.project.baseDockerfile;
+        return {
+          folder: folder.uri,
+          baseDockerfile: base ? { path: base.path, reason: result?.project.baseReason } : undefined,
+          files: result?.files.length ?? 0,
+          findings: [...counts.values()].sort((a, b) => (a.ruleId < b.ruleId ? -1 : 1)),
+          configError: result?.configError?.message,
+        };
+      });
+  }
+
+  /** Runs a notification handler; an exception is logged, never thrown at the connection. */
+  private guard(name: string, fn: () => void | Promise<void>): void {
+    try {
+      const r = fn();
+      if (r instanceof Promise) {
+        r.catch((e: unknown) => this.connection.console.error(`${name} failed: ${errorMessage(e)}`));
+      }
+    } catch (e) {
+      this.connection.console.error(`${name} failed: ${errorMessage(e)}`);
+    }
+  }
+
+  /** Runs a request handler: honours cancellation, and turns an exception into an error response. */
+  private async request<R>(name: string, token: CancellationToken, fn: () => R | Promise<R>): Promise<R | ResponseError<void>> {
+    if (token.isCancellationRequested) {
+      return new ResponseError(LSPErrorCodes.RequestCancelled, `${name} cancelled`);
+    }
+    try {
+      const result = await fn();
+      if (token.isCancellationRequested) {
+        return new ResponseError(LSPErrorCodes.RequestCancelled, `${name} cancelled`);
+      }
+      return result;
+    } catch (e) {
+      this.connection.console.error(`${name} failed: ${errorMessage(e)}`);
+      return new ResponseError(ErrorCodes.InternalError, `docker-modularity: ${name} failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+}
+
+/** Where a config key is written (its last segment, quoted or not), else the first line. */
+function configKeyRange(text: string, key: string): { start: { line: number; character: number }; end: { line: number; character: number } } {
+  const lines = new LineIndex(text);
+  const last = key.split('.').pop();
+  if (last) {
+    const m = new RegExp(`(["']?)${last.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\1\\s*:`).exec(text);
+    if (m) {
+      return lines.rangeOf(m.index, m.index + m[0].length - 1);
+    }
+  }
+  return lines.rangeOf(0, lines.lineEnd(0));
+}
+
+/** Wires the server onto a connection; the caller calls `connection.listen()`. */
+export function startServer(connection: Connection, diskView: DiskViewFactory): DockerModularityServer {
+  const server = new DockerModularityServer(connection, diskView);
+  server.register();
+  return server;
+}
