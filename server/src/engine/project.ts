@@ -219,7 +219,7 @@ export class Project {
 
   /** Every tag a Dockerfile is built as. */
   tagsOf(dockerfile: string): string[] {
-    return this.imageBuilds.filter((b) => b.dockerfile === dockerfile).map((b) => b.tag);
+    return [...new Set(this.imageBuilds.filter((b) => b.dockerfile === dockerfile).map((b) => b.tag))];
   }
 
   isBaseDockerfile(path: string): boolean {

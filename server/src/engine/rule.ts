@@ -67,6 +67,11 @@ export interface RuleContext<M extends string> {
   readonly project: Project;
   readonly config: Config;
   readonly severity: Severity;
+  /**
+   * Findings already made on the other files of this run. The roadmap document is checked last,
+   * so its rules see every other finding.
+   */
+  readonly previousFindings: readonly Finding[];
   report(descriptor: ReportDescriptor<M>): void;
 }
 

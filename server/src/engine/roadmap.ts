@@ -1,0 +1,384 @@
+import type { AnalysisResult } from './analyzer';
+import type { Finding } from './rule';
+import type { Project } from './project';
+import type { Range } from './text';
+
+/** How an item of the roadmap stands in this workspace. */
+export type ItemState = 'pass' | 'fail' | 'na' | 'manual';
+
+/** One checklist item of the roadmap, and the rules that check it. */
+export interface RoadmapItem {
+  id: string;
+  section: number;
+  title: string;
+  /** Rules whose findings mean the item is not done. Empty for manual items. */
+  rules: string[];
+  /** Matches the item's text in the roadmap document. */
+  match: RegExp;
+  /** Why the item cannot be checked by reading files. */
+  manual?: string;
+  /** Whether the item applies to this workspace (default: yes). */
+  applies?: (project: Project) => boolean;
+  /** What the check looks at, for tooltips. */
+  checks: string;
+}
+
+export interface RoadmapSection {
+  section: number;
+  title: string;
+}
+
+export const ROADMAP_SECTIONS: RoadmapSection[] = [
+  { section: 1, title: 'Shared base image' },
+  { section: 2, title: 'Shared assets and volumes' },
+  { section: 3, title: 'Multi-stage builds' },
+  { section: 4, title: 'Environment configuration' },
+  { section: 5, title: 'Service-specific entrypoints' },
+  { section: 6, title: 'Network and service discovery' },
+  { section: 7, title: 'Testing and linting' },
+  { section: 8, title: 'Layer caching' },
+  { section: 9, title: 'Documentation, automation and scripts' },
+  { section: 10, title: 'Package index or artifact registry' },
+];
+
+const hasCompose = (p: Project): boolean => p.composeFiles.length > 0;
+const hasDockerfiles = (p: Project): boolean => p.dockerfiles.length > 0;
+const hasEntrypoints = (p: Project): boolean =>
+  p.fs.listFiles().some((f) => f.startsWith(p.config.entrypointsDir + '/')) ||
+  p.dockerfiles.some((d) => d.ast.getENTRYPOINTs().length > 0);
+
+/** The roadmap's checklist, mapped to the rules that check each item. */
+export const ROADMAP_ITEMS: RoadmapItem[] = [
+  {
+    id: 'base-only-installs',
+    section: 1,
+    title: 'Only the base Dockerfile installs system dependencies and requirements',
+    rules: ['install-outside-base'],
+    match: /only\s+`?dockerfile\.base`?\s+installs|only the base .*installs/i,
+    applies: hasDockerfiles,
+    checks: 'package installs (apt-get, apk, dnf, pip, poetry, conda…) in service images',
+  },
+  {
+    id: 'services-from-base',
+    section: 1,
+    title: 'Service Dockerfiles are built FROM the base image',
+    rules: ['service-not-from-base', 'base-image-unresolved'],
+    match: /use\s+`?FROM\s|built\s+`?FROM`?\s+the base/i,
+    applies: hasDockerfiles,
+    checks: "each service Dockerfile's final stage and the tags the workspace builds",
+  },
+  {
+    id: 'no-redundant-installs',
+    section: 1,
+    title: 'No redundant pip or system package installs in service Dockerfiles',
+    rules: ['install-outside-base'],
+    match: /no redundant\s+`?pip install/i,
+    applies: hasDockerfiles,
+    checks: 'installs in service images that the base already makes',
+  },
+  {
+    id: 'legacy-dockerfiles',
+    section: 1,
+    title: 'Legacy or unused Dockerfiles are archived',
+    rules: ['legacy-dockerfile'],
+    match: /legacy or unused dockerfiles/i,
+    applies: hasDockerfiles,
+    checks: 'Dockerfiles nothing builds, outside the archive folder',
+  },
+  {
+    id: 'dockerfiles-minimal',
+    section: 1,
+    title: 'All Dockerfiles are modular, minimal and follow best practices',
+    rules: ['duplicate-stage-name', 'unknown-stage-reference', 'unused-stage', 'build-path-not-found', 'parse-error'],
+    match: /all dockerfiles are modular/i,
+    applies: hasDockerfiles,
+    checks: 'stage names and references, build paths, syntax',
+  },
+  {
+    id: 'volumes-defined',
+    section: 2,
+    title: 'Shared assets have named volumes declared in compose',
+    rules: ['undeclared-volume', 'unused-volume'],
+    match: /define docker volumes/i,
+    applies: hasCompose,
+    checks: 'top-level volumes against the volumes services mount',
+  },
+  {
+    id: 'volumes-mounted-same-path',
+    section: 2,
+    title: 'Shared volumes are mounted in every relevant service at the same path',
+    rules: ['shared-volume-missing', 'shared-volume-path-mismatch'],
+    match: /mount these volumes/i,
+    applies: hasCompose,
+    checks: 'volume mounts across services built on the same base',
+  },
+  {
+    id: 'no-asset-copies',
+    section: 2,
+    title: 'Shared assets are not copied into images',
+    rules: ['asset-copied-into-image'],
+    match: /remove copy of shared assets/i,
+    applies: hasDockerfiles,
+    checks: 'COPY/ADD of model files and of volume mount paths from the build context',
+  },
+  {
+    id: 'multi-stage',
+    section: 3,
+    title: 'Build-time work stays in builder stages',
+    rules: ['build-tools-in-final-stage', 'duplicate-stage-name', 'unknown-stage-reference', 'unused-stage'],
+    match: /stage 2: copy only the needed results/i,
+    applies: hasDockerfiles,
+    checks: 'compilers, toolchains, asset builds and training in final stages',
+  },
+  {
+    id: 'shared-env-file',
+    section: 4,
+    title: 'Every application service uses the single shared env file',
+    rules: ['env-file-missing', 'env-file-not-found'],
+    match: /single\s+`?\.env\.docker`?\s+file/i,
+    applies: hasCompose,
+    checks: 'env_file of each application service',
+  },
+  {
+    id: 'secrets-apart',
+    section: 4,
+    title: 'Secrets are kept apart from the shared env file and out of git',
+    rules: ['secret-in-environment', 'secret-in-shared-env-file', 'secrets-file-not-ignored'],
+    match: /for sensitive data/i,
+    checks: 'secret-like keys with literal values in compose, Dockerfiles and the shared env file; .gitignore',
+  },
+  {
+    id: 'env-templates',
+    section: 4,
+    title: 'Every variable is documented in the templates',
+    rules: ['env-var-undocumented'],
+    match: /document all required environment variables/i,
+    checks: 'variables compose interpolates and env files define, against the templates',
+  },
+  {
+    id: 'entrypoints-shared-dir',
+    section: 5,
+    title: 'Entrypoint scripts live in the shared folder',
+    rules: ['entrypoint-outside-shared-dir'],
+    match: /store all entrypoint scripts/i,
+    applies: hasEntrypoints,
+    checks: 'where each image copies its entrypoint from',
+  },
+  {
+    id: 'entrypoint-per-image',
+    section: 5,
+    title: 'Each Dockerfile copies only its own entrypoint',
+    rules: ['copies-all-scripts', 'entrypoint-not-found'],
+    match: /each dockerfile copies only the relevant entrypoint/i,
+    applies: hasEntrypoints,
+    checks: 'COPY of the scripts folder and of missing scripts',
+  },
+  {
+    id: 'entrypoints-documented',
+    section: 5,
+    title: 'Every entrypoint script is documented',
+    rules: ['entrypoint-undocumented'],
+    match: /document the purpose and usage of each entrypoint/i,
+    applies: hasEntrypoints,
+    checks: 'the entrypoints README against the scripts in the folder',
+  },
+  {
+    id: 'one-network',
+    section: 6,
+    title: 'All services are on the same network',
+    rules: ['service-network-missing'],
+    match: /same docker compose network/i,
+    applies: hasCompose,
+    checks: 'the networks each runtime service joins',
+  },
+  {
+    id: 'service-names',
+    section: 6,
+    title: 'Services reach each other by service name',
+    rules: ['host-not-service-name', 'unknown-service-reference'],
+    match: /use service names for inter-service/i,
+    applies: hasCompose,
+    checks: 'hosts in environment values and service references',
+  },
+  {
+    id: 'network-documented',
+    section: 6,
+    title: 'Network topology is documented',
+    rules: [],
+    match: /document network topology/i,
+    manual: 'documentation is reviewed by people',
+    checks: '',
+  },
+  {
+    id: 'no-test-tooling',
+    section: 7,
+    title: 'No test or lint steps in runtime images',
+    rules: ['test-artifacts-in-runtime'],
+    match: /remove test\/lint steps/i,
+    applies: hasDockerfiles,
+    checks: 'tests, dev requirements and test/lint commands in final stages',
+  },
+  {
+    id: 'testing-documented',
+    section: 7,
+    title: 'How to run tests and linting is documented',
+    rules: [],
+    match: /document how to run tests/i,
+    manual: 'documentation is reviewed by people',
+    checks: '',
+  },
+  {
+    id: 'ci-test-stage',
+    section: 7,
+    title: 'A dedicated CI stage runs tests, linting and security checks',
+    rules: [],
+    match: /dedicated ci\/cd pipeline stage/i,
+    manual: 'CI pipelines are reviewed by people',
+    checks: '',
+  },
+  {
+    id: 'copy-code-last',
+    section: 8,
+    title: 'Code is copied after dependencies are installed',
+    rules: ['copy-before-install'],
+    match: /order dockerfile steps so that code is copied last/i,
+    applies: hasDockerfiles,
+    checks: 'the order of code COPY and dependency installs in each stage',
+  },
+  {
+    id: 'build-practices-documented',
+    section: 8,
+    title: 'Docker build best practices are documented',
+    rules: [],
+    match: /document docker build best practices/i,
+    manual: 'documentation is reviewed by people',
+    checks: '',
+  },
+  {
+    id: 'scripts-reviewed',
+    section: 9,
+    title: 'Shell scripts are modular, documented and free of duplicated logic',
+    rules: [],
+    match: /review, verify, and update \*\*all shell scripts\*\*/i,
+    manual: 'script quality is reviewed by people',
+    checks: '',
+  },
+  {
+    id: 'package-registry',
+    section: 10,
+    title: 'Wheels are built and installed from a private registry',
+    rules: [],
+    match: /build python wheels or packages/i,
+    manual: 'optional; depends on the team’s infrastructure',
+    checks: '',
+  },
+];
+
+export interface ItemStatus {
+  item: RoadmapItem;
+  state: ItemState;
+  findings: Finding[];
+  /** Tooltip: what was checked, or why it is not applicable / manual. */
+  detail: string;
+}
+
+export interface SectionStatus {
+  section: RoadmapSection;
+  items: ItemStatus[];
+  /** Items that pass, out of the items that can be checked and apply. */
+  passed: number;
+  checkable: number;
+}
+
+export interface RoadmapStatus {
+  sections: SectionStatus[];
+  passed: number;
+  checkable: number;
+  errors: number;
+  warnings: number;
+}
+
+/** Whether any rule of an item runs under this config. */
+function itemRulesEnabled(item: RoadmapItem, levels: Record<string, string>): boolean {
+  return item.rules.some((r) => levels[r] !== 'off');
+}
+
+/** The state of one item from a set of findings. */
+export function itemStatus(item: RoadmapItem, project: Project, findings: readonly Finding[]): ItemStatus {
+  if (item.manual) {
+    return { item, state: 'manual', findings: [], detail: `Manual: ${item.manual}.` };
+  }
+  if (!itemRulesEnabled(item, project.config.rules)) {
+    return { item, state: 'na', findings: [], detail: `Not checked: ${item.rules.join(', ')} switched off.` };
+  }
+  if (item.applies && !item.applies(project)) {
+    return { item, state: 'na', findings: [], detail: 'Not applicable: nothing in this workspace for it to check.' };
+  }
+  const rules = new Set(item.rules);
+  const mine = findings.filter((f) => rules.has(f.ruleId));
+  return {
+    item,
+    state: mine.length > 0 ? 'fail' : 'pass',
+    findings: mine,
+    detail: `Checked ${item.checks} (${item.rules.join(', ')}).`,
+  };
+}
+
+/** Where the project stands against the roadmap, section by section. */
+export function roadmapStatus(result: Pick<AnalysisResult, 'project' | 'findings'>): RoadmapStatus {
+  const sections = ROADMAP_SECTIONS.map((section) => {
+    const items = ROADMAP_ITEMS.filter((i) => i.section === section.section).map((i) => itemStatus(i, result.project, result.findings));
+    const checkable = items.filter((i) => i.state === 'pass' || i.state === 'fail');
+    return { section, items, passed: checkable.filter((i) => i.state === 'pass').length, checkable: checkable.length };
+  });
+  return {
+    sections,
+    passed: sections.reduce((n, s) => n + s.passed, 0),
+    checkable: sections.reduce((n, s) => n + s.checkable, 0),
+    errors: result.findings.filter((f) => f.severity === 'error').length,
+    warnings: result.findings.filter((f) => f.severity === 'warning').length,
+  };
+}
+
+/** A `- [x]` / `- [ ]` line of the roadmap document. */
+export interface Checkbox {
+  line: number;
+  checked: boolean;
+  /** The range of the `x` or space inside the brackets. */
+  markRange: Range;
+  /** The range of the item text after the checkbox. */
+  textRange: Range;
+  text: string;
+}
+
+/** Reads the checklist items of a Markdown document. */
+export function readCheckboxes(text: string): Checkbox[] {
+  const out: Checkbox[] = [];
+  const lines = text.split(/\r?\n|\r/);
+  let inFence = false;
+  lines.forEach((l, line) => {
+    if (/^\s*(```|~~~)/.test(l)) {
+      inFence = !inFence;
+    }
+    const m = inFence ? null : /^(\s*[-*+]\s+\[)([ xX])(\]\s+)(.*)$/.exec(l);
+    if (!m) {
+      return;
+    }
+    const markAt = m[1]!.length;
+    const textAt = markAt + 1 + m[3]!.length;
+    const body = m[4]!.replace(/\s+$/, '');
+    out.push({
+      line,
+      checked: m[2] !== ' ',
+      markRange: { start: { line, character: markAt }, end: { line, character: markAt + 1 } },
+      textRange: { start: { line, character: textAt }, end: { line, character: textAt + body.length } },
+      text: body,
+    });
+  });
+  return out;
+}
+
+/** The roadmap item a checklist line speaks of, if any. */
+export function matchItem(text: string): RoadmapItem | undefined {
+  return ROADMAP_ITEMS.find((i) => i.match.test(text));
+}
