@@ -1,0 +1,111 @@
+import { RuleTester } from '../ruleTester';
+import { roadmapClaimViolated } from '../../server/src/engine/rules/roadmap/roadmapClaims';
+import { installOutsideBase } from '../../server/src/engine/rules/dockerfile/installOutsideBase';
+import { Analyzer } from '../../server/src/engine/analyzer';
+import { MemoryFileSystem } from '../../server/src/engine/fs';
+import assert from 'node:assert/strict';
+
+const base = `FROM python:3.12-slim
+RUN apt-get update && apt-get install -y --no-install-recommends \\
+    libpq5 \\
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+`;
+const compose = `services:
+  base:
+    build:
+      context: .
+      dockerfile: Dockerfile.base
+    image: smarthr360-base:latest
+    profiles: ["build"]
+  web:
+    build:
+      context: .
+      dockerfile: docker/Dockerfile.web
+  celery_worker:
+    build:
+      context: .
+      dockerfile: docker/Dockerfile.celery
+  nginx:
+    image: nginx:1.27-alpine
+`;
+const webClean = `FROM smarthr360-base:latest
+WORKDIR /app
+COPY . .
+CMD ["gunicorn", "smarthr360.wsgi:application"]
+`;
+const webInstalls = `FROM smarthr360-base:latest
+WORKDIR /app
+RUN apt-get update && apt-get install -y curl
+COPY . .
+CMD ["gunicorn", "smarthr360.wsgi:application"]
+`;
+const celery = `FROM smarthr360-base:latest
+WORKDIR /app
+COPY app/ /app/app/
+CMD ["celery", "-A", "smarthr360", "worker"]
+`;
+const roadmap = `# Docker & DevOps Modularization Roadmap
+
+## 1. Shared Base Image for All Services & Dockerfile Verification
+
+- [x] Review and update **all Dockerfiles** to ensure:
+  - [x] Only \`Dockerfile.base\` installs system dependencies and requirements. _(Verified)_
+  - [x] No redundant \`pip install\` or system package installs in service Dockerfiles. _(Verified)_
+
+## 7. Centralized Testing and Linting
+
+- [ ] Create a dedicated CI/CD pipeline stage or container for running tests, linting, and security checks.
+`;
+
+const files = (web: string): Record<string, string> => ({
+  'Dockerfile.base': base,
+  'docker-compose.yml': compose,
+  'docker/Dockerfile.web': web,
+  'docker/Dockerfile.celery': celery,
+  'requirements.txt': 'Django==5.0.6\n',
+  'DOCKER_MODULARIZATION_ROADMAP.md': roadmap,
+});
+
+// The roadmap rule reads other rules' findings: run it alongside install-outside-base.
+describe('roadmap-claim-violated with the rules it reads', () => {
+  it('reports each ticked item whose rules still find something, naming the findings, and unchecks it', () => {
+    const fs = new MemoryFileSystem(files(webInstalls));
+    const result = new Analyzer(fs, { rules: [installOutsideBase, roadmapClaimViolated] }).analyze();
+    const claims = result.findings.filter((f) => f.ruleId === 'roadmap-claim-violated');
+    assert.deepEqual(
+      claims.map((f) => [f.range.start.line + 1, f.range.start.character + 1, f.message]),
+      [
+        [6, 9, 'Unexpected [x]: "Only the base Dockerfile installs system dependencies and requirements" is not true of the workspace yet (1 install-outside-base).'],
+        [7, 9, 'Unexpected [x]: "No redundant pip or system package installs in service Dockerfiles" is not true of the workspace yet (1 install-outside-base).'],
+      ],
+    );
+    const fix = claims[0]!.fix!()!;
+    assert.deepEqual(fix.changes, [
+      { kind: 'edit', path: 'DOCKER_MODULARIZATION_ROADMAP.md', edits: [{ range: { start: { line: 5, character: 5 }, end: { line: 5, character: 6 } }, newText: ' ' }] },
+    ]);
+    assert.equal(claims[0]!.related?.[0]?.path, 'docker/Dockerfile.web');
+  });
+  it('says nothing when the workspace keeps the promise', () => {
+    const result = new Analyzer(new MemoryFileSystem(files(webClean)), { rules: [installOutsideBase, roadmapClaimViolated] }).analyze();
+    assert.deepEqual(result.findings.map((f) => f.ruleId), []);
+  });
+  it('updates when the file that broke the promise is fixed (incremental run)', () => {
+    const fs = new MemoryFileSystem(files(webInstalls));
+    const analyzer = new Analyzer(fs, { rules: [installOutsideBase, roadmapClaimViolated] });
+    assert.equal(analyzer.analyze().findings.filter((f) => f.ruleId === 'roadmap-claim-violated').length, 2);
+    fs.write('docker/Dockerfile.web', webClean);
+    assert.equal(analyzer.analyze().findings.filter((f) => f.ruleId === 'roadmap-claim-violated').length, 0);
+  });
+});
+
+RuleTester.run(roadmapClaimViolated, {
+  valid: [
+    { name: 'a roadmap with no checked item that maps to a rule', files: { ...files(webInstalls), 'DOCKER_MODULARIZATION_ROADMAP.md': '# Roadmap\n\n- [x] Back up the Dockerfiles.\n' } },
+    { name: 'an unchecked item is not a claim', files: { ...files(webInstalls), 'DOCKER_MODULARIZATION_ROADMAP.md': '# Roadmap\n\n- [ ] Only `Dockerfile.base` installs system dependencies.\n' } },
+    { name: 'checkboxes inside a code fence are examples, not claims', files: { ...files(webInstalls), 'DOCKER_MODULARIZATION_ROADMAP.md': '# Roadmap\n\n```md\n- [x] Only `Dockerfile.base` installs system dependencies.\n```\n' } },
+  ],
+  invalid: [],
+});
