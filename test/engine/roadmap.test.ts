@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { Analyzer } from '../../server/src/engine/analyzer';
+import { applyFixes } from '../../server/src/engine/fixes';
+import { readCheckboxes, roadmapStatus, ROADMAP_ITEMS, ROADMAP_SECTIONS } from '../../server/src/engine/roadmap';
+import { RULES } from '../../server/src/engine/rules';
+import { EXAMPLE, loadFolder } from '../loadFolder';
+
+describe('roadmap status', () => {
+  it('has all ten sections, and every item maps to rules that exist or is manual', () => {
+    const result = new Analyzer(loadFolder(EXAMPLE)).analyze();
+    const status = roadmapStatus(result);
+    assert.deepEqual(status.sections.map((s) => s.section.section), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    assert.equal(ROADMAP_SECTIONS.length, 10);
+    const ids = new Set(RULES.map((r) => r.id));
+    for (const item of ROADMAP_ITEMS) {
+      assert.ok(item.manual || item.rules.length > 0, item.id);
+      for (const r of item.rules) {
+        assert.ok(ids.has(r), `${item.id} names unknown rule ${r}`);
+      }
+    }
+  });
+
+  it('shows the example failing section 1 with counts and locations, and passing after the fixes', () => {
+    const fs = loadFolder(EXAMPLE);
+    const analyzer = new Analyzer(fs);
+    const before = roadmapStatus(analyzer.analyze());
+    const s1 = before.sections[0]!;
+    const installs = s1.items.find((i) => i.item.id === 'base-only-installs')!;
+    assert.equal(installs.state, 'fail');
+    assert.equal(installs.findings.length, 7);
+    assert.deepEqual(
+      installs.findings.map((f) => `${f.path}:${f.range.start.line + 1}`).slice(0, 3),
+      ['docker/Dockerfile.celery:4', 'docker/Dockerfile.celery:4', 'docker/Dockerfile.flower:3'],
+    );
+    const manual = before.sections[8]!.items.map((i) => i.state);
+    assert.deepEqual(manual, ['manual']);
+    // Apply every install-outside-base fix (several passes, as --fix does).
+    for (let pass = 0; pass < 10; pass++) {
+      const r = analyzer.analyze();
+      const fixes = r.findings.filter((f) => f.ruleId === 'install-outside-base' && f.fixable).map((f) => f.fix!()!);
+      if (fixes.length === 0) {
+        break;
+      }
+      const out = applyFixes(fixes, (p) => fs.readFile(p));
+      for (const [p, t] of out.files) {
+        if (t === null) {
+          fs.delete(p);
+        } else {
+          fs.write(p, t);
+        }
+      }
+    }
+    const after = roadmapStatus(analyzer.analyze());
+    const installsAfter = after.sections[0]!.items.find((i) => i.item.id === 'base-only-installs')!;
+    assert.equal(installsAfter.state, 'pass');
+    assert.equal(after.sections[0]!.passed, before.sections[0]!.passed + 2);
+  });
+
+  it('marks items not applicable when the workspace has nothing for them, and when their rules are off', () => {
+    const fs = loadFolder(EXAMPLE);
+    for (const p of fs.listFiles()) {
+      if (/compose/.test(p)) {
+        fs.delete(p);
+      }
+    }
+    const status = roadmapStatus(new Analyzer(fs, { overrides: { rules: { 'copy-before-install': 'off' } } }).analyze());
+    const volumes = status.sections[1]!.items.find((i) => i.item.id === 'volumes-defined')!;
+    assert.equal(volumes.state, 'na');
+    const order = status.sections[7]!.items.find((i) => i.item.id === 'copy-code-last')!;
+    assert.equal(order.state, 'na');
+    assert.match(order.detail, /switched off/);
+  });
+});
+
+describe('readCheckboxes', () => {
+  it('reads checked and open items with exact ranges, skipping code fences', () => {
+    const text = '# R\n\n- [x] Done thing\n  - [ ] Open thing  \n```\n- [x] in a fence\n```\n* [X] star\n';
+    assert.deepEqual(
+      readCheckboxes(text).map((b) => [b.line, b.checked, b.markRange.start.character, b.textRange.start.character, b.textRange.end.character, b.text]),
+      [
+        [2, true, 3, 6, 16, 'Done thing'],
+        [3, false, 5, 8, 18, 'Open thing'],
+        [7, true, 3, 6, 10, 'star'],
+      ],
+    );
+  });
+});
