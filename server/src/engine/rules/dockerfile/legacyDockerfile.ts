@@ -1,0 +1,96 @@
+import { defineRule } from '../../rule';
+import { basename, isWithin, joinPath, normalizePath } from '../../paths';
+import type { Project } from '../../project';
+import type { DockerfileModel } from '../../parse/dockerfile';
+import type { Range } from '../../text';
+
+/** How a Dockerfile is referenced, or undefined when nothing references it. */
+function referenced(project: Project, path: string): boolean {
+  if (project.isBaseDockerfile(path) || project.config.baseDockerfile === path) {
+    return true;
+  }
+  if (project.servicesBuiltFrom(path).length > 0) {
+    return true;
+  }
+  // docker build -f / docker buildx bake targets (with or without a tag).
+  if (project.buildCommands.some((c) => c.dockerfile === path) || project.imageBuilds.some((b) => b.dockerfile === path)) {
+    return true;
+  }
+  // A compose build path that does not resolve but names this file: build-path-not-found points it here.
+  for (const s of project.services) {
+    if (s.build && !s.build.inline && project.fs.stat(s.build.dockerfile) !== 'file' && basename(s.build.dockerfile) === basename(path)) {
+      return true;
+    }
+  }
+  // Build steps the build-command reader does not understand (CI actions, `file:` keys, scripts
+  // calling other tools) still name the file: any mention of its path counts as a reference.
+  const mention = new RegExp(`(^|[\\s"'=:(,])(\\./)?${escapeRegExp(path)}($|[\\s"',)])`, 'm');
+  return project.textFiles.some(
+    (t) => (t.role === 'makefile' || t.role === 'script' || t.role === 'workflow' || t.role === 'bake') && mention.test(t.text),
+  );
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The narrowest honest range for a finding about the whole file: its first FROM image. */
+function reportRange(file: DockerfileModel): Range | undefined {
+  const first = file.stages[0];
+  if (first) {
+    return first.fromRange;
+  }
+  const instruction = file.ast.getInstructions()[0];
+  return instruction?.getInstructionRange();
+}
+
+/**
+ * Roadmap section 1 (and its cleanup step): a Dockerfile that nothing builds — no compose service,
+ * no `docker build` in a Makefile, script or CI workflow, no bake target, no `FROM` of a tag it is
+ * built as — outside the archive folder. The fix moves it into the archive folder.
+ */
+export const legacyDockerfile = defineRule({
+  id: 'legacy-dockerfile',
+  meta: {
+    section: 1,
+    description: 'A Dockerfile that nothing references, outside the archive folder.',
+    defaultSeverity: 'info',
+    fixable: true,
+  },
+  messages: {
+    unreferenced:
+      'Unexpected Dockerfile {{path}}: no compose service, build command, bake target or FROM uses it; move it to {{archive}}/ or delete it.',
+  },
+  check: {
+    dockerfile(file, context) {
+      const { project, config } = context;
+      const archive = normalizePath(config.archiveDir);
+      const path = file.path;
+      if (path.includes('#') || isWithin(path, archive) || /\.legacy$/i.test(path)) {
+        return;
+      }
+      // Without any build wiring (no compose file, no build command) nothing can be told unused.
+      if (project.composeProjects.length === 0 && project.buildCommands.length === 0) {
+        return;
+      }
+      if (referenced(project, path)) {
+        return;
+      }
+      const range = reportRange(file);
+      if (!range) {
+        return;
+      }
+      const archived = joinPath(archive, basename(path));
+      const renamed = `${path}.legacy`;
+      const to = project.fs.stat(archived) === undefined ? archived : project.fs.stat(renamed) === undefined ? renamed : undefined;
+      context.report({
+        messageId: 'unreferenced',
+        data: { path, archive },
+        range,
+        fix: to
+          ? (fixer) => fixer.setTitle(to === archived ? `Move ${path} to ${archive}/` : `Rename ${path} to ${basename(renamed)}`, true).rename(path, to)
+          : undefined,
+      });
+    },
+  },
+});

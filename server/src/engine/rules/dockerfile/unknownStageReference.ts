@@ -1,0 +1,51 @@
+import { defineRule } from '../../rule';
+import { isUnknownCopySource, missingFromStage, stageUses } from './stageRefs';
+
+/**
+ * Roadmap section 3: builder stages are wired to the final stage by name. A `COPY --from=X` or
+ * `FROM X` where X is neither an earlier stage nor an image fails the build (or, worse, pulls an
+ * image of that name from Docker Hub).
+ */
+export const unknownStageReference = defineRule({
+  id: 'unknown-stage-reference',
+  meta: {
+    section: 3,
+    description: 'A COPY --from or FROM names a stage that does not exist (and no image).',
+    defaultSeverity: 'error',
+    fixable: false,
+  },
+  messages: {
+    copyUnknown: 'Unexpected COPY --from={{name}}: no stage is named {{name}} and it is not an image.',
+    copyIndex: 'Unexpected COPY --from={{name}}: there is no stage {{name}} before this one (stages are numbered from 0).',
+    fromLater: 'Unexpected FROM {{name}}: the stage {{name}} is defined later (line {{line}}); a stage can only build on an earlier one.',
+    fromUnknown: 'Unexpected FROM {{name}}: no earlier stage is named {{name}} and no image of that name is built or known.',
+  },
+  check: {
+    dockerfile(file, context) {
+      const { project } = context;
+      for (const stage of file.stages) {
+        const missing = missingFromStage(project, file, stage);
+        if (missing) {
+          context.report({
+            messageId: missing.later ? 'fromLater' : 'fromUnknown',
+            data: { name: missing.name, line: (missing.later?.fromInstruction.getRange().start.line ?? 0) + 1 },
+            range: stage.fromRange,
+          });
+        }
+      }
+      for (const use of stageUses(file)) {
+        if (use.kind !== 'copy') {
+          continue;
+        }
+        const unknown = isUnknownCopySource(project, file, use);
+        if (unknown) {
+          context.report({
+            messageId: unknown === 'index' ? 'copyIndex' : 'copyUnknown',
+            data: { name: use.value },
+            range: use.range,
+          });
+        }
+      }
+    },
+  },
+});

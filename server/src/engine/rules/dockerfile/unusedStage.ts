@@ -1,0 +1,125 @@
+import { defineRule } from '../../rule';
+import { leadingCommentLines } from '../../dockerfileEdit';
+import type { Project } from '../../project';
+import type { DockerfileModel, Stage } from '../../parse/dockerfile';
+import { scalarString } from '../../parse/yamlUtil';
+import { stageUses } from './stageRefs';
+
+/** Stage names built as a target: compose `build.target`, `--target X`, bake and CI `target`. */
+function buildTargets(project: Project, path: string): Set<string> {
+  const out = new Set<string>();
+  for (const service of project.servicesBuiltFrom(path)) {
+    for (const def of service.defs) {
+      const compose = project.file(def.path);
+      if (compose?.kind !== 'compose' || !compose.view) {
+        continue;
+      }
+      const build = compose.view.mapAt(def.node, 'build');
+      const target = build && scalarString(compose.view.get(build, 'target')?.value?.node);
+      if (target) {
+        out.add(target.toLowerCase());
+      }
+    }
+  }
+  for (const t of project.textFiles) {
+    if (t.role === 'makefile' || t.role === 'script' || t.role === 'workflow' || t.role === 'bake') {
+      for (const m of t.text.matchAll(/(?:--target[=\s]+|\btarget\s*[:=]\s*)["']?([A-Za-z0-9][\w.-]*)/g)) {
+        out.add(m[1]!.toLowerCase());
+      }
+    }
+  }
+  return out;
+}
+
+/** The stages that something uses, or undefined when a variable makes that unknowable. */
+function usedStages(project: Project, file: DockerfileModel): Set<Stage> | undefined {
+  const used = new Set<Stage>();
+  const byName = (name: string): void => {
+    for (const s of file.stages) {
+      if (s.name === name.toLowerCase()) {
+        used.add(s);
+      }
+    }
+  };
+  for (const use of stageUses(file)) {
+    if (/\$/.test(use.value)) {
+      return undefined;
+    }
+    if (/^\d+$/.test(use.value)) {
+      const s = file.stages[Number(use.value)];
+      if (s) {
+        used.add(s);
+      }
+    } else {
+      byName(use.value);
+    }
+  }
+  for (const stage of file.stages) {
+    if (/\$/.test(stage.fromImage)) {
+      return undefined;
+    }
+    const target = project.resolveFrom(file, stage);
+    if (target.kind === 'stage' && target.stage.name) {
+      byName(target.stage.name);
+    }
+  }
+  for (const t of buildTargets(project, file.path)) {
+    byName(t);
+  }
+  return used;
+}
+
+/**
+ * The lines of a stage: from its `FROM` (with the comments directly above it, for any stage but
+ * the first, whose comments usually head the file) up to the next stage's `FROM` and the comments
+ * directly above that. The blank lines that end the stage go with it, so the stages around it keep
+ * the separation they had from it.
+ */
+function stageLines(file: DockerfileModel, stage: Stage): { first: number; end: number } {
+  const next = file.stages[stage.index + 1]!;
+  const fromLine = stage.fromInstruction.getRange().start.line;
+  const first = stage.index > 0 ? (leadingCommentLines(file, stage.fromInstruction)?.first ?? fromLine) : fromLine;
+  const nextLine = next.fromInstruction.getRange().start.line;
+  const end = leadingCommentLines(file, next.fromInstruction)?.first ?? nextLine;
+  return { first, end };
+}
+
+/**
+ * Roadmap section 3: every builder stage feeds the final image. A non-final stage that no
+ * `COPY --from`, `RUN --mount=from=`, `FROM` or build target uses is dead weight (BuildKit skips
+ * it; the legacy builder still builds it).
+ */
+export const unusedStage = defineRule({
+  id: 'unused-stage',
+  meta: {
+    section: 3,
+    description: 'A non-final stage that nothing copies from or builds on.',
+    defaultSeverity: 'info',
+    fixable: true,
+  },
+  messages: {
+    unused: 'Unexpected stage {{name}}: no COPY --from, FROM or build target uses it, and it is not the final stage.',
+  },
+  check: {
+    dockerfile(file, context) {
+      const used = usedStages(context.project, file);
+      if (!used) {
+        return;
+      }
+      for (const stage of file.stages) {
+        if (stage.isFinal || used.has(stage)) {
+          continue;
+        }
+        const label = stage.name ?? String(stage.index);
+        const { first, end } = stageLines(file, stage);
+        const range = file.lines.rangeOf(file.lines.lineStart(first), file.lines.lineStart(end));
+        context.report({
+          messageId: 'unused',
+          data: { name: label },
+          range: stage.nameRange ?? stage.fromRange,
+          fix: (fixer) => fixer.setTitle(`Remove the unused stage ${label}`, true).remove(file.path, range),
+        });
+      }
+    },
+  },
+});

@@ -1,0 +1,175 @@
+import { RuleTester } from '../ruleTester';
+import { legacyDockerfile } from '../../server/src/engine/rules/dockerfile/legacyDockerfile';
+import { COMPOSE, ROADMAP_WORKSPACE } from './workspaces/roadmap';
+
+const OLD = `# The single-image build from before the split. Nothing builds it any more.
+FROM python:3.11
+COPY . /app
+RUN pip install -r /app/requirements.txt
+CMD ["python", "/app/manage.py", "runserver", "0.0.0.0:8000"]
+`;
+
+const WEB_V1 = `ARG PYTHON_VERSION=3.11
+FROM python:\${PYTHON_VERSION}-slim
+WORKDIR /app
+COPY . .
+RUN pip install --no-cache-dir -r requirements.txt gunicorn
+CMD ["gunicorn", "smarthr360.wsgi:application"]
+`;
+
+RuleTester.run(legacyDockerfile, {
+  valid: [
+    {
+      name: 'a roadmap-following workspace: every Dockerfile is built, the old one is archived',
+      files: { ...ROADMAP_WORKSPACE },
+    },
+    {
+      name: 'built by a docker build command in a CI workflow',
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'docker/Dockerfile.prod': 'FROM smarthr360-base:latest\nCOPY . /app\n',
+        '.github/workflows/release.yml': `name: release
+on: [push]
+jobs:
+  image:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: docker build -f docker/Dockerfile.prod -t ghcr.io/smarthr360/web:\${{ github.sha }} .
+`,
+      },
+    },
+    {
+      name: 'named by a CI build action (file: key), which is no docker build command',
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'docker/Dockerfile.prod': 'FROM smarthr360-base:latest\nCOPY . /app\n',
+        '.github/workflows/release.yml': `name: release
+on: [push]
+jobs:
+  image:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: docker/build-push-action@v6
+        with:
+          context: .
+          file: ./docker/Dockerfile.prod
+          push: true
+`,
+      },
+    },
+    {
+      name: 'a docker-bake.hcl target',
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'docker/Dockerfile.prod': 'FROM smarthr360-base:latest\nCOPY . /app\n',
+        'docker-bake.hcl': `target "prod" {
+  context = "."
+  dockerfile = "docker/Dockerfile.prod"
+  tags = ["smarthr360-web:prod"]
+}
+`,
+      },
+    },
+    {
+      name: 'already renamed to .legacy',
+      files: { ...ROADMAP_WORKSPACE, 'Dockerfile.old.legacy': OLD },
+    },
+    {
+      name: 'inside a configured archive folder',
+      files: { ...ROADMAP_WORKSPACE, 'attic/Dockerfile.old': OLD },
+      config: { archiveDir: 'attic' },
+    },
+    {
+      name: 'a compose build path that misses the folder still claims the file (build-path-not-found fixes the path)',
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'docker-compose.yml': COMPOSE.replace(
+          '\nvolumes:\n',
+          `
+  reports:
+    build:
+      context: .
+      dockerfile: Dockerfile.reports
+    env_file: .env.docker
+
+volumes:
+`,
+        ),
+        'docker/Dockerfile.reports': 'FROM smarthr360-base:latest AS final\nCOPY app/ /app/app/\n',
+      },
+    },
+    {
+      name: 'no compose file and no build command: nothing can tell a Dockerfile unused',
+      files: { Dockerfile: 'FROM python:3.12-slim\nCOPY . /app\n', 'requirements.txt': 'Django==5.0.6\n' },
+    },
+  ],
+  invalid: [
+    {
+      name: 'the pre-split Dockerfile.old at the root (SmartHR360 shape)',
+      files: { ...ROADMAP_WORKSPACE, 'Dockerfile.old': OLD },
+      errors: [
+        {
+          path: 'Dockerfile.old',
+          message:
+            'Unexpected Dockerfile Dockerfile.old: no compose service, build command, bake target or FROM uses it; move it to archived/ or delete it.',
+          line: 2,
+          column: 6,
+          endLine: 2,
+          endColumn: 17,
+        },
+      ],
+      output: { 'Dockerfile.old': null, 'archived/Dockerfile.old': OLD },
+    },
+    {
+      name: 'an old service Dockerfile with an ARG preamble, in the docker folder',
+      files: { ...ROADMAP_WORKSPACE, 'docker/Dockerfile.web-v1': WEB_V1 },
+      errors: [
+        {
+          path: 'docker/Dockerfile.web-v1',
+          message:
+            'Unexpected Dockerfile docker/Dockerfile.web-v1: no compose service, build command, bake target or FROM uses it; move it to archived/ or delete it.',
+          line: 2,
+          column: 6,
+          endLine: 2,
+          endColumn: 35,
+        },
+      ],
+      output: { 'docker/Dockerfile.web-v1': null, 'archived/Dockerfile.web-v1': WEB_V1 },
+    },
+    {
+      name: 'the archive already holds a file of that name: renamed to .legacy in place',
+      files: { ...ROADMAP_WORKSPACE, 'Dockerfile.old': OLD, 'archived/Dockerfile.old': 'FROM python:3.9\n' },
+      errors: [
+        {
+          path: 'Dockerfile.old',
+          message:
+            'Unexpected Dockerfile Dockerfile.old: no compose service, build command, bake target or FROM uses it; move it to archived/ or delete it.',
+          line: 2,
+          column: 6,
+          endLine: 2,
+          endColumn: 17,
+        },
+      ],
+      output: { 'Dockerfile.old': null, 'Dockerfile.old.legacy': OLD },
+    },
+    {
+      name: 'a configured archive folder is where it moves',
+      files: { ...ROADMAP_WORKSPACE, 'Dockerfile.old': OLD },
+      config: { archiveDir: 'docker/archive' },
+      errors: [
+        {
+          path: 'Dockerfile.old',
+          message:
+            'Unexpected Dockerfile Dockerfile.old: no compose service, build command, bake target or FROM uses it; move it to docker/archive/ or delete it.',
+          line: 2,
+          column: 6,
+          endLine: 2,
+          endColumn: 17,
+        },
+      ],
+      output: { 'Dockerfile.old': null, 'docker/archive/Dockerfile.old': OLD },
+    },
+  ],
+});

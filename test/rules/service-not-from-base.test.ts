@@ -1,0 +1,263 @@
+import { RuleTester } from '../ruleTester';
+import { serviceNotFromBase } from '../../server/src/engine/rules/dockerfile/serviceNotFromBase';
+import { COMPOSE, ROADMAP_WORKSPACE } from './workspaces/roadmap';
+
+const ML_FROM_PYTHON = `# ML model service
+FROM python:3.12-slim AS trainer
+WORKDIR /build
+COPY ml/ ./ml/
+RUN python ml/train.py --out /build/models
+
+FROM python:3.12-slim
+WORKDIR /app
+COPY --from=trainer /build/models /app/ml/models
+COPY ml/serve.py /app/serve.py
+CMD ["python", "/app/serve.py"]
+`;
+
+const CELERY_FROM_PYTHON = `# Celery worker and beat
+FROM python:3.12-slim
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+COPY app/ /app/app/
+CMD ["celery", "-A", "smarthr360", "worker", "-l", "info"]
+`;
+
+const WEB_VIA_STAGE = `# Django + Gunicorn
+FROM python:3.12-slim AS runtime
+WORKDIR /app
+RUN pip install --no-cache-dir gunicorn==22.0.0
+
+FROM runtime AS final
+COPY . .
+CMD ["gunicorn", "smarthr360.wsgi:application", "--bind", "0.0.0.0:8000"]
+`;
+
+/** The same services without the `base` builder service: the base is only found by its name. */
+const COMPOSE_WITHOUT_BASE_SERVICE = COMPOSE.replace(/  base:\n(?:    .*\n|      .*\n)*\n/, '');
+
+RuleTester.run(serviceNotFromBase, {
+  valid: [
+    {
+      name: 'a roadmap-following workspace: web, celery and ml FROM the base, nginx on its own image',
+      files: { ...ROADMAP_WORKSPACE },
+    },
+    {
+      name: 'the final stage builds on a stage derived from the base',
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'docker/Dockerfile.celery': `FROM smarthr360-base:latest AS runtime
+WORKDIR /app
+COPY app/ /app/app/
+
+FROM runtime
+CMD ["celery", "-A", "smarthr360", "worker", "-l", "info"]
+`,
+      },
+    },
+    {
+      name: 'the base tag through an ARG default',
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'docker/Dockerfile.celery': `ARG BASE_IMAGE=smarthr360-base:latest
+FROM \${BASE_IMAGE}
+WORKDIR /app
+COPY app/ /app/app/
+CMD ["celery", "-A", "smarthr360", "worker", "-l", "info"]
+`,
+      },
+    },
+    {
+      name: 'an unresolved base tag is left to base-image-unresolved, not echoed',
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'docker/Dockerfile.celery': `# Celery worker and beat
+FROM smarthr360-base-local
+WORKDIR /app
+COPY app/ /app/app/
+CMD ["celery", "-A", "smarthr360", "worker", "-l", "info"]
+`,
+      },
+    },
+    {
+      name: 'an image configured as exempt (a Node frontend service)',
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'docker-compose.yml': `${COMPOSE.replace('\nvolumes:\n', `
+  frontend:
+    build:
+      context: frontend
+    networks:
+      - smarthr360-network
+
+volumes:
+`)}`,
+        'frontend/Dockerfile': `FROM node:20-alpine
+WORKDIR /src
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev
+COPY . .
+CMD ["npm", "start"]
+`,
+      },
+      config: { exemptImages: ['nginx', 'postgres', 'redis', 'node'] },
+    },
+    {
+      name: 'a Dockerfile that no compose service builds is not a service Dockerfile',
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'docker/Dockerfile.tools': `FROM python:3.12-slim
+RUN pip install --no-cache-dir pre-commit
+`,
+      },
+    },
+    {
+      name: 'no base image anywhere: nothing to build FROM',
+      files: {
+        'docker-compose.yml': `services:
+  web:
+    build: .
+    ports:
+      - "8000:8000"
+  redis:
+    image: redis:7-alpine
+`,
+        Dockerfile: `FROM python:3.12-slim
+WORKDIR /app
+COPY . .
+CMD ["gunicorn", "app.wsgi"]
+`,
+      },
+    },
+  ],
+  invalid: [
+    {
+      name: 'the ML service FROM python (SmartHR360 shape)',
+      files: { ...ROADMAP_WORKSPACE, 'docker/Dockerfile.ml': ML_FROM_PYTHON },
+      errors: [
+        {
+          path: 'docker/Dockerfile.ml',
+          message: 'Expected ml to be built FROM the base image smarthr360-base:latest, not python:3.12-slim.',
+          line: 7,
+          column: 6,
+          endLine: 7,
+          endColumn: 22,
+        },
+      ],
+      output: {
+        'docker/Dockerfile.ml': ML_FROM_PYTHON.replace('\nFROM python:3.12-slim\n', '\nFROM smarthr360-base:latest\n'),
+      },
+    },
+    {
+      name: 'celery worker and beat share a Dockerfile FROM python',
+      files: { ...ROADMAP_WORKSPACE, 'docker/Dockerfile.celery': CELERY_FROM_PYTHON },
+      errors: [
+        {
+          path: 'docker/Dockerfile.celery',
+          message: 'Expected celery_worker and celery_beat to be built FROM the base image smarthr360-base:latest, not python:3.12-slim.',
+          line: 2,
+          column: 6,
+          endLine: 2,
+          endColumn: 22,
+        },
+      ],
+      output: {
+        'docker/Dockerfile.celery': `# Celery worker and beat
+FROM smarthr360-base:latest
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+COPY app/ /app/app/
+CMD ["celery", "-A", "smarthr360", "worker", "-l", "info"]
+`,
+      },
+    },
+    {
+      name: 'the final stage builds on a stage FROM python: reported where the chain starts',
+      files: { ...ROADMAP_WORKSPACE, 'docker/Dockerfile.web': WEB_VIA_STAGE },
+      errors: [
+        {
+          path: 'docker/Dockerfile.web',
+          message:
+            'Expected web to be built FROM the base image smarthr360-base:latest, not python:3.12-slim (the final stage builds on stage runtime).',
+          line: 2,
+          column: 6,
+          endLine: 2,
+          endColumn: 22,
+        },
+      ],
+      output: {
+        'docker/Dockerfile.web': `# Django + Gunicorn
+FROM smarthr360-base:latest AS runtime
+WORKDIR /app
+RUN pip install --no-cache-dir gunicorn==22.0.0
+
+FROM runtime AS final
+COPY . .
+CMD ["gunicorn", "smarthr360.wsgi:application", "--bind", "0.0.0.0:8000"]
+`,
+      },
+    },
+    {
+      name: 'the configured baseImage (from a registry) is the fix',
+      files: { ...ROADMAP_WORKSPACE, 'docker-compose.yml': COMPOSE_WITHOUT_BASE_SERVICE, Makefile: 'up:\n\tdocker compose up -d\n', 'docker/Dockerfile.ml': ML_FROM_PYTHON },
+      config: { baseImage: 'registry.example.com/smarthr360/base:1.4', baseDockerfile: 'Dockerfile.base' },
+      errors: [
+        {
+          path: 'docker/Dockerfile.ml',
+          message: 'Expected ml to be built FROM the base image registry.example.com/smarthr360/base:1.4, not python:3.12-slim.',
+          line: 7,
+          column: 6,
+          endLine: 7,
+          endColumn: 22,
+        },
+      ],
+      output: {
+        'docker/Dockerfile.ml': ML_FROM_PYTHON.replace('\nFROM python:3.12-slim\n', '\nFROM registry.example.com/smarthr360/base:1.4\n'),
+      },
+    },
+    {
+      name: 'a base found only by its name has no tag to offer: reported without a fix',
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'docker-compose.yml': COMPOSE_WITHOUT_BASE_SERVICE,
+        Makefile: 'up:\n\tdocker compose up -d\n',
+        'docker/Dockerfile.celery': CELERY_FROM_PYTHON,
+      },
+      errors: [
+        {
+          path: 'docker/Dockerfile.celery',
+          message:
+            'Expected celery_worker and celery_beat to be built FROM the base image (built from Dockerfile.base), not python:3.12-slim.',
+          line: 2,
+          column: 6,
+          endLine: 2,
+          endColumn: 22,
+        },
+      ],
+    },
+    {
+      name: 'FROM a variable that resolves to python: reported, not fixed (the ARG is the place)',
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'docker/Dockerfile.celery': `ARG PYTHON_IMAGE=python:3.12-slim
+FROM \${PYTHON_IMAGE}
+WORKDIR /app
+COPY app/ /app/app/
+CMD ["celery", "-A", "smarthr360", "worker", "-l", "info"]
+`,
+      },
+      errors: [
+        {
+          path: 'docker/Dockerfile.celery',
+          message: 'Expected celery_worker and celery_beat to be built FROM the base image smarthr360-base:latest, not ${PYTHON_IMAGE}.',
+          line: 2,
+          column: 6,
+          endLine: 2,
+          endColumn: 21,
+        },
+      ],
+    },
+  ],
+});

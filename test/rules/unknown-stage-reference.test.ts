@@ -1,0 +1,163 @@
+import { RuleTester } from '../ruleTester';
+import { unknownStageReference } from '../../server/src/engine/rules/dockerfile/unknownStageReference';
+import { ROADMAP_WORKSPACE } from './workspaces/roadmap';
+
+RuleTester.run(unknownStageReference, {
+  valid: [
+    {
+      name: 'a roadmap-following workspace: every COPY --from names an earlier stage',
+      files: { ...ROADMAP_WORKSPACE },
+    },
+    {
+      name: 'COPY --from an image: tagged, from a registry, a public bare name, a workspace-built tag, or an index',
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'docker/Dockerfile.web': `FROM node:20-slim AS Assets
+WORKDIR /src
+COPY frontend/ ./
+RUN npm ci && npm run build
+
+FROM smarthr360-base:latest
+COPY --from=ghcr.io/astral-sh/uv:0.4 /uv /bin/uv
+COPY --from=busybox /bin/busybox /bin/busybox
+COPY --from=nginx:1.27-alpine /etc/nginx/mime.types /etc/mime.types
+COPY --from=smarthr360-base /app/requirements.txt /app/requirements.base.txt
+COPY --from=assets /src/dist /app/static/dist
+COPY --from=0 /src/package.json /app/frontend/package.json
+ARG EXTRA_IMAGE=alpine:3.20
+COPY --from=\${EXTRA_IMAGE} /etc/os-release /etc/extra-os-release
+CMD ["gunicorn", "smarthr360.wsgi:application"]
+`,
+      },
+    },
+    {
+      name: 'FROM bare public images and an unresolved base (base-image-unresolved reports that)',
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'docker/Dockerfile.ml': `FROM ubuntu AS trainer
+RUN python3 ml/train.py --out /build/models
+
+FROM smarthr360-base-local
+COPY --from=trainer /build/models /app/ml/models
+CMD ["python", "/app/serve.py"]
+`,
+      },
+    },
+  ],
+  invalid: [
+    {
+      name: 'the ML image copies from a trainer stage that does not exist (SmartHR360 shape)',
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'docker/Dockerfile.ml': `# ML model service
+FROM smarthr360-base:latest AS builder
+WORKDIR /build
+COPY ml/ ./ml/
+RUN python ml/train.py --out /build/models
+
+FROM smarthr360-base:latest
+WORKDIR /app
+COPY --from=builder /build/models /app/ml/models
+COPY --from=trainer /build/report.json /app/report.json
+CMD ["python", "/app/serve.py"]
+`,
+      },
+      errors: [
+        {
+          path: 'docker/Dockerfile.ml',
+          message: 'Unexpected COPY --from=trainer: no stage is named trainer and it is not an image.',
+          line: 10,
+          column: 13,
+          endLine: 10,
+          endColumn: 20,
+        },
+      ],
+    },
+    {
+      name: 'a misspelt stage name in the web image',
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'docker/Dockerfile.web': `FROM node:20-slim AS assets
+WORKDIR /src
+COPY frontend/ ./
+RUN npm ci && npm run build
+
+FROM smarthr360-base:latest AS final
+COPY . /app
+COPY --from=asset /src/dist /app/static/dist
+CMD ["gunicorn", "smarthr360.wsgi:application"]
+`,
+      },
+      errors: [
+        {
+          path: 'docker/Dockerfile.web',
+          message: 'Unexpected COPY --from=asset: no stage is named asset and it is not an image.',
+          line: 8,
+          column: 13,
+          endLine: 8,
+          endColumn: 18,
+        },
+      ],
+    },
+    {
+      name: 'FROM a stage defined later, and COPY --from an index that is not before',
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'docker/Dockerfile.celery': `# Celery worker and beat
+FROM deps AS runtime
+COPY app/ /app/app/
+COPY --from=1 /wheels /wheels
+
+FROM smarthr360-base:latest AS deps
+RUN pip wheel --wheel-dir /wheels celery[redis]==5.4.0
+
+FROM runtime
+CMD ["celery", "-A", "smarthr360", "worker", "-l", "info"]
+`,
+      },
+      errors: [
+        {
+          path: 'docker/Dockerfile.celery',
+          message: 'Unexpected FROM deps: the stage deps is defined later (line 6); a stage can only build on an earlier one.',
+          line: 2,
+          column: 6,
+          endLine: 2,
+          endColumn: 10,
+        },
+        {
+          path: 'docker/Dockerfile.celery',
+          message: 'Unexpected COPY --from=1: there is no stage 1 before this one (stages are numbered from 0).',
+          line: 4,
+          column: 13,
+          endLine: 4,
+          endColumn: 14,
+        },
+      ],
+    },
+    {
+      name: 'FROM a stage name that no stage has (a stage removed in a refactoring)',
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'docker/Dockerfile.web': `FROM node:20-slim AS assets
+WORKDIR /src
+COPY frontend/ ./
+RUN npm ci && npm run build
+
+FROM builder AS final
+COPY --from=assets /src/dist /app/static/dist
+CMD ["gunicorn", "smarthr360.wsgi:application"]
+`,
+      },
+      errors: [
+        {
+          path: 'docker/Dockerfile.web',
+          message: 'Unexpected FROM builder: no earlier stage is named builder and no image of that name is built or known.',
+          line: 6,
+          column: 6,
+          endLine: 6,
+          endColumn: 13,
+        },
+      ],
+    },
+  ],
+});

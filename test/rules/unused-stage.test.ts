@@ -1,0 +1,243 @@
+import { RuleTester } from '../ruleTester';
+import { unusedStage } from '../../server/src/engine/rules/dockerfile/unusedStage';
+import { COMPOSE, MAKEFILE, ROADMAP_WORKSPACE } from './workspaces/roadmap';
+
+const ML_WITH_DOCS = `# ML model service
+FROM python:3.12-slim AS builder
+WORKDIR /build
+COPY ml/ ./ml/
+RUN python ml/train.py --out /build/models
+
+FROM python:3.12-slim AS builder
+RUN echo "second builder"
+
+FROM python:3.12-slim AS docs
+RUN echo "never used"
+
+FROM smarthr360-base:latest
+WORKDIR /app
+COPY --from=builder /build/models /app/ml/models
+COPY ml/serve.py /app/serve.py
+CMD ["python", "/app/serve.py"]
+`;
+
+const CELERY_TARGETS = `FROM smarthr360-base:latest AS worker
+COPY app/ /app/app/
+CMD ["celery", "-A", "smarthr360", "worker", "-l", "info"]
+
+FROM smarthr360-base:latest AS beat
+COPY app/ /app/app/
+CMD ["celery", "-A", "smarthr360", "beat", "-l", "info"]
+
+FROM smarthr360-base:latest AS flower
+RUN pip install --no-cache-dir flower
+CMD ["celery", "flower"]
+`;
+
+RuleTester.run(unusedStage, {
+  valid: [
+    {
+      name: 'a roadmap-following workspace: assets, static and trainer stages all feed the final stage',
+      files: { ...ROADMAP_WORKSPACE },
+    },
+    {
+      name: 'stages used by RUN --mount=from, COPY --from an index and FROM',
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'docker/Dockerfile.web': `FROM node:20-slim
+WORKDIR /src
+COPY frontend/ ./
+RUN npm ci && npm run build
+
+FROM smarthr360-base:latest AS wheels
+RUN pip wheel --wheel-dir /wheels gunicorn==22.0.0
+
+FROM smarthr360-base:latest AS runtime
+RUN --mount=type=bind,from=wheels,source=/wheels,target=/wheels pip install --no-cache-dir /wheels/*.whl
+
+FROM runtime AS final
+COPY --from=0 /src/dist /app/static/dist
+CMD ["gunicorn", "smarthr360.wsgi:application"]
+`,
+      },
+    },
+    {
+      name: 'stages built as targets by compose (worker, beat) and the Makefile (flower)',
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'docker-compose.yml': COMPOSE.replace(
+          '      dockerfile: docker/Dockerfile.celery\n    command: celery -A smarthr360 worker -l info\n',
+          '      dockerfile: docker/Dockerfile.celery\n      target: worker\n    command: celery -A smarthr360 worker -l info\n',
+        ).replace(
+          '      dockerfile: docker/Dockerfile.celery\n    command: celery -A smarthr360 beat -l info\n',
+          '      dockerfile: docker/Dockerfile.celery\n      target: beat\n    command: celery -A smarthr360 beat -l info\n',
+        ),
+        Makefile: `${MAKEFILE}
+flower:
+\tdocker build -f docker/Dockerfile.celery --target flower -t smarthr360-flower:latest .
+`,
+        'docker/Dockerfile.celery': CELERY_TARGETS,
+      },
+    },
+    {
+      name: 'a COPY --from a variable could name any stage',
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'docker/Dockerfile.web': `ARG ASSETS_STAGE=assets
+FROM node:20-slim AS assets
+RUN npm ci && npm run build
+
+FROM node:20-slim AS assets-legacy
+RUN npm ci && npm run build:legacy
+
+FROM smarthr360-base:latest
+COPY --from=\${ASSETS_STAGE} /src/dist /app/static/dist
+`,
+      },
+    },
+  ],
+  invalid: [
+    {
+      name: 'the ML image keeps a docs stage nothing uses (SmartHR360 shape)',
+      files: { ...ROADMAP_WORKSPACE, 'docker/Dockerfile.ml': ML_WITH_DOCS },
+      errors: [
+        {
+          path: 'docker/Dockerfile.ml',
+          message: 'Unexpected stage docs: no COPY --from, FROM or build target uses it, and it is not the final stage.',
+          line: 10,
+          column: 26,
+          endLine: 10,
+          endColumn: 30,
+        },
+      ],
+      output: {
+        'docker/Dockerfile.ml': `# ML model service
+FROM python:3.12-slim AS builder
+WORKDIR /build
+COPY ml/ ./ml/
+RUN python ml/train.py --out /build/models
+
+FROM python:3.12-slim AS builder
+RUN echo "second builder"
+
+FROM smarthr360-base:latest
+WORKDIR /app
+COPY --from=builder /build/models /app/ml/models
+COPY ml/serve.py /app/serve.py
+CMD ["python", "/app/serve.py"]
+`,
+      },
+    },
+    {
+      name: 'an assets stage the web image no longer copies from: the file header stays, above the next stage',
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'docker/Dockerfile.web': `# Django + Gunicorn
+FROM node:20-slim AS assets
+WORKDIR /src
+COPY frontend/ ./
+RUN npm ci && npm run build
+
+FROM smarthr360-base:latest AS final
+COPY . /app
+CMD ["gunicorn", "smarthr360.wsgi:application"]
+`,
+      },
+      errors: [
+        {
+          path: 'docker/Dockerfile.web',
+          message: 'Unexpected stage assets: no COPY --from, FROM or build target uses it, and it is not the final stage.',
+          line: 2,
+          column: 22,
+          endLine: 2,
+          endColumn: 28,
+        },
+      ],
+      output: {
+        'docker/Dockerfile.web': `# Django + Gunicorn
+FROM smarthr360-base:latest AS final
+COPY . /app
+CMD ["gunicorn", "smarthr360.wsgi:application"]
+`,
+      },
+    },
+    {
+      name: 'a commented stage between two others: its comment goes, the next stage keeps its own',
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'docker/Dockerfile.web': `FROM smarthr360-base:latest AS static
+COPY . /app
+RUN python manage.py collectstatic --noinput
+
+# Documentation site, built by hand
+FROM python:3.12-slim AS docs
+RUN pip install mkdocs && mkdocs build
+# Runtime image
+FROM smarthr360-base:latest AS final
+COPY --from=static /app/staticfiles /app/staticfiles
+CMD ["gunicorn", "smarthr360.wsgi:application"]
+`,
+      },
+      errors: [
+        {
+          path: 'docker/Dockerfile.web',
+          message: 'Unexpected stage docs: no COPY --from, FROM or build target uses it, and it is not the final stage.',
+          line: 6,
+          column: 26,
+          endLine: 6,
+          endColumn: 30,
+        },
+      ],
+      output: {
+        'docker/Dockerfile.web': `FROM smarthr360-base:latest AS static
+COPY . /app
+RUN python manage.py collectstatic --noinput
+
+# Runtime image
+FROM smarthr360-base:latest AS final
+COPY --from=static /app/staticfiles /app/staticfiles
+CMD ["gunicorn", "smarthr360.wsgi:application"]
+`,
+      },
+    },
+    {
+      name: 'two unused stages in a row, one unnamed: both removed in one pass',
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'docker/Dockerfile.celery': `FROM python:3.12-slim
+RUN pip wheel --wheel-dir /wheels celery==5.4.0
+FROM smarthr360-base:latest AS wheels
+RUN pip wheel --wheel-dir /wheels redis==5.0.7
+
+FROM smarthr360-base:latest
+COPY app/ /app/app/
+CMD ["celery", "-A", "smarthr360", "worker", "-l", "info"]
+`,
+      },
+      errors: [
+        {
+          path: 'docker/Dockerfile.celery',
+          message: 'Unexpected stage 0: no COPY --from, FROM or build target uses it, and it is not the final stage.',
+          line: 1,
+          column: 6,
+          endLine: 1,
+          endColumn: 22,
+        },
+        {
+          path: 'docker/Dockerfile.celery',
+          message: 'Unexpected stage wheels: no COPY --from, FROM or build target uses it, and it is not the final stage.',
+          line: 3,
+          column: 32,
+          endLine: 3,
+          endColumn: 38,
+        },
+      ],
+      output: {
+        'docker/Dockerfile.celery': `FROM smarthr360-base:latest
+COPY app/ /app/app/
+CMD ["celery", "-A", "smarthr360", "worker", "-l", "info"]
+`,
+      },
+    },
+  ],
+});
