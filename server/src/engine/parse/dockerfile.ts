@@ -139,8 +139,9 @@ function jsonCommands(
   const values = json.map((j) => j.getJSONValue());
   // ["/bin/sh", "-c", "script"]: the script is shell; split it in place.
   if (values.length === 3 && /(^|\/)(ba)?sh$/.test(values[0]!) && values[1] === '-c') {
+    // getJSONRange() is the string's content, without its quotes.
     const r = json[2]!.getJSONRange();
-    return parseShell(text, lines.offsetAt(r.start) + 1, lines.offsetAt(r.end) - 1);
+    return parseShell(text, lines.offsetAt(r.start), lines.offsetAt(r.end));
   }
   const words = json.map((j) => {
     const r = j.getJSONRange();

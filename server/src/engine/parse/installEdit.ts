@@ -23,6 +23,10 @@ export function installsOf(run: RunInstruction): { index: number; install: Insta
 }
 
 const TRIVIAL = /^(set|true|:)$/;
+/** What is left of a retry loop once its install is gone: `until … && break; do sleep 1; done`. */
+const LOOP_SCAFFOLDING = /^(break|continue|sleep|done|false)$/;
+/** Words that open or continue a compound command: removing a command that follows one breaks it. */
+const COMPOUND = new Set(['do', 'then', 'else', 'elif', 'if', 'while', 'until', 'for']);
 
 /**
  * The edits that take packages out of a RUN: a package word goes with the whitespace (and line
@@ -72,10 +76,17 @@ export function removePackagesFromRun(
     });
   }
   const remaining = run.commands.filter((c, i) => !removedCommands.has(i) && !TRIVIAL.test(c.words[c.programIndex]?.value ?? ''));
-  if (remaining.length === 0) {
+  const inCompound = [...removedCommands].some((i) => run.commands[i]!.words.slice(0, run.commands[i]!.programIndex).some((w) => COMPOUND.has(w.value)));
+  if (remaining.length === 0 || (inCompound && remaining.every((c) => LOOP_SCAFFOLDING.test(c.words[c.programIndex]?.value ?? '')))) {
     return [instructionRemovalRange(model, run.instruction)];
   }
-  if (run.jsonForm && removedCommands.size > 0) {
+  if (inCompound) {
+    // Taking a command out of a loop or an `if` leaves broken shell: leave the RUN to the user.
+    return [];
+  }
+  // In a JSON-form RUN the offsets are those of the text inside the strings: safe to cut unless
+  // the strings hold escapes.
+  if (run.jsonForm && removedCommands.size > 0 && model.text.slice(run.start, run.end).includes('\\')) {
     return [];
   }
   const spans: Span[] = [...wordSpans];

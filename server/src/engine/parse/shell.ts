@@ -162,7 +162,8 @@ export function parseShell(text: string, start: number, end: number, options: Sh
       }
       continue;
     }
-    if ((c === '(' || c === ')') && !word) {
+    // `)` closes a subshell even right after a word (`(cd /app && make)`), unless it closes `$(`.
+    if ((c === '(' && !word) || (c === ')' && !word?.value.includes('$('))) {
       finishCommand(c, i, i + 1);
       i++;
       continue;

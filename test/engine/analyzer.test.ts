@@ -1,0 +1,196 @@
+import assert from 'node:assert/strict';
+import { Analyzer } from '../../server/src/engine/analyzer';
+import { ConfigError } from '../../server/src/engine/config';
+import { MemoryFileSystem } from '../../server/src/engine/fs';
+import { defineRule } from '../../server/src/engine/rule';
+import { installOutsideBase } from '../../server/src/engine/rules/dockerfile/installOutsideBase';
+import { duplicateStageName } from '../../server/src/engine/rules/dockerfile/duplicateStageName';
+import { sharedVolumeMissing } from '../../server/src/engine/rules/compose/sharedVolumeMissing';
+import { parseError } from '../../server/src/engine/rules/compose/parseError';
+
+const BASE = 'FROM python:3.12-slim\nRUN apt-get update && apt-get install -y libpq5 && rm -rf /var/lib/apt/lists/*\n';
+const COMPOSE = `services:
+  base:
+    build:
+      context: .
+      dockerfile: Dockerfile.base
+    image: smarthr360-base:latest
+    profiles: [build]
+  web:
+    build:
+      context: .
+      dockerfile: docker/Dockerfile.web
+    env_file: .env.docker
+    volumes:
+      - logs_volume:/app/logs
+  celery_worker:
+    build:
+      context: .
+      dockerfile: docker/Dockerfile.celery
+    env_file: .env.docker
+    volumes:
+      - logs_volume:/app/logs
+  celery_beat:
+    build:
+      context: .
+      dockerfile: docker/Dockerfile.celery
+    env_file: .env.docker
+volumes:
+  logs_volume:
+`;
+const WEB = 'FROM smarthr360-base:latest\nRUN pip install gunicorn\n';
+const CELERY = 'FROM smarthr360-base:latest\nRUN apt-get install -y gcc\n';
+const OTHER = 'FROM python:3.12-slim\nRUN pip install flake8\n';
+
+function files(over: Record<string, string> = {}): Record<string, string> {
+  return {
+    'Dockerfile.base': BASE,
+    'docker-compose.yml': COMPOSE,
+    'docker/Dockerfile.web': WEB,
+    'docker/Dockerfile.celery': CELERY,
+    'tools/Dockerfile.lint': OTHER,
+    '.env.docker': 'DJANGO_SETTINGS_MODULE=smarthr360.settings\n',
+    ...over,
+  };
+}
+
+const RULES = [installOutsideBase, sharedVolumeMissing, duplicateStageName, parseError];
+const ids = (a: Analyzer) => a.analyze().findings.map((f) => `${f.ruleId}@${f.path}:${f.range.start.line + 1}`);
+
+describe('Analyzer', () => {
+  describe('incremental runs', () => {
+    it('re-parses only the edited service Dockerfile and re-checks only what depends on it', () => {
+      const fs = new MemoryFileSystem(files());
+      const analyzer = new Analyzer(fs, { rules: RULES });
+      const first = analyzer.analyze();
+      assert.deepEqual(first.stats, { parsed: 6, checked: 6, reused: 0, ruleRuns: first.stats.ruleRuns });
+      const again = analyzer.analyze();
+      assert.deepEqual([again.stats.parsed, again.stats.checked, again.stats.reused], [0, 0, 6]);
+      fs.write('docker/Dockerfile.web', 'FROM smarthr360-base:latest\nRUN pip install gunicorn whitenoise\n');
+      const edited = analyzer.analyze();
+      // web itself and the compose file that builds it (its groups read web's FROM); the rest is reused.
+      assert.deepEqual([edited.stats.parsed, edited.stats.checked, edited.stats.reused], [1, 2, 4]);
+      assert.equal(edited.findings.filter((f) => f.path === 'docker/Dockerfile.web').length, 2);
+    });
+
+    it('re-checks the dependants of the base Dockerfile when it changes', () => {
+      const fs = new MemoryFileSystem(files());
+      const analyzer = new Analyzer(fs, { rules: RULES });
+      analyzer.analyze();
+      fs.write('Dockerfile.base', BASE.replace('libpq5', 'libpq5 gcc'));
+      const r = analyzer.analyze();
+      assert.equal(r.stats.parsed, 1);
+      // Every file depends on the base; the env file too (it depends on the base through the project).
+      assert.equal(r.stats.checked, 6);
+      assert.equal(r.stats.reused, 0);
+      assert.match(r.findings.find((f) => f.path === 'docker/Dockerfile.celery')!.message, /already installs it/);
+    });
+
+    it('re-checks the Dockerfiles its services build when a compose file changes, not unrelated ones', () => {
+      const fs = new MemoryFileSystem(files());
+      const analyzer = new Analyzer(fs, { rules: RULES });
+      analyzer.analyze();
+      fs.write('docker-compose.yml', COMPOSE.replace('      - logs_volume:/app/logs\n  celery_beat', '      - logs_volume:/app/logs\n      - media:/app/media\n  celery_beat'));
+      const r = analyzer.analyze();
+      assert.equal(r.stats.parsed, 1);
+      const checkedPaths = r.stats.checked;
+      // compose, and every file it reaches: web, celery, the base (the `base` service builds it) and
+      // .env.docker; only the unrelated tools/Dockerfile.lint is reused.
+      assert.equal(checkedPaths, 5);
+      assert.equal(r.stats.reused, 1);
+    });
+  });
+
+  describe('suppression comments', () => {
+    it('on the line before and at the end of the line, in a Dockerfile', () => {
+      const analyzer = new Analyzer(
+        new MemoryFileSystem(
+          files({
+            'docker/Dockerfile.web': 'FROM smarthr360-base:latest\n# docker-modularity-ignore install-outside-base\nRUN pip install gunicorn\nRUN pip install whitenoise # docker-modularity-ignore install-outside-base -- needed here\nRUN pip install celery # docker-modularity-ignore duplicate-stage-name\n',
+          }),
+        ),
+        { rules: RULES },
+      );
+      assert.deepEqual(
+        ids(analyzer).filter((i) => i.includes('Dockerfile.web')),
+        ['install-outside-base@docker/Dockerfile.web:5'],
+      );
+    });
+
+    it('the -file variant, in a Dockerfile', () => {
+      const analyzer = new Analyzer(new MemoryFileSystem(files({ 'docker/Dockerfile.celery': '# docker-modularity-ignore-file install-outside-base\n' + CELERY })), { rules: RULES });
+      assert.deepEqual(ids(analyzer).filter((i) => i.includes('celery')), []);
+    });
+
+    it('in a compose file', () => {
+      const compose = COMPOSE.replace('  celery_beat:\n', '  # docker-modularity-ignore shared-volume-missing\n  celery_beat:\n');
+      const analyzer = new Analyzer(new MemoryFileSystem(files({ 'docker-compose.yml': compose })), { rules: RULES });
+      assert.deepEqual(ids(analyzer).filter((i) => i.includes('compose')), []);
+      const plain = new Analyzer(new MemoryFileSystem(files()), { rules: RULES });
+      assert.deepEqual(ids(plain).filter((i) => i.includes('compose')), ['shared-volume-missing@docker-compose.yml:22']);
+    });
+
+    it('in an env file, line and file variants', () => {
+      const bad = 'DJANGO_SETTINGS_MODULE=smarthr360.settings\nnot a pair\n';
+      const report = (env: string) => ids(new Analyzer(new MemoryFileSystem(files({ '.env.docker': env })), { rules: RULES })).filter((i) => i.includes('.env'));
+      assert.deepEqual(report(bad), ['parse-error@.env.docker:2']);
+      assert.deepEqual(report('DJANGO_SETTINGS_MODULE=smarthr360.settings\n# docker-modularity-ignore parse-error\nnot a pair\n'), []);
+      assert.deepEqual(report('# docker-modularity-ignore-file parse-error\n' + bad), []);
+    });
+  });
+
+  describe('config file', () => {
+    it('.docker-modularity.json sets levels per rule, including off', () => {
+      const r = new Analyzer(
+        new MemoryFileSystem(files({ '.docker-modularity.json': JSON.stringify({ rules: { 'install-outside-base': 'error', 'shared-volume-missing': 'off' } }) })),
+        { rules: RULES },
+      ).analyze();
+      assert.equal(r.configError, undefined);
+      assert.deepEqual([...new Set(r.findings.map((f) => `${f.ruleId}:${f.severity}`))], ['install-outside-base:error']);
+    });
+
+    it('.docker-modularity.yaml works too, and settings override it', () => {
+      const fs = new MemoryFileSystem(files({ '.docker-modularity.yaml': 'rules:\n  install-outside-base: info\n' }));
+      const r = new Analyzer(fs, { rules: RULES }).analyze();
+      assert.ok(r.findings.filter((f) => f.ruleId === 'install-outside-base').every((f) => f.severity === 'info'));
+      const o = new Analyzer(fs, { rules: RULES, overrides: { rules: { 'install-outside-base': 'off' } } }).analyze();
+      assert.equal(o.findings.filter((f) => f.ruleId === 'install-outside-base').length, 0);
+    });
+
+    it('an invalid config gives a ConfigError naming the file, the key and the reason', () => {
+      const bad = (text: string, name = '.docker-modularity.json') => new Analyzer(new MemoryFileSystem(files({ [name]: text })), { rules: RULES }).analyze().configError;
+      const level = bad(JSON.stringify({ rules: { 'install-outside-base': 'loud' } }));
+      assert.ok(level instanceof ConfigError);
+      assert.equal(level.file, '.docker-modularity.json');
+      assert.equal(level.key, 'rules.install-outside-base');
+      assert.match(level.reason, /must be one of/);
+      const unknown = bad('rules:\n  no-such-rule: warning\n', '.docker-modularity.yaml');
+      assert.deepEqual([unknown?.file, unknown?.key], ['.docker-modularity.yaml', 'rules.no-such-rule']);
+      const setting = bad(JSON.stringify({ baseImag: 'x' }));
+      assert.deepEqual([setting?.key, setting?.reason], ['baseImag', 'is not a known setting']);
+      assert.match(bad('{ "rules": ')?.reason ?? '', /is not valid JSON/);
+    });
+  });
+
+  it('a rule that throws yields an internal-error finding and the other rules still run', () => {
+    const broken = defineRule({
+      id: 'install-outside-base',
+      meta: { section: 1, description: 'throws', defaultSeverity: 'warning', fixable: false },
+      messages: { x: 'x' },
+      check: {
+        dockerfile(file) {
+          if (file.path === 'docker/Dockerfile.web') {
+            throw new Error('boom');
+          }
+        },
+      },
+    });
+    const r = new Analyzer(new MemoryFileSystem(files({ 'docker/Dockerfile.web': 'FROM a AS x\nFROM b AS x\n' })), { rules: [broken, duplicateStageName] }).analyze();
+    assert.deepEqual(r.internalErrors, [{ ruleId: 'install-outside-base', path: 'docker/Dockerfile.web', message: 'boom' }]);
+    assert.deepEqual(
+      r.findings.map((f) => `${f.ruleId}@${f.path}:${f.range.start.line + 1}`),
+      ['internal-error@docker/Dockerfile.web:1', 'duplicate-stage-name@docker/Dockerfile.web:2'],
+    );
+    assert.match(r.findings[0]!.message, /install-outside-base failed on this file: boom/);
+  });
+});

@@ -1,0 +1,295 @@
+import assert from 'node:assert/strict';
+import { Analyzer } from '../../server/src/engine/analyzer';
+import type { Config } from '../../server/src/engine/config';
+import { MemoryFileSystem } from '../../server/src/engine/fs';
+import type { Project } from '../../server/src/engine/project';
+
+function projectOf(files: Record<string, string>, overrides?: Partial<Config>): Project {
+  return new Analyzer(new MemoryFileSystem(files), { overrides, rules: [] }).analyze().project;
+}
+
+const BASE = 'FROM python:3.12-slim\nRUN pip install --no-cache-dir celery\n';
+const WEB = 'FROM smarthr360-base:latest\nCOPY . /app\n';
+const CELERY = 'FROM smarthr360-base:latest\nCOPY app/ /app/app/\n';
+
+const COMPOSE = `services:
+  base:
+    build:
+      context: .
+      dockerfile: Dockerfile.base
+    image: smarthr360-base:latest
+    profiles: [build]
+  db:
+    image: postgres:16-alpine
+  web:
+    build:
+      context: .
+      dockerfile: docker/Dockerfile.web
+    volumes:
+      - static_volume:/app/staticfiles
+  celery_worker:
+    build:
+      context: .
+      dockerfile: docker/Dockerfile.celery
+  celery_beat:
+    build:
+      context: .
+      dockerfile: docker/Dockerfile.celery
+  nginx:
+    image: nginx:1.27-alpine
+volumes:
+  static_volume:
+`;
+
+const SMARTHR = {
+  'Dockerfile.base': BASE,
+  'docker/Dockerfile.web': WEB,
+  'docker/Dockerfile.celery': CELERY,
+  'docker-compose.yml': COMPOSE,
+};
+
+const names = (services: { name: string }[]): string[] => services.map((s) => s.name).sort();
+
+describe('Project', () => {
+  describe('baseDockerfile', () => {
+    it('is found from compose build + image', () => {
+      const p = projectOf(SMARTHR);
+      assert.equal(p.baseDockerfile?.path, 'Dockerfile.base');
+      assert.ok(p.baseTags.has('smarthr360-base:latest'));
+      assert.equal(p.preferredBaseTag, 'smarthr360-base:latest');
+      assert.match(p.baseReason ?? '', /smarthr360-base:latest/);
+    });
+
+    it('is found from a Makefile `docker build -f X -t TAG`', () => {
+      const p = projectOf({
+        Makefile: 'base:\n\tdocker build -f images/common.Dockerfile -t acme/runtime:1.0 .\n',
+        'images/common.Dockerfile': BASE,
+        'services/api/Dockerfile': 'FROM acme/runtime:1.0\n',
+        'services/jobs/Dockerfile': 'FROM acme/runtime:1.0\n',
+      });
+      assert.equal(p.baseDockerfile?.path, 'images/common.Dockerfile');
+      assert.deepEqual(p.tagsOf('images/common.Dockerfile'), ['acme/runtime:1.0']);
+    });
+
+    it('is found from a docker-bake.hcl target', () => {
+      const p = projectOf({
+        'docker-bake.hcl': 'target "runtime" {\n  context = "."\n  dockerfile = "images/runtime.Dockerfile"\n  tags = ["acme-runtime:2"]\n}\n',
+        'images/runtime.Dockerfile': BASE,
+        'services/api/Dockerfile': 'FROM acme-runtime:2\n',
+        'services/jobs/Dockerfile': 'FROM acme-runtime:2 AS final\n',
+      });
+      assert.equal(p.baseDockerfile?.path, 'images/runtime.Dockerfile');
+      assert.equal(p.buildsOf('acme-runtime:2')[0]?.source, 'bake');
+    });
+
+    it('is taken from config baseDockerfile, and from config baseImage', () => {
+      const files = { ...SMARTHR, 'images/Dockerfile.common': BASE };
+      assert.equal(projectOf(files, { baseDockerfile: 'images/Dockerfile.common' }).baseDockerfile?.path, 'images/Dockerfile.common');
+      const p = projectOf(
+        { ...files, 'docker-compose.yml': COMPOSE.replace('dockerfile: Dockerfile.base', 'dockerfile: images/Dockerfile.common').replace('smarthr360-base:latest', 'registry.acme.io/common:3') },
+        { baseImage: 'registry.acme.io/common:3' },
+      );
+      assert.equal(p.baseDockerfile?.path, 'images/Dockerfile.common');
+      assert.equal(p.preferredBaseTag, 'registry.acme.io/common:3');
+    });
+
+    it('is found by name when nothing builds it', () => {
+      assert.equal(projectOf({ 'docker/base/Dockerfile': BASE, 'docker/web/Dockerfile': 'FROM python:3.12\n' }).baseDockerfile?.path, 'docker/base/Dockerfile');
+      assert.equal(projectOf({ 'base.Dockerfile': BASE }).baseDockerfile?.path, 'base.Dockerfile');
+      assert.equal(projectOf({ 'Dockerfile': BASE }).baseDockerfile, undefined);
+    });
+  });
+
+  it('servicesBuiltFrom lists the merged services of a Dockerfile', () => {
+    const p = projectOf(SMARTHR);
+    assert.deepEqual(names(p.servicesBuiltFrom('docker/Dockerfile.celery')), ['celery_beat', 'celery_worker']);
+    assert.deepEqual(names(p.servicesBuiltFrom('Dockerfile.base')), ['base']);
+    assert.deepEqual(p.servicesBuiltFrom('docker/Dockerfile.nginx'), []);
+  });
+
+  describe('stageDerivesFromBase and resolveFrom', () => {
+    const files = {
+      ...SMARTHR,
+      'docker/Dockerfile.web': [
+        'ARG BASE=smarthr360-base:latest',
+        'ARG NODE=node:20-slim',
+        'FROM ${NODE} AS assets',
+        'FROM ${BASE} AS runtime',
+        'FROM runtime AS app',
+        'FROM app',
+        'FROM ${UNSET} AS dynamic',
+        'FROM smarthr360-base-local AS local',
+        'FROM scratch',
+        '',
+      ].join('\n'),
+    };
+    const p = projectOf(files);
+    const df = p.dockerfile('docker/Dockerfile.web')!;
+
+    it('follows intermediate stages and ARG defaults', () => {
+      assert.deepEqual(
+        df.stages.map((s) => p.stageDerivesFromBase(df, s)),
+        [false, true, true, true, false, true, false],
+      );
+    });
+
+    it('resolves FROM to a stage, a workspace image, an external image, a variable or an unresolved local image', () => {
+      assert.deepEqual(
+        df.stages.map((s) => {
+          const t = p.resolveFrom(df, s);
+          return t.kind === 'stage' ? `stage:${t.stage.name}` : t.kind === 'workspace' ? `workspace:${t.dockerfile}` : `${t.kind}:${t.image}`;
+        }),
+        [
+          'external:node:20-slim',
+          'workspace:Dockerfile.base',
+          'stage:runtime',
+          'stage:app',
+          'variable:${UNSET}',
+          'local-unresolved:smarthr360-base-local',
+          'external:scratch',
+        ],
+      );
+    });
+
+    it('never counts the base Dockerfile as derived from itself', () => {
+      const base = p.dockerfile('Dockerfile.base')!;
+      assert.equal(p.stageDerivesFromBase(base, base.stages[0]!), false);
+    });
+  });
+
+  it('serviceGroups, isBaseBuilder, runtimeServices, isApplicationService', () => {
+    const p = projectOf(SMARTHR);
+    assert.deepEqual(p.serviceGroups().map((g) => names(g.services)), [['celery_beat', 'celery_worker', 'web']]);
+    const base = p.composeProjects[0]!.services.get('base')!;
+    assert.equal(p.isBaseBuilder(base), true);
+    assert.deepEqual(names(p.runtimeServices()), ['celery_beat', 'celery_worker', 'db', 'nginx', 'web']);
+    assert.equal(p.isApplicationService(p.composeProjects[0]!.services.get('web')!), true);
+    assert.equal(p.isApplicationService(base), false);
+    assert.equal(p.isApplicationService(p.composeProjects[0]!.services.get('db')!), false);
+  });
+
+  it('groups services of an unresolved shared local base, not of a shared public image', () => {
+    const compose = `services:
+  web:
+    build: { context: ., dockerfile: docker/Dockerfile.web }
+  worker:
+    build: { context: ., dockerfile: docker/Dockerfile.worker }
+  api:
+    build: { context: ., dockerfile: docker/Dockerfile.api }
+  jobs:
+    build: { context: ., dockerfile: docker/Dockerfile.jobs }
+`;
+    const p = projectOf({
+      'docker-compose.yml': compose,
+      'docker/Dockerfile.web': 'FROM acme-runtime-local\n',
+      'docker/Dockerfile.worker': 'FROM acme-runtime-local\n',
+      'docker/Dockerfile.api': 'FROM python:3.12-slim\n',
+      'docker/Dockerfile.jobs': 'FROM python:3.12-slim\n',
+    });
+    assert.deepEqual(p.serviceGroups().map((g) => [g.key, names(g.services)]), [['image:acme-runtime-local:latest', ['web', 'worker']]]);
+  });
+
+  describe('compose merging', () => {
+    it('merges docker-compose.override.yml: an added volume counts', () => {
+      const p = projectOf({
+        ...SMARTHR,
+        'docker-compose.override.yml': 'services:\n  celery_worker:\n    volumes:\n      - static_volume:/app/staticfiles\n',
+      });
+      assert.equal(p.composeProjects.length, 1);
+      const worker = p.composeProjects[0]!.services.get('celery_worker')!;
+      assert.deepEqual(worker.volumes.map((v) => `${v.source}:${v.target}@${v.def.path}`), ['static_volume:/app/staticfiles@docker-compose.override.yml']);
+      assert.equal(worker.primary.path, 'docker-compose.yml');
+      assert.equal(worker.build?.dockerfile, 'docker/Dockerfile.celery');
+    });
+
+    it('follows include:', () => {
+      const p = projectOf({
+        ...SMARTHR,
+        'docker-compose.yml': 'include:\n  - compose/workers.yml\nservices:\n  web:\n    build:\n      context: .\n      dockerfile: docker/Dockerfile.web\n',
+        'compose/workers.yml': 'services:\n  celery_worker:\n    build:\n      context: ..\n      dockerfile: docker/Dockerfile.celery\n',
+      });
+      assert.equal(p.composeProjects.length, 1);
+      assert.deepEqual(names([...p.composeProjects[0]!.services.values()]), ['celery_worker', 'web']);
+      assert.deepEqual(names(p.servicesBuiltFrom('docker/Dockerfile.celery')), ['celery_worker']);
+    });
+
+    it('follows extends in the same file and in another file', () => {
+      const p = projectOf({
+        ...SMARTHR,
+        'docker-compose.yml': `services:
+  app:
+    build:
+      context: .
+      dockerfile: docker/Dockerfile.web
+    volumes:
+      - logs_volume:/app/logs
+  web:
+    extends: app
+  celery_worker:
+    extends:
+      file: compose/common.yml
+      service: worker
+volumes:
+  logs_volume:
+`,
+        'compose/common.yml': 'services:\n  worker:\n    build:\n      context: ..\n      dockerfile: docker/Dockerfile.celery\n    env_file: ../.env.docker\n',
+      });
+      const services = p.composeProjects.find((c) => c.root.path === 'docker-compose.yml')!.services;
+      assert.equal(services.get('web')!.build?.dockerfile, 'docker/Dockerfile.web');
+      assert.deepEqual(services.get('web')!.volumes.map((v) => v.source), ['logs_volume']);
+      assert.equal(services.get('celery_worker')!.build?.dockerfile, 'docker/Dockerfile.celery');
+      assert.deepEqual(services.get('celery_worker')!.envFiles.map((e) => e.path), ['../.env.docker']);
+    });
+
+    it('reads anchors and merge keys', () => {
+      const p = projectOf({
+        ...SMARTHR,
+        'docker-compose.yml': `x-app: &app
+  build:
+    context: .
+    dockerfile: docker/Dockerfile.celery
+  volumes:
+    - logs_volume:/app/logs
+services:
+  celery_worker:
+    <<: *app
+  celery_beat:
+    <<: *app
+    command: celery beat
+volumes:
+  logs_volume:
+`,
+      });
+      const beat = p.composeProjects[0]!.services.get('celery_beat')!;
+      assert.equal(beat.build?.dockerfile, 'docker/Dockerfile.celery');
+      assert.deepEqual(beat.volumes.map((v) => [v.source, v.viaAlias]), [['logs_volume', true]]);
+    });
+  });
+
+  describe('nested layouts', () => {
+    for (const folder of ['compose', 'deploy']) {
+      it(`compose file in ${folder}/ with context: ..`, () => {
+        const p = projectOf({
+          'Dockerfile.base': BASE,
+          'docker/Dockerfile.web': WEB,
+          'docker/Dockerfile.celery': CELERY,
+          [`${folder}/docker-compose.yml`]: COMPOSE.replace(/context: \./g, 'context: ..'),
+        });
+        assert.equal(p.baseDockerfile?.path, 'Dockerfile.base');
+        const web = p.composeProjects[0]!.services.get('web')!;
+        assert.equal(web.build?.context, '');
+        assert.equal(web.build?.dockerfile, 'docker/Dockerfile.web');
+        assert.deepEqual(names(p.servicesBuiltFrom('docker/Dockerfile.celery')), ['celery_beat', 'celery_worker']);
+        assert.deepEqual(p.serviceGroups().map((g) => names(g.services)), [['celery_beat', 'celery_worker', 'web']]);
+      });
+    }
+  });
+
+  it('isExemptImage: the defaults and the configured list', () => {
+    const p = projectOf(SMARTHR);
+    assert.equal(p.isExemptImage('nginx:1.27-alpine'), true);
+    assert.equal(p.isExemptImage('bitnami/redis:7'), true);
+    assert.equal(p.isExemptImage('python:3.12-slim'), false);
+    assert.equal(projectOf(SMARTHR, { exemptImages: ['python'] }).isExemptImage('python:3.12-slim'), true);
+  });
+});
