@@ -367,7 +367,9 @@ export class DockerModularityServer {
     const unknown = folder.configure(settings, this.connection).filter((id) => !this.warnedRules.has(id));
     if (unknown.length > 0) {
       unknown.forEach((id) => this.warnedRules.add(id));
-      this.connection.window.showWarningMessage(`dockerModularity.rules names unknown rules, which are ignored: ${unknown.join(', ')}.`);
+      this.connection.window
+        .showWarningMessage(`dockerModularity.rules names unknown rules, which are ignored: ${unknown.join(', ')}.`)
+        .then(undefined, (e: unknown) => this.connection.console.error(errorMessage(e)));
     }
   }
 

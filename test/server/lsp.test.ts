@@ -1,0 +1,435 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+  CodeActionRequest,
+  DefinitionRequest,
+  DocumentLinkRequest,
+  HoverRequest,
+  type CodeAction,
+  type Diagnostic,
+  type Location,
+  type TextDocumentEdit,
+} from 'vscode-languageserver-protocol';
+import { FixAllInWorkspaceRequest, RoadmapStatusRequest } from '../../server/src/protocol';
+import { copyFixture, ensureServerBuilt, LspTestClient, type StartOptions } from './lspClient';
+
+const WEB = 'docker/Dockerfile.web';
+const CELERY = 'docker/Dockerfile.celery';
+const BASE = 'Dockerfile.base';
+const COMPOSE = 'docker-compose.yml';
+const OVERRIDE = 'docker-compose.override.yml';
+
+const byRule = (id: string) => (ds: Diagnostic[]) => ds.filter((d) => d.code === id);
+const has = (id: string) => (ds: Diagnostic[]) => ds.some((d) => d.code === id);
+const lacks = (id: string) => (ds: Diagnostic[]) => !ds.some((d) => d.code === id);
+
+function line(text: string, n: number): string {
+  return text.split('\n')[n]!;
+}
+
+describe('language server (stdio protocol)', function () {
+  this.timeout(30000);
+  let client: LspTestClient;
+
+  before(() => ensureServerBuilt());
+
+  async function start(options?: StartOptions): Promise<LspTestClient> {
+    client = await LspTestClient.start(copyFixture(), options);
+    return client;
+  }
+
+  afterEach(async () => {
+    await client?.stop();
+  });
+
+  async function codeActions(rel: string, diagnostics: Diagnostic[], only?: string[]): Promise<CodeAction[]> {
+    const range = diagnostics[0]?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+    const result = await client.connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri: client.uri(rel) },
+      range,
+      context: { diagnostics, only },
+    });
+    return (result ?? []) as CodeAction[];
+  }
+
+  describe('initialize', () => {
+    it('declares its capabilities, fix-all kind and inter-file dependencies', async () => {
+      await start();
+      const caps = client.initializeResult.capabilities;
+      assert.deepEqual(caps.textDocumentSync, { openClose: true, change: 2, save: false });
+      assert.deepEqual(caps.codeActionProvider, { codeActionKinds: ['quickfix', 'source.fixAll.docker-modularity'], resolveProvider: false });
+      assert.equal(caps.definitionProvider, true);
+      assert.equal(caps.hoverProvider, true);
+      assert.deepEqual(caps.documentLinkProvider, { resolveProvider: false });
+      assert.deepEqual(caps.experimental, { interFileDependencies: true });
+      assert.equal(client.initializeResult.serverInfo?.name, 'docker-modularity-langserver');
+    });
+
+    it('registers file watchers, the config file among them, and asks for its settings', async () => {
+      await start();
+      await client.diagnosticsFor(WEB, has('install-outside-base'));
+      const watchers = client.registrations.find((r) => r.method === 'workspace/didChangeWatchedFiles');
+      assert.ok(watchers, 'no file watcher registered');
+      const globs = (watchers.registerOptions as { watchers: { globPattern: string }[] }).watchers.map((w) => w.globPattern);
+      assert.ok(globs.includes('**/.docker-modularity.{json,yaml,yml}'), globs.join(' '));
+      assert.ok(globs.some((g) => g.includes('compose')));
+    });
+  });
+
+  describe('diagnostics', () => {
+    it('publishes diagnostics for files nobody opened, with code, source, doc link and data', async () => {
+      await start();
+      const web = await client.diagnosticsFor(WEB, has('install-outside-base'));
+      const [install] = byRule('install-outside-base')(web);
+      assert.ok(install);
+      assert.deepEqual(install.range, { start: { line: 2, character: 65 }, end: { line: 2, character: 69 } });
+      assert.equal(install.source, 'docker-modularity');
+      assert.equal(install.severity, 2);
+      assert.match(install.message, /curl/);
+      assert.equal(install.codeDescription?.href, 'https://github.com/docker-modularity/docker-modularity/blob/main/docs/rules/install-outside-base.md');
+      const data = install.data as { ruleId: string; path: string; hash: string };
+      assert.equal(data.ruleId, 'install-outside-base');
+      assert.equal(data.path, WEB);
+      assert.match(data.hash, /^[0-9a-f]+:[0-9a-z]+$/);
+
+      const compose = await client.diagnosticsFor(COMPOSE, has('shared-volume-missing'));
+      const [shared] = byRule('shared-volume-missing')(compose);
+      // On celery_worker's `volumes:` key.
+      assert.deepEqual(shared!.range, { start: { line: 40, character: 4 }, end: { line: 40, character: 11 } });
+      assert.match(shared!.message, /static/);
+    });
+
+    it('re-checks an open document after an edit, and clears its diagnostics when fixed by hand', async () => {
+      await start();
+      await client.diagnosticsFor(WEB, has('install-outside-base'));
+      const original = client.read(CELERY);
+      await client.openDocument(CELERY, original, 'dockerfile');
+      const edited = original.replace('COPY . /app', 'RUN pip install --no-cache-dir flower\nCOPY . /app');
+      await client.changeDocument(CELERY, edited);
+      const after = await client.nextDiagnostics(CELERY, has('install-outside-base'));
+      const [flower] = byRule('install-outside-base')(after);
+      assert.deepEqual(flower!.range, { start: { line: 2, character: 31 }, end: { line: 2, character: 37 } });
+      assert.match(flower!.message, /flower/);
+      await client.changeDocument(CELERY, original);
+      await client.nextDiagnostics(CELERY, lacks('install-outside-base'));
+    });
+
+    it('debounces: a burst of edits is analysed once, as its last version', async () => {
+      await start();
+      await client.diagnosticsFor(WEB, has('install-outside-base'));
+      const original = client.read(CELERY);
+      await client.openDocument(CELERY, original);
+      const count = () => client.published.filter((p) => p.uri === client.uri(CELERY)).length;
+      const before = count();
+      for (const pkg of ['a1', 'a2', 'a3', 'a4', 'flower']) {
+        await client.changeDocument(CELERY, original.replace('COPY . /app', `RUN pip install ${pkg}\nCOPY . /app`));
+      }
+      const diags = await client.nextDiagnostics(CELERY, has('install-outside-base'));
+      assert.match(byRule('install-outside-base')(diags)[0]!.message, /flower/);
+      await new Promise((r) => setTimeout(r, 400));
+      assert.equal(count() - before, 1, 'expected a single publish for the burst');
+      const last = client.published.filter((p) => p.uri === client.uri(CELERY)).pop()!;
+      assert.equal(last.version, client.version(CELERY));
+    });
+
+    it('refreshes an unopened dependant when the base Dockerfile is edited', async () => {
+      await start();
+      const before = byRule('install-outside-base')(await client.diagnosticsFor(WEB, has('install-outside-base')))[0]!;
+      const base = client.read(BASE);
+      await client.openDocument(BASE, base, 'dockerfile');
+      await client.changeDocument(BASE, base.replace('libpq5 gettext', 'libpq5 gettext curl'));
+      // Now the base already installs curl: the finding on the web Dockerfile says so.
+      const after = await client.nextDiagnostics(WEB, (ds) => byRule('install-outside-base')(ds).some((d) => d.message !== before.message));
+      const finding = byRule('install-outside-base')(after)[0]!;
+      assert.deepEqual(finding.range, before.range);
+      assert.match(finding.message, /curl/);
+      assert.notEqual(finding.message, before.message);
+    });
+
+    it('refreshes the compose file when another compose file of its project is edited', async () => {
+      await start();
+      await client.diagnosticsFor(COMPOSE, has('shared-volume-missing'));
+      const override = client.read(OVERRIDE);
+      await client.openDocument(OVERRIDE, override, 'dockercompose');
+      await client.changeDocument(OVERRIDE, `${override}  celery_worker:\n    volumes:\n      - static:/app/static\n`);
+      await client.nextDiagnostics(COMPOSE, lacks('shared-volume-missing'));
+      // And back: the finding returns when the override stops mounting it.
+      await client.changeDocument(OVERRIDE, override);
+      await client.nextDiagnostics(COMPOSE, has('shared-volume-missing'));
+    });
+
+    it('follows files created, changed and deleted on disk (watched files)', async () => {
+      await start();
+      await client.diagnosticsFor(WEB, has('install-outside-base'));
+      await client.writeFileOnDisk('docker/Dockerfile.flower', 'FROM myapp-base:latest\nRUN pip install --no-cache-dir flower\nCMD ["celery", "flower"]\n');
+      const created = await client.diagnosticsFor('docker/Dockerfile.flower', has('install-outside-base'));
+      assert.equal(byRule('install-outside-base')(created)[0]!.range.start.line, 1);
+      await client.deleteFileOnDisk(WEB);
+      const gone = await client.nextDiagnostics(WEB);
+      assert.deepEqual(gone, []);
+    });
+
+    it('watches the config file: a rule turned off there disappears everywhere', async () => {
+      await start();
+      await client.diagnosticsFor(WEB, has('install-outside-base'));
+      await client.writeFileOnDisk('.docker-modularity.json', JSON.stringify({ rules: { 'install-outside-base': 'off' } }));
+      await client.nextDiagnostics(WEB, lacks('install-outside-base'));
+      await client.writeFileOnDisk('.docker-modularity.json', '{ "rules": { "install-outside-base": "error" } }');
+      const back = await client.nextDiagnostics(WEB, has('install-outside-base'));
+      assert.equal(byRule('install-outside-base')(back)[0]!.severity, 1);
+    });
+
+    it('reports a broken config file on the config file, at the offending key', async () => {
+      await start();
+      await client.diagnosticsFor(WEB, has('install-outside-base'));
+      await client.writeFileOnDisk('.docker-modularity.json', '{\n  "baseImage": "myapp-base:latest",\n  "colour": "blue"\n}\n');
+      const diags = await client.diagnosticsFor('.docker-modularity.json', (ds) => ds.length > 0);
+      assert.equal(diags[0]!.code, 'config');
+      assert.equal(diags[0]!.range.start.line, 2);
+      assert.match(diags[0]!.message, /colour/);
+    });
+
+    it('layers dockerModularity.* settings over the config file and re-validates on change', async () => {
+      await start({ settings: { rules: { 'shared-volume-missing': 'off' } } });
+      await client.diagnosticsFor(WEB, has('install-outside-base'));
+      assert.ok(!has('shared-volume-missing')(client.latest.get(client.uri(COMPOSE)) ?? []));
+      await client.changeSettings({ rules: { 'shared-volume-missing': 'error' } });
+      const compose = await client.nextDiagnostics(COMPOSE, has('shared-volume-missing'));
+      assert.equal(byRule('shared-volume-missing')(compose)[0]!.severity, 1);
+      await client.changeSettings({ enable: false });
+      await client.nextDiagnostics(COMPOSE, (ds) => ds.length === 0);
+      await client.nextDiagnostics(WEB, (ds) => ds.length === 0).catch(() => assert.deepEqual(client.latest.get(client.uri(WEB)), []));
+    });
+
+    it('warns once about rule ids in the settings that no rule has', async () => {
+      await start({ settings: { rules: { 'no-such-rule': 'off' } } });
+      await client.diagnosticsFor(WEB, has('install-outside-base'));
+      assert.ok(client.shownMessages.some((m) => m.includes('no-such-rule')), client.shownMessages.join('\n'));
+    });
+
+    it('gives diagnostics, not errors, for text that is malformed midway through typing', async () => {
+      await start();
+      await client.diagnosticsFor(COMPOSE, has('shared-volume-missing'));
+      const compose = client.read(COMPOSE);
+      await client.openDocument(COMPOSE, compose, 'dockercompose');
+      const cut = compose.indexOf('      dockerfile: docker/Dockerfile.web');
+      const halfTyped = `${compose.slice(0, cut)}      dockerfile: "docker/Dock\n    volumes: [media:/app/m\n  celery_worker:\n    build: {context: .,\n`;
+      await client.changeDocument(COMPOSE, halfTyped);
+      const diags = await client.nextDiagnostics(COMPOSE);
+      assert.ok(diags.some((d) => d.code === 'parse-error'), JSON.stringify(diags.map((d) => d.code)));
+      // Every request on the broken file is answered, none fails.
+      const pos = { line: 2, character: 6 };
+      const uri = client.uri(COMPOSE);
+      await client.connection.sendRequest(DefinitionRequest.type, { textDocument: { uri }, position: pos });
+      await client.connection.sendRequest(DocumentLinkRequest.type, { textDocument: { uri } });
+      await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: pos });
+      await codeActions(COMPOSE, diags);
+
+      const web = client.read(WEB);
+      await client.openDocument(WEB, web, 'dockerfile');
+      await client.changeDocument(WEB, 'FROM myapp-base:latest AS\nRUN apt-get install -y \\\n');
+      await client.nextDiagnostics(WEB);
+      await client.connection.sendRequest(DefinitionRequest.type, { textDocument: { uri: client.uri(WEB) }, position: { line: 0, character: 8 } });
+      assert.ok(client.alive);
+      assert.ok(!client.logs.some((l) => /failed:/.test(l)), client.logs.filter((l) => /failed:/.test(l)).join('\n'));
+    });
+
+    it('answers a request it cannot handle with an error and keeps serving', async () => {
+      await start();
+      await client.diagnosticsFor(WEB, has('install-outside-base'));
+      await assert.rejects(client.connection.sendRequest(DefinitionRequest.type, {} as never), /definition failed/);
+      assert.ok(client.alive);
+      const links = await client.connection.sendRequest(DocumentLinkRequest.type, { textDocument: { uri: client.uri(COMPOSE) } });
+      assert.ok(links && links.length > 0);
+    });
+  });
+
+  describe('code actions', () => {
+    it('offers the rule’s quick fix as a versioned cross-file edit, and applying it fixes both files', async () => {
+      await start();
+      const diags = byRule('install-outside-base')(await client.diagnosticsFor(WEB, has('install-outside-base')));
+      const web = client.read(WEB);
+      await client.openDocument(WEB, web, 'dockerfile');
+      await client.changeDocument(WEB, web); // version 2, same text: the diagnostic still holds
+      const actions = await codeActions(WEB, diags, ['quickfix']);
+      const fix = actions.find((a) => a.title.startsWith('Move curl to the base image'));
+      assert.ok(fix, actions.map((a) => a.title).join(' | '));
+      assert.equal(fix.kind, 'quickfix');
+      assert.equal(fix.isPreferred, true);
+      assert.deepEqual(fix.diagnostics?.map((d) => d.code), ['install-outside-base']);
+      const changes = fix.edit!.documentChanges as TextDocumentEdit[];
+      const versions = Object.fromEntries(changes.map((c) => [path.relative(client.root, new URL(c.textDocument.uri).pathname), c.textDocument.version]));
+      assert.deepEqual(versions, { [WEB]: 2, [BASE]: null });
+      const files = client.applyEdit(fix.edit!);
+      assert.equal(
+        files.get(WEB),
+        'FROM myapp-base:latest AS app\nWORKDIR /app\nCOPY . /app\nRUN python manage.py collectstatic --noinput\n\nFROM app AS runtime\nCOPY --from=app /app/static /app/static\nEXPOSE 8000\nENTRYPOINT ["/app/scripts/entrypoints/web.sh"]\n',
+      );
+      assert.equal(line(files.get(BASE)!, 8), '    && apt-get install -y --no-install-recommends libpq5 gettext curl \\');
+    });
+
+    it('inserts "ignore for this line" above the line with its indentation, and the finding goes away', async () => {
+      await start();
+      const diags = byRule('shared-volume-missing')(await client.diagnosticsFor(COMPOSE, has('shared-volume-missing')));
+      const actions = await codeActions(COMPOSE, diags);
+      const ignore = actions.find((a) => a.title === 'Ignore shared-volume-missing for this line');
+      assert.ok(ignore, actions.map((a) => a.title).join(' | '));
+      const text = client.applyEdit(ignore.edit!).get(COMPOSE)!;
+      assert.equal(line(text, 40), '    # docker-modularity-ignore shared-volume-missing');
+      assert.equal(line(text, 41), '    volumes:');
+      await client.openDocument(COMPOSE, client.read(COMPOSE), 'dockercompose');
+      await client.changeDocument(COMPOSE, text);
+      await client.nextDiagnostics(COMPOSE, lacks('shared-volume-missing'));
+    });
+
+    it('inserts "ignore for this file" at the top (below Dockerfile parser directives)', async () => {
+      await start();
+      const diags = byRule('install-outside-base')(await client.diagnosticsFor(WEB, has('install-outside-base')));
+      const actions = await codeActions(WEB, diags);
+      const ignore = actions.find((a) => a.title === 'Ignore install-outside-base for this file');
+      assert.ok(ignore, actions.map((a) => a.title).join(' | '));
+      const text = client.applyEdit(ignore.edit!).get(WEB)!;
+      assert.equal(text, `# docker-modularity-ignore-file install-outside-base\n${client.read(WEB)}`);
+      await client.openDocument(WEB, client.read(WEB), 'dockerfile');
+      await client.changeDocument(WEB, `# syntax=docker/dockerfile:1\n${client.read(WEB)}`);
+      const shifted = byRule('install-outside-base')(await client.nextDiagnostics(WEB, has('install-outside-base')));
+      const again = (await codeActions(WEB, shifted)).find((a) => a.title === 'Ignore install-outside-base for this file')!;
+      const withDirective = client.applyEdit(again.edit!).get(WEB)!;
+      assert.equal(withDirective.split('\n').slice(0, 2).join('\n'), '# syntax=docker/dockerfile:1\n# docker-modularity-ignore-file install-outside-base');
+      await client.changeDocument(WEB, withDirective);
+      await client.nextDiagnostics(WEB, lacks('install-outside-base'));
+    });
+
+    it('offers source.fixAll.docker-modularity only when asked for, and it applies every fix of the file', async () => {
+      await start();
+      await client.diagnosticsFor(COMPOSE, has('shared-volume-missing'));
+      assert.ok(!(await codeActions(COMPOSE, [], ['quickfix'])).some((a) => a.kind === 'source.fixAll.docker-modularity'));
+      const actions = await codeActions(COMPOSE, [], ['source.fixAll']);
+      assert.deepEqual(actions.map((a) => [a.title, a.kind]), [['Fix all docker-modularity problems', 'source.fixAll.docker-modularity']]);
+      const text = client.applyEdit(actions[0]!.edit!).get(COMPOSE)!;
+      assert.deepEqual(text.split('\n').slice(40, 44), ['    volumes:', '      - media:/app/media', '      - static:/app/static', '    networks:']);
+    });
+
+    it('refuses a fix computed from a stale version of the file', async () => {
+      await start();
+      const diags = byRule('install-outside-base')(await client.diagnosticsFor(WEB, has('install-outside-base')));
+      const web = client.read(WEB);
+      await client.openDocument(WEB, web, 'dockerfile');
+      await client.changeDocument(WEB, `# a comment typed since\n${web}`);
+      // The client still holds the diagnostic of the old text: nothing is offered for it.
+      const actions = await codeActions(WEB, diags, ['quickfix']);
+      assert.deepEqual(actions, []);
+      const fresh = byRule('install-outside-base')(await client.diagnosticsFor(WEB, (ds) => byRule('install-outside-base')(ds).some((d) => d.range.start.line === 3)));
+      assert.ok((await codeActions(WEB, fresh, ['quickfix'])).some((a) => a.title.startsWith('Move curl')));
+    });
+
+    it('refuses a fix whose other file changed behind the server’s back', async () => {
+      await start();
+      const diags = byRule('install-outside-base')(await client.diagnosticsFor(WEB, has('install-outside-base')));
+      // Changed on disk without a watcher event: the analysed base is no longer what is on disk.
+      fs.writeFileSync(path.join(client.root, BASE), `${client.read(BASE)}RUN echo changed\n`);
+      const actions = await codeActions(WEB, diags, ['quickfix']);
+      assert.ok(!actions.some((a) => a.title.startsWith('Move curl')), actions.map((a) => a.title).join(' | '));
+      assert.ok(actions.some((a) => a.title.startsWith('Ignore')));
+      assert.ok(client.logs.some((l) => /Refusing the fix/.test(l) && l.includes(BASE)), client.logs.join('\n'));
+    });
+
+    it('fixes the whole workspace through workspace/applyEdit (Fix all in workspace)', async () => {
+      await start();
+      await client.diagnosticsFor(WEB, has('install-outside-base'));
+      await client.diagnosticsFor(COMPOSE, has('shared-volume-missing'));
+      const result = await client.connection.sendRequest(FixAllInWorkspaceRequest.type);
+      assert.equal(result.accepted, true);
+      assert.ok(result.applied >= 2, JSON.stringify(result));
+      assert.ok([BASE, COMPOSE, WEB].every((f) => result.files.includes(f)), result.files.join(' '));
+      assert.equal(client.appliedEdits.length, 1);
+      const files = client.applyEdit(client.appliedEdits[0]!);
+      assert.ok(!files.get(WEB)!.includes('curl'));
+      assert.ok(files.get(BASE)!.includes('gettext curl'));
+      assert.ok(files.get(COMPOSE)!.split('\n').slice(40, 44).includes('      - static:/app/static'));
+    });
+  });
+
+  describe('navigation', () => {
+    async function definition(rel: string, line: number, character: number): Promise<{ file: string; line: number } | undefined> {
+      const result = await client.connection.sendRequest(DefinitionRequest.type, { textDocument: { uri: client.uri(rel) }, position: { line, character } });
+      const loc = (Array.isArray(result) ? result[0] : result) as Location | undefined;
+      return loc && { file: path.relative(client.root, new URL(loc.uri).pathname), line: loc.range.start.line };
+    }
+
+    it('goes from FROM <base image> to the base Dockerfile, and from stage names to the stage', async () => {
+      await start();
+      await client.diagnosticsFor(WEB, has('install-outside-base'));
+      assert.deepEqual(await definition(WEB, 0, 8), { file: BASE, line: 2 });
+      assert.deepEqual(await definition(WEB, 6, 6), { file: WEB, line: 0 });
+      assert.deepEqual(await definition(WEB, 7, 13), { file: WEB, line: 0 });
+      assert.equal(await definition(WEB, 1, 3), undefined);
+    });
+
+    it('goes from compose paths to files, the build context to its Dockerfile, and names to their declarations', async () => {
+      await start();
+      await client.diagnosticsFor(COMPOSE, has('shared-volume-missing'));
+      assert.deepEqual(await definition(COMPOSE, 23, 25), { file: WEB, line: 0 });
+      assert.deepEqual(await definition(COMPOSE, 22, 15), { file: WEB, line: 0 });
+      assert.deepEqual(await definition(COMPOSE, 24, 18), { file: '.env.docker', line: 0 });
+      assert.deepEqual(await definition(COMPOSE, 26, 10), { file: COMPOSE, line: 71 });
+      assert.deepEqual(await definition(COMPOSE, 29, 10), { file: COMPOSE, line: 75 });
+      assert.deepEqual(await definition(COMPOSE, 63, 12), { file: 'nginx/default.conf', line: 0 });
+    });
+
+    it('lists document links for the same paths', async () => {
+      await start();
+      await client.diagnosticsFor(COMPOSE, has('shared-volume-missing'));
+      const links = (await client.connection.sendRequest(DocumentLinkRequest.type, { textDocument: { uri: client.uri(COMPOSE) } })) ?? [];
+      const targets = links.map((l) => `${l.range.start.line}:${path.relative(client.root, new URL(l.target!).pathname) || '.'}`);
+      for (const expected of ['4:Dockerfile.base', '22:.', `23:${WEB}`, '24:.env.docker', `37:${CELERY}`, '63:nginx/default.conf']) {
+        assert.ok(targets.includes(expected), `missing ${expected} in ${targets.join(' ')}`);
+      }
+      const webLinks = (await client.connection.sendRequest(DocumentLinkRequest.type, { textDocument: { uri: client.uri(WEB) } })) ?? [];
+      assert.deepEqual(
+        webLinks.map((l) => [l.range.start.line, l.range.start.character, new URL(l.target!).pathname.endsWith(`/${BASE}`), new URL(l.target!).hash]),
+        [[0, 5, true, '#L3']],
+      );
+    });
+
+    it('hovers on FROM of the base image with its Dockerfile and the services built on it', async () => {
+      await start();
+      await client.diagnosticsFor(WEB, has('install-outside-base'));
+      const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: client.uri(CELERY) }, position: { line: 0, character: 10 } });
+      const value = (hover?.contents as { value: string }).value;
+      assert.match(value, /Base image/);
+      assert.match(value, /Dockerfile\.base/);
+      for (const s of ['web', 'celery_worker', 'celery_beat']) {
+        assert.ok(value.includes(`\`${s}\``), value);
+      }
+      assert.ok(!value.includes('`nginx`'));
+      const none = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: client.uri(WEB) }, position: { line: 6, character: 6 } });
+      assert.equal(none, null);
+    });
+  });
+
+  describe('status', () => {
+    it('summarises a folder: its base Dockerfile and findings per rule', async () => {
+      await start();
+      await client.diagnosticsFor(WEB, has('install-outside-base'));
+      const [status] = await client.connection.sendRequest(RoadmapStatusRequest.type, {});
+      assert.equal(status!.baseDockerfile?.path, BASE);
+      assert.ok(status!.findings.some((f) => f.ruleId === 'install-outside-base' && f.count === 1));
+      assert.ok(status!.files >= 5);
+    });
+  });
+
+  describe('clients without documentChanges support', () => {
+    it('falls back to plain `changes` and leaves out fixes that need file operations', async () => {
+      await start({ capabilities: { workspace: { configuration: true }, textDocument: { publishDiagnostics: {} } } });
+      const diags = byRule('install-outside-base')(await client.diagnosticsFor(WEB, has('install-outside-base')));
+      assert.equal(diags[0]!.codeDescription, undefined);
+      const actions = await codeActions(WEB, diags, ['quickfix']);
+      const fix = actions.find((a) => a.title.startsWith('Move curl'));
+      assert.ok(fix?.edit?.changes, JSON.stringify(actions));
+      assert.equal(fix.edit.documentChanges, undefined);
+      assert.deepEqual(Object.keys(fix.edit.changes).map((u) => path.relative(client.root, new URL(u).pathname)).sort(), [BASE, WEB]);
+    });
+  });
+});
