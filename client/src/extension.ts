@@ -12,6 +12,7 @@ import {
   type ServerOptions,
 } from 'vscode-languageclient/node';
 import { Commands, FixAllInWorkspaceRequest, SETTINGS_SECTION } from '../../server/src/protocol';
+import { RestartBudget } from './restartBudget';
 
 /** How many crashes within {@link CRASH_WINDOW_MS} the client restarts the server after. */
 const MAX_RESTARTS = 4;
@@ -23,13 +24,10 @@ let client: LanguageClient | undefined;
  * Restarts a crashed server a few times; when it keeps crashing, stops and tells the user, with a
  * way to the log and to a manual restart.
  */
-export class CrashLimitingErrorHandler implements ErrorHandler {
-  private crashes: number[] = [];
+class CrashLimitingErrorHandler implements ErrorHandler {
+  readonly budget = new RestartBudget(MAX_RESTARTS, CRASH_WINDOW_MS);
 
-  constructor(
-    private readonly now: () => number = Date.now,
-    private readonly onGaveUp: () => void = () => undefined,
-  ) {}
+  constructor(private readonly onGaveUp: () => void) {}
 
   error(_error: Error, _message: unknown, count: number | undefined): ErrorHandlerResult {
     // A few broken messages in a row are survivable; a stream that keeps failing is not.
@@ -37,18 +35,11 @@ export class CrashLimitingErrorHandler implements ErrorHandler {
   }
 
   closed(): CloseHandlerResult {
-    const now = this.now();
-    this.crashes = this.crashes.filter((t) => now - t < CRASH_WINDOW_MS);
-    this.crashes.push(now);
-    if (this.crashes.length > MAX_RESTARTS) {
-      this.onGaveUp();
-      return { action: CloseAction.DoNotRestart, handled: true };
+    if (this.budget.crashed(Date.now())) {
+      return { action: CloseAction.Restart, handled: true };
     }
-    return { action: CloseAction.Restart, handled: true };
-  }
-
-  reset(): void {
-    this.crashes = [];
+    this.onGaveUp();
+    return { action: CloseAction.DoNotRestart, handled: true };
   }
 }
 
@@ -58,7 +49,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     run: { module: serverModule, transport: TransportKind.ipc },
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
-  const errorHandler = new CrashLimitingErrorHandler(Date.now, () => {
+  const errorHandler = new CrashLimitingErrorHandler(() => {
     void vscode.window
       .showErrorMessage(
         `The Docker Modularity server crashed ${MAX_RESTARTS + 1} times in ${CRASH_WINDOW_MS / 60000} minutes and will not be restarted.`,
@@ -97,7 +88,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(
     vscode.commands.registerCommand(Commands.showOutput, () => client?.outputChannel.show()),
     vscode.commands.registerCommand(Commands.restartServer, async () => {
-      errorHandler.reset();
+      errorHandler.budget.reset();
       await client?.restart();
     }),
     vscode.commands.registerCommand(Commands.fixAllInWorkspace, async () => {

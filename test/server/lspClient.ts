@@ -34,6 +34,11 @@ import {
 } from 'vscode-languageserver-protocol';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 
+/** A message as plain text (LSP 3.18 allows markup in messages). */
+export function plain(m: string | { value: string }): string {
+  return typeof m === 'string' ? m : m.value;
+}
+
 export const REPO = path.resolve(__dirname, '..', '..');
 export const SERVER = path.join(REPO, 'dist', 'server.js');
 export const FIXTURE = path.join(REPO, 'test', 'fixtures', 'lsp-workspace');
@@ -135,16 +140,19 @@ export class LspTestClient {
         return true;
       });
     });
-    this.connection.onNotification(LogMessageNotification.type, (p) => this.logs.push(p.message));
-    this.connection.onNotification(ShowMessageNotification.type, (p) => this.shownMessages.push(p.message));
+    this.connection.onNotification(LogMessageNotification.type, (p) => {
+      this.logs.push(plain(p.message));
+    });
+    this.connection.onNotification(ShowMessageNotification.type, (p) => {
+      this.shownMessages.push(plain(p.message));
+    });
     this.connection.onRequest(ShowMessageRequest.type, (p) => {
-      this.shownMessages.push(p.message);
+      this.shownMessages.push(plain(p.message));
       return null;
     });
     this.connection.onRequest(ConfigurationRequest.type, (p) => p.items.map((i) => (i.section === 'dockerModularity' ? this.settings : null)));
     this.connection.onRequest(RegistrationRequest.type, (p) => {
       this.registrations.push(...p.registrations.map((r) => ({ method: r.method, registerOptions: r.registerOptions })));
-      return null;
     });
     this.connection.onRequest(ApplyWorkspaceEditRequest.type, (p) => {
       this.appliedEdits.push(p.edit);

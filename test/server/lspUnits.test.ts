@@ -1,0 +1,126 @@
+import { strict as assert } from 'node:assert';
+import { RestartBudget } from '../../client/src/restartBudget';
+import { MemoryFileSystem } from '../../server/src/engine/fs';
+import { LineIndex } from '../../server/src/engine/text';
+import { ignoreFileChange, ignoreLineChange, kindRequested } from '../../server/src/lsp/codeActions';
+import { OverlayFileSystem } from '../../server/src/lsp/overlayFileSystem';
+import { normalizeSettings, settingsToOverrides } from '../../server/src/lsp/settings';
+import { toWorkspaceEdit } from '../../server/src/lsp/workspaceEdits';
+import { applyTextEdits } from '../../server/src/engine/fixes';
+import type { FileChange } from '../../server/src/engine/rule';
+
+function applyChange(text: string, change: FileChange): string {
+  assert.equal(change.kind, 'edit');
+  return applyTextEdits(text, change.kind === 'edit' ? change.edits : []);
+}
+
+describe('language server parts', () => {
+  describe('ignore comments', () => {
+    it('inserts a line comment above, with the line’s indentation and line break', () => {
+      const text = 'services:\r\n  web:\r\n    volumes:\r\n      - a:/a\r\n';
+      const out = applyChange(text, ignoreLineChange('c.yml', new LineIndex(text), 2, 'shared-volume-missing', '\r\n'));
+      assert.equal(out, 'services:\r\n  web:\r\n    # docker-modularity-ignore shared-volume-missing\r\n    volumes:\r\n      - a:/a\r\n');
+    });
+
+    it('adds the rule to an ignore comment already on the line above', () => {
+      const text = 'FROM base\n# docker-modularity-ignore other-rule\nRUN apt-get install -y curl\n';
+      const out = applyChange(text, ignoreLineChange('Dockerfile', new LineIndex(text), 2, 'install-outside-base', '\n'));
+      assert.equal(out, 'FROM base\n# docker-modularity-ignore other-rule, install-outside-base\nRUN apt-get install -y curl\n');
+    });
+
+    it('inserts the file comment below parser directives, or extends an existing one', () => {
+      const text = '# syntax=docker/dockerfile:1\n# escape=`\nFROM base\n';
+      const out = applyChange(text, ignoreFileChange('Dockerfile', new LineIndex(text), 'x-rule', '\n'));
+      assert.equal(out, '# syntax=docker/dockerfile:1\n# escape=`\n# docker-modularity-ignore-file x-rule\nFROM base\n');
+      const again = applyChange(out, ignoreFileChange('Dockerfile', new LineIndex(out), 'y-rule', '\n'));
+      assert.equal(again, '# syntax=docker/dockerfile:1\n# escape=`\n# docker-modularity-ignore-file x-rule, y-rule\nFROM base\n');
+      const bare = '# syntax=docker/dockerfile:1';
+      assert.equal(applyChange(bare, ignoreFileChange('Dockerfile', new LineIndex(bare), 'z', '\n')), '# syntax=docker/dockerfile:1\n# docker-modularity-ignore-file z');
+    });
+  });
+
+  describe('code action kinds', () => {
+    it('matches requested kinds by prefix, never the other way round', () => {
+      assert.ok(kindRequested('source.fixAll.docker-modularity', undefined));
+      assert.ok(kindRequested('source.fixAll.docker-modularity', ['source.fixAll']));
+      assert.ok(kindRequested('source.fixAll.docker-modularity', ['source']));
+      assert.ok(!kindRequested('source.fixAll.docker-modularity', ['quickfix']));
+      assert.ok(!kindRequested('source.fixAll', ['source.fixAll.docker-modularity']));
+      assert.ok(!kindRequested('source.fixAllX', ['source.fixAll']));
+    });
+  });
+
+  describe('workspace edits', () => {
+    const target = { uriOf: (p: string) => `file:///w/${p}`, versionOf: (p: string) => (p === 'open.txt' ? 7 : null) };
+    const all = { documentChanges: true, create: true, rename: true };
+
+    it('merges a file’s edits into one versioned document edit, creates in place, renames last', () => {
+      const r = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+      const changes: FileChange[] = [
+        { kind: 'rename', from: 'old.txt', to: 'new.txt' },
+        { kind: 'edit', path: 'open.txt', edits: [{ range: r, newText: 'a' }] },
+        { kind: 'create', path: 'made.txt', text: 'hello\n' },
+        { kind: 'edit', path: 'open.txt', edits: [{ range: r, newText: 'b' }] },
+        { kind: 'edit', path: 'closed.txt', edits: [{ range: r, newText: 'c' }] },
+      ];
+      const edit = toWorkspaceEdit(changes, target, all)!;
+      assert.deepEqual(edit.documentChanges, [
+        { textDocument: { uri: 'file:///w/open.txt', version: 7 }, edits: [{ range: r, newText: 'a' }, { range: r, newText: 'b' }] },
+        { kind: 'create', uri: 'file:///w/made.txt', options: { overwrite: false, ignoreIfExists: false } },
+        { textDocument: { uri: 'file:///w/made.txt', version: null }, edits: [{ range: r, newText: 'hello\n' }] },
+        { textDocument: { uri: 'file:///w/closed.txt', version: null }, edits: [{ range: r, newText: 'c' }] },
+        { kind: 'rename', oldUri: 'file:///w/old.txt', newUri: 'file:///w/new.txt', options: { overwrite: false, ignoreIfExists: false } },
+      ]);
+    });
+
+    it('gives nothing a client cannot apply', () => {
+      const create: FileChange[] = [{ kind: 'create', path: 'x', text: '' }];
+      assert.equal(toWorkspaceEdit(create, target, { documentChanges: true, create: false, rename: true }), undefined);
+      assert.equal(toWorkspaceEdit(create, target, { documentChanges: false, create: true, rename: true }), undefined);
+    });
+  });
+
+  describe('overlay file system', () => {
+    it('reads open documents first, lists unsaved new ones, and moves its generation with the file set', () => {
+      const disk = new MemoryFileSystem({ 'Dockerfile': 'FROM a\n', 'docker-compose.yml': 'services: {}\n' });
+      const overlay = new OverlayFileSystem(disk);
+      const g0 = overlay.generation;
+      overlay.setDocument('Dockerfile', 'FROM b\n');
+      assert.equal(overlay.readFile('Dockerfile'), 'FROM b\n');
+      assert.equal(overlay.generation, g0, 'editing an existing file does not change the file set');
+      overlay.setDocument('docker/Dockerfile.new', 'FROM c\n');
+      assert.notEqual(overlay.generation, g0);
+      assert.deepEqual(overlay.listFiles(), ['docker-compose.yml', 'docker/Dockerfile.new', 'Dockerfile'].sort());
+      assert.equal(overlay.stat('docker/Dockerfile.new'), 'file');
+      overlay.closeDocument('Dockerfile');
+      assert.equal(overlay.readFile('Dockerfile'), 'FROM a\n');
+      const g1 = overlay.generation;
+      disk.write('compose.yaml', 'services: {}\n');
+      assert.notEqual(overlay.generation, g1);
+      assert.ok(overlay.listFiles().includes('compose.yaml'));
+    });
+  });
+
+  describe('settings', () => {
+    it('keeps only well-formed values and layers them over the config file', () => {
+      const s = normalizeSettings({ enable: 'yes', rules: { a: 'off', b: 'loud', c: 'error' }, baseImage: ' ', sharedEnvFile: 'shared.env', exclude: ['legacy/**', 3] });
+      assert.deepEqual(s, { enable: true, rules: { a: 'off', c: 'error' }, baseImage: null, sharedEnvFile: 'shared.env', exclude: ['legacy/**'] });
+      const { overrides, unknownRules } = settingsToOverrides(s, ['vendor/**'], new Set(['a']));
+      assert.deepEqual(overrides, { rules: { a: 'off' }, sharedEnvFile: 'shared.env', exclude: ['vendor/**', 'legacy/**'] });
+      assert.deepEqual(unknownRules, ['c']);
+      assert.deepEqual(settingsToOverrides(normalizeSettings(undefined), ['vendor/**'], new Set()).overrides, {});
+    });
+  });
+
+  describe('restart budget', () => {
+    it('allows a few restarts within the window, then gives up; old crashes age out', () => {
+      const budget = new RestartBudget(2, 1000);
+      assert.equal(budget.crashed(0), true);
+      assert.equal(budget.crashed(10), true);
+      assert.equal(budget.crashed(20), false);
+      assert.equal(budget.crashed(1015), true, 'the first two crashes are older than the window');
+      budget.reset();
+      assert.equal(budget.crashed(1016), true);
+    });
+  });
+});
