@@ -1,0 +1,152 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Analyzer } from '../../server/src/engine/analyzer';
+import { MemoryFileSystem } from '../../server/src/engine/fs';
+import { Commands, DEFAULT_SETTINGS, SETTINGS_SECTION } from '../../server/src/protocol';
+
+const REPO = path.resolve(__dirname, '..', '..');
+const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as {
+  main: string;
+  activationEvents: string[];
+  capabilities: { untrustedWorkspaces: { supported: boolean }; virtualWorkspaces: { supported: boolean; description?: string } };
+  contributes: {
+    configuration: { properties: Record<string, { description?: string; markdownDescription?: string }> };
+    commands: { command: string; title: string; category: string }[];
+    languages: { id: string; filenames?: string[]; filenamePatterns?: string[]; configuration?: string }[];
+    grammars: { language?: string; scopeName: string; path: string; injectTo?: string[] }[];
+    snippets: { language: string; path: string }[];
+    jsonValidation: { fileMatch: string | string[]; url: string }[];
+    yamlValidation: { fileMatch: string | string[]; url: string }[];
+  };
+};
+
+function readJson(rel: string): unknown {
+  return JSON.parse(fs.readFileSync(path.join(REPO, rel), 'utf8'));
+}
+
+/** Every regular expression of a TextMate grammar, with where it is. */
+function grammarRegexes(node: unknown, at = '$', out: { at: string; source: string }[] = []): { at: string; source: string }[] {
+  if (Array.isArray(node)) {
+    node.forEach((n, i) => grammarRegexes(n, `${at}[${i}]`, out));
+  } else if (node && typeof node === 'object') {
+    for (const [k, v] of Object.entries(node)) {
+      if ((k === 'match' || k === 'begin' || k === 'end') && typeof v === 'string') {
+        out.push({ at: `${at}.${k}`, source: v });
+      } else {
+        grammarRegexes(v, `${at}.${k}`, out);
+      }
+    }
+  }
+  return out;
+}
+
+/** A snippet body with every placeholder replaced by its default. */
+function expandSnippet(body: string[]): string {
+  let text = body.join('\n');
+  for (let i = 0; i < 5 && /\$\{\d+:/.test(text); i++) {
+    text = text.replace(/\$\{\d+:([^${}]*)\}/g, '$1');
+  }
+  return text.replace(/\$\d+/g, '');
+}
+
+describe('extension manifest and assets', () => {
+  it('points at files that exist: the client bundle path, grammars, snippets, schemas', () => {
+    assert.equal(pkg.main, './dist/client.js');
+    const c = pkg.contributes;
+    const paths = [
+      ...c.grammars.map((g) => g.path),
+      ...c.snippets.map((s) => s.path),
+      ...c.jsonValidation.map((j) => j.url),
+      ...c.yamlValidation.map((j) => j.url),
+      ...c.languages.flatMap((l) => (l.configuration ? [l.configuration] : [])),
+    ];
+    for (const p of paths) {
+      assert.ok(fs.existsSync(path.join(REPO, p)), `${p} is missing`);
+      readJson(p);
+    }
+    assert.ok(c.jsonValidation.some((j) => j.fileMatch === '.docker-modularity.json'));
+  });
+
+  it('declares trust and virtual-workspace support, and activates on the files it checks', () => {
+    assert.equal(pkg.capabilities.untrustedWorkspaces.supported, true);
+    assert.equal(pkg.capabilities.virtualWorkspaces.supported, false);
+    assert.ok((pkg.capabilities.virtualWorkspaces.description ?? '').length > 20);
+    for (const e of ['onLanguage:dockerfile', 'onLanguage:dockercompose']) {
+      assert.ok(pkg.activationEvents.includes(e), e);
+    }
+    assert.ok(pkg.activationEvents.some((e) => e.startsWith('workspaceContains:') && e.includes('compose')));
+    assert.ok(!pkg.activationEvents.includes('*'));
+  });
+
+  it('contributes exactly the commands the client registers, and a described setting per settings field', () => {
+    const contributed = pkg.contributes.commands.map((c) => c.command).sort();
+    assert.deepEqual(contributed, Object.values(Commands).sort());
+    const client = fs.readFileSync(path.join(REPO, 'client', 'src', 'extension.ts'), 'utf8');
+    for (const key of Object.keys(Commands)) {
+      assert.ok(client.includes(`registerCommand(Commands.${key}`), `client does not register ${key}`);
+    }
+    const props = pkg.contributes.configuration.properties;
+    const expected = [...Object.keys(DEFAULT_SETTINGS), 'trace.server'].map((k) => `${SETTINGS_SECTION}.${k}`).sort();
+    assert.deepEqual(Object.keys(props).sort(), expected);
+    for (const [k, v] of Object.entries(props)) {
+      assert.ok((v.description ?? v.markdownDescription ?? '').length > 20, `${k} has no description`);
+    }
+  });
+
+  it('ships an env-file language whose grammar compiles, and never claims YAML or JSON files', () => {
+    const lang = pkg.contributes.languages.find((l) => l.id === 'dotenv-docker')!;
+    assert.ok(lang.filenames?.includes('.env.docker'));
+    assert.ok(lang.filenamePatterns?.includes('*.env'));
+    for (const p of lang.filenamePatterns ?? []) {
+      assert.ok(!/\*$/.test(p), `${p} would take secrets.yaml or secrets.json away from their languages`);
+    }
+    for (const g of pkg.contributes.grammars) {
+      for (const r of grammarRegexes(readJson(g.path))) {
+        assert.doesNotThrow(() => new RegExp(r.source), `${g.path} ${r.at}`);
+      }
+    }
+  });
+
+  it('injects a highlight for suppression comments into Dockerfile, YAML and env comments', () => {
+    const g = pkg.contributes.grammars.find((x) => x.injectTo)!;
+    assert.deepEqual(g.injectTo, ['source.dockerfile', 'source.yaml', 'source.dotenv-docker']);
+    const grammar = readJson(g.path) as { injectionSelector: string; repository: { suppression: { match: string } } };
+    assert.equal(grammar.injectionSelector, 'L:comment.line.number-sign');
+    const re = new RegExp(grammar.repository.suppression.match);
+    const m = re.exec('# docker-modularity-ignore install-outside-base, shared-volume-missing -- moved next sprint')!;
+    assert.equal(m[1], 'docker-modularity-ignore');
+    assert.equal(m[2]!.trim(), 'install-outside-base, shared-volume-missing');
+    assert.equal(m[4]!.trim(), 'moved next sprint');
+    assert.equal(re.exec('# docker-modularity-ignore-file unused-volume')![1], 'docker-modularity-ignore-file');
+  });
+
+  it('has snippets that, expanded with their defaults, follow the roadmap', () => {
+    const dockerfile = readJson('snippets/dockerfile.json') as Record<string, { prefix: string[]; body: string[] }>;
+    const compose = readJson('snippets/compose.json') as Record<string, { prefix: string[]; body: string[] }>;
+    const base = expandSnippet(Object.values(dockerfile).find((s) => s.prefix.includes('dm-base'))!.body);
+    const service = expandSnippet(Object.values(dockerfile).find((s) => s.prefix.includes('dm-service'))!.body);
+    const indent = (t: string) => t.split('\n').map((l) => (l ? `  ${l}` : l)).join('\n');
+    const svc = Object.values(compose).find((s) => s.prefix.includes('dm-service'))!.body;
+    const web = expandSnippet(svc);
+    const worker = expandSnippet(svc).replace(/^web:/, 'worker:').replace('Dockerfile.web', 'Dockerfile.worker');
+    const volumes = expandSnippet(Object.values(compose).find((s) => s.prefix.includes('dm-volumes'))!.body);
+    const networks = expandSnippet(Object.values(compose).find((s) => s.prefix.includes('dm-networks'))!.body);
+    const composeText = `services:\n  base:\n    build: {context: ., dockerfile: Dockerfile.base}\n    image: myapp-base:latest\n${indent(web)}\n${indent(worker)}\n${volumes}\n${networks}\n`;
+    const fs2 = new MemoryFileSystem({
+      'Dockerfile.base': base,
+      'docker/Dockerfile.web': service,
+      'docker/Dockerfile.worker': service,
+      'docker-compose.yml': composeText,
+      '.env.docker': 'DJANGO_SETTINGS_MODULE=myapp.settings\n',
+      'requirements.txt': 'Django\n',
+      'scripts/entrypoints/web.sh': '#!/bin/sh\nexec "$@"\n',
+    });
+    const result = new Analyzer(fs2).analyze();
+    assert.equal(result.project.baseDockerfile?.path, 'Dockerfile.base');
+    const web2 = result.project.services.find((s) => s.name === 'web')!;
+    assert.ok(result.project.isApplicationService(web2), 'the service snippet builds FROM the base');
+    const flagged = result.findings.filter((f) => ['install-outside-base', 'shared-volume-missing', 'parse-error'].includes(f.ruleId));
+    assert.deepEqual(flagged.map((f) => `${f.ruleId} ${f.path}: ${f.message}`), []);
+  });
+});
