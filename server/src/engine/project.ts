@@ -441,21 +441,41 @@ export class Project {
         }
       }
     } else if (f.kind === 'env') {
-      for (const c of this.composeFiles) {
-        deps.add(c.path);
+      // The compose files that read it, the templates and secrets files it is compared with, .gitignore.
+      for (const s of this.services) {
+        if (s.envFiles.some((e) => joinPath(dirname(e.def.path), e.path) === path)) {
+          for (const c of s.project.files) {
+            deps.add(c.path);
+          }
+        }
       }
       for (const e of this.envFiles) {
-        deps.add(e.path);
+        if (dirname(e.path) === dirname(path)) {
+          deps.add(e.path);
+        }
+      }
+      for (const name of [this.config.sharedEnvFile, `${this.config.sharedEnvFile}.example`, this.config.secretsFile, 'secrets.example']) {
+        if (this.byPath.has(name)) {
+          deps.add(name);
+        }
       }
       if (this.gitignore) {
         deps.add(this.gitignore.path);
       }
-    } else {
-      // The roadmap and build scripts depend on everything.
+    } else if (f.role === 'markdown' || f.role === 'gitignore') {
+      // A README is compared with the files of its folder (their set is in the structure key).
+      for (const p of this.byPath.keys()) {
+        if (dirname(p) === dirname(path)) {
+          deps.add(p);
+        }
+      }
+    } else if (f.role === 'roadmap') {
       for (const p of this.byPath.keys()) {
         deps.add(p);
       }
     }
+    // Build scripts, Makefiles and CI workflows are inputs to the model (see the analyzer's
+    // structure key), not files with findings of their own.
     deps.delete(path);
     return [...deps].sort();
   }
