@@ -65,7 +65,15 @@ export function applyFixes(fixes: readonly Fix[], read: ReadText): AppliedFixes 
   const touched = new Set<string>();
   const applied: Fix[] = [];
   const skipped: AppliedFixes['skipped'] = [];
+  const appliedChanges = new Set<string>();
   for (const fix of fixes) {
+    // Several findings may offer the same fix (e.g. one edit that declares every missing volume):
+    // once one of them is applied, the others are already done.
+    const signature = JSON.stringify(fix.changes);
+    if (appliedChanges.has(signature)) {
+      applied.push(fix);
+      continue;
+    }
     const stale = staleReason(fix, read);
     if (stale) {
       skipped.push({ fix, reason: stale });
@@ -121,6 +129,7 @@ export function applyFixes(fixes: readonly Fix[], read: ReadText): AppliedFixes 
       }
     }
     applied.push(fix);
+    appliedChanges.add(signature);
   }
   for (const [path, edits] of pending) {
     const text = current(path);

@@ -1,4 +1,4 @@
-import { isMap, isSeq, type Node, type YAMLMap, type YAMLSeq } from 'yaml';
+import { isMap, isSeq, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { LineIndex, Position, Range } from './text';
 
 /**
@@ -60,9 +60,16 @@ export function appendToSequence(lines: LineIndex, seq: YAMLSeq, itemText: strin
 
 /**
  * Adds `key: value` (value may be a block of lines, already indented relative to the key) as the
- * last entry of a block map, with the map's own indentation.
+ * last entry of a block map, with the map's own indentation. Block value lines are indented by the
+ * file's indentation step, or by `options.valueIndent` (0 for a flush sequence: `key:\n- a`).
  */
-export function appendToMap(lines: LineIndex, map: YAMLMap, key: string, valueLines: string[] | string): YamlInsert | undefined {
+export function appendToMap(
+  lines: LineIndex,
+  map: YAMLMap,
+  key: string,
+  valueLines: string[] | string,
+  options: { valueIndent?: number } = {},
+): YamlInsert | undefined {
   const lastPair = map.items[map.items.length - 1];
   const firstKey = map.items[0]?.key as Node | undefined;
   if (!lastPair || !firstKey?.range) {
@@ -76,7 +83,7 @@ export function appendToMap(lines: LineIndex, map: YAMLMap, key: string, valueLi
   const body =
     typeof valueLines === 'string'
       ? `${indent}${key}: ${valueLines}${eol}`
-      : `${indent}${key}:${eol}${valueLines.map((l) => `${indent}${' '.repeat(step)}${l}${eol}`).join('')}`;
+      : `${indent}${key}:${eol}${valueLines.map((l) => `${indent}${' '.repeat(options.valueIndent ?? step)}${l}${eol}`).join('')}`;
   const needsBreak = at === lines.text.length && !/\n$/.test(lines.text) ? eol : '';
   return { at: lines.positionAt(at), text: needsBreak + (needsBreak ? body.slice(0, -eol.length) : body) };
 }
@@ -107,6 +114,113 @@ export function entryLinesRange(lines: LineIndex, keyStart: number, valueEnd: nu
   }
   const endLine = lines.positionAt(e).line;
   return lines.rangeOf(lines.lineStart(startLine), lines.lineEndIncludingBreak(endLine));
+}
+
+/** An edit as offsets into the text: replace [start, end) with text. */
+export interface OffsetEdit {
+  start: number;
+  end: number;
+  text: string;
+}
+
+function isBlankLine(lines: LineIndex, line: number): boolean {
+  return line >= 0 && line < lines.lineCount && lines.lineText(line).trim() === '';
+}
+
+/**
+ * Removes whole lines [startLine, endLine]. When the lines sit at the top of the file or after a
+ * blank line, the blank lines that follow go too, so no double (or leading) blank line is left;
+ * at the end of the file, the blank lines before them go.
+ */
+export function removeLines(lines: LineIndex, startLine: number, endLine: number): OffsetEdit {
+  let last = endLine;
+  if (startLine === 0 || isBlankLine(lines, startLine - 1)) {
+    while (last + 1 < lines.lineCount && isBlankLine(lines, last + 1) && lines.lineEndIncludingBreak(last + 1) > lines.lineStart(last + 1)) {
+      last++;
+    }
+  }
+  let first = startLine;
+  const end = lines.lineEndIncludingBreak(last);
+  if (end === lines.text.length) {
+    // Nothing follows: blank lines left above would end the file.
+    while (first > 0 && isBlankLine(lines, first - 1)) {
+      first--;
+    }
+  }
+  return { start: lines.lineStart(first), end, text: '' };
+}
+
+/** The offset where a node's content ends, trailing whitespace and line breaks excluded. */
+function contentEnd(lines: LineIndex, node: Node): number {
+  let e = node.range![1];
+  while (e > node.range![0] && /\s/.test(lines.text[e - 1]!)) {
+    e--;
+  }
+  return e;
+}
+
+/**
+ * Removes one `key: value` pair from a map, keeping everything else byte for byte. In a block map
+ * the pair's lines go (its trailing comment with them; comment lines above it stay); in a flow map
+ * (`{a: 1, b: 2}`) the pair and one separating comma go. Undefined when the pair cannot be
+ * removed cleanly (a key that shares its line with something else, such as `- key: value`).
+ */
+export function removeMapPair(lines: LineIndex, map: YAMLMap, pair: Pair): OffsetEdit | undefined {
+  const index = map.items.indexOf(pair);
+  const key = pair.key as Node | null;
+  if (index < 0 || !key?.range) {
+    return undefined;
+  }
+  const value = pair.value as Node | null;
+  const end = value?.range ? contentEnd(lines, value) : key.range[1];
+  if (map.flow) {
+    const next = map.items[index + 1]?.key as Node | undefined;
+    const prev = map.items[index - 1];
+    if (next?.range) {
+      return { start: key.range[0], end: next.range[0], text: '' };
+    }
+    const prevEnd = prev ? ((prev.value as Node | null)?.range ? contentEnd(lines, prev.value as Node) : (prev.key as Node).range![1]) : undefined;
+    return prevEnd !== undefined ? { start: prevEnd, end, text: '' } : { start: key.range[0], end, text: '' };
+  }
+  const startLine = lines.positionAt(key.range[0]).line;
+  if (lines.text.slice(lines.lineStart(startLine), key.range[0]).trim() !== '') {
+    return undefined;
+  }
+  return removeLines(lines, startLine, lines.positionAt(end).line);
+}
+
+/**
+ * Adds a pair to a flow map (`{a: 1}` → `{a: 1, key: value}`) before its closing brace.
+ */
+export function appendToFlowMap(lines: LineIndex, map: YAMLMap, key: string, flowValue: string): YamlInsert | undefined {
+  if (!map.flow || !map.range) {
+    return undefined;
+  }
+  let close = map.range[1] - 1;
+  while (close > map.range[0] && lines.text[close] !== '}') {
+    close--;
+  }
+  const last = map.items[map.items.length - 1];
+  if (!last) {
+    return { at: lines.positionAt(close), text: `${key}: ${flowValue}` };
+  }
+  const lastNode = ((last.value as Node | null)?.range ? last.value : last.key) as Node;
+  return { at: lines.positionAt(contentEnd(lines, lastNode)), text: `, ${key}: ${flowValue}` };
+}
+
+/**
+ * Adds block entries under a key whose value is empty (`volumes:` followed by nothing): the
+ * lines go after the key's line, indented one step deeper than the key.
+ */
+export function appendUnderEmptyKey(lines: LineIndex, keyNode: Node, entryLines: string[], options: { valueIndent?: number } = {}): YamlInsert | undefined {
+  if (!keyNode.range) {
+    return undefined;
+  }
+  const keyPos = lines.positionAt(keyNode.range[0]);
+  const indent = ' '.repeat(keyPos.character + (options.valueIndent ?? detectIndentStep(lines)));
+  const eol = lines.eol;
+  const at = lines.lineEnd(keyPos.line);
+  return { at: lines.positionAt(at), text: entryLines.map((l) => `${eol}${indent}${l}`).join('') };
 }
 
 export { isMap, isSeq };

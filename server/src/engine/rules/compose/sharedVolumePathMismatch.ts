@@ -1,0 +1,112 @@
+import { defineRule } from '../../rule';
+import type { Project, Service } from '../../project';
+import { ByRange, inSameQuotes, listNames, projectsOf } from './composeHelpers';
+
+/**
+ * Services on an exempt image (nginx, postgres, …, directly or as the final `FROM` of the
+ * Dockerfile they build) serve a shared volume where their own image expects it, so their paths
+ * neither count nor get reported.
+ */
+function isExemptService(project: Project, service: Service): boolean {
+  if (service.image && !service.build && project.isExemptImage(service.image.value)) {
+    return true;
+  }
+  const df = service.build && project.dockerfile(service.build.dockerfile);
+  const final = df && project.finalStage(df);
+  if (!df || !final) {
+    return false;
+  }
+  let target = project.resolveFrom(df, final);
+  for (let guard = 0; target.kind === 'stage' && guard < 50; guard++) {
+    target = project.resolveFrom(df, target.stage);
+  }
+  return target.kind === 'external' && project.isExemptImage(target.image);
+}
+
+export const sharedVolumePathMismatch = defineRule({
+  id: 'shared-volume-path-mismatch',
+  meta: {
+    section: 2,
+    description: 'A named volume is mounted at the same container path in every service that shares it.',
+    defaultSeverity: 'warning',
+    fixable: true,
+  },
+  messages: {
+    mismatch:
+      'Expected the volume "{{volume}}" to be mounted at {{expected}} in {{services}}, as {{others}} mount{{s}} it, not at {{actual}}.',
+    tie: 'Unexpected path {{actual}} for the volume "{{volume}}" in {{services}}: it is mounted at {{paths}} in different services.',
+  },
+  check: {
+    compose(file, context) {
+      const { project } = context;
+      for (const p of projectsOf(project, file)) {
+        const byVolume = new Map<string, { service: Service; target: string }[]>();
+        const mounts = new Map<string, ByRange<{ volume: string; target: string; quoted: string }>>();
+        for (const service of p.services.values()) {
+          if (isExemptService(project, service)) {
+            continue;
+          }
+          for (const v of service.volumes) {
+            if (v.type !== 'volume' || !v.source || /\$/.test(v.source)) {
+              continue;
+            }
+            const users = byVolume.get(v.source) ?? [];
+            if (!users.some((u) => u.service === service && u.target === v.target)) {
+              users.push({ service, target: v.target });
+            }
+            byVolume.set(v.source, users);
+            if (v.def.path === file.path && v.targetRange) {
+              const m = mounts.get(v.source) ?? new ByRange();
+              const r = v.targetRange;
+              m.add(r, service, { volume: v.source, target: v.target, quoted: file.text.slice(file.lines.offsetAt(r.start), file.lines.offsetAt(r.end)) });
+              mounts.set(v.source, m);
+            }
+          }
+        }
+        for (const [volume, users] of byVolume) {
+          const counts = new Map<string, Service[]>();
+          for (const u of users) {
+            counts.set(u.target, [...(counts.get(u.target) ?? []), u.service]);
+          }
+          if (counts.size < 2) {
+            continue;
+          }
+          const ranked = [...counts.entries()].sort((a, b) => b[1].length - a[1].length);
+          const [expected, expectedUsers] = ranked[0]!;
+          const tie = ranked[1]![1].length === expectedUsers.length;
+          for (const m of mounts.get(volume)?.values() ?? []) {
+            const names = m.services.map((s) => s.name);
+            if (tie) {
+              context.report({
+                messageId: 'tie',
+                data: { volume, actual: m.item.target, services: listNames(names), paths: listNames([...counts.keys()]) },
+                range: m.range,
+              });
+              continue;
+            }
+            const others = expectedUsers.filter((s) => !m.services.includes(s));
+            if (m.item.target === expected || others.length === 0) {
+              continue;
+            }
+            context.report({
+              messageId: 'mismatch',
+              data: {
+                volume,
+                expected,
+                actual: m.item.target,
+                services: listNames(names),
+                others: listNames(others.map((s) => s.name)),
+                s: others.length === 1 ? 's' : '',
+              },
+              range: m.range,
+              fix: (fixer) =>
+                fixer
+                  .setTitle(`Mount ${volume} at ${expected}`, true)
+                  .replace(file.path, m.range, inSameQuotes(m.item.quoted, expected)),
+            });
+          }
+        }
+      }
+    },
+  },
+});
