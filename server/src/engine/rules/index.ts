@@ -3,9 +3,10 @@ import { DOCKERFILE_RULES } from './dockerfile';
 import { COMPOSE_RULES } from './compose';
 import { ENV_RULES } from './env';
 import { ROADMAP_RULES } from './roadmap';
+import { IMAGE_RULES } from './image';
 
 /** Every rule, sorted by id. Each group's index lists its rules explicitly. */
-export const RULES: readonly RuleDefinition[] = [...DOCKERFILE_RULES, ...COMPOSE_RULES, ...ENV_RULES, ...ROADMAP_RULES].sort(
+export const RULES: readonly RuleDefinition[] = [...DOCKERFILE_RULES, ...COMPOSE_RULES, ...ENV_RULES, ...ROADMAP_RULES, ...IMAGE_RULES].sort(
   (a, b) => (a.id < b.id ? -1 : 1),
 );
 

@@ -1,0 +1,85 @@
+import { defineRule } from '../../rule';
+import { dirname, normalizePath } from '../../paths';
+import {
+  buildContexts,
+  containerWithin,
+  isServiceImage,
+  providerOf,
+  runtimeStages,
+  scriptRefs,
+  sourcePath,
+  sourceTarget,
+  stageCopies,
+} from './imageFacts';
+
+export const copiesAllScripts = defineRule({
+  id: 'copies-all-scripts',
+  meta: {
+    section: 5,
+    description: 'A service image copies only its own entrypoint script, not the whole scripts folder.',
+    defaultSeverity: 'warning',
+    fixable: true,
+  },
+  messages: {
+    wholeFolder: 'Unexpected COPY of the whole {{folder}}/ folder: copy only the entrypoint this service uses{{uses}}.',
+  },
+  check: {
+    dockerfile(file, context) {
+      const { project, config } = context;
+      if (!isServiceImage(project, file)) {
+        return;
+      }
+      const entrypoints = normalizePath(config.entrypointsDir);
+      const folders = new Set([entrypoints, dirname(entrypoints)].filter((f) => f !== ''));
+      const { contexts } = buildContexts(project, file);
+      const stages = runtimeStages(project, file);
+      const copies = stages.flatMap((s) => stageCopies(project, file, s));
+      const refs = scriptRefs(project, file, stages);
+      for (const copy of copies) {
+        if (copy.from !== undefined || copy.heredoc) {
+          continue;
+        }
+        for (const source of copy.sources) {
+          if (source.hasVariable || /[*?[]/.test(source.value.replace(/\/\*{1,2}$/, ''))) {
+            continue;
+          }
+          const folder = contexts.map((c) => sourcePath(c, source.value)).find((p) => p !== undefined && folders.has(p));
+          if (folder === undefined) {
+            continue;
+          }
+          // The scripts ENTRYPOINT/CMD run that this copy provides.
+          const used = new Map<string, string>();
+          for (const ref of refs) {
+            const provider = providerOf(project, copies, ref.path, contexts);
+            if (provider?.copy === copy && provider.source === source) {
+              used.set(provider.contextPath, ref.path);
+            }
+          }
+          const target = sourceTarget(project, copy, source, contexts);
+          const [only] = used.size === 1 ? [...used.entries()] : [];
+          // RUN instructions that use the copied folder would lose their scripts.
+          const usedByRun =
+            target !== undefined &&
+            stages.some((s) =>
+              s.instructions.some((i) => i.getKeyword() === 'RUN' && i.getArguments().some((a) => containerWithin(a.getValue(), target.path))),
+            );
+          const fixable = only !== undefined && copy.sources.length === 1 && copy.dest !== undefined && !usedByRun;
+          context.report({
+            messageId: 'wholeFolder',
+            data: { folder, uses: only ? ` (${only[0]})` : '' },
+            range: source.range,
+            fix: fixable
+              ? (fixer) => {
+                  const prefix = source.value.startsWith('./') ? './' : '';
+                  fixer
+                    .setTitle(`Copy only ${only[0]}`, true)
+                    .replace(file.path, source.range, prefix + only[0])
+                    .replace(file.path, copy.dest!.range, only[1]);
+                }
+              : undefined,
+          });
+        }
+      }
+    },
+  },
+});

@@ -1,0 +1,242 @@
+import type { Instruction } from 'dockerfile-ast';
+import { defineRule } from '../../rule';
+import { basename, normalizePath } from '../../paths';
+import { detectInstall } from '../../parse/installs';
+import { programWords, type ShellCommand } from '../../parse/shell';
+import type { DockerfileModel, RunInstruction } from '../../parse/dockerfile';
+import { leadingCommentLines } from '../../dockerfileEdit';
+import type { Range } from '../../text';
+import {
+  buildContexts,
+  containerPath,
+  isArchived,
+  isRemoteSource,
+  sourcePath,
+  sourceTarget,
+  stageCopies,
+  workdirAt,
+  type CopyInfo,
+} from './imageFacts';
+
+/** Dependency manifests: what an install reads, and nothing else of the code. */
+const MANIFEST = /^(requirements[\w.-]*\.(txt|in)|constraints[\w.-]*\.txt|pyproject\.toml|poetry\.lock|uv\.lock|pdm\.lock|pipfile(\.lock)?|environment\.ya?ml|conda-lock\.ya?ml|package(-lock)?\.json|npm-shrinkwrap\.json|yarn\.lock|\.yarnrc(\.yml)?|\.npmrc|pnpm-lock\.yaml|pnpm-workspace\.yaml|go\.(mod|sum)|gemfile(\.lock)?|composer\.(json|lock)|cargo\.(toml|lock))$/i;
+
+export function isManifest(source: string): boolean {
+  const n = normalizePath(source);
+  return MANIFEST.test(basename(n)) || /^requirements$/i.test(basename(n));
+}
+
+/** Whether a shell command installs dependencies without needing the code: pip/conda/pipenv/npm/yarn/… */
+function installsDependencies(command: ShellCommand): boolean {
+  const install = detectInstall(command);
+  if (install) {
+    if (install.manager === 'poetry') {
+      return command.words.some((w) => w.value === '--no-root');
+    }
+    const after = command.words.slice(install.verbIndex + 1);
+    // `pip install .` / `-e .` / `./pkg` install the project itself: they need the code.
+    return !after.some((w) => w.value === '.' || /^\.{1,2}\//.test(w.value));
+  }
+  const words = programWords(command).map((w) => w.value);
+  const [prog, verb, ...rest] = words;
+  const name = prog ? basename(prog) : '';
+  if (name === 'npm' && (verb === 'ci' || verb === 'install' || verb === 'i')) {
+    return !rest.some((w) => w === '.' || w.startsWith('./'));
+  }
+  if ((name === 'yarn' || name === 'pnpm') && (verb === undefined || verb === 'install' || verb.startsWith('--'))) {
+    return true;
+  }
+  if (name === 'bundle' && verb === 'install') {
+    return true;
+  }
+  if (name === 'go' && verb === 'mod' && rest[0] === 'download') {
+    return true;
+  }
+  if (name === 'composer' && verb === 'install') {
+    return true;
+  }
+  return false;
+}
+
+/** Installs that read a manifest from the build (npm ci, poetry install, …), as opposed to naming packages. */
+function readsManifest(command: ShellCommand): boolean {
+  const install = detectInstall(command);
+  if (install) {
+    return install.installsManifest || install.manager === 'poetry' || install.manager === 'pipenv';
+  }
+  const prog = programWords(command)[0]?.value;
+  return prog !== undefined && /^(npm|yarn|pnpm|bundle|go|composer)$/.test(basename(prog));
+}
+
+function isInstallRun(run: RunInstruction): boolean {
+  return run.commands.some(installsDependencies);
+}
+
+/** A COPY of code: the whole context or a folder of it (dependency manifests aside). */
+function codeSourceIndex(copy: CopyInfo, isFolder: (value: string) => boolean): number {
+  if (copy.from !== undefined || copy.heredoc) {
+    return -1;
+  }
+  return copy.sources.findIndex((s) => {
+    if (s.hasVariable || isRemoteSource(s.value) || isManifest(s.value)) {
+      return false;
+    }
+    const n = normalizePath(s.value);
+    return n === '' || n === '*' || isFolder(s.value);
+  });
+}
+
+/** The lines an instruction occupies with its leading comments, as offsets (line break included). */
+function block(model: DockerfileModel, instruction: Instruction): { start: number; end: number; text: string } {
+  const r = instruction.getRange();
+  const comments = leadingCommentLines(model, instruction);
+  const first = comments?.first ?? r.start.line;
+  const start = model.lines.lineStart(first);
+  const end = model.lines.lineEndIncludingBreak(r.end.line);
+  return { start, end, text: model.text.slice(start, end) };
+}
+
+const BARRIERS = new Set(['WORKDIR', 'ENV', 'ARG', 'USER', 'SHELL', 'FROM', 'ONBUILD']);
+
+export const copyBeforeInstall = defineRule({
+  id: 'copy-before-install',
+  meta: {
+    section: 8,
+    description: 'Dependencies are installed before the code is copied, so code changes reuse the install layer.',
+    defaultSeverity: 'warning',
+    fixable: true,
+  },
+  messages: {
+    codeFirst: 'Unexpected {{source}} copied before the dependency install on line {{line}}: every code change re-runs the install. Copy the dependency manifests, install, then copy the code.',
+  },
+  check: {
+    dockerfile(file, context) {
+      const { project } = context;
+      if (isArchived(project, file.path)) {
+        return;
+      }
+      const { contexts } = buildContexts(project, file);
+      const runs = file.runs();
+      const eol = file.lines.eol;
+      for (const stage of file.stages) {
+        const copies = stageCopies(project, file, stage);
+        const isFolder = (value: string): boolean =>
+          value.endsWith('/') || /\/\.$/.test(value) || contexts.some((c) => {
+            const p = sourcePath(c, value);
+            return p !== undefined && project.fs.stat(p) === 'directory';
+          });
+        const codeCopy = copies.find((c) => codeSourceIndex(c, isFolder) >= 0);
+        if (!codeCopy) {
+          continue;
+        }
+        const codeIndex = stage.instructions.indexOf(codeCopy.instruction);
+        const installs = runs.filter((r) => r.stage === stage && stage.instructions.indexOf(r.instruction) > codeIndex && isInstallRun(r));
+        if (installs.length === 0) {
+          continue;
+        }
+        const source = codeCopy.sources[codeSourceIndex(codeCopy, isFolder)]!;
+        const lastInstall = installs[installs.length - 1]!;
+        const lastIndex = stage.instructions.indexOf(lastInstall.instruction);
+        // What moves: manifest COPYs between the code COPY and the last install, and the installs.
+        const moving: Instruction[] = [];
+        let blocked = false;
+        for (let i = codeIndex + 1; i <= lastIndex; i++) {
+          const ins = stage.instructions[i]!;
+          const copy = copies.find((c) => c.instruction === ins);
+          if (installs.some((r) => r.instruction === ins)) {
+            moving.push(ins);
+          } else if (copy && copy.from === undefined && !copy.heredoc && copy.sources.length > 0 && copy.sources.every((s) => isManifest(s.value))) {
+            moving.push(ins);
+          } else if (BARRIERS.has(ins.getKeyword())) {
+            blocked = true;
+          }
+        }
+        // Installs that read a manifest (npm ci, poetry install) need it copied before them.
+        const manifestCopied = copies.some(
+          (c) =>
+            (stage.instructions.indexOf(c.instruction) < codeIndex || moving.includes(c.instruction)) &&
+            c.sources.some((s) => isManifest(s.value)),
+        );
+        if (!manifestCopied && installs.some((r) => r.commands.some((c) => installsDependencies(c) && readsManifest(c)))) {
+          blocked = true;
+        }
+        // Requirement files that only the code COPY provides get their own COPY.
+        const provided = new Set<string>();
+        for (const c of copies) {
+          const idx = stage.instructions.indexOf(c.instruction);
+          if ((idx < codeIndex || moving.includes(c.instruction)) && c.from === undefined) {
+            for (const s of c.sources) {
+              const t = sourceTarget(project, c, s, contexts);
+              if (t) {
+                provided.add(t.path);
+              }
+            }
+          }
+        }
+        const extra: string[] = [];
+        for (const run of installs) {
+          const wd = workdirAt(project, file, stage, run.instruction);
+          for (const command of run.commands) {
+            const install = detectInstall(command);
+            for (const req of install?.requirementFiles ?? []) {
+              const p = req.hasVariable ? undefined : containerPath(wd, req.value);
+              if (p === undefined) {
+                blocked = true;
+                continue;
+              }
+              if ([...provided].some((x) => x === p)) {
+                continue;
+              }
+              const codeTarget = sourceTarget(project, codeCopy, source, contexts);
+              if (codeTarget?.kind !== 'folder' || !(codeTarget.path === '/' || p.startsWith(codeTarget.path + '/'))) {
+                blocked = true;
+                continue;
+              }
+              const rel = p.slice(codeTarget.path === '/' ? 1 : codeTarget.path.length + 1);
+              const srcBase = normalizePath(source.value);
+              const src = srcBase === '' ? rel : `${srcBase}/${rel}`;
+              const destText = codeCopy.dest?.value ?? '';
+              const dest = !rel.includes('/') && codeTarget.path === wd && (destText === '.' || destText === './') ? destText : p;
+              extra.push(`COPY ${src} ${dest}${eol}`);
+              provided.add(p);
+            }
+          }
+        }
+        context.report({
+          messageId: 'codeFirst',
+          data: { source: source.value, line: installs[0]!.instruction.getRange().start.line + 1 },
+          range: source.range,
+          fix: blocked
+            ? undefined
+            : (fixer) => {
+                const at = block(file, codeCopy.instruction).start;
+                let moved = extra.join('');
+                const removals: [number, number][] = [];
+                for (const ins of moving) {
+                  const b = block(file, ins);
+                  let text = b.text;
+                  let start = b.start;
+                  if (!/\n$/.test(text)) {
+                    // The last line of the file has no line break: take the one before it instead.
+                    text += eol;
+                    start = file.lines.lineEnd(file.lines.positionAt(b.start).line - 1);
+                  }
+                  moved += text;
+                  const prev = removals[removals.length - 1];
+                  if (prev && start <= prev[1]) {
+                    prev[1] = Math.max(prev[1], b.end);
+                  } else {
+                    removals.push([start, b.end]);
+                  }
+                }
+                for (const [start, end] of removals) {
+                  fixer.remove(file.path, file.lines.rangeOf(start, end));
+                }
+                const point: Range['start'] = file.lines.positionAt(at);
+                fixer.setTitle('Install the dependencies before copying the code', true).insert(file.path, point, moved);
+              },
+        });
+      }
+    },
+  },
+});

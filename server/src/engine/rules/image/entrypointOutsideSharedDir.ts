@@ -1,0 +1,127 @@
+import { defineRule } from '../../rule';
+import { basename, dirname, isWithin, joinPath, normalizePath, relativePath } from '../../paths';
+import {
+  buildContexts,
+  isPlainSource,
+  isServiceImage,
+  runtimeStages,
+  scriptRefs,
+  sourcePath,
+  sourceTarget,
+  stageCopies,
+  type CopyInfo,
+  type PathArg,
+} from './imageFacts';
+import type { Project } from '../../project';
+import type { DockerfileModel } from '../../parse/dockerfile';
+
+/** Whether a file name says it is an entrypoint script. */
+function namedLikeEntrypoint(path: string): boolean {
+  const name = basename(path).toLowerCase();
+  return /entrypoint/.test(name) && (/\.(sh|bash)$/.test(name) || !name.includes('.'));
+}
+
+/** Every build-context COPY of a workspace file, across the workspace's Dockerfiles. */
+function copiesOfFile(project: Project, path: string): { model: DockerfileModel; copy: CopyInfo; source: PathArg; contexts: string[] }[] {
+  const out: { model: DockerfileModel; copy: CopyInfo; source: PathArg; contexts: string[] }[] = [];
+  for (const model of project.dockerfiles) {
+    const { contexts } = buildContexts(project, model);
+    for (const stage of model.stages) {
+      for (const copy of stageCopies(project, model, stage)) {
+        if (copy.from !== undefined || copy.heredoc) {
+          continue;
+        }
+        for (const source of copy.sources) {
+          if (isPlainSource(source) && contexts.some((c) => sourcePath(c, source.value) === path)) {
+            out.push({ model, copy, source, contexts });
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** The source text that names `target` from every context, or undefined when they differ or it is outside one. */
+function sourceFor(contexts: string[], target: string, original: string): string | undefined {
+  const texts = new Set(contexts.map((c) => relativePath(c, target)));
+  if (texts.size !== 1) {
+    return undefined;
+  }
+  const text = [...texts][0]!;
+  if (text.startsWith('..')) {
+    return undefined;
+  }
+  return original.startsWith('./') ? `./${text}` : text;
+}
+
+export const entrypointOutsideSharedDir = defineRule({
+  id: 'entrypoint-outside-shared-dir',
+  meta: {
+    section: 5,
+    description: 'Entrypoint scripts are copied from the shared entrypoints folder (scripts/entrypoints/).',
+    defaultSeverity: 'info',
+    fixable: true,
+  },
+  messages: {
+    outside: 'Expected the entrypoint script {{script}} to live in {{dir}}/, not in {{folder}}.',
+  },
+  check: {
+    dockerfile(file, context) {
+      const { project, config } = context;
+      if (!isServiceImage(project, file)) {
+        return;
+      }
+      const dir = normalizePath(config.entrypointsDir);
+      const { contexts } = buildContexts(project, file);
+      const stages = runtimeStages(project, file);
+      const copies = stages.flatMap((s) => stageCopies(project, file, s));
+      const runs = new Set(scriptRefs(project, file, stages).map((r) => r.path));
+      for (const copy of copies) {
+        if (copy.from !== undefined || copy.heredoc) {
+          continue;
+        }
+        for (const source of copy.sources) {
+          if (!isPlainSource(source)) {
+            continue;
+          }
+          const path = contexts.map((c) => sourcePath(c, source.value)).find((p) => p !== undefined && project.fs.stat(p) === 'file');
+          if (path === undefined || isWithin(path, dir)) {
+            continue;
+          }
+          const target = sourceTarget(project, copy, source, contexts);
+          const isEntrypoint = namedLikeEntrypoint(path) || (target?.kind === 'file' && runs.has(target.path));
+          if (!isEntrypoint) {
+            continue;
+          }
+          const folder = dirname(path) === '' ? 'the workspace root' : `${dirname(path)}/`;
+          const moved = joinPath(dir, basename(path));
+          const existing = project.fs.stat(moved);
+          const sameContent = existing === 'file' && project.fs.readFile(moved) === project.fs.readFile(path);
+          const references = copiesOfFile(project, path);
+          const rewrites = references.map((r) => ({ ...r, text: sourceFor(r.contexts, moved, r.source.value) }));
+          // Another Dockerfile copying the script would break with the move; its findings are
+          // computed from its own content, so this fix only edits this Dockerfile.
+          const shared = references.some((r) => r.model.path !== file.path);
+          const fixable = !shared && (existing === undefined || sameContent) && rewrites.every((r) => r.text !== undefined);
+          context.report({
+            messageId: 'outside',
+            data: { script: source.value, dir, folder },
+            range: source.range,
+            fix: fixable
+              ? (fixer) => {
+                  fixer.setTitle(existing === undefined ? `Move ${path} to ${moved}` : `Copy the shared ${moved}`, true);
+                  if (existing === undefined) {
+                    fixer.rename(path, moved);
+                  }
+                  for (const r of rewrites) {
+                    fixer.replace(r.model.path, r.source.range, r.text!);
+                  }
+                }
+              : undefined,
+          });
+        }
+      }
+    },
+  },
+});

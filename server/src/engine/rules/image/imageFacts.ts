@@ -1,0 +1,383 @@
+/**
+ * Shared facts for the "what goes into an image" rules: COPY/ADD instructions with their sources
+ * and destinations (with ranges), the working directory at each instruction, the stages that end up
+ * in the runtime image, the build contexts a Dockerfile is built with, and the scripts its
+ * ENTRYPOINT/CMD run. Nothing here reports; the rules decide.
+ */
+import type { Instruction, Flag, JSONArgument, Heredoc } from 'dockerfile-ast';
+import type { Project } from '../../project';
+import type { DockerfileModel, Stage } from '../../parse/dockerfile';
+import type { Range } from '../../text';
+import { basename, dirname, isWithin, joinPath, normalizePath } from '../../paths';
+
+/** One path argument of an instruction. */
+export interface PathArg {
+  /** The path as docker reads it (quotes removed). */
+  value: string;
+  /** What to report: the path itself (inside the quotes of a JSON form). */
+  range: Range;
+  /** What to edit: the whole argument as written (quotes included). */
+  outer: Range;
+  hasVariable: boolean;
+  isGlob: boolean;
+}
+
+export interface CopyInfo {
+  instruction: Instruction;
+  keyword: 'COPY' | 'ADD';
+  stage: Stage;
+  /** `--from=X`: not a build-context copy. */
+  from?: string;
+  sources: PathArg[];
+  dest?: PathArg;
+  json: boolean;
+  /** `COPY <<EOF /dest`: the sources are inline documents. */
+  heredoc: boolean;
+  /** The container working directory when the instruction runs (undefined when unknown). */
+  workdir: string | undefined;
+}
+
+interface FlagInstruction {
+  getFlags(): Flag[];
+  getJSONStrings(): JSONArgument[];
+  getHeredocs(): Heredoc[];
+}
+
+const GLOB = /[*?[]/;
+
+/** Whether a path argument is a URL or git source (ADD), not a build-context path. */
+export function isRemoteSource(value: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(value) || /^git@/.test(value);
+}
+
+/** The path arguments of an instruction (flags skipped), shell or JSON form. */
+export function pathArgs(model: DockerfileModel, instruction: Instruction): { args: PathArg[]; json: boolean } {
+  const withJson = instruction as unknown as Partial<FlagInstruction>;
+  const jsonStrings = withJson.getJSONStrings?.() ?? [];
+  const first = instruction.getArguments()[0];
+  if (jsonStrings.length > 0 && first?.getValue().startsWith('[')) {
+    const args = jsonStrings.map((j) => {
+      const outer = j.getRange();
+      const raw = model.text.slice(model.lines.offsetAt(outer.start), model.lines.offsetAt(outer.end));
+      let value = j.getJSONValue();
+      try {
+        value = JSON.parse(raw) as string;
+      } catch {
+        // keep the parser's value
+      }
+      return { value, range: j.getJSONRange(), outer, hasVariable: value.includes('$'), isGlob: GLOB.test(value) };
+    });
+    return { args, json: true };
+  }
+  const args = instruction.getArguments().map((a) => {
+    let value = a.getValue();
+    const m = /^(["'])(.*)\1$/.exec(value);
+    if (m) {
+      value = m[2]!;
+    }
+    return { value, range: a.getRange(), outer: a.getRange(), hasVariable: value.includes('$'), isGlob: GLOB.test(value) };
+  });
+  return { args, json: false };
+}
+
+/** Resolves a container path against a working directory; `/`-rooted, no trailing slash. */
+export function containerPath(workdir: string | undefined, p: string): string | undefined {
+  if (p.startsWith('/')) {
+    return '/' + normalizePath(p);
+  }
+  if (workdir === undefined) {
+    return undefined;
+  }
+  return '/' + joinPath(workdir, p);
+}
+
+/** The working directory at the end of a stage, following `FROM` into earlier stages and workspace images. */
+export function stageEndWorkdir(project: Project, model: DockerfileModel, stage: Stage, depth = 0): string | undefined {
+  let wd = depth > 20 ? undefined : stageStartWorkdir(project, model, stage, depth);
+  for (const instruction of stage.instructions) {
+    if (instruction.getKeyword() === 'WORKDIR') {
+      const arg = instruction.getArguments().map((a) => a.getValue()).join(' ');
+      wd = arg.includes('$') ? undefined : containerPath(wd ?? '/', arg);
+    }
+  }
+  return wd;
+}
+
+function stageStartWorkdir(project: Project, model: DockerfileModel, stage: Stage, depth: number): string | undefined {
+  const target = project.resolveFrom(model, stage);
+  if (target.kind === 'stage') {
+    return stageEndWorkdir(project, model, target.stage, depth + 1);
+  }
+  if (target.kind === 'workspace') {
+    const other = project.dockerfile(target.dockerfile);
+    const final = other && project.finalStage(other);
+    if (!other || !final || other === model) {
+      return undefined;
+    }
+    return stageEndWorkdir(project, other, final, depth + 1);
+  }
+  // An external image: its WORKDIR is unknown; `/` is docker's default.
+  return target.kind === 'external' ? '/' : undefined;
+}
+
+/** COPY and ADD instructions of a stage, with the working directory at each. */
+export function stageCopies(project: Project, model: DockerfileModel, stage: Stage): CopyInfo[] {
+  const out: CopyInfo[] = [];
+  let wd = stageStartWorkdir(project, model, stage, 0);
+  for (const instruction of stage.instructions) {
+    const keyword = instruction.getKeyword();
+    if (keyword === 'WORKDIR') {
+      const arg = instruction.getArguments().map((a) => a.getValue()).join(' ');
+      wd = arg.includes('$') ? undefined : containerPath(wd ?? '/', arg);
+      continue;
+    }
+    if (keyword !== 'COPY' && keyword !== 'ADD') {
+      continue;
+    }
+    const fi = instruction as unknown as FlagInstruction;
+    const from = fi.getFlags().find((f) => f.getName().toLowerCase() === 'from')?.getValue() ?? undefined;
+    const heredoc = (fi.getHeredocs?.() ?? []).length > 0;
+    const { args, json } = pathArgs(model, instruction);
+    out.push({
+      instruction,
+      keyword,
+      stage,
+      from: from ?? undefined,
+      sources: heredoc ? [] : args.slice(0, -1),
+      dest: args[args.length - 1],
+      json,
+      heredoc,
+      workdir: wd,
+    });
+  }
+  return out;
+}
+
+/** The working directory in effect at an instruction of a stage. */
+export function workdirAt(project: Project, model: DockerfileModel, stage: Stage, at: Instruction): string | undefined {
+  let wd = stageStartWorkdir(project, model, stage, 0);
+  for (const instruction of stage.instructions) {
+    if (instruction === at) {
+      break;
+    }
+    if (instruction.getKeyword() === 'WORKDIR') {
+      const arg = instruction.getArguments().map((a) => a.getValue()).join(' ');
+      wd = arg.includes('$') ? undefined : containerPath(wd ?? '/', arg);
+    }
+  }
+  return wd;
+}
+
+/** The stages whose content ends up in the runtime image: the final stage and the in-file stages it is built FROM, earliest first. */
+export function runtimeStages(project: Project, model: DockerfileModel): Stage[] {
+  const chain: Stage[] = [];
+  let stage = project.finalStage(model);
+  while (stage && !chain.includes(stage) && chain.length < 50) {
+    chain.unshift(stage);
+    const target = project.resolveFrom(model, stage);
+    stage = target.kind === 'stage' ? target.stage : undefined;
+  }
+  return chain;
+}
+
+/** Whether a Dockerfile is a service image these rules look at: not the base, not archived. */
+export function isServiceImage(project: Project, model: DockerfileModel): boolean {
+  return !project.isBaseDockerfile(model.path) && !isArchived(project, model.path);
+}
+
+export function isArchived(project: Project, path: string): boolean {
+  const archive = normalizePath(project.config.archiveDir);
+  return archive !== '' && isWithin(path, archive);
+}
+
+export interface BuildContexts {
+  /** Workspace folders ('' for the root). */
+  contexts: string[];
+  /** False when nothing builds the Dockerfile and the contexts are guesses. */
+  known: boolean;
+}
+
+/**
+ * The build contexts of a Dockerfile: those of the compose services that build it and of the
+ * build commands (Makefiles, scripts, bake) that name it. When nothing builds it, the Dockerfile's
+ * own folder (what `docker build` with the folder as context would use) and the workspace root
+ * (what `docker build -f <path> .` from the root would use).
+ */
+export function buildContexts(project: Project, model: DockerfileModel): BuildContexts {
+  const contexts = new Set<string>();
+  for (const s of project.servicesBuiltFrom(model.path)) {
+    if (s.build && !s.build.inline) {
+      contexts.add(s.build.context);
+    }
+  }
+  for (const b of project.imageBuilds) {
+    if (b.dockerfile === model.path && b.source !== 'compose') {
+      contexts.add(normalizePath(b.context));
+    }
+  }
+  for (const c of project.buildCommands) {
+    if (c.dockerfile === model.path) {
+      contexts.add(normalizePath(c.context));
+    }
+  }
+  if (contexts.size > 0) {
+    return { contexts: [...contexts].filter((c) => !/\$/.test(c)).sort(), known: true };
+  }
+  return { contexts: [...new Set([dirname(model.path), ''])], known: false };
+}
+
+/** How a context folder is named in messages. */
+export function contextLabel(context: string): string {
+  return context === '' ? '.' : `${context}/`;
+}
+
+/** A source path as a workspace path, or undefined when it climbs out of the workspace. */
+export function sourcePath(context: string, source: string): string | undefined {
+  const p = joinPath(context, source.replace(/\/\*{1,2}$/, ''));
+  return p.startsWith('..') ? undefined : p;
+}
+
+/** A source that names one concrete path of the build context (no glob, variable, URL). */
+export function isPlainSource(arg: PathArg): boolean {
+  return !arg.hasVariable && !arg.isGlob && !isRemoteSource(arg.value) && arg.value !== '';
+}
+
+/** Whether a copy's destination is a folder: it ends with `/`, is `.`, or there are several sources. */
+export function destIsFolder(copy: CopyInfo): boolean {
+  const d = copy.dest?.value ?? '';
+  return d.endsWith('/') || d === '.' || d === '..' || /\/\.$/.test(d) || copy.sources.length > 1;
+}
+
+/**
+ * Where one source lands in the container: `{ kind: 'folder', path }` when a folder's contents are
+ * copied into `path`, `{ kind: 'file', path }` for a file.
+ */
+export function sourceTarget(project: Project, copy: CopyInfo, source: PathArg, contexts: string[]): { kind: 'file' | 'folder'; path: string } | undefined {
+  if (!copy.dest || copy.dest.hasVariable) {
+    return undefined;
+  }
+  const dest = containerPath(copy.workdir, copy.dest.value);
+  if (dest === undefined) {
+    return undefined;
+  }
+  const stat = contexts.map((c) => sourcePath(c, source.value)).map((p) => (p === undefined ? undefined : project.fs.stat(p))).find((s) => s !== undefined);
+  const isFolder = stat === 'directory' || (stat === undefined && (source.value.endsWith('/') || source.value === '.' || /\/\.$/.test(source.value)));
+  if (isFolder) {
+    return { kind: 'folder', path: dest };
+  }
+  return { kind: 'file', path: destIsFolder(copy) ? joinContainer(dest, basename(normalizePath(source.value))) : dest };
+}
+
+export function joinContainer(dir: string, rest: string): string {
+  return '/' + joinPath(dir, rest);
+}
+
+/** Whether container path `p` is `dir` or lies below it. */
+export function containerWithin(p: string, dir: string): boolean {
+  return dir === '/' || p === dir || p.startsWith(dir + '/');
+}
+
+/** A script that ENTRYPOINT or CMD runs. */
+export interface ScriptRef {
+  instruction: Instruction;
+  keyword: 'ENTRYPOINT' | 'CMD';
+  stage: Stage;
+  arg: PathArg;
+  /** The script's path in the container. */
+  path: string;
+}
+
+const WRAPPERS = /^(?:\/(?:usr\/)?(?:local\/)?s?bin\/)?(?:sh|bash|dash|ash|tini|dumb-init|exec|env|gosu|su-exec)$/;
+
+/**
+ * The scripts the effective ENTRYPOINT and CMD of the runtime image run: words ending in `.sh` or
+ * `.bash`, and a program given as a path (`./start`, `/app/run`) outside the system folders.
+ */
+export function scriptRefs(project: Project, model: DockerfileModel, stages: Stage[]): ScriptRef[] {
+  const out: ScriptRef[] = [];
+  for (const keyword of ['ENTRYPOINT', 'CMD'] as const) {
+    let last: { instruction: Instruction; stage: Stage } | undefined;
+    for (const stage of stages) {
+      for (const instruction of stage.instructions) {
+        if (instruction.getKeyword() === keyword) {
+          last = { instruction, stage };
+        }
+      }
+    }
+    if (!last) {
+      continue;
+    }
+    const { args } = pathArgs(model, last.instruction);
+    const wd = workdirAt(project, model, last.stage, last.instruction);
+    let programSeen = false;
+    for (const arg of args) {
+      const v = arg.value;
+      if (v.startsWith('-') || arg.hasVariable || v === '') {
+        continue;
+      }
+      const isProgram = !programSeen && !WRAPPERS.test(v);
+      if (!WRAPPERS.test(v)) {
+        programSeen = true;
+      }
+      const looksLikeScript = /\.(sh|bash)$/.test(v) || (isProgram && /^(\.{0,2}\/)/.test(v) && !/^\/(usr|bin|sbin|lib|etc|opt\/venv)\//.test(v));
+      if (!looksLikeScript || /\s/.test(v)) {
+        continue;
+      }
+      const path = containerPath(wd, v);
+      if (path) {
+        out.push({ instruction: last.instruction, keyword, stage: last.stage, arg, path });
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * The build-context path (relative to the context) that provides a container path through one of
+ * the copies, the latest copy winning; undefined when no build-context copy provides it.
+ */
+export function providerOf(project: Project, copies: CopyInfo[], path: string, contexts: string[]): { copy: CopyInfo; source: PathArg; contextPath: string; kind: 'file' | 'folder' } | undefined {
+  for (let i = copies.length - 1; i >= 0; i--) {
+    const copy = copies[i]!;
+    if (copy.from !== undefined || copy.heredoc) {
+      continue;
+    }
+    for (let j = copy.sources.length - 1; j >= 0; j--) {
+      const source = copy.sources[j]!;
+      if (!isPlainSource(source)) {
+        continue;
+      }
+      const target = sourceTarget(project, copy, source, contexts);
+      if (!target) {
+        continue;
+      }
+      const base = normalizePath(source.value);
+      if (target.kind === 'file' && target.path === path) {
+        return { copy, source, contextPath: base, kind: 'file' };
+      }
+      if (target.kind === 'folder' && containerWithin(path, target.path) && path !== target.path) {
+        const rest = target.path === '/' ? path.slice(1) : path.slice(target.path.length + 1);
+        return { copy, source, contextPath: joinPath(base, rest), kind: 'folder' };
+      }
+    }
+  }
+  return undefined;
+}
+
+/** The line break a Dockerfile uses. */
+export function eolOf(model: DockerfileModel): string {
+  return model.lines.eol;
+}
+
+/**
+ * Edits that remove some sources of a multi-source COPY: each flagged source goes with the space
+ * up to the next argument (or, for the last flagged source, from the previous kept argument).
+ */
+export function sourceRemovalRange(copy: CopyInfo, index: number): Range | undefined {
+  const args = [...copy.sources, ...(copy.dest ? [copy.dest] : [])];
+  const next = args[index + 1];
+  if (!next) {
+    return undefined;
+  }
+  return { start: args[index]!.outer.start, end: next.outer.start };
+}

@@ -1,0 +1,142 @@
+import { defineRule } from '../../rule';
+import { basename, normalizePath } from '../../paths';
+import { commandEnd, commandStart, programWords, type ShellCommand, type ShellWord } from '../../parse/shell';
+import { instructionLinesRange } from '../../dockerfileEdit';
+import { isRemoteSource, isServiceImage, runtimeStages, sourceRemovalRange, stageCopies } from './imageFacts';
+
+/** Files and folders that serve tests and linting only. */
+export function isTestArtifact(source: string): boolean {
+  const name = basename(normalizePath(source.replace(/\/\*{1,2}$/, ''))).toLowerCase();
+  return (
+    name === 'tests' ||
+    name === 'test' ||
+    name === 'pytest.ini' ||
+    name === 'tox.ini' ||
+    name === 'conftest.py' ||
+    name === '.flake8' ||
+    name === '.coveragerc' ||
+    /^requirements[-_.]?(dev|test|tests|lint)[\w.-]*\.(txt|in)$/.test(name)
+  );
+}
+
+const TOOLS = new Set(['pytest', 'py.test', 'flake8', 'ruff', 'black', 'mypy', 'eslint', 'tox', 'pylint', 'isort']);
+
+/** The word that names a test or lint tool in a command (`pytest`, `python -m pytest`, `npx eslint`), if any. */
+export function testToolWord(command: ShellCommand): ShellWord | undefined {
+  const words = programWords(command);
+  const program = words[0];
+  if (!program) {
+    return undefined;
+  }
+  const name = basename(program.value);
+  if (TOOLS.has(name)) {
+    return program;
+  }
+  if (/^python[\d.]*$/.test(name) && words[1]?.value === '-m' && words[2] && TOOLS.has(words[2].value)) {
+    return words[2];
+  }
+  if ((name === 'npx' || name === 'poetry' || name === 'uv' || name === 'pipenv') && words.length > 1) {
+    const i = name === 'npx' ? 1 : words[1]!.value === 'run' ? 2 : -1;
+    const w = i > 0 ? words[i] : undefined;
+    if (w && TOOLS.has(basename(w.value))) {
+      return w;
+    }
+  }
+  return undefined;
+}
+
+export const testArtifactsInRuntime = defineRule({
+  id: 'test-artifacts-in-runtime',
+  meta: {
+    section: 7,
+    description: 'Runtime images neither copy tests, test configuration and dev requirements nor run tests and linters.',
+    defaultSeverity: 'warning',
+    fixable: true,
+  },
+  messages: {
+    copiesTests: 'Unexpected {{source}} in the runtime image: tests and their configuration belong in CI or a test stage, not in the image services run.',
+    runsTools: 'Unexpected {{tools}} in the runtime image build: run tests and linters in CI or a test stage, not in the image services run.',
+  },
+  check: {
+    dockerfile(file, context) {
+      const { project } = context;
+      if (!isServiceImage(project, file)) {
+        return;
+      }
+      const final = project.finalStage(file);
+      if (!final || /^(test|tests|testing|lint|ci|check)$/.test(final.name ?? '')) {
+        return;
+      }
+      const stages = runtimeStages(project, file);
+      for (const copy of stages.flatMap((s) => stageCopies(project, file, s))) {
+        if (copy.from !== undefined || copy.heredoc) {
+          continue;
+        }
+        const flagged = copy.sources.map((s, i) => ({ s, i })).filter(({ s }) => !s.hasVariable && !isRemoteSource(s.value) && isTestArtifact(s.value));
+        if (flagged.length === 0) {
+          continue;
+        }
+        if (flagged.length === copy.sources.length) {
+          const first = flagged[0]!.s;
+          const last = flagged[flagged.length - 1]!.s;
+          context.report({
+            messageId: 'copiesTests',
+            data: { source: flagged.map(({ s }) => s.value).join(', ') },
+            range: { start: first.range.start, end: last.range.end },
+            fix: (fixer) => fixer.setTitle(`Remove the ${copy.keyword} of ${flagged.map(({ s }) => s.value).join(', ')}`, true).remove(file.path, instructionLinesRange(file, copy.instruction)),
+          });
+          continue;
+        }
+        for (const { s, i } of flagged) {
+          const removal = sourceRemovalRange(copy, i);
+          context.report({
+            messageId: 'copiesTests',
+            data: { source: s.value },
+            range: s.range,
+            fix: removal ? (fixer) => fixer.setTitle(`Do not copy ${s.value}`, true).remove(file.path, removal) : undefined,
+          });
+        }
+      }
+      const stageSet = new Set(stages);
+      for (const run of file.runs()) {
+        if (!stageSet.has(run.stage)) {
+          continue;
+        }
+        const tools = run.commands.map((c) => testToolWord(c));
+        const found = tools.filter((t): t is ShellWord => t !== undefined);
+        if (found.length === 0) {
+          continue;
+        }
+        context.report({
+          messageId: 'runsTools',
+          data: { tools: [...new Set(found.map((w) => basename(w.value)))].join(', ') },
+          range: file.lines.rangeOf(found[0]!.start, found[0]!.end),
+          fix: (fixer) => {
+            fixer.setTitle(`Remove ${[...new Set(found.map((w) => basename(w.value)))].join(', ')} from the image build`, true);
+            if (found.length === run.commands.length) {
+              fixer.remove(file.path, instructionLinesRange(file, run.instruction));
+              return;
+            }
+            // Remove each run of consecutive test commands with the separator that joins it to the rest.
+            const cmds = run.commands;
+            let i = 0;
+            while (i < cmds.length) {
+              if (!tools[i]) {
+                i++;
+                continue;
+              }
+              let j = i;
+              while (j + 1 < cmds.length && tools[j + 1]) {
+                j++;
+              }
+              const start = j + 1 < cmds.length ? commandStart(cmds[i]!) : commandEnd(cmds[i - 1]!);
+              const end = j + 1 < cmds.length ? commandStart(cmds[j + 1]!) : commandEnd(cmds[j]!);
+              fixer.remove(file.path, file.lines.rangeOf(start, end));
+              i = j + 1;
+            }
+          },
+        });
+      }
+    },
+  },
+});

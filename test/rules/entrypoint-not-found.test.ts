@@ -1,0 +1,184 @@
+import { RuleTester } from '../ruleTester';
+import { entrypointNotFound } from '../../server/src/engine/rules/image/entrypointNotFound';
+import { COMPOSE, workspace } from './imageWorkspace';
+
+const REPORTS_DOCKERFILE = `FROM smarthr360-base:latest AS final
+WORKDIR /app
+COPY app/ /app/app/
+COPY scripts/entrypoints/reports-entrypoint.sh /entrypoint.sh
+ENTRYPOINT ["/entrypoint.sh"]
+`;
+
+RuleTester.run(entrypointNotFound, {
+  valid: [
+    { name: 'a roadmap-following workspace', files: workspace() },
+    {
+      name: 'globs, variables, URLs and --from copies are not build-context paths to check',
+      files: workspace({
+        'docker/Dockerfile.celery': `# Celery worker and beat
+FROM smarthr360-base:latest
+ARG APP_DIR=app
+WORKDIR /app
+COPY requirements*.txt ./
+COPY \${APP_DIR}/ /app/app/
+ADD https://example.com/celery.tar.gz /opt/celery.tar.gz
+COPY --from=smarthr360-assets:latest /dist /app/static/dist
+COPY scripts/entrypoints/celery-entrypoint.sh /entrypoint.sh
+ENTRYPOINT ["/entrypoint.sh"]
+`,
+      }),
+    },
+    {
+      name: 'a Dockerfile built by a Makefile resolves sources against that build context',
+      files: workspace({
+        Makefile: 'ml:\n\tdocker build -f docker/Dockerfile.ml -t smarthr360-ml:latest ml\n',
+        'docker/Dockerfile.ml': `FROM smarthr360-base:latest
+WORKDIR /app
+COPY train.py .
+CMD ["python", "train.py"]
+`,
+      }),
+    },
+    {
+      name: 'an ENTRYPOINT script that the copied scripts folder provides',
+      files: workspace({
+        'docker/Dockerfile.celery': `# Celery worker and beat
+FROM smarthr360-base:latest
+WORKDIR /app
+COPY app/ /app/app/
+COPY scripts/entrypoints/ /app/entrypoints/
+ENTRYPOINT ["/app/entrypoints/celery-entrypoint.sh"]
+`,
+      }),
+    },
+    {
+      name: 'an ENTRYPOINT that the base image provides is not checked',
+      files: workspace({
+        'docker/Dockerfile.celery': `# Celery worker and beat
+FROM smarthr360-base:latest
+WORKDIR /app
+COPY app/ /app/app/
+ENTRYPOINT ["/usr/local/bin/docker-entrypoint.sh"]
+`,
+      }),
+    },
+  ],
+  invalid: [
+    {
+      name: 'a COPY of an entrypoint that is not in the build context',
+      files: workspace({
+        'docker/Dockerfile.celery': `# Celery worker and beat
+FROM smarthr360-base:latest
+WORKDIR /app
+COPY app/ /app/app/
+COPY scripts/entrypoints/worker-entrypoint.sh /entrypoint.sh
+ENTRYPOINT ["/entrypoint.sh"]
+`,
+      }),
+      errors: [
+        {
+          path: 'docker/Dockerfile.celery',
+          message:
+            'Expected scripts/entrypoints/worker-entrypoint.sh to exist in the build context (.); scripts/entrypoints/worker-entrypoint.sh does not exist, so the build fails.',
+          line: 5,
+          column: 6,
+          endLine: 5,
+          endColumn: 46,
+        },
+      ],
+    },
+    {
+      name: 'an ENTRYPOINT script missing from the scripts folder the image copies',
+      files: workspace({
+        'docker/Dockerfile.web': `# Django + Gunicorn
+FROM smarthr360-base:latest AS final
+WORKDIR /app
+COPY app/ /app/app/
+COPY scripts/entrypoints/ /app/entrypoints/
+ENTRYPOINT ["/app/entrypoints/start-web.sh"]
+CMD ["gunicorn", "smarthr360.wsgi:application"]
+`,
+      }),
+      errors: [
+        {
+          path: 'docker/Dockerfile.web',
+          message:
+            'Expected the ENTRYPOINT script /app/entrypoints/start-web.sh to exist: it is copied from scripts/entrypoints/start-web.sh, which does not exist in the build context (.).',
+          line: 6,
+          column: 14,
+          endLine: 6,
+          endColumn: 43,
+        },
+      ],
+    },
+    {
+      name: 'a Dockerfile nothing builds: neither its folder nor the workspace root has the source',
+      files: workspace({ 'docker/Dockerfile.reports': REPORTS_DOCKERFILE }),
+      errors: [
+        {
+          path: 'docker/Dockerfile.reports',
+          message:
+            'Expected scripts/entrypoints/reports-entrypoint.sh to exist in the build context: nothing builds this Dockerfile, and it is not in docker/ or the workspace root.',
+          line: 4,
+          column: 6,
+          endLine: 4,
+          endColumn: 47,
+        },
+      ],
+    },
+    {
+      name: 'a build context below the root (compose context ./ml)',
+      files: workspace({
+        'docker-compose.yml': COMPOSE.replace(
+          'volumes:\n  static_volume:',
+          `  ml:
+    build:
+      context: ./ml
+      dockerfile: ../docker/Dockerfile.ml
+    networks:
+      - smarthr360-network
+
+volumes:
+  static_volume:`,
+        ),
+        'docker/Dockerfile.ml': `FROM smarthr360-base:latest
+WORKDIR /app
+COPY train.py serve.py ./
+CMD ["python", "serve.py"]
+`,
+      }),
+      errors: [
+        {
+          path: 'docker/Dockerfile.ml',
+          message: 'Expected serve.py to exist in the build context (ml/); ml/serve.py does not exist, so the build fails.',
+          line: 3,
+          column: 15,
+          endLine: 3,
+          endColumn: 23,
+        },
+      ],
+    },
+    {
+      name: 'a JSON-form COPY reports the path inside the quotes',
+      files: workspace({
+        'docker/Dockerfile.celery': `# Celery worker and beat
+FROM smarthr360-base:latest
+WORKDIR /app
+COPY ["app/", "celery_app/", "/app/"]
+COPY scripts/entrypoints/celery-entrypoint.sh /entrypoint.sh
+ENTRYPOINT ["/entrypoint.sh"]
+`,
+      }),
+      errors: [
+        {
+          path: 'docker/Dockerfile.celery',
+          message: 'Expected celery_app/ to exist in the build context (.); celery_app does not exist, so the build fails.',
+          line: 4,
+          column: 16,
+          endLine: 4,
+          endColumn: 27,
+        },
+      ],
+    },
+  ],
+});

@@ -1,0 +1,181 @@
+import { RuleTester } from '../ruleTester';
+import { entrypointOutsideSharedDir } from '../../server/src/engine/rules/image/entrypointOutsideSharedDir';
+import { CELERY_ENTRYPOINT, WEB_DOCKERFILE, WEB_ENTRYPOINT, workspace } from './imageWorkspace';
+
+const CELERY_FROM_DOCKER_DIR = `# Celery worker and beat
+FROM smarthr360-base:latest
+WORKDIR /app
+COPY app/ /app/app/
+COPY docker/celery-entrypoint.sh /entrypoint.sh
+ENTRYPOINT ["/entrypoint.sh"]
+CMD ["celery", "-A", "smarthr360", "worker", "-l", "info"]
+`;
+
+RuleTester.run(entrypointOutsideSharedDir, {
+  valid: [
+    { name: 'a roadmap-following workspace', files: workspace() },
+    {
+      name: 'other files copied from elsewhere are not entrypoints',
+      files: workspace({
+        'docker/Dockerfile.celery': `# Celery worker and beat
+FROM smarthr360-base:latest
+WORKDIR /app
+COPY app/ /app/app/
+COPY ml/train.py /app/ml/train.py
+COPY scripts/entrypoints/celery-entrypoint.sh /entrypoint.sh
+ENTRYPOINT ["/entrypoint.sh"]
+CMD ["python", "/app/ml/train.py"]
+`,
+      }),
+    },
+    {
+      name: 'a configured entrypoints folder',
+      config: { entrypointsDir: 'docker/entrypoints' },
+      files: workspace({
+        'docker/entrypoints/celery-entrypoint.sh': CELERY_ENTRYPOINT,
+        'docker/entrypoints/web-entrypoint.sh': WEB_ENTRYPOINT,
+        'docker/Dockerfile.web': WEB_DOCKERFILE.replace('scripts/entrypoints/web-entrypoint.sh', 'docker/entrypoints/web-entrypoint.sh'),
+        'docker/Dockerfile.celery': CELERY_FROM_DOCKER_DIR.replace('docker/celery-entrypoint.sh', 'docker/entrypoints/celery-entrypoint.sh'),
+      }),
+    },
+    {
+      name: 'an entrypoint copied from a build stage is not a build-context copy',
+      files: workspace({
+        'docker/Dockerfile.celery': `# Celery worker and beat
+FROM smarthr360-base:latest AS scripts
+COPY docker/celery-entrypoint.sh /celery-entrypoint.sh
+
+FROM smarthr360-base:latest
+WORKDIR /app
+COPY app/ /app/app/
+COPY --from=scripts /celery-entrypoint.sh /entrypoint.sh
+ENTRYPOINT ["/entrypoint.sh"]
+`,
+        'docker/celery-entrypoint.sh': CELERY_ENTRYPOINT,
+      }),
+    },
+  ],
+  invalid: [
+    {
+      name: 'the celery entrypoint lives next to the Dockerfile: moved into scripts/entrypoints/',
+      files: workspace({
+        'docker/Dockerfile.celery': CELERY_FROM_DOCKER_DIR,
+        'docker/celery-entrypoint.sh': CELERY_ENTRYPOINT,
+        'scripts/entrypoints/celery-entrypoint.sh': undefined,
+      }),
+      errors: [
+        {
+          path: 'docker/Dockerfile.celery',
+          message: 'Expected the entrypoint script docker/celery-entrypoint.sh to live in scripts/entrypoints/, not in docker/.',
+          line: 5,
+          column: 6,
+          endLine: 5,
+          endColumn: 33,
+        },
+      ],
+      output: {
+        'docker/Dockerfile.celery': CELERY_FROM_DOCKER_DIR.replace('docker/celery-entrypoint.sh', 'scripts/entrypoints/celery-entrypoint.sh'),
+        'docker/celery-entrypoint.sh': null,
+        'scripts/entrypoints/celery-entrypoint.sh': CELERY_ENTRYPOINT,
+      },
+    },
+    {
+      name: 'a script that CMD runs is an entrypoint too, whatever its name',
+      files: workspace({
+        'docker/Dockerfile.web': `# Django + Gunicorn
+FROM smarthr360-base:latest AS final
+WORKDIR /app
+COPY app/ /app/app/
+COPY ./deploy/start.sh ./start.sh
+CMD ["./start.sh"]
+`,
+        'deploy/start.sh': WEB_ENTRYPOINT,
+      }),
+      errors: [
+        {
+          path: 'docker/Dockerfile.web',
+          message: 'Expected the entrypoint script ./deploy/start.sh to live in scripts/entrypoints/, not in deploy/.',
+          line: 5,
+          column: 6,
+          endLine: 5,
+          endColumn: 23,
+        },
+      ],
+      output: {
+        'docker/Dockerfile.web': `# Django + Gunicorn
+FROM smarthr360-base:latest AS final
+WORKDIR /app
+COPY app/ /app/app/
+COPY ./scripts/entrypoints/start.sh ./start.sh
+CMD ["./start.sh"]
+`,
+        'deploy/start.sh': null,
+        'scripts/entrypoints/start.sh': WEB_ENTRYPOINT,
+      },
+    },
+    {
+      name: 'the same script already in scripts/entrypoints/: only the COPY changes',
+      files: workspace({
+        'docker/Dockerfile.celery': CELERY_FROM_DOCKER_DIR,
+        'docker/celery-entrypoint.sh': CELERY_ENTRYPOINT,
+      }),
+      errors: [
+        {
+          path: 'docker/Dockerfile.celery',
+          message: 'Expected the entrypoint script docker/celery-entrypoint.sh to live in scripts/entrypoints/, not in docker/.',
+          line: 5,
+          column: 6,
+          endLine: 5,
+          endColumn: 33,
+        },
+      ],
+      output: {
+        'docker/Dockerfile.celery': CELERY_FROM_DOCKER_DIR.replace('docker/celery-entrypoint.sh', 'scripts/entrypoints/celery-entrypoint.sh'),
+      },
+    },
+    {
+      name: 'a different script of that name already in scripts/entrypoints/: no fix',
+      files: workspace({
+        'docker/Dockerfile.celery': CELERY_FROM_DOCKER_DIR,
+        'docker/celery-entrypoint.sh': '#!/bin/sh\nexec celery -A smarthr360 worker\n',
+      }),
+      errors: [
+        {
+          path: 'docker/Dockerfile.celery',
+          message: 'Expected the entrypoint script docker/celery-entrypoint.sh to live in scripts/entrypoints/, not in docker/.',
+          line: 5,
+          column: 6,
+          endLine: 5,
+          endColumn: 33,
+        },
+      ],
+    },
+    {
+      name: 'another Dockerfile copies the same script: reported in both, no fix (the move would break the other)',
+      files: workspace({
+        'docker/Dockerfile.celery': CELERY_FROM_DOCKER_DIR,
+        'docker/Dockerfile.web': WEB_DOCKERFILE.replace('scripts/entrypoints/web-entrypoint.sh', 'docker/celery-entrypoint.sh'),
+        'docker/celery-entrypoint.sh': CELERY_ENTRYPOINT,
+        'scripts/entrypoints/celery-entrypoint.sh': undefined,
+      }),
+      errors: [
+        {
+          path: 'docker/Dockerfile.celery',
+          message: 'Expected the entrypoint script docker/celery-entrypoint.sh to live in scripts/entrypoints/, not in docker/.',
+          line: 5,
+          column: 6,
+          endLine: 5,
+          endColumn: 33,
+        },
+        {
+          path: 'docker/Dockerfile.web',
+          message: 'Expected the entrypoint script docker/celery-entrypoint.sh to live in scripts/entrypoints/, not in docker/.',
+          line: 11,
+          column: 6,
+          endLine: 11,
+          endColumn: 33,
+        },
+      ],
+    },
+  ],
+});
