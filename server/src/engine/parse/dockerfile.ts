@@ -1,6 +1,33 @@
-import { DockerfileParser, type Dockerfile, type Instruction, type From, type Run } from 'dockerfile-ast';
+import { DockerfileParser, Instruction, ModifiableInstruction, type Argument, type Dockerfile, type From, type Run } from 'dockerfile-ast';
 import { LineIndex, type Range } from '../text';
 import { parseShell, type ShellCommand } from './shell';
+
+/**
+ * dockerfile-ast recomputes an instruction's arguments from the text on every call (and `FROM`'s
+ * image, stage name, flags… each call it again). Instructions never change after parsing, so the
+ * arguments are computed once per instance. The array is copied on return because
+ * ModifiableInstruction.getArguments shifts flags off the array it receives.
+ */
+function memoizeArguments(proto: object, name: 'getRawArguments' | 'getArguments'): void {
+  const methods = proto as Record<string, (this: object) => Argument[]>;
+  const original = methods[name];
+  if (!original || (original as { memoized?: boolean }).memoized) {
+    return;
+  }
+  const cache = new WeakMap<object, Argument[]>();
+  const memo = function (this: object): Argument[] {
+    let args = cache.get(this);
+    if (!args) {
+      args = original.call(this);
+      cache.set(this, args);
+    }
+    return args.slice();
+  };
+  (memo as { memoized?: boolean }).memoized = true;
+  methods[name] = memo;
+}
+memoizeArguments(Instruction.prototype, 'getRawArguments');
+memoizeArguments(ModifiableInstruction.prototype, 'getArguments');
 
 /** One `FROM` … up to the next `FROM`. */
 export interface Stage {
@@ -45,6 +72,8 @@ export interface DockerfileModel {
 }
 
 /** Parses a Dockerfile once; every rule shares the result. */
+export type { Instruction };
+
 export function parseDockerfile(path: string, text: string): DockerfileModel {
   const ast = DockerfileParser.parse(text);
   const lines = new LineIndex(text);
