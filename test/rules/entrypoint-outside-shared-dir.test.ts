@@ -15,6 +15,21 @@ RuleTester.run(entrypointOutsideSharedDir, {
   valid: [
     { name: 'a roadmap-following workspace', files: workspace() },
     {
+      name: "a monorepo stack's own scripts/entrypoints/ inside its build context is the shared folder",
+      files: {
+        'Dockerfile.base': 'FROM python:3.12-slim\nRUN pip install --no-cache-dir gunicorn\n',
+        'Makefile': 'base:\n\tdocker build -f Dockerfile.base -t acme-base:latest .\n',
+        'stacks/billing/deploy/docker-compose.yml':
+          'services:\n  api:\n    build:\n      context: ..\n      dockerfile: services/api/Dockerfile\n  worker:\n    build:\n      context: ..\n      dockerfile: services/worker/Dockerfile\n',
+        'stacks/billing/services/api/Dockerfile':
+          'FROM acme-base:latest\nCOPY scripts/entrypoints/api-entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]\n',
+        'stacks/billing/services/worker/Dockerfile':
+          'FROM acme-base:latest\nCOPY scripts/entrypoints/worker-entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]\n',
+        'stacks/billing/scripts/entrypoints/api-entrypoint.sh': '#!/bin/sh\nexec "$@"\n',
+        'stacks/billing/scripts/entrypoints/worker-entrypoint.sh': '#!/bin/sh\nexec "$@"\n',
+      },
+    },
+    {
       name: 'other files copied from elsewhere are not entrypoints',
       files: workspace({
         'docker/Dockerfile.celery': `# Celery worker and beat

@@ -21,25 +21,44 @@ function namedLikeEntrypoint(path: string): boolean {
   return /entrypoint/.test(name) && (/\.(sh|bash)$/.test(name) || !name.includes('.'));
 }
 
+type CopyRef = { model: DockerfileModel; copy: CopyInfo; source: PathArg; contexts: string[] };
+
+/** Build-context COPYs of workspace files, indexed by the file, built once per project. */
+const copyIndex = new WeakMap<Project, Map<string, CopyRef[]>>();
+
 /** Every build-context COPY of a workspace file, across the workspace's Dockerfiles. */
-function copiesOfFile(project: Project, path: string): { model: DockerfileModel; copy: CopyInfo; source: PathArg; contexts: string[] }[] {
-  const out: { model: DockerfileModel; copy: CopyInfo; source: PathArg; contexts: string[] }[] = [];
-  for (const model of project.dockerfiles) {
-    const { contexts } = buildContexts(project, model);
-    for (const stage of model.stages) {
-      for (const copy of stageCopies(project, model, stage)) {
-        if (copy.from !== undefined || copy.heredoc) {
-          continue;
-        }
-        for (const source of copy.sources) {
-          if (isPlainSource(source) && contexts.some((c) => sourcePath(c, source.value) === path)) {
-            out.push({ model, copy, source, contexts });
+function copiesOfFile(project: Project, path: string): CopyRef[] {
+  let index = copyIndex.get(project);
+  if (!index) {
+    index = new Map();
+    for (const model of project.dockerfiles) {
+      const { contexts } = buildContexts(project, model);
+      for (const stage of model.stages) {
+        for (const copy of stageCopies(project, model, stage)) {
+          if (copy.from !== undefined || copy.heredoc) {
+            continue;
+          }
+          for (const source of copy.sources) {
+            if (!isPlainSource(source)) {
+              continue;
+            }
+            for (const c of contexts) {
+              const p = sourcePath(c, source.value);
+              if (p !== undefined) {
+                const list = index.get(p) ?? [];
+                if (!list.some((r) => r.source === source)) {
+                  list.push({ model, copy, source, contexts });
+                }
+                index.set(p, list);
+              }
+            }
           }
         }
       }
     }
+    copyIndex.set(project, index);
   }
-  return out;
+  return index.get(path) ?? [];
 }
 
 /** The source text that names `target` from every context, or undefined when they differ or it is outside one. */
@@ -86,7 +105,9 @@ export const entrypointOutsideSharedDir = defineRule({
             continue;
           }
           const path = contexts.map((c) => sourcePath(c, source.value)).find((p) => p !== undefined && project.fs.stat(p) === 'file');
-          if (path === undefined || isWithin(path, dir)) {
+          // The shared folder is scripts/entrypoints/ of the workspace or of the build context
+          // (in a monorepo each stack's context holds its own).
+          if (path === undefined || isWithin(path, dir) || contexts.some((c) => isWithin(path, joinPath(c, dir)))) {
             continue;
           }
           const target = sourceTarget(project, copy, source, contexts);
