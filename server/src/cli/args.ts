@@ -1,0 +1,136 @@
+import { parseArgs } from 'node:util';
+import { RULES } from '../engine/rules';
+import type { Level } from '../engine/config';
+
+export const FORMATS = ['stylish', 'json', 'sarif', 'github'] as const;
+export type Format = (typeof FORMATS)[number];
+const LEVELS: readonly Level[] = ['off', 'hint', 'info', 'warning', 'error'];
+
+/** A mistake in how the CLI was called: printed as one line, exit code 2. */
+export class UsageError extends Error {}
+
+export type Command =
+  | { kind: 'help' }
+  | { kind: 'version' }
+  | { kind: 'rules'; format: 'text' | 'json' }
+  | {
+      kind: 'check';
+      paths: string[];
+      format: Format;
+      fix: boolean;
+      config?: string;
+      rules: Record<string, Level>;
+      maxWarnings?: number;
+    };
+
+export const HELP = `Usage: docker-modularity <command> [options]
+
+Checks a workspace's Dockerfiles and compose files against the Docker modularization roadmap.
+
+Commands:
+  check [PATH...]     Check workspaces (folders) or single files (default: .)
+  rules               List the rules
+
+Options for check:
+  --format FORMAT     stylish (default), json, sarif or github
+  --fix               Apply every available fix, then report what is left
+  --config FILE       Use this config file (JSON or YAML) instead of the workspace's own
+  --rule ID=LEVEL     Set a rule's level: off, hint, info, warning or error (repeatable)
+  --max-warnings N    Exit 1 when there are more than N warnings
+
+Options for rules:
+  --format json       Print the rules as JSON
+
+  -h, --help          Show this help
+  -v, --version       Show the version
+
+Exit codes: 0 no errors, 1 errors (or too many warnings), 2 usage, config or internal error.
+`;
+
+/** Parses the command line; throws {@link UsageError}. */
+export function parseCommandLine(argv: readonly string[]): Command {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        format: { type: 'string', short: 'f' },
+        fix: { type: 'boolean' },
+        config: { type: 'string', short: 'c' },
+        rule: { type: 'string', multiple: true },
+        'max-warnings': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message.split('\n')[0]!.replace(/\. To specify a positional argument.*$/, ''));
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    return { kind: 'help' };
+  }
+  if (values.version) {
+    return { kind: 'version' };
+  }
+  const [command, ...rest] = positionals;
+  if (command === undefined) {
+    throw new UsageError('missing command: expected `check` or `rules`');
+  }
+  if (command === 'rules') {
+    if (rest.length > 0) {
+      throw new UsageError(`unexpected argument: ${rest[0]}`);
+    }
+    for (const name of ['fix', 'config', 'rule', 'max-warnings'] as const) {
+      if (values[name] !== undefined) {
+        throw new UsageError(`--${name} applies to \`check\` only`);
+      }
+    }
+    if (values.format !== undefined && values.format !== 'json' && values.format !== 'text') {
+      throw new UsageError(`unknown format for rules: ${values.format} (expected json)`);
+    }
+    return { kind: 'rules', format: values.format === 'json' ? 'json' : 'text' };
+  }
+  if (command !== 'check') {
+    throw new UsageError(`unknown command: ${command} (expected \`check\` or \`rules\`)`);
+  }
+  const format = values.format ?? 'stylish';
+  if (!(FORMATS as readonly string[]).includes(format)) {
+    throw new UsageError(`unknown format: ${format} (expected ${FORMATS.join(', ')})`);
+  }
+  const rules: Record<string, Level> = {};
+  for (const spec of values.rule ?? []) {
+    const m = /^([^=]+)=(.*)$/.exec(spec);
+    if (!m) {
+      throw new UsageError(`--rule expects ID=LEVEL, got: ${spec}`);
+    }
+    const id = m[1]!.trim();
+    const level = m[2]!.trim() as Level;
+    if (!RULES.some((r) => r.id === id)) {
+      throw new UsageError(`unknown rule: ${id} (run \`docker-modularity rules\` for the list)`);
+    }
+    if (!LEVELS.includes(level)) {
+      throw new UsageError(`unknown level for ${id}: ${m[2]} (expected ${LEVELS.join(', ')})`);
+    }
+    rules[id] = level;
+  }
+  let maxWarnings: number | undefined;
+  if (values['max-warnings'] !== undefined) {
+    const raw = values['max-warnings'];
+    if (!/^\d+$/.test(raw)) {
+      throw new UsageError(`--max-warnings expects a whole number, got: ${raw}`);
+    }
+    maxWarnings = Number(raw);
+  }
+  return {
+    kind: 'check',
+    paths: rest.length > 0 ? rest : ['.'],
+    format: format as Format,
+    fix: values.fix === true,
+    config: values.config,
+    rules,
+    maxWarnings,
+  };
+}

@@ -1,0 +1,270 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Analyzer } from '../engine/analyzer';
+import { ConfigError, parseConfig, type Config } from '../engine/config';
+import { applyFixes } from '../engine/fixes';
+import type { Fix } from '../engine/rule';
+import { RULES } from '../engine/rules';
+import { applyChangesToDisk, NodeFileSystem } from '../node/nodeFileSystem';
+import type { Command } from './args';
+import {
+  countFindings,
+  formatGithub,
+  formatJson,
+  formatSarif,
+  formatStylish,
+  ruleDocPath,
+  type ReportedFinding,
+} from './formatters';
+import { complain, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, type CliIo } from './io';
+
+type CheckCommand = Extract<Command, { kind: 'check' }>;
+
+/** ESLint's limit: a fix that keeps producing new fixes stops after this many passes. */
+export const MAX_FIX_PASSES = 10;
+
+/** One workspace to analyse; `only` limits the report to files named on the command line. */
+interface Workspace {
+  root: string;
+  only?: Set<string>;
+}
+
+const SKIP_REASONS: Record<string, string> = {
+  binary: 'binary file',
+  'too-large': 'file too large',
+  unreadable: 'unreadable',
+  'symlink-outside': 'symlink out of the workspace',
+  'symlink-loop': 'symlink loop',
+};
+
+/** `docker-modularity check`: analyse, optionally fix, report, and return the exit code. */
+export function runCheck(cmd: CheckCommand, io: CliIo, version: string): number {
+  const toSlash = (p: string): string => p.split(path.sep).join('/');
+  const display = (abs: string): string => toSlash(path.relative(io.cwd, abs)) || '.';
+
+  let overrides: Partial<Config> = { rules: cmd.rules };
+  let useConfigFile = true;
+  if (cmd.config !== undefined) {
+    const abs = path.resolve(io.cwd, cmd.config);
+    let text: string;
+    try {
+      text = fs.readFileSync(abs, 'utf8');
+    } catch (e) {
+      complain(io, describeReadError(cmd.config, e));
+      return EXIT_USAGE;
+    }
+    try {
+      const fromFile = parseConfig(cmd.config, text, new Set(RULES.map((r) => r.id)));
+      overrides = { ...fromFile, rules: { ...fromFile.rules, ...cmd.rules } };
+      useConfigFile = false;
+    } catch (e) {
+      if (e instanceof ConfigError) {
+        io.stderr(`${e.message}\n`);
+        return EXIT_USAGE;
+      }
+      throw e;
+    }
+  }
+
+  const workspaces = resolveWorkspaces(cmd.paths, io);
+  if (!workspaces) {
+    return EXIT_USAGE;
+  }
+
+  const reported: ReportedFinding[] = [];
+  let filesChecked = 0;
+  for (const ws of workspaces) {
+    try {
+      fs.readdirSync(ws.root);
+    } catch (e) {
+      complain(io, `cannot read folder: ${display(ws.root)} (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+      return EXIT_USAGE;
+    }
+    // The config's excludes decide which folders the walk enters, so read the config first.
+    const bootstrap = new Analyzer(new NodeFileSystem(ws.root), { overrides, useConfigFile });
+    const { config, error } = bootstrap.loadConfig();
+    if (error) {
+      io.stderr(`${display(path.join(ws.root, error.file))}: ${error.key ? `"${error.key}" ` : ''}${error.reason}\n`);
+      return EXIT_USAGE;
+    }
+    const disk = new NodeFileSystem(ws.root, { exclude: config.exclude });
+    const analyzer = new Analyzer(disk, { overrides, useConfigFile });
+    if (cmd.fix) {
+      const summary = fixWorkspace(analyzer, disk, ws);
+      const out = cmd.format === 'stylish' ? io.stdout : io.stderr;
+      if (summary.fixed > 0) {
+        const files = [...summary.files].sort().map((p) => display(path.join(ws.root, p)));
+        out(
+          `fixed ${summary.fixed} problem${summary.fixed === 1 ? '' : 's'} in ${files.length} file${files.length === 1 ? '' : 's'}: ${files.join(', ')}\n`,
+        );
+      }
+      for (const f of summary.failed) {
+        complain(io, `could not write ${display(path.join(ws.root, f.path))}: ${f.reason}`);
+      }
+    }
+    const result = analyzer.analyze();
+    const inScope = (p: string): boolean => !ws.only || ws.only.has(p);
+    for (const s of result.skipped.filter((k) => inScope(k.path))) {
+      complain(
+        io,
+        `skipped ${display(path.join(ws.root, s.path))}: ${SKIP_REASONS[s.reason] ?? s.reason}${s.detail ? ` (${s.detail})` : ''}`,
+      );
+    }
+    if (!ws.only && result.files.length === 0 && result.skipped.length === 0) {
+      complain(io, `no Dockerfiles or compose files found in ${display(ws.root)}`);
+    }
+    filesChecked += ws.only ? result.files.filter(inScope).length : result.files.length;
+    const findings = result.findings.filter((f) => inScope(f.path));
+    for (const finding of findings) {
+      const abs = path.join(ws.root, ...finding.path.split('/'));
+      reported.push({ finding, file: workspaces.length === 1 ? finding.path : display(abs), display: display(abs) });
+    }
+  }
+
+  switch (cmd.format) {
+    case 'json':
+      io.stdout(formatJson(reported));
+      break;
+    case 'github':
+      io.stdout(formatGithub(reported));
+      break;
+    case 'sarif':
+      io.stdout(formatSarif(reported, { version, rules: RULES, srcRoot: io.cwd, ruleDocs: readRuleDoc }));
+      break;
+    default:
+      io.stdout(formatStylish(reported, { color: io.stdoutIsTTY && io.env.NO_COLOR === undefined, filesChecked }));
+  }
+  const counts = countFindings(reported);
+  if (counts.error > 0 || (cmd.maxWarnings !== undefined && counts.warning > cmd.maxWarnings)) {
+    if (cmd.maxWarnings !== undefined && counts.error === 0 && cmd.format === 'stylish') {
+      io.stdout(`docker-modularity found too many warnings (maximum: ${cmd.maxWarnings}).\n`);
+    }
+    return EXIT_PROBLEMS;
+  }
+  return EXIT_OK;
+}
+
+/**
+ * Folders are workspaces. A file belongs to a folder given with it, else to the current folder
+ * (when it lies inside it), else to its own folder; only that file is reported.
+ */
+function resolveWorkspaces(paths: readonly string[], io: CliIo): Workspace[] | undefined {
+  const folders: string[] = [];
+  const files: string[] = [];
+  let missing = false;
+  for (const p of paths) {
+    const abs = path.resolve(io.cwd, p);
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(abs);
+    } catch (e) {
+      complain(io, describeReadError(p, e));
+      missing = true;
+      continue;
+    }
+    if (st.isDirectory()) {
+      if (!folders.includes(abs)) {
+        folders.push(abs);
+      }
+    } else {
+      files.push(abs);
+    }
+  }
+  if (missing) {
+    return undefined;
+  }
+  const within = (file: string, folder: string): boolean => {
+    const rel = path.relative(folder, file);
+    return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+  };
+  const workspaces: Workspace[] = folders.map((root) => ({ root }));
+  for (const file of files) {
+    if (folders.some((f) => within(file, f))) {
+      continue;
+    }
+    const root = within(file, io.cwd) ? io.cwd : path.dirname(file);
+    let ws = workspaces.find((w) => w.root === root && w.only);
+    if (!ws) {
+      ws = { root, only: new Set() };
+      workspaces.push(ws);
+    }
+    ws.only!.add(path.relative(root, file).split(path.sep).join('/'));
+  }
+  return workspaces;
+}
+
+function describeReadError(given: string, e: unknown): string {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') {
+    return `no such file or folder: ${given}`;
+  }
+  if (code === 'EACCES' || code === 'EPERM') {
+    return `permission denied: ${given}`;
+  }
+  if (code === 'EISDIR') {
+    return `expected a file, got a folder: ${given}`;
+  }
+  return `cannot read ${given}: ${code ?? String(e)}`;
+}
+
+interface FixSummary {
+  fixed: number;
+  files: Set<string>;
+  failed: { path: string; reason: string }[];
+}
+
+/** Applies every non-conflicting fix, pass after pass, until none applies (at most 10 passes). */
+function fixWorkspace(analyzer: Analyzer, disk: NodeFileSystem, ws: Workspace): FixSummary {
+  const summary: FixSummary = { fixed: 0, files: new Set(), failed: [] };
+  for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
+    const result = analyzer.analyze();
+    const fixes: Fix[] = [];
+    for (const f of result.findings) {
+      if (!f.fixable || !f.fix || (ws.only && !ws.only.has(f.path))) {
+        continue;
+      }
+      try {
+        const fix = f.fix();
+        if (fix) {
+          fixes.push(fix);
+        }
+      } catch {
+        // A fix that cannot be computed leaves its finding reported.
+      }
+    }
+    if (fixes.length === 0) {
+      break;
+    }
+    const applied = applyFixes(fixes, (p) => disk.readFile(p));
+    if (applied.applied.length === 0 || applied.files.size === 0) {
+      break;
+    }
+    const written = applyChangesToDisk(ws.root, applied.files);
+    disk.refresh();
+    const failedPaths = new Set(written.failed.map((f) => f.path));
+    for (const fix of applied.applied) {
+      const paths = fix.changes.flatMap((c) => (c.kind === 'rename' ? [c.from, c.to] : [c.path]));
+      if (!paths.some((p) => failedPaths.has(p))) {
+        summary.fixed++;
+      }
+    }
+    written.changed.forEach((p) => summary.files.add(p));
+    if (written.failed.length > 0) {
+      summary.failed.push(...written.failed);
+      break;
+    }
+  }
+  return summary;
+}
+
+/** The doc page of a rule, when the package's docs folder sits next to the bundle. */
+function readRuleDoc(id: string): string | undefined {
+  for (const base of [path.join(__dirname, '..'), path.join(__dirname, '..', '..', '..')]) {
+    try {
+      return fs.readFileSync(path.join(base, ruleDocPath(id)), 'utf8');
+    } catch {
+      // Try the next layout (bundle in dist/, or sources run directly).
+    }
+  }
+  return undefined;
+}

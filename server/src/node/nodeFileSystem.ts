@@ -1,0 +1,445 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { FileSystemView, SkippedFile } from '../engine/fs';
+import { globToRegExp, isInsideWorkspace, normalizePath } from '../engine/paths';
+
+/** Folders never walked: dependencies, VCS data and tool caches. */
+export const SKIPPED_FOLDERS: ReadonlySet<string> = new Set([
+  'node_modules',
+  '.git',
+  '.hg',
+  '.svn',
+  'vendor',
+  'third_party',
+  '.venv',
+  'venv',
+  '__pycache__',
+  '.tox',
+  '.mypy_cache',
+]);
+
+export const DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024;
+export const DEFAULT_MAX_FILES = 50_000;
+const BINARY_SNIFF_BYTES = 8 * 1024;
+
+export interface NodeFileSystemOptions {
+  /** Workspace-path globs (config `exclude`) left out of the listing. */
+  exclude?: string[];
+  /** Files larger than this many bytes are skipped (default 2 MB). */
+  maxFileSize?: number;
+  /** The walk stops after this many files (default 50,000). */
+  maxFiles?: number;
+}
+
+/**
+ * The disk, as the engine sees it: one workspace folder, walked once and cached until
+ * {@link refresh}. Paths are workspace paths (relative, forward slashes). Symlinks are followed
+ * only while they stay inside the root and do not loop; binary, oversized and unreadable files are
+ * left out and reported through {@link skipped}.
+ */
+export class NodeFileSystem implements FileSystemView {
+  /** The root as given, made absolute. */
+  readonly root: string;
+  private readonly realRoot: string;
+  private readonly excludes: RegExp[];
+  private readonly maxFileSize: number;
+  private readonly maxFiles: number;
+  private listing: string[] | undefined;
+  private listed = new Set<string>();
+  private walkSkips: SkippedFile[] = [];
+  private readonly readSkips = new Map<string, SkippedFile>();
+  private gen = 0;
+
+  constructor(root: string, options: NodeFileSystemOptions = {}) {
+    this.root = path.resolve(root);
+    let real = this.root;
+    try {
+      real = fs.realpathSync(this.root);
+    } catch {
+      // A missing root lists nothing; hosts check the root themselves to say why.
+    }
+    this.realRoot = real;
+    this.excludes = (options.exclude ?? []).map(globToRegExp);
+    this.maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+    this.maxFiles = options.maxFiles ?? DEFAULT_MAX_FILES;
+  }
+
+  get generation(): number {
+    return this.gen;
+  }
+
+  /** Forgets the cached listing; the generation moves on when the set of files changed. */
+  refresh(): void {
+    const before = this.listing;
+    this.readSkips.clear();
+    this.listing = undefined;
+    if (before) {
+      const after = this.listFiles();
+      if (after.length !== before.length || after.some((p, i) => p !== before[i])) {
+        this.gen++;
+      }
+    }
+  }
+
+  listFiles(): readonly string[] {
+    if (!this.listing) {
+      this.walk();
+    }
+    return this.listing!;
+  }
+
+  readFile(p: string): string | undefined {
+    const rel = normalizePath(p);
+    const abs = this.resolveInside(rel);
+    if (abs === undefined) {
+      return undefined;
+    }
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(abs);
+    } catch (e) {
+      if (this.isListed(rel)) {
+        this.skipRead({
+          path: rel,
+          reason: 'unreadable',
+          detail: isMissing(e) ? 'deleted after the workspace was listed' : errorCode(e),
+        });
+      }
+      return undefined;
+    }
+    if (!st.isFile()) {
+      return undefined;
+    }
+    if (st.size > this.maxFileSize) {
+      this.skipRead({
+        path: rel,
+        reason: 'too-large',
+        detail: `${formatSize(st.size)}, over the ${formatSize(this.maxFileSize)} limit`,
+      });
+      return undefined;
+    }
+    let data: Buffer;
+    try {
+      data = fs.readFileSync(abs);
+    } catch (e) {
+      this.skipRead({
+        path: rel,
+        reason: 'unreadable',
+        detail: isMissing(e) ? 'deleted after the workspace was listed' : errorCode(e),
+      });
+      return undefined;
+    }
+    if (data.length > this.maxFileSize) {
+      this.skipRead({ path: rel, reason: 'too-large', detail: `over the ${formatSize(this.maxFileSize)} limit` });
+      return undefined;
+    }
+    if (data.subarray(0, BINARY_SNIFF_BYTES).includes(0)) {
+      this.skipRead({ path: rel, reason: 'binary', detail: 'contains NUL bytes' });
+      return undefined;
+    }
+    this.readSkips.delete(rel);
+    return data.toString('utf8');
+  }
+
+  stat(p: string): 'file' | 'directory' | undefined {
+    const abs = this.resolveInside(normalizePath(p));
+    if (abs === undefined) {
+      return undefined;
+    }
+    try {
+      const st = fs.statSync(abs);
+      return st.isFile() ? 'file' : st.isDirectory() ? 'directory' : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  skipped(): readonly SkippedFile[] {
+    this.listFiles();
+    const all = [...this.walkSkips];
+    for (const s of this.readSkips.values()) {
+      if (!all.some((w) => w.path === s.path)) {
+        all.push(s);
+      }
+    }
+    return all.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  }
+
+  /** The absolute path of a workspace path (no checks). */
+  absolute(p: string): string {
+    return path.join(this.root, ...normalizePath(p).split('/'));
+  }
+
+  private isListed(rel: string): boolean {
+    this.listFiles();
+    return this.listed.has(rel);
+  }
+
+  private skipRead(skip: SkippedFile): void {
+    this.readSkips.set(skip.path, skip);
+  }
+
+  private excluded(rel: string, isDir: boolean): boolean {
+    return this.excludes.some((re) => re.test(rel) || (isDir && re.test(rel + '/')));
+  }
+
+  /**
+   * The absolute path of a workspace path when it, after following symlinks, stays inside the
+   * root (a missing file counts as inside when its nearest existing folder is).
+   */
+  private resolveInside(rel: string): string | undefined {
+    if (!isInsideWorkspace(rel)) {
+      return undefined;
+    }
+    const abs = this.absolute(rel);
+    let probe = abs;
+    for (;;) {
+      try {
+        const real = fs.realpathSync(probe);
+        return this.isInsideRoot(real) ? abs : undefined;
+      } catch (e) {
+        if (!isMissing(e)) {
+          return undefined;
+        }
+        const parent = path.dirname(probe);
+        if (parent === probe || probe.length <= this.root.length) {
+          return undefined;
+        }
+        probe = parent;
+      }
+    }
+  }
+
+  private isInsideRoot(real: string): boolean {
+    return real === this.realRoot || real.startsWith(this.realRoot.endsWith(path.sep) ? this.realRoot : this.realRoot + path.sep);
+  }
+
+  private walk(): void {
+    const files: string[] = [];
+    const skips: SkippedFile[] = [];
+    let truncated = false;
+    // Real paths of the folders on the current walk path: a symlink back to one of them is a loop.
+    const visit = (absDir: string, relDir: string, ancestors: string[]): void => {
+      let entries: fs.Dirent[];
+      try {
+        entries = fs.readdirSync(absDir, { withFileTypes: true });
+      } catch (e) {
+        if (relDir !== '') {
+          skips.push({ path: relDir, reason: 'unreadable', detail: `folder: ${errorCode(e)}` });
+        }
+        return;
+      }
+      entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      for (const entry of entries) {
+        if (truncated) {
+          return;
+        }
+        const rel = relDir === '' ? entry.name : `${relDir}/${entry.name}`;
+        const abs = path.join(absDir, entry.name);
+        let isDir = entry.isDirectory();
+        let isFile = entry.isFile();
+        let real: string | undefined;
+        if (entry.isSymbolicLink()) {
+          try {
+            real = fs.realpathSync(abs);
+          } catch (e) {
+            const code = errorCode(e);
+            if (code === 'ELOOP') {
+              skips.push({ path: rel, reason: 'symlink-loop' });
+            }
+            // A dangling link names nothing to read.
+            continue;
+          }
+          if (!this.isInsideRoot(real)) {
+            skips.push({ path: rel, reason: 'symlink-outside', detail: `points to ${real}` });
+            continue;
+          }
+          try {
+            const st = fs.statSync(real);
+            isDir = st.isDirectory();
+            isFile = st.isFile();
+          } catch {
+            continue;
+          }
+          if (isDir && ancestors.includes(real)) {
+            skips.push({
+              path: rel,
+              reason: 'symlink-loop',
+              detail: `points back to ${path.relative(this.realRoot, real) || '.'}`,
+            });
+            continue;
+          }
+        }
+        if (isDir) {
+          if (SKIPPED_FOLDERS.has(entry.name) || this.excluded(rel, true)) {
+            continue;
+          }
+          let realDir = real;
+          if (realDir === undefined) {
+            try {
+              realDir = fs.realpathSync(abs);
+            } catch {
+              continue;
+            }
+          }
+          visit(abs, rel, [...ancestors, realDir]);
+        } else if (isFile) {
+          if (this.excluded(rel, false)) {
+            continue;
+          }
+          if (files.length >= this.maxFiles) {
+            truncated = true;
+            skips.push({
+              path: relDir,
+              reason: 'unreadable',
+              detail: `the workspace has more than ${this.maxFiles} files; the rest was not read`,
+            });
+            return;
+          }
+          files.push(rel);
+        }
+      }
+    };
+    visit(this.root, '', [this.realRoot]);
+    files.sort();
+    this.listing = files;
+    this.listed = new Set(files);
+    this.walkSkips = skips;
+  }
+}
+
+function errorCode(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  return code ?? (e instanceof Error ? e.message : String(e));
+}
+
+function isMissing(e: unknown): boolean {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
+function formatSize(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / (1024 * 1024)).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
+}
+
+/** Writes a file atomically: a temporary file in the same folder, then a rename over the target. */
+export function writeFileAtomic(absPath: string, text: string): void {
+  let target = absPath;
+  let mode: number | undefined;
+  try {
+    // Write through a symlink to the file it names, keeping the link.
+    target = fs.realpathSync(absPath);
+    const st = fs.statSync(target);
+    mode = st.mode & 0o7777;
+    // Checked on the mode bits, not access(2): as root, access() says yes to read-only files.
+    if ((mode & 0o222) === 0) {
+      throw Object.assign(new Error(`${target} is read-only`), { code: 'EACCES' });
+    }
+    fs.accessSync(target, fs.constants.W_OK);
+  } catch (e) {
+    if (!isMissing(e)) {
+      throw e;
+    }
+  }
+  const dir = path.dirname(target);
+  fs.mkdirSync(dir, { recursive: true });
+  const tmp = path.join(dir, `.${path.basename(target)}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`);
+  try {
+    fs.writeFileSync(tmp, text, { encoding: 'utf8', flag: 'wx', mode: mode ?? 0o666 });
+    if (mode !== undefined) {
+      fs.chmodSync(tmp, mode);
+    }
+    fs.renameSync(tmp, target);
+  } catch (e) {
+    try {
+      fs.unlinkSync(tmp);
+    } catch {
+      // Already gone.
+    }
+    throw e;
+  }
+}
+
+export interface DiskChangeResult {
+  /** Workspace paths written, created or deleted. */
+  changed: string[];
+  /** Files that could not be changed, with the reason. */
+  failed: { path: string; reason: string }[];
+}
+
+/**
+ * Writes the result of applyFixes to disk. Every new content is written (atomically, file by
+ * file) before any file is deleted, so a rename never loses its content. Paths that leave the
+ * root, directly or through a symlink, are refused.
+ */
+export function applyChangesToDisk(root: string, files: ReadonlyMap<string, string | null>): DiskChangeResult {
+  const absRoot = path.resolve(root);
+  let realRoot = absRoot;
+  try {
+    realRoot = fs.realpathSync(absRoot);
+  } catch {
+    // Reported per file below.
+  }
+  const result: DiskChangeResult = { changed: [], failed: [] };
+  const inside = (rel: string): string | undefined => {
+    if (!isInsideWorkspace(rel) || rel === '') {
+      return undefined;
+    }
+    const abs = path.join(absRoot, ...rel.split('/'));
+    let probe = abs;
+    for (;;) {
+      try {
+        const real = fs.realpathSync(probe);
+        return real === realRoot || real.startsWith(realRoot + path.sep) ? abs : undefined;
+      } catch {
+        const parent = path.dirname(probe);
+        if (parent === probe) {
+          return undefined;
+        }
+        probe = parent;
+      }
+    }
+  };
+  const entries = [...files.entries()].map(([p, text]) => [normalizePath(p), text] as const).sort(([a], [b]) => (a < b ? -1 : 1));
+  for (const [rel, text] of entries.filter(([, t]) => t !== null)) {
+    const abs = inside(rel);
+    if (!abs) {
+      result.failed.push({ path: rel, reason: 'outside the workspace' });
+      continue;
+    }
+    try {
+      writeFileAtomic(abs, text!);
+      result.changed.push(rel);
+    } catch (e) {
+      result.failed.push({ path: rel, reason: describeWriteError(e) });
+    }
+  }
+  for (const [rel] of entries.filter(([, t]) => t === null)) {
+    const abs = inside(rel);
+    if (!abs) {
+      result.failed.push({ path: rel, reason: 'outside the workspace' });
+      continue;
+    }
+    try {
+      fs.unlinkSync(abs);
+      result.changed.push(rel);
+    } catch (e) {
+      if (!isMissing(e)) {
+        result.failed.push({ path: rel, reason: describeWriteError(e) });
+      }
+    }
+  }
+  result.changed.sort();
+  return result;
+}
+
+function describeWriteError(e: unknown): string {
+  const code = errorCode(e);
+  if (code === 'EACCES' || code === 'EPERM') {
+    return 'permission denied (the file or its folder is read-only)';
+  }
+  if (code === 'EROFS') {
+    return 'read-only file system';
+  }
+  return code;
+}

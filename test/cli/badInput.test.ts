@@ -1,0 +1,123 @@
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { cleanTemps, ensureBuilt, parseFindings, runCli, tempDir, writeFiles } from './helpers';
+
+/** No stack traces, no internal errors: one clear message. */
+function assertNoCrash(r: { stdout: string; stderr: string }): void {
+  assert.doesNotMatch(r.stderr + r.stdout, /\n\s+at .+:\d+:\d+\)?\n|internal error|please report/, r.stderr);
+}
+
+describe('cli: bad input never crashes', function () {
+  this.timeout(60_000);
+  before(ensureBuilt);
+  after(cleanTemps);
+
+  it('unparsable YAML: a parse-error at the spot, exit 1, other files still checked', function () {
+    const dir = tempDir();
+    writeFiles(dir, {
+      'docker-compose.yml': 'services:\n  web:\n    build: .\n    image: [unclosed\n',
+      Dockerfile: 'FROM python:3.12-slim\nRUN pip install flask\n',
+    });
+    const r = runCli(['check', dir, '--format', 'json']);
+    assertNoCrash(r);
+    assert.equal(r.status, 1);
+    const findings = parseFindings(r.stdout);
+    const parse = findings.filter((f) => f.rule === 'parse-error');
+    assert.ok(parse.length > 0, r.stdout);
+    assert.ok(parse.every((f) => f.file === 'docker-compose.yml' && f.severity === 'error' && f.line >= 1));
+  });
+
+  it('a Dockerfile with only comments: a clear finding, not a crash', function () {
+    const dir = tempDir();
+    writeFiles(dir, { Dockerfile: '# nothing here yet\n# FROM python:3.12\n' });
+    const r = runCli(['check', dir, '--format', 'json']);
+    assertNoCrash(r);
+    const findings = parseFindings(r.stdout);
+    assert.deepEqual(
+      findings.map((f) => [f.file, f.rule, f.line, f.column, f.endLine, f.endColumn]),
+      [['Dockerfile', 'parse-error', 1, 1, 1, 19]],
+    );
+    assert.equal(r.status, 1);
+  });
+
+  it('a binary file named Dockerfile: skipped with its reason on stderr, exit 0', function () {
+    const dir = tempDir();
+    writeFiles(dir, { Dockerfile: Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1, 2, 0, 70, 82, 79, 77]) });
+    const r = runCli(['check', dir]);
+    assertNoCrash(r);
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.match(r.stderr, /^docker-modularity: skipped .*Dockerfile: binary file/m);
+    assert.match(r.stdout, /No problems found \(0 files checked\)/);
+  });
+
+  it('an oversized Dockerfile: skipped, and the limit is named', function () {
+    const dir = tempDir();
+    writeFiles(dir, { Dockerfile: 'FROM python:3.12-slim\n' + '# padding\n'.repeat(250_000) });
+    const r = runCli(['check', dir]);
+    assertNoCrash(r);
+    assert.equal(r.status, 0);
+    assert.match(r.stderr, /skipped .*Dockerfile: file too large \(.*over the 2\.0 MB limit\)/);
+  });
+
+  it('an empty workspace: says there is nothing to check, exit 0', function () {
+    const dir = tempDir();
+    const r = runCli(['check', dir]);
+    assertNoCrash(r);
+    assert.equal(r.status, 0);
+    assert.match(r.stderr, /no Dockerfiles or compose files found/);
+    assert.equal(parseFindings(runCli(['check', dir, '--format', 'json']).stdout).length, 0);
+  });
+
+  it('a missing path: one line, exit 2', function () {
+    const r = runCli(['check', 'no/such/folder']);
+    assert.equal(r.status, 2);
+    assert.equal(r.stderr, 'docker-modularity: no such file or folder: no/such/folder\n');
+    assert.equal(r.stdout, '');
+  });
+
+  it('a missing --config file: one line, exit 2', function () {
+    const r = runCli(['check', tempDir(), '--config', 'nope.json']);
+    assert.equal(r.status, 2);
+    assert.equal(r.stderr, 'docker-modularity: no such file or folder: nope.json\n');
+  });
+
+  it('an invalid workspace config: file, key and reason, exit 2', function () {
+    const dir = tempDir();
+    writeFiles(dir, { '.docker-modularity.json': '{"exclude": "legacy/**"}', Dockerfile: 'FROM python:3.12-slim\n' });
+    const r = runCli(['check', dir]);
+    assertNoCrash(r);
+    assert.equal(r.status, 2);
+    assert.equal(r.stdout, '');
+    const shown = path.relative(process.cwd(), path.join(dir, '.docker-modularity.json')).split(path.sep).join('/');
+    assert.equal(r.stderr, `${shown}: "exclude" must be array\n`);
+  });
+
+  it('an invalid config given with --config, and YAML that does not parse', function () {
+    const dir = tempDir();
+    writeFiles(dir, { 'bad.yaml': 'rules: [unclosed\n', 'level.yaml': 'rules:\n  install-outside-base: loud\n' });
+    const a = runCli(['check', dir, '--config', path.join(dir, 'bad.yaml')]);
+    assert.equal(a.status, 2);
+    assert.match(a.stderr, /bad\.yaml: is not valid YAML/);
+    const b = runCli(['check', dir, '--config', path.join(dir, 'level.yaml')]);
+    assert.equal(b.status, 2);
+    assert.match(b.stderr, /level\.yaml: "rules\.install-outside-base" must be one of off, hint, info, warning, error\n$/);
+  });
+
+  it('usage errors exit 2 with one line and a pointer to --help', function () {
+    for (const args of [
+      ['check', '--format', 'xml'],
+      ['check', '--rule', 'no-such-rule=error'],
+      ['check', '--rule', 'install-outside-base=loud'],
+      ['check', '--rule', 'install-outside-base'],
+      ['check', '--max-warnings', 'many'],
+      ['check', '--no-such-option'],
+      ['lint'],
+      [],
+    ]) {
+      const r = runCli(args);
+      assert.equal(r.status, 2, args.join(' '));
+      assert.match(r.stderr, /^docker-modularity: .+\nRun `docker-modularity --help` for usage\.\n$/, args.join(' '));
+      assert.equal(r.stdout, '');
+    }
+  });
+});

@@ -1,0 +1,106 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { cleanTemps, copyExample, ensureBuilt, parseFindings, runCli, type JsonFinding } from './helpers';
+
+const key = (f: JsonFinding): string => `${f.file}|${f.rule}|${f.message}`;
+
+function listFiles(dir: string, rel = ''): string[] {
+  return fs.readdirSync(path.join(dir, rel), { withFileTypes: true }).flatMap((e) => {
+    const p = rel ? `${rel}/${e.name}` : e.name;
+    return e.isDirectory() ? listFiles(dir, p) : [p];
+  });
+}
+
+describe('cli: check --fix', function () {
+  this.timeout(120_000);
+  let ws: string;
+  let before_: JsonFinding[];
+  let fixRun: ReturnType<typeof runCli>;
+  let after_: JsonFinding[];
+
+  before(function () {
+    ensureBuilt();
+    ws = copyExample();
+    before_ = parseFindings(runCli(['check', '.', '--format', 'json'], { cwd: ws }).stdout);
+    fixRun = runCli(['check', '.', '--fix'], { cwd: ws });
+    after_ = parseFindings(runCli(['check', '.', '--format', 'json'], { cwd: ws }).stdout);
+  });
+  after(cleanTemps);
+
+  it('the example has fixable install-outside-base and shared-volume-missing findings', function () {
+    assert.ok(before_.some((f) => f.rule === 'install-outside-base' && f.fixable));
+    assert.ok(before_.some((f) => f.rule === 'shared-volume-missing' && f.fixable));
+  });
+
+  it('prints what it changed', function () {
+    const m = /^fixed (\d+) problems? in (\d+) files?: (.+)$/m.exec(fixRun.stdout);
+    assert.ok(m, fixRun.stdout + fixRun.stderr);
+    assert.ok(
+      Number(m[1]) >=
+        before_.filter((f) => f.fixable).length - before_.filter((f) => f.fixable && f.rule.startsWith('roadmap-')).length,
+    );
+    const files = m[3]!.split(', ');
+    assert.equal(files.length, Number(m[2]));
+    assert.ok(files.includes('Dockerfile.base'), m[3]);
+    assert.ok(files.includes('docker-compose.yml'), m[3]);
+    assert.ok(files.includes('docker/Dockerfile.web'), m[3]);
+  });
+
+  it('a second run reports none of the fixable findings and no new ones', function () {
+    const fixedBefore = before_.filter((f) => f.fixable).map(key);
+    const now = after_.map(key);
+    assert.deepEqual(
+      now.filter((k) => fixedBefore.includes(k)),
+      [],
+    );
+    const known = before_.map(key);
+    assert.deepEqual(
+      after_.filter((f) => !known.includes(key(f))).map((f) => `${f.file}:${f.line}:${f.column} ${f.rule} ${f.message}`),
+      [],
+    );
+    assert.deepEqual(after_.filter((f) => f.fixable).map(key), []);
+  });
+
+  it('the fixed files say what the fixes promised', function () {
+    const web = fs.readFileSync(path.join(ws, 'docker/Dockerfile.web'), 'utf8');
+    assert.doesNotMatch(web, /\bcurl\b/);
+    assert.doesNotMatch(web, /gunicorn==/);
+    const base = fs.readFileSync(path.join(ws, 'Dockerfile.base'), 'utf8');
+    assert.match(base, /\bcurl\b/);
+    assert.match(base, /gunicorn==22\.0\.0/);
+    const compose = fs.readFileSync(path.join(ws, 'docker-compose.yml'), 'utf8');
+    const beat = compose.slice(compose.indexOf('  celery_beat:'), compose.indexOf('\n  flower:'));
+    assert.match(beat, /ml_models_volume:\/app\/artifacts\/models/);
+  });
+
+  it('writes atomically: no temporary files are left behind', function () {
+    assert.deepEqual(
+      listFiles(ws).filter((p) => p.endsWith('.tmp')),
+      [],
+    );
+  });
+
+  it('a run with nothing left to fix changes nothing and prints no fix line', function () {
+    const snapshot = listFiles(ws).map((p) => `${p}\n${fs.readFileSync(path.join(ws, p), 'latin1')}`);
+    const again = runCli(['check', '.', '--fix'], { cwd: ws });
+    assert.doesNotMatch(again.stdout, /^fixed /m);
+    assert.deepEqual(
+      listFiles(ws).map((p) => `${p}\n${fs.readFileSync(path.join(ws, p), 'latin1')}`),
+      snapshot,
+    );
+  });
+
+  it('--fix on one file fixes only findings on that file', function () {
+    const ws2 = copyExample();
+    const r = runCli(['check', 'docker/Dockerfile.flower', '--fix', '--format', 'json'], { cwd: ws2 });
+    const left = parseFindings(r.stdout);
+    assert.deepEqual(
+      left.filter((f) => f.fixable),
+      [],
+    );
+    assert.match(r.stderr, /^fixed \d+ problems? in \d+ files?: .*docker\/Dockerfile\.flower/m);
+    // Other files' findings are untouched (web still installs curl).
+    assert.match(fs.readFileSync(path.join(ws2, 'docker/Dockerfile.web'), 'utf8'), /\bcurl\b/);
+  });
+});

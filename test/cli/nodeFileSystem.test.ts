@@ -1,0 +1,198 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { applyChangesToDisk, NodeFileSystem, writeFileAtomic } from '../../server/src/node/nodeFileSystem';
+import { Analyzer } from '../../server/src/engine/analyzer';
+import { cleanTemps, tempDir, writeFiles } from './helpers';
+
+describe('NodeFileSystem', function () {
+  after(cleanTemps);
+
+  function workspace(files: Record<string, string | Buffer>): string {
+    const root = path.join(tempDir('dm-fs-'), 'ws');
+    fs.mkdirSync(root);
+    writeFiles(root, files);
+    return root;
+  }
+
+  it('lists workspace paths with forward slashes, sorted, skipping dependency and VCS folders', function () {
+    const root = workspace({
+      'docker/Dockerfile.web': 'FROM x\n',
+      'Dockerfile.base': 'FROM y\n',
+      'compose.yaml': 'services: {}\n',
+      'node_modules/pkg/Dockerfile': 'FROM z\n',
+      'frontend/node_modules/x/compose.yaml': '',
+      '.git/config': '',
+      'vendor/Dockerfile': '',
+      '.venv/lib/Dockerfile': '',
+      'a/__pycache__/x.pyc': '',
+    });
+    const disk = new NodeFileSystem(root);
+    assert.deepEqual(disk.listFiles(), ['Dockerfile.base', 'compose.yaml', 'docker/Dockerfile.web']);
+    assert.equal(disk.readFile('docker/Dockerfile.web'), 'FROM x\n');
+    assert.equal(disk.readFile('./docker//Dockerfile.web'), 'FROM x\n');
+    assert.equal(disk.stat('docker'), 'directory');
+    assert.equal(disk.stat('docker/Dockerfile.web'), 'file');
+    assert.equal(disk.stat('nope'), undefined);
+    assert.equal(disk.readFile('nope'), undefined);
+    assert.deepEqual(disk.skipped(), []);
+  });
+
+  it('leaves out configured excludes', function () {
+    const root = workspace({ 'legacy/Dockerfile': '', 'keep/Dockerfile': '', 'keep/Dockerfile.old': '' });
+    const disk = new NodeFileSystem(root, { exclude: ['legacy/**', '**/*.old'] });
+    assert.deepEqual(disk.listFiles(), ['keep/Dockerfile']);
+  });
+
+  it('does not follow a symlink loop, and says so', function () {
+    const root = workspace({ 'a/Dockerfile': 'FROM x\n' });
+    fs.symlinkSync('..', path.join(root, 'a', 'loop'));
+    fs.symlinkSync(path.join(root, 'a'), path.join(root, 'alias'));
+    const disk = new NodeFileSystem(root);
+    // The alias of a is walked once; links back up the walk path are loops.
+    assert.deepEqual(disk.listFiles(), ['a/Dockerfile', 'alias/Dockerfile']);
+    assert.deepEqual(
+      disk.skipped().map((s) => [s.path, s.reason]),
+      [
+        ['a/loop', 'symlink-loop'],
+        ['alias/loop', 'symlink-loop'],
+      ],
+    );
+  });
+
+  it('does not follow a symlink out of the root, for listing or reading', function () {
+    const outside = tempDir('dm-outside-');
+    writeFiles(outside, { Dockerfile: 'FROM secret\n', 'sub/compose.yaml': 'services: {}\n' });
+    const root = workspace({ Dockerfile: 'FROM x\n' });
+    fs.symlinkSync(path.join(outside, 'Dockerfile'), path.join(root, 'Dockerfile.ext'));
+    fs.symlinkSync(path.join(outside, 'sub'), path.join(root, 'sub'));
+    const disk = new NodeFileSystem(root);
+    assert.deepEqual(disk.listFiles(), ['Dockerfile']);
+    assert.deepEqual(
+      disk.skipped().map((s) => [s.path, s.reason]),
+      [
+        ['Dockerfile.ext', 'symlink-outside'],
+        ['sub', 'symlink-outside'],
+      ],
+    );
+    assert.equal(disk.readFile('Dockerfile.ext'), undefined);
+    assert.equal(disk.readFile('sub/compose.yaml'), undefined);
+    assert.equal(disk.readFile('../' + path.basename(outside) + '/Dockerfile'), undefined);
+    assert.equal(disk.stat('sub'), undefined);
+  });
+
+  it('skips binary and oversized files with the reason, when read', function () {
+    const root = workspace({
+      Dockerfile: Buffer.concat([Buffer.from('FROM x\n'), Buffer.from([0, 1, 2])]),
+      'Dockerfile.big': 'FROM x\n' + '#'.repeat(2000),
+      'Dockerfile.ok': 'FROM x\n',
+    });
+    const disk = new NodeFileSystem(root, { maxFileSize: 1000 });
+    assert.deepEqual(disk.listFiles(), ['Dockerfile', 'Dockerfile.big', 'Dockerfile.ok']);
+    assert.equal(disk.readFile('Dockerfile'), undefined);
+    assert.equal(disk.readFile('Dockerfile.big'), undefined);
+    assert.equal(disk.readFile('Dockerfile.ok'), 'FROM x\n');
+    const skipped = disk.skipped();
+    assert.deepEqual(
+      skipped.map((s) => [s.path, s.reason]),
+      [
+        ['Dockerfile', 'binary'],
+        ['Dockerfile.big', 'too-large'],
+      ],
+    );
+    assert.match(skipped[1]!.detail!, /over the 1 KB limit/);
+  });
+
+  it('the analyzer reports files the disk skipped in the same run', function () {
+    const root = workspace({ Dockerfile: Buffer.from([0x46, 0x52, 0, 0x4d]) });
+    const result = new Analyzer(new NodeFileSystem(root)).analyze();
+    assert.deepEqual(
+      result.skipped.map((s) => [s.path, s.reason]),
+      [['Dockerfile', 'binary']],
+    );
+    assert.deepEqual(result.files, []);
+  });
+
+  it('a file deleted between listing and reading is undefined and recorded', function () {
+    const root = workspace({ Dockerfile: 'FROM x\n', 'Dockerfile.gone': 'FROM y\n' });
+    const disk = new NodeFileSystem(root);
+    assert.deepEqual(disk.listFiles(), ['Dockerfile', 'Dockerfile.gone']);
+    fs.unlinkSync(path.join(root, 'Dockerfile.gone'));
+    assert.equal(disk.readFile('Dockerfile.gone'), undefined);
+    assert.deepEqual(
+      disk.skipped().map((s) => [s.path, s.reason, s.detail]),
+      [['Dockerfile.gone', 'unreadable', 'deleted after the workspace was listed']],
+    );
+  });
+
+  it('caches the listing until refresh(), which moves the generation only when the set changed', function () {
+    const root = workspace({ Dockerfile: 'FROM x\n' });
+    const disk = new NodeFileSystem(root);
+    assert.deepEqual(disk.listFiles(), ['Dockerfile']);
+    const g0 = disk.generation;
+    writeFiles(root, { 'compose.yaml': 'services: {}\n' });
+    assert.deepEqual(disk.listFiles(), ['Dockerfile']);
+    disk.refresh();
+    assert.deepEqual(disk.listFiles(), ['Dockerfile', 'compose.yaml']);
+    assert.equal(disk.generation, g0 + 1);
+    fs.writeFileSync(path.join(root, 'Dockerfile'), 'FROM changed\n');
+    disk.refresh();
+    assert.equal(disk.generation, g0 + 1);
+    assert.equal(disk.readFile('Dockerfile'), 'FROM changed\n');
+  });
+
+  it('stops at maxFiles and says so', function () {
+    const root = workspace({ a: '', b: '', c: '' });
+    const disk = new NodeFileSystem(root, { maxFiles: 2 });
+    assert.deepEqual(disk.listFiles(), ['a', 'b']);
+    assert.match(disk.skipped()[0]!.detail!, /more than 2 files/);
+  });
+});
+
+describe('writeFileAtomic / applyChangesToDisk', function () {
+  after(cleanTemps);
+
+  it('replaces a file through a temporary file, keeping its mode', function () {
+    const dir = tempDir();
+    const file = path.join(dir, 'run.sh');
+    fs.writeFileSync(file, 'old');
+    fs.chmodSync(file, 0o750);
+    writeFileAtomic(file, 'new');
+    assert.equal(fs.readFileSync(file, 'utf8'), 'new');
+    assert.equal(fs.statSync(file).mode & 0o777, 0o750);
+    assert.deepEqual(fs.readdirSync(dir), ['run.sh']);
+  });
+
+  it('refuses a read-only file and leaves it as it was', function () {
+    const dir = tempDir();
+    const file = path.join(dir, 'ROADMAP.md');
+    fs.writeFileSync(file, 'keep');
+    fs.chmodSync(file, 0o444);
+    assert.throws(() => writeFileAtomic(file, 'new'), /read-only/);
+    assert.equal(fs.readFileSync(file, 'utf8'), 'keep');
+    assert.deepEqual(fs.readdirSync(dir), ['ROADMAP.md']);
+  });
+
+  it('applies edits, creations and renames (the old name deleted last), refusing paths outside the root', function () {
+    const outside = tempDir();
+    const root = tempDir();
+    writeFiles(root, { 'Dockerfile.old': 'FROM x\n', 'compose.yaml': 'a\n' });
+    fs.symlinkSync(outside, path.join(root, 'out'));
+    const result = applyChangesToDisk(
+      root,
+      new Map<string, string | null>([
+        ['compose.yaml', 'b\n'],
+        ['archived/Dockerfile.old', 'FROM x\n'],
+        ['Dockerfile.old', null],
+        ['../escape.txt', 'no'],
+        ['out/escape.txt', 'no'],
+      ]),
+    );
+    assert.deepEqual(result.changed, ['Dockerfile.old', 'archived/Dockerfile.old', 'compose.yaml']);
+    assert.deepEqual(result.failed.map((f) => f.path).sort(), ['../escape.txt', 'out/escape.txt']);
+    assert.equal(fs.readFileSync(path.join(root, 'compose.yaml'), 'utf8'), 'b\n');
+    assert.equal(fs.readFileSync(path.join(root, 'archived/Dockerfile.old'), 'utf8'), 'FROM x\n');
+    assert.equal(fs.existsSync(path.join(root, 'Dockerfile.old')), false);
+    assert.deepEqual(fs.readdirSync(outside), []);
+  });
+});
