@@ -116,8 +116,15 @@ export class Analyzer {
   analyze(): AnalysisResult {
     const stats: AnalysisStats = { parsed: 0, checked: 0, reused: 0, ruleRuns: 0 };
     const { config, error } = this.loadConfig();
-    const skipped: SkippedFile[] = [...this.fs.skipped()];
+    const skipped: SkippedFile[] = [];
     const models = this.discover(config, stats, skipped);
+    // After discovery: a disk reader records binary and oversized files as it reads them.
+    for (const s of this.fs.skipped()) {
+      if (!skipped.some((k) => k.path === s.path)) {
+        skipped.push(s);
+      }
+    }
+    skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     const project = new Project(this.fs, config, models);
     const internalErrors: AnalysisResult['internalErrors'] = [];
     const configKey = contentHash(JSON.stringify(config));
