@@ -78,10 +78,10 @@ export interface FixAllInWorkspaceResult {
 }
 
 /** Applies every non-conflicting fix in every workspace folder through `workspace/applyEdit`. */
-export namespace FixAllInWorkspaceRequest {
-  export const method = 'dockerModularity/fixAllInWorkspace';
-  export const type = new RequestType0<FixAllInWorkspaceResult, void>(method);
-}
+export const FixAllInWorkspaceRequest = {
+  method: 'dockerModularity/fixAllInWorkspace',
+  type: new RequestType0<FixAllInWorkspaceResult, void>('dockerModularity/fixAllInWorkspace'),
+} as const;
 
 export interface RoadmapStatusParams {
   /** A workspace folder URI; all folders when absent. */
@@ -98,7 +98,7 @@ export interface RoadmapStatus {
 }
 
 /** A summary of where each workspace folder stands against the roadmap. */
-export namespace RoadmapStatusRequest {
-  export const method = 'dockerModularity/roadmapStatus';
-  export const type = new RequestType<RoadmapStatusParams, RoadmapStatus[], void>(method);
-}
+export const RoadmapStatusRequest = {
+  method: 'dockerModularity/roadmapStatus',
+  type: new RequestType<RoadmapStatusParams, RoadmapStatus[], void>('dockerModularity/roadmapStatus'),
+} as const;

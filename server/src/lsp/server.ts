@@ -5,7 +5,9 @@ import {
   DidChangeWatchedFilesNotification,
   ErrorCodes,
   LSPErrorCodes,
+  MessageType,
   ResponseError,
+  ShowMessageNotification,
   TextDocuments,
   TextDocumentSyncKind,
   type CancellationToken,
@@ -367,9 +369,13 @@ export class DockerModularityServer {
     const unknown = folder.configure(settings, this.connection).filter((id) => !this.warnedRules.has(id));
     if (unknown.length > 0) {
       unknown.forEach((id) => this.warnedRules.add(id));
-      this.connection.window
-        .showWarningMessage(`dockerModularity.rules names unknown rules, which are ignored: ${unknown.join(', ')}.`)
-        .then(undefined, (e: unknown) => this.connection.console.error(errorMessage(e)));
+      // A notification: nothing to wait for (showWarningMessage would send a request and need its answer).
+      this.connection
+        .sendNotification(ShowMessageNotification.type, {
+          type: MessageType.Warning,
+          message: `dockerModularity.rules names unknown rules, which are ignored: ${unknown.join(', ')}.`,
+        })
+        .catch((e: unknown) => this.connection.console.error(errorMessage(e)));
     }
   }
 
