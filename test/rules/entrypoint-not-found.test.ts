@@ -78,8 +78,7 @@ ENTRYPOINT ["/entrypoint.sh"]
       errors: [
         {
           path: 'docker/Dockerfile.celery',
-          message:
-            'Expected scripts/entrypoints/worker-entrypoint.sh to exist in the build context (.); scripts/entrypoints/worker-entrypoint.sh does not exist, so the build fails.',
+          message: 'Expected scripts/entrypoints/worker-entrypoint.sh to exist in the build context: there is no such file or folder, so the build fails.',
           line: 5,
           column: 6,
           endLine: 5,
@@ -103,7 +102,7 @@ CMD ["gunicorn", "smarthr360.wsgi:application"]
         {
           path: 'docker/Dockerfile.web',
           message:
-            'Expected the ENTRYPOINT script /app/entrypoints/start-web.sh to exist: it is copied from scripts/entrypoints/start-web.sh, which does not exist in the build context (.).',
+            'Expected the ENTRYPOINT script /app/entrypoints/start-web.sh to exist: it comes from scripts/entrypoints/start-web.sh, which is not in the build context.',
           line: 6,
           column: 14,
           endLine: 6,
@@ -117,8 +116,7 @@ CMD ["gunicorn", "smarthr360.wsgi:application"]
       errors: [
         {
           path: 'docker/Dockerfile.reports',
-          message:
-            'Expected scripts/entrypoints/reports-entrypoint.sh to exist in the build context: nothing builds this Dockerfile, and it is not in docker/ or the workspace root.',
+          message: 'Expected scripts/entrypoints/reports-entrypoint.sh to exist in the build context: there is no such file or folder, so the build fails.',
           line: 4,
           column: 6,
           endLine: 4,
@@ -150,7 +148,7 @@ CMD ["python", "serve.py"]
       errors: [
         {
           path: 'docker/Dockerfile.ml',
-          message: 'Expected serve.py to exist in the build context (ml/); ml/serve.py does not exist, so the build fails.',
+          message: 'Expected serve.py to exist in the build context: there is no such file or folder, so the build fails.',
           line: 3,
           column: 15,
           endLine: 3,
@@ -172,11 +170,34 @@ ENTRYPOINT ["/entrypoint.sh"]
       errors: [
         {
           path: 'docker/Dockerfile.celery',
-          message: 'Expected celery_app/ to exist in the build context (.); celery_app does not exist, so the build fails.',
+          message: 'Expected celery_app/ to exist in the build context: there is no such file or folder, so the build fails.',
           line: 4,
           column: 16,
           endLine: 4,
           endColumn: 27,
+        },
+      ],
+    },
+    {
+      name: 'built with two contexts (compose and a Makefile): missing from one of them',
+      files: workspace({ Makefile: 'celery:\n\tdocker build -f docker/Dockerfile.celery -t smarthr360-celery:latest ml\n' }),
+      errors: [
+        {
+          path: 'docker/Dockerfile.celery',
+          message: 'Expected app/ to exist in every build context of this Dockerfile: ml/app does not exist, so the build with context ml/ fails.',
+          line: 4,
+          column: 6,
+          endLine: 4,
+          endColumn: 10,
+        },
+        {
+          path: 'docker/Dockerfile.celery',
+          message:
+            'Expected scripts/entrypoints/celery-entrypoint.sh to exist in every build context of this Dockerfile: ml/scripts/entrypoints/celery-entrypoint.sh does not exist, so the build with context ml/ fails.',
+          line: 5,
+          column: 6,
+          endLine: 5,
+          endColumn: 46,
         },
       ],
     },

@@ -10,9 +10,11 @@ export const entrypointNotFound = defineRule({
     fixable: false,
   },
   messages: {
-    missingSource: 'Expected {{source}} to exist in the build context ({{context}}); {{path}} does not exist, so the build fails.',
-    missingSourceGuess: 'Expected {{source}} to exist in the build context: nothing builds this Dockerfile, and it is not in {{contexts}}.',
-    missingScript: 'Expected the {{keyword}} script {{script}} to exist: it is copied from {{path}}, which does not exist in the build context ({{context}}).',
+    // The message does not name the context unless several differ: fixing a build path elsewhere
+    // (compose `dockerfile:`) must not turn this finding into a "new" one.
+    missingSource: 'Expected {{source}} to exist in the build context: there is no such file or folder, so the build fails.',
+    missingSourceIn: 'Expected {{source}} to exist in every build context of this Dockerfile: {{path}} does not exist, so the build with context {{context}} fails.',
+    missingScript: 'Expected the {{keyword}} script {{script}} to exist: it comes from {{path}}, which is not in the build context.',
   },
   check: {
     dockerfile(file, context) {
@@ -38,17 +40,13 @@ export const entrypointNotFound = defineRule({
               const missing = contexts.find((c) => !exists(c, source.value));
               if (missing !== undefined) {
                 context.report({
-                  messageId: 'missingSource',
+                  messageId: contexts.length > 1 ? 'missingSourceIn' : 'missingSource',
                   data: { source: source.value, context: contextLabel(missing), path: sourcePath(missing, source.value) ?? source.value },
                   range: source.range,
                 });
               }
             } else if (!contexts.some((c) => exists(c, source.value))) {
-              context.report({
-                messageId: 'missingSourceGuess',
-                data: { source: source.value, contexts: contexts.map((c) => (c === '' ? 'the workspace root' : `${c}/`)).join(' or ') },
-                range: source.range,
-              });
+              context.report({ messageId: 'missingSource', data: { source: source.value }, range: source.range });
             }
           }
         }
@@ -67,10 +65,9 @@ export const entrypointNotFound = defineRule({
         }
         const withFolder = contexts.filter((c) => exists(c, provider.source.value));
         if (withFolder.length > 0 && !withFolder.some((c) => exists(c, provider.contextPath))) {
-          const ctx = withFolder[0]!;
           context.report({
             messageId: 'missingScript',
-            data: { keyword: ref.keyword, script: ref.arg.value, path: sourcePath(ctx, provider.contextPath) ?? provider.contextPath, context: contextLabel(ctx) },
+            data: { keyword: ref.keyword, script: ref.arg.value, path: provider.contextPath },
             range: ref.arg.range,
           });
         }
