@@ -3,6 +3,7 @@ import { Analyzer } from '../../server/src/engine/analyzer';
 import { ConfigError } from '../../server/src/engine/config';
 import { MemoryFileSystem } from '../../server/src/engine/fs';
 import { defineRule } from '../../server/src/engine/rule';
+import { applyFixes, staleReason } from '../../server/src/engine/fixes';
 import { installOutsideBase } from '../../server/src/engine/rules/dockerfile/installOutsideBase';
 import { duplicateStageName } from '../../server/src/engine/rules/dockerfile/duplicateStageName';
 import { sharedVolumeMissing } from '../../server/src/engine/rules/compose/sharedVolumeMissing';
@@ -192,5 +193,37 @@ describe('Analyzer', () => {
       ['internal-error@docker/Dockerfile.web:1', 'duplicate-stage-name@docker/Dockerfile.web:2'],
     );
     assert.match(r.findings[0]!.message, /install-outside-base failed on this file: boom/);
+  });
+
+  it('refuses a cached finding\'s fix once a file it edits (but does not depend on) has changed', () => {
+    // A rule on Dockerfiles whose fix edits a README: the README is not one of the Dockerfile's
+    // dependencies, so the Dockerfile's finding is reused after the README changes.
+    const noteInReadme = defineRule({
+      id: 'install-outside-base',
+      meta: { section: 1, description: 'test', defaultSeverity: 'warning', fixable: true },
+      messages: { x: 'x' },
+      check: {
+        dockerfile(file, context) {
+          if (file.path === 'docker/Dockerfile.web') {
+            context.report({
+              messageId: 'x',
+              range: file.stages[0]!.fromRange,
+              fix: (fixer) => fixer.replace('docs/README.md', { start: { line: 0, character: 2 }, end: { line: 0, character: 7 } }, 'Notes'),
+            });
+          }
+        },
+      },
+    });
+    const fs = new MemoryFileSystem(files({ 'docs/README.md': '# Title\n' }));
+    const analyzer = new Analyzer(fs, { rules: [noteInReadme] });
+    const first = analyzer.analyze().findings[0]!;
+    fs.write('docs/README.md', '# Other title\n');
+    const second = analyzer.analyze();
+    assert.equal(second.stats.reused > 0, true);
+    const cached = second.findings[0]!;
+    assert.equal(cached, first, 'the finding is reused from the cache');
+    const fix = cached.fix!()!;
+    assert.match(staleReason(fix, (p) => fs.readFile(p)) ?? '', /docs\/README.md changed/);
+    assert.deepEqual(applyFixes([fix], (p) => fs.readFile(p)).applied, []);
   });
 });

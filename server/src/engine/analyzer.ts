@@ -128,8 +128,16 @@ export class Analyzer {
     const project = new Project(this.fs, config, models);
     const internalErrors: AnalysisResult['internalErrors'] = [];
     const configKey = contentHash(JSON.stringify(config));
+    // What every file's findings may depend on: the set of files, the base, what builds which
+    // image, and the build scripts, Makefiles and workflows (rules read the paths they mention).
     const structure = contentHash(
-      [this.fs.generation, project.baseDockerfile?.path ?? '', [...project.baseTags].join(','), project.imageBuilds.map((b) => `${b.tag}>${b.dockerfile}`).join(',')].join('|'),
+      [
+        this.fs.generation,
+        project.baseDockerfile?.path ?? '',
+        [...project.baseTags].join(','),
+        project.imageBuilds.map((b) => `${b.tag}>${b.dockerfile}`).join(','),
+        project.textFiles.filter((t) => t.role !== 'markdown' && t.role !== 'roadmap').map((t) => this.hashOf(t.path)).join(','),
+      ].join('|'),
     );
     const all: Finding[] = [];
     const perOrigin = new Map<string, Finding[]>();
@@ -308,7 +316,7 @@ export class Analyzer {
         continue;
       }
       stats.ruleRuns++;
-      const context: RuleContext<string> & { previousFindings: readonly Finding[] } = {
+      const context: RuleContext<string> = {
         project,
         config,
         severity: level,
@@ -327,7 +335,13 @@ export class Analyzer {
           if (d.fix) {
             const build = d.fix;
             finding.fix = () => {
-              const builder = new FixBuilder((p) => this.hashOf(p));
+              // The fix's ranges come from the files as this run's project read them: its basis
+              // is their content then, so a fix computed from a cached finding after an edit is
+              // refused rather than applied to text it was not computed for.
+              const builder = new FixBuilder((p) => {
+                const m = project.file(p);
+                return m ? contentHash(m.text) : this.hashOf(p);
+              });
               build(builder);
               builder.track(path);
               return builder.build();
