@@ -440,6 +440,13 @@ export class Project {
           }
         }
       }
+      // Env rules read the env templates (documented variables) and .gitignore from compose checks.
+      for (const e of this.envFiles) {
+        deps.add(e.path);
+      }
+      if (this.gitignore) {
+        deps.add(this.gitignore.path);
+      }
     } else if (f.kind === 'env') {
       // The compose files that read it, the templates and secrets files it is compared with, .gitignore.
       for (const s of this.services) {

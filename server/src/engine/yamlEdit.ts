@@ -224,3 +224,162 @@ export function appendUnderEmptyKey(lines: LineIndex, keyNode: Node, entryLines:
 }
 
 export { isMap, isSeq };
+
+/**
+ * Whether the file writes block sequences flush with their key (`key:\n- a`) rather than indented
+ * (`key:\n  - a`), judged from the first block sequence that is the value of a map key.
+ */
+export function usesFlushSequences(lines: LineIndex, root: unknown, depth = 0): boolean | undefined {
+  if (depth > 50 || !isMap(root)) {
+    return undefined;
+  }
+  for (const pair of root.items) {
+    const key = pair.key as Node | null;
+    const value = pair.value as Node | null;
+    if (isSeq(value) && !value.flow && key?.range && value.items.length > 0) {
+      return isFlushSequence(lines, key, value);
+    }
+    const inner = usesFlushSequences(lines, value, depth + 1);
+    if (inner !== undefined) {
+      return inner;
+    }
+  }
+  return undefined;
+}
+
+/** Removes one item of a sequence: its whole lines (block), or the item and one comma (flow). */
+export function sequenceItemRemoval(lines: LineIndex, seq: YAMLSeq, index: number): Range | undefined {
+  const item = seq.items[index] as Node | undefined;
+  if (!item?.range) {
+    return undefined;
+  }
+  if (seq.flow) {
+    return flowItemRemoval(lines, seq.items as Node[], index, (n) => n.range, (n) => n.range);
+  }
+  return entryLinesRange(lines, item.range[0], item.range[1]);
+}
+
+/** Removes one `key: value` pair of a map: its whole lines (block), or the pair and one comma (flow). */
+export function mapPairRemoval(lines: LineIndex, map: YAMLMap, index: number): Range | undefined {
+  const pair = map.items[index];
+  const key = pair?.key as Node | undefined;
+  if (!pair || !key?.range) {
+    return undefined;
+  }
+  const end = (pair.value as Node | null)?.range?.[1] ?? key.range[1];
+  if (map.flow) {
+    return flowItemRemoval(
+      lines,
+      map.items as unknown as { key: Node; value: Node | null }[],
+      index,
+      (p) => p.key.range,
+      (p) => (p.value?.range ? p.value.range : p.key.range),
+    );
+  }
+  return entryLinesRange(lines, key.range[0], end);
+}
+
+function flowItemRemoval<T>(
+  lines: LineIndex,
+  items: T[],
+  index: number,
+  startOf: (t: T) => [number, number, number] | null | undefined,
+  endOf: (t: T) => [number, number, number] | null | undefined,
+): Range | undefined {
+  const s = startOf(items[index]!);
+  const e = endOf(items[index]!);
+  if (!s || !e) {
+    return undefined;
+  }
+  if (index + 1 < items.length) {
+    const next = startOf(items[index + 1]!);
+    return next ? lines.rangeOf(s[0], next[0]) : undefined;
+  }
+  if (index > 0) {
+    const prev = endOf(items[index - 1]!);
+    return prev ? lines.rangeOf(prev[1], e[1]) : undefined;
+  }
+  return lines.rangeOf(s[0], e[1]);
+}
+
+/**
+ * Inserts an item before the first item of a sequence, in the style of that item (same dash
+ * column and gap for a block sequence; `x, ` after the bracket for a flow sequence).
+ */
+export function prependToSequence(lines: LineIndex, seq: YAMLSeq, itemText: string): YamlInsert | undefined {
+  const first = seq.items[0] as Node | undefined;
+  if (!seq.range) {
+    return undefined;
+  }
+  if (seq.flow) {
+    return { at: lines.positionAt(seq.range[0] + 1), text: seq.items.length > 0 ? `${itemText}, ` : itemText };
+  }
+  if (!first?.range) {
+    return undefined;
+  }
+  const line = lines.positionAt(first.range[0]).line;
+  const lineText = lines.lineText(line);
+  const itemCol = columnOf(lines, first.range[0]);
+  const dash = lineText.lastIndexOf('-', itemCol);
+  if (dash < 0 || lineText.slice(0, dash).trim() !== '') {
+    return undefined;
+  }
+  // Comment lines right above the first item, at its indentation, stay with that item.
+  let at = line;
+  while (at > 0 && /^\s*#/.test(lines.lineText(at - 1)) && lines.lineText(at - 1).search(/\S/) >= dash) {
+    at--;
+  }
+  return { at: { line: at, character: 0 }, text: `${' '.repeat(dash)}-${lineText.slice(dash + 1, itemCol) || ' '}${itemText}${lines.eol}` };
+}
+
+/**
+ * Adds `key:` with a block sequence of items as the last entry of a block map (flush or indented
+ * as the file writes its sequences), or `key: [a, b]` at the end of a flow map.
+ */
+export function appendSequenceToMap(lines: LineIndex, map: YAMLMap, key: string, items: string[], flush: boolean): YamlInsert | undefined {
+  if (map.flow) {
+    if (!map.range) {
+      return undefined;
+    }
+    let close = map.range[1] - 1;
+    while (close > map.range[0] && lines.text[close] !== '}') {
+      close--;
+    }
+    let at = close;
+    while (at > map.range[0] && /\s/.test(lines.text[at - 1]!)) {
+      at--;
+    }
+    const sep = map.items.length > 0 ? ', ' : '';
+    return { at: lines.positionAt(at), text: `${sep}${key}: [${items.join(', ')}]` };
+  }
+  if (flush) {
+    return flushAppend(lines, map, key, items);
+  }
+  return appendToMap(lines, map, key, items.map((i) => `- ${i}`));
+}
+
+function flushAppend(lines: LineIndex, map: YAMLMap, key: string, items: string[]): YamlInsert | undefined {
+  const indentStep = detectIndentStep(lines);
+  const insert = appendToMap(lines, map, key, items.map((i) => `- ${i}`));
+  if (!insert) {
+    return undefined;
+  }
+  // appendToMap indents the value by the file's step; a flush sequence sits at the key's column.
+  const pad = ' '.repeat(indentStep);
+  const out = insert.text
+    .split(lines.eol)
+    .map((l, i) => (i > 0 && l.startsWith(pad) && /^\s*- /.test(l) ? l.slice(indentStep) : l))
+    .join(lines.eol);
+  return { at: insert.at, text: out };
+}
+
+/** A scalar value written in the quoting style of an existing scalar (plain, 'single', "double"). */
+export function quoteLike(type: string | undefined, value: string): string {
+  if (type === 'QUOTE_DOUBLE') {
+    return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+  }
+  if (type === 'QUOTE_SINGLE') {
+    return `'${value.replace(/'/g, "''")}'`;
+  }
+  return value;
+}

@@ -46,14 +46,31 @@ export function parseEnvFile(path: string, text: string): EnvFileModel {
     let vEnd: number;
     let quoted = false;
     const q = rest[0];
+    let lastLine = line;
     if (q === '"' || q === "'") {
       quoted = true;
-      const close = rest.indexOf(q, 1);
+      let close = closingQuote(rest, q, 1);
+      // A quoted value may span lines (a PEM key, say): it ends at its closing quote.
+      if (close < 0) {
+        let l = line + 1;
+        while (l < lines.lineCount) {
+          const from = lines.lineStart(l) - vStart;
+          const joined = text.slice(vStart, lines.lineEnd(l));
+          const c = closingQuote(joined, q, from);
+          if (c >= 0) {
+            close = c;
+            rest = joined;
+            lastLine = l;
+            break;
+          }
+          l++;
+        }
+      }
       if (close < 0) {
         value = rest.slice(1);
         vEnd = vStart + rest.length;
       } else {
-        value = rest.slice(1, close);
+        value = rest.slice(1, close).replace(/\r\n?/g, '\n');
         vEnd = vStart + close + 1;
       }
       if (q === '"') {
@@ -75,10 +92,23 @@ export function parseEnvFile(path: string, text: string): EnvFileModel {
       value,
       keyRange: lines.rangeOf(keyStart, keyStart + key.length),
       valueRange: lines.rangeOf(vStart, vEnd),
-      lineRange: lines.rangeOf(start, start + raw.length),
+      lineRange: lines.rangeOf(start, lines.lineEnd(lastLine)),
       line,
       quoted,
     });
+    line = lastLine;
   }
   return model;
+}
+
+/** The index of the quote that closes a value (a double-quoted value escapes quotes with `\\`). */
+function closingQuote(text: string, q: string, from: number): number {
+  for (let i = from; i < text.length; i++) {
+    if (q === '"' && text[i] === '\\') {
+      i++;
+    } else if (text[i] === q) {
+      return i;
+    }
+  }
+  return -1;
 }

@@ -92,6 +92,10 @@ export function scalarString(node: unknown): string | undefined {
     if (v === null || v === undefined) {
       return '';
     }
+    // With `merge: true` the parser turns a `<<` key into a symbol.
+    if (typeof v === 'symbol') {
+      return v.description;
+    }
     return typeof v === 'object' ? undefined : String(v);
   }
   return undefined;

@@ -1,0 +1,435 @@
+/**
+ * What the environment rules (roadmap section 4) share: what a secret looks like, the templates,
+ * real `.gitignore` matching, and the cross-file edits of "move to the secrets file".
+ */
+import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
+import type { Config } from '../../config';
+import { basename, dirname, isAbsolutePath, joinPath, relativePath } from '../../paths';
+import type { Project, Service, ComposeProject } from '../../project';
+import type { ComposeModel, ComposeServiceDef, EnvFileRef } from '../../parse/compose';
+import { parseEnvFile } from '../../parse/envfile';
+import { scalarString } from '../../parse/yamlUtil';
+import type { FixBuilder } from '../../rule';
+import { LineIndex, type Range } from '../../text';
+import { appendSequenceToMap, appendToSequence, mapPairRemoval, prependToSequence, sequenceItemRemoval, usesFlushSequences } from '../../yamlEdit';
+
+// ---------------------------------------------------------------------------------------------
+// Secrets
+
+const SECRET_KEY = /PASSWORD|SECRET|TOKEN|API_KEY|PRIVATE_KEY/i;
+const URL_KEY = /_URL$/i;
+/** `${VAR}`, `${VAR:-x}`, `${VAR-x}`, `${VAR:?e}`, `${VAR:+x}`, `$VAR`, and the `$$` escape. */
+const INTERPOLATION = /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g;
+
+/** A key that names a secret: `*PASSWORD*`, `*SECRET*`, `*TOKEN*`, `*API_KEY*`, `*PRIVATE_KEY*`. */
+export function isSecretKey(key: string): boolean {
+  // `POSTGRES_PASSWORD_FILE=/run/secrets/db` names where a secret is, not the secret.
+  return SECRET_KEY.test(key) && !/_FILE$/i.test(key);
+}
+
+/**
+ * Whether a value holds literal text: anything outside interpolations, or a literal default
+ * (`${VAR:-changeme}`). A pure `${VAR}` is taken from the environment and is not a secret.
+ */
+export function hasLiteral(value: string): boolean {
+  let literal = false;
+  const rest = value.replace(INTERPOLATION, (m, _name?: string, op?: string, arg?: string) => {
+    if (m === '$$') {
+      return '$';
+    }
+    if (op !== undefined && op.endsWith('-') && arg) {
+      literal = true;
+    }
+    if (op !== undefined && op.endsWith('+') && arg) {
+      literal = true;
+    }
+    return '';
+  });
+  return literal || rest.trim() !== '';
+}
+
+/** Where a secret sits in `KEY=value`: the whole value, or the password of a URL (offsets in value). */
+export type SecretHit = { kind: 'key' } | { kind: 'url'; start: number; end: number; masked: string };
+
+/** Finds a literal secret in a variable: a secret-like key with a literal value, or `scheme://user:pass@` in a `*_URL`. */
+export function findSecret(key: string, value: string | undefined): SecretHit | undefined {
+  if (value === undefined || value.trim() === '') {
+    return undefined;
+  }
+  if (isSecretKey(key)) {
+    return hasLiteral(value) ? { kind: 'key' } : undefined;
+  }
+  if (URL_KEY.test(key)) {
+    const m = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/[^:@/\s]*:)([^@/\s]+)@/.exec(value);
+    if (m && hasLiteral(m[2]!)) {
+      const start = m[1]!.length;
+      const end = start + m[2]!.length;
+      return { kind: 'url', start, end, masked: `${value.slice(0, start)}****${value.slice(end)}` };
+    }
+  }
+  return undefined;
+}
+
+/** The names a value interpolates. */
+export function interpolatedNames(value: string): string[] {
+  const out: string[] = [];
+  for (const m of value.matchAll(INTERPOLATION)) {
+    const name = m[1] ?? m[4];
+    if (name) {
+      out.push(name);
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Templates and env files
+
+/** `.env.docker` → `.env.docker.example`. */
+export function envTemplatePath(config: Config): string {
+  return `${config.sharedEnvFile}.example`;
+}
+
+/** `secrets.env` → `secrets.example`; `.env.secrets` → `.env.secrets.example`. */
+export function secretsTemplatePath(config: Config): string {
+  const name = basename(config.secretsFile);
+  const stem = name.endsWith('.env') && name !== '.env' ? name.slice(0, -'.env'.length) : name;
+  return joinPath(dirname(config.secretsFile), `${stem}.example`);
+}
+
+export function isTemplatePath(path: string, config: Config): boolean {
+  return path === envTemplatePath(config) || path === secretsTemplatePath(config) || /\.(example|sample|template|dist)$/.test(path);
+}
+
+/** The keys an env file defines, or undefined when the file does not exist. */
+export function envKeys(project: Project, path: string): Set<string> | undefined {
+  const text = project.fs.readFile(path);
+  return text === undefined ? undefined : new Set(parseEnvFile(path, text).entries.map((e) => e.key));
+}
+
+/** A value written for a dotenv file: bare when safe, double-quoted otherwise (`$` still interpolates). */
+export function dotenvValue(value: string): string {
+  if (/^[^\s#'"\\]*$/.test(value)) {
+    return value;
+  }
+  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
+}
+
+/** Appends lines at the end of a text file, minding its final line break and line endings. */
+function appendLinesEdit(text: string, newLines: string[]): { at: { line: number; character: number }; text: string } {
+  const lines = new LineIndex(text);
+  const eol = lines.eol;
+  const lead = text.length > 0 && !/\n$/.test(text) ? eol : '';
+  return { at: lines.positionAt(text.length), text: lead + newLines.map((l) => l + eol).join('') };
+}
+
+/** The workspace path an env_file entry of a definition names. */
+export function envFileTarget(def: ComposeServiceDef, e: EnvFileRef): string | undefined {
+  if (isAbsolutePath(e.path) || /\$/.test(e.path)) {
+    return undefined;
+  }
+  return joinPath(dirname(def.path), e.path);
+}
+
+export function readsEnvFile(service: Service, target: string): boolean {
+  return service.envFiles.some((e) => envFileTarget(e.def, e) === target);
+}
+
+// ---------------------------------------------------------------------------------------------
+// .gitignore
+
+interface IgnoreRule {
+  negate: boolean;
+  dirOnly: boolean;
+  re: RegExp;
+}
+
+function globBody(glob: string): string {
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i]!;
+    if (c === '*') {
+      if (glob[i + 1] === '*') {
+        i++;
+        if (glob[i + 1] === '/') {
+          i++;
+          re += '(?:.*/)?';
+        } else {
+          re += '.*';
+        }
+      } else {
+        re += '[^/]*';
+      }
+    } else if (c === '?') {
+      re += '[^/]';
+    } else if (c === '[') {
+      const close = glob.indexOf(']', i + 2);
+      if (close < 0) {
+        re += '\\[';
+      } else {
+        const body = glob.slice(i + 1, close).replace(/^!/, '^').replace(/\\/g, '\\\\');
+        re += `[${body}]`;
+        i = close;
+      }
+    } else if (c === '\\' && i + 1 < glob.length) {
+      i++;
+      re += glob[i]!.replace(/[.+^${}()|[\]\\*?]/g, '\\$&');
+    } else {
+      re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+    }
+  }
+  return re;
+}
+
+/** Parses `.gitignore` text (root file; patterns are relative to the workspace root). */
+export function parseGitignore(text: string): IgnoreRule[] {
+  const rules: IgnoreRule[] = [];
+  for (const raw of text.split(/\r?\n|\r/)) {
+    let line = raw.replace(/(?<!\\)\s+$/, '');
+    if (line === '' || line.startsWith('#')) {
+      continue;
+    }
+    let negate = false;
+    if (line.startsWith('!')) {
+      negate = true;
+      line = line.slice(1);
+    } else if (line.startsWith('\\!') || line.startsWith('\\#')) {
+      line = line.slice(1);
+    }
+    let dirOnly = false;
+    if (line.endsWith('/')) {
+      dirOnly = true;
+      line = line.replace(/\/+$/, '');
+    }
+    if (line === '') {
+      continue;
+    }
+    const anchored = line.includes('/');
+    line = line.replace(/^\//, '');
+    const body = globBody(line);
+    rules.push({ negate, dirOnly, re: new RegExp(anchored ? `^${body}$` : `^(?:.*/)?${body}$`) });
+  }
+  return rules;
+}
+
+function lastMatch(rules: IgnoreRule[], path: string, isDir: boolean): boolean | undefined {
+  let result: boolean | undefined;
+  for (const r of rules) {
+    if ((!r.dirOnly || isDir) && r.re.test(path)) {
+      result = !r.negate;
+    }
+  }
+  return result;
+}
+
+/**
+ * Whether git ignores a file, by the root `.gitignore`: the last matching pattern wins, and a file
+ * inside an ignored folder stays ignored whatever comes later (git does not look inside it).
+ */
+export function isIgnored(gitignore: string | undefined, path: string): boolean {
+  if (gitignore === undefined) {
+    return false;
+  }
+  const rules = parseGitignore(gitignore);
+  const parts = path.split('/');
+  for (let i = 1; i < parts.length; i++) {
+    if (lastMatch(rules, parts.slice(0, i).join('/'), true) === true) {
+      return true;
+    }
+  }
+  return lastMatch(rules, path, false) === true;
+}
+
+/** Adds a path to `.gitignore` (created when missing) unless it is ignored already. */
+export function ensureIgnored(fixer: FixBuilder, project: Project, path: string): void {
+  const text = project.fs.readFile('.gitignore');
+  fixer.track('.gitignore');
+  if (isIgnored(text, path)) {
+    return;
+  }
+  const pattern = path.includes('/') ? `/${path}` : path;
+  if (text === undefined) {
+    fixer.create('.gitignore', `${pattern}\n`);
+    return;
+  }
+  const edit = appendLinesEdit(text, [pattern]);
+  fixer.insert('.gitignore', edit.at, edit.text);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Moving a secret
+
+/**
+ * Writes `KEY=value` into the secrets file: fills a blank `KEY=` line, appends otherwise, or
+ * creates the file (from its template where one exists). Never leaves the file tracked by git:
+ * the same fix adds it to `.gitignore` when it is not ignored yet.
+ */
+export function addToSecretsFile(fixer: FixBuilder, project: Project, key: string, line: string): void {
+  const config = project.config;
+  const path = config.secretsFile;
+  const text = project.fs.readFile(path);
+  ensureIgnored(fixer, project, path);
+  if (text !== undefined) {
+    fixer.track(path);
+    const model = parseEnvFile(path, text);
+    const entry = model.entries.find((e) => e.key === key);
+    if (entry && entry.value === '' && !entry.quoted) {
+      fixer.replace(path, entry.lineRange, line);
+    } else if (!entry) {
+      const edit = appendLinesEdit(text, [line]);
+      fixer.insert(path, edit.at, edit.text);
+    }
+    return;
+  }
+  const templatePath = secretsTemplatePath(config);
+  const template = project.fs.readFile(templatePath);
+  fixer.track(templatePath);
+  if (template === undefined) {
+    fixer.create(path, `${line}\n`);
+    return;
+  }
+  const model = parseEnvFile(templatePath, template);
+  const entry = model.entries.find((e) => e.key === key);
+  if (entry) {
+    const start = model.lines.offsetAt(entry.lineRange.start);
+    const end = model.lines.offsetAt(entry.lineRange.end);
+    fixer.create(path, template.slice(0, start) + line + template.slice(end));
+  } else {
+    const lines = new LineIndex(template);
+    const lead = template.length > 0 && !/\n$/.test(template) ? lines.eol : '';
+    fixer.create(path, `${template}${lead}${line}${lines.eol}`);
+  }
+}
+
+/** The compose model a service definition lives in. */
+export function composeOf(project: Project, def: ComposeServiceDef): ComposeModel | undefined {
+  const f = project.file(def.path);
+  return f?.kind === 'compose' ? f : undefined;
+}
+
+function hasOwnKey(map: YAMLMap, key: string): boolean {
+  return map.items.some((p) => scalarString(p.key) === key);
+}
+
+function envFileEntryText(e: EnvFileRef): string {
+  return e.required ? e.path : `{path: ${e.path}, required: false}`;
+}
+
+/**
+ * Makes a service read an env file: adds the entry to its `env_file` (first or last, in the
+ * list's own style; a single string becomes a flow list), or adds an `env_file:` key to the
+ * service's primary definition. When `env_file` only arrives through a `<<` merge key, the
+ * service gets its own key listing the merged entries too (an own key replaces a merged one),
+ * unless `anchors` is given: then the anchored list itself is extended, once per fix, for every
+ * service that merges it (right when they all need the file, as with the secrets file).
+ */
+export function ensureEnvFileReference(
+  fixer: FixBuilder,
+  project: Project,
+  service: Service,
+  target: string,
+  where: 'first' | 'last',
+  anchors?: Set<unknown>,
+): void {
+  if (readsEnvFile(service, target)) {
+    return;
+  }
+  const def = service.primary;
+  const model = composeOf(project, def);
+  if (!model?.view) {
+    return;
+  }
+  const lines = model.lines;
+  const rel = relativePath(dirname(def.path), target);
+  const own = def.envFileKey && hasOwnKey(def.node, 'env_file') ? def.envFileKey.node : undefined;
+  if (own && isScalar(own) && own.range) {
+    const current = model.text.slice(own.range[0], own.range[1]);
+    const items = where === 'first' ? [rel, current] : [current, rel];
+    fixer.replace(def.path, lines.rangeOf(own.range[0], own.range[1]), `[${items.join(', ')}]`);
+    return;
+  }
+  if (own && isSeq(own)) {
+    const insert = where === 'first' && own.items.length > 0 ? prependToSequence(lines, own, rel) : appendToSequence(lines, own, rel);
+    if (insert) {
+      fixer.insert(def.path, insert.at, insert.text);
+    }
+    return;
+  }
+  const mergedSeq = own === undefined ? def.envFileKey?.node : undefined;
+  if (anchors && isSeq(mergedSeq) && !mergedSeq.flow) {
+    // The list every service merging this anchor reads: extend it once, for all of them.
+    if (!anchors.has(mergedSeq)) {
+      anchors.add(mergedSeq);
+      const insert = where === 'first' ? prependToSequence(lines, mergedSeq, rel) : appendToSequence(lines, mergedSeq, rel);
+      if (insert) {
+        fixer.insert(def.path, insert.at, insert.text);
+      }
+    }
+    return;
+  }
+  const merged = own === undefined ? def.envFiles.map(envFileEntryText) : [];
+  const items = where === 'first' ? [rel, ...merged] : [...merged, rel];
+  const flush = usesFlushSequences(lines, model.view.doc.contents) ?? false;
+  const insert = appendSequenceToMap(lines, def.node, 'env_file', items, flush);
+  if (insert) {
+    fixer.insert(def.path, insert.at, insert.text);
+  }
+}
+
+/** The merged services a definition contributes to. */
+export function servicesOfDef(project: Project, def: ComposeServiceDef): Service[] {
+  return project.services.filter((s) => s.defs.includes(def));
+}
+
+/** "service web" / "services web, celery_worker". */
+export function serviceList(names: string[]): string {
+  const unique = [...new Set(names)];
+  return `${unique.length === 1 ? 'service' : 'services'} ${unique.join(', ')}`;
+}
+
+/** The compose projects a file belongs to. */
+export function projectsOf(project: Project, file: ComposeModel): ComposeProject[] {
+  return project.composeProjects.filter((p) => p.files.includes(file));
+}
+
+/**
+ * The edit that removes one `environment:` entry: the item or pair (whole lines in block style),
+ * or the whole `environment:` key when it is the service's own key and the entry is its last.
+ * The last entry of a collection reached through an alias leaves an empty `{}`/`[]` at the anchor.
+ */
+export function environmentEntryRemoval(model: ComposeModel, def: ComposeServiceDef, offset: number): { range: Range; newText: string } | undefined {
+  const container = def.environmentKey?.node;
+  const lines = model.lines;
+  if (isSeq(container)) {
+    const index = container.items.findIndex((i) => (i as Node).range?.[0] === offset);
+    if (index < 0) {
+      return undefined;
+    }
+    if (container.items.length > 1) {
+      const range = sequenceItemRemoval(lines, container, index);
+      return range && { range, newText: '' };
+    }
+  } else if (isMap(container)) {
+    const index = container.items.findIndex((p) => (p.key as Node | null)?.range?.[0] === offset);
+    if (index < 0) {
+      return undefined;
+    }
+    if (container.items.length > 1) {
+      const range = mapPairRemoval(lines, container, index);
+      return range && { range, newText: '' };
+    }
+  } else {
+    return undefined;
+  }
+  const pairIndex = def.node.items.findIndex((p) => scalarString(p.key) === 'environment' && p.value === container);
+  if (pairIndex >= 0) {
+    const range = mapPairRemoval(lines, def.node, pairIndex);
+    return range && { range, newText: '' };
+  }
+  const first = container.items[0] as unknown;
+  const last = (isSeq(container) ? first : ((first as { value?: Node | null; key: Node }).value ?? (first as { key: Node }).key)) as Node;
+  if (!container.range || !last?.range) {
+    return undefined;
+  }
+  return { range: lines.rangeOf(container.flow ? container.range[0] : container.range[0], container.flow ? container.range[1] : last.range[1]), newText: isSeq(container) ? '[]' : '{}' };
+}

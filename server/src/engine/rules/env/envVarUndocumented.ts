@@ -1,0 +1,99 @@
+import { defineRule, type FixBuilder } from '../../rule';
+import type { Project } from '../../project';
+import { LineIndex } from '../../text';
+import { envFileTarget, envKeys, envTemplatePath, findSecret, isSecretKey, isTemplatePath, secretsTemplatePath } from './envShared';
+
+/** Variables the shell or compose itself provides; no template documents them. */
+const PROVIDED = new Set(['HOME', 'PWD', 'USER', 'UID', 'GID', 'HOSTNAME', 'PATH', 'SHELL', 'COMPOSE_PROJECT_NAME']);
+
+export const envVarUndocumented = defineRule({
+  id: 'env-var-undocumented',
+  meta: {
+    section: 4,
+    description: 'Every variable compose interpolates or an env file defines is documented in a template.',
+    defaultSeverity: 'info',
+    fixable: true,
+  },
+  messages: {
+    interpolated: 'Expected {{name}}, which {{file}} interpolates, to be documented in {{templates}}.',
+    defined: 'Expected {{name}}, which {{file}} defines, to be documented in {{templates}}.',
+  },
+  check: {
+    compose(file, context) {
+      const { project, config } = context;
+      const documented = documentedKeys(project);
+      const seen = new Set<string>();
+      for (const ref of file.interpolations) {
+        const name = ref.value;
+        if (seen.has(name) || PROVIDED.has(name) || documented.has(name)) {
+          continue;
+        }
+        seen.add(name);
+        const template = isSecretKey(name) ? secretsTemplatePath(config) : envTemplatePath(config);
+        context.report({
+          messageId: 'interpolated',
+          data: { name, file: file.path, templates: templatesText(project) },
+          range: ref.range,
+          fix: (fixer) => addBlank(fixer, project, template, name),
+        });
+      }
+    },
+    env(file, context) {
+      const { project, config } = context;
+      if (isTemplatePath(file.path, config) || !isComposeEnvFile(project, file.path)) {
+        return;
+      }
+      const documented = documentedKeys(project);
+      const seen = new Set<string>();
+      for (const entry of file.entries) {
+        if (seen.has(entry.key) || documented.has(entry.key)) {
+          continue;
+        }
+        seen.add(entry.key);
+        const secret = file.path === config.secretsFile || isSecretKey(entry.key) || findSecret(entry.key, entry.value) !== undefined;
+        const template = secret ? secretsTemplatePath(config) : envTemplatePath(config);
+        context.report({
+          messageId: 'defined',
+          data: { name: entry.key, file: file.path, templates: templatesText(project) },
+          range: entry.keyRange,
+          fix: (fixer) => addBlank(fixer, project, template, entry.key),
+        });
+      }
+    },
+  },
+});
+
+/** The shared env file, the secrets file, and every file a compose `env_file` names. */
+function isComposeEnvFile(project: Project, path: string): boolean {
+  if (path === project.config.sharedEnvFile || path === project.config.secretsFile) {
+    return true;
+  }
+  return project.composeFiles.some((c) => c.services.some((d) => d.envFiles.some((e) => envFileTarget(d, e) === path)));
+}
+
+function documentedKeys(project: Project): Set<string> {
+  const keys = new Set<string>();
+  for (const path of [envTemplatePath(project.config), secretsTemplatePath(project.config)]) {
+    for (const k of envKeys(project, path) ?? []) {
+      keys.add(k);
+    }
+  }
+  return keys;
+}
+
+function templatesText(project: Project): string {
+  return `${envTemplatePath(project.config)} or ${secretsTemplatePath(project.config)}`;
+}
+
+/** Appends `KEY=` (the value blanked) to a template, creating the template when missing. */
+function addBlank(fixer: FixBuilder, project: Project, template: string, key: string): void {
+  fixer.setTitle(`Document ${key} in ${template}`, true);
+  const text = project.fs.readFile(template);
+  if (text === undefined) {
+    fixer.create(template, `${key}=\n`);
+    return;
+  }
+  const lines = new LineIndex(text);
+  const lead = text.length > 0 && !/\n$/.test(text) ? lines.eol : '';
+  fixer.insert(template, lines.positionAt(text.length), `${lead}${key}=${lines.eol}`);
+}

@@ -1,0 +1,56 @@
+import { defineRule } from '../../rule';
+import { addToSecretsFile, ensureEnvFileReference, findSecret, readsEnvFile } from './envShared';
+
+export const secretInSharedEnvFile = defineRule({
+  id: 'secret-in-shared-env-file',
+  meta: {
+    section: 4,
+    description: 'The shared, non-sensitive env file holds no secrets.',
+    defaultSeverity: 'warning',
+    fixable: true,
+  },
+  messages: {
+    secret: 'Unexpected secret {{key}} in the shared env file {{file}}, which is for non-sensitive settings; keep it in {{secretsFile}}.',
+    urlCredentials: 'Unexpected credentials in {{key}} ({{masked}}) in the shared env file {{file}}; keep it in {{secretsFile}}.',
+  },
+  check: {
+    env(file, context) {
+      const { project, config } = context;
+      if (file.path !== config.sharedEnvFile || file.path === config.secretsFile) {
+        return;
+      }
+      for (const entry of file.entries) {
+        const hit = findSecret(entry.key, entry.value);
+        if (!hit) {
+          continue;
+        }
+        let range = entry.valueRange;
+        if (hit.kind === 'url') {
+          const start = file.lines.offsetAt(entry.valueRange.start) + (entry.quoted ? 1 : 0);
+          if (file.text.slice(start, start + entry.value.length) === entry.value) {
+            range = file.lines.rangeOf(start + hit.start, start + hit.end);
+          }
+        }
+        context.report({
+          messageId: hit.kind === 'url' ? 'urlCredentials' : 'secret',
+          data: { key: entry.key, file: file.path, secretsFile: config.secretsFile, ...(hit.kind === 'url' ? { masked: hit.masked } : {}) },
+          range,
+          fix: (fixer) => {
+            const anchors = new Set<unknown>();
+            fixer.setTitle(`Move secret ${entry.key} to ${config.secretsFile}`, true);
+            const start = file.lines.offsetAt(entry.lineRange.start);
+            const end = file.lines.lineEndIncludingBreak(entry.lineRange.end.line);
+            fixer.remove(file.path, file.lines.rangeOf(start, end));
+            addToSecretsFile(fixer, project, entry.key, file.text.slice(start, file.lines.offsetAt(entry.lineRange.end)));
+            // Every service that read the value from the shared file now reads it from the secrets file.
+            for (const service of project.services) {
+              if (readsEnvFile(service, file.path)) {
+                ensureEnvFileReference(fixer, project, service, config.secretsFile, 'last', anchors);
+              }
+            }
+          },
+        });
+      }
+    },
+  },
+});
