@@ -14,6 +14,7 @@ const bundles = [
   { entry: 'client/src/extension.ts', out: 'dist/client.js', external: ['vscode'], bin: false },
   { entry: 'server/src/server.ts', out: 'dist/server.js', external: [], bin: true },
   { entry: 'server/src/cli/main.ts', out: 'dist/cli.js', external: [], bin: true },
+  { entry: 'server/src/engine/index.ts', out: 'dist/engine.js', external: [], bin: false },
 ];
 
 const hasShebang = (file) => readFileSync(file, 'utf8').startsWith('#!');

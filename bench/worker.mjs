@@ -1,0 +1,272 @@
+// In-process measurements, one child process per task so that each starts from a clean heap and its
+// peak RSS is its own. Usage (from bench/run.mjs): node --expose-gc bench/worker.mjs '<json task>'
+// Prints one JSON object on stdout. Timing: warm-up first, then repetitions until `reps` are done or
+// `budgetMs` is spent (at least one), reporting the median and every sample.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+const task = JSON.parse(process.argv[2] ?? '{}');
+const require = createRequire(import.meta.url);
+const repoRoot = join(fileURLToPath(import.meta.url), '..', '..');
+const engine = require(join(repoRoot, 'dist', 'engine.js'));
+// bench/support.ts bundled by run.mjs: the generator and the Node file system.
+const support = require(task.support);
+const { NodeFileSystem } = support;
+const { DockerfileParser } = require('dockerfile-ast');
+const yaml = require('yaml');
+
+function median(xs) {
+  if (xs.length === 0) {
+    return NaN;
+  }
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Warm-up, then timed repetitions; `fn` may return a value kept from the last run. */
+function measure(fn, { reps = 5, budgetMs = 30_000, warmup = 1 } = {}) {
+  let last;
+  for (let i = 0; i < warmup; i++) {
+    last = fn();
+  }
+  const samples = [];
+  const started = performance.now();
+  while (samples.length < reps && (samples.length === 0 || performance.now() - started < budgetMs)) {
+    globalThis.gc?.();
+    const t = performance.now();
+    last = fn();
+    samples.push(performance.now() - t);
+  }
+  return { ms: median(samples), samples: samples.map((x) => +x.toFixed(2)), last };
+}
+
+const read = (root, p) => readFileSync(join(root, p), 'utf8');
+
+/** A view that lists only some files but reads and stats the whole workspace. */
+class ListedView {
+  constructor(inner, listed) {
+    this.inner = inner;
+    this.listed = [...listed].sort();
+  }
+  listFiles() {
+    return this.listed;
+  }
+  readFile(p) {
+    return this.inner.readFile(p);
+  }
+  stat(p) {
+    return this.inner.stat(p);
+  }
+  skipped() {
+    return [];
+  }
+  get generation() {
+    return this.inner.generation;
+  }
+}
+
+function memoryWorkspace(root, files) {
+  const all = {};
+  for (const p of files) {
+    all[p] = read(root, p);
+  }
+  return new engine.MemoryFileSystem(all);
+}
+
+const tasks = {
+  /** Read + parse every Dockerfile with dockerfile-ast and every compose file with yaml, from disk. */
+  floor({ root, manifest, reps, budgetMs }) {
+    const dfs = [...manifest.baseDockerfiles, ...manifest.dockerfiles];
+    const composes = manifest.composeFiles;
+    const both = measure(
+      () => {
+        for (const p of dfs) {
+          DockerfileParser.parse(read(root, p));
+        }
+        for (const p of composes) {
+          yaml.parseDocument(read(root, p));
+        }
+      },
+      { reps, budgetMs },
+    );
+    const dockerfile = measure(
+      () => {
+        for (const p of dfs) {
+          DockerfileParser.parse(read(root, p));
+        }
+      },
+      { reps, budgetMs },
+    );
+    const compose = measure(
+      () => {
+        for (const p of composes) {
+          yaml.parseDocument(read(root, p));
+        }
+      },
+      { reps, budgetMs },
+    );
+    return {
+      floorMs: both.ms,
+      floorSamples: both.samples,
+      dockerfileFloorMs: dockerfile.ms,
+      composeFloorMs: compose.ms,
+      dockerfiles: dfs.length,
+      composeFiles: composes.length,
+    };
+  },
+
+  /** A full check in-process: a new Analyzer on a new NodeFileSystem each time; then a no-op re-run. */
+  engine({ root, reps, budgetMs }) {
+    let first;
+    const t0 = performance.now();
+    {
+      const a = new engine.Analyzer(new NodeFileSystem(root));
+      first = a.analyze();
+    }
+    const firstMs = performance.now() - t0;
+    const full = measure(() => new engine.Analyzer(new NodeFileSystem(root)).analyze(), { reps, budgetMs, warmup: 0 });
+    const analyzer = new engine.Analyzer(new NodeFileSystem(root));
+    analyzer.analyze();
+    const noop = measure(() => analyzer.analyze(), { reps, budgetMs: Math.min(budgetMs, 10_000) });
+    const byRule = {};
+    for (const f of full.last.findings) {
+      byRule[f.ruleId] = (byRule[f.ruleId] ?? 0) + 1;
+    }
+    return {
+      firstMs,
+      warmMs: full.ms,
+      warmSamples: full.samples,
+      noopMs: noop.ms,
+      noopStats: noop.last.stats,
+      files: full.last.files.length,
+      findings: full.last.findings.length,
+      byRule,
+      internalErrors: full.last.internalErrors.length,
+      firstFindings: first.findings.length,
+    };
+  },
+
+  /** dockerfile-utils and dclint, and our engine on the same single-kind slices of the workspace. */
+  async peers({ root, manifest, reps, budgetMs, dclintSample }) {
+    const dfu = require('dockerfile-utils');
+    const dfs = [...manifest.baseDockerfiles, ...manifest.dockerfiles];
+    const texts = dfs.map((p) => read(root, p));
+    const dfParse = measure(
+      () => {
+        for (const t of texts) {
+          DockerfileParser.parse(t);
+        }
+      },
+      { reps, budgetMs },
+    );
+    const dfuRun = measure(
+      () => {
+        let n = 0;
+        for (const t of texts) {
+          n += dfu.validate(t).length;
+        }
+        return n;
+      },
+      { reps, budgetMs },
+    );
+    // Ours, Dockerfile part: the Dockerfiles listed, with the compose files that build them (which
+    // services exist), the config file and the Makefile that builds the bases; only the rules that
+    // check Dockerfiles; every other file readable for cross-file lookups.
+    const all = memoryWorkspace(root, manifest.allFiles);
+    const dfRules = engine.RULES.filter((r) => r.check.dockerfile);
+    const dfListed = [...dfs, ...manifest.composeFiles, '.docker-modularity.json', 'Makefile'];
+    const oursDf = measure(
+      () => new engine.Analyzer(new ListedView(all, dfListed), { rules: dfRules }).analyze().findings.length,
+      { reps, budgetMs },
+    );
+    // Ours, compose part: the compose files (and the env files they read) listed, the compose rules.
+    const composeRules = engine.RULES.filter((r) => r.check.compose);
+    const composeListed = [
+      ...manifest.composeFiles,
+      ...manifest.envFiles,
+      '.env.docker',
+      '.env.docker.example',
+      '.docker-modularity.json',
+    ];
+    const oursCompose = measure(
+      () => new engine.Analyzer(new ListedView(all, composeListed), { rules: composeRules }).analyze().findings.length,
+      { reps, budgetMs },
+    );
+    // dclint, programmatic API (warm, in-process) on a sample of the same compose files.
+    const { DCLinter } = await import('dclint');
+    const sample = manifest.composeFiles.slice(0, dclintSample).map((p) => join(root, p));
+    const linter = new DCLinter({ rules: {}, quiet: false, debug: false, exclude: [] });
+    const dclintRun = measure(
+      () => {
+        let n = 0;
+        for (const p of sample) {
+          for (const r of linter.lintFiles([p], false)) {
+            n += r.messages?.length ?? 0;
+          }
+        }
+        return n;
+      },
+      { reps: Math.min(reps, 3), budgetMs },
+    );
+    return {
+      dockerfiles: dfs.length,
+      dockerfileParseMs: dfParse.ms,
+      dockerfileUtilsMs: dfuRun.ms,
+      dockerfileUtilsProblems: dfuRun.last,
+      oursDockerfilePartMs: oursDf.ms,
+      oursDockerfilePartFindings: oursDf.last,
+      composeFiles: manifest.composeFiles.length,
+      oursComposePartMs: oursCompose.ms,
+      oursComposePartFindings: oursCompose.last,
+      oursComposePerFileMs: oursCompose.ms / manifest.composeFiles.length,
+      dclintSample: sample.length,
+      dclintApiPerFileMs: dclintRun.ms / sample.length,
+      dclintProblems: dclintRun.last,
+    };
+  },
+
+  /** A one-character edit in a large Dockerfile: analyze() after the edit vs parsing the file. */
+  bigEdit({ lines, reps, budgetMs }) {
+    const text = support.bigDockerfile(lines);
+    const fs = new engine.MemoryFileSystem({ Dockerfile: text });
+    const analyzer = new engine.Analyzer(fs);
+    analyzer.analyze();
+    // The edit: one character of an ENV value in the middle of the file, toggled back and forth.
+    const at = text.indexOf('=value-', text.length >> 1) + '=value-'.length;
+    const variants = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'].map((c) => text.slice(0, at) + c + text.slice(at + 1));
+    let i = 0;
+    const edit = measure(
+      () => {
+        fs.write('Dockerfile', variants[i++ % variants.length]);
+        return analyzer.analyze();
+      },
+      { reps: reps * 4, budgetMs, warmup: 5 },
+    );
+    const parse = measure(() => DockerfileParser.parse(variants[i++ % variants.length]), { reps: reps * 4, budgetMs, warmup: 5 });
+    return {
+      lines: text.split('\n').length,
+      bytes: text.length,
+      editToDiagnosticsMs: edit.ms,
+      editSamples: edit.samples,
+      parseMs: parse.ms,
+      stats: edit.last.stats,
+      findings: edit.last.findings.length,
+    };
+  },
+};
+
+try {
+  const fn = tasks[task.task];
+  if (!fn) {
+    throw new Error(`unknown task ${task.task}`);
+  }
+  const result = await fn(task);
+  result.peakRssMB = +(process.resourceUsage().maxRSS / 1024).toFixed(1);
+  process.stdout.write(JSON.stringify(result) + '\n');
+} catch (e) {
+  process.stdout.write(JSON.stringify({ error: e instanceof Error ? (e.stack ?? e.message) : String(e) }) + '\n');
+  process.exitCode = 1;
+}
