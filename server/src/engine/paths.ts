@@ -3,7 +3,13 @@
  * slashes and no leading "./". These helpers never touch the disk.
  */
 
+const ALREADY_NORMAL = /^(?!\.{1,2}(?:\/|$))(?:[^/\\]+(?:\/(?!\.{1,2}(?:\/|$))[^/\\]+)*)?$/;
+
 export function normalizePath(p: string): string {
+  // Most paths are already normal (no `.`/`..` segments, no doubled or trailing slash).
+  if (ALREADY_NORMAL.test(p)) {
+    return p;
+  }
   const parts: string[] = [];
   for (const part of p.replace(/\\/g, '/').split('/')) {
     if (part === '' || part === '.') {

@@ -402,6 +402,48 @@ export class Project {
     return `dockerfile:${df.path}`;
   }
 
+  private envReadersCache?: Map<string, ComposeProject[]>;
+  private folderIndexCache?: Map<string, string[]>;
+
+  /** The compose projects whose services read an env file (by `env_file`). */
+  composeProjectsReading(envPath: string): readonly ComposeProject[] {
+    return this.envReaders().get(envPath) ?? [];
+  }
+
+  /** For each env file, the compose projects whose services read it. Built once. */
+  private envReaders(): Map<string, ComposeProject[]> {
+    if (!this.envReadersCache) {
+      const map = new Map<string, ComposeProject[]>();
+      for (const s of this.services) {
+        for (const e of s.envFiles) {
+          const p = joinPath(dirname(e.def.path), e.path);
+          const list = map.get(p) ?? [];
+          if (!list.includes(s.project)) {
+            list.push(s.project);
+          }
+          map.set(p, list);
+        }
+      }
+      this.envReadersCache = map;
+    }
+    return this.envReadersCache;
+  }
+
+  /** The analysed files of each folder. Built once. */
+  private folderIndex(): Map<string, string[]> {
+    if (!this.folderIndexCache) {
+      const map = new Map<string, string[]>();
+      for (const p of this.byPath.keys()) {
+        const d = dirname(p);
+        const list = map.get(d) ?? [];
+        list.push(p);
+        map.set(d, list);
+      }
+      this.folderIndexCache = map;
+    }
+    return this.folderIndexCache;
+  }
+
   /** Files whose content this file's findings depend on (besides itself). */
   dependenciesOf(path: string): string[] {
     const f = this.byPath.get(path);
@@ -440,25 +482,26 @@ export class Project {
           }
         }
       }
-      // Env rules read the env templates (documented variables) and .gitignore from compose checks.
+      // Env rules read the env templates (documented variables), the secrets files and .gitignore
+      // from compose checks.
       for (const e of this.envFiles) {
-        deps.add(e.path);
+        if (/\.example$|(^|\/)secrets[^/]*$/.test(e.path) || e.path === this.config.sharedEnvFile) {
+          deps.add(e.path);
+        }
       }
       if (this.gitignore) {
         deps.add(this.gitignore.path);
       }
     } else if (f.kind === 'env') {
       // The compose files that read it, the templates and secrets files it is compared with, .gitignore.
-      for (const s of this.services) {
-        if (s.envFiles.some((e) => joinPath(dirname(e.def.path), e.path) === path)) {
-          for (const c of s.project.files) {
-            deps.add(c.path);
-          }
+      for (const project of this.envReaders().get(path) ?? []) {
+        for (const c of project.files) {
+          deps.add(c.path);
         }
       }
-      for (const e of this.envFiles) {
-        if (dirname(e.path) === dirname(path)) {
-          deps.add(e.path);
+      for (const p of this.folderIndex().get(dirname(path)) ?? []) {
+        if (this.byPath.get(p)?.kind === 'env') {
+          deps.add(p);
         }
       }
       for (const name of [this.config.sharedEnvFile, `${this.config.sharedEnvFile}.example`, this.config.secretsFile, 'secrets.example']) {
@@ -471,10 +514,8 @@ export class Project {
       }
     } else if (f.role === 'markdown' || f.role === 'gitignore') {
       // A README is compared with the files of its folder (their set is in the structure key).
-      for (const p of this.byPath.keys()) {
-        if (dirname(p) === dirname(path)) {
-          deps.add(p);
-        }
+      for (const p of this.folderIndex().get(dirname(path)) ?? []) {
+        deps.add(p);
       }
     } else if (f.role === 'roadmap') {
       for (const p of this.byPath.keys()) {
@@ -577,26 +618,15 @@ export class Project {
     if (def.image) {
       service.image = { ...def.image, def };
     }
-    // Lists merge the way compose merges them: volumes by target, environment by key.
-    for (const v of def.volumes) {
-      const i = service.volumes.findIndex((x) => x.target === v.target);
-      if (i >= 0) {
-        service.volumes[i] = { ...v, def };
-      } else {
-        service.volumes.push({ ...v, def });
-      }
-    }
-    for (const e of def.environment) {
-      const i = service.environment.findIndex((x) => x.key === e.key);
-      if (i >= 0) {
-        service.environment[i] = { ...e, def };
-      } else {
-        service.environment.push({ ...e, def });
-      }
-    }
+    // Lists merge the way compose merges them: volumes by target, environment by key. Indexed by
+    // key, so a service with tens of thousands of entries merges in linear time.
+    mergeBy(service.volumes, def.volumes, (x) => x.target, (v) => ({ ...v, def }));
+    mergeBy(service.environment, def.environment, (x) => x.key, (e) => ({ ...e, def }));
     service.envFiles.push(...def.envFiles.map((e) => ({ ...e, def })));
+    const networks = new Set(service.networks.map((x) => x.value));
     for (const n of def.networks) {
-      if (!service.networks.some((x) => x.value === n.value)) {
+      if (!networks.has(n.value)) {
+        networks.add(n.value);
         service.networks.push({ ...n, def });
       }
     }
@@ -690,3 +720,18 @@ export function fileHash(text: string): string {
 }
 
 export { isInsideWorkspace };
+
+/** Replaces the entry with the same key, or appends; later entries win, positions are kept. */
+function mergeBy<U, T extends U>(into: T[], from: readonly U[], key: (x: U) => string, wrap: (x: U) => T): void {
+  const index = new Map<string, number>();
+  into.forEach((x, i) => index.set(key(x), i));
+  for (const item of from) {
+    const i = index.get(key(item));
+    if (i !== undefined) {
+      into[i] = wrap(item);
+    } else {
+      index.set(key(item), into.length);
+      into.push(wrap(item));
+    }
+  }
+}

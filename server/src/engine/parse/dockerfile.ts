@@ -14,17 +14,18 @@ function memoizeArguments(proto: object, name: 'getRawArguments' | 'getArguments
   if (!original || (original as { memoized?: boolean }).memoized) {
     return;
   }
-  const cache = new WeakMap<object, Argument[]>();
-  const memo = function (this: object): Argument[] {
-    let args = cache.get(this);
+  // A symbol-keyed slot on the instance: cheaper than a WeakMap lookup on this hot path.
+  const slot = Symbol(name);
+  const memo = function (this: Record<symbol, Argument[] | undefined>): Argument[] {
+    let args = this[slot];
     if (!args) {
       args = original.call(this);
-      cache.set(this, args);
+      this[slot] = args;
     }
     return args.slice();
   };
   (memo as { memoized?: boolean }).memoized = true;
-  methods[name] = memo;
+  methods[name] = memo as (this: object) => Argument[];
 }
 memoizeArguments(Instruction.prototype, 'getRawArguments');
 memoizeArguments(ModifiableInstruction.prototype, 'getArguments');
@@ -69,12 +70,46 @@ export interface DockerfileModel {
   preamble: Instruction[];
   /** Lazily split RUN instructions. */
   runs(): RunInstruction[];
+  /** Why the file was not parsed (over a size limit); the model is then empty. */
+  problems?: { message: string; range: Range }[];
+}
+
+/** The longest Dockerfile the engine parses (UTF-16 code units, about 2 MB). */
+export const MAX_DOCKERFILE_LENGTH = 2 * 1024 * 1024;
+/** The longest Dockerfile line the engine parses: dockerfile-ast takes seconds on multi-megabyte lines. */
+export const MAX_DOCKERFILE_LINE = 64 * 1024;
+
+/** Why a Dockerfile is too big to parse, with where, or undefined. */
+function overLimit(text: string, lines: LineIndex): { message: string; range: Range } | undefined {
+  const kb = (n: number): string => `${Math.ceil(n / 1024)} KB`;
+  if (text.length > MAX_DOCKERFILE_LENGTH) {
+    return { message: `the file is ${kb(text.length)}; docker-modularity parses Dockerfiles up to ${kb(MAX_DOCKERFILE_LENGTH)}`, range: lines.rangeOf(0, lines.lineEnd(0)) };
+  }
+  for (let line = 0, start = 0; start <= text.length; line++) {
+    const nl = text.indexOf('\n', start);
+    const end = nl < 0 ? text.length : nl;
+    if (end - start > MAX_DOCKERFILE_LINE) {
+      return {
+        message: `line ${line + 1} is ${kb(end - start)} long; docker-modularity parses Dockerfile lines up to ${kb(MAX_DOCKERFILE_LINE)}`,
+        range: lines.rangeOf(lines.lineStart(lines.positionAt(start).line), lines.lineEnd(lines.positionAt(start).line)),
+      };
+    }
+    if (nl < 0) {
+      break;
+    }
+    start = nl + 1;
+  }
+  return undefined;
 }
 
 /** Parses a Dockerfile once; every rule shares the result. */
 export type { Instruction };
 
 export function parseDockerfile(path: string, text: string): DockerfileModel {
+  const limit = text.length > MAX_DOCKERFILE_LINE ? overLimit(text, new LineIndex(text)) : undefined;
+  if (limit) {
+    return { ...parseDockerfile(path, ''), text, lines: new LineIndex(text), problems: [limit] };
+  }
   const ast = DockerfileParser.parse(text);
   const lines = new LineIndex(text);
   const escapeChar = ast.getEscapeCharacter();

@@ -21,14 +21,29 @@ function buildTargets(project: Project, path: string): Set<string> {
       }
     }
   }
-  for (const t of project.textFiles) {
-    if (t.role === 'makefile' || t.role === 'script' || t.role === 'workflow' || t.role === 'bake') {
-      for (const m of t.text.matchAll(/(?:--target[=\s]+|\btarget\s*[:=]\s*)["']?([A-Za-z0-9][\w.-]*)/g)) {
-        out.add(m[1]!.toLowerCase());
-      }
-    }
+  for (const target of scriptTargets(project)) {
+    out.add(target);
   }
   return out;
+}
+
+/** `--target X` and `target = X` in build scripts, Makefiles, workflows and bake files, read once per project. */
+const targetsByProject = new WeakMap<Project, Set<string>>();
+
+function scriptTargets(project: Project): Set<string> {
+  let targets = targetsByProject.get(project);
+  if (!targets) {
+    targets = new Set();
+    for (const t of project.textFiles) {
+      if (t.role === 'makefile' || t.role === 'script' || t.role === 'workflow' || t.role === 'bake') {
+        for (const m of t.text.matchAll(/(?:--target[=\s]+|\btarget\s*[:=]\s*)["']?([A-Za-z0-9][\w.-]*)/g)) {
+          targets.add(m[1]!.toLowerCase());
+        }
+      }
+    }
+    targetsByProject.set(project, targets);
+  }
+  return targets;
 }
 
 /** The stages that something uses, or undefined when a variable makes that unknowable. */

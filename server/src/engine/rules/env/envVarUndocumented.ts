@@ -1,7 +1,7 @@
 import { defineRule, type FixBuilder } from '../../rule';
 import type { Project } from '../../project';
 import { LineIndex } from '../../text';
-import { envFileTarget, envKeys, envTemplatePath, findSecret, isSecretKey, isTemplatePath, secretsTemplatePath } from './envShared';
+import { envKeys, envTemplatePath, findSecret, isSecretKey, isTemplatePath, secretsTemplatePath } from './envShared';
 
 /** Variables the shell or compose itself provides; no template documents them. */
 const PROVIDED = new Set(['HOME', 'PWD', 'USER', 'UID', 'GID', 'HOSTNAME', 'PATH', 'SHELL', 'COMPOSE_PROJECT_NAME']);
@@ -68,7 +68,7 @@ function isComposeEnvFile(project: Project, path: string): boolean {
   if (path === project.config.sharedEnvFile || path === project.config.secretsFile) {
     return true;
   }
-  return project.composeFiles.some((c) => c.services.some((d) => d.envFiles.some((e) => envFileTarget(d, e) === path)));
+  return project.composeProjectsReading(path).length > 0;
 }
 
 function documentedKeys(project: Project): Set<string> {
