@@ -237,6 +237,17 @@ export class Project {
 
   /** Resolves a stage's `FROM` to an earlier stage, a workspace image or an external image. */
   resolveFrom(model: DockerfileModel, stage: Stage): FromTarget {
+    let target = this.fromCache.get(stage);
+    if (!target) {
+      target = this.resolveFromUncached(model, stage);
+      this.fromCache.set(stage, target);
+    }
+    return target;
+  }
+
+  private readonly fromCache = new Map<Stage, FromTarget>();
+
+  private resolveFromUncached(model: DockerfileModel, stage: Stage): FromTarget {
     const image = stage.fromImage;
     if (/\$/.test(image)) {
       const resolved = this.expandFromVariable(model, image);

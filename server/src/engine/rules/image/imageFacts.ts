@@ -120,8 +120,25 @@ function stageStartWorkdir(project: Project, model: DockerfileModel, stage: Stag
   return target.kind === 'external' ? '/' : undefined;
 }
 
+/** Per project: each stage's COPY/ADD list, computed once and shared by every image rule. */
+const copiesCache = new WeakMap<Project, Map<Stage, CopyInfo[]>>();
+
 /** COPY and ADD instructions of a stage, with the working directory at each. */
 export function stageCopies(project: Project, model: DockerfileModel, stage: Stage): CopyInfo[] {
+  let cache = copiesCache.get(project);
+  if (!cache) {
+    cache = new Map();
+    copiesCache.set(project, cache);
+  }
+  let copies = cache.get(stage);
+  if (!copies) {
+    copies = computeStageCopies(project, model, stage);
+    cache.set(stage, copies);
+  }
+  return copies;
+}
+
+function computeStageCopies(project: Project, model: DockerfileModel, stage: Stage): CopyInfo[] {
   const out: CopyInfo[] = [];
   let wd = stageStartWorkdir(project, model, stage, 0);
   for (const instruction of stage.instructions) {
