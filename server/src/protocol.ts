@@ -3,7 +3,7 @@
  * the names both sides use. Imported by both, so they can never disagree. It must stay free of
  * `vscode` and of `vscode-languageserver/node`.
  */
-import { RequestType0, RequestType } from 'vscode-languageserver-protocol';
+import { NotificationType, RequestType0, RequestType } from 'vscode-languageserver-protocol';
 
 /** The settings section (`dockerModularity.*`) and the client id (`dockerModularity.trace.server`). */
 export const SETTINGS_SECTION = 'dockerModularity';
@@ -49,7 +49,18 @@ export const Commands = {
   fixAllInWorkspace: 'dockerModularity.fixAllInWorkspace',
   showOutput: 'dockerModularity.showOutput',
   restartServer: 'dockerModularity.restartServer',
+  refreshRoadmap: 'dockerModularity.refreshRoadmap',
+  generateReport: 'dockerModularity.generateReport',
+  syncRoadmapCheckboxes: 'dockerModularity.syncRoadmapCheckboxes',
+  /** Opens a finding of the roadmap view at its range (the tree's click; hidden from the palette). */
+  openRoadmapFinding: 'dockerModularity.openRoadmapFinding',
+  /** Applies the quick fix of a finding of the roadmap view (its context menu; hidden from the palette). */
+  fixRoadmapFinding: 'dockerModularity.fixRoadmapFinding',
 } as const;
+
+/** The roadmap tree view, and the view container it lives in (package.json `views`, `viewsContainers`). */
+export const ROADMAP_VIEW_ID = 'dockerModularity.roadmap';
+export const ROADMAP_CONTAINER_ID = 'dockerModularity';
 
 /** Data attached to every diagnostic, so a code action finds its finding without reading the message. */
 export interface DiagnosticData {
@@ -88,17 +99,131 @@ export interface RoadmapStatusParams {
   folder?: string;
 }
 
+/** How a roadmap item stands: checked and passing, checked and failing, not applicable, or for people to check. */
+export type RoadmapItemState = 'pass' | 'fail' | 'na' | 'manual';
+
+export type FindingSeverity = 'error' | 'warning' | 'info' | 'hint';
+
+/** A zero-based LSP range. */
+export interface WireRange {
+  start: { line: number; character: number };
+  end: { line: number; character: number };
+}
+
+/** One finding behind a failing roadmap item. */
+export interface RoadmapFinding {
+  ruleId: string;
+  message: string;
+  severity: FindingSeverity;
+  uri: string;
+  /** Workspace-relative path, forward slashes. */
+  path: string;
+  range: WireRange;
+  /** Whether the rule offers a fix (applied with {@link ApplyFindingFixRequest}). */
+  fixable: boolean;
+}
+
+export interface RoadmapItemStatus {
+  id: string;
+  title: string;
+  state: RoadmapItemState;
+  /** Findings behind a failing item (0 otherwise). */
+  count: number;
+  /** What was checked, or why the item is not applicable or manual (the tooltip). */
+  detail: string;
+  findings: RoadmapFinding[];
+}
+
+export interface RoadmapSectionStatus {
+  /** 1–10, as numbered in the roadmap. */
+  number: number;
+  title: string;
+  /** Items passing, of the items that apply and can be checked by reading files. */
+  passed: number;
+  checkable: number;
+  items: RoadmapItemStatus[];
+}
+
+/** Where one workspace folder stands against the roadmap, from the latest analysis. Plain JSON. */
 export interface RoadmapStatus {
   folder: string;
+  /** The folder's name (its last path segment). */
+  name: string;
   /** The base Dockerfile found, and why it is the base. */
   baseDockerfile?: { path: string; reason?: string };
   files: number;
+  sections: RoadmapSectionStatus[];
+  totals: { passed: number; checkable: number; errors: number; warnings: number };
+  /** Findings per rule, every rule included (not only those of roadmap items). */
   findings: { ruleId: string; severity: string; count: number }[];
   configError?: string;
 }
 
-/** A summary of where each workspace folder stands against the roadmap. */
+/** Where each workspace folder (or the one asked for) stands against the roadmap. */
 export const RoadmapStatusRequest = {
   method: 'dockerModularity/roadmapStatus',
   type: new RequestType<RoadmapStatusParams, RoadmapStatus[], void>('dockerModularity/roadmapStatus'),
+} as const;
+
+/** Sent after an analysis that changed a folder's roadmap status; carries the folder's new status. */
+export const RoadmapStatusChangedNotification = {
+  method: 'dockerModularity/roadmapStatusChanged',
+  type: new NotificationType<RoadmapStatus>('dockerModularity/roadmapStatusChanged'),
+} as const;
+
+export interface GenerateReportParams {
+  /** A workspace folder URI; the first folder when absent. */
+  folder?: string;
+}
+
+export interface GenerateReportResult {
+  folder: string;
+  /** The roadmap's "Current State Analysis" filled in from the workspace; secret values masked. */
+  markdown: string;
+}
+
+/** The current-state report of a folder, as Markdown. Null when the folder is unknown or disabled. */
+export const GenerateReportRequest = {
+  method: 'dockerModularity/generateReport',
+  type: new RequestType<GenerateReportParams, GenerateReportResult | null, void>('dockerModularity/generateReport'),
+} as const;
+
+export interface SyncRoadmapCheckboxesResult {
+  /** Items ticked (`[ ]` → `[x]`: their checks pass). */
+  checked: number;
+  /** Items unticked (`[x]` → `[ ]`: their checks still report findings). */
+  unchecked: number;
+  /** The roadmap documents changed, as workspace-relative paths. */
+  files: string[];
+  /** Whether the client applied the workspace edit (false when there was nothing to change). */
+  accepted: boolean;
+}
+
+/** Applies every roadmap-claim-violated / roadmap-claim-satisfied fix through `workspace/applyEdit`. */
+export const SyncRoadmapCheckboxesRequest = {
+  method: 'dockerModularity/syncRoadmapCheckboxes',
+  type: new RequestType0<SyncRoadmapCheckboxesResult, void>('dockerModularity/syncRoadmapCheckboxes'),
+} as const;
+
+export interface ApplyFindingFixParams {
+  uri: string;
+  ruleId: string;
+  range: WireRange;
+}
+
+export interface ApplyFindingFixResult {
+  applied: boolean;
+  /** The fix's title, when there was one. */
+  title?: string;
+  /** Why nothing was applied (the finding is gone, it has no fix, the client refused the edit…). */
+  reason?: string;
+}
+
+/**
+ * Applies the fix of one finding of the latest analysis through `workspace/applyEdit` (the roadmap
+ * view's quick fix: it works for files the client has no code action provider for, such as Markdown).
+ */
+export const ApplyFindingFixRequest = {
+  method: 'dockerModularity/applyFindingFix',
+  type: new RequestType<ApplyFindingFixParams, ApplyFindingFixResult, void>('dockerModularity/applyFindingFix'),
 } as const;

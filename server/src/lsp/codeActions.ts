@@ -98,7 +98,8 @@ function quickFix(finding: Finding, diagnostic: Diagnostic, env: CodeActionEnv):
   if (!fix) {
     return undefined;
   }
-  const stale = staleReason(fix, (p) => env.folder.overlay.readFile(p));
+  // Read the disk now: a file changed on disk without a watcher event must not pass as current.
+  const stale = staleReason(fix, (p) => env.folder.overlay.readFileFresh(p));
   if (stale) {
     env.log(`Refusing the fix "${fix.title}" of ${finding.ruleId}: ${stale}.`);
     return undefined;
@@ -114,7 +115,7 @@ function quickFix(finding: Finding, diagnostic: Diagnostic, env: CodeActionEnv):
 export function combineFixes(
   findings: readonly Finding[],
   env: Pick<CodeActionEnv, 'folder' | 'log'>,
-): { changes: FileChange[]; applied: Fix[]; skipped: { fix: Fix; finding: Finding; reason: string }[] } {
+): { changes: FileChange[]; applied: Fix[]; appliedFindings: Finding[]; skipped: { fix: Fix; finding: Finding; reason: string }[] } {
   const fixes: Fix[] = [];
   const origin = new Map<Fix, Finding>();
   for (const f of findings) {
@@ -135,6 +136,7 @@ export function combineFixes(
   return {
     changes,
     applied: result.applied,
+    appliedFindings: result.applied.map((fix) => origin.get(fix)!),
     skipped: result.skipped.map((s) => ({ fix: s.fix, finding: origin.get(s.fix)!, reason: s.reason })),
   };
 }

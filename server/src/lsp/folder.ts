@@ -30,6 +30,8 @@ export class AnalyzedFolder {
   readonly editedSincePublish = new Set<string>();
   /** URIs of open documents by path, so diagnostics and edits use the client's own spelling. */
   readonly openUris = new Map<string, string>();
+  /** The roadmap status last sent to the client (as a comparison key), so only changes are sent. */
+  roadmapStatusKey: string | undefined;
   private overridesKey = '';
 
   constructor(

@@ -21,25 +21,38 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { CONFIG_FILE_NAMES } from '../engine/config';
+import { staleReason } from '../engine/fixes';
+import type { Finding } from '../engine/rule';
+import { currentStateReport } from '../engine/report';
 import { MemoryFileSystem, type FileSystemView } from '../engine/fs';
 import { LineIndex } from '../engine/text';
 import {
+  ApplyFindingFixRequest,
   FIX_ALL_KIND,
   FixAllInWorkspaceRequest,
+  GenerateReportRequest,
+  RoadmapStatusChangedNotification,
   RoadmapStatusRequest,
   SETTINGS_SECTION,
+  SyncRoadmapCheckboxesRequest,
+  type ApplyFindingFixParams,
+  type ApplyFindingFixResult,
   type FixAllInWorkspaceResult,
+  type GenerateReportResult,
   type InitializationOptions,
   type RoadmapStatus,
   type Settings,
+  type SyncRoadmapCheckboxesResult,
 } from '../protocol';
-import { combineFixes, provideCodeActions } from './codeActions';
+import { combineFixes, findingFor, provideCodeActions } from './codeActions';
 import { toDiagnostic, type DiagnosticOptions } from './diagnostics';
 import { AnalyzedFolder } from './folder';
 import { definitionAt, documentLinks, hoverAt } from './navigation';
+import { emptyRoadmapStatus, ROADMAP_CLAIM_RULES, toRoadmapStatus } from './roadmapStatus';
 import { normalizeSettings } from './settings';
 import { fsPathToUri, toWorkspacePath, uriToFsPath } from './uris';
-import { toWorkspaceEdit, type EditCapabilities } from './workspaceEdits';
+import { toWorkspaceEdit, type EditCapabilities, type EditTarget } from './workspaceEdits';
+import type { WorkspaceEdit } from 'vscode-languageserver';
 
 /** Creates the disk view of a workspace folder (the Node file system in production). */
 export type DiskViewFactory = (root: string) => FileSystemView;
@@ -165,6 +178,9 @@ export class DockerModularityServer {
     c.onRequest(RoadmapStatusRequest.type, (params, token) =>
       this.request('roadmapStatus', token, () => this.roadmapStatus(params.folder)),
     );
+    c.onRequest(GenerateReportRequest.type, (params, token) => this.request('generateReport', token, () => this.generateReport(params.folder)));
+    c.onRequest(SyncRoadmapCheckboxesRequest.type, (token) => this.request('syncRoadmapCheckboxes', token, () => this.syncRoadmapCheckboxes()));
+    c.onRequest(ApplyFindingFixRequest.type, (params, token) => this.request('applyFindingFix', token, () => this.applyFindingFix(params)));
     this.documents.listen(c);
   }
 
@@ -413,6 +429,7 @@ export class DockerModularityServer {
       folder.result = undefined;
       folder.dirty = false;
       this.clearDiagnostics(folder);
+      this.sendRoadmapStatusIfChanged(folder);
       return;
     }
     if (folder.diskDirty) {
@@ -430,6 +447,29 @@ export class DockerModularityServer {
       `Analysed ${folder.root}: ${result.files.length} files, ${result.findings.length} findings, ${result.stats.checked} checked, ${result.stats.reused} reused (${Date.now() - started} ms).`,
     );
     this.publish(folder);
+    this.sendRoadmapStatusIfChanged(folder);
+  }
+
+  /** Tells the client a workspace folder's roadmap status, when the analysis changed it. */
+  private sendRoadmapStatusIfChanged(folder: AnalyzedFolder): void {
+    if (!folder.isWorkspaceFolder) {
+      return;
+    }
+    const status = this.statusOf(folder);
+    const key = JSON.stringify(status);
+    if (key === folder.roadmapStatusKey) {
+      return;
+    }
+    folder.roadmapStatusKey = key;
+    this.connection
+      .sendNotification(RoadmapStatusChangedNotification.type, status)
+      .catch((e: unknown) => this.connection.console.error(errorMessage(e)));
+  }
+
+  /** A folder's roadmap status from its latest analysis (no analysis is run). */
+  private statusOf(folder: AnalyzedFolder): RoadmapStatus {
+    const name = nodePath.basename(folder.root) || folder.root;
+    return folder.result ? toRoadmapStatus(folder.uri, name, folder.result, (p) => folder.uriOf(p)) : emptyRoadmapStatus(folder.uri, name);
   }
 
   private publish(folder: AnalyzedFolder): void {
@@ -488,62 +528,137 @@ export class DockerModularityServer {
     folder.published.clear();
   }
 
-  private async fixAllInWorkspace(): Promise<FixAllInWorkspaceResult> {
-    const out: FixAllInWorkspaceResult = { applied: 0, skipped: [], files: [], accepted: false };
-    const changes = [];
+  /**
+   * Every non-conflicting fix of the findings `select` picks, in every workspace folder, as one
+   * workspace edit (none when nothing applies).
+   */
+  private collectFixes(select: (f: Finding) => boolean): {
+    edit: WorkspaceEdit | undefined;
+    applied: Finding[];
+    skipped: FixAllInWorkspaceResult['skipped'];
+    files: string[];
+  } {
+    const applied: Finding[] = [];
+    const skipped: FixAllInWorkspaceResult['skipped'] = [];
+    const files: string[] = [];
+    const edits: WorkspaceEdit[] = [];
     for (const folder of this.folders) {
       const result = this.ensureFresh(folder);
       if (!result) {
         continue;
       }
-      const combined = combineFixes(result.findings, { folder, log: (m) => this.connection.console.info(m) });
-      out.applied += combined.applied.length;
-      out.skipped.push(...combined.skipped.map((s) => ({ ruleId: s.finding.ruleId, path: s.finding.path, reason: s.reason })));
+      const combined = combineFixes(result.findings.filter(select), { folder, log: (m) => this.connection.console.info(m) });
+      skipped.push(...combined.skipped.map((s) => ({ ruleId: s.finding.ruleId, path: s.finding.path, reason: s.reason })));
       const edit = toWorkspaceEdit(
         combined.changes,
-        { uriOf: (p) => folder.uriOf(p), versionOf: (p) => (folder.overlay.isOpen(p) ? (this.documents.get(folder.uriOf(p))?.version ?? null) : null) },
+        this.editTarget(folder),
         this.support.edits,
       );
       if (combined.changes.length > 0 && edit) {
-        changes.push(edit);
+        edits.push(edit);
+        applied.push(...combined.appliedFindings);
         for (const c of combined.changes) {
-          out.files.push(c.kind === 'rename' ? c.to : c.path);
+          files.push(c.kind === 'rename' ? c.to : c.path);
         }
       }
     }
-    out.files = [...new Set(out.files)].sort();
-    if (changes.length === 0) {
-      return out;
-    }
-    const edit = changes.length === 1 ? changes[0]! : { documentChanges: changes.flatMap((e) => e.documentChanges ?? []) };
-    const response = await this.connection.workspace.applyEdit({ label: 'Fix all docker-modularity problems', edit });
-    out.accepted = response.applied;
+    const edit = edits.length === 0 ? undefined : edits.length === 1 ? edits[0]! : { documentChanges: edits.flatMap((e) => e.documentChanges ?? []) };
+    return { edit, applied, skipped, files: [...new Set(files)].sort() };
+  }
+
+  /** Where a folder's file changes go: its URIs, with the versions of open documents. */
+  private editTarget(folder: AnalyzedFolder): EditTarget {
+    return { uriOf: (p) => folder.uriOf(p), versionOf: (p) => (folder.overlay.isOpen(p) ? (this.documents.get(folder.uriOf(p))?.version ?? null) : null) };
+  }
+
+  /** Asks the client to apply an edit; returns whether it did. */
+  private async applyEdit(label: string, edit: WorkspaceEdit): Promise<boolean> {
+    const response = await this.connection.workspace.applyEdit({ label, edit });
     if (!response.applied) {
-      this.connection.console.warn(`The client did not apply the fixes: ${response.failureReason ?? 'no reason given'}`);
+      this.connection.console.warn(`The client did not apply "${label}": ${response.failureReason ?? 'no reason given'}`);
+    }
+    return response.applied;
+  }
+
+  private async fixAllInWorkspace(): Promise<FixAllInWorkspaceResult> {
+    const { edit, applied, skipped, files } = this.collectFixes(() => true);
+    const out: FixAllInWorkspaceResult = { applied: applied.length, skipped, files, accepted: false };
+    if (edit) {
+      out.accepted = await this.applyEdit('Fix all docker-modularity problems', edit);
     }
     return out;
+  }
+
+  private async syncRoadmapCheckboxes(): Promise<SyncRoadmapCheckboxesResult> {
+    const { edit, applied, files } = this.collectFixes((f) => ROADMAP_CLAIM_RULES.has(f.ruleId));
+    const out: SyncRoadmapCheckboxesResult = {
+      checked: applied.filter((f) => f.ruleId === 'roadmap-claim-satisfied').length,
+      unchecked: applied.filter((f) => f.ruleId === 'roadmap-claim-violated').length,
+      files,
+      accepted: false,
+    };
+    if (edit) {
+      out.accepted = await this.applyEdit('Sync roadmap checkboxes', edit);
+    }
+    return out;
+  }
+
+  /** Applies the fix of one finding of the latest analysis (the roadmap view's quick fix). */
+  private async applyFindingFix(params: ApplyFindingFixParams): Promise<ApplyFindingFixResult> {
+    const at = this.locate(params.uri);
+    if (!at || !at.folder.isWorkspaceFolder) {
+      return { applied: false, reason: 'The file is outside every workspace folder.' };
+    }
+    const { folder, path } = at;
+    this.ensureFresh(folder);
+    const finding = findingFor(folder, path, params.ruleId, params.range);
+    if (!finding) {
+      return { applied: false, reason: 'The finding is gone: the workspace changed since it was shown.' };
+    }
+    if (!finding.fixable || !finding.fix) {
+      return { applied: false, reason: `${finding.ruleId} offers no fix for this finding.` };
+    }
+    let fix;
+    try {
+      fix = finding.fix();
+    } catch (e) {
+      this.connection.console.error(`The fix of ${finding.ruleId} in ${path} failed: ${errorMessage(e)}`);
+    }
+    if (!fix) {
+      return { applied: false, reason: `The fix of ${finding.ruleId} could not be computed (see the output).` };
+    }
+    const stale = staleReason(fix, (p) => folder.overlay.readFile(p));
+    if (stale) {
+      return { applied: false, title: fix.title, reason: `The fix is out of date: ${stale}.` };
+    }
+    const edit = toWorkspaceEdit(
+      fix.changes,
+      this.editTarget(folder),
+      this.support.edits,
+    );
+    if (!edit) {
+      return { applied: false, title: fix.title, reason: 'The editor cannot apply this fix (it creates or renames files).' };
+    }
+    const applied = await this.applyEdit(fix.title, edit);
+    return applied ? { applied, title: fix.title } : { applied, title: fix.title, reason: 'The editor did not apply the edit.' };
   }
 
   private roadmapStatus(folderUri: string | undefined): RoadmapStatus[] {
     return this.folders
       .filter((f) => folderUri === undefined || f.uri === folderUri)
       .map((folder) => {
-        const result = this.ensureFresh(folder);
-        const counts = new Map<string, { ruleId: string; severity: string; count: number }>();
-        for (const f of result?.findings ?? []) {
-          const entry = counts.get(f.ruleId) ?? { ruleId: f.ruleId, severity: f.severity, count: 0 };
-          entry.count++;
-          counts.set(f.ruleId, entry);
+        // Before its settings are read a folder is not analysed (they may switch rules off); it is empty until then.
+        if (folder.settingsLoaded) {
+          this.ensureFresh(folder);
         }
-        const base = result?.project.baseDockerfile;
-        return {
-          folder: folder.uri,
-          baseDockerfile: base ? { path: base.path, reason: result?.project.baseReason } : undefined,
-          files: result?.files.length ?? 0,
-          findings: [...counts.values()].sort((a, b) => (a.ruleId < b.ruleId ? -1 : 1)),
-          configError: result?.configError?.message,
-        };
+        return this.statusOf(folder);
       });
+  }
+
+  private generateReport(folderUri: string | undefined): GenerateReportResult | null {
+    const folder = folderUri === undefined ? this.folders[0] : this.folders.find((f) => f.uri === folderUri);
+    const result = folder && this.ensureFresh(folder);
+    return folder && result ? { folder: folder.uri, markdown: currentStateReport(result) } : null;
   }
 
   /** Runs a notification handler; an exception is logged, never thrown at the connection. */

@@ -1,0 +1,64 @@
+import type { AnalysisResult } from '../engine/analyzer';
+import { roadmapStatus } from '../engine/roadmap';
+import type { Finding } from '../engine/rule';
+import type { RoadmapFinding, RoadmapStatus } from '../protocol';
+
+/** The rules whose fixes tick and untick the roadmap document's checkboxes. */
+export const ROADMAP_CLAIM_RULES: ReadonlySet<string> = new Set(['roadmap-claim-violated', 'roadmap-claim-satisfied']);
+
+/** Where a folder stands before its first analysis (or with the extension disabled for it). */
+export function emptyRoadmapStatus(folder: string, name: string): RoadmapStatus {
+  return { folder, name, files: 0, sections: [], totals: { passed: 0, checkable: 0, errors: 0, warnings: 0 }, findings: [] };
+}
+
+/**
+ * A folder's roadmap status as plain JSON, from the engine's `roadmapStatus` over the latest
+ * analysis result (nothing is analysed here).
+ */
+export function toRoadmapStatus(
+  folder: string,
+  name: string,
+  result: Pick<AnalysisResult, 'project' | 'findings' | 'files' | 'configError'>,
+  uriOf: (path: string) => string,
+): RoadmapStatus {
+  const status = roadmapStatus(result);
+  const finding = (f: Finding): RoadmapFinding => ({
+    ruleId: f.ruleId,
+    message: f.message,
+    severity: f.severity,
+    uri: uriOf(f.path),
+    path: f.path,
+    range: { start: { ...f.range.start }, end: { ...f.range.end } },
+    fixable: f.fixable,
+  });
+  const counts = new Map<string, { ruleId: string; severity: string; count: number }>();
+  for (const f of result.findings) {
+    const entry = counts.get(f.ruleId) ?? { ruleId: f.ruleId, severity: f.severity, count: 0 };
+    entry.count++;
+    counts.set(f.ruleId, entry);
+  }
+  const base = result.project.baseDockerfile;
+  return {
+    folder,
+    name,
+    baseDockerfile: base ? { path: base.path, reason: result.project.baseReason } : undefined,
+    files: result.files.length,
+    sections: status.sections.map((s) => ({
+      number: s.section.section,
+      title: s.section.title,
+      passed: s.passed,
+      checkable: s.checkable,
+      items: s.items.map((i) => ({
+        id: i.item.id,
+        title: i.item.title,
+        state: i.state,
+        count: i.findings.length,
+        detail: i.detail,
+        findings: i.findings.map(finding),
+      })),
+    })),
+    totals: { passed: status.passed, checkable: status.checkable, errors: status.errors, warnings: status.warnings },
+    findings: [...counts.values()].sort((a, b) => (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0)),
+    configError: result.configError?.message,
+  };
+}
