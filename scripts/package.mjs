@@ -21,7 +21,7 @@ const out = outArg > 0 ? process.argv[outArg + 1] : 'docker-modularity.vsix';
 const REPOSITORY_URL = 'https://github.com/docker-modularity/docker-modularity';
 
 /** What the .vsix may hold (besides vsce's own manifest files). */
-const ALLOWED = [/^dist\/(client|server|cli)\.js$/, /^docs\//, /^schemas\//, /^syntaxes\//, /^snippets\//, /^(README|CHANGELOG)\.md$/, /^LICENSE(\.md|\.txt)?$/, /^package\.json$/];
+const ALLOWED = [/^dist\/(client|server|cli)\.js$/, /^docs\//, /^schemas\//, /^syntaxes\//, /^snippets\//, /^media\//, /^(README|CHANGELOG)\.md$/, /^LICENSE(\.md|\.txt)?$/, /^package\.json$/];
 const REQUIRED = ['dist/client.js', 'dist/server.js', 'package.json', 'README.md', 'LICENSE'];
 
 function run(file, args, cwd = root) {

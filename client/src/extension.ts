@@ -4,6 +4,7 @@ import {
   ErrorAction,
   LanguageClient,
   RevealOutputChannelOn,
+  State,
   TransportKind,
   type CloseHandlerResult,
   type ErrorHandler,
@@ -11,8 +12,20 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import { Commands, FixAllInWorkspaceRequest, SETTINGS_SECTION } from '../../server/src/protocol';
+import {
+  ApplyFindingFixRequest,
+  Commands,
+  FixAllInWorkspaceRequest,
+  GenerateReportRequest,
+  RoadmapStatusChangedNotification,
+  RoadmapStatusRequest,
+  SETTINGS_SECTION,
+  SyncRoadmapCheckboxesRequest,
+  type WireRange,
+} from '../../server/src/protocol';
 import { RestartBudget } from './restartBudget';
+import type { RoadmapNode } from './roadmapTree';
+import { openAt, RoadmapView } from './roadmapView';
 
 /** How many crashes within {@link CRASH_WINDOW_MS} the client restarts the server after. */
 const MAX_RESTARTS = 4;
@@ -74,6 +87,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       { scheme: 'file', language: 'dotenv-docker' },
       { scheme: 'file', pattern: '**/{.env,.env.*,*.env,secrets,secrets.*}' },
       { scheme: 'file', pattern: '**/.docker-modularity.{json,yaml,yml}' },
+      // The roadmap document (the server's default name match), for its checkbox diagnostics' quick fixes.
+      { scheme: 'file', language: 'markdown', pattern: '**/*[Mm][Oo][Dd][Uu][Ll][Aa][Rr][Ii][SsZz][Aa][Tt][Ii][Oo][Nn]*.md' },
     ],
     diagnosticCollectionName: 'docker-modularity',
     revealOutputChannelOn: RevealOutputChannelOn.Never,
@@ -84,6 +99,22 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     },
   };
   client = new LanguageClient(SETTINGS_SECTION, 'Docker Modularity', serverOptions, clientOptions);
+  const roadmap = new RoadmapView();
+  context.subscriptions.push(
+    roadmap,
+    client.onNotification(RoadmapStatusChangedNotification.type, (status) => roadmap.update(status)),
+    client.onDidChangeState((e) => {
+      // A restarted server re-sends every folder's status after its first analysis.
+      if (e.newState !== State.Running) {
+        roadmap.clear();
+      }
+    }),
+  );
+  const refreshRoadmap = async (): Promise<void> => {
+    if (client?.isRunning()) {
+      roadmap.replaceAll(await client.sendRequest(RoadmapStatusRequest.type, {}));
+    }
+  };
 
   context.subscriptions.push(
     vscode.commands.registerCommand(Commands.showOutput, () => client?.outputChannel.show()),
@@ -115,6 +146,54 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       }
     }),
   );
+  context.subscriptions.push(
+    vscode.commands.registerCommand(Commands.refreshRoadmap, refreshRoadmap),
+    vscode.commands.registerCommand(Commands.openRoadmapFinding, (uri: string, range: WireRange) => openAt(uri, range)),
+    vscode.commands.registerCommand(Commands.fixRoadmapFinding, async (node: RoadmapNode | undefined) => {
+      if (!client || node?.kind !== 'finding') {
+        return;
+      }
+      const { uri, ruleId, range } = node.finding;
+      const result = await client.sendRequest(ApplyFindingFixRequest.type, { uri, ruleId, range });
+      if (!result.applied) {
+        void vscode.window.showWarningMessage(`Docker Modularity: ${result.title ? `"${result.title}" was not applied` : 'no fix applied'}. ${result.reason ?? ''}`.trim());
+      }
+    }),
+    vscode.commands.registerCommand(Commands.generateReport, async () => {
+      if (!client) {
+        return;
+      }
+      const folders = vscode.workspace.workspaceFolders ?? [];
+      const folder = folders.length > 1 ? await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Report on which folder?' }) : folders[0];
+      if (folders.length > 1 && !folder) {
+        return;
+      }
+      const report = await client.sendRequest(GenerateReportRequest.type, { folder: folder?.uri.toString() });
+      if (!report) {
+        void vscode.window.showInformationMessage('Docker Modularity: no folder is being checked, so there is nothing to report.');
+        return;
+      }
+      // An untitled document: nothing in the workspace is overwritten, and the user decides whether and where to save it.
+      const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: report.markdown });
+      await vscode.window.showTextDocument(doc, { preview: false });
+    }),
+    vscode.commands.registerCommand(Commands.syncRoadmapCheckboxes, async () => {
+      if (!client) {
+        return;
+      }
+      const result = await client.sendRequest(SyncRoadmapCheckboxesRequest.type);
+      if (result.checked + result.unchecked === 0) {
+        void vscode.window.showInformationMessage('Docker Modularity: the roadmap checkboxes already match the workspace (or no roadmap document was found).');
+      } else if (!result.accepted) {
+        void vscode.window.showWarningMessage('Docker Modularity: the roadmap checkboxes were not changed (the document changed or is not writable).');
+      } else {
+        void vscode.window.showInformationMessage(
+          `Docker Modularity: ticked ${result.checked} and unticked ${result.unchecked} roadmap item${result.checked + result.unchecked === 1 ? '' : 's'} in ${result.files.join(', ')} (not saved yet).`,
+        );
+      }
+    }),
+  );
+  // The server sends each folder's status after its first analysis; no request needed here.
   await client.start();
 }
 

@@ -1,0 +1,223 @@
+/**
+ * The roadmap view's content, as plain data: which nodes the tree has and how each one looks.
+ * No `vscode` here, so it is unit-tested without an editor; extension.ts turns the descriptors
+ * into TreeItems and the status bar item.
+ */
+import {
+  Commands,
+  type RoadmapFinding,
+  type RoadmapItemStatus,
+  type RoadmapSectionStatus,
+  type RoadmapStatus,
+} from '../../server/src/protocol';
+
+export type RoadmapNode =
+  | { kind: 'folder'; status: RoadmapStatus }
+  | { kind: 'section'; folder: string; section: RoadmapSectionStatus }
+  | { kind: 'item'; folder: string; item: RoadmapItemStatus }
+  | { kind: 'finding'; folder: string; itemId: string; index: number; finding: RoadmapFinding }
+  | { kind: 'message'; text: string };
+
+/** A theme icon (codicon id) and an optional theme colour id. */
+export interface IconDescriptor {
+  id: string;
+  color?: string;
+}
+
+/** Everything a TreeItem needs, with no `vscode` types. */
+export interface TreeItemDescriptor {
+  /** Stable across refreshes, so expansion and selection survive an update. */
+  id: string;
+  label: string;
+  description?: string;
+  tooltip?: string;
+  icon?: IconDescriptor;
+  collapsible: 'none' | 'collapsed' | 'expanded';
+  /** `roadmapFinding.fixable` enables the "Apply quick fix" context action. */
+  contextValue?: string;
+  command?: { command: string; title: string; arguments: unknown[] };
+}
+
+export const FIXABLE_FINDING_CONTEXT = 'roadmapFinding.fixable';
+export const FINDING_CONTEXT = 'roadmapFinding';
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** The top level: the sections of the only folder, or one node per folder in a multi-root workspace. */
+export function rootNodes(statuses: readonly RoadmapStatus[]): RoadmapNode[] {
+  const withSections = statuses.filter((s) => s.sections.length > 0);
+  if (withSections.length === 0) {
+    return statuses.length === 0
+      ? [{ kind: 'message', text: 'No workspace folder is being checked.' }]
+      : [{ kind: 'message', text: 'Analysing the workspace…' }];
+  }
+  if (statuses.length === 1) {
+    return childNodes({ kind: 'folder', status: statuses[0]! });
+  }
+  return statuses.map((status) => ({ kind: 'folder', status }));
+}
+
+export function childNodes(node: RoadmapNode): RoadmapNode[] {
+  switch (node.kind) {
+    case 'folder':
+      return node.status.sections.map((section) => ({ kind: 'section', folder: node.status.folder, section }));
+    case 'section':
+      return node.section.items.map((item) => ({ kind: 'item', folder: node.folder, item }));
+    case 'item':
+      return node.item.state === 'fail'
+        ? node.item.findings.map((finding, index) => ({
+            kind: 'finding',
+            folder: node.folder,
+            itemId: node.item.id,
+            index,
+            finding,
+          }))
+        : [];
+    default:
+      return [];
+  }
+}
+
+const ITEM_ICONS: Record<RoadmapItemStatus['state'], IconDescriptor> = {
+  pass: { id: 'pass', color: 'testing.iconPassed' },
+  fail: { id: 'error', color: 'testing.iconFailed' },
+  na: { id: 'circle-slash', color: 'disabledForeground' },
+  manual: { id: 'person' },
+};
+
+const SEVERITY_ICONS: Record<RoadmapFinding['severity'], IconDescriptor> = {
+  error: { id: 'error', color: 'problemsErrorIcon.foreground' },
+  warning: { id: 'warning', color: 'problemsWarningIcon.foreground' },
+  info: { id: 'info', color: 'problemsInfoIcon.foreground' },
+  hint: { id: 'lightbulb' },
+};
+
+function itemDescription(item: RoadmapItemStatus): string {
+  switch (item.state) {
+    case 'fail':
+      return plural(item.count, 'finding');
+    case 'na':
+      return 'not applicable';
+    case 'manual':
+      return 'manual';
+    default:
+      return '';
+  }
+}
+
+function itemTooltip(item: RoadmapItemStatus): string {
+  if (item.state !== 'fail') {
+    return item.detail;
+  }
+  const byRule = new Map<string, number>();
+  for (const f of item.findings) {
+    byRule.set(f.ruleId, (byRule.get(f.ruleId) ?? 0) + 1);
+  }
+  return `${item.detail}\n${plural(item.count, 'finding')}: ${[...byRule].map(([rule, n]) => `${n} ${rule}`).join(', ')}`;
+}
+
+/** `path:line` of a finding, 1-based as editors show it. */
+export function findingLocation(f: RoadmapFinding): string {
+  return `${f.path}:${f.range.start.line + 1}`;
+}
+
+/** How a node looks in the tree. */
+export function describeNode(node: RoadmapNode): TreeItemDescriptor {
+  switch (node.kind) {
+    case 'folder': {
+      const t = node.status.totals;
+      return {
+        id: node.status.folder,
+        label: node.status.name,
+        description: `${t.passed} of ${t.checkable}`,
+        tooltip: `${node.status.name}: ${t.passed} of ${t.checkable} checkable roadmap items pass; ${plural(t.errors, 'error')}, ${plural(t.warnings, 'warning')}.`,
+        icon: { id: 'root-folder' },
+        collapsible: 'expanded',
+      };
+    }
+    case 'section': {
+      const s = node.section;
+      const done = s.checkable > 0 && s.passed === s.checkable;
+      return {
+        id: `${node.folder}#section-${s.number}`,
+        label: `${s.number}. ${s.title}`,
+        description: `${s.passed} of ${s.checkable}`,
+        tooltip:
+          s.checkable === 0
+            ? `Section ${s.number}: nothing here can be checked by reading files.`
+            : `Section ${s.number}: ${s.passed} of ${s.checkable} checkable items pass.`,
+        icon:
+          s.checkable === 0
+            ? { id: 'circle-outline' }
+            : done
+              ? { id: 'pass-filled', color: 'testing.iconPassed' }
+              : { id: 'circle-large-outline' },
+        collapsible: 'expanded',
+      };
+    }
+    case 'item': {
+      const i = node.item;
+      return {
+        id: `${node.folder}#item-${i.id}`,
+        label: i.title,
+        description: itemDescription(i) || undefined,
+        tooltip: itemTooltip(i),
+        icon: ITEM_ICONS[i.state],
+        collapsible: i.state === 'fail' && i.findings.length > 0 ? 'collapsed' : 'none',
+      };
+    }
+    case 'finding': {
+      const f = node.finding;
+      return {
+        id: `${node.folder}#item-${node.itemId}#${node.index}:${f.ruleId}@${f.path}:${f.range.start.line}:${f.range.start.character}`,
+        label: f.message,
+        description: findingLocation(f),
+        tooltip: `${f.ruleId} (${f.severity}): ${f.message}\n${findingLocation(f)}:${f.range.start.character + 1}${f.fixable ? '\nA quick fix is available.' : ''}`,
+        icon: SEVERITY_ICONS[f.severity],
+        collapsible: 'none',
+        contextValue: f.fixable ? FIXABLE_FINDING_CONTEXT : FINDING_CONTEXT,
+        command: { command: Commands.openRoadmapFinding, title: 'Open finding', arguments: [f.uri, f.range] },
+      };
+    }
+    case 'message':
+      return { id: `message:${node.text}`, label: node.text, collapsible: 'none' };
+  }
+}
+
+export interface StatusBarDescriptor {
+  text: string;
+  tooltip: string;
+  /** A theme colour id for the background (errors only), else none. */
+  backgroundColor?: string;
+}
+
+/** The status bar item: "Roadmap 7/10" over every folder, with the errors or warnings that remain. */
+export function statusBarDescriptor(statuses: readonly RoadmapStatus[]): StatusBarDescriptor | undefined {
+  const analysed = statuses.filter((s) => s.sections.length > 0);
+  if (analysed.length === 0) {
+    return undefined;
+  }
+  const t = analysed.reduce(
+    (sum, s) => ({
+      passed: sum.passed + s.totals.passed,
+      checkable: sum.checkable + s.totals.checkable,
+      errors: sum.errors + s.totals.errors,
+      warnings: sum.warnings + s.totals.warnings,
+    }),
+    { passed: 0, checkable: 0, errors: 0, warnings: 0 },
+  );
+  const problems = t.errors > 0 ? ` $(error) ${t.errors}` : t.warnings > 0 ? ` $(warning) ${t.warnings}` : '';
+  return {
+    text: `$(checklist) Roadmap ${t.passed}/${t.checkable}${problems}`,
+    tooltip: `Docker roadmap: ${t.passed} of ${t.checkable} checkable items pass; ${plural(t.errors, 'error')} and ${plural(t.warnings, 'warning')} remain. Click to open the roadmap view.`,
+    backgroundColor: t.errors > 0 ? 'statusBarItem.errorBackground' : undefined,
+  };
+}
+
+/** The number shown on the view's badge: failing items over every folder. */
+export function failingItems(statuses: readonly RoadmapStatus[]): number {
+  return statuses.reduce(
+    (n, s) => n + s.sections.reduce((m, sec) => m + sec.items.filter((i) => i.state === 'fail').length, 0),
+    0,
+  );
+}
