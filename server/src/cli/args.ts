@@ -13,6 +13,8 @@ export type Command =
   | { kind: 'help' }
   | { kind: 'version' }
   | { kind: 'rules'; format: 'text' | 'json' }
+  | { kind: 'status'; path: string; format: 'text' | 'json' }
+  | { kind: 'report'; path: string; output?: string }
   | {
       kind: 'check';
       paths: string[];
@@ -29,6 +31,8 @@ Checks a workspace's Dockerfiles and compose files against the Docker modulariza
 
 Commands:
   check [PATH...]     Check workspaces (folders) or single files (default: .)
+  status [PATH]       Show where a workspace folder stands against the roadmap, section by section
+  report [PATH]       Write the roadmap's "Current State Analysis" of a folder as Markdown
   rules               List the rules
 
 Options for check:
@@ -37,6 +41,12 @@ Options for check:
   --config FILE       Use this config file (JSON or YAML) instead of the workspace's own
   --rule ID=LEVEL     Set a rule's level: off, hint, info, warning or error (repeatable)
   --max-warnings N    Exit 1 when there are more than N warnings
+
+Options for status:
+  --format FORMAT     text (default) or json
+
+Options for report:
+  --output FILE       Write the report to FILE (atomically) instead of standard output
 
 Options for rules:
   --format json       Print the rules as JSON
@@ -61,6 +71,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
         config: { type: 'string', short: 'c' },
         rule: { type: 'string', multiple: true },
         'max-warnings': { type: 'string' },
+        output: { type: 'string', short: 'o' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -77,7 +88,34 @@ export function parseCommandLine(argv: readonly string[]): Command {
   }
   const [command, ...rest] = positionals;
   if (command === undefined) {
-    throw new UsageError('missing command: expected `check` or `rules`');
+    throw new UsageError('missing command: expected `check`, `status`, `report` or `rules`');
+  }
+  if (command !== 'report' && values.output !== undefined) {
+    throw new UsageError('--output applies to `report` only');
+  }
+  if (command === 'status' || command === 'report') {
+    if (rest.length > 1) {
+      throw new UsageError(`\`${command}\` takes one folder, got: ${rest.join(' ')}`);
+    }
+    for (const name of ['fix', 'config', 'rule', 'max-warnings'] as const) {
+      if (values[name] !== undefined) {
+        throw new UsageError(`--${name} applies to \`check\` only`);
+      }
+    }
+    const path = rest[0] ?? '.';
+    if (command === 'report') {
+      if (values.format !== undefined && values.format !== 'markdown') {
+        throw new UsageError(`unknown format for report: ${values.format} (the report is Markdown)`);
+      }
+      if (values.output === '') {
+        throw new UsageError('--output expects a file name');
+      }
+      return { kind: 'report', path, output: values.output };
+    }
+    if (values.format !== undefined && values.format !== 'json' && values.format !== 'text') {
+      throw new UsageError(`unknown format for status: ${values.format} (expected text or json)`);
+    }
+    return { kind: 'status', path, format: values.format === 'json' ? 'json' : 'text' };
   }
   if (command === 'rules') {
     if (rest.length > 0) {
@@ -94,7 +132,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
     return { kind: 'rules', format: values.format === 'json' ? 'json' : 'text' };
   }
   if (command !== 'check') {
-    throw new UsageError(`unknown command: ${command} (expected \`check\` or \`rules\`)`);
+    throw new UsageError(`unknown command: ${command} (expected \`check\`, \`status\`, \`report\` or \`rules\`)`);
   }
   const format = values.format ?? 'stylish';
   if (!(FORMATS as readonly string[]).includes(format)) {

@@ -2,6 +2,7 @@ import packageJson from '../../../package.json';
 import { HELP, parseCommandLine, UsageError } from './args';
 import { runCheck } from './check';
 import { complain, EXIT_USAGE, type CliIo } from './io';
+import { runReport, runStatus } from './roadmapCommands';
 import { runRules } from './rulesCommand';
 
 export const VERSION: string = packageJson.version;
@@ -21,6 +22,10 @@ export function run(argv: readonly string[], io: CliIo): number {
         return runRules(io, cmd.format);
       case 'check':
         return runCheck(cmd, io, VERSION);
+      case 'status':
+        return runStatus(cmd, io);
+      case 'report':
+        return runReport(cmd, io);
     }
   } catch (e) {
     if (e instanceof UsageError) {

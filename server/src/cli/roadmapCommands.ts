@@ -1,0 +1,132 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Analyzer, type AnalysisResult } from '../engine/analyzer';
+import { currentStateReport } from '../engine/report';
+import { roadmapStatus, type ItemStatus, type RoadmapStatus } from '../engine/roadmap';
+import { NodeFileSystem, writeFileAtomic } from '../node/nodeFileSystem';
+import type { Command } from './args';
+import { complain, EXIT_OK, EXIT_USAGE, type CliIo } from './io';
+
+const MARKS: Record<ItemStatus['state'], string> = { pass: '✓', fail: '✗', na: '–', manual: '○' };
+
+/** Analyses one folder with its own config file; undefined (after complaining) when it cannot. */
+function analyzeFolder(given: string, io: CliIo): { root: string; result: AnalysisResult } | undefined {
+  const root = path.resolve(io.cwd, given);
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(root);
+  } catch {
+    complain(io, `no such folder: ${given}`);
+    return undefined;
+  }
+  if (!st.isDirectory()) {
+    complain(io, `expected a workspace folder, got a file: ${given}`);
+    return undefined;
+  }
+  // The config's excludes decide which folders the walk enters, so read the config first.
+  const { config, error } = new Analyzer(new NodeFileSystem(root)).loadConfig();
+  if (error) {
+    io.stderr(`${path.join(given, error.file)}: ${error.key ? `"${error.key}" ` : ''}${error.reason}\n`);
+    return undefined;
+  }
+  return { root, result: new Analyzer(new NodeFileSystem(root, { exclude: config.exclude })).analyze() };
+}
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+function itemSuffix(i: ItemStatus): string {
+  switch (i.state) {
+    case 'fail':
+      return ` (${plural(i.findings.length, 'finding')})`;
+    case 'na':
+      return ' (not applicable)';
+    case 'manual':
+      return ' (manual)';
+    default:
+      return '';
+  }
+}
+
+/** The status as text: one block per section, one line per item. Names only rules and counts, never values. */
+export function formatStatusText(name: string, status: RoadmapStatus): string {
+  const out = [
+    `Roadmap status of ${name}: ${status.passed} of ${status.checkable} checkable items pass; ${plural(status.errors, 'error')}, ${plural(status.warnings, 'warning')}.`,
+    '',
+  ];
+  for (const s of status.sections) {
+    out.push(`${s.section.section}. ${s.section.title}: ${s.passed} of ${s.checkable}`);
+    for (const i of s.items) {
+      out.push(`  ${MARKS[i.state]} ${i.item.title}${itemSuffix(i)}`);
+    }
+    out.push('');
+  }
+  out.push('✓ passes  ✗ fails  – not applicable  ○ manual (reviewed by people). Run `docker-modularity check` for the findings.');
+  return out.join('\n') + '\n';
+}
+
+/** The status as JSON; findings use the field names of `check --format json` (1-based lines and columns). */
+export function formatStatusJson(name: string, status: RoadmapStatus): string {
+  const data = {
+    folder: name,
+    totals: { passed: status.passed, checkable: status.checkable, errors: status.errors, warnings: status.warnings },
+    sections: status.sections.map((s) => ({
+      number: s.section.section,
+      title: s.section.title,
+      passed: s.passed,
+      checkable: s.checkable,
+      items: s.items.map((i) => ({
+        id: i.item.id,
+        title: i.item.title,
+        state: i.state,
+        count: i.findings.length,
+        detail: i.detail,
+        findings: i.findings.map((f) => ({
+          file: f.path,
+          rule: f.ruleId,
+          severity: f.severity,
+          message: f.message,
+          line: f.range.start.line + 1,
+          column: f.range.start.character + 1,
+          endLine: f.range.end.line + 1,
+          endColumn: f.range.end.character + 1,
+          fixable: f.fixable,
+        })),
+      })),
+    })),
+  };
+  return JSON.stringify(data, null, 2) + '\n';
+}
+
+/** `docker-modularity status [PATH] [--format text|json]`: exit 0 whatever the status (it is a report, not a gate). */
+export function runStatus(cmd: Extract<Command, { kind: 'status' }>, io: CliIo): number {
+  const analysed = analyzeFolder(cmd.path, io);
+  if (!analysed) {
+    return EXIT_USAGE;
+  }
+  const name = path.basename(analysed.root) || analysed.root;
+  const status = roadmapStatus(analysed.result);
+  io.stdout(cmd.format === 'json' ? formatStatusJson(name, status) : formatStatusText(name, status));
+  return EXIT_OK;
+}
+
+/** `docker-modularity report [PATH] [--output FILE]`: the current-state report as Markdown. */
+export function runReport(cmd: Extract<Command, { kind: 'report' }>, io: CliIo): number {
+  const analysed = analyzeFolder(cmd.path, io);
+  if (!analysed) {
+    return EXIT_USAGE;
+  }
+  const markdown = currentStateReport(analysed.result);
+  if (cmd.output === undefined) {
+    io.stdout(markdown);
+    return EXIT_OK;
+  }
+  const target = path.resolve(io.cwd, cmd.output);
+  try {
+    writeFileAtomic(target, markdown);
+  } catch (e) {
+    complain(io, `could not write ${cmd.output}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    return EXIT_USAGE;
+  }
+  io.stderr(`wrote ${cmd.output}\n`);
+  return EXIT_OK;
+}

@@ -1,0 +1,187 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { cleanTemps, copyExample, ensureBuilt, runCli, tempDir, writeFiles } from './helpers';
+
+/** Secret values of the example workspace; no output may contain them. */
+const SECRETS = ['hunter2-celery', 'changeme', 's3cr3t-db-password', 'django-insecure-9f8e7d6c5b4a'];
+
+function assertNoSecret(text: string): void {
+  for (const s of SECRETS) {
+    assert.ok(!text.includes(s), `output contains the secret value ${s}`);
+  }
+}
+
+interface StatusJson {
+  folder: string;
+  totals: { passed: number; checkable: number; errors: number; warnings: number };
+  sections: {
+    number: number;
+    title: string;
+    passed: number;
+    checkable: number;
+    items: {
+      id: string;
+      title: string;
+      state: string;
+      count: number;
+      detail: string;
+      findings: { file: string; rule: string; line: number; column: number }[];
+    }[];
+  }[];
+}
+
+describe('cli: status and report', function () {
+  this.timeout(60000);
+  before(() => ensureBuilt());
+  after(() => cleanTemps());
+
+  it('the example’s secrets are really there (so the checks below can fail)', () => {
+    const dir = copyExample();
+    const all = walk(dir)
+      .map((f) => fs.readFileSync(f, 'utf8'))
+      .join('\n');
+    const found = SECRETS.filter((s) => all.includes(s));
+    assert.deepEqual(found, SECRETS);
+  });
+
+  it('status prints every section with "n of m" and every item with its mark and count; exit 0', () => {
+    const dir = copyExample();
+    const r = runCli(['status', dir]);
+    assert.equal(r.status, 0, r.stderr);
+    assertNoSecret(r.stdout + r.stderr);
+    const lines = r.stdout.split('\n');
+    assert.match(lines[0]!, /^Roadmap status of smarthr360: 0 of 19 checkable items pass; \d+ errors?, \d+ warnings?\.$/);
+    const headers = lines.filter((l) => /^\d+\. /.test(l));
+    assert.deepEqual(
+      headers.map((h) => h.replace(/: .*$/, '')),
+      [
+        '1. Shared base image',
+        '2. Shared assets and volumes',
+        '3. Multi-stage builds',
+        '4. Environment configuration',
+        '5. Service-specific entrypoints',
+        '6. Network and service discovery',
+        '7. Testing and linting',
+        '8. Layer caching',
+        '9. Documentation, automation and scripts',
+        '10. Package index or artifact registry',
+      ],
+    );
+    assert.ok(lines.includes('1. Shared base image: 0 of 5'), r.stdout);
+    assert.ok(
+      lines.includes('  ✗ Only the base Dockerfile installs system dependencies and requirements (7 findings)'),
+      r.stdout,
+    );
+    assert.ok(lines.includes('  ✗ Legacy or unused Dockerfiles are archived (1 finding)'), r.stdout);
+    assert.ok(lines.includes('  ○ Network topology is documented (manual)'), r.stdout);
+  });
+
+  it('status marks passing and not-applicable items', () => {
+    const dir = tempDir();
+    writeFiles(dir, {
+      'Dockerfile.base': 'FROM python:3.12-slim\nRUN pip install --no-cache-dir django\n',
+      'docker/Dockerfile.web': 'FROM app-base:latest\nCOPY . /app\n',
+      'docker-compose.yml':
+        'services:\n  base:\n    build: {context: ., dockerfile: Dockerfile.base}\n    image: app-base:latest\n  web:\n    build: {context: ., dockerfile: docker/Dockerfile.web}\n',
+    });
+    const r = runCli(['status', dir, '--format', 'json']);
+    assert.equal(r.status, 0, r.stderr);
+    const data = JSON.parse(r.stdout) as StatusJson;
+    const item = (id: string) => data.sections.flatMap((s) => s.items).find((i) => i.id === id)!;
+    assert.equal(item('base-only-installs').state, 'pass');
+    assert.equal(item('base-only-installs').count, 0);
+    assert.equal(item('entrypoints-shared-dir').state, 'na');
+    const text = runCli(['status', dir]).stdout;
+    assert.ok(text.includes('  ✓ Only the base Dockerfile installs system dependencies and requirements\n'), text);
+    assert.ok(text.includes('  – Entrypoint scripts live in the shared folder (not applicable)\n'), text);
+  });
+
+  it('status --format json gives sections, items, counts and findings with 1-based locations', () => {
+    const dir = copyExample();
+    const r = runCli(['status', '--format', 'json'], { cwd: dir });
+    assert.equal(r.status, 0, r.stderr);
+    assertNoSecret(r.stdout);
+    const data = JSON.parse(r.stdout) as StatusJson;
+    assert.equal(data.folder, 'smarthr360');
+    assert.deepEqual(
+      data.sections.map((s) => s.number),
+      [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+    );
+    assert.equal(data.totals.passed, 0);
+    assert.equal(data.totals.checkable, 19);
+    assert.equal(
+      data.totals.checkable,
+      data.sections.reduce((n, s) => n + s.checkable, 0),
+    );
+    const installs = data.sections[0]!.items.find((i) => i.id === 'base-only-installs')!;
+    assert.equal(installs.state, 'fail');
+    assert.equal(installs.count, 7);
+    assert.equal(installs.findings.length, 7);
+    assert.deepEqual(
+      installs.findings.slice(0, 3).map((f) => `${f.file}:${f.line} ${f.rule}`),
+      [
+        'docker/Dockerfile.celery:4 install-outside-base',
+        'docker/Dockerfile.celery:4 install-outside-base',
+        'docker/Dockerfile.flower:3 install-outside-base',
+      ],
+    );
+    for (const s of data.sections) {
+      for (const i of s.items) {
+        assert.equal(i.count, i.findings.length, i.id);
+        assert.ok(i.detail.length > 0, i.id);
+      }
+    }
+  });
+
+  it('report prints the Markdown current-state report with every section, and no secret value', () => {
+    const dir = copyExample();
+    const r = runCli(['report', dir]);
+    assert.equal(r.status, 0, r.stderr);
+    assertNoSecret(r.stdout + r.stderr);
+    assert.ok(r.stdout.startsWith('# Current State Analysis\n'));
+    const headings = r.stdout.split('\n').filter((l) => l.startsWith('## '));
+    assert.equal(headings.length, 6, headings.join('\n'));
+    assert.ok(r.stdout.includes('| `docker/Dockerfile.web` | service |'), r.stdout);
+    assert.ok(r.stdout.includes('`ml_models_volume`'));
+  });
+
+  it('report --output writes the file atomically (and over an existing one), printing nothing on stdout', () => {
+    const dir = copyExample();
+    const out = path.join(dir, 'docs', 'CURRENT_STATE.md');
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+    fs.writeFileSync(out, 'old\n');
+    const r = runCli(['report', '.', '--output', 'docs/CURRENT_STATE.md'], { cwd: dir });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr, 'wrote docs/CURRENT_STATE.md\n');
+    const written = fs.readFileSync(out, 'utf8');
+    assert.equal(written, runCli(['report', dir]).stdout);
+    assertNoSecret(written);
+    assert.deepEqual(fs.readdirSync(path.dirname(out)), ['CURRENT_STATE.md'], 'no temporary file left behind');
+  });
+
+  it('rejects a file, a missing folder, several folders and options of other commands (exit 2)', () => {
+    const dir = copyExample();
+    for (const args of [
+      ['status', path.join(dir, 'Makefile')],
+      ['status', path.join(dir, 'nope')],
+      ['status', dir, dir],
+      ['status', dir, '--fix'],
+      ['status', dir, '--format', 'sarif'],
+      ['status', dir, '--output', 'x.md'],
+      ['report', dir, '--format', 'json'],
+      ['check', dir, '--output', 'x.md'],
+    ]) {
+      const r = runCli(args);
+      assert.equal(r.status, 2, `${args.join(' ')}: ${r.stdout}${r.stderr}`);
+      assert.match(r.stderr, /^docker-modularity: /);
+    }
+  });
+});
+
+function walk(dir: string): string[] {
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+}
