@@ -195,9 +195,11 @@ describe('Analyzer', () => {
     assert.match(r.findings[0]!.message, /install-outside-base failed on this file: boom/);
   });
 
-  it('refuses a cached finding\'s fix once a file it edits (but does not depend on) has changed', () => {
+  it("recomputes a reused finding's fix when a file it edits (but does not depend on) has changed", () => {
     // A rule on Dockerfiles whose fix edits a README: the README is not one of the Dockerfile's
-    // dependencies, so the Dockerfile's finding is reused after the README changes.
+    // dependencies, so the Dockerfile's finding is reused after the README changes. Its fix must
+    // not be computed from the README as it was: it is computed again on the latest run.
+    let reads = 0;
     const noteInReadme = defineRule({
       id: 'install-outside-base',
       meta: { section: 1, description: 'test', defaultSeverity: 'warning', fixable: true },
@@ -208,7 +210,12 @@ describe('Analyzer', () => {
             context.report({
               messageId: 'x',
               range: file.stages[0]!.fromRange,
-              fix: (fixer) => fixer.replace('docs/README.md', { start: { line: 0, character: 2 }, end: { line: 0, character: 7 } }, 'Notes'),
+              fix: (fixer) => {
+                reads++;
+                const readme = context.project.file('docs/README.md')!;
+                const title = readme.lines.lineText(0);
+                fixer.replace('docs/README.md', readme.lines.rangeOf(2, title.length), 'Notes');
+              },
             });
           }
         },
@@ -219,11 +226,22 @@ describe('Analyzer', () => {
     const first = analyzer.analyze().findings[0]!;
     fs.write('docs/README.md', '# Other title\n');
     const second = analyzer.analyze();
-    assert.equal(second.stats.reused > 0, true);
+    assert.ok(second.stats.reused > 0);
     const cached = second.findings[0]!;
     assert.equal(cached, first, 'the finding is reused from the cache');
     const fix = cached.fix!()!;
-    assert.match(staleReason(fix, (p) => fs.readFile(p)) ?? '', /docs\/README.md changed/);
-    assert.deepEqual(applyFixes([fix], (p) => fs.readFile(p)).applied, []);
+    assert.equal(reads, 2, 'computed once on the old run (stale), once on the latest');
+    assert.equal(staleReason(fix, (p) => fs.readFile(p)), undefined);
+    assert.equal(applyFixes([fix], (p) => fs.readFile(p)).files.get('docs/README.md'), '# Notes\n');
+  });
+
+  it('refuses a fix computed before its own file changed', () => {
+    const fs = new MemoryFileSystem(files({ 'docker/Dockerfile.web': 'FROM a AS x\nFROM b AS x\n' }));
+    const analyzer = new Analyzer(fs, { rules: [duplicateStageName] });
+    const finding = analyzer.analyze().findings[0]!;
+    fs.write('docker/Dockerfile.web', 'FROM a AS x\n\nFROM b AS x\n');
+    analyzer.analyze();
+    const fix = finding.fix!()!;
+    assert.match(staleReason(fix, (p) => fs.readFile(p)) ?? '', /docker\/Dockerfile.web changed/);
   });
 });

@@ -1,8 +1,9 @@
 import { CONFIG_FILE_NAMES, ConfigError, mergeConfig, parseConfig, type Config, type Severity } from './config';
 import type { FileSystemView, SkippedFile } from './fs';
 import { dirname, globToRegExp, joinPath, isInsideWorkspace } from './paths';
-import { classifyPath, parseFile, Project, type FileModel, type FileKind } from './project';
-import { FixBuilder, formatMessage, type Finding, type RuleContext, type RuleDefinition } from './rule';
+import { classifyPath, interfaceDigest, parseFile, Project, structuralDigest, type FileModel, type FileKind } from './project';
+import { FixBuilder, formatMessage, type Finding, type Fix, type RuleContext, type RuleDefinition } from './rule';
+import { staleReason } from './fixes';
 import { readSuppressions, isSuppressed, type Suppressions } from './suppress';
 import { contentHash } from './text';
 import type { ComposeModel } from './parse/compose';
@@ -66,6 +67,18 @@ export class Analyzer {
   private readonly parsed = new Map<string, ParsedEntry>();
   private readonly checked = new Map<string, CheckedEntry>();
   private options: AnalyzerOptions;
+  /** What the last run built, for the next run to patch instead of rebuilding. */
+  private prev?: {
+    project: Project;
+    configKey: string;
+    generation: number;
+    models: Map<string, FileModel>;
+    deps: Map<string, string[]>;
+    reverse: Map<string, Set<string>>;
+    structure: string;
+  };
+  /** How each path was classified (it depends only on the path and the roadmapFile setting). */
+  private classified?: { roadmapKey: string; byPath: Map<string, ReturnType<typeof classifyPath> | null> };
   private last?: AnalysisResult;
 
   constructor(
@@ -79,6 +92,7 @@ export class Analyzer {
   setOptions(options: AnalyzerOptions): void {
     this.options = options;
     this.checked.clear();
+    this.prev = undefined;
   }
 
   get rules(): readonly RuleDefinition[] {
@@ -125,36 +139,93 @@ export class Analyzer {
       }
     }
     skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    const project = new Project(this.fs, config, models);
     const internalErrors: AnalysisResult['internalErrors'] = [];
     const configKey = contentHash(JSON.stringify(config));
+    const byPath = new Map(models.map((m) => [m.path, m]));
+    const prev = this.prev;
+    // Files whose parsed model is new since the last run (edited, added or removed).
+    const changed: string[] = [];
+    if (prev) {
+      for (const m of models) {
+        if (prev.models.get(m.path) !== m) {
+          changed.push(m.path);
+        }
+      }
+      for (const p of prev.models.keys()) {
+        if (!byPath.has(p)) {
+          changed.push(p);
+        }
+      }
+    }
+    const structural =
+      !prev ||
+      prev.configKey !== configKey ||
+      prev.generation !== this.fs.generation ||
+      prev.models.size !== byPath.size ||
+      changed.some((p) => !prev.models.has(p) || !byPath.has(p) || structuralDigest(prev.models.get(p)!) !== structuralDigest(byPath.get(p)!));
+    const project = structural ? new Project(this.fs, config, models) : prev.project.withReplacedFiles(changed.map((p) => byPath.get(p)!));
     // What every file's findings may depend on: the set of files, the base, what builds which
     // image, and the build scripts, Makefiles and workflows (rules read the paths they mention).
-    const structure = contentHash(
-      [
-        this.fs.generation,
-        project.baseDockerfile?.path ?? '',
-        [...project.baseTags].join(','),
-        project.imageBuilds.map((b) => `${b.tag}>${b.dockerfile}`).join(','),
-        project.textFiles.filter((t) => t.role !== 'markdown' && t.role !== 'roadmap').map((t) => this.hashOf(t.path)).join(','),
-      ].join('|'),
-    );
+    const structure = structural
+      ? contentHash(
+          [
+            this.fs.generation,
+            project.baseDockerfile?.path ?? '',
+            [...project.baseTags].join(','),
+            project.imageBuilds.map((b) => `${b.tag}>${b.dockerfile}`).join(','),
+            project.textFiles.filter((t) => t.role !== 'markdown' && t.role !== 'roadmap').map((t) => this.hashOf(t.path)).join(','),
+          ].join('|'),
+        )
+      : prev.structure;
+    // Dependencies are recomputed only when the structure changed; otherwise the last run's hold.
+    const deps = structural ? new Map<string, string[]>() : prev.deps;
+    const depsOf = (path: string): string[] => {
+      let d = deps.get(path);
+      if (!d) {
+        d = project.dependenciesOf(path);
+        deps.set(path, d);
+      }
+      return d;
+    };
+    // On an edit that keeps the structure, only the edited files and the files that read what
+    // changed in them (their interface) are checked again.
+    let recheck: Set<string> | undefined;
+    if (!structural) {
+      recheck = new Set(changed);
+      for (const p of changed) {
+        const before = prev.models.get(p)!;
+        const after = byPath.get(p)!;
+        if (interfaceDigest(before) !== interfaceDigest(after)) {
+          for (const dependant of prev.reverse.get(p) ?? []) {
+            recheck.add(dependant);
+          }
+        }
+      }
+    }
+    const depKey = (d: string): string | null => {
+      const m = byPath.get(d);
+      return m ? interfaceDigest(m) : this.hashOf(d);
+    };
     const all: Finding[] = [];
-    const perOrigin = new Map<string, Finding[]>();
     const live = new Set(models.map((m) => m.path));
     for (const key of this.checked.keys()) {
       if (!live.has(key)) {
         this.checked.delete(key);
       }
     }
+    let findingsChanged = structural;
     // The roadmap document is checked last: its rules read every other finding.
     const ordered = [...models].sort((a, b) => Number(isRoadmap(a)) - Number(isRoadmap(b)));
     for (const model of ordered) {
-      const deps = isRoadmap(model) ? [] : project.dependenciesOf(model.path);
+      const cached = this.checked.get(model.path);
+      if (recheck && cached && !recheck.has(model.path) && !(isRoadmap(model) && findingsChanged)) {
+        stats.reused++;
+        all.push(...cached.findings);
+        continue;
+      }
       const signature = isRoadmap(model)
         ? `roadmap|${this.hashOf(model.path)}|${contentHash(all.map((f) => `${f.ruleId}@${f.path}:${f.range.start.line}`).join(','))}|${configKey}`
-        : [this.hashOf(model.path), configKey, structure, ...deps.map((d) => `${d}=${this.hashOf(d)}`)].join('|');
-      const cached = this.checked.get(model.path);
+        : [this.hashOf(model.path), configKey, structure, ...depsOf(model.path).map((d) => `${d}=${depKey(d)}`)].join('|');
       let findings: Finding[];
       if (cached && cached.signature === signature) {
         findings = cached.findings;
@@ -163,9 +234,32 @@ export class Analyzer {
         findings = this.check(model, project, config, all, stats, internalErrors);
         this.checked.set(model.path, { signature, findings });
         stats.checked++;
+        if (!findingsChanged && !sameFindings(cached?.findings, findings)) {
+          findingsChanged = true;
+        }
       }
-      perOrigin.set(model.path, findings);
       all.push(...findings);
+    }
+    if (structural) {
+      const reverse = new Map<string, Set<string>>();
+      for (const [path, list] of deps) {
+        for (const d of list) {
+          let set = reverse.get(d);
+          if (!set) {
+            set = new Set();
+            reverse.set(d, set);
+          }
+          set.add(path);
+        }
+      }
+      this.prev = { project, configKey, generation: this.fs.generation, models: byPath, deps, reverse, structure };
+    } else {
+      this.prev = { ...prev, project, models: byPath };
+    }
+    if (!findingsChanged && this.last && this.last.project !== project && prev) {
+      // Nothing any file reports has changed: the assembled list of the last run still holds.
+      this.last = { ...this.last, project, config, files: this.last.files, skipped, configError: error, internalErrors, stats };
+      return this.last;
     }
     // One finding per rule, file and range (a value reached through an alias is reported once).
     const seen = new Set<string>();
@@ -230,6 +324,12 @@ export class Analyzer {
         this.parsed.delete(path);
         return undefined;
       }
+      let entry = this.parsed.get(path);
+      if (entry && entry.model.text === text && entry.model.kind === kind) {
+        // Unchanged: the same string (readers cache texts), so no scanning or hashing.
+        models.set(path, entry.model);
+        return entry.model;
+      }
       if (text.includes('\u0000')) {
         if (!skipped.some((s) => s.path === path)) {
           skipped.push({ path, reason: 'binary' });
@@ -237,7 +337,6 @@ export class Analyzer {
         return undefined;
       }
       const hash = contentHash(text);
-      let entry = this.parsed.get(path);
       if (!entry || entry.hash !== hash || entry.model.kind !== kind) {
         entry = { hash, model: parseFile(path, text, kind, role) };
         this.parsed.set(path, entry);
@@ -246,8 +345,17 @@ export class Analyzer {
       models.set(path, entry.model);
       return entry.model;
     };
+    const roadmapKey = config.roadmapFile ?? '';
+    if (this.classified?.roadmapKey !== roadmapKey) {
+      this.classified = { roadmapKey, byPath: new Map() };
+    }
+    const classified = this.classified.byPath;
     for (const path of this.fs.listFiles()) {
-      const c = classifyPath(path, config);
+      let c = classified.get(path);
+      if (c === undefined) {
+        c = classifyPath(path, config) ?? null;
+        classified.set(path, c);
+      }
       if (c) {
         load(path, c.kind, c.role);
       }
@@ -297,6 +405,27 @@ export class Analyzer {
     return readSuppressions(model.text, model.lines);
   }
 
+  /** The fix of the same finding, re-computed on the latest run's project (see the fix closure). */
+  private refreshedFix(rule: RuleDefinition, finding: Finding, computedOn: Project): Fix | undefined {
+    const latest = this.last;
+    const origin = latest?.project.file(finding.path);
+    if (!latest || latest.project === computedOn || !origin) {
+      return undefined;
+    }
+    const stats: AnalysisStats = { parsed: 0, checked: 0, reused: 0, ruleRuns: 0 };
+    const again = this.check(origin, latest.project, latest.config, latest.findings, stats, [], [rule]);
+    const same = again.find(
+      (f) =>
+        f.ruleId === finding.ruleId &&
+        f.message === finding.message &&
+        f.range.start.line === finding.range.start.line &&
+        f.range.start.character === finding.range.start.character &&
+        f.range.end.line === finding.range.end.line &&
+        f.range.end.character === finding.range.end.character,
+    );
+    return same?.fix?.();
+  }
+
   private check(
     model: FileModel,
     project: Project,
@@ -304,9 +433,10 @@ export class Analyzer {
     previous: readonly Finding[],
     stats: AnalysisStats,
     internalErrors: AnalysisResult['internalErrors'],
+    rules: readonly RuleDefinition[] = this.rules,
   ): Finding[] {
     const out: Finding[] = [];
-    for (const rule of this.rules) {
+    for (const rule of rules) {
       const level = config.rules[rule.id] ?? rule.meta.defaultSeverity;
       if (level === 'off') {
         continue;
@@ -334,7 +464,7 @@ export class Analyzer {
           };
           if (d.fix) {
             const build = d.fix;
-            finding.fix = () => {
+            const computeFix = (): Fix | undefined => {
               // The fix's ranges come from the files as this run's project read them: its basis
               // is their content then, so a fix computed from a cached finding after an edit is
               // refused rather than applied to text it was not computed for.
@@ -345,6 +475,15 @@ export class Analyzer {
               build(builder);
               builder.track(path);
               return builder.build();
+            };
+            finding.fix = () => {
+              const fix = computeFix();
+              if (!fix || !staleReason(fix, (p) => this.fs.readFile(p))) {
+                return fix;
+              }
+              // A file the fix edits changed in a way this file's findings do not depend on (so
+              // they were reused): compute the same finding again against the latest run.
+              return this.refreshedFix(rule, finding, project) ?? fix;
             };
           }
           out.push(finding);
@@ -379,4 +518,15 @@ function isRoadmap(m: FileModel): boolean {
 /** Runs one analysis of a file system view with the default rules. */
 export function analyzeWorkspace(fs: FileSystemView, options: AnalyzerOptions = {}): AnalysisResult {
   return new Analyzer(fs, options).analyze();
+}
+
+/** Whether two runs of a file's rules found the same things (rule, place, message). */
+function sameFindings(a: readonly Finding[] | undefined, b: readonly Finding[]): boolean {
+  if (!a || a.length !== b.length) {
+    return false;
+  }
+  return a.every((f, i) => {
+    const g = b[i]!;
+    return f.ruleId === g.ruleId && f.path === g.path && f.message === g.message && f.range.start.line === g.range.start.line && f.range.start.character === g.range.start.character && f.range.end.line === g.range.end.line && f.range.end.character === g.range.end.character;
+  });
 }

@@ -7,6 +7,7 @@ import { parseCompose, type ComposeModel, type ComposeServiceDef, type VolumeMou
 import { parseEnvFile, type EnvFileModel } from './parse/envfile';
 import { findBuildCommands, findBakeTargets, type BuildCommand } from './parse/buildCommands';
 import { isPublicImage, looksLikeBaseImage, normalizeImage, imageShortName } from './images';
+import { detectInstall } from './parse/installs';
 
 export type FileRole = 'makefile' | 'script' | 'workflow' | 'bake' | 'gitignore' | 'roadmap' | 'markdown' | 'other';
 
@@ -188,6 +189,35 @@ export class Project {
     this.buildComposeProjects();
     this.collectImageBuilds();
     this.findBase();
+  }
+
+  /**
+   * A project like this one where some files' new versions replace the old ones, for edits that
+   * leave the structure as it was (the same files, and Dockerfiles with the same stages and
+   * FROM lines, see {@link structuralDigest}). Relations are kept; caches keyed by the old
+   * project (rule caches) are not carried over.
+   */
+  withReplacedFiles(changed: readonly FileModel[]): Project {
+    const next = Object.create(Project.prototype) as Project;
+    Object.assign(next, this);
+    const replace = new Map(changed.map((m) => [m.path, m]));
+    const swap = <T extends FileModel>(list: T[]): T[] => list.map((m) => (replace.get(m.path) as T | undefined) ?? m);
+    const mutable = next as unknown as Record<string, unknown>;
+    mutable.dockerfiles = swap(this.dockerfiles);
+    mutable.composeFiles = swap(this.composeFiles);
+    mutable.envFiles = swap(this.envFiles);
+    mutable.textFiles = swap(this.textFiles);
+    const byPath = new Map(this.byPath);
+    for (const m of changed) {
+      byPath.set(m.path, m);
+    }
+    mutable.byPath = byPath;
+    mutable.fromCache = new Map(this.fromCache);
+    mutable.derivesCache = new Map(this.derivesCache);
+    if (this.baseDockerfile && replace.has(this.baseDockerfile.path)) {
+      next.baseDockerfile = replace.get(this.baseDockerfile.path) as DockerfileModel;
+    }
+    return next;
   }
 
   file(path: string): FileModel | undefined {
@@ -745,4 +775,60 @@ function mergeBy<U, T extends U>(into: T[], from: readonly U[], key: (x: U) => s
       into.push(wrap(item));
     }
   }
+}
+
+/**
+ * What the project's relations read from a file: when an edit leaves it unchanged, the project
+ * can be patched instead of rebuilt. Dockerfiles: stage names and FROM lines; compose files and
+ * build scripts: everything; env files, READMEs and the roadmap: nothing.
+ */
+export function structuralDigest(model: FileModel): string {
+  switch (model.kind) {
+    case 'dockerfile':
+      return model.stages.map((s) => `${s.name ?? ''}<${s.fromImage}`).join('|');
+    case 'compose':
+      return contentHash(model.text);
+    case 'env':
+      return 'env';
+    default:
+      return model.role === 'markdown' || model.role === 'roadmap' || model.role === 'gitignore' ? model.role : contentHash(model.text);
+  }
+}
+
+const interfaceDigests = new WeakMap<FileModel, string>();
+
+/**
+ * What other files' rules may read from a file. For a Dockerfile: its instructions without
+ * comments or layout, where a RUN counts only by the packages it installs (another Dockerfile's
+ * findings never read its other shell commands). For other files: their content.
+ */
+export function interfaceDigest(model: FileModel): string {
+  let digest = interfaceDigests.get(model);
+  if (digest === undefined) {
+    if (model.kind === 'dockerfile') {
+      const runs = new Map(model.runs().map((r) => [r.instruction, r]));
+      const parts: string[] = [];
+      for (const stage of model.stages) {
+        for (const instruction of stage.instructions) {
+          const keyword = instruction.getKeyword();
+          const run = runs.get(instruction);
+          if (run) {
+            for (const c of run.commands) {
+              const install = detectInstall(c);
+              if (install) {
+                parts.push(`RUN ${install.manager} ${install.packages.map((p) => p.key).join(',')} -r ${install.requirementFiles.map((r) => r.value).join(',')}`);
+              }
+            }
+          } else {
+            parts.push(`${keyword} ${instruction.getArguments().map((a) => a.getValue()).join(' ')}`);
+          }
+        }
+      }
+      digest = contentHash(parts.join('\n'));
+    } else {
+      digest = contentHash(model.text);
+    }
+    interfaceDigests.set(model, digest);
+  }
+  return digest;
 }

@@ -78,6 +78,20 @@ export class OverlayFileSystem implements FileSystemView {
     }
   }
 
+  /** Like {@link readFile}, but reads the disk now rather than trusting its cache. */
+  readFileFresh(path: string): string | undefined {
+    const text = this.open.get(path);
+    if (text !== undefined) {
+      return text;
+    }
+    const disk = this.disk as FileSystemView & { readFileFresh?(p: string): string | undefined };
+    try {
+      return disk.readFileFresh ? disk.readFileFresh(path) : disk.readFile(path);
+    } catch {
+      return undefined;
+    }
+  }
+
   stat(path: string): 'file' | 'directory' | undefined {
     if (this.open.has(path)) {
       return 'file';

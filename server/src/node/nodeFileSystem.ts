@@ -71,6 +71,8 @@ export class NodeFileSystem implements FileSystemView {
   /** Forgets the cached listing; the generation moves on when the set of files changed. */
   refresh(): void {
     const before = this.listing;
+    this.texts.clear();
+    this.stats.clear();
     this.readSkips.clear();
     this.listing = undefined;
     if (before) {
@@ -88,8 +90,36 @@ export class NodeFileSystem implements FileSystemView {
     return this.listing!;
   }
 
+  /**
+   * The text of a file. Texts and stats are cached until {@link refresh} (the language server
+   * refreshes on watched-file events, the CLI between fix passes), so an analysis after an edit
+   * in the editor does not read the whole workspace from disk again.
+   */
   readFile(p: string): string | undefined {
     const rel = normalizePath(p);
+    if (this.texts.has(rel)) {
+      return this.texts.get(rel);
+    }
+    const text = this.readFromDisk(rel);
+    this.texts.set(rel, text);
+    return text;
+  }
+
+  /**
+   * The text on disk now, bypassing (and updating) the cache: for checks that must not trust a
+   * possibly stale cache, such as whether a fix was computed from the current text.
+   */
+  readFileFresh(p: string): string | undefined {
+    const rel = normalizePath(p);
+    const text = this.readFromDisk(rel);
+    this.texts.set(rel, text);
+    return text;
+  }
+
+  private readonly texts = new Map<string, string | undefined>();
+  private readonly stats = new Map<string, 'file' | 'directory' | undefined>();
+
+  private readFromDisk(rel: string): string | undefined {
     const abs = this.resolveInside(rel);
     if (abs === undefined) {
       return undefined;
@@ -142,7 +172,17 @@ export class NodeFileSystem implements FileSystemView {
   }
 
   stat(p: string): 'file' | 'directory' | undefined {
-    const abs = this.resolveInside(normalizePath(p));
+    const rel = normalizePath(p);
+    if (this.stats.has(rel)) {
+      return this.stats.get(rel);
+    }
+    const kind = this.statOnDisk(rel);
+    this.stats.set(rel, kind);
+    return kind;
+  }
+
+  private statOnDisk(rel: string): 'file' | 'directory' | undefined {
+    const abs = this.resolveInside(rel);
     if (abs === undefined) {
       return undefined;
     }
