@@ -98,7 +98,8 @@ function quickFix(finding: Finding, diagnostic: Diagnostic, env: CodeActionEnv):
   if (!fix) {
     return undefined;
   }
-  const stale = staleReason(fix, (p) => env.folder.overlay.readFile(p));
+  // Read the disk now: a file changed on disk without a watcher event must not pass as current.
+  const stale = staleReason(fix, (p) => env.folder.overlay.readFileFresh(p));
   if (stale) {
     env.log(`Refusing the fix "${fix.title}" of ${finding.ruleId}: ${stale}.`);
     return undefined;
