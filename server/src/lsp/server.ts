@@ -627,7 +627,7 @@ export class DockerModularityServer {
     if (!fix) {
       return { applied: false, reason: `The fix of ${finding.ruleId} could not be computed (see the output).` };
     }
-    const stale = staleReason(fix, (p) => folder.overlay.readFile(p));
+    const stale = staleReason(fix, (p) => folder.overlay.readFileFresh(p));
     if (stale) {
       return { applied: false, title: fix.title, reason: `The fix is out of date: ${stale}.` };
     }
