@@ -70,16 +70,18 @@ export function isWithin(p: string, folder: string): boolean {
   return folder === '' || p === folder || p.startsWith(folder + '/');
 }
 
-/** A small glob matcher for config excludes: `*`, `**`, `?`. Matches whole workspace paths. */
-export function globToRegExp(glob: string): RegExp {
+/**
+ * The regular-expression source of a glob, as .gitignore and config excludes write them:
+ * `*` (within a folder), `**` (across folders), `?`, `[…]` classes and `\` escapes.
+ */
+export function globPattern(glob: string): string {
   let re = '';
-  const g = normalizePath(glob);
-  for (let i = 0; i < g.length; i++) {
-    const c = g[i]!;
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i]!;
     if (c === '*') {
-      if (g[i + 1] === '*') {
+      if (glob[i + 1] === '*') {
         i++;
-        if (g[i + 1] === '/') {
+        if (glob[i + 1] === '/') {
           i++;
           re += '(?:.*/)?';
         } else {
@@ -90,9 +92,26 @@ export function globToRegExp(glob: string): RegExp {
       }
     } else if (c === '?') {
       re += '[^/]';
+    } else if (c === '[') {
+      const close = glob.indexOf(']', i + 2);
+      if (close < 0) {
+        re += '\\[';
+      } else {
+        const body = glob.slice(i + 1, close).replace(/^!/, '^').replace(/\\/g, '\\\\');
+        re += `[${body}]`;
+        i = close;
+      }
+    } else if (c === '\\' && i + 1 < glob.length) {
+      i++;
+      re += glob[i]!.replace(/[.+^${}()|[\]\\*?]/g, '\\$&');
     } else {
       re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
     }
   }
-  return new RegExp(`^${re}(?:/.*)?$`);
+  return re;
+}
+
+/** A glob matcher for config excludes. Matches whole workspace paths and what lies below them. */
+export function globToRegExp(glob: string): RegExp {
+  return new RegExp(`^${globPattern(normalizePath(glob))}(?:/.*)?$`);
 }

@@ -4,7 +4,7 @@
  */
 import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
 import type { Config } from '../../config';
-import { basename, dirname, isAbsolutePath, joinPath, relativePath } from '../../paths';
+import { basename, dirname, globPattern, isAbsolutePath, joinPath, relativePath } from '../../paths';
 import type { Project, Service, ComposeProject } from '../../project';
 import type { ComposeModel, ComposeServiceDef, EnvFileRef } from '../../parse/compose';
 import { parseEnvFile } from '../../parse/envfile';
@@ -144,43 +144,6 @@ interface IgnoreRule {
   re: RegExp;
 }
 
-function globBody(glob: string): string {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    if (c === '*') {
-      if (glob[i + 1] === '*') {
-        i++;
-        if (glob[i + 1] === '/') {
-          i++;
-          re += '(?:.*/)?';
-        } else {
-          re += '.*';
-        }
-      } else {
-        re += '[^/]*';
-      }
-    } else if (c === '?') {
-      re += '[^/]';
-    } else if (c === '[') {
-      const close = glob.indexOf(']', i + 2);
-      if (close < 0) {
-        re += '\\[';
-      } else {
-        const body = glob.slice(i + 1, close).replace(/^!/, '^').replace(/\\/g, '\\\\');
-        re += `[${body}]`;
-        i = close;
-      }
-    } else if (c === '\\' && i + 1 < glob.length) {
-      i++;
-      re += glob[i]!.replace(/[.+^${}()|[\]\\*?]/g, '\\$&');
-    } else {
-      re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-    }
-  }
-  return re;
-}
-
 /** Parses `.gitignore` text (root file; patterns are relative to the workspace root). */
 export function parseGitignore(text: string): IgnoreRule[] {
   const rules: IgnoreRule[] = [];
@@ -206,7 +169,7 @@ export function parseGitignore(text: string): IgnoreRule[] {
     }
     const anchored = line.includes('/');
     line = line.replace(/^\//, '');
-    const body = globBody(line);
+    const body = globPattern(line);
     rules.push({ negate, dirOnly, re: new RegExp(anchored ? `^${body}$` : `^(?:.*/)?${body}$`) });
   }
   return rules;
