@@ -6,12 +6,22 @@ import { scalarString, type YamlView } from '../../parse/yamlUtil';
 import type { Range } from '../../text';
 // The Compose Specification's schema as a maintained package (dclint) ships it, precompiled into a
 // standalone validator by scripts/gen-compose-validator.mjs: no process pays the compile time.
-import validateComposeSpec from '../../generated/composeSchemaValidator';
+import type ComposeSpecValidator from '../../generated/composeSchemaValidator';
+
+let validateComposeSpec: typeof ComposeSpecValidator | undefined;
+
+/** Loaded on first use: the validator module is large, and a process may never read a compose file. */
+function composeSpecValidator(): typeof ComposeSpecValidator {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  validateComposeSpec ??= (require('../../generated/composeSchemaValidator') as { default: typeof ComposeSpecValidator }).default;
+  return validateComposeSpec;
+}
 import { nearestName } from './composeHelpers';
 
 /** Validates a compose document's data against the Compose Specification. */
 function validateCompose(data: unknown): ErrorObject[] {
-  return validateComposeSpec(data) ? [] : [...(validateComposeSpec.errors ?? [])];
+  const validate = composeSpecValidator();
+  return validate(data) ? [] : [...(validate.errors ?? [])];
 }
 
 interface Located {
