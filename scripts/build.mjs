@@ -11,7 +11,9 @@ const dev = process.argv.includes('--dev');
 
 /** Entry points; a bundle whose entry does not exist yet is skipped. */
 const bundles = [
+  // The client is two bundles: a small activation stub, and the language client it loads right after.
   { entry: 'client/src/extension.ts', out: 'dist/client.js', external: ['vscode'], bin: false },
+  { entry: 'client/src/clientMain.ts', out: 'dist/clientMain.js', external: ['vscode'], bin: false },
   { entry: 'server/src/server.ts', out: 'dist/server.js', external: [], bin: true },
   { entry: 'server/src/cli/main.ts', out: 'dist/cli.js', external: [], bin: true },
   { entry: 'server/src/engine/index.ts', out: 'dist/engine.js', external: [], bin: false },

@@ -1,204 +1,36 @@
-import * as vscode from 'vscode';
-import {
-  CloseAction,
-  ErrorAction,
-  LanguageClient,
-  RevealOutputChannelOn,
-  State,
-  TransportKind,
-  type CloseHandlerResult,
-  type ErrorHandler,
-  type ErrorHandlerResult,
-  type LanguageClientOptions,
-  type ServerOptions,
-} from 'vscode-languageclient/node';
-import {
-  ApplyFindingFixRequest,
-  Commands,
-  FixAllInWorkspaceRequest,
-  GenerateReportRequest,
-  RoadmapStatusChangedNotification,
-  RoadmapStatusRequest,
-  SETTINGS_SECTION,
-  SyncRoadmapCheckboxesRequest,
-  type WireRange,
-} from '../../server/src/protocol';
-import { RestartBudget } from './restartBudget';
-import type { RoadmapNode } from './roadmapTree';
-import { openAt, RoadmapView } from './roadmapView';
+import type * as vscode from 'vscode';
 
-/** How many crashes within {@link CRASH_WINDOW_MS} the client restarts the server after. */
-const MAX_RESTARTS = 4;
-const CRASH_WINDOW_MS = 3 * 60 * 1000;
-
-let client: LanguageClient | undefined;
-
-/**
- * Restarts a crashed server a few times; when it keeps crashing, stops and tells the user, with a
- * way to the log and to a manual restart.
- */
-class CrashLimitingErrorHandler implements ErrorHandler {
-  readonly budget = new RestartBudget(MAX_RESTARTS, CRASH_WINDOW_MS);
-
-  constructor(private readonly onGaveUp: () => void) {}
-
-  error(_error: Error, _message: unknown, count: number | undefined): ErrorHandlerResult {
-    // A few broken messages in a row are survivable; a stream that keeps failing is not.
-    return { action: count !== undefined && count <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown, handled: true };
-  }
-
-  closed(): CloseHandlerResult {
-    if (this.budget.crashed(Date.now())) {
-      return { action: CloseAction.Restart, handled: true };
-    }
-    this.onGaveUp();
-    return { action: CloseAction.DoNotRestart, handled: true };
-  }
+/** What dist/clientMain.js exports (client/src/clientMain.ts). */
+interface ClientMain {
+  startClient(context: vscode.ExtensionContext): Promise<void>;
+  stopClient(): Promise<void>;
 }
 
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
-  const serverModule = context.asAbsolutePath('dist/server.js');
-  const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc },
-    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
-  };
-  const errorHandler = new CrashLimitingErrorHandler(() => {
-    void vscode.window
-      .showErrorMessage(
-        `The Docker Modularity server crashed ${MAX_RESTARTS + 1} times in ${CRASH_WINDOW_MS / 60000} minutes and will not be restarted.`,
-        'Show output',
-        'Restart server',
-      )
-      .then((choice) => {
-        if (choice === 'Show output') {
-          client?.outputChannel.show();
-        } else if (choice === 'Restart server') {
-          void vscode.commands.executeCommand(Commands.restartServer);
-        }
-      });
-  });
-  const clientOptions: LanguageClientOptions = {
-    documentSelector: [
-      { scheme: 'file', language: 'dockerfile' },
-      { scheme: 'file', pattern: '**/{Dockerfile,Containerfile}{,.*}' },
-      { scheme: 'file', pattern: '**/*.{dockerfile,containerfile}' },
-      { scheme: 'file', language: 'dockercompose' },
-      { scheme: 'file', language: 'yaml', pattern: '**/{docker-compose,compose}{,.*,-*}.{yml,yaml}' },
-      { scheme: 'file', language: 'dotenv-docker' },
-      { scheme: 'file', pattern: '**/{.env,.env.*,*.env,secrets,secrets.*}' },
-      { scheme: 'file', pattern: '**/.docker-modularity.{json,yaml,yml}' },
-      // The roadmap document (the server's default name match), for its checkbox diagnostics' quick fixes.
-      { scheme: 'file', language: 'markdown', pattern: '**/*[Mm][Oo][Dd][Uu][Ll][Aa][Rr][Ii][SsZz][Aa][Tt][Ii][Oo][Nn]*.md' },
-    ],
-    diagnosticCollectionName: 'docker-modularity',
-    revealOutputChannelOn: RevealOutputChannelOn.Never,
-    errorHandler,
-    initializationFailedHandler: (error) => {
-      void vscode.window.showErrorMessage(`The Docker Modularity server failed to start: ${error instanceof Error ? error.message : String(error)}`);
-      return false;
-    },
-  };
-  client = new LanguageClient(SETTINGS_SECTION, 'Docker Modularity', serverOptions, clientOptions);
-  const roadmap = new RoadmapView();
-  context.subscriptions.push(
-    roadmap,
-    client.onNotification(RoadmapStatusChangedNotification.type, (status) => roadmap.update(status)),
-    client.onDidChangeState((e) => {
-      // A restarted server re-sends every folder's status after its first analysis.
-      if (e.newState !== State.Running) {
-        roadmap.clear();
-      }
-    }),
-  );
-  const refreshRoadmap = async (): Promise<void> => {
-    if (client?.isRunning()) {
-      roadmap.replaceAll(await client.sendRequest(RoadmapStatusRequest.type, {}));
-    }
-  };
+let main: Promise<ClientMain> | undefined;
 
-  context.subscriptions.push(
-    vscode.commands.registerCommand(Commands.showOutput, () => client?.outputChannel.show()),
-    vscode.commands.registerCommand(Commands.restartServer, async () => {
-      errorHandler.budget.reset();
-      await client?.restart();
-    }),
-    vscode.commands.registerCommand(Commands.fixAllInWorkspace, async () => {
-      if (!client) {
-        return;
+/**
+ * Activation returns at once. The language client, its commands and the roadmap view are most
+ * of the extension's code (dist/clientMain.js); they load on the next turn of the event loop, so
+ * opening a Dockerfile never waits for them.
+ */
+export function activate(context: vscode.ExtensionContext): void {
+  main = new Promise<ClientMain>((resolve, reject) => {
+    setImmediate(() => {
+      try {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const loaded = require(context.asAbsolutePath('dist/clientMain.js')) as ClientMain;
+        resolve(loaded);
+        loaded.startClient(context).catch((e: unknown) => console.error('docker-modularity: the language client failed to start', e));
+      } catch (e) {
+        reject(e instanceof Error ? e : new Error(String(e)));
       }
-      const result = await client.sendRequest(FixAllInWorkspaceRequest.type);
-      if (result.applied === 0) {
-        void vscode.window.showInformationMessage(
-          result.skipped.length > 0
-            ? `Docker Modularity: no fix could be applied (${result.skipped.length} skipped; see the output).`
-            : 'Docker Modularity: nothing to fix.',
-        );
-      } else if (!result.accepted) {
-        void vscode.window.showWarningMessage('Docker Modularity: the fixes were not applied (a file changed or was not writable).');
-      } else {
-        void vscode.window.showInformationMessage(
-          `Docker Modularity: applied ${result.applied} fix${result.applied === 1 ? '' : 'es'} in ${result.files.length} file${result.files.length === 1 ? '' : 's'}` +
-            (result.skipped.length > 0 ? `; ${result.skipped.length} skipped (overlapping or stale).` : '.'),
-        );
-      }
-      for (const s of result.skipped) {
-        client.outputChannel.info(`Skipped a fix of ${s.ruleId} in ${s.path}: ${s.reason}`);
-      }
-    }),
-  );
-  context.subscriptions.push(
-    vscode.commands.registerCommand(Commands.refreshRoadmap, refreshRoadmap),
-    vscode.commands.registerCommand(Commands.openRoadmapFinding, (uri: string, range: WireRange) => openAt(uri, range)),
-    vscode.commands.registerCommand(Commands.fixRoadmapFinding, async (node: RoadmapNode | undefined) => {
-      if (!client || node?.kind !== 'finding') {
-        return;
-      }
-      const { uri, ruleId, range } = node.finding;
-      const result = await client.sendRequest(ApplyFindingFixRequest.type, { uri, ruleId, range });
-      if (!result.applied) {
-        void vscode.window.showWarningMessage(`Docker Modularity: ${result.title ? `"${result.title}" was not applied` : 'no fix applied'}. ${result.reason ?? ''}`.trim());
-      }
-    }),
-    vscode.commands.registerCommand(Commands.generateReport, async () => {
-      if (!client) {
-        return;
-      }
-      const folders = vscode.workspace.workspaceFolders ?? [];
-      const folder = folders.length > 1 ? await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Report on which folder?' }) : folders[0];
-      if (folders.length > 1 && !folder) {
-        return;
-      }
-      const report = await client.sendRequest(GenerateReportRequest.type, { folder: folder?.uri.toString() });
-      if (!report) {
-        void vscode.window.showInformationMessage('Docker Modularity: no folder is being checked, so there is nothing to report.');
-        return;
-      }
-      // An untitled document: nothing in the workspace is overwritten, and the user decides whether and where to save it.
-      const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: report.markdown });
-      await vscode.window.showTextDocument(doc, { preview: false });
-    }),
-    vscode.commands.registerCommand(Commands.syncRoadmapCheckboxes, async () => {
-      if (!client) {
-        return;
-      }
-      const result = await client.sendRequest(SyncRoadmapCheckboxesRequest.type);
-      if (result.checked + result.unchecked === 0) {
-        void vscode.window.showInformationMessage('Docker Modularity: the roadmap checkboxes already match the workspace (or no roadmap document was found).');
-      } else if (!result.accepted) {
-        void vscode.window.showWarningMessage('Docker Modularity: the roadmap checkboxes were not changed (the document changed or is not writable).');
-      } else {
-        void vscode.window.showInformationMessage(
-          `Docker Modularity: ticked ${result.checked} and unticked ${result.unchecked} roadmap item${result.checked + result.unchecked === 1 ? '' : 's'} in ${result.files.join(', ')} (not saved yet).`,
-        );
-      }
-    }),
-  );
-  // The server sends each folder's status after its first analysis; no request needed here.
-  await client.start();
+    });
+  });
+  main.catch((e: unknown) => console.error('docker-modularity: the extension failed to load', e));
 }
 
 export async function deactivate(): Promise<void> {
-  const c = client;
-  client = undefined;
-  await c?.stop();
+  const loaded = await main?.catch(() => undefined);
+  main = undefined;
+  await loaded?.stopClient();
 }

@@ -82,7 +82,7 @@ describe('extension manifest and assets', () => {
   it('contributes exactly the commands the client registers, and a described setting per settings field', () => {
     const contributed = pkg.contributes.commands.map((c) => c.command).sort();
     assert.deepEqual(contributed, Object.values(Commands).sort());
-    const client = fs.readFileSync(path.join(REPO, 'client', 'src', 'extension.ts'), 'utf8');
+    const client = fs.readFileSync(path.join(REPO, 'client', 'src', 'clientMain.ts'), 'utf8');
     for (const key of Object.keys(Commands)) {
       assert.ok(client.includes(`registerCommand(Commands.${key}`), `client does not register ${key}`);
     }
