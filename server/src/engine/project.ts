@@ -639,13 +639,13 @@ export class Project {
       const file = def.extends.file ? this.byPath.get(joinPath(dirname(def.path), def.extends.file.value)) : this.byPath.get(def.path);
       const base = file?.kind === 'compose' ? file.services.find((s) => s.name === def.extends!.service.value) : undefined;
       if (base && base !== def) {
-        this.mergeDef(service, base, depth + 1);
+        this.mergeDef(service, base);
       }
     }
-    this.mergeDef(service, def, depth);
+    this.mergeDef(service, def);
   }
 
-  private mergeDef(service: Service, def: ComposeServiceDef, _depth: number): void {
+  private mergeDef(service: Service, def: ComposeServiceDef): void {
     service.defs.push(def);
     if (def.build) {
       const ctx = joinPath(dirname(def.path), def.build.context);

@@ -60,14 +60,14 @@ export function parseShell(text: string, start: number, end: number, options: Sh
   let word: ShellWord | undefined;
   let i = start;
 
-  const finishWord = (_at: number): void => {
+  const finishWord = (): void => {
     if (word) {
       words.push(word);
       word = undefined;
     }
   };
   const finishCommand = (separator: string, sepStart: number, sepEnd: number): void => {
-    finishWord(sepStart);
+    finishWord();
     if (words.length > 0) {
       commands.push({ words, programIndex: findProgram(words), separator, separatorStart: sepStart, separatorEnd: sepEnd });
     }
@@ -124,7 +124,7 @@ export function parseShell(text: string, start: number, end: number, options: Sh
     }
     const c = text[i]!;
     if (c === ' ' || c === '\t') {
-      finishWord(i);
+      finishWord();
       i++;
       continue;
     }
@@ -134,7 +134,7 @@ export function parseShell(text: string, start: number, end: number, options: Sh
         finishCommand('\n', i, i + len);
         i += len;
       } else {
-        finishWord(i);
+        finishWord();
         i++;
       }
       continue;

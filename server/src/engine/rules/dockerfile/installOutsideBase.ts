@@ -1,4 +1,4 @@
-import { defineRule } from '../../rule';
+import { defineRule, type FixBuilder } from '../../rule';
 import type { DockerfileModel, RunInstruction, Stage } from '../../parse/dockerfile';
 import { managerLabel, type InstallCommand, type InstalledPackage } from '../../parse/installs';
 import { installsOf, mergeIntoInstall, newInstallInstruction, removePackagesFromRun } from '../../parse/installEdit';
@@ -135,7 +135,7 @@ function moveFix(
   baseKeys: Set<string>,
   project: Project,
 ) {
-  return (fixer: import('../../rule').FixBuilder): void => {
+  return (fixer: FixBuilder): void => {
     const base = project.baseDockerfile!;
     const toAdd = [...new Map(movable.filter((p) => !baseKeys.has(p.key)).map((p) => [p.key, p.name])).values()];
     const names = movable.map((p) => p.name).join(', ');

@@ -1,5 +1,5 @@
 import type { Arg, Env, Instruction, Property } from 'dockerfile-ast';
-import { defineRule, type FixBuilder } from '../../rule';
+import { defineRule } from '../../rule';
 import type { ComposeModel, ComposeServiceDef, EnvironmentEntry } from '../../parse/compose';
 import type { DockerfileModel } from '../../parse/dockerfile';
 import type { Project, Service } from '../../project';
