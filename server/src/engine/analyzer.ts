@@ -193,10 +193,10 @@ export class Analyzer {
     if (!structural) {
       recheck = new Set(changed);
       for (const p of changed) {
-        const before = prev.models.get(p)!;
-        const after = byPath.get(p)!;
-        if (interfaceDigest(before) !== interfaceDigest(after)) {
-          for (const dependant of prev.reverse.get(p) ?? []) {
+        const dependants = prev.reverse.get(p);
+        // The interface is only worth computing when some other file reads this one.
+        if (dependants && dependants.size > 0 && interfaceDigest(prev.models.get(p)!) !== interfaceDigest(byPath.get(p)!)) {
+          for (const dependant of dependants) {
             recheck.add(dependant);
           }
         }
