@@ -87,6 +87,31 @@ describe('Analyzer', () => {
       assert.match(r.findings.find((f) => f.path === 'docker/Dockerfile.celery')!.message, /already installs it/);
     });
 
+    it('re-checks only the base itself when an edit leaves what other files read from it unchanged', () => {
+      const fs = new MemoryFileSystem(files());
+      const analyzer = new Analyzer(fs, { rules: RULES });
+      const before = analyzer.analyze().findings.map((f) => `${f.ruleId}@${f.path}:${f.range.start.line}`);
+      // A comment and an echo: no stage, FROM or install changes, so no dependant needs re-checking.
+      fs.write('Dockerfile.base', `# The shared base\n${BASE}RUN echo built\n`);
+      const r = analyzer.analyze();
+      assert.deepEqual([r.stats.parsed, r.stats.checked, r.stats.reused], [1, 1, 5]);
+      assert.deepEqual(r.findings.map((f) => `${f.ruleId}@${f.path}:${f.range.start.line}`), before);
+      // A reused finding's fix still reads the base as it is now.
+      const fix = r.findings.find((f) => f.ruleId === 'install-outside-base' && f.fixable)!.fix!()!;
+      assert.equal(fix.basis['Dockerfile.base'], analyzer.hashOf('Dockerfile.base'));
+    });
+
+    it('rebuilds the project when an edit changes a FROM line', () => {
+      const fs = new MemoryFileSystem(files());
+      const analyzer = new Analyzer(fs, { rules: RULES });
+      analyzer.analyze();
+      fs.write('docker/Dockerfile.web', 'FROM python:3.12-slim\nRUN pip install gunicorn\n');
+      const r = analyzer.analyze();
+      // web and the compose file that builds it; the web service is no longer in the base's group.
+      assert.deepEqual([r.stats.parsed, r.stats.checked], [1, 2]);
+      assert.ok(!r.project.stageDerivesFromBase(r.project.dockerfile('docker/Dockerfile.web')!, r.project.dockerfile('docker/Dockerfile.web')!.stages[0]!));
+    });
+
     it('re-checks the Dockerfiles its services build when a compose file changes, not unrelated ones', () => {
       const fs = new MemoryFileSystem(files());
       const analyzer = new Analyzer(fs, { rules: RULES });
