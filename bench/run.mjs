@@ -137,7 +137,20 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
 function run(cmd, args, { timeoutMs, cwd = repoRoot, stdout = 'pipe' } = {}) {
   return new Promise((resolve) => {
     const started = performance.now();
-    const child = spawn(cmd, args, { cwd, detached: true, stdio: ['ignore', stdout, 'pipe'] });
+    let child;
+    try {
+      child = spawn(cmd, args, { cwd, detached: true, stdio: ['ignore', stdout, 'pipe'] });
+    } catch (e) {
+      resolve({
+        code: null,
+        signal: null,
+        stdout: '',
+        stderr: `spawn failed: ${e instanceof Error ? e.message : String(e)}`,
+        ms: 0,
+        timedOut: false,
+      });
+      return;
+    }
     live.add(child);
     let out = '';
     let err = '';
@@ -247,7 +260,7 @@ async function workspaceFor(support, cacheRoot, size, seed) {
   const manifestFile = `${dir}.manifest.json`;
   if (existsSync(manifestFile) && existsSync(dir)) {
     try {
-      return { dir, manifest: JSON.parse(readFileSync(manifestFile, 'utf8')), reused: true };
+      return { dir, manifestFile, manifest: JSON.parse(readFileSync(manifestFile, 'utf8')), reused: true };
     } catch {
       // regenerate
     }
@@ -256,7 +269,7 @@ async function workspaceFor(support, cacheRoot, size, seed) {
   rmSync(manifestFile, { force: true });
   const manifest = generateRepo(dir, size, seed);
   writeFileSync(manifestFile, JSON.stringify(manifest)); // last: a partial workspace has no manifest
-  return { dir, manifest, reused: false };
+  return { dir, manifestFile, manifest, reused: false };
 }
 
 /** Cold CLI checks: wall time and peak RSS (GNU time when there is one). */
@@ -331,6 +344,9 @@ async function activation(runs) {
     activateCallMs: median(samples.map((s) => s.activateCallMs)),
     activationMs: median(samples.map((s) => s.activationMs)),
     activateResolvedMs: median(samples.map((s) => s.activateResolvedMs)),
+    deferredLoadMs: median(samples.map((s) => s.deferredLoadMs)),
+    deferredModules: samples[0]?.deferredModules,
+    serverSpawnedAfterMs: median(samples.map((s) => s.serverSpawnedAfterMs)),
     activatePromise: samples[0]?.activatePromise,
     runs: samples.length,
   };
@@ -456,7 +472,9 @@ function evaluate(results) {
   add(
     'Extension activation',
     '≤ 50 ms',
-    a && !a.error ? `${ms(a.activationMs)} ms (load ${ms(a.requireMs)} + activate() ${ms(a.activateCallMs)})` : (a?.error ?? '—'),
+    a && !a.error
+      ? `${ms(a.activationMs)} ms (load ${ms(a.requireMs)} + activate() ${ms(a.activateCallMs)}${a.deferredLoadMs ? `; then ${ms(a.deferredLoadMs)} ms of deferred client loading` : ''})`
+      : (a?.error ?? '—'),
     a && !a.error ? a.activationMs <= 50 : undefined,
   );
   add(
@@ -595,7 +613,7 @@ function report(results) {
       : `**5,000-line Dockerfile** (${num(b?.lines)} lines): one-character edit → diagnostics ${ms(b?.editToDiagnosticsMs)} ms (in-process analyze(): ${b?.stats?.parsed} parsed, ${b?.stats?.ruleRuns} rule runs); parsing the file ${ms(b?.parseMs)} ms.`,
     a?.error
       ? `**Extension activation**: error: ${a.error}`
-      : `**Extension activation** (dist/client.js with a stub vscode module, median of ${a?.runs}): load ${ms(a?.requireMs)} ms + activate() ${ms(a?.activateCallMs)} ms = ${ms(a?.activationMs)} ms; activate()'s promise (client started, server initialized) settled after ${ms(a?.activateResolvedMs)} ms.`,
+      : `**Extension activation** (dist/client.js with a stub vscode module, median of ${a?.runs}): load ${ms(a?.requireMs)} ms + activate() ${ms(a?.activateCallMs)} ms = ${ms(a?.activationMs)} ms (what VS Code counts); activate()'s promise settled after ${ms(a?.activateResolvedMs)} ms; deferred after activate(): ${a?.deferredModules?.length ? `loading ${a.deferredModules.join(', ')} ${ms(a.deferredLoadMs)} ms, ` : ''}server spawned ${ms(a?.serverSpawnedAfterMs)} ms after activate() was called.`,
     v?.bytes
       ? `**.vsix**: ${(v.bytes / 2 ** 20).toFixed(2)} MB (${num(v.bytes)} bytes; ${v.source}).`
       : `**.vsix**: ${v?.error ?? '—'}`,
@@ -662,7 +680,7 @@ async function main() {
   }
 
   for (const size of opts.sizes) {
-    const { dir, manifest } = workspaces.get(size);
+    const { dir, manifest, manifestFile } = workspaces.get(size);
     const entry = {
       services: size,
       files: manifest.files,
@@ -674,7 +692,8 @@ async function main() {
     const budgetMs = size >= 10000 ? 60_000 : 20_000;
     const reps = size >= 10000 ? Math.min(opts.reps, 3) : opts.reps;
     log(`${num(size)} services:`);
-    const common = { support: supportPath, root: dir, manifest, reps, budgetMs };
+    // The manifest goes by file: a command line holds at most 128 kB.
+    const common = { support: supportPath, root: dir, manifestFile, reps, budgetMs };
     entry.floor = await worker({ ...common, task: 'floor' }, scale(size));
     log(`  parse floor ${ms(entry.floor.floorMs)} ms${entry.floor.error ? ` (${entry.floor.error})` : ''}`);
     entry.engine = await worker({ ...common, task: 'engine' }, 2 * scale(size));

@@ -13,6 +13,9 @@ const repoRoot = join(fileURLToPath(import.meta.url), '..', '..');
 const engine = require(join(repoRoot, 'dist', 'engine.js'));
 // bench/support.ts bundled by run.mjs: the generator and the Node file system.
 const support = require(task.support);
+if (task.manifestFile) {
+  task.manifest = JSON.parse(readFileSync(task.manifestFile, 'utf8'));
+}
 const { NodeFileSystem } = support;
 const { DockerfileParser } = require('dockerfile-ast');
 const yaml = require('yaml');
