@@ -293,3 +293,41 @@ volumes:
     assert.equal(projectOf(SMARTHR, { exemptImages: ['python'] }).isExemptImage('python:3.12-slim'), true);
   });
 });
+
+describe('Project built from the last run', () => {
+  const stack = (name: string, extra = ''): string =>
+    `services:\n  ${name}-web:\n    build:\n      context: ..\n      dockerfile: web/Dockerfile\n    volumes:\n      - models:/app/models\n${extra}volumes:\n  models:\n`;
+  const workspace = (): MemoryFileSystem =>
+    new MemoryFileSystem({
+      'Dockerfile.base': 'FROM python:3.12-slim\n',
+      Makefile: 'base:\n\tdocker build -f Dockerfile.base -t acme-base:latest .\n',
+      'billing/deploy/docker-compose.yml': stack('billing'),
+      'billing/web/Dockerfile': 'FROM acme-base:latest\n',
+      'search/deploy/docker-compose.yml': stack('search', '  search-worker:\n    extends:\n      file: ../../common/compose.yml\n      service: worker\n'),
+      'search/web/Dockerfile': 'FROM acme-base:latest\n',
+      'common/compose.yml': 'services:\n  worker:\n    image: acme-worker:1\n    environment:\n      LOG_LEVEL: info\n',
+    });
+
+  it('takes over the merged services of compose projects whose files did not change', () => {
+    const fs = workspace();
+    const analyzer = new Analyzer(fs, { rules: [] });
+    const before = analyzer.analyze().project;
+    fs.write('billing/deploy/docker-compose.yml', stack('billing', '  billing-worker:\n    image: acme-worker:1\n'));
+    const after = analyzer.analyze().project;
+    const root = (p: Project, path: string) => p.composeProjects.find((c) => c.root.path === path)!;
+    assert.equal(root(after, 'search/deploy/docker-compose.yml'), root(before, 'search/deploy/docker-compose.yml'));
+    assert.notEqual(root(after, 'billing/deploy/docker-compose.yml'), root(before, 'billing/deploy/docker-compose.yml'));
+    assert.deepEqual([...root(after, 'billing/deploy/docker-compose.yml').services.keys()], ['billing-web', 'billing-worker']);
+  });
+
+  it('merges again a project whose service extends a file that changed', () => {
+    const fs = workspace();
+    const analyzer = new Analyzer(fs, { rules: [] });
+    const before = analyzer.analyze().project;
+    fs.write('common/compose.yml', 'services:\n  worker:\n    image: acme-worker:2\n    environment:\n      LOG_LEVEL: debug\n');
+    const after = analyzer.analyze().project;
+    const search = after.composeProjects.find((c) => c.root.path === 'search/deploy/docker-compose.yml')!;
+    assert.notEqual(search, before.composeProjects.find((c) => c.root.path === 'search/deploy/docker-compose.yml'));
+    assert.deepEqual(search.services.get('search-worker')!.environment.map((e) => `${e.key}=${e.value}`), ['LOG_LEVEL=debug']);
+  });
+});

@@ -163,7 +163,7 @@ export class Analyzer {
       prev.generation !== this.fs.generation ||
       prev.models.size !== byPath.size ||
       changed.some((p) => !prev.models.has(p) || !byPath.has(p) || structuralDigest(prev.models.get(p)!) !== structuralDigest(byPath.get(p)!));
-    const project = structural ? new Project(this.fs, config, models) : prev.project.withReplacedFiles(changed.map((p) => byPath.get(p)!));
+    const project = structural ? new Project(this.fs, config, models, prev?.project) : prev.project.withReplacedFiles(changed.map((p) => byPath.get(p)!));
     // What every file's findings may depend on: the set of files, the base, what builds which
     // image, and the build scripts, Makefiles and workflows (rules read the paths they mention).
     const structure = structural
@@ -190,7 +190,36 @@ export class Analyzer {
     // On an edit that keeps the structure, only the edited files and the files that read what
     // changed in them (their interface) are checked again.
     let recheck: Set<string> | undefined;
-    if (!structural) {
+    // An edit to compose files that leaves the rest of the structure as it was (the same files,
+    // the same base and image tags): the project is rebuilt, but only the edited files, the files
+    // that depended on them and the files they depend on now are checked again.
+    const local =
+      structural &&
+      prev !== undefined &&
+      prev.configKey === configKey &&
+      prev.generation === this.fs.generation &&
+      prev.models.size === byPath.size &&
+      structure === prev.structure &&
+      changed.every((p) => prev.models.has(p) && byPath.has(p)) &&
+      changed.every((p) => byPath.get(p)!.kind === 'compose' || structuralDigest(prev.models.get(p)!) === structuralDigest(byPath.get(p)!));
+    if (local) {
+      recheck = new Set(changed);
+      for (const p of changed) {
+        for (const d of prev.reverse.get(p) ?? []) {
+          recheck.add(d);
+        }
+        for (const d of project.dependenciesOf(p)) {
+          if (byPath.has(d)) {
+            recheck.add(d);
+          }
+        }
+      }
+      for (const [path, list] of prev.deps) {
+        if (!recheck.has(path)) {
+          deps.set(path, list);
+        }
+      }
+    } else if (!structural) {
       recheck = new Set(changed);
       for (const p of changed) {
         const dependants = prev.reverse.get(p);

@@ -159,10 +159,16 @@ export class Project {
   private readonly derivesCache = new Map<string, boolean>();
   private groupsCache?: ServiceGroup[];
 
+  /**
+   * @param previous the project of the last run, if any: compose projects whose files are the same
+   *   parsed models are taken over as they are, and so are service group keys when nothing they
+   *   read has changed. What it gives is only reused, never trusted over the files.
+   */
   constructor(
     readonly fs: FileSystemView,
     readonly config: Config,
     files: FileModel[],
+    previous?: Project,
   ) {
     for (const f of files) {
       this.byPath.set(f.path, f);
@@ -178,18 +184,38 @@ export class Project {
           break;
         case 'text':
           this.textFiles.push(f);
-          if (f.role === 'makefile' || f.role === 'script' || f.role === 'workflow') {
-            this.buildCommands.push(...findBuildCommands(f.path, f.text, f.role));
-          } else if (f.role === 'bake') {
-            this.buildCommands.push(...findBakeTargets(f.path, f.text));
-          }
+          this.buildCommands.push(...buildCommandsOf(f));
           break;
       }
     }
-    this.buildComposeProjects();
+    this.buildComposeProjects(previous);
     this.collectImageBuilds();
     this.findBase();
+    if (previous && this.sameGroupInputs(previous)) {
+      for (const [service, key] of previous.groupKeys) {
+        if (this.services.includes(service)) {
+          this.groupKeys.set(service, key);
+        }
+      }
+    }
   }
+
+  /** Group keys read the base, the image tags, the config and every Dockerfile's stages. */
+  private sameGroupInputs(previous: Project): boolean {
+    return (
+      previous.baseDockerfile?.path === this.baseDockerfile?.path &&
+      [...previous.baseTags].join(',') === [...this.baseTags].join(',') &&
+      previous.imageBuilds.map((b) => `${b.tag}>${b.dockerfile}`).join(',') === this.imageBuilds.map((b) => `${b.tag}>${b.dockerfile}`).join(',') &&
+      JSON.stringify(previous.config) === JSON.stringify(this.config) &&
+      previous.dockerfiles.length === this.dockerfiles.length &&
+      this.dockerfiles.every((d) => {
+        const before = previous.byPath.get(d.path);
+        return before === d || (before !== undefined && structuralDigest(before) === structuralDigest(d));
+      })
+    );
+  }
+
+  private readonly groupKeys = new Map<Service, string | undefined>();
 
   /**
    * A project like this one where some files' new versions replace the old ones, for edits that
@@ -399,7 +425,11 @@ export class Project {
     const groups = new Map<string, ServiceGroup>();
     for (const project of this.composeProjects) {
       for (const service of project.services.values()) {
-        const key = this.groupKey(service);
+        let key = this.groupKeys.get(service);
+        if (!this.groupKeys.has(service)) {
+          key = this.groupKey(service);
+          this.groupKeys.set(service, key);
+        }
         if (!key) {
           continue;
         }
@@ -569,7 +599,7 @@ export class Project {
     return [...deps].sort();
   }
 
-  private buildComposeProjects(): void {
+  private buildComposeProjects(previous?: Project): void {
     const included = new Set<string>();
     for (const c of this.composeFiles) {
       for (const inc of c.includes) {
@@ -610,10 +640,26 @@ export class Project {
           files.push(o);
         }
       }
-      const project: ComposeProject = { root, files, services: new Map() };
-      for (const file of files) {
-        for (const def of file.services) {
-          this.addServiceDef(project, def, 0);
+      // The same files as last time (the same parsed models): the merged services are too.
+      const reused = previous?.composeProjects.find(
+        (p) =>
+          p.root === root &&
+          p.files.length === files.length &&
+          p.files.every((f, i) => f === files[i]) &&
+          // `extends: {file: …}` reads a file outside the project: it must be unchanged too.
+          files.every((f) =>
+            f.services.every((d) => {
+              const target = d.extends?.file ? joinPath(dirname(d.path), d.extends.file.value) : undefined;
+              return target === undefined || previous.byPath.get(target) === this.byPath.get(target);
+            }),
+          ),
+      );
+      const project: ComposeProject = reused ?? { root, files, services: new Map() };
+      if (!reused) {
+        for (const file of files) {
+          for (const def of file.services) {
+            this.addServiceDef(project, def, 0);
+          }
         }
       }
       this.composeProjects.push(project);
@@ -831,4 +877,21 @@ export function interfaceDigest(model: FileModel): string {
     interfaceDigests.set(model, digest);
   }
   return digest;
+}
+
+const buildCommandCache = new WeakMap<TextModel, BuildCommand[]>();
+
+/** The `docker build` commands and bake targets a text file holds, read once per parsed file. */
+function buildCommandsOf(f: TextModel): BuildCommand[] {
+  let commands = buildCommandCache.get(f);
+  if (!commands) {
+    commands =
+      f.role === 'makefile' || f.role === 'script' || f.role === 'workflow'
+        ? findBuildCommands(f.path, f.text, f.role)
+        : f.role === 'bake'
+          ? findBakeTargets(f.path, f.text)
+          : [];
+    buildCommandCache.set(f, commands);
+  }
+  return commands;
 }
