@@ -1,9 +1,20 @@
 import { parseDocument, isMap, isSeq, isScalar, type Node, type YAMLMap, type Pair } from 'yaml';
 import { LineIndex, type Range } from '../text';
-import { scalarString, YamlView, estimateYamlDepth } from './yamlUtil';
+import { scalarString, YamlView, estimateYamlDepth, expandedSize } from './yamlUtil';
 
 /** The deepest YAML nesting the engine will hand to the parser. */
 export const MAX_YAML_DEPTH = 200;
+
+/** The most values a compose file may hold once its aliases are expanded. */
+export const MAX_EXPANDED_VALUES = 100_000;
+
+/** The longest YAML text (UTF-16 code units, about 2 MB) the engine parses; longer files get a parse error. */
+export const MAX_YAML_LENGTH = 2 * 1024 * 1024;
+
+/** A length in code units as a size for people (`2.0 MB`, `12 KB`). */
+export function formatLength(length: number): string {
+  return length >= 1024 * 1024 ? `${(length / (1024 * 1024)).toFixed(1)} MB` : `${Math.ceil(length / 1024)} KB`;
+}
 
 export interface ParseProblem {
   message: string;
@@ -131,6 +142,13 @@ export function parseCompose(path: string, text: string): ComposeModel {
     includes: [],
     interpolations: [],
   };
+  if (text.length > MAX_YAML_LENGTH) {
+    model.problems.push({
+      message: `The file is ${formatLength(text.length)}; docker-modularity parses YAML files up to ${formatLength(MAX_YAML_LENGTH)}.`,
+      range: lines.rangeOf(0, Math.min(text.length, lines.lineEnd(0))),
+    });
+    return model;
+  }
   const depth = estimateYamlDepth(text);
   if (depth > MAX_YAML_DEPTH) {
     model.problems.push({
@@ -150,6 +168,19 @@ export function parseCompose(path: string, text: string): ComposeModel {
     return model;
   }
   findDuplicateKeys(root, view, model.problems, 0);
+  for (const alias of view.aliases.unresolved) {
+    model.problems.push({ message: `Unresolved alias *${alias.source}: no anchor &${alias.source} comes before it`, range: view.range(alias) });
+  }
+  for (const alias of view.aliases.circular) {
+    model.problems.push({ message: `Alias *${alias.source} is inside the value its anchor names, which makes it endless`, range: view.range(alias) });
+  }
+  const firstAlias = view.aliases.targets.keys().next().value;
+  if (firstAlias && expandedSize(view, MAX_EXPANDED_VALUES) > MAX_EXPANDED_VALUES) {
+    model.problems.push({
+      message: `Aliases expand this file to more than ${MAX_EXPANDED_VALUES.toLocaleString('en-US')} values (an alias bomb); it is read without expanding them`,
+      range: view.range(firstAlias),
+    });
+  }
   for (const { pair } of view.pairs(root)) {
     const key = scalarString(pair.key);
     const keyRange = view.keyRange(pair);

@@ -85,13 +85,14 @@ function overLimit(text: string, lines: LineIndex): { message: string; range: Ra
   if (text.length > MAX_DOCKERFILE_LENGTH) {
     return { message: `the file is ${kb(text.length)}; docker-modularity parses Dockerfiles up to ${kb(MAX_DOCKERFILE_LENGTH)}`, range: lines.rangeOf(0, lines.lineEnd(0)) };
   }
-  for (let line = 0, start = 0; start <= text.length; line++) {
+  for (let start = 0; start <= text.length; ) {
     const nl = text.indexOf('\n', start);
     const end = nl < 0 ? text.length : nl;
     if (end - start > MAX_DOCKERFILE_LINE) {
+      const line = lines.positionAt(start).line;
       return {
         message: `line ${line + 1} is ${kb(end - start)} long; docker-modularity parses Dockerfile lines up to ${kb(MAX_DOCKERFILE_LINE)}`,
-        range: lines.rangeOf(lines.lineStart(lines.positionAt(start).line), lines.lineEnd(lines.positionAt(start).line)),
+        range: lines.rangeOf(lines.lineStart(line), lines.lineEnd(line)),
       };
     }
     if (nl < 0) {

@@ -1,4 +1,4 @@
-import { isAlias, isMap, isScalar, isSeq, type Document, type Node, type Pair, type YAMLMap, type Scalar } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, visit, type Alias, type Document, type Node, type Pair, type YAMLMap, type Scalar } from 'yaml';
 import type { LineIndex, Range } from '../text';
 
 /** A YAML node reached from a map or sequence, aliases resolved, with where it came from. */
@@ -8,18 +8,68 @@ export interface Resolved<T extends Node = Node> {
   viaAlias: boolean;
 }
 
+/** Every alias of a document with its anchor, found in one walk; see {@link indexAliases}. */
+export interface AliasIndex {
+  /** The node each resolvable alias names. */
+  targets: Map<Alias, Node>;
+  /** Aliases with no anchor of that name before them. */
+  unresolved: Alias[];
+  /** Aliases inside the node their anchor names: following them never ends. */
+  circular: Alias[];
+  /** Nodes with an anchor, in document order. */
+  anchored: Node[];
+}
+
+/**
+ * Resolves every alias once, in document order (the last anchor of the name before the alias
+ * wins, as YAML says). `Alias.resolve(doc)` walks the whole document on every call, which is
+ * quadratic over a file with many aliases; and it happily returns an ancestor of the alias,
+ * which makes a circular value.
+ */
+export function indexAliases(doc: Document.Parsed): AliasIndex {
+  const anchors = new Map<string, Node>();
+  const index: AliasIndex = { targets: new Map(), unresolved: [], circular: [], anchored: [] };
+  visit(doc, {
+    Node: (_key, node, path) => {
+      if (isAlias(node)) {
+        const target = anchors.get(node.source);
+        if (!target) {
+          index.unresolved.push(node);
+        } else if (path.includes(target)) {
+          index.circular.push(node);
+        } else {
+          index.targets.set(node, target);
+        }
+      } else if (node.anchor) {
+        anchors.set(node.anchor, node);
+        index.anchored.push(node);
+      }
+    },
+  });
+  return index;
+}
+
 export class YamlView {
+  private aliasIndex?: AliasIndex;
+
   constructor(
     readonly doc: Document.Parsed,
     readonly lines: LineIndex,
   ) {}
+
+  /** The document's aliases, resolved once. */
+  get aliases(): AliasIndex {
+    this.aliasIndex ??= indexAliases(this.doc);
+    return this.aliasIndex;
+  }
 
   resolve(node: unknown, seen = 0): Resolved | undefined {
     if (isAlias(node)) {
       if (seen > 20) {
         return undefined;
       }
-      const target = node.resolve(this.doc);
+      // Unresolved and circular aliases resolve to nothing (the parser reports them).
+      const target = this.aliases.targets.get(node);
       const inner = target ? this.resolve(target, seen + 1) : undefined;
       return inner ? { node: inner.node, viaAlias: true } : undefined;
     }
@@ -159,4 +209,52 @@ export function estimateYamlDepth(text: string): number {
     }
   }
   return max;
+}
+
+/**
+ * How many values the document holds once its aliases are expanded, counted without expanding
+ * them and saturating just above `limit` (a "billion laughs" document multiplies aliases).
+ */
+export function expandedSize(view: YamlView, limit: number): number {
+  const memo = new Map<Node, number>();
+  const size = (node: unknown): number => {
+    if (isAlias(node)) {
+      const target = view.aliases.targets.get(node);
+      return target ? size(target) : 1;
+    }
+    if (!node || typeof node !== 'object') {
+      return 0;
+    }
+    const known = memo.get(node as Node);
+    if (known !== undefined) {
+      return known;
+    }
+    let n = 1;
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        n += size(pair.key) + size(pair.value);
+        if (n > limit) {
+          break;
+        }
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) {
+        n += size(item);
+        if (n > limit) {
+          break;
+        }
+      }
+    }
+    n = Math.min(n, limit + 1);
+    if ((node as Node).anchor) {
+      memo.set(node as Node, n);
+    }
+    return n;
+  };
+  // Anchors first, in document order: an alias names an earlier anchor, so following one never
+  // recurses further than the nesting of a single value.
+  for (const node of view.aliases.anchored) {
+    size(node);
+  }
+  return size(view.doc.contents);
 }

@@ -1,5 +1,5 @@
 import type { ErrorObject } from 'ajv';
-import { isMap, isScalar, isSeq, type Node, type Pair } from 'yaml';
+import { isMap, isNode, isScalar, isSeq, visit, type Node, type Pair } from 'yaml';
 import { defineRule } from '../../rule';
 import type { ComposeModel } from '../../parse/compose';
 import { scalarString, type YamlView } from '../../parse/yamlUtil';
@@ -134,7 +134,7 @@ export const composeSchema = defineRule({
       }
       let data: unknown;
       try {
-        data = view.doc.toJS({ maxAliasCount: 1000 });
+        data = withoutResets(view).toJS({ maxAliasCount: 1000 });
       } catch {
         return;
       }
@@ -189,4 +189,29 @@ function reportUnknownKey(
         }
       : undefined,
   });
+}
+
+/**
+ * The document with every `key: !reset …` pair taken out: compose's `!reset` tag removes the
+ * value it merges over (`ports: !reset []`, `build: !reset null`), so it is not validated as one.
+ */
+function withoutResets(view: YamlView): { toJS(options: { maxAliasCount: number }): unknown } {
+  let found = false;
+  visit(view.doc, {
+    Pair: (_key, pair) => {
+      if (isNode(pair.value) && pair.value.tag === '!reset') {
+        found = true;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  if (!found) {
+    return view.doc;
+  }
+  const doc = view.doc.clone();
+  visit(doc, {
+    Pair: (_key, pair) => (isNode(pair.value) && pair.value.tag === '!reset' ? visit.REMOVE : undefined),
+  });
+  return doc;
 }

@@ -13,6 +13,7 @@ export const parseError = defineRule({
     yaml: 'Invalid YAML: {{detail}} The rest of the workspace is still checked; this file is checked as far as it can be read.',
     env: 'Unexpected line in env file: {{detail}}',
     noFrom: 'Expected a FROM instruction: this Dockerfile has none, so it builds nothing.',
+    tooLarge: 'Unexpected size: {{detail}}, so this file is not analysed. The rest of the workspace is still checked.',
   },
   check: {
     compose(file, context) {
@@ -26,6 +27,12 @@ export const parseError = defineRule({
       }
     },
     dockerfile(file, context) {
+      if (file.problems && file.problems.length > 0) {
+        for (const p of file.problems) {
+          context.report({ messageId: 'tooLarge', data: { detail: p.message }, range: p.range });
+        }
+        return;
+      }
       if (file.stages.length > 0) {
         return;
       }

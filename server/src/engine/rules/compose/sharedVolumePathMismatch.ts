@@ -42,6 +42,8 @@ export const sharedVolumePathMismatch = defineRule({
       for (const p of projectsOf(project, file)) {
         const byVolume = new Map<string, { service: Service; target: string }[]>();
         const mounts = new Map<string, ByRange<{ volume: string; target: string; quoted: string }>>();
+        // Keyed sets, not list scans: a volume shared by thousands of services stays linear.
+        const seen = new Set<string>();
         for (const service of p.services.values()) {
           if (isExemptService(project, service)) {
             continue;
@@ -51,7 +53,9 @@ export const sharedVolumePathMismatch = defineRule({
               continue;
             }
             const users = byVolume.get(v.source) ?? [];
-            if (!users.some((u) => u.service === service && u.target === v.target)) {
+            const key = `${v.source}\0${service.name}\0${v.target}`;
+            if (!seen.has(key)) {
+              seen.add(key);
               users.push({ service, target: v.target });
             }
             byVolume.set(v.source, users);
@@ -66,7 +70,9 @@ export const sharedVolumePathMismatch = defineRule({
         for (const [volume, users] of byVolume) {
           const counts = new Map<string, Service[]>();
           for (const u of users) {
-            counts.set(u.target, [...(counts.get(u.target) ?? []), u.service]);
+            const list = counts.get(u.target) ?? [];
+            list.push(u.service);
+            counts.set(u.target, list);
           }
           if (counts.size < 2) {
             continue;

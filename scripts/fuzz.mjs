@@ -1,0 +1,14 @@
+// npm run fuzz: the property tests of test/reliability with a large budget.
+// FUZZ_RUNS (default 2000) runs per property, FUZZ_SEED picks the sequence (a failure prints the
+// seed and path to replay it: FUZZ_SEED=<seed> npm run fuzz).
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const mocha = require.resolve('mocha/bin/mocha.js');
+const env = { ...process.env, FUZZ_RUNS: process.env.FUZZ_RUNS ?? '2000', FUZZ_TIME_LIMIT: process.env.FUZZ_TIME_LIMIT ?? '0' };
+const r = spawnSync(process.execPath, [mocha, '--no-config', '-n', 'import=tsx', '--timeout', '0', 'test/reliability/fuzz.test.ts', ...process.argv.slice(2)], {
+  stdio: 'inherit',
+  env,
+});
+process.exit(r.status ?? 1);
