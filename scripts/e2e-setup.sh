@@ -112,8 +112,8 @@ else
   mv "$WORK" "$TARGET"
 fi
 
-# Smoke check: the server prints its version. Its config file goes to the cache, not to ~/.config.
-version_line=$(XDG_CONFIG_HOME="$CACHE/config" node "$TARGET/node_modules/code-server/out/node/entry.js" --version </dev/null | tail -1)
+# Smoke check: the server prints its version. Its config and data go to the cache, not to ~/.config or ~/.local.
+version_line=$(XDG_CONFIG_HOME="$CACHE/config" XDG_DATA_HOME="$CACHE/data" node "$TARGET/node_modules/code-server/out/node/entry.js" --version </dev/null | tail -1)
 echo "[e2e-setup] code-server: $version_line"
 echo "[e2e-setup] chromium: $(/usr/bin/chromium --version 2>/dev/null || echo unknown)"
 echo "[e2e-setup] ready in $(($(date +%s) - t_start)) s; cache: $CACHE"

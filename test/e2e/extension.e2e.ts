@@ -293,7 +293,7 @@ describe('Docker Modularity in a real VS Code (code-server, headless Chromium)',
     const item = baseOnly(status)!;
     const row = rows.find((r) => r.level === 2 && r.label === item.title);
     assert.ok(row, `the view lists the item "${item.title}"`);
-    assert.equal(row.description, `${item.count} findings`);
+    assert.equal(row.description, `${item.count} finding${item.count === 1 ? '' : 's'}`);
     await screenshot(p, '07-roadmap-view');
   });
 

@@ -226,10 +226,16 @@ async function launch(
   mkdirSync(extensionsDir, { recursive: true });
   writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
 
-  // Its own config file too, so nothing is written to ~/.config/code-server.
+  // Its own config file and data folder too, so nothing is written to ~/.config or ~/.local/share.
+  const codeServerEnv = {
+    ...process.env,
+    XDG_DATA_HOME: join(tmp, 'xdg-data'),
+    XDG_CONFIG_HOME: join(tmp, 'xdg-config'),
+    ...options.env,
+  };
   const dirs = ['--config', join(tmp, 'code-server.yaml'), '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
   if (vsix) {
-    const installed = run(process.execPath, [entry, ...dirs, '--install-extension', vsix]);
+    const installed = run(process.execPath, [entry, ...dirs, '--install-extension', vsix], { env: codeServerEnv });
     if (!/was successfully installed/i.test(installed)) {
       throw new Error(`code-server did not install ${vsix}:\n${installed}`);
     }
@@ -255,7 +261,7 @@ async function launch(
       workspace,
     ],
     // Its own process group, so stopping it also stops its extension host and our language server.
-    { cwd: tmp, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+    { cwd: tmp, env: codeServerEnv, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
   ));
   server.stdout?.pipe(out);
   server.stderr?.pipe(out);
@@ -282,6 +288,13 @@ async function launch(
   s.browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
+    // Chromium's crash-report database and caches go to the temporary folder, not to ~/.config and ~/.cache.
+    env: {
+      ...process.env,
+      HOME: join(tmp, 'home'),
+      XDG_CONFIG_HOME: join(tmp, 'home', '.config'),
+      XDG_CACHE_HOME: join(tmp, 'home', '.cache'),
+    },
     args: [
       '--no-sandbox',
       '--disable-gpu',
