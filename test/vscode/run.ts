@@ -93,7 +93,8 @@ async function runInCodeServer(): Promise<number | undefined> {
   );
   buildExtension();
   await bundleSuite();
-  const resultFile = join(mkdtempSync(join(tmpdir(), 'docker-modularity-vscode-result-')), 'result.json');
+  const resultDir = mkdtempSync(join(tmpdir(), 'docker-modularity-vscode-result-'));
+  const resultFile = join(resultDir, 'result.json');
   const consoleLog = join(REPO, 'test-results', 'vscode', 'console.log');
   rmSync(join(REPO, 'test-results', 'vscode'), { recursive: true, force: true });
   mkdirSync(join(REPO, 'test-results', 'vscode'), { recursive: true });
@@ -126,6 +127,7 @@ async function runInCodeServer(): Promise<number | undefined> {
     return result.failures === 0 ? 0 : 1;
   } finally {
     await stopVsCode(session);
+    rmSync(resultDir, { recursive: true, force: true });
   }
 }
 
