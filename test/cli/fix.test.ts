@@ -103,4 +103,18 @@ describe('cli: check --fix', function () {
     // Other files' findings are untouched (web still installs curl).
     assert.match(fs.readFileSync(path.join(ws2, 'docker/Dockerfile.web'), 'utf8'), /\bcurl\b/);
   });
+
+  it('a file it cannot write is reported and the rest of the workspace is still fixed', function () {
+    const ws3 = copyExample();
+    const roadmap = path.join(ws3, 'DOCKER_MODULARIZATION_ROADMAP.md');
+    const before = fs.readFileSync(roadmap, 'utf8');
+    fs.chmodSync(roadmap, 0o444);
+    const r = runCli(['check', '.', '--fix', '--format', 'json'], { cwd: ws3 });
+    assert.match(r.stderr, /could not write .*DOCKER_MODULARIZATION_ROADMAP\.md: permission denied/);
+    assert.equal(fs.readFileSync(roadmap, 'utf8'), before, 'the read-only file is untouched');
+    // Every other fixable finding was fixed in later passes: only the roadmap's remain fixable.
+    const left = parseFindings(r.stdout).filter((f) => f.fixable);
+    assert.ok(left.length > 0);
+    assert.deepEqual([...new Set(left.map((f) => f.file))], ['DOCKER_MODULARIZATION_ROADMAP.md']);
+  });
 });

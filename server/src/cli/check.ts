@@ -216,6 +216,9 @@ interface FixSummary {
 /** Applies every non-conflicting fix, pass after pass, until none applies (at most 10 passes). */
 function fixWorkspace(analyzer: Analyzer, disk: NodeFileSystem, ws: Workspace): FixSummary {
   const summary: FixSummary = { fixed: 0, files: new Set(), failed: [] };
+  // Files that could not be written: fixes that touch them are left out of later passes, and the
+  // other fixes go on (one read-only file does not stop the rest of the workspace being fixed).
+  const unwritable = new Set<string>();
   for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
     const result = analyzer.analyze();
     const fixes: Fix[] = [];
@@ -225,7 +228,7 @@ function fixWorkspace(analyzer: Analyzer, disk: NodeFileSystem, ws: Workspace): 
       }
       try {
         const fix = f.fix();
-        if (fix) {
+        if (fix && !fix.changes.some((c) => (c.kind === 'rename' ? [c.from, c.to] : [c.path]).some((p) => unwritable.has(p)))) {
           fixes.push(fix);
         }
       } catch {
@@ -249,9 +252,9 @@ function fixWorkspace(analyzer: Analyzer, disk: NodeFileSystem, ws: Workspace): 
       }
     }
     written.changed.forEach((p) => summary.files.add(p));
-    if (written.failed.length > 0) {
-      summary.failed.push(...written.failed);
-      break;
+    for (const f of written.failed) {
+      unwritable.add(f.path);
+      summary.failed.push(f);
     }
   }
   return summary;
