@@ -8,6 +8,7 @@ import { readSuppressions, isSuppressed, type Suppressions } from './suppress';
 import { contentHash } from './text';
 import type { ComposeModel } from './parse/compose';
 import { RULES } from './rules';
+import { inlineDockerfiles, inlineOrigin, mapInlineRange } from './inlineDockerfiles';
 
 export interface AnalyzerOptions {
   /** Settings layered over the config file (editor settings, CLI flags). */
@@ -416,6 +417,14 @@ export class Analyzer {
         }
       }
     }
+    // Dockerfiles written inside compose files (`build.dockerfile_inline`), analysed in place.
+    for (const m of [...models.values()]) {
+      if (m.kind === 'compose') {
+        for (const inline of inlineDockerfiles(m)) {
+          models.set(inline.path, inline);
+        }
+      }
+    }
     // Forget files that are gone.
     for (const key of this.parsed.keys()) {
       if (!models.has(key)) {
@@ -531,6 +540,17 @@ export class Analyzer {
           range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
           fixable: false,
         });
+      }
+    }
+    const origin = model.kind === 'dockerfile' ? inlineOrigin(model) : undefined;
+    if (origin) {
+      // Findings on an inline Dockerfile are shown in its compose file; their fixes would need
+      // edits mapped into YAML, so they are offered on real Dockerfiles only.
+      for (let i = 0; i < out.length; i++) {
+        const f = out[i]!;
+        if (f.path === model.path) {
+          out[i] = { ...f, path: origin.composePath, range: mapInlineRange(origin, f.range), fix: undefined, fixable: false };
+        }
       }
     }
     return out.filter((f) => {

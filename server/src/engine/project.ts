@@ -8,6 +8,7 @@ import { parseEnvFile, type EnvFileModel } from './parse/envfile';
 import { findBuildCommands, findBakeTargets, type BuildCommand } from './parse/buildCommands';
 import { isPublicImage, looksLikeBaseImage, normalizeImage, imageShortName } from './images';
 import { detectInstall } from './parse/installs';
+import { inlineDockerfilePath } from './inlineDockerfiles';
 
 export type FileRole = 'makefile' | 'script' | 'workflow' | 'bake' | 'gitignore' | 'roadmap' | 'markdown' | 'other';
 
@@ -798,7 +799,7 @@ export class Project {
 
 /** The pseudo-path of a `dockerfile_inline` Dockerfile: `<compose path>#<service>`. */
 export function inlinePath(def: ComposeServiceDef): string {
-  return `${def.path}#${def.name}.dockerfile_inline`;
+  return inlineDockerfilePath(def.path, def.name);
 }
 
 /** The signature of a file's content for caches. */
