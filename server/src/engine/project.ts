@@ -274,6 +274,22 @@ export class Project {
     return this.tagToBuild.get(normalizeImage(image)) ?? [];
   }
 
+  /** The `docker build` commands and bake targets that build a Dockerfile. Indexed once. */
+  buildCommandsFor(dockerfile: string): readonly BuildCommand[] {
+    if (!this.commandsByDockerfile) {
+      const map = new Map<string, BuildCommand[]>();
+      for (const c of this.buildCommands) {
+        const list = map.get(c.dockerfile) ?? [];
+        list.push(c);
+        map.set(c.dockerfile, list);
+      }
+      this.commandsByDockerfile = map;
+    }
+    return this.commandsByDockerfile.get(dockerfile) ?? [];
+  }
+
+  private commandsByDockerfile?: Map<string, BuildCommand[]>;
+
   /** Every tag a Dockerfile is built as. */
   tagsOf(dockerfile: string): string[] {
     return [...new Set(this.imageBuilds.filter((b) => b.dockerfile === dockerfile).map((b) => b.tag))];
@@ -844,6 +860,9 @@ export function structuralDigest(model: FileModel): string {
 
 const interfaceDigests = new WeakMap<FileModel, string>();
 
+/** Instructions that only describe an image: no rule reads them from another Dockerfile. */
+const METADATA_ONLY = new Set(['LABEL', 'MAINTAINER', 'EXPOSE', 'HEALTHCHECK', 'STOPSIGNAL']);
+
 /**
  * What other files' rules may read from a file. For a Dockerfile: its instructions without
  * comments or layout, where a RUN counts only by the packages it installs (another Dockerfile's
@@ -866,7 +885,7 @@ export function interfaceDigest(model: FileModel): string {
                 parts.push(`RUN ${install.manager} ${install.packages.map((p) => p.key).join(',')} -r ${install.requirementFiles.map((r) => r.value).join(',')}`);
               }
             }
-          } else {
+          } else if (!METADATA_ONLY.has(keyword)) {
             parts.push(`${keyword} ${instruction.getArguments().map((a) => a.getValue()).join(' ')}`);
           }
         }

@@ -176,7 +176,10 @@ export class NodeFileSystem implements FileSystemView {
     if (this.stats.has(rel)) {
       return this.stats.get(rel);
     }
-    const kind = this.statOnDisk(rel);
+    // What the walk listed is answered from the listing; other paths (skipped folders, files
+    // created since) from the disk.
+    this.listFiles();
+    const kind = this.listed.has(rel) ? 'file' : this.walkedDirs.has(rel) ? 'directory' : this.statOnDisk(rel);
     this.stats.set(rel, kind);
     return kind;
   }
@@ -256,6 +259,7 @@ export class NodeFileSystem implements FileSystemView {
 
   private walk(): void {
     const files: string[] = [];
+    const dirs = new Set<string>(['']);
     const skips: SkippedFile[] = [];
     let truncated = false;
     // Real paths of the folders on the current walk path: a symlink back to one of them is a loop.
@@ -322,6 +326,7 @@ export class NodeFileSystem implements FileSystemView {
               continue;
             }
           }
+          dirs.add(rel);
           visit(abs, rel, [...ancestors, realDir]);
         } else if (isFile) {
           if (this.excluded(rel, false)) {
@@ -344,8 +349,12 @@ export class NodeFileSystem implements FileSystemView {
     files.sort();
     this.listing = files;
     this.listed = new Set(files);
+    this.walkedDirs = dirs;
     this.walkSkips = skips;
   }
+
+  /** Folders the walk entered (answers stat without touching the disk). */
+  private walkedDirs = new Set<string>();
 }
 
 function errorCode(e: unknown): string {

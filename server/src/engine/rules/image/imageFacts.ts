@@ -227,15 +227,9 @@ export function buildContexts(project: Project, model: DockerfileModel): BuildCo
       contexts.add(s.build.context);
     }
   }
-  for (const b of project.imageBuilds) {
-    if (b.dockerfile === model.path && b.source !== 'compose') {
-      contexts.add(normalizePath(b.context));
-    }
-  }
-  for (const c of project.buildCommands) {
-    if (c.dockerfile === model.path) {
-      contexts.add(normalizePath(c.context));
-    }
+  // Build commands and bake targets (image builds from compose are the services above).
+  for (const c of project.buildCommandsFor(model.path)) {
+    contexts.add(normalizePath(c.context));
   }
   if (contexts.size > 0) {
     return { contexts: [...contexts].filter((c) => !/\$/.test(c)).sort(), known: true };
