@@ -2,40 +2,11 @@
  * duplicate-stage-name: every stage has its own name (roadmap section 3).
  */
 import { RuleTester } from '../ruleTester';
+import { SMALL_COMPOSE, smallWorkspace } from './workspaces/small';
 import { duplicateStageName } from '../../server/src/engine/rules/dockerfile/duplicateStageName';
 
-const COMPOSE = `services:
-  base:
-    build:
-      context: .
-      dockerfile: Dockerfile.base
-    image: smarthr360-base:latest
-    profiles: [build]
-  web:
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.web
-    env_file: .env.docker
-  celery_worker:
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.celery
-    env_file: .env.docker
-  nginx:
-    image: nginx:1.27-alpine
-`;
-
-const FILES: Record<string, string> = {
-  "Dockerfile.base": "FROM python:3.12-slim\nRUN pip install --no-cache-dir celery\n",
-  "docker-compose.yml": COMPOSE,
-  "docker/Dockerfile.web": "FROM smarthr360-base:latest\nCOPY . /app\n",
-  "docker/Dockerfile.celery": "FROM smarthr360-base:latest\nCOPY app/ /app/app/\n",
-  ".env.docker": "DJANGO_SETTINGS_MODULE=smarthr360.settings\n",
-};
-
-function ws(over: Record<string, string> = {}): Record<string, string> {
-  return { ...FILES, ...over };
-}
+const COMPOSE = SMALL_COMPOSE;
+const ws = smallWorkspace;
 
 RuleTester.run(duplicateStageName, {
   valid: [
