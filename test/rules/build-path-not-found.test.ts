@@ -2,10 +2,9 @@
  * build-path-not-found: every build context and Dockerfile a compose service names exists (compose hygiene).
  */
 import { RuleTester } from '../ruleTester';
-import { SMALL_COMPOSE, smallWorkspace } from './workspaces/small';
+import { smallWorkspace } from './workspaces/small';
 import { buildPathNotFound } from '../../server/src/engine/rules/compose/buildPathNotFound';
 
-const COMPOSE = SMALL_COMPOSE;
 const ws = smallWorkspace;
 
 RuleTester.run(buildPathNotFound, {

@@ -2,10 +2,9 @@
  * duplicate-stage-name: every stage has its own name (roadmap section 3).
  */
 import { RuleTester } from '../ruleTester';
-import { SMALL_COMPOSE, smallWorkspace } from './workspaces/small';
+import { smallWorkspace } from './workspaces/small';
 import { duplicateStageName } from '../../server/src/engine/rules/dockerfile/duplicateStageName';
 
-const COMPOSE = SMALL_COMPOSE;
 const ws = smallWorkspace;
 
 RuleTester.run(duplicateStageName, {

@@ -2,10 +2,9 @@
  * parse-error: files that cannot be read are reported, never silent.
  */
 import { RuleTester } from '../ruleTester';
-import { SMALL_COMPOSE, smallWorkspace } from './workspaces/small';
+import { smallWorkspace } from './workspaces/small';
 import { parseError } from '../../server/src/engine/rules/compose/parseError';
 
-const COMPOSE = SMALL_COMPOSE;
 const ws = smallWorkspace;
 
 RuleTester.run(parseError, {
