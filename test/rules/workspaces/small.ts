@@ -2,7 +2,7 @@
  * A small roadmap-shaped workspace (base built by a `base` service, web and celery_worker FROM
  * the base, nginx on its own image, one env file) that several rule tests start from.
  */
-export const SMALL_COMPOSE = `services:
+const SMALL_COMPOSE = `services:
   base:
     build:
       context: .
