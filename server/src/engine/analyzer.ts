@@ -314,6 +314,17 @@ export class Analyzer {
       list.push(f);
       byFile.set(f.path, list);
     }
+    // A file whose findings are the same objects as last time keeps last time's list, so hosts
+    // can tell by identity what did not change (the server re-publishes only what did).
+    const previousByFile = this.last?.byFile;
+    if (previousByFile) {
+      for (const [path, list] of byFile) {
+        const before = previousByFile.get(path);
+        if (before && before.length === list.length && before.every((f, i) => f === list[i])) {
+          byFile.set(path, before);
+        }
+      }
+    }
     this.last = {
       project,
       config,

@@ -2,6 +2,7 @@ import type { Connection } from 'vscode-languageserver';
 import { Analyzer, type AnalysisResult } from '../engine/analyzer';
 import type { Config } from '../engine/config';
 import type { FileSystemView } from '../engine/fs';
+import type { Finding } from '../engine/rule';
 import { DEFAULT_SETTINGS, type Settings } from '../protocol';
 import { OverlayFileSystem } from './overlayFileSystem';
 import { settingsToOverrides } from './settings';
@@ -32,6 +33,10 @@ export class AnalyzedFolder {
   readonly openUris = new Map<string, string>();
   /** The roadmap status last sent to the client (as a comparison key), so only changes are sent. */
   roadmapStatusKey: string | undefined;
+  /** The findings list each published file's diagnostics were made from (compared by identity). */
+  readonly publishedFindings = new Map<string, readonly Finding[]>();
+  /** The findings list the last roadmap status was made from. */
+  statusFindings: readonly Finding[] | undefined;
   private overridesKey = '';
 
   constructor(

@@ -455,6 +455,12 @@ export class DockerModularityServer {
     if (!folder.isWorkspaceFolder) {
       return;
     }
+    // The same list of findings as last time (the engine keeps it when nothing changed): the
+    // same status.
+    if (folder.result && folder.result.findings === folder.statusFindings) {
+      return;
+    }
+    folder.statusFindings = folder.result?.findings;
     const status = this.statusOf(folder);
     const key = JSON.stringify(status);
     if (key === folder.roadmapStatusKey) {
@@ -480,6 +486,11 @@ export class DockerModularityServer {
     const options: DiagnosticOptions = { ...this.support.diagnostics, uriOf: (p) => folder.uriOf(p) };
     const next = new Map<string, Diagnostic[]>();
     for (const [path, findings] of result.byFile) {
+      // The engine keeps a file's list when its findings did not change: nothing to convert.
+      if (folder.publishedFindings.get(path) === findings && !folder.editedSincePublish.has(path)) {
+        continue;
+      }
+      folder.publishedFindings.set(path, findings);
       const hash = folder.analyzer.hashOf(path);
       next.set(
         path,
@@ -493,8 +504,9 @@ export class DockerModularityServer {
       next.set(e.file, list);
     }
     for (const path of folder.published.keys()) {
-      if (!next.has(path)) {
+      if (!next.has(path) && !result.byFile.has(path)) {
         next.set(path, []);
+        folder.publishedFindings.delete(path);
       }
     }
     for (const path of folder.editedSincePublish) {
