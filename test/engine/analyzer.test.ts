@@ -269,4 +269,39 @@ describe('Analyzer', () => {
     const fix = finding.fix!()!;
     assert.match(staleReason(fix, (p) => fs.readFile(p)) ?? '', /docker\/Dockerfile.web changed/);
   });
+
+  it('loads only the files a reader says changed, and everything when it cannot tell', () => {
+    class Tracked extends MemoryFileSystem {
+      changes: string[] | 'all' = 'all';
+      reads = 0;
+      override readFile(path: string): string | undefined {
+        this.reads++;
+        return super.readFile(path);
+      }
+      takeChanges(): readonly string[] | 'all' {
+        const c = this.changes;
+        this.changes = [];
+        return c;
+      }
+    }
+    const fs = new Tracked(files());
+    const analyzer = new Analyzer(fs, { rules: RULES });
+    analyzer.analyze();
+    // The editor reports one changed document: only it is read again.
+    fs.write('docker/Dockerfile.web', 'FROM smarthr360-base:latest\nRUN pip install gunicorn\n');
+    fs.changes = ['docker/Dockerfile.web'];
+    fs.reads = 0;
+    const r = analyzer.analyze();
+    // The edited file, and the three config file names (the config is read on every run).
+    assert.ok(fs.reads <= 4, `read ${fs.reads} files`);
+    assert.deepEqual(r.findings.filter((f) => f.path === 'docker/Dockerfile.web').map((f) => f.message), [
+      'Unexpected pip install of "gunicorn" outside the base image; install it in Dockerfile.base.',
+    ]);
+    // A compose file among the changes: everything is discovered again.
+    fs.write('docker-compose.yml', COMPOSE + '# edited\n');
+    fs.changes = ['docker-compose.yml'];
+    fs.reads = 0;
+    analyzer.analyze();
+    assert.ok(fs.reads >= Object.keys(files()).length, `read ${fs.reads} files`);
+  });
 });

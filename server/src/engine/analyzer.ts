@@ -132,7 +132,8 @@ export class Analyzer {
     const stats: AnalysisStats = { parsed: 0, checked: 0, reused: 0, ruleRuns: 0 };
     const { config, error } = this.loadConfig();
     const skipped: SkippedFile[] = [];
-    const models = this.discover(config, stats, skipped);
+    const changes = this.fs.takeChanges?.() ?? 'all';
+    const models = this.discover(config, stats, skipped, changes);
     // After discovery: a disk reader records binary and oversized files as it reads them.
     for (const s of this.fs.skipped()) {
       if (!skipped.some((k) => k.path === s.path)) {
@@ -349,7 +350,7 @@ export class Analyzer {
     return text === undefined ? null : contentHash(text);
   }
 
-  private discover(config: Config, stats: AnalysisStats, skipped: SkippedFile[]): FileModel[] {
+  private discover(config: Config, stats: AnalysisStats, skipped: SkippedFile[], changes: readonly string[] | 'all' = 'all'): FileModel[] {
     const excludes = config.exclude.map(globToRegExp);
     const excluded = (p: string): boolean => excludes.some((re) => re.test(p));
     const models = new Map<string, FileModel>();
@@ -391,6 +392,39 @@ export class Analyzer {
       this.classified = { roadmapKey, byPath: new Map() };
     }
     const classified = this.classified.byPath;
+    // The reader says which files may have changed: start from the last run's files and load
+    // only those, unless one of them is a compose file or the config (what compose reaches, and
+    // what the config excludes, may change with them), or the set of files changed.
+    const prev = this.prev;
+    if (
+      changes !== 'all' &&
+      prev &&
+      prev.generation === this.fs.generation &&
+      prev.configKey === contentHash(JSON.stringify(config)) &&
+      changes.every((p) => classified.get(p)?.kind !== 'compose' && !(CONFIG_FILE_NAMES as readonly string[]).includes(p))
+    ) {
+      for (const [p, m] of prev.models) {
+        models.set(p, m);
+      }
+      for (const p of changes) {
+        let c = classified.get(p);
+        if (c === undefined) {
+          c = classifyPath(p, config) ?? null;
+          classified.set(p, c);
+        }
+        models.delete(p);
+        if (c) {
+          load(p, c.kind, c.role);
+        }
+      }
+      // Files found binary on an earlier run are still skipped, unless they changed.
+      for (const s of this.last?.skipped ?? []) {
+        if (!changes.includes(s.path) && !skipped.some((k) => k.path === s.path)) {
+          skipped.push(s);
+        }
+      }
+      return [...models.values()];
+    }
     for (const path of this.fs.listFiles()) {
       let c = classified.get(path);
       if (c === undefined) {

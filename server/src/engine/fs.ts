@@ -25,6 +25,12 @@ export interface FileSystemView {
   skipped(): readonly SkippedFile[];
   /** A token that changes whenever the set of files changes (not their content). */
   readonly generation: number;
+  /**
+   * Optional: the paths whose content may have changed since the last call, or 'all' when the
+   * view cannot tell (the disk was re-read). A view that knows (the editor overlay) spares the
+   * analyzer a pass over every file on each keystroke.
+   */
+  takeChanges?(): readonly string[] | 'all';
 }
 
 /** An in-memory workspace: a map from path to text. Used by tests and by fix previews. */

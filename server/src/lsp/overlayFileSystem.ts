@@ -19,8 +19,18 @@ export class OverlayFileSystem implements FileSystemView {
     this.diskGeneration = disk.generation;
   }
 
+  /** Paths whose text may have changed since the analyzer last asked; undefined means all may have. */
+  private changes: Set<string> | undefined;
+
+  takeChanges(): readonly string[] | 'all' {
+    const changes = this.changes;
+    this.changes = new Set();
+    return changes ? [...changes] : 'all';
+  }
+
   /** Sets the text of an open document. */
   setDocument(path: string, text: string): void {
+    this.changes?.add(path);
     const known = this.open.has(path);
     this.open.set(path, text);
     if (!known && this.disk.stat(path) !== 'file') {
@@ -30,6 +40,7 @@ export class OverlayFileSystem implements FileSystemView {
 
   /** Drops an open document: the disk is read again for it. */
   closeDocument(path: string): void {
+    this.changes?.add(path);
     if (this.open.delete(path) && this.disk.stat(path) !== 'file') {
       this.invalidateListing();
     }
@@ -41,6 +52,7 @@ export class OverlayFileSystem implements FileSystemView {
 
   /** Re-reads the disk, when the disk view can. */
   refreshDisk(): void {
+    this.changes = undefined;
     const disk = this.disk as Partial<RefreshableFileSystemView>;
     disk.refresh?.();
     this.invalidateListing();
