@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Analyzer, type AnalysisResult } from '../engine/analyzer';
 import { currentStateReport } from '../engine/report';
-import { roadmapStatus, type ItemStatus, type RoadmapStatus } from '../engine/roadmap';
+import { roadmapStatus, serializeSections, type ItemStatus, type RoadmapStatus } from '../engine/roadmap';
 import { NodeFileSystem, writeFileAtomic } from '../node/nodeFileSystem';
 import type { Command } from './args';
 import { complain, EXIT_OK, EXIT_USAGE, type CliIo } from './io';
@@ -69,29 +69,16 @@ export function formatStatusJson(name: string, status: RoadmapStatus): string {
   const data = {
     folder: name,
     totals: { passed: status.passed, checkable: status.checkable, errors: status.errors, warnings: status.warnings },
-    sections: status.sections.map((s) => ({
-      number: s.section.section,
-      title: s.section.title,
-      passed: s.passed,
-      checkable: s.checkable,
-      items: s.items.map((i) => ({
-        id: i.item.id,
-        title: i.item.title,
-        state: i.state,
-        count: i.findings.length,
-        detail: i.detail,
-        findings: i.findings.map((f) => ({
-          file: f.path,
-          rule: f.ruleId,
-          severity: f.severity,
-          message: f.message,
-          line: f.range.start.line + 1,
-          column: f.range.start.character + 1,
-          endLine: f.range.end.line + 1,
-          endColumn: f.range.end.character + 1,
-          fixable: f.fixable,
-        })),
-      })),
+    sections: serializeSections(status, (f) => ({
+      file: f.path,
+      rule: f.ruleId,
+      severity: f.severity,
+      message: f.message,
+      line: f.range.start.line + 1,
+      column: f.range.start.character + 1,
+      endLine: f.range.end.line + 1,
+      endColumn: f.range.end.character + 1,
+      fixable: f.fixable,
     })),
   };
   return JSON.stringify(data, null, 2) + '\n';

@@ -382,3 +382,29 @@ export function readCheckboxes(text: string): Checkbox[] {
 export function matchItem(text: string): RoadmapItem | undefined {
   return ROADMAP_ITEMS.find((i) => i.match.test(text));
 }
+
+/** A status's sections as plain JSON, each finding in the shape a host wants (CLI or server). */
+export interface SerializedSection<F> {
+  number: number;
+  title: string;
+  passed: number;
+  checkable: number;
+  items: { id: string; title: string; state: ItemState; count: number; detail: string; findings: F[] }[];
+}
+
+export function serializeSections<F>(status: RoadmapStatus, finding: (f: Finding) => F): SerializedSection<F>[] {
+  return status.sections.map((s) => ({
+    number: s.section.section,
+    title: s.section.title,
+    passed: s.passed,
+    checkable: s.checkable,
+    items: s.items.map((i) => ({
+      id: i.item.id,
+      title: i.item.title,
+      state: i.state,
+      count: i.findings.length,
+      detail: i.detail,
+      findings: i.findings.map(finding),
+    })),
+  }));
+}

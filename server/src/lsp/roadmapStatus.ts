@@ -1,5 +1,5 @@
 import type { AnalysisResult } from '../engine/analyzer';
-import { roadmapStatus } from '../engine/roadmap';
+import { roadmapStatus, serializeSections } from '../engine/roadmap';
 import type { Finding } from '../engine/rule';
 import type { RoadmapFinding, RoadmapStatus } from '../protocol';
 
@@ -43,20 +43,7 @@ export function toRoadmapStatus(
     name,
     baseDockerfile: base ? { path: base.path, reason: result.project.baseReason } : undefined,
     files: result.files.length,
-    sections: status.sections.map((s) => ({
-      number: s.section.section,
-      title: s.section.title,
-      passed: s.passed,
-      checkable: s.checkable,
-      items: s.items.map((i) => ({
-        id: i.item.id,
-        title: i.item.title,
-        state: i.state,
-        count: i.findings.length,
-        detail: i.detail,
-        findings: i.findings.map(finding),
-      })),
-    })),
+    sections: serializeSections(status, finding),
     totals: { passed: status.passed, checkable: status.checkable, errors: status.errors, warnings: status.warnings },
     findings: [...counts.values()].sort((a, b) => (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0)),
     configError: result.configError?.message,
