@@ -95,7 +95,10 @@ describe('Analyzer', () => {
       fs.write('Dockerfile.base', `# The shared base\n${BASE}RUN echo built\n`);
       const r = analyzer.analyze();
       assert.deepEqual([r.stats.parsed, r.stats.checked, r.stats.reused], [1, 1, 5]);
-      assert.deepEqual(r.findings.map((f) => `${f.ruleId}@${f.path}:${f.range.start.line}`), before);
+      assert.deepEqual(
+        r.findings.map((f) => `${f.ruleId}@${f.path}:${f.range.start.line}`),
+        before,
+      );
       // A reused finding's fix still reads the base as it is now.
       const fix = r.findings.find((f) => f.ruleId === 'install-outside-base' && f.fixable)!.fix!()!;
       assert.equal(fix.basis['Dockerfile.base'], analyzer.hashOf('Dockerfile.base'));
@@ -109,14 +112,25 @@ describe('Analyzer', () => {
       const r = analyzer.analyze();
       // web and the compose file that builds it; the web service is no longer in the base's group.
       assert.deepEqual([r.stats.parsed, r.stats.checked], [1, 2]);
-      assert.ok(!r.project.stageDerivesFromBase(r.project.dockerfile('docker/Dockerfile.web')!, r.project.dockerfile('docker/Dockerfile.web')!.stages[0]!));
+      assert.ok(
+        !r.project.stageDerivesFromBase(
+          r.project.dockerfile('docker/Dockerfile.web')!,
+          r.project.dockerfile('docker/Dockerfile.web')!.stages[0]!,
+        ),
+      );
     });
 
     it('re-checks the Dockerfiles its services build when a compose file changes, not unrelated ones', () => {
       const fs = new MemoryFileSystem(files());
       const analyzer = new Analyzer(fs, { rules: RULES });
       analyzer.analyze();
-      fs.write('docker-compose.yml', COMPOSE.replace('      - logs_volume:/app/logs\n  celery_beat', '      - logs_volume:/app/logs\n      - media:/app/media\n  celery_beat'));
+      fs.write(
+        'docker-compose.yml',
+        COMPOSE.replace(
+          '      - logs_volume:/app/logs\n  celery_beat',
+          '      - logs_volume:/app/logs\n      - media:/app/media\n  celery_beat',
+        ),
+      );
       const r = analyzer.analyze();
       assert.equal(r.stats.parsed, 1);
       const checkedPaths = r.stats.checked;
@@ -132,7 +146,8 @@ describe('Analyzer', () => {
       const analyzer = new Analyzer(
         new MemoryFileSystem(
           files({
-            'docker/Dockerfile.web': 'FROM smarthr360-base:latest\n# docker-modularity-ignore install-outside-base\nRUN pip install gunicorn\nRUN pip install whitenoise # docker-modularity-ignore install-outside-base -- needed here\nRUN pip install celery # docker-modularity-ignore duplicate-stage-name\n',
+            'docker/Dockerfile.web':
+              'FROM smarthr360-base:latest\n# docker-modularity-ignore install-outside-base\nRUN pip install gunicorn\nRUN pip install whitenoise # docker-modularity-ignore install-outside-base -- needed here\nRUN pip install celery # docker-modularity-ignore duplicate-stage-name\n',
           }),
         ),
         { rules: RULES },
@@ -144,23 +159,43 @@ describe('Analyzer', () => {
     });
 
     it('the -file variant, in a Dockerfile', () => {
-      const analyzer = new Analyzer(new MemoryFileSystem(files({ 'docker/Dockerfile.celery': '# docker-modularity-ignore-file install-outside-base\n' + CELERY })), { rules: RULES });
-      assert.deepEqual(ids(analyzer).filter((i) => i.includes('celery')), []);
+      const analyzer = new Analyzer(
+        new MemoryFileSystem(
+          files({ 'docker/Dockerfile.celery': '# docker-modularity-ignore-file install-outside-base\n' + CELERY }),
+        ),
+        { rules: RULES },
+      );
+      assert.deepEqual(
+        ids(analyzer).filter((i) => i.includes('celery')),
+        [],
+      );
     });
 
     it('in a compose file', () => {
       const compose = COMPOSE.replace('  celery_beat:\n', '  # docker-modularity-ignore shared-volume-missing\n  celery_beat:\n');
       const analyzer = new Analyzer(new MemoryFileSystem(files({ 'docker-compose.yml': compose })), { rules: RULES });
-      assert.deepEqual(ids(analyzer).filter((i) => i.includes('compose')), []);
+      assert.deepEqual(
+        ids(analyzer).filter((i) => i.includes('compose')),
+        [],
+      );
       const plain = new Analyzer(new MemoryFileSystem(files()), { rules: RULES });
-      assert.deepEqual(ids(plain).filter((i) => i.includes('compose')), ['shared-volume-missing@docker-compose.yml:22']);
+      assert.deepEqual(
+        ids(plain).filter((i) => i.includes('compose')),
+        ['shared-volume-missing@docker-compose.yml:22'],
+      );
     });
 
     it('in an env file, line and file variants', () => {
       const bad = 'DJANGO_SETTINGS_MODULE=smarthr360.settings\nnot a pair\n';
-      const report = (env: string) => ids(new Analyzer(new MemoryFileSystem(files({ '.env.docker': env })), { rules: RULES })).filter((i) => i.includes('.env'));
+      const report = (env: string) =>
+        ids(new Analyzer(new MemoryFileSystem(files({ '.env.docker': env })), { rules: RULES })).filter((i) =>
+          i.includes('.env'),
+        );
       assert.deepEqual(report(bad), ['parse-error@.env.docker:2']);
-      assert.deepEqual(report('DJANGO_SETTINGS_MODULE=smarthr360.settings\n# docker-modularity-ignore parse-error\nnot a pair\n'), []);
+      assert.deepEqual(
+        report('DJANGO_SETTINGS_MODULE=smarthr360.settings\n# docker-modularity-ignore parse-error\nnot a pair\n'),
+        [],
+      );
       assert.deepEqual(report('# docker-modularity-ignore-file parse-error\n' + bad), []);
     });
   });
@@ -168,7 +203,13 @@ describe('Analyzer', () => {
   describe('config file', () => {
     it('.docker-modularity.json sets levels per rule, including off', () => {
       const r = new Analyzer(
-        new MemoryFileSystem(files({ '.docker-modularity.json': JSON.stringify({ rules: { 'install-outside-base': 'error', 'shared-volume-missing': 'off' } }) })),
+        new MemoryFileSystem(
+          files({
+            '.docker-modularity.json': JSON.stringify({
+              rules: { 'install-outside-base': 'error', 'shared-volume-missing': 'off' },
+            }),
+          }),
+        ),
         { rules: RULES },
       ).analyze();
       assert.equal(r.configError, undefined);
@@ -184,7 +225,8 @@ describe('Analyzer', () => {
     });
 
     it('an invalid config gives a ConfigError naming the file, the key and the reason', () => {
-      const bad = (text: string, name = '.docker-modularity.json') => new Analyzer(new MemoryFileSystem(files({ [name]: text })), { rules: RULES }).analyze().configError;
+      const bad = (text: string, name = '.docker-modularity.json') =>
+        new Analyzer(new MemoryFileSystem(files({ [name]: text })), { rules: RULES }).analyze().configError;
       const level = bad(JSON.stringify({ rules: { 'install-outside-base': 'loud' } }));
       assert.ok(level instanceof ConfigError);
       assert.equal(level.file, '.docker-modularity.json');
@@ -211,7 +253,9 @@ describe('Analyzer', () => {
         },
       },
     });
-    const r = new Analyzer(new MemoryFileSystem(files({ 'docker/Dockerfile.web': 'FROM a AS x\nFROM b AS x\n' })), { rules: [broken, duplicateStageName] }).analyze();
+    const r = new Analyzer(new MemoryFileSystem(files({ 'docker/Dockerfile.web': 'FROM a AS x\nFROM b AS x\n' })), {
+      rules: [broken, duplicateStageName],
+    }).analyze();
     assert.deepEqual(r.internalErrors, [{ ruleId: 'install-outside-base', path: 'docker/Dockerfile.web', message: 'boom' }]);
     assert.deepEqual(
       r.findings.map((f) => `${f.ruleId}@${f.path}:${f.range.start.line + 1}`),
@@ -256,7 +300,10 @@ describe('Analyzer', () => {
     assert.equal(cached, first, 'the finding is reused from the cache');
     const fix = cached.fix!()!;
     assert.equal(reads, 2, 'computed once on the old run (stale), once on the latest');
-    assert.equal(staleReason(fix, (p) => fs.readFile(p)), undefined);
+    assert.equal(
+      staleReason(fix, (p) => fs.readFile(p)),
+      undefined,
+    );
     assert.equal(applyFixes([fix], (p) => fs.readFile(p)).files.get('docs/README.md'), '# Notes\n');
   });
 
@@ -294,14 +341,32 @@ describe('Analyzer', () => {
     const r = analyzer.analyze();
     // The edited file, and the three config file names (the config is read on every run).
     assert.ok(fs.reads <= 4, `read ${fs.reads} files`);
-    assert.deepEqual(r.findings.filter((f) => f.path === 'docker/Dockerfile.web').map((f) => f.message), [
-      'Unexpected pip install of "gunicorn" outside the base image; install it in Dockerfile.base.',
-    ]);
-    // A compose file among the changes: everything is discovered again.
+    assert.deepEqual(
+      r.findings.filter((f) => f.path === 'docker/Dockerfile.web').map((f) => f.message),
+      ['Unexpected pip install of "gunicorn" outside the base image; install it in Dockerfile.base.'],
+    );
+    // A compose edit that reaches the same files: only it is read again.
     fs.write('docker-compose.yml', COMPOSE + '# edited\n');
     fs.changes = ['docker-compose.yml'];
     fs.reads = 0;
     analyzer.analyze();
+    assert.ok(fs.reads <= 4, `read ${fs.reads} files`);
+    // One that reads a new env file (named like no env file): everything is discovered again,
+    // and the file it reaches is analysed.
+    fs.write('config/extra.vars', 'SECRET_KEY=abc123\n');
+    fs.write('docker-compose.yml', COMPOSE.replace('env_file: .env.docker\n', 'env_file: [.env.docker, config/extra.vars]\n'));
+    fs.changes = ['docker-compose.yml'];
+    fs.reads = 0;
+    const reached = analyzer.analyze();
     assert.ok(fs.reads >= Object.keys(files()).length, `read ${fs.reads} files`);
+    assert.ok(reached.files.includes('config/extra.vars'), reached.files.join(', '));
+    // And an edit of that file alone keeps it an env file, though its name says nothing.
+    fs.write('config/extra.vars', 'SECRET_KEY=abc123\nDEBUG=1\n');
+    fs.changes = ['config/extra.vars'];
+    fs.reads = 0;
+    const edited = analyzer.analyze();
+    assert.ok(fs.reads <= 4, `read ${fs.reads} files`);
+    assert.equal(edited.project.file('config/extra.vars')?.kind, 'env');
+    assert.deepEqual(edited.files, reached.files);
   });
 });

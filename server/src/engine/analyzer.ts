@@ -1,7 +1,16 @@
 import { CONFIG_FILE_NAMES, ConfigError, mergeConfig, parseConfig, type Config, type Severity } from './config';
 import type { FileSystemView, SkippedFile } from './fs';
 import { dirname, globToRegExp, joinPath, isInsideWorkspace } from './paths';
-import { classifyPath, interfaceDigest, parseFile, Project, structuralDigest, type FileModel, type FileKind } from './project';
+import {
+  classifyPath,
+  interfaceDigest,
+  parseFile,
+  Project,
+  structuralDigest,
+  type FileModel,
+  type FileKind,
+  type FileRole,
+} from './project';
 import { FixBuilder, formatMessage, type Finding, type Fix, type RuleContext, type RuleDefinition } from './rule';
 import { staleReason } from './fixes';
 import { readSuppressions, isSuppressed, type Suppressions } from './suppress';
@@ -133,7 +142,8 @@ export class Analyzer {
     const { config, error } = this.loadConfig();
     const skipped: SkippedFile[] = [];
     const changes = this.fs.takeChanges?.() ?? 'all';
-    const models = this.discover(config, stats, skipped, changes);
+    const discovered = this.discover(config, stats, skipped, changes);
+    const byPath = discovered.models;
     // After discovery: a disk reader records binary and oversized files as it reads them.
     for (const s of this.fs.skipped()) {
       if (!skipped.some((k) => k.path === s.path)) {
@@ -143,12 +153,18 @@ export class Analyzer {
     skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     const internalErrors: AnalysisResult['internalErrors'] = [];
     const configKey = contentHash(JSON.stringify(config));
-    const byPath = new Map(models.map((m) => [m.path, m]));
     const prev = this.prev;
     // Files whose parsed model is new since the last run (edited, added or removed).
     const changed: string[] = [];
-    if (prev) {
-      for (const m of models) {
+    if (prev && discovered.changed) {
+      // Discovery loaded only the files the reader said may have changed.
+      for (const p of discovered.changed) {
+        if (prev.models.get(p) !== byPath.get(p)) {
+          changed.push(p);
+        }
+      }
+    } else if (prev) {
+      for (const m of byPath.values()) {
         if (prev.models.get(m.path) !== m) {
           changed.push(m.path);
         }
@@ -164,8 +180,13 @@ export class Analyzer {
       prev.configKey !== configKey ||
       prev.generation !== this.fs.generation ||
       prev.models.size !== byPath.size ||
-      changed.some((p) => !prev.models.has(p) || !byPath.has(p) || structuralDigest(prev.models.get(p)!) !== structuralDigest(byPath.get(p)!));
-    const project = structural ? new Project(this.fs, config, models, prev?.project) : prev.project.withReplacedFiles(changed.map((p) => byPath.get(p)!));
+      changed.some(
+        (p) =>
+          !prev.models.has(p) || !byPath.has(p) || structuralDigest(prev.models.get(p)!) !== structuralDigest(byPath.get(p)!),
+      );
+    const project = structural
+      ? new Project(this.fs, config, [...byPath.values()], prev?.project)
+      : prev.project.withReplacedFiles(changed.map((p) => byPath.get(p)!));
     // What every file's findings may depend on: the set of files, the base, what builds which
     // image, and the build scripts, Makefiles and workflows (rules read the paths they mention).
     const structure = structural
@@ -175,7 +196,10 @@ export class Analyzer {
             project.baseDockerfile?.path ?? '',
             [...project.baseTags].join(','),
             project.imageBuilds.map((b) => `${b.tag}>${b.dockerfile}`).join(','),
-            project.textFiles.filter((t) => t.role !== 'markdown' && t.role !== 'roadmap').map((t) => this.hashOf(t.path)).join(','),
+            project.textFiles
+              .filter((t) => t.role !== 'markdown' && t.role !== 'roadmap')
+              .map((t) => this.hashOf(t.path))
+              .join(','),
           ].join('|'),
         )
       : prev.structure;
@@ -203,7 +227,9 @@ export class Analyzer {
       prev.models.size === byPath.size &&
       structure === prev.structure &&
       changed.every((p) => prev.models.has(p) && byPath.has(p)) &&
-      changed.every((p) => byPath.get(p)!.kind === 'compose' || structuralDigest(prev.models.get(p)!) === structuralDigest(byPath.get(p)!));
+      changed.every(
+        (p) => byPath.get(p)!.kind === 'compose' || structuralDigest(prev.models.get(p)!) === structuralDigest(byPath.get(p)!),
+      );
     if (local) {
       recheck = new Set(changed);
       for (const p of changed) {
@@ -237,40 +263,59 @@ export class Analyzer {
       const m = byPath.get(d);
       return m ? interfaceDigest(m) : this.hashOf(d);
     };
-    const all: Finding[] = [];
-    const live = new Set(models.map((m) => m.path));
-    for (const key of this.checked.keys()) {
-      if (!live.has(key)) {
-        this.checked.delete(key);
+    if (structural && !local) {
+      for (const key of this.checked.keys()) {
+        if (!byPath.has(key)) {
+          this.checked.delete(key);
+        }
       }
     }
-    let findingsChanged = structural;
-    // The roadmap document is checked last: its rules read every other finding.
-    const ordered = [...models].sort((a, b) => Number(isRoadmap(a)) - Number(isRoadmap(b)));
-    for (const model of ordered) {
+    // With the same set of files, the findings changed only if some re-checked file's did.
+    let findingsChanged = structural && !local;
+    const all: Finding[] = [];
+    /** Runs a file's rules unless its inputs are what they were; returns its findings. */
+    const checkFile = (model: FileModel): Finding[] => {
       const cached = this.checked.get(model.path);
-      if (recheck && cached && !recheck.has(model.path) && !(isRoadmap(model) && findingsChanged)) {
-        stats.reused++;
-        all.push(...cached.findings);
-        continue;
-      }
       const signature = isRoadmap(model)
         ? `roadmap|${this.hashOf(model.path)}|${contentHash(all.map((f) => `${f.ruleId}@${f.path}:${f.range.start.line}`).join(','))}|${configKey}`
         : [this.hashOf(model.path), configKey, structure, ...depsOf(model.path).map((d) => `${d}=${depKey(d)}`)].join('|');
-      let findings: Finding[];
       if (cached && cached.signature === signature) {
-        findings = cached.findings;
-        stats.reused++;
-      } else {
-        findings = this.check(model, project, config, all, stats, internalErrors);
-        this.checked.set(model.path, { signature, findings });
-        stats.checked++;
-        if (!findingsChanged && !sameFindings(cached?.findings, findings)) {
-          findingsChanged = true;
+        return cached.findings;
+      }
+      const findings = this.check(model, project, config, all, stats, internalErrors);
+      this.checked.set(model.path, { signature, findings });
+      stats.checked++;
+      if (!findingsChanged && !sameFindings(cached?.findings, findings)) {
+        findingsChanged = true;
+      }
+      return findings;
+    };
+    const checkedNow = new Set<string>();
+    if (recheck && this.last) {
+      // Only the files to re-check run (the roadmap document, which reads every other finding,
+      // only when some finding changed); every other file's findings stand as they were.
+      for (const path of recheck) {
+        const model = byPath.get(path);
+        if (model && !isRoadmap(model)) {
+          checkFile(model);
+          checkedNow.add(path);
         }
       }
-      all.push(...findings);
     }
+    if (!recheck || !this.last || findingsChanged) {
+      // The roadmap document is checked last: its rules read every other finding.
+      const ordered = [...byPath.values()].sort((a, b) => Number(isRoadmap(a)) - Number(isRoadmap(b)));
+      for (const model of ordered) {
+        const cached = this.checked.get(model.path);
+        if (cached && (checkedNow.has(model.path) || (recheck && !recheck.has(model.path) && !isRoadmap(model)))) {
+          all.push(...cached.findings);
+          continue;
+        }
+        all.push(...checkFile(model));
+      }
+    }
+    // Every file was either checked again or kept its findings.
+    stats.reused = byPath.size - stats.checked;
     if (structural) {
       const reverse = new Map<string, Set<string>>();
       for (const [path, list] of deps) {
@@ -287,7 +332,7 @@ export class Analyzer {
     } else {
       this.prev = { ...prev, project, models: byPath };
     }
-    if (!findingsChanged && this.last && this.last.project !== project && prev) {
+    if (!findingsChanged && this.last && prev) {
       // Nothing any file reports has changed: the assembled list of the last run still holds.
       this.last = { ...this.last, project, config, files: this.last.files, skipped, configError: error, internalErrors, stats };
       return this.last;
@@ -331,7 +376,7 @@ export class Analyzer {
       config,
       findings,
       byFile,
-      files: models.map((m) => m.path).sort(),
+      files: [...byPath.keys()].sort(),
       skipped,
       configError: error,
       internalErrors,
@@ -350,81 +395,84 @@ export class Analyzer {
     return text === undefined ? null : contentHash(text);
   }
 
-  private discover(config: Config, stats: AnalysisStats, skipped: SkippedFile[], changes: readonly string[] | 'all' = 'all'): FileModel[] {
+  /**
+   * The files to analyse, parsed (from the cache when unchanged), by path; `changed` lists the
+   * only paths that may differ from the last run, when the reader said which files changed.
+   */
+  private discover(
+    config: Config,
+    stats: AnalysisStats,
+    skipped: SkippedFile[],
+    changes: readonly string[] | 'all' = 'all',
+  ): { models: Map<string, FileModel>; changed?: readonly string[] } {
     const excludes = config.exclude.map(globToRegExp);
     const excluded = (p: string): boolean => excludes.some((re) => re.test(p));
-    const models = new Map<string, FileModel>();
-    const load = (path: string, kind: FileKind, role?: Parameters<typeof parseFile>[3]): FileModel | undefined => {
-      if (models.has(path)) {
-        return models.get(path);
-      }
-      if (!isInsideWorkspace(path) || excluded(path)) {
-        return undefined;
-      }
-      const text = this.fs.readFile(path);
-      if (text === undefined) {
-        this.parsed.delete(path);
-        return undefined;
-      }
-      let entry = this.parsed.get(path);
-      if (entry && entry.model.text === text && entry.model.kind === kind) {
-        // Unchanged: the same string (readers cache texts), so no scanning or hashing.
-        models.set(path, entry.model);
-        return entry.model;
-      }
-      if (text.includes('\u0000')) {
-        if (!skipped.some((s) => s.path === path)) {
-          skipped.push({ path, reason: 'binary' });
-        }
-        return undefined;
-      }
-      const hash = contentHash(text);
-      if (!entry || entry.hash !== hash || entry.model.kind !== kind) {
-        entry = { hash, model: parseFile(path, text, kind, role) };
-        this.parsed.set(path, entry);
-        stats.parsed++;
-      }
-      models.set(path, entry.model);
-      return entry.model;
-    };
     const roadmapKey = config.roadmapFile ?? '';
     if (this.classified?.roadmapKey !== roadmapKey) {
       this.classified = { roadmapKey, byPath: new Map() };
     }
     const classified = this.classified.byPath;
     // The reader says which files may have changed: start from the last run's files and load
-    // only those, unless one of them is a compose file or the config (what compose reaches, and
-    // what the config excludes, may change with them), or the set of files changed.
+    // only those, unless one of them is the config (what it excludes may change), the set of files
+    // changed, or an edited compose file now reaches other files (includes, `extends`, env files).
     const prev = this.prev;
     if (
       changes !== 'all' &&
       prev &&
       prev.generation === this.fs.generation &&
       prev.configKey === contentHash(JSON.stringify(config)) &&
-      changes.every((p) => classified.get(p)?.kind !== 'compose' && !(CONFIG_FILE_NAMES as readonly string[]).includes(p))
+      !changes.some((p) => (CONFIG_FILE_NAMES as readonly string[]).includes(p))
     ) {
-      for (const [p, m] of prev.models) {
-        models.set(p, m);
-      }
+      const models = new Map(prev.models);
+      const load = this.loader(models, excluded, stats, skipped);
+      const changed = [...changes];
+      let sameReach = true;
       for (const p of changes) {
         let c = classified.get(p);
         if (c === undefined) {
           c = classifyPath(p, config) ?? null;
           classified.set(p, c);
         }
-        models.delete(p);
-        if (c) {
-          load(p, c.kind, c.role);
+        const before = models.get(p);
+        // A file compose reaches by reference keeps the kind it was loaded as, whatever its name.
+        const kind = c ?? (before ? { kind: before.kind, role: before.kind === 'text' ? before.role : undefined } : null);
+        // Loaded in place: the order of the files (and so of what the project derives from them,
+        // such as which build of a tag comes first) stays the order discovery found them in.
+        const after = kind ? load(p, kind.kind, kind.role, true) : undefined;
+        if (!after) {
+          models.delete(p);
+        }
+        if (before?.kind === 'compose' || after?.kind === 'compose') {
+          if (before?.kind !== 'compose' || after?.kind !== 'compose' || reachOf(before) !== reachOf(after)) {
+            sameReach = false;
+            break;
+          }
+          // Its inline Dockerfiles are parsed again with it (in place, for the same reason).
+          const inlines = inlineDockerfiles(after);
+          for (const old of inlineDockerfiles(before)) {
+            if (!inlines.some((m) => m.path === old.path)) {
+              models.delete(old.path);
+              changed.push(old.path);
+            }
+          }
+          for (const inline of inlines) {
+            models.set(inline.path, inline);
+            changed.push(inline.path);
+          }
         }
       }
-      // Files found binary on an earlier run are still skipped, unless they changed.
-      for (const s of this.last?.skipped ?? []) {
-        if (!changes.includes(s.path) && !skipped.some((k) => k.path === s.path)) {
-          skipped.push(s);
+      if (sameReach) {
+        // Files found binary on an earlier run are still skipped, unless they changed.
+        for (const s of this.last?.skipped ?? []) {
+          if (!changes.includes(s.path) && !skipped.some((k) => k.path === s.path)) {
+            skipped.push(s);
+          }
         }
+        return { models, changed };
       }
-      return [...models.values()];
     }
+    const models = new Map<string, FileModel>();
+    const load = this.loader(models, excluded, stats, skipped);
     for (const path of this.fs.listFiles()) {
       let c = classified.get(path);
       if (c === undefined) {
@@ -443,7 +491,10 @@ export class Analyzer {
         continue;
       }
       const dir = dirname(compose.path);
-      const refs = [...compose.includes.map((i) => i.value), ...compose.services.flatMap((s) => (s.extends?.file ? [s.extends.file.value] : []))];
+      const refs = [
+        ...compose.includes.map((i) => i.value),
+        ...compose.services.flatMap((s) => (s.extends?.file ? [s.extends.file.value] : [])),
+      ];
       for (const ref of refs) {
         const p = joinPath(dir, ref);
         if (!models.has(p)) {
@@ -476,7 +527,49 @@ export class Analyzer {
         this.parsed.delete(key);
       }
     }
-    return [...models.values()];
+    return { models };
+  }
+
+  /** Reads and parses a file into `models` (from the cache when its text is unchanged). */
+  private loader(
+    models: Map<string, FileModel>,
+    excluded: (path: string) => boolean,
+    stats: AnalysisStats,
+    skipped: SkippedFile[],
+  ): (path: string, kind: FileKind, role?: FileRole, reload?: boolean) => FileModel | undefined {
+    return (path, kind, role, reload = false) => {
+      if (!reload && models.has(path)) {
+        return models.get(path);
+      }
+      if (!isInsideWorkspace(path) || excluded(path)) {
+        return undefined;
+      }
+      const text = this.fs.readFile(path);
+      if (text === undefined) {
+        this.parsed.delete(path);
+        return undefined;
+      }
+      let entry = this.parsed.get(path);
+      if (entry && entry.model.text === text && entry.model.kind === kind) {
+        // Unchanged: the same string (readers cache texts), so no scanning or hashing.
+        models.set(path, entry.model);
+        return entry.model;
+      }
+      if (text.includes('\u0000')) {
+        if (!skipped.some((s) => s.path === path)) {
+          skipped.push({ path, reason: 'binary' });
+        }
+        return undefined;
+      }
+      const hash = contentHash(text);
+      if (!entry || entry.hash !== hash || entry.model.kind !== kind) {
+        entry = { hash, model: parseFile(path, text, kind, role) };
+        this.parsed.set(path, entry);
+        stats.parsed++;
+      }
+      models.set(path, entry.model);
+      return entry.model;
+    };
   }
 
   private suppressionsOf(model: FileModel): Suppressions {
@@ -605,6 +698,14 @@ export class Analyzer {
   }
 }
 
+/** The files a compose file reaches by reference (discovery loads them whatever their names). */
+function reachOf(compose: ComposeModel): string {
+  return JSON.stringify([
+    compose.includes.map((i) => i.value),
+    compose.services.map((s) => [s.extends?.file?.value ?? '', ...s.envFiles.map((e) => e.path)]),
+  ]);
+}
+
 function isRoadmap(m: FileModel): boolean {
   return m.kind === 'text' && m.role === 'roadmap';
 }
@@ -621,6 +722,14 @@ function sameFindings(a: readonly Finding[] | undefined, b: readonly Finding[]):
   }
   return a.every((f, i) => {
     const g = b[i]!;
-    return f.ruleId === g.ruleId && f.path === g.path && f.message === g.message && f.range.start.line === g.range.start.line && f.range.start.character === g.range.start.character && f.range.end.line === g.range.end.line && f.range.end.character === g.range.end.character;
+    return (
+      f.ruleId === g.ruleId &&
+      f.path === g.path &&
+      f.message === g.message &&
+      f.range.start.line === g.range.start.line &&
+      f.range.start.character === g.range.start.character &&
+      f.range.end.line === g.range.end.line &&
+      f.range.end.character === g.range.end.character
+    );
   });
 }

@@ -37,6 +37,21 @@ export function parseImageRef(ref: string): ImageRef {
 
 /** `python` ≡ `docker.io/library/python:latest`. Used to compare what is built with what FROM names. */
 export function normalizeImage(ref: string): string {
+  let normal = normalized.get(ref);
+  if (normal === undefined) {
+    if (normalized.size >= 50_000) {
+      normalized.clear();
+    }
+    normal = normalizeUncached(ref);
+    normalized.set(ref, normal);
+  }
+  return normal;
+}
+
+/** Image references repeat across thousands of services and FROM lines: normalised once each. */
+const normalized = new Map<string, string>();
+
+function normalizeUncached(ref: string): string {
   const r = parseImageRef(ref);
   let repo = r.repository;
   const registry = r.registry === 'docker.io' || r.registry === 'index.docker.io' ? undefined : r.registry;

@@ -3,7 +3,15 @@ import type { FileSystemView } from './fs';
 import { basename, dirname, joinPath, isInsideWorkspace, isAbsolutePath } from './paths';
 import { contentHash, LineIndex } from './text';
 import { parseDockerfile, findStage, type DockerfileModel, type Stage } from './parse/dockerfile';
-import { parseCompose, type ComposeModel, type ComposeServiceDef, type VolumeMount, type EnvFileRef, type ValueRef, type EnvironmentEntry } from './parse/compose';
+import {
+  parseCompose,
+  type ComposeModel,
+  type ComposeServiceDef,
+  type VolumeMount,
+  type EnvFileRef,
+  type ValueRef,
+  type EnvironmentEntry,
+} from './parse/compose';
 import { parseEnvFile, type EnvFileModel } from './parse/envfile';
 import { findBuildCommands, findBakeTargets, type BuildCommand } from './parse/buildCommands';
 import { isPublicImage, looksLikeBaseImage, normalizeImage, imageShortName } from './images';
@@ -37,7 +45,11 @@ export function classifyPath(path: string, config: Pick<Config, 'roadmapFile'>):
   if (/^(docker-)?compose([.-].*)?\.ya?ml$/i.test(name)) {
     return { kind: 'compose' };
   }
-  if (/^\.env(\..*)?$/.test(name) || /\.env$/.test(name) || /^secrets(\..*)?$/.test(lower) && !/\.(md|ya?ml|json|sh|py)$/.test(lower)) {
+  if (
+    /^\.env(\..*)?$/.test(name) ||
+    /\.env$/.test(name) ||
+    (/^secrets(\..*)?$/.test(lower) && !/\.(md|ya?ml|json|sh|py)$/.test(lower))
+  ) {
     return { kind: 'env' };
   }
   if (/^(makefile|gnumakefile)$/i.test(name) || lower.endsWith('.mk')) {
@@ -46,7 +58,13 @@ export function classifyPath(path: string, config: Pick<Config, 'roadmapFile'>):
   if (/\.(sh|bash)$/.test(lower)) {
     return { kind: 'text', role: 'script' };
   }
-  if (/^\.github\/workflows\/[^/]+\.ya?ml$/.test(path) || name === '.gitlab-ci.yml' || name === 'Jenkinsfile' || name === 'azure-pipelines.yml' || /^\.circleci\/config\.ya?ml$/.test(path)) {
+  if (
+    /^\.github\/workflows\/[^/]+\.ya?ml$/.test(path) ||
+    name === '.gitlab-ci.yml' ||
+    name === 'Jenkinsfile' ||
+    name === 'azure-pipelines.yml' ||
+    /^\.circleci\/config\.ya?ml$/.test(path)
+  ) {
     return { kind: 'text', role: 'workflow' };
   }
   if (/^docker-bake.*\.hcl$/.test(lower)) {
@@ -154,7 +172,7 @@ export class Project {
   readonly baseTags = new Set<string>();
   /** The tag to suggest for `FROM` lines (as written where it is built). */
   preferredBaseTag?: string;
-  private readonly byPath = new Map<string, FileModel>();
+  private readonly byPath = new FileIndex();
   private readonly tagToBuild = new Map<string, ImageBuild[]>();
   private readonly servicesByDockerfile = new Map<string, Service[]>();
   private readonly derivesCache = new Map<string, boolean>();
@@ -193,11 +211,20 @@ export class Project {
     this.collectImageBuilds();
     this.findBase();
     if (previous && this.sameGroupInputs(previous)) {
+      const services = new Set(this.services);
       for (const [service, key] of previous.groupKeys) {
-        if (this.services.includes(service)) {
+        if (services.has(service)) {
           this.groupKeys.set(service, key);
         }
       }
+    }
+    // The same set of paths: the folder index still holds.
+    if (
+      previous?.folderIndexCache &&
+      previous.byPath.size === this.byPath.size &&
+      [...this.byPath.keys()].every((p) => previous.byPath.has(p))
+    ) {
+      this.folderIndexCache = previous.folderIndexCache;
     }
   }
 
@@ -206,7 +233,8 @@ export class Project {
     return (
       previous.baseDockerfile?.path === this.baseDockerfile?.path &&
       [...previous.baseTags].join(',') === [...this.baseTags].join(',') &&
-      previous.imageBuilds.map((b) => `${b.tag}>${b.dockerfile}`).join(',') === this.imageBuilds.map((b) => `${b.tag}>${b.dockerfile}`).join(',') &&
+      previous.imageBuilds.map((b) => `${b.tag}>${b.dockerfile}`).join(',') ===
+        this.imageBuilds.map((b) => `${b.tag}>${b.dockerfile}`).join(',') &&
       JSON.stringify(previous.config) === JSON.stringify(this.config) &&
       previous.dockerfiles.length === this.dockerfiles.length &&
       this.dockerfiles.every((d) => {
@@ -228,19 +256,26 @@ export class Project {
     const next = Object.create(Project.prototype) as Project;
     Object.assign(next, this);
     const replace = new Map(changed.map((m) => [m.path, m]));
+    const kinds = new Set(changed.map((m) => m.kind));
     const swap = <T extends FileModel>(list: T[]): T[] => list.map((m) => (replace.get(m.path) as T | undefined) ?? m);
     const mutable = next as unknown as Record<string, unknown>;
-    mutable.dockerfiles = swap(this.dockerfiles);
-    mutable.composeFiles = swap(this.composeFiles);
-    mutable.envFiles = swap(this.envFiles);
-    mutable.textFiles = swap(this.textFiles);
-    const byPath = new Map(this.byPath);
-    for (const m of changed) {
-      byPath.set(m.path, m);
+    // Lists of a kind no edit touched are kept by identity (per-project indexes key on them).
+    if (kinds.has('dockerfile')) {
+      mutable.dockerfiles = swap(this.dockerfiles);
     }
-    mutable.byPath = byPath;
-    mutable.fromCache = new Map(this.fromCache);
-    mutable.derivesCache = new Map(this.derivesCache);
+    if (kinds.has('compose')) {
+      mutable.composeFiles = swap(this.composeFiles);
+    }
+    if (kinds.has('env')) {
+      mutable.envFiles = swap(this.envFiles);
+    }
+    if (kinds.has('text')) {
+      mutable.textFiles = swap(this.textFiles);
+    }
+    mutable.byPath = this.byPath.with(changed);
+    // FROM resolution and derivation read only what such an edit keeps (stages, FROM lines, the
+    // base, image tags): the caches are shared, not copied. FROM targets are keyed by stage
+    // object, so the edited file's new stages get their own entries.
     if (this.baseDockerfile && replace.has(this.baseDockerfile.path)) {
       next.baseDockerfile = replace.get(this.baseDockerfile.path) as DockerfileModel;
     }
@@ -300,7 +335,10 @@ export class Project {
   }
 
   isBaseImage(image: string): boolean {
-    return this.baseTags.has(normalizeImage(image)) || (this.config.baseImage !== undefined && normalizeImage(this.config.baseImage) === normalizeImage(image));
+    return (
+      this.baseTags.has(normalizeImage(image)) ||
+      (this.config.baseImage !== undefined && normalizeImage(this.config.baseImage) === normalizeImage(image))
+    );
   }
 
   isExemptImage(image: string): boolean {
@@ -318,7 +356,7 @@ export class Project {
     return target;
   }
 
-  private readonly fromCache = new Map<Stage, FromTarget>();
+  private readonly fromCache = new WeakMap<Stage, FromTarget>();
 
   private resolveFromUncached(model: DockerfileModel, stage: Stage): FromTarget {
     const image = stage.fromImage;
@@ -392,7 +430,8 @@ export class Project {
         } else {
           const other = this.dockerfile(target.dockerfile);
           const final = other?.stages[other.stages.length - 1];
-          result = other !== undefined && final !== undefined && other !== model && this.stageDerivesFromBase(other, final, depth + 1);
+          result =
+            other !== undefined && final !== undefined && other !== model && this.stageDerivesFromBase(other, final, depth + 1);
         }
         break;
       }
@@ -413,7 +452,9 @@ export class Project {
 
   /** Whether a service only builds the base image (compose `build:` + `image:` of the base). */
   isBaseBuilder(service: Service): boolean {
-    return service.build !== undefined && this.baseDockerfile !== undefined && service.build.dockerfile === this.baseDockerfile.path;
+    return (
+      service.build !== undefined && this.baseDockerfile !== undefined && service.build.dockerfile === this.baseDockerfile.path
+    );
   }
 
   /** Runtime services: all but those that only build the base image. */
@@ -502,14 +543,14 @@ export class Project {
   private envReaders(): Map<string, ComposeProject[]> {
     if (!this.envReadersCache) {
       const map = new Map<string, ComposeProject[]>();
-      for (const s of this.services) {
-        for (const e of s.envFiles) {
-          const p = joinPath(dirname(e.def.path), e.path);
-          const list = map.get(p) ?? [];
-          if (!list.includes(s.project)) {
-            list.push(s.project);
+      for (const project of this.composeProjects) {
+        for (const p of envFilesRead(project)) {
+          const list = map.get(p);
+          if (list) {
+            list.push(project);
+          } else {
+            map.set(p, [project]);
           }
-          map.set(p, list);
         }
       }
       this.envReadersCache = map;
@@ -592,7 +633,12 @@ export class Project {
           deps.add(p);
         }
       }
-      for (const name of [this.config.sharedEnvFile, `${this.config.sharedEnvFile}.example`, this.config.secretsFile, 'secrets.example']) {
+      for (const name of [
+        this.config.sharedEnvFile,
+        `${this.config.sharedEnvFile}.example`,
+        this.config.secretsFile,
+        'secrets.example',
+      ]) {
         if (this.byPath.has(name)) {
           deps.add(name);
         }
@@ -694,12 +740,24 @@ export class Project {
   private addServiceDef(project: ComposeProject, def: ComposeServiceDef, depth: number): void {
     let service = project.services.get(def.name);
     if (!service) {
-      service = { name: def.name, project, defs: [], primary: def, volumes: [], envFiles: [], environment: [], networks: [], profiles: [] };
+      service = {
+        name: def.name,
+        project,
+        defs: [],
+        primary: def,
+        volumes: [],
+        envFiles: [],
+        environment: [],
+        networks: [],
+        profiles: [],
+      };
       project.services.set(def.name, service);
     }
     // extends: the extended definition merges in first.
     if (def.extends && depth < 10) {
-      const file = def.extends.file ? this.byPath.get(joinPath(dirname(def.path), def.extends.file.value)) : this.byPath.get(def.path);
+      const file = def.extends.file
+        ? this.byPath.get(joinPath(dirname(def.path), def.extends.file.value))
+        : this.byPath.get(def.path);
       const base = file?.kind === 'compose' ? file.services.find((s) => s.name === def.extends!.service.value) : undefined;
       if (base && base !== def) {
         this.mergeDef(service, base);
@@ -724,8 +782,18 @@ export class Project {
     }
     // Lists merge the way compose merges them: volumes by target, environment by key. Indexed by
     // key, so a service with tens of thousands of entries merges in linear time.
-    mergeBy(service.volumes, def.volumes, (x) => x.target, (v) => ({ ...v, def }));
-    mergeBy(service.environment, def.environment, (x) => x.key, (e) => ({ ...e, def }));
+    mergeBy(
+      service.volumes,
+      def.volumes,
+      (x) => x.target,
+      (v) => ({ ...v, def }),
+    );
+    mergeBy(
+      service.environment,
+      def.environment,
+      (x) => x.key,
+      (e) => ({ ...e, def }),
+    );
     service.envFiles.push(...def.envFiles.map((e) => ({ ...e, def })));
     const networks = new Set(service.networks.map((x) => x.value));
     for (const n of def.networks) {
@@ -752,13 +820,31 @@ export class Project {
     };
     for (const s of this.services) {
       if (s.build && s.image) {
-        add({ tag: s.image.value, dockerfile: s.build.dockerfile, context: s.build.context, source: 'compose', path: s.image.def.path });
+        // A service of a compose project taken over from the last run builds what it built then.
+        let build = composeBuilds.get(s);
+        if (!build) {
+          build = {
+            tag: s.image.value,
+            dockerfile: s.build.dockerfile,
+            context: s.build.context,
+            source: 'compose',
+            path: s.image.def.path,
+          };
+          composeBuilds.set(s, build);
+        }
+        add(build);
       }
     }
     for (const c of this.buildCommands) {
       for (const tag of c.tags) {
         if (!/\$/.test(tag)) {
-          add({ tag, dockerfile: c.dockerfile, context: c.context, source: c.path.endsWith('.hcl') ? 'bake' : 'command', path: c.path });
+          add({
+            tag,
+            dockerfile: c.dockerfile,
+            context: c.context,
+            source: c.path.endsWith('.hcl') ? 'bake' : 'command',
+            path: c.path,
+          });
         }
       }
     }
@@ -789,7 +875,9 @@ export class Project {
           }
         }
       }
-      const best = [...counts.values()].sort((a, b) => b.n - a.n || Number(looksLikeBaseImage(b.build.tag)) - Number(looksLikeBaseImage(a.build.tag)))[0];
+      const best = [...counts.values()].sort(
+        (a, b) => b.n - a.n || Number(looksLikeBaseImage(b.build.tag)) - Number(looksLikeBaseImage(a.build.tag)),
+      )[0];
       if (best && (best.n > 1 || looksLikeBaseImage(best.build.tag))) {
         base = this.dockerfile(best.build.dockerfile);
         this.baseReason = `built as ${best.build.tag} (${best.build.path}) and used by ${best.n} FROM line${best.n === 1 ? '' : 's'}`;
@@ -813,6 +901,25 @@ export class Project {
   }
 }
 
+const envFilesCache = new WeakMap<ComposeProject, string[]>();
+const composeBuilds = new WeakMap<Service, ImageBuild>();
+
+/** The env files a compose project's services read (`env_file`), once per merged project. */
+function envFilesRead(project: ComposeProject): string[] {
+  let paths = envFilesCache.get(project);
+  if (!paths) {
+    const set = new Set<string>();
+    for (const s of project.services.values()) {
+      for (const e of s.envFiles) {
+        set.add(joinPath(dirname(e.def.path), e.path));
+      }
+    }
+    paths = [...set];
+    envFilesCache.set(project, paths);
+  }
+  return paths;
+}
+
 /** The pseudo-path of a `dockerfile_inline` Dockerfile: `<compose path>#<service>`. */
 export function inlinePath(def: ComposeServiceDef): string {
   return inlineDockerfilePath(def.path, def.name);
@@ -824,6 +931,55 @@ export function fileHash(text: string): string {
 }
 
 export { isInsideWorkspace };
+
+/**
+ * The files of a project by path: a map shared between the projects an edit patches, plus the few
+ * entries the edits replaced since (so patching does not copy thousands of entries). The set of
+ * paths never changes after construction.
+ */
+class FileIndex {
+  constructor(
+    private readonly base = new Map<string, FileModel>(),
+    private readonly patch?: ReadonlyMap<string, FileModel>,
+  ) {}
+
+  get(path: string): FileModel | undefined {
+    return this.patch?.get(path) ?? this.base.get(path);
+  }
+
+  has(path: string): boolean {
+    return this.base.has(path);
+  }
+
+  keys(): IterableIterator<string> {
+    return this.base.keys();
+  }
+
+  get size(): number {
+    return this.base.size;
+  }
+
+  /** While the project is built. */
+  set(path: string, model: FileModel): void {
+    this.base.set(path, model);
+  }
+
+  /** An index where these models replace the ones with the same paths. */
+  with(changed: readonly FileModel[]): FileIndex {
+    const patch = new Map(this.patch);
+    for (const m of changed) {
+      patch.set(m.path, m);
+    }
+    if (patch.size <= 64 && changed.every((m) => this.base.has(m.path))) {
+      return new FileIndex(this.base, patch);
+    }
+    const base = new Map(this.base);
+    for (const [path, m] of patch) {
+      base.set(path, m);
+    }
+    return new FileIndex(base);
+  }
+}
 
 /** Replaces the entry with the same key, or appends; later entries win, positions are kept. */
 function mergeBy<U, T extends U>(into: T[], from: readonly U[], key: (x: U) => string, wrap: (x: U) => T): void {
@@ -854,7 +1010,9 @@ export function structuralDigest(model: FileModel): string {
     case 'env':
       return 'env';
     default:
-      return model.role === 'markdown' || model.role === 'roadmap' || model.role === 'gitignore' ? model.role : contentHash(model.text);
+      return model.role === 'markdown' || model.role === 'roadmap' || model.role === 'gitignore'
+        ? model.role
+        : contentHash(model.text);
   }
 }
 
@@ -882,11 +1040,18 @@ export function interfaceDigest(model: FileModel): string {
             for (const c of run.commands) {
               const install = detectInstall(c);
               if (install) {
-                parts.push(`RUN ${install.manager} ${install.packages.map((p) => p.key).join(',')} -r ${install.requirementFiles.map((r) => r.value).join(',')}`);
+                parts.push(
+                  `RUN ${install.manager} ${install.packages.map((p) => p.key).join(',')} -r ${install.requirementFiles.map((r) => r.value).join(',')}`,
+                );
               }
             }
           } else if (!METADATA_ONLY.has(keyword)) {
-            parts.push(`${keyword} ${instruction.getArguments().map((a) => a.getValue()).join(' ')}`);
+            parts.push(
+              `${keyword} ${instruction
+                .getArguments()
+                .map((a) => a.getValue())
+                .join(' ')}`,
+            );
           }
         }
       }

@@ -1,6 +1,6 @@
 import { defineRule } from '../../rule';
 import { leadingCommentLines } from '../../dockerfileEdit';
-import type { Project } from '../../project';
+import type { Project, TextModel } from '../../project';
 import type { DockerfileModel, Stage } from '../../parse/dockerfile';
 import { scalarString } from '../../parse/yamlUtil';
 import { stageUses } from './stageRefs';
@@ -27,11 +27,14 @@ function buildTargets(project: Project, path: string): Set<string> {
   return out;
 }
 
-/** `--target X` and `target = X` in build scripts, Makefiles, workflows and bake files, read once per project. */
-const targetsByProject = new WeakMap<Project, Set<string>>();
+/**
+ * `--target X` and `target = X` in build scripts, Makefiles, workflows and bake files, read once
+ * per list of text files (a project patched after a Dockerfile edit keeps the list).
+ */
+const targetsByTextFiles = new WeakMap<readonly TextModel[], Set<string>>();
 
 function scriptTargets(project: Project): Set<string> {
-  let targets = targetsByProject.get(project);
+  let targets = targetsByTextFiles.get(project.textFiles);
   if (!targets) {
     targets = new Set();
     for (const t of project.textFiles) {
@@ -41,7 +44,7 @@ function scriptTargets(project: Project): Set<string> {
         }
       }
     }
-    targetsByProject.set(project, targets);
+    targetsByTextFiles.set(project.textFiles, targets);
   }
   return targets;
 }
