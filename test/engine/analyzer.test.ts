@@ -6,6 +6,7 @@ import { defineRule } from '../../server/src/engine/rule';
 import { applyFixes, staleReason } from '../../server/src/engine/fixes';
 import { installOutsideBase } from '../../server/src/engine/rules/dockerfile/installOutsideBase';
 import { duplicateStageName } from '../../server/src/engine/rules/dockerfile/duplicateStageName';
+import { unusedStage } from '../../server/src/engine/rules/dockerfile/unusedStage';
 import { sharedVolumeMissing } from '../../server/src/engine/rules/compose/sharedVolumeMissing';
 import { parseError } from '../../server/src/engine/rules/compose/parseError';
 
@@ -138,6 +139,48 @@ describe('Analyzer', () => {
       // .env.docker; only the unrelated tools/Dockerfile.lint is reused.
       assert.equal(checkedPaths, 5);
       assert.equal(r.stats.reused, 1);
+    });
+
+    it('re-checks only the compose file when an edit changes nothing other files read from it', () => {
+      const labelled = COMPOSE.replace(
+        '    profiles: [build]\n',
+        '    profiles: [build]\n    labels:\n      com.example.team: "platform"\n',
+      );
+      const fs = new MemoryFileSystem(files({ 'docker-compose.yml': labelled }));
+      const analyzer = new Analyzer(fs, { rules: [...RULES, unusedStage] });
+      const before = analyzer.analyze();
+      // Typing in a label value, and a comment at the end of a line: nothing another file reads.
+      fs.write(
+        'docker-compose.yml',
+        labelled.replace('"platform"', '"platform-team"').replace('profiles: [build]\n', 'profiles: [build] # built once\n'),
+      );
+      let r = analyzer.analyze();
+      assert.deepEqual([r.stats.parsed, r.stats.checked], [1, 1]);
+      // The same findings a fresh analysis gives.
+      assert.deepEqual(ids(analyzer), ids(new Analyzer(fs, { rules: [...RULES, unusedStage] })));
+      assert.ok(before.findings.length > 0);
+      // A build target is read by the Dockerfile's rules (unused-stage): they run again.
+      fs.write(
+        'docker/Dockerfile.web',
+        'FROM smarthr360-base:latest AS app\nFROM app AS debug\nFROM smarthr360-base:latest AS prod\n',
+      );
+      analyzer.analyze();
+      for (const target of ['debug', 'app', 'prod']) {
+        fs.write(
+          'docker-compose.yml',
+          labelled.replace(
+            '      dockerfile: docker/Dockerfile.web\n',
+            `      dockerfile: docker/Dockerfile.web\n      target: ${target}\n`,
+          ),
+        );
+        r = analyzer.analyze();
+        assert.ok(r.stats.checked >= 2, `checked ${r.stats.checked}`);
+        assert.deepEqual(ids(analyzer), ids(new Analyzer(fs, { rules: [...RULES, unusedStage] })));
+      }
+      assert.deepEqual(
+        r.findings.filter((f) => f.ruleId === 'unused-stage').map((f) => `${f.path}:${f.range.start.line + 1}`),
+        ['docker/Dockerfile.web:2'],
+      );
     });
   });
 

@@ -277,7 +277,7 @@ export class Analyzer {
     const checkFile = (model: FileModel): Finding[] => {
       const cached = this.checked.get(model.path);
       const signature = isRoadmap(model)
-        ? `roadmap|${this.hashOf(model.path)}|${contentHash(all.map((f) => `${f.ruleId}@${f.path}:${f.range.start.line}`).join(','))}|${configKey}`
+        ? `roadmap|${this.hashOf(model.path)}|${contentHash(all.map((f) => `${f.ruleId}@${f.path}:${f.range.start.line}:${f.range.start.character}-${f.range.end.line}:${f.range.end.character} ${f.message}`).join('\n'))}|${configKey}`
         : [this.hashOf(model.path), configKey, structure, ...depsOf(model.path).map((d) => `${d}=${depKey(d)}`)].join('|');
       if (cached && cached.signature === signature) {
         return cached.findings;
@@ -296,7 +296,10 @@ export class Analyzer {
       // only when some finding changed); every other file's findings stand as they were.
       for (const path of recheck) {
         const model = byPath.get(path);
-        if (model && !isRoadmap(model)) {
+        if (model && isRoadmap(model)) {
+          // The roadmap document itself was edited: it is checked below, after every other file.
+          findingsChanged = true;
+        } else if (model) {
           checkFile(model);
           checkedNow.add(path);
         }

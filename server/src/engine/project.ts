@@ -16,6 +16,8 @@ import { parseEnvFile, type EnvFileModel } from './parse/envfile';
 import { findBuildCommands, findBakeTargets, type BuildCommand } from './parse/buildCommands';
 import { isPublicImage, looksLikeBaseImage, normalizeImage, imageShortName } from './images';
 import { detectInstall } from './parse/installs';
+import { scalarString } from './parse/yamlUtil';
+import { isNode, isPair } from 'yaml';
 import { inlineDockerfilePath } from './inlineDockerfiles';
 
 export type FileRole = 'makefile' | 'script' | 'workflow' | 'bake' | 'gitignore' | 'roadmap' | 'markdown' | 'other';
@@ -541,35 +543,21 @@ export class Project {
 
   /** For each env file, the compose projects whose services read it. Built once. */
   private envReaders(): Map<string, ComposeProject[]> {
-    if (!this.envReadersCache) {
-      const map = new Map<string, ComposeProject[]>();
-      for (const project of this.composeProjects) {
-        for (const p of envFilesRead(project)) {
-          const list = map.get(p);
-          if (list) {
-            list.push(project);
-          } else {
-            map.set(p, [project]);
-          }
-        }
-      }
-      this.envReadersCache = map;
-    }
+    this.envReadersCache ??= groupBy(this.composeProjects, envFilesRead);
     return this.envReadersCache;
+  }
+
+  private buildNamesCache?: Map<string, Service[]>;
+
+  /** Services by the file name of the Dockerfile they build. Built once. */
+  private servicesByBuildName(): Map<string, Service[]> {
+    this.buildNamesCache ??= groupBy(this.services, (s) => (s.build && !s.build.inline ? [basename(s.build.dockerfile)] : []));
+    return this.buildNamesCache;
   }
 
   /** The analysed files of each folder. Built once. */
   private folderIndex(): Map<string, string[]> {
-    if (!this.folderIndexCache) {
-      const map = new Map<string, string[]>();
-      for (const p of this.byPath.keys()) {
-        const d = dirname(p);
-        const list = map.get(d) ?? [];
-        list.push(p);
-        map.set(d, list);
-      }
-      this.folderIndexCache = map;
-    }
+    this.folderIndexCache ??= groupBy(this.byPath.keys(), (p) => [dirname(p)]);
     return this.folderIndexCache;
   }
 
@@ -585,6 +573,13 @@ export class Project {
     }
     if (f.kind === 'dockerfile') {
       for (const s of this.servicesBuiltFrom(path)) {
+        for (const c of s.project.files) {
+          deps.add(c.path);
+        }
+      }
+      // A compose build path elsewhere with the same file name (legacy-dockerfile counts a build
+      // path that does not resolve but names this file as a use of it).
+      for (const s of this.servicesByBuildName().get(basename(path)) ?? []) {
         for (const c of s.project.files) {
           deps.add(c.path);
         }
@@ -901,6 +896,22 @@ export class Project {
   }
 }
 
+/** Items by each of their keys, in the items' order. */
+function groupBy<T>(items: Iterable<T>, keys: (item: T) => readonly string[]): Map<string, T[]> {
+  const map = new Map<string, T[]>();
+  for (const item of items) {
+    for (const key of keys(item)) {
+      const list = map.get(key);
+      if (list) {
+        list.push(item);
+      } else {
+        map.set(key, [item]);
+      }
+    }
+  }
+  return map;
+}
+
 const envFilesCache = new WeakMap<ComposeProject, string[]>();
 const composeBuilds = new WeakMap<Service, ImageBuild>();
 
@@ -1056,12 +1067,90 @@ export function interfaceDigest(model: FileModel): string {
         }
       }
       digest = contentHash(parts.join('\n'));
+    } else if (model.kind === 'compose') {
+      digest = composeInterface(model);
     } else {
       digest = contentHash(model.text);
     }
     interfaceDigests.set(model, digest);
   }
   return digest;
+}
+
+/** Keys of a compose model that other files' rules never read (yaml nodes, the text, offsets). */
+const COMPOSE_PRIVATE = new Set(['node', 'view', 'lines', 'text', 'offset', 'offsets']);
+
+/**
+ * What other files' rules may read from a compose file: everything its model holds (services,
+ * builds, volumes, env, networks, with their line/column ranges) and, per service, the keys it
+ * sets with their value's kind, style and place; not its comments nor the values of keys no model
+ * reads (`labels:` and the like). Typing inside a label or a comment on its own line leaves it as
+ * it was, so the Dockerfiles the file builds are not checked again. Inline Dockerfiles have their
+ * own models and are compared as such.
+ */
+function composeInterface(model: ComposeModel): string {
+  const keys = model.services.map((def) =>
+    def.node.items.map((pair) => {
+      const key =
+        pair.key && typeof (pair.key as { value?: unknown }).value === 'string'
+          ? String((pair.key as { value: string }).value)
+          : '?';
+      const value = pair.value as { type?: string; flow?: boolean; range?: [number, number, number] } | null;
+      const kind = value === null ? 'null' : `${value.constructor?.name ?? ''}:${value.type ?? ''}:${value.flow ? 'flow' : ''}`;
+      // Where the value starts and ends, except for keys whose content no model reads.
+      const place =
+        !value?.range || UNREAD_SERVICE_KEYS.has(key) || key.startsWith('x-')
+          ? ''
+          : posKey(model.lines, value.range[0], value.range[1]);
+      return `${key}=${kind}@${place}`;
+    }),
+  );
+  // `build.target` is read through the YAML (unused-stage), not from the model.
+  const targets = model.services.map((def) => {
+    const build = model.view?.mapAt(def.node, 'build');
+    return build ? (scalarString(model.view!.get(build, 'target')?.value?.node) ?? '') : '';
+  });
+  const parts: string[] = [];
+  // JSON.stringify would call the yaml nodes' toJSON (resolving merges) before any replacer.
+  const write = (value: unknown, depth: number): void => {
+    if (value === null || typeof value !== 'object') {
+      parts.push(typeof value === 'string' ? JSON.stringify(value) : String(value));
+      return;
+    }
+    if (isNode(value) || isPair(value) || depth > 12) {
+      return;
+    }
+    parts.push(Array.isArray(value) ? '[' : '{');
+    for (const [key, v] of Object.entries(value)) {
+      if (!COMPOSE_PRIVATE.has(key) || (key === 'text' && depth > 0)) {
+        parts.push(key, ':');
+        write(v, depth + 1);
+        parts.push(',');
+      }
+    }
+    parts.push(Array.isArray(value) ? ']' : '}');
+  };
+  write(model, 0);
+  const text = parts.join('');
+  return contentHash(`${text}|${JSON.stringify(keys)}|${targets.join(',')}`);
+}
+
+/** Service keys whose values no rule reads from another file. */
+const UNREAD_SERVICE_KEYS = new Set([
+  'labels',
+  'container_name',
+  'hostname',
+  'restart',
+  'stop_grace_period',
+  'logging',
+  'deploy',
+  'healthcheck',
+]);
+
+function posKey(lines: LineIndex, start: number, end: number): string {
+  const a = lines.positionAt(start);
+  const b = lines.positionAt(end);
+  return `${a.line}:${a.character}-${b.line}:${b.character}`;
 }
 
 const buildCommandCache = new WeakMap<TextModel, BuildCommand[]>();

@@ -93,12 +93,16 @@ function locate(view: YamlView, path: string[]): { node: Node; pair?: Pair; cont
 }
 
 function describe(path: string[]): string {
-  return path.length === 0 ? 'the file' : path.map((p, i) => (/^\d+$/.test(p) && i > 0 ? `[${p}]` : (i > 0 ? '.' : '') + p)).join('');
+  return path.length === 0
+    ? 'the file'
+    : path.map((p, i) => (/^\d+$/.test(p) && i > 0 ? `[${p}]` : (i > 0 ? '.' : '') + p)).join('');
 }
 
 /** One sentence for the errors at one place. */
 function explain(errors: ErrorObject[]): string {
-  const types = [...new Set(errors.filter((e) => e.keyword === 'type').flatMap((e) => String((e.params as { type: string }).type).split(',')))];
+  const types = [
+    ...new Set(errors.filter((e) => e.keyword === 'type').flatMap((e) => String((e.params as { type: string }).type).split(','))),
+  ];
   const first = errors.find((e) => e.keyword !== 'type') ?? errors[0]!;
   if (first.keyword === 'enum') {
     return `must be one of ${(first.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
@@ -106,7 +110,7 @@ function explain(errors: ErrorObject[]): string {
   if (first.keyword === 'required') {
     return `must have the key ${(first.params as { missingProperty: string }).missingProperty}`;
   }
-  if (first.keyword === 'type' || types.length > 0 && errors.every((e) => e.keyword === 'type')) {
+  if (first.keyword === 'type' || (types.length > 0 && errors.every((e) => e.keyword === 'type'))) {
     return `must be ${types.map((t) => (/^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`)).join(' or ')}`;
   }
   return first.message ?? 'is invalid';
@@ -122,7 +126,8 @@ export const composeSchema = defineRule({
   },
   messages: {
     unknownKey: 'Unexpected key "{{key}}" in {{parent}}: the Compose Specification does not define it.',
-    unknownKeyDidYouMean: 'Unexpected key "{{key}}" in {{parent}}: the Compose Specification does not define it (did you mean "{{suggestion}}"?).',
+    unknownKeyDidYouMean:
+      'Unexpected key "{{key}}" in {{parent}}: the Compose Specification does not define it (did you mean "{{suggestion}}"?).',
     invalid: 'Expected {{place}} to follow the Compose Specification: it {{reason}}.',
   },
   check: {
@@ -134,7 +139,7 @@ export const composeSchema = defineRule({
       }
       let data: unknown;
       try {
-        data = withoutResets(view).toJS({ maxAliasCount: 1000 });
+        data = withoutResets(view, file.text).toJS({ maxAliasCount: 1000 });
       } catch {
         return;
       }
@@ -172,7 +177,10 @@ function reportUnknownKey(
   const parentSchema = error.parentSchema as { properties?: Record<string, unknown> } | undefined;
   const view = file.view!;
   const existing = new Set(isMap(container) ? view.pairs(container).map((p) => scalarString(p.pair.key)) : []);
-  const suggestion = nearestName(name, Object.keys(parentSchema?.properties ?? {}).filter((k) => !existing.has(k)));
+  const suggestion = nearestName(
+    name,
+    Object.keys(parentSchema?.properties ?? {}).filter((k) => !existing.has(k)),
+  );
   const parent = path.length > 1 ? describe(path.slice(0, -1)) : 'the top level';
   const keyNode = pair.key as Node;
   // A key merged in from an anchor is renamed at the anchor: every service it reaches has it wrong.
@@ -195,7 +203,11 @@ function reportUnknownKey(
  * The document with every `key: !reset …` pair taken out: compose's `!reset` tag removes the
  * value it merges over (`ports: !reset []`, `build: !reset null`), so it is not validated as one.
  */
-function withoutResets(view: YamlView): { toJS(options: { maxAliasCount: number }): unknown } {
+function withoutResets(view: YamlView, text: string): { toJS(options: { maxAliasCount: number }): unknown } {
+  if (!text.includes('!reset')) {
+    // No tag to take out (and walking the document costs as much as converting it).
+    return view.doc;
+  }
   let found = false;
   visit(view.doc, {
     Pair: (_key, pair) => {
