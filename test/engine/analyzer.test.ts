@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { Analyzer } from '../../server/src/engine/analyzer';
 import { ConfigError } from '../../server/src/engine/config';
 import { MemoryFileSystem } from '../../server/src/engine/fs';
+import { loadFolder } from '../loadFolder';
 import { defineRule } from '../../server/src/engine/rule';
 import { applyFixes, staleReason } from '../../server/src/engine/fixes';
 import { installOutsideBase } from '../../server/src/engine/rules/dockerfile/installOutsideBase';
@@ -139,6 +140,26 @@ describe('Analyzer', () => {
       // .env.docker; only the unrelated tools/Dockerfile.lint is reused.
       assert.equal(checkedPaths, 5);
       assert.equal(r.stats.reused, 1);
+    });
+
+    it('gives the new finding when only whether it is fixable changed', () => {
+      // Once the base also copies docker/celery-entrypoint.sh, moving the script would break the
+      // base: entrypoint-outside-shared-dir on Dockerfile.celery is no longer fixable.
+      const fs = loadFolder('examples/smarthr360');
+      const analyzer = new Analyzer(fs);
+      const fixable = () =>
+        analyzer
+          .analyze()
+          .findings.filter((f) => f.ruleId === 'entrypoint-outside-shared-dir' && f.path === 'docker/Dockerfile.celery')
+          .map((f) => f.fixable);
+      assert.deepEqual(fixable(), [true]);
+      fs.write(
+        'Dockerfile.base',
+        fs
+          .readFile('Dockerfile.base')!
+          .replace('WORKDIR /app\n', 'WORKDIR /app\nCOPY docker/celery-entrypoint.sh /entrypoint.sh\n'),
+      );
+      assert.deepEqual(fixable(), [false]);
     });
 
     it('re-checks only the compose file when an edit changes nothing other files read from it', () => {

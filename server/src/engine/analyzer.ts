@@ -718,7 +718,7 @@ export function analyzeWorkspace(fs: FileSystemView, options: AnalyzerOptions = 
   return new Analyzer(fs, options).analyze();
 }
 
-/** Whether two runs of a file's rules found the same things (rule, place, message). */
+/** Whether two runs of a file's rules found the same things (rule, place, message, level, fixability, related places). */
 function sameFindings(a: readonly Finding[] | undefined, b: readonly Finding[]): boolean {
   if (!a || a.length !== b.length) {
     return false;
@@ -732,7 +732,11 @@ function sameFindings(a: readonly Finding[] | undefined, b: readonly Finding[]):
       f.range.start.line === g.range.start.line &&
       f.range.start.character === g.range.start.character &&
       f.range.end.line === g.range.end.line &&
-      f.range.end.character === g.range.end.character
+      f.range.end.character === g.range.end.character &&
+      f.severity === g.severity &&
+      // Whether a fix is offered can change alone (another Dockerfile now copies the same script).
+      f.fixable === g.fixable &&
+      (f.related === g.related || JSON.stringify(f.related) === JSON.stringify(g.related))
     );
   });
 }
