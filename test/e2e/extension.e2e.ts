@@ -6,7 +6,6 @@
  * The tests run in order and build on each other (the fixes change the workspace copy).
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -14,15 +13,20 @@ import {
   EXAMPLE,
   REPO,
   RESULTS,
-  clickWord,
+  applyQuickFix,
   editorLine,
+  expectExampleProblems,
   extensionOutput,
   log,
+  moveToBase,
   openFile,
+  original,
   packageExtension,
   resetResults,
   restorePanel,
+  roadmapStatus,
   runCommand,
+  saveFailure,
   saveLogs,
   screenshot,
   startVsCode,
@@ -31,94 +35,19 @@ import {
   waitForFile,
   waitForMarker,
   waitForNoMarker,
+  waitForRoadmapView,
+  type RoadmapStatusJson,
   type VsCodeSession,
 } from './harness';
 import {
   CELERY_BEAT_VOLUME_MESSAGE,
   CURL_MESSAGE,
   FLOWER_VOLUME_MESSAGE,
-  GETTEXT_MESSAGE,
   MOUNT_VOLUME_TITLE,
-  MOVE_TO_BASE_TITLE,
   ROADMAP_VIEW_ID,
   commentLines,
-  expectedBase,
   expectedCompose,
-  expectedWeb,
 } from './expected';
-
-const original = (rel: string): string => readFileSync(join(EXAMPLE, rel), 'utf8');
-
-/**
- * Opens the quick-fix menu at the cursor (Ctrl+.) and picks `title` with the keyboard (arrow keys,
- * Enter), as a user does; the menu is retried until the server's code actions include `title`.
- */
-async function applyQuickFix(page: Page, title: string, shot: string): Promise<void> {
-  const rows = page.locator('.action-widget .monaco-list-row.action');
-  let offered: string[] = [];
-  await waitFor(
-    `the quick-fix menu to offer "${title}"`,
-    async () => {
-      await page.keyboard.press('Escape');
-      await page.keyboard.press('Control+.');
-      await rows.first().waitFor({ state: 'visible', timeout: 10_000 });
-      offered = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
-      return offered.includes(title);
-    },
-    60_000,
-    500,
-  ).catch((e: Error) => {
-    throw new Error(`${e.message}; the menu offered:\n  ${offered.join('\n  ')}`);
-  });
-  await screenshot(page, shot);
-  const focused = page.locator('.action-widget .monaco-list-row.action.focused');
-  for (let i = 0; i <= offered.length; i++) {
-    if ((await focused.getAttribute('aria-label')) === title) {
-      await page.keyboard.press('Enter');
-      await page.locator('.action-widget').waitFor({ state: 'hidden' });
-      return;
-    }
-    await page.keyboard.press('ArrowDown');
-  }
-  throw new Error(`could not move the focus to "${title}" in the quick-fix menu`);
-}
-
-interface RoadmapStatusJson {
-  sections: {
-    number: number;
-    title: string;
-    passed: number;
-    checkable: number;
-    items: { id: string; title: string; state: string; count: number }[];
-  }[];
-}
-
-/** `docker-modularity status --format json` of a folder (the CLI bundle `npm run package` built). */
-function roadmapStatus(folder: string): RoadmapStatusJson {
-  const r = spawnSync(process.execPath, [join(REPO, 'dist', 'cli.js'), 'status', '--format', 'json', folder], {
-    encoding: 'utf8',
-  });
-  assert.ok(r.stdout, `docker-modularity status failed: ${r.stderr}`);
-  const parsed = JSON.parse(r.stdout) as RoadmapStatusJson | RoadmapStatusJson[];
-  return Array.isArray(parsed) ? parsed[0]! : parsed;
-}
-
-interface TreeRow {
-  level: number;
-  label: string;
-  description: string;
-}
-
-/** The rows of the tree view shown in the side bar: depth, label and description. */
-async function treeRows(page: Page): Promise<TreeRow[]> {
-  return page.locator('.part.sidebar .pane-body .monaco-list-row').evaluateAll((els) =>
-    els.map((e) => ({
-      level: Number(e.getAttribute('aria-level')),
-      label: e.querySelector('.label-name')?.textContent?.trim() ?? '',
-      description: e.querySelector('.label-description')?.textContent?.trim() ?? '',
-    })),
-  );
-}
 
 /** Moves the cursor with Go to Line/Column (what Ctrl+G opens): `:line:column` in Quick Open. */
 async function goToLine(page: Page, line: number, column: number): Promise<void> {
@@ -156,13 +85,7 @@ describe('Docker Modularity in a real VS Code (code-server, headless Chromium)',
   });
 
   afterEach(async function () {
-    const test = this.currentTest;
-    if (test?.state === 'failed' && s) {
-      const name = `FAILED-${test.title.replace(/[^\w]+/g, '-').slice(0, 60)}`;
-      await screenshot(s.page, name);
-      const logs = saveLogs(s, name);
-      log(`saved ${name}.png${logs.length ? ` and ${logs.join(', ')}` : ''} in ${RESULTS}`);
-    }
+    await saveFailure(s, this.currentTest);
   });
 
   after(async function () {
@@ -173,36 +96,12 @@ describe('Docker Modularity in a real VS Code (code-server, headless Chromium)',
   });
 
   it('shows the diagnostics of a service Dockerfile and of the compose file in the Problems panel', async function () {
-    const p = page();
-    const curl = await waitForMarker(p, 'docker/Dockerfile.web', CURL_MESSAGE);
-    assert.deepEqual([curl.severity, curl.line, curl.column], ['Warning', 13, 5]);
-    const gettext = await waitForMarker(p, 'docker/Dockerfile.web', GETTEXT_MESSAGE);
-    assert.deepEqual([gettext.line, gettext.column], [14, 5]);
-    await screenshot(p, '01-problems-dockerfile-web');
-
-    const volume = await waitForMarker(p, 'docker-compose.yml', CELERY_BEAT_VOLUME_MESSAGE);
-    assert.equal(volume.severity, 'Warning');
-    await waitForMarker(p, 'docker-compose.yml', FLOWER_VOLUME_MESSAGE);
-    await screenshot(p, '02-problems-compose');
+    await expectExampleProblems(page(), ['01-problems-dockerfile-web', '02-problems-compose']);
   });
 
   it('moves curl and gettext to the base image with the quick fix on the apt-get install line, in both Dockerfiles', async function () {
     const p = page();
-    const ws = s!.workspace;
-    await openFile(p, 'docker/Dockerfile.web');
-    await clickWord(p, 'curl', 'curl');
-    await applyQuickFix(p, MOVE_TO_BASE_TITLE, '03-quick-fix-menu-dockerfile-web');
-    await runCommand(p, 'File: Save All');
-    await waitForFile(
-      join(ws, 'docker/Dockerfile.web'),
-      expectedWeb(original('docker/Dockerfile.web')),
-      'docker/Dockerfile.web without the apt-get install on disk',
-    );
-    await waitForFile(
-      join(ws, 'Dockerfile.base'),
-      expectedBase(original('Dockerfile.base')),
-      'Dockerfile.base installing curl and gettext on disk',
-    );
+    await moveToBase(p, s!.workspace, '03-quick-fix-menu-dockerfile-web');
     await waitFor('the editor to no longer show the curl line', async () => (await editorLine(p, 'curl').count()) === 0, 10_000);
     await waitForNoMarker(p, 'docker/Dockerfile.web', CURL_MESSAGE);
     await waitForMarker(p, 'docker/Dockerfile.web', '"whitenoise"');
@@ -236,17 +135,6 @@ describe('Docker Modularity in a real VS Code (code-server, headless Chromium)',
   it('shows the roadmap status view with its sections and counts, as the CLI computes them', async function () {
     const p = page();
     const ws = s!.workspace;
-    const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as {
-      contributes?: { views?: Record<string, { id: string; name: string }[]> };
-    };
-    const view = Object.values(pkg.contributes?.views ?? {})
-      .flat()
-      .find((v) => v.id === ROADMAP_VIEW_ID);
-    assert.ok(
-      view,
-      `package.json contributes.views has no "${ROADMAP_VIEW_ID}" view: the roadmap status tree view is not built yet (issue 6), so it cannot be checked`,
-    );
-
     // What the view must show: the same status the CLI computes for the workspace as it is now on
     // disk (after the two fixes), built by the same `npm run package`.
     const status = roadmapStatus(ws);
@@ -257,34 +145,8 @@ describe('Docker Modularity in a real VS Code (code-server, headless Chromium)',
       (baseOnly(before)?.count ?? NaN) - 2,
       'the move-to-base fix left two install findings fewer',
     );
-    const expected = status.sections.map((x) => ({
-      label: `${x.number}. ${x.title}`,
-      description: `${x.passed} of ${x.checkable}`,
-    }));
-
-    await runCommand(p, `Focus on ${view.name} View`);
-    let rows: TreeRow[] = [];
-    await waitFor(
-      'the roadmap view to show every section with the counts the CLI computes',
-      async () => {
-        rows = await treeRows(p);
-        const sections = rows.filter((r) => r.level === 1).map(({ label, description }) => ({ label, description }));
-        return JSON.stringify(sections) === JSON.stringify(expected);
-      },
-      60_000,
-      500,
-    ).catch((e: Error) => {
-      throw new Error(
-        `${e.message}\nexpected sections:\n  ${expected.map((x) => `${x.label} (${x.description})`).join('\n  ')}\nthe view shows:\n  ${rows.map((r) => `${'  '.repeat(r.level - 1)}${r.label} (${r.description})`).join('\n  ')}`,
-      );
-    });
-    log(
-      `roadmap view:\n        ${rows
-        .filter((r) => r.level === 1)
-        .map((r) => `${r.label}: ${r.description}`)
-        .join('\n        ')}`,
-    );
-    assert.equal(expected.length, 10, 'the roadmap has sections 1-10');
+    const rows = await waitForRoadmapView(p, ROADMAP_VIEW_ID, status);
+    assert.equal(status.sections.length, 10, 'the roadmap has sections 1-10');
     assert.ok(
       status.sections.some((x) => x.passed < x.checkable),
       'the example still fails part of the roadmap',

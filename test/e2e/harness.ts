@@ -4,6 +4,7 @@
  * example workspace to headless Chromium driven by playwright-core. Nothing here sleeps for a fixed
  * time: every wait polls a condition (the DOM, a file) until it holds or a timeout expires.
  */
+import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import {
   cpSync,
@@ -21,6 +22,15 @@ import { createServer, request } from 'node:http';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import {
+  CELERY_BEAT_VOLUME_MESSAGE,
+  CURL_MESSAGE,
+  FLOWER_VOLUME_MESSAGE,
+  GETTEXT_MESSAGE,
+  MOVE_TO_BASE_TITLE,
+  expectedBase,
+  expectedWeb,
+} from './expected';
 
 export const REPO = join(__dirname, '..', '..');
 export const EXAMPLE = join(REPO, 'examples', 'smarthr360');
@@ -137,9 +147,27 @@ const USER_SETTINGS = {
   'editor.autoClosingBrackets': 'never',
   'editor.autoClosingQuotes': 'never',
   'chat.commandCenter.enabled': false,
+  // No port detection: the extension host would poll with `ls -l /proc/*/fd | grep socket:` and
+  // `ps -F -A -l | grep root` and offer to forward what it finds. code-server registers a tunnel
+  // provider, which keeps that polling on whatever autoForwardPorts says, unless the source is `output`.
+  'remote.autoForwardPorts': false,
+  'remote.autoForwardPortsSource': 'output',
   'workbench.colorTheme': 'Default Light Modern',
   // The Problems list must not scroll by itself to the marker under the cursor.
   'problems.autoReveal': false,
+};
+
+/**
+ * Over USER_SETTINGS for `workspaceTrust: 'untrusted'`: Workspace Trust on, and no modal asking
+ * whether to trust the folder (the folder then opens in Restricted Mode, with its banner and status
+ * bar item); a file from outside the folder opens without a prompt.
+ */
+const UNTRUSTED_SETTINGS = {
+  'security.workspace.trust.enabled': true,
+  'security.workspace.trust.startupPrompt': 'never',
+  'security.workspace.trust.banner': 'always',
+  'security.workspace.trust.untrustedFiles': 'open',
+  'security.workspace.trust.emptyWindow': false,
 };
 
 export interface VsCodeSession {
@@ -155,12 +183,19 @@ export interface VsCodeSession {
   page: Page;
 }
 
+/** The .vsix this run already packaged (each suite asks; one `npm run package` per run is enough). */
+let packaged: string | undefined;
+
 /** Packages the extension with `npm run package` (or takes DOCKER_MODULARITY_E2E_VSIX) and returns the .vsix. */
 export function packageExtension(): string {
   const given = process.env.DOCKER_MODULARITY_E2E_VSIX;
   if (given) {
     log(`using the prebuilt ${given} (DOCKER_MODULARITY_E2E_VSIX)`);
     return given;
+  }
+  if (packaged && existsSync(packaged)) {
+    log(`using ${packaged}, packaged earlier in this run`);
+    return packaged;
   }
   const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
   if (!pkg.scripts?.package) {
@@ -172,6 +207,7 @@ export function packageExtension(): string {
   if (!existsSync(vsix)) {
     throw new Error(`npm run package did not produce ${vsix}`);
   }
+  packaged = vsix;
   return vsix;
 }
 
@@ -188,6 +224,12 @@ export interface StartOptions {
   onConsole?: (text: string) => void;
   /** Where code-server's output goes (default test-results/e2e/code-server.log). */
   serverLog?: string;
+  /**
+   * `disabled` (the default): Workspace Trust off (`--disable-workspace-trust` and the user setting).
+   * `untrusted`: Workspace Trust on and the folder never trusted, so the window is in Restricted Mode
+   * (the trust decisions live in the browser's storage, which starts empty in every session).
+   */
+  workspaceTrust?: 'disabled' | 'untrusted';
 }
 
 export async function startVsCode(vsix: string | undefined, options: StartOptions = {}): Promise<VsCodeSession> {
@@ -224,7 +266,9 @@ async function launch(
   const extensionsDir = (s.extensionsDir = join(tmp, 'extensions'));
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
   mkdirSync(extensionsDir, { recursive: true });
-  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
+  const untrusted = options.workspaceTrust === 'untrusted';
+  const settings = untrusted ? { ...USER_SETTINGS, ...UNTRUSTED_SETTINGS } : USER_SETTINGS;
+  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
 
   // Its own config file and data folder too, so nothing is written to ~/.config or ~/.local/share.
   const codeServerEnv = {
@@ -256,7 +300,7 @@ async function launch(
       ...dirs,
       '--disable-telemetry',
       '--disable-update-check',
-      '--disable-workspace-trust',
+      ...(untrusted ? [] : ['--disable-workspace-trust']),
       '--ignore-last-opened',
       workspace,
     ],
@@ -356,9 +400,15 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 
 // --- Artifacts ---------------------------------------------------------------------------------------
 
-export function resetResults(): void {
-  rmSync(RESULTS, { recursive: true, force: true });
+/** Empties test-results/e2e/, or, given a prefix, removes only its files named `<prefix>*` and `FAILED-<prefix>*`. */
+export function resetResults(prefix?: string): void {
+  if (prefix === undefined) {
+    rmSync(RESULTS, { recursive: true, force: true });
+  }
   mkdirSync(RESULTS, { recursive: true });
+  for (const f of readdirSync(RESULTS).filter((n) => prefix && (n.startsWith(prefix) || n.startsWith(`FAILED-${prefix}`)))) {
+    rmSync(join(RESULTS, f), { force: true });
+  }
 }
 
 export async function screenshot(page: Page | undefined, name: string): Promise<void> {
@@ -406,6 +456,25 @@ export function saveLogs(s: Partial<VsCodeSession> | undefined, prefix: string):
     saved.push(name);
   }
   return saved;
+}
+
+/**
+ * For a mocha `afterEach`: when `test` failed, saves a screenshot and the logs as
+ * `FAILED-<prefix><test title>*` and says so; returns whether it did.
+ */
+export async function saveFailure(
+  s: Partial<VsCodeSession> | undefined,
+  test: { title: string; state?: string } | undefined,
+  prefix = '',
+): Promise<boolean> {
+  if (test?.state !== 'failed' || !s) {
+    return false;
+  }
+  const name = `FAILED-${prefix}${test.title.replace(/[^\w]+/g, '-').slice(0, 60 - prefix.length)}`;
+  await screenshot(s.page, name);
+  const logs = saveLogs(s, name);
+  log(`saved ${name}.png${logs.length ? ` and ${logs.join(', ')}` : ''} in ${RESULTS}`);
+  return true;
 }
 
 /** The extension's output channel as written to disk so far (empty when VS Code has not written it). */
@@ -628,4 +697,167 @@ export async function waitForFile(path: string, expected: string, what: string, 
   } catch (e) {
     throw new Error(`${(e as Error).message}\n--- expected ${path}:\n${expected}\n--- actual:\n${last}`);
   }
+}
+
+/**
+ * Opens the quick-fix menu at the cursor (Ctrl+.) and picks `title` with the keyboard (arrow keys,
+ * Enter), as a user does; the menu is retried until the server's code actions include `title`.
+ */
+export async function applyQuickFix(page: Page, title: string, shot: string): Promise<void> {
+  const rows = page.locator('.action-widget .monaco-list-row.action');
+  let offered: string[] = [];
+  await waitFor(
+    `the quick-fix menu to offer "${title}"`,
+    async () => {
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Control+.');
+      await rows.first().waitFor({ state: 'visible', timeout: 10_000 });
+      offered = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+      return offered.includes(title);
+    },
+    60_000,
+    500,
+  ).catch((e: Error) => {
+    throw new Error(`${e.message}; the menu offered:\n  ${offered.join('\n  ')}`);
+  });
+  await screenshot(page, shot);
+  const focused = page.locator('.action-widget .monaco-list-row.action.focused');
+  for (let i = 0; i <= offered.length; i++) {
+    if ((await focused.getAttribute('aria-label')) === title) {
+      await page.keyboard.press('Enter');
+      await page.locator('.action-widget').waitFor({ state: 'hidden' });
+      return;
+    }
+    await page.keyboard.press('ArrowDown');
+  }
+  throw new Error(`could not move the focus to "${title}" in the quick-fix menu`);
+}
+
+// --- Steps on the example workspace, shared by the scenarios ---------------------------------------
+
+/** The example's own text of a file (the workspace copy starts as this). */
+export const original = (rel: string): string => readFileSync(join(EXAMPLE, rel), 'utf8');
+
+/**
+ * Waits for the flagship diagnostics of the example in the Problems panel: curl and gettext
+ * installed in docker/Dockerfile.web (at their lines), the shared volume missing from celery_beat
+ * and flower in docker-compose.yml; a screenshot named `shots[0]`, then `shots[1]`, after each file.
+ */
+export async function expectExampleProblems(page: Page, shots: [string, string]): Promise<void> {
+  const curl = await waitForMarker(page, 'docker/Dockerfile.web', CURL_MESSAGE);
+  assert.deepEqual([curl.severity, curl.line, curl.column], ['Warning', 13, 5]);
+  const gettext = await waitForMarker(page, 'docker/Dockerfile.web', GETTEXT_MESSAGE);
+  assert.deepEqual([gettext.line, gettext.column], [14, 5]);
+  await screenshot(page, shots[0]);
+
+  const volume = await waitForMarker(page, 'docker-compose.yml', CELERY_BEAT_VOLUME_MESSAGE);
+  assert.equal(volume.severity, 'Warning');
+  await waitForMarker(page, 'docker-compose.yml', FLOWER_VOLUME_MESSAGE);
+  await screenshot(page, shots[1]);
+}
+
+/**
+ * Applies *Move curl, gettext to the base image* from the quick-fix menu on the apt-get install
+ * line of docker/Dockerfile.web, saves, and waits until both Dockerfiles on disk are exactly the
+ * expected text (expected.ts).
+ */
+export async function moveToBase(page: Page, workspace: string, shot: string): Promise<void> {
+  await openFile(page, 'docker/Dockerfile.web');
+  await clickWord(page, 'curl', 'curl');
+  await applyQuickFix(page, MOVE_TO_BASE_TITLE, shot);
+  await runCommand(page, 'File: Save All');
+  await waitForFile(
+    join(workspace, 'docker/Dockerfile.web'),
+    expectedWeb(original('docker/Dockerfile.web')),
+    'docker/Dockerfile.web without the apt-get install on disk',
+  );
+  await waitForFile(
+    join(workspace, 'Dockerfile.base'),
+    expectedBase(original('Dockerfile.base')),
+    'Dockerfile.base installing curl and gettext on disk',
+  );
+}
+
+// --- The roadmap view --------------------------------------------------------------------------------
+
+export interface RoadmapStatusJson {
+  sections: {
+    number: number;
+    title: string;
+    passed: number;
+    checkable: number;
+    items: { id: string; title: string; state: string; count: number }[];
+  }[];
+}
+
+/** `docker-modularity status --format json` of a folder (the CLI bundle `npm run package` built). */
+export function roadmapStatus(folder: string): RoadmapStatusJson {
+  const r = spawnSync(process.execPath, [join(REPO, 'dist', 'cli.js'), 'status', '--format', 'json', folder], {
+    encoding: 'utf8',
+  });
+  assert.ok(r.stdout, `docker-modularity status failed: ${r.stderr}`);
+  const parsed = JSON.parse(r.stdout) as RoadmapStatusJson | RoadmapStatusJson[];
+  return Array.isArray(parsed) ? parsed[0]! : parsed;
+}
+
+export interface TreeRow {
+  level: number;
+  label: string;
+  description: string;
+}
+
+/** The rows of the tree view shown in the side bar: depth, label and description. */
+export async function treeRows(page: Page): Promise<TreeRow[]> {
+  return page.locator('.part.sidebar .pane-body .monaco-list-row').evaluateAll((els) =>
+    els.map((e) => ({
+      level: Number(e.getAttribute('aria-level')),
+      label: e.querySelector('.label-name')?.textContent?.trim() ?? '',
+      description: e.querySelector('.label-description')?.textContent?.trim() ?? '',
+    })),
+  );
+}
+
+/**
+ * Opens the view `viewId` (contributed in package.json) and waits until its sections (the rows at
+ * the top level) are those of `status`, each as `n. Title` with `passed of checkable`; returns
+ * every row the view then shows.
+ */
+export async function waitForRoadmapView(page: Page, viewId: string, status: RoadmapStatusJson): Promise<TreeRow[]> {
+  const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as {
+    contributes?: { views?: Record<string, { id: string; name: string }[]> };
+  };
+  const view = Object.values(pkg.contributes?.views ?? {})
+    .flat()
+    .find((v) => v.id === viewId);
+  assert.ok(
+    view,
+    `package.json contributes.views has no "${viewId}" view: the roadmap status tree view is not built yet (issue 6), so it cannot be checked`,
+  );
+  const expected = status.sections.map((x) => ({
+    label: `${x.number}. ${x.title}`,
+    description: `${x.passed} of ${x.checkable}`,
+  }));
+  await runCommand(page, `Focus on ${view.name} View`);
+  let rows: TreeRow[] = [];
+  await waitFor(
+    'the roadmap view to show every section with the counts the CLI computes',
+    async () => {
+      rows = await treeRows(page);
+      const sections = rows.filter((r) => r.level === 1).map(({ label, description }) => ({ label, description }));
+      return JSON.stringify(sections) === JSON.stringify(expected);
+    },
+    60_000,
+    500,
+  ).catch((e: Error) => {
+    throw new Error(
+      `${e.message}\nexpected sections:\n  ${expected.map((x) => `${x.label} (${x.description})`).join('\n  ')}\nthe view shows:\n  ${rows.map((r) => `${'  '.repeat(r.level - 1)}${r.label} (${r.description})`).join('\n  ')}`,
+    );
+  });
+  log(
+    `roadmap view:\n        ${rows
+      .filter((r) => r.level === 1)
+      .map((r) => `${r.label}: ${r.description}`)
+      .join('\n        ')}`,
+  );
+  return rows;
 }

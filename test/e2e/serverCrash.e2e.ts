@@ -12,7 +12,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { FLOWER_VOLUME_MESSAGE } from './expected';
@@ -23,8 +23,10 @@ import {
   log,
   openFile,
   packageExtension,
+  resetResults,
   restorePanel,
   runCommand,
+  saveFailure,
   saveLogs,
   screenshot,
   startVsCode,
@@ -148,10 +150,7 @@ describe('Docker Modularity server crashes in a real VS Code (code-server, headl
   }
 
   before(async function () {
-    mkdirSync(RESULTS, { recursive: true });
-    for (const f of readdirSync(RESULTS).filter((n) => n.startsWith(PREFIX) || n.startsWith(`FAILED-${PREFIX}`))) {
-      rmSync(join(RESULTS, f), { force: true });
-    }
+    resetResults(PREFIX);
     const started = Date.now();
     const vsix = packageExtension();
     s = await startVsCode(vsix, { serverLog: join(RESULTS, `${PREFIX}-code-server.log`) });
@@ -159,14 +158,13 @@ describe('Docker Modularity server crashes in a real VS Code (code-server, headl
   });
 
   afterEach(async function () {
-    const test = this.currentTest;
-    if (test?.state === 'failed' && s) {
-      const name = `FAILED-${PREFIX}-${test.title.replace(/[^\w]+/g, '-').slice(0, 50)}`;
-      await screenshot(s.page, name);
-      const logs = saveLogs(s, name);
-      const procs = serverProcesses(s.extensionsDir);
+    if (s && (await saveFailure(s, this.currentTest, `${PREFIX}-`))) {
       log(
-        `saved ${name}.png${logs.length ? ` and ${logs.join(', ')}` : ''} in ${RESULTS}; server processes now: ${procs.map((p) => p.pid).join(', ') || 'none'}`,
+        `server processes now: ${
+          serverProcesses(s.extensionsDir)
+            .map((p) => p.pid)
+            .join(', ') || 'none'
+        }`,
       );
     }
   });
