@@ -177,6 +177,20 @@ CMD ["gunicorn", "smarthr360.wsgi:application"]
       },
     },
     {
+      name: "a base without a FROM line (being rewritten): the new RUN goes at its end",
+      files: ws({
+        "Dockerfile.base": "# Shared base image, being rewritten\nRUN apt-get update && apt-get install -y --no-install-recommends libpq5\n",
+        "docker/Dockerfile.web": "FROM smarthr360-base:latest\nRUN pip install --no-cache-dir gunicorn\nCOPY . .\n",
+      }),
+      errors: [
+        { path: "docker/Dockerfile.web", message: "Unexpected pip install of \"gunicorn\" outside the base image; install it in Dockerfile.base.", line: 2, column: 32, endLine: 2, endColumn: 40 },
+      ],
+      output: {
+        "Dockerfile.base": "# Shared base image, being rewritten\nRUN apt-get update && apt-get install -y --no-install-recommends libpq5\nRUN pip install --no-cache-dir gunicorn\n",
+        "docker/Dockerfile.web": "FROM smarthr360-base:latest\nCOPY . .\n",
+      },
+    },
+    {
       name: "set -eux; prefix: the whole RUN goes when only housekeeping is left",
       files: ws({
         "docker/Dockerfile.web": "FROM smarthr360-base:latest\nRUN set -eux; \\\n    apt-get update; \\\n    apt-get install -y --no-install-recommends curl; \\\n    rm -rf /var/lib/apt/lists/*\nCOPY . .\n",

@@ -86,6 +86,7 @@ export class Analyzer {
     deps: Map<string, string[]>;
     reverse: Map<string, Set<string>>;
     structure: string;
+    textKey: string;
   };
   /** How each path was classified (it depends only on the path and the roadmapFile setting). */
   private classified?: { roadmapKey: string; byPath: Map<string, ReturnType<typeof classifyPath> | null> };
@@ -187,8 +188,21 @@ export class Analyzer {
     const project = structural
       ? new Project(this.fs, config, [...byPath.values()], prev?.project)
       : prev.project.withReplacedFiles(changed.map((p) => byPath.get(p)!));
+    // The build scripts, Makefiles and workflows (rules read the paths they mention): the same
+    // as last time when the same files are there and none of them changed.
+    const textKey =
+      prev &&
+      prev.generation === this.fs.generation &&
+      changed.every((p) => byPath.get(p)?.kind !== 'text' && prev.models.get(p)?.kind !== 'text')
+        ? prev.textKey
+        : contentHash(
+            project.textFiles
+              .filter((t) => t.role !== 'markdown' && t.role !== 'roadmap')
+              .map((t) => this.hashOf(t.path))
+              .join(','),
+          );
     // What every file's findings may depend on: the set of files, the base, what builds which
-    // image, and the build scripts, Makefiles and workflows (rules read the paths they mention).
+    // image, and the build scripts.
     const structure = structural
       ? contentHash(
           [
@@ -196,10 +210,7 @@ export class Analyzer {
             project.baseDockerfile?.path ?? '',
             [...project.baseTags].join(','),
             project.imageBuilds.map((b) => `${b.tag}>${b.dockerfile}`).join(','),
-            project.textFiles
-              .filter((t) => t.role !== 'markdown' && t.role !== 'roadmap')
-              .map((t) => this.hashOf(t.path))
-              .join(','),
+            textKey,
           ].join('|'),
         )
       : prev.structure;
@@ -319,19 +330,33 @@ export class Analyzer {
     }
     // Every file was either checked again or kept its findings.
     stats.reused = byPath.size - stats.checked;
-    if (structural) {
+    const addReverse = (reverse: Map<string, Set<string>>, path: string, list: readonly string[]): void => {
+      for (const d of list) {
+        let set = reverse.get(d);
+        if (!set) {
+          set = new Set();
+          reverse.set(d, set);
+        }
+        set.add(path);
+      }
+    };
+    if (local && recheck) {
+      // Only the re-checked files' dependencies can have changed: the reverse index is updated
+      // for them (the last run's state is not kept, so it is updated in place).
+      const reverse = prev!.reverse;
+      for (const path of recheck) {
+        for (const d of prev!.deps.get(path) ?? []) {
+          reverse.get(d)?.delete(path);
+        }
+        addReverse(reverse, path, depsOf(path));
+      }
+      this.prev = { project, configKey, generation: this.fs.generation, models: byPath, deps, reverse, structure, textKey };
+    } else if (structural) {
       const reverse = new Map<string, Set<string>>();
       for (const [path, list] of deps) {
-        for (const d of list) {
-          let set = reverse.get(d);
-          if (!set) {
-            set = new Set();
-            reverse.set(d, set);
-          }
-          set.add(path);
-        }
+        addReverse(reverse, path, list);
       }
-      this.prev = { project, configKey, generation: this.fs.generation, models: byPath, deps, reverse, structure };
+      this.prev = { project, configKey, generation: this.fs.generation, models: byPath, deps, reverse, structure, textKey };
     } else {
       this.prev = { ...prev, project, models: byPath };
     }

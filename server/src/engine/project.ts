@@ -549,10 +549,20 @@ export class Project {
 
   private buildNamesCache?: Map<string, Service[]>;
 
-  /** Services by the file name of the Dockerfile they build. Built once. */
+  /** Services whose build path does not resolve, by the file name it names. Built once. */
   private servicesByBuildName(): Map<string, Service[]> {
-    this.buildNamesCache ??= groupBy(this.services, (s) => (s.build && !s.build.inline ? [basename(s.build.dockerfile)] : []));
+    this.buildNamesCache ??= groupBy(this.services, (s) =>
+      s.build && !s.build.inline && this.fs.stat(s.build.dockerfile) !== 'file' ? [basename(s.build.dockerfile)] : [],
+    );
     return this.buildNamesCache;
+  }
+
+  private dockerfileNamesCache?: Map<string, DockerfileModel[]>;
+
+  /** Dockerfiles by file name. Built once. */
+  private dockerfilesByName(): Map<string, DockerfileModel[]> {
+    this.dockerfileNamesCache ??= groupBy(this.dockerfiles, (d) => [basename(d.path)]);
+    return this.dockerfileNamesCache;
   }
 
   /** The analysed files of each folder. Built once. */
@@ -577,8 +587,8 @@ export class Project {
           deps.add(c.path);
         }
       }
-      // A compose build path elsewhere with the same file name (legacy-dockerfile counts a build
-      // path that does not resolve but names this file as a use of it).
+      // A compose build path that does not resolve but has this file's name (legacy-dockerfile
+      // counts it as a use of this file).
       for (const s of this.servicesByBuildName().get(basename(path)) ?? []) {
         for (const c of s.project.files) {
           deps.add(c.path);
@@ -599,6 +609,12 @@ export class Project {
           for (const s of project.services.values()) {
             if (s.build) {
               deps.add(s.build.dockerfile);
+              // A build path that does not resolve counts as a use of the Dockerfiles it names.
+              if (!s.build.inline && this.fs.stat(s.build.dockerfile) !== 'file') {
+                for (const d of this.dockerfilesByName().get(basename(s.build.dockerfile)) ?? []) {
+                  deps.add(d.path);
+                }
+              }
             }
             for (const e of s.envFiles) {
               deps.add(joinPath(dirname(e.def.path), e.path));

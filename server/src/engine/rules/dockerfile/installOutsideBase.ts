@@ -171,12 +171,13 @@ function moveFix(
  */
 function newRunPosition(base: DockerfileModel, sameManagerRun: RunInstruction | undefined): { offset: number; prefix: string } {
   const lines = base.lines;
-  const final = base.stages[base.stages.length - 1]!;
+  const final = base.stages[base.stages.length - 1];
   const endOf = (run: RunInstruction): number => lines.offsetAt(instructionLinesRange(base, run.instruction).end);
   if (sameManagerRun) {
     return { offset: endOf(sameManagerRun), prefix: '' };
   }
-  const firstCopy = final.instructions.find((i) => i.getKeyword() === 'COPY' || i.getKeyword() === 'ADD');
+  // A base being edited may have no FROM line for a moment: the end of the file.
+  const firstCopy = final?.instructions.find((i) => i.getKeyword() === 'COPY' || i.getKeyword() === 'ADD');
   const copyLine = firstCopy ? firstCopy.getRange().start.line : Infinity;
   const installRuns = base.runs().filter((r) => r.stage === final && installsOf(r).length > 0 && r.instruction.getRange().start.line < copyLine);
   const lastInstall = installRuns[installRuns.length - 1];
