@@ -1133,21 +1133,26 @@ function composeInterface(model: ComposeModel): string {
       parts.push(typeof value === 'string' ? JSON.stringify(value) : String(value));
       return;
     }
+    const position = value as { line?: unknown; character?: unknown };
+    if (typeof position.line === 'number' && typeof position.character === 'number') {
+      parts.push(`${position.line}:${position.character}`);
+      return;
+    }
     if (isNode(value) || isPair(value) || depth > 12) {
       return;
     }
     parts.push(Array.isArray(value) ? '[' : '{');
-    for (const [key, v] of Object.entries(value)) {
+    const record = value as Record<string, unknown>;
+    for (const key in record) {
       if (!COMPOSE_PRIVATE.has(key) || (key === 'text' && depth > 0)) {
-        parts.push(key, ':');
-        write(v, depth + 1);
-        parts.push(',');
+        parts.push(key);
+        write(record[key], depth + 1);
       }
     }
     parts.push(Array.isArray(value) ? ']' : '}');
   };
   write(model, 0);
-  const text = parts.join('');
+  const text = parts.join(' ');
   return contentHash(`${text}|${JSON.stringify(keys)}|${targets.join(',')}`);
 }
 
