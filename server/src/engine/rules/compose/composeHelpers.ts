@@ -19,22 +19,20 @@ export function listNames(names: readonly string[]): string {
  * `<<` merge key is reported once, at its anchor, naming every service it reaches.
  */
 export class ByRange<T> {
-  private readonly entries = new Map<string, { range: Range; services: Service[]; item: T }>();
+  private readonly entries = new Map<string, { range: Range; services: Set<Service>; item: T }>();
 
   add(range: Range, service: Service, item: T): void {
     const key = rangeKey(range);
     const entry = this.entries.get(key);
     if (entry) {
-      if (!entry.services.includes(service)) {
-        entry.services.push(service);
-      }
+      entry.services.add(service);
     } else {
-      this.entries.set(key, { range, services: [service], item });
+      this.entries.set(key, { range, services: new Set([service]), item });
     }
   }
 
   values(): { range: Range; services: Service[]; item: T }[] {
-    return [...this.entries.values()];
+    return [...this.entries.values()].map((e) => ({ ...e, services: [...e.services] }));
   }
 }
 

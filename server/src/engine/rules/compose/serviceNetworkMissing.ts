@@ -14,7 +14,12 @@ function sharedNetwork(project: Project, p: ComposeProject): { name: string; use
   const users = new Map<string, Service[]>();
   for (const s of candidates) {
     for (const n of s.networks) {
-      users.set(n.value, [...(users.get(n.value) ?? []), s]);
+      const list = users.get(n.value);
+      if (list) {
+        list.push(s);
+      } else {
+        users.set(n.value, [s]);
+      }
     }
   }
   const best = [...users.entries()].sort((a, b) => b[1].length - a[1].length || (a[0] < b[0] ? -1 : 1))[0];
@@ -44,8 +49,9 @@ export const serviceNetworkMissing = defineRule({
         if (!shared) {
           continue;
         }
+        const users = new Set(shared.users);
         for (const service of shared.candidates) {
-          if (service.primary.path !== file.path || shared.users.includes(service)) {
+          if (service.primary.path !== file.path || users.has(service)) {
             continue;
           }
           const def = service.primary;

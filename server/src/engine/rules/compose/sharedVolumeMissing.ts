@@ -19,7 +19,8 @@ function sharedMounts(group: ServiceGroup): SharedMount[] {
         continue;
       }
       const entry = byVolume.get(v.source) ?? { users: [] as Service[], targets: new Map<string, number>() };
-      if (!entry.users.includes(service)) {
+      // Services come one after the other: a second mount of the same volume is by the last user.
+      if (entry.users[entry.users.length - 1] !== service) {
         entry.users.push(service);
       }
       entry.targets.set(v.target, (entry.targets.get(v.target) ?? 0) + 1);
