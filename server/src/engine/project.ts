@@ -558,6 +558,8 @@ export class Project {
   }
 
   private dockerfileNamesCache?: Map<string, DockerfileModel[]>;
+  /** Env templates, secrets files and the shared env file: every compose file's env rules read them. */
+  private envReferenceCache?: string[];
 
   /** Dockerfiles by file name. Built once. */
   private dockerfilesByName(): Map<string, DockerfileModel[]> {
@@ -624,10 +626,11 @@ export class Project {
       }
       // Env rules read the env templates (documented variables), the secrets files and .gitignore
       // from compose checks.
-      for (const e of this.envFiles) {
-        if (/\.example$|(^|\/)secrets[^/]*$/.test(e.path) || e.path === this.config.sharedEnvFile) {
-          deps.add(e.path);
-        }
+      this.envReferenceCache ??= this.envFiles
+        .filter((e) => /\.example$|(^|\/)secrets[^/]*$/.test(e.path) || e.path === this.config.sharedEnvFile)
+        .map((e) => e.path);
+      for (const p of this.envReferenceCache) {
+        deps.add(p);
       }
       if (this.gitignore) {
         deps.add(this.gitignore.path);

@@ -73,6 +73,7 @@ export class NodeFileSystem implements FileSystemView {
     const before = this.listing;
     this.texts.clear();
     this.stats.clear();
+    this.realDirs.clear();
     this.readSkips.clear();
     this.listing = undefined;
     if (before) {
@@ -235,6 +236,30 @@ export class NodeFileSystem implements FileSystemView {
       return undefined;
     }
     const abs = this.absolute(rel);
+    // A folder the walk found, reached without a symlink that leaves the root: its files (other
+    // than symlinks, checked one by one) are inside. One realpath per folder, not per file.
+    const dir = path.dirname(abs);
+    let dirReal = this.realDirs.get(dir);
+    if (dirReal === undefined) {
+      try {
+        dirReal = fs.realpathSync(dir);
+      } catch {
+        dirReal = null;
+      }
+      this.realDirs.set(dir, dirReal);
+    }
+    if (dirReal !== null && this.isInsideRoot(dirReal)) {
+      try {
+        if (!fs.lstatSync(abs).isSymbolicLink()) {
+          return abs;
+        }
+      } catch (e) {
+        if (isMissing(e)) {
+          return abs;
+        }
+        return undefined;
+      }
+    }
     let probe = abs;
     for (;;) {
       try {
@@ -252,6 +277,9 @@ export class NodeFileSystem implements FileSystemView {
       }
     }
   }
+
+  /** Real paths of folders files were read from (null: none); forgotten on refresh. */
+  private readonly realDirs = new Map<string, string | null>();
 
   private isInsideRoot(real: string): boolean {
     return real === this.realRoot || real.startsWith(this.realRoot.endsWith(path.sep) ? this.realRoot : this.realRoot + path.sep);
@@ -318,14 +346,8 @@ export class NodeFileSystem implements FileSystemView {
           if (SKIPPED_FOLDERS.has(entry.name) || this.excluded(rel, true)) {
             continue;
           }
-          let realDir = real;
-          if (realDir === undefined) {
-            try {
-              realDir = fs.realpathSync(abs);
-            } catch {
-              continue;
-            }
-          }
+          // Not a symlink: its real path is its name under the real path of this folder.
+          const realDir = real ?? path.join(ancestors[ancestors.length - 1]!, entry.name);
           dirs.add(rel);
           visit(abs, rel, [...ancestors, realDir]);
         } else if (isFile) {
