@@ -235,8 +235,11 @@ export class Project {
     return (
       previous.baseDockerfile?.path === this.baseDockerfile?.path &&
       [...previous.baseTags].join(',') === [...this.baseTags].join(',') &&
-      previous.imageBuilds.map((b) => `${b.tag}>${b.dockerfile}`).join(',') ===
-        this.imageBuilds.map((b) => `${b.tag}>${b.dockerfile}`).join(',') &&
+      previous.imageBuilds.length === this.imageBuilds.length &&
+      previous.imageBuilds.every((b, i) => {
+        const c = this.imageBuilds[i]!;
+        return b === c || (b.tag === c.tag && b.dockerfile === c.dockerfile);
+      }) &&
       JSON.stringify(previous.config) === JSON.stringify(this.config) &&
       previous.dockerfiles.length === this.dockerfiles.length &&
       this.dockerfiles.every((d) => {
@@ -549,10 +552,24 @@ export class Project {
 
   private buildNamesCache?: Map<string, Service[]>;
 
+  /** A compose project's services whose build path does not resolve (once per project and file set). */
+  private unresolvedBuilds(project: ComposeProject): Service[] {
+    const cached = unresolvedCache.get(project);
+    if (cached?.generation === this.fs.generation) {
+      return cached.services;
+    }
+    const services = [...project.services.values()].filter(
+      (s) => s.build && !s.build.inline && this.fs.stat(s.build.dockerfile) !== 'file',
+    );
+    unresolvedCache.set(project, { generation: this.fs.generation, services });
+    return services;
+  }
+
   /** Services whose build path does not resolve, by the file name it names. Built once. */
   private servicesByBuildName(): Map<string, Service[]> {
-    this.buildNamesCache ??= groupBy(this.services, (s) =>
-      s.build && !s.build.inline && this.fs.stat(s.build.dockerfile) !== 'file' ? [basename(s.build.dockerfile)] : [],
+    this.buildNamesCache ??= groupBy(
+      this.composeProjects.flatMap((p) => this.unresolvedBuilds(p)),
+      (s) => [basename(s.build!.dockerfile)],
     );
     return this.buildNamesCache;
   }
@@ -692,6 +709,7 @@ export class Project {
       const m = /^(.*)\.override\.ya?ml$/.exec(c.path);
       return m !== null && (this.byPath.has(`${m[1]}.yml`) || this.byPath.has(`${m[1]}.yaml`));
     };
+    const previousByRoot = previous && new Map(previous.composeProjects.map((p) => [p.root, p]));
     for (const root of this.composeFiles) {
       if (included.has(root.path) || isOverride(root)) {
         continue;
@@ -718,19 +736,20 @@ export class Project {
         }
       }
       // The same files as last time (the same parsed models): the merged services are too.
-      const reused = previous?.composeProjects.find(
-        (p) =>
-          p.root === root &&
-          p.files.length === files.length &&
-          p.files.every((f, i) => f === files[i]) &&
-          // `extends: {file: …}` reads a file outside the project: it must be unchanged too.
-          files.every((f) =>
-            f.services.every((d) => {
-              const target = d.extends?.file ? joinPath(dirname(d.path), d.extends.file.value) : undefined;
-              return target === undefined || previous.byPath.get(target) === this.byPath.get(target);
-            }),
-          ),
-      );
+      const candidate = previousByRoot?.get(root);
+      const reused =
+        candidate &&
+        candidate.files.length === files.length &&
+        candidate.files.every((f, i) => f === files[i]) &&
+        // `extends: {file: …}` reads a file outside the project: it must be unchanged too.
+        files.every((f) =>
+          f.services.every((d) => {
+            const target = d.extends?.file ? joinPath(dirname(d.path), d.extends.file.value) : undefined;
+            return target === undefined || previous!.byPath.get(target) === this.byPath.get(target);
+          }),
+        )
+          ? candidate
+          : undefined;
       const project: ComposeProject = reused ?? { root, files, services: new Map() };
       if (!reused) {
         for (const file of files) {
@@ -933,6 +952,7 @@ function groupBy<T>(items: Iterable<T>, keys: (item: T) => readonly string[]): M
 
 const envFilesCache = new WeakMap<ComposeProject, string[]>();
 const composeBuilds = new WeakMap<Service, ImageBuild>();
+const unresolvedCache = new WeakMap<ComposeProject, { generation: number; services: Service[] }>();
 
 /** The env files a compose project's services read (`env_file`), once per merged project. */
 function envFilesRead(project: ComposeProject): string[] {
