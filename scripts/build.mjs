@@ -2,19 +2,67 @@
 // Usage: node scripts/build.mjs [--watch] [--dev]   (--dev: sourcemaps, no minification)
 import * as esbuild from 'esbuild';
 import { chmodSync, existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const watch = process.argv.includes('--watch');
 const dev = process.argv.includes('--dev');
 
-/** Entry points; a bundle whose entry does not exist yet is skipped. */
+/**
+ * The language server is three bundles: dist/server.js answers `initialize`, then loads
+ * dist/serverMain.js (the rest of the server and the engine); both take vscode-languageserver from
+ * dist/vscode-languageserver.js, one copy, so the objects they exchange (the connection,
+ * ResponseError, cancellation tokens) come from the same classes. This plugin points the imports of
+ * vscode-languageserver (its protocol and types too, which it re-exports; dockerfile-ast imports the
+ * types) and of ./serverMain.js at those files.
+ */
+const SHARED_LANGUAGE_SERVER = new Set([
+  'vscode-languageserver',
+  'vscode-languageserver/node',
+  'vscode-languageserver-protocol',
+  'vscode-languageserver-types',
+]);
+const languageServerSplit = {
+  name: 'language-server-split',
+  setup(build) {
+    build.onResolve({ filter: /^vscode-(languageserver|languageserver-protocol|languageserver-types|jsonrpc)(\/|$)/ }, (args) =>
+      SHARED_LANGUAGE_SERVER.has(args.path)
+        ? { path: './vscode-languageserver.js', external: true }
+        : {
+            errors: [
+              { text: `import ${[...SHARED_LANGUAGE_SERVER].join(' or ')} instead of ${args.path}: it would be a second copy` },
+            ],
+          },
+    );
+    build.onResolve({ filter: /^\.\/serverMain\.js$/ }, () => ({ path: './serverMain.js', external: true }));
+  },
+};
+
+/**
+ * Entry points; a bundle whose entry does not exist yet is skipped. `mustNotBundle`: source folders the
+ * bundle must leave out (checked when not watching).
+ */
 const bundles = [
   // The client is two bundles: a small activation stub, and the language client it loads right after.
   { entry: 'client/src/extension.ts', out: 'dist/client.js', external: ['vscode'], bin: false },
   { entry: 'client/src/clientMain.ts', out: 'dist/clientMain.js', external: ['vscode'], bin: false },
-  { entry: 'server/src/server.ts', out: 'dist/server.js', external: [], bin: true },
+  {
+    entry: 'server/src/server.ts',
+    out: 'dist/server.js',
+    external: [],
+    bin: true,
+    plugins: [languageServerSplit],
+    mustNotBundle: ['server/src/engine/'],
+  },
+  { entry: 'server/src/serverMain.ts', out: 'dist/serverMain.js', external: [], bin: false, plugins: [languageServerSplit] },
+  {
+    entry: relative(root, createRequire(import.meta.url).resolve('vscode-languageserver/node')),
+    out: 'dist/vscode-languageserver.js',
+    external: [],
+    bin: false,
+  },
   { entry: 'server/src/cli/main.ts', out: 'dist/cli.js', external: [], bin: true },
   { entry: 'server/src/engine/index.ts', out: 'dist/engine.js', external: [], bin: false },
 ];
@@ -47,6 +95,8 @@ for (const b of bundles) {
     entryPoints: [entry],
     outfile: join(root, b.out),
     external: b.external,
+    plugins: b.plugins,
+    metafile: b.mustNotBundle !== undefined,
     // esbuild keeps an entry's own shebang; add one only where the entry has none.
     banner: b.bin && !hasShebang(entry) ? { js: '#!/usr/bin/env node' } : undefined,
   };
@@ -55,7 +105,17 @@ for (const b of bundles) {
     await ctx.watch();
     contexts.push(ctx);
   } else {
-    await esbuild.build(options);
+    const result = await esbuild.build(options);
+    const unwanted = Object.keys(result.metafile?.inputs ?? {}).filter((i) =>
+      b.mustNotBundle?.some((folder) => i.startsWith(folder)),
+    );
+    if (unwanted.length > 0) {
+      const more = unwanted.length > 3 ? ` and ${unwanted.length - 3} more` : '';
+      console.error(
+        `build: ${b.out} must not bundle ${b.mustNotBundle.join(', ')}, but it has ${unwanted.slice(0, 3).join(', ')}${more}`,
+      );
+      process.exit(1);
+    }
   }
   if (b.bin && existsSync(options.outfile)) {
     chmodSync(options.outfile, 0o755);

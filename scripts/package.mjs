@@ -21,8 +21,9 @@ const out = outArg > 0 ? process.argv[outArg + 1] : 'docker-modularity.vsix';
 const REPOSITORY_URL = 'https://github.com/docker-modularity/docker-modularity';
 
 /** What the .vsix may hold (besides vsce's own manifest files). */
-const ALLOWED = [/^dist\/(client|clientMain|server|cli)\.js$/, /^docs\//, /^schemas\//, /^syntaxes\//, /^snippets\//, /^media\//, /^(README|CHANGELOG)\.md$/, /^LICENSE(\.md|\.txt)?$/, /^package\.json$/];
-const REQUIRED = ['dist/client.js', 'dist/clientMain.js', 'dist/server.js', 'package.json', 'README.md', 'LICENSE'];
+const ALLOWED = [/^dist\/(client|clientMain|server|serverMain|vscode-languageserver|cli)\.js$/, /^docs\//, /^schemas\//, /^syntaxes\//, /^snippets\//, /^media\//, /^(README|CHANGELOG)\.md$/, /^LICENSE(\.md|\.txt)?$/, /^package\.json$/];
+const SERVER_BUNDLES = ['dist/server.js', 'dist/serverMain.js', 'dist/vscode-languageserver.js'];
+const REQUIRED = ['dist/client.js', 'dist/clientMain.js', ...SERVER_BUNDLES, 'package.json', 'README.md', 'LICENSE'];
 
 function run(file, args, cwd = root) {
   return execFileSync(file, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', env: { ...process.env, VSCE_TELEMETRY: 'false' } });
@@ -33,7 +34,7 @@ const vsceDir = dirname(require.resolve('@vscode/vsce/package.json'));
 const vsceBin = join(vsceDir, JSON.parse(readFileSync(join(vsceDir, 'package.json'), 'utf8')).bin.vsce);
 
 process.stdout.write(run(process.execPath, [join(root, 'scripts', 'build.mjs')]));
-for (const f of ['dist/client.js', 'dist/clientMain.js', 'dist/server.js', 'LICENSE', 'README.md']) {
+for (const f of ['dist/client.js', 'dist/clientMain.js', ...SERVER_BUNDLES, 'LICENSE', 'README.md']) {
   if (!existsSync(join(root, f))) {
     console.error(`package: ${f} is missing`);
     process.exit(1);

@@ -2,10 +2,24 @@
 /**
  * docker-modularity-langserver: the language server over stdio, Node IPC or a socket
  * (`--stdio`, `--node-ipc`, `--socket=<port>`), for VS Code and any other LSP client.
+ *
+ * This entry answers `initialize` with vscode-languageserver alone, then loads the rest of the
+ * server and the engine (dist/serverMain.js, about 0.85 MB) right after the answer is written: the
+ * client sees the server up sooner, and the first analysis starts as early as before.
  */
-import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
-import { NodeFileSystem } from './node/nodeFileSystem';
-import { startServer } from './lsp/server';
+import {
+  CancellationToken,
+  createConnection,
+  Disposable,
+  ProposedFeatures,
+  type Connection,
+  type InitializedParams,
+  type InitializeParams,
+  type NotificationHandler,
+  type WorkDoneProgressReporter,
+} from 'vscode-languageserver/node';
+import { initializeResult } from './lsp/capabilities';
+import type * as ServerMain from './serverMain';
 
 const USAGE = `Usage: docker-modularity-langserver --stdio | --node-ipc | --socket=<port>
 
@@ -25,5 +39,48 @@ const connection = createConnection(ProposedFeatures.all);
 // Never die on a stray error: log it and keep serving.
 process.on('uncaughtException', (e) => connection.console.error(`Uncaught: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`));
 process.on('unhandledRejection', (e) => connection.console.error(`Unhandled rejection: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`));
-startServer(connection, (root) => new NodeFileSystem(root));
+
+const noProgress: WorkDoneProgressReporter = { begin: () => undefined, report: () => undefined, done: () => undefined };
+let initializeParams: InitializeParams | undefined;
+let serverInitialized: NotificationHandler<InitializedParams> | undefined;
+let started = false;
+
+/**
+ * Loads dist/serverMain.js and starts the server on `connection` as if it had received `initialize`
+ * itself: its `initialize` handler runs now, its answer (the same `initializeResult()`) unused.
+ */
+function startFullServer(): void {
+  if (started || !initializeParams) {
+    return;
+  }
+  started = true;
+  // A path next to dist/server.js, left to Node by the build (scripts/build.mjs).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { startServer, NodeFileSystem } = require('./serverMain.js') as typeof ServerMain;
+  let initialize: Parameters<Connection['onInitialize']>[0] | undefined;
+  const onInitialize: Connection['onInitialize'] = (handler) => {
+    initialize = handler;
+    return Disposable.create(() => (initialize = undefined));
+  };
+  const onInitialized: Connection['onInitialized'] = (handler) => {
+    serverInitialized = handler;
+    return connection.onInitialized(handler);
+  };
+  startServer({ ...connection, onInitialize, onInitialized }, (root) => new NodeFileSystem(root));
+  void initialize?.(initializeParams, CancellationToken.None, noProgress, undefined);
+}
+
+connection.onInitialize((params) => {
+  initializeParams = params;
+  // Over stdio the answer is written on the next turn of the event loop (vscode-jsonrpc queues writes
+  // with setImmediate): loading on the turn after keeps it out of the answer's way.
+  setImmediate(() => setImmediate(startFullServer));
+  return initializeResult();
+});
+// Over Node IPC the answer leaves at once, and `initialized` (the client's first message after it)
+// can come before that turn: then the server is loaded now, and its handler takes it over.
+connection.onInitialized((params) => {
+  startFullServer();
+  void serverInitialized?.(params);
+});
 connection.listen();

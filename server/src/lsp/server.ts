@@ -1,6 +1,5 @@
 import * as nodePath from 'node:path';
 import {
-  CodeActionKind,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   ErrorCodes,
@@ -9,7 +8,6 @@ import {
   ResponseError,
   ShowMessageNotification,
   TextDocuments,
-  TextDocumentSyncKind,
   type CancellationToken,
   type ClientCapabilities,
   type Connection,
@@ -28,7 +26,6 @@ import { MemoryFileSystem, type FileSystemView } from '../engine/fs';
 import { LineIndex } from '../engine/text';
 import {
   ApplyFindingFixRequest,
-  FIX_ALL_KIND,
   FixAllInWorkspaceRequest,
   GenerateReportRequest,
   RoadmapStatusChangedNotification,
@@ -44,6 +41,7 @@ import {
   type Settings,
   type SyncRoadmapCheckboxesResult,
 } from '../protocol';
+import { initializeResult } from './capabilities';
 import { combineFixes, findingFor, provideCodeActions } from './codeActions';
 import { toDiagnostic, type DiagnosticOptions } from './diagnostics';
 import { AnalyzedFolder } from './folder';
@@ -195,19 +193,7 @@ export class DockerModularityServer {
     for (const f of folders) {
       this.addFolder(f.uri);
     }
-    return {
-      capabilities: {
-        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: false },
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false },
-        definitionProvider: true,
-        documentLinkProvider: { resolveProvider: false },
-        hoverProvider: true,
-        diagnosticProvider: undefined,
-        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
-        experimental: { interFileDependencies: true },
-      },
-      serverInfo: { name: 'docker-modularity-langserver' },
-    };
+    return initializeResult();
   }
 
   private async initialized(): Promise<void> {
