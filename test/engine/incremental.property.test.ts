@@ -505,15 +505,12 @@ function snapshot(view: View): MemoryFileSystem {
 }
 
 /**
- * A known engine bug this property finds, kept out of the comparison until it is fixed (reported
- * with its counterexample; its pending test below holds the smallest one). Whether
- * entrypoint-outside-shared-dir offers its fix depends on the other Dockerfiles that copy the same
- * script (moving it would break their builds), but those are not among the file's dependencies:
- * after another Dockerfile starts copying the script, an incremental run keeps offering the move,
- * a fresh run does not. For these rules, whether a fix is offered (and the fix) is not compared;
- * the findings still are. Empty this set, and un-skip the test, with the fix.
+ * Rules whose fixability (and fix) would not be compared: none. entrypoint-outside-shared-dir was
+ * here until Dockerfiles that copy the same script became dependencies of each other (the move is
+ * offered only when no other Dockerfile copies the script); the regression test below holds the
+ * counterexample this property found (seed 9).
  */
-const FIXABILITY_NOT_COMPARED: ReadonlySet<string> = new Set(['entrypoint-outside-shared-dir']);
+const FIXABILITY_NOT_COMPARED: ReadonlySet<string> = new Set();
 
 /** What a run reports, as plain data: findings (with their fixes, computed now) in order, files, errors. */
 interface Canonical {
@@ -788,8 +785,8 @@ describe('incremental analysis equals a fresh analysis (property)', function () 
     );
   });
 
-  // The known bug of FIXABILITY_NOT_COMPARED, by its smallest counterexample (seed 9 finds it).
-  it.skip('known bug: the move of an entrypoint script is still offered once another Dockerfile copies it', function () {
+  // Once a bug this property found (seed 9), by its smallest counterexample.
+  it('no longer offers to move an entrypoint script once another Dockerfile copies it', function () {
     const copy = 'COPY docker/celery-entrypoint.sh /entrypoint.sh';
     check(
       workspaces[0]!,

@@ -17,6 +17,7 @@ import { findBuildCommands, findBakeTargets, type BuildCommand } from './parse/b
 import { isPublicImage, looksLikeBaseImage, normalizeImage, imageShortName } from './images';
 import { detectInstall } from './parse/installs';
 import { scalarString } from './parse/yamlUtil';
+import { buildContexts, pathArgs } from './rules/image/imageFacts';
 import { isNode, isPair } from 'yaml';
 import { inlineDockerfilePath } from './inlineDockerfiles';
 
@@ -575,6 +576,28 @@ export class Project {
   }
 
   private dockerfileNamesCache?: Map<string, DockerfileModel[]>;
+  private scriptCopiersCache?: Map<string, string[]>;
+
+  /** The scripts a Dockerfile copies, as workspace paths through each of its build contexts. */
+  private scriptsCopiedBy(model: DockerfileModel): string[] {
+    const sources = copiedScripts(model);
+    if (sources.length === 0) {
+      return [];
+    }
+    const { contexts } = buildContexts(this, model);
+    return contexts.flatMap((c) => sources.map((src) => joinPath(c, src)));
+  }
+
+  /** For each script some Dockerfile copies, the Dockerfiles that copy it. Built once. */
+  private scriptCopiers(): Map<string, string[]> {
+    this.scriptCopiersCache ??= new Map(
+      [...groupBy(this.dockerfiles, (d) => [...new Set(this.scriptsCopiedBy(d))])].map(([script, ds]) => [
+        script,
+        ds.map((d) => d.path),
+      ]),
+    );
+    return this.scriptCopiersCache;
+  }
   /** Env templates, secrets files and the shared env file: every compose file's env rules read them. */
   private envReferenceCache?: string[];
 
@@ -604,6 +627,13 @@ export class Project {
       for (const s of this.servicesBuiltFrom(path)) {
         for (const c of s.project.files) {
           deps.add(c.path);
+        }
+      }
+      // Other Dockerfiles that copy the same script (entrypoint-outside-shared-dir offers to move
+      // a script only when no other Dockerfile copies it).
+      for (const script of this.scriptsCopiedBy(f)) {
+        for (const d of this.scriptCopiers().get(script) ?? []) {
+          deps.add(d);
         }
       }
       // A compose build path that does not resolve but has this file's name (legacy-dockerfile
@@ -951,6 +981,40 @@ function groupBy<T>(items: Iterable<T>, keys: (item: T) => readonly string[]): M
 }
 
 const envFilesCache = new WeakMap<ComposeProject, string[]>();
+const copiedScriptsCache = new WeakMap<DockerfileModel, string[]>();
+
+/**
+ * The script-like sources (`*.sh`, `*.bash`, names with "entrypoint") a Dockerfile COPYs or ADDs
+ * from its build context, as written. Part of its structure: which Dockerfiles share a script
+ * decides whether moving it is offered.
+ */
+function copiedScripts(model: DockerfileModel): string[] {
+  let scripts = copiedScriptsCache.get(model);
+  if (!scripts) {
+    scripts = [];
+    for (const stage of model.stages) {
+      for (const instruction of stage.instructions) {
+        const keyword = instruction.getKeyword();
+        if (keyword !== 'COPY' && keyword !== 'ADD') {
+          continue;
+        }
+        const flags = (instruction as unknown as { getFlags?(): { getName(): string }[] }).getFlags?.() ?? [];
+        if (flags.some((f) => f.getName().toLowerCase() === 'from')) {
+          continue;
+        }
+        const { args } = pathArgs(model, instruction);
+        for (const a of args.slice(0, -1)) {
+          const name = basename(a.value).toLowerCase();
+          if (!a.hasVariable && !a.isGlob && (/\.(sh|bash)$/.test(name) || name.includes('entrypoint'))) {
+            scripts.push(a.value.replace(/^\.\//, ''));
+          }
+        }
+      }
+    }
+    copiedScriptsCache.set(model, scripts);
+  }
+  return scripts;
+}
 const composeBuilds = new WeakMap<Service, ImageBuild>();
 const unresolvedCache = new WeakMap<ComposeProject, { generation: number; services: Service[] }>();
 
@@ -1054,7 +1118,7 @@ function mergeBy<U, T extends U>(into: T[], from: readonly U[], key: (x: U) => s
 export function structuralDigest(model: FileModel): string {
   switch (model.kind) {
     case 'dockerfile':
-      return model.stages.map((s) => `${s.name ?? ''}<${s.fromImage}`).join('|');
+      return `${model.stages.map((s) => `${s.name ?? ''}<${s.fromImage}`).join('|')}|${copiedScripts(model).join(',')}`;
     case 'compose':
       return contentHash(model.text);
     case 'env':
