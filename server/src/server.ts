@@ -11,7 +11,9 @@ import {
   CancellationToken,
   createConnection,
   Disposable,
+  MessageType,
   ProposedFeatures,
+  ShowMessageNotification,
   type Connection,
   type InitializedParams,
   type InitializeParams,
@@ -54,9 +56,26 @@ function startFullServer(): void {
     return;
   }
   started = true;
-  // A path next to dist/server.js, left to Node by the build (scripts/build.mjs).
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { startServer, NodeFileSystem } = require('./serverMain.js') as typeof ServerMain;
+  let main: typeof ServerMain;
+  try {
+    // A path next to dist/server.js, left to Node by the build (scripts/build.mjs).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    main = require('./serverMain.js') as typeof ServerMain;
+  } catch (e) {
+    // The answer to `initialize` is already out: say so plainly and stop, so that the client shows
+    // it and restarts the server (then gives up) instead of talking to a server that does nothing.
+    const reason = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    connection.console.error(`Loading serverMain.js failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    // A notification (showErrorMessage would send a request and wait for its answer).
+    void connection
+      .sendNotification(ShowMessageNotification.type, {
+        type: MessageType.Error,
+        message: `Docker Modularity: the language server could not load its engine (${reason}). Reinstalling the extension may help.`,
+      })
+      .finally(() => setTimeout(() => process.exit(1), 100));
+    return;
+  }
+  const { startServer, NodeFileSystem } = main;
   let initialize: Parameters<Connection['onInitialize']>[0] | undefined;
   const onInitialize: Connection['onInitialize'] = (handler) => {
     initialize = handler;

@@ -25,6 +25,7 @@ import {
   InitializedNotification,
   InitializeRequest,
   PublishDiagnosticsNotification,
+  ShowMessageNotification,
   ShutdownRequest,
 } from 'vscode-languageserver-protocol';
 import { copyFixture, ensureServerBuilt, SERVER } from './lspClient';
@@ -141,4 +142,42 @@ describe('language server start-up', function () {
       assert.ok(sent.some((s) => s.message === PublishDiagnosticsNotification.method));
     });
   }
+
+  it('says so and exits with status 1 when it cannot load the engine, instead of running idle', async () => {
+    // An installation missing dist/serverMain.js: the stub and its vscode-languageserver alone.
+    const broken = path.join(dir, 'broken');
+    fs.mkdirSync(broken);
+    for (const f of ['server.js', 'vscode-languageserver.js']) {
+      fs.copyFileSync(path.join(DIST, f), path.join(broken, f));
+    }
+    const root = copyFixture();
+    const proc = spawn(process.execPath, [path.join(broken, 'server.js'), '--stdio'], { cwd: root, stdio: 'pipe' });
+    const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+    const deadline = setTimeout(() => proc.kill(), 20000);
+    const connection = createMessageConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
+    try {
+      const shown = new Promise<{ type: number; message: string }>((resolve) =>
+        connection.onNotification(ShowMessageNotification.type, resolve),
+      );
+      connection.listen();
+      await connection.sendRequest(InitializeRequest.type, {
+        processId: process.pid,
+        rootUri: pathToFileURL(root).href,
+        capabilities: {},
+      });
+      await connection.sendNotification(InitializedNotification.type, {});
+      const message = await shown;
+      assert.equal(message.type, 1);
+      assert.match(
+        message.message,
+        /^Docker Modularity: the language server could not load its engine \(Cannot find module '\.\/serverMain\.js'/,
+      );
+      assert.equal(await exited, 1);
+    } finally {
+      clearTimeout(deadline);
+      connection.dispose();
+      proc.kill();
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
 });
