@@ -1,6 +1,6 @@
 import type { Config } from './config';
 import type { FileSystemView } from './fs';
-import { basename, dirname, joinPath, isInsideWorkspace, isAbsolutePath } from './paths';
+import { basename, dirname, joinPath, isInsideWorkspace, isAbsolutePath, normalizePath } from './paths';
 import { contentHash, LineIndex } from './text';
 import { parseDockerfile, findStage, type DockerfileModel, type Stage } from './parse/dockerfile';
 import {
@@ -17,7 +17,7 @@ import { findBuildCommands, findBakeTargets, type BuildCommand } from './parse/b
 import { isPublicImage, looksLikeBaseImage, normalizeImage, imageShortName } from './images';
 import { detectInstall } from './parse/installs';
 import { scalarString } from './parse/yamlUtil';
-import { buildContexts, pathArgs } from './rules/image/imageFacts';
+import { pathArgs } from './parse/dockerfileArgs';
 import { isNode, isPair } from 'yaml';
 import { inlineDockerfilePath } from './inlineDockerfiles';
 
@@ -97,6 +97,14 @@ export function parseFile(path: string, text: string, kind: FileKind, role: File
     default:
       return { kind: 'text', role, path, text, lines: new LineIndex(text) };
   }
+}
+
+/** The folders a Dockerfile is built from. */
+export interface BuildContexts {
+  /** Workspace folders ('' for the root). */
+  contexts: string[];
+  /** False when nothing builds the Dockerfile and the contexts are guesses. */
+  known: boolean;
 }
 
 /** Where an image tag is built from. */
@@ -576,6 +584,29 @@ export class Project {
   }
 
   private dockerfileNamesCache?: Map<string, DockerfileModel[]>;
+
+  /**
+   * The build contexts of a Dockerfile: those of the compose services that build it and of the
+   * build commands (Makefiles, scripts, bake) that name it. When nothing builds it, the Dockerfile's
+   * own folder (what `docker build` with the folder as context would use) and the workspace root
+   * (what `docker build -f <path> .` from the root would use).
+   */
+  buildContextsOf(model: DockerfileModel): BuildContexts {
+    const contexts = new Set<string>();
+    for (const s of this.servicesBuiltFrom(model.path)) {
+      if (s.build && !s.build.inline) {
+        contexts.add(s.build.context);
+      }
+    }
+    // Build commands and bake targets (image builds from compose are the services above).
+    for (const c of this.buildCommandsFor(model.path)) {
+      contexts.add(normalizePath(c.context));
+    }
+    if (contexts.size > 0) {
+      return { contexts: [...contexts].filter((c) => !/\$/.test(c)).sort(), known: true };
+    }
+    return { contexts: [...new Set([dirname(model.path), ''])], known: false };
+  }
   private scriptCopiersCache?: Map<string, string[]>;
 
   /** The scripts a Dockerfile copies, as workspace paths through each of its build contexts. */
@@ -584,7 +615,7 @@ export class Project {
     if (sources.length === 0) {
       return [];
     }
-    const { contexts } = buildContexts(this, model);
+    const { contexts } = this.buildContextsOf(model);
     return contexts.flatMap((c) => sources.map((src) => joinPath(c, src)));
   }
 

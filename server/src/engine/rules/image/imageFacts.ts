@@ -4,23 +4,14 @@
  * in the runtime image, the build contexts a Dockerfile is built with, and the scripts its
  * ENTRYPOINT/CMD run. Nothing here reports; the rules decide.
  */
-import type { Instruction, Flag, JSONArgument, Heredoc } from 'dockerfile-ast';
-import type { Project } from '../../project';
+import type { Instruction } from 'dockerfile-ast';
+import type { BuildContexts, Project } from '../../project';
 import type { DockerfileModel, Stage } from '../../parse/dockerfile';
 import type { Range } from '../../text';
-import { basename, dirname, isWithin, joinPath, normalizePath } from '../../paths';
+import { basename, isWithin, joinPath, normalizePath } from '../../paths';
+import { isRemoteSource, pathArgs, type FlagInstruction, type PathArg } from '../../parse/dockerfileArgs';
 
-/** One path argument of an instruction. */
-export interface PathArg {
-  /** The path as docker reads it (quotes removed). */
-  value: string;
-  /** What to report: the path itself (inside the quotes of a JSON form). */
-  range: Range;
-  /** What to edit: the whole argument as written (quotes included). */
-  outer: Range;
-  hasVariable: boolean;
-  isGlob: boolean;
-}
+export { isRemoteSource, pathArgs, type PathArg };
 
 export interface CopyInfo {
   instruction: Instruction;
@@ -35,49 +26,6 @@ export interface CopyInfo {
   heredoc: boolean;
   /** The container working directory when the instruction runs (undefined when unknown). */
   workdir: string | undefined;
-}
-
-interface FlagInstruction {
-  getFlags(): Flag[];
-  getJSONStrings(): JSONArgument[];
-  getHeredocs(): Heredoc[];
-}
-
-const GLOB = /[*?[]/;
-
-/** Whether a path argument is a URL or git source (ADD), not a build-context path. */
-export function isRemoteSource(value: string): boolean {
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(value) || /^git@/.test(value);
-}
-
-/** The path arguments of an instruction (flags skipped), shell or JSON form. */
-export function pathArgs(model: DockerfileModel, instruction: Instruction): { args: PathArg[]; json: boolean } {
-  const withJson = instruction as unknown as Partial<FlagInstruction>;
-  const jsonStrings = withJson.getJSONStrings?.() ?? [];
-  const first = instruction.getArguments()[0];
-  if (jsonStrings.length > 0 && first?.getValue().startsWith('[')) {
-    const args = jsonStrings.map((j) => {
-      const outer = j.getRange();
-      const raw = model.text.slice(model.lines.offsetAt(outer.start), model.lines.offsetAt(outer.end));
-      let value = j.getJSONValue();
-      try {
-        value = JSON.parse(raw) as string;
-      } catch {
-        // keep the parser's value
-      }
-      return { value, range: j.getJSONRange(), outer, hasVariable: value.includes('$'), isGlob: GLOB.test(value) };
-    });
-    return { args, json: true };
-  }
-  const args = instruction.getArguments().map((a) => {
-    let value = a.getValue();
-    const m = /^(["'])(.*)\1$/.exec(value);
-    if (m) {
-      value = m[2]!;
-    }
-    return { value, range: a.getRange(), outer: a.getRange(), hasVariable: value.includes('$'), isGlob: GLOB.test(value) };
-  });
-  return { args, json: false };
 }
 
 /** Resolves a container path against a working directory; `/`-rooted, no trailing slash. */
@@ -207,34 +155,11 @@ export function isArchived(project: Project, path: string): boolean {
   return archive !== '' && isWithin(path, archive);
 }
 
-export interface BuildContexts {
-  /** Workspace folders ('' for the root). */
-  contexts: string[];
-  /** False when nothing builds the Dockerfile and the contexts are guesses. */
-  known: boolean;
-}
-
 /**
- * The build contexts of a Dockerfile: those of the compose services that build it and of the
- * build commands (Makefiles, scripts, bake) that name it. When nothing builds it, the Dockerfile's
- * own folder (what `docker build` with the folder as context would use) and the workspace root
- * (what `docker build -f <path> .` from the root would use).
+ * The build contexts of a Dockerfile (see {@link Project.buildContextsOf}).
  */
 export function buildContexts(project: Project, model: DockerfileModel): BuildContexts {
-  const contexts = new Set<string>();
-  for (const s of project.servicesBuiltFrom(model.path)) {
-    if (s.build && !s.build.inline) {
-      contexts.add(s.build.context);
-    }
-  }
-  // Build commands and bake targets (image builds from compose are the services above).
-  for (const c of project.buildCommandsFor(model.path)) {
-    contexts.add(normalizePath(c.context));
-  }
-  if (contexts.size > 0) {
-    return { contexts: [...contexts].filter((c) => !/\$/.test(c)).sort(), known: true };
-  }
-  return { contexts: [...new Set([dirname(model.path), ''])], known: false };
+  return project.buildContextsOf(model);
 }
 
 /** How a context folder is named in messages. */
