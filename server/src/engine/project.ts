@@ -607,27 +607,26 @@ export class Project {
     }
     return { contexts: [...new Set([dirname(model.path), ''])], known: false };
   }
-  private scriptCopiersCache?: Map<string, string[]>;
+  private scriptIndexCache?: { byDockerfile: Map<string, string[]>; copiers: Map<string, string[]> };
 
-  /** The scripts a Dockerfile copies, as workspace paths through each of its build contexts. */
-  private scriptsCopiedBy(model: DockerfileModel): string[] {
-    const sources = copiedScripts(model);
-    if (sources.length === 0) {
-      return [];
+  /**
+   * The scripts each Dockerfile copies (as workspace paths, through each of its build contexts),
+   * and for each script the Dockerfiles that copy it. Built once.
+   */
+  private scriptIndex(): { byDockerfile: Map<string, string[]>; copiers: Map<string, string[]> } {
+    if (!this.scriptIndexCache) {
+      const byDockerfile = new Map<string, string[]>();
+      for (const d of this.dockerfiles) {
+        const sources = copiedScripts(d);
+        if (sources.length > 0) {
+          const { contexts } = this.buildContextsOf(d);
+          byDockerfile.set(d.path, [...new Set(contexts.flatMap((c) => sources.map((src) => joinPath(c, src))))]);
+        }
+      }
+      const copiers = groupBy(byDockerfile.keys(), (path) => byDockerfile.get(path)!);
+      this.scriptIndexCache = { byDockerfile, copiers };
     }
-    const { contexts } = this.buildContextsOf(model);
-    return contexts.flatMap((c) => sources.map((src) => joinPath(c, src)));
-  }
-
-  /** For each script some Dockerfile copies, the Dockerfiles that copy it. Built once. */
-  private scriptCopiers(): Map<string, string[]> {
-    this.scriptCopiersCache ??= new Map(
-      [...groupBy(this.dockerfiles, (d) => [...new Set(this.scriptsCopiedBy(d))])].map(([script, ds]) => [
-        script,
-        ds.map((d) => d.path),
-      ]),
-    );
-    return this.scriptCopiersCache;
+    return this.scriptIndexCache;
   }
   /** Env templates, secrets files and the shared env file: every compose file's env rules read them. */
   private envReferenceCache?: string[];
@@ -662,8 +661,9 @@ export class Project {
       }
       // Other Dockerfiles that copy the same script (entrypoint-outside-shared-dir offers to move
       // a script only when no other Dockerfile copies it).
-      for (const script of this.scriptsCopiedBy(f)) {
-        for (const d of this.scriptCopiers().get(script) ?? []) {
+      const scripts = this.scriptIndex();
+      for (const script of scripts.byDockerfile.get(path) ?? []) {
+        for (const d of scripts.copiers.get(script) ?? []) {
           deps.add(d);
         }
       }
