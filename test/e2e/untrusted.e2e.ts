@@ -70,6 +70,7 @@ interface Seen {
  */
 function sampleExtensionHostChildren(s: VsCodeSession): { seen: Map<string, Seen>; stop: () => Promise<void> } {
   const seen = new Map<string, Seen>();
+  const argvless = new Map<number, Seen>();
   let stopped = false;
   const read = (pid: number): Seen | undefined => {
     try {
@@ -105,7 +106,14 @@ function sampleExtensionHostChildren(s: VsCodeSession): { seen: Map<string, Seen
             tree.add(pid);
             grew = true;
             const p = read(pid!);
-            if (p) {
+            if (p && p.argv.length === 0) {
+              // Caught inside execve: /proc/PID/exe is the new program but its arguments are not
+              // readable yet. Look again next sample; a process that never shows them is reported.
+              if (![...seen.values()].some((q) => q.pid === p.pid)) {
+                argvless.set(p.pid, p);
+              }
+            } else if (p) {
+              argvless.delete(p.pid);
               seen.set(`${p.pid} ${p.argv.join(' ')}`, p);
             }
           }
@@ -119,6 +127,15 @@ function sampleExtensionHostChildren(s: VsCodeSession): { seen: Map<string, Seen
     stop: async () => {
       stopped = true;
       await loop;
+      if (argvless.size > 0) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      for (const early of argvless.values()) {
+        const p = read(early.pid);
+        const known = p && p.exe === early.exe && p.argv.length > 0 ? p : early;
+        seen.set(`${known.pid} ${known.argv.join(' ')}`, known);
+      }
+      argvless.clear();
     },
   };
 }
