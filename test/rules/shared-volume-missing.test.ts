@@ -1,26 +1,33 @@
 /**
  * shared-volume-missing: services built on one base share their named volumes (roadmap section 2).
+ * Each fix adds one volume entry; the expected outputs are the inputs with that entry inserted.
  */
 import { RuleTester } from '../ruleTester';
 import { sharedVolumeMissing } from '../../server/src/engine/rules/compose/sharedVolumeMissing';
+import { crlf, insertAfter, replaceEvery } from './edit';
+import { onLine } from './findings';
 
 const DOCKERFILES: Record<string, string> = {
-  "Dockerfile.base": "FROM python:3.12-slim\nRUN pip install --no-cache-dir celery\n",
-  "docker/Dockerfile.web": "FROM smarthr360-base:latest\nCOPY . /app\n",
-  "docker/Dockerfile.celery": "FROM smarthr360-base:latest\nCOPY app/ /app/app/\n",
-  "docker/Dockerfile.nginx": "FROM nginx:1.27-alpine\n",
-  ".env.docker": "DJANGO_SETTINGS_MODULE=smarthr360.settings\n"
+  'Dockerfile.base': 'FROM python:3.12-slim\nRUN pip install --no-cache-dir celery\n',
+  'docker/Dockerfile.web': 'FROM smarthr360-base:latest\nCOPY . /app\n',
+  'docker/Dockerfile.celery': 'FROM smarthr360-base:latest\nCOPY app/ /app/app/\n',
+  'docker/Dockerfile.nginx': 'FROM nginx:1.27-alpine\n',
+  '.env.docker': 'DJANGO_SETTINGS_MODULE=smarthr360.settings\n',
 };
 
 function ws(compose: string, extra: Record<string, string> = {}): Record<string, string> {
   return { ...DOCKERFILES, 'docker-compose.yml': compose, ...extra };
 }
 
-RuleTester.run(sharedVolumeMissing, {
-  valid: [
-    {
-      name: "every group member mounts the shared volumes; the base-building service is not part of the group",
-      files: ws(`services:
+function missing(line: number, column: number, endColumn: number, message: string) {
+  return onLine('docker-compose.yml', line, column, endColumn, message);
+}
+
+const BEAT_LACKS_LOGS =
+  'Expected celery_beat to mount the shared volume "logs_volume" at /app/logs, as web and celery_worker do (they are built on the same base).';
+
+/** The base-building service, db and redis: none of them is part of the group built on the base. */
+const BASE_DB_REDIS = `services:
   base:
     build:
       context: .
@@ -37,7 +44,142 @@ RuleTester.run(sharedVolumeMissing, {
 
   redis:
     image: redis:7-alpine
+`;
 
+const NGINX = `  nginx:
+    build:
+      context: .
+      dockerfile: docker/Dockerfile.nginx
+    volumes:
+      - static_volume:/app/staticfiles:ro
+`;
+
+/** web and celery_worker mount logs_volume; celery_beat (built from the same Dockerfile) ends open. */
+const WEB_AND_WORKER_MOUNT_LOGS = `services:
+  web:
+    build:
+      context: .
+      dockerfile: docker/Dockerfile.web
+    volumes:
+      - logs_volume:/app/logs
+  celery_worker:
+    build:
+      context: .
+      dockerfile: docker/Dockerfile.celery
+    volumes:
+      - logs_volume:/app/logs
+  celery_beat:
+    build:
+      context: .
+      dockerfile: docker/Dockerfile.celery
+`;
+
+/** celery_beat mounts only celery_data; the fix appends logs_volume to its list. */
+const BEAT_MOUNTS_CELERY_DATA = `${WEB_AND_WORKER_MOUNT_LOGS}    volumes:
+      - celery_data:/var/lib/celery
+volumes:
+  logs_volume:
+  celery_data:
+`;
+const BEAT_MOUNTS_CELERY_DATA_FIXED = insertAfter(
+  BEAT_MOUNTS_CELERY_DATA,
+  '      - celery_data:/var/lib/celery\n',
+  '      - logs_volume:/app/logs\n',
+);
+
+/** celery_beat has no volumes key; `lastKey` is its last line. */
+function beatWithoutVolumes(lastKey: string): string {
+  return `${WEB_AND_WORKER_MOUNT_LOGS}    ${lastKey}\n\nvolumes:\n  logs_volume:\n`;
+}
+/** The fix adds a volumes key after celery_beat's last line. */
+function beatWithoutVolumesFixed(lastKey: string): string {
+  return insertAfter(beatWithoutVolumes(lastKey), `${lastKey}\n`, '    volumes:\n      - logs_volume:/app/logs\n');
+}
+
+/** The same compose text with sequence items flush with their key (`volumes:\n    - x`). */
+function flush(compose: string): string {
+  return compose.replace(/^ {6}- /gm, '    - ');
+}
+
+/** The same compose text with every indentation doubled (4 spaces a level). */
+function fourSpaces(compose: string): string {
+  return compose.replace(/^ +/gm, (indent) => indent + indent);
+}
+
+const SHORT_SYNTAX = `${BASE_DB_REDIS}
+  web:
+    build:
+      context: .
+      dockerfile: docker/Dockerfile.web
+    volumes:
+      - static_volume:/app/staticfiles
+      - logs_volume:/app/logs
+
+  celery_worker:
+    build:
+      context: .
+      dockerfile: docker/Dockerfile.celery
+    volumes:
+      # shared with web
+      - logs_volume:/app/logs
+      - celery_data:/var/lib/celery
+
+  celery_beat:
+    build:
+      context: .
+      dockerfile: docker/Dockerfile.celery
+    volumes:
+      - celery_data:/var/lib/celery # beat schedule
+
+${NGINX}
+volumes:
+  postgres_data:
+  static_volume:
+  logs_volume:
+  celery_data:
+`;
+
+const LONG_SYNTAX = `${replaceEvery(WEB_AND_WORKER_MOUNT_LOGS, '      - logs_volume:/app/logs\n', '      - type: volume\n        source: logs_volume\n        target: /app/logs\n', 2)}    volumes:
+      - type: volume
+        source: celery_data
+        target: /var/lib/celery
+
+volumes:
+  logs_volume:
+  celery_data:
+`;
+
+/** web and worker share media_volume; a third service (its block ends with `thirdTail`) does not mount it. */
+function mediaGroup(workerDockerfile: string, third: string, thirdTail: string): string {
+  return `services:
+  web:
+    build:
+      context: .
+      dockerfile: docker/Dockerfile.web
+    volumes:
+      - media_volume:/app/media
+  worker:
+    build:
+      context: .
+      dockerfile: docker/${workerDockerfile}
+    volumes:
+      - media_volume:/app/media
+  ${third}:
+    build:
+      context: .
+      dockerfile: docker/Dockerfile.${third}
+${thirdTail}
+volumes:
+  media_volume:
+`;
+}
+const REPORTS_GROUP = mediaGroup('Dockerfile.worker', 'reports', '    env_file: .env.docker\n');
+
+RuleTester.run(sharedVolumeMissing, {
+  valid: [
+    {
+      name: 'every group member mounts the shared volumes; the base-building service is not part of the group',
+      files: ws(`${BASE_DB_REDIS}
   web:
     build:
       context: .
@@ -62,13 +204,7 @@ RuleTester.run(sharedVolumeMissing, {
         source: logs_volume
         target: /app/logs
 
-  nginx:
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.nginx
-    volumes:
-      - static_volume:/app/staticfiles:ro
-
+${NGINX}
 volumes:
   postgres_data:
   static_volume:
@@ -76,493 +212,102 @@ volumes:
 `),
     },
     {
-      name: "services on a public image (python:3.12-slim) from different Dockerfiles do not form a group",
-      files: ws(`services:
-  web:
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.web
-    volumes:
-      - media_volume:/app/media
-  worker:
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.celery
-    volumes:
-      - media_volume:/app/media
-  beat:
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.beat
-
-volumes:
-  media_volume:
-`, {
-        "Dockerfile.base": `FROM python:3.12-slim
-`,
-        "docker/Dockerfile.web": `FROM python:3.12-slim
-COPY . /app
-`,
-        "docker/Dockerfile.celery": `FROM python:3.12-slim
-COPY app/ /app/app/
-`,
-        "docker/Dockerfile.beat": `FROM python:3.12-slim
-COPY app/ /app/app/
-`,
+      name: 'services on a public image (python:3.12-slim) from different Dockerfiles do not form a group',
+      files: ws(mediaGroup('Dockerfile.celery', 'beat', ''), {
+        'Dockerfile.base': 'FROM python:3.12-slim\n',
+        'docker/Dockerfile.web': 'FROM python:3.12-slim\nCOPY . /app\n',
+        'docker/Dockerfile.celery': 'FROM python:3.12-slim\nCOPY app/ /app/app/\n',
+        'docker/Dockerfile.beat': 'FROM python:3.12-slim\nCOPY app/ /app/app/\n',
       }),
     },
     {
-      name: "bind mounts are not shared named volumes",
-      files: ws(`services:
-  web:
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.web
-    volumes:
-      - ./logs:/app/logs
-  celery_worker:
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.celery
-    volumes:
-      - ./logs:/app/logs
-  celery_beat:
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.celery
-`),
+      name: 'bind mounts are not shared named volumes',
+      files: ws(replaceEvery(WEB_AND_WORKER_MOUNT_LOGS, '- logs_volume:/app/logs', '- ./logs:/app/logs', 2)),
     },
   ],
   invalid: [
     {
-      name: "short syntax: celery_beat lacks the volume web and celery_worker mount",
-      files: ws(`services:
-  base:
-    build:
-      context: .
-      dockerfile: Dockerfile.base
-    image: smarthr360-base:latest
-    profiles: [build]
-    volumes:
-      - static_volume:/app/staticfiles
-
-  db:
-    image: postgres:16-alpine
-    volumes:
-      - postgres_data:/var/lib/postgresql/data
-
-  redis:
-    image: redis:7-alpine
-
-  web:
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.web
-    volumes:
-      - static_volume:/app/staticfiles
-      - logs_volume:/app/logs
-
-  celery_worker:
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.celery
-    volumes:
-      # shared with web
-      - logs_volume:/app/logs
-      - celery_data:/var/lib/celery
-
-  celery_beat:
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.celery
-    volumes:
-      - celery_data:/var/lib/celery # beat schedule
-
-  nginx:
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.nginx
-    volumes:
-      - static_volume:/app/staticfiles:ro
-
-volumes:
-  postgres_data:
-  static_volume:
-  logs_volume:
-  celery_data:
-`),
+      name: 'short syntax: celery_beat lacks the volume web and celery_worker mount',
+      files: ws(SHORT_SYNTAX),
       errors: [
-        { path: "docker-compose.yml", message: "Expected web to mount the shared volume \"celery_data\" at /var/lib/celery, as celery_worker and celery_beat do (they are built on the same base).", line: 23, column: 5, endLine: 23, endColumn: 12 },
-        { path: "docker-compose.yml", message: "Expected celery_beat to mount the shared volume \"logs_volume\" at /app/logs, as web and celery_worker do (they are built on the same base).", line: 40, column: 5, endLine: 40, endColumn: 12 },
+        missing(
+          23,
+          5,
+          12,
+          'Expected web to mount the shared volume "celery_data" at /var/lib/celery, as celery_worker and celery_beat do (they are built on the same base).',
+        ),
+        missing(40, 5, 12, BEAT_LACKS_LOGS),
       ],
       output: {
-        "docker-compose.yml": `services:
-  base:
-    build:
-      context: .
-      dockerfile: Dockerfile.base
-    image: smarthr360-base:latest
-    profiles: [build]
-    volumes:
-      - static_volume:/app/staticfiles
-
-  db:
-    image: postgres:16-alpine
-    volumes:
-      - postgres_data:/var/lib/postgresql/data
-
-  redis:
-    image: redis:7-alpine
-
-  web:
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.web
-    volumes:
-      - static_volume:/app/staticfiles
-      - logs_volume:/app/logs
-      - celery_data:/var/lib/celery
-
-  celery_worker:
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.celery
-    volumes:
-      # shared with web
-      - logs_volume:/app/logs
-      - celery_data:/var/lib/celery
-
-  celery_beat:
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.celery
-    volumes:
-      - celery_data:/var/lib/celery # beat schedule
-      - logs_volume:/app/logs
-
-  nginx:
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.nginx
-    volumes:
-      - static_volume:/app/staticfiles:ro
-
-volumes:
-  postgres_data:
-  static_volume:
-  logs_volume:
-  celery_data:
-`,
+        'docker-compose.yml': insertAfter(
+          insertAfter(
+            SHORT_SYNTAX,
+            '      - static_volume:/app/staticfiles\n      - logs_volume:/app/logs\n',
+            '      - celery_data:/var/lib/celery\n',
+          ),
+          '      - celery_data:/var/lib/celery # beat schedule\n',
+          '      - logs_volume:/app/logs\n',
+        ),
       },
     },
     {
-      name: "long syntax: the new entry is long syntax too",
-      files: ws(`services:
-  web:
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.web
-    volumes:
-      - type: volume
-        source: logs_volume
-        target: /app/logs
-  celery_worker:
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.celery
-    volumes:
-      - type: volume
-        source: logs_volume
-        target: /app/logs
-  celery_beat:
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.celery
-    volumes:
-      - type: volume
-        source: celery_data
-        target: /var/lib/celery
-
-volumes:
-  logs_volume:
-  celery_data:
-`),
-      errors: [
-        { path: "docker-compose.yml", message: "Expected celery_beat to mount the shared volume \"logs_volume\" at /app/logs, as web and celery_worker do (they are built on the same base).", line: 22, column: 5, endLine: 22, endColumn: 12 },
-      ],
+      name: 'long syntax: the new entry is long syntax too',
+      files: ws(LONG_SYNTAX),
+      errors: [missing(22, 5, 12, BEAT_LACKS_LOGS)],
       output: {
-        "docker-compose.yml": `services:
-  web:
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.web
-    volumes:
-      - type: volume
-        source: logs_volume
-        target: /app/logs
-  celery_worker:
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.celery
-    volumes:
-      - type: volume
-        source: logs_volume
-        target: /app/logs
-  celery_beat:
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.celery
-    volumes:
-      - type: volume
-        source: celery_data
-        target: /var/lib/celery
-      - type: volume
-        source: logs_volume
-        target: /app/logs
-
-volumes:
-  logs_volume:
-  celery_data:
-`,
+        'docker-compose.yml': insertAfter(
+          LONG_SYNTAX,
+          '        target: /var/lib/celery\n',
+          '      - type: volume\n        source: logs_volume\n        target: /app/logs\n',
+        ),
       },
     },
     {
-      name: "a service with no volumes key gets one, with the file indentation step",
-      files: ws(`services:
-  web:
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.web
-    volumes:
-      - logs_volume:/app/logs
-  celery_worker:
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.celery
-    volumes:
-      - logs_volume:/app/logs
-  celery_beat:
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.celery
-    command: celery -A smarthr360 beat -l info
-
-volumes:
-  logs_volume:
-`),
-      errors: [
-        { path: "docker-compose.yml", message: "Expected celery_beat to mount the shared volume \"logs_volume\" at /app/logs, as web and celery_worker do (they are built on the same base).", line: 14, column: 3, endLine: 14, endColumn: 14 },
-      ],
-      output: {
-        "docker-compose.yml": `services:
-  web:
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.web
-    volumes:
-      - logs_volume:/app/logs
-  celery_worker:
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.celery
-    volumes:
-      - logs_volume:/app/logs
-  celery_beat:
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.celery
-    command: celery -A smarthr360 beat -l info
-    volumes:
-      - logs_volume:/app/logs
-
-volumes:
-  logs_volume:
-`,
-      },
+      name: 'a service with no volumes key gets one, with the file indentation step',
+      files: ws(beatWithoutVolumes('command: celery -A smarthr360 beat -l info')),
+      errors: [missing(14, 3, 14, BEAT_LACKS_LOGS)],
+      output: { 'docker-compose.yml': beatWithoutVolumesFixed('command: celery -A smarthr360 beat -l info') },
     },
     {
-      name: "flush sequences stay flush",
-      files: ws(`services:
-  web:
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.web
-    volumes:
-    - logs_volume:/app/logs
-  celery_worker:
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.celery
-    volumes:
-    - logs_volume:/app/logs
-  celery_beat:
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.celery
-    volumes:
-    - celery_data:/var/lib/celery
-volumes:
-  logs_volume:
-  celery_data:
-`),
-      errors: [
-        { path: "docker-compose.yml", message: "Expected celery_beat to mount the shared volume \"logs_volume\" at /app/logs, as web and celery_worker do (they are built on the same base).", line: 18, column: 5, endLine: 18, endColumn: 12 },
-      ],
-      output: {
-        "docker-compose.yml": `services:
-  web:
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.web
-    volumes:
-    - logs_volume:/app/logs
-  celery_worker:
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.celery
-    volumes:
-    - logs_volume:/app/logs
-  celery_beat:
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.celery
-    volumes:
-    - celery_data:/var/lib/celery
-    - logs_volume:/app/logs
-volumes:
-  logs_volume:
-  celery_data:
-`,
-      },
+      name: 'flush sequences stay flush',
+      files: ws(flush(BEAT_MOUNTS_CELERY_DATA)),
+      errors: [missing(18, 5, 12, BEAT_LACKS_LOGS)],
+      output: { 'docker-compose.yml': flush(BEAT_MOUNTS_CELERY_DATA_FIXED) },
     },
     {
-      name: "4-space indentation, no volumes key",
-      files: ws(`services:
-    web:
-        build:
-            context: .
-            dockerfile: docker/Dockerfile.web
-        volumes:
-            - logs_volume:/app/logs
-    celery_worker:
-        build:
-            context: .
-            dockerfile: docker/Dockerfile.celery
-        volumes:
-            - logs_volume:/app/logs
-    celery_beat:
-        build:
-            context: .
-            dockerfile: docker/Dockerfile.celery
-        env_file: .env.docker
-
-volumes:
-    logs_volume:
-`),
-      errors: [
-        { path: "docker-compose.yml", message: "Expected celery_beat to mount the shared volume \"logs_volume\" at /app/logs, as web and celery_worker do (they are built on the same base).", line: 14, column: 5, endLine: 14, endColumn: 16 },
-      ],
-      output: {
-        "docker-compose.yml": `services:
-    web:
-        build:
-            context: .
-            dockerfile: docker/Dockerfile.web
-        volumes:
-            - logs_volume:/app/logs
-    celery_worker:
-        build:
-            context: .
-            dockerfile: docker/Dockerfile.celery
-        volumes:
-            - logs_volume:/app/logs
-    celery_beat:
-        build:
-            context: .
-            dockerfile: docker/Dockerfile.celery
-        env_file: .env.docker
-        volumes:
-            - logs_volume:/app/logs
-
-volumes:
-    logs_volume:
-`,
-      },
+      name: '4-space indentation, no volumes key',
+      files: ws(fourSpaces(beatWithoutVolumes('env_file: .env.docker'))),
+      errors: [missing(14, 5, 16, BEAT_LACKS_LOGS)],
+      output: { 'docker-compose.yml': fourSpaces(beatWithoutVolumesFixed('env_file: .env.docker')) },
     },
     {
-      name: "CRLF compose file",
-      files: ws("services:\r\n  web:\r\n    build:\r\n      context: .\r\n      dockerfile: docker/Dockerfile.web\r\n    volumes:\r\n      - logs_volume:/app/logs\r\n  celery_worker:\r\n    build:\r\n      context: .\r\n      dockerfile: docker/Dockerfile.celery\r\n    volumes:\r\n      - logs_volume:/app/logs\r\n  celery_beat:\r\n    build:\r\n      context: .\r\n      dockerfile: docker/Dockerfile.celery\r\n    volumes:\r\n      - celery_data:/var/lib/celery\r\nvolumes:\r\n  logs_volume:\r\n  celery_data:\r\n"),
-      errors: [
-        { path: "docker-compose.yml", message: "Expected celery_beat to mount the shared volume \"logs_volume\" at /app/logs, as web and celery_worker do (they are built on the same base).", line: 18, column: 5, endLine: 18, endColumn: 12 },
-      ],
-      output: {
-        "docker-compose.yml": "services:\r\n  web:\r\n    build:\r\n      context: .\r\n      dockerfile: docker/Dockerfile.web\r\n    volumes:\r\n      - logs_volume:/app/logs\r\n  celery_worker:\r\n    build:\r\n      context: .\r\n      dockerfile: docker/Dockerfile.celery\r\n    volumes:\r\n      - logs_volume:/app/logs\r\n  celery_beat:\r\n    build:\r\n      context: .\r\n      dockerfile: docker/Dockerfile.celery\r\n    volumes:\r\n      - celery_data:/var/lib/celery\r\n      - logs_volume:/app/logs\r\nvolumes:\r\n  logs_volume:\r\n  celery_data:\r\n",
-      },
+      name: 'CRLF compose file',
+      files: ws(crlf(BEAT_MOUNTS_CELERY_DATA)),
+      errors: [missing(18, 5, 12, BEAT_LACKS_LOGS)],
+      output: { 'docker-compose.yml': crlf(BEAT_MOUNTS_CELERY_DATA_FIXED) },
     },
     {
-      name: "an unresolved shared local base (FROM smarthr360-base-local) still forms a group",
-      files: ws(`services:
-  web:
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.web
-    volumes:
-      - media_volume:/app/media
-  worker:
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.worker
-    volumes:
-      - media_volume:/app/media
-  reports:
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.reports
-    env_file: .env.docker
-
-volumes:
-  media_volume:
-`, {
-        "Dockerfile.base": `FROM python:3.12-slim
-`,
-        "docker/Dockerfile.web": `FROM smarthr360-base-local
-COPY . /app
-`,
-        "docker/Dockerfile.worker": `FROM smarthr360-base-local
-COPY app/ /app/app/
-`,
-        "docker/Dockerfile.reports": `FROM smarthr360-base-local
-COPY reports/ /app/reports/
-`,
+      name: 'an unresolved shared local base (FROM smarthr360-base-local) still forms a group',
+      files: ws(REPORTS_GROUP, {
+        'Dockerfile.base': 'FROM python:3.12-slim\n',
+        'docker/Dockerfile.web': 'FROM smarthr360-base-local\nCOPY . /app\n',
+        'docker/Dockerfile.worker': 'FROM smarthr360-base-local\nCOPY app/ /app/app/\n',
+        'docker/Dockerfile.reports': 'FROM smarthr360-base-local\nCOPY reports/ /app/reports/\n',
       }),
       errors: [
-        { path: "docker-compose.yml", message: "Expected reports to mount the shared volume \"media_volume\" at /app/media, as web and worker do (they are built on the same base).", line: 14, column: 3, endLine: 14, endColumn: 10 },
+        missing(
+          14,
+          3,
+          10,
+          'Expected reports to mount the shared volume "media_volume" at /app/media, as web and worker do (they are built on the same base).',
+        ),
       ],
       output: {
-        "docker-compose.yml": `services:
-  web:
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.web
-    volumes:
-      - media_volume:/app/media
-  worker:
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.worker
-    volumes:
-      - media_volume:/app/media
-  reports:
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.reports
-    env_file: .env.docker
-    volumes:
-      - media_volume:/app/media
-
-volumes:
-  media_volume:
-`,
+        'docker-compose.yml': insertAfter(
+          REPORTS_GROUP,
+          '    env_file: .env.docker\n',
+          '    volumes:\n      - media_volume:/app/media\n',
+        ),
       },
     },
   ],
