@@ -76,8 +76,13 @@ export function removePackagesFromRun(
     });
   }
   const remaining = run.commands.filter((c, i) => !removedCommands.has(i) && !TRIVIAL.test(c.words[c.programIndex]?.value ?? ''));
-  const inCompound = [...removedCommands].some((i) => run.commands[i]!.words.slice(0, run.commands[i]!.programIndex).some((w) => COMPOUND.has(w.value)));
-  if (remaining.length === 0 || (inCompound && remaining.every((c) => LOOP_SCAFFOLDING.test(c.words[c.programIndex]?.value ?? '')))) {
+  const inCompound = [...removedCommands].some((i) =>
+    run.commands[i]!.words.slice(0, run.commands[i]!.programIndex).some((w) => COMPOUND.has(w.value)),
+  );
+  if (
+    remaining.length === 0 ||
+    (inCompound && remaining.every((c) => LOOP_SCAFFOLDING.test(c.words[c.programIndex]?.value ?? '')))
+  ) {
     return [instructionRemovalRange(model, run.instruction)];
   }
   if (inCompound) {
@@ -111,7 +116,10 @@ export function removePackagesFromRun(
   // Word removals inside a removed command are covered by the command's span.
   const merged = spans
     .sort((a, b) => a.start - b.start || b.end - a.end)
-    .filter((s, k, all) => !all.some((o, m) => m !== k && o.start <= s.start && s.end <= o.end && (o.start !== s.start || o.end !== s.end || m < k)));
+    .filter(
+      (s, k, all) =>
+        !all.some((o, m) => m !== k && o.start <= s.start && s.end <= o.end && (o.start !== s.start || o.end !== s.end || m < k)),
+    );
   return merged.map((s) => model.lines.rangeOf(s.start, s.end));
 }
 
@@ -141,7 +149,7 @@ export function mergeIntoInstall(model: DockerfileModel, install: InstallCommand
     const prev = words[words.indexOf(first.word) - 1]!;
     sep = separatorBetween(model, prev, first.word);
   }
-  if (sep.includes('#') || sep.trim() !== '' && !/^[\s\\`]*$/.test(sep)) {
+  if (sep.includes('#') || (sep.trim() !== '' && !/^[\s\\`]*$/.test(sep))) {
     sep = ' ';
   }
   const keys = pkgs.map((p) => p.key);
@@ -179,7 +187,8 @@ export function newInstallInstruction(install: InstallCommand, names: string[], 
     case 'apk':
       return `RUN apk add --no-cache ${sorted.join(' ')}${eol}`;
     case 'yum': {
-      const prog = install.program === 'microdnf' || install.program === 'dnf' || install.program === 'yum' ? install.program : 'dnf';
+      const prog =
+        install.program === 'microdnf' || install.program === 'dnf' || install.program === 'yum' ? install.program : 'dnf';
       return `RUN ${prog} install -y ${sorted.join(' ')} && ${prog} clean all${eol}`;
     }
     case 'pip':

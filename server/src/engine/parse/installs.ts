@@ -29,12 +29,51 @@ export interface InstallCommand {
 const OPTIONS_WITH_VALUE: Record<PackageManager, Set<string>> = {
   apt: new Set(['-o', '-t', '--target-release', '-c', '--config-file']),
   apk: new Set(['-t', '--virtual', '-X', '--repository', '--root', '-p', '--arch', '--keys-dir']),
-  yum: new Set(['--setopt', '--releasever', '--enablerepo', '--disablerepo', '--installroot', '-c', '--config', '--exclude', '-x']),
+  yum: new Set([
+    '--setopt',
+    '--releasever',
+    '--enablerepo',
+    '--disablerepo',
+    '--installroot',
+    '-c',
+    '--config',
+    '--exclude',
+    '-x',
+  ]),
   pip: new Set([
-    '-r', '--requirement', '-c', '--constraint', '-e', '--editable', '-i', '--index-url', '--extra-index-url',
-    '-f', '--find-links', '-t', '--target', '--prefix', '--root', '--platform', '--python-version',
-    '--implementation', '--abi', '--src', '--upgrade-strategy', '--progress-bar', '--trusted-host', '--cache-dir',
-    '--python', '-p', '--only-binary', '--no-binary', '--log', '--timeout', '--retries', '--proxy', '--cert',
+    '-r',
+    '--requirement',
+    '-c',
+    '--constraint',
+    '-e',
+    '--editable',
+    '-i',
+    '--index-url',
+    '--extra-index-url',
+    '-f',
+    '--find-links',
+    '-t',
+    '--target',
+    '--prefix',
+    '--root',
+    '--platform',
+    '--python-version',
+    '--implementation',
+    '--abi',
+    '--src',
+    '--upgrade-strategy',
+    '--progress-bar',
+    '--trusted-host',
+    '--cache-dir',
+    '--python',
+    '-p',
+    '--only-binary',
+    '--no-binary',
+    '--log',
+    '--timeout',
+    '--retries',
+    '--proxy',
+    '--cert',
   ]),
   poetry: new Set(['--with', '--without', '--only', '-E', '--extras', '-C', '--directory', '-P', '--project']),
   pipenv: new Set(['--python', '--pypi-mirror', '-r', '--requirements', '--categories']),
@@ -48,15 +87,20 @@ export function isHousekeeping(command: ShellCommand, manager: PackageManager): 
   switch (manager) {
     case 'apt':
       return (
-        ((prog === 'apt-get' || prog === 'apt') && (verb === 'update' || verb === 'clean' || verb === 'autoclean' ||
-          (verb === 'autoremove'))) ||
+        ((prog === 'apt-get' || prog === 'apt') &&
+          (verb === 'update' || verb === 'clean' || verb === 'autoclean' || verb === 'autoremove')) ||
         (prog === 'rm' && rest.concat(verb ?? '').some((w) => w.startsWith('/var/lib/apt/lists')))
       );
     case 'apk':
-      return (prog === 'apk' && (verb === 'update' || verb === 'cache')) || (prog === 'rm' && words.some((w) => w.startsWith('/var/cache/apk')));
+      return (
+        (prog === 'apk' && (verb === 'update' || verb === 'cache')) ||
+        (prog === 'rm' && words.some((w) => w.startsWith('/var/cache/apk')))
+      );
     case 'yum':
-      return (/^(yum|dnf|microdnf)$/.test(prog ?? '') && (verb === 'clean' || verb === 'makecache' || verb === 'update')) ||
-        (prog === 'rm' && words.some((w) => /\/var\/cache\/(yum|dnf)/.test(w)));
+      return (
+        (/^(yum|dnf|microdnf)$/.test(prog ?? '') && (verb === 'clean' || verb === 'makecache' || verb === 'update')) ||
+        (prog === 'rm' && words.some((w) => /\/var\/cache\/(yum|dnf)/.test(w)))
+      );
     case 'pip':
       return /^pip[\d.]*$/.test(prog ?? '') && verb === 'cache';
     default:
@@ -170,7 +214,14 @@ export function detectInstall(command: ShellCommand): InstallCommand | undefined
 }
 
 function isLocalPath(v: string): boolean {
-  return v === '.' || v.startsWith('./') || v.startsWith('../') || v.startsWith('/') || /\.(whl|tar\.gz|zip)$/.test(v) || /^file:/.test(v);
+  return (
+    v === '.' ||
+    v.startsWith('./') ||
+    v.startsWith('../') ||
+    v.startsWith('/') ||
+    /\.(whl|tar\.gz|zip)$/.test(v) ||
+    /^file:/.test(v)
+  );
 }
 
 /** The package name without version, extras or architecture, lower-cased. */
@@ -183,7 +234,10 @@ export function packageKey(manager: PackageManager, name: string): string {
   } else if (manager === 'yum') {
     n = n.replace(/-\d[\w.:-]*$/, '');
   } else {
-    n = n.replace(/\[.*?\]/, '').replace(/[=<>!~;@ ].*$/, '').replace(/_/g, '-');
+    n = n
+      .replace(/\[.*?\]/, '')
+      .replace(/[=<>!~;@ ].*$/, '')
+      .replace(/_/g, '-');
   }
   return n;
 }

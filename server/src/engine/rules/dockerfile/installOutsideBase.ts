@@ -49,12 +49,14 @@ export const installOutsideBase = defineRule({
   messages: {
     install: 'Unexpected {{manager}} install of "{{pkg}}" outside the base image; install it in {{base}}.',
     redundant: 'Unexpected {{manager}} install of "{{pkg}}": the base image ({{base}}) already installs it.',
-    noBase: 'Unexpected {{manager}} install of "{{pkg}}" in a service image; the roadmap keeps every install in one shared base image, and none was found.',
+    noBase:
+      'Unexpected {{manager}} install of "{{pkg}}" in a service image; the roadmap keeps every install in one shared base image, and none was found.',
     requirements:
       'Unexpected {{manager}} install -r {{file}} outside the base image; {{file}} is not available to the base build, so the install cannot be moved automatically: copy it in {{base}} and install it there.',
     requirementsRedundant: 'Unexpected {{manager}} install -r {{file}}: the base image ({{base}}) already installs it.',
     manifest: 'Unexpected {{manager}} install outside the base image; install the project dependencies in {{base}}.',
-    variable: 'Unexpected {{manager}} install of "{{pkg}}" outside the base image; it names a build variable, so move it to {{base}} by hand.',
+    variable:
+      'Unexpected {{manager}} install of "{{pkg}}" outside the base image; it names a build variable, so move it to {{base}} by hand.',
   },
   check: {
     dockerfile(file, context) {
@@ -113,7 +115,11 @@ export const installOutsideBase = defineRule({
           }
           if (install.installsManifest) {
             const verb = install.command.words[install.verbIndex]!;
-            context.report({ messageId: 'manifest', data: { manager, base: baseName }, range: file.lines.rangeOf(verb.start, verb.end) });
+            context.report({
+              messageId: 'manifest',
+              data: { manager, base: baseName },
+              range: file.lines.rangeOf(verb.start, verb.end),
+            });
           }
         }
       }
@@ -179,7 +185,9 @@ function newRunPosition(base: DockerfileModel, sameManagerRun: RunInstruction | 
   // A base being edited may have no FROM line for a moment: the end of the file.
   const firstCopy = final?.instructions.find((i) => i.getKeyword() === 'COPY' || i.getKeyword() === 'ADD');
   const copyLine = firstCopy ? firstCopy.getRange().start.line : Infinity;
-  const installRuns = base.runs().filter((r) => r.stage === final && installsOf(r).length > 0 && r.instruction.getRange().start.line < copyLine);
+  const installRuns = base
+    .runs()
+    .filter((r) => r.stage === final && installsOf(r).length > 0 && r.instruction.getRange().start.line < copyLine);
   const lastInstall = installRuns[installRuns.length - 1];
   if (lastInstall) {
     return { offset: endOf(lastInstall), prefix: '' };
