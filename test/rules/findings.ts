@@ -8,3 +8,18 @@ import type { ExpectedError } from '../ruleTester';
 export function onLine(path: string, line: number, column: number, endColumn: number, message: string): ExpectedError {
   return { path, message, line, column, endLine: line, endColumn };
 }
+
+/**
+ * The finding on the one occurrence of `word` in `text`, the content of `path`: the range covers the
+ * word. Throws unless `word` occurs in `text` exactly once, so the range cannot be ambiguous.
+ */
+export function onWord(path: string, text: string, word: string, message: string): ExpectedError {
+  const at = text.indexOf(word);
+  if (at === -1 || text.indexOf(word, at + 1) !== -1) {
+    throw new Error(`onWord: expected ${JSON.stringify(word)} exactly once in ${path}:\n${text}`);
+  }
+  const before = text.slice(0, at).split('\n');
+  const line = before.length;
+  const column = before[before.length - 1].length + 1;
+  return onLine(path, line, column, column + word.length, message);
+}

@@ -5,6 +5,9 @@
  */
 import { RuleTester } from '../ruleTester';
 import { installOutsideBase } from '../../server/src/engine/rules/dockerfile/installOutsideBase';
+import type { InvalidCase } from '../ruleTester';
+import { crlf, insertAfter, insertBefore, removeOnce, replaceOnce } from './edit';
+import { onLine, onWord } from './findings';
 
 const BASE = `# Shared base image: the only image that installs packages.
 FROM python:3.12-slim
@@ -99,16 +102,171 @@ function ws(over: Record<string, string | undefined> = {}): Record<string, strin
   return Object.fromEntries(Object.entries(files).filter((e): e is [string, string] => e[1] !== undefined));
 }
 
+const outside = (manager: string, pkg: string) =>
+  `Unexpected ${manager} install of "${pkg}" outside the base image; install it in Dockerfile.base.`;
+const alreadyInBase = (manager: string, pkg: string) =>
+  `Unexpected ${manager} install of "${pkg}": the base image (Dockerfile.base) already installs it.`;
+const byHand = (manager: string, pkg: string) =>
+  `Unexpected ${manager} install of "${pkg}" outside the base image; it names a build variable, so move it to Dockerfile.base by hand.`;
+const inWeb = (line: number, column: number, endColumn: number, message: string) =>
+  onLine('docker/Dockerfile.web', line, column, endColumn, message);
+const inCelery = (line: number, column: number, endColumn: number, message: string) =>
+  onLine('docker/Dockerfile.celery', line, column, endColumn, message);
+
+/** The base with `packages` merged into its apt-get list, right after build-essential (sorted). */
+function baseWithApt(...packages: string[]): string {
+  return insertAfter(BASE, '    build-essential \\\n', packages.map((p) => `    ${p} \\\n`).join(''));
+}
+/** The base with `run` as its new last line (pip installs go after the base pip install). */
+function baseWithRun(run: string): string {
+  return `${BASE}${run}\n`;
+}
+/** The base with `run` as a new RUN right after its apt-get RUN (other managers' installs). */
+function baseWithRunAfterApt(run: string): string {
+  return insertAfter(BASE, '    && rm -rf /var/lib/apt/lists/*\n', `${run}\n`);
+}
+
+/** A base that installs no system packages, and the RUN the fix adds to it before its first COPY. */
+const PIP_ONLY_BASE = `FROM python:3.12-slim
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+`;
+const NEW_APT_RUN_FOR_CURL = `RUN apt-get update && apt-get install -y --no-install-recommends \\
+    curl \\
+    && rm -rf /var/lib/apt/lists/*
+`;
+
+/** A web Dockerfile with one RUN between its FROM and its COPY. */
+function webWithRun(run: string): string {
+  return `FROM smarthr360-base:latest\n${run}\nCOPY . .\n`;
+}
+
+/** A web Dockerfile built with BuildKit whose RUN runs a heredoc `script`. */
+function heredocWeb(script: string): string {
+  return `# syntax=docker/dockerfile:1.7\nFROM smarthr360-base:latest\nRUN <<EOF\n${script}EOF\nCOPY . .\n`;
+}
+
+/** A web Dockerfile that copies and installs a requirements file. */
+function webInstallsRequirements(file: string): string {
+  return `FROM smarthr360-base:latest\nWORKDIR /app\nCOPY ${file} .\nRUN pip install --no-cache-dir -r ${file}\nCOPY . .\n`;
+}
+
+const APT_CHAIN_RUN = `RUN apt-get update && apt-get install -y --no-install-recommends \\
+    curl \\
+    gettext \\
+    && rm -rf /var/lib/apt/lists/*
+`;
+const WEB_WITH_APT_CHAIN = `FROM smarthr360-base:latest
+WORKDIR /app
+
+${APT_CHAIN_RUN}
+COPY . .
+CMD ["gunicorn", "smarthr360.wsgi:application"]
+`;
+
+const CELERY_WITH_SOME_MOVABLE = `# Celery worker and beat
+FROM smarthr360-base:latest
+RUN apt-get update && apt-get install -y --no-install-recommends libpq5 gcc $EXTRA_PACKAGES \\
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY app/ /app/app/
+`;
+
+const BASE_BEING_REWRITTEN = `# Shared base image, being rewritten
+RUN apt-get update && apt-get install -y --no-install-recommends libpq5
+`;
+
+const HEREDOC_APT_SCRIPT = `apt-get update
+apt-get install -y --no-install-recommends curl
+rm -rf /var/lib/apt/lists/*
+`;
+
+const ALPINE_BASE = `FROM python:3.12-alpine
+RUN apk add --no-cache libpq
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+`;
+
+const CELERY_WITH_BASE_PACKAGE = `FROM smarthr360-base:latest
+RUN apt-get update && apt-get install -y libpq5 && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+`;
+
+const INLINE_LIST_BASE = `FROM python:3.12-slim
+RUN apt-get update && apt-get install -y --no-install-recommends libpq5 tini && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+`;
+
+const CURL_TINI_RUN = `RUN apt-get update && apt-get install -y --no-install-recommends \\
+    curl \\
+    tini \\
+    && rm -rf /var/lib/apt/lists/*
+`;
+const WEB_WITH_CURL_TINI = `FROM smarthr360-base:latest\n${CURL_TINI_RUN}RUN python manage.py check\nCOPY . .\n`;
+
+const ESCAPE_BACKTICK_WEB = `# escape=\`
+FROM smarthr360-base:latest
+RUN apt-get update && apt-get install -y --no-install-recommends \`
+    curl \`
+    $EXTRA \`
+    && rm -rf /var/lib/apt/lists/*
+COPY . C:\\app
+`;
+
+/**
+ * Web Dockerfiles whose one RUN only installs: the fix removes the whole RUN and moves the install
+ * into the base. Each finding is on its package's word in the RUN line. Columns: the test name, the
+ * RUN, the package manager the message names, the packages, the base after the fix, and the base
+ * before it when it is not {@link BASE}.
+ */
+// prettier-ignore
+const WHOLE_RUN_MOVES: [name: string, run: string, manager: string, packages: string[], baseAfter: string, baseBefore?: string][] = [
+  ['a base without a FROM line (being rewritten): the new RUN goes at its end', 'RUN pip install --no-cache-dir gunicorn', 'pip', ['gunicorn'], `${BASE_BEING_REWRITTEN}RUN pip install --no-cache-dir gunicorn\n`, BASE_BEING_REWRITTEN],
+  ['set -eux; prefix: the whole RUN goes when only housekeeping is left', 'RUN set -eux; \\\n    apt-get update; \\\n    apt-get install -y --no-install-recommends curl; \\\n    rm -rf /var/lib/apt/lists/*', 'apt-get', ['curl'], baseWithApt('curl')],
+  ['a retry loop is detected, and removed whole with its install', 'RUN until pip install --no-cache-dir gunicorn && break; do sleep 1; done', 'pip', ['gunicorn'], baseWithRun('RUN pip install --no-cache-dir gunicorn')],
+  ['JSON-form RUN (exec form)', 'RUN ["pip", "install", "--no-cache-dir", "gunicorn"]', 'pip', ['gunicorn'], baseWithRun('RUN pip install --no-cache-dir gunicorn')],
+  ['RUN --mount=type=cache flag is not a package', 'RUN --mount=type=cache,target=/root/.cache/pip pip install gunicorn whitenoise', 'pip', ['gunicorn', 'whitenoise'], baseWithRun('RUN pip install --no-cache-dir gunicorn whitenoise')],
+  ['apk add --virtual NAME: the option value is not a package; merged into the base apk add, sorted', 'RUN apk add --no-cache --virtual .build-deps gcc musl-dev', 'apk', ['gcc', 'musl-dev'], replaceOnce(ALPINE_BASE, 'RUN apk add --no-cache libpq\n', 'RUN apk add --no-cache gcc libpq musl-dev\n'), ALPINE_BASE],
+  ['dnf install with --setopt=: a new RUN after the base last install before its first COPY', 'RUN dnf install -y --setopt=install_weak_deps=False git && dnf clean all', 'yum/dnf', ['git'], baseWithRunAfterApt('RUN dnf install -y git && dnf clean all')],
+  ['pip3 with a version pin', 'RUN pip3 install --no-cache-dir gunicorn==22.0.0', 'pip', ['gunicorn==22.0.0'], baseWithRun('RUN pip3 install --no-cache-dir gunicorn==22.0.0')],
+  ['python -m pip', 'RUN python -m pip install --no-cache-dir whitenoise', 'pip', ['whitenoise'], baseWithRun('RUN python -m pip install --no-cache-dir whitenoise')],
+  ['uv pip install --system', 'RUN uv pip install --system sentry-sdk', 'pip', ['sentry-sdk'], baseWithRun('RUN uv pip install --no-cache-dir sentry-sdk')],
+  ['conda install -c CHANNEL: the channel is not a package', 'RUN conda install -y -c conda-forge numpy', 'conda', ['numpy'], baseWithRunAfterApt('RUN conda install -y numpy')],
+  ['merge into an inline package list keeps it inline and sorted', 'RUN apt-get update && apt-get install -y --no-install-recommends gettext && rm -rf /var/lib/apt/lists/*', 'apt-get', ['gettext'], replaceOnce(INLINE_LIST_BASE, 'libpq5 tini', 'gettext libpq5 tini'), INLINE_LIST_BASE],
+  ['no apt install in the base: a new RUN before the base first COPY', 'RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*', 'apt-get', ['curl'], insertBefore(PIP_ONLY_BASE, 'COPY requirements.txt .\n', NEW_APT_RUN_FOR_CURL), PIP_ONLY_BASE],
+];
+
+function movesWholeRun([
+  name,
+  run,
+  manager,
+  packages,
+  baseAfter,
+  baseBefore = BASE,
+]: (typeof WHOLE_RUN_MOVES)[number]): InvalidCase {
+  const web = webWithRun(run);
+  return {
+    name,
+    files: ws({ 'Dockerfile.base': baseBefore, 'docker/Dockerfile.web': web }),
+    errors: packages.map((p) => onWord('docker/Dockerfile.web', web, p, outside(manager, p))),
+    output: { 'Dockerfile.base': baseAfter, 'docker/Dockerfile.web': removeOnce(web, `${run}\n`) },
+  };
+}
+
 RuleTester.run(installOutsideBase, {
   valid: [
     {
-      name: "the smarthr360 layout: every install is in Dockerfile.base (the base itself is never reported)",
+      name: 'the smarthr360 layout: every install is in Dockerfile.base (the base itself is never reported)',
       files: ws(),
     },
     {
-      name: "a builder stage on node:20 may install what it needs; the final stage derives from the base",
+      name: 'a builder stage on node:20 may install what it needs; the final stage derives from the base',
       files: ws({
-        "docker/Dockerfile.web": `FROM node:20-slim AS assets
+        'docker/Dockerfile.web': `FROM node:20-slim AS assets
 WORKDIR /src
 RUN apt-get update && apt-get install -y --no-install-recommends git && rm -rf /var/lib/apt/lists/*
 COPY frontend/package.json frontend/package-lock.json ./
@@ -122,18 +280,18 @@ COPY . .
       }),
     },
     {
-      name: "nginx is an exempt image: its own apk add is not reported",
+      name: 'nginx is an exempt image: its own apk add is not reported',
       files: ws({
-        "docker/Dockerfile.nginx": `FROM nginx:1.27-alpine
+        'docker/Dockerfile.nginx': `FROM nginx:1.27-alpine
 RUN apk add --no-cache curl
 COPY nginx/nginx.conf /etc/nginx/conf.d/default.conf
 `,
       }),
     },
     {
-      name: "npm and python commands that are not package installs",
+      name: 'npm and python commands that are not package installs',
       files: ws({
-        "docker/Dockerfile.web": `FROM smarthr360-base:latest
+        'docker/Dockerfile.web': `FROM smarthr360-base:latest
 WORKDIR /app
 COPY . .
 RUN python manage.py collectstatic --noinput && pip --version && apt-get --version
@@ -143,504 +301,171 @@ RUN python manage.py collectstatic --noinput && pip --version && apt-get --versi
   ],
   invalid: [
     {
-      name: "apt-get with && chain, continuations and a list cleanup: all packages move, the RUN goes, merged sorted one per line",
-      files: ws({
-        "docker/Dockerfile.web": "FROM smarthr360-base:latest\nWORKDIR /app\n\nRUN apt-get update && apt-get install -y --no-install-recommends \\\n    curl \\\n    gettext \\\n    && rm -rf /var/lib/apt/lists/*\n\nCOPY . .\nCMD [\"gunicorn\", \"smarthr360.wsgi:application\"]\n",
-      }),
-      errors: [
-        { path: "docker/Dockerfile.web", message: "Unexpected apt-get install of \"curl\" outside the base image; install it in Dockerfile.base.", line: 5, column: 5, endLine: 5, endColumn: 9 },
-        { path: "docker/Dockerfile.web", message: "Unexpected apt-get install of \"gettext\" outside the base image; install it in Dockerfile.base.", line: 6, column: 5, endLine: 6, endColumn: 12 },
-      ],
+      name: 'apt-get with && chain, continuations and a list cleanup: all packages move, the RUN goes, merged sorted one per line',
+      files: ws({ 'docker/Dockerfile.web': WEB_WITH_APT_CHAIN }),
+      errors: [inWeb(5, 5, 9, outside('apt-get', 'curl')), inWeb(6, 5, 12, outside('apt-get', 'gettext'))],
       output: {
-        "Dockerfile.base": "# Shared base image: the only image that installs packages.\nFROM python:3.12-slim\n\nENV PYTHONDONTWRITEBYTECODE=1 \\\n    PYTHONUNBUFFERED=1\n\nRUN apt-get update && apt-get install -y --no-install-recommends \\\n    build-essential \\\n    curl \\\n    gettext \\\n    libpq5 \\\n    && rm -rf /var/lib/apt/lists/*\n\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\n",
-        "docker/Dockerfile.web": `FROM smarthr360-base:latest
-WORKDIR /app
-
-COPY . .
-CMD ["gunicorn", "smarthr360.wsgi:application"]
-`,
+        'Dockerfile.base': baseWithApt('curl', 'gettext'),
+        'docker/Dockerfile.web': removeOnce(WEB_WITH_APT_CHAIN, `${APT_CHAIN_RUN}\n`),
       },
     },
     {
-      name: "some packages left (a build variable): only the moved words go; the base already has libpq5",
-      files: ws({
-        "docker/Dockerfile.celery": "# Celery worker and beat\nFROM smarthr360-base:latest\nRUN apt-get update && apt-get install -y --no-install-recommends libpq5 gcc $EXTRA_PACKAGES \\\n    && rm -rf /var/lib/apt/lists/*\nWORKDIR /app\nCOPY app/ /app/app/\n",
-      }),
+      name: 'some packages left (a build variable): only the moved words go; the base already has libpq5',
+      files: ws({ 'docker/Dockerfile.celery': CELERY_WITH_SOME_MOVABLE }),
       errors: [
-        { path: "docker/Dockerfile.celery", message: "Unexpected apt-get install of \"libpq5\": the base image (Dockerfile.base) already installs it.", line: 3, column: 66, endLine: 3, endColumn: 72 },
-        { path: "docker/Dockerfile.celery", message: "Unexpected apt-get install of \"gcc\" outside the base image; install it in Dockerfile.base.", line: 3, column: 73, endLine: 3, endColumn: 76 },
-        { path: "docker/Dockerfile.celery", message: "Unexpected apt-get install of \"$EXTRA_PACKAGES\" outside the base image; it names a build variable, so move it to Dockerfile.base by hand.", line: 3, column: 77, endLine: 3, endColumn: 92 },
+        inCelery(3, 66, 72, alreadyInBase('apt-get', 'libpq5')),
+        inCelery(3, 73, 76, outside('apt-get', 'gcc')),
+        inCelery(3, 77, 92, byHand('apt-get', '$EXTRA_PACKAGES')),
       ],
       output: {
-        "Dockerfile.base": "# Shared base image: the only image that installs packages.\nFROM python:3.12-slim\n\nENV PYTHONDONTWRITEBYTECODE=1 \\\n    PYTHONUNBUFFERED=1\n\nRUN apt-get update && apt-get install -y --no-install-recommends \\\n    build-essential \\\n    gcc \\\n    libpq5 \\\n    && rm -rf /var/lib/apt/lists/*\n\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\n",
-        "docker/Dockerfile.celery": "# Celery worker and beat\nFROM smarthr360-base:latest\nRUN apt-get update && apt-get install -y --no-install-recommends $EXTRA_PACKAGES \\\n    && rm -rf /var/lib/apt/lists/*\nWORKDIR /app\nCOPY app/ /app/app/\n",
+        'Dockerfile.base': baseWithApt('gcc'),
+        'docker/Dockerfile.celery': removeOnce(CELERY_WITH_SOME_MOVABLE, 'libpq5 gcc '),
       },
     },
     {
-      name: "a base without a FROM line (being rewritten): the new RUN goes at its end",
-      files: ws({
-        "Dockerfile.base": "# Shared base image, being rewritten\nRUN apt-get update && apt-get install -y --no-install-recommends libpq5\n",
-        "docker/Dockerfile.web": "FROM smarthr360-base:latest\nRUN pip install --no-cache-dir gunicorn\nCOPY . .\n",
-      }),
-      errors: [
-        { path: "docker/Dockerfile.web", message: "Unexpected pip install of \"gunicorn\" outside the base image; install it in Dockerfile.base.", line: 2, column: 32, endLine: 2, endColumn: 40 },
-      ],
+      name: 'a heredoc RUN whose script only installs',
+      files: ws({ 'docker/Dockerfile.web': heredocWeb(HEREDOC_APT_SCRIPT) }),
+      errors: [inWeb(5, 44, 48, outside('apt-get', 'curl'))],
       output: {
-        "Dockerfile.base": "# Shared base image, being rewritten\nRUN apt-get update && apt-get install -y --no-install-recommends libpq5\nRUN pip install --no-cache-dir gunicorn\n",
-        "docker/Dockerfile.web": "FROM smarthr360-base:latest\nCOPY . .\n",
+        'Dockerfile.base': baseWithApt('curl'),
+        'docker/Dockerfile.web': removeOnce(heredocWeb(HEREDOC_APT_SCRIPT), `RUN <<EOF\n${HEREDOC_APT_SCRIPT}EOF\n`),
       },
     },
     {
-      name: "set -eux; prefix: the whole RUN goes when only housekeeping is left",
-      files: ws({
-        "docker/Dockerfile.web": "FROM smarthr360-base:latest\nRUN set -eux; \\\n    apt-get update; \\\n    apt-get install -y --no-install-recommends curl; \\\n    rm -rf /var/lib/apt/lists/*\nCOPY . .\n",
-      }),
-      errors: [
-        { path: "docker/Dockerfile.web", message: "Unexpected apt-get install of \"curl\" outside the base image; install it in Dockerfile.base.", line: 4, column: 48, endLine: 4, endColumn: 52 },
-      ],
+      name: 'a heredoc RUN keeps its other commands; pip gets a new RUN after the base pip install',
+      files: ws({ 'docker/Dockerfile.web': heredocWeb('pip install --no-cache-dir gunicorn\npython manage.py check\n') }),
+      errors: [inWeb(4, 28, 36, outside('pip', 'gunicorn'))],
       output: {
-        "Dockerfile.base": "# Shared base image: the only image that installs packages.\nFROM python:3.12-slim\n\nENV PYTHONDONTWRITEBYTECODE=1 \\\n    PYTHONUNBUFFERED=1\n\nRUN apt-get update && apt-get install -y --no-install-recommends \\\n    build-essential \\\n    curl \\\n    libpq5 \\\n    && rm -rf /var/lib/apt/lists/*\n\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\n",
-        "docker/Dockerfile.web": `FROM smarthr360-base:latest
-COPY . .
-`,
+        'Dockerfile.base': baseWithRun('RUN pip install --no-cache-dir gunicorn'),
+        'docker/Dockerfile.web': heredocWeb('python manage.py check\n'),
       },
     },
     {
-      name: "a retry loop is detected, and removed whole with its install",
+      name: 'JSON-form RUN through /bin/sh -c keeps the rest of its script',
       files: ws({
-        "docker/Dockerfile.web": `FROM smarthr360-base:latest
-RUN until pip install --no-cache-dir gunicorn && break; do sleep 1; done
-COPY . .
-`,
+        'docker/Dockerfile.web': webWithRun('RUN ["/bin/sh", "-c", "pip install gunicorn && python manage.py check"]'),
       }),
-      errors: [
-        { path: "docker/Dockerfile.web", message: "Unexpected pip install of \"gunicorn\" outside the base image; install it in Dockerfile.base.", line: 2, column: 38, endLine: 2, endColumn: 46 },
-      ],
+      errors: [inWeb(2, 36, 44, outside('pip', 'gunicorn'))],
       output: {
-        "Dockerfile.base": "# Shared base image: the only image that installs packages.\nFROM python:3.12-slim\n\nENV PYTHONDONTWRITEBYTECODE=1 \\\n    PYTHONUNBUFFERED=1\n\nRUN apt-get update && apt-get install -y --no-install-recommends \\\n    build-essential \\\n    libpq5 \\\n    && rm -rf /var/lib/apt/lists/*\n\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nRUN pip install --no-cache-dir gunicorn\n",
-        "docker/Dockerfile.web": `FROM smarthr360-base:latest
-COPY . .
-`,
+        'Dockerfile.base': baseWithRun('RUN pip install --no-cache-dir gunicorn'),
+        'docker/Dockerfile.web': webWithRun('RUN ["/bin/sh", "-c", "python manage.py check"]'),
       },
     },
     {
-      name: "a heredoc RUN whose script only installs",
+      name: 'poetry install of the project manifest: reported on the verb, no fix',
       files: ws({
-        "docker/Dockerfile.web": `# syntax=docker/dockerfile:1.7
-FROM smarthr360-base:latest
-RUN <<EOF
-apt-get update
-apt-get install -y --no-install-recommends curl
-rm -rf /var/lib/apt/lists/*
-EOF
-COPY . .
-`,
-      }),
-      errors: [
-        { path: "docker/Dockerfile.web", message: "Unexpected apt-get install of \"curl\" outside the base image; install it in Dockerfile.base.", line: 5, column: 44, endLine: 5, endColumn: 48 },
-      ],
-      output: {
-        "Dockerfile.base": "# Shared base image: the only image that installs packages.\nFROM python:3.12-slim\n\nENV PYTHONDONTWRITEBYTECODE=1 \\\n    PYTHONUNBUFFERED=1\n\nRUN apt-get update && apt-get install -y --no-install-recommends \\\n    build-essential \\\n    curl \\\n    libpq5 \\\n    && rm -rf /var/lib/apt/lists/*\n\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\n",
-        "docker/Dockerfile.web": `# syntax=docker/dockerfile:1.7
-FROM smarthr360-base:latest
-COPY . .
-`,
-      },
-    },
-    {
-      name: "a heredoc RUN keeps its other commands; pip gets a new RUN after the base pip install",
-      files: ws({
-        "docker/Dockerfile.web": `# syntax=docker/dockerfile:1.7
-FROM smarthr360-base:latest
-RUN <<EOF
-pip install --no-cache-dir gunicorn
-python manage.py check
-EOF
-COPY . .
-`,
-      }),
-      errors: [
-        { path: "docker/Dockerfile.web", message: "Unexpected pip install of \"gunicorn\" outside the base image; install it in Dockerfile.base.", line: 4, column: 28, endLine: 4, endColumn: 36 },
-      ],
-      output: {
-        "Dockerfile.base": "# Shared base image: the only image that installs packages.\nFROM python:3.12-slim\n\nENV PYTHONDONTWRITEBYTECODE=1 \\\n    PYTHONUNBUFFERED=1\n\nRUN apt-get update && apt-get install -y --no-install-recommends \\\n    build-essential \\\n    libpq5 \\\n    && rm -rf /var/lib/apt/lists/*\n\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nRUN pip install --no-cache-dir gunicorn\n",
-        "docker/Dockerfile.web": `# syntax=docker/dockerfile:1.7
-FROM smarthr360-base:latest
-RUN <<EOF
-python manage.py check
-EOF
-COPY . .
-`,
-      },
-    },
-    {
-      name: "JSON-form RUN (exec form)",
-      files: ws({
-        "docker/Dockerfile.web": `FROM smarthr360-base:latest
-RUN ["pip", "install", "--no-cache-dir", "gunicorn"]
-COPY . .
-`,
-      }),
-      errors: [
-        { path: "docker/Dockerfile.web", message: "Unexpected pip install of \"gunicorn\" outside the base image; install it in Dockerfile.base.", line: 2, column: 43, endLine: 2, endColumn: 51 },
-      ],
-      output: {
-        "Dockerfile.base": "# Shared base image: the only image that installs packages.\nFROM python:3.12-slim\n\nENV PYTHONDONTWRITEBYTECODE=1 \\\n    PYTHONUNBUFFERED=1\n\nRUN apt-get update && apt-get install -y --no-install-recommends \\\n    build-essential \\\n    libpq5 \\\n    && rm -rf /var/lib/apt/lists/*\n\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nRUN pip install --no-cache-dir gunicorn\n",
-        "docker/Dockerfile.web": `FROM smarthr360-base:latest
-COPY . .
-`,
-      },
-    },
-    {
-      name: "JSON-form RUN through /bin/sh -c keeps the rest of its script",
-      files: ws({
-        "docker/Dockerfile.web": `FROM smarthr360-base:latest
-RUN ["/bin/sh", "-c", "pip install gunicorn && python manage.py check"]
-COPY . .
-`,
-      }),
-      errors: [
-        { path: "docker/Dockerfile.web", message: "Unexpected pip install of \"gunicorn\" outside the base image; install it in Dockerfile.base.", line: 2, column: 36, endLine: 2, endColumn: 44 },
-      ],
-      output: {
-        "Dockerfile.base": "# Shared base image: the only image that installs packages.\nFROM python:3.12-slim\n\nENV PYTHONDONTWRITEBYTECODE=1 \\\n    PYTHONUNBUFFERED=1\n\nRUN apt-get update && apt-get install -y --no-install-recommends \\\n    build-essential \\\n    libpq5 \\\n    && rm -rf /var/lib/apt/lists/*\n\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nRUN pip install --no-cache-dir gunicorn\n",
-        "docker/Dockerfile.web": `FROM smarthr360-base:latest
-RUN ["/bin/sh", "-c", "python manage.py check"]
-COPY . .
-`,
-      },
-    },
-    {
-      name: "RUN --mount=type=cache flag is not a package",
-      files: ws({
-        "docker/Dockerfile.web": `FROM smarthr360-base:latest
-RUN --mount=type=cache,target=/root/.cache/pip pip install gunicorn whitenoise
-COPY . .
-`,
-      }),
-      errors: [
-        { path: "docker/Dockerfile.web", message: "Unexpected pip install of \"gunicorn\" outside the base image; install it in Dockerfile.base.", line: 2, column: 60, endLine: 2, endColumn: 68 },
-        { path: "docker/Dockerfile.web", message: "Unexpected pip install of \"whitenoise\" outside the base image; install it in Dockerfile.base.", line: 2, column: 69, endLine: 2, endColumn: 79 },
-      ],
-      output: {
-        "Dockerfile.base": "# Shared base image: the only image that installs packages.\nFROM python:3.12-slim\n\nENV PYTHONDONTWRITEBYTECODE=1 \\\n    PYTHONUNBUFFERED=1\n\nRUN apt-get update && apt-get install -y --no-install-recommends \\\n    build-essential \\\n    libpq5 \\\n    && rm -rf /var/lib/apt/lists/*\n\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nRUN pip install --no-cache-dir gunicorn whitenoise\n",
-        "docker/Dockerfile.web": `FROM smarthr360-base:latest
-COPY . .
-`,
-      },
-    },
-    {
-      name: "apk add --virtual NAME: the option value is not a package; merged into the base apk add, sorted",
-      files: ws({
-        "Dockerfile.base": `FROM python:3.12-alpine
-RUN apk add --no-cache libpq
-WORKDIR /app
-COPY requirements.txt .
-RUN pip install --no-cache-dir -r requirements.txt
-`,
-        "docker/Dockerfile.web": `FROM smarthr360-base:latest
-RUN apk add --no-cache --virtual .build-deps gcc musl-dev
-COPY . .
-`,
-      }),
-      errors: [
-        { path: "docker/Dockerfile.web", message: "Unexpected apk install of \"gcc\" outside the base image; install it in Dockerfile.base.", line: 2, column: 46, endLine: 2, endColumn: 49 },
-        { path: "docker/Dockerfile.web", message: "Unexpected apk install of \"musl-dev\" outside the base image; install it in Dockerfile.base.", line: 2, column: 50, endLine: 2, endColumn: 58 },
-      ],
-      output: {
-        "Dockerfile.base": `FROM python:3.12-alpine
-RUN apk add --no-cache gcc libpq musl-dev
-WORKDIR /app
-COPY requirements.txt .
-RUN pip install --no-cache-dir -r requirements.txt
-`,
-        "docker/Dockerfile.web": `FROM smarthr360-base:latest
-COPY . .
-`,
-      },
-    },
-    {
-      name: "dnf install with --setopt=: a new RUN after the base last install before its first COPY",
-      files: ws({
-        "docker/Dockerfile.web": `FROM smarthr360-base:latest
-RUN dnf install -y --setopt=install_weak_deps=False git && dnf clean all
-COPY . .
-`,
-      }),
-      errors: [
-        { path: "docker/Dockerfile.web", message: "Unexpected yum/dnf install of \"git\" outside the base image; install it in Dockerfile.base.", line: 2, column: 53, endLine: 2, endColumn: 56 },
-      ],
-      output: {
-        "Dockerfile.base": "# Shared base image: the only image that installs packages.\nFROM python:3.12-slim\n\nENV PYTHONDONTWRITEBYTECODE=1 \\\n    PYTHONUNBUFFERED=1\n\nRUN apt-get update && apt-get install -y --no-install-recommends \\\n    build-essential \\\n    libpq5 \\\n    && rm -rf /var/lib/apt/lists/*\nRUN dnf install -y git && dnf clean all\n\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\n",
-        "docker/Dockerfile.web": `FROM smarthr360-base:latest
-COPY . .
-`,
-      },
-    },
-    {
-      name: "pip3 with a version pin",
-      files: ws({
-        "docker/Dockerfile.web": `FROM smarthr360-base:latest
-RUN pip3 install --no-cache-dir gunicorn==22.0.0
-COPY . .
-`,
-      }),
-      errors: [
-        { path: "docker/Dockerfile.web", message: "Unexpected pip install of \"gunicorn==22.0.0\" outside the base image; install it in Dockerfile.base.", line: 2, column: 33, endLine: 2, endColumn: 49 },
-      ],
-      output: {
-        "Dockerfile.base": "# Shared base image: the only image that installs packages.\nFROM python:3.12-slim\n\nENV PYTHONDONTWRITEBYTECODE=1 \\\n    PYTHONUNBUFFERED=1\n\nRUN apt-get update && apt-get install -y --no-install-recommends \\\n    build-essential \\\n    libpq5 \\\n    && rm -rf /var/lib/apt/lists/*\n\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nRUN pip3 install --no-cache-dir gunicorn==22.0.0\n",
-        "docker/Dockerfile.web": `FROM smarthr360-base:latest
-COPY . .
-`,
-      },
-    },
-    {
-      name: "python -m pip",
-      files: ws({
-        "docker/Dockerfile.web": `FROM smarthr360-base:latest
-RUN python -m pip install --no-cache-dir whitenoise
-COPY . .
-`,
-      }),
-      errors: [
-        { path: "docker/Dockerfile.web", message: "Unexpected pip install of \"whitenoise\" outside the base image; install it in Dockerfile.base.", line: 2, column: 42, endLine: 2, endColumn: 52 },
-      ],
-      output: {
-        "Dockerfile.base": "# Shared base image: the only image that installs packages.\nFROM python:3.12-slim\n\nENV PYTHONDONTWRITEBYTECODE=1 \\\n    PYTHONUNBUFFERED=1\n\nRUN apt-get update && apt-get install -y --no-install-recommends \\\n    build-essential \\\n    libpq5 \\\n    && rm -rf /var/lib/apt/lists/*\n\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nRUN python -m pip install --no-cache-dir whitenoise\n",
-        "docker/Dockerfile.web": `FROM smarthr360-base:latest
-COPY . .
-`,
-      },
-    },
-    {
-      name: "uv pip install --system",
-      files: ws({
-        "docker/Dockerfile.web": `FROM smarthr360-base:latest
-RUN uv pip install --system sentry-sdk
-COPY . .
-`,
-      }),
-      errors: [
-        { path: "docker/Dockerfile.web", message: "Unexpected pip install of \"sentry-sdk\" outside the base image; install it in Dockerfile.base.", line: 2, column: 29, endLine: 2, endColumn: 39 },
-      ],
-      output: {
-        "Dockerfile.base": "# Shared base image: the only image that installs packages.\nFROM python:3.12-slim\n\nENV PYTHONDONTWRITEBYTECODE=1 \\\n    PYTHONUNBUFFERED=1\n\nRUN apt-get update && apt-get install -y --no-install-recommends \\\n    build-essential \\\n    libpq5 \\\n    && rm -rf /var/lib/apt/lists/*\n\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nRUN uv pip install --no-cache-dir sentry-sdk\n",
-        "docker/Dockerfile.web": `FROM smarthr360-base:latest
-COPY . .
-`,
-      },
-    },
-    {
-      name: "poetry install of the project manifest: reported on the verb, no fix",
-      files: ws({
-        "docker/Dockerfile.web": `FROM smarthr360-base:latest
+        'docker/Dockerfile.web': `FROM smarthr360-base:latest
 COPY pyproject.toml poetry.lock ./
 RUN poetry install --no-root --without dev
 COPY . .
 `,
       }),
       errors: [
-        { path: "docker/Dockerfile.web", message: "Unexpected poetry install outside the base image; install the project dependencies in Dockerfile.base.", line: 3, column: 12, endLine: 3, endColumn: 19 },
+        inWeb(
+          3,
+          12,
+          19,
+          'Unexpected poetry install outside the base image; install the project dependencies in Dockerfile.base.',
+        ),
       ],
     },
     {
-      name: "conda install -c CHANNEL: the channel is not a package",
-      files: ws({
-        "docker/Dockerfile.web": `FROM smarthr360-base:latest
-RUN conda install -y -c conda-forge numpy
-COPY . .
-`,
-      }),
+      name: 'pip install -r of the file the base installs: Remove redundant install',
+      files: ws({ 'docker/Dockerfile.web': webInstallsRequirements('requirements.txt') }),
       errors: [
-        { path: "docker/Dockerfile.web", message: "Unexpected conda install of \"numpy\" outside the base image; install it in Dockerfile.base.", line: 2, column: 37, endLine: 2, endColumn: 42 },
+        inWeb(4, 35, 51, 'Unexpected pip install -r requirements.txt: the base image (Dockerfile.base) already installs it.'),
       ],
       output: {
-        "Dockerfile.base": "# Shared base image: the only image that installs packages.\nFROM python:3.12-slim\n\nENV PYTHONDONTWRITEBYTECODE=1 \\\n    PYTHONUNBUFFERED=1\n\nRUN apt-get update && apt-get install -y --no-install-recommends \\\n    build-essential \\\n    libpq5 \\\n    && rm -rf /var/lib/apt/lists/*\nRUN conda install -y numpy\n\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\n",
-        "docker/Dockerfile.web": `FROM smarthr360-base:latest
-COPY . .
-`,
+        'docker/Dockerfile.web': removeOnce(
+          webInstallsRequirements('requirements.txt'),
+          'RUN pip install --no-cache-dir -r requirements.txt\n',
+        ),
       },
     },
     {
-      name: "pip install -r of the file the base installs: Remove redundant install",
-      files: ws({
-        "docker/Dockerfile.web": `FROM smarthr360-base:latest
-WORKDIR /app
-COPY requirements.txt .
-RUN pip install --no-cache-dir -r requirements.txt
-COPY . .
-`,
-      }),
+      name: 'pip install -r of another file: no fix, the message says why',
+      files: ws({ 'docker/Dockerfile.web': webInstallsRequirements('requirements-web.txt') }),
       errors: [
-        { path: "docker/Dockerfile.web", message: "Unexpected pip install -r requirements.txt: the base image (Dockerfile.base) already installs it.", line: 4, column: 35, endLine: 4, endColumn: 51 },
+        inWeb(
+          4,
+          35,
+          55,
+          'Unexpected pip install -r requirements-web.txt outside the base image; requirements-web.txt is not available to the base build, so the install cannot be moved automatically: copy it in Dockerfile.base and install it there.',
+        ),
       ],
+    },
+    {
+      name: 'a package named by a build variable: no fix',
+      files: ws({
+        'docker/Dockerfile.web': webWithRun('ARG EXTRA_PACKAGES\nRUN apt-get update && apt-get install -y $EXTRA_PACKAGES'),
+      }),
+      errors: [inWeb(3, 42, 57, byHand('apt-get', '$EXTRA_PACKAGES'))],
+    },
+    {
+      name: 'the base already installs the package: Remove redundant install, only the service file changes',
+      files: ws({ 'docker/Dockerfile.celery': CELERY_WITH_BASE_PACKAGE }),
+      errors: [inCelery(2, 42, 48, alreadyInBase('apt-get', 'libpq5'))],
       output: {
-        "docker/Dockerfile.web": `FROM smarthr360-base:latest
-WORKDIR /app
-COPY requirements.txt .
-COPY . .
-`,
+        'docker/Dockerfile.celery': removeOnce(
+          CELERY_WITH_BASE_PACKAGE,
+          'RUN apt-get update && apt-get install -y libpq5 && rm -rf /var/lib/apt/lists/*\n',
+        ),
       },
     },
     {
-      name: "pip install -r of another file: no fix, the message says why",
-      files: ws({
-        "docker/Dockerfile.web": `FROM smarthr360-base:latest
-WORKDIR /app
-COPY requirements-web.txt .
-RUN pip install --no-cache-dir -r requirements-web.txt
-COPY . .
-`,
-      }),
-      errors: [
-        { path: "docker/Dockerfile.web", message: "Unexpected pip install -r requirements-web.txt outside the base image; requirements-web.txt is not available to the base build, so the install cannot be moved automatically: copy it in Dockerfile.base and install it there.", line: 4, column: 35, endLine: 4, endColumn: 55 },
-      ],
-    },
-    {
-      name: "a package named by a build variable: no fix",
-      files: ws({
-        "docker/Dockerfile.web": `FROM smarthr360-base:latest
-ARG EXTRA_PACKAGES
-RUN apt-get update && apt-get install -y $EXTRA_PACKAGES
-COPY . .
-`,
-      }),
-      errors: [
-        { path: "docker/Dockerfile.web", message: "Unexpected apt-get install of \"$EXTRA_PACKAGES\" outside the base image; it names a build variable, so move it to Dockerfile.base by hand.", line: 3, column: 42, endLine: 3, endColumn: 57 },
-      ],
-    },
-    {
-      name: "the base already installs the package: Remove redundant install, only the service file changes",
-      files: ws({
-        "docker/Dockerfile.celery": `FROM smarthr360-base:latest
-RUN apt-get update && apt-get install -y libpq5 && rm -rf /var/lib/apt/lists/*
-WORKDIR /app
-`,
-      }),
-      errors: [
-        { path: "docker/Dockerfile.celery", message: "Unexpected apt-get install of \"libpq5\": the base image (Dockerfile.base) already installs it.", line: 2, column: 42, endLine: 2, endColumn: 48 },
-      ],
-      output: {
-        "docker/Dockerfile.celery": `FROM smarthr360-base:latest
-WORKDIR /app
-`,
-      },
-    },
-    {
-      name: "merge into an inline package list keeps it inline and sorted",
-      files: ws({
-        "Dockerfile.base": `FROM python:3.12-slim
-RUN apt-get update && apt-get install -y --no-install-recommends libpq5 tini && rm -rf /var/lib/apt/lists/*
-WORKDIR /app
-COPY requirements.txt .
-RUN pip install --no-cache-dir -r requirements.txt
-`,
-        "docker/Dockerfile.web": `FROM smarthr360-base:latest
-RUN apt-get update && apt-get install -y --no-install-recommends gettext && rm -rf /var/lib/apt/lists/*
-COPY . .
-`,
-      }),
-      errors: [
-        { path: "docker/Dockerfile.web", message: "Unexpected apt-get install of \"gettext\" outside the base image; install it in Dockerfile.base.", line: 2, column: 66, endLine: 2, endColumn: 73 },
-      ],
-      output: {
-        "Dockerfile.base": `FROM python:3.12-slim
-RUN apt-get update && apt-get install -y --no-install-recommends gettext libpq5 tini && rm -rf /var/lib/apt/lists/*
-WORKDIR /app
-COPY requirements.txt .
-RUN pip install --no-cache-dir -r requirements.txt
-`,
-        "docker/Dockerfile.web": `FROM smarthr360-base:latest
-COPY . .
-`,
-      },
-    },
-    {
-      name: "no apt install in the base: a new RUN before the base first COPY",
-      files: ws({
-        "Dockerfile.base": `FROM python:3.12-slim
-WORKDIR /app
-COPY requirements.txt .
-RUN pip install --no-cache-dir -r requirements.txt
-`,
-        "docker/Dockerfile.web": `FROM smarthr360-base:latest
-RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*
-COPY . .
-`,
-      }),
-      errors: [
-        { path: "docker/Dockerfile.web", message: "Unexpected apt-get install of \"curl\" outside the base image; install it in Dockerfile.base.", line: 2, column: 66, endLine: 2, endColumn: 70 },
-      ],
-      output: {
-        "Dockerfile.base": "FROM python:3.12-slim\nWORKDIR /app\nRUN apt-get update && apt-get install -y --no-install-recommends \\\n    curl \\\n    && rm -rf /var/lib/apt/lists/*\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\n",
-        "docker/Dockerfile.web": `FROM smarthr360-base:latest
-COPY . .
-`,
-      },
-    },
-    {
-      name: "nested layout: deploy/docker-compose.yml builds with context: ..",
+      name: 'nested layout: deploy/docker-compose.yml builds with context: ..',
       files: {
         'deploy/docker-compose.yml': COMPOSE.replace(/context: \./g, 'context: ..').replace(/\.env\.docker/g, '../.env.docker'),
         'Dockerfile.base': BASE,
-        'docker/Dockerfile.web': 'FROM smarthr360-base:latest\nRUN pip install --no-cache-dir gunicorn\nCOPY . .\n',
+        'docker/Dockerfile.web': webWithRun('RUN pip install --no-cache-dir gunicorn'),
         'docker/Dockerfile.celery': 'FROM smarthr360-base:latest\nCOPY app/ /app/app/\n',
         'docker/Dockerfile.nginx': 'FROM nginx:1.27-alpine\n',
         '.env.docker': 'DJANGO_SETTINGS_MODULE=smarthr360.settings\n',
       },
-      errors: [
-        { path: "docker/Dockerfile.web", message: "Unexpected pip install of \"gunicorn\" outside the base image; install it in Dockerfile.base.", line: 2, column: 32, endLine: 2, endColumn: 40 },
-      ],
+      errors: [inWeb(2, 32, 40, outside('pip', 'gunicorn'))],
       output: {
-        "Dockerfile.base": "# Shared base image: the only image that installs packages.\nFROM python:3.12-slim\n\nENV PYTHONDONTWRITEBYTECODE=1 \\\n    PYTHONUNBUFFERED=1\n\nRUN apt-get update && apt-get install -y --no-install-recommends \\\n    build-essential \\\n    libpq5 \\\n    && rm -rf /var/lib/apt/lists/*\n\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nRUN pip install --no-cache-dir gunicorn\n",
-        "docker/Dockerfile.web": `FROM smarthr360-base:latest
-COPY . .
-`,
+        'Dockerfile.base': baseWithRun('RUN pip install --no-cache-dir gunicorn'),
+        'docker/Dockerfile.web': removeOnce(
+          webWithRun('RUN pip install --no-cache-dir gunicorn'),
+          'RUN pip install --no-cache-dir gunicorn\n',
+        ),
       },
     },
     {
-      name: "CRLF Dockerfiles: the output keeps CRLF",
-      files: ws({
-        "Dockerfile.base": "# Shared base image: the only image that installs packages.\r\nFROM python:3.12-slim\r\n\r\nENV PYTHONDONTWRITEBYTECODE=1 \\\r\n    PYTHONUNBUFFERED=1\r\n\r\nRUN apt-get update && apt-get install -y --no-install-recommends \\\r\n    build-essential \\\r\n    libpq5 \\\r\n    && rm -rf /var/lib/apt/lists/*\r\n\r\nWORKDIR /app\r\nCOPY requirements.txt .\r\nRUN pip install --no-cache-dir -r requirements.txt\r\n",
-        "docker/Dockerfile.web": "FROM smarthr360-base:latest\r\nRUN apt-get update && apt-get install -y --no-install-recommends \\\r\n    curl \\\r\n    tini \\\r\n    && rm -rf /var/lib/apt/lists/*\r\nRUN python manage.py check\r\nCOPY . .\r\n",
-      }),
-      errors: [
-        { path: "docker/Dockerfile.web", message: "Unexpected apt-get install of \"curl\" outside the base image; install it in Dockerfile.base.", line: 3, column: 5, endLine: 3, endColumn: 9 },
-        { path: "docker/Dockerfile.web", message: "Unexpected apt-get install of \"tini\" outside the base image; install it in Dockerfile.base.", line: 4, column: 5, endLine: 4, endColumn: 9 },
-      ],
+      name: 'CRLF Dockerfiles: the output keeps CRLF',
+      files: ws({ 'Dockerfile.base': crlf(BASE), 'docker/Dockerfile.web': crlf(WEB_WITH_CURL_TINI) }),
+      errors: [inWeb(3, 5, 9, outside('apt-get', 'curl')), inWeb(4, 5, 9, outside('apt-get', 'tini'))],
       output: {
-        "Dockerfile.base": "# Shared base image: the only image that installs packages.\r\nFROM python:3.12-slim\r\n\r\nENV PYTHONDONTWRITEBYTECODE=1 \\\r\n    PYTHONUNBUFFERED=1\r\n\r\nRUN apt-get update && apt-get install -y --no-install-recommends \\\r\n    build-essential \\\r\n    curl \\\r\n    libpq5 \\\r\n    tini \\\r\n    && rm -rf /var/lib/apt/lists/*\r\n\r\nWORKDIR /app\r\nCOPY requirements.txt .\r\nRUN pip install --no-cache-dir -r requirements.txt\r\n",
-        "docker/Dockerfile.web": "FROM smarthr360-base:latest\r\nRUN python manage.py check\r\nCOPY . .\r\n",
+        'Dockerfile.base': crlf(insertAfter(baseWithApt('curl'), '    libpq5 \\\n', '    tini \\\n')),
+        'docker/Dockerfile.web': crlf(removeOnce(WEB_WITH_CURL_TINI, CURL_TINI_RUN)),
       },
     },
     {
-      name: "CRLF base without an apt install: the new RUN uses CRLF",
+      name: 'CRLF base without an apt install: the new RUN uses CRLF',
       files: ws({
-        "Dockerfile.base": "FROM python:3.12-slim\r\nWORKDIR /app\r\nCOPY requirements.txt .\r\nRUN pip install --no-cache-dir -r requirements.txt\r\n",
-        "docker/Dockerfile.web": "FROM smarthr360-base:latest\r\nRUN apt-get update && apt-get install -y curl\r\nCOPY . .\r\n",
+        'Dockerfile.base': crlf(PIP_ONLY_BASE),
+        'docker/Dockerfile.web': crlf(webWithRun('RUN apt-get update && apt-get install -y curl')),
       }),
-      errors: [
-        { path: "docker/Dockerfile.web", message: "Unexpected apt-get install of \"curl\" outside the base image; install it in Dockerfile.base.", line: 2, column: 42, endLine: 2, endColumn: 46 },
-      ],
+      errors: [inWeb(2, 42, 46, outside('apt-get', 'curl'))],
       output: {
-        "Dockerfile.base": "FROM python:3.12-slim\r\nWORKDIR /app\r\nRUN apt-get update && apt-get install -y --no-install-recommends \\\r\n    curl \\\r\n    && rm -rf /var/lib/apt/lists/*\r\nCOPY requirements.txt .\r\nRUN pip install --no-cache-dir -r requirements.txt\r\n",
-        "docker/Dockerfile.web": "FROM smarthr360-base:latest\r\nCOPY . .\r\n",
+        'Dockerfile.base': crlf(insertBefore(PIP_ONLY_BASE, 'COPY requirements.txt .\n', NEW_APT_RUN_FOR_CURL)),
+        'docker/Dockerfile.web': crlf(
+          removeOnce(
+            webWithRun('RUN apt-get update && apt-get install -y curl'),
+            'RUN apt-get update && apt-get install -y curl\n',
+          ),
+        ),
       },
     },
     {
-      name: "# escape=` Dockerfile: backtick continuations",
-      files: ws({
-        "docker/Dockerfile.web": "# escape=`\nFROM smarthr360-base:latest\nRUN apt-get update && apt-get install -y --no-install-recommends `\n    curl `\n    $EXTRA `\n    && rm -rf /var/lib/apt/lists/*\nCOPY . C:\\app\n",
-      }),
-      errors: [
-        { path: "docker/Dockerfile.web", message: "Unexpected apt-get install of \"curl\" outside the base image; install it in Dockerfile.base.", line: 4, column: 5, endLine: 4, endColumn: 9 },
-        { path: "docker/Dockerfile.web", message: "Unexpected apt-get install of \"$EXTRA\" outside the base image; it names a build variable, so move it to Dockerfile.base by hand.", line: 5, column: 5, endLine: 5, endColumn: 11 },
-      ],
+      name: '# escape=` Dockerfile: backtick continuations',
+      files: ws({ 'docker/Dockerfile.web': ESCAPE_BACKTICK_WEB }),
+      errors: [inWeb(4, 5, 9, outside('apt-get', 'curl')), inWeb(5, 5, 11, byHand('apt-get', '$EXTRA'))],
       output: {
-        "Dockerfile.base": "# Shared base image: the only image that installs packages.\nFROM python:3.12-slim\n\nENV PYTHONDONTWRITEBYTECODE=1 \\\n    PYTHONUNBUFFERED=1\n\nRUN apt-get update && apt-get install -y --no-install-recommends \\\n    build-essential \\\n    curl \\\n    libpq5 \\\n    && rm -rf /var/lib/apt/lists/*\n\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\n",
-        "docker/Dockerfile.web": "# escape=`\nFROM smarthr360-base:latest\nRUN apt-get update && apt-get install -y --no-install-recommends `\n    $EXTRA `\n    && rm -rf /var/lib/apt/lists/*\nCOPY . C:\\app\n",
+        'Dockerfile.base': baseWithApt('curl'),
+        'docker/Dockerfile.web': removeOnce(ESCAPE_BACKTICK_WEB, '    curl `\n'),
       },
     },
+    ...WHOLE_RUN_MOVES.map(movesWholeRun),
   ],
 });
