@@ -1,22 +1,74 @@
 import { RuleTester } from '../ruleTester';
 import { envFileMissing } from '../../server/src/engine/rules/env/envFileMissing';
-import { COMPOSE, workspace } from './envWorkspace';
+import { COMPOSE, ENV_DOCKER_EXAMPLE, workspace } from './envWorkspace';
+import { crlf, insertAfter, insertBefore, replaceEach, replaceOnce } from './edit';
+import { onLine } from './findings';
+
+const BEAT_COMMAND = '    command: celery -A smarthr360 beat -l info\n';
 
 /** celery_beat without the `<<: *app` merge: it reads no env file and joins the network itself. */
-const BEAT_ALONE = COMPOSE.replace(
-  `  celery_beat:
-    <<: *app
-    build:`,
-  `  celery_beat:
-    build:`,
-).replace(
-  `    command: celery -A smarthr360 beat -l info
-`,
-  `    command: celery -A smarthr360 beat -l info
-    networks:
-      - smarthr360-network
-`,
+const BEAT_ALONE = replaceEach(
+  COMPOSE,
+  ['  celery_beat:\n    <<: *app\n', '  celery_beat:\n'],
+  [BEAT_COMMAND, `${BEAT_COMMAND}    networks:\n      - smarthr360-network\n`],
 );
+
+/** BEAT_ALONE with `lines` added to celery_beat right after its command. */
+function beatWith(lines: string): string {
+  return insertAfter(BEAT_ALONE, BEAT_COMMAND, lines);
+}
+
+/** The fix for celery_beat without env_file: a block list with the shared file at the end of the service. */
+function withBeatEnvFile(compose: string): string {
+  return insertBefore(compose, '\n  nginx:', '    env_file:\n      - .env.docker\n');
+}
+
+const missing = (service: string, line: number, column: number, endColumn: number) =>
+  onLine(
+    'docker-compose.yml',
+    line,
+    column,
+    endColumn,
+    `Expected service ${service} to read the shared env file .env.docker through env_file.`,
+  );
+
+const BEAT_SECRETS_LIST = '    env_file:\n      # secrets only\n      - secrets.env\n';
+
+const ANCHOR_WITHOUT_SHARED_FILE = replaceOnce(
+  COMPOSE,
+  '  env_file:\n    - .env.docker\n    - secrets.env\n',
+  '  env_file:\n    - secrets.env\n',
+);
+/** What the fix gives each service that merged the anchor's env_file: the shared file, then the merged entries. */
+const SERVICE_ENV_FILES = '    env_file:\n      - .env.docker\n      - secrets.env\n';
+
+const WORKER_BLOCK = `  celery_worker:
+    <<: *app
+    build:
+      context: .
+      dockerfile: docker/Dockerfile.celery
+`;
+const WORKER_FLOW_MAP =
+  '  celery_worker: {build: {context: ., dockerfile: docker/Dockerfile.celery}, networks: [smarthr360-network]';
+
+const FOUR_SPACE_FLUSH = `services:
+    base:
+        build:
+            context: .
+            dockerfile: Dockerfile.base
+        image: smarthr360-base:latest
+    web:
+        build:
+            context: .
+            dockerfile: docker/Dockerfile.web
+        environment:
+        - DJANGO_SETTINGS_MODULE=smarthr360.settings
+        networks:
+        - smarthr360-network  # the shared network
+
+networks:
+    smarthr360-network:
+`;
 
 RuleTester.run(envFileMissing, {
   valid: [
@@ -24,11 +76,8 @@ RuleTester.run(envFileMissing, {
     {
       name: 'env_file as a list of {path, required} entries',
       files: workspace({
-        'docker-compose.yml': BEAT_ALONE.replace(
-          `    command: celery -A smarthr360 beat -l info
-`,
-          `    command: celery -A smarthr360 beat -l info
-    env_file:
+        'docker-compose.yml': beatWith(
+          `    env_file:
       - path: ./.env.docker
         required: true
       - path: secrets.env
@@ -76,547 +125,60 @@ RuleTester.run(envFileMissing, {
     {
       name: 'celery_beat reads no env file: env_file is added at the end of the service',
       files: workspace({ 'docker-compose.yml': BEAT_ALONE }),
-      errors: [
-        { path: "docker-compose.yml", message: "Expected service celery_beat to read the shared env file .env.docker through env_file.", line: 47, column: 3, endLine: 47, endColumn: 14 },
-      ],
-      output: {
-        "docker-compose.yml": `# SmartHR360: Django web, Celery worker and beat, Postgres, Redis and nginx.
-x-app: &app
-  env_file:
-    - .env.docker
-    - secrets.env
-  networks:
-    - smarthr360-network
-
-services:
-  base:
-    build:
-      context: .
-      dockerfile: Dockerfile.base
-    image: smarthr360-base:latest
-    profiles: ["build"]
-
-  db:
-    image: postgres:16-alpine
-    env_file:
-      - secrets.env
-    environment:
-      POSTGRES_DB: smarthr360
-      POSTGRES_PASSWORD: \${DB_PASSWORD}
-    networks:
-      - smarthr360-network
-
-  redis:
-    image: redis:7-alpine
-    networks:
-      - smarthr360-network
-
-  web:
-    <<: *app
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.web
-    environment:
-      - DJANGO_SETTINGS_MODULE=smarthr360.settings
-      - DATABASE_URL=postgres://smarthr360:\${DB_PASSWORD}@db:5432/smarthr360
-
-  celery_worker:
-    <<: *app
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.celery
-
-  celery_beat:
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.celery
-    command: celery -A smarthr360 beat -l info
-    networks:
-      - smarthr360-network
-    env_file:
-      - .env.docker
-
-  nginx:
-    image: nginx:1.27-alpine
-    ports:
-      - "80:80"
-    depends_on:
-      - web
-    networks:
-      - smarthr360-network
-
-networks:
-  smarthr360-network:
-    driver: bridge
-`,
-      },
+      errors: [missing('celery_beat', 47, 3, 14)],
+      output: { 'docker-compose.yml': withBeatEnvFile(BEAT_ALONE) },
     },
     {
       name: '4-space indentation, flush sequences and CRLF line endings are kept',
-      files: workspace({
-        'docker-compose.yml': `services:\r
-    base:\r
-        build:\r
-            context: .\r
-            dockerfile: Dockerfile.base\r
-        image: smarthr360-base:latest\r
-    web:\r
-        build:\r
-            context: .\r
-            dockerfile: docker/Dockerfile.web\r
-        environment:\r
-        - DJANGO_SETTINGS_MODULE=smarthr360.settings\r
-        networks:\r
-        - smarthr360-network  # the shared network\r
-\r
-networks:\r
-    smarthr360-network:\r
-`,
-      }),
-      errors: [
-        { path: "docker-compose.yml", message: "Expected service web to read the shared env file .env.docker through env_file.", line: 7, column: 5, endLine: 7, endColumn: 8 },
-      ],
+      files: workspace({ 'docker-compose.yml': crlf(FOUR_SPACE_FLUSH) }),
+      errors: [missing('web', 7, 5, 8)],
       output: {
-        "docker-compose.yml": "services:\r\n    base:\r\n        build:\r\n            context: .\r\n            dockerfile: Dockerfile.base\r\n        image: smarthr360-base:latest\r\n    web:\r\n        build:\r\n            context: .\r\n            dockerfile: docker/Dockerfile.web\r\n        environment:\r\n        - DJANGO_SETTINGS_MODULE=smarthr360.settings\r\n        networks:\r\n        - smarthr360-network  # the shared network\r\n        env_file:\r\n        - .env.docker\r\n\r\nnetworks:\r\n    smarthr360-network:\r\n",
+        'docker-compose.yml': crlf(
+          insertAfter(FOUR_SPACE_FLUSH, '  # the shared network\n', '        env_file:\n        - .env.docker\n'),
+        ),
       },
     },
     {
       name: 'env_file as a single string: it becomes a flow list with the shared file first',
-      files: workspace({
-        'docker-compose.yml': BEAT_ALONE.replace(
-          `    command: celery -A smarthr360 beat -l info
-`,
-          `    command: celery -A smarthr360 beat -l info
-    env_file: "secrets.env"
-`,
-        ),
-      }),
-      errors: [
-        { path: "docker-compose.yml", message: "Expected service celery_beat to read the shared env file .env.docker through env_file.", line: 47, column: 3, endLine: 47, endColumn: 14 },
-      ],
-      output: {
-        "docker-compose.yml": `# SmartHR360: Django web, Celery worker and beat, Postgres, Redis and nginx.
-x-app: &app
-  env_file:
-    - .env.docker
-    - secrets.env
-  networks:
-    - smarthr360-network
-
-services:
-  base:
-    build:
-      context: .
-      dockerfile: Dockerfile.base
-    image: smarthr360-base:latest
-    profiles: ["build"]
-
-  db:
-    image: postgres:16-alpine
-    env_file:
-      - secrets.env
-    environment:
-      POSTGRES_DB: smarthr360
-      POSTGRES_PASSWORD: \${DB_PASSWORD}
-    networks:
-      - smarthr360-network
-
-  redis:
-    image: redis:7-alpine
-    networks:
-      - smarthr360-network
-
-  web:
-    <<: *app
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.web
-    environment:
-      - DJANGO_SETTINGS_MODULE=smarthr360.settings
-      - DATABASE_URL=postgres://smarthr360:\${DB_PASSWORD}@db:5432/smarthr360
-
-  celery_worker:
-    <<: *app
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.celery
-
-  celery_beat:
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.celery
-    command: celery -A smarthr360 beat -l info
-    env_file: [.env.docker, "secrets.env"]
-    networks:
-      - smarthr360-network
-
-  nginx:
-    image: nginx:1.27-alpine
-    ports:
-      - "80:80"
-    depends_on:
-      - web
-    networks:
-      - smarthr360-network
-
-networks:
-  smarthr360-network:
-    driver: bridge
-`,
-      },
+      files: workspace({ 'docker-compose.yml': beatWith('    env_file: "secrets.env"\n') }),
+      errors: [missing('celery_beat', 47, 3, 14)],
+      output: { 'docker-compose.yml': beatWith('    env_file: [.env.docker, "secrets.env"]\n') },
     },
     {
       name: 'a block list without the shared file: it is inserted first, in the list style',
-      files: workspace({
-        'docker-compose.yml': BEAT_ALONE.replace(
-          `    command: celery -A smarthr360 beat -l info
-`,
-          `    command: celery -A smarthr360 beat -l info
-    env_file:
-      # secrets only
-      - secrets.env
-`,
-        ),
-      }),
-      errors: [
-        { path: "docker-compose.yml", message: "Expected service celery_beat to read the shared env file .env.docker through env_file.", line: 47, column: 3, endLine: 47, endColumn: 14 },
-      ],
+      files: workspace({ 'docker-compose.yml': beatWith(BEAT_SECRETS_LIST) }),
+      errors: [missing('celery_beat', 47, 3, 14)],
       output: {
-        "docker-compose.yml": `# SmartHR360: Django web, Celery worker and beat, Postgres, Redis and nginx.
-x-app: &app
-  env_file:
-    - .env.docker
-    - secrets.env
-  networks:
-    - smarthr360-network
-
-services:
-  base:
-    build:
-      context: .
-      dockerfile: Dockerfile.base
-    image: smarthr360-base:latest
-    profiles: ["build"]
-
-  db:
-    image: postgres:16-alpine
-    env_file:
-      - secrets.env
-    environment:
-      POSTGRES_DB: smarthr360
-      POSTGRES_PASSWORD: \${DB_PASSWORD}
-    networks:
-      - smarthr360-network
-
-  redis:
-    image: redis:7-alpine
-    networks:
-      - smarthr360-network
-
-  web:
-    <<: *app
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.web
-    environment:
-      - DJANGO_SETTINGS_MODULE=smarthr360.settings
-      - DATABASE_URL=postgres://smarthr360:\${DB_PASSWORD}@db:5432/smarthr360
-
-  celery_worker:
-    <<: *app
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.celery
-
-  celery_beat:
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.celery
-    command: celery -A smarthr360 beat -l info
-    env_file:
-      - .env.docker
-      # secrets only
-      - secrets.env
-    networks:
-      - smarthr360-network
-
-  nginx:
-    image: nginx:1.27-alpine
-    ports:
-      - "80:80"
-    depends_on:
-      - web
-    networks:
-      - smarthr360-network
-
-networks:
-  smarthr360-network:
-    driver: bridge
-`,
+        'docker-compose.yml': beatWith(insertBefore(BEAT_SECRETS_LIST, '      # secrets only\n', '      - .env.docker\n')),
       },
     },
     {
       name: 'the anchor merged with << lacks the shared file: each service gets its own env_file with the merged entries',
-      files: workspace({
-        'docker-compose.yml': COMPOSE.replace(
-          `  env_file:
-    - .env.docker
-    - secrets.env
-`,
-          `  env_file:
-    - secrets.env
-`,
-        ),
-      }),
-      errors: [
-        { path: "docker-compose.yml", message: "Expected service web to read the shared env file .env.docker through env_file.", line: 31, column: 3, endLine: 31, endColumn: 6 },
-        { path: "docker-compose.yml", message: "Expected service celery_worker to read the shared env file .env.docker through env_file.", line: 40, column: 3, endLine: 40, endColumn: 16 },
-        { path: "docker-compose.yml", message: "Expected service celery_beat to read the shared env file .env.docker through env_file.", line: 46, column: 3, endLine: 46, endColumn: 14 },
-      ],
+      files: workspace({ 'docker-compose.yml': ANCHOR_WITHOUT_SHARED_FILE }),
+      errors: [missing('web', 31, 3, 6), missing('celery_worker', 40, 3, 16), missing('celery_beat', 46, 3, 14)],
       output: {
-        "docker-compose.yml": `# SmartHR360: Django web, Celery worker and beat, Postgres, Redis and nginx.
-x-app: &app
-  env_file:
-    - secrets.env
-  networks:
-    - smarthr360-network
-
-services:
-  base:
-    build:
-      context: .
-      dockerfile: Dockerfile.base
-    image: smarthr360-base:latest
-    profiles: ["build"]
-
-  db:
-    image: postgres:16-alpine
-    env_file:
-      - secrets.env
-    environment:
-      POSTGRES_DB: smarthr360
-      POSTGRES_PASSWORD: \${DB_PASSWORD}
-    networks:
-      - smarthr360-network
-
-  redis:
-    image: redis:7-alpine
-    networks:
-      - smarthr360-network
-
-  web:
-    <<: *app
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.web
-    environment:
-      - DJANGO_SETTINGS_MODULE=smarthr360.settings
-      - DATABASE_URL=postgres://smarthr360:\${DB_PASSWORD}@db:5432/smarthr360
-    env_file:
-      - .env.docker
-      - secrets.env
-
-  celery_worker:
-    <<: *app
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.celery
-    env_file:
-      - .env.docker
-      - secrets.env
-
-  celery_beat:
-    <<: *app
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.celery
-    command: celery -A smarthr360 beat -l info
-    env_file:
-      - .env.docker
-      - secrets.env
-
-  nginx:
-    image: nginx:1.27-alpine
-    ports:
-      - "80:80"
-    depends_on:
-      - web
-    networks:
-      - smarthr360-network
-
-networks:
-  smarthr360-network:
-    driver: bridge
-`,
+        'docker-compose.yml': replaceEach(
+          ANCHOR_WITHOUT_SHARED_FILE,
+          ['@db:5432/smarthr360\n', `@db:5432/smarthr360\n${SERVICE_ENV_FILES}`],
+          ['\n\n  celery_beat:', `\n${SERVICE_ENV_FILES}\n  celery_beat:`],
+          ['beat -l info\n', `beat -l info\n${SERVICE_ENV_FILES}`],
+        ),
       },
     },
     {
       name: 'the shared env file does not exist yet: the fix creates it from its template',
       files: workspace({ 'docker-compose.yml': BEAT_ALONE, '.env.docker': undefined }),
-      errors: [
-        { path: "docker-compose.yml", message: "Expected service celery_beat to read the shared env file .env.docker through env_file.", line: 47, column: 3, endLine: 47, endColumn: 14 },
-      ],
-      output: {
-        ".env.docker": `# Copy to .env.docker and adjust.
-DJANGO_DEBUG=0
-DJANGO_ALLOWED_HOSTS=localhost
-REDIS_URL=redis://redis:6379/0
-`,
-        "docker-compose.yml": `# SmartHR360: Django web, Celery worker and beat, Postgres, Redis and nginx.
-x-app: &app
-  env_file:
-    - .env.docker
-    - secrets.env
-  networks:
-    - smarthr360-network
-
-services:
-  base:
-    build:
-      context: .
-      dockerfile: Dockerfile.base
-    image: smarthr360-base:latest
-    profiles: ["build"]
-
-  db:
-    image: postgres:16-alpine
-    env_file:
-      - secrets.env
-    environment:
-      POSTGRES_DB: smarthr360
-      POSTGRES_PASSWORD: \${DB_PASSWORD}
-    networks:
-      - smarthr360-network
-
-  redis:
-    image: redis:7-alpine
-    networks:
-      - smarthr360-network
-
-  web:
-    <<: *app
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.web
-    environment:
-      - DJANGO_SETTINGS_MODULE=smarthr360.settings
-      - DATABASE_URL=postgres://smarthr360:\${DB_PASSWORD}@db:5432/smarthr360
-
-  celery_worker:
-    <<: *app
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.celery
-
-  celery_beat:
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.celery
-    command: celery -A smarthr360 beat -l info
-    networks:
-      - smarthr360-network
-    env_file:
-      - .env.docker
-
-  nginx:
-    image: nginx:1.27-alpine
-    ports:
-      - "80:80"
-    depends_on:
-      - web
-    networks:
-      - smarthr360-network
-
-networks:
-  smarthr360-network:
-    driver: bridge
-`,
-      },
+      errors: [missing('celery_beat', 47, 3, 14)],
+      output: { '.env.docker': ENV_DOCKER_EXAMPLE, 'docker-compose.yml': withBeatEnvFile(BEAT_ALONE) },
     },
     {
       name: 'a service written as a flow map gets env_file inside the braces',
-      files: workspace({
-        'docker-compose.yml': BEAT_ALONE.replace(
-          `  celery_worker:
-    <<: *app
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.celery
-`,
-          `  celery_worker: {build: {context: ., dockerfile: docker/Dockerfile.celery}, networks: [smarthr360-network]}
-`,
-        ),
-      }),
-      errors: [
-        { path: "docker-compose.yml", message: "Expected service celery_worker to read the shared env file .env.docker through env_file.", line: 41, column: 3, endLine: 41, endColumn: 16 },
-        { path: "docker-compose.yml", message: "Expected service celery_beat to read the shared env file .env.docker through env_file.", line: 43, column: 3, endLine: 43, endColumn: 14 },
-      ],
+      files: workspace({ 'docker-compose.yml': replaceOnce(BEAT_ALONE, WORKER_BLOCK, `${WORKER_FLOW_MAP}}\n`) }),
+      errors: [missing('celery_worker', 41, 3, 16), missing('celery_beat', 43, 3, 14)],
       output: {
-        "docker-compose.yml": `# SmartHR360: Django web, Celery worker and beat, Postgres, Redis and nginx.
-x-app: &app
-  env_file:
-    - .env.docker
-    - secrets.env
-  networks:
-    - smarthr360-network
-
-services:
-  base:
-    build:
-      context: .
-      dockerfile: Dockerfile.base
-    image: smarthr360-base:latest
-    profiles: ["build"]
-
-  db:
-    image: postgres:16-alpine
-    env_file:
-      - secrets.env
-    environment:
-      POSTGRES_DB: smarthr360
-      POSTGRES_PASSWORD: \${DB_PASSWORD}
-    networks:
-      - smarthr360-network
-
-  redis:
-    image: redis:7-alpine
-    networks:
-      - smarthr360-network
-
-  web:
-    <<: *app
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.web
-    environment:
-      - DJANGO_SETTINGS_MODULE=smarthr360.settings
-      - DATABASE_URL=postgres://smarthr360:\${DB_PASSWORD}@db:5432/smarthr360
-
-  celery_worker: {build: {context: ., dockerfile: docker/Dockerfile.celery}, networks: [smarthr360-network], env_file: [.env.docker]}
-
-  celery_beat:
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.celery
-    command: celery -A smarthr360 beat -l info
-    networks:
-      - smarthr360-network
-    env_file:
-      - .env.docker
-
-  nginx:
-    image: nginx:1.27-alpine
-    ports:
-      - "80:80"
-    depends_on:
-      - web
-    networks:
-      - smarthr360-network
-
-networks:
-  smarthr360-network:
-    driver: bridge
-`,
+        'docker-compose.yml': withBeatEnvFile(
+          replaceOnce(BEAT_ALONE, WORKER_BLOCK, `${WORKER_FLOW_MAP}, env_file: [.env.docker]}\n`),
+        ),
       },
     },
   ],
