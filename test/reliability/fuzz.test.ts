@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { DockerfileParser } from 'dockerfile-ast';
+import { parseDocument } from 'yaml';
 import { MemoryFileSystem } from '../../server/src/engine/fs';
 import { loadFolder } from '../loadFolder';
 import { analyze, assertSound, bigCompose, bigDockerfile, EXAMPLE, fuzzParams, mutate, mutationsArb, readExample, timed } from './helpers';
@@ -82,46 +84,83 @@ describe('reliability: fuzzed input', function () {
     );
   });
 
-  describe('size', () => {
-    // The README promises "a 1 MB file is analysed in under 1 s" on a developer machine. This
-    // machine is shared (and CI is slow), so the absolute bound here is generous: PERF_BOUND_MS,
-    // 10 s by default. The ratio check catches what matters more: no super-linear blow-up (a 4×
-    // larger file may take at most 12× longer).
-    const bound = Number(process.env.PERF_BOUND_MS ?? 10_000);
-
-    it(`a 1 MB compose file is analysed in bounded, linear time (< ${bound} ms here)`, function () {
-      const small = bigCompose(256 * 1024);
-      const large = bigCompose(1024 * 1024);
-      analyze({ 'docker-compose.yml': bigCompose(16 * 1024) }); // warm up
-      const a = timed(() => analyze({ 'docker-compose.yml': small }));
-      const b = timed(() => analyze({ 'docker-compose.yml': large }));
-      assertSound(b.value.result, b.value.fs);
-      assert.ok(b.ms < bound, `1 MB compose took ${b.ms.toFixed(0)} ms`);
-      assert.ok(b.ms < 12 * Math.max(a.ms, 50), `1 MB took ${b.ms.toFixed(0)} ms, 256 KB took ${a.ms.toFixed(0)} ms: not linear`);
-    });
-
-    it(`a 1 MB Dockerfile is analysed in bounded, linear time (< ${bound} ms here)`, function () {
-      const small = bigDockerfile(256 * 1024);
-      const large = bigDockerfile(1024 * 1024);
-      analyze({ Dockerfile: bigDockerfile(16 * 1024) });
-      const a = timed(() => analyze({ Dockerfile: small, 'docker-compose.yml': 'services:\n  app:\n    build: .\n' }));
-      const b = timed(() => analyze({ Dockerfile: large, 'docker-compose.yml': 'services:\n  app:\n    build: .\n' }));
-      assertSound(b.value.result, b.value.fs);
-      assert.ok(b.value.result.findings.every((f) => f.ruleId !== 'parse-error'), 'a 1 MB Dockerfile is within the limits and analysed');
-      assert.ok(b.ms < bound, `1 MB Dockerfile took ${b.ms.toFixed(0)} ms`);
-      assert.ok(b.ms < 12 * Math.max(a.ms, 50), `1 MB took ${b.ms.toFixed(0)} ms, 256 KB took ${a.ms.toFixed(0)} ms: not linear`);
-    });
-
-    it(`a 1 MB env file with 40,000 keys is analysed in bounded time (< ${bound} ms here)`, function () {
-      const lines: string[] = [];
-      for (let i = 0, size = 0; size < 1024 * 1024; i++) {
-        lines.push(`KEY_${i % 40_000}=value-${i}`);
-        size += lines[i]!.length + 1;
+  describe('size: a 1 MB file is analysed in under 1 s', () => {
+    // The guarantee is for an idle 2-core machine like the one CI runs on. This machine is shared,
+    // so each case takes the best of three runs, and the 1 s budget grows with how slow the machine
+    // is right now: the best of three parses of the same file by the parser library alone, against
+    // that parse's time on the idle machine (IDLE_PARSE_MS, the fastest seen there). A machine twice
+    // as busy gets twice the budget; an analysis that got slower, or super-linear, still fails. A 4×
+    // larger file may also take at most 12× longer.
+    const IDLE_PARSE_MS = { yaml: 400, dockerfile: 170 };
+    const RUNS = 3;
+    /** The fastest of RUNS runs (the first also warms up), with the last run's value. */
+    const best = <T>(fn: () => T): { ms: number; value: T } => {
+      let run = timed(fn);
+      let ms = run.ms;
+      for (let i = 1; i < RUNS; i++) {
+        run = timed(fn);
+        ms = Math.min(ms, run.ms);
       }
-      const files = { '.env.docker': lines.join('\n') + '\n', 'docker-compose.yml': 'services:\n  app:\n    image: x\n    env_file: .env.docker\n' };
-      const b = timed(() => analyze(files));
-      assertSound(b.value.result, b.value.fs);
-      assert.ok(b.ms < bound, `1 MB env file took ${b.ms.toFixed(0)} ms`);
+      return { ms, value: run.value };
+    };
+    /**
+     * Analyses the workspace `files(1 MB)` three times; asserts the result is sound, that `ruleId`
+     * was reported (the big file was analysed, not refused), and that the best time is within the
+     * budget and at most 12× that of `files(256 KB)`.
+     */
+    const assertAnalysedFast = (
+      what: string,
+      files: (bytes: number) => Record<string, string>,
+      ruleId: string,
+      budgetMs: number | ((large: Record<string, string>) => number),
+    ) => {
+      const large = files(1024 * 1024);
+      const run = best(() => analyze(large));
+      assertSound(run.value.result, run.value.fs);
+      const ruleIds = new Set(run.value.result.findings.map((f) => f.ruleId));
+      assert.ok(!ruleIds.has('parse-error'), `${what} is within the limits`);
+      assert.ok(ruleIds.has(ruleId), `${what} is analysed: ${ruleId} reported`);
+      const limit = typeof budgetMs === 'number' ? budgetMs : budgetMs(large);
+      assert.ok(run.ms < limit, `${what}: ${run.ms.toFixed(0)} ms, budget ${limit.toFixed(0)} ms`);
+      const quarter = best(() => analyze(files(256 * 1024))).ms;
+      assert.ok(run.ms < 12 * Math.max(quarter, 50), `${what}: ${run.ms.toFixed(0)} ms, a quarter of it ${quarter.toFixed(0)} ms: not linear`);
+    };
+    /** The parse the engine makes of a compose file, without the engine. */
+    const parseYaml = (text: string) => parseDocument(text, { uniqueKeys: false, merge: true, prettyErrors: false, strict: false });
+    /** 1 s, times how much slower than on the idle machine `parse` runs now. */
+    const scaledBudget = (parse: () => unknown, idleMs: number) => 1000 * Math.max(1, best(parse).ms / idleMs);
+
+    it('a 1 MB compose file with 5,000 services', function () {
+      // The last service is on no network: found only if the whole file is read.
+      const stray = '  stray:\n    image: registry.example.com/team/stray:1.0\nvolumes:\n  shared:\n';
+      const files = (bytes: number) => ({ 'docker-compose.yml': bigCompose(bytes).replace('volumes:\n  shared:\n', stray) });
+      assertAnalysedFast('1 MB compose file', files, 'service-network-missing', (large) =>
+        scaledBudget(() => parseYaml(large['docker-compose.yml']!), IDLE_PARSE_MS.yaml),
+      );
+    });
+
+    it('a 1 MB Dockerfile with 5,000 RUN lines', function () {
+      const files = (bytes: number) => ({ Dockerfile: bigDockerfile(bytes), 'docker-compose.yml': 'services:\n  app:\n    build: .\n' });
+      assertAnalysedFast('1 MB Dockerfile', files, 'unused-stage', (large) =>
+        scaledBudget(() => DockerfileParser.parse(large.Dockerfile!), IDLE_PARSE_MS.dockerfile),
+      );
+    });
+
+    it('a 1 MB env file with 40,000 keys', function () {
+      const envFile = (bytes: number) => {
+        const lines: string[] = [];
+        for (let i = 0, size = 0; size < bytes; i++) {
+          lines.push(`KEY_${i % 40_000}=value-${i}`);
+          size += lines[i]!.length + 1;
+        }
+        return { '.env.docker': lines.join('\n') + '\n', 'docker-compose.yml': 'services:\n  app:\n    image: x\n    env_file: .env.docker\n' };
+      };
+      // dotenv files are parsed here, with no library to compare with: the machine's slowness is
+      // measured with yaml's parse of a 1 MB compose file.
+      const compose = bigCompose(1024 * 1024);
+      assertAnalysedFast('1 MB env file', envFile, 'env-var-undocumented', () =>
+        scaledBudget(() => parseYaml(compose), IDLE_PARSE_MS.yaml),
+      );
     });
   });
 });

@@ -1,4 +1,4 @@
-import { isAlias, isMap, isScalar, isSeq, visit, type Alias, type Document, type Node, type Pair, type YAMLMap, type Scalar } from 'yaml';
+import { isAlias, isMap, isNode, isScalar, isSeq, type Alias, type Document, type Node, type Pair, type YAMLMap, type Scalar } from 'yaml';
 import type { LineIndex, Range } from '../text';
 
 /** A YAML node reached from a map or sequence, aliases resolved, with where it came from. */
@@ -29,23 +29,44 @@ export interface AliasIndex {
 export function indexAliases(doc: Document.Parsed): AliasIndex {
   const anchors = new Map<string, Node>();
   const index: AliasIndex = { targets: new Map(), unresolved: [], circular: [], anchored: [] };
-  visit(doc, {
-    Node: (_key, node, path) => {
-      if (isAlias(node)) {
-        const target = anchors.get(node.source);
-        if (!target) {
-          index.unresolved.push(node);
-        } else if (path.includes(target)) {
-          index.circular.push(node);
-        } else {
-          index.targets.set(node, target);
-        }
-      } else if (node.anchor) {
-        anchors.set(node.anchor, node);
-        index.anchored.push(node);
+  // Ancestors of the node being looked at, for the circular check. A hand-written walk: `visit`
+  // copies and freezes the path at every node, which was most of this function's time.
+  const path: Node[] = [];
+  const walk = (node: unknown): void => {
+    if (isAlias(node)) {
+      const target = anchors.get(node.source);
+      if (!target) {
+        index.unresolved.push(node);
+      } else if (path.includes(target)) {
+        index.circular.push(node);
+      } else {
+        index.targets.set(node, target);
       }
-    },
-  });
+      return;
+    }
+    if (!isNode(node)) {
+      return;
+    }
+    if (node.anchor) {
+      anchors.set(node.anchor, node);
+      index.anchored.push(node);
+    }
+    if (isMap(node)) {
+      path.push(node);
+      for (const pair of node.items) {
+        walk(pair.key);
+        walk(pair.value);
+      }
+      path.pop();
+    } else if (isSeq(node)) {
+      path.push(node);
+      for (const item of node.items) {
+        walk(item);
+      }
+      path.pop();
+    }
+  };
+  walk(doc.contents);
   return index;
 }
 
@@ -108,6 +129,9 @@ export class YamlView {
       } else {
         own.push({ pair, viaAlias: false });
       }
+    }
+    if (merged.length === 0) {
+      return own;
     }
     const seen = new Set(own.map((p) => scalarString(p.pair.key)));
     for (const m of merged) {
