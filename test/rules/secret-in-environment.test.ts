@@ -1,11 +1,69 @@
 import { RuleTester } from '../ruleTester';
 import { secretInEnvironment } from '../../server/src/engine/rules/env/secretInEnvironment';
-import { CELERY_DOCKERFILE, COMPOSE, GITIGNORE, workspace } from './envWorkspace';
+import { CELERY_DOCKERFILE, COMPOSE, GITIGNORE, SECRETS_ENV, SECRETS_EXAMPLE, workspace } from './envWorkspace';
+import { crlf, insertAfter, insertBefore, removeOnce, replaceOnce } from './edit';
+import { onLine } from './findings';
 
 const DB_ENV = `      POSTGRES_DB: smarthr360
       POSTGRES_PASSWORD: \${DB_PASSWORD}
 `;
 const WEB_ENV = `      - DJANGO_SETTINGS_MODULE=smarthr360.settings
+`;
+
+/** The secrets file after a fix moved `line` into it. */
+const secretsWith = (line: string) => `${SECRETS_ENV}${line}\n`;
+const inCompose = (line: number, column: number, endColumn: number, key: string, services: string) =>
+  onLine(
+    'docker-compose.yml',
+    line,
+    column,
+    endColumn,
+    `Unexpected secret ${key} written into the environment of ${services}; keep it in secrets.env.`,
+  );
+const inEnv = (path: string, line: number, column: number, endColumn: number, key: string) =>
+  onLine(
+    path,
+    line,
+    column,
+    endColumn,
+    `Unexpected secret ${key} in ENV: it is baked into every image built from this Dockerfile; keep it in secrets.env.`,
+  );
+
+const LITERAL_DB_PASSWORD = replaceOnce(
+  COMPOSE,
+  'POSTGRES_PASSWORD: ${DB_PASSWORD}',
+  'POSTGRES_PASSWORD: changeme  # local only',
+);
+const LITERAL_DEFAULT = insertAfter(COMPOSE, WEB_ENV, '      - "DJANGO_SECRET_KEY=${DJANGO_SECRET_KEY:-dev-only-key}"\n');
+const URL_CREDENTIALS = replaceOnce(
+  COMPOSE,
+  'DATABASE_URL=postgres://smarthr360:${DB_PASSWORD}@db',
+  'DATABASE_URL=postgres://smarthr360:hunter2@db',
+);
+const REDIS_ONLY_ENTRY = insertAfter(
+  COMPOSE,
+  '    image: redis:7-alpine\n',
+  '    environment:\n      REDIS_PASSWORD: r3d1s-pass\n',
+);
+const ANCHOR_ENVIRONMENT = insertBefore(
+  COMPOSE,
+  '  networks:\n    - smarthr360-network\n\nservices:',
+  "  environment:\n    CELERY_TIMEZONE: Europe/Paris\n    FLOWER_API_KEY: 'k3y-123'\n",
+);
+/** COMPOSE with db's environment as a flow map of `pairs`. */
+const dbFlowEnvironment = (pairs: string) => replaceOnce(COMPOSE, `    environment:\n${DB_ENV}`, `    environment: {${pairs}}\n`);
+const CELERY_MULTI_KEY_ENV = replaceOnce(
+  CELERY_DOCKERFILE,
+  'WORKDIR /app\n',
+  'ENV DJANGO_SETTINGS_MODULE=smarthr360.settings \\\n    CELERY_BROKER_PASSWORD="hunter2 celery"\nWORKDIR /app\n',
+);
+const WEB_WITH_ARG_AND_ENV = `FROM smarthr360-base:latest
+ARG GITHUB_TOKEN=ghp_0123456789abcdef
+ENV STRIPE_API_KEY=sk_live_abc123
+WORKDIR /app
+COPY app/ /app/app/
+COPY scripts/entrypoints/web-entrypoint.sh /entrypoint.sh
+ENTRYPOINT ["/entrypoint.sh"]
 `;
 
 RuleTester.run(secretInEnvironment, {
@@ -21,512 +79,124 @@ RuleTester.run(secretInEnvironment, {
       POSTGRES_PASSWORD_FILE: /run/secrets/db_password
       PGPASSWORD: $DB_PASSWORD
 `,
-        ).replace(WEB_ENV, `${WEB_ENV}      - CACHE_URL=redis://redis:6379/1
+        ).replace(
+          WEB_ENV,
+          `${WEB_ENV}      - CACHE_URL=redis://redis:6379/1
       - SENTRY_TOKEN=$\${TOKEN_FROM_SHELL}
-`),
-        'docker/Dockerfile.celery': CELERY_DOCKERFILE.replace('WORKDIR /app\n', 'ARG PIP_INDEX_TOKEN\nENV CELERY_BROKER_PASSWORD=${CELERY_BROKER_PASSWORD}\nWORKDIR /app\n'),
+`,
+        ),
+        'docker/Dockerfile.celery': replaceOnce(
+          CELERY_DOCKERFILE,
+          'WORKDIR /app\n',
+          'ARG PIP_INDEX_TOKEN\nENV CELERY_BROKER_PASSWORD=${CELERY_BROKER_PASSWORD}\nWORKDIR /app\n',
+        ),
       }),
     },
   ],
   invalid: [
     {
       name: 'a literal password in a map environment: moved to the existing secrets file the service reads',
-      files: workspace({ 'docker-compose.yml': COMPOSE.replace('POSTGRES_PASSWORD: ${DB_PASSWORD}', 'POSTGRES_PASSWORD: changeme  # local only') }),
-      errors: [
-        { path: "docker-compose.yml", message: "Unexpected secret POSTGRES_PASSWORD written into the environment of service db; keep it in secrets.env.", line: 23, column: 26, endLine: 23, endColumn: 34 },
-      ],
+      files: workspace({ 'docker-compose.yml': LITERAL_DB_PASSWORD }),
+      errors: [inCompose(23, 26, 34, 'POSTGRES_PASSWORD', 'service db')],
       output: {
-        "docker-compose.yml": `# SmartHR360: Django web, Celery worker and beat, Postgres, Redis and nginx.
-x-app: &app
-  env_file:
-    - .env.docker
-    - secrets.env
-  networks:
-    - smarthr360-network
-
-services:
-  base:
-    build:
-      context: .
-      dockerfile: Dockerfile.base
-    image: smarthr360-base:latest
-    profiles: ["build"]
-
-  db:
-    image: postgres:16-alpine
-    env_file:
-      - secrets.env
-    environment:
-      POSTGRES_DB: smarthr360
-    networks:
-      - smarthr360-network
-
-  redis:
-    image: redis:7-alpine
-    networks:
-      - smarthr360-network
-
-  web:
-    <<: *app
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.web
-    environment:
-      - DJANGO_SETTINGS_MODULE=smarthr360.settings
-      - DATABASE_URL=postgres://smarthr360:\${DB_PASSWORD}@db:5432/smarthr360
-
-  celery_worker:
-    <<: *app
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.celery
-
-  celery_beat:
-    <<: *app
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.celery
-    command: celery -A smarthr360 beat -l info
-
-  nginx:
-    image: nginx:1.27-alpine
-    ports:
-      - "80:80"
-    depends_on:
-      - web
-    networks:
-      - smarthr360-network
-
-networks:
-  smarthr360-network:
-    driver: bridge
-`,
-        "secrets.env": `DB_PASSWORD=s3cr3t-db-password
-DJANGO_SECRET_KEY=9f8e7d6c5b4a
-POSTGRES_PASSWORD=changeme
-`,
+        'docker-compose.yml': removeOnce(LITERAL_DB_PASSWORD, '      POSTGRES_PASSWORD: changeme  # local only\n'),
+        'secrets.env': secretsWith('POSTGRES_PASSWORD=changeme'),
       },
     },
     {
       name: 'a literal default in a list environment: secrets.env is created from secrets.example and added to .gitignore',
       files: workspace({
-        'docker-compose.yml': COMPOSE.replace(WEB_ENV, `${WEB_ENV}      - "DJANGO_SECRET_KEY=\${DJANGO_SECRET_KEY:-dev-only-key}"\n`),
+        'docker-compose.yml': LITERAL_DEFAULT,
         'secrets.env': undefined,
-        '.gitignore': GITIGNORE.replace('secrets.env\n', ''),
+        '.gitignore': removeOnce(GITIGNORE, 'secrets.env\n'),
       }),
-      errors: [
-        { path: "docker-compose.yml", message: "Unexpected secret DJANGO_SECRET_KEY written into the environment of service web; keep it in secrets.env.", line: 39, column: 28, endLine: 39, endColumn: 62 },
-      ],
+      errors: [inCompose(39, 28, 62, 'DJANGO_SECRET_KEY', 'service web')],
       output: {
-        ".gitignore": `__pycache__/
-*.pyc
-secrets.env
-`,
-        "docker-compose.yml": `# SmartHR360: Django web, Celery worker and beat, Postgres, Redis and nginx.
-x-app: &app
-  env_file:
-    - .env.docker
-    - secrets.env
-  networks:
-    - smarthr360-network
-
-services:
-  base:
-    build:
-      context: .
-      dockerfile: Dockerfile.base
-    image: smarthr360-base:latest
-    profiles: ["build"]
-
-  db:
-    image: postgres:16-alpine
-    env_file:
-      - secrets.env
-    environment:
-      POSTGRES_DB: smarthr360
-      POSTGRES_PASSWORD: \${DB_PASSWORD}
-    networks:
-      - smarthr360-network
-
-  redis:
-    image: redis:7-alpine
-    networks:
-      - smarthr360-network
-
-  web:
-    <<: *app
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.web
-    environment:
-      - DJANGO_SETTINGS_MODULE=smarthr360.settings
-      - DATABASE_URL=postgres://smarthr360:\${DB_PASSWORD}@db:5432/smarthr360
-
-  celery_worker:
-    <<: *app
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.celery
-
-  celery_beat:
-    <<: *app
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.celery
-    command: celery -A smarthr360 beat -l info
-
-  nginx:
-    image: nginx:1.27-alpine
-    ports:
-      - "80:80"
-    depends_on:
-      - web
-    networks:
-      - smarthr360-network
-
-networks:
-  smarthr360-network:
-    driver: bridge
-`,
-        "secrets.env": `# Copy to secrets.env (never commit it) and fill in.
-DB_PASSWORD=
-DJANGO_SECRET_KEY=\${DJANGO_SECRET_KEY:-dev-only-key}
-`,
+        '.gitignore': GITIGNORE,
+        'docker-compose.yml': removeOnce(LITERAL_DEFAULT, '      - "DJANGO_SECRET_KEY=${DJANGO_SECRET_KEY:-dev-only-key}"\n'),
+        'secrets.env': replaceOnce(
+          SECRETS_EXAMPLE,
+          'DJANGO_SECRET_KEY=\n',
+          'DJANGO_SECRET_KEY=${DJANGO_SECRET_KEY:-dev-only-key}\n',
+        ),
       },
     },
     {
       name: 'credentials inside a *_URL value: reported at the password, masked in the message',
-      files: workspace({
-        'docker-compose.yml': COMPOSE.replace('DATABASE_URL=postgres://smarthr360:${DB_PASSWORD}@db', 'DATABASE_URL=postgres://smarthr360:hunter2@db'),
-      }),
+      files: workspace({ 'docker-compose.yml': URL_CREDENTIALS }),
       errors: [
-        { path: "docker-compose.yml", message: "Unexpected credentials in DATABASE_URL (postgres://smarthr360:****@db:5432/smarthr360) in the environment of service web; keep it in secrets.env.", line: 39, column: 44, endLine: 39, endColumn: 51 },
+        onLine(
+          'docker-compose.yml',
+          39,
+          44,
+          51,
+          'Unexpected credentials in DATABASE_URL (postgres://smarthr360:****@db:5432/smarthr360) in the environment of service web; keep it in secrets.env.',
+        ),
       ],
       output: {
-        "docker-compose.yml": `# SmartHR360: Django web, Celery worker and beat, Postgres, Redis and nginx.
-x-app: &app
-  env_file:
-    - .env.docker
-    - secrets.env
-  networks:
-    - smarthr360-network
-
-services:
-  base:
-    build:
-      context: .
-      dockerfile: Dockerfile.base
-    image: smarthr360-base:latest
-    profiles: ["build"]
-
-  db:
-    image: postgres:16-alpine
-    env_file:
-      - secrets.env
-    environment:
-      POSTGRES_DB: smarthr360
-      POSTGRES_PASSWORD: \${DB_PASSWORD}
-    networks:
-      - smarthr360-network
-
-  redis:
-    image: redis:7-alpine
-    networks:
-      - smarthr360-network
-
-  web:
-    <<: *app
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.web
-    environment:
-      - DJANGO_SETTINGS_MODULE=smarthr360.settings
-
-  celery_worker:
-    <<: *app
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.celery
-
-  celery_beat:
-    <<: *app
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.celery
-    command: celery -A smarthr360 beat -l info
-
-  nginx:
-    image: nginx:1.27-alpine
-    ports:
-      - "80:80"
-    depends_on:
-      - web
-    networks:
-      - smarthr360-network
-
-networks:
-  smarthr360-network:
-    driver: bridge
-`,
-        "secrets.env": `DB_PASSWORD=s3cr3t-db-password
-DJANGO_SECRET_KEY=9f8e7d6c5b4a
-DATABASE_URL=postgres://smarthr360:hunter2@db:5432/smarthr360
-`,
+        'docker-compose.yml': removeOnce(
+          URL_CREDENTIALS,
+          '      - DATABASE_URL=postgres://smarthr360:hunter2@db:5432/smarthr360\n',
+        ),
+        'secrets.env': secretsWith('DATABASE_URL=postgres://smarthr360:hunter2@db:5432/smarthr360'),
       },
     },
     {
       name: 'the only entry of a service without env_file: environment goes, env_file secrets.env comes',
-      files: workspace({
-        'docker-compose.yml': COMPOSE.replace(
-          `    image: redis:7-alpine
-`,
-          `    image: redis:7-alpine
-    environment:
-      REDIS_PASSWORD: r3d1s-pass
-`,
-        ),
-      }),
-      errors: [
-        { path: "docker-compose.yml", message: "Unexpected secret REDIS_PASSWORD written into the environment of service redis; keep it in secrets.env.", line: 30, column: 23, endLine: 30, endColumn: 33 },
-      ],
+      files: workspace({ 'docker-compose.yml': REDIS_ONLY_ENTRY }),
+      errors: [inCompose(30, 23, 33, 'REDIS_PASSWORD', 'service redis')],
       output: {
-        "docker-compose.yml": `# SmartHR360: Django web, Celery worker and beat, Postgres, Redis and nginx.
-x-app: &app
-  env_file:
-    - .env.docker
-    - secrets.env
-  networks:
-    - smarthr360-network
-
-services:
-  base:
-    build:
-      context: .
-      dockerfile: Dockerfile.base
-    image: smarthr360-base:latest
-    profiles: ["build"]
-
-  db:
-    image: postgres:16-alpine
-    env_file:
-      - secrets.env
-    environment:
-      POSTGRES_DB: smarthr360
-      POSTGRES_PASSWORD: \${DB_PASSWORD}
-    networks:
-      - smarthr360-network
-
-  redis:
-    image: redis:7-alpine
-    networks:
-      - smarthr360-network
-    env_file:
-      - secrets.env
-
-  web:
-    <<: *app
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.web
-    environment:
-      - DJANGO_SETTINGS_MODULE=smarthr360.settings
-      - DATABASE_URL=postgres://smarthr360:\${DB_PASSWORD}@db:5432/smarthr360
-
-  celery_worker:
-    <<: *app
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.celery
-
-  celery_beat:
-    <<: *app
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.celery
-    command: celery -A smarthr360 beat -l info
-
-  nginx:
-    image: nginx:1.27-alpine
-    ports:
-      - "80:80"
-    depends_on:
-      - web
-    networks:
-      - smarthr360-network
-
-networks:
-  smarthr360-network:
-    driver: bridge
-`,
-        "secrets.env": `DB_PASSWORD=s3cr3t-db-password
-DJANGO_SECRET_KEY=9f8e7d6c5b4a
-REDIS_PASSWORD=r3d1s-pass
-`,
+        'docker-compose.yml': insertAfter(
+          COMPOSE,
+          '    image: redis:7-alpine\n    networks:\n      - smarthr360-network\n',
+          '    env_file:\n      - secrets.env\n',
+        ),
+        'secrets.env': secretsWith('REDIS_PASSWORD=r3d1s-pass'),
       },
     },
     {
       name: 'an entry merged into several services through an alias: reported once at the anchor, naming them',
-      files: workspace({
-        'docker-compose.yml': COMPOSE.replace(
-          `  networks:
-    - smarthr360-network
-
-services:`,
-          `  environment:
-    CELERY_TIMEZONE: Europe/Paris
-    FLOWER_API_KEY: 'k3y-123'
-  networks:
-    - smarthr360-network
-
-services:`,
-        ),
-      }),
-      errors: [
-        { path: "docker-compose.yml", message: "Unexpected secret FLOWER_API_KEY written into the environment of services celery_worker, celery_beat; keep it in secrets.env.", line: 8, column: 21, endLine: 8, endColumn: 30 },
-      ],
+      files: workspace({ 'docker-compose.yml': ANCHOR_ENVIRONMENT }),
+      errors: [inCompose(8, 21, 30, 'FLOWER_API_KEY', 'services celery_worker, celery_beat')],
       output: {
-        "docker-compose.yml": `# SmartHR360: Django web, Celery worker and beat, Postgres, Redis and nginx.
-x-app: &app
-  env_file:
-    - .env.docker
-    - secrets.env
-  environment:
-    CELERY_TIMEZONE: Europe/Paris
-  networks:
-    - smarthr360-network
-
-services:
-  base:
-    build:
-      context: .
-      dockerfile: Dockerfile.base
-    image: smarthr360-base:latest
-    profiles: ["build"]
-
-  db:
-    image: postgres:16-alpine
-    env_file:
-      - secrets.env
-    environment:
-      POSTGRES_DB: smarthr360
-      POSTGRES_PASSWORD: \${DB_PASSWORD}
-    networks:
-      - smarthr360-network
-
-  redis:
-    image: redis:7-alpine
-    networks:
-      - smarthr360-network
-
-  web:
-    <<: *app
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.web
-    environment:
-      - DJANGO_SETTINGS_MODULE=smarthr360.settings
-      - DATABASE_URL=postgres://smarthr360:\${DB_PASSWORD}@db:5432/smarthr360
-
-  celery_worker:
-    <<: *app
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.celery
-
-  celery_beat:
-    <<: *app
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.celery
-    command: celery -A smarthr360 beat -l info
-
-  nginx:
-    image: nginx:1.27-alpine
-    ports:
-      - "80:80"
-    depends_on:
-      - web
-    networks:
-      - smarthr360-network
-
-networks:
-  smarthr360-network:
-    driver: bridge
-`,
-        "secrets.env": `DB_PASSWORD=s3cr3t-db-password
-DJANGO_SECRET_KEY=9f8e7d6c5b4a
-FLOWER_API_KEY=k3y-123
-`,
+        'docker-compose.yml': removeOnce(ANCHOR_ENVIRONMENT, "    FLOWER_API_KEY: 'k3y-123'\n"),
+        'secrets.env': secretsWith('FLOWER_API_KEY=k3y-123'),
       },
     },
     {
       name: 'a flow environment map in a CRLF file: the pair and its comma go',
-      files: workspace({
-        'docker-compose.yml': COMPOSE.replace(`    environment:\n${DB_ENV}`, `    environment: {POSTGRES_DB: smarthr360, POSTGRES_PASSWORD: changeme}\n`).replace(/\n/g, '\r\n'),
-      }),
-      errors: [
-        { path: "docker-compose.yml", message: "Unexpected secret POSTGRES_PASSWORD written into the environment of service db; keep it in secrets.env.", line: 21, column: 63, endLine: 21, endColumn: 71 },
-      ],
+      files: workspace({ 'docker-compose.yml': crlf(dbFlowEnvironment('POSTGRES_DB: smarthr360, POSTGRES_PASSWORD: changeme')) }),
+      errors: [inCompose(21, 63, 71, 'POSTGRES_PASSWORD', 'service db')],
       output: {
-        "docker-compose.yml": "# SmartHR360: Django web, Celery worker and beat, Postgres, Redis and nginx.\r\nx-app: &app\r\n  env_file:\r\n    - .env.docker\r\n    - secrets.env\r\n  networks:\r\n    - smarthr360-network\r\n\r\nservices:\r\n  base:\r\n    build:\r\n      context: .\r\n      dockerfile: Dockerfile.base\r\n    image: smarthr360-base:latest\r\n    profiles: [\"build\"]\r\n\r\n  db:\r\n    image: postgres:16-alpine\r\n    env_file:\r\n      - secrets.env\r\n    environment: {POSTGRES_DB: smarthr360}\r\n    networks:\r\n      - smarthr360-network\r\n\r\n  redis:\r\n    image: redis:7-alpine\r\n    networks:\r\n      - smarthr360-network\r\n\r\n  web:\r\n    <<: *app\r\n    build:\r\n      context: .\r\n      dockerfile: docker/Dockerfile.web\r\n    environment:\r\n      - DJANGO_SETTINGS_MODULE=smarthr360.settings\r\n      - DATABASE_URL=postgres://smarthr360:${DB_PASSWORD}@db:5432/smarthr360\r\n\r\n  celery_worker:\r\n    <<: *app\r\n    build:\r\n      context: .\r\n      dockerfile: docker/Dockerfile.celery\r\n\r\n  celery_beat:\r\n    <<: *app\r\n    build:\r\n      context: .\r\n      dockerfile: docker/Dockerfile.celery\r\n    command: celery -A smarthr360 beat -l info\r\n\r\n  nginx:\r\n    image: nginx:1.27-alpine\r\n    ports:\r\n      - \"80:80\"\r\n    depends_on:\r\n      - web\r\n    networks:\r\n      - smarthr360-network\r\n\r\nnetworks:\r\n  smarthr360-network:\r\n    driver: bridge\r\n",
-        "secrets.env": `DB_PASSWORD=s3cr3t-db-password
-DJANGO_SECRET_KEY=9f8e7d6c5b4a
-POSTGRES_PASSWORD=changeme
-`,
+        'docker-compose.yml': crlf(dbFlowEnvironment('POSTGRES_DB: smarthr360')),
+        'secrets.env': secretsWith('POSTGRES_PASSWORD=changeme'),
       },
     },
     {
       name: 'one key of a multi-line Dockerfile ENV: removed, the continuation kept well formed',
-      files: workspace({
-        'docker/Dockerfile.celery': CELERY_DOCKERFILE.replace(
-          'WORKDIR /app\n',
-          'ENV DJANGO_SETTINGS_MODULE=smarthr360.settings \\\n    CELERY_BROKER_PASSWORD="hunter2 celery"\nWORKDIR /app\n',
-        ),
-      }),
-      errors: [
-        { path: "docker/Dockerfile.celery", message: "Unexpected secret CELERY_BROKER_PASSWORD in ENV: it is baked into every image built from this Dockerfile; keep it in secrets.env.", line: 3, column: 28, endLine: 3, endColumn: 44 },
-      ],
+      files: workspace({ 'docker/Dockerfile.celery': CELERY_MULTI_KEY_ENV }),
+      errors: [inEnv('docker/Dockerfile.celery', 3, 28, 44, 'CELERY_BROKER_PASSWORD')],
       output: {
-        "docker/Dockerfile.celery": `FROM smarthr360-base:latest
-ENV DJANGO_SETTINGS_MODULE=smarthr360.settings
-WORKDIR /app
-COPY app/ /app/app/
-CMD ["celery", "-A", "smarthr360", "worker", "-l", "info"]
-`,
-        "secrets.env": `DB_PASSWORD=s3cr3t-db-password
-DJANGO_SECRET_KEY=9f8e7d6c5b4a
-CELERY_BROKER_PASSWORD="hunter2 celery"
-`,
+        'docker/Dockerfile.celery': removeOnce(CELERY_MULTI_KEY_ENV, ' \\\n    CELERY_BROKER_PASSWORD="hunter2 celery"'),
+        'secrets.env': secretsWith('CELERY_BROKER_PASSWORD="hunter2 celery"'),
       },
     },
     {
       name: 'a single-key ENV goes whole; an ARG default is reported without a fix',
-      files: workspace({
-        'docker/Dockerfile.web': `FROM smarthr360-base:latest
-ARG GITHUB_TOKEN=ghp_0123456789abcdef
-ENV STRIPE_API_KEY=sk_live_abc123
-WORKDIR /app
-COPY app/ /app/app/
-COPY scripts/entrypoints/web-entrypoint.sh /entrypoint.sh
-ENTRYPOINT ["/entrypoint.sh"]
-`,
-      }),
+      files: workspace({ 'docker/Dockerfile.web': WEB_WITH_ARG_AND_ENV }),
       errors: [
-        { path: "docker/Dockerfile.web", message: "Unexpected secret GITHUB_TOKEN as an ARG default: it is recorded in the image history; pass it as a build secret instead.", line: 2, column: 18, endLine: 2, endColumn: 38 },
-        { path: "docker/Dockerfile.web", message: "Unexpected secret STRIPE_API_KEY in ENV: it is baked into every image built from this Dockerfile; keep it in secrets.env.", line: 3, column: 20, endLine: 3, endColumn: 34 },
+        onLine(
+          'docker/Dockerfile.web',
+          2,
+          18,
+          38,
+          'Unexpected secret GITHUB_TOKEN as an ARG default: it is recorded in the image history; pass it as a build secret instead.',
+        ),
+        inEnv('docker/Dockerfile.web', 3, 20, 34, 'STRIPE_API_KEY'),
       ],
       output: {
-        "docker/Dockerfile.web": `FROM smarthr360-base:latest
-ARG GITHUB_TOKEN=ghp_0123456789abcdef
-WORKDIR /app
-COPY app/ /app/app/
-COPY scripts/entrypoints/web-entrypoint.sh /entrypoint.sh
-ENTRYPOINT ["/entrypoint.sh"]
-`,
-        "secrets.env": `DB_PASSWORD=s3cr3t-db-password
-DJANGO_SECRET_KEY=9f8e7d6c5b4a
-STRIPE_API_KEY=sk_live_abc123
-`,
+        'docker/Dockerfile.web': removeOnce(WEB_WITH_ARG_AND_ENV, 'ENV STRIPE_API_KEY=sk_live_abc123\n'),
+        'secrets.env': secretsWith('STRIPE_API_KEY=sk_live_abc123'),
       },
     },
   ],
