@@ -5,18 +5,15 @@ import { RuleTester } from '../ruleTester';
 import { smallWorkspace } from './workspaces/small';
 import { buildPathNotFound } from '../../server/src/engine/rules/compose/buildPathNotFound';
 
-const ws = smallWorkspace;
+import { replaceOnce } from './edit';
+import { onLine } from './findings';
 
-RuleTester.run(buildPathNotFound, {
-  valid: [
-    {
-      name: "every context and Dockerfile exists",
-      files: ws(),
-    },
-    {
-      name: "context: .. from deploy/ resolves to the workspace root",
-      files: ws({
-        "deploy/docker-compose.yml": `services:
+const ws = smallWorkspace;
+/** The small workspace's compose file; each case changes one build path in it. */
+const COMPOSE = ws()['docker-compose.yml'];
+
+/** A compose file in deploy/ that builds from the workspace root with context: .. */
+const DEPLOY_COMPOSE = `services:
   base:
     build:
       context: ..
@@ -31,163 +28,90 @@ RuleTester.run(buildPathNotFound, {
     build:
       context: ..
       dockerfile: docker/Dockerfile.celery
-`,
-      }),
+`;
+
+const WEB_DOCKERFILE_AT_ROOT = replaceOnce(COMPOSE, 'dockerfile: docker/Dockerfile.web', 'dockerfile: Dockerfile.web');
+const DEPLOY_WITH_BROKEN_PATHS = replaceOnce(
+  replaceOnce(DEPLOY_COMPOSE, 'dockerfile: docker/Dockerfile.web', 'dockerfile: Dockerfile.web'),
+  '      context: ..\n      dockerfile: docker/Dockerfile.celery\n',
+  '      context: ../services/celery\n',
+);
+
+const contextMissing = (path: string, line: number, column: number, endColumn: number, context: string, service: string) =>
+  onLine(
+    path,
+    line,
+    column,
+    endColumn,
+    `Expected build context "${context}" of ${service} to be a folder; services/celery does not exist.`,
+  );
+const webDockerfileMissing = (path: string, context: string) =>
+  onLine(
+    path,
+    11,
+    19,
+    33,
+    `Expected Dockerfile "Dockerfile.web" of web to exist; Dockerfile.web (resolved from the build context ${context}) does not.`,
+  );
+
+RuleTester.run(buildPathNotFound, {
+  valid: [
+    {
+      name: 'every context and Dockerfile exists',
+      files: ws(),
     },
     {
-      name: "remote and variable contexts are not checked",
+      name: 'context: .. from deploy/ resolves to the workspace root',
+      files: ws({ 'deploy/docker-compose.yml': DEPLOY_COMPOSE }),
+    },
+    {
+      name: 'remote and variable contexts are not checked',
       files: ws({
-        "docker-compose.yml": "services:\n  base:\n    build:\n      context: .\n      dockerfile: Dockerfile.base\n    image: smarthr360-base:latest\n    profiles: [build]\n  web:\n    build:\n      context: .\n      dockerfile: docker/Dockerfile.web\n    env_file: .env.docker\n  celery_worker:\n    build:\n      context: .\n      dockerfile: docker/Dockerfile.celery\n    env_file: .env.docker\n  nginx:\n    image: nginx:1.27-alpine\n  docs:\n    build: https://github.com/acme/docs.git#main\n  api:\n    build:\n      context: ${API_CONTEXT:-./api}\n",
+        'docker-compose.yml': `${COMPOSE}  docs:
+    build: https://github.com/acme/docs.git#main
+  api:
+    build:
+      context: \${API_CONTEXT:-./api}
+`,
       }),
     },
   ],
   invalid: [
     {
-      name: "a missing build context",
+      name: 'a missing build context',
       files: ws({
-        "docker-compose.yml": `services:
-  base:
-    build:
-      context: .
-      dockerfile: Dockerfile.base
-    image: smarthr360-base:latest
-    profiles: [build]
-  web:
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.web
-    env_file: .env.docker
-  celery_worker:
-    build:
-      context: ./services/celery
-    env_file: .env.docker
-  nginx:
-    image: nginx:1.27-alpine
-`,
+        'docker-compose.yml': replaceOnce(
+          COMPOSE,
+          '      context: .\n      dockerfile: docker/Dockerfile.celery\n',
+          '      context: ./services/celery\n',
+        ),
       }),
-      errors: [
-        { path: "docker-compose.yml", message: "Expected build context \"./services/celery\" of celery_worker to be a folder; services/celery does not exist.", line: 15, column: 16, endLine: 15, endColumn: 33 },
-      ],
+      errors: [contextMissing('docker-compose.yml', 15, 16, 33, './services/celery', 'celery_worker')],
     },
     {
-      name: "a missing Dockerfile with exactly one candidate: point at it",
-      files: ws({
-        "docker-compose.yml": `services:
-  base:
-    build:
-      context: .
-      dockerfile: Dockerfile.base
-    image: smarthr360-base:latest
-    profiles: [build]
-  web:
-    build:
-      context: .
-      dockerfile: Dockerfile.web
-    env_file: .env.docker
-  celery_worker:
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.celery
-    env_file: .env.docker
-  nginx:
-    image: nginx:1.27-alpine
-`,
-      }),
+      name: 'a missing Dockerfile with exactly one candidate: point at it',
+      files: ws({ 'docker-compose.yml': WEB_DOCKERFILE_AT_ROOT }),
+      errors: [webDockerfileMissing('docker-compose.yml', '.')],
+      output: { 'docker-compose.yml': COMPOSE },
+    },
+    {
+      name: 'a missing Dockerfile with two candidates: no fix',
+      files: ws({ 'docker-compose.yml': WEB_DOCKERFILE_AT_ROOT, 'archived/Dockerfile.web': 'FROM python:3.11\n' }),
+      errors: [webDockerfileMissing('docker-compose.yml', '.')],
+    },
+    {
+      name: 'context: .. from deploy/: a missing context and a Dockerfile found one folder down',
+      files: ws({ 'deploy/docker-compose.yml': DEPLOY_WITH_BROKEN_PATHS }),
       errors: [
-        { path: "docker-compose.yml", message: "Expected Dockerfile \"Dockerfile.web\" of web to exist; Dockerfile.web (resolved from the build context .) does not.", line: 11, column: 19, endLine: 11, endColumn: 33 },
+        webDockerfileMissing('deploy/docker-compose.yml', '..'),
+        contextMissing('deploy/docker-compose.yml', 14, 16, 34, '../services/celery', 'celery_worker'),
       ],
       output: {
-        "docker-compose.yml": `services:
-  base:
-    build:
-      context: .
-      dockerfile: Dockerfile.base
-    image: smarthr360-base:latest
-    profiles: [build]
-  web:
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.web
-    env_file: .env.docker
-  celery_worker:
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.celery
-    env_file: .env.docker
-  nginx:
-    image: nginx:1.27-alpine
-`,
-      },
-    },
-    {
-      name: "a missing Dockerfile with two candidates: no fix",
-      files: ws({
-        "docker-compose.yml": `services:
-  base:
-    build:
-      context: .
-      dockerfile: Dockerfile.base
-    image: smarthr360-base:latest
-    profiles: [build]
-  web:
-    build:
-      context: .
-      dockerfile: Dockerfile.web
-    env_file: .env.docker
-  celery_worker:
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.celery
-    env_file: .env.docker
-  nginx:
-    image: nginx:1.27-alpine
-`,
-        "archived/Dockerfile.web": `FROM python:3.11
-`,
-      }),
-      errors: [
-        { path: "docker-compose.yml", message: "Expected Dockerfile \"Dockerfile.web\" of web to exist; Dockerfile.web (resolved from the build context .) does not.", line: 11, column: 19, endLine: 11, endColumn: 33 },
-      ],
-    },
-    {
-      name: "context: .. from deploy/: a missing context and a Dockerfile found one folder down",
-      files: ws({
-        "deploy/docker-compose.yml": `services:
-  base:
-    build:
-      context: ..
-      dockerfile: Dockerfile.base
-    image: smarthr360-base:latest
-    profiles: [build]
-  web:
-    build:
-      context: ..
-      dockerfile: Dockerfile.web
-  celery_worker:
-    build:
-      context: ../services/celery
-`,
-      }),
-      errors: [
-        { path: "deploy/docker-compose.yml", message: "Expected Dockerfile \"Dockerfile.web\" of web to exist; Dockerfile.web (resolved from the build context ..) does not.", line: 11, column: 19, endLine: 11, endColumn: 33 },
-        { path: "deploy/docker-compose.yml", message: "Expected build context \"../services/celery\" of celery_worker to be a folder; services/celery does not exist.", line: 14, column: 16, endLine: 14, endColumn: 34 },
-      ],
-      output: {
-        "deploy/docker-compose.yml": `services:
-  base:
-    build:
-      context: ..
-      dockerfile: Dockerfile.base
-    image: smarthr360-base:latest
-    profiles: [build]
-  web:
-    build:
-      context: ..
-      dockerfile: docker/Dockerfile.web
-  celery_worker:
-    build:
-      context: ../services/celery
-`,
+        'deploy/docker-compose.yml': replaceOnce(
+          DEPLOY_WITH_BROKEN_PATHS,
+          'dockerfile: Dockerfile.web',
+          'dockerfile: docker/Dockerfile.web',
+        ),
       },
     },
   ],

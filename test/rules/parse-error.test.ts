@@ -5,18 +5,31 @@ import { RuleTester } from '../ruleTester';
 import { smallWorkspace } from './workspaces/small';
 import { parseError } from '../../server/src/engine/rules/compose/parseError';
 
+import { insertAfter, replaceOnce } from './edit';
+import { onLine } from './findings';
+
 const ws = smallWorkspace;
+/** The small workspace's compose file, which each compose case breaks in one place. */
+const COMPOSE = ws()['docker-compose.yml'];
+const invalidYaml = (line: number, column: number, endColumn: number, problem: string) =>
+  onLine(
+    'docker-compose.yml',
+    line,
+    column,
+    endColumn,
+    `Invalid YAML: ${problem} The rest of the workspace is still checked; this file is checked as far as it can be read.`,
+  );
 
 RuleTester.run(parseError, {
   valid: [
     {
-      name: "a workspace that parses",
+      name: 'a workspace that parses',
       files: ws(),
     },
     {
-      name: "env file with comments, export, quotes and empty values",
+      name: 'env file with comments, export, quotes and empty values',
       files: ws({
-        ".env.docker": `# shared settings
+        '.env.docker': `# shared settings
 export DJANGO_SETTINGS_MODULE=smarthr360.settings
 DJANGO_ALLOWED_HOSTS="web,localhost"
 SENTRY_DSN=
@@ -26,94 +39,77 @@ SENTRY_DSN=
   ],
   invalid: [
     {
-      name: "invalid YAML in the compose file",
+      name: 'invalid YAML in the compose file',
+      // web's env_file flow sequence is never closed.
       files: ws({
-        "docker-compose.yml": `services:
-  base:
-    build:
-      context: .
-      dockerfile: Dockerfile.base
-    image: smarthr360-base:latest
-    profiles: [build]
-  web:
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.web
-    env_file: [.env.docker
-  celery_worker:
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.celery
-    env_file: .env.docker
-  nginx:
-    image: nginx:1.27-alpine
-`,
+        'docker-compose.yml': replaceOnce(
+          COMPOSE,
+          '      dockerfile: docker/Dockerfile.web\n    env_file: .env.docker\n',
+          '      dockerfile: docker/Dockerfile.web\n    env_file: [.env.docker\n',
+        ),
       }),
-      errors: [
-        { path: "docker-compose.yml", message: "Invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]. The rest of the workspace is still checked; this file is checked as far as it can be read.", line: 13, column: 3, endLine: 13, endColumn: 4 },
-      ],
+      errors: [invalidYaml(13, 3, 4, 'Flow sequence in block collection must be sufficiently indented and end with a ].')],
     },
     {
-      name: "a duplicate key in the compose file",
+      name: 'a duplicate key in the compose file',
       files: ws({
-        "docker-compose.yml": `services:
-  base:
-    build:
-      context: .
-      dockerfile: Dockerfile.base
-    image: smarthr360-base:latest
-    profiles: [build]
-  web:
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.web
-    env_file: .env.docker
-  celery_worker:
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.celery
-    env_file: .env.docker
-  nginx:
-    image: nginx:1.27-alpine
-    image: nginx:1.26-alpine
-`,
+        'docker-compose.yml': insertAfter(COMPOSE, '    image: nginx:1.27-alpine\n', '    image: nginx:1.26-alpine\n'),
       }),
-      errors: [
-        { path: "docker-compose.yml", message: "Invalid YAML: Map keys must be unique; \"image\" is repeated. The rest of the workspace is still checked; this file is checked as far as it can be read.", line: 20, column: 5, endLine: 20, endColumn: 10 },
-      ],
+      errors: [invalidYaml(20, 5, 10, 'Map keys must be unique; "image" is repeated.')],
     },
     {
-      name: "an env file line that is not KEY=value",
+      name: 'an env file line that is not KEY=value',
       files: ws({
-        ".env.docker": `DJANGO_SETTINGS_MODULE=smarthr360.settings
+        '.env.docker': `DJANGO_SETTINGS_MODULE=smarthr360.settings
 DEBUG: true
 `,
       }),
       errors: [
-        { path: ".env.docker", message: "Unexpected line in env file: Expected KEY=value.", line: 2, column: 1, endLine: 2, endColumn: 12 },
+        {
+          path: '.env.docker',
+          message: 'Unexpected line in env file: Expected KEY=value.',
+          line: 2,
+          column: 1,
+          endLine: 2,
+          endColumn: 12,
+        },
       ],
     },
     {
-      name: "a Dockerfile without FROM",
+      name: 'a Dockerfile without FROM',
       files: ws({
-        "docker/Dockerfile.celery": `# TODO: worker image
+        'docker/Dockerfile.celery': `# TODO: worker image
 WORKDIR /app
 COPY app/ /app/app/
 `,
       }),
       errors: [
-        { path: "docker/Dockerfile.celery", message: "Expected a FROM instruction: this Dockerfile has none, so it builds nothing.", line: 2, column: 1, endLine: 2, endColumn: 8 },
+        {
+          path: 'docker/Dockerfile.celery',
+          message: 'Expected a FROM instruction: this Dockerfile has none, so it builds nothing.',
+          line: 2,
+          column: 1,
+          endLine: 2,
+          endColumn: 8,
+        },
       ],
     },
     {
-      name: "a Dockerfile with only text and no instruction",
+      name: 'a Dockerfile with only text and no instruction',
       files: ws({
-        "docker/Dockerfile.celery": `
+        'docker/Dockerfile.celery': `
   see Dockerfile.web  
 `,
       }),
       errors: [
-        { path: "docker/Dockerfile.celery", message: "Expected a FROM instruction: this Dockerfile has none, so it builds nothing.", line: 2, column: 3, endLine: 2, endColumn: 6 },
+        {
+          path: 'docker/Dockerfile.celery',
+          message: 'Expected a FROM instruction: this Dockerfile has none, so it builds nothing.',
+          line: 2,
+          column: 3,
+          endLine: 2,
+          endColumn: 6,
+        },
       ],
     },
   ],
