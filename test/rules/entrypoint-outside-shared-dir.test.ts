@@ -1,6 +1,8 @@
 import { RuleTester } from '../ruleTester';
 import { entrypointOutsideSharedDir } from '../../server/src/engine/rules/image/entrypointOutsideSharedDir';
 import { CELERY_ENTRYPOINT, WEB_DOCKERFILE, WEB_ENTRYPOINT, workspace } from './imageWorkspace';
+import { replaceOnce } from './edit';
+import { onLine } from './findings';
 
 const CELERY_FROM_DOCKER_DIR = `# Celery worker and beat
 FROM smarthr360-base:latest
@@ -11,6 +13,24 @@ ENTRYPOINT ["/entrypoint.sh"]
 CMD ["celery", "-A", "smarthr360", "worker", "-l", "info"]
 `;
 
+/** The finding on a COPY of docker/celery-entrypoint.sh at `line` of `path`. */
+const celeryScriptInDocker = (path: string, line: number) =>
+  onLine(
+    path,
+    line,
+    6,
+    33,
+    'Expected the entrypoint script docker/celery-entrypoint.sh to live in scripts/entrypoints/, not in docker/.',
+  );
+
+const WEB_RUNS_START_SCRIPT = `# Django + Gunicorn
+FROM smarthr360-base:latest AS final
+WORKDIR /app
+COPY app/ /app/app/
+COPY ./deploy/start.sh ./start.sh
+CMD ["./start.sh"]
+`;
+
 RuleTester.run(entrypointOutsideSharedDir, {
   valid: [
     { name: 'a roadmap-following workspace', files: workspace() },
@@ -18,7 +38,7 @@ RuleTester.run(entrypointOutsideSharedDir, {
       name: "a monorepo stack's own scripts/entrypoints/ inside its build context is the shared folder",
       files: {
         'Dockerfile.base': 'FROM python:3.12-slim\nRUN pip install --no-cache-dir gunicorn\n',
-        'Makefile': 'base:\n\tdocker build -f Dockerfile.base -t acme-base:latest .\n',
+        Makefile: 'base:\n\tdocker build -f Dockerfile.base -t acme-base:latest .\n',
         'stacks/billing/deploy/docker-compose.yml':
           'services:\n  api:\n    build:\n      context: ..\n      dockerfile: services/api/Dockerfile\n  worker:\n    build:\n      context: ..\n      dockerfile: services/worker/Dockerfile\n',
         'stacks/billing/services/api/Dockerfile':
@@ -49,8 +69,14 @@ CMD ["python", "/app/ml/train.py"]
       files: workspace({
         'docker/entrypoints/celery-entrypoint.sh': CELERY_ENTRYPOINT,
         'docker/entrypoints/web-entrypoint.sh': WEB_ENTRYPOINT,
-        'docker/Dockerfile.web': WEB_DOCKERFILE.replace('scripts/entrypoints/web-entrypoint.sh', 'docker/entrypoints/web-entrypoint.sh'),
-        'docker/Dockerfile.celery': CELERY_FROM_DOCKER_DIR.replace('docker/celery-entrypoint.sh', 'docker/entrypoints/celery-entrypoint.sh'),
+        'docker/Dockerfile.web': WEB_DOCKERFILE.replace(
+          'scripts/entrypoints/web-entrypoint.sh',
+          'docker/entrypoints/web-entrypoint.sh',
+        ),
+        'docker/Dockerfile.celery': CELERY_FROM_DOCKER_DIR.replace(
+          'docker/celery-entrypoint.sh',
+          'docker/entrypoints/celery-entrypoint.sh',
+        ),
       }),
     },
     {
@@ -78,18 +104,13 @@ ENTRYPOINT ["/entrypoint.sh"]
         'docker/celery-entrypoint.sh': CELERY_ENTRYPOINT,
         'scripts/entrypoints/celery-entrypoint.sh': undefined,
       }),
-      errors: [
-        {
-          path: 'docker/Dockerfile.celery',
-          message: 'Expected the entrypoint script docker/celery-entrypoint.sh to live in scripts/entrypoints/, not in docker/.',
-          line: 5,
-          column: 6,
-          endLine: 5,
-          endColumn: 33,
-        },
-      ],
+      errors: [celeryScriptInDocker('docker/Dockerfile.celery', 5)],
       output: {
-        'docker/Dockerfile.celery': CELERY_FROM_DOCKER_DIR.replace('docker/celery-entrypoint.sh', 'scripts/entrypoints/celery-entrypoint.sh'),
+        'docker/Dockerfile.celery': replaceOnce(
+          CELERY_FROM_DOCKER_DIR,
+          'docker/celery-entrypoint.sh',
+          'scripts/entrypoints/celery-entrypoint.sh',
+        ),
         'docker/celery-entrypoint.sh': null,
         'scripts/entrypoints/celery-entrypoint.sh': CELERY_ENTRYPOINT,
       },
@@ -97,13 +118,7 @@ ENTRYPOINT ["/entrypoint.sh"]
     {
       name: 'a script that CMD runs is an entrypoint too, whatever its name',
       files: workspace({
-        'docker/Dockerfile.web': `# Django + Gunicorn
-FROM smarthr360-base:latest AS final
-WORKDIR /app
-COPY app/ /app/app/
-COPY ./deploy/start.sh ./start.sh
-CMD ["./start.sh"]
-`,
+        'docker/Dockerfile.web': WEB_RUNS_START_SCRIPT,
         'deploy/start.sh': WEB_ENTRYPOINT,
       }),
       errors: [
@@ -117,13 +132,7 @@ CMD ["./start.sh"]
         },
       ],
       output: {
-        'docker/Dockerfile.web': `# Django + Gunicorn
-FROM smarthr360-base:latest AS final
-WORKDIR /app
-COPY app/ /app/app/
-COPY ./scripts/entrypoints/start.sh ./start.sh
-CMD ["./start.sh"]
-`,
+        'docker/Dockerfile.web': replaceOnce(WEB_RUNS_START_SCRIPT, './deploy/start.sh', './scripts/entrypoints/start.sh'),
         'deploy/start.sh': null,
         'scripts/entrypoints/start.sh': WEB_ENTRYPOINT,
       },
@@ -134,18 +143,13 @@ CMD ["./start.sh"]
         'docker/Dockerfile.celery': CELERY_FROM_DOCKER_DIR,
         'docker/celery-entrypoint.sh': CELERY_ENTRYPOINT,
       }),
-      errors: [
-        {
-          path: 'docker/Dockerfile.celery',
-          message: 'Expected the entrypoint script docker/celery-entrypoint.sh to live in scripts/entrypoints/, not in docker/.',
-          line: 5,
-          column: 6,
-          endLine: 5,
-          endColumn: 33,
-        },
-      ],
+      errors: [celeryScriptInDocker('docker/Dockerfile.celery', 5)],
       output: {
-        'docker/Dockerfile.celery': CELERY_FROM_DOCKER_DIR.replace('docker/celery-entrypoint.sh', 'scripts/entrypoints/celery-entrypoint.sh'),
+        'docker/Dockerfile.celery': replaceOnce(
+          CELERY_FROM_DOCKER_DIR,
+          'docker/celery-entrypoint.sh',
+          'scripts/entrypoints/celery-entrypoint.sh',
+        ),
       },
     },
     {
@@ -154,16 +158,7 @@ CMD ["./start.sh"]
         'docker/Dockerfile.celery': CELERY_FROM_DOCKER_DIR,
         'docker/celery-entrypoint.sh': '#!/bin/sh\nexec celery -A smarthr360 worker\n',
       }),
-      errors: [
-        {
-          path: 'docker/Dockerfile.celery',
-          message: 'Expected the entrypoint script docker/celery-entrypoint.sh to live in scripts/entrypoints/, not in docker/.',
-          line: 5,
-          column: 6,
-          endLine: 5,
-          endColumn: 33,
-        },
-      ],
+      errors: [celeryScriptInDocker('docker/Dockerfile.celery', 5)],
     },
     {
       name: 'another Dockerfile copies the same script: reported in both, no fix (the move would break the other)',
@@ -173,24 +168,7 @@ CMD ["./start.sh"]
         'docker/celery-entrypoint.sh': CELERY_ENTRYPOINT,
         'scripts/entrypoints/celery-entrypoint.sh': undefined,
       }),
-      errors: [
-        {
-          path: 'docker/Dockerfile.celery',
-          message: 'Expected the entrypoint script docker/celery-entrypoint.sh to live in scripts/entrypoints/, not in docker/.',
-          line: 5,
-          column: 6,
-          endLine: 5,
-          endColumn: 33,
-        },
-        {
-          path: 'docker/Dockerfile.web',
-          message: 'Expected the entrypoint script docker/celery-entrypoint.sh to live in scripts/entrypoints/, not in docker/.',
-          line: 11,
-          column: 6,
-          endLine: 11,
-          endColumn: 33,
-        },
-      ],
+      errors: [celeryScriptInDocker('docker/Dockerfile.celery', 5), celeryScriptInDocker('docker/Dockerfile.web', 11)],
     },
   ],
 });
