@@ -37,6 +37,8 @@ export interface AnalysisStats {
   reused: number;
   /** Rule runs (rule × file) in this run. */
   ruleRuns: number;
+  /** Files whose dependencies on other files were worked out again in this run. */
+  dependencyLookups: number;
 }
 
 export interface AnalysisResult {
@@ -139,7 +141,7 @@ export class Analyzer {
   }
 
   analyze(): AnalysisResult {
-    const stats: AnalysisStats = { parsed: 0, checked: 0, reused: 0, ruleRuns: 0 };
+    const stats: AnalysisStats = { parsed: 0, checked: 0, reused: 0, ruleRuns: 0, dependencyLookups: 0 };
     const { config, error } = this.loadConfig();
     const skipped: SkippedFile[] = [];
     const changes = this.fs.takeChanges?.() ?? 'all';
@@ -220,6 +222,7 @@ export class Analyzer {
       let d = deps.get(path);
       if (!d) {
         d = project.dependenciesOf(path);
+        stats.dependencyLookups++;
         deps.set(path, d);
       }
       return d;
@@ -244,9 +247,15 @@ export class Analyzer {
     if (local) {
       recheck = new Set(changed);
       for (const p of changed) {
+        // What other files read of it is what it was (a label or a comment typed in a compose
+        // file): the files around it keep their dependencies and findings.
+        if (interfaceDigest(prev.models.get(p)!) === interfaceDigest(byPath.get(p)!)) {
+          continue;
+        }
         for (const d of prev.reverse.get(p) ?? []) {
           recheck.add(d);
         }
+        stats.dependencyLookups++;
         for (const d of project.dependenciesOf(p)) {
           if (byPath.has(d)) {
             recheck.add(d);
@@ -616,7 +625,7 @@ export class Analyzer {
     if (!latest || latest.project === computedOn || !origin) {
       return undefined;
     }
-    const stats: AnalysisStats = { parsed: 0, checked: 0, reused: 0, ruleRuns: 0 };
+    const stats: AnalysisStats = { parsed: 0, checked: 0, reused: 0, ruleRuns: 0, dependencyLookups: 0 };
     const again = this.check(origin, latest.project, latest.config, latest.findings, stats, [], [rule]);
     const same = again.find(
       (f) =>
