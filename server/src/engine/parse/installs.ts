@@ -23,12 +23,42 @@ export interface InstallCommand {
   requirementFiles: ShellWord[];
   /** True when the command installs from a lock or manifest with no package named (poetry install). */
   installsManifest: boolean;
+  /** Every option of the command, before and after the verb, in the order written. */
+  options: InstallOption[];
+}
+
+/**
+ * One option as written: `-y`, `--index-url URL`, `--index-url=URL`, `-cconda-forge`, or a bundle
+ * of short flags (`-qy`, `-yc conda-forge`: the value belongs to the last letter).
+ */
+export interface InstallOption {
+  /** The option without its value: `--index-url`, `-c`, `-qy`. */
+  name: string;
+  /** Its value, when it takes one (quotes removed, variables kept as written). */
+  value?: string;
+  /** True when the value was written `--name=value`. */
+  joinedWithEquals: boolean;
+  /** The words the option spans (one or two). */
+  words: ShellWord[];
+  /** True when a word of the option names a variable (`--index-url $PIP_INDEX`). */
+  hasVariable: boolean;
 }
 
 /** Options that take a value, per manager (the value is not a package). */
 const OPTIONS_WITH_VALUE: Record<PackageManager, Set<string>> = {
   apt: new Set(['-o', '-t', '--target-release', '-c', '--config-file']),
-  apk: new Set(['-t', '--virtual', '-X', '--repository', '--root', '-p', '--arch', '--keys-dir']),
+  apk: new Set([
+    '-t',
+    '--virtual',
+    '-X',
+    '--repository',
+    '--root',
+    '-p',
+    '--arch',
+    '--keys-dir',
+    '--repositories-file',
+    '--cache-dir',
+  ]),
   yum: new Set([
     '--setopt',
     '--releasever',
@@ -39,6 +69,11 @@ const OPTIONS_WITH_VALUE: Record<PackageManager, Set<string>> = {
     '--config',
     '--exclude',
     '-x',
+    '--repo',
+    '--repoid',
+    '--disableplugin',
+    '--enableplugin',
+    '--forcearch',
   ]),
   pip: new Set([
     '-r',
@@ -74,22 +109,53 @@ const OPTIONS_WITH_VALUE: Record<PackageManager, Set<string>> = {
     '--retries',
     '--proxy',
     '--cert',
+    '--client-cert',
+    '--root-user-action',
+    '-C',
+    '--config-settings',
+    '--exists-action',
+    '--global-option',
+    // uv pip
+    '--index',
+    '--default-index',
+    '--index-strategy',
+    '--keyring-provider',
+    '--override',
+    '--build-constraint',
+    '--resolution',
+    '--prerelease',
+    '--link-mode',
+    '--python-platform',
   ]),
   poetry: new Set(['--with', '--without', '--only', '-E', '--extras', '-C', '--directory', '-P', '--project']),
   pipenv: new Set(['--python', '--pypi-mirror', '-r', '--requirements', '--categories']),
-  conda: new Set(['-c', '--channel', '-n', '--name', '-p', '--prefix', '--file']),
+  conda: new Set([
+    '-c',
+    '--channel',
+    '-n',
+    '--name',
+    '-p',
+    '--prefix',
+    '--file',
+    '--solver',
+    '--repodata-fn',
+    '--platform',
+    '--subdir',
+  ]),
 };
 
 /** What a package manager's cache-and-index housekeeping looks like, for cleanup after a move. */
 export function isHousekeeping(command: ShellCommand, manager: PackageManager): boolean {
   const words = command.words.slice(command.programIndex).map((w) => w.value);
-  const [prog, verb, ...rest] = words;
+  const [prog, ...args] = words;
+  // The verb may follow options: `apt-get -qq update`, `dnf -y clean all`.
+  const verb = args.find((w) => !w.startsWith('-'));
   switch (manager) {
     case 'apt':
       return (
         ((prog === 'apt-get' || prog === 'apt') &&
           (verb === 'update' || verb === 'clean' || verb === 'autoclean' || verb === 'autoremove')) ||
-        (prog === 'rm' && rest.concat(verb ?? '').some((w) => w.startsWith('/var/lib/apt/lists')))
+        (prog === 'rm' && args.some((w) => w.startsWith('/var/lib/apt/lists')))
       );
     case 'apk':
       return (
@@ -156,6 +222,7 @@ export function detectInstall(command: ShellCommand): InstallCommand | undefined
     return undefined;
   }
   // The verb may follow global options (apt-get -y install, pip --no-cache-dir install).
+  const options: InstallOption[] = [];
   let verbIndex = -1;
   for (let j = i + 1; j < words.length; j++) {
     const v = words[j]!.value;
@@ -166,9 +233,9 @@ export function detectInstall(command: ShellCommand): InstallCommand | undefined
     if (!v.startsWith('-')) {
       return undefined;
     }
-    if (OPTIONS_WITH_VALUE[manager].has(v)) {
-      j++;
-    }
+    const option = readOption(words, j, OPTIONS_WITH_VALUE[manager]);
+    options.push(option);
+    j += option.words.length - 1;
   }
   if (verbIndex < 0) {
     return undefined;
@@ -176,23 +243,19 @@ export function detectInstall(command: ShellCommand): InstallCommand | undefined
   const packages: InstalledPackage[] = [];
   const requirementFiles: ShellWord[] = [];
   const withValue = OPTIONS_WITH_VALUE[manager];
+  let endOfOptions = false;
   for (let j = verbIndex + 1; j < words.length; j++) {
     const w = words[j]!;
     const v = w.value;
-    if (v.startsWith('-')) {
-      const eq = v.indexOf('=');
-      const name = eq > 0 ? v.slice(0, eq) : v;
-      if (manager === 'pip' && (name === '-r' || name === '--requirement')) {
-        if (eq > 0) {
-          requirementFiles.push({ ...w, value: v.slice(eq + 1) });
-        } else if (words[j + 1]) {
-          requirementFiles.push(words[j + 1]!);
-        }
-      } else if (manager === 'pip' && /^-r./.test(v)) {
-        requirementFiles.push({ ...w, value: v.slice(2) });
-      }
-      if (eq < 0 && withValue.has(name)) {
-        j++;
+    if (v.startsWith('-') && !endOfOptions) {
+      const option = readOption(words, j, withValue);
+      options.push(option);
+      j += option.words.length - 1;
+      endOfOptions = v === '--';
+      if (manager === 'pip' && (option.name === '-r' || option.name === '--requirement') && option.value !== undefined) {
+        // The file's word: the separate value word, or the option word with the value's text.
+        const separate = option.words.length > 1;
+        requirementFiles.push(separate ? option.words[1]! : { ...w, value: option.value });
       }
       continue;
     }
@@ -210,7 +273,41 @@ export function detectInstall(command: ShellCommand): InstallCommand | undefined
   }
   const installsManifest =
     packages.length === 0 && requirementFiles.length === 0 && (manager === 'poetry' || manager === 'pipenv');
-  return { manager, program, command, verbIndex, packages, requirementFiles, installsManifest };
+  return { manager, program, command, verbIndex, packages, requirementFiles, installsManifest, options };
+}
+
+/**
+ * Reads the option at `words[j]`, getopt style: `--name=value`; `--name value` when the name takes
+ * a value; short flags bundled (`-qy`), the first letter that takes a value taking the rest of the
+ * word (`-cconda-forge`) or, last in the word, the next word (`-yc conda-forge`).
+ */
+function readOption(words: ShellWord[], j: number, withValue: Set<string>): InstallOption {
+  const w = words[j]!;
+  const v = w.value;
+  const next = words[j + 1];
+  const make = (name: string, value: string | undefined, joinedWithEquals: boolean, spanned: ShellWord[]): InstallOption => ({
+    name,
+    value,
+    joinedWithEquals,
+    words: spanned,
+    hasVariable: spanned.some((s) => s.hasVariable),
+  });
+  if (v.startsWith('--')) {
+    const eq = v.indexOf('=');
+    if (eq > 0) {
+      return make(v.slice(0, eq), v.slice(eq + 1), true, [w]);
+    }
+    return withValue.has(v) && next ? make(v, next.value, false, [w, next]) : make(v, undefined, false, [w]);
+  }
+  for (let k = 1; k < v.length; k++) {
+    if (withValue.has(`-${v[k]}`)) {
+      if (k < v.length - 1) {
+        return make(v.slice(0, k + 1), v.slice(k + 1), false, [w]);
+      }
+      return next ? make(v, next.value, false, [w, next]) : make(v, undefined, false, [w]);
+    }
+  }
+  return make(v, undefined, false, [w]);
 }
 
 function isLocalPath(v: string): boolean {
