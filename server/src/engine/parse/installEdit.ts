@@ -2,6 +2,7 @@ import type { DockerfileModel, RunInstruction } from './dockerfile';
 import { commandEnd, commandStart, type ShellCommand } from './shell';
 import { detectInstall, isHousekeeping, type InstallCommand, type InstalledPackage, type PackageManager } from './installs';
 import type { Range } from '../text';
+import { keptOptionsText, shellQuote } from './installOptions';
 import { instructionRemovalRange } from '../dockerfileEdit';
 
 /** A removal in a Dockerfile, as offsets. */
@@ -169,34 +170,42 @@ export function mergeIntoInstall(model: DockerfileModel, install: InstallCommand
   }
   const inserts: MergePlan['inserts'] = [];
   for (const [at, list] of byPoint) {
-    inserts.push({ at, text: list.map((n) => n + sep).join('') });
+    inserts.push({ at, text: list.map((n) => shellQuote(n) + sep).join('') });
   }
   if (after.length > 0) {
-    inserts.push({ at: last.word.end, text: after.map((n) => sep + n).join('') });
+    inserts.push({ at: last.word.end, text: after.map((n) => sep + shellQuote(n)).join('') });
   }
   return { inserts };
 }
 
-/** A new RUN line installing packages with a manager, in the usual idiom of that manager. */
+/**
+ * A new RUN line installing packages with a manager, in the usual idiom of that manager, with the
+ * options of `install` that change what is installed or where (see installOptions.ts); its noise
+ * (`-y`, `-q`, `--no-cache-dir`) is replaced by the idiom's own.
+ */
 export function newInstallInstruction(install: InstallCommand, names: string[], eol: string, escapeChar: string): string {
-  const sorted = [...names].sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1));
+  const sorted = [...names].sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1)).map(shellQuote);
   const cont = ` ${escapeChar}${eol}    `;
+  const opts = keptOptionsText(install);
   switch (install.manager) {
     case 'apt':
-      return `RUN apt-get update && apt-get install -y --no-install-recommends${cont}${sorted.join(cont)}${cont}&& rm -rf /var/lib/apt/lists/*${eol}`;
+      return `RUN apt-get update && apt-get install -y${opts}${cont}${sorted.join(cont)}${cont}&& rm -rf /var/lib/apt/lists/*${eol}`;
     case 'apk':
-      return `RUN apk add --no-cache ${sorted.join(' ')}${eol}`;
+      return `RUN apk add --no-cache${opts} ${sorted.join(' ')}${eol}`;
     case 'yum': {
       const prog =
         install.program === 'microdnf' || install.program === 'dnf' || install.program === 'yum' ? install.program : 'dnf';
-      return `RUN ${prog} install -y ${sorted.join(' ')} && ${prog} clean all${eol}`;
+      return `RUN ${prog} install -y${opts} ${sorted.join(' ')} && ${prog} clean all${eol}`;
     }
     case 'pip':
-      return `RUN ${install.program} install --no-cache-dir ${sorted.join(' ')}${eol}`;
+      return `RUN ${install.program} install --no-cache-dir${opts} ${sorted.join(' ')}${eol}`;
     case 'conda':
-      return `RUN ${install.program} install -y ${sorted.join(' ')}${eol}`;
-    default:
-      return `RUN ${install.program} install ${sorted.join(' ')}${eol}`;
+      return `RUN ${install.program} install -y${opts} ${sorted.join(' ')}${eol}`;
+    default: {
+      // poetry add, pipenv install: the verb as written.
+      const verb = install.command.words[install.verbIndex]!.value;
+      return `RUN ${install.program} ${verb}${opts} ${sorted.join(' ')}${eol}`;
+    }
   }
 }
 

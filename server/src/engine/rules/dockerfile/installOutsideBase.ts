@@ -2,6 +2,7 @@ import { defineRule, type FixBuilder } from '../../rule';
 import type { DockerfileModel, RunInstruction, Stage } from '../../parse/dockerfile';
 import { managerLabel, type InstallCommand, type InstalledPackage } from '../../parse/installs';
 import { installsOf, mergeIntoInstall, newInstallInstruction, removePackagesFromRun } from '../../parse/installEdit';
+import { moveBlocker, sameOptions } from '../../parse/installOptions';
 import type { Project } from '../../project';
 import { basename } from '../../paths';
 import { instructionLinesRange } from '../../dockerfileEdit';
@@ -57,6 +58,10 @@ export const installOutsideBase = defineRule({
     manifest: 'Unexpected {{manager}} install outside the base image; install the project dependencies in {{base}}.',
     variable:
       'Unexpected {{manager}} install of "{{pkg}}" outside the base image; it names a build variable, so move it to {{base}} by hand.',
+    optionFile:
+      'Unexpected {{manager}} install of "{{pkg}}" outside the base image; it is installed with {{option}}, which reads a file the base build may not have, so the install cannot be moved automatically: copy the file in {{base}} and install it there.',
+    optionVariable:
+      'Unexpected {{manager}} install of "{{pkg}}" outside the base image; its options name a build variable ({{option}}), so move it to {{base}} by hand.',
   },
   check: {
     dockerfile(file, context) {
@@ -77,7 +82,12 @@ export const installOutsideBase = defineRule({
           const baseSame = inBase.filter((b) => sameFamily(b.install, install));
           const baseKeys = new Set(baseSame.flatMap((b) => b.install.packages.map((p) => p.key)));
           const movable = install.packages.filter((p) => !p.word.hasVariable);
-          const fix = base && movable.length > 0 ? moveFix(file, run, install, movable, baseSame, baseKeys, project) : undefined;
+          // An option that reads a file of the service's build, or comes from a variable: no automatic move.
+          const blocker = moveBlocker(install);
+          const fix =
+            base && movable.length > 0 && !blocker
+              ? moveFix(file, run, install, movable, baseSame, baseKeys, project)
+              : undefined;
           for (const pkg of install.packages) {
             const range = file.lines.rangeOf(pkg.word.start, pkg.word.end);
             const data = { manager, pkg: pkg.name, base: baseName };
@@ -85,8 +95,13 @@ export const installOutsideBase = defineRule({
               context.report({ messageId: 'noBase', data, range });
             } else if (pkg.word.hasVariable) {
               context.report({ messageId: 'variable', data, range });
+            } else if (baseKeys.has(pkg.key)) {
+              context.report({ messageId: 'redundant', data, range, fix });
+            } else if (blocker) {
+              const messageId = blocker.kind === 'file' ? 'optionFile' : 'optionVariable';
+              context.report({ messageId, data: { ...data, option: blocker.text }, range });
             } else {
-              context.report({ messageId: baseKeys.has(pkg.key) ? 'redundant' : 'install', data, range, fix });
+              context.report({ messageId: 'install', data, range, fix });
             }
           }
           for (const req of install.requirementFiles) {
@@ -157,7 +172,8 @@ function moveFix(
     if (toAdd.length === 0) {
       return;
     }
-    const target = [...baseSame].reverse().find((b) => b.install.packages.length > 0);
+    // Merge only into an install that installs the same way (same index, channel, release…).
+    const target = [...baseSame].reverse().find((b) => b.install.packages.length > 0 && sameOptions(b.install, install));
     if (target) {
       for (const ins of mergeIntoInstall(base, target.install, toAdd).inserts) {
         fixer.insert(base.path, base.lines.positionAt(ins.at), ins.text);
