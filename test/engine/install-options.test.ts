@@ -169,6 +169,11 @@ const apkEdge = inWeb(
   APK_BASE,
 );
 
+const jsonFormBase = inWeb(
+  'RUN pip install --no-cache-dir gunicorn==22.0.0\n',
+  'FROM python:3.12-slim\nRUN ["pip", "install", "--no-cache-dir", "django==5.0.6"]\nWORKDIR /app\n',
+);
+
 const npmGlobal = inWeb('RUN npm install -g --registry https://npm.internal pm2@5.4.0\n');
 
 /** The service Dockerfile with its install RUN gone. */
@@ -380,6 +385,12 @@ ${CONDA_TAIL}`,
         APK_RUN,
         `${APK_RUN}RUN apk add --no-cache --repository https://dl-cdn.alpinelinux.org/alpine/edge/testing watchexec\n`,
       ),
+    ),
+    moved(
+      'the base pip install is in JSON form: not merged into (the package would join the argument "django==5.0.6"), a new RUN',
+      jsonFormBase,
+      [WEB, 'pip', 'gunicorn==22.0.0'],
+      'FROM python:3.12-slim\nRUN ["pip", "install", "--no-cache-dir", "django==5.0.6"]\nRUN pip install --no-cache-dir gunicorn==22.0.0\nWORKDIR /app\n',
     ),
     ...NO_MOVE,
   ],

@@ -172,8 +172,11 @@ function moveFix(
     if (toAdd.length === 0) {
       return;
     }
-    // Merge only into an install that installs the same way (same index, channel, release…).
-    const target = [...baseSame].reverse().find((b) => b.install.packages.length > 0 && sameOptions(b.install, install));
+    // Merge only into an install that installs the same way (same index, channel, release…), and
+    // not into a JSON-form RUN: a word inserted there would join its neighbour's argument.
+    const target = [...baseSame]
+      .reverse()
+      .find((b) => b.install.packages.length > 0 && !b.run.jsonForm && sameOptions(b.install, install));
     if (target) {
       for (const ins of mergeIntoInstall(base, target.install, toAdd).inserts) {
         fixer.insert(base.path, base.lines.positionAt(ins.at), ins.text);
