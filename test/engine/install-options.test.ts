@@ -331,10 +331,15 @@ RuleTester.run(installOutsideBase, {
       `${HEAD}\n${APT_RUN}${newAptRun(' --no-install-recommends -t bookworm-backports', 'golang-go')}\n${PIP_RUN}\n${TAIL}`,
     ),
     moved(
-      'apt-get without --no-install-recommends installs the recommends: not merged into the base list that skips them',
+      'apt-get without --no-install-recommends: merged into the base list, which installs without recommends (the lean base)',
       withRecommends,
       [CELERY, 'apt-get', 'curl'],
-      `${HEAD}\n${APT_RUN}${newAptRun('', 'curl')}\n${PIP_RUN}\n${TAIL}`,
+      `${HEAD}\nRUN apt-get update && apt-get install -y --no-install-recommends \\
+    build-essential \\
+    curl \\
+    libpq5 \\
+    && rm -rf /var/lib/apt/lists/*
+\n${PIP_RUN}\n${TAIL}`,
     ),
     moved(
       'apt-get -qq and -y are noise: merged into the base list, sorted (apt-get update -qq goes with it)',
@@ -552,7 +557,7 @@ describe('install options', () => {
     assert.deepEqual(roles('conda install -c ./local-channel gdal'), ['-c ./local-channel: file']);
   });
 
-  it('apt: -y, -q, -qq and --no-install-suggests are noise; --no-install-recommends, -t, -o are kept; -c reads a file', () => {
+  it('apt: -y, -q, -qq, --no-install-suggests and --no-install-recommends are noise; -t, -o are kept; -c reads a file', () => {
     assert.deepEqual(
       roles(
         'apt-get -qqy -o Dpkg::Options::=--force-confold install --no-install-recommends --no-install-suggests -t bookworm-backports -c ./apt.conf x',
@@ -562,7 +567,7 @@ describe('install options', () => {
         '-q: noise',
         '-y: noise',
         '-o Dpkg::Options::=--force-confold: keep',
-        '--no-install-recommends: keep',
+        '--no-install-recommends: noise',
         '--no-install-suggests: noise',
         '-t bookworm-backports: keep',
         '-c ./apt.conf: file',
@@ -606,7 +611,8 @@ describe('install options', () => {
     assert.ok(!same('conda install -c conda-forge -c bioconda x', 'conda install -c bioconda -c conda-forge y'));
     assert.ok(!same('conda install -c conda-forge x', 'micromamba install -c conda-forge y'));
     assert.ok(!same('pip install x', 'uv pip install y'));
-    assert.ok(!same('apt-get install -y x', 'apt-get install -y --no-install-recommends y'));
+    // The base installs without recommends either way (see installOptions.ts).
+    assert.ok(same('apt-get install -y x', 'apt-get install -y --no-install-recommends y'));
   });
 
   it('a move writes the kept options as written: bundles split, noise dropped, --name=value kept joined, values quoted when needed', () => {

@@ -189,7 +189,7 @@ export function newInstallInstruction(install: InstallCommand, names: string[], 
   const opts = keptOptionsText(install);
   switch (install.manager) {
     case 'apt':
-      return `RUN apt-get update && apt-get install -y${opts}${cont}${sorted.join(cont)}${cont}&& rm -rf /var/lib/apt/lists/*${eol}`;
+      return `RUN apt-get update && apt-get install -y --no-install-recommends${opts}${cont}${sorted.join(cont)}${cont}&& rm -rf /var/lib/apt/lists/*${eol}`;
     case 'apk':
       return `RUN apk add --no-cache${opts} ${sorted.join(' ')}${eol}`;
     case 'yum': {

@@ -36,8 +36,9 @@ const OPTIONS: Record<PackageManager, ManagerOptions> = {
       '--fix-missing': '-m',
       '--ignore-missing': '-m',
     },
-    // Suggests are not installed by default; `--no-install-recommends` is not noise: recommends are.
-    noise: ['-y', '-q', '--no-install-suggests'],
+    // The shared base installs without recommends (the roadmap's lean base, hadolint DL3015): a
+    // moved package joins that list, and a new RUN is written with `--no-install-recommends`.
+    noise: ['-y', '-q', '--no-install-suggests', '--no-install-recommends'],
     files: ['-c'],
     urlOrPath: [],
     ordered: [],
