@@ -600,7 +600,7 @@ export class Analyzer {
       }
       const hash = contentHash(text);
       if (!entry || entry.hash !== hash || entry.model.kind !== kind) {
-        entry = { hash, model: parseFile(path, text, kind, role) };
+        entry = { hash, model: parseFile(path, text, kind, role, entry?.model) };
         this.parsed.set(path, entry);
         stats.parsed++;
       }

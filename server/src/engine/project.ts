@@ -85,13 +85,16 @@ export function classifyPath(path: string, config: Pick<Config, 'roadmapFile'>):
   return undefined;
 }
 
-/** Parses a file of a known kind. Never throws: parse failures become problems on the model. */
-export function parseFile(path: string, text: string, kind: FileKind, role: FileRole = 'other'): FileModel {
+/**
+ * Parses a file of a known kind. Never throws: parse failures become problems on the model.
+ * `previous`: the last model of the same file, which a compose edit may reuse most of.
+ */
+export function parseFile(path: string, text: string, kind: FileKind, role: FileRole = 'other', previous?: FileModel): FileModel {
   switch (kind) {
     case 'dockerfile':
       return parseDockerfile(path, text);
     case 'compose':
-      return parseCompose(path, text);
+      return parseCompose(path, text, previous?.kind === 'compose' && previous.path === path ? previous : undefined);
     case 'env':
       return parseEnvFile(path, text);
     default:

@@ -1,6 +1,7 @@
 import { parseDocument, isMap, isSeq, isScalar, type Node, type YAMLMap, type Pair } from 'yaml';
 import { LineIndex, type Range } from '../text';
 import { scalarString, YamlView, estimateYamlDepth, expandedSize } from './yamlUtil';
+import { COMPOSE_YAML_OPTIONS, reparseOneService } from './composeReparse';
 
 /** The deepest YAML nesting the engine will hand to the parser. */
 export const MAX_YAML_DEPTH = 200;
@@ -126,8 +127,12 @@ export interface ComposeModel {
   interpolations: ValueRef[];
 }
 
-/** Parses a compose file with the `yaml` Document API, keeping every position. */
-export function parseCompose(path: string, text: string): ComposeModel {
+/**
+ * Parses a compose file with the `yaml` Document API, keeping every position. With `previous`
+ * (the last model of the same file), an edit inside one service re-parses that service only
+ * (see {@link reparseOneService}); the model is the same as a full parse gives.
+ */
+export function parseCompose(path: string, text: string, previous?: ComposeModel): ComposeModel {
   const lines = new LineIndex(text);
   const model: ComposeModel = {
     kind: 'compose',
@@ -157,7 +162,8 @@ export function parseCompose(path: string, text: string): ComposeModel {
     });
     return model;
   }
-  const doc = parseDocument(text, { uniqueKeys: false, merge: true, prettyErrors: false, strict: false });
+  const last = previous?.view && { text: previous.text, lines: previous.lines, doc: previous.view.doc, clean: previous.problems.length === 0 };
+  const doc = (last && reparseOneService(last, text)) || parseDocument(text, COMPOSE_YAML_OPTIONS);
   for (const e of doc.errors) {
     model.problems.push({ message: e.message.split('\n')[0]!, range: lines.rangeOf(e.pos[0], Math.max(e.pos[1], e.pos[0])) });
   }

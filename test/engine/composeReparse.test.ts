@@ -1,0 +1,217 @@
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import fc from 'fast-check';
+import { isAlias, isMap, isNode, isPair, isScalar, isSeq, parseDocument, type Document } from 'yaml';
+import { parseCompose, type ComposeModel } from '../../server/src/engine/parse/compose';
+import { COMPOSE_YAML_OPTIONS, reparseOneService } from '../../server/src/engine/parse/composeReparse';
+import { bigCompose, fuzzParams, readExample } from '../reliability/helpers';
+
+/**
+ * A compose edit inside one service re-parses that service alone and reuses the rest of the last
+ * document with its positions moved. The result must be exactly what a full parse gives: the same
+ * nodes, values, styles and positions, and the same model.
+ */
+
+const FIXTURES = path.join(__dirname, '..', 'fixtures');
+const TEXTS: Record<string, string> = {
+  example: readExample('docker-compose.yml'),
+  lsp: readFileSync(path.join(FIXTURES, 'lsp-workspace', 'docker-compose.yml'), 'utf8'),
+  following: readFileSync(path.join(FIXTURES, 'roadmap-following', 'docker-compose.yml'), 'utf8'),
+  generated: bigCompose(6 * 1024),
+  crlf: readExample('docker-compose.yml').replace(/\n/g, '\r\n'),
+};
+
+/** A document as plain data: every node's kind, style, tag, value and range. */
+function shape(node: unknown): unknown {
+  if (isPair(node)) {
+    return { key: shape(node.key), value: shape(node.value) };
+  }
+  if (isMap(node) || isSeq(node)) {
+    return {
+      kind: isMap(node) ? 'map' : 'seq',
+      flow: Boolean(node.flow),
+      tag: node.tag,
+      anchor: node.anchor,
+      range: node.range,
+      items: node.items.map(shape),
+    };
+  }
+  if (isScalar(node)) {
+    const v = node.value;
+    return {
+      kind: 'scalar',
+      type: node.type,
+      tag: node.tag,
+      anchor: node.anchor,
+      value: typeof v === 'symbol' ? `symbol:${v.description}` : v,
+      range: node.range,
+    };
+  }
+  if (isAlias(node)) {
+    return { kind: 'alias', source: node.source, range: node.range };
+  }
+  return node ?? null;
+}
+
+function docShape(doc: Document.Parsed): unknown {
+  return {
+    range: doc.range,
+    contents: shape(doc.contents),
+    errors: doc.errors.map((e) => [e.code, e.pos]),
+    warnings: doc.warnings.map((e) => [e.code, e.pos]),
+  };
+}
+
+/** A model as plain data, without the parser's objects (JSON.stringify would call their toJSON). */
+function modelShape(model: ComposeModel): string {
+  const parts: string[] = [];
+  const write = (value: unknown): void => {
+    if (value === null || typeof value !== 'object') {
+      parts.push(JSON.stringify(value) ?? 'undefined');
+    } else if (!isNode(value) && !isPair(value)) {
+      parts.push(Array.isArray(value) ? '[' : '{');
+      for (const [key, v] of Object.entries(value)) {
+        if (key !== 'view' && key !== 'lines' && key !== 'text') {
+          parts.push(key);
+          write(v);
+        }
+      }
+      parts.push(Array.isArray(value) ? ']' : '}');
+    }
+  };
+  write(model);
+  return parts.join(' ');
+}
+
+function previousOf(text: string): { text: string; lines: ComposeModel['lines']; doc: Document.Parsed; clean: boolean } {
+  const model = parseCompose('docker-compose.yml', text);
+  return { text, lines: model.lines, doc: model.view!.doc, clean: model.problems.length === 0 };
+}
+
+/** An edit: somewhere in the text, delete some characters and insert others. */
+const editArb = fc.record({
+  at: fc.nat({ max: 1_000_000 }),
+  remove: fc.nat({ max: 12 }),
+  insert: fc.oneof(
+    fc.constantFrom(
+      'x',
+      'web',
+      ' ',
+      '\n',
+      '\n    ',
+      '\n  ',
+      ': ',
+      '- ',
+      '"',
+      "'",
+      '#',
+      ' # note',
+      '&a ',
+      '*a',
+      '[',
+      ']',
+      '{',
+      '}',
+      '|',
+      '>',
+      '\t',
+      '---\n',
+      '...\n',
+      '%YAML 1.2\n',
+      '!reset ',
+      '<<: *a',
+      '\r\n',
+    ),
+    fc.string({ maxLength: 6 }),
+  ),
+});
+
+function applyEdit(text: string, edit: { at: number; remove: number; insert: string }): string {
+  const at = edit.at % (text.length + 1);
+  return text.slice(0, at) + edit.insert + text.slice(Math.min(text.length, at + edit.remove));
+}
+
+describe('compose: re-parsing the edited service only', function () {
+  this.timeout(120_000);
+
+  it('gives exactly the document and the model a full parse gives, after random edits (and says when it cannot)', function () {
+    let reparsed = 0;
+    let total = 0;
+    fc.assert(
+      fc.property(fc.constantFrom(...Object.keys(TEXTS)), fc.array(editArb, { minLength: 1, maxLength: 4 }), (name, edits) => {
+        let text = TEXTS[name]!;
+        let model = parseCompose('docker-compose.yml', text);
+        for (const edit of edits) {
+          const next = applyEdit(text, edit);
+          const doc = reparseOneService(
+            { text, lines: model.lines, doc: model.view!.doc, clean: model.problems.length === 0 },
+            next,
+          );
+          total++;
+          if (doc) {
+            reparsed++;
+            assert.deepEqual(
+              docShape(doc),
+              docShape(parseDocument(next, COMPOSE_YAML_OPTIONS)),
+              `edit ${JSON.stringify(edit)} of ${name}`,
+            );
+          }
+          const incremental = parseCompose('docker-compose.yml', next, model);
+          assert.equal(
+            modelShape(incremental),
+            modelShape(parseCompose('docker-compose.yml', next)),
+            `edit ${JSON.stringify(edit)} of ${name}`,
+          );
+          text = next;
+          model = incremental;
+        }
+      }),
+      fuzzParams(300),
+    );
+    // Not vacuous: many edits land inside a service and are re-parsed that way (~20% of these).
+    assert.ok(reparsed > total / 10, `${reparsed} of ${total} edits re-parsed one service`);
+  });
+
+  it('re-parses one service when typing in a label value, and leaves the old document as it was', function () {
+    const text = TEXTS.example!;
+    const previous = previousOf(text);
+    const before = JSON.stringify(docShape(previous.doc));
+    const at = text.indexOf('image:', text.indexOf('celery:')) + 'image: '.length;
+    const next = text.slice(0, at) + 'x' + text.slice(at);
+    const doc = reparseOneService(previous, next);
+    assert.ok(doc, 'the edit is inside the celery service');
+    assert.deepEqual(docShape(doc), docShape(parseDocument(next, COMPOSE_YAML_OPTIONS)));
+    assert.equal(JSON.stringify(docShape(previous.doc)), before, 'the last document is not changed');
+  });
+
+  it('parses the whole file when the edit could change more than its service', function () {
+    const text = TEXTS.example!;
+    const service = text.indexOf('celery:');
+    const at = text.indexOf('\n', service) + 1; // the first line inside the celery service
+    const cases: Record<string, string> = {
+      'an anchor': text.slice(0, at) + '    x-tmp: &tmp 1\n' + text.slice(at),
+      'a new service at the end of the block': text.slice(0, at) + '  other:\n    image: x\n' + text.slice(at),
+      'a document end marker': text.slice(0, at) + '...\n' + text.slice(at),
+      'an unterminated quote': text.slice(0, at) + '    command: "python\n' + text.slice(at),
+      'a top-level key': text.slice(0, at) + 'volumes:\n' + text.slice(at),
+      'an edit outside services': 'name: demo\n' + text,
+    };
+    for (const [what, next] of Object.entries(cases)) {
+      assert.equal(reparseOneService(previousOf(text), next), undefined, what);
+      assert.equal(
+        modelShape(parseCompose('docker-compose.yml', next, parseCompose('docker-compose.yml', text))),
+        modelShape(parseCompose('docker-compose.yml', next)),
+        what,
+      );
+    }
+  });
+
+  it('can fail: the comparison tells a shifted range apart', function () {
+    const doc = parseDocument(TEXTS.example!, COMPOSE_YAML_OPTIONS);
+    const moved = doc.clone();
+    const root = moved.contents as { range: [number, number, number] };
+    root.range = [root.range[0], root.range[1] + 1, root.range[2] + 1];
+    assert.notDeepEqual(docShape(moved as Document.Parsed), docShape(doc));
+  });
+});
