@@ -120,11 +120,7 @@ export function reparseOneService(previous: PreviousParse, text: string): Docume
   // The new document shares the nodes before the service with the last one (nothing changes them);
   // those after it are copies with their positions moved; the maps holding it are new.
   const move = (x: number): number => (x >= oldEnd ? x + delta : x);
-  const after = <P extends Pair<unknown, unknown>>(p: P): P => {
-    const copy = p.clone() as P;
-    shiftRanges(copy, move);
-    return copy;
-  };
+  const after = <P extends Pair<unknown, unknown>>(p: P): P => movedCopy(p, move);
   shiftRanges(pair, (x) => x + blockStart);
   const servicesPair = root.items[servicesAt]!;
   const newServices = shallowCopy(services, move);
@@ -138,6 +134,38 @@ export function reparseOneService(previous: PreviousParse, text: string): Docume
   spliced.errors = [];
   spliced.warnings = [];
   return spliced;
+}
+
+const NODE_TYPE = Symbol.for('yaml.node.type');
+
+/**
+ * A deep copy of a node or pair with its positions moved. yaml's own clone copies every property
+ * through its descriptor, which made copying the nodes after an edit cost more than parsing the
+ * service; this copies what yaml's nodes hold: their enumerable fields, the type symbol and (for
+ * collections) the non-enumerable schema, as yaml defines them.
+ */
+function movedCopy<T>(node: T, move: (offset: number) => number): T {
+  if (node === null || typeof node !== 'object') {
+    return node;
+  }
+  const source = node as unknown as Record<string | symbol, unknown>;
+  const copy = Object.create(Object.getPrototypeOf(node)) as Record<string | symbol, unknown>;
+  Object.defineProperty(copy, NODE_TYPE, { value: source[NODE_TYPE] });
+  for (const key of Object.keys(source)) {
+    copy[key] = source[key];
+  }
+  const range = source.range as [number, number, number] | null | undefined;
+  if (range) {
+    copy.range = [move(range[0]), move(range[1]), move(range[2])];
+  }
+  if (isPair(node)) {
+    copy.key = movedCopy(node.key, move);
+    copy.value = movedCopy(node.value, move);
+  } else if (isMap(node) || isSeq(node)) {
+    Object.defineProperty(copy, 'schema', { value: node.schema, configurable: true, writable: true });
+    copy.items = (node.items as unknown[]).map((item) => movedCopy(item, move));
+  }
+  return copy as T;
 }
 
 /**
