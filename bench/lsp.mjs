@@ -50,11 +50,12 @@ export function percentile(xs, p) {
  * Runs the server on `root`, measures spawn → initialize, the initial diagnostics, then `edits`
  * didChanges in each of `targets` ({ label, path, languageId, marker }: typing happens right before
  * the closing quote of the first line containing `marker`). Each target stops early when `budgetMs`
- * is spent. Always kills the server.
+ * is spent. Always kills the server. `nodeFlags`: Node/V8 options the server runs with (the
+ * client's, see client/src/serverOptions.ts).
  */
-export async function measureLanguageServer({ serverJs, root, targets, edits, budgetMs, timeoutMs = 120_000, log = () => {} }) {
+export async function measureLanguageServer({ serverJs, root, targets, edits, budgetMs, timeoutMs = 120_000, log = () => {}, nodeFlags = [] }) {
   const spawnedAt = performance.now();
-  const child = spawn(process.execPath, [serverJs, '--stdio'], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeFlags, serverJs, '--stdio'], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => {
     stderr = (stderr + d.toString()).slice(-4000);

@@ -740,6 +740,8 @@ async function main() {
     const compose = manifest.composeFiles[Math.floor(manifest.composeFiles.length / 2)];
     results.lsp = await measureLanguageServer({
       serverJs: join(repoRoot, 'dist', 'server.js'),
+      // The Node options the extension starts the server with.
+      nodeFlags: JSON.parse(readFileSync(join(repoRoot, 'server', 'serverProcess.json'), 'utf8')).execArgv,
       root: dir,
       edits: opts.edits,
       budgetMs: 90_000 * opts.timeoutScale,

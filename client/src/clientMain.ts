@@ -23,6 +23,7 @@ import {
   SyncRoadmapCheckboxesRequest,
   type WireRange,
 } from '../../server/src/protocol';
+import serverProcess from '../../server/serverProcess.json';
 import { RestartBudget } from './restartBudget';
 import type { RoadmapNode } from './roadmapTree';
 import { openAt, RoadmapView } from './roadmapView';
@@ -60,8 +61,12 @@ class CrashLimitingErrorHandler implements ErrorHandler {
 export async function startClient(context: vscode.ExtensionContext): Promise<void> {
   const serverModule = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc },
-    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+    run: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: serverProcess.execArgv } },
+    debug: {
+      module: serverModule,
+      transport: TransportKind.ipc,
+      options: { execArgv: [...serverProcess.execArgv, '--nolazy', '--inspect=6019'] },
+    },
   };
   const errorHandler = new CrashLimitingErrorHandler(() => {
     void vscode.window

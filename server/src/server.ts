@@ -20,6 +20,7 @@ import {
   type NotificationHandler,
   type WorkDoneProgressReporter,
 } from 'vscode-languageserver/node';
+import { setFlagsFromString } from 'node:v8';
 import { initializeResult } from './lsp/capabilities';
 import type * as ServerMain from './serverMain';
 
@@ -36,6 +37,13 @@ if (!args.some((a) => a === '--stdio' || a === '--node-ipc' || a.startsWith('--s
   process.stderr.write(`${USAGE}\n`);
   process.exit(2);
 }
+
+// V8 grows the heap to about four times what is live after a full collection by default: under
+// typing (each compose edit leaves ~5 MB of garbage) the server reached ~390 MB on 1,000 services
+// with ~75 MB live. Growing by half keeps it near 200 MB for a few milliseconds at the 95th
+// percentile of a compose edit (README, Performance). A Node without the flag only prints a line
+// to stderr.
+setFlagsFromString('--heap-growing-percent=50');
 
 const connection = createConnection(ProposedFeatures.all);
 // Never die on a stray error: log it and keep serving.
