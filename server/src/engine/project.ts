@@ -191,6 +191,7 @@ export class Project {
   private readonly servicesByDockerfile = new Map<string, Service[]>();
   private readonly derivesCache = new Map<string, boolean>();
   private groupsCache?: ServiceGroup[];
+  private readonly groupsByProject = new Map<ComposeProject, ServiceGroup[]>();
 
   /**
    * @param previous the project of the last run, if any: compose projects whose files are the same
@@ -229,6 +230,13 @@ export class Project {
       for (const [service, key] of previous.groupKeys) {
         if (services.has(service)) {
           this.groupKeys.set(service, key);
+        }
+      }
+      // Compose projects taken over as they were have the groups they had.
+      for (const p of this.composeProjects) {
+        const groups = previous.groupsByProject.get(p);
+        if (groups) {
+          this.groupsByProject.set(p, groups);
         }
       }
     }
@@ -494,11 +502,15 @@ export class Project {
    * base (resolved or not), or from the same Dockerfile.
    */
   serviceGroups(): ServiceGroup[] {
-    if (this.groupsCache) {
-      return this.groupsCache;
-    }
-    const groups = new Map<string, ServiceGroup>();
-    for (const project of this.composeProjects) {
+    this.groupsCache ??= this.composeProjects.flatMap((p) => this.serviceGroupsOf(p));
+    return this.groupsCache;
+  }
+
+  /** The service groups of one compose project (see {@link serviceGroups}). Built once per project. */
+  serviceGroupsOf(project: ComposeProject): ServiceGroup[] {
+    let groups = this.groupsByProject.get(project);
+    if (!groups) {
+      const byKey = new Map<string, ServiceGroup>();
       for (const service of project.services.values()) {
         let key = this.groupKeys.get(service);
         if (!this.groupKeys.has(service)) {
@@ -508,17 +520,17 @@ export class Project {
         if (!key) {
           continue;
         }
-        const full = `${project.root.path}|${key}`;
-        let g = groups.get(full);
+        let g = byKey.get(key);
         if (!g) {
           g = { key, project, services: [] };
-          groups.set(full, g);
+          byKey.set(key, g);
         }
         g.services.push(service);
       }
+      groups = [...byKey.values()].filter((g) => g.services.length > 1);
+      this.groupsByProject.set(project, groups);
     }
-    this.groupsCache = [...groups.values()].filter((g) => g.services.length > 1);
-    return this.groupsCache;
+    return groups;
   }
 
   groupOf(service: Service): ServiceGroup | undefined {

@@ -58,10 +58,8 @@ export const sharedVolumeMissing = defineRule({
   check: {
     compose(file, context) {
       const { project } = context;
-      for (const group of project.serviceGroups()) {
-        if (!group.project.files.includes(file)) {
-          continue;
-        }
+      const groups = project.composeProjects.filter((p) => p.files.includes(file)).flatMap((p) => project.serviceGroupsOf(p));
+      for (const group of groups) {
         for (const shared of sharedMounts(group)) {
           for (const service of group.services) {
             if (service.primary.path !== file.path || service.volumes.some((v) => v.source === shared.volume)) {
