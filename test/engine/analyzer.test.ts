@@ -3,7 +3,7 @@ import { Analyzer } from '../../server/src/engine/analyzer';
 import { ConfigError } from '../../server/src/engine/config';
 import { MemoryFileSystem } from '../../server/src/engine/fs';
 import { loadFolder } from '../loadFolder';
-import { defineRule } from '../../server/src/engine/rule';
+import { defineRule, type Finding } from '../../server/src/engine/rule';
 import { applyFixes, staleReason } from '../../server/src/engine/fixes';
 import { installOutsideBase } from '../../server/src/engine/rules/dockerfile/installOutsideBase';
 import { duplicateStageName } from '../../server/src/engine/rules/dockerfile/duplicateStageName';
@@ -204,6 +204,25 @@ describe('Analyzer', () => {
         r.findings.filter((f) => f.ruleId === 'unused-stage').map((f) => `${f.path}:${f.range.start.line + 1}`),
         ['docker/Dockerfile.web:2'],
       );
+    });
+
+    it('oneShot (the CLI check) reports what an incremental analyzer reports, and keeps no dependency index', () => {
+      // Findings as data (a fix is a function made per run).
+      const data = (fs: readonly Finding[]) => fs.map(({ fix, ...f }) => ({ ...f, fix: typeof fix }));
+      let total = 0;
+      for (const folder of ['examples/smarthr360', 'test/fixtures/lsp-workspace', 'test/fixtures/roadmap-following']) {
+        const fs = loadFolder(folder);
+        const full = data(new Analyzer(fs).analyze().findings);
+        const once = new Analyzer(fs, { oneShot: true });
+        const r = once.analyze();
+        total += r.findings.length;
+        assert.deepEqual(data(r.findings), full, folder);
+        assert.equal(r.stats.dependencyLookups, 0, folder);
+        // A second run is a full one, with the same findings.
+        const again = once.analyze();
+        assert.deepEqual([again.stats.checked, data(again.findings)], [r.stats.checked, full], folder);
+      }
+      assert.ok(total > 20, `${total} findings compared`);
     });
   });
 

@@ -88,7 +88,8 @@ export function runCheck(cmd: CheckCommand, io: CliIo, version: string): number 
       return EXIT_USAGE;
     }
     const disk = new NodeFileSystem(ws.root, { exclude: config.exclude });
-    const analyzer = new Analyzer(disk, { overrides, useConfigFile });
+    // Without --fix there is one run: no state is kept for a next one.
+    const analyzer = new Analyzer(disk, { overrides, useConfigFile, oneShot: !cmd.fix });
     if (cmd.fix) {
       const summary = fixWorkspace(analyzer, disk, ws);
       const out = cmd.format === 'stylish' ? io.stdout : io.stderr;

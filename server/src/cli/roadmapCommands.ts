@@ -29,7 +29,7 @@ function analyzeFolder(given: string, io: CliIo): { root: string; result: Analys
     io.stderr(`${path.join(given, error.file)}: ${error.key ? `"${error.key}" ` : ''}${error.reason}\n`);
     return undefined;
   }
-  return { root, result: new Analyzer(new NodeFileSystem(root, { exclude: config.exclude })).analyze() };
+  return { root, result: new Analyzer(new NodeFileSystem(root, { exclude: config.exclude }), { oneShot: true }).analyze() };
 }
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;

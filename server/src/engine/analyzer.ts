@@ -26,6 +26,11 @@ export interface AnalyzerOptions {
   rules?: readonly RuleDefinition[];
   /** Read the config file from the workspace (default true). */
   useConfigFile?: boolean;
+  /**
+   * Keep nothing for a next run (the CLI's check): no dependency index, no interface digests, no
+   * per-file signatures. Every run is then a full one; the findings are the same.
+   */
+  oneShot?: boolean;
 }
 
 export interface AnalysisStats {
@@ -295,6 +300,10 @@ export class Analyzer {
     const all: Finding[] = [];
     /** Runs a file's rules unless its inputs are what they were; returns its findings. */
     const checkFile = (model: FileModel): Finding[] => {
+      if (this.options.oneShot) {
+        stats.checked++;
+        return this.check(model, project, config, all, stats, internalErrors);
+      }
       const cached = this.checked.get(model.path);
       const signature = isRoadmap(model)
         ? `roadmap|${this.hashOf(model.path)}|${contentHash(all.map((f) => `${f.ruleId}@${f.path}:${f.range.start.line}:${f.range.start.character}-${f.range.end.line}:${f.range.end.character} ${f.message}`).join('\n'))}|${configKey}`
@@ -349,7 +358,9 @@ export class Analyzer {
         set.add(path);
       }
     };
-    if (local && recheck) {
+    if (this.options.oneShot) {
+      this.prev = undefined;
+    } else if (local && recheck) {
       // Only the re-checked files' dependencies can have changed: the reverse index is updated
       // for them (the last run's state is not kept, so it is updated in place).
       const reverse = prev!.reverse;
