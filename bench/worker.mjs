@@ -121,16 +121,19 @@ const tasks = {
     };
   },
 
-  /** A full check in-process: a new Analyzer on a new NodeFileSystem each time; then a no-op re-run. */
+  /**
+   * A full check in-process as the CLI makes it (a new one-shot Analyzer on a new NodeFileSystem
+   * each time); then a no-op re-run of the editor's incremental analyzer.
+   */
   engine({ root, reps, budgetMs }) {
     let first;
     const t0 = performance.now();
     {
-      const a = new engine.Analyzer(new NodeFileSystem(root));
+      const a = new engine.Analyzer(new NodeFileSystem(root), { oneShot: true });
       first = a.analyze();
     }
     const firstMs = performance.now() - t0;
-    const full = measure(() => new engine.Analyzer(new NodeFileSystem(root)).analyze(), { reps, budgetMs, warmup: 0 });
+    const full = measure(() => new engine.Analyzer(new NodeFileSystem(root), { oneShot: true }).analyze(), { reps, budgetMs, warmup: 0 });
     const analyzer = new engine.Analyzer(new NodeFileSystem(root));
     analyzer.analyze();
     const noop = measure(() => analyzer.analyze(), { reps, budgetMs: Math.min(budgetMs, 10_000) });
@@ -182,7 +185,7 @@ const tasks = {
     const dfRules = engine.RULES.filter((r) => r.check.dockerfile);
     const dfListed = [...dfs, ...manifest.composeFiles, '.docker-modularity.json', 'Makefile'];
     const oursDf = measure(
-      () => new engine.Analyzer(new ListedView(all, dfListed), { rules: dfRules }).analyze().findings.length,
+      () => new engine.Analyzer(new ListedView(all, dfListed), { rules: dfRules, oneShot: true }).analyze().findings.length,
       { reps, budgetMs },
     );
     // Ours, compose part: the compose files (and the env files they read) listed, the compose rules.
@@ -195,7 +198,7 @@ const tasks = {
       '.docker-modularity.json',
     ];
     const oursCompose = measure(
-      () => new engine.Analyzer(new ListedView(all, composeListed), { rules: composeRules }).analyze().findings.length,
+      () => new engine.Analyzer(new ListedView(all, composeListed), { rules: composeRules, oneShot: true }).analyze().findings.length,
       { reps, budgetMs },
     );
     // dclint, programmatic API (warm, in-process) on a sample of the same compose files.
