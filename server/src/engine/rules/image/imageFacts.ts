@@ -73,17 +73,22 @@ const copiesCache = new WeakMap<Project, Map<Stage, CopyInfo[]>>();
 
 /** COPY and ADD instructions of a stage, with the working directory at each. */
 export function stageCopies(project: Project, model: DockerfileModel, stage: Stage): CopyInfo[] {
-  let cache = copiesCache.get(project);
-  if (!cache) {
-    cache = new Map();
-    copiesCache.set(project, cache);
+  return perStage(copiesCache, project, stage, () => computeStageCopies(project, model, stage));
+}
+
+/** A value per project and stage from `cache`, computed the first time it is asked for. */
+function perStage<T>(cache: WeakMap<Project, Map<Stage, T>>, project: Project, stage: Stage, compute: () => T): T {
+  let byStage = cache.get(project);
+  if (!byStage) {
+    byStage = new Map();
+    cache.set(project, byStage);
   }
-  let copies = cache.get(stage);
-  if (!copies) {
-    copies = computeStageCopies(project, model, stage);
-    cache.set(stage, copies);
+  let value = byStage.get(stage);
+  if (value === undefined) {
+    value = compute();
+    byStage.set(stage, value);
   }
-  return copies;
+  return value;
 }
 
 function computeStageCopies(project: Project, model: DockerfileModel, stage: Stage): CopyInfo[] {
@@ -120,18 +125,25 @@ function computeStageCopies(project: Project, model: DockerfileModel, stage: Sta
 
 /** The working directory in effect at an instruction of a stage. */
 export function workdirAt(project: Project, model: DockerfileModel, stage: Stage, at: Instruction): string | undefined {
-  let wd = stageStartWorkdir(project, model, stage, 0);
-  for (const instruction of stage.instructions) {
-    if (instruction === at) {
-      break;
+  // Once per stage: the working directory in effect at each of its instructions, and after them.
+  const workdirs = perStage(workdirsCache, project, stage, () => {
+    const before = new Map<Instruction, string | undefined>();
+    let wd = stageStartWorkdir(project, model, stage, 0);
+    for (const instruction of stage.instructions) {
+      before.set(instruction, wd);
+      if (instruction.getKeyword() === 'WORKDIR') {
+        const arg = instruction.getArguments().map((a) => a.getValue()).join(' ');
+        wd = arg.includes('$') ? undefined : containerPath(wd ?? '/', arg);
+      }
     }
-    if (instruction.getKeyword() === 'WORKDIR') {
-      const arg = instruction.getArguments().map((a) => a.getValue()).join(' ');
-      wd = arg.includes('$') ? undefined : containerPath(wd ?? '/', arg);
-    }
-  }
-  return wd;
+    return { at: before, end: wd };
+  });
+  return workdirs.at.has(at) ? workdirs.at.get(at) : workdirs.end;
 }
+
+/** Per project: the working directory at each instruction of a stage (see {@link workdirAt}). */
+type StageWorkdirs = { at: Map<Instruction, string | undefined>; end: string | undefined };
+const workdirsCache = new WeakMap<Project, Map<Stage, StageWorkdirs>>();
 
 /** The stages whose content ends up in the runtime image: the final stage and the in-file stages it is built FROM, earliest first. */
 export function runtimeStages(project: Project, model: DockerfileModel): Stage[] {
