@@ -206,6 +206,33 @@ describe('Analyzer', () => {
       );
     });
 
+    it('a label edit merges that compose project again in a copy of the project, leaving the last one as it was', () => {
+      // Two stacks: the second one's compose file is a copy of the first in its own folder.
+      const labelled = COMPOSE.replace('    profiles: [build]\n', '    profiles: [build]\n    labels:\n      team: "platform"\n');
+      const fs = new MemoryFileSystem(
+        files({ 'docker-compose.yml': labelled, 'ops/docker-compose.yml': labelled.replace(/context: \./g, 'context: ..') }),
+      );
+      const analyzer = new Analyzer(fs, { rules: RULES });
+      const before = analyzer.analyze();
+      const web = (r: typeof before) =>
+        r.project.services.find((s) => s.name === 'web' && s.project.root.path === 'docker-compose.yml')!;
+      const oldWeb = web(before);
+      const oldDefs = [...oldWeb.defs];
+      fs.write('docker-compose.yml', labelled.replace('"platform"', '"platform-team"'));
+      const after = analyzer.analyze();
+      assert.deepEqual([after.stats.parsed, after.stats.checked], [1, 1]);
+      // The other stack's compose project is taken over; the edited one is new, with new services.
+      const ops = (r: typeof before) => r.project.composeProjects.find((p) => p.root.path === 'ops/docker-compose.yml');
+      assert.equal(ops(after), ops(before));
+      assert.notEqual(web(after), oldWeb);
+      assert.ok(web(after).defs.every((d) => after.project.file('docker-compose.yml') === after.project.file(d.path)));
+      // The last run's services still hold the definitions their findings' fixes were computed from.
+      assert.ok(oldWeb.defs.length > 0 && oldWeb.defs.every((d, i) => d === oldDefs[i]));
+      // Taken over, not rebuilt: the image builds (what builds which tag) are the last project's.
+      assert.equal(after.project.imageBuilds, before.project.imageBuilds);
+      assert.deepEqual(ids(analyzer), ids(new Analyzer(fs, { rules: RULES })));
+    });
+
     it('oneShot (the CLI check) reports what an incremental analyzer reports, and keeps no dependency index', () => {
       // Findings as data (a fix is a function made per run).
       const data = (fs: readonly Finding[]) => fs.map(({ fix, ...f }) => ({ ...f, fix: typeof fix }));

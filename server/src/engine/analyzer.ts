@@ -192,9 +192,25 @@ export class Analyzer {
         (p) =>
           !prev.models.has(p) || !byPath.has(p) || structuralDigest(prev.models.get(p)!) !== structuralDigest(byPath.get(p)!),
       );
-    const project = structural
-      ? new Project(this.fs, config, [...byPath.values()], prev?.project)
-      : prev.project.withReplacedFiles(changed.map((p) => byPath.get(p)!));
+    // Compose files edited where no other file looks (a label, a comment): their compose projects
+    // are merged again in a copy of the last project instead of building a new one.
+    const composeOnly =
+      structural &&
+      prev !== undefined &&
+      !this.options.oneShot &&
+      prev.configKey === configKey &&
+      prev.generation === this.fs.generation &&
+      prev.models.size === byPath.size &&
+      changed.length > 0 &&
+      changed.every((p) => {
+        const before = prev.models.get(p);
+        const after = byPath.get(p);
+        return before?.kind === 'compose' && after?.kind === 'compose' && interfaceDigest(before) === interfaceDigest(after);
+      });
+    const project = !structural
+      ? prev.project.withReplacedFiles(changed.map((p) => byPath.get(p)!))
+      : ((composeOnly ? prev.project.withRefreshedCompose(changed.map((p) => byPath.get(p) as ComposeModel)) : undefined) ??
+        new Project(this.fs, config, [...byPath.values()], prev?.project));
     // The build scripts, Makefiles and workflows (rules read the paths they mention): the same
     // as last time when the same files are there and none of them changed.
     const textKey =

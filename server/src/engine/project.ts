@@ -307,6 +307,80 @@ export class Project {
     return next;
   }
 
+  /**
+   * A project like this one for compose files edited without changing what other files read of
+   * them (the same {@link interfaceDigest}): the compose projects holding them are merged again
+   * from the new models into new services; every other relation (builds, base, FROM targets,
+   * scripts, folders) is taken over, and the indexes of services are patched. Nothing of this
+   * project changes: findings computed on it keep working. Undefined when a service of another file
+   * extends one in an edited file, or the services merged are not the same by name and order; the
+   * caller then builds a new project.
+   */
+  withRefreshedCompose(changed: readonly ComposeModel[]): Project | undefined {
+    const paths = new Set(changed.map((m) => m.path));
+    const extendsEdited = this.composeFiles.some(
+      (c) =>
+        !paths.has(c.path) && c.services.some((d) => d.extends?.file && paths.has(joinPath(dirname(c.path), d.extends.file.value))),
+    );
+    if (extendsEdited) {
+      return undefined;
+    }
+    const next = this.withReplacedFiles(changed);
+    const projects = new Map<ComposeProject, ComposeProject>();
+    const services = new Map<Service, Service>();
+    const swap = (m: ComposeModel): ComposeModel => (next.byPath.get(m.path) as ComposeModel | undefined) ?? m;
+    for (const project of this.composeProjects) {
+      if (!project.files.some((f) => paths.has(f.path))) {
+        continue;
+      }
+      const fresh: ComposeProject = { root: swap(project.root), files: project.files.map(swap), services: new Map() };
+      for (const file of fresh.files) {
+        for (const def of file.services) {
+          next.addServiceDef(fresh, def, 0);
+        }
+      }
+      const before = [...project.services.values()];
+      const after = [...fresh.services.values()];
+      if (before.length !== after.length || before.some((s, i) => s.name !== after[i]!.name)) {
+        return undefined;
+      }
+      projects.set(project, fresh);
+      before.forEach((s, i) => services.set(s, after[i]!));
+    }
+    const renew = (s: Service): Service => services.get(s) ?? s;
+    const mutable = next as unknown as Record<string, unknown>;
+    mutable.composeProjects = this.composeProjects.map((p) => projects.get(p) ?? p);
+    mutable.services = this.services.map(renew);
+    const byDockerfile = new Map(this.servicesByDockerfile);
+    for (const [path, list] of byDockerfile) {
+      if (list.some((s) => services.has(s))) {
+        byDockerfile.set(path, list.map(renew));
+      }
+    }
+    mutable.servicesByDockerfile = byDockerfile;
+    // The same images built from the same Dockerfiles: the new services build what the old ones did.
+    const groupKeys = new Map(this.groupKeys);
+    for (const [old, fresh] of services) {
+      const build = composeBuilds.get(old);
+      if (build) {
+        composeBuilds.set(fresh, build);
+      }
+      if (groupKeys.has(old)) {
+        groupKeys.set(fresh, groupKeys.get(old));
+      }
+    }
+    mutable.groupKeys = groupKeys;
+    const groups = new Map(this.groupsByProject);
+    for (const old of projects.keys()) {
+      groups.delete(old);
+    }
+    mutable.groupsByProject = groups;
+    mutable.groupsCache = undefined;
+    mutable.envReadersCache = undefined;
+    mutable.buildNamesCache = undefined;
+    return next;
+  }
+
   file(path: string): FileModel | undefined {
     return this.byPath.get(path);
   }
