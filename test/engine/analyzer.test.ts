@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { Analyzer } from '../../server/src/engine/analyzer';
 import { ConfigError } from '../../server/src/engine/config';
 import { MemoryFileSystem } from '../../server/src/engine/fs';
@@ -231,6 +233,30 @@ describe('Analyzer', () => {
       // Taken over, not rebuilt: the image builds (what builds which tag) are the last project's.
       assert.equal(after.project.imageBuilds, before.project.imageBuilds);
       assert.deepEqual(ids(analyzer), ids(new Analyzer(fs, { rules: RULES })));
+    });
+
+    it('keeps no compose model of an earlier edit alive while typing', async () => {
+      // A leak the bench found: an index keyed by service kept each edit's replaced services, and
+      // through them every earlier parse of the file.
+      setFlagsFromString('--expose-gc');
+      const gc = runInNewContext('gc') as () => void;
+      const labelled = COMPOSE.replace('    profiles: [build]\n', '    profiles: [build]\n    labels:\n      team: "platform"\n');
+      const fs = new MemoryFileSystem(files({ 'docker-compose.yml': labelled }));
+      const analyzer = new Analyzer(fs, { rules: RULES });
+      analyzer.analyze();
+      const refs: WeakRef<object>[] = [];
+      for (let i = 0; i < 6; i++) {
+        fs.write('docker-compose.yml', labelled.replace('"platform"', `"platform-${i}"`));
+        const r = analyzer.analyze();
+        refs.push(new WeakRef(r.project.file('docker-compose.yml')!));
+      }
+      // WeakRefs hold their target until the current job ends.
+      await new Promise((resolve) => setImmediate(resolve));
+      gc();
+      const alive = refs.map((r) => r.deref() !== undefined);
+      // The last run's model (and the one before, which the analyzer compares against) may stay.
+      assert.deepEqual(alive.slice(0, 4), [false, false, false, false]);
+      assert.equal(alive[5], true);
     });
 
     it('oneShot (the CLI check) reports what an incremental analyzer reports, and keeps no dependency index', () => {

@@ -367,6 +367,8 @@ export class Project {
       }
       if (groupKeys.has(old)) {
         groupKeys.set(fresh, groupKeys.get(old));
+        // The old service must not stay a key: it would keep its compose model alive, edit after edit.
+        groupKeys.delete(old);
       }
     }
     mutable.groupKeys = groupKeys;
