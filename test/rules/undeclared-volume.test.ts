@@ -1,6 +1,12 @@
+/**
+ * undeclared-volume: every named volume a service mounts is declared. Each fix adds the declaration;
+ * the expected outputs are the inputs with it inserted.
+ */
 import { RuleTester } from '../ruleTester';
 import { undeclaredVolume } from '../../server/src/engine/rules/compose/undeclaredVolume';
 import { composeWorkspace, ROADMAP_COMPOSE } from './composeWorkspace';
+import { crlf, insertAfter, insertBefore, replaceOnce } from './edit';
+import { onLine } from './findings';
 
 const msg = (v: string, services: string, s = 's'): string =>
   `Expected the volume "${v}" that ${services} mount${s} to be declared under the top-level volumes: key; docker compose refuses to start without it.`;
@@ -22,6 +28,11 @@ const SERVICES = `services:
     volumes:
       - celery_data:/var/lib/celery
 `;
+
+/** The example workspace's compose file: static_volume is declared, celery_data is not. */
+const DECLARES_STATIC = `${SERVICES}\nvolumes:\n  static_volume:\n\nnetworks:\n  default: {}\n`;
+const FLOW_MAP = `${SERVICES}\nvolumes: {static_volume: {}}\n`;
+const EMPTY_VOLUMES_KEY = `${SERVICES}\nvolumes:   # named volumes\n\nnetworks:\n  default: {}\n`;
 
 const ANCHORED = `x-logs: &logs
   - logs_volume:/app/logs
@@ -52,6 +63,22 @@ volumes:
   static_volume: {}
 `;
 
+/** web alone, 4-space indentation, in deploy/; no top-level volumes: key, a comment last. */
+const DEPLOY_WEB = `services:
+    web:
+        build:
+            context: ..
+            dockerfile: docker/Dockerfile.web
+        volumes:
+            - type: volume
+              source: "static_volume"
+              target: /app/staticfiles
+networks:
+    smarthr360-network:
+        driver: bridge
+# end
+`;
+
 RuleTester.run(undeclaredVolume, {
   valid: [
     { name: 'roadmap workspace: every volume is declared', files: composeWorkspace({ 'docker-compose.yml': ROADMAP_COMPOSE }) },
@@ -66,72 +93,42 @@ RuleTester.run(undeclaredVolume, {
   invalid: [
     {
       name: 'celery_worker mounts celery_data (the example workspace)',
-      files: composeWorkspace({ 'docker-compose.yml': `${SERVICES}\nvolumes:\n  static_volume:\n\nnetworks:\n  default: {}\n` }),
-      errors: [{ path: 'docker-compose.yml', message: msg('celery_data', 'celery_worker'), line: 16, column: 9, endLine: 16, endColumn: 20 }],
-      output: { 'docker-compose.yml': `${SERVICES}\nvolumes:\n  static_volume:\n  celery_data:\n\nnetworks:\n  default: {}\n` },
+      files: composeWorkspace({ 'docker-compose.yml': DECLARES_STATIC }),
+      errors: [onLine('docker-compose.yml', 16, 9, 20, msg('celery_data', 'celery_worker'))],
+      output: { 'docker-compose.yml': insertAfter(DECLARES_STATIC, '  static_volume:\n', '  celery_data:\n') },
     },
     {
       name: 'no top-level volumes: key yet, 4-space indentation, nested deploy/ layout',
-      files: composeWorkspace({
-        'deploy/docker-compose.yml': `services:
-    web:
-        build:
-            context: ..
-            dockerfile: docker/Dockerfile.web
-        volumes:
-            - type: volume
-              source: "static_volume"
-              target: /app/staticfiles
-networks:
-    smarthr360-network:
-        driver: bridge
-# end
-`,
-      }),
-      errors: [{ path: 'deploy/docker-compose.yml', message: msg('static_volume', 'web'), line: 8, column: 23, endLine: 8, endColumn: 38 }],
-      output: {
-        'deploy/docker-compose.yml': `services:
-    web:
-        build:
-            context: ..
-            dockerfile: docker/Dockerfile.web
-        volumes:
-            - type: volume
-              source: "static_volume"
-              target: /app/staticfiles
-networks:
-    smarthr360-network:
-        driver: bridge
-volumes:
-    static_volume:
-# end
-`,
-      },
+      files: composeWorkspace({ 'deploy/docker-compose.yml': DEPLOY_WEB }),
+      errors: [onLine('deploy/docker-compose.yml', 8, 23, 38, msg('static_volume', 'web'))],
+      output: { 'deploy/docker-compose.yml': insertBefore(DEPLOY_WEB, '# end\n', 'volumes:\n    static_volume:\n') },
     },
     {
       name: 'two undeclared volumes, one reaching two services through an anchor: one finding each, one edit',
       files: composeWorkspace({ 'docker-compose.yml': ANCHORED }),
       errors: [
-        { path: 'docker-compose.yml', message: msg('logs_volume', 'web and celery_beat', ''), line: 2, column: 5, endLine: 2, endColumn: 16 },
-        { path: 'docker-compose.yml', message: msg('celery_data', 'celery_worker'), line: 17, column: 17, endLine: 17, endColumn: 28 },
+        onLine('docker-compose.yml', 2, 5, 16, msg('logs_volume', 'web and celery_beat', '')),
+        onLine('docker-compose.yml', 17, 17, 28, msg('celery_data', 'celery_worker')),
       ],
       output: { 'docker-compose.yml': `${ANCHORED}  logs_volume: {}\n  celery_data: {}\n` },
     },
     {
       name: 'a flow map of volumes',
-      files: composeWorkspace({ 'docker-compose.yml': `${SERVICES}\nvolumes: {static_volume: {}}\n` }),
-      errors: [{ path: 'docker-compose.yml', message: msg('celery_data', 'celery_worker'), line: 16, column: 9, endLine: 16, endColumn: 20 }],
-      output: { 'docker-compose.yml': `${SERVICES}\nvolumes: {static_volume: {}, celery_data: {}}\n` },
+      files: composeWorkspace({ 'docker-compose.yml': FLOW_MAP }),
+      errors: [onLine('docker-compose.yml', 16, 9, 20, msg('celery_data', 'celery_worker'))],
+      output: { 'docker-compose.yml': replaceOnce(FLOW_MAP, 'static_volume: {}}', 'static_volume: {}, celery_data: {}}') },
     },
     {
       name: 'an empty volumes: key, CRLF line endings',
-      files: composeWorkspace({ 'docker-compose.yml': `${SERVICES}\nvolumes:   # named volumes\n\nnetworks:\n  default: {}\n`.replace(/\n/g, '\r\n') }),
+      files: composeWorkspace({ 'docker-compose.yml': crlf(EMPTY_VOLUMES_KEY) }),
       errors: [
-        { path: 'docker-compose.yml', message: msg('static_volume', 'web'), line: 7, column: 9, endLine: 7, endColumn: 22 },
-        { path: 'docker-compose.yml', message: msg('celery_data', 'celery_worker'), line: 16, column: 9, endLine: 16, endColumn: 20 },
+        onLine('docker-compose.yml', 7, 9, 22, msg('static_volume', 'web')),
+        onLine('docker-compose.yml', 16, 9, 20, msg('celery_data', 'celery_worker')),
       ],
       output: {
-        'docker-compose.yml': `${SERVICES}\nvolumes:   # named volumes\n  static_volume:\n  celery_data:\n\nnetworks:\n  default: {}\n`.replace(/\n/g, '\r\n'),
+        'docker-compose.yml': crlf(
+          insertAfter(EMPTY_VOLUMES_KEY, 'volumes:   # named volumes\n', '  static_volume:\n  celery_data:\n'),
+        ),
       },
     },
   ],

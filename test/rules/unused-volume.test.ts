@@ -1,6 +1,12 @@
+/**
+ * unused-volume: every declared volume is mounted by some service. Each fix removes the unused
+ * entry; the expected outputs are the inputs with that entry removed.
+ */
 import { RuleTester } from '../ruleTester';
 import { unusedVolume } from '../../server/src/engine/rules/compose/unusedVolume';
 import { composeWorkspace, ROADMAP_COMPOSE } from './composeWorkspace';
+import { crlf, removeOnce, replaceEach } from './edit';
+import { onLine } from './findings';
 
 const msg = (v: string): string => `Unexpected volume "${v}": no service mounts it.`;
 
@@ -28,39 +34,12 @@ const APP = `services:
         read_only: true
 `;
 
-RuleTester.run(unusedVolume, {
-  valid: [
-    { name: 'roadmap workspace: every volume is mounted', files: composeWorkspace({ 'docker-compose.yml': ROADMAP_COMPOSE }) },
-    {
-      name: 'a volume that only the override file mounts is used',
-      files: composeWorkspace({
-        'docker-compose.yml': `${APP}\nvolumes:\n  postgres_data:\n  static_volume:\n  media_volume:\n`,
-        'docker-compose.override.yml': `services:\n  web:\n    volumes:\n      - media_volume:/app/media\n`,
-      }),
-    },
-    {
-      name: 'a volume mounted through an anchor and a merge key is used',
-      files: composeWorkspace({
-        'docker-compose.yml': `x-logs: &logs\n  volumes:\n    - logs_volume:/app/logs\n\n${APP.replace(
-          '  web:\n',
-          '  web:\n    <<: *logs\n',
-        ).replace('    volumes:\n      - static_volume:/app/staticfiles\n', '')}\nvolumes:\n  postgres_data:\n  static_volume:\n  logs_volume:\n`,
-      }),
-    },
-  ],
-  invalid: [
-    {
-      name: 'the last entry, before a blank line and networks:',
-      files: composeWorkspace({
-        'docker-compose.yml': `${APP}\nvolumes:\n  postgres_data:\n  static_volume:\n  old_uploads:\n\nnetworks:\n  default:\n    name: smarthr360\n`,
-      }),
-      errors: [{ path: 'docker-compose.yml', message: msg('old_uploads'), line: 27, column: 3, endLine: 27, endColumn: 14 }],
-      output: { 'docker-compose.yml': `${APP}\nvolumes:\n  postgres_data:\n  static_volume:\n\nnetworks:\n  default:\n    name: smarthr360\n` },
-    },
-    {
-      name: 'an entry with driver options in the middle, 4-space indentation, comments kept',
-      files: composeWorkspace({
-        'deploy/docker-compose.yml': `services:
+const LAST_BEFORE_NETWORKS = `${APP}\nvolumes:\n  postgres_data:\n  static_volume:\n  old_uploads:\n\nnetworks:\n  default:\n    name: smarthr360\n`;
+const FLOW_MAP = `${APP}\nvolumes: {postgres_data: {}, old_uploads: {}, static_volume: {}}\n`;
+const FIRST_ENTRY = `${APP}\nvolumes:\n  old_uploads:\n  postgres_data:\n  static_volume:\n`;
+
+/** Only web, 4-space indentation, in deploy/: two unused volumes, one with driver options, between comments. */
+const DEPLOY = `services:
     web:
         build:
             context: ..
@@ -78,52 +57,76 @@ volumes:
     # ML models
     ml_models_volume:
         external: true
-`,
+`;
+
+/** One service with a bind mount only: both declared volumes are unused. */
+const ALL_UNUSED = `services:\n  web:\n    build: .\n    volumes:\n      - ./src:/app/src\n\nvolumes:\n  media_volume:\n  old_uploads: {}\n\nnetworks:\n  smarthr360-network: {}\n`;
+
+RuleTester.run(unusedVolume, {
+  valid: [
+    { name: 'roadmap workspace: every volume is mounted', files: composeWorkspace({ 'docker-compose.yml': ROADMAP_COMPOSE }) },
+    {
+      name: 'a volume that only the override file mounts is used',
+      files: composeWorkspace({
+        'docker-compose.yml': `${APP}\nvolumes:\n  postgres_data:\n  static_volume:\n  media_volume:\n`,
+        'docker-compose.override.yml': `services:\n  web:\n    volumes:\n      - media_volume:/app/media\n`,
       }),
+    },
+    {
+      name: 'a volume mounted through an anchor and a merge key is used',
+      files: composeWorkspace({
+        'docker-compose.yml': `x-logs: &logs\n  volumes:\n    - logs_volume:/app/logs\n\n${replaceEach(
+          APP,
+          ['  web:\n', '  web:\n    <<: *logs\n'],
+          ['    volumes:\n      - static_volume:/app/staticfiles\n', ''],
+        )}\nvolumes:\n  postgres_data:\n  static_volume:\n  logs_volume:\n`,
+      }),
+    },
+  ],
+  invalid: [
+    {
+      name: 'the last entry, before a blank line and networks:',
+      files: composeWorkspace({ 'docker-compose.yml': LAST_BEFORE_NETWORKS }),
+      errors: [onLine('docker-compose.yml', 27, 3, 14, msg('old_uploads'))],
+      output: { 'docker-compose.yml': removeOnce(LAST_BEFORE_NETWORKS, '  old_uploads:\n') },
+    },
+    {
+      name: 'an entry with driver options in the middle, 4-space indentation, comments kept',
+      files: composeWorkspace({ 'deploy/docker-compose.yml': DEPLOY }),
       errors: [
-        { path: 'deploy/docker-compose.yml', message: msg('old_uploads'), line: 12, column: 5, endLine: 12, endColumn: 16 },
-        { path: 'deploy/docker-compose.yml', message: msg('ml_models_volume'), line: 17, column: 5, endLine: 17, endColumn: 21 },
+        onLine('deploy/docker-compose.yml', 12, 5, 16, msg('old_uploads')),
+        onLine('deploy/docker-compose.yml', 17, 5, 21, msg('ml_models_volume')),
       ],
       output: {
-        'deploy/docker-compose.yml': `services:
-    web:
-        build:
-            context: ..
-            dockerfile: docker/Dockerfile.web
-        volumes:
-            - static_volume:/app/staticfiles
-
-volumes:
-    # collected static files
-    static_volume:
-    # ML models
-`,
+        'deploy/docker-compose.yml': removeOnce(
+          removeOnce(
+            DEPLOY,
+            '    old_uploads:   # replaced by S3\n        driver: local\n        driver_opts:\n            type: none\n',
+          ),
+          '    ml_models_volume:\n        external: true\n',
+        ),
       },
     },
     {
       name: 'every volume unused: the volumes: key goes (one edit, offered by both findings)',
-      files: composeWorkspace({
-        'docker-compose.yml': `services:\n  web:\n    build: .\n    volumes:\n      - ./src:/app/src\n\nvolumes:\n  media_volume:\n  old_uploads: {}\n\nnetworks:\n  smarthr360-network: {}\n`,
-      }),
+      files: composeWorkspace({ 'docker-compose.yml': ALL_UNUSED }),
       errors: [
-        { path: 'docker-compose.yml', message: msg('media_volume'), line: 8, column: 3, endLine: 8, endColumn: 15 },
-        { path: 'docker-compose.yml', message: msg('old_uploads'), line: 9, column: 3, endLine: 9, endColumn: 14 },
+        onLine('docker-compose.yml', 8, 3, 15, msg('media_volume')),
+        onLine('docker-compose.yml', 9, 3, 14, msg('old_uploads')),
       ],
-      output: { 'docker-compose.yml': `services:\n  web:\n    build: .\n    volumes:\n      - ./src:/app/src\n\nnetworks:\n  smarthr360-network: {}\n` },
+      output: { 'docker-compose.yml': removeOnce(ALL_UNUSED, 'volumes:\n  media_volume:\n  old_uploads: {}\n\n') },
     },
     {
       name: 'a flow map of volumes',
-      files: composeWorkspace({ 'docker-compose.yml': `${APP}\nvolumes: {postgres_data: {}, old_uploads: {}, static_volume: {}}\n` }),
-      errors: [{ path: 'docker-compose.yml', message: msg('old_uploads'), line: 24, column: 30, endLine: 24, endColumn: 41 }],
-      output: { 'docker-compose.yml': `${APP}\nvolumes: {postgres_data: {}, static_volume: {}}\n` },
+      files: composeWorkspace({ 'docker-compose.yml': FLOW_MAP }),
+      errors: [onLine('docker-compose.yml', 24, 30, 41, msg('old_uploads'))],
+      output: { 'docker-compose.yml': removeOnce(FLOW_MAP, ' old_uploads: {},') },
     },
     {
       name: 'CRLF line endings',
-      files: composeWorkspace({
-        'docker-compose.yml': `${APP}\nvolumes:\n  old_uploads:\n  postgres_data:\n  static_volume:\n`.replace(/\n/g, '\r\n'),
-      }),
-      errors: [{ path: 'docker-compose.yml', message: msg('old_uploads'), line: 25, column: 3, endLine: 25, endColumn: 14 }],
-      output: { 'docker-compose.yml': `${APP}\nvolumes:\n  postgres_data:\n  static_volume:\n`.replace(/\n/g, '\r\n') },
+      files: composeWorkspace({ 'docker-compose.yml': crlf(FIRST_ENTRY) }),
+      errors: [onLine('docker-compose.yml', 25, 3, 14, msg('old_uploads'))],
+      output: { 'docker-compose.yml': crlf(removeOnce(FIRST_ENTRY, '  old_uploads:\n')) },
     },
   ],
 });
