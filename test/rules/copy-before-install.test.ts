@@ -1,17 +1,34 @@
+/**
+ * copy-before-install: dependency manifests are copied and installed before the code. Each fix moves
+ * the install (with its manifest COPY and comments) above the code COPY; the expected outputs are the
+ * inputs with those lines swapped.
+ */
 import { RuleTester } from '../ruleTester';
 import { copyBeforeInstall } from '../../server/src/engine/rules/image/copyBeforeInstall';
+import { replaceOnce } from './edit';
 import { workspace } from './imageWorkspace';
+import { onLine } from './findings';
 
 const message = (source: string, line: number): string =>
   `Unexpected ${source} copied before the dependency install on line ${line}: every code change re-runs the install. Copy the dependency manifests, install, then copy the code.`;
 
-RuleTester.run(copyBeforeInstall, {
-  valid: [
-    { name: 'a roadmap-following workspace (the base copies requirements.txt, then installs)', files: workspace() },
-    {
-      name: 'a frontend build stage that copies its manifests first',
-      files: workspace({
-        'docker/Dockerfile.web': `# Django + Gunicorn
+/** `text` with the one occurrence of `first` immediately followed by `second` turned into `second` then `first`. */
+function swap(text: string, first: string, second: string): string {
+  return replaceOnce(text, first + second, second + first);
+}
+
+/** The Celery Dockerfile (no CMD) with `steps` between its WORKDIR and the entrypoint COPY. */
+function celery(steps: string): string {
+  return `# Celery worker and beat
+FROM smarthr360-base:latest
+WORKDIR /app
+${steps}COPY scripts/entrypoints/celery-entrypoint.sh /entrypoint.sh
+ENTRYPOINT ["/entrypoint.sh"]
+`;
+}
+
+/** A web image whose frontend build stage copies its manifests, installs, then copies the frontend code. */
+const FRONTEND_MANIFESTS_FIRST = `# Django + Gunicorn
 FROM node:20-slim AS assets
 WORKDIR /src
 COPY frontend/package.json frontend/package-lock.json ./
@@ -25,7 +42,53 @@ COPY app/ /app/app/
 COPY --from=assets /src/dist /app/static/dist
 COPY scripts/entrypoints/web-entrypoint.sh /entrypoint.sh
 ENTRYPOINT ["/entrypoint.sh"]
-`,
+`;
+
+/** The Python code is copied before a pip install; comments stand above both. */
+const CODE_BEFORE_INSTALL = `# Django + Gunicorn
+FROM smarthr360-base:latest AS final
+WORKDIR /app
+
+# Application code
+COPY . .
+# Runtime-only packages
+RUN pip install --no-cache-dir gunicorn==22.0.0 whitenoise
+
+COPY scripts/entrypoints/web-entrypoint.sh /entrypoint.sh
+ENTRYPOINT ["/entrypoint.sh"]
+`;
+
+const APP_BEFORE_MANIFEST = celery(`COPY app/ /app/app/
+COPY requirements-celery.txt .
+RUN pip install --no-cache-dir \\
+    -r requirements-celery.txt
+`);
+
+/** The code COPY is what brings requirements.txt; no final line break. */
+const CODE_BEFORE_REQUIREMENTS = `# Celery worker and beat
+FROM smarthr360-base:latest
+WORKDIR /app
+COPY . .
+RUN pip install --no-cache-dir -r requirements.txt
+COPY scripts/entrypoints/celery-entrypoint.sh /entrypoint.sh
+ENTRYPOINT ["/entrypoint.sh"]`;
+
+/** The install is the last line, with no final line break. */
+const INSTALL_LAST = `# Celery worker and beat
+FROM smarthr360-base:latest
+WORKDIR /app
+COPY scripts/entrypoints/celery-entrypoint.sh /entrypoint.sh
+ENTRYPOINT ["/entrypoint.sh"]
+COPY app/ /app/app/
+RUN pip install --no-cache-dir flower==2.0`;
+
+RuleTester.run(copyBeforeInstall, {
+  valid: [
+    { name: 'a roadmap-following workspace (the base copies requirements.txt, then installs)', files: workspace() },
+    {
+      name: 'a frontend build stage that copies its manifests first',
+      files: workspace({
+        'docker/Dockerfile.web': FRONTEND_MANIFESTS_FIRST,
         'frontend/package.json': '{}\n',
         'frontend/package-lock.json': '{}\n',
       }),
@@ -33,28 +96,18 @@ ENTRYPOINT ["/entrypoint.sh"]
     {
       name: 'installing the project itself needs its code',
       files: workspace({
-        'docker/Dockerfile.celery': `# Celery worker and beat
-FROM smarthr360-base:latest
-WORKDIR /app
-COPY . .
+        'docker/Dockerfile.celery': celery(`COPY . .
 RUN pip install --no-cache-dir -e .
-COPY scripts/entrypoints/celery-entrypoint.sh /entrypoint.sh
-ENTRYPOINT ["/entrypoint.sh"]
-`,
+`),
       }),
     },
     {
       name: 'code copied after the install, single files before it',
       files: workspace({
-        'docker/Dockerfile.celery': `# Celery worker and beat
-FROM smarthr360-base:latest
-WORKDIR /app
-COPY manage.py .
+        'docker/Dockerfile.celery': celery(`COPY manage.py .
 RUN pip install --no-cache-dir celery[redis]==5.3
 COPY app/ /app/app/
-COPY scripts/entrypoints/celery-entrypoint.sh /entrypoint.sh
-ENTRYPOINT ["/entrypoint.sh"]
-`,
+`),
       }),
     },
   ],
@@ -62,143 +115,81 @@ ENTRYPOINT ["/entrypoint.sh"]
     {
       name: 'COPY . . before pip install: the install moves above, comments stay with their instructions',
       files: workspace({
-        'docker/Dockerfile.web': `# Django + Gunicorn
-FROM smarthr360-base:latest AS final
-WORKDIR /app
-
-# Application code
-COPY . .
-# Runtime-only packages
-RUN pip install --no-cache-dir gunicorn==22.0.0 whitenoise
-
-COPY scripts/entrypoints/web-entrypoint.sh /entrypoint.sh
-ENTRYPOINT ["/entrypoint.sh"]
-`,
+        'docker/Dockerfile.web': CODE_BEFORE_INSTALL,
       }),
-      errors: [{ path: 'docker/Dockerfile.web', message: message('.', 8), line: 6, column: 6, endLine: 6, endColumn: 7 }],
+      errors: [onLine('docker/Dockerfile.web', 6, 6, 7, message('.', 8))],
       output: {
-        'docker/Dockerfile.web': `# Django + Gunicorn
-FROM smarthr360-base:latest AS final
-WORKDIR /app
-
-# Runtime-only packages
-RUN pip install --no-cache-dir gunicorn==22.0.0 whitenoise
-# Application code
-COPY . .
-
-COPY scripts/entrypoints/web-entrypoint.sh /entrypoint.sh
-ENTRYPOINT ["/entrypoint.sh"]
-`,
+        'docker/Dockerfile.web': swap(
+          CODE_BEFORE_INSTALL,
+          '# Application code\nCOPY . .\n',
+          '# Runtime-only packages\nRUN pip install --no-cache-dir gunicorn==22.0.0 whitenoise\n',
+        ),
       },
     },
     {
       name: 'an app folder before the manifest COPY and the install: both move',
       files: workspace({
-        'docker/Dockerfile.celery': `# Celery worker and beat
-FROM smarthr360-base:latest
-WORKDIR /app
-COPY app/ /app/app/
-COPY requirements-celery.txt .
-RUN pip install --no-cache-dir \\
-    -r requirements-celery.txt
-COPY scripts/entrypoints/celery-entrypoint.sh /entrypoint.sh
-ENTRYPOINT ["/entrypoint.sh"]
-`,
+        'docker/Dockerfile.celery': APP_BEFORE_MANIFEST,
         'requirements-celery.txt': 'flower==2.0\n',
       }),
-      errors: [{ path: 'docker/Dockerfile.celery', message: message('app/', 6), line: 4, column: 6, endLine: 4, endColumn: 10 }],
+      errors: [onLine('docker/Dockerfile.celery', 4, 6, 10, message('app/', 6))],
       output: {
-        'docker/Dockerfile.celery': `# Celery worker and beat
-FROM smarthr360-base:latest
-WORKDIR /app
-COPY requirements-celery.txt .
-RUN pip install --no-cache-dir \\
-    -r requirements-celery.txt
-COPY app/ /app/app/
-COPY scripts/entrypoints/celery-entrypoint.sh /entrypoint.sh
-ENTRYPOINT ["/entrypoint.sh"]
-`,
+        'docker/Dockerfile.celery': swap(
+          APP_BEFORE_MANIFEST,
+          'COPY app/ /app/app/\n',
+          'COPY requirements-celery.txt .\nRUN pip install --no-cache-dir \\\n    -r requirements-celery.txt\n',
+        ),
       },
     },
     {
       name: 'a requirements file only the code COPY provides gets its own COPY',
       files: workspace({
-        'docker/Dockerfile.celery': `# Celery worker and beat
-FROM smarthr360-base:latest
-WORKDIR /app
-COPY . .
-RUN pip install --no-cache-dir -r requirements.txt
-COPY scripts/entrypoints/celery-entrypoint.sh /entrypoint.sh
-ENTRYPOINT ["/entrypoint.sh"]`,
+        'docker/Dockerfile.celery': CODE_BEFORE_REQUIREMENTS,
       }),
-      errors: [{ path: 'docker/Dockerfile.celery', message: message('.', 5), line: 4, column: 6, endLine: 4, endColumn: 7 }],
+      errors: [onLine('docker/Dockerfile.celery', 4, 6, 7, message('.', 5))],
       output: {
-        'docker/Dockerfile.celery': `# Celery worker and beat
-FROM smarthr360-base:latest
-WORKDIR /app
-COPY requirements.txt .
-RUN pip install --no-cache-dir -r requirements.txt
-COPY . .
-COPY scripts/entrypoints/celery-entrypoint.sh /entrypoint.sh
-ENTRYPOINT ["/entrypoint.sh"]`,
+        'docker/Dockerfile.celery': replaceOnce(
+          CODE_BEFORE_REQUIREMENTS,
+          'COPY . .\nRUN pip install --no-cache-dir -r requirements.txt\n',
+          'COPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\n',
+        ),
       },
     },
     {
       name: 'the install is the last line, with no final line break',
       files: workspace({
-        'docker/Dockerfile.celery': `# Celery worker and beat
-FROM smarthr360-base:latest
-WORKDIR /app
-COPY scripts/entrypoints/celery-entrypoint.sh /entrypoint.sh
-ENTRYPOINT ["/entrypoint.sh"]
-COPY app/ /app/app/
-RUN pip install --no-cache-dir flower==2.0`,
+        'docker/Dockerfile.celery': INSTALL_LAST,
       }),
-      errors: [{ path: 'docker/Dockerfile.celery', message: message('app/', 7), line: 6, column: 6, endLine: 6, endColumn: 10 }],
+      errors: [onLine('docker/Dockerfile.celery', 6, 6, 10, message('app/', 7))],
       output: {
-        'docker/Dockerfile.celery': `# Celery worker and beat
-FROM smarthr360-base:latest
-WORKDIR /app
-COPY scripts/entrypoints/celery-entrypoint.sh /entrypoint.sh
-ENTRYPOINT ["/entrypoint.sh"]
-RUN pip install --no-cache-dir flower==2.0
-COPY app/ /app/app/`,
+        'docker/Dockerfile.celery': replaceOnce(
+          INSTALL_LAST,
+          'COPY app/ /app/app/\nRUN pip install --no-cache-dir flower==2.0',
+          'RUN pip install --no-cache-dir flower==2.0\nCOPY app/ /app/app/',
+        ),
       },
     },
     {
       name: 'npm ci after the whole frontend folder, with no manifest COPY: reported without a fix',
       files: workspace({
-        'docker/Dockerfile.web': `# Django + Gunicorn
-FROM node:20-slim AS assets
-WORKDIR /src
-COPY frontend/ ./
-RUN npm ci && npm run build
-
-FROM smarthr360-base:latest AS final
-WORKDIR /app
-COPY app/ /app/app/
-COPY --from=assets /src/dist /app/static/dist
-COPY scripts/entrypoints/web-entrypoint.sh /entrypoint.sh
-ENTRYPOINT ["/entrypoint.sh"]
-`,
+        'docker/Dockerfile.web': replaceOnce(
+          FRONTEND_MANIFESTS_FIRST,
+          'COPY frontend/package.json frontend/package-lock.json ./\nRUN npm ci\nCOPY frontend/ ./\nRUN npm run build\n',
+          'COPY frontend/ ./\nRUN npm ci && npm run build\n',
+        ),
         'frontend/package.json': '{}\n',
       }),
-      errors: [{ path: 'docker/Dockerfile.web', message: message('frontend/', 5), line: 4, column: 6, endLine: 4, endColumn: 15 }],
+      errors: [onLine('docker/Dockerfile.web', 4, 6, 15, message('frontend/', 5))],
     },
     {
       name: 'an ENV between the code COPY and the install: reported without a fix',
       files: workspace({
-        'docker/Dockerfile.celery': `# Celery worker and beat
-FROM smarthr360-base:latest
-WORKDIR /app
-COPY app/ /app/app/
+        'docker/Dockerfile.celery': celery(`COPY app/ /app/app/
 ENV PIP_INDEX_URL=https://pypi.internal/simple
 RUN pip install --no-cache-dir flower==2.0
-COPY scripts/entrypoints/celery-entrypoint.sh /entrypoint.sh
-ENTRYPOINT ["/entrypoint.sh"]
-`,
+`),
       }),
-      errors: [{ path: 'docker/Dockerfile.celery', message: message('app/', 6), line: 4, column: 6, endLine: 4, endColumn: 10 }],
+      errors: [onLine('docker/Dockerfile.celery', 4, 6, 10, message('app/', 6))],
     },
   ],
 });
