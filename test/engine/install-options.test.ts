@@ -126,6 +126,8 @@ const readsFile = (manager: string, pkg: string, option: string): string =>
   `Unexpected ${manager} install of "${pkg}" outside the base image; it is installed with ${option}, which reads a file the base build may not have, so the install cannot be moved automatically: copy the file in Dockerfile.base and install it there.`;
 const optionVariable = (manager: string, pkg: string, option: string): string =>
   `Unexpected ${manager} install of "${pkg}" outside the base image; its options name a build variable (${option}), so move it to Dockerfile.base by hand.`;
+const otherVersion = (manager: string, pkg: string, inBase: string): string =>
+  `Unexpected ${manager} install of "${pkg}": the base image (Dockerfile.base) installs ${inBase}. A service that needs another version is not built on the shared base; align the version in Dockerfile.base and remove this install.`;
 const byHand = (manager: string, pkg: string): string =>
   `Unexpected ${manager} install of "${pkg}" outside the base image; it names a build variable, so move it to Dockerfile.base by hand.`;
 
@@ -206,7 +208,36 @@ function notMoved(name: string, files: Record<string, string>, service: string, 
 const requirementsAndPackage = inCelery(
   'COPY requirements-ml.txt .\nRUN pip install --no-cache-dir -r requirements-ml.txt gunicorn\n',
 );
+/** A service pinning django at another version than the base, next to a package the base lacks. */
+const otherDjango = inWeb('RUN pip install --no-cache-dir django==4.2.11 gunicorn==22.0.0\n');
+/** Another version stays in the service; the package the base lacks moves (so this case has a fix). */
+const OTHER_VERSION_STAYS: InvalidCase = {
+  name: 'pip django at another version and gunicorn: gunicorn moves to the base list, django stays in the service',
+  files: otherDjango,
+  errors: [
+    on(otherDjango, WEB, 'django==4.2.11', otherVersion('pip', 'django==4.2.11', 'django==5.0.6')),
+    on(otherDjango, WEB, 'gunicorn==22.0.0', outside('pip', 'gunicorn==22.0.0')),
+  ],
+  output: {
+    'Dockerfile.base': `${HEAD}\n${APT_RUN}\n${pipRunWith('gunicorn==22.0.0')}\n${TAIL}`,
+    [WEB]: web('RUN pip install --no-cache-dir django==4.2.11\n'),
+  },
+};
 const NO_MOVE: InvalidCase[] = [
+  notMoved(
+    'pip django==4.2.11 where the base pins django==5.0.6: another version, reported without a fix (removing it would change what the service runs)',
+    inWeb('RUN pip install --no-cache-dir django==4.2.11\n'),
+    WEB,
+    { 'django==4.2.11': otherVersion('pip', 'django==4.2.11', 'django==5.0.6') },
+  ),
+  notMoved(
+    'apt-get libpq5 pinned where the base installs libpq5 unpinned: another version, no fix',
+    inCelery(
+      'RUN apt-get update && apt-get install -y --no-install-recommends libpq5=15.6-0+deb12u1 && rm -rf /var/lib/apt/lists/*\n',
+    ),
+    CELERY,
+    { 'libpq5=15.6-0+deb12u1': otherVersion('apt-get', 'libpq5=15.6-0+deb12u1', 'libpq5') },
+  ),
   notMoved(
     'pip -c constraints.txt: the constraints file is the service build context’s, no automatic move (not even of the package the base has)',
     inCelery('COPY constraints.txt .\nRUN pip install --no-cache-dir -c constraints.txt django torch==2.1.0\n'),
@@ -397,6 +428,7 @@ ${CONDA_TAIL}`,
       [WEB, 'pip', 'gunicorn==22.0.0'],
       'FROM python:3.12-slim\nRUN ["pip", "install", "--no-cache-dir", "django==5.0.6"]\nRUN pip install --no-cache-dir gunicorn==22.0.0\nWORKDIR /app\n',
     ),
+    OTHER_VERSION_STAYS,
     ...NO_MOVE,
   ],
 });

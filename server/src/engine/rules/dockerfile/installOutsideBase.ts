@@ -58,6 +58,8 @@ export const installOutsideBase = defineRule({
     manifest: 'Unexpected {{manager}} install outside the base image; install the project dependencies in {{base}}.',
     variable:
       'Unexpected {{manager}} install of "{{pkg}}" outside the base image; it names a build variable, so move it to {{base}} by hand.',
+    otherVersion:
+      'Unexpected {{manager}} install of "{{pkg}}": the base image ({{base}}) installs {{inBase}}. A service that needs another version is not built on the shared base; align the version in {{base}} and remove this install.',
     optionFile:
       'Unexpected {{manager}} install of "{{pkg}}" outside the base image; it is installed with {{option}}, which reads a file the base build may not have, so the install cannot be moved automatically: copy the file in {{base}} and install it there.',
     optionVariable:
@@ -81,7 +83,10 @@ export const installOutsideBase = defineRule({
           const manager = install.program.startsWith('apt') ? install.program : managerLabel(install.manager);
           const baseSame = inBase.filter((b) => sameFamily(b.install, install));
           const baseKeys = new Set(baseSame.flatMap((b) => b.install.packages.map((p) => p.key)));
-          const movable = install.packages.filter((p) => !p.word.hasVariable);
+          // A package the base installs at another version (or with other extras): removing it
+          // from the service, or moving it, would change what the service runs.
+          const conflict = versionConflicts(baseSame, install);
+          const movable = install.packages.filter((p) => !p.word.hasVariable && !conflict.has(p));
           // An option that reads a file of the service's build, or comes from a variable: no automatic move.
           const blocker = moveBlocker(install);
           const fix =
@@ -95,6 +100,8 @@ export const installOutsideBase = defineRule({
               context.report({ messageId: 'noBase', data, range });
             } else if (pkg.word.hasVariable) {
               context.report({ messageId: 'variable', data, range });
+            } else if (conflict.has(pkg)) {
+              context.report({ messageId: 'otherVersion', data: { ...data, inBase: conflict.get(pkg)! }, range });
             } else if (baseKeys.has(pkg.key)) {
               context.report({ messageId: 'redundant', data, range, fix });
             } else if (blocker) {
@@ -141,6 +148,36 @@ export const installOutsideBase = defineRule({
     },
   },
 });
+
+/** How a package is asked for: its name as written, lower case (`Django==5.0.6` and `django==5.0.6` alike). */
+function spec(pkg: InstalledPackage): string {
+  return pkg.name.toLowerCase().replace(/_/g, '-');
+}
+
+/**
+ * The packages of a service install that pin a version (or extras) other than every one the base
+ * installs that package with, each with how the base has it. A bare name is never a conflict: the
+ * package manager finds it installed and leaves it.
+ */
+function versionConflicts(
+  baseSame: readonly { install: InstallCommand }[],
+  install: InstallCommand,
+): Map<InstalledPackage, string> {
+  const inBase = new Map<string, InstalledPackage[]>();
+  for (const b of baseSame) {
+    for (const p of b.install.packages) {
+      inBase.set(p.key, [...(inBase.get(p.key) ?? []), p]);
+    }
+  }
+  const out = new Map<InstalledPackage, string>();
+  for (const pkg of install.packages) {
+    const base = inBase.get(pkg.key);
+    if (base && spec(pkg) !== pkg.key && !base.some((b) => spec(b) === spec(pkg))) {
+      out.set(pkg, base.map((b) => b.name).join(', '));
+    }
+  }
+  return out;
+}
 
 /** Removes one whole install command from its RUN (with the RUN when nothing else is left). */
 function removeCommand(file: DockerfileModel, run: RunInstruction, install: InstallCommand) {
