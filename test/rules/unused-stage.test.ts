@@ -1,6 +1,15 @@
+/**
+ * unused-stage: every build stage feeds the final stage, a build target or another stage. Each fix
+ * removes the unused stage (and its comment); the expected outputs are the inputs with it removed.
+ */
 import { RuleTester } from '../ruleTester';
 import { unusedStage } from '../../server/src/engine/rules/dockerfile/unusedStage';
+import { removeOnce, replaceEach } from './edit';
 import { COMPOSE, MAKEFILE, ROADMAP_WORKSPACE } from './workspaces/roadmap';
+import { onLine } from './findings';
+
+const unused = (stage: string): string =>
+  `Unexpected stage ${stage}: no COPY --from, FROM or build target uses it, and it is not the final stage.`;
 
 const ML_WITH_DOCS = `# ML model service
 FROM python:3.12-slim AS builder
@@ -34,6 +43,40 @@ RUN pip install --no-cache-dir flower
 CMD ["celery", "flower"]
 `;
 
+const UNUSED_ASSETS = `# Django + Gunicorn
+FROM node:20-slim AS assets
+WORKDIR /src
+COPY frontend/ ./
+RUN npm ci && npm run build
+
+FROM smarthr360-base:latest AS final
+COPY . /app
+CMD ["gunicorn", "smarthr360.wsgi:application"]
+`;
+
+const COMMENTED_DOCS = `FROM smarthr360-base:latest AS static
+COPY . /app
+RUN python manage.py collectstatic --noinput
+
+# Documentation site, built by hand
+FROM python:3.12-slim AS docs
+RUN pip install mkdocs && mkdocs build
+# Runtime image
+FROM smarthr360-base:latest AS final
+COPY --from=static /app/staticfiles /app/staticfiles
+CMD ["gunicorn", "smarthr360.wsgi:application"]
+`;
+
+const TWO_UNUSED = `FROM python:3.12-slim
+RUN pip wheel --wheel-dir /wheels celery==5.4.0
+FROM smarthr360-base:latest AS wheels
+RUN pip wheel --wheel-dir /wheels redis==5.0.7
+
+FROM smarthr360-base:latest
+COPY app/ /app/app/
+CMD ["celery", "-A", "smarthr360", "worker", "-l", "info"]
+`;
+
 RuleTester.run(unusedStage, {
   valid: [
     {
@@ -65,12 +108,16 @@ CMD ["gunicorn", "smarthr360.wsgi:application"]
       name: 'stages built as targets by compose (worker, beat) and the Makefile (flower)',
       files: {
         ...ROADMAP_WORKSPACE,
-        'docker-compose.yml': COMPOSE.replace(
-          '      dockerfile: docker/Dockerfile.celery\n    command: celery -A smarthr360 worker -l info\n',
-          '      dockerfile: docker/Dockerfile.celery\n      target: worker\n    command: celery -A smarthr360 worker -l info\n',
-        ).replace(
-          '      dockerfile: docker/Dockerfile.celery\n    command: celery -A smarthr360 beat -l info\n',
-          '      dockerfile: docker/Dockerfile.celery\n      target: beat\n    command: celery -A smarthr360 beat -l info\n',
+        'docker-compose.yml': replaceEach(
+          COMPOSE,
+          [
+            '      dockerfile: docker/Dockerfile.celery\n    command: celery -A smarthr360 worker -l info\n',
+            '      dockerfile: docker/Dockerfile.celery\n      target: worker\n    command: celery -A smarthr360 worker -l info\n',
+          ],
+          [
+            '      dockerfile: docker/Dockerfile.celery\n    command: celery -A smarthr360 beat -l info\n',
+            '      dockerfile: docker/Dockerfile.celery\n      target: beat\n    command: celery -A smarthr360 beat -l info\n',
+          ],
         ),
         Makefile: `${MAKEFILE}
 flower:
@@ -100,143 +147,43 @@ COPY --from=\${ASSETS_STAGE} /src/dist /app/static/dist
     {
       name: 'the ML image keeps a docs stage nothing uses (SmartHR360 shape)',
       files: { ...ROADMAP_WORKSPACE, 'docker/Dockerfile.ml': ML_WITH_DOCS },
-      errors: [
-        {
-          path: 'docker/Dockerfile.ml',
-          message: 'Unexpected stage docs: no COPY --from, FROM or build target uses it, and it is not the final stage.',
-          line: 10,
-          column: 26,
-          endLine: 10,
-          endColumn: 30,
-        },
-      ],
-      output: {
-        'docker/Dockerfile.ml': `# ML model service
-FROM python:3.12-slim AS builder
-WORKDIR /build
-COPY ml/ ./ml/
-RUN python ml/train.py --out /build/models
-
-FROM python:3.12-slim AS builder
-RUN echo "second builder"
-
-FROM smarthr360-base:latest
-WORKDIR /app
-COPY --from=builder /build/models /app/ml/models
-COPY ml/serve.py /app/serve.py
-CMD ["python", "/app/serve.py"]
-`,
-      },
+      errors: [onLine('docker/Dockerfile.ml', 10, 26, 30, unused('docs'))],
+      output: { 'docker/Dockerfile.ml': removeOnce(ML_WITH_DOCS, 'FROM python:3.12-slim AS docs\nRUN echo "never used"\n\n') },
     },
     {
       name: 'an assets stage the web image no longer copies from: the file header stays, above the next stage',
-      files: {
-        ...ROADMAP_WORKSPACE,
-        'docker/Dockerfile.web': `# Django + Gunicorn
-FROM node:20-slim AS assets
-WORKDIR /src
-COPY frontend/ ./
-RUN npm ci && npm run build
-
-FROM smarthr360-base:latest AS final
-COPY . /app
-CMD ["gunicorn", "smarthr360.wsgi:application"]
-`,
-      },
-      errors: [
-        {
-          path: 'docker/Dockerfile.web',
-          message: 'Unexpected stage assets: no COPY --from, FROM or build target uses it, and it is not the final stage.',
-          line: 2,
-          column: 22,
-          endLine: 2,
-          endColumn: 28,
-        },
-      ],
+      files: { ...ROADMAP_WORKSPACE, 'docker/Dockerfile.web': UNUSED_ASSETS },
+      errors: [onLine('docker/Dockerfile.web', 2, 22, 28, unused('assets'))],
       output: {
-        'docker/Dockerfile.web': `# Django + Gunicorn
-FROM smarthr360-base:latest AS final
-COPY . /app
-CMD ["gunicorn", "smarthr360.wsgi:application"]
-`,
+        'docker/Dockerfile.web': removeOnce(
+          UNUSED_ASSETS,
+          'FROM node:20-slim AS assets\nWORKDIR /src\nCOPY frontend/ ./\nRUN npm ci && npm run build\n\n',
+        ),
       },
     },
     {
       name: 'a commented stage between two others: its comment goes, the next stage keeps its own',
-      files: {
-        ...ROADMAP_WORKSPACE,
-        'docker/Dockerfile.web': `FROM smarthr360-base:latest AS static
-COPY . /app
-RUN python manage.py collectstatic --noinput
-
-# Documentation site, built by hand
-FROM python:3.12-slim AS docs
-RUN pip install mkdocs && mkdocs build
-# Runtime image
-FROM smarthr360-base:latest AS final
-COPY --from=static /app/staticfiles /app/staticfiles
-CMD ["gunicorn", "smarthr360.wsgi:application"]
-`,
-      },
-      errors: [
-        {
-          path: 'docker/Dockerfile.web',
-          message: 'Unexpected stage docs: no COPY --from, FROM or build target uses it, and it is not the final stage.',
-          line: 6,
-          column: 26,
-          endLine: 6,
-          endColumn: 30,
-        },
-      ],
+      files: { ...ROADMAP_WORKSPACE, 'docker/Dockerfile.web': COMMENTED_DOCS },
+      errors: [onLine('docker/Dockerfile.web', 6, 26, 30, unused('docs'))],
       output: {
-        'docker/Dockerfile.web': `FROM smarthr360-base:latest AS static
-COPY . /app
-RUN python manage.py collectstatic --noinput
-
-# Runtime image
-FROM smarthr360-base:latest AS final
-COPY --from=static /app/staticfiles /app/staticfiles
-CMD ["gunicorn", "smarthr360.wsgi:application"]
-`,
+        'docker/Dockerfile.web': removeOnce(
+          COMMENTED_DOCS,
+          '# Documentation site, built by hand\nFROM python:3.12-slim AS docs\nRUN pip install mkdocs && mkdocs build\n',
+        ),
       },
     },
     {
       name: 'two unused stages in a row, one unnamed: both removed in one pass',
-      files: {
-        ...ROADMAP_WORKSPACE,
-        'docker/Dockerfile.celery': `FROM python:3.12-slim
-RUN pip wheel --wheel-dir /wheels celery==5.4.0
-FROM smarthr360-base:latest AS wheels
-RUN pip wheel --wheel-dir /wheels redis==5.0.7
-
-FROM smarthr360-base:latest
-COPY app/ /app/app/
-CMD ["celery", "-A", "smarthr360", "worker", "-l", "info"]
-`,
-      },
+      files: { ...ROADMAP_WORKSPACE, 'docker/Dockerfile.celery': TWO_UNUSED },
       errors: [
-        {
-          path: 'docker/Dockerfile.celery',
-          message: 'Unexpected stage 0: no COPY --from, FROM or build target uses it, and it is not the final stage.',
-          line: 1,
-          column: 6,
-          endLine: 1,
-          endColumn: 22,
-        },
-        {
-          path: 'docker/Dockerfile.celery',
-          message: 'Unexpected stage wheels: no COPY --from, FROM or build target uses it, and it is not the final stage.',
-          line: 3,
-          column: 32,
-          endLine: 3,
-          endColumn: 38,
-        },
+        onLine('docker/Dockerfile.celery', 1, 6, 22, unused('0')),
+        onLine('docker/Dockerfile.celery', 3, 32, 38, unused('wheels')),
       ],
       output: {
-        'docker/Dockerfile.celery': `FROM smarthr360-base:latest
-COPY app/ /app/app/
-CMD ["celery", "-A", "smarthr360", "worker", "-l", "info"]
-`,
+        'docker/Dockerfile.celery': removeOnce(
+          TWO_UNUSED,
+          'FROM python:3.12-slim\nRUN pip wheel --wheel-dir /wheels celery==5.4.0\nFROM smarthr360-base:latest AS wheels\nRUN pip wheel --wheel-dir /wheels redis==5.0.7\n\n',
+        ),
       },
     },
   ],
