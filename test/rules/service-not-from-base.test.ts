@@ -1,6 +1,12 @@
+/**
+ * service-not-from-base: every service image is built FROM the shared base. Each fix replaces the
+ * image of the FROM line the chain starts at; the expected outputs are the inputs with that edit.
+ */
 import { RuleTester } from '../ruleTester';
 import { serviceNotFromBase } from '../../server/src/engine/rules/dockerfile/serviceNotFromBase';
+import { insertBefore, replaceOnce } from './edit';
 import { COMPOSE, ROADMAP_WORKSPACE } from './workspaces/roadmap';
+import { onLine } from './findings';
 
 const ML_FROM_PYTHON = `# ML model service
 FROM python:3.12-slim AS trainer
@@ -37,6 +43,18 @@ CMD ["gunicorn", "smarthr360.wsgi:application", "--bind", "0.0.0.0:8000"]
 /** The same services without the `base` builder service: the base is only found by its name. */
 const COMPOSE_WITHOUT_BASE_SERVICE = COMPOSE.replace(/  base:\n(?:    .*\n|      .*\n)*\n/, '');
 
+const notFromBase = (services: string, base = 'smarthr360-base:latest', actual = 'python:3.12-slim'): string =>
+  `Expected ${services} to be built FROM the base image ${base}, not ${actual}.`;
+
+/** A single-stage Celery Dockerfile that starts with `from` (its FROM line and what comes before it). */
+function celeryFrom(from: string): string {
+  return `${from}
+WORKDIR /app
+COPY app/ /app/app/
+CMD ["celery", "-A", "smarthr360", "worker", "-l", "info"]
+`;
+}
+
 RuleTester.run(serviceNotFromBase, {
   valid: [
     {
@@ -60,39 +78,33 @@ CMD ["celery", "-A", "smarthr360", "worker", "-l", "info"]
       name: 'the base tag through an ARG default',
       files: {
         ...ROADMAP_WORKSPACE,
-        'docker/Dockerfile.celery': `ARG BASE_IMAGE=smarthr360-base:latest
-FROM \${BASE_IMAGE}
-WORKDIR /app
-COPY app/ /app/app/
-CMD ["celery", "-A", "smarthr360", "worker", "-l", "info"]
-`,
+        'docker/Dockerfile.celery': celeryFrom(`ARG BASE_IMAGE=smarthr360-base:latest
+FROM \${BASE_IMAGE}`),
       },
     },
     {
       name: 'an unresolved base tag is left to base-image-unresolved, not echoed',
       files: {
         ...ROADMAP_WORKSPACE,
-        'docker/Dockerfile.celery': `# Celery worker and beat
-FROM smarthr360-base-local
-WORKDIR /app
-COPY app/ /app/app/
-CMD ["celery", "-A", "smarthr360", "worker", "-l", "info"]
-`,
+        'docker/Dockerfile.celery': celeryFrom(`# Celery worker and beat
+FROM smarthr360-base-local`),
       },
     },
     {
       name: 'an image configured as exempt (a Node frontend service)',
       files: {
         ...ROADMAP_WORKSPACE,
-        'docker-compose.yml': `${COMPOSE.replace('\nvolumes:\n', `
+        'docker-compose.yml': insertBefore(
+          COMPOSE,
+          '\nvolumes:\n',
+          `
   frontend:
     build:
       context: frontend
     networks:
       - smarthr360-network
-
-volumes:
-`)}`,
+`,
+        ),
         'frontend/Dockerfile': `FROM node:20-alpine
 WORKDIR /src
 COPY package.json package-lock.json ./
@@ -135,86 +147,55 @@ CMD ["gunicorn", "app.wsgi"]
     {
       name: 'the ML service FROM python (SmartHR360 shape)',
       files: { ...ROADMAP_WORKSPACE, 'docker/Dockerfile.ml': ML_FROM_PYTHON },
-      errors: [
-        {
-          path: 'docker/Dockerfile.ml',
-          message: 'Expected ml to be built FROM the base image smarthr360-base:latest, not python:3.12-slim.',
-          line: 7,
-          column: 6,
-          endLine: 7,
-          endColumn: 22,
-        },
-      ],
+      errors: [onLine('docker/Dockerfile.ml', 7, 6, 22, notFromBase('ml'))],
       output: {
-        'docker/Dockerfile.ml': ML_FROM_PYTHON.replace('\nFROM python:3.12-slim\n', '\nFROM smarthr360-base:latest\n'),
+        'docker/Dockerfile.ml': replaceOnce(ML_FROM_PYTHON, '\nFROM python:3.12-slim\n', '\nFROM smarthr360-base:latest\n'),
       },
     },
     {
       name: 'celery worker and beat share a Dockerfile FROM python',
       files: { ...ROADMAP_WORKSPACE, 'docker/Dockerfile.celery': CELERY_FROM_PYTHON },
-      errors: [
-        {
-          path: 'docker/Dockerfile.celery',
-          message: 'Expected celery_worker and celery_beat to be built FROM the base image smarthr360-base:latest, not python:3.12-slim.',
-          line: 2,
-          column: 6,
-          endLine: 2,
-          endColumn: 22,
-        },
-      ],
+      errors: [onLine('docker/Dockerfile.celery', 2, 6, 22, notFromBase('celery_worker and celery_beat'))],
       output: {
-        'docker/Dockerfile.celery': `# Celery worker and beat
-FROM smarthr360-base:latest
-WORKDIR /app
-COPY requirements.txt .
-RUN pip install --no-cache-dir -r requirements.txt
-COPY app/ /app/app/
-CMD ["celery", "-A", "smarthr360", "worker", "-l", "info"]
-`,
+        'docker/Dockerfile.celery': replaceOnce(CELERY_FROM_PYTHON, 'FROM python:3.12-slim\n', 'FROM smarthr360-base:latest\n'),
       },
     },
     {
       name: 'the final stage builds on a stage FROM python: reported where the chain starts',
       files: { ...ROADMAP_WORKSPACE, 'docker/Dockerfile.web': WEB_VIA_STAGE },
       errors: [
-        {
-          path: 'docker/Dockerfile.web',
-          message:
-            'Expected web to be built FROM the base image smarthr360-base:latest, not python:3.12-slim (the final stage builds on stage runtime).',
-          line: 2,
-          column: 6,
-          endLine: 2,
-          endColumn: 22,
-        },
+        onLine(
+          'docker/Dockerfile.web',
+          2,
+          6,
+          22,
+          'Expected web to be built FROM the base image smarthr360-base:latest, not python:3.12-slim (the final stage builds on stage runtime).',
+        ),
       ],
       output: {
-        'docker/Dockerfile.web': `# Django + Gunicorn
-FROM smarthr360-base:latest AS runtime
-WORKDIR /app
-RUN pip install --no-cache-dir gunicorn==22.0.0
-
-FROM runtime AS final
-COPY . .
-CMD ["gunicorn", "smarthr360.wsgi:application", "--bind", "0.0.0.0:8000"]
-`,
+        'docker/Dockerfile.web': replaceOnce(
+          WEB_VIA_STAGE,
+          'FROM python:3.12-slim AS runtime\n',
+          'FROM smarthr360-base:latest AS runtime\n',
+        ),
       },
     },
     {
       name: 'the configured baseImage (from a registry) is the fix',
-      files: { ...ROADMAP_WORKSPACE, 'docker-compose.yml': COMPOSE_WITHOUT_BASE_SERVICE, Makefile: 'up:\n\tdocker compose up -d\n', 'docker/Dockerfile.ml': ML_FROM_PYTHON },
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'docker-compose.yml': COMPOSE_WITHOUT_BASE_SERVICE,
+        Makefile: 'up:\n\tdocker compose up -d\n',
+        'docker/Dockerfile.ml': ML_FROM_PYTHON,
+      },
       config: { baseImage: 'registry.example.com/smarthr360/base:1.4', baseDockerfile: 'Dockerfile.base' },
-      errors: [
-        {
-          path: 'docker/Dockerfile.ml',
-          message: 'Expected ml to be built FROM the base image registry.example.com/smarthr360/base:1.4, not python:3.12-slim.',
-          line: 7,
-          column: 6,
-          endLine: 7,
-          endColumn: 22,
-        },
-      ],
+      errors: [onLine('docker/Dockerfile.ml', 7, 6, 22, notFromBase('ml', 'registry.example.com/smarthr360/base:1.4'))],
       output: {
-        'docker/Dockerfile.ml': ML_FROM_PYTHON.replace('\nFROM python:3.12-slim\n', '\nFROM registry.example.com/smarthr360/base:1.4\n'),
+        'docker/Dockerfile.ml': replaceOnce(
+          ML_FROM_PYTHON,
+          '\nFROM python:3.12-slim\n',
+          '\nFROM registry.example.com/smarthr360/base:1.4\n',
+        ),
       },
     },
     {
@@ -226,37 +207,30 @@ CMD ["gunicorn", "smarthr360.wsgi:application", "--bind", "0.0.0.0:8000"]
         'docker/Dockerfile.celery': CELERY_FROM_PYTHON,
       },
       errors: [
-        {
-          path: 'docker/Dockerfile.celery',
-          message:
-            'Expected celery_worker and celery_beat to be built FROM the base image (built from Dockerfile.base), not python:3.12-slim.',
-          line: 2,
-          column: 6,
-          endLine: 2,
-          endColumn: 22,
-        },
+        onLine(
+          'docker/Dockerfile.celery',
+          2,
+          6,
+          22,
+          notFromBase('celery_worker and celery_beat', '(built from Dockerfile.base)'),
+        ),
       ],
     },
     {
       name: 'FROM a variable that resolves to python: reported, not fixed (the ARG is the place)',
       files: {
         ...ROADMAP_WORKSPACE,
-        'docker/Dockerfile.celery': `ARG PYTHON_IMAGE=python:3.12-slim
-FROM \${PYTHON_IMAGE}
-WORKDIR /app
-COPY app/ /app/app/
-CMD ["celery", "-A", "smarthr360", "worker", "-l", "info"]
-`,
+        'docker/Dockerfile.celery': celeryFrom(`ARG PYTHON_IMAGE=python:3.12-slim
+FROM \${PYTHON_IMAGE}`),
       },
       errors: [
-        {
-          path: 'docker/Dockerfile.celery',
-          message: 'Expected celery_worker and celery_beat to be built FROM the base image smarthr360-base:latest, not ${PYTHON_IMAGE}.',
-          line: 2,
-          column: 6,
-          endLine: 2,
-          endColumn: 21,
-        },
+        onLine(
+          'docker/Dockerfile.celery',
+          2,
+          6,
+          21,
+          notFromBase('celery_worker and celery_beat', 'smarthr360-base:latest', '${PYTHON_IMAGE}'),
+        ),
       ],
     },
   ],
