@@ -1,88 +1,76 @@
+/**
+ * shared-volume-path-mismatch: a shared volume is mounted at one path everywhere. Each fix rewrites
+ * the odd mount's path; the expected outputs are the same compose texts with that path.
+ */
 import { RuleTester } from '../ruleTester';
 import { sharedVolumePathMismatch } from '../../server/src/engine/rules/compose/sharedVolumePathMismatch';
 import { composeWorkspace, ROADMAP_COMPOSE } from './composeWorkspace';
+import { crlf, replaceEvery, replaceOnce } from './edit';
+import { onLine } from './findings';
 
 const msg = (expected: string, services: string, others: string, actual: string, s = ''): string =>
   `Expected the volume "ml_models_volume" to be mounted at ${expected} in ${services}, as ${others} mount${s} it, not at ${actual}.`;
 
-const compose = (mlTarget: string, beatVolumes = '      - ml_models_volume:/app/artifacts/models\n'): string => `services:
-  web:
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.web
-    volumes:
-      - ml_models_volume:/app/artifacts/models
+const ML_AT_APP_MODELS = msg('/app/artifacts/models', 'ml', 'web, celery_worker and celery_beat', '/app/models');
 
-  celery_worker:
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.celery
-    volumes:
-      - ml_models_volume:/app/artifacts/models
+const MODELS = '      - ml_models_volume:/app/artifacts/models\n';
 
-  celery_beat:
+/** A service built from docker/Dockerfile.`dockerfile` with the context `.`; `volumes` follows its `volumes:` key. */
+function service(name: string, dockerfile: string, volumes: string): string {
+  return `  ${name}:
     build:
       context: .
-      dockerfile: docker/Dockerfile.celery
-    volumes:
-${beatVolumes}
-  ml:
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.web
-    volumes:
-${mlTarget}
-  nginx:
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.nginx
-    volumes:
-      - ml_models_volume:/usr/share/nginx/models:ro
+      dockerfile: docker/Dockerfile.${dockerfile}
+    volumes:${volumes}`;
+}
 
+/** web, celery_worker, celery_beat, ml and nginx share ml_models_volume; ml's entry is `mlTarget`. */
+const compose = (mlTarget: string, beatVolumes = MODELS): string => `services:
+${service('web', 'web', `\n${MODELS}`)}
+${service('celery_worker', 'celery', `\n${MODELS}`)}
+${service('celery_beat', 'celery', `\n${beatVolumes}`)}
+${service('ml', 'web', `\n${mlTarget}`)}
+${service('nginx', 'nginx', '\n      - ml_models_volume:/usr/share/nginx/models:ro\n')}
 volumes:
   ml_models_volume:
 `;
 
+/** celery_beat and reports mount the volume through an anchor at `path`; the others at /app/artifacts/models. */
 const ANCHORED = (path: string): string => `x-models: &models
   - ml_models_volume:${path}
 
 services:
-  web:
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.web
-    volumes:
-      - ml_models_volume:/app/artifacts/models
-  celery_worker:
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.celery
-    volumes:
-      - ml_models_volume:/app/artifacts/models
-  celery_beat:
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.celery
-    volumes: *models
-  reports:
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.web
-    volumes: *models
-  ml:
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.web
-    volumes:
-      - ml_models_volume:/app/artifacts/models
-
+${[
+  service('web', 'web', `\n${MODELS}`),
+  service('celery_worker', 'celery', `\n${MODELS}`),
+  service('celery_beat', 'celery', ' *models\n'),
+  service('reports', 'web', ' *models\n'),
+  service('ml', 'web', `\n${MODELS}`),
+].join('')}
 volumes:
   ml_models_volume:
 `;
 
+/** compose() in deploy/ (the contexts point one level up), with CRLF line endings; ml mounts the volume at `target` in long syntax. */
+const deployCrlf = (target: string): string =>
+  crlf(
+    replaceEvery(
+      compose(`      - type: volume\n        source: ml_models_volume\n        target: ${target}\n`),
+      'context: .',
+      'context: ..',
+      5,
+    ),
+  );
+
+/** The override file moves ml's mount to /opt/models. */
+const ML_OVERRIDE = 'services:\n  ml:\n    volumes:\n      - ml_models_volume:/opt/models\n';
+
 RuleTester.run(sharedVolumePathMismatch, {
   valid: [
-    { name: 'roadmap workspace: one path per volume (short and long syntax)', files: composeWorkspace({ 'docker-compose.yml': ROADMAP_COMPOSE }) },
+    {
+      name: 'roadmap workspace: one path per volume (short and long syntax)',
+      files: composeWorkspace({ 'docker-compose.yml': ROADMAP_COMPOSE }),
+    },
     {
       name: 'nginx (an exempt image) serves the volume at its own path',
       files: composeWorkspace({ 'docker-compose.yml': compose('      - ml_models_volume:/app/artifacts/models\n') }),
@@ -92,32 +80,30 @@ RuleTester.run(sharedVolumePathMismatch, {
     {
       name: 'ml mounts the models at /app/models (short syntax, read-only)',
       files: composeWorkspace({ 'docker-compose.yml': compose('      - ml_models_volume:/app/models:ro\n') }),
-      errors: [
-        { path: 'docker-compose.yml', message: msg('/app/artifacts/models', 'ml', 'web, celery_worker and celery_beat', '/app/models'), line: 28, column: 26, endLine: 28, endColumn: 37 },
-      ],
+      errors: [onLine('docker-compose.yml', 28, 26, 37, ML_AT_APP_MODELS)],
       output: { 'docker-compose.yml': compose('      - ml_models_volume:/app/artifacts/models:ro\n') },
     },
     {
       name: 'long syntax with a quoted target, in deploy/ with CRLF line endings',
       files: composeWorkspace({
-        'deploy/docker-compose.yml': compose('      - type: volume\n        source: ml_models_volume\n        target: "/app/models"\n')
-          .replace(/context: \./g, 'context: ..')
-          .replace(/\n/g, '\r\n'),
+        'deploy/docker-compose.yml': deployCrlf('"/app/models"'),
       }),
-      errors: [
-        { path: 'deploy/docker-compose.yml', message: msg('/app/artifacts/models', 'ml', 'web, celery_worker and celery_beat', '/app/models'), line: 30, column: 17, endLine: 30, endColumn: 30 },
-      ],
+      errors: [onLine('deploy/docker-compose.yml', 30, 17, 30, ML_AT_APP_MODELS)],
       output: {
-        'deploy/docker-compose.yml': compose('      - type: volume\n        source: ml_models_volume\n        target: "/app/artifacts/models"\n')
-          .replace(/context: \./g, 'context: ..')
-          .replace(/\n/g, '\r\n'),
+        'deploy/docker-compose.yml': deployCrlf('"/app/artifacts/models"'),
       },
     },
     {
       name: 'a mount that reaches two services through an anchor is reported once, at the anchor',
       files: composeWorkspace({ 'docker-compose.yml': ANCHORED('/models') }),
       errors: [
-        { path: 'docker-compose.yml', message: msg('/app/artifacts/models', 'celery_beat and reports', 'web, celery_worker and ml', '/models'), line: 2, column: 22, endLine: 2, endColumn: 29 },
+        onLine(
+          'docker-compose.yml',
+          2,
+          22,
+          29,
+          msg('/app/artifacts/models', 'celery_beat and reports', 'web, celery_worker and ml', '/models'),
+        ),
       ],
       output: { 'docker-compose.yml': ANCHORED('/app/artifacts/models') },
     },
@@ -125,37 +111,45 @@ RuleTester.run(sharedVolumePathMismatch, {
       name: 'two paths used equally often: both reported, no fix',
       files: composeWorkspace({
         'docker-compose.yml': `services:
-  web:
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.web
-    volumes:
-      - media_volume:/app/media
-  celery_worker:
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.celery
-    volumes:
-      - media_volume:/srv/media
-volumes:
+${service('web', 'web', '\n      - media_volume:/app/media\n')}${service('celery_worker', 'celery', '\n      - media_volume:/srv/media\n')}volumes:
   media_volume:
 `,
       }),
       errors: [
-        { path: 'docker-compose.yml', message: 'Unexpected path /app/media for the volume "media_volume" in web: it is mounted at /app/media and /srv/media in different services.', line: 7, column: 22, endLine: 7, endColumn: 32 },
-        { path: 'docker-compose.yml', message: 'Unexpected path /srv/media for the volume "media_volume" in celery_worker: it is mounted at /app/media and /srv/media in different services.', line: 13, column: 22, endLine: 13, endColumn: 32 },
+        onLine(
+          'docker-compose.yml',
+          7,
+          22,
+          32,
+          'Unexpected path /app/media for the volume "media_volume" in web: it is mounted at /app/media and /srv/media in different services.',
+        ),
+        onLine(
+          'docker-compose.yml',
+          13,
+          22,
+          32,
+          'Unexpected path /srv/media for the volume "media_volume" in celery_worker: it is mounted at /app/media and /srv/media in different services.',
+        ),
       ],
     },
     {
       name: 'a path changed by the override file is reported there',
       files: composeWorkspace({
         'docker-compose.yml': compose('      - ml_models_volume:/app/artifacts/models\n'),
-        'docker-compose.override.yml': 'services:\n  ml:\n    volumes:\n      - ml_models_volume:/opt/models\n',
+        'docker-compose.override.yml': ML_OVERRIDE,
       }),
       errors: [
-        { path: 'docker-compose.override.yml', message: msg('/app/artifacts/models', 'ml', 'web, celery_worker and celery_beat', '/opt/models'), line: 4, column: 26, endLine: 4, endColumn: 37 },
+        onLine(
+          'docker-compose.override.yml',
+          4,
+          26,
+          37,
+          msg('/app/artifacts/models', 'ml', 'web, celery_worker and celery_beat', '/opt/models'),
+        ),
       ],
-      output: { 'docker-compose.override.yml': 'services:\n  ml:\n    volumes:\n      - ml_models_volume:/app/artifacts/models\n' },
+      output: {
+        'docker-compose.override.yml': replaceOnce(ML_OVERRIDE, ':/opt/models\n', ':/app/artifacts/models\n'),
+      },
     },
   ],
 });
