@@ -128,6 +128,8 @@ const optionVariable = (manager: string, pkg: string, option: string): string =>
   `Unexpected ${manager} install of "${pkg}" outside the base image; its options name a build variable (${option}), so move it to Dockerfile.base by hand.`;
 const otherVersion = (manager: string, pkg: string, inBase: string): string =>
   `Unexpected ${manager} install of "${pkg}": the base image (Dockerfile.base) installs ${inBase}. A service that needs another version is not built on the shared base; align the version in Dockerfile.base and remove this install.`;
+const changesInstalled = (manager: string, pkg: string, option: string): string =>
+  `Unexpected ${manager} install of "${pkg}": the base image (Dockerfile.base) installs it, but this install uses ${option}, which changes the installed package; install it that way in Dockerfile.base by hand, or drop ${option}.`;
 const byHand = (manager: string, pkg: string): string =>
   `Unexpected ${manager} install of "${pkg}" outside the base image; it names a build variable, so move it to Dockerfile.base by hand.`;
 
@@ -224,6 +226,18 @@ const OTHER_VERSION_STAYS: InvalidCase = {
   },
 };
 const NO_MOVE: InvalidCase[] = [
+  notMoved(
+    'pip install --upgrade django where the base installs django==5.0.6: the upgrade changes it, so it is not redundant, no fix',
+    inWeb('RUN pip install --no-cache-dir --upgrade django\n'),
+    WEB,
+    { django: changesInstalled('pip', 'django', '--upgrade') },
+  ),
+  notMoved(
+    'apt-get -t bookworm-backports libpq5 where the base installs libpq5 from stable: the backports version is not the same, no fix',
+    inCelery('RUN apt-get update && apt-get install -y -t bookworm-backports libpq5 && rm -rf /var/lib/apt/lists/*\n'),
+    CELERY,
+    { libpq5: changesInstalled('apt-get', 'libpq5', '-t bookworm-backports') },
+  ),
   notMoved(
     'pip django==4.2.11 where the base pins django==5.0.6: another version, reported without a fix (removing it would change what the service runs)',
     inWeb('RUN pip install --no-cache-dir django==4.2.11\n'),

@@ -2,7 +2,7 @@ import { defineRule, type FixBuilder } from '../../rule';
 import type { DockerfileModel, RunInstruction, Stage } from '../../parse/dockerfile';
 import { managerLabel, type InstallCommand, type InstalledPackage } from '../../parse/installs';
 import { installsOf, mergeIntoInstall, newInstallInstruction, removePackagesFromRun } from '../../parse/installEdit';
-import { moveBlocker, sameOptions } from '../../parse/installOptions';
+import { moveBlocker, optionParts, sameOptions } from '../../parse/installOptions';
 import type { Project } from '../../project';
 import { basename } from '../../paths';
 import { instructionLinesRange } from '../../dockerfileEdit';
@@ -60,6 +60,8 @@ export const installOutsideBase = defineRule({
       'Unexpected {{manager}} install of "{{pkg}}" outside the base image; it names a build variable, so move it to {{base}} by hand.',
     otherVersion:
       'Unexpected {{manager}} install of "{{pkg}}": the base image ({{base}}) installs {{inBase}}. A service that needs another version is not built on the shared base; align the version in {{base}} and remove this install.',
+    changesInstalled:
+      'Unexpected {{manager}} install of "{{pkg}}": the base image ({{base}}) installs it, but this install uses {{option}}, which changes the installed package; install it that way in {{base}} by hand, or drop {{option}}.',
     optionFile:
       'Unexpected {{manager}} install of "{{pkg}}" outside the base image; it is installed with {{option}}, which reads a file the base build may not have, so the install cannot be moved automatically: copy the file in {{base}} and install it there.',
     optionVariable:
@@ -83,9 +85,10 @@ export const installOutsideBase = defineRule({
           const manager = install.program.startsWith('apt') ? install.program : managerLabel(install.manager);
           const baseSame = inBase.filter((b) => sameFamily(b.install, install));
           const baseKeys = new Set(baseSame.flatMap((b) => b.install.packages.map((p) => p.key)));
-          // A package the base installs at another version (or with other extras): removing it
-          // from the service, or moving it, would change what the service runs.
-          const conflict = versionConflicts(baseSame, install);
+          // A package the base installs at another version, or that this install upgrades or takes
+          // from another release: removing it from the service, or moving it, would change what the
+          // service runs.
+          const conflict = conflictsWithBase(baseSame, install);
           const movable = install.packages.filter((p) => !p.word.hasVariable && !conflict.has(p));
           // An option that reads a file of the service's build, or comes from a variable: no automatic move.
           const blocker = moveBlocker(install);
@@ -101,7 +104,8 @@ export const installOutsideBase = defineRule({
             } else if (pkg.word.hasVariable) {
               context.report({ messageId: 'variable', data, range });
             } else if (conflict.has(pkg)) {
-              context.report({ messageId: 'otherVersion', data: { ...data, inBase: conflict.get(pkg)! }, range });
+              const { messageId, ...more } = conflict.get(pkg)!;
+              context.report({ messageId, data: { ...data, ...more }, range });
             } else if (baseKeys.has(pkg.key)) {
               context.report({ messageId: 'redundant', data, range, fix });
             } else if (blocker) {
@@ -154,26 +158,41 @@ function spec(pkg: InstalledPackage): string {
   return pkg.name.toLowerCase().replace(/_/g, '-');
 }
 
+/** Options with which an install changes a package that is already there (upgrade, reinstall, other release). */
+const CHANGES_INSTALLED: Partial<Record<InstallCommand['manager'], readonly string[]>> = {
+  pip: ['-U', '--force-reinstall', '-I'],
+  apt: ['-t'],
+};
+
+/** Why removing a package from a service install would change what the service gets. */
+type Conflict = { messageId: 'otherVersion'; inBase: string } | { messageId: 'changesInstalled'; option: string };
+
 /**
- * The packages of a service install that pin a version (or extras) other than every one the base
- * installs that package with, each with how the base has it. A bare name is never a conflict: the
- * package manager finds it installed and leaves it.
+ * The packages of a service install that the base installs, but that removing from the service
+ * would change: a pin (or extras) that no base install of the package has, or an option that
+ * changes an installed package (`pip install --upgrade`, `apt-get install -t backports`) that no
+ * base install of it uses. A bare name is never a conflict: the package manager finds it installed
+ * and leaves it.
  */
-function versionConflicts(
-  baseSame: readonly { install: InstallCommand }[],
-  install: InstallCommand,
-): Map<InstalledPackage, string> {
-  const inBase = new Map<string, InstalledPackage[]>();
+function conflictsWithBase(baseSame: readonly { install: InstallCommand }[], install: InstallCommand): Map<InstalledPackage, Conflict> {
+  const inBase = new Map<string, { pkg: InstalledPackage; install: InstallCommand }[]>();
   for (const b of baseSame) {
     for (const p of b.install.packages) {
-      inBase.set(p.key, [...(inBase.get(p.key) ?? []), p]);
+      inBase.set(p.key, [...(inBase.get(p.key) ?? []), { pkg: p, install: b.install }]);
     }
   }
-  const out = new Map<InstalledPackage, string>();
+  const changing = optionParts(install).find((p) => CHANGES_INSTALLED[install.manager]?.includes(p.canonical));
+  const out = new Map<InstalledPackage, Conflict>();
   for (const pkg of install.packages) {
     const base = inBase.get(pkg.key);
-    if (base && spec(pkg) !== pkg.key && !base.some((b) => spec(b) === spec(pkg))) {
-      out.set(pkg, base.map((b) => b.name).join(', '));
+    if (!base) {
+      continue;
+    }
+    if (spec(pkg) !== pkg.key && !base.some((b) => spec(b.pkg) === spec(pkg))) {
+      out.set(pkg, { messageId: 'otherVersion', inBase: base.map((b) => b.pkg.name).join(', ') });
+    } else if (changing && !base.some((b) => sameOptions(b.install, install))) {
+      const option = changing.value === undefined ? changing.written : `${changing.written} ${changing.value}`;
+      out.set(pkg, { messageId: 'changesInstalled', option });
     }
   }
   return out;
