@@ -4,6 +4,13 @@
  * nginx on its own image, entrypoints in scripts/entrypoints/ with a README that documents them.
  * Cases change single files with {@link workspace}.
  */
+import { replaceEach } from './edit';
+import { CELERY_DOCKERFILE, COMPOSE as ROADMAP_COMPOSE, NGINX_DOCKERFILE } from './workspaces/roadmap';
+
+/** The Celery and nginx Dockerfiles are the Dockerfile rules' roadmap ones. */
+export { CELERY_DOCKERFILE, NGINX_DOCKERFILE };
+
+const MODELS = '      - ml_models_volume:/app/artifacts/models\n';
 
 export const BASE_DOCKERFILE = `# Shared base image: the only image that installs packages.
 FROM python:3.12-slim
@@ -16,62 +23,28 @@ COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 `;
 
-export const COMPOSE = `services:
-  base:
-    build:
-      context: .
-      dockerfile: Dockerfile.base
-    image: smarthr360-base:latest
-    profiles: ["build"]
-
-  web:
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.web
-    env_file: .env.docker
-    volumes:
-      - static_volume:/app/staticfiles
-      - ml_models_volume:/app/artifacts/models
-    networks:
-      - smarthr360-network
-
-  celery_worker:
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.celery
-    env_file: .env.docker
-    volumes:
-      - ml_models_volume:/app/artifacts/models
-    networks:
-      - smarthr360-network
-
-  celery_beat:
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.celery
-    command: celery -A smarthr360 beat -l info
-    env_file: .env.docker
-    volumes:
-      - ml_models_volume:/app/artifacts/models
-    networks:
-      - smarthr360-network
-
-  nginx:
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.nginx
-    volumes:
-      - static_volume:/app/staticfiles:ro
-    networks:
-      - smarthr360-network
-
-volumes:
-  static_volume:
-  ml_models_volume:
-
-networks:
-  smarthr360-network:
-`;
+/**
+ * The Dockerfile rules' roadmap compose file with web, celery_worker and celery_beat sharing the ML
+ * models volume, without the ml service, and nginx without ports and depends_on.
+ */
+export const COMPOSE = replaceEach(
+  ROADMAP_COMPOSE,
+  ['      - static_volume:/app/staticfiles\n', `      - static_volume:/app/staticfiles\n${MODELS}`],
+  [
+    '    command: celery -A smarthr360 worker -l info\n    env_file: .env.docker\n',
+    `    env_file: .env.docker\n    volumes:\n${MODELS}`,
+  ],
+  [
+    '    command: celery -A smarthr360 beat -l info\n    env_file: .env.docker\n',
+    `    command: celery -A smarthr360 beat -l info\n    env_file: .env.docker\n    volumes:\n${MODELS}`,
+  ],
+  [
+    '  ml:\n    build:\n      context: .\n      dockerfile: docker/Dockerfile.ml\n    env_file: .env.docker\n    volumes:\n      - ml_models_volume:/app/ml/models\n    networks:\n      - smarthr360-network\n\n',
+    '',
+  ],
+  ['    ports:\n      - "80:80"\n', ''],
+  ['    depends_on:\n      - web\n', ''],
+);
 
 export const WEB_DOCKERFILE = `# Django + Gunicorn
 FROM smarthr360-base:latest AS builder
@@ -86,19 +59,6 @@ COPY --from=builder /app/staticfiles /app/staticfiles
 COPY scripts/entrypoints/web-entrypoint.sh /entrypoint.sh
 ENTRYPOINT ["/entrypoint.sh"]
 CMD ["gunicorn", "smarthr360.wsgi:application", "--bind", "0.0.0.0:8000"]
-`;
-
-export const CELERY_DOCKERFILE = `# Celery worker and beat
-FROM smarthr360-base:latest
-WORKDIR /app
-COPY app/ /app/app/
-COPY scripts/entrypoints/celery-entrypoint.sh /entrypoint.sh
-ENTRYPOINT ["/entrypoint.sh"]
-CMD ["celery", "-A", "smarthr360", "worker", "-l", "info"]
-`;
-
-export const NGINX_DOCKERFILE = `FROM nginx:1.27-alpine
-COPY nginx/nginx.conf /etc/nginx/nginx.conf
 `;
 
 export const ENTRYPOINTS_README = `# Entrypoint scripts
