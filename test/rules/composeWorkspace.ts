@@ -4,6 +4,7 @@
  * (db, redis, web, celery_worker, celery_beat, nginx) that follows the roadmap. Cases pass their
  * own compose text (and where it lives) to {@link composeWorkspace}.
  */
+import { BASE_SERVICE, NGINX_DOCKERFILE, NGINX_SERVICE } from './workspaces/roadmap';
 
 export const SUPPORT_FILES: Record<string, string> = {
   'Dockerfile.base': `# Shared base image: the only image that installs packages.
@@ -22,9 +23,7 @@ CMD ["gunicorn", "smarthr360.wsgi:application", "--bind", "0.0.0.0:8000"]
 COPY . /app
 CMD ["celery", "-A", "smarthr360", "worker", "-l", "info"]
 `,
-  'docker/Dockerfile.nginx': `FROM nginx:1.27-alpine
-COPY nginx/nginx.conf /etc/nginx/nginx.conf
-`,
+  'docker/Dockerfile.nginx': NGINX_DOCKERFILE,
   'nginx/nginx.conf': `server {
   listen 80;
   location /static/ { alias /app/staticfiles/; }
@@ -55,13 +54,7 @@ x-app: &app
     - smarthr360-network
 
 services:
-  base:
-    build:
-      context: .
-      dockerfile: Dockerfile.base
-    image: smarthr360-base:latest
-    profiles: ["build"]
-
+${BASE_SERVICE}
   db:
     image: postgres:16-alpine
     environment:
@@ -118,19 +111,7 @@ services:
         target: /app/artifacts/models
     depends_on: [redis]
 
-  nginx:
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.nginx
-    ports:
-      - "80:80"
-    volumes:
-      - static_volume:/app/staticfiles:ro
-    depends_on:
-      - web
-    networks:
-      - smarthr360-network
-
+${NGINX_SERVICE}
 volumes:
   static_volume:
   ml_models_volume:

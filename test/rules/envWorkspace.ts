@@ -4,6 +4,8 @@
  * shared env file, the secrets file, both templates and a .gitignore. As written it follows the
  * roadmap (section 4): every rule of the group is silent on it.
  */
+import { BASE_SERVICE } from './workspaces/roadmap';
+
 export const BASE_DOCKERFILE = `# Shared base image: system packages and requirements live here only.
 FROM python:3.12-slim
 RUN apt-get update && apt-get install -y --no-install-recommends libpq5 \\
@@ -35,13 +37,7 @@ x-app: &app
     - smarthr360-network
 
 services:
-  base:
-    build:
-      context: .
-      dockerfile: Dockerfile.base
-    image: smarthr360-base:latest
-    profiles: ["build"]
-
+${BASE_SERVICE}
   db:
     image: postgres:16-alpine
     env_file:

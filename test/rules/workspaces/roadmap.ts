@@ -21,14 +21,32 @@ COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 `;
 
-export const COMPOSE = `services:
-  base:
+/** The service that builds the shared base image (profile `build`), as the roadmap compose files write it. */
+export const BASE_SERVICE = `  base:
     build:
       context: .
       dockerfile: Dockerfile.base
     image: smarthr360-base:latest
     profiles: ["build"]
+`;
 
+/** nginx on its own image, serving the static files web collects. */
+export const NGINX_SERVICE = `  nginx:
+    build:
+      context: .
+      dockerfile: docker/Dockerfile.nginx
+    ports:
+      - "80:80"
+    volumes:
+      - static_volume:/app/staticfiles:ro
+    depends_on:
+      - web
+    networks:
+      - smarthr360-network
+`;
+
+export const COMPOSE = `services:
+${BASE_SERVICE}
   web:
     build:
       context: .
@@ -67,19 +85,7 @@ export const COMPOSE = `services:
     networks:
       - smarthr360-network
 
-  nginx:
-    build:
-      context: .
-      dockerfile: docker/Dockerfile.nginx
-    ports:
-      - "80:80"
-    volumes:
-      - static_volume:/app/staticfiles:ro
-    depends_on:
-      - web
-    networks:
-      - smarthr360-network
-
+${NGINX_SERVICE}
 volumes:
   static_volume:
   ml_models_volume:
