@@ -4,6 +4,7 @@ import { installOutsideBase } from '../../server/src/engine/rules/dockerfile/ins
 import { Analyzer } from '../../server/src/engine/analyzer';
 import { MemoryFileSystem } from '../../server/src/engine/fs';
 import assert from 'node:assert/strict';
+import { BASE_SERVICE } from './workspaces/roadmap';
 
 const base = `FROM python:3.12-slim
 RUN apt-get update && apt-get install -y --no-install-recommends \\
@@ -14,13 +15,7 @@ COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 `;
 const compose = `services:
-  base:
-    build:
-      context: .
-      dockerfile: Dockerfile.base
-    image: smarthr360-base:latest
-    profiles: ["build"]
-  web:
+${BASE_SERVICE}  web:
     build:
       context: .
       dockerfile: docker/Dockerfile.web
@@ -78,19 +73,36 @@ describe('roadmap-claim-violated with the rules it reads', () => {
     assert.deepEqual(
       claims.map((f) => [f.range.start.line + 1, f.range.start.character + 1, f.message]),
       [
-        [6, 9, 'Unexpected [x]: "Only the base Dockerfile installs system dependencies and requirements" is not true of the workspace yet (1 install-outside-base).'],
-        [7, 9, 'Unexpected [x]: "No redundant pip or system package installs in service Dockerfiles" is not true of the workspace yet (1 install-outside-base).'],
+        [
+          6,
+          9,
+          'Unexpected [x]: "Only the base Dockerfile installs system dependencies and requirements" is not true of the workspace yet (1 install-outside-base).',
+        ],
+        [
+          7,
+          9,
+          'Unexpected [x]: "No redundant pip or system package installs in service Dockerfiles" is not true of the workspace yet (1 install-outside-base).',
+        ],
       ],
     );
     const fix = claims[0]!.fix!()!;
     assert.deepEqual(fix.changes, [
-      { kind: 'edit', path: 'DOCKER_MODULARIZATION_ROADMAP.md', edits: [{ range: { start: { line: 5, character: 5 }, end: { line: 5, character: 6 } }, newText: ' ' }] },
+      {
+        kind: 'edit',
+        path: 'DOCKER_MODULARIZATION_ROADMAP.md',
+        edits: [{ range: { start: { line: 5, character: 5 }, end: { line: 5, character: 6 } }, newText: ' ' }],
+      },
     ]);
     assert.equal(claims[0]!.related?.[0]?.path, 'docker/Dockerfile.web');
   });
   it('says nothing when the workspace keeps the promise', () => {
-    const result = new Analyzer(new MemoryFileSystem(files(webClean)), { rules: [installOutsideBase, roadmapClaimViolated] }).analyze();
-    assert.deepEqual(result.findings.map((f) => f.ruleId), []);
+    const result = new Analyzer(new MemoryFileSystem(files(webClean)), {
+      rules: [installOutsideBase, roadmapClaimViolated],
+    }).analyze();
+    assert.deepEqual(
+      result.findings.map((f) => f.ruleId),
+      [],
+    );
   });
   it('updates when the file that broke the promise is fixed (incremental run)', () => {
     const fs = new MemoryFileSystem(files(webInstalls));
@@ -103,9 +115,25 @@ describe('roadmap-claim-violated with the rules it reads', () => {
 
 RuleTester.run(roadmapClaimViolated, {
   valid: [
-    { name: 'a roadmap with no checked item that maps to a rule', files: { ...files(webInstalls), 'DOCKER_MODULARIZATION_ROADMAP.md': '# Roadmap\n\n- [x] Back up the Dockerfiles.\n' } },
-    { name: 'an unchecked item is not a claim', files: { ...files(webInstalls), 'DOCKER_MODULARIZATION_ROADMAP.md': '# Roadmap\n\n- [ ] Only `Dockerfile.base` installs system dependencies.\n' } },
-    { name: 'checkboxes inside a code fence are examples, not claims', files: { ...files(webInstalls), 'DOCKER_MODULARIZATION_ROADMAP.md': '# Roadmap\n\n```md\n- [x] Only `Dockerfile.base` installs system dependencies.\n```\n' } },
+    {
+      name: 'a roadmap with no checked item that maps to a rule',
+      files: { ...files(webInstalls), 'DOCKER_MODULARIZATION_ROADMAP.md': '# Roadmap\n\n- [x] Back up the Dockerfiles.\n' },
+    },
+    {
+      name: 'an unchecked item is not a claim',
+      files: {
+        ...files(webInstalls),
+        'DOCKER_MODULARIZATION_ROADMAP.md': '# Roadmap\n\n- [ ] Only `Dockerfile.base` installs system dependencies.\n',
+      },
+    },
+    {
+      name: 'checkboxes inside a code fence are examples, not claims',
+      files: {
+        ...files(webInstalls),
+        'DOCKER_MODULARIZATION_ROADMAP.md':
+          '# Roadmap\n\n```md\n- [x] Only `Dockerfile.base` installs system dependencies.\n```\n',
+      },
+    },
   ],
   invalid: [],
 });

@@ -1,19 +1,14 @@
 import { RuleTester } from '../ruleTester';
 import { serviceNetworkMissing } from '../../server/src/engine/rules/compose/serviceNetworkMissing';
 import { composeWorkspace, ROADMAP_COMPOSE } from './composeWorkspace';
+import { BASE_SERVICE } from './workspaces/roadmap';
 
 const msg = (service: string, users = 'db, redis, web and celery_worker'): string =>
   `Expected ${service} to be attached to the network "smarthr360-network" that ${users} share; without it, it cannot reach them by service name.`;
 
 /** db, redis, web and celery_worker on the network; celery_beat's tail is the case's. */
 const compose = (beat: string): string => `services:
-  base:
-    build:
-      context: .
-      dockerfile: Dockerfile.base
-    image: smarthr360-base:latest
-    profiles: ["build"]
-
+${BASE_SERVICE}
   db:
     image: postgres:16-alpine
     networks:
@@ -50,20 +45,28 @@ networks:
 
 RuleTester.run(serviceNetworkMissing, {
   valid: [
-    { name: 'roadmap workspace: every runtime service joins through the anchor (the base builder need not)', files: composeWorkspace({ 'docker-compose.yml': ROADMAP_COMPOSE }) },
+    {
+      name: 'roadmap workspace: every runtime service joins through the anchor (the base builder need not)',
+      files: composeWorkspace({ 'docker-compose.yml': ROADMAP_COMPOSE }),
+    },
     {
       name: 'a service with network_mode: host is not expected on the network',
       files: composeWorkspace({ 'docker-compose.yml': compose('    network_mode: host\n') }),
     },
     {
       name: 'no service names a network: all share the default network',
-      files: composeWorkspace({ 'docker-compose.yml': 'services:\n  db:\n    image: postgres:16-alpine\n  web:\n    build: .\n    depends_on:\n      - db\n' }),
+      files: composeWorkspace({
+        'docker-compose.yml':
+          'services:\n  db:\n    image: postgres:16-alpine\n  web:\n    build: .\n    depends_on:\n      - db\n',
+      }),
     },
   ],
   invalid: [
     {
       name: 'celery_beat has no networks: key (the example workspace)',
-      files: composeWorkspace({ 'docker-compose.yml': compose('    command: celery -A smarthr360 beat -l info\n    depends_on:\n      - redis\n') }),
+      files: composeWorkspace({
+        'docker-compose.yml': compose('    command: celery -A smarthr360 beat -l info\n    depends_on:\n      - redis\n'),
+      }),
       errors: [{ path: 'docker-compose.yml', message: msg('celery_beat'), line: 33, column: 3, endLine: 33, endColumn: 14 }],
       output: {
         'docker-compose.yml': compose(
@@ -74,21 +77,25 @@ RuleTester.run(serviceNetworkMissing, {
     {
       name: 'flush sequences (networks:\\n- name) are followed',
       files: composeWorkspace({
-        'docker-compose.yml': compose('    command: celery -A smarthr360 beat -l info\n').replace(/ {4}networks:\n {6}- /g, '    networks:\n    - '),
-      }),
-      errors: [{ path: 'docker-compose.yml', message: msg('celery_beat'), line: 33, column: 3, endLine: 33, endColumn: 14 }],
-      output: {
-        'docker-compose.yml': compose('    command: celery -A smarthr360 beat -l info\n    networks:\n      - smarthr360-network\n').replace(
+        'docker-compose.yml': compose('    command: celery -A smarthr360 beat -l info\n').replace(
           / {4}networks:\n {6}- /g,
           '    networks:\n    - ',
         ),
+      }),
+      errors: [{ path: 'docker-compose.yml', message: msg('celery_beat'), line: 33, column: 3, endLine: 33, endColumn: 14 }],
+      output: {
+        'docker-compose.yml': compose(
+          '    command: celery -A smarthr360 beat -l info\n    networks:\n      - smarthr360-network\n',
+        ).replace(/ {4}networks:\n {6}- /g, '    networks:\n    - '),
       },
     },
     {
       name: 'celery_beat is only on another network (block list)',
       files: composeWorkspace({ 'docker-compose.yml': compose('    networks:\n      - monitoring  # metrics only\n') }),
       errors: [{ path: 'docker-compose.yml', message: msg('celery_beat'), line: 37, column: 5, endLine: 37, endColumn: 13 }],
-      output: { 'docker-compose.yml': compose('    networks:\n      - monitoring  # metrics only\n      - smarthr360-network\n') },
+      output: {
+        'docker-compose.yml': compose('    networks:\n      - monitoring  # metrics only\n      - smarthr360-network\n'),
+      },
     },
     {
       name: 'a flow list of networks',
@@ -104,9 +111,13 @@ RuleTester.run(serviceNetworkMissing, {
           .replace(/^( +)/gm, (m) => m + m)
           .replace(/\n/g, '\r\n'),
       }),
-      errors: [{ path: 'deploy/docker-compose.yml', message: msg('celery_beat'), line: 37, column: 9, endLine: 37, endColumn: 17 }],
+      errors: [
+        { path: 'deploy/docker-compose.yml', message: msg('celery_beat'), line: 37, column: 9, endLine: 37, endColumn: 17 },
+      ],
       output: {
-        'deploy/docker-compose.yml': compose('    networks:\n      monitoring:\n        aliases: [beat]\n      smarthr360-network:\n')
+        'deploy/docker-compose.yml': compose(
+          '    networks:\n      monitoring:\n        aliases: [beat]\n      smarthr360-network:\n',
+        )
           .replace(/context: \./g, 'context: ..')
           .replace(/^( +)/gm, (m) => m + m)
           .replace(/\n/g, '\r\n'),
