@@ -1,6 +1,16 @@
+/**
+ * legacy-dockerfile: every Dockerfile is built by something (compose, a build command, bake, FROM)
+ * or archived. Each fix moves the file, unchanged, to the archive folder.
+ */
 import { RuleTester } from '../ruleTester';
 import { legacyDockerfile } from '../../server/src/engine/rules/dockerfile/legacyDockerfile';
 import { COMPOSE, ROADMAP_WORKSPACE } from './workspaces/roadmap';
+import { insertBefore } from './edit';
+import { onLine } from './findings';
+
+/** The finding on a Dockerfile nothing builds; its fix moves the file to `archive`/. */
+const unusedDockerfile = (path: string, archive = 'archived'): string =>
+  `Unexpected Dockerfile ${path}: no compose service, build command, bake target or FROM uses it; move it to ${archive}/ or delete it.`;
 
 const OLD = `# The single-image build from before the split. Nothing builds it any more.
 FROM python:3.11
@@ -85,7 +95,8 @@ jobs:
       name: 'a compose build path that misses the folder still claims the file (build-path-not-found fixes the path)',
       files: {
         ...ROADMAP_WORKSPACE,
-        'docker-compose.yml': COMPOSE.replace(
+        'docker-compose.yml': insertBefore(
+          COMPOSE,
           '\nvolumes:\n',
           `
   reports:
@@ -93,8 +104,6 @@ jobs:
       context: .
       dockerfile: Dockerfile.reports
     env_file: .env.docker
-
-volumes:
 `,
         ),
         'docker/Dockerfile.reports': 'FROM smarthr360-base:latest AS final\nCOPY app/ /app/app/\n',
@@ -109,66 +118,26 @@ volumes:
     {
       name: 'the pre-split Dockerfile.old at the root (SmartHR360 shape)',
       files: { ...ROADMAP_WORKSPACE, 'Dockerfile.old': OLD },
-      errors: [
-        {
-          path: 'Dockerfile.old',
-          message:
-            'Unexpected Dockerfile Dockerfile.old: no compose service, build command, bake target or FROM uses it; move it to archived/ or delete it.',
-          line: 2,
-          column: 6,
-          endLine: 2,
-          endColumn: 17,
-        },
-      ],
+      errors: [onLine('Dockerfile.old', 2, 6, 17, unusedDockerfile('Dockerfile.old'))],
       output: { 'Dockerfile.old': null, 'archived/Dockerfile.old': OLD },
     },
     {
       name: 'an old service Dockerfile with an ARG preamble, in the docker folder',
       files: { ...ROADMAP_WORKSPACE, 'docker/Dockerfile.web-v1': WEB_V1 },
-      errors: [
-        {
-          path: 'docker/Dockerfile.web-v1',
-          message:
-            'Unexpected Dockerfile docker/Dockerfile.web-v1: no compose service, build command, bake target or FROM uses it; move it to archived/ or delete it.',
-          line: 2,
-          column: 6,
-          endLine: 2,
-          endColumn: 35,
-        },
-      ],
+      errors: [onLine('docker/Dockerfile.web-v1', 2, 6, 35, unusedDockerfile('docker/Dockerfile.web-v1'))],
       output: { 'docker/Dockerfile.web-v1': null, 'archived/Dockerfile.web-v1': WEB_V1 },
     },
     {
       name: 'the archive already holds a file of that name: renamed to .legacy in place',
       files: { ...ROADMAP_WORKSPACE, 'Dockerfile.old': OLD, 'archived/Dockerfile.old': 'FROM python:3.9\n' },
-      errors: [
-        {
-          path: 'Dockerfile.old',
-          message:
-            'Unexpected Dockerfile Dockerfile.old: no compose service, build command, bake target or FROM uses it; move it to archived/ or delete it.',
-          line: 2,
-          column: 6,
-          endLine: 2,
-          endColumn: 17,
-        },
-      ],
+      errors: [onLine('Dockerfile.old', 2, 6, 17, unusedDockerfile('Dockerfile.old'))],
       output: { 'Dockerfile.old': null, 'Dockerfile.old.legacy': OLD },
     },
     {
       name: 'a configured archive folder is where it moves',
       files: { ...ROADMAP_WORKSPACE, 'Dockerfile.old': OLD },
       config: { archiveDir: 'docker/archive' },
-      errors: [
-        {
-          path: 'Dockerfile.old',
-          message:
-            'Unexpected Dockerfile Dockerfile.old: no compose service, build command, bake target or FROM uses it; move it to docker/archive/ or delete it.',
-          line: 2,
-          column: 6,
-          endLine: 2,
-          endColumn: 17,
-        },
-      ],
+      errors: [onLine('Dockerfile.old', 2, 6, 17, unusedDockerfile('Dockerfile.old', 'docker/archive'))],
       output: { 'Dockerfile.old': null, 'docker/archive/Dockerfile.old': OLD },
     },
   ],
