@@ -1,6 +1,26 @@
+/**
+ * entrypoint-undocumented: the entrypoints README has a section for every script. Each fix appends
+ * the missing sections; the expected outputs are the inputs with them appended.
+ */
 import { RuleTester } from '../ruleTester';
 import { entrypointUndocumented } from '../../server/src/engine/rules/image/entrypointUndocumented';
+import { crlf } from './edit';
 import { ENTRYPOINTS_README, workspace } from './imageWorkspace';
+import { onLine } from './findings';
+
+/** The finding on an entrypoints README (in `dir`) that lacks a section for `scripts`. */
+const undocumented = (scripts: string, dir = 'scripts/entrypoints'): string =>
+  `Expected ${dir}/README.md to document ${scripts}: every entrypoint script in ${dir}/ has a section saying what it does and which service uses it.`;
+
+/** The section the fix appends for `script`, after a blank line. */
+const section = (script: string): string => `\n## ${script}\n\nTODO: what ${script} does and which service uses it.\n`;
+
+const CELERY_ONLY = '# Entrypoints\n\n## celery-entrypoint.sh\nRuns the worker.\n';
+/** Documents a backup copy of the web entrypoint, not the script. */
+const BACKUP_MENTIONED = `${CELERY_ONLY}\n## web-entrypoint.sh.bak\nOld copy.\n`;
+/** No title and no final line break. */
+const NO_TITLE =
+  'Entrypoints for the SmartHR360 services.\n\n- web-entrypoint.sh: migrations, then Gunicorn\n- celery-entrypoint.sh: the worker';
 
 const BEAT_ENTRYPOINT = '#!/bin/sh\nset -e\nexec celery -A smarthr360 beat -l info\n';
 
@@ -36,44 +56,19 @@ Starts Celery beat.
     {
       name: 'a mention of a longer name (a backup copy) does not document the script',
       files: workspace({
-        'scripts/entrypoints/README.md': '# Entrypoints\n\n## celery-entrypoint.sh\nRuns the worker.\n\n## web-entrypoint.sh.bak\nOld copy.\n',
+        'scripts/entrypoints/README.md': BACKUP_MENTIONED,
       }),
-      errors: [
-        {
-          path: 'scripts/entrypoints/README.md',
-          message:
-            'Expected scripts/entrypoints/README.md to document web-entrypoint.sh: every entrypoint script in scripts/entrypoints/ has a section saying what it does and which service uses it.',
-          line: 1,
-          column: 3,
-          endLine: 1,
-          endColumn: 14,
-        },
-      ],
+      errors: [onLine('scripts/entrypoints/README.md', 1, 3, 14, undocumented('web-entrypoint.sh'))],
       output: {
-        'scripts/entrypoints/README.md':
-          '# Entrypoints\n\n## celery-entrypoint.sh\nRuns the worker.\n\n## web-entrypoint.sh.bak\nOld copy.\n\n## web-entrypoint.sh\n\nTODO: what web-entrypoint.sh does and which service uses it.\n',
+        'scripts/entrypoints/README.md': `${BACKUP_MENTIONED}${section('web-entrypoint.sh')}`,
       },
     },
     {
       name: 'the beat entrypoint is missing from the README',
       files: workspace({ 'scripts/entrypoints/beat-entrypoint.sh': BEAT_ENTRYPOINT }),
-      errors: [
-        {
-          path: 'scripts/entrypoints/README.md',
-          message:
-            'Expected scripts/entrypoints/README.md to document beat-entrypoint.sh: every entrypoint script in scripts/entrypoints/ has a section saying what it does and which service uses it.',
-          line: 1,
-          column: 3,
-          endLine: 1,
-          endColumn: 21,
-        },
-      ],
+      errors: [onLine('scripts/entrypoints/README.md', 1, 3, 21, undocumented('beat-entrypoint.sh'))],
       output: {
-        'scripts/entrypoints/README.md': `${ENTRYPOINTS_README}
-## beat-entrypoint.sh
-
-TODO: what beat-entrypoint.sh does and which service uses it.
-`,
+        'scripts/entrypoints/README.md': `${ENTRYPOINTS_README}${section('beat-entrypoint.sh')}`,
       },
     },
     {
@@ -81,77 +76,35 @@ TODO: what beat-entrypoint.sh does and which service uses it.
       files: workspace({
         'scripts/entrypoints/beat-entrypoint.sh': BEAT_ENTRYPOINT,
         'scripts/entrypoints/flower-entrypoint.sh': '#!/bin/sh\nexec celery flower\n',
-        'scripts/entrypoints/README.md': 'Entrypoints for the SmartHR360 services.\n\n- web-entrypoint.sh: migrations, then Gunicorn\n- celery-entrypoint.sh: the worker',
+        'scripts/entrypoints/README.md': NO_TITLE,
       }),
-      errors: [
-        {
-          path: 'scripts/entrypoints/README.md',
-          message:
-            'Expected scripts/entrypoints/README.md to document beat-entrypoint.sh, flower-entrypoint.sh: every entrypoint script in scripts/entrypoints/ has a section saying what it does and which service uses it.',
-          line: 4,
-          column: 35,
-          endLine: 4,
-          endColumn: 35,
-        },
-      ],
+      errors: [onLine('scripts/entrypoints/README.md', 4, 35, 35, undocumented('beat-entrypoint.sh, flower-entrypoint.sh'))],
       output: {
-        'scripts/entrypoints/README.md': `Entrypoints for the SmartHR360 services.
-
-- web-entrypoint.sh: migrations, then Gunicorn
-- celery-entrypoint.sh: the worker
-
-## beat-entrypoint.sh
-
-TODO: what beat-entrypoint.sh does and which service uses it.
-
-## flower-entrypoint.sh
-
-TODO: what flower-entrypoint.sh does and which service uses it.
-`,
+        'scripts/entrypoints/README.md': `${NO_TITLE}\n${section('beat-entrypoint.sh')}${section('flower-entrypoint.sh')}`,
       },
     },
     {
       name: 'CRLF line breaks are kept',
       files: workspace({
         'scripts/entrypoints/beat-entrypoint.sh': BEAT_ENTRYPOINT,
-        'scripts/entrypoints/README.md': ENTRYPOINTS_README.replace(/\n/g, '\r\n'),
+        'scripts/entrypoints/README.md': crlf(ENTRYPOINTS_README),
       }),
-      errors: [
-        {
-          path: 'scripts/entrypoints/README.md',
-          message:
-            'Expected scripts/entrypoints/README.md to document beat-entrypoint.sh: every entrypoint script in scripts/entrypoints/ has a section saying what it does and which service uses it.',
-          line: 1,
-          column: 3,
-          endLine: 1,
-          endColumn: 21,
-        },
-      ],
+      errors: [onLine('scripts/entrypoints/README.md', 1, 3, 21, undocumented('beat-entrypoint.sh'))],
       output: {
-        'scripts/entrypoints/README.md': `${ENTRYPOINTS_README}\n## beat-entrypoint.sh\n\nTODO: what beat-entrypoint.sh does and which service uses it.\n`.replace(/\n/g, '\r\n'),
+        'scripts/entrypoints/README.md': crlf(`${ENTRYPOINTS_README}${section('beat-entrypoint.sh')}`),
       },
     },
     {
       name: 'a configured entrypoints folder',
       config: { entrypointsDir: 'docker/entrypoints' },
       files: workspace({
-        'docker/entrypoints/README.md': '# Entrypoints\n\n## celery-entrypoint.sh\nRuns the worker.\n',
+        'docker/entrypoints/README.md': CELERY_ONLY,
         'docker/entrypoints/celery-entrypoint.sh': '#!/bin/sh\nexec "$@"\n',
         'docker/entrypoints/web-entrypoint.sh': '#!/bin/sh\nexec "$@"\n',
       }),
-      errors: [
-        {
-          path: 'docker/entrypoints/README.md',
-          message:
-            'Expected docker/entrypoints/README.md to document web-entrypoint.sh: every entrypoint script in docker/entrypoints/ has a section saying what it does and which service uses it.',
-          line: 1,
-          column: 3,
-          endLine: 1,
-          endColumn: 14,
-        },
-      ],
+      errors: [onLine('docker/entrypoints/README.md', 1, 3, 14, undocumented('web-entrypoint.sh', 'docker/entrypoints'))],
       output: {
-        'docker/entrypoints/README.md': '# Entrypoints\n\n## celery-entrypoint.sh\nRuns the worker.\n\n## web-entrypoint.sh\n\nTODO: what web-entrypoint.sh does and which service uses it.\n',
+        'docker/entrypoints/README.md': `${CELERY_ONLY}${section('web-entrypoint.sh')}`,
       },
     },
   ],
