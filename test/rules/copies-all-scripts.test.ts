@@ -1,6 +1,16 @@
+/**
+ * copies-all-scripts: a service image copies only the entrypoint it runs, not the whole scripts
+ * folder. Each fix narrows the COPY; the expected outputs are the inputs with that COPY replaced.
+ */
 import { RuleTester } from '../ruleTester';
 import { copiesAllScripts } from '../../server/src/engine/rules/image/copiesAllScripts';
-import { workspace } from './imageWorkspace';
+import { replaceEach, replaceOnce } from './edit';
+import { CELERY_DOCKERFILE, workspace } from './imageWorkspace';
+import { onLine } from './findings';
+
+/** The finding on a COPY of a whole scripts folder; `entrypoint` is the one script the image runs, when it names one. */
+const wholeFolder = (folder: string, entrypoint?: string): string =>
+  `Unexpected COPY of the whole ${folder} folder: copy only the entrypoint this service uses${entrypoint ? ` (${entrypoint})` : ''}.`;
 
 const WEB_COPIES_SCRIPTS = `# Django + Gunicorn
 FROM smarthr360-base:latest AS final
@@ -10,6 +20,13 @@ COPY scripts/ /app/scripts/
 ENTRYPOINT ["/app/scripts/entrypoints/web-entrypoint.sh"]
 CMD ["gunicorn", "smarthr360.wsgi:application", "--bind", "0.0.0.0:8000"]
 `;
+
+/** The Celery image copies the whole entrypoints folder next to its code and runs one script from it. */
+const CELERY_COPIES_ENTRYPOINTS = replaceEach(
+  CELERY_DOCKERFILE,
+  ['COPY scripts/entrypoints/celery-entrypoint.sh /entrypoint.sh\n', 'COPY scripts/entrypoints ./entrypoints\n'],
+  ['ENTRYPOINT ["/entrypoint.sh"]', 'ENTRYPOINT ["./entrypoints/celery-entrypoint.sh"]'],
+);
 
 RuleTester.run(copiesAllScripts, {
   valid: [
@@ -48,18 +65,10 @@ COPY scripts/ /opt/scripts/
     {
       name: 'web copies the whole scripts folder for one entrypoint',
       files: workspace({ 'docker/Dockerfile.web': WEB_COPIES_SCRIPTS }),
-      errors: [
-        {
-          path: 'docker/Dockerfile.web',
-          message: 'Unexpected COPY of the whole scripts/ folder: copy only the entrypoint this service uses (scripts/entrypoints/web-entrypoint.sh).',
-          line: 5,
-          column: 6,
-          endLine: 5,
-          endColumn: 14,
-        },
-      ],
+      errors: [onLine('docker/Dockerfile.web', 5, 6, 14, wholeFolder('scripts/', 'scripts/entrypoints/web-entrypoint.sh'))],
       output: {
-        'docker/Dockerfile.web': WEB_COPIES_SCRIPTS.replace(
+        'docker/Dockerfile.web': replaceOnce(
+          WEB_COPIES_SCRIPTS,
           'COPY scripts/ /app/scripts/',
           'COPY scripts/entrypoints/web-entrypoint.sh /app/scripts/entrypoints/web-entrypoint.sh',
         ),
@@ -68,82 +77,47 @@ COPY scripts/ /opt/scripts/
     {
       name: 'celery copies every entrypoint into a folder relative to WORKDIR',
       files: workspace({
-        'docker/Dockerfile.celery': `# Celery worker and beat
-FROM smarthr360-base:latest
-WORKDIR /app
-COPY app/ /app/app/
-COPY scripts/entrypoints ./entrypoints
-ENTRYPOINT ["./entrypoints/celery-entrypoint.sh"]
-CMD ["celery", "-A", "smarthr360", "worker", "-l", "info"]
-`,
+        'docker/Dockerfile.celery': CELERY_COPIES_ENTRYPOINTS,
       }),
       errors: [
-        {
-          path: 'docker/Dockerfile.celery',
-          message:
-            'Unexpected COPY of the whole scripts/entrypoints/ folder: copy only the entrypoint this service uses (scripts/entrypoints/celery-entrypoint.sh).',
-          line: 5,
-          column: 6,
-          endLine: 5,
-          endColumn: 25,
-        },
+        onLine(
+          'docker/Dockerfile.celery',
+          5,
+          6,
+          25,
+          wholeFolder('scripts/entrypoints/', 'scripts/entrypoints/celery-entrypoint.sh'),
+        ),
       ],
       output: {
-        'docker/Dockerfile.celery': `# Celery worker and beat
-FROM smarthr360-base:latest
-WORKDIR /app
-COPY app/ /app/app/
-COPY scripts/entrypoints/celery-entrypoint.sh /app/entrypoints/celery-entrypoint.sh
-ENTRYPOINT ["./entrypoints/celery-entrypoint.sh"]
-CMD ["celery", "-A", "smarthr360", "worker", "-l", "info"]
-`,
+        'docker/Dockerfile.celery': replaceOnce(
+          CELERY_COPIES_ENTRYPOINTS,
+          'COPY scripts/entrypoints ./entrypoints\n',
+          'COPY scripts/entrypoints/celery-entrypoint.sh /app/entrypoints/celery-entrypoint.sh\n',
+        ),
       },
     },
     {
       name: 'no entrypoint named: reported without a fix',
       files: workspace({
-        'docker/Dockerfile.celery': `# Celery worker and beat
-FROM smarthr360-base:latest
-WORKDIR /app
-COPY app/ /app/app/
-COPY ./scripts /app/scripts
-CMD ["celery", "-A", "smarthr360", "worker", "-l", "info"]
-`,
+        'docker/Dockerfile.celery': replaceOnce(
+          CELERY_DOCKERFILE,
+          'COPY scripts/entrypoints/celery-entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]\n',
+          'COPY ./scripts /app/scripts\n',
+        ),
       }),
-      errors: [
-        {
-          path: 'docker/Dockerfile.celery',
-          message: 'Unexpected COPY of the whole scripts/ folder: copy only the entrypoint this service uses.',
-          line: 5,
-          column: 6,
-          endLine: 5,
-          endColumn: 15,
-        },
-      ],
+      errors: [onLine('docker/Dockerfile.celery', 5, 6, 15, wholeFolder('scripts/'))],
     },
     {
       name: 'a RUN uses the copied folder: reported without a fix',
       files: workspace({
-        'docker/Dockerfile.web': `# Django + Gunicorn
-FROM smarthr360-base:latest AS final
-WORKDIR /app
-COPY app/ /app/app/
-COPY scripts/ /app/scripts/
-RUN /app/scripts/ml_train.sh
-ENTRYPOINT ["/app/scripts/entrypoints/web-entrypoint.sh"]
-`,
+        'docker/Dockerfile.web': replaceEach(
+          WEB_COPIES_SCRIPTS,
+          ['ENTRYPOINT', 'RUN /app/scripts/ml_train.sh\nENTRYPOINT'],
+          ['CMD ["gunicorn", "smarthr360.wsgi:application", "--bind", "0.0.0.0:8000"]\n', ''],
+        ),
         'scripts/ml_train.sh': '#!/bin/sh\npython ml/train.py\n',
       }),
-      errors: [
-        {
-          path: 'docker/Dockerfile.web',
-          message: 'Unexpected COPY of the whole scripts/ folder: copy only the entrypoint this service uses (scripts/entrypoints/web-entrypoint.sh).',
-          line: 5,
-          column: 6,
-          endLine: 5,
-          endColumn: 14,
-        },
-      ],
+      errors: [onLine('docker/Dockerfile.web', 5, 6, 14, wholeFolder('scripts/', 'scripts/entrypoints/web-entrypoint.sh'))],
     },
   ],
 });
