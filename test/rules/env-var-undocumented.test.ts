@@ -1,6 +1,16 @@
+/**
+ * env-var-undocumented: every variable the env files define or compose interpolates is in a template.
+ * Each fix appends the variable to the template; the expected outputs are the templates with it appended.
+ */
 import { RuleTester } from '../ruleTester';
 import { envVarUndocumented } from '../../server/src/engine/rules/env/envVarUndocumented';
-import { COMPOSE, ENV_DOCKER, SECRETS_ENV, workspace } from './envWorkspace';
+import { replaceOnce } from './edit';
+import { COMPOSE, ENV_DOCKER, ENV_DOCKER_EXAMPLE, SECRETS_ENV, SECRETS_EXAMPLE, workspace } from './envWorkspace';
+import { onLine } from './findings';
+
+/** The finding on a variable `file` defines (or interpolates) that neither template documents. */
+const undocumented = (variable: string, file: string, verb = 'defines'): string =>
+  `Expected ${variable}, which ${file} ${verb}, to be documented in .env.docker.example or secrets.example.`;
 
 RuleTester.run(envVarUndocumented, {
   valid: [
@@ -8,10 +18,10 @@ RuleTester.run(envVarUndocumented, {
     {
       name: '$$ escapes, commented lines and variables the shell provides are not interpolations to document',
       files: workspace({
-        'docker-compose.yml': COMPOSE.replace(
+        'docker-compose.yml': replaceOnce(
+          COMPOSE,
           '    command: celery -A smarthr360 beat -l info\n',
-          // A function: in a replacement string `$$` would itself turn into `$`.
-          () => '    command: sh -c "echo $$CELERY_HOME && celery -A smarthr360 beat -l info"\n    # image: registry/beat:${BEAT_TAG}\n    working_dir: ${PWD}\n',
+          '    command: sh -c "echo $$CELERY_HOME && celery -A smarthr360 beat -l info"\n    # image: registry/beat:${BEAT_TAG}\n    working_dir: ${PWD}\n',
         ),
       }),
     },
@@ -20,24 +30,19 @@ RuleTester.run(envVarUndocumented, {
     {
       name: 'interpolations with a default and a required check: documented in the env template, a secret in secrets.example',
       files: workspace({
-        'docker-compose.yml': COMPOSE.replace('    image: redis:7-alpine\n', '    image: redis:${REDIS_VERSION:-7}-alpine\n    command: redis-server --requirepass ${REDIS_PASSWORD?set it in secrets.env}\n'),
+        'docker-compose.yml': replaceOnce(
+          COMPOSE,
+          '    image: redis:7-alpine\n',
+          '    image: redis:${REDIS_VERSION:-7}-alpine\n    command: redis-server --requirepass ${REDIS_PASSWORD?set it in secrets.env}\n',
+        ),
       }),
       errors: [
-        { path: "docker-compose.yml", message: "Expected REDIS_VERSION, which docker-compose.yml interpolates, to be documented in .env.docker.example or secrets.example.", line: 28, column: 18, endLine: 28, endColumn: 37 },
-        { path: "docker-compose.yml", message: "Expected REDIS_PASSWORD, which docker-compose.yml interpolates, to be documented in .env.docker.example or secrets.example.", line: 29, column: 41, endLine: 29, endColumn: 80 },
+        onLine('docker-compose.yml', 28, 18, 37, undocumented('REDIS_VERSION', 'docker-compose.yml', 'interpolates')),
+        onLine('docker-compose.yml', 29, 41, 80, undocumented('REDIS_PASSWORD', 'docker-compose.yml', 'interpolates')),
       ],
       output: {
-        ".env.docker.example": `# Copy to .env.docker and adjust.
-DJANGO_DEBUG=0
-DJANGO_ALLOWED_HOSTS=localhost
-REDIS_URL=redis://redis:6379/0
-REDIS_VERSION=
-`,
-        "secrets.example": `# Copy to secrets.env (never commit it) and fill in.
-DB_PASSWORD=
-DJANGO_SECRET_KEY=
-REDIS_PASSWORD=
-`,
+        '.env.docker.example': `${ENV_DOCKER_EXAMPLE}REDIS_VERSION=\n`,
+        'secrets.example': `${SECRETS_EXAMPLE}REDIS_PASSWORD=\n`,
       },
     },
     {
@@ -47,32 +52,20 @@ REDIS_PASSWORD=
         'secrets.env': `${SECRETS_ENV}SENTRY_DSN=https://abc@sentry.io/1\n`,
       }),
       errors: [
-        { path: ".env.docker", message: "Expected ML_MODEL_PATH, which .env.docker defines, to be documented in .env.docker.example or secrets.example.", line: 5, column: 1, endLine: 5, endColumn: 14 },
-        { path: "secrets.env", message: "Expected SENTRY_DSN, which secrets.env defines, to be documented in .env.docker.example or secrets.example.", line: 3, column: 1, endLine: 3, endColumn: 11 },
+        onLine('.env.docker', 5, 1, 14, undocumented('ML_MODEL_PATH', '.env.docker')),
+        onLine('secrets.env', 3, 1, 11, undocumented('SENTRY_DSN', 'secrets.env')),
       ],
       output: {
-        ".env.docker.example": `# Copy to .env.docker and adjust.
-DJANGO_DEBUG=0
-DJANGO_ALLOWED_HOSTS=localhost
-REDIS_URL=redis://redis:6379/0
-ML_MODEL_PATH=
-`,
-        "secrets.example": `# Copy to secrets.env (never commit it) and fill in.
-DB_PASSWORD=
-DJANGO_SECRET_KEY=
-SENTRY_DSN=
-`,
+        '.env.docker.example': `${ENV_DOCKER_EXAMPLE}ML_MODEL_PATH=\n`,
+        'secrets.example': `${SECRETS_EXAMPLE}SENTRY_DSN=\n`,
       },
     },
     {
       name: 'no env template yet: it is created',
       files: workspace({ '.env.docker.example': undefined, '.env.docker': '# Non-sensitive settings.\nDJANGO_DEBUG=0\n' }),
-      errors: [
-        { path: ".env.docker", message: "Expected DJANGO_DEBUG, which .env.docker defines, to be documented in .env.docker.example or secrets.example.", line: 2, column: 1, endLine: 2, endColumn: 13 },
-      ],
+      errors: [onLine('.env.docker', 2, 1, 13, undocumented('DJANGO_DEBUG', '.env.docker'))],
       output: {
-        ".env.docker.example": `DJANGO_DEBUG=
-`,
+        '.env.docker.example': 'DJANGO_DEBUG=\n',
       },
     },
   ],
