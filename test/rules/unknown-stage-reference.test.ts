@@ -1,6 +1,20 @@
+/**
+ * unknown-stage-reference: every FROM and COPY --from names an earlier stage or an image. No fixes:
+ * the cases give the findings only.
+ */
 import { RuleTester } from '../ruleTester';
 import { unknownStageReference } from '../../server/src/engine/rules/dockerfile/unknownStageReference';
-import { ROADMAP_WORKSPACE } from './workspaces/roadmap';
+import { replaceEach } from './edit';
+import { onLine } from './findings';
+import { ML_DOCKERFILE, ROADMAP_WORKSPACE } from './workspaces/roadmap';
+
+/** A Node stage named `name` that builds the frontend, and the blank line after it. */
+const assetsStage = (name: string): string => `FROM node:20-slim AS ${name}
+WORKDIR /src
+COPY frontend/ ./
+RUN npm ci && npm run build
+
+`;
 
 RuleTester.run(unknownStageReference, {
   valid: [
@@ -12,12 +26,7 @@ RuleTester.run(unknownStageReference, {
       name: 'COPY --from an image: tagged, from a registry, a public bare name, a workspace-built tag, or an index',
       files: {
         ...ROADMAP_WORKSPACE,
-        'docker/Dockerfile.web': `FROM node:20-slim AS Assets
-WORKDIR /src
-COPY frontend/ ./
-RUN npm ci && npm run build
-
-FROM smarthr360-base:latest
+        'docker/Dockerfile.web': `${assetsStage('Assets')}FROM smarthr360-base:latest
 COPY --from=ghcr.io/astral-sh/uv:0.4 /uv /bin/uv
 COPY --from=busybox /bin/busybox /bin/busybox
 COPY --from=nginx:1.27-alpine /etc/nginx/mime.types /etc/mime.types
@@ -49,54 +58,44 @@ CMD ["python", "/app/serve.py"]
       name: 'the ML image copies from a trainer stage that does not exist (SmartHR360 shape)',
       files: {
         ...ROADMAP_WORKSPACE,
-        'docker/Dockerfile.ml': `# ML model service
-FROM smarthr360-base:latest AS builder
-WORKDIR /build
-COPY ml/ ./ml/
-RUN python ml/train.py --out /build/models
-
-FROM smarthr360-base:latest
-WORKDIR /app
-COPY --from=builder /build/models /app/ml/models
-COPY --from=trainer /build/report.json /app/report.json
-CMD ["python", "/app/serve.py"]
-`,
+        'docker/Dockerfile.ml': replaceEach(
+          ML_DOCKERFILE,
+          ['AS trainer\n', 'AS builder\n'],
+          [
+            'COPY --from=trainer /build/models /app/ml/models\n',
+            'COPY --from=builder /build/models /app/ml/models\nCOPY --from=trainer /build/report.json /app/report.json\n',
+          ],
+          ['COPY ml/serve.py /app/serve.py\n', ''],
+        ),
       },
       errors: [
-        {
-          path: 'docker/Dockerfile.ml',
-          message: 'Unexpected COPY --from=trainer: no stage is named trainer and it is not an image.',
-          line: 10,
-          column: 13,
-          endLine: 10,
-          endColumn: 20,
-        },
+        onLine(
+          'docker/Dockerfile.ml',
+          10,
+          13,
+          20,
+          'Unexpected COPY --from=trainer: no stage is named trainer and it is not an image.',
+        ),
       ],
     },
     {
       name: 'a misspelt stage name in the web image',
       files: {
         ...ROADMAP_WORKSPACE,
-        'docker/Dockerfile.web': `FROM node:20-slim AS assets
-WORKDIR /src
-COPY frontend/ ./
-RUN npm ci && npm run build
-
-FROM smarthr360-base:latest AS final
+        'docker/Dockerfile.web': `${assetsStage('assets')}FROM smarthr360-base:latest AS final
 COPY . /app
 COPY --from=asset /src/dist /app/static/dist
 CMD ["gunicorn", "smarthr360.wsgi:application"]
 `,
       },
       errors: [
-        {
-          path: 'docker/Dockerfile.web',
-          message: 'Unexpected COPY --from=asset: no stage is named asset and it is not an image.',
-          line: 8,
-          column: 13,
-          endLine: 8,
-          endColumn: 18,
-        },
+        onLine(
+          'docker/Dockerfile.web',
+          8,
+          13,
+          18,
+          'Unexpected COPY --from=asset: no stage is named asset and it is not an image.',
+        ),
       ],
     },
     {
@@ -116,47 +115,39 @@ CMD ["celery", "-A", "smarthr360", "worker", "-l", "info"]
 `,
       },
       errors: [
-        {
-          path: 'docker/Dockerfile.celery',
-          message: 'Unexpected FROM deps: the stage deps is defined later (line 6); a stage can only build on an earlier one.',
-          line: 2,
-          column: 6,
-          endLine: 2,
-          endColumn: 10,
-        },
-        {
-          path: 'docker/Dockerfile.celery',
-          message: 'Unexpected COPY --from=1: there is no stage 1 before this one (stages are numbered from 0).',
-          line: 4,
-          column: 13,
-          endLine: 4,
-          endColumn: 14,
-        },
+        onLine(
+          'docker/Dockerfile.celery',
+          2,
+          6,
+          10,
+          'Unexpected FROM deps: the stage deps is defined later (line 6); a stage can only build on an earlier one.',
+        ),
+        onLine(
+          'docker/Dockerfile.celery',
+          4,
+          13,
+          14,
+          'Unexpected COPY --from=1: there is no stage 1 before this one (stages are numbered from 0).',
+        ),
       ],
     },
     {
       name: 'FROM a stage name that no stage has (a stage removed in a refactoring)',
       files: {
         ...ROADMAP_WORKSPACE,
-        'docker/Dockerfile.web': `FROM node:20-slim AS assets
-WORKDIR /src
-COPY frontend/ ./
-RUN npm ci && npm run build
-
-FROM builder AS final
+        'docker/Dockerfile.web': `${assetsStage('assets')}FROM builder AS final
 COPY --from=assets /src/dist /app/static/dist
 CMD ["gunicorn", "smarthr360.wsgi:application"]
 `,
       },
       errors: [
-        {
-          path: 'docker/Dockerfile.web',
-          message: 'Unexpected FROM builder: no earlier stage is named builder and no image of that name is built or known.',
-          line: 6,
-          column: 6,
-          endLine: 6,
-          endColumn: 13,
-        },
+        onLine(
+          'docker/Dockerfile.web',
+          6,
+          6,
+          13,
+          'Unexpected FROM builder: no earlier stage is named builder and no image of that name is built or known.',
+        ),
       ],
     },
   ],
