@@ -1,9 +1,16 @@
+/**
+ * base-image-unresolved: every FROM names an image the workspace builds or a public one. Each fix
+ * replaces the tag with the one the workspace builds; the expected outputs are the inputs with that edit.
+ */
 import { RuleTester } from '../ruleTester';
 import { baseImageUnresolved } from '../../server/src/engine/rules/dockerfile/baseImageUnresolved';
-import { COMPOSE, ROADMAP_WORKSPACE } from './workspaces/roadmap';
+import { insertAfter, insertBefore, replaceEvery, replaceOnce } from './edit';
+import { celeryFrom, COMPOSE, ROADMAP_WORKSPACE } from './workspaces/roadmap';
+import { onLine } from './findings';
 
 /** The roadmap compose file plus a Flower dashboard built from docker/Dockerfile.flower. */
-const COMPOSE_WITH_FLOWER = COMPOSE.replace(
+const COMPOSE_WITH_FLOWER = insertBefore(
+  COMPOSE,
   '\nvolumes:\n',
   `
   flower:
@@ -15,10 +22,29 @@ const COMPOSE_WITH_FLOWER = COMPOSE.replace(
       - "5555:5555"
     networks:
       - smarthr360-network
-
-volumes:
 `,
 );
+
+/** The finding on a FROM of `image`; `expected` is the workspace-built tag the fix offers, when there is one. */
+const unresolved = (image: string, expected?: string): string =>
+  expected
+    ? `Unexpected FROM ${image}: nothing in the workspace is built as ${image}; expected ${expected}, which the workspace builds.`
+    : `Unexpected FROM ${image}: nothing in the workspace (compose, build commands, bake) is built as ${image}.`;
+
+/** The ML image built FROM a tag of the base that nothing builds, in both stages. */
+const ML_FROM_DEV_TAG = `# ML model service
+FROM smarthr360-base:dev AS trainer
+WORKDIR /build
+RUN python ml/train.py --out /build/models
+
+FROM smarthr360-base:dev
+COPY --from=trainer /build/models /app/ml/models
+CMD ["python", "/app/serve.py"]
+`;
+
+const DEBUG = `FROM smarthr360-web-local
+CMD ["python", "manage.py", "runserver", "0.0.0.0:8000"]
+`;
 
 const FLOWER = `# Celery Flower dashboard
 FROM smarthr360-base-local
@@ -42,11 +68,7 @@ RuleTester.run(baseImageUnresolved, {
   tags = ["smarthr360-base:ci"]
 }
 `,
-        'docker/Dockerfile.celery': `FROM smarthr360-base:ci
-WORKDIR /app
-COPY app/ /app/app/
-CMD ["celery", "-A", "smarthr360", "worker", "-l", "info"]
-`,
+        'docker/Dockerfile.celery': celeryFrom('FROM smarthr360-base:ci'),
       },
     },
     {
@@ -80,11 +102,7 @@ RUN python -m compileall /app
       name: 'the configured baseImage may come from a registry the workspace does not build',
       files: {
         ...ROADMAP_WORKSPACE,
-        'docker/Dockerfile.celery': `FROM smarthr360/base:2.0
-WORKDIR /app
-COPY app/ /app/app/
-CMD ["celery", "-A", "smarthr360", "worker", "-l", "info"]
-`,
+        'docker/Dockerfile.celery': celeryFrom('FROM smarthr360/base:2.0'),
       },
       config: { baseImage: 'smarthr360/base:2.0', baseDockerfile: 'Dockerfile.base' },
     },
@@ -93,76 +111,31 @@ CMD ["celery", "-A", "smarthr360", "worker", "-l", "info"]
     {
       name: 'Flower FROM a locally built base tag (SmartHR360 shape)',
       files: { ...ROADMAP_WORKSPACE, 'docker-compose.yml': COMPOSE_WITH_FLOWER, 'docker/Dockerfile.flower': FLOWER },
-      errors: [
-        {
-          path: 'docker/Dockerfile.flower',
-          message:
-            'Unexpected FROM smarthr360-base-local: nothing in the workspace is built as smarthr360-base-local; expected smarthr360-base:latest, which the workspace builds.',
-          line: 2,
-          column: 6,
-          endLine: 2,
-          endColumn: 27,
-        },
-      ],
+      errors: [onLine('docker/Dockerfile.flower', 2, 6, 27, unresolved('smarthr360-base-local', 'smarthr360-base:latest'))],
       output: {
-        'docker/Dockerfile.flower': `# Celery Flower dashboard
-FROM smarthr360-base:latest
-RUN pip install --no-cache-dir flower
-CMD ["celery", "flower"]
-`,
+        'docker/Dockerfile.flower': replaceOnce(FLOWER, 'FROM smarthr360-base-local\n', 'FROM smarthr360-base:latest\n'),
       },
     },
     {
       name: 'a tag of the base that nothing builds, in a builder and a final stage',
       files: {
         ...ROADMAP_WORKSPACE,
-        'docker/Dockerfile.ml': `# ML model service
-FROM smarthr360-base:dev AS trainer
-WORKDIR /build
-RUN python ml/train.py --out /build/models
-
-FROM smarthr360-base:dev
-COPY --from=trainer /build/models /app/ml/models
-CMD ["python", "/app/serve.py"]
-`,
+        'docker/Dockerfile.ml': ML_FROM_DEV_TAG,
       },
       errors: [
-        {
-          path: 'docker/Dockerfile.ml',
-          message:
-            'Unexpected FROM smarthr360-base:dev: nothing in the workspace is built as smarthr360-base:dev; expected smarthr360-base:latest, which the workspace builds.',
-          line: 2,
-          column: 6,
-          endLine: 2,
-          endColumn: 25,
-        },
-        {
-          path: 'docker/Dockerfile.ml',
-          message:
-            'Unexpected FROM smarthr360-base:dev: nothing in the workspace is built as smarthr360-base:dev; expected smarthr360-base:latest, which the workspace builds.',
-          line: 6,
-          column: 6,
-          endLine: 6,
-          endColumn: 25,
-        },
+        onLine('docker/Dockerfile.ml', 2, 6, 25, unresolved('smarthr360-base:dev', 'smarthr360-base:latest')),
+        onLine('docker/Dockerfile.ml', 6, 6, 25, unresolved('smarthr360-base:dev', 'smarthr360-base:latest')),
       ],
       output: {
-        'docker/Dockerfile.ml': `# ML model service
-FROM smarthr360-base:latest AS trainer
-WORKDIR /build
-RUN python ml/train.py --out /build/models
-
-FROM smarthr360-base:latest
-COPY --from=trainer /build/models /app/ml/models
-CMD ["python", "/app/serve.py"]
-`,
+        'docker/Dockerfile.ml': replaceEvery(ML_FROM_DEV_TAG, 'FROM smarthr360-base:dev', 'FROM smarthr360-base:latest', 2),
       },
     },
     {
       name: 'a local image of another service: the tag compose builds it as',
       files: {
         ...ROADMAP_WORKSPACE,
-        'docker-compose.yml': COMPOSE.replace('      dockerfile: docker/Dockerfile.web\n', '      dockerfile: docker/Dockerfile.web\n    image: smarthr360-web:latest\n').replace(
+        'docker-compose.yml': insertBefore(
+          insertAfter(COMPOSE, '      dockerfile: docker/Dockerfile.web\n', '    image: smarthr360-web:latest\n'),
           '\nvolumes:\n',
           `
   web_debug:
@@ -170,75 +143,32 @@ CMD ["python", "/app/serve.py"]
       context: .
       dockerfile: docker/Dockerfile.debug
     profiles: ["debug"]
-
-volumes:
 `,
         ),
-        'docker/Dockerfile.debug': `FROM smarthr360-web-local
-CMD ["python", "manage.py", "runserver", "0.0.0.0:8000"]
-`,
+        'docker/Dockerfile.debug': DEBUG,
       },
-      errors: [
-        {
-          path: 'docker/Dockerfile.debug',
-          message:
-            'Unexpected FROM smarthr360-web-local: nothing in the workspace is built as smarthr360-web-local; expected smarthr360-web:latest, which the workspace builds.',
-          line: 1,
-          column: 6,
-          endLine: 1,
-          endColumn: 26,
-        },
-      ],
+      errors: [onLine('docker/Dockerfile.debug', 1, 6, 26, unresolved('smarthr360-web-local', 'smarthr360-web:latest'))],
       output: {
-        'docker/Dockerfile.debug': `FROM smarthr360-web:latest
-CMD ["python", "manage.py", "runserver", "0.0.0.0:8000"]
-`,
+        'docker/Dockerfile.debug': replaceOnce(DEBUG, 'FROM smarthr360-web-local\n', 'FROM smarthr360-web:latest\n'),
       },
     },
     {
       name: 'a local image with no likely match: reported without a fix',
       files: {
         ...ROADMAP_WORKSPACE,
-        'docker/Dockerfile.celery': `# Celery worker and beat
-FROM acme-python-runtime
-WORKDIR /app
-COPY app/ /app/app/
-CMD ["celery", "-A", "smarthr360", "worker", "-l", "info"]
-`,
+        'docker/Dockerfile.celery': celeryFrom(`# Celery worker and beat
+FROM acme-python-runtime`),
       },
-      errors: [
-        {
-          path: 'docker/Dockerfile.celery',
-          message: 'Unexpected FROM acme-python-runtime: nothing in the workspace (compose, build commands, bake) is built as acme-python-runtime.',
-          line: 2,
-          column: 6,
-          endLine: 2,
-          endColumn: 25,
-        },
-      ],
+      errors: [onLine('docker/Dockerfile.celery', 2, 6, 25, unresolved('acme-python-runtime'))],
     },
     {
       name: 'through an ARG default: reported on the FROM, not fixed there',
       files: {
         ...ROADMAP_WORKSPACE,
-        'docker/Dockerfile.celery': `ARG BASE_IMAGE=smarthr360-base-local
-FROM \${BASE_IMAGE}
-WORKDIR /app
-COPY app/ /app/app/
-CMD ["celery", "-A", "smarthr360", "worker", "-l", "info"]
-`,
+        'docker/Dockerfile.celery': celeryFrom(`ARG BASE_IMAGE=smarthr360-base-local
+FROM \${BASE_IMAGE}`),
       },
-      errors: [
-        {
-          path: 'docker/Dockerfile.celery',
-          message:
-            'Unexpected FROM smarthr360-base-local: nothing in the workspace is built as smarthr360-base-local; expected smarthr360-base:latest, which the workspace builds.',
-          line: 2,
-          column: 6,
-          endLine: 2,
-          endColumn: 19,
-        },
-      ],
+      errors: [onLine('docker/Dockerfile.celery', 2, 6, 19, unresolved('smarthr360-base-local', 'smarthr360-base:latest'))],
     },
   ],
 });

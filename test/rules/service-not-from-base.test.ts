@@ -5,7 +5,7 @@
 import { RuleTester } from '../ruleTester';
 import { serviceNotFromBase } from '../../server/src/engine/rules/dockerfile/serviceNotFromBase';
 import { insertBefore, replaceOnce } from './edit';
-import { COMPOSE, ROADMAP_WORKSPACE } from './workspaces/roadmap';
+import { celeryFrom, COMPOSE, ROADMAP_WORKSPACE } from './workspaces/roadmap';
 import { onLine } from './findings';
 
 const ML_FROM_PYTHON = `# ML model service
@@ -45,15 +45,6 @@ const COMPOSE_WITHOUT_BASE_SERVICE = COMPOSE.replace(/  base:\n(?:    .*\n|     
 
 const notFromBase = (services: string, base = 'smarthr360-base:latest', actual = 'python:3.12-slim'): string =>
   `Expected ${services} to be built FROM the base image ${base}, not ${actual}.`;
-
-/** A single-stage Celery Dockerfile that starts with `from` (its FROM line and what comes before it). */
-function celeryFrom(from: string): string {
-  return `${from}
-WORKDIR /app
-COPY app/ /app/app/
-CMD ["celery", "-A", "smarthr360", "worker", "-l", "info"]
-`;
-}
 
 RuleTester.run(serviceNotFromBase, {
   valid: [

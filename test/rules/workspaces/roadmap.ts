@@ -127,6 +127,15 @@ ENTRYPOINT ["/entrypoint.sh"]
 CMD ["celery", "-A", "smarthr360", "worker", "-l", "info"]
 `;
 
+/** A single-stage Celery Dockerfile (no entrypoint) that starts with `from`: its FROM line and what comes before it. */
+export function celeryFrom(from: string): string {
+  return `${from}
+WORKDIR /app
+COPY app/ /app/app/
+CMD ["celery", "-A", "smarthr360", "worker", "-l", "info"]
+`;
+}
+
 export const ML_DOCKERFILE = `# ML model service
 FROM smarthr360-base:latest AS trainer
 WORKDIR /build
