@@ -1,6 +1,12 @@
+/**
+ * test-artifacts-in-runtime: tests, test configuration and test runs stay out of the runtime image.
+ * Each fix removes them; the expected outputs are the inputs with those sources or commands removed.
+ */
 import { RuleTester } from '../ruleTester';
 import { testArtifactsInRuntime } from '../../server/src/engine/rules/image/testArtifactsInRuntime';
+import { removeOnce } from './edit';
 import { workspace } from './imageWorkspace';
+import { onLine } from './findings';
 
 const web = (body: string): string => `# Django + Gunicorn
 FROM smarthr360-base:latest AS final
@@ -13,6 +19,46 @@ const MESSAGE_COPY = (source: string): string =>
   `Unexpected ${source} in the runtime image: tests and their configuration belong in CI or a test stage, not in the image services run.`;
 const MESSAGE_RUN = (tools: string): string =>
   `Unexpected ${tools} in the runtime image build: run tests and linters in CI or a test stage, not in the image services run.`;
+
+const COPIES_TESTS = web('COPY app/ /app/app/\nCOPY tests/ /app/tests/\n');
+
+const MULTI_SOURCE = web('COPY app/ manage.py pytest.ini conftest.py ./\n');
+
+const JSON_FORM = web('COPY ["app/", "tests/", "/app/"]\n');
+
+const DEV_REQUIREMENTS = web('COPY app/ /app/app/\nCOPY requirements-dev.txt .flake8 ./\n');
+
+/** Tests chained after a runtime check in one RUN. */
+const CHAINED = web(`COPY app/ /app/app/
+RUN python manage.py check --deploy \\
+    && pytest -q tests/ \\
+    && flake8 app/
+`);
+
+const PYTEST_FIRST = web(`COPY app/ /app/app/
+RUN python -m pytest -q && python manage.py check
+`);
+
+const LINT_ONLY = `# Celery worker and beat
+FROM smarthr360-base:latest
+WORKDIR /app
+COPY app/ /app/app/
+# lint
+RUN ruff check app/ && mypy app/
+COPY scripts/entrypoints/celery-entrypoint.sh /entrypoint.sh
+ENTRYPOINT ["/entrypoint.sh"]
+`;
+
+const STAGE_COPIES_TESTS = `# Django + Gunicorn
+FROM smarthr360-base:latest AS app
+WORKDIR /app
+COPY app/ /app/app/
+COPY tests/ /app/tests/
+
+FROM app AS final
+COPY scripts/entrypoints/web-entrypoint.sh /entrypoint.sh
+ENTRYPOINT ["/entrypoint.sh"]
+`;
 
 RuleTester.run(testArtifactsInRuntime, {
   valid: [
@@ -61,106 +107,58 @@ RUN pytest -q
   invalid: [
     {
       name: 'web copies the tests folder',
-      files: workspace({ 'docker/Dockerfile.web': web('COPY app/ /app/app/\nCOPY tests/ /app/tests/\n') }),
-      errors: [{ path: 'docker/Dockerfile.web', message: MESSAGE_COPY('tests/'), line: 5, column: 6, endLine: 5, endColumn: 12 }],
-      output: { 'docker/Dockerfile.web': web('COPY app/ /app/app/\n') },
+      files: workspace({ 'docker/Dockerfile.web': COPIES_TESTS }),
+      errors: [onLine('docker/Dockerfile.web', 5, 6, 12, MESSAGE_COPY('tests/'))],
+      output: { 'docker/Dockerfile.web': removeOnce(COPIES_TESTS, 'COPY tests/ /app/tests/\n') },
     },
     {
       name: 'test configuration in a multi-source COPY: only those sources go',
-      files: workspace({ 'docker/Dockerfile.web': web('COPY app/ manage.py pytest.ini conftest.py ./\n') }),
+      files: workspace({ 'docker/Dockerfile.web': MULTI_SOURCE }),
       errors: [
-        { path: 'docker/Dockerfile.web', message: MESSAGE_COPY('pytest.ini'), line: 4, column: 21, endLine: 4, endColumn: 31 },
-        { path: 'docker/Dockerfile.web', message: MESSAGE_COPY('conftest.py'), line: 4, column: 32, endLine: 4, endColumn: 43 },
+        onLine('docker/Dockerfile.web', 4, 21, 31, MESSAGE_COPY('pytest.ini')),
+        onLine('docker/Dockerfile.web', 4, 32, 43, MESSAGE_COPY('conftest.py')),
       ],
-      output: { 'docker/Dockerfile.web': web('COPY app/ manage.py ./\n') },
+      output: { 'docker/Dockerfile.web': removeOnce(MULTI_SOURCE, ' pytest.ini conftest.py') },
     },
     {
       name: 'a JSON-form COPY keeps its other sources',
-      files: workspace({ 'docker/Dockerfile.web': web('COPY ["app/", "tests/", "/app/"]\n') }),
-      errors: [{ path: 'docker/Dockerfile.web', message: MESSAGE_COPY('tests/'), line: 4, column: 16, endLine: 4, endColumn: 22 }],
-      output: { 'docker/Dockerfile.web': web('COPY ["app/", "/app/"]\n') },
+      files: workspace({ 'docker/Dockerfile.web': JSON_FORM }),
+      errors: [onLine('docker/Dockerfile.web', 4, 16, 22, MESSAGE_COPY('tests/'))],
+      output: { 'docker/Dockerfile.web': removeOnce(JSON_FORM, ' "tests/",') },
     },
     {
       name: 'dev requirements and lint config copied together: the instruction goes',
-      files: workspace({ 'docker/Dockerfile.web': web('COPY app/ /app/app/\nCOPY requirements-dev.txt .flake8 ./\n') }),
-      errors: [
-        { path: 'docker/Dockerfile.web', message: MESSAGE_COPY('requirements-dev.txt, .flake8'), line: 5, column: 6, endLine: 5, endColumn: 34 },
-      ],
-      output: { 'docker/Dockerfile.web': web('COPY app/ /app/app/\n') },
+      files: workspace({ 'docker/Dockerfile.web': DEV_REQUIREMENTS }),
+      errors: [onLine('docker/Dockerfile.web', 5, 6, 34, MESSAGE_COPY('requirements-dev.txt, .flake8'))],
+      output: { 'docker/Dockerfile.web': removeOnce(DEV_REQUIREMENTS, 'COPY requirements-dev.txt .flake8 ./\n') },
     },
     {
       name: 'tests chained after a runtime check: only the test commands go',
       files: workspace({
-        'docker/Dockerfile.web': web(`COPY app/ /app/app/
-RUN python manage.py check --deploy \\
-    && pytest -q tests/ \\
-    && flake8 app/
-`),
+        'docker/Dockerfile.web': CHAINED,
       }),
-      errors: [{ path: 'docker/Dockerfile.web', message: MESSAGE_RUN('pytest, flake8'), line: 6, column: 8, endLine: 6, endColumn: 14 }],
-      output: { 'docker/Dockerfile.web': web('COPY app/ /app/app/\nRUN python manage.py check --deploy\n') },
+      errors: [onLine('docker/Dockerfile.web', 6, 8, 14, MESSAGE_RUN('pytest, flake8'))],
+      output: { 'docker/Dockerfile.web': removeOnce(CHAINED, ' \\\n    && pytest -q tests/ \\\n    && flake8 app/') },
     },
     {
       name: 'a test command before the rest of the RUN, with python -m',
       files: workspace({
-        'docker/Dockerfile.web': web(`COPY app/ /app/app/
-RUN python -m pytest -q && python manage.py check
-`),
+        'docker/Dockerfile.web': PYTEST_FIRST,
       }),
-      errors: [{ path: 'docker/Dockerfile.web', message: MESSAGE_RUN('pytest'), line: 5, column: 15, endLine: 5, endColumn: 21 }],
-      output: { 'docker/Dockerfile.web': web('COPY app/ /app/app/\nRUN python manage.py check\n') },
+      errors: [onLine('docker/Dockerfile.web', 5, 15, 21, MESSAGE_RUN('pytest'))],
+      output: { 'docker/Dockerfile.web': removeOnce(PYTEST_FIRST, 'python -m pytest -q && ') },
     },
     {
       name: 'a RUN of linters only: the instruction goes, comments above stay',
-      files: workspace({
-        'docker/Dockerfile.celery': `# Celery worker and beat
-FROM smarthr360-base:latest
-WORKDIR /app
-COPY app/ /app/app/
-# lint
-RUN ruff check app/ && mypy app/
-COPY scripts/entrypoints/celery-entrypoint.sh /entrypoint.sh
-ENTRYPOINT ["/entrypoint.sh"]
-`,
-      }),
-      errors: [{ path: 'docker/Dockerfile.celery', message: MESSAGE_RUN('ruff, mypy'), line: 6, column: 5, endLine: 6, endColumn: 9 }],
-      output: {
-        'docker/Dockerfile.celery': `# Celery worker and beat
-FROM smarthr360-base:latest
-WORKDIR /app
-COPY app/ /app/app/
-# lint
-COPY scripts/entrypoints/celery-entrypoint.sh /entrypoint.sh
-ENTRYPOINT ["/entrypoint.sh"]
-`,
-      },
+      files: workspace({ 'docker/Dockerfile.celery': LINT_ONLY }),
+      errors: [onLine('docker/Dockerfile.celery', 6, 5, 9, MESSAGE_RUN('ruff, mypy'))],
+      output: { 'docker/Dockerfile.celery': removeOnce(LINT_ONLY, 'RUN ruff check app/ && mypy app/\n') },
     },
     {
       name: 'a stage the final stage builds on copies tests (the example reports image shape)',
-      files: workspace({
-        'docker/Dockerfile.web': `# Django + Gunicorn
-FROM smarthr360-base:latest AS app
-WORKDIR /app
-COPY app/ /app/app/
-COPY tests/ /app/tests/
-
-FROM app AS final
-COPY scripts/entrypoints/web-entrypoint.sh /entrypoint.sh
-ENTRYPOINT ["/entrypoint.sh"]
-`,
-      }),
-      errors: [{ path: 'docker/Dockerfile.web', message: MESSAGE_COPY('tests/'), line: 5, column: 6, endLine: 5, endColumn: 12 }],
-      output: {
-        'docker/Dockerfile.web': `# Django + Gunicorn
-FROM smarthr360-base:latest AS app
-WORKDIR /app
-COPY app/ /app/app/
-
-FROM app AS final
-COPY scripts/entrypoints/web-entrypoint.sh /entrypoint.sh
-ENTRYPOINT ["/entrypoint.sh"]
-`,
-      },
+      files: workspace({ 'docker/Dockerfile.web': STAGE_COPIES_TESTS }),
+      errors: [onLine('docker/Dockerfile.web', 5, 6, 12, MESSAGE_COPY('tests/'))],
+      output: { 'docker/Dockerfile.web': removeOnce(STAGE_COPIES_TESTS, 'COPY tests/ /app/tests/\n') },
     },
   ],
 });
