@@ -1,6 +1,12 @@
+/**
+ * asset-copied-into-image: model files and volume contents are not copied from the build context.
+ * Each fix removes the copy (or its source); the expected outputs are the inputs with it removed.
+ */
 import { RuleTester } from '../ruleTester';
 import { assetCopiedIntoImage } from '../../server/src/engine/rules/image/assetCopiedIntoImage';
+import { removeOnce } from './edit';
 import { workspace } from './imageWorkspace';
+import { onLine } from './findings';
 
 const celery = (body: string): string => `# Celery worker and beat
 FROM smarthr360-base:latest
@@ -21,6 +27,12 @@ ENTRYPOINT ["/entrypoint.sh"]
 
 const MODEL = (source: string): string =>
   `Unexpected model file ${source} copied from the build context: models come from a shared volume or from a build stage (COPY --from).`;
+
+const MODEL_IN_VOLUME = celery('COPY ml/models/future_skills_model.pkl /app/artifacts/models/future_skills_model.pkl\n');
+const STATIC_IN_VOLUME = web('# collected locally\nCOPY staticfiles/ ./staticfiles/\n');
+const MODELS_BY_GLOB = web('ADD ml/models/*.joblib ./models/\n');
+const MODEL_AMONG_SOURCES = web('COPY manage.py ml/models/future_skills_model.pkl ./\n');
+const TWO_ASSETS = web('COPY ["ml/models/future_skills_model.pkl", "ml/models/encoder.onnx", "/opt/models/"]\n');
 
 RuleTester.run(assetCopiedIntoImage, {
   valid: [
@@ -46,7 +58,10 @@ ENTRYPOINT ["/entrypoint.sh"]
     },
     {
       name: 'a path next to a volume mount, not inside it',
-      files: workspace({ 'docker/Dockerfile.web': web('COPY ml/config.yaml /app/artifacts/config.yaml\n'), 'ml/config.yaml': 'threshold: 0.5\n' }),
+      files: workspace({
+        'docker/Dockerfile.web': web('COPY ml/config.yaml /app/artifacts/config.yaml\n'),
+        'ml/config.yaml': 'threshold: 0.5\n',
+      }),
     },
     {
       name: 'the base Dockerfile is not reported',
@@ -64,69 +79,71 @@ COPY ml/models/future_skills_model.pkl /opt/seed/model.pkl
     {
       name: 'the ML model copied where ml_models_volume is mounted (the example celery image)',
       files: workspace({
-        'docker/Dockerfile.celery': celery('COPY ml/models/future_skills_model.pkl /app/artifacts/models/future_skills_model.pkl\n'),
+        'docker/Dockerfile.celery': MODEL_IN_VOLUME,
       }),
       errors: [
-        {
-          path: 'docker/Dockerfile.celery',
-          message:
-            'Unexpected COPY of ml/models/future_skills_model.pkl into /app/artifacts/models: the ml_models_volume volume provides that path at run time (celery_worker, celery_beat); the copy only bloats the image.',
-          line: 5,
-          column: 6,
-          endLine: 5,
-          endColumn: 39,
-        },
+        onLine(
+          'docker/Dockerfile.celery',
+          5,
+          6,
+          39,
+          'Unexpected COPY of ml/models/future_skills_model.pkl into /app/artifacts/models: the ml_models_volume volume provides that path at run time (celery_worker, celery_beat); the copy only bloats the image.',
+        ),
       ],
-      output: { 'docker/Dockerfile.celery': celery('') },
+      output: {
+        'docker/Dockerfile.celery': removeOnce(
+          MODEL_IN_VOLUME,
+          'COPY ml/models/future_skills_model.pkl /app/artifacts/models/future_skills_model.pkl\n',
+        ),
+      },
     },
     {
       name: 'a folder copied into the static volume, relative to WORKDIR',
       files: workspace({
-        'docker/Dockerfile.web': web('# collected locally\nCOPY staticfiles/ ./staticfiles/\n'),
+        'docker/Dockerfile.web': STATIC_IN_VOLUME,
         'staticfiles/admin/base.css': 'body {}\n',
       }),
       errors: [
-        {
-          path: 'docker/Dockerfile.web',
-          message:
-            'Unexpected COPY of staticfiles/ into /app/staticfiles: the static_volume volume provides that path at run time (web); the copy only bloats the image.',
-          line: 6,
-          column: 6,
-          endLine: 6,
-          endColumn: 18,
-        },
+        onLine(
+          'docker/Dockerfile.web',
+          6,
+          6,
+          18,
+          'Unexpected COPY of staticfiles/ into /app/staticfiles: the static_volume volume provides that path at run time (web); the copy only bloats the image.',
+        ),
       ],
-      output: { 'docker/Dockerfile.web': web('# collected locally\n') },
+      output: { 'docker/Dockerfile.web': removeOnce(STATIC_IN_VOLUME, 'COPY staticfiles/ ./staticfiles/\n') },
     },
     {
       name: 'model files by glob, outside any volume',
-      files: workspace({ 'docker/Dockerfile.web': web('ADD ml/models/*.joblib ./models/\n') }),
-      errors: [{ path: 'docker/Dockerfile.web', message: MODEL('ml/models/*.joblib'), line: 5, column: 5, endLine: 5, endColumn: 23 }],
-      output: { 'docker/Dockerfile.web': web('') },
+      files: workspace({ 'docker/Dockerfile.web': MODELS_BY_GLOB }),
+      errors: [onLine('docker/Dockerfile.web', 5, 5, 23, MODEL('ml/models/*.joblib'))],
+      output: { 'docker/Dockerfile.web': removeOnce(MODELS_BY_GLOB, 'ADD ml/models/*.joblib ./models/\n') },
     },
     {
       name: 'a model file among other sources: only it goes',
-      files: workspace({ 'docker/Dockerfile.web': web('COPY manage.py ml/models/future_skills_model.pkl ./\n') }),
-      errors: [
-        { path: 'docker/Dockerfile.web', message: MODEL('ml/models/future_skills_model.pkl'), line: 5, column: 16, endLine: 5, endColumn: 49 },
-      ],
-      output: { 'docker/Dockerfile.web': web('COPY manage.py ./\n') },
+      files: workspace({ 'docker/Dockerfile.web': MODEL_AMONG_SOURCES }),
+      errors: [onLine('docker/Dockerfile.web', 5, 16, 49, MODEL('ml/models/future_skills_model.pkl'))],
+      output: { 'docker/Dockerfile.web': removeOnce(MODEL_AMONG_SOURCES, ' ml/models/future_skills_model.pkl') },
     },
     {
       name: 'two assets in one COPY: one finding, the instruction goes',
-      files: workspace({ 'docker/Dockerfile.web': web('COPY ["ml/models/future_skills_model.pkl", "ml/models/encoder.onnx", "/opt/models/"]\n') }),
+      files: workspace({ 'docker/Dockerfile.web': TWO_ASSETS }),
       errors: [
-        {
-          path: 'docker/Dockerfile.web',
-          message:
-            'Unexpected shared assets ml/models/future_skills_model.pkl, ml/models/encoder.onnx copied from the build context: they come from shared volumes or build stages.',
-          line: 5,
-          column: 8,
-          endLine: 5,
-          endColumn: 67,
-        },
+        onLine(
+          'docker/Dockerfile.web',
+          5,
+          8,
+          67,
+          'Unexpected shared assets ml/models/future_skills_model.pkl, ml/models/encoder.onnx copied from the build context: they come from shared volumes or build stages.',
+        ),
       ],
-      output: { 'docker/Dockerfile.web': web('') },
+      output: {
+        'docker/Dockerfile.web': removeOnce(
+          TWO_ASSETS,
+          'COPY ["ml/models/future_skills_model.pkl", "ml/models/encoder.onnx", "/opt/models/"]\n',
+        ),
+      },
     },
   ],
 });
