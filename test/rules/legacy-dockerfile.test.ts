@@ -12,6 +12,19 @@ import { onLine } from './findings';
 const unusedDockerfile = (path: string, archive = 'archived'): string =>
   `Unexpected Dockerfile ${path}: no compose service, build command, bake target or FROM uses it; move it to ${archive}/ or delete it.`;
 
+/** A release workflow up to its checkout step; cases add the build step. */
+const RELEASE_WORKFLOW = `name: release
+on: [push]
+jobs:
+  image:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+`;
+
+/** A Dockerfile that only something outside compose builds. */
+const PROD = 'FROM smarthr360-base:latest\nCOPY . /app\n';
+
 const OLD = `# The single-image build from before the split. Nothing builds it any more.
 FROM python:3.11
 COPY . /app
@@ -37,15 +50,8 @@ RuleTester.run(legacyDockerfile, {
       name: 'built by a docker build command in a CI workflow',
       files: {
         ...ROADMAP_WORKSPACE,
-        'docker/Dockerfile.prod': 'FROM smarthr360-base:latest\nCOPY . /app\n',
-        '.github/workflows/release.yml': `name: release
-on: [push]
-jobs:
-  image:
-    runs-on: ubuntu-latest
-    steps:
-      - uses: actions/checkout@v4
-      - run: docker build -f docker/Dockerfile.prod -t ghcr.io/smarthr360/web:\${{ github.sha }} .
+        'docker/Dockerfile.prod': PROD,
+        '.github/workflows/release.yml': `${RELEASE_WORKFLOW}      - run: docker build -f docker/Dockerfile.prod -t ghcr.io/smarthr360/web:\${{ github.sha }} .
 `,
       },
     },
@@ -53,15 +59,8 @@ jobs:
       name: 'named by a CI build action (file: key), which is no docker build command',
       files: {
         ...ROADMAP_WORKSPACE,
-        'docker/Dockerfile.prod': 'FROM smarthr360-base:latest\nCOPY . /app\n',
-        '.github/workflows/release.yml': `name: release
-on: [push]
-jobs:
-  image:
-    runs-on: ubuntu-latest
-    steps:
-      - uses: actions/checkout@v4
-      - uses: docker/build-push-action@v6
+        'docker/Dockerfile.prod': PROD,
+        '.github/workflows/release.yml': `${RELEASE_WORKFLOW}      - uses: docker/build-push-action@v6
         with:
           context: .
           file: ./docker/Dockerfile.prod
@@ -73,7 +72,7 @@ jobs:
       name: 'a docker-bake.hcl target',
       files: {
         ...ROADMAP_WORKSPACE,
-        'docker/Dockerfile.prod': 'FROM smarthr360-base:latest\nCOPY . /app\n',
+        'docker/Dockerfile.prod': PROD,
         'docker-bake.hcl': `target "prod" {
   context = "."
   dockerfile = "docker/Dockerfile.prod"
