@@ -31,6 +31,13 @@ COPY ./deploy/start.sh ./start.sh
 CMD ["./start.sh"]
 `;
 
+/** The fixed Celery Dockerfile: its COPY takes the script from scripts/entrypoints/. */
+const CELERY_FROM_SHARED_DIR = replaceOnce(
+  CELERY_FROM_DOCKER_DIR,
+  'docker/celery-entrypoint.sh',
+  'scripts/entrypoints/celery-entrypoint.sh',
+);
+
 RuleTester.run(entrypointOutsideSharedDir, {
   valid: [
     { name: 'a roadmap-following workspace', files: workspace() },
@@ -106,11 +113,7 @@ ENTRYPOINT ["/entrypoint.sh"]
       }),
       errors: [celeryScriptInDocker('docker/Dockerfile.celery', 5)],
       output: {
-        'docker/Dockerfile.celery': replaceOnce(
-          CELERY_FROM_DOCKER_DIR,
-          'docker/celery-entrypoint.sh',
-          'scripts/entrypoints/celery-entrypoint.sh',
-        ),
+        'docker/Dockerfile.celery': CELERY_FROM_SHARED_DIR,
         'docker/celery-entrypoint.sh': null,
         'scripts/entrypoints/celery-entrypoint.sh': CELERY_ENTRYPOINT,
       },
@@ -145,11 +148,7 @@ ENTRYPOINT ["/entrypoint.sh"]
       }),
       errors: [celeryScriptInDocker('docker/Dockerfile.celery', 5)],
       output: {
-        'docker/Dockerfile.celery': replaceOnce(
-          CELERY_FROM_DOCKER_DIR,
-          'docker/celery-entrypoint.sh',
-          'scripts/entrypoints/celery-entrypoint.sh',
-        ),
+        'docker/Dockerfile.celery': CELERY_FROM_SHARED_DIR,
       },
     },
     {
@@ -164,7 +163,11 @@ ENTRYPOINT ["/entrypoint.sh"]
       name: 'another Dockerfile copies the same script: reported in both, no fix (the move would break the other)',
       files: workspace({
         'docker/Dockerfile.celery': CELERY_FROM_DOCKER_DIR,
-        'docker/Dockerfile.web': WEB_DOCKERFILE.replace('scripts/entrypoints/web-entrypoint.sh', 'docker/celery-entrypoint.sh'),
+        'docker/Dockerfile.web': replaceOnce(
+          WEB_DOCKERFILE,
+          'scripts/entrypoints/web-entrypoint.sh',
+          'docker/celery-entrypoint.sh',
+        ),
         'docker/celery-entrypoint.sh': CELERY_ENTRYPOINT,
         'scripts/entrypoints/celery-entrypoint.sh': undefined,
       }),
