@@ -1,8 +1,19 @@
+/**
+ * build-tools-in-final-stage: compilers, build-only packages and build steps stay in builder stages.
+ * No fixes: the cases give the findings only.
+ */
 import { RuleTester } from '../ruleTester';
 import { buildToolsInFinalStage } from '../../server/src/engine/rules/dockerfile/buildToolsInFinalStage';
-import { COMPOSE, ROADMAP_WORKSPACE } from './workspaces/roadmap';
+import { insertBefore } from './edit';
+import { COMPOSE, FRONTEND_DOCKERFILE, FRONTEND_SERVICE, ROADMAP_WORKSPACE } from './workspaces/roadmap';
+import { onLine } from './findings';
 
 const CELERY_WORKER_AND_BEAT = 'celery_worker and celery_beat';
+
+const buildOnlyPackage = (pkg: string, services = CELERY_WORKER_AND_BEAT): string =>
+  `Unexpected build-only package ${pkg} in the final image of ${services}; install it in a builder stage and COPY --from that stage what it builds.`;
+const buildStep = (step: string, services = CELERY_WORKER_AND_BEAT): string =>
+  `Unexpected build step ${step} in the final image of ${services}; run it in a builder stage and COPY --from that stage what it produces.`;
 
 RuleTester.run(buildToolsInFinalStage, {
   valid: [
@@ -32,31 +43,14 @@ CMD ["celery", "-A", "smarthr360", "worker", "-l", "info"]
       name: 'runtime libraries and a Node service installing production dependencies',
       files: {
         ...ROADMAP_WORKSPACE,
-        'docker-compose.yml': COMPOSE.replace(
-          '\nvolumes:\n',
-          `
-  frontend:
-    build:
-      context: frontend
-    networks:
-      - smarthr360-network
-
-volumes:
-`,
-        ),
+        'docker-compose.yml': insertBefore(COMPOSE, '\nvolumes:\n', `\n${FRONTEND_SERVICE}`),
         'docker/Dockerfile.celery': `FROM smarthr360-base:latest
 RUN apt-get update && apt-get install -y --no-install-recommends libpq5 curl \\
     && rm -rf /var/lib/apt/lists/*
 COPY app/ /app/app/
 CMD ["celery", "-A", "smarthr360", "worker", "-l", "info"]
 `,
-        'frontend/Dockerfile': `FROM node:20-alpine
-WORKDIR /src
-COPY package.json package-lock.json ./
-RUN npm ci --omit=dev
-COPY . .
-CMD ["npm", "start"]
-`,
+        'frontend/Dockerfile': FRONTEND_DOCKERFILE,
       },
     },
     {
@@ -86,22 +80,8 @@ CMD ["celery", "-A", "smarthr360", "worker", "-l", "info"]
 `,
       },
       errors: [
-        {
-          path: 'docker/Dockerfile.celery',
-          message: `Unexpected build-only package libpq-dev in the final image of ${CELERY_WORKER_AND_BEAT}; install it in a builder stage and COPY --from that stage what it builds.`,
-          line: 4,
-          column: 66,
-          endLine: 4,
-          endColumn: 75,
-        },
-        {
-          path: 'docker/Dockerfile.celery',
-          message: `Unexpected build-only package gcc in the final image of ${CELERY_WORKER_AND_BEAT}; install it in a builder stage and COPY --from that stage what it builds.`,
-          line: 4,
-          column: 76,
-          endLine: 4,
-          endColumn: 79,
-        },
+        onLine('docker/Dockerfile.celery', 4, 66, 75, buildOnlyPackage('libpq-dev')),
+        onLine('docker/Dockerfile.celery', 4, 76, 79, buildOnlyPackage('gcc')),
       ],
     },
     {
@@ -121,40 +101,10 @@ CMD ["gunicorn", "smarthr360.wsgi:application", "--bind", "0.0.0.0:8000"]
 `,
       },
       errors: [
-        {
-          path: 'docker/Dockerfile.web',
-          message:
-            'Unexpected build-only package nodejs in the final image of web; install it in a builder stage and COPY --from that stage what it builds.',
-          line: 5,
-          column: 51,
-          endLine: 5,
-          endColumn: 57,
-        },
-        {
-          path: 'docker/Dockerfile.web',
-          message:
-            'Unexpected build-only package npm in the final image of web; install it in a builder stage and COPY --from that stage what it builds.',
-          line: 5,
-          column: 58,
-          endLine: 5,
-          endColumn: 61,
-        },
-        {
-          path: 'docker/Dockerfile.web',
-          message: 'Unexpected build step npm run build in the final image of web; run it in a builder stage and COPY --from that stage what it produces.',
-          line: 8,
-          column: 30,
-          endLine: 8,
-          endColumn: 43,
-        },
-        {
-          path: 'docker/Dockerfile.web',
-          message: 'Unexpected build step collectstatic in the final image of web; run it in a builder stage and COPY --from that stage what it produces.',
-          line: 9,
-          column: 5,
-          endLine: 9,
-          endColumn: 45,
-        },
+        onLine('docker/Dockerfile.web', 5, 51, 57, buildOnlyPackage('nodejs', 'web')),
+        onLine('docker/Dockerfile.web', 5, 58, 61, buildOnlyPackage('npm', 'web')),
+        onLine('docker/Dockerfile.web', 8, 30, 43, buildStep('npm run build', 'web')),
+        onLine('docker/Dockerfile.web', 9, 5, 45, buildStep('collectstatic', 'web')),
       ],
     },
     {
@@ -172,24 +122,8 @@ CMD ["python", "/app/ml/serve.py"]
 `,
       },
       errors: [
-        {
-          path: 'docker/Dockerfile.ml',
-          message:
-            'Unexpected build step model training (train.py) in the final image of ml; run it in a builder stage and COPY --from that stage what it produces.',
-          line: 6,
-          column: 5,
-          endLine: 6,
-          endColumn: 44,
-        },
-        {
-          path: 'docker/Dockerfile.ml',
-          message:
-            'Unexpected build step model training (ml_train.sh) in the final image of ml; run it in a builder stage and COPY --from that stage what it produces.',
-          line: 7,
-          column: 15,
-          endLine: 7,
-          endColumn: 37,
-        },
+        onLine('docker/Dockerfile.ml', 6, 5, 44, buildStep('model training (train.py)', 'ml')),
+        onLine('docker/Dockerfile.ml', 7, 15, 37, buildStep('model training (ml_train.sh)', 'ml')),
       ],
     },
     {
@@ -212,30 +146,9 @@ CMD ["celery", "-A", "smarthr360", "worker", "-l", "info"]
 `,
       },
       errors: [
-        {
-          path: 'docker/Dockerfile.celery',
-          message: `Unexpected build-only package g++ in the final image of ${CELERY_WORKER_AND_BEAT}; install it in a builder stage and COPY --from that stage what it builds.`,
-          line: 6,
-          column: 44,
-          endLine: 6,
-          endColumn: 47,
-        },
-        {
-          path: 'docker/Dockerfile.celery',
-          message: `Unexpected build-only package make in the final image of ${CELERY_WORKER_AND_BEAT}; install it in a builder stage and COPY --from that stage what it builds.`,
-          line: 6,
-          column: 48,
-          endLine: 6,
-          endColumn: 52,
-        },
-        {
-          path: 'docker/Dockerfile.celery',
-          message: `Unexpected build step make (compiling) in the final image of ${CELERY_WORKER_AND_BEAT}; run it in a builder stage and COPY --from that stage what it produces.`,
-          line: 12,
-          column: 44,
-          endLine: 12,
-          endColumn: 63,
-        },
+        onLine('docker/Dockerfile.celery', 6, 44, 47, buildOnlyPackage('g++')),
+        onLine('docker/Dockerfile.celery', 6, 48, 52, buildOnlyPackage('make')),
+        onLine('docker/Dockerfile.celery', 12, 44, 63, buildStep('make (compiling)')),
       ],
     },
   ],

@@ -5,7 +5,7 @@
 import { RuleTester } from '../ruleTester';
 import { serviceNotFromBase } from '../../server/src/engine/rules/dockerfile/serviceNotFromBase';
 import { insertBefore, replaceOnce } from './edit';
-import { celeryFrom, COMPOSE, ROADMAP_WORKSPACE } from './workspaces/roadmap';
+import { celeryFrom, COMPOSE, FRONTEND_DOCKERFILE, FRONTEND_SERVICE, ROADMAP_WORKSPACE } from './workspaces/roadmap';
 import { onLine } from './findings';
 
 const ML_FROM_PYTHON = `# ML model service
@@ -85,24 +85,8 @@ FROM smarthr360-base-local`),
       name: 'an image configured as exempt (a Node frontend service)',
       files: {
         ...ROADMAP_WORKSPACE,
-        'docker-compose.yml': insertBefore(
-          COMPOSE,
-          '\nvolumes:\n',
-          `
-  frontend:
-    build:
-      context: frontend
-    networks:
-      - smarthr360-network
-`,
-        ),
-        'frontend/Dockerfile': `FROM node:20-alpine
-WORKDIR /src
-COPY package.json package-lock.json ./
-RUN npm ci --omit=dev
-COPY . .
-CMD ["npm", "start"]
-`,
+        'docker-compose.yml': insertBefore(COMPOSE, '\nvolumes:\n', `\n${FRONTEND_SERVICE}`),
+        'frontend/Dockerfile': FRONTEND_DOCKERFILE,
       },
       config: { exemptImages: ['nginx', 'postgres', 'redis', 'node'] },
     },

@@ -162,6 +162,22 @@ up: base
 \tdocker compose up -d
 `;
 
+/** A Node frontend service, for cases that add an image the Python base does not fit. */
+export const FRONTEND_SERVICE = `  frontend:
+    build:
+      context: frontend
+    networks:
+      - smarthr360-network
+`;
+
+export const FRONTEND_DOCKERFILE = `FROM node:20-alpine
+WORKDIR /src
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev
+COPY . .
+CMD ["npm", "start"]
+`;
+
 /** The whole roadmap-following workspace; spread it and override the files a case changes. */
 export const ROADMAP_WORKSPACE: Readonly<Record<string, string>> = {
   'Dockerfile.base': BASE_DOCKERFILE,
