@@ -1,6 +1,22 @@
+/**
+ * entrypoint-not-found: every COPY source and ENTRYPOINT script exists in each build context. No
+ * fixes: the cases give the findings only.
+ */
 import { RuleTester } from '../ruleTester';
 import { entrypointNotFound } from '../../server/src/engine/rules/image/entrypointNotFound';
+import { insertBefore } from './edit';
 import { COMPOSE, workspace } from './imageWorkspace';
+import { onLine } from './findings';
+
+/** The finding on a COPY source that the build context lacks. */
+const notInContext = (source: string): string =>
+  `Expected ${source} to exist in the build context: there is no such file or folder, so the build fails.`;
+
+/** The Celery Dockerfile up to its WORKDIR, then `rest`. */
+const celery = (rest: string): string => `# Celery worker and beat
+FROM smarthr360-base:latest
+WORKDIR /app
+${rest}`;
 
 const REPORTS_DOCKERFILE = `FROM smarthr360-base:latest AS final
 WORKDIR /app
@@ -42,24 +58,18 @@ CMD ["python", "train.py"]
     {
       name: 'an ENTRYPOINT script that the copied scripts folder provides',
       files: workspace({
-        'docker/Dockerfile.celery': `# Celery worker and beat
-FROM smarthr360-base:latest
-WORKDIR /app
-COPY app/ /app/app/
+        'docker/Dockerfile.celery': celery(`COPY app/ /app/app/
 COPY scripts/entrypoints/ /app/entrypoints/
 ENTRYPOINT ["/app/entrypoints/celery-entrypoint.sh"]
-`,
+`),
       }),
     },
     {
       name: 'an ENTRYPOINT that the base image provides is not checked',
       files: workspace({
-        'docker/Dockerfile.celery': `# Celery worker and beat
-FROM smarthr360-base:latest
-WORKDIR /app
-COPY app/ /app/app/
+        'docker/Dockerfile.celery': celery(`COPY app/ /app/app/
 ENTRYPOINT ["/usr/local/bin/docker-entrypoint.sh"]
-`,
+`),
       }),
     },
   ],
@@ -67,24 +77,12 @@ ENTRYPOINT ["/usr/local/bin/docker-entrypoint.sh"]
     {
       name: 'a COPY of an entrypoint that is not in the build context',
       files: workspace({
-        'docker/Dockerfile.celery': `# Celery worker and beat
-FROM smarthr360-base:latest
-WORKDIR /app
-COPY app/ /app/app/
+        'docker/Dockerfile.celery': celery(`COPY app/ /app/app/
 COPY scripts/entrypoints/worker-entrypoint.sh /entrypoint.sh
 ENTRYPOINT ["/entrypoint.sh"]
-`,
+`),
       }),
-      errors: [
-        {
-          path: 'docker/Dockerfile.celery',
-          message: 'Expected scripts/entrypoints/worker-entrypoint.sh to exist in the build context: there is no such file or folder, so the build fails.',
-          line: 5,
-          column: 6,
-          endLine: 5,
-          endColumn: 46,
-        },
-      ],
+      errors: [onLine('docker/Dockerfile.celery', 5, 6, 46, notInContext('scripts/entrypoints/worker-entrypoint.sh'))],
     },
     {
       name: 'an ENTRYPOINT script missing from the scripts folder the image copies',
@@ -99,35 +97,25 @@ CMD ["gunicorn", "smarthr360.wsgi:application"]
 `,
       }),
       errors: [
-        {
-          path: 'docker/Dockerfile.web',
-          message:
-            'Expected the ENTRYPOINT script /app/entrypoints/start-web.sh to exist: it comes from scripts/entrypoints/start-web.sh, which is not in the build context.',
-          line: 6,
-          column: 14,
-          endLine: 6,
-          endColumn: 43,
-        },
+        onLine(
+          'docker/Dockerfile.web',
+          6,
+          14,
+          43,
+          'Expected the ENTRYPOINT script /app/entrypoints/start-web.sh to exist: it comes from scripts/entrypoints/start-web.sh, which is not in the build context.',
+        ),
       ],
     },
     {
       name: 'a Dockerfile nothing builds: neither its folder nor the workspace root has the source',
       files: workspace({ 'docker/Dockerfile.reports': REPORTS_DOCKERFILE }),
-      errors: [
-        {
-          path: 'docker/Dockerfile.reports',
-          message: 'Expected scripts/entrypoints/reports-entrypoint.sh to exist in the build context: there is no such file or folder, so the build fails.',
-          line: 4,
-          column: 6,
-          endLine: 4,
-          endColumn: 47,
-        },
-      ],
+      errors: [onLine('docker/Dockerfile.reports', 4, 6, 47, notInContext('scripts/entrypoints/reports-entrypoint.sh'))],
     },
     {
       name: 'a build context below the root (compose context ./ml)',
       files: workspace({
-        'docker-compose.yml': COMPOSE.replace(
+        'docker-compose.yml': insertBefore(
+          COMPOSE,
           'volumes:\n  static_volume:',
           `  ml:
     build:
@@ -136,8 +124,7 @@ CMD ["gunicorn", "smarthr360.wsgi:application"]
     networks:
       - smarthr360-network
 
-volumes:
-  static_volume:`,
+`,
         ),
         'docker/Dockerfile.ml': `FROM smarthr360-base:latest
 WORKDIR /app
@@ -145,60 +132,36 @@ COPY train.py serve.py ./
 CMD ["python", "serve.py"]
 `,
       }),
-      errors: [
-        {
-          path: 'docker/Dockerfile.ml',
-          message: 'Expected serve.py to exist in the build context: there is no such file or folder, so the build fails.',
-          line: 3,
-          column: 15,
-          endLine: 3,
-          endColumn: 23,
-        },
-      ],
+      errors: [onLine('docker/Dockerfile.ml', 3, 15, 23, notInContext('serve.py'))],
     },
     {
       name: 'a JSON-form COPY reports the path inside the quotes',
       files: workspace({
-        'docker/Dockerfile.celery': `# Celery worker and beat
-FROM smarthr360-base:latest
-WORKDIR /app
-COPY ["app/", "celery_app/", "/app/"]
+        'docker/Dockerfile.celery': celery(`COPY ["app/", "celery_app/", "/app/"]
 COPY scripts/entrypoints/celery-entrypoint.sh /entrypoint.sh
 ENTRYPOINT ["/entrypoint.sh"]
-`,
+`),
       }),
-      errors: [
-        {
-          path: 'docker/Dockerfile.celery',
-          message: 'Expected celery_app/ to exist in the build context: there is no such file or folder, so the build fails.',
-          line: 4,
-          column: 16,
-          endLine: 4,
-          endColumn: 27,
-        },
-      ],
+      errors: [onLine('docker/Dockerfile.celery', 4, 16, 27, notInContext('celery_app/'))],
     },
     {
       name: 'built with two contexts (compose and a Makefile): missing from one of them',
       files: workspace({ Makefile: 'celery:\n\tdocker build -f docker/Dockerfile.celery -t smarthr360-celery:latest ml\n' }),
       errors: [
-        {
-          path: 'docker/Dockerfile.celery',
-          message: 'Expected app/ to exist in every build context of this Dockerfile: ml/app does not exist, so the build with context ml/ fails.',
-          line: 4,
-          column: 6,
-          endLine: 4,
-          endColumn: 10,
-        },
-        {
-          path: 'docker/Dockerfile.celery',
-          message:
-            'Expected scripts/entrypoints/celery-entrypoint.sh to exist in every build context of this Dockerfile: ml/scripts/entrypoints/celery-entrypoint.sh does not exist, so the build with context ml/ fails.',
-          line: 5,
-          column: 6,
-          endLine: 5,
-          endColumn: 46,
-        },
+        onLine(
+          'docker/Dockerfile.celery',
+          4,
+          6,
+          10,
+          'Expected app/ to exist in every build context of this Dockerfile: ml/app does not exist, so the build with context ml/ fails.',
+        ),
+        onLine(
+          'docker/Dockerfile.celery',
+          5,
+          6,
+          46,
+          'Expected scripts/entrypoints/celery-entrypoint.sh to exist in every build context of this Dockerfile: ml/scripts/entrypoints/celery-entrypoint.sh does not exist, so the build with context ml/ fails.',
+        ),
       ],
     },
   ],
