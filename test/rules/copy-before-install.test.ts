@@ -7,6 +7,7 @@ import { RuleTester } from '../ruleTester';
 import { copyBeforeInstall } from '../../server/src/engine/rules/image/copyBeforeInstall';
 import { replaceOnce } from './edit';
 import { workspace } from './imageWorkspace';
+import { ASSETS_STAGE } from './workspaces/roadmap';
 import { onLine } from './findings';
 
 const message = (source: string, line: number): string =>
@@ -29,13 +30,7 @@ ENTRYPOINT ["/entrypoint.sh"]
 
 /** A web image whose frontend build stage copies its manifests, installs, then copies the frontend code. */
 const FRONTEND_MANIFESTS_FIRST = `# Django + Gunicorn
-FROM node:20-slim AS assets
-WORKDIR /src
-COPY frontend/package.json frontend/package-lock.json ./
-RUN npm ci
-COPY frontend/ ./
-RUN npm run build
-
+${ASSETS_STAGE}
 FROM smarthr360-base:latest AS final
 WORKDIR /app
 COPY app/ /app/app/

@@ -94,14 +94,17 @@ networks:
   smarthr360-network:
 `;
 
-export const WEB_DOCKERFILE = `# Django + Gunicorn
-FROM node:20-slim AS assets
+/** The web image's frontend build stage: the manifests first, then the code. */
+export const ASSETS_STAGE = `FROM node:20-slim AS assets
 WORKDIR /src
 COPY frontend/package.json frontend/package-lock.json ./
 RUN npm ci
 COPY frontend/ ./
 RUN npm run build
+`;
 
+export const WEB_DOCKERFILE = `# Django + Gunicorn
+${ASSETS_STAGE}
 FROM smarthr360-base:latest AS static
 WORKDIR /app
 COPY . .
