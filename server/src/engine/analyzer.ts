@@ -183,30 +183,24 @@ export class Analyzer {
         }
       }
     }
-    const structural =
-      !prev ||
-      prev.configKey !== configKey ||
-      prev.generation !== this.fs.generation ||
-      prev.models.size !== byPath.size ||
-      changed.some(
-        (p) =>
-          !prev.models.has(p) || !byPath.has(p) || structuralDigest(prev.models.get(p)!) !== structuralDigest(byPath.get(p)!),
-      );
-    // Compose files edited where no other file looks (a label, a comment): their compose projects
-    // are merged again in a copy of the last project instead of building a new one.
-    const composeOnly =
-      structural &&
+    // The same config and the same set of files as the last run, only some of them edited.
+    const sameFiles =
       prev !== undefined &&
-      !this.options.oneShot &&
       prev.configKey === configKey &&
       prev.generation === this.fs.generation &&
       prev.models.size === byPath.size &&
+      changed.every((p) => prev.models.has(p) && byPath.has(p));
+    const sameStructure = (p: string): boolean => structuralDigest(prev!.models.get(p)!) === structuralDigest(byPath.get(p)!);
+    /** What other files read of an edited file is what it was (a label or a comment typed in it). */
+    const sameInterface = (p: string): boolean => interfaceDigest(prev!.models.get(p)!) === interfaceDigest(byPath.get(p)!);
+    const structural = !sameFiles || !changed.every(sameStructure);
+    // Compose files edited where no other file looks: their compose projects are merged again in a
+    // copy of the last project instead of building a new one.
+    const composeOnly =
+      structural &&
+      sameFiles &&
       changed.length > 0 &&
-      changed.every((p) => {
-        const before = prev.models.get(p);
-        const after = byPath.get(p);
-        return before?.kind === 'compose' && after?.kind === 'compose' && interfaceDigest(before) === interfaceDigest(after);
-      });
+      changed.every((p) => byPath.get(p)!.kind === 'compose' && prev!.models.get(p)!.kind === 'compose' && sameInterface(p));
     const project = !structural
       ? prev.project.withReplacedFiles(changed.map((p) => byPath.get(p)!))
       : ((composeOnly ? prev.project.withRefreshedCompose(changed.map((p) => byPath.get(p) as ComposeModel)) : undefined) ??
@@ -256,21 +250,14 @@ export class Analyzer {
     // that depended on them and the files they depend on now are checked again.
     const local =
       structural &&
-      prev !== undefined &&
-      prev.configKey === configKey &&
-      prev.generation === this.fs.generation &&
-      prev.models.size === byPath.size &&
-      structure === prev.structure &&
-      changed.every((p) => prev.models.has(p) && byPath.has(p)) &&
-      changed.every(
-        (p) => byPath.get(p)!.kind === 'compose' || structuralDigest(prev.models.get(p)!) === structuralDigest(byPath.get(p)!),
-      );
+      sameFiles &&
+      structure === prev!.structure &&
+      changed.every((p) => byPath.get(p)!.kind === 'compose' || sameStructure(p));
     if (local) {
       recheck = new Set(changed);
       for (const p of changed) {
-        // What other files read of it is what it was (a label or a comment typed in a compose
-        // file): the files around it keep their dependencies and findings.
-        if (interfaceDigest(prev.models.get(p)!) === interfaceDigest(byPath.get(p)!)) {
+        // The files around an edit other files cannot see keep their dependencies and findings.
+        if (sameInterface(p)) {
           continue;
         }
         for (const d of prev.reverse.get(p) ?? []) {
@@ -293,7 +280,7 @@ export class Analyzer {
       for (const p of changed) {
         const dependants = prev.reverse.get(p);
         // The interface is only worth computing when some other file reads this one.
-        if (dependants && dependants.size > 0 && interfaceDigest(prev.models.get(p)!) !== interfaceDigest(byPath.get(p)!)) {
+        if (dependants && dependants.size > 0 && !sameInterface(p)) {
           for (const dependant of dependants) {
             recheck.add(dependant);
           }

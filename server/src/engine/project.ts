@@ -320,7 +320,7 @@ export class Project {
     const paths = new Set(changed.map((m) => m.path));
     const extendsEdited = this.composeFiles.some(
       (c) =>
-        !paths.has(c.path) && c.services.some((d) => d.extends?.file && paths.has(joinPath(dirname(c.path), d.extends.file.value))),
+        !paths.has(c.path) && c.services.some((d) => paths.has(extendedFile(d) ?? '')),
     );
     if (extendsEdited) {
       return undefined;
@@ -333,12 +333,7 @@ export class Project {
       if (!project.files.some((f) => paths.has(f.path))) {
         continue;
       }
-      const fresh: ComposeProject = { root: swap(project.root), files: project.files.map(swap), services: new Map() };
-      for (const file of fresh.files) {
-        for (const def of file.services) {
-          next.addServiceDef(fresh, def, 0);
-        }
-      }
+      const fresh = next.mergedProject(swap(project.root), project.files.map(swap));
       const before = [...project.services.values()];
       const after = [...fresh.services.values()];
       if (before.length !== after.length || before.some((s, i) => s.name !== after[i]!.name)) {
@@ -852,8 +847,9 @@ export class Project {
         included.add(joinPath(dirname(c.path), inc.value));
       }
       for (const s of c.services) {
-        if (s.extends?.file) {
-          included.add(joinPath(dirname(c.path), s.extends.file.value));
+        const file = extendedFile(s);
+        if (file) {
+          included.add(file);
         }
       }
     }
@@ -896,20 +892,13 @@ export class Project {
         // `extends: {file: …}` reads a file outside the project: it must be unchanged too.
         files.every((f) =>
           f.services.every((d) => {
-            const target = d.extends?.file ? joinPath(dirname(d.path), d.extends.file.value) : undefined;
+            const target = extendedFile(d);
             return target === undefined || previous!.byPath.get(target) === this.byPath.get(target);
           }),
         )
           ? candidate
           : undefined;
-      const project: ComposeProject = reused ?? { root, files, services: new Map() };
-      if (!reused) {
-        for (const file of files) {
-          for (const def of file.services) {
-            this.addServiceDef(project, def, 0);
-          }
-        }
-      }
+      const project = reused ?? this.mergedProject(root, files);
       this.composeProjects.push(project);
       for (const s of project.services.values()) {
         this.services.push(s);
@@ -920,6 +909,17 @@ export class Project {
         }
       }
     }
+  }
+
+  /** A compose project of these files, with the services their definitions merge into. */
+  private mergedProject(root: ComposeModel, files: ComposeModel[]): ComposeProject {
+    const project: ComposeProject = { root, files, services: new Map() };
+    for (const file of files) {
+      for (const def of file.services) {
+        this.addServiceDef(project, def, 0);
+      }
+    }
+    return project;
   }
 
   private addServiceDef(project: ComposeProject, def: ComposeServiceDef, depth: number): void {
@@ -940,9 +940,7 @@ export class Project {
     }
     // extends: the extended definition merges in first.
     if (def.extends && depth < 10) {
-      const file = def.extends.file
-        ? this.byPath.get(joinPath(dirname(def.path), def.extends.file.value))
-        : this.byPath.get(def.path);
+      const file = this.byPath.get(extendedFile(def) ?? def.path);
       const base = file?.kind === 'compose' ? file.services.find((s) => s.name === def.extends!.service.value) : undefined;
       if (base && base !== def) {
         this.mergeDef(service, base);
@@ -1104,6 +1102,11 @@ function groupBy<T>(items: Iterable<T>, keys: (item: T) => readonly string[]): M
 
 const envFilesCache = new WeakMap<ComposeProject, string[]>();
 const copiedScriptsCache = new WeakMap<DockerfileModel, string[]>();
+
+/** The file a service definition's `extends: {file: …}` names, as a workspace path. */
+function extendedFile(def: ComposeServiceDef): string | undefined {
+  return def.extends?.file ? joinPath(dirname(def.path), def.extends.file.value) : undefined;
+}
 
 /**
  * The script-like sources (`*.sh`, `*.bash`, names with "entrypoint") a Dockerfile COPYs or ADDs

@@ -121,15 +121,15 @@ export function reparseOneService(previous: PreviousParse, text: string): Docume
   // those after it are copies with their positions moved; the maps holding it are new.
   const move = (x: number): number => (x >= oldEnd ? x + delta : x);
   const after = <P extends Pair<unknown, unknown>>(p: P): P => movedCopy(p, move);
-  shiftRanges(pair, (x) => x + blockStart);
+  const placed = movedCopy(pair, (x) => x + blockStart);
   const servicesPair = root.items[servicesAt]!;
-  const newServices = shallowCopy(services, move);
-  newServices.items = services.items.map((p, i) => (i < index ? p : i === index ? (pair as typeof p) : after(p)));
-  const newServicesPair = shallowCopy(servicesPair, move);
+  const newServices = movedCopy(services, move, false);
+  newServices.items = services.items.map((p, i) => (i < index ? p : i === index ? (placed as typeof p) : after(p)));
+  const newServicesPair = movedCopy(servicesPair, move, false);
   newServicesPair.value = newServices;
-  const newRoot = shallowCopy(root, move);
+  const newRoot = movedCopy(root, move, false);
   newRoot.items = root.items.map((p, i) => (i < servicesAt ? p : i === servicesAt ? (newServicesPair as typeof p) : after(p)));
-  const spliced = shallowCopy(doc, move);
+  const spliced = movedCopy(doc, move, false);
   spliced.contents = newRoot;
   spliced.errors = [];
   spliced.warnings = [];
@@ -139,12 +139,12 @@ export function reparseOneService(previous: PreviousParse, text: string): Docume
 const NODE_TYPE = Symbol.for('yaml.node.type');
 
 /**
- * A deep copy of a node or pair with its positions moved. yaml's own clone copies every property
- * through its descriptor, which made copying the nodes after an edit cost more than parsing the
- * service; this copies what yaml's nodes hold: their enumerable fields, the type symbol and (for
- * collections) the non-enumerable schema, as yaml defines them.
+ * A copy of a node, pair or document with its positions moved: deep, or sharing its children. yaml's
+ * own clone copies every property through its descriptor, which made copying the nodes after an
+ * edit cost more than parsing the service; this copies what yaml's nodes hold: their enumerable
+ * fields, the type symbol and (for collections) the non-enumerable schema, as yaml defines them.
  */
-function movedCopy<T>(node: T, move: (offset: number) => number): T {
+function movedCopy<T>(node: T, move: (offset: number) => number, deep = true): T {
   if (node === null || typeof node !== 'object') {
     return node;
   }
@@ -158,51 +158,16 @@ function movedCopy<T>(node: T, move: (offset: number) => number): T {
   if (range) {
     copy.range = [move(range[0]), move(range[1]), move(range[2])];
   }
-  if (isPair(node)) {
+  if (isMap(node) || isSeq(node)) {
+    Object.defineProperty(copy, 'schema', { value: node.schema, configurable: true, writable: true });
+  }
+  if (deep && isPair(node)) {
     copy.key = movedCopy(node.key, move);
     copy.value = movedCopy(node.value, move);
-  } else if (isMap(node) || isSeq(node)) {
-    Object.defineProperty(copy, 'schema', { value: node.schema, configurable: true, writable: true });
+  } else if (deep && (isMap(node) || isSeq(node))) {
     copy.items = (node.items as unknown[]).map((item) => movedCopy(item, move));
   }
   return copy as T;
-}
-
-/**
- * A copy of a node, pair or document sharing its children, with its own positions moved. Every
- * property is copied as it is defined (yaml marks its node types with non-enumerable symbols).
- */
-function shallowCopy<T extends object>(node: T, move: (offset: number) => number): T {
-  const copy = Object.create(Object.getPrototypeOf(node), Object.getOwnPropertyDescriptors(node)) as T & {
-    range?: [number, number, number] | null;
-  };
-  if (copy.range) {
-    copy.range = [move(copy.range[0]), move(copy.range[1]), move(copy.range[2])];
-  }
-  return copy;
-}
-
-/** Applies `move` to every position of a document or node, in place. */
-function shiftRanges(node: unknown, move: (offset: number) => number): void {
-  const stack: unknown[] = [node];
-  while (stack.length > 0) {
-    const n = stack.pop();
-    if (isPair(n)) {
-      stack.push(n.key, n.value);
-      continue;
-    }
-    const ranged = n as { range?: [number, number, number] | null; contents?: unknown };
-    if (ranged && typeof ranged === 'object' && ranged.range) {
-      ranged.range = [move(ranged.range[0]), move(ranged.range[1]), move(ranged.range[2])];
-    }
-    if (isMap(n) || isSeq(n)) {
-      for (const item of n.items as unknown[]) {
-        stack.push(item);
-      }
-    } else if (!isNode(n) && ranged && typeof ranged === 'object' && 'contents' in ranged) {
-      stack.push(ranged.contents); // The document.
-    }
-  }
 }
 
 /** Whether a node, or any node inside it, has an anchor. */
