@@ -87,12 +87,12 @@ export function classifyPath(path: string, config: Pick<Config, 'roadmapFile'>):
 
 /**
  * Parses a file of a known kind. Never throws: parse failures become problems on the model.
- * `previous`: the last model of the same file, which a compose edit may reuse most of.
+ * `previous`: the last model of the same file, which an edit may reuse most of.
  */
 export function parseFile(path: string, text: string, kind: FileKind, role: FileRole = 'other', previous?: FileModel): FileModel {
   switch (kind) {
     case 'dockerfile':
-      return parseDockerfile(path, text);
+      return parseDockerfile(path, text, previous?.kind === 'dockerfile' ? previous : undefined);
     case 'compose':
       return parseCompose(path, text, previous?.kind === 'compose' && previous.path === path ? previous : undefined);
     case 'env':

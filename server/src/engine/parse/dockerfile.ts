@@ -1,6 +1,7 @@
-import { DockerfileParser, Instruction, ModifiableInstruction, type Argument, type Dockerfile, type From, type Run } from 'dockerfile-ast';
+import { DockerfileParser, From, Instruction, ModifiableInstruction, type Argument, type Dockerfile, type Run } from 'dockerfile-ast';
 import { LineIndex, type Range } from '../text';
 import { parseShell, type ShellCommand } from './shell';
+import { reparseOneInstruction } from './dockerfileReparse';
 
 /**
  * dockerfile-ast recomputes an instruction's arguments from the text on every call (and `FROM`'s
@@ -29,6 +30,23 @@ function memoizeArguments(proto: object, name: 'getRawArguments' | 'getArguments
 }
 memoizeArguments(Instruction.prototype, 'getRawArguments');
 memoizeArguments(ModifiableInstruction.prototype, 'getArguments');
+
+/**
+ * From's getImageNameRange and getRegistryRange narrow the range getImageRange returns in place: the
+ * range of the memoized first argument. getImageRange hands out a copy, so those calls no longer
+ * move the argument's range for every later reader.
+ */
+{
+  const proto = From.prototype as unknown as { getImageRange(): Range | null; copiesRange?: boolean };
+  const original = proto.getImageRange;
+  if (!proto.copiesRange) {
+    proto.getImageRange = function (this: From): Range | null {
+      const r = original.call(this);
+      return r && { start: r.start, end: r.end };
+    };
+    proto.copiesRange = true;
+  }
+}
 
 /** One `FROM` … up to the next `FROM`. */
 export interface Stage {
@@ -70,6 +88,8 @@ export interface DockerfileModel {
   preamble: Instruction[];
   /** Lazily split RUN instructions. */
   runs(): RunInstruction[];
+  /** Instructions re-parsed alone since the file was last parsed whole (see dockerfileReparse.ts). */
+  reparses: number;
   /** Why the file was not parsed (over a size limit); the model is then empty. */
   problems?: { message: string; range: Range }[];
 }
@@ -106,12 +126,18 @@ function overLimit(text: string, lines: LineIndex): { message: string; range: Ra
 /** Parses a Dockerfile once; every rule shares the result. */
 export type { Instruction };
 
-export function parseDockerfile(path: string, text: string): DockerfileModel {
+/**
+ * `previous`: the last model of the same file; an edit inside one instruction re-parses that
+ * instruction alone and reuses the others.
+ */
+export function parseDockerfile(path: string, text: string, previous?: DockerfileModel): DockerfileModel {
   const limit = text.length > MAX_DOCKERFILE_LINE ? overLimit(text, new LineIndex(text)) : undefined;
   if (limit) {
     return { ...parseDockerfile(path, ''), text, lines: new LineIndex(text), problems: [limit] };
   }
-  const ast = DockerfileParser.parse(text);
+  const reparsed = previous && !previous.problems && previous.path === path ? reparseOneInstruction(previous, text) : undefined;
+  const reparses = reparsed ? previous!.reparses + 1 : 0;
+  const ast = reparsed ?? DockerfileParser.parse(text);
   const lines = new LineIndex(text);
   const escapeChar = ast.getEscapeCharacter();
   const stages: Stage[] = [];
@@ -153,6 +179,7 @@ export function parseDockerfile(path: string, text: string): DockerfileModel {
     escapeChar,
     stages,
     preamble,
+    reparses,
     runs: () => (runs ??= splitRuns(text, lines, stages, escapeChar)),
   };
 }

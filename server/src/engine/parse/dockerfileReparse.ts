@@ -1,0 +1,152 @@
+import type { Comment, Dockerfile, Instruction } from 'dockerfile-ast';
+import { Parser } from 'dockerfile-ast/lib/parser';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+
+/**
+ * A one-line edit inside one instruction of a Dockerfile re-parses that instruction alone and
+ * reuses every other instruction of the last parse (dockerfile-ast parses whole files only).
+ *
+ * Why the reused instructions stay right: dockerfile-ast's instructions read their text and
+ * positions through the document they were parsed from. An edit that adds or removes no line
+ * break leaves every other line where it was and as it was, so each reused instruction still
+ * reads, from its own document, the text and the line/character positions of the new file. The
+ * re-parsed instruction is parsed from the new text by dockerfile-ast's own parser, starting where
+ * the full parse would start it. Anything that could change more than that instruction gives up,
+ * and the caller parses the whole file: a line break added or removed, a comment in or near the
+ * edited instruction, a heredoc, a `FROM` (it starts a stage), a parser directive, an instruction
+ * whose extent changes (a continuation escape typed or deleted).
+ *
+ * A reused instruction still points to the Dockerfile object it was parsed into; dockerfile-ast reads
+ * that object only to resolve variables (getVariables), in Workdir.getAbsolutePath and in
+ * Onbuild.getTriggerInstruction, none of which the engine calls.
+ */
+
+/** How many re-parses in a row before a full parse: each reused instruction keeps its document alive. */
+export const MAX_REPARSES = 32;
+
+/** The parts of dockerfile-ast's objects this module reaches into (private in its typings). */
+interface ParserInternals {
+  document: TextDocument;
+  buffer: string;
+  escapeChar: string;
+  processInstruction?: (dockerfile: Dockerfile, char: string, start: number) => number;
+}
+interface TemplateInternals {
+  instructions: Instruction[];
+  comments: Comment[];
+}
+interface DockerfileInternals extends TemplateInternals {
+  document: TextDocument;
+  initialInstructions: TemplateInternals;
+  buildStages: TemplateInternals[];
+  currentBuildStage?: TemplateInternals;
+}
+
+/** What a re-parse needs of the last parse. */
+export interface PreviousDockerfile {
+  text: string;
+  ast: Dockerfile;
+  escapeChar: string;
+  /** Re-parses since the last full parse. */
+  reparses: number;
+}
+
+/** The new AST, or undefined when the whole file must be parsed. The previous AST is not changed. */
+export function reparseOneInstruction(previous: PreviousDockerfile, text: string): Dockerfile | undefined {
+  const old = previous.text;
+  if (previous.reparses >= MAX_REPARSES || old === text) {
+    return undefined;
+  }
+  // The edit: old[from, oldTo) became text[from, newTo).
+  const limit = Math.min(old.length, text.length);
+  let from = 0;
+  while (from < limit && old.charCodeAt(from) === text.charCodeAt(from)) {
+    from++;
+  }
+  let tail = 0;
+  while (tail < limit - from && old.charCodeAt(old.length - 1 - tail) === text.charCodeAt(text.length - 1 - tail)) {
+    tail++;
+  }
+  const oldTo = old.length - tail;
+  const newTo = text.length - tail;
+  if (/[\r\n#]|<</.test(old.slice(from, oldTo)) || /[\r\n#]|<</.test(text.slice(from, newTo))) {
+    return undefined;
+  }
+  const ast = previous.ast as unknown as DockerfileInternals;
+  if (previous.ast.getDirectives().length > 0) {
+    return undefined;
+  }
+  // The instruction whose lines hold the edit (lines did not move: no line break changed).
+  const oldDoc = ast.document;
+  const line = oldDoc.positionAt(from).line;
+  const instructions = ast.instructions;
+  let index = -1;
+  for (let lo = 0, hi = instructions.length - 1; lo <= hi; ) {
+    const mid = (lo + hi) >> 1;
+    const r = instructions[mid]!.getRange();
+    if (r.end.line < line) {
+      lo = mid + 1;
+    } else if (r.start.line > line) {
+      hi = mid - 1;
+    } else {
+      index = mid;
+      break;
+    }
+  }
+  const target = instructions[index];
+  if (!target || target.getKeyword() === 'FROM') {
+    return undefined;
+  }
+  const range = target.getRange();
+  const oldStart = oldDoc.offsetAt({ line: range.start.line, character: 0 });
+  const oldEnd = oldDoc.offsetAt(range.end);
+  if (oldTo > oldEnd || /#|<</.test(old.slice(oldStart, oldEnd))) {
+    return undefined;
+  }
+  // Re-parse from the first character of the instruction's first line, as the full parse would.
+  let start = oldStart;
+  while (text[start] === ' ' || text[start] === '\t') {
+    start++;
+  }
+  const first = text[start];
+  if (first === '\uFEFF' || first === undefined || first === '\r' || first === '\n' || first === '#') {
+    return undefined;
+  }
+  const document = TextDocument.create('', '', 0, text);
+  const parser = new Parser() as unknown as ParserInternals;
+  if (typeof parser.processInstruction !== 'function') {
+    return undefined;
+  }
+  parser.document = document;
+  parser.buffer = text;
+  parser.escapeChar = previous.escapeChar;
+  // A scratch Dockerfile receives the instruction (and would receive any comment the parser meets).
+  const Ctor = previous.ast.constructor as new (document: TextDocument) => DockerfileInternals;
+  const scratch = new Ctor(document);
+  parser.processInstruction.call(parser, scratch as unknown as Dockerfile, first, start);
+  const replacement = scratch.instructions[0];
+  if (
+    scratch.instructions.length !== 1 ||
+    scratch.comments.length > 0 ||
+    !replacement ||
+    replacement.getKeyword() === 'FROM' ||
+    document.offsetAt(replacement.getRange().end) !== oldEnd + (text.length - old.length)
+  ) {
+    return undefined;
+  }
+  // A copy of the last AST with the one instruction replaced, in its list and in its stage's.
+  const swap = (list: Instruction[]): Instruction[] => list.map((i) => (i === target ? replacement : i));
+  const swapIn = (template: TemplateInternals): TemplateInternals =>
+    template.instructions.includes(target)
+      ? Object.assign(Object.create(Object.getPrototypeOf(template) as object) as TemplateInternals, template, {
+          instructions: swap(template.instructions),
+        })
+      : template;
+  const copy = Object.assign(Object.create(Object.getPrototypeOf(previous.ast) as object) as DockerfileInternals, ast);
+  copy.document = document;
+  copy.instructions = swap(ast.instructions);
+  copy.initialInstructions = swapIn(ast.initialInstructions);
+  copy.buildStages = ast.buildStages.map(swapIn);
+  copy.currentBuildStage = copy.buildStages[copy.buildStages.length - 1];
+  return copy as unknown as Dockerfile;
+}
