@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { applyChangesToDisk, NodeFileSystem, writeFileAtomic } from '../../server/src/node/nodeFileSystem';
@@ -79,6 +80,18 @@ describe('NodeFileSystem', function () {
     assert.equal(disk.readFile('sub/compose.yaml'), undefined);
     assert.equal(disk.readFile('../' + path.basename(outside) + '/Dockerfile'), undefined);
     assert.equal(disk.stat('sub'), undefined);
+  });
+
+  it('reads through a symlink that stays inside the root, and never blocks on a named pipe', function () {
+    const root = workspace({ 'docker/Dockerfile.web': 'FROM x\n' });
+    fs.symlinkSync(path.join('docker', 'Dockerfile.web'), path.join(root, 'Dockerfile.link'));
+    // A FIFO opened for a blocking read waits for a writer forever; it must read as "not a file".
+    execFileSync('mkfifo', [path.join(root, 'docker', 'Dockerfile.pipe')]);
+    const disk = new NodeFileSystem(root);
+    assert.equal(disk.readFile('Dockerfile.link'), 'FROM x\n');
+    assert.equal(disk.readFile('docker/Dockerfile.pipe'), undefined);
+    assert.equal(disk.readFileFresh('docker/Dockerfile.pipe'), undefined);
+    assert.deepEqual(disk.skipped(), []);
   });
 
   it('skips binary and oversized files with the reason, when read', function () {

@@ -80,14 +80,14 @@ describe('reliability: workspace hazards (real disk)', function () {
 
   it('an unreadable file (EACCES) is skipped with its reason; the rest is checked', function () {
     write(root, { 'api/Dockerfile': DOCKERFILE, 'api/docker-compose.yml': COMPOSE });
-    const real = nodeFs.readFileSync;
-    // Running as root, chmod 000 does not stop reads: the denial is simulated.
-    nodeFs.readFileSync = ((p: fs.PathOrFileDescriptor, ...rest: unknown[]) => {
+    const real = nodeFs.openSync;
+    // Running as root, chmod 000 does not stop reads: the denial is simulated where it happens, at open.
+    nodeFs.openSync = ((p: fs.PathLike, ...rest: unknown[]) => {
       if (String(p).endsWith(path.join('api', 'Dockerfile'))) {
         throw Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
       }
       return (real as (...a: unknown[]) => unknown)(p, ...rest);
-    }) as typeof fs.readFileSync;
+    }) as typeof fs.openSync;
     try {
       const disk = new NodeFileSystem(root);
       const result = new Analyzer(disk).analyze();
@@ -95,7 +95,7 @@ describe('reliability: workspace hazards (real disk)', function () {
       assert.deepEqual(result.skipped, [{ path: 'api/Dockerfile', reason: 'unreadable', detail: 'EACCES' }]);
       assert.ok(result.files.includes('Dockerfile') && result.files.includes('api/docker-compose.yml'));
     } finally {
-      nodeFs.readFileSync = real;
+      nodeFs.openSync = real;
     }
   });
 

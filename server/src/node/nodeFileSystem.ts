@@ -21,6 +21,9 @@ export const SKIPPED_FOLDERS: ReadonlySet<string> = new Set([
 export const DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024;
 export const DEFAULT_MAX_FILES = 50_000;
 const BINARY_SNIFF_BYTES = 8 * 1024;
+/** Opening a file to read never blocks (a named pipe); without following a final symlink where the platform can. */
+const OPEN_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0);
+const FAST_OPEN_FLAGS = fs.constants.O_NOFOLLOW === undefined ? undefined : OPEN_FLAGS | fs.constants.O_NOFOLLOW;
 
 export interface NodeFileSystemOptions {
   /** Workspace-path globs (config `exclude`) left out of the listing. */
@@ -121,13 +124,9 @@ export class NodeFileSystem implements FileSystemView {
   private readonly stats = new Map<string, 'file' | 'directory' | undefined>();
 
   private readFromDisk(rel: string): string | undefined {
-    const abs = this.resolveInside(rel);
-    if (abs === undefined) {
-      return undefined;
-    }
-    let st: fs.Stats;
+    let fd: number;
     try {
-      st = fs.statSync(abs);
+      fd = this.openInside(rel);
     } catch (e) {
       if (this.isListed(rel)) {
         this.skipRead({
@@ -138,6 +137,41 @@ export class NodeFileSystem implements FileSystemView {
       }
       return undefined;
     }
+    if (fd < 0) {
+      return undefined;
+    }
+    try {
+      return this.readOpened(rel, fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
+  /**
+   * Opens a workspace file for reading, or returns -1 when it is outside the root. In a folder known
+   * to be inside, one open that refuses a symlink as the last part (O_NOFOLLOW) replaces the lstat
+   * and stat per file; a symlink is then checked as before. O_NONBLOCK: a named pipe must not block.
+   */
+  private openInside(rel: string): number {
+    if (!isInsideWorkspace(rel)) {
+      return -1;
+    }
+    const abs = this.absolute(rel);
+    if (FAST_OPEN_FLAGS !== undefined && this.isInsideFolder(path.dirname(abs))) {
+      try {
+        return fs.openSync(abs, FAST_OPEN_FLAGS);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ELOOP') {
+          throw e;
+        }
+      }
+    }
+    const checked = this.resolveInside(rel);
+    return checked === undefined ? -1 : fs.openSync(checked, OPEN_FLAGS);
+  }
+
+  private readOpened(rel: string, fd: number): string | undefined {
+    const st = fs.fstatSync(fd);
     if (!st.isFile()) {
       return undefined;
     }
@@ -151,13 +185,9 @@ export class NodeFileSystem implements FileSystemView {
     }
     let data: Buffer;
     try {
-      data = fs.readFileSync(abs);
+      data = fs.readFileSync(fd);
     } catch (e) {
-      this.skipRead({
-        path: rel,
-        reason: 'unreadable',
-        detail: isMissing(e) ? 'deleted after the workspace was listed' : errorCode(e),
-      });
+      this.skipRead({ path: rel, reason: 'unreadable', detail: errorCode(e) });
       return undefined;
     }
     if (data.length > this.maxFileSize) {
@@ -238,17 +268,7 @@ export class NodeFileSystem implements FileSystemView {
     const abs = this.absolute(rel);
     // A folder the walk found, reached without a symlink that leaves the root: its files (other
     // than symlinks, checked one by one) are inside. One realpath per folder, not per file.
-    const dir = path.dirname(abs);
-    let dirReal = this.realDirs.get(dir);
-    if (dirReal === undefined) {
-      try {
-        dirReal = fs.realpathSync(dir);
-      } catch {
-        dirReal = null;
-      }
-      this.realDirs.set(dir, dirReal);
-    }
-    if (dirReal !== null && this.isInsideRoot(dirReal)) {
+    if (this.isInsideFolder(path.dirname(abs))) {
       try {
         if (!fs.lstatSync(abs).isSymbolicLink()) {
           return abs;
@@ -280,6 +300,20 @@ export class NodeFileSystem implements FileSystemView {
 
   /** Real paths of folders files were read from (null: none); forgotten on refresh. */
   private readonly realDirs = new Map<string, string | null>();
+
+  /** Whether a folder, symlinks followed, is inside the root (one realpath per folder). */
+  private isInsideFolder(dir: string): boolean {
+    let dirReal = this.realDirs.get(dir);
+    if (dirReal === undefined) {
+      try {
+        dirReal = fs.realpathSync(dir);
+      } catch {
+        dirReal = null;
+      }
+      this.realDirs.set(dir, dirReal);
+    }
+    return dirReal !== null && this.isInsideRoot(dirReal);
+  }
 
   private isInsideRoot(real: string): boolean {
     return real === this.realRoot || real.startsWith(this.realRoot.endsWith(path.sep) ? this.realRoot : this.realRoot + path.sep);
