@@ -20,6 +20,11 @@ const TEXTS: Record<string, string> = {
   following: readFileSync(path.join(FIXTURES, 'roadmap-following', 'docker-compose.yml'), 'utf8'),
   generated: bigCompose(6 * 1024),
   crlf: readExample('docker-compose.yml').replace(/\n/g, '\r\n'),
+  // The services map last in the file, its last service ending the file (without a final line break).
+  servicesLast: (() => {
+    const lsp = readFileSync(path.join(FIXTURES, 'lsp-workspace', 'docker-compose.yml'), 'utf8');
+    return lsp.slice(0, lsp.indexOf('\n\nvolumes:'));
+  })(),
 };
 
 /** A document as plain data: every node's kind, style, tag, value and range. */
@@ -183,6 +188,30 @@ describe('compose: re-parsing the edited service only', function () {
     assert.ok(doc, 'the edit is inside the celery service');
     assert.deepEqual(docShape(doc), docShape(parseDocument(next, COMPOSE_YAML_OPTIONS)));
     assert.equal(JSON.stringify(docShape(previous.doc)), before, 'the last document is not changed');
+  });
+
+  it('re-parses the last service alone, before the next top-level key and at the end of the file', function () {
+    for (const name of ['lsp', 'servicesLast'] as const) {
+      const text = TEXTS[name]!;
+      const previous = previousOf(text);
+      const nginx = text.indexOf('  nginx:');
+      const edits = {
+        'a character in its image': (() => {
+          const at = text.indexOf('nginx:1.27', nginx) + 'nginx:1.2'.length;
+          return text.slice(0, at) + '8' + text.slice(at + 1);
+        })(),
+        'a word at its end': name === 'servicesLast' ? text + '-tmp' : text.replace('      - web\n\nvolumes:', '      - web-tmp\n\nvolumes:'),
+        'a new port': text.replace('      - "80:80"\n', '      - "80:80"\n      - "443:443"\n'),
+        // At the end of the file the document's value ends before a last empty line, the file after it.
+        'blank space at its end': name === 'servicesLast' ? text + '\n\n' : text.replace('      - web\n\nvolumes:', '      - web  \n\nvolumes:'),
+      };
+      for (const [what, next] of Object.entries(edits)) {
+        assert.notEqual(next, text, `${what} (${name})`);
+        const doc = reparseOneService(previous, next);
+        assert.ok(doc, `${what} (${name}) is inside the last service`);
+        assert.deepEqual(docShape(doc), docShape(parseDocument(next, COMPOSE_YAML_OPTIONS)), `${what} (${name})`);
+      }
+    }
   });
 
   it('parses the whole file when the edit could change more than its service', function () {

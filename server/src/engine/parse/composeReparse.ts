@@ -1,4 +1,4 @@
-import { isMap, isNode, isPair, isScalar, isSeq, parseDocument, type Document, type Node, type Pair } from 'yaml';
+import { isMap, isNode, isPair, isScalar, isSeq, parseDocument, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { LineIndex } from '../text';
 
 /** How the engine parses every compose file (its own duplicate-key check replaces yaml's quadratic one). */
@@ -27,10 +27,10 @@ const DOCUMENT_MARKERS = /^(---|\.\.\.)(\s|$)|^%/m;
  *
  * Gives up (undefined, and the caller parses the whole text) unless the result is certainly what
  * a full parse gives: the last parse without problems; the edit inside one service of a block
- * `services:` map (not the last one), past the start of its key and before the next service; that
- * service without anchors before and after; its new lines, followed by a stand-in for the next
- * service's key, parsing alone without error as two keys at the same column, with no document
- * markers. Aliases in it name anchors before it, as in the whole file (they are resolved on the
+ * `services:` map, past the start of its key and before the next service (for the last one, before
+ * the next top-level key, or anywhere up to the end of the file); that service without anchors
+ * before and after; its new lines, with stand-ins for what surrounds them in the file, parsing
+ * alone without error into the same structure, with no document markers. Aliases in it name anchors before it, as in the whole file (they are resolved on the
  * whole document, by name). `test/engine/composeReparse.test.ts` compares it with a full parse
  * after random edits.
  */
@@ -72,18 +72,29 @@ export function reparseOneService(previous: PreviousParse, text: string): Docume
     return /^ *$/.test(old.slice(lineStart, key.range[0])) ? lineStart : undefined;
   };
   // The service the edit falls in: after the first character of its key (where the services map
-  // starts when it is the first) and before the line of the next service. Not the last service:
-  // where the services map, and the file's top-level map, end depends on its content.
+  // starts when it is the first) and before the line of the next service, or for the last service,
+  // before the line of the next top-level key or the end of the file.
+  const servicesPair = root.items[servicesAt]!;
+  const rootLine = lineOf(servicesPair);
+  const nextTop = root.items[servicesAt + 1];
+  const servicesEnd = nextTop ? lineOf(nextTop) : old.length;
+  const last = services.items.length - 1;
   const index = services.items.findIndex((pair, i) => {
     const keyStart = (pair.key as Node | null)?.range?.[0];
-    const to = lineOf(services.items[i + 1]);
-    return keyStart !== undefined && lineOf(pair) !== undefined && to !== undefined && keyStart < start && oldEnd < to;
+    const to = i < last ? lineOf(services.items[i + 1]) : rootLine === undefined ? undefined : servicesEnd;
+    return (
+      keyStart !== undefined &&
+      lineOf(pair) !== undefined &&
+      to !== undefined &&
+      keyStart < start &&
+      (oldEnd < to || (!nextTop && i === last))
+    );
   });
   if (index < 0) {
     return undefined;
   }
   const blockStart = lineOf(services.items[index])!;
-  const blockEnd = lineOf(services.items[index + 1])!;
+  const blockEnd = index < last ? lineOf(services.items[index + 1])! : servicesEnd!;
   const column = (services.items[index]!.key as Node).range![0] - blockStart;
   // An anchor in the service could be named by aliases elsewhere: what they stand for would change.
   if (hasAnchor(services.items[index])) {
@@ -94,24 +105,11 @@ export function reparseOneService(previous: PreviousParse, text: string): Docume
   if (DOCUMENT_MARKERS.test(block)) {
     return undefined;
   }
-  // What follows the service in the file is the next service's key, at the same column: so it is
-  // in the text parsed too (how far a value or a trailing comment reaches depends on what follows).
-  const eol = block.endsWith('\r\n') ? '\r\n' : '\n';
-  const part = parseDocument(`${block}${' '.repeat(column)}${SENTINEL}:${eol}`, COMPOSE_YAML_OPTIONS);
-  const map = part.contents;
-  if (part.errors.length > 0 || part.warnings.length > 0 || !isMap(map) || map.flow || map.items.length !== 2) {
+  const parsed = index < last ? parseService(block, column) : parseLastService(block, column, (servicesPair.key as Node).range![0] - rootLine!, !nextTop);
+  if (!parsed) {
     return undefined;
   }
-  const [pair, sentinel] = map.items as [Pair, Pair];
-  if (
-    !isScalar(pair.key) ||
-    pair.key.range?.[0] !== column ||
-    !isScalar(sentinel.key) ||
-    sentinel.key.value !== SENTINEL ||
-    sentinel.key.range?.[0] !== block.length + column
-  ) {
-    return undefined;
-  }
+  const { pair, offset } = parsed;
   // Its aliases name anchors before it, as in the whole file; it may not add anchors.
   if (hasAnchor(pair)) {
     return undefined;
@@ -121,8 +119,8 @@ export function reparseOneService(previous: PreviousParse, text: string): Docume
   // those after it are copies with their positions moved; the maps holding it are new.
   const move = (x: number): number => (x >= oldEnd ? x + delta : x);
   const after = <P extends Pair<unknown, unknown>>(p: P): P => movedCopy(p, move);
-  const placed = movedCopy(pair, (x) => x + blockStart);
-  const servicesPair = root.items[servicesAt]!;
+  const fromPart = (x: number): number => x - offset + blockStart;
+  const placed = movedCopy(pair, fromPart);
   const newServices = movedCopy(services, move, false);
   newServices.items = services.items.map((p, i) => (i < index ? p : i === index ? (placed as typeof p) : after(p)));
   const newServicesPair = movedCopy(servicesPair, move, false);
@@ -131,12 +129,86 @@ export function reparseOneService(previous: PreviousParse, text: string): Docume
   newRoot.items = root.items.map((p, i) => (i < servicesAt ? p : i === servicesAt ? (newServicesPair as typeof p) : after(p)));
   const spliced = movedCopy(doc, move, false);
   spliced.contents = newRoot;
+  // Where the last service ends, so do the services map and (at the end of the file) the document.
+  const ends = (target: { range?: [number, number, number] | null }, from: [number, number, number] | null | undefined): void => {
+    if (target.range && from) {
+      target.range = [target.range[0], fromPart(from[1]), fromPart(from[2])];
+    }
+  };
+  if (parsed.map) {
+    ends(newServices, parsed.map.range);
+  }
+  if (parsed.root && parsed.document) {
+    ends(newRoot, parsed.root.range);
+    ends(spliced as { range?: [number, number, number] }, parsed.document.range);
+  }
   spliced.errors = [];
   spliced.warnings = [];
   return spliced;
 }
 
 const NODE_TYPE = Symbol.for('yaml.node.type');
+
+/** A service of the services map parsed alone: its pair, and where its block starts in the text parsed. */
+interface PartialParse {
+  pair: Pair;
+  offset: number;
+  /** For the last service: the services map, the top-level map and the document of the text parsed. */
+  map?: YAMLMap;
+  root?: YAMLMap;
+  document?: Document.Parsed;
+}
+
+function parsedCleanly(part: Document.Parsed): YAMLMap | undefined {
+  const map = part.contents;
+  return part.errors.length === 0 && part.warnings.length === 0 && isMap(map) && !map.flow ? map : undefined;
+}
+
+function keyAt(pair: Pair | undefined, value: string | undefined, at: number): boolean {
+  return isScalar(pair?.key) && (value === undefined || pair.key.value === value) && pair.key.range?.[0] === at;
+}
+
+/**
+ * A service that another follows: what follows it in the file is the next service's key, at the same
+ * column, so that is in the text parsed too (how far a value or a trailing comment reaches depends on
+ * what follows).
+ */
+function parseService(block: string, column: number): PartialParse | undefined {
+  const eol = block.endsWith('\r\n') ? '\r\n' : '\n';
+  const map = parsedCleanly(parseDocument(`${block}${' '.repeat(column)}${SENTINEL}:${eol}`, COMPOSE_YAML_OPTIONS));
+  if (!map || map.items.length !== 2) {
+    return undefined;
+  }
+  const [pair, sentinel] = map.items as [Pair, Pair];
+  return keyAt(pair, undefined, column) && keyAt(sentinel, SENTINEL, block.length + column) ? { pair, offset: 0 } : undefined;
+}
+
+/**
+ * The last service: parsed inside a stand-in for the services key, followed by a stand-in for the
+ * next top-level key, or by nothing at the end of the file, as in the file. Where it ends is where
+ * the services map (and, at the end of the file, the top-level map and the document) end.
+ */
+function parseLastService(block: string, column: number, rootColumn: number, atEnd: boolean): PartialParse | undefined {
+  const eol = /\r\n/.test(block) ? '\r\n' : '\n';
+  if (!atEnd && !block.endsWith(eol)) {
+    return undefined;
+  }
+  const indent = ' '.repeat(rootColumn);
+  const prefix = `${indent}${SENTINEL}:${eol}`;
+  const document = parseDocument(`${prefix}${block}${atEnd ? '' : `${indent}${SENTINEL}-after:${eol}`}`, COMPOSE_YAML_OPTIONS);
+  const root = parsedCleanly(document);
+  if (!root || root.items.length !== (atEnd ? 1 : 2) || !keyAt(root.items[0] as Pair, SENTINEL, rootColumn)) {
+    return undefined;
+  }
+  if (!atEnd && !keyAt(root.items[1] as Pair, `${SENTINEL}-after`, prefix.length + block.length + rootColumn)) {
+    return undefined;
+  }
+  const map = (root.items[0] as Pair).value;
+  if (!isMap(map) || map.flow || map.items.length !== 1 || !keyAt(map.items[0] as Pair, undefined, prefix.length + column)) {
+    return undefined;
+  }
+  return { pair: map.items[0] as Pair, offset: prefix.length, map, root: atEnd ? root : undefined, document: atEnd ? document : undefined };
+}
 
 /**
  * A copy of a node, pair or document with its positions moved: deep, or sharing its children. yaml's
