@@ -115,6 +115,23 @@ export class LineIndex {
 }
 
 /** A fast, stable content hash (FNV-1a, 32 bit, as hex) used as a cache key. */
+/**
+ * The one edit that turns `old` into `text`, as a common prefix and suffix leave it: `old[start,
+ * oldEnd)` became `text[start, newEnd)`.
+ */
+export function textEdit(old: string, text: string): { start: number; oldEnd: number; newEnd: number } {
+  const limit = Math.min(old.length, text.length);
+  let start = 0;
+  while (start < limit && old.charCodeAt(start) === text.charCodeAt(start)) {
+    start++;
+  }
+  let suffix = 0;
+  while (suffix < limit - start && old.charCodeAt(old.length - 1 - suffix) === text.charCodeAt(text.length - 1 - suffix)) {
+    suffix++;
+  }
+  return { start, oldEnd: old.length - suffix, newEnd: text.length - suffix };
+}
+
 export function contentHash(text: string): string {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {

@@ -1,5 +1,5 @@
 import { isMap, isNode, isPair, isScalar, isSeq, parseDocument, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
-import type { LineIndex } from '../text';
+import { textEdit, type LineIndex } from '../text';
 
 /** How the engine parses every compose file (its own duplicate-key check replaces yaml's quadratic one). */
 export const COMPOSE_YAML_OPTIONS = { uniqueKeys: false, merge: true, prettyErrors: false, strict: false } as const;
@@ -41,16 +41,7 @@ export function reparseOneService(previous: PreviousParse, text: string): Docume
     return undefined;
   }
   // The edit: [start, oldEnd) of the old text became [start, oldEnd + delta) of the new one.
-  const limit = Math.min(old.length, text.length);
-  let start = 0;
-  while (start < limit && old.charCodeAt(start) === text.charCodeAt(start)) {
-    start++;
-  }
-  let suffix = 0;
-  while (suffix < limit - start && old.charCodeAt(old.length - 1 - suffix) === text.charCodeAt(text.length - 1 - suffix)) {
-    suffix++;
-  }
-  const oldEnd = old.length - suffix;
+  const { start, oldEnd } = textEdit(old, text);
   const delta = text.length - old.length;
 
   const root = doc.contents;

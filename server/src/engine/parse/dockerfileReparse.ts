@@ -1,6 +1,7 @@
 import type { Comment, Dockerfile, Instruction } from 'dockerfile-ast';
 import { Parser } from 'dockerfile-ast/lib/parser';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { textEdit } from '../text';
 
 /**
  * A one-line edit inside one instruction of a Dockerfile re-parses that instruction alone and
@@ -58,17 +59,7 @@ export function reparseOneInstruction(previous: PreviousDockerfile, text: string
     return undefined;
   }
   // The edit: old[from, oldTo) became text[from, newTo).
-  const limit = Math.min(old.length, text.length);
-  let from = 0;
-  while (from < limit && old.charCodeAt(from) === text.charCodeAt(from)) {
-    from++;
-  }
-  let tail = 0;
-  while (tail < limit - from && old.charCodeAt(old.length - 1 - tail) === text.charCodeAt(text.length - 1 - tail)) {
-    tail++;
-  }
-  const oldTo = old.length - tail;
-  const newTo = text.length - tail;
+  const { start: from, oldEnd: oldTo, newEnd: newTo } = textEdit(old, text);
   if (/[\r\n#]|<</.test(old.slice(from, oldTo)) || /[\r\n#]|<</.test(text.slice(from, newTo))) {
     return undefined;
   }
