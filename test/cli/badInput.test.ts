@@ -111,6 +111,7 @@ describe('cli: bad input never crashes', function () {
       ['check', '--rule', 'install-outside-base'],
       ['check', '--max-warnings', 'many'],
       ['check', '--no-such-option'],
+      ['status', '--timing'],
       ['lint'],
       [],
     ]) {

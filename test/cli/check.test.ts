@@ -111,6 +111,28 @@ describe('cli: check', function () {
     assert.match(over.stdout, /too many warnings \(maximum: \d+\)/);
   });
 
+  it('--timing prints the phases and every rule that ran to standard error, the report unchanged', function () {
+    const r = runCli(['check', ws, '--format', 'json', '--timing']);
+    assert.equal(r.status, status);
+    assert.deepEqual(parseFindings(r.stdout), findings, 'the JSON report is the same');
+    const lines = r.stderr.split('\n');
+    assert.match(lines[0]!, /^Timing of .+ \(\d+ files\): [\d.]+ ms$/);
+    for (const phase of ['reading and parsing', 'project (relating the files)', 'rules', 'other (caches, sorting)']) {
+      assert.ok(lines.some((l) => new RegExp(`^  ${phase.replace(/[()]/g, '\\$&')} +[\\d.]+ ms +[\\d.]+%$`).test(l)), phase);
+    }
+    // Every registered rule that checks a file of the example ran, with its number of runs.
+    const rows = new Map(
+      lines.flatMap((l) => {
+        const m = /^  ([a-z-]+) +[\d.]+ +[\d.]+% +(\d+)$/.exec(l);
+        return m ? [[m[1]!, Number(m[2])] as const] : [];
+      }),
+    );
+    assert.equal(rows.get('install-outside-base'), 9, 'one run per Dockerfile of the example (with the inline one)');
+    assert.equal(rows.get('shared-volume-missing'), 1, 'one run per compose file');
+    assert.ok(rows.size >= 30, `${rows.size} rules listed`);
+    assert.equal(runCli(['check', ws, '--format', 'json']).stderr, '', 'nothing on standard error without --timing');
+  });
+
   it('--rule ID=off silences a rule', function () {
     const r = runCli(['check', ws, '--format', 'json', '--rule', 'install-outside-base=off']);
     const after = parseFindings(r.stdout);

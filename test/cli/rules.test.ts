@@ -45,7 +45,7 @@ describe('cli: rules, --help, --version', function () {
     const help = runCli(['--help']);
     assert.equal(help.status, 0);
     assert.match(help.stdout, /^Usage: docker-modularity <command>/);
-    for (const option of ['--format', '--fix', '--config', '--rule', '--max-warnings']) {
+    for (const option of ['--format', '--fix', '--config', '--rule', '--max-warnings', '--timing']) {
       assert.ok(help.stdout.includes(option), option);
     }
   });

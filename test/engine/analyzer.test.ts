@@ -378,6 +378,36 @@ describe('Analyzer', () => {
     });
   });
 
+  it('timing: measures the phases and charges each rule run to its rule, a slow one included', () => {
+    const slow = defineRule({
+      id: 'duplicate-stage-name',
+      meta: { section: 4, description: 'slow', defaultSeverity: 'warning', fixable: false },
+      messages: { x: 'x' },
+      check: {
+        dockerfile() {
+          const until = performance.now() + 5;
+          while (performance.now() < until) {
+            // A rule that takes 5 ms per Dockerfile.
+          }
+        },
+      },
+    });
+    const fs = new MemoryFileSystem(files());
+    assert.equal(new Analyzer(fs, { rules: RULES }).analyze().stats.timing, undefined, 'not measured unless asked');
+    const { stats } = new Analyzer(fs, { rules: [installOutsideBase, sharedVolumeMissing, slow], timing: true }).analyze();
+    const timing = stats.timing!;
+    assert.deepEqual(
+      Object.fromEntries(Object.entries(timing.rules).map(([id, r]) => [id, r.runs])),
+      { 'install-outside-base': 4, 'duplicate-stage-name': 4, 'shared-volume-missing': 1 },
+      'one run per file of the kind the rule checks',
+    );
+    assert.equal(Object.values(timing.rules).reduce((a, r) => a + r.runs, 0), stats.ruleRuns);
+    assert.ok(timing.rules['duplicate-stage-name']!.ms >= 20, `${timing.rules['duplicate-stage-name']!.ms} ms for 4 × 5 ms`);
+    const ruleMs = Object.values(timing.rules).reduce((a, r) => a + r.ms, 0);
+    assert.ok(timing.parseMs > 0 && timing.projectMs >= 0);
+    assert.ok(timing.totalMs >= timing.parseMs + timing.projectMs + ruleMs, JSON.stringify(timing));
+  });
+
   it('a rule that throws yields an internal-error finding and the other rules still run', () => {
     const broken = defineRule({
       id: 'install-outside-base',

@@ -23,6 +23,8 @@ export type Command =
       config?: string;
       rules: Record<string, Level>;
       maxWarnings?: number;
+      /** Print where the time went (reading and parsing, the project, each rule) to standard error. */
+      timing: boolean;
     };
 
 export const HELP = `Usage: docker-modularity <command> [options]
@@ -41,6 +43,7 @@ Options for check:
   --config FILE       Use this config file (JSON or YAML) instead of the workspace's own
   --rule ID=LEVEL     Set a rule's level: off, hint, info, warning or error (repeatable)
   --max-warnings N    Exit 1 when there are more than N warnings
+  --timing            Print where the time went (parsing, the project, each rule) to standard error
 
 Options for status:
   --format FORMAT     text (default) or json
@@ -71,6 +74,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
         config: { type: 'string', short: 'c' },
         rule: { type: 'string', multiple: true },
         'max-warnings': { type: 'string' },
+        timing: { type: 'boolean' },
         output: { type: 'string', short: 'o' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
@@ -97,7 +101,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
     if (rest.length > 1) {
       throw new UsageError(`\`${command}\` takes one folder, got: ${rest.join(' ')}`);
     }
-    for (const name of ['fix', 'config', 'rule', 'max-warnings'] as const) {
+    for (const name of ['fix', 'config', 'rule', 'max-warnings', 'timing'] as const) {
       if (values[name] !== undefined) {
         throw new UsageError(`--${name} applies to \`check\` only`);
       }
@@ -121,7 +125,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
     if (rest.length > 0) {
       throw new UsageError(`unexpected argument: ${rest[0]}`);
     }
-    for (const name of ['fix', 'config', 'rule', 'max-warnings'] as const) {
+    for (const name of ['fix', 'config', 'rule', 'max-warnings', 'timing'] as const) {
       if (values[name] !== undefined) {
         throw new UsageError(`--${name} applies to \`check\` only`);
       }
@@ -170,5 +174,6 @@ export function parseCommandLine(argv: readonly string[]): Command {
     config: values.config,
     rules,
     maxWarnings,
+    timing: values.timing === true,
   };
 }

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Analyzer } from '../engine/analyzer';
+import { Analyzer, type AnalysisTiming } from '../engine/analyzer';
 import { ConfigError, parseConfig, type Config } from '../engine/config';
 import { applyFixes } from '../engine/fixes';
 import type { Fix } from '../engine/rule';
@@ -72,6 +72,7 @@ export function runCheck(cmd: CheckCommand, io: CliIo, version: string): number 
   }
 
   const reported: ReportedFinding[] = [];
+  const timings: WorkspaceTiming[] = [];
   let filesChecked = 0;
   for (const ws of workspaces) {
     try {
@@ -89,7 +90,7 @@ export function runCheck(cmd: CheckCommand, io: CliIo, version: string): number 
     }
     const disk = new NodeFileSystem(ws.root, { exclude: config.exclude });
     // Without --fix there is one run: no state is kept for a next one.
-    const analyzer = new Analyzer(disk, { overrides, useConfigFile, oneShot: !cmd.fix });
+    const analyzer = new Analyzer(disk, { overrides, useConfigFile, oneShot: !cmd.fix, timing: cmd.timing });
     if (cmd.fix) {
       const summary = fixWorkspace(analyzer, disk, ws);
       const out = cmd.format === 'stylish' ? io.stdout : io.stderr;
@@ -104,6 +105,9 @@ export function runCheck(cmd: CheckCommand, io: CliIo, version: string): number 
       }
     }
     const result = analyzer.analyze();
+    if (result.stats.timing) {
+      timings.push({ root: display(ws.root), files: result.files.length, timing: result.stats.timing });
+    }
     const inScope = (p: string): boolean => !ws.only || ws.only.has(p);
     for (const s of result.skipped.filter((k) => inScope(k.path))) {
       complain(
@@ -135,6 +139,9 @@ export function runCheck(cmd: CheckCommand, io: CliIo, version: string): number 
     default:
       io.stdout(formatStylish(reported, { color: io.stdoutIsTTY && io.env.NO_COLOR === undefined, filesChecked }));
   }
+  if (cmd.timing) {
+    io.stderr(formatTiming(timings));
+  }
   const counts = countFindings(reported);
   if (counts.error > 0 || (cmd.maxWarnings !== undefined && counts.warning > cmd.maxWarnings)) {
     if (cmd.maxWarnings !== undefined && counts.error === 0 && cmd.format === 'stylish') {
@@ -143,6 +150,47 @@ export function runCheck(cmd: CheckCommand, io: CliIo, version: string): number 
     return EXIT_PROBLEMS;
   }
   return EXIT_OK;
+}
+
+interface WorkspaceTiming {
+  root: string;
+  files: number;
+  timing: AnalysisTiming;
+}
+
+/**
+ * `--timing`: where the time of each workspace's (last) analysis went, as ESLint's TIMING does for
+ * its rules: the phases, then every rule that ran, the slowest first.
+ */
+export function formatTiming(timings: readonly WorkspaceTiming[]): string {
+  const ms = (x: number): string => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
+  const share = (x: number, total: number): string => `${total > 0 ? ((100 * x) / total).toFixed(1) : '0.0'}%`;
+  const lines: string[] = [];
+  for (const { root, files, timing } of timings) {
+    const ruleMs = Object.values(timing.rules).reduce((a, r) => a + r.ms, 0);
+    const other = Math.max(0, timing.totalMs - timing.parseMs - timing.projectMs - ruleMs);
+    lines.push(`Timing of ${root} (${files} file${files === 1 ? '' : 's'}): ${ms(timing.totalMs)} ms`);
+    const phases: [string, number][] = [
+      ['reading and parsing', timing.parseMs],
+      ['project (relating the files)', timing.projectMs],
+      ['rules', ruleMs],
+      ['other (caches, sorting)', other],
+    ];
+    for (const [name, x] of phases) {
+      lines.push(`  ${name.padEnd(30)} ${ms(x).padStart(9)} ms ${share(x, timing.totalMs).padStart(7)}`);
+    }
+    const rules = Object.entries(timing.rules).sort((a, b) => b[1].ms - a[1].ms || (a[0] < b[0] ? -1 : 1));
+    if (rules.length > 0) {
+      const width = Math.max(4, ...rules.map(([id]) => id.length));
+      lines.push('', `  ${'Rule'.padEnd(width)} ${'Time (ms)'.padStart(10)} ${'Relative'.padStart(9)} ${'Runs'.padStart(7)}`);
+      for (const [id, r] of rules) {
+        lines.push(`  ${id.padEnd(width)} ${ms(r.ms).padStart(10)} ${share(r.ms, ruleMs).padStart(9)} ${String(r.runs).padStart(7)}`);
+      }
+      lines.push('  (A rule is charged with the shared facts it asks for first, such as the RUN commands of a Dockerfile.)');
+    }
+    lines.push('');
+  }
+  return lines.join('\n') + (lines.length > 0 ? '\n' : '');
 }
 
 /**

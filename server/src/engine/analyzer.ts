@@ -31,6 +31,24 @@ export interface AnalyzerOptions {
    * per-file signatures. Every run is then a full one; the findings are the same.
    */
   oneShot?: boolean;
+  /** Measure where the time goes (stats.timing): reading and parsing, the project, each rule. */
+  timing?: boolean;
+}
+
+/** Where a run's time went, when the analyzer was asked to measure it. */
+export interface AnalysisTiming {
+  /** The whole run, in milliseconds. */
+  totalMs: number;
+  /** Finding, reading and parsing the files. */
+  parseMs: number;
+  /** Relating them: services, builds, images, the base, the indexes. */
+  projectMs: number;
+  /**
+   * Each rule that ran: milliseconds and runs (one per file it checked). A rule is charged with the
+   * shared facts it asks for first (a Dockerfile's RUN commands, a stage's copies); the rules
+   * after it reuse them.
+   */
+  rules: Record<string, { ms: number; runs: number }>;
 }
 
 export interface AnalysisStats {
@@ -44,6 +62,8 @@ export interface AnalysisStats {
   ruleRuns: number;
   /** Files whose dependencies on other files were worked out again in this run. */
   dependencyLookups: number;
+  /** Where the time went, with the `timing` option. */
+  timing?: AnalysisTiming;
 }
 
 export interface AnalysisResult {
@@ -147,10 +167,18 @@ export class Analyzer {
 
   analyze(): AnalysisResult {
     const stats: AnalysisStats = { parsed: 0, checked: 0, reused: 0, ruleRuns: 0, dependencyLookups: 0 };
+    const started = this.options.timing ? performance.now() : 0;
+    if (this.options.timing) {
+      stats.timing = { totalMs: 0, parseMs: 0, projectMs: 0, rules: {} };
+    }
     const { config, error } = this.loadConfig();
     const skipped: SkippedFile[] = [];
     const changes = this.fs.takeChanges?.() ?? 'all';
     const discovered = this.discover(config, stats, skipped, changes);
+    const parsedAt = stats.timing ? performance.now() : 0;
+    if (stats.timing) {
+      stats.timing.parseMs = parsedAt - started;
+    }
     const byPath = discovered.models;
     // After discovery: a disk reader records binary and oversized files as it reads them.
     for (const s of this.fs.skipped()) {
@@ -205,6 +233,9 @@ export class Analyzer {
       ? prev.project.withReplacedFiles(changed.map((p) => byPath.get(p)!))
       : ((composeOnly ? prev.project.withRefreshedCompose(changed.map((p) => byPath.get(p) as ComposeModel)) : undefined) ??
         new Project(this.fs, config, [...byPath.values()], prev?.project));
+    if (stats.timing) {
+      stats.timing.projectMs = performance.now() - parsedAt;
+    }
     // The build scripts, Makefiles and workflows (rules read the paths they mention): the same
     // as last time when the same files are there and none of them changed.
     const textKey =
@@ -386,6 +417,7 @@ export class Analyzer {
     if (!findingsChanged && this.last && prev) {
       // Nothing any file reports has changed: the assembled list of the last run still holds.
       this.last = { ...this.last, project, config, files: this.last.files, skipped, configError: error, internalErrors, stats };
+      this.stopClock(stats, started);
       return this.last;
     }
     // One finding per rule, file and range (a value reached through an alias is reported once).
@@ -433,7 +465,14 @@ export class Analyzer {
       internalErrors,
       stats,
     };
+    this.stopClock(stats, started);
     return this.last;
+  }
+
+  private stopClock(stats: AnalysisStats, started: number): void {
+    if (stats.timing) {
+      stats.timing.totalMs = performance.now() - started;
+    }
   }
 
   /** The content hash of a file as the engine last read it (null when missing). */
@@ -716,6 +755,7 @@ export class Analyzer {
           out.push(finding);
         },
       };
+      const ruleStarted = stats.timing ? performance.now() : 0;
       try {
         fn.call(rule.check, model, context);
       } catch (e) {
@@ -729,6 +769,11 @@ export class Analyzer {
           range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
           fixable: false,
         });
+      }
+      if (stats.timing) {
+        const spent = (stats.timing.rules[rule.id] ??= { ms: 0, runs: 0 });
+        spent.ms += performance.now() - ruleStarted;
+        spent.runs++;
       }
     }
     const origin = model.kind === 'dockerfile' ? inlineOrigin(model) : undefined;
