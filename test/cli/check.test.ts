@@ -118,7 +118,10 @@ describe('cli: check', function () {
     const lines = r.stderr.split('\n');
     assert.match(lines[0]!, /^Timing of .+ \(\d+ files\): [\d.]+ ms$/);
     for (const phase of ['reading and parsing', 'project (relating the files)', 'rules', 'other (caches, sorting)']) {
-      assert.ok(lines.some((l) => new RegExp(`^  ${phase.replace(/[()]/g, '\\$&')} +[\\d.]+ ms +[\\d.]+%$`).test(l)), phase);
+      assert.ok(
+        lines.some((l) => new RegExp(`^  ${phase.replace(/[()]/g, '\\$&')} +[\\d.]+ ms +[\\d.]+%$`).test(l)),
+        phase,
+      );
     }
     // Every registered rule that checks a file of the example ran, with its number of runs.
     const rows = new Map(

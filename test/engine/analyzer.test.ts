@@ -401,7 +401,10 @@ describe('Analyzer', () => {
       { 'install-outside-base': 4, 'duplicate-stage-name': 4, 'shared-volume-missing': 1 },
       'one run per file of the kind the rule checks',
     );
-    assert.equal(Object.values(timing.rules).reduce((a, r) => a + r.runs, 0), stats.ruleRuns);
+    assert.equal(
+      Object.values(timing.rules).reduce((a, r) => a + r.runs, 0),
+      stats.ruleRuns,
+    );
     assert.ok(timing.rules['duplicate-stage-name']!.ms >= 20, `${timing.rules['duplicate-stage-name']!.ms} ms for 4 × 5 ms`);
     const ruleMs = Object.values(timing.rules).reduce((a, r) => a + r.ms, 0);
     assert.ok(timing.parseMs > 0 && timing.projectMs >= 0);

@@ -200,10 +200,12 @@ describe('compose: re-parsing the edited service only', function () {
           const at = text.indexOf('nginx:1.27', nginx) + 'nginx:1.2'.length;
           return text.slice(0, at) + '8' + text.slice(at + 1);
         })(),
-        'a word at its end': name === 'servicesLast' ? text + '-tmp' : text.replace('      - web\n\nvolumes:', '      - web-tmp\n\nvolumes:'),
+        'a word at its end':
+          name === 'servicesLast' ? text + '-tmp' : text.replace('      - web\n\nvolumes:', '      - web-tmp\n\nvolumes:'),
         'a new port': text.replace('      - "80:80"\n', '      - "80:80"\n      - "443:443"\n'),
         // At the end of the file the document's value ends before a last empty line, the file after it.
-        'blank space at its end': name === 'servicesLast' ? text + '\n\n' : text.replace('      - web\n\nvolumes:', '      - web  \n\nvolumes:'),
+        'blank space at its end':
+          name === 'servicesLast' ? text + '\n\n' : text.replace('      - web\n\nvolumes:', '      - web  \n\nvolumes:'),
       };
       for (const [what, next] of Object.entries(edits)) {
         assert.notEqual(next, text, `${what} (${name})`);

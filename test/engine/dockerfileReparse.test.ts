@@ -88,7 +88,9 @@ function instructionShape(i: Instruction | null): unknown {
     shape.json = i.getJSONStrings().map((j) => [j.getJSONValue(), rangeOf(j.getJSONRange())]);
   }
   if (i instanceof Arg || i instanceof Env || i instanceof Label) {
-    shape.properties = i.getProperties().map((p) => [p.getName(), p.getValue(), rangeOf(p.getNameRange()), rangeOf(p.getValueRange())]);
+    shape.properties = i
+      .getProperties()
+      .map((p) => [p.getName(), p.getValue(), rangeOf(p.getNameRange()), rangeOf(p.getValueRange())]);
   }
   if (i instanceof From) {
     shape.from = [i.getImage(), i.getImageName(), i.getImageTag(), i.getBuildStage(), rangeOf(i.getImageRange())];

@@ -184,7 +184,9 @@ export function formatTiming(timings: readonly WorkspaceTiming[]): string {
       const width = Math.max(4, ...rules.map(([id]) => id.length));
       lines.push('', `  ${'Rule'.padEnd(width)} ${'Time (ms)'.padStart(10)} ${'Relative'.padStart(9)} ${'Runs'.padStart(7)}`);
       for (const [id, r] of rules) {
-        lines.push(`  ${id.padEnd(width)} ${ms(r.ms).padStart(10)} ${share(r.ms, ruleMs).padStart(9)} ${String(r.runs).padStart(7)}`);
+        lines.push(
+          `  ${id.padEnd(width)} ${ms(r.ms).padStart(10)} ${share(r.ms, ruleMs).padStart(9)} ${String(r.runs).padStart(7)}`,
+        );
       }
       lines.push('  (A rule is charged with the shared facts it asks for first, such as the RUN commands of a Dockerfile.)');
     }

@@ -30,9 +30,9 @@ const DOCUMENT_MARKERS = /^(---|\.\.\.)(\s|$)|^%/m;
  * `services:` map, past the start of its key and before the next service (for the last one, before
  * the next top-level key, or anywhere up to the end of the file); that service without anchors
  * before and after; its new lines, with stand-ins for what surrounds them in the file, parsing
- * alone without error into the same structure, with no document markers. Aliases in it name anchors before it, as in the whole file (they are resolved on the
- * whole document, by name). `test/engine/composeReparse.test.ts` compares it with a full parse
- * after random edits.
+ * alone without error into the same structure, with no document markers. Aliases in it name
+ * anchors before it, as in the whole file (they are resolved on the whole document, by name).
+ * `test/engine/composeReparse.test.ts` compares it with a full parse after random edits.
  */
 export function reparseOneService(previous: PreviousParse, text: string): Document.Parsed | undefined {
   const { doc, lines } = previous;
@@ -96,7 +96,10 @@ export function reparseOneService(previous: PreviousParse, text: string): Docume
   if (DOCUMENT_MARKERS.test(block)) {
     return undefined;
   }
-  const parsed = index < last ? parseService(block, column) : parseLastService(block, column, (servicesPair.key as Node).range![0] - rootLine!, !nextTop);
+  const parsed =
+    index < last
+      ? parseService(block, column)
+      : parseLastService(block, column, (servicesPair.key as Node).range![0] - rootLine!, !nextTop);
   if (!parsed) {
     return undefined;
   }
@@ -198,7 +201,13 @@ function parseLastService(block: string, column: number, rootColumn: number, atE
   if (!isMap(map) || map.flow || map.items.length !== 1 || !keyAt(map.items[0] as Pair, undefined, prefix.length + column)) {
     return undefined;
   }
-  return { pair: map.items[0] as Pair, offset: prefix.length, map, root: atEnd ? root : undefined, document: atEnd ? document : undefined };
+  return {
+    pair: map.items[0] as Pair,
+    offset: prefix.length,
+    map,
+    root: atEnd ? root : undefined,
+    document: atEnd ? document : undefined,
+  };
 }
 
 /**

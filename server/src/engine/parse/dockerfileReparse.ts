@@ -72,7 +72,7 @@ export function reparseOneInstruction(previous: PreviousDockerfile, text: string
   const line = oldDoc.positionAt(from).line;
   const instructions = ast.instructions;
   let index = -1;
-  for (let lo = 0, hi = instructions.length - 1; lo <= hi; ) {
+  for (let lo = 0, hi = instructions.length - 1; lo <= hi;) {
     const mid = (lo + hi) >> 1;
     const r = instructions[mid]!.getRange();
     if (r.end.line < line) {
