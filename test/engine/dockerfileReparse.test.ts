@@ -27,6 +27,7 @@ const FIXTURES = path.join(__dirname, '..', 'fixtures');
 
 /** Instructions the generated and example files lack: ONBUILD, flags, JSON forms, continuations, backticks. */
 const VARIED = [
+  '# syntax=docker/dockerfile:1',
   'ARG PYTHON_VERSION=3.12',
   'FROM python:${PYTHON_VERSION}-slim AS base',
   'LABEL org.opencontainers.image.title="web" \\',
@@ -47,6 +48,12 @@ const VARIED = [
   'EXPOSE 8000',
   'ENTRYPOINT ["/app/scripts/entrypoints/web-entrypoint.sh"]',
   'CMD gunicorn smarthr360.wsgi:application --bind 0.0.0.0:8000',
+  '# Runtime notes: the entrypoint reads DJANGO_SETTINGS_MODULE',
+  '  # an indented comment',
+  'RUN <<EOF',
+  '# not a comment: a line of the script',
+  'echo ready',
+  'EOF',
   '',
 ].join('\n');
 
@@ -208,6 +215,25 @@ describe('dockerfile: re-parsing the edited instruction only', function () {
     );
   });
 
+  it('re-makes one comment when typing in a comment line, below parser directives too', function () {
+    for (const name of ['varied', 'backtick', 'crlf'] as const) {
+      const text = TEXTS[name]!;
+      const model = parseDockerfile('Dockerfile', text);
+      const at = text.indexOf('Runtime notes') + 'Runtime'.length;
+      const next = parseDockerfile('Dockerfile', text.slice(0, at) + ' and build' + text.slice(at), model);
+      assert.equal(next.reparses, 1, name);
+      assert.equal(modelShape(next), modelShape(parseDockerfile('Dockerfile', next.text)), name);
+      assert.ok(
+        next.ast.getInstructions().every((i, k) => i === model.ast.getInstructions()[k]),
+        `${name}: every instruction reused`,
+      );
+      assert.ok(
+        next.ast.getComments().some((c) => c.getContent().includes('Runtime and build notes')),
+        name,
+      );
+    }
+  });
+
   it('parses the whole file when the edit could change more than one instruction', function () {
     const text = TEXTS.varied!;
     const model = parseDockerfile('Dockerfile', text);
@@ -221,6 +247,9 @@ describe('dockerfile: re-parsing the edited instruction only', function () {
       'a heredoc': text.slice(0, inEnv) + '<<EOF ' + text.slice(inEnv),
       'a continuation removed': text.slice(0, endOfRun) + text.slice(endOfRun + 1),
       'an edit on a blank line': text.replace('\n\n', '\nx\n'),
+      'a comment turned into an instruction': text.replace('# Runtime notes', 'USER Runtime notes'),
+      'a comment-looking line of a heredoc': text.replace('# not a comment', '# still not a comment'),
+      'a parser directive': text.replace('# syntax=docker/dockerfile:1', '# syntax=docker/dockerfile:1.7'),
     };
     for (const [what, next] of Object.entries(cases)) {
       assert.notEqual(next, text, what);

@@ -1,7 +1,7 @@
 import type { Comment, Dockerfile, Instruction } from 'dockerfile-ast';
 import { Parser } from 'dockerfile-ast/lib/parser';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { textEdit } from '../text';
+import { textEdit, type Range } from '../text';
 
 /**
  * A one-line edit inside one instruction of a Dockerfile re-parses that instruction alone and
@@ -14,8 +14,9 @@ import { textEdit } from '../text';
  * re-parsed instruction is parsed from the new text by dockerfile-ast's own parser, starting where
  * the full parse would start it. Anything that could change more than that instruction gives up,
  * and the caller parses the whole file: a line break added or removed, a comment in or near the
- * edited instruction, a heredoc, a `FROM` (it starts a stage), a parser directive, an instruction
- * whose extent changes (a continuation escape typed or deleted).
+ * edited instruction, a heredoc, a `FROM` (it starts a stage), an instruction whose extent changes
+ * (a continuation escape typed or deleted). An edit on a comment line between instructions re-makes
+ * that comment alone, the same way.
  *
  * A reused instruction still points to the Dockerfile object it was parsed into; dockerfile-ast reads
  * that object only to resolve variables (getVariables), in Workdir.getAbsolutePath and in
@@ -60,29 +61,20 @@ export function reparseOneInstruction(previous: PreviousDockerfile, text: string
   }
   // The edit: old[from, oldTo) became text[from, newTo).
   const { start: from, oldEnd: oldTo, newEnd: newTo } = textEdit(old, text);
-  if (/[\r\n#]|<</.test(old.slice(from, oldTo)) || /[\r\n#]|<</.test(text.slice(from, newTo))) {
+  if (/[\r\n]/.test(old.slice(from, oldTo)) || /[\r\n]/.test(text.slice(from, newTo))) {
     return undefined;
   }
   const ast = previous.ast as unknown as DockerfileInternals;
-  if (previous.ast.getDirectives().length > 0) {
-    return undefined;
-  }
   // The instruction whose lines hold the edit (lines did not move: no line break changed).
   const oldDoc = ast.document;
   const line = oldDoc.positionAt(from).line;
   const instructions = ast.instructions;
-  let index = -1;
-  for (let lo = 0, hi = instructions.length - 1; lo <= hi;) {
-    const mid = (lo + hi) >> 1;
-    const r = instructions[mid]!.getRange();
-    if (r.end.line < line) {
-      lo = mid + 1;
-    } else if (r.start.line > line) {
-      hi = mid - 1;
-    } else {
-      index = mid;
-      break;
-    }
+  const index = findByLine(instructions, line);
+  if (index < 0) {
+    return reparseComment(previous, ast, text, line, text.length - old.length);
+  }
+  if (/#|<</.test(old.slice(from, oldTo)) || /#|<</.test(text.slice(from, newTo))) {
+    return undefined;
   }
   const target = instructions[index];
   if (!target || target.getKeyword() === 'FROM') {
@@ -136,6 +128,72 @@ export function reparseOneInstruction(previous: PreviousDockerfile, text: string
   const copy = Object.assign(Object.create(Object.getPrototypeOf(previous.ast) as object) as DockerfileInternals, ast);
   copy.document = document;
   copy.instructions = swap(ast.instructions);
+  copy.initialInstructions = swapIn(ast.initialInstructions);
+  copy.buildStages = ast.buildStages.map(swapIn);
+  copy.currentBuildStage = copy.buildStages[copy.buildStages.length - 1];
+  return copy as unknown as Dockerfile;
+}
+
+/** The index of the item whose lines hold `line` (items sorted by line, not overlapping), or -1. */
+function findByLine(items: readonly { getRange(): { start: { line: number }; end: { line: number } } }[], line: number): number {
+  for (let lo = 0, hi = items.length - 1; lo <= hi;) {
+    const mid = (lo + hi) >> 1;
+    const r = items[mid]!.getRange();
+    if (r.end.line < line) {
+      lo = mid + 1;
+    } else if (r.start.line > line) {
+      hi = mid - 1;
+    } else {
+      return mid;
+    }
+  }
+  return -1;
+}
+
+/**
+ * An edit on a comment line between instructions, after the first one (above it, a comment can be a
+ * parser directive), that leaves it a comment: only that comment changes. A line that looks like a
+ * comment but is not one (inside a heredoc's body) has no comment in the last parse, and gives up.
+ */
+function reparseComment(
+  previous: PreviousDockerfile,
+  ast: DockerfileInternals,
+  text: string,
+  line: number,
+  delta: number,
+): Dockerfile | undefined {
+  const first = ast.instructions[0];
+  const target = ast.comments[findByLine(ast.comments, line)];
+  if (!first || first.getRange().start.line >= line || !target) {
+    return undefined;
+  }
+  const oldDoc = ast.document;
+  const lineStart = oldDoc.offsetAt({ line, character: 0 });
+  const oldLine = previous.text.slice(lineStart, oldDoc.offsetAt(target.getRange().end));
+  // Up to the line break, as dockerfile-ast ends a comment (a lone \r included: it breaks lines too).
+  let end = lineStart;
+  while (end < text.length && text[end] !== '\n' && text[end] !== '\r') {
+    end++;
+  }
+  const newLine = text.slice(lineStart, end);
+  // Still a comment: dockerfile-ast skips spaces and tabs only before deciding.
+  const hash = newLine.search(/[^ \t]/);
+  if (!/^[ \t]*#/.test(oldLine) || newLine[hash] !== '#' || oldLine.length + delta !== newLine.length) {
+    return undefined;
+  }
+  const document = TextDocument.create('', '', 0, text);
+  const CommentCtor = target.constructor as new (document: TextDocument, range: Range) => Comment;
+  const replacement = new CommentCtor(document, { start: { line, character: hash }, end: { line, character: newLine.length } });
+  const swap = (list: Comment[]): Comment[] => list.map((c) => (c === target ? replacement : c));
+  const swapIn = (template: TemplateInternals): TemplateInternals =>
+    template.comments.includes(target)
+      ? Object.assign(Object.create(Object.getPrototypeOf(template) as object) as TemplateInternals, template, {
+          comments: swap(template.comments),
+        })
+      : template;
+  const copy = Object.assign(Object.create(Object.getPrototypeOf(previous.ast) as object) as DockerfileInternals, ast);
+  copy.document = document;
+  copy.comments = swap(ast.comments);
   copy.initialInstructions = swapIn(ast.initialInstructions);
   copy.buildStages = ast.buildStages.map(swapIn);
   copy.currentBuildStage = copy.buildStages[copy.buildStages.length - 1];
