@@ -117,21 +117,7 @@ export function reparseOneInstruction(previous: PreviousDockerfile, text: string
   ) {
     return undefined;
   }
-  // A copy of the last AST with the one instruction replaced, in its list and in its stage's.
-  const swap = (list: Instruction[]): Instruction[] => list.map((i) => (i === target ? replacement : i));
-  const swapIn = (template: TemplateInternals): TemplateInternals =>
-    template.instructions.includes(target)
-      ? Object.assign(Object.create(Object.getPrototypeOf(template) as object) as TemplateInternals, template, {
-          instructions: swap(template.instructions),
-        })
-      : template;
-  const copy = Object.assign(Object.create(Object.getPrototypeOf(previous.ast) as object) as DockerfileInternals, ast);
-  copy.document = document;
-  copy.instructions = swap(ast.instructions);
-  copy.initialInstructions = swapIn(ast.initialInstructions);
-  copy.buildStages = ast.buildStages.map(swapIn);
-  copy.currentBuildStage = copy.buildStages[copy.buildStages.length - 1];
-  return copy as unknown as Dockerfile;
+  return replaced(ast, document, 'instructions', target, replacement);
 }
 
 /** The index of the item whose lines hold `line` (items sorted by line, not overlapping), or -1. */
@@ -184,16 +170,32 @@ function reparseComment(
   const document = TextDocument.create('', '', 0, text);
   const CommentCtor = target.constructor as new (document: TextDocument, range: Range) => Comment;
   const replacement = new CommentCtor(document, { start: { line, character: hash }, end: { line, character: newLine.length } });
-  const swap = (list: Comment[]): Comment[] => list.map((c) => (c === target ? replacement : c));
+  return replaced(ast, document, 'comments', target, replacement);
+}
+
+/**
+ * A copy of the last AST on the new document with one instruction or comment replaced, in the
+ * AST's list and in its stage's (dockerfile-ast files both in the stage they belong to). The last
+ * AST is not changed.
+ */
+function replaced<K extends 'instructions' | 'comments'>(
+  ast: DockerfileInternals,
+  document: TextDocument,
+  list: K,
+  target: TemplateInternals[K][number],
+  replacement: TemplateInternals[K][number],
+): Dockerfile {
+  const swap = (items: TemplateInternals[K]): TemplateInternals[K] =>
+    items.map((item) => (item === target ? replacement : item)) as TemplateInternals[K];
   const swapIn = (template: TemplateInternals): TemplateInternals =>
-    template.comments.includes(target)
+    (template[list] as unknown[]).includes(target)
       ? Object.assign(Object.create(Object.getPrototypeOf(template) as object) as TemplateInternals, template, {
-          comments: swap(template.comments),
+          [list]: swap(template[list]),
         })
       : template;
-  const copy = Object.assign(Object.create(Object.getPrototypeOf(previous.ast) as object) as DockerfileInternals, ast);
+  const copy = Object.assign(Object.create(Object.getPrototypeOf(ast) as object) as DockerfileInternals, ast);
   copy.document = document;
-  copy.comments = swap(ast.comments);
+  (copy as TemplateInternals)[list] = swap(ast[list]);
   copy.initialInstructions = swapIn(ast.initialInstructions);
   copy.buildStages = ast.buildStages.map(swapIn);
   copy.currentBuildStage = copy.buildStages[copy.buildStages.length - 1];
