@@ -51,7 +51,7 @@ export function percentile(xs, p) {
  * didChanges in each of `targets` ({ label, path, languageId, marker }: typing happens right before
  * the closing quote of the first line containing `marker`). Each target stops early when `budgetMs`
  * is spent. Always kills the server. `nodeFlags`: Node/V8 options the server runs with (the
- * client's, see client/src/serverOptions.ts).
+ * client's, from server/serverProcess.json).
  */
 export async function measureLanguageServer({ serverJs, root, targets, edits, budgetMs, timeoutMs = 120_000, log = () => {}, nodeFlags = [] }) {
   const spawnedAt = performance.now();

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { isAlias, isMap, isNode, isPair, isScalar, isSeq, parseDocument, type Document } from 'yaml';
 import { parseCompose, type ComposeModel } from '../../server/src/engine/parse/compose';
 import { COMPOSE_YAML_OPTIONS, reparseOneService } from '../../server/src/engine/parse/composeReparse';
-import { bigCompose, fuzzParams, readExample } from '../reliability/helpers';
+import { applyEdit, bigCompose, fuzzParams, readExample, textEditArbitrary } from '../reliability/helpers';
 
 /**
  * A compose edit inside one service re-parses that service alone and reuses the rest of the last
@@ -95,47 +95,39 @@ function previousOf(text: string): { text: string; lines: ComposeModel['lines'];
 }
 
 /** An edit: somewhere in the text, delete some characters and insert others. */
-const editArb = fc.record({
-  at: fc.nat({ max: 1_000_000 }),
-  remove: fc.nat({ max: 12 }),
-  insert: fc.oneof(
-    fc.constantFrom(
-      'x',
-      'web',
-      ' ',
-      '\n',
-      '\n    ',
-      '\n  ',
-      ': ',
-      '- ',
-      '"',
-      "'",
-      '#',
-      ' # note',
-      '&a ',
-      '*a',
-      '[',
-      ']',
-      '{',
-      '}',
-      '|',
-      '>',
-      '\t',
-      '---\n',
-      '...\n',
-      '%YAML 1.2\n',
-      '!reset ',
-      '<<: *a',
-      '\r\n',
-    ),
-    fc.string({ maxLength: 6 }),
-  ),
-});
-
-function applyEdit(text: string, edit: { at: number; remove: number; insert: string }): string {
-  const at = edit.at % (text.length + 1);
-  return text.slice(0, at) + edit.insert + text.slice(Math.min(text.length, at + edit.remove));
-}
+const editArb = textEditArbitrary(
+  [
+    'x',
+    'web',
+    ' ',
+    '\n',
+    '\n    ',
+    '\n  ',
+    ': ',
+    '- ',
+    '"',
+    "'",
+    '#',
+    ' # note',
+    '&a ',
+    '*a',
+    '[',
+    ']',
+    '{',
+    '}',
+    '|',
+    '>',
+    '\t',
+    '---\n',
+    '...\n',
+    '%YAML 1.2\n',
+    '!reset ',
+    '<<: *a',
+    '\r\n',
+  ],
+  12,
+  6,
+);
 
 describe('compose: re-parsing the edited service only', function () {
   this.timeout(120_000);

@@ -15,7 +15,7 @@ import {
 } from 'dockerfile-ast';
 import { parseDockerfile, type DockerfileModel } from '../../server/src/engine/parse/dockerfile';
 import { MAX_REPARSES } from '../../server/src/engine/parse/dockerfileReparse';
-import { bigDockerfile, fuzzParams, readExample } from '../reliability/helpers';
+import { applyEdit, bigDockerfile, fuzzParams, readExample, textEditArbitrary } from '../reliability/helpers';
 
 /**
  * An edit inside one instruction re-parses that instruction alone and reuses the others of the last
@@ -130,45 +130,37 @@ function modelShape(model: DockerfileModel): string {
 }
 
 /** An edit on one line: somewhere in the text, delete some characters and insert others. */
-const editArb = fc.record({
-  at: fc.nat({ max: 1_000_000 }),
-  remove: fc.nat({ max: 8 }),
-  insert: fc.oneof(
-    fc.constantFrom(
-      'x',
-      '1',
-      ' ',
-      '\t',
-      '\\',
-      '`',
-      '"',
-      "'",
-      '$',
-      '${VAR}',
-      '=',
-      '[',
-      ']',
-      ',',
-      '--from=base ',
-      '--mount=type=cache,target=/root/.cache ',
-      'FROM ',
-      'RUN ',
-      'AS build',
-      '#',
-      ' # note',
-      '<<EOF',
-      '\n',
-      '\r\n',
-      '\\\n',
-    ),
-    fc.string({ maxLength: 5 }),
-  ),
-});
-
-function applyEdit(text: string, edit: { at: number; remove: number; insert: string }): string {
-  const at = edit.at % (text.length + 1);
-  return text.slice(0, at) + edit.insert + text.slice(Math.min(text.length, at + edit.remove));
-}
+const editArb = textEditArbitrary(
+  [
+    'x',
+    '1',
+    ' ',
+    '\t',
+    '\\',
+    '`',
+    '"',
+    "'",
+    '$',
+    '${VAR}',
+    '=',
+    '[',
+    ']',
+    ',',
+    '--from=base ',
+    '--mount=type=cache,target=/root/.cache ',
+    'FROM ',
+    'RUN ',
+    'AS build',
+    '#',
+    ' # note',
+    '<<EOF',
+    '\n',
+    '\r\n',
+    '\\\n',
+  ],
+  8,
+  5,
+);
 
 describe('dockerfile: re-parsing the edited instruction only', function () {
   this.timeout(120_000);

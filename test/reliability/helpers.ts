@@ -251,3 +251,32 @@ export function timed<T>(fn: () => T): { value: T; ms: number } {
   const value = fn();
   return { value, ms: performance.now() - t };
 }
+
+/** An edit of a text: at some place, delete some characters and insert others (see {@link applyEdit}). */
+export interface TextEditCase {
+  at: number;
+  remove: number;
+  insert: string;
+}
+
+/**
+ * Random edits for the re-parse property tests: up to `maxRemove` characters deleted, and one of
+ * `inserts` (the syntax that matters to the parser under test) or a short random string inserted.
+ */
+export function textEditArbitrary(
+  inserts: readonly string[],
+  maxRemove: number,
+  maxRandom: number,
+): fc.Arbitrary<TextEditCase> {
+  return fc.record({
+    at: fc.nat({ max: 1_000_000 }),
+    remove: fc.nat({ max: maxRemove }),
+    insert: fc.oneof(fc.constantFrom(...inserts), fc.string({ maxLength: maxRandom })),
+  });
+}
+
+/** A random edit applied: its place is taken modulo the text's length (plus one, for the end). */
+export function applyEdit(text: string, edit: TextEditCase): string {
+  const at = edit.at % (text.length + 1);
+  return text.slice(0, at) + edit.insert + text.slice(Math.min(text.length, at + edit.remove));
+}

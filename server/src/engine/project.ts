@@ -90,11 +90,12 @@ export function classifyPath(path: string, config: Pick<Config, 'roadmapFile'>):
  * `previous`: the last model of the same file, which an edit may reuse most of.
  */
 export function parseFile(path: string, text: string, kind: FileKind, role: FileRole = 'other', previous?: FileModel): FileModel {
+  const last = previous?.path === path ? previous : undefined;
   switch (kind) {
     case 'dockerfile':
-      return parseDockerfile(path, text, previous?.kind === 'dockerfile' ? previous : undefined);
+      return parseDockerfile(path, text, last?.kind === 'dockerfile' ? last : undefined);
     case 'compose':
-      return parseCompose(path, text, previous?.kind === 'compose' && previous.path === path ? previous : undefined);
+      return parseCompose(path, text, last?.kind === 'compose' ? last : undefined);
     case 'env':
       return parseEnvFile(path, text);
     default:

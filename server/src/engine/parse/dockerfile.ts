@@ -135,7 +135,7 @@ export function parseDockerfile(path: string, text: string, previous?: Dockerfil
   if (limit) {
     return { ...parseDockerfile(path, ''), text, lines: new LineIndex(text), problems: [limit] };
   }
-  const reparsed = previous && !previous.problems && previous.path === path ? reparseOneInstruction(previous, text) : undefined;
+  const reparsed = previous && !previous.problems ? reparseOneInstruction(previous, text) : undefined;
   const reparses = reparsed ? previous!.reparses + 1 : 0;
   const ast = reparsed ?? DockerfileParser.parse(text);
   const lines = new LineIndex(text);

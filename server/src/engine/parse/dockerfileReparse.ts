@@ -73,7 +73,8 @@ export function reparseOneInstruction(previous: PreviousDockerfile, text: string
   if (index < 0) {
     return reparseComment(previous, ast, text, line, text.length - old.length);
   }
-  if (/#|<</.test(old.slice(from, oldTo)) || /#|<</.test(text.slice(from, newTo))) {
+  // (What the edit removed is checked with the whole old instruction below.)
+  if (/#|<</.test(text.slice(from, newTo))) {
     return undefined;
   }
   const target = instructions[index];

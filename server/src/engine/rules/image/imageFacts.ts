@@ -43,12 +43,18 @@ export function containerPath(workdir: string | undefined, p: string): string | 
 export function stageEndWorkdir(project: Project, model: DockerfileModel, stage: Stage, depth = 0): string | undefined {
   let wd = depth > 20 ? undefined : stageStartWorkdir(project, model, stage, depth);
   for (const instruction of stage.instructions) {
-    if (instruction.getKeyword() === 'WORKDIR') {
-      const arg = instruction.getArguments().map((a) => a.getValue()).join(' ');
-      wd = arg.includes('$') ? undefined : containerPath(wd ?? '/', arg);
-    }
+    wd = workdirAfter(wd, instruction);
   }
   return wd;
+}
+
+/** The working directory after an instruction: a `WORKDIR` moves it (unknown when it uses a variable). */
+function workdirAfter(wd: string | undefined, instruction: Instruction): string | undefined {
+  if (instruction.getKeyword() !== 'WORKDIR') {
+    return wd;
+  }
+  const arg = instruction.getArguments().map((a) => a.getValue()).join(' ');
+  return arg.includes('$') ? undefined : containerPath(wd ?? '/', arg);
 }
 
 function stageStartWorkdir(project: Project, model: DockerfileModel, stage: Stage, depth: number): string | undefined {
@@ -93,14 +99,8 @@ function perStage<T>(cache: WeakMap<Project, Map<Stage, T>>, project: Project, s
 
 function computeStageCopies(project: Project, model: DockerfileModel, stage: Stage): CopyInfo[] {
   const out: CopyInfo[] = [];
-  let wd = stageStartWorkdir(project, model, stage, 0);
   for (const instruction of stage.instructions) {
     const keyword = instruction.getKeyword();
-    if (keyword === 'WORKDIR') {
-      const arg = instruction.getArguments().map((a) => a.getValue()).join(' ');
-      wd = arg.includes('$') ? undefined : containerPath(wd ?? '/', arg);
-      continue;
-    }
     if (keyword !== 'COPY' && keyword !== 'ADD') {
       continue;
     }
@@ -117,7 +117,7 @@ function computeStageCopies(project: Project, model: DockerfileModel, stage: Sta
       dest: args[args.length - 1],
       json,
       heredoc,
-      workdir: wd,
+      workdir: workdirAt(project, model, stage, instruction),
     });
   }
   return out;
@@ -131,10 +131,7 @@ export function workdirAt(project: Project, model: DockerfileModel, stage: Stage
     let wd = stageStartWorkdir(project, model, stage, 0);
     for (const instruction of stage.instructions) {
       before.set(instruction, wd);
-      if (instruction.getKeyword() === 'WORKDIR') {
-        const arg = instruction.getArguments().map((a) => a.getValue()).join(' ');
-        wd = arg.includes('$') ? undefined : containerPath(wd ?? '/', arg);
-      }
+      wd = workdirAfter(wd, instruction);
     }
     return { at: before, end: wd };
   });
