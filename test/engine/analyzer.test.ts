@@ -488,6 +488,38 @@ describe('Analyzer', () => {
     assert.match(staleReason(fix, (p) => fs.readFile(p)) ?? '', /docker\/Dockerfile.web changed/);
   });
 
+  it('after a run that fails midway, the next one starts over instead of trusting half-updated state', () => {
+    // Discovery updates the last run's map of files in place, and the reader hands out each change
+    // once: a run that throws after that must not leave the next one reusing the old findings.
+    class Failing extends MemoryFileSystem {
+      changes: string[] | 'all' = 'all';
+      failOnce = false;
+      takeChanges(): readonly string[] | 'all' {
+        const c = this.changes;
+        this.changes = [];
+        return c;
+      }
+      override skipped(): ReturnType<MemoryFileSystem['skipped']> {
+        if (this.failOnce) {
+          this.failOnce = false;
+          throw new Error('the disk went away');
+        }
+        return super.skipped();
+      }
+    }
+    const fs = new Failing(files());
+    const analyzer = new Analyzer(fs, { rules: RULES });
+    assert.ok(!ids(analyzer).includes('install-outside-base@docker/Dockerfile.web:3'));
+    fs.write('docker/Dockerfile.web', 'FROM smarthr360-base:latest\nRUN pip install gunicorn\nRUN apt-get install -y curl\n');
+    fs.changes = ['docker/Dockerfile.web'];
+    fs.failOnce = true;
+    assert.throws(() => analyzer.analyze(), /the disk went away/);
+    // The reader has no change left to report; the edit is found all the same.
+    const after = ids(analyzer);
+    assert.deepEqual(after, ids(new Analyzer(new MemoryFileSystem(fs.toRecord()), { rules: RULES })));
+    assert.ok(after.includes('install-outside-base@docker/Dockerfile.web:3'), after.join(', '));
+  });
+
   it('loads only the files a reader says changed, and everything when it cannot tell', () => {
     class Tracked extends MemoryFileSystem {
       changes: string[] | 'all' = 'all';

@@ -166,6 +166,17 @@ export class Analyzer {
   }
 
   analyze(): AnalysisResult {
+    try {
+      return this.run();
+    } catch (e) {
+      // The last run's state may be half updated (discovery updates its map of files in place):
+      // the next run starts over.
+      this.prev = undefined;
+      throw e;
+    }
+  }
+
+  private run(): AnalysisResult {
     const stats: AnalysisStats = { parsed: 0, checked: 0, reused: 0, ruleRuns: 0, dependencyLookups: 0 };
     const started = this.options.timing ? performance.now() : 0;
     if (this.options.timing) {
@@ -190,12 +201,16 @@ export class Analyzer {
     const internalErrors: AnalysisResult['internalErrors'] = [];
     const configKey = contentHash(JSON.stringify(config));
     const prev = this.prev;
+    // The last run's model of a file. Discovery may have updated the last run's map in place, and
+    // then says what the entries it changed held.
+    const replaced = discovered.replaced;
+    const prevModel = (p: string): FileModel | undefined => (replaced?.has(p) ? replaced.get(p) : prev?.models.get(p));
     // Files whose parsed model is new since the last run (edited, added or removed).
     const changed: string[] = [];
     if (prev && discovered.changed) {
       // Discovery loaded only the files the reader said may have changed.
       for (const p of discovered.changed) {
-        if (prev.models.get(p) !== byPath.get(p)) {
+        if (prevModel(p) !== byPath.get(p)) {
           changed.push(p);
         }
       }
@@ -216,11 +231,11 @@ export class Analyzer {
       prev !== undefined &&
       prev.configKey === configKey &&
       prev.generation === this.fs.generation &&
-      prev.models.size === byPath.size &&
-      changed.every((p) => prev.models.has(p) && byPath.has(p));
-    const sameStructure = (p: string): boolean => structuralDigest(prev!.models.get(p)!) === structuralDigest(byPath.get(p)!);
+      (discovered.previousSize ?? prev.models.size) === byPath.size &&
+      changed.every((p) => prevModel(p) !== undefined && byPath.has(p));
+    const sameStructure = (p: string): boolean => structuralDigest(prevModel(p)!) === structuralDigest(byPath.get(p)!);
     /** What other files read of an edited file is what it was (a label or a comment typed in it). */
-    const sameInterface = (p: string): boolean => interfaceDigest(prev!.models.get(p)!) === interfaceDigest(byPath.get(p)!);
+    const sameInterface = (p: string): boolean => interfaceDigest(prevModel(p)!) === interfaceDigest(byPath.get(p)!);
     const structural = !sameFiles || !changed.every(sameStructure);
     // Compose files edited where no other file looks: their compose projects are merged again in a
     // copy of the last project instead of building a new one.
@@ -228,7 +243,7 @@ export class Analyzer {
       structural &&
       sameFiles &&
       changed.length > 0 &&
-      changed.every((p) => byPath.get(p)!.kind === 'compose' && prev!.models.get(p)!.kind === 'compose' && sameInterface(p));
+      changed.every((p) => byPath.get(p)!.kind === 'compose' && prevModel(p)!.kind === 'compose' && sameInterface(p));
     const project = !structural
       ? prev.project.withReplacedFiles(changed.map((p) => byPath.get(p)!))
       : ((composeOnly ? prev.project.withRefreshedCompose(changed.map((p) => byPath.get(p) as ComposeModel)) : undefined) ??
@@ -241,7 +256,7 @@ export class Analyzer {
     const textKey =
       prev &&
       prev.generation === this.fs.generation &&
-      changed.every((p) => byPath.get(p)?.kind !== 'text' && prev.models.get(p)?.kind !== 'text')
+      changed.every((p) => byPath.get(p)?.kind !== 'text' && prevModel(p)?.kind !== 'text')
         ? prev.textKey
         : contentHash(
             project.textFiles
@@ -262,8 +277,19 @@ export class Analyzer {
           ].join('|'),
         )
       : prev.structure;
-    // Dependencies are recomputed only when the structure changed; otherwise the last run's hold.
-    const deps = structural ? new Map<string, string[]>() : prev.deps;
+    // An edit to compose files that leaves the rest of the structure as it was (the same files,
+    // the same base and image tags): the project is rebuilt, but only the edited files, the files
+    // that depended on them and the files they depend on now are checked again.
+    const local =
+      structural &&
+      sameFiles &&
+      structure === prev!.structure &&
+      changed.every((p) => byPath.get(p)!.kind === 'compose' || sameStructure(p));
+    // Dependencies are recomputed when the structure changed; otherwise the last run's hold, except
+    // for the files a local edit re-checks (the last run's map is updated in place, not copied).
+    const deps = structural && !local ? new Map<string, string[]>() : prev!.deps;
+    /** What the entries a local edit removed from `deps` held. */
+    const replacedDeps = new Map<string, string[] | undefined>();
     const depsOf = (path: string): string[] => {
       let d = deps.get(path);
       if (!d) {
@@ -276,14 +302,6 @@ export class Analyzer {
     // On an edit that keeps the structure, only the edited files and the files that read what
     // changed in them (their interface) are checked again.
     let recheck: Set<string> | undefined;
-    // An edit to compose files that leaves the rest of the structure as it was (the same files,
-    // the same base and image tags): the project is rebuilt, but only the edited files, the files
-    // that depended on them and the files they depend on now are checked again.
-    const local =
-      structural &&
-      sameFiles &&
-      structure === prev!.structure &&
-      changed.every((p) => byPath.get(p)!.kind === 'compose' || sameStructure(p));
     if (local) {
       recheck = new Set(changed);
       for (const p of changed) {
@@ -301,10 +319,9 @@ export class Analyzer {
           }
         }
       }
-      for (const [path, list] of prev.deps) {
-        if (!recheck.has(path)) {
-          deps.set(path, list);
-        }
+      for (const path of recheck) {
+        replacedDeps.set(path, deps.get(path));
+        deps.delete(path);
       }
     } else if (!structural) {
       recheck = new Set(changed);
@@ -399,7 +416,7 @@ export class Analyzer {
       // for them (the last run's state is not kept, so it is updated in place).
       const reverse = prev!.reverse;
       for (const path of recheck) {
-        for (const d of prev!.deps.get(path) ?? []) {
+        for (const d of replacedDeps.get(path) ?? []) {
           reverse.get(d)?.delete(path);
         }
         addReverse(reverse, path, depsOf(path));
@@ -494,7 +511,13 @@ export class Analyzer {
     stats: AnalysisStats,
     skipped: SkippedFile[],
     changes: readonly string[] | 'all' = 'all',
-  ): { models: Map<string, FileModel>; changed?: readonly string[] } {
+  ): {
+    models: Map<string, FileModel>;
+    changed?: readonly string[];
+    /** When the last run's map was updated in place: what the entries it changed held, and its size. */
+    replaced?: ReadonlyMap<string, FileModel | undefined>;
+    previousSize?: number;
+  } {
     const excludes = config.exclude.map(globToRegExp);
     const excluded = (p: string): boolean => excludes.some((re) => re.test(p));
     const roadmapKey = config.roadmapFile ?? '';
@@ -513,7 +536,10 @@ export class Analyzer {
       prev.configKey === contentHash(JSON.stringify(config)) &&
       !changes.some((p) => (CONFIG_FILE_NAMES as readonly string[]).includes(p))
     ) {
-      const models = new Map(prev.models);
+      // Loads go to an overlay of the last run's map, applied to it in place only if discovery
+      // ends here: copying a map of every file on each keystroke was most of what an edit
+      // allocated (and kept: the copy became the next run's map).
+      const models = new ModelOverlay(prev.models);
       const load = this.loader(models, excluded, stats, skipped);
       const changed = [...changes];
       let sameReach = true;
@@ -558,7 +584,9 @@ export class Analyzer {
             skipped.push(s);
           }
         }
-        return { models, changed };
+        const previousSize = prev.models.size;
+        const replaced = models.commit();
+        return { models: prev.models, changed, replaced, previousSize };
       }
     }
     const models = new Map<string, FileModel>();
@@ -622,7 +650,7 @@ export class Analyzer {
 
   /** Reads and parses a file into `models` (from the cache when its text is unchanged). */
   private loader(
-    models: Map<string, FileModel>,
+    models: ModelMap,
     excluded: (path: string) => boolean,
     stats: AnalysisStats,
     skipped: SkippedFile[],
@@ -795,6 +823,58 @@ export class Analyzer {
 }
 
 /** The files a compose file reaches by reference (discovery loads them whatever their names). */
+/** What discovery's loader needs of a map of models. */
+interface ModelMap {
+  has(path: string): boolean;
+  get(path: string): FileModel | undefined;
+  set(path: string, model: FileModel): unknown;
+}
+
+/**
+ * Changes to a map of models, applied to it by {@link commit} in the order they were made (so its
+ * entries end in the order a copy changed the same way would have).
+ */
+class ModelOverlay implements ModelMap {
+  private readonly current = new Map<string, FileModel | undefined>();
+  private readonly log: [string, FileModel | undefined][] = [];
+
+  constructor(private readonly base: Map<string, FileModel>) {}
+
+  has(path: string): boolean {
+    return this.get(path) !== undefined;
+  }
+
+  get(path: string): FileModel | undefined {
+    return this.current.has(path) ? this.current.get(path) : this.base.get(path);
+  }
+
+  set(path: string, model: FileModel): void {
+    this.current.set(path, model);
+    this.log.push([path, model]);
+  }
+
+  delete(path: string): void {
+    this.current.set(path, undefined);
+    this.log.push([path, undefined]);
+  }
+
+  /** Applies the changes to the map; returns what the entries they touched held before. */
+  commit(): Map<string, FileModel | undefined> {
+    const replaced = new Map<string, FileModel | undefined>();
+    for (const [path, model] of this.log) {
+      if (!replaced.has(path)) {
+        replaced.set(path, this.base.get(path));
+      }
+      if (model === undefined) {
+        this.base.delete(path);
+      } else {
+        this.base.set(path, model);
+      }
+    }
+    return replaced;
+  }
+}
+
 function reachOf(compose: ComposeModel): string {
   return JSON.stringify([
     compose.includes.map((i) => i.value),
