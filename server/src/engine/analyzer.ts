@@ -265,18 +265,27 @@ export class Analyzer {
               .join(','),
           );
     // What every file's findings may depend on: the set of files, the base, what builds which
-    // image, and the build scripts.
-    const structure = structural
-      ? contentHash(
-          [
-            this.fs.generation,
-            project.baseDockerfile?.path ?? '',
-            [...project.baseTags].join(','),
-            project.imageBuilds.map((b) => `${b.tag}>${b.dockerfile}`).join(','),
-            textKey,
-          ].join('|'),
-        )
-      : prev.structure;
+    // image, and the build scripts. A project patched from the last one (a compose edit other
+    // files cannot see) took these over by identity: the last run's digest holds.
+    const tookOver =
+      prev !== undefined &&
+      prev.generation === this.fs.generation &&
+      textKey === prev.textKey &&
+      project.imageBuilds === prev.project.imageBuilds &&
+      project.baseTags === prev.project.baseTags &&
+      project.baseDockerfile?.path === prev.project.baseDockerfile?.path;
+    const structure =
+      structural && !tookOver
+        ? contentHash(
+            [
+              this.fs.generation,
+              project.baseDockerfile?.path ?? '',
+              [...project.baseTags].join(','),
+              project.imageBuilds.map((b) => `${b.tag}>${b.dockerfile}`).join(','),
+              textKey,
+            ].join('|'),
+          )
+        : prev.structure;
     // An edit to compose files that leaves the rest of the structure as it was (the same files,
     // the same base and image tags): the project is rebuilt, but only the edited files, the files
     // that depended on them and the files they depend on now are checked again.

@@ -1,7 +1,7 @@
 import type { Config } from './config';
 import type { FileSystemView } from './fs';
 import { basename, dirname, joinPath, isInsideWorkspace, isAbsolutePath, normalizePath } from './paths';
-import { contentHash, LineIndex } from './text';
+import { contentHash, LineIndex, StreamHash, type Position } from './text';
 import { parseDockerfile, findStage, type DockerfileModel, type Stage } from './parse/dockerfile';
 import {
   parseCompose,
@@ -190,6 +190,8 @@ export class Project {
   private readonly byPath = new FileIndex();
   private readonly tagToBuild = new Map<string, ImageBuild[]>();
   private readonly servicesByDockerfile = new Map<string, Service[]>();
+  /** Lists of {@link servicesByDockerfile} replaced since it was built (compose edits patch, not copy, it). */
+  private readonly servicesByDockerfilePatch?: ReadonlyMap<string, Service[]>;
   private readonly derivesCache = new Map<string, boolean>();
   private groupsCache?: ServiceGroup[];
   private readonly groupsByProject = new Map<ComposeProject, ServiceGroup[]>();
@@ -227,12 +229,8 @@ export class Project {
     this.collectImageBuilds();
     this.findBase();
     if (previous && this.sameGroupInputs(previous)) {
-      const services = new Set(this.services);
-      for (const [service, key] of previous.groupKeys) {
-        if (services.has(service)) {
-          this.groupKeys.set(service, key);
-        }
-      }
+      // A service's key depends only on the service and these inputs: the cache is shared.
+      this.groupKeys = previous.groupKeys;
       // Compose projects taken over as they were have the groups they had.
       for (const p of this.composeProjects) {
         const groups = previous.groupsByProject.get(p);
@@ -270,7 +268,8 @@ export class Project {
     );
   }
 
-  private readonly groupKeys = new Map<Service, string | undefined>();
+  /** Group keys by service, computed on demand; weak, so that no replaced service stays alive through it. */
+  private groupKeys = new WeakMap<Service, string | undefined>();
 
   /**
    * A project like this one where some files' new versions replace the old ones, for edits that
@@ -320,8 +319,7 @@ export class Project {
   withRefreshedCompose(changed: readonly ComposeModel[]): Project | undefined {
     const paths = new Set(changed.map((m) => m.path));
     const extendsEdited = this.composeFiles.some(
-      (c) =>
-        !paths.has(c.path) && c.services.some((d) => paths.has(extendedFile(d) ?? '')),
+      (c) => !paths.has(c.path) && c.services.some((d) => paths.has(extendedFile(d) ?? '')),
     );
     if (extendsEdited) {
       return undefined;
@@ -347,27 +345,36 @@ export class Project {
     const mutable = next as unknown as Record<string, unknown>;
     mutable.composeProjects = this.composeProjects.map((p) => projects.get(p) ?? p);
     mutable.services = this.services.map(renew);
-    const byDockerfile = new Map(this.servicesByDockerfile);
-    for (const [path, list] of byDockerfile) {
-      if (list.some((s) => services.has(s))) {
-        byDockerfile.set(path, list.map(renew));
+    // The lists of services that build a Dockerfile: those holding a replaced service are patched
+    // (the services build the same Dockerfiles: the interface is the same). Copying the whole index
+    // on each keystroke was a third of what a compose edit allocated.
+    const patch = new Map(this.servicesByDockerfilePatch);
+    for (const old of services.keys()) {
+      if (old.build) {
+        patch.set(old.build.dockerfile, this.servicesBuiltFrom(old.build.dockerfile).map(renew));
       }
     }
-    mutable.servicesByDockerfile = byDockerfile;
-    // The same images built from the same Dockerfiles: the new services build what the old ones did.
-    const groupKeys = new Map(this.groupKeys);
+    if (patch.size > MAX_INDEX_PATCH) {
+      const byDockerfile = new Map(this.servicesByDockerfile);
+      for (const [path, list] of patch) {
+        byDockerfile.set(path, list);
+      }
+      mutable.servicesByDockerfile = byDockerfile;
+      mutable.servicesByDockerfilePatch = undefined;
+    } else {
+      mutable.servicesByDockerfilePatch = patch;
+    }
+    // The same images built from the same Dockerfiles, with the same group keys: the new services
+    // build what the old ones did.
     for (const [old, fresh] of services) {
       const build = composeBuilds.get(old);
       if (build) {
         composeBuilds.set(fresh, build);
       }
-      if (groupKeys.has(old)) {
-        groupKeys.set(fresh, groupKeys.get(old));
-        // The old service must not stay a key: it would keep its compose model alive, edit after edit.
-        groupKeys.delete(old);
+      if (this.groupKeys.has(old)) {
+        this.groupKeys.set(fresh, this.groupKeys.get(old));
       }
     }
-    mutable.groupKeys = groupKeys;
     const groups = new Map(this.groupsByProject);
     for (const old of projects.keys()) {
       groups.delete(old);
@@ -398,7 +405,7 @@ export class Project {
 
   /** Services (merged) whose build uses this Dockerfile. */
   servicesBuiltFrom(dockerfile: string): Service[] {
-    return this.servicesByDockerfile.get(dockerfile) ?? [];
+    return this.servicesByDockerfilePatch?.get(dockerfile) ?? this.servicesByDockerfile.get(dockerfile) ?? [];
   }
 
   /** The builds that produce an image tag (normalised comparison). */
@@ -1177,6 +1184,9 @@ export { isInsideWorkspace };
  * entries the edits replaced since (so patching does not copy thousands of entries). The set of
  * paths never changes after construction.
  */
+/** How many entries a patch of an index holds before it is folded into a new copy of the index. */
+const MAX_INDEX_PATCH = 256;
+
 class FileIndex {
   constructor(
     private readonly base = new Map<string, FileModel>(),
@@ -1318,55 +1328,73 @@ const COMPOSE_PRIVATE = new Set(['node', 'view', 'lines', 'text', 'offset', 'off
  * own models and are compared as such.
  */
 function composeInterface(model: ComposeModel): string {
-  const keys = model.services.map((def) =>
-    def.node.items.map((pair) => {
+  // Fed to a hash piece by piece: joining them first made a string of about twice the file.
+  const hash = new StreamHash();
+  for (const def of model.services) {
+    hash.int(def.node.items.length);
+    for (const pair of def.node.items) {
       const key =
         pair.key && typeof (pair.key as { value?: unknown }).value === 'string'
           ? String((pair.key as { value: string }).value)
           : '?';
       const value = pair.value as { type?: string; flow?: boolean; range?: [number, number, number] } | null;
-      const kind = value === null ? 'null' : `${value.constructor?.name ?? ''}:${value.type ?? ''}:${value.flow ? 'flow' : ''}`;
+      hash.str(key);
+      if (value === null) {
+        hash.str('null');
+      } else {
+        hash
+          .str(value.constructor?.name ?? '')
+          .str(value.type ?? '')
+          .int(value.flow ? 1 : 0);
+      }
       // Where the value starts and ends, except for keys whose content no model reads.
-      const place =
-        !value?.range || UNREAD_SERVICE_KEYS.has(key) || key.startsWith('x-')
-          ? ''
-          : posKey(model.lines, value.range[0], value.range[1]);
-      return `${key}=${kind}@${place}`;
-    }),
-  );
+      if (!value?.range || UNREAD_SERVICE_KEYS.has(key) || key.startsWith('x-')) {
+        hash.int(-1);
+      } else {
+        hashPosition(hash, model.lines.positionAt(value.range[0]));
+        hashPosition(hash, model.lines.positionAt(value.range[1]));
+      }
+    }
+  }
   // `build.target` is read through the YAML (unused-stage), not from the model.
-  const targets = model.services.map((def) => {
+  for (const def of model.services) {
     const build = model.view?.mapAt(def.node, 'build');
-    return build ? (scalarString(model.view!.get(build, 'target')?.value?.node) ?? '') : '';
-  });
-  const parts: string[] = [];
+    hash.str(build ? (scalarString(model.view!.get(build, 'target')?.value?.node) ?? '') : '');
+  }
   // JSON.stringify would call the yaml nodes' toJSON (resolving merges) before any replacer.
   const write = (value: unknown, depth: number): void => {
+    if (typeof value === 'string') {
+      hash.mark(1).str(value);
+      return;
+    }
     if (value === null || typeof value !== 'object') {
-      parts.push(typeof value === 'string' ? JSON.stringify(value) : String(value));
+      hash.mark(2).str(String(value));
       return;
     }
     const position = value as { line?: unknown; character?: unknown };
     if (typeof position.line === 'number' && typeof position.character === 'number') {
-      parts.push(`${position.line}:${position.character}`);
+      hashPosition(hash, position as Position);
       return;
     }
     if (isNode(value) || isPair(value) || depth > 12) {
       return;
     }
-    parts.push(Array.isArray(value) ? '[' : '{');
+    hash.mark(Array.isArray(value) ? 3 : 4);
     const record = value as Record<string, unknown>;
     for (const key in record) {
       if (!COMPOSE_PRIVATE.has(key) || (key === 'text' && depth > 0)) {
-        parts.push(key);
+        hash.str(key);
         write(record[key], depth + 1);
       }
     }
-    parts.push(Array.isArray(value) ? ']' : '}');
+    hash.mark(5);
   };
   write(model, 0);
-  const text = parts.join(' ');
-  return contentHash(`${text}|${JSON.stringify(keys)}|${targets.join(',')}`);
+  return hash.digest();
+}
+
+function hashPosition(hash: StreamHash, p: Position): void {
+  hash.int(p.line).int(p.character);
 }
 
 /** Service keys whose values no rule reads from another file. */
@@ -1380,12 +1408,6 @@ const UNREAD_SERVICE_KEYS = new Set([
   'deploy',
   'healthcheck',
 ]);
-
-function posKey(lines: LineIndex, start: number, end: number): string {
-  const a = lines.positionAt(start);
-  const b = lines.positionAt(end);
-  return `${a.line}:${a.character}-${b.line}:${b.character}`;
-}
 
 const buildCommandCache = new WeakMap<TextModel, BuildCommand[]>();
 

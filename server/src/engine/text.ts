@@ -132,6 +132,48 @@ export function textEdit(old: string, text: string): { start: number; oldEnd: nu
   return { start, oldEnd: old.length - suffix, newEnd: text.length - suffix };
 }
 
+/**
+ * A hash of a sequence of strings and integers fed one by one (what {@link contentHash} of their
+ * joined text would tell apart, without building that text). Two 32-bit lanes; markers, which are
+ * no character code, end strings and type what follows.
+ */
+export class StreamHash {
+  private a = 0x811c9dc5;
+  private b = 0x9747b28c;
+  private length = 0;
+
+  private mix(x: number): void {
+    this.a = Math.imul(this.a ^ x, 0x01000193);
+    this.b = Math.imul(this.b ^ x, 0x5bd1e995);
+  }
+
+  /** A marker (a small non-negative code): separates and types what follows. 0 ends strings. */
+  mark(code: number): this {
+    this.mix(0x10000 + code);
+    return this;
+  }
+
+  str(text: string): this {
+    for (let i = 0; i < text.length; i++) {
+      this.mix(text.charCodeAt(i));
+    }
+    this.length += text.length;
+    return this.mark(0);
+  }
+
+  /** A 32-bit integer (line and column numbers, counts). */
+  int(x: number): this {
+    this.mix(0x20000);
+    this.mix(x & 0xffff);
+    this.mix((x >>> 16) & 0xffff);
+    return this;
+  }
+
+  digest(): string {
+    return `${(this.a >>> 0).toString(16)}.${(this.b >>> 0).toString(16)}:${this.length.toString(36)}`;
+  }
+}
+
 export function contentHash(text: string): string {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
