@@ -162,12 +162,14 @@ const editArb = textEditArbitrary(
   5,
 );
 
-describe('dockerfile: re-parsing the edited instruction only', function () {
+describe('dockerfile: re-parsing the edited part only', function () {
   this.timeout(120_000);
 
   it('gives exactly the model a full parse gives, after random edits (and says when it cannot)', function () {
     let reparsed = 0;
     let total = 0;
+    let lineBreaks = 0;
+    let lineBreaksReparsed = 0;
     fc.assert(
       fc.property(fc.constantFrom(...Object.keys(TEXTS)), fc.array(editArb, { minLength: 1, maxLength: 6 }), (name, edits) => {
         let text = TEXTS[name]!;
@@ -178,6 +180,10 @@ describe('dockerfile: re-parsing the edited instruction only', function () {
           const incremental = parseDockerfile('Dockerfile', next, model);
           total++;
           reparsed += incremental.reparses > 0 ? 1 : 0;
+          if (next.split('\n').length !== text.split('\n').length) {
+            lineBreaks++;
+            lineBreaksReparsed += incremental.reparses > 0 ? 1 : 0;
+          }
           assert.equal(
             modelShape(incremental),
             modelShape(parseDockerfile('Dockerfile', next)),
@@ -192,6 +198,8 @@ describe('dockerfile: re-parsing the edited instruction only', function () {
     );
     // Not vacuous: many edits land inside one instruction and are re-parsed that way.
     assert.ok(reparsed > total / 5, `${reparsed} of ${total} edits re-parsed one instruction`);
+    // And many that add or remove a line break are re-parsed from the edit on.
+    assert.ok(lineBreaksReparsed > lineBreaks / 5, `${lineBreaksReparsed} of ${lineBreaks} line-break edits re-parsed`);
   });
 
   it('re-parses one instruction when typing in an ENV value, reusing every other instruction', function () {
@@ -226,13 +234,14 @@ describe('dockerfile: re-parsing the edited instruction only', function () {
     }
   });
 
-  it('parses the whole file when the edit could change more than one instruction', function () {
+  it('re-parses from the edit to the end of the file when it could change more than one instruction, reusing what ends before it', function () {
     const text = TEXTS.varied!;
     const model = parseDockerfile('Dockerfile', text);
     const inEnv = text.indexOf('ENV ') + 4;
     const endOfRun = text.indexOf('--no-install-recommends gettext \\') + '--no-install-recommends gettext '.length;
     const cases: Record<string, string> = {
       'a line break': text.slice(0, inEnv) + '\n' + text.slice(inEnv),
+      'a line break deleted': text.replace('USER app\n', 'USER app'),
       'a comment': text.slice(0, inEnv) + '# ' + text.slice(inEnv),
       'a FROM edited': text.replace('AS base', 'AS basis'),
       'an instruction turned into FROM': text.replace('USER app', 'FROM app'),
@@ -241,14 +250,82 @@ describe('dockerfile: re-parsing the edited instruction only', function () {
       'an edit on a blank line': text.replace('\n\n', '\nx\n'),
       'a comment turned into an instruction': text.replace('# Runtime notes', 'USER Runtime notes'),
       'a comment-looking line of a heredoc': text.replace('# not a comment', '# still not a comment'),
-      'a parser directive': text.replace('# syntax=docker/dockerfile:1', '# syntax=docker/dockerfile:1.7'),
     };
+    let reused = 0;
     for (const [what, next] of Object.entries(cases)) {
       assert.notEqual(next, text, what);
+      const incremental = parseDockerfile('Dockerfile', next, model);
+      assert.equal(incremental.reparses, 1, what);
+      assert.equal(modelShape(incremental), modelShape(parseDockerfile('Dockerfile', next)), what);
+      // The instructions that end before the edited line are the last parse's.
+      let at = 0;
+      while (text[at] === next[at]) {
+        at++;
+      }
+      const editLine = text.slice(0, at).split('\n').length - 1;
+      const before = model.ast
+        .getInstructions()
+        .filter((i) => i.getRange().end.line < editLine)
+        .slice(0, -1);
+      reused += before.length > 0 ? 1 : 0;
+      assert.ok(
+        before.every((i, k) => incremental.ast.getInstructions()[k] === i),
+        `${what}: the instructions before the edit are reused`,
+      );
+    }
+    // All but the edits in the first lines (the FROM line) reuse instructions.
+    assert.ok(reused >= Object.keys(cases).length - 1, `${reused} of ${Object.keys(cases).length}`);
+  });
+
+  it("parses the whole file when the edit is on the first instruction's line or above it (parser directives)", function () {
+    const varied = TEXTS.varied!;
+    const cases: Record<string, [string, string]> = {
+      'a parser directive': [varied, varied.replace('# syntax=docker/dockerfile:1', '# syntax=docker/dockerfile:1.7')],
+      // Below `# escape=` and `# syntax=`, the line is read as a directive too (the property test found it).
+      'the first instruction turned into a comment, below directives': [
+        TEXTS.backtick!,
+        TEXTS.backtick!.replace('ARG PYTHON_VERSION', '#RG PYTHON_VERSION'),
+      ],
+      'a comment above the first instruction turned into a directive': [`# a note\n${TEXTS.web!}`, `# escape=\`\n${TEXTS.web!}`],
+    };
+    for (const [what, [text, next]] of Object.entries(cases)) {
+      const model = parseDockerfile('Dockerfile', text);
       const incremental = parseDockerfile('Dockerfile', next, model);
       assert.equal(incremental.reparses, 0, what);
       assert.equal(modelShape(incremental), modelShape(parseDockerfile('Dockerfile', next)), what);
     }
+  });
+
+  it('re-parses the instruction before the edit too: a continuation carries it over blank and comment lines', function () {
+    // A dangling continuation: the RUN goes on over the blank line into whatever is typed after it.
+    const dangling = 'FROM python:3.12-slim\nRUN echo \\\n\n';
+    const cases: Record<string, [string, string]> = {
+      'a line typed after a dangling continuation': [dangling, `${dangling}done\n`],
+      'an edit after a dangling continuation, with a space after the escape': [
+        dangling.replace('\\\n', '\\  \n'),
+        `${dangling.replace('\\\n', '\\  \n')}done\n`,
+      ],
+      'a line typed after a dangling continuation and a comment': [`${dangling}# note\n`, `${dangling}# note\ndone\n`],
+    };
+    for (const [what, [text, next]] of Object.entries(cases)) {
+      const model = parseDockerfile('Dockerfile', text);
+      const incremental = parseDockerfile('Dockerfile', next, model);
+      assert.equal(incremental.reparses, 1, what);
+      assert.equal(modelShape(incremental), modelShape(parseDockerfile('Dockerfile', next)), what);
+      const run = incremental.ast.getInstructions()[1]!;
+      assert.ok(run.toString().includes('done'), `${what}: ${run.toString()}`);
+    }
+  });
+
+  it('takes a character typed between \\r and \\n as the line break it adds', function () {
+    // Inserting between the two halves of a CRLF splits one line break in two: no single
+    // instruction can be re-parsed alone (a bug the property test found).
+    const text = TEXTS.crlf!;
+    const model = parseDockerfile('Dockerfile', text);
+    const at = text.indexOf('\r\n', text.indexOf('ENV ')) + 1;
+    const next = text.slice(0, at) + 'x' + text.slice(at);
+    const incremental = parseDockerfile('Dockerfile', next, model);
+    assert.equal(modelShape(incremental), modelShape(parseDockerfile('Dockerfile', next)));
   });
 
   it(`parses the whole file again after ${MAX_REPARSES} re-parses in a row`, function () {

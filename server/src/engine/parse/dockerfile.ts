@@ -1,7 +1,7 @@
 import { DockerfileParser, From, Instruction, ModifiableInstruction, type Argument, type Dockerfile, type Run } from 'dockerfile-ast';
 import { LineIndex, type Range } from '../text';
 import { parseShell, type ShellCommand } from './shell';
-import { reparseOneInstruction } from './dockerfileReparse';
+import { reparseDockerfile } from './dockerfileReparse';
 
 /**
  * dockerfile-ast recomputes an instruction's arguments from the text on every call (and `FROM`'s
@@ -135,7 +135,7 @@ export function parseDockerfile(path: string, text: string, previous?: Dockerfil
   if (limit) {
     return { ...parseDockerfile(path, ''), text, lines: new LineIndex(text), problems: [limit] };
   }
-  const reparsed = previous && !previous.problems ? reparseOneInstruction(previous, text) : undefined;
+  const reparsed = previous && !previous.problems ? reparseDockerfile(previous, text) : undefined;
   const reparses = reparsed ? previous!.reparses + 1 : 0;
   const ast = reparsed ?? DockerfileParser.parse(text);
   const lines = new LineIndex(text);

@@ -32,6 +32,7 @@ interface ParserInternals {
   buffer: string;
   escapeChar: string;
   processInstruction?: (dockerfile: Dockerfile, char: string, start: number) => number;
+  processComment?: (dockerfile: Dockerfile, start: number) => number;
 }
 interface TemplateInternals {
   instructions: Instruction[];
@@ -42,6 +43,10 @@ interface DockerfileInternals extends TemplateInternals {
   initialInstructions: TemplateInternals;
   buildStages: TemplateInternals[];
   currentBuildStage?: TemplateInternals;
+  setDirectives(directives: ReturnType<Dockerfile['getDirectives']>): void;
+  addInstruction(instruction: Instruction): void;
+  addComment(comment: Comment): void;
+  organizeComments(): void;
 }
 
 /** What a re-parse needs of the last parse. */
@@ -53,15 +58,25 @@ export interface PreviousDockerfile {
   reparses: number;
 }
 
-/** The new AST, or undefined when the whole file must be parsed. The previous AST is not changed. */
-export function reparseOneInstruction(previous: PreviousDockerfile, text: string): Dockerfile | undefined {
-  const old = previous.text;
-  if (previous.reparses >= MAX_REPARSES || old === text) {
+/**
+ * The new AST, or undefined when the whole file must be parsed. The previous AST is not changed.
+ * An edit inside one instruction re-parses that instruction; any other edit below the first
+ * instruction re-parses from the first item it may touch to the end of the file.
+ */
+export function reparseDockerfile(previous: PreviousDockerfile, text: string): Dockerfile | undefined {
+  if (previous.reparses >= MAX_REPARSES || previous.text === text) {
     return undefined;
   }
+  return reparseOneInstruction(previous, text) ?? reparseFromEdit(previous, text);
+}
+
+function reparseOneInstruction(previous: PreviousDockerfile, text: string): Dockerfile | undefined {
+  const old = previous.text;
   // The edit: old[from, oldTo) became text[from, newTo).
   const { start: from, oldEnd: oldTo, newEnd: newTo } = textEdit(old, text);
-  if (/[\r\n]/.test(old.slice(from, oldTo)) || /[\r\n]/.test(text.slice(from, newTo))) {
+  // A line break added or removed; or an edit right after a \r, which can split a \r\n in two
+  // line breaks or join a \r and a \n into one.
+  if (/[\r\n]/.test(old.slice(from, oldTo)) || /[\r\n]/.test(text.slice(from, newTo)) || old[from - 1] === '\r') {
     return undefined;
   }
   const ast = previous.ast as unknown as DockerfileInternals;
@@ -201,4 +216,86 @@ function replaced<K extends 'instructions' | 'comments'>(
   copy.buildStages = ast.buildStages.map(swapIn);
   copy.currentBuildStage = copy.buildStages[copy.buildStages.length - 1];
   return copy as unknown as Dockerfile;
+}
+
+/**
+ * Any other edit below the first instruction's line (a line break typed or deleted, a `FROM` changed,
+ * an instruction split or joined): the instructions and comments that end before the instruction
+ * preceding the edit are reused, and dockerfile-ast's parser runs from there to the end of the file,
+ * as the full parse runs over it. The AST is assembled by dockerfile-ast's own methods in the order
+ * the full parse calls them (stages from `FROM` lines, comments filed into stages), so what precedes
+ * the edit costs no parse. An edit on the first instruction's line or above it parses the whole file:
+ * it can make parser directives of the lines at the top.
+ */
+function reparseFromEdit(previous: PreviousDockerfile, text: string): Dockerfile | undefined {
+  const old = previous.text;
+  const ast = previous.ast as unknown as DockerfileInternals;
+  const oldDoc = ast.document;
+  const { start: from } = textEdit(old, text);
+  const editLine = oldDoc.positionAt(from).line;
+  const first = ast.instructions[0];
+  // On the first instruction's line or above it, an edit can make parser directives of lines.
+  if (!first || editLine <= first.getRange().start.line) {
+    return undefined;
+  }
+  // The parse restarts at the first line of the first item that does not end before the edit's line,
+  // or earlier: at the instruction before it, which may read on into the edited lines (a continuation
+  // escape carries an instruction over blank and comment lines). Every instruction before that one
+  // ended where the next item began, before the edit.
+  let restartLine = editLine;
+  for (const item of [
+    ast.instructions[endingBefore(ast.instructions, editLine)],
+    ast.comments[endingBefore(ast.comments, editLine)],
+  ]) {
+    restartLine = Math.min(restartLine, item?.getRange().start.line ?? restartLine);
+  }
+  const before = ast.instructions[endingBefore(ast.instructions, restartLine) - 1];
+  restartLine = before?.getRange().start.line ?? restartLine;
+  const restart = oldDoc.offsetAt({ line: restartLine, character: 0 });
+  const parser = new Parser() as unknown as ParserInternals;
+  const { processInstruction, processComment } = parser;
+  if (typeof processInstruction !== 'function' || typeof processComment !== 'function') {
+    return undefined;
+  }
+  const document = TextDocument.create('', '', 0, text);
+  parser.document = document;
+  parser.buffer = text;
+  parser.escapeChar = previous.escapeChar;
+  const Ctor = previous.ast.constructor as new (document: TextDocument) => DockerfileInternals;
+  const dockerfile = new Ctor(document);
+  dockerfile.setDirectives(previous.ast.getDirectives());
+  const reusedInstructions = endingBefore(ast.instructions, restartLine);
+  const reusedComments = endingBefore(ast.comments, restartLine);
+  for (let i = 0; i < reusedInstructions; i++) {
+    dockerfile.addInstruction(ast.instructions[i]!);
+  }
+  for (let i = 0; i < reusedComments; i++) {
+    dockerfile.addComment(ast.comments[i]!);
+  }
+  // dockerfile-ast's own loop (Parser.parse), from the restart.
+  const target = dockerfile as unknown as Dockerfile;
+  for (let i = restart; i < text.length; i++) {
+    const char = text.charAt(i);
+    if (char === '#') {
+      i = processComment.call(parser, target, i);
+    } else if (char !== ' ' && char !== '\t' && char !== '\r' && char !== '\n') {
+      i = processInstruction.call(parser, target, char, i);
+    }
+  }
+  dockerfile.organizeComments();
+  return target;
+}
+
+/** How many of the items (sorted by line, not overlapping) end on a line before `line`. */
+function endingBefore(items: readonly { getRange(): { end: { line: number } } }[], line: number): number {
+  let lo = 0;
+  for (let hi = items.length; lo < hi;) {
+    const mid = (lo + hi) >> 1;
+    if (items[mid]!.getRange().end.line < line) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  return lo;
 }
