@@ -258,6 +258,17 @@ const tasks = {
       { reps: reps * 4, budgetMs, warmup: 5 },
     );
     const parse = measure(() => DockerfileParser.parse(variants[i++ % variants.length]), { reps: reps * 4, budgetMs, warmup: 5 });
+    // The other one-character edit: a line break (Enter) typed at the start of the next line, and
+    // deleted again. Every line after it moves, which the one-instruction re-parse does not handle.
+    const lineStart = text.indexOf('\n', at) + 1;
+    const breaks = [text, text.slice(0, lineStart) + '\n' + text.slice(lineStart)];
+    const lineBreak = measure(
+      () => {
+        fs.write('Dockerfile', breaks[i++ % breaks.length]);
+        return analyzer.analyze();
+      },
+      { reps: reps * 4, budgetMs, warmup: 5 },
+    );
     return {
       lines: text.split('\n').length,
       bytes: text.length,
@@ -266,6 +277,9 @@ const tasks = {
       parseMs: parse.ms,
       stats: edit.last.stats,
       findings: edit.last.findings.length,
+      lineBreakToDiagnosticsMs: lineBreak.ms,
+      lineBreakSamples: lineBreak.samples,
+      lineBreakStats: lineBreak.last.stats,
     };
   },
 };
