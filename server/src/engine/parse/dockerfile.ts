@@ -170,7 +170,10 @@ export function parseDockerfile(path: string, text: string, previous?: Dockerfil
     last.isFinal = true;
   }
   let runs: RunInstruction[] | undefined;
-  return {
+  // Only the last version's splits are kept, until this version's are made.
+  const previousRuns = previous && splits.get(previous);
+  let earlier: EarlierSplits | undefined = previousRuns && { text: previous!.text, escapeChar: previous!.escapeChar, runs: previousRuns };
+  const model: DockerfileModel = {
     kind: 'dockerfile',
     path,
     text,
@@ -180,11 +183,50 @@ export function parseDockerfile(path: string, text: string, previous?: Dockerfil
     stages,
     preamble,
     reparses,
-    runs: () => (runs ??= splitRuns(text, lines, stages, escapeChar)),
+    runs: () => {
+      if (!runs) {
+        runs = splitRuns(text, lines, stages, escapeChar, earlier);
+        earlier = undefined;
+        splits.set(model, runs);
+      }
+      return runs;
+    },
+  };
+  return model;
+}
+
+/** Each model's RUN splits once computed, for the next version of the file to reuse. */
+const splits = new WeakMap<DockerfileModel, RunInstruction[]>();
+
+/** What a new version of a file can reuse of the last one's RUN splits. */
+interface EarlierSplits {
+  text: string;
+  escapeChar: string;
+  runs: RunInstruction[];
+}
+
+function movedCommand(command: ShellCommand, delta: number): ShellCommand {
+  return {
+    ...command,
+    words: command.words.map((w) => ({ ...w, start: w.start + delta, end: w.end + delta })),
+    separatorStart: command.separatorStart + delta,
+    separatorEnd: command.separatorEnd + delta,
   };
 }
 
-function splitRuns(text: string, lines: LineIndex, stages: Stage[], escapeChar: string): RunInstruction[] {
+/**
+ * `earlier`: the last version's splits. A RUN whose text (from its keyword to the end of its last
+ * line) is the same as one of the last version's has the same commands, moved by as much as it
+ * moved: a keystroke in a large Dockerfile does not split every RUN of the file again, whichever
+ * way the file was parsed.
+ */
+function splitRuns(text: string, lines: LineIndex, stages: Stage[], escapeChar: string, earlier?: EarlierSplits): RunInstruction[] {
+  const reusable = new Map<string, RunInstruction>();
+  if (earlier && earlier.escapeChar === escapeChar) {
+    for (const run of earlier.runs) {
+      reusable.set(earlier.text.slice(run.start, run.end), run);
+    }
+  }
   const result: RunInstruction[] = [];
   for (const stage of stages) {
     for (const instruction of stage.instructions) {
@@ -196,6 +238,13 @@ function splitRuns(text: string, lines: LineIndex, stages: Stage[], escapeChar: 
       const start = lines.offsetAt(r.start);
       const end = lines.offsetAt(r.end);
       const base = { instruction, stage, start, end };
+      const same = reusable.size > 0 ? reusable.get(text.slice(start, end)) : undefined;
+      if (same) {
+        const delta = start - same.start;
+        const commands = delta === 0 ? same.commands : same.commands.map((c) => movedCommand(c, delta));
+        result.push({ ...base, commands, jsonForm: same.jsonForm });
+        continue;
+      }
       const heredocs = run.getHeredocs();
       const json = run.getJSONStrings();
       const args = instruction.getArguments();
