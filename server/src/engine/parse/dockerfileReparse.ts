@@ -3,6 +3,8 @@ import { Parser } from 'dockerfile-ast/lib/parser';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { textEdit, type Range } from '../text';
 
+type TextEdit = ReturnType<typeof textEdit>;
+
 /**
  * A one-line edit inside one instruction of a Dockerfile re-parses that instruction alone and
  * reuses every other instruction of the last parse (dockerfile-ast parses whole files only).
@@ -67,13 +69,14 @@ export function reparseDockerfile(previous: PreviousDockerfile, text: string): D
   if (previous.reparses >= MAX_REPARSES || previous.text === text) {
     return undefined;
   }
-  return reparseOneInstruction(previous, text) ?? reparseFromEdit(previous, text);
+  const edit = textEdit(previous.text, text);
+  return reparseOneInstruction(previous, text, edit) ?? reparseFromEdit(previous, text, edit.start);
 }
 
-function reparseOneInstruction(previous: PreviousDockerfile, text: string): Dockerfile | undefined {
+function reparseOneInstruction(previous: PreviousDockerfile, text: string, edit: TextEdit): Dockerfile | undefined {
   const old = previous.text;
   // The edit: old[from, oldTo) became text[from, newTo).
-  const { start: from, oldEnd: oldTo, newEnd: newTo } = textEdit(old, text);
+  const { start: from, oldEnd: oldTo, newEnd: newTo } = edit;
   // A line break added or removed; or an edit right after a \r, which can split a \r\n in two
   // line breaks or join a \r and a \n into one.
   if (/[\r\n]/.test(old.slice(from, oldTo)) || /[\r\n]/.test(text.slice(from, newTo)) || old[from - 1] === '\r') {
@@ -227,11 +230,9 @@ function replaced<K extends 'instructions' | 'comments'>(
  * the edit costs no parse. An edit on the first instruction's line or above it parses the whole file:
  * it can make parser directives of the lines at the top.
  */
-function reparseFromEdit(previous: PreviousDockerfile, text: string): Dockerfile | undefined {
-  const old = previous.text;
+function reparseFromEdit(previous: PreviousDockerfile, text: string, from: number): Dockerfile | undefined {
   const ast = previous.ast as unknown as DockerfileInternals;
   const oldDoc = ast.document;
-  const { start: from } = textEdit(old, text);
   const editLine = oldDoc.positionAt(from).line;
   const first = ast.instructions[0];
   // On the first instruction's line or above it, an edit can make parser directives of lines.
