@@ -11,6 +11,7 @@ import {
   ModifiableInstruction,
   Onbuild,
   type Argument,
+  type ImageTemplate,
   type Instruction,
 } from 'dockerfile-ast';
 import { parseDockerfile, type DockerfileModel } from '../../server/src/engine/parse/dockerfile';
@@ -116,6 +117,11 @@ function modelShape(model: DockerfileModel): string {
     lineCount: model.lines.lineCount,
     instructions: ast.getInstructions().map(instructionShape),
     comments: ast.getComments().map((c) => [c.getContent(), rangeOf(c.getRange())]),
+    // How dockerfile-ast files them: in the instructions before the first FROM, or in a stage.
+    stageComments: [
+      (ast as unknown as { initialInstructions: ImageTemplate }).initialInstructions,
+      ...(ast as unknown as { buildStages: ImageTemplate[] }).buildStages,
+    ].map((t) => t.getComments().map((c) => rangeOf(c.getRange()))),
     initialArgs: ast.getInitialARGs().map((a) => a.toString()),
     envs: ast.getENVs().map((e) => e.toString()),
     entrypoints: ast.getENTRYPOINTs().map((e) => e.toString()),

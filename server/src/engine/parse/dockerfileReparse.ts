@@ -1,5 +1,6 @@
 import type { Comment, Dockerfile, Instruction } from 'dockerfile-ast';
 import { Parser } from 'dockerfile-ast/lib/parser';
+import { Util } from 'dockerfile-ast/lib/util';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { textEdit, type Range } from '../text';
 
@@ -39,6 +40,8 @@ interface ParserInternals {
 interface TemplateInternals {
   instructions: Instruction[];
   comments: Comment[];
+  getRange(): Range;
+  addComment(comment: Comment): void;
 }
 interface DockerfileInternals extends TemplateInternals {
   document: TextDocument;
@@ -48,7 +51,6 @@ interface DockerfileInternals extends TemplateInternals {
   setDirectives(directives: ReturnType<Dockerfile['getDirectives']>): void;
   addInstruction(instruction: Instruction): void;
   addComment(comment: Comment): void;
-  organizeComments(): void;
 }
 
 /** What a re-parse needs of the last parse. */
@@ -283,8 +285,32 @@ function reparseFromEdit(previous: PreviousDockerfile, text: string, from: numbe
       i = processInstruction.call(parser, target, char, i);
     }
   }
-  dockerfile.organizeComments();
+  organizeComments(dockerfile);
   return target;
+}
+
+/**
+ * Dockerfile.organizeComments of dockerfile-ast, filing each comment in the instructions before the
+ * first FROM or in the stages it falls in, with each one's range computed once: dockerfile-ast
+ * computes them again for every comment and stage, which was an eighth of a line break typed in the
+ * bench's 5,000-line Dockerfile (600 comments, 86 stages).
+ */
+function organizeComments(dockerfile: DockerfileInternals): void {
+  const initial = dockerfile.initialInstructions;
+  const initialRange = initial.getRange();
+  const stages = dockerfile.buildStages.map((stage) => ({ stage, range: stage.getRange() }));
+  for (const comment of dockerfile.comments) {
+    const range = comment.getRange();
+    if (Util.isInsideRange(range.end, initialRange)) {
+      initial.addComment(comment);
+    } else {
+      for (const { stage, range: stageRange } of stages) {
+        if (Util.isInsideRange(range.start, stageRange)) {
+          stage.addComment(comment);
+        }
+      }
+    }
+  }
 }
 
 /** How many of the items (sorted by line, not overlapping) end on a line before `line`. */
