@@ -235,6 +235,40 @@ describe('Analyzer', () => {
       assert.deepEqual(ids(analyzer), ids(new Analyzer(fs, { rules: RULES })));
     });
 
+    it('after compose edits that touch hundreds of Dockerfiles, still says which services build each one', () => {
+      // A compose edit patches the project's index of services by Dockerfile; past 256 patched
+      // Dockerfiles the patch is folded into a new index. Both must give the new services.
+      const n = 300;
+      const services = Array.from(
+        { length: n },
+        (_, i) =>
+          `  svc${i}:\n    build:\n      context: .\n      dockerfile: docker/Dockerfile.s${i}\n    labels:\n      team: "a"\n`,
+      ).join('');
+      const workspace: Record<string, string> = { 'Dockerfile.base': BASE, 'docker-compose.yml': `services:\n${services}` };
+      for (let i = 0; i < n; i++) {
+        workspace[`docker/Dockerfile.s${i}`] = `FROM python:3.12-slim\nRUN pip install gunicorn==${i}\n`;
+      }
+      const fs = new MemoryFileSystem(workspace);
+      const analyzer = new Analyzer(fs, { rules: RULES });
+      analyzer.analyze();
+      for (const team of ['b', 'c']) {
+        fs.write('docker-compose.yml', `services:\n${services.replace(/team: "a"/g, `team: "${team}"`)}`);
+        const r = analyzer.analyze();
+        assert.equal(r.stats.parsed, 1, team);
+        for (const i of [0, 150, n - 1]) {
+          const built = r.project.servicesBuiltFrom(`docker/Dockerfile.s${i}`);
+          assert.deepEqual(
+            built.map((s) => s.name),
+            [`svc${i}`],
+            `${team}: Dockerfile.s${i}`,
+          );
+          // The services of this run's project, not the last one's.
+          assert.ok(r.project.services.includes(built[0]!), `${team}: Dockerfile.s${i} gives this run's service`);
+        }
+      }
+      assert.deepEqual(ids(analyzer), ids(new Analyzer(fs, { rules: RULES })));
+    });
+
     it('keeps no compose model of an earlier edit alive while typing', async () => {
       // A leak the bench found: an index keyed by service kept each edit's replaced services, and
       // through them every earlier parse of the file.
