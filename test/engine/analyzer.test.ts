@@ -236,7 +236,7 @@ describe('Analyzer', () => {
     });
 
     it('after compose edits that touch hundreds of Dockerfiles, still says which services build each one', () => {
-      // A compose edit patches the project's index of services by Dockerfile; past 256 patched
+      // A compose edit patches the project's index of services by Dockerfile; past 64 patched
       // Dockerfiles the patch is folded into a new index. Both must give the new services.
       const n = 300;
       const services = Array.from(

@@ -183,9 +183,10 @@ export class Analyzer {
       stats.timing = { totalMs: 0, parseMs: 0, projectMs: 0, rules: {} };
     }
     const { config, error } = this.loadConfig();
+    const configKey = contentHash(JSON.stringify(config));
     const skipped: SkippedFile[] = [];
     const changes = this.fs.takeChanges?.() ?? 'all';
-    const discovered = this.discover(config, stats, skipped, changes);
+    const discovered = this.discover(config, configKey, stats, skipped, changes);
     const parsedAt = stats.timing ? performance.now() : 0;
     if (stats.timing) {
       stats.timing.parseMs = parsedAt - started;
@@ -199,7 +200,6 @@ export class Analyzer {
     }
     skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     const internalErrors: AnalysisResult['internalErrors'] = [];
-    const configKey = contentHash(JSON.stringify(config));
     const prev = this.prev;
     // The last run's model of a file. Discovery may have updated the last run's map in place, and
     // then says what the entries it changed held.
@@ -231,7 +231,8 @@ export class Analyzer {
       prev !== undefined &&
       prev.configKey === configKey &&
       prev.generation === this.fs.generation &&
-      (discovered.previousSize ?? prev.models.size) === byPath.size &&
+      // (Updated in place, the last run's map is this one: a file added or removed is in `changed`.)
+      prev.models.size === byPath.size &&
       changed.every((p) => prevModel(p) !== undefined && byPath.has(p));
     const sameStructure = (p: string): boolean => structuralDigest(prevModel(p)!) === structuralDigest(byPath.get(p)!);
     /** What other files read of an edited file is what it was (a label or a comment typed in it). */
@@ -517,15 +518,15 @@ export class Analyzer {
    */
   private discover(
     config: Config,
+    configKey: string,
     stats: AnalysisStats,
     skipped: SkippedFile[],
     changes: readonly string[] | 'all' = 'all',
   ): {
     models: Map<string, FileModel>;
     changed?: readonly string[];
-    /** When the last run's map was updated in place: what the entries it changed held, and its size. */
+    /** When the last run's map was updated in place: what the entries it changed held. */
     replaced?: ReadonlyMap<string, FileModel | undefined>;
-    previousSize?: number;
   } {
     const excludes = config.exclude.map(globToRegExp);
     const excluded = (p: string): boolean => excludes.some((re) => re.test(p));
@@ -542,7 +543,7 @@ export class Analyzer {
       changes !== 'all' &&
       prev &&
       prev.generation === this.fs.generation &&
-      prev.configKey === contentHash(JSON.stringify(config)) &&
+      prev.configKey === configKey &&
       !changes.some((p) => (CONFIG_FILE_NAMES as readonly string[]).includes(p))
     ) {
       // Loads go to an overlay of the last run's map, applied to it in place only if discovery
@@ -593,9 +594,7 @@ export class Analyzer {
             skipped.push(s);
           }
         }
-        const previousSize = prev.models.size;
-        const replaced = models.commit();
-        return { models: prev.models, changed, replaced, previousSize };
+        return { models: prev.models, changed, replaced: models.commit() };
       }
     }
     const models = new Map<string, FileModel>();
@@ -831,7 +830,6 @@ export class Analyzer {
   }
 }
 
-/** The files a compose file reaches by reference (discovery loads them whatever their names). */
 /** What discovery's loader needs of a map of models. */
 interface ModelMap {
   has(path: string): boolean;
@@ -884,6 +882,7 @@ class ModelOverlay implements ModelMap {
   }
 }
 
+/** The files a compose file reaches by reference (discovery loads them whatever their names). */
 function reachOf(compose: ComposeModel): string {
   return JSON.stringify([
     compose.includes.map((i) => i.value),

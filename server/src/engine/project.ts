@@ -187,11 +187,9 @@ export class Project {
   readonly baseTags = new Set<string>();
   /** The tag to suggest for `FROM` lines (as written where it is built). */
   preferredBaseTag?: string;
-  private readonly byPath = new FileIndex();
+  private readonly byPath = new PatchedIndex<FileModel>();
   private readonly tagToBuild = new Map<string, ImageBuild[]>();
-  private readonly servicesByDockerfile = new Map<string, Service[]>();
-  /** Lists of {@link servicesByDockerfile} replaced since it was built (compose edits patch, not copy, it). */
-  private readonly servicesByDockerfilePatch?: ReadonlyMap<string, Service[]>;
+  private readonly servicesByDockerfile = new PatchedIndex<Service[]>();
   private readonly derivesCache = new Map<string, boolean>();
   private groupsCache?: ServiceGroup[];
   private readonly groupsByProject = new Map<ComposeProject, ServiceGroup[]>();
@@ -297,7 +295,7 @@ export class Project {
     if (kinds.has('text')) {
       mutable.textFiles = swap(this.textFiles);
     }
-    mutable.byPath = this.byPath.with(changed);
+    mutable.byPath = this.byPath.with(changed.map((m) => [m.path, m] as const));
     // FROM resolution and derivation read only what such an edit keeps (stages, FROM lines, the
     // base, image tags): the caches are shared, not copied. FROM targets are keyed by stage
     // object, so the edited file's new stages get their own entries.
@@ -348,22 +346,13 @@ export class Project {
     // The lists of services that build a Dockerfile: those holding a replaced service are patched
     // (the services build the same Dockerfiles: the interface is the same). Copying the whole index
     // on each keystroke was a third of what a compose edit allocated.
-    const patch = new Map(this.servicesByDockerfilePatch);
+    const patched = new Map<string, Service[]>();
     for (const old of services.keys()) {
       if (old.build) {
-        patch.set(old.build.dockerfile, this.servicesBuiltFrom(old.build.dockerfile).map(renew));
+        patched.set(old.build.dockerfile, this.servicesBuiltFrom(old.build.dockerfile).map(renew));
       }
     }
-    if (patch.size > MAX_INDEX_PATCH) {
-      const byDockerfile = new Map(this.servicesByDockerfile);
-      for (const [path, list] of patch) {
-        byDockerfile.set(path, list);
-      }
-      mutable.servicesByDockerfile = byDockerfile;
-      mutable.servicesByDockerfilePatch = undefined;
-    } else {
-      mutable.servicesByDockerfilePatch = patch;
-    }
+    mutable.servicesByDockerfile = this.servicesByDockerfile.with(patched);
     // The same images built from the same Dockerfiles, with the same group keys: the new services
     // build what the old ones did.
     for (const [old, fresh] of services) {
@@ -405,7 +394,7 @@ export class Project {
 
   /** Services (merged) whose build uses this Dockerfile. */
   servicesBuiltFrom(dockerfile: string): Service[] {
-    return this.servicesByDockerfilePatch?.get(dockerfile) ?? this.servicesByDockerfile.get(dockerfile) ?? [];
+    return this.servicesByDockerfile.get(dockerfile) ?? [];
   }
 
   /** The builds that produce an image tag (normalised comparison). */
@@ -1179,26 +1168,26 @@ export function fileHash(text: string): string {
 
 export { isInsideWorkspace };
 
-/**
- * The files of a project by path: a map shared between the projects an edit patches, plus the few
- * entries the edits replaced since (so patching does not copy thousands of entries). The set of
- * paths never changes after construction.
- */
 /** How many entries a patch of an index holds before it is folded into a new copy of the index. */
-const MAX_INDEX_PATCH = 256;
+const MAX_INDEX_PATCH = 64;
 
-class FileIndex {
+/**
+ * An index by path shared between the projects an edit patches, plus the few entries the edits
+ * replaced since (so patching does not copy thousands of entries): the files of a project, the
+ * services that build each Dockerfile. The set of keys never changes after construction.
+ */
+class PatchedIndex<V> {
   constructor(
-    private readonly base = new Map<string, FileModel>(),
-    private readonly patch?: ReadonlyMap<string, FileModel>,
+    private readonly base = new Map<string, V>(),
+    private readonly patch?: ReadonlyMap<string, V>,
   ) {}
 
-  get(path: string): FileModel | undefined {
-    return this.patch?.get(path) ?? this.base.get(path);
+  get(key: string): V | undefined {
+    return this.patch?.get(key) ?? this.base.get(key);
   }
 
-  has(path: string): boolean {
-    return this.base.has(path);
+  has(key: string): boolean {
+    return this.base.has(key);
   }
 
   keys(): IterableIterator<string> {
@@ -1210,24 +1199,26 @@ class FileIndex {
   }
 
   /** While the project is built. */
-  set(path: string, model: FileModel): void {
-    this.base.set(path, model);
+  set(key: string, value: V): void {
+    this.base.set(key, value);
   }
 
-  /** An index where these models replace the ones with the same paths. */
-  with(changed: readonly FileModel[]): FileIndex {
+  /** An index where these entries replace the ones with the same keys. */
+  with(changed: Iterable<readonly [string, V]>): PatchedIndex<V> {
     const patch = new Map(this.patch);
-    for (const m of changed) {
-      patch.set(m.path, m);
+    let known = true;
+    for (const [key, value] of changed) {
+      patch.set(key, value);
+      known &&= this.base.has(key);
     }
-    if (patch.size <= 64 && changed.every((m) => this.base.has(m.path))) {
-      return new FileIndex(this.base, patch);
+    if (patch.size <= MAX_INDEX_PATCH && known) {
+      return new PatchedIndex(this.base, patch);
     }
     const base = new Map(this.base);
-    for (const [path, m] of patch) {
-      base.set(path, m);
+    for (const [key, value] of patch) {
+      base.set(key, value);
     }
-    return new FileIndex(base);
+    return new PatchedIndex(base);
   }
 }
 

@@ -114,7 +114,6 @@ export class LineIndex {
   }
 }
 
-/** A fast, stable content hash (FNV-1a, 32 bit, as hex) used as a cache key. */
 /**
  * The one edit that turns `old` into `text`, as a common prefix and suffix leave it: `old[start,
  * oldEnd)` became `text[start, newEnd)`.
@@ -174,6 +173,7 @@ export class StreamHash {
   }
 }
 
+/** A fast, stable content hash (FNV-1a, 32 bit, as hex) used as a cache key. */
 export function contentHash(text: string): string {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {

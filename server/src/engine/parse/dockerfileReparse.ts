@@ -7,19 +7,20 @@ import { textEdit, type Range } from '../text';
 type TextEdit = ReturnType<typeof textEdit>;
 
 /**
- * A one-line edit inside one instruction of a Dockerfile re-parses that instruction alone and
- * reuses every other instruction of the last parse (dockerfile-ast parses whole files only).
+ * An edit of a Dockerfile re-parses only what it can change (dockerfile-ast parses whole files only).
  *
- * Why the reused instructions stay right: dockerfile-ast's instructions read their text and
- * positions through the document they were parsed from. An edit that adds or removes no line
- * break leaves every other line where it was and as it was, so each reused instruction still
- * reads, from its own document, the text and the line/character positions of the new file. The
- * re-parsed instruction is parsed from the new text by dockerfile-ast's own parser, starting where
- * the full parse would start it. Anything that could change more than that instruction gives up,
- * and the caller parses the whole file: a line break added or removed, a comment in or near the
- * edited instruction, a heredoc, a `FROM` (it starts a stage), an instruction whose extent changes
- * (a continuation escape typed or deleted). An edit on a comment line between instructions re-makes
- * that comment alone, the same way.
+ * A one-line edit inside one instruction re-parses that instruction alone and reuses every other
+ * instruction of the last parse. Why the reused instructions stay right: dockerfile-ast's
+ * instructions read their text and positions through the document they were parsed from. An edit
+ * that adds or removes no line break leaves every other line where it was and as it was, so each
+ * reused instruction still reads, from its own document, the text and the line/character positions
+ * of the new file. The re-parsed instruction is parsed from the new text by dockerfile-ast's own
+ * parser, starting where the full parse would start it. An edit on a comment line between
+ * instructions re-makes that comment alone, the same way. Anything that could change more than that
+ * instruction (a line break added or removed, a comment in or near the edited instruction, a
+ * heredoc, a `FROM`, an instruction whose extent changes) re-parses from the instruction before the
+ * edit to the end of the file instead ({@link reparseFromEdit}); what comes before it is unchanged
+ * in text and position, so it is reused the same way.
  *
  * A reused instruction still points to the Dockerfile object it was parsed into; dockerfile-ast reads
  * that object only to resolve variables (getVariables), in Workdir.getAbsolutePath and in
@@ -116,18 +117,13 @@ function reparseOneInstruction(previous: PreviousDockerfile, text: string, edit:
   if (first === '\uFEFF' || first === undefined || first === '\r' || first === '\n' || first === '#') {
     return undefined;
   }
-  const document = TextDocument.create('', '', 0, text);
-  const parser = new Parser() as unknown as ParserInternals;
-  if (typeof parser.processInstruction !== 'function') {
+  const parse = parserOn(previous, text);
+  if (!parse) {
     return undefined;
   }
-  parser.document = document;
-  parser.buffer = text;
-  parser.escapeChar = previous.escapeChar;
   // A scratch Dockerfile receives the instruction (and would receive any comment the parser meets).
-  const Ctor = previous.ast.constructor as new (document: TextDocument) => DockerfileInternals;
-  const scratch = new Ctor(document);
-  parser.processInstruction.call(parser, scratch as unknown as Dockerfile, first, start);
+  const { document, dockerfile: scratch } = parse;
+  parse.processInstruction(scratch as unknown as Dockerfile, first, start);
   const replacement = scratch.instructions[0];
   if (
     scratch.instructions.length !== 1 ||
@@ -141,20 +137,43 @@ function reparseOneInstruction(previous: PreviousDockerfile, text: string, edit:
   return replaced(ast, document, 'instructions', target, replacement);
 }
 
+/**
+ * dockerfile-ast's parser set on the new text, as its parse sets it, with an empty Dockerfile on the
+ * new document to receive what it parses; undefined if its internals are not what this module knows.
+ */
+function parserOn(
+  previous: PreviousDockerfile,
+  text: string,
+):
+  | {
+      document: TextDocument;
+      dockerfile: DockerfileInternals;
+      processInstruction: (dockerfile: Dockerfile, char: string, start: number) => number;
+      processComment: (dockerfile: Dockerfile, start: number) => number;
+    }
+  | undefined {
+  const parser = new Parser() as unknown as ParserInternals;
+  const { processInstruction, processComment } = parser;
+  if (typeof processInstruction !== 'function' || typeof processComment !== 'function') {
+    return undefined;
+  }
+  const document = TextDocument.create('', '', 0, text);
+  parser.document = document;
+  parser.buffer = text;
+  parser.escapeChar = previous.escapeChar;
+  const Ctor = previous.ast.constructor as new (document: TextDocument) => DockerfileInternals;
+  return {
+    document,
+    dockerfile: new Ctor(document),
+    processInstruction: processInstruction.bind(parser),
+    processComment: processComment.bind(parser),
+  };
+}
+
 /** The index of the item whose lines hold `line` (items sorted by line, not overlapping), or -1. */
 function findByLine(items: readonly { getRange(): { start: { line: number }; end: { line: number } } }[], line: number): number {
-  for (let lo = 0, hi = items.length - 1; lo <= hi;) {
-    const mid = (lo + hi) >> 1;
-    const r = items[mid]!.getRange();
-    if (r.end.line < line) {
-      lo = mid + 1;
-    } else if (r.start.line > line) {
-      hi = mid - 1;
-    } else {
-      return mid;
-    }
-  }
-  return -1;
+  const i = endingBefore(items, line);
+  return i < items.length && items[i]!.getRange().start.line <= line ? i : -1;
 }
 
 /**
@@ -252,20 +271,13 @@ function reparseFromEdit(previous: PreviousDockerfile, text: string, from: numbe
   ]) {
     restartLine = Math.min(restartLine, item?.getRange().start.line ?? restartLine);
   }
-  const before = ast.instructions[endingBefore(ast.instructions, restartLine) - 1];
-  restartLine = before?.getRange().start.line ?? restartLine;
+  restartLine = ast.instructions[endingBefore(ast.instructions, restartLine) - 1]?.getRange().start.line ?? restartLine;
   const restart = oldDoc.offsetAt({ line: restartLine, character: 0 });
-  const parser = new Parser() as unknown as ParserInternals;
-  const { processInstruction, processComment } = parser;
-  if (typeof processInstruction !== 'function' || typeof processComment !== 'function') {
+  const parse = parserOn(previous, text);
+  if (!parse) {
     return undefined;
   }
-  const document = TextDocument.create('', '', 0, text);
-  parser.document = document;
-  parser.buffer = text;
-  parser.escapeChar = previous.escapeChar;
-  const Ctor = previous.ast.constructor as new (document: TextDocument) => DockerfileInternals;
-  const dockerfile = new Ctor(document);
+  const { dockerfile, processInstruction, processComment } = parse;
   dockerfile.setDirectives(previous.ast.getDirectives());
   const reusedInstructions = endingBefore(ast.instructions, restartLine);
   const reusedComments = endingBefore(ast.comments, restartLine);
@@ -280,9 +292,9 @@ function reparseFromEdit(previous: PreviousDockerfile, text: string, from: numbe
   for (let i = restart; i < text.length; i++) {
     const char = text.charAt(i);
     if (char === '#') {
-      i = processComment.call(parser, target, i);
+      i = processComment(target, i);
     } else if (char !== ' ' && char !== '\t' && char !== '\r' && char !== '\n') {
-      i = processInstruction.call(parser, target, char, i);
+      i = processInstruction(target, char, i);
     }
   }
   organizeComments(dockerfile);
