@@ -77,6 +77,15 @@ ENTRYPOINT ["/entrypoint.sh"]
 COPY app/ /app/app/
 RUN pip install --no-cache-dir flower==2.0`;
 
+/** CODE_BEFORE_REQUIREMENTS built up in 30 stages: the WORKDIR is set in the first, 29 stages above the install. */
+const MANY_STAGES = (() => {
+  let text = '# Celery worker and beat, one stage per step\nFROM smarthr360-base:latest AS step0\nWORKDIR /app\n';
+  for (let i = 1; i < 30; i++) {
+    text += `FROM step${i - 1} AS step${i}\nRUN echo "step ${i}" > /tmp/step-${i}\n`;
+  }
+  return `${text}FROM step29 AS final\nCOPY . .\nRUN pip install --no-cache-dir -r requirements.txt\n`;
+})();
+
 RuleTester.run(copyBeforeInstall, {
   valid: [
     { name: 'a roadmap-following workspace (the base copies requirements.txt, then installs)', files: workspace() },
@@ -145,6 +154,20 @@ COPY app/ /app/app/
       output: {
         'docker/Dockerfile.celery': replaceOnce(
           CODE_BEFORE_REQUIREMENTS,
+          'COPY . .\nRUN pip install --no-cache-dir -r requirements.txt\n',
+          'COPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\n',
+        ),
+      },
+    },
+    {
+      name: 'the working directory is set 29 stages above the install: the fix still knows where requirements.txt lands',
+      files: workspace({
+        'docker/Dockerfile.celery': MANY_STAGES,
+      }),
+      errors: [onLine('docker/Dockerfile.celery', 63, 6, 7, message('.', 64))],
+      output: {
+        'docker/Dockerfile.celery': replaceOnce(
+          MANY_STAGES,
           'COPY . .\nRUN pip install --no-cache-dir -r requirements.txt\n',
           'COPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\n',
         ),

@@ -39,15 +39,6 @@ export function containerPath(workdir: string | undefined, p: string): string | 
   return '/' + joinPath(workdir, p);
 }
 
-/** The working directory at the end of a stage, following `FROM` into earlier stages and workspace images. */
-export function stageEndWorkdir(project: Project, model: DockerfileModel, stage: Stage, depth = 0): string | undefined {
-  let wd = depth > 20 ? undefined : stageStartWorkdir(project, model, stage, depth);
-  for (const instruction of stage.instructions) {
-    wd = workdirAfter(wd, instruction);
-  }
-  return wd;
-}
-
 /** The working directory after an instruction: a `WORKDIR` moves it (unknown when it uses a variable). */
 function workdirAfter(wd: string | undefined, instruction: Instruction): string | undefined {
   if (instruction.getKeyword() !== 'WORKDIR') {
@@ -57,10 +48,73 @@ function workdirAfter(wd: string | undefined, instruction: Instruction): string 
   return arg.includes('$') ? undefined : containerPath(wd ?? '/', arg);
 }
 
-function stageStartWorkdir(project: Project, model: DockerfileModel, stage: Stage, depth: number): string | undefined {
+/** The working directory in effect at each instruction of a stage, and after its last one. */
+type StageWorkdirs = { at: Map<Instruction, string | undefined>; end: string | undefined };
+
+/** Per project: the working directories of every stage of a Dockerfile (see {@link fileWorkdirs}). */
+const workdirsCache = new WeakMap<Project, Map<DockerfileModel, Map<Stage, StageWorkdirs>>>();
+/** The Dockerfiles whose working directories are being computed: a `FROM` chain that comes back to one is a cycle. */
+const computing = new Set<DockerfileModel>();
+/** How many cycles (or chains too long to follow) were met so far: a result that met one is not kept. */
+let cutChains = 0;
+/** How many workspace images a `FROM` chain is followed through (deeper, the working directory is unknown). */
+const MAX_IMAGE_CHAIN = 500;
+
+/**
+ * The working directory at each instruction of every stage of a Dockerfile, following `FROM` into
+ * earlier stages (in order, each stage once) and into the final stage of workspace images. Once per
+ * project and file: before, each stage followed its whole chain again, which was quadratic in a
+ * Dockerfile's stages (most of an edit of a 5,000-line, 120-stage Dockerfile). A cycle of workspace
+ * images leaves the stage that closes it unknown; a result that met a cycle is not kept, so it does
+ * not depend on which file was asked first.
+ */
+function fileWorkdirs(project: Project, model: DockerfileModel): Map<Stage, StageWorkdirs> | undefined {
+  let byFile = workdirsCache.get(project);
+  if (!byFile) {
+    byFile = new Map();
+    workdirsCache.set(project, byFile);
+  }
+  const known = byFile.get(model);
+  if (known) {
+    return known;
+  }
+  if (computing.has(model) || computing.size >= MAX_IMAGE_CHAIN) {
+    cutChains++;
+    return undefined;
+  }
+  const cutBefore = cutChains;
+  computing.add(model);
+  try {
+    const out = new Map<Stage, StageWorkdirs>();
+    for (const stage of model.stages) {
+      const at = new Map<Instruction, string | undefined>();
+      let wd = stageStartWorkdir(project, model, stage, out);
+      for (const instruction of stage.instructions) {
+        at.set(instruction, wd);
+        wd = workdirAfter(wd, instruction);
+      }
+      out.set(stage, { at, end: wd });
+    }
+    if (cutChains === cutBefore) {
+      byFile.set(model, out);
+    }
+    return out;
+  } finally {
+    computing.delete(model);
+  }
+}
+
+/** Where a stage starts: the end of the stage or workspace image it is built `FROM`; `/` for an external image. */
+function stageStartWorkdir(
+  project: Project,
+  model: DockerfileModel,
+  stage: Stage,
+  earlier: Map<Stage, StageWorkdirs>,
+): string | undefined {
   const target = project.resolveFrom(model, stage);
   if (target.kind === 'stage') {
-    return stageEndWorkdir(project, model, target.stage, depth + 1);
+    // An earlier stage of the same file (resolveFrom names no other), already computed.
+    return earlier.get(target.stage)?.end;
   }
   if (target.kind === 'workspace') {
     const other = project.dockerfile(target.dockerfile);
@@ -68,10 +122,15 @@ function stageStartWorkdir(project: Project, model: DockerfileModel, stage: Stag
     if (!other || !final || other === model) {
       return undefined;
     }
-    return stageEndWorkdir(project, other, final, depth + 1);
+    return fileWorkdirs(project, other)?.get(final)?.end;
   }
   // An external image: its WORKDIR is unknown; `/` is docker's default.
   return target.kind === 'external' ? '/' : undefined;
+}
+
+/** The working directory at the end of a stage, following `FROM` into earlier stages and workspace images. */
+export function stageEndWorkdir(project: Project, model: DockerfileModel, stage: Stage): string | undefined {
+  return fileWorkdirs(project, model)?.get(stage)?.end;
 }
 
 /** Per project: each stage's COPY/ADD list, computed once and shared by every image rule. */
@@ -125,22 +184,9 @@ function computeStageCopies(project: Project, model: DockerfileModel, stage: Sta
 
 /** The working directory in effect at an instruction of a stage. */
 export function workdirAt(project: Project, model: DockerfileModel, stage: Stage, at: Instruction): string | undefined {
-  // Once per stage: the working directory in effect at each of its instructions, and after them.
-  const workdirs = perStage(workdirsCache, project, stage, () => {
-    const before = new Map<Instruction, string | undefined>();
-    let wd = stageStartWorkdir(project, model, stage, 0);
-    for (const instruction of stage.instructions) {
-      before.set(instruction, wd);
-      wd = workdirAfter(wd, instruction);
-    }
-    return { at: before, end: wd };
-  });
-  return workdirs.at.has(at) ? workdirs.at.get(at) : workdirs.end;
+  const workdirs = fileWorkdirs(project, model)?.get(stage);
+  return workdirs?.at.has(at) ? workdirs.at.get(at) : workdirs?.end;
 }
-
-/** Per project: the working directory at each instruction of a stage (see {@link workdirAt}). */
-type StageWorkdirs = { at: Map<Instruction, string | undefined>; end: string | undefined };
-const workdirsCache = new WeakMap<Project, Map<Stage, StageWorkdirs>>();
 
 /** The stages whose content ends up in the runtime image: the final stage and the in-file stages it is built FROM, earliest first. */
 export function runtimeStages(project: Project, model: DockerfileModel): Stage[] {

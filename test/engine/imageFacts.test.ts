@@ -1,0 +1,118 @@
+/**
+ * The working directory at each instruction (imageFacts.ts), which the image rules resolve container
+ * paths against: followed through earlier stages of the file and through workspace images, once per
+ * file, and the same whichever file is asked first when workspace images form a cycle.
+ */
+import assert from 'node:assert/strict';
+import { Analyzer } from '../../server/src/engine/analyzer';
+import { MemoryFileSystem } from '../../server/src/engine/fs';
+import type { Project } from '../../server/src/engine/project';
+import { stageEndWorkdir, workdirAt } from '../../server/src/engine/rules/image/imageFacts';
+
+function projectOf(files: Record<string, string>): Project {
+  return new Analyzer(new MemoryFileSystem(files), { rules: [] }).analyze().project;
+}
+
+/** The working directory at the first instruction of `path` with `keyword`, in its last stage that has one. */
+function workdirOf(project: Project, path: string, keyword: string): string | undefined {
+  const model = project.dockerfile(path);
+  assert.ok(model, `${path} is a Dockerfile of the project`);
+  for (const stage of [...model.stages].reverse()) {
+    const instruction = stage.instructions.find((i) => i.getKeyword() === keyword);
+    if (instruction) {
+      return workdirAt(project, model, stage, instruction);
+    }
+  }
+  assert.fail(`no ${keyword} in ${path}`);
+}
+
+const BASE = `# Shared base image
+FROM python:3.12-slim
+WORKDIR /srv
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+`;
+
+/** A compose file that builds the base (tagged) and the services, each from its Dockerfile. */
+function compose(services: Record<string, { dockerfile: string; image?: string }>): string {
+  let out = 'services:\n';
+  for (const [name, s] of Object.entries(services)) {
+    out += `  ${name}:\n    build:\n      context: .\n      dockerfile: ${s.dockerfile}\n`;
+    if (s.image) {
+      out += `    image: ${s.image}\n`;
+    }
+  }
+  return out;
+}
+
+describe('imageFacts: the working directory at an instruction', () => {
+  it('follows a chain of 30 stages back to the WORKDIR of the first', () => {
+    // A Dockerfile built up in small stages, each FROM the one before (generated build files do this).
+    let text = '# Worker image, one stage per step\nFROM python:3.12-slim AS step0\nWORKDIR /app\n';
+    for (let i = 1; i < 30; i++) {
+      text += `FROM step${i - 1} AS step${i}\nRUN echo "step ${i}" > /tmp/step-${i}\n`;
+    }
+    text += 'FROM step29 AS final\nCOPY . .\nRUN pip install --no-cache-dir -r requirements.txt\n';
+    const project = projectOf({
+      'docker/Dockerfile.worker': text,
+      'requirements.txt': 'celery==5.4.0\n',
+      'docker-compose.yml': compose({ worker: { dockerfile: 'docker/Dockerfile.worker' } }),
+    });
+    assert.equal(workdirOf(project, 'docker/Dockerfile.worker', 'COPY'), '/app');
+    const model = project.dockerfile('docker/Dockerfile.worker')!;
+    assert.equal(stageEndWorkdir(project, model, model.stages[15]!), '/app');
+  });
+
+  it('follows FROM into the workspace image the base Dockerfile builds, and a WORKDIR after it moves on from there', () => {
+    const project = projectOf({
+      'Dockerfile.base': BASE,
+      'requirements.txt': 'django==5.0.6\n',
+      'docker/Dockerfile.web': '# Web\nFROM acme-base:latest\nCOPY app/ app/\nWORKDIR app\nCOPY scripts/ scripts/\n',
+      'docker-compose.yml': compose({
+        base: { dockerfile: 'Dockerfile.base', image: 'acme-base:latest' },
+        web: { dockerfile: 'docker/Dockerfile.web' },
+      }),
+    });
+    const web = project.dockerfile('docker/Dockerfile.web')!;
+    const [copyApp, , copyScripts] = web.stages[0]!.instructions.slice(1);
+    assert.equal(workdirAt(project, web, web.stages[0]!, copyApp!), '/srv');
+    assert.equal(workdirAt(project, web, web.stages[0]!, copyScripts!), '/srv/app');
+    assert.equal(stageEndWorkdir(project, web, web.stages[0]!), '/srv/app');
+  });
+
+  it('a working directory set with a variable is unknown from there on', () => {
+    const project = projectOf({
+      'Dockerfile.api':
+        '# API\nFROM python:3.12-slim AS build\nARG APP_DIR=/app\nWORKDIR $APP_DIR\nFROM build AS final\nCOPY . .\n',
+      'docker-compose.yml': compose({ api: { dockerfile: 'Dockerfile.api' } }),
+    });
+    assert.equal(workdirOf(project, 'Dockerfile.api', 'COPY'), undefined);
+  });
+
+  describe('two workspace images built FROM each other (a cycle no build can finish)', () => {
+    const files = {
+      'docker/Dockerfile.a': '# A\nFROM acme-b:latest\nWORKDIR /a\nCOPY a/ .\n',
+      'docker/Dockerfile.b': '# B\nFROM acme-a:latest\nCOPY b/ .\n',
+      'docker-compose.yml': compose({
+        a: { dockerfile: 'docker/Dockerfile.a', image: 'acme-a:latest' },
+        b: { dockerfile: 'docker/Dockerfile.b', image: 'acme-b:latest' },
+      }),
+    };
+
+    it('B starts where A ends, whichever file is asked first', () => {
+      const bFirst = projectOf(files);
+      assert.equal(workdirOf(bFirst, 'docker/Dockerfile.b', 'COPY'), '/a');
+      assert.equal(workdirOf(bFirst, 'docker/Dockerfile.a', 'COPY'), '/a');
+      // Asking A first walks the cycle from A: what it met of B inside the cycle must not be kept.
+      const aFirst = projectOf(files);
+      assert.equal(workdirOf(aFirst, 'docker/Dockerfile.a', 'COPY'), '/a');
+      assert.equal(workdirOf(aFirst, 'docker/Dockerfile.b', 'COPY'), '/a');
+    });
+
+    it('where A starts is unknown: the cycle closes there', () => {
+      const project = projectOf(files);
+      const a = project.dockerfile('docker/Dockerfile.a')!;
+      assert.equal(workdirAt(project, a, a.stages[0]!, a.stages[0]!.instructions[1]!), undefined);
+    });
+  });
+});
