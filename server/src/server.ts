@@ -48,7 +48,7 @@ setFlagsFromString('--heap-growing-percent=50');
 // of the parsers and models straight into the old generation ("allocation-site pretenuring").
 // Under typing those objects live one edit, so they piled up there as garbage and kept young
 // objects alive through every scavenge: a scavenge every ~10 compose edits took 13-15 ms and made
-// the 95th percentile. Without it the 1,000-service compose edit p95 went from 20-23 to 14 ms
+// the 95th percentile. Without it the 1,000-service compose edit p95 went from 19-21 to 12-15 ms
 // (README, Performance). The one-shot CLI keeps V8's default: there everything does stay alive.
 setFlagsFromString('--no-allocation-site-pretenuring');
 

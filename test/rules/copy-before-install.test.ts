@@ -77,7 +77,7 @@ ENTRYPOINT ["/entrypoint.sh"]
 COPY app/ /app/app/
 RUN pip install --no-cache-dir flower==2.0`;
 
-/** CODE_BEFORE_REQUIREMENTS built up in 30 stages: the WORKDIR is set in the first, 29 stages above the install. */
+/** The code COPY before an install of requirements.txt, in the last of 30 stages; the WORKDIR is set in the first. */
 const MANY_STAGES = (() => {
   let text = '# Celery worker and beat, one stage per step\nFROM smarthr360-base:latest AS step0\nWORKDIR /app\n';
   for (let i = 1; i < 30; i++) {
