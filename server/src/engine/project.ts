@@ -348,7 +348,7 @@ export class Project {
     // on each keystroke was a third of what a compose edit allocated.
     const patched = new Map<string, Service[]>();
     for (const old of services.keys()) {
-      if (old.build) {
+      if (old.build && !patched.has(old.build.dockerfile)) {
         patched.set(old.build.dockerfile, this.servicesBuiltFrom(old.build.dockerfile).map(renew));
       }
     }

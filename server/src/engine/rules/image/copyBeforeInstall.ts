@@ -3,7 +3,7 @@ import { defineRule } from '../../rule';
 import { basename, normalizePath } from '../../paths';
 import { detectInstall } from '../../parse/installs';
 import { programWords, type ShellCommand } from '../../parse/shell';
-import type { DockerfileModel, RunInstruction } from '../../parse/dockerfile';
+import type { DockerfileModel, RunInstruction, Stage } from '../../parse/dockerfile';
 import { leadingCommentLines } from '../../dockerfileEdit';
 import type { Range } from '../../text';
 import {
@@ -118,7 +118,17 @@ export const copyBeforeInstall = defineRule({
         return;
       }
       const { contexts } = buildContexts(project, file);
-      const runs = file.runs();
+      // The RUNs of each stage, grouped once (filtering every RUN of the file for each stage was
+      // quadratic in a file's stages).
+      const runsByStage = new Map<Stage, RunInstruction[]>();
+      for (const run of file.runs()) {
+        const list = runsByStage.get(run.stage);
+        if (list) {
+          list.push(run);
+        } else {
+          runsByStage.set(run.stage, [run]);
+        }
+      }
       const eol = file.lines.eol;
       for (const stage of file.stages) {
         const copies = stageCopies(project, file, stage);
@@ -138,7 +148,7 @@ export const copyBeforeInstall = defineRule({
         const position = new Map(stage.instructions.map((ins, i) => [ins, i]));
         const indexOf = (ins: Instruction): number => position.get(ins) ?? -1;
         const codeIndex = indexOf(codeCopy.instruction);
-        const installs = runs.filter((r) => r.stage === stage && indexOf(r.instruction) > codeIndex && isInstallRun(r));
+        const installs = (runsByStage.get(stage) ?? []).filter((r) => indexOf(r.instruction) > codeIndex && isInstallRun(r));
         if (installs.length === 0) {
           continue;
         }
@@ -149,7 +159,6 @@ export const copyBeforeInstall = defineRule({
         const installing = new Set(installs.map((r) => r.instruction));
         // What moves: manifest COPYs between the code COPY and the last install, and the installs.
         const moving: Instruction[] = [];
-        const movingSet = new Set<Instruction>();
         let blocked = false;
         for (let i = codeIndex + 1; i <= lastIndex; i++) {
           const ins = stage.instructions[i]!;
@@ -168,9 +177,7 @@ export const copyBeforeInstall = defineRule({
             blocked = true;
           }
         }
-        for (const ins of moving) {
-          movingSet.add(ins);
-        }
+        const movingSet = new Set(moving);
         // Installs that read a manifest (npm ci, poetry install) need it copied before them.
         const manifestCopied = copies.some(
           (c) =>
