@@ -97,7 +97,7 @@ function itemDescription(item: RoadmapItemStatus): string {
     case 'fail':
       return plural(item.count, 'finding');
     case 'na':
-      return 'not applicable';
+      return item.detail.startsWith('Not checked') ? 'not checked' : 'not applicable';
     case 'manual':
       return 'manual';
     default:

@@ -118,3 +118,50 @@ describe('cli: check --fix', function () {
     assert.deepEqual([...new Set(left.map((f) => f.file))], ['DOCKER_MODULARIZATION_ROADMAP.md']);
   });
 });
+
+describe('cli: check --fix leaves a compose file that does not parse alone', function () {
+  this.timeout(120_000);
+  before(ensureBuilt);
+  after(cleanTemps);
+
+  /** Breaks the example's compose file, runs --fix twice, and returns what is left. */
+  function fixBroken(from: string, to: string): { before: string; after: string; findings: JsonFinding[]; fixed: string } {
+    const ws = copyExample();
+    const file = path.join(ws, 'docker-compose.yml');
+    const text = fs.readFileSync(file, 'utf8');
+    assert.ok(text.includes(from), from);
+    const broken = text.replace(from, to);
+    fs.writeFileSync(file, broken);
+    const first = runCli(['check', '.', '--fix'], { cwd: ws });
+    runCli(['check', '.', '--fix'], { cwd: ws });
+    const findings = parseFindings(runCli(['check', '.', '--format', 'json'], { cwd: ws }).stdout);
+    return { before: broken, after: fs.readFileSync(file, 'utf8'), findings, fixed: first.stdout };
+  }
+
+  for (const [name, from, to] of [
+    ['a tab in the indentation', '\n    image: redis:7-alpine\n', '\n\timage: redis:7-alpine\n'],
+    ['an unclosed flow sequence', '\n  redis:\n', '\n  redis: [unclosed\n'],
+  ] as const) {
+    it(`${name}: the file is byte for byte as it was, and only its parse error is reported on it`, function () {
+      const r = fixBroken(from, to);
+      // Before, --fix appended a volumes: block on every pass (tab), or removed the declaration
+      // of a volume the unreadable service uses (unclosed sequence).
+      assert.equal(r.after, r.before);
+      const onCompose = r.findings.filter((f) => f.file === 'docker-compose.yml');
+      assert.ok(onCompose.length > 0);
+      assert.deepEqual([...new Set(onCompose.map((f) => f.rule))], ['parse-error']);
+      assert.ok(
+        onCompose.every((f) => f.message.endsWith("this file's other checks wait until it parses.")),
+        onCompose[0]?.message,
+      );
+      // The other files are still fixed.
+      const fixedLine = /^fixed \d+ problems? in \d+ files?: (.*)$/m.exec(r.fixed);
+      assert.ok(fixedLine, r.fixed);
+      const files = fixedLine[1]!.split(', ');
+      assert.ok(files.includes('Dockerfile.base'), fixedLine[1]);
+      assert.ok(!files.includes('docker-compose.yml'), fixedLine[1]);
+      // Nothing is archived because the services that build it could not be read.
+      assert.ok(!files.some((f) => f.startsWith('archived/') && !f.endsWith('Dockerfile.old')), fixedLine[1]);
+    });
+  }
+});

@@ -77,6 +77,26 @@ describe('cli: status and report', function () {
     assert.ok(lines.includes('  ○ Network topology is documented (manual)'), r.stdout);
   });
 
+  it('status says which items are not checked while a compose file does not parse, and passes none of them', () => {
+    const dir = tempDir();
+    writeFiles(dir, {
+      'Dockerfile.base': 'FROM python:3.12-slim\nRUN pip install --no-cache-dir django\n',
+      'docker/Dockerfile.web': 'FROM app-base:latest\nCOPY . /app\n',
+      // A tab in the indentation: yaml reads no services at all.
+      'docker-compose.yml':
+        'services:\n  base:\n    build: {context: ., dockerfile: Dockerfile.base}\n    image: app-base:latest\n  web:\n\tbuild: {context: ., dockerfile: docker/Dockerfile.web}\n',
+    });
+    const text = runCli(['status', dir]).stdout;
+    assert.ok(
+      text.includes(
+        '  – Only the base Dockerfile installs system dependencies and requirements (not checked: docker-compose.yml does not parse; checked again once it does)\n',
+      ),
+      text,
+    );
+    assert.ok(!text.includes('  ✓ '), text);
+    assert.ok(text.includes('  ✗ All Dockerfiles are modular, minimal and follow best practices ('), text);
+  });
+
   it('status marks passing and not-applicable items', () => {
     const dir = tempDir();
     writeFiles(dir, {

@@ -29,7 +29,7 @@ function finding(over: Partial<RoadmapFinding> = {}): RoadmapFinding {
   };
 }
 
-/** A folder with one section of every kind of item: fail (two findings), pass, not applicable, manual. */
+/** A folder with one section of every kind of item: fail (two findings), pass, not applicable, not checked, manual. */
 function status(over: Partial<RoadmapStatus> = {}): RoadmapStatus {
   return {
     folder: FOLDER,
@@ -74,6 +74,14 @@ function status(over: Partial<RoadmapStatus> = {}): RoadmapStatus {
             state: 'na',
             count: 0,
             detail: 'Not applicable: nothing in this workspace for it to check.',
+            findings: [],
+          },
+          {
+            id: 'dockerfiles-minimal',
+            title: 'All Dockerfiles are modular, minimal and follow best practices',
+            state: 'na',
+            count: 0,
+            detail: 'Not checked: docker-compose.yml does not parse; checked again once it does.',
             findings: [],
           },
         ],
@@ -124,6 +132,7 @@ describe('roadmap tree (status → tree items, without VS Code)', () => {
         ['error', 'testing.iconFailed', '2 findings', 'collapsed'],
         ['pass', 'testing.iconPassed', undefined, 'none'],
         ['circle-slash', 'disabledForeground', 'not applicable', 'none'],
+        ['circle-slash', 'disabledForeground', 'not checked', 'none'],
       ],
     );
     assert.equal(
@@ -132,6 +141,7 @@ describe('roadmap tree (status → tree items, without VS Code)', () => {
     );
     assert.equal(items[1]!.tooltip, 'Checked each final stage.');
     assert.equal(items[2]!.tooltip, 'Not applicable: nothing in this workspace for it to check.');
+    assert.equal(items[3]!.tooltip, 'Not checked: docker-compose.yml does not parse; checked again once it does.');
     const manual = describeNode(childNodes(rootNodes([status()])[1]!)[0]!);
     assert.deepEqual(
       [manual.icon?.id, manual.description, manual.tooltip],

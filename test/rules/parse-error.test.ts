@@ -11,13 +11,28 @@ import { onLine } from './findings';
 const ws = smallWorkspace;
 /** The small workspace's compose file, which each compose case breaks in one place. */
 const COMPOSE = ws()['docker-compose.yml'];
-const invalidYaml = (line: number, column: number, endColumn: number, problem: string) =>
+/** A YAML problem; `partial` when part of the file could not be read, so its other checks wait. */
+const invalidYaml = (line: number, column: number, endColumn: number, problem: string, partial = true) =>
   onLine(
     'docker-compose.yml',
     line,
     column,
     endColumn,
-    `Invalid YAML: ${problem} The rest of the workspace is still checked; this file is checked as far as it can be read.`,
+    `Invalid YAML: ${problem} ${
+      partial
+        ? "The rest of the workspace is still checked; this file's other checks wait until it parses."
+        : 'The rest of the workspace and this file are still checked.'
+    }`,
+  );
+
+/** The finding on an empty celery Dockerfile: on its first line, up to `endColumn`. */
+const emptyDockerfile = (endColumn: number) =>
+  onLine(
+    'docker/Dockerfile.celery',
+    1,
+    1,
+    endColumn,
+    'Expected a FROM instruction: this Dockerfile is empty, so it builds nothing.',
   );
 
 RuleTester.run(parseError, {
@@ -55,7 +70,7 @@ SENTRY_DSN=
       files: ws({
         'docker-compose.yml': insertAfter(COMPOSE, '    image: nginx:1.27-alpine\n', '    image: nginx:1.26-alpine\n'),
       }),
-      errors: [invalidYaml(20, 5, 10, 'Map keys must be unique; "image" is repeated.')],
+      errors: [invalidYaml(20, 5, 10, 'Map keys must be unique; "image" is repeated.', false)],
     },
     {
       name: 'an env file line that is not KEY=value',
@@ -93,6 +108,16 @@ COPY app/ /app/app/
           endColumn: 8,
         },
       ],
+    },
+    {
+      name: 'an empty Dockerfile that compose builds',
+      files: ws({ 'docker/Dockerfile.celery': '' }),
+      errors: [emptyDockerfile(1)],
+    },
+    {
+      name: 'a Dockerfile of blank lines',
+      files: ws({ 'docker/Dockerfile.celery': '  \n\n' }),
+      errors: [emptyDockerfile(3)],
     },
     {
       name: 'a Dockerfile with only text and no instruction',

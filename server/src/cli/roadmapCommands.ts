@@ -39,7 +39,10 @@ function itemSuffix(i: ItemStatus): string {
     case 'fail':
       return ` (${plural(i.findings.length, 'finding')})`;
     case 'na':
-      return ' (not applicable)';
+      // Switched off, or a compose file it reads does not parse: the detail says which.
+      return i.detail.startsWith('Not checked')
+        ? ` (${i.detail.replace(/^Not checked: /, 'not checked: ').replace(/\.$/, '')})`
+        : ' (not applicable)';
     case 'manual':
       return ' (manual)';
     default:
@@ -60,7 +63,9 @@ export function formatStatusText(name: string, status: RoadmapStatus): string {
     }
     out.push('');
   }
-  out.push('✓ passes  ✗ fails  – not applicable  ○ manual (reviewed by people). Run `docker-modularity check` for the findings.');
+  out.push(
+    '✓ passes  ✗ fails  – not applicable or not checked  ○ manual (reviewed by people). Run `docker-modularity check` for the findings.',
+  );
   return out.join('\n') + '\n';
 }
 

@@ -738,9 +738,10 @@ export class Analyzer {
     rules: readonly RuleDefinition[] = this.rules,
   ): Finding[] {
     const out: Finding[] = [];
+    const partial = model.kind === 'compose' && model.partial;
     for (const rule of rules) {
       const level = config.rules[rule.id] ?? rule.meta.defaultSeverity;
-      if (level === 'off') {
+      if (level === 'off' || (partial && !rule.meta.checksPartialFiles)) {
         continue;
       }
       const fn = rule.check[model.kind] as ((file: FileModel, ctx: RuleContext<string>) => void) | undefined;
@@ -761,10 +762,10 @@ export class Analyzer {
             message: formatMessage((rule.messages as Record<string, string>)[d.messageId] ?? d.messageId, d.data),
             path,
             range: d.range,
-            fixable: d.fix !== undefined,
+            fixable: d.fix !== undefined && !hasParseProblems(path === model.path ? model : project.file(path)),
             related: d.related,
           };
-          if (d.fix) {
+          if (finding.fixable && d.fix) {
             const build = d.fix;
             const computeFix = (): Fix | undefined => {
               // The fix's ranges come from the files as this run's project read them: its basis
@@ -776,7 +777,12 @@ export class Analyzer {
               });
               build(builder);
               builder.track(path);
-              return builder.build();
+              const fix = builder.build();
+              // A file that does not parse cleanly is never edited: the fix's ranges were computed
+              // from what could be read of it, and could land anywhere in the text.
+              return fix && fix.changes.some((c) => hasParseProblems(project.file(c.kind === 'rename' ? c.from : c.path)))
+                ? undefined
+                : fix;
             };
             finding.fix = () => {
               const fix = computeFix();
@@ -920,4 +926,9 @@ function sameFindings(a: readonly Finding[] | undefined, b: readonly Finding[]):
       (f.related === g.related || JSON.stringify(f.related) === JSON.stringify(g.related))
     );
   });
+}
+
+/** A compose file with a YAML problem, or a Dockerfile over a parse limit: fixes never edit it. */
+function hasParseProblems(model: FileModel | undefined): boolean {
+  return (model?.kind === 'compose' || model?.kind === 'dockerfile') && (model.problems?.length ?? 0) > 0;
 }

@@ -392,6 +392,26 @@ export class Project {
     return this.byPath.get('.gitignore') as TextModel | undefined;
   }
 
+  /** Compose files that could be read only in part (see ComposeModel.partial). */
+  partialComposeFiles(): ComposeModel[] {
+    return this.composeFiles.filter((c) => c.partial);
+  }
+
+  /**
+   * Whether a compose file that could be read only in part (see ComposeModel.partial) has this
+   * word in its text, as a whole word. Its services are not known, so rules that would conclude
+   * from nothing referring to a Dockerfile or a stage ask this first: while a compose file does
+   * not parse, a mention of the name counts as a use.
+   */
+  mentionedInPartialCompose(word: string): boolean {
+    const partial = this.partialComposeFiles();
+    if (word === '' || partial.length === 0) {
+      return false;
+    }
+    const re = new RegExp(`(^|[^\\w.-])${word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\w.-])`, 'm');
+    return partial.some((c) => re.test(c.text));
+  }
+
   /** Services (merged) whose build uses this Dockerfile. */
   servicesBuiltFrom(dockerfile: string): Service[] {
     return this.servicesByDockerfile.get(dockerfile) ?? [];
@@ -1321,6 +1341,10 @@ const COMPOSE_PRIVATE = new Set(['node', 'view', 'lines', 'text', 'offset', 'off
 function composeInterface(model: ComposeModel): string {
   // Fed to a hash piece by piece: joining them first made a string of about twice the file.
   const hash = new StreamHash();
+  if (model.partial) {
+    // Other files' rules read a partial file's text (Project.mentionedInPartialCompose).
+    hash.str(model.text);
+  }
   for (const def of model.services) {
     hash.int(def.node.items.length);
     for (const pair of def.node.items) {

@@ -316,6 +316,18 @@ export function itemStatus(item: RoadmapItem, project: Project, findings: readon
   }
   const rules = new Set(item.rules);
   const mine = findings.filter((f) => rules.has(f.ruleId));
+  const partial = mine.length === 0 ? project.partialComposeFiles() : [];
+  if (partial.length > 0) {
+    // Its services are not known, so finding nothing proves nothing: not a pass, and not a failure
+    // that would have the roadmap's ticks taken back.
+    const names = partial.map((c) => c.path).join(', ');
+    return {
+      item,
+      state: 'na',
+      findings: [],
+      detail: `Not checked: ${names} ${partial.length === 1 ? "does" : "do"} not parse; checked again once ${partial.length === 1 ? "it does" : "they do"}.`,
+    };
+  }
   return {
     item,
     state: mine.length > 0 ? 'fail' : 'pass',

@@ -35,6 +35,12 @@ export interface RuleMeta {
   description: string;
   defaultSeverity: Severity;
   fixable: boolean;
+  /**
+   * Whether the rule also checks a compose file that could only be read in part (a YAML syntax
+   * error, an unresolved alias: see ComposeModel.partial). Other rules skip such a file until it
+   * parses: what is missing could be what they look for, and a fix could land in the wrong place.
+   */
+  checksPartialFiles?: boolean;
 }
 
 /** A finding, as every host (CLI, language server, tests) receives it. */

@@ -114,6 +114,12 @@ export interface ComposeModel {
   lines: LineIndex;
   view?: YamlView;
   problems: ParseProblem[];
+  /**
+   * True when part of the file could not be read: a YAML syntax error, an alias with no anchor or
+   * inside its own anchor, or the file over a size or depth limit. What is missing could be what a
+   * rule looks for, so only the parse rule checks such a file (see RuleMeta.checksPartialFiles).
+   */
+  partial: boolean;
   services: ComposeServiceDef[];
   servicesKey?: { keyRange: Range; node: YAMLMap };
   volumes: TopLevelEntry[];
@@ -140,6 +146,7 @@ export function parseCompose(path: string, text: string, previous?: ComposeModel
     text,
     lines,
     problems: [],
+    partial: false,
     services: [],
     volumes: [],
     networks: [],
@@ -152,6 +159,7 @@ export function parseCompose(path: string, text: string, previous?: ComposeModel
       message: `The file is ${formatLength(text.length)}; docker-modularity parses YAML files up to ${formatLength(MAX_YAML_LENGTH)}.`,
       range: lines.rangeOf(0, Math.min(text.length, lines.lineEnd(0))),
     });
+    model.partial = true;
     return model;
   }
   const depth = estimateYamlDepth(text);
@@ -160,6 +168,7 @@ export function parseCompose(path: string, text: string, previous?: ComposeModel
       message: `YAML nested ${depth} levels deep; docker-modularity analyses at most ${MAX_YAML_DEPTH} levels.`,
       range: lines.rangeOf(0, Math.min(text.length, lines.lineEnd(0))),
     });
+    model.partial = true;
     return model;
   }
   const last = previous?.view && { text: previous.text, lines: previous.lines, doc: previous.view.doc, clean: previous.problems.length === 0 };
@@ -169,6 +178,7 @@ export function parseCompose(path: string, text: string, previous?: ComposeModel
   }
   const view = new YamlView(doc, lines);
   model.view = view;
+  model.partial = doc.errors.length > 0;
   const root = doc.contents;
   if (!isMap(root)) {
     return model;
@@ -180,6 +190,7 @@ export function parseCompose(path: string, text: string, previous?: ComposeModel
   for (const alias of view.aliases.circular) {
     model.problems.push({ message: `Alias *${alias.source} is inside the value its anchor names, which makes it endless`, range: view.range(alias) });
   }
+  model.partial ||= view.aliases.unresolved.length > 0 || view.aliases.circular.length > 0;
   const firstAlias = view.aliases.targets.keys().next().value;
   if (firstAlias && expandedSize(view, MAX_EXPANDED_VALUES) > MAX_EXPANDED_VALUES) {
     model.problems.push({

@@ -8,17 +8,23 @@ export const parseError = defineRule({
     description: 'Files parse: YAML syntax, duplicate keys, env-file lines and Dockerfiles without FROM.',
     defaultSeverity: 'error',
     fixable: false,
+    checksPartialFiles: true,
   },
   messages: {
-    yaml: 'Invalid YAML: {{detail}} The rest of the workspace is still checked; this file is checked as far as it can be read.',
+    yaml: 'Invalid YAML: {{detail}} {{scope}}',
     env: 'Unexpected line in env file: {{detail}}',
     noFrom: 'Expected a FROM instruction: this Dockerfile has none, so it builds nothing.',
+    empty: 'Expected a FROM instruction: this Dockerfile is empty, so it builds nothing.',
     tooLarge: 'Unexpected size: {{detail}}, so this file is not analysed. The rest of the workspace is still checked.',
   },
   check: {
     compose(file, context) {
+      // A partial file gets no other findings until it parses; duplicate keys or an alias bomb leave it readable.
+      const scope = file.partial
+        ? "The rest of the workspace is still checked; this file's other checks wait until it parses."
+        : 'The rest of the workspace and this file are still checked.';
       for (const p of file.problems) {
-        context.report({ messageId: 'yaml', data: { detail: /[.!?]$/.test(p.message) ? p.message : `${p.message}.` }, range: p.range });
+        context.report({ messageId: 'yaml', data: { detail: /[.!?]$/.test(p.message) ? p.message : `${p.message}.`, scope }, range: p.range });
       }
     },
     env(file, context) {
@@ -50,6 +56,8 @@ export const parseError = defineRule({
           return;
         }
       }
+      // An empty file (or blank lines only): docker build refuses it too. At the start of the file.
+      context.report({ messageId: 'empty', range: { start: { line: 0, character: 0 }, end: { line: 0, character: file.lines.lineText(0).length } } });
     },
   },
 });

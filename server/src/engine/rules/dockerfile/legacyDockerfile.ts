@@ -9,7 +9,7 @@ function referenced(project: Project, path: string): boolean {
   if (project.isBaseDockerfile(path) || project.config.baseDockerfile === path) {
     return true;
   }
-  if (project.servicesBuiltFrom(path).length > 0) {
+  if (project.servicesBuiltFrom(path).length > 0 || project.mentionedInPartialCompose(basename(path))) {
     return true;
   }
   // docker build -f / docker buildx bake targets (with or without a tag).

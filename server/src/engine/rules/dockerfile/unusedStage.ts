@@ -84,6 +84,12 @@ function usedStages(project: Project, file: DockerfileModel): Set<Stage> | undef
   for (const t of buildTargets(project, file.path)) {
     byName(t);
   }
+  // A compose file that does not parse may build a stage as its target: its name there is a use.
+  for (const stage of file.stages) {
+    if (stage.name && project.mentionedInPartialCompose(stage.name)) {
+      byName(stage.name);
+    }
+  }
   return used;
 }
 
