@@ -104,6 +104,23 @@ RuleTester.run(secretInEnvironment, {
       },
     },
     {
+      // Before, the fix removed the entry and left secrets.env as it was: db's value was lost.
+      name: 'secrets.env already sets the key to another value: no fix, and the message says so',
+      files: workspace({
+        'docker-compose.yml': LITERAL_DB_PASSWORD,
+        'secrets.env': `${SECRETS_ENV}POSTGRES_PASSWORD=prod-only-value-123\n`,
+      }),
+      errors: [
+        onLine(
+          'docker-compose.yml',
+          23,
+          26,
+          34,
+          'Unexpected secret POSTGRES_PASSWORD written into the environment of service db; secrets.env sets POSTGRES_PASSWORD to another value, so keep the right one there and remove this one.',
+        ),
+      ],
+    },
+    {
       name: 'a literal default in a list environment: secrets.env is created from secrets.example and added to .gitignore',
       files: workspace({
         'docker-compose.yml': LITERAL_DEFAULT,
@@ -180,6 +197,22 @@ RuleTester.run(secretInEnvironment, {
         'docker/Dockerfile.celery': removeOnce(CELERY_MULTI_KEY_ENV, ' \\\n    CELERY_BROKER_PASSWORD="hunter2 celery"'),
         'secrets.env': secretsWith('CELERY_BROKER_PASSWORD="hunter2 celery"'),
       },
+    },
+    {
+      name: 'a Dockerfile ENV whose key secrets.env sets to another value: no fix, and the message says so',
+      files: workspace({
+        'docker/Dockerfile.celery': CELERY_MULTI_KEY_ENV,
+        'secrets.env': `${SECRETS_ENV}CELERY_BROKER_PASSWORD=prod-only-value-123\n`,
+      }),
+      errors: [
+        onLine(
+          'docker/Dockerfile.celery',
+          3,
+          28,
+          44,
+          'Unexpected secret CELERY_BROKER_PASSWORD in ENV: it is baked into every image built from this Dockerfile; secrets.env sets CELERY_BROKER_PASSWORD to another value, so keep the right one there and remove this one.',
+        ),
+      ],
     },
     {
       name: 'a single-key ENV goes whole; an ARG default is reported without a fix',

@@ -5,6 +5,14 @@ import { removeOnce, replaceOnce } from './edit';
 import { onLine } from './findings';
 
 const SECRET_KEY_LINE = 'DJANGO_SECRET_KEY=django-insecure-9f8e7d6c5b4a\n';
+/** The finding on SECRET_KEY_LINE as the fifth line of the shared env file. */
+const SECRET_KEY_FINDING = onLine(
+  '.env.docker',
+  5,
+  19,
+  47,
+  'Unexpected secret DJANGO_SECRET_KEY in the shared env file .env.docker, which is for non-sensitive settings; keep it in secrets.env.',
+);
 const URL_LINE = "export DATABASE_URL='postgres://smarthr360:hunter2@db:5432/smarthr360'\n";
 
 RuleTester.run(secretInSharedEnvFile, {
@@ -28,19 +36,39 @@ CACHE_URL="redis://redis:6379/1"  # no credentials
         '.env.docker': `${ENV_DOCKER}${SECRET_KEY_LINE}ML_MODEL_PATH=/app/artifacts/models/model.pkl\n`,
         'secrets.env': 'DB_PASSWORD=s3cr3t-db-password\n',
       }),
+      errors: [SECRET_KEY_FINDING],
+      output: {
+        '.env.docker': `${ENV_DOCKER}ML_MODEL_PATH=/app/artifacts/models/model.pkl\n`,
+        'secrets.env': `DB_PASSWORD=s3cr3t-db-password\n${SECRET_KEY_LINE}`,
+      },
+    },
+    {
+      name: 'secrets.env already sets the key to the same value: the line still moves, nothing is lost',
+      files: workspace({
+        '.env.docker': `${ENV_DOCKER}${SECRET_KEY_LINE}`,
+        'secrets.env': `DB_PASSWORD=s3cr3t-db-password\n${SECRET_KEY_LINE}`,
+      }),
+      errors: [SECRET_KEY_FINDING],
+      output: {
+        '.env.docker': ENV_DOCKER,
+      },
+    },
+    {
+      // Before, the fix deleted the line and left secrets.env as it was: the shared value was lost.
+      name: 'secrets.env already sets the key to another value: no fix, and the message says which file to settle it in',
+      files: workspace({
+        '.env.docker': `${ENV_DOCKER}${SECRET_KEY_LINE}`,
+        'secrets.env': 'DB_PASSWORD=s3cr3t-db-password\nDJANGO_SECRET_KEY=prod-only-value-123\n',
+      }),
       errors: [
         onLine(
           '.env.docker',
           5,
           19,
           47,
-          'Unexpected secret DJANGO_SECRET_KEY in the shared env file .env.docker, which is for non-sensitive settings; keep it in secrets.env.',
+          'Unexpected secret DJANGO_SECRET_KEY in the shared env file .env.docker, which is for non-sensitive settings; secrets.env sets DJANGO_SECRET_KEY to another value, so keep the right one there and delete this line.',
         ),
       ],
-      output: {
-        '.env.docker': `${ENV_DOCKER}ML_MODEL_PATH=/app/artifacts/models/model.pkl\n`,
-        'secrets.env': `DB_PASSWORD=s3cr3t-db-password\n${SECRET_KEY_LINE}`,
-      },
     },
     {
       name: 'credentials in a URL, quoted and exported: secrets.env is created from its template, ignored, and read by the services',

@@ -223,6 +223,20 @@ export function ensureIgnored(fixer: FixBuilder, project: Project, path: string)
 // Moving a secret
 
 /**
+ * Whether the secrets file already sets this key to another value (not blank, not the same). Then
+ * moving the secret would drop one of the two values, so the rules offer no fix and say so.
+ */
+export function secretsFileDisagrees(project: Project, key: string, value: string): boolean {
+  const path = project.config.secretsFile;
+  const text = project.fs.readFile(path);
+  if (text === undefined) {
+    return false;
+  }
+  const entry = parseEnvFile(path, text).entries.find((e) => e.key === key);
+  return entry !== undefined && (entry.value !== '' || entry.quoted) && entry.value !== value;
+}
+
+/**
  * Writes `KEY=value` into the secrets file: fills a blank `KEY=` line, appends otherwise, or
  * creates the file (from its template where one exists). Never leaves the file tracked by git:
  * the same fix adds it to `.gitignore` when it is not ignored yet.

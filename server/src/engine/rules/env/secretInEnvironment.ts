@@ -11,6 +11,7 @@ import {
   ensureEnvFileReference,
   environmentEntryRemoval,
   findSecret,
+  secretsFileDisagrees,
   serviceList,
   servicesOfDef,
   type SecretHit,
@@ -30,6 +31,10 @@ export const secretInEnvironment = defineRule({
     dockerfileSecret: 'Unexpected secret {{key}} in {{instruction}}: it is baked into every image built from this Dockerfile; keep it in {{secretsFile}}.',
     dockerfileArg: 'Unexpected secret {{key}} as an ARG default: it is recorded in the image history; pass it as a build secret instead.',
     dockerfileUrl: 'Unexpected credentials in {{key}} ({{masked}}) in {{instruction}}: they are baked into every image built from this Dockerfile; keep it in {{secretsFile}}.',
+    disagrees:
+      'Unexpected secret {{key}} written into the environment of {{services}}; {{secretsFile}} sets {{key}} to another value, so keep the right one there and remove this one.',
+    dockerfileDisagrees:
+      'Unexpected secret {{key}} in {{instruction}}: it is baked into every image built from this Dockerfile; {{secretsFile}} sets {{key}} to another value, so keep the right one there and remove this one.',
   },
   check: {
     compose(file, context) {
@@ -49,11 +54,13 @@ export const secretInEnvironment = defineRule({
       }
       for (const { entry, hit, defs } of hits.values()) {
         const services = serviceList(defs.map((d) => d.name));
+        // Moving it would drop the value one of the two places holds: no fix, and the message says why.
+        const disagrees = secretsFileDisagrees(project, entry.key, entry.value ?? '');
         context.report({
-          messageId: hit.kind === 'url' ? 'urlCredentials' : 'secret',
+          messageId: disagrees ? 'disagrees' : hit.kind === 'url' ? 'urlCredentials' : 'secret',
           data: { key: entry.key, services, secretsFile: config.secretsFile, ...(hit.kind === 'url' ? { masked: hit.masked } : {}) },
           range: secretRange(file, entry, hit),
-          fix: (fixer) => {
+          fix: disagrees ? undefined : (fixer) => {
             const removal = environmentEntryRemoval(file, defs[0]!, entry.offsets[0]);
             if (!removal) {
               return;
@@ -89,16 +96,18 @@ export const secretInEnvironment = defineRule({
               return;
             }
             const range = hit.kind === 'url' ? urlRange(file.text, file.lines.offsetAt(valueRange.start), file.lines.offsetAt(valueRange.end), value!, hit, file.lines) ?? valueRange : valueRange;
+            const disagrees = keyword === 'ENV' && secretsFileDisagrees(project, name, value!);
             context.report({
-              messageId: keyword === 'ARG' ? 'dockerfileArg' : hit.kind === 'url' ? 'dockerfileUrl' : 'dockerfileSecret',
+              messageId:
+                keyword === 'ARG' ? 'dockerfileArg' : disagrees ? 'dockerfileDisagrees' : hit.kind === 'url' ? 'dockerfileUrl' : 'dockerfileSecret',
               data: { key: name, instruction: keyword, secretsFile: config.secretsFile, ...(hit.kind === 'url' ? { masked: hit.masked } : {}) },
               range,
               // A build ARG default is not an environment variable: moving it would change the build.
               fix:
-                keyword === 'ENV'
+                keyword === 'ENV' && !disagrees
                   ? (fixer) => {
                       const anchors = new Set<unknown>();
-            fixer.setTitle(`Move secret ${name} to ${config.secretsFile}`, true);
+                      fixer.setTitle(`Move secret ${name} to ${config.secretsFile}`, true);
                       fixer.remove(file.path, envPropertyRemoval(file, instruction, properties, index));
                       addToSecretsFile(fixer, project, name, `${name}=${dotenvValue(value!)}`);
                       for (const service of runtimeUsers(project, file)) {

@@ -1,5 +1,5 @@
 import { defineRule } from '../../rule';
-import { addToSecretsFile, ensureEnvFileReference, findSecret, readsEnvFile } from './envShared';
+import { addToSecretsFile, ensureEnvFileReference, findSecret, readsEnvFile, secretsFileDisagrees } from './envShared';
 
 export const secretInSharedEnvFile = defineRule({
   id: 'secret-in-shared-env-file',
@@ -12,6 +12,8 @@ export const secretInSharedEnvFile = defineRule({
   messages: {
     secret: 'Unexpected secret {{key}} in the shared env file {{file}}, which is for non-sensitive settings; keep it in {{secretsFile}}.',
     urlCredentials: 'Unexpected credentials in {{key}} ({{masked}}) in the shared env file {{file}}; keep it in {{secretsFile}}.',
+    disagrees:
+      'Unexpected secret {{key}} in the shared env file {{file}}, which is for non-sensitive settings; {{secretsFile}} sets {{key}} to another value, so keep the right one there and delete this line.',
   },
   check: {
     env(file, context) {
@@ -31,11 +33,13 @@ export const secretInSharedEnvFile = defineRule({
             range = file.lines.rangeOf(start + hit.start, start + hit.end);
           }
         }
+        // Moving it would drop the value one of the two files holds: no fix, and the message says why.
+        const disagrees = secretsFileDisagrees(project, entry.key, entry.value);
         context.report({
-          messageId: hit.kind === 'url' ? 'urlCredentials' : 'secret',
+          messageId: disagrees ? 'disagrees' : hit.kind === 'url' ? 'urlCredentials' : 'secret',
           data: { key: entry.key, file: file.path, secretsFile: config.secretsFile, ...(hit.kind === 'url' ? { masked: hit.masked } : {}) },
           range,
-          fix: (fixer) => {
+          fix: disagrees ? undefined : (fixer) => {
             const anchors = new Set<unknown>();
             fixer.setTitle(`Move secret ${entry.key} to ${config.secretsFile}`, true);
             const start = file.lines.offsetAt(entry.lineRange.start);
