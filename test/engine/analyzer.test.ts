@@ -330,6 +330,40 @@ describe('Analyzer', () => {
       );
     });
 
+    it('on the line before a multi-line instruction: every line of it, and not the next instruction', () => {
+      // Before, only the RUN's first line was covered: the packages on its continuation lines were reported.
+      const web = [
+        'FROM smarthr360-base:latest',
+        '# docker-modularity-ignore install-outside-base -- the debug image needs them',
+        'RUN apt-get update && apt-get install -y --no-install-recommends \\',
+        '    # tools for the debugger',
+        '    curl \\',
+        '    gettext \\',
+        '  && rm -rf /var/lib/apt/lists/*',
+        'RUN pip install gunicorn',
+        '',
+      ].join('\n');
+      const analyzer = new Analyzer(new MemoryFileSystem(files({ 'docker/Dockerfile.web': web })), { rules: RULES });
+      assert.deepEqual(
+        ids(analyzer).filter((i) => i.includes('Dockerfile.web')),
+        ['install-outside-base@docker/Dockerfile.web:8'],
+      );
+      const plain = new Analyzer(
+        new MemoryFileSystem(files({ 'docker/Dockerfile.web': web.replace(/^# docker-modularity-ignore.*\n/m, '') })),
+        {
+          rules: RULES,
+        },
+      );
+      assert.deepEqual(
+        ids(plain).filter((i) => i.includes('Dockerfile.web')),
+        [
+          'install-outside-base@docker/Dockerfile.web:4',
+          'install-outside-base@docker/Dockerfile.web:5',
+          'install-outside-base@docker/Dockerfile.web:7',
+        ],
+      );
+    });
+
     it('the -file variant, in a Dockerfile', () => {
       const analyzer = new Analyzer(
         new MemoryFileSystem(

@@ -16,6 +16,7 @@ import { staleReason } from './fixes';
 import { readSuppressions, isSuppressed, type Suppressions } from './suppress';
 import { contentHash } from './text';
 import type { ComposeModel } from './parse/compose';
+import type { DockerfileModel } from './parse/dockerfile';
 import { RULES } from './rules';
 import { inlineDockerfiles, inlineOrigin, mapInlineRange } from './inlineDockerfiles';
 
@@ -700,11 +701,13 @@ export class Analyzer {
 
   private suppressionsOf(model: FileModel): Suppressions {
     const entry = this.parsed.get(model.path);
+    const read = (): Suppressions =>
+      readSuppressions(model.text, model.lines, model.kind === 'dockerfile' ? instructionEnds(model) : undefined);
     if (entry && entry.model === model) {
-      entry.suppressions ??= readSuppressions(model.text, model.lines);
+      entry.suppressions ??= read();
       return entry.suppressions;
     }
-    return readSuppressions(model.text, model.lines);
+    return read();
   }
 
   /** The fix of the same finding, re-computed on the latest run's project (see the fix closure). */
@@ -931,4 +934,16 @@ function sameFindings(a: readonly Finding[] | undefined, b: readonly Finding[]):
 /** A compose file with a YAML problem, or a Dockerfile over a parse limit: fixes never edit it. */
 function hasParseProblems(model: FileModel | undefined): boolean {
   return (model?.kind === 'compose' || model?.kind === 'dockerfile') && (model.problems?.length ?? 0) > 0;
+}
+
+/** A Dockerfile's instructions that span several lines: the first line of each, with its last. */
+function instructionEnds(model: DockerfileModel): Map<number, number> {
+  const ends = new Map<number, number>();
+  for (const instruction of model.ast.getInstructions()) {
+    const { start, end } = instruction.getRange();
+    if (end.line > start.line) {
+      ends.set(start.line, end.line);
+    }
+  }
+  return ends;
 }

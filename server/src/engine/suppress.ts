@@ -13,8 +13,10 @@ const COMMENT = /#\s*docker-modularity-ignore(-file)?(?:[ \t]+([A-Za-z0-9_,\s-]+
 /**
  * Reads `# docker-modularity-ignore <rule-id>[, <rule-id>…]` (on the line before a finding, or at
  * the end of its line) and `# docker-modularity-ignore-file <rule-id>`. Without ids, all rules.
+ * `spans` maps the first line of a multi-line construct (a Dockerfile instruction with its
+ * continuation lines) to its last: a comment on the line before covers all of it.
  */
-export function readSuppressions(text: string, lines: LineIndex): Suppressions {
+export function readSuppressions(text: string, lines: LineIndex, spans?: ReadonlyMap<number, number>): Suppressions {
   const result: Suppressions = { file: new Set(), lines: new Map() };
   if (!text.includes('docker-modularity-ignore')) {
     return result;
@@ -35,11 +37,15 @@ export function readSuppressions(text: string, lines: LineIndex): Suppressions {
       continue;
     }
     const own = t.slice(0, m.index).trim() !== '';
-    // A comment alone on its line covers the next line; a trailing comment covers its own line.
+    // A comment alone on its line covers the next line (and the lines it continues onto); a
+    // trailing comment covers its own line.
     const target = own ? line : line + 1;
-    const entry = result.lines.get(target) ?? new Set<string>();
-    set.forEach((id) => entry.add(id));
-    result.lines.set(target, entry);
+    const last = own ? target : (spans?.get(target) ?? target);
+    for (let covered = target; covered <= last; covered++) {
+      const entry = result.lines.get(covered) ?? new Set<string>();
+      set.forEach((id) => entry.add(id));
+      result.lines.set(covered, entry);
+    }
   }
   return result;
 }
