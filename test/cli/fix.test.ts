@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { cleanTemps, copyExample, ensureBuilt, parseFindings, runCli, type JsonFinding } from './helpers';
+import { cleanTemps, copyExample, ensureBuilt, parseFindings, runCli, tempDir, writeFiles, type JsonFinding } from './helpers';
 
 const key = (f: JsonFinding): string => `${f.file}|${f.rule}|${f.message}`;
 
@@ -164,4 +164,32 @@ describe('cli: check --fix leaves a compose file that does not parse alone', fun
       assert.ok(!files.some((f) => f.startsWith('archived/') && !f.endsWith('Dockerfile.old')), fixedLine[1]);
     });
   }
+});
+
+describe('cli: check --fix says when it stops at its pass limit', function () {
+  this.timeout(120_000);
+  before(ensureBuilt);
+  after(cleanTemps);
+
+  it('a chain of stages that become unused one pass at a time: stops after 10 passes, says so, and the next run finishes', function () {
+    // Removing stage sN makes sN-1 unused: one stage per pass, twelve passes in all.
+    const stages = Array.from({ length: 12 }, (_, i) =>
+      i === 0 ? 'FROM alpine:3.20 AS s1\nRUN touch /a\n' : `FROM alpine:3.20 AS s${i + 1}\nCOPY --from=s${i} /a /a\n`,
+    );
+    const dockerfile = `${stages.join('\n')}\nFROM alpine:3.20\nCMD ["true"]\n`;
+    const dir = tempDir();
+    writeFiles(dir, {
+      Dockerfile: dockerfile,
+      'docker-compose.yml': 'services:\n  app:\n    build: .\n',
+    });
+    const first = runCli(['check', '.', '--fix'], { cwd: dir });
+    assert.match(
+      first.stderr,
+      /stopped after 10 passes of fixes in \S+, with problems still fixable: each pass made new ones; run --fix again/,
+    );
+    assert.match(fs.readFileSync(path.join(dir, 'Dockerfile'), 'utf8'), /^FROM alpine:3\.20 AS s1\n.*AS s2\n/s);
+    const second = runCli(['check', '.', '--fix'], { cwd: dir });
+    assert.doesNotMatch(second.stderr, /stopped after/);
+    assert.equal(fs.readFileSync(path.join(dir, 'Dockerfile'), 'utf8'), 'FROM alpine:3.20\nCMD ["true"]\n');
+  });
 });

@@ -91,8 +91,10 @@ export function runCheck(cmd: CheckCommand, io: CliIo, version: string): number 
     const disk = new NodeFileSystem(ws.root, { exclude: config.exclude });
     // Without --fix there is one run: no state is kept for a next one.
     const analyzer = new Analyzer(disk, { overrides, useConfigFile, oneShot: !cmd.fix, timing: cmd.timing });
+    let stoppedAtLimit = false;
     if (cmd.fix) {
       const summary = fixWorkspace(analyzer, disk, ws);
+      stoppedAtLimit = summary.stoppedAtLimit;
       const out = cmd.format === 'stylish' ? io.stdout : io.stderr;
       if (summary.fixed > 0) {
         const files = [...summary.files].sort().map((p) => display(path.join(ws.root, p)));
@@ -105,6 +107,12 @@ export function runCheck(cmd: CheckCommand, io: CliIo, version: string): number 
       }
     }
     const result = analyzer.analyze();
+    if (stoppedAtLimit && result.findings.some((f) => f.fixable && (!ws.only || ws.only.has(f.path)))) {
+      complain(
+        io,
+        `stopped after ${MAX_FIX_PASSES} passes of fixes in ${display(ws.root)}, with problems still fixable: each pass made new ones; run --fix again`,
+      );
+    }
     if (result.stats.timing) {
       timings.push({ root: display(ws.root), files: result.files.length, timing: result.stats.timing });
     }
@@ -262,11 +270,13 @@ interface FixSummary {
   fixed: number;
   files: Set<string>;
   failed: { path: string; reason: string }[];
+  /** True when the last pass still applied fixes: fixes that make new findings may be left. */
+  stoppedAtLimit: boolean;
 }
 
 /** Applies every non-conflicting fix, pass after pass, until none applies (at most 10 passes). */
 function fixWorkspace(analyzer: Analyzer, disk: NodeFileSystem, ws: Workspace): FixSummary {
-  const summary: FixSummary = { fixed: 0, files: new Set(), failed: [] };
+  const summary: FixSummary = { fixed: 0, files: new Set(), failed: [], stoppedAtLimit: false };
   // Files that could not be written: fixes that touch them are left out of later passes, and the
   // other fixes go on (one read-only file does not stop the rest of the workspace being fixed).
   const unwritable = new Set<string>();
@@ -307,6 +317,7 @@ function fixWorkspace(analyzer: Analyzer, disk: NodeFileSystem, ws: Workspace): 
       unwritable.add(f.path);
       summary.failed.push(f);
     }
+    summary.stoppedAtLimit = pass === MAX_FIX_PASSES - 1;
   }
   return summary;
 }
