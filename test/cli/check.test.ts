@@ -180,6 +180,27 @@ describe('cli: check', function () {
     assert.equal(r.status, 0);
   });
 
+  it('a named file that is not checked is never silent: excluded, in a skipped folder, or not a file the engine reads', function () {
+    const dir = tempDir();
+    writeFiles(dir, {
+      'docker/Dockerfile.web': 'FROM python:3.12-slim\n',
+      'node_modules/x/Dockerfile': 'FROM python:3.12-slim\n',
+      'notes.txt': 'hello\n',
+      '.docker-modularity.json': JSON.stringify({ exclude: ['docker/**'] }),
+    });
+    const r = runCli(['check', 'docker/Dockerfile.web', 'node_modules/x/Dockerfile', 'notes.txt'], { cwd: dir });
+    assert.equal(r.status, 0);
+    assert.equal(
+      r.stderr,
+      [
+        'docker-modularity: not checked docker/Dockerfile.web: the config\'s exclude pattern "docker/**" leaves it out',
+        'docker-modularity: not checked node_modules/x/Dockerfile: it is inside node_modules/, which is never checked',
+        'docker-modularity: not checked notes.txt: it is not a Dockerfile, compose file, env file or a file they use',
+        '',
+      ].join('\n'),
+    );
+  });
+
   it('defaults to the current folder', function () {
     const r = runCli(['check', '--format', 'json'], { cwd: ws });
     assert.deepEqual(parseFindings(r.stdout), findings);

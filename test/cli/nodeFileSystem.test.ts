@@ -45,6 +45,33 @@ describe('NodeFileSystem', function () {
     assert.deepEqual(disk.listFiles(), ['keep/Dockerfile']);
   });
 
+  it('past the file limit, still lists the files named on a command line, and says why others are not listed', function () {
+    const root = workspace({
+      ...Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`a/f${i}.py`, ''])),
+      'z/Dockerfile': 'FROM x\n',
+      'z/node_modules/p/Dockerfile': 'FROM y\n',
+      'legacy/Dockerfile': 'FROM z\n',
+    });
+    const named = ['z/Dockerfile', 'z/node_modules/p/Dockerfile', 'legacy/Dockerfile', 'z/missing'];
+    const disk = new NodeFileSystem(root, { maxFiles: 10, named, exclude: ['legacy/**'] });
+    // Before, the walk stopped inside a/ and z/Dockerfile was silently not checked.
+    assert.equal(disk.listFiles().length, 11);
+    assert.ok(disk.listFiles().includes('z/Dockerfile'));
+    assert.deepEqual(
+      disk.skipped().map((s) => [s.path, s.reason, s.detail]),
+      [['a', 'file-limit', 'the workspace has more than 10 files; the rest was not read']],
+    );
+    assert.deepEqual(
+      named.map((p) => disk.whyNotListed(p)),
+      [
+        undefined,
+        'it is inside node_modules/, which is never checked',
+        'the config\'s exclude pattern "legacy/**" leaves it out',
+        'it is not a file',
+      ],
+    );
+  });
+
   it('does not follow a symlink loop, and says so', function () {
     const root = workspace({ 'a/Dockerfile': 'FROM x\n' });
     fs.symlinkSync('..', path.join(root, 'a', 'loop'));

@@ -35,6 +35,7 @@ const SKIP_REASONS: Record<string, string> = {
   unreadable: 'unreadable',
   'symlink-outside': 'symlink out of the workspace',
   'symlink-loop': 'symlink loop',
+  'file-limit': 'the walk stopped here',
 };
 
 /** `docker-modularity check`: analyse, optionally fix, report, and return the exit code. */
@@ -88,7 +89,7 @@ export function runCheck(cmd: CheckCommand, io: CliIo, version: string): number 
       io.stderr(`${display(path.join(ws.root, error.file))}: ${error.key ? `"${error.key}" ` : ''}${error.reason}\n`);
       return EXIT_USAGE;
     }
-    const disk = new NodeFileSystem(ws.root, { exclude: config.exclude });
+    const disk = new NodeFileSystem(ws.root, { exclude: config.exclude, named: ws.only ? [...ws.only] : undefined });
     // Without --fix there is one run: no state is kept for a next one.
     const analyzer = new Analyzer(disk, { overrides, useConfigFile, oneShot: !cmd.fix, timing: cmd.timing });
     let stoppedAtLimit = false;
@@ -117,7 +118,8 @@ export function runCheck(cmd: CheckCommand, io: CliIo, version: string): number 
       timings.push({ root: display(ws.root), files: result.files.length, timing: result.stats.timing });
     }
     const inScope = (p: string): boolean => !ws.only || ws.only.has(p);
-    for (const s of result.skipped.filter((k) => inScope(k.path))) {
+    // The file limit is said even when only some files were named: what they were checked against is incomplete.
+    for (const s of result.skipped.filter((k) => inScope(k.path) || k.reason === 'file-limit')) {
       complain(
         io,
         `skipped ${display(path.join(ws.root, s.path))}: ${SKIP_REASONS[s.reason] ?? s.reason}${s.detail ? ` (${s.detail})` : ''}`,
@@ -125,6 +127,13 @@ export function runCheck(cmd: CheckCommand, io: CliIo, version: string): number 
     }
     if (!ws.only && result.files.length === 0 && result.skipped.length === 0) {
       complain(io, `no Dockerfiles or compose files found in ${display(ws.root)}`);
+    }
+    // A file named on the command line that was not checked is never silent.
+    for (const named of ws.only ?? []) {
+      if (!result.files.includes(named) && !result.skipped.some((s) => s.path === named)) {
+        const why = disk.whyNotListed(named) ?? 'it is not a Dockerfile, compose file, env file or a file they use';
+        complain(io, `not checked ${display(path.join(ws.root, named))}: ${why}`);
+      }
     }
     filesChecked += ws.only ? result.files.filter(inScope).length : result.files.length;
     const findings = result.findings.filter((f) => inScope(f.path));

@@ -1,7 +1,7 @@
 import { dirname, normalizePath } from './paths';
 
 /** Why a file that exists could not be analysed. */
-export type SkipReason = 'binary' | 'too-large' | 'unreadable' | 'symlink-outside' | 'symlink-loop';
+export type SkipReason = 'binary' | 'too-large' | 'unreadable' | 'symlink-outside' | 'symlink-loop' | 'file-limit';
 
 export interface SkippedFile {
   path: string;

@@ -32,6 +32,11 @@ export interface NodeFileSystemOptions {
   maxFileSize?: number;
   /** The walk stops after this many files (default 50,000). */
   maxFiles?: number;
+  /**
+   * Workspace paths named on a command line: listed even when the walk stopped at `maxFiles`
+   * before reaching them. Excluded paths and skipped folders stay out (see {@link whyNotListed}).
+   */
+  named?: readonly string[];
 }
 
 /**
@@ -45,8 +50,10 @@ export class NodeFileSystem implements FileSystemView {
   readonly root: string;
   private readonly realRoot: string;
   private readonly excludes: RegExp[];
+  private readonly excludePatterns: readonly string[];
   private readonly maxFileSize: number;
   private readonly maxFiles: number;
+  private readonly named: readonly string[];
   private listing: string[] | undefined;
   private listed = new Set<string>();
   private walkSkips: SkippedFile[] = [];
@@ -62,9 +69,35 @@ export class NodeFileSystem implements FileSystemView {
       // A missing root lists nothing; hosts check the root themselves to say why.
     }
     this.realRoot = real;
-    this.excludes = (options.exclude ?? []).map(globToRegExp);
+    this.excludePatterns = options.exclude ?? [];
+    this.excludes = this.excludePatterns.map(globToRegExp);
     this.maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
     this.maxFiles = options.maxFiles ?? DEFAULT_MAX_FILES;
+    this.named = (options.named ?? []).map(normalizePath);
+  }
+
+  /**
+   * Why a workspace path is not in the listing, for a person who named it: excluded by the config,
+   * inside a folder that is never walked, or not a file. Undefined when it is listed.
+   */
+  whyNotListed(p: string): string | undefined {
+    const rel = normalizePath(p);
+    if (this.isListed(rel)) {
+      return undefined;
+    }
+    const parts = rel.split('/');
+    const skippedFolder = parts.slice(0, -1).find((part) => SKIPPED_FOLDERS.has(part));
+    if (skippedFolder !== undefined) {
+      return `it is inside ${skippedFolder}/, which is never checked`;
+    }
+    for (let i = 1; i <= parts.length; i++) {
+      const prefix = parts.slice(0, i).join('/');
+      const index = this.excludes.findIndex((re) => re.test(prefix) || (i < parts.length && re.test(prefix + '/')));
+      if (index >= 0) {
+        return `the config's exclude pattern ${JSON.stringify(this.excludePatterns[index])} leaves it out`;
+      }
+    }
+    return this.stat(rel) === 'file' ? 'it could not be listed' : 'it is not a file';
   }
 
   get generation(): number {
@@ -394,7 +427,7 @@ export class NodeFileSystem implements FileSystemView {
             truncated = true;
             skips.push({
               path: relDir,
-              reason: 'unreadable',
+              reason: 'file-limit',
               detail: `the workspace has more than ${this.maxFiles} files; the rest was not read`,
             });
             return;
@@ -405,6 +438,23 @@ export class NodeFileSystem implements FileSystemView {
     };
     this.realDirs.set(this.root, this.realRoot);
     visit(this.root, '', [this.realRoot]);
+    if (truncated) {
+      // A file named on the command line is read even when the walk stopped before it.
+      const seen = new Set(files);
+      for (const rel of this.named) {
+        const parts = rel.split('/');
+        const walkable =
+          isInsideWorkspace(rel) &&
+          !parts
+            .slice(0, -1)
+            .some((part, i) => SKIPPED_FOLDERS.has(part) || this.excluded(parts.slice(0, i + 1).join('/'), true)) &&
+          !this.excluded(rel, false);
+        if (walkable && !seen.has(rel) && this.statOnDisk(rel) === 'file') {
+          files.push(rel);
+          seen.add(rel);
+        }
+      }
+    }
     files.sort();
     this.listing = files;
     this.listed = new Set(files);
