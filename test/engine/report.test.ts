@@ -6,7 +6,7 @@ import { EXAMPLE, loadFolder } from '../loadFolder';
 describe('current-state report', () => {
   const report = currentStateReport(new Analyzer(loadFolder(EXAMPLE)).analyze());
 
-  it('fills in every section of the roadmap\'s Current State Analysis', () => {
+  it("fills in every section of the roadmap's Current State Analysis", () => {
     for (const heading of [
       '## Dockerfiles and their base images',
       '## Requirements files and the services that install them',
@@ -20,8 +20,14 @@ describe('current-state report', () => {
       const body = report.slice(at + heading.length).split('\n## ')[0]!;
       assert.match(body, /^\| /m, `${heading} has no table`);
     }
-    assert.match(report, /\| `docker\/Dockerfile\.celery` \| service \| `smarthr360-base:latest` \(base\) \|.*\| celery_worker, celery_beat \|/);
-    assert.match(report, /\| `ml_models_volume` \| `docker-compose.yml` \| yes \| web → \/app\/artifacts\/models; celery_worker → \/app\/artifacts\/models; ml → \/app\/models \|/);
+    assert.match(
+      report,
+      /\| `docker\/Dockerfile\.celery` \| service \| `smarthr360-base:latest` \(base\) \|.*\| celery_worker, celery_beat \|/,
+    );
+    assert.match(
+      report,
+      /\| `ml_models_volume` \| `docker-compose.yml` \| yes \| web → \/app\/artifacts\/models; celery_worker → \/app\/artifacts\/models; ml → \/app\/models \|/,
+    );
     assert.match(report, /\| `requirements.txt` \| Dockerfile.base \(base\)/);
     assert.match(report, /\| `scripts\/entrypoints\/web-entrypoint.sh` \| docker\/Dockerfile.web \(web\) \|/);
     assert.match(report, /\| `.github\/workflows\/ci.yml` \| test \| Build the base image \|/);
@@ -32,5 +38,22 @@ describe('current-state report', () => {
       assert.ok(!report.includes(secret), `the report prints ${secret}`);
     }
     assert.match(report, /\| `POSTGRES_PASSWORD` \| `docker-compose.yml` \(db: environment\) \| `\*\*\*\*` \(masked\) \|/);
+  });
+
+  it('masks credentials in a URL whatever the key, and values of PASS/PASSWD/PWD keys', () => {
+    // Before, only *_URL keys had their URL masked, and DB_PASS & co. were printed as they were.
+    const fs = loadFolder(EXAMPLE);
+    fs.write(
+      '.env.docker',
+      `${fs.readFile('.env.docker')}SENTRY_DSN=https://abc:dsn-pw-1@sentry.io/1\nCELERY_BROKER=amqp://guest:broker-pw-2@rabbitmq//\nDB_PASS=db-pass-3\nSMTP_PASSWD=smtp-pw-4\nDB_PWD=db-pwd-5\nPWD=/srv/app\n`,
+    );
+    const text = currentStateReport(new Analyzer(fs).analyze());
+    for (const secret of ['dsn-pw-1', 'broker-pw-2', 'db-pass-3', 'smtp-pw-4', 'db-pwd-5']) {
+      assert.ok(!text.includes(secret), `the report prints ${secret}`);
+    }
+    assert.match(text, /\| `SENTRY_DSN` \| `.env.docker` \| `https:\/\/abc:\*\*\*\*@sentry.io\/1` \|/);
+    assert.match(text, /\| `DB_PWD` \| `.env.docker` \| `\*\*\*\*` \(masked\) \|/);
+    // The shell's working directory is not a secret.
+    assert.match(text, /\| `PWD` \| `.env.docker` \| `\/srv\/app` \|/);
   });
 });

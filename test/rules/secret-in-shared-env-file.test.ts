@@ -28,8 +28,50 @@ CACHE_URL="redis://redis:6379/1"  # no credentials
 `,
       }),
     },
+    {
+      name: "PASS and PWD only as words of a key: BYPASS_CACHE, PASSENGER_MODE and the shell's PWD are settings",
+      files: workspace({
+        '.env.docker': `${ENV_DOCKER}BYPASS_CACHE=1\nPASSENGER_MODE=smart\nPWD=/srv/app\nSTATUS_PAGE=https://status.example.com/a:b@c\n`,
+      }),
+    },
   ],
   invalid: [
+    {
+      // Before, only *_URL values were read for credentials.
+      name: 'credentials in a URL under any key (a Sentry DSN)',
+      files: workspace({
+        '.env.docker': `${ENV_DOCKER}SENTRY_DSN=https://abc:dsn-pw@sentry.io/1\n`,
+        'secrets.env': 'DB_PASSWORD=s3cr3t-db-password\n',
+      }),
+      errors: [
+        onLine(
+          '.env.docker',
+          5,
+          24,
+          30,
+          'Unexpected credentials in SENTRY_DSN (https://abc:****@sentry.io/1) in the shared env file .env.docker; keep it in secrets.env.',
+        ),
+      ],
+      output: {
+        '.env.docker': ENV_DOCKER,
+        'secrets.env': 'DB_PASSWORD=s3cr3t-db-password\nSENTRY_DSN=https://abc:dsn-pw@sentry.io/1\n',
+      },
+    },
+    {
+      // Before, DB_PASS, *_PASSWD and *_PWD keys were not secret-like.
+      name: 'PWD as a word of the key (DB_PWD)',
+      files: workspace({ '.env.docker': `${ENV_DOCKER}DB_PWD=db-pwd\n`, 'secrets.env': 'DB_PASSWORD=s3cr3t-db-password\n' }),
+      errors: [
+        onLine(
+          '.env.docker',
+          5,
+          8,
+          14,
+          'Unexpected secret DB_PWD in the shared env file .env.docker, which is for non-sensitive settings; keep it in secrets.env.',
+        ),
+      ],
+      output: { '.env.docker': ENV_DOCKER, 'secrets.env': 'DB_PASSWORD=s3cr3t-db-password\nDB_PWD=db-pwd\n' },
+    },
     {
       name: 'a real secret key: the line moves to secrets.env, which the services read already',
       files: workspace({

@@ -16,12 +16,16 @@ import { appendSequenceToMap, appendToSequence, mapPairRemoval, prependToSequenc
 // ---------------------------------------------------------------------------------------------
 // Secrets
 
-const SECRET_KEY = /PASSWORD|SECRET|TOKEN|API_KEY|PRIVATE_KEY/i;
-const URL_KEY = /_URL$/i;
+// `PASS` and `PWD` only as a word of the key: `DB_PASS`, `SMTP_PASSWD`, `DB_PWD`, but not `BYPASS_CACHE`
+// nor `PWD` alone, the shell's working directory.
+const SECRET_KEY = /PASSWORD|PASSPHRASE|SECRET|TOKEN|API_KEY|PRIVATE_KEY|(?:^|_)PASS(?:WD)?(?:_|$)|_PWD(?:_|$)/i;
 /** `${VAR}`, `${VAR:-x}`, `${VAR-x}`, `${VAR:?e}`, `${VAR:+x}`, `$VAR`, and the `$$` escape. */
 const INTERPOLATION = /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g;
 
-/** A key that names a secret: `*PASSWORD*`, `*SECRET*`, `*TOKEN*`, `*API_KEY*`, `*PRIVATE_KEY*`. */
+/**
+ * A key that names a secret: `*PASSWORD*`, `*PASSPHRASE*`, `*SECRET*`, `*TOKEN*`, `*API_KEY*`,
+ * `*PRIVATE_KEY*`, and `PASS`, `PASSWD` or `PWD` as a word of it (`DB_PASS`, `DB_PWD`).
+ */
 export function isSecretKey(key: string): boolean {
   // `POSTGRES_PASSWORD_FILE=/run/secrets/db` names where a secret is, not the secret.
   return SECRET_KEY.test(key) && !/_FILE$/i.test(key);
@@ -51,7 +55,10 @@ export function hasLiteral(value: string): boolean {
 /** Where a secret sits in `KEY=value`: the whole value, or the password of a URL (offsets in value). */
 export type SecretHit = { kind: 'key' } | { kind: 'url'; start: number; end: number; masked: string };
 
-/** Finds a literal secret in a variable: a secret-like key with a literal value, or `scheme://user:pass@` in a `*_URL`. */
+/**
+ * Finds a literal secret in a variable: a secret-like key with a literal value, or a URL with a
+ * literal password (`scheme://user:pass@host`) in any variable (`DATABASE_URL`, `SENTRY_DSN`, `CELERY_BROKER`).
+ */
 export function findSecret(key: string, value: string | undefined): SecretHit | undefined {
   if (value === undefined || value.trim() === '') {
     return undefined;
@@ -59,13 +66,11 @@ export function findSecret(key: string, value: string | undefined): SecretHit | 
   if (isSecretKey(key)) {
     return hasLiteral(value) ? { kind: 'key' } : undefined;
   }
-  if (URL_KEY.test(key)) {
-    const m = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/[^:@/\s]*:)([^@/\s]+)@/.exec(value);
-    if (m && hasLiteral(m[2]!)) {
-      const start = m[1]!.length;
-      const end = start + m[2]!.length;
-      return { kind: 'url', start, end, masked: `${value.slice(0, start)}****${value.slice(end)}` };
-    }
+  const m = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/[^:@/\s]*:)([^@/\s]+)@/.exec(value);
+  if (m && hasLiteral(m[2]!)) {
+    const start = m[1]!.length;
+    const end = start + m[2]!.length;
+    return { kind: 'url', start, end, masked: `${value.slice(0, start)}****${value.slice(end)}` };
   }
   return undefined;
 }
