@@ -193,3 +193,27 @@ describe('cli: check --fix says when it stops at its pass limit', function () {
     assert.equal(fs.readFileSync(path.join(dir, 'Dockerfile'), 'utf8'), 'FROM alpine:3.20\nCMD ["true"]\n');
   });
 });
+
+describe('cli: a UTF-8 byte order mark', function () {
+  this.timeout(120_000);
+  before(ensureBuilt);
+  after(cleanTemps);
+
+  it('does not move positions, and --fix keeps it: the result is the BOM-less result with its BOM', function () {
+    const plain = copyExample();
+    const bom = copyExample();
+    const compose = path.join(bom, 'docker-compose.yml');
+    fs.writeFileSync(compose, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), fs.readFileSync(compose)]));
+    const where = (dir: string) =>
+      parseFindings(runCli(['check', '.', '--format', 'json'], { cwd: dir }).stdout).map(
+        (f) => `${f.file}:${f.line}:${f.column} ${f.rule}`,
+      );
+    // Before, every finding on the first line of the file was one column to the right.
+    assert.deepEqual(where(bom), where(plain));
+    runCli(['check', '.', '--fix'], { cwd: plain });
+    runCli(['check', '.', '--fix'], { cwd: bom });
+    // Before, the fix that removes the version line on line 1 removed the BOM with it.
+    const expected = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), fs.readFileSync(path.join(plain, 'docker-compose.yml'))]);
+    assert.ok(fs.readFileSync(compose).equals(expected));
+  });
+});

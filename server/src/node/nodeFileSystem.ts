@@ -232,7 +232,10 @@ export class NodeFileSystem implements FileSystemView {
       return undefined;
     }
     this.readSkips.delete(rel);
-    return data.toString('utf8');
+    const text = data.toString('utf8');
+    // A UTF-8 byte order mark is not text: editors hide it, so positions count from after it.
+    // applyChangesToDisk puts it back on the files that had one.
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   }
 
   stat(p: string): 'file' | 'directory' | undefined {
@@ -566,7 +569,7 @@ export function applyChangesToDisk(root: string, files: ReadonlyMap<string, stri
       continue;
     }
     try {
-      writeFileAtomic(abs, text!);
+      writeFileAtomic(abs, startsWithBom(abs) && !text!.startsWith('\uFEFF') ? `\uFEFF${text!}` : text!);
       result.changed.push(rel);
     } catch (e) {
       result.failed.push({ path: rel, reason: describeWriteError(e) });
@@ -600,4 +603,20 @@ function describeWriteError(e: unknown): string {
     return 'read-only file system';
   }
   return code;
+}
+
+/** Whether a file on disk starts with a UTF-8 byte order mark (false when it cannot be read). */
+function startsWithBom(abs: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(abs, OPEN_FLAGS);
+    const head = Buffer.alloc(3);
+    return fs.readSync(fd, head, 0, 3, 0) === 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf;
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) {
+      fs.closeSync(fd);
+    }
+  }
 }
