@@ -97,7 +97,8 @@ describe('cli: bad input never crashes', function () {
     writeFiles(dir, { 'bad.yaml': 'rules: [unclosed\n', 'level.yaml': 'rules:\n  install-outside-base: loud\n' });
     const a = runCli(['check', dir, '--config', path.join(dir, 'bad.yaml')]);
     assert.equal(a.status, 2);
-    assert.match(a.stderr, /bad\.yaml: is not valid YAML/);
+    // Where, in words, not the parser's dangling "at line 1, column 17:".
+    assert.match(a.stderr, /bad\.yaml: is not valid YAML: .+ \(line \d+, column \d+\)\n$/);
     const b = runCli(['check', dir, '--config', path.join(dir, 'level.yaml')]);
     assert.equal(b.status, 2);
     assert.match(b.stderr, /level\.yaml: "rules\.install-outside-base" must be one of off, hint, info, warning, error\n$/);
@@ -119,6 +120,24 @@ describe('cli: bad input never crashes', function () {
       assert.equal(r.status, 2, args.join(' '));
       assert.match(r.stderr, /^docker-modularity: .+\nRun `docker-modularity --help` for usage\.\n$/, args.join(' '));
       assert.equal(r.stdout, '');
+    }
+  });
+
+  it('usage errors name what was expected', function () {
+    const messages = [
+      [['rules', '--format', 'xml'], 'unknown format for rules: xml (expected text or json)'],
+      [
+        ['check', '--max-warnings', '-1'],
+        '--max-warnings expects a value, got -1, which reads as an option; write --max-warnings=-1 if that is the value',
+      ],
+      [['check', '--max-warnings=-1'], '--max-warnings expects a whole number, got: -1'],
+    ] as const;
+    for (const [args, message] of messages) {
+      assert.equal(
+        runCli([...args]).stderr,
+        `docker-modularity: ${message}\nRun \`docker-modularity --help\` for usage.\n`,
+        args.join(' '),
+      );
     }
   });
 });

@@ -3,13 +3,17 @@ import { Analyzer } from '../../server/src/engine/analyzer';
 import { applyFixes } from '../../server/src/engine/fixes';
 import { readCheckboxes, roadmapStatus, ROADMAP_ITEMS, ROADMAP_SECTIONS } from '../../server/src/engine/roadmap';
 import { RULES } from '../../server/src/engine/rules';
+import { MemoryFileSystem } from '../../server/src/engine/fs';
 import { EXAMPLE, loadFolder } from '../loadFolder';
 
 describe('roadmap status', () => {
   it('has all ten sections, and every item maps to rules that exist or is manual', () => {
     const result = new Analyzer(loadFolder(EXAMPLE)).analyze();
     const status = roadmapStatus(result);
-    assert.deepEqual(status.sections.map((s) => s.section.section), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    assert.deepEqual(
+      status.sections.map((s) => s.section.section),
+      [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+    );
     assert.equal(ROADMAP_SECTIONS.length, 10);
     const ids = new Set(RULES.map((r) => r.id));
     for (const item of ROADMAP_ITEMS) {
@@ -28,10 +32,11 @@ describe('roadmap status', () => {
     const installs = s1.items.find((i) => i.item.id === 'base-only-installs')!;
     assert.equal(installs.state, 'fail');
     assert.equal(installs.findings.length, 7);
-    assert.deepEqual(
-      installs.findings.map((f) => `${f.path}:${f.range.start.line + 1}`).slice(0, 3),
-      ['docker/Dockerfile.celery:4', 'docker/Dockerfile.celery:4', 'docker/Dockerfile.flower:3'],
-    );
+    assert.deepEqual(installs.findings.map((f) => `${f.path}:${f.range.start.line + 1}`).slice(0, 3), [
+      'docker/Dockerfile.celery:4',
+      'docker/Dockerfile.celery:4',
+      'docker/Dockerfile.flower:3',
+    ]);
     const manual = before.sections[8]!.items.map((i) => i.state);
     assert.deepEqual(manual, ['manual']);
     // Apply every install-outside-base fix (several passes, as --fix does).
@@ -70,13 +75,29 @@ describe('roadmap status', () => {
     assert.equal(order.state, 'na');
     assert.match(order.detail, /switched off/);
   });
+
+  it('passes nothing in a folder with no Dockerfile, compose file or env file', () => {
+    // Before, the two environment items passed there ("2 of 2 checkable items pass").
+    const status = roadmapStatus(
+      new Analyzer(new MemoryFileSystem({ 'README.md': '# notes\n', 'app/main.py': 'print(1)\n' })).analyze(),
+    );
+    assert.deepEqual([status.passed, status.checkable], [0, 0]);
+    assert.ok(status.sections[3]!.items.every((i) => i.state === 'na'));
+  });
 });
 
 describe('readCheckboxes', () => {
   it('reads checked and open items with exact ranges, skipping code fences', () => {
     const text = '# R\n\n- [x] Done thing\n  - [ ] Open thing  \n```\n- [x] in a fence\n```\n* [X] star\n';
     assert.deepEqual(
-      readCheckboxes(text).map((b) => [b.line, b.checked, b.markRange.start.character, b.textRange.start.character, b.textRange.end.character, b.text]),
+      readCheckboxes(text).map((b) => [
+        b.line,
+        b.checked,
+        b.markRange.start.character,
+        b.textRange.start.character,
+        b.textRange.end.character,
+        b.text,
+      ]),
       [
         [2, true, 3, 6, 16, 'Done thing'],
         [3, false, 5, 8, 18, 'Open thing'],

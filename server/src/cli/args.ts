@@ -81,7 +81,15 @@ export function parseCommandLine(argv: readonly string[]): Command {
       },
     });
   } catch (e) {
-    throw new UsageError((e as Error).message.split('\n')[0]!.replace(/\. To specify a positional argument.*$/, ''));
+    const first = (e as Error).message.split('\n')[0]!;
+    // `--max-warnings -1`: node's parser calls a value that starts with a dash "ambiguous".
+    const ambiguous = /^Option '(-[\w-]+)' argument is ambiguous/.exec(first);
+    if (ambiguous) {
+      const option = ambiguous[1]!;
+      const value = argv[argv.indexOf(option) + 1];
+      throw new UsageError(`${option} expects a value, got ${value}, which reads as an option; write ${option}=${value} if that is the value`);
+    }
+    throw new UsageError(first.replace(/\. To specify a positional argument.*$/, ''));
   }
   const { values, positionals } = parsed;
   if (values.help) {
@@ -131,7 +139,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
       }
     }
     if (values.format !== undefined && values.format !== 'json' && values.format !== 'text') {
-      throw new UsageError(`unknown format for rules: ${values.format} (expected json)`);
+      throw new UsageError(`unknown format for rules: ${values.format} (expected text or json)`);
     }
     return { kind: 'rules', format: values.format === 'json' ? 'json' : 'text' };
   }

@@ -55,7 +55,8 @@ export function parseConfig(file: string, text: string, knownRules?: ReadonlySet
   try {
     data = file.endsWith('.json') ? JSON.parse(text.replace(/^\uFEFF/, '')) : parseYaml(text, { maxAliasCount: 50 });
   } catch (e) {
-    throw new ConfigError(file, '', `is not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(e as Error).message.split('\n')[0]}`);
+    const detail = (e as Error).message.split('\n')[0]!.replace(/ at line (\d+), column (\d+):?$/, ' (line $1, column $2)');
+    throw new ConfigError(file, '', `is not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${detail}`);
   }
   if (data === null || data === undefined) {
     return {};

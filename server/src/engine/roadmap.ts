@@ -43,6 +43,8 @@ export const ROADMAP_SECTIONS: RoadmapSection[] = [
 
 const hasCompose = (p: Project): boolean => p.composeFiles.length > 0;
 const hasDockerfiles = (p: Project): boolean => p.dockerfiles.length > 0;
+/** Anything the environment items read: a compose file, a Dockerfile or an env file. */
+const hasDockerFiles = (p: Project): boolean => hasCompose(p) || hasDockerfiles(p) || p.envFiles.length > 0;
 const hasEntrypoints = (p: Project): boolean =>
   p.fs.listFiles().some((f) => f.startsWith(p.config.entrypointsDir + '/')) ||
   p.dockerfiles.some((d) => d.ast.getENTRYPOINTs().length > 0);
@@ -145,6 +147,7 @@ export const ROADMAP_ITEMS: RoadmapItem[] = [
     title: 'Secrets are kept apart from the shared env file and out of git',
     rules: ['secret-in-environment', 'secret-in-shared-env-file', 'secrets-file-not-ignored'],
     match: /for sensitive data/i,
+    applies: hasDockerFiles,
     checks: 'secret-like keys with literal values in compose, Dockerfiles and the shared env file; .gitignore',
   },
   {
@@ -153,6 +156,7 @@ export const ROADMAP_ITEMS: RoadmapItem[] = [
     title: 'Every variable is documented in the templates',
     rules: ['env-var-undocumented'],
     match: /document all required environment variables/i,
+    applies: hasDockerFiles,
     checks: 'variables compose interpolates and env files define, against the templates',
   },
   {
