@@ -110,6 +110,39 @@ COPY app/ /app/app/
       ],
     },
     {
+      // Before, a misspelt id silenced nothing and said nothing.
+      name: 'rule ids no rule has, in suppression comments of a Dockerfile, a compose file and an env file',
+      files: ws({
+        'docker/Dockerfile.web':
+          '# docker-modularity-ignore-file install-outside-base, made-up-rule\nFROM smarthr360-base:latest\nCOPY . /app\n',
+        'docker-compose.yml': `# docker-modularity-ignore-file unsued-volume -- typo\n${COMPOSE}`,
+        '.env.docker': 'DJANGO_SETTINGS_MODULE=smarthr360.settings  # docker-modularity-ignore parse-eror\n',
+      }),
+      errors: [
+        onLine(
+          '.env.docker',
+          1,
+          72,
+          82,
+          'Unexpected rule id parse-eror in a docker-modularity-ignore comment: no rule has that id, so it silences nothing (did you mean parse-error?).',
+        ),
+        onLine(
+          'docker-compose.yml',
+          1,
+          33,
+          46,
+          'Unexpected rule id unsued-volume in a docker-modularity-ignore comment: no rule has that id, so it silences nothing (did you mean unused-volume?).',
+        ),
+        onLine(
+          'docker/Dockerfile.web',
+          1,
+          55,
+          67,
+          'Unexpected rule id made-up-rule in a docker-modularity-ignore comment: no rule has that id, so it silences nothing.',
+        ),
+      ],
+    },
+    {
       name: 'an empty Dockerfile that compose builds',
       files: ws({ 'docker/Dockerfile.celery': '' }),
       errors: [emptyDockerfile(1)],

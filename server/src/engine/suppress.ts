@@ -57,3 +57,30 @@ export function isSuppressed(s: Suppressions, ruleId: string, line: number): boo
   const l = s.lines.get(line);
   return l !== undefined && (l.has(ruleId) || l.has('*'));
 }
+
+/** A rule id named in a suppression comment, with its offsets in the file. */
+export interface SuppressionId {
+  id: string;
+  start: number;
+  end: number;
+}
+
+/** Every rule id the suppression comments of a file name, where it is written. */
+export function suppressionIds(text: string, lines: LineIndex): SuppressionId[] {
+  const out: SuppressionId[] = [];
+  if (!text.includes('docker-modularity-ignore')) {
+    return out;
+  }
+  for (let line = 0; line < lines.lineCount; line++) {
+    const t = lines.lineText(line);
+    const m = t.includes('docker-modularity-ignore') ? COMMENT.exec(t) : null;
+    if (!m?.[2]) {
+      continue;
+    }
+    const listStart = lines.lineStart(line) + t.indexOf(m[2], m.index);
+    for (const id of m[2].matchAll(/[A-Za-z0-9_-]+/g)) {
+      out.push({ id: id[0], start: listStart + id.index!, end: listStart + id.index! + id[0].length });
+    }
+  }
+  return out;
+}

@@ -1,4 +1,24 @@
-import { defineRule } from '../../rule';
+import { defineRule, type RuleContext } from '../../rule';
+import { suppressionIds } from '../../suppress';
+import type { LineIndex } from '../../text';
+// The registry imports this rule; the ids are read when a file is checked, after both are loaded.
+import { RULES } from '..';
+import { nearestName } from './composeHelpers';
+
+/** Rule ids a file's suppression comments name that no rule has: a typo would silence nothing. */
+function reportUnknownIds(file: { text: string; lines: LineIndex }, context: RuleContext<'unknownId' | 'unknownIdDidYouMean'>): void {
+  const known = RULES.map((r) => r.id);
+  for (const { id, start, end } of suppressionIds(file.text, file.lines)) {
+    if (!known.includes(id)) {
+      const suggestion = nearestName(id, known);
+      context.report({
+        messageId: suggestion ? 'unknownIdDidYouMean' : 'unknownId',
+        data: { id, suggestion: suggestion ?? '' },
+        range: file.lines.rangeOf(start, end),
+      });
+    }
+  }
+}
 
 /** Syntax problems that keep a file from being understood: reported so they are never silent. */
 export const parseError = defineRule({
@@ -15,10 +35,14 @@ export const parseError = defineRule({
     env: 'Unexpected line in env file: {{detail}}',
     noFrom: 'Expected a FROM instruction: this Dockerfile has none, so it builds nothing.',
     empty: 'Expected a FROM instruction: this Dockerfile is empty, so it builds nothing.',
+    unknownId: 'Unexpected rule id {{id}} in a docker-modularity-ignore comment: no rule has that id, so it silences nothing.',
+    unknownIdDidYouMean:
+      'Unexpected rule id {{id}} in a docker-modularity-ignore comment: no rule has that id, so it silences nothing (did you mean {{suggestion}}?).',
     tooLarge: 'Unexpected size: {{detail}}, so this file is not analysed. The rest of the workspace is still checked.',
   },
   check: {
     compose(file, context) {
+      reportUnknownIds(file, context);
       // A partial file gets no other findings until it parses; duplicate keys or an alias bomb leave it readable.
       const scope = file.partial
         ? "The rest of the workspace is still checked; this file's other checks wait until it parses."
@@ -28,11 +52,13 @@ export const parseError = defineRule({
       }
     },
     env(file, context) {
+      reportUnknownIds(file, context);
       for (const p of file.problems) {
         context.report({ messageId: 'env', data: { detail: p.message }, range: p.range });
       }
     },
     dockerfile(file, context) {
+      reportUnknownIds(file, context);
       if (file.problems && file.problems.length > 0) {
         for (const p of file.problems) {
           context.report({ messageId: 'tooLarge', data: { detail: p.message }, range: p.range });
