@@ -166,6 +166,9 @@ export interface ServiceGroup {
   services: Service[];
 }
 
+/** Project.partialComposeFiles, by list of compose files. */
+const partialByList = new WeakMap<readonly ComposeModel[], readonly ComposeModel[]>();
+
 /**
  * The workspace as one connected project: every Dockerfile, compose file and env file, and how
  * they relate, resolved the way docker and docker compose resolve them.
@@ -393,8 +396,15 @@ export class Project {
   }
 
   /** Compose files that could be read only in part (see ComposeModel.partial). */
-  partialComposeFiles(): ComposeModel[] {
-    return this.composeFiles.filter((c) => c.partial);
+  partialComposeFiles(): readonly ComposeModel[] {
+    // Asked per Dockerfile and per roadmap item: found once per list of compose files (a patched
+    // project keeps the list by identity unless a compose file was edited).
+    let partial = partialByList.get(this.composeFiles);
+    if (!partial) {
+      partial = this.composeFiles.filter((c) => c.partial);
+      partialByList.set(this.composeFiles, partial);
+    }
+    return partial;
   }
 
   /**

@@ -86,7 +86,7 @@ function usedStages(project: Project, file: DockerfileModel): Set<Stage> | undef
   }
   // A compose file that does not parse may build a stage as its target: its name there is a use.
   for (const stage of file.stages) {
-    if (stage.name && project.mentionedInPartialCompose(stage.name)) {
+    if (stage.name && !used.has(stage) && project.mentionedInPartialCompose(stage.name)) {
       byName(stage.name);
     }
   }

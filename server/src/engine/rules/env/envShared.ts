@@ -227,6 +227,8 @@ export function ensureIgnored(fixer: FixBuilder, project: Project, path: string)
 // ---------------------------------------------------------------------------------------------
 // Moving a secret
 
+let lastSecrets: { path: string; text: string; model: ReturnType<typeof parseEnvFile> } | undefined;
+
 /**
  * Whether the secrets file already sets this key to another value (not blank, not the same). Then
  * moving the secret would drop one of the two values, so the rules offer no fix and say so.
@@ -237,7 +239,11 @@ export function secretsFileDisagrees(project: Project, key: string, value: strin
   if (text === undefined) {
     return false;
   }
-  const entry = parseEnvFile(path, text).entries.find((e) => e.key === key);
+  // Asked once per secret found: the file is parsed once per text.
+  if (lastSecrets?.path !== path || lastSecrets.text !== text) {
+    lastSecrets = { path, text, model: parseEnvFile(path, text) };
+  }
+  const entry = lastSecrets.model.entries.find((e) => e.key === key);
   return entry !== undefined && (entry.value !== '' || entry.quoted) && entry.value !== value;
 }
 
