@@ -217,3 +217,22 @@ describe('cli: a UTF-8 byte order mark', function () {
     assert.ok(fs.readFileSync(compose).equals(expected));
   });
 });
+
+describe('cli: check --fix with fixes that meet at a point', function () {
+  this.timeout(120_000);
+  before(ensureBuilt);
+  after(cleanTemps);
+
+  it('removing the only unused volume and declaring the one in use: a volumes block, not a new service', function () {
+    const dir = tempDir();
+    writeFiles(dir, {
+      'docker-compose.yml': 'services:\n  a:\n    image: app:1\n    volumes:\n      - data:/data\nvolumes:\n  old:\n',
+    });
+    runCli(['check', '.', '--fix'], { cwd: dir });
+    // Before: `volumes:\n  old:` went and `  data:` landed under services, as a service.
+    assert.equal(
+      fs.readFileSync(path.join(dir, 'docker-compose.yml'), 'utf8'),
+      'services:\n  a:\n    image: app:1\n    volumes:\n      - data:/data\nvolumes:\n  data:\n',
+    );
+  });
+});

@@ -23,7 +23,9 @@ function fixWith(fs: MemoryFileSystem, build: (b: FixBuilder) => void): Fix {
 describe('applyFixes', () => {
   it('applies a cross-file fix to every file it edits', () => {
     const fs = new MemoryFileSystem(FILES);
-    const move = fixWith(fs, (b) => b.remove('docker/Dockerfile.web', range(1, 0, 2, 0)).insert('Dockerfile.base', { line: 1, character: 29 }, ' curl'));
+    const move = fixWith(fs, (b) =>
+      b.remove('docker/Dockerfile.web', range(1, 0, 2, 0)).insert('Dockerfile.base', { line: 1, character: 29 }, ' curl'),
+    );
     const r = applyFixes([move], (p) => fs.readFile(p));
     assert.deepEqual(r.skipped, []);
     assert.deepEqual(Object.fromEntries(r.files), {
@@ -35,19 +37,46 @@ describe('applyFixes', () => {
   it('skips a fix whose edits overlap an earlier fix, whole (none of its files change)', () => {
     const fs = new MemoryFileSystem(FILES);
     const a = fixWith(fs, (b) => b.replace('docker/Dockerfile.web', range(1, 23, 1, 27), 'wget'));
-    const b2 = fixWith(fs, (b) => b.replace('docker-compose.yml', range(2, 11, 2, 12), './web').replace('docker/Dockerfile.web', range(1, 0, 1, 27), 'RUN true'));
+    const b2 = fixWith(fs, (b) =>
+      b
+        .replace('docker-compose.yml', range(2, 11, 2, 12), './web')
+        .replace('docker/Dockerfile.web', range(1, 0, 1, 27), 'RUN true'),
+    );
     const r = applyFixes([a, b2], (p) => fs.readFile(p));
     assert.deepEqual(r.applied, [a]);
-    assert.deepEqual(r.skipped.map((s) => s.reason), ['its edits to docker/Dockerfile.web overlap another fix']);
+    assert.deepEqual(
+      r.skipped.map((s) => s.reason),
+      ['its edits to docker/Dockerfile.web overlap another fix'],
+    );
     assert.deepEqual([...r.files.keys()], ['docker/Dockerfile.web']);
     assert.equal(r.files.get('docker/Dockerfile.web'), 'FROM smarthr360-base:latest\nRUN apt-get install -y wget\nCOPY . .\n');
+  });
+
+  it('defers a fix that only touches another at a point: removing a block and adding at its end', () => {
+    // Found with check --fix: unused-volume removed `volumes:\n  old:\n` while undeclared-volume added
+    // `  data:\n` at its end; applied together, `data` became a service.
+    const compose = 'services:\n  a:\n    image: app:1\n    volumes:\n      - data:/data\nvolumes:\n  old:\n';
+    const fs = new MemoryFileSystem({ 'docker-compose.yml': compose });
+    const removeBlock = fixWith(fs, (b) => b.remove('docker-compose.yml', range(5, 0, 7, 0)));
+    const addAtEnd = fixWith(fs, (b) => b.insert('docker-compose.yml', { line: 7, character: 0 }, '  data:\n'));
+    const addAtStart = fixWith(fs, (b) => b.insert('docker-compose.yml', { line: 5, character: 0 }, '# x\n'));
+    const r = applyFixes([removeBlock, addAtEnd, addAtStart], (p) => fs.readFile(p));
+    assert.deepEqual(r.applied, [removeBlock]);
+    assert.deepEqual(
+      r.skipped.map((s) => s.reason),
+      ['its edits to docker-compose.yml overlap another fix', 'its edits to docker-compose.yml overlap another fix'],
+    );
+    assert.equal(r.files.get('docker-compose.yml'), 'services:\n  a:\n    image: app:1\n    volumes:\n      - data:/data\n');
   });
 
   it('refuses a stale fix: its basis hash no longer matches the file', () => {
     const fs = new MemoryFileSystem(FILES);
     const fix = fixWith(fs, (b) => b.replace('docker/Dockerfile.web', range(1, 23, 1, 27), 'wget'));
     fs.write('docker/Dockerfile.web', 'FROM smarthr360-base:latest\nRUN apt-get install -y curl git\nCOPY . .\n');
-    assert.equal(staleReason(fix, (p) => fs.readFile(p)), 'docker/Dockerfile.web changed since the fix was computed');
+    assert.equal(
+      staleReason(fix, (p) => fs.readFile(p)),
+      'docker/Dockerfile.web changed since the fix was computed',
+    );
     const r = applyFixes([fix], (p) => fs.readFile(p));
     assert.deepEqual(r.applied, []);
     assert.equal(r.files.size, 0);
@@ -55,10 +84,18 @@ describe('applyFixes', () => {
 
   it('applies nothing of a multi-file fix when another file it reads or edits changed', () => {
     const fs = new MemoryFileSystem(FILES);
-    const move = fixWith(fs, (b) => b.remove('docker/Dockerfile.web', range(1, 0, 2, 0)).insert('Dockerfile.base', { line: 1, character: 29 }, ' curl').track('docker-compose.yml'));
+    const move = fixWith(fs, (b) =>
+      b
+        .remove('docker/Dockerfile.web', range(1, 0, 2, 0))
+        .insert('Dockerfile.base', { line: 1, character: 29 }, ' curl')
+        .track('docker-compose.yml'),
+    );
     fs.write('docker-compose.yml', 'services:\n  web:\n    build: ./web\n');
     const r = applyFixes([move], (p) => fs.readFile(p));
-    assert.deepEqual(r.skipped.map((s) => s.reason), ['docker-compose.yml changed since the fix was computed']);
+    assert.deepEqual(
+      r.skipped.map((s) => s.reason),
+      ['docker-compose.yml changed since the fix was computed'],
+    );
     assert.equal(r.files.size, 0);
   });
 
@@ -68,7 +105,10 @@ describe('applyFixes', () => {
     const clash = fixWith(fs, (b) => b.create('docker-compose.yml', 'services: {}\n'));
     const r = applyFixes([create, clash], (p) => fs.readFile(p));
     assert.equal(r.files.get('secrets.env'), 'DB_PASSWORD=changeme\n');
-    assert.deepEqual(r.skipped.map((s) => s.reason), ['docker-compose.yml already exists']);
+    assert.deepEqual(
+      r.skipped.map((s) => s.reason),
+      ['docker-compose.yml already exists'],
+    );
   });
 
   it('renames a file (the old path maps to null), and refuses to rename onto an existing file', () => {
@@ -77,12 +117,28 @@ describe('applyFixes', () => {
     const r = applyFixes([rename], (p) => fs.readFile(p));
     assert.deepEqual(Object.fromEntries(r.files), { 'archived/Dockerfile.old': 'FROM python:3.9\n', 'Dockerfile.old': null });
     const onto = fixWith(fs, (b) => b.rename('Dockerfile.old', 'Dockerfile.base'));
-    assert.deepEqual(applyFixes([onto], (p) => fs.readFile(p)).skipped.map((s) => s.reason), ['cannot rename Dockerfile.old to Dockerfile.base']);
+    assert.deepEqual(
+      applyFixes([onto], (p) => fs.readFile(p)).skipped.map((s) => s.reason),
+      ['cannot rename Dockerfile.old to Dockerfile.base'],
+    );
   });
 
   it('applyTextEdits keeps the order of inserts at one point and rejects overlaps', () => {
     const text = 'a\nb\n';
-    assert.equal(applyTextEdits(text, [{ range: range(1, 0, 1, 0), newText: 'x' }, { range: range(1, 0, 1, 0), newText: 'y' }]), 'a\nxyb\n');
-    assert.throws(() => applyTextEdits(text, [{ range: range(0, 0, 1, 1), newText: '' }, { range: range(1, 0, 1, 1), newText: 'z' }]), /overlapping edits/);
+    assert.equal(
+      applyTextEdits(text, [
+        { range: range(1, 0, 1, 0), newText: 'x' },
+        { range: range(1, 0, 1, 0), newText: 'y' },
+      ]),
+      'a\nxyb\n',
+    );
+    assert.throws(
+      () =>
+        applyTextEdits(text, [
+          { range: range(0, 0, 1, 1), newText: '' },
+          { range: range(1, 0, 1, 1), newText: 'z' },
+        ]),
+      /overlapping edits/,
+    );
   });
 });

@@ -39,6 +39,15 @@ function overlaps(a: TextEdit, b: TextEdit): boolean {
     (aEmpty !== bEmpty && comparePositions(a.range.start, b.range.start) === 0);
 }
 
+/**
+ * Whether two fixes' edits could change each other's meaning: they overlap, or one starts where the
+ * other ends. Removing a `volumes:` block and adding an entry at its end touch only at a point, and
+ * applied together they made the entry a service. ESLint's fixer counts touching as overlapping too.
+ */
+function conflicts(a: TextEdit, b: TextEdit): boolean {
+  return overlaps(a, b) || comparePositions(a.range.end, b.range.start) === 0 || comparePositions(b.range.end, a.range.start) === 0;
+}
+
 /** Why a fix cannot be applied to the files as they are now, or undefined when it can. */
 export function staleReason(fix: Fix, read: ReadText): string | undefined {
   for (const [path, hash] of Object.entries(fix.basis)) {
@@ -84,7 +93,7 @@ export function applyFixes(fixes: readonly Fix[], read: ReadText): AppliedFixes 
       if (change.kind === 'edit') {
         const mine = change.edits;
         const theirs = pending.get(change.path) ?? [];
-        if (mine.some((a) => theirs.some((b) => overlaps(a, b))) || (touched.has(change.path) && !pending.has(change.path))) {
+        if (mine.some((a) => theirs.some((b) => conflicts(a, b))) || (touched.has(change.path) && !pending.has(change.path))) {
           conflict = `its edits to ${change.path} overlap another fix`;
         }
         for (let i = 0; i < mine.length && !conflict; i++) {
