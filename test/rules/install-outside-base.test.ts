@@ -395,6 +395,21 @@ COPY . .
       ],
     },
     {
+      // Before, the fix added debugpy to the base unconditionally and left the service's line as it was;
+      // with || or a pipe, it removed the install and left `echo …` or `tail -1` to run alone.
+      name: 'an install inside an if, before ||, or piped: reported, no fix',
+      files: ws({
+        'docker/Dockerfile.web': webWithRun(
+          'RUN if [ "$DEBUG" = 1 ]; then pip install --no-cache-dir debugpy; fi\nRUN pip install --no-cache-dir sentry-sdk || echo "optional dep failed"\nRUN pip install rich | tail -1',
+        ),
+      }),
+      errors: [
+        inWeb(2, 58, 65, outside('pip', 'debugpy')),
+        inWeb(3, 32, 42, outside('pip', 'sentry-sdk')),
+        inWeb(4, 17, 21, outside('pip', 'rich')),
+      ],
+    },
+    {
       name: 'a package named by a build variable: no fix',
       files: ws({
         'docker/Dockerfile.web': webWithRun('ARG EXTRA_PACKAGES\nRUN apt-get update && apt-get install -y $EXTRA_PACKAGES'),

@@ -149,6 +149,21 @@ RUN pytest -q
       output: { 'docker/Dockerfile.web': removeOnce(PYTEST_FIRST, 'python -m pytest -q && ') },
     },
     {
+      // Before, the fix left `… && echo "TESTS FAILED"` (always printed), `if [ -f x ]; fi` (not shell)
+      // and `tee /tmp/log` alone.
+      name: 'a test command before ||, inside an if, or piped: reported, no fix',
+      files: workspace({
+        'docker/Dockerfile.web': web(
+          'RUN python -m compileall /app && pytest -q || echo "TESTS FAILED"\nRUN if [ -f x ]; then pytest; fi\nRUN python -m pytest tests | tee /tmp/log\n',
+        ),
+      }),
+      errors: [
+        onLine('docker/Dockerfile.web', 4, 34, 40, MESSAGE_RUN('pytest')),
+        onLine('docker/Dockerfile.web', 5, 23, 29, MESSAGE_RUN('pytest')),
+        onLine('docker/Dockerfile.web', 6, 15, 21, MESSAGE_RUN('pytest')),
+      ],
+    },
+    {
       name: 'a RUN of linters only: the instruction goes, comments above stay',
       files: workspace({ 'docker/Dockerfile.celery': LINT_ONLY }),
       errors: [onLine('docker/Dockerfile.celery', 6, 5, 9, MESSAGE_RUN('ruff, mypy'))],

@@ -35,17 +35,22 @@ function overlaps(a: TextEdit, b: TextEdit): boolean {
   if (aEmpty && bEmpty) {
     return comparePositions(a.range.start, b.range.start) === 0;
   }
-  return comparePositions(a.range.start, b.range.end) < 0 && comparePositions(b.range.start, a.range.end) < 0 ||
-    (aEmpty !== bEmpty && comparePositions(a.range.start, b.range.start) === 0);
+  return (
+    (comparePositions(a.range.start, b.range.end) < 0 && comparePositions(b.range.start, a.range.end) < 0) ||
+    (aEmpty !== bEmpty && comparePositions(a.range.start, b.range.start) === 0)
+  );
 }
 
 /**
- * Whether two fixes' edits could change each other's meaning: they overlap, or one starts where the
- * other ends. Removing a `volumes:` block and adding an entry at its end touch only at a point, and
- * applied together they made the entry a service. ESLint's fixer counts touching as overlapping too.
+ * Whether two fixes' edits could change each other's meaning: they overlap, or one inserts at
+ * either end of what the other replaces. Removing a `volumes:` block and adding an entry at its end
+ * touch only at a point, and applied together they made the entry a service. (Two replacements
+ * that merely meet, such as two adjacent words removed, do not conflict.)
  */
 function conflicts(a: TextEdit, b: TextEdit): boolean {
-  return overlaps(a, b) || comparePositions(a.range.end, b.range.start) === 0 || comparePositions(b.range.end, a.range.start) === 0;
+  const insertAtEnd = (ins: TextEdit, of: TextEdit): boolean =>
+    comparePositions(ins.range.start, ins.range.end) === 0 && comparePositions(ins.range.start, of.range.end) === 0;
+  return overlaps(a, b) || insertAtEnd(a, b) || insertAtEnd(b, a);
 }
 
 /** Why a fix cannot be applied to the files as they are now, or undefined when it can. */
@@ -101,7 +106,8 @@ export function applyFixes(fixes: readonly Fix[], read: ReadText): AppliedFixes 
             if (overlaps(mine[i]!, mine[j]!) && !(mine[i]!.range.start === mine[j]!.range.start)) {
               const a = mine[i]!;
               const b = mine[j]!;
-              const bothInsert = comparePositions(a.range.start, a.range.end) === 0 && comparePositions(b.range.start, b.range.end) === 0;
+              const bothInsert =
+                comparePositions(a.range.start, a.range.end) === 0 && comparePositions(b.range.start, b.range.end) === 0;
               if (!bothInsert) {
                 conflict = `it has overlapping edits in ${change.path}`;
               }
@@ -112,7 +118,12 @@ export function applyFixes(fixes: readonly Fix[], read: ReadText): AppliedFixes 
         if (current(change.path) !== undefined || touched.has(change.path)) {
           conflict = `${change.path} already exists`;
         }
-      } else if (current(change.from) === undefined || current(change.to) !== undefined || touched.has(change.from) || touched.has(change.to)) {
+      } else if (
+        current(change.from) === undefined ||
+        current(change.to) !== undefined ||
+        touched.has(change.from) ||
+        touched.has(change.to)
+      ) {
         conflict = `cannot rename ${change.from} to ${change.to}`;
       }
       if (conflict) {

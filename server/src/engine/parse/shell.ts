@@ -51,6 +51,34 @@ export function commandEnd(command: ShellCommand): number {
   return command.words[command.words.length - 1]?.end ?? command.separatorStart;
 }
 
+const OPENERS = new Set(['if', 'while', 'until', 'for', 'select', 'case', '{']);
+const CLOSERS = new Set(['fi', 'done', 'esac', '}']);
+const JOINS = new Set(['|', '||', '|&']);
+
+/**
+ * Whether the command at `index` can be taken out of its list without changing what the rest
+ * means: it is not inside an `if`, a loop, a `case` or a `{ …; }` group, and neither it nor the
+ * command before it is joined to the next by a pipe or `||`. Taking `pytest` out of
+ * `a && pytest -q || echo FAILED` would always print FAILED; out of `if …; then pytest; fi` it
+ * leaves `then fi`, which is not shell.
+ */
+export function standsAlone(commands: readonly ShellCommand[], index: number): boolean {
+  let depth = 0;
+  for (let i = 0; i <= index; i++) {
+    const words = commands[i]!.words;
+    const opens = words.slice(0, commands[i]!.programIndex + 1).filter((w) => OPENERS.has(w.value)).length;
+    const closes = CLOSERS.has(words[0]?.value ?? '') ? 1 : 0;
+    if (i === index) {
+      if (depth > 0 || opens > 0 || closes > 0) {
+        return false;
+      }
+    }
+    depth = Math.max(0, depth + opens - closes);
+  }
+  const before = commands[index - 1];
+  return !JOINS.has(commands[index]!.separator) && !(before && JOINS.has(before.separator));
+}
+
 /** Splits the text between `start` and `end` into simple commands. */
 export function parseShell(text: string, start: number, end: number, options: ShellOptions = {}): ShellCommand[] {
   const escapeChar = options.escapeChar ?? '\\';

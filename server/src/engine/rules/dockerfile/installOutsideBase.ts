@@ -3,9 +3,11 @@ import type { DockerfileModel, RunInstruction, Stage } from '../../parse/dockerf
 import { managerLabel, type InstallCommand, type InstalledPackage } from '../../parse/installs';
 import { installsOf, mergeIntoInstall, newInstallInstruction, removePackagesFromRun } from '../../parse/installEdit';
 import { moveBlocker, optionParts, sameOptions } from '../../parse/installOptions';
+import { standsAlone } from '../../parse/shell';
 import type { Project } from '../../project';
 import { basename } from '../../paths';
-import { instructionLinesRange } from '../../dockerfileEdit';
+import { instructionLinesRange, instructionRemovalRange } from '../../dockerfileEdit';
+import { comparePositions } from '../../text';
 
 /** Where the base Dockerfile already installs things, per manager family. */
 function baseInstalls(project: Project): { run: RunInstruction; install: InstallCommand }[] {
@@ -92,8 +94,11 @@ export const installOutsideBase = defineRule({
           const movable = install.packages.filter((p) => !p.word.hasVariable && !conflict.has(p));
           // An option that reads a file of the service's build, or comes from a variable: no automatic move.
           const blocker = moveBlocker(install);
+          // An install inside an `if` or a loop, or piped or `||`-joined, is left to the user: moving
+          // a conditional install makes it unconditional in every image.
+          const alone = standsAlone(run.commands, run.commands.indexOf(install.command)) || goesWholeRun(file, run, movable, install);
           const fix =
-            base && movable.length > 0 && !blocker
+            base && movable.length > 0 && !blocker && alone
               ? moveFix(file, run, install, movable, baseSame, baseKeys, project)
               : undefined;
           for (const pkg of install.packages) {
@@ -125,7 +130,7 @@ export const installOutsideBase = defineRule({
                 messageId: 'requirementsRedundant',
                 data,
                 range,
-                fix: (fixer) => {
+                fix: !alone ? undefined : (fixer) => {
                   fixer.setTitle(`Remove redundant install (already in ${base.path})`, true);
                   const only = install.packages.length === 0 && install.requirementFiles.length === 1;
                   if (only) {
@@ -272,4 +277,11 @@ function newRunPosition(base: DockerfileModel, sameManagerRun: RunInstruction | 
   }
   const end = lines.text.length;
   return { offset: end, prefix: end > 0 && !/\n$/.test(lines.text) ? lines.eol : '' };
+}
+
+/** Whether removing these packages removes the whole RUN (a retry loop around the install goes with it). */
+function goesWholeRun(file: DockerfileModel, run: RunInstruction, movable: InstalledPackage[], install: InstallCommand): boolean {
+  const removal = removePackagesFromRun(file, run, new Set(movable), install.manager);
+  const whole = instructionRemovalRange(file, run.instruction);
+  return removal.length === 1 && comparePositions(removal[0]!.start, whole.start) === 0 && comparePositions(removal[0]!.end, whole.end) === 0;
 }

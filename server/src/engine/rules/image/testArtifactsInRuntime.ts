@@ -1,6 +1,6 @@
 import { defineRule } from '../../rule';
 import { basename, normalizePath } from '../../paths';
-import { commandEnd, commandStart, programWords, type ShellCommand, type ShellWord } from '../../parse/shell';
+import { commandEnd, commandStart, programWords, standsAlone, type ShellCommand, type ShellWord } from '../../parse/shell';
 import { instructionLinesRange } from '../../dockerfileEdit';
 import { isRemoteSource, isServiceImage, runtimeStages, sourceRemovalRange, stageCopies } from './imageFacts';
 
@@ -107,11 +107,14 @@ export const testArtifactsInRuntime = defineRule({
         if (found.length === 0) {
           continue;
         }
+        // A test command inside an `if` or a loop, or piped or joined by `||`, cannot be taken out
+        // alone: `a && pytest || echo FAILED` would always print FAILED. Unless the RUN is all tests.
+        const removable = found.length === run.commands.length || tools.every((t, i) => !t || standsAlone(run.commands, i));
         context.report({
           messageId: 'runsTools',
           data: { tools: [...new Set(found.map((w) => basename(w.value)))].join(', ') },
           range: file.lines.rangeOf(found[0]!.start, found[0]!.end),
-          fix: (fixer) => {
+          fix: !removable ? undefined : (fixer) => {
             fixer.setTitle(`Remove ${[...new Set(found.map((w) => basename(w.value)))].join(', ')} from the image build`, true);
             if (found.length === run.commands.length) {
               fixer.remove(file.path, instructionLinesRange(file, run.instruction));
