@@ -145,6 +145,27 @@ COPY --from=\${ASSETS_STAGE} /src/dist /app/static/dist
   ],
   invalid: [
     {
+      // Before, docs was removed and COPY --from=1 then named the final stage (the next pass removed gen).
+      name: 'a COPY --from an index after the unused stage: reported, no fix (the index would move)',
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'docker/Dockerfile.ml':
+          'FROM python:3.12-slim AS docs\nRUN echo d\n\nFROM python:3.12-slim AS gen\nRUN echo g > /g.txt\n\nFROM smarthr360-base:latest\nCOPY --from=1 /g.txt /g.txt\n',
+      },
+      errors: [onLine('docker/Dockerfile.ml', 1, 26, 30, unused('docs'))],
+    },
+    {
+      // Before, duplicate-stage-name's fix renamed the second assets to assets-2 and the next pass of
+      // --fix removed it, though it was the stage that built what the final stage copies.
+      name: 'a stage renamed away from a duplicate name (assets-2 next to assets): reported, no fix',
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'docker/Dockerfile.ml':
+          'FROM alpine:3.20 AS assets\nRUN echo old > /old.txt\n\nFROM node:20-slim AS assets-2\nRUN echo built > /dist.txt\n\nFROM smarthr360-base:latest\nCOPY --from=assets /dist.txt /app/dist.txt\n',
+      },
+      errors: [onLine('docker/Dockerfile.ml', 4, 22, 30, unused('assets-2'))],
+    },
+    {
       name: 'the ML image keeps a docs stage nothing uses (SmartHR360 shape)',
       files: { ...ROADMAP_WORKSPACE, 'docker/Dockerfile.ml': ML_WITH_DOCS },
       errors: [onLine('docker/Dockerfile.ml', 10, 26, 30, unused('docs'))],

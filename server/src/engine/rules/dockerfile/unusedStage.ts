@@ -130,6 +130,11 @@ export const unusedStage = defineRule({
       if (!used) {
         return;
       }
+      // `COPY --from=2` counts stages: removing one before it would point it at the next.
+      const numbered = stageUses(file)
+        .filter((u) => /^\d+$/.test(u.value))
+        .map((u) => Number(u.value));
+      const names = new Set(file.stages.map((s) => s.name));
       for (const stage of file.stages) {
         if (stage.isFinal || used.has(stage)) {
           continue;
@@ -141,9 +146,20 @@ export const unusedStage = defineRule({
           messageId: 'unused',
           data: { name: label },
           range: stage.nameRange ?? stage.fromRange,
-          fix: (fixer) => fixer.setTitle(`Remove the unused stage ${label}`, true).remove(file.path, range),
+          // Nor a stage renamed away from a duplicate name (`assets-2` next to `assets`): which of the
+          // two a COPY --from meant is for a person to decide, not for the next pass of --fix.
+          fix:
+            numbered.some((n) => n > stage.index) || renamedDuplicate(stage, names)
+              ? undefined
+              : (fixer) => fixer.setTitle(`Remove the unused stage ${label}`, true).remove(file.path, range),
         });
       }
     },
   },
 });
+
+/** `assets-2` when a stage is named `assets`: the name duplicate-stage-name's fix gives the later of two. */
+function renamedDuplicate(stage: Stage, names: ReadonlySet<string | undefined>): boolean {
+  const m = stage.name ? /^(.+)-\d+$/.exec(stage.name) : null;
+  return m !== null && names.has(m[1]);
+}
