@@ -236,3 +236,22 @@ describe('cli: check --fix with fixes that meet at a point', function () {
     );
   });
 });
+
+describe('cli: check --fix moving a file', function () {
+  this.timeout(120_000);
+  before(ensureBuilt);
+  after(cleanTemps);
+
+  it('keeps its mode: an executable entrypoint script stays executable in scripts/entrypoints/', function () {
+    const ws = copyExample();
+    const script = path.join(ws, 'docker', 'celery-entrypoint.sh');
+    const text = fs.readFileSync(script);
+    fs.chmodSync(script, 0o755);
+    runCli(['check', '.', '--fix'], { cwd: ws });
+    const moved = path.join(ws, 'scripts', 'entrypoints', 'celery-entrypoint.sh');
+    assert.ok(!fs.existsSync(script));
+    assert.ok(fs.readFileSync(moved).equals(text));
+    // Before, the moved script was written 0644, and ENTRYPOINT ["/entrypoint.sh"] failed with permission denied.
+    assert.equal(fs.statSync(moved).mode & 0o777, 0o755);
+  });
+});

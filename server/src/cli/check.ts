@@ -312,7 +312,7 @@ function fixWorkspace(analyzer: Analyzer, disk: NodeFileSystem, ws: Workspace): 
     if (applied.applied.length === 0 || applied.files.size === 0) {
       break;
     }
-    const written = applyChangesToDisk(ws.root, applied.files);
+    const written = applyChangesToDisk(ws.root, applied.files, applied.renamedFrom);
     disk.refresh();
     const failedPaths = new Set(written.failed.map((f) => f.path));
     for (const fix of applied.applied) {

@@ -7,6 +7,8 @@ export type ReadText = (path: string) => string | undefined;
 export interface AppliedFixes {
   /** New content per path; null means the file is deleted (renamed away). */
   files: Map<string, string | null>;
+  /** The path each renamed file had before (new path → old path), so a writer can keep its mode. */
+  renamedFrom: Map<string, string>;
   applied: Fix[];
   skipped: { fix: Fix; reason: string }[];
 }
@@ -71,6 +73,7 @@ export function staleReason(fix: Fix, read: ReadText): string | undefined {
  */
 export function applyFixes(fixes: readonly Fix[], read: ReadText): AppliedFixes {
   const files = new Map<string, string | null>();
+  const renamedFrom = new Map<string, string>();
   const current = (p: string): string | undefined => {
     const v = files.get(p);
     return v === null ? undefined : (v ?? read(p));
@@ -144,6 +147,7 @@ export function applyFixes(fixes: readonly Fix[], read: ReadText): AppliedFixes 
       } else {
         files.set(change.to, current(change.from) ?? '');
         files.set(change.from, null);
+        renamedFrom.set(change.to, renamedFrom.get(change.from) ?? change.from);
         touched.add(change.from);
         touched.add(change.to);
       }
@@ -157,5 +161,5 @@ export function applyFixes(fixes: readonly Fix[], read: ReadText): AppliedFixes 
       files.set(path, applyTextEdits(text, edits));
     }
   }
-  return { files, applied, skipped };
+  return { files, renamedFrom, applied, skipped };
 }

@@ -483,10 +483,13 @@ function formatSize(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${(bytes / (1024 * 1024)).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
 }
 
-/** Writes a file atomically: a temporary file in the same folder, then a rename over the target. */
-export function writeFileAtomic(absPath: string, text: string): void {
+/**
+ * Writes a file atomically: a temporary file in the same folder, then a rename over the target. An
+ * existing file keeps its mode; a new one gets `newFileMode` (that of the file it was renamed from).
+ */
+export function writeFileAtomic(absPath: string, text: string, newFileMode?: number): void {
   let target = absPath;
-  let mode: number | undefined;
+  let mode: number | undefined = newFileMode;
   try {
     // Write through a symlink to the file it names, keeping the link.
     target = fs.realpathSync(absPath);
@@ -533,7 +536,11 @@ export interface DiskChangeResult {
  * file) before any file is deleted, so a rename never loses its content. Paths that leave the
  * root, directly or through a symlink, are refused.
  */
-export function applyChangesToDisk(root: string, files: ReadonlyMap<string, string | null>): DiskChangeResult {
+export function applyChangesToDisk(
+  root: string,
+  files: ReadonlyMap<string, string | null>,
+  renamedFrom: ReadonlyMap<string, string> = new Map(),
+): DiskChangeResult {
   const absRoot = path.resolve(root);
   let realRoot = absRoot;
   try {
@@ -568,8 +575,14 @@ export function applyChangesToDisk(root: string, files: ReadonlyMap<string, stri
       result.failed.push({ path: rel, reason: 'outside the workspace' });
       continue;
     }
+    // A renamed file keeps what its old path had beyond the text: its mode (an entrypoint script
+    // stays executable) and its byte order mark.
+    const from = renamedFrom.get(rel);
+    const source = from !== undefined ? inside(from) : undefined;
+    const origin = source !== undefined && !fs.existsSync(abs) ? source : abs;
     try {
-      writeFileAtomic(abs, startsWithBom(abs) && !text!.startsWith('\uFEFF') ? `\uFEFF${text!}` : text!);
+      const bom = startsWithBom(origin) && !text!.startsWith('\uFEFF');
+      writeFileAtomic(abs, bom ? `\uFEFF${text!}` : text!, origin === abs ? undefined : modeOf(origin));
       result.changed.push(rel);
     } catch (e) {
       result.failed.push({ path: rel, reason: describeWriteError(e) });
@@ -618,5 +631,14 @@ function startsWithBom(abs: string): boolean {
     if (fd !== undefined) {
       fs.closeSync(fd);
     }
+  }
+}
+
+/** The permission bits of a file, or undefined when it cannot be read. */
+function modeOf(abs: string): number | undefined {
+  try {
+    return fs.statSync(abs).mode & 0o7777;
+  } catch {
+    return undefined;
   }
 }
