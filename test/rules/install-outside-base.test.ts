@@ -395,6 +395,16 @@ COPY . .
       ],
     },
     {
+      // Before, the fix merged build-essential and libpq-dev into Dockerfile.base, so every runtime
+      // image shipped a compiler (and build-tools-in-final-stage no longer saw it).
+      name: 'a builder stage on the base that the final stage copies from: reported, no move into the base',
+      files: ws({
+        'docker/Dockerfile.web':
+          'FROM smarthr360-base:latest AS builder\nRUN apt-get update && apt-get install -y gcc libpq-dev\nRUN pip wheel -w /wheels psycopg2\n\nFROM smarthr360-base:latest\nCOPY --from=builder /wheels /wheels\nCOPY . .\n',
+      }),
+      errors: [inWeb(2, 42, 45, outside('apt-get', 'gcc')), inWeb(2, 46, 55, outside('apt-get', 'libpq-dev'))],
+    },
+    {
       // Before, the fix added debugpy to the base unconditionally and left the service's line as it was;
       // with || or a pipe, it removed the install and left `echo …` or `tail -1` to run alone.
       name: 'an install inside an if, before ||, or piped: reported, no fix',

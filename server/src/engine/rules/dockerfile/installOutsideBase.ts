@@ -79,6 +79,7 @@ export const installOutsideBase = defineRule({
       const base = project.baseDockerfile;
       const baseName = base ? base.path : 'the base Dockerfile';
       const inBase = baseInstalls(project);
+      const runtime = runtimeStages(project, file);
       for (const run of file.runs()) {
         if (!checkedStage(project, file, run.stage, isService)) {
           continue;
@@ -97,8 +98,11 @@ export const installOutsideBase = defineRule({
           // An install inside an `if` or a loop, or piped or `||`-joined, is left to the user: moving
           // a conditional install makes it unconditional in every image.
           const alone = standsAlone(run.commands, run.commands.indexOf(install.command)) || goesWholeRun(file, run, movable, install);
+          // A builder stage (one the final image only copies from) installs compilers and headers the
+          // runtime images must not get: moving its installs into the base would ship them everywhere.
+          // Removing what the base already installs is still offered.
           const fix =
-            base && movable.length > 0 && !blocker && alone
+            base && movable.length > 0 && !blocker && alone && (runtime.has(run.stage) || movable.every((p) => baseKeys.has(p.key)))
               ? moveFix(file, run, install, movable, baseSame, baseKeys, project)
               : undefined;
           for (const pkg of install.packages) {
@@ -284,4 +288,16 @@ function goesWholeRun(file: DockerfileModel, run: RunInstruction, movable: Insta
   const removal = removePackagesFromRun(file, run, new Set(movable), install.manager);
   const whole = instructionRemovalRange(file, run.instruction);
   return removal.length === 1 && comparePositions(removal[0]!.start, whole.start) === 0 && comparePositions(removal[0]!.end, whole.end) === 0;
+}
+
+/** The final stage and the stages it is built FROM, in its own file: what the running image holds. */
+function runtimeStages(project: Project, file: DockerfileModel): Set<Stage> {
+  const out = new Set<Stage>();
+  let stage: Stage | undefined = file.stages[file.stages.length - 1];
+  while (stage && !out.has(stage)) {
+    out.add(stage);
+    const target = project.resolveFrom(file, stage);
+    stage = target.kind === 'stage' ? target.stage : undefined;
+  }
+  return out;
 }
