@@ -104,6 +104,33 @@ RuleTester.run(secretInEnvironment, {
       },
     },
     {
+      // Before, the env_file insert sat where the removal of environment: starts, and the fix was
+      // refused as overlapping itself: reported fixable on every run, never fixed.
+      name: 'a block env_file with an anchor, right above the environment: the secrets file joins the list',
+      files: {
+        'docker-compose.yml': `services:\n  web:\n    image: app:1\n    env_file: &files\n      - tz.env\n    environment:\n      STRIPE_API_KEY: sk_live_abc\n`,
+        'tz.env': 'TZ=Europe/Paris\n',
+        'secrets.env': 'DB_PASSWORD=s3cr3t\n',
+        '.gitignore': 'secrets.env\n',
+      },
+      errors: [inCompose(7, 23, 34, 'STRIPE_API_KEY', 'service web')],
+      output: {
+        'docker-compose.yml': `services:\n  web:\n    image: app:1\n    env_file: &files\n      - tz.env\n      - secrets.env\n`,
+        'secrets.env': 'DB_PASSWORD=s3cr3t\nSTRIPE_API_KEY=sk_live_abc\n',
+      },
+    },
+    {
+      // Before, the secrets file was appended to &files, so nginx read the secrets too.
+      name: 'the same list aliased by nginx: reported, no fix',
+      files: {
+        'docker-compose.yml': `services:\n  web:\n    image: app:1\n    env_file: &files\n      - tz.env\n    environment:\n      STRIPE_API_KEY: sk_live_abc\n  nginx:\n    image: nginx:1.27-alpine\n    env_file: *files\n`,
+        'tz.env': 'TZ=Europe/Paris\n',
+        'secrets.env': 'DB_PASSWORD=s3cr3t\n',
+        '.gitignore': 'secrets.env\n',
+      },
+      errors: [inCompose(7, 23, 34, 'STRIPE_API_KEY', 'service web')],
+    },
+    {
       // Before, the fix removed the entry and left secrets.env as it was: db's value was lost.
       name: 'secrets.env already sets the key to another value: no fix, and the message says so',
       files: workspace({

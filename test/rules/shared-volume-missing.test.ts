@@ -227,6 +227,32 @@ volumes:
   ],
   invalid: [
     {
+      // Before, the fix appended models:/models to &tz, so db (postgres) mounted it too.
+      name: 'the service mounts an anchored list another service aliases: reported, no fix',
+      files: ws(`services:
+  base: {build: {context: ., dockerfile: Dockerfile.base}, image: smarthr360-base:latest, profiles: [build]}
+  web: {build: {context: ., dockerfile: docker/Dockerfile.web}, env_file: .env.docker, volumes: ["models:/models"]}
+  celery_worker: {build: {context: ., dockerfile: docker/Dockerfile.celery}, env_file: .env.docker, volumes: ["models:/models"]}
+  celery_beat:
+    build: {context: ., dockerfile: docker/Dockerfile.celery}
+    env_file: .env.docker
+    volumes: &tz
+      - /etc/localtime:/etc/localtime:ro
+  db:
+    image: postgres:16-alpine
+    volumes: *tz
+volumes: {models: {}}
+`),
+      errors: [
+        missing(
+          8,
+          5,
+          12,
+          'Expected celery_beat to mount the shared volume "models" at /models, as web and celery_worker do (they are built on the same base).',
+        ),
+      ],
+    },
+    {
       name: 'short syntax: celery_beat lacks the volume web and celery_worker mount',
       files: ws(SHORT_SYNTAX),
       errors: [

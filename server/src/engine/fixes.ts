@@ -106,14 +106,15 @@ export function applyFixes(fixes: readonly Fix[], read: ReadText): AppliedFixes 
         }
         for (let i = 0; i < mine.length && !conflict; i++) {
           for (let j = i + 1; j < mine.length; j++) {
-            if (overlaps(mine[i]!, mine[j]!) && !(mine[i]!.range.start === mine[j]!.range.start)) {
-              const a = mine[i]!;
-              const b = mine[j]!;
-              const bothInsert =
-                comparePositions(a.range.start, a.range.end) === 0 && comparePositions(b.range.start, b.range.end) === 0;
-              if (!bothInsert) {
-                conflict = `it has overlapping edits in ${change.path}`;
-              }
+            const a = mine[i]!;
+            const b = mine[j]!;
+            // Within one fix, inserts at one point keep their order, and an insert where the fix's
+            // own removal starts goes before it (adding `env_file` right above the `environment:`
+            // block the same fix removes).
+            const sameStart = comparePositions(a.range.start, b.range.start) === 0;
+            const anInsert = comparePositions(a.range.start, a.range.end) === 0 || comparePositions(b.range.start, b.range.end) === 0;
+            if (overlaps(a, b) && !(sameStart && anInsert)) {
+              conflict = `it has overlapping edits in ${change.path}`;
             }
           }
         }

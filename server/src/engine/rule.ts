@@ -163,8 +163,19 @@ export class FixBuilder {
     return this;
   }
 
+  private abandoned = false;
+
+  /**
+   * Gives the fix up: a part of it cannot be made (say, a list every alias reads would have to
+   * change), and the rest alone would leave the files worse. `build` then returns undefined.
+   */
+  abandon(): this {
+    this.abandoned = true;
+    return this;
+  }
+
   build(): Fix | undefined {
-    if (this.changes.length === 0) {
+    if (this.changes.length === 0 || this.abandoned) {
       return undefined;
     }
     return { title: this.title, changes: this.changes, basis: this.basis, isPreferred: this.isPreferred };

@@ -84,6 +84,14 @@ export class YamlView {
     return this.aliasIndex;
   }
 
+  private aliasedNodes?: Set<Node>;
+
+  /** Whether an alias elsewhere names this node: an edit to it changes what every alias reads. */
+  isAliased(node: Node): boolean {
+    this.aliasedNodes ??= new Set(this.aliases.targets.values());
+    return this.aliasedNodes.has(node);
+  }
+
   resolve(node: unknown, seen = 0): Resolved | undefined {
     if (isAlias(node)) {
       if (seen > 20) {

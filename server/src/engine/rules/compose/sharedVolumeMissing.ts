@@ -87,7 +87,8 @@ function canAddMount(file: ComposeModel, service: Service): boolean {
     return isMap(service.primary.node) && service.primary.node.items.length > 0 && !!file.view;
   }
   const inOwnPairs = service.primary.node.items.some((p) => p.value === key.node);
-  return inOwnPairs && isSeq(key.node) && key.node.items.length > 0;
+  // An anchored list other services alias: they would all mount the volume.
+  return inOwnPairs && isSeq(key.node) && key.node.items.length > 0 && !file.view?.isAliased(key.node);
 }
 
 function addMount(fixer: FixBuilder, file: ComposeModel, service: Service, shared: SharedMount): void {

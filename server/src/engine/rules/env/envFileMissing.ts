@@ -1,5 +1,5 @@
 import { defineRule } from '../../rule';
-import { envTemplatePath, ensureEnvFileReference, projectsOf, readsEnvFile } from './envShared';
+import { envFileListShared, envTemplatePath, ensureEnvFileReference, projectsOf, readsEnvFile } from './envShared';
 
 export const envFileMissing = defineRule({
   id: 'env-file-missing',
@@ -31,7 +31,7 @@ export const envFileMissing = defineRule({
             messageId: 'missing',
             data: { service: service.name, envFile: shared },
             range: service.primary.keyRange,
-            fix: (fixer) => {
+            fix: envFileListShared(project, service) ? undefined : (fixer) => {
               fixer.setTitle(`Add env_file ${shared} to ${service.name}`, true);
               ensureEnvFileReference(fixer, project, service, shared, 'first');
               if (project.fs.stat(shared) !== 'file') {

@@ -311,6 +311,19 @@ function envFileEntryText(e: EnvFileRef): string {
  * unless `anchors` is given: then the anchored list itself is extended, once per fix, for every
  * service that merges it (right when they all need the file, as with the secrets file).
  */
+function ownEnvFileList(def: ComposeServiceDef): Node | undefined {
+  return def.envFileKey && hasOwnKey(def.node, 'env_file') ? def.envFileKey.node : undefined;
+}
+
+/**
+ * Whether the service's own `env_file:` list is anchored and read by other services through an
+ * alias: a file added to it would reach them too. The fixes that add an env file offer nothing then.
+ */
+export function envFileListShared(project: Project, service: Service): boolean {
+  const own = ownEnvFileList(service.primary);
+  return own !== undefined && isSeq(own) && composeOf(project, service.primary)?.view?.isAliased(own) === true;
+}
+
 export function ensureEnvFileReference(
   fixer: FixBuilder,
   project: Project,
@@ -329,7 +342,7 @@ export function ensureEnvFileReference(
   }
   const lines = model.lines;
   const rel = relativePath(dirname(def.path), target);
-  const own = def.envFileKey && hasOwnKey(def.node, 'env_file') ? def.envFileKey.node : undefined;
+  const own = ownEnvFileList(def);
   if (own && isScalar(own) && own.range) {
     const current = model.text.slice(own.range[0], own.range[1]);
     const items = where === 'first' ? [rel, current] : [current, rel];
@@ -337,6 +350,12 @@ export function ensureEnvFileReference(
     return;
   }
   if (own && isSeq(own)) {
+    if (envFileListShared(project, service)) {
+      // `env_file: &files [...]` read by other services through `*files`: they would read the new
+      // file too (the secrets, for an nginx). No fix: which services need it is for a person to say.
+      fixer.abandon();
+      return;
+    }
     const insert = where === 'first' && own.items.length > 0 ? prependToSequence(lines, own, rel) : appendToSequence(lines, own, rel);
     if (insert) {
       fixer.insert(def.path, insert.at, insert.text);

@@ -9,8 +9,10 @@ import {
   addToSecretsFile,
   dotenvValue,
   ensureEnvFileReference,
+  envFileListShared,
   environmentEntryRemoval,
   findSecret,
+  readsEnvFile,
   secretsFileDisagrees,
   serviceList,
   servicesOfDef,
@@ -56,11 +58,15 @@ export const secretInEnvironment = defineRule({
         const services = serviceList(defs.map((d) => d.name));
         // Moving it would drop the value one of the two places holds: no fix, and the message says why.
         const disagrees = secretsFileDisagrees(project, entry.key, entry.value ?? '');
+        // A service whose env_file list others alias would hand the secrets file to them too.
+        const shared = defs.some((d) =>
+          servicesOfDef(project, d).some((s) => !readsEnvFile(s, config.secretsFile) && envFileListShared(project, s)),
+        );
         context.report({
           messageId: disagrees ? 'disagrees' : hit.kind === 'url' ? 'urlCredentials' : 'secret',
           data: { key: entry.key, services, secretsFile: config.secretsFile, ...(hit.kind === 'url' ? { masked: hit.masked } : {}) },
           range: secretRange(file, entry, hit),
-          fix: disagrees ? undefined : (fixer) => {
+          fix: disagrees || shared ? undefined : (fixer) => {
             const removal = environmentEntryRemoval(file, defs[0]!, entry.offsets[0]);
             if (!removal) {
               return;
@@ -97,6 +103,9 @@ export const secretInEnvironment = defineRule({
             }
             const range = hit.kind === 'url' ? urlRange(file.text, file.lines.offsetAt(valueRange.start), file.lines.offsetAt(valueRange.end), value!, hit, file.lines) ?? valueRange : valueRange;
             const disagrees = keyword === 'ENV' && secretsFileDisagrees(project, name, value!);
+            // A service whose env_file list others alias would hand the secrets file to them too.
+            const shared =
+              keyword === 'ENV' && runtimeUsers(project, file).some((s) => !readsEnvFile(s, config.secretsFile) && envFileListShared(project, s));
             context.report({
               messageId:
                 keyword === 'ARG' ? 'dockerfileArg' : disagrees ? 'dockerfileDisagrees' : hit.kind === 'url' ? 'dockerfileUrl' : 'dockerfileSecret',
@@ -104,7 +113,7 @@ export const secretInEnvironment = defineRule({
               range,
               // A build ARG default is not an environment variable: moving it would change the build.
               fix:
-                keyword === 'ENV' && !disagrees
+                keyword === 'ENV' && !disagrees && !shared
                   ? (fixer) => {
                       const anchors = new Set<unknown>();
                       fixer.setTitle(`Move secret ${name} to ${config.secretsFile}`, true);

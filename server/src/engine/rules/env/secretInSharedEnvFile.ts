@@ -1,5 +1,5 @@
 import { defineRule } from '../../rule';
-import { addToSecretsFile, ensureEnvFileReference, findSecret, readsEnvFile, secretsFileDisagrees } from './envShared';
+import { addToSecretsFile, ensureEnvFileReference, envFileListShared, findSecret, readsEnvFile, secretsFileDisagrees } from './envShared';
 
 export const secretInSharedEnvFile = defineRule({
   id: 'secret-in-shared-env-file',
@@ -35,11 +35,13 @@ export const secretInSharedEnvFile = defineRule({
         }
         // Moving it would drop the value one of the two files holds: no fix, and the message says why.
         const disagrees = secretsFileDisagrees(project, entry.key, entry.value);
+        // A service whose env_file list others alias would hand the secrets file to them too.
+        const shared = project.services.some((s) => readsEnvFile(s, file.path) && !readsEnvFile(s, config.secretsFile) && envFileListShared(project, s));
         context.report({
           messageId: disagrees ? 'disagrees' : hit.kind === 'url' ? 'urlCredentials' : 'secret',
           data: { key: entry.key, file: file.path, secretsFile: config.secretsFile, ...(hit.kind === 'url' ? { masked: hit.masked } : {}) },
           range,
-          fix: disagrees ? undefined : (fixer) => {
+          fix: disagrees || shared ? undefined : (fixer) => {
             const anchors = new Set<unknown>();
             fixer.setTitle(`Move secret ${entry.key} to ${config.secretsFile}`, true);
             const start = file.lines.offsetAt(entry.lineRange.start);
