@@ -108,6 +108,25 @@ COPY scripts/ /opt/scripts/
       errors: [onLine('docker/Dockerfile.celery', 5, 6, 15, wholeFolder('scripts/'))],
     },
     {
+      // Before, the COPY was narrowed to web-entrypoint.sh and common.sh was missing at run time.
+      name: 'the entrypoint sources another script of the folder: reported without a fix',
+      files: workspace({
+        'docker/Dockerfile.web': WEB_COPIES_SCRIPTS,
+        'scripts/entrypoints/web-entrypoint.sh': '#!/bin/sh\nset -e\n. /app/scripts/common.sh\nexec "$@"\n',
+        'scripts/common.sh': 'wait_for_db() { :; }\n',
+      }),
+      errors: [onLine('docker/Dockerfile.web', 5, 6, 14, wholeFolder('scripts/', 'scripts/entrypoints/web-entrypoint.sh'))],
+    },
+    {
+      name: 'the entrypoint runs a sibling it finds through dirname "$0": reported without a fix',
+      files: workspace({
+        'docker/Dockerfile.web': WEB_COPIES_SCRIPTS,
+        'scripts/entrypoints/web-entrypoint.sh': '#!/bin/sh\n"$(dirname "$0")/migrate.sh"\nexec "$@"\n',
+        'scripts/entrypoints/migrate.sh': '#!/bin/sh\npython manage.py migrate\n',
+      }),
+      errors: [onLine('docker/Dockerfile.web', 5, 6, 14, wholeFolder('scripts/', 'scripts/entrypoints/web-entrypoint.sh'))],
+    },
+    {
       name: 'a RUN uses the copied folder: reported without a fix',
       files: workspace({
         'docker/Dockerfile.web': replaceEach(

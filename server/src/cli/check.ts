@@ -111,7 +111,7 @@ export function runCheck(cmd: CheckCommand, io: CliIo, version: string): number 
     if (stoppedAtLimit && result.findings.some((f) => f.fixable && (!ws.only || ws.only.has(f.path)))) {
       complain(
         io,
-        `stopped after ${MAX_FIX_PASSES} passes of fixes in ${display(ws.root)}, with problems still fixable: each pass made new ones; run --fix again`,
+        `stopped after ${MAX_FIX_PASSES} passes of fixes in ${display(ws.root)}, with problems still fixable (a fix can make new findings, and fixes that edit the same place wait for the next pass); run --fix again`,
       );
     }
     if (result.stats.timing) {

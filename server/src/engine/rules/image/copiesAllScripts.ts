@@ -1,5 +1,6 @@
 import { defineRule } from '../../rule';
-import { dirname, normalizePath } from '../../paths';
+import { basename, dirname, normalizePath } from '../../paths';
+import type { Project } from '../../project';
 import {
   buildContexts,
   containerWithin,
@@ -61,9 +62,16 @@ export const copiesAllScripts = defineRule({
           const usedByRun =
             target !== undefined &&
             stages.some((s) =>
-              s.instructions.some((i) => i.getKeyword() === 'RUN' && i.getArguments().some((a) => containerWithin(a.getValue(), target.path))),
+              s.instructions.some(
+                (i) => i.getKeyword() === 'RUN' && i.getArguments().some((a) => containerWithin(a.getValue(), target.path)),
+              ),
             );
-          const fixable = only !== undefined && copy.sources.length === 1 && copy.dest !== undefined && !usedByRun;
+          const fixable =
+            only !== undefined &&
+            copy.sources.length === 1 &&
+            copy.dest !== undefined &&
+            !usedByRun &&
+            !usesSiblings(project, only[0], folder);
           context.report({
             messageId: 'wholeFolder',
             data: { folder, uses: only ? ` (${only[0]})` : '' },
@@ -83,3 +91,19 @@ export const copiesAllScripts = defineRule({
     },
   },
 });
+
+/**
+ * Whether a script reads other files of its folder: it sources a file (`. /app/scripts/common.sh`,
+ * `source …`), finds its own folder (`dirname "$0"`, `BASH_SOURCE`), or names another file of the
+ * folder. Copying it alone would leave those behind.
+ */
+function usesSiblings(project: Project, script: string, folder: string): boolean {
+  const text = project.fs.readFile(script);
+  if (text === undefined) {
+    return false;
+  }
+  if (/(^|[;&|(]|\bthen|\bdo)\s*(\.|source)\s+\S/m.test(text) || /dirname\s+"?\$\{?0|BASH_SOURCE/.test(text)) {
+    return true;
+  }
+  return project.fs.listFiles().some((p) => p !== script && p.startsWith(`${folder}/`) && text.includes(basename(p)));
+}
