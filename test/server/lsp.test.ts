@@ -58,7 +58,10 @@ describe('language server (stdio protocol)', function () {
       await start();
       const caps = client.initializeResult.capabilities;
       assert.deepEqual(caps.textDocumentSync, { openClose: true, change: 2, save: false });
-      assert.deepEqual(caps.codeActionProvider, { codeActionKinds: ['quickfix', 'source.fixAll.docker-modularity'], resolveProvider: false });
+      assert.deepEqual(caps.codeActionProvider, {
+        codeActionKinds: ['quickfix', 'source.fixAll.docker-modularity'],
+        resolveProvider: false,
+      });
       assert.equal(caps.definitionProvider, true);
       assert.equal(caps.hoverProvider, true);
       assert.deepEqual(caps.documentLinkProvider, { resolveProvider: false });
@@ -87,7 +90,10 @@ describe('language server (stdio protocol)', function () {
       assert.equal(install.source, 'docker-modularity');
       assert.equal(install.severity, 2);
       assert.match(plain(install.message), /curl/);
-      assert.equal(install.codeDescription?.href, 'https://github.com/docker-modularity/docker-modularity/blob/main/docs/rules/install-outside-base.md');
+      assert.equal(
+        install.codeDescription?.href,
+        'https://github.com/docker-modularity/docker-modularity/blob/main/docs/rules/install-outside-base.md',
+      );
       const data = install.data as { ruleId: string; path: string; hash: string };
       assert.equal(data.ruleId, 'install-outside-base');
       assert.equal(data.path, WEB);
@@ -140,7 +146,9 @@ describe('language server (stdio protocol)', function () {
       await client.openDocument(BASE, base, 'dockerfile');
       await client.changeDocument(BASE, base.replace('libpq5 gettext', 'libpq5 gettext curl'));
       // Now the base already installs curl: the finding on the web Dockerfile says so.
-      const after = await client.nextDiagnostics(WEB, (ds) => byRule('install-outside-base')(ds).some((d) => plain(d.message) !== plain(before.message)));
+      const after = await client.nextDiagnostics(WEB, (ds) =>
+        byRule('install-outside-base')(ds).some((d) => plain(d.message) !== plain(before.message)),
+      );
       const finding = byRule('install-outside-base')(after)[0]!;
       assert.deepEqual(finding.range, before.range);
       assert.match(plain(finding.message), /curl/);
@@ -162,7 +170,10 @@ describe('language server (stdio protocol)', function () {
     it('follows files created, changed and deleted on disk (watched files)', async () => {
       await start();
       await client.diagnosticsFor(WEB, has('install-outside-base'));
-      await client.writeFileOnDisk('docker/Dockerfile.flower', 'FROM myapp-base:latest\nRUN pip install --no-cache-dir flower\nCMD ["celery", "flower"]\n');
+      await client.writeFileOnDisk(
+        'docker/Dockerfile.flower',
+        'FROM myapp-base:latest\nRUN pip install --no-cache-dir flower\nCMD ["celery", "flower"]\n',
+      );
       const created = await client.diagnosticsFor('docker/Dockerfile.flower', has('install-outside-base'));
       assert.equal(byRule('install-outside-base')(created)[0]!.range.start.line, 1);
       await client.deleteFileOnDisk(WEB);
@@ -206,7 +217,10 @@ describe('language server (stdio protocol)', function () {
     it('warns once about rule ids in the settings that no rule has', async () => {
       await start({ settings: { rules: { 'no-such-rule': 'off' } } });
       await client.diagnosticsFor(WEB, has('install-outside-base'));
-      assert.ok(client.shownMessages.some((m) => m.includes('no-such-rule')), client.shownMessages.join('\n'));
+      assert.ok(
+        client.shownMessages.some((m) => m.includes('no-such-rule')),
+        client.shownMessages.join('\n'),
+      );
     });
 
     it('gives diagnostics, not errors, for text that is malformed midway through typing', async () => {
@@ -218,7 +232,10 @@ describe('language server (stdio protocol)', function () {
       const halfTyped = `${compose.slice(0, cut)}      dockerfile: "docker/Dock\n    volumes: [media:/app/m\n  celery_worker:\n    build: {context: .,\n`;
       await client.changeDocument(COMPOSE, halfTyped);
       const diags = await client.nextDiagnostics(COMPOSE);
-      assert.ok(diags.some((d) => d.code === 'parse-error'), JSON.stringify(diags.map((d) => d.code)));
+      assert.ok(
+        diags.some((d) => d.code === 'parse-error'),
+        JSON.stringify(diags.map((d) => d.code)),
+      );
       // Every request on the broken file is answered, none fails.
       const pos = { line: 2, character: 6 };
       const uri = client.uri(COMPOSE);
@@ -231,7 +248,10 @@ describe('language server (stdio protocol)', function () {
       await client.openDocument(WEB, web, 'dockerfile');
       await client.changeDocument(WEB, 'FROM myapp-base:latest AS\nRUN apt-get install -y \\\n');
       await client.nextDiagnostics(WEB);
-      await client.connection.sendRequest(DefinitionRequest.type, { textDocument: { uri: client.uri(WEB) }, position: { line: 0, character: 8 } });
+      await client.connection.sendRequest(DefinitionRequest.type, {
+        textDocument: { uri: client.uri(WEB) },
+        position: { line: 0, character: 8 },
+      });
       assert.ok(client.alive);
       assert.ok(!client.logs.some((l) => /failed:/.test(l)), client.logs.filter((l) => /failed:/.test(l)).join('\n'));
     });
@@ -258,9 +278,14 @@ describe('language server (stdio protocol)', function () {
       assert.ok(fix, actions.map((a) => a.title).join(' | '));
       assert.equal(fix.kind, 'quickfix');
       assert.equal(fix.isPreferred, true);
-      assert.deepEqual(fix.diagnostics?.map((d) => d.code), ['install-outside-base']);
+      assert.deepEqual(
+        fix.diagnostics?.map((d) => d.code),
+        ['install-outside-base'],
+      );
       const changes = fix.edit!.documentChanges as TextDocumentEdit[];
-      const versions = Object.fromEntries(changes.map((c) => [path.relative(client.root, new URL(c.textDocument.uri).pathname), c.textDocument.version]));
+      const versions = Object.fromEntries(
+        changes.map((c) => [path.relative(client.root, new URL(c.textDocument.uri).pathname), c.textDocument.version]),
+      );
       assert.deepEqual(versions, { [WEB]: 2, [BASE]: null });
       const files = client.applyEdit(fix.edit!);
       assert.equal(
@@ -297,7 +322,10 @@ describe('language server (stdio protocol)', function () {
       const shifted = byRule('install-outside-base')(await client.nextDiagnostics(WEB, has('install-outside-base')));
       const again = (await codeActions(WEB, shifted)).find((a) => a.title === 'Ignore install-outside-base for this file')!;
       const withDirective = client.applyEdit(again.edit!).get(WEB)!;
-      assert.equal(withDirective.split('\n').slice(0, 2).join('\n'), '# syntax=docker/dockerfile:1\n# docker-modularity-ignore-file install-outside-base');
+      assert.equal(
+        withDirective.split('\n').slice(0, 2).join('\n'),
+        '# syntax=docker/dockerfile:1\n# docker-modularity-ignore-file install-outside-base',
+      );
       await client.changeDocument(WEB, withDirective);
       await client.nextDiagnostics(WEB, lacks('install-outside-base'));
     });
@@ -307,9 +335,43 @@ describe('language server (stdio protocol)', function () {
       await client.diagnosticsFor(COMPOSE, has('shared-volume-missing'));
       assert.ok(!(await codeActions(COMPOSE, [], ['quickfix'])).some((a) => a.kind === 'source.fixAll.docker-modularity'));
       const actions = await codeActions(COMPOSE, [], ['source.fixAll']);
-      assert.deepEqual(actions.map((a) => [a.title, a.kind]), [['Fix all docker-modularity problems', 'source.fixAll.docker-modularity']]);
+      assert.deepEqual(
+        actions.map((a) => [a.title, a.kind]),
+        [['Fix all docker-modularity problems', 'source.fixAll.docker-modularity']],
+      );
       const text = client.applyEdit(actions[0]!.edit!).get(COMPOSE)!;
-      assert.deepEqual(text.split('\n').slice(40, 44), ['    volumes:', '      - media:/app/media', '      - static:/app/static', '    networks:']);
+      assert.deepEqual(text.split('\n').slice(40, 44), [
+        '    volumes:',
+        '      - media:/app/media',
+        '      - static:/app/static',
+        '    networks:',
+      ]);
+    });
+
+    it('fix all of a file puts a fix that several findings share into the edit once', async () => {
+      // Before, "Move curl, gettext to the base image" (one fix for both packages' findings) went in
+      // twice: the RUN's removal overlapped itself and the base listed each package twice.
+      await start();
+      await client.openDocument(WEB, client.read(WEB), 'dockerfile');
+      await client.changeDocument(
+        WEB,
+        client.read(WEB).replace('--no-install-recommends curl', '--no-install-recommends curl gettext'),
+      );
+      await client.nextDiagnostics(WEB, (ds) => byRule('install-outside-base')(ds).length === 2);
+      const [action] = await codeActions(WEB, [], ['source.fixAll']);
+      const edit = action!.edit!;
+      const perFile: unknown[][] = [
+        ...Object.values(edit.changes ?? {}),
+        ...(edit.documentChanges ?? []).flatMap((c) => ('edits' in c ? [c.edits] : [])),
+      ];
+      for (const edits of perFile) {
+        const keys = edits.map((e) => JSON.stringify(e));
+        assert.equal(new Set(keys).size, keys.length, keys.join('\n'));
+      }
+      const base = client.applyEdit(edit).get(BASE)!;
+      for (const pkg of ['curl', 'gettext']) {
+        assert.equal(base.split(/\s+/).filter((w) => w === pkg).length, 1, base);
+      }
     });
 
     it('refuses a fix computed from a stale version of the file', async () => {
@@ -321,7 +383,9 @@ describe('language server (stdio protocol)', function () {
       // The client still holds the diagnostic of the old text: nothing is offered for it.
       const actions = await codeActions(WEB, diags, ['quickfix']);
       assert.deepEqual(actions, []);
-      const fresh = byRule('install-outside-base')(await client.diagnosticsFor(WEB, (ds) => byRule('install-outside-base')(ds).some((d) => d.range.start.line === 3)));
+      const fresh = byRule('install-outside-base')(
+        await client.diagnosticsFor(WEB, (ds) => byRule('install-outside-base')(ds).some((d) => d.range.start.line === 3)),
+      );
       assert.ok((await codeActions(WEB, fresh, ['quickfix'])).some((a) => a.title.startsWith('Move curl')));
     });
 
@@ -333,7 +397,10 @@ describe('language server (stdio protocol)', function () {
       const actions = await codeActions(WEB, diags, ['quickfix']);
       assert.ok(!actions.some((a) => a.title.startsWith('Move curl')), actions.map((a) => a.title).join(' | '));
       assert.ok(actions.some((a) => a.title.startsWith('Ignore')));
-      assert.ok(client.logs.some((l) => /Refusing the fix/.test(l) && l.includes(BASE)), client.logs.join('\n'));
+      assert.ok(
+        client.logs.some((l) => /Refusing the fix/.test(l) && l.includes(BASE)),
+        client.logs.join('\n'),
+      );
     });
 
     it('fixes the whole workspace through workspace/applyEdit (Fix all in workspace)', async () => {
@@ -343,7 +410,10 @@ describe('language server (stdio protocol)', function () {
       const result = await client.connection.sendRequest(FixAllInWorkspaceRequest.type);
       assert.equal(result.accepted, true);
       assert.ok(result.applied >= 2, JSON.stringify(result));
-      assert.ok([BASE, COMPOSE, WEB].every((f) => result.files.includes(f)), result.files.join(' '));
+      assert.ok(
+        [BASE, COMPOSE, WEB].every((f) => result.files.includes(f)),
+        result.files.join(' '),
+      );
       assert.equal(client.appliedEdits.length, 1);
       const files = client.applyEdit(client.appliedEdits[0]!);
       assert.ok(!files.get(WEB)!.includes('curl'));
@@ -354,7 +424,10 @@ describe('language server (stdio protocol)', function () {
 
   describe('navigation', () => {
     async function definition(rel: string, line: number, character: number): Promise<{ file: string; line: number } | undefined> {
-      const result = await client.connection.sendRequest(DefinitionRequest.type, { textDocument: { uri: client.uri(rel) }, position: { line, character } });
+      const result = await client.connection.sendRequest(DefinitionRequest.type, {
+        textDocument: { uri: client.uri(rel) },
+        position: { line, character },
+      });
       const loc = (Array.isArray(result) ? result[0] : result) as Location | undefined;
       return loc && { file: path.relative(client.root, new URL(loc.uri).pathname), line: loc.range.start.line };
     }
@@ -382,14 +455,28 @@ describe('language server (stdio protocol)', function () {
     it('lists document links for the same paths', async () => {
       await start();
       await client.diagnosticsFor(COMPOSE, has('shared-volume-missing'));
-      const links = (await client.connection.sendRequest(DocumentLinkRequest.type, { textDocument: { uri: client.uri(COMPOSE) } })) ?? [];
+      const links =
+        (await client.connection.sendRequest(DocumentLinkRequest.type, { textDocument: { uri: client.uri(COMPOSE) } })) ?? [];
       const targets = links.map((l) => `${l.range.start.line}:${path.relative(client.root, new URL(l.target!).pathname) || '.'}`);
-      for (const expected of ['4:Dockerfile.base', '22:.', `23:${WEB}`, '24:.env.docker', `37:${CELERY}`, '63:nginx/default.conf']) {
+      for (const expected of [
+        '4:Dockerfile.base',
+        '22:.',
+        `23:${WEB}`,
+        '24:.env.docker',
+        `37:${CELERY}`,
+        '63:nginx/default.conf',
+      ]) {
         assert.ok(targets.includes(expected), `missing ${expected} in ${targets.join(' ')}`);
       }
-      const webLinks = (await client.connection.sendRequest(DocumentLinkRequest.type, { textDocument: { uri: client.uri(WEB) } })) ?? [];
+      const webLinks =
+        (await client.connection.sendRequest(DocumentLinkRequest.type, { textDocument: { uri: client.uri(WEB) } })) ?? [];
       assert.deepEqual(
-        webLinks.map((l) => [l.range.start.line, l.range.start.character, new URL(l.target!).pathname.endsWith(`/${BASE}`), new URL(l.target!).hash]),
+        webLinks.map((l) => [
+          l.range.start.line,
+          l.range.start.character,
+          new URL(l.target!).pathname.endsWith(`/${BASE}`),
+          new URL(l.target!).hash,
+        ]),
         [[0, 5, true, '#L3']],
       );
     });
@@ -397,7 +484,10 @@ describe('language server (stdio protocol)', function () {
     it('hovers on FROM of the base image with its Dockerfile and the services built on it', async () => {
       await start();
       await client.diagnosticsFor(WEB, has('install-outside-base'));
-      const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: client.uri(CELERY) }, position: { line: 0, character: 10 } });
+      const hover = await client.connection.sendRequest(HoverRequest.type, {
+        textDocument: { uri: client.uri(CELERY) },
+        position: { line: 0, character: 10 },
+      });
       const value = (hover?.contents as { value: string }).value;
       assert.match(value, /Base image/);
       assert.match(value, /Dockerfile\.base/);
@@ -405,7 +495,10 @@ describe('language server (stdio protocol)', function () {
         assert.ok(value.includes(`\`${s}\``), value);
       }
       assert.ok(!value.includes('`nginx`'));
-      const none = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: client.uri(WEB) }, position: { line: 6, character: 6 } });
+      const none = await client.connection.sendRequest(HoverRequest.type, {
+        textDocument: { uri: client.uri(WEB) },
+        position: { line: 6, character: 6 },
+      });
       assert.equal(none, null);
     });
   });
@@ -430,7 +523,12 @@ describe('language server (stdio protocol)', function () {
       const fix = actions.find((a) => a.title.startsWith('Move curl'));
       assert.ok(fix?.edit?.changes, JSON.stringify(actions));
       assert.equal(fix.edit.documentChanges, undefined);
-      assert.deepEqual(Object.keys(fix.edit.changes).map((u) => path.relative(client.root, new URL(u).pathname)).sort(), [BASE, WEB]);
+      assert.deepEqual(
+        Object.keys(fix.edit.changes)
+          .map((u) => path.relative(client.root, new URL(u).pathname))
+          .sort(),
+        [BASE, WEB],
+      );
     });
   });
 });

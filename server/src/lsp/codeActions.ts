@@ -130,8 +130,15 @@ export function combineFixes(
   }
   const result = applyFixes(fixes, (p) => env.folder.overlay.readFile(p));
   const changes: FileChange[] = [];
+  // Several findings may offer one and the same fix (it declares every missing volume, moves every
+  // package of a RUN): applyFixes counts each as applied, but its edits go into the edit once.
+  const seen = new Set<string>();
   for (const fix of result.applied) {
-    changes.push(...fix.changes);
+    const signature = JSON.stringify(fix.changes);
+    if (!seen.has(signature)) {
+      seen.add(signature);
+      changes.push(...fix.changes);
+    }
   }
   return {
     changes,
