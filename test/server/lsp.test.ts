@@ -514,6 +514,33 @@ describe('language server (stdio protocol)', function () {
     });
   });
 
+  describe('custom requests with params that are null or malformed', () => {
+    it('treat null as no params, and answer malformed applyFindingFix params with InvalidParams', async () => {
+      // Before, each answered -32603 "Cannot read properties of null" and logged a stack trace.
+      await start();
+      await client.diagnosticsFor(WEB, has('install-outside-base'));
+      const status = (await client.connection.sendRequest('dockerModularity/roadmapStatus', null)) as unknown[];
+      assert.equal(status.length, 1);
+      const report = (await client.connection.sendRequest('dockerModularity/generateReport', null)) as {
+        markdown: string;
+      } | null;
+      assert.ok(report?.markdown.includes('## Environment variables'));
+      const fixed = (await client.connection.sendRequest('dockerModularity/fixAllInWorkspace', null)) as { accepted: boolean };
+      assert.equal(fixed.accepted, true);
+      for (const params of [null, {}, { uri: client.uri(WEB), ruleId: 'install-outside-base' }]) {
+        await assert.rejects(
+          client.connection.sendRequest('dockerModularity/applyFindingFix', params),
+          (e: { code?: number; message?: string }) => {
+            assert.equal(e.code, -32602, JSON.stringify(e));
+            assert.match(e.message ?? '', /expects \{ uri, ruleId, range \}/);
+            return true;
+          },
+        );
+      }
+      assert.ok(!client.logs.some((l) => /failed:/.test(l)), client.logs.join('\n'));
+    });
+  });
+
   describe('clients without documentChanges support', () => {
     it('falls back to plain `changes` and leaves out fixes that need file operations', async () => {
       await start({ capabilities: { workspace: { configuration: true }, textDocument: { publishDiagnostics: {} } } });
@@ -529,6 +556,33 @@ describe('language server (stdio protocol)', function () {
           .sort(),
         [BASE, WEB],
       );
+    });
+
+    it('Fix all in workspace applies the text fixes and says which need a file renamed', async () => {
+      // Before, one rename fix (legacy-dockerfile) made the folder's whole edit impossible: nothing
+      // was applied and nothing was said.
+      const root = copyFixture();
+      fs.writeFileSync(path.join(root, 'Dockerfile.old'), 'FROM python:3.9-slim\nRUN pip install django\n');
+      client = await LspTestClient.start(root, {
+        capabilities: { workspace: { configuration: true, applyEdit: true }, textDocument: { publishDiagnostics: {} } },
+      });
+      await client.diagnosticsFor('Dockerfile.old', has('legacy-dockerfile'));
+      const result = await client.connection.sendRequest(FixAllInWorkspaceRequest.type);
+      assert.equal(result.accepted, true, JSON.stringify(result));
+      assert.ok(result.applied > 0 && result.files.includes(WEB), JSON.stringify(result));
+      assert.deepEqual(
+        result.skipped.filter((s) => s.ruleId === 'legacy-dockerfile'),
+        [
+          {
+            ruleId: 'legacy-dockerfile',
+            path: 'Dockerfile.old',
+            reason: 'it creates or renames a file, which this client does not accept in an edit',
+          },
+        ],
+      );
+      const edit = client.appliedEdits[0]!;
+      assert.equal(edit.documentChanges, undefined);
+      assert.ok(edit.changes && Object.keys(edit.changes).length > 0);
     });
   });
 });

@@ -5,7 +5,7 @@ import { contentHash, LineIndex, type Range } from '../engine/text';
 import { FIX_ALL_KIND } from '../protocol';
 import { diagnosticData, NON_RULE_IDS } from './diagnostics';
 import type { AnalyzedFolder } from './folder';
-import { toWorkspaceEdit, type EditCapabilities } from './workspaceEdits';
+import { canExpress, toWorkspaceEdit, type EditCapabilities } from './workspaceEdits';
 
 export interface CodeActionEnv {
   folder: AnalyzedFolder;
@@ -114,16 +114,21 @@ function quickFix(finding: Finding, diagnostic: Diagnostic, env: CodeActionEnv):
 /** Every fix of the given findings that applies without conflict, as one change list. */
 export function combineFixes(
   findings: readonly Finding[],
-  env: Pick<CodeActionEnv, 'folder' | 'log'>,
+  env: Pick<CodeActionEnv, 'folder' | 'log' | 'editCaps'>,
 ): { changes: FileChange[]; applied: Fix[]; appliedFindings: Finding[]; skipped: { fix: Fix; finding: Finding; reason: string }[] } {
   const fixes: Fix[] = [];
   const origin = new Map<Fix, Finding>();
+  // A fix that creates or renames a file, for a client that cannot: left out and said, so the
+  // other fixes still go in one edit (one such fix used to make the whole edit impossible).
+  const inexpressible: { fix: Fix; finding: Finding; reason: string }[] = [];
   for (const f of findings) {
     if (!f.fixable) {
       continue;
     }
     const fix = computeFix(f, env as CodeActionEnv);
-    if (fix) {
+    if (fix && !canExpress(fix.changes, env.editCaps)) {
+      inexpressible.push({ fix, finding: f, reason: 'it creates or renames a file, which this client does not accept in an edit' });
+    } else if (fix) {
       fixes.push(fix);
       origin.set(fix, f);
     }
@@ -144,7 +149,7 @@ export function combineFixes(
     changes,
     applied: result.applied,
     appliedFindings: result.applied.map((fix) => origin.get(fix)!),
-    skipped: result.skipped.map((s) => ({ fix: s.fix, finding: origin.get(s.fix)!, reason: s.reason })),
+    skipped: [...inexpressible, ...result.skipped.map((s) => ({ fix: s.fix, finding: origin.get(s.fix)!, reason: s.reason }))],
   };
 }
 

@@ -8,7 +8,7 @@ import {
   ResponseError,
   ShowMessageNotification,
   TextDocuments,
-  type CancellationToken,
+  CancellationToken,
   type ClientCapabilities,
   type Connection,
   type Diagnostic,
@@ -174,9 +174,9 @@ export class DockerModularityServer {
     );
     c.onRequest(FixAllInWorkspaceRequest.type, (token) => this.request('fixAllInWorkspace', token, () => this.fixAllInWorkspace()));
     c.onRequest(RoadmapStatusRequest.type, (params, token) =>
-      this.request('roadmapStatus', token, () => this.roadmapStatus(params.folder)),
+      this.request('roadmapStatus', token, () => this.roadmapStatus(params?.folder)),
     );
-    c.onRequest(GenerateReportRequest.type, (params, token) => this.request('generateReport', token, () => this.generateReport(params.folder)));
+    c.onRequest(GenerateReportRequest.type, (params, token) => this.request('generateReport', token, () => this.generateReport(params?.folder)));
     c.onRequest(SyncRoadmapCheckboxesRequest.type, (token) => this.request('syncRoadmapCheckboxes', token, () => this.syncRoadmapCheckboxes()));
     c.onRequest(ApplyFindingFixRequest.type, (params, token) => this.request('applyFindingFix', token, () => this.applyFindingFix(params)));
     this.documents.listen(c);
@@ -545,7 +545,11 @@ export class DockerModularityServer {
       if (!result) {
         continue;
       }
-      const combined = combineFixes(result.findings.filter(select), { folder, log: (m) => this.connection.console.info(m) });
+      const combined = combineFixes(result.findings.filter(select), {
+        folder,
+        log: (m) => this.connection.console.info(m),
+        editCaps: this.support.edits,
+      });
       skipped.push(...combined.skipped.map((s) => ({ ruleId: s.finding.ruleId, path: s.finding.path, reason: s.reason })));
       const edit = toWorkspaceEdit(
         combined.changes,
@@ -560,7 +564,15 @@ export class DockerModularityServer {
         }
       }
     }
-    const edit = edits.length === 0 ? undefined : edits.length === 1 ? edits[0]! : { documentChanges: edits.flatMap((e) => e.documentChanges ?? []) };
+    // Folders' edits in one: document changes, or (for a client without them) text edits by URI.
+    const edit =
+      edits.length === 0
+        ? undefined
+        : edits.length === 1
+          ? edits[0]!
+          : this.support.edits.documentChanges
+            ? { documentChanges: edits.flatMap((e) => e.documentChanges ?? []) }
+            : { changes: Object.assign({}, ...edits.map((e) => e.changes ?? {})) };
     return { edit, applied, skipped, files: [...new Set(files)].sort() };
   }
 
@@ -602,7 +614,11 @@ export class DockerModularityServer {
   }
 
   /** Applies the fix of one finding of the latest analysis (the roadmap view's quick fix). */
-  private async applyFindingFix(params: ApplyFindingFixParams): Promise<ApplyFindingFixResult> {
+  private async applyFindingFix(params: ApplyFindingFixParams | null): Promise<ApplyFindingFixResult | ResponseError<void>> {
+    const r = params?.range;
+    if (typeof params?.uri !== 'string' || typeof params.ruleId !== 'string' || !r?.start || !r.end) {
+      return new ResponseError(ErrorCodes.InvalidParams, 'docker-modularity: applyFindingFix expects { uri, ruleId, range }.');
+    }
     const at = this.locate(params.uri);
     if (!at || !at.folder.isWorkspaceFolder) {
       return { applied: false, reason: 'The file is outside every workspace folder.' };
@@ -672,7 +688,11 @@ export class DockerModularityServer {
   }
 
   /** Runs a request handler: honours cancellation, and turns an exception into an error response. */
-  private async request<R>(name: string, token: CancellationToken, fn: () => R | Promise<R>): Promise<R | ResponseError<void>> {
+  private async request<R>(name: string, token: CancellationToken | null, fn: () => R | Promise<R>): Promise<R | ResponseError<void>> {
+    // A request without params sent with `params: null` hands the handler null where the token goes.
+    if (!token || typeof token.isCancellationRequested !== 'boolean') {
+      token = CancellationToken.None;
+    }
     if (token.isCancellationRequested) {
       return new ResponseError(LSPErrorCodes.RequestCancelled, `${name} cancelled`);
     }

@@ -27,11 +27,19 @@ export interface EditCapabilities {
  * file creations where they come, renames last (edits address files by their old names). Returns
  * undefined when the client cannot apply it.
  */
-export function toWorkspaceEdit(changes: readonly FileChange[], target: EditTarget, caps: EditCapabilities): WorkspaceEdit | undefined {
+/** Whether a client with these capabilities can receive these changes in one WorkspaceEdit. */
+export function canExpress(changes: readonly FileChange[], caps: EditCapabilities): boolean {
   if (!caps.documentChanges) {
-    if (changes.some((c) => c.kind !== 'edit')) {
-      return undefined;
-    }
+    return changes.every((c) => c.kind === 'edit');
+  }
+  return !(changes.some((c) => c.kind === 'create') && !caps.create) && !(changes.some((c) => c.kind === 'rename') && !caps.rename);
+}
+
+export function toWorkspaceEdit(changes: readonly FileChange[], target: EditTarget, caps: EditCapabilities): WorkspaceEdit | undefined {
+  if (!canExpress(changes, caps)) {
+    return undefined;
+  }
+  if (!caps.documentChanges) {
     const byUri: Record<string, TextEdit[]> = {};
     for (const c of changes) {
       if (c.kind === 'edit') {
@@ -40,9 +48,6 @@ export function toWorkspaceEdit(changes: readonly FileChange[], target: EditTarg
       }
     }
     return { changes: byUri };
-  }
-  if ((changes.some((c) => c.kind === 'create') && !caps.create) || (changes.some((c) => c.kind === 'rename') && !caps.rename)) {
-    return undefined;
   }
   const operations: (TextDocumentEdit | CreateFile | RenameFile)[] = [];
   const renames: RenameFile[] = [];
