@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { Analyzer } from '../../server/src/engine/analyzer';
 import { roadmapStatus } from '../../server/src/engine/roadmap';
 import type { Finding } from '../../server/src/engine/rule';
+import { OverlayFileSystem } from '../../server/src/lsp/overlayFileSystem';
 import { EXAMPLE, loadFolder } from '../loadFolder';
 
 const COMPOSE = 'docker-compose.yml';
@@ -95,5 +96,35 @@ describe('engine: a compose file read only in part', () => {
       others.map(where).join('\n'),
     );
     assert.ok(!editedPaths(result.findings).includes(COMPOSE));
+  });
+
+  it("while it is typed in, the editor's incremental analysis finds what a fresh one does", () => {
+    // Found over the language server: with the file broken, deleting a service's dockerfile: line
+    // left Dockerfile.nginx without its legacy-dockerfile finding until the YAML parsed again (the
+    // Dockerfiles did not depend on a compose file whose services were unknown).
+    const fs = loadFolder(EXAMPLE);
+    fs.write(COMPOSE, fs.readFile(COMPOSE)!.replace('  celery_worker:\n', 'd: .\n  celery_worker:\n'));
+    const editor = new OverlayFileSystem(fs);
+    const analyzer = new Analyzer(editor);
+    analyzer.analyze();
+    const edits: [string, string][] = [
+      ['      dockerfile: docker/Dockerfile.nginx\n', ''],
+      ['d: .\n', ''],
+      ['  celery_beat:\n', '  celery_beat: [\n'],
+      ['  celery_beat: [\n', '  celery_beat:\n'],
+    ];
+    const all = (findings: readonly Finding[]) =>
+      findings.map((f) => `${where(f)}:${f.range.start.character} ${f.message}`).sort();
+    let text = editor.readFile(COMPOSE)!;
+    for (const [from, to] of edits) {
+      assert.ok(text.includes(from), from);
+      text = text.replace(from, to);
+      editor.setDocument(COMPOSE, text);
+      assert.deepEqual(
+        all(analyzer.analyze().findings),
+        all(new Analyzer(editor).analyze().findings),
+        `after replacing ${JSON.stringify(from)}`,
+      );
+    }
   });
 });

@@ -238,11 +238,16 @@ export class Analyzer {
     const sameStructure = (p: string): boolean => structuralDigest(prevModel(p)!) === structuralDigest(byPath.get(p)!);
     /** What other files read of an edited file is what it was (a label or a comment typed in it). */
     const sameInterface = (p: string): boolean => interfaceDigest(prevModel(p)!) === interfaceDigest(byPath.get(p)!);
-    const structural = !sameFiles || !changed.every(sameStructure);
+    // A compose file that could not be read in full, before or after the edit: which Dockerfiles its
+    // services build is not known, and rules read its text for the names it mentions. Everything
+    // is checked again (a transient state while such a file is typed in).
+    const partialEdited = changed.some((p) => isPartialCompose(byPath.get(p)) || isPartialCompose(prevModel(p)));
+    const structural = !sameFiles || !changed.every(sameStructure) || partialEdited;
     // Compose files edited where no other file looks: their compose projects are merged again in a
     // copy of the last project instead of building a new one.
     const composeOnly =
       structural &&
+      !partialEdited &&
       sameFiles &&
       changed.length > 0 &&
       changed.every((p) => byPath.get(p)!.kind === 'compose' && prevModel(p)!.kind === 'compose' && sameInterface(p));
@@ -293,6 +298,7 @@ export class Analyzer {
     // that depended on them and the files they depend on now are checked again.
     const local =
       structural &&
+      !partialEdited &&
       sameFiles &&
       structure === prev!.structure &&
       changed.every((p) => byPath.get(p)!.kind === 'compose' || sameStructure(p));
@@ -946,4 +952,8 @@ function instructionEnds(model: DockerfileModel): Map<number, number> {
     }
   }
   return ends;
+}
+
+function isPartialCompose(model: FileModel | undefined): boolean {
+  return model?.kind === 'compose' && model.partial;
 }

@@ -793,6 +793,10 @@ export class Project {
           deps.add(t.dockerfile);
         }
       }
+      // A compose file that does not parse may build this file: its text is read for the name.
+      for (const c of this.partialComposeFiles()) {
+        deps.add(c.path);
+      }
     } else if (f.kind === 'compose') {
       for (const project of this.composeProjects) {
         if (project.files.includes(f)) {
