@@ -56,4 +56,21 @@ describe('current-state report', () => {
     // The shell's working directory is not a secret.
     assert.match(text, /\| `PWD` \| `.env.docker` \| `\/srv\/app` \|/);
   });
+
+  it('shows only the name of a compose environment entry that is not KEY=value', () => {
+    // Before, `- "AUTH_TOKEN: value"` was printed whole in the variable column, value included.
+    const fs = loadFolder(EXAMPLE);
+    fs.write(
+      'docker-compose.yml',
+      fs
+        .readFile('docker-compose.yml')!
+        .replace('      - DJANGO_SETTINGS_MODULE=', '      - "AUTH_TOKEN: ZZSECRET9zz"\n      - DJANGO_SETTINGS_MODULE='),
+    );
+    const text = currentStateReport(new Analyzer(fs).analyze());
+    assert.ok(!text.includes('ZZSECRET9zz'));
+    assert.match(
+      text,
+      /\| `AUTH_TOKEN` \(not KEY=value; the rest is not shown\) \| `docker-compose.yml` \(\w+: environment\) \|/,
+    );
+  });
 });

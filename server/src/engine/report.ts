@@ -117,6 +117,16 @@ function masked(key: string, value: string | undefined): string {
   return `\`${value}\``;
 }
 
+/**
+ * A variable's name for the table. A list entry that is not `KEY=value` (`- "AUTH_TOKEN: x"`, YAML
+ * written as a string) is read whole as a name; only what precedes the first character a name
+ * cannot hold is shown, since the rest may be a value.
+ */
+function variableName(key: string): string {
+  const name = /^[A-Za-z_][A-Za-z0-9_.-]*/.exec(key)?.[0] ?? '';
+  return name === key ? `\`${key}\`` : `\`${name}\` (not KEY=value; the rest is not shown)`;
+}
+
 function environment(p: Project, out: string[]): void {
   out.push('## Environment variables', '');
   const rows: string[][] = [];
@@ -127,7 +137,7 @@ function environment(p: Project, out: string[]): void {
   }
   for (const s of p.services) {
     for (const e of s.environment) {
-      rows.push([`\`${e.key}\``, `\`${e.def.path}\` (${s.name}: environment)`, masked(e.key, e.value)]);
+      rows.push([variableName(e.key), `\`${e.def.path}\` (${s.name}: environment)`, masked(e.key, e.value)]);
     }
   }
   for (const d of p.dockerfiles) {
