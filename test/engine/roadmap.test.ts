@@ -87,6 +87,23 @@ describe('roadmap status', () => {
 });
 
 describe('readCheckboxes', () => {
+  it('reads numbered checklist items too (1. [ ] and 2) [x])', () => {
+    // Before, a roadmap written as a numbered list was never ticked or unticked.
+    assert.deepEqual(
+      readCheckboxes('1. [ ] First\n2) [x] Second\n10. [X] Tenth\n1.[ ] not a list item\n').map((b) => [
+        b.line,
+        b.checked,
+        b.markRange.start.character,
+        b.text,
+      ]),
+      [
+        [0, false, 4, 'First'],
+        [1, true, 4, 'Second'],
+        [2, true, 5, 'Tenth'],
+      ],
+    );
+  });
+
   it('reads checked and open items with exact ranges, skipping code fences', () => {
     const text = '# R\n\n- [x] Done thing\n  - [ ] Open thing  \n```\n- [x] in a fence\n```\n* [X] star\n';
     assert.deepEqual(

@@ -95,6 +95,17 @@ RuleTester.run(buildPathNotFound, {
       output: { 'docker-compose.yml': COMPOSE },
     },
     {
+      // Before, the fix wrote the path without its quotes.
+      name: 'a quoted missing Dockerfile: the new path keeps the quotes',
+      files: ws({
+        'docker-compose.yml': replaceOnce(COMPOSE, 'dockerfile: docker/Dockerfile.web', 'dockerfile: "Dockerfile.web"'),
+      }),
+      errors: [{ ...webDockerfileMissing('docker-compose.yml', '.'), endColumn: 35 }],
+      output: {
+        'docker-compose.yml': replaceOnce(COMPOSE, 'dockerfile: docker/Dockerfile.web', 'dockerfile: "docker/Dockerfile.web"'),
+      },
+    },
+    {
       name: 'a missing Dockerfile with two candidates: no fix',
       files: ws({ 'docker-compose.yml': WEB_DOCKERFILE_AT_ROOT, 'archived/Dockerfile.web': 'FROM python:3.11\n' }),
       errors: [webDockerfileMissing('docker-compose.yml', '.')],

@@ -376,7 +376,8 @@ export function readCheckboxes(text: string): Checkbox[] {
     if (/^\s*(```|~~~)/.test(l)) {
       inFence = !inFence;
     }
-    const m = inFence ? null : /^(\s*[-*+]\s+\[)([ xX])(\]\s+)(.*)$/.exec(l);
+    // Bulleted (`- [ ]`, `* [x]`, `+ [ ]`) or numbered (`1. [ ]`, `2) [x]`), as GitHub renders both.
+    const m = inFence ? null : /^(\s*(?:[-*+]|\d{1,9}[.)])\s+\[)([ xX])(\]\s+)(.*)$/.exec(l);
     if (!m) {
       return;
     }

@@ -1,5 +1,6 @@
 import { defineRule } from '../../rule';
 import { basename, dirname, joinPath, relativePath, isAbsolutePath } from '../../paths';
+import { inSameQuotes } from './composeHelpers';
 
 /** Build contexts that are not folders of the workspace: git and HTTP URLs, variables. */
 function isRemoteOrDynamic(context: string): boolean {
@@ -54,7 +55,11 @@ export const buildPathNotFound = defineRule({
           range,
           fix:
             replacement && !replacement.startsWith('..')
-              ? (fixer) => fixer.setTitle(`Point ${def.name} at ${only}`, true).replace(file.path, range, replacement)
+              ? (fixer) => {
+                  // In the quotes the path was written in (`dockerfile: "docker/Dockerfile.web"`).
+                  const written = file.text.slice(file.lines.offsetAt(range.start), file.lines.offsetAt(range.end));
+                  fixer.setTitle(`Point ${def.name} at ${only}`, true).replace(file.path, range, inSameQuotes(written, replacement));
+                }
               : undefined,
         });
       }
