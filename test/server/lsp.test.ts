@@ -374,6 +374,21 @@ describe('language server (stdio protocol)', function () {
       }
     });
 
+    it('offers the quick fix and ignore actions for a diagnostic sent back without its data', async () => {
+      // A client without codeAction.dataSupport drops `data`; before, only Fix all was offered.
+      await start();
+      const [diag] = byRule('install-outside-base')(await client.diagnosticsFor(WEB, has('install-outside-base')));
+      const bare = { ...diag!, data: undefined };
+      const titles = (await codeActions(WEB, [bare], ['quickfix'])).map((a) => a.title);
+      assert.ok(
+        titles.some((t) => t.startsWith('Move curl')),
+        titles.join(' | '),
+      );
+      assert.ok(titles.includes('Ignore install-outside-base for this file'), titles.join(' | '));
+      // Not ours, or not a rule id: nothing.
+      assert.deepEqual(await codeActions(WEB, [{ ...bare, source: 'hadolint' }], ['quickfix']), []);
+    });
+
     it('refuses a fix computed from a stale version of the file', async () => {
       await start();
       const diags = byRule('install-outside-base')(await client.diagnosticsFor(WEB, has('install-outside-base')));

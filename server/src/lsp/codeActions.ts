@@ -2,7 +2,7 @@ import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic
 import { applyFixes, staleReason } from '../engine/fixes';
 import type { Finding, Fix, FileChange } from '../engine/rule';
 import { contentHash, LineIndex, type Range } from '../engine/text';
-import { FIX_ALL_KIND } from '../protocol';
+import { DIAGNOSTIC_SOURCE, FIX_ALL_KIND } from '../protocol';
 import { diagnosticData, NON_RULE_IDS } from './diagnostics';
 import type { AnalyzedFolder } from './folder';
 import { canExpress, toWorkspaceEdit, type EditCapabilities } from './workspaceEdits';
@@ -47,7 +47,14 @@ export function provideCodeActions(params: CodeActionParams, path: string, env: 
   const actions: CodeAction[] = [];
   if (kindRequested(CodeActionKind.QuickFix, only)) {
     for (const diagnostic of params.context.diagnostics) {
-      const data = diagnosticData(diagnostic);
+      // A client that does not keep `data` (no codeAction.dataSupport) sends our diagnostic back
+      // with its source and code only: it is matched by rule and exact range to the latest findings,
+      // which are of the current text; the fix's own basis still guards what it edits.
+      const data =
+        diagnosticData(diagnostic) ??
+        (diagnostic.source === DIAGNOSTIC_SOURCE && typeof diagnostic.code === 'string' && diagnostic.data === undefined
+          ? { ruleId: diagnostic.code, path, hash: currentHash }
+          : undefined);
       if (!data || data.path !== path) {
         continue;
       }
