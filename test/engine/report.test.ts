@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { Analyzer } from '../../server/src/engine/analyzer';
 import { currentStateReport } from '../../server/src/engine/report';
+import { MemoryFileSystem } from '../../server/src/engine/fs';
 import { EXAMPLE, loadFolder } from '../loadFolder';
 
 describe('current-state report', () => {
@@ -72,5 +73,23 @@ describe('current-state report', () => {
       text,
       /\| `AUTH_TOKEN` \(not KEY=value; the rest is not shown\) \| `docker-compose.yml` \(\w+: environment\) \|/,
     );
+  });
+
+  it('masks secrets wherever they sit: URL lists, jdbc: prefixes, @ in passwords, ENTRYPOINT and CI steps', () => {
+    // Before, each Leak value below was printed; a workflow step `run: 42` stopped the report.
+    const fs = new MemoryFileSystem({
+      'compose.yaml':
+        'services:\n  web:\n    image: x\n    environment:\n      A: jdbc:postgresql://u:Leak1@db/x\n      B: amqp://u:p1@h1;amqp://u:Leak2@h2\n      C: --db postgres://u:Leak3@db/x\n      D: postgres://u:p@ssLeak4@db/x\n',
+      Dockerfile: 'FROM python\nENTRYPOINT ["sh","-c","DB_PASSWORD=Leak5 exec app"]\n',
+      '.github/workflows/c.yml':
+        'on: push\njobs:\n  j:\n    steps:\n      - run: curl https://admin:Leak6@x.io\n      - run: docker login -p Leak7 r.io\n      - run: 42\n',
+      '.gitlab-ci.yml': 'build:\n  script: [make]\n',
+    });
+    const text = currentStateReport(new Analyzer(fs).analyze());
+    assert.deepEqual(text.match(/Leak\d/g), null, text);
+    assert.match(text, /`amqp:\/\/u:\*\*\*\*@h1;amqp:\/\/u:\*\*\*\*@h2`/);
+    assert.match(text, /`postgres:\/\/u:\*\*\*\*@db\/x`/);
+    assert.match(text, /\| `.github\/workflows\/c.yml` \| j \| 42 \|/);
+    assert.match(text, /\| `.gitlab-ci.yml` \| — \| \(no GitHub Actions jobs with steps: not read further\) \|/);
   });
 });

@@ -4,7 +4,7 @@ import { basename } from './paths';
 import type { Project } from './project';
 import { detectInstall } from './parse/installs';
 import { roadmapStatus } from './roadmap';
-import { findSecret, isSecretKey } from './rules/env/envShared';
+import { findSecret, isSecretKey, maskUrlPasswords } from './rules/env/envShared';
 
 /**
  * The roadmap's "Current State Analysis", filled in from the workspace, as Markdown.
@@ -25,7 +25,19 @@ export function currentStateReport(result: Pick<AnalysisResult, 'project' | 'fin
   return out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
 }
 
-const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const cell = (s: string): string => maskSecretText(s).replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+/**
+ * Masks what looks like a secret anywhere in a text the report prints (a value, an ENTRYPOINT's
+ * arguments, a CI step): the password of every URL with credentials (`jdbc:postgresql://u:pw@db`,
+ * one of several in a list, a password with an `@` in it), the value of a secret-like `KEY=value`,
+ * and a `login … -p`/`--password` argument. Applied to every cell, after the per-column masking.
+ */
+export function maskSecretText(text: string): string {
+  return maskUrlPasswords(text)
+    .replace(/\b([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|[^\s;&|]+)/g, (m, key: string) => (isSecretKey(key) ? `${key}=****` : m))
+    .replace(/(--password[= ]|\blogin\b[^\n]*?\s-p\s*)("[^"]*"|'[^']*'|\S+)/g, (_m, flag: string) => `${flag}****`);
+}
 
 function table(out: string[], head: string[], rows: string[][], empty: string): void {
   if (rows.length === 0) {
@@ -184,12 +196,23 @@ function ciSteps(p: Project, out: string[]): void {
       rows.push([`\`${t.path}\``, '—', '(could not be read as YAML)']);
       continue;
     }
-    const jobs = (doc as { jobs?: Record<string, { steps?: { name?: string; run?: string; uses?: string }[] }> } | null)?.jobs ?? {};
+    // Read defensively: a workflow is any YAML (`run: 42`, a step written as a string, no jobs).
+    const record = (v: unknown): Record<string, unknown> | undefined =>
+      v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+    const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
+    const jobs = record(record(doc)?.jobs) ?? {};
+    let steps = 0;
     for (const [job, def] of Object.entries(jobs)) {
-      for (const step of def?.steps ?? []) {
-        const what = step.name ?? step.uses ?? step.run?.split('\n')[0] ?? '';
+      const list = record(def)?.steps;
+      for (const step of Array.isArray(list) ? list : []) {
+        const s = record(step);
+        const what = (s && (str(s.name) ?? str(s.uses) ?? str(s.run)?.split('\n')[0])) ?? str(step) ?? '';
         rows.push([`\`${t.path}\``, job, what]);
+        steps++;
       }
+    }
+    if (steps === 0) {
+      rows.push([`\`${t.path}\``, '—', '(no GitHub Actions jobs with steps: not read further)']);
     }
   }
   table(out, ['workflow', 'job', 'step'], rows, 'No CI workflow files found.');

@@ -22,6 +22,14 @@ const SECRET_KEY = /PASSWORD|PASSPHRASE|SECRET|TOKEN|API_KEY|PRIVATE_KEY|(?:^|_)
 /** `${VAR}`, `${VAR:-x}`, `${VAR-x}`, `${VAR:?e}`, `${VAR:+x}`, `$VAR`, and the `$$` escape. */
 const INTERPOLATION = /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g;
 
+/** `scheme://user:password@`: the password is group 2 (see {@link findSecret}). */
+export const URL_CREDENTIALS = /([A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/?#@:]*:)([^\s/?#]+)@/g;
+
+/** The text with the password of every URL in it replaced by `****`. */
+export function maskUrlPasswords(text: string): string {
+  return text.replace(URL_CREDENTIALS, (_m, head: string) => `${head}****@`);
+}
+
 /**
  * A key that names a secret: `*PASSWORD*`, `*PASSPHRASE*`, `*SECRET*`, `*TOKEN*`, `*API_KEY*`,
  * `*PRIVATE_KEY*`, and `PASS`, `PASSWD` or `PWD` as a word of it (`DB_PASS`, `DB_PWD`).
@@ -66,11 +74,14 @@ export function findSecret(key: string, value: string | undefined): SecretHit | 
   if (isSecretKey(key)) {
     return hasLiteral(value) ? { kind: 'key' } : undefined;
   }
-  const m = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/[^:@/\s]*:)([^@/\s]+)@/.exec(value);
-  if (m && hasLiteral(m[2]!)) {
-    const start = m[1]!.length;
-    const end = start + m[2]!.length;
-    return { kind: 'url', start, end, masked: `${value.slice(0, start)}****${value.slice(end)}` };
+  // Anywhere in the value (`jdbc:postgresql://…`, one URL of a list), the password up to the last
+  // `@` of the authority (a password may hold an `@`).
+  for (const m of value.matchAll(URL_CREDENTIALS)) {
+    if (hasLiteral(m[2]!)) {
+      const start = m.index! + m[1]!.length;
+      const end = start + m[2]!.length;
+      return { kind: 'url', start, end, masked: maskUrlPasswords(value) };
+    }
   }
   return undefined;
 }
