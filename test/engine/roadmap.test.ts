@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { Analyzer } from '../../server/src/engine/analyzer';
 import { applyFixes } from '../../server/src/engine/fixes';
-import { readCheckboxes, roadmapStatus, ROADMAP_ITEMS, ROADMAP_SECTIONS } from '../../server/src/engine/roadmap';
+import { matchItem, readCheckboxes, roadmapStatus, ROADMAP_ITEMS, ROADMAP_SECTIONS } from '../../server/src/engine/roadmap';
 import { RULES } from '../../server/src/engine/rules';
 import { MemoryFileSystem } from '../../server/src/engine/fs';
 import { EXAMPLE, loadFolder } from '../loadFolder';
@@ -87,6 +87,51 @@ describe('roadmap status', () => {
 });
 
 describe('readCheckboxes', () => {
+  it('reads no checkbox inside a fence (closed only by its own kind), or an HTML comment; reads blockquoted ones', () => {
+    // Before, ~~~ was closed by ```, a ```` fence by ```, and checkboxes in comments were read and edited.
+    const text = [
+      '~~~',
+      '```',
+      '- [x] in a tilde fence',
+      '~~~',
+      '- [x] one',
+      '````',
+      '```',
+      '- [x] in a long fence',
+      '````',
+      '<!-- - [x] in a comment',
+      '- [ ] still in it -->',
+      '> - [x] quoted',
+      '- [ ] two',
+    ].join('\n');
+    assert.deepEqual(
+      readCheckboxes(text).map((b) => [b.line, b.text]),
+      [
+        [4, 'one'],
+        [11, 'quoted'],
+        [12, 'two'],
+      ],
+    );
+  });
+
+  it('knows an item by the title status shows, and fails an item whose rules found something even where it would not apply', () => {
+    for (const item of ROADMAP_ITEMS) {
+      assert.equal(matchItem(item.title)?.id, item.id, item.title);
+    }
+    // Before, an entrypoint-not-found error (Dockerfile built by a Makefile, no compose file) left the
+    // item "not applicable" and its tick unflagged.
+    const fs = new MemoryFileSystem({
+      'Dockerfile.base': 'FROM python:3.12-slim\n',
+      'docker/Dockerfile.web': 'FROM b:1\nCOPY scripts/entrypoints/web.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]\n',
+      Makefile: 'all:\n\tdocker build -f Dockerfile.base -t b:1 .\n\tdocker build -f docker/Dockerfile.web -t w .\n',
+    });
+    const result = new Analyzer(fs).analyze();
+    assert.ok(result.findings.some((f) => f.ruleId === 'entrypoint-not-found'));
+    const items = roadmapStatus(result).sections.flatMap((s) => s.items);
+    const owner = items.find((i) => i.item.rules.includes('entrypoint-not-found'))!;
+    assert.equal(owner.state, 'fail');
+  });
+
   it('reads numbered checklist items too (1. [ ] and 2) [x])', () => {
     // Before, a roadmap written as a numbered list was never ticked or unticked.
     assert.deepEqual(

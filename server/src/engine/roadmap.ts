@@ -315,11 +315,12 @@ export function itemStatus(item: RoadmapItem, project: Project, findings: readon
   if (!itemRulesEnabled(item, project.config.rules)) {
     return { item, state: 'na', findings: [], detail: `Not checked: ${item.rules.join(', ')} switched off.` };
   }
-  if (item.applies && !item.applies(project)) {
-    return { item, state: 'na', findings: [], detail: 'Not applicable: nothing in this workspace for it to check.' };
-  }
   const rules = new Set(item.rules);
   const mine = findings.filter((f) => rules.has(f.ruleId));
+  // An item whose rules found something fails, whatever `applies` guessed about the workspace.
+  if (mine.length === 0 && item.applies && !item.applies(project)) {
+    return { item, state: 'na', findings: [], detail: 'Not applicable: nothing in this workspace for it to check.' };
+  }
   const partial = mine.length === 0 ? project.partialComposeFiles() : [];
   if (partial.length > 0) {
     // Its services are not known, so finding nothing proves nothing: not a pass, and not a failure
@@ -371,13 +372,36 @@ export interface Checkbox {
 export function readCheckboxes(text: string): Checkbox[] {
   const out: Checkbox[] = [];
   const lines = text.split(/\r?\n|\r/);
-  let inFence = false;
+  // A fence closes only with its own character, at least as long as it opened (CommonMark); an
+  // HTML comment hides what it spans. Neither is rendered as a checklist.
+  let fence: { char: string; length: number } | undefined;
+  let inComment = false;
   lines.forEach((l, line) => {
-    if (/^\s*(```|~~~)/.test(l)) {
-      inFence = !inFence;
+    const f = /^\s{0,3}(`{3,}|~{3,})/.exec(l);
+    if (f) {
+      const run = f[1]!;
+      if (!fence) {
+        fence = { char: run[0]!, length: run.length };
+      } else if (run[0] === fence.char && run.length >= fence.length && l.trim() === run) {
+        fence = undefined;
+      }
+      return;
     }
-    // Bulleted (`- [ ]`, `* [x]`, `+ [ ]`) or numbered (`1. [ ]`, `2) [x]`), as GitHub renders both.
-    const m = inFence ? null : /^(\s*(?:[-*+]|\d{1,9}[.)])\s+\[)([ xX])(\]\s+)(.*)$/.exec(l);
+    if (fence) {
+      return;
+    }
+    const hidden = inComment || l.includes('<!--');
+    if (l.includes('<!--')) {
+      inComment = !l.slice(l.lastIndexOf('<!--')).includes('-->');
+    } else if (inComment && l.includes('-->')) {
+      inComment = false;
+    }
+    if (hidden) {
+      return;
+    }
+    // Bulleted (`- [ ]`, `* [x]`, `+ [ ]`) or numbered (`1. [ ]`, `2) [x]`), as GitHub renders both,
+    // also inside a blockquote (`> - [x]`).
+    const m = /^((?:\s*>)*\s*(?:[-*+]|\d{1,9}[.)])\s+\[)([ xX])(\]\s+)(.*)$/.exec(l);
     if (!m) {
       return;
     }
@@ -397,7 +421,10 @@ export function readCheckboxes(text: string): Checkbox[] {
 
 /** The roadmap item a checklist line speaks of, if any. */
 export function matchItem(text: string): RoadmapItem | undefined {
-  return ROADMAP_ITEMS.find((i) => i.match.test(text));
+  // The roadmap's own wording, or the title `status` and the Roadmap view show for the item.
+  const words = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+  const mine = words(text);
+  return ROADMAP_ITEMS.find((i) => i.match.test(text) || (mine.startsWith(words(i.title)) && words(i.title).length > 0));
 }
 
 /** A status's sections as plain JSON, each finding in the shape a host wants (CLI or server). */
