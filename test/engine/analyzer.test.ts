@@ -313,6 +313,20 @@ describe('Analyzer', () => {
     });
   });
 
+  it('keeps two findings of one rule on one range when they say different things', () => {
+    // Before, only the first of the volumes celery_beat lacks was reported (findings were made
+    // unique by rule, file and range), and the other's fix was lost with it.
+    const compose = COMPOSE.replaceAll(
+      '      - logs_volume:/app/logs\n',
+      '      - logs_volume:/app/logs\n      - media_volume:/app/media\n',
+    ).replace('volumes:\n  logs_volume:\n', 'volumes:\n  logs_volume:\n  media_volume:\n');
+    const result = new Analyzer(new MemoryFileSystem(files({ 'docker-compose.yml': compose }))).analyze();
+    const missing = result.findings
+      .filter((f) => f.ruleId === 'shared-volume-missing')
+      .map((f) => f.message.match(/"(\w+)"/)![1]);
+    assert.deepEqual(missing.sort(), ['logs_volume', 'media_volume']);
+  });
+
   describe('suppression comments', () => {
     it('on the line before and at the end of the line, in a Dockerfile', () => {
       const analyzer = new Analyzer(

@@ -454,11 +454,12 @@ export class Analyzer {
       this.stopClock(stats, started);
       return this.last;
     }
-    // One finding per rule, file and range (a value reached through an alias is reported once).
+    // One finding per rule, file, range and message (a value reached through an alias is reported
+    // once; two findings of one rule on one key, such as two volumes a service lacks, both stay).
     const seen = new Set<string>();
     const findings: Finding[] = [];
     for (const f of all) {
-      const key = `${f.ruleId}|${f.path}|${f.range.start.line}:${f.range.start.character}-${f.range.end.line}:${f.range.end.character}`;
+      const key = `${f.ruleId}|${f.path}|${f.range.start.line}:${f.range.start.character}-${f.range.end.line}:${f.range.end.character}|${f.message}`;
       if (!seen.has(key)) {
         seen.add(key);
         findings.push(f);
