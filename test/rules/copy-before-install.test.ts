@@ -106,6 +106,17 @@ RUN pip install --no-cache-dir -e .
       }),
     },
     {
+      // Before, each of these was reported, and the fix moved the install above the COPY it needs.
+      name: 'the project with extras, by an absolute path, or in a subfolder needs its code too',
+      files: workspace({
+        'docker/Dockerfile.celery': celery(`COPY . .
+RUN pip install --no-cache-dir -e ".[prod]"
+RUN pip install --no-cache-dir --no-deps /app
+RUN pip install --no-cache-dir src/worker
+`),
+      }),
+    },
+    {
       name: 'code copied after the install, single files before it',
       files: workspace({
         'docker/Dockerfile.celery': celery(`COPY manage.py .

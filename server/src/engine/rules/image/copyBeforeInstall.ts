@@ -27,6 +27,22 @@ export function isManifest(source: string): boolean {
   return MANIFEST.test(basename(n)) || /^requirements$/i.test(basename(n));
 }
 
+/** Options whose value is a manifest or a place to find packages, not the project: `-r requirements/base.txt`. */
+const MANIFEST_OPTIONS = new Set(['-r', '--requirement', '-c', '--constraint', '-f', '--find-links', '--file']);
+
+/**
+ * Whether an install argument names a path of the build, that is the code: `.`, `./pkg`, `..`,
+ * `.[prod]` (the project with extras), `/app`, `src/pkg`, `file:…`. Package names hold no `/`
+ * (npm's `@scope/name` aside); URLs (`git+https://…`) are not paths.
+ */
+function namesLocalPath(value: string): boolean {
+  // Not an option, a URL, or an npm scoped package (`@types/node`).
+  if (value.startsWith('-') || value.includes('://') || value.startsWith('@')) {
+    return false;
+  }
+  return value === '.' || value === '..' || /^\.{1,2}[/[]/.test(value) || value.startsWith('/') || value.startsWith('file:') || value.includes('/');
+}
+
 /** Whether a shell command installs dependencies without needing the code: pip/conda/pipenv/npm/yarn/… */
 function installsDependencies(command: ShellCommand): boolean {
   const install = detectInstall(command);
@@ -35,14 +51,14 @@ function installsDependencies(command: ShellCommand): boolean {
       return command.words.some((w) => w.value === '--no-root');
     }
     const after = command.words.slice(install.verbIndex + 1);
-    // `pip install .` / `-e .` / `./pkg` install the project itself: they need the code.
-    return !after.some((w) => w.value === '.' || /^\.{1,2}\//.test(w.value));
+    // `pip install .` / `-e .` / `".[prod]"` / `/app` / `src/pkg` install the project itself: they need the code.
+    return !after.some((w, i) => namesLocalPath(w.value) && !MANIFEST_OPTIONS.has(after[i - 1]?.value ?? ''));
   }
   const words = programWords(command).map((w) => w.value);
   const [prog, verb, ...rest] = words;
   const name = prog ? basename(prog) : '';
   if (name === 'npm' && (verb === 'ci' || verb === 'install' || verb === 'i')) {
-    return !rest.some((w) => w === '.' || w.startsWith('./'));
+    return !rest.some((w) => namesLocalPath(w));
   }
   if ((name === 'yarn' || name === 'pnpm') && (verb === undefined || verb === 'install' || verb.startsWith('--'))) {
     return true;
