@@ -40,6 +40,22 @@ CMD ["gunicorn", "smarthr360.wsgi:application"]
       },
     },
     {
+      // Before, an error: BuildKit resolves --from against the named contexts compose passes.
+      name: 'COPY --from and FROM a name the compose build gives as an additional context (map and list forms)',
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'docker-compose.yml': ROADMAP_WORKSPACE['docker-compose.yml']!.replace(
+          '      dockerfile: docker/Dockerfile.web\n',
+          '      dockerfile: docker/Dockerfile.web\n      additional_contexts:\n        shared: ./shared\n',
+        ).replaceAll(
+          '      dockerfile: docker/Dockerfile.celery\n',
+          '      dockerfile: docker/Dockerfile.celery\n      additional_contexts:\n        - tools=./tools\n',
+        ),
+        'docker/Dockerfile.web': 'FROM smarthr360-base:latest\nCOPY --from=shared . /app/shared\n',
+        'docker/Dockerfile.celery': 'FROM smarthr360-base:latest\nCOPY --from=tools /bin/tool /bin/tool\n',
+      },
+    },
+    {
       name: 'FROM bare public images and an unresolved base (base-image-unresolved reports that)',
       files: {
         ...ROADMAP_WORKSPACE,

@@ -1,5 +1,36 @@
+import { isMap, isSeq } from 'yaml';
 import { defineRule } from '../../rule';
+import type { Project } from '../../project';
+import { scalarString } from '../../parse/yamlUtil';
 import { isUnknownCopySource, missingFromStage, stageUses } from './stageRefs';
+
+/**
+ * Names the compose services building this Dockerfile give to `build.additional_contexts`:
+ * BuildKit resolves `COPY --from=NAME` and `FROM NAME` against them before stages and images.
+ */
+function namedContexts(project: Project, path: string): Set<string> {
+  const names = new Set<string>();
+  for (const service of project.servicesBuiltFrom(path)) {
+    for (const def of service.defs) {
+      const compose = project.file(def.path);
+      const view = compose?.kind === 'compose' ? compose.view : undefined;
+      const build = view?.mapAt(def.node, 'build');
+      const contexts = build && view?.get(build, 'additional_contexts')?.value?.node;
+      // A map (`shared: ./shared`) or a list of `name=path`.
+      const entries = isMap(contexts)
+        ? contexts.items.map((p) => scalarString(p.key))
+        : isSeq(contexts)
+          ? contexts.items.map((i) => scalarString(i)?.split('=')[0])
+          : [];
+      for (const name of entries) {
+        if (name) {
+          names.add(name.toLowerCase());
+        }
+      }
+    }
+  }
+  return names;
+}
 
 /**
  * Roadmap section 3: builder stages are wired to the final stage by name. A `COPY --from=X` or
@@ -17,15 +48,17 @@ export const unknownStageReference = defineRule({
   messages: {
     copyUnknown: 'Unexpected COPY --from={{name}}: no stage is named {{name}} and it is not an image.',
     copyIndex: 'Unexpected COPY --from={{name}}: there is no stage {{name}} before this one (stages are numbered from 0).',
-    fromLater: 'Unexpected FROM {{name}}: the stage {{name}} is defined later (line {{line}}); a stage can only build on an earlier one.',
+    fromLater:
+      'Unexpected FROM {{name}}: the stage {{name}} is defined later (line {{line}}); a stage can only build on an earlier one.',
     fromUnknown: 'Unexpected FROM {{name}}: no earlier stage is named {{name}} and no image of that name is built or known.',
   },
   check: {
     dockerfile(file, context) {
       const { project } = context;
+      const contexts = namedContexts(project, file.path);
       for (const stage of file.stages) {
         const missing = missingFromStage(project, file, stage);
-        if (missing) {
+        if (missing && !contexts.has(missing.name.toLowerCase())) {
           context.report({
             messageId: missing.later ? 'fromLater' : 'fromUnknown',
             data: { name: missing.name, line: (missing.later?.fromInstruction.getRange().start.line ?? 0) + 1 },
@@ -38,7 +71,7 @@ export const unknownStageReference = defineRule({
           continue;
         }
         const unknown = isUnknownCopySource(project, file, use);
-        if (unknown) {
+        if (unknown && !contexts.has(use.value.toLowerCase())) {
           context.report({
             messageId: unknown === 'index' ? 'copyIndex' : 'copyUnknown',
             data: { name: use.value },
