@@ -60,6 +60,15 @@ RuleTester.run(serviceNetworkMissing, {
           'services:\n  db:\n    image: postgres:16-alpine\n  web:\n    build: .\n    depends_on:\n      - db\n',
       }),
     },
+    {
+      // Before: "Expected celery_beat to be attached to the network default", though it is on it.
+      name: 'the shared network is default, and the service without networks: is on it',
+      files: composeWorkspace({
+        'docker-compose.yml': compose('')
+          .replaceAll('      - smarthr360-network\n', '      - default\n')
+          .replace('    networks:\n      - default\n\n  redis:', '    networks:\n      - default\n      - edge\n\n  redis:'),
+      }),
+    },
   ],
   invalid: [
     {

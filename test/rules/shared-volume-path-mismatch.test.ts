@@ -75,6 +75,16 @@ RuleTester.run(sharedVolumePathMismatch, {
       name: 'nginx (an exempt image) serves the volume at its own path',
       files: composeWorkspace({ 'docker-compose.yml': compose('      - ml_models_volume:/app/artifacts/models\n') }),
     },
+    {
+      // Before, reported: Docker cleans the destination, so these are the same path.
+      name: 'a trailing slash or a ./ segment is the same path',
+      files: composeWorkspace({
+        'docker-compose.yml': compose(
+          '      - ml_models_volume:/app/artifacts/models/\n',
+          '      - ml_models_volume:/app/./artifacts/models\n',
+        ),
+      }),
+    },
   ],
   invalid: [
     {

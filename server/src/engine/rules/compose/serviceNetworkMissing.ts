@@ -13,7 +13,8 @@ function sharedNetwork(project: Project, p: ComposeProject): { name: string; use
   const candidates = project.runtimeServices(p).filter((s) => !s.networkMode);
   const users = new Map<string, Service[]>();
   for (const s of candidates) {
-    for (const n of s.networks) {
+    // A service without `networks:` is on the project's `default` network.
+    for (const n of s.networks.length > 0 ? s.networks : [{ value: 'default' }]) {
       const list = users.get(n.value);
       if (list) {
         list.push(s);

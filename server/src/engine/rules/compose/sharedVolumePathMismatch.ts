@@ -1,5 +1,6 @@
 import { defineRule } from '../../rule';
 import type { Project, Service } from '../../project';
+import { normalizePath } from '../../paths';
 import { ByRange, inSameQuotes, listNames, projectsOf } from './composeHelpers';
 
 /**
@@ -53,10 +54,12 @@ export const sharedVolumePathMismatch = defineRule({
               continue;
             }
             const users = byVolume.get(v.source) ?? [];
-            const key = `${v.source}\0${service.name}\0${v.target}`;
+            // Docker cleans the mount destination: /app/media/ and /app/./media are /app/media.
+            const target = cleanContainerPath(v.target);
+            const key = `${v.source}\0${service.name}\0${target}`;
             if (!seen.has(key)) {
               seen.add(key);
-              users.push({ service, target: v.target });
+              users.push({ service, target });
             }
             byVolume.set(v.source, users);
             if (v.def.path === file.path && v.targetRange) {
@@ -91,7 +94,7 @@ export const sharedVolumePathMismatch = defineRule({
               continue;
             }
             const others = expectedUsers.filter((s) => !m.services.includes(s));
-            if (m.item.target === expected || others.length === 0) {
+            if (cleanContainerPath(m.item.target) === expected || others.length === 0) {
               continue;
             }
             context.report({
@@ -116,3 +119,9 @@ export const sharedVolumePathMismatch = defineRule({
     },
   },
 });
+
+/** A container path as Docker cleans it: no `.` segments, no doubled or trailing slash, `..` resolved. */
+function cleanContainerPath(target: string): string {
+  const cleaned = normalizePath(target);
+  return target.startsWith('/') ? `/${cleaned}` : cleaned;
+}
