@@ -136,6 +136,11 @@ export const hostNotServiceName = defineRule({
       const found = new ByRange<{ key: string; host: string; target: string; kind: string; text: string }>();
       for (const p of projectsOf(project, file)) {
         for (const service of p.services.values()) {
+          // network_mode: host resolves no service names, and service:X / container:X share X's
+          // network namespace, where localhost is X: localhost is right for both.
+          if (service.networkMode) {
+            continue;
+          }
           for (const e of service.environment) {
             if (e.def.path !== file.path || e.value === undefined || !e.valueRange) {
               continue;
