@@ -181,6 +181,18 @@ describe('cli: status and report', function () {
     assert.deepEqual(fs.readdirSync(path.dirname(out)), ['CURRENT_STATE.md'], 'no temporary file left behind');
   });
 
+  it('report --output into a folder that does not exist, or onto a folder: exit 2, nothing created', () => {
+    // Before, the missing folders were created (as root, anywhere) and the run exited 0.
+    const dir = copyExample();
+    const missing = runCli(['report', '.', '--output', 'no/such/dir/r.md'], { cwd: dir });
+    assert.equal(missing.status, 2);
+    assert.equal(missing.stderr, 'docker-modularity: could not write no/such/dir/r.md: the folder no/such/dir does not exist\n');
+    assert.ok(!fs.existsSync(path.join(dir, 'no')));
+    const folder = runCli(['report', '.', '--output', 'docker'], { cwd: dir });
+    assert.equal(folder.status, 2);
+    assert.equal(folder.stderr, 'docker-modularity: could not write docker: it is a folder\n');
+  });
+
   it('rejects a file, a missing folder, several folders and options of other commands (exit 2)', () => {
     const dir = copyExample();
     for (const args of [

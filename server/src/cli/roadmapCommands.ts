@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { Analyzer, type AnalysisResult } from '../engine/analyzer';
 import { currentStateReport } from '../engine/report';
 import { roadmapStatus, serializeSections, type ItemStatus, type RoadmapStatus } from '../engine/roadmap';
-import { NodeFileSystem, writeFileAtomic } from '../node/nodeFileSystem';
+import { describeWriteError, NodeFileSystem, writeFileAtomic } from '../node/nodeFileSystem';
 import type { Command } from './args';
 import { complain, EXIT_OK, EXIT_USAGE, type CliIo } from './io';
 
@@ -113,10 +113,21 @@ export function runReport(cmd: Extract<Command, { kind: 'report' }>, io: CliIo):
     return EXIT_OK;
   }
   const target = path.resolve(io.cwd, cmd.output);
+  // A folder that does not exist is a typo more often than a wish: say so rather than create it.
+  let folder: fs.Stats | undefined;
+  try {
+    folder = fs.statSync(path.dirname(target));
+  } catch {
+    folder = undefined;
+  }
+  if (!folder?.isDirectory()) {
+    complain(io, `could not write ${cmd.output}: the folder ${path.dirname(cmd.output) || '.'} does not exist`);
+    return EXIT_USAGE;
+  }
   try {
     writeFileAtomic(target, markdown);
   } catch (e) {
-    complain(io, `could not write ${cmd.output}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    complain(io, `could not write ${cmd.output}: ${describeWriteError(e)}`);
     return EXIT_USAGE;
   }
   io.stderr(`wrote ${cmd.output}\n`);

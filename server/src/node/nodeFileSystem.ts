@@ -607,13 +607,16 @@ export function applyChangesToDisk(
   return result;
 }
 
-function describeWriteError(e: unknown): string {
+export function describeWriteError(e: unknown): string {
   const code = errorCode(e);
   if (code === 'EACCES' || code === 'EPERM') {
     return 'permission denied (the file or its folder is read-only)';
   }
   if (code === 'EROFS') {
     return 'read-only file system';
+  }
+  if (code === 'EISDIR') {
+    return 'it is a folder';
   }
   return code;
 }
