@@ -73,7 +73,8 @@ describe('Project', () => {
 
     it('is found from a docker-bake.hcl target', () => {
       const p = projectOf({
-        'docker-bake.hcl': 'target "runtime" {\n  context = "."\n  dockerfile = "images/runtime.Dockerfile"\n  tags = ["acme-runtime:2"]\n}\n',
+        'docker-bake.hcl':
+          'target "runtime" {\n  context = "."\n  dockerfile = "images/runtime.Dockerfile"\n  tags = ["acme-runtime:2"]\n}\n',
         'images/runtime.Dockerfile': BASE,
         'services/api/Dockerfile': 'FROM acme-runtime:2\n',
         'services/jobs/Dockerfile': 'FROM acme-runtime:2 AS final\n',
@@ -84,9 +85,18 @@ describe('Project', () => {
 
     it('is taken from config baseDockerfile, and from config baseImage', () => {
       const files = { ...SMARTHR, 'images/Dockerfile.common': BASE };
-      assert.equal(projectOf(files, { baseDockerfile: 'images/Dockerfile.common' }).baseDockerfile?.path, 'images/Dockerfile.common');
+      assert.equal(
+        projectOf(files, { baseDockerfile: 'images/Dockerfile.common' }).baseDockerfile?.path,
+        'images/Dockerfile.common',
+      );
       const p = projectOf(
-        { ...files, 'docker-compose.yml': COMPOSE.replace('dockerfile: Dockerfile.base', 'dockerfile: images/Dockerfile.common').replace('smarthr360-base:latest', 'registry.acme.io/common:3') },
+        {
+          ...files,
+          'docker-compose.yml': COMPOSE.replace('dockerfile: Dockerfile.base', 'dockerfile: images/Dockerfile.common').replace(
+            'smarthr360-base:latest',
+            'registry.acme.io/common:3',
+          ),
+        },
         { baseImage: 'registry.acme.io/common:3' },
       );
       assert.equal(p.baseDockerfile?.path, 'images/Dockerfile.common');
@@ -94,9 +104,12 @@ describe('Project', () => {
     });
 
     it('is found by name when nothing builds it', () => {
-      assert.equal(projectOf({ 'docker/base/Dockerfile': BASE, 'docker/web/Dockerfile': 'FROM python:3.12\n' }).baseDockerfile?.path, 'docker/base/Dockerfile');
+      assert.equal(
+        projectOf({ 'docker/base/Dockerfile': BASE, 'docker/web/Dockerfile': 'FROM python:3.12\n' }).baseDockerfile?.path,
+        'docker/base/Dockerfile',
+      );
       assert.equal(projectOf({ 'base.Dockerfile': BASE }).baseDockerfile?.path, 'base.Dockerfile');
-      assert.equal(projectOf({ 'Dockerfile': BASE }).baseDockerfile, undefined);
+      assert.equal(projectOf({ Dockerfile: BASE }).baseDockerfile, undefined);
     });
   });
 
@@ -137,7 +150,11 @@ describe('Project', () => {
       assert.deepEqual(
         df.stages.map((s) => {
           const t = p.resolveFrom(df, s);
-          return t.kind === 'stage' ? `stage:${t.stage.name}` : t.kind === 'workspace' ? `workspace:${t.dockerfile}` : `${t.kind}:${t.image}`;
+          return t.kind === 'stage'
+            ? `stage:${t.stage.name}`
+            : t.kind === 'workspace'
+              ? `workspace:${t.dockerfile}`
+              : `${t.kind}:${t.image}`;
         }),
         [
           'external:node:20-slim',
@@ -159,7 +176,10 @@ describe('Project', () => {
 
   it('serviceGroups, isBaseBuilder, runtimeServices, isApplicationService', () => {
     const p = projectOf(SMARTHR);
-    assert.deepEqual(p.serviceGroups().map((g) => names(g.services)), [['celery_beat', 'celery_worker', 'web']]);
+    assert.deepEqual(
+      p.serviceGroups().map((g) => names(g.services)),
+      [['celery_beat', 'celery_worker', 'web']],
+    );
     const base = p.composeProjects[0]!.services.get('base')!;
     assert.equal(p.isBaseBuilder(base), true);
     assert.deepEqual(names(p.runtimeServices()), ['celery_beat', 'celery_worker', 'db', 'nginx', 'web']);
@@ -186,7 +206,10 @@ describe('Project', () => {
       'docker/Dockerfile.api': 'FROM python:3.12-slim\n',
       'docker/Dockerfile.jobs': 'FROM python:3.12-slim\n',
     });
-    assert.deepEqual(p.serviceGroups().map((g) => [g.key, names(g.services)]), [['image:acme-runtime-local:latest', ['web', 'worker']]]);
+    assert.deepEqual(
+      p.serviceGroups().map((g) => [g.key, names(g.services)]),
+      [['image:acme-runtime-local:latest', ['web', 'worker']]],
+    );
   });
 
   describe('compose merging', () => {
@@ -197,16 +220,38 @@ describe('Project', () => {
       });
       assert.equal(p.composeProjects.length, 1);
       const worker = p.composeProjects[0]!.services.get('celery_worker')!;
-      assert.deepEqual(worker.volumes.map((v) => `${v.source}:${v.target}@${v.def.path}`), ['static_volume:/app/staticfiles@docker-compose.override.yml']);
+      assert.deepEqual(
+        worker.volumes.map((v) => `${v.source}:${v.target}@${v.def.path}`),
+        ['static_volume:/app/staticfiles@docker-compose.override.yml'],
+      );
       assert.equal(worker.primary.path, 'docker-compose.yml');
+      assert.equal(worker.build?.dockerfile, 'docker/Dockerfile.celery');
+    });
+
+    it('merges docker-compose.override.yml into compose.yaml: docker compose pairs any default names', () => {
+      // Before, the override stood alone and its mount of static_volume was an undeclared volume.
+      const { 'docker-compose.yml': main, ...rest } = SMARTHR;
+      const p = projectOf({
+        ...rest,
+        'compose.yaml': main!,
+        'docker-compose.override.yml': 'services:\n  celery_worker:\n    volumes:\n      - static_volume:/app/staticfiles\n',
+      });
+      assert.equal(p.composeProjects.length, 1);
+      assert.deepEqual(
+        p.composeProjects[0]!.files.map((f) => f.path),
+        ['compose.yaml', 'docker-compose.override.yml'],
+      );
+      const worker = p.composeProjects[0]!.services.get('celery_worker')!;
       assert.equal(worker.build?.dockerfile, 'docker/Dockerfile.celery');
     });
 
     it('follows include:', () => {
       const p = projectOf({
         ...SMARTHR,
-        'docker-compose.yml': 'include:\n  - compose/workers.yml\nservices:\n  web:\n    build:\n      context: .\n      dockerfile: docker/Dockerfile.web\n',
-        'compose/workers.yml': 'services:\n  celery_worker:\n    build:\n      context: ..\n      dockerfile: docker/Dockerfile.celery\n',
+        'docker-compose.yml':
+          'include:\n  - compose/workers.yml\nservices:\n  web:\n    build:\n      context: .\n      dockerfile: docker/Dockerfile.web\n',
+        'compose/workers.yml':
+          'services:\n  celery_worker:\n    build:\n      context: ..\n      dockerfile: docker/Dockerfile.celery\n',
       });
       assert.equal(p.composeProjects.length, 1);
       assert.deepEqual(names([...p.composeProjects[0]!.services.values()]), ['celery_worker', 'web']);
@@ -232,13 +277,20 @@ describe('Project', () => {
 volumes:
   logs_volume:
 `,
-        'compose/common.yml': 'services:\n  worker:\n    build:\n      context: ..\n      dockerfile: docker/Dockerfile.celery\n    env_file: ../.env.docker\n',
+        'compose/common.yml':
+          'services:\n  worker:\n    build:\n      context: ..\n      dockerfile: docker/Dockerfile.celery\n    env_file: ../.env.docker\n',
       });
       const services = p.composeProjects.find((c) => c.root.path === 'docker-compose.yml')!.services;
       assert.equal(services.get('web')!.build?.dockerfile, 'docker/Dockerfile.web');
-      assert.deepEqual(services.get('web')!.volumes.map((v) => v.source), ['logs_volume']);
+      assert.deepEqual(
+        services.get('web')!.volumes.map((v) => v.source),
+        ['logs_volume'],
+      );
       assert.equal(services.get('celery_worker')!.build?.dockerfile, 'docker/Dockerfile.celery');
-      assert.deepEqual(services.get('celery_worker')!.envFiles.map((e) => e.path), ['../.env.docker']);
+      assert.deepEqual(
+        services.get('celery_worker')!.envFiles.map((e) => e.path),
+        ['../.env.docker'],
+      );
     });
 
     it('reads anchors and merge keys', () => {
@@ -262,7 +314,10 @@ volumes:
       });
       const beat = p.composeProjects[0]!.services.get('celery_beat')!;
       assert.equal(beat.build?.dockerfile, 'docker/Dockerfile.celery');
-      assert.deepEqual(beat.volumes.map((v) => [v.source, v.viaAlias]), [['logs_volume', true]]);
+      assert.deepEqual(
+        beat.volumes.map((v) => [v.source, v.viaAlias]),
+        [['logs_volume', true]],
+      );
     });
   });
 
@@ -280,7 +335,10 @@ volumes:
         assert.equal(web.build?.context, '');
         assert.equal(web.build?.dockerfile, 'docker/Dockerfile.web');
         assert.deepEqual(names(p.servicesBuiltFrom('docker/Dockerfile.celery')), ['celery_beat', 'celery_worker']);
-        assert.deepEqual(p.serviceGroups().map((g) => names(g.services)), [['celery_beat', 'celery_worker', 'web']]);
+        assert.deepEqual(
+          p.serviceGroups().map((g) => names(g.services)),
+          [['celery_beat', 'celery_worker', 'web']],
+        );
       });
     }
   });
@@ -303,7 +361,10 @@ describe('Project built from the last run', () => {
       Makefile: 'base:\n\tdocker build -f Dockerfile.base -t acme-base:latest .\n',
       'billing/deploy/docker-compose.yml': stack('billing'),
       'billing/web/Dockerfile': 'FROM acme-base:latest\n',
-      'search/deploy/docker-compose.yml': stack('search', '  search-worker:\n    extends:\n      file: ../../common/compose.yml\n      service: worker\n'),
+      'search/deploy/docker-compose.yml': stack(
+        'search',
+        '  search-worker:\n    extends:\n      file: ../../common/compose.yml\n      service: worker\n',
+      ),
       'search/web/Dockerfile': 'FROM acme-base:latest\n',
       'common/compose.yml': 'services:\n  worker:\n    image: acme-worker:1\n    environment:\n      LOG_LEVEL: info\n',
     });
@@ -327,7 +388,13 @@ describe('Project built from the last run', () => {
     fs.write('common/compose.yml', 'services:\n  worker:\n    image: acme-worker:2\n    environment:\n      LOG_LEVEL: debug\n');
     const after = analyzer.analyze().project;
     const search = after.composeProjects.find((c) => c.root.path === 'search/deploy/docker-compose.yml')!;
-    assert.notEqual(search, before.composeProjects.find((c) => c.root.path === 'search/deploy/docker-compose.yml'));
-    assert.deepEqual(search.services.get('search-worker')!.environment.map((e) => `${e.key}=${e.value}`), ['LOG_LEVEL=debug']);
+    assert.notEqual(
+      search,
+      before.composeProjects.find((c) => c.root.path === 'search/deploy/docker-compose.yml'),
+    );
+    assert.deepEqual(
+      search.services.get('search-worker')!.environment.map((e) => `${e.key}=${e.value}`),
+      ['LOG_LEVEL=debug'],
+    );
   });
 });

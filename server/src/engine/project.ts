@@ -166,6 +166,11 @@ export interface ServiceGroup {
   services: Service[];
 }
 
+/** The compose files docker compose looks for in a folder, in its order (compose-go's defaults). */
+const DEFAULT_COMPOSE_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
+/** The override files it reads next to one of them, in its order. */
+const DEFAULT_OVERRIDE_FILES = ['compose.override.yaml', 'compose.override.yml', 'docker-compose.override.yaml', 'docker-compose.override.yml'];
+
 /** Project.partialComposeFiles, by list of compose files. */
 const partialByList = new WeakMap<readonly ComposeModel[], readonly ComposeModel[]>();
 
@@ -884,7 +889,15 @@ export class Project {
         }
       }
     }
+    // docker compose reads the first default override file next to a default compose file, whatever
+    // the pair's names (`compose.yaml` with `docker-compose.override.yml`); other files pair by stem.
+    const folderOf = (p: string): string => (dirname(p) === '' ? '' : `${dirname(p)}/`);
+    const defaultMain = (folder: string): string | undefined => DEFAULT_COMPOSE_FILES.map((n) => folder + n).find((p) => this.byPath.has(p));
+    const defaultOverride = (folder: string): string | undefined => DEFAULT_OVERRIDE_FILES.map((n) => folder + n).find((p) => this.byPath.has(p));
     const isOverride = (c: ComposeModel): boolean => {
+      if (DEFAULT_OVERRIDE_FILES.includes(basename(c.path)) && defaultMain(folderOf(c.path)) !== undefined) {
+        return true;
+      }
       const m = /^(.*)\.override\.ya?ml$/.exec(c.path);
       return m !== null && (this.byPath.has(`${m[1]}.yml`) || this.byPath.has(`${m[1]}.yaml`));
     };
@@ -908,10 +921,15 @@ export class Project {
       };
       visit(root, 0);
       const stem = root.path.replace(/\.(ya?ml)$/, '');
-      for (const ext of ['.override.yml', '.override.yaml']) {
-        const o = this.byPath.get(stem + ext);
+      const overrides = [stem + '.override.yml', stem + '.override.yaml'];
+      if (defaultMain(folderOf(root.path)) === root.path) {
+        overrides.unshift(defaultOverride(folderOf(root.path)) ?? '');
+      }
+      for (const path of overrides) {
+        const o = this.byPath.get(path);
         if (o?.kind === 'compose' && !files.includes(o)) {
           files.push(o);
+          break;
         }
       }
       // The same files as last time (the same parsed models): the merged services are too.
