@@ -316,7 +316,15 @@ export function itemStatus(item: RoadmapItem, project: Project, findings: readon
     return { item, state: 'na', findings: [], detail: `Not checked: ${item.rules.join(', ')} switched off.` };
   }
   const rules = new Set(item.rules);
-  const mine = findings.filter((f) => rules.has(f.ruleId));
+  // Once each, as the analysis reports them: the roadmap rules read the findings before the
+  // analyzer drops a value reached through several aliases to one finding.
+  const seen = new Set<string>();
+  const mine = findings.filter((f) => {
+    const key = `${f.ruleId}|${f.path}|${f.range.start.line}:${f.range.start.character}-${f.range.end.line}:${f.range.end.character}|${f.message}`;
+    const fresh = rules.has(f.ruleId) && !seen.has(key);
+    seen.add(key);
+    return fresh;
+  });
   // An item whose rules found something fails, whatever `applies` guessed about the workspace.
   if (mine.length === 0 && item.applies && !item.applies(project)) {
     return { item, state: 'na', findings: [], detail: 'Not applicable: nothing in this workspace for it to check.' };
