@@ -47,6 +47,16 @@ RuleTester.run(legacyDockerfile, {
       files: { ...ROADMAP_WORKSPACE },
     },
     {
+      // Before, reported: a dev container's Dockerfile is built by the editor, not by compose.
+      name: 'built by a dev container (.devcontainer/devcontainer.json)',
+      files: {
+        ...ROADMAP_WORKSPACE,
+        '.devcontainer/Dockerfile': 'FROM mcr.microsoft.com/devcontainers/python:3.12\n',
+        '.devcontainer/devcontainer.json':
+          '{\n  "name": "smarthr360",\n  "build": { "dockerfile": "Dockerfile", "context": ".." }\n}\n',
+      },
+    },
+    {
       name: 'built by a docker build command in a CI workflow',
       files: {
         ...ROADMAP_WORKSPACE,

@@ -1,5 +1,5 @@
 import { defineRule } from '../../rule';
-import { basename, isWithin, joinPath, normalizePath } from '../../paths';
+import { basename, dirname, isWithin, joinPath, normalizePath, relativePath } from '../../paths';
 import type { Project } from '../../project';
 import type { DockerfileModel } from '../../parse/dockerfile';
 import type { Range } from '../../text';
@@ -19,6 +19,16 @@ function referenced(project: Project, path: string): boolean {
   // A compose build path that does not resolve but names this file: build-path-not-found points it here.
   for (const s of project.services) {
     if (s.build && !s.build.inline && project.fs.stat(s.build.dockerfile) !== 'file' && basename(s.build.dockerfile) === basename(path)) {
+      return true;
+    }
+  }
+  // A dev container builds it: `.devcontainer/devcontainer.json` (next to it, or one folder up as
+  // `.devcontainer/Dockerfile` sits) names it in `build.dockerfile` or `dockerFile`.
+  const folder = dirname(path);
+  for (const json of [joinPath(folder, 'devcontainer.json'), joinPath(folder, '.devcontainer', 'devcontainer.json')]) {
+    const text = project.fs.readFile(json);
+    const rel = relativePath(dirname(json), path);
+    if (text && new RegExp(`"docker[Ff]ile"\\s*:\\s*"(\\./)?${escapeRegExp(rel)}"`).test(text)) {
       return true;
     }
   }
