@@ -245,6 +245,29 @@ describe('Project', () => {
       assert.equal(worker.build?.dockerfile, 'docker/Dockerfile.celery');
     });
 
+    it('follows a chain of extends: beat extends worker, which extends web', () => {
+      // Before, beat got only worker's own keys: no build, env_file or networks from web.
+      const p = projectOf({
+        ...SMARTHR,
+        'docker-compose.yml':
+          'services:\n  web:\n    build:\n      context: .\n      dockerfile: docker/Dockerfile.web\n    env_file: .env.docker\n    networks: [backend]\n  worker:\n    extends: {service: web}\n    command: celery worker\n  beat:\n    extends:\n      service: worker\nnetworks:\n  backend:\n',
+      });
+      const beat = p.composeProjects[0]!.services.get('beat')!;
+      assert.equal(beat.build?.dockerfile, 'docker/Dockerfile.web');
+      assert.deepEqual(
+        beat.networks.map((n) => n.value),
+        ['backend'],
+      );
+      assert.deepEqual(
+        beat.envFiles.map((e) => e.path),
+        ['.env.docker'],
+      );
+      assert.deepEqual(
+        beat.defs.map((d) => d.name),
+        ['web', 'worker', 'beat'],
+      );
+    });
+
     it('follows include:', () => {
       const p = projectOf({
         ...SMARTHR,

@@ -987,14 +987,22 @@ export class Project {
       };
       project.services.set(def.name, service);
     }
-    // extends: the extended definition merges in first.
-    if (def.extends && depth < 10) {
-      const file = this.byPath.get(extendedFile(def) ?? def.path);
-      const base = file?.kind === 'compose' ? file.services.find((s) => s.name === def.extends!.service.value) : undefined;
-      if (base && base !== def) {
-        this.mergeDef(service, base);
+    // extends: the extended definition merges in first, and what it extends before it (docker
+    // compose follows the chain: beat extends worker extends web).
+    const merged = new Set<ComposeServiceDef>([def]);
+    const mergeExtended = (d: ComposeServiceDef, level: number): void => {
+      if (!d.extends || level >= 10) {
+        return;
       }
-    }
+      const file = this.byPath.get(extendedFile(d) ?? d.path);
+      const base = file?.kind === 'compose' ? file.services.find((s) => s.name === d.extends!.service.value) : undefined;
+      if (base && !merged.has(base)) {
+        merged.add(base);
+        mergeExtended(base, level + 1);
+        this.mergeDef(service!, base);
+      }
+    };
+    mergeExtended(def, depth);
     this.mergeDef(service, def);
   }
 
