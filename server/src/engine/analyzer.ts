@@ -11,7 +11,7 @@ import {
   type FileKind,
   type FileRole,
 } from './project';
-import { FixBuilder, formatMessage, type Finding, type Fix, type RuleContext, type RuleDefinition } from './rule';
+import { FixBuilder, findingKey, formatMessage, type Finding, type Fix, type RuleContext, type RuleDefinition } from './rule';
 import { staleReason } from './fixes';
 import { readSuppressions, isSuppressed, type Suppressions } from './suppress';
 import { contentHash } from './text';
@@ -459,7 +459,7 @@ export class Analyzer {
     const seen = new Set<string>();
     const findings: Finding[] = [];
     for (const f of all) {
-      const key = `${f.ruleId}|${f.path}|${f.range.start.line}:${f.range.start.character}-${f.range.end.line}:${f.range.end.character}|${f.message}`;
+      const key = findingKey(f);
       if (!seen.has(key)) {
         seen.add(key);
         findings.push(f);

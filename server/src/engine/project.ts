@@ -1,7 +1,7 @@
 import type { Config } from './config';
 import type { FileSystemView } from './fs';
 import { basename, dirname, joinPath, isInsideWorkspace, isAbsolutePath, normalizePath } from './paths';
-import { contentHash, LineIndex, StreamHash, type Position } from './text';
+import { contentHash, escapeRegExp, LineIndex, StreamHash, type Position } from './text';
 import { parseDockerfile, findStage, type DockerfileModel, type Stage } from './parse/dockerfile';
 import {
   parseCompose,
@@ -169,7 +169,12 @@ export interface ServiceGroup {
 /** The compose files docker compose looks for in a folder, in its order (compose-go's defaults). */
 const DEFAULT_COMPOSE_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
 /** The override files it reads next to one of them, in its order. */
-const DEFAULT_OVERRIDE_FILES = ['compose.override.yaml', 'compose.override.yml', 'docker-compose.override.yaml', 'docker-compose.override.yml'];
+const DEFAULT_OVERRIDE_FILES = [
+  'compose.override.yaml',
+  'compose.override.yml',
+  'docker-compose.override.yaml',
+  'docker-compose.override.yml',
+];
 
 /** Project.partialComposeFiles, by list of compose files. */
 const partialByList = new WeakMap<readonly ComposeModel[], readonly ComposeModel[]>();
@@ -423,7 +428,7 @@ export class Project {
     if (word === '' || partial.length === 0) {
       return false;
     }
-    const re = new RegExp(`(^|[^\\w.-])${word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\w.-])`, 'm');
+    const re = new RegExp(`(^|[^\\w.-])${escapeRegExp(word)}($|[^\\w.-])`, 'm');
     return partial.some((c) => re.test(c.text));
   }
 
@@ -892,8 +897,10 @@ export class Project {
     // docker compose reads the first default override file next to a default compose file, whatever
     // the pair's names (`compose.yaml` with `docker-compose.override.yml`); other files pair by stem.
     const folderOf = (p: string): string => (dirname(p) === '' ? '' : `${dirname(p)}/`);
-    const defaultMain = (folder: string): string | undefined => DEFAULT_COMPOSE_FILES.map((n) => folder + n).find((p) => this.byPath.has(p));
-    const defaultOverride = (folder: string): string | undefined => DEFAULT_OVERRIDE_FILES.map((n) => folder + n).find((p) => this.byPath.has(p));
+    const defaultMain = (folder: string): string | undefined =>
+      DEFAULT_COMPOSE_FILES.map((n) => folder + n).find((p) => this.byPath.has(p));
+    const defaultOverride = (folder: string): string | undefined =>
+      DEFAULT_OVERRIDE_FILES.map((n) => folder + n).find((p) => this.byPath.has(p));
     const isOverride = (c: ComposeModel): boolean => {
       if (DEFAULT_OVERRIDE_FILES.includes(basename(c.path)) && defaultMain(folderOf(c.path)) !== undefined) {
         return true;

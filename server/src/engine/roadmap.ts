@@ -1,5 +1,5 @@
 import type { AnalysisResult } from './analyzer';
-import type { Finding } from './rule';
+import { findingKey, type Finding } from './rule';
 import type { Project } from './project';
 import type { Range } from './text';
 
@@ -44,7 +44,7 @@ export const ROADMAP_SECTIONS: RoadmapSection[] = [
 const hasCompose = (p: Project): boolean => p.composeFiles.length > 0;
 const hasDockerfiles = (p: Project): boolean => p.dockerfiles.length > 0;
 /** Anything the environment items read: a compose file, a Dockerfile or an env file. */
-const hasDockerFiles = (p: Project): boolean => hasCompose(p) || hasDockerfiles(p) || p.envFiles.length > 0;
+const hasDockerOrEnvFiles = (p: Project): boolean => hasCompose(p) || hasDockerfiles(p) || p.envFiles.length > 0;
 const hasEntrypoints = (p: Project): boolean =>
   p.fs.listFiles().some((f) => f.startsWith(p.config.entrypointsDir + '/')) ||
   p.dockerfiles.some((d) => d.ast.getENTRYPOINTs().length > 0);
@@ -147,7 +147,7 @@ export const ROADMAP_ITEMS: RoadmapItem[] = [
     title: 'Secrets are kept apart from the shared env file and out of git',
     rules: ['secret-in-environment', 'secret-in-shared-env-file', 'secrets-file-not-ignored'],
     match: /for sensitive data/i,
-    applies: hasDockerFiles,
+    applies: hasDockerOrEnvFiles,
     checks: 'secret-like keys with literal values in compose, Dockerfiles and the shared env file; .gitignore',
   },
   {
@@ -156,7 +156,7 @@ export const ROADMAP_ITEMS: RoadmapItem[] = [
     title: 'Every variable is documented in the templates',
     rules: ['env-var-undocumented'],
     match: /document all required environment variables/i,
-    applies: hasDockerFiles,
+    applies: hasDockerOrEnvFiles,
     checks: 'variables compose interpolates and env files define, against the templates',
   },
   {
@@ -320,7 +320,7 @@ export function itemStatus(item: RoadmapItem, project: Project, findings: readon
   // analyzer drops a value reached through several aliases to one finding.
   const seen = new Set<string>();
   const mine = findings.filter((f) => {
-    const key = `${f.ruleId}|${f.path}|${f.range.start.line}:${f.range.start.character}-${f.range.end.line}:${f.range.end.character}|${f.message}`;
+    const key = findingKey(f);
     const fresh = rules.has(f.ruleId) && !seen.has(key);
     seen.add(key);
     return fresh;

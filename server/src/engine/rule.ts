@@ -3,7 +3,7 @@ import type { Project, FileModel, TextModel } from './project';
 import type { DockerfileModel } from './parse/dockerfile';
 import type { ComposeModel } from './parse/compose';
 import type { EnvFileModel } from './parse/envfile';
-import type { Range } from './text';
+import { rangeKey, type Range } from './text';
 
 /** A text replacement in one file, by range. */
 export interface TextEdit {
@@ -56,6 +56,11 @@ export interface Finding {
   fixable: boolean;
   /** Extra ranges that matter (e.g. every service an alias reaches). */
   related?: { path: string; range: Range; message: string }[];
+}
+
+/** What makes a finding the same finding: its rule, file, range and message. */
+export function findingKey(f: Pick<Finding, 'ruleId' | 'path' | 'range' | 'message'>): string {
+  return `${f.ruleId}|${f.path}|${rangeKey(f.range)}|${f.message}`;
 }
 
 export interface ReportDescriptor<M extends string> {

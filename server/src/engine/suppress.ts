@@ -18,18 +18,7 @@ const COMMENT = /#\s*docker-modularity-ignore(-file)?(?:[ \t]+([A-Za-z0-9_,\s-]+
  */
 export function readSuppressions(text: string, lines: LineIndex, spans?: ReadonlyMap<number, number>): Suppressions {
   const result: Suppressions = { file: new Set(), lines: new Map() };
-  if (!text.includes('docker-modularity-ignore')) {
-    return result;
-  }
-  for (let line = 0; line < lines.lineCount; line++) {
-    const t = lines.lineText(line);
-    if (!t.includes('docker-modularity-ignore')) {
-      continue;
-    }
-    const m = COMMENT.exec(t);
-    if (!m) {
-      continue;
-    }
+  for (const { line, text: t, match: m } of suppressionComments(text, lines)) {
     const ids = (m[2] ?? '').split(/[\s,]+/).filter(Boolean);
     const set = ids.length > 0 ? ids : ['*'];
     if (m[1]) {
@@ -65,16 +54,25 @@ export interface SuppressionId {
   end: number;
 }
 
-/** Every rule id the suppression comments of a file name, where it is written. */
-export function suppressionIds(text: string, lines: LineIndex): SuppressionId[] {
-  const out: SuppressionId[] = [];
+/** The suppression comments of a file: each line that holds one, with the comment matched. */
+function* suppressionComments(text: string, lines: LineIndex): Generator<{ line: number; text: string; match: RegExpExecArray }> {
   if (!text.includes('docker-modularity-ignore')) {
-    return out;
+    return;
   }
   for (let line = 0; line < lines.lineCount; line++) {
     const t = lines.lineText(line);
     const m = t.includes('docker-modularity-ignore') ? COMMENT.exec(t) : null;
-    if (!m?.[2]) {
+    if (m) {
+      yield { line, text: t, match: m };
+    }
+  }
+}
+
+/** Every rule id the suppression comments of a file name, where it is written. */
+export function suppressionIds(text: string, lines: LineIndex): SuppressionId[] {
+  const out: SuppressionId[] = [];
+  for (const { line, text: t, match: m } of suppressionComments(text, lines)) {
+    if (!m[2]) {
       continue;
     }
     const listStart = lines.lineStart(line) + t.indexOf(m[2], m.index);

@@ -85,6 +85,11 @@ export class NodeFileSystem implements FileSystemView {
     if (this.isListed(rel)) {
       return undefined;
     }
+    return this.leftOut(rel) ?? (this.stat(rel) === 'file' ? 'it could not be listed' : 'it is not a file');
+  }
+
+  /** Why the walk leaves a path out whatever is on disk: a folder never walked, or an exclude pattern. */
+  private leftOut(rel: string): string | undefined {
     const parts = rel.split('/');
     const skippedFolder = parts.slice(0, -1).find((part) => SKIPPED_FOLDERS.has(part));
     if (skippedFolder !== undefined) {
@@ -97,7 +102,7 @@ export class NodeFileSystem implements FileSystemView {
         return `the config's exclude pattern ${JSON.stringify(this.excludePatterns[index])} leaves it out`;
       }
     }
-    return this.stat(rel) === 'file' ? 'it could not be listed' : 'it is not a file';
+    return undefined;
   }
 
   get generation(): number {
@@ -445,14 +450,7 @@ export class NodeFileSystem implements FileSystemView {
       // A file named on the command line is read even when the walk stopped before it.
       const seen = new Set(files);
       for (const rel of this.named) {
-        const parts = rel.split('/');
-        const walkable =
-          isInsideWorkspace(rel) &&
-          !parts
-            .slice(0, -1)
-            .some((part, i) => SKIPPED_FOLDERS.has(part) || this.excluded(parts.slice(0, i + 1).join('/'), true)) &&
-          !this.excluded(rel, false);
-        if (walkable && !seen.has(rel) && this.statOnDisk(rel) === 'file') {
+        if (isInsideWorkspace(rel) && this.leftOut(rel) === undefined && !seen.has(rel) && this.statOnDisk(rel) === 'file') {
           files.push(rel);
           seen.add(rel);
         }

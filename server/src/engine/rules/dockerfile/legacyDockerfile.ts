@@ -2,7 +2,7 @@ import { defineRule } from '../../rule';
 import { basename, dirname, isWithin, joinPath, normalizePath, relativePath } from '../../paths';
 import type { Project } from '../../project';
 import type { DockerfileModel } from '../../parse/dockerfile';
-import type { Range } from '../../text';
+import { escapeRegExp, type Range } from '../../text';
 
 /** How a Dockerfile is referenced, or undefined when nothing references it. */
 function referenced(project: Project, path: string): boolean {
@@ -38,10 +38,6 @@ function referenced(project: Project, path: string): boolean {
   return project.textFiles.some(
     (t) => (t.role === 'makefile' || t.role === 'script' || t.role === 'workflow' || t.role === 'bake') && mention.test(t.text),
   );
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** The narrowest honest range for a finding about the whole file: its first FROM image. */

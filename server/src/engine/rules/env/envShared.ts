@@ -238,23 +238,17 @@ export function ensureIgnored(fixer: FixBuilder, project: Project, path: string)
 // ---------------------------------------------------------------------------------------------
 // Moving a secret
 
-let lastSecrets: { path: string; text: string; model: ReturnType<typeof parseEnvFile> } | undefined;
-
 /**
  * Whether the secrets file already sets this key to another value (not blank, not the same). Then
  * moving the secret would drop one of the two values, so the rules offer no fix and say so.
  */
 export function secretsFileDisagrees(project: Project, key: string, value: string): boolean {
+  // The project's model of the file (parsed once); a secrets file of another name is parsed here.
   const path = project.config.secretsFile;
-  const text = project.fs.readFile(path);
-  if (text === undefined) {
-    return false;
-  }
-  // Asked once per secret found: the file is parsed once per text.
-  if (lastSecrets?.path !== path || lastSecrets.text !== text) {
-    lastSecrets = { path, text, model: parseEnvFile(path, text) };
-  }
-  const entry = lastSecrets.model.entries.find((e) => e.key === key);
+  const model = project.file(path);
+  const text = model ? undefined : project.fs.readFile(path);
+  const entries = model?.kind === 'env' ? model.entries : text !== undefined ? parseEnvFile(path, text).entries : [];
+  const entry = entries.find((e) => e.key === key);
   return entry !== undefined && (entry.value !== '' || entry.quoted) && entry.value !== value;
 }
 
@@ -330,6 +324,14 @@ function ownEnvFileList(def: ComposeServiceDef): Node | undefined {
  * Whether the service's own `env_file:` list is anchored and read by other services through an
  * alias: a file added to it would reach them too. The fixes that add an env file offer nothing then.
  */
+/**
+ * Whether moving a secret into the secrets file would hand it to services that should not read it:
+ * one of these services does not read it yet, and its own `env_file:` list is one others alias.
+ */
+export function secretsReferenceShared(project: Project, services: Iterable<Service>): boolean {
+  return [...services].some((s) => !readsEnvFile(s, project.config.secretsFile) && envFileListShared(project, s));
+}
+
 export function envFileListShared(project: Project, service: Service): boolean {
   const own = ownEnvFileList(service.primary);
   return own !== undefined && isSeq(own) && composeOf(project, service.primary)?.view?.isAliased(own) === true;

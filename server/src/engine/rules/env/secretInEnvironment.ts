@@ -9,11 +9,10 @@ import {
   addToSecretsFile,
   dotenvValue,
   ensureEnvFileReference,
-  envFileListShared,
   environmentEntryRemoval,
   findSecret,
-  readsEnvFile,
   secretsFileDisagrees,
+  secretsReferenceShared,
   serviceList,
   servicesOfDef,
   type SecretHit,
@@ -59,8 +58,9 @@ export const secretInEnvironment = defineRule({
         // Moving it would drop the value one of the two places holds: no fix, and the message says why.
         const disagrees = secretsFileDisagrees(project, entry.key, entry.value ?? '');
         // A service whose env_file list others alias would hand the secrets file to them too.
-        const shared = defs.some((d) =>
-          servicesOfDef(project, d).some((s) => !readsEnvFile(s, config.secretsFile) && envFileListShared(project, s)),
+        const shared = secretsReferenceShared(
+          project,
+          defs.flatMap((d) => servicesOfDef(project, d)),
         );
         context.report({
           messageId: disagrees ? 'disagrees' : hit.kind === 'url' ? 'urlCredentials' : 'secret',
@@ -105,7 +105,7 @@ export const secretInEnvironment = defineRule({
             const disagrees = keyword === 'ENV' && secretsFileDisagrees(project, name, value!);
             // A service whose env_file list others alias would hand the secrets file to them too.
             const shared =
-              keyword === 'ENV' && runtimeUsers(project, file).some((s) => !readsEnvFile(s, config.secretsFile) && envFileListShared(project, s));
+              keyword === 'ENV' && secretsReferenceShared(project, runtimeUsers(project, file));
             context.report({
               messageId:
                 keyword === 'ARG' ? 'dockerfileArg' : disagrees ? 'dockerfileDisagrees' : hit.kind === 'url' ? 'dockerfileUrl' : 'dockerfileSecret',

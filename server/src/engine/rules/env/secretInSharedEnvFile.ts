@@ -1,5 +1,5 @@
 import { defineRule } from '../../rule';
-import { addToSecretsFile, ensureEnvFileReference, envFileListShared, findSecret, readsEnvFile, secretsFileDisagrees } from './envShared';
+import { addToSecretsFile, ensureEnvFileReference, findSecret, readsEnvFile, secretsFileDisagrees, secretsReferenceShared } from './envShared';
 
 export const secretInSharedEnvFile = defineRule({
   id: 'secret-in-shared-env-file',
@@ -36,7 +36,10 @@ export const secretInSharedEnvFile = defineRule({
         // Moving it would drop the value one of the two files holds: no fix, and the message says why.
         const disagrees = secretsFileDisagrees(project, entry.key, entry.value);
         // A service whose env_file list others alias would hand the secrets file to them too.
-        const shared = project.services.some((s) => readsEnvFile(s, file.path) && !readsEnvFile(s, config.secretsFile) && envFileListShared(project, s));
+        const shared = secretsReferenceShared(
+          project,
+          project.services.filter((s) => readsEnvFile(s, file.path)),
+        );
         context.report({
           messageId: disagrees ? 'disagrees' : hit.kind === 'url' ? 'urlCredentials' : 'secret',
           data: { key: entry.key, file: file.path, secretsFile: config.secretsFile, ...(hit.kind === 'url' ? { masked: hit.masked } : {}) },

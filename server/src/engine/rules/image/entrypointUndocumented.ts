@@ -1,7 +1,7 @@
 import { defineRule } from '../../rule';
 import { basename, dirname, normalizePath } from '../../paths';
 import type { TextModel } from '../../project';
-import type { Range } from '../../text';
+import { escapeRegExp, type Range } from '../../text';
 
 /** Files in the entrypoints folder that are scripts (not docs, not dotfiles). */
 export function entrypointScripts(files: readonly string[], dir: string): string[] {
@@ -14,9 +14,8 @@ export function entrypointScripts(files: readonly string[], dir: string): string
 
 /** Whether the README mentions a script, by file name or by name without its extension. */
 export function mentions(text: string, script: string): boolean {
-  const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const stem = script.replace(/\.(sh|bash)$/, '');
-  const names = [script, stem].filter((n) => n !== '').map(escape);
+  const names = [script, stem].filter((n) => n !== '').map(escapeRegExp);
   return new RegExp(`(^|[^\\w.-])(${names.join('|')})(?![\\w-]|\\.\\w)`, 'i').test(text);
 }
 
