@@ -12,6 +12,8 @@ import { duplicateStageName } from '../../server/src/engine/rules/dockerfile/dup
 import { unusedStage } from '../../server/src/engine/rules/dockerfile/unusedStage';
 import { sharedVolumeMissing } from '../../server/src/engine/rules/compose/sharedVolumeMissing';
 import { parseError } from '../../server/src/engine/rules/compose/parseError';
+import { testArtifactsInRuntime } from '../../server/src/engine/rules/image/testArtifactsInRuntime';
+import { serviceNotFromBase } from '../../server/src/engine/rules/dockerfile/serviceNotFromBase';
 
 const BASE = 'FROM python:3.12-slim\nRUN apt-get update && apt-get install -y libpq5 && rm -rf /var/lib/apt/lists/*\n';
 const COMPOSE = `services:
@@ -206,6 +208,42 @@ describe('Analyzer', () => {
         r.findings.filter((f) => f.ruleId === 'unused-stage').map((f) => `${f.path}:${f.range.start.line + 1}`),
         ['docker/Dockerfile.web:2'],
       );
+    });
+
+    it('a build target typed in the compose file moves the runtime rules to the stage it names', () => {
+      const rules = [...RULES, testArtifactsInRuntime, serviceNotFromBase];
+      const web = `FROM python:3.12-slim AS runtime
+COPY tests/ /app/tests/
+
+FROM smarthr360-base:latest AS test
+RUN pytest -q
+`;
+      const fs = new MemoryFileSystem(files({ 'docker/Dockerfile.web': web }));
+      const analyzer = new Analyzer(fs, { rules });
+      const onWeb = (): string[] => ids(analyzer).filter((id) => id.includes('Dockerfile.web'));
+      // The final stage is the test image: nothing to say about it.
+      assert.deepEqual(onWeb(), []);
+      for (const target of ['runt', 'runtime', 'RUNTIME', 'test']) {
+        fs.write(
+          'docker-compose.yml',
+          COMPOSE.replace(
+            '      dockerfile: docker/Dockerfile.web\n',
+            `      dockerfile: docker/Dockerfile.web\n      target: ${target}\n`,
+          ),
+        );
+        assert.deepEqual(ids(analyzer), ids(new Analyzer(fs, { rules })), `target ${target}`);
+      }
+      fs.write(
+        'docker-compose.yml',
+        COMPOSE.replace(
+          '      dockerfile: docker/Dockerfile.web\n',
+          '      dockerfile: docker/Dockerfile.web\n      target: runtime\n',
+        ),
+      );
+      assert.deepEqual(onWeb(), [
+        'service-not-from-base@docker/Dockerfile.web:1',
+        'test-artifacts-in-runtime@docker/Dockerfile.web:2',
+      ]);
     });
 
     it('a label edit merges that compose project again in a copy of the project, leaving the last one as it was', () => {

@@ -5,8 +5,15 @@
 import { RuleTester } from '../ruleTester';
 import { buildToolsInFinalStage } from '../../server/src/engine/rules/dockerfile/buildToolsInFinalStage';
 import { insertBefore } from './edit';
-import { COMPOSE, FRONTEND_DOCKERFILE, FRONTEND_SERVICE, ROADMAP_WORKSPACE } from './workspaces/roadmap';
-import { onLine } from './findings';
+import {
+  COMPOSE,
+  FRONTEND_DOCKERFILE,
+  FRONTEND_SERVICE,
+  ROADMAP_WORKSPACE,
+  TEST_STAGE,
+  withWebTarget,
+} from './workspaces/roadmap';
+import { onLine, onWord } from './findings';
 
 const CELERY_WORKER_AND_BEAT = 'celery_worker and celery_beat';
 
@@ -14,6 +21,17 @@ const buildOnlyPackage = (pkg: string, services = CELERY_WORKER_AND_BEAT): strin
   `Unexpected build-only package ${pkg} in the final image of ${services}; install it in a builder stage and COPY --from that stage what it builds.`;
 const buildStep = (step: string, services = CELERY_WORKER_AND_BEAT): string =>
   `Unexpected build step ${step} in the final image of ${services}; run it in a builder stage and COPY --from that stage what it produces.`;
+
+/** A runtime stage that installs gcc, and a test stage after it. */
+const WEB_RUNTIME_TARGET = `# Django + Gunicorn
+FROM smarthr360-base:latest AS runtime
+RUN apt-get update && apt-get install -y --no-install-recommends gcc \\
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY app/ /app/app/
+CMD ["gunicorn", "smarthr360.wsgi:application", "--bind", "0.0.0.0:8000"]
+
+${TEST_STAGE}`;
 
 RuleTester.run(buildToolsInFinalStage, {
   valid: [
@@ -64,6 +82,16 @@ RUN apt-get update && apt-get install -y gcc make
     },
   ],
   invalid: [
+    {
+      // Before, only the final stage (a test image here) counted as the image services run.
+      name: 'web is built at a runtime target before the test stage, and installs gcc there',
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'docker-compose.yml': withWebTarget(COMPOSE, 'runtime'),
+        'docker/Dockerfile.web': WEB_RUNTIME_TARGET,
+      },
+      errors: [onWord('docker/Dockerfile.web', WEB_RUNTIME_TARGET, 'gcc', buildOnlyPackage('gcc', 'web'))],
+    },
     {
       name: 'the Celery image installs gcc and libpq-dev in its final stage (SmartHR360 shape)',
       files: {

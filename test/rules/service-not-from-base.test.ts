@@ -5,7 +5,15 @@
 import { RuleTester } from '../ruleTester';
 import { serviceNotFromBase } from '../../server/src/engine/rules/dockerfile/serviceNotFromBase';
 import { insertBefore, replaceOnce } from './edit';
-import { celeryFrom, COMPOSE, FRONTEND_DOCKERFILE, FRONTEND_SERVICE, ROADMAP_WORKSPACE } from './workspaces/roadmap';
+import {
+  celeryFrom,
+  COMPOSE,
+  FRONTEND_DOCKERFILE,
+  FRONTEND_SERVICE,
+  ROADMAP_WORKSPACE,
+  TEST_STAGE,
+  withWebTarget,
+} from './workspaces/roadmap';
 import { onLine } from './findings';
 
 const ML_FROM_PYTHON = `# ML model service
@@ -45,6 +53,27 @@ const COMPOSE_WITHOUT_BASE_SERVICE = COMPOSE.replace(/  base:\n(?:    .*\n|     
 
 const notFromBase = (services: string, base = 'smarthr360-base:latest', actual = 'python:3.12-slim'): string =>
   `Expected ${services} to be built FROM the base image ${base}, not ${actual}.`;
+
+/** Web's runtime stage, and a test stage FROM the base after it. */
+const WEB_TARGETED_FROM_PYTHON = `# Django + Gunicorn
+FROM python:3.12-slim AS runtime
+WORKDIR /app
+COPY app/ /app/app/
+CMD ["gunicorn", "smarthr360.wsgi:application", "--bind", "0.0.0.0:8000"]
+
+${TEST_STAGE}`;
+
+const WEB_TARGETED_FROM_BASE = WEB_TARGETED_FROM_PYTHON.replace(
+  'FROM python:3.12-slim AS runtime',
+  'FROM smarthr360-base:latest AS runtime',
+);
+
+/** An app stage on a runtime stage FROM python, then a test stage FROM the base. */
+const WEB_TARGETED_VIA_STAGE = insertBefore(
+  WEB_TARGETED_FROM_PYTHON,
+  'FROM smarthr360-base:latest AS test',
+  'FROM runtime AS app\nCOPY manage.py .\n\n',
+);
 
 RuleTester.run(serviceNotFromBase, {
   valid: [
@@ -117,6 +146,14 @@ CMD ["gunicorn", "app.wsgi"]
 `,
       },
     },
+    {
+      name: 'web is built at its runtime target, FROM the base; the stage after it is not built',
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'docker/Dockerfile.web': WEB_TARGETED_FROM_BASE,
+        'docker-compose.yml': withWebTarget(COMPOSE, 'runtime'),
+      },
+    },
   ],
   invalid: [
     {
@@ -150,6 +187,47 @@ CMD ["gunicorn", "app.wsgi"]
       output: {
         'docker/Dockerfile.web': replaceOnce(
           WEB_VIA_STAGE,
+          'FROM python:3.12-slim AS runtime\n',
+          'FROM smarthr360-base:latest AS runtime\n',
+        ),
+      },
+    },
+    {
+      // Before, the final stage (FROM the base) stood for web, whose image is the runtime target.
+      name: 'web is built at its runtime target, FROM python, though the final stage derives from the base',
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'docker/Dockerfile.web': WEB_TARGETED_FROM_PYTHON,
+        'docker-compose.yml': withWebTarget(COMPOSE, 'runtime'),
+      },
+      errors: [onLine('docker/Dockerfile.web', 2, 6, 22, notFromBase('web'))],
+      output: {
+        'docker/Dockerfile.web': replaceOnce(
+          WEB_TARGETED_FROM_PYTHON,
+          'FROM python:3.12-slim AS runtime\n',
+          'FROM smarthr360-base:latest AS runtime\n',
+        ),
+      },
+    },
+    {
+      name: 'a target stage built on a stage FROM python: the message names the target',
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'docker/Dockerfile.web': WEB_TARGETED_VIA_STAGE,
+        'docker-compose.yml': withWebTarget(COMPOSE, 'app'),
+      },
+      errors: [
+        onLine(
+          'docker/Dockerfile.web',
+          2,
+          6,
+          22,
+          'Expected web to be built FROM the base image smarthr360-base:latest, not python:3.12-slim (the target stage app builds on stage runtime).',
+        ),
+      ],
+      output: {
+        'docker/Dockerfile.web': replaceOnce(
+          WEB_TARGETED_VIA_STAGE,
           'FROM python:3.12-slim AS runtime\n',
           'FROM smarthr360-base:latest AS runtime\n',
         ),

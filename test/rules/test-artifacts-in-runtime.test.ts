@@ -4,9 +4,10 @@
  */
 import { RuleTester } from '../ruleTester';
 import { testArtifactsInRuntime } from '../../server/src/engine/rules/image/testArtifactsInRuntime';
-import { removeOnce } from './edit';
-import { workspace } from './imageWorkspace';
-import { onLine } from './findings';
+import { insertAfter, removeOnce } from './edit';
+import { COMPOSE, workspace } from './imageWorkspace';
+import { MAKEFILE, withWebTarget } from './workspaces/roadmap';
+import { onLine, onWord } from './findings';
 
 const web = (body: string): string => `# Django + Gunicorn
 FROM smarthr360-base:latest AS final
@@ -60,6 +61,39 @@ COPY scripts/entrypoints/web-entrypoint.sh /entrypoint.sh
 ENTRYPOINT ["/entrypoint.sh"]
 `;
 
+/** The test stage comes last; compose builds web at the runtime stage and a tests service at the test stage. */
+const TARGETED = `# Django + Gunicorn, with the test image in the same file
+FROM smarthr360-base:latest AS runtime
+WORKDIR /app
+COPY app/ /app/app/
+COPY scripts/entrypoints/web-entrypoint.sh /entrypoint.sh
+ENTRYPOINT ["/entrypoint.sh"]
+
+FROM runtime AS test
+COPY requirements-dev.txt pytest.ini ./
+COPY tests/ /app/tests/
+RUN pytest -q && ruff check app/
+`;
+
+/** The runtime stage also copies conftest.py. */
+const RUNTIME_COPIES_TESTS = insertAfter(TARGETED, 'COPY app/ /app/app/\n', 'COPY manage.py conftest.py ./\n');
+
+/** TARGETED with its test stage renamed. */
+function replaceTestStage(name: string): string {
+  return TARGETED.replace('FROM runtime AS test', `FROM runtime AS ${name}`);
+}
+
+const TESTS_SERVICE = `  tests:
+    build:
+      context: .
+      dockerfile: docker/Dockerfile.web
+      target: test
+    profiles:
+      - test
+`;
+
+const withTestsService = (compose: string): string => insertAfter(compose, 'services:\n', TESTS_SERVICE);
+
 RuleTester.run(testArtifactsInRuntime, {
   valid: [
     { name: 'a roadmap-following workspace', files: workspace() },
@@ -101,6 +135,20 @@ FROM runtime AS test
 COPY tests/ /app/tests/
 RUN pytest -q
 `,
+      }),
+    },
+    {
+      name: 'compose builds web at its runtime target and tests at the test stage after it',
+      files: workspace({
+        'docker/Dockerfile.web': TARGETED,
+        'docker-compose.yml': withTestsService(withWebTarget(COMPOSE, 'runtime')),
+      }),
+    },
+    {
+      name: 'a dev target set by the override file is a dev image',
+      files: workspace({
+        'docker/Dockerfile.web': replaceTestStage('dev'),
+        'docker-compose.override.yml': 'services:\n  web:\n    build:\n      target: dev\n',
       }),
     },
   ],
@@ -174,6 +222,29 @@ RUN pytest -q
       files: workspace({ 'docker/Dockerfile.web': STAGE_COPIES_TESTS }),
       errors: [onLine('docker/Dockerfile.web', 5, 6, 12, MESSAGE_COPY('tests/'))],
       output: { 'docker/Dockerfile.web': removeOnce(STAGE_COPIES_TESTS, 'COPY tests/ /app/tests/\n') },
+    },
+    // Before, a final stage named test hid the runtime stage compose builds.
+    ...['runtime', '${WEB_TARGET:-runtime}'].map((target) => ({
+      name: `compose builds web at target ${target}, which copies tests, though a test stage comes last`,
+      files: workspace({
+        'docker/Dockerfile.web': RUNTIME_COPIES_TESTS,
+        'docker-compose.yml': withWebTarget(COMPOSE, target),
+      }),
+      errors: [onWord('docker/Dockerfile.web', RUNTIME_COPIES_TESTS, 'conftest.py', MESSAGE_COPY('conftest.py'))],
+      output: { 'docker/Dockerfile.web': removeOnce(RUNTIME_COPIES_TESTS, ' conftest.py') },
+    })),
+    {
+      name: 'the Makefile builds the runtime target of a Dockerfile no compose service builds',
+      files: workspace({
+        'docker/Dockerfile.worker': RUNTIME_COPIES_TESTS,
+        Makefile: insertAfter(
+          MAKEFILE,
+          'smarthr360-base:latest .\n',
+          '\tdocker build --target=runtime -f docker/Dockerfile.worker -t smarthr360-worker:latest .\n',
+        ),
+      }),
+      errors: [onWord('docker/Dockerfile.worker', RUNTIME_COPIES_TESTS, 'conftest.py', MESSAGE_COPY('conftest.py'))],
+      output: { 'docker/Dockerfile.worker': removeOnce(RUNTIME_COPIES_TESTS, ' conftest.py') },
     },
   ],
 });

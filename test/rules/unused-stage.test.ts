@@ -127,6 +127,24 @@ flower:
       },
     },
     {
+      name: 'compose targets given as variables: ${VAR:-worker} builds worker, ${VAR} could be any stage',
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'docker-compose.yml': replaceEach(
+          COMPOSE,
+          [
+            '      dockerfile: docker/Dockerfile.celery\n    command: celery -A smarthr360 worker -l info\n',
+            '      dockerfile: docker/Dockerfile.celery\n      target: ${CELERY_TARGET:-worker}\n    command: celery -A smarthr360 worker -l info\n',
+          ],
+          [
+            '      dockerfile: docker/Dockerfile.celery\n    command: celery -A smarthr360 beat -l info\n',
+            '      dockerfile: docker/Dockerfile.celery\n      target: ${BEAT_TARGET}\n    command: celery -A smarthr360 beat -l info\n',
+          ],
+        ),
+        'docker/Dockerfile.celery': CELERY_TARGETS,
+      },
+    },
+    {
       name: 'a COPY --from a variable could name any stage',
       files: {
         ...ROADMAP_WORKSPACE,

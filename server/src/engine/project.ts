@@ -1,7 +1,7 @@
 import type { Config } from './config';
 import type { FileSystemView } from './fs';
 import { basename, dirname, joinPath, isInsideWorkspace, isAbsolutePath, normalizePath } from './paths';
-import { contentHash, escapeRegExp, LineIndex, StreamHash, type Position } from './text';
+import { contentHash, escapeRegExp, LineIndex, StreamHash, type Position, type Range } from './text';
 import { parseDockerfile, findStage, type DockerfileModel, type Stage } from './parse/dockerfile';
 import {
   parseCompose,
@@ -16,7 +16,6 @@ import { parseEnvFile, type EnvFileModel } from './parse/envfile';
 import { findBuildCommands, findBakeTargets, type BuildCommand } from './parse/buildCommands';
 import { isPublicImage, looksLikeBaseImage, normalizeImage, imageShortName } from './images';
 import { detectInstall } from './parse/installs';
-import { scalarString } from './parse/yamlUtil';
 import { pathArgs } from './parse/dockerfileArgs';
 import { isNode, isPair } from 'yaml';
 import { inlineDockerfilePath } from './inlineDockerfiles';
@@ -142,6 +141,8 @@ export interface Service {
     context: string;
     dockerfile: string;
     inline: boolean;
+    /** `build.target` (merged: an override file may set it alone); the last stage is built without it. */
+    target?: { value: string; range: Range; def: ComposeServiceDef };
   };
   image?: ValueRef & { def: ComposeServiceDef };
   volumes: (VolumeMount & { def: ComposeServiceDef })[];
@@ -583,6 +584,51 @@ export class Project {
     return model.stages[model.stages.length - 1];
   }
 
+  /**
+   * The stage a service's image is: the stage its `build.target` names, or the final stage (also
+   * when the target is no stage of the file, or a variable without a default). Undefined when it
+   * builds no workspace Dockerfile.
+   */
+  targetStage(service: Service): Stage | undefined {
+    const df = service.build && this.dockerfile(service.build.dockerfile);
+    return df && (builtStage(df, service.build!.target?.value) ?? this.finalStage(df));
+  }
+
+  /**
+   * The stages of a Dockerfile that are built as images, in file order: the `build.target` of each
+   * compose service (as its root file sets it, and as its override file does) and the `--target`
+   * of each build command that builds it (the final stage for those that name none). The final stage when nothing names a stage of the file: a Dockerfile no
+   * one builds, or targets that are variables.
+   */
+  imageStages(model: DockerfileModel): Stage[] {
+    const stages = new Set<Stage>();
+    const add = (target: string | undefined): void => {
+      const stage = builtStage(model, target);
+      if (stage) {
+        stages.add(stage);
+      }
+    };
+    // Each file of a service counts: `docker compose -f compose.yaml` builds the root file's
+    // target, and with its override file the override's.
+    for (const service of this.servicesBuiltFrom(model.path)) {
+      let target: string | undefined;
+      for (const def of service.defs) {
+        if (def.build) {
+          target = def.build.target ?? target;
+          add(target);
+        }
+      }
+    }
+    for (const command of this.buildCommandsFor(model.path)) {
+      add(command.target);
+    }
+    const final = this.finalStage(model);
+    if (stages.size === 0 && final) {
+      stages.add(final);
+    }
+    return [...stages].sort((a, b) => a.index - b.index);
+  }
+
   /** Whether a service only builds the base image (compose `build:` + `image:` of the base). */
   isBaseBuilder(service: Service): boolean {
     return (
@@ -601,7 +647,7 @@ export class Project {
       return false;
     }
     const df = this.dockerfile(service.build.dockerfile);
-    const final = df && this.finalStage(df);
+    const final = this.targetStage(service);
     return df !== undefined && final !== undefined && this.stageDerivesFromBase(df, final);
   }
 
@@ -650,7 +696,7 @@ export class Project {
       return undefined;
     }
     const df = this.dockerfile(service.build.dockerfile);
-    const final = df && this.finalStage(df);
+    const final = this.targetStage(service);
     if (!df || !final) {
       return `dockerfile:${service.build.dockerfile}`;
     }
@@ -1017,11 +1063,22 @@ export class Project {
     service.defs.push(def);
     if (def.build) {
       const ctx = joinPath(dirname(def.path), def.build.context);
+      // Compose merges `build` key by key: an override that sets only `target` keeps the rest.
+      const target =
+        def.build.target !== undefined && def.build.targetRange
+          ? { value: def.build.target, range: def.build.targetRange, def }
+          : service.build?.target;
       if (def.build.inline) {
-        service.build = { def, context: ctx, dockerfile: inlinePath(def), inline: true };
+        service.build = { def, context: ctx, dockerfile: inlinePath(def), inline: true, target };
       } else {
         const dfRaw = def.build.dockerfile ?? service.build?.dockerfile?.slice(ctx.length + 1) ?? 'Dockerfile';
-        service.build = { def, context: ctx, dockerfile: isAbsolutePath(dfRaw) ? dfRaw : joinPath(ctx, dfRaw), inline: false };
+        service.build = {
+          def,
+          context: ctx,
+          dockerfile: isAbsolutePath(dfRaw) ? dfRaw : joinPath(ctx, dfRaw),
+          inline: false,
+          target,
+        };
       }
     }
     if (def.image) {
@@ -1305,6 +1362,23 @@ function mergeBy<U, T extends U>(into: T[], from: readonly U[], key: (x: U) => s
 }
 
 /**
+ * The stage a build with this target builds: the final stage without one, the stage of that name
+ * (stage names are case-insensitive), undefined when no stage has it. `${VAR:-default}` builds the
+ * default (the variable is unknown here); any other variable, undefined.
+ */
+export function builtStage(model: DockerfileModel, target: string | undefined): Stage | undefined {
+  if (target === undefined) {
+    return model.stages[model.stages.length - 1];
+  }
+  const name = /^\$\{[A-Za-z_][A-Za-z0-9_]*:?-([^}$]*)\}$/.exec(target)?.[1] ?? target;
+  if (name.includes('$')) {
+    return undefined;
+  }
+  const lower = name.toLowerCase();
+  return model.stages.find((s) => s.name === lower);
+}
+
+/**
  * What the project's relations read from a file: when an edit leaves it unchanged, the project
  * can be patched instead of rebuilt. Dockerfiles: stage names and FROM lines; compose files and
  * build scripts: everything; env files, READMEs and the roadmap: nothing.
@@ -1417,11 +1491,6 @@ function composeInterface(model: ComposeModel): string {
         hashPosition(hash, model.lines.positionAt(value.range[1]));
       }
     }
-  }
-  // `build.target` is read through the YAML (unused-stage), not from the model.
-  for (const def of model.services) {
-    const build = model.view?.mapAt(def.node, 'build');
-    hash.str(build ? (scalarString(model.view!.get(build, 'target')?.value?.node) ?? '') : '');
   }
   // JSON.stringify would call the yaml nodes' toJSON (resolving merges) before any replacer.
   const write = (value: unknown, depth: number): void => {

@@ -4,6 +4,7 @@
  * worker and beat, an ML service, all FROM the base in multi-stage builds, and nginx on its own
  * image. The Dockerfile rule tests start from it and change one file at a time.
  */
+import { insertAfter } from '../edit';
 
 export const BASE_DOCKERFILE = `# Shared base image: the only image that installs system packages and requirements.
 FROM python:3.12-slim
@@ -194,3 +195,15 @@ export const ROADMAP_WORKSPACE: Readonly<Record<string, string>> = {
   'requirements.txt': 'Django==5.0.6\ncelery==5.4.0\npsycopg[binary]==3.1.19\n',
   'archived/Dockerfile.legacy': 'FROM python:3.10\nCOPY . /app\n',
 };
+
+/** A compose file with `target: X` under web's `build:` (its build keys are context and dockerfile). */
+export function withWebTarget(compose: string, target: string): string {
+  return insertAfter(compose, '      dockerfile: docker/Dockerfile.web\n', `      target: ${target}\n`);
+}
+
+/** A test stage FROM the base, to end a service Dockerfile with (the image `docker build --target test` makes). */
+export const TEST_STAGE = `FROM smarthr360-base:latest AS test
+WORKDIR /app
+COPY . .
+RUN pytest -q
+`;

@@ -10,6 +10,8 @@ export interface BuildCommand {
   /** The build context (workspace path). */
   context: string;
   tags: string[];
+  /** `--target` (a bake target's `target`): the stage built; the last stage when absent. */
+  target?: string;
   range: Range;
 }
 
@@ -28,6 +30,7 @@ export function findBuildCommands(path: string, text: string, kind: 'makefile' |
     const args = tokenize(m[1]!.replace(/\\\r?\n/g, ' '));
     const tags: string[] = [];
     let file: string | undefined;
+    let target: string | undefined;
     const positional: string[] = [];
     for (let i = 0; i < args.length; i++) {
       const a = args[i]!;
@@ -41,11 +44,13 @@ export function findBuildCommands(path: string, text: string, kind: 'makefile' |
         }
       } else if (name === '-f' || name === '--file') {
         file = val();
+      } else if (name === '--target') {
+        target = val();
       } else if (/^-t./.test(a)) {
         tags.push(a.slice(2));
       } else if (/^-f./.test(a)) {
         file = a.slice(2);
-      } else if (/^--?(build-arg|target|platform|label|cache-from|cache-to|secret|ssh|network|output|progress|iidfile|build-context|add-host|shm-size|ulimit|memory|cpu[a-z-]*)$/.test(name) && eq < 0) {
+      } else if (/^--?(build-arg|platform|label|cache-from|cache-to|secret|ssh|network|output|progress|iidfile|build-context|add-host|shm-size|ulimit|memory|cpu[a-z-]*)$/.test(name) && eq < 0) {
         i++;
       } else if (!a.startsWith('-') && !/[|&;>]/.test(a)) {
         positional.push(a);
@@ -59,7 +64,7 @@ export function findBuildCommands(path: string, text: string, kind: 'makefile' |
     }
     const context = joinPath(cwd, ctxRaw);
     const dockerfile = file ? joinPath(kind === 'workflow' ? '' : cwd, file) : joinPath(context, 'Dockerfile');
-    out.push({ path, dockerfile, context, tags, range: lines.rangeOf(m.index, m.index + m[0].length) });
+    out.push({ path, dockerfile, context, tags, target, range: lines.rangeOf(m.index, m.index + m[0].length) });
   }
   return out;
 }
@@ -85,7 +90,7 @@ export function findBakeTargets(path: string, text: string): BuildCommand[] {
     const tags = [...tagList.matchAll(/"([^"]*)"/g)].map((t) => t[1]!);
     const context = joinPath(dirname(path), str('context') ?? '.');
     const dockerfile = joinPath(context, str('dockerfile') ?? 'Dockerfile');
-    out.push({ path, dockerfile, context, tags, range: lines.rangeOf(m.index, m.index + m[0].length) });
+    out.push({ path, dockerfile, context, tags, target: str('target'), range: lines.rangeOf(m.index, m.index + m[0].length) });
   }
   return out;
 }

@@ -71,6 +71,9 @@ export interface BuildSpec {
   contextRange?: Range;
   dockerfile?: string;
   dockerfileRange?: Range;
+  /** `target`: the stage built, as written (the last stage when absent). */
+  target?: string;
+  targetRange?: Range;
   /** `dockerfile_inline`: the text and where its first character sits in the compose file. */
   inline?: { text: string; offset: number; range: Range; blockIndent: number };
   range: Range;
@@ -439,6 +442,11 @@ function readBuild(value: Node | undefined, view: YamlView, keyRange: Range): Bu
   if (df && isScalar(df)) {
     spec.dockerfile = scalarString(df);
     spec.dockerfileRange = view.range(df);
+  }
+  const target = view.get(value, 'target')?.value?.node;
+  if (target && isScalar(target)) {
+    spec.target = scalarString(target);
+    spec.targetRange = view.range(target);
   }
   const inline = view.get(value, 'dockerfile_inline')?.value?.node;
   if (inline && isScalar(inline) && inline.range) {

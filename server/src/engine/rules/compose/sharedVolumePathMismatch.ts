@@ -4,8 +4,8 @@ import { normalizePath } from '../../paths';
 import { ByRange, inSameQuotes, listNames, projectsOf } from './composeHelpers';
 
 /**
- * Services on an exempt image (nginx, postgres, …, directly or as the final `FROM` of the
- * Dockerfile they build) serve a shared volume where their own image expects it, so their paths
+ * Services on an exempt image (nginx, postgres, …, directly or as the `FROM` of the stage they
+ * build) serve a shared volume where their own image expects it, so their paths
  * neither count nor get reported.
  */
 function isExemptService(project: Project, service: Service): boolean {
@@ -13,7 +13,7 @@ function isExemptService(project: Project, service: Service): boolean {
     return true;
   }
   const df = service.build && project.dockerfile(service.build.dockerfile);
-  const final = df && project.finalStage(df);
+  const final = project.targetStage(service);
   if (!df || !final) {
     return false;
   }

@@ -1,7 +1,7 @@
 import { defineRule } from '../../rule';
 import { detectInstall, isSystemManager } from '../../parse/installs';
 import { commandEnd, commandStart, programWords, type ShellCommand } from '../../parse/shell';
-import { finalImageStages, listNames, runtimeServicesOf } from './stageRefs';
+import { listNames, runtimeServicesOf, runtimeStages } from './stageRefs';
 
 /** System packages that only building needs: compilers, build systems, headers, Node toolchains. */
 const BUILD_PACKAGES = new Set([
@@ -77,7 +77,7 @@ export const buildToolsInFinalStage = defineRule({
         return;
       }
       const names = listNames(services.map((s) => s.name));
-      const stages = new Set(finalImageStages(project, file));
+      const stages = new Set(runtimeStages(project, file));
       for (const run of file.runs()) {
         if (!stages.has(run.stage)) {
           continue;

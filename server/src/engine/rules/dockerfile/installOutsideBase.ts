@@ -8,6 +8,7 @@ import type { Project } from '../../project';
 import { basename } from '../../paths';
 import { instructionLinesRange, instructionRemovalRange } from '../../dockerfileEdit';
 import { comparePositions } from '../../text';
+import { runtimeStages } from './stageRefs';
 
 /** Where the base Dockerfile already installs things, per manager family. */
 function baseInstalls(project: Project): { run: RunInstruction; install: InstallCommand }[] {
@@ -79,7 +80,7 @@ export const installOutsideBase = defineRule({
       const base = project.baseDockerfile;
       const baseName = base ? base.path : 'the base Dockerfile';
       const inBase = baseInstalls(project);
-      const runtime = runtimeStages(project, file);
+      const runtime = new Set(runtimeStages(project, file));
       for (const run of file.runs()) {
         if (!checkedStage(project, file, run.stage, isService)) {
           continue;
@@ -288,16 +289,4 @@ function goesWholeRun(file: DockerfileModel, run: RunInstruction, movable: Insta
   const removal = removePackagesFromRun(file, run, new Set(movable), install.manager);
   const whole = instructionRemovalRange(file, run.instruction);
   return removal.length === 1 && comparePositions(removal[0]!.start, whole.start) === 0 && comparePositions(removal[0]!.end, whole.end) === 0;
-}
-
-/** The final stage and the stages it is built FROM, in its own file: what the running image holds. */
-function runtimeStages(project: Project, file: DockerfileModel): Set<Stage> {
-  const out = new Set<Stage>();
-  let stage: Stage | undefined = file.stages[file.stages.length - 1];
-  while (stage && !out.has(stage)) {
-    out.add(stage);
-    const target = project.resolveFrom(file, stage);
-    stage = target.kind === 'stage' ? target.stage : undefined;
-  }
-  return out;
 }

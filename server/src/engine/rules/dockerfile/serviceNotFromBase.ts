@@ -1,10 +1,13 @@
 import { defineRule } from '../../rule';
-import { finalImageStages, listNames, runtimeServicesOf } from './stageRefs';
+import type { Service } from '../../project';
+import type { Stage } from '../../parse/dockerfile';
+import { listNames, runtimeServicesOf, stageChain } from './stageRefs';
 
 /**
  * Roadmap section 1: every application image is built FROM the shared base image. Reports the
- * `FROM` image at the root of the final stage's chain (the final stage itself, or the stage it
- * builds on) when it is a public or other workspace image instead of the base.
+ * `FROM` image at the root of each service image's chain (the stage its `build.target` names or
+ * the final stage, itself or the stage it builds on) when it is a public or other workspace image
+ * instead of the base.
  */
 export const serviceNotFromBase = defineRule({
   id: 'service-not-from-base',
@@ -17,7 +20,7 @@ export const serviceNotFromBase = defineRule({
   messages: {
     notFromBase: 'Expected {{services}} to be built FROM the base image {{base}}, not {{image}}.',
     notFromBaseStage:
-      'Expected {{services}} to be built FROM the base image {{base}}, not {{image}} (the final stage builds on stage {{stage}}).',
+      'Expected {{services}} to be built FROM the base image {{base}}, not {{image}} (the {{built}} builds on stage {{stage}}).',
   },
   check: {
     dockerfile(file, context) {
@@ -26,41 +29,51 @@ export const serviceNotFromBase = defineRule({
       if (!base || project.isBaseDockerfile(file.path)) {
         return;
       }
-      const services = runtimeServicesOf(project, file.path);
-      const final = project.finalStage(file);
-      if (services.length === 0 || !final || project.stageDerivesFromBase(file, final)) {
-        return;
-      }
-      const chain = finalImageStages(project, file);
-      const root = chain[chain.length - 1]!;
-      const target = project.resolveFrom(file, root);
-      if (target.kind === 'external') {
-        if (target.image === 'scratch' || project.isExemptImage(target.image)) {
-          return;
+      // The images the services build (their `build.target`s, or the final stage), by the stage
+      // at the root of each one's chain: two targets on one root are one finding.
+      const byRoot = new Map<Stage, { image: Stage; services: Service[] }>();
+      for (const service of runtimeServicesOf(project, file.path)) {
+        const image = project.targetStage(service);
+        if (!image || project.stageDerivesFromBase(file, image)) {
+          continue;
         }
-      } else if (target.kind === 'workspace') {
-        // A workspace image built from another service's Dockerfile is reported there, once.
-        if (runtimeServicesOf(project, target.dockerfile).length > 0 || project.isExemptImage(target.tag)) {
-          return;
-        }
-      } else {
-        // A stage cycle, an unresolved variable, or an unresolved local image (base-image-unresolved).
-        return;
+        const chain = stageChain(project, file, image);
+        const root = chain[chain.length - 1]!;
+        const entry = byRoot.get(root) ?? { image, services: [] };
+        entry.services.push(service);
+        byRoot.set(root, entry);
       }
-      const tag = project.preferredBaseTag;
-      const data = {
-        services: listNames(services.map((s) => s.name)),
-        base: tag ?? `(built from ${base.path})`,
-        image: root.fromImage,
-        stage: root.name ?? String(root.index),
-      };
-      const canFix = tag !== undefined && !/\$/.test(root.fromImage);
-      context.report({
-        messageId: root === final ? 'notFromBase' : 'notFromBaseStage',
-        data,
-        range: root.fromRange,
-        fix: canFix ? (fixer) => fixer.setTitle(`Build FROM ${tag}`, true).replace(file.path, root.fromRange, tag) : undefined,
-      });
+      for (const [root, { image, services }] of byRoot) {
+        const target = project.resolveFrom(file, root);
+        if (target.kind === 'external') {
+          if (target.image === 'scratch' || project.isExemptImage(target.image)) {
+            continue;
+          }
+        } else if (target.kind === 'workspace') {
+          // A workspace image built from another service's Dockerfile is reported there, once.
+          if (runtimeServicesOf(project, target.dockerfile).length > 0 || project.isExemptImage(target.tag)) {
+            continue;
+          }
+        } else {
+          // A stage cycle, an unresolved variable, or an unresolved local image (base-image-unresolved).
+          continue;
+        }
+        const tag = project.preferredBaseTag;
+        const data = {
+          services: listNames(services.map((s) => s.name)),
+          base: tag ?? `(built from ${base.path})`,
+          image: root.fromImage,
+          stage: root.name ?? String(root.index),
+          built: image === project.finalStage(file) ? 'final stage' : `target stage ${image.name ?? image.index}`,
+        };
+        const canFix = tag !== undefined && !/\$/.test(root.fromImage);
+        context.report({
+          messageId: root === image ? 'notFromBase' : 'notFromBaseStage',
+          data,
+          range: root.fromRange,
+          fix: canFix ? (fixer) => fixer.setTitle(`Build FROM ${tag}`, true).replace(file.path, root.fromRange, tag) : undefined,
+        });
+      }
     },
   },
 });

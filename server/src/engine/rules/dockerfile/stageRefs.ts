@@ -115,10 +115,28 @@ export function listNames(names: string[]): string {
   return `${unique.slice(0, -1).join(', ')} and ${unique[unique.length - 1]}`;
 }
 
-/** The stages whose content ends up in the final image: the final stage and the stages it builds FROM. */
-export function finalImageStages(project: Project, model: DockerfileModel): Stage[] {
+/**
+ * The stages whose content ends up in the images built from a Dockerfile, in file order: each stage
+ * built as an image ({@link Project.imageStages}: the compose `build.target`s and `--target`s, the
+ * final stage without one) and the stages of the file it is built FROM. `except` leaves out the
+ * images whose stage name it matches (a test stage's image is not one services run).
+ */
+export function runtimeStages(project: Project, model: DockerfileModel, except?: RegExp): Stage[] {
+  const out = new Set<Stage>();
+  for (const image of project.imageStages(model)) {
+    if (!except?.test(image.name ?? '')) {
+      for (const stage of stageChain(project, model, image)) {
+        out.add(stage);
+      }
+    }
+  }
+  return [...out].sort((a, b) => a.index - b.index);
+}
+
+/** The stages of a Dockerfile an image is built FROM, from that stage down to the root of its chain. */
+export function stageChain(project: Project, model: DockerfileModel, image: Stage): Stage[] {
   const out: Stage[] = [];
-  let stage: Stage | undefined = model.stages[model.stages.length - 1];
+  let stage: Stage | undefined = image;
   while (stage && !out.includes(stage) && out.length < 50) {
     out.push(stage);
     const target = project.resolveFrom(model, stage);

@@ -1,23 +1,16 @@
 import { defineRule } from '../../rule';
 import { leadingCommentLines } from '../../dockerfileEdit';
-import type { Project, TextModel } from '../../project';
+import { builtStage, type Project, type TextModel } from '../../project';
 import type { DockerfileModel, Stage } from '../../parse/dockerfile';
-import { scalarString } from '../../parse/yamlUtil';
 import { stageUses } from './stageRefs';
 
-/** Stage names built as a target: compose `build.target`, `--target X`, bake and CI `target`. */
+/** Stage names built as a target: compose `build.target` (in any of a service's files), `--target X`, bake and CI `target`. */
 function buildTargets(project: Project, path: string): Set<string> {
   const out = new Set<string>();
   for (const service of project.servicesBuiltFrom(path)) {
     for (const def of service.defs) {
-      const compose = project.file(def.path);
-      if (compose?.kind !== 'compose' || !compose.view) {
-        continue;
-      }
-      const build = compose.view.mapAt(def.node, 'build');
-      const target = build && scalarString(compose.view.get(build, 'target')?.value?.node);
-      if (target) {
-        out.add(target.toLowerCase());
+      if (def.build?.target) {
+        out.add(def.build.target);
       }
     }
   }
@@ -82,7 +75,12 @@ function usedStages(project: Project, file: DockerfileModel): Set<Stage> | undef
     }
   }
   for (const t of buildTargets(project, file.path)) {
-    byName(t);
+    const stage = builtStage(file, t);
+    if (stage) {
+      used.add(stage);
+    } else if (t.includes('$')) {
+      return undefined;
+    }
   }
   // A compose file that does not parse may build a stage as its target: its name there is a use.
   for (const stage of file.stages) {

@@ -11,6 +11,8 @@ import type { Range } from '../../text';
 import { basename, isWithin, joinPath, normalizePath } from '../../paths';
 import { isRemoteSource, pathArgs, type FlagInstruction, type PathArg } from '../../parse/dockerfileArgs';
 
+export { runtimeStages } from '../dockerfile/stageRefs';
+
 export { isRemoteSource, pathArgs, type PathArg };
 
 export interface CopyInfo {
@@ -186,18 +188,6 @@ function computeStageCopies(project: Project, model: DockerfileModel, stage: Sta
 export function workdirAt(project: Project, model: DockerfileModel, stage: Stage, at: Instruction): string | undefined {
   const workdirs = fileWorkdirs(project, model)?.get(stage);
   return workdirs?.at.has(at) ? workdirs.at.get(at) : workdirs?.end;
-}
-
-/** The stages whose content ends up in the runtime image: the final stage and the in-file stages it is built FROM, earliest first. */
-export function runtimeStages(project: Project, model: DockerfileModel): Stage[] {
-  const chain: Stage[] = [];
-  let stage = project.finalStage(model);
-  while (stage && !chain.includes(stage) && chain.length < 50) {
-    chain.unshift(stage);
-    const target = project.resolveFrom(model, stage);
-    stage = target.kind === 'stage' ? target.stage : undefined;
-  }
-  return chain;
 }
 
 /** Whether a Dockerfile is a service image these rules look at: not the base, not archived. */

@@ -19,6 +19,9 @@ export function isTestArtifact(source: string): boolean {
   );
 }
 
+/** Stage names of images built to test, lint or develop in, not to run services. */
+const NOT_RUNTIME = /^(test|tests|testing|lint|ci|check|dev|development)$/;
+
 const TOOLS = new Set(['pytest', 'py.test', 'flake8', 'ruff', 'black', 'mypy', 'eslint', 'tox', 'pylint', 'isort']);
 
 /** The word that names a test or lint tool in a command (`pytest`, `python -m pytest`, `npx eslint`), if any. */
@@ -63,11 +66,9 @@ export const testArtifactsInRuntime = defineRule({
       if (!isServiceImage(project, file)) {
         return;
       }
-      const final = project.finalStage(file);
-      if (!final || /^(test|tests|testing|lint|ci|check)$/.test(final.name ?? '')) {
-        return;
-      }
-      const stages = runtimeStages(project, file);
+      // The images built from the file (build targets, or the final stage), but for test and dev
+      // images: running tests is what they are for.
+      const stages = runtimeStages(project, file, NOT_RUNTIME);
       for (const copy of stages.flatMap((s) => stageCopies(project, file, s))) {
         if (copy.from !== undefined || copy.heredoc) {
           continue;
