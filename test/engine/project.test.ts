@@ -245,6 +245,39 @@ describe('Project', () => {
       assert.equal(worker.build?.dockerfile, 'docker/Dockerfile.celery');
     });
 
+    it('merges build key by key: an override that sets args or target keeps the context and Dockerfile', () => {
+      // Before, web in the override built "ocker/Dockerfile.web" (the path cut at the root context)
+      // and worker a Dockerfile in the override's folder.
+      const p = projectOf({
+        ...SMARTHR,
+        'docker-compose.yml':
+          'services:\n  web:\n    build:\n      context: .\n      dockerfile: docker/Dockerfile.web\n  worker:\n    build:\n      context: ./services/worker\n      dockerfile: Dockerfile.prod\n  jobs:\n    build:\n      context: ./services/jobs\n      dockerfile_inline: |\n        FROM smarthr360-base:latest\n',
+        'deploy/docker-compose.yml': 'services:\n  web:\n    build: ./web\n',
+        'docker-compose.override.yml':
+          'services:\n  web:\n    build:\n      target: dev\n  worker:\n    build:\n      args:\n        DEBUG: "1"\n  jobs:\n    build:\n      context: ./services/jobs-v2\n',
+      });
+      const services = p.composeProjects.find((c) => c.root.path === 'docker-compose.yml')!.services;
+      const build = (name: string) => {
+        const b = services.get(name)!.build!;
+        return [b.context, b.dockerfile, b.inline, b.target?.value, b.def.path];
+      };
+      assert.deepEqual(build('web'), ['', 'docker/Dockerfile.web', false, 'dev', 'docker-compose.override.yml']);
+      assert.deepEqual(build('worker'), [
+        'services/worker',
+        'services/worker/Dockerfile.prod',
+        false,
+        undefined,
+        'docker-compose.override.yml',
+      ]);
+      // A new context with the inline Dockerfile of the file before.
+      assert.equal(build('jobs')[0], 'services/jobs-v2');
+      assert.equal(build('jobs')[2], true);
+      assert.deepEqual(
+        p.servicesBuiltFrom('docker/Dockerfile.web').map((s) => s.name),
+        ['web'],
+      );
+    });
+
     it('follows a chain of extends: beat extends worker, which extends web', () => {
       // Before, beat got only worker's own keys: no build, env_file or networks from web.
       const p = projectOf({

@@ -6,6 +6,7 @@ import { parseDockerfile, findStage, type DockerfileModel, type Stage } from './
 import {
   parseCompose,
   type ComposeModel,
+  type BuildSpec,
   type ComposeServiceDef,
   type VolumeMount,
   type EnvFileRef,
@@ -1062,16 +1063,28 @@ export class Project {
   private mergeDef(service: Service, def: ComposeServiceDef): void {
     service.defs.push(def);
     if (def.build) {
-      const ctx = joinPath(dirname(def.path), def.build.context);
-      // Compose merges `build` key by key: an override that sets only `target` keeps the rest.
+      // Compose merges `build` key by key: an override that sets only `target` or `args` keeps the
+      // context and the Dockerfile the files before it give.
+      const latest = (has: (b: BuildSpec) => boolean): ComposeServiceDef | undefined => {
+        for (let k = service.defs.length - 1; k >= 0; k--) {
+          const d = service.defs[k]!;
+          if (d.build && has(d.build)) {
+            return d;
+          }
+        }
+        return undefined;
+      };
+      const contextDef = latest((b) => b.contextRange !== undefined) ?? def;
+      const ctx = joinPath(dirname(contextDef.path), contextDef.build!.context);
+      const dockerfileDef = latest((b) => b.inline !== undefined || b.dockerfile !== undefined);
       const target =
         def.build.target !== undefined && def.build.targetRange
           ? { value: def.build.target, range: def.build.targetRange, def }
           : service.build?.target;
-      if (def.build.inline) {
-        service.build = { def, context: ctx, dockerfile: inlinePath(def), inline: true, target };
+      if (dockerfileDef?.build!.inline) {
+        service.build = { def, context: ctx, dockerfile: inlinePath(dockerfileDef), inline: true, target };
       } else {
-        const dfRaw = def.build.dockerfile ?? service.build?.dockerfile?.slice(ctx.length + 1) ?? 'Dockerfile';
+        const dfRaw = dockerfileDef?.build!.dockerfile ?? 'Dockerfile';
         service.build = {
           def,
           context: ctx,
@@ -1362,20 +1375,24 @@ function mergeBy<U, T extends U>(into: T[], from: readonly U[], key: (x: U) => s
 }
 
 /**
+ * The stage name a build target gives, as docker compose reads it: `${VAR:-default}` and
+ * `${VAR-default}` give the default (the variable is not known here); any other variable, undefined.
+ */
+export function targetName(target: string): string | undefined {
+  const name = /^\$\{[A-Za-z_][A-Za-z0-9_]*:?-([^}$]*)\}$/.exec(target)?.[1] ?? target;
+  return name.includes('$') ? undefined : name;
+}
+
+/**
  * The stage a build with this target builds: the final stage without one, the stage of that name
- * (stage names are case-insensitive), undefined when no stage has it. `${VAR:-default}` builds the
- * default (the variable is unknown here); any other variable, undefined.
+ * (stage names are case-insensitive; see {@link targetName}), undefined when no stage has it.
  */
 export function builtStage(model: DockerfileModel, target: string | undefined): Stage | undefined {
   if (target === undefined) {
     return model.stages[model.stages.length - 1];
   }
-  const name = /^\$\{[A-Za-z_][A-Za-z0-9_]*:?-([^}$]*)\}$/.exec(target)?.[1] ?? target;
-  if (name.includes('$')) {
-    return undefined;
-  }
-  const lower = name.toLowerCase();
-  return model.stages.find((s) => s.name === lower);
+  const name = targetName(target)?.toLowerCase();
+  return name === undefined ? undefined : model.stages.find((s) => s.name === name);
 }
 
 /**
