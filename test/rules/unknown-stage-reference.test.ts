@@ -6,7 +6,8 @@ import { RuleTester } from '../ruleTester';
 import { unknownStageReference } from '../../server/src/engine/rules/dockerfile/unknownStageReference';
 import { replaceEach } from './edit';
 import { onLine } from './findings';
-import { ML_DOCKERFILE, ROADMAP_WORKSPACE } from './workspaces/roadmap';
+import { COMPOSE, ML_DOCKERFILE, ROADMAP_WORKSPACE, withWebTarget } from './workspaces/roadmap';
+import { onWord } from './findings';
 
 /** A Node stage named `name` that builds the frontend, and the blank line after it. */
 const assetsStage = (name: string): string => `FROM node:20-slim AS ${name}
@@ -14,6 +15,15 @@ WORKDIR /src
 COPY frontend/ ./
 RUN npm ci && npm run build
 
+`;
+
+/** An override file that builds web at a dev target by default. */
+const OVERRIDE_DEV = `services:
+  web:
+    build:
+      target: \${WEB_TARGET:-dev}
+    volumes:
+      - .:/app
 `;
 
 RuleTester.run(unknownStageReference, {
@@ -68,6 +78,14 @@ CMD ["python", "/app/serve.py"]
 `,
       },
     },
+    {
+      name: 'compose build targets that name a stage: in any case, and as a variable default',
+      files: { ...ROADMAP_WORKSPACE, 'docker-compose.yml': withWebTarget(COMPOSE, 'Static') },
+    },
+    ...['${WEB_TARGET:-final}', '${WEB_TARGET}'].map((target) => ({
+      name: `compose build target ${target}: a default names a stage, a bare variable is not known here`,
+      files: { ...ROADMAP_WORKSPACE, 'docker-compose.yml': withWebTarget(COMPOSE, target) },
+    })),
   ],
   invalid: [
     {
@@ -163,6 +181,47 @@ CMD ["gunicorn", "smarthr360.wsgi:application"]
           6,
           13,
           'Unexpected FROM builder: no earlier stage is named builder and no image of that name is built or known.',
+        ),
+      ],
+    },
+    {
+      // docker compose build: "target stage "production" could not be found".
+      name: 'a compose build target no stage of the Dockerfile has',
+      files: { ...ROADMAP_WORKSPACE, 'docker-compose.yml': withWebTarget(COMPOSE, 'production') },
+      errors: [
+        onWord(
+          'docker-compose.yml',
+          withWebTarget(COMPOSE, 'production'),
+          'production',
+          'Unexpected build target production: docker/Dockerfile.web has no stage named production (its stages: assets, static, final).',
+        ),
+      ],
+    },
+    {
+      name: 'a target the override file sets, with a variable default no stage has: reported in the override file',
+      files: { ...ROADMAP_WORKSPACE, 'docker-compose.override.yml': OVERRIDE_DEV },
+      errors: [
+        onWord(
+          'docker-compose.override.yml',
+          OVERRIDE_DEV,
+          '${WEB_TARGET:-dev}',
+          'Unexpected build target ${WEB_TARGET:-dev}: docker/Dockerfile.web has no stage named ${WEB_TARGET:-dev} (its stages: assets, static, final).',
+        ),
+      ],
+    },
+    {
+      name: 'a target on a Dockerfile whose stages have no names',
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'docker/Dockerfile.web': 'FROM smarthr360-base:latest\nCOPY . /app\n',
+        'docker-compose.yml': withWebTarget(COMPOSE, 'final'),
+      },
+      errors: [
+        onWord(
+          'docker-compose.yml',
+          withWebTarget(COMPOSE, 'final'),
+          'final',
+          'Unexpected build target final: docker/Dockerfile.web has no stage named final (it names none of its stages).',
         ),
       ],
     },

@@ -1,6 +1,7 @@
 import { isMap, isSeq } from 'yaml';
 import { defineRule } from '../../rule';
-import type { Project } from '../../project';
+import { builtStage, targetName, type Project } from '../../project';
+import { projectsOf } from '../compose/composeHelpers';
 import { scalarString } from '../../parse/yamlUtil';
 import { isUnknownCopySource, missingFromStage, stageUses } from './stageRefs';
 
@@ -35,13 +36,13 @@ function namedContexts(project: Project, path: string): Set<string> {
 /**
  * Roadmap section 3: builder stages are wired to the final stage by name. A `COPY --from=X` or
  * `FROM X` where X is neither an earlier stage nor an image fails the build (or, worse, pulls an
- * image of that name from Docker Hub).
+ * image of that name from Docker Hub); so does a compose `build.target` no stage has.
  */
 export const unknownStageReference = defineRule({
   id: 'unknown-stage-reference',
   meta: {
     section: 3,
-    description: 'A COPY --from or FROM names a stage that does not exist (and no image).',
+    description: 'A COPY --from, FROM or compose build target names a stage that does not exist (and no image).',
     defaultSeverity: 'error',
     fixable: false,
   },
@@ -51,6 +52,7 @@ export const unknownStageReference = defineRule({
     fromLater:
       'Unexpected FROM {{name}}: the stage {{name}} is defined later (line {{line}}); a stage can only build on an earlier one.',
     fromUnknown: 'Unexpected FROM {{name}}: no earlier stage is named {{name}} and no image of that name is built or known.',
+    targetUnknown: 'Unexpected build target {{name}}: {{dockerfile}} has no stage named {{name}} ({{stages}}).',
   },
   check: {
     dockerfile(file, context) {
@@ -77,6 +79,39 @@ export const unknownStageReference = defineRule({
             data: { name: use.value },
             range: use.range,
           });
+        }
+      }
+    },
+    compose(file, context) {
+      const { project } = context;
+      // `docker compose build` fails with "target stage … could not be found".
+      for (const composeProject of projectsOf(project, file)) {
+        for (const service of composeProject.services.values()) {
+          const dockerfile = service.build && project.dockerfile(service.build.dockerfile);
+          if (!dockerfile || dockerfile.stages.length === 0) {
+            continue;
+          }
+          for (const def of service.defs) {
+            const target = def.path === file.path ? def.build?.target : undefined;
+            if (
+              target === undefined ||
+              !def.build?.targetRange ||
+              builtStage(dockerfile, target) ||
+              targetName(target) === undefined
+            ) {
+              continue;
+            }
+            const names = dockerfile.stages.flatMap((s) => (s.name ? [s.name] : []));
+            context.report({
+              messageId: 'targetUnknown',
+              data: {
+                name: target,
+                dockerfile: service.build!.inline ? `the dockerfile_inline of ${service.name}` : dockerfile.path,
+                stages: names.length > 0 ? `its stages: ${names.join(', ')}` : 'it names none of its stages',
+              },
+              range: def.build.targetRange,
+            });
+          }
         }
       }
     },

@@ -1,6 +1,6 @@
 import { defineRule } from '../../rule';
 import { leadingCommentLines } from '../../dockerfileEdit';
-import { builtStage, type Project, type TextModel } from '../../project';
+import { builtStage, targetName, type Project, type TextModel } from '../../project';
 import type { DockerfileModel, Stage } from '../../parse/dockerfile';
 import { stageUses } from './stageRefs';
 
@@ -78,7 +78,7 @@ function usedStages(project: Project, file: DockerfileModel): Set<Stage> | undef
     const stage = builtStage(file, t);
     if (stage) {
       used.add(stage);
-    } else if (t.includes('$')) {
+    } else if (targetName(t) === undefined) {
       return undefined;
     }
   }
