@@ -278,6 +278,39 @@ describe('Project', () => {
       );
     });
 
+    it('reads an overlay for docker compose -f a -f b after the file it completes, and its override', () => {
+      // Before, docker-compose.prod.yml stood alone: its services were on the network "default" and
+      // mounted an undeclared volume.
+      const prod =
+        'services:\n  web:\n    restart: always\n    build:\n      target: final\n  celery_worker:\n    volumes:\n      - static_volume:/app/staticfiles\n  certbot:\n    image: certbot/certbot:v2.11.0\n';
+      const p = projectOf({
+        ...SMARTHR,
+        'docker-compose.override.yml': 'services:\n  web:\n    volumes:\n      - .:/app\n',
+        'docker-compose.prod.yml': prod,
+        'docker-compose-staging.yml': 'services:\n  web:\n    restart: on-failure\n',
+        // A complete stack of its own (every service has an image or a build context): not an overlay.
+        'docker-compose.test.yml': 'services:\n  web:\n    build: .\n    command: pytest\n  db:\n    image: postgres:16-alpine\n',
+        // Named after no compose file of its folder.
+        'deploy/docker-compose.prod.yml': 'services:\n  web:\n    restart: always\n',
+      });
+      assert.deepEqual(
+        p.composeProjects.map((c) => c.files.map((f) => f.path)),
+        [
+          ['deploy/docker-compose.prod.yml'],
+          ['docker-compose.test.yml'],
+          ['docker-compose.yml', 'docker-compose.override.yml', 'docker-compose-staging.yml', 'docker-compose.prod.yml'],
+        ],
+      );
+      const services = p.composeProjects[2]!.services;
+      assert.deepEqual(
+        services.get('celery_worker')!.volumes.map((v) => `${v.source}@${v.def.path}`),
+        ['static_volume@docker-compose.prod.yml'],
+      );
+      assert.equal(services.get('web')!.build?.dockerfile, 'docker/Dockerfile.web');
+      assert.equal(services.get('web')!.build?.target?.value, 'final');
+      assert.ok(services.has('certbot'));
+    });
+
     it('follows a chain of extends: beat extends worker, which extends web', () => {
       // Before, beat got only worker's own keys: no build, env_file or networks from web.
       const p = projectOf({

@@ -43,11 +43,37 @@ networks:
     driver: bridge
 `;
 
+/** A production overlay (`docker compose -f docker-compose.yml -f docker-compose.prod.yml`): web (also on a public network), celery_worker and nginx as they run there. */
+const PROD_OVERLAY = `services:
+  web:
+    restart: always
+    environment:
+      - DJANGO_DEBUG=0
+    networks:
+      - smarthr360-network
+      - public
+  celery_worker:
+    restart: always
+    volumes:
+      - static_volume:/app/staticfiles
+  nginx:
+    ports:
+      - "443:443"
+
+networks:
+  public:
+`;
+
 RuleTester.run(serviceNetworkMissing, {
   valid: [
     {
       name: 'roadmap workspace: every runtime service joins through the anchor (the base builder need not)',
       files: composeWorkspace({ 'docker-compose.yml': ROADMAP_COMPOSE }),
+    },
+    {
+      // Before, the overlay stood alone: web and celery_worker on "default", apart from each other.
+      name: 'a production overlay adds settings to services whose networks the main file gives',
+      files: composeWorkspace({ 'docker-compose.yml': ROADMAP_COMPOSE, 'docker-compose.prod.yml': PROD_OVERLAY }),
     },
     {
       name: 'a service with network_mode: host is not expected on the network',

@@ -83,6 +83,15 @@ RuleTester.run(undeclaredVolume, {
   valid: [
     { name: 'roadmap workspace: every volume is declared', files: composeWorkspace({ 'docker-compose.yml': ROADMAP_COMPOSE }) },
     {
+      // Before, the overlay stood alone, with no top-level volumes: key.
+      name: 'a production overlay mounts a volume the main file declares',
+      files: composeWorkspace({
+        'docker-compose.yml': ROADMAP_COMPOSE,
+        'docker-compose.prod.yml':
+          'services:\n  celery_worker:\n    restart: always\n    volumes:\n      - static_volume:/app/staticfiles\n',
+      }),
+    },
+    {
       name: 'bind mounts, anonymous volumes and interpolated sources need no declaration; the override declares one',
       files: composeWorkspace({
         'docker-compose.yml': `${SERVICES}      - \${DATA_DIR}:/data\n\nvolumes:\n  static_volume:\n`,

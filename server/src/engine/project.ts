@@ -955,9 +955,42 @@ export class Project {
       const m = /^(.*)\.override\.ya?ml$/.exec(c.path);
       return m !== null && (this.byPath.has(`${m[1]}.yml`) || this.byPath.has(`${m[1]}.yaml`));
     };
+    // `docker compose -f docker-compose.yml -f docker-compose.prod.yml`: a file named after a compose
+    // file of its folder (`<stem>.<name>.yml`, `<stem>-<name>.yml`), with a service of that file that cannot stand alone
+    // (no image, build context, Dockerfile or extends), is read after it, the way `-f` merges it.
+    const overlays = new Map<string, ComposeModel[]>();
+    const overlayMain = (c: ComposeModel): ComposeModel | undefined => {
+      const m = /^(.*)[.-][A-Za-z0-9_]+\.ya?ml$/.exec(c.path);
+      if (!m || /\.override\.ya?ml$/.test(c.path)) {
+        return undefined;
+      }
+      const main = [`${m[1]}.yml`, `${m[1]}.yaml`].map((p) => this.byPath.get(p)).find((f) => f?.kind === 'compose');
+      if (main?.kind !== 'compose') {
+        return undefined;
+      }
+      const names = new Set(main.services.map((d) => d.name));
+      const partial = c.services.some(
+        (d) =>
+          names.has(d.name) &&
+          !d.image &&
+          !d.extends &&
+          !(d.build && (d.build.contextRange || d.build.dockerfile || d.build.inline)),
+      );
+      return partial ? main : undefined;
+    };
+    for (const c of this.composeFiles) {
+      const main = overlayMain(c);
+      if (main && !overlayMain(main)) {
+        overlays.set(main.path, [...(overlays.get(main.path) ?? []), c]);
+      }
+    }
+    const isOverlay = (c: ComposeModel): boolean => {
+      const main = overlayMain(c);
+      return main !== undefined && (overlays.get(main.path)?.includes(c) ?? false);
+    };
     const previousByRoot = previous && new Map(previous.composeProjects.map((p) => [p.root, p]));
     for (const root of this.composeFiles) {
-      if (included.has(root.path) || isOverride(root)) {
+      if (included.has(root.path) || isOverride(root) || isOverlay(root)) {
         continue;
       }
       const files: ComposeModel[] = [];
@@ -984,6 +1017,11 @@ export class Project {
         if (o?.kind === 'compose' && !files.includes(o)) {
           files.push(o);
           break;
+        }
+      }
+      for (const overlay of overlays.get(root.path) ?? []) {
+        if (!files.includes(overlay)) {
+          files.push(overlay);
         }
       }
       // The same files as last time (the same parsed models): the merged services are too.
