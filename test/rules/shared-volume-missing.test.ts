@@ -178,6 +178,15 @@ const REPORTS_GROUP = mediaGroup('Dockerfile.worker', 'reports', '    env_file: 
 RuleTester.run(sharedVolumeMissing, {
   valid: [
     {
+      // Before, celery_beat was told to mount logs_volume, which it has through celery_worker.
+      name: 'celery_beat takes the mounts of celery_worker through volumes_from (read-only)',
+      files: ws(`${WEB_AND_WORKER_MOUNT_LOGS}    volumes_from:
+      - celery_worker:ro
+volumes:
+  logs_volume:
+`),
+    },
+    {
       name: 'every group member mounts the shared volumes; the base-building service is not part of the group',
       files: ws(`${BASE_DB_REDIS}
   web:

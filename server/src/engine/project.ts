@@ -152,6 +152,8 @@ export interface Service {
   networks: (ValueRef & { def: ComposeServiceDef })[];
   networkMode?: ValueRef;
   profiles: string[];
+  /** The services whose volumes it mounts too (`volumes_from`), by name. */
+  volumesFrom: string[];
 }
 
 /** A root compose file with its override file and the files it includes. */
@@ -630,6 +632,30 @@ export class Project {
     return [...stages].sort((a, b) => a.index - b.index);
   }
 
+  /**
+   * The mounts a service has: its own, and those of the services it names in `volumes_from` (and
+   * theirs in turn), in its compose project.
+   */
+  mountsOf(service: Service): Service['volumes'] {
+    if (service.volumesFrom.length === 0) {
+      return service.volumes;
+    }
+    const out: Service['volumes'] = [];
+    const seen = new Set<Service>();
+    const visit = (s: Service | undefined): void => {
+      if (!s || seen.has(s)) {
+        return;
+      }
+      seen.add(s);
+      out.push(...s.volumes);
+      for (const name of s.volumesFrom) {
+        visit(s.project.services.get(name));
+      }
+    };
+    visit(service);
+    return out;
+  }
+
   /** Whether a service only builds the base image (compose `build:` + `image:` of the base). */
   isBaseBuilder(service: Service): boolean {
     return (
@@ -1076,6 +1102,7 @@ export class Project {
         environment: [],
         networks: [],
         profiles: [],
+        volumesFrom: [],
       };
       project.services.set(def.name, service);
     }
@@ -1159,6 +1186,11 @@ export class Project {
     }
     if (def.networkMode) {
       service.networkMode = def.networkMode;
+    }
+    for (const from of def.volumesFrom) {
+      if (!service.volumesFrom.includes(from.value)) {
+        service.volumesFrom.push(from.value);
+      }
     }
     if (def.profiles.length > 0) {
       service.profiles = def.profiles;

@@ -98,6 +98,8 @@ export interface ComposeServiceDef {
   networkMode?: ValueRef;
   dependsOn: ValueRef[];
   links: ValueRef[];
+  /** `volumes_from`: the services (not `container:` ones) whose mounts this one takes, each range on the name. */
+  volumesFrom: ValueRef[];
   extends?: { service: ValueRef; file?: ValueRef };
   profiles: string[];
   secrets: ValueRef[];
@@ -303,6 +305,7 @@ function readService(name: string, keyRange: Range, map: YAMLMap, view: YamlView
     networks: [],
     dependsOn: [],
     links: [],
+    volumesFrom: [],
     profiles: [],
     secrets: [],
   };
@@ -376,6 +379,9 @@ function readService(name: string, keyRange: Range, map: YAMLMap, view: YamlView
       case 'links':
         def.links = namesOf(value, view, via).map((l) => ({ ...l, value: l.value.split(':')[0]! }));
         break;
+      case 'volumes_from':
+        def.volumesFrom = namesOf(value, view, via).flatMap((ref) => volumesFromService(ref, view));
+        break;
       case 'secrets':
         def.secrets = namesOf(value, view, via);
         break;
@@ -401,6 +407,23 @@ function readService(name: string, keyRange: Range, map: YAMLMap, view: YamlView
 }
 
 /** Names from a list (`- a`) or the keys of a map (`a: {…}`), or the `source` of long-syntax items. */
+/**
+ * The service a `volumes_from` entry names (`web`, `service:web`, `web:ro`), its range on the name
+ * where the text shows it as written; none for `container:…` entries.
+ */
+function volumesFromService(ref: ValueRef, view: YamlView): ValueRef[] {
+  const parts = ref.value.split(':');
+  const prefix = parts[0] === 'service' && parts.length > 1 ? 'service:' : '';
+  const name = prefix ? parts[1]! : parts[0]!;
+  if (parts[0] === 'container' || name === '') {
+    return [];
+  }
+  const start = view.lines.offsetAt(ref.range.start);
+  const at = start + (/["']/.test(view.lines.text[start] ?? '') ? 1 : 0) + prefix.length;
+  const exact = view.lines.text.slice(at, at + name.length) === name;
+  return [{ ...ref, value: name, range: exact ? view.lines.rangeOf(at, at + name.length) : ref.range }];
+}
+
 function namesOf(value: Node | undefined, view: YamlView, via: boolean): ValueRef[] {
   const out: ValueRef[] = [];
   if (isSeq(value)) {

@@ -62,7 +62,7 @@ export const sharedVolumeMissing = defineRule({
       for (const group of groups) {
         for (const shared of sharedMounts(group)) {
           for (const service of group.services) {
-            if (service.primary.path !== file.path || service.volumes.some((v) => v.source === shared.volume)) {
+            if (service.primary.path !== file.path || project.mountsOf(service).some((v) => v.source === shared.volume)) {
               continue;
             }
             const def = service.primary;

@@ -15,7 +15,7 @@ export const unknownServiceReference = defineRule({
   id: 'unknown-service-reference',
   meta: {
     section: 6,
-    description: 'depends_on, links, extends and network_mode: service: name services that exist.',
+    description: 'depends_on, links, volumes_from, extends and network_mode: service: name services that exist.',
     defaultSeverity: 'error',
     fixable: false,
   },
@@ -47,6 +47,9 @@ export const unknownServiceReference = defineRule({
       for (const def of file.services) {
         for (const d of def.dependsOn) {
           add(d.value, d.range, 'depends_on', def.name, known);
+        }
+        for (const v of def.volumesFrom) {
+          add(v.value, v.range, 'volumes_from', def.name, known);
         }
         for (const l of def.links) {
           // `db:database`: the service is the part before the alias.
