@@ -95,7 +95,8 @@ const SEVERITY_ICONS: Record<RoadmapFinding['severity'], IconDescriptor> = {
 function itemDescription(item: RoadmapItemStatus): string {
   switch (item.state) {
     case 'fail':
-      return plural(item.count, 'finding');
+      // Failed by what is missing (no base image) rather than by findings: the tooltip says what.
+      return item.count > 0 ? plural(item.count, 'finding') : 'not done';
     case 'na':
       return item.detail.startsWith('Not checked') ? 'not checked' : 'not applicable';
     case 'manual':
@@ -106,7 +107,7 @@ function itemDescription(item: RoadmapItemStatus): string {
 }
 
 function itemTooltip(item: RoadmapItemStatus): string {
-  if (item.state !== 'fail') {
+  if (item.state !== 'fail' || item.count === 0) {
     return item.detail;
   }
   const byRule = new Map<string, number>();

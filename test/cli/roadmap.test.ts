@@ -117,6 +117,27 @@ describe('cli: status and report', function () {
     assert.ok(text.includes('  – Entrypoint scripts live in the shared folder (not applicable)\n'), text);
   });
 
+  it('status says why an item fails when what it needs is missing (no base image)', () => {
+    const dir = tempDir();
+    const app = 'FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\n';
+    writeFiles(dir, {
+      'web/Dockerfile': `${app}CMD ["gunicorn", "app.wsgi"]\n`,
+      'worker/Dockerfile': `${app}CMD ["celery", "-A", "app", "worker"]\n`,
+      'docker-compose.yml': 'services:\n  web:\n    build: ./web\n  worker:\n    build: ./worker\n',
+    });
+    const text = runCli(['status', dir]).stdout;
+    assert.ok(
+      text.includes(
+        '  ✗ Service Dockerfiles are built FROM the base image (no base Dockerfile: 2 service Dockerfiles (web/Dockerfile, worker/Dockerfile) and nothing in the workspace builds a shared base image for them)\n',
+      ),
+      text,
+    );
+    assert.ok(
+      text.includes('  – Shared volumes are mounted in every relevant service at the same path (not applicable)\n'),
+      text,
+    );
+  });
+
   it('status --format json gives sections, items, counts and findings with 1-based locations', () => {
     const dir = copyExample();
     const r = runCli(['status', '--format', 'json'], { cwd: dir });

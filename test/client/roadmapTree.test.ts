@@ -149,6 +149,16 @@ describe('roadmap tree (status → tree items, without VS Code)', () => {
     );
   });
 
+  it('shows an item failed by what is missing, with no findings, as not done and says why', () => {
+    // Before, "0 findings" on a red item, and a tooltip with an empty list of rules.
+    const detail =
+      'Not done: no base Dockerfile: 2 service Dockerfiles (web/Dockerfile, worker/Dockerfile) and nothing in the workspace builds a shared base image for them.';
+    const s = status();
+    s.sections[0]!.items[1] = { ...s.sections[0]!.items[1]!, state: 'fail', count: 0, detail };
+    const item = describeNode(childNodes(rootNodes([s])[0]!)[1]!);
+    assert.deepEqual([item.icon?.id, item.description, item.tooltip, item.collapsible], ['error', 'not done', detail, 'none']);
+  });
+
   it('expands a failing item to its findings, which open the file at their range and offer the fix when fixable', () => {
     const failing = childNodes(rootNodes([status()])[0]!)[0]!;
     const findings = childNodes(failing);

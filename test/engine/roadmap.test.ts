@@ -76,6 +76,55 @@ describe('roadmap status', () => {
     assert.match(order.detail, /switched off/);
   });
 
+  it('fails "built FROM the base" without a base, and passes nothing a stack without volumes or a base has nothing of', () => {
+    // Before, a Django web and worker each FROM python, no base and no volume anywhere, passed
+    // "Service Dockerfiles are built FROM the base image" and both volume items.
+    const app =
+      'FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\n';
+    const files = {
+      'web/Dockerfile': `${app}CMD ["gunicorn", "app.wsgi"]\n`,
+      'worker/Dockerfile': `${app}CMD ["celery", "-A", "app", "worker"]\n`,
+      'web/requirements.txt': 'django==5.0\n',
+      'worker/requirements.txt': 'celery==5.4\n',
+      'docker-compose.yml':
+        'services:\n  web:\n    build: ./web\n  worker:\n    build: ./worker\n  nginx:\n    image: nginx:1.27-alpine\n    volumes:\n      - ./nginx.conf:/etc/nginx/nginx.conf:ro\n',
+    };
+    const item = (status: ReturnType<typeof roadmapStatus>, id: string) =>
+      status.sections.flatMap((s) => s.items).find((i) => i.item.id === id)!;
+    const status = roadmapStatus(new Analyzer(new MemoryFileSystem(files)).analyze());
+    const fromBase = item(status, 'services-from-base');
+    assert.deepEqual([fromBase.state, fromBase.findings.length], ['fail', 0]);
+    assert.equal(
+      fromBase.detail,
+      'Not done: no base Dockerfile: 2 service Dockerfiles (web/Dockerfile, worker/Dockerfile) and nothing in the workspace builds a shared base image for them.',
+    );
+    for (const [id, why] of [
+      ['volumes-defined', 'no service mounts a named volume and no compose file declares one'],
+      ['volumes-mounted-same-path', 'no named volume is mounted by two services'],
+      ['shared-env-file', 'no compose service runs an image built FROM the base'],
+    ]) {
+      assert.deepEqual([item(status, id!).state, item(status, id!).detail], ['na', `Not applicable: ${why}.`], id);
+    }
+    // One service image needs no base to share; two sharing a named volume have something to check.
+    const single = roadmapStatus(
+      new Analyzer(new MemoryFileSystem({ ...files, 'worker/Dockerfile': 'FROM redis:7-alpine\n' })).analyze(),
+    );
+    assert.equal(item(single, 'services-from-base').state, 'na');
+    const shared = roadmapStatus(
+      new Analyzer(
+        new MemoryFileSystem({
+          ...files,
+          'docker-compose.yml':
+            'services:\n  web:\n    build: ./web\n    volumes: [media:/app/media]\n  worker:\n    build: ./worker\n    volumes: [media:/app/media]\nvolumes:\n  media:\n',
+        }),
+      ).analyze(),
+    );
+    assert.deepEqual(
+      ['volumes-defined', 'volumes-mounted-same-path'].map((id) => item(shared, id).state),
+      ['pass', 'pass'],
+    );
+  });
+
   it('passes nothing in a folder with no Dockerfile, compose file or env file', () => {
     // Before, the two environment items passed there ("2 of 2 checkable items pass").
     const status = roadmapStatus(

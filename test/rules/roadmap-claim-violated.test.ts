@@ -95,6 +95,31 @@ describe('roadmap-claim-violated with the rules it reads', () => {
     ]);
     assert.equal(claims[0]!.related?.[0]?.path, 'docker/Dockerfile.web');
   });
+  it('reports "built FROM the base" ticked in a workspace that builds no base, saying so', () => {
+    // Before, the item passed: with no base, service-not-from-base has nothing to compare with.
+    const rest = files(webClean);
+    delete rest['Dockerfile.base'];
+    const fs = new MemoryFileSystem({
+      ...rest,
+      'docker-compose.yml': compose.replace(BASE_SERVICE, ''),
+      'docker/Dockerfile.web': webClean.replace('smarthr360-base:latest', 'python:3.12-slim'),
+      'docker/Dockerfile.celery': celery.replace('smarthr360-base:latest', 'python:3.12-slim'),
+      'DOCKER_MODULARIZATION_ROADMAP.md': roadmap.replace(
+        '- [x] Review and update',
+        '- [x] Service Dockerfiles use `FROM smarthr360-base:latest`. _(Verified)_\n- [x] Review and update',
+      ),
+    });
+    const result = new Analyzer(fs, { rules: [installOutsideBase, roadmapClaimViolated] }).analyze();
+    assert.deepEqual(
+      result.findings.filter((f) => f.ruleId === 'roadmap-claim-violated').map((f) => [f.range.start.line + 1, f.message]),
+      [
+        [
+          5,
+          'Unexpected [x]: "Service Dockerfiles are built FROM the base image" is not true of the workspace yet (no base Dockerfile: 2 service Dockerfiles (docker/Dockerfile.web, docker/Dockerfile.celery) and nothing in the workspace builds a shared base image for them).',
+        ],
+      ],
+    );
+  });
   it('says nothing when the workspace keeps the promise', () => {
     const result = new Analyzer(new MemoryFileSystem(files(webClean)), {
       rules: [installOutsideBase, roadmapClaimViolated],

@@ -37,7 +37,8 @@ const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' 
 function itemSuffix(i: ItemStatus): string {
   switch (i.state) {
     case 'fail':
-      return ` (${plural(i.findings.length, 'finding')})`;
+      // A reason that fails it whatever the rules find (no base image), then the findings.
+      return ` (${[i.unmet, i.findings.length > 0 ? plural(i.findings.length, 'finding') : undefined].filter(Boolean).join('; ')})`;
     case 'na':
       // Switched off, or a compose file it reads does not parse: the detail says which.
       return i.detail.startsWith('Not checked')

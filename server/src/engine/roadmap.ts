@@ -19,6 +19,13 @@ export interface RoadmapItem {
   manual?: string;
   /** Whether the item applies to this workspace (default: yes). */
   applies?: (project: Project) => boolean;
+  /** What is missing when it does not apply, for the item's detail (`no service mounts a named volume`). */
+  nothingToCheck?: string;
+  /**
+   * Why the item cannot hold whatever its rules find, or undefined: what the rules need is missing
+   * (service images to build FROM a base, and no base). The item fails with this as its detail.
+   */
+  unmet?: (project: Project) => string | undefined;
   /** What the check looks at, for tooltips. */
   checks: string;
 }
@@ -45,6 +52,47 @@ const hasCompose = (p: Project): boolean => p.composeFiles.length > 0;
 const hasDockerfiles = (p: Project): boolean => p.dockerfiles.length > 0;
 /** Anything the environment items read: a compose file, a Dockerfile or an env file. */
 const hasDockerOrEnvFiles = (p: Project): boolean => hasCompose(p) || hasDockerfiles(p) || p.envFiles.length > 0;
+/** Dockerfiles compose services run, but for those on exempt images (nginx, postgres, …): the images a base serves. */
+function applicationDockerfiles(p: Project): string[] {
+  const out = new Set<string>();
+  for (const service of p.runtimeServices()) {
+    const df = service.build && p.dockerfile(service.build.dockerfile);
+    let stage = df && p.targetStage(service);
+    if (!df || !stage) {
+      continue;
+    }
+    let target = p.resolveFrom(df, stage);
+    for (let guard = 0; target.kind === 'stage' && guard < 50; guard++) {
+      stage = target.stage;
+      target = p.resolveFrom(df, stage);
+    }
+    if (target.kind !== 'external' || (!p.isExemptImage(target.image) && target.image !== 'scratch')) {
+      out.add(df.path);
+    }
+  }
+  return [...out];
+}
+/** Two service images or more and no base: the first item of the roadmap is not done. */
+function noBase(p: Project): string | undefined {
+  const images = p.baseDockerfile ? [] : applicationDockerfiles(p);
+  return images.length >= 2
+    ? `no base Dockerfile: ${images.length} service Dockerfiles (${images.slice(0, 3).join(', ')}${images.length > 3 ? ', …' : ''}) and nothing in the workspace builds a shared base image for them`
+    : undefined;
+}
+/** A named volume that two services of one compose project mount: what section 2 shares. */
+const hasSharedVolume = (p: Project): boolean =>
+  p.composeProjects.some((c) => {
+    const users = new Map<string, number>();
+    for (const s of c.services.values()) {
+      for (const source of new Set(s.volumes.filter((v) => v.type === 'volume' && v.source).map((v) => v.source!))) {
+        users.set(source, (users.get(source) ?? 0) + 1);
+      }
+    }
+    return [...users.values()].some((n) => n >= 2);
+  });
+const hasNamedVolumes = (p: Project): boolean =>
+  p.composeFiles.some((c) => c.volumes.length > 0) || p.services.some((s) => s.volumes.some((v) => v.type === 'volume' && v.source));
+const hasApplicationServices = (p: Project): boolean => p.services.some((s) => p.isApplicationService(s));
 const hasEntrypoints = (p: Project): boolean =>
   p.fs.listFiles().some((f) => f.startsWith(p.config.entrypointsDir + '/')) ||
   p.dockerfiles.some((d) => d.ast.getENTRYPOINTs().length > 0);
@@ -66,7 +114,9 @@ export const ROADMAP_ITEMS: RoadmapItem[] = [
     title: 'Service Dockerfiles are built FROM the base image',
     rules: ['service-not-from-base', 'base-image-unresolved'],
     match: /use\s+`?FROM\s|built\s+`?FROM`?\s+the base/i,
-    applies: hasDockerfiles,
+    applies: (p) => p.baseDockerfile !== undefined || applicationDockerfiles(p).length >= 2,
+    nothingToCheck: 'no base Dockerfile, and fewer than two service images to share one',
+    unmet: noBase,
     checks: "each service Dockerfile's final stage and the tags the workspace builds",
   },
   {
@@ -102,7 +152,8 @@ export const ROADMAP_ITEMS: RoadmapItem[] = [
     title: 'Shared assets have named volumes declared in compose',
     rules: ['undeclared-volume', 'unused-volume'],
     match: /define docker volumes/i,
-    applies: hasCompose,
+    applies: hasNamedVolumes,
+    nothingToCheck: 'no service mounts a named volume and no compose file declares one',
     checks: 'top-level volumes against the volumes services mount',
   },
   {
@@ -111,7 +162,8 @@ export const ROADMAP_ITEMS: RoadmapItem[] = [
     title: 'Shared volumes are mounted in every relevant service at the same path',
     rules: ['shared-volume-missing', 'shared-volume-path-mismatch'],
     match: /mount these volumes/i,
-    applies: hasCompose,
+    applies: hasSharedVolume,
+    nothingToCheck: 'no named volume is mounted by two services',
     checks: 'volume mounts across services built on the same base',
   },
   {
@@ -138,7 +190,8 @@ export const ROADMAP_ITEMS: RoadmapItem[] = [
     title: 'Every application service uses the single shared env file',
     rules: ['env-file-missing', 'env-file-not-found'],
     match: /single\s+`?\.env\.docker`?\s+file/i,
-    applies: hasCompose,
+    applies: hasApplicationServices,
+    nothingToCheck: 'no compose service runs an image built FROM the base',
     checks: 'env_file of each application service',
   },
   {
@@ -284,6 +337,8 @@ export interface ItemStatus {
   findings: Finding[];
   /** Tooltip: what was checked, or why it is not applicable / manual. */
   detail: string;
+  /** Why the item fails though its rules may find nothing (see {@link RoadmapItem.unmet}). */
+  unmet?: string;
 }
 
 export interface SectionStatus {
@@ -326,8 +381,9 @@ export function itemStatus(item: RoadmapItem, project: Project, findings: readon
     return fresh;
   });
   // An item whose rules found something fails, whatever `applies` guessed about the workspace.
-  if (mine.length === 0 && item.applies && !item.applies(project)) {
-    return { item, state: 'na', findings: [], detail: 'Not applicable: nothing in this workspace for it to check.' };
+  const unmet = item.unmet?.(project);
+  if (mine.length === 0 && !unmet && item.applies && !item.applies(project)) {
+    return { item, state: 'na', findings: [], detail: `Not applicable: ${item.nothingToCheck ?? 'nothing in this workspace for it to check'}.` };
   }
   const partial = mine.length === 0 ? project.partialComposeFiles() : [];
   if (partial.length > 0) {
@@ -340,6 +396,9 @@ export function itemStatus(item: RoadmapItem, project: Project, findings: readon
       findings: [],
       detail: `Not checked: ${names} ${partial.length === 1 ? "does" : "do"} not parse; checked again once ${partial.length === 1 ? "it does" : "they do"}.`,
     };
+  }
+  if (unmet) {
+    return { item, state: 'fail', findings: mine, detail: `Not done: ${unmet}.`, unmet };
   }
   return {
     item,

@@ -36,7 +36,7 @@ export const roadmapClaimViolated = defineRule({
         }
         context.report({
           messageId: 'violated',
-          data: { title: item.title, summary: summarize(status.findings) },
+          data: { title: item.title, summary: [status.unmet, summarize(status.findings)].filter(Boolean).join('; ') },
           range: box.textRange,
           related: status.findings.slice(0, 20).map((f) => ({ path: f.path, range: f.range, message: `${f.ruleId}: ${f.message}` })),
           fix: (fixer) => fixer.setTitle('Uncheck this item', true).replace(file.path, box.markRange, ' '),
