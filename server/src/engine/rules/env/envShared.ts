@@ -396,9 +396,28 @@ export function ensureEnvFileReference(
   }
 }
 
-/** The merged services a definition contributes to. */
+/** For each list of a project's services, the services each definition contributes to. Built once a list. */
+const servicesByDef = new WeakMap<readonly Service[], Map<ComposeServiceDef, Service[]>>();
+
+/**
+ * The merged services a definition contributes to. Indexed once per list of services (a project
+ * patched after a Dockerfile edit keeps the list): asked for each secret a compose file holds,
+ * scanning every service made the rule quadratic (0.9 s of a 10,000-service check).
+ */
 export function servicesOfDef(project: Project, def: ComposeServiceDef): Service[] {
-  return project.services.filter((s) => s.defs.includes(def));
+  let index = servicesByDef.get(project.services);
+  if (!index) {
+    index = new Map();
+    for (const service of project.services) {
+      for (const d of new Set(service.defs)) {
+        const list = index.get(d) ?? [];
+        list.push(service);
+        index.set(d, list);
+      }
+    }
+    servicesByDef.set(project.services, index);
+  }
+  return index.get(def) ?? [];
 }
 
 /** "service web" / "services web, celery_worker". */
