@@ -582,6 +582,19 @@ export class Project {
     return result;
   }
 
+  /**
+   * The compose projects a file takes part in: its own, or those that include it or read it as
+   * their override or overlay. Indexed once per list of projects: the compose rules ask for each file.
+   */
+  composeProjectsOf(file: ComposeModel): readonly ComposeProject[] {
+    let index = projectsByFile.get(this.composeProjects);
+    if (!index) {
+      index = groupBy(this.composeProjects, (project) => [...new Set(project.files)]);
+      projectsByFile.set(this.composeProjects, index);
+    }
+    return index.get(file) ?? [];
+  }
+
   /** The final stage of a Dockerfile. */
   finalStage(model: DockerfileModel): Stage | undefined {
     return model.stages[model.stages.length - 1];
@@ -881,24 +894,22 @@ export class Project {
         deps.add(c.path);
       }
     } else if (f.kind === 'compose') {
-      for (const project of this.composeProjects) {
-        if (project.files.includes(f)) {
-          for (const c of project.files) {
-            deps.add(c.path);
-          }
-          for (const s of project.services.values()) {
-            if (s.build) {
-              deps.add(s.build.dockerfile);
-              // A build path that does not resolve counts as a use of the Dockerfiles it names.
-              if (!s.build.inline && this.fs.stat(s.build.dockerfile) !== 'file') {
-                for (const d of this.dockerfilesByName().get(basename(s.build.dockerfile)) ?? []) {
-                  deps.add(d.path);
-                }
+      for (const project of this.composeProjectsOf(f)) {
+        for (const c of project.files) {
+          deps.add(c.path);
+        }
+        for (const s of project.services.values()) {
+          if (s.build) {
+            deps.add(s.build.dockerfile);
+            // A build path that does not resolve counts as a use of the Dockerfiles it names.
+            if (!s.build.inline && this.fs.stat(s.build.dockerfile) !== 'file') {
+              for (const d of this.dockerfilesByName().get(basename(s.build.dockerfile)) ?? []) {
+                deps.add(d.path);
               }
             }
-            for (const e of s.envFiles) {
-              deps.add(joinPath(dirname(e.def.path), e.path));
-            }
+          }
+          for (const e of s.envFiles) {
+            deps.add(joinPath(dirname(e.def.path), e.path));
           }
         }
       }
@@ -1289,8 +1300,9 @@ export class Project {
 }
 
 /** Items by each of their keys, in the items' order. */
-function groupBy<T>(items: Iterable<T>, keys: (item: T) => readonly string[]): Map<string, T[]> {
-  const map = new Map<string, T[]>();
+/** Items by each of their keys (an item under several keys is in several lists). */
+export function groupBy<T, K = string>(items: Iterable<T>, keys: (item: T) => readonly K[]): Map<K, T[]> {
+  const map = new Map<K, T[]>();
   for (const item of items) {
     for (const key of keys(item)) {
       const list = map.get(key);
@@ -1443,6 +1455,9 @@ function mergeBy<U, T extends U>(into: T[], from: readonly U[], key: (x: U) => s
     }
   }
 }
+
+/** For each list of compose projects, the projects of each compose file (see {@link Project.composeProjectsOf}). */
+const projectsByFile = new WeakMap<readonly ComposeProject[], Map<ComposeModel, ComposeProject[]>>();
 
 /**
  * The stage name a build target gives, as docker compose reads it: `${VAR:-default}` and

@@ -4,8 +4,8 @@ import type { ComposeProject, Project, Service } from '../../project';
 import { rangeKey, type Range } from '../../text';
 
 /** The compose projects a file takes part in (its own, or those that include or override with it). */
-export function projectsOf(project: Project, file: ComposeModel): ComposeProject[] {
-  return project.composeProjects.filter((p) => p.files.includes(file));
+export function projectsOf(project: Project, file: ComposeModel): readonly ComposeProject[] {
+  return project.composeProjectsOf(file);
 }
 
 /** `a`, `a and b`, `a, b and c`. */

@@ -58,7 +58,7 @@ export const sharedVolumeMissing = defineRule({
   check: {
     compose(file, context) {
       const { project } = context;
-      const groups = project.composeProjects.filter((p) => p.files.includes(file)).flatMap((p) => project.serviceGroupsOf(p));
+      const groups = project.composeProjectsOf(file).flatMap((p) => project.serviceGroupsOf(p));
       for (const group of groups) {
         for (const shared of sharedMounts(group)) {
           for (const service of group.services) {

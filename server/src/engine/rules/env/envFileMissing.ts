@@ -1,5 +1,6 @@
 import { defineRule } from '../../rule';
-import { envFileListShared, envTemplatePath, ensureEnvFileReference, projectsOf, readsEnvFile } from './envShared';
+import { envFileListShared, envTemplatePath, ensureEnvFileReference, readsEnvFile } from './envShared';
+import { projectsOf } from '../compose/composeHelpers';
 
 export const envFileMissing = defineRule({
   id: 'env-file-missing',

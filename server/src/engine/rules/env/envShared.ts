@@ -5,7 +5,7 @@
 import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
 import type { Config } from '../../config';
 import { basename, dirname, globPattern, isAbsolutePath, joinPath, relativePath } from '../../paths';
-import type { Project, Service, ComposeProject } from '../../project';
+import { groupBy, type Project, type Service } from '../../project';
 import type { ComposeModel, ComposeServiceDef, EnvFileRef } from '../../parse/compose';
 import { parseEnvFile } from '../../parse/envfile';
 import { scalarString } from '../../parse/yamlUtil';
@@ -407,14 +407,7 @@ const servicesByDef = new WeakMap<readonly Service[], Map<ComposeServiceDef, Ser
 export function servicesOfDef(project: Project, def: ComposeServiceDef): Service[] {
   let index = servicesByDef.get(project.services);
   if (!index) {
-    index = new Map();
-    for (const service of project.services) {
-      for (const d of new Set(service.defs)) {
-        const list = index.get(d) ?? [];
-        list.push(service);
-        index.set(d, list);
-      }
-    }
+    index = groupBy(project.services, (service) => [...new Set(service.defs)]);
     servicesByDef.set(project.services, index);
   }
   return index.get(def) ?? [];
@@ -426,10 +419,6 @@ export function serviceList(names: string[]): string {
   return `${unique.length === 1 ? 'service' : 'services'} ${unique.join(', ')}`;
 }
 
-/** The compose projects a file belongs to. */
-export function projectsOf(project: Project, file: ComposeModel): ComposeProject[] {
-  return project.composeProjects.filter((p) => p.files.includes(file));
-}
 
 /**
  * The edit that removes one `environment:` entry: the item or pair (whole lines in block style),
