@@ -33,6 +33,22 @@ CMD ["gunicorn", "smarthr360.wsgi:application", "--bind", "0.0.0.0:8000"]
 
 ${TEST_STAGE}`;
 
+/** web and worker images in one file, and a dev image on the builder. */
+const TWO_TARGETS = `FROM smarthr360-base:latest AS builder
+RUN apt-get update && apt-get install -y --no-install-recommends build-essential
+RUN pip wheel --wheel-dir /wheels -r requirements.txt
+
+FROM builder AS dev
+
+FROM smarthr360-base:latest AS web
+COPY --from=builder /wheels /wheels
+CMD ["gunicorn", "smarthr360.wsgi:application"]
+
+FROM smarthr360-base:latest AS worker
+RUN apt-get update && apt-get install -y --no-install-recommends gcc
+CMD ["celery", "-A", "smarthr360", "worker"]
+`;
+
 RuleTester.run(buildToolsInFinalStage, {
   valid: [
     {
@@ -82,6 +98,23 @@ RUN apt-get update && apt-get install -y gcc make
     },
   ],
   invalid: [
+    {
+      // Before, "gcc in the final image of web and celery_worker", and the dev image counted.
+      name: 'a target stage installs gcc: only the service built at that target is named; a dev target is not a runtime image',
+      files: {
+        ...ROADMAP_WORKSPACE,
+        // web at its target, celery_worker at worker, celery_beat at the final stage (worker) and at dev with the override.
+        'docker-compose.yml': withWebTarget(COMPOSE, 'web')
+          .replace(
+            '      dockerfile: docker/Dockerfile.celery\n',
+            '      dockerfile: docker/Dockerfile.web\n      target: worker\n',
+          )
+          .replace('      dockerfile: docker/Dockerfile.celery\n', '      dockerfile: docker/Dockerfile.web\n'),
+        'docker-compose.override.yml': 'services:\n  celery_beat:\n    build:\n      target: dev\n',
+        'docker/Dockerfile.web': TWO_TARGETS,
+      },
+      errors: [onWord('docker/Dockerfile.web', TWO_TARGETS, 'gcc', buildOnlyPackage('gcc', 'celery_worker'))],
+    },
     {
       // Before, only the final stage (a test image here) counted as the image services run.
       name: 'web is built at a runtime target before the test stage, and installs gcc there',

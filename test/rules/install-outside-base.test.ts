@@ -405,6 +405,17 @@ COPY . .
       errors: [inWeb(2, 42, 45, outside('apt-get', 'gcc')), inWeb(2, 46, 55, outside('apt-get', 'libpq-dev'))],
     },
     {
+      // Before, the dev target the override builds FROM the builder made the builder a runtime
+      // stage, and the fix moved gcc and libpq-dev into the base.
+      name: 'a builder stage a dev target builds on: still a builder, no move into the base',
+      files: ws({
+        'docker/Dockerfile.web':
+          'FROM smarthr360-base:latest AS builder\nRUN apt-get update && apt-get install -y gcc libpq-dev\nRUN pip wheel -w /wheels psycopg2\n\nFROM builder AS dev\n\nFROM smarthr360-base:latest\nCOPY --from=builder /wheels /wheels\nCOPY . .\n',
+        'docker-compose.override.yml': 'services:\n  web:\n    build:\n      target: dev\n',
+      }),
+      errors: [inWeb(2, 42, 45, outside('apt-get', 'gcc')), inWeb(2, 46, 55, outside('apt-get', 'libpq-dev'))],
+    },
+    {
       // Before, the fix added debugpy to the base unconditionally and left the service's line as it was;
       // with || or a pipe, it removed the install and left `echo …` or `tail -1` to run alone.
       name: 'an install inside an if, before ||, or piped: reported, no fix',

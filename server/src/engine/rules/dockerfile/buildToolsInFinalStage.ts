@@ -1,7 +1,9 @@
 import { defineRule } from '../../rule';
 import { detectInstall, isSystemManager } from '../../parse/installs';
 import { commandEnd, commandStart, programWords, type ShellCommand } from '../../parse/shell';
-import { listNames, runtimeServicesOf, runtimeStages } from './stageRefs';
+import type { Service } from '../../project';
+import type { Stage } from '../../parse/dockerfile';
+import { listNames, runtimeServicesOf, runtimeStages, stageChain } from './stageRefs';
 
 /** System packages that only building needs: compilers, build systems, headers, Node toolchains. */
 const BUILD_PACKAGES = new Set([
@@ -76,12 +78,20 @@ export const buildToolsInFinalStage = defineRule({
       if (services.length === 0) {
         return;
       }
-      const names = listNames(services.map((s) => s.name));
       const stages = new Set(runtimeStages(project, file));
+      // The services whose image holds each stage (a `worker` target's stage is not in web's image).
+      const users = new Map<Stage, Service[]>();
+      for (const service of services) {
+        const image = project.targetStage(service);
+        for (const stage of image ? stageChain(project, file, image) : []) {
+          users.set(stage, [...(users.get(stage) ?? []), service]);
+        }
+      }
       for (const run of file.runs()) {
         if (!stages.has(run.stage)) {
           continue;
         }
+        const names = listNames((users.get(run.stage) ?? services).map((s) => s.name));
         for (const command of run.commands) {
           const install = detectInstall(command);
           if (install) {

@@ -115,19 +115,29 @@ export function listNames(names: string[]): string {
   return `${unique.slice(0, -1).join(', ')} and ${unique[unique.length - 1]}`;
 }
 
+/** Stage names of images built to test, lint, debug or develop in, not to run services. */
+export const NOT_RUNTIME_IMAGE = /^(test|tests|testing|lint|ci|check|dev|development|debug)$/;
+
 /**
- * The stages whose content ends up in the images built from a Dockerfile, in file order: each stage
- * built as an image ({@link Project.imageStages}: the compose `build.target`s and `--target`s, the
- * final stage without one) and the stages of the file it is built FROM. `except` leaves out the
- * images whose stage name it matches (a test stage's image is not one services run).
+ * The images services run: the stages built as images ({@link Project.imageStages}: the compose
+ * `build.target`s and `--target`s, the final stage without one), but test and dev images; all of
+ * them when every one is (a Dockerfile whose only image is its dev stage runs as it is).
  */
-export function runtimeStages(project: Project, model: DockerfileModel, except?: RegExp): Stage[] {
+export function runtimeImages(project: Project, model: DockerfileModel): Stage[] {
+  const images = project.imageStages(model);
+  const runtime = images.filter((s) => !NOT_RUNTIME_IMAGE.test(s.name ?? ''));
+  return runtime.length > 0 ? runtime : images;
+}
+
+/**
+ * The stages whose content ends up in the images services run, in file order: each of those images
+ * (by default {@link runtimeImages}) and the stages of the file it is built FROM.
+ */
+export function runtimeStages(project: Project, model: DockerfileModel, images = runtimeImages(project, model)): Stage[] {
   const out = new Set<Stage>();
-  for (const image of project.imageStages(model)) {
-    if (!except?.test(image.name ?? '')) {
-      for (const stage of stageChain(project, model, image)) {
-        out.add(stage);
-      }
+  for (const image of images) {
+    for (const stage of stageChain(project, model, image)) {
+      out.add(stage);
     }
   }
   return [...out].sort((a, b) => a.index - b.index);

@@ -3,6 +3,7 @@ import { basename, normalizePath } from '../../paths';
 import { commandEnd, commandStart, programWords, standsAlone, type ShellCommand, type ShellWord } from '../../parse/shell';
 import { instructionLinesRange } from '../../dockerfileEdit';
 import { isRemoteSource, isServiceImage, runtimeStages, sourceRemovalRange, stageCopies } from './imageFacts';
+import { NOT_RUNTIME_IMAGE } from '../dockerfile/stageRefs';
 
 /** Files and folders that serve tests and linting only. */
 export function isTestArtifact(source: string): boolean {
@@ -18,9 +19,6 @@ export function isTestArtifact(source: string): boolean {
     /^requirements[-_.]?(dev|test|tests|lint)[\w.-]*\.(txt|in)$/.test(name)
   );
 }
-
-/** Stage names of images built to test, lint or develop in, not to run services. */
-const NOT_RUNTIME = /^(test|tests|testing|lint|ci|check|dev|development)$/;
 
 const TOOLS = new Set(['pytest', 'py.test', 'flake8', 'ruff', 'black', 'mypy', 'eslint', 'tox', 'pylint', 'isort']);
 
@@ -67,8 +65,9 @@ export const testArtifactsInRuntime = defineRule({
         return;
       }
       // The images built from the file (build targets, or the final stage), but for test and dev
-      // images: running tests is what they are for.
-      const stages = runtimeStages(project, file, NOT_RUNTIME);
+      // images, even when they are the only ones: running tests is what they are for.
+      const images = project.imageStages(file).filter((s) => !NOT_RUNTIME_IMAGE.test(s.name ?? ''));
+      const stages = runtimeStages(project, file, images);
       for (const copy of stages.flatMap((s) => stageCopies(project, file, s))) {
         if (copy.from !== undefined || copy.heredoc) {
           continue;
