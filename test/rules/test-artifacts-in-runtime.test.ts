@@ -246,5 +246,46 @@ RUN pytest -q
       errors: [onWord('docker/Dockerfile.worker', RUNTIME_COPIES_TESTS, 'conftest.py', MESSAGE_COPY('conftest.py'))],
       output: { 'docker/Dockerfile.worker': removeOnce(RUNTIME_COPIES_TESTS, ' conftest.py') },
     },
+    {
+      // Before, the workflow's target was not read: only the final test stage counted.
+      name: 'a GitHub workflow builds the runtime target with docker/build-push-action',
+      files: workspace({
+        'docker/Dockerfile.worker': RUNTIME_COPIES_TESTS,
+        '.github/workflows/images.yml': `name: images
+on: [push]
+jobs:
+  worker:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: docker/build-push-action@v6
+        with:
+          context: .
+          file: docker/Dockerfile.worker
+          target: runtime
+          tags: |
+            ghcr.io/acme/smarthr360-worker:latest
+`,
+      }),
+      errors: [onWord('docker/Dockerfile.worker', RUNTIME_COPIES_TESTS, 'conftest.py', MESSAGE_COPY('conftest.py'))],
+      output: { 'docker/Dockerfile.worker': removeOnce(RUNTIME_COPIES_TESTS, ' conftest.py') },
+    },
+    {
+      // Before, the args block ended the target's body at its brace, and the target was lost.
+      name: 'a bake target builds the runtime stage, with an args block before its target',
+      files: workspace({
+        'docker/Dockerfile.worker': RUNTIME_COPIES_TESTS,
+        'docker-bake.hcl': `target "worker" {
+  context    = "."
+  dockerfile = "docker/Dockerfile.worker"
+  args = { PYTHON_VERSION = "3.12" }
+  target = "runtime"
+  tags = ["smarthr360-worker:latest"]
+}
+`,
+      }),
+      errors: [onWord('docker/Dockerfile.worker', RUNTIME_COPIES_TESTS, 'conftest.py', MESSAGE_COPY('conftest.py'))],
+      output: { 'docker/Dockerfile.worker': removeOnce(RUNTIME_COPIES_TESTS, ' conftest.py') },
+    },
   ],
 });

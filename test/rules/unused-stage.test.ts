@@ -30,6 +30,21 @@ COPY ml/serve.py /app/serve.py
 CMD ["python", "/app/serve.py"]
 `;
 
+/** The compose file with celery_worker and celery_beat built at these targets of Dockerfile.celery. */
+function celeryTargets(worker: string, beat: string): string {
+  return replaceEach(
+    COMPOSE,
+    [
+      '      dockerfile: docker/Dockerfile.celery\n    command: celery -A smarthr360 worker -l info\n',
+      `      dockerfile: docker/Dockerfile.celery\n      target: ${worker}\n    command: celery -A smarthr360 worker -l info\n`,
+    ],
+    [
+      '      dockerfile: docker/Dockerfile.celery\n    command: celery -A smarthr360 beat -l info\n',
+      `      dockerfile: docker/Dockerfile.celery\n      target: ${beat}\n    command: celery -A smarthr360 beat -l info\n`,
+    ],
+  );
+}
+
 const CELERY_TARGETS = `FROM smarthr360-base:latest AS worker
 COPY app/ /app/app/
 CMD ["celery", "-A", "smarthr360", "worker", "-l", "info"]
@@ -108,17 +123,7 @@ CMD ["gunicorn", "smarthr360.wsgi:application"]
       name: 'stages built as targets by compose (worker, beat) and the Makefile (flower)',
       files: {
         ...ROADMAP_WORKSPACE,
-        'docker-compose.yml': replaceEach(
-          COMPOSE,
-          [
-            '      dockerfile: docker/Dockerfile.celery\n    command: celery -A smarthr360 worker -l info\n',
-            '      dockerfile: docker/Dockerfile.celery\n      target: worker\n    command: celery -A smarthr360 worker -l info\n',
-          ],
-          [
-            '      dockerfile: docker/Dockerfile.celery\n    command: celery -A smarthr360 beat -l info\n',
-            '      dockerfile: docker/Dockerfile.celery\n      target: beat\n    command: celery -A smarthr360 beat -l info\n',
-          ],
-        ),
+        'docker-compose.yml': celeryTargets('worker', 'beat'),
         Makefile: `${MAKEFILE}
 flower:
 \tdocker build -f docker/Dockerfile.celery --target flower -t smarthr360-flower:latest .
@@ -130,18 +135,23 @@ flower:
       name: 'compose targets given as variables: ${VAR:-worker} builds worker, ${VAR} could be any stage',
       files: {
         ...ROADMAP_WORKSPACE,
-        'docker-compose.yml': replaceEach(
-          COMPOSE,
-          [
-            '      dockerfile: docker/Dockerfile.celery\n    command: celery -A smarthr360 worker -l info\n',
-            '      dockerfile: docker/Dockerfile.celery\n      target: ${CELERY_TARGET:-worker}\n    command: celery -A smarthr360 worker -l info\n',
-          ],
-          [
-            '      dockerfile: docker/Dockerfile.celery\n    command: celery -A smarthr360 beat -l info\n',
-            '      dockerfile: docker/Dockerfile.celery\n      target: ${BEAT_TARGET}\n    command: celery -A smarthr360 beat -l info\n',
-          ],
-        ),
+        'docker-compose.yml': celeryTargets('${CELERY_TARGET:-worker}', '${BEAT_TARGET}'),
         'docker/Dockerfile.celery': CELERY_TARGETS,
+      },
+    },
+    {
+      // Before, the quoted target was not read, and the fix removed the flower stage the script builds.
+      name: 'a build script builds a target given quoted, as ${VAR:-flower}; a Makefile target $(TARGET) could be any stage',
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'docker-compose.yml': celeryTargets('worker', 'beat'),
+        'build-flower.sh':
+          '#!/bin/sh\nset -eu\ndocker build --target "${FLOWER_TARGET:-flower}" -f docker/Dockerfile.celery -t smarthr360-flower:latest .\n',
+        // flower is not the final stage: only the script builds it.
+        'docker/Dockerfile.celery': `${CELERY_TARGETS}\nFROM smarthr360-base:latest AS shell\nCMD ["bash"]\n`,
+        'docker/Dockerfile.tools':
+          'FROM smarthr360-base:latest AS lint\nRUN ruff check .\n\nFROM smarthr360-base:latest AS fmt\nRUN ruff format --check .\n\nFROM smarthr360-base:latest\n',
+        Makefile: `${MAKEFILE}\ntools:\n\tdocker build --target $(TARGET) -f docker/Dockerfile.tools -t smarthr360-tools .\n`,
       },
     },
     {

@@ -14,7 +14,7 @@ import {
   type EnvironmentEntry,
 } from './parse/compose';
 import { parseEnvFile, type EnvFileModel } from './parse/envfile';
-import { findBuildCommands, findBakeTargets, type BuildCommand } from './parse/buildCommands';
+import { findBuildCommands, findBakeTargets, findBuildPushActions, type BuildCommand } from './parse/buildCommands';
 import { isPublicImage, looksLikeBaseImage, normalizeImage, imageShortName } from './images';
 import { detectInstall } from './parse/installs';
 import { pathArgs } from './parse/dockerfileArgs';
@@ -1644,7 +1644,7 @@ const UNREAD_SERVICE_KEYS = new Set([
 
 const buildCommandCache = new WeakMap<TextModel, BuildCommand[]>();
 
-/** The `docker build` commands and bake targets a text file holds, read once per parsed file. */
+/** The `docker build` commands, build-push-action steps and bake targets a text file holds, read once per parsed file. */
 function buildCommandsOf(f: TextModel): BuildCommand[] {
   let commands = buildCommandCache.get(f);
   if (!commands) {
@@ -1654,6 +1654,9 @@ function buildCommandsOf(f: TextModel): BuildCommand[] {
         : f.role === 'bake'
           ? findBakeTargets(f.path, f.text)
           : [];
+    if (f.role === 'workflow' && /\.ya?ml$/.test(f.path)) {
+      commands.push(...findBuildPushActions(f.path, f.text));
+    }
     buildCommandCache.set(f, commands);
   }
   return commands;

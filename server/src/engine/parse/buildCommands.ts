@@ -1,3 +1,4 @@
+import { isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
 import { LineIndex, type Range } from '../text';
 import { dirname, joinPath } from '../paths';
 
@@ -78,11 +79,64 @@ function tokenize(s: string): string[] {
   return out;
 }
 
-/** Reads `target "x" { dockerfile = …, context = …, tags = [...] }` blocks of a docker-bake.hcl. */
+/**
+ * Reads the `docker/build-push-action` steps of a GitHub workflow: `with:` `context` (the workspace
+ * root by default), `file`, `target` and `tags` (a list, or lines or commas in one string). A
+ * workflow that does not parse gives none.
+ */
+export function findBuildPushActions(path: string, text: string): BuildCommand[] {
+  if (!text.includes('docker/build-push-action')) {
+    return [];
+  }
+  const out: BuildCommand[] = [];
+  const lines = new LineIndex(text);
+  const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    return out;
+  }
+  const str = (node: unknown): string | undefined => (isScalar(node) && node.value !== null ? String(node.value) : undefined);
+  const visit = (node: unknown, depth: number): void => {
+    if (depth > 12) {
+      return;
+    }
+    if (isSeq(node)) {
+      node.items.forEach((item) => visit(item, depth + 1));
+      return;
+    }
+    if (!isMap(node)) {
+      return;
+    }
+    const uses = str(node.get('uses', true));
+    const w = node.get('with', true);
+    if (uses?.startsWith('docker/build-push-action') && isMap(w)) {
+      const context = joinPath('', str(w.get('context', true))?.replace(/^\{\{\s*defaultContext\s*\}\}$/, '.') ?? '.');
+      const file = str(w.get('file', true));
+      const tags = w.get('tags', true);
+      const tagList = isSeq(tags) ? tags.items.map(str) : (str(tags)?.split(/[\n,]/) ?? []);
+      const range = (node as Node).range;
+      out.push({
+        path,
+        dockerfile: file ? joinPath('', file) : joinPath(context, 'Dockerfile'),
+        context,
+        tags: tagList.map((t) => t?.trim() ?? '').filter((t) => t !== ''),
+        target: str(w.get('target', true)),
+        range: range ? lines.rangeOf(range[0], range[1]) : lines.rangeOf(0, 0),
+      });
+      return;
+    }
+    for (const pair of node.items) {
+      visit(pair.value, depth + 1);
+    }
+  };
+  visit(doc.contents, 0);
+  return out;
+}
+
+/** Reads `target "x" { dockerfile = …, context = …, tags = [...] }` blocks of a docker-bake.hcl (one level of nested blocks, such as `args = { … }`, inside). */
 export function findBakeTargets(path: string, text: string): BuildCommand[] {
   const out: BuildCommand[] = [];
   const lines = new LineIndex(text);
-  const re = /target\s+"([^"]+)"\s*\{([^}]*)\}/g;
+  const re = /target\s+"([^"]+)"\s*\{((?:[^{}]|\{[^{}]*\})*)\}/g;
   for (let m = re.exec(text); m; m = re.exec(text)) {
     const body = m[2]!;
     const str = (k: string): string | undefined => new RegExp(`\\b${k}\\s*=\\s*"([^"]*)"`).exec(body)?.[1];

@@ -4,7 +4,11 @@ import { builtStage, targetName, type Project, type TextModel } from '../../proj
 import type { DockerfileModel, Stage } from '../../parse/dockerfile';
 import { stageUses } from './stageRefs';
 
-/** Stage names built as a target: compose `build.target` (in any of a service's files), `--target X`, bake and CI `target`. */
+/**
+ * Stage names built as a target: compose `build.target` (in any of a service's files), the
+ * `--target` of the build commands and steps that build this file (a variable included: it makes
+ * the stages unknowable), and any `--target X`, bake or CI `target` the build files name.
+ */
 function buildTargets(project: Project, path: string): Set<string> {
   const out = new Set<string>();
   for (const service of project.servicesBuiltFrom(path)) {
@@ -12,6 +16,11 @@ function buildTargets(project: Project, path: string): Set<string> {
       if (def.build?.target) {
         out.add(def.build.target);
       }
+    }
+  }
+  for (const command of project.buildCommandsFor(path)) {
+    if (command.target) {
+      out.add(command.target);
     }
   }
   for (const target of scriptTargets(project)) {
@@ -32,8 +41,11 @@ function scriptTargets(project: Project): Set<string> {
     targets = new Set();
     for (const t of project.textFiles) {
       if (t.role === 'makefile' || t.role === 'script' || t.role === 'workflow' || t.role === 'bake') {
-        for (const m of t.text.matchAll(/(?:--target[=\s]+|\btarget\s*[:=]\s*)["']?([A-Za-z0-9][\w.-]*)/g)) {
-          targets.add(m[1]!.toLowerCase());
+        for (const m of t.text.matchAll(/(?:--target[=\s]+|\btarget\s*[:=]\s*)["']?(\$\{[A-Za-z_]\w*:?-[^}$]*\}|[A-Za-z0-9][\w.-]*)/g)) {
+          const name = targetName(m[1]!);
+          if (name) {
+            targets.add(name.toLowerCase());
+          }
         }
       }
     }
