@@ -5,7 +5,8 @@
 import { RuleTester } from '../ruleTester';
 import { copiesAllScripts } from '../../server/src/engine/rules/image/copiesAllScripts';
 import { replaceEach, replaceOnce } from './edit';
-import { CELERY_DOCKERFILE, workspace } from './imageWorkspace';
+import { CELERY_DOCKERFILE, TWO_IMAGES_COMPOSE, twoImages, workspace } from './imageWorkspace';
+import { onWord } from './findings';
 import { onLine } from './findings';
 
 /** The finding on a COPY of a whole scripts folder; `entrypoint` is the one script the image runs, when it names one. */
@@ -62,6 +63,13 @@ COPY scripts/ /opt/scripts/
     },
   ],
   invalid: [
+    {
+      // Before, only the last image's ENTRYPOINT counted: the fix narrowed the COPY to
+      // celery-entrypoint.sh and the web image lost its script.
+      name: 'two images of one file share a stage that copies the folder, each runs its own script: reported, no fix',
+      files: workspace({ 'docker/Dockerfile.web': twoImages(), 'docker-compose.yml': TWO_IMAGES_COMPOSE }),
+      errors: [onWord('docker/Dockerfile.web', twoImages(), 'scripts/entrypoints/', wholeFolder('scripts/entrypoints/'))],
+    },
     {
       name: 'web copies the whole scripts folder for one entrypoint',
       files: workspace({ 'docker/Dockerfile.web': WEB_COPIES_SCRIPTS }),

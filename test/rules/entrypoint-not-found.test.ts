@@ -5,7 +5,8 @@
 import { RuleTester } from '../ruleTester';
 import { entrypointNotFound } from '../../server/src/engine/rules/image/entrypointNotFound';
 import { insertBefore } from './edit';
-import { COMPOSE, workspace } from './imageWorkspace';
+import { COMPOSE, TWO_IMAGES_COMPOSE, twoImages, workspace } from './imageWorkspace';
+import { onWord } from './findings';
 import { onLine } from './findings';
 
 /** The finding on a COPY source that the build context lacks. */
@@ -74,6 +75,19 @@ ENTRYPOINT ["/usr/local/bin/docker-entrypoint.sh"]
     },
   ],
   invalid: [
+    {
+      // Before, only the last image's ENTRYPOINT (the worker's) was read.
+      name: 'the web image of a file with two images runs a script its folder lacks',
+      files: workspace({ 'docker/Dockerfile.web': twoImages('web-entrypont.sh'), 'docker-compose.yml': TWO_IMAGES_COMPOSE }),
+      errors: [
+        onWord(
+          'docker/Dockerfile.web',
+          twoImages('web-entrypont.sh'),
+          '/app/entrypoints/web-entrypont.sh',
+          'Expected the ENTRYPOINT script /app/entrypoints/web-entrypont.sh to exist: it comes from scripts/entrypoints/web-entrypont.sh, which is not in the build context.',
+        ),
+      ],
+    },
     {
       name: 'a COPY of an entrypoint that is not in the build context',
       files: workspace({

@@ -5,7 +5,7 @@
  * Cases change single files with {@link workspace}.
  */
 import { replaceEach } from './edit';
-import { CELERY_DOCKERFILE, COMPOSE as ROADMAP_COMPOSE, NGINX_DOCKERFILE } from './workspaces/roadmap';
+import { CELERY_DOCKERFILE, COMPOSE as ROADMAP_COMPOSE, NGINX_DOCKERFILE, withWebTarget } from './workspaces/roadmap';
 
 /** The Celery and nginx Dockerfiles are the Dockerfile rules' roadmap ones. */
 export { CELERY_DOCKERFILE, NGINX_DOCKERFILE };
@@ -117,3 +117,24 @@ export function workspace(changes: Record<string, string | undefined> = {}): Rec
   }
   return files;
 }
+
+/** Web and worker images in one Dockerfile, on a common stage that copies the whole entrypoints folder; `web` is the web image's script. */
+export function twoImages(web = 'web-entrypoint.sh'): string {
+  return `FROM smarthr360-base:latest AS common
+WORKDIR /app
+COPY app/ /app/app/
+COPY scripts/entrypoints/ /app/entrypoints/
+
+FROM common AS web
+ENTRYPOINT ["/app/entrypoints/${web}"]
+
+FROM common AS worker
+ENTRYPOINT ["/app/entrypoints/celery-entrypoint.sh"]
+`;
+}
+
+/** The compose file with web built at the web target and celery_worker at the worker target of Dockerfile.web. */
+export const TWO_IMAGES_COMPOSE = withWebTarget(COMPOSE, 'web').replace(
+  '      dockerfile: docker/Dockerfile.celery\n',
+  '      dockerfile: docker/Dockerfile.web\n      target: worker\n',
+);

@@ -35,7 +35,7 @@ export const copiesAllScripts = defineRule({
       const { contexts } = buildContexts(project, file);
       const stages = runtimeStages(project, file);
       const copies = stages.flatMap((s) => stageCopies(project, file, s));
-      const refs = scriptRefs(project, file, stages);
+      const refs = scriptRefs(project, file);
       for (const copy of copies) {
         if (copy.from !== undefined || copy.heredoc) {
           continue;
@@ -51,7 +51,7 @@ export const copiesAllScripts = defineRule({
           // The scripts ENTRYPOINT/CMD run that this copy provides.
           const used = new Map<string, string>();
           for (const ref of refs) {
-            const provider = providerOf(project, copies, ref.path, contexts);
+            const provider = providerOf(project, copies.filter((c) => ref.chain.includes(c.stage)), ref.path, contexts);
             if (provider?.copy === copy && provider.source === source) {
               used.set(provider.contextPath, ref.path);
             }

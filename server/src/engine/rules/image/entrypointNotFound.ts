@@ -57,8 +57,8 @@ export const entrypointNotFound = defineRule({
       }
       const stages = runtimeStages(project, file);
       const copies = stages.flatMap((s) => stageCopies(project, file, s));
-      for (const ref of scriptRefs(project, file, stages)) {
-        const provider = providerOf(project, copies, ref.path, contexts);
+      for (const ref of scriptRefs(project, file)) {
+        const provider = providerOf(project, copies.filter((c) => ref.chain.includes(c.stage)), ref.path, contexts);
         if (!provider || provider.kind !== 'folder') {
           // Not from the build context, or copied as a file (its COPY source is checked above).
           continue;

@@ -95,7 +95,7 @@ export const entrypointOutsideSharedDir = defineRule({
       const { contexts } = buildContexts(project, file);
       const stages = runtimeStages(project, file);
       const copies = stages.flatMap((s) => stageCopies(project, file, s));
-      const runs = new Set(scriptRefs(project, file, stages).map((r) => r.path));
+      const runs = new Set(scriptRefs(project, file).map((r) => r.path));
       for (const copy of copies) {
         if (copy.from !== undefined || copy.heredoc) {
           continue;

@@ -11,6 +11,8 @@ import type { Range } from '../../text';
 import { basename, isWithin, joinPath, normalizePath } from '../../paths';
 import { isRemoteSource, pathArgs, type FlagInstruction, type PathArg } from '../../parse/dockerfileArgs';
 
+import { runtimeImages, stageChain } from '../dockerfile/stageRefs';
+
 export { runtimeStages } from '../dockerfile/stageRefs';
 
 export { isRemoteSource, pathArgs, type PathArg };
@@ -266,48 +268,68 @@ export interface ScriptRef {
   arg: PathArg;
   /** The script's path in the container. */
   path: string;
+  /** The stages of the image that runs it, earliest first: the copies that can provide it. */
+  chain: Stage[];
 }
 
 const WRAPPERS = /^(?:\/(?:usr\/)?(?:local\/)?s?bin\/)?(?:sh|bash|dash|ash|tini|dumb-init|exec|env|gosu|su-exec)$/;
 
 /**
- * The scripts the effective ENTRYPOINT and CMD of the runtime image run: words ending in `.sh` or
- * `.bash`, and a program given as a path (`./start`, `/app/run`) outside the system folders.
+ * The scripts the effective ENTRYPOINT and CMD of each runtime image run (each image its own: the
+ * last ENTRYPOINT and CMD of its stage chain): words ending in `.sh` or `.bash`, and a program given
+ * as a path (`./start`, `/app/run`) outside the system folders. A ref shared by two images is one.
  */
-export function scriptRefs(project: Project, model: DockerfileModel, stages: Stage[]): ScriptRef[] {
+export function scriptRefs(project: Project, model: DockerfileModel): ScriptRef[] {
   const out: ScriptRef[] = [];
-  for (const keyword of ['ENTRYPOINT', 'CMD'] as const) {
-    let last: { instruction: Instruction; stage: Stage } | undefined;
-    for (const stage of stages) {
-      for (const instruction of stage.instructions) {
-        if (instruction.getKeyword() === keyword) {
-          last = { instruction, stage };
+  const seen = new Set<Instruction>();
+  for (const image of runtimeImages(project, model)) {
+    const chain = stageChain(project, model, image).reverse();
+    for (const keyword of ['ENTRYPOINT', 'CMD'] as const) {
+      let last: { instruction: Instruction; stage: Stage } | undefined;
+      for (const stage of chain) {
+        for (const instruction of stage.instructions) {
+          if (instruction.getKeyword() === keyword) {
+            last = { instruction, stage };
+          }
         }
       }
+      if (last && !seen.has(last.instruction)) {
+        seen.add(last.instruction);
+        out.push(...instructionScriptRefs(project, model, last.instruction, keyword, last.stage, chain));
+      }
     }
-    if (!last) {
+  }
+  return out;
+}
+
+function instructionScriptRefs(
+  project: Project,
+  model: DockerfileModel,
+  instruction: Instruction,
+  keyword: 'ENTRYPOINT' | 'CMD',
+  stage: Stage,
+  chain: Stage[],
+): ScriptRef[] {
+  const out: ScriptRef[] = [];
+  const { args } = pathArgs(model, instruction);
+  const wd = workdirAt(project, model, stage, instruction);
+  let programSeen = false;
+  for (const arg of args) {
+    const v = arg.value;
+    if (v.startsWith('-') || arg.hasVariable || v === '') {
       continue;
     }
-    const { args } = pathArgs(model, last.instruction);
-    const wd = workdirAt(project, model, last.stage, last.instruction);
-    let programSeen = false;
-    for (const arg of args) {
-      const v = arg.value;
-      if (v.startsWith('-') || arg.hasVariable || v === '') {
-        continue;
-      }
-      const isProgram = !programSeen && !WRAPPERS.test(v);
-      if (!WRAPPERS.test(v)) {
-        programSeen = true;
-      }
-      const looksLikeScript = /\.(sh|bash)$/.test(v) || (isProgram && /^(\.{0,2}\/)/.test(v) && !/^\/(usr|bin|sbin|lib|etc|opt\/venv)\//.test(v));
-      if (!looksLikeScript || /\s/.test(v)) {
-        continue;
-      }
-      const path = containerPath(wd, v);
-      if (path) {
-        out.push({ instruction: last.instruction, keyword, stage: last.stage, arg, path });
-      }
+    const isProgram = !programSeen && !WRAPPERS.test(v);
+    if (!WRAPPERS.test(v)) {
+      programSeen = true;
+    }
+    const looksLikeScript = /\.(sh|bash)$/.test(v) || (isProgram && /^(\.{0,2}\/)/.test(v) && !/^\/(usr|bin|sbin|lib|etc|opt\/venv)\//.test(v));
+    if (!looksLikeScript || /\s/.test(v)) {
+      continue;
+    }
+    const path = containerPath(wd, v);
+    if (path) {
+      out.push({ instruction, keyword, stage, arg, path, chain });
     }
   }
   return out;
