@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { Analyzer } from '../../server/src/engine/analyzer';
 import type { Config } from '../../server/src/engine/config';
 import { MemoryFileSystem } from '../../server/src/engine/fs';
-import type { Project } from '../../server/src/engine/project';
+import type { ComposeProject, Project } from '../../server/src/engine/project';
+import type { ComposeModel } from '../../server/src/engine/parse/compose';
 
 function projectOf(files: Record<string, string>, overrides?: Partial<Config>): Project {
   return new Analyzer(new MemoryFileSystem(files), { overrides, rules: [] }).analyze().project;
@@ -278,37 +279,58 @@ describe('Project', () => {
       );
     });
 
-    it('reads an overlay for docker compose -f a -f b after the file it completes, and its override', () => {
+    it('reads an overlay for docker compose -f a -f b after the file it completes, not after its override', () => {
       // Before, docker-compose.prod.yml stood alone: its services were on the network "default" and
-      // mounted an undeclared volume.
+      // mounted an undeclared volume. Then it was merged after the override, which -f a -f b never reads.
       const prod =
         'services:\n  web:\n    restart: always\n    build:\n      target: final\n  celery_worker:\n    volumes:\n      - static_volume:/app/staticfiles\n  certbot:\n    image: certbot/certbot:v2.11.0\n';
       const p = projectOf({
         ...SMARTHR,
-        'docker-compose.override.yml': 'services:\n  web:\n    volumes:\n      - .:/app\n',
+        'docker-compose.override.yml':
+          'services:\n  web:\n    build:\n      dockerfile: docker/Dockerfile.dev\n    volumes:\n      - .:/app\n',
+        'docker/Dockerfile.dev': 'FROM smarthr360-base:latest\n',
         'docker-compose.prod.yml': prod,
         'docker-compose-staging.yml': 'services:\n  web:\n    restart: on-failure\n',
+        // Named like an overlay of an overlay: whether it is one would depend on a third file.
+        'docker-compose.prod.local.yml': 'services:\n  web:\n    restart: "no"\n',
         // A complete stack of its own (every service has an image or a build context): not an overlay.
         'docker-compose.test.yml': 'services:\n  web:\n    build: .\n    command: pytest\n  db:\n    image: postgres:16-alpine\n',
         // Named after no compose file of its folder.
         'deploy/docker-compose.prod.yml': 'services:\n  web:\n    restart: always\n',
       });
-      assert.deepEqual(
-        p.composeProjects.map((c) => c.files.map((f) => f.path)),
-        [
-          ['deploy/docker-compose.prod.yml'],
-          ['docker-compose.test.yml'],
-          ['docker-compose.yml', 'docker-compose.override.yml', 'docker-compose-staging.yml', 'docker-compose.prod.yml'],
-        ],
-      );
-      const services = p.composeProjects[2]!.services;
+      const paths = (projects: readonly ComposeProject[]) => projects.map((c) => c.files.map((f) => f.path));
+      assert.deepEqual(paths(p.composeProjects), [
+        ['deploy/docker-compose.prod.yml'],
+        ['docker-compose.prod.local.yml'],
+        ['docker-compose.test.yml'],
+        ['docker-compose.yml', 'docker-compose.override.yml'],
+      ]);
+      assert.deepEqual(paths(p.overlayProjects), [
+        ['docker-compose.yml', 'docker-compose-staging.yml'],
+        ['docker-compose.yml', 'docker-compose.prod.yml'],
+      ]);
+      const prodProject = p.overlayProjects[1]!;
+      assert.equal(prodProject.overlay?.path, 'docker-compose.prod.yml');
+      const services = prodProject.services;
       assert.deepEqual(
         services.get('celery_worker')!.volumes.map((v) => `${v.source}@${v.def.path}`),
         ['static_volume@docker-compose.prod.yml'],
       );
+      // The override's Dockerfile.dev is not what the prod build reads.
       assert.equal(services.get('web')!.build?.dockerfile, 'docker/Dockerfile.web');
       assert.equal(services.get('web')!.build?.target?.value, 'final');
       assert.ok(services.has('certbot'));
+      // The root file is checked in its own project; the overlay in its own.
+      const file = (path: string) => p.file(path) as ComposeModel;
+      assert.deepEqual(paths(p.composeProjectsOf(file('docker-compose.yml'))), [
+        ['docker-compose.yml', 'docker-compose.override.yml'],
+      ]);
+      assert.deepEqual(paths(p.composeProjectsOf(file('docker-compose.prod.yml'))), [
+        ['docker-compose.yml', 'docker-compose.prod.yml'],
+      ]);
+      // Which project an overlay is in follows from the file it is named after.
+      assert.ok(p.dependenciesOf('docker-compose.prod.local.yml').includes('docker-compose.prod.yml'));
+      assert.ok(p.dependenciesOf('docker-compose.prod.local.yml').includes('docker-compose.yml'));
     });
 
     it('follows a chain of extends: beat extends worker, which extends web', () => {

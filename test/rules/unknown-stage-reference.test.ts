@@ -82,6 +82,24 @@ CMD ["python", "/app/serve.py"]
       name: 'compose build targets that name a stage: in any case, and as a variable default',
       files: { ...ROADMAP_WORKSPACE, 'docker-compose.yml': withWebTarget(COMPOSE, 'Static') },
     },
+    {
+      // Before, the root file's target was checked against the override's Dockerfile, and an
+      // overlay's against the Dockerfile the override (which -f a -f b does not read) names.
+      name: "each file's target against the Dockerfile its build has there: the root, its override, a prod overlay",
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'docker-compose.yml': withWebTarget(COMPOSE, 'final'),
+        'docker-compose.override.yml':
+          'services:\n  web:\n    build:\n      dockerfile: docker/Dockerfile.dev\n      target: dev\n',
+        'docker-compose.prod.yml': 'services:\n  web:\n    restart: always\n    build:\n      target: static\n',
+        'docker/Dockerfile.dev': 'FROM smarthr360-base:latest AS dev\nCOPY . /app\n',
+      },
+    },
+    ...['${WEB_TARGET:-}', '""'].map((target) => ({
+      // Before, an error with an empty stage name: compose builds the final stage.
+      name: `an empty compose build target (${target}) builds the final stage`,
+      files: { ...ROADMAP_WORKSPACE, 'docker-compose.yml': withWebTarget(COMPOSE, target) },
+    })),
     ...['${WEB_TARGET:-final}', '${WEB_TARGET}'].map((target) => ({
       name: `compose build target ${target}: a default names a stage, a bare variable is not known here`,
       files: { ...ROADMAP_WORKSPACE, 'docker-compose.yml': withWebTarget(COMPOSE, target) },
@@ -198,6 +216,7 @@ CMD ["gunicorn", "smarthr360.wsgi:application"]
       ],
     },
     {
+      // Before, the message named the variable, not the stage it builds.
       name: 'a target the override file sets, with a variable default no stage has: reported in the override file',
       files: { ...ROADMAP_WORKSPACE, 'docker-compose.override.yml': OVERRIDE_DEV },
       errors: [
@@ -205,7 +224,7 @@ CMD ["gunicorn", "smarthr360.wsgi:application"]
           'docker-compose.override.yml',
           OVERRIDE_DEV,
           '${WEB_TARGET:-dev}',
-          'Unexpected build target ${WEB_TARGET:-dev}: docker/Dockerfile.web has no stage named ${WEB_TARGET:-dev} (its stages: assets, static, final).',
+          'Unexpected build target dev: docker/Dockerfile.web has no stage named dev (its stages: assets, static, final).',
         ),
       ],
     },

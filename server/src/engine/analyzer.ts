@@ -19,6 +19,7 @@ import type { ComposeModel } from './parse/compose';
 import type { DockerfileModel } from './parse/dockerfile';
 import { RULES } from './rules';
 import { inlineDockerfiles, inlineOrigin, mapInlineRange } from './inlineDockerfiles';
+import { applicabilityKey } from './roadmap';
 
 export interface AnalyzerOptions {
   /** Settings layered over the config file (editor settings, CLI flags). */
@@ -119,6 +120,8 @@ export class Analyzer {
   /** How each path was classified (it depends only on the path and the roadmapFile setting). */
   private classified?: { roadmapKey: string; byPath: Map<string, ReturnType<typeof classifyPath> | null> };
   private last?: AnalysisResult;
+  /** What the roadmap items applied to in the last run (see applicabilityKey). */
+  private applicability?: string;
 
   constructor(
     private readonly fs: FileSystemView,
@@ -374,7 +377,7 @@ export class Analyzer {
       }
       const cached = this.checked.get(model.path);
       const signature = isRoadmap(model)
-        ? `roadmap|${this.hashOf(model.path)}|${contentHash(all.map((f) => `${f.ruleId}@${f.path}:${f.range.start.line}:${f.range.start.character}-${f.range.end.line}:${f.range.end.character} ${f.message}`).join('\n'))}|${configKey}`
+        ? `roadmap|${this.hashOf(model.path)}|${contentHash(all.map((f) => `${f.ruleId}@${f.path}:${f.range.start.line}:${f.range.start.character}-${f.range.end.line}:${f.range.end.character} ${f.message}`).join('\n'))}|${configKey}|${contentHash(this.applicability ?? '')}`
         : [this.hashOf(model.path), configKey, structure, ...depsOf(model.path).map((d) => `${d}=${depKey(d)}`)].join('|');
       if (cached && cached.signature === signature) {
         return cached.findings;
@@ -401,6 +404,13 @@ export class Analyzer {
           checkedNow.add(path);
         }
       }
+    }
+    // The roadmap items' states also read what the workspace has (a base, shared volumes): when
+    // that changed with no finding changing, its claims are checked again too.
+    const applicability = project.roadmap && !this.options.oneShot ? applicabilityKey(project) : undefined;
+    if (applicability !== this.applicability) {
+      findingsChanged = true;
+      this.applicability = applicability;
     }
     if (!recheck || !this.last || findingsChanged) {
       // The roadmap document is checked last: its rules read every other finding.

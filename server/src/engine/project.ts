@@ -154,6 +154,11 @@ export interface Service {
   profiles: string[];
   /** The services whose volumes it mounts too (`volumes_from`), by name. */
   volumesFrom: string[];
+  /**
+   * The build as each file that sets `build:` leaves it, in merge order (the last is {@link build}):
+   * `docker compose -f compose.yaml` builds the first, the default command the last.
+   */
+  builds: { def: ComposeServiceDef; dockerfile: string; target?: string }[];
 }
 
 /** A root compose file with its override file and the files it includes. */
@@ -161,6 +166,11 @@ export interface ComposeProject {
   root: ComposeModel;
   files: ComposeModel[];
   services: Map<string, Service>;
+  /**
+   * For `docker compose -f main.yml -f main.prod.yml`: the overlay read after the root (and its
+   * includes), without the root's override file. Such projects are {@link Project.overlayProjects}.
+   */
+  overlay?: ComposeModel;
 }
 
 /** A set of services built on the same base (or from the same Dockerfile). */
@@ -195,6 +205,11 @@ export class Project {
   readonly buildCommands: BuildCommand[] = [];
   readonly imageBuilds: ImageBuild[] = [];
   readonly composeProjects: ComposeProject[] = [];
+  /**
+   * One project per overlay (see {@link ComposeProject.overlay}). Their services are not in
+   * {@link services}: the overlay's own findings and the targets it builds read them.
+   */
+  readonly overlayProjects: ComposeProject[] = [];
   readonly services: Service[] = [];
   /** The Dockerfile that builds the shared base image, when one is found. */
   baseDockerfile?: DockerfileModel;
@@ -359,6 +374,14 @@ export class Project {
     const renew = (s: Service): Service => services.get(s) ?? s;
     const mutable = next as unknown as Record<string, unknown>;
     mutable.composeProjects = this.composeProjects.map((p) => projects.get(p) ?? p);
+    mutable.overlayProjects = this.overlayProjects.map((p) => {
+      if (!p.files.some((f) => paths.has(f.path))) {
+        return p;
+      }
+      const fresh = next.mergedProject(swap(p.root), p.files.map(swap));
+      fresh.overlay = swap(p.overlay!);
+      return fresh;
+    });
     mutable.services = this.services.map(renew);
     // The lists of services that build a Dockerfile: those holding a replaced service are patched
     // (the services build the same Dockerfiles: the interface is the same). Copying the whole index
@@ -590,6 +613,10 @@ export class Project {
     let index = projectsByFile.get(this.composeProjects);
     if (!index) {
       index = groupBy(this.composeProjects, (project) => [...new Set(project.files)]);
+      // An overlay's project is its own: the root file's findings come from the root's project.
+      for (const project of this.overlayProjects) {
+        index.set(project.overlay!, [...(index.get(project.overlay!) ?? []), project]);
+      }
       projectsByFile.set(this.composeProjects, index);
     }
     return index.get(file) ?? [];
@@ -611,6 +638,20 @@ export class Project {
   }
 
   /**
+   * The services, overlay projects' included, that build a Dockerfile with any of their files (see
+   * {@link Service.builds}). Indexed once per list of services.
+   */
+  servicesWithBuildOf(dockerfile: string): readonly Service[] {
+    let index = servicesByAnyBuild.get(this.services);
+    if (!index) {
+      const all = [...this.services, ...this.overlayProjects.flatMap((p) => [...p.services.values()])];
+      index = groupBy(all, (s) => [...new Set(s.builds.map((b) => b.dockerfile))]);
+      servicesByAnyBuild.set(this.services, index);
+    }
+    return index.get(dockerfile) ?? [];
+  }
+
+  /**
    * The stages of a Dockerfile that are built as images, in file order: the `build.target` of each
    * compose service (as its root file sets it, and as its override file does) and the `--target`
    * of each build command that builds it (the final stage for those that name none). The final stage when nothing names a stage of the file: a Dockerfile no
@@ -626,12 +667,10 @@ export class Project {
     };
     // Each file of a service counts: `docker compose -f compose.yaml` builds the root file's
     // target, and with its override file the override's.
-    for (const service of this.servicesBuiltFrom(model.path)) {
-      let target: string | undefined;
-      for (const def of service.defs) {
-        if (def.build) {
-          target = def.build.target ?? target;
-          add(target);
+    for (const service of this.servicesWithBuildOf(model.path)) {
+      for (const build of service.builds) {
+        if (build.dockerfile === model.path) {
+          add(build.target);
         }
       }
     }
@@ -893,12 +932,32 @@ export class Project {
       for (const c of this.partialComposeFiles()) {
         deps.add(c.path);
       }
+      // The targets any file of a service builds of it, overlays' included (imageStages), and the
+      // files its definitions come from (`extends: file:` ones are in no project).
+      for (const s of this.servicesWithBuildOf(path)) {
+        for (const c of s.project.files) {
+          deps.add(c.path);
+        }
+        for (const d of s.defs) {
+          deps.add(d.path);
+        }
+      }
     } else if (f.kind === 'compose') {
+      // Which project a file is in follows from the files it is named after (an override, an overlay
+      // and the file it completes; an override of an overlay-named file): they count whatever they hold.
+      for (let stem = overlayStem(path, this.byPath) ?? overrideStem(path, this.byPath); stem !== undefined && !deps.has(stem); ) {
+        deps.add(stem);
+        stem = overlayStem(stem, this.byPath) ?? overrideStem(stem, this.byPath);
+      }
       for (const project of this.composeProjectsOf(f)) {
         for (const c of project.files) {
           deps.add(c.path);
         }
         for (const s of project.services.values()) {
+          // A definition merged from an `extends: file:` outside the project.
+          for (const d of s.defs) {
+            deps.add(d.path);
+          }
           if (s.build) {
             deps.add(s.build.dockerfile);
             // A build path that does not resolve counts as a use of the Dockerfiles it names.
@@ -993,16 +1052,15 @@ export class Project {
       return m !== null && (this.byPath.has(`${m[1]}.yml`) || this.byPath.has(`${m[1]}.yaml`));
     };
     // `docker compose -f docker-compose.yml -f docker-compose.prod.yml`: a file named after a compose
-    // file of its folder (`<stem>.<name>.yml`, `<stem>-<name>.yml`), with a service of that file that cannot stand alone
-    // (no image, build context, Dockerfile or extends), is read after it, the way `-f` merges it.
+    // file of its folder (`<stem>.<name>.yml`, `<stem>-<name>.yml`), with a service of that file that
+    // cannot stand alone (no image, build context, Dockerfile or extends), is read after it the way
+    // `-f` merges it, in a project of its own. Never after a file itself named like an overlay:
+    // whether that one is would depend on a third file.
     const overlays = new Map<string, ComposeModel[]>();
     const overlayMain = (c: ComposeModel): ComposeModel | undefined => {
-      const m = /^(.*)[.-][A-Za-z0-9_]+\.ya?ml$/.exec(c.path);
-      if (!m || /\.override\.ya?ml$/.test(c.path)) {
-        return undefined;
-      }
-      const main = [`${m[1]}.yml`, `${m[1]}.yaml`].map((p) => this.byPath.get(p)).find((f) => f?.kind === 'compose');
-      if (main?.kind !== 'compose') {
+      const stem = overlayStem(c.path, this.byPath);
+      const main = stem === undefined ? undefined : this.byPath.get(stem);
+      if (main?.kind !== 'compose' || overlayStem(main.path, this.byPath) !== undefined) {
         return undefined;
       }
       const names = new Set(main.services.map((d) => d.name));
@@ -1017,14 +1075,11 @@ export class Project {
     };
     for (const c of this.composeFiles) {
       const main = overlayMain(c);
-      if (main && !overlayMain(main)) {
+      if (main) {
         overlays.set(main.path, [...(overlays.get(main.path) ?? []), c]);
       }
     }
-    const isOverlay = (c: ComposeModel): boolean => {
-      const main = overlayMain(c);
-      return main !== undefined && (overlays.get(main.path)?.includes(c) ?? false);
-    };
+    const isOverlay = (c: ComposeModel): boolean => overlayMain(c) !== undefined;
     const previousByRoot = previous && new Map(previous.composeProjects.map((p) => [p.root, p]));
     for (const root of this.composeFiles) {
       if (included.has(root.path) || isOverride(root) || isOverlay(root)) {
@@ -1056,11 +1111,6 @@ export class Project {
           break;
         }
       }
-      for (const overlay of overlays.get(root.path) ?? []) {
-        if (!files.includes(overlay)) {
-          files.push(overlay);
-        }
-      }
       // The same files as last time (the same parsed models): the merged services are too.
       const candidate = previousByRoot?.get(root);
       const reused =
@@ -1078,6 +1128,13 @@ export class Project {
           : undefined;
       const project = reused ?? this.mergedProject(root, files);
       this.composeProjects.push(project);
+      // `-f root -f overlay`: the root and what it includes, then the overlay; not the override.
+      for (const overlay of overlays.get(root.path) ?? []) {
+        const overlayFiles = files.filter((f) => !isOverride(f));
+        const overlaid = this.mergedProject(root, [...overlayFiles, overlay]);
+        overlaid.overlay = overlay;
+        this.overlayProjects.push(overlaid);
+      }
       for (const s of project.services.values()) {
         this.services.push(s);
         if (s.build) {
@@ -1114,6 +1171,7 @@ export class Project {
         networks: [],
         profiles: [],
         volumesFrom: [],
+        builds: [],
       };
       project.services.set(def.name, service);
     }
@@ -1169,6 +1227,7 @@ export class Project {
           target,
         };
       }
+      service.builds.push({ def, dockerfile: service.build.dockerfile, target: target?.value });
     }
     if (def.image) {
       service.image = { ...def.image, def };
@@ -1456,6 +1515,28 @@ function mergeBy<U, T extends U>(into: T[], from: readonly U[], key: (x: U) => s
   }
 }
 
+/**
+ * The compose file a file is named after as an overlay (`docker-compose.prod.yml` and
+ * `docker-compose-prod.yml` after `docker-compose.yml`), whatever either holds; undefined for an
+ * override file or a file named after none.
+ */
+function overlayStem(path: string, files: { has(path: string): boolean }): string | undefined {
+  const m = /^(.*)[.-][A-Za-z0-9_]+\.ya?ml$/.exec(path);
+  if (!m || /\.override\.ya?ml$/.test(path)) {
+    return undefined;
+  }
+  return [`${m[1]}.yml`, `${m[1]}.yaml`].find((p) => files.has(p));
+}
+
+/** The file `<stem>.override.yml` overrides, when there is one. */
+function overrideStem(path: string, files: { has(path: string): boolean }): string | undefined {
+  const m = /^(.*)\.override\.ya?ml$/.exec(path);
+  return m ? [`${m[1]}.yml`, `${m[1]}.yaml`].find((p) => files.has(p)) : undefined;
+}
+
+/** For each list of services, the services by every Dockerfile their files build (see {@link Project.servicesWithBuildOf}). */
+const servicesByAnyBuild = new WeakMap<readonly Service[], Map<string, Service[]>>();
+
 /** For each list of compose projects, the projects of each compose file (see {@link Project.composeProjectsOf}). */
 const projectsByFile = new WeakMap<readonly ComposeProject[], Map<ComposeModel, ComposeProject[]>>();
 
@@ -1469,14 +1550,15 @@ export function targetName(target: string): string | undefined {
 }
 
 /**
- * The stage a build with this target builds: the final stage without one, the stage of that name
+ * The stage a build with this target builds: the final stage without one (or with an empty one), the stage of that name
  * (stage names are case-insensitive; see {@link targetName}), undefined when no stage has it.
  */
 export function builtStage(model: DockerfileModel, target: string | undefined): Stage | undefined {
-  if (target === undefined) {
+  const name = target === undefined ? '' : targetName(target)?.toLowerCase();
+  if (name === '') {
+    // No target, or an empty one (`target: ""`, `${VAR:-}`): docker builds the final stage.
     return model.stages[model.stages.length - 1];
   }
-  const name = targetName(target)?.toLowerCase();
   return name === undefined ? undefined : model.stages.find((s) => s.name === name);
 }
 

@@ -357,6 +357,14 @@ export interface RoadmapStatus {
   warnings: number;
 }
 
+/**
+ * What the items' states read of the project besides findings: whether each applies and why one is
+ * not done. The roadmap document's claims are checked again when it changes.
+ */
+export function applicabilityKey(project: Project): string {
+  return ROADMAP_ITEMS.map((item) => `${item.id}:${item.applies ? (item.applies(project) ? 1 : 0) : 1}:${item.unmet?.(project) ?? ''}`).join('|');
+}
+
 /** Whether any rule of an item runs under this config. */
 function itemRulesEnabled(item: RoadmapItem, levels: Record<string, string>): boolean {
   return item.rules.some((r) => levels[r] !== 'off');

@@ -87,29 +87,24 @@ export const unknownStageReference = defineRule({
       // `docker compose build` fails with "target stage … could not be found".
       for (const composeProject of projectsOf(project, file)) {
         for (const service of composeProject.services.values()) {
-          const dockerfile = service.build && project.dockerfile(service.build.dockerfile);
-          if (!dockerfile || dockerfile.stages.length === 0) {
-            continue;
-          }
-          for (const def of service.defs) {
-            const target = def.path === file.path ? def.build?.target : undefined;
-            if (
-              target === undefined ||
-              !def.build?.targetRange ||
-              builtStage(dockerfile, target) ||
-              targetName(target) === undefined
-            ) {
+          // Each file's target against the Dockerfile the build has at that file: an override may
+          // switch to another Dockerfile with its own target.
+          for (const build of service.builds) {
+            const spec = build.def.path === file.path ? build.def.build : undefined;
+            const name = spec?.target === undefined ? undefined : targetName(spec.target);
+            const dockerfile = project.dockerfile(build.dockerfile);
+            if (!spec?.targetRange || !name || !dockerfile || dockerfile.stages.length === 0 || builtStage(dockerfile, name)) {
               continue;
             }
             const names = dockerfile.stages.flatMap((s) => (s.name ? [s.name] : []));
             context.report({
               messageId: 'targetUnknown',
               data: {
-                name: target,
-                dockerfile: service.build!.inline ? `the dockerfile_inline of ${service.name}` : dockerfile.path,
+                name,
+                dockerfile: build.dockerfile.endsWith('.dockerfile_inline') ? `the dockerfile_inline of ${service.name}` : dockerfile.path,
                 stages: names.length > 0 ? `its stages: ${names.join(', ')}` : 'it names none of its stages',
               },
-              range: def.build.targetRange,
+              range: spec.targetRange,
             });
           }
         }

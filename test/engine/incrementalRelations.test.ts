@@ -1,0 +1,93 @@
+/**
+ * An incremental analysis equals a fresh one after edits that change how files relate without
+ * touching the files whose findings move: an overlay that stops completing its compose file, an
+ * `extends: file:` target, what the roadmap's items apply to. Each case failed before its fix.
+ */
+import assert from 'node:assert/strict';
+import { Analyzer, type AnalysisResult } from '../../server/src/engine/analyzer';
+import { MemoryFileSystem } from '../../server/src/engine/fs';
+import { roadmapStatus } from '../../server/src/engine/roadmap';
+
+/** Findings and roadmap item states, as text to compare. */
+function canon(r: AnalysisResult): string[] {
+  const findings = r.findings.map(
+    (f) => `${f.path}:${f.range.start.line}:${f.range.start.character} ${f.ruleId} fixable=${f.fixable} ${f.message}`,
+  );
+  const status = roadmapStatus(r);
+  const items = status.sections.flatMap((s) => s.items.map((i) => `${i.item.id}: ${i.state} ${i.findings.length} ${i.detail}`));
+  return [...findings, ...items, `errors=${status.errors} warnings=${status.warnings}`];
+}
+
+/** Analyses `files`, then applies each edit and compares the incremental run with a fresh one. */
+function assertNoDrift(files: Record<string, string>, edits: ((fs: MemoryFileSystem) => void)[]): void {
+  const fs = new MemoryFileSystem(files);
+  const analyzer = new Analyzer(fs);
+  analyzer.analyze();
+  edits.forEach((edit, i) => {
+    edit(fs);
+    const fresh = new Analyzer(
+      new MemoryFileSystem(Object.fromEntries(fs.listFiles().map((p) => [p, fs.readFile(p)!]))),
+    ).analyze();
+    assert.deepEqual(canon(analyzer.analyze()), canon(fresh), `after edit ${i + 1}`);
+  });
+}
+
+const replaceIn = (path: string, search: string, replacement: string) => (fs: MemoryFileSystem) => {
+  const text = fs.readFile(path)!;
+  assert.ok(text.includes(search), `${path} lacks ${JSON.stringify(search)}`);
+  fs.write(path, text.replace(search, replacement));
+};
+
+describe('incremental analysis across file relations', () => {
+  it('an overlay named after an overlay, and an overlay losing the service it completes', () => {
+    const web = '  web:\n    build: .\n    networks:\n      - net\n';
+    assertNoDrift(
+      {
+        'docker-compose.yml': `services:\n${web}  api:\n    image: nginx:1.27\n    networks:\n      - net\nnetworks:\n  net:\n`,
+        'docker-compose.prod.yml': 'services:\n  web:\n    environment:\n      - DEBUG=0\n  cache:\n    image: redis:7\n',
+        'docker-compose.prod.local.yml': 'services:\n  web:\n    volumes_from:\n      - cache\n',
+        'docker-compose.prod.override.yml': 'services:\n  web:\n    volumes_from:\n      - nosuch\n',
+        Dockerfile: 'FROM python:3.12-slim\nCMD ["python"]\n',
+      },
+      [replaceIn('docker-compose.yml', web, ''), replaceIn('docker-compose.yml', 'services:\n', `services:\n${web}`)],
+    );
+  });
+
+  it('a build target, volumes_from and networks changed in an extends: file: target', () => {
+    assertNoDrift(
+      {
+        Dockerfile:
+          'FROM node:20-slim AS assets\nRUN echo hi > /src/out\n\nFROM python:3.12-slim AS final\nCOPY --from=assets /src/out /app/out\nRUN apt-get update && apt-get install -y gcc\nCMD ["python","app.py"]\n\nFROM final AS test\nRUN pip install pytest\n',
+        'common.yml':
+          'services:\n  web:\n    build:\n      context: .\n      dockerfile: Dockerfile\n      target: final\n    networks:\n      - backend\n',
+        'docker-compose.yml':
+          'services:\n  web:\n    extends:\n      file: common.yml\n      service: web\n  db:\n    image: postgres:16\n    networks:\n      - backend\nnetworks:\n  backend:\n',
+      },
+      [
+        replaceIn('common.yml', 'target: final', 'target: assets'),
+        replaceIn('common.yml', '    networks:\n      - backend\n', ''),
+      ],
+    );
+  });
+
+  it('what the roadmap items apply to changes with no finding changing', () => {
+    assertNoDrift(
+      {
+        'docker-compose.yml':
+          'services:\n  a:\n    image: nginx:1.27\n    volumes:\n      - data:/data\n  b:\n    image: redis:7\n    volumes:\n      - data:/data\nvolumes:\n  data:\n',
+        'web/Dockerfile': 'FROM python:3.12-slim\nCOPY app.py /app.py\n',
+        'web/app.py': '',
+        'proxy/Dockerfile': 'FROM nginx:1.27\nCOPY app.py /app.py\n',
+        'proxy/app.py': '',
+        'docker-compose.apps.yml': 'services:\n  web:\n    build: web\n  proxy:\n    build: proxy\n',
+        'MODULARIZATION.md':
+          '- [ ] Shared volumes are mounted in every relevant service at the same path\n- [ ] Entrypoint scripts live in the shared folder\n- [x] Service Dockerfiles are built FROM the base image\n',
+      },
+      [
+        replaceIn('docker-compose.yml', '    volumes:\n      - data:/data\nvolumes', 'volumes'),
+        (fs) => fs.write('scripts/entrypoints/start.py', 'print(1)\n'),
+        replaceIn('proxy/Dockerfile', 'FROM nginx:1.27', 'FROM python:3.12-slim'),
+      ],
+    );
+  });
+});
