@@ -123,6 +123,17 @@ describe('roadmap status', () => {
       ['volumes-defined', 'volumes-mounted-same-path'].map((id) => item(shared, id).state),
       ['pass', 'pass'],
     );
+    // nginx takes web's mounts through volumes_from: the volume is shared.
+    const sidecar = roadmapStatus(
+      new Analyzer(
+        new MemoryFileSystem({
+          ...files,
+          'docker-compose.yml':
+            'services:\n  web:\n    build: ./web\n    volumes: [static:/app/static]\n  nginx:\n    image: nginx:1.27-alpine\n    volumes_from: [web:ro]\nvolumes:\n  static:\n',
+        }),
+      ).analyze(),
+    );
+    assert.equal(item(sidecar, 'volumes-mounted-same-path').state, 'pass');
   });
 
   it('passes nothing in a folder with no Dockerfile, compose file or env file', () => {

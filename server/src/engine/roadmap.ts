@@ -79,12 +79,12 @@ function noBase(p: Project): string | undefined {
     ? `no base Dockerfile: ${images.length} service Dockerfiles (${images.slice(0, 3).join(', ')}${images.length > 3 ? ', …' : ''}) and nothing in the workspace builds a shared base image for them`
     : undefined;
 }
-/** A named volume that two services of one compose project mount: what section 2 shares. */
+/** A named volume that two services of one compose project mount (`volumes_from` included): what section 2 shares. */
 const hasSharedVolume = (p: Project): boolean =>
   p.composeProjects.some((c) => {
     const users = new Map<string, number>();
     for (const s of c.services.values()) {
-      for (const source of new Set(s.volumes.filter((v) => v.type === 'volume' && v.source).map((v) => v.source!))) {
+      for (const source of new Set(p.mountsOf(s).filter((v) => v.type === 'volume' && v.source).map((v) => v.source!))) {
         users.set(source, (users.get(source) ?? 0) + 1);
       }
     }
