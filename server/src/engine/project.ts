@@ -653,9 +653,10 @@ export class Project {
 
   /**
    * The stages of a Dockerfile that are built as images, in file order: the `build.target` of each
-   * compose service (as its root file sets it, and as its override file does) and the `--target`
-   * of each build command that builds it (the final stage for those that name none). The final stage when nothing names a stage of the file: a Dockerfile no
-   * one builds, or targets that are variables.
+   * compose service as each of its files leaves it (the root file alone, with its override, with an
+   * overlay) and the `--target` of each build command that builds it (the final stage for those
+   * that name none). The final stage when nothing names a stage of the file: a Dockerfile no one
+   * builds, or targets that are variables.
    */
   imageStages(model: DockerfileModel): Stage[] {
     const stages = new Set<Stage>();
