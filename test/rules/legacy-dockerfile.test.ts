@@ -47,6 +47,16 @@ RuleTester.run(legacyDockerfile, {
       files: { ...ROADMAP_WORKSPACE },
     },
     {
+      // Before, reported, and --fix archived the Dockerfile `docker compose -f docker-compose.yml` builds.
+      name: 'the override switches web to a dev Dockerfile: the root file still builds the other one',
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'docker-compose.override.yml': 'services:\n  web:\n    build:\n      dockerfile: docker/Dockerfile.web-dev\n',
+        'docker/Dockerfile.web-dev':
+          'FROM smarthr360-base:latest\nCOPY . /app\nCMD ["python", "manage.py", "runserver", "0.0.0.0:8000"]\n',
+      },
+    },
+    {
       // Before, reported: a dev container's Dockerfile is built by the editor, not by compose.
       name: 'built by a dev container (.devcontainer/devcontainer.json)',
       files: {

@@ -10,6 +10,20 @@ const DB_ENV = `      POSTGRES_DB: smarthr360
 const WEB_ENV = `      - DJANGO_SETTINGS_MODULE=smarthr360.settings
 `;
 
+/** A production overlay (`-f docker-compose.yml -f docker-compose.prod.yml`) that adds a flower service. */
+const PROD_OVERLAY = `services:
+  web:
+    restart: always
+  flower:
+    build:
+      context: .
+      dockerfile: docker/Dockerfile.celery
+    command: celery -A smarthr360 flower
+    env_file: .env.docker
+    environment:
+      FLOWER_PASSWORD: "hunter2-flower"
+`;
+
 /** The secrets file after a fix moved `line` into it. */
 const secretsWith = (line: string) => `${SECRETS_ENV}${line}\n`;
 const inCompose = (line: number, column: number, endColumn: number, key: string, services: string) =>
@@ -94,6 +108,29 @@ RuleTester.run(secretInEnvironment, {
     },
   ],
   invalid: [
+    {
+      // Before, the secret moved to secrets.env and no env_file read it there: the prod overlay's
+      // services were not among the services a definition belongs to.
+      name: 'a secret in a service only the prod overlay defines: moved, and the overlay service reads secrets.env',
+      files: workspace({ 'docker-compose.prod.yml': PROD_OVERLAY }),
+      errors: [
+        onLine(
+          'docker-compose.prod.yml',
+          11,
+          24,
+          40,
+          'Unexpected secret FLOWER_PASSWORD written into the environment of service flower; keep it in secrets.env.',
+        ),
+      ],
+      output: {
+        'docker-compose.prod.yml': replaceOnce(
+          PROD_OVERLAY,
+          '    env_file: .env.docker\n    environment:\n      FLOWER_PASSWORD: "hunter2-flower"\n',
+          '    env_file: [.env.docker, secrets.env]\n',
+        ),
+        'secrets.env': secretsWith('FLOWER_PASSWORD=hunter2-flower'),
+      },
+    },
     {
       name: 'a literal password in a map environment: moved to the existing secrets file the service reads',
       files: workspace({ 'docker-compose.yml': LITERAL_DB_PASSWORD }),

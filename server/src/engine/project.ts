@@ -638,14 +638,26 @@ export class Project {
   }
 
   /**
+   * The services of every project, overlay projects' included (a service of `-f a -f b` is one of
+   * its own: fixes that reach services must reach it too). Built once per list of services.
+   */
+  get allServices(): readonly Service[] {
+    let all = allServicesOf.get(this.services);
+    if (!all) {
+      all = [...this.services, ...this.overlayProjects.flatMap((p) => [...p.services.values()])];
+      allServicesOf.set(this.services, all);
+    }
+    return all;
+  }
+
+  /**
    * The services, overlay projects' included, that build a Dockerfile with any of their files (see
    * {@link Service.builds}). Indexed once per list of services.
    */
   servicesWithBuildOf(dockerfile: string): readonly Service[] {
     let index = servicesByAnyBuild.get(this.services);
     if (!index) {
-      const all = [...this.services, ...this.overlayProjects.flatMap((p) => [...p.services.values()])];
-      index = groupBy(all, (s) => [...new Set(s.builds.map((b) => b.dockerfile))]);
+      index = groupBy(this.allServices, (s) => [...new Set(s.builds.map((b) => b.dockerfile))]);
       servicesByAnyBuild.set(this.services, index);
     }
     return index.get(dockerfile) ?? [];
@@ -1534,6 +1546,9 @@ function overrideStem(path: string, files: { has(path: string): boolean }): stri
   const m = /^(.*)\.override\.ya?ml$/.exec(path);
   return m ? [`${m[1]}.yml`, `${m[1]}.yaml`].find((p) => files.has(p)) : undefined;
 }
+
+/** For each list of services, it with the overlay projects' services (see {@link Project.allServices}). */
+const allServicesOf = new WeakMap<readonly Service[], readonly Service[]>();
 
 /** For each list of services, the services by every Dockerfile their files build (see {@link Project.servicesWithBuildOf}). */
 const servicesByAnyBuild = new WeakMap<readonly Service[], Map<string, Service[]>>();

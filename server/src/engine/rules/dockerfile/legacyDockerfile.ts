@@ -9,7 +9,9 @@ function referenced(project: Project, path: string): boolean {
   if (project.isBaseDockerfile(path) || project.config.baseDockerfile === path) {
     return true;
   }
-  if (project.servicesBuiltFrom(path).length > 0 || project.mentionedInPartialCompose(basename(path))) {
+  // Built by any file of a service: `docker compose -f compose.yaml` builds it though the override
+  // switches to another Dockerfile.
+  if (project.servicesWithBuildOf(path).length > 0 || project.mentionedInPartialCompose(basename(path))) {
     return true;
   }
   // docker build -f / docker buildx bake targets (with or without a tag).

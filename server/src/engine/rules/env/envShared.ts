@@ -407,7 +407,7 @@ const servicesByDef = new WeakMap<readonly Service[], Map<ComposeServiceDef, Ser
 export function servicesOfDef(project: Project, def: ComposeServiceDef): Service[] {
   let index = servicesByDef.get(project.services);
   if (!index) {
-    index = groupBy(project.services, (service) => [...new Set(service.defs)]);
+    index = groupBy(project.allServices, (service) => [...new Set(service.defs)]);
     servicesByDef.set(project.services, index);
   }
   return index.get(def) ?? [];
