@@ -5,7 +5,8 @@
 import { RuleTester } from '../ruleTester';
 import { copiesAllScripts } from '../../server/src/engine/rules/image/copiesAllScripts';
 import { replaceEach, replaceOnce } from './edit';
-import { CELERY_DOCKERFILE, TWO_IMAGES_COMPOSE, twoImages, workspace } from './imageWorkspace';
+import { CELERY_DOCKERFILE, COMPOSE, TWO_IMAGES_COMPOSE, twoImages, workspace } from './imageWorkspace';
+import { withWebTarget } from './workspaces/roadmap';
 import { onWord } from './findings';
 import { onLine } from './findings';
 
@@ -63,6 +64,34 @@ COPY scripts/ /opt/scripts/
     },
   ],
   invalid: [
+    {
+      // Before, the fix narrowed the COPY to the worker's script (the final stage), which the
+      // Makefile's `--target $(T)` may not build.
+      name: 'a Makefile builds the file at a target given as a variable: reported, no fix',
+      files: workspace({
+        'docker/Dockerfile.web': twoImages(),
+        Makefile: 'image:\n\tdocker build --target $(T) -f docker/Dockerfile.web -t smarthr360-$(T) .\n',
+      }),
+      errors: [onWord('docker/Dockerfile.web', twoImages(), 'scripts/entrypoints/', wholeFolder('scripts/entrypoints/'))],
+    },
+    {
+      // Before, dev images did not count: the fix narrowed the COPY to the runtime image's script,
+      // and `docker compose up` (with the override's dev target) lost the dev one.
+      name: 'the override builds a dev image that runs its own script from the copied folder: reported, no fix',
+      files: workspace({
+        'docker/Dockerfile.web': twoImages().replace('AS worker', 'AS dev'),
+        'docker-compose.yml': withWebTarget(COMPOSE, 'web'),
+        'docker-compose.override.yml': 'services:\n  web:\n    build:\n      target: dev\n',
+      }),
+      errors: [
+        onWord(
+          'docker/Dockerfile.web',
+          twoImages().replace('AS worker', 'AS dev'),
+          'scripts/entrypoints/',
+          wholeFolder('scripts/entrypoints/'),
+        ),
+      ],
+    },
     {
       // Before, only the last image's ENTRYPOINT counted: the fix narrowed the COPY to
       // celery-entrypoint.sh and the web image lost its script.

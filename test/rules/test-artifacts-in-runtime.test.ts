@@ -94,6 +94,29 @@ const TESTS_SERVICE = `  tests:
 
 const withTestsService = (compose: string): string => insertAfter(compose, 'services:\n', TESTS_SERVICE);
 
+/** Bake files that build docker/Dockerfile.worker at its runtime stage. */
+const BAKE_FILES: Record<string, string> = {
+  'a bake target inherits its Dockerfile from a template': `target "_python" {
+  context    = "."
+  dockerfile = "docker/Dockerfile.worker"
+}
+
+target "worker" {
+  inherits = ["_python"]
+  target   = "runtime"
+  tags     = ["smarthr360-worker:latest"]
+}
+`,
+  'a bake target builds the runtime stage, with an args block (and ${} in it) before its target': `target "worker" {
+  context    = "."
+  dockerfile = "docker/Dockerfile.worker"
+  args = { PYTHON_VERSION = "\${PYTHON_VERSION}" }
+  target = "runtime"
+  tags = ["smarthr360-worker:latest"]
+}
+`,
+};
+
 RuleTester.run(testArtifactsInRuntime, {
   valid: [
     { name: 'a roadmap-following workspace', files: workspace() },
@@ -270,22 +293,13 @@ jobs:
       errors: [onWord('docker/Dockerfile.worker', RUNTIME_COPIES_TESTS, 'conftest.py', MESSAGE_COPY('conftest.py'))],
       output: { 'docker/Dockerfile.worker': removeOnce(RUNTIME_COPIES_TESTS, ' conftest.py') },
     },
-    {
-      // Before, the args block ended the target's body at its brace, and the target was lost.
-      name: 'a bake target builds the runtime stage, with an args block before its target',
-      files: workspace({
-        'docker/Dockerfile.worker': RUNTIME_COPIES_TESTS,
-        'docker-bake.hcl': `target "worker" {
-  context    = "."
-  dockerfile = "docker/Dockerfile.worker"
-  args = { PYTHON_VERSION = "3.12" }
-  target = "runtime"
-  tags = ["smarthr360-worker:latest"]
-}
-`,
-      }),
+    // Before, the Dockerfile a bake target inherits from a template was not read, and an args block
+    // (with ${} in it) ended the target's body at its brace: the target was lost.
+    ...Object.entries(BAKE_FILES).map(([name, bake]) => ({
+      name,
+      files: workspace({ 'docker/Dockerfile.worker': RUNTIME_COPIES_TESTS, 'docker-bake.hcl': bake }),
       errors: [onWord('docker/Dockerfile.worker', RUNTIME_COPIES_TESTS, 'conftest.py', MESSAGE_COPY('conftest.py'))],
       output: { 'docker/Dockerfile.worker': removeOnce(RUNTIME_COPIES_TESTS, ' conftest.py') },
-    },
+    })),
   ],
 });

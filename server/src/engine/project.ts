@@ -698,6 +698,18 @@ export class Project {
   }
 
   /**
+   * Whether a build of this Dockerfile names a target that is not known here (`--target $(T)`,
+   * `${{ matrix.target }}`, `${VAR}` without a default): its image could be any stage.
+   */
+  hasUnknownTarget(model: DockerfileModel): boolean {
+    const targets = [
+      ...this.servicesWithBuildOf(model.path).flatMap((s) => s.builds.filter((b) => b.dockerfile === model.path).map((b) => b.target)),
+      ...this.buildCommandsFor(model.path).map((c) => c.target),
+    ];
+    return targets.some((t) => t !== undefined && targetName(t) === undefined);
+  }
+
+  /**
    * The mounts a service has: its own, and those of the services it names in `volumes_from` (and
    * theirs in turn), in its compose project.
    */

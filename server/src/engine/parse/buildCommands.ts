@@ -46,7 +46,8 @@ export function findBuildCommands(path: string, text: string, kind: 'makefile' |
       } else if (name === '-f' || name === '--file') {
         file = val();
       } else if (name === '--target') {
-        target = val();
+        // Make writes a shell `$` as `$$`.
+        target = kind === 'makefile' ? val()?.replace(/\$\$/g, '$') : val();
       } else if (/^-t./.test(a)) {
         tags.push(a.slice(2));
       } else if (/^-f./.test(a)) {
@@ -132,19 +133,76 @@ export function findBuildPushActions(path: string, text: string): BuildCommand[]
   return out;
 }
 
-/** Reads `target "x" { dockerfile = …, context = …, tags = [...] }` blocks of a docker-bake.hcl (one level of nested blocks, such as `args = { … }`, inside). */
+/**
+ * Reads the `target "x" { dockerfile = …, context = …, target = …, tags = [...] }` blocks of a
+ * docker-bake.hcl: a block's body runs to its matching brace (nested blocks such as `args = { … }`
+ * and `${…}` in strings included), and `inherits = ["_common"]` takes what the block does not set
+ * from the targets it names. Targets whose name starts with `_` only serve as such templates.
+ */
 export function findBakeTargets(path: string, text: string): BuildCommand[] {
-  const out: BuildCommand[] = [];
   const lines = new LineIndex(text);
-  const re = /target\s+"([^"]+)"\s*\{((?:[^{}]|\{[^{}]*\})*)\}/g;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    const body = m[2]!;
-    const str = (k: string): string | undefined => new RegExp(`\\b${k}\\s*=\\s*"([^"]*)"`).exec(body)?.[1];
-    const tagList = /\btags\s*=\s*\[([^\]]*)\]/.exec(body)?.[1] ?? '';
-    const tags = [...tagList.matchAll(/"([^"]*)"/g)].map((t) => t[1]!);
-    const context = joinPath(dirname(path), str('context') ?? '.');
-    const dockerfile = joinPath(context, str('dockerfile') ?? 'Dockerfile');
-    out.push({ path, dockerfile, context, tags, target: str('target'), range: lines.rangeOf(m.index, m.index + m[0].length) });
+  const blocks = new Map<string, { attrs: Map<string, string>; tags?: string[]; inherits: string[]; start: number; end: number }>();
+  const head = /target\s+"([^"]+)"\s*\{/g;
+  for (let m = head.exec(text); m; m = head.exec(text)) {
+    const end = blockEnd(text, m.index + m[0].length);
+    const body = text.slice(m.index + m[0].length, end);
+    const attrs = new Map<string, string>();
+    for (const key of ['dockerfile', 'context', 'target']) {
+      const value = new RegExp(`(?:^|[\\s;])${key}\\s*=\\s*"([^"]*)"`).exec(body)?.[1];
+      if (value !== undefined) {
+        attrs.set(key, value);
+      }
+    }
+    const list = (key: string): string[] | undefined => {
+      const items = new RegExp(`\\b${key}\\s*=\\s*\\[([^\\]]*)\\]`).exec(body)?.[1];
+      return items === undefined ? undefined : [...items.matchAll(/"([^"]*)"/g)].map((t) => t[1]!);
+    };
+    blocks.set(m[1]!, { attrs, tags: list('tags'), inherits: list('inherits') ?? [], start: m.index, end: end + 1 });
+    head.lastIndex = end;
+  }
+  const resolved = (name: string, key: string, depth = 0): string | undefined => {
+    const block = blocks.get(name);
+    if (!block || depth > 10) {
+      return undefined;
+    }
+    return block.attrs.get(key) ?? block.inherits.map((n) => resolved(n, key, depth + 1)).find((v) => v !== undefined);
+  };
+  const out: BuildCommand[] = [];
+  for (const [name, block] of blocks) {
+    if (name.startsWith('_')) {
+      continue;
+    }
+    const context = joinPath(dirname(path), resolved(name, 'context') ?? '.');
+    const dockerfile = joinPath(context, resolved(name, 'dockerfile') ?? 'Dockerfile');
+    const tags = block.tags ?? block.inherits.map((n) => blocks.get(n)?.tags).find((t) => t !== undefined) ?? [];
+    out.push({ path, dockerfile, context, tags, target: resolved(name, 'target'), range: lines.rangeOf(block.start, block.end) });
   }
   return out;
+}
+
+/** The offset of the brace that closes a block whose body starts at `from`, skipping strings; the text's end when none. */
+function blockEnd(text: string, from: number): number {
+  let depth = 0;
+  for (let i = from; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      // A string, with `${…}` and escapes inside.
+      for (i++; i < text.length && text[i] !== '"'; i++) {
+        if (text[i] === '\\') {
+          i++;
+        }
+      }
+    } else if (c === '#' || (c === '/' && text[i + 1] === '/')) {
+      const nl = text.indexOf('\n', i);
+      i = nl < 0 ? text.length : nl;
+    } else if (c === '{') {
+      depth++;
+    } else if (c === '}') {
+      if (depth === 0) {
+        return i;
+      }
+      depth--;
+    }
+  }
+  return text.length;
 }

@@ -35,7 +35,11 @@ export const copiesAllScripts = defineRule({
       const { contexts } = buildContexts(project, file);
       const stages = runtimeStages(project, file);
       const copies = stages.flatMap((s) => stageCopies(project, file, s));
-      const refs = scriptRefs(project, file);
+      // Every image built from the file reads its scripts from the copy, dev and test images too
+      // (narrowing the COPY to the runtime image's script would break `docker compose up` with a
+      // dev target); an image whose target is a variable could be any stage, so nothing is narrowed.
+      const refs = scriptRefs(project, file, project.imageStages(file));
+      const unknownImage = project.hasUnknownTarget(file);
       for (const copy of copies) {
         if (copy.from !== undefined || copy.heredoc) {
           continue;
@@ -57,7 +61,7 @@ export const copiesAllScripts = defineRule({
             }
           }
           const target = sourceTarget(project, copy, source, contexts);
-          const [only] = used.size === 1 ? [...used.entries()] : [];
+          const [only] = used.size === 1 && !unknownImage ? [...used.entries()] : [];
           // RUN instructions that use the copied folder would lose their scripts.
           const usedByRun =
             target !== undefined &&

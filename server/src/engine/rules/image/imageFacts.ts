@@ -275,14 +275,14 @@ export interface ScriptRef {
 const WRAPPERS = /^(?:\/(?:usr\/)?(?:local\/)?s?bin\/)?(?:sh|bash|dash|ash|tini|dumb-init|exec|env|gosu|su-exec)$/;
 
 /**
- * The scripts the effective ENTRYPOINT and CMD of each runtime image run (each image its own: the
+ * The scripts the effective ENTRYPOINT and CMD of each runtime image (or of `images`) run (each image its own: the
  * last ENTRYPOINT and CMD of its stage chain): words ending in `.sh` or `.bash`, and a program given
  * as a path (`./start`, `/app/run`) outside the system folders. A ref shared by two images is one.
  */
-export function scriptRefs(project: Project, model: DockerfileModel): ScriptRef[] {
+export function scriptRefs(project: Project, model: DockerfileModel, images = runtimeImages(project, model)): ScriptRef[] {
   const out: ScriptRef[] = [];
   const seen = new Set<Instruction>();
-  for (const image of runtimeImages(project, model)) {
+  for (const image of images) {
     const chain = stageChain(project, model, image).reverse();
     for (const keyword of ['ENTRYPOINT', 'CMD'] as const) {
       let last: { instruction: Instruction; stage: Stage } | undefined;
