@@ -61,6 +61,21 @@ RuleTester.run(buildPathNotFound, {
       files: ws(),
     },
     {
+      // Before, Dockerfile.dev was resolved from the override's folder, and the fix made the merged
+      // path backend/backend/Dockerfile.dev.
+      name: 'an override that sets only dockerfile: resolves it in the context the root file gives',
+      files: ws({
+        'docker-compose.yml': replaceOnce(
+          COMPOSE,
+          '      context: .\n      dockerfile: docker/Dockerfile.web\n',
+          '      context: ./backend\n',
+        ),
+        'docker-compose.override.yml': 'services:\n  web:\n    build:\n      dockerfile: Dockerfile.dev\n',
+        'backend/Dockerfile': 'FROM smarthr360-base:latest\nCOPY . /app\n',
+        'backend/Dockerfile.dev': 'FROM smarthr360-base:latest\nCOPY . /app\nCMD ["python", "manage.py", "runserver"]\n',
+      }),
+    },
+    {
       name: 'context: .. from deploy/ resolves to the workspace root',
       files: ws({ 'deploy/docker-compose.yml': DEPLOY_COMPOSE }),
     },

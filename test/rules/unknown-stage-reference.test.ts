@@ -107,6 +107,24 @@ CMD ["python", "/app/serve.py"]
   ],
   invalid: [
     {
+      // Before, nothing: each file's own target was checked, not one the override's Dockerfile inherits.
+      name: 'the override switches to a Dockerfile without the stage the root file targets',
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'docker-compose.yml': withWebTarget(COMPOSE, 'final'),
+        'docker-compose.override.yml': 'services:\n  web:\n    build:\n      dockerfile: docker/Dockerfile.dev\n',
+        'docker/Dockerfile.dev': 'FROM smarthr360-base:latest\nCOPY . /app\n',
+      },
+      errors: [
+        onWord(
+          'docker-compose.yml',
+          withWebTarget(COMPOSE, 'final'),
+          'final',
+          'Unexpected build target final: docker/Dockerfile.dev has no stage named final (it names none of its stages).',
+        ),
+      ],
+    },
+    {
       name: 'the ML image copies from a trainer stage that does not exist (SmartHR360 shape)',
       files: {
         ...ROADMAP_WORKSPACE,

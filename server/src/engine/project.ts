@@ -158,7 +158,14 @@ export interface Service {
    * The build as each file that sets `build:` leaves it, in merge order (the last is {@link build}):
    * `docker compose -f compose.yaml` builds the first, the default command the last.
    */
-  builds: { def: ComposeServiceDef; dockerfile: string; target?: string }[];
+  builds: {
+    def: ComposeServiceDef;
+    context: string;
+    dockerfile: string;
+    target?: string;
+    /** The definition that set the target (this one, or one before it that the build inherits). */
+    targetDef?: ComposeServiceDef;
+  }[];
 }
 
 /** A root compose file with its override file and the files it includes. */
@@ -1252,7 +1259,7 @@ export class Project {
           target,
         };
       }
-      service.builds.push({ def, dockerfile: service.build.dockerfile, target: target?.value });
+      service.builds.push({ def, context: ctx, dockerfile: service.build.dockerfile, target: target?.value, targetDef: target?.def });
     }
     if (def.image) {
       service.image = { ...def.image, def };

@@ -1,6 +1,7 @@
 import { defineRule } from '../../rule';
 import { basename, dirname, joinPath, relativePath, isAbsolutePath } from '../../paths';
 import { inSameQuotes } from './composeHelpers';
+import { servicesOfDef } from '../env/envShared';
 
 /** Build contexts that are not folders of the workspace: git and HTTP URLs, variables. */
 function isRemoteOrDynamic(context: string): boolean {
@@ -28,8 +29,15 @@ export const buildPathNotFound = defineRule({
         if (!build || build.inline || isRemoteOrDynamic(build.context) || isAbsolutePath(build.context)) {
           continue;
         }
-        const ctx = joinPath(dir, build.context);
-        if (project.fs.stat(ctx) !== 'directory') {
+        // A `build:` that sets no context (an override naming only `dockerfile:`) keeps the context
+        // of the files before it, as compose merges them.
+        const inherited = build.contextRange
+          ? undefined
+          : servicesOfDef(project, def)
+              .flatMap((s) => s.builds)
+              .find((b) => b.def === def)?.context;
+        const ctx = inherited ?? joinPath(dir, build.context);
+        if (inherited === undefined && project.fs.stat(ctx) !== 'directory') {
           context.report({
             messageId: 'context',
             data: { context: build.context, service: def.name, resolved: ctx || '.' },
@@ -51,7 +59,7 @@ export const buildPathNotFound = defineRule({
         const replacement = only && relativePath(ctx, only);
         context.report({
           messageId: 'dockerfile',
-          data: { dockerfile: build.dockerfile, service: def.name, resolved, context: build.context },
+          data: { dockerfile: build.dockerfile, service: def.name, resolved, context: inherited !== undefined ? inherited || '.' : build.context },
           range,
           fix:
             replacement && !replacement.startsWith('..')

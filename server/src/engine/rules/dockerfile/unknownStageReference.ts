@@ -88,9 +88,9 @@ export const unknownStageReference = defineRule({
       for (const composeProject of projectsOf(project, file)) {
         for (const service of composeProject.services.values()) {
           // Each file's target against the Dockerfile the build has at that file: an override may
-          // switch to another Dockerfile with its own target.
+          // switch to another Dockerfile with its own target, or keep the target it inherits.
           for (const build of service.builds) {
-            const spec = build.def.path === file.path ? build.def.build : undefined;
+            const spec = build.targetDef?.path === file.path ? build.targetDef.build : undefined;
             const name = spec?.target === undefined ? undefined : targetName(spec.target);
             const dockerfile = project.dockerfile(build.dockerfile);
             if (!spec?.targetRange || !name || !dockerfile || dockerfile.stages.length === 0 || builtStage(dockerfile, name)) {
