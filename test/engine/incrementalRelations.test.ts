@@ -70,6 +70,40 @@ describe('incremental analysis across file relations', () => {
     );
   });
 
+  it('an extends: file: target that gains the service, or switches its Dockerfile', () => {
+    const common = 'services:\n  app:\n    image: nginx:1.27\n';
+    assertNoDrift(
+      {
+        'docker-compose.yml':
+          'services:\n  web:\n    extends:\n      file: common.yml\n      service: app\n  worker:\n    extends:\n      file: build.yml\n      service: common\n',
+        'common.yml': common,
+        'build.yml': 'services:\n  common:\n    build:\n      context: .\n      dockerfile: docker/Dockerfile.celery\n',
+        'docker/Dockerfile.celery': 'FROM python:3.12-slim\nCMD ["celery"]\n',
+        'web/Dockerfile': 'FROM python:3.12-slim AS a\nCMD ["a"]\nFROM python:3.12-slim AS b\nCMD ["b"]\n',
+      },
+      [
+        (fs) => fs.write('common.yml', 'services: {}\n'),
+        (fs) => fs.write('common.yml', common),
+        replaceIn('build.yml', 'dockerfile: docker/Dockerfile.celery\n', 'dockerfile: web/Dockerfile\n      target: a\n'),
+      ],
+    );
+  });
+
+  it('a stage name written with an escape, and a rename that makes an overlay stand alone', () => {
+    const df = 'FROM python:3.12-slim AS final\nCMD ["x"]\n';
+    assertNoDrift(
+      {
+        'docker-compose.yml': 'services:\n  web:\n    build:\n      context: .\n      target: final\n',
+        Dockerfile: df,
+        'app/docker-compose.yml': 'services:\n  web:\n    build:\n      context: ..\n      dockerfile: docker/Dockerfile.web\n',
+        'app/docker-compose.prod.yml': 'services:\n  web:\n    build:\n      target: final\n',
+        'app/Dockerfile': df,
+        'docker/Dockerfile.web': df,
+      },
+      [replaceIn('Dockerfile', 'AS final', 'AS \\final'), replaceIn('app/docker-compose.yml', '  web:', '  api:')],
+    );
+  });
+
   it('what the roadmap items apply to changes with no finding changing', () => {
     assertNoDrift(
       {

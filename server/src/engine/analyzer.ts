@@ -304,7 +304,10 @@ export class Analyzer {
       !partialEdited &&
       sameFiles &&
       structure === prev!.structure &&
-      changed.every((p) => byPath.get(p)!.kind === 'compose' || sameStructure(p));
+      changed.every((p) => byPath.get(p)!.kind === 'compose' || sameStructure(p)) &&
+      // Services that moved between compose projects (an overlay now standing alone) build other
+      // Dockerfiles than any file's dependencies said.
+      (project === prev!.project || project.composeShape === prev!.project.composeShape);
     // Dependencies are recomputed when the structure changed; otherwise the last run's hold, except
     // for the files a local edit re-checks (the last run's map is updated in place, not copied).
     const deps = structural && !local ? new Map<string, string[]>() : prev!.deps;

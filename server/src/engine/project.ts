@@ -629,6 +629,27 @@ export class Project {
     return index.get(file) ?? [];
   }
 
+  /**
+   * Which files make up each compose project, overlays' included: an edit that changes it (an
+   * overlay that stops completing its file) moves services between projects, and is no local edit.
+   */
+  get composeShape(): string {
+    const list = (projects: readonly ComposeProject[]): string =>
+      projects.map((p) => p.files.map((f) => f.path).join(',')).join('|');
+    return `${list(this.composeProjects)}#${list(this.overlayProjects)}`;
+  }
+
+  /**
+   * The services with a definition in a file: its own, and those that merge it through `extends:
+   * file:` (whose build, volumes and environment it then gives). Indexed once per list of services.
+   */
+  servicesWithDefIn(path: string): readonly Service[] {
+    const index = memoized(servicesByDefFile, this.services, () =>
+      groupBy(this.allServices, (s) => [...new Set(s.defs.map((d) => d.path))]),
+    );
+    return index.get(path) ?? [];
+  }
+
   /** The final stage of a Dockerfile. */
   finalStage(model: DockerfileModel): Stage | undefined {
     return model.stages[model.stages.length - 1];
@@ -649,12 +670,10 @@ export class Project {
    * its own: fixes that reach services must reach it too). Built once per list of services.
    */
   get allServices(): readonly Service[] {
-    let all = allServicesOf.get(this.services);
-    if (!all) {
-      all = [...this.services, ...this.overlayProjects.flatMap((p) => [...p.services.values()])];
-      allServicesOf.set(this.services, all);
-    }
-    return all;
+    return memoized(allServicesOf, this.services, () => [
+      ...this.services,
+      ...this.overlayProjects.flatMap((p) => [...p.services.values()]),
+    ]);
   }
 
   /**
@@ -662,11 +681,9 @@ export class Project {
    * {@link Service.builds}). Indexed once per list of services.
    */
   servicesWithBuildOf(dockerfile: string): readonly Service[] {
-    let index = servicesByAnyBuild.get(this.services);
-    if (!index) {
-      index = groupBy(this.allServices, (s) => [...new Set(s.builds.map((b) => b.dockerfile))]);
-      servicesByAnyBuild.set(this.services, index);
-    }
+    const index = memoized(servicesByAnyBuild, this.services, () =>
+      groupBy(this.allServices, (s) => [...new Set(s.builds.map((b) => b.dockerfile))]),
+    );
     return index.get(dockerfile) ?? [];
   }
 
@@ -710,7 +727,9 @@ export class Project {
    */
   hasUnknownTarget(model: DockerfileModel): boolean {
     const targets = [
-      ...this.servicesWithBuildOf(model.path).flatMap((s) => s.builds.filter((b) => b.dockerfile === model.path).map((b) => b.target)),
+      ...this.servicesWithBuildOf(model.path).flatMap((s) =>
+        s.builds.filter((b) => b.dockerfile === model.path).map((b) => b.target),
+      ),
       ...this.buildCommandsFor(model.path).map((c) => c.target),
     ];
     return targets.some((t) => t !== undefined && targetName(t) === undefined);
@@ -977,9 +996,25 @@ export class Project {
     } else if (f.kind === 'compose') {
       // Which project a file is in follows from the files it is named after (an override, an overlay
       // and the file it completes; an override of an overlay-named file): they count whatever they hold.
-      for (let stem = overlayStem(path, this.byPath) ?? overrideStem(path, this.byPath); stem !== undefined && !deps.has(stem); ) {
+      for (let stem = overlayStem(path, this.byPath) ?? overrideStem(path, this.byPath); stem !== undefined && !deps.has(stem);) {
         deps.add(stem);
         stem = overlayStem(stem, this.byPath) ?? overrideStem(stem, this.byPath);
+      }
+      // The file a definition extends (whether or not the service is there yet), and what the
+      // services that merge this file's definitions build (a file only `extends:` reaches is in no project).
+      for (const def of f.services) {
+        const extended = extendedFile(def);
+        if (extended) {
+          deps.add(extended);
+        }
+      }
+      for (const s of this.servicesWithDefIn(path)) {
+        if (s.build) {
+          deps.add(s.build.dockerfile);
+        }
+        for (const c of s.project.files) {
+          deps.add(c.path);
+        }
       }
       for (const project of this.composeProjectsOf(f)) {
         for (const c of project.files) {
@@ -1259,7 +1294,13 @@ export class Project {
           target,
         };
       }
-      service.builds.push({ def, context: ctx, dockerfile: service.build.dockerfile, target: target?.value, targetDef: target?.def });
+      service.builds.push({
+        def,
+        context: ctx,
+        dockerfile: service.build.dockerfile,
+        target: target?.value,
+        targetDef: target?.def,
+      });
     }
     if (def.image) {
       service.image = { ...def.image, def };
@@ -1566,6 +1607,19 @@ function overrideStem(path: string, files: { has(path: string): boolean }): stri
   return m ? [`${m[1]}.yml`, `${m[1]}.yaml`].find((p) => files.has(p)) : undefined;
 }
 
+/** The value `cache` holds for `key`, built the first time it is asked for. */
+function memoized<K extends object, V>(cache: WeakMap<K, V>, key: K, build: () => V): V {
+  let value = cache.get(key);
+  if (value === undefined) {
+    value = build();
+    cache.set(key, value);
+  }
+  return value;
+}
+
+/** For each list of services, the services by the files their definitions come from (see {@link Project.servicesWithDefIn}). */
+const servicesByDefFile = new WeakMap<readonly Service[], Map<string, Service[]>>();
+
 /** For each list of services, it with the overlay projects' services (see {@link Project.allServices}). */
 const allServicesOf = new WeakMap<readonly Service[], readonly Service[]>();
 
@@ -1656,6 +1710,8 @@ export function interfaceDigest(model: FileModel): string {
           }
         }
       }
+      // Stage names as written (`getValue()` drops escapes: `\\final` read as `final`).
+      parts.push(`STAGES ${model.stages.map((s) => s.name ?? '').join(',')}`);
       digest = contentHash(parts.join('\n'));
     } else if (model.kind === 'compose') {
       digest = composeInterface(model);
