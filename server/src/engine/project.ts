@@ -417,6 +417,9 @@ export class Project {
     }
     mutable.groupsByProject = groups;
     mutable.groupsCache = undefined;
+    mutable.projectsByFileCache = undefined;
+    mutable.allServicesCache = undefined;
+    mutable.crossFileServicesCache = undefined;
     mutable.envReadersCache = undefined;
     mutable.buildNamesCache = undefined;
     return next;
@@ -614,20 +617,25 @@ export class Project {
 
   /**
    * The compose projects a file takes part in: its own, or those that include it or read it as
-   * their override or overlay. Indexed once per list of projects: the compose rules ask for each file.
+   * their override or overlay. Indexed once per project: the compose rules ask for each file.
    */
   composeProjectsOf(file: ComposeModel): readonly ComposeProject[] {
-    let index = projectsByFile.get(this.composeProjects);
-    if (!index) {
-      index = groupBy(this.composeProjects, (project) => [...new Set(project.files)]);
+    if (!this.projectsByFileCache) {
+      this.projectsByFileCache = groupBy(this.composeProjects, (project) => [...new Set(project.files)]);
       // An overlay's project is its own: the root file's findings come from the root's project.
       for (const project of this.overlayProjects) {
-        index.set(project.overlay!, [...(index.get(project.overlay!) ?? []), project]);
+        this.projectsByFileCache.set(project.overlay!, [...(this.projectsByFileCache.get(project.overlay!) ?? []), project]);
       }
-      projectsByFile.set(this.composeProjects, index);
     }
-    return index.get(file) ?? [];
+    return this.projectsByFileCache.get(file) ?? [];
   }
+
+  // Caches of what the compose projects and their services give, on the project itself (reset when
+  // a compose edit patches it): kept in a WeakMap by list, they held the compose models of earlier
+  // edits until a full collection, and the server's peak RSS under typing grew by 10-20 MB.
+  private projectsByFileCache?: Map<ComposeModel, ComposeProject[]>;
+  private allServicesCache?: readonly Service[];
+  private crossFileServicesCache?: readonly Service[];
 
   /**
    * Which files make up each compose project, overlays' included: an edit that changes it (an
@@ -640,14 +648,43 @@ export class Project {
   }
 
   /**
-   * The services with a definition in a file: its own, and those that merge it through `extends:
-   * file:` (whose build, volumes and environment it then gives). Indexed once per list of services.
+   * The services with a definition in a file: those of its compose projects, and those that merge it
+   * through `extends: file:` (whose build, volumes and environment it then gives) or an overlay.
    */
   servicesWithDefIn(path: string): readonly Service[] {
-    const index = memoized(servicesByDefFile, this.services, () =>
-      groupBy(this.allServices, (s) => [...new Set(s.defs.map((d) => d.path))]),
-    );
-    return index.get(path) ?? [];
+    const file = this.byPath.get(path);
+    const out = new Set<Service>();
+    for (const project of file?.kind === 'compose' ? this.composeProjectsOf(file) : []) {
+      for (const s of project.services.values()) {
+        if (s.defs.some((d) => d.path === path)) {
+          out.add(s);
+        }
+      }
+    }
+    for (const s of this.crossFileServices) {
+      if (s.defs.some((d) => d.path === path)) {
+        out.add(s);
+      }
+    }
+    return [...out];
+  }
+
+  /**
+   * The services the per-Dockerfile and per-project indexes do not find everywhere they are built
+   * or defined: overlay projects' services, services whose files build different Dockerfiles (an
+   * override switching to a dev one), and services that merge a definition from outside their
+   * project (`extends: file:`). Usually none: a short list, so a compose edit builds no
+   * whole-workspace index again.
+   */
+  private get crossFileServices(): readonly Service[] {
+    return (this.crossFileServicesCache ??= [
+      ...this.services.filter(
+        (s) =>
+          new Set(s.builds.map((b) => b.dockerfile)).size > 1 ||
+          s.defs.some((d) => !s.project.files.some((f) => f.path === d.path)),
+      ),
+      ...this.overlayProjects.flatMap((p) => [...p.services.values()]),
+    ]);
   }
 
   /** The final stage of a Dockerfile. */
@@ -667,24 +704,24 @@ export class Project {
 
   /**
    * The services of every project, overlay projects' included (a service of `-f a -f b` is one of
-   * its own: fixes that reach services must reach it too). Built once per list of services.
+   * its own: fixes that reach services must reach it too). Built once per project.
    */
   get allServices(): readonly Service[] {
-    return memoized(allServicesOf, this.services, () => [
-      ...this.services,
-      ...this.overlayProjects.flatMap((p) => [...p.services.values()]),
-    ]);
+    return (this.allServicesCache ??= [...this.services, ...this.overlayProjects.flatMap((p) => [...p.services.values()])]);
   }
 
   /**
    * The services, overlay projects' included, that build a Dockerfile with any of their files (see
-   * {@link Service.builds}). Indexed once per list of services.
+   * {@link Service.builds}).
    */
   servicesWithBuildOf(dockerfile: string): readonly Service[] {
-    const index = memoized(servicesByAnyBuild, this.services, () =>
-      groupBy(this.allServices, (s) => [...new Set(s.builds.map((b) => b.dockerfile))]),
-    );
-    return index.get(dockerfile) ?? [];
+    const out = new Set(this.servicesBuiltFrom(dockerfile));
+    for (const s of this.crossFileServices) {
+      if (s.builds.some((b) => b.dockerfile === dockerfile)) {
+        out.add(s);
+      }
+    }
+    return [...out];
   }
 
   /**
@@ -1606,28 +1643,6 @@ function overrideStem(path: string, files: { has(path: string): boolean }): stri
   const m = /^(.*)\.override\.ya?ml$/.exec(path);
   return m ? [`${m[1]}.yml`, `${m[1]}.yaml`].find((p) => files.has(p)) : undefined;
 }
-
-/** The value `cache` holds for `key`, built the first time it is asked for. */
-function memoized<K extends object, V>(cache: WeakMap<K, V>, key: K, build: () => V): V {
-  let value = cache.get(key);
-  if (value === undefined) {
-    value = build();
-    cache.set(key, value);
-  }
-  return value;
-}
-
-/** For each list of services, the services by the files their definitions come from (see {@link Project.servicesWithDefIn}). */
-const servicesByDefFile = new WeakMap<readonly Service[], Map<string, Service[]>>();
-
-/** For each list of services, it with the overlay projects' services (see {@link Project.allServices}). */
-const allServicesOf = new WeakMap<readonly Service[], readonly Service[]>();
-
-/** For each list of services, the services by every Dockerfile their files build (see {@link Project.servicesWithBuildOf}). */
-const servicesByAnyBuild = new WeakMap<readonly Service[], Map<string, Service[]>>();
-
-/** For each list of compose projects, the projects of each compose file (see {@link Project.composeProjectsOf}). */
-const projectsByFile = new WeakMap<readonly ComposeProject[], Map<ComposeModel, ComposeProject[]>>();
 
 /**
  * The stage name a build target gives, as docker compose reads it: `${VAR:-default}` and

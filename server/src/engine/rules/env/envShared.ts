@@ -5,7 +5,7 @@
 import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
 import type { Config } from '../../config';
 import { basename, dirname, globPattern, isAbsolutePath, joinPath, relativePath } from '../../paths';
-import { groupBy, type Project, type Service } from '../../project';
+import type { Project, Service } from '../../project';
 import type { ComposeModel, ComposeServiceDef, EnvFileRef } from '../../parse/compose';
 import { parseEnvFile } from '../../parse/envfile';
 import { scalarString } from '../../parse/yamlUtil';
@@ -396,21 +396,12 @@ export function ensureEnvFileReference(
   }
 }
 
-/** For each list of a project's services, the services each definition contributes to. Built once a list. */
-const servicesByDef = new WeakMap<readonly Service[], Map<ComposeServiceDef, Service[]>>();
-
 /**
- * The merged services a definition contributes to. Indexed once per list of services (a project
- * patched after a Dockerfile edit keeps the list): asked for each secret a compose file holds,
- * scanning every service made the rule quadratic (0.9 s of a 10,000-service check).
+ * The merged services a definition contributes to: among the services with a definition in its
+ * file. Scanning every service of the workspace for each secret made the rule quadratic.
  */
 export function servicesOfDef(project: Project, def: ComposeServiceDef): Service[] {
-  let index = servicesByDef.get(project.services);
-  if (!index) {
-    index = groupBy(project.allServices, (service) => [...new Set(service.defs)]);
-    servicesByDef.set(project.services, index);
-  }
-  return index.get(def) ?? [];
+  return project.servicesWithDefIn(def.path).filter((s) => s.defs.includes(def));
 }
 
 /** "service web" / "services web, celery_worker". */
