@@ -177,6 +177,20 @@ RUN pytest -q
   ],
   invalid: [
     {
+      // Before, the fix removed the COPY, and the test image CI builds FROM runtime lost its tests.
+      name: 'the runtime stage copies the tests a CI test image built on it runs: reported, no fix',
+      files: workspace({
+        'docker/Dockerfile.web': RUNTIME_COPIES_TESTS,
+        'docker-compose.yml': withWebTarget(COMPOSE, 'runtime'),
+        Makefile: insertAfter(
+          MAKEFILE,
+          'smarthr360-base:latest .\n',
+          '\tdocker build --target test -f docker/Dockerfile.web -t smarthr360-web-test .\n',
+        ),
+      }),
+      errors: [onWord('docker/Dockerfile.web', RUNTIME_COPIES_TESTS, 'conftest.py', MESSAGE_COPY('conftest.py'))],
+    },
+    {
       name: 'web copies the tests folder',
       files: workspace({ 'docker/Dockerfile.web': COPIES_TESTS }),
       errors: [onLine('docker/Dockerfile.web', 5, 6, 12, MESSAGE_COPY('tests/'))],

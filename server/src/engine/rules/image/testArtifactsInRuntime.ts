@@ -68,10 +68,15 @@ export const testArtifactsInRuntime = defineRule({
       // images, even when they are the only ones: running tests is what they are for.
       const images = project.imageStages(file).filter((s) => !NOT_RUNTIME_IMAGE.test(s.name ?? ''));
       const stages = runtimeStages(project, file, images);
+      // A test image built on a runtime stage (`FROM runtime AS test`, built with --target test)
+      // runs the tests that stage copies: removing the COPY would leave it without them. Reported
+      // (the runtime image ships them), not fixed: the COPY belongs in the test stage.
+      const tested = new Set(runtimeStages(project, file, project.imageStages(file).filter((s) => NOT_RUNTIME_IMAGE.test(s.name ?? ''))));
       for (const copy of stages.flatMap((s) => stageCopies(project, file, s))) {
         if (copy.from !== undefined || copy.heredoc) {
           continue;
         }
+        const canRemove = !tested.has(copy.stage);
         const flagged = copy.sources.map((s, i) => ({ s, i })).filter(({ s }) => !s.hasVariable && !isRemoteSource(s.value) && isTestArtifact(s.value));
         if (flagged.length === 0) {
           continue;
@@ -83,7 +88,12 @@ export const testArtifactsInRuntime = defineRule({
             messageId: 'copiesTests',
             data: { source: flagged.map(({ s }) => s.value).join(', ') },
             range: { start: first.range.start, end: last.range.end },
-            fix: (fixer) => fixer.setTitle(`Remove the ${copy.keyword} of ${flagged.map(({ s }) => s.value).join(', ')}`, true).remove(file.path, instructionLinesRange(file, copy.instruction)),
+            fix: canRemove
+              ? (fixer) =>
+                  fixer
+                    .setTitle(`Remove the ${copy.keyword} of ${flagged.map(({ s }) => s.value).join(', ')}`, true)
+                    .remove(file.path, instructionLinesRange(file, copy.instruction))
+              : undefined,
           });
           continue;
         }
@@ -93,7 +103,7 @@ export const testArtifactsInRuntime = defineRule({
             messageId: 'copiesTests',
             data: { source: s.value },
             range: s.range,
-            fix: removal ? (fixer) => fixer.setTitle(`Do not copy ${s.value}`, true).remove(file.path, removal) : undefined,
+            fix: removal && canRemove ? (fixer) => fixer.setTitle(`Do not copy ${s.value}`, true).remove(file.path, removal) : undefined,
           });
         }
       }
