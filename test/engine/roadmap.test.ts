@@ -136,6 +136,17 @@ describe('roadmap status', () => {
     assert.equal(item(sidecar, 'volumes-mounted-same-path').state, 'pass');
   });
 
+  it('fails "every entrypoint script is documented" when the entrypoints folder has scripts and no README', () => {
+    // Before, it passed: entrypoint-undocumented reads the README, and there was none to read.
+    const fs = loadFolder(EXAMPLE);
+    fs.delete('scripts/entrypoints/README.md');
+    const documented = roadmapStatus(new Analyzer(fs).analyze())
+      .sections.flatMap((s) => s.items)
+      .find((i) => i.item.id === 'entrypoints-documented')!;
+    assert.equal(documented.state, 'fail');
+    assert.match(documented.detail, /^Not done: no README\.md in scripts\/entrypoints\/ documents the \d+ scripts there\.$/);
+  });
+
   it('passes nothing in a folder with no Dockerfile, compose file or env file', () => {
     // Before, the two environment items passed there ("2 of 2 checkable items pass").
     const status = roadmapStatus(

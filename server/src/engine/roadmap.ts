@@ -1,6 +1,8 @@
 import type { AnalysisResult } from './analyzer';
 import { findingKey, type Finding } from './rule';
 import type { Project } from './project';
+import { basename, dirname, normalizePath } from './paths';
+import { entrypointScripts } from './rules/image/entrypointUndocumented';
 import type { Range } from './text';
 
 /** How an item of the roadmap stands in this workspace. */
@@ -72,6 +74,17 @@ function applicationDockerfiles(p: Project): string[] {
   }
   return [...out];
 }
+/** Scripts in the entrypoints folder and no README there: nothing documents them (entrypoint-undocumented reads the README). */
+function noEntrypointsReadme(p: Project): string | undefined {
+  const dir = normalizePath(p.config.entrypointsDir);
+  const files = p.fs.listFiles().filter((f) => dirname(f) === dir);
+  if (files.some((f) => basename(f).toLowerCase() === 'readme.md')) {
+    return undefined;
+  }
+  const scripts = entrypointScripts(files, dir);
+  return scripts.length > 0 ? `no README.md in ${dir}/ documents the ${scripts.length} script${scripts.length === 1 ? '' : 's'} there` : undefined;
+}
+
 /** Two service images or more and no base: the first item of the roadmap is not done. */
 function noBase(p: Project): string | undefined {
   const images = p.baseDockerfile ? [] : applicationDockerfiles(p);
@@ -237,6 +250,7 @@ export const ROADMAP_ITEMS: RoadmapItem[] = [
     rules: ['entrypoint-undocumented'],
     match: /document the purpose and usage of each entrypoint/i,
     applies: hasEntrypoints,
+    unmet: noEntrypointsReadme,
     checks: 'the entrypoints README against the scripts in the folder',
   },
   {
