@@ -516,6 +516,18 @@ export class Project {
     return this.config.exemptImages.some((e) => e === short || normalizeImage(e) === normalizeImage(image));
   }
 
+  /**
+   * What a stage's chain of earlier stages starts FROM: a workspace or external image (or, in a
+   * stage cycle, a stage). The image a service's base or exemption is decided on.
+   */
+  rootFrom(model: DockerfileModel, stage: Stage): FromTarget {
+    let target = this.resolveFrom(model, stage);
+    for (let guard = 0; target.kind === 'stage' && guard < 50; guard++) {
+      target = this.resolveFrom(model, target.stage);
+    }
+    return target;
+  }
+
   /** Resolves a stage's `FROM` to an earlier stage, a workspace image or an external image. */
   resolveFrom(model: DockerfileModel, stage: Stage): FromTarget {
     let target = this.fromCache.get(stage);
@@ -733,23 +745,11 @@ export class Project {
    */
   imageStages(model: DockerfileModel): Stage[] {
     const stages = new Set<Stage>();
-    const add = (target: string | undefined): void => {
+    for (const target of this.buildTargetsOf(model.path)) {
       const stage = builtStage(model, target);
       if (stage) {
         stages.add(stage);
       }
-    };
-    // Each file of a service counts: `docker compose -f compose.yaml` builds the root file's
-    // target, and with its override file the override's.
-    for (const service of this.servicesWithBuildOf(model.path)) {
-      for (const build of service.builds) {
-        if (build.dockerfile === model.path) {
-          add(build.target);
-        }
-      }
-    }
-    for (const command of this.buildCommandsFor(model.path)) {
-      add(command.target);
     }
     const final = this.finalStage(model);
     if (stages.size === 0 && final) {
@@ -763,13 +763,21 @@ export class Project {
    * `${{ matrix.target }}`, `${VAR}` without a default): its image could be any stage.
    */
   hasUnknownTarget(model: DockerfileModel): boolean {
-    const targets = [
-      ...this.servicesWithBuildOf(model.path).flatMap((s) =>
-        s.builds.filter((b) => b.dockerfile === model.path).map((b) => b.target),
+    return this.buildTargetsOf(model.path).some((t) => t !== undefined && targetName(t) === undefined);
+  }
+
+  /**
+   * The target of every build of a Dockerfile (undefined: none, the final stage): each file of a
+   * service counts (`docker compose -f compose.yaml` builds the root file's target, and with its
+   * override file the override's), then each build command.
+   */
+  private buildTargetsOf(dockerfile: string): (string | undefined)[] {
+    return [
+      ...this.servicesWithBuildOf(dockerfile).flatMap((s) =>
+        s.builds.filter((b) => b.dockerfile === dockerfile).map((b) => b.target),
       ),
-      ...this.buildCommandsFor(model.path).map((c) => c.target),
+      ...this.buildCommandsFor(dockerfile).map((c) => c.target),
     ];
-    return targets.some((t) => t !== undefined && targetName(t) === undefined);
   }
 
   /**
@@ -870,11 +878,7 @@ export class Project {
     if (this.stageDerivesFromBase(df, final)) {
       return 'base';
     }
-    let target = this.resolveFrom(df, final);
-    let guard = 0;
-    while (target.kind === 'stage' && guard++ < 50) {
-      target = this.resolveFrom(df, target.stage);
-    }
+    const target = this.rootFrom(df, final);
     if (target.kind === 'local-unresolved' || target.kind === 'workspace') {
       return `image:${normalizeImage(target.kind === 'workspace' ? target.tag : target.image)}`;
     }
@@ -1152,8 +1156,7 @@ export class Project {
       if (DEFAULT_OVERRIDE_FILES.includes(basename(c.path)) && defaultMain(folderOf(c.path)) !== undefined) {
         return true;
       }
-      const m = /^(.*)\.override\.ya?ml$/.exec(c.path);
-      return m !== null && (this.byPath.has(`${m[1]}.yml`) || this.byPath.has(`${m[1]}.yaml`));
+      return overrideStem(c.path, this.byPath) !== undefined;
     };
     // `docker compose -f docker-compose.yml -f docker-compose.prod.yml`: a file named after a compose
     // file of its folder (`<stem>.<name>.yml`, `<stem>-<name>.yml`), with a service of that file that
@@ -1470,7 +1473,7 @@ export class Project {
 
 /** Items by each of their keys, in the items' order. */
 /** Items by each of their keys (an item under several keys is in several lists). */
-export function groupBy<T, K = string>(items: Iterable<T>, keys: (item: T) => readonly K[]): Map<K, T[]> {
+function groupBy<T, K = string>(items: Iterable<T>, keys: (item: T) => readonly K[]): Map<K, T[]> {
   const map = new Map<K, T[]>();
   for (const item of items) {
     for (const key of keys(item)) {

@@ -59,15 +59,11 @@ function applicationDockerfiles(p: Project): string[] {
   const out = new Set<string>();
   for (const service of p.runtimeServices()) {
     const df = service.build && p.dockerfile(service.build.dockerfile);
-    let stage = df && p.targetStage(service);
+    const stage = df && p.targetStage(service);
     if (!df || !stage) {
       continue;
     }
-    let target = p.resolveFrom(df, stage);
-    for (let guard = 0; target.kind === 'stage' && guard < 50; guard++) {
-      stage = target.stage;
-      target = p.resolveFrom(df, stage);
-    }
+    const target = p.rootFrom(df, stage);
     if (target.kind !== 'external' || (!p.isExemptImage(target.image) && target.image !== 'scratch')) {
       out.add(df.path);
     }

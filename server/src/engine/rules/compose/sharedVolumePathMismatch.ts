@@ -17,10 +17,7 @@ function isExemptService(project: Project, service: Service): boolean {
   if (!df || !final) {
     return false;
   }
-  let target = project.resolveFrom(df, final);
-  for (let guard = 0; target.kind === 'stage' && guard < 50; guard++) {
-    target = project.resolveFrom(df, target.stage);
-  }
+  const target = project.rootFrom(df, final);
   return target.kind === 'external' && project.isExemptImage(target.image);
 }
 

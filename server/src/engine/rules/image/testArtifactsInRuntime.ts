@@ -4,6 +4,7 @@ import { commandEnd, commandStart, programWords, standsAlone, type ShellCommand,
 import { instructionLinesRange } from '../../dockerfileEdit';
 import { isRemoteSource, isServiceImage, runtimeStages, sourceRemovalRange, stageCopies } from './imageFacts';
 import { NOT_RUNTIME_IMAGE } from '../dockerfile/stageRefs';
+import type { Stage } from '../../parse/dockerfile';
 
 /** Files and folders that serve tests and linting only. */
 export function isTestArtifact(source: string): boolean {
@@ -66,12 +67,13 @@ export const testArtifactsInRuntime = defineRule({
       }
       // The images built from the file (build targets, or the final stage), but for test and dev
       // images, even when they are the only ones: running tests is what they are for.
-      const images = project.imageStages(file).filter((s) => !NOT_RUNTIME_IMAGE.test(s.name ?? ''));
-      const stages = runtimeStages(project, file, images);
+      const all = project.imageStages(file);
+      const isTestImage = (s: Stage): boolean => NOT_RUNTIME_IMAGE.test(s.name ?? '');
+      const stages = runtimeStages(project, file, all.filter((s) => !isTestImage(s)));
       // A test image built on a runtime stage (`FROM runtime AS test`, built with --target test)
       // runs the tests that stage copies: removing the COPY would leave it without them. Reported
       // (the runtime image ships them), not fixed: the COPY belongs in the test stage.
-      const tested = new Set(runtimeStages(project, file, project.imageStages(file).filter((s) => NOT_RUNTIME_IMAGE.test(s.name ?? ''))));
+      const tested = new Set(runtimeStages(project, file, all.filter(isTestImage)));
       for (const copy of stages.flatMap((s) => stageCopies(project, file, s))) {
         if (copy.from !== undefined || copy.heredoc) {
           continue;
