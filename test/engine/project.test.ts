@@ -333,6 +333,33 @@ describe('Project', () => {
       assert.ok(p.dependenciesOf('docker-compose.prod.local.yml').includes('docker-compose.yml'));
     });
 
+    it('reads an add-on that uses a service, network or named volume of the file it is named after as an overlay', () => {
+      // Before, each of these stood alone, being made of complete services, and what they used was unknown there.
+      const p = projectOf({
+        ...SMARTHR,
+        'docker-compose.yml': `${COMPOSE}networks:\n  backend:\n`,
+        'docker-compose.monitoring.yml':
+          'services:\n  flower:\n    image: mher/flower:2.0\n    depends_on:\n      - celery_worker\n',
+        'docker-compose.metrics.yml': 'services:\n  statsd:\n    image: statsd/statsd:v0.10.2\n    networks: [backend]\n',
+        'docker-compose.backup.yml':
+          'services:\n  backup:\n    image: offen/docker-volume-backup:v2\n    volumes:\n      - static_volume:/backup/static:ro\n',
+        // Defines what it uses, under the same names: it runs alone.
+        'docker-compose.ci.yml':
+          'services:\n  web:\n    build: .\n    depends_on: [db]\n    networks: [backend]\n  db:\n    image: postgres:16-alpine\nnetworks:\n  backend:\n',
+      });
+      const paths = (projects: readonly ComposeProject[]) => projects.map((c) => c.files.map((f) => f.path));
+      assert.deepEqual(paths(p.composeProjects), [['docker-compose.ci.yml'], ['docker-compose.yml']]);
+      assert.deepEqual(paths(p.overlayProjects), [
+        ['docker-compose.yml', 'docker-compose.backup.yml'],
+        ['docker-compose.yml', 'docker-compose.metrics.yml'],
+        ['docker-compose.yml', 'docker-compose.monitoring.yml'],
+      ]);
+      assert.deepEqual(
+        [...p.overlayProjects[2]!.services.keys()],
+        ['base', 'db', 'web', 'celery_worker', 'celery_beat', 'nginx', 'flower'],
+      );
+    });
+
     it('follows a chain of extends: beat extends worker, which extends web', () => {
       // Before, beat got only worker's own keys: no build, env_file or networks from web.
       const p = projectOf({

@@ -26,6 +26,23 @@ const compose = (nginxTail: string, head = ''): string => `${head}services:
       dockerfile: docker/Dockerfile.nginx
 ${nginxTail}`;
 
+const MONITORING = `# docker compose -f docker-compose.yml -f docker-compose.monitoring.yml up
+services:
+  prometheus:
+    image: prom/prometheus:v2.53.0
+    volumes:
+      - ./monitoring/prometheus.yml:/etc/prometheus/prometheus.yml:ro
+    networks:
+      - smarthr360-network
+  flower:
+    image: mher/flower:2.0
+    depends_on:
+      - redis
+      - celery_worker
+    networks:
+      - smarthr360-network
+`;
+
 RuleTester.run(unknownServiceReference, {
   valid: [
     {
@@ -51,8 +68,24 @@ RuleTester.run(unknownServiceReference, {
         ),
       }),
     },
+    {
+      // Before, the add-on stood alone (every service has an image), so redis and celery_worker,
+      // which docker-compose.yml defines, were reported as unknown.
+      name: 'an add-on file run after the main file uses its services and network',
+      files: composeWorkspace({ 'docker-compose.yml': ROADMAP_COMPOSE, 'docker-compose.monitoring.yml': MONITORING }),
+    },
   ],
   invalid: [
+    {
+      name: 'an add-on file misspells a service of the main file',
+      files: composeWorkspace({
+        'docker-compose.yml': ROADMAP_COMPOSE,
+        'docker-compose.monitoring.yml': MONITORING.replace('      - celery_worker\n', '      - celery_wroker\n'),
+      }),
+      errors: [
+        onLine('docker-compose.monitoring.yml', 13, 9, 22, didYouMean('celery_wroker', "flower's depends_on", 'celery_worker')),
+      ],
+    },
     {
       // Before, volumes_from was not read: a misspelt name failed only at docker compose up.
       name: 'volumes_from misspelt names, plain and after service:',

@@ -1159,10 +1159,12 @@ export class Project {
       return overrideStem(c.path, this.byPath) !== undefined;
     };
     // `docker compose -f docker-compose.yml -f docker-compose.prod.yml`: a file named after a compose
-    // file of its folder (`<stem>.<name>.yml`, `<stem>-<name>.yml`), with a service of that file that
-    // cannot stand alone (no image, build context, Dockerfile or extends), is read after it the way
-    // `-f` merges it, in a project of its own. Never after a file itself named like an overlay:
-    // whether that one is would depend on a third file.
+    // file of its folder (`<stem>.<name>.yml`, `<stem>-<name>.yml`) is read after it the way `-f`
+    // merges it, in a project of its own, when it cannot be run alone: a service of that file that
+    // cannot stand alone (no image, build context, Dockerfile or extends), or, for an add-on such as
+    // `docker-compose.monitoring.yml`, a service, network or named volume of that file it uses without
+    // defining it. Never after a file itself named like an overlay: whether that one is would depend
+    // on a third file.
     const overlays = new Map<string, ComposeModel[]>();
     const overlayMain = (c: ComposeModel): ComposeModel | undefined => {
       const stem = overlayStem(c.path, this.byPath);
@@ -1178,7 +1180,7 @@ export class Project {
           !d.extends &&
           !(d.build && (d.build.contextRange || d.build.dockerfile || d.build.inline)),
       );
-      return partial ? main : undefined;
+      return partial || usesWithoutDefining(c, main) ? main : undefined;
     };
     for (const c of this.composeFiles) {
       const main = overlayMain(c);
@@ -1639,6 +1641,37 @@ function overlayStem(path: string, files: { has(path: string): boolean }): strin
     return undefined;
   }
   return [`${m[1]}.yml`, `${m[1]}.yaml`].find((p) => files.has(p));
+}
+
+/**
+ * Whether a compose file uses a service, network or named volume that it does not define and `main`
+ * does (`depends_on: [web]` in `docker-compose.monitoring.yml`): docker compose runs it only with
+ * `main` read first.
+ */
+function usesWithoutDefining(file: ComposeModel, main: ComposeModel): boolean {
+  const own = new Set(file.services.map((d) => d.name));
+  const mainServices = new Set(main.services.map((d) => d.name));
+  const missing = (name: string, defined: Set<string>, inMain: Set<string>): boolean => !defined.has(name) && inMain.has(name);
+  const serviceOf = (mode: string | undefined): string => (mode?.startsWith('service:') ? mode.slice('service:'.length) : '');
+  if (
+    file.services.some((d) =>
+      [...d.dependsOn, ...d.links, ...d.volumesFrom]
+        .map((r) => r.value)
+        .concat(serviceOf(d.networkMode?.value))
+        .some((name) => missing(name, own, mainServices)),
+    )
+  ) {
+    return true;
+  }
+  const ownNetworks = new Set(file.networks.map((n) => n.name));
+  const mainNetworks = new Set(main.networks.map((n) => n.name));
+  const ownVolumes = new Set(file.volumes.map((v) => v.name));
+  const mainVolumes = new Set(main.volumes.map((v) => v.name));
+  return file.services.some(
+    (d) =>
+      d.networks.some((n) => missing(n.value, ownNetworks, mainNetworks)) ||
+      d.volumes.some((v) => v.type === 'volume' && v.source !== undefined && missing(v.source, ownVolumes, mainVolumes)),
+  );
 }
 
 /** The file `<stem>.override.yml` overrides, when there is one. */
