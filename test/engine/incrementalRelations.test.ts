@@ -124,4 +124,25 @@ describe('incremental analysis across file relations', () => {
       ],
     );
   });
+
+  it("the .env file's variables: a target, a Dockerfile path, a variable removed", () => {
+    const df =
+      'FROM python:3.12-slim AS build\nRUN apt-get update && apt-get install -y gcc\n\nFROM python:3.12-slim AS runtime\nCOPY --from=build /usr/lib /usr/lib\nCMD ["gunicorn"]\n\nFROM runtime AS debug\nRUN pip install debugpy\n';
+    assertNoDrift(
+      {
+        'docker-compose.yml':
+          'services:\n  web:\n    build:\n      context: .\n      dockerfile: ${WEB_DOCKERFILE:-docker/Dockerfile.web}\n      target: ${WEB_TARGET}\n',
+        '.env': 'WEB_TARGET=runtime\n',
+        'docker/Dockerfile.web': df,
+        'docker/Dockerfile.api': df.replace('AS debug', 'AS dev'),
+      },
+      [
+        replaceIn('.env', 'WEB_TARGET=runtime', 'WEB_TARGET=build'),
+        replaceIn('.env', 'WEB_TARGET=build', 'WEB_TARGET=runtme'),
+        (fs) => fs.write('.env', `${fs.readFile('.env')}WEB_DOCKERFILE=docker/Dockerfile.api\n`),
+        replaceIn('.env', 'WEB_TARGET=runtme\n', '# WEB_TARGET is set by CI\n'),
+        (fs) => fs.delete('.env'),
+      ],
+    );
+  });
 });

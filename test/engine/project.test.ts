@@ -360,6 +360,43 @@ describe('Project', () => {
       );
     });
 
+    it("substitutes the variables of the project's .env in build paths, targets and image names", () => {
+      // Before, a build path with a variable was not resolved at all (even with a default): the
+      // service was related to no Dockerfile, and every rule about its image stood down.
+      const p = projectOf({
+        ...SMARTHR,
+        'docker-compose.yml':
+          'include:\n  - monitoring/compose.yaml\nservices:\n  web:\n    image: ${REGISTRY}/web:${TAG:-latest}\n    build:\n      context: ${WEB_CONTEXT:-.}\n      dockerfile: ${WEB_DOCKERFILE}\n      target: ${WEB_TARGET:-final}\n  celery_worker:\n    build:\n      context: .\n      dockerfile: docker/Dockerfile.${WORKER_FLAVOUR:-celery}\n      target: ${DEPLOY_TOKEN}\n  nginx:\n    build:\n      context: .\n      dockerfile: ${NGINX_DOCKERFILE}\n      target: ${NGINX_TARGET}\n  ml:\n    build:\n      context: .\n      dockerfile: ${ML_DOCKERFILE:?set ML_DOCKERFILE}\n',
+        // A secret is never taken (its value could reach a message), a single-quoted value is
+        // literal, and a value may use the entries before it.
+        '.env':
+          "# compose reads this file for interpolation\nREGISTRY=ghcr.io/smarthr360\nDOCKER_DIR=docker\nWEB_DOCKERFILE=${DOCKER_DIR}/Dockerfile.web\nWEB_TARGET=runtime\nDEPLOY_TOKEN=runtime\nNGINX_DOCKERFILE='$DOCKER_DIR/Dockerfile.nginx'\n",
+        // An included file takes the .env of its own folder.
+        'monitoring/compose.yaml':
+          'services:\n  exporter:\n    build:\n      context: .\n      dockerfile: ${EXPORTER_DOCKERFILE}\n',
+        'monitoring/.env': 'EXPORTER_DOCKERFILE=Dockerfile.exporter\n',
+      });
+      const services = p.composeProjects.find((c) => c.root.path === 'docker-compose.yml')!.services;
+      const build = (name: string) => {
+        const b = services.get(name)!.build!;
+        return [b.context, b.dockerfile, b.target?.value];
+      };
+      assert.deepEqual(build('web'), ['', 'docker/Dockerfile.web', 'runtime']);
+      assert.equal(services.get('web')!.image?.value, 'ghcr.io/smarthr360/web:latest');
+      assert.deepEqual(build('celery_worker'), ['', 'docker/Dockerfile.celery', '${DEPLOY_TOKEN}']);
+      assert.deepEqual(build('nginx'), ['', '$DOCKER_DIR/Dockerfile.nginx', '${NGINX_TARGET}']);
+      assert.deepEqual(build('ml'), ['', '${ML_DOCKERFILE:?set ML_DOCKERFILE}', undefined]);
+      assert.deepEqual(
+        p.servicesBuiltFrom('docker/Dockerfile.web').map((s) => s.name),
+        ['web'],
+      );
+      const exporter = services.get('exporter')!;
+      assert.equal(exporter.build?.dockerfile, 'monitoring/Dockerfile.exporter');
+      assert.ok(p.dependenciesOf('docker/Dockerfile.web').includes('.env'));
+      assert.ok(p.dependenciesOf('docker-compose.yml').includes('.env'));
+      assert.ok(p.dependenciesOf('docker-compose.yml').includes('monitoring/.env'));
+    });
+
     it('follows a chain of extends: beat extends worker, which extends web', () => {
       // Before, beat got only worker's own keys: no build, env_file or networks from web.
       const p = projectOf({

@@ -104,6 +104,11 @@ CMD ["python", "/app/serve.py"]
       name: `compose build target ${target}: a default names a stage, a bare variable is not known here`,
       files: { ...ROADMAP_WORKSPACE, 'docker-compose.yml': withWebTarget(COMPOSE, target) },
     })),
+    {
+      // Before, the default (dev, which no stage has) was reported though .env builds an existing stage.
+      name: 'a target whose variable the .env file sets to a stage of the Dockerfile',
+      files: { ...ROADMAP_WORKSPACE, 'docker-compose.override.yml': OVERRIDE_DEV, '.env': 'WEB_TARGET=final\n' },
+    },
   ],
   invalid: [
     {
@@ -243,6 +248,23 @@ CMD ["gunicorn", "smarthr360.wsgi:application"]
           OVERRIDE_DEV,
           '${WEB_TARGET:-dev}',
           'Unexpected build target dev: docker/Dockerfile.web has no stage named dev (its stages: assets, static, final).',
+        ),
+      ],
+    },
+    {
+      // Before, a variable the .env file sets was read as its default, and nothing was reported.
+      name: 'a target the .env file gives (not the default written in the override) that no stage has',
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'docker-compose.override.yml': OVERRIDE_DEV,
+        '.env': 'COMPOSE_PROFILES=web\nWEB_TARGET=finale\n',
+      },
+      errors: [
+        onWord(
+          'docker-compose.override.yml',
+          OVERRIDE_DEV,
+          '${WEB_TARGET:-dev}',
+          'Unexpected build target finale (${WEB_TARGET:-dev} with .env): docker/Dockerfile.web has no stage named finale (its stages: assets, static, final).',
         ),
       ],
     },

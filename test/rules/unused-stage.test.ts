@@ -58,6 +58,12 @@ RUN pip install --no-cache-dir flower
 CMD ["celery", "flower"]
 `;
 
+/** The celery targets with a debug stage before flower, which nothing builds. */
+const CELERY_WITH_DEBUG = CELERY_TARGETS.replace(
+  'FROM smarthr360-base:latest AS flower',
+  'FROM smarthr360-base:latest AS debug\nRUN pip install --no-cache-dir debugpy\n\nFROM smarthr360-base:latest AS flower',
+);
+
 const UNUSED_ASSETS = `# Django + Gunicorn
 FROM node:20-slim AS assets
 WORKDIR /src
@@ -172,6 +178,19 @@ COPY --from=\${ASSETS_STAGE} /src/dist /app/static/dist
     },
   ],
   invalid: [
+    {
+      // Before, ${BEAT_TARGET} was unknown (the .env file that sets it was not read): beat could be
+      // any stage, so the file went unchecked.
+      name: "compose targets whose variables the project's .env sets: a debug stage none of them builds",
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'docker-compose.yml': celeryTargets('${CELERY_TARGET:-worker}', '${BEAT_TARGET}'),
+        '.env': 'COMPOSE_PROJECT_NAME=smarthr360\nBEAT_TARGET=beat\n',
+        'docker/Dockerfile.celery': CELERY_WITH_DEBUG,
+      },
+      errors: [onLine('docker/Dockerfile.celery', 9, 32, 37, unused('debug'))],
+      output: { 'docker/Dockerfile.celery': CELERY_TARGETS },
+    },
     {
       // Before, docs was removed and COPY --from=1 then named the final stage (the next pass removed gen).
       name: 'a COPY --from an index after the unused stage: reported, no fix (the index would move)',

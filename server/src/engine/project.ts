@@ -20,6 +20,8 @@ import { detectInstall } from './parse/installs';
 import { pathArgs } from './parse/dockerfileArgs';
 import { isNode, isPair } from 'yaml';
 import { inlineDockerfilePath } from './inlineDockerfiles';
+import { interpolate, type Variables } from './interpolation';
+import { findSecret } from './rules/env/envShared';
 
 export type FileRole = 'makefile' | 'script' | 'workflow' | 'bake' | 'gitignore' | 'roadmap' | 'markdown' | 'other';
 
@@ -1033,6 +1035,10 @@ export class Project {
         for (const d of s.defs) {
           deps.add(d.path);
         }
+        // The variables its build path and target take.
+        for (const e of this.dotenvFilesOf(s.project)) {
+          deps.add(e);
+        }
       }
     } else if (f.kind === 'compose') {
       // Which project a file is in follows from the files it is named after (an override, an overlay
@@ -1060,6 +1066,9 @@ export class Project {
       for (const project of this.composeProjectsOf(f)) {
         for (const c of project.files) {
           deps.add(c.path);
+        }
+        for (const e of this.dotenvFilesOf(project)) {
+          deps.add(e);
         }
         for (const s of project.services.values()) {
           // A definition merged from an `extends: file:` outside the project.
@@ -1232,7 +1241,12 @@ export class Project {
             const target = extendedFile(d);
             return target === undefined || previous!.byPath.get(target) === this.byPath.get(target);
           }),
-        )
+        ) &&
+        // So must the `.env` files whose variables its values take.
+        files.every((f) => {
+          const dotenv = joinPath(dirname(f.path), '.env');
+          return previous!.byPath.get(dotenv) === this.byPath.get(dotenv);
+        })
           ? candidate
           : undefined;
       const project = reused ?? this.mergedProject(root, files);
@@ -1303,6 +1317,64 @@ export class Project {
     this.mergeDef(service, def);
   }
 
+  /**
+   * A value of a compose definition as docker compose reads it: its variables substituted from the
+   * `.env` file of the project's folder (an included file's own folder for its definitions), or with
+   * their defaults; as written when a variable it needs is not known (see {@link interpolate}).
+   */
+  composeValue(project: ComposeProject, def: ComposeServiceDef, value: string): string {
+    if (!value.includes('$')) {
+      return value;
+    }
+    return interpolate(value, this.variablesOf(this.dotenvOf(project, def))) ?? value;
+  }
+
+  /** The `.env` file a definition's values take their variables from (whether or not there is one). */
+  dotenvOf(project: ComposeProject, def: ComposeServiceDef): string {
+    const own = project.files.some((f) => f.path === def.path);
+    return joinPath(dirname(own ? def.path : project.root.path), '.env');
+  }
+
+  /**
+   * The variables a `.env` file gives docker compose, without the ones that hold a secret (the
+   * values found here can reach a message): none when there is no such file.
+   */
+  private variablesOf(path: string): Variables {
+    const model = this.byPath.get(path);
+    if (model?.kind !== 'env') {
+      return NO_DOTENV;
+    }
+    let variables = dotenvCache.get(model);
+    if (!variables) {
+      const map = new Map<string, string>();
+      for (const e of model.entries) {
+        // compose-go reads `${VAR}` in an unquoted or double-quoted value with the entries before it.
+        const literal = model.text[model.lines.offsetAt(e.valueRange.start)] === "'";
+        const value = literal ? e.value : interpolate(e.value, map);
+        if (value !== undefined && !findSecret(e.key, value)) {
+          map.set(e.key, value);
+        } else {
+          map.delete(e.key);
+        }
+      }
+      variables = map;
+      dotenvCache.set(model, variables);
+    }
+    return variables;
+  }
+
+  /** The `.env` files whose variables a compose project's values take (see {@link composeValue}). */
+  private dotenvFilesOf(project: ComposeProject): string[] {
+    const out: string[] = [];
+    for (const f of project.files) {
+      const p = joinPath(dirname(f.path), '.env');
+      if (!out.includes(p) && this.byPath.get(p)?.kind === 'env') {
+        out.push(p);
+      }
+    }
+    return out;
+  }
+
   private mergeDef(service: Service, def: ComposeServiceDef): void {
     service.defs.push(def);
     if (def.build) {
@@ -1318,16 +1390,17 @@ export class Project {
         return undefined;
       };
       const contextDef = latest((b) => b.contextRange !== undefined) ?? def;
-      const ctx = joinPath(dirname(contextDef.path), contextDef.build!.context);
+      const ctx = joinPath(dirname(contextDef.path), this.composeValue(service.project, contextDef, contextDef.build!.context));
       const dockerfileDef = latest((b) => b.inline !== undefined || b.dockerfile !== undefined);
       const target =
         def.build.target !== undefined && def.build.targetRange
-          ? { value: def.build.target, range: def.build.targetRange, def }
+          ? { value: this.composeValue(service.project, def, def.build.target), range: def.build.targetRange, def }
           : service.build?.target;
       if (dockerfileDef?.build!.inline) {
         service.build = { def, context: ctx, dockerfile: inlinePath(dockerfileDef), inline: true, target };
       } else {
-        const dfRaw = dockerfileDef?.build!.dockerfile ?? 'Dockerfile';
+        const written = dockerfileDef?.build!.dockerfile;
+        const dfRaw = written === undefined ? 'Dockerfile' : this.composeValue(service.project, dockerfileDef!, written);
         service.build = {
           def,
           context: ctx,
@@ -1345,7 +1418,7 @@ export class Project {
       });
     }
     if (def.image) {
-      service.image = { ...def.image, def };
+      service.image = { ...def.image, value: this.composeValue(service.project, def, def.image.value), def };
     }
     // Lists merge the way compose merges them: volumes by target, environment by key. Indexed by
     // key, so a service with tens of thousands of entries merges in linear time.
@@ -1491,6 +1564,8 @@ function groupBy<T, K = string>(items: Iterable<T>, keys: (item: T) => readonly 
 }
 
 const envFilesCache = new WeakMap<ComposeProject, string[]>();
+const dotenvCache = new WeakMap<EnvFileModel, Variables>();
+const NO_DOTENV: Variables = new Map();
 const copiedScriptsCache = new WeakMap<DockerfileModel, string[]>();
 
 /** The file a service definition's `extends: {file: …}` names, as a workspace path. */
@@ -1705,7 +1780,8 @@ export function builtStage(model: DockerfileModel, target: string | undefined): 
 /**
  * What the project's relations read from a file: when an edit leaves it unchanged, the project
  * can be patched instead of rebuilt. Dockerfiles: stage names and FROM lines; compose files and
- * build scripts: everything; env files, READMEs and the roadmap: nothing.
+ * build scripts: everything; a `.env` file: its variables (compose substitutes them); other env
+ * files, READMEs and the roadmap: nothing.
  */
 export function structuralDigest(model: FileModel): string {
   switch (model.kind) {
@@ -1714,7 +1790,10 @@ export function structuralDigest(model: FileModel): string {
     case 'compose':
       return contentHash(model.text);
     case 'env':
-      return 'env';
+      // A `.env` file gives docker compose the variables it substitutes in build paths and targets.
+      return basename(model.path) === '.env'
+        ? `env|${contentHash(model.entries.map((e) => `${e.key}=${e.value}`).join('\n'))}`
+        : 'env';
     default:
       return model.role === 'markdown' || model.role === 'roadmap' || model.role === 'gitignore'
         ? model.role

@@ -1,4 +1,5 @@
 import { isMap, isSeq } from 'yaml';
+import { interpolate, NO_VARIABLES } from '../../interpolation';
 import { defineRule } from '../../rule';
 import { builtStage, targetName, type Project } from '../../project';
 import { projectsOf } from '../compose/composeHelpers';
@@ -53,6 +54,8 @@ export const unknownStageReference = defineRule({
       'Unexpected FROM {{name}}: the stage {{name}} is defined later (line {{line}}); a stage can only build on an earlier one.',
     fromUnknown: 'Unexpected FROM {{name}}: no earlier stage is named {{name}} and no image of that name is built or known.',
     targetUnknown: 'Unexpected build target {{name}}: {{dockerfile}} has no stage named {{name}} ({{stages}}).',
+    targetUnknownFromEnv:
+      'Unexpected build target {{name}} ({{written}} with {{env}}): {{dockerfile}} has no stage named {{name}} ({{stages}}).',
   },
   check: {
     dockerfile(file, context) {
@@ -91,17 +94,32 @@ export const unknownStageReference = defineRule({
           // switch to another Dockerfile with its own target, or keep the target it inherits.
           for (const build of service.builds) {
             const spec = build.targetDef?.path === file.path ? build.targetDef.build : undefined;
-            const name = spec?.target === undefined ? undefined : targetName(spec.target);
+            const written = spec?.target;
+            // The target as compose reads it (build.target), its variables substituted.
+            const name = written === undefined || build.target === undefined ? undefined : targetName(build.target);
             const dockerfile = project.dockerfile(build.dockerfile);
-            if (!spec?.targetRange || !name || !dockerfile || dockerfile.stages.length === 0 || builtStage(dockerfile, name)) {
+            if (
+              !spec?.targetRange ||
+              written === undefined ||
+              !name ||
+              !dockerfile ||
+              dockerfile.stages.length === 0 ||
+              builtStage(dockerfile, name)
+            ) {
               continue;
             }
             const names = dockerfile.stages.flatMap((s) => (s.name ? [s.name] : []));
+            // A name a variable of .env gives (not the default written in the file) is said to come from there.
+            const fromEnv = written.includes('$') && interpolate(written, NO_VARIABLES) !== build.target;
             context.report({
-              messageId: 'targetUnknown',
+              messageId: fromEnv ? 'targetUnknownFromEnv' : 'targetUnknown',
               data: {
                 name,
-                dockerfile: build.dockerfile.endsWith('.dockerfile_inline') ? `the dockerfile_inline of ${service.name}` : dockerfile.path,
+                written,
+                env: project.dotenvOf(composeProject, build.targetDef!),
+                dockerfile: build.dockerfile.endsWith('.dockerfile_inline')
+                  ? `the dockerfile_inline of ${service.name}`
+                  : dockerfile.path,
                 stages: names.length > 0 ? `its stages: ${names.join(', ')}` : 'it names none of its stages',
               },
               range: spec.targetRange,

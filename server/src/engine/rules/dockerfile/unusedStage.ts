@@ -14,7 +14,7 @@ function buildTargets(project: Project, path: string): Set<string> {
   for (const service of project.servicesBuiltFrom(path)) {
     for (const def of service.defs) {
       if (def.build?.target) {
-        out.add(def.build.target);
+        out.add(project.composeValue(service.project, def, def.build.target));
       }
     }
   }
