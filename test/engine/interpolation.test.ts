@@ -74,4 +74,11 @@ describe('compose interpolation', () => {
       }),
     );
   });
+
+  it('reads defaults nested 32 deep, and gives up past that instead of overflowing the stack', () => {
+    const nested = (n: number): string => '${A:-'.repeat(n) + 'x' + '}'.repeat(n);
+    assert.equal(interpolate(nested(32), ENV), 'x');
+    assert.equal(interpolate(nested(33), ENV), undefined);
+    assert.equal(interpolate(nested(200_000), ENV), undefined);
+  });
 });

@@ -12,6 +12,8 @@ export type Variables = ReadonlyMap<string, string>;
 export const NO_VARIABLES: Variables = new Map();
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
+/** Defaults nested deeper than this are not read (compose has no limit; a file that deep is an attack). */
+const MAX_DEPTH = 32;
 
 /**
  * The value with its variables substituted; undefined when it cannot be known here: a variable with
@@ -25,7 +27,7 @@ export function interpolate(value: string, variables: Variables): string | undef
   if (!value.includes('$')) {
     return value;
   }
-  const out = substitute(value, 0, variables, false);
+  const out = substitute(value, 0, variables, false, 0);
   return out && out.end === value.length ? out.text : undefined;
 }
 
@@ -38,7 +40,11 @@ function substitute(
   start: number,
   variables: Variables,
   inBraces: boolean,
+  depth: number,
 ): { text: string; end: number } | undefined {
+  if (depth > MAX_DEPTH) {
+    return undefined;
+  }
   let out = '';
   let i = start;
   while (i < text.length) {
@@ -100,7 +106,7 @@ function substitute(
     const set = v !== undefined && (!colon || v !== '');
     // The default or replacement is read only when it is used: `${A:-${B}}` is A's value when A is set.
     const inner = (): string | undefined => {
-      const r = substitute(text, j, variables, true);
+      const r = substitute(text, j, variables, true, depth + 1);
       return r?.end === end ? r.text : undefined;
     };
     let part: string | undefined;
