@@ -26,6 +26,28 @@ const OVERRIDE_DEV = `services:
       - .:/app
 `;
 
+/** Build settings that the override's web and a second web service take from another file. */
+const COMMON_WEB = `services:
+  web-build:
+    build:
+      context: ..
+      dockerfile: docker/Dockerfile.web
+      target: fianl
+`;
+
+const EXTENDS_OVERRIDE = `services:
+  web:
+    extends:
+      file: compose/common.yml
+      service: web-build
+  web-canary:
+    extends:
+      file: compose/common.yml
+      service: web-build
+    environment:
+      - CANARY=1
+`;
+
 RuleTester.run(unknownStageReference, {
   valid: [
     {
@@ -265,6 +287,23 @@ CMD ["gunicorn", "smarthr360.wsgi:application"]
           OVERRIDE_DEV,
           '${WEB_TARGET:-dev}',
           'Unexpected build target finale (${WEB_TARGET:-dev} with .env): docker/Dockerfile.web has no stage named finale (its stages: assets, static, final).',
+        ),
+      ],
+    },
+    {
+      // Before, nothing: common.yml is in no compose project, and only projects' files were checked.
+      name: 'a misspelt target in a file that services extend (extends: file:), reported once for the two services',
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'docker-compose.override.yml': EXTENDS_OVERRIDE,
+        'compose/common.yml': COMMON_WEB,
+      },
+      errors: [
+        onWord(
+          'compose/common.yml',
+          COMMON_WEB,
+          'fianl',
+          'Unexpected build target fianl: docker/Dockerfile.web has no stage named fianl (its stages: assets, static, final).',
         ),
       ],
     },

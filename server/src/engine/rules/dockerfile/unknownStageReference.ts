@@ -2,7 +2,6 @@ import { isMap, isSeq } from 'yaml';
 import { interpolate, NO_VARIABLES } from '../../interpolation';
 import { defineRule } from '../../rule';
 import { builtStage, targetName, type Project } from '../../project';
-import { projectsOf } from '../compose/composeHelpers';
 import { scalarString } from '../../parse/yamlUtil';
 import { isUnknownCopySource, missingFromStage, stageUses } from './stageRefs';
 
@@ -87,44 +86,51 @@ export const unknownStageReference = defineRule({
     },
     compose(file, context) {
       const { project } = context;
-      // `docker compose build` fails with "target stage … could not be found".
-      for (const composeProject of projectsOf(project, file)) {
-        for (const service of composeProject.services.values()) {
-          // Each file's target against the Dockerfile the build has at that file: an override may
-          // switch to another Dockerfile with its own target, or keep the target it inherits.
-          for (const build of service.builds) {
-            const spec = build.targetDef?.path === file.path ? build.targetDef.build : undefined;
-            const written = spec?.target;
-            // The target as compose reads it (build.target), its variables substituted.
-            const name = written === undefined || build.target === undefined ? undefined : targetName(build.target);
-            const dockerfile = project.dockerfile(build.dockerfile);
-            if (
-              !spec?.targetRange ||
-              written === undefined ||
-              !name ||
-              !dockerfile ||
-              dockerfile.stages.length === 0 ||
-              builtStage(dockerfile, name)
-            ) {
-              continue;
-            }
-            const names = dockerfile.stages.flatMap((s) => (s.name ? [s.name] : []));
-            // A name a variable of .env gives (not the default written in the file) is said to come from there.
-            const fromEnv = written.includes('$') && interpolate(written, NO_VARIABLES) !== build.target;
-            context.report({
-              messageId: fromEnv ? 'targetUnknownFromEnv' : 'targetUnknown',
-              data: {
-                name,
-                written,
-                env: project.dotenvOf(composeProject, build.targetDef!),
-                dockerfile: build.dockerfile.endsWith('.dockerfile_inline')
-                  ? `the dockerfile_inline of ${service.name}`
-                  : dockerfile.path,
-                stages: names.length > 0 ? `its stages: ${names.join(', ')}` : 'it names none of its stages',
-              },
-              range: spec.targetRange,
-            });
+      // `docker compose build` fails with "target stage … could not be found". The services with a
+      // definition here: those of the file's projects, and those that extend it from another file (a
+      // file only `extends: file:` reaches is in no project); one report per target and Dockerfile.
+      const reported = new Set<string>();
+      for (const service of project.servicesWithDefIn(file.path)) {
+        const composeProject = service.project;
+        // Each file's target against the Dockerfile the build has at that file: an override may
+        // switch to another Dockerfile with its own target, or keep the target it inherits.
+        for (const build of service.builds) {
+          const spec = build.targetDef?.path === file.path ? build.targetDef.build : undefined;
+          const written = spec?.target;
+          // The target as compose reads it (build.target), its variables substituted.
+          const name = written === undefined || build.target === undefined ? undefined : targetName(build.target);
+          const dockerfile = project.dockerfile(build.dockerfile);
+          if (
+            !spec?.targetRange ||
+            written === undefined ||
+            !name ||
+            !dockerfile ||
+            dockerfile.stages.length === 0 ||
+            builtStage(dockerfile, name)
+          ) {
+            continue;
           }
+          const key = `${spec.targetRange.start.line}:${spec.targetRange.start.character}|${name}|${build.dockerfile}`;
+          if (reported.has(key)) {
+            continue;
+          }
+          reported.add(key);
+          const names = dockerfile.stages.flatMap((s) => (s.name ? [s.name] : []));
+          // A name a variable of .env gives (not the default written in the file) is said to come from there.
+          const fromEnv = written.includes('$') && interpolate(written, NO_VARIABLES) !== build.target;
+          context.report({
+            messageId: fromEnv ? 'targetUnknownFromEnv' : 'targetUnknown',
+            data: {
+              name,
+              written,
+              env: project.dotenvOf(composeProject, build.targetDef!),
+              dockerfile: build.dockerfile.endsWith('.dockerfile_inline')
+                ? `the dockerfile_inline of ${service.name}`
+                : dockerfile.path,
+              stages: names.length > 0 ? `its stages: ${names.join(', ')}` : 'it names none of its stages',
+            },
+            range: spec.targetRange,
+          });
         }
       }
     },
