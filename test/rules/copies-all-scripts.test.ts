@@ -23,6 +23,17 @@ ENTRYPOINT ["/app/scripts/entrypoints/web-entrypoint.sh"]
 CMD ["gunicorn", "smarthr360.wsgi:application", "--bind", "0.0.0.0:8000"]
 `;
 
+/** A worker service built from the web Dockerfile, running the Celery script of the image's scripts folder. */
+const WORKER_FROM_WEB_IMAGE = `services:
+  worker:
+    build:
+      context: .
+      dockerfile: docker/Dockerfile.web
+    entrypoint: ["/app/scripts/entrypoints/celery-entrypoint.sh"]
+    command: celery -A smarthr360 worker -l info
+    env_file: .env.docker
+`;
+
 /** The Celery image copies the whole entrypoints folder next to its code and runs one script from it. */
 const CELERY_COPIES_ENTRYPOINTS = replaceEach(
   CELERY_DOCKERFILE,
@@ -98,6 +109,29 @@ COPY scripts/ /opt/scripts/
       name: 'two images of one file share a stage that copies the folder, each runs its own script: reported, no fix',
       files: workspace({ 'docker/Dockerfile.web': twoImages(), 'docker-compose.yml': TWO_IMAGES_COMPOSE }),
       errors: [onWord('docker/Dockerfile.web', twoImages(), 'scripts/entrypoints/', wholeFolder('scripts/entrypoints/'))],
+    },
+    {
+      // Before, the fix narrowed the COPY to web-entrypoint.sh, and the worker service, which runs
+      // the same image with the Celery script as its compose entrypoint, failed to start.
+      name: 'a compose service runs another script of the copied folder as its entrypoint: reported, no fix',
+      files: workspace({ 'docker/Dockerfile.web': WEB_COPIES_SCRIPTS, 'docker-compose.override.yml': WORKER_FROM_WEB_IMAGE }),
+      errors: [onLine('docker/Dockerfile.web', 5, 6, 14, wholeFolder('scripts/', 'scripts/entrypoints/web-entrypoint.sh'))],
+    },
+    {
+      name: 'a compose entrypoint that names the script the image runs anyway: the fix still applies',
+      files: workspace({
+        'docker/Dockerfile.web': WEB_COPIES_SCRIPTS,
+        'docker-compose.override.yml':
+          'services:\n  web:\n    entrypoint: /app/scripts/entrypoints/web-entrypoint.sh\n    command: [gunicorn, --reload, smarthr360.wsgi:application]\n',
+      }),
+      errors: [onLine('docker/Dockerfile.web', 5, 6, 14, wholeFolder('scripts/', 'scripts/entrypoints/web-entrypoint.sh'))],
+      output: {
+        'docker/Dockerfile.web': replaceOnce(
+          WEB_COPIES_SCRIPTS,
+          'COPY scripts/ /app/scripts/',
+          'COPY scripts/entrypoints/web-entrypoint.sh /app/scripts/entrypoints/web-entrypoint.sh',
+        ),
+      },
     },
     {
       name: 'web copies the whole scripts folder for one entrypoint',

@@ -1,6 +1,9 @@
 import { defineRule } from '../../rule';
 import { basename, dirname, normalizePath } from '../../paths';
 import type { Project } from '../../project';
+import type { DockerfileModel } from '../../parse/dockerfile';
+import { scalarString } from '../../parse/yamlUtil';
+import { isSeq } from 'yaml';
 import {
   buildContexts,
   containerWithin,
@@ -40,6 +43,7 @@ export const copiesAllScripts = defineRule({
       // dev target); an image whose target is a variable could be any stage, so nothing is narrowed.
       const refs = scriptRefs(project, file, project.imageStages(file));
       const unknownImage = project.hasUnknownTarget(file);
+      const runWords = composeRunWords(project, file);
       for (const copy of copies) {
         if (copy.from !== undefined || copy.heredoc) {
           continue;
@@ -70,11 +74,21 @@ export const copiesAllScripts = defineRule({
                 (i) => i.getKeyword() === 'RUN' && i.getArguments().some((a) => containerWithin(a.getValue(), target.path)),
               ),
             );
+          // A compose `entrypoint:` or `command:` that runs another file of the folder in this image.
+          const usedByCompose =
+            only !== undefined &&
+            target !== undefined &&
+            runWords.some(
+              (w) =>
+                basename(w) !== basename(only[0]) &&
+                (containerWithin(w, target.path) || (w.includes('.') && folderFiles(project, folder).has(basename(w)))),
+            );
           const fixable =
             only !== undefined &&
             copy.sources.length === 1 &&
             copy.dest !== undefined &&
             !usedByRun &&
+            !usedByCompose &&
             !usesSiblings(project, only[0], folder);
           context.report({
             messageId: 'wholeFolder',
@@ -95,6 +109,44 @@ export const copiesAllScripts = defineRule({
     },
   },
 });
+
+/**
+ * The words of the `entrypoint:` and `command:` of the compose services that build a Dockerfile, in
+ * any of their files (a list's items, a string's words): a service may run another script of the
+ * image than its ENTRYPOINT.
+ */
+function composeRunWords(project: Project, model: DockerfileModel): string[] {
+  const words: string[] = [];
+  for (const service of project.servicesWithBuildOf(model.path)) {
+    for (const def of service.defs) {
+      const compose = project.file(def.path);
+      if (compose?.kind !== 'compose' || !compose.view) {
+        continue;
+      }
+      for (const key of ['entrypoint', 'command']) {
+        const node = compose.view.get(def.node, key)?.value?.node;
+        const items = isSeq(node) ? node.items : [node];
+        for (const item of items) {
+          const text = scalarString(item);
+          if (text !== undefined) {
+            words.push(...text.split(/[\s;&|'"]+/).filter((w) => w !== ''));
+          }
+        }
+      }
+    }
+  }
+  return words;
+}
+
+/** The names of the files in a workspace folder and below it. */
+function folderFiles(project: Project, folder: string): Set<string> {
+  return new Set(
+    project.fs
+      .listFiles()
+      .filter((p) => p.startsWith(`${folder}/`))
+      .map((p) => basename(p)),
+  );
+}
 
 /**
  * Whether a script reads other files of its folder: it sources a file (`. /app/scripts/common.sh`,
