@@ -23,6 +23,13 @@ ENTRYPOINT ["/app/scripts/entrypoints/web-entrypoint.sh"]
 CMD ["gunicorn", "smarthr360.wsgi:application", "--bind", "0.0.0.0:8000"]
 `;
 
+/** What the fix makes of WEB_COPIES_SCRIPTS. */
+const WEB_COPIES_ITS_SCRIPT = replaceOnce(
+  WEB_COPIES_SCRIPTS,
+  'COPY scripts/ /app/scripts/',
+  'COPY scripts/entrypoints/web-entrypoint.sh /app/scripts/entrypoints/web-entrypoint.sh',
+);
+
 /** A worker service built from the web Dockerfile, running the Celery script of the image's scripts folder. */
 const WORKER_FROM_WEB_IMAGE = `services:
   worker:
@@ -126,11 +133,7 @@ COPY scripts/ /opt/scripts/
       }),
       errors: [onLine('docker/Dockerfile.web', 5, 6, 14, wholeFolder('scripts/', 'scripts/entrypoints/web-entrypoint.sh'))],
       output: {
-        'docker/Dockerfile.web': replaceOnce(
-          WEB_COPIES_SCRIPTS,
-          'COPY scripts/ /app/scripts/',
-          'COPY scripts/entrypoints/web-entrypoint.sh /app/scripts/entrypoints/web-entrypoint.sh',
-        ),
+        'docker/Dockerfile.web': WEB_COPIES_ITS_SCRIPT,
       },
     },
     {
@@ -138,11 +141,7 @@ COPY scripts/ /opt/scripts/
       files: workspace({ 'docker/Dockerfile.web': WEB_COPIES_SCRIPTS }),
       errors: [onLine('docker/Dockerfile.web', 5, 6, 14, wholeFolder('scripts/', 'scripts/entrypoints/web-entrypoint.sh'))],
       output: {
-        'docker/Dockerfile.web': replaceOnce(
-          WEB_COPIES_SCRIPTS,
-          'COPY scripts/ /app/scripts/',
-          'COPY scripts/entrypoints/web-entrypoint.sh /app/scripts/entrypoints/web-entrypoint.sh',
-        ),
+        'docker/Dockerfile.web': WEB_COPIES_ITS_SCRIPT,
       },
     },
     {
