@@ -72,6 +72,51 @@ describe('Project', () => {
       assert.deepEqual(p.tagsOf('images/common.Dockerfile'), ['acme/runtime:1.0']);
     });
 
+    it('is found from build scripts, in the folder each runs in', () => {
+      // Before, a script's paths were always read from its own folder: scripts/build-base.sh's
+      // `-f Dockerfile.base` named scripts/Dockerfile.base, and the base was not found.
+      const services = {
+        'services/api/Dockerfile': 'FROM acme/runtime:1.0\n',
+        'services/jobs/Dockerfile': 'FROM acme/runtime:1.0\n',
+      };
+      const tagsFrom = (script: string, files: Record<string, string>) =>
+        projectOf({
+          ...services,
+          ...files,
+          'scripts/build-base.sh': `#!/usr/bin/env bash\nset -euo pipefail\n${script}`,
+        }).imageBuilds.map((b) => `${b.tag} ${b.dockerfile} ${b.context}`);
+      // Not said: from the workspace root, where the Dockerfile is (./scripts/build-base.sh).
+      assert.deepEqual(tagsFrom('docker build -f Dockerfile.base -t acme/runtime:1.0 .\n', { 'Dockerfile.base': BASE }), [
+        'acme/runtime:1.0 Dockerfile.base ',
+      ]);
+      // Not said, and the Dockerfile is next to the script: from its folder.
+      assert.deepEqual(tagsFrom('docker build -f Dockerfile.base -t acme/runtime:1.0 .\n', { 'scripts/Dockerfile.base': BASE }), [
+        'acme/runtime:1.0 scripts/Dockerfile.base scripts',
+      ]);
+      // Said: the folder above the script's, directly, through a variable, or in a subshell.
+      for (const script of [
+        'cd "$(dirname "$0")/.."\ndocker build -f images/base.Dockerfile -t acme/runtime:1.0 .\n',
+        'ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"\ncd "$ROOT"\ndocker build -f images/base.Dockerfile -t acme/runtime:1.0 .\n',
+        'HERE=$(cd "$(dirname "$0")" && pwd)\ncd "$HERE/.."\ndocker build -f images/base.Dockerfile -t acme/runtime:1.0 .\n',
+        '(cd "$(dirname "$0")/.." && docker build -f images/base.Dockerfile -t acme/runtime:1.0 .)\n',
+        'cd "$(git rev-parse --show-toplevel)"\ndocker build -f images/base.Dockerfile -t acme/runtime:1.0 .\n',
+      ]) {
+        assert.deepEqual(
+          tagsFrom(script, { 'images/base.Dockerfile': BASE }),
+          ['acme/runtime:1.0 images/base.Dockerfile '],
+          script,
+        );
+      }
+      // Said, to its own folder: the Dockerfile is read from there, even if the root has one.
+      assert.deepEqual(
+        tagsFrom('cd "$(dirname "$0")"\ndocker build -f Dockerfile.base -t acme/runtime:1.0 .\n', {
+          'Dockerfile.base': BASE,
+          'scripts/Dockerfile.base': BASE,
+        }),
+        ['acme/runtime:1.0 scripts/Dockerfile.base scripts'],
+      );
+    });
+
     it('is found from a docker-bake.hcl target', () => {
       const p = projectOf({
         'docker-bake.hcl':

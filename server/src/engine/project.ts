@@ -260,7 +260,12 @@ export class Project {
           break;
         case 'text':
           this.textFiles.push(f);
-          this.buildCommands.push(...buildCommandsOf(f));
+          for (const c of buildCommandsOf(f)) {
+            // A script that does not say where it runs: from the workspace root when the Dockerfile
+            // is found from there and not from the script's folder.
+            const fromRoot = c.fromRoot && this.fs.stat(c.dockerfile) !== 'file' && this.fs.stat(c.fromRoot.dockerfile) === 'file';
+            this.buildCommands.push(fromRoot ? { ...c, ...c.fromRoot } : c);
+          }
           break;
       }
     }

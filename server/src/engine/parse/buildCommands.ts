@@ -14,6 +14,12 @@ export interface BuildCommand {
   /** `--target` (a bake target's `target`): the stage built; the last stage when absent. */
   target?: string;
   range: Range;
+  /**
+   * For a script that does not say where it runs (no `cd` before the command): the same command
+   * run from the workspace root, where scripts are most often run from (`./scripts/build.sh`).
+   * The project takes it when the Dockerfile is there and not next to the script.
+   */
+  fromRoot?: { dockerfile: string; context: string };
 }
 
 /**
@@ -26,8 +32,9 @@ export function findBuildCommands(path: string, text: string, kind: 'makefile' |
   const lines = new LineIndex(text);
   // Join continued lines, remembering where each logical line starts.
   const re = /docker(?:\s+buildx)?(?:\s+image)?\s+build\b((?:[^\n\\]|\\\r?\n|\\.)*)/g;
-  const cwd = kind === 'workflow' ? '' : dirname(path);
   for (let m = re.exec(text); m; m = re.exec(text)) {
+    const cwd = kind === 'workflow' ? '' : kind === 'script' ? (scriptDirectory(path, text, m.index) ?? dirname(path)) : dirname(path);
+    const unknownCwd = kind === 'script' && scriptDirectory(path, text, m.index) === undefined && dirname(path) !== '';
     const args = tokenize(m[1]!.replace(/\\\r?\n/g, ' '));
     const tags: string[] = [];
     let file: string | undefined;
@@ -55,7 +62,8 @@ export function findBuildCommands(path: string, text: string, kind: 'makefile' |
       } else if (/^--?(build-arg|platform|label|cache-from|cache-to|secret|ssh|network|output|progress|iidfile|build-context|add-host|shm-size|ulimit|memory|cpu[a-z-]*)$/.test(name) && eq < 0) {
         i++;
       } else if (!a.startsWith('-') && !/[|&;>]/.test(a)) {
-        positional.push(a);
+        // `(cd … && docker build .)`: the subshell's parenthesis is not part of the context.
+        positional.push(a.includes('(') ? a : a.replace(/\)+$/, ''));
       } else if (/^[|&;]/.test(a)) {
         break;
       }
@@ -64,11 +72,56 @@ export function findBuildCommands(path: string, text: string, kind: 'makefile' |
     if (/\$|`/.test(ctxRaw) && !file) {
       continue;
     }
-    const context = joinPath(cwd, ctxRaw);
-    const dockerfile = file ? joinPath(kind === 'workflow' ? '' : cwd, file) : joinPath(context, 'Dockerfile');
-    out.push({ path, dockerfile, context, tags, target, range: lines.rangeOf(m.index, m.index + m[0].length) });
+    const resolve = (dir: string): { dockerfile: string; context: string } => {
+      const context = joinPath(dir, ctxRaw);
+      return { context, dockerfile: file ? joinPath(dir, file) : joinPath(context, 'Dockerfile') };
+    };
+    out.push({
+      path,
+      ...resolve(cwd),
+      tags,
+      target,
+      range: lines.rangeOf(m.index, m.index + m[0].length),
+      ...(unknownCwd ? { fromRoot: resolve('') } : {}),
+    });
   }
   return out;
+}
+
+/**
+ * The folder a script's commands at `offset` run in, when the script says so with a `cd` before
+ * them: to its own folder or above it (`cd "$(dirname "$0")/.."`, also through a variable set from
+ * `dirname`, or `BASH_SOURCE`), or to the repository root (`git rev-parse --show-toplevel`).
+ * Undefined when it does not say (it runs where it was started from).
+ */
+function scriptDirectory(path: string, text: string, offset: number): string | undefined {
+  const before = text.slice(0, offset);
+  let dir: string | undefined;
+  for (const m of before.matchAll(/(?:^|[;&|(]|\bthen|\bdo)\s*(?:builtin\s+)?cd\s+(.*)$/gm)) {
+    let arg = m[1]!;
+    let suffix = '';
+    // A variable set from the script's folder (`ROOT="$(cd "$(dirname "$0")/.." && pwd)"`) stands for what it was set to.
+    const v = /^"?\$\{?([A-Za-z_]\w*)\}?((?:\/[^"\s;&|)]+)*)/.exec(arg);
+    if (v) {
+      const set = [...before.slice(0, m.index).matchAll(new RegExp(`^\\s*(?:export\\s+|readonly\\s+|local\\s+)?${v[1]}=(.+)$`, 'gm'))].pop();
+      if (!set) {
+        return undefined;
+      }
+      arg = set[1]!;
+      suffix = v[2]!;
+    }
+    if (/^["'(\s$]*git\s+rev-parse\s+--show-toplevel/.test(arg.replace(/^"?\$\(/, ''))) {
+      dir = joinPath('', suffix.replace(/^\//, ''));
+      continue;
+    }
+    // `"$(dirname "$0")/.."`: the script's folder, then what follows it.
+    const d = /^"?\$\((?:cd\s+"?\$\()?dirname\s+"?\$(?:0|\{0\}|\{BASH_SOURCE[^}]*\}|BASH_SOURCE)"?\s*\)"?((?:\/[^"\s;&|)]+)*)/.exec(arg);
+    if (!d) {
+      return undefined;
+    }
+    dir = joinPath(dirname(path), `${d[1]!}${suffix}`.replace(/^\//, ''));
+  }
+  return dir;
 }
 
 function tokenize(s: string): string[] {
