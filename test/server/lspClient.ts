@@ -95,6 +95,8 @@ export interface StartOptions {
   /** The `dockerModularity` section the client answers workspace/configuration with. */
   settings?: Record<string, unknown>;
   initializationOptions?: Record<string, unknown>;
+  /** Folders inside the root opened as workspace folders of their own, after it (relative paths). */
+  nestedFolders?: string[];
 }
 
 interface Waiter {
@@ -150,7 +152,9 @@ export class LspTestClient {
       this.shownMessages.push(plain(p.message));
       return null;
     });
-    this.connection.onRequest(ConfigurationRequest.type, (p) => p.items.map((i) => (i.section === 'dockerModularity' ? this.settings : null)));
+    this.connection.onRequest(ConfigurationRequest.type, (p) =>
+      p.items.map((i) => (i.section === 'dockerModularity' ? this.settings : null)),
+    );
     this.connection.onRequest(RegistrationRequest.type, (p) => {
       this.registrations.push(...p.registrations.map((r) => ({ method: r.method, registerOptions: r.registerOptions })));
     });
@@ -168,7 +172,10 @@ export class LspTestClient {
     client.initializeResult = await client.connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
       rootUri: pathToFileURL(root).href,
-      workspaceFolders: [{ uri: pathToFileURL(root).href, name: path.basename(root) }],
+      workspaceFolders: [root, ...(options.nestedFolders ?? []).map((f) => path.join(root, f))].map((f) => ({
+        uri: pathToFileURL(f).href,
+        name: path.basename(f),
+      })),
       capabilities: options.capabilities ?? FULL_CAPABILITIES,
       initializationOptions: options.initializationOptions,
     });
@@ -217,7 +224,9 @@ export class LspTestClient {
   async openDocument(rel: string, text = this.read(rel), languageId = 'plaintext'): Promise<void> {
     const doc = TextDocument.create(this.uri(rel), languageId, 1, text);
     this.open.set(rel, doc);
-    await this.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: doc.uri, languageId, version: 1, text } });
+    await this.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+      textDocument: { uri: doc.uri, languageId, version: 1, text },
+    });
   }
 
   /** Replaces the whole text of an open document (a full-content change). */
@@ -261,7 +270,9 @@ export class LspTestClient {
 
   async deleteFileOnDisk(rel: string): Promise<void> {
     fs.rmSync(path.join(this.root, rel));
-    await this.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: this.uri(rel), type: FileChangeType.Deleted }] });
+    await this.connection.sendNotification(DidChangeWatchedFilesNotification.type, {
+      changes: [{ uri: this.uri(rel), type: FileChangeType.Deleted }],
+    });
   }
 
   async changeSettings(settings: Record<string, unknown>): Promise<void> {
@@ -326,7 +337,13 @@ export class LspTestClient {
       if (text === undefined) {
         throw new Error(`edit of missing file ${r}`);
       }
-      files.set(r, TextDocument.applyEdits(TextDocument.create(change.textDocument.uri, 'plaintext', 0, text), change.edits.filter((e) => 'range' in e && 'newText' in e)));
+      files.set(
+        r,
+        TextDocument.applyEdits(
+          TextDocument.create(change.textDocument.uri, 'plaintext', 0, text),
+          change.edits.filter((e) => 'range' in e && 'newText' in e),
+        ),
+      );
     }
     for (const [uri, edits] of Object.entries(edit.changes ?? {})) {
       const r = rel(uri);

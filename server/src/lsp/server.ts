@@ -213,11 +213,24 @@ export class DockerModularityServer {
               this.clearDiagnostics(folder);
               clearTimeout(folder.timer);
               this.folders = this.folders.filter((f) => f !== folder);
+              // The folders around it publish its files again.
+              for (const outer of this.folders) {
+                if (toWorkspacePath(outer.root, folder.root) !== undefined) {
+                  outer.publishedFindings.clear();
+                  this.publish(outer);
+                }
+              }
             }
           }
           for (const added of e.added) {
             const folder = this.addFolder(added.uri);
             if (folder) {
+              // A folder inside another: its files' diagnostics are its own from now on.
+              for (const outer of this.folders) {
+                if (outer !== folder && toWorkspacePath(outer.root, folder.root) !== undefined) {
+                  this.publish(outer);
+                }
+              }
               await this.loadSettings(folder);
               this.analyzeNow(folder);
             }
@@ -498,6 +511,23 @@ export class DockerModularityServer {
     for (const path of folder.editedSincePublish) {
       if (!next.has(path)) {
         next.set(path, []);
+      }
+    }
+    // In nested workspace folders, a file's diagnostics come from the innermost folder that holds it
+    // (the one its edits, quick fixes and settings go to); this one withdraws what it published there.
+    const nested = this.folders
+      .filter((f) => f !== folder && f.root.length > folder.root.length)
+      .map((f) => toWorkspacePath(folder.root, f.root))
+      .filter((p): p is string => p !== undefined && p !== '');
+    const inNested = (path: string): boolean => nested.some((p) => path.startsWith(`${p}/`));
+    if (nested.length > 0) {
+      for (const path of [...next.keys()].filter(inNested)) {
+        next.delete(path);
+      }
+      for (const path of folder.published.keys()) {
+        if (inNested(path)) {
+          next.set(path, []);
+        }
       }
     }
     for (const [path, diagnostics] of next) {

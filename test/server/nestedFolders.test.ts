@@ -1,0 +1,63 @@
+/**
+ * Nested workspace folders (a repository and one of its folders, both opened): each file's
+ * diagnostics come from the innermost folder that holds it, the one its edits and quick fixes go
+ * to. Before, both folders published them, and the editor showed whichever came last.
+ */
+import { strict as assert } from 'node:assert';
+import { pathToFileURL } from 'node:url';
+import * as path from 'node:path';
+import { DidChangeWorkspaceFoldersNotification, type Diagnostic } from 'vscode-languageserver-protocol';
+import { RoadmapStatusRequest } from '../../server/src/protocol';
+import { copyFixture, ensureServerBuilt, LspTestClient } from './lspClient';
+
+const WEB = 'docker/Dockerfile.web';
+const COMPOSE = 'docker-compose.yml';
+/** The inner folder has no compose file that builds the base the web Dockerfile is FROM; the outer one has. */
+const fromInner = (ds: Diagnostic[]) => ds.some((d) => d.code === 'base-image-unresolved');
+const fromOuter = (ds: Diagnostic[]) => ds.length > 0 && !fromInner(ds);
+
+describe('language server: nested workspace folders', function () {
+  this.timeout(30000);
+  let client: LspTestClient;
+
+  before(() => ensureServerBuilt());
+  afterEach(async () => {
+    await client?.stop();
+  });
+
+  /** Every notification sent before this returns has arrived (the server answers requests in order). */
+  const settle = () => client.connection.sendRequest(RoadmapStatusRequest.type, {});
+  const webPublishes = () => client.published.filter((p) => p.uri === client.uri(WEB)).map((p) => p.diagnostics);
+  const folder = (rel: string) => ({ uri: pathToFileURL(path.join(client.root, rel)).href, name: rel });
+
+  it('publishes a file of the inner folder from that folder only, and from the outer one once it is closed', async () => {
+    client = await LspTestClient.start(copyFixture(), { nestedFolders: ['docker'] });
+    // The outer folder has analysed (the compose file is only in it), and so has the inner one.
+    await client.diagnosticsFor(COMPOSE);
+    await client.diagnosticsFor(WEB);
+    await settle();
+    assert.ok(webPublishes().length > 0);
+    assert.deepEqual(
+      webPublishes().filter((ds) => !fromInner(ds)),
+      [],
+      'the outer folder published the inner folder’s file',
+    );
+
+    // The inner folder closed: the outer folder's analysis, with the base, stands for the file.
+    await client.connection.sendNotification(DidChangeWorkspaceFoldersNotification.type, {
+      event: { added: [], removed: [folder('docker')] },
+    });
+    await client.diagnosticsFor(WEB, fromOuter);
+
+    // Opened again: the outer folder withdraws what it published, the inner one publishes.
+    const before = client.published.length;
+    await client.connection.sendNotification(DidChangeWorkspaceFoldersNotification.type, {
+      event: { added: [folder('docker')], removed: [] },
+    });
+    await client.nextDiagnostics(WEB, fromInner);
+    await settle();
+    const after = client.published.slice(before).filter((p) => p.uri === client.uri(WEB));
+    assert.ok(after.length > 0);
+    assert.ok(fromInner(after[after.length - 1]!.diagnostics), 'the last publish is not the inner folder’s');
+  });
+});
