@@ -92,6 +92,11 @@ describe('language server parts', () => {
       assert.notEqual(overlay.generation, g0);
       assert.deepEqual(overlay.listFiles(), ['docker-compose.yml', 'docker/Dockerfile.new', 'Dockerfile'].sort());
       assert.equal(overlay.stat('docker/Dockerfile.new'), 'file');
+      // Before, undefined: a build context whose only files are unsaved documents was reported missing.
+      overlay.setDocument('services/api/Dockerfile', 'FROM c\n');
+      assert.equal(overlay.stat('services/api'), 'directory');
+      assert.equal(overlay.stat('services'), 'directory');
+      assert.equal(overlay.stat('services/ap'), undefined);
       overlay.closeDocument('Dockerfile');
       assert.equal(overlay.readFile('Dockerfile'), 'FROM a\n');
       const g1 = overlay.generation;

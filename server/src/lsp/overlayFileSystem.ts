@@ -108,11 +108,17 @@ export class OverlayFileSystem implements FileSystemView {
     if (this.open.has(path)) {
       return 'file';
     }
+    let onDisk: 'file' | 'directory' | undefined;
     try {
-      return this.disk.stat(path);
+      onDisk = this.disk.stat(path);
     } catch {
-      return undefined;
+      onDisk = undefined;
     }
+    // A folder not saved yet, whose files are open documents (a build context being written).
+    if (onDisk === undefined && [...this.open.keys()].some((p) => p.startsWith(`${path}/`))) {
+      return 'directory';
+    }
+    return onDisk;
   }
 
   skipped(): readonly SkippedFile[] {
