@@ -145,4 +145,28 @@ describe('incremental analysis across file relations', () => {
       ],
     );
   });
+
+  it("an env file's quoting, and the env files of an included file", () => {
+    const df =
+      'FROM python:3.12-slim AS gpu\nCMD ["python", "train.py"]\n\nFROM python:3.12-slim AS cpu\nCMD ["python", "train.py"]\n';
+    assertNoDrift(
+      {
+        'docker-compose.yml':
+          'include:\n  - path: ml/compose.yaml\n    env_file: ml/ml.env\nservices:\n  web:\n    build:\n      context: .\n      target: ${WEB_TARGET}\n',
+        Dockerfile: 'FROM python:3.12-slim AS build\nRUN echo hi\n\nFROM python:3.12-slim AS runtime\nCMD ["gunicorn"]\n',
+        '.env': "T=runtme\nWEB_TARGET='${T}'\n",
+        'ml/compose.yaml': 'services:\n  trainer:\n    build:\n      context: .\n      target: ${ML_TARGET:-cpu}\n',
+        'ml/ml.env': 'ML_TARGET=gpu\n',
+        'ml/Dockerfile': df,
+      },
+      [
+        // Single-quoted: literal; double-quoted: interpolated (the same key and value, unquoted).
+        replaceIn('.env', "WEB_TARGET='${T}'", 'WEB_TARGET="${T}"'),
+        replaceIn('ml/ml.env', 'ML_TARGET=gpu', 'ML_TARGET=tpu'),
+        // The root's .env wins over the included file's.
+        (fs) => fs.write('.env', `${fs.readFile('.env')}ML_TARGET=cpu\n`),
+        replaceIn('.env', 'ML_TARGET=cpu', 'ML_TARGET=cuda'),
+      ],
+    );
+  });
 });

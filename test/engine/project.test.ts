@@ -405,6 +405,24 @@ describe('Project', () => {
       );
     });
 
+    it('reads an add-on after a main file and what it includes, and never after an included file', () => {
+      const p = projectOf({
+        ...SMARTHR,
+        'docker-compose.yml': `include:\n  - ml/compose.yaml\n${COMPOSE}`,
+        'ml/compose.yaml': 'services:\n  trainer:\n    build:\n      context: .\n',
+        'ml/Dockerfile': 'FROM smarthr360-base:latest\n',
+        // Uses a service of the file docker-compose.yml includes. Before, not an add-on: trainer was unknown.
+        'docker-compose.gpu.yml':
+          'services:\n  gpu-exporter:\n    image: nvidia/dcgm-exporter:3.3.5\n    depends_on: [trainer]\n',
+        // Named after the included file. Before, in no project at all, and none of its findings was reported.
+        'ml/compose.gpu.yaml':
+          'services:\n  gpu-trainer:\n    build:\n      context: .\n      target: nosuchstage\n    depends_on: [trainer]\n',
+      });
+      const paths = (projects: readonly ComposeProject[]) => projects.map((c) => c.files.map((f) => f.path));
+      assert.deepEqual(paths(p.composeProjects), [['ml/compose.yaml', 'docker-compose.yml'], ['ml/compose.gpu.yaml']]);
+      assert.deepEqual(paths(p.overlayProjects), [['ml/compose.yaml', 'docker-compose.yml', 'docker-compose.gpu.yml']]);
+    });
+
     it("substitutes the variables of the project's .env in build paths, targets and image names", () => {
       // Before, a build path with a variable was not resolved at all (even with a default): the
       // service was related to no Dockerfile, and every rule about its image stood down.
@@ -440,6 +458,62 @@ describe('Project', () => {
       assert.ok(p.dependenciesOf('docker/Dockerfile.web').includes('.env'));
       assert.ok(p.dependenciesOf('docker-compose.yml').includes('.env'));
       assert.ok(p.dependenciesOf('docker-compose.yml').includes('monitoring/.env'));
+    });
+
+    it("interpolates an included file with the including project's .env first, then its own env files", () => {
+      // Before, an included file read only the .env of its own folder: the root's ML_TARGET=gpu was
+      // not seen, and ml/.env's gpu-old was taken instead (compose-go's include loader merges the
+      // parent's variables over the included project's).
+      const ml = (target: string, name = 'trainer') =>
+        `services:\n  ${name}:\n    build:\n      context: .\n      dockerfile: \${ML_DOCKERFILE:-Dockerfile}\n      target: ${target}\n`;
+      const p = projectOf({
+        ...SMARTHR,
+        'docker-compose.yml': `include:\n  - ml/compose.yaml\n  - path: jobs/compose.yaml\n    env_file: jobs/jobs.env\n  - path: reports/compose.yaml\n    project_directory: reports/app\n${COMPOSE}`,
+        '.env': 'ML_TARGET=gpu\n',
+        'ml/compose.yaml': ml('${ML_TARGET:-cpu}'),
+        'ml/.env': 'ML_TARGET=gpu-old\nML_DOCKERFILE=Dockerfile.cuda\n',
+        // The long form's env_file replaces the folder's .env; project_directory moves it.
+        'jobs/compose.yaml': ml('${JOBS_TARGET}', 'jobs'),
+        'jobs/.env': 'JOBS_TARGET=from-dot-env\n',
+        'jobs/jobs.env': 'JOBS_TARGET=nightly\n',
+        'reports/compose.yaml': ml('${REPORTS_TARGET}', 'reports'),
+        'reports/.env': 'REPORTS_TARGET=from-folder\n',
+        'reports/app/.env': 'REPORTS_TARGET=pdf\n',
+      });
+      const services = p.composeProjects.find((c) => c.root.path === 'docker-compose.yml')!.services;
+      const build = (name: string) => [services.get(name)!.build!.dockerfile, services.get(name)!.build!.target?.value];
+      assert.deepEqual(build('trainer'), ['ml/Dockerfile.cuda', 'gpu']);
+      assert.deepEqual(build('jobs'), ['jobs/Dockerfile', 'nightly']);
+      assert.equal(build('reports')[1], 'pdf');
+      const project = services.get('trainer')!.project;
+      assert.deepEqual(
+        project.files.map((f) => [f.path, p.envFilesFor(project, f.path)]),
+        [
+          ['ml/compose.yaml', ['.env', 'ml/.env']],
+          ['jobs/compose.yaml', ['.env', 'jobs/jobs.env']],
+          ['reports/compose.yaml', ['.env', 'reports/app/.env']],
+          ['docker-compose.yml', ['.env']],
+        ],
+      );
+      assert.ok(p.dependenciesOf('docker-compose.yml').includes('jobs/jobs.env'));
+    });
+
+    it('takes no variable from .env that is a secret, spans lines, is longer than 4 KB or doubles without end', () => {
+      // Before, `A1=${A0}${A0}` … `A40=${A39}${A39}` took minutes (each value twice the last), and a
+      // 150,000-character value took seconds in the secret check.
+      const doubling = Array.from({ length: 40 }, (_, i) => `A${i + 1}=\${A${i}}\${A${i}}`).join('\n');
+      const p = projectOf({
+        ...SMARTHR,
+        'docker-compose.yml':
+          'services:\n  web:\n    build:\n      context: .\n      dockerfile: docker/Dockerfile.web\n      target: ${WEB_TARGET:-final}\n    image: acme/${A40:-web}:${A3}\n  celery_worker:\n    build:\n      context: .\n      dockerfile: docker/Dockerfile.celery\n      target: ${API_TOKEN:-worker}\n    image: acme/worker:${MULTI:-latest}\n  beat:\n    build:\n      context: .\n      dockerfile: docker/Dockerfile.celery\n      target: ${MODEL_WEIGHTS_HEX:-beat}\n',
+        '.env': `API_TOKEN=runtime\nMULTI="a\\nb"\nMODEL_WEIGHTS_HEX=${'0f'.repeat(75_000)}\nA0=x\n${doubling}\nWEB_TARGET=runtime\n`,
+      });
+      const services = p.composeProjects[0]!.services;
+      assert.equal(services.get('web')!.build!.target?.value, 'runtime');
+      assert.equal(services.get('web')!.image?.value, 'acme/web:xxxxxxxx');
+      assert.equal(services.get('celery_worker')!.build!.target?.value, 'worker');
+      assert.equal(services.get('celery_worker')!.image?.value, 'acme/worker:latest');
+      assert.equal(services.get('beat')!.build!.target?.value, 'beat');
     });
 
     it('follows a chain of extends: beat extends worker, which extends web', () => {

@@ -93,6 +93,16 @@ COPY scripts/ /opt/scripts/
       errors: [onWord('docker/Dockerfile.web', twoImages(), 'scripts/entrypoints/', wholeFolder('scripts/entrypoints/'))],
     },
     {
+      // Before, the default (web) counted as the only image, and the fix narrowed the COPY to the web
+      // script: `WEB_TARGET=worker docker compose build` then made an image without its entrypoint.
+      name: 'compose builds the file at a target given as a variable with a default: reported, no fix',
+      files: workspace({
+        'docker/Dockerfile.web': twoImages(),
+        'docker-compose.yml': withWebTarget(COMPOSE, '${WEB_TARGET:-web}'),
+      }),
+      errors: [onWord('docker/Dockerfile.web', twoImages(), 'scripts/entrypoints/', wholeFolder('scripts/entrypoints/'))],
+    },
+    {
       // Before, dev images did not count: the fix narrowed the COPY to the runtime image's script,
       // and `docker compose up` (with the override's dev target) lost the dev one.
       name: 'the override builds a dev image that runs its own script from the copied folder: reported, no fix',

@@ -15,6 +15,31 @@ const SECRET_KEY_FINDING = onLine(
 );
 const URL_LINE = "export DATABASE_URL='postgres://smarthr360:hunter2@db:5432/smarthr360'\n";
 
+/** Web reads the shared file through a scalar env_file, the worker through a list of its own. */
+const OWN_ENV_FILES = `services:
+  redis:
+    image: redis:7-alpine
+  web:
+    build:
+      context: .
+      dockerfile: docker/Dockerfile.web
+    env_file: .env.docker
+    depends_on: [redis]
+  celery_worker:
+    build:
+      context: .
+      dockerfile: docker/Dockerfile.celery
+    env_file:
+      - .env.docker
+`;
+
+/** An add-on for docker compose -f docker-compose.yml -f docker-compose.monitoring.yml. */
+const MONITORING = `services:
+  flower:
+    image: mher/flower:2.0
+    depends_on: [redis, celery_worker]
+`;
+
 RuleTester.run(secretInSharedEnvFile, {
   valid: [
     { name: 'roadmap-following workspace: the shared env file holds settings only', files: workspace() },
@@ -71,6 +96,28 @@ CACHE_URL="redis://redis:6379/1"  # no credentials
         ),
       ],
       output: { '.env.docker': ENV_DOCKER, 'secrets.env': 'DB_PASSWORD=s3cr3t-db-password\nDB_PWD=db-pwd\n' },
+    },
+    {
+      // Before, each service of docker-compose.yml was edited twice, once for its own project and
+      // once for the add-on's: the worker read secrets.env twice, and web's two edits overlapped,
+      // so --fix applied nothing.
+      name: 'an add-on file reads the main file after it: each service is given secrets.env once',
+      files: workspace({
+        '.env.docker': `${ENV_DOCKER}${SECRET_KEY_LINE}`,
+        'docker-compose.yml': OWN_ENV_FILES,
+        'docker-compose.monitoring.yml': MONITORING,
+        'secrets.env': 'DB_PASSWORD=s3cr3t-db-password\n',
+      }),
+      errors: [SECRET_KEY_FINDING],
+      output: {
+        '.env.docker': ENV_DOCKER,
+        'secrets.env': `DB_PASSWORD=s3cr3t-db-password\n${SECRET_KEY_LINE}`,
+        'docker-compose.yml': replaceOnce(
+          replaceOnce(OWN_ENV_FILES, '    env_file: .env.docker\n', '    env_file: [.env.docker, secrets.env]\n'),
+          '      - .env.docker\n',
+          '      - .env.docker\n      - secrets.env\n',
+        ),
+      },
     },
     {
       name: 'a real secret key: the line moves to secrets.env, which the services read already',

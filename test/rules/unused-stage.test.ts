@@ -176,21 +176,31 @@ COPY --from=\${ASSETS_STAGE} /src/dist /app/static/dist
 `,
       },
     },
-  ],
-  invalid: [
     {
-      // Before, ${BEAT_TARGET} was unknown (the .env file that sets it was not read): beat could be
-      // any stage, so the file went unchecked.
-      name: "compose targets whose variables the project's .env sets: a debug stage none of them builds",
+      // Before, the targets' values (.env's beat, the default worker) counted as the only ones built, and
+      // --fix removed the debug stage that `BEAT_TARGET=debug docker compose build` builds.
+      name: 'targets given by variables, set in .env or not: any stage may be built, none is reported',
       files: {
         ...ROADMAP_WORKSPACE,
         'docker-compose.yml': celeryTargets('${CELERY_TARGET:-worker}', '${BEAT_TARGET}'),
         '.env': 'COMPOSE_PROJECT_NAME=smarthr360\nBEAT_TARGET=beat\n',
         'docker/Dockerfile.celery': CELERY_WITH_DEBUG,
       },
-      errors: [onLine('docker/Dockerfile.celery', 9, 32, 37, unused('debug'))],
-      output: { 'docker/Dockerfile.celery': CELERY_TARGETS },
     },
+    {
+      // Before, the included file's default (cpu) counted as its only target, and --fix removed gpu, which .env builds.
+      name: 'an included ML service built at ${ML_TARGET:-cpu}: the gpu stage is not reported',
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'docker-compose.yml': `include:\n  - ml/compose.yaml\n${COMPOSE}`,
+        'ml/compose.yaml': 'services:\n  trainer:\n    build:\n      context: .\n      target: "${ML_TARGET:-cpu}"\n',
+        'ml/Dockerfile':
+          'FROM python:3.12-slim AS gpu\nCMD ["python", "train.py", "--gpu"]\n\nFROM python:3.12-slim AS cpu\nCMD ["python", "train.py"]\n',
+        '.env': 'ML_TARGET=gpu\n',
+      },
+    },
+  ],
+  invalid: [
     {
       // Before, docs was removed and COPY --from=1 then named the final stage (the next pass removed gen).
       name: 'a COPY --from an index after the unused stage: reported, no fix (the index would move)',

@@ -7,6 +7,7 @@ import {
   parseFile,
   Project,
   structuralDigest,
+  variablesDigest,
   type FileModel,
   type FileKind,
   type FileRole,
@@ -238,7 +239,20 @@ export class Analyzer {
       // (Updated in place, the last run's map is this one: a file added or removed is in `changed`.)
       prev.models.size === byPath.size &&
       changed.every((p) => prevModel(p) !== undefined && byPath.has(p));
-    const sameStructure = (p: string): boolean => structuralDigest(prevModel(p)!) === structuralDigest(byPath.get(p)!);
+    const sameStructure = (p: string): boolean => {
+      const before = prevModel(p)!;
+      const after = byPath.get(p)!;
+      if (structuralDigest(before) !== structuralDigest(after)) {
+        return false;
+      }
+      // An env file compose interpolates with: its variables are part of the structure.
+      return (
+        before.kind !== 'env' ||
+        after.kind !== 'env' ||
+        !prev!.project.interpolationEnvFiles.has(p) ||
+        variablesDigest(before) === variablesDigest(after)
+      );
+    };
     /** What other files read of an edited file is what it was (a label or a comment typed in it). */
     const sameInterface = (p: string): boolean => interfaceDigest(prevModel(p)!) === interfaceDigest(byPath.get(p)!);
     // A compose file that could not be read in full, before or after the edit: which Dockerfiles its

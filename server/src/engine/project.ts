@@ -263,7 +263,8 @@ export class Project {
           for (const c of buildCommandsOf(f)) {
             // A script that does not say where it runs: from the workspace root when the Dockerfile
             // is found from there and not from the script's folder.
-            const fromRoot = c.fromRoot && this.fs.stat(c.dockerfile) !== 'file' && this.fs.stat(c.fromRoot.dockerfile) === 'file';
+            const fromRoot =
+              c.fromRoot && this.fs.stat(c.dockerfile) !== 'file' && this.fs.stat(c.fromRoot.dockerfile) === 'file';
             this.buildCommands.push(fromRoot ? { ...c, ...c.fromRoot } : c);
           }
           break;
@@ -429,6 +430,7 @@ export class Project {
     mutable.crossFileServicesCache = undefined;
     mutable.envReadersCache = undefined;
     mutable.buildNamesCache = undefined;
+    mutable.interpolationEnvFilesCache = undefined;
     return next;
   }
 
@@ -766,11 +768,17 @@ export class Project {
   }
 
   /**
-   * Whether a build of this Dockerfile names a target that is not known here (`--target $(T)`,
-   * `${{ matrix.target }}`, `${VAR}` without a default): its image could be any stage.
+   * Whether a build of this Dockerfile names its target with a variable (`--target $(T)`,
+   * `${{ matrix.target }}`, `target: ${VAR:-runtime}`, also one `.env` sets): it is chosen where the
+   * build runs, and its image could be any stage. The rules that read images still read the stage
+   * the default or `.env` gives; the fixes that would break another stage's image do not apply.
    */
   hasUnknownTarget(model: DockerfileModel): boolean {
-    return this.buildTargetsOf(model.path).some((t) => t !== undefined && targetName(t) === undefined);
+    return (
+      this.servicesWithBuildOf(model.path).some((s) =>
+        s.builds.some((b) => b.dockerfile === model.path && b.targetDef?.build?.target?.includes('$')),
+      ) || this.buildTargetsOf(model.path).some((t) => t !== undefined && (t.includes('$') || targetName(t) === undefined))
+    );
   }
 
   /**
@@ -1180,10 +1188,34 @@ export class Project {
     // defining it. Never after a file itself named like an overlay: whether that one is would depend
     // on a third file.
     const overlays = new Map<string, ComposeModel[]>();
+    /** A compose file and the files it includes, and those they include. */
+    const withIncludes = (root: ComposeModel): ComposeModel[] => {
+      const out: ComposeModel[] = [];
+      const visit = (c: ComposeModel, depth: number): void => {
+        if (out.includes(c) || depth > 20) {
+          return;
+        }
+        out.push(c);
+        for (const inc of c.includes) {
+          const target = this.byPath.get(joinPath(dirname(c.path), inc.value));
+          if (target?.kind === 'compose') {
+            visit(target, depth + 1);
+          }
+        }
+      };
+      visit(root, 0);
+      return out;
+    };
     const overlayMain = (c: ComposeModel): ComposeModel | undefined => {
       const stem = overlayStem(c.path, this.byPath);
       const main = stem === undefined ? undefined : this.byPath.get(stem);
-      if (main?.kind !== 'compose' || overlayStem(main.path, this.byPath) !== undefined) {
+      // Only after a project's root file: one that is included or an override is in no project of its own.
+      if (
+        main?.kind !== 'compose' ||
+        overlayStem(main.path, this.byPath) !== undefined ||
+        included.has(main.path) ||
+        isOverride(main)
+      ) {
         return undefined;
       }
       const names = new Set(main.services.map((d) => d.name));
@@ -1194,7 +1226,7 @@ export class Project {
           !d.extends &&
           !(d.build && (d.build.contextRange || d.build.dockerfile || d.build.inline)),
       );
-      return partial || usesWithoutDefining(c, main) ? main : undefined;
+      return partial || usesWithoutDefining(c, withIncludes(main)) ? main : undefined;
     };
     for (const c of this.composeFiles) {
       const main = overlayMain(c);
@@ -1247,11 +1279,8 @@ export class Project {
             return target === undefined || previous!.byPath.get(target) === this.byPath.get(target);
           }),
         ) &&
-        // So must the `.env` files whose variables its values take.
-        files.every((f) => {
-          const dotenv = joinPath(dirname(f.path), '.env');
-          return previous!.byPath.get(dotenv) === this.byPath.get(dotenv);
-        })
+        // So must the env files whose variables its values take.
+        files.every((f) => previous!.envFilesFor(candidate, f.path).every((e) => previous!.byPath.get(e) === this.byPath.get(e)))
           ? candidate
           : undefined;
       const project = reused ?? this.mergedProject(root, files);
@@ -1324,25 +1353,72 @@ export class Project {
 
   /**
    * A value of a compose definition as docker compose reads it: its variables substituted from the
-   * `.env` file of the project's folder (an included file's own folder for its definitions), or with
-   * their defaults; as written when a variable it needs is not known (see {@link interpolate}).
+   * env files of {@link envFilesFor}, or with their defaults; as written when a variable it needs is
+   * not known (see {@link interpolate}).
    */
   composeValue(project: ComposeProject, def: ComposeServiceDef, value: string): string {
     if (!value.includes('$')) {
       return value;
     }
-    return interpolate(value, this.variablesOf(this.dotenvOf(project, def))) ?? value;
-  }
-
-  /** The `.env` file a definition's values take their variables from (whether or not there is one). */
-  dotenvOf(project: ComposeProject, def: ComposeServiceDef): string {
-    const own = project.files.some((f) => f.path === def.path);
-    return joinPath(dirname(own ? def.path : project.root.path), '.env');
+    const files = this.envFilesFor(project, def.path);
+    const key = files.join('\n');
+    let byFiles = variablesCache.get(project);
+    if (!byFiles) {
+      byFiles = new Map();
+      variablesCache.set(project, byFiles);
+    }
+    let variables = byFiles.get(key);
+    if (!variables) {
+      // The first file that sets a variable gives it.
+      const merged = new Map<string, string>();
+      for (const f of [...files].reverse()) {
+        for (const [k, v] of this.variablesOf(f)) {
+          merged.set(k, v);
+        }
+      }
+      variables = merged;
+      byFiles.set(key, variables);
+    }
+    return interpolate(value, variables) ?? value;
   }
 
   /**
-   * The variables a `.env` file gives docker compose, without the ones that hold a secret (the
-   * values found here can reach a message): none when there is no such file.
+   * The env files a compose file of a project is interpolated with, the first that sets a variable
+   * giving it (compose-go's include loader): the `.env` of the project's folder; for a file the
+   * project includes, then the include's `env_file`s, or the `.env` of its `project_directory` (its
+   * own folder by default). The override, overlays and `extends: file:` files take the project's.
+   */
+  envFilesFor(project: ComposeProject, path: string): readonly string[] {
+    let chains = envChainCache.get(project);
+    if (!chains) {
+      chains = new Map();
+      const rootChain = [joinPath(dirname(project.root.path), '.env')];
+      const inProject = new Set(project.files.map((f) => f.path));
+      const visit = (file: ComposeModel, chain: string[], depth: number): void => {
+        chains!.set(file.path, chain);
+        for (const inc of depth < 20 ? file.includes : []) {
+          const target = joinPath(dirname(file.path), inc.value);
+          const model = this.byPath.get(target);
+          if (!inProject.has(target) || chains!.has(target) || model?.kind !== 'compose') {
+            continue;
+          }
+          const folder =
+            inc.projectDirectory === undefined ? dirname(target) : joinPath(dirname(file.path), inc.projectDirectory);
+          const own = inc.envFiles ? inc.envFiles.map((e) => joinPath(dirname(file.path), e)) : [joinPath(folder, '.env')];
+          visit(model, [...chain, ...own.filter((e) => !chain.includes(e))], depth + 1);
+        }
+      };
+      visit(project.root, rootChain, 0);
+      chains.set('', rootChain);
+      envChainCache.set(project, chains);
+    }
+    return chains.get(path) ?? chains.get('')!;
+  }
+
+  /**
+   * The variables an env file gives docker compose, without the ones that hold a secret (the values
+   * found here can reach a message) or that cannot be a path, target or image name (a line break, or
+   * longer than 4 KB): none when there is no such file.
    */
   private variablesOf(path: string): Variables {
     const model = this.byPath.get(path);
@@ -1355,8 +1431,8 @@ export class Project {
       for (const e of model.entries) {
         // compose-go reads `${VAR}` in an unquoted or double-quoted value with the entries before it.
         const literal = model.text[model.lines.offsetAt(e.valueRange.start)] === "'";
-        const value = literal ? e.value : interpolate(e.value, map);
-        if (value !== undefined && !findSecret(e.key, value)) {
+        const value = e.value.length > MAX_VARIABLE_LENGTH ? undefined : literal ? e.value : interpolate(e.value, map);
+        if (value !== undefined && value.length <= MAX_VARIABLE_LENGTH && !/[\r\n]/.test(value) && !findSecret(e.key, value)) {
           map.set(e.key, value);
         } else {
           map.delete(e.key);
@@ -1368,17 +1444,27 @@ export class Project {
     return variables;
   }
 
-  /** The `.env` files whose variables a compose project's values take (see {@link composeValue}). */
+  /** The env files that exist whose variables a compose project's values take (see {@link envFilesFor}). */
   private dotenvFilesOf(project: ComposeProject): string[] {
-    const out: string[] = [];
+    const out = new Set<string>();
     for (const f of project.files) {
-      const p = joinPath(dirname(f.path), '.env');
-      if (!out.includes(p) && this.byPath.get(p)?.kind === 'env') {
-        out.push(p);
+      for (const e of this.envFilesFor(project, f.path)) {
+        if (this.byPath.get(e)?.kind === 'env') {
+          out.add(e);
+        }
       }
     }
-    return out;
+    return [...out];
   }
+
+  /** Every env file a compose project of the workspace is interpolated with (whether or not it exists). */
+  get interpolationEnvFiles(): ReadonlySet<string> {
+    return (this.interpolationEnvFilesCache ??= new Set(
+      [...this.composeProjects, ...this.overlayProjects].flatMap((p) => p.files.flatMap((f) => this.envFilesFor(p, f.path))),
+    ));
+  }
+
+  private interpolationEnvFilesCache?: ReadonlySet<string>;
 
   private mergeDef(service: Service, def: ComposeServiceDef): void {
     service.defs.push(def);
@@ -1571,6 +1657,12 @@ function groupBy<T, K = string>(items: Iterable<T>, keys: (item: T) => readonly 
 const envFilesCache = new WeakMap<ComposeProject, string[]>();
 const dotenvCache = new WeakMap<EnvFileModel, Variables>();
 const NO_DOTENV: Variables = new Map();
+/** A variable longer than this is no path, stage or image name (and keeps `A=${B}${B}` chains from doubling without end). */
+const MAX_VARIABLE_LENGTH = 4096;
+/** Project.envFilesFor, by compose project and file. */
+const envChainCache = new WeakMap<ComposeProject, Map<string, string[]>>();
+/** The merged variables of a list of env files, by compose project. */
+const variablesCache = new WeakMap<ComposeProject, Map<string, Variables>>();
 const copiedScriptsCache = new WeakMap<DockerfileModel, string[]>();
 
 /** The file a service definition's `extends: {file: …}` names, as a workspace path. */
@@ -1724,13 +1816,13 @@ function overlayStem(path: string, files: { has(path: string): boolean }): strin
 }
 
 /**
- * Whether a compose file uses a service, network or named volume that it does not define and `main`
- * does (`depends_on: [web]` in `docker-compose.monitoring.yml`): docker compose runs it only with
- * `main` read first.
+ * Whether a compose file uses a service, network or named volume that it does not define and the
+ * files of `main` (a file and what it includes) do (`depends_on: [web]` in
+ * `docker-compose.monitoring.yml`): docker compose runs it only with them read first.
  */
-function usesWithoutDefining(file: ComposeModel, main: ComposeModel): boolean {
+function usesWithoutDefining(file: ComposeModel, main: readonly ComposeModel[]): boolean {
   const own = new Set(file.services.map((d) => d.name));
-  const mainServices = new Set(main.services.map((d) => d.name));
+  const mainServices = new Set(main.flatMap((m) => m.services.map((d) => d.name)));
   const missing = (name: string, defined: Set<string>, inMain: Set<string>): boolean => !defined.has(name) && inMain.has(name);
   const serviceOf = (mode: string | undefined): string => (mode?.startsWith('service:') ? mode.slice('service:'.length) : '');
   if (
@@ -1744,9 +1836,9 @@ function usesWithoutDefining(file: ComposeModel, main: ComposeModel): boolean {
     return true;
   }
   const ownNetworks = new Set(file.networks.map((n) => n.name));
-  const mainNetworks = new Set(main.networks.map((n) => n.name));
+  const mainNetworks = new Set(main.flatMap((m) => m.networks.map((n) => n.name)));
   const ownVolumes = new Set(file.volumes.map((v) => v.name));
-  const mainVolumes = new Set(main.volumes.map((v) => v.name));
+  const mainVolumes = new Set(main.flatMap((m) => m.volumes.map((v) => v.name)));
   return file.services.some(
     (d) =>
       d.networks.some((n) => missing(n.value, ownNetworks, mainNetworks)) ||
@@ -1785,8 +1877,8 @@ export function builtStage(model: DockerfileModel, target: string | undefined): 
 /**
  * What the project's relations read from a file: when an edit leaves it unchanged, the project
  * can be patched instead of rebuilt. Dockerfiles: stage names and FROM lines; compose files and
- * build scripts: everything; a `.env` file: its variables (compose substitutes them); other env
- * files, READMEs and the roadmap: nothing.
+ * build scripts: everything; env files, READMEs and the roadmap: nothing (but the env files compose
+ * interpolates with count by their {@link variablesDigest}).
  */
 export function structuralDigest(model: FileModel): string {
   switch (model.kind) {
@@ -1795,15 +1887,27 @@ export function structuralDigest(model: FileModel): string {
     case 'compose':
       return contentHash(model.text);
     case 'env':
-      // A `.env` file gives docker compose the variables it substitutes in build paths and targets.
-      return basename(model.path) === '.env'
-        ? `env|${contentHash(model.entries.map((e) => `${e.key}=${e.value}`).join('\n'))}`
-        : 'env';
+      // (The env files compose interpolates with count by their variables: see variablesDigest.)
+      return 'env';
     default:
       return model.role === 'markdown' || model.role === 'roadmap' || model.role === 'gitignore'
         ? model.role
         : contentHash(model.text);
   }
+}
+
+/**
+ * What compose's interpolation reads of an env file: each entry's key and value as written, quotes
+ * included (a single-quoted value is literal, a double-quoted one interpolates).
+ */
+export function variablesDigest(model: EnvFileModel): string {
+  return contentHash(
+    model.entries
+      .map(
+        (e) => `${e.key}=${model.text.slice(model.lines.offsetAt(e.valueRange.start), model.lines.offsetAt(e.valueRange.end))}`,
+      )
+      .join('\n'),
+  );
 }
 
 const interfaceDigests = new WeakMap<FileModel, string>();

@@ -65,6 +65,14 @@ export interface EnvironmentEntry {
   style: 'list' | 'map';
 }
 
+/** A file `include:` names; the long form may give the env files and folder it is read with. */
+export interface IncludeRef extends ValueRef {
+  /** `env_file`: the files its variables come from (as written), instead of the `.env` of its project directory. */
+  envFiles?: string[];
+  /** `project_directory` (as written): the folder its relative paths and its `.env` are read from. */
+  projectDirectory?: string;
+}
+
 export interface BuildSpec {
   /** As written, before resolution; '.' when absent. */
   context: string;
@@ -133,7 +141,7 @@ export interface ComposeModel {
   networksKey?: { keyRange: Range; node: Node };
   secrets: TopLevelEntry[];
   version?: { range: Range; lineRange: Range };
-  includes: ValueRef[];
+  includes: IncludeRef[];
   /** Every `${VAR}` the file interpolates, with its range. */
   interpolations: ValueRef[];
 }
@@ -250,12 +258,16 @@ export function parseCompose(path: string, text: string, previous?: ComposeModel
               model.includes.push(valueRef(r.node, view, r.viaAlias));
             } else if (isMap(r.node)) {
               const p = view.get(r.node, 'path')?.value;
+              const env = view.get(r.node, 'env_file')?.value?.node;
+              const envFiles = (isSeq(env) ? env.items : env ? [env] : []).map((e) => scalarString(e)).filter((e) => e !== undefined);
+              const dir = scalarString(view.get(r.node, 'project_directory')?.value?.node);
+              const options = { ...(env ? { envFiles } : {}), ...(dir !== undefined ? { projectDirectory: dir } : {}) };
               if (p && isScalar(p.node)) {
-                model.includes.push(valueRef(p.node, view, p.viaAlias));
+                model.includes.push({ ...valueRef(p.node, view, p.viaAlias), ...options });
               } else if (p && isSeq(p.node)) {
                 for (const x of p.node.items) {
                   if (isScalar(x)) {
-                    model.includes.push(valueRef(x, view, false));
+                    model.includes.push({ ...valueRef(x, view, false), ...options });
                   }
                 }
               }

@@ -1,6 +1,7 @@
 import { isMap, isSeq } from 'yaml';
 import { interpolate, NO_VARIABLES } from '../../interpolation';
 import { defineRule } from '../../rule';
+import { listNames } from '../compose/composeHelpers';
 import { builtStage, targetName, type Project } from '../../project';
 import { scalarString } from '../../parse/yamlUtil';
 import { isUnknownCopySource, missingFromStage, stageUses } from './stageRefs';
@@ -123,7 +124,7 @@ export const unknownStageReference = defineRule({
             data: {
               name,
               written,
-              env: project.dotenvOf(composeProject, build.targetDef!),
+              env: listNames(project.envFilesFor(composeProject, build.targetDef!.path).filter((e) => project.file(e)?.kind === 'env')),
               dockerfile: build.dockerfile.endsWith('.dockerfile_inline')
                 ? `the dockerfile_inline of ${service.name}`
                 : dockerfile.path,

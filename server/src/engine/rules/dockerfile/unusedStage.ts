@@ -14,7 +14,7 @@ function buildTargets(project: Project, path: string): Set<string> {
   for (const service of project.servicesBuiltFrom(path)) {
     for (const def of service.defs) {
       if (def.build?.target) {
-        out.add(project.composeValue(service.project, def, def.build.target));
+        out.add(def.build.target);
       }
     }
   }
@@ -87,11 +87,14 @@ function usedStages(project: Project, file: DockerfileModel): Set<Stage> | undef
     }
   }
   for (const t of buildTargets(project, file.path)) {
+    // A target given by a variable is chosen where the build runs (`.env`, the shell, CI), default
+    // or not: any stage may be the one built, and removing one could break that build.
+    if (t.includes('$')) {
+      return undefined;
+    }
     const stage = builtStage(file, t);
     if (stage) {
       used.add(stage);
-    } else if (targetName(t) === undefined) {
-      return undefined;
     }
   }
   // A compose file that does not parse may build a stage as its target: its name there is a use.

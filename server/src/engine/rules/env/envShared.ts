@@ -22,8 +22,12 @@ const SECRET_KEY = /PASSWORD|PASSPHRASE|SECRET|TOKEN|API_KEY|PRIVATE_KEY|(?:^|_)
 /** `${VAR}`, `${VAR:-x}`, `${VAR-x}`, `${VAR:?e}`, `${VAR:+x}`, `$VAR`, and the `$$` escape. */
 const INTERPOLATION = /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g;
 
-/** `scheme://user:password@`: the password is group 2 (see {@link findSecret}). */
-export const URL_CREDENTIALS = /([A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/?#@:]*:)([^\s/?#]+)@/g;
+/**
+ * `scheme://user:password@`: the password is group 2 (see {@link findSecret}). A scheme starts where
+ * a run of scheme characters does: tried from inside a long run too, a value of 80,000 letters cost
+ * seconds.
+ */
+export const URL_CREDENTIALS = /(?<![A-Za-z0-9+.-])([A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/?#@:]*:)([^\s/?#]+)@/g;
 
 /** The text with the password of every URL in it replaced by `****`. */
 export function maskUrlPasswords(text: string): string {
@@ -349,6 +353,12 @@ export function ensureEnvFileReference(
     return;
   }
   const def = service.primary;
+  // A service of the main file is also a service of each overlay's project, with the same
+  // definition to edit: once per fix.
+  if (anchors?.has(def)) {
+    return;
+  }
+  anchors?.add(def);
   const model = composeOf(project, def);
   if (!model?.view) {
     return;
