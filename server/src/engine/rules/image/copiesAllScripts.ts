@@ -138,15 +138,23 @@ function composeRunWords(project: Project, model: DockerfileModel): string[] {
   return words;
 }
 
-/** The names of the files in a workspace folder and below it. */
+/** The names of the files in a workspace folder and below it, read once per listing of the workspace. */
 function folderFiles(project: Project, folder: string): Set<string> {
-  return new Set(
-    project.fs
-      .listFiles()
-      .filter((p) => p.startsWith(`${folder}/`))
-      .map((p) => basename(p)),
-  );
+  const listing = project.fs.listFiles();
+  let byFolder = folderFilesCache.get(listing);
+  if (!byFolder) {
+    byFolder = new Map();
+    folderFilesCache.set(listing, byFolder);
+  }
+  let names = byFolder.get(folder);
+  if (!names) {
+    names = new Set(listing.filter((p) => p.startsWith(`${folder}/`)).map((p) => basename(p)));
+    byFolder.set(folder, names);
+  }
+  return names;
 }
+
+const folderFilesCache = new WeakMap<readonly string[], Map<string, Set<string>>>();
 
 /**
  * Whether a script reads other files of its folder: it sources a file (`. /app/scripts/common.sh`,
