@@ -7,7 +7,8 @@ import { strict as assert } from 'node:assert';
 import { pathToFileURL } from 'node:url';
 import * as path from 'node:path';
 import { DidChangeWorkspaceFoldersNotification, type Diagnostic } from 'vscode-languageserver-protocol';
-import { RoadmapStatusRequest } from '../../server/src/protocol';
+import { FixAllInWorkspaceRequest, RoadmapStatusRequest } from '../../server/src/protocol';
+import * as fs from 'node:fs';
 import { copyFixture, ensureServerBuilt, LspTestClient } from './lspClient';
 
 const WEB = 'docker/Dockerfile.web';
@@ -59,5 +60,29 @@ describe('language server: nested workspace folders', function () {
     const after = client.published.slice(before).filter((p) => p.uri === client.uri(WEB));
     assert.ok(after.length > 0);
     assert.ok(fromInner(after[after.length - 1]!.diagnostics), 'the last publish is not the inner folder’s');
+  });
+
+  it('fixes a file of the inner folder once, from that folder, with the text of its unsaved buffer', async () => {
+    // Before, both folders' fixes went into Fix all: the unused stage's removal twice (the second took
+    // the stages after it), and the outer folder's edits were computed from the text on disk.
+    const root = copyFixture();
+    const celery = path.join(root, 'docker', 'Dockerfile.celery');
+    fs.writeFileSync(
+      celery,
+      `FROM python:3.12-slim AS docs\nRUN pip install mkdocs && mkdocs build\n\n${fs.readFileSync(celery, 'utf8')}`,
+    );
+    client = await LspTestClient.start(root, { nestedFolders: ['docker'] });
+    await client.diagnosticsFor('docker/Dockerfile.celery', (ds) => ds.some((d) => d.code === 'unused-stage'));
+    await client.openDocument(WEB);
+    await client.changeDocument(WEB, `# Django web image\n# (edited, not saved)\n${client.read(WEB)}`);
+    await client.diagnosticsFor(WEB, (ds) => ds.some((d) => d.range.start.line > 2));
+    await settle();
+    const result = await client.connection.sendRequest(FixAllInWorkspaceRequest.type);
+    assert.equal(result.accepted, true, JSON.stringify(result));
+    // applyEdit refuses an edit of an open document without its version, and overlapping ones.
+    const files = client.applyEdit(client.appliedEdits[0]!);
+    const fixed = files.get('docker/Dockerfile.celery')!;
+    assert.ok(!fixed.includes('mkdocs'), fixed);
+    assert.ok(fixed.startsWith('FROM myapp-base:latest'), fixed);
   });
 });

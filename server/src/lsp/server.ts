@@ -300,35 +300,57 @@ export class DockerModularityServer {
     return path === undefined ? undefined : { folder: orphan, path };
   }
 
-  private documentChanged(doc: TextDocument): void {
-    const at = this.locate(doc.uri);
+  /**
+   * Every folder that holds a document: the workspace folders around it, innermost first (each
+   * analyses its unsaved text), else its orphan folder.
+   */
+  private holders(uri: string): { folder: AnalyzedFolder; path: string }[] {
+    const at = this.locate(uri);
     if (!at) {
-      return;
+      return [];
     }
-    at.folder.openUris.set(at.path, doc.uri);
-    at.folder.overlay.setDocument(at.path, doc.getText());
-    at.folder.editedSincePublish.add(at.path);
-    if (CONFIG_FILE_NAMES.includes(at.path as (typeof CONFIG_FILE_NAMES)[number])) {
-      at.folder.configure(at.folder.settings, this.connection);
+    const fsPath = uriToFsPath(uri)!;
+    const outer = this.folders.flatMap((folder) => {
+      const path = folder === at.folder ? undefined : toWorkspacePath(folder.root, fsPath);
+      return path === undefined ? [] : [{ folder, path }];
+    });
+    return [at, ...outer];
+  }
+
+  private documentChanged(doc: TextDocument): void {
+    for (const at of this.holders(doc.uri)) {
+      at.folder.openUris.set(at.path, doc.uri);
+      at.folder.overlay.setDocument(at.path, doc.getText());
+      at.folder.editedSincePublish.add(at.path);
+      if (CONFIG_FILE_NAMES.includes(at.path as (typeof CONFIG_FILE_NAMES)[number])) {
+        at.folder.configure(at.folder.settings, this.connection);
+      }
+      this.schedule(at.folder);
     }
-    this.schedule(at.folder);
   }
 
   private documentClosed(doc: TextDocument): void {
-    const at = this.locate(doc.uri);
-    if (!at) {
-      return;
+    for (const at of this.holders(doc.uri)) {
+      at.folder.overlay.closeDocument(at.path);
+      at.folder.openUris.delete(at.path);
+      // The buffer may have been discarded or saved: read the disk again.
+      at.folder.diskDirty = true;
+      if (!at.folder.isWorkspaceFolder) {
+        // Outside the workspace nothing is analysed once it is closed.
+        this.connection.sendDiagnostics({ uri: doc.uri, diagnostics: [] }).catch(() => undefined);
+        at.folder.published.delete(at.path);
+      }
+      this.schedule(at.folder);
     }
-    at.folder.overlay.closeDocument(at.path);
-    at.folder.openUris.delete(at.path);
-    // The buffer may have been discarded or saved: read the disk again.
-    at.folder.diskDirty = true;
-    if (!at.folder.isWorkspaceFolder) {
-      // Outside the workspace nothing is analysed once it is closed.
-      this.connection.sendDiagnostics({ uri: doc.uri, diagnostics: [] }).catch(() => undefined);
-      at.folder.published.delete(at.path);
-    }
-    this.schedule(at.folder);
+  }
+
+  /** Whether a path of a folder is in a workspace folder nested in it (which owns its diagnostics and fixes). */
+  private nestedIn(folder: AnalyzedFolder): (path: string) => boolean {
+    const nested = this.folders
+      .filter((f) => f !== folder && f.root.length > folder.root.length)
+      .map((f) => toWorkspacePath(folder.root, f.root))
+      .filter((p): p is string => p !== undefined && p !== '');
+    return (path) => nested.some((p) => path.startsWith(`${p}/`));
   }
 
   private async configurationChanged(settings: unknown): Promise<void> {
@@ -515,12 +537,8 @@ export class DockerModularityServer {
     }
     // In nested workspace folders, a file's diagnostics come from the innermost folder that holds it
     // (the one its edits, quick fixes and settings go to); this one withdraws what it published there.
-    const nested = this.folders
-      .filter((f) => f !== folder && f.root.length > folder.root.length)
-      .map((f) => toWorkspacePath(folder.root, f.root))
-      .filter((p): p is string => p !== undefined && p !== '');
-    const inNested = (path: string): boolean => nested.some((p) => path.startsWith(`${p}/`));
-    if (nested.length > 0) {
+    const inNested = this.nestedIn(folder);
+    {
       for (const path of [...next.keys()].filter(inNested)) {
         next.delete(path);
       }
@@ -575,7 +593,12 @@ export class DockerModularityServer {
       if (!result) {
         continue;
       }
-      const combined = combineFixes(result.findings.filter(select), {
+      // A file of a nested folder is fixed by that folder only: a fix of this one that edits it would
+      // apply twice, or over the other's.
+      const inNested = this.nestedIn(folder);
+      const own = (f: Finding): boolean =>
+        !inNested(f.path) && !(f.fix?.()?.changes ?? []).some((c) => inNested(c.kind === 'rename' ? c.from : c.path) || (c.kind === 'rename' && inNested(c.to)));
+      const combined = combineFixes(result.findings.filter((f) => select(f) && own(f)), {
         folder,
         log: (m) => this.connection.console.info(m),
         editCaps: this.support.edits,
