@@ -131,6 +131,20 @@ CMD ["python", "/app/serve.py"]
       name: 'a target whose variable the .env file sets to a stage of the Dockerfile',
       files: { ...ROADMAP_WORKSPACE, 'docker-compose.override.yml': OVERRIDE_DEV, '.env': 'WEB_TARGET=final\n' },
     },
+    {
+      // Before, the target was checked against the Dockerfile common.yml alone gives, which compose
+      // never builds: extends merges build key by key, so web builds Dockerfile.prod at prod.
+      name: 'a target from an extends: file: base, with the Dockerfile the extending service sets',
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'compose/common.yml':
+          'services:\n  app:\n    build:\n      context: ..\n      dockerfile: docker/Dockerfile.web\n      target: prod\n',
+        'docker-compose.override.yml':
+          'services:\n  web:\n    extends:\n      file: compose/common.yml\n      service: app\n    build:\n      dockerfile: docker/Dockerfile.prod\n',
+        'docker/Dockerfile.prod':
+          'FROM smarthr360-base:latest AS prod\nCOPY . /app\nCMD ["gunicorn", "smarthr360.wsgi:application"]\n',
+      },
+    },
   ],
   invalid: [
     {

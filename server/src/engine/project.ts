@@ -1347,8 +1347,15 @@ export class Project {
         this.mergeDef(service!, base);
       }
     };
+    const buildsBefore = service.builds.length;
     mergeExtended(def, depth);
     this.mergeDef(service, def);
+    // What `extends` merges is one definition: only the build it ends with is built (unlike the
+    // files of `-f a -f b`, each of which `docker compose -f a` alone would build).
+    const added = service.builds.length - buildsBefore;
+    if (added > 1) {
+      service.builds.splice(buildsBefore, added - 1);
+    }
   }
 
   /**
