@@ -32,9 +32,10 @@ export function findBuildCommands(path: string, text: string, kind: 'makefile' |
   const lines = new LineIndex(text);
   // Join continued lines, remembering where each logical line starts.
   const re = /docker(?:\s+buildx)?(?:\s+image)?\s+build\b((?:[^\n\\]|\\\r?\n|\\.)*)/g;
+  const directories = kind === 'script' ? new ScriptDirectories(path, text) : undefined;
   for (let m = re.exec(text); m; m = re.exec(text)) {
-    const cwd = kind === 'workflow' ? '' : kind === 'script' ? (scriptDirectory(path, text, m.index) ?? dirname(path)) : dirname(path);
-    const unknownCwd = kind === 'script' && scriptDirectory(path, text, m.index) === undefined && dirname(path) !== '';
+    const where = kind === 'script' ? directories!.at(m.index) : undefined;
+    const cwd = kind === 'workflow' ? '' : (where?.script ?? dirname(path));
     const args = tokenize(m[1]!.replace(/\\\r?\n/g, ' '));
     const tags: string[] = [];
     let file: string | undefined;
@@ -82,46 +83,103 @@ export function findBuildCommands(path: string, text: string, kind: 'makefile' |
       tags,
       target,
       range: lines.rangeOf(m.index, m.index + m[0].length),
-      ...(unknownCwd ? { fromRoot: resolve('') } : {}),
+      ...(where?.root !== undefined && where.root !== where.script ? { fromRoot: resolve(where.root) } : {}),
     });
   }
   return out;
 }
 
 /**
- * The folder a script's commands at `offset` run in, when the script says so with a `cd` before
- * them: to its own folder or above it (`cd "$(dirname "$0")/.."`, also through a variable set from
- * `dirname`, or `BASH_SOURCE`), or to the repository root (`git rev-parse --show-toplevel`).
- * Undefined when it does not say (it runs where it was started from).
+ * Where a script's commands run: the folder a `cd` says, to its own folder or above it (`cd
+ * "$(dirname "$0")/.."`, also through a variable set from `dirname`, or `BASH_SOURCE`) or to the
+ * repository root (`git rev-parse --show-toplevel`), and on from there by relative paths (`cd
+ * services/web`). Until a script says, it runs where it was started from: its own folder, or the
+ * workspace root (`root`, the other guess). A `cd` inside a subshell (`(cd … && docker build …)`)
+ * holds to the end of its line. Read once, in one pass over the script's `cd`s.
  */
-function scriptDirectory(path: string, text: string, offset: number): string | undefined {
-  const before = text.slice(0, offset);
-  let dir: string | undefined;
-  for (const m of before.matchAll(/(?:^|[;&|(]|\bthen|\bdo)\s*(?:builtin\s+)?cd\s+(.*)$/gm)) {
-    let arg = m[1]!;
-    let suffix = '';
-    // A variable set from the script's folder (`ROOT="$(cd "$(dirname "$0")/.." && pwd)"`) stands for what it was set to.
-    const v = /^"?\$\{?([A-Za-z_]\w*)\}?((?:\/[^"\s;&|)]+)*)/.exec(arg);
-    if (v) {
-      const set = [...before.slice(0, m.index).matchAll(new RegExp(`^\\s*(?:export\\s+|readonly\\s+|local\\s+)?${v[1]}=(.+)$`, 'gm'))].pop();
-      if (!set) {
-        return undefined;
+class ScriptDirectories {
+  private readonly changes: { at: number; where: Where; until: number }[] = [];
+  private next = 0;
+  private current: Where;
+  private readonly scoped: { where: Where; until: number }[] = [];
+
+  constructor(path: string, text: string) {
+    const start: Where = { script: dirname(path), root: dirname(path) === '' ? undefined : '' };
+    this.current = start;
+    const assignments = new Map<string, string>();
+    const events = [
+      ...[...text.matchAll(/^\s*(?:export\s+|readonly\s+|local\s+)?([A-Za-z_]\w*)=(.+)$/gm)].map((m) => ({ at: m.index, set: m, cd: undefined })),
+      ...[...text.matchAll(/(^|[;&|(]|\bthen|\bdo)\s*(?:builtin\s+)?cd\s+(.*)$/gm)].map((m) => ({ at: m.index, set: undefined, cd: m })),
+    ].sort((a, b) => a.at - b.at);
+    let where = start;
+    for (const e of events) {
+      if (e.set) {
+        assignments.set(e.set[1]!, e.set[2]!);
+        continue;
       }
-      arg = set[1]!;
-      suffix = v[2]!;
+      const m = e.cd!;
+      const lineEnd = text.indexOf('\n', m.index);
+      const next = followCd(path, m[2]!, where, assignments) ?? start;
+      if (m[1] === '(') {
+        this.changes.push({ at: m.index, where: next, until: lineEnd < 0 ? text.length : lineEnd });
+      } else {
+        where = next;
+        this.changes.push({ at: m.index, where: next, until: -1 });
+      }
     }
-    if (/^["'(\s$]*git\s+rev-parse\s+--show-toplevel/.test(arg.replace(/^"?\$\(/, ''))) {
-      dir = joinPath('', suffix.replace(/^\//, ''));
-      continue;
+  }
+
+  /** Where the command at `offset` runs; offsets must come in increasing order. */
+  at(offset: number): Where {
+    while (this.next < this.changes.length && this.changes[this.next]!.at < offset) {
+      const c = this.changes[this.next++]!;
+      if (c.until < 0) {
+        this.current = c.where;
+      } else {
+        this.scoped.push({ where: c.where, until: c.until });
+      }
     }
-    // `"$(dirname "$0")/.."`: the script's folder, then what follows it.
-    const d = /^"?\$\((?:cd\s+"?\$\()?dirname\s+"?\$(?:0|\{0\}|\{BASH_SOURCE[^}]*\}|BASH_SOURCE)"?\s*\)"?((?:\/[^"\s;&|)]+)*)/.exec(arg);
-    if (!d) {
+    while (this.scoped.length > 0 && this.scoped[this.scoped.length - 1]!.until < offset) {
+      this.scoped.pop();
+    }
+    return this.scoped.length > 0 ? this.scoped[this.scoped.length - 1]!.where : this.current;
+  }
+}
+
+/** A script's working folder: from its own folder, and from the workspace root when that is a guess too. */
+interface Where {
+  script: string;
+  root: string | undefined;
+}
+
+/** Where a `cd <arg>` leads from `from` (undefined: not known). */
+function followCd(path: string, raw: string, from: Where, assignments: Map<string, string>): Where | undefined {
+  let arg = raw.trim();
+  let suffix = '';
+  // A variable set from the script's folder (`ROOT="$(cd "$(dirname "$0")/.." && pwd)"`) stands for what it was set to.
+  const v = /^"?\$\{?([A-Za-z_]\w*)\}?((?:\/[^"\s;&|)]+)*)/.exec(arg);
+  if (v) {
+    const set = assignments.get(v[1]!);
+    if (set === undefined) {
       return undefined;
     }
-    dir = joinPath(dirname(path), `${d[1]!}${suffix}`.replace(/^\//, ''));
+    arg = set;
+    suffix = v[2]!;
   }
-  return dir;
+  if (/^["'(\s$]*git\s+rev-parse\s+--show-toplevel/.test(arg.replace(/^"?\$\(/, ''))) {
+    return { script: joinPath('', suffix.replace(/^\//, '')), root: undefined };
+  }
+  // `"$(dirname "$0")/.."`: the script's folder, then what follows it.
+  const d = /^"?\$\((?:cd\s+"?\$\()?dirname\s+"?\$(?:0|\{0\}|\{BASH_SOURCE[^}]*\}|BASH_SOURCE)"?\s*\)"?((?:\/[^"\s;&|)]+)*)/.exec(arg);
+  if (d) {
+    return { script: joinPath(dirname(path), `${d[1]!}${suffix}`.replace(/^\//, '')), root: undefined };
+  }
+  // A relative path: `cd services/web`, `cd ..`, from each guess.
+  const rel = /^(["']?)([\w.][\w./-]*)\1(?=\s|$|[;&|)])/.exec(arg);
+  if (rel && !v) {
+    return { script: joinPath(from.script, rel[2]!), root: from.root === undefined ? undefined : joinPath(from.root, rel[2]!) };
+  }
+  return undefined;
 }
 
 function tokenize(s: string): string[] {
