@@ -135,6 +135,37 @@ COPY scripts/ /opt/scripts/
       errors: [onLine('docker/Dockerfile.web', 5, 6, 14, wholeFolder('scripts/', 'scripts/entrypoints/web-entrypoint.sh'))],
     },
     {
+      // Before, only services that build the file counted: --fix narrowed the COPY, and the worker
+      // (which runs the web image by its tag), the healthcheck and the Makefile's migrate lost their scripts.
+      name: 'a service running the image by tag, a HEALTHCHECK or a Makefile runs another script of the folder: reported, no fix',
+      files: workspace({
+        'docker/Dockerfile.web': WEB_COPIES_SCRIPTS,
+        'docker-compose.override.yml':
+          'services:\n  web:\n    image: smarthr360-web:latest\n  worker:\n    image: smarthr360-web:latest\n    entrypoint: ["/app/scripts/entrypoints/celery-entrypoint.sh"]\n',
+      }),
+      errors: [onLine('docker/Dockerfile.web', 5, 6, 14, wholeFolder('scripts/', 'scripts/entrypoints/web-entrypoint.sh'))],
+    },
+    {
+      name: 'the image HEALTHCHECK runs another script of the folder: reported, no fix',
+      files: workspace({
+        'docker/Dockerfile.web': WEB_COPIES_SCRIPTS.replace(
+          'ENTRYPOINT',
+          'HEALTHCHECK CMD /app/scripts/healthcheck.sh\nENTRYPOINT',
+        ),
+        'scripts/healthcheck.sh': '#!/bin/sh\ncurl -fsS http://localhost:8000/health/\n',
+      }),
+      errors: [onLine('docker/Dockerfile.web', 5, 6, 14, wholeFolder('scripts/', 'scripts/entrypoints/web-entrypoint.sh'))],
+    },
+    {
+      name: 'a Makefile runs another script of the folder in the web container: reported, no fix',
+      files: workspace({
+        'docker/Dockerfile.web': WEB_COPIES_SCRIPTS,
+        'scripts/migrate.sh': '#!/bin/sh\npython manage.py migrate --noinput\n',
+        Makefile: 'migrate:\n\tdocker compose run --rm web /app/scripts/migrate.sh\n',
+      }),
+      errors: [onLine('docker/Dockerfile.web', 5, 6, 14, wholeFolder('scripts/', 'scripts/entrypoints/web-entrypoint.sh'))],
+    },
+    {
       name: 'a compose entrypoint that names the script the image runs anyway: the fix still applies',
       files: workspace({
         'docker/Dockerfile.web': WEB_COPIES_SCRIPTS,

@@ -431,6 +431,7 @@ export class Project {
     mutable.envReadersCache = undefined;
     mutable.buildNamesCache = undefined;
     mutable.interpolationEnvFilesCache = undefined;
+    mutable.runnersCache = undefined;
     return next;
   }
 
@@ -503,6 +504,27 @@ export class Project {
   }
 
   private commandsByDockerfile?: Map<string, BuildCommand[]>;
+
+  /**
+   * The services that run a Dockerfile's image without building it: an `image:` that names a tag
+   * the workspace builds from it (a worker that reuses the web image). Indexed once.
+   */
+  servicesRunningImageOf(dockerfile: string): readonly Service[] {
+    if (!this.runnersCache) {
+      const map = new Map<string, Service[]>();
+      for (const s of this.allServices) {
+        if (s.image && !s.build) {
+          for (const d of new Set(this.buildsOf(s.image.value).map((b) => b.dockerfile))) {
+            map.set(d, [...(map.get(d) ?? []), s]);
+          }
+        }
+      }
+      this.runnersCache = map;
+    }
+    return this.runnersCache.get(dockerfile) ?? [];
+  }
+
+  private runnersCache?: Map<string, Service[]>;
 
   /** Every tag a Dockerfile is built as. */
   tagsOf(dockerfile: string): string[] {
@@ -1051,6 +1073,12 @@ export class Project {
         // The variables its build path and target take.
         for (const e of this.dotenvFilesOf(s.project)) {
           deps.add(e);
+        }
+      }
+      // The services that run its image by tag (copies-all-scripts reads what they run).
+      for (const s of this.servicesRunningImageOf(path)) {
+        for (const c of s.project.files) {
+          deps.add(c.path);
         }
       }
     } else if (f.kind === 'compose') {

@@ -1,9 +1,10 @@
 import { defineRule } from '../../rule';
+import { escapeRegExp } from '../../text';
 import { basename, dirname, normalizePath } from '../../paths';
 import type { Project } from '../../project';
 import type { DockerfileModel } from '../../parse/dockerfile';
 import { scalarString } from '../../parse/yamlUtil';
-import { isSeq } from 'yaml';
+import { isMap, isSeq } from 'yaml';
 import {
   buildContexts,
   containerWithin,
@@ -43,7 +44,6 @@ export const copiesAllScripts = defineRule({
       // dev target); an image whose target is a variable could be any stage, so nothing is narrowed.
       const refs = scriptRefs(project, file, project.imageStages(file));
       const unknownImage = project.hasUnknownTarget(file);
-      const runWords = composeRunWords(project, file);
       for (const copy of copies) {
         if (copy.from !== undefined || copy.heredoc) {
           continue;
@@ -74,11 +74,12 @@ export const copiesAllScripts = defineRule({
                 (i) => i.getKeyword() === 'RUN' && i.getArguments().some((a) => containerWithin(a.getValue(), target.path)),
               ),
             );
-          // A compose `entrypoint:` or `command:` that runs another file of the folder in this image.
+          // Something else that runs another file of the folder in this image (a compose service's
+          // entrypoint, command or healthcheck, a HEALTHCHECK, a `docker compose run` in a Makefile).
           const usedByCompose =
             only !== undefined &&
             target !== undefined &&
-            runWords.some(
+            imageRunWords(project, file, target.path).some(
               (w) =>
                 basename(w) !== basename(only[0]) &&
                 (containerWithin(w, target.path) || (w.includes('.') && folderFiles(project, folder).has(basename(w)))),
@@ -111,26 +112,53 @@ export const copiesAllScripts = defineRule({
 });
 
 /**
- * The words of the `entrypoint:` and `command:` of the compose services that build a Dockerfile, in
- * any of their files (a list's items, a string's words): a service may run another script of the
- * image than its ENTRYPOINT.
+ * The words of what runs in a Dockerfile's image besides its ENTRYPOINT (a list's items, a string's
+ * words): the `entrypoint:`, `command:` and `healthcheck: test:` of the compose services that build
+ * it or run it by tag (a worker reusing the web image), in any of their files; its own HEALTHCHECKs;
+ * and the paths under `folder` (the copy's folder in the image) that build files name (`docker
+ * compose run web /app/scripts/migrate.sh` in a Makefile).
  */
-function composeRunWords(project: Project, model: DockerfileModel): string[] {
+function imageRunWords(project: Project, model: DockerfileModel, folder: string | undefined): string[] {
   const words: string[] = [];
-  for (const service of project.servicesWithBuildOf(model.path)) {
+  const split = (text: string): void => {
+    words.push(...text.split(/[\s;&|'"[\],]+/).filter((w) => w !== ''));
+  };
+  for (const service of [...project.servicesWithBuildOf(model.path), ...project.servicesRunningImageOf(model.path)]) {
     for (const def of service.defs) {
       const compose = project.file(def.path);
       if (compose?.kind !== 'compose' || !compose.view) {
         continue;
       }
-      for (const key of ['entrypoint', 'command']) {
-        const node = compose.view.get(def.node, key)?.value?.node;
-        const items = isSeq(node) ? node.items : [node];
-        for (const item of items) {
+      const view = compose.view;
+      const healthcheck = view.get(def.node, 'healthcheck')?.value?.node;
+      const nodes = [
+        view.get(def.node, 'entrypoint')?.value?.node,
+        view.get(def.node, 'command')?.value?.node,
+        isMap(healthcheck) ? view.get(healthcheck, 'test')?.value?.node : undefined,
+      ];
+      for (const node of nodes) {
+        for (const item of isSeq(node) ? node.items : [node]) {
           const text = scalarString(item);
           if (text !== undefined) {
-            words.push(...text.split(/[\s;&|'"]+/).filter((w) => w !== ''));
+            split(text);
           }
+        }
+      }
+    }
+  }
+  for (const stage of model.stages) {
+    for (const i of stage.instructions) {
+      if (i.getKeyword() === 'HEALTHCHECK') {
+        split(model.text.slice(model.lines.offsetAt(i.getRange().start), model.lines.offsetAt(i.getRange().end)));
+      }
+    }
+  }
+  if (folder !== undefined) {
+    const pattern = new RegExp(`${escapeRegExp(folder)}/[^\\s"'\`;&|)\\]]+`, 'g');
+    for (const t of project.textFiles) {
+      if (t.role === 'makefile' || t.role === 'script' || t.role === 'workflow') {
+        for (const m of t.text.matchAll(pattern)) {
+          words.push(m[0]);
         }
       }
     }
