@@ -471,6 +471,26 @@ describe('Project', () => {
       assert.ok(p.dependenciesOf('docker-compose.yml').includes('monitoring/.env'));
     });
 
+    it("counts what a path's or tag's defaults give as built too, when .env gives another", () => {
+      // Before, only the .env values counted: legacy-dockerfile --fix archived the default Dockerfile
+      // CI builds, and base-image-unresolved --fix rewrote every FROM to the tag of one machine's .env.
+      const p = projectOf({
+        'Dockerfile.base': BASE,
+        'services/web/Dockerfile': 'FROM myapp-base:latest\n',
+        'services/web/Dockerfile.gpu': 'FROM myapp-base:latest\n',
+        'docker-compose.yml':
+          'services:\n  base:\n    build:\n      context: .\n      dockerfile: Dockerfile.base\n    image: ${REGISTRY:-}myapp-base:${BASE_TAG:-latest}\n  web:\n    build:\n      context: .\n      dockerfile: ${WEB_DOCKERFILE:-services/web/Dockerfile}\n',
+        '.env': 'BASE_TAG=dev\nWEB_DOCKERFILE=services/web/Dockerfile.gpu\n',
+      });
+      assert.deepEqual(p.tagsOf('Dockerfile.base'), ['myapp-base:latest', 'myapp-base:dev']);
+      assert.equal(p.preferredBaseTag, 'myapp-base:latest');
+      assert.deepEqual(
+        ['services/web/Dockerfile', 'services/web/Dockerfile.gpu'].map((d) => p.servicesWithBuildOf(d).map((s) => s.name)),
+        [['web'], ['web']],
+      );
+      assert.equal(p.composeProjects[0]!.services.get('web')!.build?.dockerfile, 'services/web/Dockerfile.gpu');
+    });
+
     it("interpolates an included file with the including project's .env first, then its own env files", () => {
       // Before, an included file read only the .env of its own folder: the root's ML_TARGET=gpu was
       // not seen, and ml/.env's gpu-old was taken instead (compose-go's include loader merges the

@@ -20,7 +20,7 @@ import { detectInstall } from './parse/installs';
 import { pathArgs } from './parse/dockerfileArgs';
 import { isNode, isPair } from 'yaml';
 import { inlineDockerfilePath } from './inlineDockerfiles';
-import { interpolate, type Variables } from './interpolation';
+import { interpolate, NO_VARIABLES, type Variables } from './interpolation';
 import { findSecret } from './rules/env/envShared';
 
 export type FileRole = 'makefile' | 'script' | 'workflow' | 'bake' | 'gitignore' | 'roadmap' | 'markdown' | 'other';
@@ -147,7 +147,11 @@ export interface Service {
     /** `build.target` (merged: an override file may set it alone); the last stage is built without it. */
     target?: { value: string; range: Range; def: ComposeServiceDef };
   };
-  image?: ValueRef & { def: ComposeServiceDef };
+  /**
+   * `image:`, its variables substituted (see {@link Project.composeValue}); `fallback`: the name
+   * their defaults give, when `.env` gives another (CI, or a machine without that `.env`, tags that).
+   */
+  image?: ValueRef & { def: ComposeServiceDef; fallback?: string };
   volumes: (VolumeMount & { def: ComposeServiceDef })[];
   envFiles: (EnvFileRef & { def: ComposeServiceDef })[];
   environment: (EnvironmentEntry & { def: ComposeServiceDef })[];
@@ -157,8 +161,9 @@ export interface Service {
   /** The services whose volumes it mounts too (`volumes_from`), by name. */
   volumesFrom: string[];
   /**
-   * The build as each file that sets `build:` leaves it, in merge order (the last is {@link build}):
-   * `docker compose -f compose.yaml` builds the first, the default command the last.
+   * The build as each file that sets `build:` leaves it, in merge order (the last is {@link build},
+   * or the build its path's defaults give, next): `docker compose -f compose.yaml` builds the first,
+   * the default command the last. A path whose variables `.env` sets adds the build the defaults give.
    */
   builds: {
     def: ComposeServiceDef;
@@ -1380,9 +1385,10 @@ export class Project {
     this.mergeDef(service, def);
     // What `extends` merges is one definition: only the build it ends with is built (unlike the
     // files of `-f a -f b`, each of which `docker compose -f a` alone would build).
-    const added = service.builds.length - buildsBefore;
-    if (added > 1) {
-      service.builds.splice(buildsBefore, added - 1);
+    const added = service.builds.slice(buildsBefore);
+    const last = added[added.length - 1]?.def;
+    if (added.some((b) => b.def !== last)) {
+      service.builds.splice(buildsBefore, added.length, ...added.filter((b) => b.def === last));
     }
   }
 
@@ -1542,9 +1548,30 @@ export class Project {
         target: target?.value,
         targetDef: target?.def,
       });
+      // A build path whose variables `.env` sets: CI, or a machine without that `.env`, builds the
+      // Dockerfile the defaults give. It is built too (legacy-dockerfile must not archive it).
+      const written = dockerfileDef?.build!.dockerfile;
+      if (!service.build.inline && (contextDef.build!.context.includes('$') || written?.includes('$'))) {
+        const ctxDefault = interpolate(contextDef.build!.context, NO_VARIABLES);
+        const dfDefault = written === undefined ? 'Dockerfile' : interpolate(written, NO_VARIABLES);
+        if (ctxDefault !== undefined && dfDefault !== undefined && !`${ctxDefault}${dfDefault}`.includes('$')) {
+          const context = joinPath(dirname(contextDef.path), ctxDefault);
+          const dockerfile = isAbsolutePath(dfDefault) ? dfDefault : joinPath(context, dfDefault);
+          if (dockerfile !== service.build.dockerfile) {
+            service.builds.push({ def, context, dockerfile, target: target?.value, targetDef: target?.def });
+          }
+        }
+      }
     }
     if (def.image) {
-      service.image = { ...def.image, value: this.composeValue(service.project, def, def.image.value), def };
+      const value = this.composeValue(service.project, def, def.image.value);
+      const fallback = interpolate(def.image.value, NO_VARIABLES);
+      service.image = {
+        ...def.image,
+        value,
+        def,
+        ...(fallback !== undefined && fallback !== value && !fallback.includes('$') ? { fallback } : {}),
+      };
     }
     // Lists merge the way compose merges them: volumes by target, environment by key. Indexed by
     // key, so a service with tens of thousands of entries merges in linear time.
@@ -1592,18 +1619,20 @@ export class Project {
     for (const s of this.services) {
       if (s.build && s.image) {
         // A service of a compose project taken over from the last run builds what it built then.
-        let build = composeBuilds.get(s);
-        if (!build) {
-          build = {
-            tag: s.image.value,
-            dockerfile: s.build.dockerfile,
-            context: s.build.context,
+        let builds = composeBuilds.get(s);
+        if (!builds) {
+          const { build, image } = s;
+          // The name the defaults give first: the tag a fix writes should not depend on one machine's .env.
+          builds = [...(image.fallback === undefined ? [] : [image.fallback]), image.value].map((tag) => ({
+            tag,
+            dockerfile: build.dockerfile,
+            context: build.context,
             source: 'compose',
-            path: s.image.def.path,
-          };
-          composeBuilds.set(s, build);
+            path: image.def.path,
+          }));
+          composeBuilds.set(s, builds);
         }
-        add(build);
+        builds.forEach(add);
       }
     }
     for (const c of this.buildCommands) {
@@ -1737,7 +1766,7 @@ function copiedScripts(model: DockerfileModel): string[] {
   }
   return scripts;
 }
-const composeBuilds = new WeakMap<Service, ImageBuild>();
+const composeBuilds = new WeakMap<Service, ImageBuild[]>();
 const unresolvedCache = new WeakMap<ComposeProject, { generation: number; services: Service[] }>();
 
 /** The env files a compose project's services read (`env_file`), once per merged project. */
