@@ -471,6 +471,19 @@ describe('Project', () => {
       assert.ok(p.dependenciesOf('docker-compose.yml').includes('monitoring/.env'));
     });
 
+    it('reads a .env written YAML-style (KEY: value), as compose-go does', () => {
+      // Before, the line was a parse error and its variable unknown: the default Dockerfile was taken.
+      const p = projectOf({
+        ...SMARTHR,
+        'docker-compose.yml':
+          'services:\n  web:\n    build:\n      context: .\n      dockerfile: ${WEB_DOCKERFILE:-docker/Dockerfile.web}\n',
+        'docker/Dockerfile.gpu': 'FROM smarthr360-base:latest\n',
+        '.env': '# compose-go accepts either separator\nWEB_DOCKERFILE: docker/Dockerfile.gpu\nDJANGO_DEBUG\n',
+      });
+      assert.equal(p.composeProjects[0]!.services.get('web')!.build?.dockerfile, 'docker/Dockerfile.gpu');
+      assert.deepEqual((p.file('.env') as { problems: unknown[] }).problems, []);
+    });
+
     it("counts what a path's or tag's defaults give as built too, when .env gives another", () => {
       // Before, only the .env values counted: legacy-dockerfile --fix archived the default Dockerfile
       // CI builds, and base-image-unresolved --fix rewrote every FROM to the tag of one machine's .env.

@@ -73,20 +73,23 @@ SENTRY_DSN=
       errors: [invalidYaml(20, 5, 10, 'Map keys must be unique; "image" is repeated.', false)],
     },
     {
-      name: 'an env file line that is not KEY=value',
+      // `DEBUG: true` and a bare `SENTRY_DSN` are dotenv too (compose-go reads both): not reported.
+      name: 'an env file line that is not KEY=value (a merge conflict marker)',
       files: ws({
         '.env.docker': `DJANGO_SETTINGS_MODULE=smarthr360.settings
 DEBUG: true
+SENTRY_DSN
+<<<<<<< HEAD
 `,
       }),
       errors: [
         {
           path: '.env.docker',
           message: 'Unexpected line in env file: Expected KEY=value.',
-          line: 2,
+          line: 4,
           column: 1,
-          endLine: 2,
-          endColumn: 12,
+          endLine: 4,
+          endColumn: 13,
         },
       ],
     },

@@ -21,16 +21,21 @@ export interface EnvFileModel {
   problems: { message: string; range: Range }[];
 }
 
-/** Parses a dotenv file with docker compose's rules: comments, quotes, `export`, empty values. */
+/**
+ * Parses a dotenv file with docker compose's rules: comments, quotes, `export`, empty values,
+ * `KEY: value`, and a key alone (taken from the shell; not an entry).
+ */
 export function parseEnvFile(path: string, text: string): EnvFileModel {
   const lines = new LineIndex(text);
   const model: EnvFileModel = { kind: 'env', path, text, lines, entries: [], problems: [] };
   for (let line = 0; line < lines.lineCount; line++) {
     const start = lines.lineStart(line);
     const raw = lines.lineText(line);
-    const m = /^(\s*)(export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*/.exec(raw);
+    // `KEY=value`, and `KEY: value` (compose-go's dotenv reads the YAML style too).
+    const m = /^(\s*)(export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*[=:]\s*/.exec(raw);
     if (!m) {
-      if (raw.trim() !== '' && !raw.trim().startsWith('#')) {
+      // A key alone takes its value from the shell (compose-go: an inherited variable).
+      if (raw.trim() !== '' && !raw.trim().startsWith('#') && !/^\s*(export\s+)?[A-Za-z_][A-Za-z0-9_.-]*\s*$/.test(raw)) {
         model.problems.push({
           message: 'Expected KEY=value.',
           range: lines.rangeOf(start + raw.length - raw.trimStart().length, start + raw.trimEnd().length),
