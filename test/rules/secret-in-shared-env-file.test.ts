@@ -62,6 +62,27 @@ CACHE_URL="redis://redis:6379/1"  # no credentials
   ],
   invalid: [
     {
+      // Before, a token was a secret only under a secret-like key or as a URL's password.
+      name: 'a value shaped like an OpenAI key, under a key that does not say so',
+      files: workspace({
+        '.env.docker': `${ENV_DOCKER}OPENAI_KEY=sk-proj-4f9Qm2Xc7Lr8Tz1Vb6Nw3Ks5\n`,
+        'secrets.env': 'DB_PASSWORD=s3cr3t-db-password\n',
+      }),
+      errors: [
+        onLine(
+          '.env.docker',
+          5,
+          12,
+          44,
+          'Unexpected secret OPENAI_KEY in the shared env file .env.docker, which is for non-sensitive settings; keep it in secrets.env.',
+        ),
+      ],
+      output: {
+        '.env.docker': ENV_DOCKER,
+        'secrets.env': 'DB_PASSWORD=s3cr3t-db-password\nOPENAI_KEY=sk-proj-4f9Qm2Xc7Lr8Tz1Vb6Nw3Ks5\n',
+      },
+    },
+    {
       // Before, only *_URL values were read for credentials.
       name: 'credentials in a URL under any key (a Sentry DSN)',
       files: workspace({

@@ -18,7 +18,15 @@ import { appendSequenceToMap, appendToSequence, mapPairRemoval, prependToSequenc
 
 // `PASS` and `PWD` only as a word of the key: `DB_PASS`, `SMTP_PASSWD`, `DB_PWD`, but not `BYPASS_CACHE`
 // nor `PWD` alone, the shell's working directory.
-const SECRET_KEY = /PASSWORD|PASSPHRASE|SECRET|TOKEN|API_KEY|PRIVATE_KEY|(?:^|_)PASS(?:WD)?(?:_|$)|_PWD(?:_|$)/i;
+const SECRET_KEY =
+  /PASSWORD|PASSPHRASE|SECRET|TOKEN|API_?KEY|(?:PRIVATE|ACCESS|SIGNING|ENCRYPTION|FERNET|MASTER|AUTH|LICENSE)_KEY|(?:^|_)PASS(?:WD)?(?:_|$)|_PWD(?:_|$)/i;
+/**
+ * Values that are a credential whatever the key: AWS access key ids, GitHub, OpenAI, Stripe, Slack
+ * and Google API tokens, and private keys (`OPENAI_KEY=sk-proj-…`, `GIT_REPO_URL=https://ghp_…@github.com`).
+ * Bounded lengths keep the search linear on long values.
+ */
+const CREDENTIAL_VALUE =
+  /(?<![A-Za-z0-9])(?:A[KS]IA[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{30,255}|github_pat_[A-Za-z0-9_]{30,255}|sk-(?:proj-)?(?=[A-Za-z0-9_-]{0,200}\d)[A-Za-z0-9_-]{20,200}|[sr]k_live_[A-Za-z0-9]{20,200}|xox[abprs]-[A-Za-z0-9-]{10,200}|AIza[0-9A-Za-z_-]{35})(?![A-Za-z0-9])|-----BEGIN [A-Z ]{0,40}PRIVATE KEY-----/;
 /** `${VAR}`, `${VAR:-x}`, `${VAR-x}`, `${VAR:?e}`, `${VAR:+x}`, `$VAR`, and the `$$` escape. */
 const INTERPOLATION = /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g;
 
@@ -35,8 +43,10 @@ export function maskUrlPasswords(text: string): string {
 }
 
 /**
- * A key that names a secret: `*PASSWORD*`, `*PASSPHRASE*`, `*SECRET*`, `*TOKEN*`, `*API_KEY*`,
- * `*PRIVATE_KEY*`, and `PASS`, `PASSWD` or `PWD` as a word of it (`DB_PASS`, `DB_PWD`).
+ * A key that names a secret: `*PASSWORD*`, `*PASSPHRASE*`, `*SECRET*`, `*TOKEN*`, `*API_KEY*`
+ * (`*APIKEY*`), `*PRIVATE_KEY*`, `*ACCESS_KEY*`, `*SIGNING_KEY*`, `*ENCRYPTION_KEY*`, `*FERNET_KEY*`,
+ * `*MASTER_KEY*`, `*AUTH_KEY*`, `*LICENSE_KEY*`, and `PASS`, `PASSWD` or `PWD` as a word of it
+ * (`DB_PASS`, `DB_PWD`).
  */
 export function isSecretKey(key: string): boolean {
   // `POSTGRES_PASSWORD_FILE=/run/secrets/db` names where a secret is, not the secret.
@@ -68,8 +78,9 @@ export function hasLiteral(value: string): boolean {
 export type SecretHit = { kind: 'key' } | { kind: 'url'; start: number; end: number; masked: string };
 
 /**
- * Finds a literal secret in a variable: a secret-like key with a literal value, or a URL with a
- * literal password (`scheme://user:pass@host`) in any variable (`DATABASE_URL`, `SENTRY_DSN`, `CELERY_BROKER`).
+ * Finds a literal secret in a variable: a secret-like key with a literal value, a value shaped like
+ * a known credential (see CREDENTIAL_VALUE), or a URL with a literal password
+ * (`scheme://user:pass@host`) in any variable (`DATABASE_URL`, `SENTRY_DSN`, `CELERY_BROKER`).
  */
 export function findSecret(key: string, value: string | undefined): SecretHit | undefined {
   if (value === undefined || value.trim() === '') {
@@ -77,6 +88,9 @@ export function findSecret(key: string, value: string | undefined): SecretHit | 
   }
   if (isSecretKey(key)) {
     return hasLiteral(value) ? { kind: 'key' } : undefined;
+  }
+  if (CREDENTIAL_VALUE.test(value)) {
+    return { kind: 'key' };
   }
   // Anywhere in the value (`jdbc:postgresql://…`, one URL of a list), the password up to the last
   // `@` of the authority (a password may hold an `@`).

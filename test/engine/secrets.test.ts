@@ -1,0 +1,45 @@
+/**
+ * What counts as a secret (findSecret): a secret-like key with a literal value, a value shaped like
+ * a known credential under any key, a URL's password. Each is masked in every output and moved by
+ * the secrets fixes; a setting must not be.
+ */
+import assert from 'node:assert/strict';
+import { findSecret } from '../../server/src/engine/rules/env/envShared';
+
+describe('secrets', () => {
+  // Before, none of these was a secret: *_KEY counted only as API_KEY or PRIVATE_KEY, and a token only
+  // as a URL's password (user:pass@), so `report` printed them.
+  const secrets: [string, string][] = [
+    ['AIRFLOW__CORE__FERNET_KEY', '81HqDtbqAywKSOumSha3BhWNOdQ26slT6K0YaZeZyPs='],
+    ['JWT_SIGNING_KEY', '9f8e7d6c5b4a39281706f5e4d3c2b1a0'],
+    ['AWS_SECRET_ACCESS_KEY', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'],
+    ['MAPS_APIKEY', 'c2a7e1f09b'],
+    ['OPENAI_KEY', 'sk-proj-4f9Qm2Xc7Lr8Tz1Vb6Nw3Ks5'],
+    ['STRIPE_KEY', 'sk_live_51HabcdefGHIJKLMNOPqrstuv'],
+    ['GIT_REPO_URL', 'https://ghp_1234567890abcdefghijABCDEFGHIJ123456@github.com/smarthr360/app.git'],
+    ['ARTIFACT_UPLOADER', 'AKIAIOSFODNN7EXAMPLE'],
+    ['SLACK_WEBHOOK_BOT', 'xoxb-2048-1024-abcdefABCDEF'],
+    ['TLS_CERT_KEY_PEM', '-----BEGIN RSA PRIVATE KEY-----MIIEpAIBAAKCAQEA'],
+  ];
+  for (const [key, value] of secrets) {
+    it(`${key} is a secret`, () => assert.ok(findSecret(key, value), `${key} was not found secret`));
+  }
+  const settings: [string, string][] = [
+    ['SORT_KEY', 'created_at'],
+    ['CACHE_KEY_PREFIX', 'smarthr360'],
+    ['KEYCLOAK_URL', 'http://keycloak:8080/auth'],
+    ['ML_LIBRARY', 'sk-learn-compatible-pipeline-name'],
+    ['OPENAI_KEY', '${OPENAI_KEY}'],
+    ['CACHE_URL', 'redis://redis:6379/1'],
+  ];
+  for (const [key, value] of settings) {
+    it(`${key}=${value} is a setting`, () => assert.equal(findSecret(key, value), undefined));
+  }
+
+  it('reads long values in linear time (no pattern backtracks over them)', () => {
+    // Values of 150,000 characters made of the patterns' own prefixes.
+    for (const value of ['x-sk-'.repeat(30_000), `sk-${'a'.repeat(150_000)}`, 'ghp_'.repeat(37_500), 'http://'.repeat(21_000)]) {
+      assert.equal(findSecret('BLOB', value), undefined);
+    }
+  });
+});
