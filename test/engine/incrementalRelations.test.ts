@@ -169,4 +169,27 @@ describe('incremental analysis across file relations', () => {
       ],
     );
   });
+
+  it('the root file switches the Dockerfile an override replaces, and .env picks a Dockerfile with no default', () => {
+    // Before, Dockerfile.b was no dependency of the compose file (only the override's Dockerfile.dev
+    // was), so it kept a legacy-dockerfile finding a fresh analysis did not have.
+    const df = 'FROM python:3.12-slim\nCMD ["gunicorn"]\n';
+    assertNoDrift(
+      {
+        'docker-compose.yml': 'services:\n  web:\n    build:\n      context: .\n      dockerfile: Dockerfile.a\n',
+        'docker-compose.override.yml': 'services:\n  web:\n    build:\n      dockerfile: Dockerfile.dev\n',
+        'Dockerfile.a': df,
+        'Dockerfile.b': df,
+        'Dockerfile.dev': df,
+        'docker/Dockerfile.web': df,
+        'docker/Dockerfile.celery': df,
+      },
+      [
+        replaceIn('docker-compose.yml', 'Dockerfile.a', 'Dockerfile.b'),
+        (fs) => fs.write('.env', 'WEB_DF="docker/Dockerfile.celery"\n'),
+        (fs) => fs.write('docker/Dockerfile.web', fs.readFile('docker/Dockerfile.web')!),
+        replaceIn('docker-compose.override.yml', 'Dockerfile.dev', '${WEB_DF}'),
+      ],
+    );
+  });
 });

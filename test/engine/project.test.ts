@@ -492,8 +492,8 @@ describe('Project', () => {
         'services/web/Dockerfile': 'FROM myapp-base:latest\n',
         'services/web/Dockerfile.gpu': 'FROM myapp-base:latest\n',
         'docker-compose.yml':
-          'services:\n  base:\n    build:\n      context: .\n      dockerfile: Dockerfile.base\n    image: ${REGISTRY:-}myapp-base:${BASE_TAG:-latest}\n  web:\n    build:\n      context: .\n      dockerfile: ${WEB_DOCKERFILE:-services/web/Dockerfile}\n',
-        '.env': 'BASE_TAG=dev\nWEB_DOCKERFILE=services/web/Dockerfile.gpu\n',
+          'services:\n  base:\n    build:\n      context: .\n      dockerfile: Dockerfile.base\n    image: ${REGISTRY:-}myapp-base:${BASE_TAG:-latest}\n  web:\n    build:\n      context: .\n      dockerfile: ${WEB_DOCKERFILE:-services/web/Dockerfile}\n    image: myapp-web:${WEB_TAG:-latest}\n',
+        '.env': 'BASE_TAG=dev\nWEB_DOCKERFILE=services/web/Dockerfile.gpu\nWEB_TAG=gpu\n',
       });
       assert.deepEqual(p.tagsOf('Dockerfile.base'), ['myapp-base:latest', 'myapp-base:dev']);
       assert.equal(p.preferredBaseTag, 'myapp-base:latest');
@@ -502,6 +502,11 @@ describe('Project', () => {
         [['web'], ['web']],
       );
       assert.equal(p.composeProjects[0]!.services.get('web')!.build?.dockerfile, 'services/web/Dockerfile.gpu');
+      // Each tag from its own Dockerfile: without .env, myapp-web:latest is the default Dockerfile's image.
+      assert.deepEqual(
+        ['myapp-web:latest', 'myapp-web:gpu'].map((t) => p.buildsOf(t).map((b) => b.dockerfile)),
+        [['services/web/Dockerfile'], ['services/web/Dockerfile.gpu']],
+      );
     });
 
     it("interpolates an included file with the including project's .env first, then its own env files", () => {

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { findSecret } from '../../server/src/engine/rules/env/envShared';
+import { maskSecretText } from '../../server/src/engine/report';
 
 describe('secrets', () => {
   // Before, none of these was a secret: *_KEY counted only as API_KEY or PRIVATE_KEY, and a token only
@@ -20,6 +21,9 @@ describe('secrets', () => {
     ['ARTIFACT_UPLOADER', 'AKIAIOSFODNN7EXAMPLE'],
     ['SLACK_WEBHOOK_BOT', 'xoxb-2048-1024-abcdefABCDEF'],
     ['TLS_CERT_KEY_PEM', '-----BEGIN RSA PRIVATE KEY-----MIIEpAIBAAKCAQEA'],
+    ['HUGGINGFACE_HUB', 'hf_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789'],
+    ['LEGACY_OPENAI', `sk-${'A1b2C3d4'.repeat(6)}`],
+    ['HF_TOKEN', 'abc123'],
   ];
   for (const [key, value] of secrets) {
     it(`${key} is a secret`, () => assert.ok(findSecret(key, value), `${key} was not found secret`));
@@ -31,6 +35,12 @@ describe('secrets', () => {
     ['ML_LIBRARY', 'sk-learn-compatible-pipeline-name'],
     ['OPENAI_KEY', '${OPENAI_KEY}'],
     ['CACHE_URL', 'redis://redis:6379/1'],
+    // Before, an sk-learn image tag was an OpenAI key (and dropped from compose's variables), and TOKEN
+    // anywhere in a key made a secret of a tokenizer setting.
+    ['BASE_TAG', 'sk-learn-1-5-py312-cuda12-2'],
+    ['TOKENIZERS_PARALLELISM', 'false'],
+    ['MAX_TOKENS', '512'],
+    ['HF_TOKENIZER', 'bert-base-uncased'],
   ];
   for (const [key, value] of settings) {
     it(`${key}=${value} is a setting`, () => assert.equal(findSecret(key, value), undefined));
@@ -41,5 +51,11 @@ describe('secrets', () => {
     for (const value of ['x-sk-'.repeat(30_000), `sk-${'a'.repeat(150_000)}`, 'ghp_'.repeat(37_500), 'http://'.repeat(21_000)]) {
       assert.equal(findSecret('BLOB', value), undefined);
     }
+  });
+
+  it('masks credential-shaped values wherever the report prints them (CI steps, ENTRYPOINT arguments)', () => {
+    const step =
+      'git clone https://ghp_abcdefghijklmnopqrstuvwxyz0123456789@github.com/org/models.git && serve --key sk-proj-abcdefghij0123456789ABCDEFGH';
+    assert.equal(maskSecretText(step), 'git clone https://****@github.com/org/models.git && serve --key ****');
   });
 });

@@ -172,6 +172,8 @@ export interface Service {
     target?: string;
     /** The definition that set the target (this one, or one before it that the build inherits). */
     targetDef?: ComposeServiceDef;
+    /** The build the defaults of its path's variables give, when `.env` gives another. */
+    fallback?: boolean;
   }[];
 }
 
@@ -1102,8 +1104,9 @@ export class Project {
         }
       }
       for (const s of this.servicesWithDefIn(path)) {
-        if (s.build) {
-          deps.add(s.build.dockerfile);
+        // Every Dockerfile a file of the service builds (an override may switch to another one).
+        for (const b of s.builds) {
+          deps.add(b.dockerfile);
         }
         for (const c of s.project.files) {
           deps.add(c.path);
@@ -1120,6 +1123,9 @@ export class Project {
           // A definition merged from an `extends: file:` outside the project.
           for (const d of s.defs) {
             deps.add(d.path);
+          }
+          for (const b of s.builds) {
+            deps.add(b.dockerfile);
           }
           if (s.build) {
             deps.add(s.build.dockerfile);
@@ -1558,7 +1564,7 @@ export class Project {
           const context = joinPath(dirname(contextDef.path), ctxDefault);
           const dockerfile = isAbsolutePath(dfDefault) ? dfDefault : joinPath(context, dfDefault);
           if (dockerfile !== service.build.dockerfile) {
-            service.builds.push({ def, context, dockerfile, target: target?.value, targetDef: target?.def });
+            service.builds.push({ def, context, dockerfile, target: target?.value, targetDef: target?.def, fallback: true });
           }
         }
       }
@@ -1623,10 +1629,13 @@ export class Project {
         if (!builds) {
           const { build, image } = s;
           // The name the defaults give first: the tag a fix writes should not depend on one machine's .env.
-          builds = [...(image.fallback === undefined ? [] : [image.fallback]), image.value].map((tag) => ({
+          // The defaults' tag is built from the defaults' Dockerfile (the build Service.builds adds), when .env moves that too.
+          const fallbackBuild = [...s.builds].reverse().find((b) => b.fallback);
+          const fallback = image.fallback === undefined ? [] : [{ tag: image.fallback, from: fallbackBuild ?? build }];
+          builds = [...fallback, { tag: image.value, from: build }].map(({ tag, from }) => ({
             tag,
-            dockerfile: build.dockerfile,
-            context: build.context,
+            dockerfile: from.dockerfile,
+            context: from.context,
             source: 'compose',
             path: image.def.path,
           }));

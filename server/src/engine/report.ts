@@ -4,7 +4,7 @@ import { basename } from './paths';
 import type { Project } from './project';
 import { detectInstall } from './parse/installs';
 import { roadmapStatus } from './roadmap';
-import { findSecret, isSecretKey, maskUrlPasswords } from './rules/env/envShared';
+import { findSecret, isSecretKey, maskCredentials, maskUrlPasswords } from './rules/env/envShared';
 
 /**
  * The roadmap's "Current State Analysis", filled in from the workspace, as Markdown.
@@ -34,7 +34,7 @@ const cell = (s: string): string => maskSecretText(s).replace(/\|/g, '\\|').repl
  * and a `login … -p`/`--password` argument. Applied to every cell, after the per-column masking.
  */
 export function maskSecretText(text: string): string {
-  return maskUrlPasswords(text)
+  return maskCredentials(maskUrlPasswords(text))
     .replace(/\b([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|[^\s;&|]+)/g, (m, key: string) => (isSecretKey(key) ? `${key}=****` : m))
     .replace(/(--password[= ]|\blogin\b[^\n]*?\s-p\s*)("[^"]*"|'[^']*'|\S+)/g, (_m, flag: string) => `${flag}****`);
 }
