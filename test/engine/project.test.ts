@@ -115,6 +115,24 @@ describe('Project', () => {
         ),
         ['acme/runtime:1.0 images/base.Dockerfile ', 'acme/api:1.0 services/api/Dockerfile services/api'],
       );
+      // Several cds on a line, two in one subshell, `if cd …; then … .; fi`, pushd.
+      const folders = {
+        'images/base.Dockerfile': BASE,
+        'services/trainer/Dockerfile': BASE,
+        'services/api/Dockerfile': 'FROM acme/runtime:1.0\n',
+      };
+      assert.deepEqual(
+        tagsFrom(
+          'cd "$(dirname "$0")/.."\ncd frontend && npm ci && cd ..\ndocker build -f images/base.Dockerfile -t acme/runtime:1.0 .\n(cd services && cd trainer && docker build -t acme/trainer:1 .)\nif cd services/api; then docker build -t acme/api:1 .; fi\ncd ../..\npushd services/trainer\ndocker build -t acme/trainer:2 .\n',
+          folders,
+        ),
+        [
+          'acme/runtime:1.0 images/base.Dockerfile ',
+          'acme/trainer:1 services/trainer/Dockerfile services/trainer',
+          'acme/api:1 services/api/Dockerfile services/api',
+          'acme/trainer:2 services/trainer/Dockerfile services/trainer',
+        ],
+      );
       // Before, each command re-read every cd before it, and every variable's assignment: 3,000 builds took minutes.
       const many = Array.from({ length: 3000 }, (_, i) => `cd "$ROOT"\ndocker build -t img${i} .\n`).join('');
       assert.equal(tagsFrom(`ROOT="$(cd "$(dirname "$0")/.." && pwd)"\n${many}`, { Dockerfile: BASE }).length, 3000);

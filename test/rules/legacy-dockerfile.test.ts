@@ -4,7 +4,7 @@
  */
 import { RuleTester } from '../ruleTester';
 import { legacyDockerfile } from '../../server/src/engine/rules/dockerfile/legacyDockerfile';
-import { COMPOSE, ROADMAP_WORKSPACE } from './workspaces/roadmap';
+import { COMPOSE, MAKEFILE, ROADMAP_WORKSPACE } from './workspaces/roadmap';
 import { insertBefore } from './edit';
 import { onLine } from './findings';
 
@@ -73,6 +73,20 @@ RuleTester.run(legacyDockerfile, {
         'docker/Dockerfile.prod': PROD,
         '.github/workflows/release.yml': `${RELEASE_WORKFLOW}      - run: docker build -f docker/Dockerfile.prod -t ghcr.io/smarthr360/web:\${{ github.sha }} .
 `,
+      },
+    },
+    {
+      // Before, reported, and --fix archived them: a second cd on a line was not read (the api build
+      // was read in services/trainer), and a Makefile's cd not at all.
+      name: 'built by a release script and a Makefile that cd into their folders',
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'services/trainer/Dockerfile': PROD,
+        'services/api/Dockerfile': PROD,
+        'services/reports/Dockerfile': PROD,
+        'scripts/release.sh':
+          '#!/usr/bin/env bash\nset -euo pipefail\ncd "$(dirname "$0")/.."\ncd services/trainer && docker build -t smarthr360-trainer . && cd ../..\ncd services/api && docker build -t smarthr360-api .\n',
+        Makefile: `${MAKEFILE}\nreports:\n\tcd services/reports && docker build -t smarthr360-reports .\n`,
       },
     },
     {

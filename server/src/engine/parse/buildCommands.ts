@@ -62,6 +62,10 @@ export function findBuildCommands(path: string, text: string, kind: 'makefile' |
         file = a.slice(2);
       } else if (/^--?(build-arg|platform|label|cache-from|cache-to|secret|ssh|network|output|progress|iidfile|build-context|add-host|shm-size|ulimit|memory|cpu[a-z-]*)$/.test(name) && eq < 0) {
         i++;
+      } else if (!a.startsWith('-') && /^[^|&;>]+[;&|]/.test(a)) {
+        // `docker build -t trainer .;` (`if …; then …; fi`): the command ends with its word.
+        positional.push(a.replace(/[;&|].*$/, '').replace(/\)+$/, ''));
+        break;
       } else if (!a.startsWith('-') && !/[|&;>]/.test(a)) {
         // `(cd … && docker build .)`: the subshell's parenthesis is not part of the context.
         positional.push(a.includes('(') ? a : a.replace(/\)+$/, ''));
@@ -97,6 +101,10 @@ export function findBuildCommands(path: string, text: string, kind: 'makefile' |
  * workspace root (`root`, the other guess). A `cd` inside a subshell (`(cd … && docker build …)`)
  * holds to the end of its line. Read once, in one pass over the script's `cd`s.
  */
+/** A `cd` (or `pushd`) and its argument, one shell word: quoted, with `$(…)` inside, or bare. */
+const CD =
+  /(^|[;&|(]|\bthen|\bdo|\bif|\belif|\bwhile|\buntil)\s*(?:builtin\s+)?(?:cd|pushd)\s+((?:"(?:[^"$]|\$\((?:[^()]|\([^()]*\))*\)|\$)*"|'[^']*'|\$\((?:[^()]|\([^()]*\))*\)|[^\s;&|)"'])+)/gm;
+
 class ScriptDirectories {
   private readonly changes: { at: number; where: Where; until: number }[] = [];
   private next = 0;
@@ -109,7 +117,8 @@ class ScriptDirectories {
     const assignments = new Map<string, string>();
     const events = [
       ...[...text.matchAll(/^\s*(?:export\s+|readonly\s+|local\s+)?([A-Za-z_]\w*)=(.+)$/gm)].map((m) => ({ at: m.index, set: m, cd: undefined })),
-      ...[...text.matchAll(/(^|[;&|(]|\bthen|\bdo)\s*(?:builtin\s+)?cd\s+(.*)$/gm)].map((m) => ({ at: m.index, set: undefined, cd: m })),
+      // `cd <word>`: several on a line (`cd frontend && npm ci && cd ..`), and `pushd <word>`.
+      ...[...text.matchAll(CD)].map((m) => ({ at: m.index, set: undefined, cd: m })),
     ].sort((a, b) => a.at - b.at);
     let where = start;
     for (const e of events) {
@@ -119,9 +128,16 @@ class ScriptDirectories {
       }
       const m = e.cd!;
       const lineEnd = text.indexOf('\n', m.index);
-      const next = followCd(path, m[2]!, where, assignments) ?? start;
-      if (m[1] === '(') {
-        this.changes.push({ at: m.index, where: next, until: lineEnd < 0 ? text.length : lineEnd });
+      const until = lineEnd < 0 ? text.length : lineEnd;
+      // In a subshell opened earlier on its line (`(cd services && cd trainer && docker build .)`): to the line's end.
+      const before = text.slice(text.lastIndexOf('\n', m.index) + 1, m.index + m[1]!.length).replace(/\$\(/g, '');
+      const depth = (before.match(/\(/g)?.length ?? 0) - (before.match(/\)/g)?.length ?? 0);
+      // A second cd in the same subshell goes on from the first.
+      const last = this.changes[this.changes.length - 1];
+      const from = depth > 0 && last?.until === until ? last.where : where;
+      const next = followCd(path, m[2]!, from, assignments) ?? start;
+      if (depth > 0) {
+        this.changes.push({ at: m.index, where: next, until });
       } else {
         where = next;
         this.changes.push({ at: m.index, where: next, until: -1 });

@@ -34,6 +34,14 @@ function referenced(project: Project, path: string): boolean {
       return true;
     }
   }
+  // A build file that goes into its folder (`cd services/api && docker build .` in a Makefile, a
+  // multi-line subshell of a script, a CI step's `working-directory:`) may build it there.
+  if (folder !== '') {
+    const into = new RegExp(`(?:\\bcd|\\bpushd|working-directory:)\\s+["']?(?:\\./)?${escapeRegExp(folder)}/?["']?(?=$|[\\s;&|)])`, 'm');
+    if (project.textFiles.some((t) => t.role !== 'markdown' && t.role !== 'roadmap' && /docker/.test(t.text) && into.test(t.text))) {
+      return true;
+    }
+  }
   // Build steps the build-command reader does not understand (CI actions, `file:` keys, scripts
   // calling other tools) still name the file: any mention of its path counts as a reference.
   const mention = new RegExp(`(^|[\\s"'=:(,])(\\./)?${escapeRegExp(path)}($|[\\s"',)])`, 'm');
