@@ -146,6 +146,22 @@ describe('Project', () => {
       );
     });
 
+    it('reads a Makefile recipe line in the folder its cd says, for that line only', () => {
+      // Before, a recipe's cd was not read: `cd images && docker build …` was read from the root.
+      const p = projectOf({
+        Makefile:
+          'base:\n\tcd images && \\\n\t  docker build -f common.Dockerfile -t acme/runtime:1.0 .\napi:\n\tcd services/api\n\tdocker build -t acme/api:1.0 .\n',
+        'images/common.Dockerfile': BASE,
+        'services/api/Dockerfile': 'FROM acme/runtime:1.0\n',
+        Dockerfile: 'FROM acme/runtime:1.0\n',
+      });
+      assert.deepEqual(
+        p.imageBuilds.map((b) => `${b.tag} ${b.dockerfile} ${b.context}`),
+        // Each recipe line runs in a shell of its own: the api's cd does not reach the next line.
+        ['acme/runtime:1.0 images/common.Dockerfile images', 'acme/api:1.0 Dockerfile '],
+      );
+    });
+
     it('is found from a docker-bake.hcl target', () => {
       const p = projectOf({
         'docker-bake.hcl':

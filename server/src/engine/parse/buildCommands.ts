@@ -32,9 +32,9 @@ export function findBuildCommands(path: string, text: string, kind: 'makefile' |
   const lines = new LineIndex(text);
   // Join continued lines, remembering where each logical line starts.
   const re = /docker(?:\s+buildx)?(?:\s+image)?\s+build\b((?:[^\n\\]|\\\r?\n|\\.)*)/g;
-  const directories = kind === 'script' ? new ScriptDirectories(path, text) : undefined;
+  const directories = kind === 'workflow' ? undefined : new ScriptDirectories(path, text, kind === 'makefile');
   for (let m = re.exec(text); m; m = re.exec(text)) {
-    const where = kind === 'script' ? directories!.at(m.index) : undefined;
+    const where = directories?.at(m.index);
     const cwd = kind === 'workflow' ? '' : (where?.script ?? dirname(path));
     const args = tokenize(m[1]!.replace(/\\\r?\n/g, ' '));
     const tags: string[] = [];
@@ -111,8 +111,12 @@ class ScriptDirectories {
   private current: Where;
   private readonly scoped: { where: Where; until: number }[] = [];
 
-  constructor(path: string, text: string) {
-    const start: Where = { script: dirname(path), root: dirname(path) === '' ? undefined : '' };
+  /**
+   * @param recipes a Makefile: each recipe line runs in a shell of its own, in the Makefile's folder,
+   *   so a `cd` holds to the end of its line (continued lines included).
+   */
+  constructor(path: string, text: string, recipes = false) {
+    const start: Where = { script: dirname(path), root: recipes || dirname(path) === '' ? undefined : '' };
     this.current = start;
     const assignments = new Map<string, string>();
     const events = [
@@ -127,11 +131,14 @@ class ScriptDirectories {
         continue;
       }
       const m = e.cd!;
-      const lineEnd = text.indexOf('\n', m.index);
+      let lineEnd = text.indexOf('\n', m.index);
+      while (recipes && lineEnd > 0 && text[lineEnd - 1] === '\\') {
+        lineEnd = text.indexOf('\n', lineEnd + 1);
+      }
       const until = lineEnd < 0 ? text.length : lineEnd;
       // In a subshell opened earlier on its line (`(cd services && cd trainer && docker build .)`): to the line's end.
       const before = text.slice(text.lastIndexOf('\n', m.index) + 1, m.index + m[1]!.length).replace(/\$\(/g, '');
-      const depth = (before.match(/\(/g)?.length ?? 0) - (before.match(/\)/g)?.length ?? 0);
+      const depth = recipes ? 1 : (before.match(/\(/g)?.length ?? 0) - (before.match(/\)/g)?.length ?? 0);
       // A second cd in the same subshell goes on from the first.
       const last = this.changes[this.changes.length - 1];
       const from = depth > 0 && last?.until === until ? last.where : where;
