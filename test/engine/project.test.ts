@@ -133,6 +133,28 @@ describe('Project', () => {
           'acme/trainer:2 services/trainer/Dockerfile services/trainer',
         ],
       );
+      // popd goes back; a `$(…)` in a subshell is no subshell of its own (before, the second cd leaked).
+      assert.deepEqual(
+        tagsFrom(
+          'cd "$(dirname "$0")/.."\npushd services/trainer >/dev/null\ndocker build -t acme/trainer:3 .\npopd >/dev/null\n(cd "$(git rev-parse --show-toplevel)" && cd services/trainer && docker build -t acme/trainer:4 .)\ndocker build -f images/base.Dockerfile -t acme/runtime:1.0 .\n',
+          folders,
+        ),
+        [
+          'acme/trainer:3 services/trainer/Dockerfile services/trainer',
+          'acme/trainer:4 services/trainer/Dockerfile services/trainer',
+          'acme/runtime:1.0 images/base.Dockerfile ',
+        ],
+      );
+      // Before, an unclosed quote after many $(…) backtracked exponentially (28 of them: 6 s), and a
+      // line of thousands of cds was quadratic.
+      assert.equal(tagsFrom(`cd "$(ROOT)${'/$(SVC)'.repeat(40)} && docker build -t x .\n`, folders).length, 1);
+      assert.equal(
+        tagsFrom(
+          `cd "$(dirname "$0")/.."\n${'cd a; '.repeat(17_000)}\n${'(cd a && cd b; '.repeat(7_000)}\ndocker build -f images/base.Dockerfile -t y .\n`,
+          folders,
+        ).length,
+        1,
+      );
       // Before, each command re-read every cd before it, and every variable's assignment: 3,000 builds took minutes.
       const many = Array.from({ length: 3000 }, (_, i) => `cd "$ROOT"\ndocker build -t img${i} .\n`).join('');
       assert.equal(tagsFrom(`ROOT="$(cd "$(dirname "$0")/.." && pwd)"\n${many}`, { Dockerfile: BASE }).length, 3000);
@@ -150,7 +172,7 @@ describe('Project', () => {
       // Before, a recipe's cd was not read: `cd images && docker build …` was read from the root.
       const p = projectOf({
         Makefile:
-          'base:\n\tcd images && \\\n\t  docker build -f common.Dockerfile -t acme/runtime:1.0 .\napi:\n\tcd services/api\n\tdocker build -t acme/api:1.0 .\n',
+          'base:\n\t@cd images && \\\n\t  docker build -f common.Dockerfile -t acme/runtime:1.0 .\napi:\n\tcd services/api\n\tdocker build -t acme/api:1.0 .\n',
         'images/common.Dockerfile': BASE,
         'services/api/Dockerfile': 'FROM acme/runtime:1.0\n',
         Dockerfile: 'FROM acme/runtime:1.0\n',

@@ -24,6 +24,9 @@ describe('secrets', () => {
     ['HUGGINGFACE_HUB', 'hf_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789'],
     ['LEGACY_OPENAI', `sk-${'A1b2C3d4'.repeat(6)}`],
     ['HF_TOKEN', 'abc123'],
+    ['GITHUB_TOKEN2', 'ghtok-realvalue-123'],
+    ['NPMTOKEN', 'npm-realvalue'],
+    ['githubToken', 'realvalue'],
   ];
   for (const [key, value] of secrets) {
     it(`${key} is a secret`, () => assert.ok(findSecret(key, value), `${key} was not found secret`));
@@ -41,6 +44,9 @@ describe('secrets', () => {
     ['TOKENIZERS_PARALLELISM', 'false'],
     ['MAX_TOKENS', '512'],
     ['HF_TOKENIZER', 'bert-base-uncased'],
+    ['MAX_NEW_TOKENS', '256'],
+    ['IMAGE', 'acme/sk-admin-dashboard-frontend-service:1.2'],
+    ['HF_HOME_NAME', 'hf_modelscachedirectoryforbertbase'],
   ];
   for (const [key, value] of settings) {
     it(`${key}=${value} is a setting`, () => assert.equal(findSecret(key, value), undefined));

@@ -155,6 +155,18 @@ RuleTester.run(legacyDockerfile, {
       output: { 'Dockerfile.old': null, 'archived/Dockerfile.old': OLD },
     },
     {
+      // The folder guard takes only the Dockerfile a docker build there reads, and only with a docker
+      // build on the cd's line: a CI step that runs tests in docker/ does not build Dockerfile.web-v1.
+      name: 'an old service Dockerfile in a folder a CI step goes into to run tests',
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'docker/Dockerfile.web-v1': WEB_V1,
+        '.github/workflows/test.yml': `${RELEASE_WORKFLOW}      - run: cd docker && python -m pytest\n      - run: docker compose build\n`,
+      },
+      errors: [onLine('docker/Dockerfile.web-v1', 2, 6, 35, unusedDockerfile('docker/Dockerfile.web-v1'))],
+      output: { 'docker/Dockerfile.web-v1': null, 'archived/Dockerfile.web-v1': WEB_V1 },
+    },
+    {
       name: 'an old service Dockerfile with an ARG preamble, in the docker folder',
       files: { ...ROADMAP_WORKSPACE, 'docker/Dockerfile.web-v1': WEB_V1 },
       errors: [onLine('docker/Dockerfile.web-v1', 2, 6, 35, unusedDockerfile('docker/Dockerfile.web-v1'))],

@@ -102,8 +102,48 @@ export function findBuildCommands(path: string, text: string, kind: 'makefile' |
  * holds to the end of its line. Read once, in one pass over the script's `cd`s.
  */
 /** A `cd` (or `pushd`) and its argument, one shell word: quoted, with `$(…)` inside, or bare. */
+// (Inside double quotes, `$` not before `(` and `$(…)` are exclusive branches: one that also matched
+// `$(` as a bare `$` backtracked exponentially on an unclosed quote.) `@`, `-`, `+`: Make's prefixes.
 const CD =
-  /(^|[;&|(]|\bthen|\bdo|\bif|\belif|\bwhile|\buntil)\s*(?:builtin\s+)?(?:cd|pushd)\s+((?:"(?:[^"$]|\$\((?:[^()]|\([^()]*\))*\)|\$)*"|'[^']*'|\$\((?:[^()]|\([^()]*\))*\)|[^\s;&|)"'])+)/gm;
+  /(^|[;&|(]|\bthen|\bdo|\bif|\belif|\bwhile|\buntil)\s*[@+-]*\s*(?:builtin\s+)?(?:(cd|pushd)\s+((?:"(?:[^"$]|\$(?!\()|\$\((?:[^()]|\([^()]*\))*\))*"|'[^']*'|\$\((?:[^()]|\([^()]*\))*\)|[^\s;&|)"'])+)|popd\b)/gm;
+
+/**
+ * The subshell depth at each offset of a text, read in one pass as offsets increase: `(` opens one,
+ * `)` closes it, a line ends them all; `$(…)` is a command substitution, not a subshell.
+ */
+class SubshellDepth {
+  private pos = 0;
+  private depth = 0;
+  private substitution = 0;
+
+  constructor(private readonly text: string) {}
+
+  at(offset: number): number {
+    for (; this.pos < offset; this.pos++) {
+      const c = this.text[this.pos];
+      if (c === '\n') {
+        this.depth = 0;
+        this.substitution = 0;
+      } else if (c === '$' && this.text[this.pos + 1] === '(') {
+        this.substitution++;
+        this.pos++;
+      } else if (c === '(') {
+        if (this.substitution > 0) {
+          this.substitution++;
+        } else {
+          this.depth++;
+        }
+      } else if (c === ')') {
+        if (this.substitution > 0) {
+          this.substitution--;
+        } else if (this.depth > 0) {
+          this.depth--;
+        }
+      }
+    }
+    return this.depth;
+  }
+}
 
 class ScriptDirectories {
   private readonly changes: { at: number; where: Where; until: number }[] = [];
@@ -125,24 +165,38 @@ class ScriptDirectories {
       ...[...text.matchAll(CD)].map((m) => ({ at: m.index, set: undefined, cd: m })),
     ].sort((a, b) => a.at - b.at);
     let where = start;
+    const pushed: Where[] = [];
+    const depthAt = new SubshellDepth(text);
+    let until = -1;
     for (const e of events) {
       if (e.set) {
         assignments.set(e.set[1]!, e.set[2]!);
         continue;
       }
       const m = e.cd!;
-      let lineEnd = text.indexOf('\n', m.index);
-      while (recipes && lineEnd > 0 && text[lineEnd - 1] === '\\') {
-        lineEnd = text.indexOf('\n', lineEnd + 1);
+      // The end of the cd's line (found once per line: a line of thousands of cds stays linear).
+      if (m.index >= until) {
+        let lineEnd = text.indexOf('\n', m.index);
+        while (recipes && lineEnd > 0 && text[lineEnd - 1] === '\\') {
+          lineEnd = text.indexOf('\n', lineEnd + 1);
+        }
+        until = lineEnd < 0 ? text.length : lineEnd;
       }
-      const until = lineEnd < 0 ? text.length : lineEnd;
       // In a subshell opened earlier on its line (`(cd services && cd trainer && docker build .)`): to the line's end.
-      const before = text.slice(text.lastIndexOf('\n', m.index) + 1, m.index + m[1]!.length).replace(/\$\(/g, '');
-      const depth = recipes ? 1 : (before.match(/\(/g)?.length ?? 0) - (before.match(/\)/g)?.length ?? 0);
+      const depth = recipes ? 1 : depthAt.at(m.index + m[1]!.length);
       // A second cd in the same subshell goes on from the first.
       const last = this.changes[this.changes.length - 1];
       const from = depth > 0 && last?.until === until ? last.where : where;
-      const next = followCd(path, m[2]!, from, assignments) ?? start;
+      let next: Where;
+      if (m[2] === undefined) {
+        // popd: back to where the matching pushd was.
+        next = pushed.pop() ?? start;
+      } else {
+        if (m[2] === 'pushd') {
+          pushed.push(from);
+        }
+        next = followCd(path, m[3]!, from, assignments) ?? start;
+      }
       if (depth > 0) {
         this.changes.push({ at: m.index, where: next, until });
       } else {
@@ -200,7 +254,12 @@ function followCd(path: string, raw: string, from: Where, assignments: Map<strin
   // A relative path: `cd services/web`, `cd ..`, from each guess.
   const rel = /^(["']?)([\w.][\w./-]*)\1(?=\s|$|[;&|)])/.exec(arg);
   if (rel && !v) {
-    return { script: joinPath(from.script, rel[2]!), root: from.root === undefined ? undefined : joinPath(from.root, rel[2]!) };
+    const script = joinPath(from.script, rel[2]!);
+    // Deeper than any workspace: not followed (a line of thousands of `cd a` made the paths, and the time, grow without end).
+    if (script.split('/').length > 64) {
+      return undefined;
+    }
+    return { script, root: from.root === undefined ? undefined : joinPath(from.root, rel[2]!) };
   }
   return undefined;
 }

@@ -36,8 +36,11 @@ function referenced(project: Project, path: string): boolean {
   }
   // A build file that goes into its folder (`cd services/api && docker build .` in a Makefile, a
   // multi-line subshell of a script, a CI step's `working-directory:`) may build it there.
-  if (folder !== '') {
-    const into = new RegExp(`(?:\\bcd|\\bpushd|working-directory:)\\s+["']?(?:\\./)?${escapeRegExp(folder)}/?["']?(?=$|[\\s;&|)])`, 'm');
+  // Only the name `docker build` reads there by default, and only with a docker build on the line
+  // (or in a CI step's file).
+  if (folder !== '' && /^(Dockerfile|Containerfile)$/.test(basename(path))) {
+    const dir = `["']?(?:\\./)?${escapeRegExp(folder)}/?["']?(?=$|[\\s;&|)])`;
+    const into = new RegExp(`(?:\\b(?:cd|pushd)\\s+${dir}[^\\n]*\\bdocker(?:\\s+buildx)?\\s+build\\b|working-directory:\\s+${dir})`, 'm');
     if (project.textFiles.some((t) => t.role !== 'markdown' && t.role !== 'roadmap' && /docker/.test(t.text) && into.test(t.text))) {
       return true;
     }

@@ -19,14 +19,14 @@ import { appendSequenceToMap, appendToSequence, mapPairRemoval, prependToSequenc
 // `PASS` and `PWD` only as a word of the key: `DB_PASS`, `SMTP_PASSWD`, `DB_PWD`, but not `BYPASS_CACHE`
 // nor `PWD` alone, the shell's working directory.
 const SECRET_KEY =
-  /PASSWORD|PASSPHRASE|SECRET|(?:^|_|AUTH|ACCESS|REFRESH|BEARER|API)TOKEN(?:_|$)|API_?KEY|(?:PRIVATE|ACCESS|SIGNING|ENCRYPTION|FERNET|MASTER|AUTH|LICENSE)_KEY|(?:^|_)PASS(?:WD)?(?:_|$)|_PWD(?:_|$)/i;
+  /PASSWORD|PASSPHRASE|SECRET|TOKEN(?!S|IZ)|API_?KEY|(?:PRIVATE|ACCESS|SIGNING|ENCRYPTION|FERNET|MASTER|AUTH|LICENSE)_KEY|(?:^|_)PASS(?:WD)?(?:_|$)|_PWD(?:_|$)/i;
 /**
  * Values that are a credential whatever the key: AWS access key ids, GitHub, OpenAI, Stripe, Slack
  * and Google API tokens, and private keys (`OPENAI_KEY=sk-proj-…`, `GIT_REPO_URL=https://ghp_…@github.com`).
  * Bounded lengths keep the search linear on long values.
  */
 const CREDENTIAL_PATTERN =
-  '(?<![A-Za-z0-9])(?:A[KS]IA[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{30,255}|github_pat_[A-Za-z0-9_]{30,255}|hf_[A-Za-z0-9]{30,255}|sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20,200}|sk-[A-Za-z0-9]{40,200}|[sr]k_live_[A-Za-z0-9]{20,200}|xox[abprs]-[A-Za-z0-9-]{10,200}|AIza[0-9A-Za-z_-]{35})(?![A-Za-z0-9])|-----BEGIN [A-Z ]{0,40}PRIVATE KEY-----';
+  '(?<![A-Za-z0-9])(?:A[KS]IA[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{30,255}|github_pat_[A-Za-z0-9_]{30,255}|hf_(?=[A-Za-z]{0,255}\\d)[A-Za-z0-9]{30,255}|sk-(?:proj|svcacct|admin)-(?=[A-Za-z_-]{0,200}\\d)[A-Za-z0-9_-]{20,200}|sk-[A-Za-z0-9]{40,200}|[sr]k_live_[A-Za-z0-9]{20,200}|xox[abprs]-[A-Za-z0-9-]{10,200}|AIza[0-9A-Za-z_-]{35})(?![A-Za-z0-9])|-----BEGIN [A-Z ]{0,40}PRIVATE KEY-----';
 const CREDENTIAL_VALUE = new RegExp(CREDENTIAL_PATTERN);
 
 /** The text with every credential-shaped value in it (see CREDENTIAL_VALUE) replaced by `****`. */
@@ -49,8 +49,8 @@ export function maskUrlPasswords(text: string): string {
 }
 
 /**
- * A key that names a secret: `*PASSWORD*`, `*PASSPHRASE*`, `*SECRET*`, `TOKEN` as a word of it
- * (`GITHUB_TOKEN`, `AUTHTOKEN`; not `MAX_TOKENS` or `TOKENIZERS_PARALLELISM`), `*API_KEY*`
+ * A key that names a secret: `*PASSWORD*`, `*PASSPHRASE*`, `*SECRET*`, `*TOKEN*` (`GITHUB_TOKEN2`,
+ * `githubToken`; not `MAX_TOKENS` or `TOKENIZERS_PARALLELISM`), `*API_KEY*`
  * (`*APIKEY*`), `*PRIVATE_KEY*`, `*ACCESS_KEY*`, `*SIGNING_KEY*`, `*ENCRYPTION_KEY*`, `*FERNET_KEY*`,
  * `*MASTER_KEY*`, `*AUTH_KEY*`, `*LICENSE_KEY*`, and `PASS`, `PASSWD` or `PWD` as a word of it
  * (`DB_PASS`, `DB_PWD`).
