@@ -59,6 +59,32 @@ describe('secrets', () => {
     }
   });
 
+  it('masks passwords and tokens in the commands the report prints', () => {
+    const cases: [string, string][] = [
+      [
+        'curl -fsS -u deploy:Hunter2Pass https://registry.example.com/v2/',
+        'curl -fsS -u deploy:**** https://registry.example.com/v2/',
+      ],
+      ['mysql -h db -u root -pHunter2Pass smarthr360 < dump.sql', 'mysql -h db -u root -p**** smarthr360 < dump.sql'],
+      [
+        'curl -H "Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.e30.sig" https://api',
+        'curl -H "Authorization: Bearer ****" https://api',
+      ],
+      ['python serve.py --access-token s3cr3t-value --port 8000', 'python serve.py --access-token **** --port 8000'],
+      [
+        'git clone https://oauth2:glpat-AbCdEfGhIjKlMnOpQrSt@gitlab.com/acme/models.git',
+        'git clone https://oauth2:****@gitlab.com/acme/models.git',
+      ],
+      [
+        'echo "-----BEGIN RSA PRIVATE KEY-----\\nMIIEpAIBAAKCAQEA\\n-----END RSA PRIVATE KEY-----" > key.pem',
+        'echo "****" > key.pem',
+      ],
+    ];
+    for (const [text, masked] of cases) {
+      assert.equal(maskSecretText(text), masked);
+    }
+  });
+
   it('masks credential-shaped values wherever the report prints them (CI steps, ENTRYPOINT arguments)', () => {
     const step =
       'git clone https://ghp_abcdefghijklmnopqrstuvwxyz0123456789@github.com/org/models.git && serve --key sk-proj-abcdefghij0123456789ABCDEFGH';

@@ -31,12 +31,18 @@ const cell = (s: string): string => maskSecretText(s).replace(/\|/g, '\\|').repl
  * Masks what looks like a secret anywhere in a text the report prints (a value, an ENTRYPOINT's
  * arguments, a CI step): the password of every URL with credentials (`jdbc:postgresql://u:pw@db`,
  * one of several in a list, a password with an `@` in it), the value of a secret-like `KEY=value`,
- * and a `login … -p`/`--password` argument. Applied to every cell, after the per-column masking.
+ * a `login … -p`/`--password` argument, `curl -u user:pass`, `mysql -pPASS`, a `Bearer` header and a
+ * `--*-token`/`--api-key`/`--secret` argument. Applied to every cell, after the per-column masking.
  */
 export function maskSecretText(text: string): string {
   return maskCredentials(maskUrlPasswords(text))
     .replace(/\b([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|[^\s;&|]+)/g, (m, key: string) => (isSecretKey(key) ? `${key}=****` : m))
-    .replace(/(--password[= ]|\blogin\b[^\n]*?\s-p\s*)("[^"]*"|'[^']*'|\S+)/g, (_m, flag: string) => `${flag}****`);
+    .replace(/(--password[= ]|\blogin\b[^\n]*?\s-p\s*)("[^"]*"|'[^']*'|\S+)/g, (_m, flag: string) => `${flag}****`)
+    // `curl -u user:pass`, `mysql -pPASS`, `Authorization: Bearer …`, `--access-token …`.
+    .replace(/(\s-u\s+["']?[^\s:"']+:)([^\s"']+)/g, (_m, head: string) => `${head}****`)
+    .replace(/(\bmysql(?:dump)?\b[^\n]*?\s-p)([^\s"']+)/g, (_m, head: string) => `${head}****`)
+    .replace(/(\bBearer\s+)[A-Za-z0-9._~+/=-]{8,}/g, (_m, head: string) => `${head}****`)
+    .replace(/(--(?:[a-z-]*-)?(?:token|api-key|secret)[= ])("[^"]*"|'[^']*'|\S+)/g, (_m, flag: string) => `${flag}****`);
 }
 
 function table(out: string[], head: string[], rows: string[][], empty: string): void {

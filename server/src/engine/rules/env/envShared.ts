@@ -22,11 +22,11 @@ const SECRET_KEY =
   /PASSWORD|PASSPHRASE|SECRET|TOKEN(?!S|IZ)|API_?KEY|(?:PRIVATE|ACCESS|SIGNING|ENCRYPTION|FERNET|MASTER|AUTH|LICENSE)_KEY|(?:^|_)PASS(?:WD)?(?:_|$)|_PWD(?:_|$)/i;
 /**
  * Values that are a credential whatever the key: AWS access key ids, GitHub, OpenAI, Stripe, Slack
- * and Google API tokens, and private keys (`OPENAI_KEY=sk-proj-…`, `GIT_REPO_URL=https://ghp_…@github.com`).
+ * Google API and GitLab tokens, and private keys (with their body) (`OPENAI_KEY=sk-proj-…`, `GIT_REPO_URL=https://ghp_…@github.com`).
  * Bounded lengths keep the search linear on long values.
  */
 const CREDENTIAL_PATTERN =
-  '(?<![A-Za-z0-9])(?:A[KS]IA[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{30,255}|github_pat_[A-Za-z0-9_]{30,255}|hf_(?=[A-Za-z]{0,255}\\d)[A-Za-z0-9]{30,255}|sk-(?:proj|svcacct|admin)-(?=[A-Za-z_-]{0,200}\\d)[A-Za-z0-9_-]{20,200}|sk-[A-Za-z0-9]{40,200}|[sr]k_live_[A-Za-z0-9]{20,200}|xox[abprs]-[A-Za-z0-9-]{10,200}|AIza[0-9A-Za-z_-]{35})(?![A-Za-z0-9])|-----BEGIN [A-Z ]{0,40}PRIVATE KEY-----';
+  '(?<![A-Za-z0-9])(?:A[KS]IA[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{30,255}|github_pat_[A-Za-z0-9_]{30,255}|hf_(?=[A-Za-z]{0,255}\\d)[A-Za-z0-9]{30,255}|sk-(?:proj|svcacct|admin)-(?=[A-Za-z_-]{0,200}\\d)[A-Za-z0-9_-]{20,200}|sk-[A-Za-z0-9]{40,200}|[sr]k_live_[A-Za-z0-9]{20,200}|xox[abprs]-[A-Za-z0-9-]{10,200}|glpat-[A-Za-z0-9_-]{20,200}|AIza[0-9A-Za-z_-]{35})(?![A-Za-z0-9])|-----BEGIN [A-Z ]{0,40}PRIVATE KEY-----(?:[A-Za-z0-9+/=\\s\\\\n]{0,8000}-----END [A-Z ]{0,40}PRIVATE KEY-----)?';
 const CREDENTIAL_VALUE = new RegExp(CREDENTIAL_PATTERN);
 
 /** The text with every credential-shaped value in it (see CREDENTIAL_VALUE) replaced by `****`. */
