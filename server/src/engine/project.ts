@@ -806,7 +806,7 @@ export class Project {
     return (
       this.servicesWithBuildOf(model.path).some((s) =>
         s.builds.some((b) => b.dockerfile === model.path && b.targetDef?.build?.target?.includes('$')),
-      ) || this.buildTargetsOf(model.path).some((t) => t !== undefined && (t.includes('$') || targetName(t) === undefined))
+      ) || this.buildCommandsFor(model.path).some((c) => c.target?.includes('$'))
     );
   }
 
@@ -1227,23 +1227,23 @@ export class Project {
     // defining it. Never after a file itself named like an overlay: whether that one is would depend
     // on a third file.
     const overlays = new Map<string, ComposeModel[]>();
-    /** A compose file and the files it includes, and those they include. */
+    /** A compose file and the files it includes (and those they include), the included ones first. */
     const withIncludes = (root: ComposeModel): ComposeModel[] => {
-      const out: ComposeModel[] = [];
+      const files: ComposeModel[] = [];
       const visit = (c: ComposeModel, depth: number): void => {
-        if (out.includes(c) || depth > 20) {
+        if (files.includes(c) || depth > 20) {
           return;
         }
-        out.push(c);
         for (const inc of c.includes) {
           const target = this.byPath.get(joinPath(dirname(c.path), inc.value));
           if (target?.kind === 'compose') {
             visit(target, depth + 1);
           }
         }
+        files.push(c);
       };
       visit(root, 0);
-      return out;
+      return files;
     };
     const overlayMain = (c: ComposeModel): ComposeModel | undefined => {
       const stem = overlayStem(c.path, this.byPath);
@@ -1279,20 +1279,7 @@ export class Project {
       if (included.has(root.path) || isOverride(root) || isOverlay(root)) {
         continue;
       }
-      const files: ComposeModel[] = [];
-      const visit = (c: ComposeModel, depth: number): void => {
-        if (files.includes(c) || depth > 20) {
-          return;
-        }
-        for (const inc of c.includes) {
-          const target = this.byPath.get(joinPath(dirname(c.path), inc.value));
-          if (target?.kind === 'compose') {
-            visit(target, depth + 1);
-          }
-        }
-        files.push(c);
-      };
-      visit(root, 0);
+      const files = withIncludes(root);
       const stem = root.path.replace(/\.(ya?ml)$/, '');
       const overrides = [stem + '.override.yml', stem + '.override.yaml'];
       if (defaultMain(folderOf(root.path)) === root.path) {
@@ -1493,21 +1480,18 @@ export class Project {
 
   /** The env files that exist whose variables a compose project's values take (see {@link envFilesFor}). */
   private dotenvFilesOf(project: ComposeProject): string[] {
-    const out = new Set<string>();
-    for (const f of project.files) {
-      for (const e of this.envFilesFor(project, f.path)) {
-        if (this.byPath.get(e)?.kind === 'env') {
-          out.add(e);
-        }
-      }
-    }
-    return [...out];
+    return [...new Set(this.envFilesOfProject(project))].filter((e) => this.byPath.get(e)?.kind === 'env');
+  }
+
+  /** The env files each file of a compose project is interpolated with (whether or not they exist). */
+  private envFilesOfProject(project: ComposeProject): string[] {
+    return project.files.flatMap((f) => this.envFilesFor(project, f.path));
   }
 
   /** Every env file a compose project of the workspace is interpolated with (whether or not it exists). */
   get interpolationEnvFiles(): ReadonlySet<string> {
     return (this.interpolationEnvFilesCache ??= new Set(
-      [...this.composeProjects, ...this.overlayProjects].flatMap((p) => p.files.flatMap((f) => this.envFilesFor(p, f.path))),
+      [...this.composeProjects, ...this.overlayProjects].flatMap((p) => this.envFilesOfProject(p)),
     ));
   }
 
@@ -1530,6 +1514,7 @@ export class Project {
       const contextDef = latest((b) => b.contextRange !== undefined) ?? def;
       const ctx = joinPath(dirname(contextDef.path), this.composeValue(service.project, contextDef, contextDef.build!.context));
       const dockerfileDef = latest((b) => b.inline !== undefined || b.dockerfile !== undefined);
+      const written = dockerfileDef?.build!.dockerfile;
       const target =
         def.build.target !== undefined && def.build.targetRange
           ? { value: this.composeValue(service.project, def, def.build.target), range: def.build.targetRange, def }
@@ -1537,7 +1522,6 @@ export class Project {
       if (dockerfileDef?.build!.inline) {
         service.build = { def, context: ctx, dockerfile: inlinePath(dockerfileDef), inline: true, target };
       } else {
-        const written = dockerfileDef?.build!.dockerfile;
         const dfRaw = written === undefined ? 'Dockerfile' : this.composeValue(service.project, dockerfileDef!, written);
         service.build = {
           def,
@@ -1556,7 +1540,6 @@ export class Project {
       });
       // A build path whose variables `.env` sets: CI, or a machine without that `.env`, builds the
       // Dockerfile the defaults give. It is built too (legacy-dockerfile must not archive it).
-      const written = dockerfileDef?.build!.dockerfile;
       if (!service.build.inline && (contextDef.build!.context.includes('$') || written?.includes('$'))) {
         const ctxDefault = interpolate(contextDef.build!.context, NO_VARIABLES);
         const dfDefault = written === undefined ? 'Dockerfile' : interpolate(written, NO_VARIABLES);

@@ -538,14 +538,12 @@ export class DockerModularityServer {
     // In nested workspace folders, a file's diagnostics come from the innermost folder that holds it
     // (the one its edits, quick fixes and settings go to); this one withdraws what it published there.
     const inNested = this.nestedIn(folder);
-    {
-      for (const path of [...next.keys()].filter(inNested)) {
-        next.delete(path);
-      }
-      for (const path of folder.published.keys()) {
-        if (inNested(path)) {
-          next.set(path, []);
-        }
+    for (const path of [...next.keys()].filter(inNested)) {
+      next.delete(path);
+    }
+    for (const path of folder.published.keys()) {
+      if (inNested(path)) {
+        next.set(path, []);
       }
     }
     for (const [path, diagnostics] of next) {

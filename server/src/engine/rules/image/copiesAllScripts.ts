@@ -44,6 +44,16 @@ export const copiesAllScripts = defineRule({
       // dev target); an image whose target is a variable could be any stage, so nothing is narrowed.
       const refs = scriptRefs(project, file, project.imageStages(file));
       const unknownImage = project.hasUnknownTarget(file);
+      // What else runs in the image, read once per file and folder (not per copy and source).
+      const runWordsByFolder = new Map<string, string[]>();
+      const runWords = (folder: string): string[] => {
+        let words = runWordsByFolder.get(folder);
+        if (!words) {
+          words = imageRunWords(project, file, folder);
+          runWordsByFolder.set(folder, words);
+        }
+        return words;
+      };
       for (const copy of copies) {
         if (copy.from !== undefined || copy.heredoc) {
           continue;
@@ -79,7 +89,7 @@ export const copiesAllScripts = defineRule({
           const usedByCompose =
             only !== undefined &&
             target !== undefined &&
-            imageRunWords(project, file, target.path).some(
+            runWords(target.path).some(
               (w) =>
                 basename(w) !== basename(only[0]) &&
                 (containerWithin(w, target.path) || (w.includes('.') && folderFiles(project, folder).has(basename(w)))),
