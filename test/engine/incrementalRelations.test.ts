@@ -192,4 +192,43 @@ describe('incremental analysis across file relations', () => {
       ],
     );
   });
+
+  it("build args: a compose file's args, the ARG default, and an image built FROM the image they pick", () => {
+    // web's FROM comes from a build arg; debug is built FROM web's image, so whether debug derives
+    // from the base moves with web's args, in a file neither Dockerfile is.
+    assertNoDrift(
+      {
+        'Dockerfile.base': 'FROM python:3.12-slim\nRUN pip install --no-cache-dir django\n',
+        'docker-compose.yml': [
+          'services:',
+          '  base:',
+          '    build:',
+          '      context: .',
+          '      dockerfile: Dockerfile.base',
+          '    image: shop-base:latest',
+          '  web:',
+          '    build:',
+          '      context: .',
+          '      dockerfile: docker/Dockerfile.web',
+          '      args:',
+          '        BASE_IMAGE: python:3.12-slim',
+          '    image: shop-web:latest',
+          '  debug:',
+          '    build:',
+          '      context: .',
+          '      dockerfile: docker/Dockerfile.debug',
+          '',
+        ].join('\n'),
+        'docker/Dockerfile.web':
+          'ARG BASE_IMAGE=shop-base-local\nFROM ${BASE_IMAGE}\nRUN pip install --no-cache-dir gunicorn\nCOPY . /app\n',
+        'docker/Dockerfile.debug': 'FROM shop-web:latest\nRUN pip install --no-cache-dir debugpy\n',
+      },
+      [
+        replaceIn('docker-compose.yml', 'BASE_IMAGE: python:3.12-slim', 'BASE_IMAGE: shop-base:latest'),
+        replaceIn('docker-compose.yml', '      args:\n        BASE_IMAGE: shop-base:latest\n', ''),
+        replaceIn('docker/Dockerfile.web', 'ARG BASE_IMAGE=shop-base-local', 'ARG BASE_IMAGE=shop-base:latest'),
+        replaceIn('docker/Dockerfile.web', 'ARG BASE_IMAGE=shop-base:latest', 'ARG BASE_IMAGE=python:3.12-slim'),
+      ],
+    );
+  });
 });

@@ -287,6 +287,161 @@ describe('Project', () => {
     });
   });
 
+  describe('FROM ${ARG} and the build args each build passes', () => {
+    /** Where each stage of `path`'s FROM resolves, as `kind:what`. */
+    const resolved = (p: Project, path: string): string[] => {
+      const df = p.dockerfile(path)!;
+      return df.stages.map((s) => {
+        const t = p.resolveFrom(df, s);
+        return t.kind === 'stage'
+          ? `stage:${t.stage.name}`
+          : t.kind === 'workspace'
+            ? `workspace:${t.tag}`
+            : `${t.kind}:${t.image}`;
+      });
+    };
+    const SERVICE = 'ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\nRUN pip install --no-cache-dir gunicorn\nCOPY . /app\n';
+    /** SMARTHR with web built from SERVICE, its compose `build:` given `buildKeys` (indented under build). */
+    const withWebArgs = (buildKeys: string, extra: Record<string, string> = {}): Record<string, string> => ({
+      ...SMARTHR,
+      'docker/Dockerfile.web': SERVICE,
+      'docker-compose.yml': COMPOSE.replace(
+        '      dockerfile: docker/Dockerfile.web\n',
+        `      dockerfile: docker/Dockerfile.web\n${buildKeys}`,
+      ),
+      ...extra,
+    });
+
+    it('takes compose build.args, map or list, interpolated from .env', () => {
+      const map = projectOf(withWebArgs('      args:\n        BASE_IMAGE: smarthr360-base:latest\n'));
+      assert.deepEqual(resolved(map, 'docker/Dockerfile.web'), ['workspace:smarthr360-base:latest']);
+      const web = map.dockerfile('docker/Dockerfile.web')!;
+      assert.equal(map.stageDerivesFromBase(web, web.stages[0]!), true);
+      const list = projectOf(
+        withWebArgs('      args:\n        - BASE_IMAGE=smarthr360-base:${BASE_TAG:-dev}\n', { '.env': 'BASE_TAG=latest\n' }),
+      );
+      assert.deepEqual(resolved(list, 'docker/Dockerfile.web'), ['workspace:smarthr360-base:latest']);
+    });
+
+    it('without a value from any build or the ARG, the FROM stays a variable', () => {
+      assert.deepEqual(resolved(projectOf(withWebArgs('')), 'docker/Dockerfile.web'), ['variable:${BASE_IMAGE}']);
+      // `- BASE_IMAGE` comes from the shell; `${NOPE}` has no value here.
+      assert.deepEqual(resolved(projectOf(withWebArgs('      args:\n        - BASE_IMAGE\n')), 'docker/Dockerfile.web'), [
+        'variable:${BASE_IMAGE}',
+      ]);
+      assert.deepEqual(resolved(projectOf(withWebArgs('      args:\n        BASE_IMAGE: ${NOPE}\n')), 'docker/Dockerfile.web'), [
+        'variable:${BASE_IMAGE}',
+      ]);
+    });
+
+    it("an override's args win over the root file's; an arg the file does not declare before FROM sets nothing", () => {
+      const p = projectOf(
+        withWebArgs('      args:\n        BASE_IMAGE: python:3.12-slim\n', {
+          'docker-compose.override.yml':
+            'services:\n  web:\n    build:\n      args:\n        BASE_IMAGE: smarthr360-base:latest\n',
+        }),
+      );
+      assert.deepEqual(resolved(p, 'docker/Dockerfile.web'), ['workspace:smarthr360-base:latest']);
+      const undeclared = projectOf(
+        withWebArgs('      args:\n        BASE_IMAGE: smarthr360-base:latest\n', {
+          'docker/Dockerfile.web': 'FROM ${BASE_IMAGE:-smarthr360-base-local}\nARG BASE_IMAGE\nCOPY . /app\n',
+        }),
+      );
+      assert.deepEqual(resolved(undeclared, 'docker/Dockerfile.web'), ['local-unresolved:smarthr360-base-local']);
+    });
+
+    it('builds that pass different images resolve to the one the workspace builds; ARG defaults may name other ARGs', () => {
+      const p = projectOf({
+        ...SMARTHR,
+        'docker/Dockerfile.web':
+          'ARG REGISTRY=docker.io/library\nARG BASE_IMAGE=${REGISTRY}/python:3.12-slim\nFROM ${BASE_IMAGE}\nCOPY . /app\n',
+        'docker/Dockerfile.celery': 'ARG BASE_IMAGE=python:3.12-slim\nFROM ${BASE_IMAGE}\nCOPY app/ /app/app/\n',
+        'docker-compose.yml': COMPOSE.replace(
+          '      dockerfile: docker/Dockerfile.celery\n',
+          '      dockerfile: docker/Dockerfile.celery\n      args:\n        BASE_IMAGE: smarthr360-base:latest\n',
+        ),
+      });
+      assert.deepEqual(resolved(p, 'docker/Dockerfile.web'), ['external:docker.io/library/python:3.12-slim']);
+      // celery_worker passes the base tag, celery_beat (after the replace) the default.
+      assert.equal(
+        p.fromImages(p.dockerfile('docker/Dockerfile.celery')!, p.dockerfile('docker/Dockerfile.celery')!.stages[0]!).length,
+        2,
+      );
+      assert.deepEqual(resolved(p, 'docker/Dockerfile.celery'), ['workspace:smarthr360-base:latest']);
+    });
+
+    it('takes --build-arg in Makefiles and scripts, bake args with inherits, and build-push-action build-args', () => {
+      const files = {
+        ...SMARTHR,
+        'services/api/Dockerfile': SERVICE,
+        'services/worker/Dockerfile': SERVICE,
+        'services/ml/Dockerfile': SERVICE,
+        'services/edge/Dockerfile': SERVICE,
+        Makefile: [
+          'api:',
+          '\tdocker build --build-arg BASE_IMAGE=smarthr360-base:latest -t api services/api',
+          'edge:',
+          '\tdocker build --build-arg "BASE_IMAGE=$$(cat .base)" -t edge services/edge',
+          '',
+        ].join('\n'),
+        'docker-bake.hcl': [
+          'target "_common" {',
+          '  args = { BASE_IMAGE = "smarthr360-base:latest" }',
+          '}',
+          'target "worker" {',
+          '  inherits = ["_common"]',
+          '  context = "services/worker"',
+          '}',
+          '',
+        ].join('\n'),
+        '.github/workflows/ml.yml': [
+          'on: push',
+          'jobs:',
+          '  ml:',
+          '    runs-on: ubuntu-latest',
+          '    steps:',
+          '      - uses: docker/build-push-action@v6',
+          '        with:',
+          '          context: services/ml',
+          '          build-args: |',
+          '            PYTHONUNBUFFERED=1',
+          '            BASE_IMAGE=smarthr360-base:latest',
+          '',
+        ].join('\n'),
+      };
+      const p = projectOf(files);
+      for (const path of ['services/api/Dockerfile', 'services/worker/Dockerfile', 'services/ml/Dockerfile']) {
+        assert.deepEqual(resolved(p, path), ['workspace:smarthr360-base:latest'], path);
+      }
+      // A value made by a command is not known here.
+      assert.deepEqual(resolved(p, 'services/edge/Dockerfile'), ['variable:${BASE_IMAGE}']);
+    });
+
+    it('counts FROMs through build args when it looks for the base Dockerfile', () => {
+      const p = projectOf({
+        'docker/runtime/Dockerfile': BASE,
+        'services/api/Dockerfile': SERVICE,
+        'services/worker/Dockerfile': SERVICE,
+        'docker-compose.yml': [
+          'services:',
+          '  base:',
+          '    build: docker/runtime',
+          '    image: shop-runtime:1',
+          ...['api', 'worker'].flatMap((name) => [
+            `  ${name}:`,
+            '    build:',
+            `      context: services/${name}`,
+            '      args:',
+            '        BASE_IMAGE: shop-runtime:1',
+          ]),
+          '',
+        ].join('\n'),
+      });
+      // (Named neither like a base nor built as one: only the FROMs point at it.)
+      assert.equal(p.baseDockerfile?.path, 'docker/runtime/Dockerfile');
+    });
+  });
+
   it('serviceGroups, isBaseBuilder, runtimeServices, isApplicationService', () => {
     const p = projectOf(SMARTHR);
     assert.deepEqual(

@@ -5,7 +5,7 @@
 import { RuleTester } from '../ruleTester';
 import { baseImageUnresolved } from '../../server/src/engine/rules/dockerfile/baseImageUnresolved';
 import { insertAfter, insertBefore, replaceEvery, replaceOnce } from './edit';
-import { celeryFrom, COMPOSE, ROADMAP_WORKSPACE } from './workspaces/roadmap';
+import { celeryFrom, COMPOSE, MAKEFILE, ML_DOCKERFILE, ROADMAP_WORKSPACE } from './workspaces/roadmap';
 import { onLine } from './findings';
 
 /** The roadmap compose file plus a Flower dashboard built from docker/Dockerfile.flower. */
@@ -99,6 +99,35 @@ RUN python -m compileall /app
       },
     },
     {
+      name: 'FROM ${BASE_IMAGE} with a local default: both compose services that build it pass the built tag as a build arg',
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'docker-compose.yml': replaceEvery(
+          COMPOSE,
+          '      dockerfile: docker/Dockerfile.celery\n',
+          '      dockerfile: docker/Dockerfile.celery\n      args:\n        BASE_IMAGE: smarthr360-base:latest\n',
+          2,
+        ),
+        'docker/Dockerfile.celery': celeryFrom(`ARG BASE_IMAGE=smarthr360-base-local
+FROM \${BASE_IMAGE}`),
+      },
+    },
+    {
+      name: 'FROM ${BASE_IMAGE} with a local default: a Makefile passes the built tag with --build-arg',
+      files: {
+        ...ROADMAP_WORKSPACE,
+        Makefile: insertAfter(
+          MAKEFILE,
+          'docker compose up -d\n',
+          '\nml:\n\tdocker build --build-arg BASE_IMAGE=smarthr360-base:latest -f docker/Dockerfile.ml -t smarthr360-ml .\n',
+        ),
+        'docker/Dockerfile.ml': replaceEvery(ML_DOCKERFILE, 'FROM smarthr360-base:latest', 'FROM ${BASE_IMAGE}', 2).replace(
+          '# ML model service\n',
+          '# ML model service\nARG BASE_IMAGE=smarthr360-base-local\n',
+        ),
+      },
+    },
+    {
       name: 'the configured baseImage may come from a registry the workspace does not build',
       files: {
         ...ROADMAP_WORKSPACE,
@@ -169,6 +198,36 @@ FROM acme-python-runtime`),
 FROM \${BASE_IMAGE}`),
       },
       errors: [onLine('docker/Dockerfile.celery', 2, 6, 19, unresolved('smarthr360-base-local', 'smarthr360-base:latest'))],
+    },
+    {
+      name: "a build arg for an ARG declared only after the FROM sets nothing there: the FROM's default is read",
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'docker-compose.yml': replaceEvery(
+          COMPOSE,
+          '      dockerfile: docker/Dockerfile.celery\n',
+          '      dockerfile: docker/Dockerfile.celery\n      args:\n        - BASE_IMAGE=smarthr360-base:latest\n',
+          2,
+        ),
+        'docker/Dockerfile.celery': celeryFrom(`FROM \${BASE_IMAGE:-smarthr360-base-local}
+ARG BASE_IMAGE`),
+      },
+      errors: [onLine('docker/Dockerfile.celery', 1, 6, 42, unresolved('smarthr360-base-local', 'smarthr360-base:latest'))],
+    },
+    {
+      name: 'every build passes a tag nothing builds: reported with the tag passed',
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'docker-compose.yml': replaceEvery(
+          COMPOSE,
+          '      dockerfile: docker/Dockerfile.celery\n',
+          '      dockerfile: docker/Dockerfile.celery\n      args:\n        BASE_IMAGE: smarthr360-base:dev\n',
+          2,
+        ),
+        'docker/Dockerfile.celery': celeryFrom(`ARG BASE_IMAGE
+FROM \${BASE_IMAGE}`),
+      },
+      errors: [onLine('docker/Dockerfile.celery', 2, 6, 19, unresolved('smarthr360-base:dev', 'smarthr360-base:latest'))],
     },
   ],
 });

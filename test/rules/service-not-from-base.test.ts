@@ -4,7 +4,7 @@
  */
 import { RuleTester } from '../ruleTester';
 import { serviceNotFromBase } from '../../server/src/engine/rules/dockerfile/serviceNotFromBase';
-import { insertBefore, replaceOnce } from './edit';
+import { insertBefore, replaceEvery, replaceOnce } from './edit';
 import {
   celeryFrom,
   COMPOSE,
@@ -282,7 +282,30 @@ FROM \${PYTHON_IMAGE}`),
           2,
           6,
           21,
-          notFromBase('celery_worker and celery_beat', 'smarthr360-base:latest', '${PYTHON_IMAGE}'),
+          notFromBase('celery_worker and celery_beat', 'smarthr360-base:latest', '${PYTHON_IMAGE} (python:3.12-slim)'),
+        ),
+      ],
+    },
+    {
+      name: 'the ARG default is the base, but both compose builds pass python as the build arg',
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'docker-compose.yml': replaceEvery(
+          COMPOSE,
+          '      dockerfile: docker/Dockerfile.celery\n',
+          '      dockerfile: docker/Dockerfile.celery\n      args:\n        BASE_IMAGE: python:3.12-slim\n',
+          2,
+        ),
+        'docker/Dockerfile.celery': celeryFrom(`ARG BASE_IMAGE=smarthr360-base:latest
+FROM \${BASE_IMAGE}`),
+      },
+      errors: [
+        onLine(
+          'docker/Dockerfile.celery',
+          2,
+          6,
+          19,
+          notFromBase('celery_worker and celery_beat', 'smarthr360-base:latest', '${BASE_IMAGE} (python:3.12-slim)'),
         ),
       ],
     },

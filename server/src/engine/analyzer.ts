@@ -306,6 +306,7 @@ export class Analyzer {
               project.baseDockerfile?.path ?? '',
               [...project.baseTags].join(','),
               project.imageBuilds.map((b) => `${b.tag}>${b.dockerfile}`).join(','),
+              project.variableFromsKey,
               textKey,
             ].join('|'),
           )

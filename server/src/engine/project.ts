@@ -131,6 +131,36 @@ export type FromTarget =
   | { kind: 'local-unresolved'; image: string }
   | { kind: 'variable'; image: string };
 
+/** Which of a `FROM`'s images (see {@link Project.fromImages}) it resolves to: the lowest wins. */
+const FROM_PREFERENCE: Record<FromTarget['kind'], number> = {
+  workspace: 0,
+  stage: 1,
+  external: 2,
+  'local-unresolved': 3,
+  variable: 4,
+};
+
+const NO_ARGS: ReadonlyMap<string, string> = new Map();
+
+/**
+ * `${NAME}`, `$NAME`, `${NAME:-default}` and `${NAME-default}` in an image reference, from the ARG
+ * values given; an ARG's value may name another (`ARG IMAGE=${REGISTRY}/base`), followed a few
+ * levels deep. Undefined when a variable has no value.
+ */
+function expandArgs(image: string, values: ReadonlyMap<string, string>, depth = 0): string | undefined {
+  let unresolved = false;
+  const out = image.replace(/\$\{?([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}?/g, (_m, name: string, dflt?: string) => {
+    const value = values.get(name) ?? dflt;
+    const expanded = value !== undefined && value.includes('$') && depth < 4 ? expandArgs(value, values, depth + 1) : value;
+    if (expanded === undefined || expanded.includes('$')) {
+      unresolved = true;
+      return '';
+    }
+    return expanded;
+  });
+  return unresolved ? undefined : out;
+}
+
 /** A compose service, merged over its override, `extends` and `include` definitions. */
 export interface Service {
   name: string;
@@ -146,6 +176,8 @@ export interface Service {
     inline: boolean;
     /** `build.target` (merged: an override file may set it alone); the last stage is built without it. */
     target?: { value: string; range: Range; def: ComposeServiceDef };
+    /** `build.args` merged over the files, interpolated; only the values known here (see {@link Project.buildArgsOf}). */
+    args?: ReadonlyMap<string, string>;
   };
   /**
    * `image:`, its variables substituted (see {@link Project.composeValue}); `fallback`: the name
@@ -174,6 +206,8 @@ export interface Service {
     targetDef?: ComposeServiceDef;
     /** The build the defaults of its path's variables give, when `.env` gives another. */
     fallback?: boolean;
+    /** `build.args` as this build passes them (see {@link Service.build}). */
+    args?: ReadonlyMap<string, string>;
   }[];
 }
 
@@ -579,15 +613,92 @@ export class Project {
   private readonly fromCache = new WeakMap<Stage, FromTarget>();
 
   private resolveFromUncached(model: DockerfileModel, stage: Stage): FromTarget {
-    const image = stage.fromImage;
-    if (/\$/.test(image)) {
-      const resolved = this.expandFromVariable(model, image);
-      if (resolved === undefined) {
-        return { kind: 'variable', image };
+    const images = this.fromImages(model, stage);
+    let best: FromTarget | undefined;
+    for (const image of images) {
+      const target = this.resolveImage(model, image, stage.index);
+      if (!best || FROM_PREFERENCE[target.kind] < FROM_PREFERENCE[best.kind]) {
+        best = target;
       }
-      return this.resolveImage(model, resolved, stage.index);
     }
-    return this.resolveImage(model, image, stage.index);
+    return best ?? { kind: 'variable', image: stage.fromImage };
+  }
+
+  /**
+   * The images a stage's `FROM` names, one per way the file is built: `FROM ${BASE_IMAGE}` takes
+   * the `BASE_IMAGE` each build passes (compose `build.args`, `--build-arg`, bake `args`,
+   * build-push-action `build-args`), or the default of the `ARG` before the first `FROM`. Empty
+   * when a variable has no value either way. Different values resolve to the image most likely
+   * meant ({@link FROM_PREFERENCE}): a rule reports what holds whichever of the builds is run.
+   */
+  fromImages(model: DockerfileModel, stage: Stage): string[] {
+    const image = stage.fromImage;
+    if (!image.includes('$')) {
+      return [image];
+    }
+    const defaults = new Map<string, string>();
+    const declared = new Set<string>();
+    for (const arg of model.ast.getInitialARGs()) {
+      const prop = arg.getProperty();
+      const value = prop?.getValue();
+      if (prop) {
+        declared.add(prop.getName());
+      }
+      if (prop && value) {
+        defaults.set(prop.getName(), value);
+      }
+    }
+    const out = new Set<string>();
+    const passed = this.buildArgsOf(model.path);
+    for (const args of passed.length > 0 ? passed : [undefined]) {
+      const values = new Map(defaults);
+      for (const [k, v] of args ?? []) {
+        // A build arg sets only an ARG the file declares before its first FROM.
+        if (declared.has(k)) {
+          values.set(k, v);
+        }
+      }
+      const expanded = expandArgs(image, values);
+      if (expanded !== undefined) {
+        out.add(expanded);
+      }
+    }
+    return [...out];
+  }
+
+  /**
+   * What every `FROM` written with a variable resolves to: the analyzer's structure (an edit to a
+   * compose file's `build.args` can move a Dockerfile onto or off the base).
+   */
+  get variableFromsKey(): string {
+    const parts: string[] = [];
+    for (const model of this.dockerfiles) {
+      for (const stage of model.stages) {
+        if (stage.fromImage.includes('$')) {
+          parts.push(`${model.path}#${stage.index}=${this.fromImages(model, stage).join(',')}`);
+        }
+      }
+    }
+    return parts.join('|');
+  }
+
+  /**
+   * The build args each build of a Dockerfile passes, one map per build (compose services, build
+   * commands, bake targets, build-push-action steps); empty when nothing builds it.
+   */
+  buildArgsOf(dockerfile: string): ReadonlyMap<string, string>[] {
+    const out: ReadonlyMap<string, string>[] = [];
+    for (const s of this.servicesWithBuildOf(dockerfile)) {
+      for (const b of s.builds) {
+        if (b.dockerfile === dockerfile) {
+          out.push(b.args ?? NO_ARGS);
+        }
+      }
+    }
+    for (const c of this.buildCommandsFor(dockerfile)) {
+      out.push(c.buildArgs ?? NO_ARGS);
+    }
+    return out;
   }
 
   private resolveImage(model: DockerfileModel, image: string, before: number): FromTarget {
@@ -603,25 +714,6 @@ export class Project {
       return { kind: 'external', image };
     }
     return { kind: 'local-unresolved', image };
-  }
-
-  /** `ARG BASE=x` before `FROM ${BASE}`: the default value, when there is one. */
-  private expandFromVariable(model: DockerfileModel, image: string): string | undefined {
-    let unresolved = false;
-    const out = image.replace(/\$\{?([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}?/g, (_m, name: string, dflt?: string) => {
-      for (const arg of model.ast.getInitialARGs()) {
-        const prop = arg.getProperty();
-        if (prop?.getName() === name && prop.getValue()) {
-          return prop.getValue()!;
-        }
-      }
-      if (dflt !== undefined) {
-        return dflt;
-      }
-      unresolved = true;
-      return '';
-    });
-    return unresolved ? undefined : out;
   }
 
   /**
@@ -1519,8 +1611,9 @@ export class Project {
         def.build.target !== undefined && def.build.targetRange
           ? { value: this.composeValue(service.project, def, def.build.target), range: def.build.targetRange, def }
           : service.build?.target;
+      const args = this.mergedBuildArgs(service);
       if (dockerfileDef?.build!.inline) {
-        service.build = { def, context: ctx, dockerfile: inlinePath(dockerfileDef), inline: true, target };
+        service.build = { def, context: ctx, dockerfile: inlinePath(dockerfileDef), inline: true, target, args };
       } else {
         const dfRaw = written === undefined ? 'Dockerfile' : this.composeValue(service.project, dockerfileDef!, written);
         service.build = {
@@ -1529,6 +1622,7 @@ export class Project {
           dockerfile: isAbsolutePath(dfRaw) ? dfRaw : joinPath(ctx, dfRaw),
           inline: false,
           target,
+          args,
         };
       }
       service.builds.push({
@@ -1537,6 +1631,7 @@ export class Project {
         dockerfile: service.build.dockerfile,
         target: target?.value,
         targetDef: target?.def,
+        args,
       });
       // A build path whose variables `.env` sets: CI, or a machine without that `.env`, builds the
       // Dockerfile the defaults give. It is built too (legacy-dockerfile must not archive it).
@@ -1547,7 +1642,15 @@ export class Project {
           const context = joinPath(dirname(contextDef.path), ctxDefault);
           const dockerfile = isAbsolutePath(dfDefault) ? dfDefault : joinPath(context, dfDefault);
           if (dockerfile !== service.build.dockerfile) {
-            service.builds.push({ def, context, dockerfile, target: target?.value, targetDef: target?.def, fallback: true });
+            service.builds.push({
+              def,
+              context,
+              dockerfile,
+              target: target?.value,
+              targetDef: target?.def,
+              fallback: true,
+              args,
+            });
           }
         }
       }
@@ -1595,6 +1698,27 @@ export class Project {
     if (def.profiles.length > 0) {
       service.profiles = def.profiles;
     }
+  }
+
+  /**
+   * A service's `build.args` as compose merges them over its definitions (a later file's key wins),
+   * interpolated. A key with no value (taken from the shell) or whose variables are not known here
+   * is left out: the Dockerfile's `ARG` default is the best guess for it. Undefined when none is set.
+   */
+  private mergedBuildArgs(service: Service): ReadonlyMap<string, string> | undefined {
+    let merged: Map<string, string> | undefined;
+    for (const d of service.defs) {
+      for (const { key, value } of d.build?.args ?? []) {
+        merged ??= new Map();
+        const known = value === undefined ? undefined : this.composeValue(service.project, d, value);
+        if (known === undefined || known.includes('$')) {
+          merged.delete(key);
+        } else {
+          merged.set(key, known);
+        }
+      }
+    }
+    return merged && merged.size > 0 ? merged : undefined;
   }
 
   private collectImageBuilds(): void {
@@ -1659,7 +1783,9 @@ export class Project {
       const counts = new Map<string, { n: number; build: ImageBuild }>();
       for (const df of this.dockerfiles) {
         for (const stage of df.stages) {
-          const b = this.buildsOf(stage.fromImage)[0];
+          const b = this.fromImages(df, stage)
+            .map((image) => this.buildsOf(image)[0])
+            .find((build) => build !== undefined);
           if (b && b.dockerfile !== df.path) {
             const c = counts.get(b.dockerfile) ?? { n: 0, build: b };
             c.n++;
@@ -1938,8 +2064,21 @@ export function builtStage(model: DockerfileModel, target: string | undefined): 
  */
 export function structuralDigest(model: FileModel): string {
   switch (model.kind) {
-    case 'dockerfile':
-      return `${model.stages.map((s) => `${s.name ?? ''}<${s.fromImage}`).join('|')}|${copiedScripts(model).join(',')}`;
+    case 'dockerfile': {
+      const stages = model.stages.map((s) => `${s.name ?? ''}<${s.fromImage}`).join('|');
+      // The ARGs before the first FROM: what a `FROM ${BASE_IMAGE}` resolves to (see Project.fromImages).
+      const args = stages.includes('$')
+        ? model.preamble
+            .map((i) =>
+              i
+                .getArguments()
+                .map((a) => a.getValue())
+                .join(' '),
+            )
+            .join('|')
+        : '';
+      return `${stages}|${copiedScripts(model).join(',')}|${args}`;
+    }
     case 'compose':
       return contentHash(model.text);
     case 'env':

@@ -13,6 +13,11 @@ export interface BuildCommand {
   tags: string[];
   /** `--target` (a bake target's `target`): the stage built; the last stage when absent. */
   target?: string;
+  /**
+   * `--build-arg NAME=value` (a bake target's `args`, build-push-action's `build-args`): the values
+   * known from the text. One taken from the environment or holding a variable is left out.
+   */
+  buildArgs?: ReadonlyMap<string, string>;
   range: Range;
   /**
    * For a script that does not say where it runs (no `cd` before the command): the same command
@@ -41,6 +46,7 @@ export function findBuildCommands(path: string, text: string, kind: 'makefile' |
     let file: string | undefined;
     let target: string | undefined;
     const positional: string[] = [];
+    const buildArgs = new Map<string, string>();
     for (let i = 0; i < args.length; i++) {
       const a = args[i]!;
       const eq = a.indexOf('=');
@@ -53,6 +59,8 @@ export function findBuildCommands(path: string, text: string, kind: 'makefile' |
         }
       } else if (name === '-f' || name === '--file') {
         file = val();
+      } else if (name === '--build-arg') {
+        addBuildArg(buildArgs, val());
       } else if (name === '--target') {
         // Make writes a shell `$` as `$$`.
         target = kind === 'makefile' ? val()?.replace(/\$\$/g, '$') : val();
@@ -86,11 +94,31 @@ export function findBuildCommands(path: string, text: string, kind: 'makefile' |
       ...resolve(cwd),
       tags,
       target,
+      ...(buildArgs.size > 0 ? { buildArgs } : {}),
       range: lines.rangeOf(m.index, m.index + m[0].length),
       ...(where?.root !== undefined && where.root !== where.script ? { fromRoot: resolve(where.root) } : {}),
     });
   }
   return out;
+}
+
+/**
+ * Records `NAME=value` (quotes around the value dropped). `NAME` alone comes from the environment,
+ * and a value with a variable or a command substitution is not known here: either leaves NAME out
+ * (the `ARG` default is then the best guess).
+ */
+function addBuildArg(into: Map<string, string>, arg: string | undefined): void {
+  const eq = arg?.indexOf('=') ?? -1;
+  const key = eq > 0 ? arg!.slice(0, eq) : (arg ?? '');
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
+    return;
+  }
+  const value = eq > 0 ? arg!.slice(eq + 1).replace(/^(["'])(.*)\1$/, '$2') : undefined;
+  if (value === undefined || /[$`]/.test(value)) {
+    into.delete(key);
+  } else {
+    into.set(key, value);
+  }
 }
 
 /**
@@ -307,6 +335,7 @@ export function findBuildPushActions(path: string, text: string): BuildCommand[]
       const file = str(w.get('file', true));
       const tags = w.get('tags', true);
       const tagList = isSeq(tags) ? tags.items.map(str) : (str(tags)?.split(/[\n,]/) ?? []);
+      const buildArgs = w.get('build-args', true);
       const range = (node as Node).range;
       out.push({
         path,
@@ -314,6 +343,7 @@ export function findBuildPushActions(path: string, text: string): BuildCommand[]
         context,
         tags: tagList.map((t) => t?.trim() ?? '').filter((t) => t !== ''),
         target: str(w.get('target', true)),
+        ...withBuildArgs(isSeq(buildArgs) ? buildArgs.items.map(str) : (str(buildArgs)?.split('\n') ?? [])),
         range: range ? lines.rangeOf(range[0], range[1]) : lines.rangeOf(0, 0),
       });
       return;
@@ -326,6 +356,17 @@ export function findBuildPushActions(path: string, text: string): BuildCommand[]
   return out;
 }
 
+/** `{ buildArgs }` from `NAME=value` lines, or nothing when none is known. */
+function withBuildArgs(lines: readonly (string | undefined)[]): { buildArgs?: ReadonlyMap<string, string> } {
+  const buildArgs = new Map<string, string>();
+  for (const line of lines) {
+    if (line?.trim()) {
+      addBuildArg(buildArgs, line.trim());
+    }
+  }
+  return buildArgs.size > 0 ? { buildArgs } : {};
+}
+
 /**
  * Reads the `target "x" { dockerfile = …, context = …, target = …, tags = [...] }` blocks of a
  * docker-bake.hcl: a block's body runs to its matching brace (nested blocks such as `args = { … }`
@@ -334,7 +375,17 @@ export function findBuildPushActions(path: string, text: string): BuildCommand[]
  */
 export function findBakeTargets(path: string, text: string): BuildCommand[] {
   const lines = new LineIndex(text);
-  const blocks = new Map<string, { attrs: Map<string, string>; tags?: string[]; inherits: string[]; start: number; end: number }>();
+  const blocks = new Map<
+    string,
+    {
+      attrs: Map<string, string>;
+      tags?: string[];
+      args?: Map<string, string | undefined>;
+      inherits: string[];
+      start: number;
+      end: number;
+    }
+  >();
   const head = /target\s+"([^"]+)"\s*\{/g;
   for (let m = head.exec(text); m; m = head.exec(text)) {
     const end = blockEnd(text, m.index + m[0].length);
@@ -350,7 +401,7 @@ export function findBakeTargets(path: string, text: string): BuildCommand[] {
       const items = new RegExp(`\\b${key}\\s*=\\s*\\[([^\\]]*)\\]`).exec(body)?.[1];
       return items === undefined ? undefined : [...items.matchAll(/"([^"]*)"/g)].map((t) => t[1]!);
     };
-    blocks.set(m[1]!, { attrs, tags: list('tags'), inherits: list('inherits') ?? [], start: m.index, end: end + 1 });
+    blocks.set(m[1]!, { attrs, tags: list('tags'), args: bakeArgs(body), inherits: list('inherits') ?? [], start: m.index, end: end + 1 });
     head.lastIndex = end;
   }
   const resolved = (name: string, key: string, depth = 0): string | undefined => {
@@ -368,7 +419,54 @@ export function findBakeTargets(path: string, text: string): BuildCommand[] {
     const context = joinPath(dirname(path), resolved(name, 'context') ?? '.');
     const dockerfile = joinPath(context, resolved(name, 'dockerfile') ?? 'Dockerfile');
     const tags = block.tags ?? block.inherits.map((n) => blocks.get(n)?.tags).find((t) => t !== undefined) ?? [];
-    out.push({ path, dockerfile, context, tags, target: resolved(name, 'target'), range: lines.rangeOf(block.start, block.end) });
+    // `args` merge over the inherited targets', the target's own winning.
+    const args = (n: string, depth = 0): Map<string, string> => {
+      const b = blocks.get(n);
+      const merged = new Map<string, string>();
+      if (b && depth <= 10) {
+        for (const parent of b.inherits) {
+          for (const [k, v] of args(parent, depth + 1)) {
+            merged.set(k, v);
+          }
+        }
+        for (const [k, v] of b.args ?? []) {
+          if (v === undefined) {
+            merged.delete(k);
+          } else {
+            merged.set(k, v);
+          }
+        }
+      }
+      return merged;
+    };
+    const buildArgs = args(name);
+    out.push({
+      path,
+      dockerfile,
+      context,
+      tags,
+      target: resolved(name, 'target'),
+      ...(buildArgs.size > 0 ? { buildArgs } : {}),
+      range: lines.rangeOf(block.start, block.end),
+    });
+  }
+  return out;
+}
+
+/**
+ * A bake target's `args = { NAME = "value", … }`; undefined for a value with a variable
+ * (`"${TAG}"`), which is not known here. A value that is not a plain string is not read.
+ */
+function bakeArgs(body: string): Map<string, string | undefined> | undefined {
+  const open = /(?:^|[\s;])args\s*=\s*\{/.exec(body);
+  if (!open) {
+    return undefined;
+  }
+  const start = open.index + open[0].length;
+  const inner = body.slice(start, blockEnd(body, start));
+  const out = new Map<string, string | undefined>();
+  for (const m of inner.matchAll(/(?:^|[\s,{])"?([A-Za-z_][A-Za-z0-9_]*)"?\s*=\s*"([^"\\]*)"/g)) {
+    out.set(m[1]!, m[2]!.includes('$') ? undefined : m[2]!);
   }
   return out;
 }

@@ -82,6 +82,11 @@ export interface BuildSpec {
   /** `target`: the stage built, as written (the last stage when absent). */
   target?: string;
   targetRange?: Range;
+  /**
+   * `args`, as written (map or `KEY=value` list); `value` undefined for a key with no value, which
+   * compose takes from the shell. They set the `ARG`s a `FROM ${BASE_IMAGE}` reads.
+   */
+  args?: { key: string; value?: string }[];
   /** `dockerfile_inline`: the text and where its first character sits in the compose file. */
   inline?: { text: string; offset: number; range: Range; blockIndent: number };
   range: Range;
@@ -482,6 +487,12 @@ function readBuild(value: Node | undefined, view: YamlView, keyRange: Range): Bu
   if (target && isScalar(target)) {
     spec.target = scalarString(target);
     spec.targetRange = view.range(target);
+  }
+  const args = view.get(value, 'args')?.value?.node;
+  if (args) {
+    const entries: EnvironmentEntry[] = [];
+    readEnvironment(args, view, false, entries);
+    spec.args = entries.map((e) => ({ key: e.key, value: e.value }));
   }
   const inline = view.get(value, 'dockerfile_inline')?.value?.node;
   if (inline && isScalar(inline) && inline.range) {

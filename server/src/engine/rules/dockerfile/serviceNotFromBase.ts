@@ -62,7 +62,10 @@ export const serviceNotFromBase = defineRule({
         const data = {
           services: listNames(services.map((s) => s.name)),
           base: tag ?? `(built from ${base.path})`,
-          image: root.fromImage,
+          // `${BASE_IMAGE} (python:3.12-slim)`: what the variable is, from the ARG or the build args.
+          image: root.fromImage.includes('$')
+            ? `${root.fromImage} (${target.kind === 'external' ? target.image : target.tag})`
+            : root.fromImage,
           stage: root.name ?? String(root.index),
           built: image === project.finalStage(file) ? 'final stage' : `target stage ${image.name ?? image.index}`,
         };
