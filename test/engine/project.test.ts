@@ -184,6 +184,63 @@ describe('Project', () => {
       );
     });
 
+    it("reads a GitHub workflow's run steps in the folder working-directory and their cd say", () => {
+      // Before, every workflow command was read from the workspace root: `docker build -t acme/api:1.0 .`
+      // under `working-directory: services/api` named the root's Dockerfile.
+      const p = projectOf({
+        '.github/workflows/images.yml': [
+          'name: images',
+          'on: push',
+          'defaults:',
+          '  run:',
+          '    working-directory: images',
+          'jobs:',
+          '  build:',
+          '    runs-on: ubuntu-latest',
+          '    defaults:',
+          '      run:',
+          '        working-directory: services',
+          '    steps:',
+          '      - uses: actions/checkout@v4',
+          '      - name: api',
+          '        working-directory: ${{ github.workspace }}/services/api',
+          '        run: docker build -t acme/api:1.0 .',
+          '      - name: jobs',
+          '        working-directory: services/jobs',
+          '        run: docker build -t acme/jobs:1.0 .',
+          '      - name: worker, after a cd in its own shell',
+          '        run: |',
+          '          cd worker',
+          '          docker build -t acme/worker:1.0 .',
+          '      - name: the job default again',
+          '        run: docker build -f worker/Dockerfile -t acme/worker:ci worker',
+          '  runtime:',
+          '    runs-on: ubuntu-latest',
+          '    steps:',
+          '      - run: docker build -f common.Dockerfile -t acme/runtime:1.0 .',
+          '',
+        ].join('\n'),
+        'images/common.Dockerfile': BASE,
+        'services/api/Dockerfile': 'FROM acme/runtime:1.0\n',
+        'services/jobs/Dockerfile': 'FROM acme/runtime:1.0\n',
+        'services/worker/Dockerfile': 'FROM acme/runtime:1.0\n',
+        Dockerfile: 'FROM acme/runtime:1.0\n',
+      });
+      assert.deepEqual(
+        p.imageBuilds.map((b) => `${b.tag} ${b.dockerfile} ${b.context}`),
+        [
+          // An expression in the folder: not known, read from the root as before.
+          'acme/api:1.0 Dockerfile ',
+          'acme/jobs:1.0 services/jobs/Dockerfile services/jobs',
+          'acme/worker:1.0 services/worker/Dockerfile services/worker',
+          'acme/worker:ci services/worker/Dockerfile services/worker',
+          // A job with no defaults takes the workflow's.
+          'acme/runtime:1.0 images/common.Dockerfile images',
+        ],
+      );
+      assert.equal(p.baseDockerfile?.path, 'images/common.Dockerfile');
+    });
+
     it('is found from a docker-bake.hcl target', () => {
       const p = projectOf({
         'docker-bake.hcl':

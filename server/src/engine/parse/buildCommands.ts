@@ -38,9 +38,11 @@ export function findBuildCommands(path: string, text: string, kind: 'makefile' |
   // Join continued lines, remembering where each logical line starts.
   const re = /docker(?:\s+buildx)?(?:\s+image)?\s+build\b((?:[^\n\\]|\\\r?\n|\\.)*)/g;
   const directories = kind === 'workflow' ? undefined : new ScriptDirectories(path, text, kind === 'makefile');
+  const steps = kind === 'workflow' && re.test(text) ? new WorkflowSteps(path, text) : undefined;
+  re.lastIndex = 0;
   for (let m = re.exec(text); m; m = re.exec(text)) {
-    const where = directories?.at(m.index);
-    const cwd = kind === 'workflow' ? '' : (where?.script ?? dirname(path));
+    const where = directories?.at(m.index) ?? steps?.at(m.index);
+    const cwd = where?.script ?? (kind === 'workflow' ? '' : dirname(path));
     const args = tokenize(m[1]!.replace(/\\\r?\n/g, ' '));
     const tags: string[] = [];
     let file: string | undefined;
@@ -183,8 +185,14 @@ class ScriptDirectories {
    * @param recipes a Makefile: each recipe line runs in a shell of its own, in the Makefile's folder,
    *   so a `cd` holds to the end of its line (continued lines included).
    */
-  constructor(path: string, text: string, recipes = false) {
-    const start: Where = { script: dirname(path), root: recipes || dirname(path) === '' ? undefined : '' };
+  /**
+   * @param known the folder the script starts in, when that is known (a CI step's): no other guess.
+   */
+  constructor(path: string, text: string, recipes = false, known?: string) {
+    const start: Where =
+      known !== undefined
+        ? { script: known, root: undefined }
+        : { script: dirname(path), root: recipes || dirname(path) === '' ? undefined : '' };
     this.current = start;
     const assignments = new Map<string, string>();
     const events = [
@@ -248,6 +256,75 @@ class ScriptDirectories {
       this.scoped.pop();
     }
     return this.scoped.length > 0 ? this.scoped[this.scoped.length - 1]!.where : this.current;
+  }
+}
+
+/**
+ * Where the `run:` steps of a GitHub workflow run: the step's `working-directory:`, else its job's
+ * `defaults.run.working-directory`, else the workflow's, else the workspace root; and on from
+ * there by the step's own `cd`s (each step is a shell of its own). A folder written with an
+ * expression (`${{ matrix.service }}`) is not known: the root stands for it, as before. Other CI
+ * files, and a workflow that does not parse, run from the root.
+ */
+class WorkflowSteps {
+  private readonly runs: { start: number; end: number; dir: string | undefined; directories?: ScriptDirectories }[] = [];
+  private next = 0;
+
+  constructor(
+    private readonly path: string,
+    private readonly text: string,
+  ) {
+    if (!/^\.github\/workflows\//.test(path)) {
+      return;
+    }
+    const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false });
+    if (doc.errors.length > 0 || !isMap(doc.contents)) {
+      return;
+    }
+    // null: not set here; undefined: set, but with an expression.
+    const folder = (dir: unknown): string | undefined | null => {
+      if (!isScalar(dir) || dir.value === null) {
+        return null;
+      }
+      const value = String(dir.value);
+      return value.includes('${{') ? undefined : joinPath('', value.replace(/^\$(?:\{GITHUB_WORKSPACE\}|GITHUB_WORKSPACE)\/?/, ''));
+    };
+    const defaultFolder = (node: unknown): string | undefined | null =>
+      isMap(node) ? folder(node.getIn(['run', 'working-directory'], true)) : null;
+    const workflowDir = defaultFolder(doc.contents.get('defaults', true));
+    const jobs = doc.contents.get('jobs', true);
+    for (const job of isMap(jobs) ? jobs.items : []) {
+      if (!isMap(job.value)) {
+        continue;
+      }
+      const jobDir = defaultFolder(job.value.get('defaults', true));
+      const stepList = job.value.get('steps', true);
+      for (const step of isSeq(stepList) ? stepList.items : []) {
+        const run = isMap(step) ? step.get('run', true) : undefined;
+        if (!isMap(step) || !isScalar(run) || !run.range) {
+          continue;
+        }
+        let dir = folder(step.get('working-directory', true));
+        if (dir === null) {
+          dir = jobDir !== null ? jobDir : workflowDir;
+        }
+        this.runs.push({ start: run.range[0], end: run.range[1], dir: dir === null ? '' : dir });
+      }
+    }
+    this.runs.sort((a, b) => a.start - b.start);
+  }
+
+  /** Where the command at `offset` runs; offsets must come in increasing order. */
+  at(offset: number): Where | undefined {
+    while (this.next < this.runs.length && this.runs[this.next]!.end <= offset) {
+      this.next++;
+    }
+    const run = this.runs[this.next];
+    if (!run || run.start > offset || run.dir === undefined) {
+      return undefined;
+    }
+    run.directories ??= new ScriptDirectories(this.path, this.text.slice(run.start, run.end), false, run.dir);
+    return run.directories.at(offset - run.start);
   }
 }
 
