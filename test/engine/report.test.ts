@@ -34,6 +34,24 @@ describe('current-state report', () => {
     assert.match(report, /\| `.github\/workflows\/ci.yml` \| test \| Build the base image \|/);
   });
 
+  it('says what builds a Dockerfile no service builds, and what a FROM variable resolves to', () => {
+    // Before, a Dockerfile built only by a Makefile was "not built", and `${BASE_IMAGE}` was printed as written.
+    const fs = loadFolder(EXAMPLE);
+    fs.write(
+      'docker/Dockerfile.tools',
+      'ARG BASE_IMAGE=smarthr360-base-local\nFROM ${BASE_IMAGE}\nCMD ["python", "-m", "tools"]\n',
+    );
+    fs.write(
+      'Makefile',
+      `${fs.readFile('Makefile') ?? ''}\ntools:\n\tdocker build --build-arg BASE_IMAGE=smarthr360-base:latest -f docker/Dockerfile.tools -t smarthr360-tools .\n`,
+    );
+    const text = currentStateReport(new Analyzer(fs).analyze());
+    assert.match(
+      text,
+      /\| `docker\/Dockerfile\.tools` \| built by Makefile \| `\$\{BASE_IMAGE\} \(smarthr360-base:latest\)` \(base\) \|/,
+    );
+  });
+
   it('never prints a secret value found in the workspace', () => {
     for (const secret of ['hunter2-celery', 'changeme', 's3cr3t-db-password', 'django-insecure-9f8e7d6c5b4a']) {
       assert.ok(!report.includes(secret), `the report prints ${secret}`);

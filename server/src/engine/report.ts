@@ -2,6 +2,7 @@ import { parse as parseYaml } from 'yaml';
 import type { AnalysisResult } from './analyzer';
 import { basename } from './paths';
 import type { Project } from './project';
+import type { DockerfileModel, Stage } from './parse/dockerfile';
 import { detectInstall } from './parse/installs';
 import { roadmapStatus } from './roadmap';
 import { findSecret, isSecretKey, maskCredentials, maskUrlPasswords } from './rules/env/envShared';
@@ -59,17 +60,31 @@ function table(out: string[], head: string[], rows: string[][], empty: string): 
 
 function dockerfiles(p: Project, out: string[]): void {
   out.push('## Dockerfiles and their base images', '');
+  // `${BASE_IMAGE} (smarthr360-base:latest)`: a variable with what the builds resolve it to.
+  const from = (d: DockerfileModel, s: Stage): string => {
+    const images = s.fromImage.includes('$') ? p.fromImages(d, s) : [];
+    return `${s.fromImage || '?'}${images.length > 0 ? ` (${images.join(' | ')})` : ''}`;
+  };
   const rows = p.dockerfiles.map((d) => {
     const final = d.stages[d.stages.length - 1];
-    const role = p.isBaseDockerfile(d.path) ? 'base' : p.servicesBuiltFrom(d.path).length > 0 ? 'service' : 'not built';
-    const stages = d.stages.map((s) => `${s.name ?? `#${s.index}`} ← ${s.fromImage || '?'}`).join('; ');
+    // Services of overlays and the build a path's defaults give count (Project.servicesWithBuildOf).
+    const services = p.servicesWithBuildOf(d.path);
+    const commands = [...new Set(p.buildCommandsFor(d.path).map((c) => c.path))];
+    const role = p.isBaseDockerfile(d.path)
+      ? 'base'
+      : services.length > 0
+        ? 'service'
+        : commands.length > 0
+          ? `built by ${commands.join(', ')}`
+          : 'not built';
+    const stages = d.stages.map((s) => `${s.name ?? `#${s.index}`} ← ${from(d, s)}`).join('; ');
     return [
       `\`${d.path}\``,
       role,
-      final ? `\`${final.fromImage}\`${final && p.stageDerivesFromBase(d, final) ? ' (base)' : ''}` : '—',
+      final ? `\`${from(d, final)}\`${final && p.stageDerivesFromBase(d, final) ? ' (base)' : ''}` : '—',
       stages || '—',
       p.tagsOf(d.path).join(', ') || '—',
-      p.servicesBuiltFrom(d.path).map((s) => s.name).join(', ') || '—',
+      services.map((s) => s.name).join(', ') || '—',
     ];
   });
   table(out, ['Dockerfile', 'role', 'final base', 'stages', 'built as', 'services'], rows, 'No Dockerfiles found.');
