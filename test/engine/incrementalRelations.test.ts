@@ -38,6 +38,17 @@ const replaceIn = (path: string, search: string, replacement: string) => (fs: Me
   fs.write(path, text.replace(search, replacement));
 };
 
+/** A base image and the compose lines that build it as shop-base:latest, for the build-args cases. */
+const SHOP_BASE_DOCKERFILE = 'FROM python:3.12-slim\nRUN pip install --no-cache-dir django\n';
+const SHOP_BASE_SERVICE = [
+  'services:',
+  '  base:',
+  '    build:',
+  '      context: .',
+  '      dockerfile: Dockerfile.base',
+  '    image: shop-base:latest',
+];
+
 describe('incremental analysis across file relations', () => {
   it('an overlay named after an overlay, and an overlay losing the service it completes', () => {
     const web = '  web:\n    build: .\n    networks:\n      - net\n';
@@ -198,14 +209,9 @@ describe('incremental analysis across file relations', () => {
     // from the base moves with web's args, in a file neither Dockerfile is.
     assertNoDrift(
       {
-        'Dockerfile.base': 'FROM python:3.12-slim\nRUN pip install --no-cache-dir django\n',
+        'Dockerfile.base': SHOP_BASE_DOCKERFILE,
         'docker-compose.yml': [
-          'services:',
-          '  base:',
-          '    build:',
-          '      context: .',
-          '      dockerfile: Dockerfile.base',
-          '    image: shop-base:latest',
+          ...SHOP_BASE_SERVICE,
           '  web:',
           '    build:',
           '      context: .',
@@ -228,6 +234,40 @@ describe('incremental analysis across file relations', () => {
         replaceIn('docker-compose.yml', '      args:\n        BASE_IMAGE: shop-base:latest\n', ''),
         replaceIn('docker/Dockerfile.web', 'ARG BASE_IMAGE=shop-base-local', 'ARG BASE_IMAGE=shop-base:latest'),
         replaceIn('docker/Dockerfile.web', 'ARG BASE_IMAGE=shop-base:latest', 'ARG BASE_IMAGE=python:3.12-slim'),
+      ],
+    );
+  });
+
+  it('build args in a Makefile move a compose service onto the base and off it', () => {
+    // The compose file is unchanged: its merged services, and the groups they form, are taken over
+    // from the last run unless what their FROMs resolve to is part of the comparison. Joining the
+    // base's group, beat misses the volume its siblings mount (shared-volume-missing).
+    const onBase = 'ARG BASE_IMAGE=shop-base:latest\nFROM ${BASE_IMAGE}\nCOPY . /app\n';
+    assertNoDrift(
+      {
+        'Dockerfile.base': SHOP_BASE_DOCKERFILE,
+        'docker-compose.yml': [
+          ...SHOP_BASE_SERVICE,
+          ...['api', 'worker'].flatMap((name) => [
+            `  ${name}:`,
+            `    build: services/${name}`,
+            '    volumes:',
+            '      - media:/app/media',
+          ]),
+          '  beat:',
+          '    build: services/beat',
+          'volumes:',
+          '  media:',
+          '',
+        ].join('\n'),
+        Makefile: 'beat:\n\tdocker build --build-arg BASE_IMAGE=python:3.12-slim -t shop-beat services/beat\n',
+        'services/api/Dockerfile': onBase,
+        'services/worker/Dockerfile': onBase,
+        'services/beat/Dockerfile': 'ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\nCOPY . /app\n',
+      },
+      [
+        replaceIn('Makefile', 'BASE_IMAGE=python:3.12-slim', 'BASE_IMAGE=shop-base:latest'),
+        replaceIn('Makefile', 'BASE_IMAGE=shop-base:latest', 'BASE_IMAGE=python:3.12-slim'),
       ],
     );
   });

@@ -474,6 +474,91 @@ describe('Project', () => {
       assert.deepEqual(resolved(p, 'services/edge/Dockerfile'), ['variable:${BASE_IMAGE}']);
     });
 
+    it('expands FROM as docker does: :? and :+, nested defaults, an empty value under :-, $NAME-suffix, ARG A=1 B', () => {
+      // Before (review of the first version), each of these resolved to a mangled image name.
+      const froms = (from: string, args: string, preamble = 'ARG BASE_IMAGE'): string[] =>
+        resolved(
+          projectOf(withWebArgs(args, { 'docker/Dockerfile.web': `${preamble}\nFROM ${from}\nCOPY . /app\n` })),
+          'docker/Dockerfile.web',
+        );
+      const passed = '      args:\n        BASE_IMAGE: smarthr360-base:latest\n';
+      assert.deepEqual(froms('${BASE_IMAGE:?required}', passed), ['workspace:smarthr360-base:latest']);
+      assert.deepEqual(froms('${BASE_IMAGE:?required}', ''), ['variable:${BASE_IMAGE:?required}']);
+      assert.deepEqual(froms('${BASE_IMAGE:+smarthr360-base:latest}', passed), ['workspace:smarthr360-base:latest']);
+      assert.deepEqual(froms('${BASE_IMAGE:-${ORG}-base:latest}', '', 'ARG ORG=smarthr360\nARG BASE_IMAGE'), [
+        'workspace:smarthr360-base:latest',
+      ]);
+      assert.deepEqual(froms('${BASE_IMAGE:-smarthr360-base:latest}', '      args:\n        BASE_IMAGE: ""\n'), [
+        'workspace:smarthr360-base:latest',
+      ]);
+      assert.deepEqual(froms('$ORG-base:latest', '      args:\n        ORG: smarthr360\n', 'ARG ORG'), [
+        'workspace:smarthr360-base:latest',
+      ]);
+      assert.deepEqual(froms('${BASE_IMAGE}', passed, 'ARG PYTHON_VERSION=3.12 BASE_IMAGE'), [
+        'workspace:smarthr360-base:latest',
+      ]);
+      assert.deepEqual(froms('${BASE_IMAGE}', '', 'ARG PYTHON_VERSION=3.12 BASE_IMAGE=python:${PYTHON_VERSION}-slim'), [
+        'external:python:3.12-slim',
+      ]);
+    });
+
+    it('between two workspace images the builds pass, takes the base, whichever file comes first', () => {
+      for (const [root, override] of [
+        ['smarthr360-tools:latest', 'smarthr360-base:latest'],
+        ['smarthr360-base:latest', 'smarthr360-tools:latest'],
+      ]) {
+        const p = projectOf(
+          withWebArgs(`      args:\n        BASE_IMAGE: ${root}\n`, {
+            'docker-compose.override.yml': `services:\n  web:\n    build:\n      args:\n        BASE_IMAGE: ${override}\n`,
+            'compose.tools.yml': 'services:\n  web:\n    build:\n      args:\n        BASE_IMAGE: x\n',
+            Makefile: 'tools:\n\tdocker build -t smarthr360-tools:latest tools\n',
+            'tools/Dockerfile': 'FROM python:3.12-slim\nRUN pip install --no-cache-dir ruff\n',
+          }),
+        );
+        assert.deepEqual(resolved(p, 'docker/Dockerfile.web'), ['workspace:smarthr360-base:latest'], `${root} then ${override}`);
+      }
+    });
+
+    it('reads no build arg from a comment, and --build-arg="K=V" and bake\'s "K": "v" like the others', () => {
+      const p = projectOf({
+        ...SMARTHR,
+        'services/api/Dockerfile': 'ARG BASE_IMAGE=python:3.12-slim\nFROM ${BASE_IMAGE}\n',
+        'services/worker/Dockerfile': 'ARG BASE_IMAGE=python:3.12-slim\nFROM ${BASE_IMAGE}\n',
+        'services/jobs/Dockerfile': SERVICE,
+        'services/edge/Dockerfile': SERVICE,
+        Makefile: [
+          'api:',
+          '#\tdocker build --build-arg BASE_IMAGE=smarthr360-base:latest -t api services/api',
+          '\tdocker build -t api services/api',
+          'jobs:',
+          '\tdocker build --build-arg="BASE_IMAGE=smarthr360-base:latest" -t jobs services/jobs',
+          '',
+        ].join('\n'),
+        'scripts/build.sh':
+          '#!/bin/sh\n# Old: docker build --build-arg BASE_IMAGE=smarthr360-base:latest -t worker services/worker\ndocker build -t worker services/worker\n',
+        'docker-bake.hcl': [
+          'target "edge" {',
+          '  context = "services/edge"',
+          '  args = {',
+          '    "BASE_IMAGE": "smarthr360-base:latest"',
+          '    // BASE_IMAGE = "smarthr360-base:old"',
+          '    /* BASE_IMAGE = "smarthr360-base:older" */',
+          '  }',
+          '}',
+          '',
+        ].join('\n'),
+      });
+      assert.deepEqual(resolved(p, 'services/api/Dockerfile'), ['external:python:3.12-slim']);
+      assert.deepEqual(resolved(p, 'services/worker/Dockerfile'), ['external:python:3.12-slim']);
+      assert.deepEqual(resolved(p, 'services/jobs/Dockerfile'), ['workspace:smarthr360-base:latest']);
+      assert.deepEqual(resolved(p, 'services/edge/Dockerfile'), ['workspace:smarthr360-base:latest']);
+      assert.deepEqual(
+        p.buildCommandsFor('services/api/Dockerfile').map((c) => c.range.start.line),
+        [2],
+        'the commented-out command is no build',
+      );
+    });
+
     it('counts FROMs through build args when it looks for the base Dockerfile', () => {
       const p = projectOf({
         'docker/runtime/Dockerfile': BASE,

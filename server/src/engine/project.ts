@@ -131,34 +131,35 @@ export type FromTarget =
   | { kind: 'local-unresolved'; image: string }
   | { kind: 'variable'; image: string };
 
-/** Which of a `FROM`'s images (see {@link Project.fromImages}) it resolves to: the lowest wins. */
+/**
+ * Which of a `FROM`'s images (see {@link Project.fromImages}) it resolves to: the lowest wins, and
+ * the base before any other workspace image (see Project.resolveFromUncached).
+ */
 const FROM_PREFERENCE: Record<FromTarget['kind'], number> = {
-  workspace: 0,
-  stage: 1,
-  external: 2,
-  'local-unresolved': 3,
-  variable: 4,
+  workspace: 1,
+  stage: 2,
+  external: 3,
+  'local-unresolved': 4,
+  variable: 5,
 };
 
 const NO_ARGS: ReadonlyMap<string, string> = new Map();
 
 /**
- * `${NAME}`, `$NAME`, `${NAME:-default}` and `${NAME-default}` in an image reference, from the ARG
- * values given; an ARG's value may name another (`ARG IMAGE=${REGISTRY}/base`), followed a few
- * levels deep. Undefined when a variable has no value.
+ * The values of the ARGs declared before the first FROM, as a build sets them: in order, each takes
+ * the build arg passed for it, or else its default, expanded with the ARGs before it (`ARG
+ * IMAGE=${REGISTRY}/base`). An ARG with neither has no value here (a build may pass it from the
+ * shell). A build arg for an ARG not declared there sets nothing, as in docker.
  */
-function expandArgs(image: string, values: ReadonlyMap<string, string>, depth = 0): string | undefined {
-  let unresolved = false;
-  const out = image.replace(/\$\{?([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}?/g, (_m, name: string, dflt?: string) => {
-    const value = values.get(name) ?? dflt;
-    const expanded = value !== undefined && value.includes('$') && depth < 4 ? expandArgs(value, values, depth + 1) : value;
-    if (expanded === undefined || expanded.includes('$')) {
-      unresolved = true;
-      return '';
+function argValues(declared: readonly { name: string; value?: string }[], passed: ReadonlyMap<string, string>): Variables {
+  const values = new Map<string, string>();
+  for (const { name, value } of declared) {
+    const given = passed.get(name) ?? (value === undefined ? undefined : interpolate(value, values));
+    if (given !== undefined) {
+      values.set(name, given);
     }
-    return expanded;
-  });
-  return unresolved ? undefined : out;
+  }
+  return values;
 }
 
 /** A compose service, merged over its override, `extends` and `include` definitions. */
@@ -346,6 +347,8 @@ export class Project {
         return b === c || (b.tag === c.tag && b.dockerfile === c.dockerfile);
       }) &&
       JSON.stringify(previous.config) === JSON.stringify(this.config) &&
+      // What `FROM ${BASE_IMAGE}` resolves to moves with build args in other files.
+      previous.variableFromsKey === this.variableFromsKey &&
       previous.dockerfiles.length === this.dockerfiles.length &&
       this.dockerfiles.every((d) => {
         const before = previous.byPath.get(d.path);
@@ -614,10 +617,14 @@ export class Project {
 
   private resolveFromUncached(model: DockerfileModel, stage: Stage): FromTarget {
     const images = this.fromImages(model, stage);
+    const rank = (t: FromTarget): number =>
+      t.kind === 'workspace' && (this.isBaseImage(t.tag) || t.dockerfile === this.baseDockerfile?.path)
+        ? 0
+        : FROM_PREFERENCE[t.kind];
     let best: FromTarget | undefined;
     for (const image of images) {
       const target = this.resolveImage(model, image, stage.index);
-      if (!best || FROM_PREFERENCE[target.kind] < FROM_PREFERENCE[best.kind]) {
+      if (!best || rank(target) < rank(best)) {
         best = target;
       }
     }
@@ -636,30 +643,16 @@ export class Project {
     if (!image.includes('$')) {
       return [image];
     }
-    const defaults = new Map<string, string>();
-    const declared = new Set<string>();
-    for (const arg of model.ast.getInitialARGs()) {
-      const prop = arg.getProperty();
-      const value = prop?.getValue();
-      if (prop) {
-        declared.add(prop.getName());
-      }
-      if (prop && value) {
-        defaults.set(prop.getName(), value);
-      }
-    }
+    // `ARG A=1 B` declares two.
+    const declared = model.ast
+      .getInitialARGs()
+      .flatMap((a) => a.getProperties())
+      .map((p) => ({ name: p.getName(), value: p.getValue() ?? undefined }));
     const out = new Set<string>();
     const passed = this.buildArgsOf(model.path);
-    for (const args of passed.length > 0 ? passed : [undefined]) {
-      const values = new Map(defaults);
-      for (const [k, v] of args ?? []) {
-        // A build arg sets only an ARG the file declares before its first FROM.
-        if (declared.has(k)) {
-          values.set(k, v);
-        }
-      }
-      const expanded = expandArgs(image, values);
-      if (expanded !== undefined) {
+    for (const args of passed.length > 0 ? passed : [NO_ARGS]) {
+      const expanded = interpolate(image, argValues(declared, args));
+      if (expanded) {
         out.add(expanded);
       }
     }
@@ -671,6 +664,12 @@ export class Project {
    * compose file's `build.args` can move a Dockerfile onto or off the base).
    */
   get variableFromsKey(): string {
+    return (this.variableFromsCache ??= this.computeVariableFroms());
+  }
+
+  private variableFromsCache?: string;
+
+  private computeVariableFroms(): string {
     const parts: string[] = [];
     for (const model of this.dockerfiles) {
       for (const stage of model.stages) {

@@ -41,6 +41,10 @@ export function findBuildCommands(path: string, text: string, kind: 'makefile' |
   const steps = kind === 'workflow' && re.test(text) ? new WorkflowSteps(path, text) : undefined;
   re.lastIndex = 0;
   for (let m = re.exec(text); m; m = re.exec(text)) {
+    // A commented-out command (`# docker build …`, `#\tdocker build …` in a recipe) builds nothing.
+    if (/(^|\s)#/.test(text.slice(text.lastIndexOf('\n', m.index - 1) + 1, m.index))) {
+      continue;
+    }
     const where = directories?.at(m.index) ?? steps?.at(m.index);
     const cwd = where?.script ?? (kind === 'workflow' ? '' : dirname(path));
     const args = tokenize(m[1]!.replace(/\\\r?\n/g, ' '));
@@ -109,7 +113,9 @@ export function findBuildCommands(path: string, text: string, kind: 'makefile' |
  * and a value with a variable or a command substitution is not known here: either leaves NAME out
  * (the `ARG` default is then the best guess).
  */
-function addBuildArg(into: Map<string, string>, arg: string | undefined): void {
+function addBuildArg(into: Map<string, string>, quoted: string | undefined): void {
+  // `--build-arg="K=V"` is one word to the tokenizer, quotes included.
+  const arg = quoted?.replace(/^(["'])(.*)\1$/, '$2');
   const eq = arg?.indexOf('=') ?? -1;
   const key = eq > 0 ? arg!.slice(0, eq) : (arg ?? '');
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
@@ -540,10 +546,39 @@ function bakeArgs(body: string): Map<string, string | undefined> | undefined {
     return undefined;
   }
   const start = open.index + open[0].length;
-  const inner = body.slice(start, blockEnd(body, start));
+  const inner = withoutHclComments(body.slice(start, blockEnd(body, start)));
   const out = new Map<string, string | undefined>();
-  for (const m of inner.matchAll(/(?:^|[\s,{])"?([A-Za-z_][A-Za-z0-9_]*)"?\s*=\s*"([^"\\]*)"/g)) {
+  for (const m of inner.matchAll(/(?:^|[\s,{])"?([A-Za-z_][A-Za-z0-9_]*)"?\s*[=:]\s*"([^"\\]*)"/g)) {
     out.set(m[1]!, m[2]!.includes('$') ? undefined : m[2]!);
+  }
+  return out;
+}
+
+/** HCL text with its comments (`#`, `//` to the line's end, `/* … *\/`) blanked out, strings kept. */
+function withoutHclComments(text: string): string {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '"') {
+      let j = i + 1;
+      for (; j < text.length && text[j] !== '"'; j++) {
+        if (text[j] === '\\') {
+          j++;
+        }
+      }
+      out += text.slice(i, j + 1);
+      i = j;
+    } else if (c === '#' || (c === '/' && text[i + 1] === '/')) {
+      const nl = text.indexOf('\n', i);
+      i = (nl < 0 ? text.length : nl) - 1;
+      out += ' ';
+    } else if (c === '/' && text[i + 1] === '*') {
+      const close = text.indexOf('*/', i + 2);
+      i = close < 0 ? text.length : close + 1;
+      out += ' ';
+    } else {
+      out += c;
+    }
   }
   return out;
 }
