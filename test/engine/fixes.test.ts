@@ -21,6 +21,35 @@ function fixWith(fs: MemoryFileSystem, build: (b: FixBuilder) => void): Fix {
 }
 
 describe('applyFixes', () => {
+  it("joins several fixes' appends to one file, in order, with the line break it lacked once", () => {
+    // Before, the second append at the same end conflicted and waited for another pass.
+    const fs = new MemoryFileSystem({ ...FILES, '.env.example': '# settings\nDEBUG=' });
+    const end = { line: 1, character: 6 };
+    const fixes = ['A=', 'B=', 'A='].map((line) => fixWith(fs, (b) => b.append('.env.example', end, '\n', `${line}\n`)));
+    const r = applyFixes(fixes, (p) => fs.readFile(p));
+    assert.deepEqual(r.skipped, []);
+    // The third fix makes the first's edit again: it is done already.
+    assert.equal(r.files.get('.env.example'), '# settings\nDEBUG=\nA=\nB=\n');
+  });
+
+  it('lets fixes that create a file alike each add to it, and refuses one that creates it otherwise', () => {
+    const fs = new MemoryFileSystem(FILES);
+    const template = '# fill in\nA=\nB=\n';
+    const fill = (line: number, text: string) =>
+      fixWith(fs, (b) => b.create('secrets.env', template).replace('secrets.env', range(line, 0, line, 2), text));
+    const other = fixWith(fs, (b) => b.create('secrets.env', 'C=3\n'));
+    const r = applyFixes([fill(1, 'A=1'), fill(2, 'B=2'), other], (p) => fs.readFile(p));
+    assert.equal(r.files.get('secrets.env'), '# fill in\nA=1\nB=2\n');
+    assert.deepEqual(
+      r.skipped.map((s) => s.reason),
+      ['secrets.env already exists'],
+    );
+    assert.deepEqual(
+      r.changes.map((c) => c.kind),
+      ['create'],
+    );
+  });
+
   it('applies a cross-file fix to every file it edits', () => {
     const fs = new MemoryFileSystem(FILES);
     const move = fixWith(fs, (b) =>

@@ -68,5 +68,21 @@ RuleTester.run(envVarUndocumented, {
         '.env.docker.example': 'DJANGO_DEBUG=\n',
       },
     },
+    {
+      // Before, each variable's fix created the template: one was added per pass (one per Fix all).
+      name: 'no env template yet, three variables: it is created with all of them',
+      files: workspace({
+        '.env.docker.example': undefined,
+        '.env.docker': '# Non-sensitive settings.\nDJANGO_DEBUG=0\nDJANGO_ALLOWED_HOSTS=localhost,web\nREDIS_URL=redis://redis:6379/0\n',
+      }),
+      errors: [
+        onLine('.env.docker', 2, 1, 13, undocumented('DJANGO_DEBUG', '.env.docker')),
+        onLine('.env.docker', 3, 1, 21, undocumented('DJANGO_ALLOWED_HOSTS', '.env.docker')),
+        onLine('.env.docker', 4, 1, 10, undocumented('REDIS_URL', '.env.docker')),
+      ],
+      output: {
+        '.env.docker.example': 'DJANGO_DEBUG=\nDJANGO_ALLOWED_HOSTS=\nREDIS_URL=\n',
+      },
+    },
   ],
 });

@@ -40,6 +40,13 @@ const MONITORING = `services:
     depends_on: [redis, celery_worker]
 `;
 
+/** No secrets.env yet: not ignored, and not in the x-app anchor's env_file list. */
+const NO_SECRETS_FILE = {
+  'secrets.env': undefined,
+  '.gitignore': removeOnce(GITIGNORE, 'secrets.env\n'),
+  'docker-compose.yml': replaceOnce(COMPOSE, '    - secrets.env\n  networks:', '  networks:'),
+};
+
 RuleTester.run(secretInSharedEnvFile, {
   valid: [
     { name: 'roadmap-following workspace: the shared env file holds settings only', files: workspace() },
@@ -184,10 +191,7 @@ CACHE_URL="redis://redis:6379/1"  # no credentials
       name: 'credentials in a URL, quoted and exported: secrets.env is created from its template, ignored, and read by the services',
       files: workspace({
         '.env.docker': `${ENV_DOCKER}${URL_LINE}`,
-        'secrets.env': undefined,
-        '.gitignore': removeOnce(GITIGNORE, 'secrets.env\n'),
-        // The x-app anchor's env_file list without secrets.env.
-        'docker-compose.yml': replaceOnce(COMPOSE, '    - secrets.env\n  networks:', '  networks:'),
+        ...NO_SECRETS_FILE,
       }),
       errors: [
         onLine(
@@ -203,6 +207,43 @@ CACHE_URL="redis://redis:6379/1"  # no credentials
         '.gitignore': GITIGNORE,
         'docker-compose.yml': COMPOSE,
         'secrets.env': `${SECRETS_EXAMPLE}${URL_LINE}`,
+      },
+    },
+    {
+      // Before, each secret's fix created secrets.env, added it to .gitignore and to the services'
+      // env_file: the fixes conflicted and one secret moved per --fix pass (ten passes at most).
+      name: 'three secrets, no secrets.env yet: all move in one pass, filled into the template or added after it',
+      files: workspace({
+        '.env.docker': `${ENV_DOCKER}DB_PASSWORD=s3cr3t-db-password\n${SECRET_KEY_LINE}EMAIL_HOST_PASSWORD=mail-pw-2\n`,
+        ...NO_SECRETS_FILE,
+      }),
+      errors: [
+        onLine(
+          '.env.docker',
+          5,
+          13,
+          31,
+          'Unexpected secret DB_PASSWORD in the shared env file .env.docker, which is for non-sensitive settings; keep it in secrets.env.',
+        ),
+        { ...SECRET_KEY_FINDING, line: 6, endLine: 6 },
+        onLine(
+          '.env.docker',
+          7,
+          21,
+          30,
+          'Unexpected secret EMAIL_HOST_PASSWORD in the shared env file .env.docker, which is for non-sensitive settings; keep it in secrets.env.',
+        ),
+      ],
+      output: {
+        '.env.docker': ENV_DOCKER,
+        '.gitignore': GITIGNORE,
+        'docker-compose.yml': COMPOSE,
+        'secrets.env':
+          replaceOnce(
+            replaceOnce(SECRETS_EXAMPLE, 'DB_PASSWORD=\n', 'DB_PASSWORD=s3cr3t-db-password\n'),
+            'DJANGO_SECRET_KEY=\n',
+            SECRET_KEY_LINE,
+          ) + 'EMAIL_HOST_PASSWORD=mail-pw-2\n',
       },
     },
   ],

@@ -1,4 +1,4 @@
-import type { Fix, TextEdit } from './rule';
+import type { FileChange, Fix, TextEdit } from './rule';
 import { contentHash, LineIndex, comparePositions } from './text';
 
 /** Reads the current content of a file, or undefined when it does not exist. */
@@ -7,6 +7,8 @@ export type ReadText = (path: string) => string | undefined;
 export interface AppliedFixes {
   /** New content per path; null means the file is deleted (renamed away). */
   files: Map<string, string | null>;
+  /** The applied fixes' changes as one list (see {@link combineChanges}). */
+  changes: FileChange[];
   /** The path each renamed file had before (new path → old path), so a writer can keep its mode. */
   renamedFrom: Map<string, string>;
   applied: Fix[];
@@ -55,6 +57,58 @@ function conflicts(a: TextEdit, b: TextEdit): boolean {
   return overlaps(a, b) || insertAtEnd(a, b) || insertAtEnd(b, a);
 }
 
+const sameEdit = (a: TextEdit, b: TextEdit): boolean =>
+  a.newText === b.newText && comparePositions(a.range.start, b.range.start) === 0 && comparePositions(a.range.end, b.range.end) === 0;
+
+/** Two appends at the same end of a file: they join (see TextEdit.append). */
+const joiningAppends = (a: TextEdit, b: TextEdit): boolean =>
+  a.append !== undefined && b.append !== undefined && comparePositions(a.range.start, b.range.start) === 0;
+
+/**
+ * Changes of several fixes (or of one) as one list: per file, one edit list, or one creation with
+ * the edits to the new file applied to its text. An edit that another fix makes the same (both add
+ * `secrets.env` to one `env_file:`) is made once; appends at one end of a file follow each other,
+ * the second without the line break the first already starts with. Renames stay where they come.
+ * Applying the result equals applying each fix in turn.
+ */
+export function combineChanges(changes: readonly FileChange[]): FileChange[] {
+  const created = new Map<string, Extract<FileChange, { kind: 'create' }>>();
+  const edited = new Map<string, Extract<FileChange, { kind: 'edit' }>>();
+  const out: FileChange[] = [];
+  for (const c of changes) {
+    if (c.kind === 'rename') {
+      out.push(c);
+    } else if (c.kind === 'create') {
+      if (!created.has(c.path)) {
+        const entry = { kind: 'create' as const, path: c.path, text: c.text };
+        created.set(c.path, entry);
+        out.push(entry);
+      }
+    } else {
+      let entry = edited.get(c.path);
+      if (!entry) {
+        entry = { kind: 'edit', path: c.path, edits: [] };
+        edited.set(c.path, entry);
+        out.push(entry);
+      }
+      for (const e of c.edits) {
+        if (entry.edits.some((x) => sameEdit(x, e))) {
+          continue;
+        }
+        const joins = e.append && e.newText.startsWith(e.append.lead) && entry.edits.some((x) => joiningAppends(x, e));
+        entry.edits.push(joins ? { ...e, newText: e.newText.slice(e.append!.lead.length), append: { lead: '' } } : e);
+      }
+    }
+  }
+  for (const [path, entry] of edited) {
+    const creation = created.get(path);
+    if (creation) {
+      creation.text = applyTextEdits(creation.text, entry.edits);
+    }
+  }
+  return out.filter((c) => c.kind !== 'edit' || !created.has(c.path));
+}
+
 /** Why a fix cannot be applied to the files as they are now, or undefined when it can. */
 export function staleReason(fix: Fix, read: ReadText): string | undefined {
   for (const [path, hash] of Object.entries(fix.basis)) {
@@ -80,6 +134,8 @@ export function applyFixes(fixes: readonly Fix[], read: ReadText): AppliedFixes 
   };
   const pending = new Map<string, TextEdit[]>();
   const touched = new Set<string>();
+  /** The text each file an applied fix creates starts with (the fixes' edits to it come on top). */
+  const createdText = new Map<string, string>();
   const applied: Fix[] = [];
   const skipped: AppliedFixes['skipped'] = [];
   const appliedChanges = new Set<string>();
@@ -97,11 +153,19 @@ export function applyFixes(fixes: readonly Fix[], read: ReadText): AppliedFixes 
       continue;
     }
     let conflict: string | undefined;
+    // A file an applied fix created from the same text as this fix creates it: this fix's edits to it
+    // go on top, as if it had created it alone.
+    const createsAlike = (path: string): boolean =>
+      fix.changes.some((c) => c.kind === 'create' && c.path === path && createdText.get(path) === c.text);
     for (const change of fix.changes) {
       if (change.kind === 'edit') {
         const mine = change.edits;
         const theirs = pending.get(change.path) ?? [];
-        if (mine.some((a) => theirs.some((b) => conflicts(a, b))) || (touched.has(change.path) && !pending.has(change.path))) {
+        const clash = (a: TextEdit, b: TextEdit): boolean => conflicts(a, b) && !sameEdit(a, b) && !joiningAppends(a, b);
+        if (
+          mine.some((a) => theirs.some((b) => clash(a, b))) ||
+          (touched.has(change.path) && !pending.has(change.path) && !createsAlike(change.path))
+        ) {
           conflict = `its edits to ${change.path} overlap another fix`;
         }
         for (let i = 0; i < mine.length && !conflict; i++) {
@@ -119,7 +183,7 @@ export function applyFixes(fixes: readonly Fix[], read: ReadText): AppliedFixes 
           }
         }
       } else if (change.kind === 'create') {
-        if (current(change.path) !== undefined || touched.has(change.path)) {
+        if ((current(change.path) !== undefined || touched.has(change.path)) && !createsAlike(change.path)) {
           conflict = `${change.path} already exists`;
         }
       } else if (
@@ -143,7 +207,10 @@ export function applyFixes(fixes: readonly Fix[], read: ReadText): AppliedFixes 
         pending.set(change.path, [...(pending.get(change.path) ?? []), ...change.edits]);
         touched.add(change.path);
       } else if (change.kind === 'create') {
-        files.set(change.path, change.text);
+        if (!createdText.has(change.path)) {
+          files.set(change.path, change.text);
+          createdText.set(change.path, change.text);
+        }
         touched.add(change.path);
       } else {
         files.set(change.to, current(change.from) ?? '');
@@ -156,11 +223,16 @@ export function applyFixes(fixes: readonly Fix[], read: ReadText): AppliedFixes 
     applied.push(fix);
     appliedChanges.add(signature);
   }
-  for (const [path, edits] of pending) {
-    const text = current(path);
-    if (text !== undefined) {
-      files.set(path, applyTextEdits(text, edits));
+  const changes = combineChanges(applied.flatMap((f) => f.changes));
+  for (const c of changes) {
+    if (c.kind === 'create') {
+      files.set(c.path, c.text);
+    } else if (c.kind === 'edit') {
+      const text = current(c.path);
+      if (text !== undefined) {
+        files.set(c.path, applyTextEdits(text, c.edits));
+      }
     }
   }
-  return { files, renamedFrom, applied, skipped };
+  return { files, changes, renamedFrom, applied, skipped };
 }

@@ -9,6 +9,12 @@ import { rangeKey, type Range } from './text';
 export interface TextEdit {
   range: Range;
   newText: string;
+  /**
+   * Set on lines added at the end of a file (an env file, a template, `.gitignore`): other fixes'
+   * appends at the same point join it, in order, instead of conflicting. `lead` is the line break
+   * it starts with because the file has no final one; a second append drops it.
+   */
+  append?: { lead: string };
 }
 
 /** One file operation of a fix. A fix may hold several, across files. */
@@ -141,6 +147,17 @@ export class FixBuilder {
 
   insert(path: string, at: Range['start'], text: string): this {
     return this.replace(path, { start: at, end: at }, text);
+  }
+
+  /**
+   * Adds `text` at the end of a file (`at`, where the text as read ends), after `lead` (a line
+   * break when the file has no final one). Appends of several fixes to one file apply together.
+   */
+  append(path: string, at: Range['start'], lead: string, text: string): this {
+    this.replace(path, { start: at, end: at }, lead + text);
+    const change = this.changes.find((c): c is Extract<FileChange, { kind: 'edit' }> => c.kind === 'edit' && c.path === path)!;
+    change.edits[change.edits.length - 1]!.append = { lead };
+    return this;
   }
 
   remove(path: string, range: Range): this {

@@ -141,19 +141,11 @@ export function combineFixes(
     }
   }
   const result = applyFixes(fixes, (p) => env.folder.overlay.readFile(p));
-  const changes: FileChange[] = [];
   // Several findings may offer one and the same fix (it declares every missing volume, moves every
-  // package of a RUN): applyFixes counts each as applied, but its edits go into the edit once.
-  const seen = new Set<string>();
-  for (const fix of result.applied) {
-    const signature = JSON.stringify(fix.changes);
-    if (!seen.has(signature)) {
-      seen.add(signature);
-      changes.push(...fix.changes);
-    }
-  }
+  // package of a RUN), or the same edit (add secrets.env to one env_file:): applyFixes counts each
+  // as applied, and its changes hold each edit once.
   return {
-    changes,
+    changes: result.changes,
     applied: result.applied,
     appliedFindings: result.applied.map((fix) => origin.get(fix)!),
     skipped: [...inexpressible, ...result.skipped.map((s) => ({ fix: s.fix, finding: origin.get(s.fix)!, reason: s.reason }))],

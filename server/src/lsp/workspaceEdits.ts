@@ -6,6 +6,7 @@ import {
   type WorkspaceEdit,
 } from 'vscode-languageserver';
 import type { FileChange } from '../engine/rule';
+import { combineChanges } from '../engine/fixes';
 
 export interface EditTarget {
   uriOf(path: string): string;
@@ -35,7 +36,9 @@ export function canExpress(changes: readonly FileChange[], caps: EditCapabilitie
   return !(changes.some((c) => c.kind === 'create') && !caps.create) && !(changes.some((c) => c.kind === 'rename') && !caps.rename);
 }
 
-export function toWorkspaceEdit(changes: readonly FileChange[], target: EditTarget, caps: EditCapabilities): WorkspaceEdit | undefined {
+export function toWorkspaceEdit(written: readonly FileChange[], target: EditTarget, caps: EditCapabilities): WorkspaceEdit | undefined {
+  // A fix that creates a file and then edits it (fills a template's `KEY=` line): one creation.
+  const changes = combineChanges(written);
   if (!canExpress(changes, caps)) {
     return undefined;
   }

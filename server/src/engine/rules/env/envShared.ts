@@ -156,12 +156,18 @@ export function dotenvValue(value: string): string {
   return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
 }
 
-/** Appends lines at the end of a text file, minding its final line break and line endings. */
-function appendLinesEdit(text: string, newLines: string[]): { at: { line: number; character: number }; text: string } {
-  const lines = new LineIndex(text);
+/**
+ * Appends lines at the end of a text file (`text`, or a file the fix creates empty), minding its
+ * final line break and line endings; other fixes' appends to the same file join it.
+ */
+export function appendLines(fixer: FixBuilder, path: string, text: string | undefined, newLines: string[]): void {
+  if (text === undefined) {
+    fixer.create(path, '');
+  }
+  const lines = new LineIndex(text ?? '');
   const eol = lines.eol;
-  const lead = text.length > 0 && !/\n$/.test(text) ? eol : '';
-  return { at: lines.positionAt(text.length), text: lead + newLines.map((l) => l + eol).join('') };
+  const lead = text && !/\n$/.test(text) ? eol : '';
+  fixer.append(path, lines.positionAt(text?.length ?? 0), lead, newLines.map((l) => l + eol).join(''));
 }
 
 /** The workspace path an env_file entry of a definition names. */
@@ -252,12 +258,7 @@ export function ensureIgnored(fixer: FixBuilder, project: Project, path: string)
     return;
   }
   const pattern = path.includes('/') ? `/${path}` : path;
-  if (text === undefined) {
-    fixer.create('.gitignore', `${pattern}\n`);
-    return;
-  }
-  const edit = appendLinesEdit(text, [pattern]);
-  fixer.insert('.gitignore', edit.at, edit.text);
+  appendLines(fixer, '.gitignore', text, [pattern]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -294,8 +295,7 @@ export function addToSecretsFile(fixer: FixBuilder, project: Project, key: strin
     if (entry && entry.value === '' && !entry.quoted) {
       fixer.replace(path, entry.lineRange, line);
     } else if (!entry) {
-      const edit = appendLinesEdit(text, [line]);
-      fixer.insert(path, edit.at, edit.text);
+      appendLines(fixer, path, text, [line]);
     }
     return;
   }
@@ -303,19 +303,18 @@ export function addToSecretsFile(fixer: FixBuilder, project: Project, key: strin
   const template = project.fs.readFile(templatePath);
   fixer.track(templatePath);
   if (template === undefined) {
-    fixer.create(path, `${line}\n`);
+    appendLines(fixer, path, undefined, [line]);
     return;
   }
+  // The file starts as the template; the key's line is filled in, or added. (Each secret's fix
+  // creates it alike, so the fixes of several secrets apply together.)
+  fixer.create(path, template);
   const model = parseEnvFile(templatePath, template);
   const entry = model.entries.find((e) => e.key === key);
   if (entry) {
-    const start = model.lines.offsetAt(entry.lineRange.start);
-    const end = model.lines.offsetAt(entry.lineRange.end);
-    fixer.create(path, template.slice(0, start) + line + template.slice(end));
+    fixer.replace(path, entry.lineRange, line);
   } else {
-    const lines = new LineIndex(template);
-    const lead = template.length > 0 && !/\n$/.test(template) ? lines.eol : '';
-    fixer.create(path, `${template}${lead}${line}${lines.eol}`);
+    appendLines(fixer, path, template, [line]);
   }
 }
 

@@ -1,7 +1,6 @@
 import { defineRule, type FixBuilder } from '../../rule';
 import type { Project } from '../../project';
-import { LineIndex } from '../../text';
-import { envKeys, envTemplatePath, findSecret, isSecretKey, isTemplatePath, secretsTemplatePath } from './envShared';
+import { appendLines, envKeys, envTemplatePath, findSecret, isSecretKey, isTemplatePath, secretsTemplatePath } from './envShared';
 
 /** Variables the shell or compose itself provides; no template documents them. */
 const PROVIDED = new Set(['HOME', 'PWD', 'USER', 'UID', 'GID', 'HOSTNAME', 'PATH', 'SHELL', 'COMPOSE_PROJECT_NAME']);
@@ -88,12 +87,5 @@ function templatesText(project: Project): string {
 /** Appends `KEY=` (the value blanked) to a template, creating the template when missing. */
 function addBlank(fixer: FixBuilder, project: Project, template: string, key: string): void {
   fixer.setTitle(`Document ${key} in ${template}`, true);
-  const text = project.fs.readFile(template);
-  if (text === undefined) {
-    fixer.create(template, `${key}=\n`);
-    return;
-  }
-  const lines = new LineIndex(text);
-  const lead = text.length > 0 && !/\n$/.test(text) ? lines.eol : '';
-  fixer.insert(template, lines.positionAt(text.length), `${lead}${key}=${lines.eol}`);
+  appendLines(fixer, template, project.fs.readFile(template), [`${key}=`]);
 }
