@@ -205,6 +205,15 @@ describe('Project', () => {
           '      - name: api',
           '        working-directory: ${{ github.workspace }}/services/api',
           '        run: docker build -t acme/api:1.0 .',
+          '      - name: api, per matrix entry',
+          '        working-directory: ${{ matrix.service }}',
+          '        run: docker build -t acme/api:matrix .',
+          '      - name: migrate, back at the checkout (read from services/ before the review)',
+          '        run: |',
+          '          echo "Building migrations for PR #${PR_NUMBER}"',
+          '          cd "$GITHUB_WORKSPACE"',
+          '          docker build -t acme/migrate:1.0 services/migrate',
+          '      - { name: "Build #2, flow style", run: "cd jobs && docker build -t acme/jobs:2 ." }',
           '      - name: jobs',
           '        working-directory: services/jobs',
           '        run: docker build -t acme/jobs:1.0 .',
@@ -224,13 +233,20 @@ describe('Project', () => {
         'services/api/Dockerfile': 'FROM acme/runtime:1.0\n',
         'services/jobs/Dockerfile': 'FROM acme/runtime:1.0\n',
         'services/worker/Dockerfile': 'FROM acme/runtime:1.0\n',
+        'services/migrate/Dockerfile': 'FROM acme/runtime:1.0\n',
         Dockerfile: 'FROM acme/runtime:1.0\n',
       });
       assert.deepEqual(
         p.imageBuilds.map((b) => `${b.tag} ${b.dockerfile} ${b.context}`),
         [
-          // An expression in the folder: not known, read from the root as before.
-          'acme/api:1.0 Dockerfile ',
+          // The checkout is the root, however it is written.
+          'acme/api:1.0 services/api/Dockerfile services/api',
+          // Another expression in the folder: not known, read from the root as before.
+          'acme/api:matrix Dockerfile ',
+          // A `#` inside quotes is no comment.
+          'acme/migrate:1.0 services/migrate/Dockerfile services/migrate',
+          // A quoted one-line step: its cd is read, and its closing quote is not part of the context.
+          'acme/jobs:2 services/jobs/Dockerfile services/jobs',
           'acme/jobs:1.0 services/jobs/Dockerfile services/jobs',
           'acme/worker:1.0 services/worker/Dockerfile services/worker',
           'acme/worker:ci services/worker/Dockerfile services/worker',
@@ -239,6 +255,22 @@ describe('Project', () => {
         ],
       );
       assert.equal(p.baseDockerfile?.path, 'images/common.Dockerfile');
+    });
+
+    it('reads no build from a comment, and the line after a commented line ending in a backslash', () => {
+      // In sh a comment ends at its line: the command below it runs. In a Makefile it goes on.
+      const tags = (files: Record<string, string>) =>
+        projectOf({ ...files, 'services/api/Dockerfile': 'FROM python:3.12-slim\n' }).imageBuilds.map(
+          (b) => `${b.tag} ${b.dockerfile}`,
+        );
+      assert.deepEqual(
+        tags({
+          'scripts/build.sh':
+            '#!/bin/sh\n# docker build -t old . \\\ndocker build -t api services/api\necho "#"; docker build -t api:2 services/api\n',
+        }),
+        ['api services/api/Dockerfile', 'api:2 services/api/Dockerfile'],
+      );
+      assert.deepEqual(tags({ Makefile: 'api:\n#\tdocker build -t old . \\\n\tdocker build -t api services/api\n' }), []);
     });
 
     it('is found from a docker-bake.hcl target', () => {

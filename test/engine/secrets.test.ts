@@ -6,6 +6,8 @@
 import assert from 'node:assert/strict';
 import { findSecret } from '../../server/src/engine/rules/env/envShared';
 import { maskSecretText } from '../../server/src/engine/report';
+import { Analyzer } from '../../server/src/engine/analyzer';
+import { MemoryFileSystem } from '../../server/src/engine/fs';
 
 describe('secrets', () => {
   // Before, none of these was a secret: *_KEY counted only as API_KEY or PRIVATE_KEY, and a token only
@@ -51,6 +53,21 @@ describe('secrets', () => {
   for (const [key, value] of settings) {
     it(`${key}=${value} is a setting`, () => assert.equal(findSecret(key, value), undefined));
   }
+
+  it('masks a credential a finding message quotes (an image a FROM variable expands to)', () => {
+    // Before, base-image-unresolved printed the GitLab token of a registry written with credentials.
+    const token = 'glpat-AbCdEfGhIjKlMnOpQrSt';
+    const result = new Analyzer(
+      new MemoryFileSystem({
+        'docker-compose.yml': 'services:\n  api:\n    build: services/api\n',
+        'services/api/Dockerfile': `ARG REGISTRY=deploy:${token}@registry.gitlab.com\nFROM \${REGISTRY}/shop-base-local\nCOPY . /app\n`,
+        'services/worker/Dockerfile': 'ARG BASE=https://ci:hunter2-pw@registry.local/base\nFROM ${BASE}\n',
+      }),
+    ).analyze();
+    const messages = result.findings.map((f) => f.message).join('\n');
+    assert.match(messages, /Unexpected FROM deploy:\*\*\*\*@registry\.gitlab\.com\/shop-base-local/);
+    assert.ok(!messages.includes(token) && !messages.includes('hunter2-pw'), messages);
+  });
 
   it('reads long values in linear time (no pattern backtracks over them)', () => {
     // Values of 150,000 characters made of the patterns' own prefixes.

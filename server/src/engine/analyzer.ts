@@ -21,6 +21,7 @@ import type { DockerfileModel } from './parse/dockerfile';
 import { RULES } from './rules';
 import { inlineDockerfiles, inlineOrigin, mapInlineRange } from './inlineDockerfiles';
 import { applicabilityKey } from './roadmap';
+import { maskCredentials, maskUrlPasswords } from './rules/env/envShared';
 
 export interface AnalyzerOptions {
   /** Settings layered over the config file (editor settings, CLI flags). */
@@ -797,7 +798,10 @@ export class Analyzer {
           const finding: Finding = {
             ruleId: rule.id,
             severity: level as Severity,
-            message: formatMessage((rule.messages as Record<string, string>)[d.messageId] ?? d.messageId, d.data),
+            // A value a message quotes (an image a FROM expands to) may hold a credential: never printed.
+            message: maskUrlPasswords(
+              maskCredentials(formatMessage((rule.messages as Record<string, string>)[d.messageId] ?? d.messageId, d.data)),
+            ),
             path,
             range: d.range,
             fixable: d.fix !== undefined && !hasParseProblems(path === model.path ? model : project.file(path)),

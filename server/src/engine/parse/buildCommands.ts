@@ -1,6 +1,6 @@
 import { isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
 import { LineIndex, type Range } from '../text';
-import { dirname, joinPath } from '../paths';
+import { dirname, isAbsolutePath, joinPath } from '../paths';
 
 /** A `docker build` found in a Makefile, shell script, CI workflow or bake file. */
 export interface BuildCommand {
@@ -42,12 +42,21 @@ export function findBuildCommands(path: string, text: string, kind: 'makefile' |
   re.lastIndex = 0;
   for (let m = re.exec(text); m; m = re.exec(text)) {
     // A commented-out command (`# docker build …`, `#\tdocker build …` in a recipe) builds nothing.
-    if (/(^|\s)#/.test(text.slice(text.lastIndexOf('\n', m.index - 1) + 1, m.index))) {
+    if (commentedOut(text.slice(text.lastIndexOf('\n', m.index - 1) + 1, m.index))) {
+      if (kind !== 'makefile') {
+        // A shell comment ends at its line, a trailing backslash included: the next line is read.
+        const nl = text.indexOf('\n', m.index);
+        re.lastIndex = nl < 0 ? text.length : nl + 1;
+      }
       continue;
     }
-    const where = directories?.at(m.index) ?? steps?.at(m.index);
+    const step = steps?.at(m.index);
+    const where = directories?.at(m.index) ?? step?.where;
     const cwd = where?.script ?? (kind === 'workflow' ? '' : dirname(path));
-    const args = tokenize(m[1]!.replace(/\\\r?\n/g, ' '));
+    // A one-line quoted step (`run: "docker build -t api ."`) ends before its closing quote.
+    const argsStart = m.index + m[0].length - m[1]!.length;
+    const written = step && step.end < m.index + m[0].length ? m[1]!.slice(0, Math.max(0, step.end - argsStart)) : m[1]!;
+    const args = tokenize(written.replace(/\\\r?\n/g, ' '));
     const tags: string[] = [];
     let file: string | undefined;
     let target: string | undefined;
@@ -109,6 +118,31 @@ export function findBuildCommands(path: string, text: string, kind: 'makefile' |
 }
 
 /**
+ * Whether a line up to a command puts the command in a comment: a `#` that starts a word, outside
+ * quotes (`echo "PR #1" && docker build …` builds; `# docker build …` does not).
+ */
+function commentedOut(prefix: string): boolean {
+  let quote = '';
+  for (let i = 0; i < prefix.length; i++) {
+    const c = prefix[i]!;
+    if (quote) {
+      if (c === quote) {
+        quote = '';
+      } else if (c === '\\' && quote === '"') {
+        i++;
+      }
+    } else if (c === '"' || c === "'") {
+      quote = c;
+    } else if (c === '\\') {
+      i++;
+    } else if (c === '#' && (i === 0 || /\s/.test(prefix[i - 1]!))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/**
  * Records `NAME=value` (quotes around the value dropped). `NAME` alone comes from the environment,
  * and a value with a variable or a command substitution is not known here: either leaves NAME out
  * (the `ARG` default is then the best guess).
@@ -141,7 +175,7 @@ function addBuildArg(into: Map<string, string>, quoted: string | undefined): voi
 // (Inside double quotes, `$` not before `(` and `$(…)` are exclusive branches: one that also matched
 // `$(` as a bare `$` backtracked exponentially on an unclosed quote.) `@`, `-`, `+`: Make's prefixes.
 const CD =
-  /(^|[;&|(]|\bthen|\bdo|\bif|\belif|\bwhile|\buntil)\s*[@+-]*\s*(?:builtin\s+)?(?:(cd|pushd)\s+((?:"(?:[^"$]|\$(?!\()|\$\((?:[^()]|\([^()]*\))*\))*"|'[^']*'|\$\((?:[^()]|\([^()]*\))*\)|[^\s;&|)"'])+)|popd\b)/gm;
+  /(^|[;&|(]|\bthen|\bdo|\bif|\belif|\bwhile|\buntil)\s*[@+-]*\s*(?:builtin\s+)?(?:(cd|pushd)\s+((?:"(?:[^"$]|\$(?!\()|\$\((?:[^()]|\([^()]*\))*\))*"|'[^']*'|\$\{\{[^}\n]*\}\}|\$\((?:[^()]|\([^()]*\))*\)|[^\s;&|)"'])+)|popd\b)/gm;
 
 /**
  * The subshell depth at each offset of a text, read in one pass as offsets increase: `(` opens one,
@@ -292,8 +326,10 @@ class WorkflowSteps {
       if (!isScalar(dir) || dir.value === null) {
         return null;
       }
-      const value = String(dir.value);
-      return value.includes('${{') ? undefined : joinPath('', value.replace(/^\$(?:\{GITHUB_WORKSPACE\}|GITHUB_WORKSPACE)\/?/, ''));
+      // The checkout, however it is written, is the workspace root.
+      const value = String(dir.value).replace(/^(?:\$\{\{\s*github\.workspace\s*\}\}|\$\{GITHUB_WORKSPACE\}|\$GITHUB_WORKSPACE)(?:\/|$)/, '');
+      // Another expression, or a path outside the checkout: not known.
+      return value.includes('${{') || value.includes('$') || isAbsolutePath(value) ? undefined : joinPath('', value);
     };
     const defaultFolder = (node: unknown): string | undefined | null =>
       isMap(node) ? folder(node.getIn(['run', 'working-directory'], true)) : null;
@@ -314,23 +350,31 @@ class WorkflowSteps {
         if (dir === null) {
           dir = jobDir !== null ? jobDir : workflowDir;
         }
-        this.runs.push({ start: run.range[0], end: run.range[1], dir: dir === null ? '' : dir });
+        // A quoted one-line step: its command is inside the quotes.
+        const quoted = run.type === 'QUOTE_DOUBLE' || run.type === 'QUOTE_SINGLE' ? 1 : 0;
+        this.runs.push({ start: run.range[0] + quoted, end: run.range[1] - quoted, dir: dir === null ? '' : dir });
       }
     }
     this.runs.sort((a, b) => a.start - b.start);
   }
 
-  /** Where the command at `offset` runs; offsets must come in increasing order. */
-  at(offset: number): Where | undefined {
+  /**
+   * The step the command at `offset` is in: where it runs (undefined when not known) and where the
+   * step's command ends. Offsets must come in increasing order.
+   */
+  at(offset: number): { where?: Where; end: number } | undefined {
     while (this.next < this.runs.length && this.runs[this.next]!.end <= offset) {
       this.next++;
     }
     const run = this.runs[this.next];
-    if (!run || run.start > offset || run.dir === undefined) {
+    if (!run || run.start > offset) {
       return undefined;
     }
+    if (run.dir === undefined) {
+      return { end: run.end };
+    }
     run.directories ??= new ScriptDirectories(this.path, this.text.slice(run.start, run.end), false, run.dir);
-    return run.directories.at(offset - run.start);
+    return { where: run.directories.at(offset - run.start), end: run.end };
   }
 }
 
@@ -344,6 +388,11 @@ interface Where {
 function followCd(path: string, raw: string, from: Where, assignments: Map<string, string>): Where | undefined {
   let arg = raw.trim();
   let suffix = '';
+  // A CI step's checkout: `cd "$GITHUB_WORKSPACE"`, `cd ${{ github.workspace }}/services`.
+  const ci = /^"?(?:\$\{\{\s*github\.workspace\s*\}\}|\$\{?GITHUB_WORKSPACE\}?)((?:\/[^"\s;&|)]+)*)"?$/.exec(arg);
+  if (ci) {
+    return { script: joinPath('', ci[1]!.replace(/^\//, '')), root: undefined };
+  }
   // A variable set from the script's folder (`ROOT="$(cd "$(dirname "$0")/.." && pwd)"`) stands for what it was set to.
   const v = /^"?\$\{?([A-Za-z_]\w*)\}?((?:\/[^"\s;&|)]+)*)/.exec(arg);
   if (v) {
