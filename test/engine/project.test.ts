@@ -273,6 +273,29 @@ describe('Project', () => {
       assert.deepEqual(tags({ Makefile: 'api:\n#\tdocker build -t old . \\\n\tdocker build -t api services/api\n' }), []);
     });
 
+    it('reads two builds on one line, and a tag made by $(…) as one word', () => {
+      // Before, the second build was part of the first's arguments, and `$$(git rev-parse …)` split
+      // into words made `rev-parse` the context.
+      const p = projectOf({
+        Makefile:
+          'images:\n\tdocker build -t acme/api:$$(git rev-parse --short HEAD) services/api && docker build -t acme/jobs:1.0 services/jobs\n',
+        'scripts/release.sh':
+          '#!/bin/sh\ndocker build -t "acme/worker:$(date +%s)" services/worker; docker build -t acme/edge:$(git rev-parse HEAD | cut -c1-7) services/edge\n',
+        ...Object.fromEntries(
+          ['api', 'jobs', 'worker', 'edge'].map((s) => [`services/${s}/Dockerfile`, 'FROM python:3.12-slim\n']),
+        ),
+      });
+      assert.deepEqual(
+        p.buildCommands.map((c) => `${c.tags.join(',')} ${c.dockerfile}`),
+        [
+          'acme/api:$$(git rev-parse --short HEAD) services/api/Dockerfile',
+          'acme/jobs:1.0 services/jobs/Dockerfile',
+          'acme/worker:$(date +%s) services/worker/Dockerfile',
+          'acme/edge:$(git rev-parse HEAD | cut -c1-7) services/edge/Dockerfile',
+        ],
+      );
+    });
+
     it('is found from a docker-bake.hcl target', () => {
       const p = projectOf({
         'docker-bake.hcl':

@@ -36,27 +36,28 @@ export function findBuildCommands(path: string, text: string, kind: 'makefile' |
   const out: BuildCommand[] = [];
   const lines = new LineIndex(text);
   // Join continued lines, remembering where each logical line starts.
-  const re = /docker(?:\s+buildx)?(?:\s+image)?\s+build\b((?:[^\n\\]|\\\r?\n|\\.)*)/g;
+  const re = /docker(?:\s+buildx)?(?:\s+image)?\s+build\b/g;
   const directories = kind === 'workflow' ? undefined : new ScriptDirectories(path, text, kind === 'makefile');
   const steps = kind === 'workflow' && re.test(text) ? new WorkflowSteps(path, text) : undefined;
+  const comments = new CommentScanner(text);
   re.lastIndex = 0;
   for (let m = re.exec(text); m; m = re.exec(text)) {
     // A commented-out command (`# docker build …`, `#\tdocker build …` in a recipe) builds nothing.
-    if (commentedOut(text.slice(text.lastIndexOf('\n', m.index - 1) + 1, m.index))) {
-      if (kind !== 'makefile') {
-        // A shell comment ends at its line, a trailing backslash included: the next line is read.
-        const nl = text.indexOf('\n', m.index);
-        re.lastIndex = nl < 0 ? text.length : nl + 1;
-      }
+    if (comments.at(m.index)) {
+      // A shell comment ends at its line, a trailing backslash included; in a Makefile it goes on.
+      re.lastIndex = kind === 'makefile' ? commandEnd(text, re.lastIndex) : text.indexOf('\n', m.index) + 1 || text.length;
       continue;
     }
     const step = steps?.at(m.index);
     const where = directories?.at(m.index) ?? step?.where;
     const cwd = where?.script ?? (kind === 'workflow' ? '' : dirname(path));
-    // A one-line quoted step (`run: "docker build -t api ."`) ends before its closing quote.
-    const argsStart = m.index + m[0].length - m[1]!.length;
-    const written = step && step.end < m.index + m[0].length ? m[1]!.slice(0, Math.max(0, step.end - argsStart)) : m[1]!;
-    const args = tokenize(written.replace(/\\\r?\n/g, ' '));
+    // The command ends at its line (continued lines included), or at the first `;`, `&&`, `|`
+    // outside quotes and `$(…)`; what follows is read again (`docker build -t a a && docker build
+    // -t b b` is two builds). A one-line quoted step (`run: "docker build ."`) ends before its quote.
+    const argsStart = re.lastIndex;
+    const end = Math.min(commandEnd(text, argsStart), step?.end ?? Infinity);
+    re.lastIndex = Math.max(end, argsStart);
+    const args = tokenize(text.slice(argsStart, end).replace(/\\\r?\n/g, ' '));
     const tags: string[] = [];
     let file: string | undefined;
     let target: string | undefined;
@@ -110,7 +111,7 @@ export function findBuildCommands(path: string, text: string, kind: 'makefile' |
       tags,
       target,
       ...(buildArgs.size > 0 ? { buildArgs } : {}),
-      range: lines.rangeOf(m.index, m.index + m[0].length),
+      range: lines.rangeOf(m.index, Math.max(end, argsStart)),
       ...(where?.root !== undefined && where.root !== where.script ? { fromRoot: resolve(where.root) } : {}),
     });
   }
@@ -118,28 +119,42 @@ export function findBuildCommands(path: string, text: string, kind: 'makefile' |
 }
 
 /**
- * Whether a line up to a command puts the command in a comment: a `#` that starts a word, outside
- * quotes (`echo "PR #1" && docker build …` builds; `# docker build …` does not).
+ * Whether an offset is in a comment: after a `#` that starts a word on its line, outside quotes
+ * (`echo "PR #1" && docker build …` builds; `# docker build …` does not). Read in one pass as
+ * offsets increase.
  */
-function commentedOut(prefix: string): boolean {
-  let quote = '';
-  for (let i = 0; i < prefix.length; i++) {
-    const c = prefix[i]!;
-    if (quote) {
-      if (c === quote) {
-        quote = '';
-      } else if (c === '\\' && quote === '"') {
-        i++;
+class CommentScanner {
+  private pos = 0;
+  private quote = '';
+  private comment = false;
+
+  constructor(private readonly text: string) {}
+
+  at(offset: number): boolean {
+    const text = this.text;
+    for (; this.pos < offset; this.pos++) {
+      const c = text[this.pos]!;
+      if (c === '\n') {
+        this.quote = '';
+        this.comment = false;
+      } else if (this.comment) {
+        continue;
+      } else if (this.quote) {
+        if (c === this.quote) {
+          this.quote = '';
+        } else if (c === '\\' && this.quote === '"' && text[this.pos + 1] !== '\n') {
+          this.pos++;
+        }
+      } else if (c === '"' || c === "'") {
+        this.quote = c;
+      } else if (c === '\\' && text[this.pos + 1] !== '\n') {
+        this.pos++;
+      } else if (c === '#' && (this.pos === 0 || /\s/.test(text[this.pos - 1]!))) {
+        this.comment = true;
       }
-    } else if (c === '"' || c === "'") {
-      quote = c;
-    } else if (c === '\\') {
-      i++;
-    } else if (c === '#' && (i === 0 || /\s/.test(prefix[i - 1]!))) {
-      return true;
     }
+    return this.comment;
   }
-  return false;
 }
 
 /**
@@ -424,11 +439,82 @@ function followCd(path: string, raw: string, from: Where, assignments: Map<strin
   return undefined;
 }
 
+/**
+ * Where a command that starts at `from` ends: its line's end (a backslash before the line break
+ * continues it), or the first `;`, `&` or `|` outside quotes, backticks and `$(…)` (Make's `$$(…)`
+ * too).
+ */
+function commandEnd(s: string, from: number): number {
+  let quote = '';
+  let depth = 0;
+  let tick = false;
+  for (let i = from; i < s.length; i++) {
+    const c = s[i]!;
+    if (c === '\n') {
+      return i;
+    }
+    if (c === '\\' && (s[i + 1] === '\n' || (s[i + 1] === '\r' && s[i + 2] === '\n'))) {
+      i += s[i + 1] === '\r' ? 2 : 1;
+    } else if (quote) {
+      if (c === quote) {
+        quote = '';
+      } else if (c === '\\' && quote === '"') {
+        i++;
+      }
+    } else if (c === '\\') {
+      i++;
+    } else if (c === '"' || c === "'") {
+      quote = c;
+    } else if (c === '`') {
+      tick = !tick;
+    } else if (c === '$' && s[i + 1] === '(') {
+      depth++;
+      i++;
+    } else if (depth > 0) {
+      depth += c === '(' ? 1 : c === ')' ? -1 : 0;
+    } else if (!tick && (c === ';' || c === '&' || c === '|')) {
+      return i;
+    }
+  }
+  return s.length;
+}
+
+/**
+ * Splits a command into words: a word in quotes is its content; a bare word runs to a space outside
+ * `$(…)` (`-t app:$$(git rev-parse --short HEAD)` is one word). Linear, whatever the input.
+ */
 function tokenize(s: string): string[] {
   const out: string[] = [];
-  const re = /"([^"]*)"|'([^']*)'|(\S+)/g;
-  for (let m = re.exec(s); m; m = re.exec(s)) {
-    out.push(m[1] ?? m[2] ?? m[3]!);
+  let i = 0;
+  while (i < s.length) {
+    while (i < s.length && /\s/.test(s[i]!)) {
+      i++;
+    }
+    if (i >= s.length) {
+      break;
+    }
+    const q = s[i]!;
+    const close = q === '"' || q === "'" ? s.indexOf(q, i + 1) : -1;
+    if (close >= 0) {
+      out.push(s.slice(i + 1, close));
+      i = close + 1;
+      continue;
+    }
+    let j = i;
+    let depth = 0;
+    while (j < s.length && (depth > 0 || !/\s/.test(s[j]!))) {
+      if (s[j] === '$' && s[j + 1] === '(') {
+        depth++;
+        j++;
+      } else if (depth > 0 && s[j] === '(') {
+        depth++;
+      } else if (depth > 0 && s[j] === ')') {
+        depth--;
+      }
+      j++;
+    }
+    out.push(s.slice(i, j));
+    i = j;
   }
   return out;
 }
