@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { Analyzer } from '../../server/src/engine/analyzer';
-import { applyFixes } from '../../server/src/engine/fixes';
+import { fixPasses } from '../fixPasses';
 import { roadmapStatus } from '../../server/src/engine/roadmap';
 import { RULES } from '../../server/src/engine/rules';
 import { EXAMPLE, loadFolder } from '../loadFolder';
@@ -32,24 +32,7 @@ describe('fixing every fixable finding of the example', () => {
   const fs = loadFolder(EXAMPLE);
   const before = fs.readFile('docker-compose.yml')!;
   const analyzer = new Analyzer(fs);
-  for (let pass = 0; pass < 10; pass++) {
-    const fixes = analyzer
-      .analyze()
-      .findings.filter((f) => f.fixable)
-      .map((f) => f.fix!())
-      .filter((f) => f !== undefined);
-    const out = applyFixes(fixes, (p) => fs.readFile(p));
-    if (out.applied.length === 0) {
-      break;
-    }
-    for (const [p, t] of out.files) {
-      if (t === null) {
-        fs.delete(p);
-      } else {
-        fs.write(p, t);
-      }
-    }
-  }
+  fixPasses(fs, () => analyzer.analyze().findings);
   const after = fs.readFile('docker-compose.yml')!;
 
   it('leaves the compose file parseable, with the same services and networks', () => {

@@ -8,6 +8,7 @@ import { parseDockerfile } from '../../server/src/engine/parse/dockerfile';
 import { classifyPath } from '../../server/src/engine/project';
 import type { Finding, Fix } from '../../server/src/engine/rule';
 import { loadFolder } from '../loadFolder';
+import { writeFiles } from '../fixPasses';
 import { EXAMPLE, fuzzParams } from './helpers';
 
 /**
@@ -136,13 +137,7 @@ describe('reliability: every fix at once, pass after pass', function () {
           if (result.applied.length === 0) {
             break;
           }
-          for (const [p, text] of result.files) {
-            if (text === null) {
-              fs.delete(p);
-            } else {
-              fs.write(p, text);
-            }
-          }
+          writeFiles(fs, result.files);
           last = new Analyzer(fs).analyze();
         }
         for (const p of fs.listFiles()) {

@@ -19,10 +19,7 @@ describe('language server parts', () => {
     it('inserts a line comment above, with the line’s indentation and line break', () => {
       const text = 'services:\r\n  web:\r\n    volumes:\r\n      - a:/a\r\n';
       const out = applyChange(text, ignoreLineChange('c.yml', new LineIndex(text), 2, 'shared-volume-missing', '\r\n'));
-      assert.equal(
-        out,
-        'services:\r\n  web:\r\n    # docker-modularity-ignore shared-volume-missing\r\n    volumes:\r\n      - a:/a\r\n',
-      );
+      assert.equal(out, 'services:\r\n  web:\r\n    # docker-modularity-ignore shared-volume-missing\r\n    volumes:\r\n      - a:/a\r\n');
     });
 
     it('adds the rule to an ignore comment already on the line above', () => {
@@ -36,15 +33,9 @@ describe('language server parts', () => {
       const out = applyChange(text, ignoreFileChange('Dockerfile', new LineIndex(text), 'x-rule', '\n'));
       assert.equal(out, '# syntax=docker/dockerfile:1\n# escape=`\n# docker-modularity-ignore-file x-rule\nFROM base\n');
       const again = applyChange(out, ignoreFileChange('Dockerfile', new LineIndex(out), 'y-rule', '\n'));
-      assert.equal(
-        again,
-        '# syntax=docker/dockerfile:1\n# escape=`\n# docker-modularity-ignore-file x-rule, y-rule\nFROM base\n',
-      );
+      assert.equal(again, '# syntax=docker/dockerfile:1\n# escape=`\n# docker-modularity-ignore-file x-rule, y-rule\nFROM base\n');
       const bare = '# syntax=docker/dockerfile:1';
-      assert.equal(
-        applyChange(bare, ignoreFileChange('Dockerfile', new LineIndex(bare), 'z', '\n')),
-        '# syntax=docker/dockerfile:1\n# docker-modularity-ignore-file z',
-      );
+      assert.equal(applyChange(bare, ignoreFileChange('Dockerfile', new LineIndex(bare), 'z', '\n')), '# syntax=docker/dockerfile:1\n# docker-modularity-ignore-file z');
     });
   });
 
@@ -74,22 +65,11 @@ describe('language server parts', () => {
       ];
       const edit = toWorkspaceEdit(changes, target, all)!;
       assert.deepEqual(edit.documentChanges, [
-        {
-          textDocument: { uri: 'file:///w/open.txt', version: 7 },
-          edits: [
-            { range: r, newText: 'a' },
-            { range: r, newText: 'b' },
-          ],
-        },
+        { textDocument: { uri: 'file:///w/open.txt', version: 7 }, edits: [{ range: r, newText: 'a' }, { range: r, newText: 'b' }] },
         { kind: 'create', uri: 'file:///w/made.txt', options: { overwrite: false, ignoreIfExists: false } },
         { textDocument: { uri: 'file:///w/made.txt', version: null }, edits: [{ range: r, newText: 'hello\n' }] },
         { textDocument: { uri: 'file:///w/closed.txt', version: null }, edits: [{ range: r, newText: 'c' }] },
-        {
-          kind: 'rename',
-          oldUri: 'file:///w/old.txt',
-          newUri: 'file:///w/new.txt',
-          options: { overwrite: false, ignoreIfExists: false },
-        },
+        { kind: 'rename', oldUri: 'file:///w/old.txt', newUri: 'file:///w/new.txt', options: { overwrite: false, ignoreIfExists: false } },
       ]);
     });
 
@@ -124,7 +104,7 @@ describe('language server parts', () => {
 
   describe('overlay file system', () => {
     it('reads open documents first, lists unsaved new ones, and moves its generation with the file set', () => {
-      const disk = new MemoryFileSystem({ Dockerfile: 'FROM a\n', 'docker-compose.yml': 'services: {}\n' });
+      const disk = new MemoryFileSystem({ 'Dockerfile': 'FROM a\n', 'docker-compose.yml': 'services: {}\n' });
       const overlay = new OverlayFileSystem(disk);
       const g0 = overlay.generation;
       overlay.setDocument('Dockerfile', 'FROM b\n');
@@ -150,20 +130,8 @@ describe('language server parts', () => {
 
   describe('settings', () => {
     it('keeps only well-formed values and layers them over the config file', () => {
-      const s = normalizeSettings({
-        enable: 'yes',
-        rules: { a: 'off', b: 'loud', c: 'error' },
-        baseImage: ' ',
-        sharedEnvFile: 'shared.env',
-        exclude: ['legacy/**', 3],
-      });
-      assert.deepEqual(s, {
-        enable: true,
-        rules: { a: 'off', c: 'error' },
-        baseImage: null,
-        sharedEnvFile: 'shared.env',
-        exclude: ['legacy/**'],
-      });
+      const s = normalizeSettings({ enable: 'yes', rules: { a: 'off', b: 'loud', c: 'error' }, baseImage: ' ', sharedEnvFile: 'shared.env', exclude: ['legacy/**', 3] });
+      assert.deepEqual(s, { enable: true, rules: { a: 'off', c: 'error' }, baseImage: null, sharedEnvFile: 'shared.env', exclude: ['legacy/**'] });
       const { overrides, unknownRules } = settingsToOverrides(s, ['vendor/**'], new Set(['a']));
       assert.deepEqual(overrides, { rules: { a: 'off' }, sharedEnvFile: 'shared.env', exclude: ['vendor/**', 'legacy/**'] });
       assert.deepEqual(unknownRules, ['c']);

@@ -60,9 +60,16 @@ function conflicts(a: TextEdit, b: TextEdit): boolean {
 const sameEdit = (a: TextEdit, b: TextEdit): boolean =>
   a.newText === b.newText && comparePositions(a.range.start, b.range.start) === 0 && comparePositions(a.range.end, b.range.end) === 0;
 
-/** Two appends at the same end of a file: they join (see TextEdit.append). */
+/** Two appends at the same end of a file, not for the same key: they join (see TextEdit.append). */
 const joiningAppends = (a: TextEdit, b: TextEdit): boolean =>
-  a.append !== undefined && b.append !== undefined && comparePositions(a.range.start, b.range.start) === 0;
+  a.append !== undefined &&
+  b.append !== undefined &&
+  (a.append.key === undefined || a.append.key !== b.append.key) &&
+  comparePositions(a.range.start, b.range.start) === 0;
+
+/** Whether edits of two fixes cannot both apply (the same edit twice is one). */
+const clash = (a: TextEdit, b: TextEdit): boolean =>
+  !sameEdit(a, b) && ((a.scope !== undefined && a.scope === b.scope) || (conflicts(a, b) && !joiningAppends(a, b)));
 
 /**
  * Changes of several fixes (or of one) as one list: per file, one edit list, or one creation with
@@ -74,6 +81,8 @@ const joiningAppends = (a: TextEdit, b: TextEdit): boolean =>
 export function combineChanges(changes: readonly FileChange[]): FileChange[] {
   const created = new Map<string, Extract<FileChange, { kind: 'create' }>>();
   const edited = new Map<string, Extract<FileChange, { kind: 'edit' }>>();
+  /** Each file's edits as the fixes wrote them (an append joined to another loses its lead). */
+  const written = new Map<string, TextEdit[]>();
   const out: FileChange[] = [];
   for (const c of changes) {
     if (c.kind === 'rename') {
@@ -91,12 +100,15 @@ export function combineChanges(changes: readonly FileChange[]): FileChange[] {
         edited.set(c.path, entry);
         out.push(entry);
       }
+      const seen = written.get(c.path) ?? [];
+      written.set(c.path, seen);
       for (const e of c.edits) {
-        if (entry.edits.some((x) => sameEdit(x, e))) {
+        if (seen.some((x) => sameEdit(x, e))) {
           continue;
         }
-        const joins = e.append && e.newText.startsWith(e.append.lead) && entry.edits.some((x) => joiningAppends(x, e));
-        entry.edits.push(joins ? { ...e, newText: e.newText.slice(e.append!.lead.length), append: { lead: '' } } : e);
+        const joins = e.append && e.newText.startsWith(e.append.lead) && seen.some((x) => joiningAppends(x, e));
+        seen.push(e);
+        entry.edits.push(joins ? { ...e, newText: e.newText.slice(e.append!.lead.length), append: { ...e.append!, lead: '' } } : e);
       }
     }
   }
@@ -136,6 +148,8 @@ export function applyFixes(fixes: readonly Fix[], read: ReadText): AppliedFixes 
   const touched = new Set<string>();
   /** The text each file an applied fix creates starts with (the fixes' edits to it come on top). */
   const createdText = new Map<string, string>();
+  /** Files applied fixes were computed without, and do not create. */
+  const assumedMissing = new Set<string>();
   const applied: Fix[] = [];
   const skipped: AppliedFixes['skipped'] = [];
   const appliedChanges = new Set<string>();
@@ -157,11 +171,20 @@ export function applyFixes(fixes: readonly Fix[], read: ReadText): AppliedFixes 
     // go on top, as if it had created it alone.
     const createsAlike = (path: string): boolean =>
       fix.changes.some((c) => c.kind === 'create' && c.path === path && createdText.get(path) === c.text);
+    const creates = new Set(fix.changes.flatMap((c) => (c.kind === 'create' ? [c.path] : [])));
+    // A fix computed while a file was missing, that does not create it itself: another fix must not
+    // create it in the same pass (env-file-not-found drops an entry for a secrets.env a secret's fix
+    // creates), nor may this one create what an applied fix took to be missing.
+    const missing = Object.keys(fix.basis).filter((p) => fix.basis[p] === null && !creates.has(p));
+    const premise = missing.find((p) => createdText.has(p)) ?? [...creates].find((p) => assumedMissing.has(p));
+    if (premise !== undefined) {
+      skipped.push({ fix, reason: `another fix creates or needs ${premise} missing` });
+      continue;
+    }
     for (const change of fix.changes) {
       if (change.kind === 'edit') {
         const mine = change.edits;
         const theirs = pending.get(change.path) ?? [];
-        const clash = (a: TextEdit, b: TextEdit): boolean => conflicts(a, b) && !sameEdit(a, b) && !joiningAppends(a, b);
         if (
           mine.some((a) => theirs.some((b) => clash(a, b))) ||
           (touched.has(change.path) && !pending.has(change.path) && !createsAlike(change.path))
@@ -220,6 +243,7 @@ export function applyFixes(fixes: readonly Fix[], read: ReadText): AppliedFixes 
         touched.add(change.to);
       }
     }
+    missing.forEach((p) => assumedMissing.add(p));
     applied.push(fix);
     appliedChanges.add(signature);
   }

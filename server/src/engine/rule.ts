@@ -12,9 +12,16 @@ export interface TextEdit {
   /**
    * Set on lines added at the end of a file (an env file, a template, `.gitignore`): other fixes'
    * appends at the same point join it, in order, instead of conflicting. `lead` is the line break
-   * it starts with because the file has no final one; a second append drops it.
+   * it starts with because the file has no final one; a second append drops it. Appends with the
+   * same `key` (an env file's `KEY=` line) do not join: two values for one key conflict.
    */
-  append?: { lead: string };
+  append?: { lead: string; key?: string };
+  /**
+   * Edits of one scope from different fixes conflict, whatever their ranges: each was computed
+   * assuming the others' targets stay (a removal that keeps `environment:` because other entries
+   * are left).
+   */
+  scope?: string;
 }
 
 /** One file operation of a fix. A fix may hold several, across files. */
@@ -134,14 +141,14 @@ export class FixBuilder {
     return this;
   }
 
-  replace(path: string, range: Range, newText: string): this {
+  replace(path: string, range: Range, newText: string, scope?: string): this {
     this.track(path);
     let change = this.changes.find((c): c is Extract<FileChange, { kind: 'edit' }> => c.kind === 'edit' && c.path === path);
     if (!change) {
       change = { kind: 'edit', path, edits: [] };
       this.changes.push(change);
     }
-    change.edits.push({ range, newText });
+    change.edits.push(scope === undefined ? { range, newText } : { range, newText, scope });
     return this;
   }
 
@@ -153,10 +160,10 @@ export class FixBuilder {
    * Adds `text` at the end of a file (`at`, where the text as read ends), after `lead` (a line
    * break when the file has no final one). Appends of several fixes to one file apply together.
    */
-  append(path: string, at: Range['start'], lead: string, text: string): this {
+  append(path: string, at: Range['start'], lead: string, text: string, key?: string): this {
     this.replace(path, { start: at, end: at }, lead + text);
     const change = this.changes.find((c): c is Extract<FileChange, { kind: 'edit' }> => c.kind === 'edit' && c.path === path)!;
-    change.edits[change.edits.length - 1]!.append = { lead };
+    change.edits[change.edits.length - 1]!.append = key === undefined ? { lead } : { lead, key };
     return this;
   }
 

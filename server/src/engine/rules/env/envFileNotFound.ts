@@ -53,6 +53,10 @@ export const envFileNotFound = defineRule({
             ? (fixer) => {
                 fixer.setTitle(`Use the shared env file ${rel}`, true);
                 fixer.track(shared);
+                // The fix stands only while the file is missing (a secret's fix may create secrets.env).
+                if (!absolute) {
+                  fixer.track(joinPath(dirname(defs[0]!.path), entry.path));
+                }
                 // Where the service lists the shared file already, the broken entry just goes.
                 const def = defs[0]!;
                 const container = def.envFileKey?.node;

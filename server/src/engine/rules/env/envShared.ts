@@ -160,14 +160,14 @@ export function dotenvValue(value: string): string {
  * Appends lines at the end of a text file (`text`, or a file the fix creates empty), minding its
  * final line break and line endings; other fixes' appends to the same file join it.
  */
-export function appendLines(fixer: FixBuilder, path: string, text: string | undefined, newLines: string[]): void {
+export function appendLines(fixer: FixBuilder, path: string, text: string | undefined, newLines: string[], key?: string): void {
   if (text === undefined) {
     fixer.create(path, '');
   }
   const lines = new LineIndex(text ?? '');
   const eol = lines.eol;
   const lead = text && !/\n$/.test(text) ? eol : '';
-  fixer.append(path, lines.positionAt(text?.length ?? 0), lead, newLines.map((l) => l + eol).join(''));
+  fixer.append(path, lines.positionAt(text?.length ?? 0), lead, newLines.map((l) => l + eol).join(''), key);
 }
 
 /** The workspace path an env_file entry of a definition names. */
@@ -258,7 +258,7 @@ export function ensureIgnored(fixer: FixBuilder, project: Project, path: string)
     return;
   }
   const pattern = path.includes('/') ? `/${path}` : path;
-  appendLines(fixer, '.gitignore', text, [pattern]);
+  appendLines(fixer, '.gitignore', text, [pattern], pattern);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -295,7 +295,7 @@ export function addToSecretsFile(fixer: FixBuilder, project: Project, key: strin
     if (entry && entry.value === '' && !entry.quoted) {
       fixer.replace(path, entry.lineRange, line);
     } else if (!entry) {
-      appendLines(fixer, path, text, [line]);
+      appendLines(fixer, path, text, [line], key);
     }
     return;
   }
@@ -303,7 +303,7 @@ export function addToSecretsFile(fixer: FixBuilder, project: Project, key: strin
   const template = project.fs.readFile(templatePath);
   fixer.track(templatePath);
   if (template === undefined) {
-    appendLines(fixer, path, undefined, [line]);
+    appendLines(fixer, path, undefined, [line], key);
     return;
   }
   // The file starts as the template; the key's line is filled in, or added. (Each secret's fix
@@ -314,7 +314,7 @@ export function addToSecretsFile(fixer: FixBuilder, project: Project, key: strin
   if (entry) {
     fixer.replace(path, entry.lineRange, line);
   } else {
-    appendLines(fixer, path, template, [line]);
+    appendLines(fixer, path, template, [line], key);
   }
 }
 
@@ -446,7 +446,17 @@ export function serviceList(names: string[]): string {
  * or the whole `environment:` key when it is the service's own key and the entry is its last.
  * The last entry of a collection reached through an alias leaves an empty `{}`/`[]` at the anchor.
  */
-export function environmentEntryRemoval(model: ComposeModel, def: ComposeServiceDef, offset: number): { range: Range; newText: string } | undefined {
+export function environmentEntryRemoval(
+  model: ComposeModel,
+  def: ComposeServiceDef,
+  offset: number,
+): { range: Range; newText: string; scope: string } | undefined {
+  const found = environmentRemovalRange(model, def, offset);
+  // Each removal keeps the key when other entries are left: two in one pass could leave it empty.
+  return found && { ...found, scope: `environment@${def.path}:${def.environmentKey?.node.range?.[0] ?? def.name}` };
+}
+
+function environmentRemovalRange(model: ComposeModel, def: ComposeServiceDef, offset: number): { range: Range; newText: string } | undefined {
   const container = def.environmentKey?.node;
   const lines = model.lines;
   if (isSeq(container)) {

@@ -87,5 +87,5 @@ function templatesText(project: Project): string {
 /** Appends `KEY=` (the value blanked) to a template, creating the template when missing. */
 function addBlank(fixer: FixBuilder, project: Project, template: string, key: string): void {
   fixer.setTitle(`Document ${key} in ${template}`, true);
-  appendLines(fixer, template, project.fs.readFile(template), [`${key}=`]);
+  appendLines(fixer, template, project.fs.readFile(template), [`${key}=`], key);
 }

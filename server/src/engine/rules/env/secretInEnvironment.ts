@@ -73,7 +73,7 @@ export const secretInEnvironment = defineRule({
             }
             const anchors = new Set<unknown>();
             fixer.setTitle(`Move secret ${entry.key} to ${config.secretsFile}`, true);
-            fixer.replace(file.path, removal.range, removal.newText);
+            fixer.replace(file.path, removal.range, removal.newText, removal.scope);
             addToSecretsFile(fixer, project, entry.key, `${entry.key}=${dotenvValue(entry.value ?? '')}`);
             for (const def of defs) {
               for (const service of servicesOfDef(project, def)) {
