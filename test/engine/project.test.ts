@@ -270,7 +270,40 @@ describe('Project', () => {
         }),
         ['api services/api/Dockerfile', 'api:2 services/api/Dockerfile'],
       );
-      assert.deepEqual(tags({ Makefile: 'api:\n#\tdocker build -t old . \\\n\tdocker build -t api services/api\n' }), []);
+      // make hands a continued recipe line to the shell whole: the comment ends at its line there too.
+      assert.deepEqual(tags({ Makefile: 'api:\n\t# docker build -t old . \\\n\tdocker build -t api services/api\n' }), [
+        'api services/api/Dockerfile',
+      ]);
+    });
+
+    it('reads builds around redirections, backticks, CI expressions, stdin and options that take a value', () => {
+      // Each case was read wrong by an earlier version (a review's findings): the Dockerfile built was
+      // missed (and legacy-dockerfile --fix archived it) or a word was taken for the context.
+      const built = (script: string): string[] =>
+        projectOf({
+          'scripts/build.sh': `#!/bin/sh\n${script}\n`,
+          'legacy/Dockerfile': 'FROM alpine:3.19\n',
+          'legacy/Dockerfile.ci': 'FROM alpine:3.19\n',
+        }).buildCommands.map((c) => `${c.tags.join(',')} ${c.dockerfile}`);
+      assert.deepEqual(built('docker build 2>&1 -t legacy-img legacy | tee build.log'), ['legacy-img legacy/Dockerfile']);
+      assert.deepEqual(built('docker buildx build >&2 --progress=plain -t x legacy &> build.log'), ['x legacy/Dockerfile']);
+      assert.deepEqual(built('ID=`docker build -q legacy`'), [' legacy/Dockerfile']);
+      assert.deepEqual(built('docker build - < legacy/Dockerfile.ci'), [' legacy/Dockerfile.ci']);
+      assert.deepEqual(built('docker buildx build --builder ci --metadata-file m.json -o type=docker -t y legacy'), [
+        'y legacy/Dockerfile',
+      ]);
+      assert.deepEqual(built('docker build --build-arg "V=$(cat "VERSION")" -t z legacy'), ['z legacy/Dockerfile']);
+      assert.deepEqual(built('echo "two\nlines # not a comment" && docker build -t w legacy'), ['w legacy/Dockerfile']);
+      const workflow = projectOf({
+        '.github/workflows/ci.yml':
+          "on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - name: Build the app's image\n        run: docker build -t ${{ env.IMAGE }} legacy\n      - run: docker build -t ${{ inputs.tag || 'latest' }} -f legacy/Dockerfile.ci legacy\n",
+        'legacy/Dockerfile': 'FROM alpine:3.19\n',
+        'legacy/Dockerfile.ci': 'FROM alpine:3.19\n',
+      });
+      assert.deepEqual(
+        workflow.buildCommands.map((c) => `${c.tags.join(',')} ${c.dockerfile}`),
+        ['${{ env.IMAGE }} legacy/Dockerfile', "${{ inputs.tag || 'latest' }} legacy/Dockerfile.ci"],
+      );
     });
 
     it('reads two builds on one line, and a tag made by $(…) as one word', () => {

@@ -39,13 +39,14 @@ export function findBuildCommands(path: string, text: string, kind: 'makefile' |
   const re = /docker(?:\s+buildx)?(?:\s+image)?\s+build\b/g;
   const directories = kind === 'workflow' ? undefined : new ScriptDirectories(path, text, kind === 'makefile');
   const steps = kind === 'workflow' && re.test(text) ? new WorkflowSteps(path, text) : undefined;
-  const comments = new CommentScanner(text);
+  const comments = new CommentScanner(text, kind !== 'workflow');
   re.lastIndex = 0;
   for (let m = re.exec(text); m; m = re.exec(text)) {
     // A commented-out command (`# docker build …`, `#\tdocker build …` in a recipe) builds nothing.
     if (comments.at(m.index)) {
-      // A shell comment ends at its line, a trailing backslash included; in a Makefile it goes on.
-      re.lastIndex = kind === 'makefile' ? commandEnd(text, re.lastIndex) : text.indexOf('\n', m.index) + 1 || text.length;
+      // A shell comment ends at its line, a trailing backslash included (in a Makefile recipe too:
+      // make hands the continued line to the shell, which runs the line after the comment).
+      re.lastIndex = text.indexOf('\n', m.index) + 1 || text.length;
       continue;
     }
     const step = steps?.at(m.index);
@@ -63,6 +64,8 @@ export function findBuildCommands(path: string, text: string, kind: 'makefile' |
     let target: string | undefined;
     const positional: string[] = [];
     const buildArgs = new Map<string, string>();
+    let stdin = false;
+    let input: string | undefined;
     for (let i = 0; i < args.length; i++) {
       const a = args[i]!;
       const eq = a.indexOf('=');
@@ -84,18 +87,38 @@ export function findBuildCommands(path: string, text: string, kind: 'makefile' |
         tags.push(a.slice(2));
       } else if (/^-f./.test(a)) {
         file = a.slice(2);
-      } else if (/^--?(build-arg|platform|label|cache-from|cache-to|secret|ssh|network|output|progress|iidfile|build-context|add-host|shm-size|ulimit|memory|cpu[a-z-]*)$/.test(name) && eq < 0) {
+      } else if (
+        /^--?(build-arg|platform|label|cache-from|cache-to|secret|ssh|network|output|o|progress|iidfile|build-context|add-host|shm-size|ulimit|memory|memory-swap|cpu[a-z-]*|builder|metadata-file|annotation|attest|sbom|provenance|allow|no-cache-filter|cgroup-parent|isolation)$/.test(
+          name,
+        ) &&
+        eq < 0
+      ) {
         i++;
+      } else if (a === '-') {
+        // `docker build - < path/Dockerfile`: the Dockerfile comes on standard input, no context.
+        stdin = true;
+      } else if (/^\d*(<|>>?|&>>?|>&)$/.test(a)) {
+        // A redirection and its target (`< Dockerfile`, `> build.log`, `&> log`).
+        const target = args[++i];
+        if (a.endsWith('<')) {
+          input = target;
+        }
+      } else if (/^\d*</.test(a) && !a.startsWith('<<')) {
+        input = a.replace(/^\d*</, '');
       } else if (!a.startsWith('-') && /^[^|&;>]+[;&|]/.test(a)) {
         // `docker build -t trainer .;` (`if …; then …; fi`): the command ends with its word.
         positional.push(a.replace(/[;&|].*$/, '').replace(/\)+$/, ''));
         break;
-      } else if (!a.startsWith('-') && !/[|&;>]/.test(a)) {
-        // `(cd … && docker build .)`: the subshell's parenthesis is not part of the context.
-        positional.push(a.includes('(') ? a : a.replace(/\)+$/, ''));
+      } else if (!a.startsWith('-') && !/[|&;><]/.test(a)) {
+        // `(cd … && docker build .)`: the subshell's parenthesis is not part of the context, nor is
+        // the backtick that closes ``ID=`docker build -q .` ``.
+        positional.push(a.includes('(') ? a.replace(/`+$/, '') : a.replace(/[)`]+$/, ''));
       } else if (/^[|&;]/.test(a)) {
         break;
       }
+    }
+    if (stdin && positional.length === 0 && input !== undefined && !file) {
+      file = input;
     }
     const ctxRaw = positional[0] ?? '.';
     if (/\$|`/.test(ctxRaw) && !file) {
@@ -128,15 +151,22 @@ class CommentScanner {
   private quote = '';
   private comment = false;
 
-  constructor(private readonly text: string) {}
+  constructor(
+    private readonly text: string,
+    private readonly quotesAcrossLines: boolean,
+  ) {}
 
   at(offset: number): boolean {
     const text = this.text;
     for (; this.pos < offset; this.pos++) {
       const c = text[this.pos]!;
       if (c === '\n') {
-        this.quote = '';
+        // In a script a quoted string goes on over a line break; a comment does not. (A workflow's
+        // YAML has apostrophes in plain text, `name: Build the app's image`: its lines start afresh.)
         this.comment = false;
+        if (!this.quotesAcrossLines) {
+          this.quote = '';
+        }
       } else if (this.comment) {
         continue;
       } else if (this.quote) {
@@ -466,17 +496,50 @@ function commandEnd(s: string, from: number): number {
     } else if (c === '"' || c === "'") {
       quote = c;
     } else if (c === '`') {
+      if (!tick) {
+        // A backtick with no other after it on the line closes a substitution the command is in.
+        const next = s.indexOf('`', i + 1);
+        const nl = s.indexOf('\n', i + 1);
+        if (next < 0 || (nl >= 0 && nl < next)) {
+          return i;
+        }
+      }
       tick = !tick;
+    } else if (c === '$' && s[i + 1] === '{' && s[i + 2] === '{') {
+      // A CI expression (`${{ inputs.tag || 'latest' }}`) is one value.
+      const close = s.indexOf('}}', i + 3);
+      i = close < 0 ? s.length : close + 1;
     } else if (c === '$' && s[i + 1] === '(') {
       depth++;
       i++;
     } else if (depth > 0) {
       depth += c === '(' ? 1 : c === ')' ? -1 : 0;
+    } else if (c === '&' && (s[i - 1] === '>' || s[i - 1] === '<' || s[i + 1] === '>')) {
+      // A redirection (`2>&1`, `>&2`, `&> log`), not the end of the command.
     } else if (!tick && (c === ';' || c === '&' || c === '|')) {
       return i;
     }
   }
   return s.length;
+}
+
+/** The `"` that closes a double-quoted string whose content starts at `from` (quotes inside `$(…)` skipped); -1 when none. */
+function closingDoubleQuote(s: string, from: number): number {
+  let depth = 0;
+  for (let i = from; i < s.length; i++) {
+    const c = s[i];
+    if (c === '\\') {
+      i++;
+    } else if (c === '$' && s[i + 1] === '(') {
+      depth++;
+      i++;
+    } else if (depth > 0 && c === ')') {
+      depth--;
+    } else if (depth === 0 && c === '"') {
+      return i;
+    }
+  }
+  return -1;
 }
 
 /**
@@ -494,7 +557,7 @@ function tokenize(s: string): string[] {
       break;
     }
     const q = s[i]!;
-    const close = q === '"' || q === "'" ? s.indexOf(q, i + 1) : -1;
+    const close = q === "'" ? s.indexOf(q, i + 1) : q === '"' ? closingDoubleQuote(s, i + 1) : -1;
     if (close >= 0) {
       out.push(s.slice(i + 1, close));
       i = close + 1;
@@ -503,6 +566,12 @@ function tokenize(s: string): string[] {
     let j = i;
     let depth = 0;
     while (j < s.length && (depth > 0 || !/\s/.test(s[j]!))) {
+      if (s[j] === '$' && s[j + 1] === '{' && s[j + 2] === '{') {
+        // A CI expression (`${{ env.IMAGE }}`) is part of the word.
+        const end = s.indexOf('}}', j + 3);
+        j = end < 0 ? s.length : end + 2;
+        continue;
+      }
       if (s[j] === '$' && s[j + 1] === '(') {
         depth++;
         j++;
