@@ -75,6 +75,27 @@ RuleTester.run(legacyDockerfile, {
 `,
       },
     },
+    ...[
+      [
+        'docker build "services/$s" in a script',
+        'scripts/build-services.sh',
+        '#!/bin/sh\nset -eu\nfor s in api worker; do\n  docker build -t "smarthr360-$s:latest" "services/$s"\ndone\n',
+      ],
+      [
+        'a cd into "services/${s}" in a script',
+        'scripts/build-services.sh',
+        '#!/bin/sh\nset -eu\ncd "$(dirname "$0")/.."\nfor s in api worker; do\n  cd "services/${s}"\n  docker build -t "smarthr360-$s" .\n  cd ../..\ndone\n',
+      ],
+      [
+        "Make's $$s",
+        'Makefile',
+        `${MAKEFILE}\nservices:\n\tfor s in api worker; do docker build -t smarthr360-$$s services/$$s; done\n`,
+      ],
+    ].map(([how, file, text]) => ({
+      // Before, reported, and --fix archived both: a build path with a variable was not read at all.
+      name: `built in a loop over the services: ${how}`,
+      files: { ...ROADMAP_WORKSPACE, 'services/api/Dockerfile': PROD, 'services/worker/Dockerfile': PROD, [file]: text },
+    })),
     {
       // Before, reported, and --fix archived them: a second cd on a line was not read (the api build
       // was read in services/trainer), and a Makefile's cd not at all.

@@ -254,6 +254,11 @@ export class Project {
   readonly envFiles: EnvFileModel[] = [];
   readonly textFiles: TextModel[] = [];
   readonly buildCommands: BuildCommand[] = [];
+  /**
+   * Globs of the Dockerfiles build commands with variable paths may build (`services/**\/Dockerfile`
+   * for `docker build "services/$s"` in a loop): no file is known to be built, none to be unused.
+   */
+  readonly wildcardBuilds: string[] = [];
   readonly imageBuilds: ImageBuild[] = [];
   readonly composeProjects: ComposeProject[] = [];
   /**
@@ -303,6 +308,10 @@ export class Project {
         case 'text':
           this.textFiles.push(f);
           for (const c of buildCommandsOf(f)) {
+            if (c.wildcard) {
+              this.wildcardBuilds.push(c.dockerfile);
+              continue;
+            }
             // A script that does not say where it runs: from the workspace root when the Dockerfile
             // is found from there and not from the script's folder.
             const fromRoot =

@@ -18,6 +18,11 @@ export interface BuildCommand {
    * known from the text. One taken from the environment or holding a variable is left out.
    */
   buildArgs?: ReadonlyMap<string, string>;
+  /**
+   * A path written with variables (`"services/$s"`, a `cd` into one): `dockerfile` and `context` are
+   * globs of what it may build (each variable a `**`), not paths. Such a command builds no known file.
+   */
+  wildcard?: boolean;
   range: Range;
   /**
    * For a script that does not say where it runs (no `cd` before the command): the same command
@@ -121,7 +126,22 @@ export function findBuildCommands(path: string, text: string, kind: 'makefile' |
       file = input;
     }
     const ctxRaw = positional[0] ?? '.';
-    if (/\$|`/.test(ctxRaw) && !file) {
+    const variable = (p: string | undefined): boolean => p !== undefined && /\$|`/.test(p);
+    if ((variable(ctxRaw) && !file) || variable(file) || cwd.includes('**')) {
+      // `docker build -t "shop-$s" "services/$s"` in a loop: which Dockerfile is not known here, only
+      // the ones it may be (`services/**/Dockerfile`). legacy-dockerfile leaves those alone.
+      // (From the script's folder and, when that is a guess too, from the workspace root.)
+      for (const from of where?.root !== undefined && where.root !== cwd ? [cwd, where.root] : [cwd]) {
+        const dir = joinPath(from, wildcard(ctxRaw));
+        out.push({
+          path,
+          dockerfile: file ? joinPath(from, wildcard(file)) : joinPath(dir, 'Dockerfile'),
+          context: dir,
+          tags: [],
+          range: lines.rangeOf(m.index, Math.max(end, argsStart)),
+          wildcard: true,
+        });
+      }
       continue;
     }
     const resolve = (dir: string): { dockerfile: string; context: string } => {
@@ -139,6 +159,11 @@ export function findBuildCommands(path: string, text: string, kind: 'makefile' |
     });
   }
   return out;
+}
+
+/** A path with each variable (`$s`, `${S}`, `$(…)`, `` `…` ``, Make's `$$s`) as `**`, and no quotes. */
+function wildcard(path: string): string {
+  return path.replace(/\$\$?\{[^}]*\}|\$\$?\([^)]*\)|\$\$?[A-Za-z_][A-Za-z0-9_]*|`[^`]*`|["']/g, (m) => (/^["']$/.test(m) ? '' : '**'));
 }
 
 /**
@@ -455,6 +480,12 @@ function followCd(path: string, raw: string, from: Where, assignments: Map<strin
   const d = /^"?\$\((?:cd\s+"?\$\()?dirname\s+"?\$(?:0|\{0\}|\{BASH_SOURCE[^}]*\}|BASH_SOURCE)"?\s*\)"?((?:\/[^"\s;&|)]+)*)/.exec(arg);
   if (d) {
     return { script: joinPath(dirname(path), `${d[1]!}${suffix}`.replace(/^\//, '')), root: undefined };
+  }
+  // A relative path with variables in it (`cd "services/$s"` in a loop): a glob of where it may go.
+  const partly = /^(["']?)([\w.][\w./-]*\/(?:[\w./-]|\$\{?\w+\}?)+)\1(?=\s|$|[;&|)])/.exec(arg);
+  if (partly?.[2]!.includes('$') && !v) {
+    const glob = wildcard(partly[2]!);
+    return { script: joinPath(from.script, glob), root: from.root === undefined ? undefined : joinPath(from.root, glob) };
   }
   // A relative path: `cd services/web`, `cd ..`, from each guess.
   const rel = /^(["']?)([\w.][\w./-]*)\1(?=\s|$|[;&|)])/.exec(arg);

@@ -1,5 +1,5 @@
 import { defineRule } from '../../rule';
-import { basename, dirname, isWithin, joinPath, normalizePath, relativePath } from '../../paths';
+import { basename, dirname, globToRegExp, isWithin, joinPath, normalizePath, relativePath } from '../../paths';
 import type { Project } from '../../project';
 import type { DockerfileModel } from '../../parse/dockerfile';
 import { escapeRegExp, type Range } from '../../text';
@@ -14,8 +14,13 @@ function referenced(project: Project, path: string): boolean {
   if (project.servicesWithBuildOf(path).length > 0 || project.mentionedInPartialCompose(basename(path))) {
     return true;
   }
-  // docker build -f / docker buildx bake targets (with or without a tag).
-  if (project.buildCommands.some((c) => c.dockerfile === path) || project.imageBuilds.some((b) => b.dockerfile === path)) {
+  // docker build -f / docker buildx bake targets (with or without a tag), and the Dockerfiles a build
+  // with a variable path may build (`docker build "services/$s"` in a loop).
+  if (
+    project.buildCommands.some((c) => c.dockerfile === path) ||
+    project.imageBuilds.some((b) => b.dockerfile === path) ||
+    project.wildcardBuilds.some((glob) => globToRegExp(glob).test(path))
+  ) {
     return true;
   }
   // A compose build path that does not resolve but names this file: build-path-not-found points it here.
@@ -89,7 +94,7 @@ export const legacyDockerfile = defineRule({
         return;
       }
       // Without any build wiring (no compose file, no build command) nothing can be told unused.
-      if (project.composeProjects.length === 0 && project.buildCommands.length === 0) {
+      if (project.composeProjects.length === 0 && project.buildCommands.length === 0 && project.wildcardBuilds.length === 0) {
         return;
       }
       if (referenced(project, path)) {
