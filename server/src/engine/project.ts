@@ -1,6 +1,6 @@
 import type { Config } from './config';
 import type { FileSystemView } from './fs';
-import { basename, dirname, joinPath, isInsideWorkspace, isAbsolutePath, normalizePath } from './paths';
+import { basename, dirname, globToRegExp, joinPath, isInsideWorkspace, isAbsolutePath, normalizePath } from './paths';
 import { contentHash, escapeRegExp, LineIndex, StreamHash, type Position, type Range } from './text';
 import { parseDockerfile, findStage, type DockerfileModel, type Stage } from './parse/dockerfile';
 import {
@@ -259,6 +259,14 @@ export class Project {
    * for `docker build "services/$s"` in a loop): no file is known to be built, none to be unused.
    */
   readonly wildcardBuilds: string[] = [];
+
+  /** Whether a build command with a variable path may build this Dockerfile (see {@link wildcardBuilds}). */
+  mayBeBuiltByWildcard(path: string): boolean {
+    this.wildcardMatchers ??= [...new Set(this.wildcardBuilds)].map(globToRegExp);
+    return this.wildcardMatchers.some((re) => re.test(path));
+  }
+
+  private wildcardMatchers?: RegExp[];
   readonly imageBuilds: ImageBuild[] = [];
   readonly composeProjects: ComposeProject[] = [];
   /**

@@ -1,5 +1,5 @@
 import { defineRule } from '../../rule';
-import { basename, dirname, globToRegExp, isWithin, joinPath, normalizePath, relativePath } from '../../paths';
+import { basename, dirname, isWithin, joinPath, normalizePath, relativePath } from '../../paths';
 import type { Project } from '../../project';
 import type { DockerfileModel } from '../../parse/dockerfile';
 import { escapeRegExp, type Range } from '../../text';
@@ -19,7 +19,7 @@ function referenced(project: Project, path: string): boolean {
   if (
     project.buildCommands.some((c) => c.dockerfile === path) ||
     project.imageBuilds.some((b) => b.dockerfile === path) ||
-    project.wildcardBuilds.some((glob) => globToRegExp(glob).test(path))
+    project.mayBeBuiltByWildcard(path)
   ) {
     return true;
   }
