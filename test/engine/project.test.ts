@@ -293,7 +293,10 @@ describe('Project', () => {
         'y legacy/Dockerfile',
       ]);
       assert.deepEqual(built('docker build --build-arg "V=$(cat "VERSION")" -t z legacy'), ['z legacy/Dockerfile']);
-      assert.deepEqual(built('echo "two\nlines # not a comment" && docker build -t w legacy'), ['w legacy/Dockerfile']);
+      // Each line's quotes start afresh: an apostrophe in a heredoc does not make a later quoted `#` a comment.
+      assert.deepEqual(built("cat <<USAGE\nBuilds the shop's images.\nUSAGE\necho 'step #1' && docker build -t w legacy"), [
+        'w legacy/Dockerfile',
+      ]);
       const workflow = projectOf({
         '.github/workflows/ci.yml':
           "on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - name: Build the app's image\n        run: docker build -t ${{ env.IMAGE }} legacy\n      - run: docker build -t ${{ inputs.tag || 'latest' }} -f legacy/Dockerfile.ci legacy\n",
@@ -327,6 +330,60 @@ describe('Project', () => {
           'acme/edge:$(git rev-parse HEAD | cut -c1-7) services/edge/Dockerfile',
         ],
       );
+    });
+
+    it('keeps a build with a variable path as a glob of what it may build, and a variable -f with its tags', () => {
+      // The review of the first version: `$1`, Make's `$*`/`$@`, `${{ matrix.svc }}` and nested `$(…)`
+      // stayed in the glob (it matched nothing, and --fix archived what the loop builds); runs of
+      // variables made a regular expression that took minutes; `-f "$DF"` lost its tags.
+      const p = projectOf({
+        'build.sh': [
+          '#!/bin/sh',
+          'build() {',
+          '  docker build -t "shop-$1" "services/$1"',
+          '}',
+          'docker build "services/$(echo $(echo $s))"',
+          'docker build "$v1$v2$v3$v4$v5$v6$v7$v8$v9$v10$v11$v12/x"',
+          'DF=base/Dockerfile',
+          'docker build -f "$DF" -t org/base:latest .',
+          '',
+        ].join('\n'),
+        Makefile: 'build-%:\n\tdocker build jobs/$*\n$(SERVICES):\n\tdocker build -t $@ apps/$@\n',
+        '.github/workflows/ci.yml':
+          'on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: docker build -t x images/${{ matrix.svc }}\n',
+        'services/a/Dockerfile': 'FROM org/base:latest\n',
+      });
+      assert.deepEqual(
+        p.wildcardBuilds.sort(),
+        [
+          // `-f "$DF"`: any file.
+          '*',
+          '*/x/Dockerfile',
+          'apps/*/Dockerfile',
+          'images/*/Dockerfile',
+          'jobs/*/Dockerfile',
+          'services/*/Dockerfile',
+          'services/*/Dockerfile',
+        ].sort(),
+      );
+      for (const path of [
+        'services/a/Dockerfile',
+        'jobs/nightly/Dockerfile',
+        'apps/web/Dockerfile',
+        'images/edge/Dockerfile',
+        'a/b/c/x/Dockerfile',
+      ]) {
+        assert.ok(p.mayBeBuiltByWildcard(path), path);
+      }
+      // (`-f "$DF"` may build any file; a loop over services/ only what is under it.)
+      assert.ok(p.mayBeBuiltByWildcard('legacy/Dockerfile.old'));
+      const loop = projectOf({
+        'build.sh': 'for s in a b; do docker build "services/$s"; done\n',
+        'services/a/Dockerfile': 'FROM alpine\n',
+      });
+      assert.equal(loop.mayBeBuiltByWildcard('legacy/Dockerfile.old'), false);
+      assert.equal(loop.mayBeBuiltByWildcard('services/a/Dockerfile'), true);
+      assert.equal(p.buildsOf('org/base:latest').length, 1);
     });
 
     it('is found from a docker-bake.hcl target', () => {

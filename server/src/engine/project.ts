@@ -1,6 +1,6 @@
 import type { Config } from './config';
 import type { FileSystemView } from './fs';
-import { basename, dirname, globToRegExp, joinPath, isInsideWorkspace, isAbsolutePath, normalizePath } from './paths';
+import { basename, dirname, joinPath, isInsideWorkspace, isAbsolutePath, normalizePath } from './paths';
 import { contentHash, escapeRegExp, LineIndex, StreamHash, type Position, type Range } from './text';
 import { parseDockerfile, findStage, type DockerfileModel, type Stage } from './parse/dockerfile';
 import {
@@ -14,7 +14,7 @@ import {
   type EnvironmentEntry,
 } from './parse/compose';
 import { parseEnvFile, type EnvFileModel } from './parse/envfile';
-import { findBuildCommands, findBakeTargets, findBuildPushActions, type BuildCommand } from './parse/buildCommands';
+import { findBuildCommands, findBakeTargets, findBuildPushActions, matchesWildcard, type BuildCommand } from './parse/buildCommands';
 import { isPublicImage, looksLikeBaseImage, normalizeImage, imageShortName } from './images';
 import { detectInstall } from './parse/installs';
 import { pathArgs } from './parse/dockerfileArgs';
@@ -255,18 +255,18 @@ export class Project {
   readonly textFiles: TextModel[] = [];
   readonly buildCommands: BuildCommand[] = [];
   /**
-   * Globs of the Dockerfiles build commands with variable paths may build (`services/**\/Dockerfile`
+   * Globs of the Dockerfiles build commands with variable paths may build (`services/*\/Dockerfile`
    * for `docker build "services/$s"` in a loop): no file is known to be built, none to be unused.
    */
   readonly wildcardBuilds: string[] = [];
 
   /** Whether a build command with a variable path may build this Dockerfile (see {@link wildcardBuilds}). */
   mayBeBuiltByWildcard(path: string): boolean {
-    this.wildcardMatchers ??= [...new Set(this.wildcardBuilds)].map(globToRegExp);
-    return this.wildcardMatchers.some((re) => re.test(path));
+    this.wildcardGlobs ??= [...new Set(this.wildcardBuilds)];
+    return this.wildcardGlobs.some((glob) => matchesWildcard(glob, path));
   }
 
-  private wildcardMatchers?: RegExp[];
+  private wildcardGlobs?: string[];
   readonly imageBuilds: ImageBuild[] = [];
   readonly composeProjects: ComposeProject[] = [];
   /**

@@ -20,7 +20,7 @@ export interface BuildCommand {
   buildArgs?: ReadonlyMap<string, string>;
   /**
    * A path written with variables (`"services/$s"`, a `cd` into one): `dockerfile` and `context` are
-   * globs of what it may build (each variable a `**`), not paths. Such a command builds no known file.
+   * globs of what it may build (each variable a `*`, see `wildcard`), not paths. Such a command builds no known file.
    */
   wildcard?: boolean;
   range: Range;
@@ -44,7 +44,7 @@ export function findBuildCommands(path: string, text: string, kind: 'makefile' |
   const re = /docker(?:\s+buildx)?(?:\s+image)?\s+build\b/g;
   const directories = kind === 'workflow' ? undefined : new ScriptDirectories(path, text, kind === 'makefile');
   const steps = kind === 'workflow' && re.test(text) ? new WorkflowSteps(path, text) : undefined;
-  const comments = new CommentScanner(text, kind !== 'workflow');
+  const comments = new CommentScanner(text);
   re.lastIndex = 0;
   for (let m = re.exec(text); m; m = re.exec(text)) {
     // A commented-out command (`# docker build …`, `#\tdocker build …` in a recipe) builds nothing.
@@ -127,9 +127,10 @@ export function findBuildCommands(path: string, text: string, kind: 'makefile' |
     }
     const ctxRaw = positional[0] ?? '.';
     const variable = (p: string | undefined): boolean => p !== undefined && /\$|`/.test(p);
-    if ((variable(ctxRaw) && !file) || variable(file) || cwd.includes('**')) {
+    const unknownContext = (variable(ctxRaw) && !file) || cwd.includes('*');
+    if (unknownContext || variable(file)) {
       // `docker build -t "shop-$s" "services/$s"` in a loop: which Dockerfile is not known here, only
-      // the ones it may be (`services/**/Dockerfile`). legacy-dockerfile leaves those alone.
+      // the ones it may be (`services/*/Dockerfile`). legacy-dockerfile leaves those alone.
       // (From the script's folder and, when that is a guess too, from the workspace root.)
       for (const from of where?.root !== undefined && where.root !== cwd ? [cwd, where.root] : [cwd]) {
         const dir = joinPath(from, wildcard(ctxRaw));
@@ -142,6 +143,10 @@ export function findBuildCommands(path: string, text: string, kind: 'makefile' |
           wildcard: true,
         });
       }
+    }
+    // With a known context and a variable `-f`, the command is also read as written, as before: its
+    // tags are built (by a file that is not known).
+    if (unknownContext) {
       continue;
     }
     const resolve = (dir: string): { dockerfile: string; context: string } => {
@@ -161,9 +166,90 @@ export function findBuildCommands(path: string, text: string, kind: 'makefile' |
   return out;
 }
 
-/** A path with each variable (`$s`, `${S}`, `$(…)`, `` `…` ``, Make's `$$s`) as `**`, and no quotes. */
-function wildcard(path: string): string {
-  return path.replace(/\$\$?\{[^}]*\}|\$\$?\([^)]*\)|\$\$?[A-Za-z_][A-Za-z0-9_]*|`[^`]*`|["']/g, (m) => (/^["']$/.test(m) ? '' : '**'));
+/**
+ * A path with each variable (`$s`, `${S}`, `${{ matrix.s }}`, `$(…)`, `` `…` ``, `$1`, Make's `$$s`,
+ * `$*`, `$@`) as one `*` (a run of them as one), and no quotes: a glob of what the path may be, `*`
+ * matching anything (see {@link matchesWildcard}).
+ */
+export function wildcard(path: string): string {
+  let out = '';
+  for (let i = 0; i < path.length; ) {
+    const c = path[i]!;
+    let end = -1;
+    if (c === '"' || c === "'") {
+      i++;
+      continue;
+    }
+    if (c === '`') {
+      const close = path.indexOf('`', i + 1);
+      end = close < 0 ? path.length : close + 1;
+    } else if (c === '$') {
+      const j = path[i + 1] === '$' ? i + 2 : i + 1;
+      const d = path[j] ?? '';
+      if (d === '{' || d === '(') {
+        end = closingBracket(path, j);
+      } else if (/[A-Za-z_]/.test(d)) {
+        end = j + 1;
+        while (end < path.length && /\w/.test(path[end]!)) {
+          end++;
+        }
+      } else if (/[0-9@*#?!$<^%+-]/.test(d)) {
+        end = j + 1;
+      }
+    }
+    if (end < 0) {
+      out += c;
+      i++;
+    } else {
+      out += out.endsWith('*') ? '' : '*';
+      i = end;
+    }
+  }
+  return out;
+}
+
+/** The index after the bracket that closes the one at `open` (nested ones skipped); the text's end when none. */
+function closingBracket(s: string, open: number): number {
+  const o = s[open]!;
+  const c = o === '{' ? '}' : ')';
+  let depth = 0;
+  for (let i = open; i < s.length; i++) {
+    if (s[i] === o) {
+      depth++;
+    } else if (s[i] === c && --depth === 0) {
+      return i + 1;
+    }
+  }
+  return s.length;
+}
+
+/**
+ * Whether a path matches a glob of {@link wildcard}: `*` matches any run of characters, `/` included.
+ * Linear in the path for each star (no backtracking regular expression: `$a$b$c…` took minutes).
+ */
+export function matchesWildcard(glob: string, path: string): boolean {
+  let g = 0;
+  let p = 0;
+  let star = -1;
+  let mark = 0;
+  while (p < path.length) {
+    if (g < glob.length && glob[g] !== '*' && glob[g] === path[p]) {
+      g++;
+      p++;
+    } else if (g < glob.length && glob[g] === '*') {
+      star = g++;
+      mark = p;
+    } else if (star >= 0) {
+      g = star + 1;
+      p = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (glob[g] === '*') {
+    g++;
+  }
+  return g === glob.length;
 }
 
 /**
@@ -176,22 +262,18 @@ class CommentScanner {
   private quote = '';
   private comment = false;
 
-  constructor(
-    private readonly text: string,
-    private readonly quotesAcrossLines: boolean,
-  ) {}
+  constructor(private readonly text: string) {}
 
   at(offset: number): boolean {
     const text = this.text;
     for (; this.pos < offset; this.pos++) {
       const c = text[this.pos]!;
       if (c === '\n') {
-        // In a script a quoted string goes on over a line break; a comment does not. (A workflow's
-        // YAML has apostrophes in plain text, `name: Build the app's image`: its lines start afresh.)
+        // Each line starts afresh: an apostrophe in a heredoc or a Make variable (`Builds the shop's
+        // images`) must not make a later quoted `#` a comment. (A `#` on the second line of a quoted
+        // string over two lines is then taken for one: rarer.)
         this.comment = false;
-        if (!this.quotesAcrossLines) {
-          this.quote = '';
-        }
+        this.quote = '';
       } else if (this.comment) {
         continue;
       } else if (this.quote) {
@@ -485,7 +567,12 @@ function followCd(path: string, raw: string, from: Where, assignments: Map<strin
   const partly = /^(["']?)([\w.][\w./-]*\/(?:[\w./-]|\$\{?\w+\}?)+)\1(?=\s|$|[;&|)])/.exec(arg);
   if (partly?.[2]!.includes('$') && !v) {
     const glob = wildcard(partly[2]!);
-    return { script: joinPath(from.script, glob), root: from.root === undefined ? undefined : joinPath(from.root, glob) };
+    const script = joinPath(from.script, glob);
+    // Deeper than any workspace: not followed (as below).
+    if (script.split('/').length > 64) {
+      return undefined;
+    }
+    return { script, root: from.root === undefined ? undefined : joinPath(from.root, glob) };
   }
   // A relative path: `cd services/web`, `cd ..`, from each guess.
   const rel = /^(["']?)([\w.][\w./-]*)\1(?=\s|$|[;&|)])/.exec(arg);
