@@ -91,6 +91,17 @@ RuleTester.run(legacyDockerfile, {
         'Makefile',
         `${MAKEFILE}\nservices:\n\tfor s in api worker; do docker build -t smarthr360-$$s services/$$s; done\n`,
       ],
+      [
+        "a build-push-action matrix's file:",
+        '.github/workflows/services.yml',
+        RELEASE_WORKFLOW.replace('    steps:\n', '    strategy:\n      matrix:\n        service: [api, worker]\n    steps:\n') +
+          '      - uses: docker/build-push-action@v6\n        with:\n          context: .\n          file: services/${{ matrix.service }}/Dockerfile\n',
+      ],
+      [
+        "a bake target's dockerfile with a variable",
+        'docker-bake.hcl',
+        'variable "SVC" {\n  default = "api"\n}\ntarget "service" {\n  context = "."\n  dockerfile = "services/${SVC}/Dockerfile"\n  tags = ["smarthr360-${SVC}"]\n}\n',
+      ],
     ].map(([how, file, text]) => ({
       // Before, reported, and --fix archived both: a build path with a variable was not read at all.
       name: `built in a loop over the services: ${how}`,

@@ -742,9 +742,15 @@ export function findBuildPushActions(path: string, text: string): BuildCommand[]
       const tagList = isSeq(tags) ? tags.items.map(str) : (str(tags)?.split(/[\n,]/) ?? []);
       const buildArgs = w.get('build-args', true);
       const range = (node as Node).range;
+      const dockerfile = file ? joinPath('', file) : joinPath(context, 'Dockerfile');
+      if (dockerfile.includes('$')) {
+        // `file: services/${{ matrix.service }}/Dockerfile`: also a glob of what the step may build
+        // (the step as written keeps its tags, as before).
+        out.push({ path, dockerfile: wildcard(dockerfile), context: wildcard(context), tags: [], range: lines.rangeOf(0, 0), wildcard: true });
+      }
       out.push({
         path,
-        dockerfile: file ? joinPath('', file) : joinPath(context, 'Dockerfile'),
+        dockerfile,
         context,
         tags: tagList.map((t) => t?.trim() ?? '').filter((t) => t !== ''),
         target: str(w.get('target', true)),
@@ -823,6 +829,11 @@ export function findBakeTargets(path: string, text: string): BuildCommand[] {
     }
     const context = joinPath(dirname(path), resolved(name, 'context') ?? '.');
     const dockerfile = joinPath(context, resolved(name, 'dockerfile') ?? 'Dockerfile');
+    if (dockerfile.includes('$')) {
+      // `dockerfile = "services/${SVC}/Dockerfile"`: also a glob of what the target may build (the
+      // target as written keeps its tags, as before).
+      out.push({ path, dockerfile: wildcard(dockerfile), context: wildcard(context), tags: [], range: lines.rangeOf(block.start, block.end), wildcard: true });
+    }
     const tags = block.tags ?? block.inherits.map((n) => blocks.get(n)?.tags).find((t) => t !== undefined) ?? [];
     // `args` merge over the inherited targets', the target's own winning.
     const args = (n: string, depth = 0): Map<string, string> => {
