@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
 import { LineIndex, type Range } from '../text';
 import { dirname, isAbsolutePath, joinPath } from '../paths';
 
@@ -300,14 +300,15 @@ class CommentScanner {
  * (the `ARG` default is then the best guess).
  */
 function addBuildArg(into: Map<string, string>, quoted: string | undefined): void {
+  const unquote = (s: string): string => s.replace(/^(["'])(.*)\1$/, '$2');
   // `--build-arg="K=V"` is one word to the tokenizer, quotes included.
-  const arg = quoted?.replace(/^(["'])(.*)\1$/, '$2');
+  const arg = quoted === undefined ? undefined : unquote(quoted);
   const eq = arg?.indexOf('=') ?? -1;
   const key = eq > 0 ? arg!.slice(0, eq) : (arg ?? '');
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
     return;
   }
-  const value = eq > 0 ? arg!.slice(eq + 1).replace(/^(["'])(.*)\1$/, '$2') : undefined;
+  const value = eq > 0 ? unquote(arg!.slice(eq + 1)) : undefined;
   if (value === undefined || /[$`]/.test(value)) {
     into.delete(key);
   } else {
@@ -315,14 +316,6 @@ function addBuildArg(into: Map<string, string>, quoted: string | undefined): voi
   }
 }
 
-/**
- * Where a script's commands run: the folder a `cd` says, to its own folder or above it (`cd
- * "$(dirname "$0")/.."`, also through a variable set from `dirname`, or `BASH_SOURCE`) or to the
- * repository root (`git rev-parse --show-toplevel`), and on from there by relative paths (`cd
- * services/web`). Until a script says, it runs where it was started from: its own folder, or the
- * workspace root (`root`, the other guess). A `cd` inside a subshell (`(cd … && docker build …)`)
- * holds to the end of its line. Read once, in one pass over the script's `cd`s.
- */
 /** A `cd` (or `pushd`) and its argument, one shell word: quoted, with `$(…)` inside, or bare. */
 // (Inside double quotes, `$` not before `(` and `$(…)` are exclusive branches: one that also matched
 // `$(` as a bare `$` backtracked exponentially on an unclosed quote.) `@`, `-`, `+`: Make's prefixes.
@@ -367,6 +360,14 @@ class SubshellDepth {
   }
 }
 
+/**
+ * Where a script's commands run: the folder a `cd` says, to its own folder or above it (`cd
+ * "$(dirname "$0")/.."`, also through a variable set from `dirname`, or `BASH_SOURCE`) or to the
+ * repository root (`git rev-parse --show-toplevel`), and on from there by relative paths (`cd
+ * services/web`). Until a script says, it runs where it was started from: its own folder, or the
+ * workspace root (`root`, the other guess). A `cd` inside a subshell (`(cd … && docker build …)`)
+ * holds to the end of its line. Read once, in one pass over the script's `cd`s.
+ */
 class ScriptDirectories {
   private readonly changes: { at: number; where: Where; until: number }[] = [];
   private next = 0;
@@ -376,8 +377,6 @@ class ScriptDirectories {
   /**
    * @param recipes a Makefile: each recipe line runs in a shell of its own, in the Makefile's folder,
    *   so a `cd` holds to the end of its line (continued lines included).
-   */
-  /**
    * @param known the folder the script starts in, when that is known (a CI step's): no other guess.
    */
   constructor(path: string, text: string, recipes = false, known?: string) {
@@ -458,6 +457,25 @@ class ScriptDirectories {
  * expression (`${{ matrix.service }}`) is not known: the root stands for it, as before. Other CI
  * files, and a workflow that does not parse, run from the root.
  */
+/** The last workflow parsed: its `run:` steps and its build-push-action steps are read from one parse. */
+let lastWorkflow: { text: string; doc: Document | undefined } | undefined;
+
+/** A CI workflow's YAML, or undefined when it does not parse. */
+function parseWorkflow(text: string): Document | undefined {
+  if (lastWorkflow?.text !== text) {
+    const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false });
+    lastWorkflow = { text, doc: doc.errors.length > 0 ? undefined : doc };
+  }
+  return lastWorkflow.doc;
+}
+
+/** The checkout of a GitHub workflow as a step writes it: `${{ github.workspace }}`, `$GITHUB_WORKSPACE`, `${GITHUB_WORKSPACE}`. */
+const CHECKOUT = /(?:\$\{\{\s*github\.workspace\s*\}\}|\$\{?GITHUB_WORKSPACE\}?)/.source;
+/** A `working-directory:` that starts at the checkout. */
+const FROM_CHECKOUT = new RegExp(`^${CHECKOUT}(?:/|$)`);
+/** A `cd` to the checkout, or a folder under it (the folder is group 1). */
+const CD_CHECKOUT = new RegExp(`^"?${CHECKOUT}((?:/[^"\\s;&|)]+)*)"?$`);
+
 class WorkflowSteps {
   private readonly runs: { start: number; end: number; dir: string | undefined; directories?: ScriptDirectories }[] = [];
   private next = 0;
@@ -469,8 +487,8 @@ class WorkflowSteps {
     if (!/^\.github\/workflows\//.test(path)) {
       return;
     }
-    const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false });
-    if (doc.errors.length > 0 || !isMap(doc.contents)) {
+    const doc = parseWorkflow(text);
+    if (!doc || !isMap(doc.contents)) {
       return;
     }
     // null: not set here; undefined: set, but with an expression.
@@ -479,7 +497,7 @@ class WorkflowSteps {
         return null;
       }
       // The checkout, however it is written, is the workspace root.
-      const value = String(dir.value).replace(/^(?:\$\{\{\s*github\.workspace\s*\}\}|\$\{GITHUB_WORKSPACE\}|\$GITHUB_WORKSPACE)(?:\/|$)/, '');
+      const value = String(dir.value).replace(FROM_CHECKOUT, '');
       // Another expression, or a path outside the checkout: not known.
       return value.includes('${{') || value.includes('$') || isAbsolutePath(value) ? undefined : joinPath('', value);
     };
@@ -541,7 +559,7 @@ function followCd(path: string, raw: string, from: Where, assignments: Map<strin
   let arg = raw.trim();
   let suffix = '';
   // A CI step's checkout: `cd "$GITHUB_WORKSPACE"`, `cd ${{ github.workspace }}/services`.
-  const ci = /^"?(?:\$\{\{\s*github\.workspace\s*\}\}|\$\{?GITHUB_WORKSPACE\}?)((?:\/[^"\s;&|)]+)*)"?$/.exec(arg);
+  const ci = CD_CHECKOUT.exec(arg);
   if (ci) {
     return { script: joinPath('', ci[1]!.replace(/^\//, '')), root: undefined };
   }
@@ -717,8 +735,8 @@ export function findBuildPushActions(path: string, text: string): BuildCommand[]
   }
   const out: BuildCommand[] = [];
   const lines = new LineIndex(text);
-  const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false });
-  if (doc.errors.length > 0) {
+  const doc = parseWorkflow(text);
+  if (!doc) {
     return out;
   }
   const str = (node: unknown): string | undefined => (isScalar(node) && node.value !== null ? String(node.value) : undefined);
