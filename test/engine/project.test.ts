@@ -257,6 +257,81 @@ describe('Project', () => {
       assert.equal(p.baseDockerfile?.path, 'images/common.Dockerfile');
     });
 
+    it("reads a GitLab CI job's before_script and script as one shell, and other CI files line by line", () => {
+      // Before, no cd in a CI file other than a GitHub workflow was followed: every build was read from the
+      // root, so `cd docker/python` then `docker build -t acme-base .` named a root Dockerfile that is not
+      // there, the base was not found and legacy-dockerfile --fix archived it.
+      const p = projectOf({
+        '.gitlab-ci.yml': [
+          'stages: [build]',
+          'default:',
+          '  before_script:',
+          '    - cd services',
+          '.template: &registry',
+          '  script:',
+          '    - cd "$CI_PROJECT_DIR/tools"',
+          '    - docker build -t acme/tools:1.0 .',
+          'build-base:',
+          '  stage: build',
+          '  before_script: []',
+          '  script:',
+          '    - cd docker/python',
+          '    - docker build -t acme-base:latest .',
+          '  after_script:',
+          '    - docker build -t acme/after:1.0 .',
+          'build-api:',
+          '  script:',
+          '    - cd api',
+          '    - |',
+          '      docker build \\',
+          '        -t acme/api:1.0 .',
+          '    - cd "$CI_PROJECT_DIR" && docker build -t acme/jobs:1.0 services/jobs',
+          'build-tools: *registry',
+          'build-worker:',
+          '  before_script:',
+          '    - cd services/worker',
+          '  script: docker build -t acme/worker:1.0 .',
+          '',
+        ].join('\n'),
+        '.circleci/config.yml': [
+          'version: 2.1',
+          'jobs:',
+          '  build:',
+          '    steps:',
+          '      - checkout',
+          '      - run: cd services/ml && docker build -t acme/ml:1.0 .',
+          '      - run: docker build -t acme/root:1.0 .',
+          '',
+        ].join('\n'),
+        'docker/python/Dockerfile': BASE,
+        'services/api/Dockerfile': 'FROM acme-base:latest\n',
+        'services/jobs/Dockerfile': 'FROM acme-base:latest\n',
+        'services/worker/Dockerfile': 'FROM acme-base:latest\n',
+        'services/ml/Dockerfile': 'FROM acme-base:latest\n',
+        'tools/Dockerfile': 'FROM acme-base:latest\n',
+        Dockerfile: 'FROM acme-base:latest\n',
+      });
+      assert.deepEqual(
+        p.imageBuilds.map((b) => `${b.tag} ${b.dockerfile} ${b.context}`).sort(),
+        [
+          // The CircleCI step's cd holds to the end of its line.
+          'acme/ml:1.0 services/ml/Dockerfile services/ml',
+          'acme/root:1.0 Dockerfile ',
+          // A job's own before_script replaces default's; after_script is a shell of its own.
+          'acme-base:latest docker/python/Dockerfile docker/python',
+          'acme/after:1.0 Dockerfile ',
+          // default's before_script, then the job's own cd, across lines and a block scalar.
+          'acme/api:1.0 services/api/Dockerfile services/api',
+          // `$CI_PROJECT_DIR` is the checkout.
+          'acme/jobs:1.0 services/jobs/Dockerfile services/jobs',
+          // A hidden job's script, where an anchor is defined, runs from the checkout.
+          'acme/tools:1.0 tools/Dockerfile tools',
+          'acme/worker:1.0 services/worker/Dockerfile services/worker',
+        ].sort(),
+      );
+      assert.equal(p.baseDockerfile?.path, 'docker/python/Dockerfile');
+    });
+
     it('reads no build from a comment, and the line after a commented line ending in a backslash', () => {
       // In sh a comment ends at its line: the command below it runs. In a Makefile it goes on.
       const tags = (files: Record<string, string>) =>

@@ -101,13 +101,14 @@ describe('current-state report', () => {
       Dockerfile: 'FROM python\nENTRYPOINT ["sh","-c","DB_PASSWORD=Leak5 exec app"]\n',
       '.github/workflows/c.yml':
         'on: push\njobs:\n  j:\n    steps:\n      - run: curl https://admin:Leak6@x.io\n      - run: docker login -p Leak7 r.io\n      - run: 42\n',
-      '.gitlab-ci.yml': 'build:\n  script: [make]\n',
+      '.gitlab-ci.yml': 'stages: [build]\nbuild:\n  script: [docker login -p Leak8 r.io, make]\n',
     });
     const text = currentStateReport(new Analyzer(fs).analyze());
     assert.deepEqual(text.match(/Leak\d/g), null, text);
     assert.match(text, /`amqp:\/\/u:\*\*\*\*@h1;amqp:\/\/u:\*\*\*\*@h2`/);
     assert.match(text, /`postgres:\/\/u:\*\*\*\*@db\/x`/);
     assert.match(text, /\| `.github\/workflows\/c.yml` \| j \| 42 \|/);
-    assert.match(text, /\| `.gitlab-ci.yml` \| — \| \(no GitHub Actions jobs with steps: not read further\) \|/);
+    // A GitLab CI job is listed with its first script line (before, not read at all).
+    assert.match(text, /\| `.gitlab-ci.yml` \| build \| docker login -p \*\*\*\* r.io \|/);
   });
 });

@@ -122,6 +122,20 @@ RuleTester.run(legacyDockerfile, {
       },
     },
     {
+      // Before, reported, and --fix archived them: no cd in a CI file other than a GitHub workflow was
+      // followed, so both builds were read from the root.
+      name: 'built by GitLab CI and CircleCI jobs that cd into their folders',
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'services/trainer/Dockerfile': PROD,
+        'services/reports/Dockerfile': PROD,
+        '.gitlab-ci.yml':
+          'stages: [build]\ntrainer:\n  stage: build\n  script:\n    - cd services/trainer\n    - docker build -t registry.gitlab.com/acme/trainer:$CI_COMMIT_SHORT_SHA .\n',
+        '.circleci/config.yml':
+          'version: 2.1\njobs:\n  reports:\n    docker:\n      - image: cimg/base:stable\n    steps:\n      - checkout\n      - setup_remote_docker\n      - run: cd services/reports && docker build -t acme/reports .\n',
+      },
+    },
+    {
       name: 'named by a CI build action (file: key), which is no docker build command',
       files: {
         ...ROADMAP_WORKSPACE,

@@ -1,5 +1,6 @@
 import { parse as parseYaml } from 'yaml';
 import type { AnalysisResult } from './analyzer';
+import { GITLAB_KEYWORDS } from './parse/buildCommands';
 import { basename } from './paths';
 import type { Project } from './project';
 import type { DockerfileModel, Stage } from './parse/dockerfile';
@@ -221,19 +222,32 @@ function ciSteps(p: Project, out: string[]): void {
     const record = (v: unknown): Record<string, unknown> | undefined =>
       v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
     const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
-    const jobs = record(record(doc)?.jobs) ?? {};
     let steps = 0;
-    for (const [job, def] of Object.entries(jobs)) {
-      const list = record(def)?.steps;
-      for (const step of Array.isArray(list) ? list : []) {
-        const s = record(step);
-        const what = (s && (str(s.name) ?? str(s.uses) ?? str(s.run)?.split('\n')[0])) ?? str(step) ?? '';
-        rows.push([`\`${t.path}\``, job, what]);
+    if (/(^|\/)\.gitlab-ci\.ya?ml$/.test(t.path)) {
+      // GitLab CI: every top-level key that is not a keyword is a job; its step is its first script line.
+      for (const [job, def] of Object.entries(record(doc) ?? {})) {
+        const script = record(def)?.script;
+        if (GITLAB_KEYWORDS.has(job) || script === undefined) {
+          continue;
+        }
+        const first = Array.isArray(script) ? script.flat()[0] : script;
+        rows.push([`\`${t.path}\``, job, str(first)?.split('\n')[0] ?? '']);
         steps++;
+      }
+    } else {
+      const jobs = record(record(doc)?.jobs) ?? {};
+      for (const [job, def] of Object.entries(jobs)) {
+        const list = record(def)?.steps;
+        for (const step of Array.isArray(list) ? list : []) {
+          const s = record(step);
+          const what = (s && (str(s.name) ?? str(s.uses) ?? str(s.run)?.split('\n')[0])) ?? str(step) ?? '';
+          rows.push([`\`${t.path}\``, job, what]);
+          steps++;
+        }
       }
     }
     if (steps === 0) {
-      rows.push([`\`${t.path}\``, '—', '(no GitHub Actions jobs with steps: not read further)']);
+      rows.push([`\`${t.path}\``, '—', '(no GitHub Actions or GitLab CI jobs: not read further)']);
     }
   }
   table(out, ['workflow', 'job', 'step'], rows, 'No CI workflow files found.');

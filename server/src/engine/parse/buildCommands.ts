@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node, type Scalar, type YAMLMap } from 'yaml';
 import { LineIndex, type Range } from '../text';
 import { dirname, isAbsolutePath, joinPath } from '../paths';
 
@@ -42,8 +42,11 @@ export function findBuildCommands(path: string, text: string, kind: 'makefile' |
   const lines = new LineIndex(text);
   // Join continued lines, remembering where each logical line starts.
   const re = /docker(?:\s+buildx)?(?:\s+image)?\s+build\b/g;
-  const directories = kind === 'workflow' ? undefined : new ScriptDirectories(path, text, kind === 'makefile');
   const steps = kind === 'workflow' && re.test(text) ? new WorkflowSteps(path, text) : undefined;
+  // A Jenkinsfile, or a CI file that does not parse: each line is read from the root as a shell of
+  // its own, its `cd`s holding to its end.
+  const directories =
+    kind !== 'workflow' ? new ScriptDirectories(path, text, kind === 'makefile') : steps?.read ? undefined : new ScriptDirectories(path, text, true, '');
   const comments = new CommentScanner(text);
   re.lastIndex = 0;
   for (let m = re.exec(text); m; m = re.exec(text)) {
@@ -450,13 +453,6 @@ class ScriptDirectories {
   }
 }
 
-/**
- * Where the `run:` steps of a GitHub workflow run: the step's `working-directory:`, else its job's
- * `defaults.run.working-directory`, else the workflow's, else the workspace root; and on from
- * there by the step's own `cd`s (each step is a shell of its own). A folder written with an
- * expression (`${{ matrix.service }}`) is not known: the root stands for it, as before. Other CI
- * files, and a workflow that does not parse, run from the root.
- */
 /** The last workflow parsed: its `run:` steps and its build-push-action steps are read from one parse. */
 let lastWorkflow: { text: string; doc: Document | undefined } | undefined;
 
@@ -469,28 +465,91 @@ function parseWorkflow(text: string): Document | undefined {
   return lastWorkflow.doc;
 }
 
-/** The checkout of a GitHub workflow as a step writes it: `${{ github.workspace }}`, `$GITHUB_WORKSPACE`, `${GITHUB_WORKSPACE}`. */
-const CHECKOUT = /(?:\$\{\{\s*github\.workspace\s*\}\}|\$\{?GITHUB_WORKSPACE\}?)/.source;
+/**
+ * The checkout of a CI job as a step writes it: `${{ github.workspace }}`, `$GITHUB_WORKSPACE`,
+ * `${GITHUB_WORKSPACE}`, GitLab's `$CI_PROJECT_DIR`.
+ */
+const CHECKOUT = /(?:\$\{\{\s*github\.workspace\s*\}\}|\$\{?(?:GITHUB_WORKSPACE|CI_PROJECT_DIR)\}?)/.source;
 /** A `working-directory:` that starts at the checkout. */
 const FROM_CHECKOUT = new RegExp(`^${CHECKOUT}(?:/|$)`);
 /** A `cd` to the checkout, or a folder under it (the folder is group 1). */
 const CD_CHECKOUT = new RegExp(`^"?${CHECKOUT}((?:/[^"\\s;&|)]+)*)"?$`);
 
+/** GitLab CI's top-level keys that are not jobs. */
+export const GITLAB_KEYWORDS = new Set(['default', 'include', 'stages', 'variables', 'workflow', 'image', 'services', 'cache', 'before_script', 'after_script']);
+
+/**
+ * Where the shell commands of a CI file run, step by step.
+ *
+ * A GitHub workflow's `run:` step runs in its `working-directory:`, else its job's
+ * `defaults.run.working-directory`, else the workflow's, else the workspace root; and on from there
+ * by the step's own `cd`s (each step is a shell of its own). A folder written with an expression
+ * (`${{ matrix.service }}`) is not known: the root stands for it, as before.
+ *
+ * A GitLab CI job's `before_script` (its own, else `default:`'s, else the top-level one) and
+ * `script` lines run in one shell from the checkout, so a `cd` on one line holds for the lines after
+ * it; `after_script` is a shell of its own, from the checkout again.
+ *
+ * Another YAML CI file: each command from the checkout, the lines of a list in one shell.
+ *
+ * `read` is false for a Jenkinsfile and a CI file that does not parse.
+ */
 class WorkflowSteps {
   private readonly runs: { start: number; end: number; dir: string | undefined; directories?: ScriptDirectories }[] = [];
   private next = 0;
+  readonly read: boolean = false;
 
   constructor(
     private readonly path: string,
     private readonly text: string,
   ) {
-    if (!/^\.github\/workflows\//.test(path)) {
-      return;
-    }
-    const doc = parseWorkflow(text);
+    const github = /^\.github\/workflows\//.test(path);
+    const doc = /\.ya?ml$/.test(path) ? parseWorkflow(text) : undefined;
     if (!doc || !isMap(doc.contents)) {
       return;
     }
+    this.read = true;
+    if (github) {
+      this.githubSteps(doc.contents);
+    } else if (/(^|\/)\.gitlab-ci\.ya?ml$/.test(path)) {
+      this.gitlabJobs(doc.contents);
+    } else {
+      this.otherSteps(doc);
+    }
+    this.runs.sort((a, b) => a.start - b.start);
+  }
+
+  /**
+   * Another CI file (CircleCI's `run:`, Azure Pipelines' `script:`, Bitbucket's `script:` lists):
+   * each command is a shell of its own from the checkout, and the lines of a list one shell.
+   */
+  private otherSteps(doc: Document): void {
+    const seen = new Set<number>();
+    visit(doc, {
+      Seq: (_, seq) => {
+        if (seq.items.every((item) => isScalar(item))) {
+          this.shell(seq.items as Scalar[], seen);
+        }
+      },
+      Scalar: (_, scalar) => {
+        this.addRun(scalar, '', seen);
+      },
+    });
+  }
+
+  /** One shell: its lines in order, each starting where the line before it left the shell. */
+  private shell(scalars: Scalar[], seen: Set<number>): void {
+    let dir: string | undefined = '';
+    for (const line of scalars) {
+      const range = this.addRun(line, dir, seen);
+      if (range && dir !== undefined) {
+        const body = this.text.slice(range.start, range.end);
+        dir = new ScriptDirectories(this.path, body, false, dir).at(body.length + 1).script;
+      }
+    }
+  }
+
+  private githubSteps(root: YAMLMap): void {
     // null: not set here; undefined: set, but with an expression.
     const folder = (dir: unknown): string | undefined | null => {
       if (!isScalar(dir) || dir.value === null) {
@@ -503,8 +562,8 @@ class WorkflowSteps {
     };
     const defaultFolder = (node: unknown): string | undefined | null =>
       isMap(node) ? folder(node.getIn(['run', 'working-directory'], true)) : null;
-    const workflowDir = defaultFolder(doc.contents.get('defaults', true));
-    const jobs = doc.contents.get('jobs', true);
+    const workflowDir = defaultFolder(root.get('defaults', true));
+    const jobs = root.get('jobs', true);
     for (const job of isMap(jobs) ? jobs.items : []) {
       if (!isMap(job.value)) {
         continue;
@@ -513,19 +572,62 @@ class WorkflowSteps {
       const stepList = job.value.get('steps', true);
       for (const step of isSeq(stepList) ? stepList.items : []) {
         const run = isMap(step) ? step.get('run', true) : undefined;
-        if (!isMap(step) || !isScalar(run) || !run.range) {
+        if (!isMap(step) || !isScalar(run)) {
           continue;
         }
         let dir = folder(step.get('working-directory', true));
         if (dir === null) {
           dir = jobDir !== null ? jobDir : workflowDir;
         }
-        // A quoted one-line step: its command is inside the quotes.
-        const quoted = run.type === 'QUOTE_DOUBLE' || run.type === 'QUOTE_SINGLE' ? 1 : 0;
-        this.runs.push({ start: run.range[0] + quoted, end: run.range[1] - quoted, dir: dir === null ? '' : dir });
+        this.addRun(run, dir === null ? '' : dir);
       }
     }
-    this.runs.sort((a, b) => a.start - b.start);
+  }
+
+  private gitlabJobs(root: YAMLMap): void {
+    // A script is a line or a list of lines (a nested list, as `!reference` gives, is flattened).
+    const lines = (node: unknown): Scalar[] => {
+      if (isScalar(node)) {
+        return [node];
+      }
+      return isSeq(node) ? node.items.flatMap((item) => (isSeq(item) ? item.items : [item])).filter((item) => isScalar(item)) : [];
+    };
+    const defaults = root.get('default', true);
+    const defaultBefore = (isMap(defaults) ? defaults.get('before_script', true) : undefined) ?? root.get('before_script', true);
+    const seen = new Set<number>();
+    const shell = (scalars: Scalar[]): void => this.shell(scalars, seen);
+    shell(lines(defaultBefore));
+    shell(lines(root.get('after_script', true)));
+    if (isMap(defaults)) {
+      shell(lines(defaults.get('after_script', true)));
+    }
+    for (const job of root.items) {
+      const name = isScalar(job.key) ? String(job.key.value) : '';
+      if (GITLAB_KEYWORDS.has(name) || !isMap(job.value)) {
+        continue;
+      }
+      const own = job.value.get('before_script', true);
+      shell([...lines(own ?? defaultBefore), ...lines(job.value.get('script', true))]);
+      shell(lines(job.value.get('after_script', true)));
+    }
+  }
+
+  /**
+   * A step's command, run from `dir` (undefined: not known). Each place in the file is read once:
+   * the first shell that runs it says where (a line an anchor or a `before_script` shares).
+   */
+  private addRun(run: unknown, dir: string | undefined, seen?: Set<number>): { start: number; end: number } | undefined {
+    if (!isScalar(run) || !run.range || typeof run.value !== 'string') {
+      return undefined;
+    }
+    // A quoted one-line step: its command is inside the quotes.
+    const quoted = run.type === 'QUOTE_DOUBLE' || run.type === 'QUOTE_SINGLE' ? 1 : 0;
+    const range = { start: run.range[0] + quoted, end: run.range[1] - quoted };
+    if (!seen?.has(range.start)) {
+      seen?.add(range.start);
+      this.runs.push({ ...range, dir });
+    }
+    return range;
   }
 
   /**
