@@ -272,3 +272,32 @@ describe('incremental analysis across file relations', () => {
     );
   });
 });
+
+describe('incremental analysis: build files outside compose', () => {
+  it('a devcontainer.json, fly.toml, justfile and .gitlab-ci.yml start and stop building a Dockerfile', () => {
+    // Before, a devcontainer.json was read by legacy-dockerfile but was no file of the project: an edit to
+    // it re-checked nothing, and the Dockerfile it came to name stayed reported (or the other way round).
+    const service = 'FROM python:3.12-slim\nCMD ["python", "app.py"]\n';
+    assertNoDrift(
+      {
+        'docker-compose.yml': 'services:\n  web:\n    build: .\n',
+        Dockerfile: service,
+        '.devcontainer/Dockerfile': 'FROM mcr.microsoft.com/devcontainers/python:3.12\n',
+        '.devcontainer/devcontainer.json': '{ "name": "shop" }\n',
+        'Dockerfile.fly': service,
+        'fly.toml': 'app = "shop"\n',
+        'docker/ci/Dockerfile': service,
+        justfile: 'lint:\n    ruff check .\n',
+        '.gitlab-ci.yml': 'stages: [build]\nci-image:\n  script:\n    - echo build\n',
+      },
+      [
+        replaceIn('.devcontainer/devcontainer.json', '"name": "shop"', '"name": "shop", "build": { "dockerfile": "Dockerfile" }'),
+        replaceIn('fly.toml', 'app = "shop"\n', 'app = "shop"\n\n[build]\n  dockerfile = "Dockerfile.fly"\n'),
+        replaceIn('justfile', 'ruff check .', 'cd docker/ci && docker build -t shop-ci .'),
+        replaceIn('justfile', 'cd docker/ci && docker build -t shop-ci .', 'ruff check .'),
+        replaceIn('.gitlab-ci.yml', '    - echo build\n', '    - cd docker/ci\n    - docker build -t shop-ci .\n'),
+        replaceIn('.devcontainer/devcontainer.json', ', "build": { "dockerfile": "Dockerfile" }', ''),
+      ],
+    );
+  });
+});

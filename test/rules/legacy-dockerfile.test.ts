@@ -136,6 +136,23 @@ RuleTester.run(legacyDockerfile, {
       },
     },
     {
+      // Before, reported, and --fix archived all four: these files were not read.
+      name: 'built by fly.toml, heroku.yml, a justfile and docker-bake.json',
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'Dockerfile.fly': PROD,
+        'deploy/heroku/Dockerfile.heroku': PROD,
+        'docker/Dockerfile.ci': PROD,
+        'docker/Dockerfile.bake': PROD,
+        'fly.toml':
+          'app = "smarthr360"\nprimary_region = "cdg"\n\n[build]\n  dockerfile = "Dockerfile.fly"\n\n[http_service]\n  internal_port = 8000\n',
+        'deploy/heroku/heroku.yml': 'build:\n  docker:\n    web: Dockerfile.heroku\nrun:\n  web: gunicorn smarthr360.wsgi\n',
+        Justfile: 'ci-image:\n    docker build -f docker/Dockerfile.ci -t smarthr360-ci .\n',
+        'docker-bake.json':
+          '{\n  "target": {\n    "web": { "context": ".", "dockerfile": "docker/Dockerfile.bake", "tags": ["smarthr360-web:bake"] }\n  }\n}\n',
+      },
+    },
+    {
       name: 'named by a CI build action (file: key), which is no docker build command',
       files: {
         ...ROADMAP_WORKSPACE,

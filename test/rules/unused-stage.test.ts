@@ -138,6 +138,32 @@ flower:
       },
     },
     {
+      // Before, reported, and --fix removed both: a justfile and a JSON bake file were not read.
+      name: 'stages built as targets by a justfile (flower) and docker-bake.json (debug)',
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'docker-compose.yml': celeryTargets('worker', 'beat'),
+        justfile:
+          'set shell := ["bash", "-uc"]\n\nflower:\n    docker build -f docker/Dockerfile.celery --target flower -t smarthr360-flower:latest .\n',
+        'docker-bake.json': JSON.stringify(
+          {
+            group: { default: { targets: ['celery-debug'] } },
+            target: {
+              'celery-debug': {
+                context: '.',
+                dockerfile: 'docker/Dockerfile.celery',
+                target: 'debug',
+                tags: ['smarthr360-celery:debug'],
+              },
+            },
+          },
+          null,
+          2,
+        ),
+        'docker/Dockerfile.celery': CELERY_WITH_DEBUG,
+      },
+    },
+    {
       name: 'compose targets given as variables: ${VAR:-worker} builds worker, ${VAR} could be any stage',
       files: {
         ...ROADMAP_WORKSPACE,

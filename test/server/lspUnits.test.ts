@@ -4,6 +4,9 @@ import { MemoryFileSystem } from '../../server/src/engine/fs';
 import { LineIndex } from '../../server/src/engine/text';
 import { ignoreFileChange, ignoreLineChange, kindRequested } from '../../server/src/lsp/codeActions';
 import { OverlayFileSystem } from '../../server/src/lsp/overlayFileSystem';
+import { WATCHED_GLOBS } from '../../server/src/lsp/server';
+import { classifyPath } from '../../server/src/engine/project';
+import { globPattern } from '../../server/src/engine/paths';
 import { normalizeSettings, settingsToOverrides } from '../../server/src/lsp/settings';
 import { toWorkspaceEdit } from '../../server/src/lsp/workspaceEdits';
 import { applyTextEdits } from '../../server/src/engine/fixes';
@@ -136,6 +139,53 @@ describe('language server parts', () => {
       assert.deepEqual(overrides, { rules: { a: 'off' }, sharedEnvFile: 'shared.env', exclude: ['vendor/**', 'legacy/**'] });
       assert.deepEqual(unknownRules, ['c']);
       assert.deepEqual(settingsToOverrides(normalizeSettings(undefined), ['vendor/**'], new Set()).overrides, {});
+    });
+  });
+
+  describe('file watchers', () => {
+    /** A VS Code glob's `{a,b}` alternatives expanded (one level, as WATCHED_GLOBS writes them). */
+    const expand = (glob: string): string[] => {
+      const m = /\{([^{}]*)\}/.exec(glob);
+      return m ? m[1]!.split(',').flatMap((alt) => expand(glob.slice(0, m.index) + alt + glob.slice(m.index + m[0].length))) : [glob];
+    };
+    const watched = WATCHED_GLOBS.flatMap(expand).map((g) => new RegExp(`^${globPattern(g)}$`));
+
+    it('watch every file the engine reads, so that a change on disk is seen', () => {
+      // Before, a change to .gitlab-ci.yml, a Jenkinsfile or .circleci/config.yml on disk was never seen by the
+      // server (the engine reads them, no watcher asked for them), nor a devcontainer.json at all.
+      const read = [
+        'services/api/Dockerfile',
+        'docker/web.Dockerfile',
+        'deploy/docker-compose.prod.yml',
+        '.env.docker',
+        'secrets.env',
+        'Makefile',
+        'tools/build.mk',
+        'justfile',
+        'scripts/build.sh',
+        'docker-bake.hcl',
+        'docker-bake.json',
+        '.github/workflows/images.yml',
+        '.gitlab-ci.yml',
+        'Jenkinsfile',
+        'azure-pipelines.yml',
+        'bitbucket-pipelines.yml',
+        '.circleci/config.yml',
+        'cloudbuild.yaml',
+        'fly.toml',
+        'deploy/heroku.yml',
+        'skaffold.yaml',
+        'Tiltfile',
+        '.devcontainer/devcontainer.json',
+        '.gitignore',
+        'docs/DOCKER_MODULARIZATION_ROADMAP.md',
+      ];
+      for (const path of read) {
+        assert.ok(classifyPath(path, {}), `the engine reads ${path}`);
+        assert.ok(watched.some((re) => re.test(path)), `${path} is watched`);
+      }
+      // Read apart from the project's files.
+      assert.ok(watched.some((re) => re.test('.docker-modularity.yaml')));
     });
   });
 

@@ -23,7 +23,11 @@ import { inlineDockerfilePath } from './inlineDockerfiles';
 import { interpolate, NO_VARIABLES, type Variables } from './interpolation';
 import { findSecret } from './rules/env/envShared';
 
-export type FileRole = 'makefile' | 'script' | 'workflow' | 'bake' | 'gitignore' | 'roadmap' | 'markdown' | 'other';
+/**
+ * What a text file is to the project. `deploy`: a platform's build config that names a Dockerfile
+ * (fly.toml, heroku.yml, skaffold.yaml, render.yaml, railway.toml/json, a Tiltfile, devcontainer.json).
+ */
+export type FileRole = 'makefile' | 'script' | 'workflow' | 'bake' | 'deploy' | 'gitignore' | 'roadmap' | 'markdown' | 'other';
 
 /** A file read as plain text (build scripts, .gitignore, the roadmap document). */
 export interface TextModel {
@@ -57,7 +61,8 @@ export function classifyPath(path: string, config: Pick<Config, 'roadmapFile'>):
   ) {
     return { kind: 'env' };
   }
-  if (/^(makefile|gnumakefile)$/i.test(name) || lower.endsWith('.mk')) {
+  // A justfile's recipe lines, like a Makefile's, each run in a shell of their own from its folder.
+  if (/^(makefile|gnumakefile)$/i.test(name) || lower.endsWith('.mk') || /^\.?justfile$/.test(lower) || lower.endsWith('.just')) {
     return { kind: 'text', role: 'makefile' };
   }
   if (/\.(sh|bash)$/.test(lower)) {
@@ -65,15 +70,18 @@ export function classifyPath(path: string, config: Pick<Config, 'roadmapFile'>):
   }
   if (
     /^\.github\/workflows\/[^/]+\.ya?ml$/.test(path) ||
-    name === '.gitlab-ci.yml' ||
+    /^\.gitlab-ci\.ya?ml$/.test(name) ||
     name === 'Jenkinsfile' ||
-    name === 'azure-pipelines.yml' ||
+    /^(azure-pipelines|bitbucket-pipelines|cloudbuild|buildspec|\.drone|\.travis|\.woodpecker)\.ya?ml$/.test(name) ||
     /^\.circleci\/config\.ya?ml$/.test(path)
   ) {
     return { kind: 'text', role: 'workflow' };
   }
-  if (/^docker-bake.*\.hcl$/.test(lower)) {
+  if (/^docker-bake.*\.(hcl|json)$/.test(lower)) {
     return { kind: 'text', role: 'bake' };
+  }
+  if (/^(fly\.toml|heroku\.ya?ml|skaffold\.ya?ml|render\.ya?ml|railway\.(toml|json)|tiltfile|\.?devcontainer\.json)$/.test(lower)) {
+    return { kind: 'text', role: 'deploy' };
   }
   if (name === '.gitignore') {
     return { kind: 'text', role: 'gitignore' };

@@ -56,14 +56,19 @@ import type { WorkspaceEdit } from 'vscode-languageserver';
 export type DiskViewFactory = (root: string) => FileSystemView;
 
 /** Files whose creation, deletion or change outside the editor can change findings. */
-const WATCHED_GLOBS = [
+/** Every file the engine reads (see classifyPath), and its config file. */
+export const WATCHED_GLOBS = [
   '**/{Dockerfile,Containerfile,dockerfile,containerfile}*',
   '**/*.{dockerfile,containerfile,Dockerfile,Containerfile}',
   '**/*compose*.{yml,yaml}',
   '**/{.env,.env.*,*.env,secrets,secrets.*}',
   '**/.docker-modularity.{json,yaml,yml}',
-  '**/{Makefile,GNUmakefile,makefile,*.mk,*.sh,*.bash,docker-bake*.hcl,.gitignore,*.md}',
+  '**/{Makefile,GNUmakefile,makefile,*.mk,justfile,Justfile,.justfile,*.just,*.sh,*.bash,docker-bake*.hcl,docker-bake*.json,.gitignore,*.md}',
   '**/.github/workflows/*.{yml,yaml}',
+  '**/{.gitlab-ci,azure-pipelines,bitbucket-pipelines,cloudbuild,buildspec,.drone,.travis,.woodpecker}.{yml,yaml}',
+  '**/{Jenkinsfile,Tiltfile,fly.toml,railway.toml,railway.json,devcontainer.json,.devcontainer.json}',
+  '**/{heroku,skaffold,render}.{yml,yaml}',
+  '**/.circleci/config.{yml,yaml}',
 ];
 
 interface ClientSupport {

@@ -904,19 +904,19 @@ function withBuildArgs(lines: readonly (string | undefined)[]): { buildArgs?: Re
  * and `${…}` in strings included), and `inherits = ["_common"]` takes what the block does not set
  * from the targets it names. Targets whose name starts with `_` only serve as such templates.
  */
-export function findBakeTargets(path: string, text: string): BuildCommand[] {
-  const lines = new LineIndex(text);
-  const blocks = new Map<
-    string,
-    {
-      attrs: Map<string, string>;
-      tags?: string[];
-      args?: Map<string, string | undefined>;
-      inherits: string[];
-      start: number;
-      end: number;
-    }
-  >();
+/** A bake target as a bake file writes it, before `inherits` is followed. */
+interface BakeBlock {
+  attrs: Map<string, string>;
+  tags?: string[];
+  args?: Map<string, string | undefined>;
+  inherits: string[];
+  start: number;
+  end: number;
+}
+
+/** The `target "name" { … }` blocks of an HCL bake file. */
+function hclBakeBlocks(text: string): Map<string, BakeBlock> {
+  const blocks = new Map<string, BakeBlock>();
   const head = /target\s+"([^"]+)"\s*\{/g;
   for (let m = head.exec(text); m; m = head.exec(text)) {
     const end = blockEnd(text, m.index + m[0].length);
@@ -935,6 +935,50 @@ export function findBakeTargets(path: string, text: string): BuildCommand[] {
     blocks.set(m[1]!, { attrs, tags: list('tags'), args: bakeArgs(body), inherits: list('inherits') ?? [], start: m.index, end: end + 1 });
     head.lastIndex = end;
   }
+  return blocks;
+}
+
+/**
+ * The targets of a JSON bake file (`docker-bake.json`: `{"target": {"web": {"dockerfile": …}}}`);
+ * none when it does not parse. Each target's range is its name where the text first writes it.
+ */
+function jsonBakeBlocks(text: string): Map<string, BakeBlock> {
+  const blocks = new Map<string, BakeBlock>();
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    return blocks;
+  }
+  const record = (v: unknown): Record<string, unknown> | undefined =>
+    v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  const strings = (v: unknown): string[] | undefined => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : undefined);
+  for (const [name, value] of Object.entries(record(record(doc)?.target) ?? {})) {
+    const t = record(value);
+    if (!t) {
+      continue;
+    }
+    const attrs = new Map<string, string>();
+    for (const key of ['dockerfile', 'context', 'target']) {
+      if (typeof t[key] === 'string') {
+        attrs.set(key, t[key]);
+      }
+    }
+    let args: Map<string, string | undefined> | undefined;
+    const argsRecord = record(t.args);
+    if (argsRecord) {
+      // As in HCL: a value with a variable is not known here.
+      args = new Map(Object.entries(argsRecord).map(([k, v]) => [k, typeof v === 'string' && !v.includes('$') ? v : undefined]));
+    }
+    const at = Math.max(0, text.indexOf(JSON.stringify(name)));
+    blocks.set(name, { attrs, tags: strings(t.tags), args, inherits: strings(t.inherits) ?? [], start: at, end: at + JSON.stringify(name).length });
+  }
+  return blocks;
+}
+
+export function findBakeTargets(path: string, text: string): BuildCommand[] {
+  const lines = new LineIndex(text);
+  const blocks = /\.json$/i.test(path) ? jsonBakeBlocks(text) : hclBakeBlocks(text);
   const resolved = (name: string, key: string, depth = 0): string | undefined => {
     const block = blocks.get(name);
     if (!block || depth > 10) {

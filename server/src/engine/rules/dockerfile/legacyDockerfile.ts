@@ -51,10 +51,15 @@ function referenced(project: Project, path: string): boolean {
     }
   }
   // Build steps the build-command reader does not understand (CI actions, `file:` keys, scripts
-  // calling other tools) still name the file: any mention of its path counts as a reference.
-  const mention = new RegExp(`(^|[\\s"'=:(,])(\\./)?${escapeRegExp(path)}($|[\\s"',)])`, 'm');
+  // calling other tools) still name the file: any mention of its path counts as a reference. So
+  // does a platform's build config (fly.toml's `dockerfile = "Dockerfile.fly"`, heroku.yml's `web:
+  // Dockerfile.heroku`), which names it from its own folder.
+  const mention = (p: string): RegExp => new RegExp(`(^|[\\s"'=:(,])(\\./)?${escapeRegExp(p)}($|[\\s"',)])`, 'm');
+  const fromRoot = mention(path);
   return project.textFiles.some(
-    (t) => (t.role === 'makefile' || t.role === 'script' || t.role === 'workflow' || t.role === 'bake') && mention.test(t.text),
+    (t) =>
+      ((t.role === 'makefile' || t.role === 'script' || t.role === 'workflow' || t.role === 'bake') && fromRoot.test(t.text)) ||
+      (t.role === 'deploy' && isWithin(path, dirname(t.path)) && mention(relativePath(dirname(t.path), path)).test(t.text)),
   );
 }
 

@@ -40,8 +40,9 @@ function scriptTargets(project: Project): Set<string> {
   if (!targets) {
     targets = new Set();
     for (const t of project.textFiles) {
-      if (t.role === 'makefile' || t.role === 'script' || t.role === 'workflow' || t.role === 'bake') {
-        for (const m of t.text.matchAll(/(?:--target[=\s]+|\btarget\s*[:=]\s*)["']?(\$\{[A-Za-z_]\w*:?-[^}$]*\}|[A-Za-z0-9][\w.-]*)/g)) {
+      if (t.role === 'makefile' || t.role === 'script' || t.role === 'workflow' || t.role === 'bake' || t.role === 'deploy') {
+        // `--target x`, `target = "x"`, `target: x`, JSON's `"target": "x"`, fly.toml's `build-target = "x"`.
+        for (const m of t.text.matchAll(/(?:--target[=\s]+|\btarget["']?\s*[:=]\s*)["']?(\$\{[A-Za-z_]\w*:?-[^}$]*\}|[A-Za-z0-9][\w.-]*)/g)) {
           const name = targetName(m[1]!);
           if (name) {
             targets.add(name.toLowerCase());
