@@ -301,3 +301,24 @@ describe('incremental analysis: build files outside compose', () => {
     );
   });
 });
+
+describe('incremental analysis: the config', () => {
+  it('roadmapFile moved to another document, then to none that exists', () => {
+    // Before, the first roadmap kept its part (its model was reused by text): its claims stayed and the
+    // configured document was never checked.
+    const claim = '# Roadmap\n\n- [x] Only `Dockerfile.base` installs system dependencies and requirements.\n';
+    assertNoDrift(
+      {
+        'docker-compose.yml': 'services:\n  web:\n    build: .\n    image: web:1\n',
+        Dockerfile: 'FROM python:3.12-slim\nRUN pip install flask\n',
+        'MODULARIZATION.md': claim,
+        'docs/plan.md': claim,
+      },
+      [
+        (fs) => fs.write('.docker-modularity.json', '{ "roadmapFile": "docs/plan.md" }\n'),
+        replaceIn('.docker-modularity.json', 'docs/plan.md', 'docs/none.md'),
+        (fs) => fs.delete('.docker-modularity.json'),
+      ],
+    );
+  });
+});

@@ -62,6 +62,35 @@ describe('dockerfile_inline', () => {
     assert.ok(r.project.stageDerivesFromBase(r.project.dockerfile(worker.build!.dockerfile)!, r.project.dockerfile(worker.build!.dockerfile)!.stages[0]!));
   });
 
+  it('a comment above a continued RUN covers all its lines, as in a Dockerfile', () => {
+    // Before, it covered only the RUN's first line in an inline Dockerfile: curl, on the next, was reported.
+    const r = analyze(
+      COMPOSE.replace(
+        '        RUN apt-get update && apt-get install -y curl\n',
+        '        # docker-modularity-ignore install-outside-base\n        RUN apt-get update \\\n          && apt-get install -y curl\n',
+      ),
+    );
+    assert.deepEqual(r.findings.filter((f) => f.ruleId === 'install-outside-base'), []);
+  });
+
+  it('an edit that adds or breaks a suppression comment elsewhere in the compose file re-checks it', () => {
+    // Before, the inline Dockerfile's findings were reused (its own text had not changed): the new
+    // ignore-file comment hid nothing, and a broken one kept hiding the finding.
+    const files = {
+      'Dockerfile.base': BASE,
+      'docker/Dockerfile.web': 'FROM smarthr360-base:latest\nCMD ["gunicorn"]\n',
+      'docker-compose.yml': COMPOSE,
+    };
+    const fs = new MemoryFileSystem(files);
+    const analyzer = new Analyzer(fs);
+    const installs = (): number => analyzer.analyze().findings.filter((f) => f.ruleId === 'install-outside-base').length;
+    assert.equal(installs(), 1);
+    fs.write('docker-compose.yml', COMPOSE.replace('services:\n', 'services: # docker-modularity-ignore-file install-outside-base\n'));
+    assert.equal(installs(), 0);
+    fs.write('docker-compose.yml', COMPOSE.replace('services:\n', 'services: # docker-modularity-ignore-fil install-outside-base\n'));
+    assert.equal(installs(), 1);
+  });
+
   it('honours suppression comments in the compose file', () => {
     const r = analyze(COMPOSE.replace('        RUN apt-get update && apt-get install -y curl\n', '        RUN apt-get update && apt-get install -y curl  # docker-modularity-ignore install-outside-base\n'));
     assert.equal(r.findings.filter((f) => f.ruleId === 'install-outside-base').length, 0);

@@ -99,12 +99,16 @@ describe('current-state report', () => {
       'compose.yaml':
         'services:\n  web:\n    image: x\n    environment:\n      A: jdbc:postgresql://u:Leak1@db/x\n      B: amqp://u:p1@h1;amqp://u:Leak2@h2\n      C: --db postgres://u:Leak3@db/x\n      D: postgres://u:p@ssLeak4@db/x\n',
       Dockerfile: 'FROM python\nENTRYPOINT ["sh","-c","DB_PASSWORD=Leak5 exec app"]\n',
+      // Before, the password after several spaces was printed, and the token's mask ate the closing backtick.
+      'docker/Dockerfile.run': 'FROM python\nENTRYPOINT ["/app/run.sh", "--password", "Leak9", "--token=tok_Leak10"]\n',
       '.github/workflows/c.yml':
-        'on: push\njobs:\n  j:\n    steps:\n      - run: curl https://admin:Leak6@x.io\n      - run: docker login -p Leak7 r.io\n      - run: 42\n',
+        'on: push\njobs:\n  j:\n    steps:\n      - run: curl https://admin:Leak6@x.io\n      - run: docker login -p Leak7 r.io\n      - run: 42\n' +
+        '      - run: \'curl -H "X-Api-Key: Leak11" https://api.example.com\'\n      - run: SENTRY=https://0123456789abcdef0123Leak12@o1.ingest.sentry.io/1 make\n',
       '.gitlab-ci.yml': 'stages: [build]\nbuild:\n  script: [docker login -p Leak8 r.io, make]\n',
     });
     const text = currentStateReport(new Analyzer(fs).analyze());
     assert.deepEqual(text.match(/Leak\d/g), null, text);
+    assert.match(text, /\| `\/app\/run.sh --password \*\*\*\* --token=\*\*\*\*` \| docker\/Dockerfile.run/);
     assert.match(text, /`amqp:\/\/u:\*\*\*\*@h1;amqp:\/\/u:\*\*\*\*@h2`/);
     assert.match(text, /`postgres:\/\/u:\*\*\*\*@db\/x`/);
     assert.match(text, /\| `.github\/workflows\/c.yml` \| j \| 42 \|/);

@@ -214,6 +214,16 @@ describe('language server (stdio protocol)', function () {
       await client.diagnosticsFor(WEB, (ds) => ds.length === 0);
     });
 
+    it("drops an unsaved config's excludes when its document is closed, with exclude settings set", async () => {
+      // Before, the closed buffer's `exclude` stayed merged into the settings: docker/'s findings stayed hidden.
+      await start({ settings: { exclude: ['nothing/**'] } });
+      await client.diagnosticsFor(WEB, has('install-outside-base'));
+      await client.openDocument('.docker-modularity.json', '{ "exclude": ["docker/**"] }\n', 'json');
+      await client.nextDiagnostics(WEB, (ds) => ds.length === 0);
+      await client.closeDocument('.docker-modularity.json');
+      await client.nextDiagnostics(WEB, has('install-outside-base'));
+    });
+
     it('warns once about rule ids in the settings that no rule has', async () => {
       await start({ settings: { rules: { 'no-such-rule': 'off' } } });
       await client.diagnosticsFor(WEB, has('install-outside-base'));

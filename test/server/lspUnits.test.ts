@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { RestartBudget } from '../../client/src/restartBudget';
 import { MemoryFileSystem } from '../../server/src/engine/fs';
+import { Analyzer } from '../../server/src/engine/analyzer';
 import { LineIndex } from '../../server/src/engine/text';
 import { ignoreFileChange, ignoreLineChange, kindRequested } from '../../server/src/lsp/codeActions';
 import { OverlayFileSystem } from '../../server/src/lsp/overlayFileSystem';
@@ -39,6 +40,34 @@ describe('language server parts', () => {
       assert.equal(again, '# syntax=docker/dockerfile:1\n# escape=`\n# docker-modularity-ignore-file x-rule, y-rule\nFROM base\n');
       const bare = '# syntax=docker/dockerfile:1';
       assert.equal(applyChange(bare, ignoreFileChange('Dockerfile', new LineIndex(bare), 'z', '\n')), '# syntax=docker/dockerfile:1\n# docker-modularity-ignore-file z');
+    });
+  });
+
+  describe('ignore comments in Markdown', () => {
+    it('are HTML comments, which silence the finding and add no heading', () => {
+      // Before, `# docker-modularity-ignore …` was inserted: a new first heading the finding moved onto.
+      const readme = '# Entrypoints\n\n## web-entrypoint.sh\n\nStarts gunicorn.\n';
+      const files = {
+        'scripts/entrypoints/README.md': readme,
+        'scripts/entrypoints/web-entrypoint.sh': '#!/bin/sh\nexec gunicorn app.wsgi\n',
+        'scripts/entrypoints/worker-entrypoint.sh': '#!/bin/sh\nexec celery -A app worker\n',
+      };
+      const undocumented = (fs: MemoryFileSystem) =>
+        new Analyzer(fs).analyze().findings.filter((f) => f.ruleId === 'entrypoint-undocumented');
+      const fs = new MemoryFileSystem(files);
+      const [finding] = undocumented(fs);
+      assert.equal(finding?.range.start.line, 0);
+      const lines = new LineIndex(readme);
+      const ignored = applyChange(readme, ignoreLineChange('scripts/entrypoints/README.md', lines, 0, 'entrypoint-undocumented', '\n'));
+      assert.equal(ignored, `<!-- docker-modularity-ignore entrypoint-undocumented -->\n${readme}`);
+      fs.write('scripts/entrypoints/README.md', ignored);
+      assert.deepEqual(undocumented(fs), []);
+      const more = applyChange(ignored, ignoreLineChange('scripts/entrypoints/README.md', new LineIndex(ignored), 1, 'other-rule', '\n'));
+      assert.equal(more, `<!-- docker-modularity-ignore entrypoint-undocumented, other-rule -->\n${readme}`);
+      const file = applyChange(readme, ignoreFileChange('scripts/entrypoints/README.md', lines, 'entrypoint-undocumented', '\n'));
+      assert.equal(file, `<!-- docker-modularity-ignore-file entrypoint-undocumented -->\n${readme}`);
+      fs.write('scripts/entrypoints/README.md', file);
+      assert.deepEqual(undocumented(fs), []);
     });
   });
 

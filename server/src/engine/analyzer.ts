@@ -17,7 +17,6 @@ import { staleReason } from './fixes';
 import { readSuppressions, isSuppressed, type Suppressions } from './suppress';
 import { contentHash } from './text';
 import type { ComposeModel } from './parse/compose';
-import type { DockerfileModel } from './parse/dockerfile';
 import { RULES } from './rules';
 import { inlineDockerfiles, inlineOrigin, mapInlineRange } from './inlineDockerfiles';
 import { applicabilityKey } from './roadmap';
@@ -397,7 +396,13 @@ export class Analyzer {
       const cached = this.checked.get(model.path);
       const signature = isRoadmap(model)
         ? `roadmap|${this.hashOf(model.path)}|${contentHash(all.map((f) => `${f.ruleId}@${f.path}:${f.range.start.line}:${f.range.start.character}-${f.range.end.line}:${f.range.end.character} ${f.message}`).join('\n'))}|${configKey}|${contentHash(this.applicability ?? '')}`
-        : [this.hashOf(model.path), configKey, structure, ...depsOf(model.path).map((d) => `${d}=${depKey(d)}`)].join('|');
+        : // An inline Dockerfile is its compose file's text (its suppression comments included).
+          [
+            this.hashOf((model.kind === 'dockerfile' && inlineOrigin(model)?.composePath) || model.path),
+            configKey,
+            structure,
+            ...depsOf(model.path).map((d) => `${d}=${depKey(d)}`),
+          ].join('|');
       if (cached && cached.signature === signature) {
         return cached.findings;
       }
@@ -713,7 +718,9 @@ export class Analyzer {
         return undefined;
       }
       let entry = this.parsed.get(path);
-      if (entry && entry.model.text === text && entry.model.kind === kind) {
+      // The same text may play another part once the config changes (`roadmapFile`).
+      const same = (m: FileModel): boolean => m.kind === kind && (m.kind !== 'text' || m.role === (role ?? 'other'));
+      if (entry && entry.model.text === text && same(entry.model)) {
         // Unchanged: the same string (readers cache texts), so no scanning or hashing.
         models.set(path, entry.model);
         return entry.model;
@@ -725,7 +732,7 @@ export class Analyzer {
         return undefined;
       }
       const hash = contentHash(text);
-      if (!entry || entry.hash !== hash || entry.model.kind !== kind) {
+      if (!entry || entry.hash !== hash || !same(entry.model)) {
         entry = { hash, model: parseFile(path, text, kind, role, entry?.model) };
         this.parsed.set(path, entry);
         stats.parsed++;
@@ -737,8 +744,7 @@ export class Analyzer {
 
   private suppressionsOf(model: FileModel): Suppressions {
     const entry = this.parsed.get(model.path);
-    const read = (): Suppressions =>
-      readSuppressions(model.text, model.lines, model.kind === 'dockerfile' ? instructionEnds(model) : undefined);
+    const read = (): Suppressions => readSuppressions(model.text, model.lines, instructionEnds(model));
     if (entry && entry.model === model) {
       entry.suppressions ??= read();
       return entry.suppressions;
@@ -976,12 +982,28 @@ function hasParseProblems(model: FileModel | undefined): boolean {
 }
 
 /** A Dockerfile's instructions that span several lines: the first line of each, with its last. */
-function instructionEnds(model: DockerfileModel): Map<number, number> {
+/**
+ * The last line of each instruction over several lines, by its first line: in a Dockerfile, and in a
+ * compose file for its inline Dockerfiles (`dockerfile_inline`, written as a block), so that a
+ * comment above a continued RUN covers all of it in both.
+ */
+function instructionEnds(model: FileModel): Map<number, number> | undefined {
+  const dockerfiles = model.kind === 'dockerfile' ? [model] : model.kind === 'compose' ? inlineDockerfiles(model) : [];
+  if (dockerfiles.length === 0) {
+    return undefined;
+  }
   const ends = new Map<number, number>();
-  for (const instruction of model.ast.getInstructions()) {
-    const { start, end } = instruction.getRange();
-    if (end.line > start.line) {
-      ends.set(start.line, end.line);
+  for (const dockerfile of dockerfiles) {
+    const origin = dockerfile === model ? undefined : inlineOrigin(dockerfile);
+    if (origin && !origin.exact) {
+      continue;
+    }
+    const shift = origin?.line ?? 0;
+    for (const instruction of dockerfile.ast.getInstructions()) {
+      const { start, end } = instruction.getRange();
+      if (end.line > start.line) {
+        ends.set(start.line + shift, end.line + shift);
+      }
     }
   }
   return ends;

@@ -38,13 +38,17 @@ const cell = (s: string): string => maskSecretText(s).replace(/\|/g, '\\|').repl
  */
 export function maskSecretText(text: string): string {
   return maskCredentials(maskUrlPasswords(text))
-    .replace(/\b([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|[^\s;&|]+)/g, (m, key: string) => (isSecretKey(key) ? `${key}=****` : m))
-    .replace(/(--password[= ]|\blogin\b[^\n]*?\s-p\s*)("[^"]*"|'[^']*'|\S+)/g, (_m, flag: string) => `${flag}****`)
+    .replace(/\b([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|[^\s;&|`]+)/g, (m, key: string) => (isSecretKey(key) ? `${key}=****` : m))
+    .replace(/(--password(?:=|\s+)|\blogin\b[^\n]*?\s-p\s*)("[^"]*"|'[^']*'|[^\s`]+)/g, (_m, flag: string) => `${flag}****`)
     // `curl -u user:pass`, `mysql -pPASS`, `Authorization: Bearer …`, `--access-token …`.
-    .replace(/(\s-u\s+["']?[^\s:"']+:)([^\s"']+)/g, (_m, head: string) => `${head}****`)
-    .replace(/(\bmysql(?:dump)?\b[^\n]*?\s-p)([^\s"']+)/g, (_m, head: string) => `${head}****`)
+    .replace(/(\s-u\s+["']?[^\s:"']+:)([^\s"'`]+)/g, (_m, head: string) => `${head}****`)
+    .replace(/(\bmysql(?:dump)?\b[^\n]*?\s-p)([^\s"'`]+)/g, (_m, head: string) => `${head}****`)
     .replace(/(\bBearer\s+)[A-Za-z0-9._~+/=-]{8,}/g, (_m, head: string) => `${head}****`)
-    .replace(/(--(?:[a-z-]*-)?(?:token|api-key|secret)[= ])("[^"]*"|'[^']*'|\S+)/g, (_m, flag: string) => `${flag}****`);
+    .replace(/(--(?:[a-z-]*-)?(?:token|api-key|secret)(?:=|\s+))("[^"]*"|'[^']*'|[^\s`]+)/g, (_m, flag: string) => `${flag}****`)
+    // A header carrying a key (`X-Api-Key: …`, `Authorization: Basic …`).
+    .replace(/(\b(?:X-[A-Za-z-]*(?:Key|Token|Secret)|Api-Key|Authorization)\s*:\s*(?:Basic\s+|Token\s+)?)(?!Bearer\b|\*{4})([^\s"'`]+)/gi, (_m, head: string) => `${head}****`)
+    // A URL whose user is a key (a Sentry DSN: `https://<key>@o1.ingest.sentry.io/1`).
+    .replace(/(\b[a-z][a-z0-9+.-]*:\/\/)([A-Za-z0-9]{16,})(:?@)/gi, (_m, scheme: string, _key: string, at: string) => `${scheme}****${at}`);
 }
 
 function table(out: string[], head: string[], rows: string[][], empty: string): void {
@@ -200,7 +204,7 @@ function entrypoints(p: Project, out: string[]): void {
     for (const e of d.ast.getENTRYPOINTs()) {
       const args = e.getArguments().map((a) => a.getValue()).join(' ');
       if (!scripts.some((s) => args.includes(basename(s)))) {
-        rows.push([`\`${args.replace(/[[\]",]/g, ' ').trim()}\``, `${d.path} (outside ${dir}/)`]);
+        rows.push([`\`${args.replace(/[[\]",]/g, ' ').replace(/\s+/g, ' ').trim()}\``, `${d.path} (outside ${dir}/)`]);
       }
     }
   }

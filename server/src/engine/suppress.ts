@@ -8,7 +8,8 @@ export interface Suppressions {
   lines: Map<number, Set<string>>;
 }
 
-const COMMENT = /#\s*docker-modularity-ignore(-file)?(?:[ \t]+([A-Za-z0-9_,\s-]+?))?\s*(?:--.*)?$/;
+// `# docker-modularity-ignore …`, or in Markdown `<!-- docker-modularity-ignore … -->` (a `#` line is a heading there).
+const COMMENT = /(?:#|<!--)\s*docker-modularity-ignore(-file)?(?:[ \t]+([A-Za-z0-9_,\s-]+?))?\s*(?:--.*)?$/;
 
 /**
  * Reads `# docker-modularity-ignore <rule-id>[, <rule-id>…]` (on the line before a finding, or at

@@ -162,8 +162,19 @@ function fixAllAction(path: string, env: CodeActionEnv): CodeAction | undefined 
   return edit && { title: 'Fix all docker-modularity problems', kind: FIX_ALL_KIND, edit };
 }
 
-const IGNORE_LINE = /^(\s*)#\s*docker-modularity-ignore(?:[ \t]+([A-Za-z0-9_,\s-]+?))?\s*$/;
-const IGNORE_FILE = /^\s*#\s*docker-modularity-ignore-file(?:[ \t]+([A-Za-z0-9_,\s-]+?))?\s*$/;
+const IGNORE_LINE = /^(\s*)(?:#|<!--)\s*docker-modularity-ignore(?:[ \t]+([A-Za-z0-9_,\s-]+?))?\s*(?:-->)?\s*$/;
+const IGNORE_FILE = /^\s*(?:#|<!--)\s*docker-modularity-ignore-file(?:[ \t]+([A-Za-z0-9_,\s-]+?))?\s*(?:-->)?\s*$/;
+
+/** A suppression comment as the file's language writes one: an HTML comment in Markdown (where `#` is a heading). */
+function suppressionComment(path: string, body: string): string {
+  return /\.(md|markdown)$/i.test(path) ? `<!-- ${body} -->` : `# ${body}`;
+}
+
+/** Where another rule id goes on a suppression comment's line: after its last id (before a closing `-->`). */
+function idListEnd(text: string, line: number): { line: number; character: number } {
+  const close = text.trimEnd().endsWith('-->') ? text.trimEnd().length - 3 : text.length;
+  return { line, character: text.slice(0, close).trimEnd().length };
+}
 
 function ignoreActions(path: string, text: string, ruleId: string, diagnostic: Diagnostic, env: CodeActionEnv): CodeAction[] {
   const lines = new LineIndex(text);
@@ -191,13 +202,14 @@ export function ignoreLineChange(path: string, lines: LineIndex, line: number, r
     const above = lines.lineText(line - 1);
     const m = IGNORE_LINE.exec(above);
     if (m && m[2]) {
-      const end = { line: line - 1, character: above.trimEnd().length };
+      const end = idListEnd(above, line - 1);
       return { kind: 'edit', path, edits: [{ range: { start: end, end }, newText: `, ${ruleId}` }] };
     }
   }
   const indent = /^\s*/.exec(lines.lineText(line))![0];
   const at = { line, character: 0 };
-  return { kind: 'edit', path, edits: [{ range: { start: at, end: at }, newText: `${indent}# docker-modularity-ignore ${ruleId}${eol}` }] };
+  const newText = `${indent}${suppressionComment(path, `docker-modularity-ignore ${ruleId}`)}${eol}`;
+  return { kind: 'edit', path, edits: [{ range: { start: at, end: at }, newText }] };
 }
 
 /**
@@ -209,7 +221,7 @@ export function ignoreFileChange(path: string, lines: LineIndex, ruleId: string,
     const t = lines.lineText(l);
     const m = IGNORE_FILE.exec(t);
     if (m && m[1]) {
-      const end = { line: l, character: t.trimEnd().length };
+      const end = idListEnd(t, l);
       return { kind: 'edit', path, edits: [{ range: { start: end, end }, newText: `, ${ruleId}` }] };
     }
   }
@@ -221,9 +233,9 @@ export function ignoreFileChange(path: string, lines: LineIndex, ruleId: string,
     // Only directives, and no line break after the last one.
     const last = lines.lineCount - 1;
     const end = { line: last, character: lines.lineText(last).length };
-    return { kind: 'edit', path, edits: [{ range: { start: end, end }, newText: `${eol}# docker-modularity-ignore-file ${ruleId}` }] };
+    return { kind: 'edit', path, edits: [{ range: { start: end, end }, newText: `${eol}${suppressionComment(path, `docker-modularity-ignore-file ${ruleId}`)}` }] };
   }
   const at = { line: insertAt, character: 0 };
-  const newText = `# docker-modularity-ignore-file ${ruleId}${eol}`;
+  const newText = `${suppressionComment(path, `docker-modularity-ignore-file ${ruleId}`)}${eol}`;
   return { kind: 'edit', path, edits: [{ range: { start: at, end: at }, newText }] };
 }

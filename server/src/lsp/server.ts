@@ -340,6 +340,10 @@ export class DockerModularityServer {
       at.folder.openUris.delete(at.path);
       // The buffer may have been discarded or saved: read the disk again.
       at.folder.diskDirty = true;
+      if (CONFIG_FILE_NAMES.includes(at.path as (typeof CONFIG_FILE_NAMES)[number])) {
+        // The config's excludes are merged into the folder's settings: take them from the disk again.
+        at.folder.configure(at.folder.settings, this.connection);
+      }
       if (!at.folder.isWorkspaceFolder) {
         // Outside the workspace nothing is analysed once it is closed.
         this.connection.sendDiagnostics({ uri: doc.uri, diagnostics: [] }).catch(() => undefined);
