@@ -1,3 +1,5 @@
+import assert from 'node:assert/strict';
+import { parseDocument } from 'yaml';
 import { RuleTester } from '../ruleTester';
 import { envFileMissing } from '../../server/src/engine/rules/env/envFileMissing';
 import { COMPOSE, ENV_DOCKER_EXAMPLE, workspace } from './envWorkspace';
@@ -70,6 +72,20 @@ networks:
     smarthr360-network:
 `;
 
+/** celery_beat picks its env file from the shell, with the shared file as the default. */
+const BEAT_ENV_FROM_SHELL = beatWith('    env_file: ${BEAT_ENV:-.env.docker}\n');
+/** What the fix makes of it when `.env` names another file: a flow list, the interpolated entry quoted. */
+const BEAT_ENV_FROM_SHELL_FIXED = beatWith('    env_file: [.env.docker, "${BEAT_ENV:-.env.docker}"]\n');
+
+describe('env-file-missing fix output', () => {
+  it('is valid YAML when the string env_file needs quoting in a flow list', () => {
+    assert.deepEqual(parseDocument(BEAT_ENV_FROM_SHELL_FIXED).errors, []);
+    const beat = (parseDocument(BEAT_ENV_FROM_SHELL_FIXED).toJS() as { services: Record<string, { env_file: string[] }> })
+      .services.celery_beat!;
+    assert.deepEqual(beat.env_file, ['.env.docker', '${BEAT_ENV:-.env.docker}']);
+  });
+});
+
 RuleTester.run(envFileMissing, {
   valid: [
     { name: 'roadmap-following workspace: every application service merges env_file from x-app', files: workspace() },
@@ -120,8 +136,26 @@ RuleTester.run(envFileMissing, {
         'nginx/nginx.conf': 'events {}\n',
       }),
     },
+    {
+      // Before, an env_file with a variable named no file: `${BEAT_ENV:-.env.docker}`, which is
+      // .env.docker unless the shell says otherwise, was reported as missing the shared file.
+      name: 'env_file interpolated with a default that is the shared file',
+      files: workspace({ 'docker-compose.yml': BEAT_ENV_FROM_SHELL }),
+    },
   ],
   invalid: [
+    {
+      // Before, the fix wrote `env_file: [.env.docker, ${BEAT_ENV:-.env.docker}]`: invalid YAML
+      // ("Missing , or : between flow sequence items"), and docker compose refused the file.
+      name: 'an interpolated string env_file that .env points elsewhere: it is quoted in the flow list',
+      files: workspace({
+        'docker-compose.yml': BEAT_ENV_FROM_SHELL,
+        '.env': 'BEAT_ENV=.env.beat\n',
+        '.env.beat': 'CELERY_BEAT_SCHEDULE_FILE=/tmp/beat\n',
+      }),
+      errors: [missing('celery_beat', 47, 3, 14)],
+      output: { 'docker-compose.yml': BEAT_ENV_FROM_SHELL_FIXED },
+    },
     {
       name: 'celery_beat reads no env file: env_file is added at the end of the service',
       files: workspace({ 'docker-compose.yml': BEAT_ALONE }),

@@ -148,6 +148,31 @@ CACHE_URL="redis://redis:6379/1"  # no credentials
       },
     },
     {
+      // Before, web's `${WEB_ENV:-.env.docker}` named no file: web kept reading the secret from
+      // nowhere once it moved (no secrets.env added), and the string would have been written
+      // unquoted into a flow list, which is invalid YAML.
+      name: 'a service reads the shared file through an interpolated env_file: it gets secrets.env, the entry quoted',
+      files: workspace({
+        '.env.docker': `${ENV_DOCKER}${SECRET_KEY_LINE}`,
+        'docker-compose.yml': replaceOnce(
+          OWN_ENV_FILES,
+          '    env_file: .env.docker\n',
+          '    env_file: ${WEB_ENV:-.env.docker}\n',
+        ),
+        'secrets.env': 'DB_PASSWORD=s3cr3t-db-password\n',
+      }),
+      errors: [SECRET_KEY_FINDING],
+      output: {
+        '.env.docker': ENV_DOCKER,
+        'secrets.env': `DB_PASSWORD=s3cr3t-db-password\n${SECRET_KEY_LINE}`,
+        'docker-compose.yml': replaceOnce(
+          replaceOnce(OWN_ENV_FILES, '    env_file: .env.docker\n', '    env_file: ["${WEB_ENV:-.env.docker}", secrets.env]\n'),
+          '      - .env.docker\n',
+          '      - .env.docker\n      - secrets.env\n',
+        ),
+      },
+    },
+    {
       name: 'a real secret key: the line moves to secrets.env, which the services read already',
       files: workspace({
         '.env.docker': `${ENV_DOCKER}${SECRET_KEY_LINE}ML_MODEL_PATH=/app/artifacts/models/model.pkl\n`,

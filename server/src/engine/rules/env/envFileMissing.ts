@@ -25,7 +25,7 @@ export const envFileMissing = defineRule({
           if (service.image && project.isExemptImage(service.image.value)) {
             continue;
           }
-          if (readsEnvFile(service, shared)) {
+          if (readsEnvFile(project, service, shared)) {
             continue;
           }
           context.report({

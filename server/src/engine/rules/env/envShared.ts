@@ -2,10 +2,10 @@
  * What the environment rules (roadmap section 4) share: what a secret looks like, the templates,
  * real `.gitignore` matching, and the cross-file edits of "move to the secrets file".
  */
-import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, stringify, type Node, type YAMLMap } from 'yaml';
 import type { Config } from '../../config';
 import { basename, dirname, globPattern, isAbsolutePath, joinPath, relativePath } from '../../paths';
-import type { Project, Service } from '../../project';
+import type { ComposeProject, Project, Service } from '../../project';
 import type { ComposeModel, ComposeServiceDef, EnvFileRef } from '../../parse/compose';
 import { parseEnvFile } from '../../parse/envfile';
 import { scalarString } from '../../parse/yamlUtil';
@@ -172,16 +172,21 @@ export function appendLines(fixer: FixBuilder, path: string, text: string | unde
   fixer.append(path, lines.positionAt(text?.length ?? 0), lead, newLines.map((l) => l + eol).join(''), key);
 }
 
-/** The workspace path an env_file entry of a definition names. */
-export function envFileTarget(def: ComposeServiceDef, e: EnvFileRef): string | undefined {
-  if (isAbsolutePath(e.path) || /\$/.test(e.path)) {
+/**
+ * The workspace path an env_file entry of a definition names. With the project and the compose
+ * project, its variables are substituted as compose does (`.env`, then defaults:
+ * `${BEAT_ENV:-.env.docker}` names `.env.docker`); a path whose variable is not known names none.
+ */
+export function envFileTarget(def: ComposeServiceDef, e: EnvFileRef, project?: Project, composeProject?: ComposeProject): string | undefined {
+  const path = project && composeProject ? project.composeValue(composeProject, def, e.path) : e.path;
+  if (isAbsolutePath(path) || /\$/.test(path)) {
     return undefined;
   }
-  return joinPath(dirname(def.path), e.path);
+  return joinPath(dirname(def.path), path);
 }
 
-export function readsEnvFile(service: Service, target: string): boolean {
-  return service.envFiles.some((e) => envFileTarget(e.def, e) === target);
+export function readsEnvFile(project: Project, service: Service, target: string): boolean {
+  return service.envFiles.some((e) => envFileTarget(e.def, e, project, service.project) === target);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -330,8 +335,13 @@ function hasOwnKey(map: YAMLMap, key: string): boolean {
   return map.items.some((p) => scalarString(p.key) === key);
 }
 
+/** A string as an item of a YAML flow list: plain when that reads back as the same string, quoted otherwise. */
+export function flowItem(value: string): string {
+  return stringify([value], { collectionStyle: 'flow', lineWidth: 0 }).trim().slice(1, -1).trim();
+}
+
 function envFileEntryText(e: EnvFileRef): string {
-  return e.required ? e.path : `{path: ${e.path}, required: false}`;
+  return e.required ? flowItem(e.path) : `{path: ${flowItem(e.path)}, required: false}`;
 }
 
 /**
@@ -355,7 +365,7 @@ function ownEnvFileList(def: ComposeServiceDef): Node | undefined {
  * one of these services does not read it yet, and its own `env_file:` list is one others alias.
  */
 export function secretsReferenceShared(project: Project, services: Iterable<Service>): boolean {
-  return [...services].some((s) => !readsEnvFile(s, project.config.secretsFile) && envFileListShared(project, s));
+  return [...services].some((s) => !readsEnvFile(project, s, project.config.secretsFile) && envFileListShared(project, s));
 }
 
 export function envFileListShared(project: Project, service: Service): boolean {
@@ -371,7 +381,7 @@ export function ensureEnvFileReference(
   where: 'first' | 'last',
   anchors?: Set<unknown>,
 ): void {
-  if (readsEnvFile(service, target)) {
+  if (readsEnvFile(project, service, target)) {
     return;
   }
   const def = service.primary;
@@ -386,10 +396,13 @@ export function ensureEnvFileReference(
     return;
   }
   const lines = model.lines;
-  const rel = relativePath(dirname(def.path), target);
+  const rel = flowItem(relativePath(dirname(def.path), target));
   const own = ownEnvFileList(def);
   if (own && isScalar(own) && own.range) {
-    const current = model.text.slice(own.range[0], own.range[1]);
+    // A quoted entry keeps its text; a plain one is quoted when a flow list needs it
+    // (`${BEAT_ENV:-.env.docker}` as a plain flow item is invalid YAML).
+    const quoted = own.type === 'QUOTE_DOUBLE' || own.type === 'QUOTE_SINGLE';
+    const current = quoted ? model.text.slice(own.range[0], own.range[1]) : flowItem(String(own.value));
     const items = where === 'first' ? [rel, current] : [current, rel];
     fixer.replace(def.path, lines.rangeOf(own.range[0], own.range[1]), `[${items.join(', ')}]`);
     return;

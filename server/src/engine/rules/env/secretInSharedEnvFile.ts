@@ -38,7 +38,7 @@ export const secretInSharedEnvFile = defineRule({
         // A service whose env_file list others alias would hand the secrets file to them too.
         const shared = secretsReferenceShared(
           project,
-          project.allServices.filter((s) => readsEnvFile(s, file.path)),
+          project.allServices.filter((s) => readsEnvFile(project, s, file.path)),
         );
         context.report({
           messageId: disagrees ? 'disagrees' : hit.kind === 'url' ? 'urlCredentials' : 'secret',
@@ -53,7 +53,7 @@ export const secretInSharedEnvFile = defineRule({
             addToSecretsFile(fixer, project, entry.key, file.text.slice(start, file.lines.offsetAt(entry.lineRange.end)));
             // Every service that read the value from the shared file now reads it from the secrets file.
             for (const service of project.allServices) {
-              if (readsEnvFile(service, file.path)) {
+              if (readsEnvFile(project, service, file.path)) {
                 ensureEnvFileReference(fixer, project, service, config.secretsFile, 'last', anchors);
               }
             }
