@@ -1,7 +1,7 @@
 import { RuleTester } from '../ruleTester';
 import { secretInEnvironment } from '../../server/src/engine/rules/env/secretInEnvironment';
 import { CELERY_DOCKERFILE, COMPOSE, GITIGNORE, SECRETS_ENV, SECRETS_EXAMPLE, workspace } from './envWorkspace';
-import { crlf, insertAfter, insertBefore, removeOnce, replaceOnce } from './edit';
+import { crlf, insertAfter, insertBefore, removeOnce, replaceEach, replaceOnce } from './edit';
 import { onLine } from './findings';
 
 const DB_ENV = `      POSTGRES_DB: smarthr360
@@ -195,10 +195,11 @@ RuleTester.run(secretInEnvironment, {
       output: {
         '.gitignore': GITIGNORE,
         'docker-compose.yml': removeOnce(LITERAL_DEFAULT, '      - "DJANGO_SECRET_KEY=${DJANGO_SECRET_KEY:-dev-only-key}"\n'),
-        'secrets.env': replaceOnce(
+        // The template's other keys stay commented out: a blank DB_PASSWORD= would override db's value.
+        'secrets.env': replaceEach(
           SECRETS_EXAMPLE,
-          'DJANGO_SECRET_KEY=\n',
-          'DJANGO_SECRET_KEY=${DJANGO_SECRET_KEY:-dev-only-key}\n',
+          ['DB_PASSWORD=\n', '# DB_PASSWORD=\n'],
+          ['DJANGO_SECRET_KEY=\n', 'DJANGO_SECRET_KEY=${DJANGO_SECRET_KEY:-dev-only-key}\n'],
         ),
       },
     },

@@ -1,7 +1,7 @@
 import { RuleTester } from '../ruleTester';
 import { secretInSharedEnvFile } from '../../server/src/engine/rules/env/secretInSharedEnvFile';
 import { COMPOSE, ENV_DOCKER, GITIGNORE, SECRETS_EXAMPLE, workspace } from './envWorkspace';
-import { removeOnce, replaceOnce } from './edit';
+import { removeOnce, replaceEach, replaceOnce } from './edit';
 import { onLine } from './findings';
 
 const SECRET_KEY_LINE = 'DJANGO_SECRET_KEY=django-insecure-9f8e7d6c5b4a\n';
@@ -231,7 +231,56 @@ CACHE_URL="redis://redis:6379/1"  # no credentials
         '.env.docker': ENV_DOCKER,
         '.gitignore': GITIGNORE,
         'docker-compose.yml': COMPOSE,
-        'secrets.env': `${SECRETS_EXAMPLE}${URL_LINE}`,
+        'secrets.env': `${replaceEach(SECRETS_EXAMPLE, ['DB_PASSWORD=\n', '# DB_PASSWORD=\n'], ['DJANGO_SECRET_KEY=\n', '# DJANGO_SECRET_KEY=\n'])}${URL_LINE}`,
+      },
+    },
+    {
+      // Before, secrets.env was created as a copy of secrets.example with DJANGO_SECRET_KEY filled
+      // in and a blank `DB_PASSWORD=` left; read after .env.docker, that blank line overrode
+      // `DB_PASSWORD=${DB_PASSWORD}` and the containers got an empty password instead of the shell's.
+      name: 'secrets.env created from the template: the keys not moved stay commented out',
+      files: workspace({
+        '.env.docker': `${ENV_DOCKER}DB_PASSWORD=\${DB_PASSWORD}\nDJANGO_SECRET_KEY='fake-django-secret-key'\n`,
+        ...NO_SECRETS_FILE,
+      }),
+      errors: [
+        onLine(
+          '.env.docker',
+          6,
+          19,
+          43,
+          'Unexpected secret DJANGO_SECRET_KEY in the shared env file .env.docker, which is for non-sensitive settings; keep it in secrets.env.',
+        ),
+      ],
+      output: {
+        '.env.docker': `${ENV_DOCKER}DB_PASSWORD=\${DB_PASSWORD}\n`,
+        '.gitignore': GITIGNORE,
+        'docker-compose.yml': COMPOSE,
+        'secrets.env':
+          "# Copy to secrets.env (never commit it) and fill in.\n# DB_PASSWORD=\nDJANGO_SECRET_KEY='fake-django-secret-key'\n",
+      },
+    },
+    {
+      // A later fix fills the line the first one commented out, rather than adding another.
+      name: 'secrets.env has the commented-out template key: it is filled in place',
+      files: workspace({
+        '.env.docker': `${ENV_DOCKER}DB_PASSWORD=fake-db-password\n`,
+        'secrets.env':
+          "# Copy to secrets.env (never commit it) and fill in.\n# DB_PASSWORD=\nDJANGO_SECRET_KEY='fake-django-secret-key'\n",
+      }),
+      errors: [
+        onLine(
+          '.env.docker',
+          5,
+          13,
+          29,
+          'Unexpected secret DB_PASSWORD in the shared env file .env.docker, which is for non-sensitive settings; keep it in secrets.env.',
+        ),
+      ],
+      output: {
+        '.env.docker': ENV_DOCKER,
+        'secrets.env':
+          "# Copy to secrets.env (never commit it) and fill in.\nDB_PASSWORD=fake-db-password\nDJANGO_SECRET_KEY='fake-django-secret-key'\n",
       },
     },
     {

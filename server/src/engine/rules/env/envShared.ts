@@ -7,7 +7,7 @@ import type { Config } from '../../config';
 import { basename, dirname, globPattern, isAbsolutePath, joinPath, relativePath } from '../../paths';
 import type { ComposeProject, Project, Service } from '../../project';
 import type { ComposeModel, ComposeServiceDef, EnvFileRef } from '../../parse/compose';
-import { parseEnvFile } from '../../parse/envfile';
+import { parseEnvFile, type EnvFileModel } from '../../parse/envfile';
 import { scalarString } from '../../parse/yamlUtil';
 import type { FixBuilder } from '../../rule';
 import { LineIndex, type Range } from '../../text';
@@ -286,9 +286,9 @@ export function secretsFileDisagrees(project: Project, key: string, value: strin
 }
 
 /**
- * Writes `KEY=value` into the secrets file: fills a blank `KEY=` line, appends otherwise, or
- * creates the file (from its template where one exists). Never leaves the file tracked by git:
- * the same fix adds it to `.gitignore` when it is not ignored yet.
+ * Writes `KEY=value` into the secrets file: fills a blank `KEY=` line (or a `# KEY=` one a fix left),
+ * appends otherwise, or creates the file (from its template where one exists). Never leaves the file
+ * tracked by git: the same fix adds it to `.gitignore` when it is not ignored yet.
  */
 export function addToSecretsFile(fixer: FixBuilder, project: Project, key: string, line: string): void {
   const config = project.config;
@@ -302,7 +302,12 @@ export function addToSecretsFile(fixer: FixBuilder, project: Project, key: strin
     if (entry && entry.value === '' && !entry.quoted) {
       fixer.replace(path, entry.lineRange, line);
     } else if (!entry) {
-      appendLines(fixer, path, text, [line], key);
+      const commented = commentedBlankLine(model.lines, key);
+      if (commented !== undefined) {
+        fixer.replace(path, model.lines.rangeOf(model.lines.lineStart(commented), model.lines.lineStart(commented) + model.lines.lineText(commented).length), line);
+      } else {
+        appendLines(fixer, path, text, [line], key);
+      }
     }
     return;
   }
@@ -313,16 +318,51 @@ export function addToSecretsFile(fixer: FixBuilder, project: Project, key: strin
     appendLines(fixer, path, undefined, [line], key);
     return;
   }
-  // The file starts as the template; the key's line is filled in, or added. (Each secret's fix
-  // creates it alike, so the fixes of several secrets apply together.)
-  fixer.create(path, template);
+  // The file starts as the template with its entries commented out: the secrets file is read after
+  // the shared env file, so a blank `DB_PASSWORD=` copied from the template would override the value
+  // the services get there (`DB_PASSWORD=${DB_PASSWORD}`) with nothing. The key's line is filled in,
+  // or added. (Each secret's fix creates it alike, so the fixes of several secrets apply together.)
   const model = parseEnvFile(templatePath, template);
+  const start = commentedOut(template, model);
+  fixer.create(path, start);
   const entry = model.entries.find((e) => e.key === key);
   if (entry) {
-    fixer.replace(path, entry.lineRange, line);
+    // Commenting adds to the start of lines only: the entry keeps its line numbers.
+    const lines = new LineIndex(start);
+    const last = entry.lineRange.end.line;
+    fixer.replace(path, lines.rangeOf(lines.lineStart(entry.lineRange.start.line), lines.lineStart(last) + lines.lineText(last).length), line);
   } else {
-    appendLines(fixer, path, template, [line], key);
+    appendLines(fixer, path, start, [line], key);
   }
+}
+
+/** The text with every line of every entry prefixed `# ` (`DJANGO_SECRET_KEY=` → `# DJANGO_SECRET_KEY=`). */
+function commentedOut(text: string, model: EnvFileModel): string {
+  const marked = new Set<number>();
+  for (const e of model.entries) {
+    for (let l = e.lineRange.start.line; l <= e.lineRange.end.line; l++) {
+      marked.add(l);
+    }
+  }
+  let out = '';
+  let at = 0;
+  for (const l of [...marked].sort((a, b) => a - b)) {
+    const lineStart = model.lines.lineStart(l);
+    out += `${text.slice(at, lineStart)}# `;
+    at = lineStart;
+  }
+  return out + text.slice(at);
+}
+
+/** The line `# KEY=` (blank, commented out: as {@link commentedOut} leaves a template entry), if any. */
+function commentedBlankLine(lines: LineIndex, key: string): number | undefined {
+  for (let l = 0; l < lines.lineCount; l++) {
+    const m = /^#\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)=\s*$/.exec(lines.lineText(l));
+    if (m?.[1] === key) {
+      return l;
+    }
+  }
+  return undefined;
 }
 
 /** The compose model a service definition lives in. */
