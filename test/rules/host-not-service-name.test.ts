@@ -5,6 +5,56 @@ import { composeWorkspace, ROADMAP_COMPOSE } from './composeWorkspace';
 const msg = (variable: string, services: string, kind: string, target: string, host: string): string =>
   `Expected ${variable} in ${services} to reach the ${kind} service by its name "${target}", not ${host}: inside a container ${host} is not the ${target} container.`;
 
+const otherPort = (variable: string, kind: string, target: string, host: string, port: string, defaultPort: string): string =>
+  `${msg(variable, 'web', kind, target, host)} Port ${port} is not the ${kind} port ${defaultPort}: check which service listens on it before changing the host.`;
+
+/** web and celery_worker read the shared env file; the worker sets its own broker URL. */
+const ENV_FILE_COMPOSE = `services:
+  db:
+    image: postgres:16-alpine
+  redis:
+    image: redis:7-alpine
+  web:
+    build:
+      context: .
+      dockerfile: docker/Dockerfile.web
+    env_file:
+      - .env.docker
+  celery_worker:
+    build:
+      context: .
+      dockerfile: docker/Dockerfile.celery
+    env_file: .env.docker
+    environment:
+      CELERY_BROKER_URL: redis://redis:6379/0
+  nginx:
+    image: nginx:1.27-alpine
+`;
+const ENV_DOCKER = `# Non-sensitive settings shared by every application service.
+DJANGO_ALLOWED_HOSTS=localhost,web
+CELERY_BROKER_URL=redis://localhost:6379/0
+DATABASE_URL="postgres://smarthr360:\${DB_PASSWORD}@127.0.0.1:5432/smarthr360"
+`;
+
+/** Settings several compose files share through `extends: file:`; common.yml is in no project of its own. */
+const COMMON = `services:
+  django:
+    environment:
+      DATABASE_URL: postgres://smarthr360:\${DB_PASSWORD}@localhost:5432/smarthr360
+      DJANGO_SETTINGS_MODULE: smarthr360.settings
+`;
+const EXTENDS_COMPOSE = `services:
+  db:
+    image: postgres:16-alpine
+  web:
+    extends:
+      file: common.yml
+      service: django
+    build:
+      context: .
+      dockerfile: docker/Dockerfile.web
+`;
+
 const compose = (webEnv: string, extra = ''): string => `services:
   db:
     image: postgres:16-alpine
@@ -52,8 +102,89 @@ RuleTester.run(hostNotServiceName, {
         ),
       }),
     },
+    {
+      // Before, both were rewritten to db / redis: a fixed address is not the container itself, and
+      // 10.0.0.12 is a managed database outside compose.
+      name: 'a private IP (external managed database) and a container IP are not loopback',
+      files: composeWorkspace({
+        'docker-compose.yml': compose(
+          '    environment:\n      - DATABASE_HOST=10.0.0.12\n      - CACHE_URL=redis://172.18.0.3:6379/0\n',
+        ),
+      }),
+    },
   ],
   invalid: [
+    {
+      // Before, the fix made them db:6432 and redis:6380: a pgbouncer or a second Redis moved to
+      // a service that listens on another port.
+      name: 'loopback with a port that is not the service kind’s: reported, no fix',
+      files: composeWorkspace({
+        'docker-compose.yml': compose(
+          '    environment:\n      - DB_REPLICA_URL=postgres://ro@127.0.0.1:6432/app\n      - CACHE_URL=redis://localhost:6380/1\n',
+        ),
+      }),
+      errors: [
+        {
+          path: 'docker-compose.yml',
+          message: otherPort('DB_REPLICA_URL', 'PostgreSQL', 'db', '127.0.0.1', '6432', '5432'),
+          line: 15,
+          column: 38,
+          endLine: 15,
+          endColumn: 47,
+        },
+        {
+          path: 'docker-compose.yml',
+          message: otherPort('CACHE_URL', 'Redis', 'redis', 'localhost', '6380', '6379'),
+          line: 16,
+          column: 27,
+          endLine: 16,
+          endColumn: 36,
+        },
+      ],
+    },
+    {
+      // Before, env files were not read: the roadmap puts this configuration in .env.docker, and
+      // nothing was reported there.
+      name: 'hosts in the env file the services read: reported there, fixed there; an own environment value wins',
+      files: composeWorkspace({ 'docker-compose.yml': ENV_FILE_COMPOSE, '.env.docker': ENV_DOCKER }),
+      errors: [
+        {
+          path: '.env.docker',
+          message: msg('CELERY_BROKER_URL', 'web', 'Redis', 'redis', 'localhost'),
+          line: 3,
+          column: 27,
+          endLine: 3,
+          endColumn: 36,
+        },
+        {
+          path: '.env.docker',
+          message: msg('DATABASE_URL', 'web and celery_worker', 'PostgreSQL', 'db', '127.0.0.1'),
+          line: 4,
+          column: 52,
+          endLine: 4,
+          endColumn: 61,
+        },
+      ],
+      output: {
+        '.env.docker': ENV_DOCKER.replace('redis://localhost:6379', 'redis://redis:6379').replace('@127.0.0.1:5432', '@db:5432'),
+      },
+    },
+    {
+      // Before, common.yml was skipped: its values are written there, but it is no project's file.
+      name: 'DATABASE_URL in a file merged through extends: file: reported in that file',
+      files: composeWorkspace({ 'docker-compose.yml': EXTENDS_COMPOSE, 'common.yml': COMMON }),
+      errors: [
+        {
+          path: 'common.yml',
+          message: msg('DATABASE_URL', 'web', 'PostgreSQL', 'db', 'localhost'),
+          line: 4,
+          column: 58,
+          endLine: 4,
+          endColumn: 67,
+        },
+      ],
+      output: { 'common.yml': COMMON.replace('@localhost:5432', '@db:5432') },
+    },
     {
       name: 'DATABASE_URL=…@localhost:5432 in a list (the example workspace)',
       files: composeWorkspace({
@@ -81,7 +212,7 @@ RuleTester.run(hostNotServiceName, {
       name: 'map environment: redis by port, rabbitmq by scheme, a bare DB_HOST, quoted values',
       files: composeWorkspace({
         'docker-compose.yml': compose(
-          '    environment:\n      CELERY_BROKER_URL: "amqp://guest:guest@127.0.0.1//"\n      REDIS_URL: \'redis://172.18.0.3:6379/0\'\n      DB_HOST: localhost\n      DB_PORT: 5432\n',
+          '    environment:\n      CELERY_BROKER_URL: "amqp://guest:guest@127.0.0.1//"\n      REDIS_URL: \'redis://[::1]:6379/0\'\n      DB_HOST: localhost\n      DB_PORT: 5432\n',
         ),
       }),
       errors: [
@@ -95,11 +226,11 @@ RuleTester.run(hostNotServiceName, {
         },
         {
           path: 'docker-compose.yml',
-          message: msg('REDIS_URL', 'web', 'Redis', 'redis', '172.18.0.3'),
+          message: msg('REDIS_URL', 'web', 'Redis', 'redis', '[::1]'),
           line: 16,
           column: 27,
           endLine: 16,
-          endColumn: 37,
+          endColumn: 32,
         },
         {
           path: 'docker-compose.yml',

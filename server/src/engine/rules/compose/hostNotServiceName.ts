@@ -1,7 +1,9 @@
-import { defineRule } from '../../rule';
+import { defineRule, type RuleContext } from '../../rule';
 import { imageShortName } from '../../images';
 import type { ComposeProject, Project, Service } from '../../project';
-import { ByRange, listNames, projectsOf } from './composeHelpers';
+import type { LineIndex, Range } from '../../text';
+import { readsEnvFile } from '../env/envShared';
+import { ByRange, listNames } from './composeHelpers';
 
 /** Backing services the application reaches, told by port, URL scheme, image and variable name. */
 interface BackingKind {
@@ -74,34 +76,45 @@ const KINDS: BackingKind[] = [
   },
 ];
 
-/** A host written as loopback or a fixed IPv4 address, where a word boundary allows it. */
-const HOST = /(?<=^|[/@=,;\s])(localhost|127\.0\.0\.1|\[::1\]|(?:\d{1,3}\.){3}\d{1,3})(?=$|[:/,;?\s])/g;
+/**
+ * A loopback host, where a word boundary allows it: `localhost`, `127.0.0.1` (any 127.x address),
+ * `::1` (`[::1]` in a URL) and `0.0.0.0` (see {@link findHosts}). Inside a container each names the
+ * container itself. Other addresses are not matched: `10.0.0.12` may well be a managed database
+ * outside compose.
+ */
+const HOST = /(?<=^|[/@=,;\s])(localhost|127(?:\.\d{1,3}){3}|\[::1\]|::1(?![\w:])|0\.0\.0\.0)(?=$|[:/,;?\s])/gi;
 
 interface HostUse {
   host: string;
   /** Offset of the host inside the value. */
   index: number;
   kind: BackingKind;
+  /** The port written after the host, when it is not the kind's default one (pgbouncer's 6432). */
+  otherPort?: string;
 }
 
-/** The loopback or fixed-IP hosts in a value that stand for a backing service. */
+/** The loopback hosts in a value that stand for a backing service. */
 export function findHosts(key: string, value: string): HostUse[] {
   const out: HostUse[] = [];
   for (const m of value.matchAll(HOST)) {
     const host = m[1]!;
-    if (host === '0.0.0.0' || /^(\d+\.){3}\d+$/.test(host) && host.split('.').some((o) => Number(o) > 255)) {
+    if (host.split('.').some((o) => Number(o) > 255)) {
       continue;
     }
     const index = m.index!;
     const port = /^:(\d+)/.exec(value.slice(index + host.length))?.[1];
     const scheme = /([a-z][a-z0-9+.-]*):\/\/[^\s/@]*@?$/i.exec(value.slice(0, index))?.[1]?.toLowerCase();
+    // 0.0.0.0 connects to the container itself only in a URL; written alone it is a bind address.
+    if (host === '0.0.0.0' && !scheme) {
+      continue;
+    }
     let kind = port ? KINDS.find((k) => k.ports.includes(port)) : undefined;
     kind ??= scheme ? KINDS.find((k) => k.schemes.includes(scheme) || k.schemes.includes(scheme.split('+')[0]!)) : undefined;
     if (!kind && !port && !scheme) {
       kind = KINDS.find((k) => k.key.test(key.toUpperCase()));
     }
     if (kind) {
-      out.push({ host, index, kind });
+      out.push({ host, index, kind, ...(port && !kind.ports.includes(port) ? { otherPort: port } : {}) });
     }
   }
   return out;
@@ -118,61 +131,119 @@ function serviceFor(project: Project, p: ComposeProject, kind: BackingKind): Ser
   return byName.length === 1 ? byName[0] : undefined;
 }
 
+interface Found {
+  key: string;
+  host: string;
+  target: string;
+  kind: BackingKind;
+  /** The host as written at the range (empty when the value has escapes: no fix). */
+  text: string;
+  otherPort?: string;
+}
+
+/**
+ * The findings of one value for one service: where each host sits in the file (`start`: the offset
+ * of the value's text, inside its quotes), or the whole value when it is written with escapes.
+ */
+function collect(
+  found: ByRange<Found>,
+  project: Project,
+  service: Service,
+  key: string,
+  value: string,
+  text: string,
+  lines: LineIndex,
+  start: number,
+  valueRange: Range,
+): void {
+  for (const use of findHosts(key, value)) {
+    const target = serviceFor(project, service.project, use.kind);
+    if (!target || target === service) {
+      continue;
+    }
+    const at = start + use.index;
+    // The offsets hold only when the value is written without escapes; else the whole value.
+    const exact = text.slice(at, at + use.host.length) === use.host;
+    const range = exact ? lines.rangeOf(at, at + use.host.length) : valueRange;
+    found.add(range, service, { key, host: use.host, target: target.name, kind: use.kind, text: exact ? use.host : '', ...(use.otherPort ? { otherPort: use.otherPort } : {}) });
+  }
+}
+
 export const hostNotServiceName = defineRule({
   id: 'host-not-service-name',
   meta: {
     section: 6,
-    description: 'Services reach each other by service name, not by localhost, 127.0.0.1 or a fixed IP address.',
+    description: 'Services reach each other by service name, not by localhost or 127.0.0.1.',
     defaultSeverity: 'warning',
     fixable: true,
   },
   messages: {
     hostNotName:
       'Expected {{variable}} in {{services}} to reach the {{kind}} service by its name "{{target}}", not {{host}}: inside a container {{host}} is not the {{target}} container.',
+    otherPort:
+      'Expected {{variable}} in {{services}} to reach the {{kind}} service by its name "{{target}}", not {{host}}: inside a container {{host}} is not the {{target}} container. Port {{port}} is not the {{kind}} port {{defaultPort}}: check which service listens on it before changing the host.',
   },
   check: {
     compose(file, context) {
       const { project } = context;
-      const found = new ByRange<{ key: string; host: string; target: string; kind: string; text: string }>();
-      for (const p of projectsOf(project, file)) {
-        for (const service of p.services.values()) {
-          // network_mode: host resolves no service names, and service:X / container:X share X's
-          // network namespace, where localhost is X: localhost is right for both.
-          if (service.networkMode) {
+      const found = new ByRange<Found>();
+      // The services of the file's projects, and those that merge it through `extends: file:` (a
+      // common.yml outside any project is checked here, where its values are written).
+      for (const service of project.servicesWithDefIn(file.path)) {
+        // network_mode: host resolves no service names, and service:X / container:X share X's
+        // network namespace, where localhost is X: localhost is right for both.
+        if (service.networkMode) {
+          continue;
+        }
+        for (const e of service.environment) {
+          if (e.def.path !== file.path || e.value === undefined || !e.valueRange) {
             continue;
           }
-          for (const e of service.environment) {
-            if (e.def.path !== file.path || e.value === undefined || !e.valueRange) {
-              continue;
-            }
-            // Where the value's text starts in the file (after the `=` of a list item, or inside quotes).
-            let start = file.lines.offsetAt(e.valueRange.start);
-            if (e.style === 'map' && (file.text[start] === '"' || file.text[start] === "'")) {
-              start++;
-            }
-            for (const use of findHosts(e.key, e.value)) {
-              const target = serviceFor(project, p, use.kind);
-              if (!target || target === service) {
-                continue;
-              }
-              const at = start + use.index;
-              // The offsets hold only when the value is written without escapes; else the whole value.
-              const exact = file.text.slice(at, at + use.host.length) === use.host;
-              const range = exact ? file.lines.rangeOf(at, at + use.host.length) : e.valueRange;
-              found.add(range, service, { key: e.key, host: use.host, target: target.name, kind: use.kind.kind, text: exact ? use.host : '' });
-            }
+          // Where the value's text starts in the file (after the `=` of a list item, or inside quotes).
+          let start = file.lines.offsetAt(e.valueRange.start);
+          if (e.style === 'map' && (file.text[start] === '"' || file.text[start] === "'")) {
+            start++;
           }
+          collect(found, project, service, e.key, e.value, file.text, file.lines, start, e.valueRange);
         }
       }
-      for (const f of found.values()) {
-        const { key, host, target, kind, text } = f.item;
-        context.report({
-          messageId: 'hostNotName',
-          data: { variable: key, services: listNames(f.services.map((s) => s.name)), kind, target, host },
-          range: f.range,
-          fix: text ? (fixer) => fixer.setTitle(`Reach ${target} by its service name`, true).replace(file.path, f.range, target) : undefined,
-        });
+      report(context, file.path, found);
+    },
+    env(file, context) {
+      // The env files the services read through env_file (the roadmap puts this configuration in
+      // .env.docker): a value there reaches every service that reads the file, unless the service's
+      // own environment sets the variable.
+      const { project } = context;
+      const readers = project.allServices.filter((s) => !s.networkMode && readsEnvFile(project, s, file.path));
+      if (readers.length === 0) {
+        return;
       }
+      const found = new ByRange<Found>();
+      for (const entry of file.entries) {
+        const start = file.lines.offsetAt(entry.valueRange.start) + (entry.quoted ? 1 : 0);
+        for (const service of readers) {
+          if (service.environment.some((e) => e.key === entry.key)) {
+            continue;
+          }
+          collect(found, project, service, entry.key, entry.value, file.text, file.lines, start, entry.valueRange);
+        }
+      }
+      report(context, file.path, found);
     },
   },
 });
+
+function report(context: RuleContext<'hostNotName' | 'otherPort'>, path: string, found: ByRange<Found>): void {
+  for (const f of found.values()) {
+    const { key, host, target, kind, text, otherPort } = f.item;
+    const data = { variable: key, services: listNames(f.services.map((s) => s.name)), kind: kind.kind, target, host };
+    // A port that is not the kind's own may be another service's (a pgbouncer on 6432): the
+    // service name alone would point the value at the wrong port.
+    context.report({
+      messageId: otherPort ? 'otherPort' : 'hostNotName',
+      data: otherPort ? { ...data, port: otherPort, defaultPort: kind.ports[0]! } : data,
+      range: f.range,
+      fix: text && !otherPort ? (fixer) => fixer.setTitle(`Reach ${target} by its service name`, true).replace(path, f.range, target) : undefined,
+    });
+  }
+}
