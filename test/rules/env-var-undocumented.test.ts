@@ -25,6 +25,15 @@ RuleTester.run(envVarUndocumented, {
         ),
       }),
     },
+    {
+      // Before, COMPOSE_PROJECT_NAME and COMPOSE_FILE in a .env the services also read through
+      // env_file were reported, and the fix wrote compose's own settings into .env.docker.example.
+      name: "compose's and the docker CLI's own settings in a .env the services read",
+      files: workspace({
+        'docker-compose.yml': replaceOnce(COMPOSE, '    - .env.docker\n    - secrets.env\n', '    - .env\n    - .env.docker\n    - secrets.env\n'),
+        '.env': 'COMPOSE_PROJECT_NAME=smarthr360\nCOMPOSE_FILE=docker-compose.yml:docker-compose.monitoring.yml\nDOCKER_BUILDKIT=1\n',
+      }),
+    },
   ],
   invalid: [
     {

@@ -4,6 +4,26 @@ import { appendLines, envKeys, envTemplatePath, findSecret, isSecretKey, isTempl
 
 /** Variables the shell or compose itself provides; no template documents them. */
 const PROVIDED = new Set(['HOME', 'PWD', 'USER', 'UID', 'GID', 'HOSTNAME', 'PATH', 'SHELL', 'COMPOSE_PROJECT_NAME']);
+/** The docker CLI's and BuildKit's own settings, which a `.env` may hold for compose. */
+const DOCKER_SETTINGS = new Set([
+  'DOCKER_HOST',
+  'DOCKER_CONTEXT',
+  'DOCKER_BUILDKIT',
+  'DOCKER_CONFIG',
+  'DOCKER_CERT_PATH',
+  'DOCKER_TLS_VERIFY',
+  'DOCKER_DEFAULT_PLATFORM',
+  'DOCKER_API_VERSION',
+  'BUILDKIT_PROGRESS',
+]);
+
+/**
+ * A variable no template documents: one the shell provides, or a setting of compose itself
+ * (`COMPOSE_PROJECT_NAME`, `COMPOSE_FILE`, any `COMPOSE_*`) or of the docker CLI (`DOCKER_HOST`, …).
+ */
+function isProvided(name: string): boolean {
+  return PROVIDED.has(name) || name.startsWith('COMPOSE_') || DOCKER_SETTINGS.has(name);
+}
 
 export const envVarUndocumented = defineRule({
   id: 'env-var-undocumented',
@@ -24,7 +44,7 @@ export const envVarUndocumented = defineRule({
       const seen = new Set<string>();
       for (const ref of file.interpolations) {
         const name = ref.value;
-        if (seen.has(name) || PROVIDED.has(name) || documented.has(name)) {
+        if (seen.has(name) || isProvided(name) || documented.has(name)) {
           continue;
         }
         seen.add(name);
@@ -45,7 +65,7 @@ export const envVarUndocumented = defineRule({
       const documented = documentedKeys(project);
       const seen = new Set<string>();
       for (const entry of file.entries) {
-        if (seen.has(entry.key) || documented.has(entry.key)) {
+        if (seen.has(entry.key) || isProvided(entry.key) || documented.has(entry.key)) {
           continue;
         }
         seen.add(entry.key);
