@@ -5,8 +5,9 @@
 import { RuleTester } from '../ruleTester';
 import { unusedVolume } from '../../server/src/engine/rules/compose/unusedVolume';
 import { composeWorkspace, ROADMAP_COMPOSE } from './composeWorkspace';
-import { crlf, removeOnce, replaceEach } from './edit';
-import { onLine } from './findings';
+import { crlf, removeOnce, replaceEach, replaceOnce } from './edit';
+import { fixedYamlParses } from './fixedYaml';
+import { onLine, onWord } from './findings';
 
 const msg = (v: string): string => `Unexpected volume "${v}": no service mounts it.`;
 
@@ -59,6 +60,77 @@ volumes:
         external: true
 `;
 
+/** db and elasticsearch pick their volume through a variable; old_uploads is really unused. */
+const VIA_VARIABLE = `services:
+  db:
+    image: postgres:16
+    volumes:
+      - \${PG_VOLUME:-pg_data}:/var/lib/postgresql/data
+
+  elasticsearch:
+    image: elasticsearch:8.14.1
+    volumes:
+      - type: volume
+        source: \${ES_VOLUME}
+        target: /usr/share/elasticsearch/data
+
+  web:
+    build:
+      context: .
+      dockerfile: docker/Dockerfile.web
+    volumes:
+      - ./logs:/app/logs
+
+volumes:
+  pg_data:
+  es_data:
+  old_uploads:
+`;
+
+/** The base file declares the external static volume; only the production overlay mounts it. */
+const BASE_WITH_EXTERNAL = `services:
+  web:
+    build:
+      context: .
+      dockerfile: docker/Dockerfile.web
+    env_file:
+      - .env.docker
+
+  nginx:
+    build:
+      context: .
+      dockerfile: docker/Dockerfile.nginx
+
+volumes:
+  # Collected static files, created by the deploy script.
+  static_volume:
+    name: smarthr_static
+    external: true
+`;
+const PROD_OVERLAY = `services:
+  web:
+    volumes:
+      - static_volume:/app/staticfiles
+  nginx:
+    volumes:
+      - static_volume:/app/staticfiles:ro
+`;
+
+/** Nothing mounts either volume; one is external, one has its own name: neither may be removed. */
+const UNUSED_KEPT = `services:
+  web:
+    build: .
+    volumes:
+      - ./src:/app/src
+
+volumes:
+  media_volume:
+    name: smarthr_media
+  ml_models:
+    external: true
+  old_uploads:
+`;
+
 /** One service with a bind mount only: both declared volumes are unused. */
 const ALL_UNUSED = `services:\n  web:\n    build: .\n    volumes:\n      - ./src:/app/src\n\nvolumes:\n  media_volume:\n  old_uploads: {}\n\nnetworks:\n  smarthr360-network: {}\n`;
 
@@ -82,8 +154,49 @@ RuleTester.run(unusedVolume, {
         )}\nvolumes:\n  postgres_data:\n  static_volume:\n  logs_volume:\n`,
       }),
     },
+    {
+      // Before, the variable's mounts were not read: pg_data and es_data were reported and the fix
+      // removed the whole volumes: key, so compose refused the file (undefined volume).
+      name: 'volumes mounted through a variable: its default, the value .env gives',
+      files: {
+        ...composeWorkspace({ 'docker-compose.yml': removeOnce(VIA_VARIABLE, '  old_uploads:\n') }),
+        '.env': 'ES_VOLUME=es_data\n',
+      },
+    },
+    {
+      // Before, pg_data and es_data were reported; with ES_VOLUME unset, es_data may be what it names.
+      name: 'a variable whose value is not known may name any volume',
+      files: composeWorkspace({
+        'docker-compose.yml': replaceOnce(removeOnce(VIA_VARIABLE, '  old_uploads:\n'), '${ES_VOLUME}', 'es_${ES_SUFFIX}'),
+      }),
+    },
+    {
+      // Before, static_volume was reported and its fix removed the declaration (name, external,
+      // comment); then undeclared-volume declared a new, empty static_volume in the overlay.
+      name: 'a volume only an overlay (docker-compose.prod.yml) mounts is used',
+      files: composeWorkspace({ 'docker-compose.yml': BASE_WITH_EXTERNAL, 'docker-compose.prod.yml': PROD_OVERLAY }),
+    },
   ],
   invalid: [
+    {
+      // Before, pg_data and es_data were reported too, and the fix removed the whole volumes: key.
+      name: 'only the volume no variable can name is unused',
+      files: { ...composeWorkspace({ 'docker-compose.yml': VIA_VARIABLE }), '.env': 'ES_VOLUME=es_data\n' },
+      errors: [onWord('docker-compose.yml', VIA_VARIABLE, 'old_uploads', msg('old_uploads'))],
+      output: { 'docker-compose.yml': removeOnce(VIA_VARIABLE, '  old_uploads:\n') },
+    },
+    {
+      // Before, the fix removed the external volume and the one with its own name (the whole
+      // volumes: key), losing the name docker knows them by.
+      name: 'an external volume and one with a name: reported, not removed',
+      files: composeWorkspace({ 'docker-compose.yml': UNUSED_KEPT }),
+      errors: [
+        onWord('docker-compose.yml', UNUSED_KEPT, 'media_volume', msg('media_volume')),
+        onWord('docker-compose.yml', UNUSED_KEPT, 'ml_models', msg('ml_models')),
+        onWord('docker-compose.yml', UNUSED_KEPT, 'old_uploads', msg('old_uploads')),
+      ],
+      output: { 'docker-compose.yml': removeOnce(UNUSED_KEPT, '  old_uploads:\n') },
+    },
     {
       name: 'the last entry, before a blank line and networks:',
       files: composeWorkspace({ 'docker-compose.yml': LAST_BEFORE_NETWORKS }),
@@ -97,13 +210,11 @@ RuleTester.run(unusedVolume, {
         onLine('deploy/docker-compose.yml', 12, 5, 16, msg('old_uploads')),
         onLine('deploy/docker-compose.yml', 17, 5, 21, msg('ml_models_volume')),
       ],
+      // ml_models_volume is external: reported, never removed.
       output: {
         'deploy/docker-compose.yml': removeOnce(
-          removeOnce(
-            DEPLOY,
-            '    old_uploads:   # replaced by S3\n        driver: local\n        driver_opts:\n            type: none\n',
-          ),
-          '    ml_models_volume:\n        external: true\n',
+          DEPLOY,
+          '    old_uploads:   # replaced by S3\n        driver: local\n        driver_opts:\n            type: none\n',
         ),
       },
     },
@@ -130,3 +241,11 @@ RuleTester.run(unusedVolume, {
     },
   ],
 });
+
+fixedYamlParses(unusedVolume, [
+  {
+    name: 'volumes through variables',
+    files: { ...composeWorkspace({ 'docker-compose.yml': VIA_VARIABLE }), '.env': 'ES_VOLUME=es_data\n' },
+  },
+  { name: 'external and named volumes kept', files: composeWorkspace({ 'docker-compose.yml': UNUSED_KEPT }) },
+]);

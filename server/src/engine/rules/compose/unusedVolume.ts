@@ -1,8 +1,13 @@
-import { isMap, type Pair } from 'yaml';
+import { isMap, isScalar, type Pair } from 'yaml';
 import { defineRule } from '../../rule';
 import type { ComposeModel, TopLevelEntry } from '../../parse/compose';
+import type { ComposeProject, Project } from '../../project';
+import { scalarString } from '../../parse/yamlUtil';
 import { removeMapPair, type OffsetEdit } from '../../yamlEdit';
 import { projectsOf } from './composeHelpers';
+
+/** A mount source that is a host path (bind mount), not a volume name. */
+const HOST_PATH = /^[./~]|^[A-Za-z]:[\\/]/;
 
 export const unusedVolume = defineRule({
   id: 'unused-volume',
@@ -17,21 +22,38 @@ export const unusedVolume = defineRule({
   },
   check: {
     compose(file, context) {
-      const projects = projectsOf(context.project, file);
-      if (projects.length === 0 || file.volumes.length === 0) {
+      if (file.volumes.length === 0) {
+        return;
+      }
+      const projects = projectsMerging(context.project, file);
+      if (projects.length === 0) {
         return;
       }
       const used = new Set<string>();
+      /** The literal starts of sources whose variables are not known here: any volume they may name is used. */
+      const unknownPrefixes: string[] = [];
       for (const p of projects) {
         for (const service of p.services.values()) {
           for (const v of service.volumes) {
-            if (v.type === 'volume' && v.source) {
+            if (!v.source || (v.type !== 'volume' && !(v.type === 'bind' && v.source.includes('$')))) {
+              continue;
+            }
+            if (!v.source.includes('$')) {
               used.add(v.source);
+              continue;
+            }
+            // `${PG_VOLUME:-pg_data}:/data`: the name compose reads, from the project's .env or the defaults.
+            const source = isScalar(v.node) ? shortSyntaxSource(scalarString(v.node) ?? '') : v.source;
+            const value = context.project.composeValue(p, v.def, source);
+            if (value.includes('$')) {
+              unknownPrefixes.push(source.slice(0, source.indexOf('$')));
+            } else if (!HOST_PATH.test(value)) {
+              used.add(value);
             }
           }
         }
       }
-      const unused = file.volumes.filter((v) => !used.has(v.name));
+      const unused = file.volumes.filter((v) => !used.has(v.name) && !unknownPrefixes.some((prefix) => v.name.startsWith(prefix)));
       for (const entry of unused) {
         const edit = removal(file, entry, unused);
         context.report({
@@ -48,17 +70,58 @@ export const unusedVolume = defineRule({
 });
 
 /**
+ * The source of a short-syntax mount (`source:target[:mode]`), a `:` inside `${…}` (`${VOL:-data}`)
+ * being part of it.
+ */
+function shortSyntaxSource(spec: string): string {
+  let depth = 0;
+  for (let i = 0; i < spec.length; i++) {
+    const c = spec[i]!;
+    if (c === '$' && spec[i + 1] === '{') {
+      depth++;
+      i++;
+    } else if (c === '}' && depth > 0) {
+      depth--;
+    } else if (c === ':' && depth === 0 && !(i === 1 && /[A-Za-z]/.test(spec[0]!) && /[\\/]/.test(spec[2] ?? ''))) {
+      return spec.slice(0, i);
+    }
+  }
+  return spec;
+}
+
+/**
+ * Every compose project that reads the file: its own, those that include it or read it as their
+ * override, and those that read an overlay after it (`-f docker-compose.yml -f
+ * docker-compose.prod.yml`), whose services mount the volumes the file declares.
+ */
+function projectsMerging(project: Project, file: ComposeModel): readonly ComposeProject[] {
+  const own = projectsOf(project, file);
+  const overlaid = project.overlayProjects.filter((p) => !own.includes(p) && p.files.includes(file));
+  return overlaid.length === 0 ? own : [...own, ...overlaid];
+}
+
+/**
+ * An entry whose removal would lose more than a name: an external volume (data that lives outside
+ * the project) or one with its own `name:` (the volume docker knows it by).
+ */
+function keepsData(file: ComposeModel, entry: TopLevelEntry): boolean {
+  const value = file.view?.resolve(entry.node.value)?.node;
+  return entry.external || (isMap(value) && value.items.some((p) => scalarString(p.key) === 'name'));
+}
+
+/**
  * Removes the entry; when every entry of the file's `volumes:` is unused, the whole key goes (the
- * same edit from each finding, so fixing them all together applies it once).
+ * same edit from each finding, so fixing them all together applies it once). No edit for an entry
+ * that {@link keepsData}.
  */
 function removal(file: ComposeModel, entry: TopLevelEntry, unused: TopLevelEntry[]): (OffsetEdit & { title: string }) | undefined {
   const map = file.volumesKey?.node;
-  if (!isMap(map) || !map.items.includes(entry.node as Pair<unknown, unknown>)) {
+  if (!isMap(map) || !map.items.includes(entry.node as Pair<unknown, unknown>) || keepsData(file, entry)) {
     // Merged in from an anchor: removing it would change other maps too.
     return undefined;
   }
   const root = file.view?.doc.contents;
-  if (unused.length === map.items.length && isMap(root)) {
+  if (unused.length === map.items.length && !unused.some((u) => keepsData(file, u)) && isMap(root)) {
     const pair = root.items.find((p) => p.value === map);
     const edit = pair && removeMapPair(file.lines, root, pair);
     if (edit) {
