@@ -5,6 +5,7 @@
 import { RuleTester } from '../ruleTester';
 import { sharedVolumeMissing } from '../../server/src/engine/rules/compose/sharedVolumeMissing';
 import { crlf, insertAfter, replaceEvery } from './edit';
+import { fixedYamlParses } from './fixedYaml';
 import { onLine } from './findings';
 
 const DOCKERFILES: Record<string, string> = {
@@ -86,6 +87,16 @@ const BEAT_MOUNTS_CELERY_DATA_FIXED = insertAfter(
   '      - celery_data:/var/lib/celery\n',
   '      - logs_volume:/app/logs\n',
 );
+
+/** celery_beat writes its logs to a bind mount at /app/logs, where the others mount logs_volume. */
+const BEAT_BINDS_LOGS = `${WEB_AND_WORKER_MOUNT_LOGS}    volumes:
+      - ./logs:/app/logs
+      - celery_data:/var/lib/celery
+volumes:
+  logs_volume:
+  celery_data:
+`;
+const BEAT_LOGS_TAKEN = `${BEAT_LACKS_LOGS.slice(0, -1)}; /app/logs is taken by a bind mount in celery_beat.`;
 
 /** celery_beat has no volumes key; `lastKey` is its last line. */
 function beatWithoutVolumes(lastKey: string): string {
@@ -298,6 +309,22 @@ volumes: {models: {}}
       },
     },
     {
+      // Before, the fix appended `- logs_volume:/app/logs` after the bind mount at the same path:
+      // docker refused the container ("Duplicate mount point").
+      name: 'the path is taken by a bind mount in the service: reported, no fix',
+      files: ws(BEAT_BINDS_LOGS),
+      errors: [missing(18, 5, 12, BEAT_LOGS_TAKEN)],
+    },
+    {
+      // Before, the fix added the mount to docker-compose.yml although the override file binds
+      // ./logs at /app/logs in celery_beat: the override's mount replaced it.
+      name: 'the path is taken by a mount the override file adds: reported, no fix',
+      files: ws(beatWithoutVolumes('env_file: .env.docker'), {
+        'docker-compose.override.yml': 'services:\n  celery_beat:\n    volumes:\n      - ./logs:/app/logs\n',
+      }),
+      errors: [missing(14, 3, 14, BEAT_LOGS_TAKEN)],
+    },
+    {
       name: 'a service with no volumes key gets one, with the file indentation step',
       files: ws(beatWithoutVolumes('command: celery -A smarthr360 beat -l info')),
       errors: [missing(14, 3, 14, BEAT_LACKS_LOGS)],
@@ -347,3 +374,8 @@ volumes: {models: {}}
     },
   ],
 });
+
+fixedYamlParses(sharedVolumeMissing, [
+  { name: 'a mount appended to a block list', files: ws(BEAT_MOUNTS_CELERY_DATA) },
+  { name: 'a volumes key added', files: ws(beatWithoutVolumes('env_file: .env.docker')) },
+]);

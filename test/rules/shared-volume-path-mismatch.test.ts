@@ -6,6 +6,7 @@ import { RuleTester } from '../ruleTester';
 import { sharedVolumePathMismatch } from '../../server/src/engine/rules/compose/sharedVolumePathMismatch';
 import { composeWorkspace, ROADMAP_COMPOSE } from './composeWorkspace';
 import { crlf, replaceEvery, replaceOnce } from './edit';
+import { fixedYamlParses } from './fixedYaml';
 import { onLine } from './findings';
 
 const msg = (expected: string, services: string, others: string, actual: string, s = ''): string =>
@@ -143,6 +144,23 @@ ${service('web', 'web', '\n      - media_volume:/app/media\n')}${service('celery
       ],
     },
     {
+      // Before, the fix moved ml's mount from /srv/models onto /app/artifacts/models, where its bind
+      // mount of ./artifacts already sat: docker refused the container ("Duplicate mount point").
+      name: 'the expected path is taken by a bind mount in the service: reported, no fix',
+      files: composeWorkspace({
+        'docker-compose.yml': compose('      - ./artifacts:/app/artifacts/models\n      - ml_models_volume:/srv/models\n'),
+      }),
+      errors: [
+        onLine(
+          'docker-compose.yml',
+          29,
+          26,
+          37,
+          `${msg('/app/artifacts/models', 'ml', 'web, celery_worker and celery_beat', '/srv/models').slice(0, -1)} (/app/artifacts/models is taken by a bind mount there).`,
+        ),
+      ],
+    },
+    {
       name: 'a path changed by the override file is reported there',
       files: composeWorkspace({
         'docker-compose.yml': compose('      - ml_models_volume:/app/artifacts/models\n'),
@@ -163,3 +181,10 @@ ${service('web', 'web', '\n      - media_volume:/app/media\n')}${service('celery
     },
   ],
 });
+
+fixedYamlParses(sharedVolumePathMismatch, [
+  {
+    name: 'the odd path rewritten',
+    files: composeWorkspace({ 'docker-compose.yml': compose('      - ml_models_volume:/app/models\n') }),
+  },
+]);

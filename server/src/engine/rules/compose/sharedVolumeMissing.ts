@@ -3,6 +3,7 @@ import { defineRule, type FixBuilder } from '../../rule';
 import type { ComposeModel } from '../../parse/compose';
 import type { Service, ServiceGroup } from '../../project';
 import { appendToMap, appendToSequence, columnOf } from '../../yamlEdit';
+import { mountTaking } from './sharedVolumePathMismatch';
 
 interface SharedMount {
   volume: string;
@@ -54,6 +55,8 @@ export const sharedVolumeMissing = defineRule({
   messages: {
     missing:
       'Expected {{service}} to mount the shared volume "{{volume}}" at {{target}}, as {{users}} do (they are built on the same base).',
+    missingTaken:
+      'Expected {{service}} to mount the shared volume "{{volume}}" at {{target}}, as {{users}} do (they are built on the same base); {{target}} is taken by {{mount}} in {{service}}.',
   },
   check: {
     compose(file, context) {
@@ -67,11 +70,20 @@ export const sharedVolumeMissing = defineRule({
             }
             const def = service.primary;
             const range = def.volumesKey?.keyRange ?? def.keyRange;
+            // A second mount at a path the service already mounts something at: docker refuses the
+            // container ("Duplicate mount point").
+            const taken = mountTaking(project, file, service.name, shared.target, shared.volume);
             context.report({
-              messageId: 'missing',
-              data: { service: service.name, volume: shared.volume, target: shared.target, users: listNames(shared.users) },
+              messageId: taken ? 'missingTaken' : 'missing',
+              data: {
+                service: service.name,
+                volume: shared.volume,
+                target: shared.target,
+                users: listNames(shared.users),
+                mount: taken ?? '',
+              },
               range,
-              fix: canAddMount(file, service) ? (fixer) => addMount(fixer, file, service, shared) : undefined,
+              fix: !taken && canAddMount(file, service) ? (fixer) => addMount(fixer, file, service, shared) : undefined,
             });
           }
         }

@@ -1,5 +1,6 @@
 import { defineRule } from '../../rule';
-import type { Project, Service } from '../../project';
+import type { ComposeModel } from '../../parse/compose';
+import type { ComposeProject, Project, Service } from '../../project';
 import { normalizePath } from '../../paths';
 import { ByRange, inSameQuotes, listNames, projectsOf } from './composeHelpers';
 
@@ -32,6 +33,8 @@ export const sharedVolumePathMismatch = defineRule({
   messages: {
     mismatch:
       'Expected the volume "{{volume}}" to be mounted at {{expected}} in {{services}}, as {{others}} mount{{s}} it, not at {{actual}}.',
+    mismatchTaken:
+      'Expected the volume "{{volume}}" to be mounted at {{expected}} in {{services}}, as {{others}} mount{{s}} it, not at {{actual}} ({{expected}} is taken by {{mount}} there).',
     tie: 'Unexpected path {{actual}} for the volume "{{volume}}" in {{services}}: it is mounted at {{paths}} in different services.',
   },
   check: {
@@ -94,8 +97,11 @@ export const sharedVolumePathMismatch = defineRule({
             if (cleanContainerPath(m.item.target) === expected || others.length === 0) {
               continue;
             }
+            // Moving the mount onto a path another mount of the service holds: docker refuses
+            // the container ("Duplicate mount point").
+            const taken = names.map((n) => mountTaking(project, file, n, expected, volume)).find((t) => t !== undefined);
             context.report({
-              messageId: 'mismatch',
+              messageId: taken ? 'mismatchTaken' : 'mismatch',
               data: {
                 volume,
                 expected,
@@ -103,9 +109,12 @@ export const sharedVolumePathMismatch = defineRule({
                 services: listNames(names),
                 others: listNames(others.map((s) => s.name)),
                 s: others.length === 1 ? 's' : '',
+                mount: taken ?? '',
               },
               range: m.range,
-              fix: (fixer) =>
+              fix: taken
+                ? undefined
+                : (fixer) =>
                 fixer
                   .setTitle(`Mount ${volume} at ${expected}`, true)
                   .replace(file.path, m.range, inSameQuotes(m.item.quoted, expected)),
@@ -117,8 +126,37 @@ export const sharedVolumePathMismatch = defineRule({
   },
 });
 
+/**
+ * What holds a container path in a service, in every compose project that reads `file` (its
+ * override, includes and overlays merge their mounts into it): `a bind mount`, `the volume "x"`, …;
+ * undefined when the path is free. `volume` mounted there by another file is no obstacle: compose
+ * merges mounts by path, so a mount of `volume` written in `file` at that path is the same mount.
+ */
+export function mountTaking(project: Project, file: ComposeModel, serviceName: string, target: string, volume: string): string | undefined {
+  const path = cleanContainerPath(target);
+  const projects: ComposeProject[] = [...project.composeProjectsOf(file)];
+  for (const p of project.overlayProjects) {
+    if (!projects.includes(p) && p.files.includes(file)) {
+      projects.push(p);
+    }
+  }
+  for (const p of projects) {
+    const service = p.services.get(serviceName);
+    for (const v of service ? project.mountsOf(service) : []) {
+      if (cleanContainerPath(v.target) !== path || (v.type === 'volume' && v.source === volume && v.def.path !== file.path)) {
+        continue;
+      }
+      if (v.type === 'volume' && v.source) {
+        return `the volume "${v.source}"`;
+      }
+      return v.type === 'bind' ? 'a bind mount' : v.type === 'tmpfs' ? 'a tmpfs mount' : v.type === 'volume' ? 'an anonymous volume' : 'another mount';
+    }
+  }
+  return undefined;
+}
+
 /** A container path as Docker cleans it: no `.` segments, no doubled or trailing slash, `..` resolved. */
-function cleanContainerPath(target: string): string {
+export function cleanContainerPath(target: string): string {
   const cleaned = normalizePath(target);
   return target.startsWith('/') ? `/${cleaned}` : cleaned;
 }
