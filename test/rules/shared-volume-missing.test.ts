@@ -4,7 +4,7 @@
  */
 import { RuleTester } from '../ruleTester';
 import { sharedVolumeMissing } from '../../server/src/engine/rules/compose/sharedVolumeMissing';
-import { crlf, insertAfter, replaceEvery } from './edit';
+import { crlf, insertAfter, replaceEvery, replaceOnce } from './edit';
 import { fixedYamlParses } from './fixedYaml';
 import { onLine } from './findings';
 
@@ -97,6 +97,22 @@ volumes:
   celery_data:
 `;
 const BEAT_LOGS_TAKEN = `${BEAT_LACKS_LOGS.slice(0, -1)}; /app/logs is taken by a bind mount in celery_beat.`;
+
+/** celery_beat written as a flow map, with no volumes key. */
+const BEAT_FLOW_MAP = `${WEB_AND_WORKER_MOUNT_LOGS.replace(
+  /  celery_beat:\n[^]*$/,
+  '  celery_beat: {build: {context: ., dockerfile: docker/Dockerfile.celery}, env_file: [.env.docker]}\n',
+)}
+volumes:
+  logs_volume:
+`;
+
+/** celery_beat lists its mounts as a flow sequence of long-syntax maps. */
+const BEAT_FLOW_LONG_SYNTAX = `${WEB_AND_WORKER_MOUNT_LOGS}    volumes: [{type: volume, source: celery_data, target: /var/lib/celery}]
+volumes:
+  logs_volume:
+  celery_data:
+`;
 
 /** celery_beat has no volumes key; `lastKey` is its last line. */
 function beatWithoutVolumes(lastKey: string): string {
@@ -309,6 +325,33 @@ volumes: {models: {}}
       },
     },
     {
+      // Before, the fix wrote an indented `volumes:` block after the one-line flow map: the file no
+      // longer parsed.
+      name: 'a service written as a flow map gets `volumes: [...]` inside its braces',
+      files: ws(BEAT_FLOW_MAP),
+      errors: [missing(14, 3, 14, BEAT_LACKS_LOGS)],
+      output: {
+        'docker-compose.yml': replaceOnce(
+          BEAT_FLOW_MAP,
+          'env_file: [.env.docker]}',
+          'env_file: [.env.docker], volumes: [logs_volume:/app/logs]}',
+        ),
+      },
+    },
+    {
+      // Before, the fix wrote block lines (`type: volume` then indented `source:`) inside the brackets.
+      name: 'a flow sequence of long-syntax mounts gets a flow map',
+      files: ws(BEAT_FLOW_LONG_SYNTAX),
+      errors: [missing(18, 5, 12, BEAT_LACKS_LOGS)],
+      output: {
+        'docker-compose.yml': replaceOnce(
+          BEAT_FLOW_LONG_SYNTAX,
+          'target: /var/lib/celery}]',
+          'target: /var/lib/celery}, {type: volume, source: logs_volume, target: /app/logs}]',
+        ),
+      },
+    },
+    {
       // Before, the fix appended `- logs_volume:/app/logs` after the bind mount at the same path:
       // docker refused the container ("Duplicate mount point").
       name: 'the path is taken by a bind mount in the service: reported, no fix',
@@ -378,4 +421,6 @@ volumes: {models: {}}
 fixedYamlParses(sharedVolumeMissing, [
   { name: 'a mount appended to a block list', files: ws(BEAT_MOUNTS_CELERY_DATA) },
   { name: 'a volumes key added', files: ws(beatWithoutVolumes('env_file: .env.docker')) },
+  { name: 'a flow-map service', files: ws(BEAT_FLOW_MAP) },
+  { name: 'a flow sequence of long-syntax mounts', files: ws(BEAT_FLOW_LONG_SYNTAX) },
 ]);

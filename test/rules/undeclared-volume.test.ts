@@ -6,7 +6,8 @@ import { RuleTester } from '../ruleTester';
 import { undeclaredVolume } from '../../server/src/engine/rules/compose/undeclaredVolume';
 import { composeWorkspace, ROADMAP_COMPOSE } from './composeWorkspace';
 import { crlf, insertAfter, insertBefore, replaceOnce } from './edit';
-import { onLine } from './findings';
+import { fixedYamlParses } from './fixedYaml';
+import { onLine, onWord } from './findings';
 
 const msg = (v: string, services: string, s = 's'): string =>
   `Expected the volume "${v}" that ${services} mount${s} to be declared under the top-level volumes: key; docker compose refuses to start without it.`;
@@ -63,6 +64,10 @@ volumes:
   static_volume: {}
 `;
 
+/** A generated compose file in flow style (JSON-like YAML), no volumes: key. */
+const FLOW_ROOT = `{services: {web: {build: {context: ., dockerfile: docker/Dockerfile.web}, volumes: [static_volume:/app/staticfiles, logs_volume:/app/logs]}}}
+`;
+
 /** web alone, 4-space indentation, in deploy/; no top-level volumes: key, a comment last. */
 const DEPLOY_WEB = `services:
     web:
@@ -100,6 +105,18 @@ RuleTester.run(undeclaredVolume, {
     },
   ],
   invalid: [
+    {
+      // Before, a flow-style file got no fix; block lines after its closing brace would not parse.
+      name: 'a flow-style file gets `volumes: {…}` inside its braces',
+      files: composeWorkspace({ 'docker-compose.yml': FLOW_ROOT }),
+      errors: [
+        onWord('docker-compose.yml', FLOW_ROOT, 'static_volume', msg('static_volume', 'web')),
+        onWord('docker-compose.yml', FLOW_ROOT, 'logs_volume', msg('logs_volume', 'web')),
+      ],
+      output: {
+        'docker-compose.yml': replaceOnce(FLOW_ROOT, ']}}}', ']}}, volumes: {static_volume: {}, logs_volume: {}}}'),
+      },
+    },
     {
       name: 'celery_worker mounts celery_data (the example workspace)',
       files: composeWorkspace({ 'docker-compose.yml': DECLARES_STATIC }),
@@ -142,3 +159,8 @@ RuleTester.run(undeclaredVolume, {
     },
   ],
 });
+
+fixedYamlParses(undeclaredVolume, [
+  { name: 'a flow-style file', files: composeWorkspace({ 'docker-compose.yml': FLOW_ROOT }) },
+  { name: 'a flow map of volumes', files: composeWorkspace({ 'docker-compose.yml': FLOW_MAP }) },
+]);

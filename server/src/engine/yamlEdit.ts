@@ -72,7 +72,8 @@ export function appendToMap(
 ): YamlInsert | undefined {
   const lastPair = map.items[map.items.length - 1];
   const firstKey = map.items[0]?.key as Node | undefined;
-  if (!lastPair || !firstKey?.range) {
+  // Block lines after a flow map's entries (`{a: 1}` then `  key:`) are no YAML: see appendToFlowMap.
+  if (!lastPair || !firstKey?.range || map.flow) {
     return undefined;
   }
   const indent = ' '.repeat(columnOf(lines, firstKey.range[0]));
@@ -191,6 +192,7 @@ export function removeMapPair(lines: LineIndex, map: YAMLMap, pair: Pair): Offse
 
 /**
  * Adds a pair to a flow map (`{a: 1}` → `{a: 1, key: value}`) before its closing brace.
+ * `flowValue` must be flow YAML (a scalar, `[…]` or `{…}`): see {@link flowScalar}.
  */
 export function appendToFlowMap(lines: LineIndex, map: YAMLMap, key: string, flowValue: string): YamlInsert | undefined {
   if (!map.flow || !map.range) {
@@ -371,6 +373,19 @@ function flushAppend(lines: LineIndex, map: YAMLMap, key: string, items: string[
     .map((l, i) => (i > 0 && l.startsWith(pad) && /^\s*- /.test(l) ? l.slice(indentStep) : l))
     .join(lines.eol);
   return { at: insert.at, text: out };
+}
+
+/**
+ * A string as a plain scalar when it reads back as that string inside a flow collection
+ * (`logs_volume:/app/logs`), else double-quoted (`"a, b"`, `"x: y"`, `"#tag"`).
+ */
+export function flowScalar(value: string): string {
+  const plain =
+    value !== '' &&
+    !/[,[\]{}#]|:(\s|$)|\s$|^\s/.test(value) &&
+    !/^[-?:&*!|>'"%@`]/.test(value) &&
+    !/^(true|false|null|~|[-+]?[0-9.]+)$/i.test(value);
+  return plain ? value : quoteLike('QUOTE_DOUBLE', value);
 }
 
 /** A scalar value written in the quoting style of an existing scalar (plain, 'single', "double"). */

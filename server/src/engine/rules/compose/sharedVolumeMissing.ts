@@ -1,8 +1,8 @@
-import { isMap, isSeq, type Node } from 'yaml';
+import { isMap, isSeq, type Node, type YAMLMap } from 'yaml';
 import { defineRule, type FixBuilder } from '../../rule';
 import type { ComposeModel } from '../../parse/compose';
 import type { Service, ServiceGroup } from '../../project';
-import { appendToMap, appendToSequence, columnOf } from '../../yamlEdit';
+import { appendToFlowMap, appendToMap, appendToSequence, columnOf, flowScalar } from '../../yamlEdit';
 import { mountTaking } from './sharedVolumePathMismatch';
 
 interface SharedMount {
@@ -111,7 +111,12 @@ function addMount(fixer: FixBuilder, file: ComposeModel, service: Service, share
   if (seq && isSeq(seq)) {
     const last = seq.items[seq.items.length - 1] as Node;
     let item = `${shared.volume}:${shared.target}`;
-    if (isMap(last) && last.range) {
+    if (seq.flow) {
+      // `volumes: [a:/x]` or `volumes: [{type: volume, …}]`: the item is flow YAML too.
+      item = isMap(last)
+        ? `{type: volume, source: ${flowScalar(shared.volume)}, target: ${flowScalar(shared.target)}}`
+        : flowScalar(item);
+    } else if (isMap(last) && last.range) {
       const pad = ' '.repeat(columnOf(lines, last.range[0]));
       item = `type: volume${lines.eol}${pad}source: ${shared.volume}${lines.eol}${pad}target: ${shared.target}`;
     }
@@ -121,7 +126,10 @@ function addMount(fixer: FixBuilder, file: ComposeModel, service: Service, share
     }
     return;
   }
-  const ins = appendToMap(lines, def.node, 'volumes', [`- ${shared.volume}:${shared.target}`]);
+  // `celery_beat: {build: {…}}`: block lines after the flow map would not parse.
+  const ins = def.node.flow
+    ? appendToFlowMap(lines, def.node as YAMLMap, 'volumes', `[${flowScalar(`${shared.volume}:${shared.target}`)}]`)
+    : appendToMap(lines, def.node, 'volumes', [`- ${shared.volume}:${shared.target}`]);
   if (ins) {
     fixer.insert(file.path, ins.at, ins.text);
   }

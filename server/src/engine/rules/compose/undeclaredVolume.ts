@@ -2,7 +2,7 @@ import { isMap, isScalar, type Node, type YAMLMap } from 'yaml';
 import { defineRule, type FixBuilder } from '../../rule';
 import type { ComposeModel } from '../../parse/compose';
 import { scalarString } from '../../parse/yamlUtil';
-import { appendToFlowMap, appendToMap, appendUnderEmptyKey, type YamlInsert } from '../../yamlEdit';
+import { appendToFlowMap, appendToMap, appendUnderEmptyKey, flowScalar, type YamlInsert } from '../../yamlEdit';
 import { ByRange, listNames, projectsOf } from './composeHelpers';
 
 export const undeclaredVolume = defineRule({
@@ -53,10 +53,14 @@ export const undeclaredVolume = defineRule({
 
 function canDeclare(file: ComposeModel): boolean {
   const root = file.view?.doc.contents;
-  if (!isMap(root) || root.flow || root.items.length === 0) {
+  if (!isMap(root) || root.items.length === 0) {
     return false;
   }
   const node = file.volumesKey?.node;
+  if (root.flow) {
+    // `{services: {…}}`: only flow entries fit in it (an empty `volumes:` there has no line of its own).
+    return !file.volumesKey || (isMap(node) && !!node.flow);
+  }
   return !file.volumesKey || isMap(node) || node === null || (isScalar(node) && node.value === null);
 }
 
@@ -72,7 +76,12 @@ function declare(fixer: FixBuilder, file: ComposeModel, names: string[]): void {
   const root = file.view!.doc.contents as YAMLMap;
   const key = file.volumesKey;
   const inserts: YamlInsert[] = [];
-  if (!key) {
+  if (!key && root.flow) {
+    const ins = appendToFlowMap(lines, root, 'volumes', `{${names.map((n) => `${flowScalar(n)}: {}`).join(', ')}}`);
+    if (ins) {
+      inserts.push(ins);
+    }
+  } else if (!key) {
     const ins = appendToMap(lines, root, 'volumes', names.map((n) => `${n}:`));
     if (ins) {
       inserts.push(ins);
