@@ -199,6 +199,22 @@ COPY app/ /app/app/
       },
     },
     {
+      name: 'an install with its cache cleanup, past an entrypoint COPY: the whole RUN moves',
+      files: workspace({
+        'docker/Dockerfile.celery': celery(`COPY app/ /app/app/
+COPY scripts/entrypoints/celery-entrypoint.sh /usr/local/bin/celery-entrypoint.sh
+RUN pip install --no-cache-dir flower==2.0 && rm -rf /root/.cache/pip
+`),
+      }),
+      errors: [onLine('docker/Dockerfile.celery', 4, 6, 10, message('app/', 6))],
+      output: {
+        'docker/Dockerfile.celery': celery(`RUN pip install --no-cache-dir flower==2.0 && rm -rf /root/.cache/pip
+COPY app/ /app/app/
+COPY scripts/entrypoints/celery-entrypoint.sh /usr/local/bin/celery-entrypoint.sh
+`),
+      },
+    },
+    {
       name: 'npm ci after the whole frontend folder, with no manifest COPY: reported without a fix',
       files: workspace({
         'docker/Dockerfile.web': replaceOnce(
@@ -209,6 +225,55 @@ COPY app/ /app/app/
         'frontend/package.json': '{}\n',
       }),
       errors: [onLine('docker/Dockerfile.web', 4, 6, 15, message('frontend/', 5))],
+    },
+    {
+      // Before, the fix moved the whole RUN above `COPY . .`: collectstatic then ran with no manage.py.
+      name: 'an install RUN that also runs collectstatic needs the code: reported without a fix',
+      files: workspace({
+        'docker/Dockerfile.web': `# Django + Gunicorn
+FROM smarthr360-base:latest AS final
+WORKDIR /app
+COPY . .
+RUN pip install --no-cache-dir -r requirements.txt && python manage.py collectstatic --noinput
+COPY scripts/entrypoints/web-entrypoint.sh /entrypoint.sh
+ENTRYPOINT ["/entrypoint.sh"]
+CMD ["gunicorn", "smarthr360.wsgi:application", "--bind", "0.0.0.0:8000"]
+`,
+      }),
+      errors: [onLine('docker/Dockerfile.web', 4, 6, 7, message('.', 5))],
+    },
+    {
+      // Before, the fix moved the RUN with its `pip install -e .` above the code it installs.
+      name: 'an install RUN that goes on to install the project itself: reported without a fix',
+      files: workspace({
+        'docker/Dockerfile.celery': celery(`COPY . .
+RUN pip install --no-cache-dir -r requirements.txt \\
+    && pip install --no-cache-dir -e .
+`),
+      }),
+      errors: [onLine('docker/Dockerfile.celery', 4, 6, 7, message('.', 5))],
+    },
+    {
+      // Before, the fix moved the venv's pip above the RUN that creates the venv.
+      name: 'a RUN between the code COPY and the install (the venv it installs into): reported without a fix',
+      files: workspace({
+        'docker/Dockerfile.celery': celery(`COPY . .
+RUN python -m venv /opt/venv
+RUN /opt/venv/bin/pip install --no-cache-dir -r requirements.txt
+`),
+      }),
+      errors: [onLine('docker/Dockerfile.celery', 4, 6, 7, message('.', 6))],
+    },
+    {
+      name: 'a COPY of wheels between the code COPY and an install that finds its packages there: reported without a fix',
+      files: workspace({
+        'docker/Dockerfile.celery': celery(`COPY . .
+COPY wheels/ /wheels/
+RUN pip install --no-cache-dir --no-index -f /wheels flower==2.0
+`),
+        'wheels/flower-2.0-py3-none-any.whl': 'wheel\n',
+      }),
+      errors: [onLine('docker/Dockerfile.celery', 4, 6, 7, message('.', 6))],
     },
     {
       name: 'an ENV between the code COPY and the install: reported without a fix',

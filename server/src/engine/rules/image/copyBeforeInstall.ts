@@ -1,7 +1,7 @@
 import type { Instruction } from 'dockerfile-ast';
 import { defineRule } from '../../rule';
 import { basename, normalizePath } from '../../paths';
-import { detectInstall } from '../../parse/installs';
+import { detectInstall, isHousekeeping, type PackageManager } from '../../parse/installs';
 import { programWords, type ShellCommand } from '../../parse/shell';
 import type { DockerfileModel, RunInstruction, Stage } from '../../parse/dockerfile';
 import { leadingCommentLines } from '../../dockerfileEdit';
@@ -9,6 +9,7 @@ import type { Range } from '../../text';
 import {
   buildContexts,
   containerPath,
+  containerWithin,
   isArchived,
   isRemoteSource,
   sourcePath,
@@ -87,6 +88,31 @@ function readsManifest(command: ShellCommand): boolean {
 
 function isInstallRun(run: RunInstruction): boolean {
   return run.commands.some(installsDependencies);
+}
+
+const MANAGERS: PackageManager[] = ['apt', 'apk', 'yum', 'pip'];
+
+/** Cache cleanup that needs nothing of the code: `apt-get update`, `rm -rf /var/lib/apt/lists/*`, `rm -rf /root/.cache`. */
+function isCleanup(command: ShellCommand): boolean {
+  if (MANAGERS.some((m) => isHousekeeping(command, m))) {
+    return true;
+  }
+  const [prog, ...args] = programWords(command).map((w) => w.value);
+  const paths = args.filter((a) => !a.startsWith('-'));
+  return (
+    prog === 'rm' &&
+    paths.length > 0 &&
+    paths.every((a) => /^(\/root|~)\/\.cache(\/|$)|^\/tmp\/|^\/var\/cache\//.test(a) && !a.includes('..'))
+  );
+}
+
+/**
+ * Whether a whole RUN can go above the code COPY: each of its commands installs dependencies
+ * without the code, or cleans a cache. `pip install -r requirements.txt && python manage.py
+ * collectstatic` or `… && pip install -e .` need the code: moving them broke the build.
+ */
+function isMovableRun(run: RunInstruction): boolean {
+  return run.commands.length > 0 && run.commands.every((c) => installsDependencies(c) || isCleanup(c));
 }
 
 /** A COPY of code: the whole context or a folder of it (dependency manifests aside). */
@@ -176,11 +202,18 @@ export const copyBeforeInstall = defineRule({
         // What moves: manifest COPYs between the code COPY and the last install, and the installs.
         const moving: Instruction[] = [];
         let blocked = false;
+        const runOf = new Map((runsByStage.get(stage) ?? []).map((r) => [r.instruction, r]));
+        const staying: CopyInfo[] = [];
         for (let i = codeIndex + 1; i <= lastIndex; i++) {
           const ins = stage.instructions[i]!;
           const copy = copyOf.get(ins);
-          if (installing.has(ins)) {
+          const run = runOf.get(ins);
+          if (installing.has(ins) && run && isMovableRun(run)) {
             moving.push(ins);
+          } else if (run || ins.getKeyword() === 'RUN') {
+            // A RUN that stays (or an install that needs the code) may be what a later install
+            // needs (`python -m venv /opt/venv` before `/opt/venv/bin/pip install`): no move past it.
+            blocked = true;
           } else if (
             copy &&
             copy.from === undefined &&
@@ -191,9 +224,38 @@ export const copyBeforeInstall = defineRule({
             moving.push(ins);
           } else if (BARRIERS.has(ins.getKeyword())) {
             blocked = true;
+          } else if (copy) {
+            staying.push(copy);
           }
         }
         const movingSet = new Set(moving);
+        // A COPY that stays between may provide a path an install names (`-f /wheels`, `-c /deps/c.txt`).
+        for (const copy of staying) {
+          const targets = copy.sources.map((s) => sourceTarget(project, copy, s, contexts));
+          for (const ins of moving) {
+            const run = runOf.get(ins);
+            if (!run) {
+              continue;
+            }
+            const wd = workdirAt(project, file, stage, ins);
+            for (const command of run.commands) {
+              for (const w of programWords(command).slice(1)) {
+                const value = w.value.replace(/^--?[\w-]+=/, '');
+                if (!value.includes('/') || value.includes('://')) {
+                  continue;
+                }
+                const p = containerPath(wd, value);
+                if (
+                  p === undefined ||
+                  copy.heredoc ||
+                  targets.some((t) => t === undefined || containerWithin(p, t.path) || containerWithin(t.path, p))
+                ) {
+                  blocked = true;
+                }
+              }
+            }
+          }
+        }
         // Installs that read a manifest (npm ci, poetry install) need it copied before them.
         const manifestCopied = copies.some(
           (c) =>
