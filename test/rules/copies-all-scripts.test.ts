@@ -48,6 +48,15 @@ const CELERY_COPIES_ENTRYPOINTS = replaceEach(
   ['ENTRYPOINT ["/entrypoint.sh"]', 'ENTRYPOINT ["./entrypoints/celery-entrypoint.sh"]'],
 );
 
+/** A Celery worker that copies the entrypoints folder and waits for Redis with another script of it. */
+const WORKER_WAITS_FOR_REDIS = `# Celery worker
+FROM smarthr360-base:latest
+WORKDIR /app
+COPY scripts/entrypoints/ /scripts/
+ENTRYPOINT ["/scripts/worker-entrypoint.sh"]
+CMD ["sh", "-c", "/scripts/wait-for-it.sh redis:6379 -- celery -A smarthr360 worker -l info"]
+`;
+
 RuleTester.run(copiesAllScripts, {
   valid: [
     { name: 'a roadmap-following workspace', files: workspace() },
@@ -164,6 +173,46 @@ COPY scripts/ /opt/scripts/
         Makefile: 'migrate:\n\tdocker compose run --rm web /app/scripts/migrate.sh\n',
       }),
       errors: [onLine('docker/Dockerfile.web', 5, 6, 14, wholeFolder('scripts/', 'scripts/entrypoints/web-entrypoint.sh'))],
+    },
+    {
+      // Before, the CMD's `sh -c` string was skipped: the fix narrowed the COPY to
+      // worker-entrypoint.sh, and wait-for-it.sh was missing when the worker started.
+      name: "the image's own CMD runs another script of the folder through sh -c: reported, no fix",
+      files: workspace({
+        'docker/Dockerfile.celery': WORKER_WAITS_FOR_REDIS,
+        'scripts/entrypoints/worker-entrypoint.sh': '#!/bin/sh\nset -e\nexec "$@"\n',
+        'scripts/entrypoints/wait-for-it.sh':
+          '#!/bin/sh\nuntil nc -z "${1%:*}" "${1#*:}"; do sleep 1; done\nshift 2\nexec "$@"\n',
+      }),
+      errors: [
+        onLine(
+          'docker/Dockerfile.celery',
+          4,
+          6,
+          26,
+          wholeFolder('scripts/entrypoints/', 'scripts/entrypoints/worker-entrypoint.sh'),
+        ),
+      ],
+    },
+    {
+      name: 'the CMD runs another script of the folder by a path relative to WORKDIR: reported, no fix',
+      files: workspace({
+        'docker/Dockerfile.celery': replaceEach(
+          WORKER_WAITS_FOR_REDIS,
+          ['WORKDIR /app\n', 'WORKDIR /scripts\n'],
+          ['/scripts/wait-for-it.sh', './wait-for-it'],
+        ),
+        'scripts/entrypoints/worker-entrypoint.sh': '#!/bin/sh\nset -e\nexec "$@"\n',
+      }),
+      errors: [
+        onLine(
+          'docker/Dockerfile.celery',
+          4,
+          6,
+          26,
+          wholeFolder('scripts/entrypoints/', 'scripts/entrypoints/worker-entrypoint.sh'),
+        ),
+      ],
     },
     {
       name: 'a compose entrypoint that names the script the image runs anyway: the fix still applies',

@@ -7,6 +7,7 @@ import { scalarString } from '../../parse/yamlUtil';
 import { isMap, isSeq } from 'yaml';
 import {
   buildContexts,
+  containerPath,
   containerWithin,
   isServiceImage,
   providerOf,
@@ -15,6 +16,7 @@ import {
   sourcePath,
   sourceTarget,
   stageCopies,
+  workdirAt,
 } from './imageFacts';
 
 export const copiesAllScripts = defineRule({
@@ -84,8 +86,9 @@ export const copiesAllScripts = defineRule({
                 (i) => i.getKeyword() === 'RUN' && i.getArguments().some((a) => containerWithin(a.getValue(), target.path)),
               ),
             );
-          // Something else that runs another file of the folder in this image (a compose service's
-          // entrypoint, command or healthcheck, a HEALTHCHECK, a `docker compose run` in a Makefile).
+          // Something else that runs another file of the folder in this image (the Dockerfile's own
+          // CMD, ENTRYPOINT, RUN or HEALTHCHECK, a compose service's entrypoint, command or
+          // healthcheck, a `docker compose run` in a Makefile).
           const usedByCompose =
             only !== undefined &&
             target !== undefined &&
@@ -121,12 +124,14 @@ export const copiesAllScripts = defineRule({
   },
 });
 
+const RUNS = new Set(['RUN', 'CMD', 'ENTRYPOINT', 'HEALTHCHECK']);
+
 /**
- * The words of what runs in a Dockerfile's image besides its ENTRYPOINT (a list's items, a string's
- * words): the `entrypoint:`, `command:` and `healthcheck: test:` of the compose services that build
- * it or run it by tag (a worker reusing the web image), in any of their files; its own HEALTHCHECKs;
- * and the paths under `folder` (the copy's folder in the image) that build files name (`docker
- * compose run web /app/scripts/migrate.sh` in a Makefile).
+ * The words of what runs in a Dockerfile's image (a list's items, a string's words): its own RUN,
+ * CMD, ENTRYPOINT and HEALTHCHECK instructions; the `entrypoint:`, `command:` and `healthcheck:
+ * test:` of the compose services that build it or run it by tag (a worker reusing the web image),
+ * in any of their files; and the paths under `folder` (the copy's folder in the image) that build
+ * files name (`docker compose run web /app/scripts/migrate.sh` in a Makefile).
  */
 function imageRunWords(project: Project, model: DockerfileModel, folder: string | undefined): string[] {
   const words: string[] = [];
@@ -156,10 +161,22 @@ function imageRunWords(project: Project, model: DockerfileModel, folder: string 
       }
     }
   }
+  // The Dockerfile's own RUN, CMD, ENTRYPOINT and HEALTHCHECK, every word of them (`sh -c` strings
+  // and JSON items split too): before, a CMD `["sh", "-c", "/scripts/wait-for-it.sh redis:6379 --
+  // celery …"]` did not count, and the COPY was narrowed to the entrypoint alone. A relative path
+  // also counts resolved against the WORKDIR of its instruction.
   for (const stage of model.stages) {
     for (const i of stage.instructions) {
-      if (i.getKeyword() === 'HEALTHCHECK') {
+      if (RUNS.has(i.getKeyword())) {
+        const from = words.length;
         split(model.text.slice(model.lines.offsetAt(i.getRange().start), model.lines.offsetAt(i.getRange().end)));
+        const wd = workdirAt(project, model, stage, i);
+        for (const w of words.slice(from)) {
+          const p = /^\.{1,2}\//.test(w) ? containerPath(wd, w) : undefined;
+          if (p !== undefined) {
+            words.push(p);
+          }
+        }
       }
     }
   }
