@@ -5,7 +5,7 @@
 import { RuleTester } from '../ruleTester';
 import { testArtifactsInRuntime } from '../../server/src/engine/rules/image/testArtifactsInRuntime';
 import { insertAfter, removeOnce } from './edit';
-import { COMPOSE, workspace } from './imageWorkspace';
+import { BASE_DOCKERFILE, COMPOSE, workspace } from './imageWorkspace';
 import { MAKEFILE, withWebTarget } from './workspaces/roadmap';
 import { onLine, onWord } from './findings';
 
@@ -117,6 +117,22 @@ target "worker" {
 `,
 };
 
+/** The web image copies its dev requirements and installs them. */
+const INSTALLS_DEV = web(`COPY app/ /app/app/
+COPY requirements-dev.txt .
+RUN pip install --no-cache-dir -r requirements-dev.txt
+`);
+
+/** The base installs the dev requirements next to the runtime ones. */
+const BASE_INSTALLS_DEV = insertAfter(
+  BASE_DOCKERFILE,
+  'RUN pip install --no-cache-dir -r requirements.txt\n',
+  'COPY requirements-dev.txt .\nRUN pip install --no-cache-dir -r requirements-dev.txt\n',
+);
+
+const MESSAGE_BASE = (file: string): string =>
+  `Unexpected ${file} installed in the base image: every service image built on it ships the test and lint tools. Install them in a test stage or CI instead.`;
+
 RuleTester.run(testArtifactsInRuntime, {
   valid: [
     { name: 'a roadmap-following workspace', files: workspace() },
@@ -216,6 +232,47 @@ RUN pytest -q
       files: workspace({ 'docker/Dockerfile.web': DEV_REQUIREMENTS }),
       errors: [onLine('docker/Dockerfile.web', 5, 6, 34, MESSAGE_COPY('requirements-dev.txt, .flake8'))],
       output: { 'docker/Dockerfile.web': removeOnce(DEV_REQUIREMENTS, 'COPY requirements-dev.txt .flake8 ./\n') },
+    },
+    {
+      // Before, only the COPY went: the install that reads it failed with "Could not open requirements file".
+      name: 'dev requirements copied and installed: the install goes with the COPY',
+      files: workspace({ 'docker/Dockerfile.web': INSTALLS_DEV, 'requirements-dev.txt': 'pytest==8.2\nflake8==7.0\n' }),
+      errors: [onLine('docker/Dockerfile.web', 5, 6, 26, MESSAGE_COPY('requirements-dev.txt'))],
+      output: {
+        'docker/Dockerfile.web': removeOnce(
+          INSTALLS_DEV,
+          'COPY requirements-dev.txt .\nRUN pip install --no-cache-dir -r requirements-dev.txt\n',
+        ),
+      },
+    },
+    {
+      // Before, the fix removed the COPY and left the RUN reading it (and running the check).
+      name: 'dev requirements installed by a RUN that does more: reported, no fix',
+      files: workspace({
+        'docker/Dockerfile.web': INSTALLS_DEV.replace(
+          'requirements-dev.txt\n',
+          'requirements-dev.txt && python manage.py check\n',
+        ),
+        'requirements-dev.txt': 'pytest==8.2\n',
+      }),
+      errors: [onLine('docker/Dockerfile.web', 5, 6, 26, MESSAGE_COPY('requirements-dev.txt'))],
+    },
+    {
+      // Before, the source went from the COPY and `pip install -r requirements-test.txt` failed.
+      name: 'test requirements in a multi-source COPY, read by a later RUN: reported, no fix',
+      files: workspace({
+        'docker/Dockerfile.web': web(`COPY app/ manage.py requirements-test.txt ./
+RUN pip install --no-cache-dir -r requirements-test.txt pytest-cov
+`),
+        'requirements-test.txt': 'pytest==8.2\n',
+      }),
+      errors: [onLine('docker/Dockerfile.web', 4, 21, 42, MESSAGE_COPY('requirements-test.txt'))],
+    },
+    {
+      // Before, the base was never looked at: every runtime image inherited pytest and flake8.
+      name: 'the base image installs the dev requirements: reported, no fix',
+      files: workspace({ 'Dockerfile.base': BASE_INSTALLS_DEV, 'requirements-dev.txt': 'pytest==8.2\n' }),
+      errors: [onLine('Dockerfile.base', 11, 35, 55, MESSAGE_BASE('requirements-dev.txt'))],
     },
     {
       name: 'tests chained after a runtime check: only the test commands go',

@@ -2,9 +2,26 @@ import { defineRule } from '../../rule';
 import { basename, normalizePath } from '../../paths';
 import { commandEnd, commandStart, programWords, standsAlone, type ShellCommand, type ShellWord } from '../../parse/shell';
 import { instructionLinesRange } from '../../dockerfileEdit';
-import { isRemoteSource, isServiceImage, runtimeStages, sourceRemovalRange, stageCopies } from './imageFacts';
+import {
+  buildContexts,
+  containerPath,
+  containerWithin,
+  isArchived,
+  isRemoteSource,
+  isServiceImage,
+  runtimeStages,
+  sourceRemovalRange,
+  sourceTarget,
+  stageCopies,
+  workdirAt,
+  type CopyInfo,
+  type PathArg,
+} from './imageFacts';
 import { NOT_RUNTIME_IMAGE } from '../dockerfile/stageRefs';
-import type { Stage } from '../../parse/dockerfile';
+import { detectInstall } from '../../parse/installs';
+import type { DockerfileModel, RunInstruction, Stage } from '../../parse/dockerfile';
+import type { Project } from '../../project';
+import type { Range } from '../../text';
 
 /** Files and folders that serve tests and linting only. */
 export function isTestArtifact(source: string): boolean {
@@ -47,6 +64,56 @@ export function testToolWord(command: ShellCommand): ShellWord | undefined {
   return undefined;
 }
 
+/**
+ * The RUNs after a COPY (in the stages given) that read one of its sources, and whether each only
+ * installs requirement files that are test artifacts (`pip install -r requirements-dev.txt`), so
+ * it can go with the COPY. A word that names the source's place in the image (or, where the
+ * working directory is unknown, its file name) reads it.
+ */
+function readersOf(
+  project: Project,
+  file: DockerfileModel,
+  stages: Stage[],
+  copy: CopyInfo,
+  source: PathArg,
+  contexts: string[],
+): { run: RunInstruction; installsOnly: boolean }[] {
+  const target = sourceTarget(project, copy, source, contexts);
+  const name = basename(normalizePath(source.value.replace(/\/\*{1,2}$/, '')));
+  const stageSet = new Set(stages);
+  const copyLine = copy.instruction.getRange().start.line;
+  const out: { run: RunInstruction; installsOnly: boolean }[] = [];
+  for (const run of file.runs()) {
+    if (!stageSet.has(run.stage) || run.stage.index < copy.stage.index || run.instruction.getRange().start.line < copyLine) {
+      continue;
+    }
+    const wd = workdirAt(project, file, run.stage, run.instruction);
+    const reads = (w: ShellWord): boolean => {
+      const value = w.value.replace(/^--?[\w-]+=/, '');
+      const p = w.hasVariable ? undefined : containerPath(wd, value);
+      if (p !== undefined && target !== undefined) {
+        return containerWithin(p, target.path);
+      }
+      return basename(normalizePath(value)) === name;
+    };
+    if (!run.commands.some((c) => c.words.some(reads))) {
+      continue;
+    }
+    const installsOnly = run.commands.every((c) => {
+      const install = detectInstall(c);
+      return (
+        install !== undefined &&
+        install.manager === 'pip' &&
+        install.packages.length === 0 &&
+        install.requirementFiles.length > 0 &&
+        install.requirementFiles.every((f) => !f.hasVariable && isTestArtifact(f.value))
+      );
+    });
+    out.push({ run, installsOnly });
+  }
+  return out;
+}
+
 export const testArtifactsInRuntime = defineRule({
   id: 'test-artifacts-in-runtime',
   meta: {
@@ -58,13 +125,38 @@ export const testArtifactsInRuntime = defineRule({
   messages: {
     copiesTests: 'Unexpected {{source}} in the runtime image: tests and their configuration belong in CI or a test stage, not in the image services run.',
     runsTools: 'Unexpected {{tools}} in the runtime image build: run tests and linters in CI or a test stage, not in the image services run.',
+    baseInstallsDev:
+      'Unexpected {{file}} installed in the base image: every service image built on it ships the test and lint tools. Install them in a test stage or CI instead.',
   },
   check: {
     dockerfile(file, context) {
       const { project } = context;
+      if (project.isBaseDockerfile(file.path) && !isArchived(project, file.path)) {
+        // The base's built image (and the stages it builds on) is what every runtime image
+        // inherits: dev and test requirements installed there ship in all of them. Before, the
+        // base was not looked at. No fix: what else the base needs from that install is unknown.
+        for (const run of file.runs()) {
+          if (!runtimeStages(project, file).includes(run.stage)) {
+            continue;
+          }
+          for (const command of run.commands) {
+            for (const req of detectInstall(command)?.requirementFiles ?? []) {
+              if (!req.hasVariable && isTestArtifact(req.value)) {
+                context.report({
+                  messageId: 'baseInstallsDev',
+                  data: { file: req.value },
+                  range: file.lines.rangeOf(req.start, req.end),
+                });
+              }
+            }
+          }
+        }
+        return;
+      }
       if (!isServiceImage(project, file)) {
         return;
       }
+      const { contexts } = buildContexts(project, file);
       // The images built from the file (build targets, or the final stage), but for test and dev
       // images, even when they are the only ones: running tests is what they are for.
       const all = project.imageStages(file);
@@ -83,29 +175,55 @@ export const testArtifactsInRuntime = defineRule({
         if (flagged.length === 0) {
           continue;
         }
+        // The RUNs that read a flagged source: before, `pip install -r requirements-dev.txt` stayed
+        // when its COPY went, and the build failed. An install of test requirements and nothing
+        // else goes with the COPY; any other reader leaves the finding without a fix.
+        const readers = new Map(flagged.map(({ s }) => [s, readersOf(project, file, stages, copy, s, contexts)]));
+        const removedRuns = (sources: PathArg[]): RunInstruction[] | undefined => {
+          const runs = sources.flatMap((s) => readers.get(s) ?? []);
+          return runs.every((r) => r.installsOnly) ? [...new Set(runs.map((r) => r.run))] : undefined;
+        };
+        const removeRuns = (runs: RunInstruction[]): Range[] => runs.map((r) => instructionLinesRange(file, r.instruction));
         if (flagged.length === copy.sources.length) {
           const first = flagged[0]!.s;
           const last = flagged[flagged.length - 1]!.s;
+          const runs = removedRuns(flagged.map(({ s }) => s));
           context.report({
             messageId: 'copiesTests',
             data: { source: flagged.map(({ s }) => s.value).join(', ') },
             range: { start: first.range.start, end: last.range.end },
-            fix: canRemove
-              ? (fixer) =>
-                  fixer
-                    .setTitle(`Remove the ${copy.keyword} of ${flagged.map(({ s }) => s.value).join(', ')}`, true)
-                    .remove(file.path, instructionLinesRange(file, copy.instruction))
-              : undefined,
+            fix:
+              canRemove && runs
+                ? (fixer) => {
+                    fixer
+                      .setTitle(`Remove the ${copy.keyword} of ${flagged.map(({ s }) => s.value).join(', ')}`, true)
+                      .remove(file.path, instructionLinesRange(file, copy.instruction));
+                    for (const range of removeRuns(runs)) {
+                      fixer.remove(file.path, range);
+                    }
+                  }
+                : undefined,
           });
           continue;
         }
         for (const { s, i } of flagged) {
           const removal = sourceRemovalRange(copy, i);
+          const runs = removedRuns([s]);
+          // A RUN that reads two flagged sources would be removed by both fixes: neither is offered.
+          const shared = runs?.some((r) => flagged.some(({ s: o }) => o !== s && readers.get(o)?.some((x) => x.run === r)));
           context.report({
             messageId: 'copiesTests',
             data: { source: s.value },
             range: s.range,
-            fix: removal && canRemove ? (fixer) => fixer.setTitle(`Do not copy ${s.value}`, true).remove(file.path, removal) : undefined,
+            fix:
+              removal && canRemove && runs && !shared
+                ? (fixer) => {
+                    fixer.setTitle(`Do not copy ${s.value}`, true).remove(file.path, removal);
+                    for (const range of removeRuns(runs)) {
+                      fixer.remove(file.path, range);
+                    }
+                  }
+                : undefined,
           });
         }
       }
