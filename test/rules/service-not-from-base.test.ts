@@ -234,6 +234,44 @@ CMD ["gunicorn", "app.wsgi"]
       },
     },
     {
+      // Before, the fix rewrote the FROM to the Python base, and `npm ci` failed there.
+      name: 'a Node frontend service FROM node: reported as another runtime, no fix',
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'docker-compose.yml': insertBefore(COMPOSE, '\nvolumes:\n', `\n${FRONTEND_SERVICE}`),
+        'frontend/Dockerfile': FRONTEND_DOCKERFILE,
+        'frontend/package.json': '{"scripts": {"start": "node server.js"}}\n',
+      },
+      errors: [
+        onLine(
+          'frontend/Dockerfile',
+          1,
+          6,
+          20,
+          `${notFromBase('frontend', 'smarthr360-base:latest', 'node:20-alpine')} It is another runtime than the base's python:3.12-slim: move the service onto the base by hand, or add node to exemptImages.`,
+        ),
+      ],
+    },
+    {
+      name: "a service FROM another tag of the base's image repository (docker.io/library/python): the fix applies",
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'docker/Dockerfile.celery': CELERY_FROM_PYTHON.replace('FROM python:3.12-slim', 'FROM docker.io/library/python:3.12'),
+      },
+      errors: [
+        onLine(
+          'docker/Dockerfile.celery',
+          2,
+          6,
+          35,
+          notFromBase('celery_worker and celery_beat', 'smarthr360-base:latest', 'docker.io/library/python:3.12'),
+        ),
+      ],
+      output: {
+        'docker/Dockerfile.celery': CELERY_FROM_PYTHON.replace('FROM python:3.12-slim', 'FROM smarthr360-base:latest'),
+      },
+    },
+    {
       name: 'the configured baseImage (from a registry) is the fix',
       files: {
         ...ROADMAP_WORKSPACE,

@@ -1,7 +1,15 @@
 import { defineRule } from '../../rule';
 import type { Service } from '../../project';
-import type { Stage } from '../../parse/dockerfile';
+import type { DockerfileModel, Stage } from '../../parse/dockerfile';
 import { listNames, runtimeServicesOf, stageChain } from './stageRefs';
+import { imageShortName, normalizeImage } from '../../images';
+
+/** An image without its tag or digest, registry and `library/` normalised: `python:3.12-slim` → `python`. */
+function repositoryOf(image: string): string {
+  return normalizeImage(image)
+    .replace(/@.*$/, '')
+    .replace(/:[^:/]*$/, '');
+}
 
 /**
  * Roadmap section 1: every application image is built FROM the shared base image. Reports the
@@ -18,9 +26,9 @@ export const serviceNotFromBase = defineRule({
     fixable: true,
   },
   messages: {
-    notFromBase: 'Expected {{services}} to be built FROM the base image {{base}}, not {{image}}.',
+    notFromBase: 'Expected {{services}} to be built FROM the base image {{base}}, not {{image}}.{{runtime}}',
     notFromBaseStage:
-      'Expected {{services}} to be built FROM the base image {{base}}, not {{image}} (the {{built}} builds on stage {{stage}}).',
+      'Expected {{services}} to be built FROM the base image {{base}}, not {{image}} (the {{built}} builds on stage {{stage}}).{{runtime}}',
   },
   check: {
     dockerfile(file, context) {
@@ -43,6 +51,24 @@ export const serviceNotFromBase = defineRule({
         entry.services.push(service);
         byRoot.set(root, entry);
       }
+      // The external image the base itself is built FROM (`python:3.12`): a service FROM another
+      // image of that repository (`python:3.12-slim`) can move onto the base; one FROM another
+      // runtime (`node:20-alpine`) cannot, its build steps (`npm ci`) would fail there.
+      // A workspace image is followed to the external image its Dockerfile starts from (a few hops).
+      const externalRoot = (model: DockerfileModel, stage: Stage): string | undefined => {
+        let target = project.rootFrom(model, stage);
+        for (let hops = 0; target.kind === 'workspace' && hops < 10; hops++) {
+          const other = project.dockerfile(target.dockerfile);
+          const final = other && project.finalStage(other);
+          if (!other || !final) {
+            return undefined;
+          }
+          target = project.rootFrom(other, final);
+        }
+        return target.kind === 'external' ? target.image : undefined;
+      };
+      const baseFinal = project.finalStage(base);
+      const baseImage = baseFinal ? externalRoot(base, baseFinal) : undefined;
       for (const [root, { image, services }] of byRoot) {
         const target = project.resolveFrom(file, root);
         if (target.kind === 'external') {
@@ -58,6 +84,13 @@ export const serviceNotFromBase = defineRule({
           // A stage cycle, an unresolved variable, or an unresolved local image (base-image-unresolved).
           continue;
         }
+        const serviceImage = externalRoot(file, root);
+        const sameRuntime =
+          baseImage !== undefined && serviceImage !== undefined && repositoryOf(serviceImage) === repositoryOf(baseImage);
+        const runtime =
+          baseImage !== undefined && serviceImage !== undefined && !sameRuntime
+            ? ` It is another runtime than the base's ${baseImage}: move the service onto the base by hand, or add ${imageShortName(serviceImage)} to exemptImages.`
+            : '';
         const tag = project.preferredBaseTag;
         const data = {
           services: listNames(services.map((s) => s.name)),
@@ -68,8 +101,11 @@ export const serviceNotFromBase = defineRule({
             : root.fromImage,
           stage: root.name ?? String(root.index),
           built: image === project.finalStage(file) ? 'final stage' : `target stage ${image.name ?? image.index}`,
+          runtime,
         };
-        const canFix = tag !== undefined && !/\$/.test(root.fromImage);
+        // Only onto the same runtime: before, `FROM node:20-alpine` was rewritten to the Python base,
+        // and `npm ci` failed there. Whichever is unknown, no fix.
+        const canFix = tag !== undefined && !/\$/.test(root.fromImage) && sameRuntime;
         context.report({
           messageId: root === image ? 'notFromBase' : 'notFromBaseStage',
           data,
