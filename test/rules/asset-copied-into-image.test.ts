@@ -5,7 +5,7 @@
 import { RuleTester } from '../ruleTester';
 import { assetCopiedIntoImage } from '../../server/src/engine/rules/image/assetCopiedIntoImage';
 import { removeOnce } from './edit';
-import { workspace } from './imageWorkspace';
+import { COMPOSE, workspace } from './imageWorkspace';
 import { onLine } from './findings';
 
 const celery = (body: string): string => `# Celery worker and beat
@@ -33,6 +33,23 @@ const STATIC_IN_VOLUME = web('# collected locally\nCOPY staticfiles/ ./staticfil
 const MODELS_BY_GLOB = web('ADD ml/models/*.joblib ./models/\n');
 const MODEL_AMONG_SOURCES = web('COPY manage.py ml/models/future_skills_model.pkl ./\n');
 const TWO_ASSETS = web('COPY ["ml/models/future_skills_model.pkl", "ml/models/encoder.onnx", "/opt/models/"]\n');
+
+/** An ML service that copies its classifier with the labels and loads it in its CMD. */
+const CLASSIFIER = `# ML model service
+FROM smarthr360-base:latest
+WORKDIR /app
+COPY models/classifier.onnx models/labels.json /app/models/
+COPY ml/serve.py /app/serve.py
+CMD ["python", "/app/serve.py", "--model", "/app/models/classifier.onnx", "--labels", "/app/models/labels.json"]
+`;
+
+const ML_SERVICE = `services:
+  ml:
+    build:
+      context: .
+      dockerfile: docker/Dockerfile.ml
+    env_file: .env.docker
+`;
 
 RuleTester.run(assetCopiedIntoImage, {
   valid: [
@@ -115,19 +132,61 @@ COPY ml/models/future_skills_model.pkl /opt/seed/model.pkl
       output: { 'docker/Dockerfile.web': removeOnce(STATIC_IN_VOLUME, 'COPY staticfiles/ ./staticfiles/\n') },
     },
     {
-      name: 'model files by glob, outside any volume',
+      // Before, the fix removed the ADD although no volume brings the models: web lost them.
+      name: 'model files by glob, outside any volume: reported, no fix',
       files: workspace({ 'docker/Dockerfile.web': MODELS_BY_GLOB }),
       errors: [onLine('docker/Dockerfile.web', 5, 5, 23, MODEL('ml/models/*.joblib'))],
-      output: { 'docker/Dockerfile.web': removeOnce(MODELS_BY_GLOB, 'ADD ml/models/*.joblib ./models/\n') },
     },
     {
-      name: 'a model file among other sources: only it goes',
+      name: 'a model file among other sources, outside any volume: reported, no fix',
       files: workspace({ 'docker/Dockerfile.web': MODEL_AMONG_SOURCES }),
       errors: [onLine('docker/Dockerfile.web', 5, 16, 49, MODEL('ml/models/future_skills_model.pkl'))],
-      output: { 'docker/Dockerfile.web': removeOnce(MODEL_AMONG_SOURCES, ' ml/models/future_skills_model.pkl') },
     },
     {
-      name: 'two assets in one COPY: one finding, the instruction goes',
+      // Before, the fix dropped classifier.onnx from the COPY: nothing else provides it, and the
+      // service failed to load /app/models/classifier.onnx.
+      name: 'a model file the CMD loads, in a COPY with its labels, no volume anywhere: reported, no fix',
+      files: workspace({
+        'docker/Dockerfile.ml': CLASSIFIER,
+        'docker-compose.override.yml': ML_SERVICE,
+        'models/classifier.onnx': 'onnx\n',
+        'models/labels.json': '["junior", "senior"]\n',
+      }),
+      errors: [onLine('docker/Dockerfile.ml', 4, 6, 28, MODEL('models/classifier.onnx'))],
+    },
+    {
+      name: 'a model file copied below a bind mount of every service that runs the image: only it goes',
+      files: workspace({
+        'docker/Dockerfile.ml': CLASSIFIER,
+        'docker-compose.override.yml': `${ML_SERVICE}    volumes:\n      - ./models:/app/models:ro\n`,
+        'models/classifier.onnx': 'onnx\n',
+        'models/labels.json': '["junior", "senior"]\n',
+      }),
+      errors: [onLine('docker/Dockerfile.ml', 4, 6, 28, MODEL('models/classifier.onnx'))],
+      output: { 'docker/Dockerfile.ml': removeOnce(CLASSIFIER, 'models/classifier.onnx ') },
+    },
+    {
+      // Before, the COPY went because the worker mounts the volume, and beat lost the model.
+      name: 'the volume is mounted by the worker only, not by beat built from the same file: reported, no fix',
+      files: workspace({
+        'docker/Dockerfile.celery': MODEL_IN_VOLUME,
+        'docker-compose.yml': COMPOSE.replace(
+          '    command: celery -A smarthr360 beat -l info\n    env_file: .env.docker\n    volumes:\n      - ml_models_volume:/app/artifacts/models\n',
+          '    command: celery -A smarthr360 beat -l info\n    env_file: .env.docker\n',
+        ),
+      }),
+      errors: [
+        onLine(
+          'docker/Dockerfile.celery',
+          5,
+          6,
+          39,
+          'Unexpected COPY of ml/models/future_skills_model.pkl into /app/artifacts/models: the ml_models_volume volume provides that path at run time (celery_worker); the copy only bloats the image.',
+        ),
+      ],
+    },
+    {
+      name: 'two assets in one COPY, outside any volume: one finding, no fix',
       files: workspace({ 'docker/Dockerfile.web': TWO_ASSETS }),
       errors: [
         onLine(
@@ -138,12 +197,6 @@ COPY ml/models/future_skills_model.pkl /opt/seed/model.pkl
           'Unexpected shared assets ml/models/future_skills_model.pkl, ml/models/encoder.onnx copied from the build context: they come from shared volumes or build stages.',
         ),
       ],
-      output: {
-        'docker/Dockerfile.web': removeOnce(
-          TWO_ASSETS,
-          'COPY ["ml/models/future_skills_model.pkl", "ml/models/encoder.onnx", "/opt/models/"]\n',
-        ),
-      },
     },
   ],
 });

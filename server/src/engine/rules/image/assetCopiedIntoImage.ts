@@ -52,6 +52,18 @@ export const assetCopiedIntoImage = defineRule({
           mounts.set(target, entry);
         }
       }
+      // Whether every service that runs this image has a named volume or bind mount at or above a
+      // path: then the asset arrives through it, and the COPY can go. Before, a model file outside
+      // any volume was removed too, and the service could not load it.
+      const running = [...new Set([...project.servicesBuiltFrom(file.path), ...project.servicesRunningImageOf(file.path)])];
+      const mountedEverywhere = (path: string | undefined): boolean =>
+        path !== undefined &&
+        running.length > 0 &&
+        running.every((service) =>
+          service.volumes.some(
+            (v) => (v.type === 'volume' || v.type === 'bind') && v.source && v.target.startsWith('/') && containerWithin(path, '/' + normalizePath(v.target)),
+          ),
+        );
       const mountFor = (path: string): [string, { volume: string; services: string[] }] | undefined =>
         [...mounts.entries()].filter(([t]) => containerWithin(path, t)).sort((a, b) => b[0].length - a[0].length)[0];
       for (const stage of runtimeStages(project, file)) {
@@ -59,7 +71,13 @@ export const assetCopiedIntoImage = defineRule({
           if (copy.from !== undefined || copy.heredoc) {
             continue;
           }
-          const flagged: { s: PathArg; i: number; data: Record<string, string>; messageId: 'intoVolume' | 'modelFile' }[] = [];
+          const flagged: {
+            s: PathArg;
+            i: number;
+            data: Record<string, string>;
+            messageId: 'intoVolume' | 'modelFile';
+            removable: boolean;
+          }[] = [];
           copy.sources.forEach((s, i) => {
             if (s.hasVariable || isRemoteSource(s.value)) {
               return;
@@ -67,10 +85,11 @@ export const assetCopiedIntoImage = defineRule({
             const target = s.isGlob ? undefined : sourceTarget(project, copy, s, contexts);
             const landing = target?.path ?? (copy.dest && !copy.dest.hasVariable ? containerPath(copy.workdir, copy.dest.value) : undefined);
             const mount = landing !== undefined ? mountFor(landing) : undefined;
+            const removable = mountedEverywhere(landing);
             if (mount) {
-              flagged.push({ s, i, messageId: 'intoVolume', data: { source: s.value, target: mount[0], volume: mount[1].volume, services: mount[1].services.join(', ') } });
+              flagged.push({ s, i, messageId: 'intoVolume', data: { source: s.value, target: mount[0], volume: mount[1].volume, services: mount[1].services.join(', ') }, removable });
             } else if (MODEL_FILE.test(basename(s.value))) {
-              flagged.push({ s, i, messageId: 'modelFile', data: { source: s.value } });
+              flagged.push({ s, i, messageId: 'modelFile', data: { source: s.value }, removable });
             }
           });
           if (flagged.length === 0) {
@@ -83,8 +102,12 @@ export const assetCopiedIntoImage = defineRule({
               messageId: flagged.length === 1 ? first.messageId : 'several',
               data: flagged.length === 1 ? first.data : { source: flagged.map((f) => f.s.value).join(', ') },
               range: { start: first.s.range.start, end: last.s.range.end },
-              fix: (fixer) =>
-                fixer.setTitle(`Remove the ${copy.keyword} of ${flagged.map((f) => f.s.value).join(', ')}`, true).remove(file.path, instructionLinesRange(file, copy.instruction)),
+              fix: flagged.every((f) => f.removable)
+                ? (fixer) =>
+                    fixer
+                      .setTitle(`Remove the ${copy.keyword} of ${flagged.map((f) => f.s.value).join(', ')}`, true)
+                      .remove(file.path, instructionLinesRange(file, copy.instruction))
+                : undefined,
             });
             continue;
           }
@@ -94,7 +117,7 @@ export const assetCopiedIntoImage = defineRule({
               messageId: f.messageId,
               data: f.data,
               range: f.s.range,
-              fix: removal ? (fixer) => fixer.setTitle(`Do not copy ${f.s.value}`, true).remove(file.path, removal) : undefined,
+              fix: removal && f.removable ? (fixer) => fixer.setTitle(`Do not copy ${f.s.value}`, true).remove(file.path, removal) : undefined,
             });
           }
         }
