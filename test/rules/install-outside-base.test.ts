@@ -298,6 +298,16 @@ RUN python manage.py collectstatic --noinput && pip --version && apt-get --versi
 `,
       }),
     },
+    {
+      // Before, `.[prod]` and `libs/common` were reported as packages and moved into the base, which
+      // has neither the project nor the folder.
+      name: 'installing the project itself or a local folder is no package install',
+      files: ws({
+        'docker/Dockerfile.web': webWithRun(
+          'RUN pip install --no-cache-dir ".[prod]"\nRUN pip install --no-cache-dir libs/common',
+        ),
+      }),
+    },
   ],
   invalid: [
     {
@@ -500,6 +510,16 @@ COPY . .
       output: {
         'Dockerfile.base': baseWithApt('curl'),
         'docker/Dockerfile.web': removeOnce(ESCAPE_BACKTICK_WEB, '    curl `\n'),
+      },
+    },
+    {
+      // Before, the fix removed the whole command, and the project itself was no longer installed.
+      name: 'a package installed with the project: the package moves, the project install stays',
+      files: ws({ 'docker/Dockerfile.web': webWithRun('RUN pip install --no-cache-dir . gunicorn') }),
+      errors: [inWeb(2, 34, 42, outside('pip', 'gunicorn'))],
+      output: {
+        'Dockerfile.base': baseWithRun('RUN pip install --no-cache-dir gunicorn'),
+        'docker/Dockerfile.web': webWithRun('RUN pip install --no-cache-dir .'),
       },
     },
     ...WHOLE_RUN_MOVES.map(movesWholeRun),

@@ -57,7 +57,9 @@ export function removePackagesFromRun(
     if (mine.length === 0) {
       continue;
     }
-    if (mine.length === install.packages.length && install.requirementFiles.length === 0) {
+    // A command that also installs a local path (`pip install . gunicorn`) or an editable checkout
+    // keeps it: only the package words go.
+    if (mine.length === install.packages.length && install.requirementFiles.length === 0 && !installsLocal(install)) {
       removedCommands.add(index);
       continue;
     }
@@ -122,6 +124,11 @@ export function removePackagesFromRun(
         !all.some((o, m) => m !== k && o.start <= s.start && s.end <= o.end && (o.start !== s.start || o.end !== s.end || m < k)),
     );
   return merged.map((s) => model.lines.rangeOf(s.start, s.end));
+}
+
+/** Whether an install also installs something of the build context: a local path, or `pip install -e`. */
+export function installsLocal(install: InstallCommand): boolean {
+  return install.localPaths.length > 0 || install.options.some((o) => o.name === '-e' || o.name === '--editable');
 }
 
 /** The words between two adjacent words: the separator style of a package list. */

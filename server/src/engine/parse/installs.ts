@@ -21,6 +21,11 @@ export interface InstallCommand {
   packages: InstalledPackage[];
   /** `pip install -r FILE` requirement files. */
   requirementFiles: ShellWord[];
+  /**
+   * Local paths it installs (`.`, `".[prod]"`, `libs/common`, `./pkg`, `dist/app.whl`, `file:…`):
+   * the project or a folder of the build context, no package.
+   */
+  localPaths: ShellWord[];
   /** True when the command installs from a lock or manifest with no package named (poetry install). */
   installsManifest: boolean;
   /** Every option of the command, before and after the verb, in the order written. */
@@ -242,6 +247,7 @@ export function detectInstall(command: ShellCommand): InstallCommand | undefined
   }
   const packages: InstalledPackage[] = [];
   const requirementFiles: ShellWord[] = [];
+  const localPaths: ShellWord[] = [];
   const withValue = OPTIONS_WITH_VALUE[manager];
   let endOfOptions = false;
   for (let j = verbIndex + 1; j < words.length; j++) {
@@ -266,14 +272,15 @@ export function detectInstall(command: ShellCommand): InstallCommand | undefined
       }
       continue;
     }
-    if (isLocalPath(v)) {
+    if (isLocalPath(manager, v)) {
+      localPaths.push(w);
       continue;
     }
     packages.push({ name: v, key: packageKey(manager, v), word: w });
   }
   const installsManifest =
     packages.length === 0 && requirementFiles.length === 0 && (manager === 'poetry' || manager === 'pipenv');
-  return { manager, program, command, verbIndex, packages, requirementFiles, installsManifest, options };
+  return { manager, program, command, verbIndex, packages, requirementFiles, localPaths, installsManifest, options };
 }
 
 /**
@@ -310,15 +317,26 @@ function readOption(words: ShellWord[], j: number, withValue: Set<string>): Inst
   return make(v, undefined, false, [w]);
 }
 
-function isLocalPath(v: string): boolean {
-  return (
+/**
+ * A word that names a file or folder rather than a package: `.`, `..`, `./pkg`, `/src`, a wheel or
+ * an archive, a `file:` URL; for the Python installers also the project with extras (`.[prod]`)
+ * and any relative path (`libs/common`): a Python package name holds no `/`, and a URL
+ * (`git+https://…`, `name @ https://…`) is no path.
+ */
+function isLocalPath(manager: PackageManager, v: string): boolean {
+  if (
     v === '.' ||
+    v === '..' ||
     v.startsWith('./') ||
     v.startsWith('../') ||
     v.startsWith('/') ||
     /\.(whl|tar\.gz|zip)$/.test(v) ||
     /^file:/.test(v)
-  );
+  ) {
+    return true;
+  }
+  const python = manager === 'pip' || manager === 'poetry' || manager === 'pipenv';
+  return python && !v.includes('://') && (/^\.{1,2}\[/.test(v) || v.includes('/'));
 }
 
 /** The package name without version, extras or architecture, lower-cased. */

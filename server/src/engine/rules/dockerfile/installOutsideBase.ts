@@ -1,7 +1,7 @@
 import { defineRule, type FixBuilder } from '../../rule';
 import type { DockerfileModel, RunInstruction, Stage } from '../../parse/dockerfile';
 import { managerLabel, type InstallCommand, type InstalledPackage } from '../../parse/installs';
-import { installsOf, mergeIntoInstall, newInstallInstruction, removePackagesFromRun } from '../../parse/installEdit';
+import { installsLocal, installsOf, mergeIntoInstall, newInstallInstruction, removePackagesFromRun } from '../../parse/installEdit';
 import { moveBlocker, optionParts, sameOptions } from '../../parse/installOptions';
 import { standsAlone } from '../../parse/shell';
 import type { Project } from '../../project';
@@ -137,7 +137,7 @@ export const installOutsideBase = defineRule({
                 range,
                 fix: !alone ? undefined : (fixer) => {
                   fixer.setTitle(`Remove redundant install (already in ${base.path})`, true);
-                  const only = install.packages.length === 0 && install.requirementFiles.length === 1;
+                  const only = install.packages.length === 0 && install.requirementFiles.length === 1 && !installsLocal(install);
                   if (only) {
                     const removal = removeCommand(file, run, install);
                     removal.forEach((r) => fixer.remove(file.path, r));
