@@ -217,6 +217,102 @@ RUN apt-get update && apt-get install -y --no-install-recommends \`
 COPY . C:\\app
 `;
 
+/** A project whose services build from their own folders: services/ml (context .) and services/web (its own context). */
+const SERVICES_COMPOSE = `services:
+  base:
+    build:
+      context: .
+      dockerfile: Dockerfile.base
+    image: smarthr360-base:latest
+    profiles: [build]
+
+  web:
+    build:
+      context: services/web
+    env_file:
+      - .env.docker
+
+  ml_worker:
+    build:
+      context: .
+      dockerfile: services/ml/Dockerfile
+    env_file:
+      - .env.docker
+`;
+const ML_WITH_OWN_REQUIREMENTS = `FROM smarthr360-base:latest
+COPY services/ml/requirements.txt /tmp/requirements.txt
+RUN pip install --no-cache-dir -r /tmp/requirements.txt
+COPY services/ml/ /app/
+`;
+const SERVICE_WEB_WITH_OWN_REQUIREMENTS = `FROM smarthr360-base:latest
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+COPY . .
+`;
+const ML_WITH_BASE_REQUIREMENTS = `FROM smarthr360-base:latest
+COPY requirements.txt /tmp/base-requirements.txt
+RUN pip install --no-cache-dir -r /tmp/base-requirements.txt
+COPY services/ml/ /app/
+`;
+function servicesWs(over: Record<string, string>): Record<string, string> {
+  return {
+    'docker-compose.yml': SERVICES_COMPOSE,
+    'Dockerfile.base': BASE,
+    'requirements.txt': 'django==5.0\ncelery==5.4\n',
+    'services/web/Dockerfile': 'FROM smarthr360-base:latest\nCOPY . .\n',
+    'services/web/requirements.txt': 'django-debug-toolbar==4.4\n',
+    'services/ml/Dockerfile': 'FROM smarthr360-base:latest\nCOPY services/ml/ /app/\n',
+    'services/ml/requirements.txt': 'torch==2.3.0\n',
+    '.env.docker': 'DJANGO_SETTINGS_MODULE=smarthr360.settings\n',
+    ...over,
+  };
+}
+const notAvailable = (file: string) =>
+  `Unexpected pip install -r ${file} outside the base image; ${file} is not available to the base build, so the install cannot be moved automatically: copy it in Dockerfile.base and install it there.`;
+
+/** A base built with `target: runtime`: its later `dev` stage is no part of the base image. */
+const TARGET_BASE = `FROM python:3.12-slim AS runtime
+RUN apt-get update && apt-get install -y --no-install-recommends \\
+    libpq5 \\
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+
+FROM runtime AS dev
+RUN pip install --no-cache-dir debugpy pytest
+`;
+const TARGET_COMPOSE = replaceOnce(
+  COMPOSE,
+  '      dockerfile: Dockerfile.base\n',
+  '      dockerfile: Dockerfile.base\n      target: runtime\n',
+);
+
+/** A base that drops root before any install: a new RUN must go before its USER. */
+const NON_ROOT_BASE = `FROM python:3.12-slim
+RUN useradd --create-home app
+WORKDIR /home/app
+# Everything below runs unprivileged.
+USER app
+ENV PATH=/home/app/.local/bin:$PATH
+`;
+
+/** A multi-stage base: runtime libraries in runtime-deps, a builder for wheels, the final stage FROM runtime-deps. */
+const MULTI_STAGE_BASE = `FROM python:3.12-slim AS runtime-deps
+RUN apt-get update && apt-get install -y --no-install-recommends \\
+    libpq5 \\
+    && rm -rf /var/lib/apt/lists/*
+
+FROM runtime-deps AS builder
+RUN apt-get update && apt-get install -y --no-install-recommends gcc libpq-dev && rm -rf /var/lib/apt/lists/*
+COPY requirements.txt .
+RUN pip wheel --wheel-dir /wheels -r requirements.txt
+
+FROM runtime-deps
+COPY --from=builder /wheels /wheels
+RUN pip install --no-cache-dir /wheels/*
+`;
 /**
  * Web Dockerfiles whose one RUN only installs: the fix removes the whole RUN and moves the install
  * into the base. Each finding is on its package's word in the RUN line. Columns: the test name, the
@@ -513,6 +609,70 @@ COPY . .
       },
     },
     {
+      // Before, both were "already installed by the base" (only the file name was compared) and the
+      // fix deleted both RUNs: ml lost torch, web lost its own requirements.
+      name: 'a service installing its own requirements.txt: not the base file, reported with no fix',
+      files: servicesWs({
+        'services/ml/Dockerfile': ML_WITH_OWN_REQUIREMENTS,
+        'services/web/Dockerfile': SERVICE_WEB_WITH_OWN_REQUIREMENTS,
+      }),
+      errors: [
+        onLine('services/ml/Dockerfile', 3, 35, 56, notAvailable('/tmp/requirements.txt')),
+        onLine('services/web/Dockerfile', 4, 35, 51, notAvailable('requirements.txt')),
+      ],
+    },
+    {
+      name: 'the base requirements.txt copied under another name: still the same file, Remove redundant install',
+      files: servicesWs({ 'services/ml/Dockerfile': ML_WITH_BASE_REQUIREMENTS }),
+      errors: [
+        onLine(
+          'services/ml/Dockerfile',
+          3,
+          35,
+          61,
+          'Unexpected pip install -r /tmp/base-requirements.txt: the base image (Dockerfile.base) already installs it.',
+        ),
+      ],
+      output: {
+        'services/ml/Dockerfile': removeOnce(
+          ML_WITH_BASE_REQUIREMENTS,
+          'RUN pip install --no-cache-dir -r /tmp/base-requirements.txt\n',
+        ),
+      },
+    },
+    {
+      // Before, the base's last stage (dev) was read as the base image: debugpy was "already in the
+      // base" and removed from web, and gunicorn was moved into the dev stage, which no service gets.
+      name: 'a base built with target: runtime: its dev stage is not the base image',
+      files: ws({
+        'docker-compose.yml': TARGET_COMPOSE,
+        'Dockerfile.base': TARGET_BASE,
+        'docker/Dockerfile.web': webWithRun('RUN pip install --no-cache-dir debugpy gunicorn'),
+      }),
+      errors: [inWeb(2, 32, 39, outside('pip', 'debugpy')), inWeb(2, 40, 48, outside('pip', 'gunicorn'))],
+      output: {
+        'Dockerfile.base': insertAfter(
+          TARGET_BASE,
+          'RUN pip install --no-cache-dir -r requirements.txt\n',
+          'RUN pip install --no-cache-dir debugpy gunicorn\n',
+        ),
+        'docker/Dockerfile.web': webWithRun('').replace('\n\n', '\n'),
+      },
+    },
+    {
+      // Before, the new RUN was appended after `USER app`, where apt-get fails: permission denied.
+      name: 'a base that switches to a non-root USER: the new RUN goes before the USER (and its comment)',
+      files: ws({
+        'Dockerfile.base': NON_ROOT_BASE,
+        'docker/Dockerfile.web': webWithRun('RUN apt-get update && apt-get install -y curl'),
+      }),
+      errors: [inWeb(2, 42, 46, outside('apt-get', 'curl'))],
+      output: {
+        'Dockerfile.base': insertBefore(NON_ROOT_BASE, '# Everything below runs unprivileged.\n', NEW_APT_RUN_FOR_CURL),
+        'docker/Dockerfile.web': webWithRun('').replace('\n\n', '\n'),
+      },
+    },
+    {
       // Before, the fix removed the whole command, and the project itself was no longer installed.
       name: 'a package installed with the project: the package moves, the project install stays',
       files: ws({ 'docker/Dockerfile.web': webWithRun('RUN pip install --no-cache-dir . gunicorn') }),
@@ -520,6 +680,24 @@ COPY . .
       output: {
         'Dockerfile.base': baseWithRun('RUN pip install --no-cache-dir gunicorn'),
         'docker/Dockerfile.web': webWithRun('RUN pip install --no-cache-dir .'),
+      },
+    },
+    {
+      // Before, libpq5 was "install it in the base" and the fix added a second apt RUN (curl libpq5)
+      // to the final stage: the stage it is built FROM was not read.
+      name: 'a multi-stage base: the stage its final stage is built FROM counts, the builder does not',
+      files: ws({
+        'Dockerfile.base': MULTI_STAGE_BASE,
+        'docker/Dockerfile.web': webWithRun('RUN apt-get update && apt-get install -y --no-install-recommends libpq5 gcc curl'),
+      }),
+      errors: [
+        inWeb(2, 66, 72, alreadyInBase('apt-get', 'libpq5')),
+        inWeb(2, 73, 76, outside('apt-get', 'gcc')),
+        inWeb(2, 77, 81, outside('apt-get', 'curl')),
+      ],
+      output: {
+        'Dockerfile.base': insertBefore(MULTI_STAGE_BASE, '    libpq5 \\\n', '    curl \\\n    gcc \\\n'),
+        'docker/Dockerfile.web': webWithRun('').replace('\n\n', '\n'),
       },
     },
     ...WHOLE_RUN_MOVES.map(movesWholeRun),

@@ -1,3 +1,4 @@
+import type { Instruction } from 'dockerfile-ast';
 import { defineRule, type FixBuilder } from '../../rule';
 import type { DockerfileModel, RunInstruction, Stage } from '../../parse/dockerfile';
 import { managerLabel, type InstallCommand, type InstalledPackage } from '../../parse/installs';
@@ -5,22 +6,71 @@ import { installsLocal, installsOf, mergeIntoInstall, newInstallInstruction, rem
 import { moveBlocker, optionParts, sameOptions } from '../../parse/installOptions';
 import { standsAlone } from '../../parse/shell';
 import type { Project } from '../../project';
-import { basename } from '../../paths';
-import { instructionLinesRange, instructionRemovalRange } from '../../dockerfileEdit';
+import { instructionLinesRange, instructionRemovalRange, leadingCommentLines } from '../../dockerfileEdit';
 import { comparePositions } from '../../text';
-import { runtimeStages } from './stageRefs';
+import { runtimeStages, stageChain } from './stageRefs';
+import { buildContexts, containerPath, providerOf, sourcePath, stageCopies, stageEndWorkdir, workdirAt } from '../image/imageFacts';
 
-/** Where the base Dockerfile already installs things, per manager family. */
+/**
+ * The stages of the base Dockerfile that every base image is made of: the stage built as the base
+ * image (its build `target`, the final stage without one) and the stages of the file it is built
+ * FROM, the built stage first. With several built stages (a `runtime` and a `dev` target), the
+ * stages all of them share. Undefined when there is no base, or the built stages share none.
+ */
+function baseChain(project: Project): { model: DockerfileModel; stages: Stage[] } | undefined {
+  const model = project.baseDockerfile;
+  if (!model) {
+    return undefined;
+  }
+  const chains = project.imageStages(model).map((image) => stageChain(project, model, image));
+  const stages = (chains[0] ?? []).filter((s) => chains.every((c) => c.includes(s)));
+  return stages.length > 0 ? { model, stages } : undefined;
+}
+
+/** Where the base image already installs things: the RUNs of its stages (see {@link baseChain}). */
 function baseInstalls(project: Project): { run: RunInstruction; install: InstallCommand }[] {
-  const base = project.baseDockerfile;
-  if (!base) {
+  const chain = baseChain(project);
+  if (!chain) {
     return [];
   }
-  const final = base.stages[base.stages.length - 1];
-  return base
+  const stages = new Set(chain.stages);
+  return chain.model
     .runs()
-    .filter((r) => r.stage === final)
+    .filter((r) => stages.has(r.stage))
     .flatMap((run) => installsOf(run).map(({ install }) => ({ run, install })));
+}
+
+/**
+ * The workspace file a `-r FILE` of a RUN reads: the file a COPY of its stage (before the RUN), of
+ * the stages of the file it is built FROM, or else of the base image, puts where the RUN reads it,
+ * through the Dockerfile's build contexts. Undefined when that cannot be told (a variable, an
+ * unknown WORKDIR, a glob COPY, build contexts that disagree, a file no COPY provides).
+ */
+function requirementsSource(project: Project, model: DockerfileModel, stage: Stage, at: Instruction | undefined, file: string, depth = 0): string | undefined {
+  if (file.includes('$') || depth > 3) {
+    return undefined;
+  }
+  const workdir = at ? workdirAt(project, model, stage, at) : stageEndWorkdir(project, model, stage);
+  const path = containerPath(workdir, file);
+  if (path === undefined) {
+    return undefined;
+  }
+  const chain = stageChain(project, model, stage).reverse();
+  const atLine = at?.getRange().start.line ?? Infinity;
+  const copies = chain.flatMap((s) => stageCopies(project, model, s).filter((c) => s !== stage || c.instruction.getRange().start.line < atLine));
+  const { contexts } = buildContexts(project, model);
+  const provider = providerOf(project, copies, path, contexts);
+  if (provider) {
+    const paths = new Set(contexts.map((c) => sourcePath(c, provider.contextPath)));
+    return paths.size === 1 ? [...paths][0] : undefined;
+  }
+  // No COPY of this file puts it there: the base image may have (a service reinstalling the base's file).
+  const root = project.resolveFrom(model, chain[0]!);
+  const base = baseChain(project);
+  if (root.kind === 'workspace' && base && root.dockerfile === base.model.path && model !== base.model) {
+    return requirementsSource(project, base.model, base.stages[0]!, undefined, path, depth + 1);
+  }
+  return undefined;
 }
 
 function sameFamily(a: InstallCommand, b: InstallCommand): boolean {
@@ -81,6 +131,15 @@ export const installOutsideBase = defineRule({
       const baseName = base ? base.path : 'the base Dockerfile';
       const inBase = baseInstalls(project);
       const runtime = new Set(runtimeStages(project, file));
+      const baseFiles = new Map<InstallCommand, (string | undefined)[]>();
+      const baseRequirements = (b: { run: RunInstruction; install: InstallCommand }): (string | undefined)[] => {
+        let files = baseFiles.get(b.install);
+        if (!files) {
+          files = b.install.requirementFiles.map((r) => requirementsSource(project, base!, b.run.stage, b.run.instruction, r.value));
+          baseFiles.set(b.install, files);
+        }
+        return files;
+      };
       for (const run of file.runs()) {
         if (!checkedStage(project, file, run.stage, isService)) {
           continue;
@@ -127,8 +186,10 @@ export const installOutsideBase = defineRule({
           }
           for (const req of install.requirementFiles) {
             const range = file.lines.rangeOf(req.start, req.end);
-            const name = basename(req.value);
-            const redundant = baseSame.some((b) => b.install.requirementFiles.some((r) => basename(r.value) === name));
+            // The same workspace file as one the base installs, not only the same name: a service's
+            // own services/ml/requirements.txt is no copy of the base's requirements.txt.
+            const source = requirementsSource(project, file, run.stage, run.instruction, req.value);
+            const redundant = source !== undefined && baseSame.some((b) => baseRequirements(b).includes(source));
             const data = { manager, file: req.value, base: baseName };
             if (redundant && base) {
               context.report({
@@ -221,10 +282,21 @@ function moveFix(
   baseSame: { run: RunInstruction; install: InstallCommand }[],
   baseKeys: Set<string>,
   project: Project,
-) {
+): ((fixer: FixBuilder) => void) | undefined {
+  const base = project.baseDockerfile!;
+  const toAdd = [...new Map(movable.filter((p) => !baseKeys.has(p.key)).map((p) => [p.key, p.name])).values()];
+  // Merge only into an install that installs the same way (same index, channel, release…), and
+  // not into a JSON-form RUN: a word inserted there would join its neighbour's argument.
+  const target =
+    toAdd.length === 0
+      ? undefined
+      : [...baseSame].reverse().find((b) => b.install.packages.length > 0 && !b.run.jsonForm && sameOptions(b.install, install));
+  const at = toAdd.length === 0 || target ? undefined : newRunPosition(project, baseSame[baseSame.length - 1]?.run);
+  if (toAdd.length > 0 && !target && !at) {
+    // No place in the base where the install runs as root: left to the user.
+    return undefined;
+  }
   return (fixer: FixBuilder): void => {
-    const base = project.baseDockerfile!;
-    const toAdd = [...new Map(movable.filter((p) => !baseKeys.has(p.key)).map((p) => [p.key, p.name])).values()];
     const names = movable.map((p) => p.name).join(', ');
     if (toAdd.length === 0) {
       fixer.setTitle(`Remove redundant install of ${names} (already in ${base.path})`, true);
@@ -235,53 +307,91 @@ function moveFix(
       fixer.remove(file.path, r);
     }
     fixer.track(base.path);
-    if (toAdd.length === 0) {
-      return;
-    }
-    // Merge only into an install that installs the same way (same index, channel, release…), and
-    // not into a JSON-form RUN: a word inserted there would join its neighbour's argument.
-    const target = [...baseSame]
-      .reverse()
-      .find((b) => b.install.packages.length > 0 && !b.run.jsonForm && sameOptions(b.install, install));
     if (target) {
       for (const ins of mergeIntoInstall(base, target.install, toAdd).inserts) {
         fixer.insert(base.path, base.lines.positionAt(ins.at), ins.text);
       }
-      return;
+    } else if (at) {
+      const text = newInstallInstruction(install, toAdd, base.lines.eol, base.escapeChar);
+      fixer.insert(base.path, base.lines.positionAt(at.offset), at.prefix + text);
     }
-    const text = newInstallInstruction(install, toAdd, base.lines.eol, base.escapeChar);
-    const at = newRunPosition(base, baseSame[baseSame.length - 1]?.run);
-    fixer.insert(base.path, base.lines.positionAt(at.offset), at.prefix + text);
   };
 }
 
+/** An insertion at `end`, after a line break when the text before it has none. */
+function endOfText(model: DockerfileModel, end: number): { offset: number; prefix: string } {
+  return { offset: end, prefix: end > 0 && !/\n$/.test(model.text.slice(0, end)) ? model.lines.eol : '' };
+}
+
+/** Whether a `USER` value is root (`root`, `0`, `root:root`, `0:0`); a variable is not known to be. */
+function isRootUser(value: string): boolean {
+  return /^(root|0)(:.*)?$/.test(value);
+}
+
 /**
- * Where a new RUN goes in the base: right after the same manager's last install when there is one;
- * else after the last install that precedes the first COPY; else before the first COPY; else at
- * the end of the file.
+ * Where a new RUN goes in the base image's stage (see {@link baseChain}): right after the same
+ * manager's last install when there is one; else after the last install that precedes the first
+ * COPY; else before the first COPY; else at the end of the stage. Never where a `USER` has switched
+ * to another user than root (the install would fail without permission): then before that `USER`
+ * (and the comment lines above it). Undefined when the stage starts as another user.
  */
-function newRunPosition(base: DockerfileModel, sameManagerRun: RunInstruction | undefined): { offset: number; prefix: string } {
+function newRunPosition(project: Project, sameManagerRun: RunInstruction | undefined): { offset: number; prefix: string } | undefined {
+  const base = project.baseDockerfile!;
   const lines = base.lines;
-  const final = base.stages[base.stages.length - 1];
+  const chain = baseChain(project);
+  const stage = chain?.stages[0];
   const endOf = (run: RunInstruction): number => lines.offsetAt(instructionLinesRange(base, run.instruction).end);
+  let at: { offset: number; prefix: string } | undefined;
   if (sameManagerRun) {
-    return { offset: endOf(sameManagerRun), prefix: '' };
+    at = { offset: endOf(sameManagerRun), prefix: '' };
+  } else if (base.stages.length === 0) {
+    // A base being edited may have no FROM line for a moment: the end of the file.
+    return endOfText(base, lines.text.length);
+  } else if (!stage) {
+    return undefined;
+  } else {
+    const firstCopy = stage.instructions.find((i) => i.getKeyword() === 'COPY' || i.getKeyword() === 'ADD');
+    const copyLine = firstCopy ? firstCopy.getRange().start.line : Infinity;
+    const installRuns = base
+      .runs()
+      .filter((r) => r.stage === stage && installsOf(r).length > 0 && r.instruction.getRange().start.line < copyLine);
+    const lastInstall = installRuns[installRuns.length - 1];
+    if (lastInstall) {
+      at = { offset: endOf(lastInstall), prefix: '' };
+    } else if (firstCopy) {
+      at = { offset: lines.lineStart(copyLine), prefix: '' };
+    } else if (stage.isFinal) {
+      at = endOfText(base, lines.text.length);
+    } else {
+      const last = stage.instructions[stage.instructions.length - 1]!;
+      at = endOfText(base, lines.offsetAt(instructionLinesRange(base, last).end));
+    }
   }
-  // A base being edited may have no FROM line for a moment: the end of the file.
-  const firstCopy = final?.instructions.find((i) => i.getKeyword() === 'COPY' || i.getKeyword() === 'ADD');
-  const copyLine = firstCopy ? firstCopy.getRange().start.line : Infinity;
-  const installRuns = base
-    .runs()
-    .filter((r) => r.stage === final && installsOf(r).length > 0 && r.instruction.getRange().start.line < copyLine);
-  const lastInstall = installRuns[installRuns.length - 1];
-  if (lastInstall) {
-    return { offset: endOf(lastInstall), prefix: '' };
+  // The user in effect at that point, through the stages the base stage is built FROM.
+  let user = 'root';
+  let switched: Instruction | undefined;
+  for (const s of [...(chain?.stages ?? [])].reverse()) {
+    for (const instruction of s.instructions) {
+      if (lines.offsetAt(instruction.getRange().start) >= at.offset) {
+        break;
+      }
+      if (instruction.getKeyword() === 'USER') {
+        const value = instruction.getArguments().map((a) => a.getValue()).join(' ');
+        if (isRootUser(user) && !isRootUser(value)) {
+          switched = instruction;
+        }
+        user = value;
+      }
+    }
   }
-  if (firstCopy) {
-    return { offset: lines.lineStart(copyLine), prefix: '' };
+  if (isRootUser(user)) {
+    return at;
   }
-  const end = lines.text.length;
-  return { offset: end, prefix: end > 0 && !/\n$/.test(lines.text) ? lines.eol : '' };
+  if (!switched) {
+    return undefined;
+  }
+  const comments = leadingCommentLines(base, switched);
+  return { offset: lines.lineStart(comments ? comments.first : switched.getRange().start.line), prefix: '' };
 }
 
 /** Whether removing these packages removes the whole RUN (a retry loop around the install goes with it). */
