@@ -313,6 +313,16 @@ FROM runtime-deps
 COPY --from=builder /wheels /wheels
 RUN pip install --no-cache-dir /wheels/*
 `;
+const buildDep = (manager: string, pkg: string, how: string) =>
+  `Unexpected ${manager} install of "${pkg}" outside the base image; it is a build-time dependency (${how}), so move the whole RUN to Dockerfile.base by hand.`;
+const APK_BUILD_DEPS_RUN = `RUN apk add --no-cache --virtual .build-deps gcc musl-dev postgresql-dev \\
+    && pip install --no-cache-dir psycopg2==2.9.9 \\
+    && apk del .build-deps`;
+const APT_PURGE_RUN = `RUN apt-get update && apt-get install -y --no-install-recommends gcc libpq-dev \\
+    && pip install --no-cache-dir psycopg2==2.9.9 \\
+    && apt-get purge -y --auto-remove gcc libpq-dev \\
+    && rm -rf /var/lib/apt/lists/*`;
+
 /**
  * Web Dockerfiles whose one RUN only installs: the fix removes the whole RUN and moves the install
  * into the base. Each finding is on its package's word in the RUN line. Columns: the test name, the
@@ -326,7 +336,7 @@ const WHOLE_RUN_MOVES: [name: string, run: string, manager: string, packages: st
   ['a retry loop is detected, and removed whole with its install', 'RUN until pip install --no-cache-dir gunicorn && break; do sleep 1; done', 'pip', ['gunicorn'], baseWithRun('RUN pip install --no-cache-dir gunicorn')],
   ['JSON-form RUN (exec form)', 'RUN ["pip", "install", "--no-cache-dir", "gunicorn"]', 'pip', ['gunicorn'], baseWithRun('RUN pip install --no-cache-dir gunicorn')],
   ['RUN --mount=type=cache flag is not a package', 'RUN --mount=type=cache,target=/root/.cache/pip pip install gunicorn whitenoise', 'pip', ['gunicorn', 'whitenoise'], baseWithRun('RUN pip install --no-cache-dir gunicorn whitenoise')],
-  ['apk add --virtual NAME: the option value is not a package; merged into the base apk add, sorted', 'RUN apk add --no-cache --virtual .build-deps gcc musl-dev', 'apk', ['gcc', 'musl-dev'], replaceOnce(ALPINE_BASE, 'RUN apk add --no-cache libpq\n', 'RUN apk add --no-cache gcc libpq musl-dev\n'), ALPINE_BASE],
+  ['apk add with --no-cache and --update: merged into the base apk add, sorted', 'RUN apk add --no-cache --update gcc musl-dev', 'apk', ['gcc', 'musl-dev'], replaceOnce(ALPINE_BASE, 'RUN apk add --no-cache libpq\n', 'RUN apk add --no-cache gcc libpq musl-dev\n'), ALPINE_BASE],
   ['dnf install with --setopt=: a new RUN after the base last install before its first COPY, the setting kept', 'RUN dnf install -y --setopt=install_weak_deps=False git && dnf clean all', 'yum/dnf', ['git'], baseWithRunAfterApt('RUN dnf install -y --setopt=install_weak_deps=False git && dnf clean all')],
   ['pip3 with a version pin', 'RUN pip3 install --no-cache-dir gunicorn==22.0.0', 'pip', ['gunicorn==22.0.0'], baseWithRun('RUN pip3 install --no-cache-dir gunicorn==22.0.0')],
   ['python -m pip', 'RUN python -m pip install --no-cache-dir whitenoise', 'pip', ['whitenoise'], baseWithRun('RUN python -m pip install --no-cache-dir whitenoise')],
@@ -699,6 +709,29 @@ COPY . .
         'Dockerfile.base': insertBefore(MULTI_STAGE_BASE, '    libpq5 \\\n', '    curl \\\n    gcc \\\n'),
         'docker/Dockerfile.web': webWithRun('').replace('\n\n', '\n'),
       },
+    },
+    {
+      // Before, the fix moved gcc, musl-dev and postgresql-dev into the base for good, and psycopg2
+      // with them (it builds only with them there), and left `apk del .build-deps` in the service.
+      name: 'apk add --virtual build deps, used and deleted in one RUN: reported, no fix',
+      files: ws({ 'Dockerfile.base': ALPINE_BASE, 'docker/Dockerfile.web': webWithRun(APK_BUILD_DEPS_RUN) }),
+      errors: [
+        ...['gcc', 'musl-dev', 'postgresql-dev'].map((p) =>
+          onWord('docker/Dockerfile.web', webWithRun(APK_BUILD_DEPS_RUN), p, buildDep('apk', p, 'under --virtual .build-deps')),
+        ),
+        onWord('docker/Dockerfile.web', webWithRun(APK_BUILD_DEPS_RUN), 'psycopg2==2.9.9', outside('pip', 'psycopg2==2.9.9')),
+      ],
+    },
+    {
+      // Before, gcc and libpq-dev went into the base and the service kept `apt-get purge gcc
+      // libpq-dev`, which would purge them from the base's packages in the service image.
+      name: 'apt-get install then purge in one RUN: build deps, reported, no fix',
+      files: ws({ 'docker/Dockerfile.web': webWithRun(APT_PURGE_RUN) }),
+      errors: [
+        inWeb(2, 66, 69, buildDep('apt-get', 'gcc', 'removed again after its use')),
+        inWeb(2, 70, 79, buildDep('apt-get', 'libpq-dev', 'removed again after its use')),
+        inWeb(3, 35, 50, outside('pip', 'psycopg2==2.9.9')),
+      ],
     },
     ...WHOLE_RUN_MOVES.map(movesWholeRun),
   ],

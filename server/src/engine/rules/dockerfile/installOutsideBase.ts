@@ -1,11 +1,12 @@
 import type { Instruction } from 'dockerfile-ast';
 import { defineRule, type FixBuilder } from '../../rule';
 import type { DockerfileModel, RunInstruction, Stage } from '../../parse/dockerfile';
-import { managerLabel, type InstallCommand, type InstalledPackage } from '../../parse/installs';
+import { managerLabel, packageKey, type InstallCommand, type InstalledPackage } from '../../parse/installs';
 import { installsLocal, installsOf, mergeIntoInstall, newInstallInstruction, removePackagesFromRun } from '../../parse/installEdit';
 import { moveBlocker, optionParts, sameOptions } from '../../parse/installOptions';
-import { standsAlone } from '../../parse/shell';
+import { programWords, standsAlone, type ShellWord } from '../../parse/shell';
 import type { Project } from '../../project';
+import { basename } from '../../paths';
 import { instructionLinesRange, instructionRemovalRange, leadingCommentLines } from '../../dockerfileEdit';
 import { comparePositions } from '../../text';
 import { runtimeStages, stageChain } from './stageRefs';
@@ -73,6 +74,45 @@ function requirementsSource(project: Project, model: DockerfileModel, stage: Sta
   return undefined;
 }
 
+/** Removal commands per manager family: `apk del`, `apt-get purge`, `dnf remove`, `pip uninstall`. */
+const REMOVAL_VERBS: Partial<Record<InstallCommand['manager'], { program: RegExp; verbs: string[] }>> = {
+  apk: { program: /^apk$/, verbs: ['del'] },
+  apt: { program: /^(apt-get|apt|aptitude)$/, verbs: ['purge', 'remove'] },
+  yum: { program: /^(yum|dnf|microdnf)$/, verbs: ['remove', 'erase'] },
+  pip: { program: /^pip[\d.]*$/, verbs: ['uninstall'] },
+};
+
+/**
+ * The packages of a RUN's installs that are build-time dependencies, with how they are: installed
+ * under a virtual package (`apk add --virtual .build-deps gcc`), or removed again later in the same
+ * RUN or a later RUN of the stage (`apt-get purge -y --auto-remove gcc`, `apk del gcc`).
+ */
+function buildTimePackages(run: RunInstruction, later: readonly RunInstruction[]): Map<ShellWord, string> {
+  // By word: install objects are rebuilt on each installsOf call, their words are shared.
+  const out = new Map<ShellWord, string>();
+  for (const { index, install } of installsOf(run)) {
+    const virtual = install.manager === 'apk' ? optionParts(install).find((p) => p.canonical === '-t') : undefined;
+    const removal = REMOVAL_VERBS[install.manager];
+    const removed = new Set<string>();
+    const commands = [...run.commands.slice(index + 1), ...later.flatMap((r) => r.commands)];
+    for (const command of removal ? commands : []) {
+      const words = programWords(command).map((w) => w.value);
+      const verbAt = words.findIndex((w, i) => i > 0 && !w.startsWith('-'));
+      if (removal!.program.test(basename(words[0] ?? '')) && removal!.verbs.includes(words[verbAt] ?? '')) {
+        words.slice(verbAt + 1).filter((w) => !w.startsWith('-')).forEach((w) => removed.add(packageKey(install.manager, w)));
+      }
+    }
+    for (const pkg of install.packages) {
+      if (virtual) {
+        out.set(pkg.word, `under ${virtual.option.words.map((w) => w.value).join(' ')}`);
+      } else if (removed.has(pkg.key)) {
+        out.set(pkg.word, 'removed again after its use');
+      }
+    }
+  }
+  return out;
+}
+
 function sameFamily(a: InstallCommand, b: InstallCommand): boolean {
   return a.manager === b.manager;
 }
@@ -108,6 +148,8 @@ export const installOutsideBase = defineRule({
     requirements:
       'Unexpected {{manager}} install -r {{file}} outside the base image; {{file}} is not available to the base build, so the install cannot be moved automatically: copy it in {{base}} and install it there.',
     requirementsRedundant: 'Unexpected {{manager}} install -r {{file}}: the base image ({{base}}) already installs it.',
+    buildDeps:
+      'Unexpected {{manager}} install of "{{pkg}}" outside the base image; it is a build-time dependency ({{how}}), so move the whole RUN to {{base}} by hand.',
     manifest: 'Unexpected {{manager}} install outside the base image; install the project dependencies in {{base}}.',
     variable:
       'Unexpected {{manager}} install of "{{pkg}}" outside the base image; it names a build variable, so move it to {{base}} by hand.',
@@ -144,6 +186,9 @@ export const installOutsideBase = defineRule({
         if (!checkedStage(project, file, run.stage, isService)) {
           continue;
         }
+        // Build-time dependencies (installed, used, removed again): moving part of the RUN would
+        // leave compilers in the base and a removal in the service; no automatic fix for its installs.
+        const buildTime = buildTimePackages(run, file.runs().filter((r) => r.stage === run.stage && r.start > run.start));
         for (const { install } of installsOf(run)) {
           const manager = install.program.startsWith('apt') ? install.program : managerLabel(install.manager);
           const baseSame = inBase.filter((b) => sameFamily(b.install, install));
@@ -162,7 +207,12 @@ export const installOutsideBase = defineRule({
           // runtime images must not get: moving its installs into the base would ship them everywhere.
           // Removing what the base already installs is still offered.
           const fix =
-            base && movable.length > 0 && !blocker && alone && (runtime.has(run.stage) || movable.every((p) => baseKeys.has(p.key)))
+            base &&
+            movable.length > 0 &&
+            !blocker &&
+            alone &&
+            buildTime.size === 0 &&
+            (runtime.has(run.stage) || movable.every((p) => baseKeys.has(p.key)))
               ? moveFix(file, run, install, movable, baseSame, baseKeys, project)
               : undefined;
           for (const pkg of install.packages) {
@@ -172,6 +222,8 @@ export const installOutsideBase = defineRule({
               context.report({ messageId: 'noBase', data, range });
             } else if (pkg.word.hasVariable) {
               context.report({ messageId: 'variable', data, range });
+            } else if (buildTime.has(pkg.word)) {
+              context.report({ messageId: 'buildDeps', data: { ...data, how: buildTime.get(pkg.word)! }, range });
             } else if (conflict.has(pkg)) {
               const { messageId, ...more } = conflict.get(pkg)!;
               context.report({ messageId, data: { ...data, ...more }, range });
@@ -196,7 +248,7 @@ export const installOutsideBase = defineRule({
                 messageId: 'requirementsRedundant',
                 data,
                 range,
-                fix: !alone ? undefined : (fixer) => {
+                fix: !alone || buildTime.size > 0 ? undefined : (fixer) => {
                   fixer.setTitle(`Remove redundant install (already in ${base.path})`, true);
                   const only = install.packages.length === 0 && install.requirementFiles.length === 1 && !installsLocal(install);
                   if (only) {
