@@ -323,6 +323,14 @@ const APT_PURGE_RUN = `RUN apt-get update && apt-get install -y --no-install-rec
     && apt-get purge -y --auto-remove gcc libpq-dev \\
     && rm -rf /var/lib/apt/lists/*`;
 
+const COMMENTED_APT_RUN = `RUN apt-get update && apt-get install -y --no-install-recommends \\
+    curl \\
+    # needed for thumbnails
+    libjpeg62-turbo \\
+    && rm -rf /var/lib/apt/lists/*
+`;
+const WEB_WITH_COMMENTED_APT = `FROM smarthr360-base:latest\n${COMMENTED_APT_RUN}COPY . .\n`;
+
 /**
  * Web Dockerfiles whose one RUN only installs: the fix removes the whole RUN and moves the install
  * into the base. Each finding is on its package's word in the RUN line. Columns: the test name, the
@@ -732,6 +740,28 @@ COPY . .
         inWeb(2, 70, 79, buildDep('apt-get', 'libpq-dev', 'removed again after its use')),
         inWeb(3, 35, 50, outside('pip', 'psycopg2==2.9.9')),
       ],
+    },
+    {
+      // Before, the comment was removed with the service's RUN and not written in the base.
+      name: 'a comment above a moved package in its continuation goes with it into the base list',
+      files: ws({ 'docker/Dockerfile.web': WEB_WITH_COMMENTED_APT }),
+      errors: [inWeb(3, 5, 9, outside('apt-get', 'curl')), inWeb(5, 5, 20, outside('apt-get', 'libjpeg62-turbo'))],
+      output: {
+        'Dockerfile.base': baseWithApt('curl', '# needed for thumbnails', 'libjpeg62-turbo').replace(
+          '# needed for thumbnails \\',
+          '# needed for thumbnails',
+        ),
+        'docker/Dockerfile.web': removeOnce(WEB_WITH_COMMENTED_APT, COMMENTED_APT_RUN),
+      },
+    },
+    {
+      name: 'a comment above a moved package goes with it into a new RUN too',
+      files: ws({ 'Dockerfile.base': PIP_ONLY_BASE, 'docker/Dockerfile.web': WEB_WITH_COMMENTED_APT }),
+      errors: [inWeb(3, 5, 9, outside('apt-get', 'curl')), inWeb(5, 5, 20, outside('apt-get', 'libjpeg62-turbo'))],
+      output: {
+        'Dockerfile.base': insertBefore(PIP_ONLY_BASE, 'COPY requirements.txt .\n', COMMENTED_APT_RUN),
+        'docker/Dockerfile.web': removeOnce(WEB_WITH_COMMENTED_APT, COMMENTED_APT_RUN),
+      },
     },
     ...WHOLE_RUN_MOVES.map(movesWholeRun),
   ],

@@ -131,6 +131,31 @@ export function installsLocal(install: InstallCommand): boolean {
   return install.localPaths.length > 0 || install.options.some((o) => o.name === '-e' || o.name === '--editable');
 }
 
+/**
+ * The comment lines right above each package word of an install, inside its line continuation
+ * (`    # needed for thumbnails` before `    libjpeg62-turbo \`), by package name.
+ */
+export function packageComments(
+  model: DockerfileModel,
+  install: InstallCommand,
+  packages: readonly InstalledPackage[],
+): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const words = install.command.words;
+  for (const p of packages) {
+    const prev = words[words.indexOf(p.word) - 1];
+    if (!prev) {
+      continue;
+    }
+    const between = model.text.slice(prev.end, p.word.start).split(/\r?\n/).slice(1, -1);
+    const lines = between.map((l) => l.trim()).filter((l) => l.startsWith('#'));
+    if (lines.length > 0) {
+      out.set(p.name, lines);
+    }
+  }
+  return out;
+}
+
 /** The words between two adjacent words: the separator style of a package list. */
 function separatorBetween(model: DockerfileModel, a: { end: number }, b: { start: number }): string {
   return model.text.slice(a.end, b.start);
@@ -145,7 +170,12 @@ export interface MergePlan {
  * Adds packages to an existing install command, keeping its style: sorted lists stay sorted,
  * one-per-line lists get new lines with the same continuation and indentation.
  */
-export function mergeIntoInstall(model: DockerfileModel, install: InstallCommand, names: string[]): MergePlan {
+export function mergeIntoInstall(
+  model: DockerfileModel,
+  install: InstallCommand,
+  names: string[],
+  comments: ReadonlyMap<string, readonly string[]> = new Map(),
+): MergePlan {
   const pkgs = install.packages;
   const words = install.command.words;
   const first = pkgs[0]!;
@@ -175,12 +205,16 @@ export function mergeIntoInstall(model: DockerfileModel, install: InstallCommand
       after.push(name);
     }
   }
+  // One package per line: a comment that went with a package goes with it, on the lines above.
+  const nl = sep.lastIndexOf('\n');
+  const above = (n: string): string =>
+    nl < 0 ? '' : (comments.get(n) ?? []).map((c) => c + model.lines.eol + sep.slice(nl + 1)).join('');
   const inserts: MergePlan['inserts'] = [];
   for (const [at, list] of byPoint) {
-    inserts.push({ at, text: list.map((n) => shellQuote(n) + sep).join('') });
+    inserts.push({ at, text: list.map((n) => above(n) + shellQuote(n) + sep).join('') });
   }
   if (after.length > 0) {
-    inserts.push({ at: last.word.end, text: after.map((n) => sep + shellQuote(n)).join('') });
+    inserts.push({ at: last.word.end, text: after.map((n) => sep + above(n) + shellQuote(n)).join('') });
   }
   return { inserts };
 }
@@ -190,9 +224,18 @@ export function mergeIntoInstall(model: DockerfileModel, install: InstallCommand
  * options of `install` that change what is installed or where (see installOptions.ts); its noise
  * (`-y`, `-q`, `--no-cache-dir`) is replaced by the idiom's own.
  */
-export function newInstallInstruction(install: InstallCommand, names: string[], eol: string, escapeChar: string): string {
-  const sorted = [...names].sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1)).map(shellQuote);
+export function newInstallInstruction(
+  install: InstallCommand,
+  names: string[],
+  eol: string,
+  escapeChar: string,
+  comments: ReadonlyMap<string, readonly string[]> = new Map(),
+): string {
   const cont = ` ${escapeChar}${eol}    `;
+  // A package's comment lines go above it where packages are one per line (apt).
+  const sorted = [...names]
+    .sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1))
+    .map((n) => (install.manager === 'apt' ? (comments.get(n) ?? []).map((c) => `${c}${eol}    `).join('') : '') + shellQuote(n));
   const opts = keptOptionsText(install);
   switch (install.manager) {
     case 'apt':

@@ -2,7 +2,7 @@ import type { Instruction } from 'dockerfile-ast';
 import { defineRule, type FixBuilder } from '../../rule';
 import type { DockerfileModel, RunInstruction, Stage } from '../../parse/dockerfile';
 import { managerLabel, packageKey, type InstallCommand, type InstalledPackage } from '../../parse/installs';
-import { installsLocal, installsOf, mergeIntoInstall, newInstallInstruction, removePackagesFromRun } from '../../parse/installEdit';
+import { installsLocal, installsOf, mergeIntoInstall, newInstallInstruction, packageComments, removePackagesFromRun } from '../../parse/installEdit';
 import { moveBlocker, optionParts, sameOptions } from '../../parse/installOptions';
 import { programWords, standsAlone, type ShellWord } from '../../parse/shell';
 import type { Project } from '../../project';
@@ -359,12 +359,14 @@ function moveFix(
       fixer.remove(file.path, r);
     }
     fixer.track(base.path);
+    // A comment that explains a moved package goes with it.
+    const comments = packageComments(file, install, movable.filter((p) => toAdd.includes(p.name)));
     if (target) {
-      for (const ins of mergeIntoInstall(base, target.install, toAdd).inserts) {
+      for (const ins of mergeIntoInstall(base, target.install, toAdd, comments).inserts) {
         fixer.insert(base.path, base.lines.positionAt(ins.at), ins.text);
       }
     } else if (at) {
-      const text = newInstallInstruction(install, toAdd, base.lines.eol, base.escapeChar);
+      const text = newInstallInstruction(install, toAdd, base.lines.eol, base.escapeChar, comments);
       fixer.insert(base.path, base.lines.positionAt(at.offset), at.prefix + text);
     }
   };
