@@ -322,3 +322,32 @@ describe('incremental analysis: the config', () => {
     );
   });
 });
+
+describe('incremental analysis: the base Dockerfile', () => {
+  it("edits to its package manager commands' options, pins, removals and local paths", () => {
+    // Before, a base RUN counted for its dependants only by the packages it installs: a pin, a later
+    // purge or a local path did not re-check the services that compare their installs with it.
+    assertNoDrift(
+      {
+        'docker-compose.yml': [
+          ...SHOP_BASE_SERVICE,
+          '  web:',
+          '    build:',
+          '      context: .',
+          '      dockerfile: web/Dockerfile',
+          '',
+        ].join('\n'),
+        'Dockerfile.base':
+          'FROM python:3.12-slim\nRUN apt-get update && apt-get install -y libpq5 curl\nRUN pip install --no-cache-dir gunicorn\n',
+        'web/Dockerfile':
+          'FROM shop-base:latest\nRUN apt-get update && apt-get install -y libpq5=15.6-0+deb12u1 curl\nRUN pip install --no-cache-dir gunicorn==22.0.0\n',
+      },
+      [
+        replaceIn('Dockerfile.base', 'install -y libpq5 curl', 'install -y libpq5=15.6-0+deb12u1 curl'),
+        replaceIn('Dockerfile.base', 'libpq5=15.6-0+deb12u1 curl', 'libpq5=15.6-0+deb12u1 curl && apt-get purge -y curl'),
+        replaceIn('Dockerfile.base', 'pip install --no-cache-dir gunicorn', 'pip install --no-cache-dir gunicorn==22.0.0'),
+        replaceIn('Dockerfile.base', 'gunicorn==22.0.0', './vendor/gunicorn'),
+      ],
+    );
+  });
+});

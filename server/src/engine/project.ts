@@ -2131,13 +2131,16 @@ export function variablesDigest(model: EnvFileModel): string {
 
 const interfaceDigests = new WeakMap<FileModel, string>();
 
+/** Programs whose commands (installs, removals) other Dockerfiles' findings read. */
+const PACKAGE_MANAGERS = /^(?:.*\/)?(?:apt-get|apt|apk|dnf|yum|microdnf|zypper|pip[\d.]*|python[\d.]*|uv|poetry|pipenv|conda|mamba|micromamba|npm|yarn|pnpm|gem|bundle)$/;
+
 /** Instructions that only describe an image: no rule reads them from another Dockerfile. */
 const METADATA_ONLY = new Set(['LABEL', 'MAINTAINER', 'EXPOSE', 'HEALTHCHECK', 'STOPSIGNAL']);
 
 /**
  * What other files' rules may read from a file. For a Dockerfile: its instructions without
- * comments or layout, where a RUN counts only by the packages it installs (another Dockerfile's
- * findings never read its other shell commands). For other files: their content.
+ * comments or layout, where a RUN counts only by its package manager commands (another
+ * Dockerfile's findings never read its other shell commands). For other files: their content.
  */
 export function interfaceDigest(model: FileModel): string {
   let digest = interfaceDigests.get(model);
@@ -2150,12 +2153,11 @@ export function interfaceDigest(model: FileModel): string {
           const keyword = instruction.getKeyword();
           const run = runs.get(instruction);
           if (run) {
+            // Package manager commands as written, options and local paths included: what a
+            // dependant's install-outside-base compares with (`--virtual`, a later `apk del`, a pin).
             for (const c of run.commands) {
-              const install = detectInstall(c);
-              if (install) {
-                parts.push(
-                  `RUN ${install.manager} ${install.packages.map((p) => p.key).join(',')} -r ${install.requirementFiles.map((r) => r.value).join(',')}`,
-                );
+              if (detectInstall(c) || PACKAGE_MANAGERS.test(c.words[c.programIndex]?.value ?? '')) {
+                parts.push(`RUN ${c.words.map((w) => w.value).join(' ')}`);
               }
             }
           } else if (!METADATA_ONLY.has(keyword)) {
