@@ -843,6 +843,19 @@ describe('Project', () => {
   });
 
   describe('compose merging', () => {
+    it('reads a short-syntax mount whose source is a variable with a default', () => {
+      // Before, the spec was split at the colon inside `${…}`: source `${PG_VOLUME`, target `-pg_data}`.
+      const p = projectOf({
+        'compose.yaml':
+          'services:\n  db:\n    image: postgres:16\n    volumes:\n      - ${PG_VOLUME:-pg_data}:/var/lib/postgresql/data\n      - ${BACKUPS:-./backups}:/backups:ro\nvolumes:\n  pg_data:\n',
+      });
+      const db = p.composeProjects[0]!.services.get('db')!;
+      assert.deepEqual(
+        db.volumes.map((v) => `${v.source} ${v.target} ${v.readOnly}`),
+        ['${PG_VOLUME:-pg_data} /var/lib/postgresql/data false', '${BACKUPS:-./backups} /backups true'],
+      );
+    });
+
     it('merges docker-compose.override.yml: an added volume counts', () => {
       const p = projectOf({
         ...SMARTHR,

@@ -576,9 +576,16 @@ function readVolume(node: Node, view: YamlView, viaAlias: boolean): VolumeMount 
 function splitVolumeSpec(s: string): string[] {
   const parts: string[] = [];
   let cur = '';
+  // Inside `${…}` a colon belongs to the variable (`${PG_VOLUME:-pg_data}:/var/lib/postgresql/data`).
+  let braces = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s[i]!;
-    if (c === ':' && !(cur.length === 1 && /[A-Za-z]/.test(cur) && (s[i + 1] === '\\' || s[i + 1] === '/') && parts.length === 0)) {
+    if (c === '$' && s[i + 1] === '{') {
+      braces++;
+    } else if (c === '}' && braces > 0) {
+      braces--;
+    }
+    if (c === ':' && braces === 0 && !(cur.length === 1 && /[A-Za-z]/.test(cur) && (s[i + 1] === '\\' || s[i + 1] === '/') && parts.length === 0)) {
       parts.push(cur);
       cur = '';
     } else {

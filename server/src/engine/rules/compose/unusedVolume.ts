@@ -1,4 +1,4 @@
-import { isMap, isScalar, type Pair } from 'yaml';
+import { isMap, type Pair } from 'yaml';
 import { defineRule } from '../../rule';
 import type { ComposeModel, TopLevelEntry } from '../../parse/compose';
 import type { ComposeProject, Project } from '../../project';
@@ -35,6 +35,7 @@ export const unusedVolume = defineRule({
       for (const p of projects) {
         for (const service of p.services.values()) {
           for (const v of service.volumes) {
+            // A source with a variable may be a volume or a host path: its value says.
             if (!v.source || (v.type !== 'volume' && !(v.type === 'bind' && v.source.includes('$')))) {
               continue;
             }
@@ -43,10 +44,9 @@ export const unusedVolume = defineRule({
               continue;
             }
             // `${PG_VOLUME:-pg_data}:/data`: the name compose reads, from the project's .env or the defaults.
-            const source = isScalar(v.node) ? shortSyntaxSource(scalarString(v.node) ?? '') : v.source;
-            const value = context.project.composeValue(p, v.def, source);
+            const value = context.project.composeValue(p, v.def, v.source);
             if (value.includes('$')) {
-              unknownPrefixes.push(source.slice(0, source.indexOf('$')));
+              unknownPrefixes.push(v.source.slice(0, v.source.indexOf('$')));
             } else if (!HOST_PATH.test(value)) {
               used.add(value);
             }
@@ -68,26 +68,6 @@ export const unusedVolume = defineRule({
     },
   },
 });
-
-/**
- * The source of a short-syntax mount (`source:target[:mode]`), a `:` inside `${…}` (`${VOL:-data}`)
- * being part of it.
- */
-function shortSyntaxSource(spec: string): string {
-  let depth = 0;
-  for (let i = 0; i < spec.length; i++) {
-    const c = spec[i]!;
-    if (c === '$' && spec[i + 1] === '{') {
-      depth++;
-      i++;
-    } else if (c === '}' && depth > 0) {
-      depth--;
-    } else if (c === ':' && depth === 0 && !(i === 1 && /[A-Za-z]/.test(spec[0]!) && /[\\/]/.test(spec[2] ?? ''))) {
-      return spec.slice(0, i);
-    }
-  }
-  return spec;
-}
 
 /**
  * Every compose project that reads the file: its own, those that include it or read it as their
