@@ -160,6 +160,28 @@ ENTRYPOINT ["/entrypoint.sh"]
       errors: [celeryScriptInDocker('docker/Dockerfile.celery', 5)],
     },
     {
+      // Before, --fix moved the script: the override's bind mount and the Makefile then named nothing.
+      name: 'a bind mount in the override names the script: reported, no fix',
+      files: workspace({
+        'docker/Dockerfile.celery': CELERY_FROM_DOCKER_DIR,
+        'docker/celery-entrypoint.sh': CELERY_ENTRYPOINT,
+        'scripts/entrypoints/celery-entrypoint.sh': undefined,
+        'docker-compose.override.yml':
+          'services:\n  celery_worker:\n    volumes:\n      - ./docker/celery-entrypoint.sh:/entrypoint.sh:ro\n',
+      }),
+      errors: [celeryScriptInDocker('docker/Dockerfile.celery', 5)],
+    },
+    {
+      name: 'a Makefile lints the script where it is: reported, no fix',
+      files: workspace({
+        'docker/Dockerfile.celery': CELERY_FROM_DOCKER_DIR,
+        'docker/celery-entrypoint.sh': CELERY_ENTRYPOINT,
+        'scripts/entrypoints/celery-entrypoint.sh': undefined,
+        'tools/lint.mk': 'lint:\n\tshellcheck docker/celery-entrypoint.sh scripts/entrypoints/*.sh\n',
+      }),
+      errors: [celeryScriptInDocker('docker/Dockerfile.celery', 5)],
+    },
+    {
       name: 'another Dockerfile copies the same script: reported in both, no fix (the move would break the other)',
       files: workspace({
         'docker/Dockerfile.celery': CELERY_FROM_DOCKER_DIR,

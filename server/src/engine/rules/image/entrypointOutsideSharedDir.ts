@@ -14,6 +14,7 @@ import {
 } from './imageFacts';
 import type { Project } from '../../project';
 import type { DockerfileModel } from '../../parse/dockerfile';
+import { escapeRegExp } from '../../text';
 
 /** Whether a file name says it is an entrypoint script. */
 function namedLikeEntrypoint(path: string): boolean {
@@ -74,6 +75,33 @@ function sourceFor(contexts: string[], target: string, original: string): string
   return original.startsWith('./') ? `./${text}` : text;
 }
 
+/**
+ * Whether something other than a Dockerfile COPY names the script where it is, so that moving it
+ * would leave that pointing at nothing: a bind mount of a service in the compose projects that build
+ * this Dockerfile (`./docker/web/entrypoint.sh:/entrypoint.sh`), or a Makefile, script, CI file or
+ * build config that mentions its path (`shellcheck docker/web/entrypoint.sh`).
+ */
+function namedElsewhere(project: Project, dockerfile: string, script: string): boolean {
+  for (const built of project.servicesBuiltFrom(dockerfile)) {
+    for (const service of built.project.services.values()) {
+      for (const v of service.volumes) {
+        if (v.type === 'bind' && v.source && !v.source.includes('$') && joinPath(dirname(v.def.path), v.source) === script) {
+          return true;
+        }
+      }
+    }
+  }
+  const mention = (p: string): RegExp => new RegExp(`(^|[\\s"'=:(,])(\\./)?${escapeRegExp(p)}($|[\\s"',):;&|])`, 'm');
+  const fromRoot = mention(script);
+  return project.textFiles.some(
+    (t) =>
+      t.role !== 'markdown' &&
+      t.role !== 'roadmap' &&
+      t.role !== 'gitignore' &&
+      (fromRoot.test(t.text) || (isWithin(script, dirname(t.path)) && mention(relativePath(dirname(t.path), script)).test(t.text))),
+  );
+}
+
 export const entrypointOutsideSharedDir = defineRule({
   id: 'entrypoint-outside-shared-dir',
   meta: {
@@ -124,7 +152,11 @@ export const entrypointOutsideSharedDir = defineRule({
           // Another Dockerfile copying the script would break with the move; its findings are
           // computed from its own content, so this fix only edits this Dockerfile.
           const shared = references.some((r) => r.model.path !== file.path);
-          const fixable = !shared && (existing === undefined || sameContent) && rewrites.every((r) => r.text !== undefined);
+          // Moving it away from a bind mount or a build file that names it would break them too.
+          const fixable =
+            !shared &&
+            (existing === undefined ? !namedElsewhere(project, file.path, path) : sameContent) &&
+            rewrites.every((r) => r.text !== undefined);
           context.report({
             messageId: 'outside',
             data: { script: source.value, dir, folder },
