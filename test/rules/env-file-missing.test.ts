@@ -15,6 +15,19 @@ const BEAT_ALONE = replaceEach(
   [BEAT_COMMAND, `${BEAT_COMMAND}    networks:\n      - smarthr360-network\n`],
 );
 
+/** celery_worker builds and tags the Celery image; celery_beat runs that image, with no env file. */
+const BEAT_RUNS_WORKER_IMAGE = replaceEach(
+  BEAT_ALONE,
+  [
+    '      dockerfile: docker/Dockerfile.celery\n\n',
+    '      dockerfile: docker/Dockerfile.celery\n    image: smarthr360-celery:latest\n\n',
+  ],
+  [
+    '  celery_beat:\n    build:\n      context: .\n      dockerfile: docker/Dockerfile.celery\n',
+    '  celery_beat:\n    image: smarthr360-celery:latest\n',
+  ],
+);
+
 /** BEAT_ALONE with `lines` added to celery_beat right after its command. */
 function beatWith(lines: string): string {
   return insertAfter(BEAT_ALONE, BEAT_COMMAND, lines);
@@ -155,6 +168,14 @@ RuleTester.run(envFileMissing, {
       }),
       errors: [missing('celery_beat', 47, 3, 14)],
       output: { 'docker-compose.yml': BEAT_ENV_FROM_SHELL_FIXED },
+    },
+    {
+      // Before, nothing was reported: a service that runs the image another service builds (build once,
+      // run as worker and beat) counted as a third-party image.
+      name: 'celery_beat runs the image celery_worker builds, and reads no env file',
+      files: workspace({ 'docker-compose.yml': BEAT_RUNS_WORKER_IMAGE }),
+      errors: [missing('celery_beat', 48, 3, 14)],
+      output: { 'docker-compose.yml': withBeatEnvFile(BEAT_RUNS_WORKER_IMAGE) },
     },
     {
       name: 'celery_beat reads no env file: env_file is added at the end of the service',

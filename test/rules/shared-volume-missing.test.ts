@@ -123,6 +123,17 @@ function beatWithoutVolumesFixed(lastKey: string): string {
   return insertAfter(beatWithoutVolumes(lastKey), `${lastKey}\n`, '    volumes:\n      - logs_volume:/app/logs\n');
 }
 
+/** celery_worker builds and tags the Celery image; celery_beat runs it and mounts nothing. */
+const BEAT_RUNS_WORKER_IMAGE = beatWithoutVolumes('command: celery -A smarthr360 beat -l info')
+  .replace(
+    '      dockerfile: docker/Dockerfile.celery\n    volumes:',
+    '      dockerfile: docker/Dockerfile.celery\n    image: smarthr360-celery:latest\n    volumes:',
+  )
+  .replace(
+    '  celery_beat:\n    build:\n      context: .\n      dockerfile: docker/Dockerfile.celery\n',
+    '  celery_beat:\n    image: smarthr360-celery:latest\n',
+  );
+
 /** The same compose text with sequence items flush with their key (`volumes:\n    - x`). */
 function flush(compose: string): string {
   return compose.replace(/^ {6}- /gm, '    - ');
@@ -366,6 +377,20 @@ volumes: {models: {}}
         'docker-compose.override.yml': 'services:\n  celery_beat:\n    volumes:\n      - ./logs:/app/logs\n',
       }),
       errors: [missing(14, 3, 14, BEAT_LOGS_TAKEN)],
+    },
+    {
+      // Before, nothing was reported: celery_beat runs the image celery_worker builds (build once, run
+      // twice), and a service with no build of its own was in no group.
+      name: 'celery_beat runs the image celery_worker builds: it gets the shared volume too',
+      files: ws(BEAT_RUNS_WORKER_IMAGE),
+      errors: [missing(15, 3, 14, BEAT_LACKS_LOGS)],
+      output: {
+        'docker-compose.yml': insertAfter(
+          BEAT_RUNS_WORKER_IMAGE,
+          '    command: celery -A smarthr360 beat -l info\n',
+          '    volumes:\n      - logs_volume:/app/logs\n',
+        ),
+      },
     },
     {
       name: 'a service with no volumes key gets one, with the file indentation step',

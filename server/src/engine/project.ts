@@ -976,14 +976,48 @@ export class Project {
     return (project ? [...project.services.values()] : this.services).filter((s) => !this.isBaseBuilder(s));
   }
 
-  /** Services built from a workspace Dockerfile whose final stage derives from the base. */
-  isApplicationService(service: Service): boolean {
-    if (!service.build || this.isBaseBuilder(service)) {
-      return false;
+  /**
+   * The workspace image a service runs: the Dockerfile and stage it builds, or, for a service with
+   * only `image:`, those of the image another service of its project builds (`web` builds
+   * `shop-app:latest`, `celery_worker` runs it), else of the one Dockerfile the workspace's build
+   * commands build it from. Undefined for the base image and images no workspace file builds.
+   */
+  runImage(service: Service): { dockerfile: DockerfileModel; stage: Stage } | undefined {
+    if (this.isBaseBuilder(service)) {
+      return undefined;
     }
-    const df = this.dockerfile(service.build.dockerfile);
-    const final = this.targetStage(service);
-    return df !== undefined && final !== undefined && this.stageDerivesFromBase(df, final);
+    let builder: Service | undefined = service;
+    if (!service.build) {
+      const image = service.image && !service.image.value.includes('$') ? normalizeImage(service.image.value) : undefined;
+      if (image === undefined) {
+        return undefined;
+      }
+      const builders = [...service.project.services.values()].filter(
+        (s) => s.build && s.image && normalizeImage(s.image.value) === image,
+      );
+      builder = builders.length === 1 ? builders[0] : undefined;
+      if (builders.length === 0) {
+        const dockerfiles = new Set(this.buildsOf(image).map((b) => b.dockerfile));
+        const df = dockerfiles.size === 1 ? this.dockerfile([...dockerfiles][0]!) : undefined;
+        const stage = df && this.finalStage(df);
+        return df && stage && !this.isBaseDockerfile(df.path) ? { dockerfile: df, stage } : undefined;
+      }
+    }
+    if (!builder?.build || this.isBaseBuilder(builder)) {
+      return undefined;
+    }
+    const dockerfile = this.dockerfile(builder.build.dockerfile);
+    const stage = this.targetStage(builder);
+    return dockerfile && stage ? { dockerfile, stage } : undefined;
+  }
+
+  /**
+   * Services that run a workspace image whose final stage derives from the base: built from it, or
+   * running the image another service or a build command builds (see {@link runImage}).
+   */
+  isApplicationService(service: Service): boolean {
+    const run = this.runImage(service);
+    return run !== undefined && this.stageDerivesFromBase(run.dockerfile, run.stage);
   }
 
   /**
@@ -1027,14 +1061,14 @@ export class Project {
   }
 
   private groupKey(service: Service): string | undefined {
-    if (!service.build || this.isBaseBuilder(service)) {
+    if (this.isBaseBuilder(service) || (!service.build && !this.runImage(service))) {
       return undefined;
     }
-    const df = this.dockerfile(service.build.dockerfile);
-    const final = this.targetStage(service);
-    if (!df || !final) {
-      return `dockerfile:${service.build.dockerfile}`;
+    const run = this.runImage(service);
+    if (!run) {
+      return `dockerfile:${service.build!.dockerfile}`;
     }
+    const { dockerfile: df, stage: final } = run;
     if (this.stageDerivesFromBase(df, final)) {
       return 'base';
     }
