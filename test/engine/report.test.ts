@@ -52,6 +52,20 @@ describe('current-state report', () => {
     );
   });
 
+  it('matches a requirements file to the Dockerfiles that install that file, not another of its name', () => {
+    // Before, by name: the ML service's own requirements.txt was listed as installed by the base, and the
+    // base's by the ML service.
+    const fs = loadFolder(EXAMPLE);
+    fs.write('ml/requirements.txt', 'torch==2.4.0\n');
+    fs.write(
+      'docker/Dockerfile.ml',
+      'FROM smarthr360-base:latest\nWORKDIR /srv\nCOPY ml/requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\n',
+    );
+    const text = currentStateReport(new Analyzer(fs).analyze());
+    assert.match(text, /\| `requirements.txt` \| Dockerfile.base \(base\); Dockerfile.old \|/);
+    assert.match(text, /\| `ml\/requirements.txt` \| docker\/Dockerfile.ml \(ml\) \|/);
+  });
+
   it('never prints a secret value found in the workspace', () => {
     for (const secret of ['hunter2-celery', 'changeme', 's3cr3t-db-password', 'django-insecure-9f8e7d6c5b4a']) {
       assert.ok(!report.includes(secret), `the report prints ${secret}`);

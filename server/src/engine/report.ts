@@ -3,7 +3,8 @@ import type { AnalysisResult } from './analyzer';
 import { GITLAB_KEYWORDS } from './parse/buildCommands';
 import { basename } from './paths';
 import type { Project } from './project';
-import type { DockerfileModel, Stage } from './parse/dockerfile';
+import type { DockerfileModel, RunInstruction, Stage } from './parse/dockerfile';
+import { requirementsSource } from './rules/dockerfile/installOutsideBase';
 import { detectInstall } from './parse/installs';
 import { roadmapStatus } from './roadmap';
 import { findSecret, isSecretKey, maskCredentials, maskUrlPasswords } from './rules/env/envShared';
@@ -100,11 +101,16 @@ function requirements(p: Project, out: string[]): void {
   const files = p.fs.listFiles().filter((f) => /(^|\/)(requirements[^/]*\.(txt|in)|pyproject\.toml|Pipfile|poetry\.lock|environment\.ya?ml|package\.json)$/.test(f) && !f.includes('node_modules/'));
   const rows = files.map((f) => {
     const users = new Set<string>();
+    // The workspace file a `-r` reads, through the COPY that puts it there; by name when that cannot be told.
+    const reads = (d: DockerfileModel, run: RunInstruction, value: string): boolean => {
+      const source = requirementsSource(p, d, run.stage, run.instruction, value);
+      return source !== undefined ? source === f : basename(value) === basename(f);
+    };
     for (const d of p.dockerfiles) {
       for (const run of d.runs()) {
         for (const c of run.commands) {
           const i = detectInstall(c);
-          if (i?.requirementFiles.some((r) => basename(r.value) === basename(f))) {
+          if (i?.requirementFiles.some((r) => reads(d, run, r.value))) {
             const services = p.servicesBuiltFrom(d.path).map((s) => s.name);
             users.add(`${d.path}${services.length > 0 ? ` (${services.join(', ')})` : ''}`);
           }

@@ -47,7 +47,7 @@ function baseInstalls(project: Project): { run: RunInstruction; install: Install
  * through the Dockerfile's build contexts. Undefined when that cannot be told (a variable, an
  * unknown WORKDIR, a glob COPY, build contexts that disagree, a file no COPY provides).
  */
-function requirementsSource(project: Project, model: DockerfileModel, stage: Stage, at: Instruction | undefined, file: string, depth = 0): string | undefined {
+export function requirementsSource(project: Project, model: DockerfileModel, stage: Stage, at: Instruction | undefined, file: string, depth = 0): string | undefined {
   if (file.includes('$') || depth > 3) {
     return undefined;
   }
