@@ -2,7 +2,7 @@ import { defineRule, type RuleContext } from '../../rule';
 import { imageShortName } from '../../images';
 import type { ComposeProject, Project, Service } from '../../project';
 import type { LineIndex, Range } from '../../text';
-import { readsEnvFile } from '../env/envShared';
+import { servicesReadingEnvFile } from '../env/envShared';
 import { ByRange, listNames } from './composeHelpers';
 
 /** Backing services the application reaches, told by port, URL scheme, image and variable name. */
@@ -214,7 +214,7 @@ export const hostNotServiceName = defineRule({
       // .env.docker): a value there reaches every service that reads the file, unless the service's
       // own environment sets the variable.
       const { project } = context;
-      const readers = project.allServices.filter((s) => !s.networkMode && readsEnvFile(project, s, file.path));
+      const readers = servicesReadingEnvFile(project, file.path).filter((s) => !s.networkMode);
       if (readers.length === 0) {
         return;
       }

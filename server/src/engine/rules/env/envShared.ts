@@ -189,6 +189,35 @@ export function readsEnvFile(project: Project, service: Service, target: string)
   return service.envFiles.some((e) => envFileTarget(e.def, e, project, service.project) === target);
 }
 
+const readersByProject = new WeakMap<Project, Map<string, Service[]>>();
+
+/**
+ * The services, overlay projects' included, that read an env file through `env_file` (see
+ * {@link readsEnvFile}). Indexed once per project: asking each env file of every service in turn
+ * grew with the square of the workspace.
+ */
+export function servicesReadingEnvFile(project: Project, target: string): readonly Service[] {
+  let index = readersByProject.get(project);
+  if (!index) {
+    index = new Map();
+    for (const service of project.allServices) {
+      for (const e of service.envFiles) {
+        const path = envFileTarget(e.def, e, project, service.project);
+        if (path === undefined) {
+          continue;
+        }
+        const list = index.get(path) ?? [];
+        if (list[list.length - 1] !== service) {
+          list.push(service);
+        }
+        index.set(path, list);
+      }
+    }
+    readersByProject.set(project, index);
+  }
+  return index.get(target) ?? [];
+}
+
 // ---------------------------------------------------------------------------------------------
 // .gitignore
 

@@ -1,5 +1,5 @@
 import { defineRule } from '../../rule';
-import { addToSecretsFile, ensureEnvFileReference, findSecret, readsEnvFile, secretsFileDisagrees, secretsReferenceShared } from './envShared';
+import { addToSecretsFile, ensureEnvFileReference, findSecret, readsEnvFile, secretsFileDisagrees, servicesReadingEnvFile, secretsReferenceShared } from './envShared';
 
 export const secretInSharedEnvFile = defineRule({
   id: 'secret-in-shared-env-file',
@@ -38,7 +38,7 @@ export const secretInSharedEnvFile = defineRule({
         // A service whose env_file list others alias would hand the secrets file to them too.
         const shared = secretsReferenceShared(
           project,
-          project.allServices.filter((s) => readsEnvFile(project, s, file.path)),
+          servicesReadingEnvFile(project, file.path),
         );
         context.report({
           messageId: disagrees ? 'disagrees' : hit.kind === 'url' ? 'urlCredentials' : 'secret',
