@@ -186,6 +186,62 @@ RuleTester.run(hostNotServiceName, {
       output: { 'common.yml': COMMON.replace('@localhost:5432', '@db:5432') },
     },
     {
+      // Before, the fix wrote @db into .env.docker, which the host-network agent reads too: there db
+      // does not resolve, and localhost was right.
+      name: 'an env file a network_mode: host service reads too: reported for the others, no fix',
+      files: composeWorkspace({
+        'docker-compose.yml': ENV_FILE_COMPOSE.replace(
+          '  nginx:\n',
+          '  metrics_agent:\n    build:\n      context: .\n      dockerfile: docker/Dockerfile.web\n    network_mode: host\n    env_file: .env.docker\n  nginx:\n',
+        ),
+        '.env.docker': ENV_DOCKER,
+      }),
+      errors: [
+        {
+          path: '.env.docker',
+          message: msg('CELERY_BROKER_URL', 'web', 'Redis', 'redis', 'localhost'),
+          line: 3,
+          column: 27,
+          endLine: 3,
+          endColumn: 36,
+        },
+        {
+          path: '.env.docker',
+          message: msg('DATABASE_URL', 'web and celery_worker', 'PostgreSQL', 'db', '127.0.0.1'),
+          line: 4,
+          column: 52,
+          endLine: 4,
+          endColumn: 61,
+        },
+      ],
+    },
+    {
+      // Before, the fix wrote @db into common.yml, which the second project (whose database service is
+      // named postgres) extends too.
+      name: 'a file two projects extend, whose database services are named differently: both names, no fix',
+      files: composeWorkspace({
+        'a/docker-compose.yml': EXTENDS_COMPOSE.replace('file: common.yml', 'file: ../common.yml').replace(
+          'dockerfile: docker/Dockerfile.web',
+          'dockerfile: ../docker/Dockerfile.web',
+        ),
+        'b/docker-compose.yml': EXTENDS_COMPOSE.replace('  db:\n', '  postgres:\n')
+          .replace('file: common.yml', 'file: ../common.yml')
+          .replace('dockerfile: docker/Dockerfile.web', 'dockerfile: ../docker/Dockerfile.web'),
+        'common.yml': COMMON,
+      }),
+      errors: [
+        {
+          path: 'common.yml',
+          message:
+            'Expected DATABASE_URL in web to reach the PostgreSQL service by its name "db" or "postgres", not localhost: inside a container localhost is not the db or postgres container.',
+          line: 4,
+          column: 58,
+          endLine: 4,
+          endColumn: 67,
+        },
+      ],
+    },
+    {
       name: 'DATABASE_URL=…@localhost:5432 in a list (the example workspace)',
       files: composeWorkspace({
         'docker-compose.yml': compose(

@@ -35,6 +35,12 @@ const APP = `services:
         read_only: true
 `;
 
+/** web bind-mounts host paths written with variables; old_uploads is mounted by nobody. */
+const HOST_PATH_VARIABLES = `${APP.replace(
+  '      - static_volume:/app/staticfiles\n',
+  '      - static_volume:/app/staticfiles\n      - \${HOME}/.aws:/root/.aws:ro\n      - $PWD/src:/app/src\n      - \${DATA_ROOT}/uploads:/app/uploads\n',
+)}\nvolumes:\n  postgres_data:\n  static_volume:\n  old_uploads:\n`;
+
 const LAST_BEFORE_NETWORKS = `${APP}\nvolumes:\n  postgres_data:\n  static_volume:\n  old_uploads:\n\nnetworks:\n  default:\n    name: smarthr360\n`;
 const FLOW_MAP = `${APP}\nvolumes: {postgres_data: {}, old_uploads: {}, static_volume: {}}\n`;
 const FIRST_ENTRY = `${APP}\nvolumes:\n  old_uploads:\n  postgres_data:\n  static_volume:\n`;
@@ -184,6 +190,14 @@ RuleTester.run(unusedVolume, {
       files: { ...composeWorkspace({ 'docker-compose.yml': VIA_VARIABLE }), '.env': 'ES_VOLUME=es_data\n' },
       errors: [onWord('docker-compose.yml', VIA_VARIABLE, 'old_uploads', msg('old_uploads'))],
       output: { 'docker-compose.yml': removeOnce(VIA_VARIABLE, '  old_uploads:\n') },
+    },
+    {
+      // Before, a host path starting with a variable (`${HOME}/.aws`) counted as a volume of any name:
+      // nothing in the file was reported.
+      name: 'bind mounts whose host path starts with a variable hide no unused volume',
+      files: composeWorkspace({ 'docker-compose.yml': HOST_PATH_VARIABLES }),
+      errors: [onWord('docker-compose.yml', HOST_PATH_VARIABLES, 'old_uploads', msg('old_uploads'))],
+      output: { 'docker-compose.yml': removeOnce(HOST_PATH_VARIABLES, '  old_uploads:\n') },
     },
     {
       // Before, the fix removed the external volume and the one with its own name (the whole

@@ -21,11 +21,13 @@ export function listNames(names: readonly string[]): string {
 export class ByRange<T> {
   private readonly entries = new Map<string, { range: Range; services: Set<Service>; item: T }>();
 
-  add(range: Range, service: Service, item: T): void {
+  /** `merge`: how the item found first at a range takes in another one found there (for another service). */
+  add(range: Range, service: Service, item: T, merge?: (first: T, next: T) => void): void {
     const key = rangeKey(range);
     const entry = this.entries.get(key);
     if (entry) {
       entry.services.add(service);
+      merge?.(entry.item, item);
     } else {
       this.entries.set(key, { range, services: new Set([service]), item });
     }

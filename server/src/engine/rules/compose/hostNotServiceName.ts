@@ -134,7 +134,8 @@ function serviceFor(project: Project, p: ComposeProject, kind: BackingKind): Ser
 interface Found {
   key: string;
   host: string;
-  target: string;
+  /** The service name each service reading the value reaches it by (one, unless projects differ). */
+  targets: string[];
   kind: BackingKind;
   /** The host as written at the range (empty when the value has escapes: no fix). */
   text: string;
@@ -165,7 +166,19 @@ function collect(
     // The offsets hold only when the value is written without escapes; else the whole value.
     const exact = text.slice(at, at + use.host.length) === use.host;
     const range = exact ? lines.rangeOf(at, at + use.host.length) : valueRange;
-    found.add(range, service, { key, host: use.host, target: target.name, kind: use.kind, text: exact ? use.host : '', ...(use.otherPort ? { otherPort: use.otherPort } : {}) });
+    found.add(
+      range,
+      service,
+      { key, host: use.host, targets: [target.name], kind: use.kind, text: exact ? use.host : '', ...(use.otherPort ? { otherPort: use.otherPort } : {}) },
+      // A file several projects read (an `extends: file:` target, an env file): one name for all, or no fix.
+      (first, next) => {
+        for (const t of next.targets) {
+          if (!first.targets.includes(t)) {
+            first.targets.push(t);
+          }
+        }
+      },
+    );
   }
 }
 
@@ -179,9 +192,9 @@ export const hostNotServiceName = defineRule({
   },
   messages: {
     hostNotName:
-      'Expected {{variable}} in {{services}} to reach the {{kind}} service by its name "{{target}}", not {{host}}: inside a container {{host}} is not the {{target}} container.',
+      'Expected {{variable}} in {{services}} to reach the {{kind}} service by its name "{{target}}", not {{host}}: inside a container {{host}} is not the {{containers}} container.',
     otherPort:
-      'Expected {{variable}} in {{services}} to reach the {{kind}} service by its name "{{target}}", not {{host}}: inside a container {{host}} is not the {{target}} container. Port {{port}} is not the {{kind}} port {{defaultPort}}: check which service listens on it before changing the host.',
+      'Expected {{variable}} in {{services}} to reach the {{kind}} service by its name "{{target}}", not {{host}}: inside a container {{host}} is not the {{containers}} container. Port {{port}} is not the {{kind}} port {{defaultPort}}: check which service listens on it before changing the host.',
   },
   check: {
     compose(file, context) {
@@ -214,10 +227,14 @@ export const hostNotServiceName = defineRule({
       // .env.docker): a value there reaches every service that reads the file, unless the service's
       // own environment sets the variable.
       const { project } = context;
-      const readers = servicesReadingEnvFile(project, file.path).filter((s) => !s.networkMode);
+      const all = servicesReadingEnvFile(project, file.path);
+      const readers = all.filter((s) => !s.networkMode);
       if (readers.length === 0) {
         return;
       }
+      // A service on the host's network (or another's) reads the file too: there localhost is right,
+      // and a service name would not resolve, so the value is reported but not rewritten.
+      const keepHost = readers.length < all.length;
       const found = new ByRange<Found>();
       for (const entry of file.entries) {
         const start = file.lines.offsetAt(entry.valueRange.start) + (entry.quoted ? 1 : 0);
@@ -228,22 +245,23 @@ export const hostNotServiceName = defineRule({
           collect(found, project, service, entry.key, entry.value, file.text, file.lines, start, entry.valueRange);
         }
       }
-      report(context, file.path, found);
+      report(context, file.path, found, keepHost);
     },
   },
 });
 
-function report(context: RuleContext<'hostNotName' | 'otherPort'>, path: string, found: ByRange<Found>): void {
+function report(context: RuleContext<'hostNotName' | 'otherPort'>, path: string, found: ByRange<Found>, keepHost = false): void {
   for (const f of found.values()) {
-    const { key, host, target, kind, text, otherPort } = f.item;
-    const data = { variable: key, services: listNames(f.services.map((s) => s.name)), kind: kind.kind, target, host };
+    const { key, host, targets, kind, text, otherPort } = f.item;
+    const target = targets.join('" or "');
+    const data = { variable: key, services: listNames(f.services.map((s) => s.name)), kind: kind.kind, target, containers: targets.join(' or '), host };
     // A port that is not the kind's own may be another service's (a pgbouncer on 6432): the
     // service name alone would point the value at the wrong port.
     context.report({
       messageId: otherPort ? 'otherPort' : 'hostNotName',
       data: otherPort ? { ...data, port: otherPort, defaultPort: kind.ports[0]! } : data,
       range: f.range,
-      fix: text && !otherPort ? (fixer) => fixer.setTitle(`Reach ${target} by its service name`, true).replace(path, f.range, target) : undefined,
+      fix: text && !otherPort && !keepHost && targets.length === 1 ? (fixer) => fixer.setTitle(`Reach ${target} by its service name`, true).replace(path, f.range, target) : undefined,
     });
   }
 }

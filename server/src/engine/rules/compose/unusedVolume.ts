@@ -46,7 +46,10 @@ export const unusedVolume = defineRule({
             // `${PG_VOLUME:-pg_data}:/data`: the name compose reads, from the project's .env or the defaults.
             const value = context.project.composeValue(p, v.def, v.source);
             if (value.includes('$')) {
-              unknownPrefixes.push(v.source.slice(0, v.source.indexOf('$')));
+              // `${HOME}/.aws`, `$PWD:/app`: a host path (a volume name has no `/`); `${VOL}`: any volume.
+              if (!value.includes('/') && !/^\$\{?PWD\b/.test(value)) {
+                unknownPrefixes.push(v.source.slice(0, v.source.indexOf('$')));
+              }
             } else if (!HOST_PATH.test(value)) {
               used.add(value);
             }
