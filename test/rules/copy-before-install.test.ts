@@ -215,6 +215,23 @@ COPY scripts/entrypoints/celery-entrypoint.sh /usr/local/bin/celery-entrypoint.s
       },
     },
     {
+      // Before (today's first version), no fix: `set -eux` and the purge of the build dependencies were
+      // taken for commands that need the code.
+      name: 'an install under set -eux that purges its build dependencies: the whole RUN moves',
+      files: workspace({
+        'docker/Dockerfile.celery': celery(`COPY app/ /app/app/
+RUN set -eux; apt-get update && apt-get install -y gcc && pip install --no-cache-dir flower==2.0 && apt-get purge -y gcc && rm -rf /var/lib/apt/lists/*
+`),
+      }),
+      errors: [onLine('docker/Dockerfile.celery', 4, 6, 10, message('app/', 5))],
+      output: {
+        'docker/Dockerfile.celery':
+          celery(`RUN set -eux; apt-get update && apt-get install -y gcc && pip install --no-cache-dir flower==2.0 && apt-get purge -y gcc && rm -rf /var/lib/apt/lists/*
+COPY app/ /app/app/
+`),
+      },
+    },
+    {
       name: 'npm ci after the whole frontend folder, with no manifest COPY: reported without a fix',
       files: workspace({
         'docker/Dockerfile.web': replaceOnce(

@@ -329,6 +329,27 @@ const COMMENTED_APT_RUN = `RUN apt-get update && apt-get install -y --no-install
     libjpeg62-turbo \\
     && rm -rf /var/lib/apt/lists/*
 `;
+/** A base whose apt list has a comment above each package, and a web RUN written the same way. */
+const COMMENTED_BASE = `FROM python:3.12-slim
+RUN apt-get update && apt-get install -y --no-install-recommends \\
+    # needed for thumbnails
+    libjpeg62-turbo \\
+    # pdf previews
+    poppler-utils \\
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+`;
+const WEB_WITH_TWO_COMMENTED = `FROM smarthr360-base:latest
+RUN apt-get update && apt-get install -y --no-install-recommends \\
+    # for healthchecks
+    curl \\
+    # translations
+    zlib1g \\
+    && rm -rf /var/lib/apt/lists/*
+COPY . .
+`;
 const WEB_WITH_COMMENTED_APT = `FROM smarthr360-base:latest\n${COMMENTED_APT_RUN}COPY . .\n`;
 
 /**
@@ -345,7 +366,7 @@ const WHOLE_RUN_MOVES: [name: string, run: string, manager: string, packages: st
   ['JSON-form RUN (exec form)', 'RUN ["pip", "install", "--no-cache-dir", "gunicorn"]', 'pip', ['gunicorn'], baseWithRun('RUN pip install --no-cache-dir gunicorn')],
   ['RUN --mount=type=cache flag is not a package', 'RUN --mount=type=cache,target=/root/.cache/pip pip install gunicorn whitenoise', 'pip', ['gunicorn', 'whitenoise'], baseWithRun('RUN pip install --no-cache-dir gunicorn whitenoise')],
   ['apk add with --no-cache and --update: merged into the base apk add, sorted', 'RUN apk add --no-cache --update gcc musl-dev', 'apk', ['gcc', 'musl-dev'], replaceOnce(ALPINE_BASE, 'RUN apk add --no-cache libpq\n', 'RUN apk add --no-cache gcc libpq musl-dev\n'), ALPINE_BASE],
-  ['dnf install with --setopt=: a new RUN after the base last install before its first COPY, the setting kept', 'RUN dnf install -y --setopt=install_weak_deps=False git && dnf clean all', 'yum/dnf', ['git'], baseWithRunAfterApt('RUN dnf install -y --setopt=install_weak_deps=False git && dnf clean all')],
+  ['dnf install with --setopt=: a new RUN before the first COPY of a base with no system installs, the setting kept', 'RUN dnf install -y --setopt=install_weak_deps=False git && dnf clean all', 'yum/dnf', ['git'], insertBefore(PIP_ONLY_BASE, 'COPY requirements.txt .\n', 'RUN dnf install -y --setopt=install_weak_deps=False git && dnf clean all\n'), PIP_ONLY_BASE],
   ['pip3 with a version pin', 'RUN pip3 install --no-cache-dir gunicorn==22.0.0', 'pip', ['gunicorn==22.0.0'], baseWithRun('RUN pip3 install --no-cache-dir gunicorn==22.0.0')],
   ['python -m pip', 'RUN python -m pip install --no-cache-dir whitenoise', 'pip', ['whitenoise'], baseWithRun('RUN python -m pip install --no-cache-dir whitenoise')],
   ['uv pip install --system: kept', 'RUN uv pip install --system sentry-sdk', 'pip', ['sentry-sdk'], baseWithRun('RUN uv pip install --no-cache-dir --system sentry-sdk')],
@@ -505,6 +526,43 @@ COPY . .
           'RUN pip install --no-cache-dir -r requirements.txt\n',
         ),
       },
+    },
+    {
+      // Before (today's first version), "not available to the base build": the base copies the file with a
+      // glob, so which file it installs was not told, and the base's own install of it was denied.
+      name: 'pip install -r of a file the base copies with a glob: said to be maybe the same file, no fix',
+      files: ws({
+        'Dockerfile.base': replaceOnce(BASE, 'COPY requirements.txt .\n', 'COPY requirements*.txt ./\n'),
+        'docker/Dockerfile.web': webInstallsRequirements('requirements.txt'),
+      }),
+      errors: [
+        inWeb(
+          4,
+          35,
+          51,
+          'Unexpected pip install -r requirements.txt: the base image (Dockerfile.base) installs a requirements file of that name; if it is the same file, remove this install, else install requirements.txt in Dockerfile.base.',
+        ),
+      ],
+    },
+    {
+      // Before, offered as fixable, but the fix removed nothing (the `.` would have gone with it).
+      name: 'pip install -r of the base file and the project (.) in one command: reported, no fix',
+      files: ws({
+        'docker/Dockerfile.web': replaceOnce(
+          webInstallsRequirements('requirements.txt'),
+          '-r requirements.txt\n',
+          '-r requirements.txt .\n',
+        ),
+      }),
+      errors: [
+        inWeb(4, 35, 51, 'Unexpected pip install -r requirements.txt: the base image (Dockerfile.base) already installs it.'),
+      ],
+    },
+    {
+      // Before, moved into the Debian base, where apk does not exist: the base build failed.
+      name: 'apk add in a service, the base installs with apt-get: reported, no move',
+      files: ws({ 'docker/Dockerfile.web': webWithRun('RUN apk add --no-cache libpq') }),
+      errors: [onWord('docker/Dockerfile.web', webWithRun('RUN apk add --no-cache libpq'), 'libpq', outside('apk', 'libpq'))],
     },
     {
       name: 'pip install -r of another file: no fix, the message says why',
@@ -752,6 +810,20 @@ COPY . .
           '# needed for thumbnails',
         ),
         'docker/Dockerfile.web': removeOnce(WEB_WITH_COMMENTED_APT, COMMENTED_APT_RUN),
+      },
+    },
+    {
+      // Before, curl and zlib1g were sorted in among the base's commented packages, on their lines: the
+      // base's comments came to label them, and theirs were lost.
+      name: 'a base list with comments between its packages: the moved ones go at its end, each under its own comment',
+      files: ws({ 'Dockerfile.base': COMMENTED_BASE, 'docker/Dockerfile.web': WEB_WITH_TWO_COMMENTED }),
+      errors: [inWeb(4, 5, 9, outside('apt-get', 'curl')), inWeb(6, 5, 11, outside('apt-get', 'zlib1g'))],
+      output: {
+        'Dockerfile.base': COMMENTED_BASE.replace(
+          '    poppler-utils \\\n',
+          '    poppler-utils \\\n    # for healthchecks\n    curl \\\n    # translations\n    zlib1g \\\n',
+        ),
+        'docker/Dockerfile.web': 'FROM smarthr360-base:latest\nCOPY . .\n',
       },
     },
     {

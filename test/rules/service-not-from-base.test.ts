@@ -6,6 +6,7 @@ import { RuleTester } from '../ruleTester';
 import { serviceNotFromBase } from '../../server/src/engine/rules/dockerfile/serviceNotFromBase';
 import { insertBefore, replaceEvery, replaceOnce } from './edit';
 import {
+  BASE_DOCKERFILE,
   celeryFrom,
   COMPOSE,
   FRONTEND_DOCKERFILE,
@@ -270,6 +271,49 @@ CMD ["gunicorn", "app.wsgi"]
       output: {
         'docker/Dockerfile.celery': CELERY_FROM_PYTHON.replace('FROM python:3.12-slim', 'FROM smarthr360-base:latest'),
       },
+    },
+    {
+      // Before, the base's runtime was read from its last stage (a docs stage on node): python:3.12 was
+      // "another runtime", and no fix was offered.
+      name: 'the base is built at its runtime target; a later stage on node is not its runtime',
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'docker-compose.yml': COMPOSE.replace(
+          '      dockerfile: Dockerfile.base\n',
+          '      dockerfile: Dockerfile.base\n      target: runtime\n',
+        ),
+        'Dockerfile.base': `${BASE_DOCKERFILE.replace('FROM python:3.12-slim', 'FROM python:3.12-slim AS runtime')}\nFROM node:20 AS docs\nRUN npm install -g docsify-cli\n`,
+        'docker/Dockerfile.celery': CELERY_FROM_PYTHON.replace('FROM python:3.12-slim', 'FROM python:3.12'),
+      },
+      errors: [
+        onLine(
+          'docker/Dockerfile.celery',
+          2,
+          6,
+          17,
+          notFromBase('celery_worker and celery_beat', 'smarthr360-base:latest', 'python:3.12'),
+        ),
+      ],
+      output: {
+        'docker/Dockerfile.celery': CELERY_FROM_PYTHON.replace('FROM python:3.12-slim', 'FROM smarthr360-base:latest'),
+      },
+    },
+    {
+      // Before, the fix moved the Alpine service onto the Debian base (its apk installs then failed).
+      name: 'a service on python:3.12-alpine, the base on python:3.12-slim: another runtime, no fix',
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'docker/Dockerfile.celery': CELERY_FROM_PYTHON.replace('FROM python:3.12-slim', 'FROM python:3.12-alpine'),
+      },
+      errors: [
+        onLine(
+          'docker/Dockerfile.celery',
+          2,
+          6,
+          24,
+          `${notFromBase('celery_worker and celery_beat', 'smarthr360-base:latest', 'python:3.12-alpine')} It is another runtime than the base's python:3.12-slim: move the service onto the base by hand, or add python to exemptImages.`,
+        ),
+      ],
     },
     {
       name: 'the configured baseImage (from a registry) is the fix',

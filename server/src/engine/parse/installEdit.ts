@@ -187,11 +187,18 @@ export function mergeIntoInstall(
     const prev = words[words.indexOf(first.word) - 1]!;
     sep = separatorBetween(model, prev, first.word);
   }
-  if (sep.includes('#') || (sep.trim() !== '' && !/^[\s\\`]*$/.test(sep))) {
+  // A list with comments between its packages (`# for thumbnails` above libjpeg): one package per
+  // line at the end, so that no comment comes to label a package it was not written for.
+  const commented = sep.includes('#');
+  if (commented) {
+    const line = model.lines.positionAt(last.word.start).line;
+    const indent = /^[ \t]*/.exec(model.lines.lineText(line))![0];
+    sep = ` ${model.escapeChar}${model.lines.eol}${indent}`;
+  } else if (sep.trim() !== '' && !/^[\s\\`]*$/.test(sep)) {
     sep = ' ';
   }
   const keys = pkgs.map((p) => p.key);
-  const sorted = keys.every((k, i) => i === 0 || keys[i - 1]! <= k);
+  const sorted = !commented && keys.every((k, i) => i === 0 || keys[i - 1]! <= k);
   const byPoint = new Map<number, string[]>();
   const after: string[] = [];
   for (const name of [...names].sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1))) {

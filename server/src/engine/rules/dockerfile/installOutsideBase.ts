@@ -113,6 +113,9 @@ function buildTimePackages(run: RunInstruction, later: readonly RunInstruction[]
   return out;
 }
 
+/** The operating system's package managers: one base uses one of them. */
+const SYSTEM_MANAGERS: ReadonlySet<InstallCommand['manager']> = new Set(['apt', 'apk', 'yum']);
+
 function sameFamily(a: InstallCommand, b: InstallCommand): boolean {
   return a.manager === b.manager;
 }
@@ -148,6 +151,8 @@ export const installOutsideBase = defineRule({
     requirements:
       'Unexpected {{manager}} install -r {{file}} outside the base image; {{file}} is not available to the base build, so the install cannot be moved automatically: copy it in {{base}} and install it there.',
     requirementsRedundant: 'Unexpected {{manager}} install -r {{file}}: the base image ({{base}}) already installs it.',
+    requirementsSameName:
+      'Unexpected {{manager}} install -r {{file}}: the base image ({{base}}) installs a requirements file of that name; if it is the same file, remove this install, else install {{file}} in {{base}}.',
     buildDeps:
       'Unexpected {{manager}} install of "{{pkg}}" outside the base image; it is a build-time dependency ({{how}}), so move the whole RUN to {{base}} by hand.',
     manifest: 'Unexpected {{manager}} install outside the base image; install the project dependencies in {{base}}.',
@@ -206,8 +211,15 @@ export const installOutsideBase = defineRule({
           // A builder stage (one the final image only copies from) installs compilers and headers the
           // runtime images must not get: moving its installs into the base would ship them everywhere.
           // Removing what the base already installs is still offered.
+          // A system package manager the base does not use (apk into a Debian base): the base could
+          // not run the install.
+          const otherSystem =
+            SYSTEM_MANAGERS.has(install.manager) &&
+            baseSame.length === 0 &&
+            inBase.some((b) => SYSTEM_MANAGERS.has(b.install.manager) && b.install.manager !== install.manager);
           const fix =
             base &&
+            !otherSystem &&
             movable.length > 0 &&
             !blocker &&
             alone &&
@@ -242,22 +254,32 @@ export const installOutsideBase = defineRule({
             // own services/ml/requirements.txt is no copy of the base's requirements.txt.
             const source = requirementsSource(project, file, run.stage, run.instruction, req.value);
             const redundant = source !== undefined && baseSame.some((b) => baseRequirements(b).includes(source));
+            // When either side's file cannot be told (a glob COPY, a WORKDIR from a variable), a file
+            // of the same name in the base may be the same one: said so, with no fix.
+            const sameName =
+              !redundant &&
+              baseSame.some((b) =>
+                b.install.requirementFiles.some(
+                  (r, i) => basename(r.value) === basename(req.value) && (source === undefined || baseRequirements(b)[i] === undefined),
+                ),
+              );
             const data = { manager, file: req.value, base: baseName };
+            // The whole command goes only when the file is all it installs (a `.`, a package or another
+            // `-r` would go with it).
+            const only = install.packages.length === 0 && install.requirementFiles.length === 1 && !installsLocal(install);
             if (redundant && base) {
               context.report({
                 messageId: 'requirementsRedundant',
                 data,
                 range,
-                fix: !alone || buildTime.size > 0 ? undefined : (fixer) => {
+                fix: !alone || buildTime.size > 0 || !only ? undefined : (fixer) => {
                   fixer.setTitle(`Remove redundant install (already in ${base.path})`, true);
-                  const only = install.packages.length === 0 && install.requirementFiles.length === 1 && !installsLocal(install);
-                  if (only) {
-                    const removal = removeCommand(file, run, install);
-                    removal.forEach((r) => fixer.remove(file.path, r));
-                  }
+                  removeCommand(file, run, install).forEach((r) => fixer.remove(file.path, r));
                   fixer.track(base.path);
                 },
               });
+            } else if (sameName && base) {
+              context.report({ messageId: 'requirementsSameName', data, range });
             } else {
               context.report({ messageId: 'requirements', data, range });
             }

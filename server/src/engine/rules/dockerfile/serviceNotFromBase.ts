@@ -5,10 +5,14 @@ import { listNames, runtimeServicesOf, stageChain } from './stageRefs';
 import { imageShortName, normalizeImage } from '../../images';
 
 /** An image without its tag or digest, registry and `library/` normalised: `python:3.12-slim` → `python`. */
+/**
+ * The runtime an image gives: its repository, and its libc family (an `-alpine` tag is musl and
+ * apk; `python:3.12-alpine` and `python:3.12-slim` are not the same runtime).
+ */
 function repositoryOf(image: string): string {
-  return normalizeImage(image)
-    .replace(/@.*$/, '')
-    .replace(/:[^:/]*$/, '');
+  const normal = normalizeImage(image).replace(/@.*$/, '');
+  const tag = /:([^:/]*)$/.exec(normal)?.[1] ?? '';
+  return `${normal.replace(/:[^:/]*$/, '')}${/alpine/i.test(tag) ? ' (alpine)' : ''}`;
 }
 
 /**
@@ -67,7 +71,8 @@ export const serviceNotFromBase = defineRule({
         }
         return target.kind === 'external' ? target.image : undefined;
       };
-      const baseFinal = project.finalStage(base);
+      // The stage built as the base image (a compose or --target build of an earlier stage), not the file's last.
+      const baseFinal = project.imageStages(base)[0];
       const baseImage = baseFinal ? externalRoot(base, baseFinal) : undefined;
       for (const [root, { image, services }] of byRoot) {
         const target = project.resolveFrom(file, root);

@@ -99,6 +99,20 @@ function isCleanup(command: ShellCommand): boolean {
   }
   const [prog, ...args] = programWords(command).map((w) => w.value);
   const paths = args.filter((a) => !a.startsWith('-'));
+  // Shell options (`set -eux;`), and removing what an install of the RUN brought (build-time
+  // dependencies purged again): neither reads the code.
+  if (prog === 'set' || prog === 'true' || prog === ':') {
+    return true;
+  }
+  const verb = paths[0] ?? '';
+  if (
+    (/^apt(-get)?$/.test(prog ?? '') && /^(purge|remove|autoremove|clean)$/.test(verb)) ||
+    (prog === 'apk' && verb === 'del') ||
+    (/^(dnf|yum|microdnf)$/.test(prog ?? '') && /^(remove|erase|autoremove|clean)$/.test(verb)) ||
+    (/^pip[\d.]*$/.test(prog ?? '') && verb === 'uninstall')
+  ) {
+    return true;
+  }
   return (
     prog === 'rm' &&
     paths.length > 0 &&
