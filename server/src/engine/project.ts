@@ -992,9 +992,7 @@ export class Project {
       if (image === undefined) {
         return undefined;
       }
-      const builders = [...service.project.services.values()].filter(
-        (s) => s.build && s.image && normalizeImage(s.image.value) === image,
-      );
+      const builders = this.buildersOf(service.project).get(image) ?? [];
       builder = builders.length === 1 ? builders[0] : undefined;
       if (builders.length === 0) {
         const dockerfiles = new Set(this.buildsOf(image).map((b) => b.dockerfile));
@@ -1010,6 +1008,25 @@ export class Project {
     const stage = this.targetStage(builder);
     return dockerfile && stage ? { dockerfile, stage } : undefined;
   }
+
+  /** The services of a compose project that build an image, by its name: indexed once per project (a service asks per service). */
+  private buildersOf(project: ComposeProject): Map<string, Service[]> {
+    let index = this.buildersByImage.get(project);
+    if (!index) {
+      index = new Map();
+      for (const s of project.services.values()) {
+        if (s.build && s.image) {
+          const image = normalizeImage(s.image.value);
+          index.set(image, [...(index.get(image) ?? []), s]);
+        }
+      }
+      this.buildersByImage.set(project, index);
+    }
+    return index;
+  }
+
+  /** See {@link buildersOf}; weak, and keyed by compose project, which an edit of its files replaces. */
+  private buildersByImage = new WeakMap<ComposeProject, Map<string, Service[]>>();
 
   /**
    * Services that run a workspace image whose final stage derives from the base: built from it, or
