@@ -399,6 +399,22 @@ RuleTester.run(installOutsideBase, {
       files: ws(),
     },
     {
+      // Before, "install it in Dockerfile.base": test tools in every image.
+      name: 'a test stage built by CI installs pytest and ruff: the place for them',
+      files: ws({
+        'docker/Dockerfile.web': `FROM smarthr360-base:latest AS test
+RUN pip install --no-cache-dir pytest pytest-django ruff
+COPY . .
+CMD ["pytest"]
+
+FROM smarthr360-base:latest
+COPY . .
+`,
+        '.github/workflows/ci.yml':
+          'on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: docker build -f docker/Dockerfile.web --target test -t smarthr360-web:test .\n',
+      }),
+    },
+    {
       name: 'a builder stage on node:20 may install what it needs; the final stage derives from the base',
       files: ws({
         'docker/Dockerfile.web': `FROM node:20-slim AS assets
@@ -556,6 +572,42 @@ COPY . .
       }),
       errors: [
         inWeb(4, 35, 51, 'Unexpected pip install -r requirements.txt: the base image (Dockerfile.base) already installs it.'),
+      ],
+    },
+    {
+      // Before, "install it in Dockerfile.base", and the fix moved pytest into the base: every runtime
+      // image then shipped the test runner. gunicorn still moves.
+      name: 'a test tool installed in a runtime image: reported, not moved into the base',
+      files: ws({ 'docker/Dockerfile.web': webWithRun('RUN pip install --no-cache-dir gunicorn pytest') }),
+      errors: [
+        onWord(
+          'docker/Dockerfile.web',
+          webWithRun('RUN pip install --no-cache-dir gunicorn pytest'),
+          'gunicorn',
+          outside('pip', 'gunicorn'),
+        ),
+        onWord(
+          'docker/Dockerfile.web',
+          webWithRun('RUN pip install --no-cache-dir gunicorn pytest'),
+          'pytest',
+          'Unexpected pip install of "pytest" in a runtime image: it is a test or lint tool; install it in a test stage or in CI, not in Dockerfile.base.',
+        ),
+      ],
+      output: {
+        'Dockerfile.base': baseWithRun('RUN pip install --no-cache-dir gunicorn'),
+        'docker/Dockerfile.web': webWithRun('RUN pip install --no-cache-dir pytest'),
+      },
+    },
+    {
+      name: 'dev requirements installed in a runtime image: said so, not moved',
+      files: ws({ 'docker/Dockerfile.web': webInstallsRequirements('requirements-dev.txt') }),
+      errors: [
+        inWeb(
+          4,
+          35,
+          55,
+          'Unexpected pip install -r requirements-dev.txt in a runtime image: test or lint requirements belong in a test stage or in CI, not in Dockerfile.base.',
+        ),
       ],
     },
     {

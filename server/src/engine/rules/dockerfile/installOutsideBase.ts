@@ -11,6 +11,7 @@ import { instructionLinesRange, instructionRemovalRange, leadingCommentLines } f
 import { comparePositions } from '../../text';
 import { runtimeStages, stageChain } from './stageRefs';
 import { buildContexts, containerPath, providerOf, sourcePath, stageCopies, stageEndWorkdir, workdirAt } from '../image/imageFacts';
+import { isTestArtifact, isTestToolPackage } from '../image/testArtifactsInRuntime';
 
 /**
  * The stages of the base Dockerfile that every base image is made of: the stage built as the base
@@ -151,6 +152,10 @@ export const installOutsideBase = defineRule({
     requirements:
       'Unexpected {{manager}} install -r {{file}} outside the base image; {{file}} is not available to the base build, so the install cannot be moved automatically: copy it in {{base}} and install it there.',
     requirementsRedundant: 'Unexpected {{manager}} install -r {{file}}: the base image ({{base}}) already installs it.',
+    testTool:
+      'Unexpected {{manager}} install of "{{pkg}}" in a runtime image: it is a test or lint tool; install it in a test stage or in CI, not in {{base}}.',
+    testRequirements:
+      'Unexpected {{manager}} install -r {{file}} in a runtime image: test or lint requirements belong in a test stage or in CI, not in {{base}}.',
     requirementsSameName:
       'Unexpected {{manager}} install -r {{file}}: the base image ({{base}}) installs a requirements file of that name; if it is the same file, remove this install, else install {{file}} in {{base}}.',
     buildDeps:
@@ -202,7 +207,7 @@ export const installOutsideBase = defineRule({
           // from another release: removing it from the service, or moving it, would change what the
           // service runs.
           const conflict = conflictsWithBase(baseSame, install);
-          const movable = install.packages.filter((p) => !p.word.hasVariable && !conflict.has(p));
+          const movable = install.packages.filter((p) => !p.word.hasVariable && !conflict.has(p) && !isTestToolPackage(p.name));
           // An option that reads a file of the service's build, or comes from a variable: no automatic move.
           const blocker = moveBlocker(install);
           // An install inside an `if` or a loop, or piped or `||`-joined, is left to the user: moving
@@ -230,6 +235,14 @@ export const installOutsideBase = defineRule({
           for (const pkg of install.packages) {
             const range = file.lines.rangeOf(pkg.word.start, pkg.word.end);
             const data = { manager, pkg: pkg.name, base: baseName };
+            if (isTestToolPackage(pkg.name) && !baseKeys.has(pkg.key)) {
+              // Test and lint tools stay out of the base (roadmap section 7): a test stage may install
+              // them, a runtime image should not, and no fix moves them into every image.
+              if (runtime.has(run.stage)) {
+                context.report({ messageId: 'testTool', data, range });
+              }
+              continue;
+            }
             if (!base) {
               context.report({ messageId: 'noBase', data, range });
             } else if (pkg.word.hasVariable) {
@@ -250,6 +263,12 @@ export const installOutsideBase = defineRule({
           }
           for (const req of install.requirementFiles) {
             const range = file.lines.rangeOf(req.start, req.end);
+            if (isTestArtifact(req.value)) {
+              if (runtime.has(run.stage)) {
+                context.report({ messageId: 'testRequirements', data: { manager, file: req.value, base: baseName }, range });
+              }
+              continue;
+            }
             // The same workspace file as one the base installs, not only the same name: a service's
             // own services/ml/requirements.txt is no copy of the base's requirements.txt.
             const source = requirementsSource(project, file, run.stage, run.instruction, req.value);

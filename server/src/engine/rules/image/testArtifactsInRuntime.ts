@@ -40,6 +40,13 @@ export function isTestArtifact(source: string): boolean {
 
 const TOOLS = new Set(['pytest', 'py.test', 'flake8', 'ruff', 'black', 'mypy', 'eslint', 'tox', 'pylint', 'isort']);
 
+/** A package that only tests or lints (`pytest`, `pytest-django`, `coverage`, `ruff`, `flake8-bugbear`). */
+export function isTestToolPackage(name: string): boolean {
+  return /^(pytest(-[\w.-]+)?|py\.test|coverage|tox|nox|pre-commit|pylint(-[\w.-]+)?|flake8(-[\w.-]+)?|mypy|black|isort|ruff|bandit|eslint|prettier|jest|mocha)$/i.test(
+    name.replace(/\[.*$/, ''),
+  );
+}
+
 /** The word that names a test or lint tool in a command (`pytest`, `python -m pytest`, `npx eslint`), if any. */
 export function testToolWord(command: ShellCommand): ShellWord | undefined {
   const words = programWords(command);
