@@ -201,6 +201,21 @@ describe('cli: check', function () {
     );
   });
 
+  it('a named file inside a folder also named is said too when it is not checked', function () {
+    // Before, `check . docker/Dockerfile.web` with docker/ excluded said nothing of the named file.
+    const dir = tempDir();
+    writeFiles(dir, {
+      'docker/Dockerfile.web': 'FROM python:3.12-slim\n',
+      Dockerfile: 'FROM python:3.12-slim\n',
+      '.docker-modularity.json': JSON.stringify({ exclude: ['docker/**'] }),
+    });
+    const r = runCli(['check', '.', 'docker/Dockerfile.web'], { cwd: dir });
+    assert.equal(
+      r.stderr,
+      'docker-modularity: not checked docker/Dockerfile.web: the config\'s exclude pattern "docker/**" leaves it out\n',
+    );
+  });
+
   it('defaults to the current folder', function () {
     const r = runCli(['check', '--format', 'json'], { cwd: ws });
     assert.deepEqual(parseFindings(r.stdout), findings);

@@ -124,6 +124,36 @@ describe('cli: check --fix', function () {
   });
 });
 
+describe('cli: check --fix applies a fix over several files entirely or not at all', function () {
+  this.timeout(120_000);
+  before(ensureBuilt);
+  after(cleanTemps);
+
+  it('Move to base image is left out whole when the service Dockerfile is read-only', function () {
+    // Before, the base gained curl while the read-only service Dockerfile kept installing it.
+    const ws = copyExample();
+    const web = path.join(ws, 'docker/Dockerfile.web');
+    const base = path.join(ws, 'Dockerfile.base');
+    const [webBefore, baseBefore] = [fs.readFileSync(web, 'utf8'), fs.readFileSync(base, 'utf8')];
+    fs.chmodSync(web, 0o444);
+    const r = runCli(['check', 'docker/Dockerfile.web', '--fix', '--format', 'json'], { cwd: ws });
+    assert.match(r.stderr, /could not write .*docker\/Dockerfile\.web: permission denied/);
+    assert.equal(fs.readFileSync(web, 'utf8'), webBefore);
+    assert.equal(fs.readFileSync(base, 'utf8'), baseBefore, 'the base is not half of a fix');
+  });
+
+  it('a read-only Dockerfile is not moved into the archive', function () {
+    // Before, legacy-dockerfile's fix removed the read-only Dockerfile.old and wrote archived/Dockerfile.old.
+    const ws = copyExample();
+    const old = path.join(ws, 'Dockerfile.old');
+    fs.chmodSync(old, 0o444);
+    const r = runCli(['check', '.', '--fix', '--format', 'json'], { cwd: ws });
+    assert.match(r.stderr, /could not write .*Dockerfile\.old: permission denied/);
+    assert.ok(fs.existsSync(old));
+    assert.ok(!fs.existsSync(path.join(ws, 'archived/Dockerfile.old')));
+  });
+});
+
 describe('cli: check --fix leaves a compose file that does not parse alone', function () {
   this.timeout(120_000);
   before(ensureBuilt);

@@ -117,7 +117,12 @@ describe('current-state report', () => {
       'docker/Dockerfile.run': 'FROM python\nENTRYPOINT ["/app/run.sh", "--password", "Leak9", "--token=tok_Leak10"]\n',
       '.github/workflows/c.yml':
         'on: push\njobs:\n  j:\n    steps:\n      - run: curl https://admin:Leak6@x.io\n      - run: docker login -p Leak7 r.io\n      - run: 42\n' +
-        '      - run: \'curl -H "X-Api-Key: Leak11" https://api.example.com\'\n      - run: SENTRY=https://0123456789abcdef0123Leak12@o1.ingest.sentry.io/1 make\n',
+        '      - run: \'curl -H "X-Api-Key: Leak11" https://api.example.com\'\n      - run: SENTRY=https://0123456789abcdef0123Leak12@o1.ingest.sentry.io/1 make\n' +
+        // Before, each of these printed its value: an option's KEY=value, curl's --user and -uUSER:PASS, sshpass, redis-cli, aws.
+        '      - run: docker build --build-arg=NPM_TOKEN=Leak13 .\n      - run: docker run --env=API_KEY=Leak14 img\n' +
+        '      - run: curl --user admin:Leak15 https://x.io\n      - run: curl -uadmin:Leak16 https://x.io\n' +
+        '      - run: sshpass -p Leak17 ssh deploy@x.io\n      - run: redis-cli -h cache -a Leak18 ping\n' +
+        '      - run: aws configure set aws_secret_access_key Leak19\n',
       '.gitlab-ci.yml': 'stages: [build]\nbuild:\n  script: [docker login -p Leak8 r.io, make]\n',
     });
     const text = currentStateReport(new Analyzer(fs).analyze());

@@ -226,6 +226,35 @@ describe('reliability: atomic writes', function () {
     assert.deepEqual(fs.readdirSync(dir), ['Dockerfile']);
   });
 
+  it('a file edited after the fix read it is not written over, nor removed', function () {
+    // Before, --fix wrote the text it had read at the start over an edit made meanwhile.
+    const file = path.join(dir, 'docker-compose.yml');
+    fs.writeFileSync(file, 'services:\n  web:\n    image: python:3.12\n  db:\n    image: postgres:16\n');
+    fs.writeFileSync(path.join(dir, 'Dockerfile.old'), ORIGINAL);
+    const expected = new Map([
+      ['docker-compose.yml', 'services:\n  web:\n    image: python:3.12\n'],
+      ['Dockerfile.old', 'FROM python:3.11\n'],
+    ]);
+    const r = applyChangesToDisk(dir, new Map([['docker-compose.yml', 'services: {}\n'], ['Dockerfile.old', null]]), new Map(), expected);
+    const reason = 'it changed on disk while it was being fixed; run --fix again';
+    assert.deepEqual(r.failed, [
+      { path: 'docker-compose.yml', reason },
+      { path: 'Dockerfile.old', reason },
+    ]);
+    assert.match(fs.readFileSync(file, 'utf8'), /postgres/);
+    assert.equal(fs.readFileSync(path.join(dir, 'Dockerfile.old'), 'utf8'), ORIGINAL);
+  });
+
+  it('a read-only file is not removed (a rename away from it) either', function () {
+    // Before, only writes checked the mode: legacy-dockerfile's move deleted a read-only Dockerfile.
+    const file = path.join(dir, 'Dockerfile.old');
+    fs.writeFileSync(file, ORIGINAL);
+    fs.chmodSync(file, 0o444);
+    const r = applyChangesToDisk(dir, new Map([['Dockerfile.old', null]]));
+    assert.deepEqual(r.failed, [{ path: 'Dockerfile.old', reason: 'permission denied (the file or its folder is read-only)' }]);
+    assert.equal(fs.readFileSync(file, 'utf8'), ORIGINAL);
+  });
+
   it('paths leaving the workspace, directly or through a symlink, are refused', function () {
     const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'dm-outside-'));
     try {

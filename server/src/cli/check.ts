@@ -3,9 +3,10 @@ import * as path from 'node:path';
 import { Analyzer, type AnalysisTiming } from '../engine/analyzer';
 import { ConfigError, parseConfig, type Config } from '../engine/config';
 import { applyFixes } from '../engine/fixes';
+import { normalizePath } from '../engine/paths';
 import type { Fix } from '../engine/rule';
 import { RULES } from '../engine/rules';
-import { applyChangesToDisk, NodeFileSystem } from '../node/nodeFileSystem';
+import { applyChangesToDisk, NodeFileSystem, unwritableReason } from '../node/nodeFileSystem';
 import type { Command } from './args';
 import {
   countFindings,
@@ -27,6 +28,8 @@ export const MAX_FIX_PASSES = 10;
 interface Workspace {
   root: string;
   only?: Set<string>;
+  /** Files named on the command line inside a folder also named: checked with it, and said when not. */
+  named?: Set<string>;
 }
 
 const SKIP_REASONS: Record<string, string> = {
@@ -129,7 +132,7 @@ export function runCheck(cmd: CheckCommand, io: CliIo, version: string): number 
       complain(io, `no Dockerfiles or compose files found in ${display(ws.root)}`);
     }
     // A file named on the command line that was not checked is never silent.
-    for (const named of ws.only ?? []) {
+    for (const named of [...(ws.only ?? []), ...(ws.named ?? [])]) {
       if (!result.files.includes(named) && !result.skipped.some((s) => s.path === named)) {
         const why = disk.whyNotListed(named) ?? 'it is not a Dockerfile, compose file, env file or a file they use';
         complain(io, `not checked ${display(path.join(ws.root, named))}: ${why}`);
@@ -247,7 +250,9 @@ function resolveWorkspaces(paths: readonly string[], io: CliIo): Workspace[] | u
   };
   const workspaces: Workspace[] = folders.map((root) => ({ root }));
   for (const file of files) {
-    if (folders.some((f) => within(file, f))) {
+    const folder = workspaces.find((w) => !w.only && within(file, w.root));
+    if (folder) {
+      (folder.named ??= new Set()).add(path.relative(folder.root, file).split(path.sep).join('/'));
       continue;
     }
     const root = within(file, io.cwd) ? io.cwd : path.dirname(file);
@@ -305,14 +310,39 @@ function fixWorkspace(analyzer: Analyzer, disk: NodeFileSystem, ws: Workspace): 
         // A fix that cannot be computed leaves its finding reported.
       }
     }
-    if (fixes.length === 0) {
+    // A fix over several files applies entirely or not at all: one that would write a read-only
+    // file (or move one) is left out before any of its files is written.
+    const writable = fixes.filter((fix) => {
+      for (const p of fix.changes.flatMap((c) => (c.kind === 'rename' ? [c.from, c.to] : [c.path]))) {
+        const reason = unwritable.has(p) ? 'unwritable' : unwritableReason(ws.root, p);
+        if (reason) {
+          if (!unwritable.has(p)) {
+            unwritable.add(p);
+            summary.failed.push({ path: p, reason });
+          }
+          return false;
+        }
+      }
+      return true;
+    });
+    if (writable.length === 0) {
       break;
     }
-    const applied = applyFixes(fixes, (p) => disk.readFile(p));
+    // Read from disk now, not from the analysis's cache: a file edited meanwhile makes its fixes
+    // stale, and is not written over (the text each edit starts from is checked again before writing).
+    const readAt = new Map<string, string | undefined>();
+    const read = (p: string): string | undefined => {
+      const key = normalizePath(p);
+      if (!readAt.has(key)) {
+        readAt.set(key, disk.readFileFresh(key));
+      }
+      return readAt.get(key);
+    };
+    const applied = applyFixes(writable, read);
     if (applied.applied.length === 0 || applied.files.size === 0) {
       break;
     }
-    const written = applyChangesToDisk(ws.root, applied.files, applied.renamedFrom);
+    const written = applyChangesToDisk(ws.root, applied.files, applied.renamedFrom, readAt);
     disk.refresh();
     const failedPaths = new Set(written.failed.map((f) => f.path));
     for (const fix of applied.applied) {

@@ -37,12 +37,20 @@ const cell = (s: string): string => maskSecretText(s).replace(/\|/g, '\\|').repl
  * a `login … -p`/`--password` argument, `curl -u user:pass`, `mysql -pPASS`, a `Bearer` header and a
  * `--*-token`/`--api-key`/`--secret` argument. Applied to every cell, after the per-column masking.
  */
+/** `KEY=value` with a secret-like key masked, also when it is an option's value (`--build-arg=NPM_TOKEN=…`). */
+function maskKeyValues(text: string, depth = 0): string {
+  return text.replace(/\b([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|[^\s;&|`]+)/g, (m, key: string, value: string) =>
+    isSecretKey(key) ? `${key}=****` : depth < 2 && /^[A-Za-z_]\w*=/.test(value) ? `${key}=${maskKeyValues(value, depth + 1)}` : m,
+  );
+}
+
 export function maskSecretText(text: string): string {
-  return maskCredentials(maskUrlPasswords(text))
-    .replace(/\b([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|[^\s;&|`]+)/g, (m, key: string) => (isSecretKey(key) ? `${key}=****` : m))
+  return maskKeyValues(maskCredentials(maskUrlPasswords(text)))
     .replace(/(--password(?:=|\s+)|\blogin\b[^\n]*?\s-p\s*)("[^"]*"|'[^']*'|[^\s`]+)/g, (_m, flag: string) => `${flag}****`)
     // `curl -u user:pass`, `mysql -pPASS`, `Authorization: Bearer …`, `--access-token …`.
-    .replace(/(\s-u\s+["']?[^\s:"']+:)([^\s"'`]+)/g, (_m, head: string) => `${head}****`)
+    .replace(/(\s(?:-u\s*|--user(?:=|\s+))["']?[^\s:"'=]+:)([^\s"'`]+)/g, (_m, head: string) => `${head}****`)
+    // `sshpass -p …`, `redis-cli -a …`, `aws configure set aws_secret_access_key …`.
+    .replace(/(\bsshpass\b[^\n]*?\s-p\s*|\bredis-cli\b[^\n]*?\s-a\s+|\baws_(?:secret_access_key|session_token)\s+)("[^"]*"|'[^']*'|[^\s"'`]+)/gi, (_m, head: string) => `${head}****`)
     .replace(/(\bmysql(?:dump)?\b[^\n]*?\s-p)([^\s"'`]+)/g, (_m, head: string) => `${head}****`)
     .replace(/(\bBearer\s+)[A-Za-z0-9._~+/=-]{8,}/g, (_m, head: string) => `${head}****`)
     .replace(/(--(?:[a-z-]*-)?(?:token|api-key|secret)(?:=|\s+))("[^"]*"|'[^']*'|[^\s`]+)/g, (_m, flag: string) => `${flag}****`)

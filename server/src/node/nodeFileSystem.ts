@@ -534,10 +534,60 @@ export interface DiskChangeResult {
  * file) before any file is deleted, so a rename never loses its content. Paths that leave the
  * root, directly or through a symlink, are refused.
  */
+/**
+ * Why a path cannot be written (or removed) by a fix, or undefined: a read-only file (by its mode
+ * bits, as root too), a folder, or a new file's nearest existing folder that cannot be written.
+ * Asked of every path of a fix before any is written, so that a fix over several files applies
+ * entirely or not at all.
+ */
+export function unwritableReason(root: string, rel: string): string | undefined {
+  const abs = path.join(path.resolve(root), ...normalizePath(rel).split('/'));
+  try {
+    const st = fs.statSync(abs);
+    if (st.isDirectory()) {
+      return 'it is a folder';
+    }
+    if ((st.mode & 0o222) === 0) {
+      return 'permission denied (the file or its folder is read-only)';
+    }
+    fs.accessSync(abs, fs.constants.W_OK);
+    return undefined;
+  } catch (e) {
+    if (!isMissing(e)) {
+      return describeWriteError(e);
+    }
+  }
+  let dir = path.dirname(abs);
+  while (!fs.existsSync(dir) && path.dirname(dir) !== dir) {
+    dir = path.dirname(dir);
+  }
+  try {
+    fs.accessSync(dir, fs.constants.W_OK);
+    return undefined;
+  } catch (e) {
+    return describeWriteError(e);
+  }
+}
+
+/** A file's text on disk now (a leading byte order mark left out), or undefined when it is not there. */
+function textOnDisk(abs: string): string | undefined {
+  try {
+    return fs.readFileSync(abs, 'utf8').replace(/^\uFEFF/, '');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Writes a fix pass's files. `expected`: the text each file had when the fixes were applied to it
+ * (undefined: it did not exist); a file whose text on disk is no longer that (edited while the
+ * workspace was analysed) is not written, and neither is a read-only file removed.
+ */
 export function applyChangesToDisk(
   root: string,
   files: ReadonlyMap<string, string | null>,
   renamedFrom: ReadonlyMap<string, string> = new Map(),
+  expected?: ReadonlyMap<string, string | undefined>,
 ): DiskChangeResult {
   const absRoot = path.resolve(root);
   let realRoot = absRoot;
@@ -567,10 +617,16 @@ export function applyChangesToDisk(
     }
   };
   const entries = [...files.entries()].map(([p, text]) => [normalizePath(p), text] as const).sort(([a], [b]) => (a < b ? -1 : 1));
+  const changedMeanwhile = (rel: string, abs: string): boolean =>
+    expected !== undefined && expected.has(rel) && textOnDisk(abs) !== expected.get(rel)?.replace(/^\uFEFF/, '');
   for (const [rel, text] of entries.filter(([, t]) => t !== null)) {
     const abs = inside(rel);
     if (!abs) {
       result.failed.push({ path: rel, reason: 'outside the workspace' });
+      continue;
+    }
+    if (changedMeanwhile(rel, abs)) {
+      result.failed.push({ path: rel, reason: 'it changed on disk while it was being fixed; run --fix again' });
       continue;
     }
     // A renamed file keeps what its old path had beyond the text: its mode (an entrypoint script
@@ -590,6 +646,15 @@ export function applyChangesToDisk(
     const abs = inside(rel);
     if (!abs) {
       result.failed.push({ path: rel, reason: 'outside the workspace' });
+      continue;
+    }
+    if (changedMeanwhile(rel, abs)) {
+      result.failed.push({ path: rel, reason: 'it changed on disk while it was being fixed; run --fix again' });
+      continue;
+    }
+    const readOnly = unwritableReason(root, rel);
+    if (readOnly && fs.existsSync(abs)) {
+      result.failed.push({ path: rel, reason: readOnly });
       continue;
     }
     try {
