@@ -495,6 +495,12 @@ RUN pytest -q
       const setting = bad(JSON.stringify({ baseImag: 'x' }));
       assert.deepEqual([setting?.key, setting?.reason], ['baseImag', 'is not a known setting']);
       assert.match(bad('{ "rules": ')?.reason ?? '', /is not valid JSON/);
+      // Before, Node's message quoted the file ("// c"... is not valid JSON), and an empty JSON file was an error.
+      assert.equal(
+        bad('{\n  // the shared base\n  "baseImage": "x"\n}\n')?.reason,
+        "is not valid JSON: Expected property name or '}' (line 2, column 3); JSON has no comments (a .docker-modularity.yaml may have them)",
+      );
+      assert.equal(bad(''), undefined);
     });
   });
 

@@ -34,7 +34,7 @@ describe('reliability: known parser hazards', function () {
     const out = JSON.parse(r.stdout) as Record<string, string[]>;
     for (const name of ['flow-1000.yml', 'seq-5000.yml', 'flow-10000.yml', 'seq-10000.yml']) {
       assert.equal(out[name]!.length, 1, name);
-      assert.match(out[name]![0]!, /YAML nested \d+ levels deep; docker-modularity analyses at most 200 levels/, name);
+      assert.match(out[name]![0]!, /YAML nested more than 200 levels deep; docker-modularity analyses at most 200 levels/, name);
     }
   });
 

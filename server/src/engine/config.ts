@@ -49,14 +49,35 @@ export class ConfigError extends Error {
 
 let validate: ReturnType<Ajv['compile']> | undefined;
 
+function yamlError(e: Error): string {
+  return e.message.split('\n')[0]!.replace(/ at line (\d+), column (\d+):?$/, ' (line $1, column $2)');
+}
+
+/**
+ * Node's JSON error without the slice of the file it quotes (`Unexpected token '/', "// c"... is
+ * not valid JSON`), with the line and column when it gives a position, and a hint for comments.
+ */
+function jsonError(e: Error, text: string): string {
+  let reason = e.message.split('\n')[0]!.replace(/, ".*$/, '').replace(/ is not valid JSON$/, '');
+  const at = / in JSON at position (\d+)/.exec(reason);
+  if (at) {
+    const before = text.slice(0, Number(at[1]));
+    const line = before.split('\n').length;
+    reason = `${reason.slice(0, at.index)} (line ${line}, column ${before.length - before.lastIndexOf('\n')})`;
+  }
+  return /^\s*(\/\/|\/\*)/m.test(text) ? `${reason}; JSON has no comments (a .docker-modularity.yaml may have them)` : reason;
+}
+
 /** Parses and validates config text; throws {@link ConfigError} with the offending key. */
 export function parseConfig(file: string, text: string, knownRules?: ReadonlySet<string>): Partial<Config> {
   let data: unknown;
+  const json = file.endsWith('.json');
+  const body = text.replace(/^\uFEFF/, '');
   try {
-    data = file.endsWith('.json') ? JSON.parse(text.replace(/^\uFEFF/, '')) : parseYaml(text, { maxAliasCount: 50 });
+    // An empty file is an empty config, in JSON as in YAML.
+    data = json ? (body.trim() === '' ? {} : JSON.parse(body)) : parseYaml(text, { maxAliasCount: 50 });
   } catch (e) {
-    const detail = (e as Error).message.split('\n')[0]!.replace(/ at line (\d+), column (\d+):?$/, ' (line $1, column $2)');
-    throw new ConfigError(file, '', `is not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${detail}`);
+    throw new ConfigError(file, '', `is not valid ${json ? 'JSON' : 'YAML'}: ${json ? jsonError(e as Error, body) : yamlError(e as Error)}`);
   }
   if (data === null || data === undefined) {
     return {};

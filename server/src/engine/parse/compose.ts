@@ -183,7 +183,8 @@ export function parseCompose(path: string, text: string, previous?: ComposeModel
   const depth = estimateYamlDepth(text);
   if (depth > MAX_YAML_DEPTH) {
     model.problems.push({
-      message: `YAML nested ${depth} levels deep; docker-modularity analyses at most ${MAX_YAML_DEPTH} levels.`,
+      // The depth is estimated from indentation and brackets before parsing: said as a bound, not a count.
+      message: `YAML nested more than ${MAX_YAML_DEPTH} levels deep; docker-modularity analyses at most ${MAX_YAML_DEPTH} levels.`,
       range: lines.rangeOf(0, Math.min(text.length, lines.lineEnd(0))),
     });
     model.partial = true;
