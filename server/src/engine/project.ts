@@ -2,7 +2,7 @@ import type { Config } from './config';
 import type { FileSystemView } from './fs';
 import { basename, dirname, joinPath, isInsideWorkspace, isAbsolutePath, normalizePath } from './paths';
 import { contentHash, escapeRegExp, LineIndex, StreamHash, type Position, type Range } from './text';
-import { parseDockerfile, findStage, type DockerfileModel, type Stage } from './parse/dockerfile';
+import { parseDockerfile, findStage, stagesNamed, type DockerfileModel, type Stage } from './parse/dockerfile';
 import {
   parseCompose,
   type ComposeModel,
@@ -2128,7 +2128,7 @@ export function builtStage(model: DockerfileModel, target: string | undefined): 
     // No target, or an empty one (`target: ""`, `${VAR:-}`): docker builds the final stage.
     return model.stages[model.stages.length - 1];
   }
-  return name === undefined ? undefined : model.stages.find((s) => s.name === name);
+  return name === undefined ? undefined : stagesNamed(model.stages, name)[0];
 }
 
 /**

@@ -294,8 +294,29 @@ function jsonCommands(
 
 /** The stage a `FROM` or `COPY --from` names, by name or index, or undefined. */
 export function findStage(model: DockerfileModel, ref: string, before = Infinity): Stage | undefined {
-  const lower = ref.toLowerCase();
-  return model.stages.find(
-    (s) => s.index < before && (s.name === lower || (/^\d+$/.test(ref) && s.index === Number(ref))),
-  );
+  const named = stagesNamed(model.stages, ref.toLowerCase())[0];
+  const byName = named !== undefined && named.index < before ? named : undefined;
+  const byIndex = /^\d+$/.test(ref) ? model.stages[Number(ref)] : undefined;
+  const indexed = byIndex !== undefined && byIndex.index < before ? byIndex : undefined;
+  return byName && indexed ? (byName.index < indexed.index ? byName : indexed) : (byName ?? indexed);
+}
+
+const stagesByName = new WeakMap<readonly Stage[], Map<string, Stage[]>>();
+
+/**
+ * The stages of a file with a name (lower case), in order: indexed once per list of stages (a
+ * search of the list per reference grew with the square of the stages).
+ */
+export function stagesNamed(stages: readonly Stage[], name: string): readonly Stage[] {
+  let index = stagesByName.get(stages);
+  if (!index) {
+    index = new Map();
+    for (const s of stages) {
+      if (s.name !== undefined) {
+        index.set(s.name, [...(index.get(s.name) ?? []), s]);
+      }
+    }
+    stagesByName.set(stages, index);
+  }
+  return index.get(name) ?? [];
 }

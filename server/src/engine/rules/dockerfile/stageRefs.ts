@@ -4,7 +4,7 @@
  */
 import type { Copy, Instruction, Run } from 'dockerfile-ast';
 import type { Project, Service } from '../../project';
-import type { DockerfileModel, Stage } from '../../parse/dockerfile';
+import { stagesNamed, type DockerfileModel, type Stage } from '../../parse/dockerfile';
 import { isPublicImage, looksLikeBaseImage } from '../../images';
 import type { Range } from '../../text';
 
@@ -72,7 +72,7 @@ export function missingFromStage(project: Project, model: DockerfileModel, stage
   if (target.kind !== 'local-unresolved') {
     return undefined;
   }
-  const later = model.stages.find((s) => s.index >= stage.index && s.name === ref);
+  const later = stagesNamed(model.stages, ref).find((s) => s.index >= stage.index);
   if (later) {
     return { name: stage.fromImage, later };
   }
@@ -92,7 +92,7 @@ export function isUnknownCopySource(project: Project, model: DockerfileModel, us
     return Number(value) < use.stage.index ? undefined : 'index';
   }
   const lower = value.toLowerCase();
-  if (model.stages.some((s) => s.name === lower)) {
+  if (stagesNamed(model.stages, lower).length > 0) {
     return undefined;
   }
   if (/[:/@]/.test(value) || isPublicImage(value) || project.buildsOf(value).length > 0) {

@@ -1,7 +1,7 @@
 import { defineRule } from '../../rule';
 import { leadingCommentLines } from '../../dockerfileEdit';
 import { builtStage, targetName, type Project, type TextModel } from '../../project';
-import type { DockerfileModel, Stage } from '../../parse/dockerfile';
+import { stagesNamed, type DockerfileModel, type Stage } from '../../parse/dockerfile';
 import { stageUses } from './stageRefs';
 
 /**
@@ -59,10 +59,8 @@ function scriptTargets(project: Project): Set<string> {
 function usedStages(project: Project, file: DockerfileModel): Set<Stage> | undefined {
   const used = new Set<Stage>();
   const byName = (name: string): void => {
-    for (const s of file.stages) {
-      if (s.name === name.toLowerCase()) {
-        used.add(s);
-      }
+    for (const s of stagesNamed(file.stages, name.toLowerCase())) {
+      used.add(s);
     }
   };
   for (const use of stageUses(file)) {
