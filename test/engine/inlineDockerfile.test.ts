@@ -91,6 +91,27 @@ describe('dockerfile_inline', () => {
     assert.equal(installs(), 1);
   });
 
+  it("names another line of an inline Dockerfile by the compose file's line", () => {
+    // Before, "the dependency install on line 5": the inline Dockerfile's own line, not the compose file's.
+    const compose = `services:
+  web:
+    build:
+      context: .
+      dockerfile_inline: |
+        FROM python:3.12-slim
+        WORKDIR /app
+        COPY . .
+        RUN pip install --no-cache-dir -r requirements.txt
+        CMD ["gunicorn", "app.wsgi"]
+`;
+    const r = new Analyzer(new MemoryFileSystem({ 'docker-compose.yml': compose, 'requirements.txt': 'django\n' }), {
+      rules: RULES.filter((x) => x.id === 'copy-before-install'),
+    }).analyze();
+    const [finding] = r.findings;
+    assert.equal(finding?.range.start.line, 7);
+    assert.match(finding!.message, /install on line 9:/);
+  });
+
   it('honours suppression comments in the compose file', () => {
     const r = analyze(COMPOSE.replace('        RUN apt-get update && apt-get install -y curl\n', '        RUN apt-get update && apt-get install -y curl  # docker-modularity-ignore install-outside-base\n'));
     assert.equal(r.findings.filter((f) => f.ruleId === 'install-outside-base').length, 0);

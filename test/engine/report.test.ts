@@ -66,6 +66,15 @@ describe('current-state report', () => {
     assert.match(text, /\| `ml\/requirements.txt` \| docker\/Dockerfile.ml \(ml\) \|/);
   });
 
+  it('lists an entrypoint script with the Dockerfiles that copy it, not those whose script ends with its name', () => {
+    // Before, by substring: entrypoint.sh was "used by" the Dockerfiles copying web-entrypoint.sh.
+    const fs = loadFolder(EXAMPLE);
+    fs.write('scripts/entrypoints/entrypoint.sh', '#!/bin/sh\nexec "$@"\n');
+    const text = currentStateReport(new Analyzer(fs).analyze());
+    assert.match(text, /\| `scripts\/entrypoints\/entrypoint.sh` \| not used by any Dockerfile \|/);
+    assert.match(text, /\| `scripts\/entrypoints\/web-entrypoint.sh` \| docker\/Dockerfile.web \(web\) \|/);
+  });
+
   it('never prints a secret value found in the workspace', () => {
     for (const secret of ['hunter2-celery', 'changeme', 's3cr3t-db-password', 'django-insecure-9f8e7d6c5b4a']) {
       assert.ok(!report.includes(secret), `the report prints ${secret}`);

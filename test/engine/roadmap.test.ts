@@ -147,6 +147,35 @@ describe('roadmap status', () => {
     assert.match(documented.detail, /^Not done: no README\.md in scripts\/entrypoints\/ documents the \d+ scripts there\.$/);
   });
 
+  it('passes nothing a single-image project has nothing of, and asks to tick none of it', () => {
+    // Before, eleven items passed there (no base, no install, no variable, one service), and
+    // roadmap-claim-satisfied asked to tick them all, --fix included.
+    const roadmap = (fs: MemoryFileSystem): string => fs.readFile('DOCKER_MODULARIZATION_ROADMAP.md')!;
+    const example = loadFolder(EXAMPLE);
+    const fs = new MemoryFileSystem({
+      Dockerfile: 'FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nCMD ["python", "main.py"]\n',
+      'main.py': 'print("hello")\n',
+      'docker-compose.yml': 'services:\n  app:\n    build: .\n',
+      'DOCKER_MODULARIZATION_ROADMAP.md': roadmap(example).replace(/- \[x\]/g, '- [ ]'),
+    });
+    const result = new Analyzer(fs).analyze();
+    const state = (id: string) =>
+      roadmapStatus(result)
+        .sections.flatMap((s) => s.items)
+        .find((i) => i.item.id === id)!.state;
+    const ids = ['base-only-installs', 'no-redundant-installs', 'secrets-apart', 'env-templates', 'one-network', 'service-names'];
+    for (const id of ids) {
+      assert.equal(state(id), 'na', id);
+    }
+    const titles = ROADMAP_ITEMS.filter((i) => ids.includes(i.id)).map((i) => `"${i.title}"`);
+    const ticks = result.findings.filter((f) => f.ruleId === 'roadmap-claim-satisfied').map((f) => f.message);
+    assert.ok(ticks.length > 0, 'what does hold is still offered (a multi-stage-free Dockerfile copies code last, …)');
+    assert.deepEqual(
+      ticks.filter((m) => titles.some((t) => m.includes(t))),
+      [],
+    );
+  });
+
   it('passes nothing in a folder with no Dockerfile, compose file or env file', () => {
     // Before, the two environment items passed there ("2 of 2 checkable items pass").
     const status = roadmapStatus(
@@ -201,6 +230,38 @@ describe('readCheckboxes', () => {
     const items = roadmapStatus(result).sections.flatMap((s) => s.items);
     const owner = items.find((i) => i.item.rules.includes('entrypoint-not-found'))!;
     assert.equal(owner.state, 'fail');
+  });
+
+  it('knows an item reworded, with code spans, other file names or a slash, and drops a struck-through one', () => {
+    // Before, only the roadmap's exact wording was known: each of these claims went unchecked.
+    const ids = (lines: string[]) => lines.map((l) => matchItem(l)?.id);
+    assert.deepEqual(
+      ids([
+        'Only `docker/Dockerfile.base` installs system dependencies and requirements.',
+        'Only the base image installs system packages.',
+        'Remove `COPY` of shared assets from Dockerfiles if using volumes.',
+        'Use a single `.env` file for all non-sensitive environment variables.',
+        'Legacy/unused Dockerfiles are archived.',
+        'Remove test and lint steps from production images.',
+        'Ensure all services are on the same Docker network.',
+        'Define named volumes for shared assets.',
+        'All service Dockerfiles start `FROM smarthr360-base:latest`.',
+        'Only the database service installs extensions.',
+      ]),
+      [
+        'base-only-installs',
+        'base-only-installs',
+        'no-asset-copies',
+        'shared-env-file',
+        'legacy-dockerfiles',
+        'no-test-tooling',
+        'one-network',
+        'volumes-defined',
+        'services-from-base',
+        undefined,
+      ],
+    );
+    assert.deepEqual(readCheckboxes('- [x] ~~Only `Dockerfile.base` installs system dependencies.~~ Dropped.\n'), []);
   });
 
   it('reads numbered checklist items too (1. [ ] and 2) [x])', () => {

@@ -70,3 +70,13 @@ export function mapInlineRange(origin: InlineOrigin, range: Range): Range {
   });
   return { start: map(range.start), end: map(range.end) };
 }
+
+/**
+ * A 0-based line of a Dockerfile as the 1-based line a user sees it on: in the compose file for an
+ * inline Dockerfile (messages that name another line, "the install on line 5", must name the
+ * compose file's line, where the finding is shown).
+ */
+export function shownLine(model: DockerfileModel, line: number): number {
+  const origin = inlineOrigin(model);
+  return (origin ? mapInlineRange(origin, { start: { line, character: 0 }, end: { line, character: 0 } }).start.line : line) + 1;
+}

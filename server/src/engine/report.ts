@@ -2,6 +2,7 @@ import { parse as parseYaml } from 'yaml';
 import type { AnalysisResult } from './analyzer';
 import { GITLAB_KEYWORDS } from './parse/buildCommands';
 import { basename } from './paths';
+import { escapeRegExp } from './text';
 import type { Project } from './project';
 import type { DockerfileModel, RunInstruction, Stage } from './parse/dockerfile';
 import { requirementsSource } from './rules/dockerfile/installOutsideBase';
@@ -206,9 +207,13 @@ function entrypoints(p: Project, out: string[]): void {
   out.push('## Entrypoint scripts', '');
   const dir = p.config.entrypointsDir;
   const scripts = p.fs.listFiles().filter((f) => f.startsWith(dir + '/') && !/readme\.md$/i.test(f));
+  // The script as a COPY source names it, with its folder (`entrypoints/entrypoint.sh`: not the
+  // `web-entrypoint.sh` next to it, nor the `/entrypoint.sh` another script is copied to).
+  const names = (text: string, script: string): boolean =>
+    new RegExp(`(^|[\\s"'/=\\[,])${escapeRegExp(script.split('/').slice(-2).join('/'))}($|[\\s"',\\]])`, 'm').test(text);
   const users = (script: string): string[] =>
     p.dockerfiles
-      .filter((d) => d.text.includes(basename(script)))
+      .filter((d) => names(d.text, script))
       .map((d) => {
         const services = p.servicesBuiltFrom(d.path).map((s) => s.name);
         return `${d.path}${services.length > 0 ? ` (${services.join(', ')})` : ''}`;
@@ -217,7 +222,8 @@ function entrypoints(p: Project, out: string[]): void {
   for (const d of p.dockerfiles) {
     for (const e of d.ast.getENTRYPOINTs()) {
       const args = e.getArguments().map((a) => a.getValue()).join(' ');
-      if (!scripts.some((s) => args.includes(basename(s)))) {
+      // An ENTRYPOINT names where the script was copied to: by its file name.
+      if (!scripts.some((s) => new RegExp(`(^|[\\s"'/=\\[,])${escapeRegExp(basename(s))}($|[\\s"',\\]])`, 'm').test(args))) {
         rows.push([`\`${args.replace(/[[\]",]/g, ' ').replace(/\s+/g, ' ').trim()}\``, `${d.path} (outside ${dir}/)`]);
       }
     }

@@ -3,6 +3,7 @@ import { findingKey, type Finding } from './rule';
 import type { Project } from './project';
 import { basename, dirname, normalizePath } from './paths';
 import { entrypointScripts } from './rules/image/entrypointUndocumented';
+import { detectInstall } from './parse/installs';
 import type { Range } from './text';
 
 /** How an item of the roadmap stands in this workspace. */
@@ -50,10 +51,22 @@ export const ROADMAP_SECTIONS: RoadmapSection[] = [
   { section: 10, title: 'Package index or artifact registry' },
 ];
 
-const hasCompose = (p: Project): boolean => p.composeFiles.length > 0;
 const hasDockerfiles = (p: Project): boolean => p.dockerfiles.length > 0;
-/** Anything the environment items read: a compose file, a Dockerfile or an env file. */
-const hasDockerOrEnvFiles = (p: Project): boolean => hasCompose(p) || hasDockerfiles(p) || p.envFiles.length > 0;
+/**
+ * Variables the environment items read: an env file, a compose service's `environment:` or a
+ * variable compose interpolates, a Dockerfile's ENV or ARG. A project with none has nothing to
+ * document or keep apart (the items are not applicable, not done).
+ */
+const hasVariables = (p: Project): boolean =>
+  p.envFiles.length > 0 ||
+  p.services.some((s) => s.environment.length > 0) ||
+  p.composeFiles.some((c) => c.text.includes('$')) ||
+  p.dockerfiles.some((d) => d.ast.getENVs().length > 0 || d.ast.getARGs().length > 0);
+/** A base to keep the installs in, or an install anywhere: what the install items read. */
+const hasInstalls = (p: Project): boolean =>
+  p.baseDockerfile !== undefined || p.dockerfiles.some((d) => d.runs().some((r) => r.commands.some((c) => detectInstall(c) !== undefined)));
+/** Two runtime services in one compose project: services that may talk to each other, or share a network. */
+const hasServicePairs = (p: Project): boolean => p.composeProjects.some((c) => p.runtimeServices(c).length >= 2);
 /** Dockerfiles compose services run, but for those on exempt images (nginx, postgres, …): the images a base serves. */
 function applicationDockerfiles(p: Project): string[] {
   const out = new Set<string>();
@@ -113,8 +126,9 @@ export const ROADMAP_ITEMS: RoadmapItem[] = [
     section: 1,
     title: 'Only the base Dockerfile installs system dependencies and requirements',
     rules: ['install-outside-base'],
-    match: /only\s+`?dockerfile\.base`?\s+installs|only the base .*installs/i,
-    applies: hasDockerfiles,
+    match: /only\s+(the\s+)?(?:[\w./-]*[./-])?base(?:[./-][\w./-]*)?(\s+(image|dockerfile))?\s+(installs|should install|may install)|only the base .*installs/i,
+    applies: hasInstalls,
+    nothingToCheck: 'no base Dockerfile, and no Dockerfile installs packages',
     checks: 'package installs (apt-get, apk, dnf, pip, poetry, conda…) in service images',
   },
   {
@@ -122,7 +136,7 @@ export const ROADMAP_ITEMS: RoadmapItem[] = [
     section: 1,
     title: 'Service Dockerfiles are built FROM the base image',
     rules: ['service-not-from-base', 'base-image-unresolved'],
-    match: /use\s+`?FROM\s|built\s+`?FROM`?\s+the base/i,
+    match: /use\s+`?FROM\s|built\s+`?FROM`?\s+the base|(start|are built)\s+`?FROM`?\s/i,
     applies: (p) => p.baseDockerfile !== undefined || applicationDockerfiles(p).length >= 2,
     nothingToCheck: 'no base Dockerfile, and fewer than two service images to share one',
     unmet: noBase,
@@ -134,7 +148,8 @@ export const ROADMAP_ITEMS: RoadmapItem[] = [
     title: 'No redundant pip or system package installs in service Dockerfiles',
     rules: ['install-outside-base'],
     match: /no redundant\s+`?pip install/i,
-    applies: hasDockerfiles,
+    applies: hasInstalls,
+    nothingToCheck: 'no base Dockerfile, and no Dockerfile installs packages',
     checks: 'installs in service images that the base already makes',
   },
   {
@@ -142,7 +157,7 @@ export const ROADMAP_ITEMS: RoadmapItem[] = [
     section: 1,
     title: 'Legacy or unused Dockerfiles are archived',
     rules: ['legacy-dockerfile'],
-    match: /legacy or unused dockerfiles/i,
+    match: /legacy\s*(or|\/|and)\s*unused dockerfiles/i,
     applies: hasDockerfiles,
     checks: 'Dockerfiles nothing builds, outside the archive folder',
   },
@@ -160,7 +175,7 @@ export const ROADMAP_ITEMS: RoadmapItem[] = [
     section: 2,
     title: 'Shared assets have named volumes declared in compose',
     rules: ['undeclared-volume', 'unused-volume'],
-    match: /define docker volumes/i,
+    match: /define (named |docker |shared )?volumes/i,
     applies: hasNamedVolumes,
     nothingToCheck: 'no service mounts a named volume and no compose file declares one',
     checks: 'top-level volumes against the volumes services mount',
@@ -180,7 +195,7 @@ export const ROADMAP_ITEMS: RoadmapItem[] = [
     section: 2,
     title: 'Shared assets are not copied into images',
     rules: ['asset-copied-into-image'],
-    match: /remove copy of shared assets/i,
+    match: /remove\s+copy\s+(instructions?\s+)?of shared assets/i,
     applies: hasDockerfiles,
     checks: 'COPY/ADD of model files and of volume mount paths from the build context',
   },
@@ -198,7 +213,7 @@ export const ROADMAP_ITEMS: RoadmapItem[] = [
     section: 4,
     title: 'Every application service uses the single shared env file',
     rules: ['env-file-missing', 'env-file-not-found'],
-    match: /single\s+`?\.env\.docker`?\s+file/i,
+    match: /single\s+`?\.?[\w.-]*env[\w.-]*`?\s+file/i,
     applies: hasApplicationServices,
     nothingToCheck: 'no compose service runs an image built FROM the base',
     checks: 'env_file of each application service',
@@ -209,7 +224,8 @@ export const ROADMAP_ITEMS: RoadmapItem[] = [
     title: 'Secrets are kept apart from the shared env file and out of git',
     rules: ['secret-in-environment', 'secret-in-shared-env-file', 'secrets-file-not-ignored'],
     match: /for sensitive data/i,
-    applies: hasDockerOrEnvFiles,
+    applies: hasVariables,
+    nothingToCheck: 'no env file, environment entry, interpolated variable, ENV or ARG',
     checks: 'secret-like keys with literal values in compose, Dockerfiles and the shared env file; .gitignore',
   },
   {
@@ -218,7 +234,8 @@ export const ROADMAP_ITEMS: RoadmapItem[] = [
     title: 'Every variable is documented in the templates',
     rules: ['env-var-undocumented'],
     match: /document all required environment variables/i,
-    applies: hasDockerOrEnvFiles,
+    applies: hasVariables,
+    nothingToCheck: 'no env file, environment entry, interpolated variable, ENV or ARG',
     checks: 'variables compose interpolates and env files define, against the templates',
   },
   {
@@ -254,8 +271,9 @@ export const ROADMAP_ITEMS: RoadmapItem[] = [
     section: 6,
     title: 'All services are on the same network',
     rules: ['service-network-missing'],
-    match: /same docker compose network/i,
-    applies: hasCompose,
+    match: /same docker( compose)? network/i,
+    applies: hasServicePairs,
+    nothingToCheck: 'no compose project runs two services or more',
     checks: 'the networks each runtime service joins',
   },
   {
@@ -264,7 +282,8 @@ export const ROADMAP_ITEMS: RoadmapItem[] = [
     title: 'Services reach each other by service name',
     rules: ['host-not-service-name', 'unknown-service-reference'],
     match: /use service names for inter-service/i,
-    applies: hasCompose,
+    applies: hasServicePairs,
+    nothingToCheck: 'no compose project runs two services or more',
     checks: 'hosts in environment values and service references',
   },
   {
@@ -281,7 +300,7 @@ export const ROADMAP_ITEMS: RoadmapItem[] = [
     section: 7,
     title: 'No test or lint steps in runtime images',
     rules: ['test-artifacts-in-runtime'],
-    match: /remove test\/lint steps/i,
+    match: /remove test\s*(\/|and|or)\s*lint steps/i,
     applies: hasDockerfiles,
     checks: 'tests, dev requirements and test/lint commands in final stages',
   },
@@ -493,6 +512,10 @@ export function readCheckboxes(text: string): Checkbox[] {
     const markAt = m[1]!.length;
     const textAt = markAt + 1 + m[3]!.length;
     const body = m[4]!.replace(/\s+$/, '');
+    // A struck-through item (`~~…~~`) is one the team dropped: no claim either way.
+    if (/^~~[^]*~~/.test(body)) {
+      return;
+    }
     out.push({
       line,
       checked: m[2] !== ' ',
@@ -506,10 +529,12 @@ export function readCheckboxes(text: string): Checkbox[] {
 
 /** The roadmap item a checklist line speaks of, if any. */
 export function matchItem(text: string): RoadmapItem | undefined {
-  // The roadmap's own wording, or the title `status` and the Roadmap view show for the item.
+  // The roadmap's own wording (with or without Markdown emphasis and code spans: `COPY`, **all**),
+  // or the title `status` and the Roadmap view show for the item.
   const words = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
   const mine = words(text);
-  return ROADMAP_ITEMS.find((i) => i.match.test(text) || (mine.startsWith(words(i.title)) && words(i.title).length > 0));
+  const plain = text.replace(/[`*_]/g, '').replace(/\s+/g, ' ');
+  return ROADMAP_ITEMS.find((i) => i.match.test(text) || i.match.test(plain) || (mine.startsWith(words(i.title)) && words(i.title).length > 0));
 }
 
 /** A status's sections as plain JSON, each finding in the shape a host wants (CLI or server). */

@@ -1,4 +1,5 @@
 import { defineRule } from '../../rule';
+import { shownLine } from '../../inlineDockerfiles';
 
 export const duplicateStageName = defineRule({
   id: 'duplicate-stage-name',
@@ -33,7 +34,7 @@ export const duplicateStageName = defineRule({
         const nameRange = stage.nameRange;
         context.report({
           messageId: 'duplicate',
-          data: { name: stage.name, line: first + 1 },
+          data: { name: stage.name, line: shownLine(file, first) },
           range: nameRange,
           fix: (fixer) => fixer.setTitle(`Rename this stage to "${rename}"`, true).replace(file.path, nameRange, rename),
         });

@@ -1,4 +1,5 @@
 import { isMap, isSeq } from 'yaml';
+import { shownLine } from '../../inlineDockerfiles';
 import { interpolate, NO_VARIABLES } from '../../interpolation';
 import { defineRule } from '../../rule';
 import { listNames } from '../compose/composeHelpers';
@@ -66,7 +67,7 @@ export const unknownStageReference = defineRule({
         if (missing && !contexts.has(missing.name.toLowerCase())) {
           context.report({
             messageId: missing.later ? 'fromLater' : 'fromUnknown',
-            data: { name: missing.name, line: (missing.later?.fromInstruction.getRange().start.line ?? 0) + 1 },
+            data: { name: missing.name, line: shownLine(file, missing.later?.fromInstruction.getRange().start.line ?? 0) },
             range: stage.fromRange,
           });
         }

@@ -1,4 +1,5 @@
 import type { Instruction } from 'dockerfile-ast';
+import { shownLine } from '../../inlineDockerfiles';
 import { defineRule } from '../../rule';
 import { basename, normalizePath } from '../../paths';
 import { detectInstall, isHousekeeping, type PackageManager } from '../../parse/installs';
@@ -321,7 +322,7 @@ export const copyBeforeInstall = defineRule({
         }
         context.report({
           messageId: 'codeFirst',
-          data: { source: source.value, line: installs[0]!.instruction.getRange().start.line + 1 },
+          data: { source: source.value, line: shownLine(file, installs[0]!.instruction.getRange().start.line) },
           range: source.range,
           fix: blocked
             ? undefined
