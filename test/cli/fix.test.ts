@@ -142,6 +142,25 @@ describe('cli: check --fix applies a fix over several files entirely or not at a
     assert.equal(fs.readFileSync(base, 'utf8'), baseBefore, 'the base is not half of a fix');
   });
 
+  it('a Dockerfile and a link to it are one file: not edited through one and moved through the other', function () {
+    // Before, the install moved into the base through the link, then legacy-dockerfile archived the
+    // Dockerfile, and its removal was refused halfway: a copy in archived/, the link dangling.
+    const ws = tempDir();
+    writeFiles(ws, {
+      'Dockerfile.base': 'FROM python:3.12-slim\nRUN pip install --no-cache-dir django\n',
+      'docker/web.Dockerfile': 'FROM shop-base:latest\nRUN pip install --no-cache-dir flask\nCOPY . /app\n',
+      'docker-compose.yml':
+        'services:\n  base:\n    build: {context: ., dockerfile: Dockerfile.base}\n    image: shop-base:latest\n  web:\n    build: {context: ., dockerfile: web/Dockerfile}\n',
+    });
+    fs.mkdirSync(path.join(ws, 'web'));
+    fs.symlinkSync('../docker/web.Dockerfile', path.join(ws, 'web/Dockerfile'));
+    const r = runCli(['check', '.', '--fix', '--format', 'json'], { cwd: ws });
+    assert.match(r.stderr, /same file as/);
+    assert.ok(!fs.existsSync(path.join(ws, 'archived')), 'nothing archived');
+    assert.match(fs.readFileSync(path.join(ws, 'docker/web.Dockerfile'), 'utf8'), /flask/);
+    assert.doesNotMatch(fs.readFileSync(path.join(ws, 'Dockerfile.base'), 'utf8'), /flask/);
+  });
+
   it('a read-only Dockerfile is not moved into the archive', function () {
     // Before, legacy-dockerfile's fix removed the read-only Dockerfile.old and wrote archived/Dockerfile.old.
     const ws = copyExample();

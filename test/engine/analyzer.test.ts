@@ -501,6 +501,10 @@ RUN pytest -q
         "is not valid JSON: Expected property name or '}' (line 2, column 3); JSON has no comments (a .docker-modularity.yaml may have them)",
       );
       assert.equal(bad(''), undefined);
+      assert.equal(
+        bad('{"baseImage": "x"}}')?.reason,
+        'is not valid JSON: Unexpected non-whitespace character (line 1, column 19)',
+      );
     });
   });
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { Analyzer } from '../../server/src/engine/analyzer';
-import { currentStateReport } from '../../server/src/engine/report';
+import { currentStateReport, maskSecretText } from '../../server/src/engine/report';
 import { MemoryFileSystem } from '../../server/src/engine/fs';
 import { EXAMPLE, loadFolder } from '../loadFolder';
 
@@ -66,11 +66,33 @@ describe('current-state report', () => {
     assert.match(text, /\| `ml\/requirements.txt` \| docker\/Dockerfile.ml \(ml\) \|/);
   });
 
+  it('masks no uid:gid, pip --user URL, ssh port or variable reference', () => {
+    // Before (the first version of the wider masks): each of these lost a part to ****.
+    for (const text of [
+      'docker run --user 1000:1000 app pytest',
+      'pip install --user git+https://github.com/org/tools.git',
+      'sshpass -f pw ssh -p 2222 deploy@host',
+      'redis-cli -a "$REDIS_PASSWORD" ping',
+      'aws configure set aws_secret_access_key $AWS_SECRET_ACCESS_KEY',
+      'AWS_SECRET_ACCESS_KEY web, worker',
+    ]) {
+      assert.equal(maskSecretText(text), text);
+    }
+    assert.equal(maskSecretText('curl --user admin:hunter2 https://x.io'), 'curl --user admin:**** https://x.io');
+  });
+
   it('lists an entrypoint script with the Dockerfiles that copy it, not those whose script ends with its name', () => {
     // Before, by substring: entrypoint.sh was "used by" the Dockerfiles copying web-entrypoint.sh.
     const fs = loadFolder(EXAMPLE);
     fs.write('scripts/entrypoints/entrypoint.sh', '#!/bin/sh\nexec "$@"\n');
+    // A copy of the whole folder copies the script its ENTRYPOINT runs.
+    fs.write('scripts/entrypoints/flower-entrypoint.sh', '#!/bin/sh\nexec celery flower\n');
+    fs.write(
+      'docker/Dockerfile.flower',
+      'FROM smarthr360-base:latest\nCOPY scripts/entrypoints/*.sh /usr/local/bin/\nENTRYPOINT ["flower-entrypoint.sh"]\n',
+    );
     const text = currentStateReport(new Analyzer(fs).analyze());
+    assert.match(text, /\| `scripts\/entrypoints\/flower-entrypoint.sh` \| docker\/Dockerfile.flower/);
     assert.match(text, /\| `scripts\/entrypoints\/entrypoint.sh` \| not used by any Dockerfile \|/);
     assert.match(text, /\| `scripts\/entrypoints\/web-entrypoint.sh` \| docker\/Dockerfile.web \(web\) \|/);
   });

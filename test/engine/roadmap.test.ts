@@ -261,7 +261,20 @@ describe('readCheckboxes', () => {
         undefined,
       ],
     );
-    assert.deepEqual(readCheckboxes('- [x] ~~Only `Dockerfile.base` installs system dependencies.~~ Dropped.\n'), []);
+    // Struck-through words are no claim; the rest of the line still is.
+    assert.equal(matchItem('~~Only `Dockerfile.base` installs system dependencies.~~ Dropped.'), undefined);
+    assert.equal(matchItem('~~Dockerfile.simple~~ Legacy or unused Dockerfiles are archived')?.id, 'legacy-dockerfiles');
+    // Lines that only share words with an item are none of it.
+    assert.deepEqual(
+      ids([
+        'Integration tests start from a clean database.',
+        'Restart from a clean volume after each release.',
+        'Python wheels are built from source in CI.',
+        'Frontend assets are built from `node:20`.',
+        'Use a single venv file per service.',
+      ]),
+      [undefined, undefined, undefined, undefined, undefined],
+    );
   });
 
   it('reads numbered checklist items too (1. [ ] and 2) [x])', () => {

@@ -6,7 +6,7 @@ import { applyFixes } from '../engine/fixes';
 import { normalizePath } from '../engine/paths';
 import type { Fix } from '../engine/rule';
 import { RULES } from '../engine/rules';
-import { applyChangesToDisk, NodeFileSystem, unwritableReason } from '../node/nodeFileSystem';
+import { applyChangesToDisk, checkBeforeWriting, NodeFileSystem, unwritableReason } from '../node/nodeFileSystem';
 import type { Command } from './args';
 import {
   countFindings,
@@ -338,7 +338,26 @@ function fixWorkspace(analyzer: Analyzer, disk: NodeFileSystem, ws: Workspace): 
       }
       return readAt.get(key);
     };
-    const applied = applyFixes(writable, read);
+    let applied = applyFixes(writable, read);
+    // Checked for every file of the pass before any is written: a fix whose file changed meanwhile,
+    // or that moves a read-only file, is left out whole (and the others applied again without it).
+    for (let candidates = writable, attempt = 0; attempt < 5; attempt++) {
+      const problems = checkBeforeWriting(ws.root, applied.files, readAt);
+      if (problems.size === 0) {
+        break;
+      }
+      for (const [p, reason] of problems) {
+        if (!unwritable.has(p)) {
+          unwritable.add(p);
+          summary.failed.push({ path: p, reason });
+        }
+      }
+      candidates = candidates.filter(
+        (fix) =>
+          !fix.changes.some((c) => (c.kind === 'rename' ? [c.from, c.to] : [c.path]).some((p) => problems.has(normalizePath(p)))),
+      );
+      applied = applyFixes(candidates, read);
+    }
     if (applied.applied.length === 0 || applied.files.size === 0) {
       break;
     }

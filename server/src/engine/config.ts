@@ -59,7 +59,7 @@ function yamlError(e: Error): string {
  */
 function jsonError(e: Error, text: string): string {
   let reason = e.message.split('\n')[0]!.replace(/, ".*$/, '').replace(/ is not valid JSON$/, '');
-  const at = / in JSON at position (\d+)/.exec(reason);
+  const at = / (?:in|after) JSON at position (\d+)/.exec(reason);
   if (at) {
     const before = text.slice(0, Number(at[1]));
     const line = before.split('\n').length;

@@ -49,9 +49,13 @@ export function maskSecretText(text: string): string {
   return maskKeyValues(maskCredentials(maskUrlPasswords(text)))
     .replace(/(--password(?:=|\s+)|\blogin\b[^\n]*?\s-p\s*)("[^"]*"|'[^']*'|[^\s`]+)/g, (_m, flag: string) => `${flag}****`)
     // `curl -u user:pass`, `mysql -pPASS`, `Authorization: Bearer …`, `--access-token …`.
-    .replace(/(\s(?:-u\s*|--user(?:=|\s+))["']?[^\s:"'=]+:)([^\s"'`]+)/g, (_m, head: string) => `${head}****`)
-    // `sshpass -p …`, `redis-cli -a …`, `aws configure set aws_secret_access_key …`.
-    .replace(/(\bsshpass\b[^\n]*?\s-p\s*|\bredis-cli\b[^\n]*?\s-a\s+|\baws_(?:secret_access_key|session_token)\s+)("[^"]*"|'[^']*'|[^\s"'`]+)/gi, (_m, head: string) => `${head}****`)
+    // (Only curl's and wget's: `docker run --user 1000:1000` is a uid and gid.)
+    .replace(/(\b(?:curl|wget)\b[^\n]*?\s(?:-u\s*|--user(?:=|\s+))["']?[^\s:"'=]+:)(?!\$)([^\s"'`]+)/g, (_m, head: string) => `${head}****`)
+    // `sshpass -p …`, `redis-cli -a …`, `aws configure set aws_secret_access_key …` (a `$VARIABLE` is no secret).
+    .replace(
+      /(\bsshpass\s+-p\s*|\bredis-cli\b[^\n]*?\s-a\s+|\baws\s+configure\s+set\s+aws_(?:secret_access_key|session_token)\s+)(?!["']?\$)("[^"]*"|'[^']*'|[^\s"'`]+)/g,
+      (_m, head: string) => `${head}****`,
+    )
     .replace(/(\bmysql(?:dump)?\b[^\n]*?\s-p)([^\s"'`]+)/g, (_m, head: string) => `${head}****`)
     .replace(/(\bBearer\s+)[A-Za-z0-9._~+/=-]{8,}/g, (_m, head: string) => `${head}****`)
     .replace(/(--(?:[a-z-]*-)?(?:token|api-key|secret)(?:=|\s+))("[^"]*"|'[^']*'|[^\s`]+)/g, (_m, flag: string) => `${flag}****`)
@@ -209,8 +213,12 @@ function entrypoints(p: Project, out: string[]): void {
   const scripts = p.fs.listFiles().filter((f) => f.startsWith(dir + '/') && !/readme\.md$/i.test(f));
   // The script as a COPY source names it, with its folder (`entrypoints/entrypoint.sh`: not the
   // `web-entrypoint.sh` next to it, nor the `/entrypoint.sh` another script is copied to).
+  const word = (name: string): RegExp => new RegExp(`(^|[\\s"'/=\\[,])${escapeRegExp(name)}($|[\\s"',\\]])`, 'm');
+  const folder = basename(dir);
+  // A copy of the whole folder (`COPY scripts/entrypoints/ …`, `…/entrypoints/*.sh`) copies every script in it.
+  const copiesFolder = new RegExp(`(^|[\\s"'/=\\[,])${escapeRegExp(folder)}/(\\*[\\w.*-]*)?($|[\\s"',\\]])`, 'm');
   const names = (text: string, script: string): boolean =>
-    new RegExp(`(^|[\\s"'/=\\[,])${escapeRegExp(script.split('/').slice(-2).join('/'))}($|[\\s"',\\]])`, 'm').test(text);
+    word(script.split('/').slice(-2).join('/')).test(text) || (copiesFolder.test(text) && word(basename(script)).test(text));
   const users = (script: string): string[] =>
     p.dockerfiles
       .filter((d) => names(d.text, script))
@@ -223,7 +231,7 @@ function entrypoints(p: Project, out: string[]): void {
     for (const e of d.ast.getENTRYPOINTs()) {
       const args = e.getArguments().map((a) => a.getValue()).join(' ');
       // An ENTRYPOINT names where the script was copied to: by its file name.
-      if (!scripts.some((s) => new RegExp(`(^|[\\s"'/=\\[,])${escapeRegExp(basename(s))}($|[\\s"',\\]])`, 'm').test(args))) {
+      if (!scripts.some((s) => word(basename(s)).test(args))) {
         rows.push([`\`${args.replace(/[[\]",]/g, ' ').replace(/\s+/g, ' ').trim()}\``, `${d.path} (outside ${dir}/)`]);
       }
     }

@@ -136,7 +136,7 @@ export const ROADMAP_ITEMS: RoadmapItem[] = [
     section: 1,
     title: 'Service Dockerfiles are built FROM the base image',
     rules: ['service-not-from-base', 'base-image-unresolved'],
-    match: /use\s+`?FROM\s|built\s+`?FROM`?\s+the base|(start|are built)\s+`?FROM`?\s/i,
+    match: /use\s+`?FROM\s|built\s+`?FROM`?\s+the base|\b(start|are built)\s+`?FROM`?\s+(the\s+)?`?[\w./:-]*\bbase\b/i,
     applies: (p) => p.baseDockerfile !== undefined || applicationDockerfiles(p).length >= 2,
     nothingToCheck: 'no base Dockerfile, and fewer than two service images to share one',
     unmet: noBase,
@@ -213,7 +213,7 @@ export const ROADMAP_ITEMS: RoadmapItem[] = [
     section: 4,
     title: 'Every application service uses the single shared env file',
     rules: ['env-file-missing', 'env-file-not-found'],
-    match: /single\s+`?\.?[\w.-]*env[\w.-]*`?\s+file/i,
+    match: /single\s+`?(\.env[\w.-]*|[\w.-]+\.env)`?\s+file/i,
     applies: hasApplicationServices,
     nothingToCheck: 'no compose service runs an image built FROM the base',
     checks: 'env_file of each application service',
@@ -512,10 +512,6 @@ export function readCheckboxes(text: string): Checkbox[] {
     const markAt = m[1]!.length;
     const textAt = markAt + 1 + m[3]!.length;
     const body = m[4]!.replace(/\s+$/, '');
-    // A struck-through item (`~~…~~`) is one the team dropped: no claim either way.
-    if (/^~~[^]*~~/.test(body)) {
-      return;
-    }
     out.push({
       line,
       checked: m[2] !== ' ',
@@ -532,9 +528,11 @@ export function matchItem(text: string): RoadmapItem | undefined {
   // The roadmap's own wording (with or without Markdown emphasis and code spans: `COPY`, **all**),
   // or the title `status` and the Roadmap view show for the item.
   const words = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
-  const mine = words(text);
-  const plain = text.replace(/[`*_]/g, '').replace(/\s+/g, ' ');
-  return ROADMAP_ITEMS.find((i) => i.match.test(text) || i.match.test(plain) || (mine.startsWith(words(i.title)) && words(i.title).length > 0));
+  // Struck-through words (`~~…~~`) are what the team dropped: no claim of theirs.
+  const kept = text.replace(/~~[^~]*~~/g, ' ');
+  const mine = words(kept);
+  const plain = kept.replace(/[`*_]/g, '').replace(/\s+/g, ' ');
+  return ROADMAP_ITEMS.find((i) => i.match.test(kept) || i.match.test(plain) || (mine.startsWith(words(i.title)) && words(i.title).length > 0));
 }
 
 /** A status's sections as plain JSON, each finding in the shape a host wants (CLI or server). */

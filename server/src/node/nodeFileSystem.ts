@@ -569,6 +569,51 @@ export function unwritableReason(root: string, rel: string): string | undefined 
   }
 }
 
+/**
+ * What would stop a fix pass's files being written as one: a file whose text on disk is no longer
+ * the one the fixes read (`expected`), a read-only file to remove, or two paths that are one file
+ * through a link (an edit through one and a move of the other cannot both hold). Asked before
+ * anything is written, so that the caller can leave out the fixes of those paths whole.
+ */
+export function checkBeforeWriting(
+  root: string,
+  files: ReadonlyMap<string, string | null>,
+  expected: ReadonlyMap<string, string | undefined>,
+): Map<string, string> {
+  const problems = new Map<string, string>();
+  const absRoot = path.resolve(root);
+  const byReal = new Map<string, string>();
+  for (const [p, text] of files) {
+    const rel = normalizePath(p);
+    const abs = path.join(absRoot, ...rel.split('/'));
+    if (expected.has(rel) && textOnDisk(abs) !== expected.get(rel)?.replace(/^\uFEFF/, '')) {
+      problems.set(rel, 'it changed on disk while it was being fixed; run --fix again');
+      continue;
+    }
+    if (text === null && fs.existsSync(abs)) {
+      const reason = unwritableReason(root, rel);
+      if (reason) {
+        problems.set(rel, reason);
+        continue;
+      }
+    }
+    let real: string | undefined;
+    try {
+      real = fs.realpathSync(abs);
+    } catch {
+      continue;
+    }
+    const other = byReal.get(real);
+    if (other !== undefined) {
+      problems.set(rel, `it is the same file as ${other} (through a link)`);
+      problems.set(other, `it is the same file as ${rel} (through a link)`);
+    } else {
+      byReal.set(real, rel);
+    }
+  }
+  return problems;
+}
+
 /** A file's text on disk now (a leading byte order mark left out), or undefined when it is not there. */
 function textOnDisk(abs: string): string | undefined {
   try {
