@@ -398,6 +398,7 @@ export class Project {
     const kinds = new Set(changed.map((m) => m.kind));
     const swap = <T extends FileModel>(list: T[]): T[] => list.map((m) => (replace.get(m.path) as T | undefined) ?? m);
     const mutable = next as unknown as Record<string, unknown>;
+    mutable.buildersByImage = undefined;
     // Lists of a kind no edit touched are kept by identity (per-project indexes key on them).
     if (kinds.has('dockerfile')) {
       mutable.dockerfiles = swap(this.dockerfiles);
@@ -1011,6 +1012,7 @@ export class Project {
 
   /** The services of a compose project that build an image, by its name: indexed once per project (a service asks per service). */
   private buildersOf(project: ComposeProject): Map<string, Service[]> {
+    this.buildersByImage ??= new Map();
     let index = this.buildersByImage.get(project);
     if (!index) {
       index = new Map();
@@ -1025,8 +1027,12 @@ export class Project {
     return index;
   }
 
-  /** See {@link buildersOf}; weak, and keyed by compose project, which an edit of its files replaces. */
-  private buildersByImage = new WeakMap<ComposeProject, Map<string, Service[]>>();
+  /**
+   * See {@link buildersOf}. A plain map of this project's own, dropped by every project made from
+   * it (a weak one shared between them kept the services of earlier edits alive until a full
+   * collection: +15–20 MB at the language server's peak).
+   */
+  private buildersByImage?: Map<ComposeProject, Map<string, Service[]>>;
 
   /**
    * Services that run a workspace image whose final stage derives from the base: built from it, or
