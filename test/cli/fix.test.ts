@@ -161,6 +161,21 @@ describe('cli: check --fix applies a fix over several files entirely or not at a
     assert.doesNotMatch(fs.readFileSync(path.join(ws, 'Dockerfile.base'), 'utf8'), /flask/);
   });
 
+  it('a fix that would create a file over one it could not read is left out, and says why', function () {
+    // Before, it was refused as "changed on disk while it was being fixed" (a git-crypt secrets.env is binary).
+    const ws = copyExample();
+    const secrets = path.join(ws, 'secrets.env');
+    fs.writeFileSync(secrets, 'A=1\n\0locked\n');
+    const r = runCli(['check', '.', '--fix', '--format', 'json'], { cwd: ws });
+    assert.match(r.stderr, /could not write .*secrets\.env: it exists but is not read \(a binary or too large file\)/);
+    assert.equal(fs.readFileSync(secrets, 'utf8'), 'A=1\n\0locked\n');
+    assert.match(
+      fs.readFileSync(path.join(ws, 'docker-compose.yml'), 'utf8'),
+      /POSTGRES_PASSWORD/,
+      'the secret is not removed from compose',
+    );
+  });
+
   it('a read-only Dockerfile is not moved into the archive', function () {
     // Before, legacy-dockerfile's fix removed the read-only Dockerfile.old and wrote archived/Dockerfile.old.
     const ws = copyExample();

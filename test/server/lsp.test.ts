@@ -277,6 +277,25 @@ describe('language server (stdio protocol)', function () {
   });
 
   describe('code actions', () => {
+    it('offers no fix that writes a read-only file or creates over one it could not read, as check --fix', async () => {
+      // Before, "Move curl to the base image" was offered with a read-only base, and a fix that creates
+      // a file was offered when a binary file of that name was there (the create would fail halfway).
+      await start();
+      const diags = byRule('install-outside-base')(await client.diagnosticsFor(WEB, has('install-outside-base')));
+      const moves = async () => (await codeActions(WEB, diags, ['quickfix'])).filter((a) => a.title.startsWith('Move curl'));
+      assert.equal((await moves()).length, 1);
+      fs.chmodSync(path.join(client.root, BASE), 0o444);
+      assert.deepEqual(await moves(), []);
+      fs.chmodSync(path.join(client.root, BASE), 0o644);
+      // env-var-undocumented creates .env.docker.example; a binary one (git-crypt) is there, unread.
+      const env = byRule('env-var-undocumented')(await client.diagnosticsFor('.env.docker', has('env-var-undocumented')));
+      const documents = async () =>
+        (await codeActions('.env.docker', env.slice(0, 1), ['quickfix'])).filter((a) => a.title.startsWith('Document'));
+      assert.equal((await documents()).length, 1);
+      fs.writeFileSync(path.join(client.root, '.env.docker.example'), 'A=1\n\0locked\n');
+      assert.deepEqual(await documents(), []);
+    });
+
     it('offers the rule’s quick fix as a versioned cross-file edit, and applying it fixes both files', async () => {
       await start();
       const diags = byRule('install-outside-base')(await client.diagnosticsFor(WEB, has('install-outside-base')));

@@ -6,7 +6,7 @@ import { applyFixes } from '../engine/fixes';
 import { normalizePath } from '../engine/paths';
 import type { Fix } from '../engine/rule';
 import { RULES } from '../engine/rules';
-import { applyChangesToDisk, checkBeforeWriting, NodeFileSystem, unwritableReason } from '../node/nodeFileSystem';
+import { applyChangesToDisk, checkBeforeWriting, NodeFileSystem } from '../node/nodeFileSystem';
 import type { Command } from './args';
 import {
   countFindings,
@@ -314,7 +314,7 @@ function fixWorkspace(analyzer: Analyzer, disk: NodeFileSystem, ws: Workspace): 
     // file (or move one) is left out before any of its files is written.
     const writable = fixes.filter((fix) => {
       for (const p of fix.changes.flatMap((c) => (c.kind === 'rename' ? [c.from, c.to] : [c.path]))) {
-        const reason = unwritable.has(p) ? 'unwritable' : unwritableReason(ws.root, p);
+        const reason = unwritable.has(p) ? 'unwritable' : disk.writeBlocker(p);
         if (reason) {
           if (!unwritable.has(p)) {
             unwritable.add(p);

@@ -31,6 +31,12 @@ export interface FileSystemView {
    * analyzer a pass over every file on each keystroke.
    */
   takeChanges?(): readonly string[] | 'all';
+  /**
+   * Optional: why a fix may not write (or create, or remove) this path, or undefined when it may: a
+   * read-only file, or a file that exists but was not read (binary, too large). A view that cannot
+   * tell (memory) leaves it out.
+   */
+  writeBlocker?(path: string): string | undefined;
 }
 
 /** An in-memory workspace: a map from path to text. Used by tests and by fix previews. */

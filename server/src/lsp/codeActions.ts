@@ -100,13 +100,28 @@ function computeFix(finding: Finding, env: CodeActionEnv): Fix | undefined {
   }
 }
 
+/**
+ * Why a fix may not be applied to the files on disk (as `check --fix` refuses it): a path it writes,
+ * creates, moves or removes is read-only, or exists but was not read (a binary `secrets.env`,
+ * which a fix would take for missing and create over).
+ */
+function writeBlocked(fix: Fix, env: Pick<CodeActionEnv, 'folder'>): string | undefined {
+  for (const p of fix.changes.flatMap((c) => (c.kind === 'rename' ? [c.from, c.to] : [c.path]))) {
+    const reason = env.folder.overlay.writeBlocker(p);
+    if (reason) {
+      return `${p}: ${reason}`;
+    }
+  }
+  return undefined;
+}
+
 function quickFix(finding: Finding, diagnostic: Diagnostic, env: CodeActionEnv): CodeAction | undefined {
   const fix = computeFix(finding, env);
   if (!fix) {
     return undefined;
   }
   // Read the disk now: a file changed on disk without a watcher event must not pass as current.
-  const stale = staleReason(fix, (p) => env.folder.overlay.readFileFresh(p));
+  const stale = staleReason(fix, (p) => env.folder.overlay.readFileFresh(p)) ?? writeBlocked(fix, env);
   if (stale) {
     env.log(`Refusing the fix "${fix.title}" of ${finding.ruleId}: ${stale}.`);
     return undefined;
@@ -133,8 +148,11 @@ export function combineFixes(
       continue;
     }
     const fix = computeFix(f, env as CodeActionEnv);
+    const blocked = fix && writeBlocked(fix, env);
     if (fix && !canExpress(fix.changes, env.editCaps)) {
       inexpressible.push({ fix, finding: f, reason: 'it creates or renames a file, which this client does not accept in an edit' });
+    } else if (fix && blocked) {
+      inexpressible.push({ fix, finding: f, reason: `it writes a file it may not: ${blocked}` });
     } else if (fix) {
       fixes.push(fix);
       origin.set(fix, f);

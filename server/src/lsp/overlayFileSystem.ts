@@ -104,6 +104,15 @@ export class OverlayFileSystem implements FileSystemView {
     }
   }
 
+  /** The disk's say (see {@link FileSystemView.writeBlocker}); an open document is written by the editor, whatever the disk holds. */
+  writeBlocker(path: string): string | undefined {
+    try {
+      return this.disk.writeBlocker?.(path);
+    } catch {
+      return undefined;
+    }
+  }
+
   stat(path: string): 'file' | 'directory' | undefined {
     if (this.open.has(path)) {
       return 'file';

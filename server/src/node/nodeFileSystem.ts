@@ -147,6 +147,15 @@ export class NodeFileSystem implements FileSystemView {
     return text;
   }
 
+  /** See {@link FileSystemView.writeBlocker}: the same checks `check --fix` makes before it writes. */
+  writeBlocker(p: string): string | undefined {
+    const rel = normalizePath(p);
+    if (fs.existsSync(path.join(this.root, ...rel.split('/'))) && this.readFileFresh(rel) === undefined) {
+      return 'it exists but is not read (a binary or too large file)';
+    }
+    return unwritableReason(this.root, rel);
+  }
+
   /**
    * The text on disk now, bypassing (and updating) the cache: for checks that must not trust a
    * possibly stale cache, such as whether a fix was computed from the current text.
