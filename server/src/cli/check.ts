@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Analyzer, type AnalysisTiming } from '../engine/analyzer';
 import { ConfigError, parseConfig, type Config } from '../engine/config';
-import { applyFixes } from '../engine/fixes';
+import { applyFixes, fixPaths, writeBlocked } from '../engine/fixes';
 import { normalizePath } from '../engine/paths';
 import type { Fix } from '../engine/rule';
 import { RULES } from '../engine/rules';
@@ -294,6 +294,12 @@ function fixWorkspace(analyzer: Analyzer, disk: NodeFileSystem, ws: Workspace): 
   // Files that could not be written: fixes that touch them are left out of later passes, and the
   // other fixes go on (one read-only file does not stop the rest of the workspace being fixed).
   const unwritable = new Set<string>();
+  const refuse = (p: string, reason: string): void => {
+    if (!unwritable.has(p)) {
+      unwritable.add(p);
+      summary.failed.push({ path: p, reason });
+    }
+  };
   for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
     const result = analyzer.analyze();
     const fixes: Fix[] = [];
@@ -303,7 +309,7 @@ function fixWorkspace(analyzer: Analyzer, disk: NodeFileSystem, ws: Workspace): 
       }
       try {
         const fix = f.fix();
-        if (fix && !fix.changes.some((c) => (c.kind === 'rename' ? [c.from, c.to] : [c.path]).some((p) => unwritable.has(p)))) {
+        if (fix) {
           fixes.push(fix);
         }
       } catch {
@@ -311,19 +317,16 @@ function fixWorkspace(analyzer: Analyzer, disk: NodeFileSystem, ws: Workspace): 
       }
     }
     // A fix over several files applies entirely or not at all: one that would write a read-only
-    // file (or move one) is left out before any of its files is written.
+    // file (or move one), or a file that failed before, is left out before any of its files is written.
     const writable = fixes.filter((fix) => {
-      for (const p of fix.changes.flatMap((c) => (c.kind === 'rename' ? [c.from, c.to] : [c.path]))) {
-        const reason = unwritable.has(p) ? 'unwritable' : disk.writeBlocker(p);
-        if (reason) {
-          if (!unwritable.has(p)) {
-            unwritable.add(p);
-            summary.failed.push({ path: p, reason });
-          }
-          return false;
-        }
+      if (fixPaths(fix).some((p) => unwritable.has(p))) {
+        return false;
       }
-      return true;
+      const blocked = writeBlocked(fix, disk);
+      if (blocked) {
+        refuse(blocked.path, blocked.reason);
+      }
+      return blocked === undefined;
     });
     if (writable.length === 0) {
       break;
@@ -346,16 +349,8 @@ function fixWorkspace(analyzer: Analyzer, disk: NodeFileSystem, ws: Workspace): 
       if (problems.size === 0) {
         break;
       }
-      for (const [p, reason] of problems) {
-        if (!unwritable.has(p)) {
-          unwritable.add(p);
-          summary.failed.push({ path: p, reason });
-        }
-      }
-      candidates = candidates.filter(
-        (fix) =>
-          !fix.changes.some((c) => (c.kind === 'rename' ? [c.from, c.to] : [c.path]).some((p) => problems.has(normalizePath(p)))),
-      );
+      problems.forEach((reason, p) => refuse(p, reason));
+      candidates = candidates.filter((fix) => !fixPaths(fix).some((p) => problems.has(normalizePath(p))));
       applied = applyFixes(candidates, read);
     }
     if (applied.applied.length === 0 || applied.files.size === 0) {
@@ -365,8 +360,7 @@ function fixWorkspace(analyzer: Analyzer, disk: NodeFileSystem, ws: Workspace): 
     disk.refresh();
     const failedPaths = new Set(written.failed.map((f) => f.path));
     for (const fix of applied.applied) {
-      const paths = fix.changes.flatMap((c) => (c.kind === 'rename' ? [c.from, c.to] : [c.path]));
-      if (!paths.some((p) => failedPaths.has(p))) {
+      if (!fixPaths(fix).some((p) => failedPaths.has(p))) {
         summary.fixed++;
       }
     }

@@ -1,5 +1,6 @@
 import type { FileChange, Fix, TextEdit } from './rule';
 import { contentHash, LineIndex, comparePositions } from './text';
+import type { FileSystemView } from './fs';
 
 /** Reads the current content of a file, or undefined when it does not exist. */
 export type ReadText = (path: string) => string | undefined;
@@ -119,6 +120,22 @@ export function combineChanges(changes: readonly FileChange[]): FileChange[] {
     }
   }
   return out.filter((c) => c.kind !== 'edit' || !created.has(c.path));
+}
+
+/** Every path a fix writes, creates, moves or removes (a rename's both ends). */
+export function fixPaths(fix: Pick<Fix, 'changes'>): string[] {
+  return fix.changes.flatMap((c) => (c.kind === 'rename' ? [c.from, c.to] : [c.path]));
+}
+
+/** The first path of a fix a view says may not be written, and why (see {@link FileSystemView.writeBlocker}). */
+export function writeBlocked(fix: Fix, view: Pick<FileSystemView, 'writeBlocker'>): { path: string; reason: string } | undefined {
+  for (const path of fixPaths(fix)) {
+    const reason = view.writeBlocker?.(path);
+    if (reason) {
+      return { path, reason };
+    }
+  }
+  return undefined;
 }
 
 /** Why a fix cannot be applied to the files as they are now, or undefined when it can. */

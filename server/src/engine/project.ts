@@ -14,7 +14,7 @@ import {
   type EnvironmentEntry,
 } from './parse/compose';
 import { parseEnvFile, type EnvFileModel } from './parse/envfile';
-import { findBuildCommands, findBakeTargets, findBuildPushActions, matchesWildcard, type BuildCommand } from './parse/buildCommands';
+import { findBuildCommands, findBakeTargets, findBuildPushActions, isGitlabCi, matchesWildcard, type BuildCommand } from './parse/buildCommands';
 import { isPublicImage, looksLikeBaseImage, normalizeImage, imageShortName } from './images';
 import { detectInstall } from './parse/installs';
 import { pathArgs } from './parse/dockerfileArgs';
@@ -70,7 +70,7 @@ export function classifyPath(path: string, config: Pick<Config, 'roadmapFile'>):
   }
   if (
     /^\.github\/workflows\/[^/]+\.ya?ml$/.test(path) ||
-    /^\.gitlab-ci\.ya?ml$/.test(name) ||
+    isGitlabCi(path) ||
     name === 'Jenkinsfile' ||
     /^(azure-pipelines|bitbucket-pipelines|cloudbuild|buildspec|\.drone|\.travis|\.woodpecker)\.ya?ml$/.test(name) ||
     /^\.circleci\/config\.ya?ml$/.test(path)

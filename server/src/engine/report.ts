@@ -1,6 +1,6 @@
 import { parse as parseYaml } from 'yaml';
 import type { AnalysisResult } from './analyzer';
-import { GITLAB_KEYWORDS } from './parse/buildCommands';
+import { asRecord, GITLAB_KEYWORDS, isGitlabCi } from './parse/buildCommands';
 import { basename } from './paths';
 import { escapeRegExp } from './text';
 import type { Project } from './project';
@@ -251,14 +251,12 @@ function ciSteps(p: Project, out: string[]): void {
       continue;
     }
     // Read defensively: a workflow is any YAML (`run: 42`, a step written as a string, no jobs).
-    const record = (v: unknown): Record<string, unknown> | undefined =>
-      v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
     const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
     let steps = 0;
-    if (/(^|\/)\.gitlab-ci\.ya?ml$/.test(t.path)) {
+    if (isGitlabCi(t.path)) {
       // GitLab CI: every top-level key that is not a keyword is a job; its step is its first script line.
-      for (const [job, def] of Object.entries(record(doc) ?? {})) {
-        const script = record(def)?.script;
+      for (const [job, def] of Object.entries(asRecord(doc) ?? {})) {
+        const script = asRecord(def)?.script;
         if (GITLAB_KEYWORDS.has(job) || script === undefined) {
           continue;
         }
@@ -267,11 +265,11 @@ function ciSteps(p: Project, out: string[]): void {
         steps++;
       }
     } else {
-      const jobs = record(record(doc)?.jobs) ?? {};
+      const jobs = asRecord(asRecord(doc)?.jobs) ?? {};
       for (const [job, def] of Object.entries(jobs)) {
-        const list = record(def)?.steps;
+        const list = asRecord(def)?.steps;
         for (const step of Array.isArray(list) ? list : []) {
-          const s = record(step);
+          const s = asRecord(step);
           const what = (s && (str(s.name) ?? str(s.uses) ?? str(s.run)?.split('\n')[0])) ?? str(step) ?? '';
           rows.push([`\`${t.path}\``, job, what]);
           steps++;

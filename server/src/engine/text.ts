@@ -26,6 +26,14 @@ export function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/**
+ * A workspace path as a build file names it, as a whole word (`-f docker/Dockerfile.prod`,
+ * `"./Dockerfile.fly"`, `file: x`), `./` allowed; `after`: the characters that may end it.
+ */
+export function pathMention(path: string, after = `\\s"',)`): RegExp {
+  return new RegExp(`(^|[\\s"'=:(,])(\\./)?${escapeRegExp(path)}($|[${after}])`, 'm');
+}
+
 export function rangeKey(r: Range): string {
   return `${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}`;
 }

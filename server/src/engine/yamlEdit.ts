@@ -1,4 +1,4 @@
-import { isMap, isSeq, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
+import { isMap, isSeq, stringify, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { LineIndex, Position, Range } from './text';
 
 /**
@@ -376,16 +376,11 @@ function flushAppend(lines: LineIndex, map: YAMLMap, key: string, items: string[
 }
 
 /**
- * A string as a plain scalar when it reads back as that string inside a flow collection
- * (`logs_volume:/app/logs`), else double-quoted (`"a, b"`, `"x: y"`, `"#tag"`).
+ * A string as an item of a flow collection: plain when it reads back as that string
+ * (`logs_volume:/app/logs`), else quoted (`"a, b"`, `"x: y"`, `"#tag"`), as the yaml library writes it.
  */
 export function flowScalar(value: string): string {
-  const plain =
-    value !== '' &&
-    !/[,[\]{}#]|:(\s|$)|\s$|^\s/.test(value) &&
-    !/^[-?:&*!|>'"%@`]/.test(value) &&
-    !/^(true|false|null|~|[-+]?[0-9.]+)$/i.test(value);
-  return plain ? value : quoteLike('QUOTE_DOUBLE', value);
+  return stringify([value], { collectionStyle: 'flow', lineWidth: 0 }).trim().slice(1, -1).trim();
 }
 
 /** A scalar value written in the quoting style of an existing scalar (plain, 'single', "double"). */

@@ -1,5 +1,5 @@
 import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic, type WorkspaceEdit } from 'vscode-languageserver';
-import { applyFixes, staleReason } from '../engine/fixes';
+import { applyFixes, staleReason, writeBlocked } from '../engine/fixes';
 import type { Finding, Fix, FileChange } from '../engine/rule';
 import { contentHash, LineIndex, type Range } from '../engine/text';
 import { DIAGNOSTIC_SOURCE, FIX_ALL_KIND } from '../protocol';
@@ -105,14 +105,9 @@ function computeFix(finding: Finding, env: CodeActionEnv): Fix | undefined {
  * creates, moves or removes is read-only, or exists but was not read (a binary `secrets.env`,
  * which a fix would take for missing and create over).
  */
-function writeBlocked(fix: Fix, env: Pick<CodeActionEnv, 'folder'>): string | undefined {
-  for (const p of fix.changes.flatMap((c) => (c.kind === 'rename' ? [c.from, c.to] : [c.path]))) {
-    const reason = env.folder.overlay.writeBlocker(p);
-    if (reason) {
-      return `${p}: ${reason}`;
-    }
-  }
-  return undefined;
+function diskRefuses(fix: Fix, env: Pick<CodeActionEnv, 'folder'>): string | undefined {
+  const blocked = writeBlocked(fix, env.folder.overlay);
+  return blocked && `${blocked.path}: ${blocked.reason}`;
 }
 
 function quickFix(finding: Finding, diagnostic: Diagnostic, env: CodeActionEnv): CodeAction | undefined {
@@ -121,7 +116,7 @@ function quickFix(finding: Finding, diagnostic: Diagnostic, env: CodeActionEnv):
     return undefined;
   }
   // Read the disk now: a file changed on disk without a watcher event must not pass as current.
-  const stale = staleReason(fix, (p) => env.folder.overlay.readFileFresh(p)) ?? writeBlocked(fix, env);
+  const stale = staleReason(fix, (p) => env.folder.overlay.readFileFresh(p)) ?? diskRefuses(fix, env);
   if (stale) {
     env.log(`Refusing the fix "${fix.title}" of ${finding.ruleId}: ${stale}.`);
     return undefined;
@@ -148,7 +143,7 @@ export function combineFixes(
       continue;
     }
     const fix = computeFix(f, env as CodeActionEnv);
-    const blocked = fix && writeBlocked(fix, env);
+    const blocked = fix && diskRefuses(fix, env);
     if (fix && !canExpress(fix.changes, env.editCaps)) {
       inexpressible.push({ fix, finding: f, reason: 'it creates or renames a file, which this client does not accept in an edit' });
     } else if (fix && blocked) {

@@ -19,7 +19,7 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { CONFIG_FILE_NAMES } from '../engine/config';
-import { staleReason } from '../engine/fixes';
+import { fixPaths, staleReason } from '../engine/fixes';
 import type { Finding } from '../engine/rule';
 import { currentStateReport } from '../engine/report';
 import { MemoryFileSystem, type FileSystemView } from '../engine/fs';
@@ -604,7 +604,7 @@ export class DockerModularityServer {
       // apply twice, or over the other's.
       const inNested = this.nestedIn(folder);
       const own = (f: Finding): boolean =>
-        !inNested(f.path) && !(f.fix?.()?.changes ?? []).some((c) => inNested(c.kind === 'rename' ? c.from : c.path) || (c.kind === 'rename' && inNested(c.to)));
+        !inNested(f.path) && !fixPaths(f.fix?.() ?? { changes: [] }).some(inNested);
       const combined = combineFixes(result.findings.filter((f) => select(f) && own(f)), {
         folder,
         log: (m) => this.connection.console.info(m),

@@ -595,8 +595,8 @@ export function checkBeforeWriting(
   for (const [p, text] of files) {
     const rel = normalizePath(p);
     const abs = path.join(absRoot, ...rel.split('/'));
-    if (expected.has(rel) && textOnDisk(abs) !== expected.get(rel)?.replace(/^\uFEFF/, '')) {
-      problems.set(rel, 'it changed on disk while it was being fixed; run --fix again');
+    if (changedOnDisk(abs, rel, expected)) {
+      problems.set(rel, CHANGED_MEANWHILE);
       continue;
     }
     if (text === null && fs.existsSync(abs)) {
@@ -631,6 +631,13 @@ function textOnDisk(abs: string): string | undefined {
     return undefined;
   }
 }
+
+/** Whether a file's text on disk is no longer what a fix pass read (`expected`; a path it did not read never differs). */
+function changedOnDisk(abs: string, rel: string, expected: ReadonlyMap<string, string | undefined> | undefined): boolean {
+  return expected !== undefined && expected.has(rel) && textOnDisk(abs) !== expected.get(rel)?.replace(/^\uFEFF/, '');
+}
+
+const CHANGED_MEANWHILE = 'it changed on disk while it was being fixed; run --fix again';
 
 /**
  * Writes a fix pass's files. `expected`: the text each file had when the fixes were applied to it
@@ -671,16 +678,14 @@ export function applyChangesToDisk(
     }
   };
   const entries = [...files.entries()].map(([p, text]) => [normalizePath(p), text] as const).sort(([a], [b]) => (a < b ? -1 : 1));
-  const changedMeanwhile = (rel: string, abs: string): boolean =>
-    expected !== undefined && expected.has(rel) && textOnDisk(abs) !== expected.get(rel)?.replace(/^\uFEFF/, '');
   for (const [rel, text] of entries.filter(([, t]) => t !== null)) {
     const abs = inside(rel);
     if (!abs) {
       result.failed.push({ path: rel, reason: 'outside the workspace' });
       continue;
     }
-    if (changedMeanwhile(rel, abs)) {
-      result.failed.push({ path: rel, reason: 'it changed on disk while it was being fixed; run --fix again' });
+    if (changedOnDisk(abs, rel, expected)) {
+      result.failed.push({ path: rel, reason: CHANGED_MEANWHILE });
       continue;
     }
     // A renamed file keeps what its old path had beyond the text: its mode (an entrypoint script
@@ -702,8 +707,8 @@ export function applyChangesToDisk(
       result.failed.push({ path: rel, reason: 'outside the workspace' });
       continue;
     }
-    if (changedMeanwhile(rel, abs)) {
-      result.failed.push({ path: rel, reason: 'it changed on disk while it was being fixed; run --fix again' });
+    if (changedOnDisk(abs, rel, expected)) {
+      result.failed.push({ path: rel, reason: CHANGED_MEANWHILE });
       continue;
     }
     const readOnly = unwritableReason(root, rel);

@@ -372,6 +372,8 @@ class SubshellDepth {
  * holds to the end of its line. Read once, in one pass over the script's `cd`s.
  */
 class ScriptDirectories {
+  /** Where the script is left after its last line (the `cd`s of subshells undone). */
+  readonly end: Where;
   private readonly changes: { at: number; where: Where; until: number }[] = [];
   private next = 0;
   private current: Where;
@@ -434,6 +436,7 @@ class ScriptDirectories {
         this.changes.push({ at: m.index, where: next, until: -1 });
       }
     }
+    this.end = where;
   }
 
   /** Where the command at `offset` runs; offsets must come in increasing order. */
@@ -475,8 +478,26 @@ const FROM_CHECKOUT = new RegExp(`^${CHECKOUT}(?:/|$)`);
 /** A `cd` to the checkout, or a folder under it (the folder is group 1). */
 const CD_CHECKOUT = new RegExp(`^"?${CHECKOUT}((?:/[^"\\s;&|)]+)*)"?$`);
 
+/** A value of parsed JSON or YAML as an object with keys, or undefined when it is not one (read defensively). */
+export function asRecord(v: unknown): Record<string, unknown> | undefined {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+}
+
+/** Whether a path is a GitLab CI file (`.gitlab-ci.yml`, in any folder). */
+export function isGitlabCi(path: string): boolean {
+  return /(^|\/)\.gitlab-ci\.ya?ml$/.test(path);
+}
+
 /** GitLab CI's top-level keys that are not jobs. */
 export const GITLAB_KEYWORDS = new Set(['default', 'include', 'stages', 'variables', 'workflow', 'image', 'services', 'cache', 'before_script', 'after_script']);
+
+/** A step's command in a CI file: its offsets, the folder it starts in (undefined: not known), and its `cd`s once read. */
+interface Run {
+  start: number;
+  end: number;
+  dir: string | undefined;
+  directories?: ScriptDirectories;
+}
 
 /**
  * Where the shell commands of a CI file run, step by step.
@@ -495,7 +516,7 @@ export const GITLAB_KEYWORDS = new Set(['default', 'include', 'stages', 'variabl
  * `read` is false for a Jenkinsfile and a CI file that does not parse.
  */
 class WorkflowSteps {
-  private readonly runs: { start: number; end: number; dir: string | undefined; directories?: ScriptDirectories }[] = [];
+  private readonly runs: Run[] = [];
   private next = 0;
   readonly read: boolean = false;
 
@@ -511,7 +532,7 @@ class WorkflowSteps {
     this.read = true;
     if (github) {
       this.githubSteps(doc.contents);
-    } else if (/(^|\/)\.gitlab-ci\.ya?ml$/.test(path)) {
+    } else if (isGitlabCi(path)) {
       this.gitlabJobs(doc.contents);
     } else {
       this.otherSteps(doc);
@@ -541,10 +562,12 @@ class WorkflowSteps {
   private shell(scalars: Scalar[], seen: Set<number>): void {
     let dir: string | undefined = '';
     for (const line of scalars) {
-      const range = this.addRun(line, dir, seen);
-      if (range && dir !== undefined) {
-        const body = this.text.slice(range.start, range.end);
-        dir = new ScriptDirectories(this.path, body, false, dir).at(body.length + 1).script;
+      const run = this.addRun(line, dir, seen);
+      if (run && dir !== undefined) {
+        // Read once: the same reading says where this line's commands run, and where it leaves the shell.
+        const body = this.text.slice(run.start, run.end);
+        const directories: ScriptDirectories = (run.directories ??= new ScriptDirectories(this.path, body, false, dir));
+        dir = directories.end.script;
       }
     }
   }
@@ -616,18 +639,21 @@ class WorkflowSteps {
    * A step's command, run from `dir` (undefined: not known). Each place in the file is read once:
    * the first shell that runs it says where (a line an anchor or a `before_script` shares).
    */
-  private addRun(run: unknown, dir: string | undefined, seen?: Set<number>): { start: number; end: number } | undefined {
-    if (!isScalar(run) || !run.range || typeof run.value !== 'string') {
+  private addRun(scalar: unknown, dir: string | undefined, seen?: Set<number>): Run | undefined {
+    if (!isScalar(scalar) || !scalar.range || typeof scalar.value !== 'string') {
       return undefined;
     }
     // A quoted one-line step: its command is inside the quotes.
-    const quoted = run.type === 'QUOTE_DOUBLE' || run.type === 'QUOTE_SINGLE' ? 1 : 0;
-    const range = { start: run.range[0] + quoted, end: run.range[1] - quoted };
-    if (!seen?.has(range.start)) {
-      seen?.add(range.start);
-      this.runs.push({ ...range, dir });
+    const quoted = scalar.type === 'QUOTE_DOUBLE' || scalar.type === 'QUOTE_SINGLE' ? 1 : 0;
+    const start = scalar.range[0] + quoted;
+    const run: Run = { start, end: scalar.range[1] - quoted, dir };
+    // A line an anchor or a shared `before_script` puts in several shells is looked up by the first;
+    // the others get it detached, to follow its `cd`s from where they are.
+    if (!seen?.has(start)) {
+      seen?.add(start);
+      this.runs.push(run);
     }
-    return range;
+    return run;
   }
 
   /**
@@ -950,11 +976,9 @@ function jsonBakeBlocks(text: string): Map<string, BakeBlock> {
   } catch {
     return blocks;
   }
-  const record = (v: unknown): Record<string, unknown> | undefined =>
-    v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
   const strings = (v: unknown): string[] | undefined => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : undefined);
-  for (const [name, value] of Object.entries(record(record(doc)?.target) ?? {})) {
-    const t = record(value);
+  for (const [name, value] of Object.entries(asRecord(asRecord(doc)?.target) ?? {})) {
+    const t = asRecord(value);
     if (!t) {
       continue;
     }
@@ -965,7 +989,7 @@ function jsonBakeBlocks(text: string): Map<string, BakeBlock> {
       }
     }
     let args: Map<string, string | undefined> | undefined;
-    const argsRecord = record(t.args);
+    const argsRecord = asRecord(t.args);
     if (argsRecord) {
       // As in HCL: a value with a variable is not known here.
       args = new Map(Object.entries(argsRecord).map(([k, v]) => [k, typeof v === 'string' && !v.includes('$') ? v : undefined]));

@@ -156,7 +156,7 @@ export function mountTaking(project: Project, file: ComposeModel, serviceName: s
 }
 
 /** A container path as Docker cleans it: no `.` segments, no doubled or trailing slash, `..` resolved. */
-export function cleanContainerPath(target: string): string {
+function cleanContainerPath(target: string): string {
   const cleaned = normalizePath(target);
   return target.startsWith('/') ? `/${cleaned}` : cleaned;
 }

@@ -2,7 +2,7 @@ import { defineRule } from '../../rule';
 import { basename, dirname, isWithin, joinPath, normalizePath, relativePath } from '../../paths';
 import type { Project } from '../../project';
 import type { DockerfileModel } from '../../parse/dockerfile';
-import { escapeRegExp, type Range } from '../../text';
+import { escapeRegExp, pathMention, type Range } from '../../text';
 
 /** How a Dockerfile is referenced, or undefined when nothing references it. */
 function referenced(project: Project, path: string): boolean {
@@ -54,12 +54,11 @@ function referenced(project: Project, path: string): boolean {
   // calling other tools) still name the file: any mention of its path counts as a reference. So
   // does a platform's build config (fly.toml's `dockerfile = "Dockerfile.fly"`, heroku.yml's `web:
   // Dockerfile.heroku`), which names it from its own folder.
-  const mention = (p: string): RegExp => new RegExp(`(^|[\\s"'=:(,])(\\./)?${escapeRegExp(p)}($|[\\s"',)])`, 'm');
-  const fromRoot = mention(path);
+  const fromRoot = pathMention(path);
   return project.textFiles.some(
     (t) =>
       ((t.role === 'makefile' || t.role === 'script' || t.role === 'workflow' || t.role === 'bake') && fromRoot.test(t.text)) ||
-      (t.role === 'deploy' && isWithin(path, dirname(t.path)) && mention(relativePath(dirname(t.path), path)).test(t.text)),
+      (t.role === 'deploy' && isWithin(path, dirname(t.path)) && pathMention(relativePath(dirname(t.path), path)).test(t.text)),
   );
 }
 

@@ -2,7 +2,7 @@
  * What the environment rules (roadmap section 4) share: what a secret looks like, the templates,
  * real `.gitignore` matching, and the cross-file edits of "move to the secrets file".
  */
-import { isMap, isScalar, isSeq, stringify, type Node, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
 import type { Config } from '../../config';
 import { basename, dirname, globPattern, isAbsolutePath, joinPath, relativePath } from '../../paths';
 import type { ComposeProject, Project, Service } from '../../project';
@@ -11,7 +11,7 @@ import { parseEnvFile, type EnvFileModel } from '../../parse/envfile';
 import { scalarString } from '../../parse/yamlUtil';
 import type { FixBuilder } from '../../rule';
 import { LineIndex, type Range } from '../../text';
-import { appendSequenceToMap, appendToSequence, mapPairRemoval, prependToSequence, sequenceItemRemoval, usesFlushSequences } from '../../yamlEdit';
+import { appendSequenceToMap, appendToSequence, flowScalar, mapPairRemoval, prependToSequence, sequenceItemRemoval, usesFlushSequences } from '../../yamlEdit';
 
 // ---------------------------------------------------------------------------------------------
 // Secrets
@@ -404,13 +404,8 @@ function hasOwnKey(map: YAMLMap, key: string): boolean {
   return map.items.some((p) => scalarString(p.key) === key);
 }
 
-/** A string as an item of a YAML flow list: plain when that reads back as the same string, quoted otherwise. */
-export function flowItem(value: string): string {
-  return stringify([value], { collectionStyle: 'flow', lineWidth: 0 }).trim().slice(1, -1).trim();
-}
-
 function envFileEntryText(e: EnvFileRef): string {
-  return e.required ? flowItem(e.path) : `{path: ${flowItem(e.path)}, required: false}`;
+  return e.required ? flowScalar(e.path) : `{path: ${flowScalar(e.path)}, required: false}`;
 }
 
 /**
@@ -465,13 +460,13 @@ export function ensureEnvFileReference(
     return;
   }
   const lines = model.lines;
-  const rel = flowItem(relativePath(dirname(def.path), target));
+  const rel = flowScalar(relativePath(dirname(def.path), target));
   const own = ownEnvFileList(def);
   if (own && isScalar(own) && own.range) {
     // A quoted entry keeps its text; a plain one is quoted when a flow list needs it
     // (`${BEAT_ENV:-.env.docker}` as a plain flow item is invalid YAML).
     const quoted = own.type === 'QUOTE_DOUBLE' || own.type === 'QUOTE_SINGLE';
-    const current = quoted ? model.text.slice(own.range[0], own.range[1]) : flowItem(String(own.value));
+    const current = quoted ? model.text.slice(own.range[0], own.range[1]) : flowScalar(String(own.value));
     const items = where === 'first' ? [rel, current] : [current, rel];
     fixer.replace(def.path, lines.rangeOf(own.range[0], own.range[1]), `[${items.join(', ')}]`);
     return;

@@ -14,7 +14,7 @@ import {
 } from './imageFacts';
 import type { Project } from '../../project';
 import type { DockerfileModel } from '../../parse/dockerfile';
-import { escapeRegExp } from '../../text';
+import { pathMention } from '../../text';
 
 /** Whether a file name says it is an entrypoint script. */
 function namedLikeEntrypoint(path: string): boolean {
@@ -91,7 +91,8 @@ function namedElsewhere(project: Project, dockerfile: string, script: string): b
       }
     }
   }
-  const mention = (p: string): RegExp => new RegExp(`(^|[\\s"'=:(,])(\\./)?${escapeRegExp(p)}($|[\\s"',):;&|])`, 'm');
+  // A shell command may end right after it (`shellcheck docker/web/entrypoint.sh;`).
+  const mention = (p: string): RegExp => pathMention(p, `\\s"',):;&|`);
   const fromRoot = mention(script);
   return project.textFiles.some(
     (t) =>

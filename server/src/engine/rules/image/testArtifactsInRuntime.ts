@@ -40,11 +40,10 @@ export function isTestArtifact(source: string): boolean {
 
 const TOOLS = new Set(['pytest', 'py.test', 'flake8', 'ruff', 'black', 'mypy', 'eslint', 'tox', 'pylint', 'isort']);
 
-/** A package that only tests or lints (`pytest`, `pytest-django`, `coverage`, `ruff`, `flake8-bugbear`). */
+/** A package that only tests or lints: a {@link TOOLS} name, a plugin of one (`pytest-django`, `flake8-bugbear`), `coverage`, `nox`, … */
 export function isTestToolPackage(name: string): boolean {
-  return /^(pytest(-[\w.-]+)?|py\.test|coverage|tox|nox|pre-commit|pylint(-[\w.-]+)?|flake8(-[\w.-]+)?|mypy|black|isort|ruff|bandit|eslint|prettier|jest|mocha)$/i.test(
-    name.replace(/\[.*$/, ''),
-  );
+  const bare = name.replace(/\[.*$/, '').toLowerCase();
+  return TOOLS.has(bare) || /^(pytest|pylint|flake8)-[\w.-]+$|^(coverage|nox|pre-commit|bandit|prettier|jest|mocha)$/.test(bare);
 }
 
 /** The word that names a test or lint tool in a command (`pytest`, `python -m pytest`, `npx eslint`), if any. */
