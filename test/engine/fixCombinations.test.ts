@@ -8,7 +8,7 @@ import { Analyzer } from '../../server/src/engine/analyzer';
 import { MemoryFileSystem } from '../../server/src/engine/fs';
 import { fixPasses } from '../fixPasses';
 import { replaceOnce } from '../rules/edit';
-import { COMPOSE, ENV_DOCKER, SECRETS_EXAMPLE, workspace } from '../rules/envWorkspace';
+import { BASE_DOCKERFILE, COMPOSE, ENV_DOCKER, SECRETS_EXAMPLE, WEB_DOCKERFILE, workspace } from '../rules/envWorkspace';
 
 /** `--fix`: every fix that applies, pass after pass (at most ten); the files at the end, and what is left. */
 function fixAll(files: Record<string, string>): { files: Record<string, string>; left: string[] } {
@@ -88,6 +88,24 @@ describe('fixes of several rules in one pass', () => {
         'DJANGO_SECRET_KEY=\n',
         'DJANGO_SECRET_KEY=django-insecure-9f8e7d6c5b4a\n',
       ),
+    );
+  });
+
+  it('gunicorn moved to the base and pytest dropped from one install: the RUN goes, the base gets gunicorn', () => {
+    // install-outside-base keeps pytest in the service's install, test-artifacts-in-runtime keeps
+    // gunicorn; each fix alone is right, but applied in one pass they left `pip install
+    // --no-cache-dir` with nothing to install. Their removals share a scope: one applies per pass.
+    const web = replaceOnce(
+      WEB_DOCKERFILE,
+      'COPY app/ /app/app/\n',
+      'RUN pip install --no-cache-dir gunicorn pytest\nCOPY app/ /app/app/\n',
+    );
+    const { files, left } = fixAll(workspace({ 'docker/Dockerfile.web': web }));
+    assert.equal(files['docker/Dockerfile.web'], WEB_DOCKERFILE);
+    assert.equal(files['Dockerfile.base'], `${BASE_DOCKERFILE}RUN pip install --no-cache-dir gunicorn\n`);
+    assert.deepEqual(
+      left.filter((l) => l.includes('install-outside-base') || l.includes('test-artifacts-in-runtime')),
+      [],
     );
   });
 });

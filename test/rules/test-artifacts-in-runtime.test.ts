@@ -133,17 +133,36 @@ const BASE_INSTALLS_DEV = insertAfter(
 const MESSAGE_BASE = (file: string): string =>
   `Unexpected ${file} installed in the base image: every service image built on it ships the test and lint tools. Install them in a test stage or CI instead.`;
 
+/** The web image installs gunicorn with the test runner and a plugin of it. */
+const INSTALLS_TOOLS = web('COPY app/ /app/app/\nRUN pip install --no-cache-dir gunicorn pytest pytest-django\n');
+
+/** The web image has a RUN of test and lint tools alone, after a system install. */
+const INSTALLS_TOOLS_ONLY = web(`COPY app/ /app/app/
+RUN apt-get update && apt-get install -y --no-install-recommends gettext \\
+    && rm -rf /var/lib/apt/lists/*
+RUN pip install --no-cache-dir pytest ruff
+`);
+
+/** The web image gets its dev requirements through `COPY . .` and installs them. */
+const INSTALLS_DEV_FROM_CONTEXT = web('COPY . .\nRUN pip install --no-cache-dir -r requirements-dev.txt\n');
+
+const MESSAGE_TOOL = (manager: string, pkg: string): string =>
+  `Unexpected ${manager} install of "${pkg}" in the runtime image: it is a test or lint tool; install it in a test stage or in CI, not in the image services run.`;
+const MESSAGE_DEV = (manager: string, file: string): string =>
+  `Unexpected ${manager} install -r ${file} in the runtime image: test and lint requirements belong in a test stage or in CI, not in the image services run.`;
+
 RuleTester.run(testArtifactsInRuntime, {
   valid: [
     { name: 'a roadmap-following workspace', files: workspace() },
     {
-      name: 'tests run in their own stage, which the runtime image does not build on',
+      name: 'tests installed and run in their own stage, which the runtime image does not build on',
       files: workspace({
         'docker/Dockerfile.web': `# Django + Gunicorn
 FROM smarthr360-base:latest AS test
 WORKDIR /app
 COPY . .
 COPY requirements-dev.txt pytest.ini ./
+RUN pip install --no-cache-dir pytest pytest-django ruff
 RUN pip install --no-cache-dir -r requirements-dev.txt && pytest -q && flake8 app/
 
 FROM smarthr360-base:latest AS final
@@ -266,13 +285,89 @@ RUN pip install --no-cache-dir -r requirements-test.txt pytest-cov
 `),
         'requirements-test.txt': 'pytest==8.2\n',
       }),
-      errors: [onLine('docker/Dockerfile.web', 4, 21, 42, MESSAGE_COPY('requirements-test.txt'))],
+      errors: [
+        onLine('docker/Dockerfile.web', 4, 21, 42, MESSAGE_COPY('requirements-test.txt')),
+        onLine('docker/Dockerfile.web', 5, 57, 67, MESSAGE_TOOL('pip', 'pytest-cov')),
+      ],
+      output: {
+        'docker/Dockerfile.web': web(`COPY app/ manage.py requirements-test.txt ./
+RUN pip install --no-cache-dir -r requirements-test.txt
+`),
+      },
     },
     {
       // Before, the base was never looked at: every runtime image inherited pytest and flake8.
       name: 'the base image installs the dev requirements: reported, no fix',
       files: workspace({ 'Dockerfile.base': BASE_INSTALLS_DEV, 'requirements-dev.txt': 'pytest==8.2\n' }),
       errors: [onLine('Dockerfile.base', 11, 35, 55, MESSAGE_BASE('requirements-dev.txt'))],
+    },
+    {
+      // Before, install-outside-base reported pytest (roadmap section 1) with no fix; the roadmap
+      // puts test tooling in runtime images under section 7. gunicorn stays (it is that rule's).
+      name: 'pytest and a plugin installed with gunicorn: both reported, one fix takes both out',
+      files: workspace({ 'docker/Dockerfile.web': INSTALLS_TOOLS }),
+      errors: [
+        onWord('docker/Dockerfile.web', INSTALLS_TOOLS, 'pytest ', MESSAGE_TOOL('pip', 'pytest')),
+        onWord('docker/Dockerfile.web', INSTALLS_TOOLS, 'pytest-django', MESSAGE_TOOL('pip', 'pytest-django')),
+      ].map((e) => (e.message.includes('"pytest"') ? { ...e, endColumn: e.endColumn - 1 } : e)),
+      output: { 'docker/Dockerfile.web': removeOnce(INSTALLS_TOOLS, ' pytest pytest-django') },
+    },
+    {
+      // One fix for both: each removing only its own package, together they left `pip install
+      // --no-cache-dir` with nothing to install, which fails the build.
+      name: 'a RUN that installs only test and lint tools: the RUN goes',
+      files: workspace({ 'docker/Dockerfile.web': INSTALLS_TOOLS_ONLY }),
+      errors: [
+        onWord('docker/Dockerfile.web', INSTALLS_TOOLS_ONLY, 'pytest', MESSAGE_TOOL('pip', 'pytest')),
+        onWord('docker/Dockerfile.web', INSTALLS_TOOLS_ONLY, 'ruff', MESSAGE_TOOL('pip', 'ruff')),
+      ],
+      output: { 'docker/Dockerfile.web': removeOnce(INSTALLS_TOOLS_ONLY, 'RUN pip install --no-cache-dir pytest ruff\n') },
+    },
+    {
+      name: 'dev requirements from the whole context (COPY . .) installed: the install goes',
+      files: workspace({ 'docker/Dockerfile.web': INSTALLS_DEV_FROM_CONTEXT, 'requirements-dev.txt': 'pytest==8.2\n' }),
+      errors: [
+        onWord(
+          'docker/Dockerfile.web',
+          INSTALLS_DEV_FROM_CONTEXT,
+          'requirements-dev.txt',
+          MESSAGE_DEV('pip', 'requirements-dev.txt'),
+        ),
+      ],
+      output: {
+        'docker/Dockerfile.web': removeOnce(
+          INSTALLS_DEV_FROM_CONTEXT,
+          'RUN pip install --no-cache-dir -r requirements-dev.txt\n',
+        ),
+      },
+    },
+    {
+      name: 'dev requirements installed with the runtime ones in one command: reported, no fix',
+      files: workspace({
+        'docker/Dockerfile.web': web('COPY . .\nRUN pip install --no-cache-dir -r requirements.txt -r requirements-dev.txt\n'),
+        'requirements-dev.txt': 'pytest==8.2\n',
+      }),
+      errors: [onLine('docker/Dockerfile.web', 5, 55, 75, MESSAGE_DEV('pip', 'requirements-dev.txt'))],
+    },
+    {
+      name: 'the base image installs pytest: reported, no fix',
+      files: workspace({ 'Dockerfile.base': `${BASE_DOCKERFILE}RUN pip install --no-cache-dir pytest coverage\n` }),
+      errors: [
+        onLine(
+          'Dockerfile.base',
+          10,
+          32,
+          38,
+          'Unexpected pip install of "pytest" in the base image: every service image built on it ships this test or lint tool. Install it in a test stage or CI instead.',
+        ),
+        onLine(
+          'Dockerfile.base',
+          10,
+          39,
+          47,
+          'Unexpected pip install of "coverage" in the base image: every service image built on it ships this test or lint tool. Install it in a test stage or CI instead.',
+        ),
+      ],
     },
     {
       name: 'tests chained after a runtime check: only the test commands go',

@@ -167,8 +167,8 @@ export class FixBuilder {
     return this;
   }
 
-  remove(path: string, range: Range): this {
-    return this.replace(path, range, '');
+  remove(path: string, range: Range, scope?: string): this {
+    return this.replace(path, range, '', scope);
   }
 
   create(path: string, text: string): this {

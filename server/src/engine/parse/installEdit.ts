@@ -11,6 +11,16 @@ export interface Span {
   end: number;
 }
 
+/**
+ * The edit scope of removals from one RUN's installs: fixes of two rules that each take packages out
+ * of the same RUN were computed assuming the other's packages stay (`pip install gunicorn pytest`:
+ * one moves gunicorn, one drops pytest; together they left `pip install` with nothing to install).
+ * Edits of one scope conflict, so one applies and the other is computed again on the next pass.
+ */
+export function installRemovalScope(model: DockerfileModel, run: RunInstruction): string {
+  return `install-removal@${model.path}:${run.start}`;
+}
+
 /** Every install command of a RUN, with its index among the RUN's commands. */
 export function installsOf(run: RunInstruction): { index: number; install: InstallCommand }[] {
   const out: { index: number; install: InstallCommand }[] = [];

@@ -2,7 +2,15 @@ import type { Instruction } from 'dockerfile-ast';
 import { defineRule, type FixBuilder } from '../../rule';
 import type { DockerfileModel, RunInstruction, Stage } from '../../parse/dockerfile';
 import { managerLabel, packageKey, type InstallCommand, type InstalledPackage } from '../../parse/installs';
-import { installsLocal, installsOf, mergeIntoInstall, newInstallInstruction, packageComments, removePackagesFromRun } from '../../parse/installEdit';
+import {
+  installRemovalScope,
+  installsLocal,
+  installsOf,
+  mergeIntoInstall,
+  newInstallInstruction,
+  packageComments,
+  removePackagesFromRun,
+} from '../../parse/installEdit';
 import { moveBlocker, optionParts, sameOptions } from '../../parse/installOptions';
 import { programWords, standsAlone, type ShellWord } from '../../parse/shell';
 import type { Project } from '../../project';
@@ -152,10 +160,6 @@ export const installOutsideBase = defineRule({
     requirements:
       'Unexpected {{manager}} install -r {{file}} outside the base image; {{file}} is not available to the base build, so the install cannot be moved automatically: copy it in {{base}} and install it there.',
     requirementsRedundant: 'Unexpected {{manager}} install -r {{file}}: the base image ({{base}}) already installs it.',
-    testTool:
-      'Unexpected {{manager}} install of "{{pkg}}" in a runtime image: it is a test or lint tool; install it in a test stage or in CI, not in {{base}}.',
-    testRequirements:
-      'Unexpected {{manager}} install -r {{file}} in a runtime image: test or lint requirements belong in a test stage or in CI, not in {{base}}.',
     requirementsSameName:
       'Unexpected {{manager}} install -r {{file}}: the base image ({{base}}) installs a requirements file of that name; if it is the same file, remove this install, else install {{file}} in {{base}}.',
     buildDeps:
@@ -235,12 +239,10 @@ export const installOutsideBase = defineRule({
           for (const pkg of install.packages) {
             const range = file.lines.rangeOf(pkg.word.start, pkg.word.end);
             const data = { manager, pkg: pkg.name, base: baseName };
-            if (isTestToolPackage(pkg.name) && !baseKeys.has(pkg.key)) {
+            if (isTestToolPackage(pkg.name)) {
               // Test and lint tools stay out of the base (roadmap section 7): a test stage may install
-              // them, a runtime image should not, and no fix moves them into every image.
-              if (runtime.has(run.stage)) {
-                context.report({ messageId: 'testTool', data, range });
-              }
+              // them, a runtime image should not (test-artifacts-in-runtime says so), and no fix
+              // moves them into every image.
               continue;
             }
             if (!base) {
@@ -264,9 +266,7 @@ export const installOutsideBase = defineRule({
           for (const req of install.requirementFiles) {
             const range = file.lines.rangeOf(req.start, req.end);
             if (isTestArtifact(req.value)) {
-              if (runtime.has(run.stage)) {
-                context.report({ messageId: 'testRequirements', data: { manager, file: req.value, base: baseName }, range });
-              }
+              // Test requirements: test-artifacts-in-runtime's (roadmap section 7).
               continue;
             }
             // The same workspace file as one the base installs, not only the same name: a service's
@@ -397,7 +397,7 @@ function moveFix(
       fixer.setTitle(`Move ${names} to the base image (${base.path})`, true);
     }
     for (const r of removePackagesFromRun(file, run, new Set(movable), install.manager)) {
-      fixer.remove(file.path, r);
+      fixer.remove(file.path, r, installRemovalScope(file, run));
     }
     fixer.track(base.path);
     // A comment that explains a moved package goes with it.

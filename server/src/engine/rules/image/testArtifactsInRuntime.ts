@@ -1,4 +1,4 @@
-import { defineRule } from '../../rule';
+import { defineRule, type FixBuilder, type RuleContext } from '../../rule';
 import { basename, normalizePath } from '../../paths';
 import { commandEnd, commandStart, programWords, standsAlone, type ShellCommand, type ShellWord } from '../../parse/shell';
 import { instructionLinesRange } from '../../dockerfileEdit';
@@ -18,8 +18,9 @@ import {
   type PathArg,
 } from './imageFacts';
 import { NOT_RUNTIME_IMAGE } from '../dockerfile/stageRefs';
-import { detectInstall } from '../../parse/installs';
-import type { DockerfileModel, RunInstruction, Stage } from '../../parse/dockerfile';
+import { detectInstall, managerLabel, type InstallCommand } from '../../parse/installs';
+import { installRemovalScope, installsOf, removePackagesFromRun } from '../../parse/installEdit';
+import type { DockerfileModel, Instruction, RunInstruction, Stage } from '../../parse/dockerfile';
 import type { Project } from '../../project';
 import type { Range } from '../../text';
 
@@ -124,7 +125,7 @@ export const testArtifactsInRuntime = defineRule({
   id: 'test-artifacts-in-runtime',
   meta: {
     section: 7,
-    description: 'Runtime images neither copy tests, test configuration and dev requirements nor run tests and linters.',
+    description: 'Runtime images neither copy tests, test configuration and dev requirements, nor install test tools, nor run tests and linters.',
     defaultSeverity: 'warning',
     fixable: true,
   },
@@ -133,6 +134,12 @@ export const testArtifactsInRuntime = defineRule({
     runsTools: 'Unexpected {{tools}} in the runtime image build: run tests and linters in CI or a test stage, not in the image services run.',
     baseInstallsDev:
       'Unexpected {{file}} installed in the base image: every service image built on it ships the test and lint tools. Install them in a test stage or CI instead.',
+    installsTool:
+      'Unexpected {{manager}} install of "{{pkg}}" in the runtime image: it is a test or lint tool; install it in a test stage or in CI, not in the image services run.',
+    installsDev:
+      'Unexpected {{manager}} install -r {{file}} in the runtime image: test and lint requirements belong in a test stage or in CI, not in the image services run.',
+    baseInstallsTool:
+      'Unexpected {{manager}} install of "{{pkg}}" in the base image: every service image built on it ships this test or lint tool. Install it in a test stage or CI instead.',
   },
   check: {
     dockerfile(file, context) {
@@ -145,13 +152,22 @@ export const testArtifactsInRuntime = defineRule({
           if (!runtimeStages(project, file).includes(run.stage)) {
             continue;
           }
-          for (const command of run.commands) {
-            for (const req of detectInstall(command)?.requirementFiles ?? []) {
+          for (const { install } of installsOf(run)) {
+            for (const req of install.requirementFiles) {
               if (!req.hasVariable && isTestArtifact(req.value)) {
                 context.report({
                   messageId: 'baseInstallsDev',
                   data: { file: req.value },
                   range: file.lines.rangeOf(req.start, req.end),
+                });
+              }
+            }
+            for (const pkg of install.packages) {
+              if (isTestToolPackage(pkg.name)) {
+                context.report({
+                  messageId: 'baseInstallsTool',
+                  data: { manager: installLabel(install), pkg: pkg.name },
+                  range: file.lines.rangeOf(pkg.word.start, pkg.word.end),
                 });
               }
             }
@@ -172,6 +188,8 @@ export const testArtifactsInRuntime = defineRule({
       // runs the tests that stage copies: removing the COPY would leave it without them. Reported
       // (the runtime image ships them), not fixed: the COPY belongs in the test stage.
       const tested = new Set(runtimeStages(project, file, all.filter(isTestImage)));
+      // RUNs that read a test source a COPY finding names: their installs are reported with it.
+      const readersOfFlagged = new Set<Instruction>();
       for (const copy of stages.flatMap((s) => stageCopies(project, file, s))) {
         if (copy.from !== undefined || copy.heredoc) {
           continue;
@@ -185,6 +203,9 @@ export const testArtifactsInRuntime = defineRule({
         // when its COPY went, and the build failed. An install of test requirements and nothing
         // else goes with the COPY; any other reader leaves the finding without a fix.
         const readers = new Map(flagged.map(({ s }) => [s, readersOf(project, file, stages, copy, s, contexts)]));
+        for (const r of [...readers.values()].flat()) {
+          readersOfFlagged.add(r.run.instruction);
+        }
         const removedRuns = (sources: PathArg[]): RunInstruction[] | undefined => {
           const runs = sources.flatMap((s) => readers.get(s) ?? []);
           return runs.every((r) => r.installsOnly) ? [...new Set(runs.map((r) => r.run))] : undefined;
@@ -235,6 +256,11 @@ export const testArtifactsInRuntime = defineRule({
       }
       const stageSet = new Set(stages);
       for (const run of file.runs()) {
+        if (stageSet.has(run.stage)) {
+          reportInstalls(file, run, readersOfFlagged.has(run.instruction), context.report);
+        }
+      }
+      for (const run of file.runs()) {
         if (!stageSet.has(run.stage)) {
           continue;
         }
@@ -279,3 +305,66 @@ export const testArtifactsInRuntime = defineRule({
     },
   },
 });
+
+/** How an install's manager is named in messages: the program for apt (`apt-get`, `apt`), else the manager. */
+function installLabel(install: InstallCommand): string {
+  return install.program.startsWith('apt') ? install.program : managerLabel(install.manager);
+}
+
+/**
+ * Test and lint tools (`pip install pytest`) and test requirement files (`pip install -r
+ * requirements-dev.txt`) installed in a runtime stage. Before, install-outside-base reported them
+ * (roadmap section 1): the roadmap puts them under section 7. The fix takes every test tool out of
+ * the install at once (the whole command, or the RUN, when nothing else is left: one by one, two
+ * fixes would each keep the other's package and together leave `pip install` with nothing); an
+ * install of test requirements alone goes whole. A RUN that reads a test file a COPY finding names
+ * is left to that finding: its fix removes both.
+ */
+function reportInstalls(
+  file: DockerfileModel,
+  run: RunInstruction,
+  readsFlaggedCopy: boolean,
+  report: RuleContext<'installsTool' | 'installsDev'>['report'],
+): void {
+  const scope = installRemovalScope(file, run);
+  const removing = (title: string, ranges: Range[]) =>
+    ranges.length === 0
+      ? undefined
+      : (fixer: FixBuilder): void => {
+          fixer.setTitle(title, true);
+          for (const r of ranges) {
+            fixer.remove(file.path, r, scope);
+          }
+        };
+  for (const { install } of installsOf(run)) {
+    const manager = installLabel(install);
+    const tools = install.packages.filter((p) => !p.word.hasVariable && isTestToolPackage(p.name));
+    if (tools.length > 0) {
+      const fix = removing(
+        `Do not install ${[...new Set(tools.map((p) => p.name))].join(', ')} in the runtime image`,
+        removePackagesFromRun(file, run, new Set(tools), install.manager),
+      );
+      for (const pkg of tools) {
+        report({ messageId: 'installsTool', data: { manager, pkg: pkg.name }, range: file.lines.rangeOf(pkg.word.start, pkg.word.end), fix });
+      }
+    }
+    if (readsFlaggedCopy) {
+      continue;
+    }
+    const dev = install.requirementFiles.filter((r) => !r.hasVariable && isTestArtifact(r.value));
+    if (dev.length === 0) {
+      continue;
+    }
+    // Only an install of test requirements and nothing else can go whole.
+    const whole = dev.length === install.requirementFiles.length && install.packages.length === 0 && install.manager === 'pip';
+    const fix = whole
+      ? removing(
+          `Do not install ${dev.map((r) => r.value).join(', ')} in the runtime image`,
+          removePackagesFromRun(file, run, new Set(), install.manager, new Set([install.command])),
+        )
+      : undefined;
+    for (const req of dev) {
+      report({ messageId: 'installsDev', data: { manager, file: req.value }, range: file.lines.rangeOf(req.start, req.end), fix });
+    }
+  }
+}
