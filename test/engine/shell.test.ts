@@ -58,6 +58,15 @@ describe('shell tokenizer', () => {
     assert.equal(gettext.end, text.indexOf('gettext') + 'gettext'.length);
   });
 
+  it('reads an escape that ends the instruction (the last line of the file) as a continuation, not a word', () => {
+    // `RUN pip install requests \` with no line after it: Docker continues into nothing.
+    assert.deepEqual(shape(parse('pip install requests \\')), [[['pip', 'install', 'requests'], '']]);
+    assert.deepEqual(shape(parse('pip install requests \\  ')), [[['pip', 'install', 'requests'], '']]);
+    assert.deepEqual(shape(parse('pip install requests `', { escapeChar: '`' })), [[['pip', 'install', 'requests'], '']]);
+    // Escaped characters inside a word are unchanged.
+    assert.deepEqual(shape(parse('echo a\\ b')), [[['echo', 'a b'], '']]);
+  });
+
   it('joins CRLF continuations', () => {
     const text = 'apt-get install -y \\\r\n    curl\r\n';
     assert.deepEqual(shape(parse(text)), [[['apt-get', 'install', '-y', 'curl'], '']]);

@@ -244,6 +244,30 @@ COPY app/ /app/app/
       errors: [onLine('docker/Dockerfile.web', 4, 6, 15, message('frontend/', 5))],
     },
     {
+      // Before, the RUN moved above `COPY . .` with its trailing `\`: Docker skips the comment line
+      // inside a continuation, so the RUN went on into the COPY and installed "COPY", ".", ".".
+      name: 'the last RUN of the file ends in a continuation before a commented-out line: moved, the continuation ended',
+      files: workspace({
+        'docker/Dockerfile.celery': `# Celery worker and beat
+FROM smarthr360-base:latest
+WORKDIR /app
+COPY . .
+RUN pip install --no-cache-dir flower==2.0 \\
+    # && pip install --no-cache-dir celery-exporter==1.7
+`,
+      }),
+      errors: [onLine('docker/Dockerfile.celery', 4, 6, 7, message('.', 5))],
+      output: {
+        'docker/Dockerfile.celery': `# Celery worker and beat
+FROM smarthr360-base:latest
+WORKDIR /app
+RUN pip install --no-cache-dir flower==2.0
+    # && pip install --no-cache-dir celery-exporter==1.7
+COPY . .
+`,
+      },
+    },
+    {
       // Before, the fix moved the whole RUN above `COPY . .`: collectstatic then ran with no manage.py.
       name: 'an install RUN that also runs collectstatic needs the code: reported without a fix',
       files: workspace({

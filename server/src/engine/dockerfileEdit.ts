@@ -53,3 +53,34 @@ export function instructionRemovalRange(model: DockerfileModel, instruction: Ins
   }
   return r;
 }
+
+/**
+ * A line continuation that nothing continues: the escape character that ends the last line of an
+ * instruction when only comment and blank lines (or the end of the file) follow it. Docker skips
+ * those lines inside a continuation, so an instruction written after it joins this one: `RUN pip
+ * install x \` + `#   && pip install y` + a new `COPY . .` is one RUN that installs "COPY".
+ * The offsets of the escape with the blanks around it on its line, or undefined. (Heredoc
+ * instructions end at their delimiter line and never dangle.)
+ */
+export function danglingContinuation(model: DockerfileModel, instruction: Instruction): { start: number; end: number } | undefined {
+  if (((instruction as unknown as { getHeredocs?(): unknown[] }).getHeredocs?.() ?? []).length > 0) {
+    return undefined;
+  }
+  const r = instruction.getRange();
+  const lines = model.lines;
+  for (let line = Math.min(r.end.line, lines.lineCount - 1); line >= r.start.line; line--) {
+    const text = lines.lineText(line);
+    const trimmed = text.trim();
+    if (line > r.start.line && (trimmed === '' || trimmed.startsWith('#'))) {
+      continue;
+    }
+    const body = text.trimEnd();
+    if (!body.endsWith(model.escapeChar)) {
+      return undefined;
+    }
+    const lineStart = lines.lineStart(line);
+    const kept = body.slice(0, -model.escapeChar.length).trimEnd();
+    return { start: lineStart + kept.length, end: lineStart + text.length };
+  }
+  return undefined;
+}

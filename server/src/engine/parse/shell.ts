@@ -114,6 +114,12 @@ export function parseShell(text: string, start: number, end: number, options: Sh
     while (j < end && (text[j] === ' ' || text[j] === '\t')) {
       j++;
     }
+    if (j >= end && !script) {
+      // The escape ends the instruction (the file's last line): a continuation of nothing, as
+      // Docker reads it, not a word. Before, `RUN pip install requests \` at the end of a file
+      // installed a package named "\", and "Move to base image" wrote it into the base.
+      return end;
+    }
     if (text[j] === '\r' && text[j + 1] === '\n') {
       j += 2;
     } else if (text[j] === '\n') {

@@ -5,7 +5,7 @@ import { basename, normalizePath } from '../../paths';
 import { detectInstall, isHousekeeping, type PackageManager } from '../../parse/installs';
 import { programWords, type ShellCommand } from '../../parse/shell';
 import type { DockerfileModel, RunInstruction, Stage } from '../../parse/dockerfile';
-import { leadingCommentLines } from '../../dockerfileEdit';
+import { danglingContinuation, leadingCommentLines } from '../../dockerfileEdit';
 import type { Range } from '../../text';
 import {
   buildContexts,
@@ -151,7 +151,13 @@ function block(model: DockerfileModel, instruction: Instruction): { start: numbe
   const first = comments?.first ?? r.start.line;
   const start = model.lines.lineStart(first);
   const end = model.lines.lineEndIncludingBreak(r.end.line);
-  return { start, end, text: model.text.slice(start, end) };
+  // The file's last instruction may end in a continuation of nothing (commented-out lines after
+  // it): moved above other instructions, it would swallow the next one. The moved text ends it.
+  const dangling = danglingContinuation(model, instruction);
+  const text = dangling
+    ? model.text.slice(start, dangling.start) + model.text.slice(dangling.end, end)
+    : model.text.slice(start, end);
+  return { start, end, text };
 }
 
 const BARRIERS = new Set(['WORKDIR', 'ENV', 'ARG', 'USER', 'SHELL', 'FROM', 'ONBUILD']);
