@@ -2,6 +2,7 @@ import { RuleTester } from '../ruleTester';
 import { serviceNetworkMissing } from '../../server/src/engine/rules/compose/serviceNetworkMissing';
 import { composeWorkspace, ROADMAP_COMPOSE } from './composeWorkspace';
 import { BASE_SERVICE } from './workspaces/roadmap';
+import { replaceOnce } from './edit';
 
 const msg = (service: string, users = 'db, redis, web and celery_worker'): string =>
   `Expected ${service} to be attached to the network "smarthr360-network" that ${users} share; without it, it cannot reach them by service name.`;
@@ -64,6 +65,42 @@ networks:
   public:
 `;
 
+/**
+ * No network most services share: web and celery_worker on "backend", the ML API and search on the
+ * project's default network; `web` is the case's (its keys after `build:`).
+ */
+const split = (web: string): string => `# SmartHR360 with the ML API and search added later, on the default network
+services:
+${BASE_SERVICE}
+  web:
+    build:
+      context: .
+      dockerfile: docker/Dockerfile.web
+${web}
+  celery_worker:
+    build:
+      context: .
+      dockerfile: docker/Dockerfile.celery
+    networks:
+      - backend
+
+  ml:
+    image: smarthr360-ml:latest
+
+  search:
+    image: elasticsearch:8.13.4
+
+networks:
+  backend:
+`;
+
+/** The ML API moved to backend too: two services there, two on default. */
+const mlOnBackend = (compose: string): string =>
+  replaceOnce(compose, '    image: smarthr360-ml:latest\n', '    image: smarthr360-ml:latest\n    networks:\n      - backend\n');
+
+const unreachable = (service: string, target: string, mine: string, theirs: string, how = 'depends on'): string =>
+  `Expected ${service} to share a network with ${target}, which it ${how}: ${service} is on ${mine} and ${target} on ${theirs}, so it cannot reach ${target} by service name.`;
+
 RuleTester.run(serviceNetworkMissing, {
   valid: [
     {
@@ -74,6 +111,14 @@ RuleTester.run(serviceNetworkMissing, {
       // Before, the overlay stood alone: web and celery_worker on "default", apart from each other.
       name: 'a production overlay adds settings to services whose networks the main file gives',
       files: composeWorkspace({ 'docker-compose.yml': ROADMAP_COMPOSE, 'docker-compose.prod.yml': PROD_OVERLAY }),
+    },
+    {
+      name: 'a dependency on a job that only has to finish (a migration) needs no shared network',
+      files: composeWorkspace({
+        'docker-compose.yml': split(
+          '    depends_on:\n      ml:\n        condition: service_completed_successfully\n    networks:\n      - backend\n',
+        ),
+      }),
     },
     {
       name: 'a service with network_mode: host is not expected on the network',
@@ -171,6 +216,58 @@ RuleTester.run(serviceNetworkMissing, {
         'docker-compose.yml': compose('').replace(
           '  celery_beat:\n    build:\n      context: .\n      dockerfile: docker/Dockerfile.celery\n',
           '  celery_beat: {build: {context: ., dockerfile: docker/Dockerfile.celery}, networks: [smarthr360-network]}\n',
+        ),
+      },
+    },
+    {
+      // Before, nothing was said: with no network most services share (two of four), the check
+      // stood down, and web waited for services it could not reach by name.
+      name: 'a service depends on services it shares no network with: reported on each, web joins theirs',
+      files: composeWorkspace({
+        'docker-compose.yml': split('    depends_on:\n      - ml\n      - search\n    networks:\n      - backend\n'),
+      }),
+      errors: [
+        {
+          path: 'docker-compose.yml',
+          message: unreachable('web', 'ml', '"backend"', '"default"'),
+          line: 15,
+          column: 9,
+          endLine: 15,
+          endColumn: 11,
+        },
+        {
+          path: 'docker-compose.yml',
+          message: unreachable('web', 'search', '"backend"', '"default"'),
+          line: 16,
+          column: 9,
+          endLine: 16,
+          endColumn: 15,
+        },
+      ],
+      output: {
+        'docker-compose.yml': split(
+          '    depends_on:\n      - ml\n      - search\n    networks:\n      - backend\n      - default\n',
+        ),
+      },
+    },
+    {
+      // web has no networks: it is on default; written with backend alone it would leave default
+      // and lose search.
+      name: 'a service on the default network links to one on backend only: both networks written',
+      files: composeWorkspace({ 'docker-compose.yml': mlOnBackend(split('    links:\n      - celery_worker\n')) }),
+      errors: [
+        {
+          path: 'docker-compose.yml',
+          message: unreachable('web', 'celery_worker', '"default"', '"backend"', 'links to'),
+          line: 15,
+          column: 9,
+          endLine: 15,
+          endColumn: 22,
+        },
+      ],
+      output: {
+        'docker-compose.yml': mlOnBackend(
+          split('    links:\n      - celery_worker\n    networks:\n      - default\n      - backend\n'),
         ),
       },
     },

@@ -1,5 +1,5 @@
 import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
-import { defineRule, type FixBuilder } from '../../rule';
+import { defineRule, type FixBuilder, type RuleContext } from '../../rule';
 import type { ComposeModel } from '../../parse/compose';
 import type { ComposeProject, Project, Service } from '../../project';
 import { appendToFlowMap, appendToMap, appendToSequence, appendUnderEmptyKey, isFlushSequence, type YamlInsert } from '../../yamlEdit';
@@ -41,12 +41,15 @@ export const serviceNetworkMissing = defineRule({
   messages: {
     missing:
       'Expected {{service}} to be attached to the network "{{network}}" that {{users}} share; without it, it cannot reach them by service name.',
+    unreachable:
+      'Expected {{service}} to share a network with {{target}}, which it {{how}}: {{service}} is on {{mine}} and {{target}} on {{theirs}}, so it cannot reach {{target}} by service name.',
   },
   check: {
     compose(file, context) {
       const { project } = context;
       for (const p of projectsOf(project, file)) {
         const shared = sharedNetwork(project, p);
+        reportUnreachable(project, p, file, shared, context.report);
         if (!shared) {
           continue;
         }
@@ -67,6 +70,83 @@ export const serviceNetworkMissing = defineRule({
     },
   },
 });
+
+/** The networks a service is on: those it names, else the project's `default`. */
+function networksOf(service: Service): string[] {
+  return service.networks.length > 0 ? [...new Set(service.networks.map((n) => n.value))] : ['default'];
+}
+
+/** Whether `depends_on` waits for `target` to finish (`condition: service_completed_successfully`): a job, not a peer. */
+function waitsForCompletion(def: Service['primary'], target: string): boolean {
+  const deps = def.node.items.find((p) => isScalar(p.key) && p.key.value === 'depends_on')?.value;
+  const entry = isMap(deps) ? deps.items.find((p) => isScalar(p.key) && p.key.value === target)?.value : undefined;
+  const condition = isMap(entry) ? entry.items.find((p) => isScalar(p.key) && p.key.value === 'condition')?.value : undefined;
+  return isScalar(condition) && condition.value === 'service_completed_successfully';
+}
+
+/**
+ * A service that depends on (or links to) a service it shares no network with: it waits for a
+ * peer it cannot reach by name (`web` on `backend` with `depends_on: [ml]`, `ml` left on the
+ * default network). Reported where the dependency is written; not when the shared-network check
+ * already reports one of the two, nor for a dependency on a job that only has to finish. The fix
+ * adds the target's network (its first, or `default`) to the service: an addition, so nothing
+ * else loses a network.
+ */
+function reportUnreachable(
+  project: Project,
+  p: ComposeProject,
+  file: ComposeModel,
+  shared: ReturnType<typeof sharedNetwork>,
+  report: RuleContext<'unreachable'>['report'],
+): void {
+  const candidates = new Map(
+    project
+      .runtimeServices(p)
+      .filter((s) => !s.networkMode)
+      .map((s) => [s.name, s]),
+  );
+  const users = new Set(shared?.users);
+  for (const service of candidates.values()) {
+    for (const def of service.defs) {
+      if (def.path !== file.path) {
+        continue;
+      }
+      for (const [refs, how] of [
+        [def.dependsOn, 'depends on'],
+        [def.links, 'links to'],
+      ] as const) {
+        for (const ref of refs) {
+          const target = candidates.get(ref.value);
+          if (!target || target === service || (shared && (!users.has(service) || !users.has(target)))) {
+            continue;
+          }
+          if (how === 'depends on' && waitsForCompletion(def, ref.value)) {
+            continue;
+          }
+          const mine = networksOf(service);
+          const theirs = networksOf(target);
+          if (mine.some((n) => theirs.includes(n))) {
+            continue;
+          }
+          const network = theirs[0]!;
+          report({
+            messageId: 'unreachable',
+            data: { service: service.name, target: target.name, how, mine: networkList(mine), theirs: networkList(theirs) },
+            range: ref.viaAlias ? def.keyRange : ref.range,
+            fix:
+              service.primary.path === file.path && canAdd(service)
+                ? (fixer) => addNetwork(fixer, file, service, network, true)
+                : undefined,
+          });
+        }
+      }
+    }
+  }
+}
+
+function networkList(names: string[]): string {
+  return listNames(names.map((n) => `"${n}"`));
+}
 
 /** The service's own `networks:` value, or undefined when it arrives through an alias or merge key. */
 function ownNetworks(service: Service): { node: Node | null; keyNode: Node } | undefined {
@@ -107,7 +187,11 @@ function usesFlushSequences(file: ComposeModel): boolean | undefined {
   return undefined;
 }
 
-function addNetwork(fixer: FixBuilder, file: ComposeModel, service: Service, network: string): void {
+/**
+ * `keepDefault`: a service without `networks:` is on `default`; written with one network it leaves
+ * `default`, so `default` is written first, for the services it still reaches there.
+ */
+function addNetwork(fixer: FixBuilder, file: ComposeModel, service: Service, network: string, keepDefault = false): void {
   const lines = file.lines;
   const def = service.primary;
   fixer.setTitle(`Attach ${service.name} to ${network}`, true);
@@ -126,10 +210,13 @@ function addNetwork(fixer: FixBuilder, file: ComposeModel, service: Service, net
     } else {
       ins = appendUnderEmptyKey(lines, own.keyNode, [`- ${network}`], usesFlushSequences(file) ? { valueIndent: 0 } : {});
     }
-  } else if (def.node.flow) {
-    ins = appendToFlowMap(lines, def.node as YAMLMap, 'networks', `[${network}]`);
   } else {
-    ins = appendToMap(lines, def.node, 'networks', [`- ${network}`], usesFlushSequences(file) ? { valueIndent: 0 } : {});
+    const names = keepDefault && !def.networksKey && network !== 'default' ? ['default', network] : [network];
+    if (def.node.flow) {
+      ins = appendToFlowMap(lines, def.node as YAMLMap, 'networks', `[${names.join(', ')}]`);
+    } else {
+      ins = appendToMap(lines, def.node, 'networks', names.map((n) => `- ${n}`), usesFlushSequences(file) ? { valueIndent: 0 } : {});
+    }
   }
   if (ins) {
     fixer.insert(file.path, ins.at, ins.text);
