@@ -159,8 +159,8 @@ export async function startClient(context: vscode.ExtensionContext): Promise<voi
       if (!client || node?.kind !== 'finding') {
         return;
       }
-      const { uri, ruleId, range } = node.finding;
-      const result = await client.sendRequest(ApplyFindingFixRequest.type, { uri, ruleId, range });
+      const { uri, ruleId, range, message } = node.finding;
+      const result = await client.sendRequest(ApplyFindingFixRequest.type, { uri, ruleId, range, message });
       if (!result.applied) {
         void vscode.window.showWarningMessage(`Docker Modularity: ${result.title ? `"${result.title}" was not applied` : 'no fix applied'}. ${result.reason ?? ''}`.trim());
       }

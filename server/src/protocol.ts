@@ -209,6 +209,8 @@ export interface ApplyFindingFixParams {
   uri: string;
   ruleId: string;
   range: WireRange;
+  /** The finding's message: tells apart two findings of one rule on one range (two volumes missing from one service). */
+  message?: string;
 }
 
 export interface ApplyFindingFixResult {

@@ -106,6 +106,17 @@ describe('language server (stdio protocol)', function () {
       assert.match(plain(shared!.message), /static/);
     });
 
+    it('turned off and on again, publishes every file again', async () => {
+      // Before, the findings kept from before matched the next analysis's, and nothing was sent again.
+      await start();
+      await client.diagnosticsFor(WEB, has('install-outside-base'));
+      await client.changeSettings({ enable: false });
+      await client.nextDiagnostics(WEB, (ds) => ds.length === 0);
+      await client.changeSettings({ enable: true });
+      assert.ok(has('install-outside-base')(await client.nextDiagnostics(WEB, has('install-outside-base'))));
+      assert.ok(has('shared-volume-missing')(await client.diagnosticsFor(COMPOSE, has('shared-volume-missing'))));
+    });
+
     it('re-checks an open document after an edit, and clears its diagnostics when fixed by hand', async () => {
       await start();
       await client.diagnosticsFor(WEB, has('install-outside-base'));
@@ -324,6 +335,41 @@ describe('language server (stdio protocol)', function () {
       assert.equal(line(files.get(BASE)!, 8), '    && apt-get install -y --no-install-recommends libpq5 gettext curl \\');
     });
 
+    it('gives each of two findings on one range its own fix, and each action once', async () => {
+      // web and celery_beat mount static and logs, celery_worker neither: two shared-volume-missing
+      // findings on its `volumes:` key. Before, both diagnostics got the first one's fix (static),
+      // and a request over both listed every ignore action twice.
+      await start();
+      const compose = client
+        .read(COMPOSE)
+        .replace(
+          '      - media:/app/media\n      - static:/app/static\n    networks:\n      - backend\n    depends_on:',
+          '      - media:/app/media\n      - static:/app/static\n      - logs:/app/logs\n    networks:\n      - backend\n    depends_on:',
+        )
+        .replace(
+          '    command: ["beat"]\n    env_file: .env.docker\n    volumes:\n',
+          '    command: ["beat"]\n    env_file: .env.docker\n    volumes:\n      - logs:/app/logs\n',
+        )
+        .replace('  static:\n\nnetworks:', '  static:\n  logs:\n\nnetworks:');
+      await client.openDocument(COMPOSE, compose, 'dockercompose');
+      const both = byRule('shared-volume-missing')(
+        await client.nextDiagnostics(COMPOSE, (ds) => byRule('shared-volume-missing')(ds).length === 2),
+      );
+      assert.deepEqual(both[0]!.range, both[1]!.range);
+      for (const d of both) {
+        const volume = /\blogs\b/.test(plain(d.message)) ? 'logs' : 'static';
+        const titles = (await codeActions(COMPOSE, [d], ['quickfix'])).map((a) => a.title).filter((t) => t.startsWith('Mount'));
+        assert.equal(titles.length, 1, titles.join(' | '));
+        assert.match(titles[0]!, new RegExp(`^Mount ${volume} `));
+      }
+      const titles = (await codeActions(COMPOSE, both, ['quickfix'])).map((a) => a.title);
+      assert.deepEqual(
+        titles.filter((t) => t.startsWith('Ignore')),
+        ['Ignore shared-volume-missing for this line', 'Ignore shared-volume-missing for this file'],
+      );
+      assert.equal(new Set(titles).size, titles.length, titles.join(' | '));
+    });
+
     it('inserts "ignore for this line" above the line with its indentation, and the finding goes away', async () => {
       await start();
       const diags = byRule('shared-volume-missing')(await client.diagnosticsFor(COMPOSE, has('shared-volume-missing')));
@@ -494,6 +540,21 @@ describe('language server (stdio protocol)', function () {
       assert.deepEqual(await definition(COMPOSE, 26, 10), { file: COMPOSE, line: 71 });
       assert.deepEqual(await definition(COMPOSE, 29, 10), { file: COMPOSE, line: 75 });
       assert.deepEqual(await definition(COMPOSE, 63, 12), { file: 'nginx/default.conf', line: 0 });
+    });
+
+    it('goes nowhere from a build context whose Dockerfile is missing (not to the folder)', async () => {
+      await start();
+      const compose = client
+        .read(COMPOSE)
+        .replace(
+          '\nvolumes:\n',
+          '\n  reports:\n    build:\n      context: .\n      dockerfile: Dockerfile.reports\n    networks:\n      - backend\n\nvolumes:\n',
+        );
+      await client.openDocument(COMPOSE, compose, 'dockercompose');
+      await client.nextDiagnostics(COMPOSE, has('build-path-not-found'));
+      const contextLine = compose.split('\n').indexOf('      dockerfile: Dockerfile.reports') - 1;
+      assert.equal(compose.split('\n')[contextLine], '      context: .');
+      assert.equal(await definition(COMPOSE, contextLine, 16), undefined);
     });
 
     it('lists document links for the same paths', async () => {

@@ -14,6 +14,7 @@ import {
   DidChangeConfigurationNotification,
   DidChangeTextDocumentNotification,
   DidChangeWatchedFilesNotification,
+  DidChangeWorkspaceFoldersNotification,
   DidCloseTextDocumentNotification,
   DidOpenTextDocumentNotification,
   ExitNotification,
@@ -97,6 +98,8 @@ export interface StartOptions {
   initializationOptions?: Record<string, unknown>;
   /** Folders inside the root opened as workspace folders of their own, after it (relative paths). */
   nestedFolders?: string[];
+  /** Initialize with no workspace folder and no root (an editor opened on single files). */
+  noFolders?: boolean;
 }
 
 interface Waiter {
@@ -171,11 +174,13 @@ export class LspTestClient {
     const client = new LspTestClient(root, proc, options);
     client.initializeResult = await client.connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
-      rootUri: pathToFileURL(root).href,
-      workspaceFolders: [root, ...(options.nestedFolders ?? []).map((f) => path.join(root, f))].map((f) => ({
-        uri: pathToFileURL(f).href,
-        name: path.basename(f),
-      })),
+      rootUri: options.noFolders ? null : pathToFileURL(root).href,
+      workspaceFolders: options.noFolders
+        ? null
+        : [root, ...(options.nestedFolders ?? []).map((f) => path.join(root, f))].map((f) => ({
+            uri: pathToFileURL(f).href,
+            name: path.basename(f),
+          })),
       capabilities: options.capabilities ?? FULL_CAPABILITIES,
       initializationOptions: options.initializationOptions,
     });
@@ -272,6 +277,14 @@ export class LspTestClient {
     fs.rmSync(path.join(this.root, rel));
     await this.connection.sendNotification(DidChangeWatchedFilesNotification.type, {
       changes: [{ uri: this.uri(rel), type: FileChangeType.Deleted }],
+    });
+  }
+
+  /** Adds the root (or a folder in it) as a workspace folder, as an editor does when one is opened. */
+  async addWorkspaceFolder(rel = ''): Promise<void> {
+    const dir = path.join(this.root, rel);
+    await this.connection.sendNotification(DidChangeWorkspaceFoldersNotification.type, {
+      event: { added: [{ uri: pathToFileURL(dir).href, name: path.basename(dir) }], removed: [] },
     });
   }
 

@@ -25,9 +25,14 @@ function sameRange(a: Range, b: Range): boolean {
   );
 }
 
-/** The finding in the latest analysis a diagnostic was made from, matched by rule and range. */
-export function findingFor(folder: AnalyzedFolder, path: string, ruleId: string, range: Range): Finding | undefined {
-  return folder.result?.byFile.get(path)?.find((f) => f.ruleId === ruleId && sameRange(f.range, range));
+/**
+ * The finding in the latest analysis a diagnostic was made from, matched by rule and range, and by
+ * message when one is given: one rule may report twice on one range (two volumes missing from one
+ * service), and before, both diagnostics got the first finding's fix.
+ */
+export function findingFor(folder: AnalyzedFolder, path: string, ruleId: string, range: Range, message?: string): Finding | undefined {
+  const candidates = folder.result?.byFile.get(path)?.filter((f) => f.ruleId === ruleId && sameRange(f.range, range)) ?? [];
+  return (message !== undefined ? candidates.find((f) => f.message === message) : undefined) ?? candidates[0];
 }
 
 /**
@@ -62,8 +67,11 @@ export function provideCodeActions(params: CodeActionParams, path: string, env: 
         env.log(`Not offering fixes for ${data.ruleId} in ${path}: the diagnostic was computed from an older version of the file.`);
         continue;
       }
-      const finding = findingFor(folder, path, data.ruleId, diagnostic.range);
-      if (finding?.fixable && finding.fix) {
+      const finding = findingFor(folder, path, data.ruleId, diagnostic.range, typeof diagnostic.message === 'string' ? diagnostic.message : undefined);
+      // Outside every workspace folder the paths a fix writes (secrets.env, .gitignore, the base
+      // Dockerfile) would be placed from the file-system root: only the ignore comments, which edit
+      // the document itself, are offered there.
+      if (finding?.fixable && finding.fix && folder.isWorkspaceFolder) {
         const action = quickFix(finding, diagnostic, env);
         if (action) {
           actions.push(action);
@@ -74,13 +82,34 @@ export function provideCodeActions(params: CodeActionParams, path: string, env: 
       }
     }
   }
-  if (kindRequested(FIX_ALL_KIND, only)) {
+  if (kindRequested(FIX_ALL_KIND, only) && folder.isWorkspaceFolder) {
     const fixAll = fixAllAction(path, env);
     if (fixAll) {
       actions.push(fixAll);
     }
   }
-  return actions;
+  return withoutRepeats(actions);
+}
+
+/**
+ * The actions with each one offered once: a request over several diagnostics of one rule on one
+ * line (or one fix that serves several findings) made the same title and edit once per diagnostic.
+ * The first keeps its place; the diagnostics it resolves are merged into it.
+ */
+function withoutRepeats(actions: CodeAction[]): CodeAction[] {
+  const byKey = new Map<string, CodeAction>();
+  const out: CodeAction[] = [];
+  for (const action of actions) {
+    const key = JSON.stringify([action.title, action.kind, action.edit]);
+    const first = byKey.get(key);
+    if (!first) {
+      byKey.set(key, action);
+      out.push(action);
+    } else if (action.diagnostics) {
+      first.diagnostics = [...(first.diagnostics ?? []), ...action.diagnostics.filter((d) => !first.diagnostics?.includes(d))];
+    }
+  }
+  return out;
 }
 
 function editFor(changes: readonly FileChange[], env: CodeActionEnv): WorkspaceEdit | undefined {

@@ -9,6 +9,30 @@ import { settingsToOverrides } from './settings';
 import { fromWorkspacePath, fsPathToUri, toWorkspacePath, uriToFsPath } from './uris';
 
 /**
+ * Rules whose findings say that something in the files around is missing, unreferenced or unknown:
+ * outside every workspace folder only the open documents are read (never the disk), so they would
+ * report files that exist (`build-path-not-found` on a Dockerfile next to the compose file), a
+ * base that was simply not opened, or the service that builds it as a runtime service. Off there.
+ */
+export const NEEDS_WORKSPACE = [
+  'base-image-unresolved',
+  'build-path-not-found',
+  'entrypoint-not-found',
+  'entrypoint-undocumented',
+  'env-file-not-found',
+  'env-var-undocumented',
+  'install-outside-base',
+  'legacy-dockerfile',
+  'roadmap-claim-satisfied',
+  'roadmap-claim-violated',
+  'secrets-file-not-ignored',
+  'service-network-missing',
+  'service-not-from-base',
+  'unused-stage',
+  'unused-volume',
+] as const;
+
+/**
  * One workspace folder as the server sees it: its files (open documents over the disk), its
  * settings, its analyzer and the latest analysis. Every request is answered from `result`.
  */
@@ -73,6 +97,9 @@ export class AnalyzedFolder {
     }
     const known = new Set(this.analyzer.rules.map((r) => r.id));
     const { overrides, unknownRules } = settingsToOverrides(settings, fileExclude, known);
+    if (!this.isWorkspaceFolder) {
+      overrides.rules = { ...overrides.rules, ...Object.fromEntries(NEEDS_WORKSPACE.map((id) => [id, 'off' as const])) };
+    }
     const key = JSON.stringify(overrides);
     if (key !== this.overridesKey) {
       this.overridesKey = key;

@@ -193,6 +193,9 @@ export function definitionAt(result: AnalysisResult, fs: FileSystemView, path: s
     if (service?.build && fs.stat(service.build.dockerfile) === 'file') {
       return [{ uri: uriOf(service.build.dockerfile), range: START }];
     }
+    // No Dockerfile to open there (it is missing): nothing, rather than the folder, which an
+    // editor would try to open as a document.
+    return [];
   }
   return [{ uri: uriOf(ref.path), range: ref.targetRange ?? START }];
 }

@@ -262,15 +262,43 @@ export class DockerModularityServer {
     }
     const folder = new AnalyzedFolder(uri, root, this.diskView(root), true);
     this.folders.push(folder);
-    // Documents opened before the folder existed move to it.
+    // Documents opened before the folder existed move to it, out of the folder that held them
+    // outside every workspace folder. Before, they stayed there too, and its next analysis
+    // published nothing for them over the workspace folder's diagnostics.
     for (const doc of this.documents.all()) {
       const path = folder.pathOf(doc.uri);
       if (path !== undefined) {
         folder.openUris.set(path, doc.uri);
         folder.overlay.setDocument(path, doc.getText());
+        this.releaseFromOrphans(doc.uri);
       }
     }
     return folder;
+  }
+
+  /** Takes a document out of the folders for files outside every workspace folder (it has one now). */
+  private releaseFromOrphans(uri: string): void {
+    const fsPath = uriToFsPath(uri);
+    if (fsPath === undefined) {
+      return;
+    }
+    for (const [root, orphan] of this.orphans) {
+      const path = toWorkspacePath(orphan.root, fsPath);
+      if (path === undefined || !orphan.openUris.has(path)) {
+        continue;
+      }
+      orphan.overlay.closeDocument(path);
+      orphan.openUris.delete(path);
+      orphan.published.delete(path);
+      orphan.publishedFindings.delete(path);
+      orphan.editedSincePublish.delete(path);
+      if (orphan.openUris.size === 0) {
+        clearTimeout(orphan.timer);
+        this.orphans.delete(root);
+      } else {
+        this.schedule(orphan);
+      }
+    }
   }
 
   private allFolders(): AnalyzedFolder[] {
@@ -579,6 +607,10 @@ export class DockerModularityServer {
       this.connection.sendDiagnostics({ uri: folder.uriOf(path), diagnostics: [] }).catch(() => undefined);
     }
     folder.published.clear();
+    // What was published is gone: the next analysis publishes every file again. Before, the
+    // findings it kept equalled the next analysis's, and turning the extension off and on again
+    // left every file without diagnostics.
+    folder.publishedFindings.clear();
   }
 
   /**
@@ -685,7 +717,7 @@ export class DockerModularityServer {
     }
     const { folder, path } = at;
     this.ensureFresh(folder);
-    const finding = findingFor(folder, path, params.ruleId, params.range);
+    const finding = findingFor(folder, path, params.ruleId, params.range, typeof params.message === 'string' ? params.message : undefined);
     if (!finding) {
       return { applied: false, reason: 'The finding is gone: the workspace changed since it was shown.' };
     }

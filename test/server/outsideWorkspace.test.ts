@@ -1,0 +1,78 @@
+/**
+ * Files opened outside every workspace folder (`code docker-compose.yml`, an editor started on one
+ * file): the server reads only the open documents there, never the disk, so it must neither report
+ * files it cannot see as missing nor offer fixes that would write from the file-system root. Each
+ * case failed before: `build-path-not-found` errors on Dockerfiles next to the compose file, and
+ * "Move secret … to secrets.env" creating `/secrets.env`.
+ */
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { CodeActionRequest, type CodeAction, type Diagnostic } from 'vscode-languageserver-protocol';
+import { copyFixture, ensureServerBuilt, LspTestClient } from './lspClient';
+
+const WEB = 'docker/Dockerfile.web';
+const COMPOSE = 'docker-compose.yml';
+
+/** The fixture's compose file with a secret written into web's environment (secret-in-environment's fix writes secrets.env). */
+const withSecret = (compose: string): string =>
+  compose.replace('    env_file: .env.docker\n    volumes:\n      - media:/app/media\n      - static:/app/static\n', (m) =>
+    m.replace('    volumes:\n', '    environment:\n      STRIPE_API_KEY: sk_live_51HabcdefGHIJKLMNOPqrstuv\n    volumes:\n'),
+  );
+
+describe('language server: files outside every workspace folder', function () {
+  this.timeout(30000);
+  let client: LspTestClient;
+
+  before(() => ensureServerBuilt());
+
+  afterEach(async () => {
+    await client?.stop();
+  });
+
+  async function actions(rel: string, diagnostics: Diagnostic[], only?: string[]): Promise<CodeAction[]> {
+    const range = diagnostics[0]?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+    return ((await client.connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri: client.uri(rel) },
+      range,
+      context: { diagnostics, only },
+    })) ?? []) as CodeAction[];
+  }
+
+  it('reports no file it cannot see as missing, and offers only the ignore comments', async () => {
+    client = await LspTestClient.start(copyFixture(), { noFolders: true });
+    const compose = withSecret(client.read(COMPOSE));
+    assert.notEqual(compose, client.read(COMPOSE), 'the fixture changed: the secret was not written');
+    await client.openDocument(COMPOSE, compose, 'dockercompose');
+    const diags = await client.diagnosticsFor(COMPOSE, (ds) => ds.some((d) => d.code === 'secret-in-environment'));
+    const codes = new Set(diags.map((d) => d.code));
+    for (const id of ['build-path-not-found', 'env-file-not-found', 'unused-volume']) {
+      assert.ok(!codes.has(id), `${id} reported outside the workspace: ${[...codes].join(', ')}`);
+    }
+    const secret = diags.filter((d) => d.code === 'secret-in-environment');
+    const titles = (await actions(COMPOSE, secret)).map((a) => a.title);
+    assert.deepEqual(titles, ['Ignore secret-in-environment for this line', 'Ignore secret-in-environment for this file']);
+    assert.deepEqual(await actions(COMPOSE, [], ['source.fixAll']), []);
+  });
+
+  it('a document opened before its folder is added moves to the folder, and keeps its diagnostics', async () => {
+    const root = copyFixture();
+    client = await LspTestClient.start(root, { noFolders: true });
+    await client.openDocument(WEB, client.read(WEB), 'dockerfile');
+    await client.diagnosticsFor(WEB);
+    await client.addWorkspaceFolder();
+    await client.changeDocument(WEB, `${client.read(WEB)}# edited\n`);
+    const inFolder = await client.nextDiagnostics(WEB, (ds) => ds.some((d) => d.code === 'install-outside-base'));
+    assert.ok(inFolder.length > 0);
+    // Another file outside the folder: the folder for such files analyses again. Before, it still
+    // held Dockerfile.web and published nothing for it over the workspace folder's diagnostics.
+    const outside = path.join(path.dirname(root), `${path.basename(root)}-elsewhere`);
+    fs.mkdirSync(outside, { recursive: true });
+    fs.writeFileSync(path.join(outside, 'Dockerfile'), 'FROM python:3.12-slim\nRUN pip install flask\n');
+    const rel = path.relative(root, path.join(outside, 'Dockerfile'));
+    await client.openDocument(rel, fs.readFileSync(path.join(outside, 'Dockerfile'), 'utf8'), 'dockerfile');
+    await client.diagnosticsFor(rel);
+    await new Promise((r) => setTimeout(r, 500));
+    assert.deepEqual(client.latest.get(client.uri(WEB)), inFolder);
+  });
+});
