@@ -213,6 +213,39 @@ volumes:
 }
 const REPORTS_GROUP = mediaGroup('Dockerfile.worker', 'reports', '    env_file: .env.docker\n');
 
+/** ml takes its volumes from the `x-logging` anchor through a merge key, as nginx does; web and celery_worker share media_volume. */
+function mlMergesLogs(comment: string): string {
+  return `x-logging: &with-logs
+  volumes:
+    - logs_volume:/app/logs
+
+services:
+  base: {build: {context: ., dockerfile: Dockerfile.base}, image: smarthr360-base:latest, profiles: [build]}
+  web:
+    build: {context: ., dockerfile: docker/Dockerfile.web}
+    env_file: .env.docker
+    volumes:
+      - media_volume:/app/media
+  celery_worker:
+    build: {context: ., dockerfile: docker/Dockerfile.celery}
+    env_file: .env.docker
+    volumes:
+      - media_volume:/app/media
+${comment}  ml:
+    <<: *with-logs
+    build: {context: ., dockerfile: docker/Dockerfile.celery}
+    env_file: .env.docker
+  nginx:
+    <<: *with-logs
+    build: {context: ., dockerfile: docker/Dockerfile.nginx}
+volumes:
+  media_volume:
+  logs_volume:
+`;
+}
+const ML_LACKS_MEDIA =
+  'Expected ml to mount the shared volume "media_volume" at /app/media, as web and celery_worker do (they are built on the same base).';
+
 RuleTester.run(sharedVolumeMissing, {
   valid: [
     {
@@ -268,6 +301,11 @@ volumes:
       }),
     },
     {
+      // Before, the finding was on the anchor's `volumes:` key (line 2), which the comment does not cover.
+      name: 'a suppression comment above a service whose volumes come through a merge key',
+      files: ws(mlMergesLogs('  # docker-modularity-ignore shared-volume-missing\n')),
+    },
+    {
       name: 'bind mounts are not shared named volumes',
       files: ws(replaceEvery(WEB_AND_WORKER_MOUNT_LOGS, '- logs_volume:/app/logs', '- ./logs:/app/logs', 2)),
     },
@@ -298,6 +336,12 @@ volumes: {models: {}}
           'Expected celery_beat to mount the shared volume "models" at /models, as web and celery_worker do (they are built on the same base).',
         ),
       ],
+    },
+    {
+      // Before, the finding was on the anchor's `volumes:` key (2:3), outside ml, shared with nginx.
+      name: 'the service takes its volumes through a merge key: reported on the service, no fix',
+      files: ws(mlMergesLogs('')),
+      errors: [missing(17, 3, 5, ML_LACKS_MEDIA)],
     },
     {
       name: 'short syntax: celery_beat lacks the volume web and celery_worker mount',

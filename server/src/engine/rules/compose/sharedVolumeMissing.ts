@@ -1,6 +1,7 @@
 import { isMap, isSeq, type Node, type YAMLMap } from 'yaml';
 import { defineRule, type FixBuilder } from '../../rule';
-import type { ComposeModel } from '../../parse/compose';
+import type { ComposeModel, ComposeServiceDef } from '../../parse/compose';
+import { scalarString } from '../../parse/yamlUtil';
 import type { Service, ServiceGroup } from '../../project';
 import { appendToFlowMap, appendToMap, appendToSequence, columnOf, flowScalar } from '../../yamlEdit';
 import { mountTaking } from './sharedVolumePathMismatch';
@@ -69,7 +70,9 @@ export const sharedVolumeMissing = defineRule({
               continue;
             }
             const def = service.primary;
-            const range = def.volumesKey?.keyRange ?? def.keyRange;
+            // Volumes that arrive through a merge key (`<<: *with-logs`) have their key at the anchor,
+            // which names no service and is shared: the finding is on the service's own name then.
+            const range = def.volumesKey && ownsKey(def, 'volumes') ? def.volumesKey.keyRange : def.keyRange;
             // A second mount at a path the service already mounts something at: docker refuses the
             // container ("Duplicate mount point").
             const taken = mountTaking(project, file, service.name, shared.target, shared.volume);
@@ -91,6 +94,11 @@ export const sharedVolumeMissing = defineRule({
     },
   },
 });
+
+/** Whether a service's map writes `key` itself, not through a merge key. */
+function ownsKey(def: ComposeServiceDef, key: string): boolean {
+  return def.node.items.some((p) => scalarString(p.key) === key);
+}
 
 /** A mount can be added unless the service's volumes arrive through an alias or merge key. */
 function canAddMount(file: ComposeModel, service: Service): boolean {
