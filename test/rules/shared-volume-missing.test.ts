@@ -7,6 +7,7 @@ import { sharedVolumeMissing } from '../../server/src/engine/rules/compose/share
 import { crlf, insertAfter, replaceEvery, replaceOnce } from './edit';
 import { fixedYamlParses } from './fixedYaml';
 import { onLine } from './findings';
+import { smallWorkspace } from './workspaces/small';
 
 const DOCKERFILES: Record<string, string> = {
   'Dockerfile.base': 'FROM python:3.12-slim\nRUN pip install --no-cache-dir celery\n',
@@ -243,6 +244,30 @@ volumes:
   logs_volume:
 `;
 }
+/** The main file as production and CI read it: web, celery_worker and celery_beat mount nothing. */
+const MAIN_WITHOUT_MOUNTS = replaceOnce(
+  smallWorkspace()['docker-compose.yml']!,
+  '  nginx:\n    image: nginx:1.27-alpine\n',
+  '  celery_beat:\n    build:\n      context: .\n      dockerfile: docker/Dockerfile.celery\n    env_file: .env.docker\n',
+);
+/** The override mounts a development-only volume, declared there, in web and celery_worker; `beat` follows them. */
+function overrideDevdata(beat: string): string {
+  return `# local development only
+services:
+  web:
+    volumes:
+      - devdata:/app/data
+  celery_worker:
+    volumes:
+      - devdata:/app/data
+${beat}volumes:
+  devdata:
+`;
+}
+const BEAT_COMMAND = '  celery_beat:\n    command: celery -A smarthr360 beat -l debug\n';
+const DEVDATA_MOUNT = '    volumes:\n      - devdata:/app/data\n';
+const BEAT_LACKS_DEVDATA =
+  'Expected celery_beat to mount the shared volume "devdata" at /app/data, as web and celery_worker do (they are built on the same base).';
 const ML_LACKS_MEDIA =
   'Expected ml to mount the shared volume "media_volume" at /app/media, as web and celery_worker do (they are built on the same base).';
 
@@ -342,6 +367,29 @@ volumes: {models: {}}
       name: 'the service takes its volumes through a merge key: reported on the service, no fix',
       files: ws(mlMergesLogs('')),
       errors: [missing(17, 3, 5, ML_LACKS_MEDIA)],
+    },
+    {
+      // Before, the fix added `- devdata:/app/data` to celery_beat in docker-compose.yml: read alone,
+      // as production and CI read it, the main file named a volume it does not declare.
+      name: 'the siblings mount a volume the override declares: the override gets a celery_beat entry',
+      files: ws(MAIN_WITHOUT_MOUNTS, { 'docker-compose.override.yml': overrideDevdata('') }),
+      errors: [missing(18, 3, 14, BEAT_LACKS_DEVDATA)],
+      output: { 'docker-compose.override.yml': overrideDevdata(`  celery_beat:\n${DEVDATA_MOUNT}`) },
+    },
+    {
+      name: 'the override declaring the volume names celery_beat already: the mount goes there',
+      files: ws(MAIN_WITHOUT_MOUNTS, { 'docker-compose.override.yml': overrideDevdata(BEAT_COMMAND) }),
+      errors: [missing(18, 3, 14, BEAT_LACKS_DEVDATA)],
+      output: { 'docker-compose.override.yml': overrideDevdata(BEAT_COMMAND + DEVDATA_MOUNT) },
+    },
+    {
+      // web mounts devdata in the main file, celery_worker in the override: no one file to add it to.
+      name: 'the siblings mount the volume in different files: reported, no fix',
+      files: ws(
+        `${insertAfter(MAIN_WITHOUT_MOUNTS, 'docker/Dockerfile.web\n    env_file: .env.docker\n', DEVDATA_MOUNT)}volumes:\n  devdata:\n`,
+        { 'docker-compose.override.yml': 'services:\n  celery_worker:\n    volumes:\n      - devdata:/app/data\n' },
+      ),
+      errors: [missing(20, 3, 14, BEAT_LACKS_DEVDATA)],
     },
     {
       name: 'short syntax: celery_beat lacks the volume web and celery_worker mount',
@@ -491,5 +539,9 @@ fixedYamlParses(sharedVolumeMissing, [
   { name: 'a mount appended to a block list', files: ws(BEAT_MOUNTS_CELERY_DATA) },
   { name: 'a volumes key added', files: ws(beatWithoutVolumes('env_file: .env.docker')) },
   { name: 'a flow-map service', files: ws(BEAT_FLOW_MAP) },
+  {
+    name: 'a service entry added to the override',
+    files: ws(MAIN_WITHOUT_MOUNTS, { 'docker-compose.override.yml': overrideDevdata('') }),
+  },
   { name: 'a flow sequence of long-syntax mounts', files: ws(BEAT_FLOW_LONG_SYNTAX) },
 ]);

@@ -3,7 +3,15 @@ import { defineRule, type FixBuilder } from '../../rule';
 import type { ComposeModel, ComposeServiceDef } from '../../parse/compose';
 import { scalarString } from '../../parse/yamlUtil';
 import type { Service, ServiceGroup } from '../../project';
-import { appendToFlowMap, appendToMap, appendToSequence, columnOf, flowScalar } from '../../yamlEdit';
+import {
+  appendToFlowMap,
+  appendToMap,
+  appendToSequence,
+  columnOf,
+  detectIndentStep,
+  flowScalar,
+  usesFlushSequences,
+} from '../../yamlEdit';
 import { mountTaking } from './sharedVolumePathMismatch';
 
 interface SharedMount {
@@ -86,7 +94,7 @@ export const sharedVolumeMissing = defineRule({
                 mount: taken ?? '',
               },
               range,
-              fix: !taken && canAddMount(file, service) ? (fixer) => addMount(fixer, file, service, shared) : undefined,
+              fix: taken ? undefined : mountFix(service, shared),
             });
           }
         }
@@ -100,21 +108,69 @@ function ownsKey(def: ComposeServiceDef, key: string): boolean {
   return def.node.items.some((p) => scalarString(p.key) === key);
 }
 
-/** A mount can be added unless the service's volumes arrive through an alias or merge key. */
-function canAddMount(file: ComposeModel, service: Service): boolean {
-  const key = service.primary.volumesKey;
-  if (!key) {
-    return isMap(service.primary.node) && service.primary.node.items.length > 0 && !!file.view;
+/**
+ * Where the missing mount goes: the one file of the project that holds the siblings' mounts of the
+ * volume, when compose reads a declaration of the volume with it (the main file, or the override
+ * that adds a dev-only volume: a mount added to the main file would name a volume the main file
+ * alone, as production and CI read it, does not declare). There the service's own definition gets
+ * the mount; an override that does not name the service gets an entry for it. Undefined when the
+ * mounts are spread over files, or the file is one compose does not read after the service's.
+ */
+function mountPlace(service: Service, shared: SharedMount): { file: ComposeModel; def?: ComposeServiceDef } | undefined {
+  const files = service.project.files;
+  const inProject = new Set(files.map((f) => f.path));
+  // A mount from a file `extends: {file: …}` reads is the extending service's, in its own file.
+  const paths = new Set(
+    shared.users.flatMap((u) =>
+      u.volumes.filter((v) => v.source === shared.volume).map((v) => (inProject.has(v.def.path) ? v.def.path : u.primary.path)),
+    ),
+  );
+  const at = paths.size === 1 ? files.findIndex((f) => paths.has(f.path)) : -1;
+  const file = files[at];
+  if (!file) {
+    return undefined;
   }
-  const inOwnPairs = service.primary.node.items.some((p) => p.value === key.node);
+  const declaredIn = files.flatMap((f, i) => (f.volumes.some((v) => v.name === shared.volume) ? [i] : []));
+  if (declaredIn.length > 0 && !declaredIn.some((i) => i <= at)) {
+    return undefined;
+  }
+  const def = file.services.find((d) => d.name === service.name);
+  // An included file is read before the root and cannot name a service of another file.
+  return def || at > files.indexOf(service.project.root) ? { file, def } : undefined;
+}
+
+function mountFix(service: Service, shared: SharedMount): ((fixer: FixBuilder) => void) | undefined {
+  const place = mountPlace(service, shared);
+  const view = place?.file.view;
+  if (!place || !view) {
+    return undefined;
+  }
+  const { file, def } = place;
+  const title = `Mount ${shared.volume} at ${shared.target} in ${service.name}${file.path === service.primary.path ? '' : ` (${file.path})`}`;
+  if (def) {
+    return canAddMount(file, def) ? (fixer) => addMount(fixer.setTitle(title, true), file, def, shared) : undefined;
+  }
+  const services = file.servicesKey?.node;
+  const mount = `${shared.volume}:${shared.target}`;
+  const step = ' '.repeat(detectIndentStep(file.lines));
+  const item = `${usesFlushSequences(file.lines, view.doc.contents) ? '' : step}- ${mount}`;
+  const ins = isMap(services) ? appendToMap(file.lines, services, flowScalar(service.name), ['volumes:', item]) : undefined;
+  return ins && ((fixer) => fixer.setTitle(title, true).insert(file.path, ins.at, ins.text));
+}
+
+/** A mount can be added unless the service's volumes arrive through an alias or merge key. */
+function canAddMount(file: ComposeModel, def: ComposeServiceDef): boolean {
+  const key = def.volumesKey;
+  if (!key) {
+    return isMap(def.node) && def.node.items.length > 0 && !!file.view;
+  }
+  const inOwnPairs = def.node.items.some((p) => p.value === key.node);
   // An anchored list other services alias: they would all mount the volume.
   return inOwnPairs && isSeq(key.node) && key.node.items.length > 0 && !file.view?.isAliased(key.node);
 }
 
-function addMount(fixer: FixBuilder, file: ComposeModel, service: Service, shared: SharedMount): void {
+function addMount(fixer: FixBuilder, file: ComposeModel, def: ComposeServiceDef, shared: SharedMount): void {
   const lines = file.lines;
-  const def = service.primary;
-  fixer.setTitle(`Mount ${shared.volume} at ${shared.target} in ${service.name}`, true);
   const seq = def.volumesKey?.node;
   if (seq && isSeq(seq)) {
     const last = seq.items[seq.items.length - 1] as Node;
