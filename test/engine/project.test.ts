@@ -1187,6 +1187,23 @@ describe('Project', () => {
       assert.deepEqual(names(p.servicesBuiltFrom('docker/Dockerfile.celery')), ['celery_worker']);
     });
 
+    it("resolves an included file's build paths against the include's project_directory", () => {
+      // Before, ml's context `.` was stacks/ml, the included file's folder: its Dockerfile was
+      // stacks/ml/docker/Dockerfile.celery, which does not exist, and ml was built from nothing.
+      const p = projectOf({
+        ...SMARTHR,
+        'docker-compose.yml': `include:\n  - path: stacks/ml/compose.yaml\n    project_directory: .\n  - stacks/jobs/compose.yaml\n${COMPOSE}`,
+        'stacks/ml/compose.yaml': 'services:\n  ml:\n    build:\n      context: .\n      dockerfile: docker/Dockerfile.celery\n',
+        'stacks/jobs/compose.yaml': 'services:\n  jobs:\n    build: .\n',
+        'stacks/jobs/Dockerfile': CELERY,
+      });
+      const services = p.composeProjects[0]!.services;
+      const build = (name: string) => [services.get(name)!.build!.context, services.get(name)!.build!.dockerfile];
+      assert.deepEqual(build('ml'), ['', 'docker/Dockerfile.celery']);
+      assert.deepEqual(build('jobs'), ['stacks/jobs', 'stacks/jobs/Dockerfile']);
+      assert.ok(names(p.servicesBuiltFrom('docker/Dockerfile.celery')).includes('ml'));
+    });
+
     it('follows extends in the same file and in another file', () => {
       const p = projectOf({
         ...SMARTHR,

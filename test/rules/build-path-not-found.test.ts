@@ -54,6 +54,14 @@ const webDockerfileMissing = (path: string, context: string) =>
     `Expected Dockerfile "Dockerfile.web" of web to exist; Dockerfile.web (resolved from the build context ${context}) does not.`,
   );
 
+/** The workspace includes stacks/ml/compose.yaml with `project_directory: .`: its paths are relative to the root. */
+function mlStack(dockerfile: string): Record<string, string> {
+  return ws({
+    'docker-compose.yml': `include:\n  - path: stacks/ml/compose.yaml\n    project_directory: .\n${COMPOSE}`,
+    'stacks/ml/compose.yaml': `services:\n  ml:\n    build:\n      context: .\n      dockerfile: ${dockerfile}\n    env_file: .env.docker\n`,
+  });
+}
+
 RuleTester.run(buildPathNotFound, {
   valid: [
     {
@@ -90,8 +98,27 @@ RuleTester.run(buildPathNotFound, {
 `,
       }),
     },
+    {
+      // Before, context `.` was stacks/ml: "stacks/ml/docker/Dockerfile.celery … does not exist".
+      name: "an included file's paths resolve against the include's project_directory",
+      files: mlStack('docker/Dockerfile.celery'),
+    },
   ],
   invalid: [
+    {
+      // Before, the path named was stacks/ml/docker/Dockerfile.gpu.
+      name: "a Dockerfile missing from an include's project_directory",
+      files: mlStack('docker/Dockerfile.gpu'),
+      errors: [
+        onLine(
+          'stacks/ml/compose.yaml',
+          5,
+          19,
+          40,
+          'Expected Dockerfile "docker/Dockerfile.gpu" of ml to exist; docker/Dockerfile.gpu (resolved from the build context .) does not.',
+        ),
+      ],
+    },
     {
       name: 'a missing build context',
       files: ws({

@@ -1596,30 +1596,45 @@ export class Project {
    * own folder by default). The override, overlays and `extends: file:` files take the project's.
    */
   envFilesFor(project: ComposeProject, path: string): readonly string[] {
+    const chains = this.includeChains(project);
+    return (chains.get(path) ?? chains.get(''))!.env;
+  }
+
+  /**
+   * The folder the relative paths of a compose file of a project (build contexts) resolve against,
+   * as compose-go loads it: an included file's `project_directory` (relative to the folder of the
+   * file that includes it), else its own folder. The override and overlays are read from the root's.
+   */
+  composeFolder(project: ComposeProject, path: string): string {
+    return this.includeChains(project).get(path)?.folder ?? dirname(path);
+  }
+
+  /** {@link envFilesFor} and {@link composeFolder} of the files a project reads, '' for the rest. */
+  private includeChains(project: ComposeProject): Map<string, { env: string[]; folder: string }> {
     let chains = envChainCache.get(project);
     if (!chains) {
       chains = new Map();
-      const rootChain = [joinPath(dirname(project.root.path), '.env')];
+      const rootFolder = dirname(project.root.path);
+      const rootChain = [joinPath(rootFolder, '.env')];
       const inProject = new Set(project.files.map((f) => f.path));
-      const visit = (file: ComposeModel, chain: string[], depth: number): void => {
-        chains!.set(file.path, chain);
+      const visit = (file: ComposeModel, chain: string[], folder: string, depth: number): void => {
+        chains!.set(file.path, { env: chain, folder });
         for (const inc of depth < 20 ? file.includes : []) {
           const target = joinPath(dirname(file.path), inc.value);
           const model = this.byPath.get(target);
           if (!inProject.has(target) || chains!.has(target) || model?.kind !== 'compose') {
             continue;
           }
-          const folder =
-            inc.projectDirectory === undefined ? dirname(target) : joinPath(dirname(file.path), inc.projectDirectory);
-          const own = inc.envFiles ? inc.envFiles.map((e) => joinPath(dirname(file.path), e)) : [joinPath(folder, '.env')];
-          visit(model, [...chain, ...own.filter((e) => !chain.includes(e))], depth + 1);
+          const own = inc.projectDirectory === undefined ? dirname(target) : joinPath(folder, inc.projectDirectory);
+          const envFiles = inc.envFiles ? inc.envFiles.map((e) => joinPath(folder, e)) : [joinPath(own, '.env')];
+          visit(model, [...chain, ...envFiles.filter((e) => !chain.includes(e))], own, depth + 1);
         }
       };
-      visit(project.root, rootChain, 0);
-      chains.set('', rootChain);
+      visit(project.root, rootChain, rootFolder, 0);
+      chains.set('', { env: rootChain, folder: rootFolder });
       envChainCache.set(project, chains);
     }
-    return chains.get(path) ?? chains.get('')!;
+    return chains;
   }
 
   /**
@@ -1685,7 +1700,10 @@ export class Project {
         return undefined;
       };
       const contextDef = latest((b) => b.contextRange !== undefined) ?? def;
-      const ctx = joinPath(dirname(contextDef.path), this.composeValue(service.project, contextDef, contextDef.build!.context));
+      const ctx = joinPath(
+        this.composeFolder(service.project, contextDef.path),
+        this.composeValue(service.project, contextDef, contextDef.build!.context),
+      );
       const dockerfileDef = latest((b) => b.inline !== undefined || b.dockerfile !== undefined);
       const written = dockerfileDef?.build!.dockerfile;
       const target =
@@ -1720,7 +1738,7 @@ export class Project {
         const ctxDefault = interpolate(contextDef.build!.context, NO_VARIABLES);
         const dfDefault = written === undefined ? 'Dockerfile' : interpolate(written, NO_VARIABLES);
         if (ctxDefault !== undefined && dfDefault !== undefined && !`${ctxDefault}${dfDefault}`.includes('$')) {
-          const context = joinPath(dirname(contextDef.path), ctxDefault);
+          const context = joinPath(this.composeFolder(service.project, contextDef.path), ctxDefault);
           const dockerfile = isAbsolutePath(dfDefault) ? dfDefault : joinPath(context, dfDefault);
           if (dockerfile !== service.build.dockerfile) {
             service.builds.push({
@@ -1922,8 +1940,8 @@ const dotenvCache = new WeakMap<EnvFileModel, Variables>();
 const NO_DOTENV: Variables = new Map();
 /** A variable longer than this is no path, stage or image name (and keeps `A=${B}${B}` chains from doubling without end). */
 const MAX_VARIABLE_LENGTH = 4096;
-/** Project.envFilesFor, by compose project and file. */
-const envChainCache = new WeakMap<ComposeProject, Map<string, string[]>>();
+/** Project.envFilesFor and Project.composeFolder, by compose project and file. */
+const envChainCache = new WeakMap<ComposeProject, Map<string, { env: string[]; folder: string }>>();
 /** The merged variables of a list of env files, by compose project. */
 const variablesCache = new WeakMap<ComposeProject, Map<string, Variables>>();
 const copiedScriptsCache = new WeakMap<DockerfileModel, string[]>();

@@ -23,7 +23,6 @@ export const buildPathNotFound = defineRule({
   check: {
     compose(file, context) {
       const { project } = context;
-      const dir = dirname(file.path);
       for (const def of file.services) {
         const build = def.build;
         if (!build || build.inline || isRemoteOrDynamic(build.context) || isAbsolutePath(build.context)) {
@@ -31,11 +30,10 @@ export const buildPathNotFound = defineRule({
         }
         // A `build:` that sets no context (an override naming only `dockerfile:`) keeps the context
         // of the files before it, as compose merges them.
-        const inherited = build.contextRange
-          ? undefined
-          : servicesOfDef(project, def)
-              .flatMap((s) => s.builds)
-              .find((b) => b.def === def)?.context;
+        const services = servicesOfDef(project, def);
+        const inherited = build.contextRange ? undefined : services.flatMap((s) => s.builds).find((b) => b.def === def)?.context;
+        // An included file's paths resolve against its include's project_directory.
+        const dir = services[0] ? project.composeFolder(services[0].project, file.path) : dirname(file.path);
         const ctx = inherited ?? joinPath(dir, build.context);
         if (inherited === undefined && project.fs.stat(ctx) !== 'directory') {
           context.report({
