@@ -72,6 +72,26 @@ describe('fixes of several rules in one pass', () => {
     );
   });
 
+  it("two secrets, all a prod overlay's web holds: the overlay's web reads secrets.env, never a null service", () => {
+    // Before, the environment key went with the last secret and `web:` was left with nothing
+    // (compose-schema), and secrets.env was added to web in docker-compose.yml, for every environment.
+    const main = replaceOnce(COMPOSE, '    - .env.docker\n    - secrets.env\n', '    - .env.docker\n');
+    const { files, left } = fixAll(
+      workspace({
+        'docker-compose.yml': main,
+        'docker-compose.prod.yml':
+          'services:\n  web:\n    environment:\n      SENTRY_AUTH_TOKEN: sntrys-tok-1\n      NEW_RELIC_LICENSE_KEY: nr-lic-2\n',
+      }),
+    );
+    assert.equal(files['docker-compose.yml'], main);
+    assert.equal(files['docker-compose.prod.yml'], 'services:\n  web:\n    env_file:\n      - secrets.env\n');
+    assert.match(files['secrets.env']!, /SENTRY_AUTH_TOKEN=sntrys-tok-1\nNEW_RELIC_LICENSE_KEY=nr-lic-2\n$/);
+    assert.deepEqual(
+      left.filter((l) => l.includes('compose-schema') || l.includes('secret-in-environment')),
+      [],
+    );
+  });
+
   it('secrets.env missing but listed: the secrets create it, and the entries that name it stay', () => {
     // Before, env-file-not-found dropped `- secrets.env` (the file was missing when it was computed)
     // in the pass that created it: the secrets went to a file no service read.

@@ -24,6 +24,15 @@ const PROD_OVERLAY = `services:
       FLOWER_PASSWORD: "hunter2-flower"
 `;
 
+/** COMPOSE where the application services read only the shared env file (db still reads secrets.env). */
+const APP_WITHOUT_SECRETS = replaceOnce(COMPOSE, '    - .env.docker\n    - secrets.env\n', '    - .env.docker\n');
+/** A production overlay that gives web a secret only production has. */
+const PROD_SECRET_OVERLAY = `services:
+  web:
+    environment:
+      SENTRY_AUTH_TOKEN: sntrys_prod_only_123
+`;
+
 /** The secrets file after a fix moved `line` into it. */
 const secretsWith = (line: string) => `${SECRETS_ENV}${line}\n`;
 const inCompose = (line: number, column: number, endColumn: number, key: string, services: string) =>
@@ -129,6 +138,26 @@ RuleTester.run(secretInEnvironment, {
           '    env_file: [.env.docker, secrets.env]\n',
         ),
         'secrets.env': secretsWith('FLOWER_PASSWORD=hunter2-flower'),
+      },
+    },
+    {
+      // Before, secrets.env went into web's env_file in docker-compose.yml: the prod-only secret
+      // reached every environment, and `-f docker-compose.yml` alone needed the git-ignored file.
+      // The overlay's web was left `web:` with nothing, a null service compose rejects.
+      name: 'a secret in a prod overlay service with nothing else: the overlay service reads secrets.env, the main file is untouched',
+      files: workspace({ 'docker-compose.yml': APP_WITHOUT_SECRETS, 'docker-compose.prod.yml': PROD_SECRET_OVERLAY }),
+      errors: [
+        onLine(
+          'docker-compose.prod.yml',
+          4,
+          26,
+          46,
+          'Unexpected secret SENTRY_AUTH_TOKEN written into the environment of service web; keep it in secrets.env.',
+        ),
+      ],
+      output: {
+        'docker-compose.prod.yml': 'services:\n  web:\n    env_file:\n      - secrets.env\n',
+        'secrets.env': secretsWith('SENTRY_AUTH_TOKEN=sntrys_prod_only_123'),
       },
     },
     {

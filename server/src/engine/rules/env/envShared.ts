@@ -408,14 +408,6 @@ function envFileEntryText(e: EnvFileRef): string {
   return e.required ? flowScalar(e.path) : `{path: ${flowScalar(e.path)}, required: false}`;
 }
 
-/**
- * Makes a service read an env file: adds the entry to its `env_file` (first or last, in the
- * list's own style; a single string becomes a flow list), or adds an `env_file:` key to the
- * service's primary definition. When `env_file` only arrives through a `<<` merge key, the
- * service gets its own key listing the merged entries too (an own key replaces a merged one),
- * unless `anchors` is given: then the anchored list itself is extended, once per fix, for every
- * service that merges it (right when they all need the file, as with the secrets file).
- */
 function ownEnvFileList(def: ComposeServiceDef): Node | undefined {
   return def.envFileKey && hasOwnKey(def.node, 'env_file') ? def.envFileKey.node : undefined;
 }
@@ -437,6 +429,16 @@ export function envFileListShared(project: Project, service: Service): boolean {
   return own !== undefined && isSeq(own) && composeOf(project, service.primary)?.view?.isAliased(own) === true;
 }
 
+/**
+ * Makes a service read an env file: adds the entry to its `env_file` (first or last, in the
+ * list's own style; a single string becomes a flow list), or adds an `env_file:` key to `def`,
+ * the service's primary definition unless another is given (an overlay's, for what only that
+ * overlay needs: compose appends the `env_file` lists of its files). When `env_file` only arrives
+ * through a `<<` merge key, the service gets its own key listing the merged entries too (an own
+ * key replaces a merged one), unless `anchors` is given: then the anchored list itself is
+ * extended, once per fix, for every service that merges it (right when they all need the file,
+ * as with the secrets file).
+ */
 export function ensureEnvFileReference(
   fixer: FixBuilder,
   project: Project,
@@ -444,11 +446,11 @@ export function ensureEnvFileReference(
   target: string,
   where: 'first' | 'last',
   anchors?: Set<unknown>,
+  def: ComposeServiceDef = service.primary,
 ): void {
   if (readsEnvFile(project, service, target)) {
     return;
   }
-  const def = service.primary;
   // A service of the main file is also a service of each overlay's project, with the same
   // definition to edit: once per fix.
   if (anchors?.has(def)) {

@@ -75,9 +75,10 @@ export const secretInEnvironment = defineRule({
             fixer.setTitle(`Move secret ${entry.key} to ${config.secretsFile}`, true);
             fixer.replace(file.path, removal.range, removal.newText, removal.scope);
             addToSecretsFile(fixer, project, entry.key, `${entry.key}=${dotenvValue(entry.value ?? '')}`);
+            // In the definition that held the secret: a secret of a prod overlay is not every environment's.
             for (const def of defs) {
               for (const service of servicesOfDef(project, def)) {
-                ensureEnvFileReference(fixer, project, service, config.secretsFile, 'last', anchors);
+                ensureEnvFileReference(fixer, project, service, config.secretsFile, 'last', anchors, def);
               }
             }
           },
