@@ -92,6 +92,23 @@ describe('fixes of several rules in one pass', () => {
     );
   });
 
+  it("the same two secrets, web reading secrets.env already: the overlay's web is left `environment: {}`, not null", () => {
+    // Before, the second pass removed the environment key with the last secret and left `web:`
+    // with nothing: a null service, which compose rejects.
+    const { files, left } = fixAll(
+      workspace({
+        'docker-compose.prod.yml':
+          'services:\n  web:\n    environment:\n      SENTRY_AUTH_TOKEN: sntrys-tok-1\n      NEW_RELIC_LICENSE_KEY: nr-lic-2\n',
+      }),
+    );
+    assert.equal(files['docker-compose.yml'], COMPOSE);
+    assert.equal(files['docker-compose.prod.yml'], 'services:\n  web:\n    environment: {}\n');
+    assert.deepEqual(
+      left.filter((l) => l.includes('compose-schema') || l.includes('secret-in-environment')),
+      [],
+    );
+  });
+
   it('secrets.env missing but listed: the secrets create it, and the entries that name it stay', () => {
     // Before, env-file-not-found dropped `- secrets.env` (the file was missing when it was computed)
     // in the pass that created it: the secrets went to a file no service read.

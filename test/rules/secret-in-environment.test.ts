@@ -32,6 +32,13 @@ const PROD_SECRET_OVERLAY = `services:
     environment:
       SENTRY_AUTH_TOKEN: sntrys_prod_only_123
 `;
+const PROD_SECRET_ERROR = onLine(
+  'docker-compose.prod.yml',
+  4,
+  26,
+  46,
+  'Unexpected secret SENTRY_AUTH_TOKEN written into the environment of service web; keep it in secrets.env.',
+);
 
 /** The secrets file after a fix moved `line` into it. */
 const secretsWith = (line: string) => `${SECRETS_ENV}${line}\n`;
@@ -146,17 +153,20 @@ RuleTester.run(secretInEnvironment, {
       // The overlay's web was left `web:` with nothing, a null service compose rejects.
       name: 'a secret in a prod overlay service with nothing else: the overlay service reads secrets.env, the main file is untouched',
       files: workspace({ 'docker-compose.yml': APP_WITHOUT_SECRETS, 'docker-compose.prod.yml': PROD_SECRET_OVERLAY }),
-      errors: [
-        onLine(
-          'docker-compose.prod.yml',
-          4,
-          26,
-          46,
-          'Unexpected secret SENTRY_AUTH_TOKEN written into the environment of service web; keep it in secrets.env.',
-        ),
-      ],
+      errors: [PROD_SECRET_ERROR],
       output: {
         'docker-compose.prod.yml': 'services:\n  web:\n    env_file:\n      - secrets.env\n',
+        'secrets.env': secretsWith('SENTRY_AUTH_TOKEN=sntrys_prod_only_123'),
+      },
+    },
+    {
+      // Before, the environment key went and the overlay was left `web:` with nothing: a null
+      // service, which compose rejects.
+      name: 'the same overlay secret, web reading secrets.env already: the overlay keeps web as `environment: {}`',
+      files: workspace({ 'docker-compose.prod.yml': PROD_SECRET_OVERLAY }),
+      errors: [PROD_SECRET_ERROR],
+      output: {
+        'docker-compose.prod.yml': 'services:\n  web:\n    environment: {}\n',
         'secrets.env': secretsWith('SENTRY_AUTH_TOKEN=sntrys_prod_only_123'),
       },
     },

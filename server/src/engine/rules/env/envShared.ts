@@ -437,7 +437,7 @@ export function envFileListShared(project: Project, service: Service): boolean {
  * through a `<<` merge key, the service gets its own key listing the merged entries too (an own
  * key replaces a merged one), unless `anchors` is given: then the anchored list itself is
  * extended, once per fix, for every service that merges it (right when they all need the file,
- * as with the secrets file).
+ * as with the secrets file). Returns whether it gave `def` an `env_file:` key it did not have.
  */
 export function ensureEnvFileReference(
   fixer: FixBuilder,
@@ -447,19 +447,19 @@ export function ensureEnvFileReference(
   where: 'first' | 'last',
   anchors?: Set<unknown>,
   def: ComposeServiceDef = service.primary,
-): void {
+): boolean {
   if (readsEnvFile(project, service, target)) {
-    return;
+    return false;
   }
   // A service of the main file is also a service of each overlay's project, with the same
   // definition to edit: once per fix.
   if (anchors?.has(def)) {
-    return;
+    return false;
   }
   anchors?.add(def);
   const model = composeOf(project, def);
   if (!model?.view) {
-    return;
+    return false;
   }
   const lines = model.lines;
   const rel = flowScalar(relativePath(dirname(def.path), target));
@@ -471,20 +471,20 @@ export function ensureEnvFileReference(
     const current = quoted ? model.text.slice(own.range[0], own.range[1]) : flowScalar(String(own.value));
     const items = where === 'first' ? [rel, current] : [current, rel];
     fixer.replace(def.path, lines.rangeOf(own.range[0], own.range[1]), `[${items.join(', ')}]`);
-    return;
+    return false;
   }
   if (own && isSeq(own)) {
     if (envFileListShared(project, service)) {
       // `env_file: &files [...]` read by other services through `*files`: they would read the new
       // file too (the secrets, for an nginx). No fix: which services need it is for a person to say.
       fixer.abandon();
-      return;
+      return false;
     }
     const insert = where === 'first' && own.items.length > 0 ? prependToSequence(lines, own, rel) : appendToSequence(lines, own, rel);
     if (insert) {
       fixer.insert(def.path, insert.at, insert.text);
     }
-    return;
+    return false;
   }
   const mergedSeq = own === undefined ? def.envFileKey?.node : undefined;
   if (anchors && isSeq(mergedSeq) && !mergedSeq.flow) {
@@ -496,7 +496,7 @@ export function ensureEnvFileReference(
         fixer.insert(def.path, insert.at, insert.text);
       }
     }
-    return;
+    return false;
   }
   const merged = own === undefined ? def.envFiles.map(envFileEntryText) : [];
   const items = where === 'first' ? [rel, ...merged] : [...merged, rel];
@@ -505,6 +505,7 @@ export function ensureEnvFileReference(
   if (insert) {
     fixer.insert(def.path, insert.at, insert.text);
   }
+  return insert !== undefined;
 }
 
 /**
@@ -526,18 +527,22 @@ export function serviceList(names: string[]): string {
  * The edit that removes one `environment:` entry: the item or pair (whole lines in block style),
  * or the whole `environment:` key when it is the service's own key and the entry is its last.
  * The last entry of a collection reached through an alias leaves an empty `{}`/`[]` at the anchor.
+ * A key that is all the definition holds stays, as `environment: {}`, unless the same fix gives the
+ * definition another key (`keyAdded`): an overlay's `web:` left with nothing is a null service,
+ * which compose rejects.
  */
 export function environmentEntryRemoval(
   model: ComposeModel,
   def: ComposeServiceDef,
   offset: number,
+  keyAdded = false,
 ): { range: Range; newText: string; scope: string } | undefined {
-  const found = environmentRemovalRange(model, def, offset);
+  const found = environmentRemovalRange(model, def, offset, keyAdded);
   // Each removal keeps the key when other entries are left: two in one pass could leave it empty.
   return found && { ...found, scope: `environment@${def.path}:${def.environmentKey?.node.range?.[0] ?? def.name}` };
 }
 
-function environmentRemovalRange(model: ComposeModel, def: ComposeServiceDef, offset: number): { range: Range; newText: string } | undefined {
+function environmentRemovalRange(model: ComposeModel, def: ComposeServiceDef, offset: number, keyAdded: boolean): { range: Range; newText: string } | undefined {
   const container = def.environmentKey?.node;
   const lines = model.lines;
   if (isSeq(container)) {
@@ -562,7 +567,7 @@ function environmentRemovalRange(model: ComposeModel, def: ComposeServiceDef, of
     return undefined;
   }
   const pairIndex = def.node.items.findIndex((p) => scalarString(p.key) === 'environment' && p.value === container);
-  if (pairIndex >= 0) {
+  if (pairIndex >= 0 && (keyAdded || def.node.items.length > 1)) {
     const range = mapPairRemoval(lines, def.node, pairIndex);
     return range && { range, newText: '' };
   }
@@ -570,6 +575,11 @@ function environmentRemovalRange(model: ComposeModel, def: ComposeServiceDef, of
   const last = (isSeq(container) ? first : ((first as { value?: Node | null; key: Node }).value ?? (first as { key: Node }).key)) as Node;
   if (!container.range || !last?.range) {
     return undefined;
+  }
+  const key = def.node.items[pairIndex]?.key as Node | undefined;
+  if (key?.range) {
+    // `environment: {}` on the key's line.
+    return { range: lines.rangeOf(key.range[1], container.flow ? container.range[1] : last.range[1]), newText: ': {}' };
   }
   return { range: lines.rangeOf(container.flow ? container.range[0] : container.range[0], container.flow ? container.range[1] : last.range[1]), newText: isSeq(container) ? '[]' : '{}' };
 }

@@ -67,20 +67,24 @@ export const secretInEnvironment = defineRule({
           data: { key: entry.key, services, secretsFile: config.secretsFile, ...(hit.kind === 'url' ? { masked: hit.masked } : {}) },
           range: secretRange(file, entry, hit),
           fix: disagrees || shared ? undefined : (fixer) => {
-            const removal = environmentEntryRemoval(file, defs[0]!, entry.offsets[0]);
-            if (!removal) {
-              return;
-            }
             const anchors = new Set<unknown>();
+            const keyAdded = new Set<ComposeServiceDef>();
             fixer.setTitle(`Move secret ${entry.key} to ${config.secretsFile}`, true);
-            fixer.replace(file.path, removal.range, removal.newText, removal.scope);
-            addToSecretsFile(fixer, project, entry.key, `${entry.key}=${dotenvValue(entry.value ?? '')}`);
             // In the definition that held the secret: a secret of a prod overlay is not every environment's.
             for (const def of defs) {
               for (const service of servicesOfDef(project, def)) {
-                ensureEnvFileReference(fixer, project, service, config.secretsFile, 'last', anchors, def);
+                if (ensureEnvFileReference(fixer, project, service, config.secretsFile, 'last', anchors, def)) {
+                  keyAdded.add(def);
+                }
               }
             }
+            const removal = environmentEntryRemoval(file, defs[0]!, entry.offsets[0], keyAdded.has(defs[0]!));
+            if (!removal) {
+              fixer.abandon();
+              return;
+            }
+            fixer.replace(file.path, removal.range, removal.newText, removal.scope);
+            addToSecretsFile(fixer, project, entry.key, `${entry.key}=${dotenvValue(entry.value ?? '')}`);
           },
         });
       }
