@@ -1,6 +1,6 @@
 import { RuleTester } from '../ruleTester';
 import { secretInEnvironment } from '../../server/src/engine/rules/env/secretInEnvironment';
-import { CELERY_DOCKERFILE, COMPOSE, GITIGNORE, SECRETS_ENV, SECRETS_EXAMPLE, workspace } from './envWorkspace';
+import { CELERY_DOCKERFILE, COMPOSE, GITIGNORE, SECRETS_ENV, SECRETS_EXAMPLE, WEB_DOCKERFILE, workspace } from './envWorkspace';
 import { crlf, insertAfter, insertBefore, removeOnce, replaceEach, replaceOnce } from './edit';
 import { onLine } from './findings';
 
@@ -32,6 +32,14 @@ const PROD_SECRET_OVERLAY = `services:
     environment:
       SENTRY_AUTH_TOKEN: sntrys_prod_only_123
 `;
+/** APP_WITHOUT_SECRETS with a Stripe key in web's own environment; celery_worker and celery_beat merge &app too. */
+const WEB_STRIPE_KEY = insertAfter(APP_WITHOUT_SECRETS, WEB_ENV, '      - STRIPE_API_KEY=sk_live_abc123\n');
+/** APP_WITHOUT_SECRETS with web's own env_file: it replaces the merged one, so .env.docker is listed again. */
+const WEB_OWN_ENV_FILES = insertAfter(
+  APP_WITHOUT_SECRETS,
+  ':${DB_PASSWORD}@db:5432/smarthr360\n',
+  '    env_file:\n      - .env.docker\n      - secrets.env\n',
+);
 const PROD_SECRET_ERROR = onLine(
   'docker-compose.prod.yml',
   4,
@@ -87,6 +95,7 @@ const CELERY_MULTI_KEY_ENV = replaceOnce(
   'WORKDIR /app\n',
   'ENV DJANGO_SETTINGS_MODULE=smarthr360.settings \\\n    CELERY_BROKER_PASSWORD="hunter2 celery"\nWORKDIR /app\n',
 );
+const WEB_WITH_ENV = insertBefore(WEB_DOCKERFILE, 'WORKDIR /app\n', 'ENV STRIPE_API_KEY=sk_live_abc123\n');
 const WEB_WITH_ARG_AND_ENV = `FROM smarthr360-base:latest
 ARG GITHUB_TOKEN=ghp_0123456789abcdef
 ENV STRIPE_API_KEY=sk_live_abc123
@@ -168,6 +177,29 @@ RuleTester.run(secretInEnvironment, {
       output: {
         'docker-compose.prod.yml': 'services:\n  web:\n    environment: {}\n',
         'secrets.env': secretsWith('SENTRY_AUTH_TOKEN=sntrys_prod_only_123'),
+      },
+    },
+    {
+      // Before, secrets.env was appended to &app's env_file, so celery_worker and celery_beat read
+      // the Stripe key too.
+      name: 'a secret in one service of those merging an anchored env_file: that service gets its own list, the anchor is untouched',
+      files: workspace({ 'docker-compose.yml': WEB_STRIPE_KEY }),
+      errors: [inCompose(38, 24, 38, 'STRIPE_API_KEY', 'service web')],
+      output: {
+        'docker-compose.yml': WEB_OWN_ENV_FILES,
+        'secrets.env': secretsWith('STRIPE_API_KEY=sk_live_abc123'),
+      },
+    },
+    {
+      // Before, secrets.env was appended to &app's env_file: the celery services, built from another
+      // Dockerfile, read the key too.
+      name: "a Dockerfile ENV secret, the anchored env_file merged by other images' services too: web gets its own list",
+      files: workspace({ 'docker-compose.yml': APP_WITHOUT_SECRETS, 'docker/Dockerfile.web': WEB_WITH_ENV }),
+      errors: [inEnv('docker/Dockerfile.web', 2, 20, 34, 'STRIPE_API_KEY')],
+      output: {
+        'docker/Dockerfile.web': WEB_DOCKERFILE,
+        'docker-compose.yml': WEB_OWN_ENV_FILES,
+        'secrets.env': secretsWith('STRIPE_API_KEY=sk_live_abc123'),
       },
     },
     {

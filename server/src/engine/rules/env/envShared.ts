@@ -429,15 +429,27 @@ export function envFileListShared(project: Project, service: Service): boolean {
   return own !== undefined && isSeq(own) && composeOf(project, service.primary)?.view?.isAliased(own) === true;
 }
 
+/** The services one fix makes read a file, and what it edited for them (each definition and list once). */
+export interface ReferenceGroup {
+  services: readonly Service[];
+  edited: Set<unknown>;
+}
+
+/** Whether every definition of the file whose `env_file` is this list belongs to one of the group's services. */
+function mergedByGroupOnly(model: ComposeModel, list: Node, group: ReferenceGroup): boolean {
+  return model.services.every((d) => d.envFileKey?.node !== list || group.services.some((s) => s.defs.includes(d)));
+}
+
 /**
  * Makes a service read an env file: adds the entry to its `env_file` (first or last, in the
  * list's own style; a single string becomes a flow list), or adds an `env_file:` key to `def`,
  * the service's primary definition unless another is given (an overlay's, for what only that
  * overlay needs: compose appends the `env_file` lists of its files). When `env_file` only arrives
  * through a `<<` merge key, the service gets its own key listing the merged entries too (an own
- * key replaces a merged one), unless `anchors` is given: then the anchored list itself is
- * extended, once per fix, for every service that merges it (right when they all need the file,
- * as with the secrets file). Returns whether it gave `def` an `env_file:` key it did not have.
+ * key replaces a merged one), unless `group` is given and every service that merges the anchored
+ * list is one of its services: then the list itself is extended, once per fix, for all of them. A
+ * list other services merge is never extended for one: the secrets file would reach them too.
+ * Returns whether it gave `def` an `env_file:` key it did not have.
  */
 export function ensureEnvFileReference(
   fixer: FixBuilder,
@@ -445,7 +457,7 @@ export function ensureEnvFileReference(
   service: Service,
   target: string,
   where: 'first' | 'last',
-  anchors?: Set<unknown>,
+  group?: ReferenceGroup,
   def: ComposeServiceDef = service.primary,
 ): boolean {
   if (readsEnvFile(project, service, target)) {
@@ -453,10 +465,10 @@ export function ensureEnvFileReference(
   }
   // A service of the main file is also a service of each overlay's project, with the same
   // definition to edit: once per fix.
-  if (anchors?.has(def)) {
+  if (group?.edited.has(def)) {
     return false;
   }
-  anchors?.add(def);
+  group?.edited.add(def);
   const model = composeOf(project, def);
   if (!model?.view) {
     return false;
@@ -487,10 +499,10 @@ export function ensureEnvFileReference(
     return false;
   }
   const mergedSeq = own === undefined ? def.envFileKey?.node : undefined;
-  if (anchors && isSeq(mergedSeq) && !mergedSeq.flow) {
+  if (group && isSeq(mergedSeq) && !mergedSeq.flow && mergedByGroupOnly(model, mergedSeq, group)) {
     // The list every service merging this anchor reads: extend it once, for all of them.
-    if (!anchors.has(mergedSeq)) {
-      anchors.add(mergedSeq);
+    if (!group.edited.has(mergedSeq)) {
+      group.edited.add(mergedSeq);
       const insert = where === 'first' ? prependToSequence(lines, mergedSeq, rel) : appendToSequence(lines, mergedSeq, rel);
       if (insert) {
         fixer.insert(def.path, insert.at, insert.text);

@@ -67,13 +67,13 @@ export const secretInEnvironment = defineRule({
           data: { key: entry.key, services, secretsFile: config.secretsFile, ...(hit.kind === 'url' ? { masked: hit.masked } : {}) },
           range: secretRange(file, entry, hit),
           fix: disagrees || shared ? undefined : (fixer) => {
-            const anchors = new Set<unknown>();
+            const group = { services: defs.flatMap((d) => servicesOfDef(project, d)), edited: new Set<unknown>() };
             const keyAdded = new Set<ComposeServiceDef>();
             fixer.setTitle(`Move secret ${entry.key} to ${config.secretsFile}`, true);
             // In the definition that held the secret: a secret of a prod overlay is not every environment's.
             for (const def of defs) {
               for (const service of servicesOfDef(project, def)) {
-                if (ensureEnvFileReference(fixer, project, service, config.secretsFile, 'last', anchors, def)) {
+                if (ensureEnvFileReference(fixer, project, service, config.secretsFile, 'last', group, def)) {
                   keyAdded.add(def);
                 }
               }
@@ -120,12 +120,12 @@ export const secretInEnvironment = defineRule({
               fix:
                 keyword === 'ENV' && !disagrees && !shared
                   ? (fixer) => {
-                      const anchors = new Set<unknown>();
+                      const group = { services: runtimeUsers(project, file), edited: new Set<unknown>() };
                       fixer.setTitle(`Move secret ${name} to ${config.secretsFile}`, true);
                       fixer.remove(file.path, envPropertyRemoval(file, instruction, properties, index));
                       addToSecretsFile(fixer, project, name, `${name}=${dotenvValue(value!)}`);
-                      for (const service of runtimeUsers(project, file)) {
-                        ensureEnvFileReference(fixer, project, service, config.secretsFile, 'last', anchors);
+                      for (const service of group.services) {
+                        ensureEnvFileReference(fixer, project, service, config.secretsFile, 'last', group);
                       }
                     }
                   : undefined,

@@ -1,5 +1,5 @@
 import { defineRule } from '../../rule';
-import { addToSecretsFile, ensureEnvFileReference, findSecret, readsEnvFile, secretsFileDisagrees, servicesReadingEnvFile, secretsReferenceShared } from './envShared';
+import { addToSecretsFile, ensureEnvFileReference, findSecret, secretsFileDisagrees, servicesReadingEnvFile, secretsReferenceShared } from './envShared';
 
 export const secretInSharedEnvFile = defineRule({
   id: 'secret-in-shared-env-file',
@@ -45,17 +45,15 @@ export const secretInSharedEnvFile = defineRule({
           data: { key: entry.key, file: file.path, secretsFile: config.secretsFile, ...(hit.kind === 'url' ? { masked: hit.masked } : {}) },
           range,
           fix: disagrees || shared ? undefined : (fixer) => {
-            const anchors = new Set<unknown>();
+            const group = { services: servicesReadingEnvFile(project, file.path), edited: new Set<unknown>() };
             fixer.setTitle(`Move secret ${entry.key} to ${config.secretsFile}`, true);
             const start = file.lines.offsetAt(entry.lineRange.start);
             const end = file.lines.lineEndIncludingBreak(entry.lineRange.end.line);
             fixer.remove(file.path, file.lines.rangeOf(start, end));
             addToSecretsFile(fixer, project, entry.key, file.text.slice(start, file.lines.offsetAt(entry.lineRange.end)));
             // Every service that read the value from the shared file now reads it from the secrets file.
-            for (const service of project.allServices) {
-              if (readsEnvFile(project, service, file.path)) {
-                ensureEnvFileReference(fixer, project, service, config.secretsFile, 'last', anchors);
-              }
+            for (const service of group.services) {
+              ensureEnvFileReference(fixer, project, service, config.secretsFile, 'last', group);
             }
           },
         });
