@@ -40,6 +40,18 @@ const WEB_OWN_ENV_FILES = insertAfter(
   ':${DB_PASSWORD}@db:5432/smarthr360\n',
   '    env_file:\n      - .env.docker\n      - secrets.env\n',
 );
+/** A secret in an anchored environment map: merged into web's map with `<<`, and celery_worker's whole environment. */
+const anchoredEnvironment = (sentryLine: string) =>
+  replaceEach(
+    APP_WITHOUT_SECRETS,
+    ['\nservices:\n', `\nx-env: &default-env\n  DJANGO_SETTINGS_MODULE: smarthr360.settings\n${sentryLine}\nservices:\n`],
+    [`    environment:\n${WEB_ENV}`, '    environment:\n      <<: *default-env\n'],
+    ['      - DATABASE_URL=', '      DATABASE_URL: '],
+    [
+      '      dockerfile: docker/Dockerfile.celery\n\n',
+      '      dockerfile: docker/Dockerfile.celery\n    environment: *default-env\n\n',
+    ],
+  );
 const PROD_SECRET_ERROR = onLine(
   'docker-compose.prod.yml',
   4,
@@ -201,6 +213,41 @@ RuleTester.run(secretInEnvironment, {
         'docker-compose.yml': WEB_OWN_ENV_FILES,
         'secrets.env': secretsWith('STRIPE_API_KEY=sk_live_abc123'),
       },
+    },
+    {
+      // Before, it was reported fixable and --fix changed nothing, every run: the entry was looked
+      // for among web's own pairs only, not in the map web merges.
+      name: 'a secret in an anchored environment map, merged with << and aliased: it goes from the anchor, each service reads secrets.env',
+      files: workspace({ 'docker-compose.yml': anchoredEnvironment('  SENTRY_AUTH_TOKEN: "sntrys-dev-123"\n') }),
+      errors: [inCompose(10, 22, 38, 'SENTRY_AUTH_TOKEN', 'services web, celery_worker')],
+      output: {
+        // celery_beat merges &app too: web and celery_worker get their own lists, the anchor stays.
+        'docker-compose.yml': replaceEach(
+          anchoredEnvironment(''),
+          [
+            ':${DB_PASSWORD}@db:5432/smarthr360\n',
+            ':${DB_PASSWORD}@db:5432/smarthr360\n    env_file:\n      - .env.docker\n      - secrets.env\n',
+          ],
+          [
+            '    environment: *default-env\n',
+            '    environment: *default-env\n    env_file:\n      - .env.docker\n      - secrets.env\n',
+          ],
+        ),
+        'secrets.env': secretsWith('SENTRY_AUTH_TOKEN=sntrys-dev-123'),
+      },
+    },
+    {
+      // Before, reported fixable, and --fix changed nothing: the alias item names the anchor's text,
+      // which removing the item would leave in the file.
+      name: 'a secret list item that is an alias of an anchored string: reported, no fix',
+      files: workspace({
+        'docker-compose.yml': replaceEach(
+          COMPOSE,
+          ['\nservices:\n', '\nx-stripe: &stripe-key STRIPE_API_KEY=sk_live_abc123\n\nservices:\n'],
+          [WEB_ENV, `${WEB_ENV}      - *stripe-key\n`],
+        ),
+      }),
+      errors: [inCompose(9, 38, 52, 'STRIPE_API_KEY', 'service web')],
     },
     {
       name: 'a literal password in a map environment: moved to the existing secrets file the service reads',

@@ -2,13 +2,13 @@
  * What the environment rules (roadmap section 4) share: what a secret looks like, the templates,
  * real `.gitignore` matching, and the cross-file edits of "move to the secrets file".
  */
-import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, type Node, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { Config } from '../../config';
 import { basename, dirname, globPattern, isAbsolutePath, joinPath, relativePath } from '../../paths';
 import type { ComposeProject, Project, Service } from '../../project';
 import type { ComposeModel, ComposeServiceDef, EnvFileRef } from '../../parse/compose';
 import { parseEnvFile, type EnvFileModel } from '../../parse/envfile';
-import { scalarString } from '../../parse/yamlUtil';
+import { scalarString, type YamlView } from '../../parse/yamlUtil';
 import type { FixBuilder } from '../../rule';
 import { LineIndex, type Range } from '../../text';
 import { appendSequenceToMap, appendToSequence, flowScalar, mapPairRemoval, prependToSequence, sequenceItemRemoval, usesFlushSequences } from '../../yamlEdit';
@@ -538,7 +538,9 @@ export function serviceList(names: string[]): string {
 /**
  * The edit that removes one `environment:` entry: the item or pair (whole lines in block style),
  * or the whole `environment:` key when it is the service's own key and the entry is its last.
- * The last entry of a collection reached through an alias leaves an empty `{}`/`[]` at the anchor.
+ * An entry an anchored map brings (`environment: *env`, or `<<: *env` in the service's map) goes
+ * from that map; the last entry of a collection reached through an alias leaves an empty `{}`/`[]`
+ * at the anchor.
  * A key that is all the definition holds stays, as `environment: {}`, unless the same fix gives the
  * definition another key (`keyAdded`): an overlay's `web:` left with nothing is a null service,
  * which compose rejects.
@@ -549,34 +551,47 @@ export function environmentEntryRemoval(
   offset: number,
   keyAdded = false,
 ): { range: Range; newText: string; scope: string } | undefined {
-  const found = environmentRemovalRange(model, def, offset, keyAdded);
+  const found = model.view && def.environmentKey ? entryCollection(model.view, def.environmentKey.node, offset) : undefined;
+  const removal = found && environmentRemovalRange(model, def, found, keyAdded);
   // Each removal keeps the key when other entries are left: two in one pass could leave it empty.
-  return found && { ...found, scope: `environment@${def.path}:${def.environmentKey?.node.range?.[0] ?? def.name}` };
+  return removal && { ...removal, scope: `environment@${def.path}:${found!.container.range?.[0] ?? def.name}` };
 }
 
-function environmentRemovalRange(model: ComposeModel, def: ComposeServiceDef, offset: number, keyAdded: boolean): { range: Range; newText: string } | undefined {
-  const container = def.environmentKey?.node;
-  const lines = model.lines;
-  if (isSeq(container)) {
-    const index = container.items.findIndex((i) => (i as Node).range?.[0] === offset);
-    if (index < 0) {
-      return undefined;
-    }
-    if (container.items.length > 1) {
-      const range = sequenceItemRemoval(lines, container, index);
-      return range && { range, newText: '' };
-    }
-  } else if (isMap(container)) {
-    const index = container.items.findIndex((p) => (p.key as Node | null)?.range?.[0] === offset);
-    if (index < 0) {
-      return undefined;
-    }
-    if (container.items.length > 1) {
-      const range = mapPairRemoval(lines, container, index);
-      return range && { range, newText: '' };
-    }
-  } else {
+type EntryCollection = { container: YAMLMap | YAMLSeq; index: number };
+
+/** The collection holding the entry at `offset`: the environment itself, or a map it merges with `<<`. */
+function entryCollection(view: YamlView, node: Node, offset: number, depth = 0): EntryCollection | undefined {
+  if (isSeq(node)) {
+    const index = node.items.findIndex((i) => (i as Node).range?.[0] === offset);
+    return index < 0 ? undefined : { container: node, index };
+  }
+  if (!isMap(node)) {
     return undefined;
+  }
+  const index = node.items.findIndex((p) => (p.key as Node | null)?.range?.[0] === offset);
+  if (index >= 0) {
+    return { container: node, index };
+  }
+  for (const pair of depth < 10 ? node.items : []) {
+    if (scalarString(pair.key) === '<<') {
+      for (const source of isSeq(pair.value) ? pair.value.items : [pair.value]) {
+        const r = view.resolve(source);
+        const found = r && isMap(r.node) ? entryCollection(view, r.node, offset, depth + 1) : undefined;
+        if (found) {
+          return found;
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
+function environmentRemovalRange(model: ComposeModel, def: ComposeServiceDef, found: EntryCollection, keyAdded: boolean): { range: Range; newText: string } | undefined {
+  const { container, index } = found;
+  const lines = model.lines;
+  if (container.items.length > 1) {
+    const range = isSeq(container) ? sequenceItemRemoval(lines, container, index) : mapPairRemoval(lines, container, index);
+    return range && { range, newText: '' };
   }
   const pairIndex = def.node.items.findIndex((p) => scalarString(p.key) === 'environment' && p.value === container);
   if (pairIndex >= 0 && (keyAdded || def.node.items.length > 1)) {

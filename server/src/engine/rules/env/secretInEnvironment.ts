@@ -62,11 +62,13 @@ export const secretInEnvironment = defineRule({
           project,
           defs.flatMap((d) => servicesOfDef(project, d)),
         );
+        // An entry the fix cannot find to remove is reported without one: never a fix that does nothing.
+        const removable = environmentEntryRemoval(file, defs[0]!, entry.offsets[0]) !== undefined;
         context.report({
           messageId: disagrees ? 'disagrees' : hit.kind === 'url' ? 'urlCredentials' : 'secret',
           data: { key: entry.key, services, secretsFile: config.secretsFile, ...(hit.kind === 'url' ? { masked: hit.masked } : {}) },
           range: secretRange(file, entry, hit),
-          fix: disagrees || shared ? undefined : (fixer) => {
+          fix: disagrees || shared || !removable ? undefined : (fixer) => {
             const group = { services: defs.flatMap((d) => servicesOfDef(project, d)), edited: new Set<unknown>() };
             const keyAdded = new Set<ComposeServiceDef>();
             fixer.setTitle(`Move secret ${entry.key} to ${config.secretsFile}`, true);
