@@ -38,6 +38,9 @@ function withBeatEnvFile(compose: string): string {
   return insertBefore(compose, '\n  nginx:', '    env_file:\n      - .env.docker\n');
 }
 
+/** An ML service in a compose file of its own, included from the root with `project_directory: .`. */
+const ML_STACK = 'services:\n  ml:\n    build:\n      context: .\n      dockerfile: docker/Dockerfile.celery\n';
+
 const missing = (service: string, line: number, column: number, endColumn: number) =>
   onLine(
     'docker-compose.yml',
@@ -157,6 +160,25 @@ RuleTester.run(envFileMissing, {
     },
   ],
   invalid: [
+    {
+      // Before, the fix wrote `- ../../.env.docker`: compose reads an included file's paths from the
+      // include's project_directory (the root), where that path leaves the workspace.
+      name: "an included file's service: the path is written from the include's project_directory",
+      files: workspace({
+        'docker-compose.yml': `include:\n  - path: stacks/ml/compose.yaml\n    project_directory: .\n${COMPOSE}`,
+        'stacks/ml/compose.yaml': ML_STACK,
+      }),
+      errors: [
+        onLine(
+          'stacks/ml/compose.yaml',
+          2,
+          3,
+          5,
+          'Expected service ml to read the shared env file .env.docker through env_file.',
+        ),
+      ],
+      output: { 'stacks/ml/compose.yaml': `${ML_STACK}    env_file:\n      - .env.docker\n` },
+    },
     {
       // Before, the fix wrote `env_file: [.env.docker, ${BEAT_ENV:-.env.docker}]`: invalid YAML
       // ("Missing , or : between flow sequence items"), and docker compose refused the file.

@@ -35,6 +35,16 @@ RuleTester.run(envFileNotFound, {
         ),
       }),
     },
+    {
+      // Before, .env.docker was looked for in stacks/ml/: docker compose resolves the included
+      // file's paths against the include's project_directory, the root.
+      name: "an included file's env_file resolves against the include's project_directory",
+      files: workspace({
+        'docker-compose.yml': `include:\n  - path: stacks/ml/compose.yaml\n    project_directory: .\n${COMPOSE}`,
+        'stacks/ml/compose.yaml':
+          'services:\n  ml:\n    build:\n      context: .\n      dockerfile: docker/Dockerfile.celery\n    env_file: .env.docker\n',
+      }),
+    },
   ],
   invalid: [
     {

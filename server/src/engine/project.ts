@@ -1112,7 +1112,7 @@ export class Project {
 
   /** For each env file, the compose projects whose services read it. Built once. */
   private envReaders(): Map<string, ComposeProject[]> {
-    this.envReadersCache ??= groupBy(this.composeProjects, envFilesRead);
+    this.envReadersCache ??= groupBy(this.composeProjects, (p) => envFilesRead(p, (path) => this.composeFolder(p, path)));
     return this.envReadersCache;
   }
 
@@ -1310,7 +1310,7 @@ export class Project {
             }
           }
           for (const e of s.envFiles) {
-            deps.add(joinPath(dirname(e.def.path), e.path));
+            deps.add(joinPath(this.composeFolder(s.project, e.def.path), e.path));
           }
         }
       }
@@ -1607,6 +1607,16 @@ export class Project {
    */
   composeFolder(project: ComposeProject, path: string): string {
     return this.includeChains(project).get(path)?.folder ?? dirname(path);
+  }
+
+  /**
+   * The folder a service definition's relative paths (`env_file`, build context) resolve against:
+   * {@link composeFolder} in the first compose project that reads its file, else the file's folder.
+   */
+  defFolder(def: { path: string }): string {
+    const model = this.byPath.get(def.path);
+    const p = model?.kind === 'compose' ? this.composeProjectsOf(model)[0] : undefined;
+    return p ? this.composeFolder(p, def.path) : dirname(def.path);
   }
 
   /** {@link envFilesFor} and {@link composeFolder} of the files a project reads, '' for the rest. */
@@ -1987,13 +1997,13 @@ const composeBuilds = new WeakMap<Service, ImageBuild[]>();
 const unresolvedCache = new WeakMap<ComposeProject, { generation: number; services: Service[] }>();
 
 /** The env files a compose project's services read (`env_file`), once per merged project. */
-function envFilesRead(project: ComposeProject): string[] {
+function envFilesRead(project: ComposeProject, folderOf: (path: string) => string): string[] {
   let paths = envFilesCache.get(project);
   if (!paths) {
     const set = new Set<string>();
     for (const s of project.services.values()) {
       for (const e of s.envFiles) {
-        set.add(joinPath(dirname(e.def.path), e.path));
+        set.add(joinPath(folderOf(e.def.path), e.path));
       }
     }
     paths = [...set];

@@ -1,6 +1,6 @@
 import { isSeq, type Node } from 'yaml';
 import { defineRule } from '../../rule';
-import { dirname, isAbsolutePath, isInsideWorkspace, joinPath, relativePath } from '../../paths';
+import { isAbsolutePath, isInsideWorkspace, joinPath, relativePath } from '../../paths';
 import type { ComposeServiceDef, EnvFileRef } from '../../parse/compose';
 import { rangeKey } from '../../text';
 import { sequenceItemRemoval } from '../../yamlEdit';
@@ -31,7 +31,7 @@ export const envFileNotFound = defineRule({
           }
           const absolute = isAbsolutePath(entry.path);
           if (!absolute) {
-            const target = joinPath(dirname(def.path), entry.path);
+            const target = joinPath(project.defFolder(def), entry.path);
             if (!isInsideWorkspace(target) || !entry.required || project.fs.stat(target) === 'file') {
               continue;
             }
@@ -44,7 +44,7 @@ export const envFileNotFound = defineRule({
       }
       for (const { entry, defs, absolute } of hits.values()) {
         const sharedExists = project.fs.stat(shared) === 'file';
-        const rel = relativePath(dirname(file.path), shared);
+        const rel = relativePath(project.defFolder(file), shared);
         context.report({
           messageId: absolute ? 'absolute' : 'notFound',
           data: { path: entry.path, services: serviceList(defs.map((d) => d.name)) },
@@ -55,7 +55,7 @@ export const envFileNotFound = defineRule({
                 fixer.track(shared);
                 // The fix stands only while the file is missing (a secret's fix may create secrets.env).
                 if (!absolute) {
-                  fixer.track(joinPath(dirname(defs[0]!.path), entry.path));
+                  fixer.track(joinPath(project.defFolder(defs[0]!), entry.path));
                 }
                 // Where the service lists the shared file already, the broken entry just goes.
                 const def = defs[0]!;

@@ -182,7 +182,8 @@ export function envFileTarget(def: ComposeServiceDef, e: EnvFileRef, project?: P
   if (isAbsolutePath(path) || /\$/.test(path)) {
     return undefined;
   }
-  return joinPath(dirname(def.path), path);
+  // Relative to the project directory: an included file's `project_directory`, else its folder.
+  return joinPath(project && composeProject ? project.composeFolder(composeProject, def.path) : dirname(def.path), path);
 }
 
 export function readsEnvFile(project: Project, service: Service, target: string): boolean {
@@ -474,7 +475,7 @@ export function ensureEnvFileReference(
     return false;
   }
   const lines = model.lines;
-  const rel = flowScalar(relativePath(dirname(def.path), target));
+  const rel = flowScalar(relativePath(project.defFolder(def), target));
   const own = ownEnvFileList(def);
   if (own && isScalar(own) && own.range) {
     // A quoted entry keeps its text; a plain one is quoted when a flow list needs it
