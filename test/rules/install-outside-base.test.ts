@@ -313,6 +313,26 @@ FROM runtime-deps
 COPY --from=builder /wheels /wheels
 RUN pip install --no-cache-dir /wheels/*
 `;
+/** An ML service kept on the upstream image on purpose (service-not-from-base silenced): nothing it installs comes from the base. */
+const ML_ON_UPSTREAM = `# The ML service stays on the upstream image (CUDA wheels differ): not on the shared base.
+# docker-modularity-ignore-file service-not-from-base
+FROM python:3.12-slim
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+RUN pip install --no-cache-dir torch==2.3.0 fastapi uvicorn
+COPY . .
+CMD ["uvicorn", "ml.api:app"]
+`;
+/** A worker on ubuntu, not yet moved to the base: it installs Python itself, and libpq5 the base installs too. */
+const CELERY_ON_UBUNTU = `FROM ubuntu:22.04
+RUN apt-get update && apt-get install -y --no-install-recommends python3 python3-pip libpq5 \\
+    && rm -rf /var/lib/apt/lists/*
+RUN pip3 install celery
+CMD ["celery", "-A", "smarthr360", "worker"]
+`;
+const notOnBase = (manager: string, pkg: string, image: string) =>
+  `Unexpected ${manager} install of "${pkg}" outside the base image; this stage is built FROM ${image}, not the base image, so the install cannot be moved (the image would lose it): build it FROM the base image first, then install it in Dockerfile.base.`;
 const buildDep = (manager: string, pkg: string, how: string) =>
   `Unexpected ${manager} install of "${pkg}" outside the base image; it is a build-time dependency (${how}), so move the whole RUN to Dockerfile.base by hand.`;
 const APK_BUILD_DEPS_RUN = `RUN apk add --no-cache --virtual .build-deps gcc musl-dev postgresql-dev \\
@@ -637,6 +657,28 @@ COPY . .
           'FROM smarthr360-base:latest AS builder\nRUN apt-get update && apt-get install -y gcc libpq-dev\nRUN pip wheel -w /wheels psycopg2\n\nFROM smarthr360-base:latest\nCOPY --from=builder /wheels /wheels\nCOPY . .\n',
       }),
       errors: [inWeb(2, 42, 45, outside('apt-get', 'gcc')), inWeb(2, 46, 55, outside('apt-get', 'libpq-dev'))],
+    },
+    {
+      // Before, torch, fastapi and uvicorn left the ML image (which then had no uvicorn to run) for
+      // the base, python3 went into every image, and libpq5 and requirements.txt were removed as
+      // "already in the base", which these images are not built on.
+      name: 'final stages on another image than the base: reported, nothing moved or removed',
+      files: ws({ 'docker/Dockerfile.web': ML_ON_UPSTREAM, 'docker/Dockerfile.celery': CELERY_ON_UBUNTU }),
+      errors: [
+        inCelery(2, 66, 73, notOnBase('apt-get', 'python3', 'ubuntu:22.04')),
+        inCelery(2, 74, 85, notOnBase('apt-get', 'python3-pip', 'ubuntu:22.04')),
+        inCelery(2, 86, 92, notOnBase('apt-get', 'libpq5', 'ubuntu:22.04')),
+        inCelery(4, 18, 24, notOnBase('pip', 'celery', 'ubuntu:22.04')),
+        inWeb(
+          6,
+          35,
+          51,
+          'Unexpected pip install -r requirements.txt outside the base image; this stage is built FROM python:3.12-slim, not the base image, so the install cannot be moved (the image would lose it): build it FROM the base image first, then install requirements.txt in Dockerfile.base.',
+        ),
+        inWeb(7, 32, 44, notOnBase('pip', 'torch==2.3.0', 'python:3.12-slim')),
+        inWeb(7, 45, 52, notOnBase('pip', 'fastapi', 'python:3.12-slim')),
+        inWeb(7, 53, 60, notOnBase('pip', 'uvicorn', 'python:3.12-slim')),
+      ],
     },
     {
       // Before, the dev target the override builds FROM the builder made the builder a runtime

@@ -129,7 +129,10 @@ function sameFamily(a: InstallCommand, b: InstallCommand): boolean {
   return a.manager === b.manager;
 }
 
-/** Stages of a service Dockerfile whose installs belong in the base. */
+/**
+ * Stages of a service Dockerfile whose installs belong in the base: those built on it, and the final
+ * stage of a service on another image (reported, but nothing is moved: see `notOnBase`).
+ */
 function checkedStage(project: Project, file: DockerfileModel, stage: Stage, isService: boolean): boolean {
   if (project.stageDerivesFromBase(file, stage)) {
     return true;
@@ -175,6 +178,10 @@ export const installOutsideBase = defineRule({
       'Unexpected {{manager}} install of "{{pkg}}" outside the base image; it is installed with {{option}}, which reads a file the base build may not have, so the install cannot be moved automatically: copy the file in {{base}} and install it there.',
     optionVariable:
       'Unexpected {{manager}} install of "{{pkg}}" outside the base image; its options name a build variable ({{option}}), so move it to {{base}} by hand.',
+    notOnBase:
+      'Unexpected {{manager}} install of "{{pkg}}" outside the base image; this stage is built FROM {{image}}, not the base image, so the install cannot be moved (the image would lose it): build it FROM the base image first, then install it in {{base}}.',
+    requirementsNotOnBase:
+      'Unexpected {{manager}} install -r {{file}} outside the base image; this stage is built FROM {{image}}, not the base image, so the install cannot be moved (the image would lose it): build it FROM the base image first, then install {{file}} in {{base}}.',
   },
   check: {
     dockerfile(file, context) {
@@ -200,6 +207,11 @@ export const installOutsideBase = defineRule({
         if (!checkedStage(project, file, run.stage, isService)) {
           continue;
         }
+        // A final stage on another image (kept off the base on purpose, or not yet moved to it)
+        // inherits nothing from the base: what it installs cannot leave it, and what the base
+        // installs is not there. Reported, with no fix.
+        const onBase = project.stageDerivesFromBase(file, run.stage);
+        const image = run.stage.fromImage;
         // Build-time dependencies (installed, used, removed again): moving part of the RUN would
         // leave compilers in the base and a removal in the service; no automatic fix for its installs.
         const buildTime = buildTimePackages(run, file.runs().filter((r) => r.stage === run.stage && r.start > run.start));
@@ -228,6 +240,7 @@ export const installOutsideBase = defineRule({
             inBase.some((b) => SYSTEM_MANAGERS.has(b.install.manager) && b.install.manager !== install.manager);
           const fix =
             base &&
+            onBase &&
             !otherSystem &&
             movable.length > 0 &&
             !blocker &&
@@ -247,6 +260,8 @@ export const installOutsideBase = defineRule({
             }
             if (!base) {
               context.report({ messageId: 'noBase', data, range });
+            } else if (!onBase) {
+              context.report({ messageId: 'notOnBase', data: { ...data, image }, range });
             } else if (pkg.word.hasVariable) {
               context.report({ messageId: 'variable', data, range });
             } else if (buildTime.has(pkg.word)) {
@@ -286,7 +301,9 @@ export const installOutsideBase = defineRule({
             // The whole command goes only when the file is all it installs (a `.`, a package or another
             // `-r` would go with it).
             const only = install.packages.length === 0 && install.requirementFiles.length === 1 && !installsLocal(install);
-            if (redundant && base) {
+            if (base && !onBase) {
+              context.report({ messageId: 'requirementsNotOnBase', data: { ...data, image }, range });
+            } else if (redundant && base) {
               context.report({
                 messageId: 'requirementsRedundant',
                 data,
