@@ -333,6 +333,24 @@ CMD ["celery", "-A", "smarthr360", "worker"]
 `;
 const notOnBase = (manager: string, pkg: string, image: string) =>
   `Unexpected ${manager} install of "${pkg}" outside the base image; this stage is built FROM ${image}, not the base image, so the install cannot be moved (the image would lose it): build it FROM the base image first, then install it in Dockerfile.base.`;
+/** Web adds the PostgreSQL apt repository and its key in the RUN that installs its client. */
+const PGDG_RUN = `RUN curl -fsSL https://www.postgresql.org/media/keys/ACCC4CF8.asc | gpg --dearmor -o /usr/share/keyrings/pgdg.gpg \\
+    && echo "deb [signed-by=/usr/share/keyrings/pgdg.gpg] http://apt.postgresql.org/pub/repos/apt bookworm-pgdg main" > /etc/apt/sources.list.d/pgdg.list \\
+    && apt-get update \\
+    && apt-get install -y --no-install-recommends postgresql-client-16 \\
+    && rm -rf /var/lib/apt/lists/*`;
+/** Celery copies the NodeSource apt source in, then installs Node from it. */
+const CELERY_WITH_NODESOURCE = `FROM smarthr360-base:latest
+COPY docker/nodesource.list /etc/apt/sources.list.d/nodesource.list
+RUN curl -fsSL https://deb.nodesource.com/gpgkey/nodesource-repo.gpg.key | gpg --dearmor -o /etc/apt/keyrings/nodesource.gpg
+RUN apt-get update && apt-get install -y --no-install-recommends nodejs=20.* \\
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+`;
+const APK_EDGE_RUN =
+  'RUN echo "https://dl-cdn.alpinelinux.org/alpine/edge/testing" >> /etc/apk/repositories && apk add --no-cache gdal';
+const dependsOn = (manager: string, pkg: string, setup: string) =>
+  `Unexpected ${manager} install of "${pkg}" outside the base image; it depends on ${setup}, which the base build does not have, so the install cannot be moved automatically: set that up in Dockerfile.base and install it there.`;
 const buildDep = (manager: string, pkg: string, how: string) =>
   `Unexpected ${manager} install of "${pkg}" outside the base image; it is a build-time dependency (${how}), so move the whole RUN to Dockerfile.base by hand.`;
 const APK_BUILD_DEPS_RUN = `RUN apk add --no-cache --virtual .build-deps gcc musl-dev postgresql-dev \\
@@ -678,6 +696,51 @@ COPY . .
         inWeb(7, 32, 44, notOnBase('pip', 'torch==2.3.0', 'python:3.12-slim')),
         inWeb(7, 45, 52, notOnBase('pip', 'fastapi', 'python:3.12-slim')),
         inWeb(7, 53, 60, notOnBase('pip', 'uvicorn', 'python:3.12-slim')),
+      ],
+    },
+    {
+      // Before, postgresql-client-16 and nodejs=20.* were merged into the base's apt-get install,
+      // where neither repository exists: the base build failed, and the sources stayed in the services.
+      name: 'an apt source or key the service adds before its install: reported, no move',
+      files: ws({
+        'docker/Dockerfile.web': webWithRun(PGDG_RUN),
+        'docker/Dockerfile.celery': CELERY_WITH_NODESOURCE,
+        'docker/nodesource.list':
+          'deb [signed-by=/etc/apt/keyrings/nodesource.gpg] https://deb.nodesource.com/node_20.x nodistro main\n',
+      }),
+      errors: [
+        inCelery(
+          4,
+          66,
+          77,
+          dependsOn(
+            'apt-get',
+            'nodejs=20.*',
+            'the package sources this stage sets up (line 2: /etc/apt/sources.list.d/nodesource.list)',
+          ),
+        ),
+        onWord(
+          'docker/Dockerfile.web',
+          webWithRun(PGDG_RUN),
+          'postgresql-client-16',
+          dependsOn(
+            'apt-get',
+            'postgresql-client-16',
+            'the package sources this stage sets up (line 2: /usr/share/keyrings/pgdg.gpg)',
+          ),
+        ),
+      ],
+    },
+    {
+      name: 'an apk repository the service adds before its install: reported, no move',
+      files: ws({ 'Dockerfile.base': ALPINE_BASE, 'docker/Dockerfile.web': webWithRun(APK_EDGE_RUN) }),
+      errors: [
+        onWord(
+          'docker/Dockerfile.web',
+          webWithRun(APK_EDGE_RUN),
+          'gdal',
+          dependsOn('apk', 'gdal', 'the package sources this stage sets up (line 2: /etc/apk/repositories)'),
+        ),
       ],
     },
     {

@@ -12,7 +12,7 @@ import {
   removePackagesFromRun,
 } from '../../parse/installEdit';
 import { moveBlocker, optionParts, sameOptions } from '../../parse/installOptions';
-import { programWords, standsAlone, type ShellWord } from '../../parse/shell';
+import { programWords, standsAlone, type ShellCommand, type ShellWord } from '../../parse/shell';
 import type { Project } from '../../project';
 import { basename } from '../../paths';
 import { instructionLinesRange, instructionRemovalRange, leadingCommentLines } from '../../dockerfileEdit';
@@ -122,6 +122,78 @@ function buildTimePackages(run: RunInstruction, later: readonly RunInstruction[]
   return out;
 }
 
+/**
+ * Where a stage adds package sources, or their keys, for a manager: an install after it may take
+ * its packages from there (`postgresql-client-16` from the PostgreSQL apt repository).
+ */
+const SOURCE_PATHS: Partial<Record<InstallCommand['manager'], RegExp>> = {
+  apt: /\/etc\/apt\/(sources\.list|keyrings|trusted\.gpg)[^\s'"\]]*|\/usr\/share\/keyrings[^\s'"\]]*/,
+  apk: /\/etc\/apk\/(repositories|keys)[^\s'"]*/,
+  yum: /\/etc\/yum\.repos\.d[^\s'"]*|\/etc\/pki\/rpm-gpg[^\s'"]*/,
+};
+/** Commands (or `dnf` verbs) that add a package source: `add-apt-repository`, `apt-key add`, `dnf config-manager --add-repo`. */
+const SOURCE_COMMANDS: Partial<Record<InstallCommand['manager'], RegExp>> = {
+  apt: /^(add-apt-repository|apt-key)$/,
+  yum: /^(yum-config-manager|config-manager)$/,
+};
+
+/**
+ * What a command of the stage does that an install of `manager` after it depends on: adds a package
+ * source or key (writes or copies to /etc/apt/sources.list.d, runs add-apt-repository, pipes a
+ * downloaded setup script to a shell).
+ */
+function setupInCommand(command: ShellCommand, next: ShellCommand | undefined, manager: InstallCommand['manager']): string | undefined {
+  const words = programWords(command).map((w) => w.value);
+  const program = basename(words[0] ?? '');
+  const verb = words.slice(1).find((w) => !w.startsWith('-')) ?? '';
+  const paths = SOURCE_PATHS[manager];
+  const path = paths && command.words.map((w) => paths.exec(w.value)?.[0]).find((m) => m !== undefined);
+  if (path) {
+    return path;
+  }
+  if (SOURCE_COMMANDS[manager]?.test(program)) {
+    return program;
+  }
+  if (/^(dnf|yum)$/.test(program) && SOURCE_COMMANDS[manager]?.test(verb)) {
+    return `${program} ${verb}`;
+  }
+  const nextProgram = next ? basename(programWords(next)[0]?.value ?? '') : '';
+  if (SYSTEM_MANAGERS.has(manager) && command.separator === '|' && /^(curl|wget)$/.test(program) && /^(ba|da|z)?sh$/.test(nextProgram)) {
+    return `${program} … | ${nextProgram}`;
+  }
+  return undefined;
+}
+
+/**
+ * What an install depends on that its stage sets up before it, and a base install would not have:
+ * package sources or keys the stage adds (for apt, apk, dnf). Undefined when there is none.
+ */
+function setupBefore(project: Project, file: DockerfileModel, run: RunInstruction, index: number, install: InstallCommand): string | undefined {
+  const at = (instruction: Instruction, detail: string): string => `the package sources this stage sets up (line ${instruction.getRange().start.line + 1}: ${detail})`;
+  const runs = new Map(file.runs().map((r) => [r.instruction, r]));
+  const copies = new Map<Instruction, ReturnType<typeof stageCopies>[number]>();
+  const chain = stageChain(project, file, run.stage).reverse();
+  chain.forEach((s) => stageCopies(project, file, s).forEach((c) => copies.set(c.instruction, c)));
+  for (const stage of chain) {
+    for (const instruction of stage.instructions) {
+      const commands = instruction === run.instruction ? run.commands.slice(0, index) : runs.get(instruction)?.commands ?? [];
+      const found = commands.map((c, i) => setupInCommand(c, commands[i + 1] ?? install.command, install.manager)).find((d) => d !== undefined);
+      if (found) {
+        return at(instruction, found);
+      }
+      if (instruction === run.instruction) {
+        return undefined;
+      }
+      const copy = copies.get(instruction);
+      const dest = copy?.dest && containerPath(copy.workdir, copy.dest.value);
+      if (dest && SOURCE_PATHS[install.manager]?.test(dest)) {
+        return at(instruction, dest);
+      }
+    }
+  }
+  return undefined;
+}
+
 /** The operating system's package managers: one base uses one of them. */
 const SYSTEM_MANAGERS: ReadonlySet<InstallCommand['manager']> = new Set(['apt', 'apk', 'yum']);
 
@@ -178,6 +250,8 @@ export const installOutsideBase = defineRule({
       'Unexpected {{manager}} install of "{{pkg}}" outside the base image; it is installed with {{option}}, which reads a file the base build may not have, so the install cannot be moved automatically: copy the file in {{base}} and install it there.',
     optionVariable:
       'Unexpected {{manager}} install of "{{pkg}}" outside the base image; its options name a build variable ({{option}}), so move it to {{base}} by hand.',
+    setup:
+      'Unexpected {{manager}} install of "{{pkg}}" outside the base image; it depends on {{setup}}, which the base build does not have, so the install cannot be moved automatically: set that up in {{base}} and install it there.',
     notOnBase:
       'Unexpected {{manager}} install of "{{pkg}}" outside the base image; this stage is built FROM {{image}}, not the base image, so the install cannot be moved (the image would lose it): build it FROM the base image first, then install it in {{base}}.',
     requirementsNotOnBase:
@@ -215,7 +289,7 @@ export const installOutsideBase = defineRule({
         // Build-time dependencies (installed, used, removed again): moving part of the RUN would
         // leave compilers in the base and a removal in the service; no automatic fix for its installs.
         const buildTime = buildTimePackages(run, file.runs().filter((r) => r.stage === run.stage && r.start > run.start));
-        for (const { install } of installsOf(run)) {
+        for (const { index, install } of installsOf(run)) {
           const manager = install.program.startsWith('apt') ? install.program : managerLabel(install.manager);
           const baseSame = inBase.filter((b) => sameFamily(b.install, install));
           const baseKeys = new Set(baseSame.flatMap((b) => b.install.packages.map((p) => p.key)));
@@ -226,6 +300,9 @@ export const installOutsideBase = defineRule({
           const movable = install.packages.filter((p) => !p.word.hasVariable && !conflict.has(p) && !isTestToolPackage(p.name));
           // An option that reads a file of the service's build, or comes from a variable: no automatic move.
           const blocker = moveBlocker(install);
+          // What the stage sets up for the install (an apt source):
+          // the base build would not have it.
+          const setup = onBase ? setupBefore(project, file, run, index, install) : undefined;
           // An install inside an `if` or a loop, or piped or `||`-joined, is left to the user: moving
           // a conditional install makes it unconditional in every image.
           const alone = standsAlone(run.commands, run.commands.indexOf(install.command)) || goesWholeRun(file, run, movable, install);
@@ -244,6 +321,7 @@ export const installOutsideBase = defineRule({
             !otherSystem &&
             movable.length > 0 &&
             !blocker &&
+            !setup &&
             alone &&
             buildTime.size === 0 &&
             (runtime.has(run.stage) || movable.every((p) => baseKeys.has(p.key)))
@@ -269,6 +347,8 @@ export const installOutsideBase = defineRule({
             } else if (conflict.has(pkg)) {
               const { messageId, ...more } = conflict.get(pkg)!;
               context.report({ messageId, data: { ...data, ...more }, range });
+            } else if (setup) {
+              context.report({ messageId: 'setup', data: { ...data, setup }, range });
             } else if (baseKeys.has(pkg.key)) {
               context.report({ messageId: 'redundant', data, range, fix });
             } else if (blocker) {
