@@ -351,6 +351,22 @@ const APK_EDGE_RUN =
   'RUN echo "https://dl-cdn.alpinelinux.org/alpine/edge/testing" >> /etc/apk/repositories && apk add --no-cache gdal';
 const dependsOn = (manager: string, pkg: string, setup: string) =>
   `Unexpected ${manager} install of "${pkg}" outside the base image; it depends on ${setup}, which the base build does not have, so the install cannot be moved automatically: set that up in Dockerfile.base and install it there.`;
+/** Web installs from an internal index it sets in the environment. */
+const WEB_WITH_EXTRA_INDEX = `FROM smarthr360-base:latest
+ENV PIP_EXTRA_INDEX_URL=https://pypi.internal.example.com/simple
+RUN pip install --no-cache-dir internal-sdk==1.2
+COPY . .
+`;
+/** Celery installs with a build argument for its index, a pip.conf secret and an SSH agent. */
+const CELERY_WITH_PRIVATE_PACKAGES = `# syntax=docker/dockerfile:1.7
+FROM smarthr360-base:latest
+ARG UV_INDEX_URL
+RUN uv pip install --system acme-tasks
+RUN --mount=type=secret,id=pipconf,target=/etc/pip.conf \\
+    pip install --no-cache-dir acme-internal-sdk==3.1
+RUN --mount=type=ssh pip install --no-cache-dir git+ssh://git@github.com/acme/private.git
+WORKDIR /app
+`;
 const buildDep = (manager: string, pkg: string, how: string) =>
   `Unexpected ${manager} install of "${pkg}" outside the base image; it is a build-time dependency (${how}), so move the whole RUN to Dockerfile.base by hand.`;
 const APK_BUILD_DEPS_RUN = `RUN apk add --no-cache --virtual .build-deps gcc musl-dev postgresql-dev \\
@@ -740,6 +756,29 @@ COPY . .
           webWithRun(APK_EDGE_RUN),
           'gdal',
           dependsOn('apk', 'gdal', 'the package sources this stage sets up (line 2: /etc/apk/repositories)'),
+        ),
+      ],
+    },
+    {
+      // Before, the packages went into the base's pip install, which has neither the internal index
+      // nor the secret nor the SSH agent: the base build failed.
+      name: 'a pip index set by ENV or ARG, a secret or SSH mount on the RUN: reported, no move',
+      files: ws({ 'docker/Dockerfile.web': WEB_WITH_EXTRA_INDEX, 'docker/Dockerfile.celery': CELERY_WITH_PRIVATE_PACKAGES }),
+      errors: [
+        ...(
+          [
+            ['acme-tasks', 'the pip settings this stage sets up (line 3: ARG UV_INDEX_URL)'],
+            ['acme-internal-sdk==3.1', 'the build secret its RUN mounts (--mount=type=secret,id=pipconf)'],
+            ['git+ssh://git@github.com/acme/private.git', 'the SSH agent its RUN mounts (--mount=type=ssh)'],
+          ] as const
+        ).map(([pkg, setup]) =>
+          onWord('docker/Dockerfile.celery', CELERY_WITH_PRIVATE_PACKAGES, pkg, dependsOn('pip', pkg, setup)),
+        ),
+        onWord(
+          'docker/Dockerfile.web',
+          WEB_WITH_EXTRA_INDEX,
+          'internal-sdk==1.2',
+          dependsOn('pip', 'internal-sdk==1.2', 'the pip settings this stage sets up (line 2: ENV PIP_EXTRA_INDEX_URL)'),
         ),
       ],
     },

@@ -1,4 +1,4 @@
-import type { Instruction } from 'dockerfile-ast';
+import type { Arg, Env, Instruction, Property, Run } from 'dockerfile-ast';
 import { defineRule, type FixBuilder } from '../../rule';
 import type { DockerfileModel, RunInstruction, Stage } from '../../parse/dockerfile';
 import { managerLabel, packageKey, type InstallCommand, type InstalledPackage } from '../../parse/installs';
@@ -130,17 +130,45 @@ const SOURCE_PATHS: Partial<Record<InstallCommand['manager'], RegExp>> = {
   apt: /\/etc\/apt\/(sources\.list|keyrings|trusted\.gpg)[^\s'"\]]*|\/usr\/share\/keyrings[^\s'"\]]*/,
   apk: /\/etc\/apk\/(repositories|keys)[^\s'"]*/,
   yum: /\/etc\/yum\.repos\.d[^\s'"]*|\/etc\/pki\/rpm-gpg[^\s'"]*/,
+  // pip's settings files, where an index or find-links may be set.
+  pip: /[^\s'"]*(\/|^)(pip\.conf|pip\.ini|uv\.toml)\b/,
 };
 /** Commands (or `dnf` verbs) that add a package source: `add-apt-repository`, `apt-key add`, `dnf config-manager --add-repo`. */
 const SOURCE_COMMANDS: Partial<Record<InstallCommand['manager'], RegExp>> = {
   apt: /^(add-apt-repository|apt-key)$/,
   yum: /^(yum-config-manager|config-manager)$/,
+  // pip's settings: `pip config set global.index-url …`.
+  pip: /^config$/,
 };
+/** Environment variables that change where pip (or uv) finds packages, or which config it reads. */
+const PIP_VARIABLES = new Set([
+  'PIP_INDEX_URL',
+  'PIP_EXTRA_INDEX_URL',
+  'PIP_FIND_LINKS',
+  'PIP_CONFIG_FILE',
+  'PIP_CONSTRAINT',
+  'PIP_TRUSTED_HOST',
+  'UV_INDEX_URL',
+  'UV_EXTRA_INDEX_URL',
+  'UV_INDEX',
+  'UV_DEFAULT_INDEX',
+  'UV_FIND_LINKS',
+  'UV_CONFIG_FILE',
+  'UV_CONSTRAINT',
+]);
+
+/** Names an ENV or ARG instruction sets. */
+function variablesSet(instruction: Instruction): string[] {
+  const keyword = instruction.getKeyword();
+  const properties =
+    keyword === 'ENV' ? (instruction as Env).getProperties() : keyword === 'ARG' ? [(instruction as Arg).getProperty()].filter((p): p is Property => p !== null) : [];
+  return properties.map((p) => p.getName());
+}
 
 /**
  * What a command of the stage does that an install of `manager` after it depends on: adds a package
  * source or key (writes or copies to /etc/apt/sources.list.d, runs add-apt-repository, pipes a
- * downloaded setup script to a shell).
+ * downloaded setup script to a shell), or sets pip's index in its config.
  */
 function setupInCommand(command: ShellCommand, next: ShellCommand | undefined, manager: InstallCommand['manager']): string | undefined {
   const words = programWords(command).map((w) => w.value);
@@ -154,22 +182,40 @@ function setupInCommand(command: ShellCommand, next: ShellCommand | undefined, m
   if (SOURCE_COMMANDS[manager]?.test(program)) {
     return program;
   }
-  if (/^(dnf|yum)$/.test(program) && SOURCE_COMMANDS[manager]?.test(verb)) {
+  if (/^(dnf|yum|pip[\d.]*)$/.test(program) && SOURCE_COMMANDS[manager]?.test(verb)) {
     return `${program} ${verb}`;
   }
   const nextProgram = next ? basename(programWords(next)[0]?.value ?? '') : '';
   if (SYSTEM_MANAGERS.has(manager) && command.separator === '|' && /^(curl|wget)$/.test(program) && /^(ba|da|z)?sh$/.test(nextProgram)) {
     return `${program} … | ${nextProgram}`;
   }
+  // The name only: the value of an index URL may hold a token.
+  const exported = program === 'export' ? words.slice(1).map((w) => w.split('=')[0]!) : [];
+  return manager === 'pip' ? exported.find((name) => PIP_VARIABLES.has(name)) : undefined;
   return undefined;
 }
 
 /**
  * What an install depends on that its stage sets up before it, and a base install would not have:
- * package sources or keys the stage adds (for apt, apk, dnf). Undefined when there is none.
+ * a `RUN --mount=type=secret` or `type=ssh` on its RUN; package sources or keys the stage adds
+ * (for apt, apk, dnf); pip's index or config set by ENV, ARG, a config file or `pip config`. Undefined
+ * when there is none.
  */
 function setupBefore(project: Project, file: DockerfileModel, run: RunInstruction, index: number, install: InstallCommand): string | undefined {
-  const at = (instruction: Instruction, detail: string): string => `the package sources this stage sets up (line ${instruction.getRange().start.line + 1}: ${detail})`;
+  for (const flag of run.jsonForm ? [] : (run.instruction as Run).getFlags()) {
+    const type = flag.getName() === 'mount' ? flag.getOption('type')?.getValue() : undefined;
+    if (type === 'secret' || type === 'ssh') {
+      const id = flag.getOption('id')?.getValue();
+      return `the ${type === 'ssh' ? 'SSH agent' : 'build secret'} its RUN mounts (--mount=type=${type}${id ? `,id=${id}` : ''})`;
+    }
+  }
+  const what = install.manager === 'pip' ? 'the pip settings' : 'the package sources';
+  const at = (instruction: Instruction, detail: string): string => `${what} this stage sets up (line ${instruction.getRange().start.line + 1}: ${detail})`;
+  // The same RUN before the install: `VAR=… pip install`, an earlier command.
+  const assignment = install.command.words.slice(0, install.command.programIndex).find((w) => PIP_VARIABLES.has(w.value.split('=')[0]!));
+  if (install.manager === 'pip' && assignment) {
+    return at(run.instruction, assignment.value.split('=')[0]!);
+  }
   const runs = new Map(file.runs().map((r) => [r.instruction, r]));
   const copies = new Map<Instruction, ReturnType<typeof stageCopies>[number]>();
   const chain = stageChain(project, file, run.stage).reverse();
@@ -183,6 +229,10 @@ function setupBefore(project: Project, file: DockerfileModel, run: RunInstructio
       }
       if (instruction === run.instruction) {
         return undefined;
+      }
+      const variable = install.manager === 'pip' ? variablesSet(instruction).find((n) => PIP_VARIABLES.has(n)) : undefined;
+      if (variable) {
+        return at(instruction, `${instruction.getKeyword()} ${variable}`);
       }
       const copy = copies.get(instruction);
       const dest = copy?.dest && containerPath(copy.workdir, copy.dest.value);
@@ -300,7 +350,7 @@ export const installOutsideBase = defineRule({
           const movable = install.packages.filter((p) => !p.word.hasVariable && !conflict.has(p) && !isTestToolPackage(p.name));
           // An option that reads a file of the service's build, or comes from a variable: no automatic move.
           const blocker = moveBlocker(install);
-          // What the stage sets up for the install (an apt source):
+          // What the stage sets up for the install (an apt source, pip's index, a build secret):
           // the base build would not have it.
           const setup = onBase ? setupBefore(project, file, run, index, install) : undefined;
           // An install inside an `if` or a loop, or piped or `||`-joined, is left to the user: moving
