@@ -19,6 +19,7 @@ import {
   optionParts,
   optionsSignature,
   sameOptions,
+  packageWord,
   shellQuote,
 } from '../../server/src/engine/parse/installOptions';
 import { fixOutput, RuleTester, type ExpectedError, type InvalidCase } from '../ruleTester';
@@ -328,10 +329,10 @@ RuleTester.run(installOutsideBase, {
       `${HEAD}\n${APT_RUN}\n${pipRunWith('gunicorn==22.0.0')}\n${TAIL}`,
     ),
     moved(
-      'a requirement with extras and a specifier is written quoted, so the shell does not read > as a redirection',
+      'a requirement with extras and a specifier is written quoted as the service wrote it, so the shell does not read > as a redirection',
       webUvicornQuoted,
       [WEB, 'pip', 'uvicorn[standard]>=0.30', '"uvicorn[standard]>=0.30"'],
-      `${HEAD}\n${APT_RUN}\n${pipRunWith("'uvicorn[standard]>=0.30'")}\n${TAIL}`,
+      `${HEAD}\n${APT_RUN}\n${pipRunWith('"uvicorn[standard]>=0.30"')}\n${TAIL}`,
     ),
     moved(
       'the same private index, spelled --index-url=URL: merged into the base install from that index, not the public one',
@@ -686,11 +687,20 @@ describe('install options', () => {
     assert.equal(moveBlocker(install('apt-get install -y $EXTRA_PACKAGES x')), undefined);
   });
 
-  it('shellQuote leaves ordinary words and globs as Dockerfiles write them, quotes what the shell would read', () => {
-    assert.equal(shellQuote('libpq5=15.*'), 'libpq5=15.*');
-    assert.equal(shellQuote('celery[redis]==5.4.0'), 'celery[redis]==5.4.0');
+  // Before, globs were left unquoted: `celery[redis]` in the base matched a file named celeryr (or e, d, i, s).
+  it('shellQuote leaves ordinary words as they are, quotes what the shell would read, globs included', () => {
+    assert.equal(shellQuote('gunicorn==22.0.0'), 'gunicorn==22.0.0');
+    assert.equal(shellQuote('libpq5=15.*'), "'libpq5=15.*'");
+    assert.equal(shellQuote('celery[redis]==5.4.0'), "'celery[redis]==5.4.0'");
     assert.equal(shellQuote('django>=5'), "'django>=5'");
     assert.equal(shellQuote("it's"), "'it'\\''s'");
     assert.equal(shellQuote('~user'), "'~user'");
+  });
+
+  it('packageWord keeps the double quotes the service used where they mean the same, else quotes as shellQuote', () => {
+    assert.equal(packageWord('celery[redis]==5.3.6', '"'), '"celery[redis]==5.3.6"');
+    assert.equal(packageWord('celery[redis]==5.3.6', 'c'), "'celery[redis]==5.3.6'");
+    assert.equal(packageWord('flower', '"'), 'flower');
+    assert.equal(packageWord('odd"name[x]', '"'), `'odd"name[x]'`);
   });
 });

@@ -367,6 +367,8 @@ RUN --mount=type=secret,id=pipconf,target=/etc/pip.conf \\
 RUN --mount=type=ssh pip install --no-cache-dir git+ssh://git@github.com/acme/private.git
 WORKDIR /app
 `;
+const CELERY_EXTRAS_RUN = 'RUN pip install --no-cache-dir "celery[redis]==5.3.6" flower kombu[sqs]';
+const CELERY_WITH_EXTRAS = `FROM smarthr360-base:latest\n${CELERY_EXTRAS_RUN}\nWORKDIR /app\n`;
 const buildDep = (manager: string, pkg: string, how: string) =>
   `Unexpected ${manager} install of "${pkg}" outside the base image; it is a build-time dependency (${how}), so move the whole RUN to Dockerfile.base by hand.`;
 const APK_BUILD_DEPS_RUN = `RUN apk add --no-cache --virtual .build-deps gcc musl-dev postgresql-dev \\
@@ -781,6 +783,32 @@ COPY . .
           dependsOn('pip', 'internal-sdk==1.2', 'the pip settings this stage sets up (line 2: ENV PIP_EXTRA_INDEX_URL)'),
         ),
       ],
+    },
+    {
+      // Before, written unquoted into the base: [redis] is a shell glob, which a file named celeryr
+      // in the base's working directory would match.
+      name: 'extras are shell globs: quoted in the base as the service quoted them, in single quotes when it did not',
+      files: ws({ 'docker/Dockerfile.celery': CELERY_WITH_EXTRAS }),
+      // The finding is on the word as written, quotes included.
+      errors: ['"celery[redis]==5.3.6"', 'flower', 'kombu[sqs]'].map((w) =>
+        onWord('docker/Dockerfile.celery', CELERY_WITH_EXTRAS, w, outside('pip', w.replace(/"/g, ''))),
+      ),
+      output: {
+        'Dockerfile.base': baseWithRun(`RUN pip install --no-cache-dir "celery[redis]==5.3.6" flower 'kombu[sqs]'`),
+        'docker/Dockerfile.celery': removeOnce(CELERY_WITH_EXTRAS, `${CELERY_EXTRAS_RUN}\n`),
+      },
+    },
+    {
+      name: 'extras merged into a base pip install keep their quotes',
+      files: ws({
+        'Dockerfile.base': baseWithRun('RUN pip install --no-cache-dir gunicorn'),
+        'docker/Dockerfile.web': webWithRun('RUN pip install --no-cache-dir "uvicorn[standard]"'),
+      }),
+      errors: [inWeb(2, 32, 51, outside('pip', 'uvicorn[standard]'))],
+      output: {
+        'Dockerfile.base': baseWithRun('RUN pip install --no-cache-dir gunicorn "uvicorn[standard]"'),
+        'docker/Dockerfile.web': webWithRun('').replace('\n\n', '\n'),
+      },
     },
     {
       // Before, the dev target the override builds FROM the builder made the builder a runtime

@@ -178,14 +178,17 @@ export interface MergePlan {
 
 /**
  * Adds packages to an existing install command, keeping its style: sorted lists stay sorted,
- * one-per-line lists get new lines with the same continuation and indentation.
+ * one-per-line lists get new lines with the same continuation and indentation. `written`: how to
+ * write a package (quoted as the service wrote it), {@link shellQuote} for the others.
  */
 export function mergeIntoInstall(
   model: DockerfileModel,
   install: InstallCommand,
   names: string[],
   comments: ReadonlyMap<string, readonly string[]> = new Map(),
+  written: ReadonlyMap<string, string> = new Map(),
 ): MergePlan {
+  const word = (n: string): string => written.get(n) ?? shellQuote(n);
   const pkgs = install.packages;
   const words = install.command.words;
   const first = pkgs[0]!;
@@ -228,10 +231,10 @@ export function mergeIntoInstall(
     nl < 0 ? '' : (comments.get(n) ?? []).map((c) => c + model.lines.eol + sep.slice(nl + 1)).join('');
   const inserts: MergePlan['inserts'] = [];
   for (const [at, list] of byPoint) {
-    inserts.push({ at, text: list.map((n) => above(n) + shellQuote(n) + sep).join('') });
+    inserts.push({ at, text: list.map((n) => above(n) + word(n) + sep).join('') });
   }
   if (after.length > 0) {
-    inserts.push({ at: last.word.end, text: after.map((n) => sep + above(n) + shellQuote(n)).join('') });
+    inserts.push({ at: last.word.end, text: after.map((n) => sep + above(n) + word(n)).join('') });
   }
   return { inserts };
 }
@@ -239,7 +242,7 @@ export function mergeIntoInstall(
 /**
  * A new RUN line installing packages with a manager, in the usual idiom of that manager, with the
  * options of `install` that change what is installed or where (see installOptions.ts); its noise
- * (`-y`, `-q`, `--no-cache-dir`) is replaced by the idiom's own.
+ * (`-y`, `-q`, `--no-cache-dir`) is replaced by the idiom's own. `written` as for {@link mergeIntoInstall}.
  */
 export function newInstallInstruction(
   install: InstallCommand,
@@ -247,12 +250,17 @@ export function newInstallInstruction(
   eol: string,
   escapeChar: string,
   comments: ReadonlyMap<string, readonly string[]> = new Map(),
+  written: ReadonlyMap<string, string> = new Map(),
 ): string {
   const cont = ` ${escapeChar}${eol}    `;
   // A package's comment lines go above it where packages are one per line (apt).
   const sorted = [...names]
     .sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1))
-    .map((n) => (install.manager === 'apt' ? (comments.get(n) ?? []).map((c) => `${c}${eol}    `).join('') : '') + shellQuote(n));
+    .map(
+      (n) =>
+        (install.manager === 'apt' ? (comments.get(n) ?? []).map((c) => `${c}${eol}    `).join('') : '') +
+        (written.get(n) ?? shellQuote(n)),
+    );
   const opts = keptOptionsText(install);
   switch (install.manager) {
     case 'apt':

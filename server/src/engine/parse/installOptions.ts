@@ -276,12 +276,23 @@ export function keptOptionsText(install: InstallCommand): string {
 }
 
 /**
- * A word for a POSIX shell: as is when it has nothing the shell would read (glob characters stay
- * unquoted, as Dockerfiles write `celery[redis]` and `libpq5=15.*`), else in single quotes.
+ * A word for a POSIX shell: as is when it has nothing the shell would read, else in single quotes.
+ * Glob characters are quoted too (`'celery[redis]'`, `'libpq5=15.*'`): unquoted, the shell would
+ * replace the word with the names of files it matches in the working directory.
  */
 export function shellQuote(word: string): string {
-  if (/^[\w@%+=:,./~*?[\]-]+$/.test(word) && !/^[~#]/.test(word)) {
+  if (/^[\w@%+=:,./~-]+$/.test(word) && !/^[~#]/.test(word)) {
     return word;
   }
   return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * A package word for the base's install, in the quotes the service wrote it in when it needs
+ * quoting (`"uvicorn[standard]"` stays in double quotes where they mean the same), else as
+ * {@link shellQuote} writes it.
+ */
+export function packageWord(name: string, quote: string): string {
+  const word = shellQuote(name);
+  return word !== name && quote === '"' && !/["$`\\!]/.test(name) ? `"${name}"` : word;
 }

@@ -11,7 +11,7 @@ import {
   packageComments,
   removePackagesFromRun,
 } from '../../parse/installEdit';
-import { moveBlocker, optionParts, sameOptions } from '../../parse/installOptions';
+import { moveBlocker, optionParts, packageWord, sameOptions } from '../../parse/installOptions';
 import { programWords, standsAlone, type ShellCommand, type ShellWord } from '../../parse/shell';
 import type { Project } from '../../project';
 import { basename } from '../../paths';
@@ -549,12 +549,14 @@ function moveFix(
     fixer.track(base.path);
     // A comment that explains a moved package goes with it.
     const comments = packageComments(file, install, movable.filter((p) => toAdd.includes(p.name)));
+    // A word the shell would read (`"uvicorn[standard]"`, a glob) stays quoted, as the service wrote it.
+    const written = new Map(movable.map((p) => [p.name, packageWord(p.name, file.text[p.word.start] ?? '')]));
     if (target) {
-      for (const ins of mergeIntoInstall(base, target.install, toAdd, comments).inserts) {
+      for (const ins of mergeIntoInstall(base, target.install, toAdd, comments, written).inserts) {
         fixer.insert(base.path, base.lines.positionAt(ins.at), ins.text);
       }
     } else if (at) {
-      const text = newInstallInstruction(install, toAdd, base.lines.eol, base.escapeChar, comments);
+      const text = newInstallInstruction(install, toAdd, base.lines.eol, base.escapeChar, comments, written);
       fixer.insert(base.path, base.lines.positionAt(at.offset), at.prefix + text);
     }
   };
