@@ -687,6 +687,15 @@ describe('install options', () => {
     assert.equal(moveBlocker(install('apt-get install -y $EXTRA_PACKAGES x')), undefined);
   });
 
+  // Before, the first file option was named, though the base installs that file too.
+  it('what stops a move skips the file options the base build has, and names the next one', () => {
+    const twoFiles = install('pip install -r requirements.txt --requirement=requirements-ml.txt numpy');
+    const inBase = (p: { value?: string }) => p.value === 'requirements.txt';
+    assert.equal(moveBlocker(twoFiles)?.text, '-r requirements.txt');
+    assert.equal(moveBlocker(twoFiles, inBase)?.text, '--requirement=requirements-ml.txt');
+    assert.equal(moveBlocker(install('pip install -r requirements.txt numpy'), inBase), undefined);
+  });
+
   // Before, globs were left unquoted: `celery[redis]` in the base matched a file named celeryr (or e, d, i, s).
   it('shellQuote leaves ordinary words as they are, quotes what the shell would read, globs included', () => {
     assert.equal(shellQuote('gunicorn==22.0.0'), 'gunicorn==22.0.0');

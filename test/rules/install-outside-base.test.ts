@@ -369,6 +369,11 @@ WORKDIR /app
 `;
 const CELERY_EXTRAS_RUN = 'RUN pip install --no-cache-dir "celery[redis]==5.3.6" flower kombu[sqs]';
 const CELERY_WITH_EXTRAS = `FROM smarthr360-base:latest\n${CELERY_EXTRAS_RUN}\nWORKDIR /app\n`;
+/** The base's requirements.txt again, an ML requirements file of its own, and a pin. */
+const ML_REQUIREMENTS_RUN = `RUN pip install --no-cache-dir \\
+    -r requirements.txt \\
+    --requirement=requirements-ml.txt \\
+    numpy==1.26.4`;
 const buildDep = (manager: string, pkg: string, how: string) =>
   `Unexpected ${manager} install of "${pkg}" outside the base image; it is a build-time dependency (${how}), so move the whole RUN to Dockerfile.base by hand.`;
 const APK_BUILD_DEPS_RUN = `RUN apk add --no-cache --virtual .build-deps gcc musl-dev postgresql-dev \\
@@ -808,6 +813,42 @@ COPY . .
       output: {
         'Dockerfile.base': baseWithRun('RUN pip install --no-cache-dir gunicorn "uvicorn[standard]"'),
         'docker/Dockerfile.web': webWithRun('').replace('\n\n', '\n'),
+      },
+    },
+    {
+      // Before, numpy's message blamed -r requirements.txt, which the base installs too.
+      name: 'packages next to -r files: the message names the file the base build does not have',
+      files: ws({
+        'docker/Dockerfile.web': webWithRun(`WORKDIR /app\nCOPY requirements.txt requirements-ml.txt ./\n${ML_REQUIREMENTS_RUN}`),
+        'requirements-ml.txt': 'scikit-learn==1.5.0\n',
+      }),
+      errors: [
+        inWeb(5, 8, 24, 'Unexpected pip install -r requirements.txt: the base image (Dockerfile.base) already installs it.'),
+        inWeb(6, 5, 38, notAvailable('requirements-ml.txt')),
+        inWeb(
+          7,
+          5,
+          18,
+          'Unexpected pip install of "numpy==1.26.4" outside the base image; it is installed with --requirement=requirements-ml.txt, which reads a file the base build may not have, so the install cannot be moved automatically: copy the file in Dockerfile.base and install it there.',
+        ),
+      ],
+    },
+    {
+      name: 'a package next to -r of the file the base installs: the package moves, the -r stays (removed on the next pass)',
+      files: ws({
+        'docker/Dockerfile.web': webWithRun(
+          'WORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt numpy==1.26.4',
+        ),
+      }),
+      errors: [
+        inWeb(4, 35, 51, 'Unexpected pip install -r requirements.txt: the base image (Dockerfile.base) already installs it.'),
+        inWeb(4, 52, 65, outside('pip', 'numpy==1.26.4')),
+      ],
+      output: {
+        'Dockerfile.base': baseWithRun('RUN pip install --no-cache-dir numpy==1.26.4'),
+        'docker/Dockerfile.web': webWithRun(
+          'WORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt',
+        ),
       },
     },
     {

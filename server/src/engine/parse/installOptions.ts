@@ -211,15 +211,19 @@ function namesOptionVariable(word: string): boolean {
 /**
  * What stops an automatic move: an option that reads a file of the service's build context, or an
  * option (kept by a move) given by a build variable, or a bare variable whose name says it holds
- * options (`pip install $PIP_OPTS torch`).
+ * options (`pip install $PIP_OPTS torch`). `inBase`: the file options that read a file the base
+ * build has too (`-r requirements.txt` where the base installs the same file): no blocker.
  */
-export function moveBlocker(install: InstallCommand): MoveBlocker | undefined {
+export function moveBlocker(
+  install: InstallCommand,
+  inBase: (part: OptionPart) => boolean = () => false,
+): MoveBlocker | undefined {
   for (const part of optionParts(install)) {
     // A variable first: `--index-url $PIP_INDEX` is no URL, but no local path either.
     if (part.role !== 'noise' && part.option.hasVariable) {
       return { kind: 'variable', text: optionText(part.option) };
     }
-    if (part.role === 'file') {
+    if (part.role === 'file' && !inBase(part)) {
       return { kind: 'file', option: part.option, text: optionText(part.option) };
     }
   }

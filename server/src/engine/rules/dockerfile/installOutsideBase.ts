@@ -348,8 +348,12 @@ export const installOutsideBase = defineRule({
           // service runs.
           const conflict = conflictsWithBase(baseSame, install);
           const movable = install.packages.filter((p) => !p.word.hasVariable && !conflict.has(p) && !isTestToolPackage(p.name));
-          // An option that reads a file of the service's build, or comes from a variable: no automatic move.
-          const blocker = moveBlocker(install);
+          // The workspace file a `-r FILE` reads, and whether the base installs that same file.
+          const sourceOf = (value: string) => requirementsSource(project, file, run.stage, run.instruction, value);
+          const inBaseFile = (source: string | undefined) => source !== undefined && baseSame.some((b) => baseRequirements(b).includes(source));
+          // An option that reads a file of the service's build, or comes from a variable: no automatic
+          // move. A `-r` of a file the base installs too is one the base build has: not a blocker.
+          const blocker = moveBlocker(install, (part) => part.canonical === '-r' && part.value !== undefined && inBaseFile(sourceOf(part.value)));
           // What the stage sets up for the install (an apt source, pip's index, a build secret):
           // the base build would not have it.
           const setup = onBase ? setupBefore(project, file, run, index, install) : undefined;
@@ -416,8 +420,8 @@ export const installOutsideBase = defineRule({
             }
             // The same workspace file as one the base installs, not only the same name: a service's
             // own services/ml/requirements.txt is no copy of the base's requirements.txt.
-            const source = requirementsSource(project, file, run.stage, run.instruction, req.value);
-            const redundant = source !== undefined && baseSame.some((b) => baseRequirements(b).includes(source));
+            const source = sourceOf(req.value);
+            const redundant = inBaseFile(source);
             // When either side's file cannot be told (a glob COPY, a WORKDIR from a variable), a file
             // of the same name in the base may be the same one: said so, with no fix.
             const sameName =
