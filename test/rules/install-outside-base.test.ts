@@ -672,6 +672,33 @@ COPY . .
       },
     },
     {
+      // Before, the new RUN went after the comment line: Docker skips comment lines inside a
+      // continuation, so the base's pip install went on with "RUN pip install --no-cache-dir gunicorn".
+      name: "the base's last RUN ends in a continuation over a commented-out line: the new RUN ends it first",
+      files: ws({
+        'Dockerfile.base': BASE.replace(
+          'RUN pip install --no-cache-dir -r requirements.txt\n',
+          'RUN pip install --no-cache-dir -r requirements.txt \\\n    # && pip install --no-cache-dir -r requirements-ml.txt\n',
+        ),
+        'docker/Dockerfile.web': webWithRun('RUN pip install --no-cache-dir gunicorn'),
+      }),
+      errors: [
+        onWord(
+          'docker/Dockerfile.web',
+          webWithRun('RUN pip install --no-cache-dir gunicorn'),
+          'gunicorn',
+          outside('pip', 'gunicorn'),
+        ),
+      ],
+      output: {
+        'Dockerfile.base': BASE.replace(
+          'RUN pip install --no-cache-dir -r requirements.txt\n',
+          'RUN pip install --no-cache-dir -r requirements.txt\n    # && pip install --no-cache-dir -r requirements-ml.txt\nRUN pip install --no-cache-dir gunicorn\n',
+        ),
+        'docker/Dockerfile.web': 'FROM smarthr360-base:latest\nCOPY . .\n',
+      },
+    },
+    {
       // Before, moved into the Debian base, where apk does not exist: the base build failed.
       name: 'apk add in a service, the base installs with apt-get: reported, no move',
       files: ws({ 'docker/Dockerfile.web': webWithRun('RUN apk add --no-cache libpq') }),

@@ -84,3 +84,15 @@ export function danglingContinuation(model: DockerfileModel, instruction: Instru
   }
   return undefined;
 }
+
+/**
+ * The continuation of nothing ({@link danglingContinuation}) that text inserted at `offset` would
+ * join: that of the last instruction before `offset`. A fix that inserts an instruction there
+ * removes it too.
+ */
+export function continuationBefore(model: DockerfileModel, offset: number): { start: number; end: number } | undefined {
+  const before = model.ast.getInstructions().filter((i) => model.lines.offsetAt(i.getRange().start) < offset);
+  const last = before[before.length - 1];
+  const dangling = last && danglingContinuation(model, last);
+  return dangling && dangling.end <= offset ? dangling : undefined;
+}

@@ -15,7 +15,7 @@ import { moveBlocker, optionParts, packageWord, sameOptions } from '../../parse/
 import { programWords, standsAlone, type ShellCommand, type ShellWord } from '../../parse/shell';
 import type { Project } from '../../project';
 import { basename } from '../../paths';
-import { instructionLinesRange, instructionRemovalRange, leadingCommentLines } from '../../dockerfileEdit';
+import { continuationBefore, instructionLinesRange, instructionRemovalRange, leadingCommentLines } from '../../dockerfileEdit';
 import { comparePositions } from '../../text';
 import { runtimeStages, stageChain } from './stageRefs';
 import { buildContexts, containerPath, providerOf, sourcePath, stageCopies, stageEndWorkdir, workdirAt } from '../image/imageFacts';
@@ -561,6 +561,12 @@ function moveFix(
       }
     } else if (at) {
       const text = newInstallInstruction(install, toAdd, base.lines.eol, base.escapeChar, comments, written);
+      // After a last RUN that ends in `\` over commented-out lines, the new RUN would be read as
+      // more of its arguments: the continuation goes.
+      const dangling = continuationBefore(base, at.offset);
+      if (dangling) {
+        fixer.remove(base.path, base.lines.rangeOf(dangling.start, dangling.end));
+      }
       fixer.insert(base.path, base.lines.positionAt(at.offset), at.prefix + text);
     }
   };
