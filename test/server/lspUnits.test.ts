@@ -41,6 +41,20 @@ describe('language server parts', () => {
       const bare = '# syntax=docker/dockerfile:1';
       assert.equal(applyChange(bare, ignoreFileChange('Dockerfile', new LineIndex(bare), 'z', '\n')), '# syntax=docker/dockerfile:1\n# docker-modularity-ignore-file z');
     });
+
+    it('keeps a byte order mark first, and the directives after it', () => {
+      // Before, the comment went before the mark, and above a directive the mark hid from the check.
+      const plainBom = '\uFEFFFROM base\n';
+      assert.equal(
+        applyChange(plainBom, ignoreFileChange('Dockerfile', new LineIndex(plainBom), 'x-rule', '\n')),
+        '\uFEFF# docker-modularity-ignore-file x-rule\nFROM base\n',
+      );
+      const directive = '\uFEFF# syntax=docker/dockerfile:1\nFROM base\n';
+      assert.equal(
+        applyChange(directive, ignoreFileChange('Dockerfile', new LineIndex(directive), 'x-rule', '\n')),
+        '\uFEFF# syntax=docker/dockerfile:1\n# docker-modularity-ignore-file x-rule\nFROM base\n',
+      );
+    });
   });
 
   describe('ignore comments in Markdown', () => {

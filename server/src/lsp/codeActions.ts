@@ -267,8 +267,10 @@ export function ignoreFileChange(path: string, lines: LineIndex, ruleId: string,
       return { kind: 'edit', path, edits: [{ range: { start: end, end }, newText: `, ${ruleId}` }] };
     }
   }
+  // A byte order mark the client kept stays first (and does not hide a directive after it).
+  const bom = lines.lineText(0).startsWith('\uFEFF') ? 1 : 0;
   let insertAt = 0;
-  while (insertAt < lines.lineCount && /^#\s*(syntax|escape|check)\s*=/i.test(lines.lineText(insertAt))) {
+  while (insertAt < lines.lineCount && /^#\s*(syntax|escape|check)\s*=/i.test(lines.lineText(insertAt).slice(insertAt === 0 ? bom : 0))) {
     insertAt++;
   }
   if (insertAt >= lines.lineCount) {
@@ -277,7 +279,7 @@ export function ignoreFileChange(path: string, lines: LineIndex, ruleId: string,
     const end = { line: last, character: lines.lineText(last).length };
     return { kind: 'edit', path, edits: [{ range: { start: end, end }, newText: `${eol}${suppressionComment(path, `docker-modularity-ignore-file ${ruleId}`)}` }] };
   }
-  const at = { line: insertAt, character: 0 };
+  const at = { line: insertAt, character: insertAt === 0 ? bom : 0 };
   const newText = `${suppressionComment(path, `docker-modularity-ignore-file ${ruleId}`)}${eol}`;
   return { kind: 'edit', path, edits: [{ range: { start: at, end: at }, newText }] };
 }
