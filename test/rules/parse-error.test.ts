@@ -66,6 +66,21 @@ SENTRY_DSN=
       errors: [invalidYaml(13, 3, 4, 'Flow sequence in block collection must be sufficiently indented and end with a ].')],
     },
     {
+      // Before, yaml's own words: "Source contains multiple documents; please use
+      // YAML.parseAllDocuments()", as "Invalid YAML" (compose-go merges a file's documents).
+      name: 'a compose file of two YAML documents: said plainly, not as invalid YAML',
+      files: ws({ 'docker-compose.yml': `${COMPOSE}---\nservices:\n  flower:\n    image: mher/flower:2.0\n` }),
+      errors: [
+        onLine(
+          'docker-compose.yml',
+          COMPOSE.split('\n').length,
+          1,
+          4,
+          "Unexpected second YAML document (---) in a compose file: docker compose merges the documents of one file in order, but docker-modularity checks one document per file. Split them into compose files (docker compose -f a.yaml -f b.yaml) to have them checked. The rest of the workspace is still checked; this file's other checks wait until it parses.",
+        ),
+      ],
+    },
+    {
       name: 'a duplicate key in the compose file',
       files: ws({
         'docker-compose.yml': insertAfter(COMPOSE, '    image: nginx:1.27-alpine\n', '    image: nginx:1.26-alpine\n'),

@@ -20,6 +20,8 @@ export function formatLength(length: number): string {
 export interface ParseProblem {
   message: string;
   range: Range;
+  /** A second YAML document: valid YAML, and valid compose since compose-go merges documents, but not read here. */
+  multipleDocuments?: boolean;
 }
 
 export interface ValueRef {
@@ -193,7 +195,15 @@ export function parseCompose(path: string, text: string, previous?: ComposeModel
   const last = previous?.view && { text: previous.text, lines: previous.lines, doc: previous.view.doc, clean: previous.problems.length === 0 };
   const doc = (last && reparseOneService(last, text)) || parseDocument(text, COMPOSE_YAML_OPTIONS);
   for (const e of doc.errors) {
-    model.problems.push({ message: e.message.split('\n')[0]!, range: lines.rangeOf(e.pos[0], Math.max(e.pos[1], e.pos[0])) });
+    const range = lines.rangeOf(e.pos[0], Math.max(e.pos[1], e.pos[0]));
+    // yaml's own words for a second document name its API ("please use parseAllDocuments()").
+    if (e.code === 'MULTIPLE_DOCS') {
+      // On the `---` line, not the whole second document.
+      const start = lines.positionAt(e.pos[0]);
+      model.problems.push({ message: '', range: lines.rangeOf(e.pos[0], Math.min(Math.max(e.pos[1], e.pos[0]), lines.lineEnd(start.line))), multipleDocuments: true });
+    } else {
+      model.problems.push({ message: e.message.split('\n')[0]!, range });
+    }
   }
   const view = new YamlView(doc, lines);
   model.view = view;

@@ -32,6 +32,8 @@ export const parseError = defineRule({
   },
   messages: {
     yaml: 'Invalid YAML: {{detail}} {{scope}}',
+    multipleDocuments:
+      'Unexpected second YAML document (---) in a compose file: docker compose merges the documents of one file in order, but docker-modularity checks one document per file. Split them into compose files (docker compose -f a.yaml -f b.yaml) to have them checked. {{scope}}',
     env: 'Unexpected line in env file: {{detail}}',
     noFrom: 'Expected a FROM instruction: this Dockerfile has none, so it builds nothing.',
     empty: 'Expected a FROM instruction: this Dockerfile is empty, so it builds nothing.',
@@ -48,7 +50,11 @@ export const parseError = defineRule({
         ? "The rest of the workspace is still checked; this file's other checks wait until it parses."
         : 'The rest of the workspace and this file are still checked.';
       for (const p of file.problems) {
-        context.report({ messageId: 'yaml', data: { detail: /[.!?]$/.test(p.message) ? p.message : `${p.message}.`, scope }, range: p.range });
+        if (p.multipleDocuments) {
+          context.report({ messageId: 'multipleDocuments', data: { scope }, range: p.range });
+        } else {
+          context.report({ messageId: 'yaml', data: { detail: /[.!?]$/.test(p.message) ? p.message : `${p.message}.`, scope }, range: p.range });
+        }
       }
     },
     env(file, context) {
