@@ -142,6 +142,10 @@ function webWithRun(run: string): string {
   return `FROM smarthr360-base:latest\n${run}\nCOPY . .\n`;
 }
 
+/** The uv installer piped to sh, then an apt install in the same stage. */
+const UV_THEN_APT =
+  'RUN curl -LsSf https://astral.sh/uv/install.sh | sh\nRUN apt-get update && apt-get install -y --no-install-recommends gettext && rm -rf /var/lib/apt/lists/*';
+
 /** A web Dockerfile built with BuildKit whose RUN runs a heredoc `script`. */
 function heredocWeb(script: string): string {
   return `# syntax=docker/dockerfile:1.7\nFROM smarthr360-base:latest\nRUN <<EOF\n${script}EOF\nCOPY . .\n`;
@@ -696,6 +700,37 @@ COPY . .
           'RUN pip install --no-cache-dir -r requirements.txt\n    # && pip install --no-cache-dir -r requirements-ml.txt\nRUN pip install --no-cache-dir gunicorn\n',
         ),
         'docker/Dockerfile.web': 'FROM smarthr360-base:latest\nCOPY . .\n',
+      },
+    },
+    {
+      // Before, "it depends on the package sources this stage sets up (… curl … | sh)": the uv
+      // installer adds none. Still no move (the script may), said as what it is.
+      name: 'an install after a downloaded script piped to sh: no move, the script named as what it is',
+      files: ws({ 'docker/Dockerfile.web': webWithRun(UV_THEN_APT) }),
+      errors: [
+        onWord(
+          'docker/Dockerfile.web',
+          webWithRun(UV_THEN_APT),
+          'gettext',
+          'Unexpected apt-get install of "gettext" outside the base image; it depends on what a downloaded script this stage runs first may set up (line 2: curl … | sh), which the base build does not have, so the install cannot be moved automatically: set that up in Dockerfile.base and install it there.',
+        ),
+      ],
+    },
+    {
+      // Before, pinned (pytest==8.2.0) it was no test tool, and moved into the base.
+      name: 'a pinned test tool next to gunicorn: gunicorn moves, the tool stays for test-artifacts-in-runtime',
+      files: ws({ 'docker/Dockerfile.web': webWithRun('RUN pip install --no-cache-dir gunicorn pytest==8.2.0') }),
+      errors: [
+        onWord(
+          'docker/Dockerfile.web',
+          webWithRun('RUN pip install --no-cache-dir gunicorn pytest==8.2.0'),
+          'gunicorn',
+          outside('pip', 'gunicorn'),
+        ),
+      ],
+      output: {
+        'Dockerfile.base': baseWithRun('RUN pip install --no-cache-dir gunicorn'),
+        'docker/Dockerfile.web': webWithRun('RUN pip install --no-cache-dir pytest==8.2.0'),
       },
     },
     {

@@ -146,6 +146,26 @@ RuleTester.run(secretInEnvironment, {
   ],
   invalid: [
     {
+      // Before, the overlay got `env_file: [../secrets.env]`: compose reads an overlay given with -f
+      // from the first file's folder, so that named a file above the project. Which first file a
+      // Makefile's `-f` names is not known here: reported, no fix.
+      name: 'a secret in an overlay in another folder that nothing here completes: reported, no fix',
+      files: workspace({
+        'deploy/docker-compose.prod.yml':
+          'services:\n  web:\n    environment:\n      - SECRET_KEY=prod-8f3k2j4h5g6f7d8s9a0q1w2e3r4t5y6u\n',
+        Makefile: 'up-prod:\n\tdocker compose -f docker-compose.yml -f deploy/docker-compose.prod.yml up -d\n',
+      }),
+      errors: [
+        onLine(
+          'deploy/docker-compose.prod.yml',
+          4,
+          20,
+          57,
+          'Unexpected secret SECRET_KEY written into the environment of service web; keep it in secrets.env.',
+        ),
+      ],
+    },
+    {
       // Before, the secret moved to secrets.env and no env_file read it there: the prod overlay's
       // services were not among the services a definition belongs to.
       name: 'a secret in a service only the prod overlay defines: moved, and the overlay service reads secrets.env',

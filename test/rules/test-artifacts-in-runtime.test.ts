@@ -146,6 +146,14 @@ RUN pip install --no-cache-dir pytest ruff
 /** The web image gets its dev requirements through `COPY . .` and installs them. */
 const INSTALLS_DEV_FROM_CONTEXT = web('COPY . .\nRUN pip install --no-cache-dir -r requirements-dev.txt\n');
 
+/** The web image pins its test tools, one plugin in pip's other spelling. */
+const PINNED_TOOLS = web(
+  'COPY app/ /app/app/\nRUN pip install --no-cache-dir gunicorn==22.0.0 pytest==8.2.0 PyTest_Django==4.8.0 "flake8~=7.0"\n',
+);
+
+/** The web image installs pytest with its output piped to a log. */
+const PIPED_TOOL = web('COPY app/ /app/app/\nRUN pip install --no-cache-dir pytest | tee /tmp/pip.log\n');
+
 const MESSAGE_TOOL = (manager: string, pkg: string): string =>
   `Unexpected ${manager} install of "${pkg}" in the runtime image: it is a test or lint tool; install it in a test stage or in CI, not in the image services run.`;
 const MESSAGE_DEV = (manager: string, file: string): string =>
@@ -311,6 +319,24 @@ RUN pip install --no-cache-dir -r requirements-test.txt
         onWord('docker/Dockerfile.web', INSTALLS_TOOLS, 'pytest-django', MESSAGE_TOOL('pip', 'pytest-django')),
       ].map((e) => (e.message.includes('"pytest"') ? { ...e, endColumn: e.endColumn - 1 } : e)),
       output: { 'docker/Dockerfile.web': removeOnce(INSTALLS_TOOLS, ' pytest pytest-django') },
+    },
+    {
+      // Before, a pinned tool was no tool (only extras were stripped): nothing was reported, and
+      // install-outside-base moved pytest==8.2.0 and flake8~=7.0 into the base.
+      name: 'pinned tools, a plugin written with an underscore: reported as pip names them, taken out',
+      files: workspace({ 'docker/Dockerfile.web': PINNED_TOOLS }),
+      errors: [
+        onWord('docker/Dockerfile.web', PINNED_TOOLS, 'pytest==8.2.0', MESSAGE_TOOL('pip', 'pytest==8.2.0')),
+        onWord('docker/Dockerfile.web', PINNED_TOOLS, 'PyTest_Django==4.8.0', MESSAGE_TOOL('pip', 'PyTest_Django==4.8.0')),
+        onWord('docker/Dockerfile.web', PINNED_TOOLS, '"flake8~=7.0"', MESSAGE_TOOL('pip', 'flake8~=7.0')),
+      ],
+      output: { 'docker/Dockerfile.web': removeOnce(PINNED_TOOLS, ' pytest==8.2.0 PyTest_Django==4.8.0 "flake8~=7.0"') },
+    },
+    {
+      // Before, `pip install pytest | tee /tmp/pip.log` became `tee /tmp/pip.log`.
+      name: 'a test tool installed in a piped command: reported, no fix',
+      files: workspace({ 'docker/Dockerfile.web': PIPED_TOOL }),
+      errors: [onWord('docker/Dockerfile.web', PIPED_TOOL, 'pytest', MESSAGE_TOOL('pip', 'pytest'))],
     },
     {
       // One fix for both: each removing only its own package, together they left `pip install

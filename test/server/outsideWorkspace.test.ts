@@ -13,6 +13,7 @@ import { copyFixture, ensureServerBuilt, LspTestClient } from './lspClient';
 
 const WEB = 'docker/Dockerfile.web';
 const COMPOSE = 'docker-compose.yml';
+const OVERRIDE = 'docker-compose.override.yml';
 
 /** The fixture's compose file with a secret written into web's environment (secret-in-environment's fix writes secrets.env). */
 const withSecret = (compose: string): string =>
@@ -53,6 +54,19 @@ describe('language server: files outside every workspace folder', function () {
     const titles = (await actions(COMPOSE, secret)).map((a) => a.title);
     assert.deepEqual(titles, ['Ignore secret-in-environment for this line', 'Ignore secret-in-environment for this file']);
     assert.deepEqual(await actions(COMPOSE, [], ['source.fixAll']), []);
+  });
+
+  it('an override opened alone: what its main file defines is not reported missing', async () => {
+    // The main file (not open) defines redis and declares the static volume; before, the override
+    // got unknown-service-reference and undeclared-volume.
+    client = await LspTestClient.start(copyFixture(), { noFolders: true });
+    const override = `${client.read(OVERRIDE)}    depends_on:\n      - redis\n    volumes:\n      - static:/app/static\n`;
+    await client.openDocument(OVERRIDE, override, 'dockercompose');
+    const codes = (await client.diagnosticsFor(OVERRIDE)).map((d) => d.code);
+    assert.deepEqual(
+      codes.filter((c) => c === 'unknown-service-reference' || c === 'undeclared-volume'),
+      [],
+    );
   });
 
   it('a document opened before its folder is added moves to the folder, and keeps its diagnostics', async () => {

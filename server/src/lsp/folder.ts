@@ -28,6 +28,8 @@ export const NEEDS_WORKSPACE = [
   'secrets-file-not-ignored',
   'service-network-missing',
   'service-not-from-base',
+  'undeclared-volume',
+  'unknown-service-reference',
   'unused-stage',
   'unused-volume',
 ] as const;

@@ -192,7 +192,6 @@ function setupInCommand(command: ShellCommand, next: ShellCommand | undefined, m
   // The name only: the value of an index URL may hold a token.
   const exported = program === 'export' ? words.slice(1).map((w) => w.split('=')[0]!) : [];
   return manager === 'pip' ? exported.find((name) => PIP_VARIABLES.has(name)) : undefined;
-  return undefined;
 }
 
 /**
@@ -210,7 +209,12 @@ function setupBefore(project: Project, file: DockerfileModel, run: RunInstructio
     }
   }
   const what = install.manager === 'pip' ? 'the pip settings' : 'the package sources';
-  const at = (instruction: Instruction, detail: string): string => `${what} this stage sets up (line ${instruction.getRange().start.line + 1}: ${detail})`;
+  // A downloaded script piped to a shell may add a package source or not (the uv and rustup
+  // installers do not): said as what it is, not as a source the stage sets up.
+  const at = (instruction: Instruction, detail: string): string =>
+    / \| (ba|da|z)?sh$/.test(detail)
+      ? `what a downloaded script this stage runs first may set up (line ${instruction.getRange().start.line + 1}: ${detail})`
+      : `${what} this stage sets up (line ${instruction.getRange().start.line + 1}: ${detail})`;
   // The same RUN before the install: `VAR=… pip install`, an earlier command.
   const assignment = install.command.words.slice(0, install.command.programIndex).find((w) => PIP_VARIABLES.has(w.value.split('=')[0]!));
   if (install.manager === 'pip' && assignment) {

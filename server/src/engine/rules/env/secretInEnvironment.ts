@@ -64,11 +64,15 @@ export const secretInEnvironment = defineRule({
         );
         // An entry the fix cannot find to remove is reported without one: never a fix that does nothing.
         const removable = environmentEntryRemoval(file, defs[0]!, entry.offsets[0]) !== undefined;
+        // A fragment no project here completes (no build or image anywhere: an overlay given with
+        // `-f` from a Makefile, in another folder): compose reads its paths from a first file this
+        // cannot tell, so an env_file written there could point anywhere (before: ../secrets.env).
+        const fragment = defs.some((d) => servicesOfDef(project, d).some((s) => !s.build && !s.image));
         context.report({
           messageId: disagrees ? 'disagrees' : hit.kind === 'url' ? 'urlCredentials' : 'secret',
           data: { key: entry.key, services, secretsFile: config.secretsFile, ...(hit.kind === 'url' ? { masked: hit.masked } : {}) },
           range: secretRange(file, entry, hit),
-          fix: disagrees || shared || !removable ? undefined : (fixer) => {
+          fix: disagrees || shared || !removable || fragment ? undefined : (fixer) => {
             const group = { services: defs.flatMap((d) => servicesOfDef(project, d)), edited: new Set<unknown>() };
             const keyAdded = new Set<ComposeServiceDef>();
             fixer.setTitle(`Move secret ${entry.key} to ${config.secretsFile}`, true);

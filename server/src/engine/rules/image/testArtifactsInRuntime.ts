@@ -19,7 +19,7 @@ import {
 } from './imageFacts';
 import { NOT_RUNTIME_IMAGE } from '../dockerfile/stageRefs';
 import { detectInstall, managerLabel, type InstallCommand } from '../../parse/installs';
-import { installRemovalScope, installsOf, removePackagesFromRun } from '../../parse/installEdit';
+import { installRemovalScope, installsLocal, installsOf, removePackagesFromRun } from '../../parse/installEdit';
 import type { DockerfileModel, Instruction, RunInstruction, Stage } from '../../parse/dockerfile';
 import type { Project } from '../../project';
 import type { Range } from '../../text';
@@ -41,9 +41,18 @@ export function isTestArtifact(source: string): boolean {
 
 const TOOLS = new Set(['pytest', 'py.test', 'flake8', 'ruff', 'black', 'mypy', 'eslint', 'tox', 'pylint', 'isort']);
 
-/** A package that only tests or lints: a {@link TOOLS} name, a plugin of one (`pytest-django`, `flake8-bugbear`), `coverage`, `nox`, … */
+/**
+ * A package that only tests or lints: a {@link TOOLS} name, a plugin of one (`pytest-django`,
+ * `flake8-bugbear`), `coverage`, `nox`, … Compared as pip compares names: without extras or a
+ * version (`pytest==8.2.0`, `"black>=24"`, `flake8~=7.0`), case and `_`/`-` aside (`PyTest_Django`).
+ * Before, a pinned tool was not one, and "Move to base image" put it in every image.
+ */
 export function isTestToolPackage(name: string): boolean {
-  const bare = name.replace(/\[.*$/, '').toLowerCase();
+  const bare = name
+    .toLowerCase()
+    .replace(/\[.*?\]/, '')
+    .replace(/[=<>!~;@ ].*$/, '')
+    .replace(/_/g, '-');
   return TOOLS.has(bare) || /^(pytest|pylint|flake8)-[\w.-]+$|^(coverage|nox|pre-commit|bandit|prettier|jest|mocha)$/.test(bare);
 }
 
@@ -336,13 +345,18 @@ function reportInstalls(
             fixer.remove(file.path, r, scope);
           }
         };
-  for (const { install } of installsOf(run)) {
+  for (const { index, install } of installsOf(run)) {
     const manager = installLabel(install);
+    // A command that would go whole is taken out of its list only where that keeps the rest's
+    // meaning (not piped, not `||`-joined, not in an `if` or a loop): before, `pip install pytest |
+    // tee /tmp/log` became `tee /tmp/log`.
+    const canGoWhole = run.commands.length === 1 || standsAlone(run.commands, index);
     const tools = install.packages.filter((p) => !p.word.hasVariable && isTestToolPackage(p.name));
     if (tools.length > 0) {
+      const goesWhole = tools.length === install.packages.length && install.requirementFiles.length === 0 && !installsLocal(install);
       const fix = removing(
         `Do not install ${[...new Set(tools.map((p) => p.name))].join(', ')} in the runtime image`,
-        removePackagesFromRun(file, run, new Set(tools), install.manager),
+        goesWhole && !canGoWhole ? [] : removePackagesFromRun(file, run, new Set(tools), install.manager),
       );
       for (const pkg of tools) {
         report({ messageId: 'installsTool', data: { manager, pkg: pkg.name }, range: file.lines.rangeOf(pkg.word.start, pkg.word.end), fix });
@@ -356,7 +370,7 @@ function reportInstalls(
       continue;
     }
     // Only an install of test requirements and nothing else can go whole.
-    const whole = dev.length === install.requirementFiles.length && install.packages.length === 0 && install.manager === 'pip';
+    const whole = canGoWhole && dev.length === install.requirementFiles.length && install.packages.length === 0 && install.manager === 'pip';
     const fix = whole
       ? removing(
           `Do not install ${dev.map((r) => r.value).join(', ')} in the runtime image`,
