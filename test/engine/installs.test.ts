@@ -81,6 +81,9 @@ describe('detectInstall', () => {
   it('poetry install (a manifest) and poetry add (packages); pipenv; conda with -c and -n values', () => {
     assert.deepEqual(one('poetry install --no-root --with docs --without dev'), { manager: 'poetry', program: 'poetry', packages: [], requirements: [], manifest: true });
     assert.deepEqual(one('poetry add requests').packages, ['requests']);
+    // Before, the group's name was a package: `dev` moved into the base as `poetry add --group dev`.
+    assert.deepEqual(one('poetry add --group dev black').packages, ['black']);
+    assert.deepEqual(one('poetry add -G test --source internal --python ^3.12 pytest-django').packages, ['pytest-django']);
     assert.equal(one('pipenv install --deploy --system').manifest, true);
     assert.deepEqual(one('conda install -y -c conda-forge -n app numpy scipy=1.13').packages, ['numpy', 'scipy=1.13']);
     assert.equal(one('micromamba install -y numpy').manager, 'conda');
