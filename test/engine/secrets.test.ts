@@ -29,6 +29,9 @@ describe('secrets', () => {
     ['GITHUB_TOKEN2', 'ghtok-realvalue-123'],
     ['NPMTOKEN', 'npm-realvalue'],
     ['githubToken', 'realvalue'],
+    // Before, a personal access token under a *_PAT key was a setting.
+    ['GITHUB_PAT', 'realvalue'],
+    ['GL_PAT', 'glpat-short'],
   ];
   for (const [key, value] of secrets) {
     it(`${key} is a secret`, () => assert.ok(findSecret(key, value), `${key} was not found secret`));
@@ -49,6 +52,8 @@ describe('secrets', () => {
     ['MAX_NEW_TOKENS', '256'],
     ['IMAGE', 'acme/sk-admin-dashboard-frontend-service:1.2'],
     ['HF_HOME_NAME', 'hf_modelscachedirectoryforbertbase'],
+    ['GITHUB_PATH', '/home/runner/bin'],
+    ['PATH_PATTERN', '*.py'],
   ];
   for (const [key, value] of settings) {
     it(`${key}=${value} is a setting`, () => assert.equal(findSecret(key, value), undefined));

@@ -17,9 +17,9 @@ import { appendSequenceToMap, appendToSequence, flowScalar, mapPairRemoval, prep
 // Secrets
 
 // `PASS` and `PWD` only as a word of the key: `DB_PASS`, `SMTP_PASSWD`, `DB_PWD`, but not `BYPASS_CACHE`
-// nor `PWD` alone, the shell's working directory.
+// nor `PWD` alone, the shell's working directory. `PAT` (a personal access token) as its last word: `GITHUB_PAT`.
 const SECRET_KEY =
-  /PASSWORD|PASSPHRASE|SECRET|TOKEN(?!S|IZ)|API_?KEY|(?:PRIVATE|ACCESS|SIGNING|ENCRYPTION|FERNET|MASTER|AUTH|LICENSE)_KEY|(?:^|_)PASS(?:WD)?(?:_|$)|_PWD(?:_|$)/i;
+  /PASSWORD|PASSPHRASE|SECRET|TOKEN(?!S|IZ)|API_?KEY|(?:PRIVATE|ACCESS|SIGNING|ENCRYPTION|FERNET|MASTER|AUTH|LICENSE)_KEY|(?:^|_)PASS(?:WD)?(?:_|$)|_PWD(?:_|$)|(?:^|_)PAT$/i;
 /**
  * Values that are a credential whatever the key: AWS access key ids, GitHub, OpenAI, Stripe, Slack
  * Google API and GitLab tokens, and private keys (with their body) (`OPENAI_KEY=sk-proj-…`, `GIT_REPO_URL=https://ghp_…@github.com`).
@@ -54,8 +54,8 @@ export function maskUrlPasswords(text: string): string {
  * A key that names a secret: `*PASSWORD*`, `*PASSPHRASE*`, `*SECRET*`, `*TOKEN*` (`GITHUB_TOKEN2`,
  * `githubToken`; not `MAX_TOKENS` or `TOKENIZERS_PARALLELISM`), `*API_KEY*`
  * (`*APIKEY*`), `*PRIVATE_KEY*`, `*ACCESS_KEY*`, `*SIGNING_KEY*`, `*ENCRYPTION_KEY*`, `*FERNET_KEY*`,
- * `*MASTER_KEY*`, `*AUTH_KEY*`, `*LICENSE_KEY*`, and `PASS`, `PASSWD` or `PWD` as a word of it
- * (`DB_PASS`, `DB_PWD`).
+ * `*MASTER_KEY*`, `*AUTH_KEY*`, `*LICENSE_KEY*`, `PASS`, `PASSWD` or `PWD` as a word of it
+ * (`DB_PASS`, `DB_PWD`), and `PAT` as its last word (`GITHUB_PAT`).
  */
 export function isSecretKey(key: string): boolean {
   // `POSTGRES_PASSWORD_FILE=/run/secrets/db` names where a secret is, not the secret.
