@@ -75,6 +75,15 @@ describe('current-state report', () => {
       'redis-cli -a "$REDIS_PASSWORD" ping',
       'aws configure set aws_secret_access_key $AWS_SECRET_ACCESS_KEY',
       'AWS_SECRET_ACCESS_KEY web, worker',
+      // Before, a variable after --password or --token, or as a URL's password, was masked.
+      'docker login --password "$REGISTRY_PASSWORD" registry.example.com',
+      'python serve.py --access-token $ACCESS_TOKEN',
+      'git clone https://oauth2:$GL_TOKEN@gitlab.com/acme/models.git',
+      'git clone https://x-access-token:${{ secrets.GITHUB_TOKEN }}@github.com/acme/models.git',
+      'echo ${{ secrets.GITHUB_TOKEN }} | docker login ghcr.io -u bot --password-stdin',
+      'curl --header "JOB-TOKEN: $CI_JOB_TOKEN" https://gitlab.example.com/api',
+      'git clone ssh://git@github.com/acme/models.git && psql postgres://app@db/app',
+      'docker pull python:3.12@sha256:0123456789abcdef && npm_config_cache=/tmp/npm npm ci',
     ]) {
       assert.equal(maskSecretText(text), text);
     }
@@ -164,5 +173,146 @@ describe('current-state report', () => {
     assert.match(text, /\| `.github\/workflows\/c.yml` \| j \| 42 \|/);
     // A GitLab CI job is listed with its first script line (before, not read at all).
     assert.match(text, /\| `.gitlab-ci.yml` \| build \| docker login -p \*\*\*\* r.io \|/);
+  });
+});
+
+describe('current-state report: masking in a project with secrets everywhere', () => {
+  // One project, each kind of secret where a project writes it: the shared env file, compose
+  // environment, a Dockerfile's ARG, ENV and ENTRYPOINT, a GitHub workflow and a GitLab pipeline.
+  // Every value to be masked holds `Leak` and two digits.
+  const fs = loadFolder(EXAMPLE);
+  fs.write(
+    '.env.docker',
+    `${fs.readFile('.env.docker')}` +
+      'SENTRY_DSN=https://pub-Leak41@o1.ingest.sentry.io/1\n' +
+      'SLACK_WEBHOOK_URL=https://hooks.slack.com/services/T000/B000/Leak31\n' +
+      'DISCORD_NOTIFY=https://discord.com/api/webhooks/123/Leak32\n' +
+      'GITHUB_PAT=ghp_Leak61\n' +
+      'SLACK_BOT=xoxb-Leak62\n' +
+      'LOG_LEVEL=${LOG_LEVEL:-info}\n',
+  );
+  fs.write(
+    'docker-compose.yml',
+    fs
+      .readFile('docker-compose.yml')!
+      .replace(
+        '      - DJANGO_SETTINGS_MODULE=',
+        '      - TEAMS_WEBHOOK=https://chat.example.com/hooks/Leak33\n      - DJANGO_SETTINGS_MODULE=',
+      ),
+  );
+  fs.write(
+    'docker/Dockerfile.cache',
+    'ARG REGISTRY=deploy:Leak43@registry.gitlab.com\nFROM ${REGISTRY}/acme/redis:7-alpine\n' +
+      'ENV CLIENT_SECRET="Leak52" CACHE_PORT=6379\n' +
+      'ENTRYPOINT ["redis-server", "--requirepass", "Leak24", "--port", "6379"]\n',
+  );
+  fs.write(
+    '.github/workflows/release.yml',
+    [
+      'on: push',
+      'jobs:',
+      '  release:',
+      '    runs-on: ubuntu-latest',
+      '    steps:',
+      '      - uses: pypa/gh-action-pypi-publish@release/v1',
+      `      - run: 'curl -H "PRIVATE-TOKEN: glpat-Leak01" https://gitlab.example.com/api/v4/projects'`,
+      `      - run: 'curl -H "Authorization: token Leak02" https://api.github.com/user'`,
+      `      - run: "curl -H 'Cookie: session=Leak03; theme=dark' https://app.example.com/health"`,
+      `      - run: 'curl -H "Authorization: Bearer Leak05" https://api.example.com'`,
+      `      - run: 'curl -H "Authorization: Bearer $API_TOKEN" https://api.example.com'`,
+      '      - run: echo "Leak11" | docker login ghcr.io -u bot --password-stdin',
+      "      - run: docker login registry.example.com -u bot --password-stdin <<< 'Leak12'",
+      '      - run: echo "$CR_PAT" | docker login ghcr.io -u bot --password-stdin',
+      '      - run: docker login -u bot -p $CI_REGISTRY_PASSWORD registry.example.com',
+      '      - run: twine upload -u __token__ -p pypi-Leak21 dist/*',
+      "      - run: mysql -u root -p'Leak22' smarthr360 < dump.sql",
+      '      - run: mongosh -u admin -p Leak23 mongodb://mongo/app',
+      '      - run: curl -X POST https://acme.webhook.office.com/webhookb2/Leak34 -d @msg.json',
+      '      - run: git clone https://Leak42@github.com/acme/models.git',
+      '      - run: git clone https://oauth2:$GL_TOKEN@gitlab.com/acme/models.git',
+      `      - run: psql "host=db user=app password=Leak51" -c 'select 1'`,
+      '      - run: ./deploy.sh ghp_Leak64 glpat-Leak65 sk_live_Leak66',
+      '      - run: docker run -p 8000:8000 smarthr360-web:latest && ssh -p 2222 deploy@host',
+    ].join('\n') + '\n',
+  );
+  const text = currentStateReport(new Analyzer(fs).analyze());
+  const absent = (...numbers: string[]): void => {
+    for (const n of numbers) {
+      assert.ok(!text.includes(`Leak${n}`), `the report prints Leak${n}`);
+    }
+  };
+
+  it('masks the value of a credential header, keeping its name, scheme and quotes', () => {
+    // Before, each of these was printed: GitLab's PRIVATE-TOKEN, `Authorization: token`, a cookie,
+    // and a bearer token shorter than eight characters.
+    absent('01', '02', '03', '05');
+    assert.ok(text.includes('| curl -H "PRIVATE-TOKEN: ****" https://gitlab.example.com/api/v4/projects |'), text);
+    assert.ok(text.includes('| curl -H "Authorization: token ****" https://api.github.com/user |'));
+    assert.ok(text.includes("| curl -H 'Cookie: ****' https://app.example.com/health |"));
+    assert.ok(text.includes('| curl -H "Authorization: Bearer ****" https://api.example.com |'));
+    assert.ok(text.includes('| curl -H "Authorization: Bearer $API_TOKEN" https://api.example.com |'));
+  });
+
+  it('masks a literal piped or fed into a --password-stdin login, not a variable', () => {
+    absent('11', '12');
+    assert.ok(text.includes('| echo "****" \\| docker login ghcr.io -u bot --password-stdin |'));
+    assert.ok(text.includes("| docker login registry.example.com -u bot --password-stdin <<< '****' |"));
+    assert.ok(text.includes('| echo "$CR_PAT" \\| docker login ghcr.io -u bot --password-stdin |'));
+  });
+
+  it("masks twine's, mysql's and mongosh's -p, and redis's --requirepass, not a variable or a port", () => {
+    absent('21', '22', '23', '24');
+    assert.ok(text.includes('| twine upload -u __token__ -p **** dist/* |'));
+    assert.ok(text.includes("| mysql -u root -p'****' smarthr360 < dump.sql |"));
+    assert.ok(text.includes('| mongosh -u admin -p **** mongodb://mongo/app |'));
+    assert.ok(text.includes('| `redis-server --requirepass **** --port 6379` |'));
+    // Before, a login's `-p $VARIABLE` lost its name to ****.
+    assert.ok(text.includes('| docker login -u bot -p $CI_REGISTRY_PASSWORD registry.example.com |'));
+    assert.ok(text.includes('| docker run -p 8000:8000 smarthr360-web:latest && ssh -p 2222 deploy@host |'));
+  });
+
+  it('masks a webhook URL after its host, in env files, compose environment and CI steps', () => {
+    absent('31', '32', '33', '34');
+    assert.match(text, /\| `SLACK_WEBHOOK_URL` \| `.env.docker` \| `https:\/\/hooks.slack.com\/services\/\*\*\*\*` \|/);
+    assert.match(text, /\| `DISCORD_NOTIFY` \| `.env.docker` \| `https:\/\/discord.com\/api\/webhooks\/\*\*\*\*` \|/);
+    assert.match(
+      text,
+      /\| `TEAMS_WEBHOOK` \| `docker-compose.yml` \(web: environment\) \| `https:\/\/chat.example.com\/\*\*\*\*` \|/,
+    );
+    assert.ok(text.includes('| curl -X POST https://acme.webhook.office.com/webhookb2/**** -d @msg.json |'));
+  });
+
+  it("masks the user of an https URL and a registry's user:password, not a variable or ssh's git user", () => {
+    // Before, a Sentry DSN's key shorter than 16 characters, a token as a clone URL's user and the
+    // password of a registry a FROM variable resolves to were printed.
+    absent('41', '42', '43');
+    assert.match(text, /\| `SENTRY_DSN` \| `.env.docker` \| `https:\/\/\*\*\*\*@o1.ingest.sentry.io\/1` \|/);
+    assert.ok(text.includes('| git clone https://****@github.com/acme/models.git |'));
+    assert.ok(text.includes('deploy:****@registry.gitlab.com/acme/redis:7-alpine'), text);
+    assert.ok(text.includes('| git clone https://oauth2:$GL_TOKEN@gitlab.com/acme/models.git |'));
+    // A variable is no secret: the compose file's password stays `${DB_PASSWORD}`.
+    assert.ok(text.includes('`postgres://smarthr360:${DB_PASSWORD}@localhost:5432/smarthr360`'));
+  });
+
+  it('keeps the quotes around a masked value balanced', () => {
+    // Before, `password=Leak51"` was masked with its closing quote.
+    absent('51', '52');
+    assert.ok(text.includes(`| psql "host=db user=app password=****" -c 'select 1' |`));
+    assert.match(text, /\| `CLIENT_SECRET` \| `docker\/Dockerfile.cache` \(ENV\) \| `\*\*\*\*` \(masked\) \|/);
+    assert.match(text, /\| `CACHE_PORT` \| `docker\/Dockerfile.cache` \(ENV\) \| `6379` \|/);
+  });
+
+  it('masks known token shapes of any length, and a GITHUB_PAT by its name', () => {
+    absent('61', '62', '64', '65', '66');
+    assert.match(text, /\| `GITHUB_PAT` \| `.env.docker` \| `\*\*\*\*` \(masked\) \|/);
+    assert.match(text, /\| `SLACK_BOT` \| `.env.docker` \| `\*\*\*\*` \|/);
+    assert.ok(text.includes('| ./deploy.sh **** **** **** |'));
+    // Not a default that is no secret, nor an action whose name holds `pypi-`.
+    assert.match(text, /\| `LOG_LEVEL` \| `.env.docker` \| `\$\{LOG_LEVEL:-info\}` \|/);
+    assert.ok(text.includes('| pypa/gh-action-pypi-publish@release/v1 |'));
+  });
+
+  it('prints no value to be masked anywhere', () => {
+    assert.deepEqual(text.match(/Leak\d\d/g), null, text);
   });
 });

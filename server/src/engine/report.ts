@@ -8,7 +8,7 @@ import type { DockerfileModel, RunInstruction, Stage } from './parse/dockerfile'
 import { requirementsSource } from './rules/dockerfile/installOutsideBase';
 import { detectInstall } from './parse/installs';
 import { roadmapStatus } from './roadmap';
-import { findSecret, isSecretKey, maskCredentials, maskUrlPasswords } from './rules/env/envShared';
+import { findSecret, hasLiteral, isSecretKey, maskCredentials, URL_CREDENTIALS } from './rules/env/envShared';
 
 /**
  * The roadmap's "Current State Analysis", filled in from the workspace, as Markdown.
@@ -31,23 +31,98 @@ export function currentStateReport(result: Pick<AnalysisResult, 'project' | 'fin
 
 const cell = (s: string): string => maskSecretText(s).replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
-/**
- * Masks what looks like a secret anywhere in a text the report prints (a value, an ENTRYPOINT's
- * arguments, a CI step): the password of every URL with credentials (`jdbc:postgresql://u:pw@db`,
- * one of several in a list, a password with an `@` in it), the value of a secret-like `KEY=value`,
- * a `login … -p`/`--password` argument, `curl -u user:pass`, `mysql -pPASS`, a `Bearer` header and a
- * `--*-token`/`--api-key`/`--secret` argument. Applied to every cell, after the per-column masking.
- */
 /** `KEY=value` with a secret-like key masked, also when it is an option's value (`--build-arg=NPM_TOKEN=…`). */
 function maskKeyValues(text: string, depth = 0): string {
-  return text.replace(/\b([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|[^\s;&|`]+)/g, (m, key: string, value: string) =>
-    isSecretKey(key) ? `${key}=****` : depth < 2 && /^[A-Za-z_]\w*=/.test(value) ? `${key}=${maskKeyValues(value, depth + 1)}` : m,
+  // A bare value stops at a quote it did not open: `psql "host=db password=x"` keeps its closing quote.
+  return text.replace(/\b([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|(?:[^\s;&|`"']|"[^"\s]*"|'[^'\s]*')+)/g, (m, key: string, value: string) =>
+    isSecretKey(key)
+      ? literal(value) ? `${key}=${maskedValue(value)}` : m
+      : isWebhookKey(key)
+        ? `${key}=${maskWebhookValue(value)}`
+        : depth < 2 && /^[A-Za-z_]\w*=/.test(value) ? `${key}=${maskKeyValues(value, depth + 1)}` : m,
   );
 }
 
+/**
+ * Whether a value (quoted or not) holds literal text: `$TOKEN`, `${TOKEN}` and a workflow's
+ * `${{ secrets.TOKEN }}` only say where a secret comes from; `${TOKEN:-default}` holds its default.
+ */
+function literal(value: string): boolean {
+  // A space ends most values: `${{ secrets.TOKEN }}` then reaches them as `${{`.
+  return !/^["']?\$\{\{/.test(value) && hasLiteral(value.replace(/^(["'])([^]*)\1$/, '$2').replace(/\$\{\{[^}]*\}\}/g, ''));
+}
+
+/** `****` in place of a value, inside its quotes when it had them. */
+function maskedValue(value: string): string {
+  const q = /^(["'])[^]*\1$/.exec(value)?.[1] ?? '';
+  return `${q}****${q}`;
+}
+
+/** A rule's replacer: the head (group 1) is kept, the value after it (group 2) masked when it is literal. */
+const maskValue = (m: string, head: string, value: string): string => (literal(value) ? `${head}${maskedValue(value)}` : m);
+
+/** `SLACK_WEBHOOK_URL`, `TEAMS_WEBHOOK`: whatever the service, the URL is the secret. */
+const isWebhookKey = (key: string): boolean => /WEBHOOK/i.test(key);
+
+/** A webhook URL with its path masked (`https://chat.example.com/****`): the host says what it is. */
+function maskWebhookValue(value: string): string {
+  if (value.includes('****')) {
+    return value;
+  }
+  const known = value.replace(WEBHOOK, (_m, head: string) => `${head}****`);
+  return known !== value ? known : value.replace(/^(["']?[a-z][a-z0-9+.-]*:\/\/[^/\s"'`]+\/)(?![$*])[^\s"'`]+/i, '$1****');
+}
+
+// A header carrying a credential: `Authorization` (after its scheme: `Bearer`, `token`, `Basic`),
+// `Cookie`, and any whose name says token, key, secret or password (`PRIVATE-TOKEN`, `X-API-Key`).
+const HEADER_NAME =
+  '(?:Proxy-)?Authorization|Cookie|[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*-(?:Token|Key|Secret|Password|Auth|Session|Signature)|X-[A-Za-z0-9-]*(?:Token|Key|Secret|Password|Auth|Session|Signature)[A-Za-z0-9-]*';
+const SCHEMES = '(?:Bearer|Basic|Token|Digest|Bot|OAuth|ApiKey|Key|SSWS)\\s';
+/** The scheme, or none; never the scheme word taken for the value. */
+const HEADER_SCHEME = `(?:${SCHEMES}+|(?!${SCHEMES}))`;
+/** A quoted header (`-H "Cookie: a=1; b=2"`): its whole value, up to the closing quote. */
+const QUOTED_HEADER = new RegExp(`(["'])(\\s*(?:${HEADER_NAME})\\s*:\\s*${HEADER_SCHEME})([^"'\\n]+)(?=\\1)`, 'gi');
+/** An unquoted one: its value up to a space. */
+const BARE_HEADER = new RegExp(`(\\b(?:${HEADER_NAME})\\s*:\\s*${HEADER_SCHEME})(?!\\*{4})([^\\s"'\`]+)`, 'gi');
+
+/**
+ * A webhook URL is itself a secret (whoever has it may post): Slack, Discord, Teams, Zapier and
+ * Telegram bot URLs keep their host and fixed path, the rest is masked.
+ */
+const WEBHOOK =
+  /(\bhttps?:\/\/(?:hooks\.slack\.com\/(?:services|workflows|triggers)\/|(?:[\w-]+\.)?discord(?:app)?\.com\/api\/webhooks\/|[\w.-]+\.webhook\.office\.com\/webhookb2\/|outlook\.office(?:365)?\.com\/webhook\/|hooks\.zapier\.com\/hooks\/catch\/|api\.telegram\.org\/bot))(?![$*])[^\s"'`|]+/gi;
+
+/**
+ * Token shapes no setting has, at any length: the report masks a `ghp_…` or `glpat-…` too short to
+ * be a real one (CREDENTIAL_PATTERN, which the rules use, wants real lengths).
+ */
+const TOKEN_PREFIX =
+  /(?<![A-Za-z0-9_-])(?:gh[pousr]_|github_pat_|glpat-|glptt-|gldt-|xox[abprse]-|[sr]k_(?:live|test)_|AIzaSy|pypi-AgE|npm_(?=[A-Za-z0-9]{36}(?![A-Za-z0-9_])))[A-Za-z0-9_-]{4,}/g;
+
+/**
+ * Masks what looks like a secret anywhere in a text the report prints (a value, an ENTRYPOINT's
+ * arguments, a CI step): the password of every URL with credentials (`jdbc:postgresql://u:pw@db`,
+ * one of several in a list, a password with an `@` in it), the user of an `https://<key>@` URL (a
+ * Sentry DSN), a webhook URL, a known token shape, the value of a secret-like `KEY=value`, a
+ * `login … -p`/`--password` argument, a literal piped into `--password-stdin`, `curl -u user:pass`,
+ * `mysql -pPASS`, a credential header and a `--*-token`/`--api-key`/`--secret` argument. Only the
+ * value goes: the key, option or header and the quotes stay; a `$VARIABLE` is no secret.
+ * Applied to every cell, after the per-column masking.
+ */
 export function maskSecretText(text: string): string {
-  return maskKeyValues(maskCredentials(maskUrlPasswords(text)))
-    .replace(/(--password(?:=|\s+)|\blogin\b[^\n]*?\s-p\s*)("[^"]*"|'[^']*'|[^\s`]+)/g, (_m, flag: string) => `${flag}****`)
+  // The password of a URL, unless it is a variable (`https://oauth2:$TOKEN@…`).
+  const urls = text.replace(URL_CREDENTIALS, (m, head: string, password: string) => (literal(password) ? `${head}****@` : m));
+  return maskKeyValues(maskCredentials(urls).replace(TOKEN_PREFIX, '****').replace(WEBHOOK, (_m, head: string) => `${head}****`))
+    // `--password x`, `--db-password=x`, `--passphrase x`, redis's `--requirepass x`; not `--password-stdin`.
+    .replace(/(--(?:[a-z-]*-)?(?:password|passwd|passphrase|requirepass|masterauth)(?:=|\s+))("[^"]*"|'[^']*'|[^\s`]+)/g, maskValue)
+    // `docker login -p x`, `twine upload -p x`, `mongosh -p x` (elsewhere `-p` is a port, or `mkdir -p`).
+    .replace(/(\b(?:login|twine|mongo(?:sh|dump|restore|import|export)?)\b[^\n|;&]*?\s-p\s*)("[^"]*"|'[^']*'|[^\s`"']+)/g, maskValue)
+    // `echo "pw" | docker login --password-stdin`, `printf '%s' pw | …`, `… --password-stdin <<< pw`.
+    .replace(
+      /(\b(?:echo(?:\s+-[neE]+)*|printf(?:\s+(?:"%s[^"]*"|'%s[^']*'))?)\s+)("[^"]*"|'[^']*'|[^\s|;&`"']+)(?=\s*\|[^\n]*--password-stdin)/g,
+      maskValue,
+    )
+    .replace(/(--password-stdin[^\n|;&]*?<<<\s*)("[^"]*"|'[^']*'|[^\s`"']+)/g, maskValue)
     // `curl -u user:pass`, `mysql -pPASS`, `Authorization: Bearer …`, `--access-token …`.
     // (Only curl's and wget's: `docker run --user 1000:1000` is a uid and gid.)
     .replace(/(\b(?:curl|wget)\b[^\n]*?\s(?:-u\s*|--user(?:=|\s+))["']?[^\s:"'=]+:)(?!\$)([^\s"'`]+)/g, (_m, head: string) => `${head}****`)
@@ -56,13 +131,21 @@ export function maskSecretText(text: string): string {
       /(\bsshpass\s+-p\s*|\bredis-cli\b[^\n]*?\s-a\s+|\baws\s+configure\s+set\s+aws_(?:secret_access_key|session_token)\s+)(?!["']?\$)("[^"]*"|'[^']*'|[^\s"'`]+)/g,
       (_m, head: string) => `${head}****`,
     )
-    .replace(/(\bmysql(?:dump)?\b[^\n]*?\s-p)([^\s"'`]+)/g, (_m, head: string) => `${head}****`)
+    // `mysql -pPASS`, `mysqldump -p'PASS'`, `mariadb -p"PASS"` (`-p PASS` asks, and PASS is the database).
+    .replace(/(\b(?:mysql(?:dump|admin|import|show|check)?|mariadb(?:-dump|-admin)?)\b[^\n|;&]*?\s-p)("[^"]*"|'[^']*'|[^\s"'`]+)/g, maskValue)
     .replace(/(\bBearer\s+)[A-Za-z0-9._~+/=-]{8,}/g, (_m, head: string) => `${head}****`)
-    .replace(/(--(?:[a-z-]*-)?(?:token|api-key|secret)(?:=|\s+))("[^"]*"|'[^']*'|[^\s`]+)/g, (_m, flag: string) => `${flag}****`)
-    // A header carrying a key (`X-Api-Key: …`, `Authorization: Basic …`).
-    .replace(/(\b(?:X-[A-Za-z-]*(?:Key|Token|Secret)|Api-Key|Authorization)\s*:\s*(?:Basic\s+|Token\s+)?)(?!Bearer\b|\*{4})([^\s"'`]+)/gi, (_m, head: string) => `${head}****`)
-    // A URL whose user is a key (a Sentry DSN: `https://<key>@o1.ingest.sentry.io/1`).
-    .replace(/(\b[a-z][a-z0-9+.-]*:\/\/)([A-Za-z0-9]{16,})(:?@)/gi, (_m, scheme: string, _key: string, at: string) => `${scheme}****${at}`);
+    .replace(/(--(?:[a-z-]*-)?(?:token|api-key|secret)(?:=|\s+))("[^"]*"|'[^']*'|[^\s`]+)/g, maskValue)
+    // A header carrying a credential (`PRIVATE-TOKEN: …`, `Authorization: token …`, `-H 'Cookie: …'`).
+    .replace(QUOTED_HEADER, (m, quote: string, head: string, value: string) => (literal(value) ? `${quote}${head}****` : m))
+    .replace(BARE_HEADER, maskValue)
+    // A URL's user when it is a key: any user of an http(s) URL (a Sentry DSN `https://<key>@o1.ingest.sentry.io/1`,
+    // `https://<token>@github.com`), a long one elsewhere; `ssh://git@…` and `postgres://app@…` stay.
+    .replace(/(\b(?:https?|wss?):\/\/)([^\s/?#@:"'`$*][^\s/?#@:"'`]*)(@)/gi, (_m, scheme: string, _key: string, at: string) => `${scheme}****${at}`)
+    .replace(/(\b[a-z][a-z0-9+.-]*:\/\/)([A-Za-z0-9]{16,})(:?@)/gi, (_m, scheme: string, _key: string, at: string) => `${scheme}****${at}`)
+    // `user:pass@registry.example.com/image` (an image a FROM variable resolves to); not `python:3.12@sha256:…`.
+    .replace(/((?<![\w.:/@$-])[A-Za-z0-9][\w.-]*:)([^\s@/:"'`$*]+)(?=@(?:[\w-]+(?:\.[\w-]+)+|localhost)\b)/g, (_m, head: string) => `${head}****`)
+    // A signature or key in a URL's query (`?sig=…`, `&key=…`: Azure and Google Chat webhooks).
+    .replace(/([?&](?:sig|signature|key)=)([^&\s"'`#]+)/g, maskValue);
 }
 
 function table(out: string[], head: string[], rows: string[][], empty: string): void {
@@ -171,7 +254,8 @@ function masked(key: string, value: string | undefined): string {
   if (hit || isSecretKey(key)) {
     return '`****` (masked)';
   }
-  return `\`${value}\``;
+  // A webhook's URL (`SLACK_WEBHOOK_URL`) keeps its host; the cell masks what else looks secret.
+  return `\`${isWebhookKey(key) && literal(value) ? maskWebhookValue(value) : value}\``;
 }
 
 /**
