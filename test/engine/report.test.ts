@@ -130,6 +130,22 @@ describe('current-state report', () => {
     assert.match(text, /\| `PWD` \| `.env.docker` \| `\/srv\/app` \|/);
   });
 
+  it('masks the values of credential, auth and *_KEY settings the rules do not call secret', () => {
+    // Before, printed as they were: a report masks more than the rules report.
+    const fs = loadFolder(EXAMPLE);
+    fs.write(
+      '.env.docker',
+      `${fs.readFile('.env.docker')}SMTP_CREDENTIALS=mailer:smtp-cred-1\nBASIC_AUTH=admin:basic-2\nMAILGUN_KEY=key-mailgun-3x6xnjp29jd6fds4gc373\nGOOGLE_APPLICATION_CREDENTIALS_JSON={"private_key_id":"gcp-4"}\nAUTHOR_NAME=Jane\n`,
+    );
+    const text = currentStateReport(new Analyzer(fs).analyze());
+    for (const secret of ['smtp-cred-1', 'basic-2', 'mailgun-3', 'gcp-4']) {
+      assert.ok(!text.includes(secret), `the report prints ${secret}`);
+    }
+    assert.match(text, /\| `BASIC_AUTH` \| `.env.docker` \| `\*\*\*\*` \(masked\) \|/);
+    // A word that only starts like one is no credential.
+    assert.match(text, /\| `AUTHOR_NAME` \| `.env.docker` \| `Jane` \|/);
+  });
+
   it('shows only the name of a compose environment entry that is not KEY=value', () => {
     // Before, `- "AUTH_TOKEN: value"` was printed whole in the variable column, value included.
     const fs = loadFolder(EXAMPLE);

@@ -61,6 +61,15 @@ function maskedValue(value: string): string {
 /** A rule's replacer: the head (group 1) is kept, the value after it (group 2) masked when it is literal. */
 const maskValue = (m: string, head: string, value: string): string => (literal(value) ? `${head}${maskedValue(value)}` : m);
 
+/**
+ * Keys the rules do not call secret but whose values a report must not print either: credentials
+ * (`SMTP_CREDENTIALS=user:pass`, `GOOGLE_APPLICATION_CREDENTIALS_JSON`), auth (`BASIC_AUTH=admin:…`),
+ * any `*_KEY` (`MAILGUN_KEY`), a salt or a private anything. A report masks more than the rules
+ * report: a masked setting loses little, a printed secret is out.
+ */
+const mayHoldSecret = (key: string): boolean =>
+  /(^|_)(CREDENTIALS?|AUTH|KEY|SALT|PRIVATE|COOKIE|SIGNATURE)(_|$)/i.test(key) || /CREDENTIAL/i.test(key);
+
 /** `SLACK_WEBHOOK_URL`, `TEAMS_WEBHOOK`: whatever the service, the URL is the secret. */
 const isWebhookKey = (key: string): boolean => /WEBHOOK/i.test(key);
 
@@ -251,7 +260,7 @@ function masked(key: string, value: string | undefined): string {
   if (hit?.kind === 'url') {
     return `\`${hit.masked}\``;
   }
-  if (hit || isSecretKey(key)) {
+  if (hit || isSecretKey(key) || mayHoldSecret(key)) {
     return '`****` (masked)';
   }
   // A webhook's URL (`SLACK_WEBHOOK_URL`) keeps its host; the cell masks what else looks secret.
