@@ -5,6 +5,7 @@ import { Analyzer } from '../../server/src/engine/analyzer';
 import { MemoryFileSystem } from '../../server/src/engine/fs';
 import assert from 'node:assert/strict';
 import { BASE_SERVICE } from './workspaces/roadmap';
+import { applyFixes } from '../../server/src/engine/fixes';
 
 const base = `FROM python:3.12-slim
 RUN apt-get update && apt-get install -y --no-install-recommends \\
@@ -127,6 +128,38 @@ describe('roadmap-claim-violated with the rules it reads', () => {
     assert.deepEqual(
       result.findings.map((f) => f.ruleId),
       [],
+    );
+  });
+  it('reads an item with a comment at its end, and items after `<!--` in a code span, and unchecks them', () => {
+    // Before, any line holding `<!--` was hidden, and an unclosed one hid every later line: neither
+    // claim below was checked, and the ticks stayed.
+    const commented = `# Docker & DevOps Modularization Roadmap
+
+Reviewers leave notes as HTML comments (\`<!--\` … \`-->\`): GitHub does not show them.
+
+## 1. Shared Base Image for All Services & Dockerfile Verification
+
+- [x] Only \`Dockerfile.base\` installs system dependencies and requirements. <!-- verified by alice -->
+- [x] No redundant \`pip install\` or system package installs in service Dockerfiles. _(Verified)_
+
+<!--
+- [x] Only \`Dockerfile.base\` installs system dependencies and requirements.
+-->
+`;
+    const fs = new MemoryFileSystem({ ...files(webInstalls), 'DOCKER_MODULARIZATION_ROADMAP.md': commented });
+    const result = new Analyzer(fs, { rules: [installOutsideBase, roadmapClaimViolated] }).analyze();
+    const claims = result.findings.filter((f) => f.ruleId === 'roadmap-claim-violated');
+    assert.deepEqual(
+      claims.map((f) => f.range.start.line + 1),
+      [7, 8],
+    );
+    const out = applyFixes(
+      claims.map((f) => f.fix!()!),
+      (p) => fs.readFile(p),
+    );
+    assert.equal(
+      out.files.get('DOCKER_MODULARIZATION_ROADMAP.md'),
+      commented.replace('- [x] Only', '- [ ] Only').replace('- [x] No redundant', '- [ ] No redundant'),
     );
   });
   it('updates when the file that broke the promise is fixed (incremental run)', () => {

@@ -477,7 +477,7 @@ export function readCheckboxes(text: string): Checkbox[] {
   const out: Checkbox[] = [];
   const lines = text.split(/\r?\n|\r/);
   // A fence closes only with its own character, at least as long as it opened (CommonMark); an
-  // HTML comment hides what it spans. Neither is rendered as a checklist.
+  // HTML comment block hides what it spans. Neither is rendered as a checklist.
   let fence: { char: string; length: number } | undefined;
   let inComment = false;
   lines.forEach((l, line) => {
@@ -494,13 +494,16 @@ export function readCheckboxes(text: string): Checkbox[] {
     if (fence) {
       return;
     }
-    const hidden = inComment || l.includes('<!--');
-    if (l.includes('<!--')) {
-      inComment = !l.slice(l.lastIndexOf('<!--')).includes('-->');
-    } else if (inComment && l.includes('-->')) {
-      inComment = false;
+    if (inComment) {
+      inComment = !l.includes('-->');
+      return;
     }
-    if (hidden) {
+    // Only a line that starts with `<!--` opens a comment (an HTML block, CommonMark/GFM), hidden
+    // up to the line holding `-->`. Later in a line, `<!--` is inline HTML (`- [x] … <!-- by alice -->`
+    // is still an item) or, in a code span, text: it hides nothing.
+    const comment = /^(?:\s*>)*\s*<!--/.exec(l);
+    if (comment) {
+      inComment = !l.slice(comment[0].length).includes('-->');
       return;
     }
     // Bulleted (`- [ ]`, `* [x]`, `+ [ ]`) or numbered (`1. [ ]`, `2) [x]`), as GitHub renders both,
