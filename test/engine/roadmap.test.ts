@@ -187,6 +187,7 @@ describe('roadmap status', () => {
 });
 
 describe('readCheckboxes', () => {
+  const lineTexts = (text: string) => readCheckboxes(text).map((b) => [b.line, b.text]);
   it('reads no checkbox inside a fence (closed only by its own kind), or an HTML comment; reads blockquoted ones', () => {
     // Before, ~~~ was closed by ```, a ```` fence by ```, and checkboxes in comments were read and edited.
     const text = [
@@ -204,14 +205,47 @@ describe('readCheckboxes', () => {
       '> - [x] quoted',
       '- [ ] two',
     ].join('\n');
-    assert.deepEqual(
-      readCheckboxes(text).map((b) => [b.line, b.text]),
-      [
-        [4, 'one'],
-        [11, 'quoted'],
-        [12, 'two'],
-      ],
-    );
+    assert.deepEqual(lineTexts(text), [
+      [4, 'one'],
+      [11, 'quoted'],
+      [12, 'two'],
+    ]);
+  });
+
+  it('reads no checkbox in indented code or a fence at any indentation, and reads items nested 4 columns deep', () => {
+    // Before, lines indented 4 columns were read as items whatever they were in, and a fence was known
+    // only at 0 to 3 spaces.
+    const text = [
+      '- [x] Review and update **all shell scripts** to ensure:',
+      '    - [x] nested 4 columns',
+      '\t- [x] nested by a tab',
+      '      not an item: continues the line before',
+      '',
+      'Example:',
+      '    - [x] continues the paragraph',
+      '',
+      '    - [x] indented code',
+      '',
+      '1. [x] numbered',
+      '',
+      '   ~~~',
+      '   - [x] fenced in the item',
+      '   ~~~',
+      '',
+      '       - [x] code in the item',
+      '   - [ ] nested in the numbered one',
+      '> - [x] quoted',
+      '>     - [x] nested in the quote',
+    ].join('\n');
+    assert.deepEqual(lineTexts(text), [
+      [0, 'Review and update **all shell scripts** to ensure:'],
+      [1, 'nested 4 columns'],
+      [2, 'nested by a tab'],
+      [10, 'numbered'],
+      [17, 'nested in the numbered one'],
+      [18, 'quoted'],
+      [19, 'nested in the quote'],
+    ]);
   });
 
   it('knows an item by the title status shows, and fails an item whose rules found something even where it would not apply', () => {

@@ -162,6 +162,38 @@ Reviewers leave notes as HTML comments (\`<!--\` … \`-->\`): GitHub does not s
       commented.replace('- [x] Only', '- [ ] Only').replace('- [x] No redundant', '- [ ] No redundant'),
     );
   });
+  it('reads no claim in indented code or in a fence indented under a list item, and edits none there', () => {
+    // Before, both examples below were read as ticked items: reported, and unticked by the fix.
+    const examples = `# Docker & DevOps Modularization Roadmap
+
+## 1. Shared Base Image for All Services & Dockerfile Verification
+
+- [x] Review and update **all Dockerfiles** to ensure:
+    - [x] Only \`Dockerfile.base\` installs system dependencies and requirements. _(Verified)_
+
+Example of how to write an item:
+
+    - [x] No redundant \`pip install\` or system package installs in service Dockerfiles.
+
+- How to mark an item done:
+
+    \`\`\`md
+    - [x] No redundant \`pip install\` or system package installs in service Dockerfiles.
+    \`\`\`
+`;
+    const fs = new MemoryFileSystem({ ...files(webInstalls), 'DOCKER_MODULARIZATION_ROADMAP.md': examples });
+    const result = new Analyzer(fs, { rules: [installOutsideBase, roadmapClaimViolated] }).analyze();
+    const claims = result.findings.filter((f) => f.ruleId === 'roadmap-claim-violated');
+    assert.deepEqual(
+      claims.map((f) => f.range.start.line + 1),
+      [6],
+    );
+    const out = applyFixes(
+      claims.map((f) => f.fix!()!),
+      (p) => fs.readFile(p),
+    );
+    assert.equal(out.files.get('DOCKER_MODULARIZATION_ROADMAP.md'), examples.replace('    - [x] Only', '    - [ ] Only'));
+  });
   it('updates when the file that broke the promise is fixed (incremental run)', () => {
     const fs = new MemoryFileSystem(files(webInstalls));
     const analyzer = new Analyzer(fs, { rules: [installOutsideBase, roadmapClaimViolated] });

@@ -472,40 +472,80 @@ export interface Checkbox {
   text: string;
 }
 
+/** The column indentation reaches, tabs stopping every 4 columns (CommonMark). */
+function columns(indent: string, from = 0): number {
+  let col = from;
+  for (const ch of indent) {
+    col = ch === '\t' ? col + 4 - (col % 4) : col + 1;
+  }
+  return col - from;
+}
+
 /** Reads the checklist items of a Markdown document. */
 export function readCheckboxes(text: string): Checkbox[] {
   const out: Checkbox[] = [];
   const lines = text.split(/\r?\n|\r/);
-  // A fence closes only with its own character, at least as long as it opened (CommonMark); an
-  // HTML comment block hides what it spans. Neither is rendered as a checklist.
+  // Read as CommonMark/GFM blocks, none of which is rendered as a checklist: a fence, at any
+  // indentation a list item gives it, closes only with its own character, at least as long as it
+  // opened; an HTML comment block hides what it spans; a line indented 4 columns past the list item
+  // it is in is an indented code block, or continues the paragraph before it.
   let fence: { char: string; length: number } | undefined;
   let inComment = false;
+  /** The content columns of the list items a line may be in, innermost last. */
+  const lists: number[] = [];
+  /** The line before is blank (or there is none). */
+  let blank = true;
   lines.forEach((l, line) => {
-    const f = /^\s{0,3}(`{3,}|~{3,})/.exec(l);
-    if (f) {
-      const run = f[1]!;
-      if (!fence) {
-        fence = { char: run[0]!, length: run.length };
-      } else if (run[0] === fence.char && run.length >= fence.length && l.trim() === run) {
+    // Blockquote markers, then the line's indentation and content.
+    const [, indent, rest] = /^(?:[ \t]*>[ ]?)*([ \t]*)(.*)$/.exec(l)!;
+    if (fence) {
+      const close = /^(`{3,}|~{3,})[ \t]*$/.exec(rest!);
+      if (close && close[1]![0] === fence.char && close[1]!.length >= fence.length) {
         fence = undefined;
       }
-      return;
-    }
-    if (fence) {
       return;
     }
     if (inComment) {
       inComment = !l.includes('-->');
       return;
     }
+    if (rest === '') {
+      blank = true;
+      return;
+    }
+    const col = columns(indent!);
+    const marker = /^(?:[-*+]|\d{1,9}[.)])(?=[ \t]|$)/.exec(rest!);
+    // A list item ends at an item indented no further than its marker, or after a blank line at a
+    // line indented less than its content; any other line continues it.
+    if (marker || blank) {
+      while (lists.length > 0 && lists[lists.length - 1]! > col) {
+        lists.pop();
+      }
+    }
+    blank = false;
+    if (col - (lists[lists.length - 1] ?? 0) >= 4) {
+      // Indented code, or the continuation of a paragraph (an indented code block cannot interrupt
+      // one): no item either way.
+      return;
+    }
+    const f = /^(`{3,}|~{3,})(.*)$/.exec(rest!);
+    if (f && !(f[1]![0] === '`' && f[2]!.includes('`'))) {
+      fence = { char: f[1]![0]!, length: f[1]!.length };
+      return;
+    }
     // Only a line that starts with `<!--` opens a comment (an HTML block, CommonMark/GFM), hidden
     // up to the line holding `-->`. Later in a line, `<!--` is inline HTML (`- [x] … <!-- by alice -->`
     // is still an item) or, in a code span, text: it hides nothing.
-    const comment = /^(?:\s*>)*\s*<!--/.exec(l);
-    if (comment) {
-      inComment = !l.slice(comment[0].length).includes('-->');
+    if (rest!.startsWith('<!--')) {
+      inComment = !rest!.slice(4).includes('-->');
       return;
     }
+    if (!marker) {
+      return;
+    }
+    // The item's content starts 1 to 4 columns after its marker; further in, it starts with code.
+    const gap = columns(/^[ \t]*/.exec(rest!.slice(marker[0].length))![0], col + marker[0].length);
+    lists.push(col + marker[0].length + (gap >= 1 && gap <= 4 ? gap : 1));
     // Bulleted (`- [ ]`, `* [x]`, `+ [ ]`) or numbered (`1. [ ]`, `2) [x]`), as GitHub renders both,
     // also inside a blockquote (`> - [x]`).
     const m = /^((?:\s*>)*\s*(?:[-*+]|\d{1,9}[.)])\s+\[)([ xX])(\]\s+)(.*)$/.exec(l);
