@@ -94,7 +94,14 @@ describe('cli: status and report', function () {
       text,
     );
     assert.ok(!text.includes('  ✓ '), text);
-    assert.ok(text.includes('  ✗ All Dockerfiles are modular, minimal and follow best practices ('), text);
+    // Its parse-error is the compose file's: no Dockerfile item fails for it (before, this one did).
+    assert.ok(
+      text.includes(
+        '  – All Dockerfiles are modular, minimal and follow best practices (not checked: docker-compose.yml does not parse; checked again once it does)\n',
+      ),
+      text,
+    );
+    assert.ok(!text.includes('\n  ✗ '), text);
   });
 
   it('status marks passing and not-applicable items', () => {

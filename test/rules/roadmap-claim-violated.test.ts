@@ -1,11 +1,13 @@
 import { RuleTester } from '../ruleTester';
-import { roadmapClaimViolated } from '../../server/src/engine/rules/roadmap/roadmapClaims';
+import { roadmapClaimSatisfied, roadmapClaimViolated } from '../../server/src/engine/rules/roadmap/roadmapClaims';
+import { parseError } from '../../server/src/engine/rules/compose/parseError';
 import { installOutsideBase } from '../../server/src/engine/rules/dockerfile/installOutsideBase';
 import { Analyzer } from '../../server/src/engine/analyzer';
 import { MemoryFileSystem } from '../../server/src/engine/fs';
 import assert from 'node:assert/strict';
 import { BASE_SERVICE } from './workspaces/roadmap';
 import { applyFixes } from '../../server/src/engine/fixes';
+import { roadmapStatus } from '../../server/src/engine/roadmap';
 
 const base = `FROM python:3.12-slim
 RUN apt-get update && apt-get install -y --no-install-recommends \\
@@ -193,6 +195,40 @@ Example of how to write an item:
       (p) => fs.readFile(p),
     );
     assert.equal(out.files.get('DOCKER_MODULARIZATION_ROADMAP.md'), examples.replace('    - [x] Only', '    - [ ] Only'));
+  });
+  it('neither fails nor unticks a Dockerfile item for a compose file that does not parse', () => {
+    // Before, the compose file's parse-error failed "All Dockerfiles are modular…" (its rules list
+    // parse-error for Dockerfiles), and the fix unticked it.
+    const modular = roadmap.replace(
+      '  - [x] No redundant',
+      '  - [x] All Dockerfiles are modular, minimal, and follow best practices. _(Verified)_\n  - [x] No redundant',
+    );
+    const fs = new MemoryFileSystem({
+      ...files(webClean),
+      'docker-compose.yml': compose + '\n  broken: [unclosed\n',
+      'DOCKER_MODULARIZATION_ROADMAP.md': modular,
+    });
+    const result = new Analyzer(fs, {
+      rules: [parseError, installOutsideBase, roadmapClaimViolated, roadmapClaimSatisfied],
+    }).analyze();
+    assert.deepEqual(
+      result.findings.map((f) => [f.ruleId, f.path]),
+      [['parse-error', 'docker-compose.yml']],
+    );
+    const item = roadmapStatus(result).sections[0]!.items.find((i) => i.item.id === 'dockerfiles-minimal')!;
+    assert.deepEqual(
+      [item.state, item.detail],
+      ['na', 'Not checked: docker-compose.yml does not parse; checked again once it does.'],
+    );
+    // A Dockerfile that does not parse still fails it.
+    fs.write('docker/Dockerfile.web', '# no FROM\n');
+    const broken = new Analyzer(fs, { rules: [parseError, roadmapClaimViolated] }).analyze();
+    assert.deepEqual(
+      broken.findings.filter((f) => f.ruleId === 'roadmap-claim-violated').map((f) => f.message),
+      [
+        'Unexpected [x]: "All Dockerfiles are modular, minimal and follow best practices" is not true of the workspace yet (1 parse-error).',
+      ],
+    );
   });
   it('updates when the file that broke the promise is fixed (incremental run)', () => {
     const fs = new MemoryFileSystem(files(webInstalls));

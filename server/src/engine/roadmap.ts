@@ -29,6 +29,12 @@ export interface RoadmapItem {
    * (service images to build FROM a base, and no base). The item fails with this as its detail.
    */
   unmet?: (project: Project) => string | undefined;
+  /**
+   * Whether a file's parse errors are the item's to fail on: the files it is about. Another file
+   * that does not parse (a compose file, for a Dockerfile item) neither fails the item nor has its
+   * tick taken back. Default: every file's.
+   */
+  parsed?: (project: Project, path: string) => boolean;
   /** What the check looks at, for tooltips. */
   checks: string;
 }
@@ -168,6 +174,7 @@ export const ROADMAP_ITEMS: RoadmapItem[] = [
     rules: ['duplicate-stage-name', 'unknown-stage-reference', 'unused-stage', 'build-path-not-found', 'parse-error'],
     match: /all dockerfiles are modular/i,
     applies: hasDockerfiles,
+    parsed: (p, path) => p.dockerfile(path) !== undefined,
     checks: 'stage names and references, build paths, syntax',
   },
   {
@@ -413,7 +420,7 @@ export function itemStatus(item: RoadmapItem, project: Project, findings: readon
   const seen = new Set<string>();
   const mine = findings.filter((f) => {
     const key = findingKey(f);
-    const fresh = rules.has(f.ruleId) && !seen.has(key);
+    const fresh = rules.has(f.ruleId) && !seen.has(key) && (f.ruleId !== 'parse-error' || (item.parsed?.(project, f.path) ?? true));
     seen.add(key);
     return fresh;
   });
