@@ -101,10 +101,14 @@ describe('roadmap status', () => {
     for (const [id, why] of [
       ['volumes-defined', 'no service mounts a named volume and no compose file declares one'],
       ['volumes-mounted-same-path', 'no named volume is mounted by two services'],
-      ['shared-env-file', 'no compose service runs an image built FROM the base'],
     ]) {
       assert.deepEqual([item(status, id!).state, item(status, id!).detail], ['na', `Not applicable: ${why}.`], id);
     }
+    // Before, "not applicable": only services FROM a base counted as application services.
+    assert.deepEqual(
+      [item(status, 'shared-env-file').state, item(status, 'shared-env-file').detail],
+      ['fail', 'Not done: 2 application services (web, worker) read no .env.docker through env_file.'],
+    );
     // One service image needs no base to share; two sharing a named volume have something to check.
     const single = roadmapStatus(
       new Analyzer(new MemoryFileSystem({ ...files, 'worker/Dockerfile': 'FROM redis:7-alpine\n' })).analyze(),

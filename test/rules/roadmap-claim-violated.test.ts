@@ -123,6 +123,48 @@ describe('roadmap-claim-violated with the rules it reads', () => {
       ],
     );
   });
+  it('reports the shared env file ticked where no base makes services application services and they read none', () => {
+    // Before, the item was "not applicable" (only services FROM the base counted), so its tick stood
+    // while web and celery_worker read only secrets.env.
+    const rest = files(webClean);
+    delete rest['Dockerfile.base'];
+    const envRoadmap = `# Docker & DevOps Modularization Roadmap
+
+## 4. Centralize Environment Configuration
+
+- [x] Use a single \`.env.docker\` file at the project root for all non-sensitive environment variables shared by all services (web, celery, ML, etc.). Referenced in \`docker-compose.yml\` using \`env_file\` for each service. _(Complete)_
+`;
+    const fs = new MemoryFileSystem({
+      ...rest,
+      '.env.docker': 'DJANGO_SETTINGS_MODULE=smarthr360.settings\n',
+      'secrets.env': 'DB_PASSWORD=change-me\n',
+      'docker-compose.yml': compose
+        .replace(BASE_SERVICE, '')
+        .replace(/(dockerfile: docker\/Dockerfile\.\w+\n)/g, '$1    env_file:\n      - secrets.env\n'),
+      'docker/Dockerfile.web': webClean.replace('smarthr360-base:latest', 'python:3.12-slim'),
+      'docker/Dockerfile.celery': celery.replace('smarthr360-base:latest', 'python:3.12-slim'),
+      'DOCKER_MODULARIZATION_ROADMAP.md': envRoadmap,
+    });
+    const result = new Analyzer(fs, { rules: [roadmapClaimViolated] }).analyze();
+    const claims = result.findings.filter((f) => f.ruleId === 'roadmap-claim-violated');
+    assert.deepEqual(
+      claims.map((f) => [f.range.start.line + 1, f.message]),
+      [
+        [
+          5,
+          'Unexpected [x]: "Every application service uses the single shared env file" is not true of the workspace yet (2 application services (web, celery_worker) read no .env.docker through env_file).',
+        ],
+      ],
+    );
+    const out = applyFixes([claims[0]!.fix!()!], (p) => fs.readFile(p));
+    assert.equal(out.files.get('DOCKER_MODULARIZATION_ROADMAP.md'), envRoadmap.replace('- [x] Use', '- [ ] Use'));
+    // Reading it, they keep the promise.
+    fs.write(
+      'docker-compose.yml',
+      fs.readFile('docker-compose.yml')!.replaceAll('      - secrets.env\n', '      - .env.docker\n      - secrets.env\n'),
+    );
+    assert.deepEqual(new Analyzer(fs, { rules: [roadmapClaimViolated] }).analyze().findings, []);
+  });
   it('says nothing when the workspace keeps the promise', () => {
     const result = new Analyzer(new MemoryFileSystem(files(webClean)), {
       rules: [installOutsideBase, roadmapClaimViolated],

@@ -1,6 +1,7 @@
 import type { AnalysisResult } from './analyzer';
 import { findingKey, type Finding } from './rule';
-import type { Project } from './project';
+import type { Project, Service } from './project';
+import { readsEnvFile } from './rules/env/envShared';
 import { basename, dirname, normalizePath } from './paths';
 import { entrypointScripts } from './rules/image/entrypointUndocumented';
 import { detectInstall } from './parse/installs';
@@ -73,9 +74,12 @@ const hasInstalls = (p: Project): boolean =>
   p.baseDockerfile !== undefined || p.dockerfiles.some((d) => d.runs().some((r) => r.commands.some((c) => detectInstall(c) !== undefined)));
 /** Two runtime services in one compose project: services that may talk to each other, or share a network. */
 const hasServicePairs = (p: Project): boolean => p.composeProjects.some((c) => p.runtimeServices(c).length >= 2);
-/** Dockerfiles compose services run, but for those on exempt images (nginx, postgres, …): the images a base serves. */
-function applicationDockerfiles(p: Project): string[] {
-  const out = new Set<string>();
+/**
+ * Compose services that run a Dockerfile of the workspace, but for those on exempt images (nginx,
+ * postgres, …), each with that Dockerfile: the services, and the images, a base serves.
+ */
+function applicationImages(p: Project): { service: Service; dockerfile: string }[] {
+  const out: { service: Service; dockerfile: string }[] = [];
   for (const service of p.runtimeServices()) {
     const df = service.build && p.dockerfile(service.build.dockerfile);
     const stage = df && p.targetStage(service);
@@ -84,11 +88,13 @@ function applicationDockerfiles(p: Project): string[] {
     }
     const target = p.rootFrom(df, stage);
     if (target.kind !== 'external' || (!p.isExemptImage(target.image) && target.image !== 'scratch')) {
-      out.add(df.path);
+      out.push({ service, dockerfile: df.path });
     }
   }
-  return [...out];
+  return out;
 }
+/** Dockerfiles compose services run, but for those on exempt images: the images a base serves. */
+const applicationDockerfiles = (p: Project): string[] => [...new Set(applicationImages(p).map((a) => a.dockerfile))];
 /** Scripts in the entrypoints folder and no README there: nothing documents them (entrypoint-undocumented reads the README). */
 function noEntrypointsReadme(p: Project): string | undefined {
   const dir = normalizePath(p.config.entrypointsDir);
@@ -120,7 +126,28 @@ const hasSharedVolume = (p: Project): boolean =>
   });
 const hasNamedVolumes = (p: Project): boolean =>
   p.composeFiles.some((c) => c.volumes.length > 0) || p.services.some((s) => s.volumes.some((v) => v.type === 'volume' && v.source));
-const hasApplicationServices = (p: Project): boolean => p.services.some((s) => p.isApplicationService(s));
+/** Services on application images, FROM the base or not (with no base, env-file-missing knows none). */
+const hasApplicationServices = (p: Project): boolean => p.services.some((s) => p.isApplicationService(s)) || applicationImages(p).length > 0;
+/**
+ * Services on application images that env-file-missing does not read (not FROM the base, or no
+ * base at all) and that read no shared env file: the item is not done for them.
+ */
+function sharedEnvFileUnread(p: Project): string | undefined {
+  const shared = p.config.sharedEnvFile;
+  const names = [
+    ...new Set(
+      applicationImages(p)
+        .map((a) => a.service)
+        .filter((s) => !p.isApplicationService(s) && !readsEnvFile(p, s, shared))
+        .map((s) => s.name),
+    ),
+  ];
+  if (names.length === 0) {
+    return undefined;
+  }
+  const list = `${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''}`;
+  return `${names.length} application service${names.length === 1 ? '' : 's'} (${list}) ${names.length === 1 ? "reads" : "read"} no ${shared} through env_file`;
+}
 const hasEntrypoints = (p: Project): boolean =>
   p.fs.listFiles().some((f) => f.startsWith(p.config.entrypointsDir + '/')) ||
   p.dockerfiles.some((d) => d.ast.getENTRYPOINTs().length > 0);
@@ -222,7 +249,8 @@ export const ROADMAP_ITEMS: RoadmapItem[] = [
     rules: ['env-file-missing', 'env-file-not-found'],
     match: /single\s+`?(\.env[\w.-]*|[\w.-]+\.env)`?\s+file/i,
     applies: hasApplicationServices,
-    nothingToCheck: 'no compose service runs an image built FROM the base',
+    nothingToCheck: 'no compose service runs an application image built in the workspace',
+    unmet: sharedEnvFileUnread,
     checks: 'env_file of each application service',
   },
   {
