@@ -285,6 +285,8 @@ describe('readCheckboxes', () => {
         'Define named volumes for shared assets.',
         'All service Dockerfiles start `FROM smarthr360-base:latest`.',
         'Only the database service installs extensions.',
+        'Use a single `secrets.env` file for all secrets, never committed.',
+        'Use a single .env.secrets file for passwords and API keys.',
       ]),
       [
         'base-only-installs',
@@ -297,6 +299,9 @@ describe('readCheckboxes', () => {
         'volumes-defined',
         'services-from-base',
         undefined,
+        // Before, both were the shared env file item.
+        'secrets-apart',
+        'secrets-apart',
       ],
     );
     // Struck-through words are no claim; the rest of the line still is.

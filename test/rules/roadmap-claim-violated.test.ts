@@ -1,6 +1,8 @@
 import { RuleTester } from '../ruleTester';
 import { roadmapClaimSatisfied, roadmapClaimViolated } from '../../server/src/engine/rules/roadmap/roadmapClaims';
 import { parseError } from '../../server/src/engine/rules/compose/parseError';
+import { secretInEnvironment } from '../../server/src/engine/rules/env/secretInEnvironment';
+import { envFileMissing } from '../../server/src/engine/rules/env/envFileMissing';
 import { installOutsideBase } from '../../server/src/engine/rules/dockerfile/installOutsideBase';
 import { Analyzer } from '../../server/src/engine/analyzer';
 import { MemoryFileSystem } from '../../server/src/engine/fs';
@@ -164,6 +166,45 @@ describe('roadmap-claim-violated with the rules it reads', () => {
       fs.readFile('docker-compose.yml')!.replaceAll('      - secrets.env\n', '      - .env.docker\n      - secrets.env\n'),
     );
     assert.deepEqual(new Analyzer(fs, { rules: [roadmapClaimViolated] }).analyze().findings, []);
+  });
+  it('checks an item about the secrets file against the secrets rules, not as the shared env file', () => {
+    // Before, "single `secrets.env` file" matched the shared env file item: open, it was suggested
+    // (every service reads .env.docker), and sync ticked it while a password sat in docker-compose.yml.
+    const secretsRoadmap = (mark: string) => `# Docker & DevOps Modularization Roadmap
+
+## 4. Centralize Environment Configuration
+
+- [${mark}] Use a single \`secrets.env\` file for all secrets, never committed.
+`;
+    const workspace = (mark: string) => ({
+      ...files(webClean),
+      '.env.docker': 'DJANGO_SETTINGS_MODULE=smarthr360.settings\n',
+      'docker-compose.yml': compose.replace(
+        /(dockerfile: docker\/Dockerfile\.\w+\n)/g,
+        '$1    env_file:\n      - .env.docker\n    environment:\n      - DB_PASSWORD=hunter2\n',
+      ),
+      'DOCKER_MODULARIZATION_ROADMAP.md': secretsRoadmap(mark),
+    });
+    const rules = [envFileMissing, secretInEnvironment, roadmapClaimViolated, roadmapClaimSatisfied];
+    const open = new Analyzer(new MemoryFileSystem(workspace(' ')), { rules }).analyze();
+    assert.deepEqual(
+      open.findings.filter((f) => f.ruleId.startsWith('roadmap-')),
+      [],
+    );
+    const fs = new MemoryFileSystem(workspace('x'));
+    const claims = new Analyzer(fs, { rules }).analyze().findings.filter((f) => f.ruleId.startsWith('roadmap-'));
+    assert.deepEqual(
+      claims.map((f) => [f.ruleId, f.range.start.line + 1, f.message]),
+      [
+        [
+          'roadmap-claim-violated',
+          5,
+          'Unexpected [x]: "Secrets are kept apart from the shared env file and out of git" is not true of the workspace yet (2 secret-in-environment).',
+        ],
+      ],
+    );
+    const out = applyFixes([claims[0]!.fix!()!], (p) => fs.readFile(p));
+    assert.equal(out.files.get('DOCKER_MODULARIZATION_ROADMAP.md'), secretsRoadmap(' '));
   });
   it('says nothing when the workspace keeps the promise', () => {
     const result = new Analyzer(new MemoryFileSystem(files(webClean)), {

@@ -247,7 +247,8 @@ export const ROADMAP_ITEMS: RoadmapItem[] = [
     section: 4,
     title: 'Every application service uses the single shared env file',
     rules: ['env-file-missing', 'env-file-not-found'],
-    match: /single\s+`?(\.env[\w.-]*|[\w.-]+\.env)`?\s+file/i,
+    // Not the secrets file (`secrets.env`, `.env.secrets`): that one is the next item's.
+    match: /single\s+`?(?![\w.-]*secret)(\.env[\w.-]*|[\w.-]+\.env)`?\s+file/i,
     applies: hasApplicationServices,
     nothingToCheck: 'no compose service runs an application image built in the workspace',
     unmet: sharedEnvFileUnread,
@@ -258,7 +259,7 @@ export const ROADMAP_ITEMS: RoadmapItem[] = [
     section: 4,
     title: 'Secrets are kept apart from the shared env file and out of git',
     rules: ['secret-in-environment', 'secret-in-shared-env-file', 'secrets-file-not-ignored'],
-    match: /for sensitive data/i,
+    match: /for sensitive data|single\s+`?[\w.-]*secrets?[\w.-]*`?\s+file/i,
     applies: hasVariables,
     nothingToCheck: 'no env file, environment entry, interpolated variable, ENV or ARG',
     checks: 'secret-like keys with literal values in compose, Dockerfiles and the shared env file; .gitignore',
