@@ -75,9 +75,15 @@ describe('roadmap-claim-violated with the rules it reads', () => {
     const fs = new MemoryFileSystem(files(webInstalls));
     const result = new Analyzer(fs, { rules: [installOutsideBase, roadmapClaimViolated] }).analyze();
     const claims = result.findings.filter((f) => f.ruleId === 'roadmap-claim-violated');
+    // The parent item claims its sub-items: before, it stayed ticked while they were unticked.
     assert.deepEqual(
       claims.map((f) => [f.range.start.line + 1, f.range.start.character + 1, f.message]),
       [
+        [
+          5,
+          7,
+          'Unexpected [x]: "Review and update all Dockerfiles to ensure" is not true of the workspace yet (2 sub-items not done: "Only the base Dockerfile installs system dependencies and requirements", "No redundant pip or system package installs in service Dockerfiles").',
+        ],
         [
           6,
           9,
@@ -90,7 +96,24 @@ describe('roadmap-claim-violated with the rules it reads', () => {
         ],
       ],
     );
-    const fix = claims[0]!.fix!()!;
+    assert.deepEqual(
+      claims[0]!.related?.map((r) => [r.path, r.range.start.line + 1]),
+      [
+        ['DOCKER_MODULARIZATION_ROADMAP.md', 6],
+        ['DOCKER_MODULARIZATION_ROADMAP.md', 7],
+      ],
+    );
+    assert.equal(
+      applyFixes(
+        claims.map((f) => f.fix!()!),
+        (p) => fs.readFile(p),
+      ).files.get('DOCKER_MODULARIZATION_ROADMAP.md'),
+      roadmap
+        .replace('- [x] Review', '- [ ] Review')
+        .replace('- [x] Only', '- [ ] Only')
+        .replace('- [x] No redundant', '- [ ] No redundant'),
+    );
+    const fix = claims[1]!.fix!()!;
     assert.deepEqual(fix.changes, [
       {
         kind: 'edit',
@@ -98,7 +121,34 @@ describe('roadmap-claim-violated with the rules it reads', () => {
         edits: [{ range: { start: { line: 5, character: 5 }, end: { line: 5, character: 6 } }, newText: ' ' }],
       },
     ]);
-    assert.equal(claims[0]!.related?.[0]?.path, 'docker/Dockerfile.web');
+    assert.equal(claims[1]!.related?.[0]?.path, 'docker/Dockerfile.web');
+  });
+  it('ticks a parent back once its sub-items are ticked and hold, as --fix does after moving an install', () => {
+    // Pass 1 of --fix unticks the parent with its sub-items and moves the install to the base; pass 2
+    // ticks the sub-items again, and pass 3 the parent. Before, nothing ticked a parent.
+    const unticked = roadmap.replace('- [x] Review', '- [ ] Review');
+    const fs = new MemoryFileSystem({ ...files(webClean), 'DOCKER_MODULARIZATION_ROADMAP.md': unticked });
+    const result = new Analyzer(fs, { rules: [installOutsideBase, roadmapClaimViolated, roadmapClaimSatisfied] }).analyze();
+    assert.deepEqual(
+      result.findings.map((f) => [f.ruleId, f.range.start.line + 1, f.message]),
+      [
+        [
+          'roadmap-claim-satisfied',
+          5,
+          'Expected [x]: "Review and update all Dockerfiles to ensure" holds in the workspace (its 2 sub-items are ticked, and the checks of 2 of them found nothing).',
+        ],
+      ],
+    );
+    assert.equal(
+      applyFixes([result.findings[0]!.fix!()!], (p) => fs.readFile(p)).files.get('DOCKER_MODULARIZATION_ROADMAP.md'),
+      roadmap,
+    );
+    // Not while a sub-item is open, even one no rule checks.
+    fs.write(
+      'DOCKER_MODULARIZATION_ROADMAP.md',
+      unticked.replace('  - [x] No redundant', '  - [ ] Periodically review for legacy or unused scripts.\n  - [x] No redundant'),
+    );
+    assert.deepEqual(new Analyzer(fs, { rules: [installOutsideBase, roadmapClaimSatisfied] }).analyze().findings, []);
   });
   it('reports "built FROM the base" ticked in a workspace that builds no base, saying so', () => {
     // Before, the item passed: with no base, service-not-from-base has nothing to compare with.
@@ -271,13 +321,16 @@ Example of how to write an item:
     const claims = result.findings.filter((f) => f.ruleId === 'roadmap-claim-violated');
     assert.deepEqual(
       claims.map((f) => f.range.start.line + 1),
-      [6],
+      [5, 6],
     );
     const out = applyFixes(
       claims.map((f) => f.fix!()!),
       (p) => fs.readFile(p),
     );
-    assert.equal(out.files.get('DOCKER_MODULARIZATION_ROADMAP.md'), examples.replace('    - [x] Only', '    - [ ] Only'));
+    assert.equal(
+      out.files.get('DOCKER_MODULARIZATION_ROADMAP.md'),
+      examples.replace('- [x] Review', '- [ ] Review').replace('    - [x] Only', '    - [ ] Only'),
+    );
   });
   it('neither fails nor unticks a Dockerfile item for a compose file that does not parse', () => {
     // Before, the compose file's parse-error failed "All Dockerfiles are modular…" (its rules list
@@ -309,6 +362,7 @@ Example of how to write an item:
     assert.deepEqual(
       broken.findings.filter((f) => f.ruleId === 'roadmap-claim-violated').map((f) => f.message),
       [
+        'Unexpected [x]: "Review and update all Dockerfiles to ensure" is not true of the workspace yet (1 sub-item not done: "All Dockerfiles are modular, minimal and follow best practices").',
         'Unexpected [x]: "All Dockerfiles are modular, minimal and follow best practices" is not true of the workspace yet (1 parse-error).',
       ],
     );
@@ -316,7 +370,7 @@ Example of how to write an item:
   it('updates when the file that broke the promise is fixed (incremental run)', () => {
     const fs = new MemoryFileSystem(files(webInstalls));
     const analyzer = new Analyzer(fs, { rules: [installOutsideBase, roadmapClaimViolated] });
-    assert.equal(analyzer.analyze().findings.filter((f) => f.ruleId === 'roadmap-claim-violated').length, 2);
+    assert.equal(analyzer.analyze().findings.filter((f) => f.ruleId === 'roadmap-claim-violated').length, 3);
     fs.write('docker/Dockerfile.web', webClean);
     assert.equal(analyzer.analyze().findings.filter((f) => f.ruleId === 'roadmap-claim-violated').length, 0);
   });

@@ -506,6 +506,8 @@ export interface Checkbox {
   /** The range of the item text after the checkbox. */
   textRange: Range;
   text: string;
+  /** The line of the checklist item this one is nested in (its sub-item), if any. */
+  parent?: number;
 }
 
 /** The column indentation reaches, tabs stopping every 4 columns (CommonMark). */
@@ -527,8 +529,8 @@ export function readCheckboxes(text: string): Checkbox[] {
   // it is in is an indented code block, or continues the paragraph before it.
   let fence: { char: string; length: number } | undefined;
   let inComment = false;
-  /** The content columns of the list items a line may be in, innermost last. */
-  const lists: number[] = [];
+  /** The list items a line may be in, innermost last: content column, and checkbox line if any. */
+  const lists: { content: number; box?: number }[] = [];
   /** The line before is blank (or there is none). */
   let blank = true;
   lines.forEach((l, line) => {
@@ -554,12 +556,12 @@ export function readCheckboxes(text: string): Checkbox[] {
     // A list item ends at an item indented no further than its marker, or after a blank line at a
     // line indented less than its content; any other line continues it.
     if (marker || blank) {
-      while (lists.length > 0 && lists[lists.length - 1]! > col) {
+      while (lists.length > 0 && lists[lists.length - 1]!.content > col) {
         lists.pop();
       }
     }
     blank = false;
-    if (col - (lists[lists.length - 1] ?? 0) >= 4) {
+    if (col - (lists[lists.length - 1]?.content ?? 0) >= 4) {
       // Indented code, or the continuation of a paragraph (an indented code block cannot interrupt
       // one): no item either way.
       return;
@@ -581,13 +583,16 @@ export function readCheckboxes(text: string): Checkbox[] {
     }
     // The item's content starts 1 to 4 columns after its marker; further in, it starts with code.
     const gap = columns(/^[ \t]*/.exec(rest!.slice(marker[0].length))![0], col + marker[0].length);
-    lists.push(col + marker[0].length + (gap >= 1 && gap <= 4 ? gap : 1));
+    const parent = [...lists].reverse().find((l) => l.box !== undefined)?.box;
+    const entry: { content: number; box?: number } = { content: col + marker[0].length + (gap >= 1 && gap <= 4 ? gap : 1) };
+    lists.push(entry);
     // Bulleted (`- [ ]`, `* [x]`, `+ [ ]`) or numbered (`1. [ ]`, `2) [x]`), as GitHub renders both,
     // also inside a blockquote (`> - [x]`).
     const m = /^((?:\s*>)*\s*(?:[-*+]|\d{1,9}[.)])\s+\[)([ xX])(\]\s+)(.*)$/.exec(l);
     if (!m) {
       return;
     }
+    entry.box = line;
     const markAt = m[1]!.length;
     const textAt = markAt + 1 + m[3]!.length;
     const body = m[4]!.replace(/\s+$/, '');
@@ -597,6 +602,7 @@ export function readCheckboxes(text: string): Checkbox[] {
       markRange: { start: { line, character: markAt }, end: { line, character: markAt + 1 } },
       textRange: { start: { line, character: textAt }, end: { line, character: textAt + body.length } },
       text: body,
+      ...(parent !== undefined ? { parent } : {}),
     });
   });
   return out;

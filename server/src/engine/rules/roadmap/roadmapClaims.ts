@@ -1,5 +1,5 @@
-import { defineRule } from '../../rule';
-import { itemStatus, matchItem, readCheckboxes } from '../../roadmap';
+import { defineRule, type FixBuilder, type RuleContext } from '../../rule';
+import { itemStatus, matchItem, readCheckboxes, type Checkbox, type ItemStatus } from '../../roadmap';
 
 function summarize(findings: { ruleId: string }[]): string {
   const counts = new Map<string, number>();
@@ -7,6 +7,48 @@ function summarize(findings: { ruleId: string }[]): string {
     counts.set(f.ruleId, (counts.get(f.ruleId) ?? 0) + 1);
   }
   return [...counts.entries()].map(([id, n]) => `${n} ${id}`).join(', ');
+}
+
+/** Why an item fails: what it misses, and its findings counted by rule. */
+function why(status: ItemStatus): string {
+  return [status.unmet, summarize(status.findings)].filter(Boolean).join('; ');
+}
+
+/** An item's text as a title: without emphasis, code marks or parentheses, and not too long. */
+function shortText(text: string): string {
+  const plain = text
+    .replace(/[`*_]/g, '')
+    .replace(/\s*\([^)]*\)/g, '')
+    .replace(/[\s:]+$/, '');
+  return plain.length > 80 ? `${plain.slice(0, 79).replace(/\s+\S*$/, '')}…` : plain;
+}
+
+/** The checklist of a roadmap document, with the status of the item each line speaks of. */
+function readClaims(text: string, context: RuleContext<string>) {
+  const boxes = readCheckboxes(text);
+  const byLine = new Map(boxes.map((b) => [b.line, b]));
+  const statuses = new Map<string, ItemStatus>();
+  /** The status of the item a line speaks of, if it speaks of one (each item read once). */
+  const status = (box: Checkbox): ItemStatus | undefined => {
+    const item = matchItem(box.text);
+    if (!item) {
+      return undefined;
+    }
+    const s = statuses.get(item.id) ?? itemStatus(item, context.project, context.previousFindings);
+    statuses.set(item.id, s);
+    return s;
+  };
+  const within = (box: Checkbox, parent: Checkbox): boolean => {
+    for (let up = box.parent; up !== undefined; up = byLine.get(up)?.parent) {
+      if (up === parent.line) {
+        return true;
+      }
+    }
+    return false;
+  };
+  /** The items nested under a line, at any depth. */
+  const subItems = (parent: Checkbox): Checkbox[] => boxes.filter((b) => within(b, parent));
+  return { boxes, status, subItems };
 }
 
 export const roadmapClaimViolated = defineRule({
@@ -25,20 +67,37 @@ export const roadmapClaimViolated = defineRule({
       if (file.role !== 'roadmap') {
         return;
       }
-      for (const box of readCheckboxes(file.text)) {
-        const item = box.checked ? matchItem(box.text) : undefined;
-        if (!item) {
+      const { boxes, status, subItems } = readClaims(file.text, context);
+      for (const box of boxes.filter((b) => b.checked)) {
+        const own = status(box);
+        if (own?.state === 'fail') {
+          context.report({
+            messageId: 'violated',
+            data: { title: own.item.title, summary: why(own) },
+            range: box.textRange,
+            related: own.findings.slice(0, 20).map((f) => ({ path: f.path, range: f.range, message: `${f.ruleId}: ${f.message}` })),
+            fix: (fixer) => fixer.setTitle('Uncheck this item', true).replace(file.path, box.markRange, ' '),
+          });
           continue;
         }
-        const status = itemStatus(item, context.project, context.previousFindings);
-        if (status.state !== 'fail') {
+        // A ticked item with sub-items claims them too: while one of them does not hold, ticked or
+        // not, neither does it (and sync unticks it with them).
+        const failing = subItems(box).flatMap((b) => {
+          const s = status(b);
+          return s?.state === 'fail' ? [{ box: b, status: s }] : [];
+        });
+        if (failing.length === 0) {
           continue;
         }
+        const titles = [...new Set(failing.map((c) => c.status.item.title))];
         context.report({
           messageId: 'violated',
-          data: { title: item.title, summary: [status.unmet, summarize(status.findings)].filter(Boolean).join('; ') },
+          data: {
+            title: shortText(box.text),
+            summary: `${titles.length} sub-item${titles.length === 1 ? '' : 's'} not done: ${titles.map((t) => `"${t}"`).join(', ')}`,
+          },
           range: box.textRange,
-          related: status.findings.slice(0, 20).map((f) => ({ path: f.path, range: f.range, message: `${f.ruleId}: ${f.message}` })),
+          related: failing.slice(0, 20).map((c) => ({ path: file.path, range: c.box.textRange, message: `${c.status.item.title}: ${why(c.status)}` })),
           fix: (fixer) => fixer.setTitle('Uncheck this item', true).replace(file.path, box.markRange, ' '),
         });
       }
@@ -56,26 +115,37 @@ export const roadmapClaimSatisfied = defineRule({
   },
   messages: {
     satisfied: 'Expected [x]: "{{title}}" holds in the workspace ({{checks}} found nothing).',
+    subItemsSatisfied: 'Expected [x]: "{{title}}" holds in the workspace (its {{count}} sub-items are ticked, and the checks of {{checked}} found nothing).',
   },
   check: {
     text(file, context) {
       if (file.role !== 'roadmap') {
         return;
       }
-      for (const box of readCheckboxes(file.text)) {
-        const item = box.checked ? undefined : matchItem(box.text);
-        if (!item) {
+      const { boxes, status, subItems } = readClaims(file.text, context);
+      for (const box of boxes.filter((b) => !b.checked)) {
+        const own = status(box);
+        const fix = (fixer: FixBuilder) => fixer.setTitle('Check this item', true).replace(file.path, box.markRange, 'x');
+        if (own) {
+          if (own.state === 'pass') {
+            context.report({ messageId: 'satisfied', data: { title: own.item.title, checks: own.item.rules.join(', ') }, range: box.textRange, fix });
+          }
           continue;
         }
-        const status = itemStatus(item, context.project, context.previousFindings);
-        if (status.state !== 'pass') {
+        // An item that is only its sub-items (`… to ensure:`): done once every one is ticked and
+        // none is contradicted, and at least one was checked. Sync ticks it back after unticking
+        // it with a sub-item that a fix then made hold.
+        const subs = subItems(box);
+        const states = subs.map((b) => status(b)?.state);
+        const checked = states.filter((s) => s === 'pass').length;
+        if (subs.length === 0 || subs.some((b) => !b.checked) || states.includes('fail') || checked === 0) {
           continue;
         }
         context.report({
-          messageId: 'satisfied',
-          data: { title: item.title, checks: item.rules.join(', ') },
+          messageId: 'subItemsSatisfied',
+          data: { title: shortText(box.text), count: String(subs.length), checked: checked === 1 ? '1 of them' : `${checked} of them` },
           range: box.textRange,
-          fix: (fixer) => fixer.setTitle('Check this item', true).replace(file.path, box.markRange, 'x'),
+          fix,
         });
       }
     },
