@@ -7,6 +7,7 @@ import { installOutsideBase } from '../../server/src/engine/rules/dockerfile/ins
 import { Analyzer } from '../../server/src/engine/analyzer';
 import { MemoryFileSystem } from '../../server/src/engine/fs';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { BASE_SERVICE } from './workspaces/roadmap';
 import { applyFixes } from '../../server/src/engine/fixes';
 import { roadmapStatus } from '../../server/src/engine/roadmap';
@@ -366,6 +367,22 @@ Example of how to write an item:
         'Unexpected [x]: "All Dockerfiles are modular, minimal and follow best practices" is not true of the workspace yet (1 parse-error).',
       ],
     );
+  });
+  it('is silenced by the comments its documentation shows', () => {
+    // Before, the documentation said `<!-- -->` comments were not read, and showed none.
+    const doc = readFileSync('docs/rules/roadmap-claim-violated.md', 'utf8');
+    const example = /## Silencing\n[\s\S]*?```md\n([\s\S]*?)```/.exec(doc)?.[1];
+    assert.ok(example, 'no Markdown example under Silencing');
+    const silenced = `# Docker & DevOps Modularization Roadmap\n\n## 1. Shared Base Image\n\n${example}`;
+    const fs = new MemoryFileSystem({ ...files(webInstalls), 'DOCKER_MODULARIZATION_ROADMAP.md': silenced });
+    const result = new Analyzer(fs, { rules: [installOutsideBase, roadmapClaimViolated] }).analyze();
+    assert.deepEqual(
+      result.findings.map((f) => f.ruleId),
+      ['install-outside-base'],
+    );
+    // Without the comments both items are reported.
+    fs.write('DOCKER_MODULARIZATION_ROADMAP.md', silenced.replace(/ ?<!--[^>]*-->\n?/g, ''));
+    assert.equal(new Analyzer(fs, { rules: [installOutsideBase, roadmapClaimViolated] }).analyze().findings.length, 3);
   });
   it('updates when the file that broke the promise is fixed (incremental run)', () => {
     const fs = new MemoryFileSystem(files(webInstalls));
