@@ -1,6 +1,7 @@
 import Ajv from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import schema from '../../../schemas/docker-modularity.schema.json';
+import { isAbsolutePath, normalizePath } from './paths';
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 export type Level = Severity | 'off';
@@ -45,6 +46,49 @@ export class ConfigError extends Error {
     super(`${file}: ${key ? `"${key}" ` : ''}${reason}`);
     this.name = 'ConfigError';
   }
+}
+
+/** The settings that name a file or folder of the workspace, relative to its root. */
+export const PATH_KEYS = ['baseDockerfile', 'sharedEnvFile', 'secretsFile', 'entrypointsDir', 'archiveDir', 'roadmapFile'] as const;
+
+/**
+ * A path setting as the engine compares paths: relative to the workspace root, forward slashes,
+ * no `./`, no trailing `/` (`./docs\\ROADMAP.md` → `docs/ROADMAP.md`). Undefined when it does not
+ * name a path inside the workspace: absolute, leading out of it, or the root itself.
+ */
+export function normalizeConfigPath(value: string): string | undefined {
+  if (isAbsolutePath(value) || /^[\\/]/.test(value)) {
+    return undefined;
+  }
+  const p = normalizePath(value);
+  return p === '' || p === '..' || p.startsWith('../') ? undefined : p;
+}
+
+/**
+ * Normalises the path settings of a config (see {@link normalizeConfigPath}). The engine reads and
+ * writes only inside the workspace: a path setting that leaves it is an error, not a path to write.
+ */
+function checkConfigPaths(file: string, config: Partial<Config>): Partial<Config> {
+  const out: Partial<Config> = { ...config };
+  // In the file's order: the first wrong key is the one reported.
+  for (const key of Object.keys(config).filter((k): k is (typeof PATH_KEYS)[number] => (PATH_KEYS as readonly string[]).includes(k))) {
+    const value = config[key];
+    if (typeof value !== 'string') {
+      continue;
+    }
+    const p = normalizeConfigPath(value);
+    if (p === undefined) {
+      const why =
+        isAbsolutePath(value) || /^[\\/]/.test(value)
+          ? 'is an absolute path'
+          : normalizePath(value) === ''
+            ? 'is the workspace root itself'
+            : 'leads out of the workspace';
+      throw new ConfigError(file, key, `must be a path inside the workspace, relative to its root: ${JSON.stringify(value)} ${why}`);
+    }
+    out[key] = p;
+  }
+  return out;
 }
 
 let validate: ReturnType<Ajv['compile']> | undefined;
@@ -94,7 +138,7 @@ export function parseConfig(file: string, text: string, knownRules?: ReadonlySet
     }
     throw new ConfigError(file, key, reason);
   }
-  const config = data as Partial<Config>;
+  const config = checkConfigPaths(file, data as Partial<Config>);
   if (knownRules && config.rules) {
     for (const id of Object.keys(config.rules)) {
       if (!knownRules.has(id)) {
@@ -116,7 +160,13 @@ export function mergeConfig(...layers: (Partial<Config> | undefined)[]): Config 
       if (v === undefined) {
         continue;
       }
-      if (k === 'rules') {
+      if ((PATH_KEYS as readonly string[]).includes(k) && typeof v === 'string') {
+        // Settings from an editor are normalised as the config file's are; one leaving the workspace is left out.
+        const p = normalizeConfigPath(v);
+        if (p !== undefined) {
+          (out as unknown as Record<string, unknown>)[k] = p;
+        }
+      } else if (k === 'rules') {
         out.rules = { ...out.rules, ...(v as Record<string, Level>) };
       } else {
         (out as unknown as Record<string, unknown>)[k] = v;

@@ -1,0 +1,85 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { cleanTemps, copyExample, ensureBuilt, parseFindings, runCli, writeFiles, type JsonFinding } from './helpers';
+
+/** Every file under a folder, path → bytes (as latin1, byte for byte). */
+function snapshot(dir: string, rel = ''): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+    const p = rel ? `${rel}/${e.name}` : e.name;
+    if (e.isDirectory()) {
+      Object.assign(out, snapshot(dir, p));
+    } else {
+      out[p] = e.isSymbolicLink() ? `-> ${fs.readlinkSync(path.join(dir, p))}` : fs.readFileSync(path.join(dir, p), 'latin1');
+    }
+  }
+  return out;
+}
+
+const line = (f: JsonFinding): string => `${f.file}:${f.line}:${f.column} ${f.rule} ${f.message}`;
+
+describe('cli: config paths', function () {
+  this.timeout(120_000);
+  before(ensureBuilt);
+  after(cleanTemps);
+
+  it('a path setting leading out of the workspace is a config error: --fix writes, moves and removes nothing', function () {
+    const ws = copyExample();
+    fs.writeFileSync(path.join(ws, '.docker-modularity.json'), '{"archiveDir":"../archived","secretsFile":"../secrets.env"}\n');
+    const parent = snapshot(path.dirname(ws));
+    const r = runCli(['check', '--fix'], { cwd: ws });
+    assert.equal(r.status, 2, r.stderr);
+    assert.equal(
+      r.stderr,
+      '.docker-modularity.json: "archiveDir" must be a path inside the workspace, relative to its root: "../archived" leads out of the workspace\n',
+    );
+    assert.equal(r.stdout, '');
+    assert.deepEqual(snapshot(path.dirname(ws)), parent);
+  });
+
+  it('an absolute path setting is a config error, whichever key (never made relative)', function () {
+    const ws = copyExample();
+    for (const key of ['secretsFile', 'archiveDir', 'sharedEnvFile', 'roadmapFile', 'entrypointsDir', 'baseDockerfile']) {
+      const abs = path.join(path.dirname(ws), 'abs-secrets.env');
+      fs.writeFileSync(path.join(ws, '.docker-modularity.json'), JSON.stringify({ [key]: abs }));
+      const before = snapshot(path.dirname(ws));
+      const r = runCli(['check', '--fix'], { cwd: ws });
+      assert.equal(r.status, 2, `${key}: ${r.stderr}`);
+      assert.equal(
+        r.stderr,
+        `.docker-modularity.json: "${key}" must be a path inside the workspace, relative to its root: ${JSON.stringify(abs)} is an absolute path\n`,
+      );
+      assert.deepEqual(snapshot(path.dirname(ws)), before, key);
+    }
+  });
+
+  it('path settings are normalised: ./, a trailing slash and backslashes name the same file', function () {
+    const ws = copyExample();
+    const run = (config: object): string[] => {
+      fs.writeFileSync(path.join(ws, '.docker-modularity.json'), JSON.stringify(config));
+      return parseFindings(runCli(['check', '--format', 'json'], { cwd: ws }).stdout).map(line);
+    };
+    const plain = run({ roadmapFile: 'DOCKER_MODULARIZATION_ROADMAP.md', sharedEnvFile: '.env.docker', archiveDir: 'archived' });
+    assert.ok(
+      plain.some((l) => / roadmap-/.test(l)),
+      'the roadmap is checked',
+    );
+    assert.deepEqual(
+      run({ roadmapFile: './DOCKER_MODULARIZATION_ROADMAP.md', sharedEnvFile: './.env.docker', archiveDir: 'archived/' }),
+      plain,
+    );
+    assert.deepEqual(
+      run({ roadmapFile: '.\\DOCKER_MODULARIZATION_ROADMAP.md', sharedEnvFile: '.\\.env.docker', archiveDir: './archived' }),
+      plain,
+    );
+    writeFiles(ws, { 'docs/ROADMAP.md': fs.readFileSync(path.join(ws, 'DOCKER_MODULARIZATION_ROADMAP.md'), 'utf8') });
+    fs.rmSync(path.join(ws, 'DOCKER_MODULARIZATION_ROADMAP.md'));
+    const docs = run({ roadmapFile: 'docs/ROADMAP.md' });
+    assert.ok(
+      docs.some((l) => l.startsWith('docs/ROADMAP.md:')),
+      'the roadmap is checked',
+    );
+    assert.deepEqual(run({ roadmapFile: './docs//ROADMAP.md' }), docs);
+  });
+});
