@@ -19,7 +19,7 @@ function snapshot(dir: string, rel = ''): Record<string, string> {
 
 const line = (f: JsonFinding): string => `${f.file}:${f.line}:${f.column} ${f.rule} ${f.message}`;
 
-describe('cli: config paths', function () {
+describe('cli: config paths, and paths out of the workspace', function () {
   this.timeout(120_000);
   before(ensureBuilt);
   after(cleanTemps);
@@ -81,5 +81,34 @@ describe('cli: config paths', function () {
       'the roadmap is checked',
     );
     assert.deepEqual(run({ roadmapFile: './docs//ROADMAP.md' }), docs);
+  });
+
+  it('a fix whose path leads out through a symlinked folder is left out whole: nothing deleted, no secret moved', function () {
+    const ws = copyExample();
+    const outside = path.join(path.dirname(ws), 'outside');
+    fs.mkdirSync(path.join(outside, 'archive'), { recursive: true });
+    fs.mkdirSync(path.join(outside, 'private'), { recursive: true });
+    fs.rmSync(path.join(ws, 'archived'), { recursive: true, force: true });
+    fs.symlinkSync('../outside/archive', path.join(ws, 'archived'));
+    fs.symlinkSync('../outside/private', path.join(ws, 'private'));
+    fs.writeFileSync(path.join(ws, '.docker-modularity.json'), '{"secretsFile":"private/secrets.env"}\n');
+    const before = snapshot(path.dirname(ws));
+    const r = runCli(['check', '--fix'], { cwd: ws });
+    assert.match(r.stderr, /could not write archived\/Dockerfile\.old: outside the workspace/);
+    assert.match(r.stderr, /could not write private\/secrets\.env: outside the workspace/);
+    const after = snapshot(path.dirname(ws));
+    // Other fixes went on; the ones touching the outside paths changed nothing.
+    for (const p of ['smarthr360/Dockerfile.old', 'smarthr360/docker-compose.yml', 'smarthr360/.gitignore']) {
+      assert.ok(p in after, `${p} is still there`);
+    }
+    // Still where it was (other fixes may edit it), not deleted for an archived copy never written.
+    assert.match(after['smarthr360/Dockerfile.old']!, /^FROM python:3\.11$/m);
+    assert.ok(before['smarthr360/Dockerfile.old']);
+    assert.match(after['smarthr360/docker-compose.yml']!, /POSTGRES_PASSWORD/);
+    assert.doesNotMatch(after['smarthr360/.gitignore']!, /private\/secrets\.env/);
+    assert.deepEqual(
+      Object.keys(after).filter((p) => p.startsWith('outside/')),
+      [],
+    );
   });
 });

@@ -235,4 +235,29 @@ describe('writeFileAtomic / applyChangesToDisk', function () {
     assert.equal(fs.existsSync(path.join(root, 'Dockerfile.old')), false);
     assert.deepEqual(fs.readdirSync(outside), []);
   });
+
+  it('never removes a renamed file whose new path could not be written', function () {
+    const outside = tempDir();
+    const root = tempDir();
+    writeFiles(root, { 'Dockerfile.old': 'FROM x\n' });
+    fs.symlinkSync(outside, path.join(root, 'archived'));
+    const result = applyChangesToDisk(
+      root,
+      new Map<string, string | null>([
+        ['archived/Dockerfile.old', 'FROM x\n'],
+        ['Dockerfile.old', null],
+      ]),
+      new Map([['archived/Dockerfile.old', 'Dockerfile.old']]),
+    );
+    assert.deepEqual(result.changed, []);
+    assert.deepEqual(
+      result.failed.map((f) => `${f.path}: ${f.reason}`),
+      [
+        'archived/Dockerfile.old: outside the workspace',
+        'Dockerfile.old: kept: its new path archived/Dockerfile.old could not be written',
+      ],
+    );
+    assert.equal(fs.readFileSync(path.join(root, 'Dockerfile.old'), 'utf8'), 'FROM x\n');
+    assert.deepEqual(fs.readdirSync(outside), []);
+  });
 });

@@ -531,6 +531,40 @@ export function writeFileAtomic(absPath: string, text: string, newFileMode?: num
   }
 }
 
+/**
+ * The absolute path of a workspace path when it, symlinks followed (a missing file by its nearest
+ * existing folder), stays inside the root; undefined when it leads out of it.
+ */
+function insidePath(absRoot: string, realRoot: string, rel: string): string | undefined {
+  if (!isInsideWorkspace(rel) || rel === '') {
+    return undefined;
+  }
+  const abs = path.join(absRoot, ...rel.split('/'));
+  let probe = abs;
+  for (;;) {
+    try {
+      const real = fs.realpathSync(probe);
+      return real === realRoot || real.startsWith(realRoot + path.sep) ? abs : undefined;
+    } catch {
+      const parent = path.dirname(probe);
+      if (parent === probe) {
+        return undefined;
+      }
+      probe = parent;
+    }
+  }
+}
+
+function realPathOf(abs: string): string {
+  try {
+    return fs.realpathSync(abs);
+  } catch {
+    return abs;
+  }
+}
+
+const OUTSIDE = 'outside the workspace';
+
 export interface DiskChangeResult {
   /** Workspace paths written, created or deleted. */
   changed: string[];
@@ -544,13 +578,17 @@ export interface DiskChangeResult {
  * root, directly or through a symlink, are refused.
  */
 /**
- * Why a path cannot be written (or removed) by a fix, or undefined: a read-only file (by its mode
- * bits, as root too), a folder, or a new file's nearest existing folder that cannot be written.
+ * Why a path cannot be written (or removed) by a fix, or undefined: a path leading out of the
+ * workspace (also through a symlink), a read-only file (by its mode bits, as root too), a folder, or a new file's nearest existing folder that cannot be written.
  * Asked of every path of a fix before any is written, so that a fix over several files applies
  * entirely or not at all.
  */
 export function unwritableReason(root: string, rel: string): string | undefined {
-  const abs = path.join(path.resolve(root), ...normalizePath(rel).split('/'));
+  const absRoot = path.resolve(root);
+  if (insidePath(absRoot, realPathOf(absRoot), normalizePath(rel)) === undefined) {
+    return OUTSIDE;
+  }
+  const abs = path.join(absRoot, ...normalizePath(rel).split('/'));
   try {
     const st = fs.statSync(abs);
     if (st.isDirectory()) {
@@ -591,9 +629,15 @@ export function checkBeforeWriting(
 ): Map<string, string> {
   const problems = new Map<string, string>();
   const absRoot = path.resolve(root);
+  const realRoot = realPathOf(absRoot);
   const byReal = new Map<string, string>();
   for (const [p, text] of files) {
     const rel = normalizePath(p);
+    // Never written, moved or removed: the fixes that touch such a path are left out whole.
+    if (insidePath(absRoot, realRoot, rel) === undefined) {
+      problems.set(rel, OUTSIDE);
+      continue;
+    }
     const abs = path.join(absRoot, ...rel.split('/'));
     if (changedOnDisk(abs, rel, expected)) {
       problems.set(rel, CHANGED_MEANWHILE);
@@ -658,30 +702,12 @@ export function applyChangesToDisk(
     // Reported per file below.
   }
   const result: DiskChangeResult = { changed: [], failed: [] };
-  const inside = (rel: string): string | undefined => {
-    if (!isInsideWorkspace(rel) || rel === '') {
-      return undefined;
-    }
-    const abs = path.join(absRoot, ...rel.split('/'));
-    let probe = abs;
-    for (;;) {
-      try {
-        const real = fs.realpathSync(probe);
-        return real === realRoot || real.startsWith(realRoot + path.sep) ? abs : undefined;
-      } catch {
-        const parent = path.dirname(probe);
-        if (parent === probe) {
-          return undefined;
-        }
-        probe = parent;
-      }
-    }
-  };
+  const inside = (rel: string): string | undefined => insidePath(absRoot, realRoot, rel);
   const entries = [...files.entries()].map(([p, text]) => [normalizePath(p), text] as const).sort(([a], [b]) => (a < b ? -1 : 1));
   for (const [rel, text] of entries.filter(([, t]) => t !== null)) {
     const abs = inside(rel);
     if (!abs) {
-      result.failed.push({ path: rel, reason: 'outside the workspace' });
+      result.failed.push({ path: rel, reason: OUTSIDE });
       continue;
     }
     if (changedOnDisk(abs, rel, expected)) {
@@ -701,10 +727,17 @@ export function applyChangesToDisk(
       result.failed.push({ path: rel, reason: describeWriteError(e) });
     }
   }
+  // A file renamed away is removed only once its new path was written: its content is never lost.
+  const notWritten = new Set(result.failed.map((f) => f.path));
   for (const [rel] of entries.filter(([, t]) => t === null)) {
+    const lost = [...renamedFrom].find(([to, from]) => normalizePath(from) === rel && notWritten.has(normalizePath(to)));
+    if (lost) {
+      result.failed.push({ path: rel, reason: `kept: its new path ${normalizePath(lost[0])} could not be written` });
+      continue;
+    }
     const abs = inside(rel);
     if (!abs) {
-      result.failed.push({ path: rel, reason: 'outside the workspace' });
+      result.failed.push({ path: rel, reason: OUTSIDE });
       continue;
     }
     if (changedOnDisk(abs, rel, expected)) {
