@@ -111,4 +111,20 @@ describe('cli: config paths, and paths out of the workspace', function () {
       [],
     );
   });
+
+  it('a roadmapFile that does not exist is said on stderr (check and status), not silently ignored', function () {
+    const ws = copyExample();
+    fs.writeFileSync(path.join(ws, '.docker-modularity.json'), '{"roadmapFile":"./docs/ROADMAP.md"}');
+    const r = runCli(['check', '--format', 'json'], { cwd: ws });
+    const said =
+      '.docker-modularity.json: "roadmapFile" names docs/ROADMAP.md, which does not exist: no roadmap document is checked\n';
+    assert.equal(r.stderr, said);
+    assert.deepEqual(
+      parseFindings(r.stdout).filter((f) => f.rule.startsWith('roadmap-')),
+      [],
+    );
+    assert.equal(runCli(['status'], { cwd: ws }).stderr, said);
+    fs.writeFileSync(path.join(ws, '.docker-modularity.json'), '{"roadmapFile":"./DOCKER_MODULARIZATION_ROADMAP.md"}');
+    assert.equal(runCli(['check'], { cwd: ws }).stderr, '');
+  });
 });

@@ -117,6 +117,11 @@ export function runCheck(cmd: CheckCommand, io: CliIo, version: string): number 
         `stopped after ${MAX_FIX_PASSES} passes of fixes in ${display(ws.root)}, with problems still fixable (a fix can make new findings, and fixes that edit the same place wait for the next pass); run --fix again`,
       );
     }
+    // Settings that do not hold here (a roadmapFile that does not exist) are said, not silently ignored.
+    for (const w of result.configWarnings) {
+      const file = w.file !== undefined ? display(path.join(ws.root, w.file)) : (cmd.config ?? 'config');
+      io.stderr(`${file}: "${w.key}" ${w.reason}\n`);
+    }
     if (result.stats.timing) {
       timings.push({ root: display(ws.root), files: result.files.length, timing: result.stats.timing });
     }

@@ -29,7 +29,11 @@ function analyzeFolder(given: string, io: CliIo): { root: string; result: Analys
     io.stderr(`${path.join(given, error.file)}: ${error.key ? `"${error.key}" ` : ''}${error.reason}\n`);
     return undefined;
   }
-  return { root, result: new Analyzer(new NodeFileSystem(root, { exclude: config.exclude }), { oneShot: true }).analyze() };
+  const result = new Analyzer(new NodeFileSystem(root, { exclude: config.exclude }), { oneShot: true }).analyze();
+  for (const w of result.configWarnings) {
+    io.stderr(`${w.file !== undefined ? path.join(given, w.file) : 'config'}: "${w.key}" ${w.reason}\n`);
+  }
+  return { root, result };
 }
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;

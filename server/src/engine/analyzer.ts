@@ -80,9 +80,21 @@ export interface AnalysisResult {
   files: string[];
   skipped: SkippedFile[];
   configError?: ConfigError;
+  /**
+   * Settings that are valid but do not hold in this workspace (a roadmapFile that does not exist):
+   * what the run did instead is in the reason. `file`: the config file that set the key, when the
+   * workspace's own.
+   */
+  configWarnings: ConfigWarning[];
   /** Rules that threw, with the file; the rest of the run went on. */
   internalErrors: { ruleId: string; path: string; message: string }[];
   stats: AnalysisStats;
+}
+
+export interface ConfigWarning {
+  file?: string;
+  key: string;
+  reason: string;
 }
 
 interface ParsedEntry {
@@ -97,6 +109,19 @@ interface CheckedEntry {
 }
 
 const INTERNAL_ERROR = 'internal-error';
+
+/** Settings that name what the workspace does not have (see {@link AnalysisResult.configWarnings}). */
+function configWarnings(config: Config, project: Project, file: string | undefined): ConfigWarning[] {
+  const out: ConfigWarning[] = [];
+  if (config.roadmapFile !== undefined && project.fs.stat(config.roadmapFile) !== 'file') {
+    out.push({
+      file,
+      key: 'roadmapFile',
+      reason: `names ${config.roadmapFile}, which ${project.fs.stat(config.roadmapFile) === 'directory' ? 'is a folder' : 'does not exist'}: no roadmap document is checked`,
+    });
+  }
+  return out;
+}
 
 /**
  * The one entry point of the engine. It discovers and parses the workspace, builds the project
@@ -148,13 +173,15 @@ export class Analyzer {
   }
 
   /** Loads the config: defaults, then the workspace config file, then the overrides. */
-  loadConfig(): { config: Config; error?: ConfigError } {
+  loadConfig(): { config: Config; error?: ConfigError; file?: string } {
     let fromFile: Partial<Config> | undefined;
     let error: ConfigError | undefined;
+    let file: string | undefined;
     if (this.options.useConfigFile !== false) {
       for (const name of CONFIG_FILE_NAMES) {
         const text = this.fs.readFile(name);
         if (text !== undefined) {
+          file = name;
           try {
             fromFile = parseConfig(name, text, new Set([...RULES, ...this.rules].map((r) => r.id)));
           } catch (e) {
@@ -167,7 +194,7 @@ export class Analyzer {
         }
       }
     }
-    return { config: mergeConfig(fromFile, this.options.overrides), error };
+    return { config: mergeConfig(fromFile, this.options.overrides), error, file };
   }
 
   analyze(): AnalysisResult {
@@ -187,7 +214,7 @@ export class Analyzer {
     if (this.options.timing) {
       stats.timing = { totalMs: 0, parseMs: 0, projectMs: 0, rules: {} };
     }
-    const { config, error } = this.loadConfig();
+    const { config, error, file: configFile } = this.loadConfig();
     const configKey = contentHash(JSON.stringify(config));
     const skipped: SkippedFile[] = [];
     const changes = this.fs.takeChanges?.() ?? 'all';
@@ -484,7 +511,17 @@ export class Analyzer {
     }
     if (!findingsChanged && this.last && prev) {
       // Nothing any file reports has changed: the assembled list of the last run still holds.
-      this.last = { ...this.last, project, config, files: this.last.files, skipped, configError: error, internalErrors, stats };
+      this.last = {
+        ...this.last,
+        project,
+        config,
+        files: this.last.files,
+        skipped,
+        configError: error,
+        configWarnings: configWarnings(config, project, configFile),
+        internalErrors,
+        stats,
+      };
       this.stopClock(stats, started);
       return this.last;
     }
@@ -531,6 +568,7 @@ export class Analyzer {
       files: [...byPath.keys()].sort(),
       skipped,
       configError: error,
+      configWarnings: configWarnings(config, project, configFile),
       internalErrors,
       stats,
     };

@@ -561,6 +561,13 @@ export class DockerModularityServer {
       list.push({ range: configKeyRange(folder.overlay.readFile(e.file) ?? '', e.key), severity: 1, source: 'docker-modularity', code: 'config', message: e.message, data: { ruleId: 'config', path: e.file, hash: folder.analyzer.hashOf(e.file) } });
       next.set(e.file, list);
     }
+    for (const w of result.configWarnings ?? []) {
+      if (w.file !== undefined) {
+        const list = next.get(w.file) ?? [];
+        list.push({ range: configKeyRange(folder.overlay.readFile(w.file) ?? '', w.key), severity: 2, source: 'docker-modularity', code: 'config', message: `${w.file}: "${w.key}" ${w.reason}`, data: { ruleId: 'config', path: w.file, hash: folder.analyzer.hashOf(w.file) } });
+        next.set(w.file, list);
+      }
+    }
     for (const path of folder.published.keys()) {
       if (!next.has(path) && !result.byFile.has(path)) {
         next.set(path, []);
