@@ -127,4 +127,26 @@ describe('cli: config paths, and paths out of the workspace', function () {
     fs.writeFileSync(path.join(ws, '.docker-modularity.json'), '{"roadmapFile":"./DOCKER_MODULARIZATION_ROADMAP.md"}');
     assert.equal(runCli(['check'], { cwd: ws }).stderr, '');
   });
+
+  it('a roadmap copy inside archiveDir is not a roadmap document: not checked, not fixed', function () {
+    const ws = copyExample();
+    const copy = fs.readFileSync(path.join(ws, 'DOCKER_MODULARIZATION_ROADMAP.md'), 'utf8').replace(/- \[ \]/g, '- [x]');
+    for (const [config, folder] of [
+      ['', 'archived/old'],
+      ['{"archiveDir":"./attic/"}', 'attic'],
+    ] as const) {
+      if (config) {
+        fs.writeFileSync(path.join(ws, '.docker-modularity.json'), config);
+      }
+      writeFiles(ws, { [`${folder}/OLD_MODULARIZATION_NOTES.md`]: copy });
+      const findings = parseFindings(runCli(['check', '--format', 'json'], { cwd: ws }).stdout);
+      assert.ok(
+        findings.some((f) => f.file === 'DOCKER_MODULARIZATION_ROADMAP.md'),
+        'the roadmap itself is checked',
+      );
+      assert.deepEqual(findings.filter((f) => f.file.startsWith(folder)).map(line), []);
+      runCli(['check', '--fix'], { cwd: ws });
+      assert.equal(fs.readFileSync(path.join(ws, folder, 'OLD_MODULARIZATION_NOTES.md'), 'utf8'), copy);
+    }
+  });
 });

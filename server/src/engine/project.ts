@@ -1,6 +1,6 @@
 import type { Config } from './config';
 import type { FileSystemView } from './fs';
-import { basename, dirname, joinPath, isInsideWorkspace, isAbsolutePath, normalizePath } from './paths';
+import { basename, dirname, joinPath, isInsideWorkspace, isAbsolutePath, normalizePath, isWithin } from './paths';
 import { contentHash, escapeRegExp, LineIndex, StreamHash, type Position, type Range } from './text';
 import { parseDockerfile, findStage, stagesNamed, type DockerfileModel, type Stage } from './parse/dockerfile';
 import {
@@ -42,7 +42,10 @@ export type FileModel = DockerfileModel | ComposeModel | EnvFileModel | TextMode
 export type FileKind = FileModel['kind'];
 
 /** Classifies a workspace path by its name. */
-export function classifyPath(path: string, config: Pick<Config, 'roadmapFile'>): { kind: FileKind; role?: FileRole } | undefined {
+export function classifyPath(
+  path: string,
+  config: Pick<Config, 'roadmapFile'> & Partial<Pick<Config, 'archiveDir'>>,
+): { kind: FileKind; role?: FileRole } | undefined {
   const name = basename(path);
   const lower = name.toLowerCase();
   if (/^(dockerfile|containerfile)(\..+)?$/i.test(name) || /\.(dockerfile|containerfile)$/i.test(name)) {
@@ -86,7 +89,12 @@ export function classifyPath(path: string, config: Pick<Config, 'roadmapFile'>):
   if (name === '.gitignore') {
     return { kind: 'text', role: 'gitignore' };
   }
-  if (config.roadmapFile ? path === config.roadmapFile : /modulari[sz]ation.*\.md$/i.test(name)) {
+  // A copy kept in the archive folder is not the roadmap (as legacy-dockerfile leaves archived Dockerfiles alone).
+  if (
+    config.roadmapFile
+      ? path === config.roadmapFile
+      : /modulari[sz]ation.*\.md$/i.test(name) && !(config.archiveDir && isWithin(path, config.archiveDir))
+  ) {
     return { kind: 'text', role: 'roadmap' };
   }
   if (lower.endsWith('.md')) {
