@@ -149,4 +149,47 @@ describe('cli: config paths, and paths out of the workspace', function () {
       assert.equal(fs.readFileSync(path.join(ws, folder, 'OLD_MODULARIZATION_NOTES.md'), 'utf8'), copy);
     }
   });
+
+  it('a baseImage nothing builds, while the workspace builds its own base: said once, never taken as the base', function () {
+    const configured = copyExample();
+    const plain = copyExample();
+    fs.writeFileSync(path.join(configured, '.docker-modularity.json'), '{"baseImage":"acme/base:1"}');
+    const r = runCli(['check', '--format', 'json'], { cwd: configured });
+    assert.equal(
+      r.stderr,
+      '.docker-modularity.json: "baseImage" names acme/base:1, which no Dockerfile of the workspace builds, while its base Dockerfile Dockerfile.base is built as smarthr360-base:latest; it is not taken as the base image (set baseImage to the tag the workspace builds, or baseDockerfile to the file that builds acme/base:1)\n',
+    );
+    assert.deepEqual(
+      parseFindings(r.stdout).filter((f) => f.message.includes('acme/base')),
+      [],
+    );
+    // --fix does what it does without the setting: nothing is rewritten to acme/base:1.
+    runCli(['check', '--fix'], { cwd: configured });
+    runCli(['check', '--fix'], { cwd: plain });
+    const fixed = snapshot(configured);
+    delete fixed['.docker-modularity.json'];
+    assert.deepEqual(fixed, snapshot(plain));
+  });
+
+  it('a baseImage the workspace does not build, without a base of its own, is pulled: suggested as configured', function () {
+    const ws = copyExample();
+    writeFiles(ws, {
+      'docker-compose.yml': 'services:\n  web:\n    build: { context: ., dockerfile: Dockerfile }\n',
+      Dockerfile: 'FROM smarthr360-base-local\nCMD ["true"]\n',
+      '.docker-modularity.json': '{"baseImage":"registry.acme.com/base:1"}',
+    });
+    for (const p of ['Dockerfile.base', 'docker', 'DOCKER_MODULARIZATION_ROADMAP.md', 'Makefile', '.github']) {
+      fs.rmSync(path.join(ws, p), { recursive: true, force: true });
+    }
+    const r = runCli(['check', '--format', 'json'], { cwd: ws });
+    assert.equal(r.stderr, '');
+    assert.deepEqual(
+      parseFindings(r.stdout)
+        .filter((f) => f.rule === 'base-image-unresolved')
+        .map(line),
+      [
+        'Dockerfile:1:6 base-image-unresolved Unexpected FROM smarthr360-base-local: nothing in the workspace is built as smarthr360-base-local; expected the configured baseImage registry.acme.com/base:1.',
+      ],
+    );
+  });
 });

@@ -120,6 +120,9 @@ function configWarnings(config: Config, project: Project, file: string | undefin
       reason: `names ${config.roadmapFile}, which ${project.fs.stat(config.roadmapFile) === 'directory' ? 'is a folder' : 'does not exist'}: no roadmap document is checked`,
     });
   }
+  if (project.baseImageProblem !== undefined) {
+    out.push({ file, key: 'baseImage', reason: project.baseImageProblem });
+  }
   return out;
 }
 

@@ -299,6 +299,13 @@ export class Project {
   readonly baseTags = new Set<string>();
   /** The tag to suggest for `FROM` lines (as written where it is built). */
   preferredBaseTag?: string;
+  /**
+   * The configured baseImage when it is taken as the base image: built in the workspace, or pulled
+   * (the workspace builds no base image of its own, or baseDockerfile says which file it is).
+   */
+  configuredBaseImage?: string;
+  /** Why the configured baseImage is not taken as the base (nothing builds it, and the workspace builds its own). */
+  baseImageProblem?: string;
   private readonly byPath = new PatchedIndex<FileModel>();
   private readonly tagToBuild = new Map<string, ImageBuild[]>();
   private readonly servicesByDockerfile = new PatchedIndex<Service[]>();
@@ -616,7 +623,7 @@ export class Project {
   isBaseImage(image: string): boolean {
     return (
       this.baseTags.has(normalizeImage(image)) ||
-      (this.config.baseImage !== undefined && normalizeImage(this.config.baseImage) === normalizeImage(image))
+      (this.configuredBaseImage !== undefined && normalizeImage(this.configuredBaseImage) === normalizeImage(image))
     );
   }
 
@@ -784,7 +791,7 @@ export class Project {
         result = this.isBaseImage(target.image) || looksLikeBaseImage(target.image);
         break;
       default:
-        result = this.config.baseImage !== undefined && this.isBaseImage(target.image);
+        result = this.configuredBaseImage !== undefined && this.isBaseImage(target.image);
     }
     this.derivesCache.set(key, result);
     return result;
@@ -1929,7 +1936,18 @@ export class Project {
         this.preferredBaseTag ??= tag.includes(':') ? tag : `${tag}:latest`;
       }
     }
-    if (cfg.baseImage) {
+    // A baseImage nothing in the workspace builds, while the workspace builds its own base (found,
+    // not configured as baseDockerfile) as another tag: the two disagree. It is not taken as the
+    // base (FROM it is not from the base, no FROM is rewritten to it, no install moved on its
+    // account) and the analysis says so once. Without a base image of its own, the workspace
+    // pulls the configured one from a registry.
+    const ownTags = base ? this.tagsOf(base.path) : [];
+    if (cfg.baseImage && !cfg.baseDockerfile && ownTags.length > 0 && this.buildsOf(cfg.baseImage).length === 0) {
+      this.baseImageProblem =
+        `names ${cfg.baseImage}, which no Dockerfile of the workspace builds, while its base Dockerfile ${base!.path} is built as ${ownTags.join(', ')}; ` +
+        `it is not taken as the base image (set baseImage to the tag the workspace builds, or baseDockerfile to the file that builds ${cfg.baseImage})`;
+    } else if (cfg.baseImage) {
+      this.configuredBaseImage = cfg.baseImage;
       this.baseTags.add(normalizeImage(cfg.baseImage));
       this.preferredBaseTag = cfg.baseImage;
     }

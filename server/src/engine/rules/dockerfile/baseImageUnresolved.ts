@@ -39,6 +39,7 @@ export const baseImageUnresolved = defineRule({
   },
   messages: {
     unresolvedWithTag: 'Unexpected FROM {{image}}: nothing in the workspace is built as {{image}}; expected {{tag}}, which the workspace builds.',
+    unresolvedWithPulled: 'Unexpected FROM {{image}}: nothing in the workspace is built as {{image}}; expected the configured baseImage {{tag}}.',
     unresolved: 'Unexpected FROM {{image}}: nothing in the workspace (compose, build commands, bake) is built as {{image}}.',
   },
   check: {
@@ -53,14 +54,15 @@ export const baseImageUnresolved = defineRule({
           continue;
         }
         // The configured baseImage may come from a registry the workspace does not build.
-        if (context.config.baseImage !== undefined && normalizeImage(context.config.baseImage) === normalizeImage(target.image)) {
+        if (project.configuredBaseImage !== undefined && normalizeImage(project.configuredBaseImage) === normalizeImage(target.image)) {
           continue;
         }
         const tag = suggestion(project, target.image, file.path);
         // `FROM ${BASE}` is fixed at the ARG, not here: no fix is offered for it.
         const canFix = tag !== undefined && !/\$/.test(stage.fromImage);
         context.report({
-          messageId: tag ? 'unresolvedWithTag' : 'unresolved',
+          // The configured baseImage is suggested whether or not the workspace builds it (it may be pulled).
+          messageId: !tag ? 'unresolved' : project.buildsOf(tag).length > 0 ? 'unresolvedWithTag' : 'unresolvedWithPulled',
           data: { image: target.image, tag: tag ?? '' },
           range: stage.fromRange,
           fix: canFix ? (fixer) => fixer.setTitle(`Build FROM ${tag}`, true).replace(file.path, stage.fromRange, tag) : undefined,
