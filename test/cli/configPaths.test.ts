@@ -192,4 +192,29 @@ describe('cli: config paths, and paths out of the workspace', function () {
       ],
     );
   });
+
+  it('a file symlinked from out of the workspace is skipped, not reported missing, and --fix says why it is not written', function () {
+    const ws = copyExample();
+    const shared = path.join(path.dirname(ws), 'shared');
+    fs.mkdirSync(shared);
+    for (const name of ['Dockerfile.base', 'secrets.env']) {
+      fs.renameSync(path.join(ws, name), path.join(shared, name));
+      fs.symlinkSync(`../shared/${name}`, path.join(ws, name));
+    }
+    const outside = snapshot(shared);
+    const r = runCli(['check', '--format', 'json'], { cwd: ws });
+    assert.match(r.stderr, /^docker-modularity: skipped Dockerfile\.base: symlink out of the workspace/m);
+    assert.deepEqual(
+      parseFindings(r.stdout)
+        .filter((f) => f.rule === 'build-path-not-found')
+        .map((f) => f.message),
+      [
+        'Expected Dockerfile "Dockerfile.reports" of reports to exist; Dockerfile.reports (resolved from the build context .) does not.',
+      ],
+    );
+    const fix = runCli(['check', '--fix'], { cwd: ws });
+    assert.match(fix.stderr, /^docker-modularity: could not write secrets\.env: symlink out of the workspace$/m);
+    assert.deepEqual(snapshot(shared), outside);
+    assert.equal(fs.readlinkSync(path.join(ws, 'secrets.env')), '../shared/secrets.env');
+  });
 });

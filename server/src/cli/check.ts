@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { Analyzer, type AnalysisTiming } from '../engine/analyzer';
 import { ConfigError, parseConfig, type Config } from '../engine/config';
 import { applyFixes, fixPaths, writeBlocked } from '../engine/fixes';
+import { SKIP_REASON_TEXT } from '../engine/fs';
 import { normalizePath } from '../engine/paths';
 import type { Fix } from '../engine/rule';
 import { RULES } from '../engine/rules';
@@ -31,15 +32,6 @@ interface Workspace {
   /** Files named on the command line inside a folder also named: checked with it, and said when not. */
   named?: Set<string>;
 }
-
-const SKIP_REASONS: Record<string, string> = {
-  binary: 'binary file',
-  'too-large': 'file too large',
-  unreadable: 'unreadable',
-  'symlink-outside': 'symlink out of the workspace',
-  'symlink-loop': 'symlink loop',
-  'file-limit': 'the walk stopped here',
-};
 
 /** `docker-modularity check`: analyse, optionally fix, report, and return the exit code. */
 export function runCheck(cmd: CheckCommand, io: CliIo, version: string): number {
@@ -130,7 +122,7 @@ export function runCheck(cmd: CheckCommand, io: CliIo, version: string): number 
     for (const s of result.skipped.filter((k) => inScope(k.path) || k.reason === 'file-limit')) {
       complain(
         io,
-        `skipped ${display(path.join(ws.root, s.path))}: ${SKIP_REASONS[s.reason] ?? s.reason}${s.detail ? ` (${s.detail})` : ''}`,
+        `skipped ${display(path.join(ws.root, s.path))}: ${SKIP_REASON_TEXT[s.reason] ?? s.reason}${s.detail ? ` (${s.detail})` : ''}`,
       );
     }
     if (!ws.only && result.files.length === 0 && result.skipped.length === 0) {

@@ -3,6 +3,16 @@ import { dirname, normalizePath } from './paths';
 /** Why a file that exists could not be analysed. */
 export type SkipReason = 'binary' | 'too-large' | 'unreadable' | 'symlink-outside' | 'symlink-loop' | 'file-limit';
 
+/** How each reason is said to a person. */
+export const SKIP_REASON_TEXT: Record<SkipReason, string> = {
+  binary: 'binary file',
+  'too-large': 'file too large',
+  unreadable: 'unreadable',
+  'symlink-outside': 'symlink out of the workspace',
+  'symlink-loop': 'symlink loop',
+  'file-limit': 'the walk stopped here',
+};
+
 export interface SkippedFile {
   path: string;
   reason: SkipReason;
@@ -37,6 +47,15 @@ export interface FileSystemView {
    * tell (memory) leaves it out.
    */
   writeBlocker?(path: string): string | undefined;
+}
+
+/**
+ * Whether a path is one the view left out, or lies below a folder it left out (a symlink out of the
+ * workspace or in a loop, a binary file): it is there, only not read, so it is not reported missing.
+ */
+export function isSkippedPath(view: Pick<FileSystemView, 'skipped'>, p: string): boolean {
+  const rel = normalizePath(p);
+  return view.skipped().some((s) => s.reason !== 'file-limit' && (rel === s.path || rel.startsWith(`${s.path}/`)));
 }
 
 /** An in-memory workspace: a map from path to text. Used by tests and by fix previews. */

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { FileSystemView, SkippedFile } from '../engine/fs';
+import { SKIP_REASON_TEXT, type FileSystemView, type SkippedFile } from '../engine/fs';
 import { globToRegExp, isInsideWorkspace, normalizePath } from '../engine/paths';
 
 /** Folders never walked: dependencies, VCS data and tool caches. */
@@ -151,7 +151,8 @@ export class NodeFileSystem implements FileSystemView {
   writeBlocker(p: string): string | undefined {
     const rel = normalizePath(p);
     if (fs.existsSync(path.join(this.root, ...rel.split('/'))) && this.readFileFresh(rel) === undefined) {
-      return 'it exists but is not read (a binary or too large file)';
+      const skip = this.skipped().find((k) => k.path === rel);
+      return skip ? SKIP_REASON_TEXT[skip.reason] : 'it exists but is not read (a binary or too large file)';
     }
     return unwritableReason(this.root, rel);
   }

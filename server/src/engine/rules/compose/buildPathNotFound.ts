@@ -2,6 +2,7 @@ import { defineRule } from '../../rule';
 import { basename, dirname, joinPath, relativePath, isAbsolutePath } from '../../paths';
 import { inSameQuotes } from './composeHelpers';
 import { servicesOfDef } from '../env/envShared';
+import { isSkippedPath } from '../../fs';
 
 /** Build contexts that are not folders of the workspace: git and HTTP URLs, variables. */
 function isRemoteOrDynamic(context: string): boolean {
@@ -35,7 +36,7 @@ export const buildPathNotFound = defineRule({
         // An included file's paths resolve against its include's project_directory.
         const dir = services[0] ? project.composeFolder(services[0].project, file.path) : dirname(file.path);
         const ctx = inherited ?? joinPath(dir, build.context);
-        if (inherited === undefined && project.fs.stat(ctx) !== 'directory') {
+        if (inherited === undefined && project.fs.stat(ctx) !== 'directory' && !isSkippedPath(project.fs, ctx)) {
           context.report({
             messageId: 'context',
             data: { context: build.context, service: def.name, resolved: ctx || '.' },
@@ -47,7 +48,7 @@ export const buildPathNotFound = defineRule({
           continue;
         }
         const resolved = joinPath(ctx, build.dockerfile);
-        if (project.fs.stat(resolved) === 'file') {
+        if (project.fs.stat(resolved) === 'file' || isSkippedPath(project.fs, resolved)) {
           continue;
         }
         const name = basename(build.dockerfile);

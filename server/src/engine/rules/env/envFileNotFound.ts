@@ -1,3 +1,4 @@
+import { isSkippedPath } from '../../fs';
 import { isSeq, type Node } from 'yaml';
 import { defineRule } from '../../rule';
 import { isAbsolutePath, isInsideWorkspace, joinPath, relativePath } from '../../paths';
@@ -32,7 +33,7 @@ export const envFileNotFound = defineRule({
           const absolute = isAbsolutePath(entry.path);
           if (!absolute) {
             const target = joinPath(project.defFolder(def), entry.path);
-            if (!isInsideWorkspace(target) || !entry.required || project.fs.stat(target) === 'file') {
+            if (!isInsideWorkspace(target) || !entry.required || project.fs.stat(target) === 'file' || isSkippedPath(project.fs, target)) {
               continue;
             }
           }

@@ -1,3 +1,4 @@
+import { isSkippedPath } from '../../fs';
 import { defineRule } from '../../rule';
 import { buildContexts, contextLabel, isArchived, isPlainSource, providerOf, runtimeStages, scriptRefs, sourcePath, stageCopies } from './imageFacts';
 
@@ -25,7 +26,7 @@ export const entrypointNotFound = defineRule({
       const { contexts, known } = buildContexts(project, file);
       const exists = (ctx: string, value: string): boolean => {
         const p = sourcePath(ctx, value);
-        return p !== undefined && project.fs.stat(p) !== undefined;
+        return p !== undefined && (project.fs.stat(p) !== undefined || isSkippedPath(project.fs, p));
       };
       for (const stage of file.stages) {
         for (const copy of stageCopies(project, file, stage)) {
