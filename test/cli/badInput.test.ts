@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { cleanTemps, ensureBuilt, parseFindings, runCli, tempDir, writeFiles } from './helpers';
 
@@ -131,6 +132,10 @@ describe('cli: bad input never crashes', function () {
         '--max-warnings expects a value, got -1, which reads as an option; write --max-warnings=-1 if that is the value',
       ],
       [['check', '--max-warnings=-1'], '--max-warnings expects a whole number, got: -1'],
+      [['check', ''], 'an empty path was given: name a file or folder (`.` for the current folder)'],
+      [['check', '.', ''], 'an empty path was given: name a file or folder (`.` for the current folder)'],
+      [['status', ''], 'an empty path was given: name a file or folder (`.` for the current folder)'],
+      [['check', '--config', ''], '--config expects a file name'],
     ] as const;
     for (const [args, message] of messages) {
       assert.equal(
@@ -138,6 +143,40 @@ describe('cli: bad input never crashes', function () {
         `docker-modularity: ${message}\nRun \`docker-modularity --help\` for usage.\n`,
         args.join(' '),
       );
+    }
+  });
+
+  it('a path in a symlink loop is said in words, for check and status', function () {
+    const dir = tempDir();
+    fs.symlinkSync('l2', path.join(dir, 'l1'));
+    fs.symlinkSync('l1', path.join(dir, 'l2'));
+    for (const command of ['check', 'status']) {
+      const r = runCli([command, 'l1'], { cwd: dir });
+      assert.equal(r.status, 2);
+      assert.equal(r.stderr, 'docker-modularity: symlink loop: l1\n', command);
+    }
+  });
+
+  it('a config file that is empty or holds only null is an empty config, in JSON and YAML', function () {
+    const dir = tempDir();
+    writeFiles(dir, { Dockerfile: 'FROM python:3.12-slim\n' });
+    const expected = runCli(['check', '.', '--format', 'json'], { cwd: dir });
+    for (const [name, text] of [
+      ['.docker-modularity.json', ''],
+      ['.docker-modularity.json', 'null\n'],
+      ['.docker-modularity.yaml', 'null\n'],
+      ['.docker-modularity.yaml', '~\n'],
+    ]) {
+      writeFiles(dir, { [name]: text });
+      const r = runCli(['check', '.', '--format', 'json'], { cwd: dir });
+      assert.deepEqual([r.status, r.stderr, r.stdout], [expected.status, expected.stderr, expected.stdout], `${name}: ${text}`);
+      fs.rmSync(path.join(dir, name));
+      const other = tempDir();
+      writeFiles(other, { [`c${path.extname(name)}`]: text });
+      const viaFlag = runCli(['check', '.', '--format', 'json', '--config', path.join(other, `c${path.extname(name)}`)], {
+        cwd: dir,
+      });
+      assert.deepEqual([viaFlag.status, viaFlag.stdout], [expected.status, expected.stdout], `--config ${name}: ${text}`);
     }
   });
 });

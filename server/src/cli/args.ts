@@ -102,6 +102,13 @@ export function parseCommandLine(argv: readonly string[]): Command {
   if (command === undefined) {
     throw new UsageError('missing command: expected `check`, `status`, `report` or `rules`');
   }
+  // An empty argument (an unset shell variable, `check "$DIR"`) is a mistake, not the current folder.
+  if (rest.includes('')) {
+    throw new UsageError('an empty path was given: name a file or folder (`.` for the current folder)');
+  }
+  if (values.config === '') {
+    throw new UsageError('--config expects a file name');
+  }
   if (command !== 'report' && values.output !== undefined) {
     throw new UsageError('--output applies to `report` only');
   }

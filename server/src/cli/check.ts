@@ -274,6 +274,9 @@ function describeReadError(given: string, e: unknown): string {
   if (code === 'EISDIR') {
     return `expected a file, got a folder: ${given}`;
   }
+  if (code === 'ELOOP') {
+    return `symlink loop: ${given}`;
+  }
   return `cannot read ${given}: ${code ?? String(e)}`;
 }
 

@@ -15,8 +15,8 @@ function analyzeFolder(given: string, io: CliIo): { root: string; result: Analys
   let st: fs.Stats;
   try {
     st = fs.statSync(root);
-  } catch {
-    complain(io, `no such folder: ${given}`);
+  } catch (e) {
+    complain(io, (e as NodeJS.ErrnoException).code === 'ELOOP' ? `symlink loop: ${given}` : `no such folder: ${given}`);
     return undefined;
   }
   if (!st.isDirectory()) {
