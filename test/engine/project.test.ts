@@ -503,6 +503,28 @@ describe('Project', () => {
     });
   });
 
+  it('reads no source file named like a Dockerfile or a secrets file (dockerfile.ts, secrets.test.ts)', () => {
+    // Before, tools/dockerfile.ts was a legacy Dockerfile that --fix archived, and app/secrets.ts an
+    // env file reported line by line.
+    const fs = new MemoryFileSystem({
+      Dockerfile: 'FROM python:3.12-slim\nCOPY . /app\nCMD ["python", "/app/main.py"]\n',
+      'compose.yaml': 'services:\n  app:\n    build: .\n',
+      'tools/dockerfile.ts': 'export function dockerfile(image: string): string {\n  return `FROM ${image}`;\n}\n',
+      'app/dockerfile.go': 'package app\n\nconst Dockerfile = "FROM scratch"\n',
+      'app/secrets.ts': 'export const secrets = new Map<string, string>();\n',
+      'app/secrets.test.ts': "import { secrets } from './secrets';\n",
+      'deploy/Dockerfile.prod': 'FROM python:3.12-slim\n',
+    });
+    const result = new Analyzer(fs).analyze();
+    const read = new Set(result.files.map((f) => f.path));
+    for (const p of ['tools/dockerfile.ts', 'app/dockerfile.go', 'app/secrets.ts', 'app/secrets.test.ts']) {
+      assert.ok(!read.has(p), `${p} read as a ${result.project.file(p)?.kind}`);
+      assert.deepEqual(result.byFile.get(p) ?? [], [], p);
+    }
+    // A Dockerfile with a suffix is still one.
+    assert.equal(result.project.file('deploy/Dockerfile.prod')?.kind, 'dockerfile');
+  });
+
   it('servicesBuiltFrom lists the merged services of a Dockerfile', () => {
     const p = projectOf(SMARTHR);
     assert.deepEqual(names(p.servicesBuiltFrom('docker/Dockerfile.celery')), ['celery_beat', 'celery_worker']);

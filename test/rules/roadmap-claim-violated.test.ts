@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { BASE_SERVICE } from './workspaces/roadmap';
 import { applyFixes } from '../../server/src/engine/fixes';
 import { roadmapStatus } from '../../server/src/engine/roadmap';
+import { fixPasses } from '../fixPasses';
 
 const base = `FROM python:3.12-slim
 RUN apt-get update && apt-get install -y --no-install-recommends \\
@@ -390,6 +391,68 @@ Example of how to write an item:
     assert.equal(analyzer.analyze().findings.filter((f) => f.ruleId === 'roadmap-claim-violated').length, 3);
     fs.write('docker/Dockerfile.web', webClean);
     assert.equal(analyzer.analyze().findings.filter((f) => f.ruleId === 'roadmap-claim-violated').length, 0);
+  });
+});
+
+describe('roadmap parent items, headings and titles', () => {
+  const claimRules = [installOutsideBase, roadmapClaimViolated, roadmapClaimSatisfied];
+  /** The web image installs requirements-web.txt, which no fix moves (the base build lacks it). */
+  const webRequirements = `FROM smarthr360-base:latest
+WORKDIR /app
+COPY requirements-web.txt .
+RUN pip install --no-cache-dir -r requirements-web.txt
+COPY . .
+`;
+
+  it('a ticked parent whose own item holds, over a sub-item that fails: unticked once, and --fix settles', () => {
+    // Before, roadmap-claim-violated unticked the parent and roadmap-claim-satisfied ticked it back
+    // (its own item, the network one, holds): every --fix ran ten passes and left it ticked.
+    const doc = `# Roadmap
+
+- [x] Ensure all services are on the same Docker Compose network (\`smarthr360-network\`).
+  - [x] Only \`Dockerfile.base\` installs system dependencies and requirements.
+`;
+    const fs = new MemoryFileSystem({
+      ...files(webRequirements),
+      'requirements-web.txt': 'gunicorn==22.0.0\n',
+      'DOCKER_MODULARIZATION_ROADMAP.md': doc,
+    });
+    const passes = fixPasses(fs, () => new Analyzer(fs, { rules: claimRules }).analyze().findings);
+    assert.equal(passes, 1);
+    assert.equal(fs.readFile('DOCKER_MODULARIZATION_ROADMAP.md'), doc.replaceAll('[x]', '[ ]'));
+  });
+
+  it('a heading ends the list before it: the item after it is no sub-item of the one before', () => {
+    // Before, "B" became a sub-item of "A", and A was reported for it.
+    const doc = `# Roadmap
+
+- [x] Create a dedicated CI/CD pipeline stage or container for running tests, linting, and security checks.
+## 1. Shared base image
+  - [x] Only \`Dockerfile.base\` installs system dependencies and requirements.
+`;
+    const fs = new MemoryFileSystem({ ...files(webInstalls), 'DOCKER_MODULARIZATION_ROADMAP.md': doc });
+    const claims = new Analyzer(fs, { rules: claimRules })
+      .analyze()
+      .findings.filter((f) => f.ruleId === 'roadmap-claim-violated');
+    assert.deepEqual(
+      claims.map((f) => f.range.start.line + 1),
+      [5],
+    );
+  });
+
+  it('names a parent by its text, underscores in names and nested parentheses kept apart', () => {
+    // Before: "Wire up celeryworker and celerybeat on smarthr360network)".
+    const doc = `# Roadmap
+
+- [x] Wire up \`celery_worker\` and \`celery_beat\` on **smarthr360_network** (see \`docker-compose.yml\` (services)):
+  - [x] Only \`Dockerfile.base\` installs system dependencies and requirements.
+`;
+    const fs = new MemoryFileSystem({ ...files(webInstalls), 'DOCKER_MODULARIZATION_ROADMAP.md': doc });
+    const parent = new Analyzer(fs, { rules: claimRules }).analyze().findings.find((f) => f.range.start.line === 2);
+    assert.match(
+      parent?.message ?? '',
+      /^Unexpected \[x\]: "Wire up celery_worker and celery_beat on smarthr360_network" is not true/,
+    );
   });
 });
 

@@ -41,6 +41,15 @@ export interface TextModel {
 export type FileModel = DockerfileModel | ComposeModel | EnvFileModel | TextModel;
 export type FileKind = FileModel['kind'];
 
+/**
+ * Names that end like source code, documents, data or backups: `dockerfile.ts` (a module that
+ * writes Dockerfiles), `Dockerfile.md`, `secrets.test.ts` are no Dockerfile or env file. Before, a
+ * project's `dockerfile.go` was a legacy Dockerfile that --fix archived, and `secrets.ts` an env file
+ * full of errors.
+ */
+const NOT_DOCKER =
+  /\.(md|markdown|rst|txt|json|ya?ml|toml|ini|cfg|sh|bash|zsh|ps1|bat|cmd|py|pyc|ts|tsx|js|jsx|mjs|cjs|go|rs|java|kt|kts|rb|php|cs|c|cc|cpp|h|hpp|swift|scala|lua|pl|html?|css|scss|xml|svg|png|jpe?g|gif|lock|log|map|snap|orig|bak|swp)$/i;
+
 /** Classifies a workspace path by its name. */
 export function classifyPath(
   path: string,
@@ -49,7 +58,7 @@ export function classifyPath(
   const name = basename(path);
   const lower = name.toLowerCase();
   if (/^(dockerfile|containerfile)(\..+)?$/i.test(name) || /\.(dockerfile|containerfile)$/i.test(name)) {
-    if (/\.(md|txt|json|ya?ml|sh|py|orig|bak|swp)$/i.test(name) || lower === 'dockerfile.dockerignore') {
+    if (NOT_DOCKER.test(name) || lower === 'dockerfile.dockerignore') {
       return undefined;
     }
     return { kind: 'dockerfile' };
@@ -60,7 +69,7 @@ export function classifyPath(
   if (
     /^\.env(\..*)?$/.test(name) ||
     /\.env$/.test(name) ||
-    (/^secrets(\..*)?$/.test(lower) && !/\.(md|ya?ml|json|sh|py)$/.test(lower))
+    (/^secrets(\..*)?$/.test(lower) && !NOT_DOCKER.test(lower))
   ) {
     return { kind: 'env' };
   }

@@ -552,6 +552,16 @@ export function readCheckboxes(text: string): Checkbox[] {
       return;
     }
     const col = columns(indent!);
+    // A heading or a thematic break (`## 7. Testing`, `---`) is no paragraph text a list item
+    // continues lazily: it ends every list item it is not indented into. Before, the items after
+    // it became sub-items of the last item before it.
+    if (/^#{1,6}(?:[ \t]|$)/.test(rest!) || /^([-*_])(?:[ \t]*\1){2,}[ \t]*$/.test(rest!)) {
+      while (lists.length > 0 && lists[lists.length - 1]!.content > col) {
+        lists.pop();
+      }
+      blank = false;
+      return;
+    }
     const marker = /^(?:[-*+]|\d{1,9}[.)])(?=[ \t]|$)/.exec(rest!);
     // A list item ends at an item indented no further than its marker, or after a blank line at a
     // line indented less than its content; any other line continues it.

@@ -14,12 +14,21 @@ function why(status: ItemStatus): string {
   return [status.unmet, summarize(status.findings)].filter(Boolean).join('; ');
 }
 
-/** An item's text as a title: without emphasis, code marks or parentheses, and not too long. */
+/**
+ * An item's text as a title: without emphasis, code marks or parentheses (nested ones too), and
+ * not too long. Underscores inside a name stay (`celery_worker`): before, every `_` went, and
+ * `(see (x))` left a `)`.
+ */
 function shortText(text: string): string {
-  const plain = text
-    .replace(/[`*_]/g, '')
-    .replace(/\s*\([^)]*\)/g, '')
-    .replace(/[\s:]+$/, '');
+  let plain = text
+    .replace(/`/g, '')
+    .replace(/(\*\*|__)(?=\S)(.+?)(?<=\S)\1/g, '$2')
+    .replace(/(^|[^\w*])([*_])(?=\S)(.+?)(?<=\S)\2(?!\w)/g, '$1$3');
+  for (let before = ''; before !== plain; ) {
+    before = plain;
+    plain = plain.replace(/\s*\([^()]*\)/g, '');
+  }
+  plain = plain.replace(/[\s:]+$/, '');
   return plain.length > 80 ? `${plain.slice(0, 79).replace(/\s+\S*$/, '')}…` : plain;
 }
 
@@ -49,6 +58,18 @@ function readClaims(text: string, context: RuleContext<string>) {
   /** The items nested under a line, at any depth. */
   const subItems = (parent: Checkbox): Checkbox[] => boxes.filter((b) => within(b, parent));
   return { boxes, status, subItems };
+}
+
+/** The sub-items of a line, at any depth, whose items fail, ticked or not. */
+function failingSubItems(
+  box: Checkbox,
+  status: (b: Checkbox) => ItemStatus | undefined,
+  subItems: (b: Checkbox) => Checkbox[],
+): { box: Checkbox; status: ItemStatus }[] {
+  return subItems(box).flatMap((b) => {
+    const s = status(b);
+    return s?.state === 'fail' ? [{ box: b, status: s }] : [];
+  });
 }
 
 export const roadmapClaimViolated = defineRule({
@@ -82,10 +103,7 @@ export const roadmapClaimViolated = defineRule({
         }
         // A ticked item with sub-items claims them too: while one of them does not hold, ticked or
         // not, neither does it (and sync unticks it with them).
-        const failing = subItems(box).flatMap((b) => {
-          const s = status(b);
-          return s?.state === 'fail' ? [{ box: b, status: s }] : [];
-        });
+        const failing = failingSubItems(box, status, subItems);
         if (failing.length === 0) {
           continue;
         }
@@ -127,7 +145,9 @@ export const roadmapClaimSatisfied = defineRule({
         const own = status(box);
         const fix = (fixer: FixBuilder) => fixer.setTitle('Check this item', true).replace(file.path, box.markRange, 'x');
         if (own) {
-          if (own.state === 'pass') {
+          // Not while a sub-item fails: the violated rule unticks such a parent, and ticking it
+          // back made --fix flip it on every pass.
+          if (own.state === 'pass' && failingSubItems(box, status, subItems).length === 0) {
             context.report({ messageId: 'satisfied', data: { title: own.item.title, checks: own.item.rules.join(', ') }, range: box.textRange, fix });
           }
           continue;
