@@ -516,7 +516,7 @@ describe('Project', () => {
       'deploy/Dockerfile.prod': 'FROM python:3.12-slim\n',
     });
     const result = new Analyzer(fs).analyze();
-    const read = new Set(result.files.map((f) => f.path));
+    const read = new Set(result.files);
     for (const p of ['tools/dockerfile.ts', 'app/dockerfile.go', 'app/secrets.ts', 'app/secrets.test.ts']) {
       assert.ok(!read.has(p), `${p} read as a ${result.project.file(p)?.kind}`);
       assert.deepEqual(result.byFile.get(p) ?? [], [], p);

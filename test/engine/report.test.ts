@@ -146,6 +146,34 @@ describe('current-state report', () => {
     assert.match(text, /\| `AUTHOR_NAME` \| `.env.docker` \| `Jane` \|/);
   });
 
+  it('prints settings whose names only contain KEY, AUTH or COOKIE, and an e-mail address; masks connection-string keys and npm tokens', () => {
+    // Before the first: CACHE_KEY_PREFIX, AUTH_USER_MODEL, SESSION_COOKIE_AGE were masked, and
+    // mailto:ci@example.com became mailto:****@example.com. Before the second: printed whole.
+    const fs = loadFolder(EXAMPLE);
+    fs.write(
+      '.env.docker',
+      `${fs.readFile('.env.docker')}CACHE_KEY_PREFIX=smarthr360\nAUTH_USER_MODEL=accounts.User\nSESSION_COOKIE_AGE=1209600\nPUBLIC_KEY_PATH=/etc/keys/pub.pem\nAZURE_STORAGE_CONNECTION_STRING=DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=azure-key-1==;EndpointSuffix=core.windows.net\nLDAP_BIND_PW=ldap-pw-2\n`,
+    );
+    fs.write(
+      '.github/workflows/publish.yml',
+      'name: publish\non: [push]\njobs:\n  pub:\n    runs-on: ubuntu-latest\n    steps:\n      - run: git config user.email mailto:ci@example.com\n      - run: npm config set //registry.npmjs.org/:_authToken npm-token-3\n',
+    );
+    const text = currentStateReport(new Analyzer(fs).analyze());
+    for (const secret of ['azure-key-1', 'ldap-pw-2', 'npm-token-3']) {
+      assert.ok(!text.includes(secret), `the report prints ${secret}`);
+    }
+    for (const [key, value] of [
+      ['CACHE_KEY_PREFIX', 'smarthr360'],
+      ['AUTH_USER_MODEL', 'accounts.User'],
+      ['SESSION_COOKIE_AGE', '1209600'],
+      ['PUBLIC_KEY_PATH', '/etc/keys/pub.pem'],
+    ]) {
+      assert.ok(text.includes(`| \`${key}\` | \`.env.docker\` | \`${value}\` |`), `${key} is not printed as ${value}`);
+    }
+    assert.ok(text.includes('git config user.email mailto:ci@example.com'));
+    assert.ok(text.includes('npm config set //registry.npmjs.org/:_authToken ****'));
+  });
+
   it('shows only the name of a compose environment entry that is not KEY=value', () => {
     // Before, `- "AUTH_TOKEN: value"` was printed whole in the variable column, value included.
     const fs = loadFolder(EXAMPLE);

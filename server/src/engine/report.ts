@@ -68,7 +68,9 @@ const maskValue = (m: string, head: string, value: string): string => (literal(v
  * report: a masked setting loses little, a printed secret is out.
  */
 const mayHoldSecret = (key: string): boolean =>
-  /(^|_)(CREDENTIALS?|AUTH|KEY|SALT|PRIVATE|COOKIE|SIGNATURE)(_|$)/i.test(key) || /CREDENTIAL/i.test(key);
+  // The key's last word (`MAILGUN_KEY`, `BASIC_AUTH`, `LDAP_BIND_PW`), not any word: `CACHE_KEY_PREFIX`,
+  // `AUTH_USER_MODEL`, `SESSION_COOKIE_AGE` are settings. Credentials anywhere, and a connection string.
+  /(^|_)(KEY|AUTH|SALT|PW|COOKIE|SIGNATURE|CONNECTION_STRING|CONN_STR)$/i.test(key) || /CREDENTIAL|PRIVATE_KEY$/i.test(key);
 
 /** `SLACK_WEBHOOK_URL`, `TEAMS_WEBHOOK`: whatever the service, the URL is the secret. */
 const isWebhookKey = (key: string): boolean => /WEBHOOK/i.test(key);
@@ -152,9 +154,13 @@ export function maskSecretText(text: string): string {
     .replace(/(\b(?:https?|wss?):\/\/)([^\s/?#@:"'`$*][^\s/?#@:"'`]*)(@)/gi, (_m, scheme: string, _key: string, at: string) => `${scheme}****${at}`)
     .replace(/(\b[a-z][a-z0-9+.-]*:\/\/)([A-Za-z0-9]{16,})(:?@)/gi, (_m, scheme: string, _key: string, at: string) => `${scheme}****${at}`)
     // `user:pass@registry.example.com/image` (an image a FROM variable resolves to); not `python:3.12@sha256:…`.
-    .replace(/((?<![\w.:/@$-])[A-Za-z0-9][\w.-]*:)([^\s@/:"'`$*]+)(?=@(?:[\w-]+(?:\.[\w-]+)+|localhost)\b)/g, (_m, head: string) => `${head}****`)
+    .replace(/((?<![\w.:/@$-])(?!mailto:)[A-Za-z0-9][\w.-]*:)([^\s@/:"'`$*]+)(?=@(?:[\w-]+(?:\.[\w-]+)+|localhost)\b)/gi, (_m, head: string) => `${head}****`)
     // A signature or key in a URL's query (`?sig=…`, `&key=…`: Azure and Google Chat webhooks).
-    .replace(/([?&](?:sig|signature|key)=)([^&\s"'`#]+)/g, maskValue);
+    .replace(/([?&](?:sig|signature|key)=)([^&\s"'`#]+)/g, maskValue)
+    // A key inside a connection string (`;AccountKey=…;`, `SharedAccessKey=…`, `Password=…;`).
+    .replace(/((?:^|[;\s"'])(?:AccountKey|SharedAccessKey|SharedAccessSignature|Password|Pwd)=)([^;\s"'`]+)/gi, maskValue)
+    // npm's registry token (`npm config set //registry.npmjs.org/:_authToken TOKEN`, or `=TOKEN` in an .npmrc line).
+    .replace(/(:_(?:authToken|auth|password)[=\s]+)([^\s"'`]+)/g, maskValue);
 }
 
 function table(out: string[], head: string[], rows: string[][], empty: string): void {
