@@ -157,7 +157,7 @@ describe('cli: config paths, and paths out of the workspace', function () {
     const r = runCli(['check', '--format', 'json'], { cwd: configured });
     assert.equal(
       r.stderr,
-      '.docker-modularity.json: "baseImage" names acme/base:1, which no Dockerfile of the workspace builds, while its base Dockerfile Dockerfile.base is built as smarthr360-base:latest; it is not taken as the base image (set baseImage to the tag the workspace builds, or baseDockerfile to the file that builds acme/base:1)\n',
+      '.docker-modularity.json: "baseImage" names acme/base:1, which no Dockerfile of the workspace builds or is built FROM, while its base Dockerfile Dockerfile.base is built as smarthr360-base:latest; it is not taken as the base image (set baseImage to smarthr360-base:latest, or remove it)\n',
     );
     assert.deepEqual(
       parseFindings(r.stdout).filter((f) => f.message.includes('acme/base')),
@@ -169,6 +169,24 @@ describe('cli: config paths, and paths out of the workspace', function () {
     const fixed = snapshot(configured);
     delete fixed['.docker-modularity.json'];
     assert.deepEqual(fixed, snapshot(plain));
+  });
+
+  it('a registry baseImage the service Dockerfiles are built FROM is the base, whatever else the workspace builds', function () {
+    // Before, it was dropped with a warning for the workspace's own Dockerfile.base, and web and
+    // celery were told to move to smarthr360-base:latest.
+    const ws = copyExample();
+    for (const name of ['Dockerfile.web', 'Dockerfile.celery']) {
+      const p = path.join(ws, 'docker', name);
+      fs.writeFileSync(p, fs.readFileSync(p, 'utf8').replace(/FROM smarthr360-base:latest/g, 'FROM registry.acme.io/python-base:3.12'));
+    }
+    fs.writeFileSync(path.join(ws, '.docker-modularity.json'), '{"baseImage":"registry.acme.io/python-base:3.12"}');
+    const r = runCli(['check', '--format', 'json'], { cwd: ws });
+    assert.equal(r.stderr, '');
+    const fromBase = parseFindings(r.stdout).filter((f) => f.rule === 'service-not-from-base');
+    assert.ok(
+      fromBase.every((f) => !f.file.endsWith('Dockerfile.web') && !f.file.endsWith('Dockerfile.celery')),
+      fromBase.map(line).join('\n'),
+    );
   });
 
   it('a baseImage the workspace does not build, without a base of its own, is pulled: suggested as configured', function () {

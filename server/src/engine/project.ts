@@ -1951,10 +1951,14 @@ export class Project {
     // account) and the analysis says so once. Without a base image of its own, the workspace
     // pulls the configured one from a registry.
     const ownTags = base ? this.tagsOf(base.path) : [];
-    if (cfg.baseImage && !cfg.baseDockerfile && ownTags.length > 0 && this.buildsOf(cfg.baseImage).length === 0) {
+    // A base image pulled from a registry that service Dockerfiles are built FROM is what the user
+    // says it is, whatever else the workspace builds: before, it was dropped for the workspace's own.
+    const configured = cfg.baseImage ? normalizeImage(cfg.baseImage) : undefined;
+    const usedInFrom = configured !== undefined && this.dockerfiles.some((d) => d.stages.some((st) => normalizeImage(st.fromImage) === configured));
+    if (cfg.baseImage && !cfg.baseDockerfile && ownTags.length > 0 && !usedInFrom && this.buildsOf(cfg.baseImage).length === 0) {
       this.baseImageProblem =
-        `names ${cfg.baseImage}, which no Dockerfile of the workspace builds, while its base Dockerfile ${base!.path} is built as ${ownTags.join(', ')}; ` +
-        `it is not taken as the base image (set baseImage to the tag the workspace builds, or baseDockerfile to the file that builds ${cfg.baseImage})`;
+        `names ${cfg.baseImage}, which no Dockerfile of the workspace builds or is built FROM, while its base Dockerfile ${base!.path} is built as ${ownTags.join(', ')}; ` +
+        `it is not taken as the base image (set baseImage to ${ownTags[0]}, or remove it)`;
     } else if (cfg.baseImage) {
       this.configuredBaseImage = cfg.baseImage;
       this.baseTags.add(normalizeImage(cfg.baseImage));
