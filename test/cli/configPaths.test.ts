@@ -128,6 +128,22 @@ describe('cli: config paths, and paths out of the workspace', function () {
     assert.equal(runCli(['check'], { cwd: ws }).stderr, '');
   });
 
+  it('a roadmapFile that is a symlink out of the workspace is said not read, not missing', function () {
+    // Before: "… which does not exist", next to the walk's own "skipped …: symlink out of the workspace".
+    const ws = copyExample();
+    const outside = path.join(path.dirname(ws), `${path.basename(ws)}-docs`);
+    fs.mkdirSync(outside);
+    fs.renameSync(path.join(ws, 'DOCKER_MODULARIZATION_ROADMAP.md'), path.join(outside, 'ROADMAP.md'));
+    fs.symlinkSync(path.join(outside, 'ROADMAP.md'), path.join(ws, 'DOCKER_MODULARIZATION_ROADMAP.md'));
+    fs.writeFileSync(path.join(ws, '.docker-modularity.json'), '{"roadmapFile":"DOCKER_MODULARIZATION_ROADMAP.md"}');
+    const r = runCli(['check'], { cwd: ws });
+    assert.match(
+      r.stderr,
+      /"roadmapFile" names DOCKER_MODULARIZATION_ROADMAP\.md, which is not read \(symlink out of the workspace\): no roadmap document is checked\n/,
+    );
+    assert.doesNotMatch(r.stderr, /does not exist/);
+  });
+
   it('a roadmap copy inside archiveDir is not a roadmap document: not checked, not fixed', function () {
     const ws = copyExample();
     const copy = fs.readFileSync(path.join(ws, 'DOCKER_MODULARIZATION_ROADMAP.md'), 'utf8').replace(/- \[ \]/g, '- [x]');

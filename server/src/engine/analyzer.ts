@@ -1,6 +1,6 @@
 import { CONFIG_FILE_NAMES, ConfigError, mergeConfig, parseConfig, type Config, type Severity } from './config';
-import type { FileSystemView, SkippedFile } from './fs';
-import { dirname, globToRegExp, joinPath, isInsideWorkspace } from './paths';
+import { SKIP_REASON_TEXT, type FileSystemView, type SkippedFile } from './fs';
+import { dirname, globToRegExp, joinPath, isInsideWorkspace, normalizePath } from './paths';
 import {
   classifyPath,
   interfaceDigest,
@@ -111,13 +111,22 @@ interface CheckedEntry {
 const INTERNAL_ERROR = 'internal-error';
 
 /** Settings that name what the workspace does not have (see {@link AnalysisResult.configWarnings}). */
-function configWarnings(config: Config, project: Project, file: string | undefined): ConfigWarning[] {
+function configWarnings(config: Config, project: Project, file: string | undefined, skipped: readonly SkippedFile[]): ConfigWarning[] {
   const out: ConfigWarning[] = [];
   if (config.roadmapFile !== undefined && project.fs.stat(config.roadmapFile) !== 'file') {
+    // A file the walk left out is there, only not read: said as what it is (a symlink out of the
+    // workspace, a binary file), not as missing.
+    const roadmap = normalizePath(config.roadmapFile);
+    const left = skipped.find((s) => s.reason !== 'file-limit' && (roadmap === s.path || roadmap.startsWith(`${s.path}/`)));
+    const why = left
+      ? `is not read (${SKIP_REASON_TEXT[left.reason]})`
+      : project.fs.stat(config.roadmapFile) === 'directory'
+        ? 'is a folder'
+        : 'does not exist';
     out.push({
       file,
       key: 'roadmapFile',
-      reason: `names ${config.roadmapFile}, which ${project.fs.stat(config.roadmapFile) === 'directory' ? 'is a folder' : 'does not exist'}: no roadmap document is checked`,
+      reason: `names ${config.roadmapFile}, which ${why}: no roadmap document is checked`,
     });
   }
   if (project.baseImageProblem !== undefined) {
@@ -521,7 +530,7 @@ export class Analyzer {
         files: this.last.files,
         skipped,
         configError: error,
-        configWarnings: configWarnings(config, project, configFile),
+        configWarnings: configWarnings(config, project, configFile, skipped),
         internalErrors,
         stats,
       };
@@ -571,7 +580,7 @@ export class Analyzer {
       files: [...byPath.keys()].sort(),
       skipped,
       configError: error,
-      configWarnings: configWarnings(config, project, configFile),
+      configWarnings: configWarnings(config, project, configFile, skipped),
       internalErrors,
       stats,
     };
