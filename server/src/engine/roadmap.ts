@@ -247,8 +247,10 @@ export const ROADMAP_ITEMS: RoadmapItem[] = [
     section: 4,
     title: 'Every application service uses the single shared env file',
     rules: ['env-file-missing', 'env-file-not-found'],
-    // Not the secrets file (`secrets.env`, `.env.secrets`): that one is the next item's.
-    match: /single\s+`?(?![\w.-]*secret)(\.env[\w.-]*|[\w.-]+\.env)`?\s+file/i,
+    // Not the secrets file (`secrets.env`, `.env.secrets`), nor a line about sensitive data in
+    // whatever file (`For sensitive data, use a single .env.local file (not committed)`): those are
+    // the next item's. "non-sensitive" is this one's own word.
+    match: /^(?!.*(?<!non-)\bsensitive\b).*single\s+`?(?![\w.-]*secret)(\.env[\w.-]*|[\w.-]+\.env)`?\s+file/i,
     applies: hasApplicationServices,
     nothingToCheck: 'no compose service runs an application image built in the workspace',
     unmet: sharedEnvFileUnread,
