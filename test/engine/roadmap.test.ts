@@ -306,8 +306,14 @@ describe('readCheckboxes', () => {
     );
     // A line about sensitive data names the secrets file whatever it is called (a configured
     // secretsFile, `.env.local`); before, "a single `.env.local` file" made it the shared env file item.
-    assert.equal(matchItem('For sensitive data (secrets, passwords), use a single `.env.local` file (not committed).')?.id, 'secrets-apart');
-    assert.equal(matchItem('Use a single `.env.docker` file for all non-sensitive environment variables.')?.id, 'shared-env-file');
+    assert.equal(
+      matchItem('For sensitive data (secrets, passwords), use a single `.env.local` file (not committed).')?.id,
+      'secrets-apart',
+    );
+    assert.equal(
+      matchItem('Use a single `.env.docker` file for all non-sensitive environment variables.')?.id,
+      'shared-env-file',
+    );
     // Struck-through words are no claim; the rest of the line still is.
     assert.equal(matchItem('~~Only `Dockerfile.base` installs system dependencies.~~ Dropped.'), undefined);
     assert.equal(matchItem('~~Dockerfile.simple~~ Legacy or unused Dockerfiles are archived')?.id, 'legacy-dockerfiles');
