@@ -18,6 +18,9 @@ export type RoadmapNode =
   | { kind: 'finding'; folder: string; itemId: string; index: number; finding: RoadmapFinding }
   | { kind: 'message'; text: string };
 
+/** What the view says about a folder whose checking is turned off. */
+export const DISABLED_MESSAGE = 'Checking is turned off for this folder (dockerModularity.enable).';
+
 /** A theme icon (codicon id) and an optional theme colour id. */
 export interface IconDescriptor {
   id: string;
@@ -45,8 +48,9 @@ const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' 
 
 /** The top level: the sections of the only folder, or one node per folder in a multi-root workspace. */
 export function rootNodes(statuses: readonly RoadmapStatus[]): RoadmapNode[] {
-  const withSections = statuses.filter((s) => s.sections.length > 0);
-  if (withSections.length === 0) {
+  // A folder with checking turned off is settled too: it has no sections and gets none.
+  const settled = statuses.filter((s) => s.sections.length > 0 || s.disabled);
+  if (settled.length === 0) {
     return statuses.length === 0
       ? [{ kind: 'message', text: 'No workspace folder is being checked.' }]
       : [{ kind: 'message', text: 'Analysing the workspace…' }];
@@ -60,6 +64,9 @@ export function rootNodes(statuses: readonly RoadmapStatus[]): RoadmapNode[] {
 export function childNodes(node: RoadmapNode): RoadmapNode[] {
   switch (node.kind) {
     case 'folder':
+      if (node.status.disabled) {
+        return [{ kind: 'message', text: DISABLED_MESSAGE }];
+      }
       return node.status.sections.map((section) => ({ kind: 'section', folder: node.status.folder, section }));
     case 'section':
       return node.section.items.map((item) => ({ kind: 'item', folder: node.folder, item }));
@@ -127,6 +134,16 @@ export function describeNode(node: RoadmapNode): TreeItemDescriptor {
   switch (node.kind) {
     case 'folder': {
       const t = node.status.totals;
+      if (node.status.disabled) {
+        return {
+          id: node.status.folder,
+          label: node.status.name,
+          description: 'off',
+          tooltip: `${node.status.name}: ${DISABLED_MESSAGE}`,
+          icon: { id: 'root-folder' },
+          collapsible: 'expanded',
+        };
+      }
       return {
         id: node.status.folder,
         label: node.status.name,
@@ -195,8 +212,14 @@ export interface StatusBarDescriptor {
 /** The status bar item: "Roadmap 7/10" over every folder, with the errors or warnings that remain. */
 export function statusBarDescriptor(statuses: readonly RoadmapStatus[]): StatusBarDescriptor | undefined {
   const analysed = statuses.filter((s) => s.sections.length > 0);
+  const off = statuses.filter((s) => s.disabled).length;
   if (analysed.length === 0) {
-    return undefined;
+    return off > 0
+      ? {
+          text: '$(checklist) Roadmap off',
+          tooltip: `Docker roadmap: checking is turned off (dockerModularity.enable) for ${off === statuses.length && off === 1 ? 'this folder' : plural(off, 'folder')}. Click to open the roadmap view.`,
+        }
+      : undefined;
   }
   const t = analysed.reduce(
     (sum, s) => ({
@@ -210,7 +233,10 @@ export function statusBarDescriptor(statuses: readonly RoadmapStatus[]): StatusB
   const problems = t.errors > 0 ? ` $(error) ${t.errors}` : t.warnings > 0 ? ` $(warning) ${t.warnings}` : '';
   return {
     text: `$(checklist) Roadmap ${t.passed}/${t.checkable}${problems}`,
-    tooltip: `Docker roadmap: ${t.passed} of ${t.checkable} checkable items pass; ${plural(t.errors, 'error')} and ${plural(t.warnings, 'warning')} remain. Click to open the roadmap view.`,
+    tooltip:
+      `Docker roadmap: ${t.passed} of ${t.checkable} checkable items pass; ${plural(t.errors, 'error')} and ${plural(t.warnings, 'warning')} remain.` +
+      (off > 0 ? ` Checking is turned off for ${plural(off, 'folder')} (dockerModularity.enable).` : '') +
+      ' Click to open the roadmap view.',
     backgroundColor: t.errors > 0 ? 'statusBarItem.errorBackground' : undefined,
   };
 }

@@ -157,6 +157,8 @@ export interface RoadmapStatus {
   /** Findings per rule, every rule included (not only those of roadmap items). */
   findings: { ruleId: string; severity: string; count: number }[];
   configError?: string;
+  /** The folder is not checked (`dockerModularity.enable` is false): no sections, and none coming. */
+  disabled?: true;
 }
 
 /** Where each workspace folder (or the one asked for) stands against the roadmap. */

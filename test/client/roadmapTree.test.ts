@@ -227,6 +227,33 @@ describe('roadmap tree (status → tree items, without VS Code)', () => {
     );
   });
 
+  it('says when checking is turned off for a folder, in the tree and the status bar, rather than "Analysing…"', () => {
+    const off = status({ sections: [], totals: { passed: 0, checkable: 0, errors: 0, warnings: 0 }, disabled: true });
+    assert.deepEqual(
+      rootNodes([off]).map((n) => describeNode(n).label),
+      ['Checking is turned off for this folder (dockerModularity.enable).'],
+    );
+    const bar = statusBarDescriptor([off]);
+    assert.equal(bar?.text, '$(checklist) Roadmap off');
+    assert.match(bar.tooltip, /turned off \(dockerModularity\.enable\) for this folder/);
+    // Multi-root: the folder that is off says so; the other one still shows its sections and counts.
+    const two = rootNodes([status(), { ...off, folder: 'file:///work/api', name: 'api' }]);
+    assert.deepEqual(
+      two.map((n) => [describeNode(n).label, describeNode(n).description]),
+      [
+        ['shop', '7 of 10'],
+        ['api', 'off'],
+      ],
+    );
+    assert.deepEqual(
+      childNodes(two[1]!).map((n) => describeNode(n).label),
+      ['Checking is turned off for this folder (dockerModularity.enable).'],
+    );
+    const mixed = statusBarDescriptor([status(), { ...off, folder: 'file:///work/api', name: 'api' }])!;
+    assert.equal(mixed.text, '$(checklist) Roadmap 7/10 $(warning) 3');
+    assert.match(mixed.tooltip, /turned off for 1 folder/);
+  });
+
   it('says "Roadmap 7/10" in the status bar, with the errors or else the warnings that remain', () => {
     assert.deepEqual(statusBarDescriptor([status()]), {
       text: '$(checklist) Roadmap 7/10 $(warning) 3',

@@ -130,6 +130,19 @@ describe('language server: roadmap status, report and checkboxes', function () {
     assert.ok(!JSON.stringify(s).match(new RegExp(SECRETS.join('|'))), 'no secret value in the status');
   });
 
+  it('says a folder with checking turned off is disabled, so the view does not wait for an analysis', async () => {
+    await start(EXAMPLE);
+    await statusChange((s) => s.sections.length > 0);
+    const from = changes.length;
+    await client.changeSettings({ enable: false });
+    const off = await statusChange((s) => s.sections.length === 0, from);
+    assert.equal(off.disabled, true);
+    assert.equal((await status()).disabled, true);
+    await client.changeSettings({ enable: true });
+    const on = await statusChange((s) => s.sections.length > 0, from);
+    assert.equal(on.disabled, undefined);
+  });
+
   it('updates after a quick fix is applied and saved: fewer findings, and a status-changed notification', async () => {
     await start(EXAMPLE);
     const diags = (await client.diagnosticsFor(FLOWER, has('install-outside-base'))).filter(

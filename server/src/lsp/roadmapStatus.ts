@@ -6,9 +6,17 @@ import type { RoadmapFinding, RoadmapStatus } from '../protocol';
 /** The rules whose fixes tick and untick the roadmap document's checkboxes. */
 export const ROADMAP_CLAIM_RULES: ReadonlySet<string> = new Set(['roadmap-claim-violated', 'roadmap-claim-satisfied']);
 
-/** Where a folder stands before its first analysis (or with the extension disabled for it). */
-export function emptyRoadmapStatus(folder: string, name: string): RoadmapStatus {
-  return { folder, name, files: 0, sections: [], totals: { passed: 0, checkable: 0, errors: 0, warnings: 0 }, findings: [] };
+/** Where a folder stands before its first analysis, or with checking turned off for it (`disabled`). */
+export function emptyRoadmapStatus(folder: string, name: string, disabled = false): RoadmapStatus {
+  return {
+    folder,
+    name,
+    files: 0,
+    sections: [],
+    totals: { passed: 0, checkable: 0, errors: 0, warnings: 0 },
+    findings: [],
+    ...(disabled ? { disabled: true as const } : {}),
+  };
 }
 
 /**

@@ -533,7 +533,9 @@ export class DockerModularityServer {
   /** A folder's roadmap status from its latest analysis (no analysis is run). */
   private statusOf(folder: AnalyzedFolder): RoadmapStatus {
     const name = nodePath.basename(folder.root) || folder.root;
-    return folder.result ? toRoadmapStatus(folder.uri, name, folder.result, (p) => folder.uriOf(p)) : emptyRoadmapStatus(folder.uri, name);
+    return folder.result
+      ? toRoadmapStatus(folder.uri, name, folder.result, (p) => folder.uriOf(p))
+      : emptyRoadmapStatus(folder.uri, name, !folder.settings.enable);
   }
 
   private publish(folder: AnalyzedFolder): void {
