@@ -111,8 +111,19 @@ export async function startClient(context: vscode.ExtensionContext): Promise<voi
     client.onNotification(RoadmapStatusChangedNotification.type, (status) => roadmap.update(status)),
     client.onDidChangeState((e) => {
       // A restarted server re-sends every folder's status after its first analysis.
-      if (e.newState !== State.Running) {
-        roadmap.clear();
+      if (e.newState === State.Running) {
+        roadmap.setServerState('running');
+        return;
+      }
+      roadmap.setServerState('starting');
+      if (e.newState !== State.Starting) {
+        // A crash within the restart budget starts the server again at once (Stopped, then
+        // Starting); a server still down after that turn gave up or failed to start.
+        setTimeout(() => {
+          if (client && (client.state === State.Stopped || client.state === State.StartFailed)) {
+            roadmap.setServerState('stopped');
+          }
+        }, 0);
       }
     }),
   );

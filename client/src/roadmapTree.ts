@@ -16,7 +16,17 @@ export type RoadmapNode =
   | { kind: 'section'; folder: string; section: RoadmapSectionStatus }
   | { kind: 'item'; folder: string; item: RoadmapItemStatus }
   | { kind: 'finding'; folder: string; itemId: string; index: number; finding: RoadmapFinding }
-  | { kind: 'message'; text: string };
+  | { kind: 'message'; text: string; icon?: string; command?: string };
+
+/** Whether the language server is up: the view says so when it is not, with a way to restart it. */
+export type ServerState = 'starting' | 'running' | 'stopped';
+
+/** What the view shows while no server is running: why, and the commands that help. */
+export const SERVER_STOPPED_NODES: readonly RoadmapNode[] = [
+  { kind: 'message', text: 'The Docker Modularity server stopped; nothing is being checked.', icon: 'error' },
+  { kind: 'message', text: 'Restart server', icon: 'debug-restart', command: Commands.restartServer },
+  { kind: 'message', text: 'Show output', icon: 'output', command: Commands.showOutput },
+];
 
 /** What the view says about a folder whose checking is turned off. */
 export const DISABLED_MESSAGE = 'Checking is turned off for this folder (dockerModularity.enable).';
@@ -47,7 +57,13 @@ export const FINDING_CONTEXT = 'roadmapFinding';
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** The top level: the sections of the only folder, or one node per folder in a multi-root workspace. */
-export function rootNodes(statuses: readonly RoadmapStatus[]): RoadmapNode[] {
+export function rootNodes(statuses: readonly RoadmapStatus[], server: ServerState = 'running'): RoadmapNode[] {
+  if (server === 'stopped') {
+    return [...SERVER_STOPPED_NODES];
+  }
+  if (server === 'starting' && statuses.length === 0) {
+    return [{ kind: 'message', text: 'Starting the Docker Modularity server…' }];
+  }
   // A folder with checking turned off is settled too: it has no sections and gets none.
   const settled = statuses.filter((s) => s.sections.length > 0 || s.disabled);
   if (settled.length === 0) {
@@ -198,7 +214,13 @@ export function describeNode(node: RoadmapNode): TreeItemDescriptor {
       };
     }
     case 'message':
-      return { id: `message:${node.text}`, label: node.text, collapsible: 'none' };
+      return {
+        id: `message:${node.text}`,
+        label: node.text,
+        collapsible: 'none',
+        ...(node.icon ? { icon: { id: node.icon } } : {}),
+        ...(node.command ? { command: { command: node.command, title: node.text, arguments: [] } } : {}),
+      };
   }
 }
 
@@ -210,7 +232,18 @@ export interface StatusBarDescriptor {
 }
 
 /** The status bar item: "Roadmap 7/10" over every folder, with the errors or warnings that remain. */
-export function statusBarDescriptor(statuses: readonly RoadmapStatus[]): StatusBarDescriptor | undefined {
+export function statusBarDescriptor(
+  statuses: readonly RoadmapStatus[],
+  server: ServerState = 'running',
+): StatusBarDescriptor | undefined {
+  if (server === 'stopped') {
+    return {
+      text: '$(error) Roadmap: server stopped',
+      tooltip:
+        'The Docker Modularity server stopped; nothing is being checked. Click to open the roadmap view, which offers to restart it.',
+      backgroundColor: 'statusBarItem.errorBackground',
+    };
+  }
   const analysed = statuses.filter((s) => s.sections.length > 0);
   const off = statuses.filter((s) => s.disabled).length;
   if (analysed.length === 0) {

@@ -1,7 +1,15 @@
 import * as vscode from 'vscode';
 import type { RoadmapStatus, WireRange } from '../../server/src/protocol';
 import { ROADMAP_VIEW_ID } from '../../server/src/protocol';
-import { childNodes, describeNode, failingItems, rootNodes, statusBarDescriptor, type RoadmapNode } from './roadmapTree';
+import {
+  childNodes,
+  describeNode,
+  failingItems,
+  rootNodes,
+  statusBarDescriptor,
+  type RoadmapNode,
+  type ServerState,
+} from './roadmapTree';
 
 /**
  * The "Docker Roadmap" tree view and the "Roadmap n/m" status bar item, fed with the statuses the
@@ -13,6 +21,7 @@ export class RoadmapView implements vscode.TreeDataProvider<RoadmapNode>, vscode
   readonly onDidChangeTreeData = this.changed.event;
   private readonly treeView: vscode.TreeView<RoadmapNode>;
   private readonly statusBar: vscode.StatusBarItem;
+  private server: ServerState = 'starting';
 
   constructor() {
     this.treeView = vscode.window.createTreeView(ROADMAP_VIEW_ID, { treeDataProvider: this, showCollapseAll: true });
@@ -41,13 +50,26 @@ export class RoadmapView implements vscode.TreeDataProvider<RoadmapNode>, vscode
     this.replaceAll([]);
   }
 
+  /**
+   * The language server started, is starting or stopped. A server that is not running has no
+   * statuses (a restarted one sends them again); a stopped one is said to be, with a restart.
+   */
+  setServerState(state: ServerState): void {
+    this.server = state;
+    if (state === 'running') {
+      this.render();
+    } else {
+      this.clear();
+    }
+  }
+
   private render(): void {
     const all = [...this.statuses.values()];
     this.changed.fire(undefined);
     const failing = failingItems(all);
     this.treeView.badge =
       failing > 0 ? { value: failing, tooltip: `${failing} roadmap item${failing === 1 ? '' : 's'} failing` } : undefined;
-    const bar = statusBarDescriptor(all);
+    const bar = statusBarDescriptor(all, this.server);
     if (!bar) {
       this.statusBar.hide();
       return;
@@ -59,7 +81,7 @@ export class RoadmapView implements vscode.TreeDataProvider<RoadmapNode>, vscode
   }
 
   getChildren(node?: RoadmapNode): RoadmapNode[] {
-    return node ? childNodes(node) : rootNodes([...this.statuses.values()]);
+    return node ? childNodes(node) : rootNodes([...this.statuses.values()], this.server);
   }
 
   getTreeItem(node: RoadmapNode): vscode.TreeItem {

@@ -254,6 +254,24 @@ describe('roadmap tree (status → tree items, without VS Code)', () => {
     assert.match(mixed.tooltip, /turned off for 1 folder/);
   });
 
+  it('says the server stopped, with rows that restart it or show its output, instead of "no folder"', () => {
+    const stopped = rootNodes([], 'stopped').map(describeNode);
+    assert.deepEqual(
+      stopped.map((d) => [d.label, d.command?.command]),
+      [
+        ['The Docker Modularity server stopped; nothing is being checked.', undefined],
+        ['Restart server', Commands.restartServer],
+        ['Show output', Commands.showOutput],
+      ],
+    );
+    assert.equal(new Set(stopped.map((d) => d.id)).size, 3, 'ids are unique');
+    assert.equal(statusBarDescriptor([], 'stopped')?.text, '$(error) Roadmap: server stopped');
+    assert.deepEqual(
+      rootNodes([], 'starting').map((n) => describeNode(n).label),
+      ['Starting the Docker Modularity server…'],
+    );
+  });
+
   it('says "Roadmap 7/10" in the status bar, with the errors or else the warnings that remain', () => {
     assert.deepEqual(statusBarDescriptor([status()]), {
       text: '$(checklist) Roadmap 7/10 $(warning) 3',

@@ -1,0 +1,59 @@
+import { recorded } from './vscodeStub';
+import { strict as assert } from 'node:assert';
+import { RoadmapView } from '../../client/src/roadmapView';
+import { Commands, type RoadmapStatus } from '../../server/src/protocol';
+
+/** One folder, one section with one failing item: 1 of 2 passing, a warning. */
+function status(folder: string, over: Partial<RoadmapStatus> = {}): RoadmapStatus {
+  const item = {
+    id: 'base-only-installs',
+    title: 'Only the base installs',
+    state: 'fail' as const,
+    count: 0,
+    detail: 'x',
+    findings: [],
+  };
+  const section = { number: 1, title: 'Shared base image', passed: 1, checkable: 2, items: [item] };
+  const totals = { passed: 1, checkable: 2, errors: 0, warnings: 1 };
+  return { folder, name: folder.split('/').pop()!, files: 1, findings: [], totals, sections: [section], ...over };
+}
+
+describe('roadmap view (with a stub vscode module)', () => {
+  let view: RoadmapView;
+
+  beforeEach(() => {
+    recorded.reset();
+    view = new RoadmapView();
+  });
+
+  afterEach(() => view.dispose());
+
+  const labels = (): string[] => view.getChildren().map((n) => String(view.getTreeItem(n).label));
+  const bar = () => recorded.statusBars[0]!;
+
+  it('says the server stopped, with Restart server and Show output rows, and drops the old statuses', () => {
+    view.setServerState('running');
+    view.update(status('file:///w/shop'));
+    assert.ok(bar().visible);
+    view.setServerState('stopped');
+    assert.deepEqual(labels(), [
+      'The Docker Modularity server stopped; nothing is being checked.',
+      'Restart server',
+      'Show output',
+    ]);
+    assert.deepEqual(
+      view.getChildren().map((n) => view.getTreeItem(n).command?.command),
+      [undefined, Commands.restartServer, Commands.showOutput],
+    );
+    assert.equal(recorded.treeViews[0]!.badge, undefined);
+    assert.ok(bar().visible);
+    assert.equal(bar().text, '$(error) Roadmap: server stopped');
+    // Restarted: the server sends the statuses again.
+    view.setServerState('starting');
+    assert.deepEqual(labels(), ['Starting the Docker Modularity server…']);
+    view.setServerState('running');
+    view.update(status('file:///w/shop'));
+    assert.deepEqual(labels(), ['1. Shared base image']);
+    assert.equal(bar().text, '$(checklist) Roadmap 1/2 $(warning) 1');
+  });
+});
