@@ -27,6 +27,7 @@ import serverProcess from '../../server/serverProcess.json';
 import { RestartBudget } from './restartBudget';
 import type { RoadmapNode } from './roadmapTree';
 import { openAt, RoadmapView } from './roadmapView';
+import { runningClient } from './serverGuard';
 
 /** How many crashes within {@link CRASH_WINDOW_MS} the client restarts the server after. */
 const MAX_RESTARTS = 4;
@@ -128,8 +129,9 @@ export async function startClient(context: vscode.ExtensionContext): Promise<voi
     }),
   );
   const refreshRoadmap = async (): Promise<void> => {
-    if (client?.isRunning()) {
-      roadmap.replaceAll(await client.sendRequest(RoadmapStatusRequest.type, {}));
+    const c = runningClient(client);
+    if (c) {
+      roadmap.replaceAll(await c.sendRequest(RoadmapStatusRequest.type, {}));
     }
   };
 
@@ -140,10 +142,11 @@ export async function startClient(context: vscode.ExtensionContext): Promise<voi
       await client?.restart();
     }),
     vscode.commands.registerCommand(Commands.fixAllInWorkspace, async () => {
-      if (!client) {
+      const c = runningClient(client);
+      if (!c) {
         return;
       }
-      const result = await client.sendRequest(FixAllInWorkspaceRequest.type);
+      const result = await c.sendRequest(FixAllInWorkspaceRequest.type);
       if (result.applied === 0) {
         void vscode.window.showInformationMessage(
           result.skipped.length > 0
@@ -159,7 +162,7 @@ export async function startClient(context: vscode.ExtensionContext): Promise<voi
         );
       }
       for (const s of result.skipped) {
-        client.outputChannel.info(`Skipped a fix of ${s.ruleId} in ${s.path}: ${s.reason}`);
+        c.outputChannel.info(`Skipped a fix of ${s.ruleId} in ${s.path}: ${s.reason}`);
       }
     }),
   );
@@ -167,17 +170,22 @@ export async function startClient(context: vscode.ExtensionContext): Promise<voi
     vscode.commands.registerCommand(Commands.refreshRoadmap, refreshRoadmap),
     vscode.commands.registerCommand(Commands.openRoadmapFinding, (uri: string, range: WireRange) => openAt(uri, range)),
     vscode.commands.registerCommand(Commands.fixRoadmapFinding, async (node: RoadmapNode | undefined) => {
-      if (!client || node?.kind !== 'finding') {
+      if (node?.kind !== 'finding') {
+        return;
+      }
+      const c = runningClient(client);
+      if (!c) {
         return;
       }
       const { uri, ruleId, range, message } = node.finding;
-      const result = await client.sendRequest(ApplyFindingFixRequest.type, { uri, ruleId, range, message });
+      const result = await c.sendRequest(ApplyFindingFixRequest.type, { uri, ruleId, range, message });
       if (!result.applied) {
         void vscode.window.showWarningMessage(`Docker Modularity: ${result.title ? `"${result.title}" was not applied` : 'no fix applied'}. ${result.reason ?? ''}`.trim());
       }
     }),
     vscode.commands.registerCommand(Commands.generateReport, async () => {
-      if (!client) {
+      const c = runningClient(client);
+      if (!c) {
         return;
       }
       const folders = vscode.workspace.workspaceFolders ?? [];
@@ -185,7 +193,7 @@ export async function startClient(context: vscode.ExtensionContext): Promise<voi
       if (folders.length > 1 && !folder) {
         return;
       }
-      const report = await client.sendRequest(GenerateReportRequest.type, { folder: folder?.uri.toString() });
+      const report = await c.sendRequest(GenerateReportRequest.type, { folder: folder?.uri.toString() });
       if (!report) {
         void vscode.window.showInformationMessage('Docker Modularity: no folder is being checked, so there is nothing to report.');
         return;
@@ -195,10 +203,11 @@ export async function startClient(context: vscode.ExtensionContext): Promise<voi
       await vscode.window.showTextDocument(doc, { preview: false });
     }),
     vscode.commands.registerCommand(Commands.syncRoadmapCheckboxes, async () => {
-      if (!client) {
+      const c = runningClient(client);
+      if (!c) {
         return;
       }
-      const result = await client.sendRequest(SyncRoadmapCheckboxesRequest.type);
+      const result = await c.sendRequest(SyncRoadmapCheckboxesRequest.type);
       if (result.checked + result.unchecked === 0) {
         void vscode.window.showInformationMessage('Docker Modularity: the roadmap checkboxes already match the workspace (or no roadmap document was found).');
       } else if (!result.accepted) {
