@@ -110,6 +110,12 @@ export async function startClient(context: vscode.ExtensionContext): Promise<voi
   context.subscriptions.push(
     roadmap,
     client.onNotification(RoadmapStatusChangedNotification.type, (status) => roadmap.update(status)),
+    vscode.workspace.onDidChangeWorkspaceFolders((e) =>
+      roadmap.changeFolders(
+        e.added.map((f) => f.uri.toString()),
+        e.removed.map((f) => f.uri.toString()),
+      ),
+    ),
     client.onDidChangeState((e) => {
       // A restarted server re-sends every folder's status after its first analysis.
       if (e.newState === State.Running) {

@@ -31,10 +31,34 @@ export class RoadmapView implements vscode.TreeDataProvider<RoadmapNode>, vscode
     this.statusBar.command = `${ROADMAP_VIEW_ID}.focus`;
   }
 
+  /** Workspace folders removed: their statuses still in flight are dropped when they arrive. */
+  private readonly removed = new Set<string>();
+
   /** One folder's new status (the server's notification). */
   update(status: RoadmapStatus): void {
+    if (this.removed.has(status.folder)) {
+      return;
+    }
     this.statuses.set(status.folder, status);
     this.render();
+  }
+
+  /**
+   * Workspace folders were added or removed (URIs as the language client sends them to the
+   * server): a removed folder leaves the view, status bar and badge at once; the server says
+   * nothing more about it.
+   */
+  changeFolders(added: readonly string[], removed: readonly string[]): void {
+    for (const uri of added) {
+      this.removed.delete(uri);
+    }
+    for (const uri of removed) {
+      this.removed.add(uri);
+      this.statuses.delete(uri);
+    }
+    if (removed.length > 0) {
+      this.render();
+    }
   }
 
   /** Every folder's status at once (start-up and refresh): folders no longer listed are dropped. */

@@ -56,4 +56,23 @@ describe('roadmap view (with a stub vscode module)', () => {
     assert.deepEqual(labels(), ['1. Shared base image']);
     assert.equal(bar().text, '$(checklist) Roadmap 1/2 $(warning) 1');
   });
+
+  it('drops a removed workspace folder from the tree, status bar and badge at once, and its late statuses', () => {
+    view.setServerState('running');
+    view.update(status('file:///w/shop'));
+    view.update(status('file:///w/api', { totals: { passed: 0, checkable: 2, errors: 1, warnings: 0 } }));
+    assert.deepEqual(labels(), ['shop', 'api']);
+    assert.deepEqual(recorded.treeViews[0]!.badge, { value: 2, tooltip: '2 roadmap items failing' });
+    view.changeFolders([], ['file:///w/api']);
+    assert.deepEqual(labels(), ['1. Shared base image']);
+    assert.equal(bar().text, '$(checklist) Roadmap 1/2 $(warning) 1');
+    assert.deepEqual(recorded.treeViews[0]!.badge, { value: 1, tooltip: '1 roadmap item failing' });
+    // A notification sent before the server heard of the removal changes nothing.
+    view.update(status('file:///w/api'));
+    assert.deepEqual(labels(), ['1. Shared base image']);
+    // Added back: its statuses count again.
+    view.changeFolders(['file:///w/api'], []);
+    view.update(status('file:///w/api'));
+    assert.deepEqual(labels(), ['shop', 'api']);
+  });
 });
