@@ -24,6 +24,7 @@ import {
   type WireRange,
 } from '../../server/src/protocol';
 import serverProcess from '../../server/serverProcess.json';
+import { DOCUMENT_SELECTOR } from './documentSelector';
 import { RestartBudget } from './restartBudget';
 import type { RoadmapNode } from './roadmapTree';
 import { openAt, RoadmapView } from './roadmapView';
@@ -85,18 +86,7 @@ export async function startClient(context: vscode.ExtensionContext): Promise<voi
       });
   });
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [
-      { scheme: 'file', language: 'dockerfile' },
-      { scheme: 'file', pattern: '**/{Dockerfile,Containerfile}{,.*}' },
-      { scheme: 'file', pattern: '**/*.{dockerfile,containerfile}' },
-      { scheme: 'file', language: 'dockercompose' },
-      { scheme: 'file', language: 'yaml', pattern: '**/{docker-compose,compose}{,.*,-*}.{yml,yaml}' },
-      { scheme: 'file', language: 'dotenv-docker' },
-      { scheme: 'file', pattern: '**/{.env,.env.*,*.env,secrets,secrets.*}' },
-      { scheme: 'file', pattern: '**/.docker-modularity.{json,yaml,yml}' },
-      // The roadmap document (the server's default name match), for its checkbox diagnostics' quick fixes.
-      { scheme: 'file', language: 'markdown', pattern: '**/*[Mm][Oo][Dd][Uu][Ll][Aa][Rr][Ii][SsZz][Aa][Tt][Ii][Oo][Nn]*.md' },
-    ],
+    documentSelector: [...DOCUMENT_SELECTOR],
     diagnosticCollectionName: 'docker-modularity',
     revealOutputChannelOn: RevealOutputChannelOn.Never,
     errorHandler,

@@ -1,0 +1,25 @@
+/**
+ * The documents the language client sends to the server, so that their diagnostics get quick fixes
+ * and ignore actions. Plain data (no `vscode`), so a test checks it covers every file the server
+ * reports on.
+ */
+export interface DocumentFilter {
+  scheme: 'file';
+  language?: string;
+  pattern?: string;
+}
+
+export const DOCUMENT_SELECTOR: readonly DocumentFilter[] = [
+  { scheme: 'file', language: 'dockerfile' },
+  { scheme: 'file', pattern: '**/{Dockerfile,Containerfile}{,.*}' },
+  { scheme: 'file', pattern: '**/*.{dockerfile,containerfile}' },
+  { scheme: 'file', language: 'dockercompose' },
+  { scheme: 'file', language: 'yaml', pattern: '**/{docker-compose,compose}{,.*,-*}.{yml,yaml}' },
+  { scheme: 'file', language: 'dotenv-docker' },
+  { scheme: 'file', pattern: '**/{.env,.env.*,*.env,secrets,secrets.*}' },
+  { scheme: 'file', pattern: '**/.docker-modularity.{json,yaml,yml}' },
+  // Every Markdown file: the server reports on the roadmap document (by its default name or any
+  // `roadmapFile`) and on entrypoint READMEs, and already reads every *.md of the workspace (an
+  // open one only replaces its disk text; an edit that changes no finding changes nothing).
+  { scheme: 'file', pattern: '**/*.[Mm][Dd]' },
+];

@@ -1,0 +1,33 @@
+import { strict as assert } from 'node:assert';
+import { minimatch } from 'minimatch';
+import { DOCUMENT_SELECTOR } from '../../client/src/documentSelector';
+import { Analyzer } from '../../server/src/engine/analyzer';
+import { EXAMPLE, loadFolder } from '../loadFolder';
+
+/** Whether the client sends a document at this workspace path to the server (by a pattern; a language id alone is not known here). */
+const selected = (path: string): boolean =>
+  DOCUMENT_SELECTOR.some((f) => f.pattern !== undefined && minimatch(`/work/shop/${path}`, f.pattern, { dot: true }));
+
+describe('document selector: the client sends the server the documents it reports on', () => {
+  it('covers every Markdown file of the example with findings (the entrypoints README among them)', () => {
+    const result = new Analyzer(loadFolder(EXAMPLE)).analyze();
+    const markdown = [...new Set(result.findings.map((f) => f.path))].filter((p) => /\.md$/i.test(p));
+    assert.ok(markdown.includes('scripts/entrypoints/README.md'), `Markdown with findings: ${markdown.join(', ')}`);
+    assert.deepEqual(
+      markdown.filter((p) => !selected(p)),
+      [],
+    );
+  });
+
+  it('covers a roadmap document named by roadmapFile, with any name', () => {
+    // The example's roadmap, moved to a name the default match does not find.
+    const fs = loadFolder(EXAMPLE);
+    fs.write('docs/ROADMAP.md', fs.readFile('DOCKER_MODULARIZATION_ROADMAP.md')!);
+    fs.delete('DOCKER_MODULARIZATION_ROADMAP.md');
+    fs.write('.docker-modularity.json', '{ "roadmapFile": "docs/ROADMAP.md" }\n');
+    const paths = new Set(new Analyzer(fs).analyze().findings.map((f) => f.path));
+    assert.ok(paths.has('docs/ROADMAP.md'), `files with findings: ${[...paths].join(', ')}`);
+    assert.ok(selected('docs/ROADMAP.md'));
+    assert.ok(selected('docs/docker-modularization.md'));
+  });
+});
