@@ -244,6 +244,16 @@ describe('language server (stdio protocol)', function () {
       );
     });
 
+    it('warns once about a sharedEnvFile setting that leads out of the workspace, which is ignored', async () => {
+      // Before, it was dropped for the default without a word (the config file's is an error).
+      await start({ settings: { sharedEnvFile: '../shared.env' } });
+      await client.diagnosticsFor(WEB, has('install-outside-base'));
+      assert.deepEqual(
+        client.shownMessages.filter((m) => m.includes('sharedEnvFile')),
+        ['dockerModularity.sharedEnvFile must be a path inside the workspace, relative to its root: "../shared.env" is ignored.'],
+      );
+    });
+
     it('gives diagnostics, not errors, for text that is malformed midway through typing', async () => {
       await start();
       await client.diagnosticsFor(COMPOSE, has('shared-volume-missing'));

@@ -18,7 +18,7 @@ import {
   type WorkspaceFolder,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { CONFIG_FILE_NAMES } from '../engine/config';
+import { CONFIG_FILE_NAMES, normalizeConfigPath } from '../engine/config';
 import { fixPaths, staleReason } from '../engine/fixes';
 import type { Finding } from '../engine/rule';
 import { currentStateReport } from '../engine/report';
@@ -439,6 +439,18 @@ export class DockerModularityServer {
       }
     } else {
       settings = this.settingsFromPush();
+    }
+    // A path setting leading out of the workspace is left out (as the config file's is an error):
+    // said once, rather than checking against the default without a word.
+    const envFile = settings.sharedEnvFile;
+    if (envFile && normalizeConfigPath(envFile) === undefined && !this.warnedRules.has(`sharedEnvFile:${envFile}`)) {
+      this.warnedRules.add(`sharedEnvFile:${envFile}`);
+      this.connection
+        .sendNotification(ShowMessageNotification.type, {
+          type: MessageType.Warning,
+          message: `dockerModularity.sharedEnvFile must be a path inside the workspace, relative to its root: "${envFile}" is ignored.`,
+        })
+        .catch((e: unknown) => this.connection.console.error(errorMessage(e)));
     }
     const unknown = folder.configure(settings, this.connection).filter((id) => !this.warnedRules.has(id));
     if (unknown.length > 0) {
