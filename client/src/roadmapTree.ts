@@ -254,7 +254,12 @@ export function statusBarDescriptor(
         }
       : undefined;
   }
-  const t = analysed.reduce(
+  // A folder inside another is counted by the outer one, whose analysis holds its files too:
+  // summing both counted them twice (nested workspace folders).
+  const within = (inner: string, outer: string): boolean =>
+    inner !== outer && inner.startsWith(outer.endsWith('/') ? outer : `${outer}/`);
+  const counted = analysed.filter((s) => !analysed.some((o) => within(s.folder, o.folder)));
+  const t = counted.reduce(
     (sum, s) => ({
       passed: sum.passed + s.totals.passed,
       checkable: sum.checkable + s.totals.checkable,

@@ -254,6 +254,16 @@ describe('roadmap tree (status → tree items, without VS Code)', () => {
     assert.match(mixed.tooltip, /turned off for 1 folder/);
   });
 
+  it('counts a workspace folder nested in another once, in the outer one, in the status bar', () => {
+    // Before, outer/ and outer/api/ were summed: the api folder's errors counted twice.
+    const outer = status({ totals: { passed: 7, checkable: 10, errors: 9, warnings: 3 } });
+    const inner = status({ folder: `${FOLDER}/api`, name: 'api', totals: { passed: 5, checkable: 8, errors: 8, warnings: 1 } });
+    assert.equal(statusBarDescriptor([outer, inner])?.text, statusBarDescriptor([outer])?.text);
+    // Side by side, both count.
+    const other = { ...inner, folder: 'file:///elsewhere/api' };
+    assert.notEqual(statusBarDescriptor([outer, other])?.text, statusBarDescriptor([outer])?.text);
+  });
+
   it('says the server stopped, with rows that restart it or show its output, instead of "no folder"', () => {
     const stopped = rootNodes([], 'stopped').map(describeNode);
     assert.deepEqual(
