@@ -110,6 +110,28 @@ describe('Analyzer', () => {
       assert.equal(fix.basis['Dockerfile.base'], analyzer.hashOf('Dockerfile.base'));
     });
 
+    it('an edit of one Markdown note re-checks that note only, and the entrypoints README still sees a new script', () => {
+      // Before, every Markdown file depended on the content of every file of its folder: typing in
+      // docs/note1.md checked the 40 other notes again.
+      const fs = loadFolder('examples/smarthr360');
+      const note1 = '# Note 1\n\nWhat the team decided about service 1.\n';
+      for (let i = 0; i < 40; i++) {
+        fs.write(`docs/note${i}.md`, `# Note ${i}\n\nWhat the team decided about service ${i}.\n`);
+      }
+      const analyzer = new Analyzer(fs);
+      analyzer.analyze();
+      fs.write('docs/note1.md', `${note1}More.\n`);
+      const r = analyzer.analyze();
+      assert.deepEqual([r.stats.parsed, r.stats.checked], [1, 1]);
+      // A script added next to the entrypoints README (the folder's set of files changed): reported.
+      fs.write('scripts/entrypoints/flower-entrypoint.sh', '#!/bin/sh\nexec celery -A smarthr360 flower\n');
+      const after = analyzer.analyze();
+      assert.ok(
+        after.findings.some((f) => f.ruleId === 'entrypoint-undocumented' && f.message.includes('flower-entrypoint.sh')),
+        after.findings.map((f) => f.message).join('\n'),
+      );
+    });
+
     it('rebuilds the project when an edit changes a FROM line', () => {
       const fs = new MemoryFileSystem(files());
       const analyzer = new Analyzer(fs, { rules: RULES });

@@ -1374,8 +1374,10 @@ export class Project {
       if (this.gitignore) {
         deps.add(this.gitignore.path);
       }
-    } else if (f.role === 'markdown' || f.role === 'gitignore') {
-      // A README is compared with the files of its folder (their set is in the structure key).
+    } else if (f.role === 'gitignore') {
+      // A .gitignore is compared with the files of its folder (their set is in the structure key).
+      // A Markdown file reads no other file's content (the entrypoints README only their names,
+      // in the structure key): before, typing in one note of docs/ checked every other note again.
       for (const p of this.folderIndex().get(dirname(path)) ?? []) {
         deps.add(p);
       }
