@@ -35,6 +35,8 @@ const MAX_RESTARTS = 4;
 const CRASH_WINDOW_MS = 3 * 60 * 1000;
 
 let client: LanguageClient | undefined;
+/** A restart the user asked for is under way (its stop is not the server stopping). */
+let restarting = false;
 
 /**
  * Restarts a crashed server a few times; when it keeps crashing, stops and tells the user, with a
@@ -113,11 +115,12 @@ export async function startClient(context: vscode.ExtensionContext): Promise<voi
         return;
       }
       roadmap.setServerState('starting');
-      if (e.newState !== State.Starting) {
+      if (e.newState !== State.Starting && !restarting) {
         // A crash within the restart budget starts the server again at once (Stopped, then
-        // Starting); a server still down after that turn gave up or failed to start.
+        // Starting); a server still down after that turn gave up or failed to start. A restart the
+        // user asked for is not a stop (it flashed "server stopped" while the server shut down).
         setTimeout(() => {
-          if (client && (client.state === State.Stopped || client.state === State.StartFailed)) {
+          if (client && !restarting && (client.state === State.Stopped || client.state === State.StartFailed)) {
             roadmap.setServerState('stopped');
           }
         }, 0);
@@ -134,8 +137,37 @@ export async function startClient(context: vscode.ExtensionContext): Promise<voi
   context.subscriptions.push(
     vscode.commands.registerCommand(Commands.showOutput, () => client?.outputChannel.show()),
     vscode.commands.registerCommand(Commands.restartServer, async () => {
+      if (!client) {
+        return;
+      }
       errorHandler.budget.reset();
-      await client?.restart();
+      if (client.state === State.Starting) {
+        return;
+      }
+      if (client.state === State.StartFailed) {
+        // vscode-languageclient cannot stop or start again a client whose start failed.
+        const choice = await vscode.window.showWarningMessage(
+          'Docker Modularity: the language server failed to start; reload the window to start it again.',
+          'Reload Window',
+          'Show output',
+        );
+        if (choice === 'Reload Window') {
+          void vscode.commands.executeCommand('workbench.action.reloadWindow');
+        } else if (choice === 'Show output') {
+          client.outputChannel.show();
+        }
+        return;
+      }
+      restarting = true;
+      try {
+        // A running server is stopped first; one that gave up after crashing is only started.
+        await (client.state === State.Running ? client.restart() : client.start());
+      } catch (e) {
+        roadmap.setServerState('stopped');
+        void vscode.window.showErrorMessage(`Docker Modularity: the language server could not be restarted: ${e instanceof Error ? e.message : String(e)}`);
+      } finally {
+        restarting = false;
+      }
     }),
     vscode.commands.registerCommand(Commands.fixAllInWorkspace, async () => {
       const c = runningClient(client);

@@ -57,7 +57,11 @@ export const FINDING_CONTEXT = 'roadmapFinding';
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** The top level: the sections of the only folder, or one node per folder in a multi-root workspace. */
-export function rootNodes(statuses: readonly RoadmapStatus[], server: ServerState = 'running'): RoadmapNode[] {
+export function rootNodes(
+  statuses: readonly RoadmapStatus[],
+  server: ServerState = 'running',
+  hasFolders = false,
+): RoadmapNode[] {
   if (server === 'stopped') {
     return [...SERVER_STOPPED_NODES];
   }
@@ -67,7 +71,9 @@ export function rootNodes(statuses: readonly RoadmapStatus[], server: ServerStat
   // A folder with checking turned off is settled too: it has no sections and gets none.
   const settled = statuses.filter((s) => s.sections.length > 0 || s.disabled);
   if (settled.length === 0) {
-    return statuses.length === 0
+    // Running, no status yet, and folders open: the first analysis is under way. Before, "No
+    // workspace folder is being checked." while it ran.
+    return statuses.length === 0 && !hasFolders
       ? [{ kind: 'message', text: 'No workspace folder is being checked.' }]
       : [{ kind: 'message', text: 'Analysing the workspace…' }];
   }
@@ -82,6 +88,10 @@ export function childNodes(node: RoadmapNode): RoadmapNode[] {
     case 'folder':
       if (node.status.disabled) {
         return [{ kind: 'message', text: DISABLED_MESSAGE }];
+      }
+      if (node.status.sections.length === 0) {
+        // Its first analysis is under way (another folder's status made the tree show folders).
+        return [{ kind: 'message', text: 'Analysing the workspace…' }];
       }
       return node.status.sections.map((section) => ({ kind: 'section', folder: node.status.folder, section }));
     case 'section':
@@ -156,6 +166,16 @@ export function describeNode(node: RoadmapNode): TreeItemDescriptor {
           label: node.status.name,
           description: 'off',
           tooltip: `${node.status.name}: ${DISABLED_MESSAGE}`,
+          icon: { id: 'root-folder' },
+          collapsible: 'expanded',
+        };
+      }
+      if (node.status.sections.length === 0) {
+        return {
+          id: node.status.folder,
+          label: node.status.name,
+          description: 'analysing…',
+          tooltip: `${node.status.name}: the first analysis is under way.`,
           icon: { id: 'root-folder' },
           collapsible: 'expanded',
         };
@@ -247,7 +267,8 @@ export function statusBarDescriptor(
   const analysed = statuses.filter((s) => s.sections.length > 0);
   const off = statuses.filter((s) => s.disabled).length;
   if (analysed.length === 0) {
-    return off > 0
+    // "Roadmap off" only when every folder is off: one still analysing is not.
+    return off > 0 && off === statuses.length
       ? {
           text: '$(checklist) Roadmap off',
           tooltip: `Docker roadmap: checking is turned off (dockerModularity.enable) for ${off === statuses.length && off === 1 ? 'this folder' : plural(off, 'folder')}. Click to open the roadmap view.`,

@@ -65,7 +65,10 @@ export class RoadmapView implements vscode.TreeDataProvider<RoadmapNode>, vscode
   replaceAll(statuses: readonly RoadmapStatus[]): void {
     this.statuses.clear();
     for (const s of statuses) {
-      this.statuses.set(s.folder, s);
+      // A refresh asked before a folder was removed answers for it too: it stays gone.
+      if (!this.removed.has(s.folder)) {
+        this.statuses.set(s.folder, s);
+      }
     }
     this.render();
   }
@@ -104,8 +107,11 @@ export class RoadmapView implements vscode.TreeDataProvider<RoadmapNode>, vscode
     this.statusBar.show();
   }
 
+  /** Whether the window has workspace folders: a running server with no status yet is analysing them. */
+  hasFolders: () => boolean = () => (vscode.workspace.workspaceFolders?.length ?? 0) > 0;
+
   getChildren(node?: RoadmapNode): RoadmapNode[] {
-    return node ? childNodes(node) : rootNodes([...this.statuses.values()], this.server);
+    return node ? childNodes(node) : rootNodes([...this.statuses.values()], this.server, this.hasFolders());
   }
 
   getTreeItem(node: RoadmapNode): vscode.TreeItem {

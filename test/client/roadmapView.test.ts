@@ -57,6 +57,45 @@ describe('roadmap view (with a stub vscode module)', () => {
     assert.equal(bar().text, '$(checklist) Roadmap 1/2 $(warning) 1');
   });
 
+  it('keeps a removed folder out when a refresh asked before its removal answers', () => {
+    // Before, replaceAll took every status the answer held: the removed folder came back.
+    view.setServerState('running');
+    view.update(status('file:///w/a'));
+    view.update(status('file:///w/b'));
+    view.changeFolders([], ['file:///w/b']);
+    view.replaceAll([status('file:///w/a'), status('file:///w/b')]);
+    assert.deepEqual(labels(), ['1. Shared base image']);
+    assert.equal(bar().text, '$(checklist) Roadmap 1/2 $(warning) 1');
+  });
+
+  it('says the workspace is being analysed between the server starting and its first status', () => {
+    // Before: "No workspace folder is being checked." while the first analysis ran.
+    view.hasFolders = () => true;
+    view.setServerState('running');
+    assert.deepEqual(labels(), ['Analysing the workspace…']);
+    view.hasFolders = () => false;
+    assert.deepEqual(labels(), ['No workspace folder is being checked.']);
+  });
+
+  it('multi-root: a folder still analysing next to one turned off says so, and the roadmap is not "off"', () => {
+    view.setServerState('running');
+    view.update(status('file:///w/api', { sections: [], disabled: true }));
+    view.update(status('file:///w/big', { sections: [] }));
+    const nodes = view.getChildren();
+    assert.deepEqual(
+      nodes.map((n) => [String(view.getTreeItem(n).label), view.getTreeItem(n).description]),
+      [
+        ['api', 'off'],
+        ['big', 'analysing…'],
+      ],
+    );
+    assert.deepEqual(
+      view.getChildren(nodes[1]!).map((n) => String(view.getTreeItem(n).label)),
+      ['Analysing the workspace…'],
+    );
+    assert.ok(!bar().visible || !/Roadmap off/.test(bar().text), bar().text);
+  });
+
   it('drops a removed workspace folder from the tree, status bar and badge at once, and its late statuses', () => {
     view.setServerState('running');
     view.update(status('file:///w/shop'));
