@@ -36,6 +36,12 @@ RuleTester.run(envFileNotFound, {
       }),
     },
     {
+      // Before, an error in every clone (CI included), and the fix removed secrets.env from the
+      // services: they ran without their secrets. The file git ignores is made on each machine.
+      name: 'the secrets file git ignores, missing from the checkout: not reported',
+      files: workspace({ 'secrets.env': undefined }),
+    },
+    {
       // Before, .env.docker was looked for in stacks/ml/: docker compose resolves the included
       // file's paths against the include's project_directory, the root.
       name: "an included file's env_file resolves against the include's project_directory",
