@@ -271,7 +271,7 @@ export function statusBarDescriptor(
     return off > 0 && off === statuses.length
       ? {
           text: '$(checklist) Roadmap off',
-          tooltip: `Docker roadmap: checking is turned off (dockerModularity.enable) for ${off === statuses.length && off === 1 ? 'this folder' : plural(off, 'folder')}. Click to open the roadmap view.`,
+          tooltip: `Docker roadmap: checking is turned off (dockerModularity.enable) for ${off === 1 ? 'this folder' : plural(off, 'folder')}. Click to open the roadmap view.`,
         }
       : undefined;
   }

@@ -139,7 +139,7 @@ describe('language server: roadmap status, report and checkboxes', function () {
     assert.equal(off.disabled, true);
     assert.equal((await status()).disabled, true);
     await client.changeSettings({ enable: true });
-    const on = await statusChange((s) => s.sections.length > 0, from);
+    const on = await statusChange((s) => s.sections.length > 0, changes.indexOf(off) + 1);
     assert.equal(on.disabled, undefined);
   });
 

@@ -1,6 +1,6 @@
 import { CONFIG_FILE_NAMES, ConfigError, mergeConfig, parseConfig, type Config, type Severity } from './config';
-import { SKIP_REASON_TEXT, type FileSystemView, type SkippedFile } from './fs';
-import { dirname, globToRegExp, joinPath, isInsideWorkspace, normalizePath } from './paths';
+import { SKIP_REASON_TEXT, skippedEntry, type FileSystemView, type SkippedFile } from './fs';
+import { dirname, globToRegExp, joinPath, isInsideWorkspace } from './paths';
 import {
   classifyPath,
   interfaceDigest,
@@ -113,16 +113,12 @@ const INTERNAL_ERROR = 'internal-error';
 /** Settings that name what the workspace does not have (see {@link AnalysisResult.configWarnings}). */
 function configWarnings(config: Config, project: Project, file: string | undefined, skipped: readonly SkippedFile[]): ConfigWarning[] {
   const out: ConfigWarning[] = [];
-  if (config.roadmapFile !== undefined && project.fs.stat(config.roadmapFile) !== 'file') {
+  const kind = config.roadmapFile === undefined ? undefined : project.fs.stat(config.roadmapFile);
+  if (config.roadmapFile !== undefined && kind !== 'file') {
     // A file the walk left out is there, only not read: said as what it is (a symlink out of the
     // workspace, a binary file), not as missing.
-    const roadmap = normalizePath(config.roadmapFile);
-    const left = skipped.find((s) => s.reason !== 'file-limit' && (roadmap === s.path || roadmap.startsWith(`${s.path}/`)));
-    const why = left
-      ? `is not read (${SKIP_REASON_TEXT[left.reason]})`
-      : project.fs.stat(config.roadmapFile) === 'directory'
-        ? 'is a folder'
-        : 'does not exist';
+    const left = skippedEntry(skipped, config.roadmapFile);
+    const why = left ? `is not read (${SKIP_REASON_TEXT[left.reason]})` : kind === 'directory' ? 'is a folder' : 'does not exist';
     out.push({
       file,
       key: 'roadmapFile',

@@ -54,8 +54,13 @@ export interface FileSystemView {
  * workspace or in a loop, a binary file): it is there, only not read, so it is not reported missing.
  */
 export function isSkippedPath(view: Pick<FileSystemView, 'skipped'>, p: string): boolean {
+  return skippedEntry(view.skipped(), p) !== undefined;
+}
+
+/** The skipped entry a path is, or lies below (a file-limit stop aside): why it was not read. */
+export function skippedEntry(skipped: readonly SkippedFile[], p: string): SkippedFile | undefined {
   const rel = normalizePath(p);
-  return view.skipped().some((s) => s.reason !== 'file-limit' && (rel === s.path || rel.startsWith(`${s.path}/`)));
+  return skipped.find((s) => s.reason !== 'file-limit' && (rel === s.path || rel.startsWith(`${s.path}/`)));
 }
 
 /** An in-memory workspace: a map from path to text. Used by tests and by fix previews. */

@@ -310,10 +310,14 @@ export class Project {
   preferredBaseTag?: string;
   /**
    * The configured baseImage when it is taken as the base image: built in the workspace, or pulled
-   * (the workspace builds no base image of its own, or baseDockerfile says which file it is).
+   * (service Dockerfiles are built FROM it, the workspace builds no base image of its own, or
+   * baseDockerfile says which file it is).
    */
   configuredBaseImage?: string;
-  /** Why the configured baseImage is not taken as the base (nothing builds it, and the workspace builds its own). */
+  /**
+   * Why the configured baseImage is not taken as the base: nothing builds it and nothing is built
+   * FROM it, while the workspace builds its own base under another tag.
+   */
   baseImageProblem?: string;
   private readonly byPath = new PatchedIndex<FileModel>();
   private readonly tagToBuild = new Map<string, ImageBuild[]>();
@@ -1629,7 +1633,8 @@ export class Project {
   /**
    * The folder the relative paths of a compose file of a project (build contexts) resolve against,
    * as compose-go loads it: an included file's `project_directory` (relative to the folder of the
-   * file that includes it), else its own folder. The override and overlays are read from the root's.
+   * file that includes it), else the file's own folder (the override and overlays, next to the root,
+   * included).
    */
   composeFolder(project: ComposeProject, path: string): string {
     return this.includeChains(project).get(path)?.folder ?? dirname(path);
@@ -1647,7 +1652,7 @@ export class Project {
 
   /** {@link envFilesFor} and {@link composeFolder} of the files a project reads, '' for the rest. */
   private includeChains(project: ComposeProject): Map<string, { env: string[]; folder: string }> {
-    let chains = envChainCache.get(project);
+    let chains = includeChainCache.get(project);
     if (!chains) {
       chains = new Map();
       const rootFolder = dirname(project.root.path);
@@ -1668,7 +1673,7 @@ export class Project {
       };
       visit(project.root, rootChain, rootFolder, 0);
       chains.set('', { env: rootChain, folder: rootFolder });
-      envChainCache.set(project, chains);
+      includeChainCache.set(project, chains);
     }
     return chains;
   }
@@ -1992,7 +1997,7 @@ const NO_DOTENV: Variables = new Map();
 /** A variable longer than this is no path, stage or image name (and keeps `A=${B}${B}` chains from doubling without end). */
 const MAX_VARIABLE_LENGTH = 4096;
 /** Project.envFilesFor and Project.composeFolder, by compose project and file. */
-const envChainCache = new WeakMap<ComposeProject, Map<string, { env: string[]; folder: string }>>();
+const includeChainCache = new WeakMap<ComposeProject, Map<string, { env: string[]; folder: string }>>();
 /** The merged variables of a list of env files, by compose project. */
 const variablesCache = new WeakMap<ComposeProject, Map<string, Variables>>();
 const copiedScriptsCache = new WeakMap<DockerfileModel, string[]>();

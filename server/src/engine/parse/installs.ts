@@ -378,6 +378,11 @@ export function managerLabel(manager: PackageManager): string {
   return { apt: 'apt-get', apk: 'apk', yum: 'yum/dnf', pip: 'pip', poetry: 'poetry', pipenv: 'pipenv', conda: 'conda' }[manager];
 }
 
+/** How an install's manager is named in messages: the program for apt (`apt-get`, `apt`), else the manager. */
+export function installLabel(install: InstallCommand): string {
+  return install.program.startsWith('apt') ? install.program : managerLabel(install.manager);
+}
+
 /** Whether a manager installs system packages (versus language packages). */
 export function isSystemManager(manager: PackageManager): boolean {
   return manager === 'apt' || manager === 'apk' || manager === 'yum';

@@ -1,7 +1,7 @@
 import type { Arg, Env, Instruction, Property, Run } from 'dockerfile-ast';
 import { defineRule, type FixBuilder } from '../../rule';
 import type { DockerfileModel, RunInstruction, Stage } from '../../parse/dockerfile';
-import { managerLabel, packageKey, type InstallCommand, type InstalledPackage } from '../../parse/installs';
+import { installLabel, packageKey, type InstallCommand, type InstalledPackage } from '../../parse/installs';
 import {
   installRemovalScope,
   installsLocal,
@@ -418,7 +418,7 @@ export const installOutsideBase = defineRule({
         removals ??= removalCommands(file);
         const buildTime = buildTimePackages(run, removals.get(run.stage) ?? []);
         for (const { index, install } of installsOf(run)) {
-          const manager = install.program.startsWith('apt') ? install.program : managerLabel(install.manager);
+          const manager = installLabel(install);
           const baseSame = inBase.filter((b) => sameFamily(b.install, install));
           const baseKeys = new Set(baseSame.flatMap((b) => b.install.packages.map((p) => p.key)));
           // A package the base installs at another version, or that this install upgrades or takes

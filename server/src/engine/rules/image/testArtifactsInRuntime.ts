@@ -18,7 +18,7 @@ import {
   type PathArg,
 } from './imageFacts';
 import { NOT_RUNTIME_IMAGE } from '../dockerfile/stageRefs';
-import { detectInstall, managerLabel, type InstallCommand } from '../../parse/installs';
+import { detectInstall, installLabel } from '../../parse/installs';
 import { installRemovalScope, installsLocal, installsOf, removePackagesFromRun } from '../../parse/installEdit';
 import type { DockerfileModel, Instruction, RunInstruction, Stage } from '../../parse/dockerfile';
 import type { Project } from '../../project';
@@ -265,14 +265,10 @@ export const testArtifactsInRuntime = defineRule({
       }
       const stageSet = new Set(stages);
       for (const run of file.runs()) {
-        if (stageSet.has(run.stage)) {
-          reportInstalls(file, run, readersOfFlagged.has(run.instruction), context.report);
-        }
-      }
-      for (const run of file.runs()) {
         if (!stageSet.has(run.stage)) {
           continue;
         }
+        reportInstalls(file, run, readersOfFlagged.has(run.instruction), context.report);
         const tools = run.commands.map((c) => testToolWord(c));
         const found = tools.filter((t): t is ShellWord => t !== undefined);
         if (found.length === 0) {
@@ -314,11 +310,6 @@ export const testArtifactsInRuntime = defineRule({
     },
   },
 });
-
-/** How an install's manager is named in messages: the program for apt (`apt-get`, `apt`), else the manager. */
-function installLabel(install: InstallCommand): string {
-  return install.program.startsWith('apt') ? install.program : managerLabel(install.manager);
-}
 
 /**
  * Test and lint tools (`pip install pytest`) and test requirement files (`pip install -r
