@@ -106,6 +106,30 @@ describe('current-state report', () => {
     assert.match(text, /\| `scripts\/entrypoints\/web-entrypoint.sh` \| docker\/Dockerfile.web \(web\) \|/);
   });
 
+  it('names each service of a Dockerfile once, those that run its image included, and counts in words', () => {
+    // Before: "celery_worker, celery_worker" with a prod overlay (one service per project), no
+    // celery_beat once it ran the worker's image, and "1 warnings".
+    const fs = loadFolder(EXAMPLE);
+    const compose = fs.readFile('docker-compose.yml')!;
+    const beatBuild =
+      '  celery_beat:\n    <<: *app-env\n    build:\n      context: .\n      dockerfile: docker/Dockerfile.celery\n';
+    assert.ok(compose.includes(beatBuild), 'the example changed: celery_beat builds no longer read as expected');
+    fs.write(
+      'docker-compose.yml',
+      compose
+        .replace(
+          '  celery_worker:\n    <<: *app-env\n    build:\n',
+          '  celery_worker:\n    <<: *app-env\n    image: smarthr360-celery:latest\n    build:\n',
+        )
+        .replace(beatBuild, '  celery_beat:\n    <<: *app-env\n    image: smarthr360-celery:latest\n'),
+    );
+    fs.write('docker-compose.prod.yml', 'services:\n  celery_worker:\n    restart: always\n');
+    const text = currentStateReport(new Analyzer(fs).analyze());
+    const row = text.split('\n').find((l) => l.startsWith('| `docker/Dockerfile.celery` |'));
+    assert.ok(row?.endsWith('| celery_worker, celery_beat |'), row);
+    assert.match(text, /; \d+ errors? and \d+ warnings?\./);
+  });
+
   it('never prints a secret value found in the workspace', () => {
     for (const secret of ['hunter2-celery', 'changeme', 's3cr3t-db-password', 'django-insecure-9f8e7d6c5b4a']) {
       assert.ok(!report.includes(secret), `the report prints ${secret}`);
