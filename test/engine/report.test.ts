@@ -130,6 +130,14 @@ describe('current-state report', () => {
     assert.match(text, /; \d+ errors? and \d+ warnings?\./);
   });
 
+  it('lists no ENTRYPOINT as a script outside the folder when it runs a script the Dockerfile copied from there', () => {
+    // Before: "/entrypoint.sh | docker/Dockerfile.reports (outside scripts/entrypoints/)" for
+    // `COPY scripts/entrypoints/reports-entrypoint.sh /entrypoint.sh`.
+    assert.doesNotMatch(report, /\| `\/entrypoint\.sh` \| docker\/Dockerfile\.reports \(outside/);
+    // The celery image copies its script from docker/: that one is outside.
+    assert.match(report, /\| `\/entrypoint\.sh` \| docker\/Dockerfile\.celery \(outside scripts\/entrypoints\/\) \|/);
+  });
+
   it('never prints a secret value found in the workspace', () => {
     for (const secret of ['hunter2-celery', 'changeme', 's3cr3t-db-password', 'django-insecure-9f8e7d6c5b4a']) {
       assert.ok(!report.includes(secret), `the report prints ${secret}`);

@@ -343,10 +343,21 @@ function entrypoints(p: Project, out: string[]): void {
       });
   const rows = scripts.map((s) => [`\`${s}\``, users(s).join('; ') || 'not used by any Dockerfile']);
   for (const d of p.dockerfiles) {
+    // Where the Dockerfile copies a script of the folder to (`COPY scripts/entrypoints/ml.sh /entrypoint.sh`).
+    const copiedTo = new Set<string>();
+    for (const c of d.ast.getInstructions().filter((i) => i.getKeyword() === 'COPY' || i.getKeyword() === 'ADD')) {
+      const words = c.getArguments().map((a) => a.getValue()).filter((w) => !w.startsWith('--'));
+      const fromFolder = (w: string): boolean => w.replace(/^\.\//, '').startsWith(`${dir}/`) || scripts.some((s) => word(basename(s)).test(w));
+      if (words.length >= 2 && words.slice(0, -1).some(fromFolder)) {
+        copiedTo.add(words[words.length - 1]!);
+      }
+    }
     for (const e of d.ast.getENTRYPOINTs()) {
       const args = e.getArguments().map((a) => a.getValue()).join(' ');
-      // An ENTRYPOINT names where the script was copied to: by its file name.
-      if (!scripts.some((s) => word(basename(s)).test(args))) {
+      // An ENTRYPOINT names where the script was copied to: by its file name, or the destination
+      // of its COPY. Before, `/entrypoint.sh` was listed as a script outside the folder.
+      const runs = e.getArguments().map((a) => a.getValue().replace(/[[\]",]/g, ''));
+      if (!scripts.some((s) => word(basename(s)).test(args)) && !runs.some((w) => copiedTo.has(w))) {
         rows.push([`\`${args.replace(/[[\]",]/g, ' ').replace(/\s+/g, ' ').trim()}\``, `${d.path} (outside ${dir}/)`]);
       }
     }
