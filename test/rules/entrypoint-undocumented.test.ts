@@ -51,8 +51,33 @@ Starts Celery beat.
         'docs/README.md': '# Docs\n',
       }),
     },
+    {
+      name: 'a section the fix wrote, filled in by someone: documented',
+      files: workspace({
+        'scripts/entrypoints/beat-entrypoint.sh': BEAT_ENTRYPOINT,
+        'scripts/entrypoints/README.md': `${ENTRYPOINTS_README}${section('beat-entrypoint.sh')}Starts Celery beat with the database scheduler; used by celery_beat.\n`,
+      }),
+    },
   ],
   invalid: [
+    {
+      // Before, the fix's own TODO counted as documentation: status passed "every entrypoint
+      // script is documented". Reported, with no fix (only a person can write it).
+      name: 'a section that still holds only the TODO the fix wrote: reported on the TODO, no fix',
+      files: workspace({
+        'scripts/entrypoints/beat-entrypoint.sh': BEAT_ENTRYPOINT,
+        'scripts/entrypoints/README.md': `${ENTRYPOINTS_README}${section('beat-entrypoint.sh')}`,
+      }),
+      errors: [
+        onLine(
+          'scripts/entrypoints/README.md',
+          11,
+          1,
+          62,
+          'Expected the section of beat-entrypoint.sh to say what it does and which service uses it: it still holds the TODO line the fix wrote.',
+        ),
+      ],
+    },
     {
       name: 'a mention of a longer name (a backup copy) does not document the script',
       files: workspace({

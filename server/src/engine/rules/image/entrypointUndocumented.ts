@@ -19,6 +19,32 @@ export function mentions(text: string, script: string): boolean {
   return new RegExp(`(^|[^\\w.-])(${names.join('|')})(?![\\w-]|\\.\\w)`, 'i').test(text);
 }
 
+/** The TODO line the fix writes in a script's section. */
+function placeholderText(script: string): string {
+  return `TODO: what ${script} does and which service uses it.`;
+}
+
+/**
+ * A section the fix wrote and nobody filled in: its heading, a blank line and the TODO line, then
+ * only blank lines up to the next heading or the end of the file.
+ */
+function placeholderSection(script: string): RegExp {
+  return new RegExp(
+    `^## ${escapeRegExp(script)}[ \\t]*\\r?\\n[ \\t]*\\r?\\n${escapeRegExp(placeholderText(script))}[ \\t]*(?:\\r?\\n[ \\t]*)*(?=^#|(?![\\s\\S]))`,
+    'm',
+  );
+}
+
+/** The offsets of the TODO line of an unfilled section for a script, if there is one. */
+function placeholderLine(text: string, script: string): { start: number; end: number } | undefined {
+  const m = placeholderSection(script).exec(text);
+  if (!m) {
+    return undefined;
+  }
+  const start = m.index + m[0].indexOf(placeholderText(script));
+  return { start, end: start + placeholderText(script).length };
+}
+
 /** The document title (text of the first `# ` heading), or the end of the document. */
 function titleOrEnd(file: TextModel): Range {
   for (let line = 0; line < file.lines.lineCount; line++) {
@@ -41,6 +67,7 @@ export const entrypointUndocumented = defineRule({
   },
   messages: {
     undocumented: 'Expected {{readme}} to document {{scripts}}: every entrypoint script in {{dir}}/ has a section saying what it does and which service uses it.',
+    placeholder: 'Expected the section of {{script}} to say what it does and which service uses it: it still holds the TODO line the fix wrote.',
   },
   check: {
     text(file, context) {
@@ -49,7 +76,16 @@ export const entrypointUndocumented = defineRule({
       if (file.role !== 'markdown' || dirname(file.path) !== dir || basename(file.path).toLowerCase() !== 'readme.md') {
         return;
       }
-      const missing = entrypointScripts(project.fs.listFiles(), dir).filter((s) => !mentions(file.text, s));
+      const scripts = entrypointScripts(project.fs.listFiles(), dir);
+      // A section that holds only the placeholder this rule's fix writes documents nothing: before,
+      // `status` counted it, and the item "every entrypoint script is documented" passed on a TODO.
+      for (const s of scripts) {
+        const todo = placeholderLine(file.text, s);
+        if (todo !== undefined && !mentions(file.text.replace(placeholderSection(s), ''), s)) {
+          context.report({ messageId: 'placeholder', data: { script: s }, range: file.lines.rangeOf(todo.start, todo.end) });
+        }
+      }
+      const missing = scripts.filter((s) => !mentions(file.text, s));
       if (missing.length === 0) {
         return;
       }
@@ -65,7 +101,7 @@ export const entrypointUndocumented = defineRule({
           } else if (file.text !== '' && !/(\r?\n){2}$/.test(file.text)) {
             prefix = eol;
           }
-          const sections = missing.map((s) => `## ${s}${eol}${eol}TODO: what ${s} does and which service uses it.${eol}`).join(eol);
+          const sections = missing.map((s) => `## ${s}${eol}${eol}${placeholderText(s)}${eol}`).join(eol);
           const end = file.lines.positionAt(file.text.length);
           fixer.setTitle(`Document ${missing.join(', ')} in ${basename(file.path)}`, true).insert(file.path, end, prefix + sections);
         },
