@@ -56,8 +56,14 @@ export const PATH_KEYS = ['baseDockerfile', 'sharedEnvFile', 'secretsFile', 'ent
  * no `./`, no trailing `/` (`./docs\\ROADMAP.md` → `docs/ROADMAP.md`). Undefined when it does not
  * name a path inside the workspace: absolute, leading out of it, or the root itself.
  */
+/** Whether a path setting is rooted: absolute on any system, or starting with a slash. */
+const isRooted = (value: string): boolean => isAbsolutePath(value) || /^[\\/]/.test(value);
+
+/** Whether a config key is one of the {@link PATH_KEYS}. */
+const isPathKey = (k: string): k is (typeof PATH_KEYS)[number] => (PATH_KEYS as readonly string[]).includes(k);
+
 export function normalizeConfigPath(value: string): string | undefined {
-  if (isAbsolutePath(value) || /^[\\/]/.test(value)) {
+  if (isRooted(value)) {
     return undefined;
   }
   const p = normalizePath(value);
@@ -71,7 +77,7 @@ export function normalizeConfigPath(value: string): string | undefined {
 function checkConfigPaths(file: string, config: Partial<Config>): Partial<Config> {
   const out: Partial<Config> = { ...config };
   // In the file's order: the first wrong key is the one reported.
-  for (const key of Object.keys(config).filter((k): k is (typeof PATH_KEYS)[number] => (PATH_KEYS as readonly string[]).includes(k))) {
+  for (const key of Object.keys(config).filter(isPathKey)) {
     const value = config[key];
     if (typeof value !== 'string') {
       continue;
@@ -79,7 +85,7 @@ function checkConfigPaths(file: string, config: Partial<Config>): Partial<Config
     const p = normalizeConfigPath(value);
     if (p === undefined) {
       const why =
-        isAbsolutePath(value) || /^[\\/]/.test(value)
+        isRooted(value)
           ? 'is an absolute path'
           : normalizePath(value) === ''
             ? 'is the workspace root itself'
@@ -160,7 +166,7 @@ export function mergeConfig(...layers: (Partial<Config> | undefined)[]): Config 
       if (v === undefined) {
         continue;
       }
-      if ((PATH_KEYS as readonly string[]).includes(k) && typeof v === 'string') {
+      if (isPathKey(k) && typeof v === 'string') {
         // Settings from an editor are normalised as the config file's are; one leaving the workspace is left out.
         const p = normalizeConfigPath(v);
         if (p !== undefined) {

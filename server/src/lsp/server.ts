@@ -287,11 +287,7 @@ export class DockerModularityServer {
       if (path === undefined || !orphan.openUris.has(path)) {
         continue;
       }
-      orphan.overlay.closeDocument(path);
-      orphan.openUris.delete(path);
-      orphan.published.delete(path);
-      orphan.publishedFindings.delete(path);
-      orphan.editedSincePublish.delete(path);
+      forgetDocument(orphan, path);
       if (orphan.openUris.size === 0) {
         clearTimeout(orphan.timer);
         this.orphans.delete(root);
@@ -375,7 +371,7 @@ export class DockerModularityServer {
       if (!at.folder.isWorkspaceFolder) {
         // Outside the workspace nothing is analysed once it is closed.
         this.connection.sendDiagnostics({ uri: doc.uri, diagnostics: [] }).catch(() => undefined);
-        at.folder.published.delete(at.path);
+        forgetDocument(at.folder, at.path);
       }
       this.schedule(at.folder);
     }
@@ -840,4 +836,13 @@ export function startServer(connection: Connection, diskView: DiskViewFactory): 
   const server = new DockerModularityServer(connection, diskView);
   server.register();
   return server;
+}
+
+/** A document the folder for files outside every workspace folder no longer holds: nothing of it is kept. */
+function forgetDocument(folder: AnalyzedFolder, path: string): void {
+  folder.overlay.closeDocument(path);
+  folder.openUris.delete(path);
+  folder.published.delete(path);
+  folder.publishedFindings.delete(path);
+  folder.editedSincePublish.delete(path);
 }

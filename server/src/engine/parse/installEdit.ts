@@ -21,15 +21,25 @@ export function installRemovalScope(model: DockerfileModel, run: RunInstruction)
   return `install-removal@${model.path}:${run.start}`;
 }
 
-/** Every install command of a RUN, with its index among the RUN's commands. */
-export function installsOf(run: RunInstruction): { index: number; install: InstallCommand }[] {
-  const out: { index: number; install: InstallCommand }[] = [];
-  run.commands.forEach((command, index) => {
-    const install = detectInstall(command);
-    if (install) {
-      out.push({ index, install });
-    }
-  });
+const installsCache = new WeakMap<readonly ShellCommand[], { index: number; install: InstallCommand }[]>();
+
+/**
+ * Every install command of a RUN, with its index among the RUN's commands: found once per command
+ * list (several rules ask for every RUN of every Dockerfile; the list is kept across edits that
+ * leave the RUN as it was).
+ */
+export function installsOf(run: RunInstruction): readonly { index: number; install: InstallCommand }[] {
+  let out = installsCache.get(run.commands);
+  if (!out) {
+    out = [];
+    run.commands.forEach((command, index) => {
+      const install = detectInstall(command);
+      if (install) {
+        out!.push({ index, install });
+      }
+    });
+    installsCache.set(run.commands, out);
+  }
   return out;
 }
 
@@ -53,7 +63,7 @@ export function removePackagesFromRun(
   wholeCommands: ReadonlySet<ShellCommand> = new Set(),
 ): Range[] {
   const installs = installsOf(run);
-  // Packages are compared by their words: those are shared, install objects are rebuilt per call.
+  // Packages are compared by their words, which every install of a command shares.
   const removeWords = new Set([...remove].map((p) => p.word));
   const removedCommands = new Set<number>();
   run.commands.forEach((c, i) => {

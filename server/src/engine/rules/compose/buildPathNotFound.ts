@@ -1,5 +1,5 @@
 import { defineRule } from '../../rule';
-import { basename, dirname, joinPath, relativePath, isAbsolutePath } from '../../paths';
+import { basename, joinPath, relativePath, isAbsolutePath } from '../../paths';
 import { inSameQuotes } from './composeHelpers';
 import { servicesOfDef } from '../env/envShared';
 import { isSkippedPath } from '../../fs';
@@ -34,7 +34,7 @@ export const buildPathNotFound = defineRule({
         const services = servicesOfDef(project, def);
         const inherited = build.contextRange ? undefined : services.flatMap((s) => s.builds).find((b) => b.def === def)?.context;
         // An included file's paths resolve against its include's project_directory.
-        const dir = services[0] ? project.composeFolder(services[0].project, file.path) : dirname(file.path);
+        const dir = project.defFolder(def);
         const ctx = inherited ?? joinPath(dir, build.context);
         if (inherited === undefined && project.fs.stat(ctx) !== 'directory' && !isSkippedPath(project.fs, ctx)) {
           context.report({

@@ -128,7 +128,7 @@ function removalCommands(file: DockerfileModel): Map<Stage, RemovalCommand[]> {
  * RUN or a later RUN of the stage (`apt-get purge -y --auto-remove gcc`, `apk del gcc`).
  */
 function buildTimePackages(run: RunInstruction, removals: readonly RemovalCommand[]): Map<ShellWord, string> {
-  // By word: install objects are rebuilt on each installsOf call, their words are shared.
+  // By word: the words are what every reading of a command shares.
   const out = new Map<ShellWord, string>();
   for (const { index, install } of installsOf(run)) {
     const virtual = install.manager === 'apk' ? optionParts(install).find((p) => p.canonical === '-t') : undefined;
