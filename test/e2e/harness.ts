@@ -270,11 +270,16 @@ async function launch(
   const settings = untrusted ? { ...USER_SETTINGS, ...UNTRUSTED_SETTINGS } : USER_SETTINGS;
   writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
 
-  // Its own config file and data folder too, so nothing is written to ~/.config or ~/.local/share.
+  // Its own config file and data folder too, so nothing is written to ~/.config or ~/.local/share,
+  // and its own runtime folder, where VS Code makes its vscode-ipc-*.sock sockets: in the shared
+  // temp folder they outlived every run.
+  const runtimeDir = join(tmp, 'run');
+  mkdirSync(runtimeDir, { recursive: true, mode: 0o700 });
   const codeServerEnv = {
     ...process.env,
     XDG_DATA_HOME: join(tmp, 'xdg-data'),
     XDG_CONFIG_HOME: join(tmp, 'xdg-config'),
+    XDG_RUNTIME_DIR: runtimeDir,
     ...options.env,
   };
   const dirs = ['--config', join(tmp, 'code-server.yaml'), '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];

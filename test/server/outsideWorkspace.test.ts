@@ -26,11 +26,16 @@ const withSecret = (compose: string): string =>
 describe('language server: files outside every workspace folder', function () {
   this.timeout(30000);
   let client: LspTestClient;
+  /** Folders a test made beside its workspace copy; removed after it, so runs leave nothing in the temp folder. */
+  const madeOutside: string[] = [];
 
   before(() => ensureServerBuilt());
 
   afterEach(async () => {
     await client?.stop();
+    for (const dir of madeOutside.splice(0)) {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   async function actions(rel: string, diagnostics: Diagnostic[], only?: string[]): Promise<CodeAction[]> {
@@ -92,6 +97,7 @@ describe('language server: files outside every workspace folder', function () {
     // finding) over the workspace folder's.
     const outside = path.join(path.dirname(root), `${path.basename(root)}-elsewhere`);
     fs.mkdirSync(outside, { recursive: true });
+    madeOutside.push(outside);
     fs.writeFileSync(path.join(outside, 'Dockerfile'), 'FROM python:3.12-slim\nRUN pip install flask\n');
     const rel = path.relative(root, path.join(outside, 'Dockerfile'));
     await client.openDocument(rel, fs.readFileSync(path.join(outside, 'Dockerfile'), 'utf8'), 'dockerfile');
