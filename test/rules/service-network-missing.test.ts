@@ -101,6 +101,33 @@ const mlOnBackend = (compose: string): string =>
 const unreachable = (service: string, target: string, mine: string, theirs: string, how = 'depends on'): string =>
   `Expected ${service} to share a network with ${target}, which it ${how}: ${service} is on ${mine} and ${target} on ${theirs}, so it cannot reach ${target} by service name.`;
 
+/** The observability stack another team owns, included by the main file: otel-collector on its own network. */
+const OBSERVABILITY = (
+  networks: string,
+): string => `# Owned by the platform team; also run on its own: docker compose -f infra/observability/compose.yaml up
+services:
+  otel-collector:
+    image: otel/opentelemetry-collector-contrib:0.102.0
+    networks:
+      - obs
+
+networks:
+  obs: {}
+${networks}`;
+
+/** otel-collector's `networks:` key, in the included file: not on the shared network. */
+const OTEL_OFF_NETWORK = {
+  path: 'infra/observability/compose.yaml',
+  message: msg('otel-collector', 'db, redis, web and 2 other services'),
+  line: 5,
+  column: 5,
+  endLine: 5,
+  endColumn: 13,
+};
+
+/** The main file with the observability stack included. */
+const withObservability = (compose: string): string => `include:\n  - path: infra/observability/compose.yaml\n\n${compose}`;
+
 RuleTester.run(serviceNetworkMissing, {
   valid: [
     {
@@ -151,6 +178,30 @@ RuleTester.run(serviceNetworkMissing, {
       output: {
         'docker-compose.yml': compose(
           '    command: celery -A smarthr360 beat -l info\n    depends_on:\n      - redis\n    networks:\n      - smarthr360-network\n',
+        ),
+      },
+    },
+    {
+      // Before, the fix named smarthr360-network in the included file, which does not declare it:
+      // docker compose -f infra/observability/compose.yaml failed with an undefined network.
+      name: 'a service of an included file is reported there, without a fix naming a network that file does not declare',
+      files: composeWorkspace({
+        'docker-compose.yml': withObservability(compose('    networks:\n      - smarthr360-network\n')),
+        'infra/observability/compose.yaml': OBSERVABILITY(''),
+      }),
+      errors: [OTEL_OFF_NETWORK],
+    },
+    {
+      name: 'an included file that declares the shared network itself (external) gets the fix',
+      files: composeWorkspace({
+        'docker-compose.yml': withObservability(compose('    networks:\n      - smarthr360-network\n')),
+        'infra/observability/compose.yaml': OBSERVABILITY('  smarthr360-network:\n    external: true\n'),
+      }),
+      errors: [OTEL_OFF_NETWORK],
+      output: {
+        'infra/observability/compose.yaml': OBSERVABILITY('  smarthr360-network:\n    external: true\n').replace(
+          '      - obs\n',
+          '      - obs\n      - smarthr360-network\n',
         ),
       },
     },

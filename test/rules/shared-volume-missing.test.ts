@@ -317,6 +317,58 @@ volumes:
 `),
     },
     {
+      // Before, api-test and migrate were told to mount media_volume, and the fix wrote it into both:
+      // the test container would write into the volume production services share.
+      name: 'a test runner (target test, profile test) and a migration job another service waits for are not expected to mount',
+      files: ws(
+        `services:
+  web:
+    build:
+      context: .
+      dockerfile: docker/Dockerfile.web
+      target: runtime
+    depends_on:
+      migrate:
+        condition: service_completed_successfully
+    volumes:
+      - media_volume:/app/media
+  celery_worker:
+    build:
+      context: .
+      dockerfile: docker/Dockerfile.web
+      target: runtime
+    volumes:
+      - media_volume:/app/media
+  web-test:
+    build:
+      context: .
+      dockerfile: docker/Dockerfile.web
+      target: test
+    profiles: [test]
+    command: pytest -q
+  migrate:
+    build:
+      context: .
+      dockerfile: docker/Dockerfile.web
+      target: runtime
+    command: python manage.py migrate --noinput
+    restart: "no"
+volumes:
+  media_volume:
+`,
+        {
+          'docker/Dockerfile.web': `FROM smarthr360-base:latest AS runtime
+COPY . /app
+
+FROM runtime AS test
+COPY requirements-dev.txt .
+RUN pip install --no-cache-dir -r requirements-dev.txt
+`,
+          'requirements-dev.txt': 'pytest==8.2.0\n',
+        },
+      ),
+    },
+    {
       name: 'services on a public image (python:3.12-slim) from different Dockerfiles do not form a group',
       files: ws(mediaGroup('Dockerfile.celery', 'beat', ''), {
         'Dockerfile.base': 'FROM python:3.12-slim\n',

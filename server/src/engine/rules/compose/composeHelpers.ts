@@ -1,7 +1,9 @@
 /** Small helpers shared by the compose rules. */
-import type { ComposeModel } from '../../parse/compose';
+import { isMap, isScalar } from 'yaml';
+import type { ComposeModel, ComposeServiceDef } from '../../parse/compose';
 import type { ComposeProject, Project, Service } from '../../project';
 import { rangeKey, type Range } from '../../text';
+import { NOT_RUNTIME_IMAGE } from '../dockerfile/stageRefs';
 
 /** The compose projects a file takes part in (its own, or those that include or override with it). */
 export function projectsOf(project: Project, file: ComposeModel): readonly ComposeProject[] {
@@ -73,4 +75,35 @@ export function nearestName(name: string, candidates: Iterable<string>): string 
 export function inSameQuotes(original: string, value: string): string {
   const q = original[0];
   return q === '"' || q === "'" ? `${q}${value}${q}` : value;
+}
+
+/**
+ * Whether `depends_on` in this definition waits for `target` to finish
+ * (`condition: service_completed_successfully`): a job, not a peer.
+ */
+export function waitsForCompletion(def: ComposeServiceDef, target: string): boolean {
+  const deps = def.node.items.find((p) => isScalar(p.key) && p.key.value === 'depends_on')?.value;
+  const entry = isMap(deps) ? deps.items.find((p) => isScalar(p.key) && p.key.value === target)?.value : undefined;
+  const condition = isMap(entry) ? entry.items.find((p) => isScalar(p.key) && p.key.value === 'condition')?.value : undefined;
+  return isScalar(condition) && condition.value === 'service_completed_successfully';
+}
+
+/** Profiles of services that only run for tests and checks (`profiles: [test]`). */
+const TEST_PROFILE = /^(test|tests|testing|ci|lint|check|checks)$/i;
+
+/**
+ * Whether a service is not one of the project's long-running peers: it runs a test or dev image
+ * (its build target is a stage named `test`, `dev`, …), runs only under test profiles, or is a job
+ * another service waits to finish (`condition: service_completed_successfully`, a migration).
+ */
+export function isTestOrJob(project: Project, service: Service): boolean {
+  const stage = project.runImage(service)?.stage;
+  if (stage && NOT_RUNTIME_IMAGE.test(stage.name ?? '')) {
+    return true;
+  }
+  if (service.profiles.length > 0 && service.profiles.every((p) => TEST_PROFILE.test(p))) {
+    return true;
+  }
+  const others = [...service.project.services.values()].filter((s) => s !== service);
+  return others.some((s) => s.defs.some((d) => waitsForCompletion(d, service.name)));
 }

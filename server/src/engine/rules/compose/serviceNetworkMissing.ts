@@ -3,7 +3,7 @@ import { defineRule, type FixBuilder, type RuleContext } from '../../rule';
 import type { ComposeModel } from '../../parse/compose';
 import type { ComposeProject, Project, Service } from '../../project';
 import { appendToFlowMap, appendToMap, appendToSequence, appendUnderEmptyKey, isFlushSequence, type YamlInsert } from '../../yamlEdit';
-import { listNames, projectsOf } from './composeHelpers';
+import { listNames, projectsOf, waitsForCompletion } from './composeHelpers';
 
 /**
  * The network the runtime services share: the one most of them are attached to, when it is used
@@ -63,7 +63,7 @@ export const serviceNetworkMissing = defineRule({
             messageId: 'missing',
             data: { service: service.name, network: shared.name, users: usersText(shared.users) },
             range: def.networksKey?.keyRange ?? def.keyRange,
-            fix: canAdd(service) ? (fixer) => addNetwork(fixer, file, service, shared.name) : undefined,
+            fix: canAdd(service, shared.name) ? (fixer) => addNetwork(fixer, file, service, shared.name) : undefined,
           });
         }
       }
@@ -74,14 +74,6 @@ export const serviceNetworkMissing = defineRule({
 /** The networks a service is on: those it names, else the project's `default`. */
 function networksOf(service: Service): string[] {
   return service.networks.length > 0 ? [...new Set(service.networks.map((n) => n.value))] : ['default'];
-}
-
-/** Whether `depends_on` waits for `target` to finish (`condition: service_completed_successfully`): a job, not a peer. */
-function waitsForCompletion(def: Service['primary'], target: string): boolean {
-  const deps = def.node.items.find((p) => isScalar(p.key) && p.key.value === 'depends_on')?.value;
-  const entry = isMap(deps) ? deps.items.find((p) => isScalar(p.key) && p.key.value === target)?.value : undefined;
-  const condition = isMap(entry) ? entry.items.find((p) => isScalar(p.key) && p.key.value === 'condition')?.value : undefined;
-  return isScalar(condition) && condition.value === 'service_completed_successfully';
 }
 
 /**
@@ -134,7 +126,7 @@ function reportUnreachable(
             data: { service: service.name, target: target.name, how, mine: networkList(mine), theirs: networkList(theirs) },
             range: ref.viaAlias ? def.keyRange : ref.range,
             fix:
-              service.primary.path === file.path && canAdd(service)
+              service.primary.path === file.path && canAdd(service, network)
                 ? (fixer) => addNetwork(fixer, file, service, network, true)
                 : undefined,
           });
@@ -158,8 +150,23 @@ function ownNetworks(service: Service): { node: Node | null; keyNode: Node } | u
   return pair ? { node: (pair.value as Node | null) ?? null, keyNode: pair.key as Node } : undefined;
 }
 
-function canAdd(service: Service): boolean {
+/**
+ * Whether the fix may attach the service to `network` in the file that defines it. A file the
+ * project includes (`include:`) is loaded as a project of its own: it may only name networks it
+ * declares (or `default`); naming the includer's network there would break that file used alone.
+ */
+function canAdd(service: Service, network: string): boolean {
   const def = service.primary;
+  const files = service.project.files;
+  const file = files.find((f) => f.path === def.path);
+  if (
+    file &&
+    files.indexOf(file) < files.indexOf(service.project.root) &&
+    network !== 'default' &&
+    !file.networks.some((n) => n.name === network)
+  ) {
+    return false;
+  }
   if (!def.networksKey) {
     return def.node.items.length > 0;
   }

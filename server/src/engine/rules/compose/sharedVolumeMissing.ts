@@ -12,6 +12,7 @@ import {
   flowScalar,
   usesFlushSequences,
 } from '../../yamlEdit';
+import { isTestOrJob } from './composeHelpers';
 import { mountTaking } from './sharedVolumePathMismatch';
 
 interface SharedMount {
@@ -74,7 +75,12 @@ export const sharedVolumeMissing = defineRule({
       for (const group of groups) {
         for (const shared of sharedMounts(group)) {
           for (const service of group.services) {
-            if (service.primary.path !== file.path || project.mountsOf(service).some((v) => v.source === shared.volume)) {
+            if (
+              service.primary.path !== file.path ||
+              project.mountsOf(service).some((v) => v.source === shared.volume) ||
+              // A test runner or a migration job is not expected to mount what the running services share.
+              isTestOrJob(project, service)
+            ) {
               continue;
             }
             const def = service.primary;
