@@ -59,6 +59,12 @@ RUN pip install --no-cache-dir \\
     -r requirements-celery.txt
 `);
 
+/** The code before the requirements files a team keeps in a `requirements/` folder. */
+const APP_BEFORE_REQUIREMENTS_FOLDER = celery(`COPY app/ /app/app/
+COPY requirements/celery.txt requirements/base.txt requirements/
+RUN pip install --no-cache-dir -r requirements/celery.txt
+`);
+
 /** The code COPY is what brings requirements.txt; no final line break. */
 const CODE_BEFORE_REQUIREMENTS = `# Celery worker and beat
 FROM smarthr360-base:latest
@@ -153,6 +159,24 @@ COPY app/ /app/app/
           APP_BEFORE_MANIFEST,
           'COPY app/ /app/app/\n',
           'COPY requirements-celery.txt .\nRUN pip install --no-cache-dir \\\n    -r requirements-celery.txt\n',
+        ),
+      },
+    },
+    {
+      // Before, requirements/celery.txt was not seen as a manifest: its COPY stayed below the code,
+      // so the install could not move, and the finding had no fix.
+      name: 'a file of the requirements/ folder is a manifest: the code COPY moves below its COPY and install',
+      files: workspace({
+        'docker/Dockerfile.celery': APP_BEFORE_REQUIREMENTS_FOLDER,
+        'requirements/celery.txt': '-r base.txt\nflower==2.0\n',
+        'requirements/base.txt': 'celery==5.4.0\n',
+      }),
+      errors: [onLine('docker/Dockerfile.celery', 4, 6, 10, message('app/', 6))],
+      output: {
+        'docker/Dockerfile.celery': swap(
+          APP_BEFORE_REQUIREMENTS_FOLDER,
+          'COPY app/ /app/app/\n',
+          'COPY requirements/celery.txt requirements/base.txt requirements/\nRUN pip install --no-cache-dir -r requirements/celery.txt\n',
         ),
       },
     },

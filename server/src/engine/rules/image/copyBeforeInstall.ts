@@ -24,9 +24,10 @@ import {
 const MANIFEST =
   /^(requirements[\w.-]*\.(txt|in)|constraints[\w.-]*\.txt|pyproject\.toml|poetry\.lock|uv\.lock|pdm\.lock|pipfile(\.lock)?|environment\.ya?ml|conda-lock\.ya?ml|package(-lock)?\.json|npm-shrinkwrap\.json|yarn\.lock|\.yarnrc(\.yml)?|\.npmrc|pnpm-lock\.yaml|pnpm-workspace\.yaml|go\.(mod|sum)|gemfile(\.lock)?|composer\.(json|lock)|cargo\.(toml|lock))$/i;
 
+/** Whether a COPY source is a dependency manifest: `requirements.txt`, `package.json`, the `requirements/` folder or a file in it (`requirements/web.txt`). */
 export function isManifest(source: string): boolean {
   const n = normalizePath(source);
-  return MANIFEST.test(basename(n)) || /^requirements$/i.test(basename(n));
+  return MANIFEST.test(basename(n)) || /^requirements$/i.test(basename(n)) || /(^|\/)requirements\/[^/]+\.(txt|in)$/i.test(n);
 }
 
 /** Options whose value is a manifest or a place to find packages, not the project: `-r requirements/base.txt`. */
