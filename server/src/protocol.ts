@@ -14,12 +14,7 @@ export const DIAGNOSTIC_SOURCE = 'docker-modularity';
 /** The code action kind of "Fix all docker-modularity problems" (for `editor.codeActionsOnSave`). */
 export const FIX_ALL_KIND = 'source.fixAll.docker-modularity';
 
-/** Where the rule documentation lives; a diagnostic links to `<base>/<rule-id>.md`. */
-export const RULE_DOCS_BASE_URL = 'https://github.com/docker-modularity/docker-modularity/blob/main/docs/rules';
-
-export function ruleDocUrl(ruleId: string): string {
-  return `${RULE_DOCS_BASE_URL}/${encodeURIComponent(ruleId)}.md`;
-}
+export { PROJECT_URL, RULE_DOCS_BASE_URL, ruleDocUrl } from './links';
 
 export type RuleLevel = 'off' | 'hint' | 'info' | 'warning' | 'error';
 

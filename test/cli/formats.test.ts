@@ -66,7 +66,10 @@ describe('cli: output formats', function () {
     for (const rule of registeredRules()) {
       const d = run.tool.driver.rules.find((x) => x.id === rule.id);
       assert.ok(d, rule.id);
-      assert.ok(d.help.text.length > 0 && d.helpUri.endsWith(`/docs/rules/${rule.id}.md`));
+      assert.ok(
+        d.help.text.length > 0 &&
+          d.helpUri === `https://github.com/docker-modularity/docker-modularity/blob/main/docs/rules/${rule.id}.md`,
+      );
       assert.equal(
         d.defaultConfiguration.level,
         { error: 'error', warning: 'warning', info: 'note', hint: 'note' }[rule.defaultLevel],

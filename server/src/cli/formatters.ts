@@ -1,6 +1,7 @@
 import type { Finding } from '../engine/rule';
 import type { RuleDefinition } from '../engine/rule';
 import type { Severity } from '../engine/config';
+import { PROJECT_URL, ruleDocUrl } from '../links';
 
 /** A finding as the CLI prints it, with its file named for each audience. */
 export interface ReportedFinding {
@@ -11,13 +12,8 @@ export interface ReportedFinding {
   display: string;
 }
 
-/** Where the rule docs are published (the package ships docs/rules/<id>.md). */
-export const PACKAGE_URL = 'https://www.npmjs.com/package/docker-modularity';
 export function ruleDocPath(id: string): string {
   return `docs/rules/${id}.md`;
-}
-export function ruleDocUrl(id: string, version: string): string {
-  return `https://unpkg.com/docker-modularity@${version}/${ruleDocPath(id)}`;
 }
 
 /** 1-based, end-exclusive positions, as every format prints them. */
@@ -173,7 +169,7 @@ export function formatSarif(findings: readonly ReportedFinding[], options: Sarif
   const rules = ids.map((id) => {
     const rule = options.rules.find((r) => r.id === id);
     const description = rule?.meta.description ?? PSEUDO_RULES[id] ?? id;
-    const helpUri = rule ? ruleDocUrl(id, options.version) : PACKAGE_URL;
+    const helpUri = rule ? ruleDocUrl(id) : PROJECT_URL;
     const markdown = rule ? options.ruleDocs?.(id) : undefined;
     return {
       id,
@@ -215,7 +211,7 @@ export function formatSarif(findings: readonly ReportedFinding[], options: Sarif
         tool: {
           driver: {
             name: 'docker-modularity',
-            informationUri: PACKAGE_URL,
+            informationUri: PROJECT_URL,
             version: options.version,
             semanticVersion: options.version,
             rules,
