@@ -134,13 +134,16 @@ export const testArtifactsInRuntime = defineRule({
   id: 'test-artifacts-in-runtime',
   meta: {
     section: 7,
-    description: 'Runtime images neither copy tests, test configuration and dev requirements, nor install test tools, nor run tests and linters.',
+    description:
+      'Runtime images neither copy tests, test configuration and dev requirements, nor install test tools, nor run tests and linters.',
     defaultSeverity: 'warning',
     fixable: true,
   },
   messages: {
-    copiesTests: 'Unexpected {{source}} in the runtime image: tests and their configuration belong in CI or a test stage, not in the image services run.',
-    runsTools: 'Unexpected {{tools}} in the runtime image build: run tests and linters in CI or a test stage, not in the image services run.',
+    copiesTests:
+      'Unexpected {{source}} in the runtime image: tests and their configuration belong in CI or a test stage, not in the image services run.',
+    runsTools:
+      'Unexpected {{tools}} in the runtime image build: run tests and linters in CI or a test stage, not in the image services run.',
     baseInstallsDev:
       'Unexpected {{file}} installed in the base image: every service image built on it ships the test and lint tools. Install them in a test stage or CI instead.',
     installsTool:
@@ -192,7 +195,11 @@ export const testArtifactsInRuntime = defineRule({
       // images, even when they are the only ones: running tests is what they are for.
       const all = project.imageStages(file);
       const isTestImage = (s: Stage): boolean => NOT_RUNTIME_IMAGE.test(s.name ?? '');
-      const stages = runtimeStages(project, file, all.filter((s) => !isTestImage(s)));
+      const stages = runtimeStages(
+        project,
+        file,
+        all.filter((s) => !isTestImage(s)),
+      );
       // A test image built on a runtime stage (`FROM runtime AS test`, built with --target test)
       // runs the tests that stage copies: removing the COPY would leave it without them. Reported
       // (the runtime image ships them), not fixed: the COPY belongs in the test stage.
@@ -204,7 +211,9 @@ export const testArtifactsInRuntime = defineRule({
           continue;
         }
         const canRemove = !tested.has(copy.stage);
-        const flagged = copy.sources.map((s, i) => ({ s, i })).filter(({ s }) => !s.hasVariable && !isRemoteSource(s.value) && isTestArtifact(s.value));
+        const flagged = copy.sources
+          .map((s, i) => ({ s, i }))
+          .filter(({ s }) => !s.hasVariable && !isRemoteSource(s.value) && isTestArtifact(s.value));
         if (flagged.length === 0) {
           continue;
         }
@@ -281,30 +290,35 @@ export const testArtifactsInRuntime = defineRule({
           messageId: 'runsTools',
           data: { tools: [...new Set(found.map((w) => basename(w.value)))].join(', ') },
           range: file.lines.rangeOf(found[0]!.start, found[0]!.end),
-          fix: !removable ? undefined : (fixer) => {
-            fixer.setTitle(`Remove ${[...new Set(found.map((w) => basename(w.value)))].join(', ')} from the image build`, true);
-            if (found.length === run.commands.length) {
-              fixer.remove(file.path, instructionLinesRange(file, run.instruction));
-              return;
-            }
-            // Remove each run of consecutive test commands with the separator that joins it to the rest.
-            const cmds = run.commands;
-            let i = 0;
-            while (i < cmds.length) {
-              if (!tools[i]) {
-                i++;
-                continue;
-              }
-              let j = i;
-              while (j + 1 < cmds.length && tools[j + 1]) {
-                j++;
-              }
-              const start = j + 1 < cmds.length ? commandStart(cmds[i]!) : commandEnd(cmds[i - 1]!);
-              const end = j + 1 < cmds.length ? commandStart(cmds[j + 1]!) : commandEnd(cmds[j]!);
-              fixer.remove(file.path, file.lines.rangeOf(start, end));
-              i = j + 1;
-            }
-          },
+          fix: !removable
+            ? undefined
+            : (fixer) => {
+                fixer.setTitle(
+                  `Remove ${[...new Set(found.map((w) => basename(w.value)))].join(', ')} from the image build`,
+                  true,
+                );
+                if (found.length === run.commands.length) {
+                  fixer.remove(file.path, instructionLinesRange(file, run.instruction));
+                  return;
+                }
+                // Remove each run of consecutive test commands with the separator that joins it to the rest.
+                const cmds = run.commands;
+                let i = 0;
+                while (i < cmds.length) {
+                  if (!tools[i]) {
+                    i++;
+                    continue;
+                  }
+                  let j = i;
+                  while (j + 1 < cmds.length && tools[j + 1]) {
+                    j++;
+                  }
+                  const start = j + 1 < cmds.length ? commandStart(cmds[i]!) : commandEnd(cmds[i - 1]!);
+                  const end = j + 1 < cmds.length ? commandStart(cmds[j + 1]!) : commandEnd(cmds[j]!);
+                  fixer.remove(file.path, file.lines.rangeOf(start, end));
+                  i = j + 1;
+                }
+              },
         });
       }
     },
@@ -344,13 +358,19 @@ function reportInstalls(
     const canGoWhole = run.commands.length === 1 || standsAlone(run.commands, index);
     const tools = install.packages.filter((p) => !p.word.hasVariable && isTestToolPackage(p.name));
     if (tools.length > 0) {
-      const goesWhole = tools.length === install.packages.length && install.requirementFiles.length === 0 && !installsLocal(install);
+      const goesWhole =
+        tools.length === install.packages.length && install.requirementFiles.length === 0 && !installsLocal(install);
       const fix = removing(
         `Do not install ${[...new Set(tools.map((p) => p.name))].join(', ')} in the runtime image`,
         goesWhole && !canGoWhole ? [] : removePackagesFromRun(file, run, new Set(tools), install.manager),
       );
       for (const pkg of tools) {
-        report({ messageId: 'installsTool', data: { manager, pkg: pkg.name }, range: file.lines.rangeOf(pkg.word.start, pkg.word.end), fix });
+        report({
+          messageId: 'installsTool',
+          data: { manager, pkg: pkg.name },
+          range: file.lines.rangeOf(pkg.word.start, pkg.word.end),
+          fix,
+        });
       }
     }
     if (readsFlaggedCopy) {
@@ -361,7 +381,8 @@ function reportInstalls(
       continue;
     }
     // Only an install of test requirements and nothing else can go whole.
-    const whole = canGoWhole && dev.length === install.requirementFiles.length && install.packages.length === 0 && install.manager === 'pip';
+    const whole =
+      canGoWhole && dev.length === install.requirementFiles.length && install.packages.length === 0 && install.manager === 'pip';
     const fix = whole
       ? removing(
           `Do not install ${dev.map((r) => r.value).join(', ')} in the runtime image`,
@@ -369,7 +390,12 @@ function reportInstalls(
         )
       : undefined;
     for (const req of dev) {
-      report({ messageId: 'installsDev', data: { manager, file: req.value }, range: file.lines.rangeOf(req.start, req.end), fix });
+      report({
+        messageId: 'installsDev',
+        data: { manager, file: req.value },
+        range: file.lines.rangeOf(req.start, req.end),
+        fix,
+      });
     }
   }
 }
