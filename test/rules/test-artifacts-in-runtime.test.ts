@@ -4,9 +4,9 @@
  */
 import { RuleTester } from '../ruleTester';
 import { testArtifactsInRuntime } from '../../server/src/engine/rules/image/testArtifactsInRuntime';
-import { insertAfter, removeOnce } from './edit';
+import { insertAfter, insertBefore, removeOnce, replaceOnce } from './edit';
 import { BASE_DOCKERFILE, COMPOSE, workspace } from './imageWorkspace';
-import { MAKEFILE, withWebTarget } from './workspaces/roadmap';
+import { FRONTEND_SERVICE, MAKEFILE, withWebTarget } from './workspaces/roadmap';
 import { onLine, onWord } from './findings';
 
 const web = (body: string): string => `# Django + Gunicorn
@@ -159,6 +159,90 @@ const MESSAGE_TOOL = (manager: string, pkg: string): string =>
 const MESSAGE_DEV = (manager: string, file: string): string =>
   `Unexpected ${manager} install -r ${file} in the runtime image: test and lint requirements belong in a test stage or in CI, not in the image services run.`;
 
+/** The workspace with a Node frontend service (frontend/Dockerfile, built by compose) whose Dockerfile is `dockerfile`. */
+const withFrontend = (dockerfile: string, changes: Record<string, string> = {}): Record<string, string> =>
+  workspace({
+    'docker-compose.yml': insertBefore(COMPOSE, '\nvolumes:\n', `\n${FRONTEND_SERVICE}`),
+    'frontend/Dockerfile': dockerfile,
+    'frontend/package.json':
+      '{"name": "frontend", "scripts": {"start": "node server.js"}, "dependencies": {"express": "^4.19.2"}}\n',
+    'frontend/package-lock.json': '{"name": "frontend", "lockfileVersion": 3}\n',
+    'frontend/server.js': 'require("express")().listen(3000);\n',
+    ...changes,
+  });
+
+/** The frontend's Dockerfile: its runtime dependencies from the lockfile, then `body`, then the code. */
+const frontend = (body: string): string => `# Node frontend
+FROM node:20-slim
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev
+${body}COPY . .
+CMD ["node", "server.js"]
+`;
+
+/** The reproduction: the tools installed without saving them to package.json. */
+const NPM_NO_SAVE = `FROM node:20
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm install --no-save eslint jest
+CMD ["node","server.js"]
+`;
+
+/** One RUN that installs one JS test or lint tool, each way npm, yarn, pnpm and bun write it: [RUN, package word, manager, name]. */
+const JS_TOOL_INSTALLS: [string, string, string, string][] = [
+  ['RUN npm i -D jest\n', 'jest', 'npm', 'jest'],
+  ['RUN npm install --save-dev jest@29\n', 'jest@29', 'npm', 'jest@29'],
+  ['RUN npm install -g eslint\n', 'eslint', 'npm', 'eslint'],
+  [
+    'RUN npm --prefix /app install --no-save @playwright/test@1.45.0\n',
+    '@playwright/test@1.45.0',
+    'npm',
+    '@playwright/test@1.45.0',
+  ],
+  ['RUN npm install --loglevel warn --no-save jest29@npm:jest@29\n', 'jest29@npm:jest@29', 'npm', 'jest29@npm:jest@29'],
+  ['RUN yarn add --dev jest\n', 'jest', 'yarn', 'jest'],
+  ['RUN yarn add -D "eslint@^9"\n', '"eslint@^9"', 'yarn', 'eslint@^9'],
+  ['RUN yarn global add prettier@3.3.3\n', 'prettier@3.3.3', 'yarn', 'prettier@3.3.3'],
+  ['RUN pnpm add -D eslint\n', 'eslint', 'pnpm', 'eslint'],
+  [
+    'RUN pnpm --filter frontend add -D @typescript-eslint/parser@7.0.0\n',
+    '@typescript-eslint/parser@7.0.0',
+    'pnpm',
+    '@typescript-eslint/parser@7.0.0',
+  ],
+  ['RUN bun add -d vitest\n', 'vitest', 'bun', 'vitest'],
+];
+
+/** Tools installed with a process manager the image runs: only the tools go. */
+const NPM_GLOBAL_MIXED = frontend('RUN npm install -g pm2@5 eslint@^9 prettier && npm cache clean --force\n');
+
+/** Tools installed globally, then npm's cache cleaned: the cleanup goes with them. */
+const NPM_GLOBAL_TOOLS = frontend('RUN npm install -g eslint prettier \\\n    && npm cache clean --force\n');
+
+/** A test install chained after the build: the build and the cleanup, which the build still needs, stay. */
+const NPM_CHAINED = `# Node frontend
+FROM node:20-slim
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci && npm install --no-save jest ts-jest @testing-library/react && npm cache clean --force
+COPY . .
+CMD ["node", "server.js"]
+`;
+
+/** A tool installed with a workspace package of the build context. */
+const NPM_LOCAL_AND_TOOL = frontend('COPY packages/shared/ packages/shared/\nRUN npm install --no-save ./packages/shared jest\n');
+
+/** The base installs Node and, with it, the JS formatter and linter. */
+const BASE_NPM_TOOLS = replaceOnce(
+  BASE_DOCKERFILE,
+  'libpq5 \\\n',
+  'libpq5 nodejs npm \\\n    && npm install -g prettier@3 eslint \\\n',
+);
+
+const MESSAGE_BASE_TOOL = (manager: string, pkg: string): string =>
+  `Unexpected ${manager} install of "${pkg}" in the base image: every service image built on it ships this test or lint tool. Install it in a test stage or CI instead.`;
+
 RuleTester.run(testArtifactsInRuntime, {
   valid: [
     { name: 'a roadmap-following workspace', files: workspace() },
@@ -217,8 +301,117 @@ RUN pytest -q
         'docker-compose.override.yml': 'services:\n  web:\n    build:\n      target: dev\n',
       }),
     },
+    {
+      name: 'a Node service installs its lockfile and runtime packages whose names only look like tools',
+      files: withFrontend(
+        frontend(
+          'RUN npm install express@4 @types/node eslint-scope playwright jest-worker && yarn install --frozen-lockfile && npm ci --omit=dev\n',
+        ),
+      ),
+    },
+    {
+      name: 'a Node test stage installs and runs jest and eslint; the runtime stage does not build on it',
+      files: withFrontend(`# Node frontend
+FROM node:20-slim AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev
+COPY . .
+
+FROM deps AS test
+RUN npm install --no-save jest eslint@^9 && npx eslint . && npx jest
+
+FROM deps AS runtime
+CMD ["node", "server.js"]
+`),
+    },
+    {
+      name: 'a Node build stage lints with tools it installs; the image only copies its output',
+      files: withFrontend(`# Node frontend
+FROM node:20-slim AS build
+WORKDIR /src
+COPY package.json package-lock.json ./
+RUN npm ci
+COPY . .
+RUN npm install --no-save eslint@^9 stylelint && npx eslint src && npm run build
+
+FROM nginx:1.27-alpine
+COPY --from=build /src/dist /usr/share/nginx/html
+`),
+    },
   ],
   invalid: [
+    // Before, only pip installs were read: a Node service's npm, yarn, pnpm and bun installs of its
+    // test and lint tools were not reported, and the roadmap status counted the item as satisfied.
+    {
+      name: 'a Node service installs eslint and jest with npm install --no-save: reported, the RUN goes',
+      files: withFrontend(NPM_NO_SAVE),
+      errors: [
+        onWord('frontend/Dockerfile', NPM_NO_SAVE, 'eslint', MESSAGE_TOOL('npm', 'eslint')),
+        onWord('frontend/Dockerfile', NPM_NO_SAVE, 'jest', MESSAGE_TOOL('npm', 'jest')),
+      ],
+      output: { 'frontend/Dockerfile': removeOnce(NPM_NO_SAVE, 'RUN npm install --no-save eslint jest\n') },
+    },
+    ...JS_TOOL_INSTALLS.map(([run, word, manager, name]) => ({
+      name: `a Node service runs ${run.trim()}: reported, the RUN goes`,
+      files: withFrontend(frontend(run)),
+      errors: [onWord('frontend/Dockerfile', frontend(run), word, MESSAGE_TOOL(manager, name))],
+      output: { 'frontend/Dockerfile': frontend('') },
+    })),
+    {
+      name: 'npm install -g of pm2 with eslint and prettier: only the tools go',
+      files: withFrontend(NPM_GLOBAL_MIXED),
+      errors: [
+        onWord('frontend/Dockerfile', NPM_GLOBAL_MIXED, 'eslint@^9', MESSAGE_TOOL('npm', 'eslint@^9')),
+        onWord('frontend/Dockerfile', NPM_GLOBAL_MIXED, 'prettier', MESSAGE_TOOL('npm', 'prettier')),
+      ],
+      output: { 'frontend/Dockerfile': removeOnce(NPM_GLOBAL_MIXED, ' eslint@^9 prettier') },
+    },
+    {
+      name: "a RUN of a global tool install and npm's cache cleanup: the RUN goes",
+      files: withFrontend(NPM_GLOBAL_TOOLS),
+      errors: [
+        onWord('frontend/Dockerfile', NPM_GLOBAL_TOOLS, 'eslint', MESSAGE_TOOL('npm', 'eslint')),
+        onWord('frontend/Dockerfile', NPM_GLOBAL_TOOLS, 'prettier', MESSAGE_TOOL('npm', 'prettier')),
+      ],
+      output: { 'frontend/Dockerfile': frontend('') },
+    },
+    {
+      name: 'test tools installed after npm ci in one RUN: only that install goes',
+      files: withFrontend(NPM_CHAINED),
+      errors: [
+        onWord('frontend/Dockerfile', NPM_CHAINED, ' jest ', MESSAGE_TOOL('npm', 'jest')),
+        onWord('frontend/Dockerfile', NPM_CHAINED, 'ts-jest', MESSAGE_TOOL('npm', 'ts-jest')),
+        onWord('frontend/Dockerfile', NPM_CHAINED, '@testing-library/react', MESSAGE_TOOL('npm', '@testing-library/react')),
+      ].map((e) => (e.message.includes('"jest"') ? { ...e, column: e.column + 1, endColumn: e.endColumn - 1 } : e)),
+      output: { 'frontend/Dockerfile': removeOnce(NPM_CHAINED, ' && npm install --no-save jest ts-jest @testing-library/react') },
+    },
+    {
+      name: 'a tool installed with a folder of the build context: the folder stays',
+      files: withFrontend(NPM_LOCAL_AND_TOOL, { 'frontend/packages/shared/package.json': '{"name": "shared"}\n' }),
+      errors: [onWord('frontend/Dockerfile', NPM_LOCAL_AND_TOOL, 'jest', MESSAGE_TOOL('npm', 'jest'))],
+      output: { 'frontend/Dockerfile': removeOnce(NPM_LOCAL_AND_TOOL, ' jest') },
+    },
+    {
+      name: 'yarn add -D jest piped to a log: reported, no fix',
+      files: withFrontend(frontend('RUN yarn add -D jest 2>&1 | tee /tmp/yarn.log\n')),
+      errors: [
+        onWord(
+          'frontend/Dockerfile',
+          frontend('RUN yarn add -D jest 2>&1 | tee /tmp/yarn.log\n'),
+          'jest',
+          MESSAGE_TOOL('yarn', 'jest'),
+        ),
+      ],
+    },
+    {
+      name: 'the base image installs prettier and eslint with npm: reported, no fix',
+      files: workspace({ 'Dockerfile.base': BASE_NPM_TOOLS }),
+      errors: [
+        onWord('Dockerfile.base', BASE_NPM_TOOLS, 'prettier@3', MESSAGE_BASE_TOOL('npm', 'prettier@3')),
+        onWord('Dockerfile.base', BASE_NPM_TOOLS, 'eslint', MESSAGE_BASE_TOOL('npm', 'eslint')),
+      ],
+    },
     {
       // Before, the fix removed the COPY, and the test image CI builds FROM runtime lost its tests.
       name: 'the runtime stage copies the tests a CI test image built on it runs: reported, no fix',

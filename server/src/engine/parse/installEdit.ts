@@ -4,6 +4,7 @@ import { detectInstall, isHousekeeping, type InstallCommand, type InstalledPacka
 import type { Range } from '../text';
 import { keptOptionsText, shellQuote } from './installOptions';
 import { instructionRemovalRange } from '../dockerfileEdit';
+import { jsInstallsOf } from './jsInstalls';
 
 /** A removal in a Dockerfile, as offsets. */
 export interface Span {
@@ -98,6 +99,64 @@ export function removePackagesFromRun(
       }
     });
   }
+  return removalRanges(model, run, removedCommands, wordSpans);
+}
+
+/**
+ * {@link removePackagesFromRun} for JS installs (`npm install --no-save eslint jest`): a command
+ * left with no package goes whole (a bare `npm install` would install the whole manifest), unless it
+ * also installs a folder of the build; the JS cache cleanup (`npm cache clean --force`) goes when no
+ * npm, yarn, pnpm or bun command but cleanups is left.
+ */
+export function removeJsPackagesFromRun(model: DockerfileModel, run: RunInstruction, remove: Set<InstalledPackage>): Range[] {
+  const removeWords = new Set([...remove].map((p) => p.word));
+  const removedCommands = new Set<number>();
+  const wordSpans: Span[] = [];
+  for (const { index, install } of jsInstallsOf(run)) {
+    const mine = install.packages.filter((p) => removeWords.has(p.word));
+    if (mine.length === 0) {
+      continue;
+    }
+    if (mine.length === install.packages.length && install.localPaths.length === 0) {
+      removedCommands.add(index);
+      continue;
+    }
+    const words = install.command.words;
+    for (const p of mine) {
+      const prev = words[words.indexOf(p.word) - 1];
+      wordSpans.push({ start: prev ? prev.end : p.word.start, end: p.word.end });
+    }
+  }
+  const isJsCommand = (c: ShellCommand): boolean =>
+    /^(npm|yarn|pnpm|bun)$/.test(c.words[c.programIndex]?.value.split('/').pop() ?? '');
+  const jsLeft = run.commands.some((c, i) => !removedCommands.has(i) && isJsCommand(c) && !isJsHousekeeping(c));
+  if (!jsLeft) {
+    run.commands.forEach((c, i) => {
+      if (isJsHousekeeping(c)) {
+        removedCommands.add(i);
+      }
+    });
+  }
+  return removalRanges(model, run, removedCommands, wordSpans);
+}
+
+/** `npm cache clean --force`, `yarn cache clean`, `pnpm store prune`, `bun pm cache rm`, `rm -rf ~/.npm`. */
+function isJsHousekeeping(command: ShellCommand): boolean {
+  const [prog, ...args] = command.words.slice(command.programIndex).map((w) => w.value);
+  const verb = args.filter((w) => !w.startsWith('-'));
+  const name = prog?.split('/').pop();
+  return (
+    ((name === 'npm' || name === 'yarn') && verb[0] === 'cache' && verb[1] === 'clean') ||
+    (name === 'pnpm' && verb[0] === 'store' && verb[1] === 'prune') ||
+    (name === 'bun' && verb[0] === 'pm' && verb[1] === 'cache') ||
+    (name === 'rm' &&
+      verb.length > 0 &&
+      verb.every((w) => /(^|\/)\.(npm|yarn|pnpm-store|bun)(\/|$)|\/\.cache\/(yarn|pnpm)/.test(w)))
+  );
+}
+
+/** The edits for the commands and package words a removal takes out of a RUN (see {@link removePackagesFromRun}). */
+function removalRanges(model: DockerfileModel, run: RunInstruction, removedCommands: Set<number>, wordSpans: Span[]): Range[] {
   const remaining = run.commands.filter((c, i) => !removedCommands.has(i) && !TRIVIAL.test(c.words[c.programIndex]?.value ?? ''));
   const inCompound = [...removedCommands].some((i) =>
     run.commands[i]!.words.slice(0, run.commands[i]!.programIndex).some((w) => COMPOUND.has(w.value)),

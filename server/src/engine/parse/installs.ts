@@ -304,7 +304,7 @@ export function detectInstall(command: ShellCommand): InstallCommand | undefined
  * a value; short flags bundled (`-qy`), the first letter that takes a value taking the rest of the
  * word (`-cconda-forge`) or, last in the word, the next word (`-yc conda-forge`).
  */
-function readOption(words: ShellWord[], j: number, withValue: Set<string>): InstallOption {
+export function readOption(words: ShellWord[], j: number, withValue: Set<string>): InstallOption {
   const w = words[j]!;
   const v = w.value;
   const next = words[j + 1];

@@ -18,8 +18,15 @@ import {
   type PathArg,
 } from './imageFacts';
 import { NOT_RUNTIME_IMAGE } from '../dockerfile/stageRefs';
-import { detectInstall, installLabel } from '../../parse/installs';
-import { installRemovalScope, installsLocal, installsOf, removePackagesFromRun } from '../../parse/installEdit';
+import { detectInstall, installLabel, type InstalledPackage } from '../../parse/installs';
+import {
+  installRemovalScope,
+  installsLocal,
+  installsOf,
+  removeJsPackagesFromRun,
+  removePackagesFromRun,
+} from '../../parse/installEdit';
+import { isJsTestToolPackage, jsInstallsOf } from '../../parse/jsInstalls';
 import type { DockerfileModel, Instruction, RunInstruction, Stage } from '../../parse/dockerfile';
 import type { Project } from '../../project';
 import type { Range } from '../../text';
@@ -184,6 +191,15 @@ export const testArtifactsInRuntime = defineRule({
               }
             }
           }
+          for (const { install } of jsInstallsOf(run)) {
+            for (const pkg of install.packages.filter((p) => isJsTestToolPackage(p.name))) {
+              context.report({
+                messageId: 'baseInstallsTool',
+                data: { manager: install.program, pkg: pkg.name },
+                range: file.lines.rangeOf(pkg.word.start, pkg.word.end),
+              });
+            }
+          }
         }
         return;
       }
@@ -326,8 +342,8 @@ export const testArtifactsInRuntime = defineRule({
 });
 
 /**
- * Test and lint tools (`pip install pytest`) and test requirement files (`pip install -r
- * requirements-dev.txt`) installed in a runtime stage. Before, install-outside-base reported them
+ * Test and lint tools (`pip install pytest`, `npm install --no-save jest`) and test requirement
+ * files (`pip install -r requirements-dev.txt`) installed in a runtime stage. Before, install-outside-base reported them
  * (roadmap section 1): the roadmap puts them under section 7. The fix takes every test tool out of
  * the install at once (the whole command, or the RUN, when nothing else is left: one by one, two
  * fixes would each keep the other's package and together leave `pip install` with nothing); an
@@ -350,29 +366,47 @@ function reportInstalls(
             fixer.remove(file.path, r, scope);
           }
         };
+  // A command that would go whole is taken out of its list only where that keeps the rest's
+  // meaning (not piped, not `||`-joined, not in an `if` or a loop): before, `pip install pytest |
+  // tee /tmp/log` became `tee /tmp/log`.
+  const canGoWhole = (index: number): boolean => run.commands.length === 1 || standsAlone(run.commands, index);
+  const reportTools = (
+    manager: string,
+    tools: InstalledPackage[],
+    goesWhole: boolean,
+    index: number,
+    ranges: () => Range[],
+  ): void => {
+    if (tools.length === 0) {
+      return;
+    }
+    const fix = removing(
+      `Do not install ${[...new Set(tools.map((p) => p.name))].join(', ')} in the runtime image`,
+      goesWhole && !canGoWhole(index) ? [] : ranges(),
+    );
+    for (const pkg of tools) {
+      report({
+        messageId: 'installsTool',
+        data: { manager, pkg: pkg.name },
+        range: file.lines.rangeOf(pkg.word.start, pkg.word.end),
+        fix,
+      });
+    }
+  };
+  // npm, yarn, pnpm and bun installs of JS test and lint tools (`npm install --no-save eslint jest`,
+  // `yarn add -D jest@29`): before, only pip's were read, and a Node service shipped its linters.
+  // A command left with no package goes whole: a bare `npm install` installs the whole manifest.
+  for (const { index, install } of jsInstallsOf(run)) {
+    const tools = install.packages.filter((p) => !p.word.hasVariable && isJsTestToolPackage(p.name));
+    const goesWhole = tools.length === install.packages.length && install.localPaths.length === 0;
+    reportTools(install.program, tools, goesWhole, index, () => removeJsPackagesFromRun(file, run, new Set(tools)));
+  }
   for (const { index, install } of installsOf(run)) {
     const manager = installLabel(install);
-    // A command that would go whole is taken out of its list only where that keeps the rest's
-    // meaning (not piped, not `||`-joined, not in an `if` or a loop): before, `pip install pytest |
-    // tee /tmp/log` became `tee /tmp/log`.
-    const canGoWhole = run.commands.length === 1 || standsAlone(run.commands, index);
     const tools = install.packages.filter((p) => !p.word.hasVariable && isTestToolPackage(p.name));
-    if (tools.length > 0) {
-      const goesWhole =
-        tools.length === install.packages.length && install.requirementFiles.length === 0 && !installsLocal(install);
-      const fix = removing(
-        `Do not install ${[...new Set(tools.map((p) => p.name))].join(', ')} in the runtime image`,
-        goesWhole && !canGoWhole ? [] : removePackagesFromRun(file, run, new Set(tools), install.manager),
-      );
-      for (const pkg of tools) {
-        report({
-          messageId: 'installsTool',
-          data: { manager, pkg: pkg.name },
-          range: file.lines.rangeOf(pkg.word.start, pkg.word.end),
-          fix,
-        });
-      }
-    }
+    const goesWhole =
+      tools.length === install.packages.length && install.requirementFiles.length === 0 && !installsLocal(install);
+    reportTools(manager, tools, goesWhole, index, () => removePackagesFromRun(file, run, new Set(tools), install.manager));
     if (readsFlaggedCopy) {
       continue;
     }
@@ -382,7 +416,10 @@ function reportInstalls(
     }
     // Only an install of test requirements and nothing else can go whole.
     const whole =
-      canGoWhole && dev.length === install.requirementFiles.length && install.packages.length === 0 && install.manager === 'pip';
+      canGoWhole(index) &&
+      dev.length === install.requirementFiles.length &&
+      install.packages.length === 0 &&
+      install.manager === 'pip';
     const fix = whole
       ? removing(
           `Do not install ${dev.map((r) => r.value).join(', ')} in the runtime image`,
