@@ -32,6 +32,15 @@ describe('secrets', () => {
     // Before, a personal access token under a *_PAT key was a setting.
     ['GITHUB_PAT', 'realvalue'],
     ['GL_PAT', 'glpat-short'],
+    // Words after the secret noun that do not make a setting of it; a number under a key that ends in it.
+    ['SECRET_KEY_BASE', 'rails-dev-8f3k2j4h'],
+    ['SECRET_KEY_FALLBACKS', 'django-insecure-old-key-1'],
+    ['ADMIN_PASSWORD_HASH', '$2y$10$abcdefghijklmnopqrstuv'],
+    ['MYSQL_ROOT_PASSWORD', '123456'],
+    ['AWS_ACCESS_KEY_ID', 'AKIDEXAMPLE'],
+    // A credential-shaped value under a setting's key.
+    ['OAUTH_TOKEN_URL', 'sk_live_51HabcdefGHIJKLMNOPqrstuv'],
+    ['TOKEN_ISSUER', 'https://svc:hunter2@auth.acme.io'],
   ];
   for (const [key, value] of secrets) {
     it(`${key} is a secret`, () => assert.ok(findSecret(key, value), `${key} was not found secret`));
@@ -54,6 +63,19 @@ describe('secrets', () => {
     ['HF_HOME_NAME', 'hf_modelscachedirectoryforbertbase'],
     ['GITHUB_PATH', '/home/runner/bin'],
     ['PATH_PATTERN', '*.py'],
+    // Before, PASSWORD, TOKEN or SECRET anywhere in a key made a secret of a setting about secrets.
+    ['PASSWORD_MIN_LENGTH', '12'],
+    ['ACCESS_TOKEN_EXPIRE_MINUTES', '30'],
+    ['TOKEN_ISSUER', 'https://auth.acme.io'],
+    ['SECRET_KEY_FALLBACKS_ENABLED', 'false'],
+    ['OAUTH_TOKEN_URL', 'https://login.acme.io/oauth/token'],
+    ['PASSWORD_HASHER', 'argon2'],
+    ['PASSWORD_RESET_TIMEOUT', '3600'],
+    ['JWT_ACCESS_TOKEN_LIFETIME_MINUTES', '15'],
+    ['passwordMinLength', '8'],
+    ['POSTGRES_PASSWORD_FILE', '/run/secrets/db_password'],
+    ['PASSWORD_ROUNDS', '12'],
+    ['REQUIRE_PASSWORD', 'true'],
   ];
   for (const [key, value] of settings) {
     it(`${key}=${value} is a setting`, () => assert.equal(findSecret(key, value), undefined));

@@ -2,7 +2,7 @@ import { RuleTester } from '../ruleTester';
 import { secretInEnvironment } from '../../server/src/engine/rules/env/secretInEnvironment';
 import { CELERY_DOCKERFILE, COMPOSE, GITIGNORE, SECRETS_ENV, SECRETS_EXAMPLE, WEB_DOCKERFILE, workspace } from './envWorkspace';
 import { crlf, insertAfter, insertBefore, removeOnce, replaceEach, replaceOnce } from './edit';
-import { onLine } from './findings';
+import { onLine, onWord } from './findings';
 
 const DB_ENV = `      POSTGRES_DB: smarthr360
       POSTGRES_PASSWORD: \${DB_PASSWORD}
@@ -117,6 +117,32 @@ COPY scripts/entrypoints/web-entrypoint.sh /entrypoint.sh
 ENTRYPOINT ["/entrypoint.sh"]
 `;
 
+/** Web's environment as a map, with settings about secrets: a length, a lifetime, an issuer, a switch, an endpoint, a hasher. */
+const webSettings = (secrets = ['', '', '']) =>
+  replaceOnce(
+    COMPOSE,
+    `    environment:\n${WEB_ENV}      - DATABASE_URL=postgres://smarthr360:\${DB_PASSWORD}@db:5432/smarthr360\n`,
+    `    environment:
+      DJANGO_SETTINGS_MODULE: smarthr360.settings
+      DATABASE_URL: postgres://smarthr360:\${DB_PASSWORD}@db:5432/smarthr360
+      PASSWORD_MIN_LENGTH: 12
+${secrets[0]}      ACCESS_TOKEN_EXPIRE_MINUTES: "30"
+      TOKEN_ISSUER: https://auth.acme.io
+${secrets[1]}      SECRET_KEY_FALLBACKS_ENABLED: "false"
+      OAUTH_TOKEN_URL: https://login.acme.io/oauth/token
+${secrets[2]}      PASSWORD_HASHER: argon2
+`,
+  );
+/** Real secrets to put among those settings: Django's old keys, a JWT secret, a numeric password. */
+const SECRETS_AMONG_SETTINGS: [key: string, value: string][] = [
+  ['SECRET_KEY_FALLBACKS', 'django-insecure-old-key-1'],
+  ['JWT_SECRET', 'jwt-dev-4f9Qm2Xc7Lr8'],
+  ['EMAIL_HOST_PASSWORD', '123456'],
+];
+/** webSettings with the secret `[key, value]` after the `at`-th group of settings. */
+const webSettingsWith = ([key, value]: [string, string], at: number) =>
+  webSettings(['', '', ''].map((none, i) => (i === at ? `      ${key}: ${value}\n` : none)));
+
 RuleTester.run(secretInEnvironment, {
   valid: [
     { name: 'roadmap-following workspace: secrets are interpolated, never written', files: workspace() },
@@ -140,6 +166,19 @@ RuleTester.run(secretInEnvironment, {
           CELERY_DOCKERFILE,
           'WORKDIR /app\n',
           'ARG PIP_INDEX_TOKEN\nENV CELERY_BROKER_PASSWORD=${CELERY_BROKER_PASSWORD}\nWORKDIR /app\n',
+        ),
+      }),
+    },
+    {
+      // Before, all of these were secrets (PASSWORD, TOKEN or SECRET anywhere in the key) and the fix moved
+      // them into the git-ignored secrets.env: a fresh clone or CI lost the settings.
+      name: 'settings about secrets (a minimum length, a lifetime, an issuer, a switch, a token endpoint, a hasher) are not secrets',
+      files: workspace({
+        'docker-compose.yml': webSettings(),
+        'docker/Dockerfile.celery': replaceOnce(
+          CELERY_DOCKERFILE,
+          'WORKDIR /app\n',
+          'ENV PASSWORD_RESET_TIMEOUT=3600 \\\n    JWT_ACCESS_TOKEN_LIFETIME_MINUTES=15 \\\n    REQUIRE_PASSWORD=true\nWORKDIR /app\n',
         ),
       }),
     },
@@ -269,6 +308,20 @@ RuleTester.run(secretInEnvironment, {
       }),
       errors: [inCompose(9, 38, 52, 'STRIPE_API_KEY', 'service web')],
     },
+    // Before, the settings next to each were reported and moved too.
+    ...SECRETS_AMONG_SETTINGS.map(([key, value], at) => ({
+      name: `a secret among settings about secrets (${key}): only the secret is reported and moved`,
+      files: workspace({ 'docker-compose.yml': webSettingsWith([key, value], at) }),
+      errors: [
+        onWord(
+          'docker-compose.yml',
+          webSettingsWith([key, value], at),
+          value,
+          `Unexpected secret ${key} written into the environment of service web; keep it in secrets.env.`,
+        ),
+      ],
+      output: { 'docker-compose.yml': webSettings(), 'secrets.env': secretsWith(`${key}=${value}`) },
+    })),
     {
       name: 'a literal password in a map environment: moved to the existing secrets file the service reads',
       files: workspace({ 'docker-compose.yml': LITERAL_DB_PASSWORD }),

@@ -2,7 +2,7 @@ import { RuleTester } from '../ruleTester';
 import { secretInSharedEnvFile } from '../../server/src/engine/rules/env/secretInSharedEnvFile';
 import { COMPOSE, ENV_DOCKER, GITIGNORE, SECRETS_EXAMPLE, workspace } from './envWorkspace';
 import { removeOnce, replaceEach, replaceOnce } from './edit';
-import { onLine } from './findings';
+import { onLine, onWord } from './findings';
 
 const SECRET_KEY_LINE = 'DJANGO_SECRET_KEY=django-insecure-9f8e7d6c5b4a\n';
 /** The finding on SECRET_KEY_LINE as the fifth line of the shared env file. */
@@ -47,6 +47,35 @@ const NO_SECRETS_FILE = {
   'docker-compose.yml': replaceOnce(COMPOSE, '    - secrets.env\n  networks:', '  networks:'),
 };
 
+/** Django and JWT settings about passwords, tokens and secret keys: none of them a secret. */
+const AUTH_SETTINGS = `# Password and token policy
+PASSWORD_RESET_TIMEOUT=3600
+PASSWORD_MIN_LENGTH=12
+PASSWORD_HASHER=argon2
+JWT_ACCESS_TOKEN_LIFETIME_MINUTES=15
+ACCESS_TOKEN_EXPIRE_MINUTES="30"
+TOKEN_ISSUER=https://auth.acme.io
+OAUTH_TOKEN_URL=https://login.acme.io/oauth/token
+SECRET_KEY_FALLBACKS_ENABLED=false
+`;
+/** Real secrets between those settings: a JWT signing key, Django's old keys, a numeric password. */
+const SECRETS_AMONG_SETTINGS = `JWT_SIGNING_KEY=jwt-dev-4f9Qm2Xc7Lr8
+SECRET_KEY_FALLBACKS=django-insecure-old-key-1
+EMAIL_HOST_PASSWORD=123456
+`;
+const ENV_WITH_SECRETS_AMONG_SETTINGS = replaceOnce(
+  `${ENV_DOCKER}${AUTH_SETTINGS}`,
+  'PASSWORD_HASHER=argon2\n',
+  `PASSWORD_HASHER=argon2\n${SECRETS_AMONG_SETTINGS}`,
+);
+const secretAmongSettings = (key: string, value: string) =>
+  onWord(
+    '.env.docker',
+    ENV_WITH_SECRETS_AMONG_SETTINGS,
+    value,
+    `Unexpected secret ${key} in the shared env file .env.docker, which is for non-sensitive settings; keep it in secrets.env.`,
+  );
+
 RuleTester.run(secretInSharedEnvFile, {
   valid: [
     { name: 'roadmap-following workspace: the shared env file holds settings only', files: workspace() },
@@ -65,6 +94,12 @@ CACHE_URL="redis://redis:6379/1"  # no credentials
       files: workspace({
         '.env.docker': `${ENV_DOCKER}BYPASS_CACHE=1\nPASSENGER_MODE=smart\nPWD=/srv/app\nSTATUS_PAGE=https://status.example.com/a:b@c\n`,
       }),
+    },
+    {
+      // Before, each was a secret (PASSWORD, TOKEN or SECRET anywhere in its key) and the fix moved it
+      // into the git-ignored secrets.env: a fresh clone or CI lost the setting.
+      name: 'settings about secrets (a reset timeout, a token lifetime, an issuer, a token endpoint, a hasher, a switch)',
+      files: workspace({ '.env.docker': `${ENV_DOCKER}${AUTH_SETTINGS}` }),
     },
   ],
   invalid: [
@@ -170,6 +205,23 @@ CACHE_URL="redis://redis:6379/1"  # no credentials
           '      - .env.docker\n',
           '      - .env.docker\n      - secrets.env\n',
         ),
+      },
+    },
+    {
+      // Before, the settings around them were reported and moved too.
+      name: 'secrets among settings about secrets: only the secrets move, a numeric password too',
+      files: workspace({
+        '.env.docker': ENV_WITH_SECRETS_AMONG_SETTINGS,
+        'secrets.env': 'DB_PASSWORD=s3cr3t-db-password\n',
+      }),
+      errors: [
+        secretAmongSettings('JWT_SIGNING_KEY', 'jwt-dev-4f9Qm2Xc7Lr8'),
+        secretAmongSettings('SECRET_KEY_FALLBACKS', 'django-insecure-old-key-1'),
+        secretAmongSettings('EMAIL_HOST_PASSWORD', '123456'),
+      ],
+      output: {
+        '.env.docker': `${ENV_DOCKER}${AUTH_SETTINGS}`,
+        'secrets.env': `DB_PASSWORD=s3cr3t-db-password\n${SECRETS_AMONG_SETTINGS}`,
       },
     },
     {

@@ -50,16 +50,64 @@ export function maskUrlPasswords(text: string): string {
   return text.replace(URL_CREDENTIALS, (_m, head: string) => `${head}****@`);
 }
 
+/** Every secret noun of a key, to find its last one. */
+const SECRET_NOUNS = new RegExp(SECRET_KEY.source, 'gi');
+/**
+ * Words that, after a key's last secret noun, make the key a setting about the secret rather than the
+ * secret: its length, lifetime, endpoint, issuer, hashing algorithm, switch, file or name
+ * (`PASSWORD_MIN_LENGTH`, `ACCESS_TOKEN_EXPIRE_MINUTES`, `OAUTH_TOKEN_URL`, `PASSWORD_HASHER`,
+ * `POSTGRES_PASSWORD_FILE`). Other words keep it a secret: `SECRET_KEY_BASE`, `SECRET_KEY_FALLBACKS`,
+ * `ADMIN_PASSWORD_HASH`, `GITHUB_TOKEN2`.
+ */
+const SETTING_WORDS = new Set(
+  [
+    'LENGTH LEN MIN MAX MINIMUM MAXIMUM SIZE COUNT LIMIT RETRIES ATTEMPTS ROUNDS ITERATIONS',
+    'TIMEOUT EXPIRE EXPIRES EXPIRY EXPIRATION LIFETIME TTL AGE INTERVAL DURATION MS SECONDS MINUTES HOURS DAYS WEEKS',
+    'URL URI ENDPOINT HOST PORT FILE PATH DIR',
+    'ISSUER AUDIENCE SCOPE SCOPES HASHER HASHERS ALGORITHM ALGORITHMS VALIDATORS POLICY COMPLEXITY',
+    'PREFIX HEADER NAME TYPE FORMAT MODE BACKEND PROVIDER VERSION ENABLED DISABLED REQUIRED',
+  ].flatMap((words) => words.split(' ')),
+);
+/** A value that is a switch, not a secret, whatever its key says. */
+const BOOLEAN_VALUE = /^\s*(?:true|false|yes|no|on|off)\s*$/i;
+/** A value that is only a number: a setting under a key whose secret noun is followed by other words. */
+const NUMBER_VALUE = /^\s*[+-]?\d+(?:\.\d+)?\s*$/;
+
+/**
+ * How a key names a secret: `named` when its last word is the secret noun (`DB_PASSWORD`,
+ * `AWS_SECRET_ACCESS_KEY`), `qualified` when other words follow it (`SECRET_KEY_BASE`, `GITHUB_TOKEN2`),
+ * undefined when it has none, or a word after it makes it a setting (see SETTING_WORDS).
+ */
+function secretKeyKind(key: string): 'named' | 'qualified' | undefined {
+  let last: RegExpExecArray | undefined;
+  for (const m of key.matchAll(SECRET_NOUNS)) {
+    last = m;
+  }
+  if (!last) {
+    return undefined;
+  }
+  // The words after it, split on `_`, `.`, `-` and camelCase (`passwordMinLength`).
+  const after = key
+    .slice(last.index + last[0].length)
+    .split(/[_.-]+|(?<=[a-z0-9])(?=[A-Z])/)
+    .filter((w) => w !== '');
+  if (after.some((w) => SETTING_WORDS.has(w.toUpperCase()))) {
+    return undefined;
+  }
+  return after.length === 0 ? 'named' : 'qualified';
+}
+
 /**
  * A key that names a secret: `*PASSWORD*`, `*PASSPHRASE*`, `*SECRET*`, `*TOKEN*` (`GITHUB_TOKEN2`,
  * `githubToken`; not `MAX_TOKENS` or `TOKENIZERS_PARALLELISM`), `*API_KEY*`
  * (`*APIKEY*`), `*PRIVATE_KEY*`, `*ACCESS_KEY*`, `*SIGNING_KEY*`, `*ENCRYPTION_KEY*`, `*FERNET_KEY*`,
  * `*MASTER_KEY*`, `*AUTH_KEY*`, `*LICENSE_KEY*`, `PASS`, `PASSWD` or `PWD` as a word of it
- * (`DB_PASS`, `DB_PWD`), and `PAT` as its last word (`GITHUB_PAT`).
+ * (`DB_PASS`, `DB_PWD`), and `PAT` as its last word (`GITHUB_PAT`); unless a word after its last
+ * secret noun makes it a setting about the secret (`PASSWORD_MIN_LENGTH`, `TOKEN_ISSUER`,
+ * `POSTGRES_PASSWORD_FILE`: see SETTING_WORDS).
  */
 export function isSecretKey(key: string): boolean {
-  // `POSTGRES_PASSWORD_FILE=/run/secrets/db` names where a secret is, not the secret.
-  return SECRET_KEY.test(key) && !/_FILE$/i.test(key);
+  return secretKeyKind(key) !== undefined;
 }
 
 /**
@@ -95,8 +143,12 @@ export function findSecret(key: string, value: string | undefined): SecretHit | 
   if (value === undefined || value.trim() === '') {
     return undefined;
   }
-  if (isSecretKey(key)) {
-    return hasLiteral(value) ? { kind: 'key' } : undefined;
+  const kind = secretKeyKind(key);
+  if (kind) {
+    // A switch (`REQUIRE_PASSWORD=true`) is no secret; nor is a number under a key with words after its
+    // secret noun (`PASSWORD_ROUNDS=12`), though `MYSQL_ROOT_PASSWORD=123456` is a password.
+    const setting = BOOLEAN_VALUE.test(value) || (kind === 'qualified' && NUMBER_VALUE.test(value));
+    return hasLiteral(value) && !setting ? { kind: 'key' } : undefined;
   }
   if (CREDENTIAL_VALUE.test(value)) {
     return { kind: 'key' };
