@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { parseDocument } from 'yaml';
 import { RuleTester } from '../ruleTester';
 import { envFileMissing } from '../../server/src/engine/rules/env/envFileMissing';
-import { COMPOSE, ENV_DOCKER_EXAMPLE, workspace } from './envWorkspace';
+import { COMPOSE, ENV_DOCKER, ENV_DOCKER_EXAMPLE, workspace } from './envWorkspace';
 import { crlf, insertAfter, insertBefore, replaceEach, replaceOnce } from './edit';
 import { onLine } from './findings';
 
@@ -33,9 +33,12 @@ function beatWith(lines: string): string {
   return insertAfter(BEAT_ALONE, BEAT_COMMAND, lines);
 }
 
-/** The fix for celery_beat without env_file: a block list with the shared file at the end of the service. */
+/**
+ * The fix for celery_beat without env_file: a block list with the shared file at the end of the
+ * service, and the secrets file its siblings read with it (x-app gives web and celery_worker both).
+ */
 function withBeatEnvFile(compose: string): string {
-  return insertBefore(compose, '\n  nginx:', '    env_file:\n      - .env.docker\n');
+  return insertBefore(compose, '\n  nginx:', '    env_file:\n      - .env.docker\n      - secrets.env\n');
 }
 
 /** An ML service in a compose file of its own, included from the root with `project_directory: .`. */
@@ -56,6 +59,12 @@ const ANCHOR_WITHOUT_SHARED_FILE = replaceOnce(
   COMPOSE,
   '  env_file:\n    - .env.docker\n    - secrets.env\n',
   '  env_file:\n    - secrets.env\n',
+);
+/** celery_beat reads no env file; x-app gives web and celery_worker the shared file but not the secrets file. */
+const ANCHOR_SHARED_FILE_ONLY_BEAT_ALONE = replaceOnce(
+  BEAT_ALONE,
+  '  env_file:\n    - .env.docker\n    - secrets.env\n',
+  '  env_file:\n    - .env.docker\n',
 );
 /** What the fix gives each service that merged the anchor's env_file: the shared file, then the merged entries. */
 const SERVICE_ENV_FILES = '    env_file:\n      - .env.docker\n      - secrets.env\n';
@@ -91,14 +100,14 @@ networks:
 /** celery_beat picks its env file from the shell, with the shared file as the default. */
 const BEAT_ENV_FROM_SHELL = beatWith('    env_file: ${BEAT_ENV:-.env.docker}\n');
 /** What the fix makes of it when `.env` names another file: a flow list, the interpolated entry quoted. */
-const BEAT_ENV_FROM_SHELL_FIXED = beatWith('    env_file: [.env.docker, "${BEAT_ENV:-.env.docker}"]\n');
+const BEAT_ENV_FROM_SHELL_FIXED = beatWith('    env_file: [.env.docker, "${BEAT_ENV:-.env.docker}", secrets.env]\n');
 
 describe('env-file-missing fix output', () => {
   it('is valid YAML when the string env_file needs quoting in a flow list', () => {
     assert.deepEqual(parseDocument(BEAT_ENV_FROM_SHELL_FIXED).errors, []);
     const beat = (parseDocument(BEAT_ENV_FROM_SHELL_FIXED).toJS() as { services: Record<string, { env_file: string[] }> })
       .services.celery_beat!;
-    assert.deepEqual(beat.env_file, ['.env.docker', '${BEAT_ENV:-.env.docker}']);
+    assert.deepEqual(beat.env_file, ['.env.docker', '${BEAT_ENV:-.env.docker}', 'secrets.env']);
   });
 });
 
@@ -177,7 +186,7 @@ RuleTester.run(envFileMissing, {
           'Expected service ml to read the shared env file .env.docker through env_file.',
         ),
       ],
-      output: { 'stacks/ml/compose.yaml': `${ML_STACK}    env_file:\n      - .env.docker\n` },
+      output: { 'stacks/ml/compose.yaml': `${ML_STACK}    env_file:\n      - .env.docker\n      - secrets.env\n` },
     },
     {
       // Before, the fix wrote `env_file: [.env.docker, ${BEAT_ENV:-.env.docker}]`: invalid YAML
@@ -243,6 +252,26 @@ RuleTester.run(envFileMissing, {
       },
     },
     {
+      // Before, celery_beat got .env.docker alone in the --fix run that moved DJANGO_SECRET_KEY from
+      // it to secrets.env (secret-in-shared-env-file gives secrets.env to the services that read
+      // .env.docker when it runs): celery_beat ended up without the secret.
+      name: 'the shared env file still holds a secret: the service gets the secrets file with it, where the secret goes',
+      files: workspace({
+        'docker-compose.yml': ANCHOR_SHARED_FILE_ONLY_BEAT_ALONE,
+        '.env.docker': `${ENV_DOCKER}DJANGO_SECRET_KEY=django-insecure-9f8e7d6c5b4a\n`,
+      }),
+      errors: [missing('celery_beat', 46, 3, 14)],
+      output: { 'docker-compose.yml': withBeatEnvFile(ANCHOR_SHARED_FILE_ONLY_BEAT_ALONE) },
+    },
+    {
+      name: 'the services that read the shared env file do not read the secrets file: the service gets the shared file alone',
+      files: workspace({ 'docker-compose.yml': ANCHOR_SHARED_FILE_ONLY_BEAT_ALONE }),
+      errors: [missing('celery_beat', 46, 3, 14)],
+      output: {
+        'docker-compose.yml': insertBefore(ANCHOR_SHARED_FILE_ONLY_BEAT_ALONE, '\n  nginx:', '    env_file:\n      - .env.docker\n'),
+      },
+    },
+    {
       name: 'the shared env file does not exist yet: the fix creates it from its template',
       files: workspace({ 'docker-compose.yml': BEAT_ALONE, '.env.docker': undefined }),
       errors: [missing('celery_beat', 47, 3, 14)],
@@ -254,7 +283,7 @@ RuleTester.run(envFileMissing, {
       errors: [missing('celery_worker', 41, 3, 16), missing('celery_beat', 43, 3, 14)],
       output: {
         'docker-compose.yml': withBeatEnvFile(
-          replaceOnce(BEAT_ALONE, WORKER_BLOCK, `${WORKER_FLOW_MAP}, env_file: [.env.docker]}\n`),
+          replaceOnce(BEAT_ALONE, WORKER_BLOCK, `${WORKER_FLOW_MAP}, env_file: [.env.docker, secrets.env]}\n`),
         ),
       },
     },

@@ -1,5 +1,6 @@
 import { defineRule } from '../../rule';
-import { envFileListShared, envTemplatePath, ensureEnvFileReference, readsEnvFile } from './envShared';
+import type { Project, Service } from '../../project';
+import { envFileListShared, envTemplatePath, ensureEnvFileReference, findSecret, readsEnvFile } from './envShared';
 import { projectsOf } from '../compose/composeHelpers';
 
 export const envFileMissing = defineRule({
@@ -34,7 +35,8 @@ export const envFileMissing = defineRule({
             range: service.primary.keyRange,
             fix: envFileListShared(project, service) ? undefined : (fixer) => {
               fixer.setTitle(`Add env_file ${shared} to ${service.name}`, true);
-              ensureEnvFileReference(fixer, project, service, shared, 'first');
+              const secrets = needsSecretsFile(project, service) ? config.secretsFile : undefined;
+              ensureEnvFileReference(fixer, project, service, shared, 'first', undefined, service.primary, secrets);
               if (project.fs.stat(shared) !== 'file') {
                 // The shared file is not secret: create it from its template so compose can start.
                 const template = project.fs.readFile(envTemplatePath(config));
@@ -48,3 +50,25 @@ export const envFileMissing = defineRule({
     },
   },
 });
+
+/**
+ * Whether a service given the shared env file should be given the secrets file too: when the shared
+ * file holds secrets (secret-in-shared-env-file moves them to the secrets file, for the services
+ * that read the shared file then), or when every other application service that reads the shared
+ * file reads the secrets file as well. Before, a service the shared file was added to in the same
+ * `--fix` run as such a move ended up reading the shared file without its secrets.
+ */
+function needsSecretsFile(project: Project, service: Service): boolean {
+  const { sharedEnvFile, secretsFile } = project.config;
+  if (readsEnvFile(project, service, secretsFile)) {
+    return false;
+  }
+  const env = project.file(sharedEnvFile);
+  if (env?.kind === 'env' && env.entries.some((e) => findSecret(e.key, e.value) !== undefined)) {
+    return true;
+  }
+  const siblings = [...service.project.services.values()].filter(
+    (s) => s !== service && project.isApplicationService(s) && readsEnvFile(project, s, sharedEnvFile),
+  );
+  return siblings.length > 0 && siblings.every((s) => readsEnvFile(project, s, secretsFile));
+}

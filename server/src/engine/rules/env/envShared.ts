@@ -512,10 +512,13 @@ export function ensureEnvFileReference(
   where: 'first' | 'last',
   group?: ReferenceGroup,
   def: ComposeServiceDef = service.primary,
+  alsoLast?: string,
 ): boolean {
   if (readsEnvFile(project, service, target)) {
     return false;
   }
+  // A second file written after the others in the same edit (the secrets file, with the shared one).
+  const extra = alsoLast !== undefined && !readsEnvFile(project, service, alsoLast) ? [flowScalar(relativePath(project.defFolder(def), alsoLast))] : [];
   // A service of the main file is also a service of each overlay's project, with the same
   // definition to edit: once per fix.
   if (group?.edited.has(def)) {
@@ -534,7 +537,7 @@ export function ensureEnvFileReference(
     // (`${BEAT_ENV:-.env.docker}` as a plain flow item is invalid YAML).
     const quoted = own.type === 'QUOTE_DOUBLE' || own.type === 'QUOTE_SINGLE';
     const current = quoted ? model.text.slice(own.range[0], own.range[1]) : flowScalar(String(own.value));
-    const items = where === 'first' ? [rel, current] : [current, rel];
+    const items = where === 'first' ? [rel, current, ...extra] : [current, rel, ...extra];
     fixer.replace(def.path, lines.rangeOf(own.range[0], own.range[1]), `[${items.join(', ')}]`);
     return false;
   }
@@ -548,6 +551,11 @@ export function ensureEnvFileReference(
     const insert = where === 'first' && own.items.length > 0 ? prependToSequence(lines, own, rel) : appendToSequence(lines, own, rel);
     if (insert) {
       fixer.insert(def.path, insert.at, insert.text);
+    }
+    // (An empty list gets the first file only: two insertions at one place.)
+    const after = extra.length > 0 && own.items.length > 0 && where === 'first' ? appendToSequence(lines, own, extra[0]!) : undefined;
+    if (after) {
+      fixer.insert(def.path, after.at, after.text);
     }
     return false;
   }
@@ -564,7 +572,7 @@ export function ensureEnvFileReference(
     return false;
   }
   const merged = own === undefined ? def.envFiles.map(envFileEntryText) : [];
-  const items = where === 'first' ? [rel, ...merged] : [...merged, rel];
+  const items = where === 'first' ? [rel, ...merged, ...extra] : [...merged, rel, ...extra];
   const flush = usesFlushSequences(lines, model.view.doc.contents) ?? false;
   const insert = appendSequenceToMap(lines, def.node, 'env_file', items, flush);
   if (insert) {
