@@ -72,6 +72,103 @@ describe('Project', () => {
       assert.deepEqual(p.tagsOf('images/common.Dockerfile'), ['acme/runtime:1.0']);
     });
 
+    it('is found from a docker build whose tag, -f and context are variables the file sets', () => {
+      // Before, `-t $(BASE_TAG)` was read as written: nothing was built as acme/runtime:1.0, and the
+      // base was not found; a variable `-f` or context was a glob of what the command may build.
+      const services = {
+        'docker/base.Dockerfile': BASE,
+        'services/api/Dockerfile': 'FROM acme/runtime:1.0\n',
+        'services/jobs/Dockerfile': 'FROM acme/runtime:1.0\n',
+      };
+      const built = (files: Record<string, string>) => {
+        const p = projectOf({ ...services, ...files });
+        return {
+          base: p.baseDockerfile?.path,
+          builds: p.imageBuilds.map((b) => `${b.tag} ${b.dockerfile} ${b.context}`),
+          globs: p.wildcardBuilds,
+        };
+      };
+      const base = { base: 'docker/base.Dockerfile', builds: ['acme/runtime:1.0 docker/base.Dockerfile docker'], globs: [] };
+      assert.deepEqual(
+        built({
+          Makefile: [
+            'REGISTRY ?= acme',
+            'BASE_VERSION := 1.0',
+            'BASE_IMAGE = $(REGISTRY)/runtime:$(BASE_VERSION)',
+            'BASE_DOCKERFILE = docker/base.Dockerfile',
+            'BASE_CONTEXT = docker',
+            '',
+            'base:',
+            '\tdocker build -f $(BASE_DOCKERFILE) -t $(BASE_IMAGE) $(BASE_CONTEXT)',
+            '',
+          ].join('\n'),
+        }),
+        base,
+      );
+      assert.deepEqual(
+        built({
+          'scripts/build-base.sh': [
+            '#!/usr/bin/env bash',
+            'set -euo pipefail',
+            'cd "$(dirname "$0")/.."',
+            ': "${BASE_IMAGE:=acme/runtime:1.0}"',
+            'DOCKERFILE=docker/base.Dockerfile',
+            'export CONTEXT="${CONTEXT:-docker}"',
+            'docker build --file "$DOCKERFILE" --tag "$BASE_IMAGE" "$CONTEXT"',
+            '',
+          ].join('\n'),
+        }),
+        base,
+      );
+      assert.deepEqual(
+        built({
+          '.github/workflows/images.yml': [
+            'on: push',
+            'env:',
+            '  BASE_IMAGE: acme/runtime:1.0',
+            'jobs:',
+            '  base:',
+            '    runs-on: ubuntu-latest',
+            '    env:',
+            '      DOCKERFILE: docker/base.Dockerfile',
+            '    steps:',
+            '      - uses: actions/checkout@v4',
+            '      - run: |',
+            '          CONTEXT=docker',
+            '          docker build -f ${{ env.DOCKERFILE }} -t "$BASE_IMAGE" "$CONTEXT"',
+            '',
+          ].join('\n'),
+        }),
+        base,
+      );
+      // A variable whose value is not known stays as written: the context a glob, the tag built by nothing.
+      assert.deepEqual(
+        built({
+          Makefile:
+            'ifdef CI\nBASE_CONTEXT = docker\nendif\nbase:\n\tdocker build -f docker/base.Dockerfile -t $(BASE_IMAGE) $(BASE_CONTEXT)\n',
+        }).builds,
+        [],
+      );
+      assert.deepEqual(
+        built({ 'build.sh': 'for dir in docker images; do\n  docker build -t acme/runtime:1.0 "$dir"\ndone\ndir=docker\n' })
+          .globs,
+        ['*/Dockerfile'],
+      );
+    });
+
+    it('reads a --build-arg through the variables of the file', () => {
+      // Before, a value with a variable was left out, and FROM ${BASE_IMAGE} took the ARG default.
+      const p = projectOf({
+        Makefile:
+          'BASE_IMAGE ?= acme/runtime:1.0\nexport GIT_SHA := $(shell git rev-parse HEAD)\napi:\n\tdocker build --build-arg BASE_IMAGE=$(BASE_IMAGE) --build-arg "SHA=$$GIT_SHA" -t acme/api services/api\n',
+        'services/api/Dockerfile': 'ARG BASE_IMAGE=acme/runtime:dev\nFROM ${BASE_IMAGE}\n',
+      });
+      assert.deepEqual(
+        p.buildCommands.map((c) => [...(c.buildArgs ?? [])]),
+        [[['BASE_IMAGE', 'acme/runtime:1.0']]],
+      );
+    });
+
     it('is found from build scripts, in the folder each runs in', () => {
       // Before, a script's paths were always read from its own folder: scripts/build-base.sh's
       // `-f Dockerfile.base` named scripts/Dockerfile.base, and the base was not found.
@@ -419,7 +516,8 @@ describe('Project', () => {
           '}',
           'docker build "services/$(echo $(echo $s))"',
           'docker build "$v1$v2$v3$v4$v5$v6$v7$v8$v9$v10$v11$v12/x"',
-          'DF=base/Dockerfile',
+          // (A Dockerfile the script does not know: one it sets, `DF=base/Dockerfile`, is read as that.)
+          'DF="$1"',
           'docker build -f "$DF" -t org/base:latest .',
           '',
         ].join('\n'),

@@ -4,8 +4,8 @@
  */
 import { RuleTester } from '../ruleTester';
 import { baseImageUnresolved } from '../../server/src/engine/rules/dockerfile/baseImageUnresolved';
-import { insertAfter, insertBefore, replaceEvery, replaceOnce } from './edit';
-import { celeryFrom, COMPOSE, MAKEFILE, ML_DOCKERFILE, ROADMAP_WORKSPACE } from './workspaces/roadmap';
+import { insertAfter, insertBefore, removeOnce, replaceEvery, replaceOnce } from './edit';
+import { BASE_SERVICE, celeryFrom, COMPOSE, MAKEFILE, ML_DOCKERFILE, ROADMAP_WORKSPACE } from './workspaces/roadmap';
 import { onLine } from './findings';
 
 /** The roadmap compose file plus a Flower dashboard built from docker/Dockerfile.flower. */
@@ -51,6 +51,59 @@ FROM smarthr360-base-local
 RUN pip install --no-cache-dir flower
 CMD ["celery", "flower"]
 `;
+
+/**
+ * The roadmap workspace whose compose file has no `base` service: the base image is built only by
+ * the `docker build` of the Makefile, script or workflow a case adds (the Makefile builds nothing).
+ */
+const BASE_BUILT_ELSEWHERE: Readonly<Record<string, string>> = {
+  ...ROADMAP_WORKSPACE,
+  'docker-compose.yml': removeOnce(COMPOSE, `${BASE_SERVICE}\n`),
+  Makefile: 'up:\n\tdocker compose up -d\n',
+};
+
+/** The roadmap Makefile building the base with `tag` (as written), the variables `head` assigns first. */
+const makefileBuilding = (head: string, tag: string): string =>
+  `${head}
+${replaceOnce(MAKEFILE, '-t smarthr360-base:latest', `-t ${tag}`)}`;
+
+/** A script that builds the base from the workspace root with `tag` (as written), after `head`. */
+const scriptBuilding = (head: string, tag: string): string => `#!/usr/bin/env bash
+# Builds the shared base image before docker compose builds the services on it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+${head}
+echo "Building \${BASE_IMAGE:-the base image}"
+docker build -f Dockerfile.base -t ${tag} .
+`;
+
+/** A CI workflow with `env:` at the workflow, job and step level (`workflowEnv`, `jobEnv`, `stepEnv`, each lines of `NAME: value`) and `run`. */
+const workflowBuilding = (envs: { workflow?: string; job?: string; step?: string }, run: string): string => {
+  const env = (lines: string | undefined, indent: string): string =>
+    lines === undefined ? '' : `${indent}env:\n${lines.replace(/^/gm, `${indent}  `)}\n`;
+  return `name: images
+on:
+  push:
+    branches: [main]
+${env(envs.workflow, '')}jobs:
+  base:
+    runs-on: ubuntu-latest
+${env(envs.job, '    ')}    steps:
+      - uses: actions/checkout@v4
+      - name: Build the base image
+${env(envs.step, '        ')}        run: ${run}
+      - run: docker compose build
+`;
+};
+
+/** Every FROM of the roadmap services on smarthr360-base:latest, reported with `message`. */
+const everyBaseFrom = (message: string) => [
+  onLine('docker/Dockerfile.celery', 2, 6, 28, message),
+  onLine('docker/Dockerfile.ml', 2, 6, 28, message),
+  onLine('docker/Dockerfile.ml', 7, 6, 28, message),
+  onLine('docker/Dockerfile.web', 9, 6, 28, message),
+  onLine('docker/Dockerfile.web', 15, 6, 28, message),
+];
 
 RuleTester.run(baseImageUnresolved, {
   valid: [
@@ -134,6 +187,87 @@ FROM \${BASE_IMAGE}`),
         'docker/Dockerfile.celery': celeryFrom('FROM smarthr360/base:2.0'),
       },
       config: { baseImage: 'smarthr360/base:2.0', baseDockerfile: 'Dockerfile.base' },
+    },
+    // The base tag given through a variable the file sets: each way a Makefile, a script and a CI
+    // workflow write one (before, the tag was read as written, `$(BASE_TAG)`, and every FROM of the
+    // base was reported).
+    ...[
+      ['?=', 'BASE_TAG ?= smarthr360-base:latest', '$(BASE_TAG)'],
+      [':=', 'BASE_TAG := smarthr360-base:latest', '$(BASE_TAG)'],
+      ['=, referenced as ${…}', 'BASE_TAG = smarthr360-base:latest', '${BASE_TAG}'],
+      [
+        '::= with a comment after the value',
+        'BASE_TAG ::= smarthr360-base:latest  # make BASE_TAG=… to change it',
+        '$(BASE_TAG)',
+      ],
+      ['override', 'override BASE_TAG = smarthr360-base:latest', '$(BASE_TAG)'],
+      ['export, read by the shell as $$BASE_TAG', 'export BASE_TAG = smarthr360-base:latest', '"$$BASE_TAG"'],
+      ['?= for the name, the tag written after it', 'IMAGE ?= smarthr360-base', '$(IMAGE):latest'],
+      [
+        'a value made of other variables',
+        'PROJECT := smarthr360\nBASE_NAME = $(PROJECT)-base\nBASE_VERSION ?= latest',
+        '$(BASE_NAME):$(BASE_VERSION)',
+      ],
+      [
+        'a later assignment over an earlier one',
+        'BASE_TAG = smarthr360-base:dev\nBASE_TAG = smarthr360-base:latest',
+        '$(BASE_TAG)',
+      ],
+    ].map(([form, head, tag]) => ({
+      name: `a Makefile builds the base tag through a variable (${form})`,
+      files: { ...BASE_BUILT_ELSEWHERE, Makefile: makefileBuilding(head!, tag!) },
+    })),
+    ...[
+      ['NAME=value', 'BASE_IMAGE=smarthr360-base:latest', '"$BASE_IMAGE"'],
+      ['export NAME=value, referenced as ${…}', 'export BASE_IMAGE="smarthr360-base:latest"', '"${BASE_IMAGE}"'],
+      [': "${NAME:=default}"', ': "${BASE_IMAGE:=smarthr360-base:latest}"', '"$BASE_IMAGE"'],
+      ['NAME="${NAME:-default}"', 'BASE_IMAGE="${BASE_IMAGE:-smarthr360-base:latest}"', '"$BASE_IMAGE"'],
+      ['the default where the tag is written', 'REGISTRY_PREFIX=""', '"${REGISTRY_PREFIX}smarthr360-base:${BASE_TAG:-latest}"'],
+    ].map(([form, head, tag]) => ({
+      name: `a shell script builds the base tag through a variable (${form})`,
+      files: { ...BASE_BUILT_ELSEWHERE, 'scripts/build-base.sh': scriptBuilding(head!, tag!) },
+    })),
+    ...(
+      [
+        ['workflow env', { workflow: 'BASE_IMAGE: smarthr360-base:latest' }, 'docker build -f Dockerfile.base -t $BASE_IMAGE .'],
+        ['job env', { job: 'BASE_IMAGE: smarthr360-base:latest' }, 'docker build -f Dockerfile.base -t "${BASE_IMAGE}" .'],
+        [
+          "step env over the job's",
+          { job: 'BASE_IMAGE: smarthr360-base:dev', step: 'BASE_IMAGE: smarthr360-base:latest' },
+          'docker build -f Dockerfile.base -t $BASE_IMAGE .',
+        ],
+        [
+          '${{ env.NAME }}, one env value made of others',
+          { workflow: 'IMAGE_NAME: smarthr360-base', job: 'BASE_IMAGE: ${{ env.IMAGE_NAME }}:latest' },
+          'docker build -f Dockerfile.base -t ${{ env.BASE_IMAGE }} .',
+        ],
+      ] as const
+    ).map(([form, envs, run]) => ({
+      name: `a CI workflow builds the base tag through a variable (${form})`,
+      files: { ...BASE_BUILT_ELSEWHERE, '.github/workflows/images.yml': workflowBuilding(envs, run) },
+    })),
+    {
+      name: 'a build-push-action step builds the base tag given in the workflow env',
+      files: {
+        ...BASE_BUILT_ELSEWHERE,
+        '.github/workflows/images.yml': `name: images
+on: push
+env:
+  BASE_IMAGE: smarthr360-base:latest
+jobs:
+  base:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: docker/setup-buildx-action@v3
+      - uses: docker/build-push-action@v6
+        with:
+          context: .
+          file: Dockerfile.base
+          tags: \${{ env.BASE_IMAGE }}
+          load: true
+`,
+      },
     },
   ],
   invalid: [
@@ -229,5 +363,53 @@ FROM \${BASE_IMAGE}`),
       },
       errors: [onLine('docker/Dockerfile.celery', 2, 6, 19, unresolved('smarthr360-base:dev', 'smarthr360-base:latest'))],
     },
+    // A variable whose value the file does not say is not guessed: the tag stays as written, and
+    // builds nothing the FROMs name (as before).
+    ...[
+      [
+        'set in a conditional',
+        'ifdef CI\nBASE_TAG := smarthr360-base:ci\nelse\nBASE_TAG := smarthr360-base:latest\nendif',
+        '$(BASE_TAG)',
+      ],
+      ['given on the command line only (make BASE_TAG=…)', '# make base BASE_TAG=smarthr360-base:latest', '$(BASE_TAG)'],
+      ['made by a command', 'BASE_TAG := smarthr360-base:$(shell git rev-parse --short HEAD)', '$(BASE_TAG)'],
+      ['appended to', 'BASE_TAG = smarthr360-base\nBASE_TAG += :latest', '$(BASE_TAG)'],
+    ].map(([form, head, tag]) => ({
+      name: `a Makefile variable the file does not know (${form}): not read`,
+      files: { ...BASE_BUILT_ELSEWHERE, Makefile: makefileBuilding(head!, tag!) },
+      errors: everyBaseFrom(unresolved('smarthr360-base:latest')),
+    })),
+    ...[
+      [
+        'set differently in a branch',
+        'BASE_IMAGE=smarthr360-base:latest\nif [ -n "${CI:-}" ]; then\n  BASE_IMAGE=smarthr360-base:ci\nfi',
+        '"$BASE_IMAGE"',
+      ],
+      ['from the environment', '', '"$BASE_IMAGE"'],
+      ['from an argument', 'BASE_IMAGE="$1"', '"$BASE_IMAGE"'],
+    ].map(([form, head, tag]) => ({
+      name: `a shell variable the script does not know (${form}): not read`,
+      files: { ...BASE_BUILT_ELSEWHERE, 'scripts/build-base.sh': scriptBuilding(head!, tag!) },
+      errors: everyBaseFrom(unresolved('smarthr360-base:latest')),
+    })),
+    ...(
+      [
+        ["another job's env", 'docker build -f Dockerfile.base -t $BASE_IMAGE .'],
+        ['an expression other than env', 'docker build -f Dockerfile.base -t smarthr360-base:${{ github.ref_name }} .'],
+      ] as const
+    ).map(([form, run]) => ({
+      name: `a CI variable the step does not know (${form}): not read`,
+      files: {
+        ...BASE_BUILT_ELSEWHERE,
+        '.github/workflows/images.yml': `${workflowBuilding({}, run)}  release:
+    runs-on: ubuntu-latest
+    env:
+      BASE_IMAGE: smarthr360-base:latest
+    steps:
+      - run: echo "$BASE_IMAGE"
+`,
+      },
+      errors: everyBaseFrom(unresolved('smarthr360-base:latest')),
+    })),
   ],
 });

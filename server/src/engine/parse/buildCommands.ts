@@ -1,6 +1,7 @@
 import { isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node, type Scalar, type YAMLMap } from 'yaml';
 import { LineIndex, type Range } from '../text';
 import { dirname, isAbsolutePath, joinPath } from '../paths';
+import { expandExpressions, makefileVariables, scriptVariables, workflowStepVariables, type Expand } from './buildVariables';
 
 /** A `docker build` found in a Makefile, shell script, CI workflow or bake file. */
 export interface BuildCommand {
@@ -35,7 +36,9 @@ export interface BuildCommand {
 /**
  * Finds `docker build`, `docker buildx build` and `docker image build` invocations and reads their
  * `-t`/`--tag`, `-f`/`--file` and context arguments. Paths resolve against the folder of the file
- * for Makefiles and scripts, and against the workspace root for CI workflows.
+ * for Makefiles and scripts, and against the workspace root for CI workflows. A word written with
+ * variables the file sets (`-t $(BASE_TAG)`, `-t "$BASE_IMAGE"`, a workflow's `env:`) is read with
+ * their values (see buildVariables); one with a variable that is not known stays as written.
  */
 export function findBuildCommands(path: string, text: string, kind: 'makefile' | 'script' | 'workflow'): BuildCommand[] {
   const out: BuildCommand[] = [];
@@ -48,6 +51,17 @@ export function findBuildCommands(path: string, text: string, kind: 'makefile' |
   const directories =
     kind !== 'workflow' ? new ScriptDirectories(path, text, kind === 'makefile') : steps?.read ? undefined : new ScriptDirectories(path, text, true, '');
   const comments = new CommentScanner(text);
+  // Read when a build first has a variable. A justfile (role makefile too) writes its variables another way: not read.
+  let fileVariables: Expand | undefined;
+  const ofFile: Expand = (word) => {
+    fileVariables ??=
+      kind === 'script'
+        ? scriptVariables(text)
+        : /(^|\/)(gnu)?makefile$|\.mk$/i.test(path)
+          ? makefileVariables(text)
+          : () => undefined;
+    return fileVariables(word);
+  };
   re.lastIndex = 0;
   for (let m = re.exec(text); m; m = re.exec(text)) {
     // A commented-out command (`# docker build …`, `#\tdocker build …` in a recipe) builds nothing.
@@ -67,6 +81,10 @@ export function findBuildCommands(path: string, text: string, kind: 'makefile' |
     const end = Math.min(commandEnd(text, argsStart), step?.end ?? Infinity);
     re.lastIndex = Math.max(end, argsStart);
     const args = tokenize(text.slice(argsStart, end).replace(/\\\r?\n/g, ' '));
+    const variables: Expand | undefined = kind === 'workflow' ? step?.variables : ofFile;
+    // A word with variables: its value when each is known, else as written.
+    const expand = (word: string | undefined): string | undefined =>
+      word !== undefined && variables && /[$`]/.test(word) ? (variables(word) ?? word) : word;
     const tags: string[] = [];
     let file: string | undefined;
     let target: string | undefined;
@@ -80,21 +98,21 @@ export function findBuildCommands(path: string, text: string, kind: 'makefile' |
       const name = a.startsWith('--') && eq > 0 ? a.slice(0, eq) : a;
       const val = (): string | undefined => (a.startsWith('--') && eq > 0 ? a.slice(eq + 1) : args[++i]);
       if (name === '-t' || name === '--tag') {
-        const v = val();
+        const v = expand(val());
         if (v) {
           tags.push(v);
         }
       } else if (name === '-f' || name === '--file') {
-        file = val();
+        file = expand(val());
       } else if (name === '--build-arg') {
-        addBuildArg(buildArgs, val());
+        addBuildArg(buildArgs, expand(val()));
       } else if (name === '--target') {
         // Make writes a shell `$` as `$$`.
-        target = kind === 'makefile' ? val()?.replace(/\$\$/g, '$') : val();
+        target = kind === 'makefile' ? expand(val())?.replace(/\$\$/g, '$') : expand(val());
       } else if (/^-t./.test(a)) {
-        tags.push(a.slice(2));
+        tags.push(expand(a.slice(2))!);
       } else if (/^-f./.test(a)) {
-        file = a.slice(2);
+        file = expand(a.slice(2));
       } else if (
         /^--?(build-arg|platform|label|cache-from|cache-to|secret|ssh|network|output|o|progress|iidfile|build-context|add-host|shm-size|ulimit|memory|memory-swap|cpu[a-z-]*|builder|metadata-file|annotation|attest|sbom|provenance|allow|no-cache-filter|cgroup-parent|isolation)$/.test(
           name,
@@ -128,7 +146,7 @@ export function findBuildCommands(path: string, text: string, kind: 'makefile' |
     if (stdin && positional.length === 0 && input !== undefined && !file) {
       file = input;
     }
-    const ctxRaw = positional[0] ?? '.';
+    const ctxRaw = expand(positional[0]) ?? '.';
     const variable = (p: string | undefined): boolean => p !== undefined && /\$|`/.test(p);
     const unknownContext = (variable(ctxRaw) && !file) || cwd.includes('*');
     if (unknownContext || variable(file)) {
@@ -497,6 +515,10 @@ interface Run {
   end: number;
   dir: string | undefined;
   directories?: ScriptDirectories;
+  /** A GitHub step's `env:` in scope (undefined: a value not known) and its script, to read its variables. */
+  env?: ReadonlyMap<string, string | undefined>;
+  body?: string;
+  variables?: Expand;
 }
 
 /**
@@ -586,12 +608,14 @@ class WorkflowSteps {
     const defaultFolder = (node: unknown): string | undefined | null =>
       isMap(node) ? folder(node.getIn(['run', 'working-directory'], true)) : null;
     const workflowDir = defaultFolder(root.get('defaults', true));
+    const workflowEnv = withEnv(new Map(), root);
     const jobs = root.get('jobs', true);
     for (const job of isMap(jobs) ? jobs.items : []) {
       if (!isMap(job.value)) {
         continue;
       }
       const jobDir = defaultFolder(job.value.get('defaults', true));
+      const jobEnv = withEnv(workflowEnv, job.value);
       const stepList = job.value.get('steps', true);
       for (const step of isSeq(stepList) ? stepList.items : []) {
         const run = isMap(step) ? step.get('run', true) : undefined;
@@ -602,7 +626,11 @@ class WorkflowSteps {
         if (dir === null) {
           dir = jobDir !== null ? jobDir : workflowDir;
         }
-        this.addRun(run, dir === null ? '' : dir);
+        const added = this.addRun(run, dir === null ? '' : dir);
+        if (added && typeof run.value === 'string') {
+          added.env = withEnv(jobEnv, step);
+          added.body = run.value;
+        }
       }
     }
   }
@@ -660,7 +688,7 @@ class WorkflowSteps {
    * The step the command at `offset` is in: where it runs (undefined when not known) and where the
    * step's command ends. Offsets must come in increasing order.
    */
-  at(offset: number): { where?: Where; end: number } | undefined {
+  at(offset: number): { where?: Where; end: number; variables?: Expand } | undefined {
     while (this.next < this.runs.length && this.runs[this.next]!.end <= offset) {
       this.next++;
     }
@@ -668,12 +696,42 @@ class WorkflowSteps {
     if (!run || run.start > offset) {
       return undefined;
     }
+    if (run.env && run.body !== undefined) {
+      run.variables ??= workflowStepVariables(run.body, run.env);
+    }
     if (run.dir === undefined) {
-      return { end: run.end };
+      return { end: run.end, variables: run.variables };
     }
     run.directories ??= new ScriptDirectories(this.path, this.text.slice(run.start, run.end), false, run.dir);
-    return { where: run.directories.at(offset - run.start), end: run.end };
+    return { where: run.directories.at(offset - run.start), end: run.end, variables: run.variables };
   }
+}
+
+/**
+ * The `env:` in scope in a GitHub workflow node (the workflow, a job, a step): its own `env:` map
+ * over the one it is in. A value that is not a plain one (a map, an expression for the whole map) is
+ * not known (undefined).
+ */
+function withEnv(outer: ReadonlyMap<string, string | undefined>, node: YAMLMap): ReadonlyMap<string, string | undefined> {
+  const env = node.get('env', true);
+  if (env === undefined || env === null) {
+    return outer;
+  }
+  if (!isMap(env)) {
+    // `env: ${{ fromJSON(…) }}`: any name may be set.
+    return new Map([...outer].map(([k]) => [k, undefined]));
+  }
+  const out = new Map(outer);
+  for (const pair of env.items) {
+    if (isScalar(pair.key)) {
+      const v = pair.value;
+      out.set(
+        String(pair.key.value),
+        isScalar(v) && v.value !== null && typeof v.value !== 'object' ? String(v.value) : undefined,
+      );
+    }
+  }
+  return out;
 }
 
 /** A script's working folder: from its own folder, and from the workspace root when that is a guess too. */
@@ -867,7 +925,12 @@ export function findBuildPushActions(path: string, text: string): BuildCommand[]
   if (!doc) {
     return out;
   }
-  const str = (node: unknown): string | undefined => (isScalar(node) && node.value !== null ? String(node.value) : undefined);
+  const raw = (node: unknown): string | undefined => (isScalar(node) && node.value !== null ? String(node.value) : undefined);
+  // `${{ env.NAME }}`: the `env:` value in scope, when it is known.
+  let env: ReadonlyMap<string, string | undefined> = new Map();
+  const expand = (value: string | undefined): string | undefined =>
+    value?.includes('${{') ? (expandExpressions(value, env) ?? value) : value;
+  const str = (node: unknown): string | undefined => expand(raw(node));
   const visit = (node: unknown, depth: number): void => {
     if (depth > 12) {
       return;
@@ -879,13 +942,22 @@ export function findBuildPushActions(path: string, text: string): BuildCommand[]
     if (!isMap(node)) {
       return;
     }
-    const uses = str(node.get('uses', true));
+    const outer = env;
+    env = withEnv(env, node);
+    try {
+      visitMap(node, depth);
+    } finally {
+      env = outer;
+    }
+  };
+  const visitMap = (node: YAMLMap, depth: number): void => {
+    const uses = raw(node.get('uses', true));
     const w = node.get('with', true);
     if (uses?.startsWith('docker/build-push-action') && isMap(w)) {
       const context = joinPath('', str(w.get('context', true))?.replace(/^\{\{\s*defaultContext\s*\}\}$/, '.') ?? '.');
       const file = str(w.get('file', true));
       const tags = w.get('tags', true);
-      const tagList = isSeq(tags) ? tags.items.map(str) : (str(tags)?.split(/[\n,]/) ?? []);
+      const tagList = isSeq(tags) ? tags.items.map(str) : (raw(tags)?.split(/[\n,]/).map(expand) ?? []);
       const buildArgs = w.get('build-args', true);
       const range = (node as Node).range;
       const dockerfile = file ? joinPath('', file) : joinPath(context, 'Dockerfile');
@@ -900,7 +972,7 @@ export function findBuildPushActions(path: string, text: string): BuildCommand[]
         context,
         tags: tagList.map((t) => t?.trim() ?? '').filter((t) => t !== ''),
         target: str(w.get('target', true)),
-        ...withBuildArgs(isSeq(buildArgs) ? buildArgs.items.map(str) : (str(buildArgs)?.split('\n') ?? [])),
+        ...withBuildArgs(isSeq(buildArgs) ? buildArgs.items.map(str) : (raw(buildArgs)?.split('\n').map(expand) ?? [])),
         range: range ? lines.rangeOf(range[0], range[1]) : lines.rangeOf(0, 0),
       });
       return;
