@@ -9,8 +9,21 @@ import { MemoryFileSystem } from '../../server/src/engine/fs';
 import type { RuleDefinition } from '../../server/src/engine/rule';
 import { fixOutput } from '../ruleTester';
 
-/** Registers one test per workspace: every fix of `rule` applied, each YAML file it wrote parses without errors. */
-export function fixedYamlParses(rule: RuleDefinition, cases: { name: string; files: Record<string, string> }[]): void {
+/** A value the fixed YAML must hold: `file`'s node at the keys `at` (map keys, list indexes), as plain data. */
+export interface FixedValue {
+  file: string;
+  at: (string | number)[];
+  value: unknown;
+}
+
+/**
+ * Registers one test per workspace: every fix of `rule` applied, each YAML file it wrote parses
+ * without errors, and to the values `expect` lists.
+ */
+export function fixedYamlParses(
+  rule: RuleDefinition,
+  cases: { name: string; files: Record<string, string>; expect?: FixedValue[] }[],
+): void {
   describe(`${rule.id}: fixed YAML parses`, () => {
     for (const c of cases) {
       it(c.name, () => {
@@ -26,6 +39,15 @@ export function fixedYamlParses(rule: RuleDefinition, cases: { name: string; fil
               `${path} does not parse:\n${text}`,
             );
           }
+        }
+        for (const e of c.expect ?? []) {
+          const text = output[e.file];
+          assert.ok(typeof text === 'string', `${e.file} was not written`);
+          const value = e.at.reduce<unknown>(
+            (v, k) => (v as Record<string | number, unknown> | undefined)?.[k],
+            parseDocument(text).toJS(),
+          );
+          assert.deepEqual(value, e.value, `${e.file} at ${e.at.join('.')}`);
         }
       });
     }

@@ -228,6 +228,34 @@ RuleTester.run(secretInEnvironment, {
       },
     },
     {
+      // Before, `    , secrets.env]` was written on the bracket's line: the overlay no longer parsed.
+      name: 'the overlay service lists its env files one a line in brackets: secrets.env gets a line of its own',
+      files: workspace({
+        'docker-compose.prod.yml': replaceOnce(
+          PROD_OVERLAY,
+          'env_file: .env.docker\n',
+          'env_file: [\n      .env.docker,\n    ]\n',
+        ),
+      }),
+      errors: [
+        onLine(
+          'docker-compose.prod.yml',
+          13,
+          24,
+          40,
+          'Unexpected secret FLOWER_PASSWORD written into the environment of service flower; keep it in secrets.env.',
+        ),
+      ],
+      output: {
+        'docker-compose.prod.yml': replaceOnce(
+          PROD_OVERLAY,
+          '    env_file: .env.docker\n    environment:\n      FLOWER_PASSWORD: "hunter2-flower"\n',
+          '    env_file: [\n      .env.docker,\n      secrets.env,\n    ]\n',
+        ),
+        'secrets.env': secretsWith('FLOWER_PASSWORD=hunter2-flower'),
+      },
+    },
+    {
       // Before, secrets.env went into web's env_file in docker-compose.yml: the prod-only secret
       // reached every environment, and `-f docker-compose.yml` alone needed the git-ignored file.
       // The overlay's web was left `web:` with nothing, a null service compose rejects.

@@ -3,6 +3,7 @@ import { serviceNetworkMissing } from '../../server/src/engine/rules/compose/ser
 import { composeWorkspace, ROADMAP_COMPOSE } from './composeWorkspace';
 import { BASE_SERVICE } from './workspaces/roadmap';
 import { replaceOnce } from './edit';
+import { fixedYamlParses } from './fixedYaml';
 
 const msg = (service: string, users = 'db, redis, web and celery_worker'): string =>
   `Expected ${service} to be attached to the network "smarthr360-network" that ${users} share; without it, it cannot reach them by service name.`;
@@ -235,6 +236,32 @@ RuleTester.run(serviceNetworkMissing, {
       output: { 'docker-compose.yml': compose('    networks: [monitoring, smarthr360-network]\n') },
     },
     {
+      // Before, `[monitoring,, smarthr360-network]`: an empty item compose rejects.
+      name: 'a flow list of networks with a trailing comma: the network goes after the comma',
+      files: composeWorkspace({ 'docker-compose.yml': compose('    networks: [monitoring,]\n') }),
+      errors: [{ path: 'docker-compose.yml', message: msg('celery_beat'), line: 37, column: 5, endLine: 37, endColumn: 13 }],
+      output: { 'docker-compose.yml': compose('    networks: [monitoring, smarthr360-network,]\n') },
+    },
+    {
+      // Before, `    , smarthr360-network]` on the bracket's line: a parse error.
+      name: 'a flow list of networks written one a line: the network gets a line of its own',
+      files: composeWorkspace({ 'docker-compose.yml': compose('    networks: [\n      monitoring\n    ]\n') }),
+      errors: [{ path: 'docker-compose.yml', message: msg('celery_beat'), line: 37, column: 5, endLine: 37, endColumn: 13 }],
+      output: { 'docker-compose.yml': compose('    networks: [\n      monitoring,\n      smarthr360-network\n    ]\n') },
+    },
+    {
+      name: 'a flow map of networks written one a line, with a trailing comma',
+      files: composeWorkspace({
+        'docker-compose.yml': compose('    networks: {\n      monitoring: {aliases: [beat]},\n    }\n'),
+      }),
+      errors: [{ path: 'docker-compose.yml', message: msg('celery_beat'), line: 37, column: 5, endLine: 37, endColumn: 13 }],
+      output: {
+        'docker-compose.yml': compose(
+          '    networks: {\n      monitoring: {aliases: [beat]},\n      smarthr360-network: {},\n    }\n',
+        ),
+      },
+    },
+    {
       name: 'a map of networks with aliases, 4-space indentation, deploy/ layout, CRLF line endings',
       files: composeWorkspace({
         'deploy/docker-compose.yml': compose('    networks:\n      monitoring:\n        aliases: [beat]\n')
@@ -324,3 +351,31 @@ RuleTester.run(serviceNetworkMissing, {
     },
   ],
 });
+
+fixedYamlParses(serviceNetworkMissing, [
+  {
+    name: 'a one-line flow list of networks with a trailing comma',
+    files: composeWorkspace({ 'docker-compose.yml': compose('    networks: [monitoring,]\n') }),
+    expect: [
+      { file: 'docker-compose.yml', at: ['services', 'celery_beat', 'networks'], value: ['monitoring', 'smarthr360-network'] },
+    ],
+  },
+  {
+    name: 'a flow list of networks written one a line',
+    files: composeWorkspace({ 'docker-compose.yml': compose('    networks: [\n      monitoring\n    ]\n') }),
+    expect: [
+      { file: 'docker-compose.yml', at: ['services', 'celery_beat', 'networks'], value: ['monitoring', 'smarthr360-network'] },
+    ],
+  },
+  {
+    name: 'a flow map of networks written one a line, with a trailing comma',
+    files: composeWorkspace({ 'docker-compose.yml': compose('    networks: {\n      monitoring: {aliases: [beat]},\n    }\n') }),
+    expect: [
+      {
+        file: 'docker-compose.yml',
+        at: ['services', 'celery_beat', 'networks'],
+        value: { monitoring: { aliases: ['beat'] }, 'smarthr360-network': {} },
+      },
+    ],
+  },
+]);

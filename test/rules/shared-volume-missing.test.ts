@@ -115,6 +115,31 @@ volumes:
   celery_data:
 `;
 
+/** celery_beat's mounts as a one-line flow list of quoted strings, with a trailing comma. */
+const BEAT_FLOW_TRAILING_COMMA = `${WEB_AND_WORKER_MOUNT_LOGS}    volumes: [ "celery_data:/var/lib/celery", ]
+volumes:
+  logs_volume:
+  celery_data:
+`;
+
+/** celery_beat's long-syntax mounts as a flow list written one a line, with a trailing comma. */
+const BEAT_FLOW_LINES = `${WEB_AND_WORKER_MOUNT_LOGS}    volumes: [
+      {type: volume, source: celery_data, target: /var/lib/celery},
+    ]
+volumes:
+  logs_volume:
+  celery_data:
+`;
+
+/** celery_beat as a flow map written one key a line, with a trailing comma and no volumes key. */
+const BEAT_FLOW_MAP_LINES = `${WEB_AND_WORKER_MOUNT_LOGS.replace(
+  /  celery_beat:\n[^]*$/,
+  '  celery_beat: {\n    build: {context: ., dockerfile: docker/Dockerfile.celery},\n    env_file: [.env.docker],\n  }\n',
+)}
+volumes:
+  logs_volume:
+`;
+
 /** celery_beat has no volumes key; `lastKey` is its last line. */
 function beatWithoutVolumes(lastKey: string): string {
   return `${WEB_AND_WORKER_MOUNT_LOGS}    ${lastKey}\n\nvolumes:\n  logs_volume:\n`;
@@ -507,6 +532,45 @@ volumes: {models: {}}
       },
     },
     {
+      // Before, `[ "celery_data:/var/lib/celery", , logs_volume:/app/logs]`: an empty mount.
+      name: 'a one-line flow list with a trailing comma: the mount goes after the comma',
+      files: ws(BEAT_FLOW_TRAILING_COMMA),
+      errors: [missing(18, 5, 12, BEAT_LACKS_LOGS)],
+      output: {
+        'docker-compose.yml': replaceOnce(
+          BEAT_FLOW_TRAILING_COMMA,
+          '"celery_data:/var/lib/celery", ]',
+          '"celery_data:/var/lib/celery", logs_volume:/app/logs, ]',
+        ),
+      },
+    },
+    {
+      // Before, `    , {type: volume, …}]` on the bracket's line: the file no longer parsed.
+      name: 'a flow list written one mount a line: the mount gets a line of its own',
+      files: ws(BEAT_FLOW_LINES),
+      errors: [missing(18, 5, 12, BEAT_LACKS_LOGS)],
+      output: {
+        'docker-compose.yml': insertAfter(
+          BEAT_FLOW_LINES,
+          'target: /var/lib/celery},\n',
+          '      {type: volume, source: logs_volume, target: /app/logs},\n',
+        ),
+      },
+    },
+    {
+      // Before, `env_file: [.env.docker],, volumes: […]`: an empty key.
+      name: 'a flow-map service written one key a line with a trailing comma: volumes gets a line of its own',
+      files: ws(BEAT_FLOW_MAP_LINES),
+      errors: [missing(14, 3, 14, BEAT_LACKS_LOGS)],
+      output: {
+        'docker-compose.yml': insertAfter(
+          BEAT_FLOW_MAP_LINES,
+          '    env_file: [.env.docker],\n',
+          '    volumes: [logs_volume:/app/logs],\n',
+        ),
+      },
+    },
+    {
       // Before, the fix appended `- logs_volume:/app/logs` after the bind mount at the same path:
       // docker refused the container ("Duplicate mount point").
       name: 'the path is taken by a bind mount in the service: reported, no fix',
@@ -596,4 +660,44 @@ fixedYamlParses(sharedVolumeMissing, [
     files: ws(MAIN_WITHOUT_MOUNTS, { 'docker-compose.override.yml': overrideDevdata('') }),
   },
   { name: 'a flow sequence of long-syntax mounts', files: ws(BEAT_FLOW_LONG_SYNTAX) },
+  {
+    name: 'a one-line flow list with a trailing comma',
+    files: ws(BEAT_FLOW_TRAILING_COMMA),
+    expect: [
+      {
+        file: 'docker-compose.yml',
+        at: ['services', 'celery_beat', 'volumes'],
+        value: ['celery_data:/var/lib/celery', 'logs_volume:/app/logs'],
+      },
+    ],
+  },
+  {
+    name: 'a flow list written one mount a line',
+    files: ws(BEAT_FLOW_LINES),
+    expect: [
+      {
+        file: 'docker-compose.yml',
+        at: ['services', 'celery_beat', 'volumes'],
+        value: [
+          { type: 'volume', source: 'celery_data', target: '/var/lib/celery' },
+          { type: 'volume', source: 'logs_volume', target: '/app/logs' },
+        ],
+      },
+    ],
+  },
+  {
+    name: 'a flow-map service written one key a line',
+    files: ws(BEAT_FLOW_MAP_LINES),
+    expect: [
+      {
+        file: 'docker-compose.yml',
+        at: ['services', 'celery_beat'],
+        value: {
+          build: { context: '.', dockerfile: 'docker/Dockerfile.celery' },
+          env_file: ['.env.docker'],
+          volumes: ['logs_volume:/app/logs'],
+        },
+      },
+    ],
+  },
 ]);

@@ -33,6 +33,8 @@ const SERVICES = `services:
 /** The example workspace's compose file: static_volume is declared, celery_data is not. */
 const DECLARES_STATIC = `${SERVICES}\nvolumes:\n  static_volume:\n\nnetworks:\n  default: {}\n`;
 const FLOW_MAP = `${SERVICES}\nvolumes: {static_volume: {}}\n`;
+/** The volumes as a flow map written one entry a line, with a trailing comma; only ml_models is declared. */
+const FLOW_MAP_LINES = `${SERVICES}\nvolumes: {\n  ml_models: {},\n}\n`;
 const EMPTY_VOLUMES_KEY = `${SERVICES}\nvolumes:   # named volumes\n\nnetworks:\n  default: {}\n`;
 
 const ANCHORED = `x-logs: &logs
@@ -145,6 +147,19 @@ RuleTester.run(undeclaredVolume, {
       output: { 'docker-compose.yml': replaceOnce(FLOW_MAP, 'static_volume: {}}', 'static_volume: {}, celery_data: {}}') },
     },
     {
+      // Before, the entries went on ml_models's line; with the one-entry-a-line layout, the second
+      // got a comma of its own in front (`,   celery_data: {},`), an empty key.
+      name: 'a flow map of volumes written one a line, with a trailing comma: each new entry on a line of its own',
+      files: composeWorkspace({ 'docker-compose.yml': FLOW_MAP_LINES }),
+      errors: [
+        onLine('docker-compose.yml', 7, 9, 22, msg('static_volume', 'web')),
+        onLine('docker-compose.yml', 16, 9, 20, msg('celery_data', 'celery_worker')),
+      ],
+      output: {
+        'docker-compose.yml': insertAfter(FLOW_MAP_LINES, '  ml_models: {},\n', '  static_volume: {},\n  celery_data: {},\n'),
+      },
+    },
+    {
       name: 'an empty volumes: key, CRLF line endings',
       files: composeWorkspace({ 'docker-compose.yml': crlf(EMPTY_VOLUMES_KEY) }),
       errors: [
@@ -163,4 +178,9 @@ RuleTester.run(undeclaredVolume, {
 fixedYamlParses(undeclaredVolume, [
   { name: 'a flow-style file', files: composeWorkspace({ 'docker-compose.yml': FLOW_ROOT }) },
   { name: 'a flow map of volumes', files: composeWorkspace({ 'docker-compose.yml': FLOW_MAP }) },
+  {
+    name: 'a flow map of volumes written one a line',
+    files: composeWorkspace({ 'docker-compose.yml': FLOW_MAP_LINES }),
+    expect: [{ file: 'docker-compose.yml', at: ['volumes'], value: { ml_models: {}, static_volume: {}, celery_data: {} } }],
+  },
 ]);

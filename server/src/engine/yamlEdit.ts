@@ -1,4 +1,4 @@
-import { isMap, isSeq, stringify, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
+import { isMap, isPair, isSeq, stringify, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { LineIndex, Position, Range } from './text';
 
 /**
@@ -30,7 +30,8 @@ function endOfNodeLine(lines: LineIndex, node: Node): number {
 /**
  * Appends an item to a block sequence, in the style of its last item:
  * `- static_volume:/app/static` after `- logs_volume:/app/logs`.
- * For a flow sequence (`[a, b]`) the item is added before the closing bracket.
+ * For a flow sequence (`[a, b]`) the item is added after the last one, in the list's layout: see
+ * {@link appendToFlow}.
  */
 export function appendToSequence(lines: LineIndex, seq: YAMLSeq, itemText: string): YamlInsert | undefined {
   const last = seq.items[seq.items.length - 1] as Node | undefined;
@@ -38,9 +39,7 @@ export function appendToSequence(lines: LineIndex, seq: YAMLSeq, itemText: strin
     return undefined;
   }
   if (seq.flow) {
-    const close = seq.range[1] - 1;
-    const sep = seq.items.length > 0 ? ', ' : '';
-    return { at: lines.positionAt(close), text: `${sep}${itemText}` };
+    return appendToFlow(lines, seq, ']', itemText);
   }
   if (!last?.range) {
     return undefined;
@@ -198,16 +197,77 @@ export function appendToFlowMap(lines: LineIndex, map: YAMLMap, key: string, flo
   if (!map.flow || !map.range) {
     return undefined;
   }
-  let close = map.range[1] - 1;
-  while (close > map.range[0] && lines.text[close] !== '}') {
+  return appendToFlow(lines, map, '}', `${key}: ${flowValue}`);
+}
+
+/** Where an item of a flow collection (a node, or a pair of a map) starts and ends, comments and spaces excluded. */
+function flowItemBounds(lines: LineIndex, item: unknown): [number, number] | undefined {
+  if (isPair(item)) {
+    const key = item.key as Node | null;
+    const value = item.value as Node | null;
+    const start = key?.range?.[0] ?? value?.range?.[0];
+    const endNode = value?.range ? value : key;
+    return start !== undefined && endNode?.range ? [start, contentEnd(lines, endNode)] : undefined;
+  }
+  const node = item as Node | null;
+  return node?.range ? [node.range[0], contentEnd(lines, node)] : undefined;
+}
+
+/**
+ * The offset of a comma after the last item of a flow collection (`[a, b,]`), before its closing
+ * bracket at `close`; comments between them are skipped. -1 when there is none.
+ */
+function trailingComma(lines: LineIndex, from: number, close: number): number {
+  for (let i = from; i < close; i++) {
+    const c = lines.text[i]!;
+    if (c === ',') {
+      return i;
+    }
+    if (c === '#') {
+      while (i < close && lines.text[i] !== '\n') {
+        i++;
+      }
+    }
+  }
+  return -1;
+}
+
+/**
+ * Appends an entry (flow YAML: `secrets.env`, `key: {}`) to a flow collection, keeping its layout:
+ * on one line, `, entry` after the last item (`[a, entry]`), or ` entry,` after a trailing comma
+ * (`[a, entry,]`); written one item a line, the entry gets a line of its own at the items'
+ * indentation, before the closing bracket's line after a trailing comma (`  entry,`), else after
+ * a comma added to the last item.
+ */
+function appendToFlow(lines: LineIndex, coll: YAMLSeq | YAMLMap, bracket: ']' | '}', entry: string): YamlInsert | undefined {
+  const [open, , end] = coll.range!;
+  let close = end - 1;
+  while (close > open && lines.text[close] !== bracket) {
     close--;
   }
-  const last = map.items[map.items.length - 1];
-  if (!last) {
-    return { at: lines.positionAt(close), text: `${key}: ${flowValue}` };
+  if (coll.items.length === 0) {
+    return { at: lines.positionAt(close), text: entry };
   }
-  const lastNode = ((last.value as Node | null)?.range ? last.value : last.key) as Node;
-  return { at: lines.positionAt(contentEnd(lines, lastNode)), text: `, ${key}: ${flowValue}` };
+  const last = flowItemBounds(lines, coll.items[coll.items.length - 1]);
+  if (!last) {
+    return undefined;
+  }
+  const comma = trailingComma(lines, last[1], close);
+  const itemLine = lines.positionAt(last[0]).line;
+  const closePos = lines.positionAt(close);
+  const onOwnLines =
+    itemLine > lines.positionAt(open).line &&
+    closePos.line > lines.positionAt(last[1]).line &&
+    lines.lineText(closePos.line).slice(0, closePos.character).trim() === '';
+  if (onOwnLines) {
+    const indent = /^\s*/.exec(lines.lineText(itemLine))![0];
+    return comma >= 0
+      ? { at: { line: closePos.line, character: 0 }, text: `${indent}${entry},${lines.eol}` }
+      : { at: lines.positionAt(last[1]), text: `,${lines.eol}${indent}${entry}` };
+  }
+  return comma >= 0
+    ? { at: lines.positionAt(comma + 1), text: ` ${entry},` }
+    : { at: lines.positionAt(last[1]), text: `, ${entry}` };
 }
 
 /**
@@ -314,6 +374,16 @@ export function prependToSequence(lines: LineIndex, seq: YAMLSeq, itemText: stri
     return undefined;
   }
   if (seq.flow) {
+    const start = flowItemBounds(lines, first)?.[0];
+    const line = start !== undefined ? lines.positionAt(start).line : -1;
+    if (
+      start !== undefined &&
+      line > lines.positionAt(seq.range[0]).line &&
+      lines.text.slice(lines.lineStart(line), start).trim() === ''
+    ) {
+      // Written one item a line: the new item gets a line of its own, before the first.
+      return { at: { line, character: 0 }, text: `${lines.text.slice(lines.lineStart(line), start)}${itemText},${lines.eol}` };
+    }
     return { at: lines.positionAt(seq.range[0] + 1), text: seq.items.length > 0 ? `${itemText}, ` : itemText };
   }
   if (!first?.range) {
@@ -340,19 +410,7 @@ export function prependToSequence(lines: LineIndex, seq: YAMLSeq, itemText: stri
  */
 export function appendSequenceToMap(lines: LineIndex, map: YAMLMap, key: string, items: string[], flush: boolean): YamlInsert | undefined {
   if (map.flow) {
-    if (!map.range) {
-      return undefined;
-    }
-    let close = map.range[1] - 1;
-    while (close > map.range[0] && lines.text[close] !== '}') {
-      close--;
-    }
-    let at = close;
-    while (at > map.range[0] && /\s/.test(lines.text[at - 1]!)) {
-      at--;
-    }
-    const sep = map.items.length > 0 ? ', ' : '';
-    return { at: lines.positionAt(at), text: `${sep}${key}: [${items.join(', ')}]` };
+    return appendToFlowMap(lines, map, key, `[${items.join(', ')}]`);
   }
   if (flush) {
     return flushAppend(lines, map, key, items);

@@ -87,12 +87,12 @@ function declare(fixer: FixBuilder, file: ComposeModel, names: string[]): void {
       inserts.push(ins);
     }
   } else if (isMap(key.node) && key.node.flow) {
-    let first = key.node.items.length === 0;
+    // Each entry after the last item brings its own separator; in an empty `{}` the first has none.
+    const empty = key.node.items.length === 0;
     for (const n of names) {
       const ins = appendToFlowMap(lines, key.node, n, '{}');
       if (ins) {
-        inserts.push(first ? ins : { at: ins.at, text: ins.text.startsWith(',') ? ins.text : `, ${ins.text}` });
-        first = false;
+        inserts.push(empty && inserts.length > 0 ? { at: ins.at, text: `, ${ins.text}` } : ins);
       }
     }
   } else if (isMap(key.node) && key.node.items.length > 0) {

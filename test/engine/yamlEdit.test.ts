@@ -1,0 +1,186 @@
+/**
+ * yamlEdit: the text edits fixes make to compose files. Each edit is checked byte for byte (the
+ * author's layout, comments and blank lines kept) and by parsing the result again: it must be
+ * valid YAML holding exactly the intended value.
+ */
+import assert from 'node:assert/strict';
+import { isMap, isSeq, parseDocument, type YAMLMap, type YAMLSeq } from 'yaml';
+import { LineIndex } from '../../server/src/engine/text';
+import {
+  appendSequenceToMap,
+  appendToFlowMap,
+  appendToSequence,
+  prependToSequence,
+  type YamlInsert,
+} from '../../server/src/engine/yamlEdit';
+
+/** The collection at `path` (map keys) in `text`'s document. */
+function nodeAt(text: string, path: string[]): { lines: LineIndex; node: unknown; doc: ReturnType<typeof parseDocument> } {
+  const doc = parseDocument(text);
+  assert.deepEqual(
+    doc.errors.map((e) => e.message),
+    [],
+  );
+  return { lines: new LineIndex(text), node: doc.getIn(path, true), doc };
+}
+
+function applyInsert(text: string, lines: LineIndex, ins: YamlInsert | undefined): string {
+  assert.ok(ins, 'no edit');
+  const at = lines.offsetAt(ins.at);
+  return text.slice(0, at) + ins.text + text.slice(at);
+}
+
+/** `output` parses without errors, and to `expected` as plain data. */
+function assertParsesTo(output: string, expected: unknown): void {
+  const doc = parseDocument(output);
+  assert.deepEqual(
+    doc.errors.map((e) => e.message),
+    [],
+    `does not parse:\n${output}`,
+  );
+  assert.deepEqual(doc.toJS(), expected);
+}
+
+/** The compose file of the defect report: api's env_file as a flow list `list`, the environment below it. */
+const api = (list: string): string => `services:
+  base: {build: {context: ., dockerfile: Dockerfile.base}, image: acme/base:1}
+  api:
+    build: {context: ., dockerfile: web/Dockerfile}
+    env_file: ${list}
+    environment:
+      API_TOKEN: \${API_TOKEN}
+`;
+
+const apiValue = (envFile: string[]): unknown => ({
+  services: {
+    base: { build: { context: '.', dockerfile: 'Dockerfile.base' }, image: 'acme/base:1' },
+    api: { build: { context: '.', dockerfile: 'web/Dockerfile' }, env_file: envFile, environment: { API_TOKEN: '${API_TOKEN}' } },
+  },
+});
+
+describe('yamlEdit: appending to a flow sequence', () => {
+  const cases: { name: string; list: string; output: string; crlf?: boolean }[] = [
+    { name: 'one line', list: '[.env.docker]', output: '[.env.docker, secrets.env]' },
+    { name: 'one line with spaces inside the brackets', list: '[ .env.docker ]', output: '[ .env.docker, secrets.env ]' },
+    // Before, `, secrets.env` went before the bracket: `[.env.docker,, secrets.env]`, an empty item.
+    { name: 'one line, trailing comma', list: '[.env.docker,]', output: '[.env.docker, secrets.env,]' },
+    { name: 'one line, trailing comma and a space', list: '[.env.docker, ]', output: '[.env.docker, secrets.env, ]' },
+    // Before, `    , secrets.env]` on the bracket's line: a flow sequence not indented enough.
+    {
+      name: 'one item a line, trailing comma',
+      list: '[\n      .env.docker,\n    ]',
+      output: '[\n      .env.docker,\n      secrets.env,\n    ]',
+    },
+    {
+      name: 'one item a line, trailing comma, CRLF',
+      list: '[\n      .env.docker,\n    ]',
+      output: '[\n      .env.docker,\n      secrets.env,\n    ]',
+      crlf: true,
+    },
+    {
+      name: 'one item a line, no trailing comma',
+      list: '[\n      .env.docker\n    ]',
+      output: '[\n      .env.docker,\n      secrets.env\n    ]',
+    },
+    {
+      name: 'one item a line, trailing comma and comments',
+      list: '[\n      .env.docker,  # shared settings\n      # .env.local,\n    ]',
+      output: '[\n      .env.docker,  # shared settings\n      # .env.local,\n      secrets.env,\n    ]',
+    },
+    {
+      name: 'several items a line, the bracket on its own line',
+      list: '[\n      .env.defaults, .env.docker,\n    ]',
+      output: '[\n      .env.defaults, .env.docker,\n      secrets.env,\n    ]',
+    },
+    {
+      name: 'items on the bracket line, trailing comma, the bracket on the next line',
+      list: '[.env.docker,\n    ]',
+      output: '[.env.docker, secrets.env,\n    ]',
+    },
+    { name: 'empty', list: '[]', output: '[secrets.env]' },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const eol = (s: string): string => (c.crlf ? s.replace(/\n/g, '\r\n') : s);
+      const text = eol(api(c.list));
+      const { lines, node } = nodeAt(text, ['services', 'api', 'env_file']);
+      assert.ok(isSeq(node));
+      const output = applyInsert(text, lines, appendToSequence(lines, node as YAMLSeq, 'secrets.env'));
+      assert.equal(output, eol(api(c.output)));
+      const before = c.list === '[]' ? [] : ['.env.docker'];
+      assertParsesTo(
+        output,
+        apiValue([...(c.list.includes('.env.defaults') ? ['.env.defaults'] : []), ...before, 'secrets.env']),
+      );
+    });
+  }
+
+  it('several appends at one place (fix all) compose: trailing comma, one item a line', () => {
+    const text = api('[\n      .env.docker,\n    ]');
+    const { lines, node } = nodeAt(text, ['services', 'api', 'env_file']);
+    const a = appendToSequence(lines, node as YAMLSeq, 'secrets.env')!;
+    const b = appendToSequence(lines, node as YAMLSeq, '.env.local')!;
+    const output = applyInsert(text, lines, { at: a.at, text: a.text + b.text });
+    assert.equal(output, api('[\n      .env.docker,\n      secrets.env,\n      .env.local,\n    ]'));
+    assertParsesTo(output, apiValue(['.env.docker', 'secrets.env', '.env.local']));
+  });
+
+  it('prepending to a list written one item a line puts the item on a line of its own', () => {
+    const text = api('[\n      .env.docker,\n    ]');
+    const { lines, node } = nodeAt(text, ['services', 'api', 'env_file']);
+    const output = applyInsert(text, lines, prependToSequence(lines, node as YAMLSeq, '.env.defaults'));
+    assert.equal(output, api('[\n      .env.defaults,\n      .env.docker,\n    ]'));
+    assertParsesTo(output, apiValue(['.env.defaults', '.env.docker']));
+  });
+});
+
+describe('yamlEdit: appending to a flow map', () => {
+  const web = (networks: string): string =>
+    `services:\n  web:\n    build: .\n    networks: ${networks}\nnetworks:\n  frontend: {}\n  backend: {}\n`;
+  const webValue = (names: string[]): unknown => ({
+    services: { web: { build: '.', networks: Object.fromEntries(names.map((n) => [n, {}])) } },
+    networks: { frontend: {}, backend: {} },
+  });
+  const cases: { name: string; map: string; output: string }[] = [
+    { name: 'one line', map: '{frontend: {}}', output: '{frontend: {}, backend: {}}' },
+    // Before, `{frontend: {},, backend: {}}`.
+    { name: 'one line, trailing comma', map: '{frontend: {},}', output: '{frontend: {}, backend: {},}' },
+    { name: 'one line, trailing comma and a space', map: '{ frontend: {}, }', output: '{ frontend: {}, backend: {}, }' },
+    {
+      name: 'one entry a line, trailing comma',
+      map: '{\n      frontend: {},\n    }',
+      output: '{\n      frontend: {},\n      backend: {},\n    }',
+    },
+    {
+      name: 'one entry a line, no trailing comma',
+      map: '{\n      frontend: {}\n    }',
+      output: '{\n      frontend: {},\n      backend: {}\n    }',
+    },
+    { name: 'a key without a value', map: '{frontend,}', output: '{frontend, backend: {},}' },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const text = web(c.map);
+      const { lines, node } = nodeAt(text, ['services', 'web', 'networks']);
+      assert.ok(isMap(node));
+      const output = applyInsert(text, lines, appendToFlowMap(lines, node as YAMLMap, 'backend', '{}'));
+      assert.equal(output, web(c.output));
+      if (c.map.includes('frontend,')) {
+        assertParsesTo(output, {
+          ...(webValue([]) as object),
+          services: { web: { build: '.', networks: { frontend: null, backend: {} } } },
+        });
+      } else {
+        assertParsesTo(output, webValue(['frontend', 'backend']));
+      }
+    });
+  }
+
+  it('a flow service with a trailing comma gets `key: [items]` after it', () => {
+    const text = 'services:\n  web: {build: ., image: acme/web:1, }\n';
+    const { lines, node } = nodeAt(text, ['services', 'web']);
+    const output = applyInsert(text, lines, appendSequenceToMap(lines, node as YAMLMap, 'env_file', ['secrets.env'], false));
+    assert.equal(output, 'services:\n  web: {build: ., image: acme/web:1, env_file: [secrets.env], }\n');
+    assertParsesTo(output, { services: { web: { build: '.', image: 'acme/web:1', env_file: ['secrets.env'] } } });
+  });
+});
