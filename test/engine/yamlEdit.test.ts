@@ -4,13 +4,15 @@
  * valid YAML holding exactly the intended value.
  */
 import assert from 'node:assert/strict';
-import { isMap, isSeq, parseDocument, type YAMLMap, type YAMLSeq } from 'yaml';
+import { isMap, isSeq, parseDocument, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
 import { LineIndex } from '../../server/src/engine/text';
 import {
   appendSequenceToMap,
   appendToFlowMap,
   appendToSequence,
   prependToSequence,
+  removeMapPair,
+  type OffsetEdit,
   type YamlInsert,
 } from '../../server/src/engine/yamlEdit';
 
@@ -28,6 +30,11 @@ function applyInsert(text: string, lines: LineIndex, ins: YamlInsert | undefined
   assert.ok(ins, 'no edit');
   const at = lines.offsetAt(ins.at);
   return text.slice(0, at) + ins.text + text.slice(at);
+}
+
+function applyRemoval(text: string, edit: OffsetEdit | undefined): string {
+  assert.ok(edit, 'no edit');
+  return text.slice(0, edit.start) + edit.text + text.slice(edit.end);
 }
 
 /** `output` parses without errors, and to `expected` as plain data. */
@@ -182,5 +189,75 @@ describe('yamlEdit: appending to a flow map', () => {
     const output = applyInsert(text, lines, appendSequenceToMap(lines, node as YAMLMap, 'env_file', ['secrets.env'], false));
     assert.equal(output, 'services:\n  web: {build: ., image: acme/web:1, env_file: [secrets.env], }\n');
     assertParsesTo(output, { services: { web: { build: '.', image: 'acme/web:1', env_file: ['secrets.env'] } } });
+  });
+});
+
+describe('yamlEdit: removing a map entry', () => {
+  const VOLUMES = `services:
+  web:
+    build: .
+    volumes:
+      - static_volume:/app/static
+
+volumes:
+  static_volume:
+  # old uploads, replaced by S3
+  # (kept until the migration is done)
+  old_uploads:
+    driver: local
+
+  # models
+  ml_models:
+`;
+  const remove = (text: string, path: string[], key: string): string => {
+    const { lines, node } = nodeAt(text, path);
+    const map = node as YAMLMap;
+    const pair = map.items.find((p) => String((p.key as { value?: unknown }).value) === key) as Pair;
+    return applyRemoval(text, removeMapPair(lines, map, pair));
+  };
+
+  // Before, the two comment lines stayed, above ml_models's blank line.
+  it('comment lines directly above the entry go with it', () => {
+    const output = remove(VOLUMES, ['volumes'], 'old_uploads');
+    assert.equal(
+      output,
+      VOLUMES.replace(
+        '  # old uploads, replaced by S3\n  # (kept until the migration is done)\n  old_uploads:\n    driver: local\n',
+        '',
+      ),
+    );
+    assertParsesTo(output, {
+      services: { web: { build: '.', volumes: ['static_volume:/app/static'] } },
+      volumes: { static_volume: null, ml_models: null },
+    });
+  });
+
+  it('between blank lines, the comment, the entry and the blank line below go: no double blank line', () => {
+    const text = VOLUMES.replace('  ml_models:\n', '  ml_models:\n\n  media:\n');
+    const output = remove(text, ['volumes'], 'ml_models');
+    assert.equal(output, text.replace('  # models\n  ml_models:\n\n', ''));
+    assertParsesTo(output, {
+      services: { web: { build: '.', volumes: ['static_volume:/app/static'] } },
+      volumes: { static_volume: null, old_uploads: { driver: 'local' }, media: null },
+    });
+  });
+
+  it('at the end of the file, the blank line above goes with the comment and the entry', () => {
+    const output = remove(VOLUMES, ['volumes'], 'ml_models');
+    assert.equal(output, VOLUMES.replace('\n  # models\n  ml_models:\n', ''));
+    assertParsesTo(output, {
+      services: { web: { build: '.', volumes: ['static_volume:/app/static'] } },
+      volumes: { static_volume: null, old_uploads: { driver: 'local' } },
+    });
+  });
+
+  it('a comment less indented than the entry stays (it is about the map, not the entry)', () => {
+    const text = 'volumes:\n# named volumes\n  old_uploads:\n  static_volume:\n';
+    assert.equal(remove(text, ['volumes'], 'old_uploads'), 'volumes:\n# named volumes\n  static_volume:\n');
+  });
+
+  it('the comment block that opens the file stays (a file header, not the entry)', () => {
+    const text = '# SmartHR360\nversion: "3.8"\nservices:\n  web:\n    build: .\n';
+    assert.equal(remove(text, [], 'version'), '# SmartHR360\nservices:\n  web:\n    build: .\n');
   });
 });

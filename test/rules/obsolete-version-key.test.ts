@@ -39,6 +39,15 @@ RuleTester.run(obsoleteVersionKey, {
       output: { 'docker-compose.yml': `# SmartHR360\r\nservices:\r\n  db:\r\n    image: postgres:16-alpine\r\n  web:\r\n    build: .\r\n` },
     },
     {
+      // Before, `# Compose file format …` stayed, above nothing it described.
+      name: 'version: with a comment line directly above it, after the file header: both go, one blank line stays',
+      files: composeWorkspace({
+        'docker-compose.yml': `# SmartHR360\n\n# Compose file format, for docker-compose 1.x\nversion: "3.8"\n\n${SERVICES}`,
+      }),
+      errors: [{ path: 'docker-compose.yml', message: MSG, line: 4, column: 1, endLine: 4, endColumn: 8 }],
+      output: { 'docker-compose.yml': `# SmartHR360\n\n${SERVICES}` },
+    },
+    {
       name: 'version: as the last line of deploy/docker-compose.yml, without a final line break',
       files: composeWorkspace({
         'deploy/docker-compose.yml': `services:\n    web:\n        build:\n            context: ..\n            dockerfile: docker/Dockerfile.web\n\nversion: "3"`,

@@ -45,6 +45,35 @@ const LAST_BEFORE_NETWORKS = `${APP}\nvolumes:\n  postgres_data:\n  static_volum
 const FLOW_MAP = `${APP}\nvolumes: {postgres_data: {}, old_uploads: {}, static_volume: {}}\n`;
 const FIRST_ENTRY = `${APP}\nvolumes:\n  old_uploads:\n  postgres_data:\n  static_volume:\n`;
 
+/** Each volume with its comment above it; old_uploads is the last, before a blank line and networks:. */
+const COMMENTED = `${APP}
+volumes:
+  # database files
+  postgres_data:
+  # collected static files, shared with nginx
+  static_volume:
+  # old uploads, replaced by S3
+  old_uploads:
+
+networks:
+  default:
+    name: smarthr360
+`;
+
+/** The volumes in groups between blank lines; old_uploads is a group of its own, with two comment lines. */
+const GROUPED = `${APP}
+volumes:
+  postgres_data:
+
+  # old uploads, replaced by S3 in 2023;
+  # kept until the migration script has run everywhere
+  old_uploads:
+    driver: local
+
+  # collected static files, shared with nginx
+  static_volume:
+`;
+
 /** Only web, 4-space indentation, in deploy/: two unused volumes, one with driver options, between comments. */
 const DEPLOY = `services:
     web:
@@ -233,6 +262,25 @@ RuleTester.run(unusedVolume, {
       },
     },
     {
+      // Before, `# old uploads, replaced by S3` stayed behind, above the blank line before networks:.
+      name: 'the comment line directly above the entry goes with it; the comments above other entries stay',
+      files: composeWorkspace({ 'docker-compose.yml': COMMENTED }),
+      errors: [onWord('docker-compose.yml', COMMENTED, 'old_uploads', msg('old_uploads'))],
+      output: { 'docker-compose.yml': removeOnce(COMMENTED, '  # old uploads, replaced by S3\n  old_uploads:\n') },
+    },
+    {
+      // Before, the two comment lines stayed, above the blank line and static_volume's own comment.
+      name: 'an entry in a group of its own between blank lines: its comments and one blank line go',
+      files: composeWorkspace({ 'docker-compose.yml': GROUPED }),
+      errors: [onWord('docker-compose.yml', GROUPED, 'old_uploads', msg('old_uploads'))],
+      output: {
+        'docker-compose.yml': removeOnce(
+          GROUPED,
+          '  # old uploads, replaced by S3 in 2023;\n  # kept until the migration script has run everywhere\n  old_uploads:\n    driver: local\n\n',
+        ),
+      },
+    },
+    {
       name: 'every volume unused: the volumes: key goes (one edit, offered by both findings)',
       files: composeWorkspace({ 'docker-compose.yml': ALL_UNUSED }),
       errors: [
@@ -262,4 +310,9 @@ fixedYamlParses(unusedVolume, [
     files: { ...composeWorkspace({ 'docker-compose.yml': VIA_VARIABLE }), '.env': 'ES_VOLUME=es_data\n' },
   },
   { name: 'external and named volumes kept', files: composeWorkspace({ 'docker-compose.yml': UNUSED_KEPT }) },
+  {
+    name: 'an entry with its comments, in a group of its own',
+    files: composeWorkspace({ 'docker-compose.yml': GROUPED }),
+    expect: [{ file: 'docker-compose.yml', at: ['volumes'], value: { postgres_data: null, static_volume: null } }],
+  },
 ]);

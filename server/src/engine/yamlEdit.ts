@@ -161,7 +161,8 @@ function contentEnd(lines: LineIndex, node: Node): number {
 
 /**
  * Removes one `key: value` pair from a map, keeping everything else byte for byte. In a block map
- * the pair's lines go (its trailing comment with them; comment lines above it stay); in a flow map
+ * the pair's lines go, with its trailing comment and the comment lines directly above it (see
+ * {@link firstCommentLineAbove}; comments above other entries stay); in a flow map
  * (`{a: 1, b: 2}`) the pair and one separating comma go. Undefined when the pair cannot be
  * removed cleanly (a key that shares its line with something else, such as `- key: value`).
  */
@@ -182,11 +183,25 @@ export function removeMapPair(lines: LineIndex, map: YAMLMap, pair: Pair): Offse
     const prevEnd = prev ? ((prev.value as Node | null)?.range ? contentEnd(lines, prev.value as Node) : (prev.key as Node).range![1]) : undefined;
     return prevEnd !== undefined ? { start: prevEnd, end, text: '' } : { start: key.range[0], end, text: '' };
   }
-  const startLine = lines.positionAt(key.range[0]).line;
-  if (lines.text.slice(lines.lineStart(startLine), key.range[0]).trim() !== '') {
+  const keyLine = lines.positionAt(key.range[0]).line;
+  if (lines.text.slice(lines.lineStart(keyLine), key.range[0]).trim() !== '') {
     return undefined;
   }
-  return removeLines(lines, startLine, lines.positionAt(end).line);
+  return removeLines(lines, firstCommentLineAbove(lines, keyLine), lines.positionAt(end).line);
+}
+
+/**
+ * The first of the comment lines written directly above `line` (no blank line between) at its
+ * indentation or deeper: they describe that entry and go with it. A less indented comment is
+ * about the enclosing map, and a comment block that opens the file is its header: they stay.
+ */
+function firstCommentLineAbove(lines: LineIndex, line: number): number {
+  const indent = lines.lineText(line).search(/\S/);
+  let first = line;
+  while (first > 0 && /^\s*#/.test(lines.lineText(first - 1)) && lines.lineText(first - 1).search(/\S/) >= indent) {
+    first--;
+  }
+  return first === 0 ? line : first;
 }
 
 /**
