@@ -5,7 +5,16 @@
 import { RuleTester } from '../ruleTester';
 import { baseImageUnresolved } from '../../server/src/engine/rules/dockerfile/baseImageUnresolved';
 import { insertAfter, insertBefore, removeOnce, replaceEvery, replaceOnce } from './edit';
-import { BASE_SERVICE, celeryFrom, COMPOSE, MAKEFILE, ML_DOCKERFILE, ROADMAP_WORKSPACE } from './workspaces/roadmap';
+import {
+  BASE_SERVICE,
+  CELERY_DOCKERFILE,
+  celeryFrom,
+  COMPOSE,
+  MAKEFILE,
+  ML_DOCKERFILE,
+  ROADMAP_WORKSPACE,
+  WEB_DOCKERFILE,
+} from './workspaces/roadmap';
 import { onLine } from './findings';
 
 /** The roadmap compose file plus a Flower dashboard built from docker/Dockerfile.flower. */
@@ -267,6 +276,16 @@ jobs:
           tags: \${{ env.BASE_IMAGE }}
           load: true
 `,
+      },
+    },
+    {
+      // Before, "Unexpected FROM : nothing in the workspace … is built as ." (and FROM AS for the third).
+      name: 'a FROM without an image (bare, a flag only, AS only) is parse-error, not an unresolved image',
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'docker/Dockerfile.web': `${WEB_DOCKERFILE}\nFROM\n`,
+        'docker/Dockerfile.celery': `${CELERY_DOCKERFILE}\nFROM --platform=$BUILDPLATFORM\n`,
+        'docker/Dockerfile.ml': `${ML_DOCKERFILE}\nFROM AS tests\nRUN python -m pytest\n`,
       },
     },
   ],

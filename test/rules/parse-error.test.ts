@@ -35,6 +35,9 @@ const emptyDockerfile = (endColumn: number) =>
     'Expected a FROM instruction: this Dockerfile is empty, so it builds nothing.',
   );
 
+const fromNoImage = 'Expected an image after FROM: docker build refuses a FROM without one (FROM image [AS name]).';
+const fromArguments = 'Unexpected argument in FROM: docker build refuses a FROM that is not FROM image [AS name].';
+
 RuleTester.run(parseError, {
   valid: [
     {
@@ -169,6 +172,48 @@ COPY app/ /app/app/
       name: 'a Dockerfile of blank lines',
       files: ws({ 'docker/Dockerfile.celery': '  \n\n' }),
       errors: [emptyDockerfile(3)],
+    },
+    {
+      // Before, a bare FROM was a stage of image "" and nothing said the file does not build.
+      name: 'a FROM being typed in a two-stage web Dockerfile: bare, with a flag only, or with AS only',
+      files: ws({
+        'docker/Dockerfile.web': `FROM smarthr360-base:latest AS app
+COPY . /app
+
+FROM
+COPY --from=app /app /app
+
+FROM --platform=$BUILDPLATFORM
+RUN echo cross
+
+FROM AS tests
+RUN python -m pytest
+`,
+      }),
+      errors: [
+        onLine('docker/Dockerfile.web', 4, 1, 5, fromNoImage),
+        onLine('docker/Dockerfile.web', 7, 1, 5, fromNoImage),
+        onLine('docker/Dockerfile.web', 10, 1, 5, fromNoImage),
+      ],
+    },
+    {
+      name: 'FROM with AS and no name, a name without AS, and an argument after the name',
+      files: ws({
+        'docker/Dockerfile.web': `FROM smarthr360-base:latest AS
+COPY . /app
+
+FROM smarthr360-base:latest app
+COPY . /app
+
+FROM --platform=linux/amd64 smarthr360-base:latest as app extra more
+COPY . /app
+`,
+      }),
+      errors: [
+        onLine('docker/Dockerfile.web', 1, 29, 31, fromArguments),
+        onLine('docker/Dockerfile.web', 4, 29, 32, fromArguments),
+        onLine('docker/Dockerfile.web', 7, 59, 69, fromArguments),
+      ],
     },
     {
       name: 'a Dockerfile with only text and no instruction',

@@ -5,7 +5,7 @@
 import { RuleTester } from '../ruleTester';
 import { unusedStage } from '../../server/src/engine/rules/dockerfile/unusedStage';
 import { removeOnce, replaceEach } from './edit';
-import { COMPOSE, MAKEFILE, ROADMAP_WORKSPACE } from './workspaces/roadmap';
+import { CELERY_DOCKERFILE, COMPOSE, MAKEFILE, ML_DOCKERFILE, ROADMAP_WORKSPACE, WEB_DOCKERFILE } from './workspaces/roadmap';
 import { onLine } from './findings';
 
 const unused = (stage: string): string =>
@@ -184,6 +184,16 @@ flower:
         'docker/Dockerfile.tools':
           'FROM smarthr360-base:latest AS lint\nRUN ruff check .\n\nFROM smarthr360-base:latest AS fmt\nRUN ruff format --check .\n\nFROM smarthr360-base:latest\n',
         Makefile: `${MAKEFILE}\ntools:\n\tdocker build --target $(TARGET) -f docker/Dockerfile.tools -t smarthr360-tools .\n`,
+      },
+    },
+    {
+      // Before, final was no longer the last stage: reported unused, and --fix removed the runtime image.
+      name: 'a FROM being typed after the final stage of the web Dockerfile (bare, a flag only, AS only)',
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'docker/Dockerfile.web': `${WEB_DOCKERFILE}\nFROM\nCOPY --from=final /app /app\n`,
+        'docker/Dockerfile.celery': `${CELERY_DOCKERFILE}\nFROM --platform=$BUILDPLATFORM\n`,
+        'docker/Dockerfile.ml': `${ML_DOCKERFILE}\nFROM AS tests\nRUN python -m pytest\n`,
       },
     },
     {

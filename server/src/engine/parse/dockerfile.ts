@@ -62,6 +62,15 @@ export interface Stage {
   /** Instructions of the stage, the `FROM` first. */
   instructions: Instruction[];
   isFinal: boolean;
+  /**
+   * Why docker build refuses this `FROM`, which is not `FROM [--flag…] image [AS name]`: `no-image`
+   * (a bare or half-typed `FROM`, `FROM AS name`; {@link fromImage} is then empty) or `arguments`
+   * (`FROM image name`, `FROM image AS`). The stage still starts there, as it will once the line is
+   * finished.
+   */
+  fromProblem?: 'no-image' | 'arguments';
+  /** The range of what makes {@link fromProblem}: the `FROM` keyword, or the unexpected arguments. */
+  fromProblemRange?: Range;
 }
 
 /** A RUN instruction split into shell commands, with file offsets. */
@@ -146,18 +155,7 @@ export function parseDockerfile(path: string, text: string, previous?: Dockerfil
   for (const instruction of ast.getInstructions()) {
     if (instruction.getKeyword() === 'FROM') {
       const from = instruction as From;
-      const imageRange = from.getImageRange() ?? from.getInstructionRange();
-      const stageName = from.getBuildStage();
-      current = {
-        index: stages.length,
-        name: stageName ? stageName.toLowerCase() : undefined,
-        nameRange: from.getBuildStageRange() ?? undefined,
-        fromImage: from.getImage() ?? '',
-        fromRange: imageRange,
-        fromInstruction: from,
-        instructions: [instruction],
-        isFinal: false,
-      };
+      current = { index: stages.length, ...fromParts(from), fromInstruction: from, instructions: [instruction], isFinal: false };
       stages.push(current);
     } else if (current) {
       current.instructions.push(instruction);
@@ -193,6 +191,46 @@ export function parseDockerfile(path: string, text: string, previous?: Dockerfil
     },
   };
   return model;
+}
+
+/**
+ * The image and stage name of a `FROM`, and what keeps docker build from reading it: it takes one
+ * argument after the flags, or three with `AS` in the middle. `FROM AS builder` names no image (an
+ * image is never spelled `AS`) but does name its stage, as it will once the image is typed.
+ */
+function fromParts(
+  from: From,
+): Pick<Stage, 'name' | 'nameRange' | 'fromImage' | 'fromRange' | 'fromProblem' | 'fromProblemRange'> {
+  const args = from.getArguments();
+  const keyword = from.getInstructionRange();
+  if (args.length === 0 || args[0]!.getValue().toLowerCase() === 'as') {
+    const named = args.length === 2 ? args[1]! : undefined;
+    return {
+      name: named?.getValue().toLowerCase(),
+      nameRange: named?.getRange(),
+      fromImage: '',
+      fromRange: keyword,
+      fromProblem: 'no-image',
+      fromProblemRange: keyword,
+    };
+  }
+  const stageName = from.getBuildStage();
+  const parts = {
+    name: stageName ? stageName.toLowerCase() : undefined,
+    nameRange: from.getBuildStageRange() ?? undefined,
+    fromImage: from.getImage() ?? '',
+    fromRange: from.getImageRange() ?? keyword,
+  };
+  if (args.length === 1 || (args.length === 3 && args[1]!.getValue().toLowerCase() === 'as')) {
+    return parts;
+  }
+  // From what docker cannot read to the end: `FROM image AS`, `FROM image name`, `FROM image AS name extra`.
+  const first = args.length > 3 && args[1]!.getValue().toLowerCase() === 'as' ? args[3]! : args[1]!;
+  return {
+    ...parts,
+    fromProblem: 'arguments',
+    fromProblemRange: { start: first.getRange().start, end: args[args.length - 1]!.getRange().end },
+  };
 }
 
 /** Each model's RUN splits once computed, for the next version of the file to reuse. */

@@ -25,7 +25,8 @@ export const parseError = defineRule({
   id: 'parse-error',
   meta: {
     section: 'compose',
-    description: 'Files parse: YAML syntax, duplicate keys, env-file lines and Dockerfiles without FROM.',
+    description:
+      'Files parse: YAML syntax, duplicate keys, env-file lines, Dockerfiles without FROM or with a FROM docker cannot read.',
     defaultSeverity: 'error',
     fixable: false,
     checksPartialFiles: true,
@@ -37,6 +38,8 @@ export const parseError = defineRule({
     env: 'Unexpected line in env file: {{detail}}',
     noFrom: 'Expected a FROM instruction: this Dockerfile has none, so it builds nothing.',
     empty: 'Expected a FROM instruction: this Dockerfile is empty, so it builds nothing.',
+    fromNoImage: 'Expected an image after FROM: docker build refuses a FROM without one (FROM image [AS name]).',
+    fromArguments: 'Unexpected argument in FROM: docker build refuses a FROM that is not FROM image [AS name].',
     unknownId: 'Unexpected rule id {{id}} in a docker-modularity-ignore comment: no rule has that id, so it silences nothing.',
     unknownIdDidYouMean:
       'Unexpected rule id {{id}} in a docker-modularity-ignore comment: no rule has that id, so it silences nothing (did you mean {{suggestion}}?).',
@@ -70,6 +73,12 @@ export const parseError = defineRule({
           context.report({ messageId: 'tooLarge', data: { detail: p.message }, range: p.range });
         }
         return;
+      }
+      for (const stage of file.stages) {
+        if (stage.fromProblem) {
+          const messageId = stage.fromProblem === 'no-image' ? 'fromNoImage' : 'fromArguments';
+          context.report({ messageId, range: stage.fromProblemRange! });
+        }
       }
       if (file.stages.length > 0) {
         return;

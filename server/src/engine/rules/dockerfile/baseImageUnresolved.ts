@@ -49,6 +49,10 @@ export const baseImageUnresolved = defineRule({
         return;
       }
       for (const stage of file.stages) {
+        // A FROM without an image is parse-error's: there is no name to resolve.
+        if (stage.fromImage === '') {
+          continue;
+        }
         const target = project.resolveFrom(file, stage);
         if (target.kind !== 'local-unresolved' || missingFromStage(project, file, stage)) {
           continue;

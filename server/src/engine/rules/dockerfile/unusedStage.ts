@@ -57,6 +57,11 @@ function scriptTargets(project: Project): Set<string> {
 
 /** The stages that something uses, or undefined when a variable makes that unknowable. */
 function usedStages(project: Project, file: DockerfileModel): Set<Stage> | undefined {
+  // A FROM docker cannot read (parse-error) is usually one being typed: `FROM ` may be about to
+  // name the stage before it, and docker builds none of the file until it is finished.
+  if (file.stages.some((s) => s.fromProblem)) {
+    return undefined;
+  }
   const used = new Set<Stage>();
   const byName = (name: string): void => {
     for (const s of stagesNamed(file.stages, name.toLowerCase())) {
