@@ -1805,6 +1805,19 @@ export class Project {
         ...(fallback !== undefined && fallback !== value && !fallback.includes('$') ? { fallback } : {}),
       };
     }
+    // `!reset` and `!override` (compose-go's merge tags) drop what the definitions before gave the key.
+    if (def.volumesKey?.merge) {
+      service.volumes.length = 0;
+    }
+    if (def.environmentKey?.merge) {
+      service.environment.length = 0;
+    }
+    if (def.envFileKey?.merge) {
+      service.envFiles.length = 0;
+    }
+    if (def.networksKey?.merge) {
+      service.networks.length = 0;
+    }
     // Lists merge the way compose merges them: volumes by target, environment by key. Indexed by
     // key, so a service with tens of thousands of entries merges in linear time.
     mergeBy(
@@ -2122,6 +2135,22 @@ class PatchedIndex<V> {
     }
     return new PatchedIndex(base);
   }
+}
+
+/** The service keys whose merge compose-go changes with `!reset` and `!override`. */
+export type MergedKey = 'envFileKey' | 'environmentKey' | 'volumesKey' | 'networksKey';
+
+/**
+ * Whether what `def` writes under a key never reaches the service: its value is tagged `!reset`, or
+ * a definition merged after it resets or overrides the key. A fix that adds an entry there would
+ * change nothing (and one inside a `!reset` value is dropped by compose-go), so none is offered.
+ */
+export function mergedValueDropped(service: Service, def: ComposeServiceDef, key: MergedKey): boolean {
+  if (def[key]?.merge === 'reset') {
+    return true;
+  }
+  const at = service.defs.lastIndexOf(def);
+  return service.defs.some((d, i) => i > at && d[key]?.merge !== undefined);
 }
 
 /** Replaces the entry with the same key, or appends; later entries win, positions are kept. */

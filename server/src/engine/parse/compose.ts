@@ -95,6 +95,17 @@ export interface BuildSpec {
   keyRange: Range;
 }
 
+/**
+ * A key of a service definition. `merge`: its value is tagged `!reset` (compose-go ignores the
+ * value and drops what the files and `extends` before gave the key: the definition's list is then
+ * empty) or `!override` (the value replaces what came before instead of merging with it).
+ */
+export interface ServiceKey {
+  keyRange: Range;
+  node: Node;
+  merge?: 'reset' | 'override';
+}
+
 export interface ComposeServiceDef {
   name: string;
   keyRange: Range;
@@ -103,13 +114,13 @@ export interface ComposeServiceDef {
   build?: BuildSpec;
   image?: ValueRef;
   volumes: VolumeMount[];
-  volumesKey?: { keyRange: Range; node: Node };
+  volumesKey?: ServiceKey;
   envFiles: EnvFileRef[];
-  envFileKey?: { keyRange: Range; node: Node };
+  envFileKey?: ServiceKey;
   environment: EnvironmentEntry[];
-  environmentKey?: { keyRange: Range; node: Node };
+  environmentKey?: ServiceKey;
   networks: ValueRef[];
-  networksKey?: { keyRange: Range; node: Node };
+  networksKey?: ServiceKey;
   networkMode?: ValueRef;
   dependsOn: ValueRef[];
   links: ValueRef[];
@@ -340,9 +351,12 @@ function readService(name: string, keyRange: Range, map: YAMLMap, view: YamlView
   for (const { pair, viaAlias: pairVia } of view.pairs(map)) {
     const key = scalarString(pair.key);
     const resolved = view.resolve(pair.value);
-    const value = resolved?.node;
     const via = pairVia || (resolved?.viaAlias ?? false);
     const kr = view.keyRange(pair);
+    const merge = mergeTag(pair.value as Node | null, resolved?.node);
+    // A `!reset` value is not read: compose-go drops it with what came before.
+    const value = merge === 'reset' ? undefined : resolved?.node;
+    const keyOf = (): ServiceKey => ({ keyRange: kr, node: resolved?.node as Node, ...(merge ? { merge } : {}) });
     switch (key) {
       case 'build':
         def.build = readBuild(value, view, kr);
@@ -353,7 +367,7 @@ function readService(name: string, keyRange: Range, map: YAMLMap, view: YamlView
         }
         break;
       case 'volumes':
-        def.volumesKey = { keyRange: kr, node: value as Node };
+        def.volumesKey = keyOf();
         if (isSeq(value)) {
           for (const item of value.items) {
             const r = view.resolve(item);
@@ -365,7 +379,7 @@ function readService(name: string, keyRange: Range, map: YAMLMap, view: YamlView
         }
         break;
       case 'env_file':
-        def.envFileKey = { keyRange: kr, node: value as Node };
+        def.envFileKey = keyOf();
         if (isScalar(value)) {
           def.envFiles.push({ path: scalarString(value) ?? '', required: true, range: view.range(value), viaAlias: via });
         } else if (isSeq(value)) {
@@ -389,11 +403,11 @@ function readService(name: string, keyRange: Range, map: YAMLMap, view: YamlView
         }
         break;
       case 'environment':
-        def.environmentKey = { keyRange: kr, node: value as Node };
+        def.environmentKey = keyOf();
         readEnvironment(value, view, via, def.environment);
         break;
       case 'networks':
-        def.networksKey = { keyRange: kr, node: value as Node };
+        def.networksKey = keyOf();
         def.networks = namesOf(value, view, via);
         break;
       case 'network_mode':
@@ -432,6 +446,19 @@ function readService(name: string, keyRange: Range, map: YAMLMap, view: YamlView
     }
   }
   return def;
+}
+
+/** How compose-go merges a value tagged `!reset` or `!override` (on the value, or on what its alias names). */
+function mergeTag(written: Node | null, resolved: Node | undefined): ServiceKey['merge'] {
+  for (const n of [written, resolved]) {
+    if (n?.tag === '!reset') {
+      return 'reset';
+    }
+    if (n?.tag === '!override') {
+      return 'override';
+    }
+  }
+  return undefined;
 }
 
 /** Names from a list (`- a`) or the keys of a map (`a: {…}`), or the `source` of long-syntax items. */

@@ -1,7 +1,7 @@
 import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
 import { defineRule, type FixBuilder, type RuleContext } from '../../rule';
 import type { ComposeModel } from '../../parse/compose';
-import type { ComposeProject, Project, Service } from '../../project';
+import { mergedValueDropped, type ComposeProject, type Project, type Service } from '../../project';
 import { appendToFlowMap, appendToMap, appendToSequence, appendUnderEmptyKey, isFlushSequence, type YamlInsert } from '../../yamlEdit';
 import { listNames, projectsOf, waitsForCompletion } from './composeHelpers';
 
@@ -157,6 +157,10 @@ function ownNetworks(service: Service): { node: Node | null; keyNode: Node } | u
  */
 function canAdd(service: Service, network: string): boolean {
   const def = service.primary;
+  // `networks: !reset` / `!override` in a later file: a network added here would not reach the service.
+  if (mergedValueDropped(service, def, 'networksKey')) {
+    return false;
+  }
   const files = service.project.files;
   const file = files.find((f) => f.path === def.path);
   if (

@@ -2,7 +2,7 @@ import { isMap, isSeq, type Node, type YAMLMap } from 'yaml';
 import { defineRule, type FixBuilder } from '../../rule';
 import type { ComposeModel, ComposeServiceDef } from '../../parse/compose';
 import { scalarString } from '../../parse/yamlUtil';
-import type { Service, ServiceGroup } from '../../project';
+import { mergedValueDropped, type Service, type ServiceGroup } from '../../project';
 import {
   appendToFlowMap,
   appendToMap,
@@ -154,6 +154,10 @@ function mountFix(service: Service, shared: SharedMount): ((fixer: FixBuilder) =
   const { file, def } = place;
   const title = `Mount ${shared.volume} at ${shared.target} in ${service.name}${file.path === service.primary.path ? '' : ` (${file.path})`}`;
   if (def) {
+    // `volumes: !reset` / `!override` here or in a later file: a mount added here would not reach the service.
+    if (mergedValueDropped(service, def, 'volumesKey')) {
+      return undefined;
+    }
     return canAddMount(file, def) ? (fixer) => addMount(fixer.setTitle(title, true), file, def, shared) : undefined;
   }
   const services = file.servicesKey?.node;

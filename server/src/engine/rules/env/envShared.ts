@@ -5,7 +5,7 @@
 import { isMap, isScalar, isSeq, type Node, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { Config } from '../../config';
 import { basename, dirname, globPattern, isAbsolutePath, joinPath, relativePath } from '../../paths';
-import type { ComposeProject, Project, Service } from '../../project';
+import { mergedValueDropped, type ComposeProject, type Project, type Service } from '../../project';
 import type { ComposeModel, ComposeServiceDef, EnvFileRef } from '../../parse/compose';
 import { parseEnvFile, type EnvFileModel } from '../../parse/envfile';
 import { scalarString, type YamlView } from '../../parse/yamlUtil';
@@ -515,6 +515,11 @@ export function ensureEnvFileReference(
   alsoLast?: string,
 ): boolean {
   if (readsEnvFile(project, service, target)) {
+    return false;
+  }
+  // `env_file: !reset` here or after this definition: compose-go drops what is added here.
+  if (mergedValueDropped(service, def, 'envFileKey')) {
+    fixer.abandon();
     return false;
   }
   // A second file written after the others in the same edit (the secrets file, with the shared one).
