@@ -145,9 +145,11 @@ describe('cli: check --fix applies a fix over several files entirely or not at a
     assert.equal(fs.readFileSync(base, 'utf8'), baseBefore, 'the base is not half of a fix');
   });
 
-  it('a Dockerfile and a link to it are one file: not edited through one and moved through the other', function () {
+  it('a Dockerfile and a link to it are one file: checked and fixed once, under its own name', function () {
     // Before, the install moved into the base through the link, then legacy-dockerfile archived the
-    // Dockerfile, and its removal was refused halfway: a copy in archived/, the link dangling.
+    // Dockerfile, and its removal was refused halfway: a copy in archived/, the link dangling. Then
+    // both names were checked, and every fix of the Dockerfile was refused as "the same file as"
+    // the link. The link is now skipped as an alias, and compose's web/Dockerfile is the file it names.
     const ws = tempDir();
     writeFiles(ws, {
       'Dockerfile.base': 'FROM python:3.12-slim\nRUN pip install --no-cache-dir django\n',
@@ -158,10 +160,43 @@ describe('cli: check --fix applies a fix over several files entirely or not at a
     fs.mkdirSync(path.join(ws, 'web'));
     fs.symlinkSync('../docker/web.Dockerfile', path.join(ws, 'web/Dockerfile'));
     const r = runCli(['check', '.', '--fix', '--format', 'json'], { cwd: ws });
-    assert.match(r.stderr, /same file as/);
+    assert.doesNotMatch(r.stderr, /same file as/);
+    assert.match(
+      r.stderr,
+      /^docker-modularity: skipped web\/Dockerfile: a link to a file checked under its own name \(points to docker\/web\.Dockerfile\)$/m,
+    );
     assert.ok(!fs.existsSync(path.join(ws, 'archived')), 'nothing archived');
-    assert.match(fs.readFileSync(path.join(ws, 'docker/web.Dockerfile'), 'utf8'), /flask/);
-    assert.doesNotMatch(fs.readFileSync(path.join(ws, 'Dockerfile.base'), 'utf8'), /flask/);
+    assert.equal(fs.readlinkSync(path.join(ws, 'web/Dockerfile')), '../docker/web.Dockerfile', 'the link is left as it was');
+    assert.equal(fs.readFileSync(path.join(ws, 'docker/web.Dockerfile'), 'utf8'), 'FROM shop-base:latest\nCOPY . /app\n');
+    assert.equal(
+      fs.readFileSync(path.join(ws, 'Dockerfile.base'), 'utf8'),
+      'FROM python:3.12-slim\nRUN pip install --no-cache-dir django flask\n',
+    );
+    assert.deepEqual(parseFindings(r.stdout), []);
+  });
+
+  it('a link to a Dockerfile that compose builds is not a legacy Dockerfile, nor checked twice', function () {
+    // Before, Dockerfile.link was reported as legacy-dockerfile and repeated every finding of
+    // services/web/Dockerfile, whose fixes were refused ("the same file as Dockerfile.link").
+    const ws = tempDir();
+    writeFiles(ws, {
+      'Dockerfile.base': 'FROM python:3.12-slim\nRUN pip install --no-cache-dir django\n',
+      'services/web/Dockerfile': 'FROM shop-base:latest\nRUN pip install --no-cache-dir flask\nCOPY . /app\n',
+      'docker-compose.yml':
+        'services:\n  base:\n    build: {context: ., dockerfile: Dockerfile.base}\n    image: shop-base:latest\n  web:\n    build: ./services/web\n    env_file: .env.docker\n',
+      '.env.docker': 'DEBUG=0\n',
+      '.env.docker.example': 'DEBUG=\n',
+    });
+    fs.symlinkSync('services/web/Dockerfile', path.join(ws, 'Dockerfile.link'));
+    const check = runCli(['check', '.', '--format', 'json'], { cwd: ws });
+    assert.deepEqual(
+      parseFindings(check.stdout).map((f) => `${f.rule} ${f.file}`),
+      ['install-outside-base services/web/Dockerfile'],
+    );
+    const r = runCli(['check', '.', '--fix', '--format', 'json'], { cwd: ws });
+    assert.doesNotMatch(r.stderr, /could not write/);
+    assert.equal(fs.readFileSync(path.join(ws, 'services/web/Dockerfile'), 'utf8'), 'FROM shop-base:latest\nCOPY . /app\n');
+    assert.equal(fs.readlinkSync(path.join(ws, 'Dockerfile.link')), 'services/web/Dockerfile');
   });
 
   it('a fix that would create a file over one it could not read is left out, and says why', function () {

@@ -110,15 +110,43 @@ describe('NodeFileSystem', function () {
   });
 
   it('reads through a symlink that stays inside the root, and never blocks on a named pipe', function () {
-    const root = workspace({ 'docker/Dockerfile.web': 'FROM x\n' });
+    const root = workspace({ 'docker/Dockerfile.web': 'FROM x\n', 'shared/Dockerfile.tools': 'FROM y\n' });
     fs.symlinkSync(path.join('docker', 'Dockerfile.web'), path.join(root, 'Dockerfile.link'));
+    // A link into a folder the walk does not list (excluded): the link is the only name read.
+    fs.symlinkSync(path.join('shared', 'Dockerfile.tools'), path.join(root, 'Dockerfile.tools'));
     // A FIFO opened for a blocking read waits for a writer forever; it must read as "not a file".
     execFileSync('mkfifo', [path.join(root, 'docker', 'Dockerfile.pipe')]);
-    const disk = new NodeFileSystem(root);
+    const disk = new NodeFileSystem(root, { exclude: ['shared/**'] });
     assert.equal(disk.readFile('Dockerfile.link'), 'FROM x\n');
     assert.equal(disk.readFile('docker/Dockerfile.pipe'), undefined);
     assert.equal(disk.readFileFresh('docker/Dockerfile.pipe'), undefined);
-    assert.deepEqual(disk.skipped(), []);
+    assert.deepEqual(disk.listFiles(), ['Dockerfile.tools', 'docker/Dockerfile.web']);
+    // Before, the link was listed (and checked) as a second Dockerfile, and the pipe left out unsaid.
+    assert.deepEqual(
+      disk.skipped().map((s) => [s.path, s.reason, s.detail]),
+      [
+        ['Dockerfile.link', 'symlink-alias', 'points to docker/Dockerfile.web'],
+        ['docker/Dockerfile.pipe', 'not-regular', undefined],
+      ],
+    );
+  });
+
+  it('says why a dangling link or a pipe named like a compose file or Dockerfile is not read, and nothing of other names', function () {
+    // Before, both were left out without a word.
+    const root = workspace({ 'compose.yaml': 'services: {}\n' });
+    fs.symlinkSync('compose.local.yaml', path.join(root, 'compose.override.yaml'));
+    fs.symlinkSync('gone', path.join(root, 'notes.txt'));
+    execFileSync('mkfifo', [path.join(root, 'Dockerfile')]);
+    execFileSync('mkfifo', [path.join(root, 'build.log')]);
+    const disk = new NodeFileSystem(root);
+    assert.deepEqual(disk.listFiles(), ['compose.yaml']);
+    assert.deepEqual(
+      disk.skipped().map((s) => [s.path, s.reason, s.detail]),
+      [
+        ['Dockerfile', 'not-regular', undefined],
+        ['compose.override.yaml', 'symlink-dangling', 'points to compose.local.yaml'],
+      ],
+    );
   });
 
   it('skips binary and oversized files with the reason, when read', function () {

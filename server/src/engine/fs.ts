@@ -1,7 +1,16 @@
 import { dirname, normalizePath } from './paths';
 
 /** Why a file that exists could not be analysed. */
-export type SkipReason = 'binary' | 'too-large' | 'unreadable' | 'symlink-outside' | 'symlink-loop' | 'file-limit';
+export type SkipReason =
+  | 'binary'
+  | 'too-large'
+  | 'unreadable'
+  | 'symlink-outside'
+  | 'symlink-loop'
+  | 'symlink-alias'
+  | 'symlink-dangling'
+  | 'not-regular'
+  | 'file-limit';
 
 /** How each reason is said to a person. */
 export const SKIP_REASON_TEXT: Record<SkipReason, string> = {
@@ -10,6 +19,9 @@ export const SKIP_REASON_TEXT: Record<SkipReason, string> = {
   unreadable: 'unreadable',
   'symlink-outside': 'symlink out of the workspace',
   'symlink-loop': 'symlink loop',
+  'symlink-alias': 'a link to a file checked under its own name',
+  'symlink-dangling': 'a link to a missing file',
+  'not-regular': 'not a regular file',
   'file-limit': 'the walk stopped here',
 };
 
@@ -17,6 +29,8 @@ export interface SkippedFile {
   path: string;
   reason: SkipReason;
   detail?: string;
+  /** For a `symlink-alias`: the workspace file it names, which is checked in its place. */
+  target?: string;
 }
 
 /**

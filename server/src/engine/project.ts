@@ -1726,6 +1726,22 @@ export class Project {
 
   private interpolationEnvFilesCache?: ReadonlySet<string>;
 
+  /** The files the view left out as links to other workspace files it lists, by path: their targets. */
+  private aliasTargets(): ReadonlyMap<string, string> {
+    if (this.aliasCache?.generation !== this.fs.generation) {
+      const targets = new Map<string, string>();
+      for (const s of this.fs.skipped()) {
+        if (s.reason === 'symlink-alias' && s.target !== undefined) {
+          targets.set(s.path, s.target);
+        }
+      }
+      this.aliasCache = { generation: this.fs.generation, targets };
+    }
+    return this.aliasCache.targets;
+  }
+
+  private aliasCache?: { generation: number; targets: ReadonlyMap<string, string> };
+
   private mergeDef(service: Service, def: ComposeServiceDef): void {
     service.defs.push(def);
     if (def.build) {
@@ -1746,6 +1762,8 @@ export class Project {
         this.composeValue(service.project, contextDef, contextDef.build!.context),
       );
       const dockerfileDef = latest((b) => b.inline !== undefined || b.dockerfile !== undefined);
+      // A Dockerfile named through a link to another workspace file is that file (see SkipReason).
+      const canonical = (p: string): string => this.aliasTargets().get(p) ?? p;
       const written = dockerfileDef?.build!.dockerfile;
       const target =
         def.build.target !== undefined && def.build.targetRange
@@ -1759,7 +1777,7 @@ export class Project {
         service.build = {
           def,
           context: ctx,
-          dockerfile: isAbsolutePath(dfRaw) ? dfRaw : joinPath(ctx, dfRaw),
+          dockerfile: isAbsolutePath(dfRaw) ? dfRaw : canonical(joinPath(ctx, dfRaw)),
           inline: false,
           target,
           args,
@@ -1780,7 +1798,7 @@ export class Project {
         const dfDefault = written === undefined ? 'Dockerfile' : interpolate(written, NO_VARIABLES);
         if (ctxDefault !== undefined && dfDefault !== undefined && !`${ctxDefault}${dfDefault}`.includes('$')) {
           const context = joinPath(this.composeFolder(service.project, contextDef.path), ctxDefault);
-          const dockerfile = isAbsolutePath(dfDefault) ? dfDefault : joinPath(context, dfDefault);
+          const dockerfile = isAbsolutePath(dfDefault) ? dfDefault : canonical(joinPath(context, dfDefault));
           if (dockerfile !== service.build.dockerfile) {
             service.builds.push({
               def,

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SKIP_REASON_TEXT, type FileSystemView, type SkippedFile } from '../engine/fs';
 import { globToRegExp, isInsideWorkspace, normalizePath } from '../engine/paths';
+import { classifyPath } from '../engine/project';
 
 /** Folders never walked: dependencies, VCS data and tool caches. */
 export const SKIPPED_FOLDERS: ReadonlySet<string> = new Set([
@@ -374,6 +375,8 @@ export class NodeFileSystem implements FileSystemView {
     const files: string[] = [];
     const dirs = new Set<string>(['']);
     const skips: SkippedFile[] = [];
+    /** Links to files inside the root, named like a file the engine reads. */
+    const links: { rel: string; real: string }[] = [];
     let truncated = false;
     // Real paths of the folders on the current walk path: a symlink back to one of them is a loop.
     const visit = (absDir: string, relDir: string, ancestors: string[]): void => {
@@ -403,8 +406,10 @@ export class NodeFileSystem implements FileSystemView {
             const code = errorCode(e);
             if (code === 'ELOOP') {
               skips.push({ path: rel, reason: 'symlink-loop' });
+            } else if (isMissing(e) && readsAsProjectFile(rel) && !this.excluded(rel, false)) {
+              // A dangling link names nothing to read; said for a name the engine would read.
+              skips.push({ path: rel, reason: 'symlink-dangling', detail: `points to ${linkTarget(abs)}` });
             }
-            // A dangling link names nothing to read.
             continue;
           }
           if (!this.isInsideRoot(real)) {
@@ -417,6 +422,9 @@ export class NodeFileSystem implements FileSystemView {
             isFile = st.isFile();
           } catch {
             continue;
+          }
+          if (isFile && readsAsProjectFile(rel)) {
+            links.push({ rel, real });
           }
           if (isDir && ancestors.includes(real)) {
             skips.push({
@@ -437,7 +445,12 @@ export class NodeFileSystem implements FileSystemView {
           this.realDirs.set(abs, realDir);
           dirs.add(rel);
           visit(abs, rel, [...ancestors, realDir]);
-        } else if (isFile) {
+        } else if (!isFile) {
+          // A named pipe, socket or device named like a Dockerfile or compose file: never read.
+          if (readsAsProjectFile(rel) && !this.excluded(rel, false)) {
+            skips.push({ path: rel, reason: 'not-regular' });
+          }
+        } else {
           if (this.excluded(rel, false)) {
             continue;
           }
@@ -456,6 +469,22 @@ export class NodeFileSystem implements FileSystemView {
     };
     this.realDirs.set(this.root, this.realRoot);
     visit(this.root, '', [this.realRoot]);
+    // A link to a Dockerfile or compose file the walk lists too is the same file under a second
+    // name: it is checked (and fixed) once, under its own name.
+    if (links.length > 0) {
+      const listed = new Set(files);
+      const aliases = new Set<string>();
+      for (const { rel, real } of links) {
+        const target = path.relative(this.realRoot, real).split(path.sep).join('/');
+        if (target !== rel && listed.has(rel) && listed.has(target) && !links.some((l) => l.rel === target)) {
+          aliases.add(rel);
+          skips.push({ path: rel, reason: 'symlink-alias', detail: `points to ${target}`, target });
+        }
+      }
+      if (aliases.size > 0) {
+        files.splice(0, files.length, ...files.filter((f) => !aliases.has(f)));
+      }
+    }
     if (truncated) {
       // A file named on the command line is read even when the walk stopped before it.
       const seen = new Set(files);
@@ -475,6 +504,21 @@ export class NodeFileSystem implements FileSystemView {
 
   /** Folders the walk entered (answers stat without touching the disk). */
   private walkedDirs = new Set<string>();
+}
+
+/** Whether the engine reads a file of this name as a Dockerfile or compose file. */
+function readsAsProjectFile(rel: string): boolean {
+  const kind = classifyPath(rel, { roadmapFile: undefined })?.kind;
+  return kind === 'dockerfile' || kind === 'compose';
+}
+
+/** What a symlink names, as written. */
+function linkTarget(abs: string): string {
+  try {
+    return fs.readlinkSync(abs);
+  } catch {
+    return '?';
+  }
 }
 
 function errorCode(e: unknown): string {
