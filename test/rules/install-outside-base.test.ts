@@ -417,6 +417,22 @@ COPY . .
 `;
 const WEB_WITH_COMMENTED_APT = `FROM smarthr360-base:latest\n${COMMENTED_APT_RUN}COPY . .\n`;
 
+const otherVersion = (pkg: string, inBase: string) =>
+  `Unexpected pip install of "${pkg}": the base image (Dockerfile.base) installs ${inBase}. A service that needs another version is not built on the shared base; align the version in Dockerfile.base and remove this install.`;
+/** A base that installs its requirements with constraints, and requirements that include another file. */
+const BASE_WITH_CONSTRAINTS = `FROM python:3.12-slim
+WORKDIR /app
+COPY requirements.txt constraints.txt ./
+COPY requirements/ requirements/
+RUN pip install --no-cache-dir -r requirements.txt -c constraints.txt
+`;
+const NESTED_REQUIREMENTS = {
+  'requirements.txt': '# Runtime dependencies\n-r requirements/common.txt\nDjango==5.0.6 \\\n    --hash=sha256:0a1b2c3d\n',
+  'requirements/common.txt': 'django_redis==5.4.0  # cache backend\ncelery[redis]>=5.3\n',
+  'constraints.txt': 'urllib3==2.2.1\n',
+};
+const WEB_PINS_RUN = 'RUN pip install --no-cache-dir django-redis==5.4.0 django gunicorn Celery==5.3.6 urllib3==1.26.18';
+
 /**
  * Web Dockerfiles whose one RUN only installs: the fix removes the whole RUN and moves the install
  * into the base. Each finding is on its package's word in the RUN line. Columns: the test name, the
@@ -855,7 +871,8 @@ COPY . .
       // Before, written unquoted into the base: [redis] is a shell glob, which a file named celeryr
       // in the base's working directory would match.
       name: 'extras are shell globs: quoted in the base as the service quoted them, in single quotes when it did not',
-      files: ws({ 'docker/Dockerfile.celery': CELERY_WITH_EXTRAS }),
+      // (A requirements.txt without celery: against its celery==5.4 the service's pin is another version.)
+      files: ws({ 'docker/Dockerfile.celery': CELERY_WITH_EXTRAS, 'requirements.txt': 'django==5.0\n' }),
       // The finding is on the word as written, quotes included.
       errors: ['"celery[redis]==5.3.6"', 'flower', 'kombu[sqs]'].map((w) =>
         onWord('docker/Dockerfile.celery', CELERY_WITH_EXTRAS, w, outside('pip', w.replace(/"/g, ''))),
@@ -1160,6 +1177,40 @@ COPY . .
       output: {
         'Dockerfile.base': insertBefore(PIP_ONLY_BASE, 'COPY requirements.txt .\n', COMMENTED_APT_RUN),
         'docker/Dockerfile.web': removeOnce(WEB_WITH_COMMENTED_APT, COMMENTED_APT_RUN),
+      },
+    },
+    {
+      // Before, "install it in Dockerfile.base", and the fix appended `RUN pip install django==4.2.11`
+      // to the base: django 4.2 replaced the 5.0.6 of requirements.txt in every image.
+      name: 'a pin against the requirements file the base installs: another version, no fix',
+      files: ws({
+        'requirements.txt': 'django==5.0.6\n',
+        'docker/Dockerfile.celery': 'FROM smarthr360-base:latest\nRUN pip install django==4.2.11\nCOPY app/ /app/app/\n',
+      }),
+      errors: [inCelery(2, 17, 31, otherVersion('django==4.2.11', 'django==5.0.6 (from requirements.txt)'))],
+    },
+    {
+      // Before, django-redis and django were moved into the base again, next to the requirements that
+      // have them, and Celery==5.3.6 and urllib3==1.26.18 replaced the base's versions.
+      name: 'requirements files the base installs, an included one and constraints: read for what the base has',
+      files: ws({
+        'Dockerfile.base': BASE_WITH_CONSTRAINTS,
+        ...NESTED_REQUIREMENTS,
+        'docker/Dockerfile.web': webWithRun(WEB_PINS_RUN),
+      }),
+      errors: [
+        ['django-redis==5.4.0', alreadyInBase('pip', 'django-redis==5.4.0')],
+        ['django ', alreadyInBase('pip', 'django')],
+        ['gunicorn', outside('pip', 'gunicorn')],
+        ['Celery==5.3.6', otherVersion('Celery==5.3.6', 'celery[redis]>=5.3 (from requirements/common.txt)')],
+        ['urllib3==1.26.18', otherVersion('urllib3==1.26.18', 'urllib3==2.2.1 (pinned in constraints.txt)')],
+      ].map(([word, message]) => {
+        const error = onWord('docker/Dockerfile.web', webWithRun(WEB_PINS_RUN), word!, message!);
+        return { ...error, endColumn: error.column + word!.trim().length };
+      }),
+      output: {
+        'Dockerfile.base': `${BASE_WITH_CONSTRAINTS}RUN pip install --no-cache-dir gunicorn\n`,
+        'docker/Dockerfile.web': webWithRun('RUN pip install --no-cache-dir Celery==5.3.6 urllib3==1.26.18'),
       },
     },
     ...WHOLE_RUN_MOVES.map(movesWholeRun),

@@ -14,7 +14,7 @@ import {
 import { moveBlocker, optionParts, packageWord, sameOptions } from '../../parse/installOptions';
 import { programWords, standsAlone, type ShellCommand, type ShellWord } from '../../parse/shell';
 import type { Project } from '../../project';
-import { basename } from '../../paths';
+import { basename, dirname, joinPath } from '../../paths';
 import { continuationBefore, instructionLinesRange, instructionRemovalRange, leadingCommentLines } from '../../dockerfileEdit';
 import { comparePositions } from '../../text';
 import { runtimeStages, stageChain } from './stageRefs';
@@ -81,6 +81,58 @@ export function requirementsSource(project: Project, model: DockerfileModel, sta
     return requirementsSource(project, base.model, base.stages[0]!, undefined, path, depth + 1);
   }
   return undefined;
+}
+
+/** A package the base names in a requirements file it installs, or pins in a constraints file. */
+interface FilePackage {
+  /** As written, blanks left out (`Django==5.0.6`), and its key (see {@link packageKey}). */
+  name: string;
+  key: string;
+  /** The workspace file that names it. */
+  file: string;
+  /** Named in a constraints file (`-c`): its pin holds for the base, but it does not install it. */
+  constraint: boolean;
+}
+
+/**
+ * The packages a pip requirements file names, as pip reads it (comments, line continuations, hashes
+ * and per-line options left out), with those of the files it includes (`-r other.txt`, relative to
+ * it) and the pins of its constraints files (`-c`). Editable installs, paths and URLs are no named
+ * package; a file the workspace does not have names none.
+ */
+function requirementsFilePackages(project: Project, path: string, constraint: boolean, seen = new Set<string>()): FilePackage[] {
+  if (seen.has(path) || seen.size > 20) {
+    return [];
+  }
+  seen.add(path);
+  const text = project.fs.readFile(path);
+  const out: FilePackage[] = [];
+  for (const raw of (text ?? '').replace(/\\\r?\n/g, ' ').split(/\r?\n/)) {
+    const line = raw.replace(/(^|\s)#.*$/, '').trim();
+    const include = /^(-r|--requirement|-c|--constraint)(?:\s*=\s*|\s+|(?<=^-[rc]))(\S+)$/.exec(line);
+    if (include) {
+      const target = include[2]!;
+      if (!/^\/|:\/\/|\$/.test(target)) {
+        out.push(
+          ...requirementsFilePackages(
+            project,
+            joinPath(dirname(path), target),
+            constraint || /^(-c|--constraint)$/.test(include[1]!),
+            seen,
+          ),
+        );
+      }
+      continue;
+    }
+    // `django==5.0.6 --hash=sha256:…`: the requirement before its options.
+    const requirement = line.split(/\s+-/)[0]!;
+    if (!/^[A-Za-z0-9]/.test(requirement) || (/[/\\]/.test(requirement) && !/^[\w.-]+(\[[^\]]*\])?\s*@/.test(requirement))) {
+      continue;
+    }
+    const name = requirement.replace(/\s+/g, '');
+    out.push({ name, key: packageKey('pip', name), file: path, constraint });
+  }
+  return out;
 }
 
 /** Removal commands per manager family: `apk del`, `apt-get purge`, `dnf remove`, `pip uninstall`. */
@@ -403,6 +455,24 @@ export const installOutsideBase = defineRule({
         }
         return files;
       };
+      // What the base's pip installs name in the requirements (and constraints) files they install:
+      // the base installs them as much as the packages of its RUN lines.
+      const filePackages = new Map<InstallCommand, FilePackage[]>();
+      const baseFilePackages = (b: { run: RunInstruction; install: InstallCommand }): FilePackage[] => {
+        let packages = filePackages.get(b.install);
+        if (!packages) {
+          const constraints = optionParts(b.install)
+            .filter((p) => b.install.manager === 'pip' && p.canonical === '-c' && p.value !== undefined && !p.option.hasVariable)
+            .map((p) => requirementsSource(project, base!, b.run.stage, b.run.instruction, p.value!));
+          const files = [...baseRequirements(b).map((f) => [f, false] as const), ...constraints.map((f) => [f, true] as const)];
+          const seen = new Set<string>();
+          packages = files.flatMap(([f, constraint]) =>
+            f === undefined ? [] : requirementsFilePackages(project, f, constraint, seen),
+          );
+          filePackages.set(b.install, packages);
+        }
+        return packages;
+      };
       let removals: Map<Stage, RemovalCommand[]> | undefined;
       for (const run of file.runs()) {
         if (!checkedStage(project, file, run.stage, isService)) {
@@ -420,11 +490,15 @@ export const installOutsideBase = defineRule({
         for (const { index, install } of installsOf(run)) {
           const manager = installLabel(install);
           const baseSame = inBase.filter((b) => sameFamily(b.install, install));
-          const baseKeys = new Set(baseSame.flatMap((b) => b.install.packages.map((p) => p.key)));
+          const basePackages: BasePackage[] = baseSame.flatMap((b) => [
+            ...b.install.packages.map((p) => ({ name: p.name, key: p.key, install: b.install })),
+            ...baseFilePackages(b).map((p) => ({ ...p, install: b.install })),
+          ]);
+          const baseKeys = new Set(basePackages.filter((p) => !p.constraint).map((p) => p.key));
           // A package the base installs at another version, or that this install upgrades or takes
           // from another release: removing it from the service, or moving it, would change what the
           // service runs.
-          const conflict = conflictsWithBase(baseSame, install);
+          const conflict = conflictsWithBase(basePackages, install);
           const movable = install.packages.filter((p) => !p.word.hasVariable && !conflict.has(p) && !isTestToolPackage(p.name));
           // The workspace file a `-r FILE` reads, and whether the base installs that same file.
           const sourceOf = (value: string) => requirementsSource(project, file, run.stage, run.instruction, value);
@@ -547,7 +621,7 @@ export const installOutsideBase = defineRule({
 });
 
 /** How a package is asked for: its name as written, lower case (`Django==5.0.6` and `django==5.0.6` alike). */
-function spec(pkg: InstalledPackage): string {
+function spec(pkg: { name: string }): string {
   return pkg.name.toLowerCase().replace(/_/g, '-');
 }
 
@@ -561,18 +635,28 @@ const CHANGES_INSTALLED: Partial<Record<InstallCommand['manager'], readonly stri
 type Conflict = { messageId: 'otherVersion'; inBase: string } | { messageId: 'changesInstalled'; option: string };
 
 /**
+ * A package of the base: named on one of its install commands, or in a requirements or constraints
+ * `file` one of them installs.
+ */
+interface BasePackage {
+  name: string;
+  key: string;
+  install: InstallCommand;
+  file?: string;
+  constraint?: boolean;
+}
+
+/**
  * The packages of a service install that the base installs, but that removing from the service
  * would change: a pin (or extras) that no base install of the package has, or an option that
  * changes an installed package (`pip install --upgrade`, `apt-get install -t backports`) that no
  * base install of it uses. A bare name is never a conflict: the package manager finds it installed
- * and leaves it.
+ * and leaves it. A pin of a constraints file the base installs with counts as the base's version.
  */
-function conflictsWithBase(baseSame: readonly { install: InstallCommand }[], install: InstallCommand): Map<InstalledPackage, Conflict> {
-  const inBase = new Map<string, { pkg: InstalledPackage; install: InstallCommand }[]>();
-  for (const b of baseSame) {
-    for (const p of b.install.packages) {
-      inBase.set(p.key, [...(inBase.get(p.key) ?? []), { pkg: p, install: b.install }]);
-    }
+function conflictsWithBase(basePackages: readonly BasePackage[], install: InstallCommand): Map<InstalledPackage, Conflict> {
+  const inBase = new Map<string, BasePackage[]>();
+  for (const p of basePackages) {
+    inBase.set(p.key, [...(inBase.get(p.key) ?? []), p]);
   }
   const changing = optionParts(install).find((p) => CHANGES_INSTALLED[install.manager]?.includes(p.canonical));
   const out = new Map<InstalledPackage, Conflict>();
@@ -581,9 +665,16 @@ function conflictsWithBase(baseSame: readonly { install: InstallCommand }[], ins
     if (!base) {
       continue;
     }
-    if (spec(pkg) !== pkg.key && !base.some((b) => spec(b.pkg) === spec(pkg))) {
-      out.set(pkg, { messageId: 'otherVersion', inBase: base.map((b) => b.pkg.name).join(', ') });
-    } else if (changing && !base.some((b) => sameOptions(b.install, install))) {
+    const installed = base.filter((b) => !b.constraint);
+    if (spec(pkg) !== pkg.key && !base.some((b) => spec(b) === spec(pkg))) {
+      // Each version once: as a RUN line of the base names it, else with the file that does.
+      const named = new Map<string, string>();
+      for (const b of [...base].sort((x, y) => Number(x.file !== undefined) - Number(y.file !== undefined))) {
+        const file = b.file === undefined ? '' : ` (${b.constraint ? 'pinned in' : 'from'} ${b.file})`;
+        named.set(spec(b), named.get(spec(b)) ?? `${b.name}${file}`);
+      }
+      out.set(pkg, { messageId: 'otherVersion', inBase: [...named.values()].join(', ') });
+    } else if (changing && installed.length > 0 && !installed.some((b) => sameOptions(b.install, install))) {
       const option = changing.value === undefined ? changing.written : `${changing.written} ${changing.value}`;
       out.set(pkg, { messageId: 'changesInstalled', option });
     }
