@@ -154,7 +154,9 @@ const preUpgrade = inWeb('RUN pip install --no-cache-dir --pre --upgrade httpx\n
 const mixedRedundant = inCelery(
   'RUN pip install --index-url https://pypi.internal/simple django==5.0.6 internal-metrics==0.9.1\n',
 );
-const uvSystem = inWeb('RUN uv pip install --system --no-cache sentry-sdk==2.5.1\n');
+/** The base with uv copied in from its image (uv is no part of python:3.12-slim). */
+const BASE_WITH_UV = `${HEAD}COPY --from=ghcr.io/astral-sh/uv:0.4.18 /uv /uvx /bin/\n\n${APT_RUN}\n${PIP_RUN}\n${TAIL}`;
+const uvSystem = inWeb('RUN uv pip install --system --no-cache sentry-sdk==2.5.1\n', BASE_WITH_UV);
 
 const backports = inWeb(
   'RUN apt-get update && apt-get install -y --no-install-recommends -t bookworm-backports golang-go && rm -rf /var/lib/apt/lists/*\n',
@@ -167,7 +169,9 @@ const aptNoiseMerged = inCelery(
 const condaSameChannel = inCelery('RUN mamba install --yes --channel conda-forge gdal\n', CONDA_BASE);
 const condaMoreChannels = inCelery('RUN conda install -y -c conda-forge -c bioconda samtools=1.20\n', CONDA_BASE);
 const condaDefaultChannel = inCelery('RUN conda install -y scikit-learn\n', CONDA_BASE);
-const condaIntoPipBase = inCelery('RUN conda install -c conda-forge -y gdal\n');
+/** A base on a conda image that installs its packages with apt and pip only. */
+const CONDA_IMAGE_PIP_BASE = `FROM continuumio/miniconda3:24.1.2-0\n\n${APT_RUN}\n${PIP_RUN}\n${TAIL}`;
+const condaIntoPipBase = inCelery('RUN conda install -c conda-forge -y gdal\n', CONDA_IMAGE_PIP_BASE);
 
 const apkEdge = inWeb(
   'RUN apk add --no-cache --repository https://dl-cdn.alpinelinux.org/alpine/edge/testing watchexec\n',
@@ -368,7 +372,7 @@ RuleTester.run(installOutsideBase, {
       'uv pip --system keeps --system (its --no-cache is noise, written as the idiom --no-cache-dir)',
       uvSystem,
       [WEB, 'pip', 'sentry-sdk==2.5.1'],
-      `${BASE}RUN uv pip install --no-cache-dir --system sentry-sdk==2.5.1\n`,
+      `${BASE_WITH_UV}RUN uv pip install --no-cache-dir --system sentry-sdk==2.5.1\n`,
     ),
     moved(
       'apt-get -t bookworm-backports: a new RUN after the base apt install keeps the target release',
@@ -423,10 +427,10 @@ ${CONDA_TAIL}`,
       `FROM continuumio/miniconda3:24.1.2-0\n${CONDA_RUN}RUN conda install -y scikit-learn\n${CONDA_TAIL}`,
     ),
     moved(
-      'conda -c conda-forge -y into a base with no conda install: the new RUN keeps the channel (after the last install before COPY)',
+      'conda -c conda-forge -y into a conda image base with no conda install: the new RUN keeps the channel (after the last install before COPY)',
       condaIntoPipBase,
       [CELERY, 'conda', 'gdal'],
-      `${HEAD}\n${APT_RUN}\n${PIP_RUN}RUN conda install -y -c conda-forge gdal\n\n${TAIL}`,
+      `FROM continuumio/miniconda3:24.1.2-0\n\n${APT_RUN}\n${PIP_RUN}RUN conda install -y -c conda-forge gdal\n\n${TAIL}`,
     ),
     moved(
       'apk add --repository URL: a new RUN after the base apk add keeps the repository',

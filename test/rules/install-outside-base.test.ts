@@ -122,8 +122,8 @@ function baseWithRun(run: string): string {
   return `${BASE}${run}\n`;
 }
 /** The base with `run` as a new RUN right after its apt-get RUN (other managers' installs). */
-function baseWithRunAfterApt(run: string): string {
-  return insertAfter(BASE, '    && rm -rf /var/lib/apt/lists/*\n', `${run}\n`);
+function baseWithRunAfterApt(run: string, base = BASE): string {
+  return insertAfter(base, '    && rm -rf /var/lib/apt/lists/*\n', `${run}\n`);
 }
 
 /** A base that installs no system packages, and the RUN the fix adds to it before its first COPY. */
@@ -433,6 +433,11 @@ const NESTED_REQUIREMENTS = {
 };
 const WEB_PINS_RUN = 'RUN pip install --no-cache-dir django-redis==5.4.0 django gunicorn Celery==5.3.6 urllib3==1.26.18';
 
+/** The base on the conda-forge image: it has conda and mamba, and installs nothing with them yet. */
+const MINIFORGE_BASE = replaceOnce(BASE, 'FROM python:3.12-slim\n', 'FROM condaforge/miniforge3:24.3.0-0\n');
+const managerMissing = (manager: string, pkg: string, program: string) =>
+  `Unexpected ${manager} install of "${pkg}" outside the base image; the base image (Dockerfile.base) does not have ${program}, so the install cannot be moved there: set up ${program} in Dockerfile.base (or build it FROM an image that has it) and install it there.`;
+
 /**
  * Web Dockerfiles whose one RUN only installs: the fix removes the whole RUN and moves the install
  * into the base. Each finding is on its package's word in the RUN line. Columns: the test name, the
@@ -450,8 +455,8 @@ const WHOLE_RUN_MOVES: [name: string, run: string, manager: string, packages: st
   ['dnf install with --setopt=: a new RUN before the first COPY of a base with no system installs, the setting kept', 'RUN dnf install -y --setopt=install_weak_deps=False git && dnf clean all', 'yum/dnf', ['git'], insertBefore(PIP_ONLY_BASE, 'COPY requirements.txt .\n', 'RUN dnf install -y --setopt=install_weak_deps=False git && dnf clean all\n'), PIP_ONLY_BASE],
   ['pip3 with a version pin', 'RUN pip3 install --no-cache-dir gunicorn==22.0.0', 'pip', ['gunicorn==22.0.0'], baseWithRun('RUN pip3 install --no-cache-dir gunicorn==22.0.0')],
   ['python -m pip', 'RUN python -m pip install --no-cache-dir whitenoise', 'pip', ['whitenoise'], baseWithRun('RUN python -m pip install --no-cache-dir whitenoise')],
-  ['uv pip install --system: kept', 'RUN uv pip install --system sentry-sdk', 'pip', ['sentry-sdk'], baseWithRun('RUN uv pip install --no-cache-dir --system sentry-sdk')],
-  ['conda install -c CHANNEL: the channel is not a package, and is kept', 'RUN conda install -y -c conda-forge numpy', 'conda', ['numpy'], baseWithRunAfterApt('RUN conda install -y -c conda-forge numpy')],
+  ['uv pip install --system into a base that installs uv: kept', 'RUN uv pip install --system sentry-sdk', 'pip', ['sentry-sdk'], baseWithRun('RUN pip install --no-cache-dir uv\nRUN uv pip install --no-cache-dir --system sentry-sdk'), baseWithRun('RUN pip install --no-cache-dir uv')],
+  ['conda install -c CHANNEL into a base on a conda image: the channel is not a package, and is kept', 'RUN conda install -y -c conda-forge numpy', 'conda', ['numpy'], baseWithRunAfterApt('RUN conda install -y -c conda-forge numpy', MINIFORGE_BASE), MINIFORGE_BASE],
   ['merge into an inline package list keeps it inline and sorted', 'RUN apt-get update && apt-get install -y --no-install-recommends gettext && rm -rf /var/lib/apt/lists/*', 'apt-get', ['gettext'], replaceOnce(INLINE_LIST_BASE, 'libpq5 tini', 'gettext libpq5 tini'), INLINE_LIST_BASE],
   ['no apt install in the base: a new RUN before the base first COPY', 'RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*', 'apt-get', ['curl'], insertBefore(PIP_ONLY_BASE, 'COPY requirements.txt .\n', NEW_APT_RUN_FOR_CURL), PIP_ONLY_BASE],
 ];
@@ -1212,6 +1217,21 @@ COPY . .
         'Dockerfile.base': `${BASE_WITH_CONSTRAINTS}RUN pip install --no-cache-dir gunicorn\n`,
         'docker/Dockerfile.web': webWithRun('RUN pip install --no-cache-dir Celery==5.3.6 urllib3==1.26.18'),
       },
+    },
+    {
+      // Before, "install it in Dockerfile.base", and the fix appended the conda (or uv) RUN to the
+      // python:3.12-slim base, which has neither: the base build failed.
+      name: 'conda, micromamba or uv into a base that does not have it: reported, no move',
+      files: ws({
+        'docker/Dockerfile.web': webWithRun('RUN conda install -y -c conda-forge gdal'),
+        'docker/Dockerfile.celery':
+          'FROM smarthr360-base:latest\nRUN micromamba install -y -n base numpy\nRUN uv pip install --system sentry-sdk\nCOPY app/ /app/app/\n',
+      }),
+      errors: [
+        inCelery(2, 35, 40, managerMissing('conda', 'numpy', 'micromamba')),
+        inCelery(3, 29, 39, managerMissing('pip', 'sentry-sdk', 'uv')),
+        inWeb(2, 37, 41, managerMissing('conda', 'gdal', 'conda')),
+      ],
     },
     ...WHOLE_RUN_MOVES.map(movesWholeRun),
   ],

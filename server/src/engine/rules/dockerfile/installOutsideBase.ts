@@ -375,6 +375,76 @@ function firstSetup(project: Project, file: DockerfileModel, stage: Stage, manag
 /** The operating system's package managers: one base uses one of them. */
 const SYSTEM_MANAGERS: ReadonlySet<InstallCommand['manager']> = new Set(['apt', 'apk', 'yum']);
 
+/**
+ * Images that come with a language or environment manager (by name, without registry, tag or
+ * digest): a base built on one of them can run that manager's installs.
+ */
+const MANAGER_IMAGES: Record<string, RegExp> = {
+  conda: /^(continuumio\/(miniconda3?|anaconda3?)|condaforge\/(miniforge3|mambaforge|miniforge-pypy3|mambaforge-pypy3))$/,
+  mamba: /^condaforge\/(miniforge3|mambaforge|miniforge-pypy3|mambaforge-pypy3)$/,
+  micromamba: /^mambaorg\/micromamba$/,
+  uv: /^ghcr\.io\/astral-sh\/uv$/,
+  npm: /^node$/,
+  yarn: /^node$/,
+  gem: /^ruby$/,
+  cargo: /^rust$/,
+  go: /^golang$/,
+  composer: /^composer$/,
+};
+
+/**
+ * The program an install needs that a base image does not have unless it is set up for it: a
+ * language or environment manager (`conda`, `mamba`, `micromamba`, `uv`, `poetry`, `pipenv`, …).
+ * Undefined for a system manager (see `otherSystem`) and for pip, which comes with Python.
+ */
+function managerProgram(install: InstallCommand): string | undefined {
+  const program = install.program.split(' ')[0]!;
+  if (SYSTEM_MANAGERS.has(install.manager) || (install.manager === 'pip' && program !== 'uv')) {
+    return undefined;
+  }
+  return program;
+}
+
+/**
+ * Whether the base image can run `program`: its stages run it (`RUN conda clean -afy`), install it
+ * (`pip install poetry`) or copy it from another image (`COPY --from=ghcr.io/astral-sh/uv /uv /bin/`),
+ * or the image its first stage is built FROM is known to have it (`FROM continuumio/miniconda3`).
+ */
+function baseHasProgram(project: Project, program: string): boolean {
+  const chain = baseChain(project);
+  if (!chain) {
+    return false;
+  }
+  const stages = new Set(chain.stages);
+  const runs = chain.model.runs().filter((r) => stages.has(r.stage));
+  if (runs.some((r) => r.commands.some((c) => basename(programWords(c)[0]?.value ?? '') === program))) {
+    return true;
+  }
+  if (runs.some((r) => installsOf(r).some(({ install }) => install.packages.some((p) => p.key === program)))) {
+    return true;
+  }
+  const copied = chain.stages.some((s) =>
+    stageCopies(project, chain.model, s).some(
+      (c) => c.from !== undefined && c.sources.some((src) => basename(src.value) === program),
+    ),
+  );
+  if (copied) {
+    return true;
+  }
+  const root = project.resolveFrom(chain.model, chain.stages[chain.stages.length - 1]!);
+  const image = root.kind === 'external' ? imageName(root.image) : undefined;
+  return image !== undefined && (MANAGER_IMAGES[program]?.test(image) ?? false);
+}
+
+/** An image reference's name: lower case, without tag, digest, `docker.io/` or `library/`. */
+function imageName(reference: string): string {
+  const name = reference
+    .toLowerCase()
+    .replace(/@.*$/, '')
+    .replace(/:[^/]*$/, '');
+  return name.replace(/^(docker\.io|index\.docker\.io)\//, '').replace(/^library\//, '');
+}
+
 function sameFamily(a: InstallCommand, b: InstallCommand): boolean {
   return a.manager === b.manager;
 }
@@ -430,6 +500,8 @@ export const installOutsideBase = defineRule({
       'Unexpected {{manager}} install of "{{pkg}}" outside the base image; its options name a build variable ({{option}}), so move it to {{base}} by hand.',
     setup:
       'Unexpected {{manager}} install of "{{pkg}}" outside the base image; it depends on {{setup}}, which the base build does not have, so the install cannot be moved automatically: set that up in {{base}} and install it there.',
+    managerMissing:
+      'Unexpected {{manager}} install of "{{pkg}}" outside the base image; the base image ({{base}}) does not have {{program}}, so the install cannot be moved there: set up {{program}} in {{base}} (or build it FROM an image that has it) and install it there.',
     notOnBase:
       'Unexpected {{manager}} install of "{{pkg}}" outside the base image; this stage is built FROM {{image}}, not the base image, so the install cannot be moved (the image would lose it): build it FROM the base image first, then install it in {{base}}.',
     requirementsNotOnBase:
@@ -521,10 +593,17 @@ export const installOutsideBase = defineRule({
             SYSTEM_MANAGERS.has(install.manager) &&
             baseSame.length === 0 &&
             inBase.some((b) => SYSTEM_MANAGERS.has(b.install.manager) && b.install.manager !== install.manager);
+          // A language or environment manager the base does not have (conda into a python:3.12-slim
+          // base): a new RUN of it would fail the base build. (Merged into a base install, the base's
+          // own program installs the packages.)
+          const program = managerProgram(install);
+          const missingProgram =
+            program !== undefined && base !== undefined && !mergeTarget(baseSame, install) && !baseHasProgram(project, program);
           const fix =
             base &&
             onBase &&
             !otherSystem &&
+            (!missingProgram || movable.every((p) => baseKeys.has(p.key))) &&
             movable.length > 0 &&
             !blocker &&
             !setup &&
@@ -560,6 +639,8 @@ export const installOutsideBase = defineRule({
             } else if (blocker) {
               const messageId = blocker.kind === 'file' ? 'optionFile' : 'optionVariable';
               context.report({ messageId, data: { ...data, option: blocker.text }, range });
+            } else if (missingProgram) {
+              context.report({ messageId: 'managerMissing', data: { ...data, program: program! }, range });
             } else {
               context.report({ messageId: 'install', data, range, fix });
             }
@@ -687,6 +768,15 @@ function removeCommand(file: DockerfileModel, run: RunInstruction, install: Inst
   return removePackagesFromRun(file, run, new Set(), install.manager, new Set([install.command]));
 }
 
+/**
+ * The base install a service install's packages are merged into: the last one that installs the
+ * same way (same index, channel, release…), and not in a JSON-form RUN (a word inserted there would
+ * join its neighbour's argument).
+ */
+function mergeTarget(baseSame: readonly { run: RunInstruction; install: InstallCommand }[], install: InstallCommand) {
+  return [...baseSame].reverse().find((b) => b.install.packages.length > 0 && !b.run.jsonForm && sameOptions(b.install, install));
+}
+
 function moveFix(
   file: DockerfileModel,
   run: RunInstruction,
@@ -698,12 +788,7 @@ function moveFix(
 ): ((fixer: FixBuilder) => void) | undefined {
   const base = project.baseDockerfile!;
   const toAdd = [...new Map(movable.filter((p) => !baseKeys.has(p.key)).map((p) => [p.key, p.name])).values()];
-  // Merge only into an install that installs the same way (same index, channel, release…), and
-  // not into a JSON-form RUN: a word inserted there would join its neighbour's argument.
-  const target =
-    toAdd.length === 0
-      ? undefined
-      : [...baseSame].reverse().find((b) => b.install.packages.length > 0 && !b.run.jsonForm && sameOptions(b.install, install));
+  const target = toAdd.length === 0 ? undefined : mergeTarget(baseSame, install);
   const at = toAdd.length === 0 || target ? undefined : newRunPosition(project, baseSame[baseSame.length - 1]?.run);
   if (toAdd.length > 0 && !target && !at) {
     // No place in the base where the install runs as root: left to the user.
