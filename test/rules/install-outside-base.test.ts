@@ -438,6 +438,19 @@ const MINIFORGE_BASE = replaceOnce(BASE, 'FROM python:3.12-slim\n', 'FROM condaf
 const managerMissing = (manager: string, pkg: string, program: string) =>
   `Unexpected ${manager} install of "${pkg}" outside the base image; the base image (Dockerfile.base) does not have ${program}, so the install cannot be moved there: set up ${program} in Dockerfile.base (or build it FROM an image that has it) and install it there.`;
 
+/** Web installs ffmpeg in a RUN of its own, with a comment above it, between blank lines. */
+const WEB_WITH_COMMENTED_RUN = `FROM smarthr360-base:latest
+WORKDIR /app
+
+# ffmpeg is needed for thumbnail tasks only
+RUN apt-get update && apt-get install -y --no-install-recommends ffmpeg && rm -rf /var/lib/apt/lists/*
+
+COPY . .
+CMD ["gunicorn", "smarthr360.wsgi:application"]
+`;
+const SENTRY_COMMENT = '# Error reports go to Sentry.\n# Pinned to the SDK version the web service uses.\n';
+const CELERY_WITH_COMMENTED_PIP = `FROM smarthr360-base:latest\n${SENTRY_COMMENT}RUN pip install --no-cache-dir sentry-sdk==2.5.1\nCOPY app/ /app/app/\n`;
+
 /**
  * Web Dockerfiles whose one RUN only installs: the fix removes the whole RUN and moves the install
  * into the base. Each finding is on its package's word in the RUN line. Columns: the test name, the
@@ -1232,6 +1245,77 @@ COPY . .
         inCelery(3, 29, 39, managerMissing('pip', 'sentry-sdk', 'uv')),
         inWeb(2, 37, 41, managerMissing('conda', 'gdal', 'conda')),
       ],
+    },
+    {
+      // Before, the comment stayed in web, describing nothing, over a doubled blank line.
+      name: 'the comment lines above a RUN that goes whole go with it, above the package in a one-a-line base list',
+      files: ws({ 'docker/Dockerfile.web': WEB_WITH_COMMENTED_RUN }),
+      errors: [inWeb(5, 66, 72, outside('apt-get', 'ffmpeg'))],
+      output: {
+        'Dockerfile.base': insertAfter(
+          BASE,
+          '    build-essential \\\n',
+          '    # ffmpeg is needed for thumbnail tasks only\n    ffmpeg \\\n',
+        ),
+        'docker/Dockerfile.web': removeOnce(
+          WEB_WITH_COMMENTED_RUN,
+          '# ffmpeg is needed for thumbnail tasks only\nRUN apt-get update && apt-get install -y --no-install-recommends ffmpeg && rm -rf /var/lib/apt/lists/*\n\n',
+        ),
+      },
+    },
+    {
+      name: 'the comment lines above a RUN that goes whole go above the new RUN in the base',
+      files: ws({ 'docker/Dockerfile.celery': CELERY_WITH_COMMENTED_PIP }),
+      errors: [inCelery(4, 32, 49, outside('pip', 'sentry-sdk==2.5.1'))],
+      output: {
+        'Dockerfile.base': baseWithRun(`${SENTRY_COMMENT}RUN pip install --no-cache-dir sentry-sdk==2.5.1`),
+        'docker/Dockerfile.celery': 'FROM smarthr360-base:latest\nCOPY app/ /app/app/\n',
+      },
+    },
+    {
+      // An inline base list has no line for a comment: it goes above the base's RUN.
+      name: 'the comment above a RUN merged into an inline base list goes above the base RUN',
+      files: ws({
+        'Dockerfile.base': INLINE_LIST_BASE,
+        'docker/Dockerfile.web': webWithRun(
+          '# for the healthcheck\nRUN apt-get update && apt-get install -y --no-install-recommends curl libpq5',
+        ),
+      }),
+      errors: [inWeb(3, 66, 70, outside('apt-get', 'curl')), inWeb(3, 71, 77, alreadyInBase('apt-get', 'libpq5'))],
+      output: {
+        'Dockerfile.base': replaceOnce(
+          INLINE_LIST_BASE,
+          'RUN apt-get update',
+          '# for the healthcheck\nRUN apt-get update',
+        ).replace('libpq5 tini', 'curl libpq5 tini'),
+        'docker/Dockerfile.web': 'FROM smarthr360-base:latest\nCOPY . .\n',
+      },
+    },
+    {
+      name: 'a RUN only partly moved keeps its comment',
+      files: ws({
+        'docker/Dockerfile.web': webWithRun('# web server and test runner\nRUN pip install --no-cache-dir gunicorn pytest'),
+      }),
+      errors: [inWeb(3, 32, 40, outside('pip', 'gunicorn'))],
+      output: {
+        'Dockerfile.base': baseWithRun('RUN pip install --no-cache-dir gunicorn'),
+        'docker/Dockerfile.web': webWithRun('# web server and test runner\nRUN pip install --no-cache-dir pytest'),
+      },
+    },
+    {
+      // Before, the comment stayed in celery over nothing. The base has its own install of both.
+      name: 'a redundant RUN removed whole, a package or the base requirements: its comment lines go too',
+      files: ws({
+        'docker/Dockerfile.celery': `# Celery worker\nFROM smarthr360-base:latest\n\n# libpq for psycopg\n${CELERY_WITH_BASE_PACKAGE.split('\n')[1]}\n\nWORKDIR /app\n# Python dependencies\nCOPY requirements.txt .\n# (again, for the worker)\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY app/ /app/app/\n`,
+      }),
+      errors: [
+        inCelery(5, 42, 48, alreadyInBase('apt-get', 'libpq5')),
+        inCelery(11, 35, 51, 'Unexpected pip install -r requirements.txt: the base image (Dockerfile.base) already installs it.'),
+      ],
+      output: {
+        'docker/Dockerfile.celery':
+          '# Celery worker\nFROM smarthr360-base:latest\n\nWORKDIR /app\n# Python dependencies\nCOPY requirements.txt .\nCOPY app/ /app/app/\n',
+      },
     },
     ...WHOLE_RUN_MOVES.map(movesWholeRun),
   ],

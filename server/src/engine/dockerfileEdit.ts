@@ -41,10 +41,13 @@ export function instructionHeadRange(model: DockerfileModel, instruction: Instru
 /**
  * The range that removes an instruction cleanly: its whole lines, plus one blank line after it
  * when it sat between two blank lines (or a blank line and the end), so no double gap is left.
+ * With `withComments`, the comment lines directly above it go too (see {@link leadingCommentLines}).
  */
-export function instructionRemovalRange(model: DockerfileModel, instruction: Instruction): Range {
-  const r = instructionLinesRange(model, instruction);
+export function instructionRemovalRange(model: DockerfileModel, instruction: Instruction, withComments = false): Range {
   const lines = model.lines;
+  const own = instructionLinesRange(model, instruction);
+  const comments = withComments ? leadingCommentLines(model, instruction) : undefined;
+  const r = comments ? { start: { line: comments.first, character: 0 }, end: own.end } : own;
   const before = r.start.line > 0 ? lines.lineText(r.start.line - 1).trim() : '';
   const afterLine = r.end.line;
   const after = afterLine < lines.lineCount ? lines.lineText(afterLine) : undefined;

@@ -16,7 +16,7 @@ import { programWords, standsAlone, type ShellCommand, type ShellWord } from '..
 import type { Project } from '../../project';
 import { basename, dirname, joinPath } from '../../paths';
 import { continuationBefore, instructionLinesRange, instructionRemovalRange, leadingCommentLines } from '../../dockerfileEdit';
-import { comparePositions } from '../../text';
+import { comparePositions, type Range } from '../../text';
 import { runtimeStages, stageChain } from './stageRefs';
 import { buildContexts, containerPath, providerOf, sourcePath, stageCopies, stageEndWorkdir, workdirAt } from '../image/imageFacts';
 import { isTestArtifact, isTestToolPackage } from '../image/testArtifactsInRuntime';
@@ -677,7 +677,11 @@ export const installOutsideBase = defineRule({
                 range,
                 fix: !alone || buildTime.size > 0 || !only ? undefined : (fixer) => {
                   fixer.setTitle(`Remove redundant install (already in ${base.path})`, true);
-                  removeCommand(file, run, install).forEach((r) => fixer.remove(file.path, r));
+                  // With the whole RUN, the comment lines directly above it.
+                  const removal = removeCommand(file, run, install);
+                  const whole = isWholeRun(file, run, removal) && runComments(file, run) !== undefined;
+                  const ranges = whole ? [instructionRemovalRange(file, run.instruction, true)] : removal;
+                  ranges.forEach((r) => fixer.remove(file.path, r));
                   fixer.track(base.path);
                 },
               });
@@ -801,20 +805,36 @@ function moveFix(
     } else {
       fixer.setTitle(`Move ${names} to the base image (${base.path})`, true);
     }
-    for (const r of removePackagesFromRun(file, run, new Set(movable), install.manager)) {
+    // When the whole RUN goes, the comment lines directly above it go too: they describe it.
+    const removal = removePackagesFromRun(file, run, new Set(movable), install.manager);
+    const lead = isWholeRun(file, run, removal) ? runComments(file, run) : undefined;
+    for (const r of lead ? [instructionRemovalRange(file, run.instruction, true)] : removal) {
       fixer.remove(file.path, r, installRemovalScope(file, run));
     }
     fixer.track(base.path);
+    const above = lead ?? [];
+    const eol = base.lines.eol;
     // A comment that explains a moved package goes with it.
     const comments = packageComments(file, install, movable.filter((p) => toAdd.includes(p.name)));
     // A word the shell would read (`"uvicorn[standard]"`, a glob) stays quoted, as the service wrote it.
     const written = new Map(movable.map((p) => [p.name, packageWord(p.name, file.text[p.word.start] ?? '')]));
     if (target) {
+      // The RUN's comments: above the first moved package where the base lists one a line, else
+      // above the base's RUN.
+      if (above.length > 0 && onePerLine(base, target.install)) {
+        const first = [...toAdd].sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1))[0]!;
+        comments.set(first, [...above, ...(comments.get(first) ?? [])]);
+      } else if (above.length > 0) {
+        const line = base.lines.lineStart(target.run.instruction.getRange().start.line);
+        fixer.insert(base.path, base.lines.positionAt(line), above.map((c) => c + eol).join(''));
+      }
       for (const ins of mergeIntoInstall(base, target.install, toAdd, comments, written).inserts) {
         fixer.insert(base.path, base.lines.positionAt(ins.at), ins.text);
       }
     } else if (at) {
-      const text = newInstallInstruction(install, toAdd, base.lines.eol, base.escapeChar, comments, written);
+      const text =
+        above.map((c) => c + eol).join('') +
+        newInstallInstruction(install, toAdd, base.lines.eol, base.escapeChar, comments, written);
       // After a last RUN that ends in `\` over commented-out lines, the new RUN would be read as
       // more of its arguments: the continuation goes.
       const dangling = continuationBefore(base, at.offset);
@@ -904,7 +924,34 @@ function newRunPosition(project: Project, sameManagerRun: RunInstruction | undef
 
 /** Whether removing these packages removes the whole RUN (a retry loop around the install goes with it). */
 function goesWholeRun(file: DockerfileModel, run: RunInstruction, movable: InstalledPackage[], install: InstallCommand): boolean {
-  const removal = removePackagesFromRun(file, run, new Set(movable), install.manager);
+  return isWholeRun(file, run, removePackagesFromRun(file, run, new Set(movable), install.manager));
+}
+
+/** Whether these removals take the whole RUN. */
+function isWholeRun(file: DockerfileModel, run: RunInstruction, removal: readonly Range[]): boolean {
   const whole = instructionRemovalRange(file, run.instruction);
   return removal.length === 1 && comparePositions(removal[0]!.start, whole.start) === 0 && comparePositions(removal[0]!.end, whole.end) === 0;
+}
+
+/**
+ * The comment lines directly above a RUN (trimmed), which go with it when it goes whole; undefined
+ * when there are none, or when they hold a `docker-modularity-ignore-file` (it stays: it is about the
+ * file, and in the base it would silence the base).
+ */
+function runComments(file: DockerfileModel, run: RunInstruction): string[] | undefined {
+  const lead = leadingCommentLines(file, run.instruction);
+  const lines: string[] = [];
+  for (let line = lead?.first ?? 0; lead && line <= lead.last; line++) {
+    lines.push(file.lines.lineText(line).trim());
+  }
+  return lines.length > 0 && !lines.some((l) => /docker-modularity-ignore-file/.test(l)) ? lines : undefined;
+}
+
+/** Whether a base install lists its packages one a line (where a merge writes a comment above a package). */
+function onePerLine(model: DockerfileModel, install: InstallCommand): boolean {
+  const pkgs = install.packages;
+  const last = pkgs[pkgs.length - 1]!;
+  const before =
+    pkgs.length > 1 ? pkgs[pkgs.length - 2]!.word : install.command.words[install.command.words.indexOf(last.word) - 1];
+  return before !== undefined && model.text.slice(before.end, last.word.start).includes('\n');
 }
