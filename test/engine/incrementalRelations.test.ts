@@ -50,6 +50,32 @@ const SHOP_BASE_SERVICE = [
 ];
 
 describe('incremental analysis across file relations', () => {
+  it("an edit to the requirements files the base installs (install-outside-base reads their pins)", () => {
+    // Before, requirements.txt was no file of the analysis: after the edit, web's pin was still
+    // said to conflict with django==5.0.6, without a fix, until some Dockerfile changed.
+    assertNoDrift(
+      {
+        'Dockerfile.base': 'FROM python:3.12-slim\nCOPY requirements/ requirements/\nRUN pip install --no-cache-dir -r requirements/base.txt\n',
+        'requirements/base.txt': '-r pinned.txt\ncelery==5.4.0\n',
+        'requirements/pinned.txt': 'Django==5.0.6\n',
+        'docker/Dockerfile.web': 'FROM shop-base:latest\nRUN pip install --no-cache-dir django==4.2.11\nCOPY app/ /app/app/\n',
+        'docker-compose.yml': [
+          ...SHOP_BASE_SERVICE,
+          '  web:',
+          '    build:',
+          '      context: .',
+          '      dockerfile: docker/Dockerfile.web',
+          '',
+        ].join('\n'),
+      },
+      [
+        replaceIn('requirements/pinned.txt', 'Django==5.0.6', 'Django==4.2.11'),
+        replaceIn('requirements/base.txt', '-r pinned.txt\n', ''),
+        (fs) => fs.write('requirements/base.txt', '-r pinned.txt\ncelery==5.4.0\n'),
+      ],
+    );
+  });
+
   it('an overlay named after an overlay, and an overlay losing the service it completes', () => {
     const web = '  web:\n    build: .\n    networks:\n      - net\n';
     assertNoDrift(

@@ -222,6 +222,10 @@ describe('language server parts', () => {
         '.devcontainer/devcontainer.json',
         '.gitignore',
         'docs/DOCKER_MODULARIZATION_ROADMAP.md',
+        'requirements.txt',
+        'requirements-dev.in',
+        'constraints.txt',
+        'requirements/base.txt',
       ];
       for (const path of read) {
         assert.ok(classifyPath(path, {}), `the engine reads ${path}`);

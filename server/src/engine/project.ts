@@ -27,7 +27,17 @@ import { findSecret } from './rules/env/envShared';
  * What a text file is to the project. `deploy`: a platform's build config that names a Dockerfile
  * (fly.toml, heroku.yml, skaffold.yaml, render.yaml, railway.toml/json, a Tiltfile, devcontainer.json).
  */
-export type FileRole = 'makefile' | 'script' | 'workflow' | 'bake' | 'deploy' | 'gitignore' | 'roadmap' | 'markdown' | 'other';
+export type FileRole =
+  | 'makefile'
+  | 'script'
+  | 'workflow'
+  | 'bake'
+  | 'deploy'
+  | 'gitignore'
+  | 'roadmap'
+  | 'markdown'
+  | 'requirements'
+  | 'other';
 
 /** A file read as plain text (build scripts, .gitignore, the roadmap document). */
 export interface TextModel {
@@ -97,6 +107,11 @@ export function classifyPath(
   }
   if (name === '.gitignore') {
     return { kind: 'text', role: 'gitignore' };
+  }
+  // pip's requirements and constraints files: install-outside-base reads what the base installs
+  // from them, so an edit to one checks the Dockerfiles again.
+  if (/^(requirements|constraints)[\w.-]*\.(txt|in)$/.test(lower) || /(^|\/)requirements\/[^/]+\.(txt|in)$/i.test(path)) {
+    return { kind: 'text', role: 'requirements' };
   }
   // A copy kept in the archive folder is not the roadmap (as legacy-dockerfile leaves archived Dockerfiles alone).
   if (

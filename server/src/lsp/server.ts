@@ -69,6 +69,8 @@ export const WATCHED_GLOBS = [
   '**/{Jenkinsfile,Tiltfile,fly.toml,railway.toml,railway.json,devcontainer.json,.devcontainer.json}',
   '**/{heroku,skaffold,render}.{yml,yaml}',
   '**/.circleci/config.{yml,yaml}',
+  '**/{requirements,constraints}*.{txt,in}',
+  '**/requirements/*.{txt,in}',
 ];
 
 interface ClientSupport {

@@ -46,7 +46,7 @@ function referenced(project: Project, path: string): boolean {
   if (folder !== '' && /^(Dockerfile|Containerfile)$/.test(basename(path))) {
     const dir = `["']?(?:\\./)?${escapeRegExp(folder)}/?["']?(?=$|[\\s;&|)])`;
     const into = new RegExp(`(?:\\b(?:cd|pushd)\\s+${dir}[^\\n]*\\bdocker(?:\\s+buildx)?\\s+build\\b|working-directory:\\s+${dir})`, 'm');
-    if (project.textFiles.some((t) => t.role !== 'markdown' && t.role !== 'roadmap' && /docker/.test(t.text) && into.test(t.text))) {
+    if (project.textFiles.some((t) => t.role !== 'markdown' && t.role !== 'roadmap' && t.role !== 'requirements' && /docker/.test(t.text) && into.test(t.text))) {
       return true;
     }
   }

@@ -99,6 +99,7 @@ function namedElsewhere(project: Project, dockerfile: string, script: string): b
       t.role !== 'markdown' &&
       t.role !== 'roadmap' &&
       t.role !== 'gitignore' &&
+      t.role !== 'requirements' &&
       (fromRoot.test(t.text) || (isWithin(script, dirname(t.path)) && mention(relativePath(dirname(t.path), script)).test(t.text))),
   );
 }
