@@ -162,6 +162,29 @@ describe('current-state report', () => {
     assert.match(text, /\| `PWD` \| `.env.docker` \| `\/srv\/app` \|/);
   });
 
+  it('masks credentials in a URL that is an interpolation default, in env files and compose environment', () => {
+    // Before, the `-` of `:-` right before the scheme hid the URL, and the report printed the password.
+    const fs = loadFolder(EXAMPLE);
+    fs.write(
+      '.env.docker',
+      `${fs.readFile('.env.docker')}CACHE_URL=\${CACHE_URL:-redis://:R3disPassw0rd@redis:6379/0}\nSENTRY_DSN="\${SENTRY_DSN-https://abc:dsn-pw-1@sentry.io/1}"\n`,
+    );
+    fs.write(
+      'docker-compose.yml',
+      fs
+        .readFile('docker-compose.yml')!
+        .replace(
+          '      - DJANGO_SETTINGS_MODULE=',
+          '      - BROKER_URL=${BROKER_URL:+amqp://app:Br0kerPw@rabbitmq//}\n      - DJANGO_SETTINGS_MODULE=',
+        ),
+    );
+    const text = currentStateReport(new Analyzer(fs).analyze());
+    for (const secret of ['R3disPassw0rd', 'dsn-pw-1', 'Br0kerPw']) {
+      assert.ok(!text.includes(secret), `the report prints ${secret}`);
+    }
+    assert.match(text, /\| `CACHE_URL` \| `.env.docker` \| `\$\{CACHE_URL:-redis:\/\/:\*\*\*\*@redis:6379\/0\}` \|/);
+  });
+
   it('masks the values of credential, auth and *_KEY settings the rules do not call secret', () => {
     // Before, printed as they were: a report masks more than the rules report.
     const fs = loadFolder(EXAMPLE);

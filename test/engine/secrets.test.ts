@@ -98,7 +98,14 @@ describe('secrets', () => {
 
   it('reads long values in linear time (no pattern backtracks over them)', () => {
     // Values of 150,000 characters made of the patterns' own prefixes.
-    for (const value of ['x-sk-'.repeat(30_000), `sk-${'a'.repeat(150_000)}`, 'ghp_'.repeat(37_500), 'http://'.repeat(21_000)]) {
+    for (const value of [
+      'x-sk-'.repeat(30_000),
+      `sk-${'a'.repeat(150_000)}`,
+      'ghp_'.repeat(37_500),
+      'http://'.repeat(21_000),
+      '${A:-x://'.repeat(16_000),
+      `\${${'A'.repeat(150_000)}:-`,
+    ]) {
       assert.equal(findSecret('BLOB', value), undefined);
     }
   });

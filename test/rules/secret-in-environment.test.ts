@@ -90,6 +90,9 @@ const URL_CREDENTIALS = replaceOnce(
   'DATABASE_URL=postgres://smarthr360:${DB_PASSWORD}@db',
   'DATABASE_URL=postgres://smarthr360:hunter2@db',
 );
+/** Web's DATABASE_URL entry as `entry`: a literal default whose URL holds a password. */
+const urlDefault = (entry: string) =>
+  replaceOnce(COMPOSE, '      - DATABASE_URL=postgres://smarthr360:${DB_PASSWORD}@db:5432/smarthr360\n', `      - ${entry}\n`);
 const REDIS_ONLY_ENTRY = insertAfter(
   COMPOSE,
   '    image: redis:7-alpine\n',
@@ -442,6 +445,35 @@ RuleTester.run(secretInEnvironment, {
         'secrets.env': secretsWith('DATABASE_URL=postgres://smarthr360:hunter2@db:5432/smarthr360'),
       },
     },
+    ...[
+      [
+        'DATABASE_URL=${DATABASE_URL:-postgres://appuser:Sup3rS3cretPw@db:5432/app}',
+        'DATABASE_URL=${DATABASE_URL:-postgres://appuser:Sup3rS3cretPw@db:5432/app}',
+      ],
+      [
+        '"DATABASE_URL=${DATABASE_URL=postgres://appuser:Sup3rS3cretPw@db:5432/app}"',
+        'DATABASE_URL=${DATABASE_URL=postgres://appuser:Sup3rS3cretPw@db:5432/app}',
+      ],
+    ].map(([entry, moved]) => ({
+      // Before, the `-` of `:-` right before the scheme hid the URL: it was not reported, and `report` printed it.
+      name: `credentials in a URL that is an interpolation default (${entry.slice(0, 32)}…): reported and moved whole, as a literal default is`,
+      files: workspace({ 'docker-compose.yml': urlDefault(entry) }),
+      errors: [
+        onWord(
+          'docker-compose.yml',
+          urlDefault(entry),
+          'Sup3rS3cretPw',
+          `Unexpected credentials in DATABASE_URL (${entry.replace(/^"?DATABASE_URL=|"$/g, '').replace('Sup3rS3cretPw', '****')}) in the environment of service web; keep it in secrets.env.`,
+        ),
+      ],
+      output: {
+        'docker-compose.yml': removeOnce(
+          COMPOSE,
+          '      - DATABASE_URL=postgres://smarthr360:${DB_PASSWORD}@db:5432/smarthr360\n',
+        ),
+        'secrets.env': secretsWith(moved),
+      },
+    })),
     {
       name: 'the only entry of a service without env_file: environment goes, env_file secrets.env comes',
       files: workspace({ 'docker-compose.yml': REDIS_ONLY_ENTRY }),

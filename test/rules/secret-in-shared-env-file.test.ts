@@ -15,6 +15,10 @@ const SECRET_KEY_FINDING = onLine(
 );
 const URL_LINE = "export DATABASE_URL='postgres://smarthr360:hunter2@db:5432/smarthr360'\n";
 
+/** URLs with a password as interpolation defaults (`:-` bare, `-` quoted). */
+const URL_DEFAULT_LINES =
+  'CACHE_URL=${CACHE_URL:-redis://:R3disPassw0rd@redis:6379/1}\nexport SENTRY_DSN="${SENTRY_DSN-https://abc:dsn-pw-12@sentry.io/1}"\n';
+
 /** Web reads the shared file through a scalar env_file, the worker through a list of its own. */
 const OWN_ENV_FILES = `services:
   redis:
@@ -143,6 +147,34 @@ CACHE_URL="redis://redis:6379/1"  # no credentials
       output: {
         '.env.docker': ENV_DOCKER,
         'secrets.env': 'DB_PASSWORD=s3cr3t-db-password\nSENTRY_DSN=https://abc:dsn-pw@sentry.io/1\n',
+      },
+    },
+    {
+      // Before, the `-` of `:-` right before the scheme hid the URL: neither was reported, and `report` printed both.
+      name: 'credentials in a URL that is an interpolation default, bare and quoted: reported, the lines moved as written',
+      files: workspace({
+        '.env.docker': `${ENV_DOCKER}${URL_DEFAULT_LINES}`,
+        'secrets.env': 'DB_PASSWORD=s3cr3t-db-password\n',
+      }),
+      errors: [
+        onLine(
+          '.env.docker',
+          5,
+          33,
+          46,
+          'Unexpected credentials in CACHE_URL (${CACHE_URL:-redis://:****@redis:6379/1}) in the shared env file .env.docker; keep it in secrets.env.',
+        ),
+        onLine(
+          '.env.docker',
+          6,
+          45,
+          54,
+          'Unexpected credentials in SENTRY_DSN (${SENTRY_DSN-https://abc:****@sentry.io/1}) in the shared env file .env.docker; keep it in secrets.env.',
+        ),
+      ],
+      output: {
+        '.env.docker': ENV_DOCKER,
+        'secrets.env': `DB_PASSWORD=s3cr3t-db-password\n${URL_DEFAULT_LINES}`,
       },
     },
     {

@@ -41,9 +41,11 @@ const INTERPOLATION = /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([^}]*))?\}|
 /**
  * `scheme://user:password@`: the password is group 2 (see {@link findSecret}). A scheme starts where
  * a run of scheme characters does: tried from inside a long run too, a value of 80,000 letters cost
- * seconds.
+ * seconds. Or right after the operator of an interpolation's default, whose `-` or `+` is a scheme
+ * character: `${DATABASE_URL:-postgres://app:pw@db/app}`, `${URL-…}`, `${URL:+…}` (`:=` and `=` are not).
  */
-export const URL_CREDENTIALS = /(?<![A-Za-z0-9+.-])([A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/?#@:]*:)([^\s/?#]+)@/g;
+export const URL_CREDENTIALS =
+  /(?:(?<![A-Za-z0-9+.-])|(?<=\$\{[A-Za-z_][A-Za-z0-9_]*:?[-+]))([A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/?#@:]*:)([^\s/?#]+)@/g;
 
 /** The text with the password of every URL in it replaced by `****`. */
 export function maskUrlPasswords(text: string): string {
