@@ -28,10 +28,14 @@ export const secretInEnvironment = defineRule({
   },
   messages: {
     secret: 'Unexpected secret {{key}} written into the environment of {{services}}; keep it in {{secretsFile}}.',
-    urlCredentials: 'Unexpected credentials in {{key}} ({{masked}}) in the environment of {{services}}; keep it in {{secretsFile}}.',
-    dockerfileSecret: 'Unexpected secret {{key}} in {{instruction}}: it is baked into every image built from this Dockerfile; keep it in {{secretsFile}}.',
-    dockerfileArg: 'Unexpected secret {{key}} as an ARG default: it is recorded in the image history; pass it as a build secret instead.',
-    dockerfileUrl: 'Unexpected credentials in {{key}} ({{masked}}) in {{instruction}}: they are baked into every image built from this Dockerfile; keep it in {{secretsFile}}.',
+    urlCredentials:
+      'Unexpected credentials in {{key}} ({{masked}}) in the environment of {{services}}; keep it in {{secretsFile}}.',
+    dockerfileSecret:
+      'Unexpected secret {{key}} in {{instruction}}: it is baked into every image built from this Dockerfile; keep it in {{secretsFile}}.',
+    dockerfileArg:
+      'Unexpected secret {{key}} as an ARG default: it is recorded in the image history; pass it as a build secret instead.',
+    dockerfileUrl:
+      'Unexpected credentials in {{key}} ({{masked}}) in {{instruction}}: they are baked into every image built from this Dockerfile; keep it in {{secretsFile}}.',
     disagrees:
       'Unexpected secret {{key}} written into the environment of {{services}}; {{secretsFile}} sets {{key}} to another value, so keep the right one there and remove this one.',
     dockerfileDisagrees:
@@ -70,28 +74,36 @@ export const secretInEnvironment = defineRule({
         const fragment = defs.some((d) => servicesOfDef(project, d).some((s) => !s.build && !s.image));
         context.report({
           messageId: disagrees ? 'disagrees' : hit.kind === 'url' ? 'urlCredentials' : 'secret',
-          data: { key: entry.key, services, secretsFile: config.secretsFile, ...(hit.kind === 'url' ? { masked: hit.masked } : {}) },
-          range: secretRange(file, entry, hit),
-          fix: disagrees || shared || !removable || fragment ? undefined : (fixer) => {
-            const group = { services: defs.flatMap((d) => servicesOfDef(project, d)), edited: new Set<unknown>() };
-            const keyAdded = new Set<ComposeServiceDef>();
-            fixer.setTitle(`Move secret ${entry.key} to ${config.secretsFile}`, true);
-            // In the definition that held the secret: a secret of a prod overlay is not every environment's.
-            for (const def of defs) {
-              for (const service of servicesOfDef(project, def)) {
-                if (ensureEnvFileReference(fixer, project, service, config.secretsFile, 'last', group, def)) {
-                  keyAdded.add(def);
-                }
-              }
-            }
-            const removal = environmentEntryRemoval(file, defs[0]!, entry.offsets[0], keyAdded.has(defs[0]!));
-            if (!removal) {
-              fixer.abandon();
-              return;
-            }
-            fixer.replace(file.path, removal.range, removal.newText, removal.scope);
-            addToSecretsFile(fixer, project, entry.key, `${entry.key}=${dotenvValue(entry.value ?? '')}`);
+          data: {
+            key: entry.key,
+            services,
+            secretsFile: config.secretsFile,
+            ...(hit.kind === 'url' ? { masked: hit.masked } : {}),
           },
+          range: secretRange(file, entry, hit),
+          fix:
+            disagrees || shared || !removable || fragment
+              ? undefined
+              : (fixer) => {
+                  const group = { services: defs.flatMap((d) => servicesOfDef(project, d)), edited: new Set<unknown>() };
+                  const keyAdded = new Set<ComposeServiceDef>();
+                  fixer.setTitle(`Move secret ${entry.key} to ${config.secretsFile}`, true);
+                  // In the definition that held the secret: a secret of a prod overlay is not every environment's.
+                  for (const def of defs) {
+                    for (const service of servicesOfDef(project, def)) {
+                      if (ensureEnvFileReference(fixer, project, service, config.secretsFile, 'last', group, def)) {
+                        keyAdded.add(def);
+                      }
+                    }
+                  }
+                  const removal = environmentEntryRemoval(file, defs[0]!, entry.offsets[0], keyAdded.has(defs[0]!));
+                  if (!removal) {
+                    fixer.abandon();
+                    return;
+                  }
+                  fixer.replace(file.path, removal.range, removal.newText, removal.scope);
+                  addToSecretsFile(fixer, project, entry.key, `${entry.key}=${dotenvValue(entry.value ?? '')}`);
+                },
         });
       }
     },
@@ -103,7 +115,10 @@ export const secretInEnvironment = defineRule({
           if (keyword !== 'ENV' && keyword !== 'ARG') {
             continue;
           }
-          const properties = keyword === 'ENV' ? (instruction as Env).getProperties() : [(instruction as Arg).getProperty()].filter((p): p is Property => p !== null);
+          const properties =
+            keyword === 'ENV'
+              ? (instruction as Env).getProperties()
+              : [(instruction as Arg).getProperty()].filter((p): p is Property => p !== null);
           properties.forEach((property, index) => {
             const name = property.getName();
             const value = property.getValue();
@@ -112,15 +127,35 @@ export const secretInEnvironment = defineRule({
             if (!hit || !valueRange) {
               return;
             }
-            const range = hit.kind === 'url' ? urlRange(file.text, file.lines.offsetAt(valueRange.start), file.lines.offsetAt(valueRange.end), value!, hit, file.lines) ?? valueRange : valueRange;
+            const range =
+              hit.kind === 'url'
+                ? (urlRange(
+                    file.text,
+                    file.lines.offsetAt(valueRange.start),
+                    file.lines.offsetAt(valueRange.end),
+                    value!,
+                    hit,
+                    file.lines,
+                  ) ?? valueRange)
+                : valueRange;
             const disagrees = keyword === 'ENV' && secretsFileDisagrees(project, name, value!);
             // A service whose env_file list others alias would hand the secrets file to them too.
-            const shared =
-              keyword === 'ENV' && secretsReferenceShared(project, runtimeUsers(project, file));
+            const shared = keyword === 'ENV' && secretsReferenceShared(project, runtimeUsers(project, file));
             context.report({
               messageId:
-                keyword === 'ARG' ? 'dockerfileArg' : disagrees ? 'dockerfileDisagrees' : hit.kind === 'url' ? 'dockerfileUrl' : 'dockerfileSecret',
-              data: { key: name, instruction: keyword, secretsFile: config.secretsFile, ...(hit.kind === 'url' ? { masked: hit.masked } : {}) },
+                keyword === 'ARG'
+                  ? 'dockerfileArg'
+                  : disagrees
+                    ? 'dockerfileDisagrees'
+                    : hit.kind === 'url'
+                      ? 'dockerfileUrl'
+                      : 'dockerfileSecret',
+              data: {
+                key: name,
+                instruction: keyword,
+                secretsFile: config.secretsFile,
+                ...(hit.kind === 'url' ? { masked: hit.masked } : {}),
+              },
               range,
               // A build ARG default is not an environment variable: moving it would change the build.
               fix:
@@ -149,11 +184,20 @@ function secretRange(file: ComposeModel, entry: EnvironmentEntry, hit: SecretHit
   if (hit.kind !== 'url') {
     return vr;
   }
-  return urlRange(file.text, file.lines.offsetAt(vr.start), file.lines.offsetAt(vr.end), entry.value ?? '', hit, file.lines) ?? vr;
+  return (
+    urlRange(file.text, file.lines.offsetAt(vr.start), file.lines.offsetAt(vr.end), entry.value ?? '', hit, file.lines) ?? vr
+  );
 }
 
 /** Maps the password's offsets in the value to the file, when the value is written as-is. */
-function urlRange(text: string, start: number, end: number, value: string, hit: Extract<SecretHit, { kind: 'url' }>, lines: LineIndex): Range | undefined {
+function urlRange(
+  text: string,
+  start: number,
+  end: number,
+  value: string,
+  hit: Extract<SecretHit, { kind: 'url' }>,
+  lines: LineIndex,
+): Range | undefined {
   let s = start;
   let e = end;
   if ((text[s] === '"' || text[s] === "'") && text[e - 1] === text[s]) {

@@ -1,5 +1,12 @@
 import { defineRule } from '../../rule';
-import { addToSecretsFile, ensureEnvFileReference, findSecret, secretsFileDisagrees, servicesReadingEnvFile, secretsReferenceShared } from './envShared';
+import {
+  addToSecretsFile,
+  ensureEnvFileReference,
+  findSecret,
+  secretsFileDisagrees,
+  servicesReadingEnvFile,
+  secretsReferenceShared,
+} from './envShared';
 
 export const secretInSharedEnvFile = defineRule({
   id: 'secret-in-shared-env-file',
@@ -10,7 +17,8 @@ export const secretInSharedEnvFile = defineRule({
     fixable: true,
   },
   messages: {
-    secret: 'Unexpected secret {{key}} in the shared env file {{file}}, which is for non-sensitive settings; keep it in {{secretsFile}}.',
+    secret:
+      'Unexpected secret {{key}} in the shared env file {{file}}, which is for non-sensitive settings; keep it in {{secretsFile}}.',
     urlCredentials: 'Unexpected credentials in {{key}} ({{masked}}) in the shared env file {{file}}; keep it in {{secretsFile}}.',
     disagrees:
       'Unexpected secret {{key}} in the shared env file {{file}}, which is for non-sensitive settings; {{secretsFile}} sets {{key}} to another value, so keep the right one there and delete this line.',
@@ -36,26 +44,31 @@ export const secretInSharedEnvFile = defineRule({
         // Moving it would drop the value one of the two files holds: no fix, and the message says why.
         const disagrees = secretsFileDisagrees(project, entry.key, entry.value);
         // A service whose env_file list others alias would hand the secrets file to them too.
-        const shared = secretsReferenceShared(
-          project,
-          servicesReadingEnvFile(project, file.path),
-        );
+        const shared = secretsReferenceShared(project, servicesReadingEnvFile(project, file.path));
         context.report({
           messageId: disagrees ? 'disagrees' : hit.kind === 'url' ? 'urlCredentials' : 'secret',
-          data: { key: entry.key, file: file.path, secretsFile: config.secretsFile, ...(hit.kind === 'url' ? { masked: hit.masked } : {}) },
-          range,
-          fix: disagrees || shared ? undefined : (fixer) => {
-            const group = { services: servicesReadingEnvFile(project, file.path), edited: new Set<unknown>() };
-            fixer.setTitle(`Move secret ${entry.key} to ${config.secretsFile}`, true);
-            const start = file.lines.offsetAt(entry.lineRange.start);
-            const end = file.lines.lineEndIncludingBreak(entry.lineRange.end.line);
-            fixer.remove(file.path, file.lines.rangeOf(start, end));
-            addToSecretsFile(fixer, project, entry.key, file.text.slice(start, file.lines.offsetAt(entry.lineRange.end)));
-            // Every service that read the value from the shared file now reads it from the secrets file.
-            for (const service of group.services) {
-              ensureEnvFileReference(fixer, project, service, config.secretsFile, 'last', group);
-            }
+          data: {
+            key: entry.key,
+            file: file.path,
+            secretsFile: config.secretsFile,
+            ...(hit.kind === 'url' ? { masked: hit.masked } : {}),
           },
+          range,
+          fix:
+            disagrees || shared
+              ? undefined
+              : (fixer) => {
+                  const group = { services: servicesReadingEnvFile(project, file.path), edited: new Set<unknown>() };
+                  fixer.setTitle(`Move secret ${entry.key} to ${config.secretsFile}`, true);
+                  const start = file.lines.offsetAt(entry.lineRange.start);
+                  const end = file.lines.lineEndIncludingBreak(entry.lineRange.end.line);
+                  fixer.remove(file.path, file.lines.rangeOf(start, end));
+                  addToSecretsFile(fixer, project, entry.key, file.text.slice(start, file.lines.offsetAt(entry.lineRange.end)));
+                  // Every service that read the value from the shared file now reads it from the secrets file.
+                  for (const service of group.services) {
+                    ensureEnvFileReference(fixer, project, service, config.secretsFile, 'last', group);
+                  }
+                },
         });
       }
     },
