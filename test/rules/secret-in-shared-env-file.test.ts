@@ -19,6 +19,9 @@ const URL_LINE = "export DATABASE_URL='postgres://smarthr360:hunter2@db:5432/sma
 const URL_DEFAULT_LINES =
   'CACHE_URL=${CACHE_URL:-redis://:R3disPassw0rd@redis:6379/1}\nexport SENTRY_DSN="${SENTRY_DSN-https://abc:dsn-pw-12@sentry.io/1}"\n';
 
+/** A key set twice: dotenv keeps the last value. */
+const TWICE = 'EMAIL_HOST_PASSWORD=Sup3rS3cretPw\nDEFAULT_FROM_EMAIL=noreply@acme.io\nEMAIL_HOST_PASSWORD=other-mail-pw\n';
+
 /** Web reads the shared file through a scalar env_file, the worker through a list of its own. */
 const OWN_ENV_FILES = `services:
   redis:
@@ -176,6 +179,52 @@ CACHE_URL="redis://redis:6379/1"  # no credentials
         '.env.docker': ENV_DOCKER,
         'secrets.env': `DB_PASSWORD=s3cr3t-db-password\n${URL_DEFAULT_LINES}`,
       },
+    },
+    {
+      // Before, both lines were reported and the fix moved the first into secrets.env, read after
+      // .env.docker: the services got the first value instead of the last, and the last line was then
+      // told that secrets.env sets the key to another value.
+      name: 'a secret key set twice: the earlier line is reported without a fix; the last one moves and the earlier goes with it',
+      files: workspace({
+        '.env.docker': `${ENV_DOCKER}${TWICE}`,
+        'secrets.env': 'DB_PASSWORD=s3cr3t-db-password\n',
+      }),
+      errors: [
+        onLine(
+          '.env.docker',
+          5,
+          21,
+          34,
+          'Unexpected secret EMAIL_HOST_PASSWORD in the shared env file .env.docker, which is for non-sensitive settings; a later line sets EMAIL_HOST_PASSWORD again, and its value is the one the services get, so delete this line.',
+        ),
+        onLine(
+          '.env.docker',
+          7,
+          21,
+          34,
+          'Unexpected secret EMAIL_HOST_PASSWORD in the shared env file .env.docker, which is for non-sensitive settings; keep it in secrets.env.',
+        ),
+      ],
+      output: {
+        '.env.docker': `${ENV_DOCKER}DEFAULT_FROM_EMAIL=noreply@acme.io\n`,
+        'secrets.env': 'DB_PASSWORD=s3cr3t-db-password\nEMAIL_HOST_PASSWORD=other-mail-pw\n',
+      },
+    },
+    {
+      name: 'a secret overridden by a later interpolation: reported without a fix (moving it would override the later value)',
+      files: workspace({
+        '.env.docker': `${ENV_DOCKER}${replaceOnce(TWICE, '=other-mail-pw', '=\${EMAIL_HOST_PASSWORD}')}`,
+        'secrets.env': 'DB_PASSWORD=s3cr3t-db-password\n',
+      }),
+      errors: [
+        onLine(
+          '.env.docker',
+          5,
+          21,
+          34,
+          'Unexpected secret EMAIL_HOST_PASSWORD in the shared env file .env.docker, which is for non-sensitive settings; a later line sets EMAIL_HOST_PASSWORD again, and its value is the one the services get, so delete this line.',
+        ),
+      ],
     },
     {
       // Before, DB_PASS, *_PASSWD and *_PWD keys were not secret-like.

@@ -22,6 +22,8 @@ export const secretInSharedEnvFile = defineRule({
     urlCredentials: 'Unexpected credentials in {{key}} ({{masked}}) in the shared env file {{file}}; keep it in {{secretsFile}}.',
     disagrees:
       'Unexpected secret {{key}} in the shared env file {{file}}, which is for non-sensitive settings; {{secretsFile}} sets {{key}} to another value, so keep the right one there and delete this line.',
+    overridden:
+      'Unexpected secret {{key}} in the shared env file {{file}}, which is for non-sensitive settings; a later line sets {{key}} again, and its value is the one the services get, so delete this line.',
   },
   check: {
     env(file, context) {
@@ -29,6 +31,10 @@ export const secretInSharedEnvFile = defineRule({
       if (file.path !== config.sharedEnvFile || file.path === config.secretsFile) {
         return;
       }
+      // A key set more than once: the last line wins (dotenv), so only that line moves, and the
+      // earlier ones go with it. Moving an earlier one into the secrets file, read after this one,
+      // would hand the services its value instead.
+      const last = new Map(file.entries.map((e) => [e.key, e]));
       for (const entry of file.entries) {
         const hit = findSecret(entry.key, entry.value);
         if (!hit) {
@@ -41,10 +47,15 @@ export const secretInSharedEnvFile = defineRule({
             range = file.lines.rangeOf(start + hit.start, start + hit.end);
           }
         }
+        if (last.get(entry.key) !== entry) {
+          context.report({ messageId: 'overridden', data: { key: entry.key, file: file.path }, range });
+          continue;
+        }
         // Moving it would drop the value one of the two files holds: no fix, and the message says why.
         const disagrees = secretsFileDisagrees(project, entry.key, entry.value);
         // A service whose env_file list others alias would hand the secrets file to them too.
         const shared = secretsReferenceShared(project, servicesReadingEnvFile(project, file.path));
+        const earlier = file.entries.filter((e) => e.key === entry.key && e !== entry);
         context.report({
           messageId: disagrees ? 'disagrees' : hit.kind === 'url' ? 'urlCredentials' : 'secret',
           data: {
@@ -63,6 +74,15 @@ export const secretInSharedEnvFile = defineRule({
                   const start = file.lines.offsetAt(entry.lineRange.start);
                   const end = file.lines.lineEndIncludingBreak(entry.lineRange.end.line);
                   fixer.remove(file.path, file.lines.rangeOf(start, end));
+                  for (const e of earlier) {
+                    fixer.remove(
+                      file.path,
+                      file.lines.rangeOf(
+                        file.lines.offsetAt(e.lineRange.start),
+                        file.lines.lineEndIncludingBreak(e.lineRange.end.line),
+                      ),
+                    );
+                  }
                   addToSecretsFile(fixer, project, entry.key, file.text.slice(start, file.lines.offsetAt(entry.lineRange.end)));
                   // Every service that read the value from the shared file now reads it from the secrets file.
                   for (const service of group.services) {
