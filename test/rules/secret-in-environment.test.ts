@@ -1,6 +1,15 @@
 import { RuleTester } from '../ruleTester';
 import { secretInEnvironment } from '../../server/src/engine/rules/env/secretInEnvironment';
-import { CELERY_DOCKERFILE, COMPOSE, GITIGNORE, SECRETS_ENV, SECRETS_EXAMPLE, WEB_DOCKERFILE, workspace } from './envWorkspace';
+import {
+  BASE_DOCKERFILE,
+  CELERY_DOCKERFILE,
+  COMPOSE,
+  GITIGNORE,
+  SECRETS_ENV,
+  SECRETS_EXAMPLE,
+  WEB_DOCKERFILE,
+  workspace,
+} from './envWorkspace';
 import { crlf, insertAfter, insertBefore, removeOnce, replaceEach, replaceOnce } from './edit';
 import { onLine, onWord } from './findings';
 
@@ -119,6 +128,37 @@ COPY app/ /app/app/
 COPY scripts/entrypoints/web-entrypoint.sh /entrypoint.sh
 ENTRYPOINT ["/entrypoint.sh"]
 `;
+
+/** The index credentials the next RUN's pip reads by itself (PIP_INDEX_URL), before the app is copied. */
+const WEB_PIP_INDEX = `FROM smarthr360-base:latest
+ENV PIP_INDEX_URL=https://ci:tok3n@pypi.internal/simple
+RUN pip install acme-internal-sdk
+COPY app/ /app/app/
+`;
+/** A token a later RUN names, and one only CMD (at run time) and a RUN that does not name it follow. */
+const WEB_TOKEN_RUNS = `FROM smarthr360-base:latest
+ENV MODELS_API_TOKEN=mdl-4f9Qm2Xc7Lr8 STRIPE_API_KEY=sk_live_abc123
+RUN curl -fsS -H "Authorization: Bearer \${MODELS_API_TOKEN}" -o /app/model.pkl https://models.acme.io/latest
+RUN python -m compileall /app
+CMD ["sh", "-c", "exec gunicorn smarthr360.wsgi:application --bind 0.0.0.0:8000 # $STRIPE_API_KEY"]
+`;
+/** The base sets pip's extra index; the services' Dockerfiles, built FROM the base, install with it. */
+const BASE_PIP_EXTRA_INDEX = insertAfter(
+  BASE_DOCKERFILE,
+  'FROM python:3.12-slim\n',
+  'ENV PIP_EXTRA_INDEX_URL=https://ci:tok3n@pypi.internal/simple\n',
+);
+const CELERY_PIP_INSTALL = insertAfter(
+  CELERY_DOCKERFILE,
+  'COPY app/ /app/app/\n',
+  'RUN pip install --no-cache-dir acme-internal-sdk\n',
+);
+/** Keys an env file cannot hold, in db's environment. */
+const DB_BAD_KEYS = insertAfter(
+  COMPOSE,
+  '      POSTGRES_DB: smarthr360\n',
+  '      "db password": Sup3rS3cretPw\n      PASSWORD_\u{1F389}: party-pw-42\n',
+);
 
 /** Web's environment as a map, with settings about secrets: a length, a lifetime, an issuer, a switch, an endpoint, a hasher. */
 const webSettings = (secrets = ['', '', '']) =>
@@ -474,6 +514,73 @@ RuleTester.run(secretInEnvironment, {
         'secrets.env': secretsWith(moved),
       },
     })),
+    {
+      // Before, the fix moved `db password=Sup3rS3cretPw` into secrets.env, which could then not be parsed.
+      name: 'keys an env file cannot hold (a space, an emoji): reported, no fix',
+      files: workspace({ 'docker-compose.yml': DB_BAD_KEYS }),
+      errors: [
+        onWord(
+          'docker-compose.yml',
+          DB_BAD_KEYS,
+          'Sup3rS3cretPw',
+          'Unexpected secret db password written into the environment of service db; keep it in secrets.env.',
+        ),
+        onWord(
+          'docker-compose.yml',
+          DB_BAD_KEYS,
+          'party-pw-42',
+          'Unexpected secret PASSWORD_\u{1F389} written into the environment of service db; keep it in secrets.env.',
+        ),
+      ],
+    },
+    {
+      // Before, the fix removed the ENV and put it in secrets.env, which only running containers
+      // read: pip installed without the index, and the build failed.
+      name: 'a Dockerfile ENV a later RUN reads by itself (PIP_INDEX_URL): reported, no fix, a build secret advised',
+      files: workspace({ 'docker/Dockerfile.web': WEB_PIP_INDEX }),
+      errors: [
+        onWord(
+          'docker/Dockerfile.web',
+          WEB_PIP_INDEX,
+          'tok3n',
+          'Unexpected credentials in PIP_INDEX_URL (https://ci:****@pypi.internal/simple) in ENV: they are baked into every image built from this Dockerfile, and the build reads them; pass them as a build secret (RUN --mount=type=secret) instead.',
+        ),
+      ],
+    },
+    {
+      name: "a base Dockerfile ENV the services' Dockerfiles built FROM the base read (pip's extra index): reported, no fix",
+      files: workspace({ 'Dockerfile.base': BASE_PIP_EXTRA_INDEX, 'docker/Dockerfile.celery': CELERY_PIP_INSTALL }),
+      errors: [
+        onWord(
+          'Dockerfile.base',
+          BASE_PIP_EXTRA_INDEX,
+          'tok3n',
+          'Unexpected credentials in PIP_EXTRA_INDEX_URL (https://ci:****@pypi.internal/simple) in ENV: they are baked into every image built from this Dockerfile, and the build reads them; pass them as a build secret (RUN --mount=type=secret) instead.',
+        ),
+      ],
+    },
+    {
+      name: 'a Dockerfile ENV a later RUN names: no fix; one only a RUN that does not name it and CMD follow: moved',
+      files: workspace({ 'docker/Dockerfile.web': WEB_TOKEN_RUNS }),
+      errors: [
+        onWord(
+          'docker/Dockerfile.web',
+          WEB_TOKEN_RUNS,
+          'mdl-4f9Qm2Xc7Lr8',
+          'Unexpected secret MODELS_API_TOKEN in ENV: it is baked into every image built from this Dockerfile, and the build reads it; pass it as a build secret (RUN --mount=type=secret) instead.',
+        ),
+        onWord(
+          'docker/Dockerfile.web',
+          WEB_TOKEN_RUNS,
+          'sk_live_abc123',
+          'Unexpected secret STRIPE_API_KEY in ENV: it is baked into every image built from this Dockerfile; keep it in secrets.env.',
+        ),
+      ],
+      output: {
+        'docker/Dockerfile.web': removeOnce(WEB_TOKEN_RUNS, ' STRIPE_API_KEY=sk_live_abc123'),
+        'secrets.env': secretsWith('STRIPE_API_KEY=sk_live_abc123'),
+      },
+    },
     {
       name: 'the only entry of a service without env_file: environment goes, env_file secrets.env comes',
       files: workspace({ 'docker-compose.yml': REDIS_ONLY_ENTRY }),

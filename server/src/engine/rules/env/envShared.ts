@@ -204,6 +204,15 @@ export function envKeys(project: Project, path: string): Set<string> | undefined
   return text === undefined ? undefined : new Set(parseEnvFile(path, text).entries.map((e) => e.key));
 }
 
+/**
+ * Whether a key can be written in an env file: what the parser (parse/envfile.ts) reads as one. A
+ * compose `environment:` key such as `db password` cannot be; moved into the secrets file, it would
+ * make that file unreadable.
+ */
+export function isEnvFileKey(key: string): boolean {
+  return /^[A-Za-z_][A-Za-z0-9_.-]*$/.test(key);
+}
+
 /** A value written for a dotenv file: bare when safe, double-quoted otherwise (`$` still interpolates). */
 export function dotenvValue(value: string): string {
   if (/^[^\s#'"\\]*$/.test(value)) {

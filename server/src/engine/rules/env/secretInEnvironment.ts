@@ -1,7 +1,7 @@
 import type { Arg, Env, Instruction, Property } from 'dockerfile-ast';
 import { defineRule } from '../../rule';
 import type { ComposeModel, ComposeServiceDef, EnvironmentEntry } from '../../parse/compose';
-import type { DockerfileModel } from '../../parse/dockerfile';
+import type { DockerfileModel, Stage } from '../../parse/dockerfile';
 import type { Project, Service } from '../../project';
 import { rangeKey, type LineIndex, type Range } from '../../text';
 import { instructionLinesRange } from '../../dockerfileEdit';
@@ -11,6 +11,7 @@ import {
   ensureEnvFileReference,
   environmentEntryRemoval,
   findSecret,
+  isEnvFileKey,
   secretsFileDisagrees,
   secretsReferenceShared,
   serviceList,
@@ -38,6 +39,10 @@ export const secretInEnvironment = defineRule({
       'Unexpected credentials in {{key}} ({{masked}}) in {{instruction}}: they are baked into every image built from this Dockerfile; keep it in {{secretsFile}}.',
     disagrees:
       'Unexpected secret {{key}} written into the environment of {{services}}; {{secretsFile}} sets {{key}} to another value, so keep the right one there and remove this one.',
+    dockerfileBuildSecret:
+      'Unexpected secret {{key}} in ENV: it is baked into every image built from this Dockerfile, and the build reads it; pass it as a build secret (RUN --mount=type=secret) instead.',
+    dockerfileBuildUrl:
+      'Unexpected credentials in {{key}} ({{masked}}) in ENV: they are baked into every image built from this Dockerfile, and the build reads them; pass them as a build secret (RUN --mount=type=secret) instead.',
     dockerfileDisagrees:
       'Unexpected secret {{key}} in {{instruction}}: it is baked into every image built from this Dockerfile; {{secretsFile}} sets {{key}} to another value, so keep the right one there and remove this one.',
   },
@@ -81,8 +86,9 @@ export const secretInEnvironment = defineRule({
             ...(hit.kind === 'url' ? { masked: hit.masked } : {}),
           },
           range: secretRange(file, entry, hit),
+          // A key an env file cannot hold (`db password`) would leave a secrets file nothing can read.
           fix:
-            disagrees || shared || !removable || fragment
+            disagrees || shared || !removable || fragment || !isEnvFileKey(entry.key)
               ? undefined
               : (fixer) => {
                   const group = { services: defs.flatMap((d) => servicesOfDef(project, d)), edited: new Set<unknown>() };
@@ -141,15 +147,22 @@ export const secretInEnvironment = defineRule({
             const disagrees = keyword === 'ENV' && secretsFileDisagrees(project, name, value!);
             // A service whose env_file list others alias would hand the secrets file to them too.
             const shared = keyword === 'ENV' && secretsReferenceShared(project, runtimeUsers(project, file));
+            // The build needs it (a later `RUN pip install` reads PIP_INDEX_URL): the secrets file is
+            // read only when containers run, so moving it there would break the build.
+            const buildReads = keyword === 'ENV' && readAtBuildTime(project, file, stage, instruction, name);
             context.report({
               messageId:
                 keyword === 'ARG'
                   ? 'dockerfileArg'
-                  : disagrees
-                    ? 'dockerfileDisagrees'
-                    : hit.kind === 'url'
-                      ? 'dockerfileUrl'
-                      : 'dockerfileSecret',
+                  : buildReads
+                    ? hit.kind === 'url'
+                      ? 'dockerfileBuildUrl'
+                      : 'dockerfileBuildSecret'
+                    : disagrees
+                      ? 'dockerfileDisagrees'
+                      : hit.kind === 'url'
+                        ? 'dockerfileUrl'
+                        : 'dockerfileSecret',
               data: {
                 key: name,
                 instruction: keyword,
@@ -159,7 +172,7 @@ export const secretInEnvironment = defineRule({
               range,
               // A build ARG default is not an environment variable: moving it would change the build.
               fix:
-                keyword === 'ENV' && !disagrees && !shared
+                keyword === 'ENV' && !disagrees && !shared && !buildReads && isEnvFileKey(name)
                   ? (fixer) => {
                       const group = { services: runtimeUsers(project, file), edited: new Set<unknown>() };
                       fixer.setTitle(`Move secret ${name} to ${config.secretsFile}`, true);
@@ -232,4 +245,83 @@ function runtimeUsers(project: Project, file: DockerfileModel): Service[] {
     return project.services.filter((s) => project.isApplicationService(s));
   }
   return project.servicesBuiltFrom(file.path).filter((s) => !project.isBaseBuilder(s));
+}
+
+/**
+ * Variables build tools read without a Dockerfile naming them: pip's, uv's, poetry's, pdm's and
+ * pipenv's settings (`PIP_INDEX_URL`, `UV_EXTRA_INDEX_URL`, `POETRY_HTTP_BASIC_*`), npm's, yarn's,
+ * pnpm's and bun's (`NPM_CONFIG_*`, `npm_config_*`, `NODE_AUTH_TOKEN`, `NPM_TOKEN` for an `.npmrc`),
+ * git's, bundler's, composer's, cargo's and Go's, Hugging Face's and GitHub's tokens, and the proxies.
+ */
+const BUILD_TOOL_VARIABLE =
+  /^(?:(?:PIP|UV|POETRY|PDM|PIPENV|NPM_CONFIG|YARN|PNPM|BUN|GIT|BUNDLE|COMPOSER|CARGO|TWINE)_\w*|NODE_AUTH_TOKEN|NPM_TOKEN|GOPROXY|GOPRIVATE|GONOSUMDB|GOFLAGS|HF_TOKEN|HUGGING_FACE_HUB_TOKEN|GH_TOKEN|GITHUB_TOKEN|(?:HTTPS?|FTP|ALL)_PROXY)$/i;
+
+/** Instructions that run when the container does (their shell expands `$VAR` then), not at build time. */
+const RUNTIME_INSTRUCTIONS = new Set(['CMD', 'ENTRYPOINT', 'HEALTHCHECK', 'STOPSIGNAL']);
+
+/**
+ * Whether the build may read an ENV: an instruction after it in its stage, or in a stage built on
+ * that stage (in this Dockerfile, or in another built FROM its image: the base's services), names
+ * the variable (`RUN curl -H "Authorization: $API_TOKEN"`, `COPY --chown=$APP_USER`), or is a RUN
+ * and the variable is one build tools read unasked (see BUILD_TOOL_VARIABLE).
+ */
+function readAtBuildTime(project: Project, file: DockerfileModel, stage: Stage, env: Instruction, name: string): boolean {
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const reference = new RegExp(`\\$(?:\\{${escaped}(?![A-Za-z0-9_])|${escaped}(?![A-Za-z0-9_]))`);
+  const implicit = BUILD_TOOL_VARIABLE.test(name);
+  const reads = (model: DockerfileModel, instruction: Instruction): boolean => {
+    const keyword = instruction.getKeyword();
+    if (RUNTIME_INSTRUCTIONS.has(keyword)) {
+      return false;
+    }
+    if (implicit && keyword === 'RUN') {
+      return true;
+    }
+    const range = instruction.getRange();
+    return reference.test(model.text.slice(model.lines.offsetAt(range.start), model.lines.offsetAt(range.end)));
+  };
+  const after = stage.instructions.slice(stage.instructions.indexOf(env) + 1);
+  return (
+    after.some((i) => reads(file, i)) ||
+    derivedStages(project, file, stage).some(([m, s]) => s.instructions.slice(1).some((i) => reads(m, i)))
+  );
+}
+
+/**
+ * The stages built on a stage, however far down: later stages of its Dockerfile whose FROM names it,
+ * and, for its final stage, the stages of other Dockerfiles built FROM its image (the base's
+ * services, for the base Dockerfile).
+ */
+function derivedStages(project: Project, file: DockerfileModel, stage: Stage): [DockerfileModel, Stage][] {
+  const out: [DockerfileModel, Stage][] = [];
+  const seen = new Set<Stage>([stage]);
+  const queue: [DockerfileModel, Stage][] = [[file, stage]];
+  while (queue.length > 0 && out.length < 500) {
+    const [model, parent] = queue.shift()!;
+    const candidates: [DockerfileModel, Stage][] = model.stages.filter((s) => s.index > parent.index).map((s) => [model, s]);
+    if (parent === model.stages[model.stages.length - 1]) {
+      for (const other of project.dockerfiles) {
+        if (other !== model) {
+          candidates.push(...other.stages.map((s): [DockerfileModel, Stage] => [other, s]));
+        }
+      }
+    }
+    for (const [m, s] of candidates) {
+      if (seen.has(s)) {
+        continue;
+      }
+      const target = project.resolveFrom(m, s);
+      const builtOn =
+        m === model
+          ? target.kind === 'stage' && target.stage === parent
+          : target.kind === 'workspace' &&
+            (target.dockerfile === model.path || (project.isBaseDockerfile(model.path) && project.stageDerivesFromBase(m, s)));
+      if (builtOn) {
+        seen.add(s);
+        out.push([m, s]);
+        queue.push([m, s]);
+      }
+    }
+  }
+  return out;
 }
