@@ -1,7 +1,7 @@
 import { RuleTester } from '../ruleTester';
 import { secretInSharedEnvFile } from '../../server/src/engine/rules/env/secretInSharedEnvFile';
 import { COMPOSE, ENV_DOCKER, GITIGNORE, SECRETS_EXAMPLE, workspace } from './envWorkspace';
-import { removeOnce, replaceEach, replaceOnce } from './edit';
+import { crlf, removeOnce, replaceEach, replaceOnce } from './edit';
 import { onLine, onWord } from './findings';
 
 const SECRET_KEY_LINE = 'DJANGO_SECRET_KEY=django-insecure-9f8e7d6c5b4a\n';
@@ -21,6 +21,9 @@ const URL_DEFAULT_LINES =
 
 /** A key set twice: dotenv keeps the last value. */
 const TWICE = 'EMAIL_HOST_PASSWORD=Sup3rS3cretPw\nDEFAULT_FROM_EMAIL=noreply@acme.io\nEMAIL_HOST_PASSWORD=other-mail-pw\n';
+
+/** A private key over several lines, double-quoted. */
+const PEM_LINES = 'JWT_PRIVATE_KEY="-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----"\n';
 
 /** Web reads the shared file through a scalar env_file, the worker through a list of its own. */
 const OWN_ENV_FILES = `services:
@@ -225,6 +228,34 @@ CACHE_URL="redis://redis:6379/1"  # no credentials
           'Unexpected secret EMAIL_HOST_PASSWORD in the shared env file .env.docker, which is for non-sensitive settings; a later line sets EMAIL_HOST_PASSWORD again, and its value is the one the services get, so delete this line.',
         ),
       ],
+    },
+    {
+      // Before, secrets.env and .gitignore were created with LF line breaks, and the key moved with
+      // its CRLF inside: a file of mixed line endings.
+      name: 'a CRLF workspace, a multi-line key moved: secrets.env and .gitignore are created with CRLF throughout',
+      files: workspace({
+        '.env.docker': crlf(`${ENV_DOCKER}${PEM_LINES}`),
+        ...NO_SECRETS_FILE,
+        'secrets.example': undefined,
+        '.gitignore': undefined,
+      }),
+      errors: [
+        {
+          path: '.env.docker',
+          line: 5,
+          column: 17,
+          endLine: 7,
+          endColumn: 27,
+          message:
+            'Unexpected secret JWT_PRIVATE_KEY in the shared env file .env.docker, which is for non-sensitive settings; keep it in secrets.env.',
+        },
+      ],
+      output: {
+        '.env.docker': crlf(ENV_DOCKER),
+        '.gitignore': 'secrets.env\r\n',
+        'docker-compose.yml': COMPOSE,
+        'secrets.env': crlf(PEM_LINES),
+      },
     },
     {
       // Before, DB_PASS, *_PASSWD and *_PWD keys were not secret-like.

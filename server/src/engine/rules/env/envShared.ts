@@ -223,16 +223,45 @@ export function dotenvValue(value: string): string {
 
 /**
  * Appends lines at the end of a text file (`text`, or a file the fix creates empty), minding its
- * final line break and line endings; other fixes' appends to the same file join it.
+ * final line break and line endings (`newFileEol` for a file with no line break yet: a new one);
+ * other fixes' appends to the same file join it.
  */
-export function appendLines(fixer: FixBuilder, path: string, text: string | undefined, newLines: string[], key?: string): void {
+export function appendLines(
+  fixer: FixBuilder,
+  path: string,
+  text: string | undefined,
+  newLines: string[],
+  key?: string,
+  newFileEol = '\n',
+): void {
   if (text === undefined) {
     fixer.create(path, '');
   }
   const lines = new LineIndex(text ?? '');
-  const eol = lines.eol;
+  const eol = lineBreakOf(text, newFileEol);
   const lead = text && !/\n$/.test(text) ? eol : '';
-  fixer.append(path, lines.positionAt(text?.length ?? 0), lead, newLines.map((l) => l + eol).join(''), key);
+  const added = newLines.map((l) => l.replace(/\r?\n/g, eol) + eol).join('');
+  fixer.append(path, lines.positionAt(text?.length ?? 0), lead, added, key);
+}
+
+/** The line break a text uses, or `fallback` when it has none. */
+function lineBreakOf(text: string | undefined, fallback: string): string {
+  return text?.includes('\n') ? new LineIndex(text).eol : fallback;
+}
+
+/**
+ * The line break of the workspace's env files (the shared one, else a template): a file a fix
+ * creates (the secrets file, `.gitignore`) uses it, so a CRLF workspace gets CRLF files.
+ */
+export function workspaceEol(project: Project): string {
+  const config = project.config;
+  for (const path of [config.sharedEnvFile, secretsTemplatePath(config), envTemplatePath(config)]) {
+    const text = project.fs.readFile(path);
+    if (text?.includes('\n')) {
+      return new LineIndex(text).eol;
+    }
+  }
+  return '\n';
 }
 
 /**
@@ -358,7 +387,7 @@ export function ensureIgnored(fixer: FixBuilder, project: Project, path: string)
     return;
   }
   const pattern = path.includes('/') ? `/${path}` : path;
-  appendLines(fixer, '.gitignore', text, [pattern], pattern);
+  appendLines(fixer, '.gitignore', text, [pattern], pattern, workspaceEol(project));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -388,8 +417,11 @@ export function addToSecretsFile(fixer: FixBuilder, project: Project, key: strin
   const path = config.secretsFile;
   const text = project.fs.readFile(path);
   ensureIgnored(fixer, project, path);
+  const eol = workspaceEol(project);
   if (text !== undefined) {
     fixer.track(path);
+    // A value moved from a file with other line breaks (a multi-line PEM key) takes this file's.
+    line = line.replace(/\r?\n/g, lineBreakOf(text, eol));
     const model = parseEnvFile(path, text);
     const entry = model.entries.find((e) => e.key === key);
     if (entry && entry.value === '' && !entry.quoted) {
@@ -399,7 +431,7 @@ export function addToSecretsFile(fixer: FixBuilder, project: Project, key: strin
       if (commented !== undefined) {
         fixer.replace(path, model.lines.rangeOf(model.lines.lineStart(commented), model.lines.lineStart(commented) + model.lines.lineText(commented).length), line);
       } else {
-        appendLines(fixer, path, text, [line], key);
+        appendLines(fixer, path, text, [line], key, eol);
       }
     }
     return;
@@ -408,9 +440,10 @@ export function addToSecretsFile(fixer: FixBuilder, project: Project, key: strin
   const template = project.fs.readFile(templatePath);
   fixer.track(templatePath);
   if (template === undefined) {
-    appendLines(fixer, path, undefined, [line], key);
+    appendLines(fixer, path, undefined, [line], key, eol);
     return;
   }
+  line = line.replace(/\r?\n/g, lineBreakOf(template, eol));
   // The file starts as the template with its entries commented out: the secrets file is read after
   // the shared env file, so a blank `DB_PASSWORD=` copied from the template would override the value
   // the services get there (`DB_PASSWORD=${DB_PASSWORD}`) with nothing. The key's line is filled in,
@@ -425,7 +458,7 @@ export function addToSecretsFile(fixer: FixBuilder, project: Project, key: strin
     const last = entry.lineRange.end.line;
     fixer.replace(path, lines.rangeOf(lines.lineStart(entry.lineRange.start.line), lines.lineStart(last) + lines.lineText(last).length), line);
   } else {
-    appendLines(fixer, path, start, [line], key);
+    appendLines(fixer, path, start, [line], key, eol);
   }
 }
 
