@@ -78,6 +78,18 @@ RuleTester.run(envVarUndocumented, {
       },
     },
     {
+      // Before, the template a fix created in a CRLF workspace had LF line breaks.
+      name: 'no env template yet, in a workspace whose env files are CRLF: it is created with CRLF',
+      files: workspace({
+        '.env.docker.example': undefined,
+        '.env.docker': '# Non-sensitive settings.\r\nDJANGO_DEBUG=0\r\n',
+      }),
+      errors: [onLine('.env.docker', 2, 1, 13, undocumented('DJANGO_DEBUG', '.env.docker'))],
+      output: {
+        '.env.docker.example': 'DJANGO_DEBUG=\r\n',
+      },
+    },
+    {
       // Before, each variable's fix created the template: one was added per pass (one per Fix all).
       name: 'no env template yet, three variables: it is created with all of them',
       files: workspace({

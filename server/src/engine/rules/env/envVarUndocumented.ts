@@ -1,6 +1,6 @@
 import { defineRule, type FixBuilder } from '../../rule';
 import type { Project } from '../../project';
-import { appendLines, envKeys, envTemplatePath, findSecret, isSecretKey, isTemplatePath, secretsTemplatePath } from './envShared';
+import { appendLines, envKeys, envTemplatePath, findSecret, isSecretKey, isTemplatePath, secretsTemplatePath, workspaceEol } from './envShared';
 
 /** Variables the shell or compose itself provides; no template documents them. */
 const PROVIDED = new Set(['HOME', 'PWD', 'USER', 'UID', 'GID', 'HOSTNAME', 'PATH', 'SHELL', 'COMPOSE_PROJECT_NAME']);
@@ -107,5 +107,5 @@ function templatesText(project: Project): string {
 /** Appends `KEY=` (the value blanked) to a template, creating the template when missing. */
 function addBlank(fixer: FixBuilder, project: Project, template: string, key: string): void {
   fixer.setTitle(`Document ${key} in ${template}`, true);
-  appendLines(fixer, template, project.fs.readFile(template), [`${key}=`], key);
+  appendLines(fixer, template, project.fs.readFile(template), [`${key}=`], key, workspaceEol(project));
 }
