@@ -403,6 +403,22 @@ RuleTester.run(secretInEnvironment, {
       },
     },
     {
+      // Before, the comment stayed, above POSTGRES_DB's neighbour, describing nothing.
+      name: 'the comment lines directly above a moved entry go with it',
+      files: workspace({
+        'docker-compose.yml': replaceOnce(
+          LITERAL_DB_PASSWORD,
+          '      POSTGRES_PASSWORD: changeme  # local only\n',
+          '      # The local password: change it for anything shared.\n      POSTGRES_PASSWORD: changeme  # local only\n',
+        ),
+      }),
+      errors: [inCompose(24, 26, 34, 'POSTGRES_PASSWORD', 'service db')],
+      output: {
+        'docker-compose.yml': removeOnce(LITERAL_DB_PASSWORD, '      POSTGRES_PASSWORD: changeme  # local only\n'),
+        'secrets.env': secretsWith('POSTGRES_PASSWORD=changeme'),
+      },
+    },
+    {
       // Before, the env_file insert sat where the removal of environment: starts, and the fix was
       // refused as overlapping itself: reported fixable on every run, never fixed.
       name: 'a block env_file with an anchor, right above the environment: the secrets file joins the list',

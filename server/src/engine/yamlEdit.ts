@@ -107,7 +107,8 @@ export function isFlushSequence(lines: LineIndex, keyNode: Node, seq: YAMLSeq): 
 
 /** The range of a whole `key: value` entry's lines, for removal (including its line break). */
 export function entryLinesRange(lines: LineIndex, keyStart: number, valueEnd: number): Range {
-  const startLine = lines.positionAt(keyStart).line;
+  // The comment lines written directly above the entry describe it: they go with it.
+  const startLine = firstCommentLineAbove(lines, lines.positionAt(keyStart).line);
   let e = valueEnd;
   while (e > keyStart && /\s/.test(lines.text[e - 1]!)) {
     e--;
