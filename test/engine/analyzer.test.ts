@@ -622,12 +622,61 @@ RUN pytest -q
     const cached = second.findings[0]!;
     assert.equal(cached, first, 'the finding is reused from the cache');
     const fix = cached.fix!()!;
-    assert.equal(reads, 2, 'computed once on the old run (stale), once on the latest');
+    assert.equal(reads, 1, 'computed once, on the latest run (not first on the old one)');
     assert.equal(
       staleReason(fix, (p) => fs.readFile(p)),
       undefined,
     );
     assert.equal(applyFixes([fix], (p) => fs.readFile(p)).files.get('docs/README.md'), '# Notes\n');
+  });
+
+  it('computes the fix of a finding kept from an earlier run on the latest files, which it may read beyond its own', () => {
+    // Before, worker's finding came out the same after the override changed, so the run kept the
+    // earlier Finding, whose fix still saw migrate without secrets.env: it added .env.docker alone.
+    const compose = [
+      'services:',
+      '  base:',
+      '    build:',
+      '      context: .',
+      '      dockerfile: docker/base/Dockerfile',
+      '    image: shop-base:latest',
+      '  web:',
+      '    build:',
+      '      context: .',
+      '      dockerfile: docker/web/Dockerfile',
+      '    env_file:',
+      '      - .env.docker',
+      '      - secrets.env',
+      '  worker:',
+      '    build:',
+      '      context: .',
+      '      dockerfile: docker/worker/Dockerfile',
+      '  migrate:',
+      '    build:',
+      '      context: .',
+      '      dockerfile: docker/web/Dockerfile',
+      '    command: ["python", "manage.py", "migrate"]',
+      '    env_file:',
+      '      - .env.docker',
+      '',
+    ].join('\n');
+    const fs = new MemoryFileSystem({
+      'docker/base/Dockerfile': 'FROM python:3.12-slim\nRUN pip install --no-cache-dir django==5.0.6\n',
+      'docker/web/Dockerfile': 'FROM shop-base:latest\nCMD ["gunicorn"]\n',
+      'docker/worker/Dockerfile': 'FROM shop-base:latest\nCMD ["celery", "-A", "shop", "worker"]\n',
+      'docker-compose.yml': compose,
+      '.env.docker': 'DEBUG=0\n',
+      'secrets.env': 'DJANGO_SECRET_KEY=abc\n',
+      '.gitignore': 'secrets.env\n',
+      'docker-compose.override.yml': 'services:\n  migrate:\n    environment:\n      - DEBUG=1\n',
+    });
+    const analyzer = new Analyzer(fs);
+    analyzer.analyze();
+    fs.write('docker-compose.override.yml', 'services:\n  migrate:\n    env_file:\n      - secrets.env\n');
+    const fixOf = (findings: readonly Finding[]): unknown => findings.find((f) => f.ruleId === 'env-file-missing')?.fix?.()?.changes;
+    const fresh = fixOf(new Analyzer(fs).analyze().findings);
+    assert.ok(JSON.stringify(fresh).includes('secrets.env'), 'the fresh fix gives worker the secrets file its siblings read');
+    assert.deepEqual(fixOf(analyzer.analyze().findings), fresh);
   });
 
   it('refuses a fix computed before its own file changed', () => {

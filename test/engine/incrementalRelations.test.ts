@@ -49,13 +49,96 @@ const SHOP_BASE_SERVICE = [
   '    image: shop-base:latest',
 ];
 
+/** A service of the compose file, built from `dockerfile`, with `extra` lines. */
+const service = (name: string, dockerfile: string, extra = ''): string =>
+  `  ${name}:\n    build:\n      context: .\n      dockerfile: ${dockerfile}\n${extra}`;
+
 describe('incremental analysis across file relations', () => {
-  it("an edit to the requirements files the base installs (install-outside-base reads their pins)", () => {
+  it("a service Dockerfile's RUN starts reading an ENV the base sets (secret-in-environment: no move fix then)", () => {
+    // Before, the base was not checked again: its ENV kept the fix that moves it out of the build.
+    assertNoDrift(
+      {
+        'Dockerfile.base':
+          'FROM python:3.12-slim\nENV API_TOKEN=sk_live_9f8e7d6c5b4a3f2e1d0c\nRUN pip install --no-cache-dir django==5.0.6\n',
+        'docker/Dockerfile.web': 'FROM shop-base:latest\nRUN python manage.py collectstatic --noinput\nCMD ["gunicorn"]\n',
+        'docker-compose.yml': [...SHOP_BASE_SERVICE, service('web', 'docker/Dockerfile.web')].join('\n'),
+      },
+      [
+        replaceIn(
+          'docker/Dockerfile.web',
+          'python manage.py collectstatic --noinput',
+          'curl -fsS -H "Authorization: Bearer $API_TOKEN" https://api.example.com/warmup',
+        ),
+        replaceIn('docker/Dockerfile.web', '$API_TOKEN', '$OTHER_TOKEN'),
+      ],
+    );
+  });
+
+  it('a depends_on condition edited in the override (shared-volume-missing: a job another service waits for)', () => {
+    // Before, the condition was no part of what other files read of the override: the main file
+    // was not checked again, and migrate stayed unreported after it stopped being a job.
+    assertNoDrift(
+      {
+        'Dockerfile.base': SHOP_BASE_DOCKERFILE,
+        'docker/Dockerfile.web': 'FROM shop-base:latest\nCMD ["gunicorn"]\n',
+        'docker-compose.yml': [
+          ...SHOP_BASE_SERVICE,
+          service('web', 'docker/Dockerfile.web', '    volumes:\n      - media:/app/media\n'),
+          service('worker', 'docker/Dockerfile.web', '    volumes:\n      - media:/app/media\n'),
+          service('migrate', 'docker/Dockerfile.web', '    command: ["python", "manage.py", "migrate"]\n'),
+          'volumes:\n  media:\n',
+        ].join('\n'),
+        'docker-compose.override.yml':
+          'services:\n  worker:\n    depends_on:\n      migrate:\n        condition: service_completed_successfully\n',
+      },
+      [
+        replaceIn('docker-compose.override.yml', 'service_completed_successfully', 'service_started'),
+        replaceIn('docker-compose.override.yml', 'service_started', 'service_completed_successfully'),
+      ],
+    );
+  });
+
+  it('a compose healthcheck starts running another script of the copied folder (copies-all-scripts)', () => {
+    assertNoDrift(
+      {
+        'Dockerfile.base': SHOP_BASE_DOCKERFILE,
+        'docker/Dockerfile.web':
+          'FROM shop-base:latest\nWORKDIR /app\nCOPY scripts/entrypoints/ /app/entrypoints/\nENTRYPOINT ["/app/entrypoints/web-entrypoint.sh"]\n',
+        'scripts/entrypoints/web-entrypoint.sh': '#!/bin/sh\nexec gunicorn app.wsgi\n',
+        'scripts/entrypoints/healthcheck.sh': '#!/bin/sh\ncurl -f localhost:8000\n',
+        'docker-compose.yml': [
+          ...SHOP_BASE_SERVICE,
+          service(
+            'web',
+            'docker/Dockerfile.web',
+            '    healthcheck:\n      test: ["CMD", "curl", "-f", "http://localhost:8000/"]\n',
+          ),
+        ].join('\n'),
+      },
+      [replaceIn('docker-compose.yml', '"curl", "-f", "http://localhost:8000/"', '"/app/entrypoints/healthcheck.sh"')],
+    );
+  });
+
+  it('a pip requirements file under a name the analysis does not read is not read for pins', () => {
+    // Before, deps/base.txt was read past the analysis: editing it left the pins the finding named stale.
+    assertNoDrift(
+      {
+        'Dockerfile.base': 'FROM python:3.12-slim\nCOPY deps/ /tmp/deps/\nRUN pip install --no-cache-dir -r /tmp/deps/base.txt\n',
+        'deps/base.txt': 'Django==5.0.6\n',
+        'docker/Dockerfile.web': 'FROM shop-base:latest\nRUN pip install --no-cache-dir django==4.2.11\n',
+        'docker-compose.yml': [...SHOP_BASE_SERVICE, service('web', 'docker/Dockerfile.web')].join('\n'),
+      },
+      [replaceIn('deps/base.txt', 'Django==5.0.6', 'Django==4.2.11')],
+    );
+  });
+
+  it('an edit to the requirements files the base installs (install-outside-base reads their pins)', () => {
     // Before, requirements.txt was no file of the analysis: after the edit, web's pin was still
     // said to conflict with django==5.0.6, without a fix, until some Dockerfile changed.
     assertNoDrift(
       {
-        'Dockerfile.base': 'FROM python:3.12-slim\nCOPY requirements/ requirements/\nRUN pip install --no-cache-dir -r requirements/base.txt\n',
+        'Dockerfile.base':
+          'FROM python:3.12-slim\nCOPY requirements/ requirements/\nRUN pip install --no-cache-dir -r requirements/base.txt\n',
         'requirements/base.txt': '-r pinned.txt\ncelery==5.4.0\n',
         'requirements/pinned.txt': 'Django==5.0.6\n',
         'docker/Dockerfile.web': 'FROM shop-base:latest\nRUN pip install --no-cache-dir django==4.2.11\nCOPY app/ /app/app/\n',

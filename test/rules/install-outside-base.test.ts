@@ -1208,6 +1208,16 @@ COPY . .
       errors: [inCelery(2, 17, 31, otherVersion('django==4.2.11', 'django==5.0.6 (from requirements.txt)'))],
     },
     {
+      // Before, the marker was read as part of the pin: "installs requests==2.31.0;python_version>=…", another version.
+      name: 'a requirement with an environment marker is the same pin as the service install',
+      files: ws({
+        'requirements.txt': 'django==5.0.6\nrequests==2.31.0 ; python_version >= "3.8"\n',
+        'docker/Dockerfile.celery': 'FROM smarthr360-base:latest\nRUN pip install requests==2.31.0\nCOPY app/ /app/app/\n',
+      }),
+      errors: [inCelery(2, 17, 33, alreadyInBase('pip', 'requests==2.31.0'))],
+      output: { 'docker/Dockerfile.celery': 'FROM smarthr360-base:latest\nCOPY app/ /app/app/\n' },
+    },
+    {
       // Before, django-redis and django were moved into the base again, next to the requirements that
       // have them, and Celery==5.3.6 and urllib3==1.26.18 replaced the base's versions.
       name: 'requirements files the base installs, an included one and constraints: read for what the base has',

@@ -879,6 +879,15 @@ export class Analyzer {
                 : fix;
             };
             finding.fix = () => {
+              // A finding kept from an earlier run (its file's findings came out the same): the fix
+              // may read files its finding does not depend on (an override, the env files), so it
+              // is computed again on the latest project.
+              if (this.last && this.last.project !== project && !this.options.oneShot) {
+                const latest = this.refreshedFix(rule, finding, project);
+                if (latest) {
+                  return latest;
+                }
+              }
               const fix = computeFix();
               if (!fix || !staleReason(fix, (p) => this.fs.readFile(p))) {
                 return fix;

@@ -1280,6 +1280,13 @@ export class Project {
           deps.add(t.dockerfile);
         }
       }
+      // The Dockerfiles built FROM its image (the base's services), when it sets an ENV:
+      // secret-in-environment reads whether their builds use it.
+      if (f.stages.some((s) => s.instructions.some((i) => i.getKeyword() === 'ENV'))) {
+        for (const d of this.dockerfilesBuiltOn(path)) {
+          deps.add(d);
+        }
+      }
       // A compose file that does not parse may build this file: its text is read for the name.
       for (const c of this.partialComposeFiles()) {
         deps.add(c.path);
@@ -1409,6 +1416,38 @@ export class Project {
     // structure key), not files with findings of their own.
     deps.delete(path);
     return [...deps].sort();
+  }
+
+  private builtOnIndex?: Map<string, string[]>;
+
+  /** The Dockerfiles with a stage built FROM this Dockerfile's image (for the base: every stage derived from it). Built once. */
+  dockerfilesBuiltOn(path: string): readonly string[] {
+    if (!this.builtOnIndex) {
+      const index = new Map<string, Set<string>>();
+      const add = (on: string, d: string): void => {
+        if (on !== d) {
+          let set = index.get(on);
+          if (!set) {
+            set = new Set();
+            index.set(on, set);
+          }
+          set.add(d);
+        }
+      };
+      for (const m of this.dockerfiles) {
+        for (const stage of m.stages) {
+          const t = this.resolveFrom(m, stage);
+          if (t.kind === 'workspace') {
+            add(t.dockerfile, m.path);
+          }
+          if (this.baseDockerfile && this.stageDerivesFromBase(m, stage)) {
+            add(this.baseDockerfile.path, m.path);
+          }
+        }
+      }
+      this.builtOnIndex = new Map([...index].map(([k, v]) => [k, [...v].sort()]));
+    }
+    return this.builtOnIndex.get(path) ?? [];
   }
 
   private buildComposeProjects(previous?: Project): void {
@@ -2365,6 +2404,10 @@ export function interfaceDigest(model: FileModel): string {
       }
       // Stage names as written (`getValue()` drops escapes: `\\final` read as `final`).
       parts.push(`STAGES ${model.stages.map((s) => s.name ?? '').join(',')}`);
+      // Which variables its build instructions name, and which stages run a RUN at all: whether a
+      // build on top of another image reads an ENV that image sets (secret-in-environment).
+      parts.push(`VARS ${buildVariableNames(model).join(',')}`);
+      parts.push(`RUNS ${model.stages.filter((s) => s.instructions.some((i) => i.getKeyword() === 'RUN')).map((s) => s.index).join(',')}`);
       digest = contentHash(parts.join('\n'));
     } else if (model.kind === 'compose') {
       digest = composeInterface(model);
@@ -2374,6 +2417,24 @@ export function interfaceDigest(model: FileModel): string {
     interfaceDigests.set(model, digest);
   }
   return digest;
+}
+
+/** The variable names (`$NAME`, `${NAME…}`) the instructions a build runs name, sorted (CMD and the like run with the container). */
+function buildVariableNames(model: DockerfileModel): string[] {
+  const names = new Set<string>();
+  for (const stage of model.stages) {
+    for (const instruction of stage.instructions) {
+      if (/^(CMD|ENTRYPOINT|HEALTHCHECK|STOPSIGNAL)$/.test(instruction.getKeyword())) {
+        continue;
+      }
+      const r = instruction.getRange();
+      const text = model.text.slice(model.lines.offsetAt(r.start), model.lines.offsetAt(r.end));
+      for (const m of text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)) {
+        names.add(m[1]!);
+      }
+    }
+  }
+  return [...names].sort();
 }
 
 /** Keys of a compose model that other files' rules never read (yaml nodes, the text, offsets). */
@@ -2411,8 +2472,11 @@ function composeInterface(model: ComposeModel): string {
           .str(value.type ?? '')
           .int(value.flow ? 1 : 0);
       }
-      // Where the value starts and ends, except for keys whose content no model reads.
-      if (!value?.range || UNREAD_SERVICE_KEYS.has(key) || key.startsWith('x-')) {
+      // Where the value starts and ends, except for keys whose content no model reads; the text of
+      // keys rules read from the YAML itself (a depends_on condition, a healthcheck's command).
+      if (value?.range && RAW_SERVICE_KEYS.has(key)) {
+        hash.str(model.text.slice(value.range[0], value.range[1]));
+      } else if (!value?.range || UNREAD_SERVICE_KEYS.has(key) || key.startsWith('x-')) {
         hash.int(-1);
       } else {
         hashPosition(hash, model.lines.positionAt(value.range[0]));
@@ -2457,6 +2521,12 @@ function hashPosition(hash: StreamHash, p: Position): void {
 }
 
 /** Service keys whose values no rule reads from another file. */
+/**
+ * Service keys whose values rules read from the YAML nodes, not from the model: shared-volume-missing
+ * and service-network-missing read `depends_on` conditions, copies-all-scripts a healthcheck's command.
+ */
+const RAW_SERVICE_KEYS = new Set(['depends_on', 'healthcheck']);
+
 const UNREAD_SERVICE_KEYS = new Set([
   'labels',
   'container_name',
@@ -2465,7 +2535,6 @@ const UNREAD_SERVICE_KEYS = new Set([
   'stop_grace_period',
   'logging',
   'deploy',
-  'healthcheck',
 ]);
 
 const buildCommandCache = new WeakMap<TextModel, BuildCommand[]>();

@@ -105,7 +105,10 @@ function requirementsFilePackages(project: Project, path: string, constraint: bo
     return [];
   }
   seen.add(path);
-  const text = project.fs.readFile(path);
+  // Only requirements files the analysis holds (requirements*.txt, constraints*.txt, requirements/…):
+  // an edit to one checks the Dockerfiles again; a file read past it would leave its pins stale.
+  const model = project.file(path);
+  const text = model?.kind === 'text' && model.role === 'requirements' ? model.text : undefined;
   const out: FilePackage[] = [];
   for (const raw of (text ?? '').replace(/\\\r?\n/g, ' ').split(/\r?\n/)) {
     const line = raw.replace(/(^|\s)#.*$/, '').trim();
@@ -124,8 +127,13 @@ function requirementsFilePackages(project: Project, path: string, constraint: bo
       }
       continue;
     }
-    // `django==5.0.6 --hash=sha256:…`: the requirement before its options.
-    const requirement = line.split(/\s+-/)[0]!;
+    // `django==5.0.6 --hash=sha256:…`: the requirement before its options, and before an
+    // environment marker (`requests==2.31.0 ; python_version >= "3.8"`). (A search for one blank
+    // before the dash: `split(/\s+-/)` backtracks quadratically over a long run of blanks.)
+    const optionAt = line.search(/\s-/);
+    const beforeOptions = optionAt < 0 ? line : line.slice(0, optionAt);
+    const markerAt = beforeOptions.indexOf(';');
+    const requirement = (markerAt < 0 ? beforeOptions : beforeOptions.slice(0, markerAt)).trim();
     if (!/^[A-Za-z0-9]/.test(requirement) || (/[/\\]/.test(requirement) && !/^[\w.-]+(\[[^\]]*\])?\s*@/.test(requirement))) {
       continue;
     }
