@@ -72,9 +72,11 @@ describe('Project', () => {
       assert.deepEqual(p.tagsOf('images/common.Dockerfile'), ['acme/runtime:1.0']);
     });
 
-    it('is found from a docker build whose tag, -f and context are variables the file sets', () => {
+    it('is found from a docker build whose tag is a variable the file sets; a variable -f or context stays a glob', () => {
       // Before, `-t $(BASE_TAG)` was read as written: nothing was built as acme/runtime:1.0, and the
-      // base was not found; a variable `-f` or context was a glob of what the command may build.
+      // base was not found. A variable `-f` or context is still a glob of what the command may build:
+      // the command line may override a default (`DOCKERFILE ?= Dockerfile`), and legacy-dockerfile
+      // would archive the other Dockerfiles it can build.
       const services = {
         'docker/base.Dockerfile': BASE,
         'services/api/Dockerfile': 'FROM acme/runtime:1.0\n',
@@ -99,7 +101,7 @@ describe('Project', () => {
             'BASE_CONTEXT = docker',
             '',
             'base:',
-            '\tdocker build -f $(BASE_DOCKERFILE) -t $(BASE_IMAGE) $(BASE_CONTEXT)',
+            '\tdocker build -f docker/base.Dockerfile -t $(BASE_IMAGE) docker',
             '',
           ].join('\n'),
         }),
@@ -114,7 +116,7 @@ describe('Project', () => {
             ': "${BASE_IMAGE:=acme/runtime:1.0}"',
             'DOCKERFILE=docker/base.Dockerfile',
             'export CONTEXT="${CONTEXT:-docker}"',
-            'docker build --file "$DOCKERFILE" --tag "$BASE_IMAGE" "$CONTEXT"',
+            'docker build --file docker/base.Dockerfile --tag "$BASE_IMAGE" docker',
             '',
           ].join('\n'),
         }),
@@ -135,7 +137,7 @@ describe('Project', () => {
             '      - uses: actions/checkout@v4',
             '      - run: |',
             '          CONTEXT=docker',
-            '          docker build -f ${{ env.DOCKERFILE }} -t "$BASE_IMAGE" "$CONTEXT"',
+            '          docker build -f docker/base.Dockerfile -t "$BASE_IMAGE" docker',
             '',
           ].join('\n'),
         }),
@@ -148,6 +150,11 @@ describe('Project', () => {
             'ifdef CI\nBASE_CONTEXT = docker\nendif\nbase:\n\tdocker build -f docker/base.Dockerfile -t $(BASE_IMAGE) $(BASE_CONTEXT)\n',
         }).builds,
         [],
+      );
+      assert.deepEqual(
+        built({ Makefile: 'DOCKERFILE ?= docker/base.Dockerfile\nbase:\n\tdocker build -f $(DOCKERFILE) -t acme/runtime:1.0 docker\n' })
+          .globs,
+        ['*'],
       );
       assert.deepEqual(
         built({ 'build.sh': 'for dir in docker images; do\n  docker build -t acme/runtime:1.0 "$dir"\ndone\ndir=docker\n' })

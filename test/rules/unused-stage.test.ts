@@ -173,7 +173,9 @@ flower:
     },
     {
       // Before, the quoted target was not read, and the fix removed the flower stage the script builds.
-      name: 'a build script builds a target given quoted, as ${VAR:-flower}; a Makefile target $(TARGET) could be any stage',
+      // And the Makefile's `TARGET ?= lint` is a default `make tools TARGET=fmt` overrides: reading the
+      // target as lint reported fmt, and the fix deleted a stage the Makefile builds.
+      name: 'a build script builds a target given quoted, as ${VAR:-flower}; a Makefile target $(TARGET), even with a default, could be any stage',
       files: {
         ...ROADMAP_WORKSPACE,
         'docker-compose.yml': celeryTargets('worker', 'beat'),
@@ -183,7 +185,7 @@ flower:
         'docker/Dockerfile.celery': `${CELERY_TARGETS}\nFROM smarthr360-base:latest AS shell\nCMD ["bash"]\n`,
         'docker/Dockerfile.tools':
           'FROM smarthr360-base:latest AS lint\nRUN ruff check .\n\nFROM smarthr360-base:latest AS fmt\nRUN ruff format --check .\n\nFROM smarthr360-base:latest\n',
-        Makefile: `${MAKEFILE}\ntools:\n\tdocker build --target $(TARGET) -f docker/Dockerfile.tools -t smarthr360-tools .\n`,
+        Makefile: `TARGET ?= lint\n${MAKEFILE}\ntools:\n\tdocker build --target $(TARGET) -f docker/Dockerfile.tools -t smarthr360-tools .\n`,
       },
     },
     {

@@ -103,16 +103,20 @@ export function findBuildCommands(path: string, text: string, kind: 'makefile' |
           tags.push(v);
         }
       } else if (name === '-f' || name === '--file') {
-        file = expand(val());
+        // Not through variables: a default (`DOCKERFILE ?= Dockerfile`) the command line may
+        // override would make legacy-dockerfile archive the other Dockerfiles it can build.
+        file = val();
       } else if (name === '--build-arg') {
         addBuildArg(buildArgs, expand(val()));
       } else if (name === '--target') {
         // Make writes a shell `$` as `$$`.
-        target = kind === 'makefile' ? expand(val())?.replace(/\$\$/g, '$') : expand(val());
+        // Not through variables either (`--target $(TARGET)` with `TARGET ?= runtime` builds `test`
+        // too): which stage is not known, and unused-stage leaves the file alone.
+        target = kind === 'makefile' ? val()?.replace(/\$\$/g, '$') : val();
       } else if (/^-t./.test(a)) {
         tags.push(expand(a.slice(2))!);
       } else if (/^-f./.test(a)) {
-        file = expand(a.slice(2));
+        file = a.slice(2);
       } else if (
         /^--?(build-arg|platform|label|cache-from|cache-to|secret|ssh|network|output|o|progress|iidfile|build-context|add-host|shm-size|ulimit|memory|memory-swap|cpu[a-z-]*|builder|metadata-file|annotation|attest|sbom|provenance|allow|no-cache-filter|cgroup-parent|isolation)$/.test(
           name,
@@ -146,7 +150,7 @@ export function findBuildCommands(path: string, text: string, kind: 'makefile' |
     if (stdin && positional.length === 0 && input !== undefined && !file) {
       file = input;
     }
-    const ctxRaw = expand(positional[0]) ?? '.';
+    const ctxRaw = positional[0] ?? '.';
     const variable = (p: string | undefined): boolean => p !== undefined && /\$|`/.test(p);
     const unknownContext = (variable(ctxRaw) && !file) || cwd.includes('*');
     if (unknownContext || variable(file)) {
