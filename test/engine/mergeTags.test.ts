@@ -85,6 +85,11 @@ describe('compose merge tags (!reset, !override)', () => {
     );
     const fs = new MemoryFileSystem(files(OVERRIDE.replace('!reset [secrets.env]', '!reset []')));
     assert.deepEqual(fixOutput(findings, fs).output, {});
+    // And none says it is fixable: before, the CLI promised fixes --fix never made.
+    assert.deepEqual(
+      findings.filter((f) => f.fixable).map((f) => f.ruleId),
+      [],
+    );
   });
 
   it('an entry is still added into an !override list, which the service reads', () => {

@@ -212,6 +212,10 @@ const JS_TOOL_INSTALLS: [string, string, string, string][] = [
     '@typescript-eslint/parser@7.0.0',
   ],
   ['RUN bun add -d vitest\n', 'vitest', 'bun', 'vitest'],
+  // Before, the option's value was read as a folder to install: the fix left `yarn global add --prefix
+  // /usr/local` (and `pnpm add -g --global-dir /opt/pnpm`), which fail with no package to install.
+  ['RUN yarn global add prettier --prefix /usr/local\n', 'prettier', 'yarn', 'prettier'],
+  ['RUN pnpm add -g eslint --global-dir /opt/pnpm\n', 'eslint', 'pnpm', 'eslint'],
 ];
 
 /** Tools installed with a process manager the image runs: only the tools go. */

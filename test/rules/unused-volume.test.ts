@@ -60,6 +60,17 @@ networks:
     name: smarthr360
 `;
 
+/** static_volume's driver options commented out under it, right above old_uploads. */
+const COMMENTED_BODY_ABOVE = `${APP}
+volumes:
+  postgres_data:
+  static_volume:
+    driver: local
+    # driver_opts:
+    #   type: nfs
+  old_uploads:
+`;
+
 /** The volumes in groups between blank lines; old_uploads is a group of its own, with two comment lines. */
 const GROUPED = `${APP}
 volumes:
@@ -267,6 +278,13 @@ RuleTester.run(unusedVolume, {
       files: composeWorkspace({ 'docker-compose.yml': COMMENTED }),
       errors: [onWord('docker-compose.yml', COMMENTED, 'old_uploads', msg('old_uploads'))],
       output: { 'docker-compose.yml': removeOnce(COMMENTED, '  # old uploads, replaced by S3\n  old_uploads:\n') },
+    },
+    {
+      // Before, the commented-out driver options of static_volume went with old_uploads below them.
+      name: "comment lines indented under the entry above are that entry's, and stay",
+      files: composeWorkspace({ 'docker-compose.yml': COMMENTED_BODY_ABOVE }),
+      errors: [onWord('docker-compose.yml', COMMENTED_BODY_ABOVE, 'old_uploads', msg('old_uploads'))],
+      output: { 'docker-compose.yml': removeOnce(COMMENTED_BODY_ABOVE, '  old_uploads:\n') },
     },
     {
       // Before, the two comment lines stayed, above the blank line and static_volume's own comment.

@@ -193,13 +193,14 @@ export function removeMapPair(lines: LineIndex, map: YAMLMap, pair: Pair): Offse
 
 /**
  * The first of the comment lines written directly above `line` (no blank line between) at its
- * indentation or deeper: they describe that entry and go with it. A less indented comment is
- * about the enclosing map, and a comment block that opens the file is its header: they stay.
+ * indentation: they describe that entry and go with it. A less indented comment is about the
+ * enclosing map, a deeper one belongs to the body of the entry above (`#   driver_opts: …` under
+ * `db_data:`), and a comment block that opens the file is its header: they stay.
  */
 function firstCommentLineAbove(lines: LineIndex, line: number): number {
   const indent = lines.lineText(line).search(/\S/);
   let first = line;
-  while (first > 0 && /^\s*#/.test(lines.lineText(first - 1)) && lines.lineText(first - 1).search(/\S/) >= indent) {
+  while (first > 0 && /^\s*#/.test(lines.lineText(first - 1)) && lines.lineText(first - 1).search(/\S/) === indent) {
     first--;
   }
   return first === 0 ? line : first;

@@ -104,6 +104,26 @@ export function isTestOrJob(project: Project, service: Service): boolean {
   if (service.profiles.length > 0 && service.profiles.every((p) => TEST_PROFILE.test(p))) {
     return true;
   }
-  const others = [...service.project.services.values()].filter((s) => s !== service);
-  return others.some((s) => s.defs.some((d) => waitsForCompletion(d, service.name)));
+  return completionJobs(service.project).has(service.name);
+}
+
+const completionJobsCache = new WeakMap<ComposeProject, Set<string>>();
+
+/** The services some other service of the project waits to finish (`condition: service_completed_successfully`). Once per project. */
+function completionJobs(project: ComposeProject): Set<string> {
+  let jobs = completionJobsCache.get(project);
+  if (!jobs) {
+    jobs = new Set();
+    for (const s of project.services.values()) {
+      for (const d of s.defs) {
+        for (const ref of d.dependsOn) {
+          if (ref.value !== s.name && waitsForCompletion(d, ref.value)) {
+            jobs.add(ref.value);
+          }
+        }
+      }
+    }
+    completionJobsCache.set(project, jobs);
+  }
+  return jobs;
 }

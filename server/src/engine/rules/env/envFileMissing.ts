@@ -1,5 +1,5 @@
 import { defineRule } from '../../rule';
-import type { Project, Service } from '../../project';
+import { mergedValueDropped, type Project, type Service } from '../../project';
 import { envFileListShared, envTemplatePath, ensureEnvFileReference, findSecret, readsEnvFile } from './envShared';
 import { projectsOf } from '../compose/composeHelpers';
 
@@ -33,7 +33,8 @@ export const envFileMissing = defineRule({
             messageId: 'missing',
             data: { service: service.name, envFile: shared },
             range: service.primary.keyRange,
-            fix: envFileListShared(project, service) ? undefined : (fixer) => {
+            // `env_file: !reset` here or after: compose drops what the fix would add.
+            fix: envFileListShared(project, service) || mergedValueDropped(service, service.primary, 'envFileKey') ? undefined : (fixer) => {
               fixer.setTitle(`Add env_file ${shared} to ${service.name}`, true);
               const secrets = needsSecretsFile(project, service) ? config.secretsFile : undefined;
               ensureEnvFileReference(fixer, project, service, shared, 'first', undefined, service.primary, secrets);

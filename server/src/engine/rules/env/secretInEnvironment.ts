@@ -2,7 +2,7 @@ import type { Arg, Env, Instruction, Property } from 'dockerfile-ast';
 import { defineRule } from '../../rule';
 import type { ComposeModel, ComposeServiceDef, EnvironmentEntry } from '../../parse/compose';
 import type { DockerfileModel, Stage } from '../../parse/dockerfile';
-import type { Project, Service } from '../../project';
+import { mergedValueDropped, type Project, type Service } from '../../project';
 import { rangeKey, type LineIndex, type Range } from '../../text';
 import { instructionLinesRange } from '../../dockerfileEdit';
 import {
@@ -12,6 +12,7 @@ import {
   environmentEntryRemoval,
   findSecret,
   isEnvFileKey,
+  readsEnvFile,
   secretsFileDisagrees,
   secretsReferenceShared,
   serviceList,
@@ -77,6 +78,8 @@ export const secretInEnvironment = defineRule({
         // `-f` from a Makefile, in another folder): compose reads its paths from a first file this
         // cannot tell, so an env_file written there could point anywhere (before: ../secrets.env).
         const fragment = defs.some((d) => servicesOfDef(project, d).some((s) => !s.build && !s.image));
+        // `env_file: !reset` where the secrets file would be added: compose drops it (no fix, as the fix would abandon).
+        const reset = defs.some((d) => servicesOfDef(project, d).some((s) => envFileDropped(project, s, d)));
         context.report({
           messageId: disagrees ? 'disagrees' : hit.kind === 'url' ? 'urlCredentials' : 'secret',
           data: {
@@ -88,7 +91,7 @@ export const secretInEnvironment = defineRule({
           range: secretRange(file, entry, hit),
           // A key an env file cannot hold (`db password`) would leave a secrets file nothing can read.
           fix:
-            disagrees || shared || !removable || fragment || !isEnvFileKey(entry.key)
+            disagrees || shared || !removable || fragment || reset || !isEnvFileKey(entry.key)
               ? undefined
               : (fixer) => {
                   const group = { services: defs.flatMap((d) => servicesOfDef(project, d)), edited: new Set<unknown>() };
@@ -172,7 +175,12 @@ export const secretInEnvironment = defineRule({
               range,
               // A build ARG default is not an environment variable: moving it would change the build.
               fix:
-                keyword === 'ENV' && !disagrees && !shared && !buildReads && isEnvFileKey(name)
+                keyword === 'ENV' &&
+                !disagrees &&
+                !shared &&
+                !buildReads &&
+                isEnvFileKey(name) &&
+                !runtimeUsers(project, file).some((s) => envFileDropped(project, s, s.primary))
                   ? (fixer) => {
                       const group = { services: runtimeUsers(project, file), edited: new Set<unknown>() };
                       fixer.setTitle(`Move secret ${name} to ${config.secretsFile}`, true);
@@ -237,6 +245,11 @@ function envPropertyRemoval(file: DockerfileModel, instruction: Instruction, pro
     return { start: properties[index - 1]!.getRange().end, end: own.end };
   }
   return { start: own.start, end: properties[1]!.getRange().start };
+}
+
+/** Whether the secrets file added to the service's `env_file` in this definition would be dropped (`!reset`, `!override` after it). */
+function envFileDropped(project: Project, service: Service, def: ComposeServiceDef): boolean {
+  return !readsEnvFile(project, service, project.config.secretsFile) && mergedValueDropped(service, def, 'envFileKey');
 }
 
 /** The services that run an image built from this Dockerfile (all application services for the base). */
