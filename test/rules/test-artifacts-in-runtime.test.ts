@@ -181,6 +181,9 @@ ${body}COPY . .
 CMD ["node", "server.js"]
 `;
 
+/** A RUN of test tools only, with its comment above it. */
+const COMMENTED_TOOLS_RUN = frontend('# lint tooling for the healthcheck script\nRUN npm install --no-save eslint@^9 jest\n');
+
 /** The reproduction: the tools installed without saving them to package.json. */
 const NPM_NO_SAVE = `FROM node:20
 WORKDIR /app
@@ -362,6 +365,16 @@ COPY --from=build /src/dist /usr/share/nginx/html
       errors: [onWord('frontend/Dockerfile', frontend(run), word, MESSAGE_TOOL(manager, name))],
       output: { 'frontend/Dockerfile': frontend('') },
     })),
+    {
+      // Before, the comment stayed above COPY . ., describing nothing (install-outside-base's move takes it).
+      name: 'a RUN that goes whole takes the comment lines directly above it',
+      files: withFrontend(COMMENTED_TOOLS_RUN),
+      errors: [
+        onWord('frontend/Dockerfile', COMMENTED_TOOLS_RUN, 'eslint@^9', MESSAGE_TOOL('npm', 'eslint@^9')),
+        onWord('frontend/Dockerfile', COMMENTED_TOOLS_RUN, 'jest', MESSAGE_TOOL('npm', 'jest')),
+      ],
+      output: { 'frontend/Dockerfile': frontend('') },
+    },
     {
       name: 'npm install -g of pm2 with eslint and prettier: only the tools go',
       files: withFrontend(NPM_GLOBAL_MIXED),

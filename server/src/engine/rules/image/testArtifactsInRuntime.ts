@@ -1,7 +1,7 @@
 import { defineRule, type FixBuilder, type RuleContext } from '../../rule';
 import { basename, normalizePath } from '../../paths';
 import { commandEnd, commandStart, programWords, standsAlone, type ShellCommand, type ShellWord } from '../../parse/shell';
-import { instructionLinesRange } from '../../dockerfileEdit';
+import { instructionLinesRange, instructionRemovalRange } from '../../dockerfileEdit';
 import {
   buildContexts,
   containerPath,
@@ -29,7 +29,7 @@ import {
 import { isJsTestToolPackage, jsInstallsOf } from '../../parse/jsInstalls';
 import type { DockerfileModel, Instruction, RunInstruction, Stage } from '../../parse/dockerfile';
 import type { Project } from '../../project';
-import type { Range } from '../../text';
+import { rangeKey, type Range } from '../../text';
 
 /** Files and folders that serve tests and linting only. */
 export function isTestArtifact(source: string): boolean {
@@ -357,12 +357,15 @@ function reportInstalls(
   report: RuleContext<'installsTool' | 'installsDev'>['report'],
 ): void {
   const scope = installRemovalScope(file, run);
+  // A RUN that goes whole takes the comment lines directly above it, as install-outside-base's move does.
+  const whole = instructionRemovalRange(file, run.instruction);
   const removing = (title: string, ranges: Range[]) =>
     ranges.length === 0
       ? undefined
       : (fixer: FixBuilder): void => {
           fixer.setTitle(title, true);
-          for (const r of ranges) {
+          const wholeRun = ranges.length === 1 && rangeKey(ranges[0]!) === rangeKey(whole);
+          for (const r of wholeRun ? [instructionRemovalRange(file, run.instruction, true)] : ranges) {
             fixer.remove(file.path, r, scope);
           }
         };
