@@ -40,10 +40,11 @@ if (!args.some((a) => a === '--stdio' || a === '--node-ipc' || a.startsWith('--s
 
 // V8 grows the heap to about four times what is live after a full collection by default: under
 // typing (each compose edit leaves ~5 MB of garbage) the server reached ~390 MB on 1,000 services
-// with ~75 MB live. Growing by half keeps it near 200 MB for a few milliseconds at the 95th
-// percentile of a compose edit (README, Performance). A Node without the flag only prints a line
-// to stderr.
-setFlagsFromString('--heap-growing-percent=50');
+// with ~75 MB live. Growing by a fifth keeps it near 190 MB at the same p95 (README, Performance):
+// at 50% it read 200-209 MB, the peak following whether a full collection fell inside the edits;
+// its collections of ~80 MB take 3-10 ms, mostly incremental. A Node without the flag only prints
+// a line to stderr.
+setFlagsFromString('--heap-growing-percent=20');
 // V8 learns from the first analysis, where every parsed tree stays alive, to allocate the objects
 // of the parsers and models straight into the old generation ("allocation-site pretenuring").
 // Under typing those objects live one edit, so they piled up there as garbage and kept young
