@@ -157,6 +157,24 @@ describe('cli: bad input never crashes', function () {
     }
   });
 
+  it('naming a link to a Dockerfile of the workspace checks that Dockerfile, under its own name', function () {
+    // Before: "skipped Dockerfile.api: a link to a file checked under its own name", and then
+    // "No problems found (0 files checked)", exit 0: the file it leads to was not checked at all.
+    const dir = tempDir();
+    writeFiles(dir, {
+      'Dockerfile.base': 'FROM python:3.12-slim\nRUN pip install --no-cache-dir django==5.0.6\n',
+      'services/api/Dockerfile': 'FROM shop-base:latest\nRUN pip install --no-cache-dir pytest\nCMD ["gunicorn"]\n',
+      'docker-compose.yml':
+        'services:\n  base:\n    build:\n      context: .\n      dockerfile: Dockerfile.base\n    image: shop-base:latest\n  api:\n    build:\n      context: .\n      dockerfile: services/api/Dockerfile\n',
+    });
+    fs.symlinkSync('services/api/Dockerfile', path.join(dir, 'Dockerfile.api'));
+    const viaLink = runCli(['check', 'Dockerfile.api', '--format', 'json'], { cwd: dir });
+    const direct = runCli(['check', 'services/api/Dockerfile', '--format', 'json'], { cwd: dir });
+    assert.equal(viaLink.status, direct.status);
+    assert.ok(parseFindings(direct.stdout).length > 0, 'the Dockerfile has findings');
+    assert.deepEqual(parseFindings(viaLink.stdout), parseFindings(direct.stdout));
+  });
+
   it('a config file that is empty or holds only null is an empty config, in JSON and YAML', function () {
     const dir = tempDir();
     writeFiles(dir, { Dockerfile: 'FROM python:3.12-slim\n' });

@@ -259,8 +259,23 @@ function resolveWorkspaces(paths: readonly string[], io: CliIo): Workspace[] | u
       workspaces.push(ws);
     }
     ws.only!.add(path.relative(root, file).split(path.sep).join('/'));
+    // A link to another file of the workspace is skipped as an alias of it (the file is checked
+    // under its own name): naming the link checks that file. Before, nothing was checked.
+    const target = linkTarget(file);
+    if (target && within(target, root)) {
+      ws.only!.add(path.relative(root, target).split(path.sep).join('/'));
+    }
   }
   return workspaces;
+}
+
+/** The file a symbolic link leads to, or undefined when `file` is no link (or leads nowhere). */
+function linkTarget(file: string): string | undefined {
+  try {
+    return fs.lstatSync(file).isSymbolicLink() ? fs.realpathSync(file) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function describeReadError(given: string, e: unknown): string {
