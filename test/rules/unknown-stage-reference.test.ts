@@ -51,6 +51,14 @@ const EXTENDS_OVERRIDE = `services:
 RuleTester.run(unknownStageReference, {
   valid: [
     {
+      // Before, `COPY --from=assets` was reported while `FROM node:20-slim AS ` waited for its name.
+      name: 'a stage name being typed after AS (parse-error): the COPY --from that will name it is not reported yet',
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'docker/Dockerfile.web': ROADMAP_WORKSPACE['docker/Dockerfile.web']!.replace('FROM node:20-slim AS assets', 'FROM node:20-slim AS'),
+      },
+    },
+    {
       name: 'a roadmap-following workspace: every COPY --from names an earlier stage',
       files: { ...ROADMAP_WORKSPACE },
     },

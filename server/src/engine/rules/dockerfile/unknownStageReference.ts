@@ -60,6 +60,11 @@ export const unknownStageReference = defineRule({
   },
   check: {
     dockerfile(file, context) {
+      // A FROM docker cannot read (parse-error) is usually one being typed: `FROM python AS ` is
+      // about to name the stage a COPY --from names. As unused-stage, wait until it is finished.
+      if (file.stages.some((s) => s.fromProblem)) {
+        return;
+      }
       const { project } = context;
       const contexts = namedContexts(project, file.path);
       for (const stage of file.stages) {
