@@ -119,6 +119,25 @@ describe('incremental analysis across file relations', () => {
     );
   });
 
+  it('an entrypoint script without .sh starts sourcing a file of its folder (copies-all-scripts: no fix then)', () => {
+    // Before, the script was no file of the analysis: after the edit, the fix that copies it alone
+    // was still offered, and would have left the file it sources out of the image.
+    assertNoDrift(
+      {
+        'Dockerfile.base': SHOP_BASE_DOCKERFILE,
+        'docker/Dockerfile.web':
+          'FROM shop-base:latest\nCOPY scripts/entrypoints/ /app/entrypoints/\nENTRYPOINT ["/app/entrypoints/web-entrypoint"]\n',
+        'scripts/entrypoints/web-entrypoint': '#!/bin/sh\nexec "$@"\n',
+        'scripts/entrypoints/common': 'export APP_ENV=production\n',
+        'docker-compose.yml': [...SHOP_BASE_SERVICE, service('web', 'docker/Dockerfile.web')].join('\n'),
+      },
+      [
+        replaceIn('scripts/entrypoints/web-entrypoint', '#!/bin/sh\n', '#!/bin/sh\n. "$(dirname "$0")/common"\n'),
+        replaceIn('scripts/entrypoints/web-entrypoint', '. "$(dirname "$0")/common"\n', ''),
+      ],
+    );
+  });
+
   it('a pip requirements file under a name the analysis does not read is not read for pins', () => {
     // Before, deps/base.txt was read past the analysis: editing it left the pins the finding named stale.
     assertNoDrift(

@@ -226,9 +226,10 @@ describe('language server parts', () => {
         'requirements-dev.in',
         'constraints.txt',
         'requirements/base.txt',
+        'scripts/entrypoints/docker-entrypoint',
       ];
       for (const path of read) {
-        assert.ok(classifyPath(path, {}), `the engine reads ${path}`);
+        assert.ok(classifyPath(path, { entrypointsDir: 'scripts/entrypoints' }), `the engine reads ${path}`);
         assert.ok(watched.some((re) => re.test(path)), `${path} is watched`);
       }
       // Read apart from the project's files.

@@ -618,7 +618,7 @@ export class Analyzer {
   } {
     const excludes = config.exclude.map(globToRegExp);
     const excluded = (p: string): boolean => excludes.some((re) => re.test(p));
-    const roadmapKey = `${config.roadmapFile ?? ''}\n${config.archiveDir}`;
+    const roadmapKey = `${config.roadmapFile ?? ''}\n${config.archiveDir}\n${config.entrypointsDir}`;
     if (this.classified?.roadmapKey !== roadmapKey) {
       this.classified = { roadmapKey, byPath: new Map() };
     }

@@ -63,7 +63,7 @@ const NOT_DOCKER =
 /** Classifies a workspace path by its name. */
 export function classifyPath(
   path: string,
-  config: Pick<Config, 'roadmapFile'> & Partial<Pick<Config, 'archiveDir'>>,
+  config: Pick<Config, 'roadmapFile'> & Partial<Pick<Config, 'archiveDir' | 'entrypointsDir'>>,
 ): { kind: FileKind; role?: FileRole } | undefined {
   const name = basename(path);
   const lower = name.toLowerCase();
@@ -123,6 +123,11 @@ export function classifyPath(
   }
   if (lower.endsWith('.md')) {
     return { kind: 'text', role: 'markdown' };
+  }
+  // An entrypoint script without `.sh` (`docker-entrypoint`, `web-entrypoint.py`): copies-all-scripts
+  // reads it for the files it sources, so an edit to it must check the Dockerfiles that copy it again.
+  if (config.entrypointsDir && isWithin(path, config.entrypointsDir) && !/\.(txt|json|ya?ml|toml|ini|cfg|lock|log|bak|orig|swp)$/i.test(lower)) {
+    return { kind: 'text', role: 'script' };
   }
   return undefined;
 }

@@ -71,6 +71,8 @@ export const WATCHED_GLOBS = [
   '**/.circleci/config.{yml,yaml}',
   '**/{requirements,constraints}*.{txt,in}',
   '**/requirements/*.{txt,in}',
+  // Entrypoint scripts without `.sh`, in the default entrypoints folder.
+  '**/scripts/entrypoints/*',
 ];
 
 interface ClientSupport {
