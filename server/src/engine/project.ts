@@ -2,7 +2,7 @@ import type { Config } from './config';
 import type { FileSystemView } from './fs';
 import { basename, dirname, joinPath, isInsideWorkspace, isAbsolutePath, normalizePath, isWithin } from './paths';
 import { contentHash, escapeRegExp, LineIndex, StreamHash, type Position, type Range } from './text';
-import { parseDockerfile, findStage, stagesNamed, type DockerfileModel, type Stage } from './parse/dockerfile';
+import { parseDockerfile, findStage, RUNTIME_INSTRUCTIONS, stagesNamed, type DockerfileModel, type Stage } from './parse/dockerfile';
 import {
   parseCompose,
   type ComposeModel,
@@ -2429,7 +2429,7 @@ function buildVariableNames(model: DockerfileModel): string[] {
   const names = new Set<string>();
   for (const stage of model.stages) {
     for (const instruction of stage.instructions) {
-      if (/^(CMD|ENTRYPOINT|HEALTHCHECK|STOPSIGNAL)$/.test(instruction.getKeyword())) {
+      if (RUNTIME_INSTRUCTIONS.has(instruction.getKeyword())) {
         continue;
       }
       const r = instruction.getRange();

@@ -1,7 +1,7 @@
 import { isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node, type Scalar, type YAMLMap } from 'yaml';
 import { LineIndex, type Range } from '../text';
 import { dirname, isAbsolutePath, joinPath } from '../paths';
-import { expandExpressions, makefileVariables, scriptVariables, workflowStepVariables, type Expand } from './buildVariables';
+import { closing, expandExpressions, makefileVariables, scriptVariables, workflowStepVariables, type Expand } from './buildVariables';
 
 /** A `docker build` found in a Makefile, shell script, CI workflow or bake file. */
 export interface BuildCommand {
@@ -235,17 +235,8 @@ export function wildcard(path: string): string {
 
 /** The index after the bracket that closes the one at `open` (nested ones skipped); the text's end when none. */
 function closingBracket(s: string, open: number): number {
-  const o = s[open]!;
-  const c = o === '{' ? '}' : ')';
-  let depth = 0;
-  for (let i = open; i < s.length; i++) {
-    if (s[i] === o) {
-      depth++;
-    } else if (s[i] === c && --depth === 0) {
-      return i + 1;
-    }
-  }
-  return s.length;
+  const end = closing(s, open);
+  return end < 0 ? s.length : end;
 }
 
 /**

@@ -31,8 +31,8 @@ const spend = (budget: Budget): boolean => budget.left-- > 0;
 
 const NAME = /^[A-Za-z_]\w*$/;
 
-/** The index after the brace or parenthesis that closes the one at `open`; -1 when none. */
-function closing(s: string, open: number): number {
+/** The index after the brace or parenthesis that closes the one at `open` (nested ones skipped); -1 when none. */
+export function closing(s: string, open: number): number {
   const o = s[open]!;
   const c = o === '{' ? '}' : ')';
   let depth = 0;

@@ -103,6 +103,9 @@ export interface DockerfileModel {
   problems?: { message: string; range: Range }[];
 }
 
+/** Instructions that run when the container does (their shell expands `$VAR` then), not at build time. */
+export const RUNTIME_INSTRUCTIONS: ReadonlySet<string> = new Set(['CMD', 'ENTRYPOINT', 'HEALTHCHECK', 'STOPSIGNAL']);
+
 /** The longest Dockerfile the engine parses (UTF-16 code units, about 2 MB). */
 export const MAX_DOCKERFILE_LENGTH = 2 * 1024 * 1024;
 /** The longest Dockerfile line the engine parses: dockerfile-ast takes seconds on multi-megabyte lines. */

@@ -1,7 +1,7 @@
 import type { Arg, Env, Instruction, Property } from 'dockerfile-ast';
 import { defineRule } from '../../rule';
 import type { ComposeModel, ComposeServiceDef, EnvironmentEntry } from '../../parse/compose';
-import type { DockerfileModel, Stage } from '../../parse/dockerfile';
+import { RUNTIME_INSTRUCTIONS, type DockerfileModel, type Stage } from '../../parse/dockerfile';
 import { mergedValueDropped, type Project, type Service } from '../../project';
 import { rangeKey, type LineIndex, type Range } from '../../text';
 import { instructionLinesRange } from '../../dockerfileEdit';
@@ -269,9 +269,6 @@ function runtimeUsers(project: Project, file: DockerfileModel): Service[] {
 const BUILD_TOOL_VARIABLE =
   /^(?:(?:PIP|UV|POETRY|PDM|PIPENV|NPM_CONFIG|YARN|PNPM|BUN|GIT|BUNDLE|COMPOSER|CARGO|TWINE)_\w*|NODE_AUTH_TOKEN|NPM_TOKEN|GOPROXY|GOPRIVATE|GONOSUMDB|GOFLAGS|HF_TOKEN|HUGGING_FACE_HUB_TOKEN|GH_TOKEN|GITHUB_TOKEN|(?:HTTPS?|FTP|ALL)_PROXY)$/i;
 
-/** Instructions that run when the container does (their shell expands `$VAR` then), not at build time. */
-const RUNTIME_INSTRUCTIONS = new Set(['CMD', 'ENTRYPOINT', 'HEALTHCHECK', 'STOPSIGNAL']);
-
 /**
  * Whether the build may read an ENV: an instruction after it in its stage, or in a stage built on
  * that stage (in this Dockerfile, or in another built FROM its image: the base's services), names
@@ -313,8 +310,10 @@ function derivedStages(project: Project, file: DockerfileModel, stage: Stage): [
     const [model, parent] = queue.shift()!;
     const candidates: [DockerfileModel, Stage][] = model.stages.filter((s) => s.index > parent.index).map((s) => [model, s]);
     if (parent === model.stages[model.stages.length - 1]) {
-      for (const other of project.dockerfiles) {
-        if (other !== model) {
+      // The Dockerfiles with a stage built on its image (the project's index, built once).
+      for (const path of project.dockerfilesBuiltOn(model.path)) {
+        const other = project.dockerfile(path);
+        if (other && other !== model) {
           candidates.push(...other.stages.map((s): [DockerfileModel, Stage] => [other, s]));
         }
       }
