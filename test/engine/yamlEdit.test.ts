@@ -29,7 +29,7 @@ function nodeAt(text: string, path: string[]): { lines: LineIndex; node: unknown
 function applyInsert(text: string, lines: LineIndex, ins: YamlInsert | undefined): string {
   assert.ok(ins, 'no edit');
   const at = lines.offsetAt(ins.at);
-  return text.slice(0, at) + ins.text + text.slice(at);
+  return text.slice(0, at) + ins.text + text.slice(ins.end ? lines.offsetAt(ins.end) : at);
 }
 
 function applyRemoval(text: string, edit: OffsetEdit | undefined): string {
@@ -93,6 +93,18 @@ describe('yamlEdit: appending to a flow sequence', () => {
       name: 'one item a line, trailing comma and comments',
       list: '[\n      .env.docker,  # shared settings\n      # .env.local,\n    ]',
       output: '[\n      .env.docker,  # shared settings\n      # .env.local,\n      secrets.env,\n    ]',
+    },
+    // Before, the comma and the entry went before the comment: `.env.docker,\n      secrets.env  # shared settings`.
+    {
+      name: 'one item a line, no trailing comma, a comment after the last item',
+      list: '[\n      .env.docker  # shared settings\n    ]',
+      output: '[\n      .env.docker,  # shared settings\n      secrets.env\n    ]',
+    },
+    {
+      name: 'one item a line, no trailing comma, a comment after the last item, CRLF',
+      list: '[\n      .env.docker # shared settings \n    ]',
+      output: '[\n      .env.docker, # shared settings \n      secrets.env\n    ]',
+      crlf: true,
     },
     {
       name: 'several items a line, the bracket on its own line',
@@ -162,6 +174,11 @@ describe('yamlEdit: appending to a flow map', () => {
       name: 'one entry a line, no trailing comma',
       map: '{\n      frontend: {}\n    }',
       output: '{\n      frontend: {},\n      backend: {}\n    }',
+    },
+    {
+      name: 'one entry a line, no trailing comma, a comment after the last entry',
+      map: '{\n      frontend: {}   # the public side\n    }',
+      output: '{\n      frontend: {},   # the public side\n      backend: {}\n    }',
     },
     { name: 'a key without a value', map: '{frontend,}', output: '{frontend, backend: {},}' },
   ];

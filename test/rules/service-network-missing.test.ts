@@ -2,7 +2,7 @@ import { RuleTester } from '../ruleTester';
 import { serviceNetworkMissing } from '../../server/src/engine/rules/compose/serviceNetworkMissing';
 import { composeWorkspace, ROADMAP_COMPOSE } from './composeWorkspace';
 import { BASE_SERVICE } from './workspaces/roadmap';
-import { replaceOnce } from './edit';
+import { crlf, replaceOnce } from './edit';
 import { fixedYamlParses } from './fixedYaml';
 
 const msg = (service: string, users = 'db, redis, web and celery_worker'): string =>
@@ -248,6 +248,19 @@ RuleTester.run(serviceNetworkMissing, {
       files: composeWorkspace({ 'docker-compose.yml': compose('    networks: [\n      monitoring\n    ]\n') }),
       errors: [{ path: 'docker-compose.yml', message: msg('celery_beat'), line: 37, column: 5, endLine: 37, endColumn: 13 }],
       output: { 'docker-compose.yml': compose('    networks: [\n      monitoring,\n      smarthr360-network\n    ]\n') },
+    },
+    {
+      // Before, the comma and the network went before the comment: `monitoring,\r\n      smarthr360-network  # metrics only`.
+      name: 'a flow list of networks written one a line, a comment after the last one, CRLF: the comment stays on its line',
+      files: composeWorkspace({
+        'docker-compose.yml': crlf(compose('    networks: [\n      monitoring  # metrics only\n    ]\n')),
+      }),
+      errors: [{ path: 'docker-compose.yml', message: msg('celery_beat'), line: 37, column: 5, endLine: 37, endColumn: 13 }],
+      output: {
+        'docker-compose.yml': crlf(
+          compose('    networks: [\n      monitoring,  # metrics only\n      smarthr360-network\n    ]\n'),
+        ),
+      },
     },
     {
       name: 'a flow map of networks written one a line, with a trailing comma',

@@ -35,6 +35,8 @@ const DECLARES_STATIC = `${SERVICES}\nvolumes:\n  static_volume:\n\nnetworks:\n 
 const FLOW_MAP = `${SERVICES}\nvolumes: {static_volume: {}}\n`;
 /** The volumes as a flow map written one entry a line, with a trailing comma; only ml_models is declared. */
 const FLOW_MAP_LINES = `${SERVICES}\nvolumes: {\n  ml_models: {},\n}\n`;
+/** The same without a trailing comma, a comment after the last entry. */
+const FLOW_MAP_LINES_COMMENT = `${SERVICES}\nvolumes: {\n  ml_models: {}   # the trained models, shared with celery\n}\n`;
 const EMPTY_VOLUMES_KEY = `${SERVICES}\nvolumes:   # named volumes\n\nnetworks:\n  default: {}\n`;
 
 const ANCHORED = `x-logs: &logs
@@ -157,6 +159,22 @@ RuleTester.run(undeclaredVolume, {
       ],
       output: {
         'docker-compose.yml': insertAfter(FLOW_MAP_LINES, '  ml_models: {},\n', '  static_volume: {},\n  celery_data: {},\n'),
+      },
+    },
+    {
+      // Before, the comma and the entries went before the comment: `ml_models: {},\n  static_volume: {}…   # the trained…`.
+      name: 'a flow map of volumes written one a line, a comment after the last entry: the comment stays on its line',
+      files: composeWorkspace({ 'docker-compose.yml': FLOW_MAP_LINES_COMMENT }),
+      errors: [
+        onLine('docker-compose.yml', 7, 9, 22, msg('static_volume', 'web')),
+        onLine('docker-compose.yml', 16, 9, 20, msg('celery_data', 'celery_worker')),
+      ],
+      output: {
+        'docker-compose.yml': replaceOnce(
+          FLOW_MAP_LINES_COMMENT,
+          '  ml_models: {}   # the trained models, shared with celery\n',
+          '  ml_models: {},   # the trained models, shared with celery\n  static_volume: {},\n  celery_data: {}\n',
+        ),
       },
     },
     {

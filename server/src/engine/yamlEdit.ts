@@ -9,6 +9,30 @@ import type { LineIndex, Position, Range } from './text';
 export interface YamlInsert {
   at: Position;
   text: string;
+  /**
+   * Where the text it replaces ends, when the insert is two inserts around text it keeps: `text`
+   * then holds that text unchanged between them (a comma before a comment, the item after it).
+   * Apply it with {@link insertRange}.
+   */
+  end?: Position;
+}
+
+/** The range a {@link YamlInsert} replaces: empty at `at`, or up to its `end`. */
+export function insertRange(ins: YamlInsert): Range {
+  return { start: ins.at, end: ins.end ?? ins.at };
+}
+
+/**
+ * Two appends to one flow collection, each computed on the same text, as one edit: `next`'s entry
+ * after `first`'s. Appends that only insert are simply written one after the other.
+ */
+export function chainAppends(lines: LineIndex, first: YamlInsert, next: YamlInsert): YamlInsert {
+  if (!first.end || !next.end) {
+    return { ...first, text: first.text + next.text };
+  }
+  // Both are `,<kept text><eol><indent><entry>`: the second adds `,<eol><indent><entry>`.
+  const kept = lines.offsetAt(next.end) - lines.offsetAt(next.at);
+  return { ...first, text: `${first.text},${next.text.slice(1 + kept)}` };
 }
 
 /** The column at which a node starts (its indentation when it begins a line). */
@@ -278,8 +302,13 @@ function appendToFlow(lines: LineIndex, coll: YAMLSeq | YAMLMap, bracket: ']' | 
     lines.lineText(closePos.line).slice(0, closePos.character).trim() === '';
   if (onOwnLines) {
     const indent = /^\s*/.exec(lines.lineText(itemLine))![0];
-    return comma >= 0
-      ? { at: { line: closePos.line, character: 0 }, text: `${indent}${entry},${lines.eol}` }
+    if (comma >= 0) {
+      return { at: { line: closePos.line, character: 0 }, text: `${indent}${entry},${lines.eol}` };
+    }
+    // A comment after the last item stays on its line: the comma goes before it, the entry after it.
+    const rest = lines.text.slice(last[1], lines.lineEnd(lines.positionAt(last[1]).line));
+    return /^\s*#/.test(rest)
+      ? { at: lines.positionAt(last[1]), end: lines.positionAt(last[1] + rest.length), text: `,${rest}${lines.eol}${indent}${entry}` }
       : { at: lines.positionAt(last[1]), text: `,${lines.eol}${indent}${entry}` };
   }
   return comma >= 0

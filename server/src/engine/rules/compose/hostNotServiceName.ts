@@ -143,21 +143,22 @@ interface Found {
 }
 
 /**
- * The findings of one value for one service: where each host sits in the file (`start`: the offset
- * of the value's text, inside its quotes), or the whole value when it is written with escapes.
+ * The findings of one value for one service: where each host the value names (`uses`, its
+ * {@link findHosts}) sits in the file (`start`: the offset of the value's text, inside its quotes),
+ * or the whole value when it is written with escapes.
  */
 function collect(
   found: ByRange<Found>,
   project: Project,
   service: Service,
   key: string,
-  value: string,
+  uses: readonly HostUse[],
   text: string,
   lines: LineIndex,
   start: number,
   valueRange: Range,
 ): void {
-  for (const use of findHosts(key, value)) {
+  for (const use of uses) {
     const target = serviceFor(project, service.project, use.kind);
     if (!target || target === service) {
       continue;
@@ -212,12 +213,16 @@ export const hostNotServiceName = defineRule({
           if (e.def.path !== file.path || e.value === undefined || !e.valueRange) {
             continue;
           }
+          const uses = findHosts(e.key, e.value);
+          if (uses.length === 0) {
+            continue;
+          }
           // Where the value's text starts in the file (after the `=` of a list item, or inside quotes).
           let start = file.lines.offsetAt(e.valueRange.start);
           if (e.style === 'map' && (file.text[start] === '"' || file.text[start] === "'")) {
             start++;
           }
-          collect(found, project, service, e.key, e.value, file.text, file.lines, start, e.valueRange);
+          collect(found, project, service, e.key, uses, file.text, file.lines, start, e.valueRange);
         }
       }
       report(context, file.path, found);
@@ -237,12 +242,18 @@ export const hostNotServiceName = defineRule({
       const keepHost = readers.length < all.length;
       const found = new ByRange<Found>();
       for (const entry of file.entries) {
+        // The hosts a value names do not depend on the service reading it: looked for once, and
+        // most values name none (a file thousands of services read is not scanned once for each).
+        const uses = findHosts(entry.key, entry.value);
+        if (uses.length === 0) {
+          continue;
+        }
         const start = file.lines.offsetAt(entry.valueRange.start) + (entry.quoted ? 1 : 0);
         for (const service of readers) {
           if (service.environment.some((e) => e.key === entry.key)) {
             continue;
           }
-          collect(found, project, service, entry.key, entry.value, file.text, file.lines, start, entry.valueRange);
+          collect(found, project, service, entry.key, uses, file.text, file.lines, start, entry.valueRange);
         }
       }
       report(context, file.path, found, keepHost);

@@ -11,6 +11,7 @@ import {
   detectIndentStep,
   flowScalar,
   usesFlushSequences,
+  insertRange,
 } from '../../yamlEdit';
 import { isTestOrJob } from './composeHelpers';
 import { mountTaking } from './sharedVolumePathMismatch';
@@ -165,7 +166,7 @@ function mountFix(service: Service, shared: SharedMount): ((fixer: FixBuilder) =
   const step = ' '.repeat(detectIndentStep(file.lines));
   const item = `${usesFlushSequences(file.lines, view.doc.contents) ? '' : step}- ${mount}`;
   const ins = isMap(services) ? appendToMap(file.lines, services, flowScalar(service.name), ['volumes:', item]) : undefined;
-  return ins && ((fixer) => fixer.setTitle(title, true).insert(file.path, ins.at, ins.text));
+  return ins && ((fixer) => fixer.setTitle(title, true).replace(file.path, insertRange(ins), ins.text));
 }
 
 /** A mount can be added unless the service's volumes arrive through an alias or merge key. */
@@ -196,7 +197,7 @@ function addMount(fixer: FixBuilder, file: ComposeModel, def: ComposeServiceDef,
     }
     const ins = appendToSequence(lines, seq, item);
     if (ins) {
-      fixer.insert(file.path, ins.at, ins.text);
+      fixer.replace(file.path, insertRange(ins), ins.text);
     }
     return;
   }
@@ -205,6 +206,6 @@ function addMount(fixer: FixBuilder, file: ComposeModel, def: ComposeServiceDef,
     ? appendToFlowMap(lines, def.node as YAMLMap, 'volumes', `[${flowScalar(`${shared.volume}:${shared.target}`)}]`)
     : appendToMap(lines, def.node, 'volumes', [`- ${shared.volume}:${shared.target}`]);
   if (ins) {
-    fixer.insert(file.path, ins.at, ins.text);
+    fixer.replace(file.path, insertRange(ins), ins.text);
   }
 }

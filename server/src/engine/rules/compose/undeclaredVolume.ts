@@ -2,7 +2,7 @@ import { isMap, isScalar, type Node, type YAMLMap } from 'yaml';
 import { defineRule, type FixBuilder } from '../../rule';
 import type { ComposeModel } from '../../parse/compose';
 import { scalarString } from '../../parse/yamlUtil';
-import { appendToFlowMap, appendToMap, appendUnderEmptyKey, flowScalar, type YamlInsert } from '../../yamlEdit';
+import { appendToFlowMap, appendToMap, appendUnderEmptyKey, flowScalar, type YamlInsert, insertRange, chainAppends } from '../../yamlEdit';
 import { ByRange, listNames, projectsOf } from './composeHelpers';
 
 export const undeclaredVolume = defineRule({
@@ -89,11 +89,15 @@ function declare(fixer: FixBuilder, file: ComposeModel, names: string[]): void {
   } else if (isMap(key.node) && key.node.flow) {
     // Each entry after the last item brings its own separator; in an empty `{}` the first has none.
     const empty = key.node.items.length === 0;
+    let all: YamlInsert | undefined;
     for (const n of names) {
       const ins = appendToFlowMap(lines, key.node, n, '{}');
       if (ins) {
-        inserts.push(empty && inserts.length > 0 ? { at: ins.at, text: `, ${ins.text}` } : ins);
+        all = !all ? ins : chainAppends(lines, all, empty ? { ...ins, text: `, ${ins.text}` } : ins);
       }
+    }
+    if (all) {
+      inserts.push(all);
     }
   } else if (isMap(key.node) && key.node.items.length > 0) {
     const braces = entryValueStyle(key.node) === 'braces';
@@ -111,6 +115,6 @@ function declare(fixer: FixBuilder, file: ComposeModel, names: string[]): void {
     }
   }
   for (const ins of inserts) {
-    fixer.insert(file.path, ins.at, ins.text);
+    fixer.replace(file.path, insertRange(ins), ins.text);
   }
 }

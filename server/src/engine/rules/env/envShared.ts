@@ -11,7 +11,7 @@ import { parseEnvFile, type EnvFileModel } from '../../parse/envfile';
 import { scalarString, type YamlView } from '../../parse/yamlUtil';
 import type { FixBuilder } from '../../rule';
 import { LineIndex, type Range } from '../../text';
-import { appendSequenceToMap, appendToSequence, flowScalar, mapPairRemoval, prependToSequence, sequenceItemRemoval, usesFlushSequences } from '../../yamlEdit';
+import { appendSequenceToMap, appendToSequence, flowScalar, mapPairRemoval, prependToSequence, sequenceItemRemoval, usesFlushSequences, insertRange } from '../../yamlEdit';
 
 // ---------------------------------------------------------------------------------------------
 // Secrets
@@ -599,12 +599,12 @@ export function ensureEnvFileReference(
     }
     const insert = where === 'first' && own.items.length > 0 ? prependToSequence(lines, own, rel) : appendToSequence(lines, own, rel);
     if (insert) {
-      fixer.insert(def.path, insert.at, insert.text);
+      fixer.replace(def.path, insertRange(insert), insert.text);
     }
     // (An empty list gets the first file only: two insertions at one place.)
     const after = extra.length > 0 && own.items.length > 0 && where === 'first' ? appendToSequence(lines, own, extra[0]!) : undefined;
     if (after) {
-      fixer.insert(def.path, after.at, after.text);
+      fixer.replace(def.path, insertRange(after), after.text);
     }
     return false;
   }
@@ -615,7 +615,7 @@ export function ensureEnvFileReference(
       group.edited.add(mergedSeq);
       const insert = where === 'first' ? prependToSequence(lines, mergedSeq, rel) : appendToSequence(lines, mergedSeq, rel);
       if (insert) {
-        fixer.insert(def.path, insert.at, insert.text);
+        fixer.replace(def.path, insertRange(insert), insert.text);
       }
     }
     return false;
@@ -625,7 +625,7 @@ export function ensureEnvFileReference(
   const flush = usesFlushSequences(lines, model.view.doc.contents) ?? false;
   const insert = appendSequenceToMap(lines, def.node, 'env_file', items, flush);
   if (insert) {
-    fixer.insert(def.path, insert.at, insert.text);
+    fixer.replace(def.path, insertRange(insert), insert.text);
   }
   return insert !== undefined;
 }
