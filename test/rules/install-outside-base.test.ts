@@ -113,6 +113,26 @@ const inWeb = (line: number, column: number, endColumn: number, message: string)
 const inCelery = (line: number, column: number, endColumn: number, message: string) =>
   onLine('docker/Dockerfile.celery', line, column, endColumn, message);
 
+const noBase = (manager: string, pkg: string) =>
+  `Unexpected ${manager} install of "${pkg}" in a service image; the roadmap keeps every install in one shared base image, and none was found.`;
+const noBaseRequirements = (file: string) =>
+  `Unexpected pip install -r ${file} in a service image; the roadmap keeps every install in one shared base image, and none was found.`;
+/** web and celery each on python:3.12-slim, installing what they need themselves: no base yet. */
+const NO_BASE_WEB = `FROM python:3.12-slim
+RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt gunicorn==22.0.0
+COPY . .
+CMD ["gunicorn", "smarthr360.wsgi:application"]
+`;
+const NO_BASE_CELERY = `FROM python:3.12-slim
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+COPY app/ /app/app/
+CMD ["celery", "-A", "smarthr360", "worker"]
+`;
 /** The base with `packages` merged into its apt-get list, right after build-essential (sorted). */
 function baseWithApt(...packages: string[]): string {
   return insertAfter(BASE, '    build-essential \\\n', packages.map((p) => `    ${p} \\\n`).join(''));
@@ -577,6 +597,27 @@ RUN python manage.py collectstatic --noinput && pip --version && apt-get --versi
     },
   ],
   invalid: [
+    {
+      // Before, the -r install read "… is not available to the base build … copy it in the base
+      // Dockerfile and install it there", about a base that does not exist.
+      name: 'no base image at all: every install is reported as made outside one, the requirements file too, with no fix',
+      files: ws({
+        'Dockerfile.base': undefined,
+        'docker-compose.yml': replaceOnce(
+          COMPOSE,
+          '  base:\n    build:\n      context: .\n      dockerfile: Dockerfile.base\n    image: smarthr360-base:latest\n    profiles: [build]\n\n',
+          '',
+        ),
+        'docker/Dockerfile.web': NO_BASE_WEB,
+        'docker/Dockerfile.celery': NO_BASE_CELERY,
+      }),
+      errors: [
+        inCelery(4, 35, 51, noBaseRequirements('requirements.txt')),
+        inWeb(2, 66, 70, noBase('apt-get', 'curl')),
+        inWeb(5, 35, 51, noBaseRequirements('requirements.txt')),
+        inWeb(5, 52, 68, noBase('pip', 'gunicorn==22.0.0')),
+      ],
+    },
     {
       name: 'apt-get with && chain, continuations and a list cleanup: all packages move, the RUN goes, merged sorted one per line',
       files: ws({ 'docker/Dockerfile.web': WEB_WITH_APT_CHAIN }),

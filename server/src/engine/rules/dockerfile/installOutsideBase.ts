@@ -488,6 +488,8 @@ export const installOutsideBase = defineRule({
     redundant: 'Unexpected {{manager}} install of "{{pkg}}": the base image ({{base}}) already installs it.',
     noBase:
       'Unexpected {{manager}} install of "{{pkg}}" in a service image; the roadmap keeps every install in one shared base image, and none was found.',
+    requirementsNoBase:
+      'Unexpected {{manager}} install -r {{file}} in a service image; the roadmap keeps every install in one shared base image, and none was found.',
     requirements:
       'Unexpected {{manager}} install -r {{file}} outside the base image; {{file}} is not available to the base build, so the install cannot be moved automatically: copy it in {{base}} and install it there.',
     requirementsRedundant: 'Unexpected {{manager}} install -r {{file}}: the base image ({{base}}) already installs it.',
@@ -695,6 +697,8 @@ export const installOutsideBase = defineRule({
               });
             } else if (sameName && base) {
               context.report({ messageId: 'requirementsSameName', data, range });
+            } else if (!base) {
+              context.report({ messageId: 'requirementsNoBase', data, range });
             } else {
               context.report({ messageId: 'requirements', data, range });
             }
