@@ -49,6 +49,73 @@ RUN apt-get update && apt-get install -y --no-install-recommends gcc
 CMD ["celery", "-A", "smarthr360", "worker"]
 `;
 
+/** The official images' single-layer pattern: build headers under a virtual package, deleted in the same RUN. */
+const CELERY_APK_VIRTUAL = `# Celery worker and beat
+FROM smarthr360-base:latest
+RUN apk add --no-cache --virtual .build-deps gcc musl-dev libffi-dev \\
+    && pip install --no-cache-dir cryptography==42.0.5 \\
+    && apk del .build-deps
+WORKDIR /app
+COPY app/ /app/app/
+CMD ["celery", "-A", "smarthr360", "worker", "-l", "info"]
+`;
+
+/** apt: purged by name in the same RUN; dnf: removed by a later RUN of the stage. */
+const CELERY_PURGED = `# Celery worker and beat
+FROM smarthr360-base:latest
+RUN apt-get update && apt-get install -y --no-install-recommends gcc libpq-dev \\
+    && pip install --no-cache-dir psycopg2==2.9.9 \\
+    && apt-get purge -y --auto-remove gcc libpq-dev \\
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY app/ /app/app/
+CMD ["celery", "-A", "smarthr360", "worker", "-l", "info"]
+`;
+
+/** The python image's pattern: everything the RUN installs marked automatic, then autoremoved. */
+const WEB_APT_MARK = `# Django + Gunicorn
+FROM smarthr360-base:latest
+RUN set -eux; \\
+    savedAptMark="$(apt-mark showmanual)"; \\
+    apt-get update; \\
+    apt-get install -y --no-install-recommends build-essential libpq-dev; \\
+    pip install --no-cache-dir psycopg2==2.9.9; \\
+    apt-mark auto '.*' > /dev/null; \\
+    apt-mark manual $savedAptMark; \\
+    apt-get purge -y --auto-remove -o APT::AutoRemove::RecommendsImportant=false; \\
+    rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY . .
+CMD ["gunicorn", "smarthr360.wsgi:application", "--bind", "0.0.0.0:8000"]
+`;
+
+const ML_DNF_REMOVED = `# ML model service
+FROM smarthr360-base:latest
+RUN dnf install -y gcc-c++ python3-devel && dnf clean all
+RUN pip install --no-cache-dir hdbscan==0.8.33
+RUN dnf remove -y gcc-c++ python3-devel
+COPY ml/serve.py /app/serve.py
+CMD ["python", "/app/serve.py"]
+`;
+
+/** Only gcc purged; gcc removed in a builder stage and installed in the final one; removed, then installed again. */
+const CELERY_PARTLY_REMOVED = `# Celery worker and beat
+FROM smarthr360-base:latest AS wheels
+RUN apt-get update && apt-get install -y --no-install-recommends make
+RUN pip wheel --wheel-dir /wheels psycopg2==2.9.9 && apt-get purge -y make
+
+FROM smarthr360-base:latest
+COPY --from=wheels /wheels /wheels
+RUN apt-get update && apt-get install -y --no-install-recommends make gcc libpq-dev \\
+    && pip install --no-cache-dir psycopg2==2.9.9 \\
+    && apt-get purge -y gcc
+RUN apk add --no-cache --virtual .native musl-dev && apk del .native
+RUN apk add --no-cache g++
+RUN if [ "$KEEP_TOOLS" != 1 ]; then apk del g++; fi
+RUN apk add --no-cache --virtual .native musl-dev
+CMD ["celery", "-A", "smarthr360", "worker", "-l", "info"]
+`;
+
 RuleTester.run(buildToolsInFinalStage, {
   valid: [
     {
@@ -95,6 +162,19 @@ CMD ["celery", "-A", "smarthr360", "worker", "-l", "info"]
 RUN apt-get update && apt-get install -y gcc make
 `,
       },
+    },
+    {
+      // Before, gcc, musl-dev and libffi-dev were each reported though the RUN deletes them again.
+      name: 'build headers installed under an apk virtual package and deleted in the same RUN',
+      files: { ...ROADMAP_WORKSPACE, 'docker/Dockerfile.celery': CELERY_APK_VIRTUAL },
+    },
+    {
+      name: 'apt packages purged again in the same RUN, dnf packages removed by a later RUN of the stage',
+      files: { ...ROADMAP_WORKSPACE, 'docker/Dockerfile.celery': CELERY_PURGED, 'docker/Dockerfile.ml': ML_DNF_REMOVED },
+    },
+    {
+      name: 'the official images pattern: apt-mark auto, apt-mark manual of the saved list, purge --auto-remove',
+      files: { ...ROADMAP_WORKSPACE, 'docker/Dockerfile.web': WEB_APT_MARK },
     },
   ],
   invalid: [
@@ -210,6 +290,17 @@ CMD ["celery", "-A", "smarthr360", "worker", "-l", "info"]
         onLine('docker/Dockerfile.celery', 6, 44, 47, buildOnlyPackage('g++')),
         onLine('docker/Dockerfile.celery', 6, 48, 52, buildOnlyPackage('make')),
         onLine('docker/Dockerfile.celery', 12, 44, 63, buildStep('make (compiling)')),
+      ],
+    },
+    {
+      // A removal counts only in the stage of the install, after it, and when it surely runs.
+      name: 'only gcc purged, removed in another stage, deleted under a condition, installed again after its removal',
+      files: { ...ROADMAP_WORKSPACE, 'docker/Dockerfile.celery': CELERY_PARTLY_REMOVED },
+      errors: [
+        onLine('docker/Dockerfile.celery', 8, 66, 70, buildOnlyPackage('make')),
+        onLine('docker/Dockerfile.celery', 8, 75, 84, buildOnlyPackage('libpq-dev')),
+        onLine('docker/Dockerfile.celery', 12, 24, 27, buildOnlyPackage('g++')),
+        onLine('docker/Dockerfile.celery', 14, 42, 50, buildOnlyPackage('musl-dev')),
       ],
     },
   ],

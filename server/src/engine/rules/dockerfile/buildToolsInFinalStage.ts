@@ -1,8 +1,10 @@
 import { defineRule } from '../../rule';
-import { detectInstall, isSystemManager } from '../../parse/installs';
-import { commandEnd, commandStart, programWords, type ShellCommand } from '../../parse/shell';
+import { detectInstall, isSystemManager, packageKey, type InstallCommand } from '../../parse/installs';
+import { optionParts } from '../../parse/installOptions';
+import { commandEnd, commandStart, programWords, standsAlone, type ShellCommand, type ShellWord } from '../../parse/shell';
 import type { Service } from '../../project';
-import type { Stage } from '../../parse/dockerfile';
+import type { DockerfileModel, RunInstruction, Stage } from '../../parse/dockerfile';
+import { basename } from '../../paths';
 import { listNames, runtimeServicesOf, runtimeStages, stageChain } from './stageRefs';
 
 /** System packages that only building needs: compilers, build systems, headers, Node toolchains. */
@@ -49,6 +51,144 @@ function buildWork(command: ShellCommand): string | undefined {
   return undefined;
 }
 
+/** Commands that take system packages out again: `apt-get purge`, `apk del`, `dnf remove`. */
+const REMOVALS: Record<string, { program: RegExp; verbs: string[] }> = {
+  apt: { program: /^(apt-get|apt|aptitude)$/, verbs: ['purge', 'remove'] },
+  apk: { program: /^apk$/, verbs: ['del'] },
+  yum: { program: /^(yum|dnf|microdnf)$/, verbs: ['remove', 'erase'] },
+};
+
+/** apt options whose value is the next word (`-o APT::AutoRemove::RecommendsImportant=false`). */
+const APT_OPTIONS_WITH_VALUE = new Set(['-o', '-c', '-t', '--config-file', '--target-release']);
+
+/** A command's verb and the names after it, options and redirections left out. */
+function verbAndNames(command: ShellCommand): { program: string; verb: string; options: string[]; names: ShellWord[] } {
+  const words = programWords(command);
+  const program = basename(words[0]?.value ?? '');
+  let verb = '';
+  const options: string[] = [];
+  const names: ShellWord[] = [];
+  for (let i = 1; i < words.length; i++) {
+    const v = words[i]!.value;
+    if (/^\d?[<>]/.test(v)) {
+      // A redirection (`> /dev/null`, `2>&1`): its target too when separate.
+      i += /^\d?[<>]+&?$/.test(v) ? 1 : 0;
+    } else if (v.startsWith('-')) {
+      options.push(v);
+      i += APT_OPTIONS_WITH_VALUE.has(v) && /^apt/.test(program) ? 1 : 0;
+    } else if (verb === '') {
+      verb = v;
+    } else {
+      names.push(words[i]!);
+    }
+  }
+  return { program, verb, options, names };
+}
+
+/**
+ * Whether a command runs whatever the commands before it do: not inside an `if`, a loop or a group,
+ * and not after a `||` or a pipe (`apt-get purge -y gcc || true` runs; `test -f x || apk del gcc` may not).
+ */
+function runsSurely(commands: readonly ShellCommand[], index: number): boolean {
+  return standsAlone(
+    commands.map((c, i) => (i === index ? { ...c, separator: ';' } : c)),
+    index,
+  );
+}
+
+/** What a command of a stage does to the system packages installed before it. */
+type PackageEvent =
+  | { kind: 'install'; install: InstallCommand; run: RunInstruction }
+  /** `apt-get purge gcc`, `apk del .build-deps`; with `--auto-remove` (or `apt-get autoremove`) also what is marked automatic. */
+  | { kind: 'remove'; manager: string; keys: Set<string>; autoremove: boolean }
+  /** `apt-mark auto NAMES` (`'.*'`: every package; the RUN's own installs are the ones it frees) or `apt-mark manual NAMES`. */
+  | { kind: 'mark'; auto: boolean; keys: Set<string>; all: boolean; run: RunInstruction };
+
+function packageEvent(run: RunInstruction, index: number): PackageEvent | undefined {
+  const command = run.commands[index]!;
+  const install = detectInstall(command);
+  if (install) {
+    return isSystemManager(install.manager) ? { kind: 'install', install, run } : undefined;
+  }
+  if (!runsSurely(run.commands, index)) {
+    return undefined;
+  }
+  const { program, verb, options, names } = verbAndNames(command);
+  const known = names.filter((w) => !w.hasVariable).map((w) => w.value);
+  const autoremoveOption = options.some((o) => o === '--auto-remove' || o === '--autoremove');
+  for (const [manager, removal] of Object.entries(REMOVALS)) {
+    if (removal.program.test(program) && (removal.verbs.includes(verb) || (manager === 'apt' && verb === 'autoremove'))) {
+      const keys = new Set(known.map((n) => packageKey(manager as InstallCommand['manager'], n)));
+      return { kind: 'remove', manager, keys, autoremove: manager === 'apt' && (verb === 'autoremove' || autoremoveOption) };
+    }
+  }
+  if (program === 'apt-mark' && (verb === 'auto' || verb === 'manual')) {
+    const all = known.some((n) => /^\^?\.?\*\$?$/.test(n));
+    return { kind: 'mark', auto: verb === 'auto', keys: new Set(known.map((n) => packageKey('apt', n))), all, run };
+  }
+  return undefined;
+}
+
+/**
+ * The package words of a file's system installs that a later command of the same stage removes
+ * again: by name (`apt-get purge -y --auto-remove gcc`, `apk del gcc`, `dnf remove gcc`), by the
+ * apk virtual package they were installed under (`apk add --virtual .build-deps gcc` … `apk del
+ * .build-deps`), or marked automatic (`apt-mark auto`) before an autoremove. A package installed
+ * again after its removal is there again; one removed in another stage is there.
+ */
+function removedInStage(file: DockerfileModel): Set<ShellWord> {
+  const byStage = new Map<Stage, PackageEvent[]>();
+  for (const run of file.runs()) {
+    const events = byStage.get(run.stage) ?? [];
+    run.commands.forEach((_, index) => {
+      const event = packageEvent(run, index);
+      if (event) {
+        events.push(event);
+      }
+    });
+    byStage.set(run.stage, events);
+  }
+  const out = new Set<ShellWord>();
+  for (const events of byStage.values()) {
+    // From the last command back: what the commands after each install take out.
+    const removed = new Map<string, Set<string>>();
+    let autoremoveAfter = false;
+    const keptManual = new Set<string>();
+    const markedAuto = new Set<string>();
+    const markedAllIn = new Set<RunInstruction>();
+    for (const event of [...events].reverse()) {
+      if (event.kind === 'remove') {
+        removed.set(event.manager, new Set([...(removed.get(event.manager) ?? []), ...event.keys]));
+        autoremoveAfter ||= event.autoremove;
+      } else if (event.kind === 'mark') {
+        if (!autoremoveAfter) {
+          continue;
+        }
+        if (!event.auto) {
+          event.keys.forEach((k) => keptManual.add(k));
+        } else if (event.all) {
+          markedAllIn.add(event.run);
+        } else {
+          event.keys.forEach((k) => !keptManual.has(k) && markedAuto.add(k));
+        }
+      } else {
+        const { install, run } = event;
+        const gone = removed.get(install.manager) ?? new Set<string>();
+        const virtual = install.manager === 'apk' ? optionParts(install).find((p) => p.canonical === '-t')?.value : undefined;
+        for (const pkg of install.packages) {
+          const byName = virtual !== undefined ? gone.has(virtual.toLowerCase()) : gone.has(pkg.key);
+          const byMark =
+            install.manager === 'apt' && (markedAuto.has(pkg.key) || (markedAllIn.has(run) && !keptManual.has(pkg.key)));
+          if (byName || byMark) {
+            out.add(pkg.word);
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
 /**
  * Roadmap section 3: service images are multi-stage; compilers, `-dev` headers, Node toolchains,
  * asset builds, `collectstatic` and model training belong in builder stages whose output the final
@@ -87,6 +227,7 @@ export const buildToolsInFinalStage = defineRule({
           users.set(stage, [...(users.get(stage) ?? []), service]);
         }
       }
+      const removed = removedInStage(file);
       for (const run of file.runs()) {
         if (!stages.has(run.stage)) {
           continue;
@@ -97,7 +238,7 @@ export const buildToolsInFinalStage = defineRule({
           if (install) {
             if (isSystemManager(install.manager)) {
               for (const pkg of install.packages) {
-                if (isBuildPackage(pkg.key)) {
+                if (isBuildPackage(pkg.key) && !removed.has(pkg.word)) {
                   context.report({
                     messageId: 'buildPackage',
                     data: { name: pkg.key, services: names },
