@@ -40,6 +40,16 @@ const PYTEST_FIRST = web(`COPY app/ /app/app/
 RUN python -m pytest -q && python manage.py check
 `);
 
+/** Tests with only a directory change, a wait, `true` or a group around them: nothing else stays. */
+const TESTS_IN_NO_OPS = web(`COPY app/ /app/app/
+RUN pytest -q & wait
+RUN (cd app && pytest)
+# lint
+RUN set -eux; { cd app; ruff check .; }
+RUN cd app && flake8 . || true
+RUN cd app && python manage.py check && pytest -q
+`);
+
 const LINT_ONLY = `# Celery worker and beat
 FROM smarthr360-base:latest
 WORKDIR /app
@@ -635,6 +645,33 @@ RUN pip install --no-cache-dir -r requirements-test.txt
         onLine('docker/Dockerfile.web', 5, 23, 29, MESSAGE_RUN('pytest')),
         onLine('docker/Dockerfile.web', 6, 15, 21, MESSAGE_RUN('pytest')),
       ],
+    },
+    {
+      // Before, the fix left `RUN wait`, `RUN (cd app)`, `RUN set -eux; { cd app; }`, and gave none for `… || true`.
+      name: 'tests around which a RUN only changes directory, waits or groups: the RUN goes, comments above stay',
+      files: workspace({ 'docker/Dockerfile.web': TESTS_IN_NO_OPS }),
+      errors: [
+        onLine('docker/Dockerfile.web', 5, 5, 11, MESSAGE_RUN('pytest')),
+        onLine('docker/Dockerfile.web', 6, 16, 22, MESSAGE_RUN('pytest')),
+        onLine('docker/Dockerfile.web', 8, 25, 29, MESSAGE_RUN('ruff')),
+        onLine('docker/Dockerfile.web', 9, 15, 21, MESSAGE_RUN('flake8')),
+        onLine('docker/Dockerfile.web', 10, 41, 47, MESSAGE_RUN('pytest')),
+      ],
+      output: {
+        'docker/Dockerfile.web': replaceOnce(
+          TESTS_IN_NO_OPS,
+          `RUN pytest -q & wait
+RUN (cd app && pytest)
+# lint
+RUN set -eux; { cd app; ruff check .; }
+RUN cd app && flake8 . || true
+RUN cd app && python manage.py check && pytest -q
+`,
+          `# lint
+RUN cd app && python manage.py check
+`,
+        ),
+      },
     },
     {
       name: 'a RUN of linters only: the instruction goes, comments above stay',

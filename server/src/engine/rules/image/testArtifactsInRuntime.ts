@@ -87,6 +87,18 @@ export function testToolWord(command: ShellCommand): ShellWord | undefined {
   return undefined;
 }
 
+/** Commands that leave nothing in the image: changing directory, waiting, `true`, `:`, shell options. */
+const NO_EFFECT = new Set(['cd', 'wait', 'true', ':', 'set']);
+
+/**
+ * Whether a command of a RUN does nothing the image keeps once its tests are gone: a {@link NO_EFFECT}
+ * command, the `}` that closes a group, or only variable assignments (each RUN has its own shell).
+ */
+function doesNothing(command: ShellCommand): boolean {
+  const program = programWords(command)[0]?.value;
+  return program === undefined || program === '}' || NO_EFFECT.has(program);
+}
+
 /**
  * The RUNs after a COPY (in the stages given) that read one of its sources, and whether each only
  * installs requirement files that are test artifacts (`pip install -r requirements-dev.txt`), so
@@ -299,9 +311,12 @@ export const testArtifactsInRuntime = defineRule({
         if (found.length === 0) {
           continue;
         }
+        // The RUN goes whole when the rest does nothing for the image: before, `RUN pytest -q & wait`
+        // became `RUN wait` and `RUN (cd app && pytest)` became `RUN (cd app)`.
+        const wholeRun = tools.every((t, i) => t || doesNothing(run.commands[i]!));
         // A test command inside an `if` or a loop, or piped or joined by `||`, cannot be taken out
-        // alone: `a && pytest || echo FAILED` would always print FAILED. Unless the RUN is all tests.
-        const removable = found.length === run.commands.length || tools.every((t, i) => !t || standsAlone(run.commands, i));
+        // alone: `a && pytest || echo FAILED` would always print FAILED. Unless the RUN goes whole.
+        const removable = wholeRun || tools.every((t, i) => !t || standsAlone(run.commands, i));
         context.report({
           messageId: 'runsTools',
           data: { tools: [...new Set(found.map((w) => basename(w.value)))].join(', ') },
@@ -313,7 +328,7 @@ export const testArtifactsInRuntime = defineRule({
                   `Remove ${[...new Set(found.map((w) => basename(w.value)))].join(', ')} from the image build`,
                   true,
                 );
-                if (found.length === run.commands.length) {
+                if (wholeRun) {
                   fixer.remove(file.path, instructionLinesRange(file, run.instruction));
                   return;
                 }
