@@ -231,6 +231,42 @@ const JS_TOOL_INSTALLS: [string, string, string, string][] = [
   ['RUN pnpm add -g eslint --global-dir /opt/pnpm\n', 'eslint', 'pnpm', 'eslint'],
 ];
 
+/**
+ * One RUN that runs JS tests or linters, each way npm, yarn, pnpm and bun start them: [RUN, the
+ * word reported, how the message names it]. Before, none was reported: only `npx eslint` was.
+ */
+const JS_TOOL_RUNS: [string, string, string][] = [
+  ['RUN npx jest --ci\n', 'jest', 'jest'],
+  ['RUN npx --yes mocha "spec/**/*.js"\n', 'mocha', 'mocha'],
+  ['RUN npm test\n', 'test', 'npm test'],
+  ['RUN npm run lint\n', 'lint', 'npm run lint'],
+  ['RUN yarn test --ci\n', 'test', 'yarn test'],
+  ['RUN yarn jest --ci\n', 'jest', 'jest'],
+  ['RUN pnpm run test:unit\n', 'test:unit', 'pnpm run test:unit'],
+  ['RUN pnpm exec vitest run\n', 'vitest', 'vitest'],
+  ['RUN yarn dlx eslint src\n', 'eslint', 'eslint'],
+  ['RUN bun test\n', 'test', 'bun test'],
+];
+
+/** A test image of its own, built by CI only (no compose service runs it): what it installs and runs is its purpose. */
+const CI_TEST_IMAGE = `FROM smarthr360-base:latest
+WORKDIR /app
+COPY requirements-dev.txt .
+RUN pip install --no-cache-dir -r requirements-dev.txt
+COPY . .
+CMD ["pytest", "-q"]
+`;
+const ciWorkflow = (dockerfile: string, tag: string): string => `name: ci
+on: [push]
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: docker build -f ${dockerfile} -t ${tag} .
+      - run: docker run --rm ${tag}
+`;
+
 /** Tools installed with a process manager the image runs: only the tools go. */
 const NPM_GLOBAL_MIXED = frontend('RUN npm install -g pm2@5 eslint@^9 prettier && npm cache clean --force\n');
 
@@ -262,6 +298,29 @@ const MESSAGE_BASE_TOOL = (manager: string, pkg: string): string =>
 
 RuleTester.run(testArtifactsInRuntime, {
   valid: [
+    // Before, a CI-only test Dockerfile was checked as a runtime image, and the fix deleted its pytest install.
+    {
+      name: 'a test Dockerfile named for it (docker/Dockerfile.test), built by CI only',
+      files: workspace({
+        'docker/Dockerfile.test': CI_TEST_IMAGE,
+        '.github/workflows/ci.yml': ciWorkflow('docker/Dockerfile.test', 'smarthr360-test'),
+      }),
+    },
+    {
+      name: 'a Dockerfile CI builds only as a test image (docker/qa.Dockerfile, -t smarthr360:ci)',
+      files: workspace({
+        'docker/qa.Dockerfile': CI_TEST_IMAGE,
+        '.github/workflows/ci.yml': ciWorkflow('docker/qa.Dockerfile', 'smarthr360:ci'),
+      }),
+    },
+    {
+      name: 'a Node service builds, generates and installs with npx, npm, yarn and pnpm: none of it tests or lints',
+      files: withFrontend(
+        frontend(
+          'RUN npx prisma generate && npx tsc -p . && npm run build && yarn build && pnpm exec next build && npx playwright install chromium\n',
+        ),
+      ),
+    },
     { name: 'a roadmap-following workspace', files: workspace() },
     {
       name: 'tests installed and run in their own stage, which the runtime image does not build on',
@@ -368,6 +427,32 @@ COPY --from=build /src/dist /usr/share/nginx/html
         onWord('frontend/Dockerfile', NPM_NO_SAVE, 'jest', MESSAGE_TOOL('npm', 'jest')),
       ],
       output: { 'frontend/Dockerfile': removeOnce(NPM_NO_SAVE, 'RUN npm install --no-save eslint jest\n') },
+    },
+    ...JS_TOOL_RUNS.map(([run, word, label]) => ({
+      name: `a Node service runs ${run.trim()} in its runtime image: reported, the RUN goes`,
+      files: withFrontend(frontend(run)),
+      errors: [onWord('frontend/Dockerfile', frontend(run), word, MESSAGE_RUN(label))],
+      output: { 'frontend/Dockerfile': frontend('') },
+    })),
+    {
+      // The name of a test image, but compose runs it as a service: it is a runtime image.
+      name: 'a Dockerfile built as a test-looking tag that a compose service also runs is checked',
+      files: workspace({
+        'docker/qa.Dockerfile': CI_TEST_IMAGE,
+        '.github/workflows/ci.yml': ciWorkflow('docker/qa.Dockerfile', 'smarthr360:ci'),
+        'docker-compose.yml': insertBefore(
+          COMPOSE,
+          '\nvolumes:\n',
+          '\n  qa:\n    build:\n      context: .\n      dockerfile: docker/qa.Dockerfile\n    env_file:\n      - .env.docker\n',
+        ),
+      }),
+      errors: [onLine('docker/qa.Dockerfile', 3, 6, 26, MESSAGE_COPY('requirements-dev.txt'))],
+      output: {
+        'docker/qa.Dockerfile': removeOnce(
+          CI_TEST_IMAGE,
+          'COPY requirements-dev.txt .\nRUN pip install --no-cache-dir -r requirements-dev.txt\n',
+        ),
+      },
     },
     ...JS_TOOL_INSTALLS.map(([run, word, manager, name]) => ({
       name: `a Node service runs ${run.trim()}: reported, the RUN goes`,

@@ -1,5 +1,5 @@
 import { defineRule, type FixBuilder, type RuleContext } from '../../rule';
-import { basename, normalizePath } from '../../paths';
+import { basename, dirname, normalizePath } from '../../paths';
 import { commandEnd, commandStart, programWords, standsAlone, type ShellCommand, type ShellWord } from '../../parse/shell';
 import { instructionLinesRange, instructionRemovalRange } from '../../dockerfileEdit';
 import {
@@ -63,28 +63,98 @@ export function isTestToolPackage(name: string): boolean {
   return TOOLS.has(bare) || /^(pytest|pylint|flake8)-[\w.-]+$|^(coverage|nox|pre-commit|bandit|prettier|jest|mocha)$/.test(bare);
 }
 
-/** The word that names a test or lint tool in a command (`pytest`, `python -m pytest`, `npx eslint`), if any. */
-export function testToolWord(command: ShellCommand): ShellWord | undefined {
+/** JS test runners and linters run through npx and its kin (`npx jest`, `pnpm exec vitest`, `yarn eslint .`). */
+const JS_TOOLS = new Set(['jest', 'mocha', 'vitest', 'ava', 'eslint', 'stylelint', 'cypress']);
+/** Package scripts that test or lint (`npm test`, `yarn lint`, `pnpm run test:unit`). */
+const TEST_SCRIPT = /^(test|tests|lint|e2e)([:_-].*)?$/;
+const JS_PACKAGE_MANAGERS = new Set(['npm', 'yarn', 'pnpm', 'bun']);
+
+/**
+ * The word that names a test or lint tool in a command (`pytest`, `python -m pytest`, `npx eslint`,
+ * `npm test`), if any, with how messages name it (`pytest`, `eslint`, `npm test`).
+ */
+export function testToolWord(command: ShellCommand): { word: ShellWord; label: string } | undefined {
   const words = programWords(command);
   const program = words[0];
   if (!program) {
     return undefined;
   }
   const name = basename(program.value);
+  const tool = (w: ShellWord | undefined): { word: ShellWord; label: string } | undefined =>
+    w && (TOOLS.has(basename(w.value)) || JS_TOOLS.has(basename(w.value))) ? { word: w, label: basename(w.value) } : undefined;
   if (TOOLS.has(name)) {
-    return program;
+    return { word: program, label: name };
   }
   if (/^python[\d.]*$/.test(name) && words[1]?.value === '-m' && words[2] && TOOLS.has(words[2].value)) {
-    return words[2];
+    return { word: words[2], label: words[2].value };
   }
-  if ((name === 'npx' || name === 'poetry' || name === 'uv' || name === 'pipenv') && words.length > 1) {
-    const i = name === 'npx' ? 1 : words[1]!.value === 'run' ? 2 : -1;
-    const w = i > 0 ? words[i] : undefined;
-    if (w && TOOLS.has(basename(w.value))) {
-      return w;
+  if (name === 'poetry' || name === 'uv' || name === 'pipenv') {
+    const w = words[1]?.value === 'run' ? words[2] : undefined;
+    return w && TOOLS.has(basename(w.value)) ? { word: w, label: basename(w.value) } : undefined;
+  }
+  // npx jest, bunx vitest, npm exec -- eslint, pnpm exec/dlx mocha, yarn dlx jest, yarn eslint.
+  if (name === 'npx' || name === 'bunx') {
+    return tool(words.slice(1).find((w) => !w.value.startsWith('-')));
+  }
+  if (JS_PACKAGE_MANAGERS.has(name)) {
+    const sub = words[1]?.value;
+    if ((sub === 'exec' || sub === 'dlx') && name !== 'bun') {
+      return tool(words.slice(2).find((w) => !w.value.startsWith('-')));
+    }
+    // `npm test`, `npm t`, `npm run lint`, `yarn test`, `pnpm run test:unit`, `bun run test`;
+    // `bun test` is bun's own test runner.
+    const script = sub === 'run' || sub === 'run-script' ? words[2] : words[1];
+    if (script && (TEST_SCRIPT.test(script.value) || (name === 'npm' && sub === 't'))) {
+      return {
+        word: script,
+        label: `${name} ${words
+          .slice(1, words.indexOf(script) + 1)
+          .map((w) => w.value)
+          .join(' ')}`,
+      };
+    }
+    // Yarn runs a package's binaries directly: `yarn jest`, `yarn eslint src`.
+    if (name === 'yarn') {
+      return tool(words[1]);
     }
   }
   return undefined;
+}
+
+/**
+ * A Dockerfile made to test, lint or develop, not to run: named for it (`Dockerfile.test`,
+ * `test.Dockerfile`, `Dockerfile.ci`, `ci/Dockerfile`), or built only outside compose (a CI job)
+ * as test images (`-t smarthr360-test`, `acme/api:ci`). Every stage of it may run tests.
+ */
+function isTestDockerfile(project: Project, file: DockerfileModel): boolean {
+  const words = (s: string): string[] => s.toLowerCase().split(/[-_.]/);
+  const marks = (s: string): boolean => {
+    const w = words(s);
+    return NOT_RUNTIME_IMAGE.test(w[0]!) || NOT_RUNTIME_IMAGE.test(w[w.length - 1]!);
+  };
+  const name = basename(file.path);
+  const role = /^dockerfile[.-](.+)$/i.exec(name)?.[1] ?? /^(.+)[.-]dockerfile$/i.exec(name)?.[1];
+  if ((role !== undefined && marks(role)) || NOT_RUNTIME_IMAGE.test(basename(dirname(file.path)).toLowerCase())) {
+    return true;
+  }
+  if (project.servicesBuiltFrom(file.path).length > 0) {
+    return false;
+  }
+  const tags = project.tagsOf(file.path);
+  return (
+    tags.length > 0 &&
+    tags.every((t) => {
+      const [repo, tag] = imageParts(t);
+      return marks(basename(repo)) || (tag !== undefined && marks(tag));
+    })
+  );
+}
+
+/** An image reference's repository and tag (`registry:5000/acme/api:ci` → `registry:5000/acme/api`, `ci`). */
+function imageParts(ref: string): [string, string | undefined] {
+  const noDigest = ref.split('@')[0]!;
+  const colon = noDigest.lastIndexOf(':');
+  return colon > noDigest.lastIndexOf('/') ? [noDigest.slice(0, colon), noDigest.slice(colon + 1)] : [noDigest, undefined];
 }
 
 /** Commands that leave nothing in the image: changing directory, waiting, `true`, `:`, shell options. */
@@ -215,7 +285,7 @@ export const testArtifactsInRuntime = defineRule({
         }
         return;
       }
-      if (!isServiceImage(project, file)) {
+      if (!isServiceImage(project, file) || isTestDockerfile(project, file)) {
         return;
       }
       const { contexts } = buildContexts(project, file);
@@ -307,7 +377,8 @@ export const testArtifactsInRuntime = defineRule({
         }
         reportInstalls(file, run, readersOfFlagged.has(run.instruction), context.report);
         const tools = run.commands.map((c) => testToolWord(c));
-        const found = tools.filter((t): t is ShellWord => t !== undefined);
+        const found = tools.filter((t) => t !== undefined);
+        const labels = [...new Set(found.map((t) => t.label))].join(', ');
         if (found.length === 0) {
           continue;
         }
@@ -319,15 +390,12 @@ export const testArtifactsInRuntime = defineRule({
         const removable = wholeRun || tools.every((t, i) => !t || standsAlone(run.commands, i));
         context.report({
           messageId: 'runsTools',
-          data: { tools: [...new Set(found.map((w) => basename(w.value)))].join(', ') },
-          range: file.lines.rangeOf(found[0]!.start, found[0]!.end),
+          data: { tools: labels },
+          range: file.lines.rangeOf(found[0]!.word.start, found[0]!.word.end),
           fix: !removable
             ? undefined
             : (fixer) => {
-                fixer.setTitle(
-                  `Remove ${[...new Set(found.map((w) => basename(w.value)))].join(', ')} from the image build`,
-                  true,
-                );
+                fixer.setTitle(`Remove ${labels} from the image build`, true);
                 if (wholeRun) {
                   fixer.remove(file.path, instructionLinesRange(file, run.instruction));
                   return;
