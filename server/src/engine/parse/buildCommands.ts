@@ -3,7 +3,7 @@ import { LineIndex, type Range } from '../text';
 import { dirname, isAbsolutePath, joinPath } from '../paths';
 import { closing, expandExpressions, makefileVariables, scriptVariables, workflowStepVariables, type Expand } from './buildVariables';
 
-/** A `docker build` found in a Makefile, shell script, CI workflow or bake file. */
+/** A `docker build` (podman, buildah, kaniko) found in a Makefile, shell script, CI workflow or bake file. */
 export interface BuildCommand {
   /** The file the command is written in. */
   path: string;
@@ -28,23 +28,40 @@ export interface BuildCommand {
   /**
    * For a script that does not say where it runs (no `cd` before the command): the same command
    * run from the workspace root, where scripts are most often run from (`./scripts/build.sh`).
-   * The project takes it when the Dockerfile is there and not next to the script.
+   * The project takes it when the Dockerfile is there and not next to the script. (Also the other
+   * file a tool builds when the first is not there: podman's and buildah's `Dockerfile` when the
+   * context has no `Containerfile`, kaniko's `--dockerfile` from the context when not from the
+   * folder it runs in.)
    */
   fromRoot?: { dockerfile: string; context: string };
 }
 
 /**
- * Finds `docker build`, `docker buildx build` and `docker image build` invocations and reads their
- * `-t`/`--tag`, `-f`/`--file` and context arguments. Paths resolve against the folder of the file
- * for Makefiles and scripts, and against the workspace root for CI workflows. A word written with
- * variables the file sets (`-t $(BASE_TAG)`, `-t "$BASE_IMAGE"`, a workflow's `env:`) is read with
- * their values (see buildVariables); one with a variable that is not known stays as written.
+ * Finds `docker build`, `docker buildx build` and `docker image build` invocations (and `podman
+ * build`, `buildah bud`/`buildah build`, which take the same arguments, and the kaniko executor's
+ * `--dockerfile`, `--context` and `--destination`) and reads their `-t`/`--tag`, `-f`/`--file` and
+ * context arguments. Paths resolve against the folder of the file for Makefiles and scripts, and
+ * against the workspace root for CI workflows; one that starts at the CI checkout
+ * (`$CI_PROJECT_DIR/docker/core.Dockerfile`) or at the shell's folder (`$(pwd)/…`) as {@link anchored}
+ * says. A word written with variables the file sets (`-t $(BASE_TAG)`, `-t "$BASE_IMAGE"`, a
+ * workflow's `env:`) is read with their values (see buildVariables); one with a variable that is not
+ * known stays as written.
  */
+/**
+ * `docker build` and the tools that read the same arguments (`podman build`, `buildah bud`), and
+ * kaniko's executor (group 1), which reads its own.
+ */
+const BUILD_COMMAND = [
+  /(?:docker|podman)(?:\s+buildx)?(?:\s+image)?\s+build\b/.source,
+  /\bbuildah\s+(?:bud|build(?:-using-dockerfile)?)\b/.source,
+  /(\/kaniko\/executor)\b/.source,
+].join('|');
+
 export function findBuildCommands(path: string, text: string, kind: 'makefile' | 'script' | 'workflow'): BuildCommand[] {
   const out: BuildCommand[] = [];
   const lines = new LineIndex(text);
   // Join continued lines, remembering where each logical line starts.
-  const re = /docker(?:\s+buildx)?(?:\s+image)?\s+build\b/g;
+  const re = new RegExp(BUILD_COMMAND, 'g');
   const steps = kind === 'workflow' && re.test(text) ? new WorkflowSteps(path, text) : undefined;
   // A Jenkinsfile, or a CI file that does not parse: each line is read from the root as a shell of
   // its own, its `cd`s holding to its end.
@@ -78,7 +95,11 @@ export function findBuildCommands(path: string, text: string, kind: 'makefile' |
     // outside quotes and `$(…)`; what follows is read again (`docker build -t a a && docker build
     // -t b b` is two builds). A one-line quoted step (`run: "docker build ."`) ends before its quote.
     const argsStart = re.lastIndex;
-    const end = Math.min(commandEnd(text, argsStart), step?.end ?? Infinity);
+    // A plain or quoted CI line written over several lines is one line to the shell (YAML folds it):
+    // GitLab's `- /kaniko/executor` with `--context …` on the lines below.
+    const folded = step?.folded ? text.slice(argsStart, step.end).replace(/[\r\n]/g, ' ') : undefined;
+    const end =
+      folded !== undefined ? argsStart + commandEnd(folded, 0) : Math.min(commandEnd(text, argsStart), step?.end ?? Infinity);
     re.lastIndex = Math.max(end, argsStart);
     const args = tokenize(text.slice(argsStart, end).replace(/\\\r?\n/g, ' '));
     const variables: Expand | undefined = kind === 'workflow' ? step?.variables : ofFile;
@@ -89,6 +110,12 @@ export function findBuildCommands(path: string, text: string, kind: 'makefile' |
     let file: string | undefined;
     let target: string | undefined;
     const positional: string[] = [];
+    // kaniko: `--context` (the context is no positional word, and kaniko takes none), `--context-sub-path`.
+    const kaniko = m[1] !== undefined;
+    let kanikoContext: string | undefined;
+    let subPath: string | undefined;
+    // podman and buildah build a `Containerfile` when there is one, else a `Dockerfile`.
+    const containerfile = /^(podman|buildah)/.test(m[0]);
     const buildArgs = new Map<string, string>();
     let stdin = false;
     let input: string | undefined;
@@ -97,12 +124,18 @@ export function findBuildCommands(path: string, text: string, kind: 'makefile' |
       const eq = a.indexOf('=');
       const name = a.startsWith('--') && eq > 0 ? a.slice(0, eq) : a;
       const val = (): string | undefined => (a.startsWith('--') && eq > 0 ? a.slice(eq + 1) : args[++i]);
-      if (name === '-t' || name === '--tag') {
+      if (name === '-t' || name === '--tag' || (kaniko && (name === '-d' || name === '--destination'))) {
         const v = expand(val());
         if (v) {
           tags.push(v);
         }
-      } else if (name === '-f' || name === '--file') {
+      } else if (kaniko && (name === '-c' || name === '--context' || name === '--context-sub-path')) {
+        if (name === '--context-sub-path') {
+          subPath = val();
+        } else {
+          kanikoContext = val();
+        }
+      } else if (name === '-f' || name === '--file' || (kaniko && name === '--dockerfile')) {
         // Not through variables: a default (`DOCKERFILE ?= Dockerfile`) the command line may
         // override would make legacy-dockerfile archive the other Dockerfiles it can build.
         file = val();
@@ -118,9 +151,14 @@ export function findBuildCommands(path: string, text: string, kind: 'makefile' |
       } else if (/^-f./.test(a)) {
         file = a.slice(2);
       } else if (
-        /^--?(build-arg|platform|label|cache-from|cache-to|secret|ssh|network|output|o|progress|iidfile|build-context|add-host|shm-size|ulimit|memory|memory-swap|cpu[a-z-]*|builder|metadata-file|annotation|attest|sbom|provenance|allow|no-cache-filter|cgroup-parent|isolation)$/.test(
+        (/^--?(build-arg|platform|label|cache-from|cache-to|secret|ssh|network|output|o|progress|iidfile|build-context|add-host|shm-size|ulimit|memory|memory-swap|cpu[a-z-]*|builder|metadata-file|annotation|attest|sbom|provenance|allow|no-cache-filter|cgroup-parent|isolation)$/.test(
           name,
-        ) &&
+        ) ||
+          // podman's and buildah's.
+          (containerfile &&
+            /^--?(format|jobs|manifest|authfile|creds|cert-dir|logfile|os|arch|variant|userns[a-z-]*|volume|v|runtime|sign-by|timestamp|build-arg-file|env|from|cap-add|cap-drop|device|dns[a-z-]*|decryption-key|ignorefile|retry|retry-delay|security-opt|layer-label|unsetenv|unsetlabel|hooks-dir|ipc|pid|uts|cgroupns|signature-policy|runtime-flag|cw|os-feature|os-version)$/.test(
+              name,
+            ))) &&
         eq < 0
       ) {
         i++;
@@ -150,23 +188,39 @@ export function findBuildCommands(path: string, text: string, kind: 'makefile' |
     if (stdin && positional.length === 0 && input !== undefined && !file) {
       file = input;
     }
-    const ctxRaw = positional[0] ?? '.';
+    let ctxWord = positional[0] ?? '.';
+    if (kaniko) {
+      // kaniko's context is `--context` (`dir://` a folder); its default (`/workspace`) and a remote
+      // one (`git://`, `s3://`) are not the workspace's: what it builds is not known here.
+      const context = kanikoContext?.replace(/^(["'])(.*)\1$/, '$2').replace(/^dir:\/\//, '');
+      if (context === undefined || /^[a-z][\w+.-]*:\/\//i.test(context)) {
+        continue;
+      }
+      ctxWord = subPath ? `${context}/${subPath}` : context;
+    }
+    const ctx = anchored(ctxWord, kind === 'makefile');
+    const df = file === undefined ? undefined : anchored(file, kind === 'makefile');
+    if (kaniko && (isAbsolutePath(ctx.path) || (df && isAbsolutePath(df.path)))) {
+      continue;
+    }
+    // The folder a path starts in, for a command run in `dir`.
+    const start = (at: Anchor, dir: string): string => (at === 'root' ? '' : at === 'file' ? dirname(path) : dir);
     const variable = (p: string | undefined): boolean => p !== undefined && /\$|`/.test(p);
-    const unknownContext = (variable(ctxRaw) && !file) || cwd.includes('*');
-    if (unknownContext || variable(file)) {
+    const unknownContext = (variable(ctx.path) && !df) || (cwd.includes('*') && (ctx.from === 'cwd' || df?.from === 'cwd'));
+    // The Dockerfiles a build reads without `-f`: podman and buildah take a Containerfile first.
+    const names = containerfile ? ['Containerfile', 'Dockerfile'] : ['Dockerfile'];
+    // Run from the script's folder and, when that is a guess too, from the workspace root (when a path starts there).
+    const twoGuesses = where?.root !== undefined && where.root !== cwd && (ctx.from === 'cwd' || df?.from === 'cwd');
+    if (unknownContext || variable(df?.path)) {
       // `docker build -t "shop-$s" "services/$s"` in a loop: which Dockerfile is not known here, only
       // the ones it may be (`services/*/Dockerfile`). legacy-dockerfile leaves those alone.
-      // (From the script's folder and, when that is a guess too, from the workspace root.)
-      for (const from of where?.root !== undefined && where.root !== cwd ? [cwd, where.root] : [cwd]) {
-        const dir = joinPath(from, wildcard(ctxRaw));
-        out.push({
-          path,
-          dockerfile: file ? joinPath(from, wildcard(file)) : joinPath(dir, 'Dockerfile'),
-          context: dir,
-          tags: [],
-          range: lines.rangeOf(m.index, Math.max(end, argsStart)),
-          wildcard: true,
-        });
+      for (const from of twoGuesses ? [cwd, where.root!] : [cwd]) {
+        const dir = joinPath(start(ctx.from, from), wildcard(ctx.path));
+        const dockerfiles = df ? [joinPath(start(df.from, from), wildcard(df.path))] : names.map((n) => joinPath(dir, n));
+        for (const dockerfile of dockerfiles) {
+          const range = lines.rangeOf(m.index, Math.max(end, argsStart));
+          out.push({ path, dockerfile, context: dir, tags: [], range, wildcard: true });
+        }
       }
     }
     // With a known context and a variable `-f`, the command is also read as written, as before: its
@@ -174,21 +228,77 @@ export function findBuildCommands(path: string, text: string, kind: 'makefile' |
     if (unknownContext) {
       continue;
     }
-    const resolve = (dir: string): { dockerfile: string; context: string } => {
-      const context = joinPath(dir, ctxRaw);
-      return { context, dockerfile: file ? joinPath(dir, file) : joinPath(context, 'Dockerfile') };
+    // What the command builds from `dir`: the file the tool takes first, then the one it takes when
+    // that is not there.
+    const builds = (dir: string): { dockerfile: string; context: string }[] => {
+      const context = joinPath(start(ctx.from, dir), ctx.path);
+      if (!df) {
+        return names.map((n) => ({ context, dockerfile: joinPath(context, n) }));
+      }
+      const first = { context, dockerfile: joinPath(start(df.from, dir), df.path) };
+      // kaniko reads a relative `--dockerfile` from the folder it runs in, else from the context.
+      const second = joinPath(context, df.path);
+      return kaniko && df.from === 'cwd' && second !== first.dockerfile ? [first, { context, dockerfile: second }] : [first];
     };
+    const here = builds(cwd);
+    // Two files are told apart by which is there (see fromRoot): the script's and the root's guess
+    // (podman's Dockerfile, the most common, for each), or else the tool's first and second file.
+    // Any other the command may build is kept from legacy-dockerfile as a wildcard build is.
+    const there = twoGuesses ? builds(where.root!) : [];
+    const pick = <T>(list: T[]): T | undefined => (containerfile && !df ? list[list.length - 1] : list[0]);
+    const main = twoGuesses ? pick(here)! : here[0]!;
+    const other = twoGuesses ? pick(there) : here[1];
+    for (const c of [...here, ...there]) {
+      if (c !== main && c !== other) {
+        out.push({ path, ...c, tags: [], range: lines.rangeOf(m.index, Math.max(end, argsStart)), wildcard: true });
+      }
+    }
     out.push({
       path,
-      ...resolve(cwd),
+      ...main,
       tags,
       target,
       ...(buildArgs.size > 0 ? { buildArgs } : {}),
       range: lines.rangeOf(m.index, Math.max(end, argsStart)),
-      ...(where?.root !== undefined && where.root !== where.script ? { fromRoot: resolve(where.root) } : {}),
+      ...(other ? { fromRoot: other } : {}),
     });
   }
   return out;
+}
+
+/** Where a build path starts: the folder the command runs in, the workspace root, or the Makefile's folder. */
+type Anchor = 'cwd' | 'root' | 'file';
+
+/** CI variables that hold the checkout, the workspace root. */
+const CHECKOUT_NAMES = 'GITHUB_WORKSPACE|CI_PROJECT_DIR|BITBUCKET_CLONE_DIR|CIRCLE_WORKING_DIRECTORY';
+const GITHUB_WORKSPACE = /\$\{\{\s*github\.workspace\s*\}\}/.source;
+/** A path from the checkout (group 1) or the shell's folder (group 2), in a script or a CI step. */
+const SHELL_ANCHOR = new RegExp(
+  `^(?:(${GITHUB_WORKSPACE}|\\$\\{?(?:${CHECKOUT_NAMES})\\}?)|(\\$\\(\\s*pwd\\s*\\)|\`pwd\`|\\$\\{?PWD\\}?))(?=/|$)`,
+);
+/** The same in a Makefile (a shell `$` written `$$`), and make's folder (group 3): `$(CURDIR)`, `$(PWD)`, `$(shell pwd)`. */
+const MAKE_ANCHOR = new RegExp(
+  `^(?:(${GITHUB_WORKSPACE}|\\$\\$\\{?(?:${CHECKOUT_NAMES})\\}?|\\$[({](?:${CHECKOUT_NAMES})[)}])` +
+    `|(\\$\\$\\(\\s*pwd\\s*\\)|\`pwd\`|\\$\\$\\{?PWD\\}?)` +
+    `|(\\$[({](?:CURDIR|PWD)[)}]|\\$\\(shell\\s+pwd\\s*\\)))(?=/|$)`,
+);
+
+/**
+ * A build path (`-f`, the context) that starts at a folder written as a variable whose value is
+ * known: the CI checkout (`$CI_PROJECT_DIR/docker/core.Dockerfile`, `${{ github.workspace }}`,
+ * `$GITHUB_WORKSPACE`) is the workspace root; the shell's folder (`$(pwd)/…`, `$PWD/…`) is where the
+ * command runs, as for a relative path; a Makefile's `$(CURDIR)` (and `$(PWD)`, `$(shell pwd)`) is
+ * the folder make runs in, the Makefile's, whatever `cd` the recipe line makes (make expands it
+ * first). The path after that folder, without quotes around it, and where it starts.
+ */
+export function anchored(word: string, makefile = false): { path: string; from: Anchor } {
+  const unquoted = word.replace(/^(["'])(.*)\1$/, '$2');
+  const m = (makefile ? MAKE_ANCHOR : SHELL_ANCHOR).exec(unquoted);
+  if (!m) {
+    return { path: unquoted, from: 'cwd' };
+  }
+  const rest = unquoted.slice(m[0].length).replace(/^\/+/, '');
+  return { path: rest === '' ? '.' : rest, from: m[1] !== undefined ? 'root' : m[2] !== undefined ? 'cwd' : 'file' };
 }
 
 /**
@@ -483,9 +593,10 @@ function parseWorkflow(text: string): Document | undefined {
 
 /**
  * The checkout of a CI job as a step writes it: `${{ github.workspace }}`, `$GITHUB_WORKSPACE`,
- * `${GITHUB_WORKSPACE}`, GitLab's `$CI_PROJECT_DIR`.
+ * `${GITHUB_WORKSPACE}`, GitLab's `$CI_PROJECT_DIR`, Bitbucket's `$BITBUCKET_CLONE_DIR`, CircleCI's
+ * `$CIRCLE_WORKING_DIRECTORY`.
  */
-const CHECKOUT = /(?:\$\{\{\s*github\.workspace\s*\}\}|\$\{?(?:GITHUB_WORKSPACE|CI_PROJECT_DIR)\}?)/.source;
+const CHECKOUT = `(?:${GITHUB_WORKSPACE}|\\$\\{?(?:${CHECKOUT_NAMES})\\}?)`;
 /** A `working-directory:` that starts at the checkout. */
 const FROM_CHECKOUT = new RegExp(`^${CHECKOUT}(?:/|$)`);
 /** A `cd` to the checkout, or a folder under it (the folder is group 1). */
@@ -509,6 +620,8 @@ interface Run {
   start: number;
   end: number;
   dir: string | undefined;
+  /** A plain or quoted scalar (not a `|` block): YAML folds its line breaks into spaces. */
+  folded: boolean;
   directories?: ScriptDirectories;
   /** A GitHub step's `env:` in scope (undefined: a value not known) and its script, to read its variables. */
   env?: ReadonlyMap<string, string | undefined>;
@@ -669,7 +782,7 @@ class WorkflowSteps {
     // A quoted one-line step: its command is inside the quotes.
     const quoted = scalar.type === 'QUOTE_DOUBLE' || scalar.type === 'QUOTE_SINGLE' ? 1 : 0;
     const start = scalar.range[0] + quoted;
-    const run: Run = { start, end: scalar.range[1] - quoted, dir };
+    const run: Run = { start, end: scalar.range[1] - quoted, dir, folded: quoted === 1 || scalar.type === 'PLAIN' };
     // A line an anchor or a shared `before_script` puts in several shells is looked up by the first;
     // the others get it detached, to follow its `cd`s from where they are.
     if (!seen?.has(start)) {
@@ -683,7 +796,7 @@ class WorkflowSteps {
    * The step the command at `offset` is in: where it runs (undefined when not known) and where the
    * step's command ends. Offsets must come in increasing order.
    */
-  at(offset: number): { where?: Where; end: number; variables?: Expand } | undefined {
+  at(offset: number): { where?: Where; end: number; folded: boolean; variables?: Expand } | undefined {
     while (this.next < this.runs.length && this.runs[this.next]!.end <= offset) {
       this.next++;
     }
@@ -695,10 +808,10 @@ class WorkflowSteps {
       run.variables ??= workflowStepVariables(run.body, run.env);
     }
     if (run.dir === undefined) {
-      return { end: run.end, variables: run.variables };
+      return { end: run.end, folded: run.folded, variables: run.variables };
     }
     run.directories ??= new ScriptDirectories(this.path, this.text.slice(run.start, run.end), false, run.dir);
-    return { where: run.directories.at(offset - run.start), end: run.end, variables: run.variables };
+    return { where: run.directories.at(offset - run.start), end: run.end, folded: run.folded, variables: run.variables };
   }
 }
 
@@ -907,8 +1020,8 @@ function tokenize(s: string): string[] {
 
 /**
  * Reads the `docker/build-push-action` steps of a GitHub workflow: `with:` `context` (the workspace
- * root by default), `file`, `target` and `tags` (a list, or lines or commas in one string). A
- * workflow that does not parse gives none.
+ * root by default), `file`, `target` and `tags` (a list, or lines or commas in one string). A path
+ * from `${{ github.workspace }}` is one from the root. A workflow that does not parse gives none.
  */
 export function findBuildPushActions(path: string, text: string): BuildCommand[] {
   if (!text.includes('docker/build-push-action')) {
@@ -949,8 +1062,11 @@ export function findBuildPushActions(path: string, text: string): BuildCommand[]
     const uses = raw(node.get('uses', true));
     const w = node.get('with', true);
     if (uses?.startsWith('docker/build-push-action') && isMap(w)) {
-      const context = joinPath('', str(w.get('context', true))?.replace(/^\{\{\s*defaultContext\s*\}\}$/, '.') ?? '.');
-      const file = str(w.get('file', true));
+      // `${{ github.workspace }}/docker/Dockerfile.core`: the checkout is the workspace root.
+      const fromCheckout = (value: string | undefined): string | undefined => (value === undefined ? undefined : anchored(value).path);
+      const contextWord = fromCheckout(str(w.get('context', true)));
+      const context = joinPath('', contextWord?.replace(/^\{\{\s*defaultContext\s*\}\}$/, '.') ?? '.');
+      const file = fromCheckout(str(w.get('file', true)));
       const tags = w.get('tags', true);
       const tagList = isSeq(tags) ? tags.items.map(str) : (raw(tags)?.split(/[\n,]/).map(expand) ?? []);
       const buildArgs = w.get('build-args', true);
