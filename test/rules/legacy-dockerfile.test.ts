@@ -107,6 +107,84 @@ RuleTester.run(legacyDockerfile, {
       name: `built in a loop over the services: ${how}`,
       files: { ...ROADMAP_WORKSPACE, 'services/api/Dockerfile': PROD, 'services/worker/Dockerfile': PROD, [file]: text },
     })),
+    ...[
+      [
+        'GitLab CI, from $CI_PROJECT_DIR',
+        '.gitlab-ci.yml',
+        'prod:\n  image: docker:27\n  script:\n    - docker build -f "$CI_PROJECT_DIR/docker/Dockerfile.prod" -t registry.gitlab.com/acme/web:prod "$CI_PROJECT_DIR"\n',
+      ],
+      [
+        'GitLab CI, from ${CI_PROJECT_DIR}',
+        '.gitlab-ci.yml',
+        'prod:\n  script:\n    - docker build --file ${CI_PROJECT_DIR}/docker/Dockerfile.prod --tag acme/web:prod ${CI_PROJECT_DIR}\n',
+      ],
+      [
+        'a build-push-action step, from ${{ github.workspace }}',
+        '.github/workflows/release.yml',
+        `${RELEASE_WORKFLOW}      - uses: docker/build-push-action@v6\n        with:\n          context: \${{ github.workspace }}\n          file: \${{ github.workspace }}/docker/Dockerfile.prod\n          tags: ghcr.io/acme/web:prod\n`,
+      ],
+      [
+        'a GitHub run step, from $GITHUB_WORKSPACE',
+        '.github/workflows/release.yml',
+        `${RELEASE_WORKFLOW}      - working-directory: docker\n        run: docker build -f "$GITHUB_WORKSPACE/docker/Dockerfile.prod" -t ghcr.io/acme/web:prod "$GITHUB_WORKSPACE"\n`,
+      ],
+      [
+        'a script, from "$(pwd)"',
+        'scripts/release.sh',
+        '#!/bin/sh\nset -eu\ndocker build -f "$(pwd)/docker/Dockerfile.prod" -t acme/web:prod "$(pwd)"\n',
+      ],
+      [
+        'a Makefile, from $(CURDIR)',
+        'Makefile',
+        `${MAKEFILE}\nprod:\n\tdocker build -f $(CURDIR)/docker/Dockerfile.prod -t acme/web:prod $(CURDIR)\n`,
+      ],
+      // Not known (set by the CI system): the path after it still names the file.
+      [
+        'a script, from a folder variable it does not set',
+        'scripts/release.sh',
+        '#!/bin/sh\nset -eu\nimg build -f "$REPO_ROOT/docker/Dockerfile.prod" "$REPO_ROOT"\n',
+      ],
+      [
+        'the kaniko executor in GitLab CI',
+        '.gitlab-ci.yml',
+        'prod:\n  image:\n    name: gcr.io/kaniko-project/executor:v1.23.2-debug\n    entrypoint: [""]\n  script:\n    - /kaniko/executor\n      --context "${CI_PROJECT_DIR}"\n      --dockerfile "${CI_PROJECT_DIR}/docker/Dockerfile.prod"\n      --destination "${CI_REGISTRY_IMAGE}:${CI_COMMIT_TAG}"\n',
+      ],
+    ].map(([how, file, text]) => ({
+      // Before, reported, and --fix archived the Dockerfile CI builds: a path from the checkout or the
+      // shell's folder was not read (nor matched as a mention), nor was kaniko.
+      name: `built from a variable folder: ${how}`,
+      files: { ...ROADMAP_WORKSPACE, 'docker/Dockerfile.prod': PROD, [file]: text },
+    })),
+    ...[
+      [
+        'podman build of a folder in a workflow',
+        '.github/workflows/release.yml',
+        `${RELEASE_WORKFLOW}      - run: podman build -t ghcr.io/acme/worker:1.0 services/worker\n`,
+      ],
+      [
+        'buildah build of a folder in a workflow',
+        '.github/workflows/release.yml',
+        `${RELEASE_WORKFLOW}      - run: buildah build --layers -t ghcr.io/acme/worker:1.0 services/worker\n`,
+      ],
+      [
+        "kaniko's --dockerfile read from its context",
+        '.gitlab-ci.yml',
+        'worker:\n  script:\n    - /kaniko/executor --context dir://$CI_PROJECT_DIR/services/worker --dockerfile Dockerfile --destination acme/worker:1.0\n',
+      ],
+    ].map(([how, file, text]) => ({
+      // Before, reported, and --fix archived it: podman, buildah and kaniko were not read.
+      name: `a service built by ${how}`,
+      files: { ...ROADMAP_WORKSPACE, 'services/worker/Dockerfile': PROD, [file]: text },
+    })),
+    {
+      // Before, reported: podman and buildah build a Containerfile first, and were not read.
+      name: 'a Containerfile podman builds by default',
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'services/worker/Containerfile': PROD,
+        Makefile: `${MAKEFILE}\nworker:\n\tpodman build -t acme/worker:1.0 services/worker\n`,
+      },
+    },
     {
       // Before, reported, and --fix archived them: a second cd on a line was not read (the api build
       // was read in services/trainer), and a Makefile's cd not at all.

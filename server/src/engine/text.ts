@@ -29,9 +29,14 @@ export function escapeRegExp(s: string): string {
 /**
  * A workspace path as a build file names it, as a whole word (`-f docker/Dockerfile.prod`,
  * `"./Dockerfile.fly"`, `file: x`), `./` allowed; `after`: the characters that may end it.
+ * `afterVariable`: also after a variable and a slash (`$CI_PROJECT_DIR/docker/Dockerfile.prod`,
+ * `${{ github.workspace }}/…`, `$(pwd)/…`, Make's `$(CURDIR)/…`), a folder the path may be under.
  */
-export function pathMention(path: string, after = `\\s"',)`): RegExp {
-  return new RegExp(`(^|[\\s"'=:(,])(\\./)?${escapeRegExp(path)}($|[${after}])`, 'm');
+export function pathMention(path: string, after = `\\s"',)`, afterVariable = false): RegExp {
+  const variable = afterVariable
+    ? String.raw`(?:(?:\$\$?(?:\{\{[^}\n]*\}\}|\{[^}\n]*\}|\([^()\n]*\)|\w+)|\u0060[^\u0060\n]*\u0060)/)?`
+    : '';
+  return new RegExp(`(^|[\\s"'=:(,])${variable}(\\./)?${escapeRegExp(path)}($|[${after}])`, 'm');
 }
 
 export function rangeKey(r: Range): string {

@@ -53,8 +53,10 @@ function referenced(project: Project, path: string): boolean {
   // Build steps the build-command reader does not understand (CI actions, `file:` keys, scripts
   // calling other tools) still name the file: any mention of its path counts as a reference. So
   // does a platform's build config (fly.toml's `dockerfile = "Dockerfile.fly"`, heroku.yml's `web:
-  // Dockerfile.heroku`), which names it from its own folder.
-  const fromRoot = pathMention(path);
+  // Dockerfile.heroku`), which names it from its own folder. A path after a variable and a slash
+  // (`$CI_PROJECT_DIR/docker/core.Dockerfile`, `"$REPO_ROOT/docker/core.Dockerfile"`) counts too: the
+  // variable is most likely the checkout, and a file CI builds must not be archived.
+  const fromRoot = pathMention(path, undefined, true);
   return project.textFiles.some(
     (t) =>
       ((t.role === 'makefile' || t.role === 'script' || t.role === 'workflow' || t.role === 'bake') && fromRoot.test(t.text)) ||
