@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { Analyzer } from '../../server/src/engine/analyzer';
 import { MemoryFileSystem } from '../../server/src/engine/fs';
 import type { Project } from '../../server/src/engine/project';
-import { stageEndWorkdir, workdirAt } from '../../server/src/engine/rules/image/imageFacts';
+import { scriptRefs, stageEndWorkdir, workdirAt } from '../../server/src/engine/rules/image/imageFacts';
 
 function projectOf(files: Record<string, string>): Project {
   return new Analyzer(new MemoryFileSystem(files), { rules: [] }).analyze().project;
@@ -114,5 +114,50 @@ describe('imageFacts: the working directory at an instruction', () => {
       const a = project.dockerfile('docker/Dockerfile.a')!;
       assert.equal(workdirAt(project, a, a.stages[0]!, a.stages[0]!.instructions[1]!), undefined);
     });
+  });
+});
+
+describe('imageFacts: where the scripts ENTRYPOINT and CMD run are in the container', () => {
+  /** The container paths of the scripts the web image runs, with the ones found only outside PATH marked. */
+  function scriptsOf(web: string, base = BASE): string[] {
+    const project = projectOf({
+      'Dockerfile.base': base,
+      'requirements.txt': 'django==5.0.6\n',
+      'docker/Dockerfile.web': web,
+      'scripts/entrypoints/web-entrypoint.sh': '#!/bin/sh\nexec "$@"\n',
+      'docker-compose.yml': compose({
+        base: { dockerfile: 'Dockerfile.base', image: 'acme-base:latest' },
+        web: { dockerfile: 'docker/Dockerfile.web' },
+      }),
+    });
+    return scriptRefs(project, project.dockerfile('docker/Dockerfile.web')!).map(
+      (r) => r.path + (r.notInPath ? ' (not in PATH)' : ''),
+    );
+  }
+
+  it('a script after sh is a file of the working directory; after sh -c, a command PATH finds', () => {
+    const copy = '# Web\nFROM acme-base:latest\nCOPY scripts/entrypoints/web-entrypoint.sh /usr/local/bin/\n';
+    assert.deepEqual(scriptsOf(`${copy}CMD ["sh", "web-entrypoint.sh"]\n`), ['/srv/web-entrypoint.sh']);
+    // Before, /srv/web-entrypoint.sh: the command sh -c runs was taken for a file of the working directory.
+    assert.deepEqual(scriptsOf(`${copy}CMD ["sh", "-c", "web-entrypoint.sh"]\n`), ['/usr/local/bin/web-entrypoint.sh']);
+    assert.deepEqual(scriptsOf(`${copy}CMD ["/bin/bash", "-ec", "web-entrypoint.sh"]\n`), ['/usr/local/bin/web-entrypoint.sh']);
+  });
+
+  it("follows the ENV PATH of the stage and of the base image's Dockerfile", () => {
+    const web = '# Web\nFROM acme-base:latest\nCOPY scripts/entrypoints/ /opt/tools/bin/\nENTRYPOINT ["web-entrypoint.sh"]\n';
+    // Before, /srv/web-entrypoint.sh, which no COPY provides.
+    assert.deepEqual(scriptsOf(web, `${BASE}ENV PATH="/opt/tools/bin:$PATH"\n`), ['/opt/tools/bin/web-entrypoint.sh']);
+    assert.deepEqual(scriptsOf(web.replace('ENTRYPOINT', 'ENV PATH=/opt/tools/bin:${PATH}\nENTRYPOINT')), [
+      '/opt/tools/bin/web-entrypoint.sh',
+    ]);
+    // Not in PATH: a program of the image, not a script of the workspace.
+    assert.deepEqual(scriptsOf(web), []);
+  });
+
+  it('copied to the working directory only: not in PATH, unless a part of PATH is unknown', () => {
+    const web = '# Web\nFROM acme-base:latest\nCOPY scripts/entrypoints/web-entrypoint.sh ./\nENTRYPOINT ["web-entrypoint.sh"]\n';
+    assert.deepEqual(scriptsOf(web), ['/srv/web-entrypoint.sh (not in PATH)']);
+    assert.deepEqual(scriptsOf(web, `${BASE}ENV PATH=$VENV/bin:$PATH\n`), ['/srv/web-entrypoint.sh']);
+    assert.deepEqual(scriptsOf(web, `${BASE}COPY bin/ /usr/local/bin/\n`), ['/srv/web-entrypoint.sh']);
   });
 });

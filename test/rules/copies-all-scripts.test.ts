@@ -48,6 +48,13 @@ const CELERY_COPIES_ENTRYPOINTS = replaceEach(
   ['ENTRYPOINT ["/entrypoint.sh"]', 'ENTRYPOINT ["./entrypoints/celery-entrypoint.sh"]'],
 );
 
+/** The Celery image copies the whole entrypoints folder into PATH and runs one script by its name. */
+const CELERY_ENTRYPOINTS_IN_PATH = replaceEach(
+  CELERY_DOCKERFILE,
+  ['COPY scripts/entrypoints/celery-entrypoint.sh /entrypoint.sh\n', 'COPY scripts/entrypoints/ /usr/local/bin/\n'],
+  ['ENTRYPOINT ["/entrypoint.sh"]', 'ENTRYPOINT ["celery-entrypoint.sh"]'],
+);
+
 /** A Celery worker that copies the entrypoints folder and waits for Redis with another script of it. */
 const WORKER_WAITS_FOR_REDIS = `# Celery worker
 FROM smarthr360-base:latest
@@ -253,6 +260,30 @@ COPY scripts/ /opt/scripts/
           CELERY_COPIES_ENTRYPOINTS,
           'COPY scripts/entrypoints ./entrypoints\n',
           'COPY scripts/entrypoints/celery-entrypoint.sh /app/entrypoints/celery-entrypoint.sh\n',
+        ),
+      },
+    },
+    {
+      // Before, the ENTRYPOINT was taken for /app/celery-entrypoint.sh: no script of the folder
+      // seemed used, and the finding had no fix.
+      name: 'celery copies every entrypoint into /usr/local/bin/ and runs one by its name, from PATH',
+      files: workspace({
+        'docker/Dockerfile.celery': CELERY_ENTRYPOINTS_IN_PATH,
+      }),
+      errors: [
+        onLine(
+          'docker/Dockerfile.celery',
+          5,
+          6,
+          26,
+          wholeFolder('scripts/entrypoints/', 'scripts/entrypoints/celery-entrypoint.sh'),
+        ),
+      ],
+      output: {
+        'docker/Dockerfile.celery': replaceOnce(
+          CELERY_ENTRYPOINTS_IN_PATH,
+          'COPY scripts/entrypoints/ /usr/local/bin/\n',
+          'COPY scripts/entrypoints/celery-entrypoint.sh /usr/local/bin/celery-entrypoint.sh\n',
         ),
       },
     },

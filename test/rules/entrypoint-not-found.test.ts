@@ -19,6 +19,18 @@ FROM smarthr360-base:latest
 WORKDIR /app
 ${rest}`;
 
+/** The finding on a program named without a folder that only the working directory has. */
+const notInPath = (keyword: string, script: string, path: string): string =>
+  `Expected the ${keyword} program ${script} to be in a PATH folder: named without a folder, docker looks it up in PATH, not in the working directory, so the copy at ${path} is not found and the container does not start. Write ${path}, or copy it to /usr/local/bin/.`;
+
+/** The celery image copying the code and its entrypoint to `dest`, run by its bare name (the official images' pattern). */
+const celeryByName = (dest: string, entrypoint = 'ENTRYPOINT ["celery-entrypoint.sh"]'): string =>
+  celery(`COPY . .
+COPY scripts/entrypoints/celery-entrypoint.sh ${dest}
+${entrypoint}
+CMD ["celery", "-A", "smarthr360", "worker", "-l", "info"]
+`);
+
 const REPORTS_DOCKERFILE = `FROM smarthr360-base:latest AS final
 WORKDIR /app
 COPY app/ /app/app/
@@ -73,8 +85,63 @@ ENTRYPOINT ["/usr/local/bin/docker-entrypoint.sh"]
 `),
       }),
     },
+    {
+      // Before, the bare name was taken for a file of the working directory: COPY . . provides /app,
+      // and the workspace root has no celery-entrypoint.sh, so a missing script was reported (exit 1).
+      name: 'an ENTRYPOINT named without a folder, copied into /usr/local/bin/: docker finds it in PATH',
+      files: workspace({ 'docker/Dockerfile.celery': celeryByName('/usr/local/bin/') }),
+    },
+    {
+      name: 'copied to a file of a PATH folder and run through tini',
+      files: workspace({
+        'docker/Dockerfile.celery': celeryByName(
+          '/usr/bin/celery-entrypoint.sh',
+          'ENTRYPOINT ["tini", "--", "celery-entrypoint.sh"]',
+        ),
+      }),
+    },
+    {
+      // Before, reported as missing from the build context: the image itself has it in /usr/local/bin.
+      name: 'a program named without a folder that no COPY provides is a program of the image',
+      files: workspace({
+        'docker/Dockerfile.celery': celery(`COPY . .
+ENTRYPOINT ["docker-entrypoint.sh"]
+CMD ["celery", "-A", "smarthr360", "worker", "-l", "info"]
+`),
+      }),
+    },
+    {
+      name: 'copied to the working directory, which ENV PATH lists',
+      files: workspace({
+        'docker/Dockerfile.celery': celeryByName('.', 'ENV PATH=/app:$PATH\nENTRYPOINT ["celery-entrypoint.sh"]'),
+      }),
+    },
+    {
+      name: 'copied to the working directory, then linked into PATH by a RUN',
+      files: workspace({
+        'docker/Dockerfile.celery': celeryByName(
+          '.',
+          'RUN ln -s /app/celery-entrypoint.sh /usr/local/bin/celery-entrypoint.sh\nENTRYPOINT ["celery-entrypoint.sh"]',
+        ),
+      }),
+    },
   ],
   invalid: [
+    {
+      // Before, nothing was reported: the copy at /app/celery-entrypoint.sh was taken for the script
+      // the ENTRYPOINT runs, but docker looks a bare name up in PATH only.
+      name: 'an ENTRYPOINT named without a folder, copied only to the working directory: not found in PATH',
+      files: workspace({ 'docker/Dockerfile.celery': celeryByName('.') }),
+      errors: [
+        onLine(
+          'docker/Dockerfile.celery',
+          6,
+          14,
+          34,
+          notInPath('ENTRYPOINT', 'celery-entrypoint.sh', '/app/celery-entrypoint.sh'),
+        ),
+      ],
+    },
     {
       // Before, only the last image's ENTRYPOINT (the worker's) was read.
       name: 'the web image of a file with two images runs a script its folder lacks',

@@ -31,6 +31,15 @@ COPY ./deploy/start.sh ./start.sh
 CMD ["./start.sh"]
 `;
 
+/** The web image runs deploy/start.sh by its name, from PATH. */
+const WEB_RUNS_START_SCRIPT_FROM_PATH = `# Django + Gunicorn
+FROM smarthr360-base:latest AS final
+WORKDIR /app
+COPY app/ /app/app/
+COPY deploy/start.sh /usr/local/bin/
+CMD ["start.sh"]
+`;
+
 /** The fixed Celery Dockerfile: its COPY takes the script from scripts/entrypoints/. */
 const CELERY_FROM_SHARED_DIR = replaceOnce(
   CELERY_FROM_DOCKER_DIR,
@@ -136,6 +145,28 @@ ENTRYPOINT ["/entrypoint.sh"]
       ],
       output: {
         'docker/Dockerfile.web': replaceOnce(WEB_RUNS_START_SCRIPT, './deploy/start.sh', './scripts/entrypoints/start.sh'),
+        'deploy/start.sh': null,
+        'scripts/entrypoints/start.sh': WEB_ENTRYPOINT,
+      },
+    },
+    {
+      // Before, the CMD's start.sh was taken for /app/start.sh: the script copied into PATH went unseen.
+      name: 'a script CMD runs by its name from /usr/local/bin/ is an entrypoint too',
+      files: workspace({
+        'docker/Dockerfile.web': WEB_RUNS_START_SCRIPT_FROM_PATH,
+        'deploy/start.sh': WEB_ENTRYPOINT,
+      }),
+      errors: [
+        onLine(
+          'docker/Dockerfile.web',
+          5,
+          6,
+          21,
+          'Expected the entrypoint script deploy/start.sh to live in scripts/entrypoints/, not in deploy/.',
+        ),
+      ],
+      output: {
+        'docker/Dockerfile.web': replaceOnce(WEB_RUNS_START_SCRIPT_FROM_PATH, 'deploy/start.sh', 'scripts/entrypoints/start.sh'),
         'deploy/start.sh': null,
         'scripts/entrypoints/start.sh': WEB_ENTRYPOINT,
       },

@@ -16,6 +16,8 @@ export const entrypointNotFound = defineRule({
     missingSource: 'Expected {{source}} to exist in the build context: there is no such file or folder, so the build fails.',
     missingSourceIn: 'Expected {{source}} to exist in every build context of this Dockerfile: {{path}} does not exist, so the build with context {{context}} fails.',
     missingScript: 'Expected the {{keyword}} script {{script}} to exist: it comes from {{path}}, which is not in the build context.',
+    notInPath:
+      'Expected the {{keyword}} program {{script}} to be in a PATH folder: named without a folder, docker looks it up in PATH, not in the working directory, so the copy at {{path}} is not found and the container does not start. Write {{path}}, or copy it to /usr/local/bin/.',
   },
   check: {
     dockerfile(file, context) {
@@ -59,6 +61,11 @@ export const entrypointNotFound = defineRule({
       const stages = runtimeStages(project, file);
       const copies = stages.flatMap((s) => stageCopies(project, file, s));
       for (const ref of scriptRefs(project, file)) {
+        if (ref.notInPath) {
+          const data = { keyword: ref.keyword, script: ref.arg.value, path: ref.path };
+          context.report({ messageId: 'notInPath', data, range: ref.arg.range });
+          continue;
+        }
         const provider = providerOf(project, copies.filter((c) => ref.chain.includes(c.stage)), ref.path, contexts);
         if (!provider || provider.kind !== 'folder') {
           // Not from the build context, or copied as a file (its COPY source is checked above).

@@ -4,7 +4,7 @@
  * in the runtime image, the build contexts a Dockerfile is built with, and the scripts its
  * ENTRYPOINT/CMD run. Nothing here reports; the rules decide.
  */
-import type { Instruction } from 'dockerfile-ast';
+import type { Instruction, Property } from 'dockerfile-ast';
 import type { BuildContexts, Project } from '../../project';
 import type { DockerfileModel, Stage } from '../../parse/dockerfile';
 import type { Range } from '../../text';
@@ -270,9 +270,141 @@ export interface ScriptRef {
   path: string;
   /** The stages of the image that runs it, earliest first: the copies that can provide it. */
   chain: Stage[];
+  /**
+   * A program named without a folder (`docker-entrypoint.sh`), which docker looks up in PATH, found
+   * only where a COPY put it in the working directory, and nothing else can put it in PATH: the
+   * container does not start (`executable file not found in $PATH`).
+   */
+  notInPath?: true;
 }
 
 const WRAPPERS = /^(?:\/(?:usr\/)?(?:local\/)?s?bin\/)?(?:sh|bash|dash|ash|tini|dumb-init|exec|env|gosu|su-exec)$/;
+/** Shells: a word after one is a script file it opens (from the working directory), unless `-c` makes it a command. */
+const SHELLS = /^(?:\/(?:usr\/)?(?:local\/)?s?bin\/)?(?:sh|bash|dash|ash)$/;
+
+/** The PATH of the official images (and docker's default when an image sets none). */
+const DEFAULT_PATH = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
+
+/**
+ * The Dockerfiles and stages an image is built from, through the workspace images it is built FROM,
+ * the deepest first; `known` is false when the chain ends in an image the workspace cannot tell
+ * (a variable, an unresolved local tag, a cycle).
+ */
+type ImageLayer = { model: DockerfileModel; stages: Stage[] };
+
+function imageLayers(project: Project, model: DockerfileModel, chain: Stage[]): { layers: ImageLayer[]; known: boolean } {
+  const layers = [{ model, stages: chain }];
+  for (let depth = 0; depth < 20; depth++) {
+    const { model: m, stages } = layers[0]!;
+    const target = project.resolveFrom(m, stages[0]!);
+    if (target.kind === 'external') {
+      return { layers, known: true };
+    }
+    const other = target.kind === 'workspace' ? project.dockerfile(target.dockerfile) : undefined;
+    const final = other && project.finalStage(other);
+    if (!other || !final || layers.some((l) => l.model === other)) {
+      break;
+    }
+    layers.unshift({ model: other, stages: stageChain(project, other, final).reverse() });
+  }
+  return { layers, known: false };
+}
+
+/**
+ * The folders of an image's PATH: docker's default, changed by the `ENV PATH=…` of its stages
+ * (`/opt/venv/bin:$PATH`); `complete` is false when a part of it is unknown (another variable).
+ */
+function imagePath(layers: ImageLayer[]): { dirs: string[]; complete: boolean } {
+  let dirs = DEFAULT_PATH;
+  let complete = true;
+  for (const { stages } of layers) {
+    for (const stage of stages) {
+      for (const instruction of stage.instructions) {
+        if (instruction.getKeyword() !== 'ENV') {
+          continue;
+        }
+        for (const property of (instruction as unknown as { getProperties?: () => Property[] }).getProperties?.() ?? []) {
+          if (property.getName() !== 'PATH') {
+            continue;
+          }
+          const next: string[] = [];
+          for (const part of (property.getValue() ?? '').replace(/^(["'])(.*)\1$/, '$2').split(':')) {
+            if (/^\$(PATH|\{PATH\})$/.test(part)) {
+              next.push(...dirs);
+            } else if (part.includes('$') || !part.startsWith('/')) {
+              complete = false;
+            } else {
+              next.push('/' + normalizePath(part));
+            }
+          }
+          dirs = next;
+        }
+      }
+    }
+  }
+  return { dirs, complete };
+}
+
+/**
+ * Where docker finds a program named without a folder (`docker-entrypoint.sh`): in the first PATH
+ * folder a build-context COPY of the image puts it in (`COPY scripts/docker-entrypoint.sh
+ * /usr/local/bin/`). Not there, it is a program of the image (`gunicorn`, the official images'
+ * `docker-entrypoint.sh`), unless a COPY put a file of that name in the working directory only:
+ * then the ref is that copy, marked {@link ScriptRef.notInPath} when nothing else can put it in PATH.
+ */
+function lookUpInPath(
+  project: Project,
+  model: DockerfileModel,
+  chain: Stage[],
+  name: string,
+  workdir: string | undefined,
+): { path: string; notInPath?: true } | undefined {
+  const { contexts } = buildContexts(project, model);
+  const copies = chain.flatMap((s) => stageCopies(project, model, s));
+  // A copy of a folder provides the program only if the folder has it.
+  const provided = (path: string): boolean => {
+    const provider = providerOf(project, copies, path, contexts);
+    if (provider?.kind !== 'folder') {
+      return provider !== undefined;
+    }
+    return contexts.some((c) => {
+      const p = sourcePath(c, provider.contextPath);
+      return p !== undefined && project.fs.stat(p) === 'file';
+    });
+  };
+  const { layers, known } = imageLayers(project, model, chain);
+  const { dirs, complete } = imagePath(layers);
+  for (const dir of dirs) {
+    if (provided(joinContainer(dir, name))) {
+      return { path: joinContainer(dir, name) };
+    }
+  }
+  const here = containerPath(workdir, name);
+  if (here === undefined || !provided(here)) {
+    return undefined;
+  }
+  // Something else may put it in PATH: a COPY or ADD (of another image too, or `--from`) into a
+  // PATH folder or above it, or with a destination that is not known, or a RUN that names it (`ln -s`).
+  const inPath = dirs.map((d) => joinContainer(d, name));
+  const mayPutInPath = layers.some(({ model: m, stages }) =>
+    stages.some((stage) =>
+      stage.instructions.some((instruction) => {
+        const keyword = instruction.getKeyword();
+        if (keyword === 'RUN') {
+          const { start, end } = instruction.getRange();
+          return m.text.slice(m.lines.offsetAt(start), m.lines.offsetAt(end)).includes(name);
+        }
+        if (keyword !== 'COPY' && keyword !== 'ADD') {
+          return false;
+        }
+        const copy = stageCopies(project, m, stage).find((c) => c.instruction === instruction);
+        const dest = copy?.dest && !copy.dest.hasVariable ? containerPath(copy.workdir, copy.dest.value) : undefined;
+        return dest === undefined || inPath.some((p) => containerWithin(p, dest));
+      }),
+    ),
+  );
+  return known && complete && !mayPutInPath ? { path: here, notInPath: true } : { path: here };
+}
 
 /**
  * The scripts the effective ENTRYPOINT and CMD of each runtime image (or of `images`) run (each image its own: the
@@ -314,17 +446,34 @@ function instructionScriptRefs(
   const { args } = pathArgs(model, instruction);
   const wd = workdirAt(project, model, stage, instruction);
   let programSeen = false;
+  // After `sh`/`bash` (and no `-c`), the next word is a script file the shell opens, not a program.
+  let shellOperand = false;
   for (const arg of args) {
     const v = arg.value;
+    if (!programSeen && shellOperand && /^-[a-z]*c[a-z]*$/.test(v)) {
+      shellOperand = false;
+    }
     if (v.startsWith('-') || arg.hasVariable || v === '') {
       continue;
     }
     const isProgram = !programSeen && !WRAPPERS.test(v);
+    const lookedUpInPath = isProgram && !shellOperand && !v.includes('/');
     if (!WRAPPERS.test(v)) {
       programSeen = true;
+    } else {
+      shellOperand = SHELLS.test(v);
     }
     const looksLikeScript = /\.(sh|bash)$/.test(v) || (isProgram && /^(\.{0,2}\/)/.test(v) && !/^\/(usr|bin|sbin|lib|etc|opt\/venv)\//.test(v));
     if (!looksLikeScript || /\s/.test(v)) {
+      continue;
+    }
+    if (lookedUpInPath) {
+      // `ENTRYPOINT ["docker-entrypoint.sh"]` runs the program PATH finds, not a file of the working
+      // directory (before, it was taken for one, and a missing /app/docker-entrypoint.sh reported).
+      const found = lookUpInPath(project, model, chain, v, wd);
+      if (found) {
+        out.push({ instruction, keyword, stage, arg, chain, ...found });
+      }
       continue;
     }
     const path = containerPath(wd, v);
