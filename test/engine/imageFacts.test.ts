@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { Analyzer } from '../../server/src/engine/analyzer';
 import { MemoryFileSystem } from '../../server/src/engine/fs';
 import type { Project } from '../../server/src/engine/project';
-import { scriptRefs, stageEndWorkdir, workdirAt } from '../../server/src/engine/rules/image/imageFacts';
+import { readRequirements, scriptRefs, stageEndWorkdir, workdirAt } from '../../server/src/engine/rules/image/imageFacts';
 
 function projectOf(files: Record<string, string>): Project {
   return new Analyzer(new MemoryFileSystem(files), { rules: [] }).analyze().project;
@@ -159,5 +159,31 @@ describe('imageFacts: where the scripts ENTRYPOINT and CMD run are in the contai
     assert.deepEqual(scriptsOf(web), ['/srv/web-entrypoint.sh (not in PATH)']);
     assert.deepEqual(scriptsOf(web, `${BASE}ENV PATH=$VENV/bin:$PATH\n`), ['/srv/web-entrypoint.sh']);
     assert.deepEqual(scriptsOf(web, `${BASE}COPY bin/ /usr/local/bin/\n`), ['/srv/web-entrypoint.sh']);
+  });
+});
+
+describe('imageFacts: a requirements file and the files it includes', () => {
+  const project = projectOf({
+    'Dockerfile.base': BASE,
+    'requirements.txt':
+      '# Web\n-r requirements/base.txt\n--constraint=constraints.txt\ngunicorn==22.0.0 \\\n  --hash=sha256:abc\n',
+    'requirements/base.txt':
+      '-r ../requirements.txt\n-c https://example.com/c.txt\n-r common.txt\ndjango==5.0.6  # the framework\n',
+    'constraints.txt': 'redis==5.0.4\n-r /etc/pins.txt\n',
+    'docker-compose.yml': compose({ base: { dockerfile: 'Dockerfile.base', image: 'acme-base:latest' } }),
+  });
+
+  it('follows -r and -c relative to the file that names them, each file once, and names what it could not read', () => {
+    const read = readRequirements(project, 'requirements.txt');
+    assert.deepEqual(read.files, ['requirements.txt', 'requirements/base.txt', 'constraints.txt']);
+    assert.deepEqual(read.unread, ['https://example.com/c.txt', 'requirements/common.txt', '/etc/pins.txt']);
+    assert.deepEqual(
+      read.lines.map((l) => [l.file, l.text, l.constraint]),
+      [
+        ['requirements/base.txt', 'django==5.0.6', false],
+        ['constraints.txt', 'redis==5.0.4', true],
+        ['requirements.txt', 'gunicorn==22.0.0    --hash=sha256:abc', false],
+      ],
+    );
   });
 });

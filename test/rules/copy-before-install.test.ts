@@ -92,6 +92,27 @@ const MANY_STAGES = (() => {
   return `${text}FROM step29 AS final\nCOPY . .\nRUN pip install --no-cache-dir -r requirements.txt\n`;
 })();
 
+/** The Celery image copying its code, then installing `install` (a pip command) in the next RUN. */
+const codeThenInstall = (install: string): string => celery(`COPY . .\nRUN ${install}\n`);
+
+/** The same, with the install above the code and `copy` (the requirements files) above the install. */
+const installThenCode = (copy: string, install: string): string => celery(`${copy}RUN ${install}\nCOPY . .\n`);
+
+/** A requirements file that includes what pip must also find: the base requirements, then the worker's own. */
+const CELERY_REQUIREMENTS = '-r base.txt\nflower==2.0\n';
+
+/** The Celery image installs wheels built in a stage of their own, after copying its code. */
+const WHEELS_FROM_BUILD = `# Celery worker and beat
+FROM smarthr360-base:latest AS wheels
+RUN pip wheel --no-cache-dir --wheel-dir /wheels flower==2.0
+
+FROM smarthr360-base:latest
+WORKDIR /app
+COPY --from=wheels /wheels /wheels
+COPY . .
+RUN pip install --no-cache-dir --no-index -f /wheels flower==2.0
+`;
+
 RuleTester.run(copyBeforeInstall, {
   valid: [
     { name: 'a roadmap-following workspace (the base copies requirements.txt, then installs)', files: workspace() },
@@ -192,6 +213,65 @@ COPY app/ /app/app/
           'COPY . .\nRUN pip install --no-cache-dir -r requirements.txt\n',
           'COPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\n',
         ),
+      },
+    },
+    {
+      // Before, only requirements/celery.txt was copied: pip failed on its `-r base.txt`
+      // ("Could not open requirements file").
+      name: 'a requirements file that includes another: the fix copies both',
+      files: workspace({
+        'docker/Dockerfile.celery': codeThenInstall('pip install --no-cache-dir -r requirements/celery.txt'),
+        'requirements/celery.txt': CELERY_REQUIREMENTS,
+        'requirements/base.txt': 'celery==5.4.0\n',
+      }),
+      errors: [onLine('docker/Dockerfile.celery', 4, 6, 7, message('.', 5))],
+      output: {
+        'docker/Dockerfile.celery': installThenCode(
+          'COPY requirements/celery.txt requirements/base.txt /app/requirements/\n',
+          'pip install --no-cache-dir -r requirements/celery.txt',
+        ),
+      },
+    },
+    {
+      // Before, constraints.txt (named on the command line) and the files requirements-celery.txt
+      // includes were left behind.
+      name: 'constraints on the command line, and nested --requirement / --constraint in the file: every file is copied',
+      files: workspace({
+        'docker/Dockerfile.celery': codeThenInstall('pip install --no-cache-dir -c constraints.txt -r requirements-celery.txt'),
+        'requirements-celery.txt': '--requirement requirements/base.txt\n--constraint=constraints-celery.txt\nflower==2.0\n',
+        'requirements/base.txt': '-r common.txt\n',
+        'requirements/common.txt': 'celery==5.4.0\n',
+        'constraints.txt': 'redis==5.0.4\n',
+        'constraints-celery.txt': 'flower==2.0\n',
+      }),
+      errors: [onLine('docker/Dockerfile.celery', 4, 6, 7, message('.', 5))],
+      output: {
+        'docker/Dockerfile.celery': installThenCode(
+          'COPY requirements-celery.txt constraints-celery.txt constraints.txt ./\n' +
+            'COPY requirements/base.txt requirements/common.txt /app/requirements/\n',
+          'pip install --no-cache-dir -c constraints.txt -r requirements-celery.txt',
+        ),
+      },
+    },
+    {
+      // Before, the manifest COPY moved above the code without requirements/base.txt, which only the
+      // code COPY provided.
+      name: 'the manifest COPY that moves lacks an included file: the fix copies it too',
+      files: workspace({
+        'docker/Dockerfile.celery': celery(`COPY . .
+COPY requirements/celery.txt requirements/
+RUN pip install --no-cache-dir -r requirements/celery.txt
+`),
+        'requirements/celery.txt': CELERY_REQUIREMENTS,
+        'requirements/base.txt': 'celery==5.4.0\n',
+      }),
+      errors: [onLine('docker/Dockerfile.celery', 4, 6, 7, message('.', 6))],
+      output: {
+        'docker/Dockerfile.celery': celery(`COPY requirements/base.txt /app/requirements/base.txt
+COPY requirements/celery.txt requirements/
+RUN pip install --no-cache-dir -r requirements/celery.txt
+COPY . .
+`),
       },
     },
     {
@@ -339,6 +419,50 @@ RUN pip install --no-cache-dir --no-index -f /wheels flower==2.0
         'wheels/flower-2.0-py3-none-any.whl': 'wheel\n',
       }),
       errors: [onLine('docker/Dockerfile.celery', 4, 6, 7, message('.', 6))],
+    },
+    ...[
+      ['installs the project itself (-e .)', '-r base.txt\n-e .\n'],
+      ['installs a local package', 'flower==2.0\n./libs/tasks\n'],
+      ['installs a local package by a file URL', 'tasks @ file:///app/libs/tasks\n'],
+      ['finds its packages in a folder of the code', '--find-links wheels/\nflower==2.0\n'],
+      ['includes a file the analysis does not read (not named requirements*)', '-r ../common.txt\nflower==2.0\n'],
+      ['includes a missing file', '-r missing.txt\nflower==2.0\n'],
+      ['includes a file outside the build context', '-r ../../shared/requirements.txt\nflower==2.0\n'],
+    ].map(([what, text]) => ({
+      // Before, the fix moved the install above the code it needs (or copied only requirements/celery.txt).
+      name: `the requirements file ${what}: reported without a fix`,
+      files: workspace({
+        'docker/Dockerfile.celery': codeThenInstall('pip install --no-cache-dir -r requirements/celery.txt'),
+        'requirements/celery.txt': text!,
+        'requirements/base.txt': 'celery==5.4.0\n',
+        'common.txt': 'celery==5.4.0\n',
+      }),
+      errors: [onLine('docker/Dockerfile.celery', 4, 6, 7, message('.', 5))],
+    })),
+    {
+      name: 'wheels built in an earlier stage and copied before the code: the install still moves',
+      files: workspace({
+        'docker/Dockerfile.celery': WHEELS_FROM_BUILD,
+      }),
+      errors: [onLine('docker/Dockerfile.celery', 8, 6, 7, message('.', 9))],
+      output: {
+        'docker/Dockerfile.celery': replaceOnce(
+          WHEELS_FROM_BUILD,
+          'COPY . .\nRUN pip install --no-cache-dir --no-index -f /wheels flower==2.0\n',
+          'RUN pip install --no-cache-dir --no-index -f /wheels flower==2.0\nCOPY . .\n',
+        ),
+      },
+    },
+    {
+      // Before, the install moved above the code COPY that provides the wheels folder.
+      name: 'an install that finds its packages in a folder of the code (--find-links wheels): reported without a fix',
+      files: workspace({
+        'docker/Dockerfile.celery': codeThenInstall(
+          'pip install --no-cache-dir --no-index --find-links wheels -r requirements.txt',
+        ),
+        'wheels/flower-2.0-py3-none-any.whl': 'wheel\n',
+      }),
+      errors: [onLine('docker/Dockerfile.celery', 4, 6, 7, message('.', 5))],
     },
     {
       name: 'an ENV between the code COPY and the install: reported without a fix',

@@ -14,11 +14,20 @@ import {
 import { moveBlocker, optionParts, packageWord, sameOptions } from '../../parse/installOptions';
 import { programWords, standsAlone, type ShellCommand, type ShellWord } from '../../parse/shell';
 import type { Project } from '../../project';
-import { basename, dirname, joinPath } from '../../paths';
+import { basename } from '../../paths';
 import { continuationBefore, instructionLinesRange, instructionRemovalRange, leadingCommentLines } from '../../dockerfileEdit';
 import { comparePositions, type Range } from '../../text';
 import { runtimeStages, stageChain } from './stageRefs';
-import { buildContexts, containerPath, providerOf, sourcePath, stageCopies, stageEndWorkdir, workdirAt } from '../image/imageFacts';
+import {
+  buildContexts,
+  containerPath,
+  providerOf,
+  readRequirements,
+  sourcePath,
+  stageCopies,
+  stageEndWorkdir,
+  workdirAt,
+} from '../image/imageFacts';
 import { isTestArtifact, isTestToolPackage } from '../image/testArtifactsInRuntime';
 
 /**
@@ -97,36 +106,12 @@ interface FilePackage {
 /**
  * The packages a pip requirements file names, as pip reads it (comments, line continuations, hashes
  * and per-line options left out), with those of the files it includes (`-r other.txt`, relative to
- * it) and the pins of its constraints files (`-c`). Editable installs, paths and URLs are no named
- * package; a file the workspace does not have names none.
+ * it) and the pins of its constraints files (`-c`) (see {@link readRequirements}). Editable
+ * installs, paths and URLs are no named package; a file the workspace does not have names none.
  */
 function requirementsFilePackages(project: Project, path: string, constraint: boolean, seen = new Set<string>()): FilePackage[] {
-  if (seen.has(path) || seen.size > 20) {
-    return [];
-  }
-  seen.add(path);
-  // Only requirements files the analysis holds (requirements*.txt, constraints*.txt, requirements/…):
-  // an edit to one checks the Dockerfiles again; a file read past it would leave its pins stale.
-  const model = project.file(path);
-  const text = model?.kind === 'text' && model.role === 'requirements' ? model.text : undefined;
   const out: FilePackage[] = [];
-  for (const raw of (text ?? '').replace(/\\\r?\n/g, ' ').split(/\r?\n/)) {
-    const line = raw.replace(/(^|\s)#.*$/, '').trim();
-    const include = /^(-r|--requirement|-c|--constraint)(?:\s*=\s*|\s+|(?<=^-[rc]))(\S+)$/.exec(line);
-    if (include) {
-      const target = include[2]!;
-      if (!/^\/|:\/\/|\$/.test(target)) {
-        out.push(
-          ...requirementsFilePackages(
-            project,
-            joinPath(dirname(path), target),
-            constraint || /^(-c|--constraint)$/.test(include[1]!),
-            seen,
-          ),
-        );
-      }
-      continue;
-    }
+  for (const { file, text: line, constraint: included } of readRequirements(project, path, seen).lines) {
     // `django==5.0.6 --hash=sha256:…`: the requirement before its options, and before an
     // environment marker (`requests==2.31.0 ; python_version >= "3.8"`). (A search for one blank
     // before the dash: `split(/\s+-/)` backtracks quadratically over a long run of blanks.)
@@ -138,7 +123,7 @@ function requirementsFilePackages(project: Project, path: string, constraint: bo
       continue;
     }
     const name = requirement.replace(/\s+/g, '');
-    out.push({ name, key: packageKey('pip', name), file: path, constraint });
+    out.push({ name, key: packageKey('pip', name), file, constraint: constraint || included });
   }
   return out;
 }

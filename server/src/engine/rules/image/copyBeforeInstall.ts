@@ -1,8 +1,10 @@
 import type { Instruction } from 'dockerfile-ast';
 import { shownLine } from '../../inlineDockerfiles';
 import { defineRule } from '../../rule';
-import { basename, normalizePath } from '../../paths';
+import { basename, dirname, isWithin, joinPath, normalizePath, relativePath } from '../../paths';
 import { detectInstall, isHousekeeping, type PackageManager } from '../../parse/installs';
+import { optionParts } from '../../parse/installOptions';
+import type { Project } from '../../project';
 import { programWords, type ShellCommand } from '../../parse/shell';
 import type { DockerfileModel, RunInstruction, Stage } from '../../parse/dockerfile';
 import { danglingContinuation, leadingCommentLines } from '../../dockerfileEdit';
@@ -13,6 +15,9 @@ import {
   containerWithin,
   isArchived,
   isRemoteSource,
+  joinContainer,
+  providerOf,
+  readRequirements,
   sourcePath,
   sourceTarget,
   stageCopies,
@@ -161,6 +166,59 @@ function block(model: DockerfileModel, instruction: Instruction): { start: numbe
   return { start, end, text };
 }
 
+/**
+ * Whether a line of a requirements file needs the code: an editable or local install (`-e .`,
+ * `./pkg`, `pkg @ file:///app/pkg`, a wheel file), or a local package index (`--find-links wheels`).
+ */
+function requirementNeedsCode(line: string): boolean {
+  const option = /^(-e|--editable|-f|--find-links|-i|--index-url|--extra-index-url)(?:\s*=\s*|\s+|(?<=^-[efi]))(\S+)/.exec(line);
+  if (option) {
+    const value = option[2]!;
+    return !/^[a-z][\w+.-]*:\/\//i.test(value) || /^file:/i.test(value);
+  }
+  if (line.startsWith('-')) {
+    // Other options (`--hash`, `--pre`, `--only-binary :all:`) name no path.
+    return false;
+  }
+  // The requirement before its options and environment marker (searched, not split: see install-outside-base).
+  const optionAt = line.search(/\s-/);
+  const requirement = (optionAt < 0 ? line : line.slice(0, optionAt)).split(';')[0]!.trim();
+  const url = requirement.includes('://');
+  return (
+    /^[.~/\\]/.test(requirement) ||
+    /file:/i.test(requirement) ||
+    (!url && (/[/\\]/.test(requirement) || /\.(whl|zip|tar\.gz|tgz|tar\.bz2)$/i.test(requirement)))
+  );
+}
+
+/**
+ * The files a requirements file includes (`-r`, `-c`, nested), relative to its folder, the same in
+ * every build context; undefined when one cannot be read, is outside the build context, or the files
+ * need the code (see {@link requirementNeedsCode}): then no fix can say what to copy.
+ */
+function requirementsClosure(project: Project, contexts: string[], root: string): string[] | undefined {
+  let out: string[] | undefined;
+  for (const context of contexts) {
+    const path = sourcePath(context, root);
+    if (path === undefined) {
+      return undefined;
+    }
+    const read = readRequirements(project, path);
+    if (read.unread.length > 0 || read.lines.some((l) => requirementNeedsCode(l.text))) {
+      return undefined;
+    }
+    if (read.files.some((f) => !isWithin(f, context))) {
+      return undefined;
+    }
+    const files = read.files.map((f) => relativePath(dirname(path), f));
+    if (out !== undefined && out.join('\n') !== files.join('\n')) {
+      return undefined;
+    }
+    out = files;
+  }
+  return out;
+}
+
 const BARRIERS = new Set(['WORKDIR', 'ENV', 'ARG', 'USER', 'SHELL', 'FROM', 'ONBUILD']);
 
 export const copyBeforeInstall = defineRule({
@@ -286,46 +344,100 @@ export const copyBeforeInstall = defineRule({
         if (!manifestCopied && installs.some((r) => r.commands.some((c) => installsDependencies(c) && readsManifest(c)))) {
           blocked = true;
         }
-        // Requirement files that only the code COPY provides get their own COPY.
+        // Requirement files that only the code COPY provides get their own COPY, with the files they
+        // include (`-r base.txt`, `-c constraints.txt`): pip reads those too.
+        const providing = copies.filter(
+          (c) => (indexOf(c.instruction) < codeIndex || movingSet.has(c.instruction)) && c.from === undefined,
+        );
         const provided = new Set<string>();
-        for (const c of copies) {
-          if ((indexOf(c.instruction) < codeIndex || movingSet.has(c.instruction)) && c.from === undefined) {
-            for (const s of c.sources) {
-              const t = sourceTarget(project, c, s, contexts);
-              if (t) {
-                provided.add(t.path);
-              }
+        for (const c of providing) {
+          for (const s of c.sources) {
+            const t = sourceTarget(project, c, s, contexts);
+            if (t) {
+              provided.add(t.path);
             }
           }
         }
-        const extra: string[] = [];
+        const codeTarget = sourceTarget(project, codeCopy, source, contexts);
+        const srcBase = normalizePath(source.value);
+        /** The build-context path the code COPY puts at container path `p`, if it puts it there. */
+        const fromCode = (p: string): string | undefined => {
+          if (codeTarget?.kind !== 'folder' || !(codeTarget.path === '/' || p.startsWith(codeTarget.path + '/'))) {
+            return undefined;
+          }
+          const rel = p.slice(codeTarget.path === '/' ? 1 : codeTarget.path.length + 1);
+          return srcBase === '' ? rel : `${srcBase}/${rel}`;
+        };
+        // The files to copy: container path → build-context path, in the order pip reads them.
+        const needed = new Map<string, string>();
         for (const run of installs) {
           const wd = workdirAt(project, file, stage, run.instruction);
           for (const command of run.commands) {
             const install = detectInstall(command);
-            for (const req of install?.requirementFiles ?? []) {
+            if (!install) {
+              continue;
+            }
+            const parts = install.manager === 'pip' ? optionParts(install) : [];
+            const roots = [
+              ...install.requirementFiles.map((w) => ({ value: w.value, hasVariable: w.hasVariable })),
+              ...parts
+                .filter((o) => o.canonical === '-c')
+                .map((o) => ({ value: o.value ?? '$', hasVariable: o.option.hasVariable })),
+            ];
+            // `--find-links wheels`: a folder of packages that the code COPY provides (not one a COPY
+            // before it, or of another stage, provides: `COPY --from=build /wheels /wheels`).
+            for (const o of parts.filter((o) => o.canonical === '-f' && !o.value?.includes('://'))) {
+              const p = o.value === undefined || o.option.hasVariable ? undefined : containerPath(wd, o.value);
+              const before = (t: string): boolean => p !== undefined && (containerWithin(t, p) || containerWithin(p, t));
+              if (p === undefined || (fromCode(p) !== undefined && ![...provided].some(before))) {
+                blocked = true;
+              }
+            }
+            for (const req of roots) {
               const p = req.hasVariable ? undefined : containerPath(wd, req.value);
-              if (p === undefined) {
+              // Where pip finds the file in the build context: the COPY that provides it, or the code COPY.
+              const root =
+                p === undefined ? undefined : provided.has(p) ? providerOf(project, providing, p, contexts)?.contextPath : fromCode(p);
+              const files = p === undefined || root === undefined ? undefined : requirementsClosure(project, contexts, root);
+              if (p === undefined || root === undefined || files === undefined) {
                 blocked = true;
                 continue;
               }
-              if (provided.has(p)) {
-                continue;
+              for (const rel of files) {
+                // pip resolves an include against the file that names it, in the container as in the workspace.
+                const at = joinContainer(dirname(p), rel);
+                const src = normalizePath(joinPath(dirname(root), rel));
+                if (provided.has(at) || needed.has(at)) {
+                  continue;
+                }
+                if (at.includes('..') || src.startsWith('..') || fromCode(at) !== src) {
+                  blocked = true;
+                  continue;
+                }
+                needed.set(at, src);
               }
-              const codeTarget = sourceTarget(project, codeCopy, source, contexts);
-              if (codeTarget?.kind !== 'folder' || !(codeTarget.path === '/' || p.startsWith(codeTarget.path + '/'))) {
-                blocked = true;
-                continue;
-              }
-              const rel = p.slice(codeTarget.path === '/' ? 1 : codeTarget.path.length + 1);
-              const srcBase = normalizePath(source.value);
-              const src = srcBase === '' ? rel : `${srcBase}/${rel}`;
-              const destText = codeCopy.dest?.value ?? '';
-              const dest = !rel.includes('/') && codeTarget.path === wd && (destText === '.' || destText === './') ? destText : p;
-              extra.push(`COPY ${src} ${dest}${eol}`);
-              provided.add(p);
             }
           }
+        }
+        // One COPY per container folder: `COPY requirements/prod.txt requirements/base.txt /app/requirements/`.
+        const extra: string[] = [];
+        const byFolder = new Map<string, [string, string][]>();
+        for (const [at, src] of needed) {
+          const group = byFolder.get(dirname(at));
+          if (group) {
+            group.push([at, src]);
+          } else {
+            byFolder.set(dirname(at), [[at, src]]);
+          }
+        }
+        const wdAtCode = workdirAt(project, file, stage, codeCopy.instruction);
+        const destText = codeCopy.dest?.value ?? '';
+        const relativeDest = codeTarget?.path === wdAtCode && (destText === '.' || destText === './') ? destText : undefined;
+        for (const [folder, group] of byFolder) {
+          // In the working directory, as the code COPY writes it (`.`); elsewhere, the full path.
+          const here = relativeDest !== undefined && folder === wdAtCode;
+          const dest = group.length > 1 ? (here ? './' : `${folder === '/' ? '' : folder}/`) : here ? relativeDest : group[0]![0];
+          extra.push(`COPY ${group.map(([, src]) => src).join(' ')} ${dest}${eol}`);
         }
         context.report({
           messageId: 'codeFirst',

@@ -8,7 +8,7 @@ import type { Instruction, Property } from 'dockerfile-ast';
 import type { BuildContexts, Project } from '../../project';
 import type { DockerfileModel, Stage } from '../../parse/dockerfile';
 import type { Range } from '../../text';
-import { basename, isWithin, joinPath, normalizePath } from '../../paths';
+import { basename, dirname, isWithin, joinPath, normalizePath } from '../../paths';
 import { isRemoteSource, pathArgs, type FlagInstruction, type PathArg } from '../../parse/dockerfileArgs';
 
 import { runtimeImages, stageChain } from '../dockerfile/stageRefs';
@@ -532,4 +532,63 @@ export function sourceRemovalRange(copy: CopyInfo, index: number): Range | undef
     return undefined;
   }
   return { start: args[index]!.outer.start, end: next.outer.start };
+}
+
+/** A line of a pip requirements file that includes no other file: a requirement or an option (`-e .`, `--index-url …`). */
+export interface RequirementsLine {
+  /** The workspace file it is in. */
+  file: string;
+  /** As pip reads it: continuations joined, the comment left out, trimmed; never empty. */
+  text: string;
+  /** In a file included as constraints (`-c`, or by one). */
+  constraint: boolean;
+}
+
+/**
+ * A pip requirements file as pip reads it, with the files it includes (`-r other.txt`,
+ * `--constraint c.txt`, relative to the file that names them), each once (`seen` is shared by the
+ * files of one install). Only requirements files the analysis holds (requirements*.txt,
+ * constraints*.txt, requirements/…) are read: an edit to one checks the Dockerfiles again; a file
+ * read past it would leave its findings stale. `unread` names what could not be followed: an
+ * absolute path, a URL or a variable, a file the analysis does not hold (missing, or named
+ * otherwise), and the files past the 21st.
+ */
+export function readRequirements(
+  project: Project,
+  path: string,
+  seen = new Set<string>(),
+): { files: string[]; lines: RequirementsLine[]; unread: string[] } {
+  const out = { files: [] as string[], lines: [] as RequirementsLine[], unread: [] as string[] };
+  const visit = (file: string, constraint: boolean): void => {
+    if (seen.has(file)) {
+      return;
+    }
+    if (seen.size > 20) {
+      out.unread.push(file);
+      return;
+    }
+    seen.add(file);
+    const model = project.file(file);
+    if (model?.kind !== 'text' || model.role !== 'requirements') {
+      out.unread.push(file);
+      return;
+    }
+    out.files.push(file);
+    for (const raw of model.text.replace(/\\\r?\n/g, ' ').split(/\r?\n/)) {
+      const text = raw.replace(/(^|\s)#.*$/, '').trim();
+      const include = /^(-r|--requirement|-c|--constraint)(?:\s*=\s*|\s+|(?<=^-[rc]))(\S+)$/.exec(text);
+      if (include) {
+        const target = include[2]!;
+        if (/^\/|:\/\/|\$/.test(target)) {
+          out.unread.push(target);
+        } else {
+          visit(joinPath(dirname(file), target), constraint || /^(-c|--constraint)$/.test(include[1]!));
+        }
+      } else if (text !== '') {
+        out.lines.push({ file, text, constraint });
+      }
+    }
+  };
+  visit(path, false);
+  return out;
 }
