@@ -199,6 +199,39 @@ describe('cli: check --fix applies a fix over several files entirely or not at a
     assert.equal(fs.readlinkSync(path.join(ws, 'Dockerfile.link')), 'services/web/Dockerfile');
   });
 
+  for (const link of ['deploy', 'build-files']) {
+    it(`a linked folder (${link}/ → docker/) is not a second copy of its Dockerfiles: nothing archived, compose unchanged`, function () {
+      // Before, deploy/Dockerfile.base and deploy/Dockerfile.web were reported as legacy Dockerfiles
+      // and --fix moved the real docker/ files into archived/ through the link, pointing compose at
+      // them. The link sorts before docker/ (build-files) or after it (deploy): the result is the same.
+      const ws = tempDir();
+      const compose =
+        'services:\n  base:\n    build: {context: ., dockerfile: docker/Dockerfile.base}\n    image: acme-base:latest\n' +
+        '  web:\n    build: {context: ., dockerfile: docker/Dockerfile.web}\n    env_file: .env.docker\n';
+      writeFiles(ws, {
+        'docker/Dockerfile.base': 'FROM python:3.12-slim\nRUN pip install --no-cache-dir django\n',
+        'docker/Dockerfile.web': 'FROM acme-base:latest\nCOPY . /app\n',
+        'docker-compose.yml': compose,
+        '.env.docker': 'DEBUG=0\n',
+        '.env.docker.example': 'DEBUG=\n',
+        Makefile: 'base:\n\tdocker build -f docker/Dockerfile.base -t acme-base:latest .\n',
+      });
+      fs.symlinkSync('docker', path.join(ws, link));
+      const check = runCli(['check', '.', '--format', 'json'], { cwd: ws });
+      assert.deepEqual(parseFindings(check.stdout), []);
+      assert.equal(
+        check.stderr,
+        `docker-modularity: skipped ${link}/Dockerfile.base: a link to a file checked under its own name (points to docker/Dockerfile.base)\n` +
+          `docker-modularity: skipped ${link}/Dockerfile.web: a link to a file checked under its own name (points to docker/Dockerfile.web)\n`,
+      );
+      const r = runCli(['check', '.', '--fix'], { cwd: ws });
+      assert.doesNotMatch(r.stdout, /^fixed/m);
+      assert.ok(!fs.existsSync(path.join(ws, 'archived')), 'nothing archived');
+      assert.deepEqual(fs.readdirSync(path.join(ws, 'docker')), ['Dockerfile.base', 'Dockerfile.web']);
+      assert.equal(fs.readFileSync(path.join(ws, 'docker-compose.yml'), 'utf8'), compose);
+    });
+  }
+
   it('a fix that would create a file over one it could not read is left out, and says why', function () {
     // Before, it was refused as "changed on disk while it was being fixed" (a git-crypt secrets.env is binary).
     const ws = copyExample();

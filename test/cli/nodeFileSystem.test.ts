@@ -77,14 +77,60 @@ describe('NodeFileSystem', function () {
     fs.symlinkSync('..', path.join(root, 'a', 'loop'));
     fs.symlinkSync(path.join(root, 'a'), path.join(root, 'alias'));
     const disk = new NodeFileSystem(root);
-    // The alias of a is walked once; links back up the walk path are loops.
-    assert.deepEqual(disk.listFiles(), ['a/Dockerfile', 'alias/Dockerfile']);
+    // The alias of a is walked once (its Dockerfile is a's, checked under its own name); links back
+    // up the walk path are loops.
+    assert.deepEqual(disk.listFiles(), ['a/Dockerfile']);
     assert.deepEqual(
       disk.skipped().map((s) => [s.path, s.reason]),
       [
         ['a/loop', 'symlink-loop'],
+        ['alias/Dockerfile', 'symlink-alias'],
         ['alias/loop', 'symlink-loop'],
       ],
+    );
+  });
+
+  it('lists the files of a linked folder once, under their own names, whichever name the walk meets first', function () {
+    // Before, build/ and deploy/ were listed as more copies of docker/ (and --fix archived them).
+    const root = workspace({
+      'docker/Dockerfile.base': 'FROM python:3.12-slim\n',
+      'docker/Dockerfile.web': 'FROM acme-base:latest\n',
+      'docker/entrypoint.sh': '#!/bin/sh\n',
+      'docker/web/compose.yaml': 'services: {}\n',
+      'legacy/Dockerfile.old': 'FROM python:3.8\n',
+      'docker-compose.yml': 'services:\n  web:\n    build: {context: ., dockerfile: deploy/Dockerfile.web}\n',
+    });
+    fs.symlinkSync('docker', path.join(root, 'build'));
+    fs.symlinkSync('docker', path.join(root, 'deploy'));
+    // A link into a folder the walk does not list (excluded): the link is the only name read.
+    fs.symlinkSync('legacy', path.join(root, 'old'));
+    const disk = new NodeFileSystem(root, { exclude: ['legacy/**'] });
+    assert.deepEqual(disk.listFiles(), [
+      'docker-compose.yml',
+      'docker/Dockerfile.base',
+      'docker/Dockerfile.web',
+      'docker/entrypoint.sh',
+      'docker/web/compose.yaml',
+      'old/Dockerfile.old',
+    ]);
+    assert.deepEqual(
+      disk.skipped().map((s) => [s.path, s.reason, s.target]),
+      [
+        ['build/Dockerfile.base', 'symlink-alias', 'docker/Dockerfile.base'],
+        ['build/Dockerfile.web', 'symlink-alias', 'docker/Dockerfile.web'],
+        ['build/web/compose.yaml', 'symlink-alias', 'docker/web/compose.yaml'],
+        ['deploy/Dockerfile.base', 'symlink-alias', 'docker/Dockerfile.base'],
+        ['deploy/Dockerfile.web', 'symlink-alias', 'docker/Dockerfile.web'],
+        ['deploy/web/compose.yaml', 'symlink-alias', 'docker/web/compose.yaml'],
+      ],
+    );
+    // Still read under the link's name: a compose `dockerfile:` through the link builds the file it
+    // names (docker/Dockerfile.web is no legacy Dockerfile; docker/Dockerfile.base is the base by its name).
+    assert.equal(disk.readFile('deploy/Dockerfile.web'), 'FROM acme-base:latest\n');
+    const result = new Analyzer(new NodeFileSystem(root, { exclude: ['legacy/**'] })).analyze();
+    assert.deepEqual(
+      result.findings.filter((f) => f.ruleId === 'legacy-dockerfile').map((f) => f.path),
+      ['old/Dockerfile.old'],
     );
   });
 

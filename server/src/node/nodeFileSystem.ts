@@ -375,11 +375,15 @@ export class NodeFileSystem implements FileSystemView {
     const files: string[] = [];
     const dirs = new Set<string>(['']);
     const skips: SkippedFile[] = [];
-    /** Links to files inside the root, named like a file the engine reads. */
-    const links: { rel: string; real: string }[] = [];
+    /**
+     * Files reached through a link (a linked file, or any file under a linked folder), with their
+     * real path: the same file under a second name when the walk also lists it without a link.
+     */
+    const linked: { rel: string; real: string }[] = [];
     let truncated = false;
     // Real paths of the folders on the current walk path: a symlink back to one of them is a loop.
-    const visit = (absDir: string, relDir: string, ancestors: string[]): void => {
+    // `viaLink`: this folder was reached through a linked folder.
+    const visit = (absDir: string, relDir: string, ancestors: string[], viaLink: boolean): void => {
       let entries: fs.Dirent[];
       try {
         entries = fs.readdirSync(absDir, { withFileTypes: true });
@@ -423,9 +427,6 @@ export class NodeFileSystem implements FileSystemView {
           } catch {
             continue;
           }
-          if (isFile && readsAsProjectFile(rel)) {
-            links.push({ rel, real });
-          }
           if (isDir && ancestors.includes(real)) {
             skips.push({
               path: rel,
@@ -444,7 +445,7 @@ export class NodeFileSystem implements FileSystemView {
           // Reads in this folder need not resolve it again (one realpath per folder was ~7% of a check).
           this.realDirs.set(abs, realDir);
           dirs.add(rel);
-          visit(abs, rel, [...ancestors, realDir]);
+          visit(abs, rel, [...ancestors, realDir], viaLink || real !== undefined);
         } else if (!isFile) {
           // A named pipe, socket or device named like a Dockerfile or compose file: never read.
           if (readsAsProjectFile(rel) && !this.excluded(rel, false)) {
@@ -464,21 +465,32 @@ export class NodeFileSystem implements FileSystemView {
             return;
           }
           files.push(rel);
+          // A link to a file of another name (a requirements file) stays listed under both names, as before.
+          if (viaLink || (real !== undefined && readsAsProjectFile(rel))) {
+            linked.push({ rel, real: real ?? path.join(ancestors[ancestors.length - 1]!, entry.name) });
+          }
         }
       }
     };
     this.realDirs.set(this.root, this.realRoot);
-    visit(this.root, '', [this.realRoot]);
-    // A link to a Dockerfile or compose file the walk lists too is the same file under a second
-    // name: it is checked (and fixed) once, under its own name.
-    if (links.length > 0) {
-      const listed = new Set(files);
+    visit(this.root, '', [this.realRoot], false);
+    // A file reached through a link (to the file, or to a folder on its path) that the walk also
+    // lists under its own name, without a link, is the same file under a second name: it is checked
+    // (and fixed) once, under its own name, whichever name the walk met first. A Dockerfile or
+    // compose file is said (and a compose `dockerfile:` naming it builds the file it names); other
+    // files of a linked folder are left out silently. A file only reachable through links (its own
+    // name excluded, or inside a folder never walked) keeps its link name.
+    if (linked.length > 0) {
+      const viaLinks = new Set(linked.map((l) => l.rel));
+      const own = new Set(files.filter((f) => !viaLinks.has(f)));
       const aliases = new Set<string>();
-      for (const { rel, real } of links) {
+      for (const { rel, real } of linked) {
         const target = path.relative(this.realRoot, real).split(path.sep).join('/');
-        if (target !== rel && listed.has(rel) && listed.has(target) && !links.some((l) => l.rel === target)) {
+        if (target !== rel && own.has(target)) {
           aliases.add(rel);
-          skips.push({ path: rel, reason: 'symlink-alias', detail: `points to ${target}`, target });
+          if (readsAsProjectFile(rel)) {
+            skips.push({ path: rel, reason: 'symlink-alias', detail: `points to ${target}`, target });
+          }
         }
       }
       if (aliases.size > 0) {
