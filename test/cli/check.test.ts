@@ -247,3 +247,68 @@ describe('cli: check', function () {
     assert.match(r.stdout, /No problems found \(1 file checked\)/);
   });
 });
+
+describe('cli: check FILE finds the project the file is in', function () {
+  this.timeout(120_000);
+  before(ensureBuilt);
+  after(cleanTemps);
+
+  /** A service folder with its config, compose file, base and web Dockerfiles, in a repository. */
+  function project(): { repo: string; svc: string } {
+    const repo = tempDir();
+    const svc = path.join(repo, 'svc');
+    writeFiles(svc, {
+      '.docker-modularity.json': '{"rules": {"install-outside-base": "error"}}\n',
+      'docker/Dockerfile.base': 'FROM python:3.12-slim\nRUN pip install --no-cache-dir django\n',
+      'docker/Dockerfile.web': 'FROM acme-base:latest\nRUN pip install --no-cache-dir flask\nCOPY . /app\n',
+      'docker-compose.yml':
+        'services:\n  base:\n    build: {context: ., dockerfile: docker/Dockerfile.base}\n    image: acme-base:latest\n' +
+        '  web:\n    build: {context: ., dockerfile: docker/Dockerfile.web}\n    env_file: .env.docker\n',
+      '.env.docker': 'DEBUG=0\n',
+      '.env.docker.example': 'DEBUG=\n',
+    });
+    return { repo, svc };
+  }
+
+  const summary = (r: ReturnType<typeof runCli>): string[] =>
+    parseFindings(r.stdout).map((f) => `${f.file} ${f.line}:${f.column} ${f.severity} ${f.rule}`);
+
+  it('from a subfolder of the project: its config and compose file hold', function () {
+    // Before, docker/ was the workspace: acme-base:latest was "built by nothing" (base-image-unresolved)
+    // and the config that makes install-outside-base an error was not read.
+    const { svc } = project();
+    const r = runCli(['check', 'Dockerfile.web', '--format', 'json'], { cwd: path.join(svc, 'docker') });
+    assert.deepEqual(summary(r), ['Dockerfile.web 2:32 error install-outside-base']);
+    assert.equal(r.status, 1);
+    assert.equal(r.stderr, '');
+  });
+
+  it('from /: the project, not the whole disk', function () {
+    // Before, / was the workspace: the walk went through /proc and stopped at the 50,000-file limit.
+    const { svc } = project();
+    const file = path.join(svc, 'docker', 'Dockerfile.web');
+    const r = runCli(['check', file, '--format', 'json'], { cwd: '/' });
+    assert.deepEqual(summary(r), [`${path.relative('/', file)} 2:32 error install-outside-base`]);
+    assert.equal(r.stderr, '');
+    // A file whose own folder is a system folder: said, never walked (before, /dev was the workspace).
+    const dev = runCli(['check', '/dev/null'], { cwd: svc });
+    assert.equal(dev.status, 2);
+    assert.match(
+      dev.stderr,
+      /^docker-modularity: not checked \/dev\/null: its folder \/dev is a system folder, never walked as a workspace\n/,
+    );
+  });
+
+  it('a compose file nearer than a .git above it (a dotfiles repository) is the project', function () {
+    const { repo, svc } = project();
+    fs.rmSync(path.join(svc, '.docker-modularity.json'));
+    fs.mkdirSync(path.join(repo, '.git'));
+    writeFiles(repo, { 'old/Dockerfile': 'FROM python:3.8\n' });
+    const r = runCli(['check', path.join(svc, 'docker', 'Dockerfile.web'), '--format', 'json'], { cwd: repo });
+    assert.deepEqual(summary(r), ['svc/docker/Dockerfile.web 2:32 warning install-outside-base']);
+    // Named alone in the project's folder, a link to a folder of it checks the file it names.
+    fs.symlinkSync('docker', path.join(svc, 'deploy'));
+    const viaLink = runCli(['check', 'deploy/Dockerfile.web', '--format', 'json'], { cwd: svc });
+    assert.deepEqual(summary(viaLink), ['docker/Dockerfile.web 2:32 warning install-outside-base']);
+  });
+});

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Analyzer, type AnalysisTiming } from '../engine/analyzer';
-import { ConfigError, parseConfig, type Config } from '../engine/config';
+import { CONFIG_FILE_NAMES, ConfigError, parseConfig, type Config } from '../engine/config';
 import { applyFixes, fixPaths, writeBlocked } from '../engine/fixes';
 import { SKIP_REASON_TEXT } from '../engine/fs';
 import { normalizePath } from '../engine/paths';
@@ -139,7 +139,9 @@ export function runCheck(cmd: CheckCommand, io: CliIo, version: string): number 
     const findings = result.findings.filter((f) => inScope(f.path));
     for (const finding of findings) {
       const abs = path.join(ws.root, ...finding.path.split('/'));
-      reported.push({ finding, file: workspaces.length === 1 ? finding.path : display(abs), display: display(abs) });
+      // A file named alone is checked in a workspace found above it: said as the command line named it.
+      const file = workspaces.length === 1 && !ws.only ? finding.path : display(abs);
+      reported.push({ finding, file, display: display(abs) });
     }
   }
 
@@ -213,8 +215,8 @@ export function formatTiming(timings: readonly WorkspaceTiming[]): string {
 }
 
 /**
- * Folders are workspaces. A file belongs to a folder given with it, else to the current folder
- * (when it lies inside it), else to its own folder; only that file is reported.
+ * Folders are workspaces. A file belongs to a folder given with it, else to the folder its project
+ * is in ({@link projectRootOf}); only that file is reported.
  */
 function resolveWorkspaces(paths: readonly string[], io: CliIo): Workspace[] | undefined {
   const folders: string[] = [];
@@ -252,27 +254,81 @@ function resolveWorkspaces(paths: readonly string[], io: CliIo): Workspace[] | u
       (folder.named ??= new Set()).add(path.relative(folder.root, file).split(path.sep).join('/'));
       continue;
     }
-    const root = within(file, io.cwd) ? io.cwd : path.dirname(file);
+    const root = projectRootOf(file, io.cwd);
+    if (root === undefined) {
+      complain(io, `not checked ${file}: its folder ${path.dirname(file)} is a system folder, never walked as a workspace`);
+      return undefined;
+    }
     let ws = workspaces.find((w) => w.root === root && w.only);
     if (!ws) {
       ws = { root, only: new Set() };
       workspaces.push(ws);
     }
     ws.only!.add(path.relative(root, file).split(path.sep).join('/'));
-    // A link to another file of the workspace is skipped as an alias of it (the file is checked
-    // under its own name): naming the link checks that file. Before, nothing was checked.
-    const target = linkTarget(file);
-    if (target && within(target, root)) {
-      ws.only!.add(path.relative(root, target).split(path.sep).join('/'));
+    // A link to another file of the workspace (or a file in a linked folder) is skipped as an alias
+    // of it (the file is checked under its own name): naming the link checks that file.
+    const target = realTarget(file, root);
+    if (target !== undefined) {
+      ws.only!.add(target);
     }
   }
   return workspaces;
 }
 
-/** The file a symbolic link leads to, or undefined when `file` is no link (or leads nowhere). */
-function linkTarget(file: string): string | undefined {
+/**
+ * Marks of a project's root folder, strongest first: the config; then a repository or a compose file,
+ * whichever is nearer (a `.git` in the home folder, of a dotfiles repository, is not the project of
+ * a compose file below it).
+ */
+const ROOT_MARKS: readonly (readonly string[])[] = [
+  CONFIG_FILE_NAMES,
+  ['.git', 'compose.yaml', 'compose.yml', 'docker-compose.yml', 'docker-compose.yaml'],
+];
+
+/** Never a workspace: walking them reads the whole disk, or the kernel's files. */
+function isSystemFolder(dir: string): boolean {
+  return path.dirname(dir) === dir || ['/proc', '/sys', '/dev'].some((d) => dir === d || dir.startsWith(d + '/'));
+}
+
+/**
+ * The workspace of a file named alone, found as ESLint and Prettier find their config: the nearest
+ * folder from the file's own up to the filesystem root that holds a config file, else the nearest that
+ * holds a `.git` or a compose file; without one, the current folder when the file is inside it (as
+ * before), else the file's own folder. Never `/`, /proc, /sys or /dev (undefined when the file's own
+ * folder is one of them).
+ */
+function projectRootOf(file: string, cwd: string): string | undefined {
+  const rel = path.relative(cwd, file);
+  const insideCwd = rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+  const chain: string[] = [];
+  for (let dir = path.dirname(file); !isSystemFolder(dir); dir = path.dirname(dir)) {
+    chain.push(dir);
+  }
+  for (const names of ROOT_MARKS) {
+    const found = chain.find((dir) => names.some((name) => fs.existsSync(path.join(dir, name))));
+    if (found !== undefined) {
+      return found;
+    }
+  }
+  if (insideCwd && !isSystemFolder(cwd)) {
+    return cwd;
+  }
+  return isSystemFolder(path.dirname(file)) ? undefined : path.dirname(file);
+}
+
+/**
+ * The workspace path of the file `file` names through a link (itself a symlink, or in a linked
+ * folder), when that file is another one inside `root`; undefined otherwise.
+ */
+function realTarget(file: string, root: string): string | undefined {
   try {
-    return fs.lstatSync(file).isSymbolicLink() ? fs.realpathSync(file) : undefined;
+    const realRoot = fs.realpathSync(root);
+    const rel = path.relative(realRoot, fs.realpathSync(file));
+    if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) {
+      return undefined;
+    }
+    const target = rel.split(path.sep).join('/');
+    return target !== path.relative(root, file).split(path.sep).join('/') ? target : undefined;
   } catch {
     return undefined;
   }
