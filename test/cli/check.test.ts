@@ -109,6 +109,12 @@ describe('cli: check', function () {
     const over = runCli(['check', ws, ...quiet, '--max-warnings', String(warnings - 1)]);
     assert.equal(over.status, 1);
     assert.match(over.stdout, /too many warnings \(maximum: \d+\)/);
+    // A negative number is no limit, as in ESLint. Before, -1 was a usage error either way it was written.
+    for (const noLimit of [['--max-warnings', '-1'], ['--max-warnings=-1']]) {
+      const r = runCli(['check', ws, ...quiet, ...noLimit]);
+      assert.equal(r.status, 0, noLimit.join(' ') + r.stderr);
+      assert.doesNotMatch(r.stdout, /too many warnings/);
+    }
   });
 
   it('--timing prints the phases and every rule that ran to standard error, the report unchanged', function () {

@@ -42,7 +42,7 @@ Options for check:
   --fix               Apply every available fix, then report what is left
   --config FILE       Use this config file (JSON or YAML) instead of the workspace's own
   --rule ID=LEVEL     Set a rule's level: off, hint, info, warning or error (repeatable)
-  --max-warnings N    Exit 1 when there are more than N warnings
+  --max-warnings N    Exit 1 when there are more than N warnings (-1: no limit)
   --timing            Print where the time went (parsing, the project, each rule) to standard error
 
 Options for status:
@@ -62,10 +62,22 @@ Exit codes: 0 no errors, 1 errors (or too many warnings), 2 usage, config or int
 
 /** Parses the command line; throws {@link UsageError}. */
 export function parseCommandLine(argv: readonly string[]): Command {
+  // `--max-warnings -1` (ESLint's "no limit"): node's parser reads a value that starts with a dash as
+  // an option, so the option and its number are joined first.
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const next = argv[i + 1];
+    if (argv[i] === '--max-warnings' && next !== undefined && /^-\d+$/.test(next)) {
+      args.push(`--max-warnings=${next}`);
+      i++;
+    } else {
+      args.push(argv[i]!);
+    }
+  }
   let parsed;
   try {
     parsed = parseArgs({
-      args: [...argv],
+      args,
       allowPositionals: true,
       strict: true,
       options: {
@@ -176,10 +188,11 @@ export function parseCommandLine(argv: readonly string[]): Command {
   let maxWarnings: number | undefined;
   if (values['max-warnings'] !== undefined) {
     const raw = values['max-warnings'];
-    if (!/^\d+$/.test(raw)) {
+    if (!/^-?\d+$/.test(raw)) {
       throw new UsageError(`--max-warnings expects a whole number, got: ${raw}`);
     }
-    maxWarnings = Number(raw);
+    // A negative number is no limit, as in ESLint (whose default is -1).
+    maxWarnings = Number(raw) < 0 ? undefined : Number(raw);
   }
   return {
     kind: 'check',
