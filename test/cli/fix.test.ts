@@ -127,6 +127,35 @@ describe('cli: check --fix', function () {
   });
 });
 
+describe('cli: check --fix ticks and unticks roadmap items after the other fixes', function () {
+  this.timeout(120_000);
+  before(ensureBuilt);
+  after(cleanTemps);
+
+  // Before, a pass unticked an item whose findings the same pass fixed, and the next pass ticked it
+  // again as [x]: the document was rewritten and counted as fixed for nothing, and [X] became [x].
+  it('an item the other fixes make true keeps its bytes ([X] stays [X]); one they do not is unticked', function () {
+    const ws = copyExample();
+    const roadmap = path.join(ws, 'DOCKER_MODULARIZATION_ROADMAP.md');
+    const before = fs.readFileSync(roadmap, 'utf8').replace(/\[x\]/g, '[X]');
+    fs.writeFileSync(roadmap, before);
+    const r = runCli(['check', '.', '--fix'], { cwd: ws });
+    const after = fs.readFileSync(roadmap, 'utf8');
+    const beforeLines = before.split('\n');
+    const afterLines = after.split('\n');
+    assert.equal(afterLines.length, beforeLines.length);
+    const changed = beforeLines.flatMap((line, i) => (line === afterLines[i] ? [] : [[line, afterLines[i]!]]));
+    // Only unticks: `- [X] …` became `- [ ] …`, nothing else.
+    assert.ok(changed.length > 0, r.stdout + r.stderr);
+    for (const [was, now] of changed) {
+      assert.equal(now, was.replace('[X]', '[ ]'), `${was}\n→ ${now}`);
+    }
+    // The shared-volume item, whose findings the fixes remove, stays ticked as it was written.
+    assert.match(after, /^- \[X\] Mount these volumes in all relevant services/m);
+    assert.doesNotMatch(after, /\[x\]/);
+  });
+});
+
 describe('cli: check --fix applies a fix over several files entirely or not at all', function () {
   this.timeout(120_000);
   before(ensureBuilt);

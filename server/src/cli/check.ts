@@ -7,6 +7,7 @@ import { SKIP_REASON_TEXT } from '../engine/fs';
 import { normalizePath } from '../engine/paths';
 import type { Fix } from '../engine/rule';
 import { RULES } from '../engine/rules';
+import { roadmapClaimSatisfied, roadmapClaimViolated } from '../engine/rules/roadmap/roadmapClaims';
 import { applyChangesToDisk, checkBeforeWriting, NodeFileSystem } from '../node/nodeFileSystem';
 import type { Command } from './args';
 import {
@@ -21,6 +22,9 @@ import {
 import { complain, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, type CliIo } from './io';
 
 type CheckCommand = Extract<Command, { kind: 'check' }>;
+
+/** The rules whose fixes tick and untick the roadmap document's items. */
+const CLAIM_RULES: ReadonlySet<string> = new Set([roadmapClaimViolated.id, roadmapClaimSatisfied.id]);
 
 /** ESLint's limit: a fix that keeps producing new fixes stops after this many passes. */
 export const MAX_FIX_PASSES = 10;
@@ -374,6 +378,8 @@ function fixWorkspace(analyzer: Analyzer, disk: NodeFileSystem, ws: Workspace): 
   for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
     const result = analyzer.analyze();
     const fixes: Fix[] = [];
+    /** The fixes that tick or untick roadmap items: see below. */
+    const claims = new Set<Fix>();
     for (const f of result.findings) {
       if (!f.fixable || !f.fix || (ws.only && !ws.only.has(f.path))) {
         continue;
@@ -382,6 +388,9 @@ function fixWorkspace(analyzer: Analyzer, disk: NodeFileSystem, ws: Workspace): 
         const fix = f.fix();
         if (fix) {
           fixes.push(fix);
+          if (CLAIM_RULES.has(f.ruleId)) {
+            claims.add(fix);
+          }
         }
       } catch {
         // A fix that cannot be computed leaves its finding reported.
@@ -389,7 +398,7 @@ function fixWorkspace(analyzer: Analyzer, disk: NodeFileSystem, ws: Workspace): 
     }
     // A fix over several files applies entirely or not at all: one that would write a read-only
     // file (or move one), or a file that failed before, is left out before any of its files is written.
-    const writable = fixes.filter((fix) => {
+    let writable = fixes.filter((fix) => {
       if (fixPaths(fix).some((p) => unwritable.has(p))) {
         return false;
       }
@@ -399,6 +408,11 @@ function fixWorkspace(analyzer: Analyzer, disk: NodeFileSystem, ws: Workspace): 
       }
       return blocked === undefined;
     });
+    // A roadmap item is ticked or unticked once the other fixes are done: before, a pass unticked
+    // an item that the same pass's fixes made true, and the next ticked it again ([X] became [x]).
+    if (writable.some((fix) => !claims.has(fix))) {
+      writable = writable.filter((fix) => !claims.has(fix));
+    }
     if (writable.length === 0) {
       break;
     }
