@@ -138,6 +138,31 @@ describe('incremental analysis across file relations', () => {
     );
   });
 
+  it('no base: a second service image, then one moved to nginx (install-outside-base applies from two images)', () => {
+    const web =
+      'FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\n';
+    const worker = 'FROM python:3.12-slim\nRUN pip install --no-cache-dir celery==5.4.0\nCOPY . /app\n';
+    const compose = ['services:', service('web', 'docker/Dockerfile.web'), '  db:', '    image: postgres:16-alpine', ''].join(
+      '\n',
+    );
+    assertNoDrift(
+      {
+        'docker-compose.yml': compose,
+        'docker/Dockerfile.web': web,
+        'docker/Dockerfile.worker': worker,
+        'requirements.txt': 'django==5.0.6\n',
+      },
+      [
+        // The worker's Dockerfile gets a service: two images, neither on a base.
+        replaceIn('docker-compose.yml', '  db:\n', `${service('worker', 'docker/Dockerfile.worker')}  db:\n`),
+        // The worker becomes an nginx image: one application image again.
+        replaceIn('docker/Dockerfile.worker', 'FROM python:3.12-slim', 'FROM nginx:1.27-alpine'),
+        replaceIn('docker/Dockerfile.worker', 'FROM nginx:1.27-alpine', 'FROM python:3.12-slim'),
+        replaceIn('docker-compose.yml', service('worker', 'docker/Dockerfile.worker'), ''),
+      ],
+    );
+  });
+
   it('a pip requirements file under a name the analysis does not read is not read for pins', () => {
     // Before, deps/base.txt was read past the analysis: editing it left the pins the finding named stale.
     assertNoDrift(

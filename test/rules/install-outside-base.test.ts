@@ -514,6 +514,19 @@ function movesWholeRun([
 RuleTester.run(installOutsideBase, {
   valid: [
     {
+      // Before, each of its installs was reported as made outside a base no one needs yet, while the
+      // roadmap status said a base does not apply to fewer than two service images.
+      name: 'no base, and a single service image (web; db and nginx run stock images): the installs are its own',
+      files: ws({
+        'Dockerfile.base': undefined,
+        'docker-compose.yml': COMPOSE.replace(
+          '  base:\n    build:\n      context: .\n      dockerfile: Dockerfile.base\n    image: smarthr360-base:latest\n    profiles: [build]\n\n',
+          '',
+        ).replace(/\n  celery_worker:[^]*?\n\n  nginx:/, '\n  nginx:'),
+        'docker/Dockerfile.web': NO_BASE_WEB,
+      }),
+    },
+    {
       name: 'the smarthr360 layout: every install is in Dockerfile.base (the base itself is never reported)',
       files: ws(),
     },

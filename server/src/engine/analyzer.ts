@@ -343,6 +343,8 @@ export class Analyzer {
               project.imageBuilds.map((b) => `${b.tag}>${b.dockerfile}`).join(','),
               project.variableFromsKey,
               textKey,
+              // With no base, whether two services run workspace images (install-outside-base applies).
+              project.baseDockerfile ? '' : Math.min(project.applicationDockerfiles().length, 2),
             ].join('|'),
           )
         : prev.structure;

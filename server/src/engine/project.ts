@@ -550,6 +550,7 @@ export class Project {
     mutable.buildNamesCache = undefined;
     mutable.interpolationEnvFilesCache = undefined;
     mutable.runnersCache = undefined;
+    mutable.applicationDockerfilesCache = undefined;
     return next;
   }
 
@@ -1019,6 +1020,31 @@ export class Project {
       service.build !== undefined && this.baseDockerfile !== undefined && service.build.dockerfile === this.baseDockerfile.path
     );
   }
+
+  /**
+   * The Dockerfiles compose services run, but for those on exempt images (nginx, postgres, …): the
+   * images a base serves. The roadmap's base items apply when there is a base or two of them.
+   */
+  applicationDockerfiles(): readonly string[] {
+    if (!this.applicationDockerfilesCache) {
+      const out = new Set<string>();
+      for (const service of this.runtimeServices()) {
+        const df = service.build && this.dockerfile(service.build.dockerfile);
+        const stage = df && this.targetStage(service);
+        if (!df || !stage) {
+          continue;
+        }
+        const target = this.rootFrom(df, stage);
+        if (target.kind !== 'external' || (!this.isExemptImage(target.image) && target.image !== 'scratch')) {
+          out.add(df.path);
+        }
+      }
+      this.applicationDockerfilesCache = [...out];
+    }
+    return this.applicationDockerfilesCache;
+  }
+
+  private applicationDockerfilesCache?: readonly string[];
 
   /** Runtime services: all but those that only build the base image. */
   runtimeServices(project?: ComposeProject): Service[] {

@@ -508,8 +508,13 @@ export const installOutsideBase = defineRule({
       if (project.isBaseDockerfile(file.path) || file.stages.length === 0) {
         return;
       }
-      const isService = project.servicesBuiltFrom(file.path).length > 0;
       const base = project.baseDockerfile;
+      // No base, and fewer than two service images to share one: the roadmap's base does not apply
+      // (a single Django image installs its own packages), as the roadmap status says.
+      if (!base && project.applicationDockerfiles().length < 2) {
+        return;
+      }
+      const isService = project.servicesBuiltFrom(file.path).length > 0;
       const baseName = base ? base.path : 'the base Dockerfile';
       const inBase = baseInstalls(project);
       const runtime = new Set(runtimeStages(project, file));
