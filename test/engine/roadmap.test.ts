@@ -244,7 +244,8 @@ describe('readCheckboxes', () => {
     assert.deepEqual(lineTexts(text), [
       [0, 'Review and update **all shell scripts** to ensure:'],
       [1, 'nested 4 columns'],
-      [2, 'nested by a tab'],
+      // The line under it continues its paragraph: part of its text.
+      [2, 'nested by a tab not an item: continues the line before'],
       [10, 'numbered'],
       [17, 'nested in the numbered one'],
       [18, 'quoted'],
@@ -342,9 +343,49 @@ describe('readCheckboxes', () => {
       [
         [0, false, 4, 'First'],
         [1, true, 4, 'Second'],
-        [2, true, 5, 'Tenth'],
+        // Not a list item: the last line continues the paragraph of the one before (CommonMark).
+        [2, true, 5, 'Tenth 1.[ ] not a list item'],
       ],
     );
+  });
+
+  it('reads an item wrapped over several lines as one paragraph, up to a blank line, a heading or an item', () => {
+    // Before, an item was its first line: "Ensure all services are on the same" matched no item.
+    const text = [
+      '- [x] Ensure all services are on the same',
+      '      Docker Compose network (`smarthr360-network`).',
+      'lazily continued _(Complete)_',
+      '  - [ ] Sub-item',
+      '    wrapped too',
+      '## 7. Testing',
+      '- [x] Order Dockerfile steps so that code is',
+      '  copied last.',
+      '',
+      '  Another paragraph of the item.',
+      '- [ ] Quoted',
+      '> not the quote: continues',
+      '```',
+      '- [x] fenced',
+      '```',
+    ].join('\n');
+    const boxes = readCheckboxes(text);
+    assert.deepEqual(
+      boxes.map((b) => [b.line, b.text, b.parts.map((p) => `${p.line}:${p.character}`).join(' ')]),
+      [
+        [
+          0,
+          'Ensure all services are on the same Docker Compose network (`smarthr360-network`). lazily continued _(Complete)_',
+          '0:6 1:6 2:0',
+        ],
+        [3, 'Sub-item wrapped too', '3:8 4:4'],
+        [6, 'Order Dockerfile steps so that code is copied last.', '6:6 7:2'],
+        [10, 'Quoted not the quote: continues', '10:6 11:2'],
+      ],
+    );
+    // The ranges stay on the checkbox's line.
+    assert.deepEqual(boxes[0]!.textRange, { start: { line: 0, character: 6 }, end: { line: 0, character: 41 } });
+    assert.equal(matchItem(boxes[0]!.text)?.id, 'one-network');
+    assert.equal(matchItem(boxes[2]!.text)?.id, 'copy-code-last');
   });
 
   it('reads checked and open items with exact ranges, skipping code fences', () => {

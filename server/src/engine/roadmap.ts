@@ -507,7 +507,10 @@ export interface Checkbox {
   markRange: Range;
   /** The range of the item text after the checkbox. */
   textRange: Range;
+  /** The item's paragraph: its line's text and the lines that continue it, one space between them. */
   text: string;
+  /** The lines of the paragraph, each with where its text starts: the checkbox line's first. */
+  parts: { line: number; character: number; text: string }[];
   /** The line of the checklist item this one is nested in (its sub-item), if any. */
   parent?: number;
 }
@@ -535,6 +538,19 @@ export function readCheckboxes(text: string): Checkbox[] {
   const lists: { content: number; box?: number }[] = [];
   /** The line before is blank (or there is none). */
   let blank = true;
+  /**
+   * The checklist item whose paragraph a line may continue: any line up to a blank one, a heading,
+   * a list item, a fence or an HTML block continues it, indented or not (CommonMark), as an editor
+   * that wraps Markdown writes a long item. Before, an item was its first line only.
+   */
+  let open: Checkbox | undefined;
+  const cont = (l: string, line: number, rest: string): void => {
+    const text = rest.replace(/\s+$/, '');
+    if (open && text !== '') {
+      open.parts.push({ line, character: l.length - rest.length, text });
+      open.text = open.text === '' ? text : `${open.text} ${text}`;
+    }
+  };
   lines.forEach((l, line) => {
     // Blockquote markers, then the line's indentation and content.
     const [, indent, rest] = /^(?:[ \t]*>[ ]?)*([ \t]*)(.*)$/.exec(l)!;
@@ -551,6 +567,7 @@ export function readCheckboxes(text: string): Checkbox[] {
     }
     if (rest === '') {
       blank = true;
+      open = undefined;
       return;
     }
     const col = columns(indent!);
@@ -558,6 +575,7 @@ export function readCheckboxes(text: string): Checkbox[] {
     // continues lazily: it ends every list item it is not indented into. Before, the items after
     // it became sub-items of the last item before it.
     if (/^#{1,6}(?:[ \t]|$)/.test(rest!) || /^([-*_])(?:[ \t]*\1){2,}[ \t]*$/.test(rest!)) {
+      open = undefined;
       while (lists.length > 0 && lists[lists.length - 1]!.content > col) {
         lists.pop();
       }
@@ -576,11 +594,13 @@ export function readCheckboxes(text: string): Checkbox[] {
     if (col - (lists[lists.length - 1]?.content ?? 0) >= 4) {
       // Indented code, or the continuation of a paragraph (an indented code block cannot interrupt
       // one): no item either way.
+      cont(l, line, rest!);
       return;
     }
     const f = /^(`{3,}|~{3,})(.*)$/.exec(rest!);
     if (f && !(f[1]![0] === '`' && f[2]!.includes('`'))) {
       fence = { char: f[1]![0]!, length: f[1]!.length };
+      open = undefined;
       return;
     }
     // Only a line that starts with `<!--` opens a comment (an HTML block, CommonMark/GFM), hidden
@@ -588,11 +608,14 @@ export function readCheckboxes(text: string): Checkbox[] {
     // is still an item) or, in a code span, text: it hides nothing.
     if (rest!.startsWith('<!--')) {
       inComment = !rest!.slice(4).includes('-->');
+      open = undefined;
       return;
     }
     if (!marker) {
+      cont(l, line, rest!);
       return;
     }
+    open = undefined;
     // The item's content starts 1 to 4 columns after its marker; further in, it starts with code.
     const gap = columns(/^[ \t]*/.exec(rest!.slice(marker[0].length))![0], col + marker[0].length);
     const parent = [...lists].reverse().find((l) => l.box !== undefined)?.box;
@@ -608,14 +631,16 @@ export function readCheckboxes(text: string): Checkbox[] {
     const markAt = m[1]!.length;
     const textAt = markAt + 1 + m[3]!.length;
     const body = m[4]!.replace(/\s+$/, '');
-    out.push({
+    open = {
       line,
       checked: m[2] !== ' ',
       markRange: { start: { line, character: markAt }, end: { line, character: markAt + 1 } },
       textRange: { start: { line, character: textAt }, end: { line, character: textAt + body.length } },
       text: body,
+      parts: [{ line, character: textAt, text: body }],
       ...(parent !== undefined ? { parent } : {}),
-    });
+    };
+    out.push(open);
   });
   return out;
 }
