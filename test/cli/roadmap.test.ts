@@ -182,6 +182,34 @@ describe('cli: status and report', function () {
     }
   });
 
+  it('status says how many ticked items of the roadmap document no check reads, and lists them in JSON', () => {
+    // Before, nothing told a reader that "Document network topology … _(Complete)_" was verified by nobody.
+    const dir = copyFollowing();
+    const lines = runCli(['status', dir]).stdout.split('\n');
+    assert.deepEqual(lines.slice(0, 3), [
+      'Roadmap status of roadmap-following: 19 of 19 checkable items pass; 0 errors, 0 warnings.',
+      '11 ticked items of DOCKER_MODULARIZATION_ROADMAP.md are not verified: no check reads them (manual, or worded as no item below).',
+      '',
+    ]);
+    const data = JSON.parse(runCli(['status', dir, '--format', 'json']).stdout) as StatusJson & {
+      uncheckedClaims: { file: string; count: number; items: { line: number; text: string }[] } | null;
+    };
+    assert.equal(data.uncheckedClaims?.file, 'DOCKER_MODULARIZATION_ROADMAP.md');
+    assert.equal(data.uncheckedClaims?.count, 11);
+    assert.deepEqual(
+      data.uncheckedClaims?.items.map((i) => i.line),
+      [126, 131, 137, 141, 142, 143, 144, 145, 146, 169, 170],
+    );
+    assert.match(data.uncheckedClaims!.items[0]!.text, /^Document network topology and service discovery/);
+    // No document: no count.
+    fs.rmSync(path.join(dir, 'DOCKER_MODULARIZATION_ROADMAP.md'));
+    assert.equal(
+      (JSON.parse(runCli(['status', dir, '--format', 'json']).stdout) as { uncheckedClaims: unknown }).uncheckedClaims,
+      null,
+    );
+    assert.ok(!runCli(['status', dir]).stdout.includes('not verified'));
+  });
+
   it('report prints the Markdown current-state report with every section, and no secret value', () => {
     const dir = copyExample();
     const r = runCli(['report', dir]);
@@ -239,6 +267,13 @@ describe('cli: status and report', function () {
     }
   });
 });
+
+/** A writable copy of the workspace that follows the roadmap (no finding), with the shared roadmap document. */
+function copyFollowing(): string {
+  const dir = path.join(tempDir(), 'roadmap-following');
+  fs.cpSync(path.join(__dirname, '..', 'fixtures', 'roadmap-following'), dir, { recursive: true });
+  return dir;
+}
 
 function walk(dir: string): string[] {
   return fs

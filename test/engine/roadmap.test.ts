@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Analyzer } from '../../server/src/engine/analyzer';
 import { applyFixes } from '../../server/src/engine/fixes';
 import { matchItem, readCheckboxes, roadmapStatus, ROADMAP_ITEMS, ROADMAP_SECTIONS } from '../../server/src/engine/roadmap';
@@ -328,6 +330,96 @@ describe('readCheckboxes', () => {
         'Use a single venv file per service.',
       ]),
       [undefined, undefined, undefined, undefined, undefined],
+    );
+  });
+
+  it('knows an item reworded in plain words: another verb, "one" for "single", articles added', () => {
+    // Before, each of these ticked items was silently no claim.
+    assert.deepEqual(
+      [
+        'Ensure all services are on the same network.',
+        'Use one `.env.docker` file for all non-sensitive environment variables.',
+        'No test/lint steps in runtime images',
+        'Order the Dockerfile steps so that the code is copied last',
+        'Service Dockerfiles start FROM the shared base image.',
+        'Use multi-stage builds: build-time work stays in builder stages.',
+        'Use one `secrets.env` file for all secrets.',
+      ].map((l) => matchItem(l)?.id),
+      [
+        'one-network',
+        'shared-env-file',
+        'no-test-tooling',
+        'copy-code-last',
+        'services-from-base',
+        'multi-stage',
+        'secrets-apart',
+      ],
+    );
+    // Still none of these.
+    assert.deepEqual(
+      [
+        'Add test/lint steps to the CI pipeline.',
+        'Use one network per environment (staging, production).',
+        'Document the multi-stage builds for contributors.',
+        'The database image starts from the official postgres image.',
+      ].map((l) => matchItem(l)?.id),
+      [undefined, undefined, undefined, undefined],
+    );
+  });
+
+  it('maps every item of the shared roadmap document to the check it maps to, and no other', () => {
+    // The matching was made looser for rewordings: no item of the document the project keeps may
+    // move to another check, or newly to one.
+    const doc = readFileSync(join(EXAMPLE, 'DOCKER_MODULARIZATION_ROADMAP.md'), 'utf8');
+    assert.deepEqual(
+      readCheckboxes(doc).map((b) => [b.line + 1, matchItem(b.text)?.id]),
+      [
+        [9, undefined],
+        [10, 'base-only-installs'],
+        [11, 'services-from-base'],
+        [12, 'no-redundant-installs'],
+        [13, 'legacy-dockerfiles'],
+        [14, 'dockerfiles-minimal'],
+        [25, 'volumes-defined'],
+        [31, 'volumes-mounted-same-path'],
+        [35, 'no-asset-copies'],
+        [110, 'shared-env-file'],
+        [111, 'secrets-apart'],
+        [112, 'env-templates'],
+        [116, 'entrypoints-shared-dir'],
+        [117, 'entrypoint-per-image'],
+        [118, 'entrypoints-documented'],
+        [124, 'one-network'],
+        [125, 'service-names'],
+        [126, 'network-documented'],
+        [130, 'no-test-tooling'],
+        [131, 'testing-documented'],
+        [132, 'ci-test-stage'],
+        [136, 'copy-code-last'],
+        [137, 'build-practices-documented'],
+        [141, 'scripts-reviewed'],
+        [142, undefined],
+        [143, undefined],
+        [144, undefined],
+        [145, undefined],
+        [146, undefined],
+        [147, undefined],
+        [169, undefined],
+        [170, undefined],
+        [176, 'package-registry'],
+        [177, undefined],
+        [178, undefined],
+        [184, undefined],
+        [185, undefined],
+        [186, undefined],
+        [187, undefined],
+        [193, undefined],
+        [194, undefined],
+        [195, undefined],
+        [196, undefined],
+        [197, undefined],
+        [198, undefined],
+      ],
     );
   });
 

@@ -59,8 +59,15 @@ function itemSuffix(i: ItemStatus): string {
 export function formatStatusText(name: string, status: RoadmapStatus): string {
   const out = [
     `Roadmap status of ${name}: ${status.passed} of ${status.checkable} checkable items pass; ${plural(status.errors, 'error')}, ${plural(status.warnings, 'warning')}.`,
-    '',
   ];
+  // Ticks the tool does not verify, said once: many roadmap items cannot be checked by reading files.
+  const unread = status.unread?.claims.length ?? 0;
+  if (unread > 0) {
+    out.push(
+      `${unread} ticked item${unread === 1 ? '' : 's'} of ${status.unread!.path} ${unread === 1 ? 'is' : 'are'} not verified: no check reads ${unread === 1 ? 'it' : 'them'} (manual, or worded as no item below).`,
+    );
+  }
+  out.push('');
   for (const s of status.sections) {
     out.push(`${s.section.section}. ${s.section.title}: ${s.passed} of ${s.checkable}`);
     for (const i of s.items) {
@@ -79,6 +86,14 @@ export function formatStatusJson(name: string, status: RoadmapStatus): string {
   const data = {
     folder: name,
     totals: { passed: status.passed, checkable: status.checkable, errors: status.errors, warnings: status.warnings },
+    // The roadmap document's ticked items no check reads (null: no document), lines 1-based.
+    uncheckedClaims: status.unread
+      ? {
+          file: status.unread.path,
+          count: status.unread.claims.length,
+          items: status.unread.claims.map((c) => ({ line: c.line + 1, text: c.text })),
+        }
+      : null,
     sections: serializeSections(status, (f) => ({
       file: f.path,
       rule: f.ruleId,

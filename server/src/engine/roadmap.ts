@@ -169,7 +169,7 @@ export const ROADMAP_ITEMS: RoadmapItem[] = [
     section: 1,
     title: 'Service Dockerfiles are built FROM the base image',
     rules: ['service-not-from-base', 'base-image-unresolved'],
-    match: /use\s+`?FROM\s|built\s+`?FROM`?\s+the base|\b(start|are built)\s+`?FROM`?\s+(the\s+)?`?[\w./:-]*\bbase\b/i,
+    match: /use\s+`?FROM\s|\b(?:built|build|starts?|begins?)\s+`?FROM`?\s+(?:the\s+)?(?:(?:shared|common)\s+)?`?[\w./:-]*\bbase\b/i,
     applies: (p) => p.baseDockerfile !== undefined || applicationDockerfiles(p).length >= 2,
     nothingToCheck: 'no base Dockerfile, and fewer than two service images to share one',
     unmet: noBase,
@@ -238,7 +238,7 @@ export const ROADMAP_ITEMS: RoadmapItem[] = [
     section: 3,
     title: 'Build-time work stays in builder stages',
     rules: ['build-tools-in-final-stage', 'duplicate-stage-name', 'unknown-stage-reference', 'unused-stage'],
-    match: /stage 2: copy only the needed results/i,
+    match: /stage 2: copy only the needed results|\b(?:use|adopt|introduce)\s+multi[- ]?stage\b|^multi[- ]?stage builds?\b/i,
     applies: hasDockerfiles,
     checks: 'compilers, toolchains, asset builds and training in final stages',
   },
@@ -250,7 +250,7 @@ export const ROADMAP_ITEMS: RoadmapItem[] = [
     // Not the secrets file (`secrets.env`, `.env.secrets`), nor a line about sensitive data in
     // whatever file (`For sensitive data, use a single .env.local file (not committed)`): those are
     // the next item's. "non-sensitive" is this one's own word.
-    match: /^(?!.*(?<!non-)\bsensitive\b).*single\s+`?(?![\w.-]*secret)(\.env[\w.-]*|[\w.-]+\.env)`?\s+file/i,
+    match: /^(?!.*(?<!non-)\bsensitive\b).*\b(?:single|one)\s+(?:shared\s+)?`?(?![\w.-]*secret)(\.env[\w.-]*|[\w.-]+\.env)`?\s+file/i,
     applies: hasApplicationServices,
     nothingToCheck: 'no compose service runs an application image built in the workspace',
     unmet: sharedEnvFileUnread,
@@ -261,7 +261,7 @@ export const ROADMAP_ITEMS: RoadmapItem[] = [
     section: 4,
     title: 'Secrets are kept apart from the shared env file and out of git',
     rules: ['secret-in-environment', 'secret-in-shared-env-file', 'secrets-file-not-ignored'],
-    match: /for sensitive data|single\s+`?[\w.-]*secrets?[\w.-]*`?\s+file/i,
+    match: /for sensitive data|\b(?:single|one)\s+`?[\w.-]*secrets?[\w.-]*`?\s+file/i,
     applies: hasVariables,
     nothingToCheck: 'no env file, environment entry, interpolated variable, ENV or ARG',
     checks: 'secret-like keys with literal values in compose, Dockerfiles and the shared env file; .gitignore',
@@ -309,7 +309,7 @@ export const ROADMAP_ITEMS: RoadmapItem[] = [
     section: 6,
     title: 'All services are on the same network',
     rules: ['service-network-missing'],
-    match: /same docker( compose)? network/i,
+    match: /\bsame\s+(?:docker\s+)?(?:compose\s+)?network\b/i,
     applies: hasServicePairs,
     nothingToCheck: 'no compose project runs two services or more',
     checks: 'the networks each runtime service joins',
@@ -338,7 +338,7 @@ export const ROADMAP_ITEMS: RoadmapItem[] = [
     section: 7,
     title: 'No test or lint steps in runtime images',
     rules: ['test-artifacts-in-runtime'],
-    match: /remove test\s*(\/|and|or)\s*lint steps/i,
+    match: /\b(?:remove|no|drop)\s+(?:all\s+)?tests?\s*(?:\/|and|or|&)\s*lint(?:ing)?\s+steps/i,
     applies: hasDockerfiles,
     checks: 'tests, dev requirements and test/lint commands in final stages',
   },
@@ -365,7 +365,7 @@ export const ROADMAP_ITEMS: RoadmapItem[] = [
     section: 8,
     title: 'Code is copied after dependencies are installed',
     rules: ['copy-before-install'],
-    match: /order dockerfile steps so that code is copied last/i,
+    match: /order dockerfile steps so that code is copied last|\bcode (?:is |gets )?copied last|\bcopy (?:application |app |source )?code last/i,
     applies: hasDockerfiles,
     checks: 'the order of code COPY and dependency installs in each stage',
   },
@@ -422,6 +422,8 @@ export interface RoadmapStatus {
   checkable: number;
   errors: number;
   warnings: number;
+  /** The roadmap document's claims no check reads (see {@link unreadClaims}), if there is a document. */
+  unread?: { path: string; claims: { line: number; text: string }[] };
 }
 
 /**
@@ -490,13 +492,38 @@ export function roadmapStatus(result: Pick<AnalysisResult, 'project' | 'findings
     const checkable = items.filter((i) => i.state === 'pass' || i.state === 'fail');
     return { section, items, passed: checkable.filter((i) => i.state === 'pass').length, checkable: checkable.length };
   });
+  const doc = result.project.roadmap;
   return {
     sections,
     passed: sections.reduce((n, s) => n + s.passed, 0),
     checkable: sections.reduce((n, s) => n + s.checkable, 0),
     errors: result.findings.filter((f) => f.severity === 'error').length,
     warnings: result.findings.filter((f) => f.severity === 'warning').length,
+    ...(doc ? { unread: { path: doc.path, claims: unreadClaims(doc.text) } } : {}),
   };
+}
+
+/**
+ * The ticked items of a roadmap document that no check reads: in no item's words, or a manual
+ * item's, and with no sub-item that a check reads. Many items cannot be checked by reading files;
+ * `status` counts them so that nobody takes the tick for one the tool verified.
+ */
+export function unreadClaims(text: string): { line: number; text: string }[] {
+  const boxes = readCheckboxes(text);
+  const checked = (b: Checkbox): boolean => {
+    const item = matchItem(b.text);
+    return item !== undefined && item.manual === undefined;
+  };
+  const read = new Set(boxes.filter(checked).map((b) => b.line));
+  // A parent is read through its sub-items, at any depth.
+  for (const b of boxes) {
+    if (read.has(b.line)) {
+      for (let up = b.parent; up !== undefined; up = boxes.find((p) => p.line === up)?.parent) {
+        read.add(up);
+      }
+    }
+  }
+  return boxes.filter((b) => b.checked && !read.has(b.line)).map((b) => ({ line: b.line, text: b.text }));
 }
 
 /** A `- [x]` / `- [ ]` line of the roadmap document. */
@@ -654,7 +681,16 @@ export function matchItem(text: string): RoadmapItem | undefined {
   const kept = text.replace(/~~[^~]*~~/g, ' ');
   const mine = words(kept);
   const plain = kept.replace(/[`*_]/g, '').replace(/\s+/g, ' ');
-  return ROADMAP_ITEMS.find((i) => i.match.test(kept) || i.match.test(plain) || (mine.startsWith(words(i.title)) && words(i.title).length > 0));
+  // And without articles: "Order the Dockerfile steps so that the code is copied last" is the
+  // roadmap's item reworded (before, an article added anywhere made an item no claim).
+  const bare = plain.replace(/\b(?:the|a|an)\s+/gi, '');
+  return ROADMAP_ITEMS.find(
+    (i) =>
+      i.match.test(kept) ||
+      i.match.test(plain) ||
+      i.match.test(bare) ||
+      (mine.startsWith(words(i.title)) && words(i.title).length > 0),
+  );
 }
 
 /** A status's sections as plain JSON, each finding in the shape a host wants (CLI or server). */
