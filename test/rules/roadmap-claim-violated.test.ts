@@ -113,14 +113,20 @@ describe('roadmap-claim-violated with the rules it reads', () => {
       roadmap
         .replace('- [x] Review', '- [ ] Review')
         .replace('- [x] Only', '- [ ] Only')
-        .replace('- [x] No redundant', '- [ ] No redundant'),
+        .replace('- [x] No redundant', '- [ ] No redundant')
+        // The "Verified" notes go with the ticks (before, they stayed).
+        .replaceAll(' _(Verified)_', ''),
     );
     const fix = claims[1]!.fix!()!;
     assert.deepEqual(fix.changes, [
       {
         kind: 'edit',
         path: 'DOCKER_MODULARIZATION_ROADMAP.md',
-        edits: [{ range: { start: { line: 5, character: 5 }, end: { line: 5, character: 6 } }, newText: ' ' }],
+        edits: [
+          { range: { start: { line: 5, character: 5 }, end: { line: 5, character: 6 } }, newText: ' ' },
+          // " _(Verified)_"
+          { range: { start: { line: 5, character: 77 }, end: { line: 5, character: 90 } }, newText: '' },
+        ],
       },
     ]);
     assert.equal(claims[1]!.related?.[0]?.path, 'docker/Dockerfile.web');
@@ -211,7 +217,10 @@ describe('roadmap-claim-violated with the rules it reads', () => {
       ],
     );
     const out = applyFixes([claims[0]!.fix!()!], (p) => fs.readFile(p));
-    assert.equal(out.files.get('DOCKER_MODULARIZATION_ROADMAP.md'), envRoadmap.replace('- [x] Use', '- [ ] Use'));
+    assert.equal(
+      out.files.get('DOCKER_MODULARIZATION_ROADMAP.md'),
+      envRoadmap.replace('- [x] Use', '- [ ] Use').replace(' _(Complete)_', ''),
+    );
     // Reading it, they keep the promise.
     fs.write(
       'docker-compose.yml',
@@ -296,7 +305,10 @@ Reviewers leave notes as HTML comments (\`<!--\` … \`-->\`): GitHub does not s
     );
     assert.equal(
       out.files.get('DOCKER_MODULARIZATION_ROADMAP.md'),
-      commented.replace('- [x] Only', '- [ ] Only').replace('- [x] No redundant', '- [ ] No redundant'),
+      commented
+        .replace('- [x] Only', '- [ ] Only')
+        .replace('- [x] No redundant', '- [ ] No redundant')
+        .replace(' _(Verified)_', ''),
     );
   });
   it('reads no claim in indented code or in a fence indented under a list item, and edits none there', () => {
@@ -331,7 +343,7 @@ Example of how to write an item:
     );
     assert.equal(
       out.files.get('DOCKER_MODULARIZATION_ROADMAP.md'),
-      examples.replace('- [x] Review', '- [ ] Review').replace('    - [x] Only', '    - [ ] Only'),
+      examples.replace('- [x] Review', '- [ ] Review').replace('    - [x] Only', '    - [ ] Only').replace(' _(Verified)_', ''),
     );
   });
   it('neither fails nor unticks a Dockerfile item for a compose file that does not parse', () => {

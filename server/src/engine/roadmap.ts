@@ -672,6 +672,61 @@ export function readCheckboxes(text: string): Checkbox[] {
   return out;
 }
 
+/**
+ * A note that says an item is done, as roadmaps write them after its text: `_(Verified)_`,
+ * `_(Verified: web/celery use base)_`, `(verified 2024-05-01)`, `_(Complete)_`, `✅ Verified`, `✅`.
+ * A word in parentheses counts only alone, or followed by `:`, a date or "on/as of/by" (not
+ * "(complete list in README)").
+ */
+const DONE_NOTE =
+  /([_*]{0,2})\((?:✅\s*)?(verified|complete|completed|done)\b(?:\s*[:;,—–-][^()]*|\s+\d[^()]*|\s+(?:on|as of|by)\b[^()]*)?\)\1(?![\w*])|✅(?:\uFE0F)?(?:\s*(verified|complete|completed|done)\b)?|([_*]{1,2})(verified|complete|completed|done)\4(?![\w*])/i;
+
+/**
+ * A checklist item's note that it is done: the word it says, and the range that removing it takes
+ * (with the separator before it).
+ */
+export interface DoneNote {
+  word: string;
+  removal: Range;
+}
+
+/** The done note of an item, if its paragraph has one (the first). */
+export function doneNote(box: Checkbox): DoneNote | undefined {
+  for (let k = 0; k < box.parts.length; k++) {
+    const part = box.parts[k]!;
+    const m = DONE_NOTE.exec(part.text);
+    if (!m) {
+      continue;
+    }
+    const word = m[2] ?? m[3] ?? m[5] ?? '✅';
+    const at = part.character + m.index;
+    const end = at + m[0].length;
+    const before = /\s*$/.exec(part.text.slice(0, m.index))![0].length;
+    const after = /^\s*/.exec(part.text.slice(m.index + m[0].length))![0].length;
+    const rest = part.text.slice(m.index + m[0].length).trim();
+    let removal: Range;
+    if (m.index > 0) {
+      // `… requirements. _(Verified)_`: the note and the space before it.
+      removal = { start: { line: part.line, character: at - before }, end: { line: part.line, character: end } };
+    } else if (rest !== '' || k === 0) {
+      // The line starts with it: the note and the space after it.
+      removal = {
+        start: { line: part.line, character: at },
+        end: { line: part.line, character: end + (rest !== '' ? after : 0) },
+      };
+    } else {
+      // A continuation line that is only the note: the line goes, from the end of the one before.
+      const prev = box.parts[k - 1]!;
+      removal = {
+        start: { line: prev.line, character: prev.character + prev.text.length },
+        end: { line: part.line, character: end },
+      };
+    }
+    return { word, removal };
+  }
+  return undefined;
+}
+
 /** The roadmap item a checklist line speaks of, if any. */
 export function matchItem(text: string): RoadmapItem | undefined {
   // The roadmap's own wording (with or without Markdown emphasis and code spans: `COPY`, **all**),

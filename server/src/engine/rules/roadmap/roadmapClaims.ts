@@ -1,5 +1,5 @@
 import { defineRule, type FixBuilder, type RuleContext } from '../../rule';
-import { itemStatus, matchItem, readCheckboxes, type Checkbox, type ItemStatus } from '../../roadmap';
+import { doneNote, itemStatus, matchItem, readCheckboxes, type Checkbox, type ItemStatus } from '../../roadmap';
 
 function summarize(findings: { ruleId: string }[]): string {
   const counts = new Map<string, number>();
@@ -82,6 +82,7 @@ export const roadmapClaimViolated = defineRule({
   },
   messages: {
     violated: 'Unexpected [x]: "{{title}}" is not true of the workspace yet ({{summary}}).',
+    noted: 'Unexpected "{{word}}": "{{title}}" is not true of the workspace yet ({{summary}}).',
   },
   check: {
     text(file, context) {
@@ -89,15 +90,31 @@ export const roadmapClaimViolated = defineRule({
         return;
       }
       const { boxes, status, subItems } = readClaims(file.text, context);
-      for (const box of boxes.filter((b) => b.checked)) {
+      // A "Verified" note claims the item as a tick does: unticking leaves none behind, and an
+      // item left open that still says it is done is reported. Before, both went unnoticed.
+      const claimed = boxes.map((box) => ({ box, note: doneNote(box) })).filter((c) => c.box.checked || c.note);
+      for (const { box, note } of claimed) {
+        const messageId = box.checked ? 'violated' : 'noted';
+        const fix = (fixer: FixBuilder) => {
+          if (box.checked) {
+            fixer
+              .setTitle(note ? 'Uncheck this item and remove its done note' : 'Uncheck this item', true)
+              .replace(file.path, box.markRange, ' ');
+          } else {
+            fixer.setTitle('Remove the done note', true);
+          }
+          if (note) {
+            fixer.remove(file.path, note.removal);
+          }
+        };
         const own = status(box);
         if (own?.state === 'fail') {
           context.report({
-            messageId: 'violated',
-            data: { title: own.item.title, summary: why(own) },
+            messageId,
+            data: { title: own.item.title, summary: why(own), word: note?.word ?? '' },
             range: box.textRange,
             related: own.findings.slice(0, 20).map((f) => ({ path: f.path, range: f.range, message: `${f.ruleId}: ${f.message}` })),
-            fix: (fixer) => fixer.setTitle('Uncheck this item', true).replace(file.path, box.markRange, ' '),
+            fix,
           });
           continue;
         }
@@ -109,14 +126,15 @@ export const roadmapClaimViolated = defineRule({
         }
         const titles = [...new Set(failing.map((c) => c.status.item.title))];
         context.report({
-          messageId: 'violated',
+          messageId,
           data: {
             title: shortText(box.text),
             summary: `${titles.length} sub-item${titles.length === 1 ? '' : 's'} not done: ${titles.map((t) => `"${t}"`).join(', ')}`,
+            word: note?.word ?? '',
           },
           range: box.textRange,
           related: failing.slice(0, 20).map((c) => ({ path: file.path, range: c.box.textRange, message: `${c.status.item.title}: ${why(c.status)}` })),
-          fix: (fixer) => fixer.setTitle('Uncheck this item', true).replace(file.path, box.markRange, ' '),
+          fix,
         });
       }
     },
