@@ -70,10 +70,25 @@ describe('cli: status and report', function () {
     );
     assert.ok(lines.includes('1. Shared base image: 0 of 5'), r.stdout);
     assert.ok(
-      lines.includes('  ✗ Only the base Dockerfile installs system dependencies and requirements (7 findings)'),
+      lines.includes(
+        '  ✗ Only the base Dockerfile installs system dependencies and requirements (7 findings, first at docker/Dockerfile.celery:4)',
+      ),
       r.stdout,
     );
-    assert.ok(lines.includes('  ✗ Legacy or unused Dockerfiles are archived (1 finding)'), r.stdout);
+    // Where the findings are, as --format json says (before, the text said only how many).
+    assert.ok(lines.includes('  ✗ Legacy or unused Dockerfiles are archived (1 finding at Dockerfile.old:2)'), r.stdout);
+    assert.ok(
+      lines.includes(
+        '  ✗ Every application service uses the single shared env file (1 application service (ml) reads no .env.docker through env_file; 2 findings, first at docker-compose.yml:80)',
+      ),
+      r.stdout,
+    );
+    assert.deepEqual(lines.slice(-4), [
+      '✓ passes  ✗ fails  – not applicable or not checked  ○ manual (reviewed by people).',
+      'Run `docker-modularity check` for the findings.',
+      'A ✗ that gives a reason (not a finding) is not done for that reason: act on it; `check` reports it only on a ticked item of the roadmap document.',
+      '',
+    ]);
     assert.ok(lines.includes('  ○ Network topology is documented (manual)'), r.stdout);
   });
 
@@ -180,6 +195,39 @@ describe('cli: status and report', function () {
         assert.ok(i.detail.length > 0, i.id);
       }
     }
+  });
+
+  it('status sends nobody to check for findings that check does not report: the reason is what to act on', () => {
+    // Before, with no README in the entrypoints folder and no roadmap document, check said "No
+    // problems found" while status failed the item and said "Run `docker-modularity check` for the findings".
+    const dir = copyFollowing();
+    fs.rmSync(path.join(dir, 'scripts', 'entrypoints', 'README.md'));
+    fs.rmSync(path.join(dir, 'DOCKER_MODULARIZATION_ROADMAP.md'));
+    const check = runCli(['check', dir]);
+    assert.equal(check.status, 0, check.stdout);
+    assert.match(check.stdout, /No problems found/);
+    const lines = runCli(['status', dir]).stdout.split('\n');
+    assert.ok(
+      lines.includes(
+        '  ✗ Every entrypoint script is documented (no README.md in scripts/entrypoints/ documents the 2 scripts there)',
+      ),
+      lines.join('\n'),
+    );
+    assert.ok(!lines.some((l) => l.includes('for the findings')), lines.join('\n'));
+    assert.deepEqual(lines.slice(-3), [
+      '✓ passes  ✗ fails  – not applicable or not checked  ○ manual (reviewed by people).',
+      'A ✗ that gives a reason (not a finding) is not done for that reason: act on it; `check` reports it only on a ticked item of the roadmap document.',
+      '',
+    ]);
+    // Nothing fails: the legend only.
+    fs.writeFileSync(
+      path.join(dir, 'scripts', 'entrypoints', 'README.md'),
+      '# Entrypoints\n\n- `web-entrypoint.sh`\n- `celery-entrypoint.sh`\n',
+    );
+    assert.deepEqual(runCli(['status', dir]).stdout.split('\n').slice(-2), [
+      '✓ passes  ✗ fails  – not applicable or not checked  ○ manual (reviewed by people).',
+      '',
+    ]);
   });
 
   it('status says how many ticked items of the roadmap document no check reads, and lists them in JSON', () => {

@@ -40,9 +40,15 @@ const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' 
 
 function itemSuffix(i: ItemStatus): string {
   switch (i.state) {
-    case 'fail':
-      // A reason that fails it whatever the rules find (no base image), then the findings.
-      return ` (${[i.unmet, i.findings.length > 0 ? plural(i.findings.length, 'finding') : undefined].filter(Boolean).join('; ')})`;
+    case 'fail': {
+      // A reason that fails it whatever the rules find (no base image), then the findings and where
+      // the first one is (before, only --format json said where).
+      const first = i.findings[0];
+      const at = first && `${first.path}:${first.range.start.line + 1}`;
+      const findings =
+        first && (i.findings.length === 1 ? `1 finding at ${at}` : `${i.findings.length} findings, first at ${at}`);
+      return ` (${[i.unmet, findings].filter(Boolean).join('; ')})`;
+    }
     case 'na':
       // Switched off, or a compose file it reads does not parse: the detail says which.
       return i.detail.startsWith('Not checked')
@@ -75,9 +81,19 @@ export function formatStatusText(name: string, status: RoadmapStatus): string {
     }
     out.push('');
   }
-  out.push(
-    '✓ passes  ✗ fails  – not applicable or not checked  ○ manual (reviewed by people). Run `docker-modularity check` for the findings.',
-  );
+  out.push('✓ passes  ✗ fails  – not applicable or not checked  ○ manual (reviewed by people).');
+  // Where to go next, only as far as it is true: a reason such as "no base Dockerfile" is no finding
+  // of check (it reports it only on a ticked item of the roadmap document). Before, the footer sent
+  // everyone to check, which could answer "No problems found".
+  const failing = status.sections.flatMap((s) => s.items).filter((i) => i.state === 'fail');
+  if (failing.some((i) => i.findings.length > 0)) {
+    out.push('Run `docker-modularity check` for the findings.');
+  }
+  if (failing.some((i) => i.unmet)) {
+    out.push(
+      'A ✗ that gives a reason (not a finding) is not done for that reason: act on it; `check` reports it only on a ticked item of the roadmap document.',
+    );
+  }
   return out.join('\n') + '\n';
 }
 
