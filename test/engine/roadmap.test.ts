@@ -192,6 +192,48 @@ describe('roadmap status', () => {
   });
 });
 
+describe('roadmap status while a compose file does not parse', () => {
+  const FOLLOWING = join(__dirname, '..', 'fixtures', 'roadmap-following');
+  /** A test compose file with a key indented one space short: it does not parse. */
+  const BROKEN =
+    'services:\n  web:\n    build:\n      context: .\n      dockerfile: docker/Dockerfile.web\n     target: test\n    command: pytest\n';
+
+  it('leaves unchecked only the items whose rules read compose files, naming the file; the others are checked', () => {
+    // Before, all 19 items were "not checked" (0 of 0), the order of a Dockerfile's steps too.
+    const fs = loadFolder(FOLLOWING);
+    fs.write('docker-compose.test.yml', BROKEN);
+    const items = roadmapStatus(new Analyzer(fs).analyze()).sections.flatMap((s) => s.items);
+    const state = (id: string) => items.find((i) => i.item.id === id)!;
+    assert.deepEqual(
+      items.filter((i) => i.state === 'pass').map((i) => i.item.id),
+      ['entrypoints-documented', 'copy-code-last'],
+    );
+    assert.deepEqual(
+      [state('one-network').state, state('one-network').detail],
+      ['na', 'Not checked: docker-compose.test.yml does not parse; checked again once it does.'],
+    );
+    assert.equal(items.filter((i) => i.state === 'na').length, 17);
+    // And they fail when their files say so (an item with findings fails whatever compose file does not parse).
+    fs.write(
+      'docker/Dockerfile.celery',
+      fs
+        .readFile('docker/Dockerfile.celery')!
+        .replace(/\nCMD /, '\nCOPY . /app/\nRUN pip install --no-cache-dir -r requirements.txt\nCMD '),
+    );
+    fs.delete('scripts/entrypoints/README.md');
+    const after = roadmapStatus(new Analyzer(fs).analyze()).sections.flatMap((s) => s.items);
+    assert.deepEqual(
+      after
+        .filter((i) => i.item.readsCompose === false)
+        .map((i) => [i.item.id, i.state, i.findings.map((f) => `${f.ruleId} ${f.path}`), i.unmet]),
+      [
+        ['entrypoints-documented', 'fail', [], 'no README.md in scripts/entrypoints/ documents the 2 scripts there'],
+        ['copy-code-last', 'fail', ['copy-before-install docker/Dockerfile.celery'], undefined],
+      ],
+    );
+  });
+});
+
 describe('readCheckboxes', () => {
   const lineTexts = (text: string) => readCheckboxes(text).map((b) => [b.line, b.text]);
   it('reads no checkbox inside a fence (closed only by its own kind), or an HTML comment; reads blockquoted ones', () => {

@@ -36,6 +36,11 @@ export interface RoadmapItem {
    * tick taken back. Default: every file's.
    */
   parsed?: (project: Project, path: string) => boolean;
+  /**
+   * Whether its rules read compose files (default: yes). While a compose file does not parse, the
+   * items that do are not checked; the others (the order of a Dockerfile's steps) still are.
+   */
+  readsCompose?: boolean;
   /** What the check looks at, for tooltips. */
   checks: string;
 }
@@ -302,6 +307,7 @@ export const ROADMAP_ITEMS: RoadmapItem[] = [
     match: /document the purpose and usage of each entrypoint/i,
     applies: hasEntrypoints,
     unmet: noEntrypointsReadme,
+    readsCompose: false,
     checks: 'the entrypoints README against the scripts in the folder',
   },
   {
@@ -365,6 +371,7 @@ export const ROADMAP_ITEMS: RoadmapItem[] = [
     section: 8,
     title: 'Code is copied after dependencies are installed',
     rules: ['copy-before-install'],
+    readsCompose: false,
     match: /order dockerfile steps so that code is copied last|\bcode (?:is |gets )?copied last|\bcopy (?:application |app |source )?code last/i,
     applies: hasDockerfiles,
     checks: 'the order of code COPY and dependency installs in each stage',
@@ -462,7 +469,9 @@ export function itemStatus(item: RoadmapItem, project: Project, findings: readon
   if (mine.length === 0 && !unmet && item.applies && !item.applies(project)) {
     return { item, state: 'na', findings: [], detail: `Not applicable: ${item.nothingToCheck ?? 'nothing in this workspace for it to check'}.` };
   }
-  const partial = mine.length === 0 ? project.partialComposeFiles() : [];
+  // Before, one compose file that did not parse left every item unchecked, those about the order
+  // of a Dockerfile's steps too.
+  const partial = mine.length === 0 && item.readsCompose !== false ? project.partialComposeFiles() : [];
   if (partial.length > 0) {
     // Its services are not known, so finding nothing proves nothing: not a pass, and not a failure
     // that would have the roadmap's ticks taken back.
