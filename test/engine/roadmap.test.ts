@@ -106,6 +106,11 @@ describe('roadmap status', () => {
     ]) {
       assert.deepEqual([item(status, id!).state, item(status, id!).detail], ['na', `Not applicable: ${why}.`], id);
     }
+    // "Remove COPY of shared assets from Dockerfiles if using volumes": there is none (before, it passed).
+    assert.deepEqual(
+      [item(status, 'no-asset-copies').state, item(status, 'no-asset-copies').detail],
+      ['na', 'Not applicable: no service built in the workspace mounts a named volume.'],
+    );
     // Before, "not applicable": only services FROM a base counted as application services.
     assert.deepEqual(
       [item(status, 'shared-env-file').state, item(status, 'shared-env-file').detail],
@@ -126,8 +131,8 @@ describe('roadmap status', () => {
       ).analyze(),
     );
     assert.deepEqual(
-      ['volumes-defined', 'volumes-mounted-same-path'].map((id) => item(shared, id).state),
-      ['pass', 'pass'],
+      ['volumes-defined', 'volumes-mounted-same-path', 'no-asset-copies'].map((id) => item(shared, id).state),
+      ['pass', 'pass', 'pass'],
     );
     // nginx takes web's mounts through volumes_from: the volume is shared.
     const sidecar = roadmapStatus(

@@ -131,6 +131,12 @@ const hasSharedVolume = (p: Project): boolean =>
   });
 const hasNamedVolumes = (p: Project): boolean =>
   p.composeFiles.some((c) => c.volumes.length > 0) || p.services.some((s) => s.volumes.some((v) => v.type === 'volume' && v.source));
+/**
+ * A named volume mounted by a service whose image the workspace builds: what "Remove COPY of shared
+ * assets from Dockerfiles if using volumes" asks about. Before, the item passed with no volume at all.
+ */
+const hasAssetVolumes = (p: Project): boolean =>
+  p.runtimeServices().some((s) => s.build !== undefined && p.mountsOf(s).some((v) => v.type === 'volume' && v.source));
 /** Services on application images, FROM the base or not (with no base, env-file-missing knows none). */
 const hasApplicationServices = (p: Project): boolean => p.services.some((s) => p.isApplicationService(s)) || applicationImages(p).length > 0;
 /**
@@ -235,7 +241,8 @@ export const ROADMAP_ITEMS: RoadmapItem[] = [
     title: 'Shared assets are not copied into images',
     rules: ['asset-copied-into-image'],
     match: /remove\s+copy\s+(instructions?\s+)?of shared assets/i,
-    applies: hasDockerfiles,
+    applies: hasAssetVolumes,
+    nothingToCheck: 'no service built in the workspace mounts a named volume',
     checks: 'COPY/ADD of model files and of volume mount paths from the build context',
   },
   {
