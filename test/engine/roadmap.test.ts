@@ -121,6 +121,22 @@ describe('roadmap status', () => {
       new Analyzer(new MemoryFileSystem({ ...files, 'worker/Dockerfile': 'FROM redis:7-alpine\n' })).analyze(),
     );
     assert.equal(item(single, 'services-from-base').state, 'na');
+    // Before, the two install items failed on the lone image's own installs (install-outside-base
+    // reported each as made outside a base) while services-from-base was not applicable.
+    for (const id of ['base-only-installs', 'no-redundant-installs']) {
+      assert.deepEqual(
+        [item(single, id).state, item(single, id).detail],
+        ['na', 'Not applicable: no base Dockerfile, and fewer than two service images, or none installs packages.'],
+        id,
+      );
+    }
+    assert.deepEqual(
+      ['base-only-installs', 'no-redundant-installs'].map((id) => [item(status, id).state, item(status, id).findings.length]),
+      [
+        ['fail', 2],
+        ['fail', 2],
+      ],
+    );
     const shared = roadmapStatus(
       new Analyzer(
         new MemoryFileSystem({

@@ -550,7 +550,7 @@ export class Project {
     mutable.buildNamesCache = undefined;
     mutable.interpolationEnvFilesCache = undefined;
     mutable.runnersCache = undefined;
-    mutable.applicationDockerfilesCache = undefined;
+    mutable.applicationImagesCache = undefined;
     return next;
   }
 
@@ -1022,12 +1022,12 @@ export class Project {
   }
 
   /**
-   * The Dockerfiles compose services run, but for those on exempt images (nginx, postgres, …): the
-   * images a base serves. The roadmap's base items apply when there is a base or two of them.
+   * Compose services that run a Dockerfile of the workspace, but for those on exempt images (nginx,
+   * postgres, …), each with that Dockerfile: the services, and the images, a base serves.
    */
-  applicationDockerfiles(): readonly string[] {
-    if (!this.applicationDockerfilesCache) {
-      const out = new Set<string>();
+  applicationImages(): readonly { service: Service; dockerfile: string }[] {
+    if (!this.applicationImagesCache) {
+      const out: { service: Service; dockerfile: string }[] = [];
       for (const service of this.runtimeServices()) {
         const df = service.build && this.dockerfile(service.build.dockerfile);
         const stage = df && this.targetStage(service);
@@ -1036,15 +1036,23 @@ export class Project {
         }
         const target = this.rootFrom(df, stage);
         if (target.kind !== 'external' || (!this.isExemptImage(target.image) && target.image !== 'scratch')) {
-          out.add(df.path);
+          out.push({ service, dockerfile: df.path });
         }
       }
-      this.applicationDockerfilesCache = [...out];
+      this.applicationImagesCache = out;
     }
-    return this.applicationDockerfilesCache;
+    return this.applicationImagesCache;
   }
 
-  private applicationDockerfilesCache?: readonly string[];
+  /**
+   * The Dockerfiles of {@link applicationImages}: the images a base serves. The roadmap's base items
+   * apply when there is a base or two of them.
+   */
+  applicationDockerfiles(): readonly string[] {
+    return [...new Set(this.applicationImages().map((a) => a.dockerfile))];
+  }
+
+  private applicationImagesCache?: readonly { service: Service; dockerfile: string }[];
 
   /** Runtime services: all but those that only build the base image. */
   runtimeServices(project?: ComposeProject): Service[] {

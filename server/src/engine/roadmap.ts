@@ -74,32 +74,13 @@ const hasVariables = (p: Project): boolean =>
   p.services.some((s) => s.environment.length > 0) ||
   p.composeFiles.some((c) => c.text.includes('$')) ||
   p.dockerfiles.some((d) => d.ast.getENVs().length > 0 || d.ast.getARGs().length > 0);
-/** A base to keep the installs in, or an install anywhere: what the install items read. */
+/** A base to keep the installs in, or two service images to share one and an install: what the install items read. */
 const hasInstalls = (p: Project): boolean =>
-  p.baseDockerfile !== undefined || p.dockerfiles.some((d) => d.runs().some((r) => r.commands.some((c) => detectInstall(c) !== undefined)));
+  p.baseDockerfile !== undefined ||
+  (p.applicationDockerfiles().length >= 2 &&
+    p.dockerfiles.some((d) => d.runs().some((r) => r.commands.some((c) => detectInstall(c) !== undefined))));
 /** Two runtime services in one compose project: services that may talk to each other, or share a network. */
 const hasServicePairs = (p: Project): boolean => p.composeProjects.some((c) => p.runtimeServices(c).length >= 2);
-/**
- * Compose services that run a Dockerfile of the workspace, but for those on exempt images (nginx,
- * postgres, …), each with that Dockerfile: the services, and the images, a base serves.
- */
-function applicationImages(p: Project): { service: Service; dockerfile: string }[] {
-  const out: { service: Service; dockerfile: string }[] = [];
-  for (const service of p.runtimeServices()) {
-    const df = service.build && p.dockerfile(service.build.dockerfile);
-    const stage = df && p.targetStage(service);
-    if (!df || !stage) {
-      continue;
-    }
-    const target = p.rootFrom(df, stage);
-    if (target.kind !== 'external' || (!p.isExemptImage(target.image) && target.image !== 'scratch')) {
-      out.push({ service, dockerfile: df.path });
-    }
-  }
-  return out;
-}
-/** Dockerfiles compose services run, but for those on exempt images: the images a base serves. */
-const applicationDockerfiles = (p: Project): string[] => [...new Set(applicationImages(p).map((a) => a.dockerfile))];
 /** Scripts in the entrypoints folder and no README there: nothing documents them (entrypoint-undocumented reads the README). */
 function noEntrypointsReadme(p: Project): string | undefined {
   const dir = normalizePath(p.config.entrypointsDir);
@@ -113,7 +94,7 @@ function noEntrypointsReadme(p: Project): string | undefined {
 
 /** Two service images or more and no base: the first item of the roadmap is not done. */
 function noBase(p: Project): string | undefined {
-  const images = p.baseDockerfile ? [] : applicationDockerfiles(p);
+  const images = p.baseDockerfile ? [] : p.applicationDockerfiles();
   return images.length >= 2
     ? `no base Dockerfile: ${images.length} service Dockerfiles (${images.slice(0, 3).join(', ')}${images.length > 3 ? ', …' : ''}) and nothing in the workspace builds a shared base image for them`
     : undefined;
@@ -138,7 +119,7 @@ const hasNamedVolumes = (p: Project): boolean =>
 const hasAssetVolumes = (p: Project): boolean =>
   p.runtimeServices().some((s) => s.build !== undefined && p.mountsOf(s).some((v) => v.type === 'volume' && v.source));
 /** Services on application images, FROM the base or not (with no base, env-file-missing knows none). */
-const hasApplicationServices = (p: Project): boolean => p.services.some((s) => p.isApplicationService(s)) || applicationImages(p).length > 0;
+const hasApplicationServices = (p: Project): boolean => p.services.some((s) => p.isApplicationService(s)) || p.applicationImages().length > 0;
 /**
  * Services on application images that env-file-missing does not read (not FROM the base, or no
  * base at all) and that read no shared env file: the item is not done for them.
@@ -147,7 +128,7 @@ function sharedEnvFileUnread(p: Project): string | undefined {
   const shared = p.config.sharedEnvFile;
   const names = [
     ...new Set(
-      applicationImages(p)
+      p.applicationImages()
         .map((a) => a.service)
         .filter((s) => !p.isApplicationService(s) && !readsEnvFile(p, s, shared))
         .map((s) => s.name),
@@ -172,7 +153,7 @@ export const ROADMAP_ITEMS: RoadmapItem[] = [
     rules: ['install-outside-base'],
     match: /only\s+(the\s+)?(?:[\w./-]*[./-])?base(?:[./-][\w./-]*)?(\s+(image|dockerfile))?\s+(installs|should install|may install)|only the base .*installs/i,
     applies: hasInstalls,
-    nothingToCheck: 'no base Dockerfile, and no Dockerfile installs packages',
+    nothingToCheck: 'no base Dockerfile, and fewer than two service images, or none installs packages',
     checks: 'package installs (apt-get, apk, dnf, pip, poetry, conda…) in service images',
   },
   {
@@ -181,7 +162,7 @@ export const ROADMAP_ITEMS: RoadmapItem[] = [
     title: 'Service Dockerfiles are built FROM the base image',
     rules: ['service-not-from-base', 'base-image-unresolved'],
     match: /use\s+`?FROM\s|\b(?:built|build|starts?|begins?)\s+`?FROM`?\s+(?:the\s+)?(?:(?:shared|common)\s+)?`?[\w./:-]*\bbase\b/i,
-    applies: (p) => p.baseDockerfile !== undefined || applicationDockerfiles(p).length >= 2,
+    applies: (p) => p.baseDockerfile !== undefined || p.applicationDockerfiles().length >= 2,
     nothingToCheck: 'no base Dockerfile, and fewer than two service images to share one',
     unmet: noBase,
     checks: "each service Dockerfile's final stage and the tags the workspace builds",
@@ -193,7 +174,7 @@ export const ROADMAP_ITEMS: RoadmapItem[] = [
     rules: ['install-outside-base'],
     match: /no redundant\s+`?pip install/i,
     applies: hasInstalls,
-    nothingToCheck: 'no base Dockerfile, and no Dockerfile installs packages',
+    nothingToCheck: 'no base Dockerfile, and fewer than two service images, or none installs packages',
     checks: 'installs in service images that the base already makes',
   },
   {
