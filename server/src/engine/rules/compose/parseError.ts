@@ -1,3 +1,4 @@
+import { MAX_YAML_LENGTH } from '../../parse/compose';
 import { defineRule, type RuleContext } from '../../rule';
 import { suppressionIds } from '../../suppress';
 import type { LineIndex } from '../../text';
@@ -53,7 +54,11 @@ export const parseError = defineRule({
         ? "The rest of the workspace is still checked; this file's other checks wait until it parses."
         : 'The rest of the workspace and this file are still checked.';
       for (const p of file.problems) {
-        if (p.multipleDocuments) {
+        if (file.text.length > MAX_YAML_LENGTH) {
+          // Not parsed at all, the YAML may well be valid: said as the Dockerfile's size is, not as "Invalid YAML".
+          const detail = p.message.replace(/^The /, 'the ').replace(/\.$/, '');
+          context.report({ messageId: 'tooLarge', data: { detail }, range: p.range });
+        } else if (p.multipleDocuments) {
           context.report({ messageId: 'multipleDocuments', data: { scope }, range: p.range });
         } else {
           context.report({ messageId: 'yaml', data: { detail: /[.!?]$/.test(p.message) ? p.message : `${p.message}.`, scope }, range: p.range });
