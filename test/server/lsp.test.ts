@@ -1,9 +1,11 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { minimatch } from 'minimatch';
 import {
   CodeActionRequest,
   DefinitionRequest,
+  FileChangeType,
   DocumentLinkRequest,
   HoverRequest,
   type CodeAction,
@@ -75,8 +77,12 @@ describe('language server (stdio protocol)', function () {
       const watchers = client.registrations.find((r) => r.method === 'workspace/didChangeWatchedFiles');
       assert.ok(watchers, 'no file watcher registered');
       const globs = (watchers.registerOptions as { watchers: { globPattern: string }[] }).watchers.map((w) => w.globPattern);
-      assert.ok(globs.includes('**/.docker-modularity.{json,yaml,yml}'), globs.join(' '));
-      assert.ok(globs.some((g) => g.includes('compose')));
+      for (const rel of ['.docker-modularity.json', 'docker-compose.yml', 'docker/Dockerfile.web', 'gunicorn.conf.py']) {
+        assert.ok(
+          globs.some((g) => minimatch(rel, g, { dot: true })),
+          `${rel}: ${globs.join(' ')}`,
+        );
+      }
     });
   });
 
@@ -192,6 +198,72 @@ describe('language server (stdio protocol)', function () {
       assert.deepEqual(gone, []);
     });
 
+    it('follows files created on disk that rules look up by other names (COPY sources, env_file targets)', async () => {
+      // Before, only the names the engine analyses were watched: creating gunicorn.conf.py, a script
+      // without extension or an env file of any name sent no event, and their errors stayed.
+      const root = copyFixture();
+      const web = fs.readFileSync(path.join(root, WEB), 'utf8');
+      fs.writeFileSync(
+        path.join(root, WEB),
+        web.replace('EXPOSE 8000', 'COPY gunicorn.conf.py /etc/gunicorn.conf.py\nCOPY docker/start-web /start-web\nEXPOSE 8000'),
+      );
+      const compose = fs.readFileSync(path.join(root, COMPOSE), 'utf8');
+      fs.writeFileSync(
+        path.join(root, COMPOSE),
+        compose.replace(
+          '    command: ["worker"]\n    env_file: .env.docker',
+          '    command: ["worker"]\n    env_file: [.env.docker, config/celery.conf]',
+        ),
+      );
+      client = await LspTestClient.start(root);
+      const missing = await client.diagnosticsFor(WEB, (ds) => byRule('entrypoint-not-found')(ds).length === 2);
+      assert.deepEqual(
+        byRule('entrypoint-not-found')(missing).map((d) => d.range.start.line),
+        [8, 9],
+      );
+      await client.diagnosticsFor(COMPOSE, has('env-file-not-found'));
+      fs.writeFileSync(path.join(root, 'gunicorn.conf.py'), 'bind = "0.0.0.0:8000"\n');
+      fs.writeFileSync(path.join(root, 'docker/start-web'), '#!/bin/sh\nexec gunicorn\n');
+      fs.mkdirSync(path.join(root, 'config'));
+      fs.writeFileSync(path.join(root, 'config/celery.conf'), 'CELERY_CONCURRENCY=4\n');
+      const sent = await client.watchedFilesChanged([
+        ['gunicorn.conf.py', FileChangeType.Created],
+        ['docker/start-web', FileChangeType.Created],
+        ['config', FileChangeType.Created],
+        ['config/celery.conf', FileChangeType.Created],
+      ]);
+      assert.deepEqual(sent, ['gunicorn.conf.py', 'docker/start-web', 'config', 'config/celery.conf']);
+      await client.diagnosticsFor(WEB, lacks('entrypoint-not-found'));
+      await client.diagnosticsFor(COMPOSE, lacks('env-file-not-found'));
+      // And back when the folder goes.
+      fs.rmSync(path.join(root, 'config'), { recursive: true });
+      await client.watchedFilesChanged([['config', FileChangeType.Deleted]]);
+      await client.diagnosticsFor(COMPOSE, has('env-file-not-found'));
+    });
+
+    it('drops events for files nothing read: an npm install runs no analysis', async () => {
+      await start();
+      await client.diagnosticsFor(WEB, has('install-outside-base'));
+      // Settled: no analysis is pending.
+      await new Promise((r) => setTimeout(r, 600));
+      const analyses = () => client.logs.filter((l) => l.startsWith('Analysed ')).length;
+      const before = analyses();
+      fs.mkdirSync(path.join(client.root, 'node_modules/left-pad'), { recursive: true });
+      for (let batch = 0; batch < 10; batch++) {
+        const changes: [string, FileChangeType][] = [];
+        for (let i = 0; i < 500; i++) {
+          const rel = `node_modules/left-pad/f${batch}-${i}.js`;
+          fs.writeFileSync(path.join(client.root, rel), 'module.exports = 1;\n');
+          changes.push([rel, FileChangeType.Created]);
+        }
+        assert.equal((await client.watchedFilesChanged(changes)).length, 500);
+      }
+      // A changed file whose text nothing read (not listed among the analysed files): no analysis either.
+      await client.watchedFilesChanged([['nginx/default.conf', FileChangeType.Changed]]);
+      await new Promise((r) => setTimeout(r, 1000));
+      assert.equal(analyses(), before, client.logs.slice(before).join('\n'));
+    });
+
     it('watches the config file: a rule turned off there disappears everywhere', async () => {
       await start();
       await client.diagnosticsFor(WEB, has('install-outside-base'));
@@ -290,7 +362,11 @@ describe('language server (stdio protocol)', function () {
     it('answers a request it cannot handle with an error and keeps serving', async () => {
       await start();
       await client.diagnosticsFor(WEB, has('install-outside-base'));
-      await assert.rejects(client.connection.sendRequest(DefinitionRequest.type, {} as never), /definition failed/);
+      // Malformed params: InvalidParams (before, -32603 "definition failed" with a stack in the log).
+      await assert.rejects(
+        client.connection.sendRequest(DefinitionRequest.type, {} as never),
+        (e: { code?: number }) => e.code === -32602,
+      );
       assert.ok(client.alive);
       const links = await client.connection.sendRequest(DocumentLinkRequest.type, { textDocument: { uri: client.uri(COMPOSE) } });
       assert.ok(links && links.length > 0);
@@ -652,6 +728,52 @@ describe('language server (stdio protocol)', function () {
           },
         );
       }
+      assert.ok(!client.logs.some((l) => /failed:/.test(l)), client.logs.join('\n'));
+    });
+
+    it('answer malformed positions and ranges with InvalidParams, and offer no ignore comment for unknown rules', async () => {
+      // Before, a null position or a diagnostic without a range answered -32603 and logged a stack
+      // trace, and a diagnostic of rule "no-such" (or on line -1) got ignore actions whose comment
+      // the engine then reported as a parse error.
+      await start();
+      const web = await client.diagnosticsFor(WEB, has('install-outside-base'));
+      const [install] = byRule('install-outside-base')(web);
+      const invalid = async (method: string, params: unknown): Promise<void> => {
+        await assert.rejects(client.connection.sendRequest(method, params), (e: { code?: number }) => {
+          assert.equal(e.code, -32602, `${method} ${JSON.stringify(params)}: ${JSON.stringify(e)}`);
+          return true;
+        });
+      };
+      const textDocument = { uri: client.uri(WEB) };
+      for (const position of [null, { line: -1, character: 0 }, { line: 1.5, character: 0 }, { line: 0 }]) {
+        await invalid(HoverRequest.method, { textDocument, position });
+        await invalid(DefinitionRequest.method, { textDocument, position });
+      }
+      const start0 = install!.range.start;
+      for (const range of [
+        undefined,
+        null,
+        { start: { line: -1, character: 0 }, end: start0 },
+        { start: { line: 1.5, character: 0 }, end: start0 },
+      ]) {
+        await invalid(CodeActionRequest.method, {
+          textDocument,
+          range: install!.range,
+          context: { diagnostics: [{ ...install!, range }] },
+        });
+      }
+      await invalid(CodeActionRequest.method, { textDocument, range: install!.range, context: null });
+      const unknown = await codeActions(WEB, [{ ...install!, data: { ...(install!.data as object), ruleId: 'no-such' } }]);
+      assert.deepEqual(
+        unknown.map((a) => a.title).filter((t) => /Ignore/.test(t)),
+        [],
+      );
+      // The real diagnostic still gets its ignore actions.
+      const real = await codeActions(WEB, [install!]);
+      assert.ok(
+        real.some((a) => a.title === 'Ignore install-outside-base for this line'),
+        real.map((a) => a.title).join(' | '),
+      );
       assert.ok(!client.logs.some((l) => /failed:/.test(l)), client.logs.join('\n'));
     });
   });

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
+import { minimatch } from 'minimatch';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import {
   ApplyWorkspaceEditRequest,
@@ -273,6 +274,23 @@ export class LspTestClient {
     });
   }
 
+  /**
+   * Tells the server of changes on disk as an editor's file watcher does: only for paths a glob the
+   * server registered matches (none registered: none sent). Returns the paths sent.
+   */
+  async watchedFilesChanged(changes: [rel: string, type: FileChangeType][]): Promise<string[]> {
+    const globs = this.registrations
+      .filter((r) => r.method === DidChangeWatchedFilesNotification.method)
+      .flatMap((r) => (r.registerOptions as { watchers: { globPattern: string }[] }).watchers.map((w) => w.globPattern));
+    const sent = changes.filter(([rel]) => globs.some((g) => minimatch(rel, g, { dot: true })));
+    if (sent.length > 0) {
+      await this.connection.sendNotification(DidChangeWatchedFilesNotification.type, {
+        changes: sent.map(([rel, type]) => ({ uri: this.uri(rel), type })),
+      });
+    }
+    return sent.map(([rel]) => rel);
+  }
+
   async deleteFileOnDisk(rel: string): Promise<void> {
     fs.rmSync(path.join(this.root, rel));
     await this.connection.sendNotification(DidChangeWatchedFilesNotification.type, {
@@ -285,6 +303,14 @@ export class LspTestClient {
     const dir = path.join(this.root, rel);
     await this.connection.sendNotification(DidChangeWorkspaceFoldersNotification.type, {
       event: { added: [{ uri: pathToFileURL(dir).href, name: path.basename(dir) }], removed: [] },
+    });
+  }
+
+  /** Removes the root (or a folder in it) from the workspace folders, as an editor does when one is closed. */
+  async removeWorkspaceFolder(rel = ''): Promise<void> {
+    const dir = path.join(this.root, rel);
+    await this.connection.sendNotification(DidChangeWorkspaceFoldersNotification.type, {
+      event: { added: [], removed: [{ uri: pathToFileURL(dir).href, name: path.basename(dir) }] },
     });
   }
 

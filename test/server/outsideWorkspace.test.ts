@@ -13,6 +13,7 @@ import { RoadmapStatusRequest } from '../../server/src/protocol';
 import { copyFixture, ensureServerBuilt, LspTestClient, REPO } from './lspClient';
 
 const WEB = 'docker/Dockerfile.web';
+const CELERY = 'docker/Dockerfile.celery';
 const EXAMPLE = path.join(REPO, 'examples', 'smarthr360');
 const COMPOSE = 'docker-compose.yml';
 const OVERRIDE = 'docker-compose.override.yml';
@@ -73,6 +74,30 @@ describe('language server: files outside every workspace folder', function () {
     assert.deepEqual(
       codes.filter((c) => c === 'unknown-service-reference' || c === 'undeclared-volume'),
       [],
+    );
+  });
+
+  it('a workspace folder removed: its open documents are analysed outside every folder at once', async () => {
+    // Before, they were left with no diagnostics at all until each was edited.
+    client = await LspTestClient.start(copyFixture());
+    // A requirements install after the whole context is copied: copy-before-install, in or out of a folder.
+    const celery = client.read(CELERY).replace('COPY . /app\n', 'COPY . /app\nRUN pip install -r requirements.txt\n');
+    assert.notEqual(celery, client.read(CELERY), 'the fixture changed: COPY . /app not found');
+    await client.openDocument(CELERY, celery, 'dockerfile');
+    await client.openDocument(WEB, client.read(WEB), 'dockerfile');
+    await client.diagnosticsFor(CELERY, (ds) => ds.some((d) => d.code === 'install-outside-base'));
+    await client.diagnosticsFor(WEB, (ds) => ds.some((d) => d.code === 'install-outside-base'));
+    await client.removeWorkspaceFolder();
+    // What the folder for files outside every workspace folder reports: the rules that need the
+    // workspace around the file are off there.
+    const outside = await client.nextDiagnostics(CELERY, (ds) => ds.length > 0);
+    assert.deepEqual(
+      outside.filter((d) => d.code === 'install-outside-base'),
+      [],
+    );
+    assert.ok(
+      outside.some((d) => d.code === 'copy-before-install'),
+      outside.map((d) => d.code).join(', '),
     );
   });
 

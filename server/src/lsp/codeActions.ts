@@ -19,6 +19,19 @@ export function kindRequested(kind: string, only: readonly string[] | undefined)
   return !only || only.some((k) => kind === k || kind.startsWith(`${k}.`));
 }
 
+/** Whether a request's position is one: a line and a character, both whole numbers from 0. */
+export function isPosition(p: unknown): p is Range['start'] {
+  const q = p as Partial<Range['start']> | null | undefined;
+  const whole = (n: unknown): boolean => Number.isSafeInteger(n) && (n as number) >= 0;
+  return typeof q === 'object' && q !== null && whole(q.line) && whole(q.character);
+}
+
+/** Whether a request's range is one (see {@link isPosition}). */
+export function isRange(r: unknown): r is Range {
+  const q = r as Partial<Range> | null | undefined;
+  return typeof q === 'object' && q !== null && isPosition(q.start) && isPosition(q.end);
+}
+
 function sameRange(a: Range, b: Range): boolean {
   return (
     a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character
@@ -50,6 +63,8 @@ export function provideCodeActions(params: CodeActionParams, path: string, env: 
   const currentHash = contentHash(text);
   const only = params.context.only;
   const actions: CodeAction[] = [];
+  // An ignore comment for an id no rule has would itself be reported (a parse error of the comment).
+  const known = new Set(folder.analyzer.rules.map((r) => r.id));
   if (kindRequested(CodeActionKind.QuickFix, only)) {
     for (const diagnostic of params.context.diagnostics) {
       // A client that does not keep `data` (no codeAction.dataSupport) sends our diagnostic back
@@ -77,7 +92,7 @@ export function provideCodeActions(params: CodeActionParams, path: string, env: 
           actions.push(action);
         }
       }
-      if (!NON_RULE_IDS.has(data.ruleId)) {
+      if (!NON_RULE_IDS.has(data.ruleId) && known.has(data.ruleId)) {
         actions.push(...ignoreActions(path, text, data.ruleId, diagnostic, env));
       }
     }

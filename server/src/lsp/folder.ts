@@ -4,7 +4,7 @@ import type { Config } from '../engine/config';
 import type { FileSystemView } from '../engine/fs';
 import type { Finding } from '../engine/rule';
 import { DEFAULT_SETTINGS, type Settings } from '../protocol';
-import { OverlayFileSystem } from './overlayFileSystem';
+import { OverlayFileSystem, type DiskChange } from './overlayFileSystem';
 import { settingsToOverrides } from './settings';
 import { fromWorkspacePath, fsPathToUri, toWorkspacePath, uriToFsPath } from './uris';
 
@@ -51,6 +51,8 @@ export class AnalyzedFolder {
   dirty = true;
   /** Whether the disk view must re-read the disk before the next analysis. */
   diskDirty = false;
+  /** Changes on disk (file watcher events) the disk view is told of before the next analysis. */
+  diskEvents: { path: string; change: DiskChange }[] = [];
   /** The last diagnostics published per path (as a comparison key). */
   readonly published = new Map<string, string>();
   /** Open documents edited since their diagnostics were last published. */

@@ -5,6 +5,15 @@ export interface RefreshableFileSystemView extends FileSystemView {
   refresh(): void;
 }
 
+/** What a file watcher says happened to a path. */
+export type DiskChange = 'created' | 'changed' | 'deleted';
+
+/** A disk view that can forget single paths changed outside (see NodeFileSystem). */
+export interface ForgetfulFileSystemView extends FileSystemView {
+  affects(path: string, change: DiskChange): boolean;
+  forget(events: readonly { path: string; change: DiskChange }[]): { texts: string[]; files: boolean };
+}
+
 /**
  * What the engine reads in the editor: the text of open documents first, the disk second. An open
  * document that does not exist on disk yet (a new, unsaved file) is listed too.
@@ -56,6 +65,37 @@ export class OverlayFileSystem implements FileSystemView {
     const disk = this.disk as Partial<RefreshableFileSystemView>;
     disk.refresh?.();
     this.invalidateListing();
+  }
+
+  /** Whether a change on disk can change what the engine reads (true when the disk view cannot tell). */
+  diskAffects(path: string, change: DiskChange): boolean {
+    const disk = this.disk as Partial<ForgetfulFileSystemView>;
+    try {
+      return disk.affects ? disk.affects(path, change) : true;
+    } catch {
+      return true;
+    }
+  }
+
+  /**
+   * Tells the disk view of changes on disk: it forgets what it read of those paths only, or, when it
+   * cannot, re-reads everything. `analysed`: whether a path is a file of the analysis; the analyzer
+   * re-reads an analysed file's new text and re-checks what depends on it, but a rule may have read
+   * any other file (or asked whether it exists): then every file is checked again.
+   */
+  diskChanged(events: readonly { path: string; change: DiskChange }[], analysed: (path: string) => boolean): void {
+    const disk = this.disk as Partial<ForgetfulFileSystemView>;
+    if (!disk.forget) {
+      this.refreshDisk();
+      return;
+    }
+    const { texts, files } = disk.forget(events);
+    for (const p of texts) {
+      this.changes?.add(p);
+    }
+    if (files || texts.some((p) => !analysed(p))) {
+      this.invalidateListing();
+    }
   }
 
   get generation(): number {

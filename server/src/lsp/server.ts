@@ -3,6 +3,7 @@ import {
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   ErrorCodes,
+  FileChangeType,
   LSPErrorCodes,
   MessageType,
   ResponseError,
@@ -42,7 +43,7 @@ import {
   type SyncRoadmapCheckboxesResult,
 } from '../protocol';
 import { initializeResult } from './capabilities';
-import { combineFixes, findingFor, provideCodeActions } from './codeActions';
+import { combineFixes, findingFor, isPosition, isRange, provideCodeActions } from './codeActions';
 import { toDiagnostic, type DiagnosticOptions } from './diagnostics';
 import { AnalyzedFolder } from './folder';
 import { definitionAt, documentLinks, hoverAt } from './navigation';
@@ -55,25 +56,14 @@ import type { WorkspaceEdit } from 'vscode-languageserver';
 /** Creates the disk view of a workspace folder (the Node file system in production). */
 export type DiskViewFactory = (root: string) => FileSystemView;
 
-/** Files whose creation, deletion or change outside the editor can change findings. */
-/** Every file the engine reads (see classifyPath), and its config file. */
-export const WATCHED_GLOBS = [
-  '**/{Dockerfile,Containerfile,dockerfile,containerfile}*',
-  '**/*.{dockerfile,containerfile,Dockerfile,Containerfile}',
-  '**/*compose*.{yml,yaml}',
-  '**/{.env,.env.*,*.env,secrets,secrets.*}',
-  '**/.docker-modularity.{json,yaml,yml}',
-  '**/{Makefile,GNUmakefile,makefile,*.mk,justfile,Justfile,.justfile,*.just,*.sh,*.bash,docker-bake*.hcl,docker-bake*.json,.gitignore,*.md}',
-  '**/.github/workflows/*.{yml,yaml}',
-  '**/{.gitlab-ci,azure-pipelines,bitbucket-pipelines,cloudbuild,buildspec,.drone,.travis,.woodpecker}.{yml,yaml}',
-  '**/{Jenkinsfile,Tiltfile,fly.toml,railway.toml,railway.json,devcontainer.json,.devcontainer.json}',
-  '**/{heroku,skaffold,render}.{yml,yaml}',
-  '**/.circleci/config.{yml,yaml}',
-  '**/{requirements,constraints}*.{txt,in}',
-  '**/requirements/*.{txt,in}',
-  // Entrypoint scripts without `.sh`, in the default entrypoints folder.
-  '**/scripts/entrypoints/*',
-];
+/**
+ * Files whose creation, deletion or change outside the editor can change findings: every file. The
+ * engine reads more than the files it analyses (classifyPath): COPY and ADD sources, env_file
+ * targets and entrypoint scripts of any name, a build context's listing. Events for files nothing
+ * read are dropped cheaply (see NodeFileSystem.affects); VS Code leaves out its `files.watcherExclude`
+ * (node_modules, .git objects) before sending any.
+ */
+export const WATCHED_GLOBS = ['**/*'];
 
 interface ClientSupport {
   configuration: boolean;
@@ -103,6 +93,11 @@ function readClientSupport(c: ClientCapabilities): ClientSupport {
     },
     versionedDiagnostics: c.textDocument?.publishDiagnostics?.versionSupport === true,
   };
+}
+
+/** A malformed request's answer: said to the client, no stack logged (nothing failed here). */
+function invalidParams(what: string): ResponseError<void> {
+  return new ResponseError(ErrorCodes.InvalidParams, `docker-modularity: ${what}.`);
 }
 
 function errorMessage(e: unknown): string {
@@ -147,6 +142,15 @@ export class DockerModularityServer {
     c.onDidChangeWatchedFiles((p) => this.guard('didChangeWatchedFiles', () => this.filesChanged(p.changes)));
     c.onCodeAction((params, token) =>
       this.request('codeAction', token, () => {
+        const diagnostics: unknown = params?.context?.diagnostics;
+        if (
+          typeof params?.textDocument?.uri !== 'string' ||
+          !isRange(params.range) ||
+          !Array.isArray(diagnostics) ||
+          diagnostics.some((d) => !isRange((d as Diagnostic | null)?.range))
+        ) {
+          return invalidParams('codeAction expects { textDocument, range, context: { diagnostics } } with valid ranges');
+        }
         const at = this.locate(params.textDocument.uri);
         if (!at) {
           return [];
@@ -162,6 +166,9 @@ export class DockerModularityServer {
     );
     c.onDefinition((params, token) =>
       this.request('definition', token, () => {
+        if (typeof params?.textDocument?.uri !== 'string' || !isPosition(params.position)) {
+          return invalidParams('definition expects { textDocument, position } with a valid position');
+        }
         const at = this.locate(params.textDocument.uri);
         const result = at && this.ensureFresh(at.folder);
         return at && result ? definitionAt(result, at.folder.overlay, at.path, params.position, (p) => at.folder.uriOf(p)) : null;
@@ -169,6 +176,9 @@ export class DockerModularityServer {
     );
     c.onDocumentLinks((params, token) =>
       this.request('documentLinks', token, () => {
+        if (typeof params?.textDocument?.uri !== 'string') {
+          return invalidParams('documentLinks expects { textDocument }');
+        }
         const at = this.locate(params.textDocument.uri);
         const result = at && this.ensureFresh(at.folder);
         return at && result ? documentLinks(result, at.folder.overlay, at.path, (p) => at.folder.uriOf(p)) : null;
@@ -176,6 +186,9 @@ export class DockerModularityServer {
     );
     c.onHover((params, token) =>
       this.request('hover', token, () => {
+        if (typeof params?.textDocument?.uri !== 'string' || !isPosition(params.position)) {
+          return invalidParams('hover expects { textDocument, position } with a valid position');
+        }
         const at = this.locate(params.textDocument.uri);
         const result = at && this.ensureFresh(at.folder);
         return at && result ? hoverAt(result, at.path, params.position, (p) => at.folder.uriOf(p)) : null;
@@ -222,6 +235,13 @@ export class DockerModularityServer {
               this.clearDiagnostics(folder);
               clearTimeout(folder.timer);
               this.folders = this.folders.filter((f) => f !== folder);
+              // Its open documents go to the folder around it, else to the analysis of files outside
+              // every workspace folder, as if just opened. Before, they had no diagnostics until edited.
+              for (const doc of this.documents.all()) {
+                if (folder.pathOf(doc.uri) !== undefined) {
+                  this.documentChanged(doc);
+                }
+              }
               // The folders around it publish its files again.
               for (const outer of this.folders) {
                 if (toWorkspacePath(outer.root, folder.root) !== undefined) {
@@ -411,14 +431,22 @@ export class DockerModularityServer {
         if (path === undefined) {
           continue;
         }
-        folder.diskDirty = true;
-        folder.dirty = true;
         if (CONFIG_FILE_NAMES.includes(path as (typeof CONFIG_FILE_NAMES)[number])) {
           folder.overlay.refreshDisk();
           folder.diskDirty = false;
+          folder.diskEvents = [];
           folder.configure(folder.settings, this.connection);
+          this.schedule(folder);
+          continue;
         }
-        this.schedule(folder);
+        // Every file is watched: an event nothing read (node_modules, build outputs) is dropped
+        // here, without an analysis; the others are handed to the disk view at the next one.
+        const kind =
+          change.type === FileChangeType.Created ? 'created' : change.type === FileChangeType.Deleted ? 'deleted' : 'changed';
+        if (folder.overlay.diskAffects(path, kind)) {
+          folder.diskEvents.push({ path, change: kind });
+          this.schedule(folder);
+        }
       }
     }
   }
@@ -505,6 +533,11 @@ export class DockerModularityServer {
     if (folder.diskDirty) {
       folder.overlay.refreshDisk();
       folder.diskDirty = false;
+      folder.diskEvents = [];
+    } else if (folder.diskEvents.length > 0) {
+      const analysed = new Set(folder.result?.files);
+      folder.overlay.diskChanged(folder.diskEvents, (p) => analysed.has(p));
+      folder.diskEvents = [];
     }
     folder.dirty = false;
     const started = Date.now();
@@ -729,7 +762,7 @@ export class DockerModularityServer {
   /** Applies the fix of one finding of the latest analysis (the roadmap view's quick fix). */
   private async applyFindingFix(params: ApplyFindingFixParams | null): Promise<ApplyFindingFixResult | ResponseError<void>> {
     const r = params?.range;
-    if (typeof params?.uri !== 'string' || typeof params.ruleId !== 'string' || !r?.start || !r.end) {
+    if (typeof params?.uri !== 'string' || typeof params.ruleId !== 'string' || !isRange(r)) {
       return new ResponseError(ErrorCodes.InvalidParams, 'docker-modularity: applyFindingFix expects { uri, ruleId, range }.');
     }
     const at = this.locate(params.uri);

@@ -26,6 +26,9 @@ const BINARY_SNIFF_BYTES = 8 * 1024;
 const OPEN_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0);
 const FAST_OPEN_FLAGS = fs.constants.O_NOFOLLOW === undefined ? undefined : OPEN_FLAGS | fs.constants.O_NOFOLLOW;
 
+/** What a file watcher says happened to a path. */
+export type DiskChange = 'created' | 'changed' | 'deleted';
+
 export interface NodeFileSystemOptions {
   /** Workspace-path globs (config `exclude`) left out of the listing. */
   exclude?: string[];
@@ -115,6 +118,7 @@ export class NodeFileSystem implements FileSystemView {
     const before = this.listing;
     this.texts.clear();
     this.stats.clear();
+    this.probed.clear();
     this.realDirs.clear();
     this.readSkips.clear();
     this.listing = undefined;
@@ -124,6 +128,118 @@ export class NodeFileSystem implements FileSystemView {
         this.gen++;
       }
     }
+  }
+
+  /**
+   * Whether a change on disk (a file watcher's event) can change what the engine reads: a file
+   * whose text was read changed; a file or folder was created or deleted where the walk looks (the
+   * listing changes), or at, under or over a path the engine asked about that the walk does not list
+   * (a missing COPY source, a file in a folder never walked). An event in node_modules, .git and
+   * the other folders never walked, for a path nothing asked about, changes nothing: cheap to ignore.
+   */
+  affects(p: string, change: DiskChange): boolean {
+    const rel = normalizePath(p);
+    if (!isInsideWorkspace(rel)) {
+      return false;
+    }
+    if (change === 'changed') {
+      return this.texts.has(rel) || this.readSkips.has(rel);
+    }
+    if (rel === '' || this.leftOut(rel) === undefined) {
+      return true;
+    }
+    for (const q of this.probed) {
+      if (q === rel || q.startsWith(`${rel}/`) || rel.startsWith(`${q}/`)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Forgets what is cached of paths changed on disk (and, for a created or deleted path, of what is
+   * under it, and whether its folders exist), and walks the workspace again when one was created
+   * or deleted where the walk looks. {@link refresh} forgets everything; this only what the events
+   * touch. Returns the paths whose text may have changed, and whether the set of files or whether a
+   * path the engine asked about exists may have changed (the generation then moves on).
+   */
+  forget(events: readonly { path: string; change: DiskChange }[]): { texts: string[]; files: boolean } {
+    const byPath = new Map<string, DiskChange>();
+    for (const e of events) {
+      const rel = normalizePath(e.path);
+      if (isInsideWorkspace(rel)) {
+        // A creation or deletion says more than a change of content.
+        byPath.set(rel, byPath.get(rel) === undefined || e.change !== 'changed' ? e.change : byPath.get(rel)!);
+      }
+    }
+    /** The event that touches a cached path: its own, or a creation or deletion of a folder above it. */
+    const eventAt = (rel: string): DiskChange | undefined => {
+      const own = byPath.get(rel);
+      if (own !== undefined) {
+        return own;
+      }
+      for (let i = rel.lastIndexOf('/'); i > 0; i = rel.lastIndexOf('/', i - 1)) {
+        const above = byPath.get(rel.slice(0, i));
+        if (above !== undefined && above !== 'changed') {
+          return above;
+        }
+      }
+      return byPath.get('') === 'changed' ? undefined : byPath.get('');
+    };
+    const texts: string[] = [];
+    let files = false;
+    for (const rel of [...this.texts.keys()]) {
+      const change = eventAt(rel);
+      if (change !== undefined) {
+        this.texts.delete(rel);
+        texts.push(rel);
+        files ||= change !== 'changed';
+      }
+    }
+    for (const rel of [...this.readSkips.keys()]) {
+      if (eventAt(rel) !== undefined) {
+        this.readSkips.delete(rel);
+      }
+    }
+    let relist = false;
+    for (const [rel, change] of byPath) {
+      if (change === 'changed') {
+        continue;
+      }
+      relist ||= rel === '' || this.leftOut(rel) === undefined;
+      // A folder found missing (or a file) where a file was just created is a folder now.
+      for (let i = rel.lastIndexOf('/'); change === 'created' && i > 0; i = rel.lastIndexOf('/', i - 1)) {
+        const dir = rel.slice(0, i);
+        if (this.stats.has(dir) && this.stats.get(dir) !== 'directory') {
+          this.stats.delete(dir);
+          files = true;
+        }
+      }
+    }
+    for (const rel of [...this.stats.keys()]) {
+      const change = eventAt(rel);
+      if (change !== undefined && change !== 'changed') {
+        this.stats.delete(rel);
+        this.probed.delete(rel);
+        files = true;
+      }
+    }
+    for (const abs of [...this.realDirs.keys()]) {
+      const change = eventAt(path.relative(this.root, abs).split(path.sep).join('/'));
+      if (change !== undefined && change !== 'changed') {
+        this.realDirs.delete(abs);
+      }
+    }
+    if (relist && this.listing) {
+      const before = this.listing;
+      this.listing = undefined;
+      const after = this.listFiles();
+      files ||= after.length !== before.length || after.some((p, i) => p !== before[i]);
+    }
+    if (files) {
+      this.gen++;
+    }
+    return { texts, files };
   }
 
   listFiles(): readonly string[] {
@@ -145,6 +261,9 @@ export class NodeFileSystem implements FileSystemView {
     }
     const text = this.readFromDisk(rel);
     this.texts.set(rel, text);
+    if (!this.listed.has(rel)) {
+      this.probed.add(rel);
+    }
     return text;
   }
 
@@ -171,6 +290,8 @@ export class NodeFileSystem implements FileSystemView {
 
   private readonly texts = new Map<string, string | undefined>();
   private readonly stats = new Map<string, 'file' | 'directory' | undefined>();
+  /** Paths read or asked about that the walk did not list (missing files, files in folders never walked). */
+  private readonly probed = new Set<string>();
 
   private readFromDisk(rel: string): string | undefined {
     let fd: number;
@@ -262,7 +383,15 @@ export class NodeFileSystem implements FileSystemView {
     // What the walk listed is answered from the listing; other paths (skipped folders, files
     // created since) from the disk.
     this.listFiles();
-    const kind = this.listed.has(rel) ? 'file' : this.walkedDirs.has(rel) ? 'directory' : this.statOnDisk(rel);
+    let kind: 'file' | 'directory' | undefined;
+    if (this.listed.has(rel)) {
+      kind = 'file';
+    } else if (this.walkedDirs.has(rel)) {
+      kind = 'directory';
+    } else {
+      kind = this.statOnDisk(rel);
+      this.probed.add(rel);
+    }
     this.stats.set(rel, kind);
     return kind;
   }
