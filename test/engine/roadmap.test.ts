@@ -174,6 +174,28 @@ describe('roadmap status', () => {
     assert.match(documented.detail, /^Not done: no README\.md in scripts\/entrypoints\/ documents the \d+ scripts there\.$/);
   });
 
+  it('fails "every entrypoint script is documented" when the images copy scripts from elsewhere and no README exists', () => {
+    // Before, it passed: the entrypoints folder held no script, so nothing was found undocumented.
+    const files = {
+      'Dockerfile.base': 'FROM python:3.12-slim\nRUN pip install --no-cache-dir django==5.0.6\n',
+      'docker/Dockerfile.web':
+        'FROM shop-base:latest\nWORKDIR /app\nCOPY entrypoint.sh /sbin/entrypoint.sh\nCOPY . .\nENTRYPOINT ["/sbin/entrypoint.sh"]\n',
+      'entrypoint.sh': '#!/bin/sh\nset -e\nexec "$@"\n',
+      'docker-compose.yml':
+        'services:\n  base:\n    build: {context: ., dockerfile: Dockerfile.base}\n    image: shop-base:latest\n  web:\n    build: {context: ., dockerfile: docker/Dockerfile.web}\n',
+    };
+    const documented = roadmapStatus(new Analyzer(new MemoryFileSystem(files)).analyze())
+      .sections.flatMap((s) => s.items)
+      .find((i) => i.item.id === 'entrypoints-documented')!;
+    assert.deepEqual(
+      [documented.state, documented.detail],
+      [
+        'fail',
+        'Not done: no README.md in scripts/entrypoints/ documents the 1 entrypoint script the images copy (entrypoint.sh).',
+      ],
+    );
+  });
+
   it('passes nothing a single-image project has nothing of, and asks to tick none of it', () => {
     // Before, eleven items passed there (no base, no install, no variable, one service), and
     // roadmap-claim-satisfied asked to tick them all, --fix included.

@@ -1267,6 +1267,11 @@ export class Project {
     }
     return this.scriptIndexCache;
   }
+  /** The workspace scripts some Dockerfile copies (entrypoints and start scripts), wherever they are. */
+  copiedScriptPaths(): string[] {
+    return [...this.scriptIndex().copiers.keys()];
+  }
+
   /** Env templates, secrets files and the shared env file: every compose file's env rules read them. */
   private envReferenceCache?: string[];
 

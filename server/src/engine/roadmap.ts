@@ -89,7 +89,15 @@ function noEntrypointsReadme(p: Project): string | undefined {
     return undefined;
   }
   const scripts = entrypointScripts(files, dir);
-  return scripts.length > 0 ? `no README.md in ${dir}/ documents the ${scripts.length} script${scripts.length === 1 ? '' : 's'} there` : undefined;
+  if (scripts.length > 0) {
+    return `no README.md in ${dir}/ documents the ${scripts.length} script${scripts.length === 1 ? '' : 's'} there`;
+  }
+  // Scripts the images copy from elsewhere (an entrypoint.sh at the root): nothing documents them either.
+  const copied = p.copiedScriptPaths().filter((f) => p.fs.stat(f) === 'file');
+  const n = copied.length;
+  return n > 0
+    ? `no README.md in ${dir}/ documents the ${n} entrypoint script${n === 1 ? '' : 's'} the images copy (${copied.slice(0, 3).join(', ')}${n > 3 ? ', …' : ''})`
+    : undefined;
 }
 
 /** Two service images or more and no base: the first item of the roadmap is not done. */
