@@ -76,6 +76,30 @@ const WEB_AND_WORKER_MOUNT_LOGS = `services:
       dockerfile: docker/Dockerfile.celery
 `;
 
+const BEAT_LACKS_MODELS =
+  'Expected celery_beat to mount the shared volume "ml_models" at /app/models, as web and celery_worker do (they are built on the same base).';
+
+/** web and celery_worker read the trained models (`:ro`); celery_beat mounts only celery_data. */
+const READ_ONLY_MODELS = `${WEB_AND_WORKER_MOUNT_LOGS.replace(/logs_volume:\/app\/logs/g, 'ml_models:/app/models:ro')}    volumes:
+      - celery_data:/var/lib/celery
+volumes:
+  ml_models:
+  celery_data:
+`;
+
+/** The same in the long syntax (`read_only: true`). */
+const READ_ONLY_MODELS_LONG = `${WEB_AND_WORKER_MOUNT_LOGS.replace(
+  /- logs_volume:\/app\/logs/g,
+  '- type: volume\n        source: ml_models\n        target: /app/models\n        read_only: true',
+)}    volumes:
+      - type: volume
+        source: celery_data
+        target: /var/lib/celery
+volumes:
+  ml_models:
+  celery_data:
+`;
+
 /** celery_beat mounts only celery_data; the fix appends logs_volume to its list. */
 const BEAT_MOUNTS_CELERY_DATA = `${WEB_AND_WORKER_MOUNT_LOGS}    volumes:
       - celery_data:/var/lib/celery
@@ -413,6 +437,31 @@ RUN pip install --no-cache-dir -r requirements-dev.txt
     },
   ],
   invalid: [
+    {
+      // Before, the mount added was writable: celery_beat could write the models web and the worker only read.
+      name: 'every service mounts the volume read-only: the mount the fix adds is read-only too (short syntax)',
+      files: ws(READ_ONLY_MODELS),
+      errors: [missing(18, 5, 12, BEAT_LACKS_MODELS)],
+      output: {
+        'docker-compose.yml': insertAfter(
+          READ_ONLY_MODELS,
+          '      - celery_data:/var/lib/celery\n',
+          '      - ml_models:/app/models:ro\n',
+        ),
+      },
+    },
+    {
+      name: 'every service mounts the volume read-only: the mount the fix adds is read-only too (long syntax)',
+      files: ws(READ_ONLY_MODELS_LONG),
+      errors: [missing(24, 5, 12, BEAT_LACKS_MODELS)],
+      output: {
+        'docker-compose.yml': insertAfter(
+          READ_ONLY_MODELS_LONG,
+          '        target: /var/lib/celery\n',
+          '      - type: volume\n        source: ml_models\n        target: /app/models\n        read_only: true\n',
+        ),
+      },
+    },
     {
       // Before, the fix appended models:/models to &tz, so db (postgres) mounted it too.
       name: 'the service mounts an anchored list another service aliases: reported, no fix',

@@ -1,6 +1,6 @@
 import type { AnalysisResult } from './analyzer';
 import { findingKey, type Finding } from './rule';
-import type { Project, Service } from './project';
+import type { Project } from './project';
 import { readsEnvFile } from './rules/env/envShared';
 import { basename, dirname, normalizePath } from './paths';
 import { entrypointScripts } from './rules/image/entrypointUndocumented';

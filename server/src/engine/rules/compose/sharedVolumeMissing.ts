@@ -20,32 +20,41 @@ interface SharedMount {
   volume: string;
   target: string;
   users: Service[];
+  /** Every mount of the volume at that path is read-only (`:ro`): the mount a fix adds is too. */
+  readOnly: boolean;
 }
 
 /** Named volumes that two or more members of a group mount, with the path most of them use. */
 function sharedMounts(group: ServiceGroup): SharedMount[] {
-  const byVolume = new Map<string, { users: Service[]; targets: Map<string, number> }>();
+  const byVolume = new Map<string, { users: Service[]; targets: Map<string, number>; writable: Set<string> }>();
   for (const service of group.services) {
     for (const v of service.volumes) {
       if (v.type !== 'volume' || !v.source) {
         continue;
       }
-      const entry = byVolume.get(v.source) ?? { users: [] as Service[], targets: new Map<string, number>() };
+      const entry = byVolume.get(v.source) ?? {
+        users: [] as Service[],
+        targets: new Map<string, number>(),
+        writable: new Set<string>(),
+      };
       // Services come one after the other: a second mount of the same volume is by the last user.
       if (entry.users[entry.users.length - 1] !== service) {
         entry.users.push(service);
       }
       entry.targets.set(v.target, (entry.targets.get(v.target) ?? 0) + 1);
+      if (!v.readOnly) {
+        entry.writable.add(v.target);
+      }
       byVolume.set(v.source, entry);
     }
   }
   const out: SharedMount[] = [];
-  for (const [volume, { users, targets }] of byVolume) {
+  for (const [volume, { users, targets, writable }] of byVolume) {
     if (users.length < 2) {
       continue;
     }
     const target = [...targets.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]![0];
-    out.push({ volume, target, users });
+    out.push({ volume, target, users, readOnly: !writable.has(target) });
   }
   return out;
 }
@@ -185,15 +194,18 @@ function addMount(fixer: FixBuilder, file: ComposeModel, def: ComposeServiceDef,
   const seq = def.volumesKey?.node;
   if (seq && isSeq(seq)) {
     const last = seq.items[seq.items.length - 1] as Node;
-    let item = `${shared.volume}:${shared.target}`;
+    let item = `${shared.volume}:${shared.target}${shared.readOnly ? ':ro' : ''}`;
     if (seq.flow) {
       // `volumes: [a:/x]` or `volumes: [{type: volume, …}]`: the item is flow YAML too.
       item = isMap(last)
-        ? `{type: volume, source: ${flowScalar(shared.volume)}, target: ${flowScalar(shared.target)}}`
+        ? `{type: volume, source: ${flowScalar(shared.volume)}, target: ${flowScalar(shared.target)}${shared.readOnly ? ', read_only: true' : ''}}`
         : flowScalar(item);
     } else if (isMap(last) && last.range) {
       const pad = ' '.repeat(columnOf(lines, last.range[0]));
       item = `type: volume${lines.eol}${pad}source: ${shared.volume}${lines.eol}${pad}target: ${shared.target}`;
+      if (shared.readOnly) {
+        item += `${lines.eol}${pad}read_only: true`;
+      }
     }
     const ins = appendToSequence(lines, seq, item);
     if (ins) {
@@ -203,8 +215,13 @@ function addMount(fixer: FixBuilder, file: ComposeModel, def: ComposeServiceDef,
   }
   // `celery_beat: {build: {…}}`: block lines after the flow map would not parse.
   const ins = def.node.flow
-    ? appendToFlowMap(lines, def.node as YAMLMap, 'volumes', `[${flowScalar(`${shared.volume}:${shared.target}`)}]`)
-    : appendToMap(lines, def.node, 'volumes', [`- ${shared.volume}:${shared.target}`]);
+    ? appendToFlowMap(
+        lines,
+        def.node as YAMLMap,
+        'volumes',
+        `[${flowScalar(`${shared.volume}:${shared.target}${shared.readOnly ? ':ro' : ''}`)}]`,
+      )
+    : appendToMap(lines, def.node, 'volumes', [`- ${shared.volume}:${shared.target}${shared.readOnly ? ':ro' : ''}`]);
   if (ins) {
     fixer.replace(file.path, insertRange(ins), ins.text);
   }
