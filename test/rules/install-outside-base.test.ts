@@ -322,6 +322,29 @@ USER app
 ENV PATH=/home/app/.local/bin:$PATH
 `;
 
+/** The official images' idiom: what the RUN installs is marked automatic and purged again, the downloaded binary stays. */
+const GOSU_RUN = `RUN set -eux; \\
+    savedAptMark="$(apt-mark showmanual)"; \\
+    apt-get update; \\
+    apt-get install -y --no-install-recommends ca-certificates wget; \\
+    wget -O /usr/local/bin/gosu https://github.com/tianon/gosu/releases/download/1.17/gosu-amd64; \\
+    chmod +x /usr/local/bin/gosu; \\
+    apt-mark auto '.*' > /dev/null; \\
+    [ -z "$savedAptMark" ] || apt-mark manual $savedAptMark; \\
+    apt-get purge -y --auto-remove -o APT::AutoRemove::RecommendsImportant=false; \\
+    rm -rf /var/lib/apt/lists/*
+`;
+/** A base that installs gosu the official images' way, after its own apt install. */
+const GOSU_BASE = baseWithRunAfterApt(GOSU_RUN.trimEnd());
+/** A base whose only apt install is gosu's, purged again. */
+const GOSU_ONLY_BASE = `FROM python:3.12-slim\n${GOSU_RUN}WORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\n`;
+/** An Alpine base that builds psycopg2 with build deps it deletes again. */
+const ALPINE_BUILD_DEPS_BASE = `FROM python:3.12-alpine
+RUN apk add --no-cache libpq
+RUN apk add --no-cache --virtual .build-deps gcc musl-dev postgresql-dev \\
+    && pip install --no-cache-dir psycopg2==2.9.9 \\
+    && apk del .build-deps
+`;
 /** A multi-stage base: runtime libraries in runtime-deps, a builder for wheels, the final stage FROM runtime-deps. */
 const MULTI_STAGE_BASE = `FROM python:3.12-slim AS runtime-deps
 RUN apt-get update && apt-get install -y --no-install-recommends \\
@@ -1379,6 +1402,62 @@ COPY . .
       output: {
         'docker/Dockerfile.celery':
           '# Celery worker\nFROM smarthr360-base:latest\n\nWORKDIR /app\n# Python dependencies\nCOPY requirements.txt .\nCOPY app/ /app/app/\n',
+      },
+    },
+    {
+      // Before, wget was "already installed" and removed, and libjpeg62-turbo was merged into the
+      // gosu install, which `apt-mark auto '.*'` + `apt-get purge --auto-remove` purges: neither was
+      // in any image.
+      name: "the official apt-mark auto '.*' idiom in the base: its packages are not in the base, the move goes to the kept install",
+      files: ws({
+        'Dockerfile.base': GOSU_BASE,
+        'docker/Dockerfile.web': webWithRun(
+          'RUN apt-get update && apt-get install -y --no-install-recommends libjpeg62-turbo wget',
+        ),
+      }),
+      errors: [inWeb(2, 66, 81, outside('apt-get', 'libjpeg62-turbo')), inWeb(2, 82, 86, outside('apt-get', 'wget'))],
+      output: {
+        'Dockerfile.base': insertAfter(
+          insertBefore(GOSU_BASE, '    libpq5 \\\n', '    libjpeg62-turbo \\\n'),
+          '    libpq5 \\\n',
+          '    wget \\\n',
+        ),
+        'docker/Dockerfile.web': webWithRun('').replace('\n\n', '\n'),
+      },
+    },
+    {
+      // Before, the same: the packages went into the purged install.
+      name: "the official apt-mark idiom the base's only apt install: a new RUN after it",
+      files: ws({
+        'Dockerfile.base': GOSU_ONLY_BASE,
+        'docker/Dockerfile.web': webWithRun('RUN apt-get update && apt-get install -y --no-install-recommends wget'),
+      }),
+      errors: [inWeb(2, 66, 70, outside('apt-get', 'wget'))],
+      output: {
+        'Dockerfile.base': insertAfter(
+          GOSU_ONLY_BASE,
+          GOSU_RUN,
+          'RUN apt-get update && apt-get install -y --no-install-recommends \\\n    wget \\\n    && rm -rf /var/lib/apt/lists/*\n',
+        ),
+        'docker/Dockerfile.web': webWithRun('').replace('\n\n', '\n'),
+      },
+    },
+    {
+      // Before, gcc was "already installed" (the base deletes it with .build-deps) and removed, and
+      // libjpeg-turbo was merged into the .build-deps install, deleted with it.
+      name: 'a package the base installs under an apk --virtual group it deletes: not in the base, moved to its kept install',
+      files: ws({
+        'Dockerfile.base': ALPINE_BUILD_DEPS_BASE,
+        'docker/Dockerfile.web': webWithRun('RUN apk add --no-cache gcc libjpeg-turbo'),
+      }),
+      errors: [inWeb(2, 24, 27, outside('apk', 'gcc')), inWeb(2, 28, 41, outside('apk', 'libjpeg-turbo'))],
+      output: {
+        'Dockerfile.base': replaceOnce(
+          ALPINE_BUILD_DEPS_BASE,
+          'RUN apk add --no-cache libpq\n',
+          'RUN apk add --no-cache gcc libjpeg-turbo libpq\n',
+        ),
+        'docker/Dockerfile.web': webWithRun('').replace('\n\n', '\n'),
       },
     },
     ...WHOLE_RUN_MOVES.map(movesWholeRun),

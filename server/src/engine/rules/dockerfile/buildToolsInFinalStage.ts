@@ -136,7 +136,7 @@ function packageEvent(run: RunInstruction, index: number): PackageEvent | undefi
  * .build-deps`), or marked automatic (`apt-mark auto`) before an autoremove. A package installed
  * again after its removal is there again; one removed in another stage is there.
  */
-function removedInStage(file: DockerfileModel): Set<ShellWord> {
+export function removedInStage(file: DockerfileModel): Set<ShellWord> {
   const byStage = new Map<Stage, PackageEvent[]>();
   for (const run of file.runs()) {
     const events = byStage.get(run.stage) ?? [];

@@ -29,6 +29,7 @@ import {
   workdirAt,
 } from '../image/imageFacts';
 import { isTestArtifact, isTestToolPackage } from '../image/testArtifactsInRuntime';
+import { removedInStage } from './buildToolsInFinalStage';
 
 /**
  * The stages of the base Dockerfile that every base image is made of: the stage built as the base
@@ -46,17 +47,55 @@ function baseChain(project: Project): { model: DockerfileModel; stages: Stage[] 
   return stages.length > 0 ? { model, stages } : undefined;
 }
 
+/** An install of the base image, and the packages of it the base keeps (see {@link removedFromBase}). */
+interface BaseInstall {
+  run: RunInstruction;
+  install: InstallCommand;
+  kept: readonly InstalledPackage[];
+}
+
 /** Where the base image already installs things: the RUNs of its stages (see {@link baseChain}). */
-function baseInstalls(project: Project): { run: RunInstruction; install: InstallCommand }[] {
+function baseInstalls(project: Project): BaseInstall[] {
   const chain = baseChain(project);
   if (!chain) {
     return [];
   }
   const stages = new Set(chain.stages);
+  const removed = removedFromBase(chain.model);
   return chain.model
     .runs()
     .filter((r) => stages.has(r.stage))
-    .flatMap((run) => installsOf(run).map(({ install }) => ({ run, install })));
+    .flatMap((run) =>
+      installsOf(run).map(({ install }) => ({ run, install, kept: install.packages.filter((p) => !removed.has(p.word)) })),
+    );
+}
+
+const removedCache = new WeakMap<DockerfileModel, ReadonlySet<ShellWord>>();
+
+/**
+ * The package words of a base Dockerfile's installs that the base removes again, so that its
+ * image does not have them: the system packages a later command of the stage purges, deletes
+ * with their apk `--virtual` group, or frees with the official images' `apt-mark auto '.*'` …
+ * `apt-get purge --auto-remove` (see build-tools-in-final-stage), and the pip packages a later
+ * `pip uninstall` names.
+ */
+function removedFromBase(model: DockerfileModel): ReadonlySet<ShellWord> {
+  let out = removedCache.get(model);
+  if (!out) {
+    const words = new Set(removedInStage(model));
+    const removals = removalCommands(model);
+    for (const run of model.runs()) {
+      const buildTime = buildTimePackages(run, removals.get(run.stage) ?? []);
+      for (const { install } of installsOf(run)) {
+        install.packages
+          .filter((p) => install.manager === 'pip' && buildTime.get(p.word) === REMOVED_AGAIN)
+          .forEach((p) => words.add(p.word));
+      }
+    }
+    out = words;
+    removedCache.set(model, out);
+  }
+  return out;
 }
 
 /**
@@ -167,6 +206,8 @@ function removalCommands(file: DockerfileModel): Map<Stage, RemovalCommand[]> {
   return byStage;
 }
 
+const REMOVED_AGAIN = 'removed again after its use';
+
 /**
  * The packages of a RUN's installs that are build-time dependencies, with how they are: installed
  * under a virtual package (`apk add --virtual .build-deps gcc`), or removed again later in the same
@@ -189,7 +230,7 @@ function buildTimePackages(run: RunInstruction, removals: readonly RemovalComman
       if (virtual) {
         out.set(pkg.word, `under ${virtual.option.words.map((w) => w.value).join(' ')}`);
       } else if (removed.has(pkg.key)) {
-        out.set(pkg.word, 'removed again after its use');
+        out.set(pkg.word, REMOVED_AGAIN);
       }
     }
   }
@@ -563,7 +604,9 @@ export const installOutsideBase = defineRule({
           const manager = installLabel(install);
           const baseSame = inBase.filter((b) => sameFamily(b.install, install));
           const basePackages: BasePackage[] = baseSame.flatMap((b) => [
-            ...b.install.packages.map((p) => ({ name: p.name, key: p.key, install: b.install })),
+            // What the base removes again (a build dependency, the official images' apt-mark idiom) is
+            // not in its image: not "already installed".
+            ...b.kept.map((p) => ({ name: p.name, key: p.key, install: b.install })),
             ...baseFilePackages(b).map((p) => ({ ...p, install: b.install })),
           ]);
           const baseKeys = new Set(basePackages.filter((p) => !p.constraint).map((p) => p.key));
@@ -776,11 +819,21 @@ function removeCommand(file: DockerfileModel, run: RunInstruction, install: Inst
 
 /**
  * The base install a service install's packages are merged into: the last one that installs the
- * same way (same index, channel, release…), and not in a JSON-form RUN (a word inserted there would
- * join its neighbour's argument).
+ * same way (same index, channel, release…), not in a JSON-form RUN (a word inserted there would
+ * join its neighbour's argument), and none whose packages the base removes again (an `apk add
+ * --virtual` group, the install of an `apt-mark auto '.*'` … `apt-get purge --auto-remove`): merged
+ * there, the packages would be removed with them.
  */
-function mergeTarget(baseSame: readonly { run: RunInstruction; install: InstallCommand }[], install: InstallCommand) {
-  return [...baseSame].reverse().find((b) => b.install.packages.length > 0 && !b.run.jsonForm && sameOptions(b.install, install));
+function mergeTarget(baseSame: readonly BaseInstall[], install: InstallCommand): BaseInstall | undefined {
+  return [...baseSame]
+    .reverse()
+    .find(
+      (b) =>
+        b.install.packages.length > 0 &&
+        b.kept.length === b.install.packages.length &&
+        !b.run.jsonForm &&
+        sameOptions(b.install, install),
+    );
 }
 
 function moveFix(
@@ -788,7 +841,7 @@ function moveFix(
   run: RunInstruction,
   install: InstallCommand,
   movable: InstalledPackage[],
-  baseSame: { run: RunInstruction; install: InstallCommand }[],
+  baseSame: BaseInstall[],
   baseKeys: Set<string>,
   project: Project,
 ): ((fixer: FixBuilder) => void) | undefined {
