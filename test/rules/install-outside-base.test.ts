@@ -345,6 +345,16 @@ RUN apk add --no-cache --virtual .build-deps gcc musl-dev postgresql-dev \\
     && pip install --no-cache-dir psycopg2==2.9.9 \\
     && apk del .build-deps
 `;
+/** The exporter service: runs as user app, with the packages it installs for itself on its PATH. */
+const EXPORTER_AS_APP = `FROM smarthr360-base:latest
+USER app
+ENV PATH=/home/app/.local/bin:$PATH
+RUN pip install --user celery-exporter==1.7.0
+CMD ["celery-exporter"]
+`;
+const otherUser = (manager: string, pkg: string, user: string) =>
+  `Unexpected ${manager} install of "${pkg}" outside the base image; it runs as user ${user}, and in Dockerfile.base it would run as root and install it where ${user} does not look (another home or prefix), so the install cannot be moved automatically: install it in Dockerfile.base by hand, for ${user} or for every user.`;
+
 /** A multi-stage base: runtime libraries in runtime-deps, a builder for wheels, the final stage FROM runtime-deps. */
 const MULTI_STAGE_BASE = `FROM python:3.12-slim AS runtime-deps
 RUN apt-get update && apt-get install -y --no-install-recommends \\
@@ -1458,6 +1468,32 @@ COPY . .
           'RUN apk add --no-cache gcc libjpeg-turbo libpq\n',
         ),
         'docker/Dockerfile.web': webWithRun('').replace('\n\n', '\n'),
+      },
+    },
+    {
+      // Before, the base got `RUN pip install --no-cache-dir --user celery-exporter==1.7.0`, run as
+      // root: it went to /root/.local, which user app neither reads nor has on its PATH.
+      name: 'pip install --user as a non-root USER of the service: reported, no fix',
+      files: ws({ 'docker/Dockerfile.celery': EXPORTER_AS_APP }),
+      errors: [inCelery(4, 24, 46, otherUser('pip', 'celery-exporter==1.7.0', 'app'))],
+    },
+    {
+      name: 'pip install as the non-root user the base ends as: reported, no fix',
+      files: ws({
+        'Dockerfile.base': NON_ROOT_BASE,
+        'docker/Dockerfile.web': webWithRun('RUN pip install --no-cache-dir gunicorn'),
+      }),
+      errors: [inWeb(2, 32, 40, otherUser('pip', 'gunicorn', 'app'))],
+    },
+    {
+      name: 'back to USER root before the install: moved',
+      files: ws({
+        'docker/Dockerfile.web': webWithRun('USER app\nUSER root\nRUN pip install --no-cache-dir gunicorn\nUSER app'),
+      }),
+      errors: [inWeb(4, 32, 40, outside('pip', 'gunicorn'))],
+      output: {
+        'Dockerfile.base': baseWithRun('RUN pip install --no-cache-dir gunicorn'),
+        'docker/Dockerfile.web': webWithRun('USER app\nUSER root\nUSER app'),
       },
     },
     ...WHOLE_RUN_MOVES.map(movesWholeRun),

@@ -538,6 +538,8 @@ export const installOutsideBase = defineRule({
       'Unexpected {{manager}} install of "{{pkg}}" outside the base image; it depends on {{setup}}, which the base build does not have, so the install cannot be moved automatically: set that up in {{base}} and install it there.',
     managerMissing:
       'Unexpected {{manager}} install of "{{pkg}}" outside the base image; the base image ({{base}}) does not have {{program}}, so the install cannot be moved there: set up {{program}} in {{base}} (or build it FROM an image that has it) and install it there.',
+    otherUser:
+      'Unexpected {{manager}} install of "{{pkg}}" outside the base image; it runs as user {{user}}, and in {{base}} it would run as {{baseUser}} and install it where {{user}} does not look (another home or prefix), so the install cannot be moved automatically: install it in {{base}} by hand, for {{user}} or for every user.',
     notOnBase:
       'Unexpected {{manager}} install of "{{pkg}}" outside the base image; this stage is built FROM {{image}}, not the base image, so the install cannot be moved (the image would lose it): build it FROM the base image first, then install it in {{base}}.',
     requirementsNotOnBase:
@@ -642,9 +644,22 @@ export const installOutsideBase = defineRule({
           const program = managerProgram(install);
           const missingProgram =
             program !== undefined && base !== undefined && !mergeTarget(baseSame, install) && !baseHasProgram(project, program);
+          // The user a language manager's install runs as decides where it goes: as user app, `pip
+          // install --user` (or pip's own fallback, `npm install -g` with a user prefix) writes to app's
+          // home; moved into a base install run as root, the package lands in /root, where app does not
+          // find it. A system manager installs for every user (and only root runs it).
+          const user =
+            base && onBase && !SYSTEM_MANAGERS.has(install.manager) && movable.some((p) => !baseKeys.has(p.key))
+              ? userAt(project, file, run.stage, run.instruction)
+              : 'root';
+          const target = user === 'root' ? undefined : mergeTarget(baseSame, install);
+          // A new RUN goes where the base runs as root (see newRunPosition).
+          const baseUser =
+            user === 'root' || !target ? 'root' : userAt(project, base!, target.run.stage, target.run.instruction);
           const fix =
             base &&
             onBase &&
+            user === baseUser &&
             !otherSystem &&
             (!missingProgram || movable.every((p) => baseKeys.has(p.key))) &&
             movable.length > 0 &&
@@ -684,6 +699,8 @@ export const installOutsideBase = defineRule({
               context.report({ messageId, data: { ...data, option: blocker.text }, range });
             } else if (missingProgram) {
               context.report({ messageId: 'managerMissing', data: { ...data, program: program! }, range });
+            } else if (user !== baseUser) {
+              context.report({ messageId: 'otherUser', data: { ...data, user, baseUser }, range });
             } else {
               context.report({ messageId: 'install', data, range, fix });
             }
@@ -909,6 +926,36 @@ function endOfText(model: DockerfileModel, end: number): { offset: number; prefi
 /** Whether a `USER` value is root (`root`, `0`, `root:root`, `0:0`); a variable is not known to be. */
 function isRootUser(value: string): boolean {
   return /^(root|0)(:.*)?$/.test(value);
+}
+
+/**
+ * The user a stage's instructions run as at `at` (at the end of the stage when undefined): the last
+ * `USER` before it in the stage and the stages it is built FROM in that file, else the user the
+ * workspace image the chain is built FROM ends as (the base's last `USER`); root on another image.
+ * Of a workspace image built as several targets that end as different users, one that is not root.
+ * Only the user's name or id (`app:app` is `app`), `root` for root.
+ */
+function userAt(project: Project, model: DockerfileModel, stage: Stage, at: Instruction | undefined, depth = 0): string {
+  const chain = stageChain(project, model, stage).reverse();
+  let user = 'root';
+  const from = project.resolveFrom(model, chain[0]!);
+  const image = from.kind === 'workspace' && depth < 5 ? project.dockerfile(from.dockerfile) : undefined;
+  if (image && image !== model) {
+    const users = project.imageStages(image).map((s) => userAt(project, image, s, undefined, depth + 1));
+    user = users.find((u) => u !== 'root') ?? 'root';
+  }
+  for (const s of chain) {
+    for (const instruction of s.instructions) {
+      if (instruction === at) {
+        return user;
+      }
+      if (instruction.getKeyword() === 'USER') {
+        const value = instruction.getArguments().map((a) => a.getValue()).join(' ');
+        user = isRootUser(value) ? 'root' : value.split(':')[0]!;
+      }
+    }
+  }
+  return user;
 }
 
 /**
