@@ -1,9 +1,15 @@
+import assert from 'node:assert/strict';
+import { Analyzer } from '../../server/src/engine/analyzer';
+import { applyFixes } from '../../server/src/engine/fixes';
+import { MemoryFileSystem } from '../../server/src/engine/fs';
 import { RuleTester } from '../ruleTester';
 import { secretInEnvironment } from '../../server/src/engine/rules/env/secretInEnvironment';
 import {
   BASE_DOCKERFILE,
   CELERY_DOCKERFILE,
   COMPOSE,
+  ENV_DOCKER,
+  ENV_DOCKER_EXAMPLE,
   GITIGNORE,
   SECRETS_ENV,
   SECRETS_EXAMPLE,
@@ -413,9 +419,86 @@ RuleTester.run(secretInEnvironment, {
         ),
       }),
       errors: [inCompose(24, 26, 34, 'POSTGRES_PASSWORD', 'service db')],
+      // Before, the comment was deleted with the entry: it describes the secret, so it goes with it.
       output: {
         'docker-compose.yml': removeOnce(LITERAL_DB_PASSWORD, '      POSTGRES_PASSWORD: changeme  # local only\n'),
-        'secrets.env': secretsWith('POSTGRES_PASSWORD=changeme'),
+        'secrets.env': secretsWith('# The local password: change it for anything shared.\nPOSTGRES_PASSWORD=changeme'),
+      },
+    },
+    {
+      name: 'a comment over a secret and the settings after it that stay: the comment stays above them',
+      files: workspace({
+        'docker-compose.yml': insertAfter(
+          COMPOSE,
+          WEB_ENV,
+          '      # Outgoing mail: the SMTP server and its account.\n      - EMAIL_HOST_PASSWORD=smtp-Secr3t\n      - EMAIL_HOST=smtp.example.com\n',
+        ),
+      }),
+      errors: [inCompose(40, 29, 40, 'EMAIL_HOST_PASSWORD', 'service web')],
+      output: {
+        'docker-compose.yml': insertAfter(
+          COMPOSE,
+          WEB_ENV,
+          '      # Outgoing mail: the SMTP server and its account.\n      - EMAIL_HOST=smtp.example.com\n',
+        ),
+        'secrets.env': secretsWith('EMAIL_HOST_PASSWORD=smtp-Secr3t'),
+      },
+    },
+    ...[
+      ['', 'DATABASE_URL=\n'],
+      [
+        '# The database, with its password.\n',
+        '# The database, with its password.\nDATABASE_URL=postgres://app:change-me@db:5432/app\n',
+      ],
+    ].map(([comment, templateEntry]) => ({
+      // Before (plausible's), the key stayed in the shared env file's template too: documented twice,
+      // as a setting of a file that does not set it.
+      name: `a moved key the env template documents (${comment ? 'a comment and a placeholder' : 'blank'}): its entry moves to secrets.example`,
+      files: workspace({
+        'docker-compose.yml': URL_CREDENTIALS,
+        '.env.docker.example': `${ENV_DOCKER_EXAMPLE}\n${templateEntry}`,
+      }),
+      errors: [
+        onLine(
+          'docker-compose.yml',
+          39,
+          44,
+          51,
+          'Unexpected credentials in DATABASE_URL (postgres://smarthr360:****@db:5432/smarthr360) in the environment of service web; keep it in secrets.env.',
+        ),
+      ],
+      output: {
+        '.env.docker.example': ENV_DOCKER_EXAMPLE,
+        'docker-compose.yml': removeOnce(
+          URL_CREDENTIALS,
+          '      - DATABASE_URL=postgres://smarthr360:hunter2@db:5432/smarthr360\n',
+        ),
+        'secrets.env': secretsWith('DATABASE_URL=postgres://smarthr360:hunter2@db:5432/smarthr360'),
+        'secrets.example': `${SECRETS_EXAMPLE}${templateEntry}`,
+      },
+    })),
+    {
+      name: 'a moved key the shared env file still sets: its entry in the env template stays',
+      files: workspace({
+        'docker-compose.yml': URL_CREDENTIALS,
+        '.env.docker': `${ENV_DOCKER}DATABASE_URL=postgres://smarthr360@db:5432/smarthr360\n`,
+        '.env.docker.example': `${ENV_DOCKER_EXAMPLE}DATABASE_URL=\n`,
+      }),
+      errors: [
+        onLine(
+          'docker-compose.yml',
+          39,
+          44,
+          51,
+          'Unexpected credentials in DATABASE_URL (postgres://smarthr360:****@db:5432/smarthr360) in the environment of service web; keep it in secrets.env.',
+        ),
+      ],
+      output: {
+        'docker-compose.yml': removeOnce(
+          URL_CREDENTIALS,
+          '      - DATABASE_URL=postgres://smarthr360:hunter2@db:5432/smarthr360\n',
+        ),
+        'secrets.env': secretsWith('DATABASE_URL=postgres://smarthr360:hunter2@db:5432/smarthr360'),
       },
     },
     {
@@ -672,4 +755,35 @@ RuleTester.run(secretInEnvironment, {
       },
     },
   ],
+});
+
+describe('secret-in-environment: a comment over several secrets', () => {
+  // Before (zulip's compose file), the comment over the secrets was deleted with the first of them.
+  // The entries of one environment move one a pass (a pass could leave it empty), so the fixes are
+  // applied one after the other here, as Fix all and --fix do.
+  it('goes with the first when they all move, above them in the secrets file', () => {
+    const compose = insertAfter(
+      COMPOSE,
+      WEB_ENV,
+      '      ## These should match the passwords of db and redis.\n      - SECRETS_postgres_password=pg-Secr3t\n      - SECRETS_redis_password=rd-Secr3t\n',
+    );
+    const fs = new MemoryFileSystem(workspace({ 'docker-compose.yml': compose }));
+    for (let pass = 0; pass < 3; pass++) {
+      const findings = new Analyzer(fs, { rules: [secretInEnvironment] }).analyze().findings;
+      const fix = findings.find((f) => f.ruleId === secretInEnvironment.id)?.fix?.();
+      if (!fix) {
+        break;
+      }
+      for (const [path, text] of applyFixes([fix], (p) => fs.readFile(p)).files) {
+        fs.write(path, text!);
+      }
+    }
+    assert.equal(fs.readFile('docker-compose.yml'), COMPOSE);
+    assert.equal(
+      fs.readFile('secrets.env'),
+      secretsWith(
+        '## These should match the passwords of db and redis.\nSECRETS_postgres_password=pg-Secr3t\nSECRETS_redis_password=rd-Secr3t',
+      ),
+    );
+  });
 });

@@ -1,6 +1,6 @@
 import { RuleTester } from '../ruleTester';
 import { secretInSharedEnvFile } from '../../server/src/engine/rules/env/secretInSharedEnvFile';
-import { COMPOSE, ENV_DOCKER, GITIGNORE, SECRETS_EXAMPLE, workspace } from './envWorkspace';
+import { COMPOSE, ENV_DOCKER, ENV_DOCKER_EXAMPLE, GITIGNORE, SECRETS_ENV, SECRETS_EXAMPLE, workspace } from './envWorkspace';
 import { crlf, removeOnce, replaceEach, replaceOnce } from './edit';
 import { onLine, onWord } from './findings';
 
@@ -113,6 +113,29 @@ CACHE_URL="redis://redis:6379/1"  # no credentials
     },
   ],
   invalid: [
+    {
+      // Before, the key stayed in the shared file's template, documenting a line that had left it.
+      name: "the moved key's entry in the shared file's template moves to secrets.example, with its comment",
+      files: workspace({
+        '.env.docker': `${ENV_DOCKER}EMAIL_HOST_PASSWORD=Sup3rS3cretPw\n`,
+        '.env.docker.example': `${ENV_DOCKER_EXAMPLE}\n# The mail account, for password resets.\nEMAIL_HOST_PASSWORD=change-me\n`,
+      }),
+      errors: [
+        onLine(
+          '.env.docker',
+          5,
+          21,
+          34,
+          'Unexpected secret EMAIL_HOST_PASSWORD in the shared env file .env.docker, which is for non-sensitive settings; keep it in secrets.env.',
+        ),
+      ],
+      output: {
+        '.env.docker': ENV_DOCKER,
+        '.env.docker.example': ENV_DOCKER_EXAMPLE,
+        'secrets.env': `${SECRETS_ENV}EMAIL_HOST_PASSWORD=Sup3rS3cretPw\n`,
+        'secrets.example': `${SECRETS_EXAMPLE}# The mail account, for password resets.\nEMAIL_HOST_PASSWORD=change-me\n`,
+      },
+    },
     {
       // Before, a token was a secret only under a secret-like key or as a URL's password.
       name: 'a value shaped like an OpenAI key, under a key that does not say so',

@@ -11,7 +11,17 @@ import { parseEnvFile, type EnvFileModel } from '../../parse/envfile';
 import { scalarString, type YamlView } from '../../parse/yamlUtil';
 import type { FixBuilder } from '../../rule';
 import { LineIndex, type Range } from '../../text';
-import { appendSequenceToMap, appendToSequence, flowScalar, mapPairRemoval, prependToSequence, sequenceItemRemoval, usesFlushSequences, insertRange } from '../../yamlEdit';
+import {
+  appendSequenceToMap,
+  appendToSequence,
+  flowScalar,
+  mapPairRemoval,
+  prependToSequence,
+  removeLines,
+  sequenceItemRemoval,
+  usesFlushSequences,
+  insertRange,
+} from '../../yamlEdit';
 
 // ---------------------------------------------------------------------------------------------
 // Secrets
@@ -195,7 +205,11 @@ export function secretsTemplatePath(config: Config): string {
 }
 
 export function isTemplatePath(path: string, config: Config): boolean {
-  return path === envTemplatePath(config) || path === secretsTemplatePath(config) || /\.(example|sample|template|dist)$/.test(path);
+  return (
+    path === envTemplatePath(config) ||
+    path === secretsTemplatePath(config) ||
+    /\.(example|sample|template|dist|tmpl)$/.test(path)
+  );
 }
 
 /** The keys an env file defines, or undefined when the file does not exist. */
@@ -409,10 +423,12 @@ export function secretsFileDisagrees(project: Project, key: string, value: strin
 
 /**
  * Writes `KEY=value` into the secrets file: fills a blank `KEY=` line (or a `# KEY=` one a fix left),
- * appends otherwise, or creates the file (from its template where one exists). Never leaves the file
- * tracked by git: the same fix adds it to `.gitignore` when it is not ignored yet.
+ * appends otherwise, or creates the file (from its template where one exists). `comments`: the
+ * comment lines that described the entry where it was, written above it (unless the file has them
+ * there already). Never leaves the file tracked by git: the same fix adds it to `.gitignore` when
+ * it is not ignored yet.
  */
-export function addToSecretsFile(fixer: FixBuilder, project: Project, key: string, line: string): void {
+export function addToSecretsFile(fixer: FixBuilder, project: Project, key: string, line: string, comments: string[] = []): void {
   const config = project.config;
   const path = config.secretsFile;
   const text = project.fs.readFile(path);
@@ -425,13 +441,20 @@ export function addToSecretsFile(fixer: FixBuilder, project: Project, key: strin
     const model = parseEnvFile(path, text);
     const entry = model.entries.find((e) => e.key === key);
     if (entry && entry.value === '' && !entry.quoted) {
-      fixer.replace(path, entry.lineRange, line);
+      fixer.replace(path, entry.lineRange, withComments(model.lines, entry.lineRange.start.line, comments, line));
     } else if (!entry) {
       const commented = commentedBlankLine(model.lines, key);
       if (commented !== undefined) {
-        fixer.replace(path, model.lines.rangeOf(model.lines.lineStart(commented), model.lines.lineStart(commented) + model.lines.lineText(commented).length), line);
+        fixer.replace(
+          path,
+          model.lines.rangeOf(
+            model.lines.lineStart(commented),
+            model.lines.lineStart(commented) + model.lines.lineText(commented).length,
+          ),
+          withComments(model.lines, commented, comments, line),
+        );
       } else {
-        appendLines(fixer, path, text, [line], key, eol);
+        appendLines(fixer, path, text, [...comments, line], key, eol);
       }
     }
     return;
@@ -440,7 +463,7 @@ export function addToSecretsFile(fixer: FixBuilder, project: Project, key: strin
   const template = project.fs.readFile(templatePath);
   fixer.track(templatePath);
   if (template === undefined) {
-    appendLines(fixer, path, undefined, [line], key, eol);
+    appendLines(fixer, path, undefined, [...comments, line], key, eol);
     return;
   }
   line = line.replace(/\r?\n/g, lineBreakOf(template, eol));
@@ -456,10 +479,88 @@ export function addToSecretsFile(fixer: FixBuilder, project: Project, key: strin
     // Commenting adds to the start of lines only: the entry keeps its line numbers.
     const lines = new LineIndex(start);
     const last = entry.lineRange.end.line;
-    fixer.replace(path, lines.rangeOf(lines.lineStart(entry.lineRange.start.line), lines.lineStart(last) + lines.lineText(last).length), line);
+    fixer.replace(
+      path,
+      lines.rangeOf(lines.lineStart(entry.lineRange.start.line), lines.lineStart(last) + lines.lineText(last).length),
+      withComments(lines, entry.lineRange.start.line, comments, line),
+    );
   } else {
-    appendLines(fixer, path, start, [line], key, eol);
+    appendLines(fixer, path, start, [...comments, line], key, eol);
   }
+}
+
+/** `line` with the comment lines above it, unless the lines right above `at` are these already. */
+function withComments(lines: LineIndex, at: number, comments: string[], line: string): string {
+  const above = comments.map((_, i) => {
+    const l = at - comments.length + i;
+    return l >= 0 ? lines.lineText(l).trim() : undefined;
+  });
+  if (comments.length === 0 || above.every((l, i) => l === comments[i])) {
+    return line;
+  }
+  return [...comments, line].join(lines.text.includes('\n') ? lines.eol : '\n');
+}
+
+/**
+ * Moves a key's entry from the shared env file's template to the secrets template, as its secret moves
+ * to the secrets file: the template follows the file it documents. The entry's line keeps its
+ * placeholder, and the comment lines right above it go too when the entry ends its paragraph (a blank
+ * line, a comment or the end of the file follows; otherwise they head the entries below, and stay;
+ * a comment at the top of the file is its header, and stays). When the secrets template documents the
+ * key already, the entry is only removed. Nothing moves while the shared env file still sets the key
+ * (`stillShared`): the entry documents that one.
+ */
+export function moveTemplateEntry(fixer: FixBuilder, project: Project, key: string, stillShared: boolean): void {
+  const config = project.config;
+  const from = envTemplatePath(config);
+  const to = secretsTemplatePath(config);
+  const text = project.fs.readFile(from);
+  if (stillShared || text === undefined || from === to) {
+    return;
+  }
+  const model = parseEnvFile(from, text);
+  const entries = model.entries.filter((e) => e.key === key);
+  if (entries.length === 0) {
+    return;
+  }
+  const lines = model.lines;
+  const moved: string[] = [];
+  for (const e of entries) {
+    let first = e.lineRange.start.line;
+    const next = e.lineRange.end.line + 1;
+    const endsParagraph = next >= lines.lineCount || /^\s*(?:#|$)/.test(lines.lineText(next));
+    while (endsParagraph && first > 0 && /^\s*#/.test(lines.lineText(first - 1))) {
+      first--;
+    }
+    if (first === 0) {
+      first = e.lineRange.start.line;
+    }
+    // (No blank line left doubled, or ending the file.)
+    const removal = removeLines(lines, first, e.lineRange.end.line);
+    fixer.remove(from, lines.rangeOf(removal.start, removal.end));
+    // The last entry is the one dotenv reads: it is the one documented.
+    moved.splice(0, moved.length, ...text.slice(lines.lineStart(first), lines.offsetAt(e.lineRange.end)).split(/\r?\n/));
+  }
+  const target = project.fs.readFile(to);
+  fixer.track(to);
+  if (target !== undefined && parseEnvFile(to, target).entries.some((e) => e.key === key)) {
+    return;
+  }
+  appendLines(fixer, to, target, moved, key, workspaceEol(project));
+}
+
+/**
+ * The variables a value interpolates with a secret as their default (`${DATABASE_URL:-postgres://app:pw@db/app}`):
+ * a value for them belongs in the secrets file, and their documentation in its template.
+ */
+export function namesWithSecretDefault(value: string): string[] {
+  const out: string[] = [];
+  for (const m of value.matchAll(INTERPOLATION)) {
+    if (m[1] && m[2]?.endsWith('-') && m[3] && findSecret(m[1], m[3])) {
+      out.push(m[1]);
+    }
+  }
+  return out;
 }
 
 /** The text with every line of every entry prefixed `# ` (`DJANGO_SECRET_KEY=` → `# DJANGO_SECRET_KEY=`). */

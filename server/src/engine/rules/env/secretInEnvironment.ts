@@ -9,9 +9,11 @@ import {
   addToSecretsFile,
   dotenvValue,
   ensureEnvFileReference,
+  envKeys,
   environmentEntryRemoval,
   findSecret,
   isEnvFileKey,
+  moveTemplateEntry,
   readsEnvFile,
   secretsFileDisagrees,
   secretsReferenceShared,
@@ -63,8 +65,7 @@ export const secretInEnvironment = defineRule({
           hits.set(key, h);
         }
       }
-      for (const { entry, hit, defs } of hits.values()) {
-        const services = serviceList(defs.map((d) => d.name));
+      const found = [...hits.values()].map(({ entry, hit, defs }) => {
         // Moving it would drop the value one of the two places holds: no fix, and the message says why.
         const disagrees = secretsFileDisagrees(project, entry.key, entry.value ?? '');
         // A service whose env_file list others alias would hand the secrets file to them too.
@@ -80,6 +81,14 @@ export const secretInEnvironment = defineRule({
         const fragment = defs.some((d) => servicesOfDef(project, d).some((s) => !s.build && !s.image));
         // `env_file: !reset` where the secrets file would be added: compose drops it (no fix, as the fix would abandon).
         const reset = defs.some((d) => servicesOfDef(project, d).some((s) => envFileDropped(project, s, d)));
+        // A key an env file cannot hold (`db password`) would leave a secrets file nothing can read.
+        const movable = !disagrees && !shared && removable && !fragment && !reset && isEnvFileKey(entry.key);
+        return { entry, hit, defs, disagrees, movable };
+      });
+      // The lines of the entries that move: a comment above an entry and the ones after it goes with them.
+      const movedLines = new Set(found.filter((f) => f.movable).map((f) => f.entry.keyRange.start.line));
+      for (const { entry, hit, defs, disagrees, movable } of found) {
+        const services = serviceList(defs.map((d) => d.name));
         context.report({
           messageId: disagrees ? 'disagrees' : hit.kind === 'url' ? 'urlCredentials' : 'secret',
           data: {
@@ -89,30 +98,35 @@ export const secretInEnvironment = defineRule({
             ...(hit.kind === 'url' ? { masked: hit.masked } : {}),
           },
           range: secretRange(file, entry, hit),
-          // A key an env file cannot hold (`db password`) would leave a secrets file nothing can read.
-          fix:
-            disagrees || shared || !removable || fragment || reset || !isEnvFileKey(entry.key)
-              ? undefined
-              : (fixer) => {
-                  const group = { services: defs.flatMap((d) => servicesOfDef(project, d)), edited: new Set<unknown>() };
-                  const keyAdded = new Set<ComposeServiceDef>();
-                  fixer.setTitle(`Move secret ${entry.key} to ${config.secretsFile}`, true);
-                  // In the definition that held the secret: a secret of a prod overlay is not every environment's.
-                  for (const def of defs) {
-                    for (const service of servicesOfDef(project, def)) {
-                      if (ensureEnvFileReference(fixer, project, service, config.secretsFile, 'last', group, def)) {
-                        keyAdded.add(def);
-                      }
+          fix: !movable
+            ? undefined
+            : (fixer) => {
+                const group = { services: defs.flatMap((d) => servicesOfDef(project, d)), edited: new Set<unknown>() };
+                const keyAdded = new Set<ComposeServiceDef>();
+                fixer.setTitle(`Move secret ${entry.key} to ${config.secretsFile}`, true);
+                // In the definition that held the secret: a secret of a prod overlay is not every environment's.
+                for (const def of defs) {
+                  for (const service of servicesOfDef(project, def)) {
+                    if (ensureEnvFileReference(fixer, project, service, config.secretsFile, 'last', group, def)) {
+                      keyAdded.add(def);
                     }
                   }
-                  const removal = environmentEntryRemoval(file, defs[0]!, entry.offsets[0], keyAdded.has(defs[0]!));
-                  if (!removal) {
-                    fixer.abandon();
-                    return;
-                  }
-                  fixer.replace(file.path, removal.range, removal.newText, removal.scope);
-                  addToSecretsFile(fixer, project, entry.key, `${entry.key}=${dotenvValue(entry.value ?? '')}`);
-                },
+                }
+                const removal = environmentEntryRemoval(file, defs[0]!, entry.offsets[0], keyAdded.has(defs[0]!));
+                if (!removal) {
+                  fixer.abandon();
+                  return;
+                }
+                const comment = leadingComment(file.lines, entry, removal.range, movedLines);
+                // A comment that heads the entries staying after this one stays with them.
+                const range = comment?.stays
+                  ? { start: { line: entry.keyRange.start.line, character: 0 }, end: removal.range.end }
+                  : removal.range;
+                fixer.replace(file.path, range, removal.newText, removal.scope);
+                const comments = comment && !comment.stays ? comment.lines : [];
+                addToSecretsFile(fixer, project, entry.key, `${entry.key}=${dotenvValue(entry.value ?? '')}`, comments);
+                moveTemplateEntry(fixer, project, entry.key, envKeys(project, config.sharedEnvFile)?.has(entry.key) === true);
+              },
         });
       }
     },
@@ -186,6 +200,7 @@ export const secretInEnvironment = defineRule({
                       fixer.setTitle(`Move secret ${name} to ${config.secretsFile}`, true);
                       fixer.remove(file.path, envPropertyRemoval(file, instruction, properties, index));
                       addToSecretsFile(fixer, project, name, `${name}=${dotenvValue(value!)}`);
+                      moveTemplateEntry(fixer, project, name, envKeys(project, config.sharedEnvFile)?.has(name) === true);
                       for (const service of group.services) {
                         ensureEnvFileReference(fixer, project, service, config.secretsFile, 'last', group);
                       }
@@ -198,6 +213,44 @@ export const secretInEnvironment = defineRule({
     },
   },
 });
+
+/**
+ * The comment lines written directly above an entry (same indentation, no blank line between) that
+ * its removal takes, as they go into the secrets file (indentation dropped). They move with the
+ * entry, unless the entry right below it (no blank line or comment of its own between) stays: the
+ * comment is then taken to head that one too, and `stays`. A comment over several secrets that all
+ * move goes with the first (the others follow it in the secrets file).
+ */
+function leadingComment(
+  lines: LineIndex,
+  entry: EnvironmentEntry,
+  removal: Range,
+  movedLines: Set<number>,
+): { lines: string[]; stays: boolean } | undefined {
+  const keyLine = entry.keyRange.start.line;
+  const indent = lines.lineText(keyLine).search(/\S/);
+  const indentOf = (l: number) => lines.lineText(l).search(/\S/);
+  let first = keyLine;
+  while (first > 0 && /^\s*#/.test(lines.lineText(first - 1)) && indentOf(first - 1) === indent) {
+    first--;
+  }
+  // None, a comment at the top of the file (a header), or one the removal leaves (a flow map's entry).
+  if (first === keyLine || first === 0 || removal.start.line > first || removal.end.line <= keyLine) {
+    return undefined;
+  }
+  let end = entry.offsets[1];
+  while (end > entry.offsets[0] && /\s/.test(lines.text[end - 1]!)) {
+    end--;
+  }
+  const next = lines.positionAt(end).line + 1;
+  const text = next < lines.lineCount ? lines.lineText(next) : '';
+  const stays = text.trim() !== '' && !/^\s*#/.test(text) && indentOf(next) === indent && !movedLines.has(next);
+  const comment: string[] = [];
+  for (let l = first; l < keyLine; l++) {
+    comment.push(lines.lineText(l).trim());
+  }
+  return { lines: comment, stays };
+}
 
 /** The narrowest honest range: the value, or the password inside a URL. */
 function secretRange(file: ComposeModel, entry: EnvironmentEntry, hit: SecretHit): Range {

@@ -3,6 +3,7 @@ import {
   addToSecretsFile,
   ensureEnvFileReference,
   findSecret,
+  moveTemplateEntry,
   secretsFileDisagrees,
   servicesReadingEnvFile,
   secretsReferenceShared,
@@ -84,6 +85,8 @@ export const secretInSharedEnvFile = defineRule({
                     );
                   }
                   addToSecretsFile(fixer, project, entry.key, file.text.slice(start, file.lines.offsetAt(entry.lineRange.end)));
+                  // Every line of the key leaves the shared file: its template documents it no more.
+                  moveTemplateEntry(fixer, project, entry.key, false);
                   // Every service that read the value from the shared file now reads it from the secrets file.
                   for (const service of group.services) {
                     ensureEnvFileReference(fixer, project, service, config.secretsFile, 'last', group);
