@@ -310,6 +310,25 @@ describe('incremental analysis across file relations', () => {
     );
   });
 
+  it("an env file's own template gains and loses keys, and is created (env-var-undocumented reads it)", () => {
+    assertNoDrift(
+      {
+        'docker-compose.yml':
+          'services:\n  web:\n    image: saleor:3.20\n    env_file:\n      - env/common.env\n      - .env.production\n',
+        'env/common.env': 'ALLOWED_HOSTS=localhost\nDEFAULT_CHANNEL_SLUG=default-channel\n',
+        'env/common.env.example': 'ALLOWED_HOSTS=\nDEFAULT_CHANNEL_SLUG=\n',
+        '.env.production': 'LOCAL_DOMAIN=example.com\nS3_ENABLED=false\n',
+      },
+      [
+        replaceIn('env/common.env.example', 'DEFAULT_CHANNEL_SLUG=\n', ''),
+        replaceIn('env/common.env.example', 'ALLOWED_HOSTS=\n', 'ALLOWED_HOSTS=\nDEFAULT_CHANNEL_SLUG=\n'),
+        (fs) => fs.write('.env.production.sample', 'LOCAL_DOMAIN=\n'),
+        replaceIn('.env.production.sample', 'LOCAL_DOMAIN=\n', 'LOCAL_DOMAIN=\nS3_ENABLED=false\n'),
+        (fs) => fs.delete('env/common.env.example'),
+      ],
+    );
+  });
+
   it("an env file's quoting, and the env files of an included file", () => {
     const df =
       'FROM python:3.12-slim AS gpu\nCMD ["python", "train.py"]\n\nFROM python:3.12-slim AS cpu\nCMD ["python", "train.py"]\n';

@@ -4,13 +4,24 @@
  */
 import { RuleTester } from '../ruleTester';
 import { envVarUndocumented } from '../../server/src/engine/rules/env/envVarUndocumented';
-import { replaceOnce } from './edit';
+import { insertAfter, replaceOnce } from './edit';
 import { COMPOSE, ENV_DOCKER, ENV_DOCKER_EXAMPLE, SECRETS_ENV, SECRETS_EXAMPLE, workspace } from './envWorkspace';
 import { onLine } from './findings';
 
 /** The finding on a variable `file` defines (or interpolates) that neither template documents. */
 const undocumented = (variable: string, file: string, verb = 'defines'): string =>
   `Expected ${variable}, which ${file} ${verb}, to be documented in .env.docker.example or secrets.example.`;
+
+/** COMPOSE where the application services also read `file`, between the shared file and the secrets. */
+const readsToo = (file: string): string =>
+  replaceOnce(COMPOSE, '    - .env.docker\n    - secrets.env\n', `    - .env.docker\n    - ${file}\n    - secrets.env\n`);
+/** Mastodon's production settings, and their template next to them (named after the file). */
+const ENV_PRODUCTION = 'LOCAL_DOMAIN=example.com\nDB_HOST=db\nDB_PASS=\nSECRET_KEY_BASE=abcd1234\nS3_ENABLED=false\n';
+const ENV_PRODUCTION_SAMPLE =
+  '# Copy to .env.production and fill in.\nLOCAL_DOMAIN=example.com\nDB_HOST=db\nDB_PASS=\nSECRET_KEY_BASE=\nS3_ENABLED=false\n';
+/** The finding on a variable that `own`, the file's own template, does not document either. */
+const undocumentedOwn = (variable: string, file: string, own: string): string =>
+  `Expected ${variable}, which ${file} defines, to be documented in ${own}, .env.docker.example or secrets.example.`;
 
 RuleTester.run(envVarUndocumented, {
   valid: [
@@ -23,6 +34,27 @@ RuleTester.run(envVarUndocumented, {
           '    command: celery -A smarthr360 beat -l info\n',
           '    command: sh -c "echo $$CELERY_HOME && celery -A smarthr360 beat -l info"\n    # image: registry/beat:${BEAT_TAG}\n    working_dir: ${PWD}\n',
         ),
+      }),
+    },
+    ...['sample', 'example', 'template', 'dist', 'tmpl'].map(
+      (suffix) => `.env.production.${suffix}`,
+    ).map(
+      (own) => ({
+        // Before (mastodon's), every key of .env.production was reported, and the fix wrote them into .env.docker.example.
+        name: `an env file's own template documents it: ${own}`,
+        files: workspace({
+          'docker-compose.yml': readsToo('.env.production'),
+          '.env.production': ENV_PRODUCTION,
+          [own]: ENV_PRODUCTION_SAMPLE,
+        }),
+      }),
+    ),
+    {
+      name: "a settings file's own template (common.env.example), in a folder of env files",
+      files: workspace({
+        'docker-compose.yml': readsToo('env/common.env'),
+        'env/common.env': 'ALLOWED_HOSTS=localhost\nDEFAULT_CHANNEL_SLUG=default-channel\n',
+        'env/common.env.example': 'ALLOWED_HOSTS=\nDEFAULT_CHANNEL_SLUG=\n',
       }),
     },
     {
@@ -67,6 +99,43 @@ RuleTester.run(envVarUndocumented, {
       output: {
         '.env.docker.example': `${ENV_DOCKER_EXAMPLE}ML_MODEL_PATH=\n`,
         'secrets.example': `${SECRETS_EXAMPLE}SENTRY_DSN=\n`,
+      },
+    },
+    {
+      name: "a key an env file's own template lacks: reported, and the fix documents it there",
+      files: workspace({
+        'docker-compose.yml': readsToo('.env.production'),
+        '.env.production': `${ENV_PRODUCTION}VAPID_PRIVATE_KEY=\nSTREAMING_CLUSTER_NUM=1\n`,
+        '.env.production.sample': ENV_PRODUCTION_SAMPLE,
+      }),
+      errors: [
+        onLine('.env.production', 6, 1, 18, undocumentedOwn('VAPID_PRIVATE_KEY', '.env.production', '.env.production.sample')),
+        onLine(
+          '.env.production',
+          7,
+          1,
+          22,
+          undocumentedOwn('STREAMING_CLUSTER_NUM', '.env.production', '.env.production.sample'),
+        ),
+      ],
+      output: {
+        '.env.production.sample': `${ENV_PRODUCTION_SAMPLE}VAPID_PRIVATE_KEY=\nSTREAMING_CLUSTER_NUM=\n`,
+      },
+    },
+    {
+      // Before (plausible's), it went to .env.docker.example, and secret-in-environment moved the
+      // entry to secrets.env: the template documented a key the shared file never sets.
+      name: 'an interpolation whose default is a secret (a URL with a password): documented in secrets.example',
+      files: workspace({
+        'docker-compose.yml': insertAfter(
+          COMPOSE,
+          '      - DJANGO_SETTINGS_MODULE=smarthr360.settings\n',
+          '      - CACHE_URL=${CACHE_URL:-redis://:R3disPassw0rd@redis:6379/1}\n',
+        ),
+      }),
+      errors: [onLine('docker-compose.yml', 39, 19, 68, undocumented('CACHE_URL', 'docker-compose.yml', 'interpolates'))],
+      output: {
+        'secrets.example': `${SECRETS_EXAMPLE}CACHE_URL=\n`,
       },
     },
     {

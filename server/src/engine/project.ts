@@ -79,6 +79,8 @@ export function classifyPath(
   if (
     /^\.env(\..*)?$/.test(name) ||
     /\.env$/.test(name) ||
+    // The template of an env file, named after it (`common.env.example`): env-var-undocumented reads it.
+    /\.env\.(sample|example|template|dist|tmpl)$/.test(name) ||
     (/^secrets(\..*)?$/.test(lower) && !NOT_DOCKER.test(lower))
   ) {
     return { kind: 'env' };

@@ -1,6 +1,16 @@
 import { defineRule, type FixBuilder } from '../../rule';
 import type { Project } from '../../project';
-import { appendLines, envKeys, envTemplatePath, findSecret, isSecretKey, isTemplatePath, secretsTemplatePath, workspaceEol } from './envShared';
+import {
+  appendLines,
+  envKeys,
+  envTemplatePath,
+  findSecret,
+  isSecretKey,
+  isTemplatePath,
+  namesWithSecretDefault,
+  secretsTemplatePath,
+  workspaceEol,
+} from './envShared';
 
 /** Variables the shell or compose itself provides; no template documents them. */
 const PROVIDED = new Set(['HOME', 'PWD', 'USER', 'UID', 'GID', 'HOSTNAME', 'PATH', 'SHELL', 'COMPOSE_PROJECT_NAME']);
@@ -41,6 +51,11 @@ export const envVarUndocumented = defineRule({
     compose(file, context) {
       const { project, config } = context;
       const documented = documentedKeys(project);
+      // `DATABASE_URL=${DATABASE_URL:-postgres://app:pw@db/app}`: its value is a secret, documented
+      // with the secrets (secret-in-environment moves the entry to the secrets file).
+      const secretDefaults = new Set(
+        file.services.flatMap((d) => d.environment.flatMap((e) => namesWithSecretDefault(e.value ?? ''))),
+      );
       const seen = new Set<string>();
       for (const ref of file.interpolations) {
         const name = ref.value;
@@ -48,7 +63,7 @@ export const envVarUndocumented = defineRule({
           continue;
         }
         seen.add(name);
-        const template = isSecretKey(name) ? secretsTemplatePath(config) : envTemplatePath(config);
+        const template = isSecretKey(name) || secretDefaults.has(name) ? secretsTemplatePath(config) : envTemplatePath(config);
         context.report({
           messageId: 'interpolated',
           data: { name, file: file.path, templates: templatesText(project) },
@@ -63,6 +78,12 @@ export const envVarUndocumented = defineRule({
         return;
       }
       const documented = documentedKeys(project);
+      // The file's own template (`.env.production.sample`) documents it too, and gets what it lacks.
+      const own = ownTemplate(project, file.path);
+      for (const k of own?.keys ?? []) {
+        documented.add(k);
+      }
+      const templates = own ? `${own.path}, ${templatesText(project)}` : templatesText(project);
       const seen = new Set<string>();
       for (const entry of file.entries) {
         if (seen.has(entry.key) || isProvided(entry.key) || documented.has(entry.key)) {
@@ -70,10 +91,10 @@ export const envVarUndocumented = defineRule({
         }
         seen.add(entry.key);
         const secret = file.path === config.secretsFile || isSecretKey(entry.key) || findSecret(entry.key, entry.value) !== undefined;
-        const template = secret ? secretsTemplatePath(config) : envTemplatePath(config);
+        const template = own?.path ?? (secret ? secretsTemplatePath(config) : envTemplatePath(config));
         context.report({
           messageId: 'defined',
-          data: { name: entry.key, file: file.path, templates: templatesText(project) },
+          data: { name: entry.key, file: file.path, templates },
           range: entry.keyRange,
           fix: (fixer) => addBlank(fixer, project, template, entry.key),
         });
@@ -88,6 +109,30 @@ function isComposeEnvFile(project: Project, path: string): boolean {
     return true;
   }
   return project.composeProjectsReading(path).length > 0;
+}
+
+/** What a template named after an env file is called: `.env.production.sample`, `common.env.example`. */
+const OWN_TEMPLATE_SUFFIXES = ['.sample', '.example', '.template', '.dist', '.tmpl'];
+
+/**
+ * The template next to an env file, named after it (`.env.production` → `.env.production.sample`),
+ * other than the configured templates (the shared env file's and the secrets file's keep theirs),
+ * and its keys. Only a file of the analysis (an env file by its name: see classifyPath), so an edit
+ * to it checks the env file again (the env files of its folder are its dependencies).
+ */
+function ownTemplate(project: Project, path: string): { path: string; keys: string[] } | undefined {
+  const config = project.config;
+  if (path === config.sharedEnvFile || path === config.secretsFile) {
+    return undefined;
+  }
+  for (const suffix of OWN_TEMPLATE_SUFFIXES) {
+    const candidate = `${path}${suffix}`;
+    const model = project.file(candidate);
+    if (model?.kind === 'env' && candidate !== envTemplatePath(config) && candidate !== secretsTemplatePath(config)) {
+      return { path: candidate, keys: model.entries.map((e) => e.key) };
+    }
+  }
+  return undefined;
 }
 
 function documentedKeys(project: Project): Set<string> {
