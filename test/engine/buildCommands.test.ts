@@ -190,4 +190,64 @@ describe('build commands', () => {
       assert.deepEqual(builds(p), ['acme/core:latest docker/core.Dockerfile ']);
     });
   });
+
+  describe('options in a variable', () => {
+    it('reads a variable the script sets plainly as the words it holds', () => {
+      // Before, `$ARGS` was the context: the build was a glob (`*/Dockerfile`) and its tag was not read.
+      const p = projectOf({
+        ...WORKSPACE,
+        'scripts/base.sh':
+          '#!/bin/sh\nset -eu\ncd "$(dirname "$0")/.."\nARGS="--pull -t acme/core:latest -f docker/core.Dockerfile"\ndocker build $ARGS .\n',
+      });
+      assert.deepEqual(builds(p), ['acme/core:latest docker/core.Dockerfile ']);
+      assert.deepEqual(p.wildcardBuilds, []);
+      assert.equal(p.baseDockerfile?.path, 'docker/core.Dockerfile');
+    });
+
+    it("takes the last other word as the context of netbox-docker's array; its -f and --target are not known", () => {
+      // Before, the array was the context: `*/Dockerfile`, which misses the root's Dockerfile.
+      const p = projectOf({
+        ...WORKSPACE,
+        Dockerfile: CORE,
+        'build.sh': [
+          '#!/bin/bash',
+          'set -e',
+          'cd "$(dirname "$0")"',
+          'DOCKER_TARGET="${DOCKER_TARGET-main}"',
+          'DOCKERFILE="${DOCKERFILE-Dockerfile}"',
+          'DOCKER_BUILD_ARGS=(',
+          '  --pull',
+          '  --target "${DOCKER_TARGET}"',
+          '  -f "${DOCKERFILE}"',
+          '  -t "docker.io/netboxcommunity/netbox:latest"',
+          ')',
+          'docker buildx build "${DOCKER_BUILD_ARGS[@]}" .',
+          '',
+        ].join('\n'),
+      });
+      assert.deepEqual(
+        p.buildCommands.map((c) => `${c.dockerfile} ${c.context} ${c.target}`),
+        ['Dockerfile  ${DOCKER_BUILD_ARGS[@]}'],
+      );
+      // The -f in the array may name any Dockerfile.
+      assert.deepEqual(p.wildcardBuilds, ['*']);
+      assert.ok(p.mayBeBuiltByWildcard('services/api/Dockerfile'));
+    });
+
+    it('keeps a written -f, and reads a quoted "$dir" as the context, as before', () => {
+      const p = projectOf({
+        ...WORKSPACE,
+        'scripts/build.sh': [
+          '#!/bin/bash',
+          'cd "$(dirname "$0")/.."',
+          'ARGS=(--pull)',
+          'docker buildx build "${ARGS[@]}" -f docker/core.Dockerfile -t acme/core:latest .',
+          'for dir in services/*; do docker build -t "acme/$(basename "$dir")" "$dir"; done',
+          '',
+        ].join('\n'),
+      });
+      assert.deepEqual(builds(p), ['acme/core:latest docker/core.Dockerfile ']);
+      assert.deepEqual(p.wildcardBuilds, ['*/Dockerfile']);
+    });
+  });
 });

@@ -107,6 +107,48 @@ RuleTester.run(legacyDockerfile, {
       name: `built in a loop over the services: ${how}`,
       files: { ...ROADMAP_WORKSPACE, 'services/api/Dockerfile': PROD, 'services/worker/Dockerfile': PROD, [file]: text },
     })),
+    {
+      // Before, reported, and --fix archived the Dockerfile build.sh builds: the array was read as the
+      // context (a glob \`*/Dockerfile\` that does not name the root one); its -f may name any file.
+      name: "netbox-docker's build.sh: the options, -f and --tag among them, in an array",
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'docker/Dockerfile.prod': PROD,
+        'docker/build.sh': [
+          '#!/bin/bash',
+          'set -e',
+          'cd "$(dirname "$0")/.."',
+          'DOCKER_TARGET="${DOCKER_TARGET-main}"',
+          'DOCKERFILE="${DOCKERFILE-docker/Dockerfile.prod}"',
+          'DOCKER_BUILD_ARGS=(',
+          '  --pull',
+          '  --target "${DOCKER_TARGET}"',
+          '  -f "${DOCKERFILE}"',
+          '  --tag "ghcr.io/acme/web:latest"',
+          ')',
+          'docker buildx build "${DOCKER_BUILD_ARGS[@]}" .',
+          '',
+        ].join('\n'),
+      },
+    },
+    ...['"${ARGS[@]}"', '$ARGS', '${ARGS}', '"$@"'].map((word) => ({
+      // Before, reported, and --fix archived the Dockerfile the script builds: the variable was taken as the context.
+      name: `a script's options in a variable, then the context: docker buildx build ${word} .`,
+      files: {
+        ...ROADMAP_WORKSPACE,
+        Dockerfile: PROD,
+        'build.sh': `#!/bin/bash\nset -eu\nARGS=(--pull -t ghcr.io/acme/web:prod)\ndocker buildx build ${word} .\n`,
+      },
+    })),
+    {
+      // Before, reported, and --fix archived it: the only word, a variable, may hold the context and a -f.
+      name: 'a Makefile passes its options and context in a variable it does not set: $(BUILD_ARGS)',
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'docker/Dockerfile.prod': PROD,
+        Makefile: `${MAKEFILE}\nprod:\n\tdocker build $(BUILD_ARGS)\n`,
+      },
+    },
     ...[
       [
         'GitLab CI, from $CI_PROJECT_DIR',
@@ -310,6 +352,32 @@ RuleTester.run(legacyDockerfile, {
     {
       name: 'an old service Dockerfile with an ARG preamble, in the docker folder',
       files: { ...ROADMAP_WORKSPACE, 'docker/Dockerfile.web-v1': WEB_V1 },
+      errors: [onLine('docker/Dockerfile.web-v1', 2, 6, 35, unusedDockerfile('docker/Dockerfile.web-v1'))],
+      output: { 'docker/Dockerfile.web-v1': null, 'archived/Dockerfile.web-v1': WEB_V1 },
+    },
+    {
+      // Options in a variable the script sets plainly are read as written: no -f hides in them.
+      name: 'an old Dockerfile next to a script whose options come from a variable it sets',
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'docker/Dockerfile.prod': PROD,
+        'docker/Dockerfile.web-v1': WEB_V1,
+        'scripts/release.sh':
+          '#!/bin/sh\nset -eu\nARGS="--pull --tag acme/web:prod"\ndocker build $ARGS -f docker/Dockerfile.prod .\n',
+      },
+      errors: [onLine('docker/Dockerfile.web-v1', 2, 6, 35, unusedDockerfile('docker/Dockerfile.web-v1'))],
+      output: { 'docker/Dockerfile.web-v1': null, 'archived/Dockerfile.web-v1': WEB_V1 },
+    },
+    {
+      // An explicit -f is the file built; the array beside it holds other options.
+      name: 'an old Dockerfile beside a build with -f written out and other options in an array',
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'docker/Dockerfile.prod': PROD,
+        'docker/Dockerfile.web-v1': WEB_V1,
+        'build.sh':
+          '#!/bin/bash\nset -eu\nARGS=(--pull --tag acme/web:prod)\ndocker buildx build "${ARGS[@]}" -f docker/Dockerfile.prod .\n',
+      },
       errors: [onLine('docker/Dockerfile.web-v1', 2, 6, 35, unusedDockerfile('docker/Dockerfile.web-v1'))],
       output: { 'docker/Dockerfile.web-v1': null, 'archived/Dockerfile.web-v1': WEB_V1 },
     },

@@ -101,7 +101,8 @@ export function findBuildCommands(path: string, text: string, kind: 'makefile' |
     const end =
       folded !== undefined ? argsStart + commandEnd(folded, 0) : Math.min(commandEnd(text, argsStart), step?.end ?? Infinity);
     re.lastIndex = Math.max(end, argsStart);
-    const args = tokenize(text.slice(argsStart, end).replace(/\\\r?\n/g, ' '));
+    const quoted: boolean[] = [];
+    const args = tokenize(text.slice(argsStart, end).replace(/\\\r?\n/g, ' '), quoted);
     const variables: Expand | undefined = kind === 'workflow' ? step?.variables : ofFile;
     // A word with variables: its value when each is known, else as written.
     const expand = (word: string | undefined): string | undefined =>
@@ -119,8 +120,25 @@ export function findBuildCommands(path: string, text: string, kind: 'makefile' |
     const buildArgs = new Map<string, string>();
     let stdin = false;
     let input: string | undefined;
+    // Words that are wholly a variable that may hold options or several words (`"${ARGS[@]}"`,
+    // `$ARGS`, Make's `$(FLAGS)`) and whose value the file does not tell: a `-f`, `-t` or
+    // `--target` may be in them, and the context too when no other word is there.
+    const hidden: string[] = [];
     for (let i = 0; i < args.length; i++) {
       const a = args[i]!;
+      if (splitVariable(a, quoted[i] === true, kind === 'makefile')) {
+        // Its value, when the file sets it plainly (`ARGS="--pull -t app"`), is read as the words it is.
+        const value = variables?.(a);
+        if (value !== undefined && !/[$`]/.test(value)) {
+          const words: boolean[] = [];
+          const spliced = tokenize(value, words);
+          args.splice(i + 1, 0, ...spliced);
+          quoted.splice(i + 1, 0, ...words);
+        } else {
+          hidden.push(a);
+        }
+        continue;
+      }
       const eq = a.indexOf('=');
       const name = a.startsWith('--') && eq > 0 ? a.slice(0, eq) : a;
       const val = (): string | undefined => (a.startsWith('--') && eq > 0 ? a.slice(eq + 1) : args[++i]);
@@ -188,7 +206,13 @@ export function findBuildCommands(path: string, text: string, kind: 'makefile' |
     if (stdin && positional.length === 0 && input !== undefined && !file) {
       file = input;
     }
-    let ctxWord = positional[0] ?? '.';
+    // Docker takes one context: with options in a variable, the last other word (`docker buildx build
+    // "${ARGS[@]}" .`); with no other word, the variable may be the context, which is not known.
+    let ctxWord = hidden.length > 0 ? (positional[positional.length - 1] ?? hidden[0]!) : (positional[0] ?? '.');
+    if (hidden.length > 0 && target === undefined) {
+      // The variable may hold `--target`: which stage is built is not known (see unused-stage).
+      target = hidden[0];
+    }
     if (kaniko) {
       // kaniko's context is `--context` (`dir://` a folder); its default (`/workspace`) and a remote
       // one (`git://`, `s3://`) are not the workspace's: what it builds is not known here.
@@ -211,6 +235,12 @@ export function findBuildCommands(path: string, text: string, kind: 'makefile' |
     const names = containerfile ? ['Containerfile', 'Dockerfile'] : ['Dockerfile'];
     // Run from the script's folder and, when that is a guess too, from the workspace root (when a path starts there).
     const twoGuesses = where?.root !== undefined && where.root !== cwd && (ctx.from === 'cwd' || df?.from === 'cwd');
+    if (hidden.length > 0 && !df && !kaniko) {
+      // The variable may hold a `-f` naming any Dockerfile (netbox-docker's build.sh: `-f
+      // "${DOCKERFILE}"` in `DOCKER_BUILD_ARGS`): any Dockerfile may be built, none is known unused.
+      const range = lines.rangeOf(m.index, Math.max(end, argsStart));
+      out.push({ path, dockerfile: '*', context: '*', tags: [], range, wildcard: true });
+    }
     if (unknownContext || variable(df?.path)) {
       // `docker build -t "shop-$s" "services/$s"` in a loop: which Dockerfile is not known here, only
       // the ones it may be (`services/*/Dockerfile`). legacy-dockerfile leaves those alone.
@@ -976,7 +1006,7 @@ function closingDoubleQuote(s: string, from: number): number {
  * Splits a command into words: a word in quotes is its content; a bare word runs to a space outside
  * `$(…)` (`-t app:$$(git rev-parse --short HEAD)` is one word). Linear, whatever the input.
  */
-function tokenize(s: string): string[] {
+function tokenize(s: string, quoted?: boolean[]): string[] {
   const out: string[] = [];
   let i = 0;
   while (i < s.length) {
@@ -989,6 +1019,7 @@ function tokenize(s: string): string[] {
     const q = s[i]!;
     const close = q === "'" ? s.indexOf(q, i + 1) : q === '"' ? closingDoubleQuote(s, i + 1) : -1;
     if (close >= 0) {
+      quoted?.push(true);
       out.push(s.slice(i + 1, close));
       i = close + 1;
       continue;
@@ -1012,10 +1043,27 @@ function tokenize(s: string): string[] {
       }
       j++;
     }
+    quoted?.push(false);
     out.push(s.slice(i, j));
     i = j;
   }
   return out;
+}
+
+/**
+ * Whether a command word is wholly a variable that may hold several words (options among them): an
+ * array's `${NAME[@]}` or `${NAME[*]}`, the script's `$@` and `$*`, or an unquoted `$NAME`,
+ * `${NAME}` (Make's `$(NAME)`, `$${NAME}`). A quoted `"$dir"` is one word, a path; so is a folder
+ * variable such as `$PWD` or `$(CURDIR)` (see {@link anchored}).
+ */
+function splitVariable(word: string, quoted: boolean, makefile: boolean): boolean {
+  const shell = makefile ? '\\$\\$' : '\\$';
+  if (new RegExp(`^${shell}(?:\\{[A-Za-z_]\\w*\\[[@*]\\]\\}|[@*])$`).test(word)) {
+    return true;
+  }
+  const make = makefile ? '|\\$[({][A-Za-z_][\\w.-]*[)}]' : '';
+  const whole = new RegExp(`^(?:${shell}(?:[A-Za-z_]\\w*|\\{[A-Za-z_]\\w*\\})${make})$`);
+  return !quoted && whole.test(word) && (makefile ? MAKE_ANCHOR : SHELL_ANCHOR).exec(word) === null;
 }
 
 /**
