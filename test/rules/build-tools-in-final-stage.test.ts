@@ -116,6 +116,33 @@ RUN apk add --no-cache --virtual .native musl-dev
 CMD ["celery", "-A", "smarthr360", "worker", "-l", "info"]
 `;
 
+/** cookiecutter-django's docs image: make runs the Sphinx build its start script execs at container start. */
+const DOCS_DOCKERFILE = `FROM python:3.12-slim AS python-run-stage
+RUN apt-get update && apt-get install --no-install-recommends -y \\
+  make \\
+  libpq-dev \\
+  gettext \\
+  && rm -rf /var/lib/apt/lists/*
+COPY ./compose/local/docs/start /start-docs
+RUN sed -i 's/\\r$//g' /start-docs && chmod +x /start-docs
+WORKDIR /docs
+`;
+
+const DOCS_START =
+  '#!/bin/bash\nset -o errexit\nset -o pipefail\nset -o nounset\n# make sure the docs build\nexec make livehtml\n';
+
+/** A docs service, in a compose file of its own, that runs `command`. */
+const docsCompose = (command: string): string =>
+  `services:\n  docs:\n    image: smarthr360_local_docs\n    build:\n      context: .\n      dockerfile: ./compose/local/docs/Dockerfile\n    command: ${command}\n`;
+
+/** A final stage with build-essential and nodejs, ending with `lines`. */
+const startStage = (lines: string): string => `FROM smarthr360-base:latest
+RUN apt-get update && apt-get install -y --no-install-recommends build-essential nodejs \\
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY . .
+${lines}`;
+
 RuleTester.run(buildToolsInFinalStage, {
   valid: [
     {
@@ -176,8 +203,51 @@ RUN apt-get update && apt-get install -y gcc make
       name: 'the official images pattern: apt-mark auto, apt-mark manual of the saved list, purge --auto-remove',
       files: { ...ROADMAP_WORKSPACE, 'docker/Dockerfile.web': WEB_APT_MARK },
     },
+    ...[
+      ['CMD in exec form', 'CMD ["sh", "-c", "make assets && node server.js"]\n'],
+      ['CMD in shell form', 'CMD make assets && node server.js\n'],
+      [
+        'an ENTRYPOINT script the image copies',
+        'COPY docker/start.sh /usr/local/bin/start.sh\nENTRYPOINT ["start.sh"]\nCMD ["--watch"]\n',
+      ],
+    ].map(([how, lines]) => ({
+      // Before, build-essential (make) and nodejs were reported: moving them out removes the container's command.
+      name: `the programs the container starts with are no build tools: ${how}`,
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'docker/Dockerfile.celery': startStage(lines!),
+        'docker/start.sh': '#!/bin/sh\nset -e\ncd /app && make assets\nexec node server.js "$@"\n',
+      },
+    })),
   ],
   invalid: [
+    {
+      // Before, make was reported too: the docs container's own command (its start script execs
+      // `make livehtml`), and following the advice broke it.
+      name: "cookiecutter-django's docs image: make runs at start through /start-docs; libpq-dev is still reported",
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'docker-compose.docs.yml': docsCompose('/start-docs'),
+        'compose/local/docs/Dockerfile': DOCS_DOCKERFILE,
+        'compose/local/docs/start': DOCS_START,
+      },
+      errors: [onWord('compose/local/docs/Dockerfile', DOCS_DOCKERFILE, 'libpq-dev', buildOnlyPackage('libpq-dev', 'docs'))],
+    },
+    {
+      // A word of a comment or an echo is no program the container runs.
+      name: 'a docs image whose start script only mentions make: make is still reported',
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'docker-compose.docs.yml': docsCompose('/start-docs'),
+        'compose/local/docs/Dockerfile': DOCS_DOCKERFILE,
+        'compose/local/docs/start':
+          '#!/bin/bash\n# make sure the docs are served\necho "make sure"\nexec sphinx-autobuild /docs /docs/_build/html\n',
+      },
+      errors: [
+        onWord('compose/local/docs/Dockerfile', DOCS_DOCKERFILE, 'make', buildOnlyPackage('make', 'docs')),
+        onWord('compose/local/docs/Dockerfile', DOCS_DOCKERFILE, 'libpq-dev', buildOnlyPackage('libpq-dev', 'docs')),
+      ],
+    },
     {
       // Before, "gcc in the final image of web and celery_worker", and the dev image counted.
       name: 'a target stage installs gcc: only the service built at that target is named; a dev target is not a runtime image',

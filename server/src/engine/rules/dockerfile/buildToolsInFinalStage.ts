@@ -2,9 +2,12 @@ import { defineRule } from '../../rule';
 import { detectInstall, isSystemManager, packageKey, type InstallCommand } from '../../parse/installs';
 import { optionParts } from '../../parse/installOptions';
 import { commandEnd, commandStart, programWords, standsAlone, type ShellCommand, type ShellWord } from '../../parse/shell';
-import type { Service } from '../../project';
 import type { DockerfileModel, RunInstruction, Stage } from '../../parse/dockerfile';
 import { basename } from '../../paths';
+import type { Project, Service } from '../../project';
+import { scalarString } from '../../parse/yamlUtil';
+import { isSeq } from 'yaml';
+import { buildContexts, containerPath, providerOf, scriptRefs, sourcePath, stageCopies, workdirAt } from '../image/imageFacts';
 import { listNames, runtimeServicesOf, runtimeStages, stageChain } from './stageRefs';
 
 /** System packages that only building needs: compilers, build systems, headers, Node toolchains. */
@@ -16,6 +19,114 @@ const BUILD_PACKAGES = new Set([
 
 function isBuildPackage(key: string): boolean {
   return BUILD_PACKAGES.has(key) || /-(dev|devel)$/.test(key);
+}
+
+/**
+ * The programs a build package puts in the image, when they are not its name (`build-essential` →
+ * make, gcc, g++). A `-dev` package has none. See {@link startPrograms}.
+ */
+const PACKAGE_PROGRAMS: Record<string, string[]> = {
+  'build-essential': ['make', 'gcc', 'g++', 'cc', 'c++'],
+  'build-base': ['make', 'gcc', 'g++', 'cc', 'c++'],
+  'alpine-sdk': ['make', 'gcc', 'g++', 'cc', 'c++', 'git'],
+  gcc: ['gcc', 'cc'],
+  'g++': ['g++', 'c++'],
+  'gcc-c++': ['g++', 'c++'],
+  'ninja-build': ['ninja'],
+  nodejs: ['node', 'nodejs'],
+  npm: ['npm', 'npx'],
+  yarnpkg: ['yarn', 'yarnpkg'],
+  pkgconf: ['pkgconf', 'pkg-config'],
+};
+
+function programsOf(key: string): string[] {
+  return /-(dev|devel)$/.test(key) ? [] : (PACKAGE_PROGRAMS[key] ?? [key]);
+}
+
+/** Words before the program of a command: `exec make livehtml`, `gosu app make`, `FOO=1 make`. */
+const PREFIXES = /^(exec|sudo|env|nohup|time|command|tini|dumb-init|--|-\w+|gosu|su-exec|[A-Za-z_]\w*=\S*)$/;
+
+/** The programs a script's commands run: the first word of each command (`exec make livehtml` → make). */
+function scriptPrograms(text: string): string[] {
+  const out: string[] = [];
+  for (const line of text.split('\n')) {
+    for (const part of line.replace(/(^|\s)#.*$/, '').split(/&&|\|\||[;|&(`]|\$\(|\b(?:then|do|else)\b/)) {
+      const words = part.trim().split(/\s+/).filter((w) => w !== '');
+      let i = 0;
+      // `gosu app make`, `su-exec app make`: the user comes before the program.
+      while (i < words.length && PREFIXES.test(words[i]!)) {
+        i += /^(gosu|su-exec)$/.test(words[i]!) ? 2 : 1;
+      }
+      if (words[i] !== undefined) {
+        out.push(basename(words[i]!.replace(/^["']|["']$/g, '')));
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * The programs the image runs at container start: every word of the CMD and ENTRYPOINT of its
+ * stages (exec or shell form) and of the `command:` and `entrypoint:` of the services that run it,
+ * and the commands of the start scripts those name that the image copies from the build context
+ * (cookiecutter-django's `/start-docs`, which execs `make livehtml`). A package whose program is
+ * among them is the container's own command, not a build tool.
+ */
+function startPrograms(project: Project, file: DockerfileModel, services: Service[], stages: Set<Stage>): Set<string> {
+  const words: string[] = [];
+  const split = (text: string): void => {
+    words.push(...text.split(/[\s;&|'"[\],]+/).filter((w) => w !== ''));
+  };
+  const paths: string[] = scriptRefs(project, file).map((r) => r.path);
+  for (const stage of stages) {
+    for (const i of stage.instructions) {
+      if (i.getKeyword() === 'CMD' || i.getKeyword() === 'ENTRYPOINT') {
+        const from = words.length;
+        split(file.text.slice(file.lines.offsetAt(i.getRange().start), file.lines.offsetAt(i.getRange().end)));
+        const wd = workdirAt(project, file, stage, i);
+        for (const w of words.slice(from)) {
+          const p = /^\.{0,2}\//.test(w) ? containerPath(wd, w) : undefined;
+          if (p !== undefined) {
+            paths.push(p);
+          }
+        }
+      }
+    }
+  }
+  for (const service of [...services, ...project.servicesRunningImageOf(file.path)]) {
+    for (const def of service.defs) {
+      const compose = project.file(def.path);
+      if (compose?.kind !== 'compose' || !compose.view) {
+        continue;
+      }
+      for (const key of ['entrypoint', 'command']) {
+        const node = compose.view.get(def.node, key)?.value?.node;
+        for (const item of isSeq(node) ? node.items : [node]) {
+          const text = scalarString(item);
+          if (text !== undefined) {
+            const from = words.length;
+            split(text);
+            paths.push(...words.slice(from).filter((w) => w.startsWith('/')));
+          }
+        }
+      }
+    }
+  }
+  // The start scripts the image copies in: their commands' programs.
+  const { contexts } = buildContexts(project, file);
+  const copies = [...stages].flatMap((stage) => stageCopies(project, file, stage));
+  for (const path of new Set(paths)) {
+    const provider = providerOf(project, copies, path, contexts);
+    for (const context of provider ? contexts : []) {
+      const source = sourcePath(context, provider!.contextPath);
+      const text = source === undefined ? undefined : project.fs.readFile(source);
+      if (text !== undefined) {
+        words.push(...scriptPrograms(text));
+        break;
+      }
+    }
+  }
+  return new Set(words.map((w) => basename(w)));
 }
 
 const COMPILERS = new Set(['gcc', 'g++', 'cc', 'c++', 'clang', 'make', 'cmake', 'ninja']);
@@ -228,6 +339,12 @@ export const buildToolsInFinalStage = defineRule({
         }
       }
       const removed = removedInStage(file);
+      // Read when a build package is found.
+      let started: Set<string> | undefined;
+      const runsAtStart = (key: string): boolean => {
+        started ??= startPrograms(project, file, services, stages);
+        return programsOf(key).some((p) => started!.has(p));
+      };
       for (const run of file.runs()) {
         if (!stages.has(run.stage)) {
           continue;
@@ -238,7 +355,7 @@ export const buildToolsInFinalStage = defineRule({
           if (install) {
             if (isSystemManager(install.manager)) {
               for (const pkg of install.packages) {
-                if (isBuildPackage(pkg.key) && !removed.has(pkg.word)) {
+                if (isBuildPackage(pkg.key) && !removed.has(pkg.word) && !runsAtStart(pkg.key)) {
                   context.report({
                     messageId: 'buildPackage',
                     data: { name: pkg.key, services: names },
