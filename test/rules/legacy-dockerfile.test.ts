@@ -368,6 +368,24 @@ RuleTester.run(legacyDockerfile, {
       errors: [onLine('docker/Dockerfile.web-v1', 2, 6, 35, unusedDockerfile('docker/Dockerfile.web-v1'))],
       output: { 'docker/Dockerfile.web-v1': null, 'archived/Dockerfile.web-v1': WEB_V1 },
     },
+    // Before, a variable anywhere in a build's options was taken to hide a -f naming any Dockerfile:
+    // one `$NO_CACHE` switched legacy-dockerfile off for the whole workspace.
+    ...[
+      [
+        'a flag the script sets to other values',
+        '#!/bin/sh\nNO_CACHE=""\nif [ "$1" = clean ]; then NO_CACHE="--no-cache"; fi\ndocker build $NO_CACHE -t acme/web .\n',
+      ],
+      [
+        'a flag from the environment, in a loop',
+        '#!/bin/sh\nfor s in web celery; do docker build $NO_CACHE -t acme/$s .; done\n',
+      ],
+      ['a tag and a context from the environment', '#!/bin/sh\ndocker build -t $IMAGE $CONTEXT\n'],
+    ].map(([what, script]) => ({
+      name: `an old Dockerfile next to a build with ${what}: still unused`,
+      files: { ...ROADMAP_WORKSPACE, 'docker/Dockerfile.web-v1': WEB_V1, 'bin/build.sh': script! },
+      errors: [onLine('docker/Dockerfile.web-v1', 2, 6, 35, unusedDockerfile('docker/Dockerfile.web-v1'))],
+      output: { 'docker/Dockerfile.web-v1': null, 'archived/Dockerfile.web-v1': WEB_V1 },
+    })),
     {
       // An explicit -f is the file built; the array beside it holds other options.
       name: 'an old Dockerfile beside a build with -f written out and other options in an array',

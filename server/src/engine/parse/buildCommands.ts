@@ -1,5 +1,5 @@
 import { isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node, type Scalar, type YAMLMap } from 'yaml';
-import { LineIndex, type Range } from '../text';
+import { escapeRegExp, LineIndex, type Range } from '../text';
 import { dirname, isAbsolutePath, joinPath } from '../paths';
 import { closing, expandExpressions, makefileVariables, scriptVariables, workflowStepVariables, type Expand } from './buildVariables';
 
@@ -235,7 +235,7 @@ export function findBuildCommands(path: string, text: string, kind: 'makefile' |
     const names = containerfile ? ['Containerfile', 'Dockerfile'] : ['Dockerfile'];
     // Run from the script's folder and, when that is a guess too, from the workspace root (when a path starts there).
     const twoGuesses = where?.root !== undefined && where.root !== cwd && (ctx.from === 'cwd' || df?.from === 'cwd');
-    if (hidden.length > 0 && !df && !kaniko) {
+    if (!df && !kaniko && hidden.some((h) => mayHoldFileOption(h, text))) {
       // The variable may hold a `-f` naming any Dockerfile (netbox-docker's build.sh: `-f
       // "${DOCKERFILE}"` in `DOCKER_BUILD_ARGS`): any Dockerfile may be built, none is known unused.
       const range = lines.rangeOf(m.index, Math.max(end, argsStart));
@@ -1056,6 +1056,24 @@ function tokenize(s: string, quoted?: boolean[]): string[] {
  * `${NAME}` (Make's `$(NAME)`, `$${NAME}`). A quoted `"$dir"` is one word, a path; so is a folder
  * variable such as `$PWD` or `$(CURDIR)` (see {@link anchored}).
  */
+/**
+ * Whether a variable a build command's options come from may hold a `-f` (see findBuildCommands):
+ * an array or the script's arguments (`"${ARGS[@]}"`, `"$@"`), a variable named for options
+ * (`$DOCKER_BUILD_ARGS`, `$(BUILD_FLAGS)`, `$EXTRA_OPTS`), or one the file sets to a value with
+ * `-f`/`--file` somewhere. Not a flag the file sets to other values (`NO_CACHE="--no-cache"`).
+ */
+function mayHoldFileOption(word: string, text: string): boolean {
+  if (/\[[@*]\]|^\$+[@*]$/.test(word)) {
+    return true;
+  }
+  const name = /[A-Za-z_][\w.-]*/.exec(word)?.[0] ?? '';
+  if (/ARGS|FLAGS|OPTS|OPTIONS|PARAMS|EXTRA/i.test(name)) {
+    return true;
+  }
+  const assigned = new RegExp(`(?:^|[\\s;&|(])(?:export\\s+)?${escapeRegExp(name)}\\s*[:?+]?=([^\\n]*)`, 'g');
+  return [...text.matchAll(assigned)].some((m) => /(^|[\s"'=])(-f|--file)([\s=]|$)/.test(m[1]!));
+}
+
 function splitVariable(word: string, quoted: boolean, makefile: boolean): boolean {
   const shell = makefile ? '\\$\\$' : '\\$';
   if (new RegExp(`^${shell}(?:\\{[A-Za-z_]\\w*\\[[@*]\\]\\}|[@*])$`).test(word)) {
