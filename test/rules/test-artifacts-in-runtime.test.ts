@@ -248,6 +248,16 @@ const JS_TOOL_RUNS: [string, string, string][] = [
   ['RUN bun test\n', 'test', 'bun test'],
 ];
 
+/** web's image, in a file named for development, installing and running pytest. */
+const DEV_NAMED_WEB = `FROM smarthr360-base:latest
+WORKDIR /app
+COPY app/ /app/app/
+COPY manage.py .
+RUN pip install --no-cache-dir pytest==8.2.0
+RUN pytest -q
+CMD ["gunicorn", "smarthr360.wsgi:application"]
+`;
+
 /** A test image of its own, built by CI only (no compose service runs it): what it installs and runs is its purpose. */
 const CI_TEST_IMAGE = `FROM smarthr360-base:latest
 WORKDIR /app
@@ -304,6 +314,14 @@ RuleTester.run(testArtifactsInRuntime, {
       files: workspace({
         'docker/Dockerfile.test': CI_TEST_IMAGE,
         '.github/workflows/ci.yml': ciWorkflow('docker/Dockerfile.test', 'smarthr360-test'),
+      }),
+    },
+    {
+      name: 'a Dockerfile a dev compose file builds for web (docker-compose.dev.yml) installs and runs pytest',
+      files: workspace({
+        'docker/Dockerfile.devtools': DEV_NAMED_WEB,
+        'docker-compose.dev.yml':
+          'services:\n  web:\n    build:\n      context: .\n      dockerfile: docker/Dockerfile.devtools\n',
       }),
     },
     {
@@ -434,6 +452,21 @@ COPY --from=build /src/dist /usr/share/nginx/html
       errors: [onWord('frontend/Dockerfile', frontend(run), word, MESSAGE_RUN(label))],
       output: { 'frontend/Dockerfile': frontend('') },
     })),
+    {
+      // Before, the name alone exempted it: web's production image, named Dockerfile.dev, shipped pytest unreported.
+      name: 'a Dockerfile named for development that the main compose file runs as web is checked',
+      files: workspace({
+        'docker/Dockerfile.dev': DEV_NAMED_WEB,
+        'docker-compose.yml': COMPOSE.replace('dockerfile: docker/Dockerfile.web', 'dockerfile: docker/Dockerfile.dev'),
+      }),
+      errors: [
+        onWord('docker/Dockerfile.dev', DEV_NAMED_WEB, 'pytest==8.2.0', MESSAGE_TOOL('pip', 'pytest==8.2.0')),
+        onLine('docker/Dockerfile.dev', 6, 5, 11, MESSAGE_RUN('pytest')),
+      ],
+      output: {
+        'docker/Dockerfile.dev': removeOnce(DEV_NAMED_WEB, 'RUN pip install --no-cache-dir pytest==8.2.0\nRUN pytest -q\n'),
+      },
+    },
     {
       // The name of a test image, but compose runs it as a service: it is a runtime image.
       name: 'a Dockerfile built as a test-looking tag that a compose service also runs is checked',

@@ -122,9 +122,10 @@ export function testToolWord(command: ShellCommand): { word: ShellWord; label: s
 }
 
 /**
- * A Dockerfile made to test, lint or develop, not to run: named for it (`Dockerfile.test`,
- * `test.Dockerfile`, `Dockerfile.ci`, `ci/Dockerfile`), or built only outside compose (a CI job)
- * as test images (`-t smarthr360-test`, `acme/api:ci`). Every stage of it may run tests.
+ * A Dockerfile made to test, lint or develop, not to run: one only test runners or dev compose
+ * files run; or, run by no compose service, one named for it (`Dockerfile.test`, `test.Dockerfile`,
+ * `Dockerfile.ci`, `ci/Dockerfile`) or built by CI only as test images (`-t smarthr360-test`,
+ * `acme/api:ci`). Every stage of it may run tests.
  */
 function isTestDockerfile(project: Project, file: DockerfileModel): boolean {
   const words = (s: string): string[] => s.toLowerCase().split(/[-_.]/);
@@ -132,13 +133,22 @@ function isTestDockerfile(project: Project, file: DockerfileModel): boolean {
     const w = words(s);
     return NOT_RUNTIME_IMAGE.test(w[0]!) || NOT_RUNTIME_IMAGE.test(w[w.length - 1]!);
   };
+  // Compose services that run it decide: a test runner (`test`, `lint`), a service of test or dev
+  // profiles only, or one whose build a test or dev compose file gives (`docker-compose.dev.yml`).
+  // Any other service runs it as its image, whatever the file is called (`web` on Dockerfile.dev).
+  const services = project.servicesBuiltFrom(file.path);
+  if (services.length > 0) {
+    return services.every(
+      (s) =>
+        marks(s.name) ||
+        (s.profiles.length > 0 && s.profiles.every(marks)) ||
+        marks(basename(s.build?.def.path ?? s.primary.path).replace(/\.ya?ml$/i, '')),
+    );
+  }
   const name = basename(file.path);
   const role = /^dockerfile[.-](.+)$/i.exec(name)?.[1] ?? /^(.+)[.-]dockerfile$/i.exec(name)?.[1];
   if ((role !== undefined && marks(role)) || NOT_RUNTIME_IMAGE.test(basename(dirname(file.path)).toLowerCase())) {
     return true;
-  }
-  if (project.servicesBuiltFrom(file.path).length > 0) {
-    return false;
   }
   const tags = project.tagsOf(file.path);
   return (
