@@ -174,6 +174,49 @@ describe('roadmap status', () => {
     assert.match(documented.detail, /^Not done: no README\.md in scripts\/entrypoints\/ documents the \d+ scripts there\.$/);
   });
 
+  it('does not pass an item one of whose rules is switched off and would find something', () => {
+    // Before, `--rule shared-volume-missing=off` left shared-volume-path-mismatch finding nothing:
+    // the item passed, and roadmap-claim-satisfied (and --fix) ticked it.
+    const dockerfile = 'FROM shop-base:latest\nCOPY . /app\n';
+    const files = {
+      'Dockerfile.base': 'FROM python:3.12-slim\nRUN pip install --no-cache-dir django==5.0.6\n',
+      'web/Dockerfile': dockerfile,
+      'worker/Dockerfile': dockerfile,
+      'beat/Dockerfile': dockerfile,
+      'docker-compose.yml': [
+        'services:',
+        '  base:',
+        '    build: {context: ., dockerfile: Dockerfile.base}',
+        '    image: shop-base:latest',
+        '  web:',
+        '    build: ./web',
+        '    volumes: [media:/app/media]',
+        '  worker:',
+        '    build: ./worker',
+        '    volumes: [media:/app/media]',
+        '  beat:',
+        '    build: ./beat',
+        'volumes:',
+        '  media:',
+        '',
+      ].join('\n'),
+      'DOCKER_MODULARIZATION_ROADMAP.md': '# Roadmap\n\n- [ ] Mount these volumes in all relevant services at the same path.\n',
+    };
+    const state = (rules: Record<string, 'off'>) => {
+      const result = new Analyzer(new MemoryFileSystem(files), { overrides: { rules } }).analyze();
+      const i = roadmapStatus(result)
+        .sections.flatMap((s) => s.items)
+        .find((x) => x.item.id === 'volumes-mounted-same-path')!;
+      return [i.state, i.detail, result.findings.filter((f) => f.ruleId === 'roadmap-claim-satisfied').length];
+    };
+    assert.equal(state({})[0], 'fail');
+    assert.deepEqual(state({ 'shared-volume-missing': 'off' }), [
+      'na',
+      'Not checked in full: shared-volume-missing switched off.',
+      0,
+    ]);
+  });
+
   it('fails "every entrypoint script is documented" when the images copy scripts from elsewhere and no README exists', () => {
     // Before, it passed: the entrypoints folder held no script, so nothing was found undocumented.
     const files = {
