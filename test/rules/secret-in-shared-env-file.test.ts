@@ -19,6 +19,18 @@ const URL_LINE = "export DATABASE_URL='postgres://smarthr360:hunter2@db:5432/sma
 const URL_DEFAULT_LINES =
   'CACHE_URL=${CACHE_URL:-redis://:R3disPassw0rd@redis:6379/1}\nexport SENTRY_DSN="${SENTRY_DSN-https://abc:dsn-pw-12@sentry.io/1}"\n';
 
+/** A secret with the comment lines written for it, after a blank line. */
+const COMMENTED_SECRET =
+  "\n# The mail account's app password (generate it in the provider's console).\n# Rotate every 90 days.\nEMAIL_HOST_PASSWORD=Sup3rS3cretPw\n";
+
+const COMMENTED_SECRET_FINDING = onLine(
+  '.env.docker',
+  8,
+  21,
+  34,
+  'Unexpected secret EMAIL_HOST_PASSWORD in the shared env file .env.docker, which is for non-sensitive settings; keep it in secrets.env.',
+);
+
 /** A key set twice: dotenv keeps the last value. */
 const TWICE = 'EMAIL_HOST_PASSWORD=Sup3rS3cretPw\nDEFAULT_FROM_EMAIL=noreply@acme.io\nEMAIL_HOST_PASSWORD=other-mail-pw\n';
 
@@ -113,6 +125,26 @@ CACHE_URL="redis://redis:6379/1"  # no credentials
     },
   ],
   invalid: [
+    {
+      // Before, the comment lines stayed in .env.docker with no key under them.
+      name: 'the comment lines written above the secret go with it into secrets.env',
+      files: workspace({ '.env.docker': `${ENV_DOCKER}${COMMENTED_SECRET}\nCELERY_CONCURRENCY=4\n` }),
+      errors: [COMMENTED_SECRET_FINDING],
+      output: {
+        '.env.docker': `${ENV_DOCKER}\nCELERY_CONCURRENCY=4\n`,
+        'secrets.env': `${SECRETS_ENV}${COMMENTED_SECRET.slice(1)}`,
+      },
+    },
+    {
+      // A comment over the secret and the setting after it heads both: it stays with the setting.
+      name: 'a comment that heads the secret and the line after it stays',
+      files: workspace({ '.env.docker': `${ENV_DOCKER}${COMMENTED_SECRET}CELERY_CONCURRENCY=4\n` }),
+      errors: [COMMENTED_SECRET_FINDING],
+      output: {
+        '.env.docker': `${ENV_DOCKER}${COMMENTED_SECRET.replace('EMAIL_HOST_PASSWORD=Sup3rS3cretPw\n', '')}CELERY_CONCURRENCY=4\n`,
+        'secrets.env': `${SECRETS_ENV}EMAIL_HOST_PASSWORD=Sup3rS3cretPw\n`,
+      },
+    },
     {
       // Before, the key stayed in the shared file's template, documenting a line that had left it.
       name: "the moved key's entry in the shared file's template moves to secrets.example, with its comment",

@@ -502,6 +502,21 @@ function withComments(lines: LineIndex, at: number, comments: string[], line: st
 }
 
 /**
+ * The first line of an env file entry with the comment lines that go with it when it moves: those
+ * directly above it when it ends its paragraph (a blank line, a comment or the end after it), not a
+ * comment at the top of the file (a header), nor one that also heads the entries after it.
+ */
+export function commentsStart(lines: LineIndex, e: { lineRange: Range }): number {
+  let first = e.lineRange.start.line;
+  const next = e.lineRange.end.line + 1;
+  const endsParagraph = next >= lines.lineCount || /^\s*(?:#|$)/.test(lines.lineText(next));
+  while (endsParagraph && first > 0 && /^\s*#/.test(lines.lineText(first - 1))) {
+    first--;
+  }
+  return first === 0 ? e.lineRange.start.line : first;
+}
+
+/**
  * Moves a key's entry from the shared env file's template to the secrets template, as its secret moves
  * to the secrets file: the template follows the file it documents. The entry's line keeps its
  * placeholder, and the comment lines right above it go too when the entry ends its paragraph (a blank
@@ -526,15 +541,7 @@ export function moveTemplateEntry(fixer: FixBuilder, project: Project, key: stri
   const lines = model.lines;
   const moved: string[] = [];
   for (const e of entries) {
-    let first = e.lineRange.start.line;
-    const next = e.lineRange.end.line + 1;
-    const endsParagraph = next >= lines.lineCount || /^\s*(?:#|$)/.test(lines.lineText(next));
-    while (endsParagraph && first > 0 && /^\s*#/.test(lines.lineText(first - 1))) {
-      first--;
-    }
-    if (first === 0) {
-      first = e.lineRange.start.line;
-    }
+    const first = commentsStart(lines, e);
     // (No blank line left doubled, or ending the file.)
     const removal = removeLines(lines, first, e.lineRange.end.line);
     fixer.remove(from, lines.rangeOf(removal.start, removal.end));

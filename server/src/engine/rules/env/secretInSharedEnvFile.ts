@@ -1,6 +1,8 @@
 import { defineRule } from '../../rule';
+import { removeLines } from '../../yamlEdit';
 import {
   addToSecretsFile,
+  commentsStart,
   ensureEnvFileReference,
   findSecret,
   moveTemplateEntry,
@@ -74,7 +76,16 @@ export const secretInSharedEnvFile = defineRule({
                   fixer.setTitle(`Move secret ${entry.key} to ${config.secretsFile}`, true);
                   const start = file.lines.offsetAt(entry.lineRange.start);
                   const end = file.lines.lineEndIncludingBreak(entry.lineRange.end.line);
-                  fixer.remove(file.path, file.lines.rangeOf(start, end));
+                  // The comment lines written for the key go with it (as the template's entry's do).
+                  const first = commentsStart(file.lines, entry);
+                  const comments = file.text.slice(file.lines.lineStart(first), start).split(/\r?\n/).slice(0, -1);
+                  if (comments.length > 0) {
+                    // The key's paragraph goes whole: no blank line left doubled, or ending the file.
+                    const removal = removeLines(file.lines, first, entry.lineRange.end.line);
+                    fixer.remove(file.path, file.lines.rangeOf(removal.start, removal.end));
+                  } else {
+                    fixer.remove(file.path, file.lines.rangeOf(start, end));
+                  }
                   for (const e of earlier) {
                     fixer.remove(
                       file.path,
@@ -84,7 +95,7 @@ export const secretInSharedEnvFile = defineRule({
                       ),
                     );
                   }
-                  addToSecretsFile(fixer, project, entry.key, file.text.slice(start, file.lines.offsetAt(entry.lineRange.end)));
+                  addToSecretsFile(fixer, project, entry.key, file.text.slice(start, file.lines.offsetAt(entry.lineRange.end)), comments);
                   // Every line of the key leaves the shared file: its template documents it no more.
                   moveTemplateEntry(fixer, project, entry.key, false);
                   // Every service that read the value from the shared file now reads it from the secrets file.
