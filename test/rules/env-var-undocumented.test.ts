@@ -69,6 +69,16 @@ RuleTester.run(envVarUndocumented, {
   ],
   invalid: [
     {
+      // Before, an env file that only an overlay's env_file names was not read at all.
+      name: 'an env file only the production overlay reads (docker-compose.prod.yml adds it to web)',
+      files: workspace({
+        'docker-compose.prod.yml': 'services:\n  web:\n    env_file:\n      - .env.prod\n',
+        '.env.prod': 'SENTRY_ENVIRONMENT=production\n',
+      }),
+      errors: [onLine('.env.prod', 1, 1, 19, undocumented('SENTRY_ENVIRONMENT', '.env.prod'))],
+      output: { '.env.docker.example': `${ENV_DOCKER_EXAMPLE}SENTRY_ENVIRONMENT=\n` },
+    },
+    {
       name: 'interpolations with a default and a required check: documented in the env template, a secret in secrets.example',
       files: workspace({
         'docker-compose.yml': replaceOnce(

@@ -1194,9 +1194,14 @@ export class Project {
     return this.envReaders().get(envPath) ?? [];
   }
 
-  /** For each env file, the compose projects whose services read it. Built once. */
+  /**
+   * For each env file, the compose projects whose services read it, overlays' included (an
+   * `env_file: .env.prod` that only docker-compose.prod.yml adds). Built once.
+   */
   private envReaders(): Map<string, ComposeProject[]> {
-    this.envReadersCache ??= groupBy(this.composeProjects, (p) => envFilesRead(p, (path) => this.composeFolder(p, path)));
+    this.envReadersCache ??= groupBy([...this.composeProjects, ...this.overlayProjects], (p) =>
+      envFilesRead(p, (path) => this.composeFolder(p, path)),
+    );
     return this.envReadersCache;
   }
 
