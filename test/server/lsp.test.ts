@@ -5,6 +5,7 @@ import { minimatch } from 'minimatch';
 import {
   CodeActionRequest,
   DefinitionRequest,
+  DidChangeWatchedFilesNotification,
   FileChangeType,
   DocumentLinkRequest,
   HoverRequest,
@@ -239,6 +240,42 @@ describe('language server (stdio protocol)', function () {
       fs.rmSync(path.join(root, 'config'), { recursive: true });
       await client.watchedFilesChanged([['config', FileChangeType.Deleted]]);
       await client.diagnosticsFor(COMPOSE, has('env-file-not-found'));
+    });
+
+    it('follows a file changed at the target of a symlink (.env.docker → vendor/shared.env)', async () => {
+      // Before, the watcher's event named the target, which nothing had read under that name: the
+      // event was dropped, and .env.docker's findings stayed as they were.
+      const root = copyFixture();
+      fs.mkdirSync(path.join(root, 'vendor'));
+      fs.renameSync(path.join(root, '.env.docker'), path.join(root, 'vendor/shared.env'));
+      fs.symlinkSync('vendor/shared.env', path.join(root, '.env.docker'));
+      client = await LspTestClient.start(root);
+      await client.diagnosticsFor(COMPOSE, lacks('env-file-not-found'));
+      await client.diagnosticsFor('.env.docker', lacks('secret-in-shared-env-file'));
+      fs.appendFileSync(path.join(root, 'vendor/shared.env'), 'STRIPE_SECRET_KEY=sk_live_51HxQm2Lr8Tz1Vb6Nw3Ks5\n');
+      await client.watchedFilesChanged([['vendor/shared.env', FileChangeType.Changed]]);
+      await client.diagnosticsFor('.env.docker', has('secret-in-shared-env-file'));
+    });
+
+    it('skips a malformed watched-file event, not the rest of its batch', async () => {
+      const root = copyFixture();
+      const web = fs.readFileSync(path.join(root, WEB), 'utf8');
+      fs.writeFileSync(
+        path.join(root, WEB),
+        web.replace('EXPOSE 8000', 'COPY gunicorn.conf.py /etc/gunicorn.conf.py\nEXPOSE 8000'),
+      );
+      client = await LspTestClient.start(root);
+      await client.diagnosticsFor(WEB, has('entrypoint-not-found'));
+      fs.writeFileSync(path.join(root, 'gunicorn.conf.py'), 'bind = "0.0.0.0:8000"\n');
+      await client.connection.sendNotification(DidChangeWatchedFilesNotification.type, {
+        changes: [
+          { uri: null, type: FileChangeType.Created },
+          { uri: 42 },
+          { uri: client.uri('gunicorn.conf.py'), type: FileChangeType.Created },
+        ],
+      } as never);
+      await client.diagnosticsFor(WEB, lacks('entrypoint-not-found'));
+      assert.ok(!client.logs.some((l) => /failed:/.test(l)), client.logs.join('\n'));
     });
 
     it('drops events for files nothing read: an npm install runs no analysis', async () => {
@@ -763,6 +800,11 @@ describe('language server (stdio protocol)', function () {
         });
       }
       await invalid(CodeActionRequest.method, { textDocument, range: install!.range, context: null });
+      await invalid(CodeActionRequest.method, {
+        textDocument,
+        range: install!.range,
+        context: { diagnostics: [], only: 'quickfix' },
+      });
       const unknown = await codeActions(WEB, [{ ...install!, data: { ...(install!.data as object), ruleId: 'no-such' } }]);
       assert.deepEqual(
         unknown.map((a) => a.title).filter((t) => /Ignore/.test(t)),

@@ -104,6 +104,9 @@ function errorMessage(e: unknown): string {
   return e instanceof Error ? (e.stack ?? e.message) : String(e);
 }
 
+/** Disk events a folder queues before it reads the disk again instead (see filesChanged). */
+const MAX_QUEUED_DISK_EVENTS = 10_000;
+
 /**
  * The docker-modularity language server: it keeps one analyzed folder per workspace folder, re-runs
  * the engine after edits (debounced) and after file and settings changes, publishes diagnostics
@@ -147,7 +150,8 @@ export class DockerModularityServer {
           typeof params?.textDocument?.uri !== 'string' ||
           !isRange(params.range) ||
           !Array.isArray(diagnostics) ||
-          diagnostics.some((d) => !isRange((d as Diagnostic | null)?.range))
+          diagnostics.some((d) => !isRange((d as Diagnostic | null)?.range)) ||
+          (params.context.only !== undefined && (!Array.isArray(params.context.only) || params.context.only.some((k) => typeof k !== 'string')))
         ) {
           return invalidParams('codeAction expects { textDocument, range, context: { diagnostics } } with valid ranges');
         }
@@ -230,6 +234,9 @@ export class DockerModularityServer {
       c.workspace.onDidChangeWorkspaceFolders((e) =>
         this.guard('didChangeWorkspaceFolders', async () => {
           for (const removed of e.removed) {
+            if (typeof removed?.uri !== 'string') {
+              continue;
+            }
             const folder = this.folders.find((f) => f.uri === removed.uri);
             if (folder) {
               this.clearDiagnostics(folder);
@@ -252,6 +259,9 @@ export class DockerModularityServer {
             }
           }
           for (const added of e.added) {
+            if (typeof added?.uri !== 'string') {
+              continue;
+            }
             const folder = this.addFolder(added.uri);
             if (folder) {
               // A folder inside another: its files' diagnostics are its own from now on.
@@ -421,7 +431,11 @@ export class DockerModularityServer {
   }
 
   private filesChanged(changes: FileEvent[]): void {
-    for (const change of changes) {
+    // A malformed event is skipped, not the rest of its batch.
+    for (const change of Array.isArray(changes) ? changes : []) {
+      if (typeof change?.uri !== 'string') {
+        continue;
+      }
       const fsPath = uriToFsPath(change.uri);
       if (fsPath === undefined) {
         continue;
@@ -444,7 +458,13 @@ export class DockerModularityServer {
         const kind =
           change.type === FileChangeType.Created ? 'created' : change.type === FileChangeType.Deleted ? 'deleted' : 'changed';
         if (folder.overlay.diskAffects(path, kind)) {
-          folder.diskEvents.push({ path, change: kind });
+          if (folder.diskEvents.length >= MAX_QUEUED_DISK_EVENTS) {
+            // So many (a disabled folder, a huge checkout): reading the disk again costs less.
+            folder.diskDirty = true;
+            folder.diskEvents = [];
+          } else if (!folder.diskDirty) {
+            folder.diskEvents.push({ path, change: kind });
+          }
           this.schedule(folder);
         }
       }

@@ -59,6 +59,11 @@ export class NodeFileSystem implements FileSystemView {
   private readonly maxFiles: number;
   private readonly named: readonly string[];
   private listing: string[] | undefined;
+  /**
+   * For each workspace path a listed file reaches through a symlink (`vendor/shared.env`), the names
+   * it is listed under (`.env.docker`): a watcher reports changes at the target, not at the link.
+   */
+  private linkTargets = new Map<string, string[]>();
   private listed = new Set<string>();
   private walkSkips: SkippedFile[] = [];
   private readonly readSkips = new Map<string, SkippedFile>();
@@ -142,6 +147,9 @@ export class NodeFileSystem implements FileSystemView {
     if (!isInsideWorkspace(rel)) {
       return false;
     }
+    if (this.linkNamesAt(rel).length > 0) {
+      return true;
+    }
     if (change === 'changed') {
       return this.texts.has(rel) || this.readSkips.has(rel);
     }
@@ -156,6 +164,20 @@ export class NodeFileSystem implements FileSystemView {
     return false;
   }
 
+  /** The names listed files have through links, for a path at or above their targets (a folder event). */
+  private linkNamesAt(rel: string): string[] {
+    if (this.linkTargets.size === 0) {
+      return [];
+    }
+    const out: string[] = [];
+    for (const [target, names] of this.linkTargets) {
+      if (target === rel || rel === '' || target.startsWith(`${rel}/`)) {
+        out.push(...names);
+      }
+    }
+    return out;
+  }
+
   /**
    * Forgets what is cached of paths changed on disk (and, for a created or deleted path, of what is
    * under it, and whether its folders exist), and walks the workspace again when one was created
@@ -168,8 +190,11 @@ export class NodeFileSystem implements FileSystemView {
     for (const e of events) {
       const rel = normalizePath(e.path);
       if (isInsideWorkspace(rel)) {
-        // A creation or deletion says more than a change of content.
-        byPath.set(rel, byPath.get(rel) === undefined || e.change !== 'changed' ? e.change : byPath.get(rel)!);
+        // An event at a link's target is one at the names the link gives it too.
+        for (const name of [rel, ...this.linkNamesAt(rel)]) {
+          // A creation or deletion says more than a change of content.
+          byPath.set(name, byPath.get(name) === undefined || e.change !== 'changed' ? e.change : byPath.get(name)!);
+        }
       }
     }
     /** The event that touches a cached path: its own, or a creation or deletion of a folder above it. */
@@ -509,6 +534,8 @@ export class NodeFileSystem implements FileSystemView {
      * real path: the same file under a second name when the walk also lists it without a link.
      */
     const linked: { rel: string; real: string }[] = [];
+    /** Every listed file reached through a link, and its real path (see linkTargets). */
+    const reached: { rel: string; real: string }[] = [];
     let truncated = false;
     // Real paths of the folders on the current walk path: a symlink back to one of them is a loop.
     // `viaLink`: this folder was reached through a linked folder.
@@ -594,6 +621,9 @@ export class NodeFileSystem implements FileSystemView {
             return;
           }
           files.push(rel);
+          if (viaLink || real !== undefined) {
+            reached.push({ rel, real: real ?? path.join(ancestors[ancestors.length - 1]!, entry.name) });
+          }
           // A link to a file of another name (a requirements file) stays listed under both names, as before.
           if (viaLink || (real !== undefined && readsAsProjectFile(rel))) {
             linked.push({ rel, real: real ?? path.join(ancestors[ancestors.length - 1]!, entry.name) });
@@ -637,6 +667,13 @@ export class NodeFileSystem implements FileSystemView {
       }
     }
     files.sort();
+    this.linkTargets = new Map();
+    for (const { rel, real } of reached) {
+      const target = path.relative(this.realRoot, real).split(path.sep).join('/');
+      if (target !== rel && isInsideWorkspace(target) && !path.isAbsolute(target)) {
+        this.linkTargets.set(target, [...(this.linkTargets.get(target) ?? []), rel]);
+      }
+    }
     this.listing = files;
     this.listed = new Set(files);
     this.walkedDirs = dirs;
