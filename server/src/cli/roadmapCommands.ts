@@ -70,7 +70,7 @@ export function formatStatusText(name: string, status: RoadmapStatus): string {
   const unread = status.unread?.claims.length ?? 0;
   if (unread > 0) {
     out.push(
-      `${unread} ticked item${unread === 1 ? '' : 's'} of ${status.unread!.path} ${unread === 1 ? 'is' : 'are'} not verified: no check reads ${unread === 1 ? 'it' : 'them'} (manual, or worded as no item below).`,
+      `${plural(unread, 'ticked item')} of ${status.unread!.path} ${unread === 1 ? 'is' : 'are'} not verified: no check reads ${unread === 1 ? 'it' : 'them'} (manual, or worded as no item below).`,
     );
   }
   out.push('');

@@ -1,4 +1,5 @@
 import { isMap, isPair, isSeq, stringify, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
+import type { FixBuilder } from './rule';
 import type { LineIndex, Position, Range } from './text';
 
 /**
@@ -12,14 +13,14 @@ export interface YamlInsert {
   /**
    * Where the text it replaces ends, when the insert is two inserts around text it keeps: `text`
    * then holds that text unchanged between them (a comma before a comment, the item after it).
-   * Apply it with {@link insertRange}.
+   * Apply it with {@link applyYamlInsert}.
    */
   end?: Position;
 }
 
-/** The range a {@link YamlInsert} replaces: empty at `at`, or up to its `end`. */
-export function insertRange(ins: YamlInsert): Range {
-  return { start: ins.at, end: ins.end ?? ins.at };
+/** Adds a {@link YamlInsert} to a fix: an insert at `at`, or the replacement up to its `end`. */
+export function applyYamlInsert<F extends FixBuilder>(fixer: F, path: string, ins: YamlInsert): F {
+  return fixer.replace(path, { start: ins.at, end: ins.end ?? ins.at }, ins.text);
 }
 
 /**
@@ -221,7 +222,7 @@ export function removeMapPair(lines: LineIndex, map: YAMLMap, pair: Pair): Offse
  * enclosing map, a deeper one belongs to the body of the entry above (`#   driver_opts: …` under
  * `db_data:`), and a comment block that opens the file is its header: they stay.
  */
-function firstCommentLineAbove(lines: LineIndex, line: number): number {
+export function firstCommentLineAbove(lines: LineIndex, line: number): number {
   const indent = lines.lineText(line).search(/\S/);
   let first = line;
   while (first > 0 && /^\s*#/.test(lines.lineText(first - 1)) && lines.lineText(first - 1).search(/\S/) === indent) {

@@ -1,5 +1,5 @@
 import { isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node, type Scalar, type YAMLMap } from 'yaml';
-import { escapeRegExp, LineIndex, type Range } from '../text';
+import { LineIndex, type Range } from '../text';
 import { dirname, isAbsolutePath, joinPath } from '../paths';
 import { closing, expandExpressions, makefileVariables, scriptVariables, workflowStepVariables, type Expand } from './buildVariables';
 
@@ -37,6 +37,16 @@ export interface BuildCommand {
 }
 
 /**
+ * `docker build` and the tools that read the same arguments (`podman build`, `buildah bud`), and
+ * kaniko's executor (group 1), which reads its own.
+ */
+const BUILD_COMMAND = [
+  /(?:docker|podman)(?:\s+buildx)?(?:\s+image)?\s+build\b/.source,
+  /\bbuildah\s+(?:bud|build(?:-using-dockerfile)?)\b/.source,
+  /(\/kaniko\/executor)\b/.source,
+].join('|');
+
+/**
  * Finds `docker build`, `docker buildx build` and `docker image build` invocations (and `podman
  * build`, `buildah bud`/`buildah build`, which take the same arguments, and the kaniko executor's
  * `--dockerfile`, `--context` and `--destination`) and reads their `-t`/`--tag`, `-f`/`--file` and
@@ -47,16 +57,6 @@ export interface BuildCommand {
  * workflow's `env:`) is read with their values (see buildVariables); one with a variable that is not
  * known stays as written.
  */
-/**
- * `docker build` and the tools that read the same arguments (`podman build`, `buildah bud`), and
- * kaniko's executor (group 1), which reads its own.
- */
-const BUILD_COMMAND = [
-  /(?:docker|podman)(?:\s+buildx)?(?:\s+image)?\s+build\b/.source,
-  /\bbuildah\s+(?:bud|build(?:-using-dockerfile)?)\b/.source,
-  /(\/kaniko\/executor)\b/.source,
-].join('|');
-
 export function findBuildCommands(path: string, text: string, kind: 'makefile' | 'script' | 'workflow'): BuildCommand[] {
   const out: BuildCommand[] = [];
   const lines = new LineIndex(text);
@@ -79,6 +79,9 @@ export function findBuildCommands(path: string, text: string, kind: 'makefile' |
           : () => undefined;
     return fileVariables(word);
   };
+  // Read when a build first hides its options in a variable (see mayHoldFileOption).
+  let fileOptionNames: ReadonlySet<string> | undefined;
+  const fileOptions = (): ReadonlySet<string> => (fileOptionNames ??= setsFileOption(text));
   re.lastIndex = 0;
   for (let m = re.exec(text); m; m = re.exec(text)) {
     // A commented-out command (`# docker build …`, `#\tdocker build …` in a recipe) builds nothing.
@@ -235,7 +238,7 @@ export function findBuildCommands(path: string, text: string, kind: 'makefile' |
     const names = containerfile ? ['Containerfile', 'Dockerfile'] : ['Dockerfile'];
     // Run from the script's folder and, when that is a guess too, from the workspace root (when a path starts there).
     const twoGuesses = where?.root !== undefined && where.root !== cwd && (ctx.from === 'cwd' || df?.from === 'cwd');
-    if (!df && !kaniko && hidden.some((h) => mayHoldFileOption(h, text))) {
+    if (!df && !kaniko && hidden.some((h) => mayHoldFileOption(h, fileOptions))) {
       // The variable may hold a `-f` naming any Dockerfile (netbox-docker's build.sh: `-f
       // "${DOCKERFILE}"` in `DOCKER_BUILD_ARGS`): any Dockerfile may be built, none is known unused.
       const range = lines.rangeOf(m.index, Math.max(end, argsStart));
@@ -1051,38 +1054,49 @@ function tokenize(s: string, quoted?: boolean[]): string[] {
 }
 
 /**
- * Whether a command word is wholly a variable that may hold several words (options among them): an
- * array's `${NAME[@]}` or `${NAME[*]}`, the script's `$@` and `$*`, or an unquoted `$NAME`,
- * `${NAME}` (Make's `$(NAME)`, `$${NAME}`). A quoted `"$dir"` is one word, a path; so is a folder
- * variable such as `$PWD` or `$(CURDIR)` (see {@link anchored}).
- */
-/**
  * Whether a variable a build command's options come from may hold a `-f` (see findBuildCommands):
  * an array or the script's arguments (`"${ARGS[@]}"`, `"$@"`), a variable named for options
  * (`$DOCKER_BUILD_ARGS`, `$(BUILD_FLAGS)`, `$EXTRA_OPTS`), or one the file sets to a value with
  * `-f`/`--file` somewhere. Not a flag the file sets to other values (`NO_CACHE="--no-cache"`).
  */
-function mayHoldFileOption(word: string, text: string): boolean {
+function mayHoldFileOption(word: string, setsFile: () => ReadonlySet<string>): boolean {
   if (/\[[@*]\]|^\$+[@*]$/.test(word)) {
     return true;
   }
   const name = /[A-Za-z_][\w.-]*/.exec(word)?.[0] ?? '';
-  if (/ARGS|FLAGS|OPTS|OPTIONS|PARAMS|EXTRA/i.test(name)) {
-    return true;
-  }
-  const assigned = new RegExp(`(?:^|[\\s;&|(])(?:export\\s+)?${escapeRegExp(name)}\\s*[:?+]?=([^\\n]*)`, 'g');
-  return [...text.matchAll(assigned)].some((m) => /(^|[\s"'=])(-f|--file)([\s=]|$)/.test(m[1]!));
+  return /ARGS|FLAGS|OPTS|OPTIONS|PARAMS|EXTRA/i.test(name) || setsFile().has(name);
 }
 
+/** The variables a file sets, anywhere, to a value with `-f`/`--file` in it. */
+function setsFileOption(text: string): ReadonlySet<string> {
+  const names = new Set<string>();
+  // (The value is read ahead, not consumed: `A=1; B="-f x"` sets B too.)
+  for (const m of text.matchAll(/(?:^|[\s;&|(])(?:export\s+)?([A-Za-z_][\w.-]*)\s*[:?+]?=(?=([^\n]*))/g)) {
+    if (/(^|[\s"'=])(-f|--file)([\s=]|$)/.test(m[2]!)) {
+      names.add(m[1]!);
+    }
+  }
+  return names;
+}
+
+/**
+ * Whether a command word is wholly a variable that may hold several words (options among them): an
+ * array's `${NAME[@]}` or `${NAME[*]}`, the script's `$@` and `$*`, or an unquoted `$NAME`,
+ * `${NAME}` (Make's `$(NAME)`, `$${NAME}`). A quoted `"$dir"` is one word, a path; so is a folder
+ * variable such as `$PWD` or `$(CURDIR)` (see {@link anchored}).
+ */
 function splitVariable(word: string, quoted: boolean, makefile: boolean): boolean {
-  const shell = makefile ? '\\$\\$' : '\\$';
-  if (new RegExp(`^${shell}(?:\\{[A-Za-z_]\\w*\\[[@*]\\]\\}|[@*])$`).test(word)) {
+  if ((makefile ? MAKE_SPREAD : SHELL_SPREAD).test(word)) {
     return true;
   }
-  const make = makefile ? '|\\$[({][A-Za-z_][\\w.-]*[)}]' : '';
-  const whole = new RegExp(`^(?:${shell}(?:[A-Za-z_]\\w*|\\{[A-Za-z_]\\w*\\})${make})$`);
-  return !quoted && whole.test(word) && (makefile ? MAKE_ANCHOR : SHELL_ANCHOR).exec(word) === null;
+  return !quoted && (makefile ? MAKE_WHOLE : SHELL_WHOLE).test(word) && (makefile ? MAKE_ANCHOR : SHELL_ANCHOR).exec(word) === null;
 }
+/** `${NAME[@]}`, `$@` (Make: `$${NAME[@]}`, `$$@`). */
+const SHELL_SPREAD = /^\$(?:\{[A-Za-z_]\w*\[[@*]\]\}|[@*])$/;
+const MAKE_SPREAD = /^\$\$(?:\{[A-Za-z_]\w*\[[@*]\]\}|[@*])$/;
+/** `$NAME`, `${NAME}` (Make: `$$NAME`, `$${NAME}`, `$(NAME)`, `${NAME}`). */
+const SHELL_WHOLE = /^(?:\$(?:[A-Za-z_]\w*|\{[A-Za-z_]\w*\}))$/;
+const MAKE_WHOLE = /^(?:\$\$(?:[A-Za-z_]\w*|\{[A-Za-z_]\w*\})|\$[({][A-Za-z_][\w.-]*[)}])$/;
 
 /**
  * Reads the `docker/build-push-action` steps of a GitHub workflow: `with:` `context` (the workspace

@@ -387,3 +387,11 @@ export function installLabel(install: InstallCommand): string {
 export function isSystemManager(manager: PackageManager): boolean {
   return manager === 'apt' || manager === 'apk' || manager === 'yum';
 }
+
+/** The commands that take installed packages out again, by manager: `apk del`, `apt-get purge`, `dnf remove`, `pip uninstall`. */
+export const REMOVAL_VERBS: Partial<Record<InstallCommand['manager'], { program: RegExp; verbs: string[] }>> = {
+  apk: { program: /^apk$/, verbs: ['del'] },
+  apt: { program: /^(apt-get|apt|aptitude)$/, verbs: ['purge', 'remove'] },
+  yum: { program: /^(yum|dnf|microdnf)$/, verbs: ['remove', 'erase'] },
+  pip: { program: /^pip[\d.]*$/, verbs: ['uninstall'] },
+};

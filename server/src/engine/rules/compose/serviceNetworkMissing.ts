@@ -2,7 +2,7 @@ import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
 import { defineRule, type FixBuilder, type RuleContext } from '../../rule';
 import type { ComposeModel } from '../../parse/compose';
 import { mergedValueDropped, type ComposeProject, type Project, type Service } from '../../project';
-import { appendToFlowMap, appendToMap, appendToSequence, appendUnderEmptyKey, isFlushSequence, type YamlInsert, insertRange } from '../../yamlEdit';
+import { appendToFlowMap, appendToMap, appendToSequence, appendUnderEmptyKey, isFlushSequence, type YamlInsert, applyYamlInsert } from '../../yamlEdit';
 import { listNames, projectsOf, waitsForCompletion } from './composeHelpers';
 
 /**
@@ -230,7 +230,7 @@ function addNetwork(fixer: FixBuilder, file: ComposeModel, service: Service, net
     }
   }
   if (ins) {
-    fixer.replace(file.path, insertRange(ins), ins.text);
+    applyYamlInsert(fixer, file.path, ins);
   }
 }
 

@@ -11,7 +11,7 @@ import {
   detectIndentStep,
   flowScalar,
   usesFlushSequences,
-  insertRange,
+  applyYamlInsert,
 } from '../../yamlEdit';
 import { isTestOrJob } from './composeHelpers';
 import { mountTaking } from './sharedVolumePathMismatch';
@@ -175,7 +175,7 @@ function mountFix(service: Service, shared: SharedMount): ((fixer: FixBuilder) =
   const step = ' '.repeat(detectIndentStep(file.lines));
   const item = `${usesFlushSequences(file.lines, view.doc.contents) ? '' : step}- ${mount}`;
   const ins = isMap(services) ? appendToMap(file.lines, services, flowScalar(service.name), ['volumes:', item]) : undefined;
-  return ins && ((fixer) => fixer.setTitle(title, true).replace(file.path, insertRange(ins), ins.text));
+  return ins && ((fixer) => applyYamlInsert(fixer.setTitle(title, true), file.path, ins));
 }
 
 /** A mount can be added unless the service's volumes arrive through an alias or merge key. */
@@ -209,7 +209,7 @@ function addMount(fixer: FixBuilder, file: ComposeModel, def: ComposeServiceDef,
     }
     const ins = appendToSequence(lines, seq, item);
     if (ins) {
-      fixer.replace(file.path, insertRange(ins), ins.text);
+      applyYamlInsert(fixer, file.path, ins);
     }
     return;
   }
@@ -223,6 +223,6 @@ function addMount(fixer: FixBuilder, file: ComposeModel, def: ComposeServiceDef,
       )
     : appendToMap(lines, def.node, 'volumes', [`- ${shared.volume}:${shared.target}${shared.readOnly ? ':ro' : ''}`]);
   if (ins) {
-    fixer.replace(file.path, insertRange(ins), ins.text);
+    applyYamlInsert(fixer, file.path, ins);
   }
 }

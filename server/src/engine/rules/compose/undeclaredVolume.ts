@@ -2,7 +2,7 @@ import { isMap, isScalar, type Node, type YAMLMap } from 'yaml';
 import { defineRule, type FixBuilder } from '../../rule';
 import type { ComposeModel } from '../../parse/compose';
 import { scalarString } from '../../parse/yamlUtil';
-import { appendToFlowMap, appendToMap, appendUnderEmptyKey, flowScalar, type YamlInsert, insertRange, chainAppends } from '../../yamlEdit';
+import { appendToFlowMap, appendToMap, appendUnderEmptyKey, flowScalar, type YamlInsert, applyYamlInsert, chainAppends } from '../../yamlEdit';
 import { ByRange, listNames, projectsOf } from './composeHelpers';
 
 export const undeclaredVolume = defineRule({
@@ -115,6 +115,6 @@ function declare(fixer: FixBuilder, file: ComposeModel, names: string[]): void {
     }
   }
   for (const ins of inserts) {
-    fixer.replace(file.path, insertRange(ins), ins.text);
+    applyYamlInsert(fixer, file.path, ins);
   }
 }

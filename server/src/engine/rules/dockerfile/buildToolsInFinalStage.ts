@@ -1,13 +1,20 @@
 import { defineRule } from '../../rule';
-import { detectInstall, isSystemManager, packageKey, type InstallCommand } from '../../parse/installs';
+import { detectInstall, isSystemManager, packageKey, REMOVAL_VERBS, type InstallCommand } from '../../parse/installs';
 import { optionParts } from '../../parse/installOptions';
 import { commandEnd, commandStart, programWords, standsAlone, type ShellCommand, type ShellWord } from '../../parse/shell';
 import type { DockerfileModel, RunInstruction, Stage } from '../../parse/dockerfile';
 import { basename } from '../../paths';
 import type { Project, Service } from '../../project';
-import { scalarString } from '../../parse/yamlUtil';
-import { isSeq } from 'yaml';
-import { buildContexts, containerPath, providerOf, scriptRefs, sourcePath, stageCopies, workdirAt } from '../image/imageFacts';
+import {
+  buildContexts,
+  commandWords,
+  instructionWords,
+  providerOf,
+  scriptRefs,
+  serviceCommandTexts,
+  sourcePath,
+  stageCopies,
+} from '../image/imageFacts';
 import { listNames, runtimeServicesOf, runtimeStages, stageChain } from './stageRefs';
 
 /** System packages that only building needs: compilers, build systems, headers, Node toolchains. */
@@ -65,6 +72,9 @@ function scriptPrograms(text: string): string[] {
   return out;
 }
 
+/** The instructions that say what a container starts with. */
+const START: ReadonlySet<string> = new Set(['CMD', 'ENTRYPOINT']);
+
 /**
  * The programs the image runs at container start: every word of the CMD and ENTRYPOINT of its
  * stages (exec or shell form) and of the `command:` and `entrypoint:` of the services that run it,
@@ -73,44 +83,13 @@ function scriptPrograms(text: string): string[] {
  * among them is the container's own command, not a build tool.
  */
 function startPrograms(project: Project, file: DockerfileModel, services: Service[], stages: Set<Stage>): Set<string> {
-  const words: string[] = [];
-  const split = (text: string): void => {
-    words.push(...text.split(/[\s;&|'"[\],]+/).filter((w) => w !== ''));
-  };
-  const paths: string[] = scriptRefs(project, file).map((r) => r.path);
-  for (const stage of stages) {
-    for (const i of stage.instructions) {
-      if (i.getKeyword() === 'CMD' || i.getKeyword() === 'ENTRYPOINT') {
-        const from = words.length;
-        split(file.text.slice(file.lines.offsetAt(i.getRange().start), file.lines.offsetAt(i.getRange().end)));
-        const wd = workdirAt(project, file, stage, i);
-        for (const w of words.slice(from)) {
-          const p = /^\.{0,2}\//.test(w) ? containerPath(wd, w) : undefined;
-          if (p !== undefined) {
-            paths.push(p);
-          }
-        }
-      }
-    }
-  }
-  for (const service of [...services, ...project.servicesRunningImageOf(file.path)]) {
-    for (const def of service.defs) {
-      const compose = project.file(def.path);
-      if (compose?.kind !== 'compose' || !compose.view) {
-        continue;
-      }
-      for (const key of ['entrypoint', 'command']) {
-        const node = compose.view.get(def.node, key)?.value?.node;
-        for (const item of isSeq(node) ? node.items : [node]) {
-          const text = scalarString(item);
-          if (text !== undefined) {
-            const from = words.length;
-            split(text);
-            paths.push(...words.slice(from).filter((w) => w.startsWith('/')));
-          }
-        }
-      }
-    }
+  const own = instructionWords(project, file, stages, START, /^\.{0,2}\//);
+  const words = own.words;
+  const paths = [...scriptRefs(project, file).map((r) => r.path), ...own.paths];
+  for (const text of serviceCommandTexts(project, [...services, ...project.servicesRunningImageOf(file.path)], false)) {
+    const split = commandWords(text);
+    words.push(...split);
+    paths.push(...split.filter((w) => w.startsWith('/')));
   }
   // The start scripts the image copies in: their commands' programs.
   const { contexts } = buildContexts(project, file);
@@ -163,11 +142,7 @@ function buildWork(command: ShellCommand): string | undefined {
 }
 
 /** Commands that take system packages out again: `apt-get purge`, `apk del`, `dnf remove`. */
-const REMOVALS: Record<string, { program: RegExp; verbs: string[] }> = {
-  apt: { program: /^(apt-get|apt|aptitude)$/, verbs: ['purge', 'remove'] },
-  apk: { program: /^apk$/, verbs: ['del'] },
-  yum: { program: /^(yum|dnf|microdnf)$/, verbs: ['remove', 'erase'] },
-};
+const REMOVALS = Object.entries(REMOVAL_VERBS).filter(([manager]) => isSystemManager(manager as InstallCommand['manager']));
 
 /** apt options whose value is the next word (`-o APT::AutoRemove::RecommendsImportant=false`). */
 const APT_OPTIONS_WITH_VALUE = new Set(['-o', '-c', '-t', '--config-file', '--target-release']);
@@ -227,7 +202,7 @@ function packageEvent(run: RunInstruction, index: number): PackageEvent | undefi
   const { program, verb, options, names } = verbAndNames(command);
   const known = names.filter((w) => !w.hasVariable).map((w) => w.value);
   const autoremoveOption = options.some((o) => o === '--auto-remove' || o === '--autoremove');
-  for (const [manager, removal] of Object.entries(REMOVALS)) {
+  for (const [manager, removal] of REMOVALS) {
     if (removal.program.test(program) && (removal.verbs.includes(verb) || (manager === 'apt' && verb === 'autoremove'))) {
       const keys = new Set(known.map((n) => packageKey(manager as InstallCommand['manager'], n)));
       return { kind: 'remove', manager, keys, autoremove: manager === 'apt' && (verb === 'autoremove' || autoremoveOption) };

@@ -1,7 +1,7 @@
 import type { Arg, Env, Instruction, Property, Run } from 'dockerfile-ast';
 import { defineRule, type FixBuilder } from '../../rule';
 import type { DockerfileModel, RunInstruction, Stage } from '../../parse/dockerfile';
-import { installLabel, packageKey, type InstallCommand, type InstalledPackage } from '../../parse/installs';
+import { installLabel, packageKey, REMOVAL_VERBS, type InstallCommand, type InstalledPackage } from '../../parse/installs';
 import {
   installRemovalScope,
   installsLocal,
@@ -166,14 +166,6 @@ function requirementsFilePackages(project: Project, path: string, constraint: bo
   }
   return out;
 }
-
-/** Removal commands per manager family: `apk del`, `apt-get purge`, `dnf remove`, `pip uninstall`. */
-const REMOVAL_VERBS: Partial<Record<InstallCommand['manager'], { program: RegExp; verbs: string[] }>> = {
-  apk: { program: /^apk$/, verbs: ['del'] },
-  apt: { program: /^(apt-get|apt|aptitude)$/, verbs: ['purge', 'remove'] },
-  yum: { program: /^(yum|dnf|microdnf)$/, verbs: ['remove', 'erase'] },
-  pip: { program: /^pip[\d.]*$/, verbs: ['uninstall'] },
-};
 
 /** A command of a stage that may remove packages (`apt-get purge`, `apk del`, `pip uninstall`): its program, verb and arguments. */
 interface RemovalCommand {

@@ -20,7 +20,7 @@ import {
   removeLines,
   sequenceItemRemoval,
   usesFlushSequences,
-  insertRange,
+  applyYamlInsert,
 } from '../../yamlEdit';
 
 // ---------------------------------------------------------------------------------------------
@@ -707,12 +707,12 @@ export function ensureEnvFileReference(
     }
     const insert = where === 'first' && own.items.length > 0 ? prependToSequence(lines, own, rel) : appendToSequence(lines, own, rel);
     if (insert) {
-      fixer.replace(def.path, insertRange(insert), insert.text);
+      applyYamlInsert(fixer, def.path, insert);
     }
     // (An empty list gets the first file only: two insertions at one place.)
     const after = extra.length > 0 && own.items.length > 0 && where === 'first' ? appendToSequence(lines, own, extra[0]!) : undefined;
     if (after) {
-      fixer.replace(def.path, insertRange(after), after.text);
+      applyYamlInsert(fixer, def.path, after);
     }
     return false;
   }
@@ -723,7 +723,7 @@ export function ensureEnvFileReference(
       group.edited.add(mergedSeq);
       const insert = where === 'first' ? prependToSequence(lines, mergedSeq, rel) : appendToSequence(lines, mergedSeq, rel);
       if (insert) {
-        fixer.replace(def.path, insertRange(insert), insert.text);
+        applyYamlInsert(fixer, def.path, insert);
       }
     }
     return false;
@@ -733,7 +733,7 @@ export function ensureEnvFileReference(
   const flush = usesFlushSequences(lines, model.view.doc.contents) ?? false;
   const insert = appendSequenceToMap(lines, def.node, 'env_file', items, flush);
   if (insert) {
-    fixer.replace(def.path, insertRange(insert), insert.text);
+    applyYamlInsert(fixer, def.path, insert);
   }
   return insert !== undefined;
 }

@@ -5,6 +5,7 @@ import { RUNTIME_INSTRUCTIONS, type DockerfileModel, type Stage } from '../../pa
 import { mergedValueDropped, type Project, type Service } from '../../project';
 import { rangeKey, type LineIndex, type Range } from '../../text';
 import { instructionLinesRange } from '../../dockerfileEdit';
+import { firstCommentLineAbove } from '../../yamlEdit';
 import {
   addToSecretsFile,
   dotenvValue,
@@ -230,12 +231,10 @@ function leadingComment(
   const keyLine = entry.keyRange.start.line;
   const indent = lines.lineText(keyLine).search(/\S/);
   const indentOf = (l: number) => lines.lineText(l).search(/\S/);
-  let first = keyLine;
-  while (first > 0 && /^\s*#/.test(lines.lineText(first - 1)) && indentOf(first - 1) === indent) {
-    first--;
-  }
-  // None, a comment at the top of the file (a header), or one the removal leaves (a flow map's entry).
-  if (first === keyLine || first === 0 || removal.start.line > first || removal.end.line <= keyLine) {
+  // (A comment at the top of the file is a header: firstCommentLineAbove leaves it.)
+  const first = firstCommentLineAbove(lines, keyLine);
+  // None, or one the removal leaves (a flow map's entry).
+  if (first === keyLine || removal.start.line > first || removal.end.line <= keyLine) {
     return undefined;
   }
   let end = entry.offsets[1];

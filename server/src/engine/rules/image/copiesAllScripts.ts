@@ -3,11 +3,9 @@ import { escapeRegExp } from '../../text';
 import { basename, dirname, normalizePath } from '../../paths';
 import type { Project } from '../../project';
 import type { DockerfileModel } from '../../parse/dockerfile';
-import { scalarString } from '../../parse/yamlUtil';
-import { isMap, isSeq } from 'yaml';
 import {
   buildContexts,
-  containerPath,
+  commandWords,
   containerWithin,
   isServiceImage,
   providerOf,
@@ -15,8 +13,9 @@ import {
   scriptRefs,
   sourcePath,
   sourceTarget,
+  instructionWords,
+  serviceCommandTexts,
   stageCopies,
-  workdirAt,
 } from './imageFacts';
 
 export const copiesAllScripts = defineRule({
@@ -134,52 +133,14 @@ const RUNS = new Set(['RUN', 'CMD', 'ENTRYPOINT', 'HEALTHCHECK']);
  * files name (`docker compose run web /app/scripts/migrate.sh` in a Makefile).
  */
 function imageRunWords(project: Project, model: DockerfileModel, folder: string | undefined): string[] {
-  const words: string[] = [];
-  const split = (text: string): void => {
-    words.push(...text.split(/[\s;&|'"[\],]+/).filter((w) => w !== ''));
-  };
-  for (const service of [...project.servicesWithBuildOf(model.path), ...project.servicesRunningImageOf(model.path)]) {
-    for (const def of service.defs) {
-      const compose = project.file(def.path);
-      if (compose?.kind !== 'compose' || !compose.view) {
-        continue;
-      }
-      const view = compose.view;
-      const healthcheck = view.get(def.node, 'healthcheck')?.value?.node;
-      const nodes = [
-        view.get(def.node, 'entrypoint')?.value?.node,
-        view.get(def.node, 'command')?.value?.node,
-        isMap(healthcheck) ? view.get(healthcheck, 'test')?.value?.node : undefined,
-      ];
-      for (const node of nodes) {
-        for (const item of isSeq(node) ? node.items : [node]) {
-          const text = scalarString(item);
-          if (text !== undefined) {
-            split(text);
-          }
-        }
-      }
-    }
-  }
+  const services = [...project.servicesWithBuildOf(model.path), ...project.servicesRunningImageOf(model.path)];
+  const words = serviceCommandTexts(project, services, true).flatMap(commandWords);
   // The Dockerfile's own RUN, CMD, ENTRYPOINT and HEALTHCHECK, every word of them (`sh -c` strings
   // and JSON items split too): before, a CMD `["sh", "-c", "/scripts/wait-for-it.sh redis:6379 --
   // celery …"]` did not count, and the COPY was narrowed to the entrypoint alone. A relative path
   // also counts resolved against the WORKDIR of its instruction.
-  for (const stage of model.stages) {
-    for (const i of stage.instructions) {
-      if (RUNS.has(i.getKeyword())) {
-        const from = words.length;
-        split(model.text.slice(model.lines.offsetAt(i.getRange().start), model.lines.offsetAt(i.getRange().end)));
-        const wd = workdirAt(project, model, stage, i);
-        for (const w of words.slice(from)) {
-          const p = /^\.{1,2}\//.test(w) ? containerPath(wd, w) : undefined;
-          if (p !== undefined) {
-            words.push(p);
-          }
-        }
-      }
-    }
-  }
+  const own = instructionWords(project, model, model.stages, RUNS, /^\.{1,2}\//);
+  words.push(...own.words, ...own.paths);
   if (folder !== undefined) {
     const pattern = new RegExp(`${escapeRegExp(folder)}/[^\\s"'\`;&|)\\]]+`, 'g');
     for (const t of project.textFiles) {

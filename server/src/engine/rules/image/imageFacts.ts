@@ -4,8 +4,10 @@
  * in the runtime image, the build contexts a Dockerfile is built with, and the scripts its
  * ENTRYPOINT/CMD run. Nothing here reports; the rules decide.
  */
-import type { Instruction, Property } from 'dockerfile-ast';
-import type { BuildContexts, Project } from '../../project';
+import type { Env, Instruction } from 'dockerfile-ast';
+import type { BuildContexts, Project, Service } from '../../project';
+import { isMap, isSeq } from 'yaml';
+import { scalarString } from '../../parse/yamlUtil';
 import type { DockerfileModel, Stage } from '../../parse/dockerfile';
 import type { Range } from '../../text';
 import { basename, dirname, isWithin, joinPath, normalizePath } from '../../paths';
@@ -186,6 +188,77 @@ function computeStageCopies(project: Project, model: DockerfileModel, stage: Sta
   return out;
 }
 
+/** The words of a command as text: a list's items, a string's words (`sh -c` strings and JSON items split too). */
+export function commandWords(text: string): string[] {
+  return text.split(/[\s;&|'"[\],]+/).filter((w) => w !== '');
+}
+
+/**
+ * The words of the `keywords` instructions of `stages` (see {@link commandWords}), and each word
+ * `relative` matches as a path, resolved against the WORKDIR of its instruction.
+ */
+export function instructionWords(
+  project: Project,
+  model: DockerfileModel,
+  stages: Iterable<Stage>,
+  keywords: ReadonlySet<string>,
+  relative: RegExp,
+): { words: string[]; paths: string[] } {
+  const words: string[] = [];
+  const paths: string[] = [];
+  for (const stage of stages) {
+    for (const i of stage.instructions) {
+      if (!keywords.has(i.getKeyword())) {
+        continue;
+      }
+      const range = i.getRange();
+      const own = commandWords(model.text.slice(model.lines.offsetAt(range.start), model.lines.offsetAt(range.end)));
+      words.push(...own);
+      const wd = workdirAt(project, model, stage, i);
+      for (const w of own) {
+        const p = relative.test(w) ? containerPath(wd, w) : undefined;
+        if (p !== undefined) {
+          paths.push(p);
+        }
+      }
+    }
+  }
+  return { words, paths };
+}
+
+/**
+ * The commands compose gives services, as text: the `entrypoint:` and `command:` (and, with
+ * `healthcheck`, the `healthcheck: test:`) of each of their definitions, in any of their files; a
+ * list's items one by one.
+ */
+export function serviceCommandTexts(project: Project, services: Iterable<Service>, healthcheck: boolean): string[] {
+  const out: string[] = [];
+  for (const service of services) {
+    for (const def of service.defs) {
+      const compose = project.file(def.path);
+      if (compose?.kind !== 'compose' || !compose.view) {
+        continue;
+      }
+      const view = compose.view;
+      const test = healthcheck ? view.get(def.node, 'healthcheck')?.value?.node : undefined;
+      const nodes = [
+        view.get(def.node, 'entrypoint')?.value?.node,
+        view.get(def.node, 'command')?.value?.node,
+        isMap(test) ? view.get(test, 'test')?.value?.node : undefined,
+      ];
+      for (const node of nodes) {
+        for (const item of isSeq(node) ? node.items : [node]) {
+          const text = scalarString(item);
+          if (text !== undefined) {
+            out.push(text);
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
 /** The working directory in effect at an instruction of a stage. */
 export function workdirAt(project: Project, model: DockerfileModel, stage: Stage, at: Instruction): string | undefined {
   const workdirs = fileWorkdirs(project, model)?.get(stage);
@@ -323,7 +396,7 @@ function imagePath(layers: ImageLayer[]): { dirs: string[]; complete: boolean } 
         if (instruction.getKeyword() !== 'ENV') {
           continue;
         }
-        for (const property of (instruction as unknown as { getProperties?: () => Property[] }).getProperties?.() ?? []) {
+        for (const property of (instruction as Env).getProperties()) {
           if (property.getName() !== 'PATH') {
             continue;
           }
