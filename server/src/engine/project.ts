@@ -1,7 +1,7 @@
 import type { Config } from './config';
 import type { FileSystemView } from './fs';
 import { basename, dirname, joinPath, isInsideWorkspace, isAbsolutePath, normalizePath, isWithin } from './paths';
-import { contentHash, escapeRegExp, LineIndex, StreamHash, type Position, type Range } from './text';
+import { compactArrays, contentHash, escapeRegExp, LineIndex, StreamHash, type Position, type Range } from './text';
 import { parseDockerfile, findStage, RUNTIME_INSTRUCTIONS, stagesNamed, type DockerfileModel, type Stage } from './parse/dockerfile';
 import {
   parseCompose,
@@ -1644,6 +1644,9 @@ export class Project {
       for (const def of file.services) {
         this.addServiceDef(project, def, 0);
       }
+    }
+    for (const service of project.services.values()) {
+      compactArrays(service);
     }
     return project;
   }

@@ -44,6 +44,23 @@ export function rangeKey(r: Range): string {
 }
 
 /** Maps offsets to positions and back for one text, built once per text. */
+/**
+ * Replaces each non-empty array property of `o` with an exact-size copy, and returns `o`. An array
+ * grown by `push` from empty keeps room for 17 elements; the models of a check live until its end
+ * and hold tens of thousands of short arrays (a tenth of the heap of a 1,000-service check was
+ * such unused room). Call it once the object is complete, while nothing else holds its arrays.
+ */
+export function compactArrays<T extends object>(o: T): T {
+  const record = o as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    const value = record[key];
+    if (Array.isArray(value) && value.length > 0) {
+      record[key] = value.slice();
+    }
+  }
+  return o;
+}
+
 export class LineIndex {
   private readonly starts: number[];
 

@@ -1,5 +1,5 @@
-import { parseDocument, isMap, isSeq, isScalar, type Node, type YAMLMap, type Pair } from 'yaml';
-import { LineIndex, type Range } from '../text';
+import { parseDocument, isMap, isPair, isSeq, isScalar, type Node, type YAMLMap, type Pair } from 'yaml';
+import { compactArrays, LineIndex, type Range } from '../text';
 import { scalarString, YamlView, estimateYamlDepth, expandedSize } from './yamlUtil';
 import { COMPOSE_YAML_OPTIONS, reparseOneService } from './composeReparse';
 
@@ -216,6 +216,7 @@ export function parseCompose(path: string, text: string, previous?: ComposeModel
       model.problems.push({ message: e.message.split('\n')[0]!, range });
     }
   }
+  compactYamlItems(doc.contents);
   const view = new YamlView(doc, lines);
   model.view = view;
   model.partial = doc.errors.length > 0;
@@ -332,6 +333,27 @@ function readTopLevel(map: YAMLMap, view: YamlView): TopLevelEntry[] {
   return out;
 }
 
+/**
+ * Gives every map and sequence of the tree an exact-size `items` array (see compactArrays): the
+ * tree lives as long as the model, and yaml grows `items` by `push`.
+ */
+function compactYamlItems(node: unknown): void {
+  if (!isMap(node) && !isSeq(node)) {
+    return;
+  }
+  if (node.items.length > 0) {
+    node.items = node.items.slice() as typeof node.items;
+  }
+  for (const item of node.items as unknown[]) {
+    if (isPair(item)) {
+      compactYamlItems(item.key);
+      compactYamlItems(item.value);
+    } else {
+      compactYamlItems(item);
+    }
+  }
+}
+
 function readService(name: string, keyRange: Range, map: YAMLMap, view: YamlView, path: string): ComposeServiceDef {
   const def: ComposeServiceDef = {
     name,
@@ -445,7 +467,7 @@ function readService(name: string, keyRange: Range, map: YAMLMap, view: YamlView
         break;
     }
   }
-  return def;
+  return compactArrays(def);
 }
 
 /** How compose-go merges a value tagged `!reset` or `!override` (on the value, or on what its alias names). */

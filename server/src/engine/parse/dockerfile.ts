@@ -1,5 +1,5 @@
 import { DockerfileParser, From, Instruction, ModifiableInstruction, type Argument, type Dockerfile, type Run } from 'dockerfile-ast';
-import { LineIndex, type Range } from '../text';
+import { compactArrays, LineIndex, type Range } from '../text';
 import { parseShell, type ShellCommand } from './shell';
 import { reparseDockerfile } from './dockerfileReparse';
 
@@ -18,12 +18,14 @@ function memoizeArguments(proto: object, name: 'getRawArguments' | 'getArguments
   // A symbol-keyed slot on the instance: cheaper than a WeakMap lookup on this hot path.
   const slot = Symbol(name);
   const memo = function (this: Record<symbol, Argument[] | undefined>): Argument[] {
-    let args = this[slot];
-    if (!args) {
-      args = original.call(this);
-      this[slot] = args;
+    const args = this[slot];
+    if (args) {
+      return args.slice();
     }
-    return args.slice();
+    // The kept copy is exact-size (see compactArrays); the caller may have the original.
+    const computed = original.call(this);
+    this[slot] = computed.slice();
+    return computed;
   };
   (memo as { memoized?: boolean }).memoized = true;
   methods[name] = memo as (this: object) => Argument[];
@@ -170,6 +172,9 @@ export function parseDockerfile(path: string, text: string, previous?: Dockerfil
   if (last) {
     last.isFinal = true;
   }
+  for (const stage of stages) {
+    compactArrays(stage);
+  }
   let runs: RunInstruction[] | undefined;
   // Only the last version's splits are kept, until this version's are made.
   const previousRuns = previous && splits.get(previous);
@@ -181,12 +186,13 @@ export function parseDockerfile(path: string, text: string, previous?: Dockerfil
     lines,
     ast,
     escapeChar,
-    stages,
-    preamble,
+    // Exact-size copies (see compactArrays): the model lives as long as the check.
+    stages: stages.slice(),
+    preamble: preamble.slice(),
     reparses,
     runs: () => {
       if (!runs) {
-        runs = splitRuns(text, lines, stages, escapeChar, earlier);
+        runs = splitRuns(text, lines, model.stages, escapeChar, earlier);
         earlier = undefined;
         splits.set(model, runs);
       }

@@ -97,6 +97,8 @@ export function parseShell(text: string, start: number, end: number, options: Sh
   const finishCommand = (separator: string, sepStart: number, sepEnd: number): void => {
     finishWord();
     if (words.length > 0) {
+      // An exact-size copy: the commands of every RUN live as long as the model (see compactArrays).
+      words = words.slice();
       commands.push({ words, programIndex: findProgram(words), separator, separatorStart: sepStart, separatorEnd: sepEnd });
     }
     words = [];
@@ -256,7 +258,7 @@ export function parseShell(text: string, start: number, end: number, options: Sh
       w.end = Math.min(w.end, end);
     }
   }
-  return commands;
+  return commands.slice();
 }
 
 function findProgram(words: ShellWord[]): number {
