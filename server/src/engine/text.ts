@@ -77,7 +77,8 @@ export class LineIndex {
         starts.push(i + 1);
       }
     }
-    this.starts = starts;
+    // Exact-size (see compactArrays): every model keeps its index until the end of a check.
+    this.starts = starts.slice();
   }
 
   get lineCount(): number {
