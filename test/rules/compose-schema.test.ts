@@ -1,6 +1,14 @@
 import { RuleTester } from '../ruleTester';
 import { composeSchema } from '../../server/src/engine/rules/compose/composeSchema';
 import { composeWorkspace, ROADMAP_COMPOSE } from './composeWorkspace';
+import { onLine } from './findings';
+import { BILLING_COMPOSE, BILLING_SAME_NAMES, platformCompose, teamStacks } from './workspaces/teamStacks';
+
+const conflict = (name: string): string =>
+  `Unexpected service "${name}": platform/compose.yaml defines a service of that name too, and compose.yaml includes both files; docker compose refuses the project (services.${name} conflicts with imported resource). Rename one of them.`;
+
+/** A redis both stacks define alike: docker compose takes one. */
+const REDIS = '\n  redis:\n    image: redis:7-alpine\n';
 
 const unknownKey = (key: string, parent: string, suggestion?: string): string =>
   `Unexpected key "${key}" in ${parent}: the Compose Specification does not define it${suggestion ? ` (did you mean "${suggestion}"?)` : ''}.`;
@@ -22,6 +30,24 @@ const beat = (env: string): string => `services:
 
 RuleTester.run(composeSchema, {
   valid: [
+    {
+      name: 'two stacks a root file includes, with distinct service names',
+      files: teamStacks(platformCompose(), BILLING_COMPOSE),
+    },
+    {
+      name: 'an include with an override file (path: [a, b]) merges b over a, as -f a -f b does: no conflict',
+      files: teamStacks(platformCompose(), BILLING_SAME_NAMES, {
+        'compose.yaml': 'include:\n  - path: [platform/compose.yaml, platform/compose.ci.yaml]\n',
+        'platform/compose.ci.yaml': 'services:\n  web:\n    environment:\n      - DJANGO_DEBUG=0\n',
+      }),
+    },
+    {
+      name: 'a service two included stacks write alike (an image, no path) is one service to docker compose',
+      files: teamStacks(
+        platformCompose().replace('\nvolumes:', `${REDIS}\nvolumes:`),
+        BILLING_COMPOSE.replace('\nvolumes:', `${REDIS}\nvolumes:`),
+      ),
+    },
     { name: 'roadmap workspace', files: composeWorkspace({ 'docker-compose.yml': ROADMAP_COMPOSE }) },
     {
       name: 'current syntax: env_file entries with required, dockerfile_inline, x- extensions, interpolation',
@@ -48,6 +74,12 @@ services:
     },
   ],
   invalid: [
+    {
+      // Before, nothing was reported and the two files' web and worker were merged into one service each.
+      name: 'two stacks a root file includes both define web and worker: reported at the stack imported last',
+      files: teamStacks(platformCompose(), BILLING_SAME_NAMES),
+      errors: [onLine('billing/compose.yaml', 2, 3, 6, conflict('web')), onLine('billing/compose.yaml', 7, 3, 9, conflict('worker'))],
+    },
     {
       name: 'enviroment: misspelt (the example workspace)',
       files: composeWorkspace({ 'docker-compose.yml': beat('enviroment') }),

@@ -4,6 +4,7 @@ import { composeWorkspace, ROADMAP_COMPOSE } from './composeWorkspace';
 import { BASE_SERVICE } from './workspaces/roadmap';
 import { crlf, replaceOnce } from './edit';
 import { fixedYamlParses } from './fixedYaml';
+import { BILLING_COMPOSE, BILLING_SAME_NAMES, platformCompose, teamStacks } from './workspaces/teamStacks';
 
 const msg = (service: string, users = 'db, redis, web and celery_worker'): string =>
   `Expected ${service} to be attached to the network "smarthr360-network" that ${users} share; without it, it cannot reach them by service name.`;
@@ -132,6 +133,25 @@ const withObservability = (compose: string): string => `include:\n  - path: infr
 RuleTester.run(serviceNetworkMissing, {
   valid: [
     {
+      // Before, otel-collector was expected on smarthr360-network, which only the main file declares: the
+      // observability stack is another team's application, which shares nothing with the main file's.
+      name: 'a service of an included stack that shares no network with the main file is not expected on its network',
+      files: composeWorkspace({
+        'docker-compose.yml': withObservability(compose('    networks:\n      - smarthr360-network\n')),
+        'infra/observability/compose.yaml': OBSERVABILITY(''),
+      }),
+    },
+    {
+      // Before: "Expected billing-web (and pdf) to be attached to the network "backend" that web, worker and beat share".
+      name: "two stacks a root file includes: the stack without named networks is not expected on the other stack's network",
+      files: teamStacks(platformCompose(), BILLING_COMPOSE),
+    },
+    {
+      // Before, billing's web and worker merged into platform's: pdf was expected on "backend".
+      name: "two included stacks that both define web and worker: billing's pdf is not expected on platform's network",
+      files: teamStacks(platformCompose(), BILLING_SAME_NAMES),
+    },
+    {
       name: 'roadmap workspace: every runtime service joins through the anchor (the base builder need not)',
       files: composeWorkspace({ 'docker-compose.yml': ROADMAP_COMPOSE }),
     },
@@ -183,24 +203,19 @@ RuleTester.run(serviceNetworkMissing, {
       },
     },
     {
-      // Before, the fix named smarthr360-network in the included file, which does not declare it:
-      // docker compose -f infra/observability/compose.yaml failed with an undefined network.
-      name: 'a service of an included file is reported there, without a fix naming a network that file does not declare',
+      // The observability stack shares the network it declares: the main file's services use it (docker
+      // compose imports it from the included file), so the two files are one application.
+      name: "an included file whose network the main file's services use: its service off that network is reported and fixed there",
       files: composeWorkspace({
-        'docker-compose.yml': withObservability(compose('    networks:\n      - smarthr360-network\n')),
-        'infra/observability/compose.yaml': OBSERVABILITY(''),
-      }),
-      errors: [OTEL_OFF_NETWORK],
-    },
-    {
-      name: 'an included file that declares the shared network itself (external) gets the fix',
-      files: composeWorkspace({
-        'docker-compose.yml': withObservability(compose('    networks:\n      - smarthr360-network\n')),
-        'infra/observability/compose.yaml': OBSERVABILITY('  smarthr360-network:\n    external: true\n'),
+        'docker-compose.yml': withObservability(compose('    networks:\n      - smarthr360-network\n')).replace(
+          '\nnetworks:\n  smarthr360-network:\n    driver: bridge\n',
+          '',
+        ),
+        'infra/observability/compose.yaml': OBSERVABILITY('  smarthr360-network: {}\n'),
       }),
       errors: [OTEL_OFF_NETWORK],
       output: {
-        'infra/observability/compose.yaml': OBSERVABILITY('  smarthr360-network:\n    external: true\n').replace(
+        'infra/observability/compose.yaml': OBSERVABILITY('  smarthr360-network: {}\n').replace(
           '      - obs\n',
           '      - obs\n      - smarthr360-network\n',
         ),

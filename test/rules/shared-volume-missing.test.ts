@@ -8,6 +8,10 @@ import { crlf, insertAfter, replaceEvery, replaceOnce } from './edit';
 import { fixedYamlParses } from './fixedYaml';
 import { onLine } from './findings';
 import { smallWorkspace } from './workspaces/small';
+import { BILLING_COMPOSE, BILLING_SAME_NAMES, platformCompose, teamStacks } from './workspaces/teamStacks';
+
+/** platform's beat without its mount of static_files (its other keys kept). */
+const BEAT_UNMOUNTED = '    networks: [backend]\n';
 
 const DOCKERFILES: Record<string, string> = {
   'Dockerfile.base': 'FROM python:3.12-slim\nRUN pip install --no-cache-dir celery\n',
@@ -323,6 +327,11 @@ const ML_LACKS_MEDIA =
 RuleTester.run(sharedVolumeMissing, {
   valid: [
     {
+      // Before, 7 findings: platform's services told to mount billing's invoices, billing's platform's static_files.
+      name: 'two stacks a root file includes are two applications: neither is expected to mount the volumes of the other',
+      files: teamStacks(platformCompose(), BILLING_COMPOSE),
+    },
+    {
       // Before, celery_beat was told to mount logs_volume, which it has through celery_worker.
       name: 'celery_beat takes the mounts of celery_worker through volumes_from (read-only)',
       files: ws(`${WEB_AND_WORKER_MOUNT_LOGS}    volumes_from:
@@ -437,6 +446,40 @@ RUN pip install --no-cache-dir -r requirements-dev.txt
     },
   ],
   invalid: [
+    {
+      name: 'a stack a root file includes: its own member lacking its volume is reported and fixed in its own file',
+      files: teamStacks(platformCompose(BEAT_UNMOUNTED), BILLING_COMPOSE),
+      errors: [
+        onLine(
+          'platform/compose.yaml',
+          17,
+          3,
+          7,
+          'Expected beat to mount the shared volume "static_files" at /app/static, as web and worker do (they are built on the same base).',
+        ),
+      ],
+      output: {
+        'platform/compose.yaml': platformCompose('    networks: [backend]\n    volumes:\n      - static_files:/app/static\n'),
+      },
+    },
+    {
+      // Before, billing's worker and platform's merged into one service: pdf was told to mount static_files,
+      // beat invoices (as "web, worker and pdf" did), and a fix for platform's worker went to billing's file.
+      name: "two included stacks that both define web and worker: each keeps its services, the fix stays in the finding's file",
+      files: teamStacks(platformCompose(BEAT_UNMOUNTED), BILLING_SAME_NAMES),
+      errors: [
+        onLine(
+          'platform/compose.yaml',
+          17,
+          3,
+          7,
+          'Expected beat to mount the shared volume "static_files" at /app/static, as web and worker do (they are built on the same base).',
+        ),
+      ],
+      output: {
+        'platform/compose.yaml': platformCompose('    networks: [backend]\n    volumes:\n      - static_files:/app/static\n'),
+      },
+    },
     {
       // Before, the mount added was writable: celery_beat could write the models web and the worker only read.
       name: 'every service mounts the volume read-only: the mount the fix adds is read-only too (short syntax)',

@@ -269,6 +269,17 @@ export interface ComposeProject {
    * includes), without the root's override file. Such projects are {@link Project.overlayProjects}.
    */
   overlay?: ComposeModel;
+  /**
+   * The application each file belongs to, by path: the root's (with its override and overlays), or
+   * that of a file the project includes, which docker compose loads as an application of its own
+   * (and teams run alone), the later paths of its `path: [a.yaml, b.yaml]` with it.
+   */
+  applications: ReadonlyMap<string, string>;
+  /**
+   * Services that two files the project includes both define (`def` in the one read last), neither
+   * including the other: docker compose refuses the project. Each keeps its own definition.
+   */
+  conflicts: { def: ComposeServiceDef; other: ComposeServiceDef }[];
 }
 
 /** A set of services built on the same base (or from the same Dockerfile). */
@@ -1136,7 +1147,10 @@ export class Project {
     return this.groupsCache;
   }
 
-  /** The service groups of one compose project (see {@link serviceGroups}). Built once per project. */
+  /**
+   * The service groups of one compose project (see {@link serviceGroups}), one application's each
+   * (see {@link applicationOf}). Built once per project.
+   */
   serviceGroupsOf(project: ComposeProject): ServiceGroup[] {
     let groups = this.groupsByProject.get(project);
     if (!groups) {
@@ -1150,10 +1164,11 @@ export class Project {
         if (!key) {
           continue;
         }
-        let g = byKey.get(key);
+        const appKey = `${this.applicationOf(service)}\n${key}`;
+        let g = byKey.get(appKey);
         if (!g) {
           g = { key, project, services: [] };
-          byKey.set(key, g);
+          byKey.set(appKey, g);
         }
         g.services.push(service);
       }
@@ -1161,6 +1176,22 @@ export class Project {
       this.groupsByProject.set(project, groups);
     }
     return groups;
+  }
+
+  /**
+   * The application a service is part of: that of the file defining it (see
+   * {@link ComposeProject.applications}), joined with another whose services use a named volume or
+   * network that only one of them declares (a stack mounting the volume a file it includes declares).
+   * Two stacks a root file includes are two applications: the services of one are not expected to
+   * mount the volumes or join the networks of the other.
+   */
+  applicationOf(service: Service): string {
+    let apps = applicationCache.get(service.project);
+    if (!apps) {
+      apps = connectedApplications(service.project);
+      applicationCache.set(service.project, apps);
+    }
+    return apps.get(service) ?? service.project.root.path;
   }
 
   groupOf(service: Service): ServiceGroup | undefined {
@@ -1639,10 +1670,12 @@ export class Project {
 
   /** A compose project of these files, with the services their definitions merge into. */
   private mergedProject(root: ComposeModel, files: ComposeModel[]): ComposeProject {
-    const project: ComposeProject = { root, files, services: new Map() };
+    const { applications, includes } = includedApplications(root, files);
+    const project: ComposeProject = { root, files, services: new Map(), applications, conflicts: [] };
+    const byName = new Map<string, Service[]>();
     for (const file of files) {
       for (const def of file.services) {
-        this.addServiceDef(project, def, 0);
+        this.addServiceDef(project, def, byName, includes);
       }
     }
     for (const service of project.services.values()) {
@@ -1651,8 +1684,31 @@ export class Project {
     return project;
   }
 
-  private addServiceDef(project: ComposeProject, def: ComposeServiceDef, depth: number): void {
-    let service = project.services.get(def.name);
+  /**
+   * Merges a definition into the service of that name it overrides: one of its own application
+   * (`-f a -f b`, the override file, `path: [a, b]`), or one of a file its file includes (the
+   * including file wins, as docker compose 5 merges it; 2.x refuses). A service of that name from an included
+   * file it does not include is another service: docker compose refuses the pair (see
+   * {@link ComposeProject.conflicts}) unless the two are written the same.
+   */
+  private addServiceDef(
+    project: ComposeProject,
+    def: ComposeServiceDef,
+    byName: Map<string, Service[]>,
+    includes: (outer: string, inner: string) => boolean,
+  ): void {
+    const appOf = (path: string): string => project.applications.get(path) ?? project.root.path;
+    const app = appOf(def.path);
+    const named = byName.get(def.name) ?? [];
+    let service = named.find((s) => appOf(s.primary.path) === app) ?? named.find((s) => includes(app, appOf(s.primary.path)));
+    if (!service && named[0]) {
+      const text = (path: string): string | undefined => (this.byPath.get(path) as ComposeModel | undefined)?.text;
+      if (sameDefinition(named[0].primary, def, text)) {
+        service = named[0];
+      } else {
+        project.conflicts.push({ def, other: named[0].primary });
+      }
+    }
     if (!service) {
       service = {
         name: def.name,
@@ -1667,7 +1723,9 @@ export class Project {
         volumesFrom: [],
         builds: [],
       };
-      project.services.set(def.name, service);
+      // A second service of the name (a conflict) by a key no service name can be.
+      project.services.set(named.length === 0 ? def.name : `${def.name} (${def.path})`, service);
+      byName.set(def.name, [...named, service]);
     }
     // extends: the extended definition merges in first, and what it extends before it (docker
     // compose follows the chain: beat extends worker extends web).
@@ -1685,7 +1743,7 @@ export class Project {
       }
     };
     const buildsBefore = service.builds.length;
-    mergeExtended(def, depth);
+    mergeExtended(def, 0);
     this.mergeDef(service, def);
     // What `extends` merges is one definition: only the build it ends with is built (unlike the
     // files of `-f a -f b`, each of which `docker compose -f a` alone would build).
@@ -2142,6 +2200,128 @@ const variablesCache = new WeakMap<ComposeProject, Map<string, Variables>>();
 const copiedScriptsCache = new WeakMap<DockerfileModel, string[]>();
 
 /** The file a service definition's `extends: {file: …}` names, as a workspace path. */
+const applicationCache = new WeakMap<ComposeProject, Map<Service, string>>();
+
+/**
+ * The application of each file of a project (see {@link ComposeProject.applications}), and whether
+ * one application's files include another's (directly or through others).
+ */
+function includedApplications(
+  root: ComposeModel,
+  files: readonly ComposeModel[],
+): { applications: Map<string, string>; includes: (outer: string, inner: string) => boolean } {
+  const inProject = new Set(files.map((f) => f.path));
+  const applications = new Map<string, string>();
+  const edges: [string, string][] = [];
+  for (const f of files) {
+    let main: string | undefined;
+    for (const inc of f.includes) {
+      const target = joinPath(dirname(f.path), inc.value);
+      if (!inProject.has(target) || target === root.path) {
+        continue;
+      }
+      if (!applications.has(target)) {
+        applications.set(target, inc.overridesPrevious && main !== undefined ? (applications.get(main) ?? main) : target);
+      }
+      if (!inc.overridesPrevious) {
+        main = target;
+      }
+      edges.push([f.path, target]);
+    }
+  }
+  const appOf = (path: string): string => applications.get(path) ?? root.path;
+  const includers = new Map<string, Set<string>>();
+  for (const [from, to] of edges) {
+    if (appOf(from) !== appOf(to)) {
+      includers.set(appOf(to), (includers.get(appOf(to)) ?? new Set()).add(appOf(from)));
+    }
+  }
+  const includes = (outer: string, inner: string): boolean => {
+    const seen = new Set<string>();
+    const queue = [inner];
+    while (queue.length > 0) {
+      const app = queue.pop()!;
+      if (app === outer) {
+        return true;
+      }
+      for (const up of includers.get(app) ?? []) {
+        if (!seen.has(up)) {
+          seen.add(up);
+          queue.push(up);
+        }
+      }
+    }
+    return false;
+  };
+  return { applications, includes };
+}
+
+/**
+ * Whether two files define a service alike, which docker compose accepts from two included files:
+ * the same text (each line trimmed), and no path that each file's folder would resolve elsewhere.
+ */
+function sameDefinition(a: ComposeServiceDef, b: ComposeServiceDef, fileText: (path: string) => string | undefined): boolean {
+  const text = (d: ComposeServiceDef): string | undefined => {
+    const range = d.node.range;
+    return range
+      ? fileText(d.path)
+          ?.slice(range[0], range[2])
+          .split(/\r?\n/)
+          .map((l) => l.trim())
+          .join('\n')
+      : undefined;
+  };
+  if (text(a) === undefined || text(a) !== text(b)) {
+    return false;
+  }
+  const relative = (d: ComposeServiceDef): boolean =>
+    d.build !== undefined || d.envFiles.length > 0 || d.extends !== undefined || d.volumes.some((v) => v.type === 'bind');
+  return dirname(a.path) === dirname(b.path) || (!relative(a) && !relative(b));
+}
+
+/**
+ * Each service's application, joined with those that use a named volume or network it alone
+ * declares, or that declare one it uses (see {@link Project.applicationOf}).
+ */
+function connectedApplications(p: ComposeProject): Map<Service, string> {
+  const appOf = (path: string): string => p.applications.get(path) ?? p.root.path;
+  const parent = new Map<string, string>();
+  const find = (app: string): string => {
+    let r = app;
+    while (parent.has(r)) {
+      r = parent.get(r)!;
+    }
+    return r;
+  };
+  const add = (index: Map<string, Set<string>>, key: string, app: string): void => {
+    index.set(key, (index.get(key) ?? new Set()).add(app));
+  };
+  const declared = new Map<string, Set<string>>();
+  for (const f of p.files) {
+    f.volumes.forEach((v) => add(declared, `volume:${v.name}`, appOf(f.path)));
+    f.networks.forEach((n) => add(declared, `network:${n.name}`, appOf(f.path)));
+  }
+  const users = new Map<string, Set<string>>();
+  for (const s of p.services.values()) {
+    const app = appOf(s.primary.path);
+    s.volumes.forEach((v) => v.type === 'volume' && v.source && add(users, `volume:${v.source}`, app));
+    s.networks.forEach((n) => n.value !== 'default' && add(users, `network:${n.value}`, app));
+  }
+  // A resource one application declares joins it with those whose services use it.
+  for (const [resource, used] of users) {
+    const declarer = declared.get(resource);
+    if (declarer?.size === 1) {
+      const [first, ...rest] = [...new Set([...declarer, ...used])].map(find);
+      for (const r of rest) {
+        if (r !== first) {
+          parent.set(r, first!);
+        }
+      }
+    }
+  }
+  return new Map([...p.services.values()].map((s) => [s, find(appOf(s.primary.path))]));
+}
+
 function extendedFile(def: ComposeServiceDef): string | undefined {
   return def.extends?.file ? joinPath(dirname(def.path), def.extends.file.value) : undefined;
 }

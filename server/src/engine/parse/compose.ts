@@ -73,6 +73,8 @@ export interface IncludeRef extends ValueRef {
   envFiles?: string[];
   /** `project_directory` (as written): the folder its relative paths and its `.env` are read from. */
   projectDirectory?: string;
+  /** A later path of `path: [a.yaml, a.override.yaml]`: merged over the one before it, as `-f a -f b` merges. */
+  overridesPrevious?: true;
 }
 
 export interface BuildSpec {
@@ -293,9 +295,12 @@ export function parseCompose(path: string, text: string, previous?: ComposeModel
               if (p && isScalar(p.node)) {
                 model.includes.push({ ...valueRef(p.node, view, p.viaAlias), ...options });
               } else if (p && isSeq(p.node)) {
+                let first = true;
                 for (const x of p.node.items) {
                   if (isScalar(x)) {
-                    model.includes.push({ ...valueRef(x, view, false), ...options });
+                    const later = first ? {} : { overridesPrevious: true as const };
+                    model.includes.push({ ...valueRef(x, view, false), ...options, ...later });
+                    first = false;
                   }
                 }
               }

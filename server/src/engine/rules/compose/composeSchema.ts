@@ -129,9 +129,27 @@ export const composeSchema = defineRule({
     unknownKeyDidYouMean:
       'Unexpected key "{{key}}" in {{parent}}: the Compose Specification does not define it (did you mean "{{suggestion}}"?).',
     invalid: 'Expected {{place}} to follow the Compose Specification: it {{reason}}.',
+    importConflict:
+      'Unexpected service "{{name}}": {{other}} defines a service of that name too, and {{root}} includes both files; docker compose refuses the project (services.{{name}} conflicts with imported resource). Rename one of them.',
   },
   check: {
     compose(file, context) {
+      // Two stacks a root file includes that define the same service: reported at the one imported last.
+      const conflicts = new Map<string, { name: string; other: string; root: string; range: Range }>();
+      for (const p of context.project.composeProjectsOf(file)) {
+        for (const { def, other } of p.conflicts) {
+          if (def.path === file.path) {
+            const key = `${def.keyRange.start.line}:${def.keyRange.start.character}`;
+            conflicts.set(
+              key,
+              conflicts.get(key) ?? { name: def.name, other: other.path, root: p.root.path, range: def.keyRange },
+            );
+          }
+        }
+      }
+      for (const { name, other, root, range } of conflicts.values()) {
+        context.report({ messageId: 'importConflict', data: { name, other, root }, range });
+      }
       const view = file.view;
       if (!view || file.problems.length > 0 || view.doc.errors.length > 0 || !isMap(view.doc.contents)) {
         // A file that does not parse is reported by the parse rule, not here.

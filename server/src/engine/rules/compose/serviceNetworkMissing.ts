@@ -9,8 +9,12 @@ import { listNames, projectsOf, waitsForCompletion } from './composeHelpers';
  * The network the runtime services share: the one most of them are attached to, when it is used
  * by at least two services and by more than half of those that can join a network.
  */
-function sharedNetwork(project: Project, p: ComposeProject): { name: string; users: Service[]; candidates: Service[] } | undefined {
-  const candidates = project.runtimeServices(p).filter((s) => !s.networkMode);
+function sharedNetwork(
+  project: Project,
+  p: ComposeProject,
+  application: string,
+): { name: string; users: Service[]; candidates: Service[] } | undefined {
+  const candidates = project.runtimeServices(p).filter((s) => !s.networkMode && project.applicationOf(s) === application);
   const users = new Map<string, Service[]>();
   for (const s of candidates) {
     // A service without `networks:` is on the project's `default` network.
@@ -48,23 +52,24 @@ export const serviceNetworkMissing = defineRule({
     compose(file, context) {
       const { project } = context;
       for (const p of projectsOf(project, file)) {
-        const shared = sharedNetwork(project, p);
+        // Each application the project includes shares its own network (see Project.applicationOf).
+        const applications = new Set(project.runtimeServices(p).map((s) => project.applicationOf(s)));
+        const shared = [...applications].flatMap((a) => sharedNetwork(project, p, a) ?? []);
         reportUnreachable(project, p, file, shared, context.report);
-        if (!shared) {
-          continue;
-        }
-        const users = new Set(shared.users);
-        for (const service of shared.candidates) {
-          if (service.primary.path !== file.path || users.has(service)) {
-            continue;
+        for (const { name, users, candidates } of shared) {
+          const on = new Set(users);
+          for (const service of candidates) {
+            if (service.primary.path !== file.path || on.has(service)) {
+              continue;
+            }
+            const def = service.primary;
+            context.report({
+              messageId: 'missing',
+              data: { service: service.name, network: name, users: usersText(users) },
+              range: def.networksKey?.keyRange ?? def.keyRange,
+              fix: canAdd(service, name) ? (fixer) => addNetwork(fixer, file, service, name) : undefined,
+            });
           }
-          const def = service.primary;
-          context.report({
-            messageId: 'missing',
-            data: { service: service.name, network: shared.name, users: usersText(shared.users) },
-            range: def.networksKey?.keyRange ?? def.keyRange,
-            fix: canAdd(service, shared.name) ? (fixer) => addNetwork(fixer, file, service, shared.name) : undefined,
-          });
         }
       }
     },
@@ -88,7 +93,7 @@ function reportUnreachable(
   project: Project,
   p: ComposeProject,
   file: ComposeModel,
-  shared: ReturnType<typeof sharedNetwork>,
+  shared: readonly NonNullable<ReturnType<typeof sharedNetwork>>[],
   report: RuleContext<'unreachable'>['report'],
 ): void {
   const candidates = new Map(
@@ -97,7 +102,8 @@ function reportUnreachable(
       .filter((s) => !s.networkMode)
       .map((s) => [s.name, s]),
   );
-  const users = new Set(shared?.users);
+  // The services the shared-network check reports: candidates of an application's shared network not on it.
+  const off = new Set(shared.flatMap((s) => s.candidates.filter((c) => !s.users.includes(c))));
   for (const service of candidates.values()) {
     for (const def of service.defs) {
       if (def.path !== file.path) {
@@ -109,7 +115,7 @@ function reportUnreachable(
       ] as const) {
         for (const ref of refs) {
           const target = candidates.get(ref.value);
-          if (!target || target === service || (shared && (!users.has(service) || !users.has(target)))) {
+          if (!target || target === service || off.has(service) || off.has(target)) {
             continue;
           }
           if (how === 'depends on' && waitsForCompletion(def, ref.value)) {

@@ -141,7 +141,9 @@ export function mountTaking(project: Project, file: ComposeModel, serviceName: s
     }
   }
   for (const p of projects) {
-    const service = p.services.get(serviceName);
+    // Two included files may each define a service of that name (a conflict): the one `file` writes.
+    const named = [...p.services.values()].filter((s) => s.name === serviceName);
+    const service = named.find((s) => s.defs.some((d) => d.path === file.path)) ?? named[0];
     for (const v of service ? project.mountsOf(service) : []) {
       if (cleanContainerPath(v.target) !== path || (v.type === 'volume' && v.source === volume && v.def.path !== file.path)) {
         continue;

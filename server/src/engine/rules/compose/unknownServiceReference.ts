@@ -31,7 +31,7 @@ export const unknownServiceReference = defineRule({
         // A file only reached through `extends: file:` is checked where it is used.
         return;
       }
-      const known = new Set(projects.flatMap((p) => [...p.services.keys()]));
+      const known = new Set(projects.flatMap((p) => [...p.services.values()].map((s) => s.name)));
       const refs = new Map<string, Reference & { users: string[] }>();
       const add = (name: string, range: Range, where: string, user: string, names: Set<string>): void => {
         if (names.has(name) || /\$/.test(name)) {
