@@ -1,8 +1,9 @@
 import { defineRule } from '../../rule';
-import type { Service } from '../../project';
+import type { Project, Service } from '../../project';
 import type { DockerfileModel, Stage } from '../../parse/dockerfile';
 import { listNames, runtimeServicesOf, stageChain } from './stageRefs';
 import { imageShortName, normalizeImage } from '../../images';
+import { commandWords, stageCopies, stageEndWorkdir, workdirAt } from '../image/imageFacts';
 
 /** An image without its tag or digest, registry and `library/` normalised: `python:3.12-slim` → `python`. */
 /**
@@ -111,13 +112,123 @@ export const serviceNotFromBase = defineRule({
         // Only onto the same runtime: before, `FROM node:20-alpine` was rewritten to the Python base,
         // and `npm ci` failed there. Whichever is unknown, no fix.
         const canFix = tag !== undefined && !/\$/.test(root.fromImage) && sameRuntime;
+        // Before, the worker moved onto a base that runs as user app in /home/app/src with tini as
+        // ENTRYPOINT: its RUN chown was denied, its COPY landed elsewhere and its CMD went to tini.
+        const hazard = canFix && baseFinal ? rewriteHazard(project, file, root, image, base, baseFinal) : '';
         context.report({
           messageId: root === image ? 'notFromBase' : 'notFromBaseStage',
-          data,
+          data: hazard ? { ...data, runtime: `${data.runtime}${hazard}` } : data,
           range: root.fromRange,
-          fix: canFix ? (fixer) => fixer.setTitle(`Build FROM ${tag}`, true).replace(file.path, root.fromRange, tag) : undefined,
+          fix:
+            canFix && !hazard
+              ? (fixer) => fixer.setTitle(`Build FROM ${tag}`, true).replace(file.path, root.fromRange, tag)
+              : undefined,
         });
       }
     },
   },
 });
+
+/** The user an image runs as (`root` for root, else the name or id before any `:group`) and whether it has an ENTRYPOINT. */
+type RunsAs = { user: string; entrypoint: boolean };
+
+/**
+ * What an image built as `stage` runs as where its chain starts (the workspace image its root stage is
+ * built FROM, a few hops; an external image is taken as root without an ENTRYPOINT) and after it.
+ */
+function runsAs(project: Project, model: DockerfileModel, stage: Stage, depth = 0): { start: RunsAs; end: RunsAs } {
+  const chain = stageChain(project, model, stage).reverse();
+  const from = project.resolveFrom(model, chain[0]!);
+  const other = from.kind === 'workspace' && depth < 5 ? project.dockerfile(from.dockerfile) : undefined;
+  const otherStage = other && other !== model ? (project.imageStages(other)[0] ?? project.finalStage(other)) : undefined;
+  const start = otherStage ? runsAs(project, other!, otherStage, depth + 1).end : { user: 'root', entrypoint: false };
+  const end = { ...start };
+  for (const instruction of chain.flatMap((s) => s.instructions.slice(1))) {
+    const keyword = instruction.getKeyword();
+    const value = instruction
+      .getArguments()
+      .map((a) => a.getValue())
+      .join(' ');
+    if (keyword === 'USER') {
+      end.user = /^(root|0)(:.*)?$/.test(value) ? 'root' : value.split(':')[0]!;
+    } else if (keyword === 'ENTRYPOINT') {
+      // `ENTRYPOINT []` (or `[""]`) clears it.
+      end.entrypoint = !/^\[?\s*("\s*")?\s*\]?$/.test(value);
+    }
+  }
+  return { start, end };
+}
+
+/**
+ * Why rewriting the `FROM` of `root` to the base would change how the service image builds or runs
+ * (a note for the message; '' when it would not): the base's instructions are inherited along with
+ * its packages. The base runs as a user other than root while the service runs a `RUN` before its
+ * own `USER` (a `chown` or `apt-get` is then denied); the base ends in another WORKDIR than the
+ * image it replaces (an external image's is taken as `/`) while the service runs a `RUN`, copies to
+ * a relative destination, moves to a relative WORKDIR or names a relative path in CMD/ENTRYPOINT
+ * before its first absolute WORKDIR (each would then work elsewhere); the base has an ENTRYPOINT,
+ * the replaced image none, and the service sets a CMD but no ENTRYPOINT (the CMD would become the
+ * base entrypoint's arguments).
+ */
+function rewriteHazard(
+  project: Project,
+  file: DockerfileModel,
+  root: Stage,
+  image: Stage,
+  base: DockerfileModel,
+  baseStage: Stage,
+): string {
+  const chain = stageChain(project, file, image).reverse();
+  const before = runsAs(project, file, root).start;
+  const after = runsAs(project, base, baseStage).end;
+  const baseWorkdir = stageEndWorkdir(project, base, baseStage);
+  const workdirBefore = workdirAt(project, file, root, root.instructions[0]!);
+  let userSet = false;
+  let workdirSet = false;
+  let runsAsOther = false;
+  let usesWorkdir = false;
+  let cmd = false;
+  let entrypoint = false;
+  for (const stage of chain) {
+    const copies = stageCopies(project, file, stage);
+    for (const instruction of stage.instructions.slice(1)) {
+      const keyword = instruction.getKeyword();
+      const value = instruction
+        .getArguments()
+        .map((a) => a.getValue())
+        .join(' ');
+      if (keyword === 'USER') {
+        userSet = true;
+      } else if (keyword === 'RUN') {
+        runsAsOther ||= !userSet;
+        usesWorkdir ||= !workdirSet;
+      } else if (keyword === 'WORKDIR') {
+        usesWorkdir ||= !workdirSet && !value.startsWith('/');
+        workdirSet = true;
+      } else if (keyword === 'COPY' || keyword === 'ADD') {
+        const dest = copies.find((c) => c.instruction === instruction)?.dest;
+        usesWorkdir ||= !workdirSet && dest !== undefined && !dest.value.startsWith('/');
+      } else if (keyword === 'CMD' || keyword === 'ENTRYPOINT') {
+        cmd ||= keyword === 'CMD';
+        entrypoint ||= keyword === 'ENTRYPOINT';
+        usesWorkdir ||=
+          !workdirSet && commandWords(value).some((w) => /^[\w.-]+\/|^[^-/$][^/$]*\.(py|sh|js|mjs|rb|php|pl)$/.test(w));
+      }
+    }
+  }
+  const notes: string[] = [];
+  if (after.user !== 'root' && after.user !== before.user && runsAsOther) {
+    notes.push(`runs as user ${after.user}`);
+  }
+  if (baseWorkdir !== workdirBefore && usesWorkdir) {
+    notes.push(baseWorkdir === undefined ? 'sets another WORKDIR' : `sets WORKDIR ${baseWorkdir}`);
+  }
+  if (after.entrypoint && !before.entrypoint && cmd && !entrypoint) {
+    notes.push('has an ENTRYPOINT');
+  }
+  if (notes.length === 0) {
+    return '';
+  }
+  const list = notes.length === 1 ? notes[0]! : `${notes.slice(0, -1).join(', ')} and ${notes[notes.length - 1]!}`;
+  return ` No fix: the base ${list}, which the service's instructions do not expect; move it onto the base by hand.`;
+}
