@@ -6,6 +6,7 @@ import { mergedValueDropped, type Project, type Service } from '../../project';
 import { rangeKey, type LineIndex, type Range } from '../../text';
 import { instructionLinesRange } from '../../dockerfileEdit';
 import { firstCommentLineAbove } from '../../yamlEdit';
+import { programWords } from '../../parse/shell';
 import {
   addToSecretsFile,
   dotenvValue,
@@ -339,6 +340,10 @@ function readAtBuildTime(project: Project, file: DockerfileModel, stage: Stage, 
     if (implicit && keyword === 'RUN') {
       return true;
     }
+    // Before, `ENV DJANGO_SECRET_KEY=…` went to secrets.env, and `RUN python manage.py collectstatic` failed.
+    if (keyword === 'RUN' && runsApplicationCode(model, instruction)) {
+      return true;
+    }
     const range = instruction.getRange();
     return reference.test(model.text.slice(model.lines.offsetAt(range.start), model.lines.offsetAt(range.end)));
   };
@@ -388,4 +393,79 @@ function derivedStages(project: Project, file: DockerfileModel, stage: Stage): [
     }
   }
   return out;
+}
+
+/** `python`, `python3`, `python3.12`, `/usr/local/bin/python`. */
+const PYTHON = /^python(?:\d+(?:\.\d+)?)?$/;
+/** Modules `python -m` runs that are tools, not the application: pip, venv, the byte-compilers, packaging, model downloads. */
+const TOOL_MODULES = new Set([
+  'pip',
+  'ensurepip',
+  'venv',
+  'virtualenv',
+  'pipx',
+  'compileall',
+  'py_compile',
+  'build',
+  'wheel',
+  'site',
+  'nltk',
+  'spacy',
+  'playwright',
+]);
+/** Node's package managers, and how each runs a `package.json` script: `npm run build`, `yarn build`, `pnpm build`. */
+const NODE_RUNNERS = new Set(['npm', 'yarn', 'pnpm', 'bun']);
+
+/**
+ * Whether a RUN runs the application's own code, which may read any variable of the environment
+ * without naming it (Django's settings read DJANGO_SECRET_KEY when `manage.py collectstatic` loads
+ * them): a Python script or `manage.py` (`python manage.py …`, `./manage.py …`), `python -m` a module
+ * that is not a tool (see TOOL_MODULES), `django-admin`, `flask`, `celery`, `rails`, `rake`,
+ * `bundle exec`, `php artisan`, `node` a script, and a `package.json` script (`npm run build`,
+ * `yarn build`, `pnpm run build`, `bun run build`); also inside `sh -c "…"`.
+ */
+function runsApplicationCode(model: DockerfileModel, instruction: Instruction): boolean {
+  const run = model.runs().find((r) => r.instruction === instruction);
+  return run !== undefined && run.commands.some((c) => isApplicationCommand(programWords(c).map((w) => w.value)));
+}
+
+function isApplicationCommand(words: string[], depth = 0): boolean {
+  const [program = '', ...args] = words;
+  const name = program.replace(/^.*\//, '');
+  const first = args.find((w) => !w.startsWith('-'));
+  if (/^(?:ba|da|a)?sh$/.test(name) && depth < 3) {
+    const script = args.includes('-c') ? args[args.indexOf('-c') + 1] : undefined;
+    return (
+      script !== undefined &&
+      script.split(/&&|\|\||[;|\n]/).some((part) => {
+        const partWords = part.split(/\s+/).filter((w) => w !== '');
+        const assignments = partWords.findIndex((w) => !/^\w+=/.test(w));
+        return isApplicationCommand(assignments === -1 ? [] : partWords.slice(assignments), depth + 1);
+      })
+    );
+  }
+  if (PYTHON.test(name)) {
+    const module = args.includes('-m') ? args[args.indexOf('-m') + 1] : undefined;
+    if (module !== undefined) {
+      return !TOOL_MODULES.has(module.split('.')[0]!);
+    }
+    // A script (`python manage.py …`, `python ml/train.py`); not `python -c …` or `python --version`.
+    return !args.includes('-c') && first !== undefined && /\.py$/.test(first);
+  }
+  if (name === 'manage.py' || name === 'artisan') {
+    return true;
+  }
+  if (['django-admin', 'flask', 'celery', 'rails', 'rake'].includes(name)) {
+    return true;
+  }
+  if (name === 'bundle' || name === 'php') {
+    return first === (name === 'bundle' ? 'exec' : 'artisan');
+  }
+  if (name === 'node') {
+    return !args.some((w) => /^-(e|p|-eval|-print|v|-version)$/.test(w)) && first !== undefined;
+  }
+  if (NODE_RUNNERS.has(name)) {
+    return first === 'run' || first === 'run-script' || (name !== 'npm' && first === 'build');
+  }
+  return false;
 }
