@@ -10,8 +10,10 @@ import {
   appendSequenceToMap,
   appendToFlowMap,
   appendToSequence,
+  mapPairRemoval,
   prependToSequence,
   removeMapPair,
+  sequenceItemRemoval,
   type OffsetEdit,
   type YamlInsert,
 } from '../../server/src/engine/yamlEdit';
@@ -277,4 +279,156 @@ volumes:
     const text = '# SmartHR360\nversion: "3.8"\nservices:\n  web:\n    build: .\n';
     assert.equal(remove(text, [], 'version'), '# SmartHR360\nservices:\n  web:\n    build: .\n');
   });
+});
+
+describe('yamlEdit: removing an item of a flow list or map', () => {
+  /** The compose file of the defect report: b's environment as the flow collection `coll`. */
+  const compose = (coll: string): string => `services:\n  b:\n    build: .\n    environment: ${coll}\n`;
+  const removeItem = (text: string, index: number): string => {
+    const { lines, node } = nodeAt(text, ['services', 'b', 'environment']);
+    const range = isSeq(node) ? sequenceItemRemoval(lines, node, index) : mapPairRemoval(lines, node as YAMLMap, index);
+    assert.ok(range, 'no edit');
+    return text.slice(0, lines.offsetAt(range.start)) + text.slice(lines.offsetAt(range.end));
+  };
+  const cases: { name: string; coll: string; index: number; expected: string; value: unknown }[] = [
+    // Before, `"MODE=prod"   # key of b`: the comment of MODE removed, the one of API_KEY moved onto it.
+    {
+      name: 'last of a list one item a line, comments after both: the line goes, the comma stays before MODE’s comment',
+      coll: '[\n      "MODE=prod",   # mode\n      "API_KEY=key-abcdef-998877"   # key of b\n    ]',
+      index: 1,
+      expected: '[\n      "MODE=prod",   # mode\n    ]',
+      value: ['MODE=prod'],
+    },
+    {
+      name: 'last of a list one item a line, a comment after it only: its comma and comment go',
+      coll: '[\n      "MODE=prod",\n      "API_KEY=key-abcdef-998877"   # key of b\n    ]',
+      index: 1,
+      expected: '[\n      "MODE=prod"\n    ]',
+      value: ['MODE=prod'],
+    },
+    {
+      name: 'last of a list one item a line, no comments: the comma before it goes',
+      coll: '[\n      "MODE=prod",\n      "DEBUG=0",\n      "API_KEY=key-abcdef-998877"\n    ]',
+      index: 2,
+      expected: '[\n      "MODE=prod",\n      "DEBUG=0"\n    ]',
+      value: ['MODE=prod', 'DEBUG=0'],
+    },
+    {
+      name: 'last of a list with a trailing comma: its line goes, the trailing comma style stays',
+      coll: '[\n      "MODE=prod",\n      "API_KEY=key-abcdef-998877",\n    ]',
+      index: 1,
+      expected: '[\n      "MODE=prod",\n    ]',
+      value: ['MODE=prod'],
+    },
+    {
+      name: 'first of a list one item a line: its line and comment go',
+      coll: '[\n      "API_KEY=key-abcdef-998877",   # key of b\n      "MODE=prod",   # mode\n      "DEBUG=0"   # debug\n    ]',
+      index: 0,
+      expected: '[\n      "MODE=prod",   # mode\n      "DEBUG=0"   # debug\n    ]',
+      value: ['MODE=prod', 'DEBUG=0'],
+    },
+    {
+      name: 'middle of a list one item a line: its line, its comment and the comment line above it go',
+      coll: '[\n      "MODE=prod",   # mode\n      # the key\n      "API_KEY=key-abcdef-998877",   # key of b\n      "DEBUG=0"   # debug\n    ]',
+      index: 1,
+      expected: '[\n      "MODE=prod",   # mode\n      "DEBUG=0"   # debug\n    ]',
+      value: ['MODE=prod', 'DEBUG=0'],
+    },
+    {
+      name: 'first of a one-line list',
+      coll: '[API_KEY=key-abcdef-998877, MODE=prod, DEBUG=0]   # env',
+      index: 0,
+      expected: '[MODE=prod, DEBUG=0]   # env',
+      value: ['MODE=prod', 'DEBUG=0'],
+    },
+    {
+      name: 'middle of a one-line list',
+      coll: '[MODE=prod, API_KEY=key-abcdef-998877, DEBUG=0]   # env',
+      index: 1,
+      expected: '[MODE=prod, DEBUG=0]   # env',
+      value: ['MODE=prod', 'DEBUG=0'],
+    },
+    {
+      name: 'last of a one-line list: the comment after the bracket stays',
+      coll: '[MODE=prod, DEBUG=0, API_KEY=key-abcdef-998877]   # env',
+      index: 2,
+      expected: '[MODE=prod, DEBUG=0]   # env',
+      value: ['MODE=prod', 'DEBUG=0'],
+    },
+    {
+      name: 'last of a list with the bracket on its line: the comma and the comment before stay',
+      coll: '[\n      "MODE=prod",   # mode\n      "API_KEY=key-abcdef-998877"]',
+      index: 1,
+      expected: '[\n      "MODE=prod",   # mode\n      ]',
+      value: ['MODE=prod'],
+    },
+    // Before, `LOG_LEVEL: info,   # rotate!`.
+    {
+      name: 'last of a map one entry a line with a trailing comma: its line and comment go',
+      coll: '{\n      LOG_LEVEL: info,\n      JWT_SECRET: "jwt-0123456789",   # rotate!\n    }',
+      index: 1,
+      expected: '{\n      LOG_LEVEL: info,\n    }',
+      value: { LOG_LEVEL: 'info' },
+    },
+    {
+      name: 'last of a map one entry a line, comments after both',
+      coll: '{\n      LOG_LEVEL: info,   # level\n      JWT_SECRET: "jwt-0123456789"   # rotate!\n    }',
+      index: 1,
+      expected: '{\n      LOG_LEVEL: info,   # level\n    }',
+      value: { LOG_LEVEL: 'info' },
+    },
+    {
+      name: 'last of a map one entry a line, a comment after it only',
+      coll: '{\n      LOG_LEVEL: info,\n      JWT_SECRET: "jwt-0123456789"   # rotate!\n    }',
+      index: 1,
+      expected: '{\n      LOG_LEVEL: info\n    }',
+      value: { LOG_LEVEL: 'info' },
+    },
+    {
+      name: 'first of a map one entry a line',
+      coll: '{\n      JWT_SECRET: "jwt-0123456789",   # rotate!\n      LOG_LEVEL: info   # level\n    }',
+      index: 0,
+      expected: '{\n      LOG_LEVEL: info   # level\n    }',
+      value: { LOG_LEVEL: 'info' },
+    },
+    {
+      name: 'middle of a map one entry a line',
+      coll: '{\n      LOG_LEVEL: info,   # level\n      JWT_SECRET: "jwt-0123456789",   # rotate!\n      DEBUG: 0\n    }',
+      index: 1,
+      expected: '{\n      LOG_LEVEL: info,   # level\n      DEBUG: 0\n    }',
+      value: { LOG_LEVEL: 'info', DEBUG: 0 },
+    },
+    {
+      name: 'first of a one-line map',
+      coll: '{JWT_SECRET: jwt-0123456789, LOG_LEVEL: info}',
+      index: 0,
+      expected: '{LOG_LEVEL: info}',
+      value: { LOG_LEVEL: 'info' },
+    },
+    {
+      name: 'middle of a one-line map',
+      coll: '{LOG_LEVEL: info, JWT_SECRET: jwt-0123456789, DEBUG: 0}',
+      index: 1,
+      expected: '{LOG_LEVEL: info, DEBUG: 0}',
+      value: { LOG_LEVEL: 'info', DEBUG: 0 },
+    },
+    {
+      name: 'last of a one-line map with a trailing comment',
+      coll: '{LOG_LEVEL: info, JWT_SECRET: jwt-0123456789}   # rotate!',
+      index: 1,
+      expected: '{LOG_LEVEL: info}   # rotate!',
+      value: { LOG_LEVEL: 'info' },
+    },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const output = removeItem(compose(c.coll), c.index);
+      assert.equal(output, compose(c.expected));
+      assertParsesTo(output, { services: { b: { build: '.', environment: c.value } } });
+    });
+    it(`${c.name} (CRLF)`, () => {
+      const crlf = (t: string): string => t.replace(/\n/g, '\r\n');
+      assert.equal(removeItem(crlf(compose(c.coll)), c.index), crlf(compose(c.expected)));
+    });
+  }
 });

@@ -388,6 +388,13 @@ export function mapPairRemoval(lines: LineIndex, map: YAMLMap, index: number): R
   return entryLinesRange(lines, key.range[0], end);
 }
 
+/**
+ * Removes one item of a flow collection with one separating comma, keeping the other items'
+ * comments on their lines. An item written on lines of its own (`  "API_KEY=…",   # key`) goes
+ * with its whole lines, its trailing comment included; a last item goes with the comma before it
+ * (`a, b` → `a`), unless a comment follows that comma (`a,   # about a`): then the comma stays as
+ * a trailing comma, so the comment stays with its item.
+ */
 function flowItemRemoval<T>(
   lines: LineIndex,
   items: T[],
@@ -395,20 +402,68 @@ function flowItemRemoval<T>(
   startOf: (t: T) => [number, number, number] | null | undefined,
   endOf: (t: T) => [number, number, number] | null | undefined,
 ): Range | undefined {
-  const s = startOf(items[index]!);
-  const e = endOf(items[index]!);
-  if (!s || !e) {
+  const s = startOf(items[index]!)?.[0];
+  const e = endOf(items[index]!)?.[1];
+  if (s === undefined || e === undefined) {
     return undefined;
   }
+  const text = lines.text;
+  const line = lines.positionAt(s).line;
+  const ownLine = text.slice(lines.lineStart(line), s).trim() === '';
+  // After the item: an own comma and a comment up to the end of its line, or nothing else.
+  let tail = e;
+  while (text[tail] === ' ' || text[tail] === '\t') {
+    tail++;
+  }
+  const ownComma = text[tail] === ',';
+  tail = ownComma ? tail + 1 : tail;
+  while (text[tail] === ' ' || text[tail] === '\t') {
+    tail++;
+  }
+  const tailLine = lines.positionAt(e).line;
+  const endsLine = text[tail] === '#' || tail === lines.lineEnd(tailLine);
+  const commentEnd = text[tail] === '#' ? lines.lineEnd(tailLine) : e;
   if (index + 1 < items.length) {
-    const next = startOf(items[index + 1]!);
-    return next ? lines.rangeOf(s[0], next[0]) : undefined;
+    const next = startOf(items[index + 1]!)?.[0];
+    if (next === undefined) {
+      return undefined;
+    }
+    if (ownLine && ownComma && endsLine && lines.positionAt(next).line > tailLine) {
+      const first = index > 0 ? commentLinesAbove(lines, line, endOf(items[index - 1]!)?.[1]) : line;
+      return lines.rangeOf(lines.lineStart(first), lines.lineEndIncludingBreak(tailLine));
+    }
+    return lines.rangeOf(s, next);
   }
-  if (index > 0) {
-    const prev = endOf(items[index - 1]!);
-    return prev ? lines.rangeOf(prev[1], e[1]) : undefined;
+  if (index === 0) {
+    return ownLine && endsLine
+      ? lines.rangeOf(lines.lineStart(line), lines.lineEndIncludingBreak(tailLine))
+      : lines.rangeOf(s, e);
   }
-  return lines.rangeOf(s[0], e[1]);
+  const prev = endOf(items[index - 1]!)?.[1];
+  if (prev === undefined) {
+    return undefined;
+  }
+  const commentBefore = text.slice(prev, s).includes('#');
+  if (commentBefore || (ownComma && ownLine && endsLine)) {
+    // The comma before stays, with the comment after it (or as the list's trailing comma).
+    if (ownLine && endsLine) {
+      return lines.rangeOf(lines.lineStart(commentLinesAbove(lines, line, prev)), lines.lineEndIncludingBreak(tailLine));
+    }
+    const lineStart = lines.lineStart(line);
+    return lines.rangeOf(lineStart + (/^[ \t]*/.exec(text.slice(lineStart, s))![0].length), e);
+  }
+  return lines.rangeOf(prev, ownLine ? commentEnd : e);
+}
+
+/** The first of the comment lines directly above `line` at its indentation, below the line where `after` is. */
+function commentLinesAbove(lines: LineIndex, line: number, after: number | undefined): number {
+  const floor = after === undefined ? line : lines.positionAt(after).line + 1;
+  const indent = lines.lineText(line).search(/\S/);
+  let first = line;
+  while (first > floor && /^\s*#/.test(lines.lineText(first - 1)) && lines.lineText(first - 1).search(/\S/) === indent) {
+    first--;
+  }
+  return first;
 }
 
 /**
