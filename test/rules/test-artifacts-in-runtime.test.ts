@@ -4,7 +4,7 @@
  */
 import { RuleTester } from '../ruleTester';
 import { testArtifactsInRuntime } from '../../server/src/engine/rules/image/testArtifactsInRuntime';
-import { insertAfter, insertBefore, removeOnce, replaceOnce } from './edit';
+import { crlf, insertAfter, insertBefore, removeOnce, replaceOnce } from './edit';
 import { BASE_DOCKERFILE, COMPOSE, workspace } from './imageWorkspace';
 import { FRONTEND_SERVICE, MAKEFILE, withWebTarget } from './workspaces/roadmap';
 import { onLine, onWord } from './findings';
@@ -152,6 +152,23 @@ RUN apt-get update && apt-get install -y --no-install-recommends gettext \\
     && rm -rf /var/lib/apt/lists/*
 RUN pip install --no-cache-dir pytest ruff
 `);
+
+/** The web image with its tests run last, in a file with no final line break. */
+const TESTS_RUN_LAST = `# Django + Gunicorn
+FROM smarthr360-base:latest AS final
+WORKDIR /app
+COPY scripts/entrypoints/web-entrypoint.sh /entrypoint.sh
+ENTRYPOINT ["/entrypoint.sh"]
+COPY app/ /app/app/
+RUN pytest -q`;
+
+/** The web image with its dev requirements copied and installed last, in a file with no final line break. */
+const DEV_INSTALL_LAST =
+  removeOnce(TESTS_RUN_LAST, '\nRUN pytest -q') +
+  '\nCOPY requirements-dev.txt .\nRUN pip install --no-cache-dir -r requirements-dev.txt';
+
+/** The web image with test tools installed last, after a blank line, in a file with no final line break. */
+const TOOLS_INSTALL_LAST = removeOnce(TESTS_RUN_LAST, '\nRUN pytest -q') + '\n\nRUN pip install --no-cache-dir pytest ruff';
 
 /** The web image gets its dev requirements through `COPY . .` and installs them. */
 const INSTALLS_DEV_FROM_CONTEXT = web('COPY . .\nRUN pip install --no-cache-dir -r requirements-dev.txt\n');
@@ -858,5 +875,33 @@ jobs:
       errors: [onWord('docker/Dockerfile.worker', RUNTIME_COPIES_TESTS, 'conftest.py', MESSAGE_COPY('conftest.py'))],
       output: { 'docker/Dockerfile.worker': removeOnce(RUNTIME_COPIES_TESTS, ' conftest.py') },
     })),
+    // Before, removing the last instruction of a file with no final line break took the line
+    // break above it instead of none: the file gained a final line break it never had.
+    ...[
+      { eol: 'LF', text: (t: string): string => t },
+      { eol: 'CRLF', text: crlf },
+    ].flatMap(({ eol, text }) => [
+      {
+        name: `a test run ending a file with no final line break (${eol}): the line break above it goes, none is added`,
+        files: workspace({ 'docker/Dockerfile.web': text(TESTS_RUN_LAST) }),
+        errors: [onLine('docker/Dockerfile.web', 7, 5, 11, MESSAGE_RUN('pytest'))],
+        output: { 'docker/Dockerfile.web': text(removeOnce(TESTS_RUN_LAST, '\nRUN pytest -q')) },
+      },
+      {
+        name: `a copy of dev requirements and their install ending a file with no final line break (${eol}): both go with the line break above`,
+        files: workspace({ 'docker/Dockerfile.web': text(DEV_INSTALL_LAST) }),
+        errors: [onLine('docker/Dockerfile.web', 7, 6, 26, MESSAGE_COPY('requirements-dev.txt'))],
+        output: { 'docker/Dockerfile.web': text(removeOnce(TESTS_RUN_LAST, '\nRUN pytest -q')) },
+      },
+      {
+        name: `an install of test tools ending a file with no final line break (${eol}): the blank line above goes too`,
+        files: workspace({ 'docker/Dockerfile.web': text(TOOLS_INSTALL_LAST) }),
+        errors: [
+          onWord('docker/Dockerfile.web', TOOLS_INSTALL_LAST, 'pytest', MESSAGE_TOOL('pip', 'pytest')),
+          onWord('docker/Dockerfile.web', TOOLS_INSTALL_LAST, 'ruff', MESSAGE_TOOL('pip', 'ruff')),
+        ],
+        output: { 'docker/Dockerfile.web': text(removeOnce(TESTS_RUN_LAST, '\nRUN pytest -q')) },
+      },
+    ]),
   ],
 });

@@ -54,7 +54,49 @@ export function instructionRemovalRange(model: DockerfileModel, instruction: Ins
   if (before === '' && after !== undefined && after.trim() === '' && afterLine < lines.lineCount - 1) {
     return lines.rangeOf(lines.offsetAt(r.start), lines.lineEndIncludingBreak(afterLine));
   }
-  return r;
+  return keepingNoFinalBreak(model, r);
+}
+
+/**
+ * The removal of whole lines that end a file with no final line break: it takes the line break
+ * before them instead (with the blank lines above them), so the file still ends without one.
+ * Before, removing the last `RUN pytest -q` of `…\nCOPY app/ /app/\nRUN pytest -q` left
+ * `COPY app/ /app/\n`. Other ranges are returned as they are.
+ */
+export function keepingNoFinalBreak(model: DockerfileModel, range: Range): Range {
+  const lines = model.lines;
+  const atEnd = lines.offsetAt(range.end) === model.text.length && !/[\r\n]$/.test(model.text);
+  if (!atEnd || range.start.character !== 0 || range.start.line === 0) {
+    return range;
+  }
+  let line = range.start.line - 1;
+  while (line > 0 && lines.lineText(line).trim() === '') {
+    line--;
+  }
+  return { start: lines.positionAt(lines.lineEnd(line)), end: range.end };
+}
+
+/**
+ * The removals of several instructions' whole lines, as one fix makes them: instructions on
+ * adjacent lines are one range (so the line break {@link keepingNoFinalBreak} takes from the
+ * line above is not removed twice).
+ */
+export function instructionsLinesRemoval(model: DockerfileModel, instructions: readonly Instruction[]): Range[] {
+  const lines = model.lines;
+  const spans = instructions
+    .map((i) => instructionLinesRange(model, i))
+    .map((r) => [lines.offsetAt(r.start), lines.offsetAt(r.end)] as [number, number])
+    .sort((a, b) => a[0] - b[0]);
+  const merged: [number, number][] = [];
+  for (const span of spans) {
+    const last = merged[merged.length - 1];
+    if (last && span[0] <= last[1]) {
+      last[1] = Math.max(last[1], span[1]);
+    } else {
+      merged.push(span);
+    }
+  }
+  return merged.map(([start, end]) => keepingNoFinalBreak(model, lines.rangeOf(start, end)));
 }
 
 /**

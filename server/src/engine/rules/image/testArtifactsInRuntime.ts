@@ -1,7 +1,7 @@
 import { defineRule, type FixBuilder, type RuleContext } from '../../rule';
 import { basename, dirname, normalizePath } from '../../paths';
 import { commandEnd, commandStart, programWords, standsAlone, type ShellCommand, type ShellWord } from '../../parse/shell';
-import { instructionLinesRange, instructionRemovalRange } from '../../dockerfileEdit';
+import { instructionRemovalRange, instructionsLinesRemoval } from '../../dockerfileEdit';
 import {
   buildContexts,
   containerPath,
@@ -336,7 +336,11 @@ export const testArtifactsInRuntime = defineRule({
           const runs = sources.flatMap((s) => readers.get(s) ?? []);
           return runs.every((r) => r.installsOnly) ? [...new Set(runs.map((r) => r.run))] : undefined;
         };
-        const removeRuns = (runs: RunInstruction[]): Range[] => runs.map((r) => instructionLinesRange(file, r.instruction));
+        const removeRuns = (runs: RunInstruction[]): Range[] =>
+          instructionsLinesRemoval(
+            file,
+            runs.map((r) => r.instruction),
+          );
         if (flagged.length === copy.sources.length) {
           const first = flagged[0]!.s;
           const last = flagged[flagged.length - 1]!.s;
@@ -348,10 +352,9 @@ export const testArtifactsInRuntime = defineRule({
             fix:
               canRemove && runs
                 ? (fixer) => {
-                    fixer
-                      .setTitle(`Remove the ${copy.keyword} of ${flagged.map(({ s }) => s.value).join(', ')}`, true)
-                      .remove(file.path, instructionLinesRange(file, copy.instruction));
-                    for (const range of removeRuns(runs)) {
+                    fixer.setTitle(`Remove the ${copy.keyword} of ${flagged.map(({ s }) => s.value).join(', ')}`, true);
+                    // The COPY and the RUNs reading it, lines next to each other as one range.
+                    for (const range of instructionsLinesRemoval(file, [copy.instruction, ...runs.map((r) => r.instruction)])) {
                       fixer.remove(file.path, range);
                     }
                   }
@@ -407,7 +410,7 @@ export const testArtifactsInRuntime = defineRule({
             : (fixer) => {
                 fixer.setTitle(`Remove ${labels} from the image build`, true);
                 if (wholeRun) {
-                  fixer.remove(file.path, instructionLinesRange(file, run.instruction));
+                  fixer.remove(file.path, instructionsLinesRemoval(file, [run.instruction])[0]!);
                   return;
                 }
                 // Remove each run of consecutive test commands with the separator that joins it to the rest.
