@@ -66,6 +66,71 @@ const deployCrlf = (target: string): string =>
 /** The override file moves ml's mount to /opt/models. */
 const ML_OVERRIDE = 'services:\n  ml:\n    volumes:\n      - ml_models_volume:/opt/models\n';
 
+/**
+ * web and api mount media_volume at /app/media; worker (on docker/Dockerfile.`dockerfile`) mounts it
+ * at /srv/media, with `keys` (compose keys, one level in) before its `volumes:`.
+ */
+const media = (keys: string, dockerfile = 'celery', workerTarget = '/srv/media'): string => `services:
+${service('web', 'web', '\n      - media_volume:/app/media\n')}
+${service('api', 'web', '\n      - media_volume:/app/media\n')}
+  worker:
+    build:
+      context: .
+      dockerfile: docker/Dockerfile.${dockerfile}
+${keys}    volumes: [media_volume:${workerTarget}]
+volumes:
+  media_volume:
+`;
+
+/** The finding on worker's mount target in `text`. */
+const onWorkerTarget = (text: string, message: string): ReturnType<typeof onLine> => {
+  const at = text.indexOf('[media_volume:/srv/media]') + '[media_volume:'.length;
+  const before = text.slice(0, at).split('\n');
+  const column = before[before.length - 1]!.length + 1;
+  return onLine('docker-compose.yml', before.length, column, column + '/srv/media'.length, message);
+};
+
+const WORKER_MEDIA =
+  'Expected the volume "media_volume" to be mounted at /app/media in worker, as web and api mount it, not at /srv/media';
+const WORKER_USES = `${WORKER_MEDIA} (the configuration of worker uses /srv/media: moving the mount needs a matching change there).`;
+
+/** docker/Dockerfile.worker: the Celery image with `line` before its CMD. */
+const workerDockerfile = (line: string): string => `FROM smarthr360-base:latest
+COPY . /app
+${line}
+CMD ["celery", "-A", "smarthr360", "worker", "-l", "info"]
+`;
+
+/** Worker's configuration names /srv/media (or a path under it): each case gives its compose keys and extra files. */
+const USES_MOUNT_PATH: { name: string; keys: string; dockerfile?: string; files?: Record<string, string> }[] = [
+  { name: 'in its compose environment (flow list)', keys: '    environment: [MEDIA_ROOT=/srv/media]\n' },
+  {
+    name: 'as the default of a variable in its environment',
+    keys: '    environment:\n      MEDIA_ROOT: ${MEDIA_ROOT:-/srv/media}\n',
+  },
+  {
+    name: 'in an env file it reads (with a trailing slash)',
+    keys: '    env_file: [.env.docker, .env.worker]\n',
+    files: { '.env.worker': 'MEDIA_ROOT=/srv/media/\n' },
+  },
+  {
+    name: 'under it in its command',
+    keys: '    command: ["celery", "-A", "smarthr360", "worker", "--logfile=/srv/media/logs/worker.log"]\n',
+  },
+  {
+    name: 'in an ENV of its Dockerfile',
+    keys: '',
+    dockerfile: 'worker',
+    files: { 'docker/Dockerfile.worker': workerDockerfile('ENV MEDIA_ROOT=/srv/media') },
+  },
+  {
+    name: 'as the WORKDIR of its Dockerfile',
+    keys: '',
+    dockerfile: 'worker',
+    files: { 'docker/Dockerfile.worker': workerDockerfile('WORKDIR /srv/media') },
+  },
+];
+
 RuleTester.run(sharedVolumePathMismatch, {
   valid: [
     {
@@ -178,6 +243,19 @@ ${service('web', 'web', '\n      - media_volume:/app/media\n')}${service('celery
       output: {
         'docker-compose.override.yml': replaceOnce(ML_OVERRIDE, ':/opt/models\n', ':/app/artifacts/models\n'),
       },
+    },
+    // Before, the fix moved worker's mount to /app/media while worker still wrote /srv/media: into
+    // its container layer, the volume no longer shared.
+    ...USES_MOUNT_PATH.map(({ name, keys, dockerfile, files }) => ({
+      name: `worker's configuration names the path of its mount ${name}: reported, no fix`,
+      files: composeWorkspace({ 'docker-compose.yml': media(keys, dockerfile), ...files }),
+      errors: [onWorkerTarget(media(keys, dockerfile), WORKER_USES)],
+    })),
+    {
+      name: "a path that only starts like the mount's (/srv/media-cache) does not withdraw the fix",
+      files: composeWorkspace({ 'docker-compose.yml': media('    environment: [CACHE_DIR=/srv/media-cache]\n') }),
+      errors: [onWorkerTarget(media('    environment: [CACHE_DIR=/srv/media-cache]\n'), `${WORKER_MEDIA}.`)],
+      output: { 'docker-compose.yml': media('    environment: [CACHE_DIR=/srv/media-cache]\n', 'celery', '/app/media') },
     },
   ],
 });

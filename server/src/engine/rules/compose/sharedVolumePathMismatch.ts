@@ -3,6 +3,9 @@ import type { ComposeModel } from '../../parse/compose';
 import type { ComposeProject, Project, Service } from '../../project';
 import { normalizePath } from '../../paths';
 import { ByRange, inSameQuotes, listNames, projectsOf } from './composeHelpers';
+import { commandWords, instructionWords, serviceCommandTexts, stageEndWorkdir } from '../image/imageFacts';
+import { stageChain } from '../dockerfile/stageRefs';
+import { envFileTarget } from '../env/envShared';
 
 /**
  * Services on an exempt image (nginx, postgres, …, directly or as the `FROM` of the stage they
@@ -35,6 +38,8 @@ export const sharedVolumePathMismatch = defineRule({
       'Expected the volume "{{volume}}" to be mounted at {{expected}} in {{services}}, as {{others}} mount{{s}} it, not at {{actual}}.',
     mismatchTaken:
       'Expected the volume "{{volume}}" to be mounted at {{expected}} in {{services}}, as {{others}} mount{{s}} it, not at {{actual}} ({{expected}} is taken by {{mount}} there).',
+    mismatchUsed:
+      'Expected the volume "{{volume}}" to be mounted at {{expected}} in {{services}}, as {{others}} mount{{s}} it, not at {{actual}} (the configuration of {{users}} uses {{actual}}: moving the mount needs a matching change there).',
     tie: 'Unexpected path {{actual}} for the volume "{{volume}}" in {{services}}: it is mounted at {{paths}} in different services.',
   },
   check: {
@@ -100,8 +105,12 @@ export const sharedVolumePathMismatch = defineRule({
             // Moving the mount onto a path another mount of the service holds: docker refuses
             // the container ("Duplicate mount point").
             const taken = names.map((n) => mountTaking(project, file, n, expected, volume)).find((t) => t !== undefined);
+            // A service whose own configuration names the path it mounts the volume at would write
+            // there, into its container layer, once the mount moved: the volume shared no more.
+            const actual = cleanContainerPath(m.item.target);
+            const users = taken ? [] : m.services.filter((s) => configurationUses(project, s, actual));
             context.report({
-              messageId: taken ? 'mismatchTaken' : 'mismatch',
+              messageId: taken ? 'mismatchTaken' : users.length > 0 ? 'mismatchUsed' : 'mismatch',
               data: {
                 volume,
                 expected,
@@ -110,9 +119,10 @@ export const sharedVolumePathMismatch = defineRule({
                 others: listNames(others.map((s) => s.name)),
                 s: others.length === 1 ? 's' : '',
                 mount: taken ?? '',
+                users: listNames(users.map((s) => s.name)),
               },
               range: m.range,
-              fix: taken
+              fix: taken || users.length > 0
                 ? undefined
                 : (fixer) =>
                 fixer
@@ -155,6 +165,58 @@ export function mountTaking(project: Project, file: ComposeModel, serviceName: s
     }
   }
   return undefined;
+}
+
+/** The instructions of a service's Dockerfile that can name a path its container uses. */
+const PATH_INSTRUCTIONS: ReadonlySet<string> = new Set(['ENV', 'WORKDIR', 'CMD', 'ENTRYPOINT', 'VOLUME']);
+
+/**
+ * Whether a service's own configuration names container path `path` or a path under it: the
+ * values of its compose `environment:` and of the env files it reads, its `command:`,
+ * `entrypoint:` and healthcheck, and the ENV, WORKDIR, CMD, ENTRYPOINT and VOLUME of the stages
+ * of its Dockerfile it is built from (`MEDIA_ROOT=/srv/media`, `--media /srv/media/uploads`).
+ */
+function configurationUses(project: Project, service: Service, path: string): boolean {
+  const texts: string[] = [];
+  for (const e of service.environment) {
+    if (e.value !== undefined) {
+      texts.push(e.value);
+    }
+  }
+  for (const e of service.envFiles) {
+    const target = envFileTarget(e.def, e, project, service.project);
+    const env = target === undefined ? undefined : project.file(target);
+    for (const entry of env?.kind === 'env' ? env.entries : []) {
+      texts.push(entry.value);
+    }
+  }
+  texts.push(...serviceCommandTexts(project, [service], true));
+  const image = project.runImage(service);
+  if (image) {
+    const stages = stageChain(project, image.dockerfile, image.stage);
+    const own = instructionWords(project, image.dockerfile, stages, PATH_INSTRUCTIONS, /^\.{0,2}\//);
+    texts.push(own.words.join(' '), ...own.paths);
+    const workdir = stageEndWorkdir(project, image.dockerfile, image.stage);
+    if (workdir !== undefined) {
+      texts.push(workdir);
+    }
+  }
+  return texts.some((t) => namesPath(t, path));
+}
+
+/** Whether `text` names container path `path` or a path under it, as a word or a value (`MEDIA_ROOT=/srv/media/`). */
+function namesPath(text: string, path: string): boolean {
+  if (path === '/' || !text.includes(path)) {
+    return false;
+  }
+  return commandWords(text).some((word) =>
+    // `--media=/srv/media`, `PATH=/srv/bin:/usr/bin`, `${MEDIA_ROOT:-/srv/media}`.
+    word.split(/[=:{}]/).some((raw) => {
+      const part = raw.replace(/^[-+?]/, '');
+      const p = part.startsWith('/') ? cleanContainerPath(part) : undefined;
+      return p !== undefined && (p === path || p.startsWith(`${path}/`));
+    }),
+  );
 }
 
 /** A container path as Docker cleans it: no `.` segments, no doubled or trailing slash, `..` resolved. */
