@@ -1,6 +1,6 @@
 import { defineRule } from '../../rule';
 import { mergedValueDropped, type Project, type Service } from '../../project';
-import { envFileListShared, envTemplatePath, ensureEnvFileReference, findSecret, readsEnvFile } from './envShared';
+import { envFileListShared, ensureEnvFileReference, findSecret, readsEnvFile, stackEnvOf, type StackEnv } from './envShared';
 import { projectsOf } from '../compose/composeHelpers';
 
 export const envFileMissing = defineRule({
@@ -16,9 +16,11 @@ export const envFileMissing = defineRule({
   },
   check: {
     compose(file, context) {
-      const { project, config } = context;
-      const shared = config.sharedEnvFile;
+      const { project } = context;
       for (const composeProject of projectsOf(project, file)) {
+        // The stack's own (`ml/.env.docker` for ml/docker-compose.yml), else the root's.
+        const stack = stackEnvOf(project, composeProject);
+        const shared = stack.sharedEnvFile;
         for (const service of composeProject.services.values()) {
           if (service.primary.path !== file.path || !project.isApplicationService(service)) {
             continue;
@@ -36,12 +38,12 @@ export const envFileMissing = defineRule({
             // `env_file: !reset` here or after: compose drops what the fix would add.
             fix: envFileListShared(project, service) || mergedValueDropped(service, service.primary, 'envFileKey') ? undefined : (fixer) => {
               fixer.setTitle(`Add env_file ${shared} to ${service.name}`, true);
-              const secrets = needsSecretsFile(project, service) ? config.secretsFile : undefined;
+              const secrets = needsSecretsFile(project, service, stack) ? stack.secretsFile : undefined;
               ensureEnvFileReference(fixer, project, service, shared, 'first', undefined, service.primary, secrets);
               if (project.fs.stat(shared) !== 'file') {
                 // The shared file is not secret: create it from its template so compose can start.
-                const template = project.fs.readFile(envTemplatePath(config));
-                fixer.track(envTemplatePath(config));
+                const template = project.fs.readFile(stack.envTemplate);
+                fixer.track(stack.envTemplate);
                 fixer.create(shared, template ?? '');
               }
             },
@@ -59,8 +61,8 @@ export const envFileMissing = defineRule({
  * file reads the secrets file as well. Before, a service the shared file was added to in the same
  * `--fix` run as such a move ended up reading the shared file without its secrets.
  */
-function needsSecretsFile(project: Project, service: Service): boolean {
-  const { sharedEnvFile, secretsFile } = project.config;
+function needsSecretsFile(project: Project, service: Service, stack: StackEnv): boolean {
+  const { sharedEnvFile, secretsFile } = stack;
   if (readsEnvFile(project, service, secretsFile)) {
     return false;
   }

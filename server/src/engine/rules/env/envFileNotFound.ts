@@ -5,7 +5,7 @@ import { isAbsolutePath, isInsideWorkspace, joinPath, relativePath } from '../..
 import type { ComposeServiceDef, EnvFileRef } from '../../parse/compose';
 import { rangeKey } from '../../text';
 import { sequenceItemRemoval } from '../../yamlEdit';
-import { envFileTarget, isIgnored, serviceList } from './envShared';
+import { envFileTarget, isIgnoredInWorkspace, serviceList } from './envShared';
 
 export const envFileNotFound = defineRule({
   id: 'env-file-not-found',
@@ -25,7 +25,6 @@ export const envFileNotFound = defineRule({
       const shared = config.sharedEnvFile;
       // One finding per entry: an entry reached through an alias is reported at its anchor.
       const hits = new Map<string, { entry: EnvFileRef; defs: ComposeServiceDef[]; absolute: boolean }>();
-      let gitignore: string | undefined;
       for (const def of file.services) {
         for (const entry of def.envFiles) {
           if (/\$/.test(entry.path) || entry.path === '') {
@@ -40,8 +39,8 @@ export const envFileNotFound = defineRule({
             // A file git ignores is one every clone lacks by design (the secrets file, made from
             // secrets.example on each machine): not missing. Before, CI reported secrets.env as an
             // error, and the fix removed it from the services, which then ran without their secrets.
-            gitignore ??= project.fs.readFile('.gitignore') ?? '';
-            if (isIgnored(gitignore, target)) {
+            // (By the .gitignore of the root and those of the folders above it: a stack's own.)
+            if (isIgnoredInWorkspace(project, target)) {
               continue;
             }
           }

@@ -199,9 +199,14 @@ export function envTemplatePath(config: Config): string {
 
 /** `secrets.env` → `secrets.example`; `.env.secrets` → `.env.secrets.example`. */
 export function secretsTemplatePath(config: Config): string {
-  const name = basename(config.secretsFile);
+  return secretsTemplateOf(config.secretsFile);
+}
+
+/** The template of a secrets file at this path (`tools/secrets.env` → `tools/secrets.example`). */
+function secretsTemplateOf(secretsFile: string): string {
+  const name = basename(secretsFile);
   const stem = name.endsWith('.env') && name !== '.env' ? name.slice(0, -'.env'.length) : name;
-  return joinPath(dirname(config.secretsFile), `${stem}.example`);
+  return joinPath(dirname(secretsFile), `${stem}.example`);
 }
 
 export function isTemplatePath(path: string, config: Config): boolean {
@@ -210,6 +215,114 @@ export function isTemplatePath(path: string, config: Config): boolean {
     path === secretsTemplatePath(config) ||
     /\.(example|sample|template|dist|tmpl)$/.test(path)
   );
+}
+
+/**
+ * The env files a compose project uses: its shared env file, its secrets file and their templates.
+ * In a monorepo each stack (`platform/`, `ml/`) keeps its own next to its compose file.
+ */
+export interface StackEnv {
+  sharedEnvFile: string;
+  secretsFile: string;
+  envTemplate: string;
+  secretsTemplate: string;
+}
+
+/** The workspace root's env files: the configured paths, as they were before stacks had their own. */
+export function rootStackEnv(config: Config): StackEnv {
+  return {
+    sharedEnvFile: config.sharedEnvFile,
+    secretsFile: config.secretsFile,
+    envTemplate: envTemplatePath(config),
+    secretsTemplate: secretsTemplatePath(config),
+  };
+}
+
+const stacksByProject = new WeakMap<Project, Map<string, StackEnv>>();
+
+/**
+ * The env files of the stack a compose file belongs to (pass a compose project's root file: its
+ * overlays and includes are of its stack). Each of the shared env file and the secrets file is the
+ * one in the nearest folder, from the compose file's folder up to the workspace root, that holds it
+ * or its template; else the nearest folder that holds any of the four (the stack's folder: a secrets
+ * file a fix creates goes next to the stack's shared env file); else the root's, as before. A
+ * template is next to its file. A configured path with a folder in it (`config/.env.docker`) is
+ * from the root, whatever the stack. In a single-stack workspace all four are the root's.
+ */
+export function stackEnvFor(project: Project, composePath: string | undefined): StackEnv {
+  const config = project.config;
+  const root = rootStackEnv(config);
+  if (composePath === undefined || dirname(composePath) === '') {
+    return root;
+  }
+  let cache = stacksByProject.get(project);
+  if (!cache) {
+    cache = new Map();
+    stacksByProject.set(project, cache);
+  }
+  const start = dirname(composePath);
+  const cached = cache.get(start);
+  if (cached) {
+    return cached;
+  }
+  const folders: string[] = [];
+  for (let f = start; ; f = dirname(f)) {
+    folders.push(f);
+    if (f === '') {
+      break;
+    }
+  }
+  const sharedBare = !config.sharedEnvFile.includes('/');
+  const secretsBare = !config.secretsFile.includes('/');
+  const names = [
+    ...(sharedBare ? [root.sharedEnvFile, root.envTemplate] : []),
+    ...(secretsBare ? [root.secretsFile, root.secretsTemplate] : []),
+  ];
+  const has = (folder: string, name: string) => project.fs.stat(joinPath(folder, name)) === 'file';
+  const stackFolder = folders.find((f) => names.some((n) => has(f, n))) ?? '';
+  const nearest = (file: string, template: string) => folders.find((f) => has(f, file) || has(f, template)) ?? stackFolder;
+  const shared = sharedBare ? joinPath(nearest(root.sharedEnvFile, root.envTemplate), root.sharedEnvFile) : root.sharedEnvFile;
+  const secrets = secretsBare ? joinPath(nearest(root.secretsFile, root.secretsTemplate), root.secretsFile) : root.secretsFile;
+  const stack: StackEnv = {
+    sharedEnvFile: shared,
+    secretsFile: secrets,
+    envTemplate: `${shared}.example`,
+    secretsTemplate: secretsTemplateOf(secrets),
+  };
+  cache.set(start, stack);
+  return stack;
+}
+
+/** The stack of a compose project: that of its root file. */
+export function stackEnvOf(project: Project, composeProject: ComposeProject): StackEnv {
+  return stackEnvFor(project, composeProject.root.path);
+}
+
+const allStacksByProject = new WeakMap<Project, readonly StackEnv[]>();
+
+/** The stacks of the compose projects, overlay projects' included, each once (built once per project). */
+export function allStackEnvs(project: Project): readonly StackEnv[] {
+  let stacks = allStacksByProject.get(project);
+  if (!stacks) {
+    stacks = stacksOfProjects(project, [...project.composeProjects, ...project.overlayProjects]);
+    allStacksByProject.set(project, stacks);
+  }
+  return stacks;
+}
+
+/** The stacks of some compose projects, each once. */
+function stacksOfProjects(project: Project, projects: Iterable<ComposeProject>): StackEnv[] {
+  const out = new Map<string, StackEnv>();
+  for (const p of projects) {
+    const stack = stackEnvOf(project, p);
+    out.set(`${stack.sharedEnvFile}\n${stack.secretsFile}`, stack);
+  }
+  return [...out.values()];
+}
+
+/** The stacks of some services' compose projects, each once. */
+export function stacksOfServices(project: Project, services: Iterable<Service>): StackEnv[] {
+  return stacksOfProjects(project, [...services].map((s) => s.project));
 }
 
 /** The keys an env file defines, or undefined when the file does not exist. */
@@ -264,12 +377,11 @@ function lineBreakOf(text: string | undefined, fallback: string): string {
 }
 
 /**
- * The line break of the workspace's env files (the shared one, else a template): a file a fix
- * creates (the secrets file, `.gitignore`) uses it, so a CRLF workspace gets CRLF files.
+ * The line break of the stack's env files (the shared one, else a template; the root's by default):
+ * a file a fix creates (the secrets file, `.gitignore`) uses it, so a CRLF workspace gets CRLF files.
  */
-export function workspaceEol(project: Project): string {
-  const config = project.config;
-  for (const path of [config.sharedEnvFile, secretsTemplatePath(config), envTemplatePath(config)]) {
+export function workspaceEol(project: Project, stack: StackEnv = rootStackEnv(project.config)): string {
+  for (const path of [stack.sharedEnvFile, stack.secretsTemplate, stack.envTemplate]) {
     const text = project.fs.readFile(path);
     if (text?.includes('\n')) {
       return new LineIndex(text).eol;
@@ -393,15 +505,60 @@ export function isIgnored(gitignore: string | undefined, path: string): boolean 
   return lastMatch(rules, path, false) === true;
 }
 
-/** Adds a path to `.gitignore` (created when missing) unless it is ignored already. */
-export function ensureIgnored(fixer: FixBuilder, project: Project, path: string): void {
-  const text = project.fs.readFile('.gitignore');
-  fixer.track('.gitignore');
-  if (isIgnored(text, path)) {
+/** The folders above a path, the root first (`tools/secrets.env` → `''`, `tools`). */
+function foldersAbove(path: string): string[] {
+  const out: string[] = [];
+  for (let f = dirname(path); f !== ''; f = dirname(f)) {
+    out.unshift(f);
+  }
+  return ['', ...out];
+}
+
+/**
+ * Whether git ignores a file, by the `.gitignore` of the root and those of the folders above it (a
+ * stack's own `tools/.gitignore`), each relative to its folder: a deeper file's matching pattern
+ * wins over a higher one's, and a file inside an ignored folder stays ignored. With the root's
+ * only, this is {@link isIgnored}.
+ */
+export function isIgnoredInWorkspace(project: Project, path: string): boolean {
+  const files = foldersAbove(path).flatMap((folder) => {
+    const text = project.fs.readFile(joinPath(folder, '.gitignore'));
+    return text === undefined ? [] : [{ folder, rules: parseGitignore(text) }];
+  });
+  const matches = (sub: string, isDir: boolean): boolean | undefined => {
+    let result: boolean | undefined;
+    for (const { folder, rules } of files) {
+      if (folder === '' || sub.startsWith(`${folder}/`)) {
+        result = lastMatch(rules, folder === '' ? sub : sub.slice(folder.length + 1), isDir) ?? result;
+      }
+    }
+    return result;
+  };
+  const parts = path.split('/');
+  for (let i = 1; i < parts.length; i++) {
+    if (matches(parts.slice(0, i).join('/'), true) === true) {
+      return true;
+    }
+  }
+  return matches(path, false) === true;
+}
+
+/**
+ * Adds a path to the nearest `.gitignore` above it (a stack's own, else the root's, created when
+ * missing) unless git ignores it already.
+ */
+export function ensureIgnored(fixer: FixBuilder, project: Project, path: string, stack?: StackEnv): void {
+  for (const folder of foldersAbove(path)) {
+    fixer.track(joinPath(folder, '.gitignore'));
+  }
+  if (isIgnoredInWorkspace(project, path)) {
     return;
   }
-  const pattern = path.includes('/') ? `/${path}` : path;
-  appendLines(fixer, '.gitignore', text, [pattern], pattern, workspaceEol(project));
+  const folder = foldersAbove(path).reverse().find((f) => project.fs.stat(joinPath(f, '.gitignore')) === 'file') ?? '';
+  const gitignore = joinPath(folder, '.gitignore');
+  const rel = folder === '' ? path : path.slice(folder.length + 1);
+  const pattern = rel.includes('/') ? `/${rel}` : rel;
+  appendLines(fixer, gitignore, project.fs.readFile(gitignore), [pattern], pattern, workspaceEol(project, stack));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -411,9 +568,8 @@ export function ensureIgnored(fixer: FixBuilder, project: Project, path: string)
  * Whether the secrets file already sets this key to another value (not blank, not the same). Then
  * moving the secret would drop one of the two values, so the rules offer no fix and say so.
  */
-export function secretsFileDisagrees(project: Project, key: string, value: string): boolean {
+export function secretsFileDisagrees(project: Project, key: string, value: string, path: string): boolean {
   // The project's model of the file (parsed once); a secrets file of another name is parsed here.
-  const path = project.config.secretsFile;
   const model = project.file(path);
   const text = model ? undefined : project.fs.readFile(path);
   const entries = model?.kind === 'env' ? model.entries : text !== undefined ? parseEnvFile(path, text).entries : [];
@@ -428,12 +584,18 @@ export function secretsFileDisagrees(project: Project, key: string, value: strin
  * there already). Never leaves the file tracked by git: the same fix adds it to `.gitignore` when
  * it is not ignored yet.
  */
-export function addToSecretsFile(fixer: FixBuilder, project: Project, key: string, line: string, comments: string[] = []): void {
-  const config = project.config;
-  const path = config.secretsFile;
+export function addToSecretsFile(
+  fixer: FixBuilder,
+  project: Project,
+  stack: StackEnv,
+  key: string,
+  line: string,
+  comments: string[] = [],
+): void {
+  const path = stack.secretsFile;
   const text = project.fs.readFile(path);
-  ensureIgnored(fixer, project, path);
-  const eol = workspaceEol(project);
+  ensureIgnored(fixer, project, path, stack);
+  const eol = workspaceEol(project, stack);
   if (text !== undefined) {
     fixer.track(path);
     // A value moved from a file with other line breaks (a multi-line PEM key) takes this file's.
@@ -459,7 +621,7 @@ export function addToSecretsFile(fixer: FixBuilder, project: Project, key: strin
     }
     return;
   }
-  const templatePath = secretsTemplatePath(config);
+  const templatePath = stack.secretsTemplate;
   const template = project.fs.readFile(templatePath);
   fixer.track(templatePath);
   if (template === undefined) {
@@ -525,10 +687,9 @@ export function commentsStart(lines: LineIndex, e: { lineRange: Range }): number
  * key already, the entry is only removed. Nothing moves while the shared env file still sets the key
  * (`stillShared`): the entry documents that one.
  */
-export function moveTemplateEntry(fixer: FixBuilder, project: Project, key: string, stillShared: boolean): void {
-  const config = project.config;
-  const from = envTemplatePath(config);
-  const to = secretsTemplatePath(config);
+export function moveTemplateEntry(fixer: FixBuilder, project: Project, key: string, stillShared: boolean, stack: StackEnv): void {
+  const from = stack.envTemplate;
+  const to = stack.secretsTemplate;
   const text = project.fs.readFile(from);
   if (stillShared || text === undefined || from === to) {
     return;
@@ -553,7 +714,7 @@ export function moveTemplateEntry(fixer: FixBuilder, project: Project, key: stri
   if (target !== undefined && parseEnvFile(to, target).entries.some((e) => e.key === key)) {
     return;
   }
-  appendLines(fixer, to, target, moved, key, workspaceEol(project));
+  appendLines(fixer, to, target, moved, key, workspaceEol(project, stack));
 }
 
 /**
@@ -625,8 +786,8 @@ function ownEnvFileList(def: ComposeServiceDef): Node | undefined {
  * Whether moving a secret into the secrets file would hand it to services that should not read it:
  * one of these services does not read it yet, and its own `env_file:` list is one others alias.
  */
-export function secretsReferenceShared(project: Project, services: Iterable<Service>): boolean {
-  return [...services].some((s) => !readsEnvFile(project, s, project.config.secretsFile) && envFileListShared(project, s));
+export function secretsReferenceShared(project: Project, services: Iterable<Service>, secretsFile: string): boolean {
+  return [...services].some((s) => !readsEnvFile(project, s, secretsFile) && envFileListShared(project, s));
 }
 
 export function envFileListShared(project: Project, service: Service): boolean {

@@ -1,15 +1,17 @@
 import { defineRule, type FixBuilder } from '../../rule';
 import type { Project } from '../../project';
 import {
+  allStackEnvs,
   appendLines,
   envKeys,
-  envTemplatePath,
   findSecret,
   isSecretKey,
   isTemplatePath,
   namesWithSecretDefault,
-  secretsTemplatePath,
+  rootStackEnv,
+  stackEnvOf,
   workspaceEol,
+  type StackEnv,
 } from './envShared';
 
 /** Variables the shell or compose itself provides; no template documents them. */
@@ -50,7 +52,10 @@ export const envVarUndocumented = defineRule({
   check: {
     compose(file, context) {
       const { project, config } = context;
-      const documented = documentedKeys(project);
+      // The templates of the file's stack (`ml/.env.docker.example`), else the root's.
+      const stacks = uniqueStacks(project.composeProjectsOf(file).map((p) => stackEnvOf(project, p)));
+      const stack = stacks[0] ?? rootStackEnv(config);
+      const documented = documentedKeys(project, stacks.length > 0 ? stacks : [stack]);
       // `DATABASE_URL=${DATABASE_URL:-postgres://app:pw@db/app}`: its value is a secret, documented
       // with the secrets (secret-in-environment moves the entry to the secrets file).
       const secretDefaults = new Set(
@@ -63,12 +68,13 @@ export const envVarUndocumented = defineRule({
           continue;
         }
         seen.add(name);
-        const template = isSecretKey(name) || secretDefaults.has(name) ? secretsTemplatePath(config) : envTemplatePath(config);
+        const template = isSecretKey(name) || secretDefaults.has(name) ? stack.secretsTemplate : stack.envTemplate;
         context.report({
           messageId: 'interpolated',
-          data: { name, file: file.path, templates: templatesText(project) },
+          data: { name, file: file.path, templates: templatesText(stack) },
           range: ref.range,
-          fix: (fixer) => addBlank(fixer, project, template, name),
+          // A file of several stacks (one two stacks include): which one documents it is for a person to say.
+          fix: stacks.length > 1 ? undefined : (fixer) => addBlank(fixer, project, stack, template, name),
         });
       }
     },
@@ -77,35 +83,46 @@ export const envVarUndocumented = defineRule({
       if (isTemplatePath(file.path, config) || !isComposeEnvFile(project, file.path)) {
         return;
       }
-      const documented = documentedKeys(project);
+      // The stacks whose shared or secrets file it is, else those of the compose projects reading it.
+      const all = allStackEnvs(project);
+      const stackOwned = all.filter((s) => s.sharedEnvFile === file.path || s.secretsFile === file.path);
+      const readers = project.composeProjectsReading(file.path);
+      const stacks = stackOwned.length > 0 ? stackOwned : uniqueStacks(readers.map((p) => stackEnvOf(project, p)));
+      const stack = stacks[0] ?? rootStackEnv(config);
+      const documented = documentedKeys(project, stacks.length > 0 ? stacks : [stack]);
       // The file's own template (`.env.production.sample`) documents it too, and gets what it lacks.
-      const own = ownTemplate(project, file.path);
+      const own = ownTemplate(project, file.path, all);
       for (const k of own?.keys ?? []) {
         documented.add(k);
       }
-      const templates = own ? `${own.path}, ${templatesText(project)}` : templatesText(project);
+      const templates = own ? `${own.path}, ${templatesText(stack)}` : templatesText(stack);
       const seen = new Set<string>();
       for (const entry of file.entries) {
         if (seen.has(entry.key) || isProvided(entry.key) || documented.has(entry.key)) {
           continue;
         }
         seen.add(entry.key);
-        const secret = file.path === config.secretsFile || isSecretKey(entry.key) || findSecret(entry.key, entry.value) !== undefined;
-        const template = own?.path ?? (secret ? secretsTemplatePath(config) : envTemplatePath(config));
+        const secret =
+          file.path === stack.secretsFile || isSecretKey(entry.key) || findSecret(entry.key, entry.value) !== undefined;
+        const template = own?.path ?? (secret ? stack.secretsTemplate : stack.envTemplate);
         context.report({
           messageId: 'defined',
           data: { name: entry.key, file: file.path, templates },
           range: entry.keyRange,
-          fix: (fixer) => addBlank(fixer, project, template, entry.key),
+          // Read by several stacks: which one documents it is for a person to say (its own template is its own).
+          fix: stacks.length > 1 && !own ? undefined : (fixer) => addBlank(fixer, project, stack, template, entry.key),
         });
       }
     },
   },
 });
 
-/** The shared env file, the secrets file, and every file a compose `env_file` names. */
+/** The shared env file, the secrets file (the root's or a stack's), and every file a compose `env_file` names. */
 function isComposeEnvFile(project: Project, path: string): boolean {
   if (path === project.config.sharedEnvFile || path === project.config.secretsFile) {
+    return true;
+  }
+  if (allStackEnvs(project).some((s) => s.sharedEnvFile === path || s.secretsFile === path)) {
     return true;
   }
   return project.composeProjectsReading(path).length > 0;
@@ -120,37 +137,45 @@ const OWN_TEMPLATE_SUFFIXES = ['.sample', '.example', '.template', '.dist', '.tm
  * and its keys. Only a file of the analysis (an env file by its name: see classifyPath), so an edit
  * to it checks the env file again (the env files of its folder are its dependencies).
  */
-function ownTemplate(project: Project, path: string): { path: string; keys: string[] } | undefined {
-  const config = project.config;
-  if (path === config.sharedEnvFile || path === config.secretsFile) {
+function ownTemplate(project: Project, path: string, stacks: readonly StackEnv[]): { path: string; keys: string[] } | undefined {
+  const configured = [rootStackEnv(project.config), ...stacks];
+  if (configured.some((s) => path === s.sharedEnvFile || path === s.secretsFile)) {
     return undefined;
   }
   for (const suffix of OWN_TEMPLATE_SUFFIXES) {
     const candidate = `${path}${suffix}`;
     const model = project.file(candidate);
-    if (model?.kind === 'env' && candidate !== envTemplatePath(config) && candidate !== secretsTemplatePath(config)) {
+    if (model?.kind === 'env' && !configured.some((s) => candidate === s.envTemplate || candidate === s.secretsTemplate)) {
       return { path: candidate, keys: model.entries.map((e) => e.key) };
     }
   }
   return undefined;
 }
 
-function documentedKeys(project: Project): Set<string> {
+/** The keys the stacks' templates document. */
+function documentedKeys(project: Project, stacks: StackEnv[]): Set<string> {
   const keys = new Set<string>();
-  for (const path of [envTemplatePath(project.config), secretsTemplatePath(project.config)]) {
-    for (const k of envKeys(project, path) ?? []) {
-      keys.add(k);
+  for (const stack of stacks) {
+    for (const path of [stack.envTemplate, stack.secretsTemplate]) {
+      for (const k of envKeys(project, path) ?? []) {
+        keys.add(k);
+      }
     }
   }
   return keys;
 }
 
-function templatesText(project: Project): string {
-  return `${envTemplatePath(project.config)} or ${secretsTemplatePath(project.config)}`;
+/** Each stack once (the compose projects of one stack give it several times). */
+function uniqueStacks(stacks: StackEnv[]): StackEnv[] {
+  return [...new Map(stacks.map((s) => [`${s.envTemplate}\n${s.secretsTemplate}`, s])).values()];
+}
+
+function templatesText(stack: StackEnv): string {
+  return `${stack.envTemplate} or ${stack.secretsTemplate}`;
 }
 
 /** Appends `KEY=` (the value blanked) to a template, creating the template when missing. */
-function addBlank(fixer: FixBuilder, project: Project, template: string, key: string): void {
+function addBlank(fixer: FixBuilder, project: Project, stack: StackEnv, template: string, key: string): void {
   fixer.setTitle(`Document ${key} in ${template}`, true);
-  appendLines(fixer, template, project.fs.readFile(template), [`${key}=`], key, workspaceEol(project));
+  appendLines(fixer, template, project.fs.readFile(template), [`${key}=`], key, workspaceEol(project, stack));
 }

@@ -21,6 +21,10 @@ import {
   secretsReferenceShared,
   serviceList,
   servicesOfDef,
+  rootStackEnv,
+  stackEnvFor,
+  stackEnvOf,
+  stacksOfServices,
   type SecretHit,
 } from './envShared';
 
@@ -53,7 +57,7 @@ export const secretInEnvironment = defineRule({
   },
   check: {
     compose(file, context) {
-      const { project, config } = context;
+      const { project } = context;
       const hits = new Map<string, { entry: EnvironmentEntry; hit: SecretHit; defs: ComposeServiceDef[] }>();
       for (const def of file.services) {
         for (const entry of def.environment) {
@@ -68,12 +72,20 @@ export const secretInEnvironment = defineRule({
         }
       }
       const found = [...hits.values()].map(({ entry, hit, defs }) => {
+        // The secrets file of the services' stack (`tools/secrets.env`); services of several stacks
+        // (a file two stacks include) have no one secrets file: no fix.
+        const stacks = stacksOfServices(
+          project,
+          defs.flatMap((d) => servicesOfDef(project, d)),
+        );
+        const stack = stacks[0] ?? stackEnvFor(project, project.composeProjectsOf(file)[0]?.root.path ?? file.path);
         // Moving it would drop the value one of the two places holds: no fix, and the message says why.
-        const disagrees = secretsFileDisagrees(project, entry.key, entry.value ?? '');
+        const disagrees = secretsFileDisagrees(project, entry.key, entry.value ?? '', stack.secretsFile);
         // A service whose env_file list others alias would hand the secrets file to them too.
         const shared = secretsReferenceShared(
           project,
           defs.flatMap((d) => servicesOfDef(project, d)),
+          stack.secretsFile,
         );
         // An entry the fix cannot find to remove is reported without one: never a fix that does nothing.
         const removable = environmentEntryRemoval(file, defs[0]!, entry.offsets[0]) !== undefined;
@@ -84,19 +96,20 @@ export const secretInEnvironment = defineRule({
         // `env_file: !reset` where the secrets file would be added: compose drops it (no fix, as the fix would abandon).
         const reset = defs.some((d) => servicesOfDef(project, d).some((s) => envFileDropped(project, s, d)));
         // A key an env file cannot hold (`db password`) would leave a secrets file nothing can read.
-        const movable = !disagrees && !shared && removable && !fragment && !reset && isEnvFileKey(entry.key);
-        return { entry, hit, defs, disagrees, movable };
+        const movable =
+          !disagrees && !shared && removable && !fragment && !reset && stacks.length <= 1 && isEnvFileKey(entry.key);
+        return { entry, hit, defs, disagrees, movable, stack };
       });
       // The lines of the entries that move: a comment above an entry and the ones after it goes with them.
       const movedLines = new Set(found.filter((f) => f.movable).map((f) => f.entry.keyRange.start.line));
-      for (const { entry, hit, defs, disagrees, movable } of found) {
+      for (const { entry, hit, defs, disagrees, movable, stack } of found) {
         const services = serviceList(defs.map((d) => d.name));
         context.report({
           messageId: disagrees ? 'disagrees' : hit.kind === 'url' ? 'urlCredentials' : 'secret',
           data: {
             key: entry.key,
             services,
-            secretsFile: config.secretsFile,
+            secretsFile: stack.secretsFile,
             ...(hit.kind === 'url' ? { masked: hit.masked } : {}),
           },
           range: secretRange(file, entry, hit),
@@ -105,11 +118,11 @@ export const secretInEnvironment = defineRule({
             : (fixer) => {
                 const group = { services: defs.flatMap((d) => servicesOfDef(project, d)), edited: new Set<unknown>() };
                 const keyAdded = new Set<ComposeServiceDef>();
-                fixer.setTitle(`Move secret ${entry.key} to ${config.secretsFile}`, true);
+                fixer.setTitle(`Move secret ${entry.key} to ${stack.secretsFile}`, true);
                 // In the definition that held the secret: a secret of a prod overlay is not every environment's.
                 for (const def of defs) {
                   for (const service of servicesOfDef(project, def)) {
-                    if (ensureEnvFileReference(fixer, project, service, config.secretsFile, 'last', group, def)) {
+                    if (ensureEnvFileReference(fixer, project, service, stack.secretsFile, 'last', group, def)) {
                       keyAdded.add(def);
                     }
                   }
@@ -126,14 +139,24 @@ export const secretInEnvironment = defineRule({
                   : removal.range;
                 fixer.replace(file.path, range, removal.newText, removal.scope);
                 const comments = comment && !comment.stays ? comment.lines : [];
-                addToSecretsFile(fixer, project, entry.key, `${entry.key}=${dotenvValue(entry.value ?? '')}`, comments);
-                moveTemplateEntry(fixer, project, entry.key, envKeys(project, config.sharedEnvFile)?.has(entry.key) === true);
+                addToSecretsFile(fixer, project, stack, entry.key, `${entry.key}=${dotenvValue(entry.value ?? '')}`, comments);
+                moveTemplateEntry(
+                  fixer,
+                  project,
+                  entry.key,
+                  envKeys(project, stack.sharedEnvFile)?.has(entry.key) === true,
+                  stack,
+                );
               },
         });
       }
     },
     dockerfile(file, context) {
       const { project, config } = context;
+      // The secrets file of the stack whose services run the image; an image the services of several
+      // stacks run (one base for all) has no one secrets file: no fix.
+      const stacks = stacksOfServices(project, runtimeUsers(project, file));
+      const stack = stacks[0] ?? rootStackEnv(config);
       for (const stage of file.stages) {
         for (const instruction of stage.instructions) {
           const keyword = instruction.getKeyword();
@@ -163,9 +186,9 @@ export const secretInEnvironment = defineRule({
                     file.lines,
                   ) ?? valueRange)
                 : valueRange;
-            const disagrees = keyword === 'ENV' && secretsFileDisagrees(project, name, value!);
+            const disagrees = keyword === 'ENV' && secretsFileDisagrees(project, name, value!, stack.secretsFile);
             // A service whose env_file list others alias would hand the secrets file to them too.
-            const shared = keyword === 'ENV' && secretsReferenceShared(project, runtimeUsers(project, file));
+            const shared = keyword === 'ENV' && secretsReferenceShared(project, runtimeUsers(project, file), stack.secretsFile);
             // The build needs it (a later `RUN pip install` reads PIP_INDEX_URL): the secrets file is
             // read only when containers run, so moving it there would break the build.
             const buildReads = keyword === 'ENV' && readAtBuildTime(project, file, stage, instruction, name);
@@ -185,7 +208,7 @@ export const secretInEnvironment = defineRule({
               data: {
                 key: name,
                 instruction: keyword,
-                secretsFile: config.secretsFile,
+                secretsFile: stack.secretsFile,
                 ...(hit.kind === 'url' ? { masked: hit.masked } : {}),
               },
               range,
@@ -195,16 +218,17 @@ export const secretInEnvironment = defineRule({
                 !disagrees &&
                 !shared &&
                 !buildReads &&
+                stacks.length <= 1 &&
                 isEnvFileKey(name) &&
                 !runtimeUsers(project, file).some((s) => envFileDropped(project, s, s.primary))
                   ? (fixer) => {
                       const group = { services: runtimeUsers(project, file), edited: new Set<unknown>() };
-                      fixer.setTitle(`Move secret ${name} to ${config.secretsFile}`, true);
+                      fixer.setTitle(`Move secret ${name} to ${stack.secretsFile}`, true);
                       fixer.remove(file.path, envPropertyRemoval(file, instruction, properties, index));
-                      addToSecretsFile(fixer, project, name, `${name}=${dotenvValue(value!)}`);
-                      moveTemplateEntry(fixer, project, name, envKeys(project, config.sharedEnvFile)?.has(name) === true);
+                      addToSecretsFile(fixer, project, stack, name, `${name}=${dotenvValue(value!)}`);
+                      moveTemplateEntry(fixer, project, name, envKeys(project, stack.sharedEnvFile)?.has(name) === true, stack);
                       for (const service of group.services) {
-                        ensureEnvFileReference(fixer, project, service, config.secretsFile, 'last', group);
+                        ensureEnvFileReference(fixer, project, service, stack.secretsFile, 'last', group);
                       }
                     }
                   : undefined,
@@ -302,7 +326,10 @@ function envPropertyRemoval(file: DockerfileModel, instruction: Instruction, pro
 
 /** Whether the secrets file added to the service's `env_file` in this definition would be dropped (`!reset`, `!override` after it). */
 function envFileDropped(project: Project, service: Service, def: ComposeServiceDef): boolean {
-  return !readsEnvFile(project, service, project.config.secretsFile) && mergedValueDropped(service, def, 'envFileKey');
+  return (
+    !readsEnvFile(project, service, stackEnvOf(project, service.project).secretsFile) &&
+    mergedValueDropped(service, def, 'envFileKey')
+  );
 }
 
 /** The services that run an image built from this Dockerfile (all application services for the base). */

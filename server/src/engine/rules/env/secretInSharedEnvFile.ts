@@ -9,6 +9,8 @@ import {
   secretsFileDisagrees,
   servicesReadingEnvFile,
   secretsReferenceShared,
+  allStackEnvs,
+  rootStackEnv,
 } from './envShared';
 
 export const secretInSharedEnvFile = defineRule({
@@ -31,9 +33,17 @@ export const secretInSharedEnvFile = defineRule({
   check: {
     env(file, context) {
       const { project, config } = context;
-      if (file.path !== config.sharedEnvFile || file.path === config.secretsFile) {
+      // The root's shared env file, or a stack's own (`ml/.env.docker`), and the secrets file of the
+      // stacks that use it: several stacks with different ones have no one place for a secret (no fix).
+      const stacks = allStackEnvs(project).filter((s) => s.sharedEnvFile === file.path);
+      if (stacks.length === 0 && file.path === config.sharedEnvFile) {
+        stacks.push(rootStackEnv(config));
+      }
+      const stack = stacks[0];
+      if (!stack || file.path === stack.secretsFile) {
         return;
       }
+      const oneSecretsFile = stacks.every((s) => s.secretsFile === stack.secretsFile);
       // A key set more than once: the last line wins (dotenv), so only that line moves, and the
       // earlier ones go with it. Moving an earlier one into the secrets file, read after this one,
       // would hand the services its value instead.
@@ -55,25 +65,25 @@ export const secretInSharedEnvFile = defineRule({
           continue;
         }
         // Moving it would drop the value one of the two files holds: no fix, and the message says why.
-        const disagrees = secretsFileDisagrees(project, entry.key, entry.value);
+        const disagrees = secretsFileDisagrees(project, entry.key, entry.value, stack.secretsFile);
         // A service whose env_file list others alias would hand the secrets file to them too.
-        const shared = secretsReferenceShared(project, servicesReadingEnvFile(project, file.path));
+        const shared = secretsReferenceShared(project, servicesReadingEnvFile(project, file.path), stack.secretsFile);
         const earlier = file.entries.filter((e) => e.key === entry.key && e !== entry);
         context.report({
           messageId: disagrees ? 'disagrees' : hit.kind === 'url' ? 'urlCredentials' : 'secret',
           data: {
             key: entry.key,
             file: file.path,
-            secretsFile: config.secretsFile,
+            secretsFile: stack.secretsFile,
             ...(hit.kind === 'url' ? { masked: hit.masked } : {}),
           },
           range,
           fix:
-            disagrees || shared
+            disagrees || shared || !oneSecretsFile
               ? undefined
               : (fixer) => {
                   const group = { services: servicesReadingEnvFile(project, file.path), edited: new Set<unknown>() };
-                  fixer.setTitle(`Move secret ${entry.key} to ${config.secretsFile}`, true);
+                  fixer.setTitle(`Move secret ${entry.key} to ${stack.secretsFile}`, true);
                   const start = file.lines.offsetAt(entry.lineRange.start);
                   const end = file.lines.lineEndIncludingBreak(entry.lineRange.end.line);
                   // The comment lines written for the key go with it (as the template's entry's do).
@@ -95,12 +105,13 @@ export const secretInSharedEnvFile = defineRule({
                       ),
                     );
                   }
-                  addToSecretsFile(fixer, project, entry.key, file.text.slice(start, file.lines.offsetAt(entry.lineRange.end)), comments);
+                  const line = file.text.slice(start, file.lines.offsetAt(entry.lineRange.end));
+                  addToSecretsFile(fixer, project, stack, entry.key, line, comments);
                   // Every line of the key leaves the shared file: its template documents it no more.
-                  moveTemplateEntry(fixer, project, entry.key, false);
+                  moveTemplateEntry(fixer, project, entry.key, false, stack);
                   // Every service that read the value from the shared file now reads it from the secrets file.
                   for (const service of group.services) {
-                    ensureEnvFileReference(fixer, project, service, config.secretsFile, 'last', group);
+                    ensureEnvFileReference(fixer, project, service, stack.secretsFile, 'last', group);
                   }
                 },
         });

@@ -1,5 +1,5 @@
 import { defineRule } from '../../rule';
-import { ensureIgnored, isIgnored } from './envShared';
+import { allStackEnvs, ensureIgnored, isIgnoredInWorkspace } from './envShared';
 
 export const secretsFileNotIgnored = defineRule({
   id: 'secrets-file-not-ignored',
@@ -15,7 +15,9 @@ export const secretsFileNotIgnored = defineRule({
   check: {
     env(file, context) {
       const { project, config } = context;
-      if (file.path !== config.secretsFile || isIgnored(project.fs.readFile('.gitignore'), file.path)) {
+      // The root's secrets file or a stack's own (`tools/secrets.env`), by the .gitignore files above it.
+      const secretsFile = file.path === config.secretsFile || allStackEnvs(project).some((s) => s.secretsFile === file.path);
+      if (!secretsFile || isIgnoredInWorkspace(project, file.path)) {
         return;
       }
       // The first secret the file holds (or its first line): what git would publish.
