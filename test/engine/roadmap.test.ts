@@ -495,6 +495,107 @@ describe('readCheckboxes', () => {
     );
   });
 
+  it('knows every wording the table of roadmap-claim-violated.md lists as the item it names', () => {
+    // Before, nine of its 19 wordings were no item when ticked ("Mount them in all relevant services
+    // at the same path", "Entrypoints documented", …): the claims went unchecked. Read from the page
+    // itself, so that the table and the matchers cannot drift apart.
+    const page = readFileSync(join(__dirname, '..', '..', 'docs', 'rules', 'roadmap-claim-violated.md'), 'utf8');
+    const table = page.slice(page.indexOf('## Which items are checked'));
+    const rows = table
+      .split('\n')
+      .filter((l) => l.startsWith('| ') && !l.startsWith('| roadmap item'))
+      .map(
+        (l) =>
+          l
+            .split('|')
+            .map((c) => c.trim())
+            .slice(1, 3) as [string, string],
+      );
+    const checked = ROADMAP_ITEMS.filter((i) => !i.manual);
+    assert.equal(rows.length, checked.length);
+    rows.forEach(([wording, rules], k) => {
+      const item = checked[k]!;
+      for (const r of item.rules) {
+        assert.ok(rules.includes(r), `${wording}: ${item.id}'s ${r}`);
+      }
+      // As written, and without the notes in parentheses.
+      const bare = wording.replace(/\s*\([^()]*\)/g, '');
+      assert.deepEqual([matchItem(wording)?.id, matchItem(bare)?.id], [item.id, item.id], wording);
+    });
+  });
+
+  it('knows the items in the words a team rewords them in, and no unrelated line as one', () => {
+    const ids = (lines: string[]) => lines.map((l) => matchItem(l)?.id);
+    assert.deepEqual(
+      ids([
+        'No redundant installs in service Dockerfiles.',
+        'No duplicate package installs in service images.',
+        'Use named volumes.',
+        'Use named volumes for shared assets (models, static files, logs).',
+        'Declare the shared volumes in `docker-compose.yml`.',
+        'Mount them in all relevant services at the same path.',
+        'Mount the shared volumes at the same path in every service.',
+        'Single `.env.docker` for every service.',
+        'One `.env.docker` for all services, referenced through `env_file`.',
+        'Secrets kept apart, in `secrets.env` (not committed).',
+        'Keep secrets out of the shared env file.',
+        'Variables documented in templates.',
+        'All variables are documented in `.env.docker.example`.',
+        'Entrypoints in `scripts/entrypoints/`.',
+        'All entrypoint scripts live in `scripts/entrypoints/`.',
+        'Keep the entrypoint scripts in a shared folder.',
+        'Each Dockerfile copies only its entrypoint.',
+        'Dockerfiles copy only their own entrypoint script.',
+        'Entrypoints documented.',
+        'Entrypoint scripts are documented in `scripts/entrypoints/README.md`.',
+        'Document each entrypoint script in its README.',
+        'Service names for inter-service communication.',
+        'Use service names as hostnames (`db`, `redis`).',
+      ]),
+      [
+        'no-redundant-installs',
+        'no-redundant-installs',
+        'volumes-defined',
+        'volumes-defined',
+        'volumes-defined',
+        'volumes-mounted-same-path',
+        'volumes-mounted-same-path',
+        'shared-env-file',
+        'shared-env-file',
+        'secrets-apart',
+        'secrets-apart',
+        'env-templates',
+        'env-templates',
+        'entrypoints-shared-dir',
+        'entrypoints-shared-dir',
+        'entrypoints-shared-dir',
+        'entrypoint-per-image',
+        'entrypoint-per-image',
+        'entrypoints-documented',
+        'entrypoints-documented',
+        'entrypoints-documented',
+        'service-names',
+        'service-names',
+      ],
+    );
+    // Lines that share words with those items, and are none of them.
+    assert.deepEqual(
+      ids([
+        'No redundant installation or configuration steps.',
+        'List all entrypoint scripts and their usage.',
+        'List all environment variables and how they are managed.',
+        'Mount the source code at the same path in dev and CI.',
+        'Use named arguments in scripts.',
+        'Service names are lowercase.',
+        'Keep secrets in a password manager shared with the team.',
+        'Document the variables of the CI pipeline in the wiki.',
+        'Entrypoints log to stdout.',
+        'Rename the volumes to match the services.',
+      ]),
+      Array(10).fill(undefined),
+    );
+  });
+
   it('maps every item of the shared roadmap document to the check it maps to, and no other', () => {
     // The matching was made looser for rewordings: no item of the document the project keeps may
     // move to another check, or newly to one.

@@ -8,7 +8,8 @@ import { Analyzer } from '../../server/src/engine/analyzer';
 import { MemoryFileSystem } from '../../server/src/engine/fs';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { BASE_SERVICE } from './workspaces/roadmap';
+import { BASE_SERVICE, COMPOSE, ROADMAP_WORKSPACE } from './workspaces/roadmap';
+import { sharedVolumePathMismatch } from '../../server/src/engine/rules/compose/sharedVolumePathMismatch';
 import { applyFixes } from '../../server/src/engine/fixes';
 import { roadmapStatus } from '../../server/src/engine/roadmap';
 import { fixPasses } from '../fixPasses';
@@ -396,6 +397,46 @@ Example of how to write an item:
     // Without the comments both items are reported.
     fs.write('DOCKER_MODULARIZATION_ROADMAP.md', silenced.replace(/ ?<!--[^>]*-->\n?/g, ''));
     assert.equal(new Analyzer(fs, { rules: [installOutsideBase, roadmapClaimViolated] }).analyze().findings.length, 3);
+  });
+  it('reads the items in the words its documentation lists: "Mount them in all relevant services at the same path"', () => {
+    // Before, only "Mount these volumes …" was the item: with the wording the documentation's table
+    // gives, the ticked item was no claim, and only the path mismatches were reported.
+    const compose = COMPOSE.replace(
+      '    volumes:\n      - static_volume:/app/staticfiles\n',
+      '    volumes:\n      - static_volume:/app/staticfiles\n      - logs_volume:/app/logs\n',
+    )
+      .replace(
+        '    command: celery -A smarthr360 worker -l info\n    env_file: .env.docker\n',
+        '    command: celery -A smarthr360 worker -l info\n    env_file: .env.docker\n    volumes:\n      - logs_volume:/var/log/app\n',
+      )
+      .replace('  ml_models_volume:\n', '  ml_models_volume:\n  logs_volume:\n');
+    const doc = (item: string) => `# Docker & DevOps Modularization Roadmap
+
+## 2. Centralize Static Assets and Artifacts
+
+- [x] ${item}
+`;
+    const claims = (item: string) =>
+      new Analyzer(
+        new MemoryFileSystem({
+          ...ROADMAP_WORKSPACE,
+          'docker-compose.yml': compose,
+          'DOCKER_MODULARIZATION_ROADMAP.md': doc(item),
+        }),
+        {
+          rules: [sharedVolumePathMismatch, roadmapClaimViolated],
+        },
+      )
+        .analyze()
+        .findings.map((f) => [f.ruleId, f.path, f.range.start.line + 1]);
+    const expected = (line: number) => [
+      ['roadmap-claim-violated', 'DOCKER_MODULARIZATION_ROADMAP.md', line],
+      ['shared-volume-path-mismatch', 'docker-compose.yml', 16],
+      ['shared-volume-path-mismatch', 'docker-compose.yml', 27],
+    ];
+    assert.deepEqual(claims('Mount these volumes in all relevant services at the same path.'), expected(5));
+    assert.deepEqual(claims('Mount them in all relevant services at the same path.'), expected(5));
+    assert.deepEqual(claims('Shared volumes are mounted at the same path in every service that uses them.'), expected(5));
   });
   it('updates when the file that broke the promise is fixed (incremental run)', () => {
     const fs = new MemoryFileSystem(files(webInstalls));

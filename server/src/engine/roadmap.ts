@@ -180,7 +180,10 @@ export const ROADMAP_ITEMS: RoadmapItem[] = [
     section: 1,
     title: 'No redundant pip or system package installs in service Dockerfiles',
     rules: ['install-outside-base'],
-    match: /no redundant\s+`?pip install/i,
+    // "No redundant installs in service Dockerfiles", "No duplicate package installs in service images";
+    // not "No redundant installation or configuration steps" or "… installs in CI scripts".
+    match:
+      /no redundant\s+`?pip install|\bno\s+(?:redundant|duplicated?|repeated)\s+(?:[\w/-]+\s+){0,3}?(?:re-?)?install(?:ation)?s?\b(?:\s*[.;]?\s*$|.*\b(?:services?|dockerfiles?|images?)\b)/i,
     applies: hasInstalls,
     nothingToCheck: 'no base Dockerfile, and fewer than two service images, or none installs packages',
     checks: 'installs in service images that the base already makes',
@@ -209,7 +212,7 @@ export const ROADMAP_ITEMS: RoadmapItem[] = [
     section: 2,
     title: 'Shared assets have named volumes declared in compose',
     rules: ['undeclared-volume', 'unused-volume'],
-    match: /define (named |docker |shared )?volumes/i,
+    match: /\b(?:define|declare)\s+(?:(?:the|all|named|docker|shared|compose|top-level)\s+)*volumes\b|\buse\s+named\s+volumes\b|^named\s+volumes\b/i,
     applies: hasNamedVolumes,
     nothingToCheck: 'no service mounts a named volume and no compose file declares one',
     checks: 'top-level volumes against the volumes services mount',
@@ -219,7 +222,10 @@ export const ROADMAP_ITEMS: RoadmapItem[] = [
     section: 2,
     title: 'Shared volumes are mounted in every relevant service at the same path',
     rules: ['shared-volume-missing', 'shared-volume-path-mismatch'],
-    match: /mount these volumes/i,
+    // "Mount them in all relevant services at the same path" too; not a bind mount of code ("Mount
+    // the source code at the same path in dev").
+    match:
+      /mount these volumes|^(?=.*\b(?:volumes?|them|these|those)\b).*\bmount(?:ed|s|ing)?\b.*\bsame\s+(?:mount\s+)?(?:path|point|location|directory|folder)\b|^(?=.*\bvolumes?\b).*\bsame\s+(?:mount\s+)?(?:path|point|location)\b.*\bmount/i,
     applies: hasSharedVolume,
     nothingToCheck: 'no named volume is mounted by two services',
     checks: 'volume mounts across services built on the same base',
@@ -250,8 +256,10 @@ export const ROADMAP_ITEMS: RoadmapItem[] = [
     rules: ['env-file-missing', 'env-file-not-found'],
     // Not the secrets file (`secrets.env`, `.env.secrets`), nor a line about sensitive data in
     // whatever file (`For sensitive data, use a single .env.local file (not committed)`): those are
-    // the next item's. "non-sensitive" is this one's own word.
-    match: /^(?!.*(?<!non-)\bsensitive\b).*\b(?:single|one)\s+(?:shared\s+)?`?(?![\w.-]*secret)(\.env[\w.-]*|[\w.-]+\.env)`?\s+file/i,
+    // the next item's. "non-sensitive" is this one's own word. The word "file" may be left out
+    // ("Single `.env.docker` for every service"), not "one .env per service".
+    match:
+      /^(?!.*(?<!non-)\bsensitive\b)(?!.*\bper\s+(?:service|container|image)\b).*\b(?:single|one)\s+(?:shared\s+)?`?(?![\w.-]*secret)(\.env[\w.-]*|[\w.-]+\.env)`?(?:\s+file|(?![\w.-]))/i,
     applies: hasApplicationServices,
     nothingToCheck: 'no compose service runs an application image built in the workspace',
     unmet: sharedEnvFileUnread,
@@ -262,7 +270,8 @@ export const ROADMAP_ITEMS: RoadmapItem[] = [
     section: 4,
     title: 'Secrets are kept apart from the shared env file and out of git',
     rules: ['secret-in-environment', 'secret-in-shared-env-file', 'secrets-file-not-ignored'],
-    match: /for sensitive data|\b(?:single|one)\s+`?[\w.-]*secrets?[\w.-]*`?\s+file/i,
+    match:
+      /for sensitive data|\b(?:single|one|separate)\s+`?[\w.-]*secrets?[\w.-]*`?\s+file|\bsecrets\s+(?:are\s+)?(?:kept\s+|stored\s+|held\s+)?(?:apart|separate(?:ly)?)\b|(?:\bkeep\s+(?:all\s+)?(?:the\s+)?secrets\s+|\bsecrets\s+(?:are\s+)?(?:kept|stored|held)\s+|\bno\s+secrets\s+)(?:out\s+of|outside|in)\s+(?:the\s+)?(?:shared|git|repo|repository|images?|dockerfiles?|compose|\.env|env)\b/i,
     applies: hasVariables,
     nothingToCheck: 'no env file, environment entry, interpolated variable, ENV or ARG',
     checks: 'secret-like keys with literal values in compose, Dockerfiles and the shared env file; .gitignore',
@@ -272,7 +281,9 @@ export const ROADMAP_ITEMS: RoadmapItem[] = [
     section: 4,
     title: 'Every variable is documented in the templates',
     rules: ['env-var-undocumented'],
-    match: /document all required environment variables/i,
+    // "Variables documented in templates", "All variables are documented in `.env.docker.example`".
+    match:
+      /document all required environment variables|^(?=.*(?:\btemplates\b|\benv(?:ironment)?\s+templates?\b|\btemplate\s+files?\b|\.example\b|\.sample\b|\bexample\s+files?\b))(?=.*\b(?:variables?|vars)\b).*\bdocument(?:s|ed)?\b/i,
     applies: hasVariables,
     nothingToCheck: 'no env file, environment entry, interpolated variable, ENV or ARG',
     checks: 'variables compose interpolates and env files define, against the templates',
@@ -282,7 +293,10 @@ export const ROADMAP_ITEMS: RoadmapItem[] = [
     section: 5,
     title: 'Entrypoint scripts live in the shared folder',
     rules: ['entrypoint-outside-shared-dir'],
-    match: /store all entrypoint scripts/i,
+    // "Entrypoints in `scripts/entrypoints/`", "Keep the entrypoint scripts in a shared folder"; not the
+    // items that document or copy them, nor "List all entrypoint scripts".
+    match:
+      /store all entrypoint scripts|^(?!.*\b(?:document\w*|readme|cop(?:y|ies|ied)|list)\b).*\bentry\s*points?(?:\s+scripts?)?\s+(?:(?:are|is|all|live|lives|stay|kept|stored|sit)\s+)*in\s+(?:(?:a|the|one)\s+)?(?:shared|common|single|[\w./-]*entrypoints\b)|\b(?:store|keep|put|move|place)\s+(?:all\s+)?(?:the\s+)?entry\s*points?(?:\s+scripts?)?\s+in\s+(?:(?:a|the|one)\s+)?(?:shared|common|single|[\w./-]*entrypoints\b)/i,
     applies: hasEntrypoints,
     checks: 'where each image copies its entrypoint from',
   },
@@ -291,7 +305,7 @@ export const ROADMAP_ITEMS: RoadmapItem[] = [
     section: 5,
     title: 'Each Dockerfile copies only its own entrypoint',
     rules: ['copies-all-scripts', 'entrypoint-not-found'],
-    match: /each dockerfile copies only the relevant entrypoint/i,
+    match: /each dockerfile copies only the relevant entrypoint|\bcop(?:y|ies)\s+only\s+(?:the\s+)?(?:(?:relevant|needed|its|their|own|one|single)\s+)*entry\s*points?\b/i,
     applies: hasEntrypoints,
     checks: 'COPY of the scripts folder and of missing scripts',
   },
@@ -300,7 +314,8 @@ export const ROADMAP_ITEMS: RoadmapItem[] = [
     section: 5,
     title: 'Every entrypoint script is documented',
     rules: ['entrypoint-undocumented'],
-    match: /document the purpose and usage of each entrypoint/i,
+    match:
+      /document the purpose and usage of each entrypoint|\bentry\s*points?(?:\s+scripts?)?\s+(?:(?:are|is|all|each)\s+)*documented\b|\bdocument(?:s|ed)?\s+(?:(?:all|each|every|the)\s+)*entry\s*points?\b|\bdocument\w*\b.*\b(?:each|every|all)\s+entry\s*points?\b/i,
     applies: hasEntrypoints,
     unmet: noEntrypointsReadme,
     readsCompose: false,
@@ -321,7 +336,8 @@ export const ROADMAP_ITEMS: RoadmapItem[] = [
     section: 6,
     title: 'Services reach each other by service name',
     rules: ['host-not-service-name', 'unknown-service-reference'],
-    match: /use service names for inter-service/i,
+    match:
+      /use service names for inter-service|\bservice\s+names?\s+(?:for|in|as)\s+(?:(?:all|the|their)\s+)?(?:inter-?service|hosts?|host\s*names?|urls?|connections?|communication)\b|\bservice\s+names?\s+to\s+(?:reach|connect|call|address|talk)\b|\b(?:reach|address|call)\s+each\s+other\s+by\s+(?:service\s+)?names?\b/i,
     applies: hasServicePairs,
     nothingToCheck: 'no compose project runs two services or more',
     checks: 'hosts in environment values and service references',
