@@ -174,6 +174,48 @@ describe('roadmap status', () => {
     assert.match(documented.detail, /^Not done: no README\.md in scripts\/entrypoints\/ documents the \d+ scripts there\.$/);
   });
 
+  it('counts the services that read no shared env file stack by stack, naming a repeated name with its compose file', () => {
+    // Before, services were counted by name: platform's web and worker and tools' web and worker were
+    // two services, and the detail said "3 application services (web, worker, beat)" for five.
+    const stack = (names: string[]) =>
+      'services:\n' +
+      names
+        .map((n) => `  ${n}:\n    build: {context: ., dockerfile: docker/Dockerfile.${n}}\n    env_file: [secrets.env]\n`)
+        .join('');
+    const image = (cmd: string) =>
+      `FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY . .\nCMD ${cmd}\n`;
+    const files: Record<string, string> = {
+      '.env.docker': 'DJANGO_SETTINGS_MODULE=platform.settings\n',
+      'platform/docker-compose.yml': stack(['web', 'worker', 'beat']),
+      'platform/docker/Dockerfile.web': image('["gunicorn", "platform.wsgi"]'),
+      'platform/docker/Dockerfile.worker': image('["celery", "-A", "platform", "worker"]'),
+      'platform/docker/Dockerfile.beat': image('["celery", "-A", "platform", "beat"]'),
+      'platform/requirements.txt': 'Django==5.0.6\ncelery==5.4.0\n',
+      'platform/secrets.env': 'DB_PASSWORD=change-me\n',
+      'tools/docker-compose.yml': stack(['web', 'worker']),
+      'tools/docker/Dockerfile.web': image('["uvicorn", "tools.app:app"]'),
+      'tools/docker/Dockerfile.worker': image('["rq", "worker"]'),
+      'tools/requirements.txt': 'fastapi==0.111.0\nrq==1.16.2\n',
+      'tools/secrets.env': 'API_TOKEN=change-me\n',
+    };
+    const item = roadmapStatus(new Analyzer(new MemoryFileSystem(files)).analyze())
+      .sections.flatMap((s) => s.items)
+      .find((i) => i.item.id === 'shared-env-file')!;
+    assert.deepEqual(
+      [item.state, item.unmet],
+      [
+        'fail',
+        '5 application services (web of platform/docker-compose.yml, worker of platform/docker-compose.yml, beat, …) read no .env.docker through env_file',
+      ],
+    );
+    // Names that do not repeat stay bare.
+    delete files['tools/docker-compose.yml'];
+    const one = roadmapStatus(new Analyzer(new MemoryFileSystem(files)).analyze())
+      .sections.flatMap((s) => s.items)
+      .find((i) => i.item.id === 'shared-env-file')!;
+    assert.equal(one.unmet, '3 application services (web, worker, beat) read no .env.docker through env_file');
+  });
+
   it('does not pass an item one of whose rules is switched off and would find something', () => {
     // Before, `--rule shared-volume-missing=off` left shared-volume-path-mismatch finding nothing:
     // the item passed, and roadmap-claim-satisfied (and --fix) ticked it.

@@ -134,17 +134,27 @@ const hasApplicationServices = (p: Project): boolean => p.services.some((s) => p
  */
 function sharedEnvFileUnread(p: Project): string | undefined {
   const shared = p.config.sharedEnvFile;
-  const names = [
-    ...new Set(
-      p.applicationImages()
-        .map((a) => a.service)
-        .filter((s) => !p.isApplicationService(s) && !readsEnvFile(p, s, shared))
-        .map((s) => s.name),
-    ),
-  ];
-  if (names.length === 0) {
+  // One service per stack (the folder of its compose file: docker-compose.yml and
+  // docker-compose.prod.yml run the same web), not per name: before, platform/'s web and tools/'s
+  // web were counted once.
+  const unread = new Map<string, { name: string; file: string }>();
+  for (const { service: s } of p.applicationImages()) {
+    if (!p.isApplicationService(s) && !readsEnvFile(p, s, shared)) {
+      const key = `${dirname(s.project.root.path)}\0${s.name}`;
+      if (!unread.has(key)) {
+        unread.set(key, { name: s.name, file: s.project.root.path });
+      }
+    }
+  }
+  if (unread.size === 0) {
     return undefined;
   }
+  // A name two stacks use is named with its compose file: `web of platform/docker-compose.yml`.
+  const count = new Map<string, number>();
+  for (const u of unread.values()) {
+    count.set(u.name, (count.get(u.name) ?? 0) + 1);
+  }
+  const names = [...unread.values()].map((u) => (count.get(u.name)! > 1 ? `${u.name} of ${u.file}` : u.name));
   const list = `${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''}`;
   return `${names.length} application service${names.length === 1 ? '' : 's'} (${list}) ${names.length === 1 ? "reads" : "read"} no ${shared} through env_file`;
 }
