@@ -7,6 +7,7 @@ import { matchItem, readCheckboxes, roadmapStatus, ROADMAP_ITEMS, ROADMAP_SECTIO
 import { RULES } from '../../server/src/engine/rules';
 import { MemoryFileSystem } from '../../server/src/engine/fs';
 import { EXAMPLE, loadFolder } from '../loadFolder';
+import { PLATFORM_README, STACKS_WORKSPACE } from '../rules/workspaces/stacks';
 
 describe('roadmap status', () => {
   it('has all ten sections, and every item maps to rules that exist or is manual', () => {
@@ -214,6 +215,40 @@ describe('roadmap status', () => {
       .sections.flatMap((s) => s.items)
       .find((i) => i.item.id === 'shared-env-file')!;
     assert.equal(one.unmet, '3 application services (web, worker, beat) read no .env.docker through env_file');
+  });
+
+  it('reads "every entrypoint script is documented" folder by folder in a monorepo, each stack\'s own included', () => {
+    // Before, only the workspace's scripts/entrypoints/README.md counted: with a README in each stack
+    // the item failed ("no README.md in scripts/entrypoints/ documents the 6 entrypoint scripts the
+    // images copy"), and a root README holding only a title passed it over platform's undocumented worker.sh.
+    const documented = (files: Record<string, string>) => {
+      const i = roadmapStatus(new Analyzer(new MemoryFileSystem(files)).analyze())
+        .sections.flatMap((s) => s.items)
+        .find((x) => x.item.id === 'entrypoints-documented')!;
+      return [i.state, i.unmet, i.findings.map((f) => `${f.path}:${f.range.start.line + 1}`)];
+    };
+    assert.deepEqual(documented({ ...STACKS_WORKSPACE }), ['pass', undefined, []]);
+    const withRoot = { ...STACKS_WORKSPACE, 'scripts/entrypoints/README.md': '# Entrypoints\n' };
+    assert.deepEqual(documented(withRoot), ['pass', undefined, []]);
+    const noWorker = PLATFORM_README.replace('## worker.sh\nWaits for Redis, then starts Celery.\n\n', '');
+    assert.deepEqual(documented({ ...withRoot, 'platform/scripts/entrypoints/README.md': noWorker }), [
+      'fail',
+      undefined,
+      ['platform/scripts/entrypoints/README.md:1'],
+    ]);
+    const noReadme: Record<string, string> = { ...withRoot };
+    delete noReadme['platform/scripts/entrypoints/README.md'];
+    assert.deepEqual(documented(noReadme), [
+      'fail',
+      'no README.md in platform/scripts/entrypoints/ documents the 3 scripts there',
+      [],
+    ]);
+    delete noReadme['tools/scripts/entrypoints/README.md'];
+    assert.deepEqual(documented(noReadme), [
+      'fail',
+      'no README.md in platform/scripts/entrypoints/ or tools/scripts/entrypoints/ documents the 5 scripts there',
+      [],
+    ]);
   });
 
   it('does not pass an item one of whose rules is switched off and would find something', () => {

@@ -7,6 +7,7 @@ import { entrypointUndocumented } from '../../server/src/engine/rules/image/entr
 import { crlf } from './edit';
 import { ENTRYPOINTS_README, workspace } from './imageWorkspace';
 import { onLine } from './findings';
+import { PLATFORM_README, STACKS_WORKSPACE } from './workspaces/stacks';
 
 /** The finding on an entrypoints README (in `dir`) that lacks a section for `scripts`. */
 const undocumented = (scripts: string, dir = 'scripts/entrypoints'): string =>
@@ -23,6 +24,9 @@ const NO_TITLE =
   'Entrypoints for the SmartHR360 services.\n\n- web-entrypoint.sh: migrations, then Gunicorn\n- celery-entrypoint.sh: the worker';
 
 const BEAT_ENTRYPOINT = '#!/bin/sh\nset -e\nexec celery -A smarthr360 beat -l info\n';
+
+/** platform/'s README without worker.sh. */
+const PLATFORM_NO_WORKER = PLATFORM_README.replace('## worker.sh\nWaits for Redis, then starts Celery.\n\n', '');
 
 RuleTester.run(entrypointUndocumented, {
   valid: [
@@ -58,8 +62,29 @@ Starts Celery beat.
         'scripts/entrypoints/README.md': `${ENTRYPOINTS_README}${section('beat-entrypoint.sh')}Starts Celery beat with the database scheduler; used by celery_beat.\n`,
       }),
     },
+    {
+      // Each stack's folder is documented by its own README: platform's does not have to name ml's serve.sh.
+      name: "a monorepo: each stack's scripts/entrypoints/README.md documents the scripts of its folder",
+      files: { ...STACKS_WORKSPACE, 'scripts/entrypoints/README.md': '# Entrypoints\n' },
+    },
   ],
   invalid: [
+    {
+      // Before, only the README of the workspace's scripts/entrypoints/ was read: platform's worker.sh
+      // went unreported, and status passed on a root README holding only a title.
+      name: "a monorepo: a stack's README that misses one of its folder's scripts",
+      files: {
+        ...STACKS_WORKSPACE,
+        'platform/scripts/entrypoints/README.md': PLATFORM_NO_WORKER,
+        'scripts/entrypoints/README.md': '# Entrypoints\n',
+      },
+      errors: [
+        onLine('platform/scripts/entrypoints/README.md', 1, 3, 23, undocumented('worker.sh', 'platform/scripts/entrypoints')),
+      ],
+      output: {
+        'platform/scripts/entrypoints/README.md': `${PLATFORM_NO_WORKER}${section('worker.sh')}`,
+      },
+    },
     {
       // Before, the fix's own TODO counted as documentation: status passed "every entrypoint
       // script is documented". Reported, with no fix (only a person can write it).

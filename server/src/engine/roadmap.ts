@@ -3,7 +3,7 @@ import { findingKey, type Finding } from './rule';
 import type { Project } from './project';
 import { readsEnvFile } from './rules/env/envShared';
 import { basename, dirname, normalizePath } from './paths';
-import { entrypointScripts } from './rules/image/entrypointUndocumented';
+import { entrypointFolders, entrypointScripts, isEntrypointsFolder } from './rules/image/entrypointUndocumented';
 import { detectInstall } from './parse/installs';
 import type { Range } from './text';
 
@@ -81,19 +81,37 @@ const hasInstalls = (p: Project): boolean =>
     p.dockerfiles.some((d) => d.runs().some((r) => r.commands.some((c) => detectInstall(c) !== undefined))));
 /** Two runtime services in one compose project: services that may talk to each other, or share a network. */
 const hasServicePairs = (p: Project): boolean => p.composeProjects.some((c) => p.runtimeServices(c).length >= 2);
-/** Scripts in the entrypoints folder and no README there: nothing documents them (entrypoint-undocumented reads the README). */
+/**
+ * Scripts in an entrypoints folder (the workspace's, or a stack's) with no README there: nothing
+ * documents them (entrypoint-undocumented reads the README of each folder). Before, only the
+ * workspace's folder was read: a README in each stack failed the item, a root one passed it for all.
+ */
 function noEntrypointsReadme(p: Project): string | undefined {
   const dir = normalizePath(p.config.entrypointsDir);
-  const files = p.fs.listFiles().filter((f) => dirname(f) === dir);
-  if (files.some((f) => basename(f).toLowerCase() === 'readme.md')) {
+  const files = p.fs.listFiles();
+  const folders = entrypointFolders(files, dir, p.config.archiveDir);
+  const isReadme = (f: string): boolean => basename(f).toLowerCase() === 'readme.md';
+  const bare: string[] = [];
+  let count = 0;
+  for (const [folder, inFolder] of [...folders].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const scripts = inFolder.some(isReadme) ? [] : entrypointScripts(inFolder, folder);
+    if (scripts.length > 0) {
+      bare.push(`${folder}/`);
+      count += scripts.length;
+    }
+  }
+  if (bare.length > 0) {
+    const where = bare.length > 3 ? `${bare.slice(0, 3).join(', ')}, …` : bare.join(', ').replace(/, ([^,]*)$/, ' or $1');
+    return `no README.md in ${where} documents the ${count} script${count === 1 ? '' : 's'} there`;
+  }
+  if ([...folders.values()].some((inFolder) => inFolder.some(isReadme))) {
     return undefined;
   }
-  const scripts = entrypointScripts(files, dir);
-  if (scripts.length > 0) {
-    return `no README.md in ${dir}/ documents the ${scripts.length} script${scripts.length === 1 ? '' : 's'} there`;
-  }
-  // Scripts the images copy from elsewhere (an entrypoint.sh at the root): nothing documents them either.
-  const copied = p.copiedScriptPaths().filter((f) => p.fs.stat(f) === 'file');
+  // Scripts the images copy from outside the entrypoints folders (an entrypoint.sh at the root):
+  // nothing documents them either.
+  const copied = p
+    .copiedScriptPaths()
+    .filter((f) => p.fs.stat(f) === 'file' && !isEntrypointsFolder(dirname(f), dir, p.config.archiveDir));
   const n = copied.length;
   return n > 0
     ? `no README.md in ${dir}/ documents the ${n} entrypoint script${n === 1 ? '' : 's'} the images copy (${copied.slice(0, 3).join(', ')}${n > 3 ? ', …' : ''})`
@@ -160,6 +178,7 @@ function sharedEnvFileUnread(p: Project): string | undefined {
 }
 const hasEntrypoints = (p: Project): boolean =>
   p.fs.listFiles().some((f) => f.startsWith(p.config.entrypointsDir + '/')) ||
+  entrypointFolders(p.fs.listFiles(), normalizePath(p.config.entrypointsDir), p.config.archiveDir).size > 0 ||
   p.dockerfiles.some((d) => d.ast.getENTRYPOINTs().length > 0);
 
 /** The roadmap's checklist, mapped to the rules that check each item. */
@@ -329,7 +348,7 @@ export const ROADMAP_ITEMS: RoadmapItem[] = [
     applies: hasEntrypoints,
     unmet: noEntrypointsReadme,
     readsCompose: false,
-    checks: 'the entrypoints README against the scripts in the folder',
+    checks: "each entrypoints folder's README against the scripts in the folder",
   },
   {
     id: 'one-network',

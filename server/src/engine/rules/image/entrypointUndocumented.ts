@@ -1,5 +1,5 @@
 import { defineRule } from '../../rule';
-import { basename, dirname, normalizePath } from '../../paths';
+import { basename, dirname, isWithin, normalizePath } from '../../paths';
 import type { TextModel } from '../../project';
 import { escapeRegExp, type Range } from '../../text';
 
@@ -10,6 +10,32 @@ export function entrypointScripts(files: readonly string[], dir: string): string
     .map((p) => basename(p))
     .filter((name) => !name.startsWith('.') && !/\.(md|markdown|txt|rst|adoc)$/i.test(name))
     .sort();
+}
+
+/**
+ * Whether a folder is an entrypoints folder: the configured one (`scripts/entrypoints`) of the
+ * workspace, or a folder of that name further down, outside the archive: a monorepo stack's own
+ * (`platform/scripts/entrypoints`), as entrypoint-outside-shared-dir accepts in its build context.
+ */
+export function isEntrypointsFolder(folder: string, dir: string, archiveDir?: string): boolean {
+  if (folder === dir) {
+    return true;
+  }
+  return dir !== '' && folder.endsWith(`/${dir}`) && !(archiveDir && isWithin(folder, normalizePath(archiveDir)));
+}
+
+/** The entrypoints folders that hold files, each with the files directly in it. */
+export function entrypointFolders(files: readonly string[], dir: string, archiveDir?: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const f of files) {
+    const folder = dirname(f);
+    if (isEntrypointsFolder(folder, dir, archiveDir)) {
+      const list = out.get(folder) ?? [];
+      list.push(f);
+      out.set(folder, list);
+    }
+  }
+  return out;
 }
 
 /** Whether the README mentions a script, by file name or by name without its extension. */
@@ -61,7 +87,7 @@ export const entrypointUndocumented = defineRule({
   id: 'entrypoint-undocumented',
   meta: {
     section: 5,
-    description: 'Every script in the shared entrypoints folder is documented in its README.',
+    description: "Every script in an entrypoints folder (the shared one, or a stack's) is documented in its README.",
     defaultSeverity: 'info',
     fixable: true,
   },
@@ -72,8 +98,14 @@ export const entrypointUndocumented = defineRule({
   check: {
     text(file, context) {
       const { project, config } = context;
-      const dir = normalizePath(config.entrypointsDir);
-      if (file.role !== 'markdown' || dirname(file.path) !== dir || basename(file.path).toLowerCase() !== 'readme.md') {
+      // The README documents the scripts of its own folder: the workspace's, or a stack's in a monorepo
+      // (before, a stack's README was not read, and the workspace's did not document the stacks' scripts).
+      const dir = dirname(file.path);
+      if (
+        file.role !== 'markdown' ||
+        basename(file.path).toLowerCase() !== 'readme.md' ||
+        !isEntrypointsFolder(dir, normalizePath(config.entrypointsDir), config.archiveDir)
+      ) {
         return;
       }
       const scripts = entrypointScripts(project.fs.listFiles(), dir);
