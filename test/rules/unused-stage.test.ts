@@ -11,6 +11,38 @@ import { onLine } from './findings';
 const unused = (stage: string): string =>
   `Unexpected stage ${stage}: no COPY --from, FROM or build target uses it, and it is not the final stage.`;
 
+/** unused-stage's message when a reference names a stage that does not exist. */
+const unusedMaybeMeant = (stage: string, references: string): string =>
+  `Unexpected stage ${stage}: no COPY --from, FROM or build target uses it, and it is not the final stage; a reference to a stage that does not exist (${references}) may mean this one.`;
+
+/** unknown-stage-reference's Incorrect example: the builder stage was renamed, the COPY --from was not. */
+const TRAINER_TYPO = `# ML model service
+FROM smarthr360-base:latest AS builder
+WORKDIR /build
+COPY ml/ ./ml/
+RUN python ml/train.py --out /build/models
+
+FROM smarthr360-base:latest
+WORKDIR /app
+COPY --from=trainer /build/models /app/ml/models
+COPY ml/serve.py /app/serve.py
+CMD ["python", "/app/serve.py"]
+`;
+
+/** A wheels stage the runtime stage mounts as `wheel`, and a docs stage nothing names. */
+const WHEEL_MOUNT_TYPO = `# Django + Gunicorn
+FROM smarthr360-base:latest AS wheels
+RUN pip wheel --wheel-dir /wheels gunicorn==22.0.0
+
+FROM python:3.12-slim AS docs
+RUN pip install mkdocs && mkdocs build
+
+FROM smarthr360-base:latest
+RUN --mount=type=bind,from=wheel,source=/wheels,target=/wheels pip install --no-cache-dir /wheels/*.whl
+COPY . /app
+CMD ["gunicorn", "smarthr360.wsgi:application"]
+`;
+
 const ML_WITH_DOCS = `# ML model service
 FROM python:3.12-slim AS builder
 WORKDIR /build
@@ -239,6 +271,53 @@ COPY --from=\${ASSETS_STAGE} /src/dist /app/static/dist
     },
   ],
   invalid: [
+    {
+      // Before, builder was reported as unused with a fix, and --fix removed the stage the COPY
+      // --from=trainer meant (it was renamed): the build still failed, and the training step was gone.
+      name: "unknown-stage-reference's example: a COPY --from names no stage; the unused builder may be the one meant, no fix",
+      files: { ...ROADMAP_WORKSPACE, 'docker/Dockerfile.ml': TRAINER_TYPO },
+      errors: [onLine('docker/Dockerfile.ml', 2, 32, 39, unusedMaybeMeant('builder', 'COPY --from=trainer, line 9'))],
+    },
+    {
+      // Before, both wheels and docs were removed: wheels is what the mount from=wheel meant.
+      name: 'a RUN --mount=from= names no stage: no fix for any unused stage of the file',
+      files: { ...ROADMAP_WORKSPACE, 'docker/Dockerfile.web': WHEEL_MOUNT_TYPO },
+      errors: [
+        onLine('docker/Dockerfile.web', 2, 32, 38, unusedMaybeMeant('wheels', 'RUN --mount=from=wheel, line 9')),
+        onLine('docker/Dockerfile.web', 5, 26, 30, unusedMaybeMeant('docs', 'RUN --mount=from=wheel, line 9')),
+      ],
+    },
+    {
+      // Before, --fix removed the beat stage that celery_beat's misspelt target meant.
+      name: 'a compose build target no stage has (beet): the beat stage is reported, no fix',
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'docker-compose.yml': celeryTargets('worker', 'beet'),
+        'docker/Dockerfile.celery': CELERY_TARGETS,
+      },
+      errors: [onLine('docker/Dockerfile.celery', 5, 32, 36, unusedMaybeMeant('beat', 'build target beet'))],
+    },
+    {
+      name: 'a COPY --from a named context of the compose build is no unknown stage: the unused stage is still removed',
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'docker-compose.yml': replaceEach(COMPOSE, [
+          '      dockerfile: docker/Dockerfile.ml\n',
+          '      dockerfile: docker/Dockerfile.ml\n      additional_contexts:\n        models: ./ml/models\n',
+        ]),
+        'docker/Dockerfile.ml': ML_WITH_DOCS.replace(
+          'COPY ml/serve.py',
+          'COPY --from=models / /app/ml/pretrained\nCOPY ml/serve.py',
+        ),
+      },
+      errors: [onLine('docker/Dockerfile.ml', 10, 26, 30, unused('docs'))],
+      output: {
+        'docker/Dockerfile.ml': removeOnce(
+          ML_WITH_DOCS.replace('COPY ml/serve.py', 'COPY --from=models / /app/ml/pretrained\nCOPY ml/serve.py'),
+          'FROM python:3.12-slim AS docs\nRUN echo "never used"\n\n',
+        ),
+      },
+    },
     {
       // Before, docs was removed and COPY --from=1 then named the final stage (the next pass removed gen).
       name: 'a COPY --from an index after the unused stage: reported, no fix (the index would move)',

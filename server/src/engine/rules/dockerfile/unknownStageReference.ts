@@ -11,7 +11,7 @@ import { isUnknownCopySource, missingFromStage, stageUses } from './stageRefs';
  * Names the compose services building this Dockerfile give to `build.additional_contexts`:
  * BuildKit resolves `COPY --from=NAME` and `FROM NAME` against them before stages and images.
  */
-function namedContexts(project: Project, path: string): Set<string> {
+export function namedContexts(project: Project, path: string): Set<string> {
   const names = new Set<string>();
   for (const service of project.servicesBuiltFrom(path)) {
     for (const def of service.defs) {

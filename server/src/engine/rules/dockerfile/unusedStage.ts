@@ -2,7 +2,9 @@ import { defineRule } from '../../rule';
 import { leadingCommentLines } from '../../dockerfileEdit';
 import { builtStage, targetName, type Project, type TextModel } from '../../project';
 import { stagesNamed, type DockerfileModel, type Stage } from '../../parse/dockerfile';
-import { stageUses } from './stageRefs';
+import { shownLine } from '../../inlineDockerfiles';
+import { isUnknownCopySource, missingFromStage, stageUses } from './stageRefs';
+import { namedContexts } from './unknownStageReference';
 
 /**
  * Stage names built as a target: compose `build.target` (in any of a service's files), the
@@ -111,6 +113,40 @@ function usedStages(project: Project, file: DockerfileModel): Set<Stage> | undef
 }
 
 /**
+ * The references to a stage that no stage has (the error unknown-stage-reference reports): a
+ * `COPY --from=`, `RUN --mount=from=` or `FROM` naming neither a stage nor an image, a compose or
+ * build command target of this file no stage is named. Each is written as the user wrote it, with
+ * its line. The usual cause is a renamed stage or a typo: the unused stage may be the one meant.
+ */
+function unresolvedReferences(project: Project, file: DockerfileModel): string[] {
+  const out = new Set<string>();
+  const contexts = namedContexts(project, file.path);
+  for (const stage of file.stages) {
+    const missing = missingFromStage(project, file, stage);
+    if (missing && !contexts.has(missing.name.toLowerCase())) {
+      out.add(`FROM ${missing.name}, line ${shownLine(file, stage.fromInstruction.getRange().start.line)}`);
+    }
+  }
+  for (const use of stageUses(file)) {
+    if (isUnknownCopySource(project, file, use) && !contexts.has(use.value.toLowerCase())) {
+      const written = use.kind === 'copy' ? `COPY --from=${use.value}` : `RUN --mount=from=${use.value}`;
+      out.add(`${written}, line ${shownLine(file, use.instruction.getRange().start.line)}`);
+    }
+  }
+  const targets = [
+    ...project.servicesBuiltFrom(file.path).flatMap((s) => s.defs.map((d) => d.build?.target)),
+    ...project.buildCommandsFor(file.path).map((c) => c.target),
+  ];
+  for (const target of targets) {
+    const name = target && targetName(target);
+    if (name && !builtStage(file, name)) {
+      out.add(`build target ${name}`);
+    }
+  }
+  return [...out];
+}
+
+/**
  * The lines of a stage: from its `FROM` (with the comments directly above it, for any stage but
  * the first, whose comments usually head the file) up to the next stage's `FROM` and the comments
  * directly above that. The blank lines that end the stage go with it, so the stages around it keep
@@ -140,6 +176,8 @@ export const unusedStage = defineRule({
   },
   messages: {
     unused: 'Unexpected stage {{name}}: no COPY --from, FROM or build target uses it, and it is not the final stage.',
+    unusedUnresolved:
+      'Unexpected stage {{name}}: no COPY --from, FROM or build target uses it, and it is not the final stage; a reference to a stage that does not exist ({{references}}) may mean this one.',
   },
   check: {
     dockerfile(file, context) {
@@ -152,6 +190,7 @@ export const unusedStage = defineRule({
         .filter((u) => /^\d+$/.test(u.value))
         .map((u) => Number(u.value));
       const names = new Set(file.stages.map((s) => s.name));
+      let unresolved: string[] | undefined;
       for (const stage of file.stages) {
         if (stage.isFinal || used.has(stage)) {
           continue;
@@ -159,14 +198,17 @@ export const unusedStage = defineRule({
         const label = stage.name ?? String(stage.index);
         const { first, end } = stageLines(file, stage);
         const range = file.lines.rangeOf(file.lines.lineStart(first), file.lines.lineStart(end));
+        // A `COPY --from=trainer` that no stage has is most often this stage renamed, or a typo of
+        // its name: removing the stage would lose what the reference meant to copy.
+        unresolved ??= unresolvedReferences(context.project, file);
         context.report({
-          messageId: 'unused',
-          data: { name: label },
+          messageId: unresolved.length > 0 ? 'unusedUnresolved' : 'unused',
+          data: { name: label, references: unresolved.join('; ') },
           range: stage.nameRange ?? stage.fromRange,
           // Nor a stage renamed away from a duplicate name (`assets-2` next to `assets`): which of the
           // two a COPY --from meant is for a person to decide, not for the next pass of --fix.
           fix:
-            numbered.some((n) => n > stage.index) || renamedDuplicate(stage, names)
+            unresolved.length > 0 || numbered.some((n) => n > stage.index) || renamedDuplicate(stage, names)
               ? undefined
               : (fixer) => fixer.setTitle(`Remove the unused stage ${label}`, true).remove(file.path, range),
         });
