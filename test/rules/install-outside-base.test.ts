@@ -470,6 +470,11 @@ COPY . .
 `;
 const WEB_WITH_COMMENTED_APT = `FROM smarthr360-base:latest\n${COMMENTED_APT_RUN}COPY . .\n`;
 
+const otherExtras = (pkg: string, inBase: string, extras: string, wanted: string, where: string) =>
+  `Unexpected pip install of "${pkg}": the base image (Dockerfile.base) installs ${inBase} without the ${extras}. A service that needs other extras is not built on the shared base; add them to the requirement there (${wanted} in ${where}) and remove this install.`;
+/** Celery with the redis transport: the same celery as the base's, and its extra. */
+const CELERY_REDIS_RUN = 'RUN pip install --no-cache-dir celery[redis]==5.3.6';
+const CELERY_WITH_REDIS = replaceOnce(CELERY, 'WORKDIR /app\n', `${CELERY_REDIS_RUN}\nWORKDIR /app\n`);
 const otherVersion = (pkg: string, inBase: string) =>
   `Unexpected pip install of "${pkg}": the base image (Dockerfile.base) installs ${inBase}. A service that needs another version is not built on the shared base; align the version in Dockerfile.base and remove this install.`;
 /** A base that installs its requirements with constraints, and requirements that include another file. */
@@ -1293,6 +1298,64 @@ COPY . .
         'docker/Dockerfile.celery': 'FROM smarthr360-base:latest\nRUN pip install django==4.2.11\nCOPY app/ /app/app/\n',
       }),
       errors: [inCelery(2, 17, 31, otherVersion('django==4.2.11', 'django==5.0.6 (from requirements.txt)'))],
+    },
+    {
+      // Before, "A service that needs another version": the versions are the same, the extra is what differs.
+      name: 'the same pin as the requirements file the base installs, with an extra it lacks: the extra is named, no fix',
+      files: ws({ 'requirements.txt': 'django==5.0.6\ncelery==5.3.6\n', 'docker/Dockerfile.celery': CELERY_WITH_REDIS }),
+      errors: [
+        onWord(
+          'docker/Dockerfile.celery',
+          CELERY_WITH_REDIS,
+          'celery[redis]==5.3.6',
+          otherExtras(
+            'celery[redis]==5.3.6',
+            'celery==5.3.6 (from requirements.txt)',
+            'extra [redis]',
+            'celery[redis]==5.3.6',
+            'requirements.txt',
+          ),
+        ),
+      ],
+    },
+    {
+      // Before, both were "another version": web pins none, and celery asks for the base's version.
+      name: "extras the base's install has in part, or not at all, with the same pin or none: the missing ones are named, no fix",
+      files: ws({
+        'Dockerfile.base': baseWithRun('RUN pip install --no-cache-dir "celery[redis]==5.3.6" "uvicorn==0.30.1"'),
+        'docker/Dockerfile.web': webWithRun('RUN pip install --no-cache-dir "uvicorn[standard]"'),
+        'docker/Dockerfile.celery': replaceOnce(CELERY_WITH_REDIS, 'celery[redis]==5.3.6', "'celery[redis,msgpack]==5.3.6'"),
+      }),
+      errors: [
+        inCelery(
+          2,
+          32,
+          62,
+          otherExtras(
+            'celery[redis,msgpack]==5.3.6',
+            'celery[redis]==5.3.6',
+            'extra [msgpack]',
+            'celery[redis,msgpack]==5.3.6',
+            'Dockerfile.base',
+          ),
+        ),
+        inWeb(
+          2,
+          32,
+          51,
+          otherExtras('uvicorn[standard]', 'uvicorn==0.30.1', 'extra [standard]', 'uvicorn[standard]==0.30.1', 'Dockerfile.base'),
+        ),
+      ],
+    },
+    {
+      // Before, "another version", no fix: the base has these extras and more, at the same version.
+      name: "extras the base's requirement has, with more, at the same version: already installed, removed",
+      files: ws({
+        'requirements.txt': 'django==5.0.6\ncelery[redis,msgpack]==5.3.6\n',
+        'docker/Dockerfile.celery': CELERY_WITH_REDIS,
+      }),
+      errors: [inCelery(2, 32, 52, alreadyInBase('pip', 'celery[redis]==5.3.6'))],
+      output: { 'docker/Dockerfile.celery': CELERY },
     },
     {
       // Before, the marker was read as part of the pin: "installs requests==2.31.0;python_version>=…", another version.

@@ -520,6 +520,8 @@ export const installOutsideBase = defineRule({
       'Unexpected {{manager}} install of "{{pkg}}" outside the base image; it names a build variable, so move it to {{base}} by hand.',
     otherVersion:
       'Unexpected {{manager}} install of "{{pkg}}": the base image ({{base}}) installs {{inBase}}. A service that needs another version is not built on the shared base; align the version in {{base}} and remove this install.',
+    otherExtras:
+      'Unexpected {{manager}} install of "{{pkg}}": the base image ({{base}}) installs {{inBase}} without the {{extras}}. A service that needs other extras is not built on the shared base; add them to the requirement there ({{wanted}} in {{where}}) and remove this install.',
     changesInstalled:
       'Unexpected {{manager}} install of "{{pkg}}": the base image ({{base}}) installs it, but this install uses {{option}}, which changes the installed package; install it that way in {{base}} by hand, or drop {{option}}.',
     optionFile:
@@ -607,7 +609,7 @@ export const installOutsideBase = defineRule({
           // A package the base installs at another version, or that this install upgrades or takes
           // from another release: removing it from the service, or moving it, would change what the
           // service runs.
-          const conflict = conflictsWithBase(basePackages, install);
+          const conflict = conflictsWithBase(basePackages, install, baseName);
           const movable = install.packages.filter((p) => !p.word.hasVariable && !conflict.has(p) && !isTestToolPackage(p.name));
           // The workspace file a `-r FILE` reads, and whether the base installs that same file.
           const sourceOf = (value: string) => requirementsSource(project, file, run.stage, run.instruction, value);
@@ -771,7 +773,61 @@ const CHANGES_INSTALLED: Partial<Record<InstallCommand['manager'], readonly stri
 };
 
 /** Why removing a package from a service install would change what the service gets. */
-type Conflict = { messageId: 'otherVersion'; inBase: string } | { messageId: 'changesInstalled'; option: string };
+type Conflict =
+  | { messageId: 'otherVersion'; inBase: string }
+  | { messageId: 'otherExtras'; inBase: string; extras: string; wanted: string; where: string }
+  | { messageId: 'changesInstalled'; option: string };
+
+/**
+ * A Python requirement without its extras (`celery==5.3.6` of `celery[redis]==5.3.6`, compared as
+ * {@link spec}), and the extras as written.
+ */
+function splitExtras(name: string): { rest: string; extras: string[] } {
+  const m = /^([^[\]]*)\[([^\]]*)\](.*)$/.exec(name);
+  return m
+    ? { rest: spec({ name: m[1]! + m[3]! }), extras: m[2]!.split(',').map((e) => e.trim()).filter(Boolean) }
+    : { rest: spec({ name }), extras: [] };
+}
+
+/** An extra as pip compares them: case, `_`, `.` and `-` aside. */
+function extraKey(extra: string): string {
+  return extra.toLowerCase().replace(/[-_.]+/g, '-');
+}
+
+/**
+ * The base install a service's requirement differs from by its extras only: one of the same version
+ * (or any, when the service pins none) with the fewest of the service's extras missing. `missing` is
+ * empty when the base has them all (`celery[redis]==5.3.6` where it installs that, or more extras).
+ */
+function sameButExtras(
+  pkg: InstalledPackage,
+  installed: readonly BasePackage[],
+): { base: BasePackage; missing: string[] } | undefined {
+  const mine = splitExtras(pkg.name);
+  let best: { base: BasePackage; missing: string[] } | undefined;
+  for (const b of installed) {
+    const theirs = splitExtras(b.name);
+    if (mine.rest !== pkg.key && theirs.rest !== mine.rest) {
+      continue;
+    }
+    const have = new Set(theirs.extras.map(extraKey));
+    const missing = mine.extras.filter((e) => !have.has(extraKey(e)));
+    if (!best || missing.length < best.missing.length) {
+      best = { base: b, missing };
+    }
+  }
+  return best;
+}
+
+/** `celery==5.3.6` with the extras added: `celery[redis]==5.3.6`, `celery[redis,msgpack]==5.3.6`. */
+function withExtras(name: string, extras: readonly string[]): string {
+  const m = /^([^[\]]*)\[([^\]]*)\](.*)$/.exec(name);
+  if (m) {
+    return `${m[1]}[${[m[2]!.trim(), ...extras].filter(Boolean).join(',')}]${m[3]}`;
+  }
+  const at = /^[A-Za-z0-9][A-Za-z0-9._-]*/.exec(name)?.[0].length ?? name.length;
+  return `${name.slice(0, at)}[${extras.join(',')}]${name.slice(at)}`;
+}
 
 /**
  * A package of the base: named on one of its install commands, or in a requirements or constraints
@@ -792,7 +848,11 @@ interface BasePackage {
  * base install of it uses. A bare name is never a conflict: the package manager finds it installed
  * and leaves it. A pin of a constraints file the base installs with counts as the base's version.
  */
-function conflictsWithBase(basePackages: readonly BasePackage[], install: InstallCommand): Map<InstalledPackage, Conflict> {
+function conflictsWithBase(
+  basePackages: readonly BasePackage[],
+  install: InstallCommand,
+  baseName: string,
+): Map<InstalledPackage, Conflict> {
   const inBase = new Map<string, BasePackage[]>();
   for (const p of basePackages) {
     inBase.set(p.key, [...(inBase.get(p.key) ?? []), p]);
@@ -805,7 +865,21 @@ function conflictsWithBase(basePackages: readonly BasePackage[], install: Instal
       continue;
     }
     const installed = base.filter((b) => !b.constraint);
-    if (spec(pkg) !== pkg.key && !base.some((b) => spec(b) === spec(pkg))) {
+    // `celery[redis]==5.3.6` where the base installs `celery==5.3.6`: the same version, without the
+    // extra (its dependencies). Where the base has the extras too, nothing would change.
+    const extras = spec(pkg) !== pkg.key && !base.some((b) => spec(b) === spec(pkg)) ? sameButExtras(pkg, installed) : undefined;
+    if (extras && extras.missing.length > 0) {
+      const b = extras.base;
+      const file = b.file === undefined ? '' : ` (from ${b.file})`;
+      const list = `[${extras.missing.join(',')}]`;
+      out.set(pkg, {
+        messageId: 'otherExtras',
+        inBase: `${b.name}${file}`,
+        extras: `${extras.missing.length === 1 ? 'extra' : 'extras'} ${list}`,
+        wanted: withExtras(b.name, extras.missing),
+        where: b.file ?? baseName,
+      });
+    } else if (!extras && spec(pkg) !== pkg.key && !base.some((b) => spec(b) === spec(pkg))) {
       // Each version once: as a RUN line of the base names it, else with the file that does.
       const named = new Map<string, string>();
       for (const b of [...base].sort((x, y) => Number(x.file !== undefined) - Number(y.file !== undefined))) {
