@@ -4,7 +4,7 @@
  */
 import { RuleTester } from '../ruleTester';
 import { sharedVolumeMissing } from '../../server/src/engine/rules/compose/sharedVolumeMissing';
-import { crlf, insertAfter, replaceEvery, replaceOnce } from './edit';
+import { crlf, insertAfter, insertBefore, replaceEvery, replaceOnce } from './edit';
 import { fixedYamlParses } from './fixedYaml';
 import { onLine } from './findings';
 import { smallWorkspace } from './workspaces/small';
@@ -116,6 +116,55 @@ const BEAT_MOUNTS_CELERY_DATA_FIXED = insertAfter(
   '      - celery_data:/var/lib/celery\n',
   '      - logs_volume:/app/logs\n',
 );
+
+/** celery_beat keeps its schedule in a volume of its own, under a suppression comment (`comment` names the rules). */
+function beatKeepsSchedule(comment: string): string {
+  return `${insertBefore(WEB_AND_WORKER_MOUNT_LOGS, '  celery_beat:\n', `  # docker-modularity-ignore ${comment}\n`)}    command: celery -A smarthr360 beat -l info --schedule /data/celerybeat-schedule
+    volumes: [beat_data:/data]
+volumes:
+  logs_volume:
+  beat_data:
+`;
+}
+
+/** The celery worker and flower (built from Dockerfile.celery) mount logs_volume; celery_beat, from the same Dockerfile, does not. */
+const CELERY_SERVICES_MOUNT_LOGS = `${BASE_DB_REDIS}
+  web:
+    build:
+      context: .
+      dockerfile: docker/Dockerfile.web
+    env_file: .env.docker
+
+  celery_worker:
+    build:
+      context: .
+      dockerfile: docker/Dockerfile.celery
+    command: celery -A smarthr360 worker -l info
+    volumes:
+      - logs_volume:/app/logs
+
+  celery_flower:
+    build:
+      context: .
+      dockerfile: docker/Dockerfile.celery
+    command: celery -A smarthr360 flower --port=5555
+    volumes:
+      - logs_volume:/app/logs
+
+  celery_beat:
+    build:
+      context: .
+      dockerfile: docker/Dockerfile.celery
+    command: celery -A smarthr360 beat -l info
+    volumes:
+      - celery_data:/var/lib/celery
+
+volumes:
+  postgres_data:
+  static_volume:
+  logs_volume:
+  celery_data:
+`;
 
 /** celery_beat writes its logs to a bind mount at /app/logs, where the others mount logs_volume. */
 const BEAT_BINDS_LOGS = `${WEB_AND_WORKER_MOUNT_LOGS}    volumes:
@@ -441,6 +490,12 @@ RUN pip install --no-cache-dir -r requirements-dev.txt
       files: ws(mlMergesLogs('  # docker-modularity-ignore shared-volume-missing\n')),
     },
     {
+      // Before, the comment above celery_beat: (the docs' Silencing example) did not silence the
+      // finding, which is on the service's own volumes: key, two lines below.
+      name: "a suppression comment above a service's name covers the finding on its volumes: key",
+      files: ws(beatKeepsSchedule('shared-volume-missing')),
+    },
+    {
       name: 'bind mounts are not shared named volumes',
       files: ws(replaceEvery(WEB_AND_WORKER_MOUNT_LOGS, '- logs_volume:/app/logs', '- ./logs:/app/logs', 2)),
     },
@@ -478,6 +533,47 @@ RUN pip install --no-cache-dir -r requirements-dev.txt
       ],
       output: {
         'platform/compose.yaml': platformCompose('    networks: [backend]\n    volumes:\n      - static_files:/app/static\n'),
+      },
+    },
+    {
+      name: "a suppression comment above a service's name for another rule, or above another service, does not cover it",
+      files: ws(
+        beatKeepsSchedule('undeclared-volume').replace(
+          '  celery_worker:\n',
+          '  # docker-modularity-ignore shared-volume-missing\n  celery_worker:\n',
+        ),
+      ),
+      errors: [missing(21, 5, 12, BEAT_LACKS_LOGS)],
+      output: {
+        'docker-compose.yml': beatKeepsSchedule('undeclared-volume')
+          .replace('  celery_worker:\n', '  # docker-modularity-ignore shared-volume-missing\n  celery_worker:\n')
+          .replace('[beat_data:/data]', '[beat_data:/data, logs_volume:/app/logs]'),
+      },
+    },
+    {
+      // Before, "(they are built on the same base)": they are built from one Dockerfile.
+      name: 'celery_beat, built from the Dockerfile celery_worker and celery_flower are built from, and web, on the same base, lack their logs volume',
+      files: ws(CELERY_SERVICES_MOUNT_LOGS),
+      errors: [
+        missing(
+          19,
+          3,
+          6,
+          'Expected web to mount the shared volume "logs_volume" at /app/logs, as celery_worker and celery_flower do (they are built on the same base).',
+        ),
+        missing(
+          46,
+          5,
+          12,
+          'Expected celery_beat to mount the shared volume "logs_volume" at /app/logs, as celery_worker and celery_flower do (they are built from the same Dockerfile).',
+        ),
+      ],
+      output: {
+        'docker-compose.yml': insertAfter(
+          insertAfter(CELERY_SERVICES_MOUNT_LOGS, '      - celery_data:/var/lib/celery\n', '      - logs_volume:/app/logs\n'),
+          '    env_file: .env.docker\n',
+          '    volumes:\n      - logs_volume:/app/logs\n',
+        ),
       },
     },
     {

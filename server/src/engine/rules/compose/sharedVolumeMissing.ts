@@ -2,7 +2,7 @@ import { isMap, isSeq, type Node, type YAMLMap } from 'yaml';
 import { defineRule, type FixBuilder } from '../../rule';
 import type { ComposeModel, ComposeServiceDef } from '../../parse/compose';
 import { scalarString } from '../../parse/yamlUtil';
-import { mergedValueDropped, type Service, type ServiceGroup } from '../../project';
+import { mergedValueDropped, type Project, type Service, type ServiceGroup } from '../../project';
 import {
   appendToFlowMap,
   appendToMap,
@@ -13,6 +13,7 @@ import {
   usesFlushSequences,
   applyYamlInsert,
 } from '../../yamlEdit';
+import { isSuppressed, readSuppressions, type Suppressions } from '../../suppress';
 import { isTestOrJob } from './composeHelpers';
 import { mountTaking } from './sharedVolumePathMismatch';
 
@@ -74,14 +75,15 @@ export const sharedVolumeMissing = defineRule({
   },
   messages: {
     missing:
-      'Expected {{service}} to mount the shared volume "{{volume}}" at {{target}}, as {{users}} do (they are built on the same base).',
+      'Expected {{service}} to mount the shared volume "{{volume}}" at {{target}}, as {{users}} do (they are built {{built}}).',
     missingTaken:
-      'Expected {{service}} to mount the shared volume "{{volume}}" at {{target}}, as {{users}} do (they are built on the same base); {{target}} is taken by {{mount}} in {{service}}.',
+      'Expected {{service}} to mount the shared volume "{{volume}}" at {{target}}, as {{users}} do (they are built {{built}}); {{target}} is taken by {{mount}} in {{service}}.',
   },
   check: {
     compose(file, context) {
       const { project } = context;
       const groups = project.composeProjectsOf(file).flatMap((p) => project.serviceGroupsOf(p));
+      let suppressions: Suppressions | undefined;
       for (const group of groups) {
         for (const shared of sharedMounts(group)) {
           for (const service of group.services) {
@@ -97,6 +99,12 @@ export const sharedVolumeMissing = defineRule({
             // Volumes that arrive through a merge key (`<<: *with-logs`) have their key at the anchor,
             // which names no service and is shared: the finding is on the service's own name then.
             const range = def.volumesKey && ownsKey(def, 'volumes') ? def.volumesKey.keyRange : def.keyRange;
+            // The finding is about the whole service: a suppression comment above its name covers it
+            // too when it is shown on the service's `volumes:` key.
+            suppressions ??= readSuppressions(file.text, file.lines);
+            if (range !== def.keyRange && isSuppressed(suppressions, 'shared-volume-missing', def.keyRange.start.line)) {
+              continue;
+            }
             // A second mount at a path the service already mounts something at: docker refuses the
             // container ("Duplicate mount point").
             const taken = mountTaking(project, file, service.name, shared.target, shared.volume);
@@ -107,6 +115,7 @@ export const sharedVolumeMissing = defineRule({
                 volume: shared.volume,
                 target: shared.target,
                 users: listNames(shared.users),
+                built: sameDockerfile(project, [service, ...shared.users]) ? 'from the same Dockerfile' : 'on the same base',
                 mount: taken ?? '',
               },
               range,
@@ -118,6 +127,12 @@ export const sharedVolumeMissing = defineRule({
     },
   },
 });
+
+/** Whether the services all run images built from one Dockerfile (celery_worker and celery_beat). */
+function sameDockerfile(project: Project, services: readonly Service[]): boolean {
+  const dockerfiles = new Set(services.map((s) => project.runImage(s)?.dockerfile.path));
+  return dockerfiles.size === 1 && !dockerfiles.has(undefined);
+}
 
 /** Whether a service's map writes `key` itself, not through a merge key. */
 function ownsKey(def: ComposeServiceDef, key: string): boolean {
