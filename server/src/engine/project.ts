@@ -333,14 +333,26 @@ export class Project {
    */
   readonly overlayProjects: ComposeProject[] = [];
   readonly services: Service[] = [];
-  /** The Dockerfile that builds the shared base image, when one is found. */
+  /**
+   * The Dockerfile that builds the shared base image, when one is found: in a monorepo with one
+   * base per stack, the primary one (the most used, see {@link basePaths}).
+   */
   baseDockerfile?: DockerfileModel;
   /** How the base was found, for hover and reports. */
   baseReason?: string;
-  /** Every tag the base Dockerfile is built as (normalised). */
+  /** Every tag a base Dockerfile is built as (normalised), every base's. */
   readonly baseTags = new Set<string>();
-  /** The tag to suggest for `FROM` lines (as written where it is built). */
+  /** The tag to suggest for `FROM` lines (as written where it is built), of the primary base. */
   preferredBaseTag?: string;
+  /**
+   * The base Dockerfiles, the primary one ({@link baseDockerfile}) first: in a monorepo whose stacks
+   * (platform/, ml/, tools/) each build their own base image, one per stack (see {@link findBase}).
+   */
+  readonly basePaths: string[] = [];
+  /** The tag to suggest for `FROM` lines of each base Dockerfile other than the primary. */
+  private readonly otherBaseTags = new Map<string, string>();
+  /** The base Dockerfile each base tag is built by (normalised tags; the configured baseImage: the primary). */
+  private readonly baseByTag = new Map<string, string>();
   /**
    * The configured baseImage when it is taken as the base image: built in the workspace, or pulled
    * (service Dockerfiles are built FROM it, the workspace builds no base image of its own, or
@@ -663,9 +675,102 @@ export class Project {
     return [...new Set(this.imageBuilds.filter((b) => b.dockerfile === dockerfile).map((b) => b.tag))];
   }
 
+  /** Whether a Dockerfile builds a base image (any stack's). */
   isBaseDockerfile(path: string): boolean {
-    return this.baseDockerfile?.path === path;
+    return this.baseDockerfile?.path === path || (this.basePaths.length > 1 && this.basePaths.includes(path));
   }
+
+  /** The tag to suggest for `FROM` lines of a base Dockerfile (see {@link preferredBaseTag}). */
+  preferredTagOf(basePath: string): string | undefined {
+    return basePath === this.baseDockerfile?.path ? this.preferredBaseTag : this.otherBaseTags.get(basePath);
+  }
+
+  /**
+   * The bases of a Dockerfile's stack: the base Dockerfiles whose folder shares the longest path
+   * prefix with the Dockerfile's folder or with that of a compose file that builds it (several when
+   * they tie), the primary base when none shares any. With one base, that one.
+   */
+  stackBasesOf(path: string): readonly string[] {
+    if (this.basePaths.length <= 1) {
+      return this.basePaths;
+    }
+    this.stackBasesCache ??= new Map();
+    let bases = this.stackBasesCache.get(path);
+    if (!bases) {
+      const places = [dirname(path), ...this.servicesWithBuildOf(path).map((s) => dirname(s.project.root.path))].map(
+        folderSegments,
+      );
+      const shared = (base: string): number => {
+        const folder = folderSegments(dirname(base));
+        return Math.max(...places.map((p) => commonPrefixLength(p, folder)));
+      };
+      const lengths = this.basePaths.map(shared);
+      const longest = Math.max(...lengths);
+      bases = longest === 0 ? [this.basePaths[0]!] : this.basePaths.filter((_, i) => lengths[i] === longest);
+      this.stackBasesCache.set(path, bases);
+    }
+    return bases;
+  }
+
+  private stackBasesCache?: Map<string, string[]>;
+
+  /**
+   * The base Dockerfile a stage is built on: the base its chain of stages and workspace images
+   * reaches, else the first base of the Dockerfile's stack (see {@link stackBasesOf}). Undefined
+   * when the workspace has no base Dockerfile.
+   */
+  baseOf(model: DockerfileModel, stage: Stage): DockerfileModel | undefined {
+    const path = this.chainBaseOf(model, stage) ?? this.stackBasesOf(model.path)[0];
+    return path === undefined ? undefined : this.dockerfile(path);
+  }
+
+  /**
+   * Whether a stage is built on its own stack's base: it derives from the base (see
+   * {@link stageDerivesFromBase}), and the base Dockerfile its chain reaches, when it reaches one,
+   * is one of its stack's (a platform service built FROM the ml stack's base is not).
+   */
+  stageOnOwnBase(model: DockerfileModel, stage: Stage): boolean {
+    if (!this.stageDerivesFromBase(model, stage)) {
+      return false;
+    }
+    const base = this.chainBaseOf(model, stage);
+    return base === undefined || this.stackBasesOf(model.path).includes(base);
+  }
+
+  /**
+   * The base Dockerfile a stage's chain of stages and workspace images reaches. Undefined when it
+   * reaches none (also when it names the base only as an unresolved or pulled image), and for the
+   * base Dockerfiles' own stages.
+   */
+  chainBaseOf(model: DockerfileModel, stage: Stage, depth = 0): string | undefined {
+    if (this.basePaths.length === 0 || this.isBaseDockerfile(model.path) || depth > 50) {
+      return undefined;
+    }
+    const cached = this.chainBaseCache.get(stage);
+    if (cached !== undefined) {
+      return cached === null ? undefined : cached;
+    }
+    const target = this.resolveFrom(model, stage);
+    let result: string | undefined;
+    if (target.kind === 'stage') {
+      result = this.chainBaseOf(model, target.stage, depth + 1);
+    } else if (target.kind === 'workspace') {
+      if (this.isBaseDockerfile(target.dockerfile)) {
+        result = target.dockerfile;
+      } else if (this.baseByTag.has(normalizeImage(target.tag))) {
+        result = this.baseByTag.get(normalizeImage(target.tag));
+      } else {
+        const other = this.dockerfile(target.dockerfile);
+        const final = other?.stages[other.stages.length - 1];
+        result =
+          other !== undefined && final !== undefined && other !== model ? this.chainBaseOf(other, final, depth + 1) : undefined;
+      }
+    }
+    this.chainBaseCache.set(stage, result ?? null);
+    return result;
+  }
+
+  private readonly chainBaseCache = new WeakMap<Stage, string | null>();
 
   isBaseImage(image: string): boolean {
     return (
@@ -706,7 +811,7 @@ export class Project {
   private resolveFromUncached(model: DockerfileModel, stage: Stage): FromTarget {
     const images = this.fromImages(model, stage);
     const rank = (t: FromTarget): number =>
-      t.kind === 'workspace' && (this.isBaseImage(t.tag) || t.dockerfile === this.baseDockerfile?.path)
+      t.kind === 'workspace' && (this.isBaseImage(t.tag) || this.isBaseDockerfile(t.dockerfile))
         ? 0
         : FROM_PREFERENCE[t.kind];
     let best: FromTarget | undefined;
@@ -824,7 +929,7 @@ export class Project {
         result = this.stageDerivesFromBase(model, target.stage, depth + 1);
         break;
       case 'workspace': {
-        if (this.isBaseImage(target.tag) || target.dockerfile === this.baseDockerfile?.path) {
+        if (this.isBaseImage(target.tag) || this.isBaseDockerfile(target.dockerfile)) {
           result = true;
         } else {
           const other = this.dockerfile(target.dockerfile);
@@ -1030,7 +1135,7 @@ export class Project {
   /** Whether a service only builds the base image (compose `build:` + `image:` of the base). */
   isBaseBuilder(service: Service): boolean {
     return (
-      service.build !== undefined && this.baseDockerfile !== undefined && service.build.dockerfile === this.baseDockerfile.path
+      service.build !== undefined && this.baseDockerfile !== undefined && this.isBaseDockerfile(service.build.dockerfile)
     );
   }
 
@@ -1332,8 +1437,9 @@ export class Project {
       return [];
     }
     const deps = new Set<string>();
-    if (this.baseDockerfile) {
-      deps.add(this.baseDockerfile.path);
+    // Every base: which one a file's stack has follows from all of them.
+    for (const base of this.basePaths) {
+      deps.add(base);
     }
     if (f.kind === 'dockerfile') {
       for (const s of this.servicesBuiltFrom(path)) {
@@ -1523,7 +1629,7 @@ export class Project {
             add(t.dockerfile, m.path);
           }
           if (this.baseDockerfile && this.stageDerivesFromBase(m, stage)) {
-            add(this.baseDockerfile.path, m.path);
+            add(this.chainBaseOf(m, stage) ?? this.baseDockerfile.path, m.path);
           }
         }
       }
@@ -2115,6 +2221,8 @@ export class Project {
       base = b && this.dockerfile(b.dockerfile);
       this.baseReason = b && `builds the configured baseImage ${cfg.baseImage} (${b.path})`;
     }
+    // The workspace-built images other workspace Dockerfiles build FROM, the most used first.
+    let candidates: { n: number; build: ImageBuild }[] = [];
     if (!base) {
       // The workspace-built image that most other workspace Dockerfiles build FROM.
       const counts = new Map<string, { n: number; build: ImageBuild }>();
@@ -2130,24 +2238,28 @@ export class Project {
           }
         }
       }
-      const best = [...counts.values()].sort(
+      candidates = [...counts.values()].sort(
         (a, b) => b.n - a.n || Number(looksLikeBaseImage(b.build.tag)) - Number(looksLikeBaseImage(a.build.tag)),
-      )[0];
+      );
+      const best = candidates[0];
       if (best && (best.n > 1 || looksLikeBaseImage(best.build.tag))) {
         base = this.dockerfile(best.build.dockerfile);
         this.baseReason = `built as ${best.build.tag} (${best.build.path}) and used by ${best.n} FROM line${best.n === 1 ? '' : 's'}`;
       }
     }
     if (!base) {
-      base = this.dockerfiles.find((d) => /(^|\/)(Dockerfile\.base|base\.Dockerfile|base\/Dockerfile)$/i.test(d.path));
+      base = this.dockerfiles.find((d) => BASE_DOCKERFILE_NAME.test(d.path));
       this.baseReason = base && 'named like a base Dockerfile';
     }
     this.baseDockerfile = base;
     if (base) {
+      this.basePaths.push(base.path);
       for (const tag of this.tagsOf(base.path)) {
         this.baseTags.add(normalizeImage(tag));
+        this.baseByTag.set(normalizeImage(tag), base.path);
         this.preferredBaseTag ??= tag.includes(':') ? tag : `${tag}:latest`;
       }
+      this.findOtherBases(base, candidates);
     }
     // A baseImage nothing in the workspace builds, while the workspace builds its own base (found,
     // not configured as baseDockerfile) as another tag: the two disagree. It is not taken as the
@@ -2166,9 +2278,67 @@ export class Project {
     } else if (cfg.baseImage) {
       this.configuredBaseImage = cfg.baseImage;
       this.baseTags.add(normalizeImage(cfg.baseImage));
+      if (base) {
+        this.baseByTag.set(normalizeImage(cfg.baseImage), base.path);
+      }
       this.preferredBaseTag = cfg.baseImage;
     }
   }
+
+  /**
+   * The other stacks' bases, in a monorepo that builds one base image per stack (platform/, ml/,
+   * tools/, each with its services built FROM its own base): every other image that other workspace
+   * Dockerfiles build FROM, is built as a base-like tag or from a base-like Dockerfile path, and is
+   * itself built FROM no workspace image (an image built on a base is a service or a layer of it,
+   * not another base). Only when no base is configured: baseDockerfile and baseImage name the one
+   * base. An image used twice without a base-like name is no other base (a `web` image a `web-dev`
+   * builds on): the primary base's choice stays as it was.
+   */
+  private findOtherBases(primary: DockerfileModel, candidates: readonly { n: number; build: ImageBuild }[]): void {
+    if (this.config.baseDockerfile || this.config.baseImage || candidates[0]?.build.dockerfile !== primary.path) {
+      return;
+    }
+    for (const { build } of candidates.slice(1)) {
+      const model = this.dockerfile(build.dockerfile);
+      if (!model || this.basePaths.includes(model.path)) {
+        continue;
+      }
+      const tags = this.tagsOf(model.path);
+      const baseLike = tags.some((t) => looksLikeBaseImage(t)) || BASE_DOCKERFILE_NAME.test(model.path);
+      const builtOnWorkspace = model.stages.some((stage) =>
+        this.fromImages(model, stage).some((image) => this.buildsOf(image).some((b) => b.dockerfile !== model.path)),
+      );
+      if (!baseLike || builtOnWorkspace) {
+        continue;
+      }
+      this.basePaths.push(model.path);
+      for (const tag of tags) {
+        this.baseTags.add(normalizeImage(tag));
+        this.baseByTag.set(normalizeImage(tag), model.path);
+      }
+      const first = tags[0];
+      if (first !== undefined) {
+        this.otherBaseTags.set(model.path, first.includes(':') ? first : `${first}:latest`);
+      }
+    }
+  }
+}
+
+/** Paths of Dockerfiles named like a base's: `Dockerfile.base`, `base.Dockerfile`, `base/Dockerfile`. */
+const BASE_DOCKERFILE_NAME = /(^|\/)(Dockerfile\.base|base\.Dockerfile|base\/Dockerfile)$/i;
+
+/** A folder's path segments (`platform/docker` → `platform`, `docker`; the root: none). */
+function folderSegments(folder: string): string[] {
+  return folder === '' || folder === '.' ? [] : folder.split('/');
+}
+
+/** How many leading segments two folders share. */
+function commonPrefixLength(a: readonly string[], b: readonly string[]): number {
+  let n = 0;
+  while (n < a.length && n < b.length && a[n] === b[n]) {
+    n++;
+  }
+  return n;
 }
 
 /** Items by each of their keys, in the items' order. */

@@ -8,9 +8,13 @@ function stem(image: string): string {
   return parseImageRef(image).repository.replace(/([-_.](local|dev|devel|latest|tmp|test))+$/, '');
 }
 
-/** The tag the workspace builds that an unresolved image most likely means, if one stands out. */
+/**
+ * The tag the workspace builds that an unresolved image most likely means, if one stands out. A
+ * base-like image means the base of the Dockerfile's stack (see Project.stackBasesOf).
+ */
 function suggestion(project: Project, image: string, self: string): string | undefined {
-  const base = project.preferredBaseTag;
+  const stackBase = project.stackBasesOf(self)[0];
+  const base = stackBase === undefined ? project.preferredBaseTag : project.preferredTagOf(stackBase);
   if (base && (looksLikeBaseImage(image) || project.isBaseImage(image))) {
     return normalizeImage(base) === normalizeImage(image) ? undefined : base;
   }

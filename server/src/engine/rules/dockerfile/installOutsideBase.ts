@@ -32,13 +32,17 @@ import { isTestArtifact, isTestToolPackage } from '../image/testArtifactsInRunti
 import { removedInStage } from './buildToolsInFinalStage';
 
 /**
- * The stages of the base Dockerfile that every base image is made of: the stage built as the base
+ * The stages of a base Dockerfile that every base image is made of: the stage built as the base
  * image (its build `target`, the final stage without one) and the stages of the file it is built
  * FROM, the built stage first. With several built stages (a `runtime` and a `dev` target), the
  * stages all of them share. Undefined when there is no base, or the built stages share none.
+ * `model` is the base of the Dockerfile at hand (a monorepo's stacks each have theirs, see
+ * Project.baseOf).
  */
-function baseChain(project: Project): { model: DockerfileModel; stages: Stage[] } | undefined {
-  const model = project.baseDockerfile;
+function baseChain(
+  project: Project,
+  model: DockerfileModel | undefined,
+): { model: DockerfileModel; stages: Stage[] } | undefined {
   if (!model) {
     return undefined;
   }
@@ -49,14 +53,16 @@ function baseChain(project: Project): { model: DockerfileModel; stages: Stage[] 
 
 /** An install of the base image, and the packages of it the base keeps (see {@link removedFromBase}). */
 interface BaseInstall {
+  /** The base Dockerfile the install is in. */
+  model: DockerfileModel;
   run: RunInstruction;
   install: InstallCommand;
   kept: readonly InstalledPackage[];
 }
 
 /** Where the base image already installs things: the RUNs of its stages (see {@link baseChain}). */
-function baseInstalls(project: Project): BaseInstall[] {
-  const chain = baseChain(project);
+function baseInstalls(project: Project, base: DockerfileModel | undefined): BaseInstall[] {
+  const chain = baseChain(project, base);
   if (!chain) {
     return [];
   }
@@ -66,7 +72,12 @@ function baseInstalls(project: Project): BaseInstall[] {
     .runs()
     .filter((r) => stages.has(r.stage))
     .flatMap((run) =>
-      installsOf(run).map(({ install }) => ({ run, install, kept: install.packages.filter((p) => !removed.has(p.word)) })),
+      installsOf(run).map(({ install }) => ({
+        model: chain.model,
+        run,
+        install,
+        kept: install.packages.filter((p) => !removed.has(p.word)),
+      })),
     );
 }
 
@@ -124,7 +135,10 @@ export function requirementsSource(project: Project, model: DockerfileModel, sta
   }
   // No COPY of this file puts it there: the base image may have (a service reinstalling the base's file).
   const root = project.resolveFrom(model, chain[0]!);
-  const base = baseChain(project);
+  const base =
+    root.kind === 'workspace' && project.isBaseDockerfile(root.dockerfile)
+      ? baseChain(project, project.dockerfile(root.dockerfile))
+      : undefined;
   if (root.kind === 'workspace' && base && root.dockerfile === base.model.path && model !== base.model) {
     return requirementsSource(project, base.model, base.stages[0]!, undefined, path, depth + 1);
   }
@@ -436,8 +450,8 @@ function managerProgram(install: InstallCommand): string | undefined {
  * (`pip install poetry`) or copy it from another image (`COPY --from=ghcr.io/astral-sh/uv /uv /bin/`),
  * or the image its first stage is built FROM is known to have it (`FROM continuumio/miniconda3`).
  */
-function baseHasProgram(project: Project, program: string): boolean {
-  const chain = baseChain(project);
+function baseHasProgram(project: Project, base: DockerfileModel | undefined, program: string): boolean {
+  const chain = baseChain(project, base);
   if (!chain) {
     return false;
   }
@@ -545,21 +559,31 @@ export const installOutsideBase = defineRule({
       if (project.isBaseDockerfile(file.path) || file.stages.length === 0) {
         return;
       }
-      const base = project.baseDockerfile;
       // No base, and fewer than two service images to share one: the roadmap's base does not apply
       // (a single Django image installs its own packages), as the roadmap status says.
-      if (!base && project.applicationDockerfiles().length < 2) {
+      if (!project.baseDockerfile && project.applicationDockerfiles().length < 2) {
         return;
       }
       const isService = project.servicesBuiltFrom(file.path).length > 0;
-      const baseName = base ? base.path : 'the base Dockerfile';
-      const inBase = baseInstalls(project);
+      // What each base installs, read once per base: a stage's base is the one its chain reaches, or
+      // its stack's (a monorepo's stacks each have theirs, see Project.baseOf).
+      const installsByBase = new Map<DockerfileModel | undefined, BaseInstall[]>();
+      const installsIn = (base: DockerfileModel | undefined): BaseInstall[] => {
+        let installs = installsByBase.get(base);
+        if (!installs) {
+          installs = baseInstalls(project, base);
+          installsByBase.set(base, installs);
+        }
+        return installs;
+      };
       const runtime = new Set(runtimeStages(project, file));
       const baseFiles = new Map<InstallCommand, (string | undefined)[]>();
-      const baseRequirements = (b: { run: RunInstruction; install: InstallCommand }): (string | undefined)[] => {
+      const baseRequirements = (b: BaseInstall): (string | undefined)[] => {
         let files = baseFiles.get(b.install);
         if (!files) {
-          files = b.install.requirementFiles.map((r) => requirementsSource(project, base!, b.run.stage, b.run.instruction, r.value));
+          files = b.install.requirementFiles.map((r) =>
+            requirementsSource(project, b.model, b.run.stage, b.run.instruction, r.value),
+          );
           baseFiles.set(b.install, files);
         }
         return files;
@@ -567,12 +591,12 @@ export const installOutsideBase = defineRule({
       // What the base's pip installs name in the requirements (and constraints) files they install:
       // the base installs them as much as the packages of its RUN lines.
       const filePackages = new Map<InstallCommand, FilePackage[]>();
-      const baseFilePackages = (b: { run: RunInstruction; install: InstallCommand }): FilePackage[] => {
+      const baseFilePackages = (b: BaseInstall): FilePackage[] => {
         let packages = filePackages.get(b.install);
         if (!packages) {
           const constraints = optionParts(b.install)
             .filter((p) => b.install.manager === 'pip' && p.canonical === '-c' && p.value !== undefined && !p.option.hasVariable)
-            .map((p) => requirementsSource(project, base!, b.run.stage, b.run.instruction, p.value!));
+            .map((p) => requirementsSource(project, b.model, b.run.stage, b.run.instruction, p.value!));
           const files = [...baseRequirements(b).map((f) => [f, false] as const), ...constraints.map((f) => [f, true] as const)];
           const seen = new Set<string>();
           packages = files.flatMap(([f, constraint]) =>
@@ -591,6 +615,9 @@ export const installOutsideBase = defineRule({
         // inherits nothing from the base: what it installs cannot leave it, and what the base
         // installs is not there. Reported, with no fix.
         const onBase = project.stageDerivesFromBase(file, run.stage);
+        const base = project.baseOf(file, run.stage);
+        const baseName = base ? base.path : 'the base Dockerfile';
+        const inBase = installsIn(base);
         const image = run.stage.fromImage;
         // Build-time dependencies (installed, used, removed again): moving part of the RUN would
         // leave compilers in the base and a removal in the service; no automatic fix for its installs.
@@ -637,7 +664,10 @@ export const installOutsideBase = defineRule({
           // own program installs the packages.)
           const program = managerProgram(install);
           const missingProgram =
-            program !== undefined && base !== undefined && !mergeTarget(baseSame, install) && !baseHasProgram(project, program);
+            program !== undefined &&
+            base !== undefined &&
+            !mergeTarget(baseSame, install) &&
+            !baseHasProgram(project, base, program);
           // The user a language manager's install runs as decides where it goes: as user app, `pip
           // install --user` (or pip's own fallback, `npm install -g` with a user prefix) writes to app's
           // home; moved into a base install run as root, the package lands in /root, where app does not
@@ -662,7 +692,7 @@ export const installOutsideBase = defineRule({
             alone &&
             buildTime.size === 0 &&
             (runtime.has(run.stage) || movable.every((p) => baseKeys.has(p.key)))
-              ? moveFix(file, run, install, movable, baseSame, baseKeys, project)
+              ? moveFix(file, run, install, movable, baseSame, baseKeys, project, base)
               : undefined;
           for (const pkg of install.packages) {
             const range = file.lines.rangeOf(pkg.word.start, pkg.word.end);
@@ -927,11 +957,11 @@ function moveFix(
   baseSame: BaseInstall[],
   baseKeys: Set<string>,
   project: Project,
+  base: DockerfileModel,
 ): ((fixer: FixBuilder) => void) | undefined {
-  const base = project.baseDockerfile!;
   const toAdd = [...new Map(movable.filter((p) => !baseKeys.has(p.key)).map((p) => [p.key, p.name])).values()];
   const target = toAdd.length === 0 ? undefined : mergeTarget(baseSame, install);
-  const at = toAdd.length === 0 || target ? undefined : newRunPosition(project, baseSame[baseSame.length - 1]?.run);
+  const at = toAdd.length === 0 || target ? undefined : newRunPosition(project, base, baseSame[baseSame.length - 1]?.run);
   if (toAdd.length > 0 && !target && !at) {
     // No place in the base where the install runs as root: left to the user.
     return undefined;
@@ -1031,10 +1061,13 @@ function userAt(project: Project, model: DockerfileModel, stage: Stage, at: Inst
  * to another user than root (the install would fail without permission): then before that `USER`
  * (and the comment lines above it). Undefined when the stage starts as another user.
  */
-function newRunPosition(project: Project, sameManagerRun: RunInstruction | undefined): { offset: number; prefix: string } | undefined {
-  const base = project.baseDockerfile!;
+function newRunPosition(
+  project: Project,
+  base: DockerfileModel,
+  sameManagerRun: RunInstruction | undefined,
+): { offset: number; prefix: string } | undefined {
   const lines = base.lines;
-  const chain = baseChain(project);
+  const chain = baseChain(project, base);
   const stage = chain?.stages[0];
   const endOf = (run: RunInstruction): number => lines.offsetAt(instructionLinesRange(base, run.instruction).end);
   let at: { offset: number; prefix: string } | undefined;

@@ -20,7 +20,8 @@ function repositoryOf(image: string): string {
  * Roadmap section 1: every application image is built FROM the shared base image. Reports the
  * `FROM` image at the root of each service image's chain (the stage its `build.target` names or
  * the final stage, itself or the stage it builds on) when it is a public or other workspace image
- * instead of the base.
+ * instead of the base. In a monorepo with one base per stack, the base is the stack's (see
+ * Project.stackBasesOf): an image built on another stack's base is reported too.
  */
 export const serviceNotFromBase = defineRule({
   id: 'service-not-from-base',
@@ -38,7 +39,8 @@ export const serviceNotFromBase = defineRule({
   check: {
     dockerfile(file, context) {
       const { project } = context;
-      const base = project.baseDockerfile;
+      const ownBase = project.stackBasesOf(file.path)[0];
+      const base = ownBase === undefined ? undefined : project.dockerfile(ownBase);
       if (!base || project.isBaseDockerfile(file.path)) {
         return;
       }
@@ -47,7 +49,7 @@ export const serviceNotFromBase = defineRule({
       const byRoot = new Map<Stage, { image: Stage; services: Service[] }>();
       for (const service of runtimeServicesOf(project, file.path)) {
         const image = project.targetStage(service);
-        if (!image || project.stageDerivesFromBase(file, image)) {
+        if (!image || project.stageOnOwnBase(file, image)) {
           continue;
         }
         const chain = stageChain(project, file, image);
@@ -97,7 +99,7 @@ export const serviceNotFromBase = defineRule({
           baseImage !== undefined && serviceImage !== undefined && !sameRuntime
             ? ` It is another runtime than the base's ${baseImage}: move the service onto the base by hand, or add ${imageShortName(serviceImage)} to exemptImages.`
             : '';
-        const tag = project.preferredBaseTag;
+        const tag = project.preferredTagOf(base.path);
         const data = {
           services: listNames(services.map((s) => s.name)),
           base: tag ?? `(built from ${base.path})`,
