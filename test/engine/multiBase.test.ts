@@ -262,6 +262,8 @@ describe('a monorepo with one base image per stack', () => {
         'or add cuda to exemptImages.',
       GETTEXT,
     ]);
+    // The advice holds: with cuda exempt, the image is.
+    assert.deepEqual(baseFindings(files, { exemptImages: ['nginx', 'postgres', 'redis', 'cuda'] }), [GETTEXT]);
   });
 
   it('fixes a platform service FROM another Python stack’s base onto the platform base', () => {

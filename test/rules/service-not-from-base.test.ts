@@ -11,6 +11,7 @@ import {
   COMPOSE,
   FRONTEND_DOCKERFILE,
   FRONTEND_SERVICE,
+  MAKEFILE,
   ROADMAP_WORKSPACE,
   TEST_STAGE,
   withWebTarget,
@@ -48,6 +49,24 @@ FROM runtime AS final
 COPY . .
 CMD ["gunicorn", "smarthr360.wsgi:application", "--bind", "0.0.0.0:8000"]
 `;
+
+/** A Node image the Makefile builds (no service runs it), and a frontend service built FROM it. */
+const NODE_RUNTIME_DOCKERFILE = `# Node runtime shared by the frontends
+FROM node:20-alpine
+WORKDIR /src
+RUN corepack enable
+`;
+
+const FRONTEND_ON_NODE_RUNTIME = FRONTEND_DOCKERFILE.replace('FROM node:20-alpine', 'FROM smarthr360-node:latest');
+
+const NODE_RUNTIME_WORKSPACE = {
+  ...ROADMAP_WORKSPACE,
+  'docker-compose.yml': insertBefore(COMPOSE, '\nvolumes:\n', `\n${FRONTEND_SERVICE}`),
+  'docker/Dockerfile.node': NODE_RUNTIME_DOCKERFILE,
+  'frontend/Dockerfile': FRONTEND_ON_NODE_RUNTIME,
+  'frontend/package.json': '{"scripts": {"start": "node server.js"}}\n',
+  Makefile: `${MAKEFILE}\nnode:\n\tdocker build -f docker/Dockerfile.node -t smarthr360-node:latest .\n`,
+};
 
 /** The same services without the `base` builder service: the base is only found by its name. */
 const COMPOSE_WITHOUT_BASE_SERVICE = COMPOSE.replace(/  base:\n(?:    .*\n|      .*\n)*\n/, '');
@@ -119,6 +138,13 @@ FROM smarthr360-base-local`),
         'frontend/Dockerfile': FRONTEND_DOCKERFILE,
       },
       config: { exemptImages: ['nginx', 'postgres', 'redis', 'node'] },
+    },
+    {
+      // Before, the advice below ("add node to exemptImages") did nothing: only the workspace image's
+      // own tag (smarthr360-node:latest) was looked up in exemptImages.
+      name: 'a service FROM a workspace image on an exempt runtime (node, as the advice says)',
+      files: NODE_RUNTIME_WORKSPACE,
+      config: { exemptImages: ['nginx', 'postgres', 'redis', 'python', 'node'] },
     },
     {
       name: 'a Dockerfile that no compose service builds is not a service Dockerfile',
@@ -250,6 +276,37 @@ CMD ["gunicorn", "app.wsgi"]
           6,
           20,
           `${notFromBase('frontend', 'smarthr360-base:latest', 'node:20-alpine')} It is another runtime than the base's python:3.12-slim: move the service onto the base by hand, or add node to exemptImages.`,
+        ),
+      ],
+    },
+    {
+      name: 'a service FROM a workspace image built on node: another runtime, the advice names node',
+      files: NODE_RUNTIME_WORKSPACE,
+      errors: [
+        onLine(
+          'frontend/Dockerfile',
+          1,
+          6,
+          28,
+          `${notFromBase('frontend', 'smarthr360-base:latest', 'smarthr360-node:latest')} It is another runtime than the base's python:3.12-slim: move the service onto the base by hand, or add node to exemptImages.`,
+        ),
+      ],
+    },
+    {
+      // Before: "It is another runtime than the base's python:3.12-slim", of an image nothing here
+      // says anything about (it may well be built on Python).
+      name: 'a service FROM a registry image nothing in the workspace builds: no claim about its runtime, no fix',
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'docker/Dockerfile.celery': CELERY_FROM_PYTHON.replace('FROM python:3.12-slim', 'FROM registry.acme.io/ml/base:2.1'),
+      },
+      errors: [
+        onLine(
+          'docker/Dockerfile.celery',
+          2,
+          6,
+          34,
+          notFromBase('celery_worker and celery_beat', 'smarthr360-base:latest', 'registry.acme.io/ml/base:2.1'),
         ),
       ],
     },

@@ -2,7 +2,7 @@ import { defineRule } from '../../rule';
 import type { Project, Service } from '../../project';
 import type { DockerfileModel, Stage } from '../../parse/dockerfile';
 import { listNames, runtimeServicesOf, stageChain } from './stageRefs';
-import { imageShortName, normalizeImage } from '../../images';
+import { imageShortName, looksLikeBaseImage, normalizeImage, parseImageRef } from '../../images';
 import { commandWords, stageCopies, stageEndWorkdir, workdirAt } from '../image/imageFacts';
 
 /** An image without its tag or digest, registry and `library/` normalised: `python:3.12-slim` → `python`. */
@@ -14,6 +14,27 @@ function repositoryOf(image: string): string {
   const normal = normalizeImage(image).replace(/@.*$/, '');
   const tag = /:([^:/]*)$/.exec(normal)?.[1] ?? '';
   return `${normal.replace(/:[^:/]*$/, '')}${/alpine/i.test(tag) ? ' (alpine)' : ''}`;
+}
+
+/** Registries whose images are public runtimes (`mcr.microsoft.com/dotnet/aspnet`), besides Docker Hub. */
+const PUBLIC_REGISTRIES = new Set([
+  'docker.io',
+  'index.docker.io',
+  'mcr.microsoft.com',
+  'quay.io',
+  'gcr.io',
+  'ghcr.io',
+  'public.ecr.aws',
+]);
+
+/**
+ * Whether an image's runtime can be told from its name: a public image that is no one's base. An
+ * image of a private registry (`registry.acme.io/ml/base:2.1`) or a base-like one the workspace does
+ * not build may be built on anything.
+ */
+function knownRuntime(image: string): boolean {
+  const { registry } = parseImageRef(image);
+  return (registry === undefined || PUBLIC_REGISTRIES.has(registry)) && !looksLikeBaseImage(image);
 }
 
 /**
@@ -93,10 +114,21 @@ export const serviceNotFromBase = defineRule({
           continue;
         }
         const serviceImage = externalRoot(file, root);
+        // A workspace image on an exempt runtime (an nginx-based proxy image): exempt as its runtime
+        // is, the name the advice below gives.
+        if (target.kind === 'workspace' && serviceImage !== undefined && project.isExemptImage(serviceImage)) {
+          continue;
+        }
         const sameRuntime =
           baseImage !== undefined && serviceImage !== undefined && repositoryOf(serviceImage) === repositoryOf(baseImage);
+        // Only images whose runtime is known from their names are told apart: an image of a private
+        // registry may well be built on the base's runtime.
         const runtime =
-          baseImage !== undefined && serviceImage !== undefined && !sameRuntime
+          baseImage !== undefined &&
+          serviceImage !== undefined &&
+          !sameRuntime &&
+          knownRuntime(baseImage) &&
+          knownRuntime(serviceImage)
             ? ` It is another runtime than the base's ${baseImage}: move the service onto the base by hand, or add ${imageShortName(serviceImage)} to exemptImages.`
             : '';
         const tag = project.preferredTagOf(base.path);
