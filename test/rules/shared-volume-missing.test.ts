@@ -510,7 +510,7 @@ RUN pip install --no-cache-dir -r requirements-dev.txt
           17,
           3,
           7,
-          'Expected beat to mount the shared volume "static_files" at /app/static, as web and worker do (they are built on the same base).',
+          'Expected beat to mount the shared volume "static_files" at /app/static, as web and worker do (they are built from the same Dockerfile).',
         ),
       ],
       output: {
@@ -528,7 +528,7 @@ RUN pip install --no-cache-dir -r requirements-dev.txt
           17,
           3,
           7,
-          'Expected beat to mount the shared volume "static_files" at /app/static, as web and worker do (they are built on the same base).',
+          'Expected beat to mount the shared volume "static_files" at /app/static, as web and worker do (they are built from the same Dockerfile).',
         ),
       ],
       output: {
