@@ -291,6 +291,43 @@ describe('a monorepo with one base image per stack', () => {
     ]);
   });
 
+  it('stacks without a base of their own build on the shared one, not on the base of the stack with the most FROM lines', () => {
+    // A root base/ (no compose file in it) that platform and ml build on, and tools with its own base
+    // and three services: tools-base has the most FROM lines. Before, platform's and ml's services were
+    // "expected FROM acme/tools-base:1.0", and --fix rewrote them (and base/Dockerfile) onto it.
+    const SHARED_BASE = `FROM python:3.12-slim
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+`;
+    const service = (cmd: string): string => `FROM acme/py-base:1\nCOPY . .\nCMD ["${cmd}"]\n`;
+    const files: Record<string, string> = {
+      'base/Dockerfile': SHARED_BASE,
+      'requirements.txt': 'Django==5.0.6\nnumpy==1.26.4\n',
+      'docker-compose.yml': 'services:\n  py-base:\n    build: base\n    image: acme/py-base:1\n',
+      'platform/api/Dockerfile': service('gunicorn'),
+      'platform/docker-compose.yml': 'services:\n  api:\n    build:\n      context: .\n      dockerfile: api/Dockerfile\n',
+      'ml/trainer/Dockerfile': service('python'),
+      'ml/docker-compose.yml': 'services:\n  trainer:\n    build:\n      context: .\n      dockerfile: trainer/Dockerfile\n',
+      'tools/base/Dockerfile': 'FROM python:3.12-slim\nRUN pip install --no-cache-dir black==24.4.2 ruff==0.4.8\n',
+      'tools/docker-compose.yml':
+        'services:\n  tools-base:\n    build: base\n    image: acme/tools-base:1\n' +
+        ['a', 'b', 'c'].map((n) => `  ${n}:\n    build: ${n}\n`).join(''),
+      ...Object.fromEntries(
+        ['a', 'b', 'c'].map((n) => [`tools/${n}/Dockerfile`, 'FROM acme/tools-base:1\nCOPY . .\nCMD ["lint"]\n']),
+      ),
+    };
+    assert.deepEqual(baseFindings(files), []);
+    // A platform service on tools' base is still told to use the shared one.
+    assert.deepEqual(
+      baseFindings({ ...files, 'platform/api/Dockerfile': service('gunicorn').replace('py-base', 'tools-base') }),
+      [
+        'platform/api/Dockerfile:1:6 service-not-from-base Expected api to be built FROM the base image acme/py-base:1, not acme/tools-base:1. ' +
+          "No fix: the base sets WORKDIR /app, which the service's instructions do not expect; move it onto the base by hand.",
+      ],
+    );
+  });
+
   it('a configured baseImage keeps one base for the workspace', () => {
     const found = baseFindings({ ...WORKSPACE }, { baseImage: 'acme/platform-base:1.0' });
     assert.ok(

@@ -706,13 +706,30 @@ export class Project {
       };
       const lengths = this.basePaths.map(shared);
       const longest = Math.max(...lengths);
-      bases = longest === 0 ? [this.basePaths[0]!] : this.basePaths.filter((_, i) => lengths[i] === longest);
+      bases = longest === 0 ? this.sharedBases() : this.basePaths.filter((_, i) => lengths[i] === longest);
       this.stackBasesCache.set(path, bases);
     }
     return bases;
   }
 
   private stackBasesCache?: Map<string, string[]>;
+
+  /**
+   * The bases of a stack that has none of its own (no base shares a folder with it): the bases in
+   * a top folder no compose file is in (`base/`, `docker/base/`), which the stacks share; every base
+   * when there is none such (the primary first). Before, the primary alone: the base of the stack
+   * with the most FROM lines, onto which the other stacks' services were then moved.
+   */
+  private sharedBases(): string[] {
+    const stackTops = new Set(
+      this.composeFiles.map((c) => folderSegments(dirname(c.path))[0]).filter((top) => top !== undefined),
+    );
+    const shared = this.basePaths.filter((b) => {
+      const top = folderSegments(dirname(b))[0];
+      return top === undefined || !stackTops.has(top);
+    });
+    return shared.length > 0 ? shared : [...this.basePaths];
+  }
 
   /**
    * The base Dockerfile a stage is built on: the base its chain of stages and workspace images
