@@ -21,7 +21,7 @@ import { pathArgs } from './parse/dockerfileArgs';
 import { isNode, isPair } from 'yaml';
 import { inlineDockerfilePath } from './inlineDockerfiles';
 import { interpolate, NO_VARIABLES, type Variables } from './interpolation';
-import { findSecret } from './rules/env/envShared';
+import { envTemplatePath, findSecret, secretsTemplatePath } from './rules/env/envShared';
 
 /**
  * What a text file is to the project. `deploy`: a platform's build config that names a Dockerfile
@@ -1447,6 +1447,34 @@ export class Project {
     return this.folderIndexCache;
   }
 
+  /**
+   * Adds the files the env rules read for a file at `path` from its folder and each folder above it:
+   * a stack's shared env file, secrets file and their templates (stackEnvFor in envShared.ts picks
+   * the nearest), and the .gitignore files (isIgnoredInWorkspace reads every one above a file).
+   * Before, only the root's were dependencies, and a service had to read a stack's env file for it
+   * to be one: an edit to tools/.gitignore or tools/secrets.env left the findings it decides stale.
+   */
+  private addStackFilesAbove(path: string, deps: Set<string>): void {
+    const names = [
+      this.config.sharedEnvFile,
+      envTemplatePath(this.config),
+      this.config.secretsFile,
+      secretsTemplatePath(this.config),
+    ].filter((n) => !n.includes('/'));
+    names.push('.gitignore');
+    for (let folder = dirname(path); ; folder = dirname(folder)) {
+      for (const name of names) {
+        const p = joinPath(folder, name);
+        if (this.byPath.has(p)) {
+          deps.add(p);
+        }
+      }
+      if (folder === '') {
+        break;
+      }
+    }
+  }
+
   /** Files whose content this file's findings depend on (besides itself). */
   dependenciesOf(path: string): string[] {
     const f = this.byPath.get(path);
@@ -1565,20 +1593,29 @@ export class Project {
             }
           }
           for (const e of s.envFiles) {
-            deps.add(joinPath(this.composeFolder(s.project, e.def.path), e.path));
+            const target = joinPath(this.composeFolder(s.project, e.def.path), e.path);
+            deps.add(target);
+            // Whether git ignores it when missing (env-file-not-found).
+            this.addStackFilesAbove(target, deps);
           }
         }
+        // The stack's env files, read or not by its services (env rules read and create them).
+        this.addStackFilesAbove(project.root.path, deps);
       }
-      // Env rules read the env templates (documented variables), the secrets files and .gitignore
-      // from compose checks.
+      // The env files this file's own definitions name (a file only `extends:` reaches is in no project).
+      for (const def of f.services) {
+        for (const e of def.envFiles) {
+          this.addStackFilesAbove(joinPath(this.defFolder(def), e.path), deps);
+        }
+      }
+      this.addStackFilesAbove(path, deps);
+      // Env rules read the env templates (documented variables) and the secrets files from compose
+      // checks (the .gitignore files: above).
       this.envReferenceCache ??= this.envFiles
         .filter((e) => /\.example$|(^|\/)secrets[^/]*$/.test(e.path) || e.path === this.config.sharedEnvFile)
         .map((e) => e.path);
       for (const p of this.envReferenceCache) {
         deps.add(p);
-      }
-      if (this.gitignore) {
-        deps.add(this.gitignore.path);
       }
     } else if (f.kind === 'env') {
       // The compose files that read it, the templates and secrets files it is compared with, .gitignore.
@@ -1586,7 +1623,11 @@ export class Project {
         for (const c of project.files) {
           deps.add(c.path);
         }
+        // The templates of the stacks reading it (env-var-undocumented).
+        this.addStackFilesAbove(project.root.path, deps);
       }
+      // Its stack's files and the .gitignore files above it (secrets-file-not-ignored).
+      this.addStackFilesAbove(path, deps);
       for (const p of this.folderIndex().get(dirname(path)) ?? []) {
         if (this.byPath.get(p)?.kind === 'env') {
           deps.add(p);
@@ -1601,9 +1642,6 @@ export class Project {
         if (this.byPath.has(name)) {
           deps.add(name);
         }
-      }
-      if (this.gitignore) {
-        deps.add(this.gitignore.path);
       }
     } else if (f.role === 'gitignore') {
       // A .gitignore is compared with the files of its folder (their set is in the structure key).
