@@ -230,11 +230,24 @@ export function hoverAt(result: AnalysisResult, path: string, position: Position
   if (!isBase) {
     return null;
   }
-  const services = project.services.filter((s) => project.isApplicationService(s));
+  // In a monorepo with one base per stack, the base this FROM is built on (its chain reaches it),
+  // not the primary one: before, ml's FROM acme/ml-base said "Built by platform/…/Dockerfile".
+  const built = project.chainBaseOf(model, stage) ?? base.path;
+  const primary = built === base.path;
+  const builtOn = (s: (typeof project.services)[number]): boolean => {
+    if (project.basePaths.length <= 1) {
+      return true;
+    }
+    const d = s.build ? project.dockerfile(s.build.dockerfile) : undefined;
+    const final = d?.stages[d.stages.length - 1];
+    return d !== undefined && final !== undefined && project.baseOf(d, final)?.path === built;
+  };
+  const services = project.services.filter((s) => project.isApplicationService(s) && builtOn(s));
+  const reason = primary && project.baseReason ? ` — ${project.baseReason}` : '';
   const lines = [
     `**Base image** \`${stage.fromImage}\``,
     '',
-    `Built by [${base.path}](${uriOf(base.path)})${project.baseReason ? ` — ${project.baseReason}` : ''}.`,
+    `Built by [${built}](${uriOf(built)})${reason}.`,
     '',
     services.length > 0
       ? `Services built on it: ${services.map((s) => `\`${s.name}\` (${s.build?.dockerfile ?? s.project.root.path})`).join(', ')}.`
