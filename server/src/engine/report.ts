@@ -1,7 +1,8 @@
 import { parse as parseYaml } from 'yaml';
 import type { AnalysisResult } from './analyzer';
 import { asRecord, GITLAB_KEYWORDS, isGitlabCi } from './parse/buildCommands';
-import { basename } from './paths';
+import { basename, dirname, isWithin, normalizePath } from './paths';
+import { isEntrypointsFolder } from './rules/image/entrypointUndocumented';
 import { escapeRegExp } from './text';
 import type { Project } from './project';
 import type { DockerfileModel, RunInstruction, Stage } from './parse/dockerfile';
@@ -324,8 +325,26 @@ function environment(p: Project, out: string[]): void {
 
 function entrypoints(p: Project, out: string[]): void {
   out.push('## Entrypoint scripts', '');
-  const dir = p.config.entrypointsDir;
-  const scripts = p.fs.listFiles().filter((f) => f.startsWith(dir + '/') && !/readme\.md$/i.test(f));
+  const dir = normalizePath(p.config.entrypointsDir);
+  // The scripts of every entrypoints folder: the workspace's and each stack's (platform/scripts/entrypoints/),
+  // as entrypoint-undocumented and the roadmap read them. Each stack's scripts are matched with the
+  // Dockerfiles of its folder only: before, only the workspace's folder was listed, and a stack's
+  // images were "outside scripts/entrypoints/" for the script they copy from their own.
+  const rootOf = (f: string): string | undefined => {
+    for (let folder = dirname(f); ; folder = dirname(folder)) {
+      if (isEntrypointsFolder(folder, dir, p.config.archiveDir)) {
+        return folder === dir ? '' : folder.slice(0, -dir.length - 1);
+      }
+      if (folder === '') {
+        return undefined;
+      }
+    }
+  };
+  const scripts = p.fs.listFiles().filter((f) => rootOf(f) !== undefined && !/readme\.md$/i.test(f));
+  const roots = [...new Set(scripts.map((s) => rootOf(s)!))];
+  /** The stack folder whose scripts a Dockerfile copies: the deepest one it is in. */
+  const stackOf = (d: string): string =>
+    roots.filter((r) => r === '' || isWithin(d, r)).reduce((a, b) => (b.length > a.length ? b : a), '');
   // The script as a COPY source names it, with its folder (`entrypoints/entrypoint.sh`: not the
   // `web-entrypoint.sh` next to it, nor the `/entrypoint.sh` another script is copied to).
   const word = (name: string): RegExp => new RegExp(`(^|[\\s"'/=\\[,])${escapeRegExp(name)}($|[\\s"',\\]])`, 'm');
@@ -336,18 +355,20 @@ function entrypoints(p: Project, out: string[]): void {
     word(script.split('/').slice(-2).join('/')).test(text) || (copiesFolder.test(text) && word(basename(script)).test(text));
   const users = (script: string): string[] =>
     p.dockerfiles
-      .filter((d) => names(d.text, script))
+      .filter((d) => stackOf(d.path) === rootOf(script) && names(d.text, script))
       .map((d) => {
         const services = serviceNames(p, d.path);
         return `${d.path}${services.length > 0 ? ` (${services.join(', ')})` : ''}`;
       });
   const rows = scripts.map((s) => [`\`${s}\``, users(s).join('; ') || 'not used by any Dockerfile']);
   for (const d of p.dockerfiles) {
+    const stack = stackOf(d.path);
+    const own = scripts.filter((s) => rootOf(s) === stack);
     // Where the Dockerfile copies a script of the folder to (`COPY scripts/entrypoints/ml.sh /entrypoint.sh`).
     const copiedTo = new Set<string>();
     for (const c of d.ast.getInstructions().filter((i) => i.getKeyword() === 'COPY' || i.getKeyword() === 'ADD')) {
       const words = c.getArguments().map((a) => a.getValue()).filter((w) => !w.startsWith('--'));
-      const fromFolder = (w: string): boolean => w.replace(/^\.\//, '').startsWith(`${dir}/`) || scripts.some((s) => word(basename(s)).test(w));
+      const fromFolder = (w: string): boolean => w.replace(/^\.\//, '').startsWith(`${dir}/`) || own.some((s) => word(basename(s)).test(w));
       if (words.length >= 2 && words.slice(0, -1).some(fromFolder)) {
         copiedTo.add(words[words.length - 1]!);
       }
@@ -357,7 +378,7 @@ function entrypoints(p: Project, out: string[]): void {
       // An ENTRYPOINT names where the script was copied to: by its file name, or the destination
       // of its COPY. Before, `/entrypoint.sh` was listed as a script outside the folder.
       const runs = e.getArguments().map((a) => a.getValue().replace(/[[\]",]/g, ''));
-      if (!scripts.some((s) => word(basename(s)).test(args)) && !runs.some((w) => copiedTo.has(w))) {
+      if (!own.some((s) => word(basename(s)).test(args)) && !runs.some((w) => copiedTo.has(w))) {
         rows.push([`\`${args.replace(/[[\]",]/g, ' ').replace(/\s+/g, ' ').trim()}\``, `${d.path} (outside ${dir}/)`]);
       }
     }
