@@ -4,7 +4,7 @@ import type { ComposeModel, ComposeServiceDef, EnvironmentEntry } from '../../pa
 import { RUNTIME_INSTRUCTIONS, type DockerfileModel, type Stage } from '../../parse/dockerfile';
 import { mergedValueDropped, type Project, type Service } from '../../project';
 import { rangeKey, type LineIndex, type Range } from '../../text';
-import { instructionLinesRange } from '../../dockerfileEdit';
+import { instructionLinesRange, keepingNoFinalBreak, leadingCommentLines } from '../../dockerfileEdit';
 import { firstCommentLineAbove } from '../../yamlEdit';
 import { programWords } from '../../parse/shell';
 import {
@@ -224,8 +224,9 @@ export const secretInEnvironment = defineRule({
                   ? (fixer) => {
                       const group = { services: runtimeUsers(project, file), edited: new Set<unknown>() };
                       fixer.setTitle(`Move secret ${name} to ${stack.secretsFile}`, true);
-                      fixer.remove(file.path, envPropertyRemoval(file, instruction, properties, index));
-                      addToSecretsFile(fixer, project, stack, name, `${name}=${dotenvValue(value!)}`);
+                      const removal = envPropertyRemoval(file, instruction, properties, index);
+                      fixer.remove(file.path, removal.range);
+                      addToSecretsFile(fixer, project, stack, name, `${name}=${dotenvValue(value!)}`, removal.comments);
                       moveTemplateEntry(fixer, project, name, envKeys(project, stack.sharedEnvFile)?.has(name) === true, stack);
                       for (const service of group.services) {
                         ensureEnvFileReference(fixer, project, service, stack.secretsFile, 'last', group);
@@ -311,17 +312,48 @@ function urlRange(
 /**
  * The range that removes one key of an ENV: the whole instruction's lines when it is the only key,
  * otherwise the key and the separator before it (or after it, for the first key), so a
- * multi-line `ENV A=1 \` keeps its continuation lines well formed.
+ * multi-line `ENV A=1 \` keeps its continuation lines well formed. An ENV that goes whole takes
+ * the comment lines directly above it, which move with it (`comments`), as a compose entry's do,
+ * unless the instruction right below stays (the comment heads it too); and it keeps a file with no
+ * final line break without one (before, the removed last line left `COPY . .\n`).
  */
-function envPropertyRemoval(file: DockerfileModel, instruction: Instruction, properties: Property[], index: number): Range {
+function envPropertyRemoval(
+  file: DockerfileModel,
+  instruction: Instruction,
+  properties: Property[],
+  index: number,
+): { range: Range; comments: string[] } {
   if (properties.length === 1) {
-    return instructionLinesRange(file, instruction);
+    const own = instructionLinesRange(file, instruction);
+    const comment = leadingCommentLines(file, instruction);
+    const next = file.ast.getInstructions().find((i) => i.getRange().start.line === instruction.getRange().end.line + 1);
+    const stays = next !== undefined && !movesWhole(next);
+    if (!comment || stays) {
+      return { range: keepingNoFinalBreak(file, own), comments: [] };
+    }
+    const comments: string[] = [];
+    for (let l = comment.first; l <= comment.last; l++) {
+      comments.push(file.lines.lineText(l).trim());
+    }
+    return { range: keepingNoFinalBreak(file, { start: { line: comment.first, character: 0 }, end: own.end }), comments };
   }
   const own = properties[index]!.getRange();
   if (index > 0) {
-    return { start: properties[index - 1]!.getRange().end, end: own.end };
+    return { range: { start: properties[index - 1]!.getRange().end, end: own.end }, comments: [] };
   }
-  return { start: own.start, end: properties[1]!.getRange().start };
+  return { range: { start: own.start, end: properties[1]!.getRange().start }, comments: [] };
+}
+
+/** Whether an instruction is a one-key ENV of a secret, which this rule's fix moves too (as far as it can tell here). */
+function movesWhole(instruction: Instruction): boolean {
+  if (instruction.getKeyword() !== 'ENV') {
+    return false;
+  }
+  const properties = (instruction as Env).getProperties();
+  const value = properties[0]?.getValue();
+  return (
+    properties.length === 1 && value !== null && value !== undefined && findSecret(properties[0]!.getName(), value) !== undefined
+  );
 }
 
 /** Whether the secrets file added to the service's `env_file` in this definition would be dropped (`!reset`, `!override` after it). */
