@@ -432,3 +432,99 @@ describe('yamlEdit: removing an item of a flow list or map', () => {
     });
   }
 });
+
+describe('yamlEdit: removing an entry of a flow map with removeMapPair', () => {
+  /** A compose file whose top-level volumes are the flow map `map`. */
+  const compose = (map: string): string =>
+    `services:\n  web:\n    build: .\n    volumes:\n      - media:/app/media\nvolumes: ${map}\n`;
+  const remove = (text: string, key: string): string => {
+    const { lines, node } = nodeAt(text, ['volumes']);
+    const map = node as YAMLMap;
+    const pair = map.items.find((p) => String((p.key as { value?: unknown }).value) === key) as Pair;
+    return applyRemoval(text, removeMapPair(lines, map, pair));
+  };
+  const cases: { name: string; map: string; key: string; expected: string; value: Record<string, unknown> }[] = [
+    // Before, `media: {}     # unused`: the comment of media removed, the one of old moved onto it.
+    {
+      name: 'last of a map one entry a line, comments after both: its line goes, the comma stays before media’s comment',
+      map: '{\n  media: {},  # media\n  old: {}     # unused\n}',
+      key: 'old',
+      expected: '{\n  media: {},  # media\n}',
+      value: { media: {} },
+    },
+    {
+      name: 'last of a map one entry a line, a comment after it only: the comma before it and its comment go',
+      map: '{\n  media: {},\n  old: {}     # unused\n}',
+      key: 'old',
+      expected: '{\n  media: {}\n}',
+      value: { media: {} },
+    },
+    {
+      name: 'last of a map one entry a line, no comments',
+      map: '{\n  media: {},\n  cache: {},\n  old: {}\n}',
+      key: 'old',
+      expected: '{\n  media: {},\n  cache: {}\n}',
+      value: { media: {}, cache: {} },
+    },
+    {
+      name: 'first of a map one entry a line, comments after each: its line and comment go',
+      map: '{\n  old: {},   # unused\n  media: {},  # media\n  cache: {}   # cache\n}',
+      key: 'old',
+      expected: '{\n  media: {},  # media\n  cache: {}   # cache\n}',
+      value: { media: {}, cache: {} },
+    },
+    {
+      name: 'first of a map one entry a line, no comments',
+      map: '{\n  old: {},\n  media: {}\n}',
+      key: 'old',
+      expected: '{\n  media: {}\n}',
+      value: { media: {} },
+    },
+    {
+      name: 'middle of a map one entry a line, comments after each: its line and comment go',
+      map: '{\n  media: {},  # media\n  old: {},    # unused\n  cache: {}   # cache\n}',
+      key: 'old',
+      expected: '{\n  media: {},  # media\n  cache: {}   # cache\n}',
+      value: { media: {}, cache: {} },
+    },
+    {
+      name: 'middle of a map one entry a line, no comments',
+      map: '{\n  media: {},\n  old: {},\n  cache: {}\n}',
+      key: 'old',
+      expected: '{\n  media: {},\n  cache: {}\n}',
+      value: { media: {}, cache: {} },
+    },
+    {
+      name: 'first of a one-line map',
+      map: '{old: {}, media: {}, cache: {}}   # volumes',
+      key: 'old',
+      expected: '{media: {}, cache: {}}   # volumes',
+      value: { media: {}, cache: {} },
+    },
+    {
+      name: 'middle of a one-line map',
+      map: '{media: {}, old: {}, cache: {}}   # volumes',
+      key: 'old',
+      expected: '{media: {}, cache: {}}   # volumes',
+      value: { media: {}, cache: {} },
+    },
+    {
+      name: 'last of a one-line map',
+      map: '{media: {}, cache: {}, old: {}}   # volumes',
+      key: 'old',
+      expected: '{media: {}, cache: {}}   # volumes',
+      value: { media: {}, cache: {} },
+    },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const output = remove(compose(c.map), c.key);
+      assert.equal(output, compose(c.expected));
+      assertParsesTo(output, { services: { web: { build: '.', volumes: ['media:/app/media'] } }, volumes: c.value });
+    });
+    it(`${c.name} (CRLF)`, () => {
+      const crlf = (t: string): string => t.replace(/\n/g, '\r\n');
+      assert.equal(remove(crlf(compose(c.map)), c.key), crlf(compose(c.expected)));
+    });
+  }
+});

@@ -43,6 +43,8 @@ const HOST_PATH_VARIABLES = `${APP.replace(
 
 const LAST_BEFORE_NETWORKS = `${APP}\nvolumes:\n  postgres_data:\n  static_volume:\n  old_uploads:\n\nnetworks:\n  default:\n    name: smarthr360\n`;
 const FLOW_MAP = `${APP}\nvolumes: {postgres_data: {}, old_uploads: {}, static_volume: {}}\n`;
+/** The reviewer's case: a flow map one volume a line, each with its comment; old_uploads, the last, is unused. */
+const FLOW_MAP_LINES = `${APP}\nvolumes: {\n  postgres_data: {},  # database\n  static_volume: {},  # static\n  old_uploads: {}     # unused\n}\n`;
 const FIRST_ENTRY = `${APP}\nvolumes:\n  old_uploads:\n  postgres_data:\n  static_volume:\n`;
 
 /** Each volume with its comment above it; old_uploads is the last, before a blank line and networks:. */
@@ -312,6 +314,19 @@ RuleTester.run(unusedVolume, {
       files: composeWorkspace({ 'docker-compose.yml': FLOW_MAP }),
       errors: [onLine('docker-compose.yml', 24, 30, 41, msg('old_uploads'))],
       output: { 'docker-compose.yml': removeOnce(FLOW_MAP, ' old_uploads: {},') },
+    },
+    // Before, `static_volume: {}     # unused`: static_volume's comment went, old_uploads's stayed.
+    {
+      name: 'the last entry of a flow map one entry a line: its line goes, the comments of the others stay',
+      files: composeWorkspace({ 'docker-compose.yml': FLOW_MAP_LINES }),
+      errors: [onLine('docker-compose.yml', 27, 3, 14, msg('old_uploads'))],
+      output: { 'docker-compose.yml': removeOnce(FLOW_MAP_LINES, '  old_uploads: {}     # unused\n') },
+    },
+    {
+      name: 'the last entry of a flow map one entry a line, CRLF',
+      files: composeWorkspace({ 'docker-compose.yml': crlf(FLOW_MAP_LINES) }),
+      errors: [onLine('docker-compose.yml', 27, 3, 14, msg('old_uploads'))],
+      output: { 'docker-compose.yml': crlf(removeOnce(FLOW_MAP_LINES, '  old_uploads: {}     # unused\n')) },
     },
     {
       name: 'CRLF line endings',

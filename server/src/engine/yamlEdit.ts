@@ -189,7 +189,8 @@ function contentEnd(lines: LineIndex, node: Node): number {
  * Removes one `key: value` pair from a map, keeping everything else byte for byte. In a block map
  * the pair's lines go, with its trailing comment and the comment lines directly above it (see
  * {@link firstCommentLineAbove}; comments above other entries stay); in a flow map
- * (`{a: 1, b: 2}`) the pair and one separating comma go. Undefined when the pair cannot be
+ * (`{a: 1, b: 2}`) the pair and one separating comma go, the other entries keeping their comments
+ * (see {@link mapPairRemoval}). Undefined when the pair cannot be
  * removed cleanly (a key that shares its line with something else, such as `- key: value`).
  */
 export function removeMapPair(lines: LineIndex, map: YAMLMap, pair: Pair): OffsetEdit | undefined {
@@ -201,13 +202,10 @@ export function removeMapPair(lines: LineIndex, map: YAMLMap, pair: Pair): Offse
   const value = pair.value as Node | null;
   const end = value?.range ? contentEnd(lines, value) : key.range[1];
   if (map.flow) {
-    const next = map.items[index + 1]?.key as Node | undefined;
-    const prev = map.items[index - 1];
-    if (next?.range) {
-      return { start: key.range[0], end: next.range[0], text: '' };
-    }
-    const prevEnd = prev ? ((prev.value as Node | null)?.range ? contentEnd(lines, prev.value as Node) : (prev.key as Node).range![1]) : undefined;
-    return prevEnd !== undefined ? { start: prevEnd, end, text: '' } : { start: key.range[0], end, text: '' };
+    // As mapPairRemoval: before, removing the last entry of a map one entry a line cut from the end
+    // of the entry before, which took that entry's comment and left the removed one's on its line.
+    const range = mapPairRemoval(lines, map, index);
+    return range && { start: lines.offsetAt(range.start), end: lines.offsetAt(range.end), text: '' };
   }
   const keyLine = lines.positionAt(key.range[0]).line;
   if (lines.text.slice(lines.lineStart(keyLine), key.range[0]).trim() !== '') {
