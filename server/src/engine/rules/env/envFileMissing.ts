@@ -1,6 +1,13 @@
 import { defineRule } from '../../rule';
 import { mergedValueDropped, type Project, type Service } from '../../project';
-import { envFileListShared, ensureEnvFileReference, findSecret, readsEnvFile, stackEnvOf, type StackEnv } from './envShared';
+import {
+  envFileListShared,
+  ensureEnvFileReference,
+  findSecret,
+  readsEnvFile,
+  stackEnvOfService,
+  type StackEnv,
+} from './envShared';
 import { projectsOf } from '../compose/composeHelpers';
 
 export const envFileMissing = defineRule({
@@ -18,13 +25,13 @@ export const envFileMissing = defineRule({
     compose(file, context) {
       const { project } = context;
       for (const composeProject of projectsOf(project, file)) {
-        // The stack's own (`ml/.env.docker` for ml/docker-compose.yml), else the root's.
-        const stack = stackEnvOf(project, composeProject);
-        const shared = stack.sharedEnvFile;
         for (const service of composeProject.services.values()) {
           if (service.primary.path !== file.path || !project.isApplicationService(service)) {
             continue;
           }
+          // The stack's own (`ml/.env.docker` for ml/docker-compose.yml, included or not), else the root's.
+          const stack = stackEnvOfService(project, service);
+          const shared = stack.sharedEnvFile;
           if (service.image && project.isExemptImage(service.image.value)) {
             continue;
           }

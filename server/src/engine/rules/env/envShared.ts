@@ -241,8 +241,9 @@ export function rootStackEnv(config: Config): StackEnv {
 const stacksByProject = new WeakMap<Project, Map<string, StackEnv>>();
 
 /**
- * The env files of the stack a compose file belongs to (pass a compose project's root file: its
- * overlays and includes are of its stack). Each of the shared env file and the secrets file is the
+ * The env files of the stack a compose file belongs to (pass the file of its application, see
+ * {@link stackEnvOfFile}: a compose project's overlays are of its root's stack, an included file is
+ * of its own). Each of the shared env file and the secrets file is the
  * one in the nearest folder, from the compose file's folder up to the workspace root, that holds it
  * or its template; else the nearest folder that holds any of the four (the stack's folder: a secrets
  * file a fix creates goes next to the stack's shared env file); else the root's, as before. A
@@ -293,9 +294,24 @@ export function stackEnvFor(project: Project, composePath: string | undefined): 
   return stack;
 }
 
-/** The stack of a compose project: that of its root file. */
-export function stackEnvOf(project: Project, composeProject: ComposeProject): StackEnv {
-  return stackEnvFor(project, composeProject.root.path);
+/**
+ * The compose file whose folder a file of a compose project starts its stack's search from: the
+ * file of its application (see {@link ComposeProject.applications}). A file the project includes is
+ * an application of its own (`platform/compose.yaml`, which docker compose reads `env_file:` paths
+ * of from its own folder): its stack is its own. The override file and `-f` overlays are the root's.
+ */
+function applicationFileOf(composeProject: ComposeProject, path: string): string {
+  return composeProject.applications.get(path) ?? composeProject.root.path;
+}
+
+/** The stack of a compose file of a compose project (see {@link applicationFileOf}). */
+export function stackEnvOfFile(project: Project, composeProject: ComposeProject, path: string): StackEnv {
+  return stackEnvFor(project, applicationFileOf(composeProject, path));
+}
+
+/** The stack of a service: that of the file defining it (its primary definition's). */
+export function stackEnvOfService(project: Project, service: Service): StackEnv {
+  return stackEnvOfFile(project, service.project, service.primary.path);
 }
 
 const allStacksByProject = new WeakMap<Project, readonly StackEnv[]>();
@@ -310,19 +326,23 @@ export function allStackEnvs(project: Project): readonly StackEnv[] {
   return stacks;
 }
 
-/** The stacks of some compose projects, each once. */
-function stacksOfProjects(project: Project, projects: Iterable<ComposeProject>): StackEnv[] {
+/** Each stack once. */
+function uniqueStacks(stacks: Iterable<StackEnv>): StackEnv[] {
   const out = new Map<string, StackEnv>();
-  for (const p of projects) {
-    const stack = stackEnvOf(project, p);
+  for (const stack of stacks) {
     out.set(`${stack.sharedEnvFile}\n${stack.secretsFile}`, stack);
   }
   return [...out.values()];
 }
 
-/** The stacks of some services' compose projects, each once. */
+/** The stacks of some compose projects' files (its root's, and each included stack's), each once. */
+function stacksOfProjects(project: Project, projects: Iterable<ComposeProject>): StackEnv[] {
+  return uniqueStacks([...projects].flatMap((p) => [p.root, ...p.files].map((f) => stackEnvOfFile(project, p, f.path))));
+}
+
+/** The stacks of some services (see {@link stackEnvOfService}), each once. */
 export function stacksOfServices(project: Project, services: Iterable<Service>): StackEnv[] {
-  return stacksOfProjects(project, [...services].map((s) => s.project));
+  return uniqueStacks([...services].map((s) => stackEnvOfService(project, s)));
 }
 
 /** The keys an env file defines, or undefined when the file does not exist. */

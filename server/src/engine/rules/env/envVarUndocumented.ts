@@ -9,7 +9,9 @@ import {
   isTemplatePath,
   namesWithSecretDefault,
   rootStackEnv,
-  stackEnvOf,
+  stackEnvOfFile,
+  servicesReadingEnvFile,
+  stacksOfServices,
   workspaceEol,
   type StackEnv,
 } from './envShared';
@@ -53,7 +55,7 @@ export const envVarUndocumented = defineRule({
     compose(file, context) {
       const { project, config } = context;
       // The templates of the file's stack (`ml/.env.docker.example`), else the root's.
-      const stacks = uniqueStacks(project.composeProjectsOf(file).map((p) => stackEnvOf(project, p)));
+      const stacks = uniqueStacks(project.composeProjectsOf(file).map((p) => stackEnvOfFile(project, p, file.path)));
       const stack = stacks[0] ?? rootStackEnv(config);
       const documented = documentedKeys(project, stacks.length > 0 ? stacks : [stack]);
       // `DATABASE_URL=${DATABASE_URL:-postgres://app:pw@db/app}`: its value is a secret, documented
@@ -86,8 +88,10 @@ export const envVarUndocumented = defineRule({
       // The stacks whose shared or secrets file it is, else those of the compose projects reading it.
       const all = allStackEnvs(project);
       const stackOwned = all.filter((s) => s.sharedEnvFile === file.path || s.secretsFile === file.path);
-      const readers = project.composeProjectsReading(file.path);
-      const stacks = stackOwned.length > 0 ? stackOwned : uniqueStacks(readers.map((p) => stackEnvOf(project, p)));
+      // (Each reading service's stack: an included stack's services are of their own.)
+      const readers = stacksOfServices(project, servicesReadingEnvFile(project, file.path));
+      const projects = project.composeProjectsReading(file.path).map((p) => stackEnvOfFile(project, p, p.root.path));
+      const stacks = stackOwned.length > 0 ? stackOwned : uniqueStacks(readers.length > 0 ? readers : projects);
       const stack = stacks[0] ?? rootStackEnv(config);
       const documented = documentedKeys(project, stacks.length > 0 ? stacks : [stack]);
       // The file's own template (`.env.production.sample`) documents it too, and gets what it lacks.

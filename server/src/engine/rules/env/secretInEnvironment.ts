@@ -23,7 +23,8 @@ import {
   servicesOfDef,
   rootStackEnv,
   stackEnvFor,
-  stackEnvOf,
+  stackEnvOfFile,
+  stackEnvOfService,
   stacksOfServices,
   type SecretHit,
 } from './envShared';
@@ -78,7 +79,9 @@ export const secretInEnvironment = defineRule({
           project,
           defs.flatMap((d) => servicesOfDef(project, d)),
         );
-        const stack = stacks[0] ?? stackEnvFor(project, project.composeProjectsOf(file)[0]?.root.path ?? file.path);
+        const composeProject = project.composeProjectsOf(file)[0];
+        const stack =
+          stacks[0] ?? (composeProject ? stackEnvOfFile(project, composeProject, file.path) : stackEnvFor(project, file.path));
         // Moving it would drop the value one of the two places holds: no fix, and the message says why.
         const disagrees = secretsFileDisagrees(project, entry.key, entry.value ?? '', stack.secretsFile);
         // A service whose env_file list others alias would hand the secrets file to them too.
@@ -359,7 +362,7 @@ function movesWhole(instruction: Instruction): boolean {
 /** Whether the secrets file added to the service's `env_file` in this definition would be dropped (`!reset`, `!override` after it). */
 function envFileDropped(project: Project, service: Service, def: ComposeServiceDef): boolean {
   return (
-    !readsEnvFile(project, service, stackEnvOf(project, service.project).secretsFile) &&
+    !readsEnvFile(project, service, stackEnvOfService(project, service).secretsFile) &&
     mergedValueDropped(service, def, 'envFileKey')
   );
 }
