@@ -243,11 +243,11 @@ const stacksByProject = new WeakMap<Project, Map<string, StackEnv>>();
 /**
  * The env files of the stack a compose file belongs to (pass the file of its application, see
  * {@link stackEnvOfFile}: a compose project's overlays are of its root's stack, an included file is
- * of its own). Each of the shared env file and the secrets file is the
- * one in the nearest folder, from the compose file's folder up to the workspace root, that holds it
- * or its template; else the nearest folder that holds any of the four (the stack's folder: a secrets
- * file a fix creates goes next to the stack's shared env file); else the root's, as before. A
- * template is next to its file. A configured path with a folder in it (`config/.env.docker`) is
+ * of its own). The stack's folder is the nearest, from the compose file's folder up to the
+ * workspace root, that holds any of the shared env file, the secrets file and their templates, else
+ * the root: all four are in it (a secrets file a fix creates goes next to the stack's shared env
+ * file, and one a fix creates for another stack changes no stack's files). A template is next to its
+ * file. A configured path with a folder in it (`config/.env.docker`) is
  * from the root, whatever the stack. In a single-stack workspace all four are the root's.
  */
 export function stackEnvFor(project: Project, composePath: string | undefined): StackEnv {
@@ -280,10 +280,11 @@ export function stackEnvFor(project: Project, composePath: string | undefined): 
     ...(secretsBare ? [root.secretsFile, root.secretsTemplate] : []),
   ];
   const has = (folder: string, name: string) => project.fs.stat(joinPath(folder, name)) === 'file';
+  // All four in one folder: were each looked for on its own, a root secrets.env a fix creates for
+  // another stack would become this stack's too (the tool's fixes would change what it reports).
   const stackFolder = folders.find((f) => names.some((n) => has(f, n))) ?? '';
-  const nearest = (file: string, template: string) => folders.find((f) => has(f, file) || has(f, template)) ?? stackFolder;
-  const shared = sharedBare ? joinPath(nearest(root.sharedEnvFile, root.envTemplate), root.sharedEnvFile) : root.sharedEnvFile;
-  const secrets = secretsBare ? joinPath(nearest(root.secretsFile, root.secretsTemplate), root.secretsFile) : root.secretsFile;
+  const shared = sharedBare ? joinPath(stackFolder, root.sharedEnvFile) : root.sharedEnvFile;
+  const secrets = secretsBare ? joinPath(stackFolder, root.secretsFile) : root.secretsFile;
   const stack: StackEnv = {
     sharedEnvFile: shared,
     secretsFile: secrets,
