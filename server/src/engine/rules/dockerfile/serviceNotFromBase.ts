@@ -1,6 +1,7 @@
 import { defineRule } from '../../rule';
 import type { Project, Service } from '../../project';
 import type { DockerfileModel, Stage } from '../../parse/dockerfile';
+import type { Instruction } from 'dockerfile-ast';
 import { listNames, runtimeServicesOf, stageChain } from './stageRefs';
 import { imageShortName, looksLikeBaseImage, normalizeImage, parseImageRef } from '../../images';
 import { commandWords, stageCopies, stageEndWorkdir, workdirAt } from '../image/imageFacts';
@@ -166,6 +167,14 @@ export const serviceNotFromBase = defineRule({
 /** The user an image runs as (`root` for root, else the name or id before any `:group`) and whether it has an ENTRYPOINT. */
 type RunsAs = { user: string; entrypoint: boolean };
 
+/** An instruction's arguments as one string, as they are written (quotes kept). */
+function argumentText(instruction: Instruction): string {
+  return instruction
+    .getArguments()
+    .map((a) => a.getValue())
+    .join(' ');
+}
+
 /**
  * What an image built as `stage` runs as where its chain starts (the workspace image its root stage is
  * built FROM, a few hops; an external image is taken as root without an ENTRYPOINT) and after it.
@@ -179,10 +188,7 @@ function runsAs(project: Project, model: DockerfileModel, stage: Stage, depth = 
   const end = { ...start };
   for (const instruction of chain.flatMap((s) => s.instructions.slice(1))) {
     const keyword = instruction.getKeyword();
-    const value = instruction
-      .getArguments()
-      .map((a) => a.getValue())
-      .join(' ');
+    const value = argumentText(instruction);
     if (keyword === 'USER') {
       end.user = /^(root|0)(:.*)?$/.test(value) ? 'root' : value.split(':')[0]!;
     } else if (keyword === 'ENTRYPOINT') {
@@ -227,10 +233,7 @@ function rewriteHazard(
     const copies = stageCopies(project, file, stage);
     for (const instruction of stage.instructions.slice(1)) {
       const keyword = instruction.getKeyword();
-      const value = instruction
-        .getArguments()
-        .map((a) => a.getValue())
-        .join(' ');
+      const value = argumentText(instruction);
       if (keyword === 'USER') {
         userSet = true;
       } else if (keyword === 'RUN') {
