@@ -7,6 +7,45 @@ import { BILLING_COMPOSE, BILLING_SAME_NAMES, platformCompose, teamStacks } from
 const conflict = (name: string): string =>
   `Unexpected service "${name}": platform/compose.yaml defines a service of that name too, and compose.yaml includes both files; docker compose refuses the project (services.${name} conflicts with imported resource). Rename one of them.`;
 
+const resourceConflict = (kind: string, key: string, name: string): string =>
+  `Unexpected ${kind} "${name}": platform/compose.yaml declares a ${kind} of that name too, differently, and compose.yaml includes both files; docker compose refuses the project (${key}.${name} conflicts with imported resource). Rename one of them, or declare it alike in both.`;
+
+/** platform/compose.yaml with an uploads volume `media` and its `backend` network declared as written. */
+const platformWith = (media: string, backend: string): string =>
+  platformCompose()
+    .replace('  static_files:\n', `  static_files:\n  media:${media}\n`)
+    .replace('networks:\n  backend:\n', `networks:\n  backend:${backend}\n`)
+    // web also serves the uploads.
+    .replace('      - static_files:/app/static\n    networks:\n      - backend\n\n  worker', (web) =>
+      web.replace('/app/static\n', '/app/static\n      - media:/app/media\n'),
+    );
+
+/** billing/compose.yaml whose web also serves `media` and joins a `backend` network, both declared as written. */
+const billingWith = (media: string, backend: string): string => `services:
+  billing-web:
+    build: .
+    volumes:
+      - invoices:/app/invoices
+      - media:/app/media
+    networks:
+      - backend
+
+  pdf:
+    build: .
+    command: python -m billing.pdf_worker
+    volumes:
+      - invoices:/app/invoices
+
+volumes:
+  invoices:
+  media:${media}
+
+networks:
+  backend:${backend}
+`;
+
+const NFS_MEDIA = '\n    driver: local\n    driver_opts:\n      type: nfs\n      o: addr=10.0.0.5,rw\n      device: ":/exports/media"';
+
 /** A redis both stacks define alike: docker compose takes one. */
 const REDIS = '\n  redis:\n    image: redis:7-alpine\n';
 
@@ -48,6 +87,37 @@ RuleTester.run(composeSchema, {
         BILLING_COMPOSE.replace('\nvolumes:', `${REDIS}\nvolumes:`),
       ),
     },
+    {
+      name: 'a volume and a network two included stacks declare alike (null and {}, keys in another order) are one to docker compose',
+      files: teamStacks(
+        platformWith('', '\n    driver: bridge\n    attachable: true'),
+        billingWith(' {}', '\n    attachable: true\n    driver: bridge'),
+      ),
+    },
+    {
+      name: 'the override file and a -f overlay redeclare an included volume and network: merged, as -f a -f b merges',
+      files: teamStacks(platformWith('', '\n    driver: bridge'), BILLING_COMPOSE, {
+        'compose.override.yaml': `networks:\n  backend:\n    driver: overlay\n\nvolumes:\n  media:${NFS_MEDIA}\n`,
+        'compose.prod.yaml':
+          'services:\n  nginx:\n    image: nginx:1.27-alpine\n    depends_on: [web]\n    volumes:\n      - media:/srv/media:ro\n' +
+          `\nvolumes:\n  media:${NFS_MEDIA}\n`,
+      }),
+    },
+    {
+      name: 'a single-file project with an override redeclaring its volume and network: no include, nothing refused',
+      files: composeWorkspace({
+        'docker-compose.yml':
+          'services:\n  web:\n    build: .\n    volumes:\n      - media:/app/media\n    networks: [backend]\n' +
+          'volumes:\n  media:\nnetworks:\n  backend:\n',
+        'docker-compose.override.yml': `volumes:\n  media:${NFS_MEDIA}\nnetworks:\n  backend:\n    driver: overlay\n`,
+      }),
+    },
+    {
+      name: "the root file redeclares a volume of a file it includes: docker compose 5 takes the including file's",
+      files: teamStacks(platformWith('', ''), BILLING_COMPOSE, {
+        'compose.yaml': `include:\n  - platform/compose.yaml\n  - path: billing/compose.yaml\n\nvolumes:\n  media:${NFS_MEDIA}\n`,
+      }),
+    },
     { name: 'roadmap workspace', files: composeWorkspace({ 'docker-compose.yml': ROADMAP_COMPOSE }) },
     {
       name: 'current syntax: env_file entries with required, dockerfile_inline, x- extensions, interpolation',
@@ -79,6 +149,23 @@ services:
       name: 'two stacks a root file includes both define web and worker: reported at the stack imported last',
       files: teamStacks(platformCompose(), BILLING_SAME_NAMES),
       errors: [onLine('billing/compose.yaml', 2, 3, 6, conflict('web')), onLine('billing/compose.yaml', 7, 3, 9, conflict('worker'))],
+    },
+    {
+      // Before, nothing was reported: docker compose refuses the project at the first of the two.
+      name: 'two included stacks declare media (an NFS volume in billing) and backend (overlay in billing) differently',
+      files: teamStacks(platformWith('', '\n    driver: bridge'), billingWith(NFS_MEDIA, '\n    driver: overlay')),
+      errors: [
+        onLine('billing/compose.yaml', 18, 3, 8, resourceConflict('volume', 'volumes', 'media')),
+        onLine('billing/compose.yaml', 26, 3, 10, resourceConflict('network', 'networks', 'backend')),
+      ],
+    },
+    {
+      name: 'two included stacks declare a secret from a file of the same name in their own folders: two files to docker compose',
+      files: teamStacks(
+        platformCompose().replace('\nvolumes:', '\nsecrets:\n  db_password:\n    file: ./secrets/db_password.txt\n\nvolumes:'),
+        BILLING_COMPOSE.replace('\nvolumes:', '\nsecrets:\n  db_password:\n    file: ./secrets/db_password.txt\n\nvolumes:'),
+      ),
+      errors: [onLine('billing/compose.yaml', 14, 3, 14, resourceConflict('secret', 'secrets', 'db_password'))],
     },
     {
       name: 'enviroment: misspelt (the example workspace)',

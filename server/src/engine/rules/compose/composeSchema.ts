@@ -2,6 +2,8 @@ import type { ErrorObject } from 'ajv';
 import { isMap, isNode, isScalar, isSeq, visit, type Node, type Pair } from 'yaml';
 import { defineRule } from '../../rule';
 import type { ComposeModel } from '../../parse/compose';
+import { dirname, isAbsolutePath, joinPath } from '../../paths';
+import type { ComposeProject } from '../../project';
 import { scalarString, type YamlView } from '../../parse/yamlUtil';
 import type { Range } from '../../text';
 // The Compose Specification's schema as a maintained package (dclint) ships it, precompiled into a
@@ -131,6 +133,8 @@ export const composeSchema = defineRule({
     invalid: 'Expected {{place}} to follow the Compose Specification: it {{reason}}.',
     importConflict:
       'Unexpected service "{{name}}": {{other}} defines a service of that name too, and {{root}} includes both files; docker compose refuses the project (services.{{name}} conflicts with imported resource). Rename one of them.',
+    resourceConflict:
+      'Unexpected {{kind}} "{{name}}": {{other}} declares a {{kind}} of that name too, differently, and {{root}} includes both files; docker compose refuses the project ({{key}}.{{name}} conflicts with imported resource). Rename one of them, or declare it alike in both.',
   },
   check: {
     compose(file, context) {
@@ -149,6 +153,17 @@ export const composeSchema = defineRule({
       }
       for (const { name, other, root, range } of conflicts.values()) {
         context.report({ messageId: 'importConflict', data: { name, other, root }, range });
+      }
+      // The same for a top-level volume, network, secret or config two such files declare differently.
+      const resources = new Map<string, ResourceConflict>();
+      for (const p of context.project.composeProjectsOf(file)) {
+        for (const c of resourceConflicts(p, file)) {
+          const key = `${c.range.start.line}:${c.range.start.character}`;
+          resources.set(key, resources.get(key) ?? c);
+        }
+      }
+      for (const { key, name, other, root, range } of resources.values()) {
+        context.report({ messageId: 'resourceConflict', data: { kind: RESOURCE_KINDS[key], key, name, other, root }, range });
       }
       const view = file.view;
       if (!view || file.problems.length > 0 || view.doc.errors.length > 0 || !isMap(view.doc.contents)) {
@@ -181,6 +196,169 @@ export const composeSchema = defineRule({
     },
   },
 });
+
+/** The top-level keys whose entries docker compose imports from an included file, and what one entry is. */
+const RESOURCE_KINDS: Record<string, string> = { volumes: 'volume', networks: 'network', secrets: 'secret', configs: 'config' };
+
+interface ResourceConflict {
+  key: string;
+  name: string;
+  other: string;
+  root: string;
+  range: Range;
+}
+
+interface Declaration {
+  app: string;
+  path: string;
+  value: unknown;
+}
+
+/**
+ * The top-level volumes, networks, secrets and configs of `file` that a file of the project it does
+ * not include (nor is included by) declares too, differently: docker compose's include imports each
+ * included file's resources and refuses one already there unless the two are equal. The service
+ * conflicts' model (see {@link ComposeProject.conflicts}): declarations of one application (`-f a -f b`,
+ * the override file, `path: [a, b]`) merge, and an including file's declaration overrides the one of a
+ * file it includes (docker compose 5; 2.x refuses it).
+ */
+function resourceConflicts(p: ComposeProject, file: ComposeModel): readonly ResourceConflict[] {
+  let byFile = resourceConflictsCache.get(p);
+  if (!byFile) {
+    byFile = projectResourceConflicts(p);
+    resourceConflictsCache.set(p, byFile);
+  }
+  return byFile.get(file.path) ?? [];
+}
+
+/** Each project's resource conflicts by file: computed once per project, not once per file checked. */
+const resourceConflictsCache = new WeakMap<ComposeProject, Map<string, ResourceConflict[]>>();
+
+function projectResourceConflicts(p: ComposeProject): Map<string, ResourceConflict[]> {
+  const out = new Map<string, ResourceConflict[]>();
+  if (!p.files.some((f) => f.includes.length > 0)) {
+    // Nothing included: the override file and overlays merge.
+    return out;
+  }
+  const appOf = (path: string): string => p.applications.get(path) ?? p.root.path;
+  const inProject = new Set(p.files.map((f) => f.path));
+  // The applications that include each application (directly).
+  const includers = new Map<string, Set<string>>();
+  for (const f of p.files) {
+    for (const inc of f.includes) {
+      const target = joinPath(dirname(f.path), inc.value);
+      if (inProject.has(target) && appOf(target) !== appOf(f.path)) {
+        includers.set(appOf(target), (includers.get(appOf(target)) ?? new Set()).add(appOf(f.path)));
+      }
+    }
+  }
+  const includes = (outer: string, inner: string): boolean => {
+    const seen = new Set<string>();
+    const queue = [inner];
+    while (queue.length > 0) {
+      const app = queue.pop()!;
+      if (app === outer) {
+        return true;
+      }
+      for (const up of includers.get(app) ?? []) {
+        if (!seen.has(up)) {
+          seen.add(up);
+          queue.push(up);
+        }
+      }
+    }
+    return false;
+  };
+  const seen = new Map<string, Declaration[]>();
+  // The project's files come in the order docker compose reads them: an included file before its includer.
+  for (const f of p.files) {
+    const top = f.view?.doc.contents;
+    if (!f.view || f.partial || !isMap(top)) {
+      continue;
+    }
+    const view = f.view;
+    for (const { pair } of view.pairs(top)) {
+      const key = scalarString(pair.key);
+      const entries = key !== undefined && key in RESOURCE_KINDS ? view.resolve(pair.value)?.node : undefined;
+      if (!isMap(entries)) {
+        continue;
+      }
+      for (const entry of view.pairs(entries)) {
+        const name = scalarString(entry.pair.key);
+        if (name === undefined) {
+          continue;
+        }
+        const app = appOf(f.path);
+        const value = resourceValue(f, key!, entry.pair.value);
+        const declared = seen.get(`${key}\n${name}`) ?? [];
+        seen.set(`${key}\n${name}`, declared);
+        const own = declared.find((d) => d.app === app || includes(app, d.app));
+        if (own) {
+          // Merged into (or, from an including file, over) the declaration it overrides.
+          Object.assign(own, { app, path: f.path, value });
+          continue;
+        }
+        const first = declared[0];
+        if (first && !sameResource(first.value, value)) {
+          const conflict = { key: key!, name, other: first.path, root: p.root.path, range: view.keyRange(entry.pair) };
+          out.set(f.path, [...(out.get(f.path) ?? []), conflict]);
+        } else if (first) {
+          continue;
+        }
+        declared.push({ app, path: f.path, value });
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * A declaration's value as docker compose compares it: an empty one as `{}`, and a secret's or
+ * config's `file` (or a bind volume's `device`) resolved from its file's folder.
+ */
+function resourceValue(f: ComposeModel, key: string, node: unknown): unknown {
+  let value: unknown;
+  try {
+    value = isNode(node) ? node.toJS(f.view!.doc, { maxAliasCount: 1000 }) : node;
+  } catch {
+    return undefined;
+  }
+  if (value === null || value === undefined || value === '') {
+    return {};
+  }
+  if (typeof value === 'object' && !Array.isArray(value)) {
+    const v = { ...(value as Record<string, unknown>) };
+    const resolve = (p: unknown): unknown =>
+      typeof p === 'string' && p !== '' && !isAbsolutePath(p) && !p.includes('$') ? joinPath(dirname(f.path), p) : p;
+    if ((key === 'secrets' || key === 'configs') && 'file' in v) {
+      v.file = resolve(v.file);
+    }
+    const opts = v.driver_opts as Record<string, unknown> | undefined;
+    if (key === 'volumes' && opts && typeof opts === 'object' && typeof opts.device === 'string' && opts.device.startsWith('.')) {
+      v.driver_opts = { ...opts, device: resolve(opts.device) };
+    }
+    return v;
+  }
+  return value;
+}
+
+/**
+ * Whether two declarations are equal to docker compose (key order aside). Two that differ where a
+ * `${VAR}` is written may still interpolate alike: they are taken as alike (no finding) too.
+ */
+function sameResource(a: unknown, b: unknown): boolean {
+  if (a === undefined || b === undefined) {
+    return true;
+  }
+  const canonical = (v: unknown): string =>
+    JSON.stringify(v, (_k, x: unknown) =>
+      x && typeof x === 'object' && !Array.isArray(x)
+        ? Object.fromEntries(Object.entries(x as Record<string, unknown>).sort(([k1], [k2]) => (k1 < k2 ? -1 : k1 > k2 ? 1 : 0)))
+        : x,
+    );
+  const [ca, cb] = [canonical(a), canonical(b)];
+  return ca === cb || ca.includes('$') || cb.includes('$');
+}
 
 function reportUnknownKey(
   file: ComposeModel,
