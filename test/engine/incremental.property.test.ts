@@ -45,6 +45,8 @@ interface Workspace {
   images: string[];
   /** Files a sequence may create (some exist already: then it overwrites them). */
   created: Record<string, string>;
+  /** A second stack's files, edited more often than the rest (see {@link withToolsStack}). */
+  stack?: { compose: string; includedBy: string; makefile: string; gitignores: string[]; dockerfiles: string[]; bases: string[] };
 }
 
 /** An edit to the workspace, as data (fast-check prints and shrinks it). Indexes pick modulo what the current text has. */
@@ -64,7 +66,8 @@ type Edit =
   | { op: 'line'; path: string; line: number; action: 'insert' | 'replace' | 'delete' | 'toggle'; text: string }
   | { op: 'create'; path: string }
   | { op: 'remove'; path: string }
-  | { op: 'revert'; path: string };
+  | { op: 'revert'; path: string }
+  | { op: 'include'; path: string; file: string };
 
 const PACKAGES = [
   'curl',
@@ -423,6 +426,21 @@ function edited(text: string, e: Edit, ws: Workspace): string {
       }
       break;
     }
+    case 'include': {
+      // Adds an `include:` of the file before `services:`, or removes the include block there is.
+      const i = lines.findIndex((l) => /^include:\s*$/.test(l));
+      if (i >= 0) {
+        let j = i + 1;
+        while (j < lines.length && /^\s+-/.test(lines[j]!)) {
+          j++;
+        }
+        lines.splice(i, j - i);
+      } else {
+        const s = lines.findIndex((l) => /^services:\s*$/.test(l));
+        lines.splice(Math.max(s, 0), 0, 'include:', `  - ${e.file}`);
+      }
+      break;
+    }
     default:
       break;
   }
@@ -680,7 +698,121 @@ function editsArb(ws: Workspace): fc.Arbitrary<Edit[]> {
     { weight: 1, arbitrary: fc.record({ op: fc.constant('remove' as const), path: pick(all) }) },
     { weight: 2, arbitrary: fc.record({ op: fc.constant('revert' as const), path: pick(all) }) },
   );
-  return fc.array(edit, { minLength: 1, maxLength: 8 });
+  const stack = ws.stack;
+  if (!stack) {
+    return fc.array(edit, { minLength: 1, maxLength: 8 });
+  }
+  // The second stack's files: its env files created and deleted, its .gitignore edited, a service
+  // moved between the two bases, the stack's compose file included by the root's and not, its base
+  // built by the Makefile or the compose file only (or by neither).
+  const stackEdit: fc.Arbitrary<Edit> = fc.oneof(
+    fc.record({ op: fc.constant('removeService' as const), path: fc.constant(stack.compose), service: fc.constant(0) }),
+    fc.record({
+      op: fc.constant('line' as const),
+      path: fc.constant(stack.makefile),
+      line: nat,
+      action: fc.constant('delete' as const),
+      text: fc.constant(''),
+    }),
+    fc.record({ op: fc.constant('revert' as const), path: pick([stack.compose, stack.makefile]) }),
+    fc.record({ op: fc.constant('include' as const), path: fc.constant(stack.includedBy), file: fc.constant(stack.compose) }),
+    fc.record({
+      op: fc.constant('from' as const),
+      path: pick(stack.dockerfiles),
+      line: nat,
+      image: pick(stack.bases),
+      alias: fc.option(pick(STAGES), { freq: 3 }),
+    }),
+    fc.record({
+      op: fc.constant('line' as const),
+      path: pick(stack.gitignores),
+      line: nat,
+      action: pick(['insert', 'replace', 'delete'] as const),
+      text: pick(['secrets.env', '*.env', '.env.docker', '# a comment', 'secrets.*']),
+    }),
+    fc.record({ op: pick(['create', 'remove', 'revert'] as const), path: pick(Object.keys(TOOLS_CREATED)) }),
+  );
+  return fc.array(fc.oneof({ weight: 1, arbitrary: edit }, { weight: 1, arbitrary: stackEdit }), { minLength: 1, maxLength: 8 });
+}
+
+/** The second stack's files a sequence creates, deletes and restores. */
+const TOOLS_CREATED: Record<string, string> = {
+  'tools/.env.docker': 'TOOLS_LOG_LEVEL=info\nLINT_STRICT=1\n',
+  'tools/secrets.env': 'TOOLS_API_SECRET_KEY=s3cr3t-value-123\n',
+  'tools/.env.docker.example': 'TOOLS_LOG_LEVEL=\nLINT_STRICT=\n',
+  'tools/secrets.example': 'TOOLS_API_SECRET_KEY=\n',
+  'tools/scripts/entrypoints/report-entrypoint.sh': '#!/bin/sh\nset -e\nexec "$@"\n',
+};
+
+/**
+ * A monorepo's second stack added to a workspace: tools/ with its own compose file, its own base
+ * (built by the root Makefile and by its compose file), env files and .gitignore, its services built FROM its base, its
+ * entrypoints README; the root compose file does not include it yet (an edit adds the include).
+ */
+function withToolsStack(original: Record<string, string>, makefile: string): Record<string, string> {
+  return {
+    ...original,
+    [makefile]: `${original[makefile] ?? ''}\ntools-base:\n\tdocker build -f tools/Dockerfile.base -t tools-base:latest tools\n`,
+    'tools/Dockerfile.base': [
+      'FROM python:3.12-slim',
+      'RUN apt-get update && apt-get install -y --no-install-recommends \\',
+      '    git \\',
+      '    && rm -rf /var/lib/apt/lists/*',
+      'WORKDIR /tools',
+      'COPY requirements.txt .',
+      'RUN pip install --no-cache-dir -r requirements.txt',
+      '',
+    ].join('\n'),
+    'tools/requirements.txt': 'ruff==0.5.0\nrequests==2.32.3\n',
+    'tools/docker/Dockerfile.lint': [
+      'FROM tools-base:latest',
+      'COPY scripts/entrypoints/lint-entrypoint.sh /entrypoint.sh',
+      'ENTRYPOINT ["/entrypoint.sh"]',
+      'CMD ["ruff", "check", "."]',
+      '',
+    ].join('\n'),
+    'tools/docker/Dockerfile.report': [
+      'FROM tools-base:latest AS final',
+      'COPY app/ /tools/app/',
+      'COPY scripts/entrypoints/report-entrypoint.sh /entrypoint.sh',
+      'ENTRYPOINT ["/entrypoint.sh"]',
+      '',
+    ].join('\n'),
+    'tools/docker-compose.yml': [
+      'services:',
+      '  tools-base:',
+      '    build:',
+      '      context: .',
+      '      dockerfile: Dockerfile.base',
+      '    image: tools-base:latest',
+      '    profiles: ["build"]',
+      '  lint:',
+      '    build:',
+      '      context: .',
+      '      dockerfile: docker/Dockerfile.lint',
+      '    env_file:',
+      '      - .env.docker',
+      '    volumes:',
+      '      - tools_logs:/app/logs',
+      '  report:',
+      '    build:',
+      '      context: .',
+      '      dockerfile: docker/Dockerfile.report',
+      '    env_file: secrets.env',
+      '    environment:',
+      '      - TOOLS_LOG_LEVEL=${TOOLS_LOG_LEVEL}',
+      '',
+      'volumes:',
+      '  tools_logs:',
+      '',
+    ].join('\n'),
+    'tools/.env.docker': TOOLS_CREATED['tools/.env.docker']!,
+    'tools/.env.docker.example': TOOLS_CREATED['tools/.env.docker.example']!,
+    'tools/.gitignore': '__pycache__/\n.env.docker\n',
+    'tools/scripts/entrypoints/lint-entrypoint.sh': '#!/bin/sh\nset -e\nexec "$@"\n',
+    'tools/scripts/entrypoints/README.md': '# Tools entrypoints\n\n## lint-entrypoint.sh\n\nRuns the linter.\n',
+    'tools/app/main.py': 'print("report")\n',
+  };
 }
 
 function workspace(name: string, original: Record<string, string>): Workspace {
@@ -712,6 +844,23 @@ function workspace(name: string, original: Record<string, string>): Workspace {
       'acme/custom:1.0',
     ],
     created: CREATED,
+  };
+}
+
+/** A workspace with the tools/ stack of {@link withToolsStack}; `includedBy` is the root compose file. */
+function stacksWorkspace(name: string, original: Record<string, string>, includedBy: string, base: string): Workspace {
+  const ws = workspace(name, original);
+  return {
+    ...ws,
+    created: { ...CREATED, ...TOOLS_CREATED },
+    stack: {
+      compose: 'tools/docker-compose.yml',
+      includedBy,
+      makefile: 'Makefile',
+      gitignores: ['tools/.gitignore', '.gitignore'],
+      dockerfiles: ['tools/docker/Dockerfile.lint', 'tools/docker/Dockerfile.report'],
+      bases: [base, 'tools-base:latest'],
+    },
   };
 }
 
@@ -761,6 +910,14 @@ describe('incremental analysis equals a fresh analysis (property)', function () 
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'dm-incremental-'));
     generateRepo(root, 12, 7, 0.3);
     workspaces.push(workspace('generated (12 services)', loadFolder(root).toRecord()));
+    workspaces.push(
+      stacksWorkspace(
+        'examples/smarthr360 with a tools/ stack',
+        withToolsStack(loadFolder(EXAMPLE).toRecord(), 'Makefile'),
+        'docker-compose.yml',
+        'smarthr360-base:latest',
+      ),
+    );
   });
 
   after(function () {
@@ -782,6 +939,14 @@ describe('incremental analysis equals a fresh analysis (property)', function () 
     fc.assert(
       fc.property(editsArb(ws), (edits) => check(ws, edits)),
       params(8),
+    );
+  });
+
+  it('two stacks (a tools/ stack with its own base, env files and .gitignore): every edit sequence', function () {
+    const ws = workspaces[2]!;
+    fc.assert(
+      fc.property(editsArb(ws), (edits) => check(ws, edits)),
+      params(10),
     );
   });
 
