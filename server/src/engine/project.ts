@@ -1519,6 +1519,16 @@ export class Project {
         for (const d of this.dockerfilesBuiltOn(path)) {
           deps.add(d);
         }
+        // A base's ENV secret names the secrets file of the stacks whose application services run
+        // it: every service of every compose file, and each stack's env files. Before, only the
+        // compose files that build it: an `include:` moving a stack's services into the root's
+        // project left the secrets file it named stale.
+        if (this.isBaseDockerfile(path)) {
+          for (const c of this.composeFiles) {
+            deps.add(c.path);
+            this.addStackFilesAbove(c.path, deps);
+          }
+        }
       }
       // A compose file that does not parse may build this file: its text is read for the name.
       for (const c of this.partialComposeFiles()) {
