@@ -328,6 +328,23 @@ RUN pip install --no-cache-dir -r requirements.txt
     );
   });
 
+  it('a secret in one stack’s base goes to that stack’s secrets file', () => {
+    // Before, a base's runtime users were every application service of every stack: the finding named
+    // whichever stack came first (platform/secrets.env) and offered no fix, "run by several stacks".
+    const files = {
+      ...WORKSPACE,
+      'ml/docker/base/Dockerfile': ML_BASE + 'ENV WANDB_API_KEY=f3a9c2e5b8d1f4a7c0e3b6d9f2a5c8e1b4d7f0a3\n',
+      'platform/.env.docker': 'DJANGO_SETTINGS_MODULE=app.settings\n',
+      'ml/.env.docker': 'MODEL_DIR=/models\n',
+    };
+    const { result } = analyze(files);
+    const found = result.findings.filter((f) => f.ruleId === 'secret-in-environment');
+    assert.equal(found.length, 1);
+    assert.equal(found[0]!.path, 'ml/docker/base/Dockerfile');
+    assert.match(found[0]!.message, /ml\/secrets\.env/);
+    assert.equal(found[0]!.fixable, true);
+  });
+
   it('a configured baseImage keeps one base for the workspace', () => {
     const found = baseFindings({ ...WORKSPACE }, { baseImage: 'acme/platform-base:1.0' });
     assert.ok(

@@ -370,7 +370,15 @@ function envFileDropped(project: Project, service: Service, def: ComposeServiceD
 /** The services that run an image built from this Dockerfile (all application services for the base). */
 function runtimeUsers(project: Project, file: DockerfileModel): Service[] {
   if (project.isBaseDockerfile(file.path)) {
-    return project.services.filter((s) => project.isApplicationService(s));
+    const application = project.services.filter((s) => project.isApplicationService(s));
+    if (project.basePaths.length <= 1) {
+      return application;
+    }
+    // One base per stack: the services whose images are built on this base run it, not every
+    // stack's (which made a secret in one stack's base "run by several stacks", with no fix).
+    const builtOn = new Set(project.dockerfilesBuiltOn(file.path));
+    const own = application.filter((s) => s.build !== undefined && builtOn.has(s.build.dockerfile));
+    return own.length > 0 ? own : application;
   }
   return project.servicesBuiltFrom(file.path).filter((s) => !project.isBaseBuilder(s));
 }
