@@ -275,6 +275,8 @@ export interface ComposeProject {
    * (and teams run alone), the later paths of its `path: [a.yaml, b.yaml]` with it.
    */
   applications: ReadonlyMap<string, string>;
+  /** Whether the files of one application include another's, directly or through others (see applications). */
+  includes: (outer: string, inner: string) => boolean;
   /**
    * Services that two files the project includes both define (`def` in the one read last), neither
    * including the other: docker compose refuses the project. Each keeps its own definition.
@@ -1842,7 +1844,7 @@ export class Project {
   /** A compose project of these files, with the services their definitions merge into. */
   private mergedProject(root: ComposeModel, files: ComposeModel[]): ComposeProject {
     const { applications, includes } = includedApplications(root, files);
-    const project: ComposeProject = { root, files, services: new Map(), applications, conflicts: [] };
+    const project: ComposeProject = { root, files, services: new Map(), applications, includes, conflicts: [] };
     const byName = new Map<string, Service[]>();
     for (const file of files) {
       for (const def of file.services) {

@@ -241,34 +241,6 @@ function projectResourceConflicts(p: ComposeProject): Map<string, ResourceConfli
     return out;
   }
   const appOf = (path: string): string => p.applications.get(path) ?? p.root.path;
-  const inProject = new Set(p.files.map((f) => f.path));
-  // The applications that include each application (directly).
-  const includers = new Map<string, Set<string>>();
-  for (const f of p.files) {
-    for (const inc of f.includes) {
-      const target = joinPath(dirname(f.path), inc.value);
-      if (inProject.has(target) && appOf(target) !== appOf(f.path)) {
-        includers.set(appOf(target), (includers.get(appOf(target)) ?? new Set()).add(appOf(f.path)));
-      }
-    }
-  }
-  const includes = (outer: string, inner: string): boolean => {
-    const seen = new Set<string>();
-    const queue = [inner];
-    while (queue.length > 0) {
-      const app = queue.pop()!;
-      if (app === outer) {
-        return true;
-      }
-      for (const up of includers.get(app) ?? []) {
-        if (!seen.has(up)) {
-          seen.add(up);
-          queue.push(up);
-        }
-      }
-    }
-    return false;
-  };
   const seen = new Map<string, Declaration[]>();
   // The project's files come in the order docker compose reads them: an included file before its includer.
   for (const f of p.files) {
@@ -292,7 +264,7 @@ function projectResourceConflicts(p: ComposeProject): Map<string, ResourceConfli
         const value = resourceValue(f, key!, entry.pair.value);
         const declared = seen.get(`${key}\n${name}`) ?? [];
         seen.set(`${key}\n${name}`, declared);
-        const own = declared.find((d) => d.app === app || includes(app, d.app));
+        const own = declared.find((d) => d.app === app || p.includes(app, d.app));
         if (own) {
           // Merged into (or, from an including file, over) the declaration it overrides.
           Object.assign(own, { app, path: f.path, value });

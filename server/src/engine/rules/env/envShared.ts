@@ -348,6 +348,12 @@ export function stacksOfServices(project: Project, services: Iterable<Service>):
 
 /** The keys an env file defines, or undefined when the file does not exist. */
 export function envKeys(project: Project, path: string): Set<string> | undefined {
+  // The model the project parsed, when the file is one of the analysis (a template is): not parsed
+  // again for every file a rule checks.
+  const model = project.file(path);
+  if (model?.kind === 'env') {
+    return new Set(model.entries.map((e) => e.key));
+  }
   const text = project.fs.readFile(path);
   return text === undefined ? undefined : new Set(parseEnvFile(path, text).entries.map((e) => e.key));
 }
