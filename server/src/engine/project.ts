@@ -1,7 +1,7 @@
 import type { Config } from './config';
 import type { FileSystemView } from './fs';
 import { basename, dirname, joinPath, isInsideWorkspace, isAbsolutePath, normalizePath, isWithin } from './paths';
-import { compactArrays, contentHash, escapeRegExp, LineIndex, StreamHash, type Position, type Range } from './text';
+import { compactArrays, contentHash, escapeRegExp, extended, LineIndex, StreamHash, type Position, type Range } from './text';
 import { parseDockerfile, findStage, RUNTIME_INSTRUCTIONS, stagesNamed, type DockerfileModel, type Stage } from './parse/dockerfile';
 import {
   parseCompose,
@@ -2155,12 +2155,11 @@ export class Project {
     if (def.image) {
       const value = this.composeValue(service.project, def, def.image.value);
       const fallback = interpolate(def.image.value, NO_VARIABLES);
-      service.image = {
-        ...def.image,
+      service.image = extended(def.image, {
         value,
         def,
         ...(fallback !== undefined && fallback !== value && !fallback.includes('$') ? { fallback } : {}),
-      };
+      });
     }
     // `!reset` and `!override` (compose-go's merge tags) drop what the definitions before gave the key.
     if (def.volumesKey?.merge) {
@@ -2181,20 +2180,20 @@ export class Project {
       service.volumes,
       def.volumes,
       (x) => x.target,
-      (v) => ({ ...v, def }),
+      (v) => extended(v, { def }),
     );
     mergeBy(
       service.environment,
       def.environment,
       (x) => x.key,
-      (e) => ({ ...e, def }),
+      (e) => extended(e, { def }),
     );
-    service.envFiles.push(...def.envFiles.map((e) => ({ ...e, def })));
+    service.envFiles.push(...def.envFiles.map((e) => extended(e, { def })));
     const networks = new Set(service.networks.map((x) => x.value));
     for (const n of def.networks) {
       if (!networks.has(n.value)) {
         networks.add(n.value);
-        service.networks.push({ ...n, def });
+        service.networks.push(extended(n, { def }));
       }
     }
     if (def.networkMode) {

@@ -1,5 +1,5 @@
 import { DockerfileParser, From, Instruction, ModifiableInstruction, type Argument, type Dockerfile, type Run } from 'dockerfile-ast';
-import { compactArrays, LineIndex, type Range } from '../text';
+import { compactArrays, extended, LineIndex, type Range } from '../text';
 import { parseShell, type ShellCommand } from './shell';
 import { reparseDockerfile } from './dockerfileReparse';
 
@@ -272,12 +272,11 @@ interface EarlierSplits {
 }
 
 function movedCommand(command: ShellCommand, delta: number): ShellCommand {
-  return {
-    ...command,
-    words: command.words.map((w) => ({ ...w, start: w.start + delta, end: w.end + delta })),
+  return extended(command, {
+    words: command.words.map((w) => extended(w, { start: w.start + delta, end: w.end + delta })),
     separatorStart: command.separatorStart + delta,
     separatorEnd: command.separatorEnd + delta,
-  };
+  });
 }
 
 /**
@@ -308,7 +307,7 @@ function splitRuns(text: string, lines: LineIndex, stages: Stage[], escapeChar: 
       if (same) {
         const delta = start - same.start;
         const commands = delta === 0 ? same.commands : same.commands.map((c) => movedCommand(c, delta));
-        result.push({ ...base, commands, jsonForm: same.jsonForm });
+        result.push(extended(base, { commands, jsonForm: same.jsonForm }));
         continue;
       }
       const heredocs = run.getHeredocs();
@@ -324,14 +323,14 @@ function splitRuns(text: string, lines: LineIndex, stages: Stage[], escapeChar: 
             );
           }
         }
-        result.push({ ...base, commands, jsonForm: false });
+        result.push(extended(base, { commands, jsonForm: false }));
       } else if (json.length > 0 && args[0]?.getValue().startsWith('[')) {
-        result.push({ ...base, commands: jsonCommands(text, lines, json), jsonForm: true });
+        result.push(extended(base, { commands: jsonCommands(text, lines, json), jsonForm: true }));
       } else {
         const flags = run.getFlags();
         const lastFlag = flags[flags.length - 1];
         const shellStart = lastFlag ? lines.offsetAt(lastFlag.getRange().end) : lines.offsetAt(instruction.getInstructionRange().end);
-        result.push({ ...base, commands: parseShell(text, shellStart, end, { escapeChar }), jsonForm: false });
+        result.push(extended(base, { commands: parseShell(text, shellStart, end, { escapeChar }), jsonForm: false }));
       }
     }
   }
