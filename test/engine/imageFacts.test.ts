@@ -7,7 +7,14 @@ import assert from 'node:assert/strict';
 import { Analyzer } from '../../server/src/engine/analyzer';
 import { MemoryFileSystem } from '../../server/src/engine/fs';
 import type { Project } from '../../server/src/engine/project';
-import { readRequirements, scriptRefs, stageEndWorkdir, workdirAt } from '../../server/src/engine/rules/image/imageFacts';
+import { beginFileCheck } from '../../server/src/engine/rule';
+import {
+  readRequirements,
+  scriptRefs,
+  stageCopies,
+  stageEndWorkdir,
+  workdirAt,
+} from '../../server/src/engine/rules/image/imageFacts';
 
 function projectOf(files: Record<string, string>): Project {
   return new Analyzer(new MemoryFileSystem(files), { rules: [] }).analyze().project;
@@ -185,5 +192,41 @@ describe('imageFacts: a requirements file and the files it includes', () => {
         ['requirements.txt', 'gunicorn==22.0.0    --hash=sha256:abc', false],
       ],
     );
+  });
+});
+
+describe("imageFacts: a stage's COPY list lives as long as one file's check", () => {
+  const files = {
+    'Dockerfile.base': BASE,
+    'requirements.txt': 'django==5.0.6\n',
+    'docker/Dockerfile.web':
+      '# Web\nFROM acme-base:latest\nCOPY app/ app/\nCOPY scripts/entrypoints/web.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]\n',
+    'app/manage.py': 'print("manage")\n',
+    'scripts/entrypoints/web.sh': '#!/bin/sh\nexec gunicorn app.wsgi\n',
+    'docker-compose.yml': compose({
+      base: { dockerfile: 'Dockerfile.base', image: 'acme-base:latest' },
+      web: { dockerfile: 'docker/Dockerfile.web' },
+    }),
+  };
+
+  it("is computed once for all of a file's rules, and again, the same, in the next file's check", () => {
+    const project = projectOf(files);
+    const web = project.dockerfile('docker/Dockerfile.web')!;
+    const stage = web.stages[0]!;
+    beginFileCheck();
+    const first = stageCopies(project, web, stage);
+    assert.deepEqual(
+      first.map((c) => [c.keyword, c.sources.map((s) => s.value), c.dest?.value, c.workdir]),
+      [
+        ['COPY', ['app/'], 'app/', '/srv'],
+        ['COPY', ['scripts/entrypoints/web.sh'], '/entrypoint.sh', '/srv'],
+      ],
+    );
+    assert.equal(stageCopies(project, web, stage), first, 'one list for every rule of the check');
+    beginFileCheck();
+    const next = stageCopies(project, web, stage);
+    // Kept for the whole check, every stage's list was ~4 MB per 1,000 services of old-space heap.
+    assert.notEqual(next, first, "the last file's lists are dropped");
+    assert.deepEqual(next, first);
   });
 });

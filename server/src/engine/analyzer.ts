@@ -12,7 +12,16 @@ import {
   type FileKind,
   type FileRole,
 } from './project';
-import { FixBuilder, findingKey, formatMessage, type Finding, type Fix, type RuleContext, type RuleDefinition } from './rule';
+import {
+  beginFileCheck,
+  FixBuilder,
+  findingKey,
+  formatMessage,
+  type Finding,
+  type Fix,
+  type RuleContext,
+  type RuleDefinition,
+} from './rule';
 import { staleReason } from './fixes';
 import { readSuppressions, isSuppressed, type Suppressions } from './suppress';
 import { contentHash } from './text';
@@ -830,6 +839,7 @@ export class Analyzer {
     internalErrors: AnalysisResult['internalErrors'],
     rules: readonly RuleDefinition[] = this.rules,
   ): Finding[] {
+    beginFileCheck();
     const out: Finding[] = [];
     const partial = model.kind === 'compose' && model.partial;
     for (const rule of rules) {

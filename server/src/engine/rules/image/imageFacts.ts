@@ -14,6 +14,7 @@ import { basename, dirname, isWithin, joinPath, normalizePath } from '../../path
 import { isRemoteSource, pathArgs, type FlagInstruction, type PathArg } from '../../parse/dockerfileArgs';
 
 import { runtimeImages, stageChain } from '../dockerfile/stageRefs';
+import { currentFileCheck } from '../../rule';
 
 export { runtimeStages } from '../dockerfile/stageRefs';
 
@@ -139,27 +140,28 @@ export function stageEndWorkdir(project: Project, model: DockerfileModel, stage:
   return fileWorkdirs(project, model)?.get(stage)?.end;
 }
 
-/** Per project: each stage's COPY/ADD list, computed once and shared by every image rule. */
-const copiesCache = new WeakMap<Project, Map<Stage, CopyInfo[]>>();
+/**
+ * The COPY/ADD lists of the stages asked for during one file's check, shared by its image rules
+ * (each asks for its own stages and its bases' again and again). Dropped when the next file's check
+ * begins, so they die young: kept until the end of the check, every stage's list lived in V8's old
+ * space, about 4 MB per 1,000 services (bench: the cold 10,000-service `check` peaked at 616–619 MB
+ * of RSS, 578–581 MB after, as fast).
+ */
+const copiesCache = new WeakMap<Project, { check: number; byStage: Map<Stage, CopyInfo[]> }>();
 
 /** COPY and ADD instructions of a stage, with the working directory at each. */
 export function stageCopies(project: Project, model: DockerfileModel, stage: Stage): CopyInfo[] {
-  return perStage(copiesCache, project, stage, () => computeStageCopies(project, model, stage));
-}
-
-/** A value per project and stage from `cache`, computed the first time it is asked for. */
-function perStage<T>(cache: WeakMap<Project, Map<Stage, T>>, project: Project, stage: Stage, compute: () => T): T {
-  let byStage = cache.get(project);
-  if (!byStage) {
-    byStage = new Map();
-    cache.set(project, byStage);
+  let cached = copiesCache.get(project);
+  if (cached?.check !== currentFileCheck()) {
+    cached = { check: currentFileCheck(), byStage: new Map() };
+    copiesCache.set(project, cached);
   }
-  let value = byStage.get(stage);
-  if (value === undefined) {
-    value = compute();
-    byStage.set(stage, value);
+  let copies = cached.byStage.get(stage);
+  if (!copies) {
+    copies = computeStageCopies(project, model, stage);
+    cached.byStage.set(stage, copies);
   }
-  return value;
+  return copies;
 }
 
 function computeStageCopies(project: Project, model: DockerfileModel, stage: Stage): CopyInfo[] {
