@@ -43,10 +43,8 @@ describe('hidden classes of the objects a check keeps', () => {
   });
   after(() => fs.rmSync(root, { recursive: true, force: true }));
 
-  it('V8 tells two classes apart here (the probe itself can fail)', () => {
-    // The pattern that cost the memory, so the probe is known to see it.
-    const made = Array.from({ length: 50 }, (_, i) => ({ ...{ a: i, b: 'x', c: {} }, d: i }));
-    assert.ok(classes(made) > 10, 'a spread followed by a property: a class per object');
+  it('the probe tells hidden classes apart (so the counts below can fail)', () => {
+    assert.equal(classes([{ a: 1 }, { b: 1 }, { a: 2 }]), 2);
     assert.equal(classes(Array.from({ length: 50 }, (_, i) => extended({ a: i, b: 'x', c: {} }, { d: i }))), 1);
   });
 
