@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { applyChangesToDisk, NodeFileSystem, writeFileAtomic } from '../../server/src/node/nodeFileSystem';
 import { Analyzer } from '../../server/src/engine/analyzer';
@@ -37,6 +38,59 @@ describe('NodeFileSystem', function () {
     assert.equal(disk.stat('nope'), undefined);
     assert.equal(disk.readFile('nope'), undefined);
     assert.deepEqual(disk.skipped(), []);
+  });
+
+  it('answers a path the walk did not meet in a folder it read in full without the disk, and asks the disk elsewhere', function () {
+    // A monorepo's stacks: each stack's env files are looked for in its folders up to the root.
+    const root = workspace({
+      'platform/compose.yaml': 'services:\n  web:\n    build: .\n',
+      'platform/Dockerfile': 'FROM acme-base:latest\n',
+      'ml/compose.yaml': 'services:\n  trainer:\n    build: .\n',
+      'ml/Dockerfile': 'FROM acme-ml-base:latest\n',
+      'ml/secrets.env.old': 'TOKEN=x\n',
+      'tools/.env.docker': 'LOG_LEVEL=info\n',
+      'node_modules/pkg/index.js': '',
+    });
+    fs.symlinkSync(path.join('..', 'platform', 'Dockerfile'), path.join(root, 'tools', 'Dockerfile.link'));
+    const disk = new NodeFileSystem(root, { exclude: ['**/*.old'] });
+    disk.listFiles();
+    const asked: string[] = [];
+    // The module object itself (an `import * as` namespace is a copy whose properties cannot be set).
+    const nodeFs = createRequire(__filename)('node:fs') as { statSync: (...a: unknown[]) => unknown };
+    const statSync = nodeFs.statSync;
+    nodeFs.statSync = (p: unknown, ...rest: unknown[]) => {
+      asked.push(path.relative(root, String(p)));
+      return statSync(p, ...rest);
+    };
+    try {
+      const known = process.platform === 'linux';
+      // platform/ holds only listed files: absent paths there, and under a folder that is not there,
+      // are known absent.
+      assert.equal(disk.stat('platform/.env.docker'), undefined);
+      assert.equal(disk.stat('platform/deploy/secrets.env'), undefined);
+      assert.deepEqual(asked, known ? [] : ['platform/.env.docker', 'platform/deploy/secrets.env']);
+      asked.length = 0;
+      // ml/ has an excluded file, tools/ a link, the root node_modules/ (never walked): the disk
+      // answers there.
+      assert.equal(disk.stat('ml/secrets.env.old'), 'file');
+      assert.equal(disk.stat('ml/secrets.env'), undefined);
+      assert.equal(disk.stat('tools/secrets.env'), undefined);
+      assert.equal(disk.stat('secrets.env'), undefined);
+      assert.equal(disk.stat('node_modules/pkg/index.js'), 'file');
+      assert.deepEqual(asked, [
+        'ml/secrets.env.old',
+        'ml/secrets.env',
+        'tools/secrets.env',
+        'secrets.env',
+        'node_modules/pkg/index.js',
+      ]);
+    } finally {
+      nodeFs.statSync = statSync;
+    }
+    // A file a fix creates is seen once the walk is refreshed (the CLI's --fix, the server's watcher).
+    fs.writeFileSync(path.join(root, 'platform', '.env.docker'), 'LOG_LEVEL=info\n');
+    disk.refresh();
+    assert.equal(disk.stat('platform/.env.docker'), 'file');
   });
 
   it('leaves out configured excludes', function () {

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SKIP_REASON_TEXT, type FileSystemView, type SkippedFile } from '../engine/fs';
-import { globToRegExp, isInsideWorkspace, normalizePath } from '../engine/paths';
+import { dirname, globToRegExp, isInsideWorkspace, normalizePath } from '../engine/paths';
 import { classifyPath } from '../engine/project';
 
 /** Folders never walked: dependencies, VCS data and tool caches. */
@@ -413,6 +413,8 @@ export class NodeFileSystem implements FileSystemView {
       kind = 'file';
     } else if (this.walkedDirs.has(rel)) {
       kind = 'directory';
+    } else if (this.knownAbsent(rel)) {
+      kind = undefined;
     } else {
       kind = this.statOnDisk(rel);
       this.probed.add(rel);
@@ -528,6 +530,7 @@ export class NodeFileSystem implements FileSystemView {
   private walk(): void {
     const files: string[] = [];
     const dirs = new Set<string>(['']);
+    const completeDirs = new Set<string>();
     const skips: SkippedFile[] = [];
     /**
      * Files reached through a link (a linked file, or any file under a linked folder), with their
@@ -550,9 +553,14 @@ export class NodeFileSystem implements FileSystemView {
         return;
       }
       entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      // Whether every entry is a regular file the listing holds or a folder the walk enters.
+      let complete = !viaLink;
       for (const entry of entries) {
         if (truncated) {
           return;
+        }
+        if (entry.isSymbolicLink()) {
+          complete = false;
         }
         const rel = relDir === '' ? entry.name : `${relDir}/${entry.name}`;
         const abs = path.join(absDir, entry.name);
@@ -594,6 +602,7 @@ export class NodeFileSystem implements FileSystemView {
         }
         if (isDir) {
           if (SKIPPED_FOLDERS.has(entry.name) || this.excluded(rel, true)) {
+            complete = false;
             continue;
           }
           // Not a symlink: its real path is its name under the real path of this folder.
@@ -603,12 +612,14 @@ export class NodeFileSystem implements FileSystemView {
           dirs.add(rel);
           visit(abs, rel, [...ancestors, realDir], viaLink || real !== undefined);
         } else if (!isFile) {
+          complete = false;
           // A named pipe, socket or device named like a Dockerfile or compose file: never read.
           if (readsAsProjectFile(rel) && !this.excluded(rel, false)) {
             skips.push({ path: rel, reason: 'not-regular' });
           }
         } else {
           if (this.excluded(rel, false)) {
+            complete = false;
             continue;
           }
           if (files.length >= this.maxFiles) {
@@ -629,6 +640,9 @@ export class NodeFileSystem implements FileSystemView {
             linked.push({ rel, real: real ?? path.join(ancestors[ancestors.length - 1]!, entry.name) });
           }
         }
+      }
+      if (complete && !truncated) {
+        completeDirs.add(relDir);
       }
     };
     this.realDirs.set(this.root, this.realRoot);
@@ -677,11 +691,37 @@ export class NodeFileSystem implements FileSystemView {
     this.listing = files;
     this.listed = new Set(files);
     this.walkedDirs = dirs;
+    this.completeDirs = completeDirs;
     this.walkSkips = skips;
   }
 
   /** Folders the walk entered (answers stat without touching the disk). */
   private walkedDirs = new Set<string>();
+  /**
+   * Folders the walk entered whose every entry it listed or entered (no link, exclude, skipped
+   * folder or special file among them): a path in one that the walk did not meet is not there.
+   */
+  private completeDirs = new Set<string>();
+
+  /**
+   * Whether the walk knows `rel` (neither listed nor entered) is not on disk: the nearest folder
+   * above it that the walk entered is complete. A stack's env files were looked for on disk in every
+   * folder up to the root: 5,340 stats of absent files at 10,000 services. Not where names match
+   * case-insensitively (macOS and Windows disks), where the disk may know the file by another case.
+   */
+  private knownAbsent(rel: string): boolean {
+    if (process.platform !== 'linux') {
+      return false;
+    }
+    for (let dir = dirname(rel); ; dir = dirname(dir)) {
+      if (this.walkedDirs.has(dir)) {
+        return this.completeDirs.has(dir);
+      }
+      if (dir === '') {
+        return false;
+      }
+    }
+  }
 }
 
 /** Whether the engine reads a file of this name as a Dockerfile or compose file. */

@@ -228,14 +228,22 @@ export interface StackEnv {
   secretsTemplate: string;
 }
 
+const rootStacks = new WeakMap<Config, Readonly<StackEnv>>();
+
 /** The workspace root's env files: the configured paths, as they were before stacks had their own. */
-export function rootStackEnv(config: Config): StackEnv {
-  return {
-    sharedEnvFile: config.sharedEnvFile,
-    secretsFile: config.secretsFile,
-    envTemplate: envTemplatePath(config),
-    secretsTemplate: secretsTemplatePath(config),
-  };
+export function rootStackEnv(config: Config): Readonly<StackEnv> {
+  // Asked for on every stack lookup (tens of thousands of times at 10,000 services): made once per config.
+  let root = rootStacks.get(config);
+  if (!root) {
+    root = {
+      sharedEnvFile: config.sharedEnvFile,
+      secretsFile: config.secretsFile,
+      envTemplate: envTemplatePath(config),
+      secretsTemplate: secretsTemplatePath(config),
+    };
+    rootStacks.set(config, root);
+  }
+  return root;
 }
 
 const stacksByProject = new WeakMap<Project, Map<string, StackEnv>>();
