@@ -27,6 +27,7 @@ import {
   stackEnvOfService,
   stacksOfServices,
   type SecretHit,
+  type StackEnv,
 } from './envShared';
 
 export const secretInEnvironment = defineRule({
@@ -157,9 +158,16 @@ export const secretInEnvironment = defineRule({
     dockerfile(file, context) {
       const { project, config } = context;
       // The secrets file of the stack whose services run the image; an image the services of several
-      // stacks run (one base for all) has no one secrets file: no fix.
-      const stacks = stacksOfServices(project, runtimeUsers(project, file));
-      const stack = stacks[0] ?? rootStackEnv(config);
+      // stacks run (one base for all) has no one secrets file: no fix. Looked up for a file with a
+      // secret only (most have none).
+      let users: { stacks: readonly StackEnv[]; stack: StackEnv } | undefined;
+      const stackOf = () => {
+        if (!users) {
+          const stacks = stacksOfServices(project, runtimeUsers(project, file));
+          users = { stacks, stack: stacks[0] ?? rootStackEnv(config) };
+        }
+        return users;
+      };
       for (const stage of file.stages) {
         for (const instruction of stage.instructions) {
           const keyword = instruction.getKeyword();
@@ -178,6 +186,7 @@ export const secretInEnvironment = defineRule({
             if (!hit || !valueRange) {
               return;
             }
+            const { stacks, stack } = stackOf();
             const range =
               hit.kind === 'url'
                 ? (urlRange(
