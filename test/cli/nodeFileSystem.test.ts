@@ -49,9 +49,14 @@ describe('NodeFileSystem', function () {
       'ml/Dockerfile': 'FROM acme-ml-base:latest\n',
       'ml/secrets.env.old': 'TOKEN=x\n',
       'tools/.env.docker': 'LOG_LEVEL=info\n',
+      'shop/Dockerfile': 'FROM acme-base:latest\n',
+      'ops/deploy/compose.yaml': 'services:\n  cron:\n    image: acme-base:latest\n',
       'node_modules/pkg/index.js': '',
     });
     fs.symlinkSync(path.join('..', 'platform', 'Dockerfile'), path.join(root, 'tools', 'Dockerfile.link'));
+    // The same file under a name in the other case: what a disk that ignores case shows (a Docker
+    // Desktop or WSL mount, SMB, vfat), where `secrets.env` may be there as `Secrets.env`.
+    fs.linkSync(path.join(root, 'shop', 'Dockerfile'), path.join(root, 'shop', 'dOCKERFILE'));
     const disk = new NodeFileSystem(root, { exclude: ['**/*.old'] });
     disk.listFiles();
     const asked: string[] = [];
@@ -63,12 +68,20 @@ describe('NodeFileSystem', function () {
       return statSync(p, ...rest);
     };
     try {
-      const known = process.platform === 'linux';
-      // platform/ holds only listed files: absent paths there, and under a folder that is not there,
+      // platform/ holds only listed files, and its disk tells names apart by case (one file asked
+      // for once with its case swapped): absent paths there, and under a folder that is not there,
       // are known absent.
       assert.equal(disk.stat('platform/.env.docker'), undefined);
       assert.equal(disk.stat('platform/deploy/secrets.env'), undefined);
-      assert.deepEqual(asked, known ? [] : ['platform/.env.docker', 'platform/deploy/secrets.env']);
+      assert.deepEqual(asked, ['platform/Dockerfile', 'platform/dOCKERFILE']);
+      asked.length = 0;
+      // A folder that holds only folders is asked with one of their names.
+      assert.equal(disk.stat('ops/secrets.env'), undefined);
+      assert.deepEqual(asked, ['ops/deploy', 'ops/DEPLOY']);
+      asked.length = 0;
+      // shop/'s two names in two cases are one file: the disk answers there.
+      assert.equal(disk.stat('shop/secrets.env'), undefined);
+      assert.deepEqual(asked, ['shop/Dockerfile', 'shop/dOCKERFILE', 'shop/secrets.env']);
       asked.length = 0;
       // ml/ has an excluded file, tools/ a link, the root node_modules/ (never walked): the disk
       // answers there.

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SKIP_REASON_TEXT, type FileSystemView, type SkippedFile } from '../engine/fs';
-import { dirname, globToRegExp, isInsideWorkspace, normalizePath } from '../engine/paths';
+import { basename, dirname, globToRegExp, isInsideWorkspace, joinPath, normalizePath } from '../engine/paths';
 import { classifyPath } from '../engine/project';
 
 /** Folders never walked: dependencies, VCS data and tool caches. */
@@ -692,6 +692,7 @@ export class NodeFileSystem implements FileSystemView {
     this.listed = new Set(files);
     this.walkedDirs = dirs;
     this.completeDirs = completeDirs;
+    this.caseSensitivity.clear();
     this.walkSkips = skips;
   }
 
@@ -705,23 +706,83 @@ export class NodeFileSystem implements FileSystemView {
 
   /**
    * Whether the walk knows `rel` (neither listed nor entered) is not on disk: the nearest folder
-   * above it that the walk entered is complete. A stack's env files were looked for on disk in every
-   * folder up to the root: 5,340 stats of absent files at 10,000 services. Not where names match
-   * case-insensitively (macOS and Windows disks), where the disk may know the file by another case.
+   * above it that the walk entered is complete, and its disk tells names apart by case. A stack's env
+   * files were looked for on disk in every folder up to the root: 5,340 stats of absent files at
+   * 10,000 services. A disk that does not (macOS and Windows, and on Linux a Docker Desktop or WSL
+   * mount, SMB, vfat) may know `secrets.env` as `Secrets.env`, as docker compose then does.
    */
   private knownAbsent(rel: string): boolean {
-    if (process.platform !== 'linux') {
-      return false;
-    }
     for (let dir = dirname(rel); ; dir = dirname(dir)) {
       if (this.walkedDirs.has(dir)) {
-        return this.completeDirs.has(dir);
+        return this.completeDirs.has(dir) && this.caseSensitive(dir);
       }
       if (dir === '') {
         return false;
       }
     }
   }
+
+  /** Per folder the walk read, whether its disk tells names apart by case (see {@link knownAbsent}). */
+  private readonly caseSensitivity = new Map<string, boolean>();
+
+  /**
+   * Whether `dir`'s disk tells names apart by case: one of its entries, asked for with its letters'
+   * case swapped, is not found. Unknown (false) when none of the entries of the first files listed
+   * under it has a letter with a case.
+   */
+  private caseSensitive(dir: string): boolean {
+    let known = this.caseSensitivity.get(dir);
+    if (known === undefined) {
+      known = false;
+      const sample = this.entryIn(dir, (name) => swapCase(name) !== name);
+      if (sample !== undefined) {
+        const original = fs.statSync(this.absolute(sample), { throwIfNoEntry: false });
+        const swapped = fs.statSync(this.absolute(joinPath(dir, swapCase(basename(sample)))), { throwIfNoEntry: false });
+        // Found under the swapped name: the same file on a disk that ignores case, or (rarely) another
+        // file; either way the disk answers for this folder. Inode numbers are not compared: some
+        // such disks (FUSE, SMB without server inodes) give one file a number per name.
+        known = original !== undefined && swapped === undefined;
+      }
+      this.caseSensitivity.set(dir, known);
+    }
+    return known;
+  }
+
+  /**
+   * An entry of `dir` (a file or a folder) whose name passes `test`, from the first 200 files the walk
+   * listed under it.
+   */
+  private entryIn(dir: string, test: (name: string) => boolean): string | undefined {
+    const files = this.listing ?? [];
+    const prefix = dir === '' ? '' : `${dir}/`;
+    let lo = 0;
+    let hi = files.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (files[mid]! < prefix) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    for (let i = lo; i < files.length && i < lo + 200 && files[i]!.startsWith(prefix); i++) {
+      const name = files[i]!.slice(prefix.length).split('/', 1)[0]!;
+      if (test(name)) {
+        return prefix + name;
+      }
+    }
+    return undefined;
+  }
+}
+
+/** `name` with its upper-case letters in lower case and the other way round. */
+function swapCase(name: string): string {
+  let out = '';
+  for (const c of name) {
+    const lower = c.toLowerCase();
+    out += c === lower ? c.toUpperCase() : lower;
+  }
+  return out;
 }
 
 /** Whether the engine reads a file of this name as a Dockerfile or compose file. */
