@@ -134,6 +134,18 @@ const USES_MOUNT_PATH: { name: string; keys: string; dockerfile?: string; files?
 RuleTester.run(sharedVolumePathMismatch, {
   valid: [
     {
+      // Before, reported as mounted at two paths "in different services".
+      name: 'one service mounts the volume at two paths, the second from the override file; no other service mounts it',
+      files: composeWorkspace({
+        'docker-compose.yml': `services:
+${service('web', 'web', '\n      - media_volume:/app/media\n')}
+volumes:
+  media_volume:
+`,
+        'docker-compose.override.yml': 'services:\n  web:\n    volumes:\n      - media_volume:/srv/media-archive:ro\n',
+      }),
+    },
+    {
       name: 'roadmap workspace: one path per volume (short and long syntax)',
       files: composeWorkspace({ 'docker-compose.yml': ROADMAP_COMPOSE }),
     },

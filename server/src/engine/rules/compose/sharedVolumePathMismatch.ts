@@ -82,7 +82,9 @@ export const sharedVolumePathMismatch = defineRule({
             list.push(u.service);
             counts.set(u.target, list);
           }
-          if (counts.size < 2) {
+          // One service mounting a volume at two paths (its override adds a second) shares it with no
+          // other: no path to agree on.
+          if (counts.size < 2 || new Set(users.map((u) => u.service)).size < 2) {
             continue;
           }
           const ranked = [...counts.entries()].sort((a, b) => b[1].length - a[1].length);
