@@ -345,6 +345,36 @@ RUN pip install --no-cache-dir -r requirements.txt
     assert.equal(found[0]!.fixable, true);
   });
 
+  it('a secret in a base two stacks run is to be kept in both stacks’ secrets files (no fix)', () => {
+    // Before, the message named the first stack's file alone ("keep it in platform/secrets.env").
+    const service = (cmd: string): string => `FROM acme/py-base:1\nCOPY . .\nCMD ["${cmd}"]\n`;
+    const files: Record<string, string> = {
+      'base/Dockerfile':
+        'FROM python:3.12-slim\nWORKDIR /app\nENV SENTRY_DSN=https://4f2a9c1e7b3d4e8f:9c1e7b3d4e8f4f2a@sentry.acme.io/12\n' +
+        'COPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\n',
+      'requirements.txt': 'Django==5.0.6\nsentry-sdk==2.5.1\n',
+      'docker-compose.yml': 'services:\n  py-base:\n    build: base\n    image: acme/py-base:1\n',
+      'platform/api/Dockerfile': service('gunicorn'),
+      'platform/docker-compose.yml': 'services:\n  api:\n    build:\n      context: .\n      dockerfile: api/Dockerfile\n',
+      'platform/.env.docker': 'DJANGO_SETTINGS_MODULE=app.settings\n',
+      'ml/trainer/Dockerfile': service('python'),
+      'ml/docker-compose.yml': 'services:\n  trainer:\n    build:\n      context: .\n      dockerfile: trainer/Dockerfile\n',
+      'ml/.env.docker': 'MODEL_DIR=/models\n',
+    };
+    const found = analyze(files).result.findings.filter((f) => f.ruleId === 'secret-in-environment');
+    assert.deepEqual(
+      found.map((f) => [f.path, f.message, f.fixable]),
+      [
+        [
+          'base/Dockerfile',
+          'Unexpected credentials in SENTRY_DSN (https://4f2a9c1e7b3d4e8f:****@sentry.acme.io/12) in ENV: they are baked into ' +
+            'every image built from this Dockerfile; keep it in ml/secrets.env and platform/secrets.env.',
+          false,
+        ],
+      ],
+    );
+  });
+
   it('a configured baseImage keeps one base for the workspace', () => {
     const found = baseFindings({ ...WORKSPACE }, { baseImage: 'acme/platform-base:1.0' });
     assert.ok(

@@ -6,6 +6,7 @@ import { mergedValueDropped, type Project, type Service } from '../../project';
 import { rangeKey, type LineIndex, type Range } from '../../text';
 import { instructionLinesRange, keepingNoFinalBreak, leadingCommentLines } from '../../dockerfileEdit';
 import { firstCommentLineAbove } from '../../yamlEdit';
+import { listNames } from '../compose/composeHelpers';
 import { programWords } from '../../parse/shell';
 import {
   addToSecretsFile,
@@ -39,15 +40,14 @@ export const secretInEnvironment = defineRule({
     fixable: true,
   },
   messages: {
-    secret: 'Unexpected secret {{key}} written into the environment of {{services}}; keep it in {{secretsFile}}.',
-    urlCredentials:
-      'Unexpected credentials in {{key}} ({{masked}}) in the environment of {{services}}; keep it in {{secretsFile}}.',
+    secret: 'Unexpected secret {{key}} written into the environment of {{services}}; keep it in {{keepIn}}.',
+    urlCredentials: 'Unexpected credentials in {{key}} ({{masked}}) in the environment of {{services}}; keep it in {{keepIn}}.',
     dockerfileSecret:
-      'Unexpected secret {{key}} in {{instruction}}: it is baked into every image built from this Dockerfile; keep it in {{secretsFile}}.',
+      'Unexpected secret {{key}} in {{instruction}}: it is baked into every image built from this Dockerfile; keep it in {{keepIn}}.',
     dockerfileArg:
       'Unexpected secret {{key}} as an ARG default: it is recorded in the image history; pass it as a build secret instead.',
     dockerfileUrl:
-      'Unexpected credentials in {{key}} ({{masked}}) in {{instruction}}: they are baked into every image built from this Dockerfile; keep it in {{secretsFile}}.',
+      'Unexpected credentials in {{key}} ({{masked}}) in {{instruction}}: they are baked into every image built from this Dockerfile; keep it in {{keepIn}}.',
     disagrees:
       'Unexpected secret {{key}} written into the environment of {{services}}; {{secretsFile}} sets {{key}} to another value, so keep the right one there and remove this one.',
     dockerfileBuildSecret:
@@ -102,11 +102,11 @@ export const secretInEnvironment = defineRule({
         // A key an env file cannot hold (`db password`) would leave a secrets file nothing can read.
         const movable =
           !disagrees && !shared && removable && !fragment && !reset && stacks.length <= 1 && isEnvFileKey(entry.key);
-        return { entry, hit, defs, disagrees, movable, stack };
+        return { entry, hit, defs, disagrees, movable, stack, stacks };
       });
       // The lines of the entries that move: a comment above an entry and the ones after it goes with them.
       const movedLines = new Set(found.filter((f) => f.movable).map((f) => f.entry.keyRange.start.line));
-      for (const { entry, hit, defs, disagrees, movable, stack } of found) {
+      for (const { entry, hit, defs, disagrees, movable, stack, stacks } of found) {
         const services = serviceList(defs.map((d) => d.name));
         context.report({
           messageId: disagrees ? 'disagrees' : hit.kind === 'url' ? 'urlCredentials' : 'secret',
@@ -114,6 +114,7 @@ export const secretInEnvironment = defineRule({
             key: entry.key,
             services,
             secretsFile: stack.secretsFile,
+            keepIn: keepIn(stacks, stack),
             ...(hit.kind === 'url' ? { masked: hit.masked } : {}),
           },
           range: secretRange(file, entry, hit),
@@ -221,6 +222,7 @@ export const secretInEnvironment = defineRule({
                 key: name,
                 instruction: keyword,
                 secretsFile: stack.secretsFile,
+                keepIn: keepIn(stacks, stack),
                 ...(hit.kind === 'url' ? { masked: hit.masked } : {}),
               },
               range,
@@ -252,6 +254,14 @@ export const secretInEnvironment = defineRule({
     },
   },
 });
+
+/**
+ * Where a secret belongs: its stack's secrets file, or each one's when services of several stacks
+ * read it (`platform/secrets.env and analytics/secrets.env`; before, the first stack's alone).
+ */
+function keepIn(stacks: readonly StackEnv[], stack: StackEnv): string {
+  return stacks.length > 1 ? listNames(stacks.map((s) => s.secretsFile)) : stack.secretsFile;
+}
 
 /**
  * The comment lines written directly above an entry (same indentation, no blank line between) that
