@@ -15,7 +15,8 @@ import {
   sourcePath,
   stageCopies,
 } from '../image/imageFacts';
-import { listNames, runtimeServicesOf, runtimeStages, stageChain } from './stageRefs';
+import { listNames } from '../compose/composeHelpers';
+import { runtimeServicesOf, runtimeStages, stageChain } from './stageRefs';
 
 /** System packages that only building needs: compilers, build systems, headers, Node toolchains. */
 const BUILD_PACKAGES = new Set([

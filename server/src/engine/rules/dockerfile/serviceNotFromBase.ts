@@ -2,7 +2,8 @@ import { defineRule } from '../../rule';
 import type { Project, Service } from '../../project';
 import type { DockerfileModel, Stage } from '../../parse/dockerfile';
 import type { Instruction } from 'dockerfile-ast';
-import { listNames, runtimeServicesOf, stageChain } from './stageRefs';
+import { listNames } from '../compose/composeHelpers';
+import { runtimeServicesOf, stageChain } from './stageRefs';
 import { imageShortName, looksLikeBaseImage, normalizeImage, parseImageRef } from '../../images';
 import { commandWords, stageCopies, stageEndWorkdir, workdirAt } from '../image/imageFacts';
 

@@ -106,15 +106,6 @@ export function runtimeServicesOf(project: Project, path: string): Service[] {
   return project.servicesBuiltFrom(path).filter((s) => !project.isBaseBuilder(s));
 }
 
-/** `web, celery_worker and celery_beat`. */
-export function listNames(names: string[]): string {
-  const unique = [...new Set(names)];
-  if (unique.length <= 1) {
-    return unique[0] ?? '';
-  }
-  return `${unique.slice(0, -1).join(', ')} and ${unique[unique.length - 1]}`;
-}
-
 /** Stage names of images built to test, lint, debug or develop in, not to run services. */
 export const NOT_RUNTIME_IMAGE = /^(test|tests|testing|lint|ci|check|dev|development|debug)$/;
 

@@ -161,13 +161,13 @@ export const secretInEnvironment = defineRule({
       // The secrets file of the stack whose services run the image; an image the services of several
       // stacks run (one base for all) has no one secrets file: no fix. Looked up for a file with a
       // secret only (most have none).
-      let users: { stacks: readonly StackEnv[]; stack: StackEnv } | undefined;
+      let stackInfo: { stacks: readonly StackEnv[]; stack: StackEnv } | undefined;
       const stackOf = () => {
-        if (!users) {
+        if (!stackInfo) {
           const stacks = stacksOfServices(project, runtimeUsers(project, file));
-          users = { stacks, stack: stacks[0] ?? rootStackEnv(config) };
+          stackInfo = { stacks, stack: stacks[0] ?? rootStackEnv(config) };
         }
-        return users;
+        return stackInfo;
       };
       for (const stage of file.stages) {
         for (const instruction of stage.instructions) {
