@@ -3,7 +3,8 @@ import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { MAX_EXPANDED_VALUES, MAX_YAML_LENGTH, parseCompose } from '../../server/src/engine/parse/compose';
 import { MAX_DOCKERFILE_LINE, parseDockerfile } from '../../server/src/engine/parse/dockerfile';
-import { analyze, assertSound, readExample, REPO, timed } from './helpers';
+import { loadFolder } from '../loadFolder';
+import { analyze, assertSound, EXAMPLE, readExample, REPO, timed } from './helpers';
 
 const parseErrors = (files: Record<string, string>): string[] => {
   const { result, fs } = analyze(files);
@@ -81,6 +82,15 @@ describe('reliability: known parser hazards', function () {
       const { result, fs } = analyze({ Dockerfile: text, 'docker-compose.yml': 'services:\n  app:\n    build: .\n' });
       assertSound(result, fs);
     }
+  });
+
+  it('a start script with two lines of 150,000 commands: no rule fails (found by npm run fuzz, seed 20261201)', function () {
+    // The example's celery image copies its entrypoint; build-tools-in-final-stage read the script's
+    // programs with words.push(...programs), which V8 refuses past ~100,000 arguments.
+    const script = readExample('docker/celery-entrypoint.sh');
+    const line = `${'x && '.repeat(150_000)}x\n`;
+    const { result, fs } = analyze({ ...loadFolder(EXAMPLE).toRecord(), 'docker/celery-entrypoint.sh': script + line + line });
+    assertSound(result, fs);
   });
 
   it('a multi-megabyte single-line Dockerfile: a clear parse error in bounded time', function () {
@@ -162,6 +172,15 @@ describe('reliability: hostile YAML', function () {
     assert.deepEqual(parseErrors({ 'docker-compose.yml': text }), []);
     const { result } = analyze({ 'docker-compose.yml': text });
     assert.deepEqual(result.findings.filter((f) => f.severity === 'error').map((f) => `${f.ruleId}: ${f.message}`), []);
+  });
+
+  it('a YAML error at a blank CRLF line is inside that line (found by npm run fuzz, seed 20261201)', function () {
+    // The error's end was the offset of the \n of the \r\n: one past the line's text, on no LSP position.
+    const text = 'services:\r\n  app:\r\n    build: .\r\n\r\n COPY ';
+    const { result, fs } = analyze({ 'docker-compose.yml': text, Dockerfile: 'FROM python:3.12-slim\n' });
+    assertSound(result, fs);
+    const errors = result.findings.filter((f) => f.ruleId === 'parse-error').map((f) => f.range);
+    assert.deepEqual(errors[0], { start: { line: 3, character: 0 }, end: { line: 3, character: 0 } });
   });
 
   it('git conflict markers: parse errors at the markers, no crash, the rest still checked', function () {

@@ -24,7 +24,7 @@ import {
 } from './rule';
 import { staleReason } from './fixes';
 import { readSuppressions, isSuppressed, type Suppressions } from './suppress';
-import { contentHash } from './text';
+import { contentHash, pushAll } from './text';
 import type { ComposeModel } from './parse/compose';
 import { RULES } from './rules';
 import { inlineDockerfiles, inlineOrigin, mapInlineRange } from './inlineDockerfiles';
@@ -488,10 +488,10 @@ export class Analyzer {
       for (const model of ordered) {
         const cached = this.checked.get(model.path);
         if (cached && (checkedNow.has(model.path) || (recheck && !recheck.has(model.path) && !isRoadmap(model)))) {
-          all.push(...cached.findings);
+          pushAll(all, cached.findings);
           continue;
         }
-        all.push(...checkFile(model));
+        pushAll(all, checkFile(model));
       }
     }
     // Every file was either checked again or kept its findings.

@@ -1,7 +1,17 @@
 import type { Config } from './config';
 import type { FileSystemView } from './fs';
 import { basename, dirname, joinPath, isInsideWorkspace, isAbsolutePath, normalizePath, isWithin } from './paths';
-import { compactArrays, contentHash, escapeRegExp, extended, LineIndex, StreamHash, type Position, type Range } from './text';
+import {
+  compactArrays,
+  contentHash,
+  escapeRegExp,
+  extended,
+  LineIndex,
+  pushAll,
+  StreamHash,
+  type Position,
+  type Range,
+} from './text';
 import { parseDockerfile, findStage, RUNTIME_INSTRUCTIONS, stagesNamed, type DockerfileModel, type Stage } from './parse/dockerfile';
 import {
   parseCompose,
@@ -3020,7 +3030,7 @@ function buildCommandsOf(f: TextModel): BuildCommand[] {
           ? findBakeTargets(f.path, f.text)
           : [];
     if (f.role === 'workflow' && /\.ya?ml$/.test(f.path)) {
-      commands.push(...findBuildPushActions(f.path, f.text));
+      pushAll(commands, findBuildPushActions(f.path, f.text));
     }
     buildCommandCache.set(f, commands);
   }

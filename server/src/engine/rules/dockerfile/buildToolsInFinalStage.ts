@@ -4,6 +4,7 @@ import { optionParts } from '../../parse/installOptions';
 import { commandEnd, commandStart, programWords, standsAlone, type ShellCommand, type ShellWord } from '../../parse/shell';
 import type { DockerfileModel, RunInstruction, Stage } from '../../parse/dockerfile';
 import { basename } from '../../paths';
+import { pushAll } from '../../text';
 import type { Project, Service } from '../../project';
 import {
   buildContexts,
@@ -89,8 +90,8 @@ function startPrograms(project: Project, file: DockerfileModel, services: Servic
   const paths = [...scriptRefs(project, file).map((r) => r.path), ...own.paths];
   for (const text of serviceCommandTexts(project, [...services, ...project.servicesRunningImageOf(file.path)], false)) {
     const split = commandWords(text);
-    words.push(...split);
-    paths.push(...split.filter((w) => w.startsWith('/')));
+    pushAll(words, split);
+    pushAll(paths, split.filter((w) => w.startsWith('/')));
   }
   // The start scripts the image copies in: their commands' programs.
   const { contexts } = buildContexts(project, file);
@@ -101,7 +102,7 @@ function startPrograms(project: Project, file: DockerfileModel, services: Servic
       const source = sourcePath(context, provider!.contextPath);
       const text = source === undefined ? undefined : project.fs.readFile(source);
       if (text !== undefined) {
-        words.push(...scriptPrograms(text));
+        pushAll(words, scriptPrograms(text));
         break;
       }
     }

@@ -1,5 +1,5 @@
 import { defineRule } from '../../rule';
-import { escapeRegExp } from '../../text';
+import { escapeRegExp, pushAll } from '../../text';
 import { basename, dirname, normalizePath } from '../../paths';
 import type { Project } from '../../project';
 import type { DockerfileModel } from '../../parse/dockerfile';
@@ -140,7 +140,7 @@ function imageRunWords(project: Project, model: DockerfileModel, folder: string 
   // celery …"]` did not count, and the COPY was narrowed to the entrypoint alone. A relative path
   // also counts resolved against the WORKDIR of its instruction.
   const own = instructionWords(project, model, model.stages, RUNS, /^\.{1,2}\//);
-  words.push(...own.words, ...own.paths);
+  pushAll(pushAll(words, own.words), own.paths);
   if (folder !== undefined) {
     const pattern = new RegExp(`${escapeRegExp(folder)}/[^\\s"'\`;&|)\\]]+`, 'g');
     for (const t of project.textFiles) {

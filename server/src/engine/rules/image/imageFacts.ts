@@ -9,7 +9,7 @@ import type { BuildContexts, Project, Service } from '../../project';
 import { isMap, isSeq } from 'yaml';
 import { scalarString } from '../../parse/yamlUtil';
 import type { DockerfileModel, Stage } from '../../parse/dockerfile';
-import type { Range } from '../../text';
+import { pushAll, type Range } from '../../text';
 import { basename, dirname, isWithin, joinPath, normalizePath } from '../../paths';
 import { isRemoteSource, pathArgs, type FlagInstruction, type PathArg } from '../../parse/dockerfileArgs';
 
@@ -215,7 +215,7 @@ export function instructionWords(
       }
       const range = i.getRange();
       const own = commandWords(model.text.slice(model.lines.offsetAt(range.start), model.lines.offsetAt(range.end)));
-      words.push(...own);
+      pushAll(words, own);
       const wd = workdirAt(project, model, stage, i);
       for (const w of own) {
         const p = relative.test(w) ? containerPath(wd, w) : undefined;
