@@ -28,6 +28,22 @@ describe('cli: bad input never crashes', function () {
     assert.ok(parse.every((f) => f.file === 'docker-compose.yml' && f.severity === 'error' && f.line >= 1));
   });
 
+  it('a map as a key: a compose-schema finding, and nothing from the YAML library on stderr', function () {
+    // Before: "(node:…) Warning: Keys with collection values will be stringified … Set mapAsMap: true".
+    const dir = tempDir();
+    writeFiles(dir, {
+      'docker-compose.yml': 'services:\n  web:\n    build: .\n    image: acme/web:1.4\n? { version: "3.9" }\n: legacy\n',
+      Dockerfile: 'FROM python:3.12-slim\nCMD ["gunicorn", "app.wsgi"]\n',
+    });
+    const r = runCli(['check', dir, '--format', 'json']);
+    assertNoCrash(r);
+    assert.equal(r.stderr, '');
+    assert.ok(
+      parseFindings(r.stdout).some((f) => f.rule === 'compose-schema' && f.file === 'docker-compose.yml'),
+      r.stdout,
+    );
+  });
+
   it('a Dockerfile with only comments: a clear finding, not a crash', function () {
     const dir = tempDir();
     writeFiles(dir, { Dockerfile: '# nothing here yet\n# FROM python:3.12\n' });

@@ -618,7 +618,7 @@ let lastWorkflow: { text: string; doc: Document | undefined } | undefined;
 /** A CI workflow's YAML, or undefined when it does not parse. */
 function parseWorkflow(text: string): Document | undefined {
   if (lastWorkflow?.text !== text) {
-    const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false });
+    const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false, logLevel: 'error' });
     lastWorkflow = { text, doc: doc.errors.length > 0 ? undefined : doc };
   }
   return lastWorkflow.doc;

@@ -2,7 +2,18 @@ import { isMap, isNode, isPair, isScalar, isSeq, parseDocument, type Document, t
 import { textEdit, type LineIndex } from '../text';
 
 /** How the engine parses every compose file (its own duplicate-key check replaces yaml's quadratic one). */
-export const COMPOSE_YAML_OPTIONS = { uniqueKeys: false, merge: true, prettyErrors: false, strict: false } as const;
+/**
+ * How compose files are parsed. `logLevel: 'error'`: yaml's warnings (a key that is a map, stringified
+ * when compose-schema reads the file as JSON) went to the process's stderr as Node warnings, in the
+ * CLI's output and the server's log; what is wrong with the file is reported as findings.
+ */
+export const COMPOSE_YAML_OPTIONS = {
+  uniqueKeys: false,
+  merge: true,
+  prettyErrors: false,
+  strict: false,
+  logLevel: 'error',
+} as const;
 
 /** What a reparse needs of the file's last parse. */
 export interface PreviousParse {
