@@ -28,8 +28,9 @@ describe('cli: bad input never crashes', function () {
     assert.ok(parse.every((f) => f.file === 'docker-compose.yml' && f.severity === 'error' && f.line >= 1));
   });
 
-  it('a map as a key: a compose-schema finding, and nothing from the YAML library on stderr', function () {
-    // Before: "(node:…) Warning: Keys with collection values will be stringified … Set mapAsMap: true".
+  it('a map as a key: a compose-schema finding at that key, and nothing from the YAML library on stderr', function () {
+    // Before: "(node:…) Warning: Keys with collection values will be stringified … Set mapAsMap: true" on
+    // stderr, and the finding at 1:1 ("Expected { version: "3.9" } to follow the Compose Specification").
     const dir = tempDir();
     writeFiles(dir, {
       'docker-compose.yml': 'services:\n  web:\n    build: .\n    image: acme/web:1.4\n? { version: "3.9" }\n: legacy\n',
@@ -38,9 +39,20 @@ describe('cli: bad input never crashes', function () {
     const r = runCli(['check', dir, '--format', 'json']);
     assertNoCrash(r);
     assert.equal(r.stderr, '');
-    assert.ok(
-      parseFindings(r.stdout).some((f) => f.rule === 'compose-schema' && f.file === 'docker-compose.yml'),
-      r.stdout,
+    assert.deepEqual(
+      parseFindings(r.stdout)
+        .filter((f) => f.rule === 'compose-schema')
+        .map((f) => [f.file, f.line, f.column, f.endLine, f.endColumn, f.message]),
+      [
+        [
+          'docker-compose.yml',
+          5,
+          3,
+          5,
+          21,
+          'Unexpected key "{ version: "3.9" }" in the top level: the Compose Specification does not define it.',
+        ],
+      ],
     );
   });
 

@@ -1,5 +1,5 @@
 import type { ErrorObject } from 'ajv';
-import { isMap, isNode, isScalar, isSeq, visit, type Node, type Pair } from 'yaml';
+import { isCollection, isMap, isNode, isScalar, isSeq, visit, type Node, type Pair } from 'yaml';
 import { defineRule } from '../../rule';
 import type { ComposeModel } from '../../parse/compose';
 import { dirname, isAbsolutePath, joinPath } from '../../paths';
@@ -74,7 +74,12 @@ function locate(view: YamlView, path: string[]): { node: Node; pair?: Pair; cont
   for (const seg of path) {
     const here = current && view.resolve(current)?.node;
     if (isMap(here)) {
-      const p = view.pairs(here).find((x) => scalarString(x.pair.key) === seg);
+      const pairs = view.pairs(here);
+      // A key that is itself a map or a list (`? { version: "3.9" }`) reaches the schema as its text.
+      const p =
+        pairs.find((x) => scalarString(x.pair.key) === seg) ??
+        pairs.find((x) => isCollection(x.pair.key) && String(x.pair.key).replace(/\s+/g, ' ').trim() === seg) ??
+        pairs.find((x) => isCollection(x.pair.key));
       if (!p) {
         return found;
       }
