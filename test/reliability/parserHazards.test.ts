@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { MAX_EXPANDED_VALUES, MAX_YAML_LENGTH, parseCompose } from '../../server/src/engine/parse/compose';
 import { MAX_DOCKERFILE_LINE, parseDockerfile } from '../../server/src/engine/parse/dockerfile';
+import { readCheckboxes } from '../../server/src/engine/roadmap';
 import { loadFolder } from '../loadFolder';
 import { analyze, assertSound, EXAMPLE, readExample, REPO, timed } from './helpers';
 
@@ -181,6 +182,19 @@ describe('reliability: hostile YAML', function () {
     assertSound(result, fs);
     const errors = result.findings.filter((f) => f.ruleId === 'parse-error').map((f) => f.range);
     assert.deepEqual(errors[0], { start: { line: 3, character: 0 }, end: { line: 3, character: 0 } });
+  });
+
+  it('a roadmap line holding U+2028 is read as one line (found by npm run fuzz, seed 777)', function () {
+    // LSP and the roadmap reader break lines at \r and \n only; a JavaScript `.` stops at U+2028, and
+    // roadmap-claim-satisfied/-violated failed with "object null is not iterable".
+    const roadmap = readExample('DOCKER_MODULARIZATION_ROADMAP.md').replace(
+      /- \[(.)\] (.*)\n/,
+      (_, mark: string, text: string) => `- [${mark}] ${text}\u2028(pasted from a PDF)\n`,
+    );
+    const { result, fs } = analyze({ ...loadFolder(EXAMPLE).toRecord(), 'DOCKER_MODULARIZATION_ROADMAP.md': roadmap });
+    assertSound(result, fs);
+    const first = readCheckboxes(roadmap)[0]!;
+    assert.ok(first.text.endsWith('\u2028(pasted from a PDF)'), first.text);
   });
 
   it('git conflict markers: parse errors at the markers, no crash, the rest still checked', function () {

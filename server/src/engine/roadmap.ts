@@ -636,7 +636,7 @@ export function readCheckboxes(text: string): Checkbox[] {
   };
   lines.forEach((l, line) => {
     // Blockquote markers, then the line's indentation and content.
-    const [, indent, rest] = /^(?:[ \t]*>[ ]?)*([ \t]*)(.*)$/.exec(l)!;
+    const [, indent, rest] = /^(?:[ \t]*>[ ]?)*([ \t]*)(.*)$/s.exec(l)!;
     if (fence) {
       const close = /^(`{3,}|~{3,})[ \t]*$/.exec(rest!);
       if (close && close[1]![0] === fence.char && close[1]!.length >= fence.length) {
@@ -680,7 +680,7 @@ export function readCheckboxes(text: string): Checkbox[] {
       cont(l, line, rest!);
       return;
     }
-    const f = /^(`{3,}|~{3,})(.*)$/.exec(rest!);
+    const f = /^(`{3,}|~{3,})(.*)$/s.exec(rest!);
     if (f && !(f[1]![0] === '`' && f[2]!.includes('`'))) {
       fence = { char: f[1]![0]!, length: f[1]!.length };
       open = undefined;
@@ -706,7 +706,7 @@ export function readCheckboxes(text: string): Checkbox[] {
     lists.push(entry);
     // Bulleted (`- [ ]`, `* [x]`, `+ [ ]`) or numbered (`1. [ ]`, `2) [x]`), as GitHub renders both,
     // also inside a blockquote (`> - [x]`).
-    const m = /^((?:\s*>)*\s*(?:[-*+]|\d{1,9}[.)])\s+\[)([ xX])(\]\s+)(.*)$/.exec(l);
+    const m = /^((?:\s*>)*\s*(?:[-*+]|\d{1,9}[.)])\s+\[)([ xX])(\]\s+)(.*)$/s.exec(l);
     if (!m) {
       return;
     }
