@@ -10,7 +10,7 @@ import { envFileMissing } from '../../server/src/engine/rules/env/envFileMissing
 import { envVarUndocumented } from '../../server/src/engine/rules/env/envVarUndocumented';
 import { secretInEnvironment } from '../../server/src/engine/rules/env/secretInEnvironment';
 import { secretInSharedEnvFile } from '../../server/src/engine/rules/env/secretInSharedEnvFile';
-import { BASE_DOCKERFILE } from './envWorkspace';
+import { BASE_DOCKERFILE, stackDockerfile, withChanges } from './envWorkspace';
 import { insertAfter, replaceOnce } from './edit';
 import { onWord } from './findings';
 import type { ExpectedError } from '../ruleTester';
@@ -58,33 +58,26 @@ const PLATFORM_ENV = 'DJANGO_DEBUG=0\nDJANGO_ALLOWED_HOSTS=localhost,api\n';
 const PLATFORM_ENV_EXAMPLE = 'DJANGO_DEBUG=0\nDJANGO_ALLOWED_HOSTS=localhost\n';
 const ML_ENV = 'MLFLOW_TRACKING_URI=http://mlflow:5000\n';
 
-const stackDockerfile = (cmd: string) => `FROM acme/base
-WORKDIR /app
-COPY . /app
-CMD ${cmd}
-`;
-
 /** The product as the reviewer's workspace has it; `changes` replace files (undefined removes one). */
 function product(changes: Record<string, string | undefined> = {}): Record<string, string> {
-  const files: Record<string, string | undefined> = {
+  const files: Record<string, string> = {
     'compose.yaml': ROOT_COMPOSE,
     'base/Dockerfile': BASE_DOCKERFILE,
     'base/requirements.txt': 'Django==5.0.6\nmlflow==2.14.1\n',
 
-    'platform/Dockerfile': stackDockerfile('["gunicorn", "platform.wsgi"]'),
+    'platform/Dockerfile': stackDockerfile('["gunicorn", "platform.wsgi"]', 'acme/base'),
     'platform/compose.yaml': PLATFORM_COMPOSE,
     'platform/.env.docker': PLATFORM_ENV,
     'platform/.env.docker.example': PLATFORM_ENV_EXAMPLE,
     'platform/.gitignore': '__pycache__/\n',
 
-    'ml/Dockerfile': stackDockerfile('["python", "-m", "ml.train"]'),
+    'ml/Dockerfile': stackDockerfile('["python", "-m", "ml.train"]', 'acme/base'),
     'ml/compose.yaml': ML_COMPOSE,
     'ml/.env.docker': ML_ENV,
     'ml/.env.docker.example': ML_ENV,
     'ml/.gitignore': '__pycache__/\n',
-    ...changes,
   };
-  return Object.fromEntries(Object.entries(files).filter((e): e is [string, string] => e[1] !== undefined));
+  return withChanges(files, changes);
 }
 
 const PLATFORM_BEAT = `

@@ -11,7 +11,7 @@ import { envVarUndocumented } from '../../server/src/engine/rules/env/envVarUndo
 import { secretInEnvironment } from '../../server/src/engine/rules/env/secretInEnvironment';
 import { secretInSharedEnvFile } from '../../server/src/engine/rules/env/secretInSharedEnvFile';
 import { secretsFileNotIgnored } from '../../server/src/engine/rules/env/secretsFileNotIgnored';
-import { BASE_DOCKERFILE, workspace as singleStack } from './envWorkspace';
+import { BASE_DOCKERFILE, stackDockerfile, withChanges, workspace as singleStack } from './envWorkspace';
 import { insertAfter, replaceOnce } from './edit';
 import { onWord } from './findings';
 import type { ExpectedError } from '../ruleTester';
@@ -70,15 +70,9 @@ services:
       SENTRY_AUTH_TOKEN: sntrys_placeholder_not_a_real_token
 `;
 
-const stackDockerfile = (cmd: string) => `FROM acme-base:latest
-WORKDIR /app
-COPY . /app
-CMD ${cmd}
-`;
-
 /** The three stacks, as the reviewer's monorepo has them; `changes` replace files (undefined removes one). */
 function monorepo(changes: Record<string, string | undefined> = {}): Record<string, string> {
-  const files: Record<string, string | undefined> = {
+  const files: Record<string, string> = {
     'Dockerfile.base': BASE_DOCKERFILE,
     'requirements.txt': 'Django==5.0.6\nmlflow==2.14.1\n',
     Makefile: 'base:\n\tdocker build -t acme-base:latest -f Dockerfile.base .\n',
@@ -107,9 +101,8 @@ function monorepo(changes: Record<string, string | undefined> = {}): Record<stri
     'tools/secrets.env': 'NPM_TOKEN=tools-npm-token\n',
     'tools/secrets.example': '# Copy to secrets.env and fill in.\nNPM_TOKEN=\n',
     'tools/.gitignore': 'node_modules/\nsecrets.env\n',
-    ...changes,
   };
-  return Object.fromEntries(Object.entries(files).filter((e): e is [string, string] => e[1] !== undefined));
+  return withChanges(files, changes);
 }
 
 /** The tools stack without the token in its compose file (what the fix of secret-in-environment leaves). */

@@ -9,7 +9,7 @@
 import { RuleTester } from '../ruleTester';
 import { envVarUndocumented } from '../../server/src/engine/rules/env/envVarUndocumented';
 import { secretInEnvironment } from '../../server/src/engine/rules/env/secretInEnvironment';
-import { BASE_DOCKERFILE } from './envWorkspace';
+import { BASE_DOCKERFILE, stackDockerfile, withChanges } from './envWorkspace';
 import { replaceOnce } from './edit';
 import { onWord } from './findings';
 
@@ -42,15 +42,9 @@ services:
       SENTRY_AUTH_TOKEN: sntrys_placeholder_not_a_real_token
 `;
 
-const stackDockerfile = (cmd: string) => `FROM acme-base:latest
-WORKDIR /app
-COPY . /app
-CMD ${cmd}
-`;
-
 /** Two stacks: ml/ with no env files of its own, tools/ with only tools/.env.docker. */
 function workspace(changes: Record<string, string | undefined> = {}): Record<string, string> {
-  const files: Record<string, string | undefined> = {
+  const files: Record<string, string> = {
     'Dockerfile.base': BASE_DOCKERFILE,
     'requirements.txt': 'Django==5.0.6\nmlflow==2.14.1\n',
     Makefile: 'base:\n\tdocker build -t acme-base:latest -f Dockerfile.base .\n',
@@ -64,9 +58,8 @@ function workspace(changes: Record<string, string | undefined> = {}): Record<str
     'tools/Dockerfile': stackDockerfile('["gunicorn", "tools.wsgi"]'),
     'tools/docker-compose.yml': TOOLS_COMPOSE,
     'tools/.env.docker': 'SENTRY_ORG=acme\n',
-    ...changes,
   };
-  return Object.fromEntries(Object.entries(files).filter((e): e is [string, string] => e[1] !== undefined));
+  return withChanges(files, changes);
 }
 
 /** The workspace once the ml secret has moved into a root secrets.env. */

@@ -115,9 +115,22 @@ export const GITIGNORE = `__pycache__/
 secrets.env
 `;
 
+/** `files` with `changes` made: a text replaces or adds a file, undefined removes one. */
+export function withChanges(files: Record<string, string>, changes: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string | undefined> = { ...files, ...changes };
+  return Object.fromEntries(Object.entries(out).filter((e): e is [string, string] => e[1] !== undefined));
+}
+
+/** A monorepo stack's service image: FROM the shared base (`image`), the stack copied in, `cmd` run. */
+export const stackDockerfile = (cmd: string, image = 'acme-base:latest'): string => `FROM ${image}
+WORKDIR /app
+COPY . /app
+CMD ${cmd}
+`;
+
 /** The roadmap-following workspace; `changes` replace files (undefined removes one). */
 export function workspace(changes: Record<string, string | undefined> = {}): Record<string, string> {
-  const files: Record<string, string | undefined> = {
+  const files: Record<string, string> = {
     'Dockerfile.base': BASE_DOCKERFILE,
     'docker/Dockerfile.web': WEB_DOCKERFILE,
     'docker/Dockerfile.celery': CELERY_DOCKERFILE,
@@ -129,7 +142,6 @@ export function workspace(changes: Record<string, string | undefined> = {}): Rec
     'secrets.env': SECRETS_ENV,
     'secrets.example': SECRETS_EXAMPLE,
     '.gitignore': GITIGNORE,
-    ...changes,
   };
-  return Object.fromEntries(Object.entries(files).filter((e): e is [string, string] => e[1] !== undefined));
+  return withChanges(files, changes);
 }
