@@ -1152,7 +1152,7 @@ export class Project {
         return;
       }
       seen.add(s);
-      out.push(...s.volumes);
+      pushAll(out, s.volumes);
       for (const name of s.volumesFrom) {
         visit(s.project.services.get(name));
       }
@@ -2198,7 +2198,7 @@ export class Project {
       (x) => x.key,
       (e) => extended(e, { def }),
     );
-    service.envFiles.push(...def.envFiles.map((e) => extended(e, { def })));
+    pushAll(service.envFiles, def.envFiles.map((e) => extended(e, { def })));
     const networks = new Set(service.networks.map((x) => x.value));
     for (const n of def.networks) {
       if (!networks.has(n.value)) {

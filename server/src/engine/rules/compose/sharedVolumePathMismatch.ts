@@ -2,6 +2,7 @@ import { defineRule } from '../../rule';
 import type { ComposeModel } from '../../parse/compose';
 import type { ComposeProject, Project, Service } from '../../project';
 import { normalizePath } from '../../paths';
+import { pushAll } from '../../text';
 import { ByRange, inSameQuotes, listNames, projectsOf } from './composeHelpers';
 import { commandWords, instructionWords, serviceCommandTexts, stageEndWorkdir } from '../image/imageFacts';
 import { stageChain } from '../dockerfile/stageRefs';
@@ -192,7 +193,7 @@ function configurationUses(project: Project, service: Service, path: string): bo
       texts.push(entry.value);
     }
   }
-  texts.push(...serviceCommandTexts(project, [service], true));
+  pushAll(texts, serviceCommandTexts(project, [service], true));
   const image = project.runImage(service);
   if (image) {
     const stages = stageChain(project, image.dockerfile, image.stage);

@@ -3,7 +3,7 @@ import { defineRule } from '../../rule';
 import type { ComposeModel, ComposeServiceDef, EnvironmentEntry } from '../../parse/compose';
 import { RUNTIME_INSTRUCTIONS, type DockerfileModel, type Stage } from '../../parse/dockerfile';
 import { mergedValueDropped, type Project, type Service } from '../../project';
-import { rangeKey, type LineIndex, type Range } from '../../text';
+import { pushAll, rangeKey, type LineIndex, type Range } from '../../text';
 import { instructionLinesRange, keepingNoFinalBreak, leadingCommentLines } from '../../dockerfileEdit';
 import { firstCommentLineAbove } from '../../yamlEdit';
 import { listNames } from '../compose/composeHelpers';
@@ -460,7 +460,10 @@ function derivedStages(project: Project, file: DockerfileModel, stage: Stage): [
       for (const path of project.dockerfilesBuiltOn(model.path)) {
         const other = project.dockerfile(path);
         if (other && other !== model) {
-          candidates.push(...other.stages.map((s): [DockerfileModel, Stage] => [other, s]));
+          pushAll(
+            candidates,
+            other.stages.map((s): [DockerfileModel, Stage] => [other, s]),
+          );
         }
       }
     }

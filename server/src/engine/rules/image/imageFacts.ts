@@ -405,7 +405,7 @@ function imagePath(layers: ImageLayer[]): { dirs: string[]; complete: boolean } 
           const next: string[] = [];
           for (const part of (property.getValue() ?? '').replace(/^(["'])(.*)\1$/, '$2').split(':')) {
             if (/^\$(PATH|\{PATH\})$/.test(part)) {
-              next.push(...dirs);
+              pushAll(next, dirs);
             } else if (part.includes('$') || !part.startsWith('/')) {
               complete = false;
             } else {
@@ -502,7 +502,7 @@ export function scriptRefs(project: Project, model: DockerfileModel, images = ru
       }
       if (last && !seen.has(last.instruction)) {
         seen.add(last.instruction);
-        out.push(...instructionScriptRefs(project, model, last.instruction, keyword, last.stage, chain));
+        pushAll(out, instructionScriptRefs(project, model, last.instruction, keyword, last.stage, chain));
       }
     }
   }
