@@ -382,6 +382,15 @@ RuleTester.run(secretsFileNotIgnored, {
   ],
 });
 
+/** The ml compose file with trainer's shared env file written as the root's, copied from a single-stack layout. */
+const ML_TRAINER_ROOT_ENV = replaceOnce(
+  ML_COMPOSE,
+  'python -m ml.train\n    env_file:\n      - .env.docker',
+  'python -m ml.train\n    env_file:\n      - ../.env.docker',
+);
+/** The ml compose file with api given the root's shared env file ahead of its own. */
+const ML_API_BOTH_ENV = insertAfter(ML_COMPOSE, '  api:\n    build: .\n    env_file:\n', '      - ../.env.docker\n');
+
 RuleTester.run(envFileNotFound, {
   valid: [
     // Before: reported as an error (no root .gitignore), and the fix pointed the services elsewhere.
@@ -390,7 +399,35 @@ RuleTester.run(envFileNotFound, {
       files: monorepo({ 'platform/secrets.env': undefined }),
     },
   ],
-  invalid: [],
+  invalid: [
+    // Before, the fix pointed at the root's .env.docker, and there is none here: no fix was offered.
+    {
+      name: "an ml service pointed at a root ../.env.docker: the fix points it at the ml stack's .env.docker",
+      files: monorepo({ 'ml/docker-compose.yml': ML_TRAINER_ROOT_ENV }),
+      errors: [
+        onWord(
+          'ml/docker-compose.yml',
+          ML_TRAINER_ROOT_ENV,
+          '../.env.docker',
+          'Expected env_file ../.env.docker of service trainer to exist; docker compose refuses to start without it.',
+        ),
+      ],
+      output: { 'ml/docker-compose.yml': ML_COMPOSE },
+    },
+    {
+      name: "an ml service that lists its stack's .env.docker as well: the fix removes the broken entry",
+      files: monorepo({ 'ml/docker-compose.yml': ML_API_BOTH_ENV }),
+      errors: [
+        onWord(
+          'ml/docker-compose.yml',
+          ML_API_BOTH_ENV,
+          '../.env.docker',
+          'Expected env_file ../.env.docker of service api to exist; docker compose refuses to start without it.',
+        ),
+      ],
+      output: { 'ml/docker-compose.yml': ML_COMPOSE },
+    },
+  ],
 });
 
 // Single-stack layouts keep the root's files, as before.

@@ -5,7 +5,7 @@ import { isAbsolutePath, isInsideWorkspace, joinPath, relativePath } from '../..
 import type { ComposeServiceDef, EnvFileRef } from '../../parse/compose';
 import { rangeKey } from '../../text';
 import { sequenceItemRemoval } from '../../yamlEdit';
-import { envFileTarget, isIgnoredInWorkspace, serviceList } from './envShared';
+import { envFileTarget, isIgnoredInWorkspace, rootStackEnv, serviceList, servicesOfDef, stacksOfServices } from './envShared';
 
 export const envFileNotFound = defineRule({
   id: 'env-file-not-found',
@@ -22,7 +22,6 @@ export const envFileNotFound = defineRule({
   check: {
     compose(file, context) {
       const { project, config } = context;
-      const shared = config.sharedEnvFile;
       // One finding per entry: an entry reached through an alias is reported at its anchor.
       const hits = new Map<string, { entry: EnvFileRef; defs: ComposeServiceDef[]; absolute: boolean }>();
       for (const def of file.services) {
@@ -51,6 +50,11 @@ export const envFileNotFound = defineRule({
         }
       }
       for (const { entry, defs, absolute } of hits.values()) {
+        // The shared env file of the services' stack (`ml/.env.docker` for ml/docker-compose.yml),
+        // else the root's. Before, a monorepo stack's broken entry was pointed at the root's file,
+        // or left without a fix when the root has none.
+        const stacks = stacksOfServices(project, defs.flatMap((d) => servicesOfDef(project, d)));
+        const shared = (stacks.length === 1 ? stacks[0]! : rootStackEnv(config)).sharedEnvFile;
         const sharedExists = project.fs.stat(shared) === 'file';
         const rel = relativePath(project.defFolder(file), shared);
         context.report({
