@@ -374,7 +374,7 @@ RuleTester.run(secretsFileNotIgnored, {
           'tools/secrets.env',
           'NPM_TOKEN=tools-npm-token\n',
           'NPM_TOKEN',
-          'Expected .gitignore to ignore the secrets file tools/secrets.env; git would commit the secrets it holds.',
+          'Expected tools/.gitignore to ignore the secrets file tools/secrets.env; git would commit the secrets it holds.',
         ),
       ],
       output: { 'tools/.gitignore': 'node_modules/\nsecrets.env\n' },

@@ -578,10 +578,13 @@ export function isIgnoredInWorkspace(project: Project, path: string): boolean {
   return matches(path, false) === true;
 }
 
-/**
- * Adds a path to the nearest `.gitignore` above it (a stack's own, else the root's, created when
- * missing) unless git ignores it already.
- */
+/** The `.gitignore` a path is added to: the nearest above it (a stack's own), else the root's (created when missing). */
+export function gitignoreFor(project: Project, path: string): string {
+  const folder = foldersAbove(path).reverse().find((f) => project.fs.stat(joinPath(f, '.gitignore')) === 'file') ?? '';
+  return joinPath(folder, '.gitignore');
+}
+
+/** Adds a path to its {@link gitignoreFor} `.gitignore` unless git ignores it already. */
 export function ensureIgnored(fixer: FixBuilder, project: Project, path: string, stack?: StackEnv): void {
   for (const folder of foldersAbove(path)) {
     fixer.track(joinPath(folder, '.gitignore'));
@@ -589,8 +592,8 @@ export function ensureIgnored(fixer: FixBuilder, project: Project, path: string,
   if (isIgnoredInWorkspace(project, path)) {
     return;
   }
-  const folder = foldersAbove(path).reverse().find((f) => project.fs.stat(joinPath(f, '.gitignore')) === 'file') ?? '';
-  const gitignore = joinPath(folder, '.gitignore');
+  const gitignore = gitignoreFor(project, path);
+  const folder = dirname(gitignore);
   const rel = folder === '' ? path : path.slice(folder.length + 1);
   const pattern = rel.includes('/') ? `/${rel}` : rel;
   appendLines(fixer, gitignore, project.fs.readFile(gitignore), [pattern], pattern, workspaceEol(project, stack));

@@ -1,5 +1,5 @@
 import { defineRule } from '../../rule';
-import { allStackEnvs, ensureIgnored, isIgnoredInWorkspace } from './envShared';
+import { allStackEnvs, ensureIgnored, gitignoreFor, isIgnoredInWorkspace } from './envShared';
 
 export const secretsFileNotIgnored = defineRule({
   id: 'secrets-file-not-ignored',
@@ -10,7 +10,7 @@ export const secretsFileNotIgnored = defineRule({
     fixable: true,
   },
   messages: {
-    notIgnored: 'Expected .gitignore to ignore the secrets file {{file}}; git would commit the secrets it holds.',
+    notIgnored: 'Expected {{gitignore}} to ignore the secrets file {{file}}; git would commit the secrets it holds.',
   },
   check: {
     env(file, context) {
@@ -29,12 +29,14 @@ export const secretsFileNotIgnored = defineRule({
         const start = file.lines.lineStart(line) + (text.length - text.trimStart().length);
         range = file.lines.rangeOf(start, file.lines.lineStart(line) + text.trimEnd().length);
       }
+      // The .gitignore the fix adds it to: the stack's own (`tools/.gitignore`), else the root's.
+      const gitignore = gitignoreFor(project, file.path);
       context.report({
         messageId: 'notIgnored',
-        data: { file: file.path },
+        data: { gitignore, file: file.path },
         range,
         fix: (fixer) => {
-          fixer.setTitle(`Add ${file.path} to .gitignore`, true);
+          fixer.setTitle(`Add ${file.path} to ${gitignore}`, true);
           ensureIgnored(fixer, project, file.path);
         },
       });
