@@ -323,7 +323,7 @@ RUN pip install --no-cache-dir -r requirements.txt
       baseFindings({ ...files, 'platform/api/Dockerfile': service('gunicorn').replace('py-base', 'tools-base') }),
       [
         'platform/api/Dockerfile:1:6 service-not-from-base Expected api to be built FROM the base image acme/py-base:1, not acme/tools-base:1. ' +
-          "No fix: the base sets WORKDIR /app, which the service's instructions do not expect; move it onto the base by hand.",
+          'No fix: the base sets WORKDIR /app (the COPY on line 2 would copy there); move it onto the base by hand.',
       ],
     );
   });

@@ -78,7 +78,7 @@ const workspace = (base: string, worker: string): Record<string, string> => ({
 
 const notFromBase = (why = '') =>
   `Expected worker to be built FROM the base image myorg/base:2, not python:3.12-slim.${
-    why ? ` No fix: the base ${why}, which the service's instructions do not expect; move it onto the base by hand.` : ''
+    why ? ` No fix: the base ${why}; move it onto the base by hand.` : ''
   }`;
 const finding = (why?: string) => onLine('docker/Dockerfile.worker', 1, 6, 22, notFromBase(why));
 const rebased = (worker: string) => replaceOnce(worker, 'FROM python:3.12-slim\n', 'FROM myorg/base:2\n');
@@ -91,7 +91,12 @@ RuleTester.run(serviceNotFromBase, {
       // landed in /home/app/src/app/, and tini was handed the CMD.
       name: 'a base that runs as user app in /home/app/src with an ENTRYPOINT: reported, no fix, the message says why',
       files: workspace(BASE, WORKER),
-      errors: [finding('runs as user app, sets WORKDIR /home/app/src and has an ENTRYPOINT')],
+      errors: [
+        finding(
+          'runs as user app (the RUN on line 2 would run as app), sets WORKDIR /home/app/src (the RUN on line 2 would run there) ' +
+            'and has an ENTRYPOINT (the CMD on line 4 would become its arguments)',
+        ),
+      ],
     },
     {
       name: 'the base runs as user app and the service runs a RUN before any USER of its own: no fix',
@@ -99,7 +104,7 @@ RuleTester.run(serviceNotFromBase, {
         replaceOnce(BASE, 'WORKDIR /home/app/src\n', 'WORKDIR /app\n').replace(/ENTRYPOINT.*\n/, ''),
         WORKER_IN_APP,
       ),
-      errors: [finding('runs as user app')],
+      errors: [finding('runs as user app (the RUN on line 3 would run as app)')],
     },
     {
       name: 'the service switches to root before its RUN: the user does not change, the fix applies',
@@ -113,12 +118,31 @@ RuleTester.run(serviceNotFromBase, {
     {
       name: 'the base ends in another WORKDIR and the service copies to a relative destination before its own: no fix',
       files: workspace(PLAIN_BASE.replace('WORKDIR /app', 'WORKDIR /home/app/src'), WORKER.replace(/RUN .*\n/, '')),
-      errors: [finding('sets WORKDIR /home/app/src')],
+      errors: [finding('sets WORKDIR /home/app/src (the COPY on line 2 would copy there)')],
+    },
+    {
+      // Before, the message said only that the base "sets WORKDIR /app", which read as wrong to a
+      // service that sets WORKDIR /app itself, a line too late.
+      name: 'the service sets the base WORKDIR itself, after a RUN: no fix, and the message names that RUN',
+      files: workspace(
+        PLAIN_BASE,
+        replaceOnce(
+          WORKER_IN_APP,
+          'WORKDIR /app\nRUN mkdir -p /var/log/worker && chown nobody /var/log/worker\n',
+          'RUN mkdir -p /var/log/worker && chown nobody /var/log/worker\nWORKDIR /app\n',
+        ),
+      ),
+      errors: [finding('sets WORKDIR /app (the RUN on line 2 would run there)')],
+    },
+    {
+      name: 'a relative WORKDIR first: it would start from the base WORKDIR, no fix',
+      files: workspace(PLAIN_BASE, replaceOnce(WORKER_IN_APP, 'WORKDIR /app\n', 'WORKDIR srv\n')),
+      errors: [finding('sets WORKDIR /app (the WORKDIR on line 2 would start from there)')],
     },
     {
       name: 'a relative path in CMD, no WORKDIR of its own: no fix',
       files: workspace(PLAIN_BASE, 'FROM python:3.12-slim\nCOPY app/worker.py /worker.py\nCMD ["python", "worker.py"]\n'),
-      errors: [finding('sets WORKDIR /app')],
+      errors: [finding('sets WORKDIR /app (the CMD on line 3 would look there)')],
     },
     {
       name: 'the service sets an absolute WORKDIR first: paths resolve as before, the fix applies',
@@ -132,7 +156,7 @@ RuleTester.run(serviceNotFromBase, {
         insertAfter(PLAIN_BASE, 'pip install --no-cache-dir -r requirements.txt\n', 'ENTRYPOINT ["/usr/bin/tini", "--"]\n'),
         WORKER_IN_APP,
       ),
-      errors: [finding('has an ENTRYPOINT')],
+      errors: [finding('has an ENTRYPOINT (the CMD on line 5 would become its arguments)')],
     },
     {
       name: 'the service sets its own ENTRYPOINT: the base one does not take its CMD, the fix applies',

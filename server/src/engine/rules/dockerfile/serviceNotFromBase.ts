@@ -200,6 +200,14 @@ function runsAs(project: Project, model: DockerfileModel, stage: Stage, depth = 
   return { start, end };
 }
 
+/** What an instruction before the service's first absolute WORKDIR would do in the base's (CMD and ENTRYPOINT: look there). */
+const WORKDIR_EFFECTS: Readonly<Record<string, string>> = {
+  RUN: 'run there',
+  WORKDIR: 'start from there',
+  COPY: 'copy there',
+  ADD: 'copy there',
+};
+
 /**
  * Why rewriting the `FROM` of `root` to the base would change how the service image builds or runs
  * (a note for the message; '' when it would not): the base's instructions are inherited along with
@@ -209,7 +217,7 @@ function runsAs(project: Project, model: DockerfileModel, stage: Stage, depth = 
  * a relative destination, moves to a relative WORKDIR or names a relative path in CMD/ENTRYPOINT
  * before its first absolute WORKDIR (each would then work elsewhere); the base has an ENTRYPOINT,
  * the replaced image none, and the service sets a CMD but no ENTRYPOINT (the CMD would become the
- * base entrypoint's arguments).
+ * base entrypoint's arguments). Each note names the first instruction it would change.
  */
 function rewriteHazard(
   project: Project,
@@ -226,47 +234,52 @@ function rewriteHazard(
   const workdirBefore = workdirAt(project, file, root, root.instructions[0]!);
   let userSet = false;
   let workdirSet = false;
-  let runsAsOther = false;
-  let usesWorkdir = false;
-  let cmd = false;
+  // The first instruction each difference would change, named in the message.
+  let runsAsOther: Instruction | undefined;
+  let usesWorkdir: Instruction | undefined;
+  let cmd: Instruction | undefined;
   let entrypoint = false;
   for (const stage of chain) {
     const copies = stageCopies(project, file, stage);
     for (const instruction of stage.instructions.slice(1)) {
       const keyword = instruction.getKeyword();
       const value = argumentText(instruction);
+      let workHere = false;
       if (keyword === 'USER') {
         userSet = true;
       } else if (keyword === 'RUN') {
-        runsAsOther ||= !userSet;
-        usesWorkdir ||= !workdirSet;
+        runsAsOther ??= userSet ? undefined : instruction;
+        workHere = true;
       } else if (keyword === 'WORKDIR') {
-        usesWorkdir ||= !workdirSet && !value.startsWith('/');
-        workdirSet = true;
+        workHere = !value.startsWith('/');
       } else if (keyword === 'COPY' || keyword === 'ADD') {
         const dest = copies.find((c) => c.instruction === instruction)?.dest;
-        usesWorkdir ||= !workdirSet && dest !== undefined && !dest.value.startsWith('/');
+        workHere = dest !== undefined && !dest.value.startsWith('/');
       } else if (keyword === 'CMD' || keyword === 'ENTRYPOINT') {
-        cmd ||= keyword === 'CMD';
+        cmd ??= keyword === 'CMD' ? instruction : undefined;
         entrypoint ||= keyword === 'ENTRYPOINT';
-        usesWorkdir ||=
-          !workdirSet && commandWords(value).some((w) => /^[\w.-]+\/|^[^-/$][^/$]*\.(py|sh|js|mjs|rb|php|pl)$/.test(w));
+        workHere = commandWords(value).some((w) => /^[\w.-]+\/|^[^-/$][^/$]*\.(py|sh|js|mjs|rb|php|pl)$/.test(w));
       }
+      usesWorkdir ??= workHere && !workdirSet ? instruction : undefined;
+      workdirSet ||= keyword === 'WORKDIR';
     }
   }
+  const at = (instruction: Instruction) => `the ${instruction.getKeyword()} on line ${instruction.getRange().start.line + 1}`;
   const notes: string[] = [];
   if (after.user !== 'root' && after.user !== before.user && runsAsOther) {
-    notes.push(`runs as user ${after.user}`);
+    notes.push(`runs as user ${after.user} (${at(runsAsOther)} would run as ${after.user})`);
   }
   if (baseWorkdir !== workdirBefore && usesWorkdir) {
-    notes.push(baseWorkdir === undefined ? 'sets another WORKDIR' : `sets WORKDIR ${baseWorkdir}`);
+    const effect = WORKDIR_EFFECTS[usesWorkdir.getKeyword()] ?? 'look there';
+    const workdir = baseWorkdir === undefined ? 'sets another WORKDIR' : `sets WORKDIR ${baseWorkdir}`;
+    notes.push(`${workdir} (${at(usesWorkdir)} would ${effect})`);
   }
   if (after.entrypoint && !before.entrypoint && cmd && !entrypoint) {
-    notes.push('has an ENTRYPOINT');
+    notes.push(`has an ENTRYPOINT (${at(cmd)} would become its arguments)`);
   }
   if (notes.length === 0) {
     return '';
   }
   const list = notes.length === 1 ? notes[0]! : `${notes.slice(0, -1).join(', ')} and ${notes[notes.length - 1]!}`;
-  return ` No fix: the base ${list}, which the service's instructions do not expect; move it onto the base by hand.`;
+  return ` No fix: the base ${list}; move it onto the base by hand.`;
 }
