@@ -44,7 +44,8 @@ networks:
   backend:${backend}
 `;
 
-const NFS_MEDIA = '\n    driver: local\n    driver_opts:\n      type: nfs\n      o: addr=10.0.0.5,rw\n      device: ":/exports/media"';
+const NFS_MEDIA =
+  '\n    driver: local\n    driver_opts:\n      type: nfs\n      o: addr=10.0.0.5,rw\n      device: ":/exports/media"';
 
 /** A redis both stacks define alike: docker compose takes one. */
 const REDIS = '\n  redis:\n    image: redis:7-alpine\n';
@@ -92,6 +93,21 @@ RuleTester.run(composeSchema, {
       files: teamStacks(
         platformWith('', '\n    driver: bridge\n    attachable: true'),
         billingWith(' {}', '\n    attachable: true\n    driver: bridge'),
+      ),
+    },
+    {
+      // Before, each pair was reported as a conflict: docker compose normalises each file first.
+      name: "an external network in compose's legacy form and in the current one, labels as a list and as a map: alike",
+      files: teamStacks(
+        platformWith('\n    labels:\n      - tier=data\n      - backup', '\n    external:\n      name: acme-backend'),
+        billingWith('\n    labels:\n      backup: ""\n      tier: data', '\n    external: true\n    name: acme-backend'),
+      ),
+    },
+    {
+      name: 'an external network named after its key, with and without the name; external: false and no external',
+      files: teamStacks(
+        platformWith('\n    external: false\n    driver_opts:\n      size: 100', '\n    external: true'),
+        billingWith('\n    driver_opts:\n      size: "100"', '\n    external: true\n    name: backend'),
       ),
     },
     {
@@ -148,7 +164,10 @@ services:
       // Before, nothing was reported and the two files' web and worker were merged into one service each.
       name: 'two stacks a root file includes both define web and worker: reported at the stack imported last',
       files: teamStacks(platformCompose(), BILLING_SAME_NAMES),
-      errors: [onLine('billing/compose.yaml', 2, 3, 6, conflict('web')), onLine('billing/compose.yaml', 7, 3, 9, conflict('worker'))],
+      errors: [
+        onLine('billing/compose.yaml', 2, 3, 6, conflict('web')),
+        onLine('billing/compose.yaml', 7, 3, 9, conflict('worker')),
+      ],
     },
     {
       // Before, nothing was reported: docker compose refuses the project at the first of the two.
@@ -158,6 +177,14 @@ services:
         onLine('billing/compose.yaml', 18, 3, 8, resourceConflict('volume', 'volumes', 'media')),
         onLine('billing/compose.yaml', 26, 3, 10, resourceConflict('network', 'networks', 'backend')),
       ],
+    },
+    {
+      name: 'two included stacks name their external network differently: still a conflict',
+      files: teamStacks(
+        platformWith('', '\n    external:\n      name: acme-backend'),
+        billingWith('', '\n    external: true\n    name: billing-backend'),
+      ),
+      errors: [onLine('billing/compose.yaml', 21, 3, 10, resourceConflict('network', 'networks', 'backend'))],
     },
     {
       name: 'two included stacks declare a secret from a file of the same name in their own folders: two files to docker compose',
@@ -170,24 +197,59 @@ services:
     {
       name: 'enviroment: misspelt (the example workspace)',
       files: composeWorkspace({ 'docker-compose.yml': beat('enviroment') }),
-      errors: [{ path: 'docker-compose.yml', message: unknownKey('enviroment', 'services.celery_beat', 'environment'), line: 10, column: 5, endLine: 10, endColumn: 15 }],
+      errors: [
+        {
+          path: 'docker-compose.yml',
+          message: unknownKey('enviroment', 'services.celery_beat', 'environment'),
+          line: 10,
+          column: 5,
+          endLine: 10,
+          endColumn: 15,
+        },
+      ],
       output: { 'docker-compose.yml': beat('environment') },
     },
     {
       name: 'a quoted misspelt key inside build:, 4-space indentation, deploy/ layout, CRLF line endings',
       files: composeWorkspace({
-        'deploy/docker-compose.yml': 'services:\r\n    web:\r\n        build:\r\n            context: ..\r\n            "dockerfle": docker/Dockerfile.web\r\n',
+        'deploy/docker-compose.yml':
+          'services:\r\n    web:\r\n        build:\r\n            context: ..\r\n            "dockerfle": docker/Dockerfile.web\r\n',
       }),
-      errors: [{ path: 'deploy/docker-compose.yml', message: unknownKey('dockerfle', 'services.web.build', 'dockerfile'), line: 5, column: 13, endLine: 5, endColumn: 24 }],
-      output: { 'deploy/docker-compose.yml': 'services:\r\n    web:\r\n        build:\r\n            context: ..\r\n            "dockerfile": docker/Dockerfile.web\r\n' },
+      errors: [
+        {
+          path: 'deploy/docker-compose.yml',
+          message: unknownKey('dockerfle', 'services.web.build', 'dockerfile'),
+          line: 5,
+          column: 13,
+          endLine: 5,
+          endColumn: 24,
+        },
+      ],
+      output: {
+        'deploy/docker-compose.yml':
+          'services:\r\n    web:\r\n        build:\r\n            context: ..\r\n            "dockerfile": docker/Dockerfile.web\r\n',
+      },
     },
     {
       name: 'a misspelt key merged into two services is reported once, at the anchor, and renamed there',
       files: composeWorkspace({
-        'docker-compose.yml': 'x-common: &common\n  restat: always\nservices:\n  web:\n    <<: *common\n    build: .\n  celery_worker:\n    <<: *common\n    build: .\n',
+        'docker-compose.yml':
+          'x-common: &common\n  restat: always\nservices:\n  web:\n    <<: *common\n    build: .\n  celery_worker:\n    <<: *common\n    build: .\n',
       }),
-      errors: [{ path: 'docker-compose.yml', message: unknownKey('restat', 'services.web', 'restart'), line: 2, column: 3, endLine: 2, endColumn: 9 }],
-      output: { 'docker-compose.yml': 'x-common: &common\n  restart: always\nservices:\n  web:\n    <<: *common\n    build: .\n  celery_worker:\n    <<: *common\n    build: .\n' },
+      errors: [
+        {
+          path: 'docker-compose.yml',
+          message: unknownKey('restat', 'services.web', 'restart'),
+          line: 2,
+          column: 3,
+          endLine: 2,
+          endColumn: 9,
+        },
+      ],
+      output: {
+        'docker-compose.yml':
+          'x-common: &common\n  restart: always\nservices:\n  web:\n    <<: *common\n    build: .\n  celery_worker:\n    <<: *common\n    build: .\n',
+      },
     },
     {
       name: 'values the schema rejects: an unknown depends_on condition, a number for env_file, an unknown key with no near match',
@@ -205,7 +267,14 @@ services:
 `,
       }),
       errors: [
-        { path: 'docker-compose.yml', message: 'Expected services.web.env_file to follow the Compose Specification: it must be a string or an array.', line: 6, column: 5, endLine: 6, endColumn: 13 },
+        {
+          path: 'docker-compose.yml',
+          message: 'Expected services.web.env_file to follow the Compose Specification: it must be a string or an array.',
+          line: 6,
+          column: 5,
+          endLine: 6,
+          endColumn: 13,
+        },
         {
           path: 'docker-compose.yml',
           message:
@@ -215,7 +284,14 @@ services:
           endLine: 9,
           endColumn: 18,
         },
-        { path: 'docker-compose.yml', message: unknownKey('gpu_magic', 'services.web'), line: 10, column: 5, endLine: 10, endColumn: 14 },
+        {
+          path: 'docker-compose.yml',
+          message: unknownKey('gpu_magic', 'services.web'),
+          line: 10,
+          column: 5,
+          endLine: 10,
+          endColumn: 14,
+        },
       ],
     },
   ],

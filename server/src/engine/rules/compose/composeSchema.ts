@@ -266,7 +266,7 @@ function projectResourceConflicts(p: ComposeProject): Map<string, ResourceConfli
           continue;
         }
         const app = appOf(f.path);
-        const value = resourceValue(f, key!, entry.pair.value);
+        const value = resourceValue(f, key!, entry.pair.value, name);
         const declared = seen.get(`${key}\n${name}`) ?? [];
         seen.set(`${key}\n${name}`, declared);
         const own = declared.find((d) => d.app === app || p.includes(app, d.app));
@@ -290,10 +290,14 @@ function projectResourceConflicts(p: ComposeProject): Map<string, ResourceConfli
 }
 
 /**
- * A declaration's value as docker compose compares it: an empty one as `{}`, and a secret's or
- * config's `file` (or a bind volume's `device`) resolved from its file's folder.
+ * A declaration's value as docker compose compares it, after it normalises each file: an empty one
+ * as `{}`, a secret's or config's `file` (or a bind volume's `device`) resolved from its file's
+ * folder, the legacy `external: {name: x}` as `external: true` with `name: x`, `external: false` as
+ * no `external`, an external resource without a name as named after its key, and `labels` given as
+ * a list (`["tier=db"]`) as the map it stands for. Before, `external: {name: shared}` in one stack
+ * and `external: true, name: shared` in another were reported as a conflict docker compose does not see.
  */
-function resourceValue(f: ComposeModel, key: string, node: unknown): unknown {
+function resourceValue(f: ComposeModel, key: string, node: unknown, name: string): unknown {
   let value: unknown;
   try {
     value = isNode(node) ? node.toJS(f.view!.doc, { maxAliasCount: 1000 }) : node;
@@ -313,6 +317,33 @@ function resourceValue(f: ComposeModel, key: string, node: unknown): unknown {
     const opts = v.driver_opts as Record<string, unknown> | undefined;
     if (key === 'volumes' && opts && typeof opts === 'object' && typeof opts.device === 'string' && opts.device.startsWith('.')) {
       v.driver_opts = { ...opts, device: resolve(opts.device) };
+    }
+    const external = v.external;
+    if (external && typeof external === 'object' && !Array.isArray(external)) {
+      const legacyName = (external as Record<string, unknown>).name;
+      v.name ??= legacyName;
+      v.external = true;
+    }
+    if (v.external === false) {
+      delete v.external;
+    } else if (v.external === true) {
+      v.name ??= name;
+    }
+    if (Array.isArray(v.labels)) {
+      v.labels = Object.fromEntries(
+        v.labels.map((l: unknown) => {
+          const text = String(l);
+          const eq = text.indexOf('=');
+          return eq === -1 ? [text, ''] : [text.slice(0, eq), text.slice(eq + 1)];
+        }),
+      );
+    }
+    // Labels and driver options are maps of strings to docker compose (`size: 100` is "100").
+    for (const map of ['labels', 'driver_opts'] as const) {
+      const m = v[map];
+      if (m && typeof m === 'object' && !Array.isArray(m)) {
+        v[map] = Object.fromEntries(Object.entries(m).map(([k, x]) => [k, x === null || x === undefined ? '' : String(x)]));
+      }
     }
     return v;
   }
