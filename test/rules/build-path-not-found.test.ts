@@ -106,6 +106,24 @@ RuleTester.run(buildPathNotFound, {
   ],
   invalid: [
     {
+      // Before, the context was said as "." (the workspace root it resolves to), which reads as the
+      // override's own folder.
+      name: 'an override in deploy/ that sets only a missing dockerfile: the message names the context deploy/docker-compose.yml gives',
+      files: ws({
+        'deploy/docker-compose.yml': DEPLOY_COMPOSE,
+        'deploy/docker-compose.override.yml': 'services:\n  celery_worker:\n    build:\n      dockerfile: Dockerfile.worker\n',
+      }),
+      errors: [
+        onLine(
+          'deploy/docker-compose.override.yml',
+          4,
+          19,
+          36,
+          'Expected Dockerfile "Dockerfile.worker" of celery_worker to exist; Dockerfile.worker (resolved from the build context .. that deploy/docker-compose.yml gives it) does not.',
+        ),
+      ],
+    },
+    {
       // Before, the path named was stacks/ml/docker/Dockerfile.gpu.
       name: "a Dockerfile missing from an include's project_directory",
       files: mlStack('docker/Dockerfile.gpu'),

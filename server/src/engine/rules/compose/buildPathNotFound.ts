@@ -20,6 +20,9 @@ export const buildPathNotFound = defineRule({
   messages: {
     context: 'Expected build context "{{context}}" of {{service}} to be a folder; {{resolved}} does not exist.',
     dockerfile: 'Expected Dockerfile "{{dockerfile}}" of {{service}} to exist; {{resolved}} (resolved from the build context {{context}}) does not.',
+    dockerfileInherited:
+      'Expected Dockerfile "{{dockerfile}}" of {{service}} to exist; {{resolved}} (resolved from the build context {{context}} ' +
+      'that {{origin}} gives it) does not.',
   },
   check: {
     compose(file, context) {
@@ -33,6 +36,18 @@ export const buildPathNotFound = defineRule({
         // of the files before it, as compose merges them.
         const services = servicesOfDef(project, def);
         const inherited = build.contextRange ? undefined : services.flatMap((s) => s.builds).find((b) => b.def === def)?.context;
+        // The definition that wrote that context, for the message: its context as written there.
+        const origin =
+          inherited === undefined
+            ? undefined
+            : services
+                .flatMap((s) => s.defs)
+                .find(
+                  (d) =>
+                    d.build?.contextRange !== undefined &&
+                    !isRemoteOrDynamic(d.build.context) &&
+                    joinPath(project.defFolder(d), d.build.context) === inherited,
+                );
         // An included file's paths resolve against its include's project_directory.
         const dir = project.defFolder(def);
         const ctx = inherited ?? joinPath(dir, build.context);
@@ -57,8 +72,14 @@ export const buildPathNotFound = defineRule({
         const only = candidates.length === 1 ? candidates[0]! : undefined;
         const replacement = only && relativePath(ctx, only);
         context.report({
-          messageId: 'dockerfile',
-          data: { dockerfile: build.dockerfile, service: def.name, resolved, context: inherited !== undefined ? inherited || '.' : build.context },
+          messageId: origin ? 'dockerfileInherited' : 'dockerfile',
+          data: {
+            dockerfile: build.dockerfile,
+            service: def.name,
+            resolved,
+            context: origin ? origin.build!.context : inherited !== undefined ? inherited || '.' : build.context,
+            origin: origin?.path ?? '',
+          },
           range,
           fix:
             replacement && !replacement.startsWith('..')
