@@ -94,6 +94,19 @@ const inEnv = (path: string, line: number, column: number, endColumn: number, ke
     `Unexpected secret ${key} in ENV: it is baked into every image built from this Dockerfile; keep it in secrets.env.`,
   );
 
+/** Settings web and celery_worker take from common.yml through `extends: file:`; common.yml is in no project. */
+const COMMON_DJANGO = `services:
+  django:
+    environment:
+      DJANGO_SETTINGS_MODULE: smarthr360.settings
+      SENTRY_AUTH_TOKEN: sntrys_placeholder_not_a_real_token
+`;
+const EXTENDS_COMMON = replaceEach(
+  COMPOSE,
+  ['  web:\n    <<: *app\n', '  web:\n    <<: *app\n    extends:\n      file: common.yml\n      service: django\n'],
+  ['  celery_worker:\n    <<: *app\n', '  celery_worker:\n    <<: *app\n    extends:\n      file: common.yml\n      service: django\n'],
+);
+
 const LITERAL_DB_PASSWORD = replaceOnce(
   COMPOSE,
   'POSTGRES_PASSWORD: ${DB_PASSWORD}',
@@ -233,6 +246,26 @@ RuleTester.run(secretInEnvironment, {
     },
   ],
   invalid: [
+    {
+      // Before, the message named service django, the template in common.yml that no project runs.
+      name: 'a secret in a common.yml that web and celery_worker extend: the message names them',
+      files: workspace({
+        'common.yml': COMMON_DJANGO,
+        'docker-compose.yml': EXTENDS_COMMON,
+      }),
+      errors: [
+        onWord(
+          'common.yml',
+          COMMON_DJANGO,
+          'sntrys_placeholder_not_a_real_token',
+          'Unexpected secret SENTRY_AUTH_TOKEN written into the environment of services web, celery_worker; keep it in secrets.env.',
+        ),
+      ],
+      output: {
+        'common.yml': removeOnce(COMMON_DJANGO, '      SENTRY_AUTH_TOKEN: sntrys_placeholder_not_a_real_token\n'),
+        'secrets.env': secretsWith('SENTRY_AUTH_TOKEN=sntrys_placeholder_not_a_real_token'),
+      },
+    },
     {
       // Before, the overlay got `env_file: [../secrets.env]`: compose reads an overlay given with -f
       // from the first file's folder, so that named a file above the project. Which first file a

@@ -107,7 +107,10 @@ export const secretInEnvironment = defineRule({
       // The lines of the entries that move: a comment above an entry and the ones after it goes with them.
       const movedLines = new Set(found.filter((f) => f.movable).map((f) => f.entry.keyRange.start.line));
       for (const { entry, hit, defs, disagrees, movable, stack, stacks } of found) {
-        const services = serviceList(defs.map((d) => d.name));
+        // The services that run with it: those that merge the definition (a common.yml template that
+        // web and celery_worker extend is not itself a service), else the definitions' names.
+        const running = defs.flatMap((d) => servicesOfDef(project, d)).map((s) => s.name);
+        const services = serviceList(running.length > 0 ? running : defs.map((d) => d.name));
         context.report({
           messageId: disagrees ? 'disagrees' : hit.kind === 'url' ? 'urlCredentials' : 'secret',
           data: {
