@@ -427,3 +427,93 @@ describe('cli: check --fix moving a file', function () {
     assert.equal(fs.statSync(moved).mode & 0o777, 0o755);
   });
 });
+
+describe('cli: check --fix leaves a file that is not valid UTF-8 byte for byte as it was', function () {
+  this.timeout(120_000);
+  before(ensureBuilt);
+  after(cleanTemps);
+
+  /** Every file of a folder, by workspace path, as bytes. */
+  function snapshot(dir: string): Map<string, Buffer> {
+    return new Map(listFiles(dir).map((p) => [p, fs.readFileSync(path.join(dir, p))]));
+  }
+  const REPLACEMENT = Buffer.from('\uFFFD', 'utf8');
+  const NOT_UTF8 = 'not valid UTF-8; docker-modularity writes UTF-8 only';
+
+  it('a Latin-1 Dockerfile and compose file: their fixes (and those that move text out of them) are withheld, said once each', function () {
+    const ws = copyExample();
+    const web = path.join(ws, 'docker', 'Dockerfile.web');
+    const compose = path.join(ws, 'docker-compose.yml');
+    // Written on a Windows machine or an old editor: "é" as the single byte 0xE9.
+    fs.writeFileSync(
+      web,
+      Buffer.concat([Buffer.from('# Django + Gunicorn -- mainteneur: Jos\xe9\n', 'latin1'), fs.readFileSync(web)]),
+    );
+    const composeText = fs.readFileSync(compose, 'utf8');
+    assert.ok(composeText.includes('      POSTGRES_PASSWORD: changeme\n'));
+    fs.writeFileSync(
+      compose,
+      Buffer.from(
+        composeText
+          .replace('# SmartHR360:', '# Mainteneur : Jos\xe9 (caf\xe9 du matin).\n# SmartHR360:')
+          .replace(
+            '      POSTGRES_PASSWORD: changeme\n',
+            '      POSTGRES_PASSWORD: changeme\n      API_TOKEN: "t\xe9st-9c1a7f2e"\n',
+          ),
+        'latin1',
+      ),
+    );
+    const before = snapshot(ws);
+    const findingsBefore = parseFindings(runCli(['check', '.', '--format', 'json'], { cwd: ws }).stdout);
+    // The files are still analysed (read with U+FFFD for the bytes that are not UTF-8): findings keep working.
+    assert.ok(findingsBefore.some((f) => f.file === 'docker/Dockerfile.web' && f.rule === 'install-outside-base' && f.fixable));
+    assert.ok(findingsBefore.some((f) => f.file === 'docker-compose.yml' && f.rule === 'secret-in-environment' && f.fixable));
+    const r = runCli(['check', '.', '--fix'], { cwd: ws });
+    const after = snapshot(ws);
+
+    // Before, the untouched comment became "Jos\xEF\xBF\xBD", and the secret went to secrets.env as "t\xEF\xBF\xBDst".
+    assert.ok(after.get('docker/Dockerfile.web')!.equals(before.get('docker/Dockerfile.web')!), 'Dockerfile.web unchanged');
+    assert.ok(after.get('docker-compose.yml')!.equals(before.get('docker-compose.yml')!), 'docker-compose.yml unchanged');
+    for (const [p, bytes] of after) {
+      assert.ok(!bytes.includes(REPLACEMENT), `${p} holds a replacement character`);
+    }
+    assert.doesNotMatch(after.get('secrets.env')!.toString('latin1'), /API_TOKEN/);
+
+    // Said once per file, on stderr, with the reason.
+    const said = r.stderr.split('\n').filter((l) => l.includes('left unfixed'));
+    assert.deepEqual(said.sort(), [
+      `docker-modularity: left unfixed docker-compose.yml: ${NOT_UTF8}`,
+      `docker-modularity: left unfixed docker/Dockerfile.web: ${NOT_UTF8}`,
+    ]);
+
+    // The other files' fixes still applied.
+    const fixed = /^fixed \d+ problems? in \d+ files?: (.*)$/m.exec(r.stdout);
+    assert.ok(fixed, r.stdout + r.stderr);
+    const files = fixed[1]!.split(', ');
+    assert.ok(files.includes('docker/Dockerfile.celery'), fixed[1]);
+    assert.ok(!files.includes('docker/Dockerfile.web') && !files.includes('docker-compose.yml'), fixed[1]);
+    const celery = fs.readFileSync(path.join(ws, 'docker', 'Dockerfile.celery'), 'utf8');
+    assert.notEqual(celery, before.get('docker/Dockerfile.celery')!.toString('utf8'));
+  });
+
+  it('a fix that only reads a Latin-1 file is withheld too: the missing .env.docker is not made from a Latin-1 template', function () {
+    const ws = copyExample();
+    fs.rmSync(path.join(ws, '.env.docker'));
+    const template = path.join(ws, '.env.docker.example');
+    fs.writeFileSync(template, Buffer.concat([Buffer.from('# R\xe9glages partag\xe9s.\n', 'latin1'), fs.readFileSync(template)]));
+    const before = fs.readFileSync(template);
+    const r = runCli(['check', '.', '--fix'], { cwd: ws });
+    // Before, .env.docker was created with the template's text, "R\xEF\xBF\xBDglages".
+    assert.ok(!fs.existsSync(path.join(ws, '.env.docker')));
+    assert.ok(fs.readFileSync(template).equals(before));
+    for (const [p, bytes] of snapshot(ws)) {
+      assert.ok(!bytes.includes(REPLACEMENT), `${p} holds a replacement character`);
+    }
+    assert.deepEqual(
+      r.stderr.split('\n').filter((l) => l.includes('left unfixed')),
+      [`docker-modularity: left unfixed .env.docker.example: ${NOT_UTF8}`],
+    );
+    const fixed = /^fixed \d+ problems? in \d+ files?: (.*)$/m.exec(r.stdout);
+    assert.ok(fixed?.[1]!.split(', ').includes('docker-compose.yml'), r.stdout);
+  });
+});

@@ -3,7 +3,8 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import { applyChangesToDisk, NodeFileSystem, writeFileAtomic } from '../../server/src/node/nodeFileSystem';
+import { applyChangesToDisk, checkBeforeWriting, NodeFileSystem, writeFileAtomic } from '../../server/src/node/nodeFileSystem';
+import { NOT_UTF8 } from '../../server/src/engine/fs';
 import { Analyzer } from '../../server/src/engine/analyzer';
 import { cleanTemps, tempDir, writeFiles } from './helpers';
 
@@ -282,6 +283,59 @@ describe('NodeFileSystem', function () {
       ],
     );
     assert.match(skipped[1]!.detail!, /over the 1 KB limit/);
+  });
+
+  it('reads a file that is not valid UTF-8 with U+FFFD and says its text is not its content; a BOM, CRLF or a real U+FFFD are text', function () {
+    const root = workspace({
+      'docker/Dockerfile.web': Buffer.from('# mainteneur: Jos\xe9\nFROM python:3.12-slim\n', 'latin1'),
+      'Dockerfile.base': Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('FROM python:3.12-slim\r\nRUN true\r\n')]),
+      'compose.yaml': 'services:\n  web:\n    image: caf\u00e9 # \uFFFD\n',
+    });
+    const disk = new NodeFileSystem(root);
+    // Still analysed: the text has U+FFFD where the byte was.
+    assert.equal(disk.readFile('docker/Dockerfile.web'), '# mainteneur: Jos\uFFFD\nFROM python:3.12-slim\n');
+    assert.equal(disk.textLoss('docker/Dockerfile.web'), NOT_UTF8);
+    assert.equal(disk.textLoss('Dockerfile.base'), undefined);
+    assert.equal(disk.textLoss('compose.yaml'), undefined);
+    assert.equal(disk.textLoss('missing'), undefined);
+    assert.deepEqual(disk.skipped(), []);
+    // Saved again as UTF-8 by a person: read afresh, it is text.
+    fs.writeFileSync(path.join(root, 'docker/Dockerfile.web'), '# mainteneur: Jos\u00e9\nFROM python:3.12-slim\n');
+    disk.forget([{ path: 'docker/Dockerfile.web', change: 'changed' }]);
+    assert.equal(disk.textLoss('docker/Dockerfile.web'), undefined);
+    fs.writeFileSync(path.join(root, 'compose.yaml'), Buffer.from('services:\n  web:\n    image: caf\xe9\n', 'latin1'));
+    disk.refresh();
+    assert.equal(disk.textLoss('compose.yaml'), NOT_UTF8);
+  });
+
+  it('never writes over a file that is not valid UTF-8, nor moves one, when asked to', function () {
+    const root = workspace({
+      'compose.yaml': Buffer.from('services:\n  web:\n    image: caf\xe9\n', 'latin1'),
+      'Dockerfile.old': Buffer.from('# Jos\xe9\nFROM x\n', 'latin1'),
+    });
+    const compose = fs.readFileSync(path.join(root, 'compose.yaml'));
+    const old = fs.readFileSync(path.join(root, 'Dockerfile.old'));
+    const files = new Map<string, string | null>([
+      ['compose.yaml', 'services:\n  web:\n    image: caf\uFFFD:1\n'],
+      ['archived/Dockerfile.old', '# Jos\uFFFD\nFROM x\n'],
+      ['Dockerfile.old', null],
+    ]);
+    assert.deepEqual(
+      checkBeforeWriting(root, files, new Map()),
+      new Map([
+        ['compose.yaml', NOT_UTF8],
+        ['Dockerfile.old', NOT_UTF8],
+      ]),
+    );
+    const r = applyChangesToDisk(root, files, new Map([['archived/Dockerfile.old', 'Dockerfile.old']]));
+    assert.deepEqual(r.changed, []);
+    assert.deepEqual(
+      r.failed.map((f) => f.path),
+      ['archived/Dockerfile.old', 'compose.yaml', 'Dockerfile.old'],
+    );
+    assert.ok(fs.readFileSync(path.join(root, 'compose.yaml')).equals(compose));
+    assert.ok(fs.readFileSync(path.join(root, 'Dockerfile.old')).equals(old));
+    assert.ok(!fs.existsSync(path.join(root, 'archived')));
   });
 
   it('the analyzer reports files the disk skipped in the same run', function () {

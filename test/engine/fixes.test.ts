@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
-import { applyFixes, applyTextEdits, staleReason } from '../../server/src/engine/fixes';
-import { MemoryFileSystem } from '../../server/src/engine/fs';
+import { Analyzer } from '../../server/src/engine/analyzer';
+import { applyFixes, applyTextEdits, fixPaths, lossyInput, staleReason } from '../../server/src/engine/fixes';
+import { MemoryFileSystem, NOT_UTF8 } from '../../server/src/engine/fs';
 import { FixBuilder, type Fix } from '../../server/src/engine/rule';
+import { RULES } from '../../server/src/engine/rules';
 import { contentHash, range } from '../../server/src/engine/text';
+import { replaceEach } from '../rules/edit';
+import { COMPOSE, ENV_DOCKER_EXAMPLE, workspace } from '../rules/envWorkspace';
 
 const FILES = {
   'Dockerfile.base': 'FROM python:3.12-slim\nRUN apt-get install -y libpq5\n',
@@ -169,5 +173,57 @@ describe('applyFixes', () => {
         ]),
       /overlapping edits/,
     );
+  });
+});
+
+describe('lossyInput', () => {
+  /** A disk where some files were not valid UTF-8: read with U+FFFD, as NodeFileSystem reads them. */
+  class LossyDisk extends MemoryFileSystem {
+    constructor(
+      files: Record<string, string>,
+      private readonly lossy: ReadonlySet<string>,
+    ) {
+      super(files);
+    }
+    textLoss(path: string): string | undefined {
+      return this.lossy.has(path) ? NOT_UTF8 : undefined;
+    }
+  }
+
+  /** celery_beat reads no env file, and the shared .env.docker does not exist yet: its fix creates it from the template. */
+  const BEAT_ALONE = replaceEach(
+    COMPOSE,
+    ['  celery_beat:\n    <<: *app\n', '  celery_beat:\n'],
+    [
+      '    command: celery -A smarthr360 beat -l info\n',
+      '    command: celery -A smarthr360 beat -l info\n    networks:\n      - smarthr360-network\n',
+    ],
+  );
+  // The template as saved by a Latin-1 editor, read from disk: "Réglages" with U+FFFD for the 0xE9 byte.
+  const LATIN1_TEMPLATE = ENV_DOCKER_EXAMPLE.replace('# Copy to', '# R\uFFFDglages partag\uFFFDs.\n# Copy to');
+  const files = workspace({ 'docker-compose.yml': BEAT_ALONE, '.env.docker': undefined, '.env.docker.example': LATIN1_TEMPLATE });
+
+  function fixOf(disk: MemoryFileSystem, ruleId: string): Fix {
+    const finding = new Analyzer(disk, { rules: RULES }).analyze().findings.find((f) => f.ruleId === ruleId && f.fixable);
+    assert.ok(finding, ruleId);
+    return finding.fix!()!;
+  }
+
+  it('withholds a fix that copies text out of a file that is not valid UTF-8, though it does not write that file', () => {
+    const disk = new LossyDisk(files, new Set(['.env.docker.example']));
+    const fix = fixOf(disk, 'env-file-missing');
+    // Before, .env.docker was created with the template's text, its 0xE9 bytes written as U+FFFD.
+    assert.deepEqual(fixPaths(fix).sort(), ['.env.docker', 'docker-compose.yml']);
+    assert.deepEqual(lossyInput(fix, disk), { path: '.env.docker.example', reason: NOT_UTF8 });
+  });
+
+  it('names the file a fix writes first, and withholds nothing of a workspace read whole', () => {
+    const disk = new LossyDisk(files, new Set(['.env.docker.example', 'docker-compose.yml']));
+    assert.deepEqual(lossyInput(fixOf(disk, 'env-file-missing'), disk), { path: 'docker-compose.yml', reason: NOT_UTF8 });
+    const utf8 = new LossyDisk(files, new Set());
+    assert.equal(lossyInput(fixOf(utf8, 'env-file-missing'), utf8), undefined);
+    // A view that cannot tell (memory, the tests' workspaces) withholds nothing.
+    const memory = new MemoryFileSystem(files);
+    assert.equal(lossyInput(fixOf(memory, 'env-file-missing'), memory), undefined);
   });
 });

@@ -616,6 +616,31 @@ describe('language server (stdio protocol)', function () {
       );
     });
 
+    it('refuses a fix that writes a file on disk that is not valid UTF-8, and offers it once the editor has the file open', async () => {
+      const root = copyFixture();
+      const base = fs.readFileSync(path.join(root, BASE), 'utf8');
+      // Saved by a Latin-1 editor: the server reads it from disk with U+FFFD for the 0xE9 byte.
+      fs.writeFileSync(path.join(root, BASE), Buffer.from(`# Image de base -- mainteneur: Jos\xe9\n${base}`, 'latin1'));
+      client = await LspTestClient.start(root);
+      const diags = byRule('install-outside-base')(await client.diagnosticsFor(WEB, has('install-outside-base')));
+      const refused = await codeActions(WEB, diags, ['quickfix']);
+      // Before, the edit to Dockerfile.base was computed from its text as read, and saved it as UTF-8.
+      assert.ok(!refused.some((a) => a.title.startsWith('Move curl')), refused.map((a) => a.title).join(' | '));
+      assert.ok(refused.some((a) => a.title.startsWith('Ignore')));
+      assert.ok(
+        client.logs.some(
+          (l) => /Refusing the fix/.test(l) && l.includes(`${BASE}: not valid UTF-8; docker-modularity writes UTF-8 only`),
+        ),
+        client.logs.join('\n'),
+      );
+      // Open, the file is the editor's text, decoded as the editor decodes it: nothing is lost.
+      await client.openDocument(BASE, `# Image de base -- mainteneur: Jos\u00e9\n${base}`, 'dockerfile');
+      const fresh = byRule('install-outside-base')(await client.diagnosticsFor(WEB, has('install-outside-base')));
+      const move = (await codeActions(WEB, fresh, ['quickfix'])).find((a) => a.title.startsWith('Move curl'));
+      assert.ok(move);
+      assert.ok(client.applyEdit(move.edit!).get(BASE)!.startsWith('# Image de base -- mainteneur: Jos\u00e9\n'));
+    });
+
     it('fixes the whole workspace through workspace/applyEdit (Fix all in workspace)', async () => {
       await start();
       await client.diagnosticsFor(WEB, has('install-outside-base'));

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Analyzer, type AnalysisTiming } from '../engine/analyzer';
 import { CONFIG_FILE_NAMES, ConfigError, parseConfig, type Config } from '../engine/config';
-import { applyFixes, fixPaths, writeBlocked } from '../engine/fixes';
+import { applyFixes, fixPaths, lossyInput, writeBlocked } from '../engine/fixes';
 import { SKIP_REASON_TEXT } from '../engine/fs';
 import { normalizePath } from '../engine/paths';
 import type { Fix } from '../engine/rule';
@@ -101,6 +101,9 @@ export function runCheck(cmd: CheckCommand, io: CliIo, version: string): number 
         out(
           `fixed ${summary.fixed} problem${summary.fixed === 1 ? '' : 's'} in ${files.length} file${files.length === 1 ? '' : 's'}: ${files.join(', ')}\n`,
         );
+      }
+      for (const [p, reason] of summary.unfixed) {
+        complain(io, `left unfixed ${display(path.join(ws.root, p))}: ${reason}`);
       }
       for (const f of summary.failed) {
         complain(io, `could not write ${display(path.join(ws.root, f.path))}: ${f.reason}`);
@@ -359,13 +362,18 @@ interface FixSummary {
   fixed: number;
   files: Set<string>;
   failed: { path: string; reason: string }[];
+  /**
+   * Files whose fixes were withheld, with the reason, said once each: a file that is not valid UTF-8
+   * is analysed, but no fix writes it or copies text from it (see lossyInput).
+   */
+  unfixed: Map<string, string>;
   /** True when the last pass still applied fixes: fixes that make new findings may be left. */
   stoppedAtLimit: boolean;
 }
 
 /** Applies every non-conflicting fix, pass after pass, until none applies (at most 10 passes). */
 function fixWorkspace(analyzer: Analyzer, disk: NodeFileSystem, ws: Workspace): FixSummary {
-  const summary: FixSummary = { fixed: 0, files: new Set(), failed: [], stoppedAtLimit: false };
+  const summary: FixSummary = { fixed: 0, files: new Set(), failed: [], unfixed: new Map(), stoppedAtLimit: false };
   // Files that could not be written: fixes that touch them are left out of later passes, and the
   // other fixes go on (one read-only file does not stop the rest of the workspace being fixed).
   const unwritable = new Set<string>();
@@ -397,9 +405,17 @@ function fixWorkspace(analyzer: Analyzer, disk: NodeFileSystem, ws: Workspace): 
       }
     }
     // A fix over several files applies entirely or not at all: one that would write a read-only
-    // file (or move one), or a file that failed before, is left out before any of its files is written.
+    // file (or move one), or a file that failed before, is left out before any of its files is written;
+    // so is one that writes a file that is not valid UTF-8, or copies text read from one.
     let writable = fixes.filter((fix) => {
       if (fixPaths(fix).some((p) => unwritable.has(p))) {
+        return false;
+      }
+      const lossy = lossyInput(fix, disk);
+      if (lossy) {
+        if (!summary.unfixed.has(lossy.path)) {
+          summary.unfixed.set(lossy.path, lossy.reason);
+        }
         return false;
       }
       const blocked = writeBlocked(fix, disk);

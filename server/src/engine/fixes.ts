@@ -138,6 +138,25 @@ export function writeBlocked(fix: Fix, view: Pick<FileSystemView, 'writeBlocker'
   return undefined;
 }
 
+/**
+ * The first file a fix writes, or reads to compute what it writes (its basis), whose text is not the
+ * file's content (see {@link FileSystemView.textLoss}: it is not valid UTF-8), and why. Such a fix
+ * is withheld whole: it would write the file's other bytes as U+FFFD, or copy them so into another
+ * file (a secret's value moved to secrets.env, packages moved into the base, a file made from a template).
+ */
+export function lossyInput(fix: Fix, view: FileSystemView): { path: string; reason: string } | undefined {
+  if (!view.textLoss) {
+    return undefined;
+  }
+  for (const path of new Set([...fixPaths(fix), ...Object.keys(fix.basis)])) {
+    const reason = view.textLoss(path);
+    if (reason) {
+      return { path, reason };
+    }
+  }
+  return undefined;
+}
+
 /** Why a fix cannot be applied to the files as they are now, or undefined when it can. */
 export function staleReason(fix: Fix, read: ReadText): string | undefined {
   for (const [path, hash] of Object.entries(fix.basis)) {

@@ -61,7 +61,17 @@ export interface FileSystemView {
    * tell (memory) leaves it out.
    */
   writeBlocker?(path: string): string | undefined;
+  /**
+   * Optional: why the text {@link readFile} gives of a path is not the file's content as it is, or
+   * undefined when it is (or the view cannot tell): a file that is not valid UTF-8 is read with
+   * U+FFFD for its other bytes, so it can be analysed, but a fix that writes it, or writes text read
+   * from it into another file, would lose those bytes. Such fixes are withheld (see `lossyInput`).
+   */
+  textLoss?(path: string): string | undefined;
 }
+
+/** Why a file that is not valid UTF-8 is never written, nor its text copied by a fix. */
+export const NOT_UTF8 = 'not valid UTF-8; docker-modularity writes UTF-8 only';
 
 /**
  * Whether a path is one the view left out, or lies below a folder it left out (a symlink out of the

@@ -1,5 +1,5 @@
 import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic, type WorkspaceEdit } from 'vscode-languageserver';
-import { applyFixes, staleReason, writeBlocked } from '../engine/fixes';
+import { applyFixes, lossyInput, staleReason, writeBlocked } from '../engine/fixes';
 import type { Finding, Fix, FileChange } from '../engine/rule';
 import { contentHash, LineIndex, type Range } from '../engine/text';
 import { DIAGNOSTIC_SOURCE, FIX_ALL_KIND } from '../protocol';
@@ -147,11 +147,16 @@ function computeFix(finding: Finding, env: CodeActionEnv): Fix | undefined {
 /**
  * Why a fix may not be applied to the files on disk (as `check --fix` refuses it): a path it writes,
  * creates, moves or removes is read-only, or exists but was not read (a binary `secrets.env`,
- * which a fix would take for missing and create over).
+ * which a fix would take for missing and create over); or a file it writes or reads, not open in
+ * the editor, is not valid UTF-8 (its text as read from disk has U+FFFD for the other bytes).
  */
 function diskRefuses(fix: Fix, env: Pick<CodeActionEnv, 'folder'>): string | undefined {
+  const lossy = lossyInput(fix, env.folder.overlay);
+  if (lossy) {
+    return `it writes or copies text from a file it may not: ${lossy.path}: ${lossy.reason}`;
+  }
   const blocked = writeBlocked(fix, env.folder.overlay);
-  return blocked && `${blocked.path}: ${blocked.reason}`;
+  return blocked && `it writes a file it may not: ${blocked.path}: ${blocked.reason}`;
 }
 
 function quickFix(finding: Finding, diagnostic: Diagnostic, env: CodeActionEnv): CodeAction | undefined {
@@ -191,7 +196,7 @@ export function combineFixes(
     if (fix && !canExpress(fix.changes, env.editCaps)) {
       inexpressible.push({ fix, finding: f, reason: 'it creates or renames a file, which this client does not accept in an edit' });
     } else if (fix && blocked) {
-      inexpressible.push({ fix, finding: f, reason: `it writes a file it may not: ${blocked}` });
+      inexpressible.push({ fix, finding: f, reason: blocked });
     } else if (fix) {
       fixes.push(fix);
       origin.set(fix, f);

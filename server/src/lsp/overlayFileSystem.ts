@@ -153,6 +153,22 @@ export class OverlayFileSystem implements FileSystemView {
     }
   }
 
+  /**
+   * The disk's say (see {@link FileSystemView.textLoss}) for a file that is not open: the server read
+   * it from disk, where bytes that are not UTF-8 became U+FFFD. An open document's text is the
+   * editor's, decoded as the editor decodes the file: nothing is lost.
+   */
+  textLoss(path: string): string | undefined {
+    if (this.open.has(path)) {
+      return undefined;
+    }
+    try {
+      return this.disk.textLoss?.(path);
+    } catch {
+      return undefined;
+    }
+  }
+
   stat(path: string): 'file' | 'directory' | undefined {
     if (this.open.has(path)) {
       return 'file';

@@ -1,6 +1,7 @@
+import { isUtf8 } from 'node:buffer';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { SKIP_REASON_TEXT, type FileSystemView, type SkippedFile } from '../engine/fs';
+import { NOT_UTF8, SKIP_REASON_TEXT, type FileSystemView, type SkippedFile } from '../engine/fs';
 import { basename, dirname, globToRegExp, isInsideWorkspace, joinPath, normalizePath } from '../engine/paths';
 import { classifyPath } from '../engine/project';
 
@@ -122,6 +123,7 @@ export class NodeFileSystem implements FileSystemView {
   refresh(): void {
     const before = this.listing;
     this.texts.clear();
+    this.notUtf8.clear();
     this.stats.clear();
     this.probed.clear();
     this.realDirs.clear();
@@ -217,6 +219,7 @@ export class NodeFileSystem implements FileSystemView {
       const change = eventAt(rel);
       if (change !== undefined) {
         this.texts.delete(rel);
+        this.notUtf8.delete(rel);
         texts.push(rel);
         files ||= change !== 'changed';
       }
@@ -303,6 +306,16 @@ export class NodeFileSystem implements FileSystemView {
   }
 
   /**
+   * See {@link FileSystemView.textLoss}: a file whose bytes are not valid UTF-8 is read with U+FFFD
+   * in place of the others; what a fix would write of it would not be what is on disk.
+   */
+  textLoss(p: string): string | undefined {
+    const rel = normalizePath(p);
+    this.readFile(rel);
+    return this.notUtf8.has(rel) ? NOT_UTF8 : undefined;
+  }
+
+  /**
    * The text on disk now, bypassing (and updating) the cache: for checks that must not trust a
    * possibly stale cache, such as whether a fix was computed from the current text.
    */
@@ -314,11 +327,14 @@ export class NodeFileSystem implements FileSystemView {
   }
 
   private readonly texts = new Map<string, string | undefined>();
+  /** Files whose text was read from bytes that are not valid UTF-8 (see {@link textLoss}); kept with their text. */
+  private readonly notUtf8 = new Set<string>();
   private readonly stats = new Map<string, 'file' | 'directory' | undefined>();
   /** Paths read or asked about that the walk did not list (missing files, files in folders never walked). */
   private readonly probed = new Set<string>();
 
   private readFromDisk(rel: string): string | undefined {
+    this.notUtf8.delete(rel);
     let fd: number;
     try {
       fd = this.openInside(rel);
@@ -394,6 +410,11 @@ export class NodeFileSystem implements FileSystemView {
       return undefined;
     }
     this.readSkips.delete(rel);
+    // Bytes that are not UTF-8 (a Latin-1 comment) are read as U+FFFD: the file is still analysed,
+    // but never written by a fix, nor its text copied into another file (see textLoss).
+    if (!isUtf8(data)) {
+      this.notUtf8.add(rel);
+    }
     const text = data.toString('utf8');
     // A UTF-8 byte order mark is not text: editors hide it, so positions count from after it.
     // applyChangesToDisk puts it back on the files that had one.
@@ -942,9 +963,10 @@ export function unwritableReason(root: string, rel: string): string | undefined 
 
 /**
  * What would stop a fix pass's files being written as one: a file whose text on disk is no longer
- * the one the fixes read (`expected`), a read-only file to remove, or two paths that are one file
- * through a link (an edit through one and a move of the other cannot both hold). Asked before
- * anything is written, so that the caller can leave out the fixes of those paths whole.
+ * the one the fixes read (`expected`), a file that is not valid UTF-8 (its other bytes would be
+ * written as U+FFFD), a read-only file to remove, or two paths that are one file through a link (an
+ * edit through one and a move of the other cannot both hold). Asked before anything is written, so
+ * that the caller can leave out the fixes of those paths whole.
  */
 export function checkBeforeWriting(
   root: string,
@@ -965,6 +987,11 @@ export function checkBeforeWriting(
     const abs = path.join(absRoot, ...rel.split('/'));
     if (changedOnDisk(abs, rel, expected)) {
       problems.set(rel, CHANGED_MEANWHILE);
+      continue;
+    }
+    // Written (or moved) as UTF-8, its bytes that are not would be lost.
+    if (notUtf8OnDisk(abs)) {
+      problems.set(rel, NOT_UTF8);
       continue;
     }
     if (text === null && fs.existsSync(abs)) {
@@ -991,6 +1018,15 @@ export function checkBeforeWriting(
   return problems;
 }
 
+/** Whether a file on disk holds bytes that are not valid UTF-8 (false when it cannot be read). */
+function notUtf8OnDisk(abs: string): boolean {
+  try {
+    return !isUtf8(fs.readFileSync(abs));
+  } catch {
+    return false;
+  }
+}
+
 /** A file's text on disk now (a leading byte order mark left out), or undefined when it is not there. */
 function textOnDisk(abs: string): string | undefined {
   try {
@@ -1010,7 +1046,8 @@ const CHANGED_MEANWHILE = 'it changed on disk while it was being fixed; run --fi
 /**
  * Writes a fix pass's files. `expected`: the text each file had when the fixes were applied to it
  * (undefined: it did not exist); a file whose text on disk is no longer that (edited while the
- * workspace was analysed) is not written, and neither is a read-only file removed.
+ * workspace was analysed) is not written, nor one whose bytes (or, renamed, its old path's) are not
+ * valid UTF-8, and neither is a read-only file removed.
  */
 export function applyChangesToDisk(
   root: string,
@@ -1043,6 +1080,10 @@ export function applyChangesToDisk(
     const from = renamedFrom.get(rel);
     const source = from !== undefined ? inside(from) : undefined;
     const origin = source !== undefined && !fs.existsSync(abs) ? source : abs;
+    if (notUtf8OnDisk(origin)) {
+      result.failed.push({ path: rel, reason: NOT_UTF8 });
+      continue;
+    }
     try {
       const bom = startsWithBom(origin) && !text!.startsWith('\uFEFF');
       writeFileAtomic(abs, bom ? `\uFEFF${text!}` : text!, origin === abs ? undefined : modeOf(origin));
