@@ -2,7 +2,7 @@ import { RuleTester } from '../ruleTester';
 import { envFileNotFound } from '../../server/src/engine/rules/env/envFileNotFound';
 import { COMPOSE, workspace } from './envWorkspace';
 import { insertAfter, removeOnce, replaceOnce } from './edit';
-import { onLine } from './findings';
+import { onLine, onWord } from './findings';
 
 const BEAT = `    command: celery -A smarthr360 beat -l info
 `;
@@ -18,6 +18,11 @@ const ANCHOR_ENV_FILES = '  env_file:\n    - .env.docker\n    - secrets.env\n';
 /** The x-app anchor's env_file list with the shared file as a {path, required} entry at `path`. */
 const anchorRequiring = (path: string) =>
   replaceOnce(COMPOSE, ANCHOR_ENV_FILES, `  env_file:\n    - path: ${path}\n      required: true\n    - secrets.env\n`);
+/** celery_beat's own list: the shared file through a variable the project's .env sets, and one machine's file. */
+const BEAT_INTERPOLATED = '    env_file: ["${ENVF:-.env.docker}", /home/alice/smarthr/.env]\n';
+/** A local override for web: a debug setting, and an env file nobody committed. */
+const WEB_OVERRIDE = 'services:\n  web:\n    env_file:\n      - missing.env\n    environment:\n      DJANGO_DEBUG: "1"\n';
+const MISSING_IN_OVERRIDE = 'Expected env_file missing.env of service web to exist; docker compose refuses to start without it.';
 
 RuleTester.run(envFileNotFound, {
   valid: [
@@ -93,6 +98,35 @@ RuleTester.run(envFileNotFound, {
         ),
       ],
       output: { 'docker-compose.yml': anchorRequiring('.env.docker') },
+    },
+    {
+      // Before, the `${ENVF:-.env.docker}` entry was not read as .env.docker, and the machine's file
+      // was replaced by .env.docker: the service listed it twice.
+      name: 'an absolute path next to an entry that reads the shared file through ${VAR:-default}: the entry is removed',
+      files: workspace({ 'docker-compose.yml': beatWith(BEAT_INTERPOLATED), '.env': 'ENVF=.env.docker\n' }),
+      errors: [
+        inCompose(
+          53,
+          40,
+          64,
+          'Unexpected absolute env_file path /home/alice/smarthr/.env in service celery_beat: it exists on one machine only.',
+        ),
+      ],
+      output: { 'docker-compose.yml': beatWith('    env_file: ["${ENVF:-.env.docker}"]\n') },
+    },
+    {
+      // Before, missing.env was replaced by .env.docker, which web reads through docker-compose.yml
+      // already: compose merges the override's env_file list into it, and web listed it twice.
+      name: "a missing file in the override, the main file's definition reading the shared file: the override's env_file goes",
+      files: workspace({ 'docker-compose.override.yml': WEB_OVERRIDE }),
+      errors: [onWord('docker-compose.override.yml', WEB_OVERRIDE, 'missing.env', MISSING_IN_OVERRIDE)],
+      output: { 'docker-compose.override.yml': 'services:\n  web:\n    environment:\n      DJANGO_DEBUG: "1"\n' },
+    },
+    {
+      name: 'the same, env_file all the override gives web: `env_file: []` (a web with nothing is a null service)',
+      files: workspace({ 'docker-compose.override.yml': 'services:\n  web:\n    env_file: missing.env  # local settings\n' }),
+      errors: [onLine('docker-compose.override.yml', 3, 15, 26, MISSING_IN_OVERRIDE)],
+      output: { 'docker-compose.override.yml': 'services:\n  web:\n    env_file: []  # local settings\n' },
     },
     {
       name: 'no shared env file in the workspace: reported without a fix',

@@ -68,9 +68,15 @@ const joiningAppends = (a: TextEdit, b: TextEdit): boolean =>
   (a.append.key === undefined || a.append.key !== b.append.key) &&
   comparePositions(a.range.start, b.range.start) === 0;
 
+const scopesOf = (e: TextEdit): readonly string[] =>
+  e.scope === undefined ? [] : typeof e.scope === 'string' ? [e.scope] : e.scope;
+
+/** Whether two edits share a scope (see TextEdit.scope). */
+const sameScope = (a: TextEdit, b: TextEdit): boolean => scopesOf(a).some((s) => scopesOf(b).includes(s));
+
 /** Whether edits of two fixes cannot both apply (the same edit twice is one). */
 const clash = (a: TextEdit, b: TextEdit): boolean =>
-  !sameEdit(a, b) && ((a.scope !== undefined && a.scope === b.scope) || (conflicts(a, b) && !joiningAppends(a, b)));
+  !sameEdit(a, b) && (sameScope(a, b) || (conflicts(a, b) && !joiningAppends(a, b)));
 
 /**
  * Changes of several fixes (or of one) as one list: per file, one edit list, or one creation with

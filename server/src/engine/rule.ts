@@ -19,9 +19,10 @@ export interface TextEdit {
   /**
    * Edits of one scope from different fixes conflict, whatever their ranges: each was computed
    * assuming the others' targets stay (a removal that keeps `environment:` because other entries
-   * are left).
+   * are left). An edit with several scopes conflicts with an edit of any of them (an entry of an
+   * anchored `env_file:` list that every service merging it reads).
    */
-  scope?: string;
+  scope?: string | readonly string[];
 }
 
 /** One file operation of a fix. A fix may hold several, across files. */
@@ -157,7 +158,7 @@ export class FixBuilder {
     return this;
   }
 
-  replace(path: string, range: Range, newText: string, scope?: string): this {
+  replace(path: string, range: Range, newText: string, scope?: TextEdit['scope']): this {
     this.track(path);
     let change = this.changes.find((c): c is Extract<FileChange, { kind: 'edit' }> => c.kind === 'edit' && c.path === path);
     if (!change) {
@@ -183,7 +184,7 @@ export class FixBuilder {
     return this;
   }
 
-  remove(path: string, range: Range, scope?: string): this {
+  remove(path: string, range: Range, scope?: TextEdit['scope']): this {
     return this.replace(path, range, '', scope);
   }
 

@@ -1,5 +1,5 @@
 import { isMap, isPair, isSeq, stringify, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
-import type { FixBuilder } from './rule';
+import type { FixBuilder, TextEdit } from './rule';
 import type { LineIndex, Position, Range } from './text';
 
 /**
@@ -18,9 +18,9 @@ export interface YamlInsert {
   end?: Position;
 }
 
-/** Adds a {@link YamlInsert} to a fix: an insert at `at`, or the replacement up to its `end`. */
-export function applyYamlInsert<F extends FixBuilder>(fixer: F, path: string, ins: YamlInsert): F {
-  return fixer.replace(path, { start: ins.at, end: ins.end ?? ins.at }, ins.text);
+/** Adds a {@link YamlInsert} to a fix: an insert at `at`, or the replacement up to its `end` (of `scope`, see TextEdit.scope). */
+export function applyYamlInsert<F extends FixBuilder>(fixer: F, path: string, ins: YamlInsert, scope?: TextEdit['scope']): F {
+  return fixer.replace(path, { start: ins.at, end: ins.end ?? ins.at }, ins.text, scope);
 }
 
 /**

@@ -1,11 +1,21 @@
 import { isSkippedPath } from '../../fs';
-import { isSeq, type Node } from 'yaml';
+import { isScalar, isSeq, type Node } from 'yaml';
 import { defineRule } from '../../rule';
 import { isAbsolutePath, isInsideWorkspace, joinPath, relativePath } from '../../paths';
-import type { ComposeServiceDef, EnvFileRef } from '../../parse/compose';
-import { rangeKey } from '../../text';
-import { sequenceItemRemoval } from '../../yamlEdit';
-import { envFileTarget, isIgnoredInWorkspace, rootStackEnv, serviceList, servicesOfDef, stacksOfServices } from './envShared';
+import type { ComposeModel, ComposeServiceDef, EnvFileRef } from '../../parse/compose';
+import { scalarString } from '../../parse/yamlUtil';
+import type { Project } from '../../project';
+import { rangeKey, type Range } from '../../text';
+import { mapPairRemoval, sequenceItemRemoval } from '../../yamlEdit';
+import {
+  envFileScope,
+  envFileTarget,
+  isIgnoredInWorkspace,
+  rootStackEnv,
+  serviceList,
+  servicesOfDef,
+  stacksOfServices,
+} from './envShared';
 
 export const envFileNotFound = defineRule({
   id: 'env-file-not-found',
@@ -69,24 +79,25 @@ export const envFileNotFound = defineRule({
                 if (!absolute) {
                   fixer.track(joinPath(project.defFolder(defs[0]!), entry.path));
                 }
-                // Where the service lists the shared file already, the broken entry just goes.
-                const def = defs[0]!;
-                const container = def.envFileKey?.node;
-                const alsoShared = defs.every((d) => d.envFiles.some((e) => e !== entry && e.range !== entry.range && envFileTarget(d, e) === shared));
-                if (alsoShared && isSeq(container)) {
-                  const index = container.items.findIndex((i) => {
-                    const r = (i as Node).range;
-                    return r !== undefined && r !== null && file.lines.offsetAt(entry.range.start) >= r[0] && file.lines.offsetAt(entry.range.end) <= r[1];
-                  });
-                  const removal = index >= 0 ? sequenceItemRemoval(file.lines, container, index) : undefined;
-                  if (removal) {
-                    fixer.remove(file.path, removal);
-                    return;
-                  }
+                // Where the services read the shared file already (through another entry of this
+                // definition, or of another file's definition of the service: the main file's when
+                // this is an override), the broken entry just goes.
+                const removal = alsoShared(project, file, defs, entry, shared) ? entryRemoval(file, defs, entry) : undefined;
+                if (removal) {
+                  // It stands while the other definitions still list the shared file.
+                  defs.flatMap((d) => servicesOfDef(project, d)).forEach((s) => s.defs.forEach((d) => fixer.track(d.path)));
+                  fixer.replace(file.path, removal.range, removal.newText);
+                  return;
                 }
                 const start = file.lines.offsetAt(entry.range.start);
                 const quote = file.text[start] === '"' || file.text[start] === "'" ? file.text[start] : '';
-                fixer.replace(file.path, entry.range, `${quote}${rel}${quote}`);
+                // Another fix adding the shared file to one of these definitions waits a pass.
+                fixer.replace(
+                  file.path,
+                  entry.range,
+                  `${quote}${rel}${quote}`,
+                  defs.map((d) => envFileScope(d, shared)),
+                );
               }
             : undefined,
         });
@@ -94,3 +105,74 @@ export const envFileNotFound = defineRule({
     },
   },
 });
+
+/**
+ * Whether every service the entry's definitions make up reads `shared` through another entry: of
+ * the same list, or of another definition of the service (the main file's, for an entry of its
+ * override). Paths are read as docker compose reads them: `${ENVF:-.env.docker}` with the
+ * project's `.env`, relative to its project directory.
+ */
+function alsoShared(
+  project: Project,
+  file: ComposeModel,
+  defs: readonly ComposeServiceDef[],
+  entry: EnvFileRef,
+  shared: string,
+): boolean {
+  const isEntry = (e: EnvFileRef, def: ComposeServiceDef): boolean =>
+    e === entry || (def.path === file.path && rangeKey(e.range) === rangeKey(entry.range));
+  return defs.every((def) => {
+    const services = servicesOfDef(project, def);
+    if (services.length === 0) {
+      return def.envFiles.some((e) => !isEntry(e, def) && envFileTarget(def, e) === shared);
+    }
+    return services.every((s) =>
+      s.envFiles.some((e) => !isEntry(e, e.def) && envFileTarget(e.def, e, project, s.project) === shared),
+    );
+  });
+}
+
+/**
+ * The edit that takes the entry out of its definition's `env_file`: the item, or (the list's last,
+ * or a single path) the whole key when the definition holds others, else `env_file: []` (a
+ * definition with nothing left is a null service, which compose rejects).
+ */
+function entryRemoval(
+  file: ComposeModel,
+  defs: readonly ComposeServiceDef[],
+  entry: EnvFileRef,
+): { range: Range; newText: string } | undefined {
+  const def = defs[0]!;
+  const container = def.envFileKey?.node;
+  const lines = file.lines;
+  const start = lines.offsetAt(entry.range.start);
+  const end = lines.offsetAt(entry.range.end);
+  if (isSeq(container)) {
+    const index = container.items.findIndex((i) => {
+      const r = (i as Node).range;
+      return r !== undefined && r !== null && start >= r[0] && end <= r[1];
+    });
+    if (index < 0) {
+      return undefined;
+    }
+    if (container.items.length > 1) {
+      const range = sequenceItemRemoval(lines, container, index);
+      return range && { range, newText: '' };
+    }
+  } else if (!isScalar(container)) {
+    return undefined;
+  }
+  // The only entry: the key goes, when it is the definition's own (not an anchor's others merge).
+  const pairIndex =
+    defs.length === 1 ? def.node.items.findIndex((p) => scalarString(p.key) === 'env_file' && p.value === container) : -1;
+  if (pairIndex < 0) {
+    return undefined;
+  }
+  if (def.node.items.length > 1) {
+    const range = mapPairRemoval(lines, def.node, pairIndex);
+    return range && { range, newText: '' };
+  }
+  const key = def.node.items[pairIndex]!.key as Node;
+  const value = isSeq(container) && !container.flow ? (container.items[0] as Node) : container;
+  return key.range && value?.range ? { range: lines.rangeOf(key.range[1], value.range[1]), newText: ': []' } : undefined;
+}

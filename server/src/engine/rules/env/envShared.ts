@@ -887,6 +887,10 @@ export function ensureEnvFileReference(
   }
   const lines = model.lines;
   const rel = flowScalar(relativePath(project.defFolder(def), target));
+  // Another fix making the definition read the same file (env-file-not-found pointing a broken
+  // entry at it) waits for the next pass: both in one listed it twice.
+  const scope = envFileScope(def, target);
+  const scopes = extra.length > 0 ? [scope, envFileScope(def, alsoLast!)] : scope;
   const own = ownEnvFileList(def);
   if (own && isScalar(own) && own.range) {
     // A quoted entry keeps its text; a plain one is quoted when a flow list needs it
@@ -894,7 +898,7 @@ export function ensureEnvFileReference(
     const quoted = own.type === 'QUOTE_DOUBLE' || own.type === 'QUOTE_SINGLE';
     const current = quoted ? model.text.slice(own.range[0], own.range[1]) : flowScalar(String(own.value));
     const items = where === 'first' ? [rel, current, ...extra] : [current, rel, ...extra];
-    fixer.replace(def.path, lines.rangeOf(own.range[0], own.range[1]), `[${items.join(', ')}]`);
+    fixer.replace(def.path, lines.rangeOf(own.range[0], own.range[1]), `[${items.join(', ')}]`, scopes);
     return false;
   }
   if (own && isSeq(own)) {
@@ -906,12 +910,12 @@ export function ensureEnvFileReference(
     }
     const insert = where === 'first' && own.items.length > 0 ? prependToSequence(lines, own, rel) : appendToSequence(lines, own, rel);
     if (insert) {
-      applyYamlInsert(fixer, def.path, insert);
+      applyYamlInsert(fixer, def.path, insert, scope);
     }
     // (An empty list gets the first file only: two insertions at one place.)
     const after = extra.length > 0 && own.items.length > 0 && where === 'first' ? appendToSequence(lines, own, extra[0]!) : undefined;
     if (after) {
-      applyYamlInsert(fixer, def.path, after);
+      applyYamlInsert(fixer, def.path, after, envFileScope(def, alsoLast!));
     }
     return false;
   }
@@ -922,7 +926,7 @@ export function ensureEnvFileReference(
       group.edited.add(mergedSeq);
       const insert = where === 'first' ? prependToSequence(lines, mergedSeq, rel) : appendToSequence(lines, mergedSeq, rel);
       if (insert) {
-        applyYamlInsert(fixer, def.path, insert);
+        applyYamlInsert(fixer, def.path, insert, scope);
       }
     }
     return false;
@@ -932,9 +936,18 @@ export function ensureEnvFileReference(
   const flush = usesFlushSequences(lines, model.view.doc.contents) ?? false;
   const insert = appendSequenceToMap(lines, def.node, 'env_file', items, flush);
   if (insert) {
-    applyYamlInsert(fixer, def.path, insert);
+    applyYamlInsert(fixer, def.path, insert, scopes);
   }
   return insert !== undefined;
+}
+
+/**
+ * The edit scope (see TextEdit.scope) of a change that makes a service definition read `target`
+ * through `env_file`: adding it, or pointing a broken entry at it. Two such fixes computed on the
+ * same text each take the definition not to read it yet; applied together they listed it twice.
+ */
+export function envFileScope(def: ComposeServiceDef, target: string): string {
+  return `env_file ${target}@${def.path}:${def.name}`;
 }
 
 /**
