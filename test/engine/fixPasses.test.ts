@@ -8,7 +8,11 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseDocument } from 'yaml';
+import { Analyzer } from '../../server/src/engine/analyzer';
+import { applyFixes } from '../../server/src/engine/fixes';
+import { MemoryFileSystem } from '../../server/src/engine/fs';
 import { cleanTemps, ensureBuilt, parseFindings, runCli, tempDir, writeFiles, type JsonFinding } from '../cli/helpers';
+import { fixesOf } from '../fixPasses';
 
 /** A normal base/web/celery set: the base built FROM python:3.12-slim, the services FROM it. */
 const DOCKERFILES: Record<string, string> = {
@@ -111,5 +115,177 @@ ${BASE_SERVICE}  web:
       after.map((f) => `${f.file}:${f.line} ${f.rule}`),
       [],
     );
+  });
+});
+
+describe('check --fix: fixes that change how a file reads apply before the fixes computed from the old reading', function () {
+  this.timeout(120_000);
+  before(ensureBuilt);
+  after(cleanTemps);
+
+  it('misspelt env_files and network keys: renamed alone, no second env_file or networks key', () => {
+    // Before: `fixed 5 problems`, then `Map keys must be unique; "env_file" is repeated` and
+    // `"networks" is repeated`: env-file-missing and service-network-missing each wrote the key
+    // the rename wrote in the same pass.
+    const compose = `services:
+${BASE_SERVICE}  web:
+    build: {context: ., dockerfile: docker/Dockerfile.web}
+    env_files:
+      - web.env
+    networks: [backend]
+  celery_worker:
+    build: {context: ., dockerfile: docker/Dockerfile.celery}
+    env_file: .env.docker
+    network:
+      - backend
+  celery_beat:
+    build: {context: ., dockerfile: docker/Dockerfile.celery}
+    env_file: .env.docker
+    networks: [backend]
+networks:
+  backend:
+`;
+    const { files, after } = fixWithCli({
+      ...DOCKERFILES,
+      'compose.yaml': compose,
+    });
+    // Renamed, then (web.env does not exist) the broken entry points at the shared env file, once.
+    assert.equal(
+      files['compose.yaml'],
+      compose
+        .replace('    env_files:\n      - web.env\n', '    env_file:\n      - .env.docker\n')
+        .replace('    network:\n      - backend\n', '    networks:\n      - backend\n'),
+    );
+    assertValidYaml(files['compose.yaml']!);
+    assert.deepEqual(
+      after.map((f) => `${f.file}:${f.line} ${f.rule}`),
+      [],
+    );
+    assert.deepEqual(Object.keys(files).sort(), ['compose.yaml', ...Object.keys(DOCKERFILES)].sort());
+  });
+
+  it('a misspelt volume key where the siblings share a volume: renamed alone, no second volumes key', () => {
+    // Before, shared-volume-missing added `volumes: [media:/app/media]` next to the `volume:` the
+    // rename made `volumes:`.
+    const compose = `services:
+${BASE_SERVICE}  web:
+    build: {context: ., dockerfile: docker/Dockerfile.web}
+    env_file: .env.docker
+    volumes: [media:/app/media]
+  celery_worker:
+    build: {context: ., dockerfile: docker/Dockerfile.celery}
+    env_file: .env.docker
+    volume:
+      - media:/app/media
+  celery_beat:
+    build: {context: ., dockerfile: docker/Dockerfile.celery}
+    env_file: .env.docker
+    volumes: [media:/app/media]
+volumes:
+  media:
+`;
+    const { files, after } = fixWithCli({
+      ...DOCKERFILES,
+      'compose.yaml': compose,
+    });
+    assert.equal(files['compose.yaml'], compose.replace('    volume:\n', '    volumes:\n'));
+    assertValidYaml(files['compose.yaml']!);
+    assert.deepEqual(
+      after.map((f) => `${f.file}:${f.line} ${f.rule}`),
+      [],
+    );
+  });
+
+  it('a misspelt volume key: the NFS declaration it mounts keeps its comment and driver options', () => {
+    // Before, unused-volume removed `models` (comment and NFS options with it) in the rename's pass,
+    // and undeclared-volume then declared a bare `models:`: the share became a local volume.
+    const compose = `services:
+  web: {image: python:3.12, volumes: [media:/app/media]}
+  worker:
+    image: python:3.12
+    volume:
+      - media:/app/media
+      - models:/app/models
+volumes:
+  media:
+  # trained models live on the NFS share, see ops/README
+  models:
+    driver: local
+    driver_opts: {type: nfs, o: "addr=10.0.0.5,rw", device: ":/exports/models"}
+`;
+    const { files, after } = fixWithCli({ 'compose.yaml': compose });
+    assert.equal(files['compose.yaml'], compose.replace('    volume:\n', '    volumes:\n'));
+    assertValidYaml(files['compose.yaml']!);
+    assert.deepEqual(
+      after.map((f) => `${f.file}:${f.line} ${f.rule}`),
+      [],
+    );
+  });
+});
+
+describe("one pass of fixes (the language server's Fix all)", () => {
+  it('applies the key renames and leaves the fixes computed from the old reading for the next pass', () => {
+    const compose = `services:
+${BASE_SERVICE}  web:
+    build: {context: ., dockerfile: docker/Dockerfile.web}
+    env_files:
+      - .env.docker
+    networks: [backend]
+  celery_worker:
+    build: {context: ., dockerfile: docker/Dockerfile.celery}
+    env_file: .env.docker
+    network:
+      - backend
+  celery_beat:
+    build: {context: ., dockerfile: docker/Dockerfile.celery}
+    env_file: .env.docker
+    networks: [backend]
+networks:
+  backend:
+`;
+    const memory = new MemoryFileSystem({
+      ...DOCKERFILES,
+      'compose.yaml': compose,
+    });
+    const findings = new Analyzer(memory).analyze().findings;
+    const result = applyFixes(fixesOf(findings), (p) => memory.readFile(p));
+    assert.deepEqual(
+      result.applied.map((f) => f.title),
+      ['Rename env_files to env_file', 'Rename network to networks'],
+    );
+    assert.equal(
+      result.files.get('compose.yaml'),
+      compose.replace('    env_files:\n', '    env_file:\n').replace('    network:\n', '    networks:\n'),
+    );
+    assert.deepEqual(
+      result.skipped.map((s) => `${s.fix.title}: ${s.reason}`),
+      [
+        'Add env_file .env.docker to web: another fix changes how compose.yaml reads; computed again on the next pass',
+        'Attach celery_worker to backend: another fix changes how compose.yaml reads; computed again on the next pass',
+      ],
+    );
+  });
+
+  it('two misspellings of one key in a service: one is renamed per pass, never two `volumes:`', () => {
+    const compose = `services:
+  web: {image: python:3.12, volumes: [media:/app/media]}
+  worker:
+    image: python:3.12
+    volume:
+      - media:/app/media
+    volumez:
+      - models:/app/models
+volumes:
+  media:
+  models:
+`;
+    const memory = new MemoryFileSystem({ 'compose.yaml': compose });
+    const result = applyFixes(fixesOf(new Analyzer(memory).analyze().findings), (p) => memory.readFile(p));
+    assert.deepEqual(
+      result.applied.map((f) => f.title),
+      ['Rename volume to volumes'],
+    );
+    assert.equal(result.files.get('compose.yaml'), compose.replace('    volume:\n', '    volumes:\n'));
+    assertValidYaml(result.files.get('compose.yaml')!);
   });
 });

@@ -178,8 +178,17 @@ export function staleReason(fix: Fix, read: ReadText): string | undefined {
 /**
  * Applies fixes in order. A fix whose files changed since it was computed, or whose edits overlap
  * an earlier fix's, is skipped whole: a multi-file fix applies entirely or not at all.
+ *
+ * Fixes that change how a file reads (a misspelt key renamed: see Fix.reshapes) come first, and
+ * the fixes computed from a file one of them changes are skipped: they were computed from the
+ * reading the rename ends (env-file-missing adding the `env_file:` that `env_files:` becomes,
+ * unused-volume removing a volume the misspelt `volume:` mounts). Applied one at a time, with the
+ * files analysed again in between, they would not be made; the next pass computes them again.
  */
-export function applyFixes(fixes: readonly Fix[], read: ReadText): AppliedFixes {
+export function applyFixes(input: readonly Fix[], read: ReadText): AppliedFixes {
+  const fixes = [...input.filter((f) => f.reshapes?.length), ...input.filter((f) => !f.reshapes?.length)];
+  /** The files the applied fixes change the reading of. */
+  const reshaped = new Set<string>();
   const files = new Map<string, string | null>();
   const renamedFrom = new Map<string, string>();
   const current = (p: string): string | undefined => {
@@ -206,6 +215,11 @@ export function applyFixes(fixes: readonly Fix[], read: ReadText): AppliedFixes 
     const stale = staleReason(fix, read);
     if (stale) {
       skipped.push({ fix, reason: stale });
+      continue;
+    }
+    const reread = fix.reshapes?.length ? undefined : Object.keys(fix.basis).find((p) => reshaped.has(p));
+    if (reread !== undefined) {
+      skipped.push({ fix, reason: `another fix changes how ${reread} reads; computed again on the next pass` });
       continue;
     }
     let conflict: string | undefined;
@@ -286,6 +300,7 @@ export function applyFixes(fixes: readonly Fix[], read: ReadText): AppliedFixes 
       }
     }
     missing.forEach((p) => assumedMissing.add(p));
+    fix.reshapes?.forEach((p) => reshaped.add(p));
     applied.push(fix);
     appliedChanges.add(signature);
   }

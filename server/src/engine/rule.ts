@@ -38,6 +38,13 @@ export interface Fix {
   /** The content hash of every file the fix reads or edits when it was computed. */
   basis: Record<string, string | null>;
   isPreferred?: boolean;
+  /**
+   * Files whose reading the fix changes beyond the text it replaces: a misspelt key renamed makes
+   * every rule read that service anew (`env_files:` becomes the `env_file:` another fix would add).
+   * Such a fix applies first in its pass, and a fix computed from one of these files (its basis
+   * holds it) waits for the next pass, to be computed again from the new reading.
+   */
+  reshapes?: string[];
 }
 
 /** Roadmap sections 1–10, plus compose hygiene and the roadmap document. */
@@ -147,6 +154,8 @@ export function formatMessage(template: string, data: Record<string, string | nu
 export class FixBuilder {
   readonly changes: FileChange[] = [];
   readonly basis: Record<string, string | null> = {};
+  /** The files the fix changes the reading of (see {@link Fix.reshapes}). */
+  private readonly reshapes: string[] = [];
   title = '';
   isPreferred = false;
 
@@ -201,6 +210,18 @@ export class FixBuilder {
     return this;
   }
 
+  /**
+   * Records that the fix changes how a file reads, not only its text (see {@link Fix.reshapes}):
+   * the other fixes computed from that file wait for the next pass.
+   */
+  reshape(path: string): this {
+    this.track(path);
+    if (!this.reshapes.includes(path)) {
+      this.reshapes.push(path);
+    }
+    return this;
+  }
+
   /** Records a file the fix depends on without editing it. */
   track(path: string): this {
     if (!(path in this.basis)) {
@@ -224,7 +245,8 @@ export class FixBuilder {
     if (this.changes.length === 0 || this.abandoned) {
       return undefined;
     }
-    return { title: this.title, changes: this.changes, basis: this.basis, isPreferred: this.isPreferred };
+    const fix: Fix = { title: this.title, changes: this.changes, basis: this.basis, isPreferred: this.isPreferred };
+    return this.reshapes.length > 0 ? { ...fix, reshapes: [...this.reshapes] } : fix;
   }
 }
 

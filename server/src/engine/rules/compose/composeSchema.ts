@@ -18,7 +18,7 @@ function composeSpecValidator(): typeof ComposeSpecValidator {
   validateComposeSpec ??= (require('../../generated/composeSchemaValidator') as { default: typeof ComposeSpecValidator }).default;
   return validateComposeSpec;
 }
-import { nearestName } from './composeHelpers';
+import { nearestName, projectsOf } from './composeHelpers';
 
 /** Validates a compose document's data against the Compose Specification. */
 function validateCompose(data: unknown): ErrorObject[] {
@@ -397,7 +397,16 @@ function reportUnknownKey(
       ? (fixer) => {
           const source = file.text.slice(keyNode.range![0], keyNode.range![1]);
           const q = source[0] === '"' || source[0] === "'" ? source[0] : '';
-          fixer.setTitle(`Rename ${name} to ${suggestion}`, true).replace(file.path, range, `${q}${suggestion}${q}`);
+          // Two misspellings of one key in a map (`volume:` and `volumez:`): one is renamed per pass.
+          const scope = `key ${suggestion}@${file.path}:${container?.range?.[0] ?? path.join('.')}`;
+          fixer.setTitle(`Rename ${name} to ${suggestion}`, true).replace(file.path, range, `${q}${suggestion}${q}`, scope);
+          // The key then reads as meant: what other rules found in the service (no `env_file`, a
+          // volume no service mounts) may go, so their fixes wait for the next pass. The merged
+          // services of every project the file is part of read differently too.
+          fixer.reshape(file.path);
+          for (const composeProject of projectsOf(context.project, file)) {
+            composeProject.files.forEach((f) => fixer.reshape(f.path));
+          }
         }
       : undefined,
   });
