@@ -86,6 +86,27 @@ describe('shell tokenizer', () => {
     ]);
   });
 
+  it('ends a word at an unquoted > or <, as sh does: the redirection starts a word of its own', () => {
+    // Before, `curl>/dev/null` and `gunicorn>=22` were one word each: packages with a redirect in them.
+    assert.deepEqual(shape(parse('apt-get install -y curl>/dev/null && pip install gunicorn>=22 x<in')), [
+      [['apt-get', 'install', '-y', 'curl', '>/dev/null'], '&&'],
+      [['pip', 'install', 'gunicorn', '>=22', 'x', '<in'], ''],
+    ]);
+    // An IO number (digits only) belongs to its operator; a word that ends in digits does not.
+    assert.deepEqual(shape(parse('make 2>err 10>&- py3>out >>log 2>&1 <<<in <>rw >|clobber a>b>c')), [
+      [['make', '2>err', '10>&-', 'py3', '>out', '>>log', '2>&1', '<<<in', '<>rw', '>|clobber', 'a', '>b', '>c'], ''],
+    ]);
+    // Quoted or escaped, > and < are part of the word.
+    assert.deepEqual(shape(parse(String.raw`pip install "gunicorn>=22" 'a<b' c\>d e">="1 "2">x`)), [
+      [['pip', 'install', 'gunicorn>=22', 'a<b', 'c>d', 'e>=1', '2', '>x'], ''],
+    ]);
+    // Inside ${ } or $( ) they are the expansion's.
+    assert.deepEqual(shape(parse('echo ${A:->x} $(cat<f)')), [[['echo', '${A:->x}', '$(cat<f)'], '']]);
+    const text = 'pip install gunicorn>=22';
+    const words = parse(text)[0]!.words;
+    assert.deepEqual(words.slice(2).map((w) => text.slice(w.start, w.end)), ['gunicorn', '>=22']);
+  });
+
   it('ends commands at newlines in script mode (heredocs), not otherwise', () => {
     const text = 'apt-get update\napt-get install -y curl\n# comment\nrm -rf /var/lib/apt/lists/*\n';
     assert.deepEqual(shape(parse(text, { script: true })), [

@@ -509,6 +509,18 @@ CMD ["gunicorn", "smarthr360.wsgi:application"]
 const SENTRY_COMMENT = '# Error reports go to Sentry.\n# Pinned to the SDK version the web service uses.\n';
 const CELERY_WITH_COMMENTED_PIP = `FROM smarthr360-base:latest\n${SENTRY_COMMENT}RUN pip install --no-cache-dir sentry-sdk==2.5.1\nCOPY app/ /app/app/\n`;
 
+/** Redirections written against the last package word, as sh reads them: `curl>/dev/null` installs curl. */
+const WEB_WITH_GLUED_REDIRECTS = `FROM smarthr360-base:latest
+RUN pip install --no-cache-dir gunicorn>=22 whitenoise 2>/dev/null
+RUN apt-get update && apt-get install -y --no-install-recommends curl>/dev/null && rm -rf /var/lib/apt/lists/*
+COPY . .
+`;
+const CELERY_WITH_GLUED_REDIRECT = replaceOnce(
+  CELERY,
+  'WORKDIR /app\n',
+  'RUN pip install --no-cache-dir "celery-exporter>=1.7" django-storages[s3]>=1.14\nWORKDIR /app\n',
+);
+
 /**
  * Web Dockerfiles whose one RUN only installs: the fix removes the whole RUN and moves the install
  * into the base. Each finding is on its package's word in the RUN line. Columns: the test name, the
@@ -1557,6 +1569,39 @@ COPY . .
       output: {
         'Dockerfile.base': baseWithRun('RUN pip install --no-cache-dir gunicorn'),
         'docker/Dockerfile.web': webWithRun('USER app\nUSER root\nUSER app'),
+      },
+    },
+    {
+      // Before, "gunicorn>=22" and "curl>/dev/null" were read as packages, and the move wrote
+      // 'curl>/dev/null' into the base's apt-get list (the base build failed) and a pin sh never
+      // saw into its pip install: sh ran `pip install gunicorn` with its output to a file "=22".
+      name: 'an unquoted > or < ends the package word: what follows is a redirection, not part of the package',
+      files: ws({ 'docker/Dockerfile.web': WEB_WITH_GLUED_REDIRECTS }),
+      errors: [
+        inWeb(2, 32, 40, outside('pip', 'gunicorn')),
+        inWeb(2, 45, 55, outside('pip', 'whitenoise')),
+        inWeb(3, 66, 70, outside('apt-get', 'curl')),
+      ],
+      output: {
+        'Dockerfile.base': baseWithRun('RUN pip install --no-cache-dir gunicorn whitenoise').replace(
+          '    build-essential \\\n',
+          '    build-essential \\\n    curl \\\n',
+        ),
+        'docker/Dockerfile.web': 'FROM smarthr360-base:latest\nCOPY . .\n',
+      },
+    },
+    {
+      // A quoted "celery-exporter>=1.7" is one word, pin included; unquoted, the [s3] extras stay
+      // with django-storages and >=1.14 is a redirection.
+      name: 'a quoted requirement with > keeps its pin; an unquoted one with extras moves without it',
+      files: ws({ 'docker/Dockerfile.celery': CELERY_WITH_GLUED_REDIRECT }),
+      errors: [
+        inCelery(2, 32, 54, outside('pip', 'celery-exporter>=1.7')),
+        inCelery(2, 55, 74, outside('pip', 'django-storages[s3]')),
+      ],
+      output: {
+        'Dockerfile.base': baseWithRun(`RUN pip install --no-cache-dir "celery-exporter>=1.7" 'django-storages[s3]'`),
+        'docker/Dockerfile.celery': CELERY,
       },
     },
     ...WHOLE_RUN_MOVES.map(movesWholeRun),

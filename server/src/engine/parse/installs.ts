@@ -1,4 +1,4 @@
-import type { ShellCommand, ShellWord } from './shell';
+import { redirectionWords, type ShellCommand, type ShellWord } from './shell';
 
 /** Package managers the roadmap cares about, grouped by what they install. */
 export type PackageManager = 'apt' | 'apk' | 'yum' | 'pip' | 'poetry' | 'pipenv' | 'conda';
@@ -281,11 +281,10 @@ export function detectInstall(command: ShellCommand): InstallCommand | undefined
       }
       continue;
     }
-    if (/^[<>]|^\d?>/.test(v)) {
-      // a redirection; skip its target when separate
-      if (/^\d?[<>]+&?$/.test(v)) {
-        j++;
-      }
+    const redirection = redirectionWords(words, j);
+    if (redirection > 0) {
+      // a redirection (`>/dev/null`, `2>&1`), with its target when separate
+      j += redirection - 1;
       continue;
     }
     if (isLocalPath(manager, v)) {

@@ -6,7 +6,7 @@
  * or `yarn install`, which install a project's lockfile, are no package installs here.
  */
 import type { RunInstruction } from './dockerfile';
-import type { ShellCommand, ShellWord } from './shell';
+import { redirectionWords, type ShellCommand, type ShellWord } from './shell';
 import { readOption, type InstalledPackage, type InstallOption } from './installs';
 
 export type JsPackageManager = 'npm' | 'yarn' | 'pnpm' | 'bun';
@@ -134,11 +134,10 @@ export function detectJsInstall(command: ShellCommand): JsInstall | undefined {
       endOfOptions = v === '--';
       continue;
     }
-    if (/^[<>]|^\d?>/.test(v)) {
-      // a redirection; skip its target when separate
-      if (/^\d?[<>]+&?$/.test(v)) {
-        k++;
-      }
+    const redirection = redirectionWords(words, k);
+    if (redirection > 0) {
+      // a redirection (`>/dev/null`, `2>&1`), with its target when separate
+      k += redirection - 1;
       continue;
     }
     if (isJsLocalPath(v)) {

@@ -186,8 +186,8 @@ export function parseShell(text: string, start: number, end: number, options: Sh
       if (c !== ';' && (two === '&&' || two === '||')) {
         finishCommand(two, i, i + 2);
         i += 2;
-      } else if (c === '&' && word && /\d?>$/.test(word.value)) {
-        // part of a redirection such as 2>&1
+      } else if (word && c !== ';' && (c === '&' ? /^\d*[<>]+$/ : /^\d*>$/).test(text.slice(word.start, i))) {
+        // part of a redirection such as 2>&1, <&0 or >|file
         const w = ensureWord(i);
         w.value += c;
         i++;
@@ -237,6 +237,13 @@ export function parseShell(text: string, start: number, end: number, options: Sh
       w.end = i;
       continue;
     }
+    if ((c === '>' || c === '<') && word && !inExpansion(word.value) && !/^\d*[<>]*$/.test(text.slice(word.start, i))) {
+      // An unquoted `>` or `<` is an operator: it ends the word before it (`curl>/dev/null` installs
+      // curl, `gunicorn>=22` installs gunicorn and writes to a file "=22"), unless that word is an IO
+      // number (`2>`) or an operator itself (`>>`, `<<<`). The redirection's word begins here, its
+      // target in it when written together (`>/dev/null`), as a redirection apart from a word is read.
+      finishWord();
+    }
     if (c === '\\' && i + 1 < end) {
       const w = ensureWord(i);
       w.value += text[i + 1];
@@ -259,6 +266,36 @@ export function parseShell(text: string, start: number, end: number, options: Sh
     }
   }
   return commands.slice();
+}
+
+/** Whether a word's text so far ends inside a `${…}` or `$(…)`, where `<` and `>` are the expansion's. */
+function inExpansion(value: string): boolean {
+  if (!value.includes('$')) {
+    return false;
+  }
+  let depth = 0;
+  for (let k = 0; k < value.length; k++) {
+    const ch = value[k];
+    if (ch === '$' && (value[k + 1] === '{' || value[k + 1] === '(')) {
+      depth++;
+      k++;
+    } else if (depth > 0 && (ch === '}' || ch === ')')) {
+      depth--;
+    }
+  }
+  return depth > 0;
+}
+
+/**
+ * Whether a word is a redirection (`>/dev/null`, `2>&1`, `<<<"$x"`), and how many words it spans:
+ * 2 when its target is the next word (`> /dev/null`), 1 when written together, 0 when it is none.
+ */
+export function redirectionWords(words: readonly ShellWord[], index: number): number {
+  const v = words[index]?.value ?? '';
+  if (!/^\d*[<>]/.test(v)) {
+    return 0;
+  }
+  return /^\d*[<>]+[&|]?$/.test(v) && index + 1 < words.length ? 2 : 1;
 }
 
 function findProgram(words: ShellWord[]): number {

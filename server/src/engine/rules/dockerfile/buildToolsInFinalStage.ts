@@ -1,7 +1,15 @@
 import { defineRule } from '../../rule';
 import { detectInstall, isSystemManager, packageKey, REMOVAL_VERBS, type InstallCommand } from '../../parse/installs';
 import { optionParts } from '../../parse/installOptions';
-import { commandEnd, commandStart, programWords, standsAlone, type ShellCommand, type ShellWord } from '../../parse/shell';
+import {
+  commandEnd,
+  commandStart,
+  programWords,
+  redirectionWords,
+  standsAlone,
+  type ShellCommand,
+  type ShellWord,
+} from '../../parse/shell';
 import type { DockerfileModel, RunInstruction, Stage } from '../../parse/dockerfile';
 import { basename } from '../../paths';
 import { pushAll } from '../../text';
@@ -158,9 +166,10 @@ function verbAndNames(command: ShellCommand): { program: string; verb: string; o
   const names: ShellWord[] = [];
   for (let i = 1; i < words.length; i++) {
     const v = words[i]!.value;
-    if (/^\d?[<>]/.test(v)) {
+    const redirection = redirectionWords(words, i);
+    if (redirection > 0) {
       // A redirection (`> /dev/null`, `2>&1`): its target too when separate.
-      i += /^\d?[<>]+&?$/.test(v) ? 1 : 0;
+      i += redirection - 1;
     } else if (v.startsWith('-')) {
       options.push(v);
       i += APT_OPTIONS_WITH_VALUE.has(v) && /^apt/.test(program) ? 1 : 0;
