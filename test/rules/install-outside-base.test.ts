@@ -521,6 +521,37 @@ const CELERY_WITH_GLUED_REDIRECT = replaceOnce(
   'RUN pip install --no-cache-dir "celery-exporter>=1.7" django-storages[s3]>=1.14\nWORKDIR /app\n',
 );
 
+/** A flower service: its compose entry, and a RUN whose watchdog the team keeps in the image on purpose. */
+const FLOWER_COMPOSE = replaceOnce(
+  COMPOSE,
+  '  nginx:\n',
+  '  flower:\n    build:\n      context: .\n      dockerfile: docker/Dockerfile.flower\n    env_file:\n      - .env.docker\n\n  nginx:\n',
+);
+const FLOWER_RUN = `# Monitoring UI for the celery workers.
+RUN pip install flower==2.0.1 \\
+    watchdog  # docker-modularity-ignore install-outside-base
+`;
+const FLOWER = `FROM smarthr360-base:latest\n${FLOWER_RUN}CMD ["celery", "-A", "smarthr360", "flower"]\n`;
+/** Celery's apt list with curl silenced on the line above it, and gettext with its own comment. */
+const CELERY_WITH_IGNORED_CURL = `FROM smarthr360-base:latest
+# Tools the worker shells out to.
+RUN apt-get update && apt-get install -y --no-install-recommends \\
+    # docker-modularity-ignore install-outside-base
+    curl \\
+    # translations
+    gettext \\
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY app/ /app/app/
+`;
+/** A RUN moved whole, with another rule's suppression among the comment lines above it. */
+const WEB_WITH_IGNORED_BUILD_TOOL = `FROM smarthr360-base:latest
+# Headers for building psycopg2 from source.
+# docker-modularity-ignore build-tools-in-final-stage
+RUN apt-get update && apt-get install -y --no-install-recommends libpq-dev && rm -rf /var/lib/apt/lists/*
+COPY . .
+`;
+
 /**
  * Web Dockerfiles whose one RUN only installs: the fix removes the whole RUN and moves the install
  * into the base. Each finding is on its package's word in the RUN line. Columns: the test name, the
@@ -1602,6 +1633,42 @@ COPY . .
       output: {
         'Dockerfile.base': baseWithRun(`RUN pip install --no-cache-dir "celery-exporter>=1.7" 'django-storages[s3]'`),
         'docker/Dockerfile.celery': CELERY,
+      },
+    },
+    {
+      // Before, the fix moved watchdog too (\`RUN pip install --no-cache-dir flower==2.0.1 watchdog\` in
+      // the base) and removed the service's RUN with its suppression comment.
+      name: 'a package silenced by a trailing ignore comment stays in the service; only the reported one moves',
+      files: ws({ 'docker-compose.yml': FLOWER_COMPOSE, 'docker/Dockerfile.flower': FLOWER }),
+      errors: [onWord('docker/Dockerfile.flower', FLOWER, 'flower==2.0.1', outside('pip', 'flower==2.0.1'))],
+      output: {
+        'Dockerfile.base': baseWithRun('RUN pip install --no-cache-dir flower==2.0.1'),
+        'docker/Dockerfile.flower': replaceOnce(FLOWER, 'RUN pip install flower==2.0.1 \\\n', 'RUN pip install \\\n'),
+      },
+    },
+    {
+      // Before, curl and gettext both went into the base's list, with the ignore comment above curl
+      // and the RUN's own comment above them.
+      name: 'a package silenced by an ignore line above it in the list stays, with its comment; the other moves with its own',
+      files: ws({ 'docker/Dockerfile.celery': CELERY_WITH_IGNORED_CURL }),
+      errors: [inCelery(7, 5, 12, outside('apt-get', 'gettext'))],
+      output: {
+        'Dockerfile.base': insertAfter(BASE, '    build-essential \\\n', '    # translations\n    gettext \\\n'),
+        'docker/Dockerfile.celery': removeOnce(CELERY_WITH_IGNORED_CURL, ' \\\n    # translations\n    gettext'),
+      },
+    },
+    {
+      // Before, the ignore comment went into the base with the RUN's other comment, above libpq-dev.
+      name: "a RUN moved whole: another rule's ignore comment above it goes with the RUN, not into the base",
+      files: ws({ 'docker/Dockerfile.web': WEB_WITH_IGNORED_BUILD_TOOL }),
+      errors: [inWeb(4, 66, 75, outside('apt-get', 'libpq-dev'))],
+      output: {
+        'Dockerfile.base': insertAfter(
+          BASE,
+          '    build-essential \\\n',
+          '    # Headers for building psycopg2 from source.\n    libpq-dev \\\n',
+        ),
+        'docker/Dockerfile.web': 'FROM smarthr360-base:latest\nCOPY . .\n',
       },
     },
     ...WHOLE_RUN_MOVES.map(movesWholeRun),

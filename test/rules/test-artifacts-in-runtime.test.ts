@@ -146,6 +146,12 @@ const MESSAGE_BASE = (file: string): string =>
 /** The web image installs gunicorn with the test runner and a plugin of it. */
 const INSTALLS_TOOLS = web('COPY app/ /app/app/\nRUN pip install --no-cache-dir gunicorn pytest pytest-django\n');
 
+/** The web image installs pytest, and ruff, which the team keeps in the image on purpose. */
+const INSTALLS_IGNORED_TOOL = web(`COPY app/ /app/app/
+RUN pip install --no-cache-dir pytest \\
+    ruff  # docker-modularity-ignore test-artifacts-in-runtime
+`);
+
 /** The web image has a RUN of test and lint tools alone, after a system install. */
 const INSTALLS_TOOLS_ONLY = web(`COPY app/ /app/app/
 RUN apt-get update && apt-get install -y --no-install-recommends gettext \\
@@ -676,6 +682,13 @@ RUN pip install --no-cache-dir -r requirements-test.txt
       output: { 'docker/Dockerfile.web': removeOnce(INSTALLS_TOOLS, ' pytest pytest-django') },
     },
     {
+      // Before, the fix took ruff out with pytest, and the RUN with them.
+      name: 'a tool silenced by an ignore comment stays; the fix takes out only the reported one',
+      files: workspace({ 'docker/Dockerfile.web': INSTALLS_IGNORED_TOOL }),
+      errors: [onWord('docker/Dockerfile.web', INSTALLS_IGNORED_TOOL, 'pytest', MESSAGE_TOOL('pip', 'pytest'))],
+      output: { 'docker/Dockerfile.web': removeOnce(INSTALLS_IGNORED_TOOL, ' pytest') },
+    },
+    {
       // Before, a pinned tool was no tool (only extras were stripped): nothing was reported, and
       // install-outside-base moved pytest==8.2.0 and flake8~=7.0 into the base.
       name: 'pinned tools, a plugin written with an underscore: reported as pip names them, taken out',
@@ -721,6 +734,18 @@ RUN pip install --no-cache-dir -r requirements-test.txt
           'RUN pip install --no-cache-dir -r requirements-dev.txt\n',
         ),
       },
+    },
+    {
+      // Before, the fix removed the whole command, the silenced lint requirements with it.
+      name: 'dev requirements installed with lint ones whose finding is silenced: reported, no fix',
+      files: workspace({
+        'docker/Dockerfile.web': web(
+          'COPY . .\nRUN pip install --no-cache-dir -r requirements-dev.txt \\\n    -r requirements-lint.txt  # docker-modularity-ignore test-artifacts-in-runtime\n',
+        ),
+        'requirements-dev.txt': 'pytest==8.2\n',
+        'requirements-lint.txt': 'ruff==0.5\n',
+      }),
+      errors: [onLine('docker/Dockerfile.web', 5, 35, 55, MESSAGE_DEV('pip', 'requirements-dev.txt'))],
     },
     {
       name: 'dev requirements installed with the runtime ones in one command: reported, no fix',

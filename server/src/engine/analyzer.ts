@@ -857,6 +857,10 @@ export class Analyzer {
         config,
         severity: level,
         previousFindings: previous,
+        suppressed: (range, path = model.path) => {
+          const target = path === model.path ? model : project.file(path);
+          return target !== undefined && isSuppressed(this.suppressionsOf(target), rule.id, range.start.line);
+        },
         report: (d) => {
           const path = d.path ?? model.path;
           const finding: Finding = {

@@ -105,6 +105,12 @@ export interface RuleContext<M extends string> {
    */
   readonly previousFindings: readonly Finding[];
   report(descriptor: ReportDescriptor<M>): void;
+  /**
+   * Whether a finding of this rule at `range` (of `path`, the file being checked by default) is
+   * silenced by a `docker-modularity-ignore` comment, and so never shown. A fix that changes more
+   * than its own finding's object (the packages of one install) leaves the silenced ones alone.
+   */
+  suppressed(range: Range, path?: string): boolean;
 }
 
 export interface RuleChecks<M extends string> {

@@ -40,6 +40,11 @@ export function readSuppressions(text: string, lines: LineIndex, spans?: Readonl
   return result;
 }
 
+/** Whether a line (a Dockerfile comment line, trimmed or not) holds a suppression comment. */
+export function isSuppressionComment(line: string): boolean {
+  return line.includes('docker-modularity-ignore') && COMMENT.test(line);
+}
+
 export function isSuppressed(s: Suppressions, ruleId: string, line: number): boolean {
   if (s.file.has(ruleId) || s.file.has('*')) {
     return true;

@@ -5,6 +5,7 @@ import type { Range } from '../text';
 import { keptOptionsText, shellQuote } from './installOptions';
 import { instructionRemovalRange } from '../dockerfileEdit';
 import { jsInstallsOf } from './jsInstalls';
+import { isSuppressionComment } from '../suppress';
 
 /** A removal in a Dockerfile, as offsets. */
 export interface Span {
@@ -212,7 +213,8 @@ export function installsLocal(install: InstallCommand): boolean {
 
 /**
  * The comment lines right above each package word of an install, inside its line continuation
- * (`    # needed for thumbnails` before `    libjpeg62-turbo \`), by package name.
+ * (`    # needed for thumbnails` before `    libjpeg62-turbo \`), by package name; suppression
+ * comments left out.
  */
 export function packageComments(
   model: DockerfileModel,
@@ -227,7 +229,8 @@ export function packageComments(
       continue;
     }
     const between = model.text.slice(prev.end, p.word.start).split(/\r?\n/).slice(1, -1);
-    const lines = between.map((l) => l.trim()).filter((l) => l.startsWith('#'));
+    // A suppression comment (`# docker-modularity-ignore …`) is about this file: it never goes along.
+    const lines = between.map((l) => l.trim()).filter((l) => l.startsWith('#') && !isSuppressionComment(l));
     if (lines.length > 0) {
       out.set(p.name, lines);
     }

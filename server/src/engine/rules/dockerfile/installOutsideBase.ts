@@ -17,6 +17,7 @@ import type { Project } from '../../project';
 import { basename } from '../../paths';
 import { continuationBefore, instructionLinesRange, instructionRemovalRange, leadingCommentLines } from '../../dockerfileEdit';
 import { comparePositions, type Range } from '../../text';
+import { isSuppressionComment } from '../../suppress';
 import { runtimeStages, stageChain } from './stageRefs';
 import {
   buildContexts,
@@ -637,7 +638,15 @@ export const installOutsideBase = defineRule({
           // from another release: removing it from the service, or moving it, would change what the
           // service runs.
           const conflict = conflictsWithBase(basePackages, install, baseName);
-          const movable = install.packages.filter((p) => !p.word.hasVariable && !conflict.has(p) && !isTestToolPackage(p.name));
+          // A package whose finding a `docker-modularity-ignore` comment silences stays where it is:
+          // the fix of the others does not take it along (before, it moved into the base with them).
+          const movable = install.packages.filter(
+            (p) =>
+              !p.word.hasVariable &&
+              !conflict.has(p) &&
+              !isTestToolPackage(p.name) &&
+              !context.suppressed(file.lines.rangeOf(p.word.start, p.word.end)),
+          );
           // The workspace file a `-r FILE` reads, and whether the base installs that same file.
           const sourceOf = (value: string) => requirementsSource(project, file, run.stage, run.instruction, value);
           const inBaseFile = (source: string | undefined) => source !== undefined && baseSame.some((b) => baseRequirements(b).includes(source));
@@ -980,7 +989,8 @@ function moveFix(
       fixer.remove(file.path, r, installRemovalScope(file, run));
     }
     fixer.track(base.path);
-    const above = lead ?? [];
+    // A suppression comment is about the service's RUN: it goes with it, never into the base.
+    const above = (lead ?? []).filter((c) => !isSuppressionComment(c));
     const eol = base.lines.eol;
     // A comment that explains a moved package goes with it.
     const comments = packageComments(file, install, movable.filter((p) => toAdd.includes(p.name)));

@@ -388,7 +388,7 @@ export const testArtifactsInRuntime = defineRule({
         if (!stageSet.has(run.stage)) {
           continue;
         }
-        reportInstalls(file, run, readersOfFlagged.has(run.instruction), context.report);
+        reportInstalls(file, run, readersOfFlagged.has(run.instruction), context);
         const tools = run.commands.map((c) => testToolWord(c));
         const found = tools.filter((t) => t !== undefined);
         const labels = [...new Set(found.map((t) => t.label))].join(', ');
@@ -450,7 +450,7 @@ function reportInstalls(
   file: DockerfileModel,
   run: RunInstruction,
   readsFlaggedCopy: boolean,
-  report: RuleContext<'installsTool' | 'installsDev'>['report'],
+  { report, suppressed }: Pick<RuleContext<'installsTool' | 'installsDev'>, 'report' | 'suppressed'>,
 ): void {
   const scope = installRemovalScope(file, run);
   // A RUN that goes whole takes the comment lines directly above it, as install-outside-base's move does.
@@ -469,6 +469,9 @@ function reportInstalls(
   // meaning (not piped, not `||`-joined, not in an `if` or a loop): before, `pip install pytest |
   // tee /tmp/log` became `tee /tmp/log`.
   const canGoWhole = (index: number): boolean => run.commands.length === 1 || standsAlone(run.commands, index);
+  // A tool whose finding a `docker-modularity-ignore` comment silences stays: the fix of the
+  // others does not take it out with them.
+  const silenced = (p: InstalledPackage): boolean => suppressed(file.lines.rangeOf(p.word.start, p.word.end));
   const reportTools = (
     manager: string,
     tools: InstalledPackage[],
@@ -496,13 +499,13 @@ function reportInstalls(
   // `yarn add -D jest@29`): before, only pip's were read, and a Node service shipped its linters.
   // A command left with no package goes whole: a bare `npm install` installs the whole manifest.
   for (const { index, install } of jsInstallsOf(run)) {
-    const tools = install.packages.filter((p) => !p.word.hasVariable && isJsTestToolPackage(p.name));
+    const tools = install.packages.filter((p) => !p.word.hasVariable && isJsTestToolPackage(p.name) && !silenced(p));
     const goesWhole = tools.length === install.packages.length && install.localPaths.length === 0;
     reportTools(install.program, tools, goesWhole, index, () => removeJsPackagesFromRun(file, run, new Set(tools)));
   }
   for (const { index, install } of installsOf(run)) {
     const manager = installLabel(install);
-    const tools = install.packages.filter((p) => !p.word.hasVariable && isTestToolPackage(p.name));
+    const tools = install.packages.filter((p) => !p.word.hasVariable && isTestToolPackage(p.name) && !silenced(p));
     const goesWhole =
       tools.length === install.packages.length && install.requirementFiles.length === 0 && !installsLocal(install);
     reportTools(manager, tools, goesWhole, index, () => removePackagesFromRun(file, run, new Set(tools), install.manager));
@@ -513,9 +516,10 @@ function reportInstalls(
     if (dev.length === 0) {
       continue;
     }
-    // Only an install of test requirements and nothing else can go whole.
+    // Only an install of test requirements and nothing else can go whole, and none of them silenced.
     const whole =
       canGoWhole(index) &&
+      !dev.some((r) => suppressed(file.lines.rangeOf(r.start, r.end))) &&
       dev.length === install.requirementFiles.length &&
       install.packages.length === 0 &&
       install.manager === 'pip';
