@@ -6,7 +6,7 @@
 import { RuleTester } from '../ruleTester';
 import { installOutsideBase } from '../../server/src/engine/rules/dockerfile/installOutsideBase';
 import type { InvalidCase } from '../ruleTester';
-import { crlf, insertAfter, insertBefore, removeOnce, replaceOnce } from './edit';
+import { crlf, insertAfter, insertBefore, removeOnce, replaceEach, replaceOnce } from './edit';
 import { onLine, onWord } from './findings';
 
 const BASE = `# Shared base image: the only image that installs packages.
@@ -551,6 +551,18 @@ const WEB_WITH_IGNORED_BUILD_TOOL = `FROM smarthr360-base:latest
 RUN apt-get update && apt-get install -y --no-install-recommends libpq-dev && rm -rf /var/lib/apt/lists/*
 COPY . .
 `;
+
+/** A base whose apt list has a comment above tini only: tini is not the last package. */
+const TINI_BASE = replaceOnce(
+  BASE,
+  '    build-essential \\\n    libpq5 \\\n',
+  '    libpq5 \\\n    # tini reaps zombies as PID 1\n    tini \\\n    zlib1g \\\n',
+);
+/** The same with a comment above its last package too. */
+const TINI_ZLIB_BASE = replaceOnce(TINI_BASE, '    zlib1g \\\n', '    # compression for the image pipeline\n    zlib1g \\\n');
+const LIBWEBP_RUN = 'RUN apt-get update && apt-get install -y --no-install-recommends libwebp7 && rm -rf /var/lib/apt/lists/*';
+const LIBWEBP_XZ_RUN =
+  'RUN apt-get update && apt-get install -y --no-install-recommends libwebp7 xz-utils && rm -rf /var/lib/apt/lists/*';
 
 /**
  * Web Dockerfiles whose one RUN only installs: the fix removes the whole RUN and moves the install
@@ -1311,14 +1323,16 @@ COPY . .
     },
     {
       // Before, curl and zlib1g were sorted in among the base's commented packages, on their lines: the
-      // base's comments came to label them, and theirs were lost.
-      name: 'a base list with comments between its packages: the moved ones go at its end, each under its own comment',
+      // base's comments came to label them, and theirs were lost. Then they went at the list's end,
+      // unsorted; now each goes above the comment of the package it precedes.
+      name: 'a base list with comments between its packages: the moved ones sorted in, each under its own comment',
       files: ws({ 'Dockerfile.base': COMMENTED_BASE, 'docker/Dockerfile.web': WEB_WITH_TWO_COMMENTED }),
       errors: [inWeb(4, 5, 9, outside('apt-get', 'curl')), inWeb(6, 5, 11, outside('apt-get', 'zlib1g'))],
       output: {
-        'Dockerfile.base': COMMENTED_BASE.replace(
-          '    poppler-utils \\\n',
-          '    poppler-utils \\\n    # for healthchecks\n    curl \\\n    # translations\n    zlib1g \\\n',
+        'Dockerfile.base': replaceEach(
+          COMMENTED_BASE,
+          ['    # needed for thumbnails\n', '    # for healthchecks\n    curl \\\n    # needed for thumbnails\n'],
+          ['    poppler-utils \\\n', '    poppler-utils \\\n    # translations\n    zlib1g \\\n'],
         ),
         'docker/Dockerfile.web': 'FROM smarthr360-base:latest\nCOPY . .\n',
       },
@@ -1669,6 +1683,32 @@ COPY . .
           '    # Headers for building psycopg2 from source.\n    libpq-dev \\\n',
         ),
         'docker/Dockerfile.web': 'FROM smarthr360-base:latest\nCOPY . .\n',
+      },
+    },
+    {
+      // Before, libwebp7 went right under "# tini reaps zombies as PID 1", which then labelled it.
+      name: 'a package sorted in before a commented one goes above its comment, which stays on the package it labels',
+      files: ws({ 'Dockerfile.base': TINI_BASE, 'docker/Dockerfile.web': webWithRun(LIBWEBP_RUN) }),
+      errors: [onWord('docker/Dockerfile.web', webWithRun(LIBWEBP_RUN), 'libwebp7', outside('apt-get', 'libwebp7'))],
+      output: {
+        'Dockerfile.base': insertBefore(TINI_BASE, '    # tini reaps', '    libwebp7 \\\n'),
+        'docker/Dockerfile.web': webWithRun('').replace('\n\n', '\n'),
+      },
+    },
+    {
+      // Before, with a comment above the base's last package, both were appended after zlib1g, unsorted.
+      name: 'a list with a comment above its last package stays sorted: each moved package above the comment of the next',
+      files: ws({ 'Dockerfile.base': TINI_ZLIB_BASE, 'docker/Dockerfile.web': webWithRun(LIBWEBP_XZ_RUN) }),
+      errors: ['libwebp7', 'xz-utils'].map((p) =>
+        onWord('docker/Dockerfile.web', webWithRun(LIBWEBP_XZ_RUN), p, outside('apt-get', p)),
+      ),
+      output: {
+        'Dockerfile.base': insertBefore(
+          insertBefore(TINI_ZLIB_BASE, '    # tini reaps', '    libwebp7 \\\n'),
+          '    # compression',
+          '    xz-utils \\\n',
+        ),
+        'docker/Dockerfile.web': webWithRun('').replace('\n\n', '\n'),
       },
     },
     ...WHOLE_RUN_MOVES.map(movesWholeRun),

@@ -272,10 +272,8 @@ export function mergeIntoInstall(
     const prev = words[words.indexOf(first.word) - 1]!;
     sep = separatorBetween(model, prev, first.word);
   }
-  // A list with comments between its packages (`# for thumbnails` above libjpeg): one package per
-  // line at the end, so that no comment comes to label a package it was not written for.
-  const commented = sep.includes('#');
-  if (commented) {
+  // A comment between the last two packages: the new lines take the last package's indentation.
+  if (sep.includes('#')) {
     const line = model.lines.positionAt(last.word.start).line;
     const indent = /^[ \t]*/.exec(model.lines.lineText(line))![0];
     sep = ` ${model.escapeChar}${model.lines.eol}${indent}`;
@@ -283,16 +281,27 @@ export function mergeIntoInstall(
     sep = ' ';
   }
   const keys = pkgs.map((p) => p.key);
-  const sorted = !commented && keys.every((k, i) => i === 0 || keys[i - 1]! <= k);
+  const sorted = keys.every((k, i) => i === 0 || keys[i - 1]! <= k);
+  // Where a package goes in before another: above the comment lines that label that one (`# tini
+  // reaps zombies` above tini), so that they stay on it. Before, a sorted package went between the
+  // comment and its package, and with a comment above the last package, the list was no longer
+  // kept sorted.
+  const insertionPoint = (p: InstalledPackage): number => {
+    const prev = words[words.indexOf(p.word) - 1];
+    const between = prev ? separatorBetween(model, prev, p.word) : '';
+    const comment = /\n[ \t]*#/.exec(between);
+    return prev && comment ? prev.end + comment.index + comment[0].length - 1 : p.word.start;
+  };
   const byPoint = new Map<number, string[]>();
   const after: string[] = [];
   for (const name of [...names].sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1))) {
     const key = name.toLowerCase();
     const before = sorted ? pkgs.find((p) => p.key > key) : undefined;
     if (before) {
-      const list = byPoint.get(before.word.start) ?? [];
+      const at = insertionPoint(before);
+      const list = byPoint.get(at) ?? [];
       list.push(name);
-      byPoint.set(before.word.start, list);
+      byPoint.set(at, list);
     } else {
       after.push(name);
     }
