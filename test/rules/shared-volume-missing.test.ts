@@ -373,8 +373,55 @@ const BEAT_LACKS_DEVDATA =
 const ML_LACKS_MEDIA =
   'Expected ml to mount the shared volume "media_volume" at /app/media, as web and celery_worker do (they are built on the same base).';
 
+/**
+ * ml picks its models volume through a variable: ml_models by default (CI, production), another
+ * volume where a developer's gitignored .env sets ML_MODELS_VOLUME.
+ */
+const ML_MODELS_VIA_VARIABLE = `services:
+  web:
+    build:
+      context: .
+      dockerfile: docker/Dockerfile.web
+    env_file: .env.docker
+    volumes:
+      - ml_models:/app/models
+
+  celery_worker:
+    build:
+      context: .
+      dockerfile: docker/Dockerfile.celery
+    env_file: .env.docker
+    volumes:
+      - ml_models:/app/models
+
+  ml:
+    build:
+      context: .
+      dockerfile: docker/Dockerfile.ml
+    env_file: .env.docker
+    volumes:
+      - \${ML_MODELS_VOLUME:-ml_models}:/app/models
+
+${NGINX}
+volumes:
+  ml_models:
+  ml_models_gpu:
+  static_volume:
+`;
+const ML_DOCKERFILE = { 'docker/Dockerfile.ml': 'FROM smarthr360-base:latest\nCOPY ml/ /app/ml/\n' };
+
 RuleTester.run(sharedVolumeMissing, {
   valid: [
+    {
+      // Before, ml was told to mount ml_models, "taken by a bind mount": the mount through the
+      // variable did not count, though its default (and, without .env, its value) is ml_models.
+      name: 'a mount through a variable whose default names the volume counts, whatever .env sets',
+      files: ws(ML_MODELS_VIA_VARIABLE, { ...ML_DOCKERFILE, '.gitignore': '.env\n', '.env': 'ML_MODELS_VOLUME=ml_models_gpu\n' }),
+    },
+    {
+      name: 'a mount through a variable whose default names the volume counts, without .env',
+      files: ws(ML_MODELS_VIA_VARIABLE, ML_DOCKERFILE),
+    },
     {
       // Before, 7 findings: platform's services told to mount billing's invoices, billing's platform's static_files.
       name: 'two stacks a root file includes are two applications: neither is expected to mount the volumes of the other',

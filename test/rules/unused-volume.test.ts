@@ -135,6 +135,71 @@ volumes:
   old_uploads:
 `;
 
+/**
+ * Django, Celery, an ML service and nginx; db and ml pick their volume through a variable, whose
+ * default (`:-` and `-`) CI and production use, and which the gitignored .env moves on one
+ * developer's machine (PG_VOLUME_ENV). old_uploads is really unused.
+ */
+const VOLUME_MOVED_BY_ENV = `services:
+  db:
+    image: postgres:16-alpine
+    volumes:
+      - \${PG_VOLUME:-pg_data}:/var/lib/postgresql/data
+
+  redis:
+    image: redis:7-alpine
+
+  web:
+    build:
+      context: .
+      dockerfile: docker/Dockerfile.web
+    env_file: .env.docker
+    volumes:
+      - static_volume:/app/staticfiles
+      - ml_models:/app/models
+
+  celery_worker:
+    build:
+      context: .
+      dockerfile: docker/Dockerfile.celery
+    env_file: .env.docker
+    volumes:
+      - ml_models:/app/models
+
+  ml:
+    build:
+      context: .
+      dockerfile: docker/Dockerfile.ml
+    env_file: .env.docker
+    volumes:
+      - ml_models:/app/models
+      - type: volume
+        source: \${HF_CACHE_VOLUME-hf_cache}
+        target: /root/.cache/huggingface
+
+  nginx:
+    build:
+      context: .
+      dockerfile: docker/Dockerfile.nginx
+    volumes:
+      - static_volume:/app/staticfiles:ro
+
+volumes:
+  pg_data:
+  pg_data_v2:
+  static_volume:
+  ml_models:
+  hf_cache:
+  hf_cache_local:
+  old_uploads:
+`;
+const VOLUME_MOVED_FILES: Record<string, string> = {
+  ...composeWorkspace({ 'docker-compose.yml': VOLUME_MOVED_BY_ENV }),
+  'docker/Dockerfile.ml': 'FROM smarthr360-base:latest\nCOPY ml/ /app/ml/\nCMD ["python", "-m", "ml.serve"]\n',
+  '.gitignore': '.env\n',
+  '.env': 'PG_VOLUME=pg_data_v2\nHF_CACHE_VOLUME=hf_cache_local\n',
+};
+
 /** The base file declares the external static volume; only the production overlay mounts it. */
 const BASE_WITH_EXTERNAL = `services:
   web:
@@ -232,6 +297,14 @@ RuleTester.run(unusedVolume, {
       files: { ...composeWorkspace({ 'docker-compose.yml': VIA_VARIABLE }), '.env': 'ES_VOLUME=es_data\n' },
       errors: [onWord('docker-compose.yml', VIA_VARIABLE, 'old_uploads', msg('old_uploads'))],
       output: { 'docker-compose.yml': removeOnce(VIA_VARIABLE, '  old_uploads:\n') },
+    },
+    {
+      // Before, pg_data and hf_cache, the defaults, were reported (only the values .env gives counted),
+      // and the fix removed them: any checkout without that gitignored .env (CI, production) then failed.
+      name: 'a mount through a variable uses both the volume .env names and the default written in it',
+      files: VOLUME_MOVED_FILES,
+      errors: [onWord('docker-compose.yml', VOLUME_MOVED_BY_ENV, 'old_uploads', msg('old_uploads'))],
+      output: { 'docker-compose.yml': removeOnce(VOLUME_MOVED_BY_ENV, '  old_uploads:\n') },
     },
     {
       // Before, a host path starting with a variable (`${HOME}/.aws`) counted as a volume of any name:

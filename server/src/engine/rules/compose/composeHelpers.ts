@@ -1,13 +1,64 @@
 /** Small helpers shared by the compose rules. */
 import { isMap, isScalar } from 'yaml';
-import type { ComposeModel, ComposeServiceDef } from '../../parse/compose';
+import type { ComposeModel, ComposeServiceDef, VolumeMount } from '../../parse/compose';
 import type { ComposeProject, Project, Service } from '../../project';
+import { interpolate, NO_VARIABLES } from '../../interpolation';
 import { rangeKey, type Range } from '../../text';
 import { NOT_RUNTIME_IMAGE } from '../dockerfile/stageRefs';
 
 /** The compose projects a file takes part in (its own, or those that include or override with it). */
 export function projectsOf(project: Project, file: ComposeModel): readonly ComposeProject[] {
   return project.composeProjectsOf(file);
+}
+
+/** A mount source that is a host path (bind mount), not a volume name. */
+const HOST_PATH = /^[./~]|^[A-Za-z]:[\\/]/;
+
+/** The named volumes a mount may name (see {@link mountedVolumes}). */
+export interface MountedVolumes {
+  /** The volume names the mount's source gives. */
+  names: string[];
+  /**
+   * The literal start of a source whose variable is not known here (`${VOL}`, `es_${SUFFIX}`): it
+   * may name any volume whose name starts with it.
+   */
+  anyWithPrefix?: string;
+}
+
+/**
+ * The named volumes a service's mount uses. A source written with variables
+ * (`${PG_VOLUME:-pg_data}`, `source: ${HF_CACHE-hf_cache}`) may be a volume or a host path, as its
+ * value says; it names both the volume the project's `.env` gives and the one the defaults written
+ * in it give: a checkout without that `.env` (CI, production) mounts that one.
+ */
+export function mountedVolumes(
+  project: Project,
+  composeProject: ComposeProject,
+  v: VolumeMount & { def: ComposeServiceDef },
+): MountedVolumes {
+  // The short syntax reads a source starting with `$` as a bind mount; its value says.
+  if (!v.source || (v.type !== 'volume' && !(v.type === 'bind' && v.source.includes('$')))) {
+    return { names: [] };
+  }
+  if (!v.source.includes('$')) {
+    return { names: [v.source] };
+  }
+  const names: string[] = [];
+  let anyWithPrefix: string | undefined;
+  const fromEnv = project.composeValue(composeProject, v.def, v.source);
+  // Undefined when a variable has no default: only .env (or the shell) gives it.
+  const fromDefaults = interpolate(v.source, NO_VARIABLES);
+  for (const value of fromDefaults === undefined || fromDefaults === fromEnv ? [fromEnv] : [fromEnv, fromDefaults]) {
+    if (value.includes('$')) {
+      // `${HOME}/.aws`, `$PWD:/app`: a host path (a volume name has no `/`); `${VOL}`: any volume.
+      if (!value.includes('/') && !/^\$\{?PWD\b/.test(value)) {
+        anyWithPrefix = v.source.slice(0, v.source.indexOf('$'));
+      }
+    } else if (value !== '' && !HOST_PATH.test(value)) {
+      names.push(value);
+    }
+  }
+  return anyWithPrefix === undefined ? { names } : { names, anyWithPrefix };
 }
 
 /** `a`, `a and b`, `a, b and c`. */

@@ -14,7 +14,7 @@ import {
   applyYamlInsert,
 } from '../../yamlEdit';
 import { isSuppressed, readSuppressions, type Suppressions } from '../../suppress';
-import { isTestOrJob } from './composeHelpers';
+import { isTestOrJob, mountedVolumes } from './composeHelpers';
 import { mountTaking } from './sharedVolumePathMismatch';
 
 interface SharedMount {
@@ -89,7 +89,7 @@ export const sharedVolumeMissing = defineRule({
           for (const service of group.services) {
             if (
               service.primary.path !== file.path ||
-              project.mountsOf(service).some((v) => v.source === shared.volume) ||
+              mountsVolume(project, service, shared.volume) ||
               // A test runner or a migration job is not expected to mount what the running services share.
               isTestOrJob(project, service)
             ) {
@@ -127,6 +127,21 @@ export const sharedVolumeMissing = defineRule({
     },
   },
 });
+
+/**
+ * Whether a service mounts the volume, itself or through `volumes_from`: by its name, or through a
+ * variable (`${ML_MODELS_VOLUME:-ml_models}`) whose value in .env or whose default names it, or
+ * whose value is not known here.
+ */
+function mountsVolume(project: Project, service: Service, volume: string): boolean {
+  return project.mountsOf(service).some((v) => {
+    if (v.source === volume) {
+      return true;
+    }
+    const { names, anyWithPrefix } = mountedVolumes(project, service.project, v);
+    return names.includes(volume) || (anyWithPrefix !== undefined && volume.startsWith(anyWithPrefix));
+  });
+}
 
 /** Whether the services all run images built from one Dockerfile (celery_worker and celery_beat). */
 function sameDockerfile(project: Project, services: readonly Service[]): boolean {

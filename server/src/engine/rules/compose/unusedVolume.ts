@@ -4,10 +4,7 @@ import type { ComposeModel, TopLevelEntry } from '../../parse/compose';
 import type { ComposeProject, Project } from '../../project';
 import { scalarString } from '../../parse/yamlUtil';
 import { removeMapPair, type OffsetEdit } from '../../yamlEdit';
-import { projectsOf } from './composeHelpers';
-
-/** A mount source that is a host path (bind mount), not a volume name. */
-const HOST_PATH = /^[./~]|^[A-Za-z]:[\\/]/;
+import { mountedVolumes, projectsOf } from './composeHelpers';
 
 export const unusedVolume = defineRule({
   id: 'unused-volume',
@@ -35,23 +32,11 @@ export const unusedVolume = defineRule({
       for (const p of projects) {
         for (const service of p.services.values()) {
           for (const v of service.volumes) {
-            // A source with a variable may be a volume or a host path: its value says.
-            if (!v.source || (v.type !== 'volume' && !(v.type === 'bind' && v.source.includes('$')))) {
-              continue;
-            }
-            if (!v.source.includes('$')) {
-              used.add(v.source);
-              continue;
-            }
-            // `${PG_VOLUME:-pg_data}:/data`: the name compose reads, from the project's .env or the defaults.
-            const value = context.project.composeValue(p, v.def, v.source);
-            if (value.includes('$')) {
-              // `${HOME}/.aws`, `$PWD:/app`: a host path (a volume name has no `/`); `${VOL}`: any volume.
-              if (!value.includes('/') && !/^\$\{?PWD\b/.test(value)) {
-                unknownPrefixes.push(v.source.slice(0, v.source.indexOf('$')));
-              }
-            } else if (!HOST_PATH.test(value)) {
-              used.add(value);
+            // `${PG_VOLUME:-pg_data}:/data`: the volume .env names and the one the default names.
+            const { names, anyWithPrefix } = mountedVolumes(context.project, p, v);
+            names.forEach((n) => used.add(n));
+            if (anyWithPrefix !== undefined) {
+              unknownPrefixes.push(anyWithPrefix);
             }
           }
         }
