@@ -211,6 +211,69 @@ describe('yamlEdit: appending to a flow map', () => {
   });
 });
 
+describe('yamlEdit: appending after a block scalar', () => {
+  // A keep-chomping scalar's trailing blank lines are part of its value; a strip or clip one's are not.
+  const cases: { name: string; text: string; path: string[]; append: 'map' | 'seq'; output: string; value: unknown }[] = [
+    {
+      name: 'after a |+ scalar and its blank line, before the next service',
+      text: 'services:\n  ml:\n    labels:\n      note: |+\n        keep\n\n  nginx:\n    image: nginx\n',
+      path: ['services', 'ml'],
+      append: 'map',
+      output:
+        'services:\n  ml:\n    labels:\n      note: |+\n        keep\n\n    volumes:\n      - models:/app/models\n  nginx:\n    image: nginx\n',
+      value: { services: { ml: { labels: { note: 'keep\n\n' }, volumes: ['models:/app/models'] }, nginx: { image: 'nginx' } } },
+    },
+    {
+      name: 'after a >2+ scalar and its blank lines, at the end of the file',
+      text: 'services:\n  ml:\n    command: >2+\n        serve\n\n\n',
+      path: ['services', 'ml'],
+      append: 'map',
+      output: 'services:\n  ml:\n    command: >2+\n        serve\n\n\n    volumes:\n      - models:/app/models\n',
+      value: { services: { ml: { command: '  serve\n\n\n', volumes: ['models:/app/models'] } } },
+    },
+    {
+      name: 'a | scalar (clip): before the blank line, which is not its value',
+      text: 'services:\n  ml:\n    labels:\n      note: |\n        keep\n\n  nginx:\n    image: nginx\n',
+      path: ['services', 'ml'],
+      append: 'map',
+      output:
+        'services:\n  ml:\n    labels:\n      note: |\n        keep\n    volumes:\n      - models:/app/models\n\n  nginx:\n    image: nginx\n',
+      value: { services: { ml: { labels: { note: 'keep\n' }, volumes: ['models:/app/models'] }, nginx: { image: 'nginx' } } },
+    },
+    {
+      name: 'an item after a long-syntax mount ending with a |+ scalar',
+      text: 'services:\n  ml:\n    volumes:\n      - type: volume\n        source: models\n        target: /app/models\n        x-note: |+\n          shared\n\n  nginx:\n    image: nginx\n',
+      path: ['services', 'ml', 'volumes'],
+      append: 'seq',
+      output:
+        'services:\n  ml:\n    volumes:\n      - type: volume\n        source: models\n        target: /app/models\n        x-note: |+\n          shared\n\n      - logs:/app/logs\n  nginx:\n    image: nginx\n',
+      value: {
+        services: {
+          ml: {
+            volumes: [{ type: 'volume', source: 'models', target: '/app/models', 'x-note': 'shared\n\n' }, 'logs:/app/logs'],
+          },
+          nginx: { image: 'nginx' },
+        },
+      },
+    },
+  ];
+  for (const c of cases) {
+    for (const eol of ['\n', '\r\n']) {
+      it(`${c.name}${eol === '\n' ? '' : ' (CRLF)'}`, () => {
+        const text = c.text.replace(/\n/g, eol);
+        const { lines, node } = nodeAt(text, c.path);
+        const ins =
+          c.append === 'map'
+            ? appendSequenceToMap(lines, node as YAMLMap, 'volumes', ['models:/app/models'], false)
+            : appendToSequence(lines, node as YAMLSeq, 'logs:/app/logs');
+        const output = applyInsert(text, lines, ins);
+        assert.equal(output, c.output.replace(/\n/g, eol));
+        assertParsesTo(output, c.value);
+      });
+    }
+  }
+});
+
 describe('yamlEdit: removing a map entry', () => {
   const VOLUMES = `services:
   web:

@@ -53,6 +53,18 @@ const missing = (service: string, line: number, column: number, endColumn: numbe
     `Expected service ${service} to read the shared env file .env.docker through env_file.`,
   );
 
+/** celery_beat's last key is a keep-chomping folded label: the blank line before nginx is part of its value. */
+const BEAT_FOLDED_LABEL = insertBefore(
+  BEAT_ALONE,
+  '\n  nginx:',
+  '    labels:\n      com.smarthr360.description: >+\n        Celery beat\n',
+);
+
+/** {@link withBeatEnvFile}, the env_file key added right after `lines`. */
+function withBeatEnvFileAfter(compose: string, lines: string): string {
+  return insertAfter(compose, lines, '    env_file:\n      - .env.docker\n      - secrets.env\n');
+}
+
 const BEAT_SECRETS_LIST = '    env_file:\n      # secrets only\n      - secrets.env\n';
 
 const ANCHOR_WITHOUT_SHARED_FILE = replaceOnce(
@@ -108,6 +120,15 @@ describe('env-file-missing fix output', () => {
     const beat = (parseDocument(BEAT_ENV_FROM_SHELL_FIXED).toJS() as { services: Record<string, { env_file: string[] }> })
       .services.celery_beat!;
     assert.deepEqual(beat.env_file, ['.env.docker', '${BEAT_ENV:-.env.docker}', 'secrets.env']);
+  });
+
+  it('keeps the value of a >+ label it adds env_file after', () => {
+    type Beat = { labels: Record<string, string>; env_file?: string[] };
+    const beat = (text: string): Beat => (parseDocument(text).toJS() as { services: Record<string, Beat> }).services.celery_beat!;
+    const fixed = beat(withBeatEnvFileAfter(BEAT_FOLDED_LABEL, '        Celery beat\n\n'));
+    assert.deepEqual(fixed.labels, beat(BEAT_FOLDED_LABEL).labels);
+    assert.equal(fixed.labels['com.smarthr360.description'], 'Celery beat\n\n');
+    assert.deepEqual(fixed.env_file, ['.env.docker', 'secrets.env']);
   });
 });
 
@@ -286,6 +307,14 @@ RuleTester.run(envFileMissing, {
           replaceOnce(BEAT_ALONE, WORKER_BLOCK, `${WORKER_FLOW_MAP}, env_file: [.env.docker, secrets.env]}\n`),
         ),
       },
+    },
+    {
+      // Before, env_file: went before the blank line, which then no longer belonged to the folded
+      // label: its value changed from 'Celery beat\n\n' to 'Celery beat\n'.
+      name: 'the last key is a >+ block scalar: env_file: goes after its trailing blank line, which is its value',
+      files: workspace({ 'docker-compose.yml': BEAT_FOLDED_LABEL }),
+      errors: [missing('celery_beat', 47, 3, 14)],
+      output: { 'docker-compose.yml': withBeatEnvFileAfter(BEAT_FOLDED_LABEL, '        Celery beat\n\n') },
     },
   ],
 });

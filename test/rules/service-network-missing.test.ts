@@ -382,6 +382,22 @@ RuleTester.run(serviceNetworkMissing, {
 
 fixedYamlParses(serviceNetworkMissing, [
   {
+    // Before, networks: went before the blank lines, which then no longer belonged to the label:
+    // its value lost them.
+    name: 'a networks key added after a |+ block scalar keeps its trailing blank lines',
+    files: composeWorkspace({
+      'docker-compose.yml': compose('    labels:\n      com.smarthr360.note: |+\n        beat runs once\n\n'),
+    }),
+    expect: [
+      {
+        file: 'docker-compose.yml',
+        at: ['services', 'celery_beat', 'labels', 'com.smarthr360.note'],
+        value: 'beat runs once\n\n\n',
+      },
+      { file: 'docker-compose.yml', at: ['services', 'celery_beat', 'networks'], value: ['smarthr360-network'] },
+    ],
+  },
+  {
     name: 'a one-line flow list of networks with a trailing comma',
     files: composeWorkspace({ 'docker-compose.yml': compose('    networks: [monitoring,]\n') }),
     expect: [

@@ -410,6 +410,44 @@ volumes:
 `;
 const ML_DOCKERFILE = { 'docker/Dockerfile.ml': 'FROM smarthr360-base:latest\nCOPY ml/ /app/ml/\n' };
 
+/**
+ * ml (built on the base) mounts nothing; its last key holds a keep-chomping (`|+`) label, whose
+ * trailing blank line, before nginx, is part of the value.
+ */
+const ML_LABEL_KEEPS_BLANK_LINE = `services:
+  web:
+    build:
+      context: .
+      dockerfile: docker/Dockerfile.web
+    env_file: .env.docker
+    volumes:
+      - ml_models:/app/models
+
+  celery_worker:
+    build:
+      context: .
+      dockerfile: docker/Dockerfile.celery
+    env_file: .env.docker
+    volumes:
+      - ml_models:/app/models
+
+  ml:
+    build:
+      context: .
+      dockerfile: docker/Dockerfile.ml
+    env_file: .env.docker
+    labels:
+      note: |+
+        keep trailing
+
+${NGINX}
+volumes:
+  ml_models:
+  static_volume:
+`;
+const ML_LACKS_MODELS =
+  'Expected ml to mount the shared volume "ml_models" at /app/models, as web and celery_worker do (they are built on the same base).';
+
 RuleTester.run(sharedVolumeMissing, {
   valid: [
     {
@@ -548,6 +586,20 @@ RUN pip install --no-cache-dir -r requirements-dev.txt
     },
   ],
   invalid: [
+    {
+      // Before, volumes: went before the blank line, which then no longer belonged to the label:
+      // its value changed from 'keep trailing\n\n' to 'keep trailing\n'.
+      name: 'the last key is a |+ block scalar: volumes: goes after its trailing blank line, which is its value',
+      files: ws(ML_LABEL_KEEPS_BLANK_LINE, ML_DOCKERFILE),
+      errors: [missing(18, 3, 5, ML_LACKS_MODELS)],
+      output: {
+        'docker-compose.yml': insertAfter(
+          ML_LABEL_KEEPS_BLANK_LINE,
+          '        keep trailing\n\n',
+          '    volumes:\n      - ml_models:/app/models\n',
+        ),
+      },
+    },
     {
       name: 'a stack a root file includes: its own member lacking its volume is reported and fixed in its own file',
       files: teamStacks(platformCompose(BEAT_UNMOUNTED), BILLING_COMPOSE),
@@ -887,6 +939,14 @@ volumes: {models: {}}
 });
 
 fixedYamlParses(sharedVolumeMissing, [
+  {
+    name: 'a volumes key added after a |+ block scalar keeps its value',
+    files: ws(ML_LABEL_KEEPS_BLANK_LINE, ML_DOCKERFILE),
+    expect: [
+      { file: 'docker-compose.yml', at: ['services', 'ml', 'labels', 'note'], value: 'keep trailing\n\n' },
+      { file: 'docker-compose.yml', at: ['services', 'ml', 'volumes'], value: ['ml_models:/app/models'] },
+    ],
+  },
   { name: 'a mount appended to a block list', files: ws(BEAT_MOUNTS_CELERY_DATA) },
   { name: 'a volumes key added', files: ws(beatWithoutVolumes('env_file: .env.docker')) },
   { name: 'a flow-map service', files: ws(BEAT_FLOW_MAP) },

@@ -1,4 +1,4 @@
-import { isMap, isPair, isSeq, stringify, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, stringify, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { FixBuilder, TextEdit } from './rule';
 import type { LineIndex, Position, Range } from './text';
 
@@ -41,8 +41,18 @@ export function columnOf(lines: LineIndex, offset: number): number {
   return lines.positionAt(offset).character;
 }
 
-/** The offset just after the last line of a node's content (after its line break). */
+/**
+ * The offset just after the last line of a node's content (after its line break). When the node
+ * ends with a keep-chomping block scalar (`|+`, `>+`), its trailing blank lines are part of its
+ * value: the offset is after them, so that text inserted there leaves the value as it was.
+ */
 function endOfNodeLine(lines: LineIndex, node: Node): number {
+  const last = lastDescendant(node);
+  if (isKeepBlockScalar(lines, last) && last.range![1] > last.range![0]) {
+    const end = last.range![1];
+    const line = lines.positionAt(end).line;
+    return end === lines.lineStart(line) ? end : lines.lineEndIncludingBreak(line);
+  }
   const end = node.range![1];
   // A block value's range can end after the line break; step back over trailing whitespace.
   let e = end;
@@ -50,6 +60,31 @@ function endOfNodeLine(lines: LineIndex, node: Node): number {
     e--;
   }
   return lines.lineEndIncludingBreak(lines.positionAt(e).line);
+}
+
+/** The node a node's text ends with: the last value (or key) of a map, the last item of a sequence, in turn. */
+function lastDescendant(node: Node): Node {
+  let n = node;
+  for (let depth = 0; depth < 1000; depth++) {
+    let next: unknown;
+    if ((isMap(n) || isSeq(n)) && !n.flow) {
+      const item = n.items[n.items.length - 1];
+      next = isPair(item) ? (item.value ?? item.key) : item;
+    }
+    if (!next || typeof next !== 'object' || !(next as Node).range) {
+      return n;
+    }
+    n = next as Node;
+  }
+  return n;
+}
+
+/** Whether a node is a block scalar whose header keeps its trailing line breaks (`|+`, `>2+`, `|+ # note`). */
+function isKeepBlockScalar(lines: LineIndex, node: Node): boolean {
+  if (!isScalar(node) || (node.type !== 'BLOCK_LITERAL' && node.type !== 'BLOCK_FOLDED') || !node.range) {
+    return false;
+  }
+  return /^[|>](?:[1-9]?\+|\+[1-9])/.test(lines.text.slice(node.range[0], node.range[0] + 3));
 }
 
 /**
