@@ -4,7 +4,7 @@
  */
 import { RuleTester } from '../ruleTester';
 import { sharedVolumeMissing } from '../../server/src/engine/rules/compose/sharedVolumeMissing';
-import { crlf, insertAfter, insertBefore, replaceEvery, replaceOnce } from './edit';
+import { crlf, insertAfter, insertBefore, replaceEach, replaceEvery, replaceOnce } from './edit';
 import { fixedYamlParses } from './fixedYaml';
 import { onLine } from './findings';
 import { smallWorkspace } from './workspaces/small';
@@ -448,6 +448,59 @@ volumes:
 const ML_LACKS_MODELS =
   'Expected ml to mount the shared volume "ml_models" at /app/models, as web and celery_worker do (they are built on the same base).';
 
+/** web and celery_worker mount ml_models at /app/models, ml at /srv/models; celery_beat ends open. */
+const ML_MOUNTS_MODELS_ELSEWHERE = `services:
+  web:
+    build:
+      context: .
+      dockerfile: docker/Dockerfile.web
+    env_file: .env.docker
+    volumes:
+      - ml_models:/app/models
+
+  celery_worker:
+    build:
+      context: .
+      dockerfile: docker/Dockerfile.celery
+    env_file: .env.docker
+    volumes:
+      - ml_models:/app/models
+
+  ml:
+    build:
+      context: .
+      dockerfile: docker/Dockerfile.ml
+    env_file: .env.docker
+    volumes:
+      - ml_models:/srv/models
+
+  celery_beat:
+    build:
+      context: .
+      dockerfile: docker/Dockerfile.celery
+    command: celery -A smarthr360 beat -l info
+    env_file: .env.docker
+
+${NGINX}
+volumes:
+  ml_models:
+  static_volume:
+`;
+const ML_MODELS_FIXED = insertAfter(
+  ML_MOUNTS_MODELS_ELSEWHERE,
+  '    command: celery -A smarthr360 beat -l info\n    env_file: .env.docker\n',
+  '    volumes:\n      - ml_models:/app/models\n',
+);
+/** Only celery_worker mounts ml_models at /app/models; web at /srv/models, as ml does not. */
+const ONE_AT_PATH = replaceEach(
+  ML_MOUNTS_MODELS_ELSEWHERE,
+  [
+    '      dockerfile: docker/Dockerfile.web\n    env_file: .env.docker\n    volumes:\n      - ml_models:/app/models\n',
+    '      dockerfile: docker/Dockerfile.web\n    env_file: .env.docker\n    volumes:\n      - ml_models:/srv/models\n',
+  ],
+  ['    volumes:\n      - ml_models:/srv/models\n\n  celery_beat:', '\n  celery_beat:'],
+);
+
 RuleTester.run(sharedVolumeMissing, {
   valid: [
     {
@@ -586,6 +639,52 @@ RUN pip install --no-cache-dir -r requirements-dev.txt
     },
   ],
   invalid: [
+    {
+      // Before: "…at /app/models, as web, celery_worker and ml do", though ml mounts it at /srv/models.
+      name: 'the services the message names are those that mount the volume at that path',
+      files: ws(ML_MOUNTS_MODELS_ELSEWHERE, ML_DOCKERFILE),
+      errors: [
+        missing(
+          26,
+          3,
+          14,
+          'Expected celery_beat to mount the shared volume "ml_models" at /app/models, as web and celery_worker do (they are built on the same base).',
+        ),
+      ],
+      output: { 'docker-compose.yml': ML_MODELS_FIXED },
+    },
+    {
+      // Before: "…at /app/models, as web and celery_worker do (they are built on the same base)".
+      name: 'one service mounts the volume at that path: the message names it alone',
+      files: ws(ONE_AT_PATH, ML_DOCKERFILE),
+      errors: [
+        missing(
+          18,
+          3,
+          5,
+          'Expected ml to mount the shared volume "ml_models" at /app/models, as celery_worker does (they are built on the same base).',
+        ),
+        missing(
+          24,
+          3,
+          14,
+          'Expected celery_beat to mount the shared volume "ml_models" at /app/models, as celery_worker does (they are built from the same Dockerfile).',
+        ),
+      ],
+      output: {
+        'docker-compose.yml': replaceEach(
+          ONE_AT_PATH,
+          [
+            '      dockerfile: docker/Dockerfile.ml\n    env_file: .env.docker\n',
+            '      dockerfile: docker/Dockerfile.ml\n    env_file: .env.docker\n    volumes:\n      - ml_models:/app/models\n',
+          ],
+          [
+            '    command: celery -A smarthr360 beat -l info\n    env_file: .env.docker\n',
+            '    command: celery -A smarthr360 beat -l info\n    env_file: .env.docker\n    volumes:\n      - ml_models:/app/models\n',
+          ],
+        ),
+      },
+    },
     {
       // Before, volumes: went before the blank line, which then no longer belonged to the label:
       // its value changed from 'keep trailing\n\n' to 'keep trailing\n'.

@@ -20,14 +20,20 @@ import { mountTaking } from './sharedVolumePathMismatch';
 interface SharedMount {
   volume: string;
   target: string;
+  /** Every member that mounts the volume, at whichever path. */
   users: Service[];
+  /** The members that mount it at `target`: those the message names. */
+  usersAtTarget: Service[];
   /** Every mount of the volume at that path is read-only (`:ro`): the mount a fix adds is too. */
   readOnly: boolean;
 }
 
 /** Named volumes that two or more members of a group mount, with the path most of them use. */
 function sharedMounts(group: ServiceGroup): SharedMount[] {
-  const byVolume = new Map<string, { users: Service[]; targets: Map<string, number>; writable: Set<string> }>();
+  const byVolume = new Map<
+    string,
+    { users: Service[]; targets: Map<string, { count: number; users: Service[] }>; writable: Set<string> }
+  >();
   for (const service of group.services) {
     for (const v of service.volumes) {
       if (v.type !== 'volume' || !v.source) {
@@ -35,14 +41,19 @@ function sharedMounts(group: ServiceGroup): SharedMount[] {
       }
       const entry = byVolume.get(v.source) ?? {
         users: [] as Service[],
-        targets: new Map<string, number>(),
+        targets: new Map<string, { count: number; users: Service[] }>(),
         writable: new Set<string>(),
       };
       // Services come one after the other: a second mount of the same volume is by the last user.
       if (entry.users[entry.users.length - 1] !== service) {
         entry.users.push(service);
       }
-      entry.targets.set(v.target, (entry.targets.get(v.target) ?? 0) + 1);
+      const at = entry.targets.get(v.target) ?? { count: 0, users: [] };
+      at.count++;
+      if (at.users[at.users.length - 1] !== service) {
+        at.users.push(service);
+      }
+      entry.targets.set(v.target, at);
       if (!v.readOnly) {
         entry.writable.add(v.target);
       }
@@ -54,8 +65,8 @@ function sharedMounts(group: ServiceGroup): SharedMount[] {
     if (users.length < 2) {
       continue;
     }
-    const target = [...targets.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]![0];
-    out.push({ volume, target, users, readOnly: !writable.has(target) });
+    const [target, at] = [...targets.entries()].sort((a, b) => b[1].count - a[1].count || (a[0] < b[0] ? -1 : 1))[0]!;
+    out.push({ volume, target, users, usersAtTarget: at.users, readOnly: !writable.has(target) });
   }
   return out;
 }
@@ -75,9 +86,9 @@ export const sharedVolumeMissing = defineRule({
   },
   messages: {
     missing:
-      'Expected {{service}} to mount the shared volume "{{volume}}" at {{target}}, as {{users}} do (they are built {{built}}).',
+      'Expected {{service}} to mount the shared volume "{{volume}}" at {{target}}, as {{users}} {{do}} (they are built {{built}}).',
     missingTaken:
-      'Expected {{service}} to mount the shared volume "{{volume}}" at {{target}}, as {{users}} do (they are built {{built}}); {{target}} is taken by {{mount}} in {{service}}.',
+      'Expected {{service}} to mount the shared volume "{{volume}}" at {{target}}, as {{users}} {{do}} (they are built {{built}}); {{target}} is taken by {{mount}} in {{service}}.',
   },
   check: {
     compose(file, context) {
@@ -114,8 +125,12 @@ export const sharedVolumeMissing = defineRule({
                 service: service.name,
                 volume: shared.volume,
                 target: shared.target,
-                users: listNames(shared.users),
-                built: sameDockerfile(project, [service, ...shared.users]) ? 'from the same Dockerfile' : 'on the same base',
+                // Only those that mount it at that path: one that mounts it elsewhere is no example.
+                users: listNames(shared.usersAtTarget),
+                do: shared.usersAtTarget.length === 1 ? 'does' : 'do',
+                built: sameDockerfile(project, [service, ...shared.usersAtTarget])
+                  ? 'from the same Dockerfile'
+                  : 'on the same base',
                 mount: taken ?? '',
               },
               range,
