@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { interpolate, NO_VARIABLES } from '../../server/src/engine/interpolation';
+import { interpolate, literalText, NO_VARIABLES } from '../../server/src/engine/interpolation';
 
 /** What a `.env` next to the compose file of a Django + Celery stack gives. */
 const ENV = new Map([
@@ -80,5 +80,50 @@ describe('compose interpolation', () => {
     assert.equal(interpolate(nested(32), ENV), 'x');
     assert.equal(interpolate(nested(33), ENV), undefined);
     assert.equal(interpolate(nested(200_000), ENV), undefined);
+  });
+});
+
+describe('compose interpolation: the literal text a value writes', () => {
+  const cases: [written: string, text: string][] = [
+    ['${DB_HOST:-localhost}', 'localhost'],
+    ['${REDIS_HOST-localhost}', 'localhost'],
+    ['redis://${REDIS_HOST:-localhost}:6379/0', 'redis://localhost:6379/0'],
+    ['${CONTEXT:-${APP_DIR:-./backend}}', './backend'],
+    ['${USE_TLS:+rediss://cache:6380}', 'rediss://cache:6380'],
+    // An error message is no value; variables without a default stay as written.
+    ['${PGHOST:?set PGHOST, e.g. localhost}', ''],
+    ['postgres://app:${DB_PASSWORD}@db:5432/app', 'postgres://app:${DB_PASSWORD}@db:5432/app'],
+    ['$HOME/.cache', '$HOME/.cache'],
+    ['$${DB_HOST:-localhost}', '${DB_HOST:-localhost}'],
+    ['${DB_HOST:-localhost', '${DB_HOST:-localhost'],
+  ];
+  for (const [written, text] of cases) {
+    it(`${written} → ${JSON.stringify(text)}`, () => {
+      assert.equal(literalText(written).text, text);
+    });
+  }
+
+  it('maps each character back to where the value writes it', () => {
+    const written = 'redis://${REDIS_HOST:-localhost}:6379/0';
+    const { text, offsets } = literalText(written);
+    const at = text.indexOf('localhost');
+    assert.equal(written.slice(offsets[at], offsets[at]! + 'localhost'.length), 'localhost');
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom('$', '{', '}', ':', '-', '+', '?', 'A', 'b', '/') }), (value) => {
+        const r = literalText(value);
+        assert.equal(r.offsets.length, r.text.length);
+        r.offsets.forEach((o, i) => {
+          assert.equal(value[o], r.text[i]);
+          assert.ok(i === 0 || o > r.offsets[i - 1]!);
+        });
+      }),
+    );
+  });
+
+  it('reads defaults nested 32 deep, and keeps deeper ones as written instead of overflowing the stack', () => {
+    const nested = (n: number): string => '${A:-'.repeat(n) + 'localhost' + '}'.repeat(n);
+    assert.equal(literalText(nested(32)).text, 'localhost');
+    const deep = literalText(nested(200_000)).text;
+    assert.ok(deep.startsWith('${A:-') && deep.includes('localhost'));
   });
 });

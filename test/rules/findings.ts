@@ -23,3 +23,20 @@ export function onWord(path: string, text: string, word: string, message: string
   const column = before[before.length - 1].length + 1;
   return onLine(path, line, column, column + word.length, message);
 }
+
+/**
+ * The finding on `word` inside the one occurrence of `context` in `text`, the content of `path`
+ * (`word` may occur elsewhere in `text`, not twice in `context`).
+ */
+export function onWordIn(path: string, text: string, context: string, word: string, message: string): ExpectedError {
+  const at = text.indexOf(context);
+  const inContext = context.indexOf(word);
+  if (at === -1 || text.indexOf(context, at + 1) !== -1 || inContext === -1 || context.indexOf(word, inContext + 1) !== -1) {
+    throw new Error(
+      `onWordIn: expected ${JSON.stringify(context)} once in ${path}, with ${JSON.stringify(word)} once in it:\n${text}`,
+    );
+  }
+  const before = text.slice(0, at + inContext).split('\n');
+  const column = before[before.length - 1].length + 1;
+  return onLine(path, before.length, column, column + word.length, message);
+}

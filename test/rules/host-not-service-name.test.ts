@@ -1,6 +1,8 @@
 import { RuleTester } from '../ruleTester';
 import { hostNotServiceName } from '../../server/src/engine/rules/compose/hostNotServiceName';
 import { composeWorkspace, ROADMAP_COMPOSE } from './composeWorkspace';
+import { replaceEach } from './edit';
+import { onWordIn } from './findings';
 
 const msg = (variable: string, services: string, kind: string, target: string, host: string): string =>
   `Expected ${variable} in ${services} to reach the ${kind} service by its name "${target}", not ${host}: inside a container ${host} is not the ${target} container.`;
@@ -70,8 +72,57 @@ const compose = (webEnv: string, extra = ''): string => `services:
       dockerfile: docker/Dockerfile.web
 ${webEnv}${extra}`;
 
+/** Django, Celery and an ML service that take their hosts from the shell, with loopback defaults. */
+const DEFAULTS_ENV = `    environment:
+      DB_HOST: \${DB_HOST:-localhost}
+      DB_PORT: \${DB_PORT:-5432}
+      REDIS_HOST: "\${REDIS_HOST-localhost}"
+      CELERY_BROKER_URL: \${CELERY_BROKER_URL:-amqp://guest:guest@127.0.0.1//}
+`;
+const DEFAULTS_WORKERS = `  celery_worker:
+    build:
+      context: .
+      dockerfile: docker/Dockerfile.celery
+    environment:
+      - CELERY_RESULT_BACKEND=redis://\${REDIS_HOST:-localhost}:6379/1
+  ml:
+    build:
+      context: .
+      dockerfile: docker/Dockerfile.celery
+    command: celery -A smarthr360 worker -Q ml -l info
+    environment:
+      - MODEL_CACHE_URL=\${MODEL_CACHE_URL-redis://localhost:6379/2}
+  nginx:
+    image: nginx:1.27-alpine
+`;
+const DEFAULTS = compose(DEFAULTS_ENV, DEFAULTS_WORKERS);
+
+/** Words and host names that hold "localhost" in defaults, and loopback text in an error message: none is a loopback host. */
+const NOT_LOOPBACK_DEFAULTS = compose(
+  `    environment:
+      DB_HOST: \${DB_HOST:-my-localhost}
+      DATABASE_HOST: \${DATABASE_HOST-localhost-replica}
+      REDIS_HOST: \${REDIS_HOST:-some-localhost-thing}
+      REDIS_URL: \${REDIS_URL:-redis://cache-localhost:6379/0}
+      PGHOST: \${PGHOST:?set PGHOST, e.g. localhost}
+      POSTGRES_HOST: db\${DB_SUFFIX:-localhost}
+`,
+);
+
+/** The shared env file with a loopback default for the broker (compose interpolates env files too). */
+const ENV_DOCKER_DEFAULTS = `# Non-sensitive settings shared by every application service.
+DJANGO_ALLOWED_HOSTS=localhost,web
+DB_HOST=\${DB_HOST:-localhost}
+`;
+
 RuleTester.run(hostNotServiceName, {
   valid: [
+    {
+      // my-localhost and the other hyphenated or suffixed names are hosts of their own; an error
+      // message (`:?`) is no value; `db${DB_SUFFIX:-localhost}` is dblocalhost.
+      name: 'defaults that only contain localhost in a longer name, and an error message, are not loopback hosts',
+      files: composeWorkspace({ 'docker-compose.yml': NOT_LOOPBACK_DEFAULTS }),
+    },
     {
       name: 'roadmap workspace: service names, and localhost only in ALLOWED_HOSTS',
       files: composeWorkspace({ 'docker-compose.yml': ROADMAP_COMPOSE }),
@@ -114,6 +165,74 @@ RuleTester.run(hostNotServiceName, {
     },
   ],
   invalid: [
+    {
+      // Before, only the hosts of the URLs written whole in a default (CELERY_BROKER_URL,
+      // MODEL_CACHE_URL) were reported: a host right after `:-` or `-` was not at a word boundary.
+      name: 'loopback hosts in ${VAR:-default} and ${VAR-default}: reported at the host, the fix replaces it alone',
+      files: composeWorkspace({ 'docker-compose.yml': DEFAULTS }),
+      errors: [
+        onWordIn(
+          'docker-compose.yml',
+          DEFAULTS,
+          '${DB_HOST:-localhost}',
+          'localhost',
+          msg('DB_HOST', 'web', 'PostgreSQL', 'db', 'localhost'),
+        ),
+        onWordIn(
+          'docker-compose.yml',
+          DEFAULTS,
+          '${REDIS_HOST-localhost}',
+          'localhost',
+          msg('REDIS_HOST', 'web', 'Redis', 'redis', 'localhost'),
+        ),
+        onWordIn(
+          'docker-compose.yml',
+          DEFAULTS,
+          'guest@127.0.0.1//}',
+          '127.0.0.1',
+          msg('CELERY_BROKER_URL', 'web', 'RabbitMQ', 'rabbitmq', '127.0.0.1'),
+        ),
+        onWordIn(
+          'docker-compose.yml',
+          DEFAULTS,
+          'redis://${REDIS_HOST:-localhost}:6379/1',
+          'localhost',
+          msg('CELERY_RESULT_BACKEND', 'celery_worker', 'Redis', 'redis', 'localhost'),
+        ),
+        onWordIn(
+          'docker-compose.yml',
+          DEFAULTS,
+          'redis://localhost:6379/2',
+          'localhost',
+          msg('MODEL_CACHE_URL', 'ml', 'Redis', 'redis', 'localhost'),
+        ),
+      ],
+      output: {
+        'docker-compose.yml': replaceEach(
+          DEFAULTS,
+          ['${DB_HOST:-localhost}', '${DB_HOST:-db}'],
+          ['${REDIS_HOST-localhost}', '${REDIS_HOST-redis}'],
+          ['guest@127.0.0.1//}', 'guest@rabbitmq//}'],
+          ['redis://${REDIS_HOST:-localhost}:6379/1', 'redis://${REDIS_HOST:-redis}:6379/1'],
+          ['redis://localhost:6379/2', 'redis://redis:6379/2'],
+        ),
+      },
+    },
+    {
+      // Before, nothing was reported in the env file.
+      name: 'a loopback default in the env file the services read: reported there, fixed there',
+      files: composeWorkspace({ 'docker-compose.yml': ENV_FILE_COMPOSE, '.env.docker': ENV_DOCKER_DEFAULTS }),
+      errors: [
+        onWordIn(
+          '.env.docker',
+          ENV_DOCKER_DEFAULTS,
+          '${DB_HOST:-localhost}',
+          'localhost',
+          msg('DB_HOST', 'web and celery_worker', 'PostgreSQL', 'db', 'localhost'),
+        ),
+      ],
+      output: { '.env.docker': ENV_DOCKER_DEFAULTS.replace('${DB_HOST:-localhost}', '${DB_HOST:-db}') },
+    },
     {
       // Before, the fix made them db:6432 and redis:6380: a pgbouncer or a second Redis moved to
       // a service that listens on another port.

@@ -145,3 +145,74 @@ function closingBrace(text: string, from: number): number {
   }
   return -1;
 }
+
+/** A value's {@link literalText}, with the offset in the value of each of its characters. */
+export interface LiteralText {
+  text: string;
+  /** `offsets[i]`: where `text[i]` is written in the value. */
+  offsets: number[];
+}
+
+/**
+ * The text a value writes, as compose may substitute it whatever the variables: each
+ * `${VAR:-default}` and `${VAR-default}` gives its default, each `${VAR:+alt}` and `${VAR+alt}` its
+ * replacement (both read in turn: `${A:-${B:-x}}` gives `x`), a `${VAR:?error}` nothing (its text is
+ * a message, not a value) and `$$` a `$`; `${VAR}`, `$VAR` and a malformed `${` stay as written.
+ * `redis://${REDIS_HOST:-localhost}:6379` gives `redis://localhost:6379`. Searching that text finds
+ * what a default writes at the bounds compose gives it; the offsets map a match back into the value.
+ */
+export function literalText(value: string): LiteralText {
+  const out: LiteralText = { text: '', offsets: [] };
+  const chars: string[] = [];
+  appendLiteral(value, 0, value.length, chars, out.offsets, 0);
+  out.text = chars.join('');
+  return out;
+}
+
+const NAME_AT = /[A-Za-z_][A-Za-z0-9_]*/y;
+
+function appendLiteral(value: string, start: number, end: number, chars: string[], offsets: number[], depth: number): void {
+  const keep = (from: number, to: number): void => {
+    for (let k = from; k < to; k++) {
+      chars.push(value[k]!);
+      offsets.push(k);
+    }
+  };
+  let i = start;
+  while (i < end) {
+    const next = value.indexOf('$', i);
+    if (next < 0 || next >= end) {
+      keep(i, end);
+      return;
+    }
+    keep(i, next);
+    i = next;
+    if (value[i + 1] === '$') {
+      chars.push('$');
+      offsets.push(i);
+      i += 2;
+      continue;
+    }
+    NAME_AT.lastIndex = i + 2;
+    const name = value[i + 1] === '{' && depth < MAX_DEPTH ? NAME_AT.exec(value)?.[0] : undefined;
+    let j = i + 2 + (name?.length ?? 0);
+    const colon = value[j] === ':';
+    const op = value[colon ? j + 1 : j];
+    if (!name || (op !== '-' && op !== '?' && op !== '+')) {
+      // `$VAR`, `${VAR}`, or no expression: as written.
+      keep(i, i + 1);
+      i++;
+      continue;
+    }
+    j += colon ? 2 : 1;
+    const close = closingBrace(value, j);
+    if (close < 0 || close >= end) {
+      keep(i, end);
+      return;
+    }
+    if (op !== '?') {
+      appendLiteral(value, j, close, chars, offsets, depth + 1);
+    }
+    i = close + 1;
+  }
+}

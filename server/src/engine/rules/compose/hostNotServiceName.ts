@@ -1,5 +1,6 @@
 import { defineRule, type RuleContext } from '../../rule';
 import { imageShortName } from '../../images';
+import { literalText } from '../../interpolation';
 import type { ComposeProject, Project, Service } from '../../project';
 import type { LineIndex, Range } from '../../text';
 import { servicesReadingEnvFile } from '../env/envShared';
@@ -93,17 +94,28 @@ interface HostUse {
   otherPort?: string;
 }
 
-/** The loopback hosts in a value that stand for a backing service. */
-export function findHosts(key: string, value: string): HostUse[] {
+/**
+ * The loopback hosts in a value that stand for a backing service. A value written with variables is
+ * read as compose may substitute it (see {@link literalText}): `${DB_HOST:-localhost}` is
+ * `localhost`, `redis://${REDIS_HOST-localhost}:6379` a Redis URL, while `${DB_HOST:-my-localhost}`
+ * names another host and `${PGHOST:?e.g. localhost}` is a message. `index` is where the host is
+ * written in the value.
+ */
+export function findHosts(key: string, written: string): HostUse[] {
   const out: HostUse[] = [];
+  const literal = written.includes('$') ? literalText(written) : undefined;
+  const value = literal ? literal.text : written;
   for (const m of value.matchAll(HOST)) {
     const host = m[1]!;
     if (host.split('.').some((o) => Number(o) > 255)) {
       continue;
     }
-    const index = m.index!;
-    const port = /^:(\d+)/.exec(value.slice(index + host.length))?.[1];
-    const scheme = /([a-z][a-z0-9+.-]*):\/\/[^\s/@]*@?$/i.exec(value.slice(0, index))?.[1]?.toLowerCase();
+    const at = m.index!;
+    // A host that straddles a default's bounds (`local${X:-host}`) is not written in one piece: its
+    // offset is still its first character's, and the finding falls back to the whole value.
+    const index = literal ? literal.offsets[at]! : at;
+    const port = /^:(\d+)/.exec(value.slice(at + host.length))?.[1];
+    const scheme = /([a-z][a-z0-9+.-]*):\/\/[^\s/@]*@?$/i.exec(value.slice(0, at))?.[1]?.toLowerCase();
     // 0.0.0.0 connects to the container itself only in a URL; written alone it is a bind address.
     if (host === '0.0.0.0' && !scheme) {
       continue;
