@@ -515,6 +515,11 @@ RUN pip install --no-cache-dir gunicorn>=22 whitenoise 2>/dev/null
 RUN apt-get update && apt-get install -y --no-install-recommends curl>/dev/null && rm -rf /var/lib/apt/lists/*
 COPY . .
 `;
+/** A service that installs its own vendored library, and gunicorn with a redirection written against it. */
+const WEB_WITH_LOCAL_AND_GLUED = `FROM smarthr360-base:latest
+RUN pip install --no-cache-dir ./vendor/mylib gunicorn>=22
+COPY . .
+`;
 const CELERY_WITH_GLUED_REDIRECT = replaceOnce(
   CELERY,
   'WORKDIR /app\n',
@@ -1633,6 +1638,19 @@ COPY . .
           '    build-essential \\\n    curl \\\n',
         ),
         'docker/Dockerfile.web': 'FROM smarthr360-base:latest\nCOPY . .\n',
+      },
+    },
+    {
+      // Before, the service kept `./vendor/mylib>=22`: the same to sh, but it reads as a pin of mylib.
+      name: 'a package moved from before a redirection written against it: the redirection stays apart from the word before',
+      files: ws({
+        'docker/Dockerfile.web': WEB_WITH_LOCAL_AND_GLUED,
+        'vendor/mylib/setup.py': 'from setuptools import setup\nsetup()\n',
+      }),
+      errors: [inWeb(2, 47, 55, outside('pip', 'gunicorn'))],
+      output: {
+        'Dockerfile.base': baseWithRun('RUN pip install --no-cache-dir gunicorn'),
+        'docker/Dockerfile.web': replaceOnce(WEB_WITH_LOCAL_AND_GLUED, './vendor/mylib gunicorn>=22', './vendor/mylib >=22'),
       },
     },
     {

@@ -1,5 +1,5 @@
 import type { DockerfileModel, RunInstruction } from './dockerfile';
-import { commandEnd, commandStart, type ShellCommand } from './shell';
+import { commandEnd, commandStart, type ShellCommand, type ShellWord } from './shell';
 import { detectInstall, isHousekeeping, type InstallCommand, type InstalledPackage, type PackageManager } from './installs';
 import type { Range } from '../text';
 import { keptOptionsText, shellQuote } from './installOptions';
@@ -86,10 +86,7 @@ export function removePackagesFromRun(
       continue;
     }
     for (const p of mine) {
-      const words = install.command.words;
-      const i = words.indexOf(p.word);
-      const prev = words[i - 1];
-      wordSpans.push({ start: prev ? prev.end : p.word.start, end: p.word.end });
+      wordSpans.push(wordRemovalSpan(install.command.words, p.word));
     }
   }
   const managerLeft = installs.some(({ index, install }) => install.manager === manager && !removedCommands.has(index));
@@ -122,10 +119,8 @@ export function removeJsPackagesFromRun(model: DockerfileModel, run: RunInstruct
       removedCommands.add(index);
       continue;
     }
-    const words = install.command.words;
     for (const p of mine) {
-      const prev = words[words.indexOf(p.word) - 1];
-      wordSpans.push({ start: prev ? prev.end : p.word.start, end: p.word.end });
+      wordSpans.push(wordRemovalSpan(install.command.words, p.word));
     }
   }
   const isJsCommand = (c: ShellCommand): boolean =>
@@ -139,6 +134,19 @@ export function removeJsPackagesFromRun(model: DockerfileModel, run: RunInstruct
     });
   }
   return removalRanges(model, run, removedCommands, wordSpans);
+}
+
+/**
+ * The text that removing one word of a command takes out: the word and the blank before it. A word
+ * that the next one is written against (`gunicorn>=22`: sh reads `gunicorn` and the redirection
+ * `>=22`) keeps the blank before it instead, so that the redirection does not join the word before
+ * (`./vendor/mylib >=22`, not `./vendor/mylib>=22`, which reads as a version pin).
+ */
+function wordRemovalSpan(words: readonly ShellWord[], word: ShellWord): Span {
+  const i = words.indexOf(word);
+  const prev = words[i - 1];
+  const next = words[i + 1];
+  return { start: prev && !(next && next.start === word.end) ? prev.end : word.start, end: word.end };
 }
 
 /** `npm cache clean --force`, `yarn cache clean`, `pnpm store prune`, `bun pm cache rm`, `rm -rf ~/.npm`. */
