@@ -48,6 +48,18 @@ const EXTENDS_OVERRIDE = `services:
       - CANARY=1
 `;
 
+/** The Celery image installs wheels a builder stage makes, through a bind mount of that stage. */
+const celeryWheels = (mount: string): string => `# Celery worker and beat
+FROM smarthr360-base:latest AS wheels
+RUN pip wheel --wheel-dir /wheels psycopg2==2.9.9
+
+FROM smarthr360-base:latest AS final
+WORKDIR /app
+RUN ${mount} pip install --no-cache-dir /wheels/*.whl
+COPY app/ /app/app/
+CMD ["celery", "-A", "smarthr360", "worker", "-l", "info"]
+`;
+
 RuleTester.run(unknownStageReference, {
   valid: [
     {
@@ -93,6 +105,26 @@ CMD ["gunicorn", "smarthr360.wsgi:application"]
         ),
         'docker/Dockerfile.web': 'FROM smarthr360-base:latest\nCOPY --from=shared . /app/shared\n',
         'docker/Dockerfile.celery': 'FROM smarthr360-base:latest\nCOPY --from=tools /bin/tool /bin/tool\n',
+      },
+    },
+    {
+      name: 'RUN --mount from= a stage (in any case), an earlier index, an image, a cache mount from an image, a named context',
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'docker-compose.yml': ROADMAP_WORKSPACE['docker-compose.yml']!.replaceAll(
+          '      dockerfile: docker/Dockerfile.celery\n',
+          '      dockerfile: docker/Dockerfile.celery\n      additional_contexts:\n        - vendored=./vendor/wheels\n',
+        ),
+        'docker/Dockerfile.celery': celeryWheels(
+          [
+            '--mount=type=bind,from=Wheels,source=/wheels,target=/wheels',
+            '--mount=type=bind,from=0,source=/wheels,target=/w0',
+            '--mount=type=bind,from=ghcr.io/astral-sh/uv:0.4,source=/uv,target=/bin/uv',
+            '--mount=type=bind,from=busybox,source=/bin/busybox,target=/bin/busybox',
+            '--mount=type=cache,from=smarthr360-base,source=/root/.cache/pip,target=/root/.cache/pip',
+            '--mount=type=bind,from=vendored,target=/vendor',
+          ].join(' '),
+        ),
       },
     },
     {
@@ -214,6 +246,48 @@ CMD ["gunicorn", "smarthr360.wsgi:application"]
           13,
           18,
           'Unexpected COPY --from=asset: no stage is named asset and it is not an image.',
+        ),
+      ],
+    },
+    {
+      // Before, nothing (unused-stage's info named it): BuildKit tries to pull an image named wheel.
+      name: 'a RUN --mount=type=bind,from= with a misspelt stage name in the Celery image',
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'docker/Dockerfile.celery': celeryWheels('--mount=type=bind,from=wheel,source=/wheels,target=/wheels'),
+      },
+      errors: [
+        onLine(
+          'docker/Dockerfile.celery',
+          7,
+          28,
+          33,
+          'Unexpected RUN --mount=from=wheel: no stage is named wheel and it is not an image.',
+        ),
+      ],
+    },
+    {
+      name: 'RUN --mount from= a stage index that is not before, next to a cache mount from a misspelt stage',
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'docker/Dockerfile.celery': celeryWheels(
+          '--mount=type=bind,from=1,source=/wheels,target=/wheels --mount=type=cache,from=wheelz,target=/root/.cache/pip',
+        ),
+      },
+      errors: [
+        onLine(
+          'docker/Dockerfile.celery',
+          7,
+          28,
+          29,
+          'Unexpected RUN --mount=from=1: there is no stage 1 before this one (stages are numbered from 0).',
+        ),
+        onLine(
+          'docker/Dockerfile.celery',
+          7,
+          84,
+          90,
+          'Unexpected RUN --mount=from=wheelz: no stage is named wheelz and it is not an image.',
         ),
       ],
     },

@@ -82,7 +82,7 @@ export function missingFromStage(project: Project, model: DockerfileModel, stage
   return STAGE_NAMES.test(ref) || PREFIXED_STAGE_NAMES.test(ref) ? { name: stage.fromImage } : undefined;
 }
 
-/** Whether a `COPY --from` value names neither a stage of this Dockerfile nor an image. */
+/** Whether a `COPY --from` or `RUN --mount=from=` value names neither a stage of this Dockerfile nor an image. */
 export function isUnknownCopySource(project: Project, model: DockerfileModel, use: StageUse): 'index' | 'name' | undefined {
   const value = use.value;
   if (/\$/.test(value)) {

@@ -36,21 +36,24 @@ export function namedContexts(project: Project, path: string): Set<string> {
 }
 
 /**
- * Roadmap section 3: builder stages are wired to the final stage by name. A `COPY --from=X` or
- * `FROM X` where X is neither an earlier stage nor an image fails the build (or, worse, pulls an
- * image of that name from Docker Hub); so does a compose `build.target` no stage has.
+ * Roadmap section 3: builder stages are wired to the final stage by name. A `COPY --from=X`,
+ * `RUN --mount=…,from=X` or `FROM X` where X is neither an earlier stage nor an image fails the build
+ * (or, worse, pulls an image of that name from Docker Hub); so does a compose `build.target` no stage has.
  */
 export const unknownStageReference = defineRule({
   id: 'unknown-stage-reference',
   meta: {
     section: 3,
-    description: 'A COPY --from, FROM or compose build target names a stage that does not exist (and no image).',
+    description:
+      'A COPY --from, RUN --mount=from=, FROM or compose build target names a stage that does not exist (and no image).',
     defaultSeverity: 'error',
     fixable: false,
   },
   messages: {
     copyUnknown: 'Unexpected COPY --from={{name}}: no stage is named {{name}} and it is not an image.',
     copyIndex: 'Unexpected COPY --from={{name}}: there is no stage {{name}} before this one (stages are numbered from 0).',
+    mountUnknown: 'Unexpected RUN --mount=from={{name}}: no stage is named {{name}} and it is not an image.',
+    mountIndex: 'Unexpected RUN --mount=from={{name}}: there is no stage {{name}} before this one (stages are numbered from 0).',
     fromLater:
       'Unexpected FROM {{name}}: the stage {{name}} is defined later (line {{line}}); a stage can only build on an earlier one.',
     fromUnknown: 'Unexpected FROM {{name}}: no earlier stage is named {{name}} and no image of that name is built or known.',
@@ -77,14 +80,13 @@ export const unknownStageReference = defineRule({
           });
         }
       }
+      // A bind or cache mount's `from=` is resolved as `COPY --from=` is: a stage, else an image.
       for (const use of stageUses(file)) {
-        if (use.kind !== 'copy') {
-          continue;
-        }
         const unknown = isUnknownCopySource(project, file, use);
         if (unknown && !contexts.has(use.value.toLowerCase())) {
+          const index = unknown === 'index';
           context.report({
-            messageId: unknown === 'index' ? 'copyIndex' : 'copyUnknown',
+            messageId: use.kind === 'copy' ? (index ? 'copyIndex' : 'copyUnknown') : index ? 'mountIndex' : 'mountUnknown',
             data: { name: use.value },
             range: use.range,
           });
