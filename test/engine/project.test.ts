@@ -1423,6 +1423,19 @@ volumes:
     assert.equal(p.isExemptImage('python:3.12-slim'), false);
     assert.equal(projectOf(SMARTHR, { exemptImages: ['python'] }).isExemptImage('python:3.12-slim'), true);
   });
+
+  it('isExemptImage: a bare name in any namespace, a repository with any tag or digest, a tag only itself', () => {
+    const p = projectOf(SMARTHR, { exemptImages: ['cuda', 'pytorch/pytorch', 'docker.io/library/nginx', 'python:3.12-slim'] });
+    assert.equal(p.isExemptImage('nvidia/cuda:12.4.1-runtime-ubuntu22.04'), true);
+    assert.equal(p.isExemptImage('pytorch/pytorch:2.3.1-cuda12.1-cudnn8-runtime'), true);
+    assert.equal(p.isExemptImage('docker.io/pytorch/pytorch@sha256:0b3c2e1c9a4f'), true);
+    assert.equal(p.isExemptImage('someone/pytorch:2.3.1'), false);
+    assert.equal(p.isExemptImage('ghcr.io/pytorch/pytorch:2.3.1'), false);
+    assert.equal(p.isExemptImage('nginx:1.27-alpine'), true);
+    assert.equal(p.isExemptImage('bitnami/nginx:1.27'), false);
+    assert.equal(p.isExemptImage('python:3.12-slim'), true);
+    assert.equal(p.isExemptImage('python:3.11-slim'), false);
+  });
 });
 
 describe('Project built from the last run', () => {

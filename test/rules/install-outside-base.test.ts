@@ -157,6 +157,26 @@ const NEW_APT_RUN_FOR_CURL = `RUN apt-get update && apt-get install -y --no-inst
     && rm -rf /var/lib/apt/lists/*
 `;
 
+/** An ML service built from docker/Dockerfile.ml. */
+const ML_SERVICE = `  ml:
+    build:
+      context: .
+      dockerfile: docker/Dockerfile.ml
+    env_file:
+      - .env.docker
+`;
+
+/** An ML service Dockerfile on a GPU runtime image, installing its own packages. */
+const gpuMl = (image: string): string => `# ML model service (GPU)
+FROM ${image}
+RUN apt-get update && apt-get install -y --no-install-recommends libgomp1 && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY requirements-ml.txt .
+RUN pip install --no-cache-dir -r requirements-ml.txt
+COPY ml/ /app/ml/
+CMD ["python", "/app/ml/serve.py"]
+`;
+
 /** A web Dockerfile with one RUN between its FROM and its COPY. */
 function webWithRun(run: string): string {
   return `FROM smarthr360-base:latest\n${run}\nCOPY . .\n`;
@@ -686,6 +706,16 @@ COPY nginx/nginx.conf /etc/nginx/conf.d/default.conf
 `,
       }),
     },
+    ...['pytorch/pytorch:2.3.1-cuda12.1-cudnn8-runtime', 'nvidia/cuda:12.4.1-runtime-ubuntu22.04'].map((image) => ({
+      // Before, reported: an exemptImages entry with a namespace only matched the image written with :latest.
+      name: `an ML service on ${image}, exempt by repository (pytorch/pytorch, nvidia/cuda): its installs are its own`,
+      files: ws({
+        'docker-compose.yml': insertBefore(COMPOSE, '\nvolumes:\n', `\n${ML_SERVICE}`),
+        'docker/Dockerfile.ml': gpuMl(image),
+        'requirements-ml.txt': 'transformers==4.41.2\n',
+      }),
+      config: { exemptImages: ['nginx', 'postgres', 'redis', 'pytorch/pytorch', 'nvidia/cuda'] },
+    })),
     {
       name: 'npm and python commands that are not package installs',
       files: ws({

@@ -74,6 +74,10 @@ const COMPOSE_WITHOUT_BASE_SERVICE = COMPOSE.replace(/  base:\n(?:    .*\n|     
 const notFromBase = (services: string, base = 'smarthr360-base:latest', actual = 'python:3.12-slim'): string =>
   `Expected ${services} to be built FROM the base image ${base}, not ${actual}.`;
 
+/** What the message adds for a service on another runtime than the base's. */
+const otherRuntime = (name: string): string =>
+  ` It is another runtime than the base's python:3.12-slim: move the service onto the base by hand, or add ${name} to exemptImages.`;
+
 /** Web's runtime stage, and a test stage FROM the base after it. */
 const WEB_TARGETED_FROM_PYTHON = `# Django + Gunicorn
 FROM python:3.12-slim AS runtime
@@ -94,6 +98,17 @@ const WEB_TARGETED_VIA_STAGE = insertBefore(
   'FROM smarthr360-base:latest AS test',
   'FROM runtime AS app\nCOPY manage.py .\n\n',
 );
+
+/** The ML service on a GPU runtime image (which the Python base cannot replace). */
+const mlOn = (image: string): string => `# ML model service (GPU)
+FROM ${image}
+WORKDIR /app
+COPY ml/ /app/ml/
+CMD ["python", "/app/ml/serve.py"]
+`;
+
+/** exemptImages as a GPU stack writes it: the defaults it keeps, and the GPU images by repository. */
+const GPU_EXEMPT = { exemptImages: ['nginx', 'postgres', 'redis', 'pytorch/pytorch', 'docker.io/nvidia/cuda'] };
 
 RuleTester.run(serviceNotFromBase, {
   valid: [
@@ -138,6 +153,23 @@ FROM smarthr360-base-local`),
         'frontend/Dockerfile': FRONTEND_DOCKERFILE,
       },
       config: { exemptImages: ['nginx', 'postgres', 'redis', 'node'] },
+    },
+    ...[
+      'pytorch/pytorch:2.3.1-cuda12.1-cudnn8-runtime',
+      'docker.io/pytorch/pytorch:2.3.1-cuda12.1-cudnn8-runtime',
+      'pytorch/pytorch@sha256:0b3c2e1c9a4f2f1e5d6c7b8a9f0e1d2c3b4a5f6e7d8c9b0a1f2e3d4c5b6a7f8e',
+      'nvidia/cuda:12.4.1-runtime-ubuntu22.04',
+      'index.docker.io/nvidia/cuda:12.4.1-runtime-ubuntu22.04',
+    ].map((image) => ({
+      // Before, reported: an entry with a namespace only matched the image written with :latest.
+      name: `an exemptImages entry with a namespace (pytorch/pytorch, docker.io/nvidia/cuda) matches any tag of it: ${image}`,
+      files: { ...ROADMAP_WORKSPACE, 'docker/Dockerfile.ml': mlOn(image) },
+      config: GPU_EXEMPT,
+    })),
+    {
+      name: 'a bare exemptImages entry (cuda) matches that image in any namespace, as the advice says',
+      files: { ...ROADMAP_WORKSPACE, 'docker/Dockerfile.ml': mlOn('nvidia/cuda:12.4.1-runtime-ubuntu22.04') },
+      config: { exemptImages: ['nginx', 'postgres', 'redis', 'cuda'] },
     },
     {
       // Before, the advice below ("add node to exemptImages") did nothing: only the workspace image's
@@ -259,6 +291,31 @@ CMD ["gunicorn", "app.wsgi"]
           'FROM smarthr360-base:latest AS runtime\n',
         ),
       },
+    },
+    {
+      name: 'an exemptImages entry with a namespace matches that repository only, not another namespace nor a registry',
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'docker/Dockerfile.ml': mlOn('someone/pytorch:2.3.1'),
+        'docker/Dockerfile.celery': mlOn('ghcr.io/nvidia/cuda:12.4.1-runtime-ubuntu22.04'),
+      },
+      config: GPU_EXEMPT,
+      errors: [
+        onLine(
+          'docker/Dockerfile.celery',
+          2,
+          6,
+          52,
+          `${notFromBase('celery_worker and celery_beat', 'smarthr360-base:latest', 'ghcr.io/nvidia/cuda:12.4.1-runtime-ubuntu22.04')}${otherRuntime('cuda')}`,
+        ),
+        onLine(
+          'docker/Dockerfile.ml',
+          2,
+          6,
+          27,
+          `${notFromBase('ml', 'smarthr360-base:latest', 'someone/pytorch:2.3.1')}${otherRuntime('pytorch')}`,
+        ),
+      ],
     },
     {
       // Before, the fix rewrote the FROM to the Python base, and `npm ci` failed there.

@@ -61,6 +61,29 @@ function normalizeUncached(ref: string): string {
   return `${registry ? registry + '/' : ''}${repo}${r.digest ? '@' + r.digest : ':' + (r.tag ?? 'latest')}`;
 }
 
+/** `python:3.12` ≡ `docker.io/library/python`: the registry and repository, without tag or digest. */
+export function imageRepository(ref: string): string {
+  return normalizeImage(ref).replace(/(@.*|:[^:/]*)$/, '');
+}
+
+/**
+ * Whether an `exemptImages` entry names an image. An entry with a tag or digest (`python:3.12-slim`)
+ * names that image only. A bare name (`nginx`, `cuda`) names the image of that short name in any
+ * namespace, with any tag (`nginx:1.27-alpine`, `bitnami/nginx`, `nvidia/cuda:12.4.1-runtime-ubuntu22.04`).
+ * An entry with a namespace or registry (`pytorch/pytorch`, `ghcr.io/acme/worker`) names that
+ * repository, with any tag or digest; `docker.io/` and `library/` are the same as none on both sides.
+ */
+export function exemptEntryMatches(entry: string, image: string): boolean {
+  const e = parseImageRef(entry);
+  if (e.tag !== undefined || e.digest !== undefined) {
+    return normalizeImage(entry) === normalizeImage(image);
+  }
+  if (!e.registry && !e.repository.includes('/')) {
+    return e.repository === imageShortName(image);
+  }
+  return imageRepository(entry) === imageRepository(image);
+}
+
 /** The last path segment of the repository without tag: `bitnami/redis:7` → `redis`. */
 export function imageShortName(ref: string): string {
   const repo = parseImageRef(ref).repository;

@@ -25,7 +25,7 @@ import {
 } from './parse/compose';
 import { parseEnvFile, type EnvFileModel } from './parse/envfile';
 import { findBuildCommands, findBakeTargets, findBuildPushActions, isGitlabCi, matchesWildcard, type BuildCommand } from './parse/buildCommands';
-import { isPublicImage, looksLikeBaseImage, normalizeImage, imageShortName } from './images';
+import { exemptEntryMatches, isPublicImage, looksLikeBaseImage, normalizeImage } from './images';
 import { detectInstall } from './parse/installs';
 import { pathArgs } from './parse/dockerfileArgs';
 import { isNode, isPair } from 'yaml';
@@ -808,9 +808,9 @@ export class Project {
     );
   }
 
+  /** Whether an image is one of `exemptImages` (see {@link exemptEntryMatches} for what an entry names). */
   isExemptImage(image: string): boolean {
-    const short = imageShortName(image);
-    return this.config.exemptImages.some((e) => e === short || normalizeImage(e) === normalizeImage(image));
+    return this.config.exemptImages.some((e) => exemptEntryMatches(e, image));
   }
 
   /**
