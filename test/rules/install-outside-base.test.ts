@@ -674,6 +674,21 @@ COPY . .
       }),
     },
     {
+      // Before: "… copy it in Dockerfile.base and install it there", which put pytest and ruff in every image.
+      name: "dev requirements of a requirements/ folder (requirements/dev.txt on test.txt on prod.txt): not this rule's",
+      files: ws({
+        'docker/Dockerfile.web': `FROM smarthr360-base:latest
+WORKDIR /app
+COPY requirements/dev.txt requirements/test.txt ./requirements/
+RUN pip install --no-cache-dir -r requirements/dev.txt
+COPY . .
+`,
+        'requirements/prod.txt': 'Django==5.0.6\n',
+        'requirements/test.txt': '-r prod.txt\npytest==8.2.0\n',
+        'requirements/dev.txt': '-r test.txt\nruff\n',
+      }),
+    },
+    {
       // Likewise pytest, even where the base installs it too (test-artifacts-in-runtime reports both).
       name: "a test tool the base also installs: not this rule's",
       files: ws({
@@ -738,6 +753,14 @@ RUN python manage.py collectstatic --noinput && pip --version && apt-get --versi
     },
   ],
   invalid: [
+    {
+      name: "the runtime requirements of a requirements/ folder (requirements/prod.txt) are still the base's",
+      files: ws({
+        'docker/Dockerfile.web': webInstallsRequirements('requirements/prod.txt'),
+        'requirements/prod.txt': 'gunicorn==22.0.0\n',
+      }),
+      errors: [inWeb(4, 35, 56, notAvailable('requirements/prod.txt'))],
+    },
     {
       // Before, the -r install read "… is not available to the base build … copy it in the base
       // Dockerfile and install it there", about a base that does not exist.

@@ -133,6 +133,19 @@ COPY requirements-dev.txt .
 RUN pip install --no-cache-dir -r requirements-dev.txt
 `);
 
+/** The dev and test requirements of a requirements/ folder layout, copied and installed. */
+const INSTALLS_DEV_FOLDER = web(`COPY app/ /app/app/
+COPY requirements/dev.txt requirements/test.txt ./requirements/
+RUN pip install --no-cache-dir -r requirements/dev.txt
+`);
+
+/** A requirements/ folder: prod.txt for the services, test.txt on it, dev.txt on that. */
+const REQUIREMENTS_FOLDER = {
+  'requirements/prod.txt': 'Django==5.0.6\ncelery==5.4.0\n',
+  'requirements/test.txt': '-r prod.txt\npytest==8.2.0\n',
+  'requirements/dev.txt': '-r test.txt\nruff\n',
+};
+
 /** The base installs the dev requirements next to the runtime ones. */
 const BASE_INSTALLS_DEV = insertAfter(
   BASE_DOCKERFILE,
@@ -331,6 +344,19 @@ const MESSAGE_BASE_TOOL = (manager: string, pkg: string): string =>
 
 RuleTester.run(testArtifactsInRuntime, {
   valid: [
+    {
+      name: 'runtime requirements of a requirements/ folder (prod.txt, base.txt), and a dev.txt outside such a folder',
+      files: workspace({
+        'docker/Dockerfile.web': web(`COPY app/ /app/app/
+COPY requirements/base.txt requirements/prod.txt ./requirements/
+RUN pip install --no-cache-dir -r requirements/prod.txt
+COPY docs/dev.txt /app/docs/dev.txt
+`),
+        'requirements/base.txt': 'Django==5.0.6\n',
+        'requirements/prod.txt': '-r base.txt\ngunicorn==22.0.0\n',
+        'docs/dev.txt': 'How to run the stack locally.\n',
+      }),
+    },
     // Before, a CI-only test Dockerfile was checked as a runtime image, and the fix deleted its pytest install.
     {
       name: 'a test Dockerfile named for it (docker/Dockerfile.test), built by CI only',
@@ -631,6 +657,41 @@ COPY --from=build /src/dist /usr/share/nginx/html
           INSTALLS_DEV,
           'COPY requirements-dev.txt .\nRUN pip install --no-cache-dir -r requirements-dev.txt\n',
         ),
+      },
+    },
+    {
+      // Before, nothing: only requirements-dev.txt-style names were test requirements, not requirements/dev.txt.
+      name: 'dev and test requirements of a requirements/ folder copied and installed: the install goes with the COPY',
+      files: workspace({ 'docker/Dockerfile.web': INSTALLS_DEV_FOLDER, ...REQUIREMENTS_FOLDER }),
+      errors: [onLine('docker/Dockerfile.web', 5, 6, 48, MESSAGE_COPY('requirements/dev.txt, requirements/test.txt'))],
+      output: {
+        'docker/Dockerfile.web': removeOnce(
+          INSTALLS_DEV_FOLDER,
+          'COPY requirements/dev.txt requirements/test.txt ./requirements/\nRUN pip install --no-cache-dir -r requirements/dev.txt\n',
+        ),
+      },
+    },
+    {
+      name: 'requirements/lint.txt, requirements/ci_test.txt and requirements/dev-tools.txt in a requirements/ folder',
+      files: workspace({
+        'docker/Dockerfile.web': web(
+          'COPY app/ /app/app/\nCOPY requirements/lint.txt requirements/ci_test.txt requirements/dev-tools.txt ./\n',
+        ),
+        'requirements/lint.txt': 'ruff==0.4.8\n',
+        'requirements/ci_test.txt': 'pytest==8.2.0\n',
+        'requirements/dev-tools.txt': 'ipython\n',
+      }),
+      errors: [
+        onLine(
+          'docker/Dockerfile.web',
+          5,
+          6,
+          79,
+          MESSAGE_COPY('requirements/lint.txt, requirements/ci_test.txt, requirements/dev-tools.txt'),
+        ),
+      ],
+      output: {
+        'docker/Dockerfile.web': web('COPY app/ /app/app/\n'),
       },
     },
     {

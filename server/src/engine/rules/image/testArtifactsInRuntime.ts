@@ -31,9 +31,18 @@ import type { DockerfileModel, Instruction, RunInstruction, Stage } from '../../
 import type { Project } from '../../project';
 import { rangeKey, type Range } from '../../text';
 
-/** Files and folders that serve tests and linting only. */
+/** Test, lint and dev requirements in a requirements/ folder: `dev.txt`, `test.txt`, `lint.in`, `dev-tools.txt`, `ci_test.txt`. */
+const FOLDER_DEV_REQUIREMENTS =
+  /^((dev|development|test|tests|testing|lint)([-_.][\w.-]*)?|[\w.-]*[-_.](dev|development|test|tests|testing|lint))\.(txt|in)$/;
+
+/**
+ * Files and folders that serve tests and linting only. Dev and test requirements are named for it
+ * (`requirements-dev.txt`, `requirements_test.in`) or kept in a `requirements/` folder next to the
+ * runtime ones (`requirements/dev.txt`, `requirements/test.txt` beside `requirements/prod.txt`).
+ */
 export function isTestArtifact(source: string): boolean {
-  const name = basename(normalizePath(source.replace(/\/\*{1,2}$/, ''))).toLowerCase();
+  const path = normalizePath(source.replace(/\/\*{1,2}$/, '')).toLowerCase();
+  const name = basename(path);
   return (
     name === 'tests' ||
     name === 'test' ||
@@ -42,7 +51,8 @@ export function isTestArtifact(source: string): boolean {
     name === 'conftest.py' ||
     name === '.flake8' ||
     name === '.coveragerc' ||
-    /^requirements[-_.]?(dev|test|tests|lint)[\w.-]*\.(txt|in)$/.test(name)
+    /^requirements[-_.]?(dev|test|tests|lint)[\w.-]*\.(txt|in)$/.test(name) ||
+    (/^requirements(\.d)?$/.test(basename(dirname(path))) && FOLDER_DEV_REQUIREMENTS.test(name))
   );
 }
 
