@@ -620,6 +620,12 @@ export const installOutsideBase = defineRule({
         const baseName = base ? base.path : 'the base Dockerfile';
         const inBase = installsIn(base);
         const image = run.stage.fromImage;
+        // A builder stage (one the images only copy from, or build a test or dev image on) installs
+        // what building needs: compilers and headers the runtime images must not get, which roadmap
+        // section 3 puts there (build-tools-in-final-stage's advice). Neither reported nor moved into
+        // the base, which would ship them everywhere; only what the base already installs is reported,
+        // and removed.
+        const builder = onBase && !runtime.has(run.stage);
         // Build-time dependencies (installed, used, removed again): moving part of the RUN would
         // leave compilers in the base and a removal in the service; no automatic fix for its installs.
         removals ??= removalCommands(file);
@@ -659,9 +665,6 @@ export const installOutsideBase = defineRule({
           // An install inside an `if` or a loop, or piped or `||`-joined, is left to the user: moving
           // a conditional install makes it unconditional in every image.
           const alone = standsAlone(run.commands, run.commands.indexOf(install.command)) || goesWholeRun(file, run, movable, install);
-          // A builder stage (one the final image only copies from) installs compilers and headers the
-          // runtime images must not get: moving its installs into the base would ship them everywhere.
-          // Removing what the base already installs is still offered.
           // A system package manager the base does not use (apk into a Debian base): the base could
           // not run the install.
           const otherSystem =
@@ -712,7 +715,18 @@ export const installOutsideBase = defineRule({
               // moves them into every image.
               continue;
             }
-            if (!base) {
+            if (builder) {
+              if (
+                base &&
+                !pkg.word.hasVariable &&
+                !buildTime.has(pkg.word) &&
+                !conflict.has(pkg) &&
+                !setup &&
+                baseKeys.has(pkg.key)
+              ) {
+                context.report({ messageId: 'redundant', data, range, fix });
+              }
+            } else if (!base) {
               context.report({ messageId: 'noBase', data, range });
             } else if (!onBase) {
               context.report({ messageId: 'notOnBase', data: { ...data, image }, range });
@@ -778,6 +792,9 @@ export const installOutsideBase = defineRule({
                   fixer.track(base.path);
                 },
               });
+            } else if (builder) {
+              // What a builder stage builds with (above): only the base's own requirements are reported.
+              continue;
             } else if (sameName && base) {
               context.report({ messageId: 'requirementsSameName', data, range });
             } else if (!base) {
@@ -786,7 +803,7 @@ export const installOutsideBase = defineRule({
               context.report({ messageId: 'requirements', data, range });
             }
           }
-          if (install.installsManifest) {
+          if (install.installsManifest && !builder) {
             const verb = install.command.words[install.verbIndex]!;
             context.report({
               messageId: 'manifest',
