@@ -183,7 +183,8 @@ COPY scripts/ /opt/scripts/
     },
     {
       // Before, the CMD's `sh -c` string was skipped: the fix narrowed the COPY to
-      // worker-entrypoint.sh, and wait-for-it.sh was missing when the worker started.
+      // worker-entrypoint.sh, and wait-for-it.sh was missing when the worker started. The image runs
+      // both scripts (the sh -c string is read), so the message names neither as the one it uses.
       name: "the image's own CMD runs another script of the folder through sh -c: reported, no fix",
       files: workspace({
         'docker/Dockerfile.celery': WORKER_WAITS_FOR_REDIS,
@@ -191,17 +192,10 @@ COPY scripts/ /opt/scripts/
         'scripts/entrypoints/wait-for-it.sh':
           '#!/bin/sh\nuntil nc -z "${1%:*}" "${1#*:}"; do sleep 1; done\nshift 2\nexec "$@"\n',
       }),
-      errors: [
-        onLine(
-          'docker/Dockerfile.celery',
-          4,
-          6,
-          26,
-          wholeFolder('scripts/entrypoints/', 'scripts/entrypoints/worker-entrypoint.sh'),
-        ),
-      ],
+      errors: [onLine('docker/Dockerfile.celery', 4, 6, 26, wholeFolder('scripts/entrypoints/'))],
     },
     {
+      // The image runs two scripts of the folder (./wait-for-it, in the sh -c string): no one entrypoint is named.
       name: 'the CMD runs another script of the folder by a path relative to WORKDIR: reported, no fix',
       files: workspace({
         'docker/Dockerfile.celery': replaceEach(
@@ -211,15 +205,7 @@ COPY scripts/ /opt/scripts/
         ),
         'scripts/entrypoints/worker-entrypoint.sh': '#!/bin/sh\nset -e\nexec "$@"\n',
       }),
-      errors: [
-        onLine(
-          'docker/Dockerfile.celery',
-          4,
-          6,
-          26,
-          wholeFolder('scripts/entrypoints/', 'scripts/entrypoints/worker-entrypoint.sh'),
-        ),
-      ],
+      errors: [onLine('docker/Dockerfile.celery', 4, 6, 26, wholeFolder('scripts/entrypoints/'))],
     },
     {
       name: 'a compose entrypoint that names the script the image runs anyway: the fix still applies',

@@ -31,6 +31,12 @@ ${entrypoint}
 CMD ["celery", "-A", "smarthr360", "worker", "-l", "info"]
 `);
 
+/** The celery image runs a worker script of the entrypoints folder it copies, through `sh -c` with `exec`. */
+const WORKER_BY_SH_C = celery(`COPY app/ /app/app/
+COPY scripts/entrypoints/ ./entrypoints/
+CMD ["sh", "-c", "exec ./entrypoints/run-worker --concurrency=\${CONCURRENCY:-2}"]
+`);
+
 const REPORTS_DOCKERFILE = `FROM smarthr360-base:latest AS final
 WORKDIR /app
 COPY app/ /app/app/
@@ -127,6 +133,19 @@ CMD ["celery", "-A", "smarthr360", "worker", "-l", "info"]
     },
   ],
   invalid: [
+    {
+      // Before, nothing: a sh -c string of more than one word was not read.
+      name: 'a sh -c CMD execs a script missing from the scripts folder the image copies',
+      files: workspace({ 'docker/Dockerfile.celery': WORKER_BY_SH_C }),
+      errors: [
+        onWord(
+          'docker/Dockerfile.celery',
+          WORKER_BY_SH_C,
+          './entrypoints/run-worker',
+          'Expected the CMD script ./entrypoints/run-worker to exist: it comes from scripts/entrypoints/run-worker, which is not in the build context.',
+        ),
+      ],
+    },
     {
       // Before, nothing was reported: the copy at /app/celery-entrypoint.sh was taken for the script
       // the ENTRYPOINT runs, but docker looks a bare name up in PATH only.

@@ -40,6 +40,17 @@ COPY deploy/start.sh /usr/local/bin/
 CMD ["start.sh"]
 `;
 
+/** The Celery image runs deploy/worker, copied as ./run-worker, with `cmd` (its last line). */
+const celeryRunsWorker = (cmd: string): string => `# Celery worker and beat
+FROM smarthr360-base:latest
+WORKDIR /app
+COPY app/ /app/app/
+COPY deploy/worker ./run-worker
+${cmd}
+`;
+
+const WORKER_SCRIPT = '#!/bin/sh\nset -e\nexec celery -A smarthr360 worker -l info "$@"\n';
+
 /** The fixed Celery Dockerfile: its COPY takes the script from scripts/entrypoints/. */
 const CELERY_FROM_SHARED_DIR = replaceOnce(
   CELERY_FROM_DOCKER_DIR,
@@ -64,6 +75,13 @@ RuleTester.run(entrypointOutsideSharedDir, {
         'stacks/billing/scripts/entrypoints/api-entrypoint.sh': '#!/bin/sh\nexec "$@"\n',
         'stacks/billing/scripts/entrypoints/worker-entrypoint.sh': '#!/bin/sh\nexec "$@"\n',
       },
+    },
+    {
+      name: 'a file a sh -c string only passes as an argument, or echoes, is no entrypoint',
+      files: workspace({
+        'docker/Dockerfile.celery': celeryRunsWorker('CMD ["sh", "-c", "echo ./run-worker && exec celery -A smarthr360 worker"]'),
+        'deploy/worker': WORKER_SCRIPT,
+      }),
     },
     {
       name: 'other files copied from elsewhere are not entrypoints',
@@ -171,6 +189,31 @@ ENTRYPOINT ["/entrypoint.sh"]
         'scripts/entrypoints/start.sh': WEB_ENTRYPOINT,
       },
     },
+    ...[
+      'CMD ["sh", "-c", "exec ./run-worker --concurrency=${CONCURRENCY:-2}"]',
+      'CMD ["sh", "-c", "exec env C_FORCE_ROOT=1 ./run-worker"]',
+      'CMD ["/bin/bash", "-lc", "python manage.py check && exec ./run-worker"]',
+      'CMD sh -c "exec ./run-worker --concurrency=${CONCURRENCY:-2}"',
+      'ENTRYPOINT ["tini", "--", "sh", "-c", "exec ./run-worker"]',
+    ].map((cmd) => ({
+      // Before, nothing: the words of a `sh -c` string were only read when it was the script alone.
+      name: `a script a sh -c string runs after exec, env or another command is an entrypoint too: ${cmd}`,
+      files: workspace({ 'docker/Dockerfile.celery': celeryRunsWorker(cmd), 'deploy/worker': WORKER_SCRIPT }),
+      errors: [
+        onLine(
+          'docker/Dockerfile.celery',
+          5,
+          6,
+          19,
+          'Expected the entrypoint script deploy/worker to live in scripts/entrypoints/, not in deploy/.',
+        ),
+      ],
+      output: {
+        'docker/Dockerfile.celery': replaceOnce(celeryRunsWorker(cmd), 'deploy/worker', 'scripts/entrypoints/worker'),
+        'deploy/worker': null,
+        'scripts/entrypoints/worker': WORKER_SCRIPT,
+      },
+    })),
     {
       name: 'the same script already in scripts/entrypoints/: only the COPY changes',
       files: workspace({

@@ -15,6 +15,7 @@ import { isRemoteSource, pathArgs, type FlagInstruction, type PathArg } from '..
 
 import { runtimeImages, stageChain } from '../dockerfile/stageRefs';
 import { currentFileCheck } from '../../rule';
+import { parseShell, programWords, type ShellCommand } from '../../parse/shell';
 
 export { runtimeStages } from '../dockerfile/stageRefs';
 
@@ -518,45 +519,104 @@ function instructionScriptRefs(
   chain: Stage[],
 ): ScriptRef[] {
   const out: ScriptRef[] = [];
-  const { args } = pathArgs(model, instruction);
   const wd = workdirAt(project, model, stage, instruction);
-  let programSeen = false;
-  // After `sh`/`bash` (and no `-c`), the next word is a script file the shell opens, not a program.
-  let shellOperand = false;
-  for (const arg of args) {
-    const v = arg.value;
-    if (!programSeen && shellOperand && /^-[a-z]*c[a-z]*$/.test(v)) {
-      shellOperand = false;
-    }
-    if (v.startsWith('-') || arg.hasVariable || v === '') {
-      continue;
-    }
-    const isProgram = !programSeen && !WRAPPERS.test(v);
-    const lookedUpInPath = isProgram && !shellOperand && !v.includes('/');
-    if (!WRAPPERS.test(v)) {
-      programSeen = true;
-    } else {
-      shellOperand = SHELLS.test(v);
-    }
-    const looksLikeScript = /\.(sh|bash)$/.test(v) || (isProgram && /^(\.{0,2}\/)/.test(v) && !/^\/(usr|bin|sbin|lib|etc|opt\/venv)\//.test(v));
-    if (!looksLikeScript || /\s/.test(v)) {
-      continue;
-    }
-    if (lookedUpInPath) {
-      // `ENTRYPOINT ["docker-entrypoint.sh"]` runs the program PATH finds, not a file of the working
-      // directory (before, it was taken for one, and a missing /app/docker-entrypoint.sh reported).
-      const found = lookUpInPath(project, model, chain, v, wd);
-      if (found) {
-        out.push({ instruction, keyword, stage, arg, chain, ...found });
+  const scan = (args: PathArg[], depth: number): void => {
+    let programSeen = false;
+    // After `sh`/`bash` (and no `-c`), the next word is a script file the shell opens, not a program.
+    let shellOperand = false;
+    // After `sh -c`, the next word is the command string the shell runs.
+    let commandString = false;
+    for (const arg of args) {
+      const v = arg.value;
+      if (!programSeen && shellOperand && /^-[a-z]*c[a-z]*$/.test(v)) {
+        shellOperand = false;
+        commandString = true;
       }
-      continue;
+      if (v.startsWith('-') || v === '') {
+        continue;
+      }
+      if (commandString) {
+        // `sh -c "exec ./run-worker --concurrency=${CONCURRENCY:-2}"`: each command of the string
+        // runs its program, past `exec`, `env X=1` and assignments. The words after the string are
+        // the shell's `$0`, `$1`, … (before, a string of more than one word was not read).
+        commandString = false;
+        const commands = depth < 3 ? commandStringCommands(model, arg) : undefined;
+        if (commands) {
+          commands.forEach((command) => scan(command, depth + 1));
+          programSeen = true;
+          continue;
+        }
+      }
+      if (arg.hasVariable) {
+        continue;
+      }
+      const isProgram = !programSeen && !WRAPPERS.test(v);
+      const lookedUpInPath = isProgram && !shellOperand && !v.includes('/');
+      if (!WRAPPERS.test(v)) {
+        programSeen = true;
+      } else {
+        shellOperand = SHELLS.test(v);
+      }
+      const looksLikeScript =
+        /\.(sh|bash)$/.test(v) || (isProgram && /^(\.{0,2}\/)/.test(v) && !/^\/(usr|bin|sbin|lib|etc|opt\/venv)\//.test(v));
+      if (!looksLikeScript || /\s/.test(v)) {
+        continue;
+      }
+      if (lookedUpInPath) {
+        // `ENTRYPOINT ["docker-entrypoint.sh"]` runs the program PATH finds, not a file of the working
+        // directory (before, it was taken for one, and a missing /app/docker-entrypoint.sh reported).
+        const found = lookUpInPath(project, model, chain, v, wd);
+        if (found) {
+          out.push({ instruction, keyword, stage, arg, chain, ...found });
+        }
+        continue;
+      }
+      const path = containerPath(wd, v);
+      if (path) {
+        out.push({ instruction, keyword, stage, arg, path, chain });
+      }
     }
-    const path = containerPath(wd, v);
-    if (path) {
-      out.push({ instruction, keyword, stage, arg, path, chain });
-    }
+  };
+  const { args, json } = pathArgs(model, instruction);
+  if (json || args.length === 0) {
+    scan(args, 0);
+  } else {
+    // The shell form runs its text with `/bin/sh -c`: read as the shell reads it (quotes, `&&`).
+    const start = model.lines.offsetAt(args[0]!.range.start);
+    const end = model.lines.offsetAt(args[args.length - 1]!.range.end);
+    parseShell(model.text, start, end, { escapeChar: model.escapeChar }).forEach((command) => scan(wordArgs(model, command), 0));
   }
   return out;
+}
+
+/** The words of a shell command from its program on (`exec`, `env X=1` and assignments skipped), as arguments. */
+function wordArgs(model: DockerfileModel, command: ShellCommand): PathArg[] {
+  return programWords(command).map((w) => {
+    const range = model.lines.rangeOf(w.start, w.end);
+    return { value: w.value, range, outer: range, hasVariable: w.hasVariable, isGlob: /[*?[]/.test(w.value) };
+  });
+}
+
+/**
+ * The simple commands of a `sh -c` command string, each from its program on (`exec`, `env X=1`,
+ * assignments and `if`/`then` skipped), as arguments with their ranges in the file; undefined when the
+ * string cannot be read in place (a JSON escape in it).
+ */
+function commandStringCommands(model: DockerfileModel, arg: PathArg): PathArg[][] | undefined {
+  let start = model.lines.offsetAt(arg.range.start);
+  let end = model.lines.offsetAt(arg.range.end);
+  const written = model.text.slice(start, end);
+  if (written !== arg.value) {
+    // A shell-form argument in quotes: its text inside them. Anything else written otherwise than
+    // it reads (a JSON escape) is left as one word.
+    const quote = written[0];
+    if (!(quote === '"' || quote === "'") || written.slice(1, -1) !== arg.value || written[written.length - 1] !== quote) {
+      return undefined;
+    }
+    start += 1;
+    end -= 1;
+  }
+  return parseShell(model.text, start, end).map((command) => wordArgs(model, command));
 }
 
 /**
