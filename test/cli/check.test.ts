@@ -224,6 +224,57 @@ describe('cli: check', function () {
     );
   });
 
+  it('a folder inside a folder also named is checked once, as part of the outer workspace, in either order', function () {
+    // Before, `check . docker` checked docker/ a second time as a workspace of its own: every
+    // docker/* finding twice, some contradicting the outer ones, and false entrypoint-not-found errors.
+    const whole = runCli(['check', '.', '--format', 'json'], { cwd: ws });
+    for (const args of [
+      ['.', 'docker'],
+      ['docker', '.'],
+      ['.', './docker/', 'docker'],
+    ]) {
+      const r = runCli(['check', ...args, '--format', 'json'], { cwd: ws });
+      assert.equal(r.stderr, '', args.join(' '));
+      assert.deepEqual(parseFindings(r.stdout), findings, args.join(' '));
+      assert.equal(r.status, whole.status, args.join(' '));
+    }
+    const stylish = runCli(['check', '.', 'docker'], { cwd: ws });
+    assert.ok(stylish.stdout.includes(`✖ ${findings.length} problems`), stylish.stdout);
+    // From outside the workspace, the same: its files are reported once each.
+    const outside = runCli(['check', ws, path.join(ws, 'docker'), '--format', 'json'], { cwd: path.dirname(ws) });
+    assert.deepEqual(parseFindings(outside.stdout), findings);
+  });
+
+  it('the same folder named twice is checked once', function () {
+    const alone = runCli(['check', 'docker', '--format', 'json'], { cwd: ws });
+    const twice = runCli(['check', './docker', 'docker/', '--format', 'json'], { cwd: ws });
+    assert.ok(parseFindings(alone.stdout).length > 0);
+    assert.deepEqual(parseFindings(twice.stdout), parseFindings(alone.stdout));
+    assert.equal(twice.stderr, alone.stderr);
+  });
+
+  it('a folder inside a folder also named is said when nothing in it is checked', function () {
+    const dir = tempDir();
+    writeFiles(dir, {
+      'docker/Dockerfile.web': 'FROM python:3.12-slim\nCMD ["python"]\n',
+      'legacy/Dockerfile': 'FROM python:3.12-slim\nCMD ["python"]\n',
+      'node_modules/x/Dockerfile': 'FROM python:3.12-slim\n',
+      'notes/readme.txt': 'hello\n',
+      '.docker-modularity.json': JSON.stringify({ exclude: ['legacy/**'] }),
+    });
+    const r = runCli(['check', '.', 'legacy', 'node_modules/x', 'notes', 'docker'], { cwd: dir });
+    assert.equal(
+      r.stderr,
+      [
+        'docker-modularity: not checked legacy: the config\'s exclude pattern "legacy/**" leaves it out',
+        'docker-modularity: not checked node_modules/x: it is inside node_modules/, which is never checked',
+        'docker-modularity: not checked notes: no Dockerfiles or compose files found in it',
+        '',
+      ].join('\n'),
+    );
+    assert.match(r.stdout, /No problems found \(1 file checked\)/);
+  });
+
   it('defaults to the current folder', function () {
     const r = runCli(['check', '--format', 'json'], { cwd: ws });
     assert.deepEqual(parseFindings(r.stdout), findings);

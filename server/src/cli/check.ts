@@ -35,6 +35,8 @@ interface Workspace {
   only?: Set<string>;
   /** Files named on the command line inside a folder also named: checked with it, and said when not. */
   named?: Set<string>;
+  /** Folders named on the command line inside this one: their files are checked once, with it, and said when none is. */
+  folders?: Set<string>;
 }
 
 /** `docker-modularity check`: analyse, optionally fix, report, and return the exit code. */
@@ -135,6 +137,14 @@ export function runCheck(cmd: CheckCommand, io: CliIo, version: string): number 
     if (!ws.only && result.files.length === 0 && result.skipped.length === 0) {
       complain(io, `no Dockerfiles or compose files found in ${display(ws.root)}`);
     }
+    // A folder named inside this one whose files were none of them checked is never silent either.
+    for (const folder of ws.folders ?? []) {
+      const inside = (p: string): boolean => p.startsWith(`${folder}/`);
+      if (!result.files.some(inside) && !result.skipped.some((s) => inside(s.path))) {
+        const why = disk.whyFolderNotWalked(folder) ?? 'no Dockerfiles or compose files found in it';
+        complain(io, `not checked ${display(path.join(ws.root, folder))}: ${why}`);
+      }
+    }
     // A file named on the command line that was not checked is never silent.
     for (const named of [...(ws.only ?? []), ...(ws.named ?? [])]) {
       if (!result.files.includes(named) && !result.skipped.some((s) => s.path === named)) {
@@ -222,8 +232,9 @@ export function formatTiming(timings: readonly WorkspaceTiming[]): string {
 }
 
 /**
- * Folders are workspaces. A file belongs to a folder given with it, else to the folder its project
- * is in ({@link projectRootOf}); only that file is reported.
+ * Folders are workspaces. A folder or file inside a folder given with it belongs to that folder (its
+ * files are checked once, as part of it), else a file belongs to the folder its project is in
+ * ({@link projectRootOf}); only that file is reported.
  */
 function resolveWorkspaces(paths: readonly string[], io: CliIo): Workspace[] | undefined {
   const folders: string[] = [];
@@ -254,7 +265,15 @@ function resolveWorkspaces(paths: readonly string[], io: CliIo): Workspace[] | u
     const rel = path.relative(folder, file);
     return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
   };
-  const workspaces: Workspace[] = folders.map((root) => ({ root }));
+  // A folder inside another one named (`check . services`, in either order) is not a workspace of its
+  // own: checked twice, its files were reported twice, the second time without the rest of the project.
+  const workspaces: Workspace[] = folders.filter((f) => !folders.some((outer) => within(f, outer))).map((root) => ({ root }));
+  for (const folder of folders) {
+    const outer = workspaces.find((w) => within(folder, w.root));
+    if (outer) {
+      (outer.folders ??= new Set()).add(path.relative(outer.root, folder).split(path.sep).join('/'));
+    }
+  }
   for (const file of files) {
     const folder = workspaces.find((w) => !w.only && within(file, w.root));
     if (folder) {

@@ -98,16 +98,24 @@ export class NodeFileSystem implements FileSystemView {
     return this.leftOut(rel) ?? (this.stat(rel) === 'file' ? 'it could not be listed' : 'it is not a file');
   }
 
+  /**
+   * Why the walk never enters a folder of the workspace, for a person who named it: excluded by the
+   * config, or inside (or itself) a folder that is never walked. Undefined when it is walked.
+   */
+  whyFolderNotWalked(p: string): string | undefined {
+    return this.leftOut(normalizePath(p), true);
+  }
+
   /** Why the walk leaves a path out whatever is on disk: a folder never walked, or an exclude pattern. */
-  private leftOut(rel: string): string | undefined {
+  private leftOut(rel: string, isFolder = false): string | undefined {
     const parts = rel.split('/');
-    const skippedFolder = parts.slice(0, -1).find((part) => SKIPPED_FOLDERS.has(part));
+    const skippedFolder = (isFolder ? parts : parts.slice(0, -1)).find((part) => SKIPPED_FOLDERS.has(part));
     if (skippedFolder !== undefined) {
       return `it is inside ${skippedFolder}/, which is never checked`;
     }
     for (let i = 1; i <= parts.length; i++) {
       const prefix = parts.slice(0, i).join('/');
-      const index = this.excludes.findIndex((re) => re.test(prefix) || (i < parts.length && re.test(prefix + '/')));
+      const index = this.excludes.findIndex((re) => re.test(prefix) || ((isFolder || i < parts.length) && re.test(prefix + '/')));
       if (index >= 0) {
         return `the config's exclude pattern ${JSON.stringify(this.excludePatterns[index])} leaves it out`;
       }
