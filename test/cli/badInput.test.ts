@@ -133,6 +133,26 @@ describe('cli: bad input never crashes', function () {
     assert.match(b.stderr, /level\.yaml: "rules\.install-outside-base" must be one of off, hint, info, warning, error\n$/);
   });
 
+  it('a JSON config with a key given twice: the same error as in YAML, exit 2', function () {
+    // Before, the second "rules" replaced the first silently: exit 1, install-outside-base still reported.
+    const ws = path.join(tempDir(), 'smarthr360');
+    fs.cpSync(path.join(__dirname, '..', '..', 'examples', 'smarthr360'), ws, { recursive: true });
+    const text = '{"rules": {"install-outside-base": "off"}, "rules": {"legacy-dockerfile": "off"}}\n';
+    writeFiles(ws, { '.docker-modularity.json': text, 'other.json': text });
+    const r = runCli(['check', '.'], { cwd: ws });
+    assertNoCrash(r);
+    assert.equal(r.status, 2);
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr, '.docker-modularity.json: is not valid JSON: Map keys must be unique (line 1, column 44)\n');
+    const given = runCli(['check', '.', '--config', 'other.json'], { cwd: ws });
+    assert.equal(given.status, 2);
+    assert.equal(given.stderr, 'other.json: is not valid JSON: Map keys must be unique (line 1, column 44)\n');
+    // status reads the same config, and says the same.
+    const status = runCli(['status', '.'], { cwd: ws });
+    assert.equal(status.status, 2);
+    assert.equal(status.stderr, '.docker-modularity.json: is not valid JSON: Map keys must be unique (line 1, column 44)\n');
+  });
+
   it('usage errors exit 2 with one line and a pointer to --help', function () {
     for (const args of [
       ['check', '--format', 'xml'],

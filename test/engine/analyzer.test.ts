@@ -528,6 +528,39 @@ RUN pytest -q
         'is not valid JSON: Unexpected non-whitespace character (line 1, column 19)',
       );
     });
+
+    it('a key given twice is an error in JSON as in YAML, at the second one', () => {
+      // Before, JSON.parse kept the last "rules" silently: install-outside-base was reported though turned off.
+      const run = (name: string, text: string) =>
+        new Analyzer(new MemoryFileSystem(files({ [name]: text })), { rules: RULES }).analyze();
+      const json = run(
+        '.docker-modularity.json',
+        '{\n  "rules": { "install-outside-base": "off" },\n  "rules": { "legacy-dockerfile": "off" }\n}\n',
+      );
+      assert.ok(json.configError instanceof ConfigError);
+      assert.deepEqual(
+        [json.configError.file, json.configError.key, json.configError.reason],
+        ['.docker-modularity.json', '', 'is not valid JSON: Map keys must be unique (line 3, column 3)'],
+      );
+      assert.deepEqual(json.configError.position, { line: 3, column: 3 });
+      const yaml = run('.docker-modularity.yaml', 'rules:\n  install-outside-base: "off"\nrules:\n  legacy-dockerfile: "off"\n');
+      assert.equal(yaml.configError?.reason, 'is not valid YAML: Map keys must be unique (line 3, column 1)');
+      assert.deepEqual(yaml.configError?.position, { line: 3, column: 1 });
+      // Inside a setting too, on one line; and a key spelt with an escape is the same key.
+      const nested = run(
+        '.docker-modularity.json',
+        '{"rules": {"install-outside-base": "off", "install-outside-base": "error"}}',
+      );
+      assert.equal(nested.configError?.reason, 'is not valid JSON: Map keys must be unique (line 1, column 43)');
+      const escaped = run('.docker-modularity.json', '{"baseImage": "a", "\\u0062aseImage": "b"}');
+      assert.equal(escaped.configError?.reason, 'is not valid JSON: Map keys must be unique (line 1, column 20)');
+      // JSON that is not valid is said by JSON's own message, before any key given twice, without the
+      // slice of the file Node quotes (before, a slice cut at its start, `..." "rules": }"`, was kept).
+      assert.equal(
+        run('.docker-modularity.json', '{"rules": {}, "rules": }')?.configError?.reason,
+        "is not valid JSON: Unexpected token '}'",
+      );
+    });
   });
 
   it('timing: measures the phases and charges each rule run to its rule, a slow one included', () => {

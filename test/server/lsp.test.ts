@@ -321,6 +321,24 @@ describe('language server (stdio protocol)', function () {
       assert.match(plain(diags[0]!.message), /colour/);
     });
 
+    it('reports a JSON config with a key given twice on the config file, at the second key', async () => {
+      // Before, the second "rules" replaced the first silently and the rule stayed on.
+      await start();
+      await client.diagnosticsFor(WEB, has('install-outside-base'));
+      await client.writeFileOnDisk(
+        '.docker-modularity.json',
+        '{\n  "rules": { "install-outside-base": "off" },\n  "rules": { "legacy-dockerfile": "off" }\n}\n',
+      );
+      const diags = await client.diagnosticsFor('.docker-modularity.json', (ds) => ds.length > 0);
+      assert.equal(diags[0]!.code, 'config');
+      assert.equal(diags[0]!.severity, 1);
+      assert.deepEqual(diags[0]!.range.start, { line: 2, character: 2 });
+      assert.equal(
+        plain(diags[0]!.message),
+        '.docker-modularity.json: is not valid JSON: Map keys must be unique (line 3, column 3)',
+      );
+    });
+
     it('layers dockerModularity.* settings over the config file and re-validates on change', async () => {
       await start({ settings: { rules: { 'shared-volume-missing': 'off' } } });
       await client.diagnosticsFor(WEB, has('install-outside-base'));

@@ -1,5 +1,5 @@
 import Ajv from 'ajv';
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml, parseDocument, type YAMLParseError } from 'yaml';
 import schema from '../../../schemas/docker-modularity.schema.json';
 import { isAbsolutePath, normalizePath } from './paths';
 
@@ -36,12 +36,22 @@ export function defaultConfig(): Config {
   };
 }
 
-/** A config file that could not be used: the file, the key and the reason. */
+/** A place in a config file, 1-based (columns in UTF-16 code units). */
+export interface ConfigPosition {
+  line: number;
+  column: number;
+}
+
+/**
+ * A config file that could not be used: the file, the key and the reason; for a file that does not
+ * parse, where the parser stopped (the key is then empty).
+ */
 export class ConfigError extends Error {
   constructor(
     readonly file: string,
     readonly key: string,
     readonly reason: string,
+    readonly position?: ConfigPosition,
   ) {
     super(`${file}: ${key ? `"${key}" ` : ''}${reason}`);
     this.name = 'ConfigError';
@@ -99,23 +109,42 @@ function checkConfigPaths(file: string, config: Partial<Config>): Partial<Config
 
 let validate: ReturnType<Ajv['compile']> | undefined;
 
-function yamlError(e: Error): string {
-  return e.message.split('\n')[0]!.replace(/ at line (\d+), column (\d+):?$/, ' (line $1, column $2)');
+function yamlError(e: Error): { reason: string; position?: ConfigPosition } {
+  const at = (e as Partial<YAMLParseError>).linePos?.[0];
+  return {
+    reason: e.message.split('\n')[0]!.replace(/ at line (\d+), column (\d+):?$/, ' (line $1, column $2)'),
+    position: at && { line: at.line, column: at.col },
+  };
 }
 
 /**
  * Node's JSON error without the slice of the file it quotes (`Unexpected token '/', "// c"... is
  * not valid JSON`), with the line and column when it gives a position, and a hint for comments.
  */
-function jsonError(e: Error, text: string): string {
-  let reason = e.message.split('\n')[0]!.replace(/, ".*$/, '').replace(/ is not valid JSON$/, '');
+function jsonError(e: Error, text: string): { reason: string; position?: ConfigPosition } {
+  // The slice may be cut at its start (`Unexpected token '}', ..." "rules": }"`).
+  let reason = e.message.split('\n')[0]!.replace(/, (?:\.\.\.)?".*$/, '').replace(/ is not valid JSON$/, '');
+  let position: ConfigPosition | undefined;
   const at = / (?:in|after) JSON at position (\d+)/.exec(reason);
   if (at) {
     const before = text.slice(0, Number(at[1]));
-    const line = before.split('\n').length;
-    reason = `${reason.slice(0, at.index)} (line ${line}, column ${before.length - before.lastIndexOf('\n')})`;
+    position = { line: before.split('\n').length, column: before.length - before.lastIndexOf('\n') };
+    reason = `${reason.slice(0, at.index)} (line ${position.line}, column ${position.column})`;
   }
-  return /^\s*(\/\/|\/\*)/m.test(text) ? `${reason}; JSON has no comments (a .docker-modularity.yaml may have them)` : reason;
+  if (/^\s*(\/\/|\/\*)/m.test(text)) {
+    reason = `${reason}; JSON has no comments (a .docker-modularity.yaml may have them)`;
+  }
+  return { reason, position };
+}
+
+/**
+ * The second of two equal keys of one object, which JSON.parse lets replace the first without a
+ * word (`{"rules": {…}, "rules": {…}}` lost the first rules). JSON is YAML 1.2, so the yaml package
+ * finds it as it does in a .docker-modularity.yaml, with the same message; its other complaints
+ * about JSON that JSON.parse took are not the config's problem.
+ */
+function duplicateJsonKey(json: string): YAMLParseError | undefined {
+  return parseDocument(json, { uniqueKeys: true }).errors.find((e) => e.code === 'DUPLICATE_KEY');
 }
 
 /** Parses and validates config text; throws {@link ConfigError} with the offending key. */
@@ -127,7 +156,13 @@ export function parseConfig(file: string, text: string, knownRules?: ReadonlySet
     // An empty file is an empty config, in JSON as in YAML.
     data = json ? (body.trim() === '' ? {} : JSON.parse(body)) : parseYaml(text, { maxAliasCount: 50 });
   } catch (e) {
-    throw new ConfigError(file, '', `is not valid ${json ? 'JSON' : 'YAML'}: ${json ? jsonError(e as Error, body) : yamlError(e as Error)}`);
+    const { reason, position } = json ? jsonError(e as Error, body) : yamlError(e as Error);
+    throw new ConfigError(file, '', `is not valid ${json ? 'JSON' : 'YAML'}: ${reason}`, position);
+  }
+  const duplicate = json && body.trim() !== '' ? duplicateJsonKey(body) : undefined;
+  if (duplicate) {
+    const { reason, position } = yamlError(duplicate);
+    throw new ConfigError(file, '', `is not valid JSON: ${reason}`, position);
   }
   if (data === null || data === undefined) {
     return {};

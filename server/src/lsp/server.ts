@@ -19,7 +19,7 @@ import {
   type WorkspaceFolder,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { CONFIG_FILE_NAMES, normalizeConfigPath } from '../engine/config';
+import { CONFIG_FILE_NAMES, normalizeConfigPath, type ConfigPosition } from '../engine/config';
 import { fixPaths, staleReason } from '../engine/fixes';
 import type { Finding } from '../engine/rule';
 import { currentStateReport } from '../engine/report';
@@ -625,7 +625,15 @@ export class DockerModularityServer {
     if (result.configError) {
       const e = result.configError;
       const list = next.get(e.file) ?? [];
-      list.push({ range: configKeyRange(folder.overlay.readFile(e.file) ?? '', e.key), severity: 1, source: 'docker-modularity', code: 'config', message: e.message, data: { ruleId: 'config', path: e.file, hash: folder.analyzer.hashOf(e.file) } });
+      const range = configKeyRange(folder.overlay.readFile(e.file) ?? '', e.key, e.position);
+      list.push({
+        range,
+        severity: 1,
+        source: 'docker-modularity',
+        code: 'config',
+        message: e.message,
+        data: { ruleId: 'config', path: e.file, hash: folder.analyzer.hashOf(e.file) },
+      });
       next.set(e.file, list);
     }
     for (const w of result.configWarnings ?? []) {
@@ -875,9 +883,21 @@ export class DockerModularityServer {
   }
 }
 
-/** Where a config key is written (its last segment, quoted or not), else the first line. */
-function configKeyRange(text: string, key: string): { start: { line: number; character: number }; end: { line: number; character: number } } {
+/**
+ * Where a config file does not parse, else where a config key is written (its last segment, quoted or
+ * not), else the first line.
+ */
+function configKeyRange(
+  text: string,
+  key: string,
+  position?: ConfigPosition,
+): { start: { line: number; character: number }; end: { line: number; character: number } } {
   const lines = new LineIndex(text);
+  if (position !== undefined) {
+    // Where the file does not parse (a key given twice): from there to the end of its line.
+    const line = position.line - 1;
+    return lines.rangeOf(lines.offsetAt({ line, character: position.column - 1 }), lines.lineEnd(line));
+  }
   const last = key.split('.').pop();
   if (last) {
     const m = new RegExp(`(["']?)${last.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\1\\s*:`).exec(text);
