@@ -166,6 +166,42 @@ describe('cli: config paths, and paths out of the workspace', function () {
     }
   });
 
+  it('a baseDockerfile that is not a Dockerfile of the workspace is said on stderr (check and status), with the nearest name', function () {
+    // Before, a misspelt baseDockerfile was dropped without a word: the base was found as if it were
+    // not set, and the messages went on naming Dockerfile.base.
+    const ws = copyExample();
+    const plain = parseFindings(runCli(['check', '--format', 'json'], { cwd: ws }).stdout);
+    const said = (setting: string, why: string): string =>
+      `.docker-modularity.json: "baseDockerfile" names ${setting}, which ${why}: the base Dockerfile is found as if it were not set (Dockerfile.base)\n`;
+    fs.writeFileSync(path.join(ws, '.docker-modularity.json'), '{"baseDockerfile": "docker/Dockerfile.bse"}');
+    const r = runCli(['check', '--format', 'json'], { cwd: ws });
+    assert.equal(r.stderr, said('docker/Dockerfile.bse', 'does not exist (did you mean Dockerfile.base?)'));
+    assert.deepEqual(parseFindings(r.stdout), plain, 'the findings are those without the setting');
+    assert.equal(
+      runCli(['status'], { cwd: ws }).stderr,
+      said('docker/Dockerfile.bse', 'does not exist (did you mean Dockerfile.base?)'),
+    );
+    for (const [setting, why] of [
+      // The same name in another folder is the one suggested, not a neighbour of the same folder.
+      ['docker/Dockerfile.base', 'does not exist (did you mean Dockerfile.base?)'],
+      ['docker', 'is a folder'],
+      ['requirements.txt', 'is not read as a Dockerfile'],
+      ['images/platform/Containerfile', 'does not exist'],
+    ]) {
+      fs.writeFileSync(path.join(ws, '.docker-modularity.json'), JSON.stringify({ baseDockerfile: setting }));
+      assert.equal(runCli(['check'], { cwd: ws }).stderr, said(setting!, why!), setting);
+    }
+    // Without a base Dockerfile to fall back to, that is said.
+    fs.rmSync(path.join(ws, 'Dockerfile.base'));
+    fs.writeFileSync(path.join(ws, '.docker-modularity.json'), '{"baseDockerfile": "Dockerfile.base"}');
+    assert.equal(
+      runCli(['check'], { cwd: ws }).stderr,
+      '.docker-modularity.json: "baseDockerfile" names Dockerfile.base, which does not exist: no base Dockerfile is found\n',
+    );
+    fs.writeFileSync(path.join(ws, 'Dockerfile.base'), 'FROM python:3.12-slim\n');
+    assert.equal(runCli(['check'], { cwd: ws }).stderr, '');
+  });
+
   it('a baseImage nothing builds, while the workspace builds its own base: said once, never taken as the base', function () {
     const configured = copyExample();
     const plain = copyExample();
@@ -193,7 +229,10 @@ describe('cli: config paths, and paths out of the workspace', function () {
     const ws = copyExample();
     for (const name of ['Dockerfile.web', 'Dockerfile.celery']) {
       const p = path.join(ws, 'docker', name);
-      fs.writeFileSync(p, fs.readFileSync(p, 'utf8').replace(/FROM smarthr360-base:latest/g, 'FROM registry.acme.io/python-base:3.12'));
+      fs.writeFileSync(
+        p,
+        fs.readFileSync(p, 'utf8').replace(/FROM smarthr360-base:latest/g, 'FROM registry.acme.io/python-base:3.12'),
+      );
     }
     fs.writeFileSync(path.join(ws, '.docker-modularity.json'), '{"baseImage":"registry.acme.io/python-base:3.12"}');
     const r = runCli(['check', '--format', 'json'], { cwd: ws });

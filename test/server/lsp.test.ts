@@ -339,6 +339,32 @@ describe('language server (stdio protocol)', function () {
       );
     });
 
+    it('says on the config file, as a warning at the key, a baseDockerfile that names no file', async () => {
+      // Before, the setting was dropped without a word: the base was found as if it were not set.
+      await start();
+      await client.diagnosticsFor(WEB, has('install-outside-base'));
+      await client.writeFileOnDisk(
+        '.docker-modularity.json',
+        '{\n  "rules": {},\n  "baseDockerfile": "docker/Dockerfile.bse"\n}\n',
+      );
+      const diags = await client.diagnosticsFor('.docker-modularity.json', (ds) => ds.length > 0);
+      assert.deepEqual(
+        diags.map((d) => [d.code, d.severity, d.range.start.line, plain(d.message)]),
+        [
+          [
+            'config',
+            2,
+            2,
+            '.docker-modularity.json: "baseDockerfile" names docker/Dockerfile.bse, which does not exist (did you mean Dockerfile.base?): the base Dockerfile is found as if it were not set (Dockerfile.base)',
+          ],
+        ],
+      );
+      // Still checked against the base found: the findings of the Dockerfiles are those without the setting.
+      assert.ok(has('install-outside-base')(client.latest.get(client.uri(WEB)) ?? []));
+      await client.writeFileOnDisk('.docker-modularity.json', '{\n  "baseDockerfile": "Dockerfile.base"\n}\n');
+      await client.nextDiagnostics('.docker-modularity.json', (ds) => ds.length === 0);
+    });
+
     it('layers dockerModularity.* settings over the config file and re-validates on change', async () => {
       await start({ settings: { rules: { 'shared-volume-missing': 'off' } } });
       await client.diagnosticsFor(WEB, has('install-outside-base'));

@@ -1,6 +1,7 @@
 import { CONFIG_FILE_NAMES, ConfigError, mergeConfig, parseConfig, type Config, type Severity } from './config';
 import { SKIP_REASON_TEXT, skippedEntry, type FileSystemView, type SkippedFile } from './fs';
-import { dirname, globToRegExp, joinPath, isInsideWorkspace } from './paths';
+import { basename, dirname, globToRegExp, joinPath, isInsideWorkspace } from './paths';
+import { levenshtein } from './rules/compose/composeHelpers';
 import {
   classifyPath,
   interfaceDigest,
@@ -134,10 +135,44 @@ function configWarnings(config: Config, project: Project, file: string | undefin
       reason: `names ${config.roadmapFile}, which ${why}: no roadmap document is checked`,
     });
   }
+  if (config.baseDockerfile !== undefined && project.dockerfile(config.baseDockerfile) === undefined) {
+    // Before, a misspelt baseDockerfile was dropped without a word and the base found as if it were not set.
+    const left = skippedEntry(skipped, config.baseDockerfile);
+    const kind = project.fs.stat(config.baseDockerfile);
+    const near = kind === undefined && !left ? nearestDockerfile(config.baseDockerfile, project.dockerfiles) : undefined;
+    const why = left
+      ? `is not read (${SKIP_REASON_TEXT[left.reason]})`
+      : kind === 'directory'
+        ? 'is a folder'
+        : kind === 'file'
+          ? 'is not read as a Dockerfile'
+          : `does not exist${near ? ` (did you mean ${near}?)` : ''}`;
+    const base = project.baseDockerfile;
+    const instead = base ? `the base Dockerfile is found as if it were not set (${base.path})` : 'no base Dockerfile is found';
+    out.push({ file, key: 'baseDockerfile', reason: `names ${config.baseDockerfile}, which ${why}: ${instead}` });
+  }
   if (project.baseImageProblem !== undefined) {
     out.push({ file, key: 'baseImage', reason: project.baseImageProblem });
   }
   return out;
+}
+
+/**
+ * The workspace Dockerfile a path that names none most likely meant: the nearest file name (a typo,
+ * `Dockerfile.bse`), then the nearest path (the same name in another folder); none when no name is close.
+ */
+function nearestDockerfile(wanted: string, dockerfiles: readonly { path: string }[]): string | undefined {
+  const name = basename(wanted).toLowerCase();
+  let best: { path: string; byName: number; byPath: number } | undefined;
+  for (const { path } of dockerfiles) {
+    const byName = levenshtein(name, basename(path).toLowerCase());
+    const byPath = levenshtein(wanted, path);
+    const tie = best !== undefined && byName === best.byName;
+    if (!best || byName < best.byName || (tie && (byPath < best.byPath || (byPath === best.byPath && path < best.path)))) {
+      best = { path, byName, byPath };
+    }
+  }
+  return best && best.byName <= Math.max(1, Math.min(3, Math.floor(name.length / 3))) ? best.path : undefined;
 }
 
 /**
