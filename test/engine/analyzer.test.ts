@@ -465,6 +465,59 @@ RUN pytest -q
       );
     });
 
+    it('with a colon after the directive, in a Dockerfile and in the roadmap document', () => {
+      // Before, `# docker-modularity-ignore: id` and `<!-- docker-modularity-ignore: id -->` silenced nothing, without a word.
+      const web = 'FROM smarthr360-base:latest\n# docker-modularity-ignore: install-outside-base\nRUN pip install gunicorn\n';
+      const celery = `# docker-modularity-ignore-file:install-outside-base -- moved to the base next sprint\n${CELERY}`;
+      const fs = new MemoryFileSystem(files({ 'docker/Dockerfile.web': web, 'docker/Dockerfile.celery': celery }));
+      const analyzer = new Analyzer(fs, { rules: RULES });
+      assert.deepEqual(
+        ids(analyzer).filter((i) => i.includes('docker/')),
+        [],
+      );
+      const example = loadFolder('examples/smarthr360');
+      const claims = (fs: MemoryFileSystem) =>
+        new Analyzer(fs, { oneShot: true })
+          .analyze()
+          .findings.filter((f) => f.path === 'DOCKER_MODULARIZATION_ROADMAP.md')
+          .map((f) => `${f.ruleId}:${f.range.start.line + 1}`);
+      const before = claims(example);
+      assert.ok(before.includes('roadmap-claim-violated:10'), before.join('\n'));
+      const roadmap = example.readFile('DOCKER_MODULARIZATION_ROADMAP.md')!.split('\n');
+      roadmap.splice(9, 0, '  <!-- docker-modularity-ignore: roadmap-claim-violated -->');
+      example.write('DOCKER_MODULARIZATION_ROADMAP.md', roadmap.join('\n'));
+      // The item moved one line down, and is no longer reported; nothing else changed.
+      const shifted = before.map((f) => f.replace(/:(\d+)$/, (_, n: string) => `:${Number(n) >= 10 ? Number(n) + 1 : n}`));
+      assert.deepEqual(claims(example), shifted.filter((f) => f !== 'roadmap-claim-violated:11'));
+    });
+
+    it('with a reason written without --: the rule named is silenced, and one parse-error says where a reason goes', () => {
+      // Before, every word of the reason was an "Unexpected rule id": five parse-errors for one comment.
+      const web = [
+        'FROM smarthr360-base:latest',
+        '# docker-modularity-ignore test-artifacts-in-runtime because we run smoke tests',
+        'COPY tests/ /app/tests/',
+        '',
+      ].join('\n');
+      const rules = [...RULES, testArtifactsInRuntime];
+      const found = new Analyzer(new MemoryFileSystem(files({ 'docker/Dockerfile.web': web })), { rules })
+        .analyze()
+        .findings.filter((f) => f.path === 'docker/Dockerfile.web');
+      assert.deepEqual(
+        found.map((f) => `${f.ruleId}@${f.range.start.line + 1}:${f.range.start.character + 1}`),
+        ['parse-error@2:54'],
+      );
+      assert.match(found[0]!.message, /^Unexpected words "because we run smoke tests"/);
+      const plain = web.replace(/^# docker-modularity-ignore.*\n/m, '');
+      assert.deepEqual(
+        ids(new Analyzer(new MemoryFileSystem(files({ 'docker/Dockerfile.web': plain })), { rules })).filter((i) =>
+          i.includes('web'),
+        ),
+        ['test-artifacts-in-runtime@docker/Dockerfile.web:2'],
+        'reported without the comment',
+      );
+    });
+
     it('in an env file, line and file variants', () => {
       const bad = 'DJANGO_SETTINGS_MODULE=smarthr360.settings\nnot a pair\n';
       const report = (env: string) =>

@@ -6,7 +6,7 @@ import { smallWorkspace } from './workspaces/small';
 import { parseError } from '../../server/src/engine/rules/compose/parseError';
 
 import { insertAfter, replaceOnce } from './edit';
-import { onLine } from './findings';
+import { onLine, onWord } from './findings';
 
 const ws = smallWorkspace;
 /** The small workspace's compose file, which each compose case breaks in one place. */
@@ -35,6 +35,30 @@ const emptyDockerfile = (endColumn: number) =>
     'Expected a FROM instruction: this Dockerfile is empty, so it builds nothing.',
   );
 
+/** A suppression comment whose reason is not after --, and one with a misspelt id before its reason. */
+const WEB_WITH_REASON = [
+  'FROM smarthr360-base:latest',
+  '# docker-modularity-ignore test-artifacts-in-runtime because we run smoke tests',
+  'COPY . /app',
+  'RUN apt-get install -y curl # docker-modularity-ignore install-outside-bse, unused-stage temporary for the demo',
+  '',
+].join('\n');
+const ENV_WITH_REASON =
+  'DJANGO_SETTINGS_MODULE=smarthr360.settings\n# docker-modularity-ignore legacy setting, see the wiki\nDEBUG=1\n';
+const UNREADABLE_WEB = [
+  'FROM smarthr360-base:latest',
+  "# docker-modularity-ignore install-outside-base: it's for the debugger",
+  'RUN apt-get install -y curl',
+  '# docker-modularity-ignore-next-line install-outside-base',
+  'RUN apt-get install -y gettext',
+  'COPY . /app',
+  '',
+].join('\n');
+const UNREADABLE_ROADMAP =
+  '# Roadmap\n\nWrite `# docker-modularity-ignore <rule-id>` above a line to silence it.\n\n<!-- docker-modularity-ignore: roadmap-claim-violatd -->\n- [x] Only the base Dockerfile installs system dependencies\n';
+const UNREADABLE =
+  'Unexpected docker-modularity-ignore comment that cannot be read, so it silences nothing: write the rule ids, separated by commas, then any reason after -- (docker-modularity-ignore <rule-id>, <rule-id> -- <reason>).';
+
 const fromNoImage = 'Expected an image after FROM: docker build refuses a FROM without one (FROM image [AS name]).';
 const fromArguments = 'Unexpected argument in FROM: docker build refuses a FROM that is not FROM image [AS name].';
 
@@ -43,6 +67,19 @@ RuleTester.run(parseError, {
     {
       name: 'a workspace that parses',
       files: ws(),
+    },
+    {
+      // The -- reason form, and a colon after the directive (as `# noqa:` and `# type:` are written).
+      name: 'suppression comments with a reason after --, or a colon after the directive',
+      files: ws({
+        'docker/Dockerfile.web':
+          'FROM smarthr360-base:latest\n# docker-modularity-ignore: install-outside-base -- the debugger needs curl\nRUN apt-get install -y curl\nCOPY . /app\n',
+        'docker/Dockerfile.celery':
+          '# docker-modularity-ignore-file:install-outside-base\nFROM smarthr360-base:latest\nCOPY app/ /app/app/\n',
+        '.env.docker': 'DJANGO_SETTINGS_MODULE=smarthr360.settings # docker-modularity-ignore:\n',
+        'DOCKER_MODULARIZATION_ROADMAP.md':
+          '# Roadmap\n\n<!-- docker-modularity-ignore: roadmap-claim-violated -->\n- [x] Only the base Dockerfile installs system dependencies\n',
+      }),
     },
     {
       name: 'env file with comments, export, quotes and empty values',
@@ -161,6 +198,64 @@ COPY app/ /app/app/
           67,
           'Unexpected rule id made-up-rule in a docker-modularity-ignore comment: no rule has that id, so it silences nothing.',
         ),
+      ],
+    },
+    {
+      // Before, one "Unexpected rule id" per word of the reason: five errors for one comment.
+      name: 'a reason written after the rule ids without --: one finding for the words, saying where a reason goes',
+      files: ws({
+        'docker/Dockerfile.web': WEB_WITH_REASON,
+        '.env.docker': ENV_WITH_REASON,
+      }),
+      errors: [
+        onWord(
+          '.env.docker',
+          ENV_WITH_REASON,
+          'legacy setting, see the wiki',
+          'Unexpected words "legacy setting, see the wiki" in a docker-modularity-ignore comment: no rule has these ids, so they silence nothing; a reason goes after -- (docker-modularity-ignore <rule-id> -- legacy setting, see the wiki).',
+        ),
+        onWord(
+          'docker/Dockerfile.web',
+          WEB_WITH_REASON,
+          'because we run smoke tests',
+          'Unexpected words "because we run smoke tests" in a docker-modularity-ignore comment: no rule has these ids, so they silence nothing; a reason goes after -- (docker-modularity-ignore test-artifacts-in-runtime -- because we run smoke tests).',
+        ),
+        // A misspelt id before the reason is still said as one, with the nearest id.
+        onWord(
+          'docker/Dockerfile.web',
+          WEB_WITH_REASON,
+          'install-outside-bse',
+          'Unexpected rule id install-outside-bse in a docker-modularity-ignore comment: no rule has that id, so it silences nothing (did you mean install-outside-base?).',
+        ),
+        onWord(
+          'docker/Dockerfile.web',
+          WEB_WITH_REASON,
+          'temporary for the demo',
+          'Unexpected words "temporary for the demo" in a docker-modularity-ignore comment: no rule has these ids, so they silence nothing; a reason goes after -- (docker-modularity-ignore install-outside-bse, unused-stage -- temporary for the demo).',
+        ),
+      ],
+    },
+    {
+      // Before, these silenced nothing and said nothing.
+      name: 'suppression comments that cannot be read, and a misspelt id after a colon, in Markdown too',
+      files: ws({
+        'docker/Dockerfile.web': UNREADABLE_WEB,
+        'DOCKER_MODULARIZATION_ROADMAP.md': UNREADABLE_ROADMAP,
+      }),
+      errors: [
+        onWord(
+          'DOCKER_MODULARIZATION_ROADMAP.md',
+          UNREADABLE_ROADMAP,
+          'roadmap-claim-violatd',
+          'Unexpected rule id roadmap-claim-violatd in a docker-modularity-ignore comment: no rule has that id, so it silences nothing (did you mean roadmap-claim-violated?).',
+        ),
+        onWord(
+          'docker/Dockerfile.web',
+          UNREADABLE_WEB,
+          "# docker-modularity-ignore install-outside-base: it's for the debugger",
+          UNREADABLE,
+        ),
+        onWord('docker/Dockerfile.web', UNREADABLE_WEB, '# docker-modularity-ignore-next-line install-outside-base', UNREADABLE),
       ],
     },
     {

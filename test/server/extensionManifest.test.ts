@@ -121,6 +121,8 @@ describe('extension manifest and assets', () => {
     assert.equal(m[2]!.trim(), 'install-outside-base, shared-volume-missing');
     assert.equal(m[4]!.trim(), 'moved next sprint');
     assert.equal(re.exec('# docker-modularity-ignore-file unused-volume')![1], 'docker-modularity-ignore-file');
+    // The colon after the directive, which the engine reads too.
+    assert.equal(re.exec('# docker-modularity-ignore: unused-volume -- later')![2]!.trim(), 'unused-volume');
   });
 
   it('has snippets that, expanded with their defaults, make a workspace that checks clean', () => {

@@ -32,6 +32,26 @@ describe('language server parts', () => {
       assert.equal(out, 'FROM base\n# docker-modularity-ignore other-rule, install-outside-base\nRUN apt-get install -y curl\n');
     });
 
+    it('adds the rule to an ignore comment above with a colon or a reason, before the reason', () => {
+      // Before, a new comment was inserted below it: the one with the reason then covered that comment, not the line.
+      const text = 'FROM base\n# docker-modularity-ignore: other-rule -- the debug image needs it\nRUN apt-get install -y curl\n';
+      const out = applyChange(text, ignoreLineChange('Dockerfile', new LineIndex(text), 2, 'install-outside-base', '\n'));
+      assert.equal(
+        out,
+        'FROM base\n# docker-modularity-ignore: other-rule, install-outside-base -- the debug image needs it\nRUN apt-get install -y curl\n',
+      );
+      const file = '# docker-modularity-ignore-file x-rule -- legacy\nFROM base\n';
+      assert.equal(
+        applyChange(file, ignoreFileChange('Dockerfile', new LineIndex(file), 'y-rule', '\n')),
+        '# docker-modularity-ignore-file x-rule, y-rule -- legacy\nFROM base\n',
+      );
+      const md = '# Entrypoints\n\n<!-- docker-modularity-ignore: other-rule -->\n## web.sh\n';
+      assert.equal(
+        applyChange(md, ignoreLineChange('README.md', new LineIndex(md), 3, 'entrypoint-undocumented', '\n')),
+        '# Entrypoints\n\n<!-- docker-modularity-ignore: other-rule, entrypoint-undocumented -->\n## web.sh\n',
+      );
+    });
+
     it('inserts the file comment below parser directives, or extends an existing one', () => {
       const text = '# syntax=docker/dockerfile:1\n# escape=`\nFROM base\n';
       const out = applyChange(text, ignoreFileChange('Dockerfile', new LineIndex(text), 'x-rule', '\n'));

@@ -1,5 +1,6 @@
 import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic, type WorkspaceEdit } from 'vscode-languageserver';
 import { applyFixes, lossyInput, staleReason, writeBlocked } from '../engine/fixes';
+import { parseSuppressionLine } from '../engine/suppress';
 import type { Finding, Fix, FileChange } from '../engine/rule';
 import { contentHash, LineIndex, type Range } from '../engine/text';
 import { DIAGNOSTIC_SOURCE, FIX_ALL_KIND } from '../protocol';
@@ -224,18 +225,21 @@ function fixAllAction(path: string, env: CodeActionEnv): CodeAction | undefined 
   return edit && { title: 'Fix all docker-modularity problems', kind: FIX_ALL_KIND, edit };
 }
 
-const IGNORE_LINE = /^(\s*)(?:#|<!--)\s*docker-modularity-ignore(?:[ \t]+([A-Za-z0-9_,\s-]+?))?\s*(?:-->)?\s*$/;
-const IGNORE_FILE = /^\s*(?:#|<!--)\s*docker-modularity-ignore-file(?:[ \t]+([A-Za-z0-9_,\s-]+?))?\s*(?:-->)?\s*$/;
-
 /** A suppression comment as the file's language writes one: an HTML comment in Markdown (where `#` is a heading). */
 function suppressionComment(path: string, body: string): string {
   return /\.(md|markdown)$/i.test(path) ? `<!-- ${body} -->` : `# ${body}`;
 }
 
-/** Where another rule id goes on a suppression comment's line: after its last id (before a closing `-->`). */
-function idListEnd(text: string, line: number): { line: number; character: number } {
-  const close = text.trimEnd().endsWith('-->') ? text.trimEnd().length - 3 : text.length;
-  return { line, character: text.slice(0, close).trimEnd().length };
+/**
+ * Where another rule id goes on a line that is a suppression comment with ids (for the whole file
+ * or not): after its last id, before a reason or a closing `-->`.
+ */
+function idListEnd(text: string, fileWide: boolean): number | undefined {
+  const comment = parseSuppressionLine(text);
+  if (!comment || comment.fileWide !== fileWide || comment.ids.length === 0 || text.slice(0, comment.index).trim() !== '') {
+    return undefined;
+  }
+  return comment.ids[comment.ids.length - 1]!.end;
 }
 
 function ignoreActions(path: string, text: string, ruleId: string, diagnostic: Diagnostic, env: CodeActionEnv): CodeAction[] {
@@ -261,10 +265,9 @@ function ignoreActions(path: string, text: string, ruleId: string, diagnostic: D
 /** Adds the rule to an ignore comment on the line above, or inserts one with the line's indentation. */
 export function ignoreLineChange(path: string, lines: LineIndex, line: number, ruleId: string, eol: string): FileChange {
   if (line > 0) {
-    const above = lines.lineText(line - 1);
-    const m = IGNORE_LINE.exec(above);
-    if (m && m[2]) {
-      const end = idListEnd(above, line - 1);
+    const character = idListEnd(lines.lineText(line - 1), false);
+    if (character !== undefined) {
+      const end = { line: line - 1, character };
       return { kind: 'edit', path, edits: [{ range: { start: end, end }, newText: `, ${ruleId}` }] };
     }
   }
@@ -280,10 +283,9 @@ export function ignoreLineChange(path: string, lines: LineIndex, line: number, r
  */
 export function ignoreFileChange(path: string, lines: LineIndex, ruleId: string, eol: string): FileChange {
   for (let l = 0; l < lines.lineCount; l++) {
-    const t = lines.lineText(l);
-    const m = IGNORE_FILE.exec(t);
-    if (m && m[1]) {
-      const end = idListEnd(t, l);
+    const character = idListEnd(lines.lineText(l), true);
+    if (character !== undefined) {
+      const end = { line: l, character };
       return { kind: 'edit', path, edits: [{ range: { start: end, end }, newText: `, ${ruleId}` }] };
     }
   }

@@ -1,23 +1,54 @@
 import { MAX_YAML_LENGTH } from '../../parse/compose';
 import { defineRule, type RuleContext } from '../../rule';
-import { suppressionIds } from '../../suppress';
+import { fileSuppressionComments, unreadableSuppressions } from '../../suppress';
 import type { LineIndex } from '../../text';
 // The registry imports this rule; the ids are read when a file is checked, after both are loaded.
 import { RULES } from '..';
 import { nearestName } from './composeHelpers';
 
-/** Rule ids a file's suppression comments name that no rule has: a typo would silence nothing. */
-function reportUnknownIds(file: { text: string; lines: LineIndex }, context: RuleContext<'unknownId' | 'unknownIdDidYouMean'>): void {
+type SuppressionMessage = 'unknownId' | 'unknownIdDidYouMean' | 'reasonWithoutDashes' | 'unreadableSuppression';
+
+/**
+ * What a file's suppression comments get wrong, since each would silence nothing: rule ids no rule
+ * has (a typo), words after the ids (a reason written without its `--`), and comments that cannot be read.
+ */
+function reportSuppressionProblems(file: { text: string; lines: LineIndex }, context: RuleContext<SuppressionMessage>): void {
   const known = RULES.map((r) => r.id);
-  for (const { id, start, end } of suppressionIds(file.text, file.lines)) {
-    if (!known.includes(id)) {
-      const suggestion = nearestName(id, known);
-      context.report({
-        messageId: suggestion ? 'unknownIdDidYouMean' : 'unknownId',
-        data: { id, suggestion: suggestion ?? '' },
-        range: file.lines.rangeOf(start, end),
-      });
+  const isId = (id: string): boolean => known.includes(id) || nearestName(id, known) !== undefined;
+  for (const comment of fileSuppressionComments(file.text, file.lines)) {
+    const { ids } = comment;
+    // The words that end the comment and are no rule id nor close to one, from the first not listed
+    // after a comma: several of them are a reason (`… test-artifacts-in-runtime because we run smoke
+    // tests`), said once, not as one unknown id per word.
+    let from = ids.length;
+    while (from > 0 && !isId(ids[from - 1]!.id)) {
+      from--;
     }
+    while (from < ids.length && ids[from]!.afterComma) {
+      from++;
+    }
+    const reason = ids.length - from >= 2 ? ids.slice(from) : [];
+    for (const { id, start, end } of ids.slice(0, ids.length - reason.length)) {
+      if (!known.includes(id)) {
+        const suggestion = nearestName(id, known);
+        context.report({
+          messageId: suggestion ? 'unknownIdDidYouMean' : 'unknownId',
+          data: { id, suggestion: suggestion ?? '' },
+          range: file.lines.rangeOf(start, end),
+        });
+      }
+    }
+    if (reason.length > 0) {
+      const start = reason[0]!.start;
+      const end = reason[reason.length - 1]!.end;
+      const words = file.text.slice(start, end);
+      const listed = ids.length > reason.length ? file.text.slice(ids[0]!.start, ids[from - 1]!.end) : '<rule-id>';
+      const example = `docker-modularity-ignore${comment.fileWide ? '-file' : ''} ${listed} -- ${words}`;
+      context.report({ messageId: 'reasonWithoutDashes', data: { words, example }, range: file.lines.rangeOf(start, end) });
+    }
+  }
+  for (const { start, end } of unreadableSuppressions(file.text, file.lines)) {
+    context.report({ messageId: 'unreadableSuppression', range: file.lines.rangeOf(start, end) });
   }
 }
 
@@ -44,11 +75,15 @@ export const parseError = defineRule({
     unknownId: 'Unexpected rule id {{id}} in a docker-modularity-ignore comment: no rule has that id, so it silences nothing.',
     unknownIdDidYouMean:
       'Unexpected rule id {{id}} in a docker-modularity-ignore comment: no rule has that id, so it silences nothing (did you mean {{suggestion}}?).',
+    reasonWithoutDashes:
+      'Unexpected words "{{words}}" in a docker-modularity-ignore comment: no rule has these ids, so they silence nothing; a reason goes after -- ({{example}}).',
+    unreadableSuppression:
+      'Unexpected docker-modularity-ignore comment that cannot be read, so it silences nothing: write the rule ids, separated by commas, then any reason after -- (docker-modularity-ignore <rule-id>, <rule-id> -- <reason>).',
     tooLarge: 'Unexpected size: {{detail}}, so this file is not analysed. The rest of the workspace is still checked.',
   },
   check: {
     compose(file, context) {
-      reportUnknownIds(file, context);
+      reportSuppressionProblems(file, context);
       // A partial file gets no other findings until it parses; duplicate keys or an alias bomb leave it readable.
       const scope = file.partial
         ? "The rest of the workspace is still checked; this file's other checks wait until it parses."
@@ -65,14 +100,20 @@ export const parseError = defineRule({
         }
       }
     },
+    text(file, context) {
+      // Markdown (the roadmap document, an entrypoints README) has `<!-- docker-modularity-ignore … -->` comments.
+      if (file.role === 'roadmap' || file.role === 'markdown') {
+        reportSuppressionProblems(file, context);
+      }
+    },
     env(file, context) {
-      reportUnknownIds(file, context);
+      reportSuppressionProblems(file, context);
       for (const p of file.problems) {
         context.report({ messageId: 'env', data: { detail: p.message }, range: p.range });
       }
     },
     dockerfile(file, context) {
-      reportUnknownIds(file, context);
+      reportSuppressionProblems(file, context);
       if (file.problems && file.problems.length > 0) {
         for (const p of file.problems) {
           context.report({ messageId: 'tooLarge', data: { detail: p.message }, range: p.range });
