@@ -262,6 +262,30 @@ describe('cli: status and report', function () {
     assert.ok(!runCli(['status', dir]).stdout.includes('not verified'));
   });
 
+  it('status agrees with check on a struck-through ticked item: no claim, not counted as unverified', () => {
+    // Before, check ignored `- [x] ~~Order Dockerfile steps …~~` but status said "1 ticked item … is not verified" for it.
+    const dir = copyExample();
+    const doc = path.join(dir, 'DOCKER_MODULARIZATION_ROADMAP.md');
+    const unchecked = () =>
+      (
+        JSON.parse(runCli(['status', dir, '--format', 'json']).stdout) as { uncheckedClaims: { items: { line: number }[] } }
+      ).uncheckedClaims.items.map((i) => i.line);
+    const before = unchecked();
+    const text = fs.readFileSync(doc, 'utf8');
+    const item = '- [x] Order Dockerfile steps so that code is copied last, after dependencies are installed.';
+    const at = text.split('\n').findIndex((l) => l.startsWith(item)) + 1;
+    assert.ok(at > 0);
+    const claimsAt = (line: number) =>
+      (
+        JSON.parse(runCli(['check', dir, '--format', 'json']).stdout) as { findings: { rule: string; line: number }[] }
+      ).findings.filter((f) => f.rule === 'roadmap-claim-violated' && f.line === line).length;
+    assert.equal(claimsAt(at), 1, 'the ticked item is a claim check reports');
+    fs.writeFileSync(doc, text.replace(/^- \[x\] Order Dockerfile steps.*$/m, `- [x] ~~${item.slice(6)}~~`));
+    assert.equal(claimsAt(at), 0, 'struck through, it is no claim');
+    assert.deepEqual(unchecked(), before);
+    assert.ok(!runCli(['status', dir]).stdout.includes(`${before.length + 1} ticked items`));
+  });
+
   it('report prints the Markdown current-state report with every section, and no secret value', () => {
     const dir = copyExample();
     const r = runCli(['report', dir]);

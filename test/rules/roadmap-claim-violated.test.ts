@@ -12,6 +12,7 @@ import { BASE_SERVICE, COMPOSE, ROADMAP_WORKSPACE } from './workspaces/roadmap';
 import { sharedVolumePathMismatch } from '../../server/src/engine/rules/compose/sharedVolumePathMismatch';
 import { applyFixes } from '../../server/src/engine/fixes';
 import { roadmapStatus } from '../../server/src/engine/roadmap';
+import { copyBeforeInstall } from '../../server/src/engine/rules/image/copyBeforeInstall';
 import { fixPasses } from '../fixPasses';
 
 const base = `FROM python:3.12-slim
@@ -444,6 +445,43 @@ Example of how to write an item:
     assert.equal(analyzer.analyze().findings.filter((f) => f.ruleId === 'roadmap-claim-violated').length, 3);
     fs.write('docker/Dockerfile.web', webClean);
     assert.equal(analyzer.analyze().findings.filter((f) => f.ruleId === 'roadmap-claim-violated').length, 0);
+  });
+  it('a struck-through ticked item is no claim: check does not report it, and status does not count it as unverified', () => {
+    // Before, check ignored it but status said "1 ticked item … is not verified" for it.
+    const webCopiesFirst = `FROM smarthr360-base:latest
+WORKDIR /app
+COPY . .
+RUN pip install --no-cache-dir -r requirements.txt
+CMD ["gunicorn", "smarthr360.wsgi:application"]
+`;
+    const dropped = roadmap.replace(
+      '## 7. Centralized Testing and Linting\n',
+      [
+        '## 6. Image build order\n',
+        '- [x] ~~Order Dockerfile steps so that code is copied last, after dependencies are installed.~~',
+        '- [x] ~~Order Dockerfile steps so that code is copied last.~~ _(dropped: the images are rebuilt from scratch)_',
+        '- [x] ~~Copy application code last~~ Dropped.',
+        '- [x] ~~Pin the base image digest~~ Smoke-test every image by hand before a release.',
+        '',
+        '## 7. Centralized Testing and Linting\n',
+      ].join('\n'),
+    );
+    const fs = new MemoryFileSystem({ ...files(webCopiesFirst), 'DOCKER_MODULARIZATION_ROADMAP.md': dropped });
+    const result = new Analyzer(fs, { rules: [copyBeforeInstall, roadmapClaimViolated] }).analyze();
+    assert.deepEqual(
+      result.findings.map((f) => f.ruleId),
+      ['copy-before-install'],
+      'the struck-through items are no claim check reports',
+    );
+    const status = roadmapStatus(result);
+    const item = status.sections.flatMap((s) => s.items).find((i) => i.item.id === 'copy-code-last')!;
+    assert.equal(item.state, 'fail');
+    // Only the item that still claims something, in words no check reads: the words after the struck ones.
+    const line = (text: string) => dropped.split('\n').findIndex((l) => l.includes(text));
+    assert.deepEqual(
+      status.unread?.claims.map((c) => c.line),
+      [line('Smoke-test every image')],
+    );
   });
 });
 

@@ -579,7 +579,27 @@ export function unreadClaims(text: string): { line: number; text: string }[] {
       }
     }
   }
-  return boxes.filter((b) => b.checked && !read.has(b.line)).map((b) => ({ line: b.line, text: b.text }));
+  // A struck-through item is one the team dropped: no claim, as check reads it (before, status
+  // counted `- [x] ~~…~~` as a tick nobody verified).
+  return boxes.filter((b) => b.checked && !read.has(b.line) && !isDropped(b.text)).map((b) => ({ line: b.line, text: b.text }));
+}
+
+/**
+ * Whether a checklist item is struck through (`~~…~~`): the team dropped it, and it claims nothing.
+ * What is left outside the struck-through words and notes in parentheses (`_(dropped: …)_`) is then
+ * at most one word (`Dropped.`); more words are a claim of their own (`~~Pin the digest~~ Test by hand`).
+ */
+export function isDropped(text: string): boolean {
+  if (!/~~[^~]*~~/.test(text)) {
+    return false;
+  }
+  const rest = text
+    .replace(/~~[^~]*~~/g, ' ')
+    .replace(/\([^)]*\)/g, ' ')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
+  return rest === '' || !rest.includes(' ');
 }
 
 /** A `- [x]` / `- [ ]` line of the roadmap document. */
