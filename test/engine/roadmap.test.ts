@@ -673,6 +673,50 @@ describe('readCheckboxes', () => {
     );
   });
 
+  it('knows the rewordings a reviewer ticked that were read as no item', () => {
+    // Before, each of these was no item: ticked, it was counted "not verified" and never checked.
+    const ids = (lines: string[]) => lines.map((l) => matchItem(l)?.id);
+    assert.deepEqual(
+      ids([
+        'Legacy Dockerfiles are archived.',
+        'All services share one network.',
+        'All services are on one network.',
+        'Services communicate using service names.',
+        'Use Docker service names instead of localhost.',
+        'Dependencies are installed before the code is copied.',
+        'Secrets are not committed to git.',
+        'Secrets live in `secrets.env`, not in `.env.docker`.',
+        'Service Dockerfiles do not re-install requirements.',
+        "Don't copy ML models into images.",
+      ]),
+      [
+        'legacy-dockerfiles',
+        'one-network',
+        'one-network',
+        'service-names',
+        'service-names',
+        'copy-code-last',
+        'secrets-apart',
+        'secrets-apart',
+        'no-redundant-installs',
+        'no-asset-copies',
+      ],
+    );
+    // Lines that share their words, and are none of them.
+    assert.deepEqual(
+      ids([
+        'Archive the legacy CI scripts.',
+        'One network per environment in the Terraform module.',
+        'Services communicate over HTTPS.',
+        'Dependencies are pinned.',
+        'Secrets are rotated every 90 days.',
+        'Do not re-install the OS on the build agents.',
+        "Don't copy the README into the wiki.",
+      ]),
+      Array(7).fill(undefined),
+    );
+  });
+
   it('maps every item of the shared roadmap document to the check it maps to, and no other', () => {
     // The matching was made looser for rewordings: no item of the document the project keeps may
     // move to another check, or newly to one.

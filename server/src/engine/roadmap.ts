@@ -212,7 +212,7 @@ export const ROADMAP_ITEMS: RoadmapItem[] = [
     // "No redundant installs in service Dockerfiles", "No duplicate package installs in service images";
     // not "No redundant installation or configuration steps" or "… installs in CI scripts".
     match:
-      /no redundant\s+`?pip install|\bno\s+(?:redundant|duplicated?|repeated)\s+(?:[\w/-]+\s+){0,3}?(?:re-?)?install(?:ation)?s?\b(?:\s*[.;]?\s*$|.*\b(?:services?|dockerfiles?|images?)\b)/i,
+      /no redundant\s+`?pip install|\bno\s+(?:redundant|duplicated?|repeated)\s+(?:[\w/-]+\s+){0,3}?(?:re-?)?install(?:ation)?s?\b(?:\s*[.;]?\s*$|.*\b(?:services?|dockerfiles?|images?)\b)|\b(?:service\s+)?(?:dockerfiles?|images?)\s+(?:do\s+not|don't|never)\s+re-?install\b/i,
     applies: hasInstalls,
     nothingToCheck: 'no base Dockerfile, and fewer than two service images, or none installs packages',
     checks: 'installs in service images that the base already makes',
@@ -222,7 +222,8 @@ export const ROADMAP_ITEMS: RoadmapItem[] = [
     section: 1,
     title: 'Legacy or unused Dockerfiles are archived',
     rules: ['legacy-dockerfile'],
-    match: /legacy\s*(or|\/|and)\s*unused dockerfiles/i,
+    // "Legacy Dockerfiles are archived" too; not "Archive the legacy CI scripts".
+    match: /legacy\s*(or|\/|and)\s*unused dockerfiles|\blegacy\s+dockerfiles?\s+(?:are\s+|were\s+)?(?:archived|moved|renamed)\b/i,
     applies: hasDockerfiles,
     checks: 'Dockerfiles nothing builds, outside the archive folder',
   },
@@ -264,7 +265,9 @@ export const ROADMAP_ITEMS: RoadmapItem[] = [
     section: 2,
     title: 'Shared assets are not copied into images',
     rules: ['asset-copied-into-image'],
-    match: /remove\s+copy\s+(instructions?\s+)?of shared assets/i,
+    // "Don't copy ML models into images" too; not "Don't copy the README into the wiki".
+    match:
+      /remove\s+copy\s+(instructions?\s+)?of shared assets|\b(?:do\s+not|don't|never|no)\s+cop(?:y|ying)\s+(?:(?:the|ml|trained|shared|static|media)\s+)*(?:models?|assets?|static\s+files|media\s+files)\s+into\s+(?:the\s+)?(?:docker\s+)?images?\b/i,
     applies: hasAssetVolumes,
     nothingToCheck: 'no service built in the workspace mounts a named volume',
     checks: 'COPY/ADD of model files and of volume mount paths from the build context',
@@ -300,7 +303,7 @@ export const ROADMAP_ITEMS: RoadmapItem[] = [
     title: 'Secrets are kept apart from the shared env file and out of git',
     rules: ['secret-in-environment', 'secret-in-shared-env-file', 'secrets-file-not-ignored'],
     match:
-      /for sensitive data|\b(?:single|one|separate)\s+`?[\w.-]*secrets?[\w.-]*`?\s+file|\bsecrets\s+(?:are\s+)?(?:kept\s+|stored\s+|held\s+)?(?:apart|separate(?:ly)?)\b|(?:\bkeep\s+(?:all\s+)?(?:the\s+)?secrets\s+|\bsecrets\s+(?:are\s+)?(?:kept|stored|held)\s+|\bno\s+secrets\s+)(?:out\s+of|outside|in)\s+(?:the\s+)?(?:shared|git|repo|repository|images?|dockerfiles?|compose|\.env|env)\b/i,
+      /for sensitive data|\b(?:single|one|separate)\s+`?[\w.-]*secrets?[\w.-]*`?\s+file|\bsecrets\s+(?:are\s+)?(?:kept\s+|stored\s+|held\s+)?(?:apart|separate(?:ly)?)\b|(?:\bkeep\s+(?:all\s+)?(?:the\s+)?secrets\s+|\bsecrets\s+(?:are\s+)?(?:kept|stored|held)\s+|\bno\s+secrets\s+)(?:out\s+of|outside|in)\s+(?:the\s+)?(?:shared|git|repo|repository|images?|dockerfiles?|compose|\.env|env)\b|\bsecrets\s+(?:are\s+)?(?:not|never)\s+committed\b|\bsecrets\s+(?:live|go|belong)\s+in\s+`?[\w.-]*secrets?[\w.-]*`?/i,
     applies: hasVariables,
     nothingToCheck: 'no env file, environment entry, interpolated variable, ENV or ARG',
     checks: 'secret-like keys with literal values in compose, Dockerfiles and the shared env file; .gitignore',
@@ -355,7 +358,9 @@ export const ROADMAP_ITEMS: RoadmapItem[] = [
     section: 6,
     title: 'All services are on the same network',
     rules: ['service-network-missing'],
-    match: /\bsame\s+(?:docker\s+)?(?:compose\s+)?network\b/i,
+    // "All services share one network", "… are on one network"; not "One network per environment".
+    match:
+      /\bsame\s+(?:docker\s+)?(?:compose\s+)?network\b|\bservices\s+(?:all\s+)?(?:share|are\s+on|join|use)\s+(?:one|a\s+single|a\s+shared|one\s+shared|a|the)\s+(?:docker\s+)?(?:compose\s+)?network\b/i,
     applies: hasServicePairs,
     nothingToCheck: 'no compose project runs two services or more',
     checks: 'the networks each runtime service joins',
@@ -366,7 +371,7 @@ export const ROADMAP_ITEMS: RoadmapItem[] = [
     title: 'Services reach each other by service name',
     rules: ['host-not-service-name', 'unknown-service-reference'],
     match:
-      /use service names for inter-service|\bservice\s+names?\s+(?:for|in|as)\s+(?:(?:all|the|their)\s+)?(?:inter-?service|hosts?|host\s*names?|urls?|connections?|communication)\b|\bservice\s+names?\s+to\s+(?:reach|connect|call|address|talk)\b|\b(?:reach|address|call)\s+each\s+other\s+by\s+(?:service\s+)?names?\b/i,
+      /use service names for inter-service|\bservice\s+names?\s+(?:for|in|as)\s+(?:(?:all|the|their)\s+)?(?:inter-?service|hosts?|host\s*names?|urls?|connections?|communication)\b|\bservice\s+names?\s+to\s+(?:reach|connect|call|address|talk)\b|\b(?:reach|address|call)\s+each\s+other\s+by\s+(?:service\s+)?names?\b|\bservice\s+names?\s+instead\s+of\s+(?:localhost|ip|hosts?)\b|\bcommunicate\s+(?:using|via|through|by)\s+(?:(?:docker|compose)\s+)*service\s+names?\b/i,
     applies: hasServicePairs,
     nothingToCheck: 'no compose project runs two services or more',
     checks: 'hosts in environment values and service references',
@@ -413,7 +418,8 @@ export const ROADMAP_ITEMS: RoadmapItem[] = [
     title: 'Code is copied after dependencies are installed',
     rules: ['copy-before-install'],
     readsCompose: false,
-    match: /order dockerfile steps so that code is copied last|\bcode (?:is |gets )?copied last|\bcopy (?:application |app |source )?code last/i,
+    match:
+      /order dockerfile steps so that code is copied last|\bcode (?:is |gets )?copied last|\bcopy (?:application |app |source )?code last|\b(?:dependencies|requirements|packages) (?:are |get )?installed before (?:the )?(?:application |app |source )?code (?:is )?copied\b/i,
     applies: hasDockerfiles,
     checks: 'the order of code COPY and dependency installs in each stage',
   },
