@@ -9,6 +9,9 @@ import { MemoryFileSystem } from '../../server/src/engine/fs';
 import { EXAMPLE, loadFolder } from '../loadFolder';
 import { PLATFORM_README, STACKS_WORKSPACE } from '../rules/workspaces/stacks';
 
+/** The item each line is read as (undefined: none). */
+const ids = (lines: string[]): (string | undefined)[] => lines.map((l) => matchItem(l)?.id);
+
 describe('roadmap status', () => {
   it('has all ten sections, and every item maps to rules that exist or is manual', () => {
     const result = new Analyzer(loadFolder(EXAMPLE)).analyze();
@@ -480,7 +483,6 @@ describe('readCheckboxes', () => {
 
   it('knows an item reworded, with code spans, other file names or a slash, and drops a struck-through one', () => {
     // Before, only the roadmap's exact wording was known: each of these claims went unchecked.
-    const ids = (lines: string[]) => lines.map((l) => matchItem(l)?.id);
     assert.deepEqual(
       ids([
         'Only `docker/Dockerfile.base` installs system dependencies and requirements.',
@@ -602,7 +604,6 @@ describe('readCheckboxes', () => {
   });
 
   it('knows the items in the words a team rewords them in, and no unrelated line as one', () => {
-    const ids = (lines: string[]) => lines.map((l) => matchItem(l)?.id);
     assert.deepEqual(
       ids([
         'No redundant installs in service Dockerfiles.',
@@ -675,7 +676,6 @@ describe('readCheckboxes', () => {
 
   it('knows the rewordings a reviewer ticked that were read as no item', () => {
     // Before, each of these was no item: ticked, it was counted "not verified" and never checked.
-    const ids = (lines: string[]) => lines.map((l) => matchItem(l)?.id);
     assert.deepEqual(
       ids([
         'Legacy Dockerfiles are archived.',
