@@ -13,6 +13,7 @@ import { applyFixes } from '../../server/src/engine/fixes';
 import { MemoryFileSystem } from '../../server/src/engine/fs';
 import { cleanTemps, ensureBuilt, parseFindings, runCli, tempDir, writeFiles, type JsonFinding } from '../cli/helpers';
 import { fixesOf } from '../fixPasses';
+import { EXAMPLE, loadFolder } from '../loadFolder';
 
 /** A normal base/web/celery set: the base built FROM python:3.12-slim, the services FROM it. */
 const DOCKERFILES: Record<string, string> = {
@@ -216,6 +217,49 @@ volumes:
     const { files, after } = fixWithCli({ 'compose.yaml': compose });
     assert.equal(files['compose.yaml'], compose.replace('    volume:\n', '    volumes:\n'));
     assertValidYaml(files['compose.yaml']!);
+    assert.deepEqual(
+      after.map((f) => `${f.file}:${f.line} ${f.rule}`),
+      [],
+    );
+  });
+
+  it('a misspelt env_files in the shared anchor: the secret moved out of .env.docker is read from secrets.env', () => {
+    // Before, the rename and the move of DJANGO_SECRET_KEY to secrets.env applied in one pass: the
+    // move was computed while no service read .env.docker, so no service was given secrets.env, and
+    // web, celery_beat and reports lost the key while the report said nothing was left.
+    const example = loadFolder(EXAMPLE).toRecord();
+    const compose = example['docker-compose.yml']!.replace(
+      'x-app-env: &app-env\n  env_file:\n',
+      'x-app-env: &app-env\n  env_files:\n',
+    );
+    assert.notEqual(compose, example['docker-compose.yml']);
+    const { files } = fixWithCli({ ...example, 'docker-compose.yml': compose });
+    assert.match(files['docker-compose.yml']!, /^x-app-env: &app-env\n {2}env_file:\n {4}- \.env\.docker\n {4}- secrets\.env\n/m);
+    assert.doesNotMatch(files['.env.docker']!, /DJANGO_SECRET_KEY/);
+    assert.match(files['secrets.env']!, /^DJANGO_SECRET_KEY=/m);
+    assertValidYaml(files['docker-compose.yml']!);
+  });
+
+  it('misspelt keys in a common.yml that services extend: the extending file is not edited from the old reading', () => {
+    // Before, common.yml's keys were renamed and, in the same pass, web and worker were given an
+    // env_file list and redis a `default` network, computed while web and worker read neither.
+    const common = 'services:\n  django:\n    env_files: [.env.docker]\n    network: [backend]\n';
+    const compose = `services:
+${BASE_SERVICE}  web:
+    extends: {file: common.yml, service: django}
+    build: {context: ., dockerfile: docker/Dockerfile.web}
+  worker:
+    extends: {file: common.yml, service: django}
+    build: {context: ., dockerfile: docker/Dockerfile.celery}
+  redis:
+    image: redis:7-alpine
+    networks: [backend]
+networks:
+  backend:
+`;
+    const { files, after } = fixWithCli({ ...DOCKERFILES, 'common.yml': common, 'compose.yaml': compose });
+    assert.equal(files['common.yml'], 'services:\n  django:\n    env_file: [.env.docker]\n    networks: [backend]\n');
+    assert.equal(files['compose.yaml'], compose);
     assert.deepEqual(
       after.map((f) => `${f.file}:${f.line} ${f.rule}`),
       [],

@@ -163,6 +163,13 @@ export function lossyInput(fix: Fix, view: FileSystemView): { path: string; reas
   return undefined;
 }
 
+function first<T>(set: ReadonlySet<T>): T | undefined {
+  for (const x of set) {
+    return x;
+  }
+  return undefined;
+}
+
 /** Why a fix cannot be applied to the files as they are now, or undefined when it can. */
 export function staleReason(fix: Fix, read: ReadText): string | undefined {
   for (const [path, hash] of Object.entries(fix.basis)) {
@@ -180,7 +187,7 @@ export function staleReason(fix: Fix, read: ReadText): string | undefined {
  * an earlier fix's, is skipped whole: a multi-file fix applies entirely or not at all.
  *
  * Fixes that change how a file reads (a misspelt key renamed: see Fix.reshapes) come first, and
- * the fixes computed from a file one of them changes are skipped: they were computed from the
+ * once one applies, every other fix is skipped for the pass: they were computed from the
  * reading the rename ends (env-file-missing adding the `env_file:` that `env_files:` becomes,
  * unused-volume removing a volume the misspelt `volume:` mounts). Applied one at a time, with the
  * files analysed again in between, they would not be made; the next pass computes them again.
@@ -217,7 +224,13 @@ export function applyFixes(input: readonly Fix[], read: ReadText): AppliedFixes 
       skipped.push({ fix, reason: stale });
       continue;
     }
-    const reread = fix.reshapes?.length ? undefined : Object.keys(fix.basis).find((p) => reshaped.has(p));
+    // Every other fix waits, not only those computed from a reshaped file: a fix can depend on how a
+    // file reads without recording it (a secret moved out of .env.docker, computed while a misspelt
+    // `env_files:` in the anchor made no service read it), and a template reached through
+    // `extends: file:` reshapes the services of the files that extend it.
+    const reread = fix.reshapes?.length
+      ? undefined
+      : (Object.keys(fix.basis).find((p) => reshaped.has(p)) ?? first(reshaped));
     if (reread !== undefined) {
       skipped.push({ fix, reason: `another fix changes how ${reread} reads; computed again on the next pass` });
       continue;
