@@ -131,6 +131,29 @@ CMD ["celery", "-A", "smarthr360", "worker", "-l", "info"]
         ),
       }),
     },
+    {
+      // Before (for a day), reported: each command of the string was read from the WORKDIR,
+      // though the `cd src` before it moves to /app/src, where bin/start.sh is.
+      name: 'a sh -c string that changes folder first: the script after the cd is not judged from the WORKDIR',
+      files: workspace({
+        'src/bin/start.sh': '#!/bin/sh\nexec gunicorn smarthr360.wsgi:application\n',
+        'docker/Dockerfile.celery': celery(
+          'COPY . .\nCMD ["sh", "-c", "cd src && python manage.py migrate --noinput && exec ./bin/start.sh"]\n',
+        ),
+      }),
+    },
+    {
+      // Before (for a day), both paths were reported: the operand of [ -x ], which nothing runs, and
+      // the hook it guards, which the image may lack by design.
+      name: 'an optional hook guarded by [ -x … ] in a sh -c string: neither the test nor the guarded run is reported',
+      files: workspace({
+        'deploy/run-worker.sh': '#!/bin/sh\nexec celery -A smarthr360 worker -l info\n',
+        'docker/Dockerfile.celery': celery(
+          'COPY app/ /app/app/\nCOPY deploy/ ./deploy/\n' +
+            'CMD ["sh", "-c", "[ -x ./deploy/pre-start.sh ] && ./deploy/pre-start.sh; exec ./deploy/run-worker.sh"]\n',
+        ),
+      }),
+    },
   ],
   invalid: [
     {

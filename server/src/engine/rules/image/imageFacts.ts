@@ -600,7 +600,8 @@ function wordArgs(model: DockerfileModel, command: ShellCommand): PathArg[] {
 /**
  * The simple commands of a `sh -c` command string, each from its program on (`exec`, `env X=1`,
  * assignments and `if`/`then` skipped), as arguments with their ranges in the file; undefined when the
- * string cannot be read in place (a JSON escape in it).
+ * string cannot be read in place (a JSON escape in it). Read up to a `cd` (what follows runs in
+ * another folder), without `[`/`test` commands and the commands that run a path one of them tests.
  */
 function commandStringCommands(model: DockerfileModel, arg: PathArg): PathArg[][] | undefined {
   let start = model.lines.offsetAt(arg.range.start);
@@ -616,7 +617,27 @@ function commandStringCommands(model: DockerfileModel, arg: PathArg): PathArg[][
     start += 1;
     end -= 1;
   }
-  return parseShell(model.text, start, end).map((command) => wordArgs(model, command));
+  const out: PathArg[][] = [];
+  // Paths a `[ -x … ]` or `test -f …` looks at: a command that runs one is guarded (an optional
+  // hook), not a script the image must hold; the test's own operands are run by nothing.
+  const tested = new Set<string>();
+  for (const command of parseShell(model.text, start, end)) {
+    const program = programWords(command)[0]?.value;
+    if (program === 'cd' || program === 'pushd') {
+      // What follows runs in a folder this does not follow: `cd src && exec ./bin/start.sh`.
+      break;
+    }
+    if (program === '[' || program === '[[' || program === 'test') {
+      programWords(command)
+        .slice(1)
+        .forEach((w) => tested.add(w.value));
+      continue;
+    }
+    if (program === undefined || !tested.has(program)) {
+      out.push(wordArgs(model, command));
+    }
+  }
+  return out;
 }
 
 /**
