@@ -7,6 +7,7 @@ import { MemoryFileSystem } from '../../server/src/engine/fs';
 import { loadFolder } from '../loadFolder';
 import { defineRule, type Finding } from '../../server/src/engine/rule';
 import { applyFixes, staleReason } from '../../server/src/engine/fixes';
+import { parseSuppressionLine } from '../../server/src/engine/suppress';
 import { installOutsideBase } from '../../server/src/engine/rules/dockerfile/installOutsideBase';
 import { duplicateStageName } from '../../server/src/engine/rules/dockerfile/duplicateStageName';
 import { unusedStage } from '../../server/src/engine/rules/dockerfile/unusedStage';
@@ -401,6 +402,32 @@ RUN pytest -q
       assert.deepEqual(
         ids(analyzer).filter((i) => i.includes('Dockerfile.web')),
         ['install-outside-base@docker/Dockerfile.web:5'],
+      );
+    });
+
+    it('with no rule id and a reason after --: every rule, in a Dockerfile and in the roadmap', () => {
+      // Before, "-- silence all here" was read as the ids "--", "silence", "all" and "here": the
+      // comment silenced nothing, and parse-error told the user to write -- before the reason.
+      const analyzer = new Analyzer(
+        new MemoryFileSystem(
+          files({
+            'docker/Dockerfile.web':
+              'FROM smarthr360-base:latest\n# docker-modularity-ignore -- the debug image needs curl\nRUN apt-get install -y curl\nRUN pip install gunicorn\n',
+          }),
+        ),
+        { rules: RULES },
+      );
+      assert.deepEqual(
+        ids(analyzer).filter((i) => i.includes('Dockerfile.web')),
+        ['install-outside-base@docker/Dockerfile.web:4'],
+      );
+      assert.deepEqual(
+        [
+          '# docker-modularity-ignore -- why',
+          '<!-- docker-modularity-ignore: -- why -->',
+          '# docker-modularity-ignore-file -- all of it',
+        ].map((l) => parseSuppressionLine(l)?.ids.length),
+        [0, 0, 0],
       );
     });
 

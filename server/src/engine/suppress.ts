@@ -13,8 +13,10 @@ export interface Suppressions {
  * `<!-- docker-modularity-ignore … -->` (a `#` line is a heading there). A colon may follow the
  * directive (`# docker-modularity-ignore: <rule-id>`), as in `# noqa:` and `# type: ignore`.
  */
+// The ids start with a letter, digit or underscore: `-- reason` with no id before it is the reason
+// of a comment for every rule, not ids "--", "reason" (before, it silenced nothing).
 const COMMENT =
-  /(?:#|<!--)\s*docker-modularity-ignore(-file)?(?:(?:[ \t]*:[ \t]*|[ \t]+)([A-Za-z0-9_,\s-]+?)|[ \t]*:)?\s*(?:--.*)?$/d;
+  /(?:#|<!--)\s*docker-modularity-ignore(-file)?(?:(?:[ \t]*:[ \t]*|[ \t]+)([A-Za-z0-9_][A-Za-z0-9_,\s-]*?)|[ \t]*:)?\s*(?:--.*)?$/d;
 /** A comment that opens with the directive: at the start of its line, or after a blank (a trailing comment). */
 const OPENS = /(?:^|\s)((?:#|<!--)[ \t]*docker-modularity-ignore)/;
 
