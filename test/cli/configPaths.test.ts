@@ -187,6 +187,8 @@ describe('cli: config paths, and paths out of the workspace', function () {
       ['docker', 'is a folder'],
       ['requirements.txt', 'is not read as a Dockerfile'],
       ['images/platform/Containerfile', 'does not exist'],
+      // Before: "(did you mean docker/Dockerfile.ml?)", a service's Dockerfile, then "found as … (Dockerfile.base)".
+      ['Dockerfile', 'does not exist'],
     ]) {
       fs.writeFileSync(path.join(ws, '.docker-modularity.json'), JSON.stringify({ baseDockerfile: setting }));
       assert.equal(runCli(['check'], { cwd: ws }).stderr, said(setting!, why!), setting);

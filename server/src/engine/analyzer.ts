@@ -139,7 +139,11 @@ function configWarnings(config: Config, project: Project, file: string | undefin
     // Before, a misspelt baseDockerfile was dropped without a word and the base found as if it were not set.
     const left = skippedEntry(skipped, config.baseDockerfile);
     const kind = project.fs.stat(config.baseDockerfile);
-    const near = kind === undefined && !left ? nearestDockerfile(config.baseDockerfile, project.dockerfiles) : undefined;
+    const base = project.baseDockerfile;
+    // A near name that is not the base the workspace falls back to would contradict the rest of the
+    // message (`Dockerfile` was told "did you mean docker/Dockerfile.ml?", a service's).
+    const nearest = kind === undefined && !left ? nearestDockerfile(config.baseDockerfile, project.dockerfiles) : undefined;
+    const near = nearest !== undefined && (base === undefined || nearest === base.path) ? nearest : undefined;
     const why = left
       ? `is not read (${SKIP_REASON_TEXT[left.reason]})`
       : kind === 'directory'
@@ -147,7 +151,6 @@ function configWarnings(config: Config, project: Project, file: string | undefin
         : kind === 'file'
           ? 'is not read as a Dockerfile'
           : `does not exist${near ? ` (did you mean ${near}?)` : ''}`;
-    const base = project.baseDockerfile;
     const instead = base ? `the base Dockerfile is found as if it were not set (${base.path})` : 'no base Dockerfile is found';
     out.push({ file, key: 'baseDockerfile', reason: `names ${config.baseDockerfile}, which ${why}: ${instead}` });
   }
