@@ -251,6 +251,35 @@ RuleTester.run(unusedVolume, {
   valid: [
     { name: 'roadmap workspace: every volume is mounted', files: composeWorkspace({ 'docker-compose.yml': ROADMAP_COMPOSE }) },
     {
+      // Before, logs was "unused", and --fix (after renaming volume: to volumes:, which left volumez:
+      // with no suggestion) removed its declaration: the mount the team meant lost its volume.
+      name: 'volumes a misspelt volume: or volumez: key names are not reported (compose-schema reports the key)',
+      files: composeWorkspace({
+        'docker-compose.yml': `services:
+  web:
+    image: python:3.12
+    volumes:
+      - media_volume:/app/media
+  worker:
+    image: python:3.12
+    volume:
+      - media_volume:/app/media
+    volumez:
+      - logs:/app/logs
+      - type: volume
+        source: models
+        target: /app/models
+volumes:
+  media_volume:
+  # the shared log volume, shipped by the sidecar
+  logs:
+  models:
+    driver: local
+    driver_opts: {type: nfs, o: "addr=10.0.0.5,rw", device: ":/exports/models"}
+`,
+      }),
+    },
+    {
       name: 'a volume that only the override file mounts is used',
       files: composeWorkspace({
         'docker-compose.yml': `${APP}\nvolumes:\n  postgres_data:\n  static_volume:\n  media_volume:\n`,

@@ -1,10 +1,10 @@
-import { isMap, type Pair } from 'yaml';
+import { isMap, isSeq, type Pair, type YAMLMap } from 'yaml';
 import { defineRule } from '../../rule';
 import type { ComposeModel, TopLevelEntry } from '../../parse/compose';
 import type { ComposeProject, Project } from '../../project';
 import { scalarString } from '../../parse/yamlUtil';
 import { removeMapPair, type OffsetEdit } from '../../yamlEdit';
-import { mountedVolumes, projectsOf } from './composeHelpers';
+import { mountedVolumes, nearestName, projectsOf } from './composeHelpers';
 
 export const unusedVolume = defineRule({
   id: 'unused-volume',
@@ -39,6 +39,9 @@ export const unusedVolume = defineRule({
               unknownPrefixes.push(anyWithPrefix);
             }
           }
+          // A misspelt `volumez:` (compose-schema reports it) still says which volumes the service
+          // means to mount: before, --fix removed the declaration of one, NFS options and all.
+          service.defs.forEach((def) => misspeltMountSources(def.node).forEach((n) => used.add(n)));
         }
       }
       const unused = file.volumes.filter((v) => !used.has(v.name) && !unknownPrefixes.some((prefix) => v.name.startsWith(prefix)));
@@ -56,6 +59,24 @@ export const unusedVolume = defineRule({
     },
   },
 });
+
+/** The sources a service's keys that are misspellings of `volumes` name (`volume:`, `volumez:`), short or long syntax. */
+function misspeltMountSources(node: YAMLMap): string[] {
+  const out: string[] = [];
+  for (const pair of node.items) {
+    const key = scalarString(pair.key);
+    if (key === undefined || key === 'volumes' || nearestName(key, ['volumes']) !== 'volumes' || !isSeq(pair.value)) {
+      continue;
+    }
+    for (const item of pair.value.items) {
+      const source = isMap(item) ? scalarString(item.get('source', true)) : scalarString(item);
+      if (source !== undefined && source !== '') {
+        out.push(source.split(':')[0]!);
+      }
+    }
+  }
+  return out;
+}
 
 /**
  * Every compose project that reads the file: its own, those that include it or read it as their
