@@ -445,6 +445,16 @@ volumes:
   ml_models:
   static_volume:
 `;
+/** celery_worker mounts ml_models through the variable, web by name; ml mounts nothing. */
+const WORKER_MODELS_VIA_VARIABLE = replaceEach(
+  ML_MODELS_VIA_VARIABLE,
+  ['    volumes:\n      - \${ML_MODELS_VOLUME:-ml_models}:/app/models\n', ''],
+  [
+    '      dockerfile: docker/Dockerfile.celery\n    env_file: .env.docker\n    volumes:\n      - ml_models:/app/models\n',
+    '      dockerfile: docker/Dockerfile.celery\n    env_file: .env.docker\n    volumes:\n      - \${ML_MODELS_VOLUME:-ml_models}:/app/models\n',
+  ],
+);
+
 const ML_LACKS_MODELS =
   'Expected ml to mount the shared volume "ml_models" at /app/models, as web and celery_worker do (they are built on the same base).';
 
@@ -682,6 +692,20 @@ RUN pip install --no-cache-dir -r requirements-dev.txt
             '    command: celery -A smarthr360 beat -l info\n    env_file: .env.docker\n',
             '    command: celery -A smarthr360 beat -l info\n    env_file: .env.docker\n    volumes:\n      - ml_models:/app/models\n',
           ],
+        ),
+      },
+    },
+    {
+      // Before, nothing: celery_worker's mount through the variable did not count as sharing
+      // ml_models, so web alone used it and no one was expected to mount it.
+      name: 'a mount through a variable counts towards sharing the volume its default names: ml is told to mount it',
+      files: ws(WORKER_MODELS_VIA_VARIABLE, ML_DOCKERFILE),
+      errors: [missing(18, 3, 5, ML_LACKS_MODELS)],
+      output: {
+        'docker-compose.yml': replaceOnce(
+          WORKER_MODELS_VIA_VARIABLE,
+          '      dockerfile: docker/Dockerfile.ml\n    env_file: .env.docker\n',
+          '      dockerfile: docker/Dockerfile.ml\n    env_file: .env.docker\n    volumes:\n      - ml_models:/app/models\n',
         ),
       },
     },

@@ -29,17 +29,24 @@ interface SharedMount {
 }
 
 /** Named volumes that two or more members of a group mount, with the path most of them use. */
-function sharedMounts(group: ServiceGroup): SharedMount[] {
+function sharedMounts(project: Project, group: ServiceGroup): SharedMount[] {
   const byVolume = new Map<
     string,
     { users: Service[]; targets: Map<string, { count: number; users: Service[] }>; writable: Set<string> }
   >();
   for (const service of group.services) {
     for (const v of service.volumes) {
-      if (v.type !== 'volume' || !v.source) {
+      // A mount through a variable (`${MEDIA_VOLUME:-media}:/app/media`) shares the volume its
+      // default names (what a checkout without .env mounts), else the one .env names.
+      const source = v.source?.includes('$')
+        ? mountedVolumes(project, service.project, v).names.at(-1)
+        : v.type === 'volume'
+          ? v.source
+          : undefined;
+      if (!source) {
         continue;
       }
-      const entry = byVolume.get(v.source) ?? {
+      const entry = byVolume.get(source) ?? {
         users: [] as Service[],
         targets: new Map<string, { count: number; users: Service[] }>(),
         writable: new Set<string>(),
@@ -57,7 +64,7 @@ function sharedMounts(group: ServiceGroup): SharedMount[] {
       if (!v.readOnly) {
         entry.writable.add(v.target);
       }
-      byVolume.set(v.source, entry);
+      byVolume.set(source, entry);
     }
   }
   const out: SharedMount[] = [];
@@ -96,7 +103,7 @@ export const sharedVolumeMissing = defineRule({
       const groups = project.composeProjectsOf(file).flatMap((p) => project.serviceGroupsOf(p));
       let suppressions: Suppressions | undefined;
       for (const group of groups) {
-        for (const shared of sharedMounts(group)) {
+        for (const shared of sharedMounts(project, group)) {
           for (const service of group.services) {
             if (
               service.primary.path !== file.path ||
