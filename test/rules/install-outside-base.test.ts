@@ -605,6 +605,38 @@ const LIBWEBP_RUN = 'RUN apt-get update && apt-get install -y --no-install-recom
 const LIBWEBP_XZ_RUN =
   'RUN apt-get update && apt-get install -y --no-install-recommends libwebp7 xz-utils && rm -rf /var/lib/apt/lists/*';
 
+/** A docker-library style base: tab-indented packages, a comment at column 0 above the first one. */
+const TAB_BASE = `FROM python:3.12-slim
+RUN set -eux; \\
+\tapt-get update; \\
+\tapt-get install -y --no-install-recommends \\
+# compilers for wheels without binaries
+\t\tbuild-essential \\
+\t\tlibpq5 \\
+\t; \\
+\trm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+`;
+/** The same list indented with spaces, its comment still at column 0. */
+const SPACES_COLUMN0_BASE = replaceEach(
+  TAB_BASE,
+  ['\t\tbuild-essential', '        build-essential'],
+  ['\t\tlibpq5', '        libpq5'],
+);
+/** A comment indented like the packages it sits among. */
+const TAB_INDENTED_COMMENT_BASE = replaceOnce(TAB_BASE, '# compilers', '\t\t# compilers');
+const AUTOCONF_ZLIB_RUN =
+  'RUN apt-get update && apt-get install -y --no-install-recommends autoconf zlib1g && rm -rf /var/lib/apt/lists/*';
+/** `base` with autoconf on a line of its own above the comment line, and zlib1g after libpq5, indented as its packages are. */
+const withAutoconfZlib = (base: string, comment: string, indent: string, eol = '\n'): string =>
+  replaceEach(
+    base,
+    [`${eol}${comment}`, `${eol}${indent}autoconf \\${eol}${comment}`],
+    [`libpq5 \\${eol}`, `libpq5 \\${eol}${indent}zlib1g \\${eol}`],
+  );
+
 /**
  * Web Dockerfiles whose one RUN only installs: the fix removes the whole RUN and moves the install
  * into the base. Each finding is on its package's word in the RUN line. Columns: the test name, the
@@ -1801,6 +1833,26 @@ COPY . .
         'docker/Dockerfile.web': webWithRun('').replace('\n\n', '\n'),
       },
     },
+    ...(
+      [
+        // Before, autoconf went in at the comment's `#`: `autoconf \\` at column 0, and the user's comment
+        // line re-indented with the packages' two tabs.
+        ['a docker-library list with a comment at column 0', TAB_BASE, '# compilers', '\t\t', '\n'],
+        ['a comment indented like the packages', TAB_INDENTED_COMMENT_BASE, '\t\t# compilers', '\t\t', '\n'],
+        ['space-indented packages under a comment at column 0', SPACES_COLUMN0_BASE, '# compilers', '        ', '\n'],
+        ['a CRLF list with a comment at column 0', crlf(TAB_BASE), '# compilers', '\t\t', '\r\n'],
+      ] as const
+    ).map(([what, base, comment, indent, eol]) => ({
+      name: `${what}: a package sorted in before the comment goes on a line of its own above it, the comment untouched`,
+      files: ws({ 'Dockerfile.base': base, 'docker/Dockerfile.web': webWithRun(AUTOCONF_ZLIB_RUN) }),
+      errors: ['autoconf', 'zlib1g'].map((p) =>
+        onWord('docker/Dockerfile.web', webWithRun(AUTOCONF_ZLIB_RUN), p, outside('apt-get', p)),
+      ),
+      output: {
+        'Dockerfile.base': withAutoconfZlib(base, comment, indent, eol),
+        'docker/Dockerfile.web': webWithRun('').replace('\n\n', '\n'),
+      },
+    })),
     ...WHOLE_RUN_MOVES.map(movesWholeRun),
   ],
 });

@@ -290,37 +290,46 @@ export function mergeIntoInstall(
   }
   const keys = pkgs.map((p) => p.key);
   const sorted = keys.every((k, i) => i === 0 || keys[i - 1]! <= k);
+  // One package per line: a comment that went with a package goes with it, on the lines above.
+  const nl = sep.lastIndexOf('\n');
+  // The indentation of the list's packages, and what ends a package's line (` \\` and the line break).
+  const indent = nl < 0 ? '' : sep.slice(nl + 1);
+  const lineEnd = nl < 0 ? '' : sep.slice(0, nl + 1);
+  const above = (n: string): string => (nl < 0 ? '' : (comments.get(n) ?? []).map((c) => c + model.lines.eol + indent).join(''));
   // Where a package goes in before another: above the comment lines that label that one (`# tini
   // reaps zombies` above tini), so that they stay on it. Before, a sorted package went between the
   // comment and its package, and with a comment above the last package, the list was no longer
-  // kept sorted.
-  const insertionPoint = (p: InstalledPackage): number => {
+  // kept sorted. The new lines go in at the start of the first comment line, with the packages'
+  // indentation: the comment line stays as written, at column 0 as much as indented (before, the
+  // package went in at its `#`, at the comment's indentation, and the comment took the packages').
+  // An inline list has no line for it: the package goes in right before the other.
+  const insertionPoint = (p: InstalledPackage): number | undefined => {
     const prev = words[words.indexOf(p.word) - 1];
     const between = prev ? separatorBetween(model, prev, p.word) : '';
     const comment = /\n[ \t]*#/.exec(between);
-    return prev && comment ? prev.end + comment.index + comment[0].length - 1 : p.word.start;
+    return prev && comment && nl >= 0 ? prev.end + comment.index + 1 : undefined;
   };
-  const byPoint = new Map<number, string[]>();
+  const byPoint = new Map<number, { lines: boolean; names: string[] }>();
   const after: string[] = [];
   for (const name of [...names].sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1))) {
     const key = name.toLowerCase();
     const before = sorted ? pkgs.find((p) => p.key > key) : undefined;
     if (before) {
-      const at = insertionPoint(before);
-      const list = byPoint.get(at) ?? [];
-      list.push(name);
-      byPoint.set(at, list);
+      const lineStart = insertionPoint(before);
+      const at = lineStart ?? before.word.start;
+      const entry = byPoint.get(at) ?? { lines: lineStart !== undefined, names: [] };
+      entry.names.push(name);
+      byPoint.set(at, entry);
     } else {
       after.push(name);
     }
   }
-  // One package per line: a comment that went with a package goes with it, on the lines above.
-  const nl = sep.lastIndexOf('\n');
-  const above = (n: string): string =>
-    nl < 0 ? '' : (comments.get(n) ?? []).map((c) => c + model.lines.eol + sep.slice(nl + 1)).join('');
   const inserts: MergePlan['inserts'] = [];
-  for (const [at, list] of byPoint) {
-    inserts.push({ at, text: list.map((n) => above(n) + word(n) + sep).join('') });
+  for (const [at, { lines, names: list }] of byPoint) {
+    const text = lines
+      ? list.map((n) => indent + above(n) + word(n) + lineEnd).join('')
+      : list.map((n) => above(n) + word(n) + sep).join('');
+    inserts.push({ at, text });
   }
   if (after.length > 0) {
     inserts.push({ at: last.word.end, text: after.map((n) => sep + above(n) + word(n)).join('') });
