@@ -637,6 +637,19 @@ const withAutoconfZlib = (base: string, comment: string, indent: string, eol = '
     [`libpq5 \\${eol}`, `libpq5 \\${eol}${indent}zlib1g \\${eol}`],
   );
 
+/** A deps stage on the base installs the worker's runtime packages into a prefix the final stage copies. */
+const CELERY_WITH_DEPS_STAGE = `# Celery worker: runtime dependencies installed in a deps stage and copied into the image
+FROM smarthr360-base:latest AS deps
+RUN apt-get update && apt-get install -y --no-install-recommends gcc libffi-dev libmagic1 && rm -rf /var/lib/apt/lists/*
+RUN pip install --no-cache-dir --prefix=/install celery-exporter flower
+
+FROM smarthr360-base:latest
+COPY --from=deps /install /usr/local
+WORKDIR /app
+COPY app/ /app/app/
+CMD ["celery", "-A", "smarthr360", "worker"]
+`;
+
 /**
  * Web Dockerfiles whose one RUN only installs: the fix removes the whole RUN and moves the install
  * into the base. Each finding is on its package's word in the RUN line. Columns: the test name, the
@@ -1853,6 +1866,15 @@ COPY . .
         'docker/Dockerfile.web': webWithRun('').replace('\n\n', '\n'),
       },
     })),
+    {
+      // Before, nothing: every install of a stage in no runtime image was taken for a build tool, and
+      // celery-exporter, flower and libmagic1, which the worker runs with, stayed out of the base.
+      name: 'a deps stage on the base copied into the runtime image: its runtime packages are reported, its build tools are not',
+      files: ws({ 'docker/Dockerfile.celery': CELERY_WITH_DEPS_STAGE }),
+      errors: ['libmagic1', 'celery-exporter', 'flower'].map((p) =>
+        onWord('docker/Dockerfile.celery', CELERY_WITH_DEPS_STAGE, p, outside(p === 'libmagic1' ? 'apt-get' : 'pip', p)),
+      ),
+    },
     ...WHOLE_RUN_MOVES.map(movesWholeRun),
   ],
 });

@@ -34,7 +34,8 @@ const BUILD_PACKAGES = new Set([
   'yarnpkg', 'rustc', 'cargo',
 ]);
 
-function isBuildPackage(key: string): boolean {
+/** Whether a system package (its {@link packageKey}) is one only building needs: a compiler, a build system, a `-dev` header package. */
+export function isBuildPackage(key: string): boolean {
   return BUILD_PACKAGES.has(key) || /-(dev|devel)$/.test(key);
 }
 

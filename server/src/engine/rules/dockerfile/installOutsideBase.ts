@@ -30,7 +30,7 @@ import {
   workdirAt,
 } from '../image/imageFacts';
 import { isTestArtifact, isTestToolPackage } from '../image/testArtifactsInRuntime';
-import { removedInStage } from './buildToolsInFinalStage';
+import { isBuildPackage, removedInStage } from './buildToolsInFinalStage';
 
 /**
  * The stages of a base Dockerfile that every base image is made of: the stage built as the base
@@ -620,11 +620,15 @@ export const installOutsideBase = defineRule({
         const baseName = base ? base.path : 'the base Dockerfile';
         const inBase = installsIn(base);
         const image = run.stage.fromImage;
-        // A builder stage (one the images only copy from, or build a test or dev image on) installs
+        // A builder stage (one the images only copy from, or build a test or dev image on) may install
         // what building needs: compilers and headers the runtime images must not get, which roadmap
-        // section 3 puts there (build-tools-in-final-stage's advice). Neither reported nor moved into
-        // the base, which would ship them everywhere; only what the base already installs is reported,
-        // and removed.
+        // section 3 puts there (build-tools-in-final-stage's advice, and its list of build packages).
+        // Those are neither reported nor moved into the base, which would ship them everywhere; only
+        // what the base already installs is reported, and removed. Everything else a builder installs
+        // (pip packages, runtime libraries copied into the image from a deps stage) is reported as in
+        // any stage: before, nothing a builder installed was, and a deps stage kept the service's
+        // runtime packages out of the base. No move for those (below): the stage is what the images
+        // copy from.
         const builder = onBase && !runtime.has(run.stage);
         // Build-time dependencies (installed, used, removed again): moving part of the RUN would
         // leave compilers in the base and a removal in the service; no automatic fix for its installs.
@@ -706,6 +710,8 @@ export const installOutsideBase = defineRule({
             (runtime.has(run.stage) || movable.every((p) => baseKeys.has(p.key)))
               ? moveFix(file, run, install, movable, baseSame, baseKeys, project, base)
               : undefined;
+          const buildTool = (pkg: InstalledPackage): boolean =>
+            builder && SYSTEM_MANAGERS.has(install.manager) && isBuildPackage(pkg.key);
           for (const pkg of install.packages) {
             const range = file.lines.rangeOf(pkg.word.start, pkg.word.end);
             const data = { manager, pkg: pkg.name, base: baseName };
@@ -715,7 +721,7 @@ export const installOutsideBase = defineRule({
               // moves them into every image.
               continue;
             }
-            if (builder) {
+            if (buildTool(pkg)) {
               if (
                 base &&
                 !pkg.word.hasVariable &&
@@ -792,9 +798,6 @@ export const installOutsideBase = defineRule({
                   fixer.track(base.path);
                 },
               });
-            } else if (builder) {
-              // What a builder stage builds with (above): only the base's own requirements are reported.
-              continue;
             } else if (sameName && base) {
               context.report({ messageId: 'requirementsSameName', data, range });
             } else if (!base) {
@@ -803,7 +806,7 @@ export const installOutsideBase = defineRule({
               context.report({ messageId: 'requirements', data, range });
             }
           }
-          if (install.installsManifest && !builder) {
+          if (install.installsManifest) {
             const verb = install.command.words[install.verbIndex]!;
             context.report({
               messageId: 'manifest',
