@@ -102,6 +102,11 @@ describe('shell tokenizer', () => {
     ]);
     // Inside ${ } or $( ) they are the expansion's.
     assert.deepEqual(shape(parse('echo ${A:->x} $(cat<f)')), [[['echo', '${A:->x}', '$(cat<f)'], '']]);
+    // Nor in a substitution that spans blanks: it is one word, as sh reads it (before, `$(echo` ended at
+    // the blank, and `sentry-sdk` and `>/dev/null)` were two words of the install).
+    assert.deepEqual(shape(parse('pip install $(echo sentry-sdk>/dev/null) celery-exporter `cat x<y` z')), [
+      [['pip', 'install', '$(echo sentry-sdk>/dev/null)', 'celery-exporter', '`cat x<y`', 'z'], ''],
+    ]);
     const text = 'pip install gunicorn>=22';
     const words = parse(text)[0]!.words;
     assert.deepEqual(words.slice(2).map((w) => text.slice(w.start, w.end)), ['gunicorn', '>=22']);

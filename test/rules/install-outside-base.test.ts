@@ -650,6 +650,13 @@ COPY app/ /app/app/
 CMD ["celery", "-A", "smarthr360", "worker"]
 `;
 
+/** Celery with a command substitution among its pip install's packages. */
+const CELERY_WITH_SUBSTITUTION = replaceOnce(
+  CELERY,
+  'WORKDIR /app\n',
+  'RUN pip install $(echo sentry-sdk>/dev/null) celery-exporter\nWORKDIR /app\n',
+);
+
 /**
  * Web Dockerfiles whose one RUN only installs: the fix removes the whole RUN and moves the install
  * into the base. Each finding is on its package's word in the RUN line. Columns: the test name, the
@@ -1874,6 +1881,20 @@ COPY . .
       errors: ['libmagic1', 'celery-exporter', 'flower'].map((p) =>
         onWord('docker/Dockerfile.celery', CELERY_WITH_DEPS_STAGE, p, outside(p === 'libmagic1' ? 'apt-get' : 'pip', p)),
       ),
+    },
+    {
+      // Before, the substitution was split at its blanks and at `>`: "sentry-sdk" was reported, and the
+      // fix moved it into the base, leaving `$(echo >/dev/null)`; `)` then ended the command, and
+      // celery-exporter, which pip installs, was not reported.
+      name: 'a command substitution among the packages is one word: nothing inside it is a package',
+      files: ws({ 'docker/Dockerfile.celery': CELERY_WITH_SUBSTITUTION }),
+      errors: [
+        onWord('docker/Dockerfile.celery', CELERY_WITH_SUBSTITUTION, 'celery-exporter', outside('pip', 'celery-exporter')),
+      ],
+      output: {
+        'Dockerfile.base': baseWithRun('RUN pip install --no-cache-dir celery-exporter'),
+        'docker/Dockerfile.celery': replaceOnce(CELERY_WITH_SUBSTITUTION, ' celery-exporter\n', '\n'),
+      },
     },
     ...WHOLE_RUN_MOVES.map(movesWholeRun),
   ],

@@ -160,6 +160,15 @@ export function parseShell(text: string, start: number, end: number, options: Sh
     }
     const c = text[i]!;
     if (c === ' ' || c === '\t') {
+      if (word && inSubstitution(word.value)) {
+        // A blank inside `$( … )`, `${ … }` or backquotes is the substitution's: sh reads it as part
+        // of one word. Before, `$(echo sentry-sdk>/dev/null)` was split at its blanks, and the words
+        // inside it were read as packages and split at `>` as redirections of the install.
+        word.value += c;
+        i++;
+        word.end = i;
+        continue;
+      }
       finishWord();
       i++;
       continue;
@@ -237,7 +246,7 @@ export function parseShell(text: string, start: number, end: number, options: Sh
       w.end = i;
       continue;
     }
-    if ((c === '>' || c === '<') && word && !inExpansion(word.value) && !/^\d*[<>]*$/.test(text.slice(word.start, i))) {
+    if ((c === '>' || c === '<') && word && !inSubstitution(word.value) && !/^\d*[<>]*$/.test(text.slice(word.start, i))) {
       // An unquoted `>` or `<` is an operator: it ends the word before it (`curl>/dev/null` installs
       // curl, `gunicorn>=22` installs gunicorn and writes to a file "=22"), unless that word is an IO
       // number (`2>`) or an operator itself (`>>`, `<<<`). The redirection's word begins here, its
@@ -268,7 +277,12 @@ export function parseShell(text: string, start: number, end: number, options: Sh
   return commands.slice();
 }
 
-/** Whether a word's text so far ends inside a `${…}` or `$(…)`, where `<` and `>` are the expansion's. */
+/** Whether a word's text so far ends inside a `${…}`, a `$(…)` or backquotes, whose blanks, `<` and `>` are the expansion's. */
+function inSubstitution(value: string): boolean {
+  return inExpansion(value) || (value.split('`').length - 1) % 2 === 1;
+}
+
+/** Whether a word's text so far ends inside a `${…}` or `$(…)`. */
 function inExpansion(value: string): boolean {
   if (!value.includes('$')) {
     return false;
