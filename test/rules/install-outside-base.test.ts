@@ -757,6 +757,37 @@ COPY . .
       }),
     },
     {
+      // Before: "… -r dev.txt … copy it in Dockerfile.base and install it there": the container path
+      // (dev.txt in /app) was judged, not the workspace file it is (requirements/dev.txt).
+      name: "dev requirements of a requirements/ folder copied as a folder and installed as dev.txt: not this rule's",
+      files: ws({
+        'docker/Dockerfile.celery': `FROM smarthr360-base:latest
+WORKDIR /app
+COPY requirements/ .
+RUN pip install --no-cache-dir -r dev.txt
+COPY . .
+CMD ["celery", "-A", "smarthr360", "worker", "-l", "info"]
+`,
+        'requirements/base.txt': 'Django==5.0.6\ncelery==5.4.0\n',
+        'requirements/prod.txt': '-r base.txt\ngunicorn==22.0.0\n',
+        'requirements/dev.txt': '-r base.txt\npytest==8.2.0\nruff==0.4.8\n',
+      }),
+    },
+    {
+      name: "dev requirements of a requirements/ folder copied to /tmp/req/ and installed from there: not this rule's",
+      files: ws({
+        'docker/Dockerfile.celery': `FROM smarthr360-base:latest
+WORKDIR /app
+COPY requirements/dev.txt /tmp/req/
+RUN pip install --no-cache-dir -r /tmp/req/dev.txt
+COPY . .
+CMD ["celery", "-A", "smarthr360", "worker", "-l", "info"]
+`,
+        'requirements/base.txt': 'Django==5.0.6\ncelery==5.4.0\n',
+        'requirements/dev.txt': '-r base.txt\npytest==8.2.0\nruff==0.4.8\n',
+      }),
+    },
+    {
       // Likewise pytest, even where the base installs it too (test-artifacts-in-runtime reports both).
       name: "a test tool the base also installs: not this rule's",
       files: ws({

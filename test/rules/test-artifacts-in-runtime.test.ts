@@ -146,6 +146,31 @@ const REQUIREMENTS_FOLDER = {
   'requirements/dev.txt': '-r test.txt\nruff\n',
 };
 
+/** A requirements/ folder: base.txt for every image, prod.txt on it, and dev.txt on it with the test and lint tools. */
+const DEV_ON_BASE_FOLDER = {
+  'requirements/base.txt': 'Django==5.0.6\ncelery==5.4.0\n',
+  'requirements/prod.txt': '-r base.txt\ngunicorn==22.0.0\n',
+  'requirements/dev.txt': '-r base.txt\npytest==8.2.0\nruff==0.4.8\n',
+};
+
+/** The celery image copies the requirements/ folder into its WORKDIR and installs dev.txt from there. */
+const CELERY_INSTALLS_FOLDER_DEV = `FROM smarthr360-base:latest
+WORKDIR /app
+COPY requirements/ .
+RUN pip install --no-cache-dir -r dev.txt
+COPY . .
+CMD ["celery", "-A", "smarthr360", "worker", "-l", "info"]
+`;
+
+/** The celery image copies requirements/dev.txt to /tmp/req/ and installs it from there. */
+const CELERY_INSTALLS_DEV_ELSEWHERE = `FROM smarthr360-base:latest
+WORKDIR /app
+COPY requirements/dev.txt /tmp/req/
+RUN pip install --no-cache-dir -r /tmp/req/dev.txt
+COPY . .
+CMD ["celery", "-A", "smarthr360", "worker", "-l", "info"]
+`;
+
 /** The base installs the dev requirements next to the runtime ones. */
 const BASE_INSTALLS_DEV = insertAfter(
   BASE_DOCKERFILE,
@@ -668,6 +693,29 @@ COPY --from=build /src/dist /usr/share/nginx/html
         'docker/Dockerfile.web': removeOnce(
           INSTALLS_DEV_FOLDER,
           'COPY requirements/dev.txt requirements/test.txt ./requirements/\nRUN pip install --no-cache-dir -r requirements/dev.txt\n',
+        ),
+      },
+    },
+    {
+      // Before, nothing: the container path (dev.txt in /app) was judged, not the workspace file it
+      // is (requirements/dev.txt), and install-outside-base said to install it in the base.
+      name: 'requirements/ copied as a folder and its dev.txt installed: the install is reported, and goes',
+      files: workspace({ 'docker/Dockerfile.celery': CELERY_INSTALLS_FOLDER_DEV, ...DEV_ON_BASE_FOLDER }),
+      errors: [onLine('docker/Dockerfile.celery', 4, 35, 42, MESSAGE_DEV('pip', 'dev.txt'))],
+      output: {
+        'docker/Dockerfile.celery': removeOnce(CELERY_INSTALLS_FOLDER_DEV, 'RUN pip install --no-cache-dir -r dev.txt\n'),
+      },
+    },
+    {
+      // Before, the COPY was reported with no fix: its reader, `-r /tmp/req/dev.txt`, was not known
+      // for an install of test requirements, and removing the COPY alone would break it.
+      name: 'requirements/dev.txt copied to /tmp/req/ and installed from there: the install goes with the COPY',
+      files: workspace({ 'docker/Dockerfile.celery': CELERY_INSTALLS_DEV_ELSEWHERE, ...DEV_ON_BASE_FOLDER }),
+      errors: [onLine('docker/Dockerfile.celery', 3, 6, 26, MESSAGE_COPY('requirements/dev.txt'))],
+      output: {
+        'docker/Dockerfile.celery': removeOnce(
+          CELERY_INSTALLS_DEV_ELSEWHERE,
+          'COPY requirements/dev.txt /tmp/req/\nRUN pip install --no-cache-dir -r /tmp/req/dev.txt\n',
         ),
       },
     },

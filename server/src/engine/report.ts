@@ -6,7 +6,7 @@ import { isEntrypointsFolder } from './rules/image/entrypointUndocumented';
 import { escapeRegExp } from './text';
 import type { Project } from './project';
 import type { DockerfileModel, RunInstruction, Stage } from './parse/dockerfile';
-import { requirementsSource } from './rules/dockerfile/installOutsideBase';
+import { requirementsSource } from './rules/image/imageFacts';
 import { detectInstall } from './parse/installs';
 import { roadmapStatus } from './roadmap';
 import { findSecret, hasLiteral, isSecretKey, maskCredentials, URL_CREDENTIALS } from './rules/env/envShared';

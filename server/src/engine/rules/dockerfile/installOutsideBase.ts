@@ -19,38 +19,9 @@ import { continuationBefore, instructionLinesRange, instructionRemovalRange, lea
 import { comparePositions, type Range } from '../../text';
 import { isSuppressionComment } from '../../suppress';
 import { runtimeStages, stageChain } from './stageRefs';
-import {
-  buildContexts,
-  containerPath,
-  providerOf,
-  readRequirements,
-  sourcePath,
-  stageCopies,
-  stageEndWorkdir,
-  workdirAt,
-} from '../image/imageFacts';
-import { isTestArtifact, isTestToolPackage } from '../image/testArtifactsInRuntime';
+import { baseChain, containerPath, readRequirements, requirementsSource, stageCopies } from '../image/imageFacts';
+import { isTestRequirement, isTestToolPackage } from '../image/testArtifactsInRuntime';
 import { isBuildPackage, removedInStage } from './buildToolsInFinalStage';
-
-/**
- * The stages of a base Dockerfile that every base image is made of: the stage built as the base
- * image (its build `target`, the final stage without one) and the stages of the file it is built
- * FROM, the built stage first. With several built stages (a `runtime` and a `dev` target), the
- * stages all of them share. Undefined when there is no base, or the built stages share none.
- * `model` is the base of the Dockerfile at hand (a monorepo's stacks each have theirs, see
- * Project.baseOf).
- */
-function baseChain(
-  project: Project,
-  model: DockerfileModel | undefined,
-): { model: DockerfileModel; stages: Stage[] } | undefined {
-  if (!model) {
-    return undefined;
-  }
-  const chains = project.imageStages(model).map((image) => stageChain(project, model, image));
-  const stages = (chains[0] ?? []).filter((s) => chains.every((c) => c.includes(s)));
-  return stages.length > 0 ? { model, stages } : undefined;
-}
 
 /** An install of the base image, and the packages of it the base keeps (see {@link removedFromBase}). */
 interface BaseInstall {
@@ -108,42 +79,6 @@ function removedFromBase(model: DockerfileModel): ReadonlySet<ShellWord> {
     removedCache.set(model, out);
   }
   return out;
-}
-
-/**
- * The workspace file a `-r FILE` of a RUN reads: the file a COPY of its stage (before the RUN), of
- * the stages of the file it is built FROM, or else of the base image, puts where the RUN reads it,
- * through the Dockerfile's build contexts. Undefined when that cannot be told (a variable, an
- * unknown WORKDIR, a glob COPY, build contexts that disagree, a file no COPY provides).
- */
-export function requirementsSource(project: Project, model: DockerfileModel, stage: Stage, at: Instruction | undefined, file: string, depth = 0): string | undefined {
-  if (file.includes('$') || depth > 3) {
-    return undefined;
-  }
-  const workdir = at ? workdirAt(project, model, stage, at) : stageEndWorkdir(project, model, stage);
-  const path = containerPath(workdir, file);
-  if (path === undefined) {
-    return undefined;
-  }
-  const chain = stageChain(project, model, stage).reverse();
-  const atLine = at?.getRange().start.line ?? Infinity;
-  const copies = chain.flatMap((s) => stageCopies(project, model, s).filter((c) => s !== stage || c.instruction.getRange().start.line < atLine));
-  const { contexts } = buildContexts(project, model);
-  const provider = providerOf(project, copies, path, contexts);
-  if (provider) {
-    const paths = new Set(contexts.map((c) => sourcePath(c, provider.contextPath)));
-    return paths.size === 1 ? [...paths][0] : undefined;
-  }
-  // No COPY of this file puts it there: the base image may have (a service reinstalling the base's file).
-  const root = project.resolveFrom(model, chain[0]!);
-  const base =
-    root.kind === 'workspace' && project.isBaseDockerfile(root.dockerfile)
-      ? baseChain(project, project.dockerfile(root.dockerfile))
-      : undefined;
-  if (root.kind === 'workspace' && base && root.dockerfile === base.model.path && model !== base.model) {
-    return requirementsSource(project, base.model, base.stages[0]!, undefined, path, depth + 1);
-  }
-  return undefined;
 }
 
 /** A package the base names in a requirements file it installs, or pins in a constraints file. */
@@ -760,8 +695,9 @@ export const installOutsideBase = defineRule({
           }
           for (const req of install.requirementFiles) {
             const range = file.lines.rangeOf(req.start, req.end);
-            if (isTestArtifact(req.value)) {
-              // Test requirements: test-artifacts-in-runtime's (roadmap section 7).
+            if (isTestRequirement(project, file, run, req)) {
+              // Test requirements, by the path read or the workspace file it is (requirements/dev.txt
+              // copied in as dev.txt): test-artifacts-in-runtime's (roadmap section 7).
               continue;
             }
             // The same workspace file as one the base installs, not only the same name: a service's

@@ -748,3 +748,59 @@ export function readRequirements(
   visit(path, false);
   return out;
 }
+
+/**
+ * The stages of a base Dockerfile that every base image is made of: the stage built as the base
+ * image (its build `target`, the final stage without one) and the stages of the file it is built
+ * FROM, the built stage first. With several built stages (a `runtime` and a `dev` target), the
+ * stages all of them share. Undefined when there is no base, or the built stages share none.
+ * `model` is the base of the Dockerfile at hand (a monorepo's stacks each have theirs, see
+ * Project.baseOf).
+ */
+export function baseChain(
+  project: Project,
+  model: DockerfileModel | undefined,
+): { model: DockerfileModel; stages: Stage[] } | undefined {
+  if (!model) {
+    return undefined;
+  }
+  const chains = project.imageStages(model).map((image) => stageChain(project, model, image));
+  const stages = (chains[0] ?? []).filter((s) => chains.every((c) => c.includes(s)));
+  return stages.length > 0 ? { model, stages } : undefined;
+}
+
+/**
+ * The workspace file a `-r FILE` of a RUN reads: the file a COPY of its stage (before the RUN), of
+ * the stages of the file it is built FROM, or else of the base image, puts where the RUN reads it,
+ * through the Dockerfile's build contexts. Undefined when that cannot be told (a variable, an
+ * unknown WORKDIR, a glob COPY, build contexts that disagree, a file no COPY provides).
+ */
+export function requirementsSource(project: Project, model: DockerfileModel, stage: Stage, at: Instruction | undefined, file: string, depth = 0): string | undefined {
+  if (file.includes('$') || depth > 3) {
+    return undefined;
+  }
+  const workdir = at ? workdirAt(project, model, stage, at) : stageEndWorkdir(project, model, stage);
+  const path = containerPath(workdir, file);
+  if (path === undefined) {
+    return undefined;
+  }
+  const chain = stageChain(project, model, stage).reverse();
+  const atLine = at?.getRange().start.line ?? Infinity;
+  const copies = chain.flatMap((s) => stageCopies(project, model, s).filter((c) => s !== stage || c.instruction.getRange().start.line < atLine));
+  const { contexts } = buildContexts(project, model);
+  const provider = providerOf(project, copies, path, contexts);
+  if (provider) {
+    const paths = new Set(contexts.map((c) => sourcePath(c, provider.contextPath)));
+    return paths.size === 1 ? [...paths][0] : undefined;
+  }
+  // No COPY of this file puts it there: the base image may have (a service reinstalling the base's file).
+  const root = project.resolveFrom(model, chain[0]!);
+  const base =
+    root.kind === 'workspace' && project.isBaseDockerfile(root.dockerfile)
+      ? baseChain(project, project.dockerfile(root.dockerfile))
+      : undefined;
+  if (root.kind === 'workspace' && base && root.dockerfile === base.model.path && model !== base.model) {
+    return requirementsSource(project, base.model, base.stages[0]!, undefined, path, depth + 1);
+  }
+  return undefined;
+}

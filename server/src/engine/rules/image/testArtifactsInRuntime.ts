@@ -9,6 +9,7 @@ import {
   isArchived,
   isRemoteSource,
   isServiceImage,
+  requirementsSource,
   runtimeStages,
   sourceRemovalRange,
   sourceTarget,
@@ -54,6 +55,23 @@ export function isTestArtifact(source: string): boolean {
     /^requirements[-_.]?(dev|test|tests|lint)[\w.-]*\.(txt|in)$/.test(name) ||
     (/^requirements(\.d)?$/.test(basename(dirname(path))) && FOLDER_DEV_REQUIREMENTS.test(name))
   );
+}
+
+/**
+ * Whether a `-r FILE` of a RUN installs test or lint requirements: by the path the RUN reads, or by
+ * the workspace file a COPY put there (`COPY requirements/ .` then `-r dev.txt`, or
+ * `COPY requirements/dev.txt /tmp/req/` then `-r /tmp/req/dev.txt`, are requirements/dev.txt).
+ * Before, only the path in the image was looked at, and such an install was taken for a runtime one.
+ */
+export function isTestRequirement(project: Project, file: DockerfileModel, run: RunInstruction, req: ShellWord): boolean {
+  if (req.hasVariable) {
+    return false;
+  }
+  if (isTestArtifact(req.value)) {
+    return true;
+  }
+  const source = requirementsSource(project, file, run.stage, run.instruction, req.value);
+  return source !== undefined && isTestArtifact(source);
 }
 
 const TOOLS = new Set(['pytest', 'py.test', 'flake8', 'ruff', 'black', 'mypy', 'eslint', 'tox', 'pylint', 'isort']);
@@ -231,7 +249,7 @@ function readersOf(
         install.manager === 'pip' &&
         install.packages.length === 0 &&
         install.requirementFiles.length > 0 &&
-        install.requirementFiles.every((f) => !f.hasVariable && isTestArtifact(f.value))
+        install.requirementFiles.every((f) => isTestRequirement(project, file, run, f))
       );
     });
     out.push({ run, installsOnly });
@@ -275,7 +293,7 @@ export const testArtifactsInRuntime = defineRule({
           }
           for (const { install } of installsOf(run)) {
             for (const req of install.requirementFiles) {
-              if (!req.hasVariable && isTestArtifact(req.value)) {
+              if (isTestRequirement(project, file, run, req)) {
                 context.report({
                   messageId: 'baseInstallsDev',
                   data: { file: req.value },
@@ -460,7 +478,7 @@ function reportInstalls(
   file: DockerfileModel,
   run: RunInstruction,
   readsFlaggedCopy: boolean,
-  { report, suppressed }: Pick<RuleContext<'installsTool' | 'installsDev'>, 'report' | 'suppressed'>,
+  { project, report, suppressed }: Pick<RuleContext<'installsTool' | 'installsDev'>, 'project' | 'report' | 'suppressed'>,
 ): void {
   const scope = installRemovalScope(file, run);
   // A RUN that goes whole takes the comment lines directly above it, as install-outside-base's move does.
@@ -522,7 +540,7 @@ function reportInstalls(
     if (readsFlaggedCopy) {
       continue;
     }
-    const dev = install.requirementFiles.filter((r) => !r.hasVariable && isTestArtifact(r.value));
+    const dev = install.requirementFiles.filter((r) => isTestRequirement(project, file, run, r));
     if (dev.length === 0) {
       continue;
     }
