@@ -465,9 +465,10 @@ describe('cli: check --fix leaves a file that is not valid UTF-8 byte for byte a
     );
     const before = snapshot(ws);
     const findingsBefore = parseFindings(runCli(['check', '.', '--format', 'json'], { cwd: ws }).stdout);
-    // The files are still analysed (read with U+FFFD for the bytes that are not UTF-8): findings keep working.
-    assert.ok(findingsBefore.some((f) => f.file === 'docker/Dockerfile.web' && f.rule === 'install-outside-base' && f.fixable));
-    assert.ok(findingsBefore.some((f) => f.file === 'docker-compose.yml' && f.rule === 'secret-in-environment' && f.fixable));
+    // The files are still analysed (read with U+FFFD for the bytes that are not UTF-8): findings keep
+    // working, not fixable (their fixes are withheld, see below).
+    assert.ok(findingsBefore.some((f) => f.file === 'docker/Dockerfile.web' && f.rule === 'install-outside-base' && !f.fixable));
+    assert.ok(findingsBefore.some((f) => f.file === 'docker-compose.yml' && f.rule === 'secret-in-environment' && !f.fixable));
     const r = runCli(['check', '.', '--fix'], { cwd: ws });
     const after = snapshot(ws);
 
@@ -494,6 +495,65 @@ describe('cli: check --fix leaves a file that is not valid UTF-8 byte for byte a
     assert.ok(!files.includes('docker/Dockerfile.web') && !files.includes('docker-compose.yml'), fixed[1]);
     const celery = fs.readFileSync(path.join(ws, 'docker', 'Dockerfile.celery'), 'utf8');
     assert.notEqual(celery, before.get('docker/Dockerfile.celery')!.toString('utf8'));
+  });
+
+  it('a finding whose fix is withheld for a Latin-1 file is not called fixable, in JSON or in the stylish summary', function () {
+    const ws = copyExample();
+    const web = path.join(ws, 'docker', 'Dockerfile.web');
+    fs.writeFileSync(
+      web,
+      Buffer.concat([Buffer.from('# Django + Gunicorn -- mainteneur: Jos\xe9\n', 'latin1'), fs.readFileSync(web)]),
+    );
+    const fixableLine = (stdout: string): string | undefined =>
+      /^ {2}\d+ problems? (is|are) fixable with the `--fix` option\.$/m.exec(stdout)?.[0];
+    const findings = parseFindings(runCli(['check', '.', '--format', 'json'], { cwd: ws }).stdout);
+    // Before, the web image's findings were fixable: true, and --fix left them, run after run.
+    const webFindings = findings.filter((f) => f.file === 'docker/Dockerfile.web');
+    assert.ok(webFindings.some((f) => f.rule === 'install-outside-base'));
+    assert.deepEqual(
+      webFindings.filter((f) => f.fixable).map((f) => `${f.rule}: ${f.message}`),
+      [],
+    );
+    // The other files' fixes are still offered, and the summary counts them, and them only.
+    const fixable = findings.filter((f) => f.fixable);
+    assert.ok(fixable.some((f) => f.file === 'docker-compose.yml' && f.rule === 'shared-volume-missing'));
+    const stylish = runCli(['check', '.'], { cwd: ws }).stdout;
+    assert.equal(fixableLine(stylish), `  ${fixable.length} problems are fixable with the \`--fix\` option.`);
+
+    // What --fix leaves is what it could not fix: nothing is called fixable after it.
+    const r = runCli(['check', '.', '--fix'], { cwd: ws });
+    assert.match(r.stdout, /^fixed \d+ problems? in \d+ files?: /m);
+    assert.equal(fixableLine(r.stdout), undefined, r.stdout);
+    const left = parseFindings(runCli(['check', '.', '--format', 'json'], { cwd: ws }).stdout);
+    assert.ok(left.some((f) => f.file === 'docker/Dockerfile.web' && f.rule === 'install-outside-base'));
+    assert.deepEqual(
+      left.filter((f) => f.fixable).map((f) => `${f.file}: ${f.rule}`),
+      [],
+    );
+  });
+
+  it('a Latin-1 compose file: none of the findings its fixes need is called fixable, and a second --fix fixes nothing', function () {
+    const ws = copyExample();
+    const compose = path.join(ws, 'docker-compose.yml');
+    const text = fs.readFileSync(compose, 'utf8');
+    assert.ok(text.includes('# SmartHR360: Django web'));
+    fs.writeFileSync(
+      compose,
+      Buffer.from(text.replace('# SmartHR360: Django web', '# SmartHR360 (\xa9 Soci\xe9t\xe9): Django web'), 'latin1'),
+    );
+    const first = runCli(['check', '.', '--fix'], { cwd: ws });
+    assert.match(first.stderr, new RegExp(`left unfixed docker-compose.yml: ${NOT_UTF8}`));
+    // Before: "18 problems are fixable with the `--fix` option.", after every run.
+    assert.doesNotMatch(first.stdout, /fixable with the `--fix` option/);
+    const findings = parseFindings(runCli(['check', '.', '--format', 'json'], { cwd: ws }).stdout);
+    assert.ok(findings.some((f) => f.file === 'docker-compose.yml' && f.rule === 'secret-in-environment'));
+    assert.deepEqual(
+      findings.filter((f) => f.fixable).map((f) => `${f.file}: ${f.rule}`),
+      [],
+    );
+    const second = runCli(['check', '.', '--fix'], { cwd: ws });
+    assert.doesNotMatch(second.stdout, /^fixed /m);
+    assert.doesNotMatch(second.stdout, /fixable with the `--fix` option/);
   });
 
   it('a fix that only reads a Latin-1 file is withheld too: the missing .env.docker is not made from a Latin-1 template', function () {

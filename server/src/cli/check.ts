@@ -5,7 +5,7 @@ import { CONFIG_FILE_NAMES, ConfigError, parseConfig, type Config } from '../eng
 import { applyFixes, fixPaths, lossyInput, writeBlocked } from '../engine/fixes';
 import { SKIP_REASON_TEXT } from '../engine/fs';
 import { normalizePath } from '../engine/paths';
-import type { Fix } from '../engine/rule';
+import type { Finding, Fix } from '../engine/rule';
 import { RULES } from '../engine/rules';
 import { roadmapClaimSatisfied, roadmapClaimViolated } from '../engine/rules/roadmap/roadmapClaims';
 import { applyChangesToDisk, checkBeforeWriting, NodeFileSystem } from '../node/nodeFileSystem';
@@ -112,7 +112,12 @@ export function runCheck(cmd: CheckCommand, io: CliIo, version: string): number 
       }
     }
     const result = analyzer.analyze();
-    if (stoppedAtLimit && result.findings.some((f) => f.fixable && (!ws.only || ws.only.has(f.path)))) {
+    const inScope = (p: string): boolean => !ws.only || ws.only.has(p);
+    const findings = withoutWithheldFixes(
+      result.findings.filter((f) => inScope(f.path)),
+      disk,
+    );
+    if (stoppedAtLimit && findings.some((f) => f.fixable)) {
       complain(
         io,
         `stopped after ${MAX_FIX_PASSES} passes of fixes in ${display(ws.root)}, with problems still fixable (a fix can make new findings, and fixes that edit the same place wait for the next pass); run --fix again`,
@@ -126,7 +131,6 @@ export function runCheck(cmd: CheckCommand, io: CliIo, version: string): number 
     if (result.stats.timing) {
       timings.push({ root: display(ws.root), files: result.files.length, timing: result.stats.timing });
     }
-    const inScope = (p: string): boolean => !ws.only || ws.only.has(p);
     // The file limit is said even when only some files were named: what they were checked against is incomplete.
     for (const s of result.skipped.filter((k) => inScope(k.path) || k.reason === 'file-limit')) {
       complain(
@@ -153,7 +157,6 @@ export function runCheck(cmd: CheckCommand, io: CliIo, version: string): number 
       }
     }
     filesChecked += ws.only ? result.files.filter(inScope).length : result.files.length;
-    const findings = result.findings.filter((f) => inScope(f.path));
     for (const finding of findings) {
       const abs = path.join(ws.root, ...finding.path.split('/'));
       // A file named alone is checked in a workspace found above it: said as the command line named it.
@@ -492,6 +495,31 @@ function fixWorkspace(analyzer: Analyzer, disk: NodeFileSystem, ws: Workspace): 
     summary.stoppedAtLimit = pass === MAX_FIX_PASSES - 1;
   }
   return summary;
+}
+
+/**
+ * The findings, those whose fix `--fix` would withhold (it writes a file that is not valid UTF-8,
+ * or copies text from one: see lossyInput) marked not fixable. Before, every output format still
+ * called them fixable, and the stylish summary counted them, though `--fix` left them, run after
+ * run. Fixes are computed only when a file read is not valid UTF-8: otherwise none is withheld.
+ */
+function withoutWithheldFixes(findings: Finding[], disk: NodeFileSystem): Finding[] {
+  if (!disk.hasTextLoss()) {
+    return findings;
+  }
+  return findings.map((f) => {
+    if (!f.fixable || !f.fix) {
+      return f;
+    }
+    let fix: Fix | undefined;
+    try {
+      fix = f.fix();
+    } catch {
+      // A fix that cannot be computed: left as the analysis says (see fixWorkspace).
+      return f;
+    }
+    return fix && lossyInput(fix, disk) ? { ...f, fixable: false } : f;
+  });
 }
 
 /** The doc page of a rule, when the package's docs folder sits next to the bundle. */

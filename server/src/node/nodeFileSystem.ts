@@ -324,6 +324,14 @@ export class NodeFileSystem implements FileSystemView {
   }
 
   /**
+   * Whether a file read since the last {@link refresh} is not valid UTF-8 (see {@link textLoss}):
+   * only then can a fix be withheld for it, and is it worth computing fixes to tell which.
+   */
+  hasTextLoss(): boolean {
+    return this.notUtf8.size > 0;
+  }
+
+  /**
    * The text on disk now, bypassing (and updating) the cache: for checks that must not trust a
    * possibly stale cache, such as whether a fix was computed from the current text.
    */
