@@ -65,7 +65,9 @@ function misspeltMountSources(node: YAMLMap): string[] {
   const out: string[] = [];
   for (const pair of node.items) {
     const key = scalarString(pair.key);
-    if (key === undefined || key === 'volumes' || nearestName(key, ['volumes']) !== 'volumes' || !isSeq(pair.value)) {
+    // The edit distance only for keys that may be one (it ran for every key of every service: 5%
+    // of a check at 1,000 services).
+    if (key === undefined || key === 'volumes' || !/^v/i.test(key) || !isSeq(pair.value) || nearestName(key, ['volumes']) !== 'volumes') {
       continue;
     }
     for (const item of pair.value.items) {
