@@ -1,5 +1,6 @@
 // npm run fuzz: the property tests with a large budget.
-// FUZZ_RUNS (default 2000) runs per property of test/reliability/fuzz.test.ts; FUZZ_SEQUENCES
+// FUZZ_RUNS (default 2000) runs per property of test/reliability/fuzz.test.ts and
+// test/engine/shell.property.test.ts; FUZZ_SEQUENCES
 // (default 200) edit sequences per property of test/engine/incremental.property.test.ts, each a
 // run of up to 8 edits and 9 analyses. FUZZ_SEED picks the sequence (a failure prints the seed and
 // path to replay it: FUZZ_SEED=<seed> npm run fuzz).
@@ -14,7 +15,7 @@ const env = {
   FUZZ_SEQUENCES: process.env.FUZZ_SEQUENCES ?? '200',
   FUZZ_TIME_LIMIT: process.env.FUZZ_TIME_LIMIT ?? '0',
 };
-const r = spawnSync(process.execPath, [mocha, '--no-config', '-n', 'import=tsx', '--timeout', '0', 'test/reliability/fuzz.test.ts', 'test/engine/incremental.property.test.ts', ...process.argv.slice(2)], {
+const r = spawnSync(process.execPath, [mocha, '--no-config', '-n', 'import=tsx', '--timeout', '0', 'test/reliability/fuzz.test.ts', 'test/engine/shell.property.test.ts', 'test/engine/incremental.property.test.ts', ...process.argv.slice(2)], {
   stdio: 'inherit',
   env,
 });
