@@ -1,7 +1,7 @@
 import { CONFIG_FILE_NAMES, ConfigError, mergeConfig, parseConfig, type Config, type Severity } from './config';
 import { SKIP_REASON_TEXT, skippedEntry, type FileSystemView, type SkippedFile } from './fs';
 import { basename, dirname, globToRegExp, joinPath, isInsideWorkspace } from './paths';
-import { levenshtein } from './rules/compose/composeHelpers';
+import { levenshtein, nameDistanceLimit } from './names';
 import {
   classifyPath,
   interfaceDigest,
@@ -175,7 +175,7 @@ function nearestDockerfile(wanted: string, dockerfiles: readonly { path: string 
       best = { path, byName, byPath };
     }
   }
-  return best && best.byName <= Math.max(1, Math.min(3, Math.floor(name.length / 3))) ? best.path : undefined;
+  return best && best.byName <= nameDistanceLimit(name) ? best.path : undefined;
 }
 
 /**

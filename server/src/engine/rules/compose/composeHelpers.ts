@@ -91,37 +91,6 @@ export class ByRange<T> {
   }
 }
 
-/** Edit distance (Levenshtein, counting a swap of two neighbours as one edit), for "did you mean". */
-export function levenshtein(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        v = Math.min(v, d[i - 2]![j - 2]! + 1);
-      }
-      d[i]![j] = v;
-    }
-  }
-  return d[a.length]![b.length]!;
-}
-
-/** The candidate nearest to a misspelt name, when it is close enough to be what was meant. */
-export function nearestName(name: string, candidates: Iterable<string>): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const c of candidates) {
-    const d = levenshtein(name.toLowerCase(), c.toLowerCase());
-    if (d < bestDistance || (d === bestDistance && best !== undefined && c < best)) {
-      best = c;
-      bestDistance = d;
-    }
-  }
-  const limit = Math.max(1, Math.min(3, Math.floor(name.length / 3)));
-  return best !== undefined && bestDistance > 0 && bestDistance <= limit ? best : undefined;
-}
-
 /** Replacement text for a scalar, in the quotes the original used (`"…"`, `'…'` or none). */
 export function inSameQuotes(original: string, value: string): string {
   const q = original[0];

@@ -18,7 +18,8 @@ function composeSpecValidator(): typeof ComposeSpecValidator {
   validateComposeSpec ??= (require('../../generated/composeSchemaValidator') as { default: typeof ComposeSpecValidator }).default;
   return validateComposeSpec;
 }
-import { nearestName, projectsOf } from './composeHelpers';
+import { projectsOf } from './composeHelpers';
+import { nearestName } from '../../names';
 
 /** Validates a compose document's data against the Compose Specification. */
 function validateCompose(data: unknown): ErrorObject[] {

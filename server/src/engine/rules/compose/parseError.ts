@@ -4,7 +4,7 @@ import { fileSuppressionComments, unreadableSuppressions } from '../../suppress'
 import type { LineIndex } from '../../text';
 // The registry imports this rule; the ids are read when a file is checked, after both are loaded.
 import { RULES } from '..';
-import { nearestName } from './composeHelpers';
+import { nearestName } from '../../names';
 
 type SuppressionMessage = 'unknownId' | 'unknownIdDidYouMean' | 'reasonWithoutDashes' | 'unreadableSuppression';
 

@@ -1,7 +1,8 @@
 import { defineRule } from '../../rule';
 import { dirname, joinPath } from '../../paths';
 import type { Range } from '../../text';
-import { listNames, nearestName, projectsOf } from './composeHelpers';
+import { listNames, projectsOf } from './composeHelpers';
+import { nearestName } from '../../names';
 
 interface Reference {
   name: string;

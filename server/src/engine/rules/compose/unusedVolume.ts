@@ -4,7 +4,8 @@ import type { ComposeModel, TopLevelEntry } from '../../parse/compose';
 import type { ComposeProject, Project } from '../../project';
 import { scalarString } from '../../parse/yamlUtil';
 import { removeMapPair, type OffsetEdit } from '../../yamlEdit';
-import { mountedVolumes, nearestName, projectsOf } from './composeHelpers';
+import { mountedVolumes, projectsOf } from './composeHelpers';
+import { nearestName } from '../../names';
 
 export const unusedVolume = defineRule({
   id: 'unused-volume',
