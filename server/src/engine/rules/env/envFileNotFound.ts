@@ -63,7 +63,8 @@ export const envFileNotFound = defineRule({
         // The shared env file of the services' stack (`ml/.env.docker` for ml/docker-compose.yml),
         // else the root's. Before, a monorepo stack's broken entry was pointed at the root's file,
         // or left without a fix when the root has none.
-        const stacks = stacksOfServices(project, defs.flatMap((d) => servicesOfDef(project, d)));
+        const services = defs.flatMap((d) => servicesOfDef(project, d));
+        const stacks = stacksOfServices(project, services);
         const shared = (stacks.length === 1 ? stacks[0]! : rootStackEnv(config)).sharedEnvFile;
         const sharedExists = project.fs.stat(shared) === 'file';
         const rel = relativePath(project.defFolder(file), shared);
@@ -85,7 +86,7 @@ export const envFileNotFound = defineRule({
                 const removal = alsoShared(project, file, defs, entry, shared) ? entryRemoval(file, defs, entry) : undefined;
                 if (removal) {
                   // It stands while the other definitions still list the shared file.
-                  defs.flatMap((d) => servicesOfDef(project, d)).forEach((s) => s.defs.forEach((d) => fixer.track(d.path)));
+                  services.forEach((s) => s.defs.forEach((d) => fixer.track(d.path)));
                   fixer.replace(file.path, removal.range, removal.newText);
                   return;
                 }

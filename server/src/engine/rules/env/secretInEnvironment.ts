@@ -74,43 +74,37 @@ export const secretInEnvironment = defineRule({
         }
       }
       const found = [...hits.values()].map(({ entry, hit, defs }) => {
+        // The merged services the definitions holding it make up (asked for once per entry).
+        const services = defs.flatMap((d) => servicesOfDef(project, d));
         // The secrets file of the services' stack (`tools/secrets.env`); services of several stacks
         // (a file two stacks include) have no one secrets file: no fix.
-        const stacks = stacksOfServices(
-          project,
-          defs.flatMap((d) => servicesOfDef(project, d)),
-        );
+        const stacks = stacksOfServices(project, services);
         const composeProject = project.composeProjectsOf(file)[0];
         const stack =
           stacks[0] ?? (composeProject ? stackEnvOfFile(project, composeProject, file.path) : stackEnvFor(project, file.path));
         // Moving it would drop the value one of the two places holds: no fix, and the message says why.
         const disagrees = secretsFileDisagrees(project, entry.key, entry.value ?? '', stack.secretsFile);
         // A service whose env_file list others alias would hand the secrets file to them too.
-        const shared = secretsReferenceShared(
-          project,
-          defs.flatMap((d) => servicesOfDef(project, d)),
-          stack.secretsFile,
-        );
+        const shared = secretsReferenceShared(project, services, stack.secretsFile);
         // An entry the fix cannot find to remove is reported without one: never a fix that does nothing.
         const removable = environmentEntryRemoval(file, defs[0]!, entry.offsets[0]) !== undefined;
         // A fragment no project here completes (no build or image anywhere: an overlay given with
         // `-f` from a Makefile, in another folder): compose reads its paths from a first file this
         // cannot tell, so an env_file written there could point anywhere (before: ../secrets.env).
-        const fragment = defs.some((d) => servicesOfDef(project, d).some((s) => !s.build && !s.image));
+        const fragment = services.some((s) => !s.build && !s.image);
         // `env_file: !reset` where the secrets file would be added: compose drops it (no fix, as the fix would abandon).
         const reset = defs.some((d) => servicesOfDef(project, d).some((s) => envFileDropped(project, s, d)));
         // A key an env file cannot hold (`db password`) would leave a secrets file nothing can read.
         const movable =
           !disagrees && !shared && removable && !fragment && !reset && stacks.length <= 1 && isEnvFileKey(entry.key);
-        return { entry, hit, defs, disagrees, movable, stack, stacks };
+        return { entry, hit, defs, services, disagrees, movable, stack, stacks };
       });
       // The lines of the entries that move: a comment above an entry and the ones after it goes with them.
       const movedLines = new Set(found.filter((f) => f.movable).map((f) => f.entry.keyRange.start.line));
-      for (const { entry, hit, defs, disagrees, movable, stack, stacks } of found) {
+      for (const { entry, hit, defs, services: running, disagrees, movable, stack, stacks } of found) {
         // The services that run with it: those that merge the definition (a common.yml template that
         // web and celery_worker extend is not itself a service), else the definitions' names.
-        const running = defs.flatMap((d) => servicesOfDef(project, d)).map((s) => s.name);
-        const services = serviceList(running.length > 0 ? running : defs.map((d) => d.name));
+        const services = serviceList(running.length > 0 ? running.map((s) => s.name) : defs.map((d) => d.name));
         context.report({
           messageId: disagrees ? 'disagrees' : hit.kind === 'url' ? 'urlCredentials' : 'secret',
           data: {
@@ -124,7 +118,7 @@ export const secretInEnvironment = defineRule({
           fix: !movable
             ? undefined
             : (fixer) => {
-                const group = { services: defs.flatMap((d) => servicesOfDef(project, d)), edited: new Set<unknown>() };
+                const group = { services: running, edited: new Set<unknown>() };
                 const keyAdded = new Set<ComposeServiceDef>();
                 fixer.setTitle(`Move secret ${entry.key} to ${stack.secretsFile}`, true);
                 // In the definition that held the secret: a secret of a prod overlay is not every environment's.
