@@ -1001,12 +1001,14 @@ export function checkBeforeWriting(
       continue;
     }
     const abs = path.join(absRoot, ...rel.split('/'));
-    if (changedOnDisk(abs, rel, expected)) {
+    // Read once: whether it changed, and whether it is UTF-8.
+    const bytes = bytesOnDisk(abs);
+    if (changedOnDisk(bytes, rel, expected)) {
       problems.set(rel, CHANGED_MEANWHILE);
       continue;
     }
     // Written (or moved) as UTF-8, its bytes that are not would be lost.
-    if (notUtf8OnDisk(abs)) {
+    if (bytes !== undefined && !isUtf8(bytes)) {
       problems.set(rel, NOT_UTF8);
       continue;
     }
@@ -1034,27 +1036,29 @@ export function checkBeforeWriting(
   return problems;
 }
 
-/** Whether a file on disk holds bytes that are not valid UTF-8 (false when it cannot be read). */
-function notUtf8OnDisk(abs: string): boolean {
+/** A file's bytes on disk now, or undefined when it is not there (or cannot be read). */
+function bytesOnDisk(abs: string): Buffer | undefined {
   try {
-    return !isUtf8(fs.readFileSync(abs));
-  } catch {
-    return false;
-  }
-}
-
-/** A file's text on disk now (a leading byte order mark left out), or undefined when it is not there. */
-function textOnDisk(abs: string): string | undefined {
-  try {
-    return fs.readFileSync(abs, 'utf8').replace(/^\uFEFF/, '');
+    return fs.readFileSync(abs);
   } catch {
     return undefined;
   }
 }
 
-/** Whether a file's text on disk is no longer what a fix pass read (`expected`; a path it did not read never differs). */
-function changedOnDisk(abs: string, rel: string, expected: ReadonlyMap<string, string | undefined> | undefined): boolean {
-  return expected !== undefined && expected.has(rel) && textOnDisk(abs) !== expected.get(rel)?.replace(/^\uFEFF/, '');
+/**
+ * Whether a file's text on disk (its `bytes`, a leading byte order mark left out) is no longer what
+ * a fix pass read (`expected`; a path it did not read never differs).
+ */
+function changedOnDisk(
+  bytes: Buffer | undefined,
+  rel: string,
+  expected: ReadonlyMap<string, string | undefined> | undefined,
+): boolean {
+  return (
+    expected !== undefined &&
+    expected.has(rel) &&
+    bytes?.toString('utf8').replace(/^\uFEFF/, '') !== expected.get(rel)?.replace(/^\uFEFF/, '')
+  );
 }
 
 const CHANGED_MEANWHILE = 'it changed on disk while it was being fixed; run --fix again';
@@ -1087,7 +1091,8 @@ export function applyChangesToDisk(
       result.failed.push({ path: rel, reason: OUTSIDE });
       continue;
     }
-    if (changedOnDisk(abs, rel, expected)) {
+    const bytes = bytesOnDisk(abs);
+    if (changedOnDisk(bytes, rel, expected)) {
       result.failed.push({ path: rel, reason: CHANGED_MEANWHILE });
       continue;
     }
@@ -1096,12 +1101,13 @@ export function applyChangesToDisk(
     const from = renamedFrom.get(rel);
     const source = from !== undefined ? inside(from) : undefined;
     const origin = source !== undefined && !fs.existsSync(abs) ? source : abs;
-    if (notUtf8OnDisk(origin)) {
+    const originBytes = origin === abs ? bytes : bytesOnDisk(origin);
+    if (originBytes !== undefined && !isUtf8(originBytes)) {
       result.failed.push({ path: rel, reason: NOT_UTF8 });
       continue;
     }
     try {
-      const bom = startsWithBom(origin) && !text!.startsWith('\uFEFF');
+      const bom = originBytes !== undefined && hasBom(originBytes) && !text!.startsWith('\uFEFF');
       writeFileAtomic(abs, bom ? `\uFEFF${text!}` : text!, origin === abs ? undefined : modeOf(origin));
       result.changed.push(rel);
     } catch (e) {
@@ -1121,7 +1127,7 @@ export function applyChangesToDisk(
       result.failed.push({ path: rel, reason: OUTSIDE });
       continue;
     }
-    if (changedOnDisk(abs, rel, expected)) {
+    if (changedOnDisk(bytesOnDisk(abs), rel, expected)) {
       result.failed.push({ path: rel, reason: CHANGED_MEANWHILE });
       continue;
     }
@@ -1157,20 +1163,9 @@ export function describeWriteError(e: unknown): string {
   return code;
 }
 
-/** Whether a file on disk starts with a UTF-8 byte order mark (false when it cannot be read). */
-function startsWithBom(abs: string): boolean {
-  let fd: number | undefined;
-  try {
-    fd = fs.openSync(abs, OPEN_FLAGS);
-    const head = Buffer.alloc(3);
-    return fs.readSync(fd, head, 0, 3, 0) === 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf;
-  } catch {
-    return false;
-  } finally {
-    if (fd !== undefined) {
-      fs.closeSync(fd);
-    }
-  }
+/** Whether bytes start with a UTF-8 byte order mark. */
+function hasBom(bytes: Buffer): boolean {
+  return bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
 }
 
 /** The permission bits of a file, or undefined when it cannot be read. */
