@@ -44,6 +44,26 @@ CMD ["celery", "-A", "smarthr360", "worker", "-l", "info"]
 const BASE_SERVICE =
   '  base: {build: {context: ., dockerfile: docker/Dockerfile.base}, image: smarthr360-base:latest, profiles: [build]}\n';
 
+/** A compose file whose web misspells env_file (listing `webEnv`) and whose celery_worker misspells networks. */
+const misspeltKeys = (webEnv: string): string => `services:
+${BASE_SERVICE}  web:
+    build: {context: ., dockerfile: docker/Dockerfile.web}
+    env_files:
+      - ${webEnv}
+    networks: [backend]
+  celery_worker:
+    build: {context: ., dockerfile: docker/Dockerfile.celery}
+    env_file: .env.docker
+    network:
+      - backend
+  celery_beat:
+    build: {context: ., dockerfile: docker/Dockerfile.celery}
+    env_file: .env.docker
+    networks: [backend]
+networks:
+  backend:
+`;
+
 /** Runs `check --fix` in a fresh folder holding `files`; returns every file after it, and what a check then finds. */
 function fixWithCli(files: Record<string, string>): {
   files: Record<string, string>;
@@ -128,24 +148,7 @@ describe('check --fix: fixes that change how a file reads apply before the fixes
     // Before: `fixed 5 problems`, then `Map keys must be unique; "env_file" is repeated` and
     // `"networks" is repeated`: env-file-missing and service-network-missing each wrote the key
     // the rename wrote in the same pass.
-    const compose = `services:
-${BASE_SERVICE}  web:
-    build: {context: ., dockerfile: docker/Dockerfile.web}
-    env_files:
-      - web.env
-    networks: [backend]
-  celery_worker:
-    build: {context: ., dockerfile: docker/Dockerfile.celery}
-    env_file: .env.docker
-    network:
-      - backend
-  celery_beat:
-    build: {context: ., dockerfile: docker/Dockerfile.celery}
-    env_file: .env.docker
-    networks: [backend]
-networks:
-  backend:
-`;
+    const compose = misspeltKeys('web.env');
     const { files, after } = fixWithCli({
       ...DOCKERFILES,
       'compose.yaml': compose,
@@ -269,24 +272,7 @@ networks:
 
 describe("one pass of fixes (the language server's Fix all)", () => {
   it('applies the key renames and leaves the fixes computed from the old reading for the next pass', () => {
-    const compose = `services:
-${BASE_SERVICE}  web:
-    build: {context: ., dockerfile: docker/Dockerfile.web}
-    env_files:
-      - .env.docker
-    networks: [backend]
-  celery_worker:
-    build: {context: ., dockerfile: docker/Dockerfile.celery}
-    env_file: .env.docker
-    network:
-      - backend
-  celery_beat:
-    build: {context: ., dockerfile: docker/Dockerfile.celery}
-    env_file: .env.docker
-    networks: [backend]
-networks:
-  backend:
-`;
+    const compose = misspeltKeys('.env.docker');
     const memory = new MemoryFileSystem({
       ...DOCKERFILES,
       'compose.yaml': compose,
