@@ -1,7 +1,8 @@
 import { RuleTester } from '../ruleTester';
 import { hostNotServiceName } from '../../server/src/engine/rules/compose/hostNotServiceName';
 import { composeWorkspace, ROADMAP_COMPOSE } from './composeWorkspace';
-import { replaceEach } from './edit';
+import { insertBefore, removeOnce, replaceEach, replaceEvery, replaceOnce } from './edit';
+import { platformCompose, teamStacks } from './workspaces/teamStacks';
 import { onWordIn } from './findings';
 
 const msg = (variable: string, services: string, kind: string, target: string, host: string): string =>
@@ -113,6 +114,200 @@ const NOT_LOOPBACK_DEFAULTS = compose(
 const ENV_DOCKER_DEFAULTS = `# Non-sensitive settings shared by every application service.
 DJANGO_ALLOWED_HOSTS=localhost,web
 DB_HOST=\${DB_HOST:-localhost}
+`;
+
+/**
+ * Why a service cannot reach the one service of the kind by its name (it shares no network with it,
+ * or that service is another included application's): no fix, the name would not resolve either.
+ */
+const unreachable = (variable: string, services: string, kind: string, target: string, host: string, apart: string): string =>
+  `Expected ${variable} in ${services} to name a reachable ${kind} service, not ${host}: inside a container ${host} is not the ${target} container, and ${services} cannot reach the ${kind} service "${target}" by its name either: ${apart}.`;
+
+/** A value several services read, some of which cannot reach the service by its name. */
+const someUnreachable = (
+  variable: string,
+  services: string,
+  kind: string,
+  target: string,
+  host: string,
+  others: string,
+  apart: string,
+): string => `${msg(variable, services, kind, target, host)} ${others} cannot reach "${target}" by its name: ${apart}.`;
+
+/** platform/compose.yaml (teamStacks) with the Redis its Celery worker uses, on the platform's backend network. */
+const PLATFORM_WITH_REDIS = insertBefore(
+  platformCompose(),
+  'volumes:\n  static_files:\n',
+  '  redis:\n    image: redis:7-alpine\n    networks:\n      - backend\n\n',
+);
+
+/** billing/compose.yaml: the PDF worker's Celery broker is written as localhost; billing's services on their own network. */
+const BILLING_BROKER = `services:
+  billing-web:
+    build: .
+    volumes:
+      - invoices:/app/invoices
+    networks:
+      - billing
+
+  pdf:
+    build: .
+    command: celery -A billing worker -Q pdf -l info
+    environment:
+      - CELERY_BROKER_URL=redis://localhost:6379/0
+    volumes:
+      - invoices:/app/invoices
+    networks:
+      - billing
+
+volumes:
+  invoices:
+
+networks:
+  billing:
+`;
+
+/** billing/compose.yaml running a Redis of its own, on its network. */
+const BILLING_OWN_REDIS = insertBefore(
+  BILLING_BROKER,
+  'volumes:\n  invoices:\n',
+  '  billing-redis:\n    image: redis:7-alpine\n    networks:\n      - billing\n\n',
+);
+
+/** platform/compose.yaml when no service names a network: web, worker and redis on the project's default network. */
+const PLATFORM_DEFAULT_NETWORK = `services:
+  web:
+    build: .
+    volumes:
+      - static_files:/app/static
+
+  worker:
+    build: .
+    command: celery -A platform worker -l info
+    volumes:
+      - static_files:/app/static
+
+  redis:
+    image: redis:7-alpine
+
+volumes:
+  static_files:
+`;
+
+/** BILLING_BROKER with no network named: pdf on the default network too. */
+const BILLING_DEFAULT_NETWORK = replaceEvery(
+  removeOnce(BILLING_BROKER, '\nnetworks:\n  billing:\n'),
+  '    networks:\n      - billing\n',
+  '',
+  2,
+);
+
+/** The product's file includes the infrastructure stack (db, redis), whose services its own use. */
+const INFRA_COMPOSE = `# Databases and caches, shared by the product's services.
+services:
+  db:
+    image: postgres:16-alpine
+    environment:
+      POSTGRES_DB: smarthr360
+  redis:
+    image: redis:7-alpine
+`;
+const WITH_INFRA = `include:
+  - infra/compose.yaml
+
+services:
+  web:
+    build:
+      context: .
+      dockerfile: docker/Dockerfile.web
+    environment:
+      - DATABASE_URL=postgres://smarthr360:\${DB_PASSWORD}@localhost:5432/smarthr360
+      - CELERY_BROKER_URL=redis://127.0.0.1:6379/0
+`;
+
+/**
+ * One file, two networks: db and redis on backend, nginx on frontend. web was left on frontend
+ * only; celery_worker is on backend; celery_beat names no network (it is on default).
+ */
+const TWO_NETWORKS = `services:
+  db:
+    image: postgres:16-alpine
+    networks:
+      - backend
+  redis:
+    image: redis:7-alpine
+    networks:
+      - backend
+  web:
+    build:
+      context: .
+      dockerfile: docker/Dockerfile.web
+    environment:
+      - CELERY_BROKER_URL=redis://localhost:6379/0
+    networks:
+      - frontend
+  celery_worker:
+    build:
+      context: .
+      dockerfile: docker/Dockerfile.celery
+    environment:
+      - CELERY_BROKER_URL=redis://localhost:6379/0
+    networks:
+      - backend
+  celery_beat:
+    build:
+      context: .
+      dockerfile: docker/Dockerfile.celery
+    environment:
+      - CELERY_BROKER_URL=redis://localhost:6379/0
+  nginx:
+    image: nginx:1.27-alpine
+    networks:
+      - frontend
+
+networks:
+  frontend:
+  backend:
+`;
+
+/** The example's services, with redis on the host's network: it has no name on the project's networks. */
+const REDIS_ON_HOST = replaceOnce(
+  compose('    environment:\n      - REDIS_URL=redis://localhost:6379/0\n'),
+  '  redis:\n    image: redis:7-alpine\n',
+  '  redis:\n    image: redis:7-alpine\n    network_mode: host\n',
+);
+
+/** ENV_FILE_COMPOSE with db, redis, web and celery_worker on backend, and nginx, which reads the env file too, on frontend. */
+const ENV_FILE_TWO_NETWORKS = `services:
+  db:
+    image: postgres:16-alpine
+    networks: [backend]
+  redis:
+    image: redis:7-alpine
+    networks: [backend]
+  web:
+    build:
+      context: .
+      dockerfile: docker/Dockerfile.web
+    env_file:
+      - .env.docker
+    networks: [backend, frontend]
+  celery_worker:
+    build:
+      context: .
+      dockerfile: docker/Dockerfile.celery
+    env_file: .env.docker
+    environment:
+      CELERY_BROKER_URL: redis://redis:6379/0
+    networks: [backend]
+  nginx:
+    image: nginx:1.27-alpine
+    env_file: .env.docker
+    networks: [frontend]
+
+networks:
+  frontend:
+  backend:
 `;
 
 RuleTester.run(hostNotServiceName, {
@@ -468,6 +663,189 @@ RuleTester.run(hostNotServiceName, {
       output: {
         'deploy/docker-compose.override.yml':
           'services:\n  web:\n    environment:\n      - "DATABASE_URL=postgis://app@postgres/app"\n',
+      },
+    },
+    {
+      // Before: "Expected CELERY_BROKER_URL in pdf to reach the Redis service by its name "redis"…", and
+      // the fix wrote redis into billing/compose.yaml: platform's redis is another included application's,
+      // on its backend network, and does not exist when billing runs alone.
+      name: "an included stack's value names the Redis of another included stack, on another network: reported, no fix",
+      files: teamStacks(PLATFORM_WITH_REDIS, BILLING_BROKER),
+      errors: [
+        onWordIn(
+          'billing/compose.yaml',
+          BILLING_BROKER,
+          'redis://localhost:6379/0',
+          'localhost',
+          unreachable('CELERY_BROKER_URL', 'pdf', 'Redis', 'redis', 'localhost', 'redis is on "backend" and pdf on "billing"'),
+        ),
+      ],
+    },
+    {
+      // Before, the fix wrote redis: both stacks are on the project's default network when the root
+      // file runs them, but billing is an application of its own, run alone without platform's redis.
+      name: 'two included stacks on the default network: the Redis of the other stack is not reachable by name, no fix',
+      files: teamStacks(PLATFORM_DEFAULT_NETWORK, BILLING_DEFAULT_NETWORK),
+      errors: [
+        onWordIn(
+          'billing/compose.yaml',
+          BILLING_DEFAULT_NETWORK,
+          'redis://localhost:6379/0',
+          'localhost',
+          unreachable(
+            'CELERY_BROKER_URL',
+            'pdf',
+            'Redis',
+            'redis',
+            'localhost',
+            'redis runs in platform/compose.yaml, which billing/compose.yaml does not include',
+          ),
+        ),
+      ],
+    },
+    {
+      // Before, nothing was reported: the project runs two Redis services, and only billing-redis is
+      // on pdf's network.
+      name: "an included stack's value names its own Redis, the other stack running one too: reported and fixed with its own",
+      files: teamStacks(PLATFORM_WITH_REDIS, BILLING_OWN_REDIS),
+      errors: [
+        onWordIn(
+          'billing/compose.yaml',
+          BILLING_OWN_REDIS,
+          'redis://localhost:6379/0',
+          'localhost',
+          msg('CELERY_BROKER_URL', 'pdf', 'Redis', 'billing-redis', 'localhost'),
+        ),
+      ],
+      output: {
+        'billing/compose.yaml': replaceOnce(BILLING_OWN_REDIS, 'redis://localhost:6379/0', 'redis://billing-redis:6379/0'),
+      },
+    },
+    {
+      name: 'the services of the file that includes the infrastructure stack reach its db and redis by name',
+      files: composeWorkspace({ 'compose.yaml': WITH_INFRA, 'infra/compose.yaml': INFRA_COMPOSE }),
+      errors: [
+        onWordIn(
+          'compose.yaml',
+          WITH_INFRA,
+          '@localhost:5432',
+          'localhost',
+          msg('DATABASE_URL', 'web', 'PostgreSQL', 'db', 'localhost'),
+        ),
+        onWordIn(
+          'compose.yaml',
+          WITH_INFRA,
+          'redis://127.0.0.1:6379',
+          '127.0.0.1',
+          msg('CELERY_BROKER_URL', 'web', 'Redis', 'redis', '127.0.0.1'),
+        ),
+      ],
+      output: {
+        'compose.yaml': replaceEach(
+          WITH_INFRA,
+          ['@localhost:5432', '@db:5432'],
+          ['redis://127.0.0.1:6379', 'redis://redis:6379'],
+        ),
+      },
+    },
+    {
+      // Before, all three were rewritten to redis: web (frontend) and celery_beat (default) share no
+      // network with it.
+      name: 'two networks in one file: the service on the Redis network is fixed, those on the others are reported without a fix',
+      files: composeWorkspace({ 'docker-compose.yml': TWO_NETWORKS }),
+      errors: [
+        onWordIn(
+          'docker-compose.yml',
+          TWO_NETWORKS,
+          'Dockerfile.web\n    environment:\n      - CELERY_BROKER_URL=redis://localhost',
+          'localhost',
+          unreachable('CELERY_BROKER_URL', 'web', 'Redis', 'redis', 'localhost', 'redis is on "backend" and web on "frontend"'),
+        ),
+        onWordIn(
+          'docker-compose.yml',
+          TWO_NETWORKS,
+          'redis://localhost:6379/0\n    networks:\n      - backend',
+          'localhost',
+          msg('CELERY_BROKER_URL', 'celery_worker', 'Redis', 'redis', 'localhost'),
+        ),
+        onWordIn(
+          'docker-compose.yml',
+          TWO_NETWORKS,
+          'redis://localhost:6379/0\n  nginx:',
+          'localhost',
+          unreachable(
+            'CELERY_BROKER_URL',
+            'celery_beat',
+            'Redis',
+            'redis',
+            'localhost',
+            'redis is on "backend" and celery_beat on "default"',
+          ),
+        ),
+      ],
+      output: {
+        'docker-compose.yml': replaceOnce(
+          TWO_NETWORKS,
+          'redis://localhost:6379/0\n    networks:\n      - backend',
+          'redis://redis:6379/0\n    networks:\n      - backend',
+        ),
+      },
+    },
+    {
+      // Before, the fix wrote redis: a service on the host's network has no name on the project's networks.
+      name: 'the Redis service runs with network_mode: host: reported, no fix',
+      files: composeWorkspace({ 'docker-compose.yml': REDIS_ON_HOST }),
+      errors: [
+        onWordIn(
+          'docker-compose.yml',
+          REDIS_ON_HOST,
+          'redis://localhost',
+          'localhost',
+          unreachable('REDIS_URL', 'web', 'Redis', 'redis', 'localhost', 'redis has network_mode "host"'),
+        ),
+      ],
+    },
+    {
+      // nginx reads the env file too, on frontend only: the fix is for web and celery_worker, and the
+      // message says nginx cannot reach the services by name.
+      name: 'an env file read by services on two networks: fixed for those that reach the service, the others named',
+      files: composeWorkspace({ 'docker-compose.yml': ENV_FILE_TWO_NETWORKS, '.env.docker': ENV_DOCKER }),
+      errors: [
+        {
+          path: '.env.docker',
+          message: someUnreachable(
+            'CELERY_BROKER_URL',
+            'web',
+            'Redis',
+            'redis',
+            'localhost',
+            'nginx',
+            'redis is on "backend" and nginx on "frontend"',
+          ),
+          line: 3,
+          column: 27,
+          endLine: 3,
+          endColumn: 36,
+        },
+        {
+          path: '.env.docker',
+          message: someUnreachable(
+            'DATABASE_URL',
+            'web and celery_worker',
+            'PostgreSQL',
+            'db',
+            '127.0.0.1',
+            'nginx',
+            'db is on "backend" and nginx on "frontend"',
+          ),
+          line: 4,
+          column: 52,
+          endLine: 4,
+          endColumn: 61,
+        },
+      ],
+      output: {
+        '.env.docker': ENV_DOCKER.replace('redis://localhost:6379', 'redis://redis:6379').replace('@127.0.0.1:5432', '@db:5432'),
       },
     },
   ],

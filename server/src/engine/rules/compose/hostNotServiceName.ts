@@ -1,7 +1,7 @@
 import { defineRule, type RuleContext } from '../../rule';
 import { imageShortName } from '../../images';
 import { literalText } from '../../interpolation';
-import type { ComposeProject, Project, Service } from '../../project';
+import type { Project, Service } from '../../project';
 import type { LineIndex, Range } from '../../text';
 import { servicesReadingEnvFile } from '../env/envShared';
 import { ByRange, listNames } from './composeHelpers';
@@ -132,22 +132,79 @@ export function findHosts(key: string, written: string): HostUse[] {
   return out;
 }
 
-/** The one service of the project that runs this kind of backing service, if exactly one does. */
-function serviceFor(project: Project, p: ComposeProject, kind: BackingKind): Service | undefined {
-  const services = project.runtimeServices(p);
-  const byImage = services.filter((s) => s.image && kind.images.includes(imageShortName(s.image.value)));
-  if (byImage.length > 0) {
-    return byImage.length === 1 ? byImage[0] : undefined;
+/** The networks a service is on: those it names, else the project's `default`. */
+function networksOf(service: Service): string[] {
+  return service.networks.length > 0 ? [...new Set(service.networks.map((n) => n.value))] : ['default'];
+}
+
+/** The application of the file defining a service (see `ComposeProject.applications`). */
+function fileApplication(service: Service): string {
+  return service.project.applications.get(service.primary.path) ?? service.project.root.path;
+}
+
+/**
+ * Why `from` cannot reach `to` by its service name, or undefined when it can. Docker's DNS answers a
+ * service name on the networks the service is attached to: `to` must not run with `network_mode`
+ * (host, none, service:x: it is on no network of the project), the two must share a network (the
+ * project's `default` for one that names none), and `to` must be part of `from`'s application or of
+ * one it includes. A file a root `include:` names is an application of its own, run alone too (see
+ * {@link Project.applicationOf}): there the other included stacks' services do not exist, even on
+ * the default network they share when the root runs them.
+ */
+function whyUnreachable(project: Project, from: Service, to: Service): string | undefined {
+  if (to.networkMode) {
+    return `${to.name} has network_mode "${to.networkMode.value}"`;
   }
+  const mine = networksOf(from);
+  const theirs = networksOf(to);
+  if (!mine.some((n) => theirs.includes(n))) {
+    return `${to.name} is on ${quotedList(theirs)} and ${from.name} on ${quotedList(mine)}`;
+  }
+  if (project.applicationOf(from) !== project.applicationOf(to)) {
+    const own = fileApplication(from);
+    const other = fileApplication(to);
+    if (!from.project.includes(own, other)) {
+      return `${to.name} runs in ${other}, which ${own} does not include`;
+    }
+  }
+  return undefined;
+}
+
+function quotedList(names: readonly string[]): string {
+  return listNames(names.map((n) => `"${n}"`));
+}
+
+/**
+ * The service of the project that runs this kind of backing service for `service`: told by image,
+ * else by name, among those it reaches by name, if exactly one; else, when it reaches none, the one
+ * of the project if exactly one does, with why `service` cannot reach it (`apart`).
+ */
+function serviceFor(project: Project, service: Service, kind: BackingKind): { target: Service; apart?: string } | undefined {
+  const services = project.runtimeServices(service.project);
+  const byImage = services.filter((s) => s.image && kind.images.includes(imageShortName(s.image.value)));
   const byName = services.filter((s) => kind.names.includes(s.name.toLowerCase()));
-  return byName.length === 1 ? byName[0] : undefined;
+  const reached = (s: Service): boolean => s === service || whyUnreachable(project, service, s) === undefined;
+  const nearByImage = byImage.filter(reached);
+  const near = nearByImage.length > 0 ? nearByImage : byName.filter(reached);
+  if (near.length > 0) {
+    return near.length === 1 ? { target: near[0]! } : undefined;
+  }
+  const far = byImage.length > 0 ? byImage : byName;
+  return far.length === 1 ? { target: far[0]!, apart: whyUnreachable(project, service, far[0]!)! } : undefined;
+}
+
+/** A service reading a value, the service of the kind it names, and why it cannot reach it by name (undefined when it can). */
+interface Read {
+  service: Service;
+  target: string;
+  apart?: string;
 }
 
 interface Found {
   key: string;
   host: string;
-  /** The service name each service reading the value reaches it by (one, unless projects differ). */
-  targets: string[];
+  /** The services reading the value (one, unless an anchor, an env file or an `extends: file:` target is shared). */
+  reads: Read[];
   kind: BackingKind;
   /** The host as written at the range (empty when the value has escapes: no fix). */
   text: string;
@@ -171,23 +228,31 @@ function collect(
   valueRange: Range,
 ): void {
   for (const use of uses) {
-    const target = serviceFor(project, service.project, use.kind);
-    if (!target || target === service) {
+    const choice = serviceFor(project, service, use.kind);
+    if (!choice || choice.target === service) {
       continue;
     }
     const at = start + use.index;
     // The offsets hold only when the value is written without escapes; else the whole value.
     const exact = text.slice(at, at + use.host.length) === use.host;
     const range = exact ? lines.rangeOf(at, at + use.host.length) : valueRange;
+    const read: Read = { service, target: choice.target.name, ...(choice.apart ? { apart: choice.apart } : {}) };
     found.add(
       range,
       service,
-      { key, host: use.host, targets: [target.name], kind: use.kind, text: exact ? use.host : '', ...(use.otherPort ? { otherPort: use.otherPort } : {}) },
-      // A file several projects read (an `extends: file:` target, an env file): one name for all, or no fix.
+      {
+        key,
+        host: use.host,
+        reads: [read],
+        kind: use.kind,
+        text: exact ? use.host : '',
+        ...(use.otherPort ? { otherPort: use.otherPort } : {}),
+      },
+      // A value several services read (an anchor, an `extends: file:` target, an env file): each reads it as its project has it.
       (first, next) => {
-        for (const t of next.targets) {
-          if (!first.targets.includes(t)) {
-            first.targets.push(t);
+        for (const r of next.reads) {
+          if (!first.reads.some((f) => f.service === r.service)) {
+            first.reads.push(r);
           }
         }
       },
@@ -208,6 +273,10 @@ export const hostNotServiceName = defineRule({
       'Expected {{variable}} in {{services}} to reach the {{kind}} service by its name "{{target}}", not {{host}}: inside a container {{host}} is not the {{containers}} container.',
     otherPort:
       'Expected {{variable}} in {{services}} to reach the {{kind}} service by its name "{{target}}", not {{host}}: inside a container {{host}} is not the {{containers}} container. Port {{port}} is not the {{kind}} port {{defaultPort}}: check which service listens on it before changing the host.',
+    unreachable:
+      'Expected {{variable}} in {{services}} to name a reachable {{kind}} service, not {{host}}: inside a container {{host}} is not the {{containers}} container, and {{services}} cannot reach the {{kind}} service "{{target}}" by its name either: {{apart}}.',
+    someUnreachable:
+      'Expected {{variable}} in {{services}} to reach the {{kind}} service by its name "{{target}}", not {{host}}: inside a container {{host}} is not the {{containers}} container. {{others}} cannot reach "{{far}}" by its name: {{apart}}.',
   },
   check: {
     compose(file, context) {
@@ -273,18 +342,54 @@ export const hostNotServiceName = defineRule({
   },
 });
 
-function report(context: RuleContext<'hostNotName' | 'otherPort'>, path: string, found: ByRange<Found>, keepHost = false): void {
+type MessageId = 'hostNotName' | 'otherPort' | 'unreachable' | 'someUnreachable';
+
+function report(context: RuleContext<MessageId>, path: string, found: ByRange<Found>, keepHost = false): void {
   for (const f of found.values()) {
-    const { key, host, targets, kind, text, otherPort } = f.item;
+    const { key, host, reads, kind, text, otherPort } = f.item;
+    const unique = (list: readonly string[]): string[] => [...new Set(list)];
+    const near = reads.filter((r) => r.apart === undefined);
+    const far = reads.filter((r) => r.apart !== undefined);
+    const names = (rs: readonly Read[]): string[] => unique(rs.map((r) => r.target));
+    const servicesOf = (rs: readonly Read[]): string => listNames(rs.map((r) => r.service.name));
+    // The services that reach it by name, unless none does: the message is theirs.
+    const shown = near.length > 0 ? near : far;
+    const targets = names(otherPort ? reads : shown);
     const target = targets.join('" or "');
-    const data = { variable: key, services: listNames(f.services.map((s) => s.name)), kind: kind.kind, target, containers: targets.join(' or '), host };
-    // A port that is not the kind's own may be another service's (a pgbouncer on 6432): the
-    // service name alone would point the value at the wrong port.
+    const data = {
+      variable: key,
+      services: servicesOf(otherPort ? reads : shown),
+      kind: kind.kind,
+      target,
+      containers: targets.join(' or '),
+      host,
+    };
+    const apart = unique(far.map((r) => r.apart!)).join('; ');
+    let messageId: MessageId = 'hostNotName';
+    let extra: Record<string, string> = {};
+    if (near.length === 0) {
+      // No reader reaches the service by name: its name would not resolve either, so no fix.
+      messageId = 'unreachable';
+      extra = { apart };
+    } else if (otherPort) {
+      // A port that is not the kind's own may be another service's (a pgbouncer on 6432): the
+      // service name alone would point the value at the wrong port.
+      messageId = 'otherPort';
+      extra = { port: otherPort, defaultPort: kind.ports[0]! };
+    } else if (far.length > 0) {
+      messageId = 'someUnreachable';
+      extra = { others: servicesOf(far), far: names(far).join('" or "'), apart };
+    }
+    // One name for every reader (a file several projects read may name the service differently),
+    // and one that some reader reaches: for those that cannot, the host was no better.
+    const fixable = text && !otherPort && !keepHost && near.length > 0 && names(reads).length === 1;
     context.report({
-      messageId: otherPort ? 'otherPort' : 'hostNotName',
-      data: otherPort ? { ...data, port: otherPort, defaultPort: kind.ports[0]! } : data,
+      messageId,
+      data: { ...data, ...extra },
       range: f.range,
-      fix: text && !otherPort && !keepHost && targets.length === 1 ? (fixer) => fixer.setTitle(`Reach ${target} by its service name`, true).replace(path, f.range, target) : undefined,
+      fix: fixable
+        ? (fixer) => fixer.setTitle(`Reach ${target} by its service name`, true).replace(path, f.range, target)
+        : undefined,
     });
   }
 }
