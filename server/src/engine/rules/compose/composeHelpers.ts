@@ -62,6 +62,11 @@ export function mountedVolumes(
 }
 
 /** `a`, `a and b`, `a, b and c`. */
+/** The networks a service is attached to by name: the project's `default` for one that names none. */
+export function networksOf(service: Service): string[] {
+  return service.networks.length > 0 ? [...new Set(service.networks.map((n) => n.value))] : ['default'];
+}
+
 export function listNames(names: readonly string[]): string {
   const unique = [...new Set(names)];
   return unique.length <= 2 ? unique.join(' and ') : `${unique.slice(0, -1).join(', ')} and ${unique[unique.length - 1]}`;

@@ -4,7 +4,7 @@ import { literalText } from '../../interpolation';
 import type { Project, Service } from '../../project';
 import type { LineIndex, Range } from '../../text';
 import { servicesReadingEnvFile } from '../env/envShared';
-import { ByRange, listNames } from './composeHelpers';
+import { ByRange, listNames, networksOf } from './composeHelpers';
 
 /** Backing services the application reaches, told by port, URL scheme, image and variable name. */
 interface BackingKind {
@@ -130,11 +130,6 @@ export function findHosts(key: string, written: string): HostUse[] {
     }
   }
   return out;
-}
-
-/** The networks a service is on: those it names, else the project's `default`. */
-function networksOf(service: Service): string[] {
-  return service.networks.length > 0 ? [...new Set(service.networks.map((n) => n.value))] : ['default'];
 }
 
 /** The application of the file defining a service (see `ComposeProject.applications`). */

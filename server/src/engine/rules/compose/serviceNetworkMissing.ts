@@ -3,7 +3,7 @@ import { defineRule, type FixBuilder, type RuleContext } from '../../rule';
 import type { ComposeModel } from '../../parse/compose';
 import { mergedValueDropped, type ComposeProject, type Project, type Service } from '../../project';
 import { appendToFlowMap, appendToMap, appendToSequence, appendUnderEmptyKey, isFlushSequence, type YamlInsert, applyYamlInsert } from '../../yamlEdit';
-import { listNames, projectsOf, waitsForCompletion } from './composeHelpers';
+import { listNames, networksOf, projectsOf, waitsForCompletion } from './composeHelpers';
 
 /**
  * The network the runtime services share: the one most of them are attached to, when it is used
@@ -76,10 +76,6 @@ export const serviceNetworkMissing = defineRule({
   },
 });
 
-/** The networks a service is on: those it names, else the project's `default`. */
-function networksOf(service: Service): string[] {
-  return service.networks.length > 0 ? [...new Set(service.networks.map((n) => n.value))] : ['default'];
-}
 
 /**
  * A service that depends on (or links to) a service it shares no network with: it waits for a
