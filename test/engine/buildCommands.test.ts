@@ -1,12 +1,13 @@
 /**
  * Build commands read from Makefiles, scripts and CI files: paths written from a folder variable
- * (the CI checkout, the shell's folder, make's), and the builders that are not `docker build`
- * (podman, buildah, kaniko).
+ * (the CI checkout, the shell's folder, make's), the builders that are not `docker build`
+ * (podman, buildah, kaniko), and the variables of bake files.
  */
 import assert from 'node:assert/strict';
 import { Analyzer } from '../../server/src/engine/analyzer';
 import { MemoryFileSystem } from '../../server/src/engine/fs';
 import type { Project } from '../../server/src/engine/project';
+import { findBakeTargets } from '../../server/src/engine/parse/buildCommands';
 
 function projectOf(files: Record<string, string>): Project {
   return new Analyzer(new MemoryFileSystem(files), { rules: [] }).analyze().project;
@@ -248,6 +249,185 @@ describe('build commands', () => {
       });
       assert.deepEqual(builds(p), ['acme/core:latest docker/core.Dockerfile ']);
       assert.deepEqual(p.wildcardBuilds, ['*/Dockerfile']);
+    });
+  });
+
+  describe('bake variables', () => {
+    /** docker-bake.hcl as a CI pipeline writes it: the registry and the release tag are variables. */
+    const BAKE_HCL = `# Images for CI. Each variable may be set in the environment; bake then takes that value.
+variable "REGISTRY" {
+  default = "ghcr.io/acme"
+}
+variable "TAG" { default = "2024.10" }
+variable "FLAVOUR" {
+  type        = string
+  description = "The runtime's flavour, after the release tag"
+  default     = "\${TAG}-slim" # a default may use another variable
+  validation {
+    condition     = FLAVOUR != ""
+    error_message = "FLAVOUR must not be empty."
+  }
+}
+
+group "default" {
+  targets = ["core", "api"]
+}
+
+target "core" {
+  context    = "."
+  dockerfile = "docker/core.Dockerfile"
+  tags       = ["\${REGISTRY}/core:\${TAG}", "\${ REGISTRY }/core:\${FLAVOUR}", "acme/core:latest"]
+}
+
+target "api" {
+  context = "services/api"
+  tags = [
+    "\${REGISTRY}/api:\${TAG}",
+  ]
+  args = {
+    BASE_IMAGE = "\${REGISTRY}/core:\${TAG}"
+    RELEASE    = TAG
+  }
+}
+`;
+
+    it("reads a tag written with the bake file's variables with their defaults, as bake does when the environment sets none", () => {
+      // Before, the tags stayed as written (`${REGISTRY}/core:${TAG}`): no image was built as
+      // ghcr.io/acme/core:2024.10, and a service FROM it was not on the base.
+      const p = projectOf({ ...WORKSPACE, 'docker-bake.hcl': BAKE_HCL });
+      assert.deepEqual(builds(p), [
+        'acme/core:latest docker/core.Dockerfile ',
+        'ghcr.io/acme/api:2024.10 services/api/Dockerfile services/api',
+        'ghcr.io/acme/core:2024.10 docker/core.Dockerfile ',
+        'ghcr.io/acme/core:2024.10-slim docker/core.Dockerfile ',
+      ]);
+      const api = p.buildCommands.find((c) => c.context === 'services/api');
+      assert.deepEqual(
+        [...(api?.buildArgs ?? [])],
+        [
+          ['BASE_IMAGE', 'ghcr.io/acme/core:2024.10'],
+          ['RELEASE', '2024.10'],
+        ],
+      );
+    });
+
+    it("takes a top-level attribute over a variable's default, and a number or bool default as written", () => {
+      const p = projectOf({
+        ...WORKSPACE,
+        'docker-bake.hcl': `REGISTRY = "registry.acme.io"
+variable "REGISTRY" { default = "ghcr.io/acme" }
+variable "BUILD" { default = 7 }
+variable "PUSH" { default = false }
+
+target "core" {
+  dockerfile = "docker/core.Dockerfile"
+  tags       = ["\${REGISTRY}/core:b\${BUILD}", "\${REGISTRY}/core:push-\${PUSH}"]
+}
+`,
+      });
+      assert.deepEqual(builds(p), [
+        'registry.acme.io/core:b7 docker/core.Dockerfile ',
+        'registry.acme.io/core:push-false docker/core.Dockerfile ',
+      ]);
+    });
+
+    it('leaves a tag as written when a variable has no default, is not declared, or is in an expression', () => {
+      const hcl = `variable "GIT_SHA" {}
+variable "BRANCH" { default = null }
+variable "TAG" { default = "2024.10" }
+# variable "COMMENTED" { default = "1.0" }
+
+target "core" {
+  dockerfile = "docker/core.Dockerfile"
+  tags = [
+    "acme/core:\${GIT_SHA}",
+    "acme/core:\${BRANCH}",
+    "acme/core:\${COMMENTED}",
+    "acme/core:\${lower(TAG)}",
+    "acme/core:\${TAG}-\${UNDECLARED}",
+    "acme/core:%{ if TAG != "" }\${TAG}%{ endif }",
+    "acme/core:$\${TAG}",
+  ]
+  args = {
+    BASE_IMAGE = "acme/core:\${GIT_SHA}"
+  }
+}
+`;
+      const [core] = findBakeTargets('docker-bake.hcl', hcl);
+      assert.deepEqual(core?.tags, [
+        'acme/core:${GIT_SHA}',
+        'acme/core:${BRANCH}',
+        'acme/core:${COMMENTED}',
+        'acme/core:${lower(TAG)}',
+        'acme/core:${TAG}-${UNDECLARED}',
+        // One string: before, it was split at the quotes inside its directive.
+        'acme/core:%{ if TAG != "" }${TAG}%{ endif }',
+        'acme/core:$${TAG}',
+      ]);
+      assert.equal(core?.buildArgs, undefined);
+      assert.deepEqual(builds(projectOf({ ...WORKSPACE, 'docker-bake.hcl': hcl })), []);
+    });
+
+    it("reads a JSON bake file's variables and top-level attributes", () => {
+      const p = projectOf({
+        ...WORKSPACE,
+        'docker-bake.json': JSON.stringify(
+          {
+            variable: { TAG: { default: '2024.10' }, REGISTRY: { default: 'ghcr.io/acme' }, PY: { default: null } },
+            REGISTRY: 'registry.acme.io',
+            target: {
+              core: {
+                context: '.',
+                dockerfile: 'docker/core.Dockerfile',
+                tags: ['${REGISTRY}/core:${TAG}'],
+                args: { RELEASE: '${TAG}', PYTHON_VERSION: '${PY}' },
+              },
+            },
+          },
+          null,
+          2,
+        ),
+      });
+      assert.deepEqual(builds(p), ['registry.acme.io/core:2024.10 docker/core.Dockerfile ']);
+      assert.deepEqual([...(p.buildCommands[0]?.buildArgs ?? [])], [['RELEASE', '2024.10']]);
+    });
+
+    it('reads a variable declared in another bake file that bake reads with this one', () => {
+      const hcl = `target "core" {
+  dockerfile = "docker/core.Dockerfile"
+  tags       = ["\${REGISTRY}/core:\${TAG}"]
+}
+`;
+      const siblings = [
+        // Read after docker-bake.hcl by \`docker buildx bake\`: its variable wins, its attribute too.
+        { path: 'docker-bake.override.hcl', text: 'REGISTRY = "registry.acme.io"\nvariable "TAG" { default = "2024.11" }\n' },
+        {
+          path: 'docker-bake.json',
+          text: '{"variable": {"TAG": {"default": "2024.10"}, "REGISTRY": {"default": "ghcr.io/acme"}}}',
+        },
+        // Read only with -f: not with the default files, nor from another folder.
+        { path: 'docker-bake.release.hcl', text: 'variable "TAG" { default = "2025.01" }\n' },
+        { path: 'deploy/docker-bake.override.hcl', text: 'variable "TAG" { default = "0.0.1" }\n' },
+      ];
+      assert.deepEqual(
+        findBakeTargets('docker-bake.hcl', hcl, siblings).map((c) => c.tags),
+        [['registry.acme.io/core:2024.11']],
+      );
+      // A file read with -f sees the default files' variables, its own declaration winning.
+      assert.deepEqual(
+        findBakeTargets('docker-bake.release.hcl', `variable "TAG" { default = "2025.01" }\n${hcl}`, [
+          {
+            path: 'docker-bake.hcl',
+            text: 'variable "REGISTRY" { default = "ghcr.io/acme" }\nvariable "TAG" { default = "2024.10" }\n',
+          },
+        ]).map((c) => c.tags),
+        [['ghcr.io/acme/core:2025.01']],
+      );
+      // Alone, the file does not know them.
+      assert.deepEqual(
+        findBakeTargets('docker-bake.hcl', hcl).map((c) => c.tags),
+        [['${REGISTRY}/core:${TAG}']],
+      );
     });
   });
 });

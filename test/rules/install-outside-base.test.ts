@@ -1930,3 +1930,66 @@ COPY . .
     ...WHOLE_RUN_MOVES.map(movesWholeRun),
   ],
 });
+
+describe('a base built by a docker-bake.hcl target whose tag is written with a bake variable', () => {
+  const bake = `# docker buildx bake base (TAG may be set in the environment)
+variable "TAG" {
+  default = "2024.10"
+}
+
+target "base" {
+  context    = "."
+  dockerfile = "base/Dockerfile"
+  tags       = ["ghcr.io/acme/base:\${TAG}"]
+}
+`;
+  const base = `FROM python:3.12-slim
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+`;
+  const platform = `ARG BASE_IMAGE=ghcr.io/acme/base:2024.10
+FROM \${BASE_IMAGE} AS runtime
+WORKDIR /app
+RUN pip install gunicorn whitenoise
+COPY . .
+CMD ["gunicorn", "platform.wsgi:application"]
+`;
+  const compose = `services:
+  api:
+    build:
+      context: .
+      dockerfile: platform/docker/Dockerfile
+  worker:
+    build:
+      context: .
+      dockerfile: platform/docker/Dockerfile
+    command: celery -A platform worker
+`;
+  const inBase = (pkg: string) => `Unexpected pip install of "${pkg}" outside the base image; install it in base/Dockerfile.`;
+  RuleTester.run(installOutsideBase, {
+    valid: [],
+    invalid: [
+      {
+        // Before, the bake tag's ${TAG} was not read: the stage was not on the base, and the install
+        // "cannot be moved (the image would lose it)".
+        name: "the service's installs are moved into the base its ARG default names",
+        files: {
+          'docker-bake.hcl': bake,
+          'base/Dockerfile': base,
+          'requirements.txt': 'Django==5.0.6\n',
+          'platform/docker/Dockerfile': platform,
+          'compose.yaml': compose,
+        },
+        errors: [
+          onLine('platform/docker/Dockerfile', 4, 17, 25, inBase('gunicorn')),
+          onLine('platform/docker/Dockerfile', 4, 26, 36, inBase('whitenoise')),
+        ],
+        output: {
+          'base/Dockerfile': `${base}RUN pip install --no-cache-dir gunicorn whitenoise\n`,
+          'platform/docker/Dockerfile': removeOnce(platform, 'RUN pip install gunicorn whitenoise\n'),
+        },
+      },
+    ],
+  });
+});

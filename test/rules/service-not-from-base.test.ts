@@ -110,6 +110,81 @@ CMD ["python", "/app/ml/serve.py"]
 /** exemptImages as a GPU stack writes it: the defaults it keeps, and the GPU images by repository. */
 const GPU_EXEMPT = { exemptImages: ['nginx', 'postgres', 'redis', 'pytorch/pytorch', 'docker.io/nvidia/cuda'] };
 
+/** A platform whose base image is built by a docker-bake.hcl target, its tag written with a bake variable. */
+const BAKE_HCL = `# docker buildx bake: the release tag may be set in the environment (TAG=2024.11 docker buildx bake).
+variable "TAG" {
+  default = "2024.10"
+}
+
+group "default" {
+  targets = ["base"]
+}
+
+target "base" {
+  context    = "."
+  dockerfile = "base/Dockerfile"
+  tags       = ["ghcr.io/acme/base:\${TAG}"]
+}
+`;
+
+const BAKE_BASE_DOCKERFILE = `FROM python:3.12-slim
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+`;
+
+const BAKE_PLATFORM_DOCKERFILE = `ARG BASE_IMAGE=ghcr.io/acme/base:2024.10
+FROM \${BASE_IMAGE} AS runtime
+WORKDIR /app
+RUN pip install gunicorn whitenoise
+COPY . .
+CMD ["gunicorn", "platform.wsgi:application", "--bind", "0.0.0.0:8000"]
+`;
+
+const BAKE_SCHEDULER_DOCKERFILE = `FROM python:3.12-slim
+WORKDIR /app
+COPY . .
+CMD ["python", "-m", "platform.scheduler"]
+`;
+
+const BAKE_COMPOSE = `services:
+  api:
+    build:
+      context: .
+      dockerfile: platform/docker/Dockerfile
+    ports:
+      - "8000:8000"
+    depends_on:
+      - db
+  worker:
+    build:
+      context: .
+      dockerfile: platform/docker/Dockerfile
+    command: celery -A platform worker -l info
+    depends_on:
+      - db
+  scheduler:
+    build:
+      context: .
+      dockerfile: platform/docker/Dockerfile.scheduler
+  db:
+    image: postgres:16-alpine
+`;
+
+const BAKE_WORKSPACE = {
+  'docker-bake.hcl': BAKE_HCL,
+  'compose.yaml': BAKE_COMPOSE,
+  'base/Dockerfile': BAKE_BASE_DOCKERFILE,
+  'requirements.txt': 'Django==5.0.6\ncelery==5.4.0\n',
+  'platform/docker/Dockerfile': BAKE_PLATFORM_DOCKERFILE,
+  'platform/docker/Dockerfile.scheduler': replaceOnce(
+    BAKE_SCHEDULER_DOCKERFILE,
+    'FROM python:3.12-slim',
+    'FROM ghcr.io/acme/base:2024.10',
+  ),
+};
+
 RuleTester.run(serviceNotFromBase, {
   valid: [
     {
@@ -212,6 +287,12 @@ CMD ["gunicorn", "app.wsgi"]
         'docker/Dockerfile.web': WEB_TARGETED_FROM_BASE,
         'docker-compose.yml': withWebTarget(COMPOSE, 'runtime'),
       },
+    },
+    {
+      // Before: "Expected api and worker to be built FROM the base image (built from base/Dockerfile), not
+      // ${BASE_IMAGE} (ghcr.io/acme/base:2024.10)": the bake tag's ${TAG} was not read.
+      name: 'the base tag written with a docker-bake.hcl variable is read with its default',
+      files: BAKE_WORKSPACE,
     },
   ],
   invalid: [
@@ -504,6 +585,19 @@ FROM \${BASE_IMAGE}`),
           notFromBase('celery_worker and celery_beat', 'smarthr360-base:latest', '${BASE_IMAGE} (python:3.12-slim)'),
         ),
       ],
+    },
+    {
+      // Before, the base was only "(built from base/Dockerfile)", and no fix was offered.
+      name: 'a service FROM python, the base tag written with a docker-bake.hcl variable: the fix writes its default',
+      files: { ...BAKE_WORKSPACE, 'platform/docker/Dockerfile.scheduler': BAKE_SCHEDULER_DOCKERFILE },
+      errors: [onLine('platform/docker/Dockerfile.scheduler', 1, 6, 22, notFromBase('scheduler', 'ghcr.io/acme/base:2024.10'))],
+      output: {
+        'platform/docker/Dockerfile.scheduler': replaceOnce(
+          BAKE_SCHEDULER_DOCKERFILE,
+          'FROM python:3.12-slim',
+          'FROM ghcr.io/acme/base:2024.10',
+        ),
+      },
     },
   ],
 });

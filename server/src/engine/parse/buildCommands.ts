@@ -1,6 +1,6 @@
 import { isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node, type Scalar, type YAMLMap } from 'yaml';
 import { LineIndex, type Range } from '../text';
-import { dirname, isAbsolutePath, joinPath } from '../paths';
+import { basename, dirname, isAbsolutePath, joinPath } from '../paths';
 import { closing, expandExpressions, makefileVariables, scriptVariables, workflowStepVariables, type Expand } from './buildVariables';
 
 /** A `docker build` (podman, buildah, kaniko) found in a Makefile, shell script, CI workflow or bake file. */
@@ -1187,20 +1187,28 @@ function withBuildArgs(lines: readonly (string | undefined)[]): { buildArgs?: Re
   return buildArgs.size > 0 ? { buildArgs } : {};
 }
 
-/**
- * Reads the `target "x" { dockerfile = …, context = …, target = …, tags = [...] }` blocks of a
- * docker-bake.hcl: a block's body runs to its matching brace (nested blocks such as `args = { … }`
- * and `${…}` in strings included), and `inherits = ["_common"]` takes what the block does not set
- * from the targets it names. Targets whose name starts with `_` only serve as such templates.
- */
 /** A bake target as a bake file writes it, before `inherits` is followed. */
 interface BakeBlock {
   attrs: Map<string, string>;
-  tags?: string[];
-  args?: Map<string, string | undefined>;
+  /** Its `tags` as written; an item that is no string nor variable (a function call) is undefined. */
+  tags?: (BakeValue | undefined)[];
+  args?: Map<string, BakeValue | undefined>;
   inherits: string[];
   start: number;
   end: number;
+}
+
+/**
+ * A value as a bake file writes it: a string (a template: `"${REGISTRY}/app:${TAG}"`), the name of
+ * a variable (`TAG`), or a number or bool as written. Anything else (a list, a function call, a
+ * conditional, `null`) is not read: undefined where a value is expected.
+ */
+type BakeValue = { template: string } | { ref: string } | { literal: string };
+
+/** A bake file: its workspace path and text. */
+export interface BakeFile {
+  path: string;
+  text: string;
 }
 
 /** The `target "name" { … }` blocks of an HCL bake file. */
@@ -1209,22 +1217,40 @@ function hclBakeBlocks(text: string): Map<string, BakeBlock> {
   const head = /target\s+"([^"]+)"\s*\{/g;
   for (let m = head.exec(text); m; m = head.exec(text)) {
     const end = blockEnd(text, m.index + m[0].length);
-    const body = text.slice(m.index + m[0].length, end);
+    const body = withoutHclComments(text.slice(m.index + m[0].length, end));
     const attrs = new Map<string, string>();
     for (const key of ['dockerfile', 'context', 'target']) {
-      const value = new RegExp(`(?:^|[\\s;])${key}\\s*=\\s*"([^"]*)"`).exec(body)?.[1];
-      if (value !== undefined) {
-        attrs.set(key, value);
+      const open = new RegExp(`(?:^|[\\s;])${key}\\s*=\\s*"`).exec(body);
+      if (open) {
+        const quote = open.index + open[0].length - 1;
+        attrs.set(key, body.slice(quote + 1, hclStringEnd(body, quote)));
       }
     }
-    const list = (key: string): string[] | undefined => {
-      const items = new RegExp(`\\b${key}\\s*=\\s*\\[([^\\]]*)\\]`).exec(body)?.[1];
-      return items === undefined ? undefined : [...items.matchAll(/"([^"]*)"/g)].map((t) => t[1]!);
+    const list = (key: string): (BakeValue | undefined)[] | undefined => {
+      const open = new RegExp(`\\b${key}\\s*=\\s*\\[`).exec(body);
+      return open ? hclListItems(body, open.index + open[0].length) : undefined;
     };
-    blocks.set(m[1]!, { attrs, tags: list('tags'), args: bakeArgs(body), inherits: list('inherits') ?? [], start: m.index, end: end + 1 });
+    const inherits = (list('inherits') ?? []).flatMap((v) => (v && 'template' in v ? [v.template] : []));
+    blocks.set(m[1]!, { attrs, tags: list('tags'), args: bakeArgs(body), inherits, start: m.index, end: end + 1 });
     head.lastIndex = end;
   }
   return blocks;
+}
+
+/** The items of an HCL list whose first item starts at `from` (after its `[`), up to its `]`. */
+function hclListItems(text: string, from: number): (BakeValue | undefined)[] {
+  const items: (BakeValue | undefined)[] = [];
+  for (let i = from; i < text.length && text[i] !== ']'; ) {
+    if (/[\s,]/.test(text[i]!)) {
+      i++;
+      continue;
+    }
+    const end = expressionEnd(text, i, ',');
+    items.push(hclValue(text.slice(i, end)));
+    // (A bracket that closes none, `tags = ["a" }`, is passed over.)
+    i = Math.max(end, i + 1);
+  }
+  return items;
 }
 
 /**
@@ -1233,12 +1259,7 @@ function hclBakeBlocks(text: string): Map<string, BakeBlock> {
  */
 function jsonBakeBlocks(text: string): Map<string, BakeBlock> {
   const blocks = new Map<string, BakeBlock>();
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch {
-    return blocks;
-  }
+  const doc = parseJson(text);
   const strings = (v: unknown): string[] | undefined => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : undefined);
   for (const [name, value] of Object.entries(asRecord(asRecord(doc)?.target) ?? {})) {
     const t = asRecord(value);
@@ -1251,21 +1272,56 @@ function jsonBakeBlocks(text: string): Map<string, BakeBlock> {
         attrs.set(key, t[key]);
       }
     }
-    let args: Map<string, string | undefined> | undefined;
     const argsRecord = asRecord(t.args);
-    if (argsRecord) {
-      // As in HCL: a value with a variable is not known here.
-      args = new Map(Object.entries(argsRecord).map(([k, v]) => [k, typeof v === 'string' && !v.includes('$') ? v : undefined]));
-    }
+    const args = argsRecord && new Map(Object.entries(argsRecord).map(([k, v]) => [k, jsonValue(v)]));
+    const tags = strings(t.tags)?.map((template) => ({ template }));
     const at = Math.max(0, text.indexOf(JSON.stringify(name)));
-    blocks.set(name, { attrs, tags: strings(t.tags), args, inherits: strings(t.inherits) ?? [], start: at, end: at + JSON.stringify(name).length });
+    const end = at + JSON.stringify(name).length;
+    blocks.set(name, { attrs, tags, args, inherits: strings(t.inherits) ?? [], start: at, end });
   }
   return blocks;
 }
 
-export function findBakeTargets(path: string, text: string): BuildCommand[] {
+/** Parsed JSON, or undefined when the text does not parse. */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A JSON bake file's value: a string is a template as in HCL (`"${TAG}"`). */
+function jsonValue(v: unknown): BakeValue | undefined {
+  if (typeof v === 'string') {
+    return { template: v };
+  }
+  return typeof v === 'number' || typeof v === 'boolean' ? { literal: String(v) } : undefined;
+}
+
+/**
+ * Reads the `target "x" { dockerfile = …, context = …, target = …, tags = [...] }` blocks of a
+ * docker-bake.hcl (or the `"target"` object of a docker-bake.json): a block's body runs to its
+ * matching brace (nested blocks such as `args = { … }` and `${…}` in strings included), and
+ * `inherits = ["_common"]` takes what the block does not set from the targets it names. Targets
+ * whose name starts with `_` only serve as such templates.
+ *
+ * A tag or arg written with the bake file's variables (`"${REGISTRY}/base:${TAG}"`, `RELEASE = TAG`)
+ * is read with their values (see {@link bakeVariables}): the default of a `variable "TAG" { default =
+ * "…" }` block, or a top-level `TAG = "…"`, in this file or in the `others` bake reads with it. Bake
+ * takes an environment variable of the same name over the default; the environment is not known
+ * here, so the default is read, as compose's `${VAR:-default}` is. A tag with a variable that has no
+ * default, or with an expression (`${lower(TAG)}`), stays as written. The Dockerfile, context and
+ * target are not read through variables (an environment that sets another value builds another file
+ * or stage; see findBuildCommands's `-f`).
+ */
+export function findBakeTargets(path: string, text: string, others: readonly BakeFile[] = []): BuildCommand[] {
   const lines = new LineIndex(text);
   const blocks = /\.json$/i.test(path) ? jsonBakeBlocks(text) : hclBakeBlocks(text);
+  if (blocks.size === 0) {
+    return [];
+  }
+  const valueOf = bakeVariables(bakeFilesReadWith(path, text, others));
   const resolved = (name: string, key: string, depth = 0): string | undefined => {
     const block = blocks.get(name);
     if (!block || depth > 10) {
@@ -1285,7 +1341,12 @@ export function findBakeTargets(path: string, text: string): BuildCommand[] {
       // target as written keeps its tags, as before).
       out.push({ path, dockerfile: wildcard(dockerfile), context: wildcard(context), tags: [], range: lines.rangeOf(block.start, block.end), wildcard: true });
     }
-    const tags = block.tags ?? block.inherits.map((n) => blocks.get(n)?.tags).find((t) => t !== undefined) ?? [];
+    const written = block.tags ?? block.inherits.map((n) => blocks.get(n)?.tags).find((t) => t !== undefined) ?? [];
+    // A string whose variables are not known stays as written; a variable's name that is not known is no tag.
+    const tags = written.flatMap((v) => {
+      const tag = v && valueOf(v);
+      return tag !== undefined ? [tag] : v && 'template' in v ? [v.template] : [];
+    });
     // `args` merge over the inherited targets', the target's own winning.
     const args = (n: string, depth = 0): Map<string, string> => {
       const b = blocks.get(n);
@@ -1297,10 +1358,11 @@ export function findBakeTargets(path: string, text: string): BuildCommand[] {
           }
         }
         for (const [k, v] of b.args ?? []) {
-          if (v === undefined) {
+          const value = v && valueOf(v);
+          if (value === undefined) {
             merged.delete(k);
           } else {
-            merged.set(k, v);
+            merged.set(k, value);
           }
         }
       }
@@ -1320,20 +1382,208 @@ export function findBakeTargets(path: string, text: string): BuildCommand[] {
   return out;
 }
 
+/** The bake files `docker buildx bake` reads, in its order, when it is not given `-f`. */
+const DEFAULT_BAKE_FILES = ['docker-bake.json', 'docker-bake.hcl', 'docker-bake.override.json', 'docker-bake.override.hcl'];
+
 /**
- * A bake target's `args = { NAME = "value", … }`; undefined for a value with a variable
- * (`"${TAG}"`), which is not known here. A value that is not a plain string is not read.
+ * The bake files read with `path`, in the order bake reads them: the default files of its folder
+ * (docker-bake.hcl, then docker-bake.override.hcl, …). A file bake reads only when `-f` names it
+ * (docker-bake.release.hcl) is taken as read after them, as `-f docker-bake.hcl -f
+ * docker-bake.release.hcl` does; the default files do not see its variables.
  */
-function bakeArgs(body: string): Map<string, string | undefined> | undefined {
+function bakeFilesReadWith(path: string, text: string, others: readonly BakeFile[]): BakeFile[] {
+  const rank = (p: string): number => {
+    const i = DEFAULT_BAKE_FILES.indexOf(basename(p));
+    return i < 0 ? DEFAULT_BAKE_FILES.length : i;
+  };
+  const folder = dirname(path);
+  const together = others.filter(
+    (o) => o.path !== path && dirname(o.path) === folder && rank(o.path) < DEFAULT_BAKE_FILES.length,
+  );
+  return [...together, { path, text }].sort((a, b) => rank(a.path) - rank(b.path));
+}
+
+/** Longer than any tag or build arg (and keeps `A = "${B}${B}"` chains from doubling without end). */
+const MAX_BAKE_VALUE = 4096;
+/** Deeper than any real chain of variables: not followed. */
+const MAX_BAKE_DEPTH = 16;
+
+/**
+ * The value of a bake value, with the variables of bake files read together (in bake's order): a
+ * top-level attribute (`TAG = "2024.10"`; the first file's, as bake merges them) over a `variable`
+ * block's `default` (the last file's block, which replaces the others). Undefined when a variable
+ * it uses is not declared, has no default (`variable "GIT_SHA" {}`: the environment gives it, or
+ * the empty string), is in an expression, or is in a cycle, and for a `$${` or `%{` in a string.
+ */
+function bakeVariables(files: readonly BakeFile[]): (value: BakeValue) => string | undefined {
+  const attributes = new Map<string, BakeValue | undefined>();
+  const variables = new Map<string, BakeValue | undefined>();
+  for (const f of files) {
+    const globals = /\.json$/i.test(f.path) ? jsonBakeGlobals(f.text) : hclBakeGlobals(f.text);
+    for (const [name, v] of globals.attributes) {
+      if (!attributes.has(name)) {
+        attributes.set(name, v);
+      }
+    }
+    for (const [name, v] of globals.variables) {
+      variables.set(name, v);
+    }
+  }
+  const known = new Map<string, string | undefined>();
+  const variable = (name: string, stack: readonly string[]): string | undefined => {
+    if (known.has(name)) {
+      return known.get(name);
+    }
+    if (stack.includes(name) || stack.length > MAX_BAKE_DEPTH) {
+      return undefined;
+    }
+    const v = attributes.has(name) ? attributes.get(name) : variables.get(name);
+    const result = v && value(v, [...stack, name]);
+    known.set(name, result);
+    return result;
+  };
+  const value = (v: BakeValue, stack: readonly string[]): string | undefined => {
+    if ('literal' in v) {
+      return v.literal;
+    }
+    if ('ref' in v) {
+      return variable(v.ref, stack);
+    }
+    const t = v.template;
+    let out = '';
+    for (let i = 0; i < t.length; ) {
+      const c = t[i]!;
+      if (c === '\\') {
+        // `\"` and `\\`; another escape (`\n`) is in no tag.
+        if (t[i + 1] !== '"' && t[i + 1] !== '\\') {
+          return undefined;
+        }
+        out += t[i + 1];
+        i += 2;
+      } else if ((c === '$' || c === '%') && (t[i + 1] === '{' || (t[i + 1] === c && t[i + 2] === '{'))) {
+        // `${NAME}`; a directive (`%{ if … }`), an escape (`$${`) and an expression are not read.
+        const end = c === '$' && t[i + 1] === '{' ? closing(t, i + 1) : -1;
+        const name = end < 0 ? undefined : /^\s*([A-Za-z_][\w-]*)\s*$/.exec(t.slice(i + 2, end - 1))?.[1];
+        const resolved = name === undefined ? undefined : variable(name, stack);
+        if (resolved === undefined) {
+          return undefined;
+        }
+        out += resolved;
+        i = end;
+      } else {
+        out += c;
+        i++;
+      }
+      if (out.length > MAX_BAKE_VALUE) {
+        return undefined;
+      }
+    }
+    return out;
+  };
+  return (v) => value(v, []);
+}
+
+/** A bake file's top-level attributes (`TAG = "2024.10"`) and `variable` blocks' defaults (undefined when none is read). */
+interface BakeGlobals {
+  attributes: Map<string, BakeValue | undefined>;
+  variables: Map<string, BakeValue | undefined>;
+}
+
+function hclBakeGlobals(text: string): BakeGlobals {
+  const globals: BakeGlobals = { attributes: new Map(), variables: new Map() };
+  for (const item of hclItems(withoutHclComments(text))) {
+    if (item.value !== undefined) {
+      globals.attributes.set(item.name, hclValue(item.value));
+    } else if (item.name === 'variable' && item.labels?.length === 1) {
+      const value = hclItems(item.body ?? '').find((i) => i.name === 'default')?.value;
+      globals.variables.set(item.labels[0]!, value === undefined ? undefined : hclValue(value));
+    }
+  }
+  return globals;
+}
+
+/** The same in a JSON bake file: `{"variable": {"TAG": {"default": "2024.10"}}, "REGISTRY": "ghcr.io/acme"}`. */
+function jsonBakeGlobals(text: string): BakeGlobals {
+  const globals: BakeGlobals = { attributes: new Map(), variables: new Map() };
+  for (const [name, v] of Object.entries(asRecord(parseJson(text)) ?? {})) {
+    if (name === 'variable') {
+      for (const [variable, block] of Object.entries(asRecord(v) ?? {})) {
+        globals.variables.set(variable, jsonValue(asRecord(block)?.default));
+      }
+    } else if (!['target', 'group', 'function'].includes(name)) {
+      globals.attributes.set(name, jsonValue(v));
+    }
+  }
+  return globals;
+}
+
+/** An attribute (`name = value`, its value's text) or a block (`name "label" { body }`) of HCL text without comments. */
+interface HclItem {
+  name: string;
+  value?: string;
+  labels?: string[];
+  body?: string;
+}
+
+/** The attributes and blocks of HCL text without comments, at its top level; a line that is neither is passed over. */
+function hclItems(text: string): HclItem[] {
+  const items: HclItem[] = [];
+  // Labels are quoted (`"TAG"`) or not (`TAG`), after a blank.
+  const head = /([A-Za-z_][\w-]*)\s*(?:=(?![=>])|((?:\s*"[^"\n]*"|\s+[A-Za-z_][\w-]*)*)\s*\{)/y;
+  const blank = /\s*/y;
+  for (let i = 0; i < text.length; ) {
+    blank.lastIndex = i;
+    blank.exec(text);
+    i = blank.lastIndex;
+    head.lastIndex = i;
+    const m = head.exec(text);
+    if (!m) {
+      const nl = text.indexOf('\n', i);
+      i = nl < 0 ? text.length : nl + 1;
+    } else if (m[2] === undefined) {
+      const end = expressionEnd(text, head.lastIndex, '\n');
+      items.push({ name: m[1]!, value: text.slice(head.lastIndex, end).trim() });
+      i = end;
+    } else {
+      const end = blockEnd(text, head.lastIndex);
+      const labels = [...m[2].matchAll(/"([^"\n]*)"|([A-Za-z_][\w-]*)/g)].map((l) => l[1] ?? l[2]!);
+      items.push({ name: m[1]!, labels, body: text.slice(head.lastIndex, end) });
+      i = end + 1;
+    }
+  }
+  return items;
+}
+
+/** An HCL expression's text as a {@link BakeValue}; undefined when it is none (`null`, a list, a call). */
+function hclValue(expression: string): BakeValue | undefined {
+  const e = expression.trim();
+  if (e.startsWith('"')) {
+    const end = hclStringEnd(e, 0);
+    return end === e.length - 1 ? { template: e.slice(1, end) } : undefined;
+  }
+  if (/^(?:-?\d+(?:\.\d+)?|true|false)$/.test(e)) {
+    return { literal: e };
+  }
+  return /^[A-Za-z_][\w-]*$/.test(e) && e !== 'null' ? { ref: e } : undefined;
+}
+
+/**
+ * A bake target's `args = { NAME = "value", … }` as written (see {@link BakeValue}): a value that
+ * is no string, variable, number or bool is undefined, not known here.
+ */
+function bakeArgs(body: string): Map<string, BakeValue | undefined> | undefined {
   const open = /(?:^|[\s;])args\s*=\s*\{/.exec(body);
   if (!open) {
     return undefined;
   }
   const start = open.index + open[0].length;
-  const inner = withoutHclComments(body.slice(start, blockEnd(body, start)));
-  const out = new Map<string, string | undefined>();
-  for (const m of inner.matchAll(/(?:^|[\s,{])"?([A-Za-z_][A-Za-z0-9_]*)"?\s*[=:]\s*"([^"\\]*)"/g)) {
-    out.set(m[1]!, m[2]!.includes('$') ? undefined : m[2]!);
+  const inner = body.slice(start, blockEnd(body, start));
+  const out = new Map<string, BakeValue | undefined>();
+  const key = /(?:^|[\s,{])"?([A-Za-z_][A-Za-z0-9_]*)"?\s*[=:]\s*/g;
+  for (let m = key.exec(inner); m; m = key.exec(inner)) {
+    const end = expressionEnd(inner, key.lastIndex, ',\n');
+    out.set(m[1]!, hclValue(inner.slice(key.lastIndex, end)));
+    key.lastIndex = end;
   }
   return out;
 }
@@ -1344,12 +1594,7 @@ function withoutHclComments(text: string): string {
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
     if (c === '"') {
-      let j = i + 1;
-      for (; j < text.length && text[j] !== '"'; j++) {
-        if (text[j] === '\\') {
-          j++;
-        }
-      }
+      const j = hclStringEnd(text, i);
       out += text.slice(i, j + 1);
       i = j;
     } else if (c === '#' || (c === '/' && text[i + 1] === '/')) {
@@ -1367,6 +1612,77 @@ function withoutHclComments(text: string): string {
   return out;
 }
 
+/**
+ * The offset of the quote that closes an HCL string whose opening quote is at `open`: escapes and
+ * the strings inside its `${…}` and `%{…}` (`"${notequal("", TAG) ? TAG : "latest"}"`) are skipped,
+ * `$${` is no template. A string left open ends before its line's end; one at the text's end, there.
+ */
+function hclStringEnd(text: string, open: number): number {
+  // What is open, innermost last: a string, or a template's (or an object's) brace.
+  const stack: ('string' | 'brace')[] = ['string'];
+  for (let i = open + 1; i < text.length; i++) {
+    const c = text[i]!;
+    if (stack[stack.length - 1] === 'brace') {
+      if (c === '"') {
+        stack.push('string');
+      } else if (c === '{') {
+        stack.push('brace');
+      } else if (c === '}') {
+        stack.pop();
+      }
+    } else if (c === '\\') {
+      i++;
+    } else if (c === '"') {
+      stack.pop();
+      if (stack.length === 0) {
+        return i;
+      }
+    } else if (c === '\n') {
+      return i - 1;
+    } else if ((c === '$' || c === '%') && text[i + 1] === c && text[i + 2] === '{') {
+      i += 2;
+    } else if ((c === '$' || c === '%') && text[i + 1] === '{') {
+      stack.push('brace');
+      i++;
+    }
+  }
+  return text.length;
+}
+
+/**
+ * Where an HCL expression that starts at `from` ends: at the first of `stops` (a newline for an
+ * attribute's value; `,` for a list's item) outside brackets and strings, or at a bracket that
+ * closes one opened before it; the text's end when none. A heredoc (`<<EOT` … `EOT`) is passed over.
+ */
+function expressionEnd(text: string, from: number, stops: string): number {
+  let depth = 0;
+  for (let i = from; i < text.length; i++) {
+    const c = text[i]!;
+    const heredoc = c === '<' ? /<<-?([A-Za-z_]\w*)[ \t]*\r?\n/y : undefined;
+    if (heredoc) {
+      heredoc.lastIndex = i;
+    }
+    const marker = heredoc?.exec(text);
+    if (c === '"') {
+      i = hclStringEnd(text, i);
+    } else if (marker) {
+      const close = new RegExp(`\\n[ \\t]*${marker[1]}[ \\t]*(?=\\r?\\n|$)`, 'g');
+      close.lastIndex = heredoc!.lastIndex - 1;
+      i = close.exec(text) ? close.lastIndex - 1 : text.length;
+    } else if (c === '(' || c === '[' || c === '{') {
+      depth++;
+    } else if (c === ')' || c === ']' || c === '}') {
+      if (depth === 0) {
+        return i;
+      }
+      depth--;
+    } else if (depth === 0 && stops.includes(c)) {
+      return i;
+    }
+  }
+  return text.length;
+}
+
 /** The offset of the brace that closes a block whose body starts at `from`, skipping strings; the text's end when none. */
 function blockEnd(text: string, from: number): number {
   let depth = 0;
@@ -1374,11 +1690,7 @@ function blockEnd(text: string, from: number): number {
     const c = text[i];
     if (c === '"') {
       // A string, with `${…}` and escapes inside.
-      for (i++; i < text.length && text[i] !== '"'; i++) {
-        if (text[i] === '\\') {
-          i++;
-        }
-      }
+      i = hclStringEnd(text, i);
     } else if (c === '#' || (c === '/' && text[i + 1] === '/')) {
       const nl = text.indexOf('\n', i);
       i = nl < 0 ? text.length : nl;
