@@ -7,7 +7,7 @@ import { RuleTester } from '../ruleTester';
 import { installOutsideBase } from '../../server/src/engine/rules/dockerfile/installOutsideBase';
 import type { InvalidCase } from '../ruleTester';
 import { crlf, insertAfter, insertBefore, removeOnce, replaceEach, replaceOnce } from './edit';
-import { onLine, onWord } from './findings';
+import { onLine, onWord, onWordIn } from './findings';
 
 const BASE = `# Shared base image: the only image that installs packages.
 FROM python:3.12-slim
@@ -423,6 +423,64 @@ RUN apt-get update && apt-get install -y --no-install-recommends python3 python3
     && rm -rf /var/lib/apt/lists/*
 RUN pip3 install celery
 CMD ["celery", "-A", "smarthr360", "worker"]
+`;
+/** cookiecutter-django's pattern without a base: a stage named for its image, the image built FROM that stage. */
+const aliasedNoBase = (cmd: string): string => `FROM python:3.12.7-slim-bookworm AS py
+FROM py AS run
+RUN apt-get update && apt-get install -y libpq5
+COPY requirements.txt .
+RUN pip install -r requirements.txt
+COPY . .
+CMD ${cmd}
+`;
+/** A celery worker in cookiecutter-django's stages: python, a build stage for the wheels, the run stage. */
+const CELERY_COOKIECUTTER = `# Celery worker, in cookiecutter-django's stages
+FROM docker.io/python:3.12.7-slim-bookworm AS python
+
+FROM python AS python-build-stage
+RUN apt-get update && apt-get install --no-install-recommends -y build-essential libpq-dev
+COPY requirements.txt .
+RUN pip wheel --wheel-dir /usr/src/app/wheels -r requirements.txt
+
+FROM python AS python-run-stage
+RUN apt-get update && apt-get install --no-install-recommends -y libpq-dev gettext \\
+    && rm -rf /var/lib/apt/lists/*
+COPY --from=python-build-stage /usr/src/app/wheels /wheels/
+RUN pip install --no-cache-dir --no-index --find-links=/wheels/ /wheels/* && rm -rf /wheels/
+RUN pip install --no-cache-dir flower==2.0.1
+WORKDIR /app
+COPY app/ /app/app/
+CMD ["celery", "-A", "smarthr360", "worker"]
+`;
+/** Web on python:3.12-slim, built with `target: runtime`; a test stage follows it. */
+const WEB_RUNTIME_THEN_TEST = `FROM python:3.12-slim AS runtime
+RUN apt-get update && apt-get install -y --no-install-recommends libmagic1 && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY . .
+CMD ["gunicorn", "smarthr360.wsgi:application"]
+
+FROM runtime AS test
+RUN pip install --no-cache-dir pytest-django factory-boy
+CMD ["pytest"]
+`;
+const WEB_TARGET_RUNTIME_COMPOSE = replaceOnce(
+  COMPOSE,
+  '      dockerfile: docker/Dockerfile.web\n',
+  '      dockerfile: docker/Dockerfile.web\n      target: runtime\n',
+);
+/** Web on the base through a stage of its own (`FROM smarthr360-base:latest AS app` … `FROM app AS web`). */
+const WEB_ON_ALIASED_BASE = `FROM smarthr360-base:latest AS app
+WORKDIR /app
+RUN apt-get update && apt-get install -y --no-install-recommends gettext && rm -rf /var/lib/apt/lists/*
+
+FROM app AS web
+RUN pip install --no-cache-dir gunicorn==22.0.0
+COPY . .
+CMD ["gunicorn", "smarthr360.wsgi:application"]
+
+FROM web AS test
+RUN pip install --no-cache-dir pytest-django
+CMD ["pytest"]
 `;
 const notOnBase = (manager: string, pkg: string, image: string) =>
   `Unexpected ${manager} install of "${pkg}" outside the base image; this stage is built FROM ${image}, not the base image, so the install cannot be moved (the image would lose it): build it FROM the base image first, then install it in Dockerfile.base.`;
@@ -1134,6 +1192,79 @@ COPY . .
         inWeb(7, 45, 52, notOnBase('pip', 'fastapi', 'python:3.12-slim')),
         inWeb(7, 53, 60, notOnBase('pip', 'uvicorn', 'python:3.12-slim')),
       ],
+    },
+    {
+      // Before, nothing: a stage built FROM another stage was skipped, and `status` said only the base
+      // installs packages. Without `AS py`, the same files gave these findings.
+      name: "no base, two services in cookiecutter-django's stages (FROM python:… AS py, FROM py AS run): every install is reported",
+      files: ws({
+        'Dockerfile.base': undefined,
+        'docker-compose.yml': replaceOnce(
+          COMPOSE,
+          '  base:\n    build:\n      context: .\n      dockerfile: Dockerfile.base\n    image: smarthr360-base:latest\n    profiles: [build]\n\n',
+          '',
+        ),
+        'docker/Dockerfile.web': aliasedNoBase('["gunicorn", "smarthr360.wsgi:application"]'),
+        'docker/Dockerfile.celery': aliasedNoBase('["celery", "-A", "smarthr360", "worker"]'),
+      }),
+      errors: [
+        inCelery(3, 42, 48, noBase('apt-get', 'libpq5')),
+        inCelery(5, 20, 36, noBaseRequirements('requirements.txt')),
+        inWeb(3, 42, 48, noBase('apt-get', 'libpq5')),
+        inWeb(5, 20, 36, noBaseRequirements('requirements.txt')),
+      ],
+    },
+    {
+      // Before, nothing (service-not-from-base alone said the worker is off the base). The build
+      // stage, which the run stage only copies wheels from, is a builder on another image: its
+      // compilers are its own.
+      name: "a worker in cookiecutter-django's stages on python:3.12, with a base: the run stage's installs are reported as not on the base",
+      files: ws({ 'docker/Dockerfile.celery': CELERY_COOKIECUTTER }),
+      errors: [
+        onWordIn(
+          'docker/Dockerfile.celery',
+          CELERY_COOKIECUTTER,
+          '-y libpq-dev gettext',
+          'libpq-dev',
+          notOnBase('apt-get', 'libpq-dev', 'docker.io/python:3.12.7-slim-bookworm (through stage python)'),
+        ),
+        onWord(
+          'docker/Dockerfile.celery',
+          CELERY_COOKIECUTTER,
+          'gettext',
+          notOnBase('apt-get', 'gettext', 'docker.io/python:3.12.7-slim-bookworm (through stage python)'),
+        ),
+        onWord(
+          'docker/Dockerfile.celery',
+          CELERY_COOKIECUTTER,
+          'flower==2.0.1',
+          notOnBase('pip', 'flower==2.0.1', 'docker.io/python:3.12.7-slim-bookworm (through stage python)'),
+        ),
+      ],
+    },
+    {
+      // Before, nothing: the stage compose builds was not the file's last, and the last (test) was
+      // built FROM a stage. The test stage is no image services run: not this rule's.
+      name: 'build.target: runtime on python:3.12-slim with a test stage after it: the runtime stage is reported as not on the base',
+      files: ws({ 'docker-compose.yml': WEB_TARGET_RUNTIME_COMPOSE, 'docker/Dockerfile.web': WEB_RUNTIME_THEN_TEST }),
+      errors: [inWeb(2, 66, 75, notOnBase('apt-get', 'libmagic1', 'python:3.12-slim'))],
+    },
+    {
+      // On the base through a stage of its own: the installs of both stages are on top of the base,
+      // and move into it; the test stage's pytest-django is test-artifacts-in-runtime's.
+      name: 'web on the base through its own stage (FROM smarthr360-base AS app, FROM app AS web): the installs of both stages move',
+      files: ws({ 'docker/Dockerfile.web': WEB_ON_ALIASED_BASE }),
+      errors: [
+        onWord('docker/Dockerfile.web', WEB_ON_ALIASED_BASE, 'gettext', outside('apt-get', 'gettext')),
+        onWord('docker/Dockerfile.web', WEB_ON_ALIASED_BASE, 'gunicorn==22.0.0', outside('pip', 'gunicorn==22.0.0')),
+      ],
+      output: {
+        'Dockerfile.base': baseWithApt('gettext').concat('RUN pip install --no-cache-dir gunicorn==22.0.0\n'),
+        'docker/Dockerfile.web': removeOnce(
+          removeOnce(WEB_ON_ALIASED_BASE, 'RUN pip install --no-cache-dir gunicorn==22.0.0\n'),
+          'RUN apt-get update && apt-get install -y --no-install-recommends gettext && rm -rf /var/lib/apt/lists/*\n',
+        ),
+      },
     },
     {
       // Before, postgresql-client-16 and nodejs=20.* were merged into the base's apt-get install,

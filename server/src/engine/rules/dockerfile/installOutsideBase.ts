@@ -426,21 +426,51 @@ function sameFamily(a: InstallCommand, b: InstallCommand): boolean {
 }
 
 /**
- * Stages of a service Dockerfile whose installs belong in the base: those built on it, and the final
- * stage of a service on another image (reported, but nothing is moved: see `notOnBase`).
+ * Stages of a Dockerfile whose installs belong in the base: those built on it (through the stages
+ * they are built FROM: `FROM smarthr360-base AS app` … `FROM app AS web`), and, in a service's
+ * Dockerfile, the stages of the images its services run that are built on another image (see
+ * {@link rootImage}; reported, but nothing is moved: see `notOnBase`). Those are the stages of
+ * {@link runtimeStages}: the `build.target` of each service (the final stage without one, not a
+ * later `test` stage) and the stages it is built FROM, followed to the image the chain starts
+ * from, so that cookiecutter-django's `FROM python:3.12 AS python` … `FROM python AS
+ * python-run-stage` is judged as a `FROM python:3.12` is. Before, a stage built FROM another
+ * stage, and a build target that was not the last stage, were skipped. A builder stage on another
+ * image, which the images only copy from, is not checked: its build tools are its own.
  */
-function checkedStage(project: Project, file: DockerfileModel, stage: Stage, isService: boolean): boolean {
+function checkedStage(
+  project: Project,
+  file: DockerfileModel,
+  stage: Stage,
+  isService: boolean,
+  runtime: ReadonlySet<Stage>,
+): boolean {
   if (project.stageDerivesFromBase(file, stage)) {
     return true;
   }
-  if (!stage.isFinal || !isService) {
+  if (!isService || !runtime.has(stage)) {
     return false;
   }
+  const root = rootImage(project, file, stage);
+  return root !== undefined && !project.isExemptImage(root);
+}
+
+/**
+ * The image a stage's chain of stages starts FROM (`python:3.12-slim` for `FROM py AS runtime`
+ * after `FROM python:3.12-slim AS py`), as written; undefined in a cycle of stages.
+ */
+function rootImage(project: Project, file: DockerfileModel, stage: Stage): string | undefined {
+  const root = project.rootFrom(file, stage);
+  return root.kind === 'stage' ? undefined : root.kind === 'workspace' ? root.tag : root.image;
+}
+
+/**
+ * What a stage not on the base is built FROM, as its findings say it: the image its chain starts
+ * from, and the stage it builds on when that is another (`python:3.12-slim (through stage py)`).
+ */
+function builtFrom(project: Project, file: DockerfileModel, stage: Stage): string {
+  const root = rootImage(project, file, stage) ?? stage.fromImage;
   const target = project.resolveFrom(file, stage);
-  if (target.kind === 'stage') {
-    return false;
-  }
-  return !project.isExemptImage(stage.fromImage);
+  return target.kind === 'stage' ? `${root} (through stage ${target.stage.name ?? target.stage.index})` : root;
 }
 
 export const installOutsideBase = defineRule({
@@ -544,7 +574,7 @@ export const installOutsideBase = defineRule({
       };
       let removals: Map<Stage, RemovalCommand[]> | undefined;
       for (const run of file.runs()) {
-        if (!checkedStage(project, file, run.stage, isService)) {
+        if (!checkedStage(project, file, run.stage, isService, runtime)) {
           continue;
         }
         // A final stage on another image (kept off the base on purpose, or not yet moved to it)
@@ -554,7 +584,7 @@ export const installOutsideBase = defineRule({
         const base = project.baseOf(file, run.stage);
         const baseName = base ? base.path : 'the base Dockerfile';
         const inBase = installsIn(base);
-        const image = run.stage.fromImage;
+        const image = onBase ? run.stage.fromImage : builtFrom(project, file, run.stage);
         // A builder stage (one the images only copy from, or build a test or dev image on) may install
         // what building needs: compilers and headers the runtime images must not get, which roadmap
         // section 3 puts there (build-tools-in-final-stage's advice, and its list of build packages).
