@@ -270,6 +270,62 @@ networks:
   });
 });
 
+describe('check --fix: a requirements COPY goes with the install it served', function () {
+  this.timeout(120_000);
+  before(ensureBuilt);
+  after(cleanTemps);
+
+  /** The base installs libpq5 and requirements.txt; web is on python:3.11-slim, installing for itself. */
+  const files: Record<string, string> = {
+    'Dockerfile.base': `FROM python:3.11-slim
+RUN apt-get update && apt-get install -y --no-install-recommends \\
+    libpq5 \\
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+`,
+    'docker/Dockerfile.web': `FROM python:3.11-slim
+WORKDIR /app
+COPY . .
+RUN apt-get update && apt-get install -y --no-install-recommends libpq5 curl && rm -rf /var/lib/apt/lists/*
+RUN pip install --no-cache-dir -r requirements.txt gunicorn==21.2.0 \\
+    && pip install --no-cache-dir -r requirements-dev.txt
+`,
+    'docker-compose.yml': `services:
+  base:
+    build: {context: ., dockerfile: Dockerfile.base}
+    image: smarthr360-base:latest
+    profiles: [build]
+  web:
+    build: {context: ., dockerfile: docker/Dockerfile.web}
+    env_file: .env.docker
+`,
+    'requirements.txt': 'django==5.0.6\npsycopg==3.1.19\n',
+    'requirements-dev.txt': 'pytest==8.2.0\npytest-django==4.8.0\n',
+    '.env.docker': '# Non-sensitive settings shared by every application service.\nDJANGO_DEBUG=0\n',
+    '.env.docker.example': '# Copy to .env.docker and adjust.\nDJANGO_DEBUG=0\n',
+  };
+
+  it('copy-before-install copies requirements.txt for an install that moves to the base: the COPY goes too', () => {
+    // Before, web ended as `COPY requirements.txt ./` then `COPY . .`: copy-before-install put the
+    // requirements first in one pass, then the install they served was removed as the base's (and
+    // the dev install as test-artifacts-in-runtime's), and nothing read the copied file.
+    const { files: after, after: findings } = fixWithCli(files);
+    assert.deepEqual(after, {
+      ...files,
+      'Dockerfile.base': files['Dockerfile.base']!.replace('    libpq5 \\\n', '    curl \\\n    libpq5 \\\n').concat(
+        'RUN pip install --no-cache-dir gunicorn==21.2.0\n',
+      ),
+      'docker/Dockerfile.web': 'FROM smarthr360-base:latest\nWORKDIR /app\nCOPY . .\n',
+    });
+    assert.deepEqual(
+      findings.map((f) => `${f.file}:${f.line} ${f.rule}`),
+      [],
+    );
+  });
+});
+
 describe("one pass of fixes (the language server's Fix all)", () => {
   it('applies the key renames and leaves the fixes computed from the old reading for the next pass', () => {
     const compose = misspeltKeys('.env.docker');

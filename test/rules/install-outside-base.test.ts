@@ -482,6 +482,17 @@ FROM web AS test
 RUN pip install --no-cache-dir pytest-django
 CMD ["pytest"]
 `;
+/** Web copies the base's requirements with its dev requirements, and installs both in one RUN. */
+const WEB_WITH_DEV_REQUIREMENTS = `FROM smarthr360-base:latest
+WORKDIR /app
+COPY requirements.txt requirements-dev.txt ./
+RUN pip install --no-cache-dir -r requirements.txt \\
+    && pip install --no-cache-dir -r requirements-dev.txt
+COPY . .
+CMD ["gunicorn", "smarthr360.wsgi:application"]
+`;
+/** Web's requirements COPY and install, commented, between blank lines. */
+const REQUIREMENTS_BLOCK = '# Python dependencies\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\n';
 const notOnBase = (manager: string, pkg: string, image: string) =>
   `Unexpected ${manager} install of "${pkg}" outside the base image; this stage is built FROM ${image}, not the base image, so the install cannot be moved (the image would lose it): build it FROM the base image first, then install it in Dockerfile.base.`;
 /** Web adds the PostgreSQL apt repository and its key in the RUN that installs its client. */
@@ -1024,7 +1035,8 @@ COPY . .
       ],
     },
     {
-      name: 'pip install -r of the file the base installs: Remove redundant install',
+      // Before, `COPY requirements.txt .` stayed, copying the file for nothing.
+      name: 'pip install -r of the file the base installs: Remove redundant install, with the COPY only it read',
       files: ws({ 'docker/Dockerfile.web': webInstallsRequirements('requirements.txt') }),
       errors: [
         inWeb(4, 35, 51, 'Unexpected pip install -r requirements.txt: the base image (Dockerfile.base) already installs it.'),
@@ -1032,10 +1044,102 @@ COPY . .
       output: {
         'docker/Dockerfile.web': removeOnce(
           webInstallsRequirements('requirements.txt'),
-          'RUN pip install --no-cache-dir -r requirements.txt\n',
+          'COPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\n',
         ),
       },
     },
+    {
+      // Before, `COPY requirements.txt requirements-dev.txt ./` stayed whole: requirements.txt was copied
+      // for nothing. The dev install still reads its file (test-artifacts-in-runtime's, which removes both).
+      name: 'the base requirements copied with the dev requirements: the redundant install goes, and its file leaves the COPY',
+      files: ws({ 'docker/Dockerfile.web': WEB_WITH_DEV_REQUIREMENTS, 'requirements-dev.txt': 'pytest==8.2.0\n' }),
+      errors: [
+        inWeb(4, 35, 51, 'Unexpected pip install -r requirements.txt: the base image (Dockerfile.base) already installs it.'),
+      ],
+      output: {
+        'docker/Dockerfile.web': replaceEach(
+          WEB_WITH_DEV_REQUIREMENTS,
+          ['COPY requirements.txt requirements-dev.txt ./', 'COPY requirements-dev.txt ./'],
+          ['RUN pip install --no-cache-dir -r requirements.txt \\\n    && pip', 'RUN pip'],
+        ),
+      },
+    },
+    {
+      // The COPY and the RUN between blank lines go as one block: one blank line is left, not two.
+      name: 'the COPY and the redundant RUN between blank lines: removed together, one blank line left',
+      files: ws({
+        'docker/Dockerfile.web': `FROM smarthr360-base:latest\nWORKDIR /app\n\n${REQUIREMENTS_BLOCK}\nCOPY . .\n`,
+      }),
+      errors: [
+        inWeb(6, 35, 51, 'Unexpected pip install -r requirements.txt: the base image (Dockerfile.base) already installs it.'),
+      ],
+      output: { 'docker/Dockerfile.web': 'FROM smarthr360-base:latest\nWORKDIR /app\n\nCOPY . .\n' },
+    },
+    {
+      name: 'the COPY and the redundant RUN at the end of a file with no final line break: the file still ends without one',
+      files: ws({ 'docker/Dockerfile.web': `FROM smarthr360-base:latest\nWORKDIR /app\n${REQUIREMENTS_BLOCK.trimEnd()}` }),
+      errors: [
+        inWeb(5, 35, 51, 'Unexpected pip install -r requirements.txt: the base image (Dockerfile.base) already installs it.'),
+      ],
+      output: { 'docker/Dockerfile.web': 'FROM smarthr360-base:latest\nWORKDIR /app' },
+    },
+    {
+      // The constraints file requirements.txt names (`-c constraints.txt`) is read by the install too.
+      name: 'a JSON-form COPY of the base requirements, the constraints file they include, and the dev requirements: the first two leave it',
+      files: ws({
+        'Dockerfile.base': BASE_WITH_CONSTRAINTS,
+        'requirements.txt': '-c constraints.txt\ndjango==5.0.6\n',
+        'constraints.txt': 'urllib3==2.2.1\n',
+        'requirements-dev.txt': 'pytest==8.2.0\n',
+        'docker/Dockerfile.web': replaceOnce(
+          WEB_WITH_DEV_REQUIREMENTS,
+          'COPY requirements.txt requirements-dev.txt ./',
+          'COPY ["requirements.txt", "constraints.txt", "requirements-dev.txt", "./"]',
+        ),
+      }),
+      errors: [
+        inWeb(4, 35, 51, 'Unexpected pip install -r requirements.txt: the base image (Dockerfile.base) already installs it.'),
+      ],
+      output: {
+        'docker/Dockerfile.web': replaceEach(
+          WEB_WITH_DEV_REQUIREMENTS,
+          ['COPY requirements.txt requirements-dev.txt ./', 'COPY ["requirements-dev.txt", "./"]'],
+          ['RUN pip install --no-cache-dir -r requirements.txt \\\n    && pip', 'RUN pip'],
+        ),
+      },
+    },
+    ...(
+      [
+        [
+          'requirements-dev.txt includes it (-r requirements.txt)',
+          WEB_WITH_DEV_REQUIREMENTS,
+          { 'requirements-dev.txt': '-r requirements.txt\npytest==8.2.0\n' },
+        ],
+        [
+          'a later RUN reads it (a pin check)',
+          replaceOnce(WEB_WITH_DEV_REQUIREMENTS, 'COPY . .\n', 'COPY . .\nRUN python scripts/check_pins.py requirements.txt\n'),
+          { 'requirements-dev.txt': 'pytest==8.2.0\n' },
+        ],
+        [
+          'the COPY has two sources and a destination without a slash (one source left would be copied to a file /app)',
+          replaceOnce(
+            WEB_WITH_DEV_REQUIREMENTS,
+            'COPY requirements.txt requirements-dev.txt ./',
+            'COPY requirements.txt requirements-dev.txt /app',
+          ),
+          { 'requirements-dev.txt': 'pytest==8.2.0\n' },
+        ],
+      ] as const
+    ).map(([what, web, more]) => ({
+      name: `the redundant install's requirements file stays in the COPY where ${what}`,
+      files: ws({ 'docker/Dockerfile.web': web, ...more }),
+      errors: [
+        inWeb(4, 35, 51, 'Unexpected pip install -r requirements.txt: the base image (Dockerfile.base) already installs it.'),
+      ],
+      output: {
+        'docker/Dockerfile.web': replaceOnce(web, 'RUN pip install --no-cache-dir -r requirements.txt \\\n    && pip', 'RUN pip'),
+      },
+    })),
     {
       // Before (today's first version), "not available to the base build": the base copies the file with a
       // glob, so which file it installs was not told, and the base's own install of it was denied.
@@ -1498,7 +1602,8 @@ COPY . .
       ],
     },
     {
-      name: 'the base requirements.txt copied under another name: still the same file, Remove redundant install',
+      // Before, the COPY to /tmp/base-requirements.txt stayed.
+      name: 'the base requirements.txt copied under another name: still the same file, Remove redundant install and its COPY',
       files: servicesWs({ 'services/ml/Dockerfile': ML_WITH_BASE_REQUIREMENTS }),
       errors: [
         onLine(
@@ -1512,7 +1617,7 @@ COPY . .
       output: {
         'services/ml/Dockerfile': removeOnce(
           ML_WITH_BASE_REQUIREMENTS,
-          'RUN pip install --no-cache-dir -r /tmp/base-requirements.txt\n',
+          'COPY requirements.txt /tmp/base-requirements.txt\nRUN pip install --no-cache-dir -r /tmp/base-requirements.txt\n',
         ),
       },
     },
@@ -1811,8 +1916,9 @@ COPY . .
       },
     },
     {
-      // Before, the comment stayed in celery over nothing. The base has its own install of both.
-      name: 'a redundant RUN removed whole, a package or the base requirements: its comment lines go too',
+      // Before, the comment stayed in celery over nothing. The base has its own install of both. (And
+      // before, `# Python dependencies` and `COPY requirements.txt .` stayed, copying the file for nothing.)
+      name: 'a redundant RUN removed whole, a package or the base requirements: its comment lines go too, and the COPY only it read',
       files: ws({
         'docker/Dockerfile.celery': `# Celery worker\nFROM smarthr360-base:latest\n\n# libpq for psycopg\n${CELERY_WITH_BASE_PACKAGE.split('\n')[1]}\n\nWORKDIR /app\n# Python dependencies\nCOPY requirements.txt .\n# (again, for the worker)\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY app/ /app/app/\n`,
       }),
@@ -1821,8 +1927,7 @@ COPY . .
         inCelery(11, 35, 51, 'Unexpected pip install -r requirements.txt: the base image (Dockerfile.base) already installs it.'),
       ],
       output: {
-        'docker/Dockerfile.celery':
-          '# Celery worker\nFROM smarthr360-base:latest\n\nWORKDIR /app\n# Python dependencies\nCOPY requirements.txt .\nCOPY app/ /app/app/\n',
+        'docker/Dockerfile.celery': '# Celery worker\nFROM smarthr360-base:latest\n\nWORKDIR /app\nCOPY app/ /app/app/\n',
       },
     },
     {

@@ -8,14 +8,16 @@ import type { Env, Instruction } from 'dockerfile-ast';
 import type { BuildContexts, Project, Service } from '../../project';
 import { isMap, isSeq } from 'yaml';
 import { scalarString } from '../../parse/yamlUtil';
-import type { DockerfileModel, Stage } from '../../parse/dockerfile';
+import type { DockerfileModel, RunInstruction, Stage } from '../../parse/dockerfile';
 import { pushAll, type Range } from '../../text';
-import { basename, dirname, isWithin, joinPath, normalizePath } from '../../paths';
+import { basename, dirname, isWithin, joinPath, normalizePath, relativePath } from '../../paths';
 import { isRemoteSource, pathArgs, type FlagInstruction, type PathArg } from '../../parse/dockerfileArgs';
 
 import { runtimeImages, stageChain } from '../dockerfile/stageRefs';
 import { currentFileCheck } from '../../rule';
 import { parseShell, programWords, type ShellCommand } from '../../parse/shell';
+import { installsOf } from '../../parse/installEdit';
+import { optionParts } from '../../parse/installOptions';
 
 export { runtimeStages } from '../dockerfile/stageRefs';
 
@@ -803,4 +805,112 @@ export function requirementsSource(project: Project, model: DockerfileModel, sta
     return requirementsSource(project, base.model, base.stages[0]!, undefined, path, depth + 1);
   }
   return undefined;
+}
+
+/**
+ * The build-context COPY sources of a RUN's stage that only one pip command of the RUN reads, by
+ * COPY: the requirements and constraints files it names (`-r`, `-c`, as `files` gives them) and
+ * those files include (`-c constraints.txt` in requirements.txt, relative to it), each copied as
+ * itself by a COPY of the stage before the RUN (`COPY requirements.txt requirements-dev.txt ./`; not
+ * `COPY . .`, a folder or a glob, nor a COPY of an earlier stage, which others may build on), that
+ * nothing else reads: no other command, and no instruction after the COPY in any stage, names a
+ * file of that name (also in another folder, or in a word such as `$(cat requirements.txt)`), no
+ * other pip install reads it through the files it installs (`-r requirements.txt` in
+ * requirements-dev.txt), and no other Dockerfile is built FROM this one. A fix that removes the
+ * command removes those sources too: before, `COPY requirements.txt ./` stayed over an install that
+ * had moved to the base, copying what nothing used.
+ */
+export function sourcesOnlyReadBy(
+  project: Project,
+  model: DockerfileModel,
+  run: RunInstruction,
+  command: ShellCommand,
+  files: readonly string[],
+): Map<CopyInfo, PathArg[]> {
+  const out = new Map<CopyInfo, PathArg[]>();
+  if (project.dockerfilesBuiltOn(model.path).length > 0) {
+    return out;
+  }
+  const runLine = run.instruction.getRange().start.line;
+  const copies = stageCopies(project, model, run.stage).filter((c) => c.instruction.getRange().start.line < runLine);
+  const { contexts } = buildContexts(project, model);
+  const wd = workdirAt(project, model, run.stage, run.instruction);
+  // Each file the command reads, where it reads it: the files it names, then those they include.
+  const read = files.flatMap((f) => (f.includes('$') ? [] : [containerPath(wd, f)])).filter((p): p is string => p !== undefined);
+  const seen = new Set<string>();
+  for (let i = 0; i < read.length && i < 50; i++) {
+    const path = read[i]!;
+    if (seen.has(path)) {
+      continue;
+    }
+    seen.add(path);
+    const provider = providerOf(project, copies, path, contexts);
+    const workspace = provider && new Set(contexts.map((c) => sourcePath(c, provider.contextPath)));
+    const file = workspace?.size === 1 ? [...workspace][0] : undefined;
+    if (!provider || provider.kind !== 'file' || file === undefined) {
+      continue;
+    }
+    for (const included of readRequirements(project, file).files.slice(1)) {
+      read.push(containerPath(dirname(path) || '/', relativePath(dirname(file), included))!);
+    }
+    if (!readElsewhere(project, model, command, provider.copy, path, file)) {
+      const sources = out.get(provider.copy) ?? [];
+      if (!sources.includes(provider.source)) {
+        sources.push(provider.source);
+      }
+      out.set(provider.copy, sources);
+    }
+  }
+  return out;
+}
+
+/** Whether anything but `command` may read the file a COPY puts at `path` (see {@link sourcesOnlyReadBy}). */
+function readElsewhere(
+  project: Project,
+  model: DockerfileModel,
+  command: ShellCommand,
+  copy: CopyInfo,
+  path: string,
+  file: string,
+): boolean {
+  const name = basename(path);
+  // Split at blanks, quotes, separators, parentheses, redirections and `=`: `$(cat requirements.txt)`,
+  // `--requirement=requirements.txt` and `<requirements.txt` name it.
+  const names = (text: string): boolean => text.split(/[\s;&|'"`()<>=[\],{}]+/).some((w) => basename(normalizePath(w)) === name);
+  const copyLine = copy.instruction.getRange().start.line;
+  const runs = new Map(model.runs().map((r) => [r.instruction, r]));
+  for (const stage of model.stages) {
+    for (const instruction of stage.instructions) {
+      if (instruction.getRange().start.line <= copyLine) {
+        continue;
+      }
+      const run = runs.get(instruction);
+      if (!run) {
+        const { start, end } = instruction.getRange();
+        if (names(model.text.slice(model.lines.offsetAt(start), model.lines.offsetAt(end)))) {
+          return true;
+        }
+        continue;
+      }
+      if (run.commands.some((c) => c !== command && c.words.some((w) => names(w.value)))) {
+        return true;
+      }
+      // Another pip install of a file that includes it (`-r requirements.txt` in requirements-dev.txt),
+      // or of a file that cannot be told.
+      for (const { install } of installsOf(run)) {
+        if (install.command === command || install.manager !== 'pip') {
+          continue;
+        }
+        for (const part of optionParts(install)) {
+          if ((part.canonical === '-r' || part.canonical === '-c') && part.value !== undefined) {
+            const source = requirementsSource(project, model, stage, instruction, part.value);
+            if (source === undefined || readRequirements(project, source).files.includes(file)) {
+              return true;
+            }
+          }
+        }
+      }
+    }
+  }
+  return false;
 }
