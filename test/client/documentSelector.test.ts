@@ -2,7 +2,9 @@ import { strict as assert } from 'node:assert';
 import { minimatch } from 'minimatch';
 import { DOCUMENT_SELECTOR } from '../../client/src/documentSelector';
 import { Analyzer } from '../../server/src/engine/analyzer';
+import { MemoryFileSystem } from '../../server/src/engine/fs';
 import { EXAMPLE, loadFolder } from '../loadFolder';
+import { cookiecutterDjango } from '../rules/workspaces/cookiecutterDjango';
 
 /** Whether the client sends a document at this workspace path to the server (by a pattern; a language id alone is not known here). */
 const selected = (path: string): boolean =>
@@ -29,5 +31,32 @@ describe('document selector: the client sends the server the documents it report
     assert.ok(paths.has('docs/ROADMAP.md'), `files with findings: ${[...paths].join(', ')}`);
     assert.ok(selected('docs/ROADMAP.md'));
     assert.ok(selected('docs/docker-modularization.md'));
+  });
+
+  it('covers compose files of any name: included or extended, named by COMPOSE_FILE or by composeFiles', () => {
+    // cookiecutter-django's local.yml and production.yml, made compose files each way the server knows.
+    const workspaces = [
+      cookiecutterDjango({ '.docker-modularity.json': '{ "composeFiles": ["local.yml", "production.yml"] }\n' }),
+      cookiecutterDjango({ '.env': 'COMPOSE_FILE=local.yml:production.yml\n' }),
+      cookiecutterDjango({
+        'docker-compose.yml':
+          'include:\n  - local.yml\nservices:\n  django:\n    extends:\n      file: deploy/production.yaml\n      service: django\n',
+        'deploy/production.yaml': 'services:\n  django:\n    image: my_awesome_project_production_django\n',
+      }),
+    ];
+    for (const files of workspaces) {
+      const result = new Analyzer(new MemoryFileSystem(files)).analyze();
+      const compose = result.project.composeFiles.map((c) => c.path);
+      assert.ok(compose.includes('local.yml'), compose.join(', '));
+      assert.deepEqual(
+        compose.filter((p) => !selected(p)),
+        [],
+      );
+      // The other YAML files it sends are no files of the analysis: the server ignores them.
+      for (const other of ['.readthedocs.yml', '.pre-commit-config.yaml', 'compose/production/traefik/traefik.yml']) {
+        assert.ok(selected(other), other);
+        assert.ok(!result.files.includes(other), other);
+      }
+    }
   });
 });

@@ -4,6 +4,7 @@ import { Analyzer, type AnalysisTiming } from '../engine/analyzer';
 import { CONFIG_FILE_NAMES, ConfigError, parseConfig, type Config } from '../engine/config';
 import { applyFixes, fixPaths, lossyInput, writeBlocked } from '../engine/fixes';
 import { SKIP_REASON_TEXT } from '../engine/fs';
+import { composeLookalikes } from '../engine/project';
 import { normalizePath } from '../engine/paths';
 import type { Finding, Fix } from '../engine/rule';
 import { RULES } from '../engine/rules';
@@ -85,7 +86,7 @@ export function runCheck(cmd: CheckCommand, io: CliIo, version: string): number 
     }
     // The config's excludes decide which folders the walk enters, so read the config first.
     const bootstrap = new Analyzer(new NodeFileSystem(ws.root), { overrides, useConfigFile });
-    const { config, error } = bootstrap.loadConfig();
+    const { config, error, file: configFile } = bootstrap.loadConfig();
     if (error) {
       io.stderr(`${display(path.join(ws.root, error.file))}: ${error.key ? `"${error.key}" ` : ''}${error.reason}\n`);
       return EXIT_USAGE;
@@ -141,6 +142,18 @@ export function runCheck(cmd: CheckCommand, io: CliIo, version: string): number 
     if (!ws.only && result.files.length === 0 && result.skipped.length === 0) {
       complain(io, `no Dockerfiles or compose files found in ${display(ws.root)}`);
     }
+    // Compose files by other names (cookiecutter-django's local.yml) are never read unless named: said,
+    // on stderr only (json and sarif stay clean). Looked for only when no compose file was found.
+    if (result.project.composeFiles.length === 0) {
+      const configName = cmd.config ?? display(path.join(ws.root, configFile ?? CONFIG_FILE_NAMES[0]));
+      const note = composeLookalikeNote(
+        composeLookalikes(disk).map((p) => display(path.join(ws.root, p))),
+        configName,
+      );
+      if (note) {
+        complain(io, note);
+      }
+    }
     // A folder named inside this one whose files were none of them checked is never silent either.
     for (const folder of ws.folders ?? []) {
       const inside = (p: string): boolean => p.startsWith(`${folder}/`);
@@ -189,6 +202,24 @@ export function runCheck(cmd: CheckCommand, io: CliIo, version: string): number 
     return EXIT_PROBLEMS;
   }
   return EXIT_OK;
+}
+
+/**
+ * What to say when no compose file was found but YAML files have a top-level `services:` map
+ * (see {@link composeLookalikes}): their names, and the settings that make them compose files.
+ */
+export function composeLookalikeNote(paths: readonly string[], configFile: string): string | undefined {
+  if (paths.length === 0) {
+    return undefined;
+  }
+  const one = paths.length === 1;
+  const shown = paths.length > 5 ? [...paths.slice(0, 5), `${paths.length - 5} more`] : paths;
+  const names = shown.length === 1 ? shown[0] : `${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}`;
+  return (
+    `no compose file found, but ${names} ${one ? 'has' : 'have'} a top-level services: map; ` +
+    `name ${one ? 'it' : 'them'} in "composeFiles" of ${configFile} (or in COMPOSE_FILE of .env) ` +
+    `to check ${one ? 'it as a compose file' : 'them as compose files'}`
+  );
 }
 
 interface WorkspaceTiming {

@@ -1,10 +1,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Analyzer, type AnalysisResult } from '../engine/analyzer';
+import { CONFIG_FILE_NAMES } from '../engine/config';
+import { composeLookalikes } from '../engine/project';
 import { currentStateReport } from '../engine/report';
 import { roadmapStatus, serializeSections, type ItemStatus, type RoadmapStatus } from '../engine/roadmap';
 import { describeWriteError, NodeFileSystem, writeFileAtomic } from '../node/nodeFileSystem';
 import type { Command } from './args';
+import { composeLookalikeNote } from './check';
 import { complain, EXIT_OK, EXIT_USAGE, type CliIo } from './io';
 
 const MARKS: Record<ItemStatus['state'], string> = { pass: '✓', fail: '✗', na: '–', manual: '○' };
@@ -24,14 +27,25 @@ function analyzeFolder(given: string, io: CliIo): { root: string; result: Analys
     return undefined;
   }
   // The config's excludes decide which folders the walk enters, so read the config first.
-  const { config, error } = new Analyzer(new NodeFileSystem(root)).loadConfig();
+  const { config, error, file } = new Analyzer(new NodeFileSystem(root)).loadConfig();
   if (error) {
     io.stderr(`${path.join(given, error.file)}: ${error.key ? `"${error.key}" ` : ''}${error.reason}\n`);
     return undefined;
   }
-  const result = new Analyzer(new NodeFileSystem(root, { exclude: config.exclude }), { oneShot: true }).analyze();
+  const disk = new NodeFileSystem(root, { exclude: config.exclude });
+  const result = new Analyzer(disk, { oneShot: true }).analyze();
   for (const w of result.configWarnings) {
     io.stderr(`${w.file !== undefined ? path.join(given, w.file) : 'config'}: "${w.key}" ${w.reason}\n`);
+  }
+  // As check says it: YAML files that look like compose files, when none was found (see composeLookalikes).
+  if (result.project.composeFiles.length === 0) {
+    const note = composeLookalikeNote(
+      composeLookalikes(disk).map((p) => path.join(given, p)),
+      path.join(given, file ?? CONFIG_FILE_NAMES[0]),
+    );
+    if (note) {
+      complain(io, note);
+    }
   }
   return { root, result };
 }

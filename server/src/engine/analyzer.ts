@@ -4,6 +4,9 @@ import { basename, dirname, globToRegExp, joinPath, isInsideWorkspace } from './
 import { levenshtein, nameDistanceLimit } from './names';
 import {
   classifyPath,
+  COMPOSE_FILE_VARIABLE,
+  composeFileMatcher,
+  composeFileVariable,
   interfaceDigest,
   parseFile,
   Project,
@@ -120,6 +123,9 @@ interface CheckedEntry {
 
 const INTERNAL_ERROR = 'internal-error';
 
+/** The `.env` docker compose reads `COMPOSE_FILE` from, run at the workspace root. */
+const ROOT_ENV_FILE = '.env';
+
 /** Settings that name what the workspace does not have (see {@link AnalysisResult.configWarnings}). */
 function configWarnings(config: Config, project: Project, file: string | undefined, skipped: readonly SkippedFile[]): ConfigWarning[] {
   const out: ConfigWarning[] = [];
@@ -156,6 +162,17 @@ function configWarnings(config: Config, project: Project, file: string | undefin
   }
   if (project.baseImageProblem !== undefined) {
     out.push({ file, key: 'baseImage', reason: project.baseImageProblem });
+  }
+  // A composeFiles entry that names nothing read (a typo, a file left out) is said, not silently ignored.
+  for (const entry of config.composeFiles) {
+    const matches = composeFileMatcher([entry])!;
+    if (!project.composeFiles.some((c) => matches(c.path))) {
+      out.push({
+        file,
+        key: 'composeFiles',
+        reason: `lists ${entry}, which matches no file of the workspace: no compose file is read for it`,
+      });
+    }
   }
   return out;
 }
@@ -198,8 +215,17 @@ export class Analyzer {
     structure: string;
     textKey: string;
   };
-  /** How each path was classified (it depends only on the path and the roadmapFile setting). */
-  private classified?: { roadmapKey: string; byPath: Map<string, ReturnType<typeof classifyPath> | null> };
+  /**
+   * How each path was classified (it depends only on the path, the settings that name files and
+   * the compose files `COMPOSE_FILE` names), with what names compose files besides their names.
+   */
+  private classified?: {
+    roadmapKey: string;
+    byPath: Map<string, ReturnType<typeof classifyPath> | null>;
+    namedCompose?: (path: string) => boolean;
+  };
+  /** The root `.env` as last read, and the compose files its `COMPOSE_FILE` names. */
+  private composeVariable?: { text: string | undefined; paths: string[] };
   private last?: AnalysisResult;
   /** What the roadmap items applied to in the last run (see applicabilityKey). */
   private applicability?: string;
@@ -270,10 +296,16 @@ export class Analyzer {
       stats.timing = { totalMs: 0, parseMs: 0, projectMs: 0, rules: {} };
     }
     const { config, error, file: configFile } = this.loadConfig();
-    const configKey = contentHash(JSON.stringify(config));
-    const skipped: SkippedFile[] = [];
     const changes = this.fs.takeChanges?.() ?? 'all';
-    const discovered = this.discover(config, configKey, stats, skipped, changes);
+    // The compose files COMPOSE_FILE names are part of the config: which files are compose files.
+    const composeVariable = this.composeFileVariable(config, changes);
+    const configKey = contentHash(
+      composeVariable.length > 0
+        ? `${JSON.stringify(config)}\n${COMPOSE_FILE_VARIABLE}=${composeVariable.join('\n')}`
+        : JSON.stringify(config),
+    );
+    const skipped: SkippedFile[] = [];
+    const discovered = this.discover(config, configKey, composeVariable, stats, skipped, changes);
     const parsedAt = stats.timing ? performance.now() : 0;
     if (stats.timing) {
       stats.timing.parseMs = parsedAt - started;
@@ -650,12 +682,38 @@ export class Analyzer {
   }
 
   /**
+   * The compose files `COMPOSE_FILE` of the workspace root's `.env` names, as docker compose run
+   * there reads them (see {@link composeFileVariable}). The `.env` is read again only when the reader
+   * cannot say it is unchanged (an edit elsewhere reads no other file), and parsed only when its text changed.
+   */
+  private composeFileVariable(config: Config, changes: readonly string[] | 'all'): string[] {
+    const prev = this.prev;
+    if (
+      this.composeVariable &&
+      changes !== 'all' &&
+      prev &&
+      prev.generation === this.fs.generation &&
+      !changes.some((p) => p === ROOT_ENV_FILE || (CONFIG_FILE_NAMES as readonly string[]).includes(p))
+    ) {
+      return this.composeVariable.paths;
+    }
+    const excluded = config.exclude.some((glob) => globToRegExp(glob).test(ROOT_ENV_FILE));
+    const text = excluded ? undefined : this.fs.readFile(ROOT_ENV_FILE);
+    if (!this.composeVariable || this.composeVariable.text !== text) {
+      this.composeVariable = { text, paths: composeFileVariable(text) };
+    }
+    return this.composeVariable.paths;
+  }
+
+  /**
    * The files to analyse, parsed (from the cache when unchanged), by path; `changed` lists the
    * only paths that may differ from the last run, when the reader said which files changed.
+   * `composeVariable`: the compose files `COMPOSE_FILE` names (see {@link composeFileVariable}).
    */
   private discover(
     config: Config,
     configKey: string,
+    composeVariable: readonly string[],
     stats: AnalysisStats,
     skipped: SkippedFile[],
     changes: readonly string[] | 'all' = 'all',
@@ -667,11 +725,19 @@ export class Analyzer {
   } {
     const excludes = config.exclude.map(globToRegExp);
     const excluded = (p: string): boolean => excludes.some((re) => re.test(p));
-    const roadmapKey = `${config.roadmapFile ?? ''}\n${config.archiveDir}\n${config.entrypointsDir}`;
+    const roadmapKey = [
+      config.roadmapFile ?? '',
+      config.archiveDir,
+      config.entrypointsDir,
+      config.composeFiles.join('\n'),
+      COMPOSE_FILE_VARIABLE,
+      composeVariable.join('\n'),
+    ].join('\n');
     if (this.classified?.roadmapKey !== roadmapKey) {
-      this.classified = { roadmapKey, byPath: new Map() };
+      this.classified = { roadmapKey, byPath: new Map(), namedCompose: composeFileMatcher(config.composeFiles, composeVariable) };
     }
     const classified = this.classified.byPath;
+    const namedCompose = this.classified.namedCompose;
     // The reader says which files may have changed: start from the last run's files and load
     // only those, unless one of them is the config (what it excludes may change), the set of files
     // changed, or an edited compose file now reaches other files (includes, `extends`, env files).
@@ -693,7 +759,7 @@ export class Analyzer {
       for (const p of changes) {
         let c = classified.get(p);
         if (c === undefined) {
-          c = classifyPath(p, config) ?? null;
+          c = classifyPath(p, config, namedCompose) ?? null;
           classified.set(p, c);
         }
         const before = models.get(p);
@@ -739,7 +805,7 @@ export class Analyzer {
     for (const path of this.fs.listFiles()) {
       let c = classified.get(path);
       if (c === undefined) {
-        c = classifyPath(path, config) ?? null;
+        c = classifyPath(path, config, namedCompose) ?? null;
         classified.set(path, c);
       }
       if (c) {

@@ -16,6 +16,11 @@ export interface Config {
   archiveDir: string;
   exemptImages: string[];
   exclude: string[];
+  /**
+   * Compose files besides those named `(docker-)compose*.yml` (`local.yml`, `production.yml`):
+   * workspace paths or globs, matched against whole file paths, normalised as path settings are.
+   */
+  composeFiles: string[];
   roadmapFile?: string;
   rules: Record<string, Level>;
 }
@@ -32,6 +37,7 @@ export function defaultConfig(): Config {
     archiveDir: 'archived',
     exemptImages: [...DEFAULT_EXEMPT_IMAGES],
     exclude: [],
+    composeFiles: [],
     rules: {},
   };
 }
@@ -80,29 +86,39 @@ export function normalizeConfigPath(value: string): string | undefined {
   return p === '' || p === '..' || p.startsWith('../') ? undefined : p;
 }
 
+/** Why a path setting that {@link normalizeConfigPath} refuses names no path inside the workspace. */
+function whyNotInside(value: string): string {
+  if (isRooted(value)) {
+    return 'is an absolute path';
+  }
+  return normalizePath(value) === '' ? 'is the workspace root itself' : 'leads out of the workspace';
+}
+
 /**
- * Normalises the path settings of a config (see {@link normalizeConfigPath}). The engine reads and
- * writes only inside the workspace: a path setting that leaves it is an error, not a path to write.
+ * Normalises the path settings of a config (see {@link normalizeConfigPath}), and the paths and globs
+ * of `composeFiles`. The engine reads and writes only inside the workspace: a path setting that
+ * leaves it is an error, not a path to write (or read).
  */
 function checkConfigPaths(file: string, config: Partial<Config>): Partial<Config> {
   const out: Partial<Config> = { ...config };
-  // In the file's order: the first wrong key is the one reported.
-  for (const key of Object.keys(config).filter(isPathKey)) {
-    const value = config[key];
-    if (typeof value !== 'string') {
-      continue;
-    }
+  const inside = (key: string, value: string, must: string): string => {
     const p = normalizeConfigPath(value);
     if (p === undefined) {
-      const why =
-        isRooted(value)
-          ? 'is an absolute path'
-          : normalizePath(value) === ''
-            ? 'is the workspace root itself'
-            : 'leads out of the workspace';
-      throw new ConfigError(file, key, `must be a path inside the workspace, relative to its root: ${JSON.stringify(value)} ${why}`);
+      const reason = `${must} inside the workspace, relative to its root: ${JSON.stringify(value)} ${whyNotInside(value)}`;
+      throw new ConfigError(file, key, reason);
     }
-    out[key] = p;
+    return p;
+  };
+  // In the file's order: the first wrong key is the one reported.
+  for (const key of Object.keys(config)) {
+    if (isPathKey(key)) {
+      const value = config[key];
+      if (typeof value === 'string') {
+        out[key] = inside(key, value, 'must be a path');
+      }
+    } else if (key === 'composeFiles' && Array.isArray(config.composeFiles)) {
+      out.composeFiles = config.composeFiles.map((value) => inside(key, value, 'must list paths'));
+    }
   }
   return out;
 }
@@ -207,6 +223,9 @@ export function mergeConfig(...layers: (Partial<Config> | undefined)[]): Config 
         if (p !== undefined) {
           (out as unknown as Record<string, unknown>)[k] = p;
         }
+      } else if (k === 'composeFiles' && Array.isArray(v)) {
+        // Normalised as the config file's are; an entry leaving the workspace is left out.
+        out.composeFiles = (v as string[]).flatMap((p) => normalizeConfigPath(p) ?? []);
       } else if (k === 'rules') {
         out.rules = { ...out.rules, ...(v as Record<string, Level>) };
       } else {

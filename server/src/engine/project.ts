@@ -1,6 +1,6 @@
-import type { Config } from './config';
+import { CONFIG_FILE_NAMES, type Config } from './config';
 import type { FileSystemView } from './fs';
-import { basename, dirname, joinPath, isInsideWorkspace, isAbsolutePath, normalizePath, isWithin } from './paths';
+import { basename, dirname, joinPath, isInsideWorkspace, isAbsolutePath, normalizePath, isWithin, globPattern } from './paths';
 import {
   compactArrays,
   contentHash,
@@ -28,7 +28,7 @@ import { findBuildCommands, findBakeTargets, findBuildPushActions, isGitlabCi, m
 import { exemptEntryMatches, isPublicImage, looksLikeBaseImage, normalizeImage } from './images';
 import { detectInstall } from './parse/installs';
 import { pathArgs } from './parse/dockerfileArgs';
-import { isNode, isPair } from 'yaml';
+import { isMap, isNode, isPair, parseDocument } from 'yaml';
 import { inlineDockerfilePath } from './inlineDockerfiles';
 import { interpolate, NO_VARIABLES, type Variables } from './interpolation';
 import { envTemplatePath, findSecret, secretsTemplatePath } from './rules/env/envShared';
@@ -70,10 +70,15 @@ export type FileKind = FileModel['kind'];
 const NOT_DOCKER =
   /\.(md|markdown|rst|txt|json|ya?ml|toml|ini|cfg|sh|bash|zsh|ps1|bat|cmd|py|pyc|ts|tsx|js|jsx|mjs|cjs|go|rs|java|kt|kts|rb|php|cs|c|cc|cpp|h|hpp|swift|scala|lua|pl|html?|css|scss|xml|svg|png|jpe?g|gif|lock|log|map|snap|orig|bak|swp)$/i;
 
-/** Classifies a workspace path by its name. */
+/**
+ * Classifies a workspace path by its name. `namedCompose`: whether the workspace names the path as
+ * a compose file (the config's `composeFiles`, `COMPOSE_FILE` of the root `.env`: see
+ * {@link composeFileMatcher}); a name read as a Dockerfile or env file stays one.
+ */
 export function classifyPath(
   path: string,
   config: Pick<Config, 'roadmapFile'> & Partial<Pick<Config, 'archiveDir' | 'entrypointsDir'>>,
+  namedCompose?: (path: string) => boolean,
 ): { kind: FileKind; role?: FileRole } | undefined {
   const name = basename(path);
   const lower = name.toLowerCase();
@@ -94,6 +99,10 @@ export function classifyPath(
     (/^secrets(\..*)?$/.test(lower) && !NOT_DOCKER.test(lower))
   ) {
     return { kind: 'env' };
+  }
+  // Named by the workspace (cookiecutter-django's `local.yml`), before the roles other YAML files play by name.
+  if (namedCompose?.(path)) {
+    return { kind: 'compose' };
   }
   // A justfile's recipe lines, like a Makefile's, each run in a shell of their own from its folder.
   if (/^(makefile|gnumakefile)$/i.test(name) || lower.endsWith('.mk') || /^\.?justfile$/.test(lower) || lower.endsWith('.just')) {
@@ -142,6 +151,93 @@ export function classifyPath(
     return { kind: 'text', role: 'script' };
   }
   return undefined;
+}
+
+/** The variable of `.env` that names the compose files docker compose reads, and the one that separates them. */
+export const COMPOSE_FILE_VARIABLE = 'COMPOSE_FILE';
+const COMPOSE_PATH_SEPARATOR = 'COMPOSE_PATH_SEPARATOR';
+
+/**
+ * The compose files `COMPOSE_FILE` of a `.env` names (docker compose reads it from the `.env` of
+ * its working folder), as workspace paths: separated by `COMPOSE_PATH_SEPARATOR` when set, else by
+ * `:` (`;` on Windows). Entries with variables, absolute or leading out of the workspace are left out.
+ */
+export function composeFileVariable(envText: string | undefined, windows = isWindows()): string[] {
+  // Most `.env` files do not set it: no parse then.
+  if (envText === undefined || !envText.includes(COMPOSE_FILE_VARIABLE)) {
+    return [];
+  }
+  let files: string | undefined;
+  let separator: string | undefined;
+  for (const e of parseEnvFile('.env', envText).entries) {
+    if (e.key === COMPOSE_FILE_VARIABLE) {
+      files = e.value;
+    } else if (e.key === COMPOSE_PATH_SEPARATOR) {
+      separator = e.value;
+    }
+  }
+  const out: string[] = [];
+  for (const entry of (files ?? '').split(separator || (windows ? ';' : ':'))) {
+    const p = entry.trim();
+    if (p === '' || p.includes('$') || isAbsolutePath(p) || /^[\\/]/.test(p)) {
+      continue;
+    }
+    const normal = normalizePath(p);
+    if (normal !== '' && isInsideWorkspace(normal) && !out.includes(normal)) {
+      out.push(normal);
+    }
+  }
+  return out;
+}
+
+function isWindows(): boolean {
+  return typeof process !== 'undefined' && process.platform === 'win32';
+}
+
+/**
+ * Whether the workspace names a path as a compose file: a path or glob of the config's
+ * `composeFiles` (`*`, `**`, `?`, `[…]`, as `exclude`, matched against the whole path), or a path
+ * `COMPOSE_FILE` names (see {@link composeFileVariable}). Undefined when nothing is named.
+ */
+export function composeFileMatcher(
+  globs: readonly string[],
+  paths: readonly string[] = [],
+): ((path: string) => boolean) | undefined {
+  if (globs.length === 0 && paths.length === 0) {
+    return undefined;
+  }
+  const exact = new Set(paths);
+  const re = globs.length > 0 ? new RegExp(`^(?:${globs.map((g) => globPattern(normalizePath(g))).join('|')})$`) : undefined;
+  return (path) => exact.has(path) || (re !== undefined && re.test(path));
+}
+
+/**
+ * The YAML files at the workspace root or one folder down (`local.yml`, `deploy/stack.yml`) with a
+ * top-level `services:` map, as a compose file has, sorted: for a workspace where no compose file
+ * was found, to say which files may be compose files by other names. It reads those files, so it is
+ * only for that case (a check never reads YAML files that are not compose files otherwise).
+ */
+export function composeLookalikes(fs: Pick<FileSystemView, 'listFiles' | 'readFile'>): string[] {
+  const out: string[] = [];
+  for (const path of fs.listFiles()) {
+    if (!/^(?:[^/]+\/)?[^/]+\.ya?ml$/i.test(path) || (CONFIG_FILE_NAMES as readonly string[]).includes(path)) {
+      continue;
+    }
+    const text = fs.readFile(path);
+    // Only a file with `services:` at the start of a line is parsed.
+    if (text === undefined || !/^services[ \t]*:/m.test(text)) {
+      continue;
+    }
+    try {
+      const doc = parseDocument(text);
+      if (isMap(doc.contents) && isMap(doc.contents.get('services', true))) {
+        out.push(path);
+      }
+    } catch {
+      // Not YAML: no compose file either.
+    }
+  }
+  return out.sort();
 }
 
 /**

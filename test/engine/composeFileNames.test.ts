@@ -1,0 +1,276 @@
+/**
+ * Which files are compose files besides `(docker-)compose*.yml`: the files a compose file includes or
+ * extends, the files `COMPOSE_FILE` of the root `.env` names, and the config's `composeFiles`.
+ * Classic cookiecutter-django names its compose files `local.yml` and `production.yml`: before, they
+ * were never read, and no compose rule ran.
+ */
+import assert from 'node:assert/strict';
+import { Analyzer, type AnalysisResult } from '../../server/src/engine/analyzer';
+import type { ConfigError } from '../../server/src/engine/config';
+import { MemoryFileSystem } from '../../server/src/engine/fs';
+import { roadmapStatus } from '../../server/src/engine/roadmap';
+import { OverlayFileSystem } from '../../server/src/lsp/overlayFileSystem';
+import { cookiecutterDjango } from '../rules/workspaces/cookiecutterDjango';
+
+const analyze = (files: Record<string, string>): AnalysisResult => new Analyzer(new MemoryFileSystem(files)).analyze();
+const composePaths = (r: AnalysisResult): string[] => r.project.composeFiles.map((c) => c.path).sort();
+const findingsOn = (r: AnalysisResult, path: string): string[] =>
+  r.findings.filter((f) => f.path === path).map((f) => `${f.ruleId}:${f.range.start.line + 1}`);
+/** The roadmap items of sections 1 and 2 that are not applicable (nothing for them to check). */
+const notApplicable = (r: AnalysisResult): string[] =>
+  roadmapStatus(r)
+    .sections.filter((s) => s.section.section <= 2)
+    .flatMap((s) => s.items.filter((i) => i.state === 'na').map((i) => i.item.title));
+
+const CONFIG = '.docker-modularity.json';
+const LOCAL_DOCKERFILE = 'compose/local/django/Dockerfile';
+const PRODUCTION_DOCKERFILE = 'compose/production/django/Dockerfile';
+/** What build-tools-in-final-stage says of a Django Dockerfile: only once a compose file builds it. */
+const BUILD_TOOLS =
+  'Unexpected build-only package libpq-dev in the final image of django and celeryworker; install it in a builder stage and COPY --from that stage what it builds.';
+const buildTools = (r: AnalysisResult): string[] =>
+  r.findings
+    .filter((f) => f.ruleId === 'build-tools-in-final-stage')
+    .map((f) => `${f.path}:${f.range.start.line + 1}:${f.range.start.character + 1} ${f.message}`);
+
+describe('compose files by other names (cookiecutter-django: local.yml, production.yml)', () => {
+  it('without any setting: no compose file is read, as docker compose without -f or COMPOSE_FILE', () => {
+    const r = analyze(cookiecutterDjango());
+    assert.deepEqual(composePaths(r), []);
+    assert.ok(!r.files.includes('local.yml') && !r.files.includes('.readthedocs.yml'), r.files.join(', '));
+    assert.deepEqual(buildTools(r), []);
+    assert.deepEqual(notApplicable(r), [
+      'Only the base Dockerfile installs system dependencies and requirements',
+      'Service Dockerfiles are built FROM the base image',
+      'No redundant pip or system package installs in service Dockerfiles',
+      'Shared assets have named volumes declared in compose',
+      'Shared volumes are mounted in every relevant service at the same path',
+      'Shared assets are not copied into images',
+    ]);
+  });
+
+  describe('(a) files a compose file includes or extends are compose files, whatever their name', () => {
+    const DOCKER_COMPOSE = `include:
+  - local.yml
+  - path: compose/docs.yml
+services:
+  mailpit:
+    extends:
+      file: compose/mail.yml
+      service: mailpit
+`;
+    const DOCS = `services:
+  docs:
+    image: my_awesome_project_local_docs
+    build:
+      context: ..
+      dockerfile: ./compose/local/docs/Dockerfile
+    env_file:
+      - ../.envs/.local/.django
+    volumes:
+      - ../docs:/docs:z
+    ports:
+      - '9000:9000'
+    command: /start-docs
+`;
+    const MAIL = 'services:\n  mailpit:\n    image: docker.io/axllent/mailpit:latest\n    ports:\n      - "8025:8025"\n';
+    const files = cookiecutterDjango({
+      'docker-compose.yml': DOCKER_COMPOSE,
+      'compose/docs.yml': DOCS,
+      'compose/mail.yml': MAIL,
+      'compose/local/docs/Dockerfile':
+        'FROM docker.io/python:3.12.3-slim-bookworm\nCOPY ./requirements /requirements\nRUN pip install -r /requirements/local.txt\n',
+    });
+
+    it('reads local.yml (include: string), compose/docs.yml (include: path:) and compose/mail.yml (extends: file:)', () => {
+      const r = analyze(files);
+      assert.deepEqual(composePaths(r), ['compose/docs.yml', 'compose/mail.yml', 'docker-compose.yml', 'local.yml']);
+      const project = r.project.composeProjects.find((p) => p.root.path === 'docker-compose.yml');
+      assert.deepEqual([...project!.services.keys()].sort(), ['celeryworker', 'django', 'docs', 'mailpit', 'postgres', 'redis']);
+      // production.yml is included by nothing: not read.
+      assert.ok(!r.files.includes('production.yml'));
+    });
+
+    it('an included file edited in the editor stays a compose file', () => {
+      const overlay = new OverlayFileSystem(new MemoryFileSystem(files));
+      const analyzer = new Analyzer(overlay);
+      analyzer.analyze();
+      overlay.setDocument(
+        'local.yml',
+        files['local.yml']!.replace('  redis:\n', '  mailhog:\n    image: mailhog/mailhog\n\n  redis:\n'),
+      );
+      const r = analyzer.analyze();
+      assert.ok(composePaths(r).includes('local.yml'));
+      const project = r.project.composeProjects.find((p) => p.root.path === 'docker-compose.yml');
+      assert.ok(project!.services.has('mailhog'));
+    });
+  });
+
+  describe('(b) COMPOSE_FILE in the root .env names compose files', () => {
+    it('COMPOSE_FILE=local.yml: local.yml is read and checked, its env files too', () => {
+      const r = analyze(cookiecutterDjango({ '.env': '# docker compose reads this\nCOMPOSE_FILE=local.yml\n' }));
+      assert.deepEqual(composePaths(r), ['local.yml']);
+      assert.ok(r.files.includes('.envs/.local/.django'), r.files.join(', '));
+      assert.ok(!r.files.includes('production.yml'));
+      // Compose rules run on what it builds, and section 2 applies: local.yml declares named volumes.
+      assert.deepEqual(buildTools(r), [`${LOCAL_DOCKERFILE}:35:3 ${BUILD_TOOLS}`]);
+      assert.deepEqual(
+        notApplicable(r).filter((t) => /^Shared/.test(t)),
+        ['Shared volumes are mounted in every relevant service at the same path'],
+      );
+    });
+
+    it('several files, with `:`, quoted, after `export`; and with COMPOSE_PATH_SEPARATOR', () => {
+      for (const env of [
+        'COMPOSE_FILE=local.yml:production.yml\n',
+        'export COMPOSE_FILE="./local.yml:./production.yml"\n',
+        'COMPOSE_PATH_SEPARATOR=;\nCOMPOSE_FILE=local.yml;production.yml\n',
+      ]) {
+        const r = analyze(cookiecutterDjango({ '.env': env }));
+        assert.deepEqual(composePaths(r), ['local.yml', 'production.yml'], env);
+      }
+    });
+
+    it('names no file out of the workspace, and no file of another folder’s .env', () => {
+      const r = analyze(
+        cookiecutterDjango({
+          '.env': 'COMPOSE_FILE=../other/local.yml:/srv/production.yml\n',
+          'docs/.env': 'COMPOSE_FILE=../production.yml\n',
+        }),
+      );
+      assert.deepEqual(composePaths(r), []);
+    });
+
+    it('follows .env edited in the editor: adding and removing COMPOSE_FILE', () => {
+      const overlay = new OverlayFileSystem(
+        new MemoryFileSystem(cookiecutterDjango({ '.env': 'DJANGO_READ_DOT_ENV_FILE=True\n' })),
+      );
+      const analyzer = new Analyzer(overlay);
+      assert.deepEqual(composePaths(analyzer.analyze()), []);
+      overlay.setDocument('.env', 'DJANGO_READ_DOT_ENV_FILE=True\nCOMPOSE_FILE=production.yml\n');
+      const added = analyzer.analyze();
+      assert.deepEqual(composePaths(added), ['production.yml']);
+      assert.deepEqual(buildTools(added), [`${PRODUCTION_DOCKERFILE}:35:3 ${BUILD_TOOLS}`]);
+      // Another variable edited: the same compose files.
+      overlay.setDocument('.env', 'DJANGO_READ_DOT_ENV_FILE=False\nCOMPOSE_FILE=production.yml\n');
+      const same = analyzer.analyze();
+      assert.deepEqual(composePaths(same), ['production.yml']);
+      assert.deepEqual(buildTools(same), buildTools(added));
+      overlay.setDocument('.env', 'DJANGO_READ_DOT_ENV_FILE=True\n');
+      const removed = analyzer.analyze();
+      assert.deepEqual(composePaths(removed), []);
+      assert.deepEqual(buildTools(removed), []);
+      assert.ok(!removed.files.includes('production.yml'));
+    });
+  });
+
+  describe('(c) the config key composeFiles', () => {
+    it('lists compose files by path: both are read and checked, the default names still are', () => {
+      const files = cookiecutterDjango({
+        [CONFIG]: JSON.stringify({ composeFiles: ['local.yml', './production.yml'] }),
+        'docker-compose.docs.yml': 'services:\n  docs:\n    image: sphinxdoc/sphinx\n    volumes:\n      - ./docs:/docs:z\n',
+      });
+      const r = analyze(files);
+      assert.equal(r.configError, undefined);
+      assert.deepEqual(composePaths(r), ['docker-compose.docs.yml', 'local.yml', 'production.yml']);
+      assert.deepEqual(r.configWarnings, []);
+      // Compose rules run on them: sections 1 and 2 are no longer "not applicable" as a whole.
+      assert.deepEqual(notApplicable(r), ['Shared volumes are mounted in every relevant service at the same path']);
+      assert.deepEqual(buildTools(r), [
+        `${LOCAL_DOCKERFILE}:35:3 ${BUILD_TOOLS}`,
+        `${PRODUCTION_DOCKERFILE}:35:3 ${BUILD_TOOLS}`,
+      ]);
+      // And what reads them runs: production.yml builds compose/production/django/Dockerfile, so it is not legacy.
+      assert.deepEqual(
+        r.findings.filter((f) => f.ruleId === 'legacy-dockerfile').map((f) => f.path),
+        [],
+      );
+      // YAML files neither named like compose files nor listed are not read.
+      assert.ok(!r.files.includes('.readthedocs.yml') && !r.files.includes('compose/production/traefik/traefik.yml'));
+    });
+
+    it('takes globs, as exclude does', () => {
+      const r = analyze(
+        cookiecutterDjango({
+          [CONFIG]: JSON.stringify({ composeFiles: ['deploy/**/*.yml'] }),
+          'deploy/staging/stack.yml': 'services:\n  django:\n    image: my_awesome_project_production_django\n',
+          'deploy/ci.yml': 'services:\n  django:\n    image: my_awesome_project_local_django\n    command: pytest\n',
+        }),
+      );
+      assert.deepEqual(composePaths(r), ['deploy/ci.yml', 'deploy/staging/stack.yml']);
+    });
+
+    it('a YAML config works the same', () => {
+      const r = analyze(cookiecutterDjango({ '.docker-modularity.yaml': 'composeFiles:\n  - local.yml\n  - production.yml\n' }));
+      assert.deepEqual(composePaths(r), ['local.yml', 'production.yml']);
+    });
+
+    it('is validated: an array of paths inside the workspace', () => {
+      const error = (value: unknown): ConfigError | undefined =>
+        analyze(cookiecutterDjango({ [CONFIG]: JSON.stringify({ composeFiles: value }) })).configError;
+      const notArray = error('local.yml');
+      assert.deepEqual([notArray?.key, notArray?.reason], ['composeFiles', 'must be array']);
+      const empty = error(['local.yml', '']);
+      assert.deepEqual([empty?.key, empty?.reason], ['composeFiles.1', 'must NOT have fewer than 1 characters']);
+      const out = error(['local.yml', '../shared/compose.yml']);
+      assert.deepEqual(
+        [out?.file, out?.key, out?.reason],
+        [
+          CONFIG,
+          'composeFiles',
+          'must list paths inside the workspace, relative to its root: "../shared/compose.yml" leads out of the workspace',
+        ],
+      );
+      const abs = error(['/srv/app/production.yml']);
+      assert.equal(
+        abs?.reason,
+        'must list paths inside the workspace, relative to its root: "/srv/app/production.yml" is an absolute path',
+      );
+    });
+
+    it('an entry that matches no file is said, and the rest is read', () => {
+      const r = analyze(cookiecutterDjango({ [CONFIG]: JSON.stringify({ composeFiles: ['local.yml', 'prodution.yml'] }) }));
+      assert.deepEqual(composePaths(r), ['local.yml']);
+      assert.deepEqual(r.configWarnings, [
+        {
+          file: CONFIG,
+          key: 'composeFiles',
+          reason: 'lists prodution.yml, which matches no file of the workspace: no compose file is read for it',
+        },
+      ]);
+    });
+
+    it('follows the config edited in the editor, and compose files edited there', () => {
+      const overlay = new OverlayFileSystem(new MemoryFileSystem(cookiecutterDjango()));
+      const analyzer = new Analyzer(overlay);
+      assert.deepEqual(composePaths(analyzer.analyze()), []);
+      overlay.setDocument(CONFIG, JSON.stringify({ composeFiles: ['local.yml'] }));
+      assert.deepEqual(composePaths(analyzer.analyze()), ['local.yml']);
+      const local = overlay.readFile('local.yml')!;
+      overlay.setDocument('local.yml', local.replace('  redis:\n', '  mailhog:\n    image: mailhog/mailhog\n\n  redis:\n'));
+      const edited = analyzer.analyze();
+      assert.ok(edited.project.services.some((s) => s.name === 'mailhog'));
+      const fresh = new Analyzer(
+        new MemoryFileSystem(Object.fromEntries(overlay.listFiles().map((p) => [p, overlay.readFile(p)!]))),
+      ).analyze();
+      assert.deepEqual(
+        edited.findings.map((f) => `${f.path}:${f.range.start.line} ${f.ruleId} ${f.message}`),
+        fresh.findings.map((f) => `${f.path}:${f.range.start.line} ${f.ruleId} ${f.message}`),
+      );
+    });
+
+    it('a YAML file neither named nor listed is ignored when edited: not read, no findings', () => {
+      const overlay = new OverlayFileSystem(
+        new MemoryFileSystem(cookiecutterDjango({ [CONFIG]: '{"composeFiles": ["local.yml"]}' })),
+      );
+      const analyzer = new Analyzer(overlay);
+      const before = analyzer.analyze();
+      overlay.setDocument('.readthedocs.yml', 'services:\n  not: [a, compose, file\n');
+      const after = analyzer.analyze();
+      assert.ok(!after.files.includes('.readthedocs.yml'));
+      assert.deepEqual(findingsOn(after, '.readthedocs.yml'), []);
+      assert.equal(after.stats.parsed, 0);
+      assert.deepEqual(after.findings, before.findings);
+    });
+  });
+});
