@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { cleanTemps, copyExample, ensureBuilt, runCli, tempDir, writeFiles } from './helpers';
+import { cleanTemps, copyExample, ensureBuilt, parseFindings, runCli, tempDir, writeFiles } from './helpers';
 
 /** Secret values of the example workspace; no output may contain them. */
 const SECRETS = ['hunter2-celery', 'changeme', 's3cr3t-db-password', 'django-insecure-9f8e7d6c5b4a'];
@@ -160,6 +160,57 @@ describe('cli: status and report', function () {
     );
     assert.ok(
       text.includes('  – Shared volumes are mounted in every relevant service at the same path (not applicable)\n'),
+      text,
+    );
+  });
+
+  it("status reads each included stack's own .env.docker, as check does", () => {
+    // Before: "✗ Every application service uses the single shared env file (3 application services
+    // (api, worker, trainer) read no .env.docker through env_file)" while check found nothing: the
+    // root's .env.docker was asked for, not platform/'s and ml/'s, which env-file-missing reads.
+    const dir = tempDir();
+    const image = (cmd: string) =>
+      `FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\nCMD ${cmd}\n`;
+    const platform = (beat = '') =>
+      '# Platform: the API and its background worker.\nservices:\n' +
+      '  api:\n    build: {context: ., dockerfile: docker/Dockerfile.api}\n    env_file: .env.docker\n    ports:\n      - "8000:8000"\n\n' +
+      '  worker:\n    build: {context: ., dockerfile: docker/Dockerfile.worker}\n    env_file: .env.docker\n' +
+      beat;
+    writeFiles(dir, {
+      'compose.yaml':
+        '# The whole product: each stack’s compose file.\ninclude:\n  - platform/compose.yaml\n  - ml/compose.yaml\n',
+      'platform/compose.yaml': platform(),
+      'platform/docker/Dockerfile.api': image('["gunicorn", "platform.wsgi", "--bind", "0.0.0.0:8000"]'),
+      'platform/docker/Dockerfile.worker': image('["celery", "-A", "platform", "worker", "-l", "info"]'),
+      'platform/requirements.txt': 'Django==5.0.6\ncelery==5.4.0\n',
+      'platform/.env.docker': 'DJANGO_DEBUG=0\nDJANGO_ALLOWED_HOSTS=localhost,api\n',
+      'platform/.env.docker.example': 'DJANGO_DEBUG=0\nDJANGO_ALLOWED_HOSTS=localhost\n',
+      'ml/compose.yaml':
+        '# ML: training jobs.\nservices:\n  trainer:\n    build: {context: ., dockerfile: docker/Dockerfile.trainer}\n    env_file: .env.docker\n',
+      'ml/docker/Dockerfile.trainer': image('["python", "-m", "ml.train"]'),
+      'ml/requirements.txt': 'mlflow==2.14.1\nscikit-learn==1.5.0\n',
+      'ml/.env.docker': 'MLFLOW_TRACKING_URI=http://mlflow:5000\n',
+      'ml/.env.docker.example': 'MLFLOW_TRACKING_URI=http://mlflow:5000\n',
+    });
+    const check = runCli(['check', dir, '--format', 'json']);
+    assert.deepEqual(
+      parseFindings(check.stdout).filter((f) => f.rule.startsWith('env-')),
+      [],
+      check.stdout,
+    );
+    const item = '  ✓ Every application service uses the single shared env file\n';
+    assert.ok(runCli(['status', dir]).stdout.includes(item), runCli(['status', dir]).stdout);
+    // A platform service that reads no env file is asked for platform/.env.docker, not the root's.
+    writeFiles(dir, {
+      'platform/compose.yaml': platform(
+        '\n  beat:\n    build: {context: ., dockerfile: docker/Dockerfile.worker}\n    command: celery -A platform beat -l info\n',
+      ),
+    });
+    const text = runCli(['status', dir]).stdout;
+    assert.ok(
+      text.includes(
+        '  ✗ Every application service uses the single shared env file (1 application service (beat) reads no platform/.env.docker through env_file)\n',
+      ),
       text,
     );
   });

@@ -1,7 +1,7 @@
 import type { AnalysisResult } from './analyzer';
 import { findingKey, type Finding } from './rule';
 import type { Project } from './project';
-import { readsEnvFile } from './rules/env/envShared';
+import { readsEnvFile, stackEnvOfService } from './rules/env/envShared';
 import { basename, dirname, normalizePath } from './paths';
 import { entrypointFolders, entrypointScripts, isEntrypointsFolder } from './rules/image/entrypointUndocumented';
 import { detectInstall } from './parse/installs';
@@ -148,19 +148,25 @@ const hasAssetVolumes = (p: Project): boolean =>
 const hasApplicationServices = (p: Project): boolean => p.services.some((s) => p.isApplicationService(s)) || p.applicationImages().length > 0;
 /**
  * Services on application images that env-file-missing does not read (not FROM the base, or no
- * base at all) and that read no shared env file: the item is not done for them.
+ * base at all) and that read no shared env file: the item is not done for them. Each service is
+ * asked for its own stack's shared env file (`platform/.env.docker` for the services of an included
+ * platform/compose.yaml), as env-file-missing asks: before, every stack was asked for the
+ * configured path at the root, and `status` failed the item on a workspace `check` found clean.
  */
 function sharedEnvFileUnread(p: Project): string | undefined {
-  const shared = p.config.sharedEnvFile;
   // One service per stack (the folder of its compose file: docker-compose.yml and
   // docker-compose.prod.yml run the same web), not per name: before, platform/'s web and tools/'s
   // web were counted once.
-  const unread = new Map<string, { name: string; file: string }>();
+  const unread = new Map<string, { name: string; file: string; shared: string }>();
   for (const { service: s } of p.applicationImages()) {
-    if (!p.isApplicationService(s) && !readsEnvFile(p, s, shared)) {
+    if (p.isApplicationService(s)) {
+      continue;
+    }
+    const shared = stackEnvOfService(p, s).sharedEnvFile;
+    if (!readsEnvFile(p, s, shared)) {
       const key = `${dirname(s.project.root.path)}\0${s.name}`;
       if (!unread.has(key)) {
-        unread.set(key, { name: s.name, file: s.project.root.path });
+        unread.set(key, { name: s.name, file: s.project.root.path, shared });
       }
     }
   }
@@ -174,7 +180,14 @@ function sharedEnvFileUnread(p: Project): string | undefined {
   }
   const names = [...unread.values()].map((u) => (count.get(u.name)! > 1 ? `${u.name} of ${u.file}` : u.name));
   const list = `${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''}`;
-  return `${names.length} application service${names.length === 1 ? '' : 's'} (${list}) ${names.length === 1 ? "reads" : "read"} no ${shared} through env_file`;
+  // The file they do not read: one, or each stack's (`platform/.env.docker, tools/.env.docker`).
+  const files = [...new Set([...unread.values()].map((u) => u.shared))];
+  const what =
+    files.length === 1
+      ? files[0]!
+      : `shared env file of their stack (${files.slice(0, 3).join(', ')}${files.length > 3 ? ', …' : ''})`;
+  const services = `${names.length} application service${names.length === 1 ? '' : 's'} (${list})`;
+  return `${services} ${names.length === 1 ? 'reads' : 'read'} no ${what} through env_file`;
 }
 const hasEntrypoints = (p: Project): boolean =>
   p.fs.listFiles().some((f) => f.startsWith(p.config.entrypointsDir + '/')) ||
