@@ -66,6 +66,34 @@ describe('current-state report', () => {
     assert.match(text, /\| `ml\/requirements.txt` \| docker\/Dockerfile.ml \(ml\) \|/);
   });
 
+  it('lists the requirements files of a requirements/ folder with the Dockerfile that installs them', () => {
+    // Before: "No requirements files found.": only requirements*.txt names were read as requirements
+    // files, not requirements/base.txt, which install-outside-base reads as one.
+    const fs = loadFolder(EXAMPLE);
+    const base = fs.readFile('Dockerfile.base')!;
+    assert.ok(base.includes('COPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\n'), base);
+    fs.delete('Dockerfile.base');
+    fs.write(
+      'docker/Dockerfile.base',
+      base.replace(
+        'COPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\n',
+        'COPY requirements/base.txt requirements/ml.txt /tmp/requirements/\n' +
+          'RUN pip install --no-cache-dir -r /tmp/requirements/base.txt -r /tmp/requirements/ml.txt\n',
+      ),
+    );
+    fs.write(
+      'docker-compose.yml',
+      fs.readFile('docker-compose.yml')!.replace('dockerfile: Dockerfile.base', 'dockerfile: docker/Dockerfile.base'),
+    );
+    fs.write('Makefile', fs.readFile('Makefile')!.replace('-f Dockerfile.base', '-f docker/Dockerfile.base'));
+    fs.delete('requirements.txt');
+    fs.write('requirements/base.txt', 'Django==5.0.6\ncelery==5.4.0\npsycopg[binary]==3.1.19\nredis==5.0.4\n');
+    fs.write('requirements/ml.txt', 'scikit-learn==1.5.0\n');
+    const text = currentStateReport(new Analyzer(fs).analyze());
+    assert.match(text, /\| `requirements\/base.txt` \| docker\/Dockerfile.base \(base\) \|/);
+    assert.match(text, /\| `requirements\/ml.txt` \| docker\/Dockerfile.base \(base\) \|/);
+  });
+
   it('masks no uid:gid, pip --user URL, ssh port or variable reference', () => {
     // Before (the first version of the wider masks): each of these lost a part to ****.
     for (const text of [

@@ -4,9 +4,9 @@ import { asRecord, GITLAB_KEYWORDS, isGitlabCi } from './parse/buildCommands';
 import { basename, dirname, isWithin, normalizePath } from './paths';
 import { isEntrypointsFolder } from './rules/image/entrypointUndocumented';
 import { escapeRegExp } from './text';
-import type { Project } from './project';
-import type { DockerfileModel, RunInstruction, Stage } from './parse/dockerfile';
-import { requirementsSource } from './rules/image/imageFacts';
+import { classifyPath, type Project } from './project';
+import type { DockerfileModel, Stage } from './parse/dockerfile';
+import { readRequirements, requirementsSource } from './rules/image/imageFacts';
 import { detectInstall } from './parse/installs';
 import { roadmapStatus } from './roadmap';
 import { findSecret, hasLiteral, isSecretKey, maskCredentials, URL_CREDENTIALS } from './rules/env/envShared';
@@ -224,28 +224,61 @@ function serviceNames(p: Project, dockerfile: string, built: readonly { name: st
   return [...names];
 }
 
+/**
+ * The dependency files the report lists: pip's requirements and constraints files as the analysis
+ * reads them (requirements*.txt, and any .txt or .in of a requirements/ folder: see classifyPath),
+ * and the other ecosystems' manifests. Before, only requirements*.txt names: requirements/base.txt
+ * was not listed.
+ */
+function isDependencyFile(p: Project, f: string): boolean {
+  return (
+    !f.includes('node_modules/') &&
+    (classifyPath(f, p.config)?.role === 'requirements' ||
+      /(^|\/)(pyproject\.toml|Pipfile|poetry\.lock|environment\.ya?ml|package\.json)$/.test(f))
+  );
+}
+
 function requirements(p: Project, out: string[]): void {
   out.push('## Requirements files and the services that install them', '');
-  const files = p.fs.listFiles().filter((f) => /(^|\/)(requirements[^/]*\.(txt|in)|pyproject\.toml|Pipfile|poetry\.lock|environment\.ya?ml|package\.json)$/.test(f) && !f.includes('node_modules/'));
-  const rows = files.map((f) => {
-    const users = new Set<string>();
-    // The workspace file a `-r` reads, through the COPY that puts it there; by name when that cannot be told.
-    const reads = (d: DockerfileModel, run: RunInstruction, value: string): boolean => {
-      const source = requirementsSource(p, d, run.stage, run.instruction, value);
-      return source !== undefined ? source === f : basename(value) === basename(f);
-    };
-    for (const d of p.dockerfiles) {
-      for (const run of d.runs()) {
-        for (const c of run.commands) {
-          const i = detectInstall(c);
-          if (i?.requirementFiles.some((r) => reads(d, run, r.value))) {
-            const services = serviceNames(p, d.path);
-            users.add(`${d.path}${services.length > 0 ? ` (${services.join(', ')})` : ''}`);
+  const files = p.fs.listFiles().filter((f) => isDependencyFile(p, f));
+  /**
+   * Each Dockerfile that installs a file, with the file whose `-r` it installs through (`-r
+   * production.txt`, which has `-r base.txt`), or undefined when it names the file itself.
+   */
+  const installs = new Map<string, Map<string, string | undefined>>();
+  const add = (file: string, dockerfile: string, through: string | undefined): void => {
+    const by = installs.get(file) ?? new Map<string, string | undefined>();
+    if (!by.has(dockerfile) || (by.get(dockerfile) !== undefined && through === undefined)) {
+      by.set(dockerfile, through);
+    }
+    installs.set(file, by);
+  };
+  for (const d of p.dockerfiles) {
+    for (const run of d.runs()) {
+      for (const c of run.commands) {
+        for (const r of detectInstall(c)?.requirementFiles ?? []) {
+          // The workspace file a `-r` reads, through the COPY that puts it there, and the files it
+          // includes; by name when that cannot be told.
+          const source = requirementsSource(p, d, run.stage, run.instruction, r.value);
+          if (source === undefined) {
+            files.filter((f) => basename(r.value) === basename(f)).forEach((f) => add(f, d.path, undefined));
+            continue;
+          }
+          add(source, d.path, undefined);
+          for (const included of readRequirements(p, source).files.slice(1)) {
+            add(included, d.path, source);
           }
         }
       }
     }
-    return [`\`${f}\``, [...users].join('; ') || 'not installed by any Dockerfile'];
+  }
+  const rows = files.map((f) => {
+    const users = [...(installs.get(f) ?? new Map<string, string | undefined>())].map(([dockerfile, through]) => {
+      const services = serviceNames(p, dockerfile);
+      const via = through !== undefined ? ` through \`${through}\`` : '';
+      return `${dockerfile}${services.length > 0 ? ` (${services.join(', ')})` : ''}${via}`;
+    });
+    return [`\`${f}\``, users.join('; ') || 'not installed by any Dockerfile'];
   });
   table(out, ['file', 'installed by'], rows, 'No requirements files found.');
 }
