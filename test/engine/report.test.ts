@@ -162,8 +162,13 @@ describe('current-state report', () => {
     // Before: "/entrypoint.sh | docker/Dockerfile.reports (outside scripts/entrypoints/)" for
     // `COPY scripts/entrypoints/reports-entrypoint.sh /entrypoint.sh`.
     assert.doesNotMatch(report, /\| `\/entrypoint\.sh` \| docker\/Dockerfile\.reports \(outside/);
-    // The celery image copies its script from docker/: that one is outside.
-    assert.match(report, /\| `\/entrypoint\.sh` \| docker\/Dockerfile\.celery \(outside scripts\/entrypoints\/\) \|/);
+    // The celery image copies its script from docker/: that one is outside, listed as the workspace
+    // file (before, as `/entrypoint.sh`, where the image puts it).
+    assert.match(
+      report,
+      /\| `docker\/celery-entrypoint\.sh` \(outside scripts\/entrypoints\/\) \| docker\/Dockerfile\.celery \(celery_worker, celery_beat\) as \/entrypoint\.sh \|/,
+    );
+    assert.doesNotMatch(report, /\| `\/entrypoint\.sh`/);
   });
 
   it('never prints a secret value found in the workspace', () => {

@@ -24,4 +24,21 @@ describe('current-state report of a cookiecutter-django project', () => {
       '| `requirements/production.txt` | compose/production/django/Dockerfile (django, celeryworker) |',
     ]);
   });
+
+  it('lists the entrypoint script the images copy by its path in the workspace, once, with where each image puts it', () => {
+    // Before: "/entrypoint | compose/local/django/Dockerfile (outside scripts/entrypoints/)" and the same
+    // for the production image: where the script lands in the image, once per Dockerfile, not the script.
+    assert.deepEqual(rows(report, 'Entrypoint scripts'), [
+      '| `compose/production/django/entrypoint` (outside scripts/entrypoints/) | compose/local/django/Dockerfile (django, celeryworker) as /entrypoint; compose/production/django/Dockerfile (django, celeryworker) as /entrypoint |',
+    ]);
+  });
+
+  it('says so when the script an image copies is not in the workspace', () => {
+    const files: Record<string, string> = { ...COOKIECUTTER_WORKSPACE };
+    delete files['compose/production/django/entrypoint'];
+    const text = currentStateReport(new Analyzer(new MemoryFileSystem(files)).analyze());
+    assert.deepEqual(rows(text, 'Entrypoint scripts'), [
+      '| `compose/production/django/entrypoint` (outside scripts/entrypoints/; not in the workspace) | compose/local/django/Dockerfile (django, celeryworker) as /entrypoint; compose/production/django/Dockerfile (django, celeryworker) as /entrypoint |',
+    ]);
+  });
 });

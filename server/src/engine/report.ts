@@ -6,7 +6,15 @@ import { isEntrypointsFolder } from './rules/image/entrypointUndocumented';
 import { escapeRegExp } from './text';
 import { classifyPath, type Project } from './project';
 import type { DockerfileModel, Stage } from './parse/dockerfile';
-import { readRequirements, requirementsSource } from './rules/image/imageFacts';
+import {
+  buildContexts,
+  providerOf,
+  readRequirements,
+  requirementsSource,
+  scriptRefs,
+  sourcePath,
+  stageCopies,
+} from './rules/image/imageFacts';
 import { detectInstall } from './parse/installs';
 import { roadmapStatus } from './roadmap';
 import { findSecret, hasLiteral, isSecretKey, maskCredentials, URL_CREDENTIALS } from './rules/env/envShared';
@@ -386,14 +394,24 @@ function entrypoints(p: Project, out: string[]): void {
   const copiesFolder = new RegExp(`(^|[\\s"'/=\\[,])${escapeRegExp(folder)}/(\\*[\\w.*-]*)?($|[\\s"',\\]])`, 'm');
   const names = (text: string, script: string): boolean =>
     word(script.split('/').slice(-2).join('/')).test(text) || (copiesFolder.test(text) && word(basename(script)).test(text));
+  /** A Dockerfile with the services that run its image: `docker/Dockerfile.web (web)`. */
+  const usedBy = (d: DockerfileModel): string => {
+    const services = serviceNames(p, d.path);
+    return `${d.path}${services.length > 0 ? ` (${services.join(', ')})` : ''}`;
+  };
   const users = (script: string): string[] =>
-    p.dockerfiles
-      .filter((d) => stackOf(d.path) === rootOf(script) && names(d.text, script))
-      .map((d) => {
-        const services = serviceNames(p, d.path);
-        return `${d.path}${services.length > 0 ? ` (${services.join(', ')})` : ''}`;
-      });
+    p.dockerfiles.filter((d) => stackOf(d.path) === rootOf(script) && names(d.text, script)).map(usedBy);
   const rows = scripts.map((s) => [`\`${s}\``, users(s).join('; ') || 'not used by any Dockerfile']);
+  /**
+   * The scripts outside the entrypoints folders that ENTRYPOINTs run, each once by its workspace
+   * path, with the images that copy it and where each puts it (`as /entrypoint`). Before, a row per
+   * Dockerfile named where the script lands in the image (`/entrypoint`, once for the local image and
+   * once for the production one) and not the script.
+   */
+  const outsideRows = new Map<string, Set<string>>();
+  const outside = (script: string, user: string): void => {
+    outsideRows.set(script, (outsideRows.get(script) ?? new Set<string>()).add(user));
+  };
   for (const d of p.dockerfiles) {
     const stack = stackOf(d.path);
     const own = scripts.filter((s) => rootOf(s) === stack);
@@ -406,16 +424,43 @@ function entrypoints(p: Project, out: string[]): void {
         copiedTo.add(words[words.length - 1]!);
       }
     }
-    for (const e of d.ast.getENTRYPOINTs()) {
+    // The scripts the ENTRYPOINT of each stage runs, as the entrypoint rules read them: through the
+    // COPY that puts each one where it runs, back to the workspace file it copies.
+    const refs = scriptRefs(p, d, d.stages).filter((r) => r.keyword === 'ENTRYPOINT');
+    const { contexts } = buildContexts(p, d);
+    for (const e of d.stages.flatMap((s) => s.instructions.filter((i) => i.getKeyword() === 'ENTRYPOINT'))) {
       const args = e.getArguments().map((a) => a.getValue()).join(' ');
       // An ENTRYPOINT names where the script was copied to: by its file name, or the destination
       // of its COPY. Before, `/entrypoint.sh` was listed as a script outside the folder.
       const runs = e.getArguments().map((a) => a.getValue().replace(/[[\]",]/g, ''));
-      if (!own.some((s) => word(basename(s)).test(args)) && !runs.some((w) => copiedTo.has(w))) {
-        rows.push([`\`${args.replace(/[[\]",]/g, ' ').replace(/\s+/g, ' ').trim()}\``, `${d.path} (outside ${dir}/)`]);
+      if (own.some((s) => word(basename(s)).test(args)) || runs.some((w) => copiedTo.has(w))) {
+        continue;
+      }
+      let traced = false;
+      for (const ref of refs.filter((r) => r.instruction === e)) {
+        const copies = ref.chain.flatMap((s) => stageCopies(p, d, s));
+        const provider = providerOf(p, copies, ref.path, contexts);
+        const paths = provider ? contexts.map((c) => sourcePath(c, provider.contextPath)).filter((f) => f !== undefined) : [];
+        const script = paths.find((f) => p.fs.stat(f) === 'file') ?? paths[0];
+        if (script === undefined) {
+          continue;
+        }
+        traced = true;
+        // A script of an entrypoints folder (`COPY . /app`, then `/app/scripts/entrypoints/web.sh`) has its row.
+        if (rootOf(script) === undefined) {
+          const where = p.fs.stat(script) === 'file' ? `outside ${dir}/` : `outside ${dir}/; not in the workspace`;
+          outside(`\`${script}\` (${where})`, `${usedBy(d)} as ${ref.path}`);
+        }
+      }
+      if (!traced) {
+        // A program of the image, or a script no plain COPY from the build context puts there
+        // (`COPY --from`, a glob, a RUN): the command as written.
+        const command = args.replace(/[[\]",]/g, ' ').replace(/\s+/g, ' ').trim();
+        outside(`\`${command}\``, `${usedBy(d)}: not traced to a workspace file`);
       }
     }
   }
+  rows.push(...[...outsideRows].map(([script, users]) => [script, [...users].join('; ')]));
   table(out, ['script', 'used by'], rows, `No entrypoint scripts found in ${dir}/.`);
 }
 
