@@ -16,7 +16,8 @@ export type RoadmapNode =
   | { kind: 'section'; folder: string; section: RoadmapSectionStatus }
   | { kind: 'item'; folder: string; item: RoadmapItemStatus }
   | { kind: 'finding'; folder: string; itemId: string; index: number; finding: RoadmapFinding }
-  | { kind: 'message'; text: string; icon?: string; command?: string };
+  /** `parent`: the folder whose row it is under; its id includes it (the same text under two folders). */
+  | { kind: 'message'; text: string; icon?: string; command?: string; parent?: string };
 
 /** Whether the language server is up: the view says so when it is not, with a way to restart it. */
 export type ServerState = 'starting' | 'running' | 'stopped';
@@ -87,11 +88,11 @@ export function childNodes(node: RoadmapNode): RoadmapNode[] {
   switch (node.kind) {
     case 'folder':
       if (node.status.disabled) {
-        return [{ kind: 'message', text: DISABLED_MESSAGE }];
+        return [{ kind: 'message', text: DISABLED_MESSAGE, parent: node.status.folder }];
       }
       if (node.status.sections.length === 0) {
         // Its first analysis is under way (another folder's status made the tree show folders).
-        return [{ kind: 'message', text: 'Analysing the workspace…' }];
+        return [{ kind: 'message', text: 'Analysing the workspace…', parent: node.status.folder }];
       }
       return node.status.sections.map((section) => ({ kind: 'section', folder: node.status.folder, section }));
     case 'section':
@@ -235,7 +236,9 @@ export function describeNode(node: RoadmapNode): TreeItemDescriptor {
     }
     case 'message':
       return {
-        id: `message:${node.text}`,
+        // Unique in the tree: a message under a folder is that folder's (two folders turned off
+        // both say so; VS Code refuses a second row with the same id and stops drawing the view).
+        id: node.parent === undefined ? `message:${node.text}` : `${node.parent}#message:${node.text}`,
         label: node.text,
         collapsible: 'none',
         ...(node.icon ? { icon: { id: node.icon } } : {}),

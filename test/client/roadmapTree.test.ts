@@ -200,6 +200,42 @@ describe('roadmap tree (status → tree items, without VS Code)', () => {
     assert.equal(new Set(ids(status())).size, ids(status()).length, 'ids are unique');
   });
 
+  it('gives every row a unique id in multi-root trees, stable across refreshes, whatever the rows are', () => {
+    // Before, two folders turned off (or both still analysing) each had a row with the id
+    // `message:<text>`: VS Code refused the second ("Element with id … is already registered").
+    const off = (folder: string, name: string) =>
+      status({ folder, name, sections: [], totals: { passed: 0, checkable: 0, errors: 0, warnings: 0 }, disabled: true });
+    const analysing = (folder: string, name: string) => status({ folder, name, sections: [] });
+    const ids = (statuses: RoadmapStatus[]): string[] => {
+      const out: string[] = [];
+      const walk = (n: RoadmapNode): void => {
+        out.push(describeNode(n).id);
+        childNodes(n).forEach(walk);
+      };
+      rootNodes(statuses, 'running', true).forEach(walk);
+      return out;
+    };
+    const trees: RoadmapStatus[][] = [
+      [off('file:///a', 'a'), off('file:///b', 'b')],
+      [analysing('file:///a', 'a'), analysing('file:///b', 'b')],
+      // Every kind of row: folders, sections, items, findings, and the messages of folders off and analysing.
+      [
+        status(),
+        status({ folder: 'file:///work/api', name: 'api' }),
+        off('file:///work/off1', 'off1'),
+        off('file:///work/off2', 'off2'),
+        analysing('file:///work/new1', 'new1'),
+        analysing('file:///work/new2', 'new2'),
+      ],
+    ];
+    for (const tree of trees) {
+      const all = ids(tree);
+      const repeated = all.filter((id, i) => all.indexOf(id) !== i);
+      assert.deepEqual(repeated, [], `ids given twice in ${tree.map((s) => s.folder).join(', ')}`);
+      assert.deepEqual(ids(JSON.parse(JSON.stringify(tree)) as RoadmapStatus[]), all, 'ids change on refresh');
+    }
+  });
+
   it('shows one node per folder in a multi-root workspace, and a message before any analysis', () => {
     const two = rootNodes([
       status(),
