@@ -278,12 +278,9 @@ export function statusBarDescriptor(
         }
       : undefined;
   }
-  // A folder inside another is counted by the outer one, whose analysis holds its files too:
-  // summing both counted them twice (nested workspace folders).
-  const within = (inner: string, outer: string): boolean =>
-    inner !== outer && inner.startsWith(outer.endsWith('/') ? outer : `${outer}/`);
-  const counted = analysed.filter((s) => !analysed.some((o) => within(s.folder, o.folder)));
-  const t = counted.reduce(
+  // Nested workspace folders count once each: a file's findings are in the status of the innermost
+  // folder that holds it only (the outer one leaves them out, as it does their diagnostics).
+  const t = analysed.reduce(
     (sum, s) => ({
       passed: sum.passed + s.totals.passed,
       checkable: sum.checkable + s.totals.checkable,
@@ -303,7 +300,10 @@ export function statusBarDescriptor(
   };
 }
 
-/** The number shown on the view's badge: failing items over every folder. */
+/**
+ * The number shown on the view's badge: failing items over every folder (nested ones too: a
+ * file's findings fail an item of the innermost folder that holds it only).
+ */
 export function failingItems(statuses: readonly RoadmapStatus[]): number {
   return statuses.reduce(
     (n, s) => n + s.sections.reduce((m, sec) => m + sec.items.filter((i) => i.state === 'fail').length, 0),

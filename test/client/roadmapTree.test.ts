@@ -290,14 +290,17 @@ describe('roadmap tree (status → tree items, without VS Code)', () => {
     assert.match(mixed.tooltip, /turned off for 1 folder/);
   });
 
-  it('counts a workspace folder nested in another once, in the outer one, in the status bar', () => {
-    // Before, outer/ and outer/api/ were summed: the api folder's errors counted twice.
-    const outer = status({ totals: { passed: 7, checkable: 10, errors: 9, warnings: 3 } });
+  it('counts a workspace folder nested in another as its own, since the outer one leaves its files out', () => {
+    // The server lists a file's findings in the innermost folder's status only (before, the outer
+    // one's listed them too, and the status bar counted the outer folder alone to make up for it,
+    // while the badge counted both).
+    const outer = status({ totals: { passed: 7, checkable: 10, errors: 1, warnings: 3 } });
     const inner = status({ folder: `${FOLDER}/api`, name: 'api', totals: { passed: 5, checkable: 8, errors: 8, warnings: 1 } });
-    assert.equal(statusBarDescriptor([outer, inner])?.text, statusBarDescriptor([outer])?.text);
-    // Side by side, both count.
+    assert.equal(statusBarDescriptor([outer, inner])?.text, '$(checklist) Roadmap 12/18 $(error) 9');
+    // As side by side.
     const other = { ...inner, folder: 'file:///elsewhere/api' };
-    assert.notEqual(statusBarDescriptor([outer, other])?.text, statusBarDescriptor([outer])?.text);
+    assert.equal(statusBarDescriptor([outer, other])?.text, statusBarDescriptor([outer, inner])?.text);
+    assert.equal(failingItems([outer, inner]), 2);
   });
 
   it('says the server stopped, with rows that restart it or show its output, instead of "no folder"', () => {

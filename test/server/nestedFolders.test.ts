@@ -7,7 +7,14 @@ import { strict as assert } from 'node:assert';
 import { pathToFileURL } from 'node:url';
 import * as path from 'node:path';
 import { DidChangeWorkspaceFoldersNotification, type Diagnostic } from 'vscode-languageserver-protocol';
-import { FixAllInWorkspaceRequest, RoadmapStatusRequest } from '../../server/src/protocol';
+import {
+  ApplyFindingFixRequest,
+  FixAllInWorkspaceRequest,
+  RoadmapStatusChangedNotification,
+  RoadmapStatusRequest,
+  type RoadmapFinding,
+  type RoadmapStatus,
+} from '../../server/src/protocol';
 import * as fs from 'node:fs';
 import { copyFixture, ensureServerBuilt, LspTestClient } from './lspClient';
 
@@ -84,5 +91,64 @@ describe('language server: nested workspace folders', function () {
     const fixed = files.get('docker/Dockerfile.celery')!;
     assert.ok(!fixed.includes('mkdocs'), fixed);
     assert.ok(fixed.startsWith('FROM myapp-base:latest'), fixed);
+  });
+
+  it('lists a finding in the roadmap status of the folder that owns its file, once, and its quick fix applies', async () => {
+    // Before, the outer folder's status listed the findings of its own analysis of docker/ too: the
+    // panel showed them twice (once per folder, with different findings), the totals and the badge
+    // counted them twice, and "Apply quick fix" on the outer one's always answered "The finding is
+    // gone" (the fix is looked up in the innermost folder, which owns the file).
+    client = await LspTestClient.start(copyFixture(), { nestedFolders: ['docker'] });
+    const pushed: RoadmapStatus[] = [];
+    client.connection.onNotification(RoadmapStatusChangedNotification.type, (st) => void pushed.push(st));
+    await client.diagnosticsFor(COMPOSE);
+    await client.diagnosticsFor(WEB);
+    const statuses = await client.connection.sendRequest(RoadmapStatusRequest.type, {});
+    await settle();
+    const outer = statuses.find((st) => st.folder === folder('').uri.replace(/\/$/, ''))!;
+    const inner = statuses.find((st) => st.folder === folder('docker').uri)!;
+    assert.ok(outer && inner, JSON.stringify(statuses.map((st) => st.folder)));
+    const listed = (st: RoadmapStatus): RoadmapFinding[] => st.sections.flatMap((sec) => sec.items.flatMap((i) => i.findings));
+    assert.deepEqual(
+      listed(outer)
+        .filter((f) => f.path.startsWith('docker/'))
+        .map((f) => `${f.ruleId} ${f.path}`),
+      [],
+      'the outer folder lists findings of the inner folder’s files',
+    );
+    assert.ok(listed(inner).length > 0);
+    // What each folder lists is what the Problems panel shows for its files: nothing counted twice.
+    const shown = [...client.latest.values()].flat();
+    const total = (severity: number) => shown.filter((d) => d.severity === severity && d.code !== 'config').length;
+    assert.equal(outer.totals.errors + inner.totals.errors, total(1));
+    assert.equal(outer.totals.warnings + inner.totals.warnings, total(2));
+    // The status the view was sent says the same as the one it asks for.
+    assert.deepEqual(pushed.filter((st) => st.folder === outer.folder).pop(), outer);
+    // Every fixable finding the panel lists applies from the folder that listed it.
+    for (const st of [outer, inner]) {
+      for (const f of listed(st).filter((x) => x.fixable)) {
+        const r = await client.connection.sendRequest(ApplyFindingFixRequest.type, {
+          uri: f.uri,
+          ruleId: f.ruleId,
+          range: f.range,
+          message: f.message,
+        });
+        assert.equal(r.applied, true, `${st.name}: ${f.ruleId} ${f.path}: ${JSON.stringify(r)}`);
+      }
+    }
+
+    // The inner folder closed: the outer one lists its files' findings again, and the view is told.
+    const inDocker = (st: RoadmapStatus) => st.folder === outer.folder && listed(st).some((f) => f.path.startsWith('docker/'));
+    await client.connection.sendNotification(DidChangeWorkspaceFoldersNotification.type, {
+      event: { added: [], removed: [folder('docker')] },
+    });
+    await settle();
+    assert.ok(pushed.filter((st) => st.folder === outer.folder).some(inDocker), 'the outer status was not sent again');
+    // Opened again: they are the inner folder's again.
+    await client.connection.sendNotification(DidChangeWorkspaceFoldersNotification.type, {
+      event: { added: [folder('docker')], removed: [] },
+    });
+    await settle();
+    assert.ok(!inDocker(pushed.filter((st) => st.folder === outer.folder).pop()!));
   });
 });

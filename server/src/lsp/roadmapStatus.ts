@@ -21,14 +21,19 @@ export function emptyRoadmapStatus(folder: string, name: string, disabled = fals
 
 /**
  * A folder's roadmap status as plain JSON, from the engine's `roadmapStatus` over the latest
- * analysis result (nothing is analysed here).
+ * analysis result (nothing is analysed here). `owns`: whether the folder owns a file's findings;
+ * in nested workspace folders a file's are the innermost folder's (as its diagnostics and quick
+ * fixes are), so the folders around it leave them out and nothing is listed or counted twice.
  */
 export function toRoadmapStatus(
   folder: string,
   name: string,
-  result: Pick<AnalysisResult, 'project' | 'findings' | 'files' | 'configError'>,
+  analysis: Pick<AnalysisResult, 'project' | 'findings' | 'files' | 'configError'>,
   uriOf: (path: string) => string,
+  owns: (path: string) => boolean = () => true,
 ): RoadmapStatus {
+  const findings = analysis.findings.filter((f) => owns(f.path));
+  const result = findings.length === analysis.findings.length ? analysis : { ...analysis, findings };
   const status = roadmapStatus(result);
   const finding = (f: Finding): RoadmapFinding => ({
     ruleId: f.ruleId,

@@ -254,6 +254,9 @@ export class DockerModularityServer {
                 if (toWorkspacePath(outer.root, folder.root) !== undefined) {
                   outer.publishedFindings.clear();
                   this.publish(outer);
+                  // And list their findings in its roadmap status again.
+                  outer.statusFindings = undefined;
+                  this.sendRoadmapStatusIfChanged(outer);
                 }
               }
             }
@@ -268,6 +271,8 @@ export class DockerModularityServer {
               for (const outer of this.folders) {
                 if (outer !== folder && toWorkspacePath(outer.root, folder.root) !== undefined) {
                   this.publish(outer);
+                  outer.statusFindings = undefined;
+                  this.sendRoadmapStatusIfChanged(outer);
                 }
               }
               await this.loadSettings(folder);
@@ -598,8 +603,10 @@ export class DockerModularityServer {
   /** A folder's roadmap status from its latest analysis (no analysis is run). */
   private statusOf(folder: AnalyzedFolder): RoadmapStatus {
     const name = nodePath.basename(folder.root) || folder.root;
+    // The findings of a nested workspace folder's files are its own status's, as their diagnostics are.
+    const inNested = this.nestedIn(folder);
     return folder.result
-      ? toRoadmapStatus(folder.uri, name, folder.result, (p) => folder.uriOf(p))
+      ? toRoadmapStatus(folder.uri, name, folder.result, (p) => folder.uriOf(p), (p) => !inNested(p))
       : emptyRoadmapStatus(folder.uri, name, !folder.settings.enable);
   }
 
