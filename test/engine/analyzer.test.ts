@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Analyzer } from '../../server/src/engine/analyzer';
-import { ConfigError } from '../../server/src/engine/config';
+import { ConfigError, type Config } from '../../server/src/engine/config';
 import { MemoryFileSystem } from '../../server/src/engine/fs';
 import { loadFolder } from '../loadFolder';
 import { defineRule, type Finding } from '../../server/src/engine/rule';
@@ -582,6 +582,28 @@ RUN pytest -q
       assert.ok(r.findings.filter((f) => f.ruleId === 'install-outside-base').every((f) => f.severity === 'info'));
       const o = new Analyzer(fs, { rules: RULES, overrides: { rules: { 'install-outside-base': 'off' } } }).analyze();
       assert.equal(o.findings.filter((f) => f.ruleId === 'install-outside-base').length, 0);
+    });
+
+    it('names the config file in a warning only for a key the file sets, not for one an override sets', () => {
+      // Before, an editor setting's baseImage was put on the config file whenever there was one,
+      // even one that does not name baseImage ("set baseImage … or remove it" there).
+      const warnings = (config: string | undefined, overrides?: Partial<Config>) =>
+        new Analyzer(new MemoryFileSystem(files(config === undefined ? {} : { '.docker-modularity.json': config })), {
+          rules: RULES,
+          overrides,
+        })
+          .analyze()
+          .configWarnings.map((w) => [w.file, w.key]);
+      const setting = { baseImage: 'other-base:1' };
+      assert.deepEqual(warnings('{"baseImage": "other-base:1"}'), [['.docker-modularity.json', 'baseImage']]);
+      assert.deepEqual(warnings('{"exclude": []}', setting), [[undefined, 'baseImage']]);
+      assert.deepEqual(warnings('{"baseImage": "smarthr360-base:latest"}', setting), [[undefined, 'baseImage']]);
+      assert.deepEqual(warnings(undefined, setting), [[undefined, 'baseImage']]);
+      // A key the override does not set is still the file's.
+      assert.deepEqual(warnings('{"roadmapFile": "docs/NOPE.md"}', setting), [
+        ['.docker-modularity.json', 'roadmapFile'],
+        [undefined, 'baseImage'],
+      ]);
     });
 
     it('an invalid config gives a ConfigError naming the file, the key and the reason', () => {

@@ -407,6 +407,38 @@ describe('language server (stdio protocol)', function () {
       );
     });
 
+    it('says once, naming the setting, a dockerModularity.baseImage the workspace does not build', async () => {
+      // Before, with no config file it was dropped without a word; with one that does not set baseImage,
+      // a warning on that file said '.docker-modularity.json: "baseImage" names other-base:1 …'.
+      const said = (m: string) => m.includes('other-base:1');
+      for (const config of [undefined, '{ "exclude": [] }\n']) {
+        await start({ settings: { baseImage: 'other-base:1' } });
+        if (config !== undefined) {
+          await client.writeFileOnDisk('.docker-modularity.json', config);
+        }
+        await client.diagnosticsFor(WEB, has('install-outside-base'));
+        // Analysed again (an edit): still said once.
+        await client.openDocument(WEB);
+        await client.changeDocument(WEB, `# edited\n${client.read(WEB)}`);
+        await client.nextDiagnostics(WEB, (ds) => ds.some((d) => d.range.start.line > 0));
+        await client.connection.sendRequest(RoadmapStatusRequest.type, {});
+        assert.deepEqual(
+          client.shownMessages.filter(said),
+          [
+            'The dockerModularity.baseImage setting names other-base:1, which no Dockerfile of the workspace builds ' +
+              'or is built FROM, while its base Dockerfile Dockerfile.base is built as myapp-base:latest; it is not ' +
+              'taken as the base image (set baseImage to myapp-base:latest, or remove it).',
+          ],
+          String(config),
+        );
+        const onFiles = [...client.latest].filter(([, ds]) => ds.some((d) => said(plain(d.message))));
+        assert.deepEqual(onFiles, [], `${String(config)}: said on a file that does not set it`);
+        if (config === undefined) {
+          await client.stop();
+        }
+      }
+    });
+
     it('gives diagnostics, not errors, for text that is malformed midway through typing', async () => {
       await start();
       await client.diagnosticsFor(COMPOSE, has('shared-volume-missing'));

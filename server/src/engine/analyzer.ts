@@ -96,7 +96,8 @@ export interface AnalysisResult {
   /**
    * Settings that are valid but do not hold in this workspace (a roadmapFile that does not exist):
    * what the run did instead is in the reason. `file`: the config file that set the key, when the
-   * workspace's own.
+   * workspace's own; none when the overrides set it (an editor setting, the CLI's --config), even
+   * with a config file that sets other keys.
    */
   configWarnings: ConfigWarning[];
   /** Rules that threw, with the file; the rest of the run went on. */
@@ -127,8 +128,17 @@ const INTERNAL_ERROR = 'internal-error';
 const ROOT_ENV_FILE = '.env';
 
 /** Settings that name what the workspace does not have (see {@link AnalysisResult.configWarnings}). */
-function configWarnings(config: Config, project: Project, file: string | undefined, skipped: readonly SkippedFile[]): ConfigWarning[] {
+function configWarnings(
+  config: Config,
+  project: Project,
+  configFile: string | undefined,
+  overrides: Partial<Config> | undefined,
+  skipped: readonly SkippedFile[],
+): ConfigWarning[] {
   const out: ConfigWarning[] = [];
+  // Before, a key an editor setting set was put on the config file whenever there was one (a
+  // warning on a file that does not name it), and on nothing at all when there was none.
+  const fileOf = (key: keyof Config): string | undefined => (overrides?.[key] === undefined ? configFile : undefined);
   const kind = config.roadmapFile === undefined ? undefined : project.fs.stat(config.roadmapFile);
   if (config.roadmapFile !== undefined && kind !== 'file') {
     // A file the walk left out is there, only not read: said as what it is (a symlink out of the
@@ -136,7 +146,7 @@ function configWarnings(config: Config, project: Project, file: string | undefin
     const left = skippedEntry(skipped, config.roadmapFile);
     const why = left ? `is not read (${SKIP_REASON_TEXT[left.reason]})` : kind === 'directory' ? 'is a folder' : 'does not exist';
     out.push({
-      file,
+      file: fileOf('roadmapFile'),
       key: 'roadmapFile',
       reason: `names ${config.roadmapFile}, which ${why}: no roadmap document is checked`,
     });
@@ -158,17 +168,21 @@ function configWarnings(config: Config, project: Project, file: string | undefin
           ? 'is not read as a Dockerfile'
           : `does not exist${near ? ` (did you mean ${near}?)` : ''}`;
     const instead = base ? `the base Dockerfile is found as if it were not set (${base.path})` : 'no base Dockerfile is found';
-    out.push({ file, key: 'baseDockerfile', reason: `names ${config.baseDockerfile}, which ${why}: ${instead}` });
+    out.push({
+      file: fileOf('baseDockerfile'),
+      key: 'baseDockerfile',
+      reason: `names ${config.baseDockerfile}, which ${why}: ${instead}`,
+    });
   }
   if (project.baseImageProblem !== undefined) {
-    out.push({ file, key: 'baseImage', reason: project.baseImageProblem });
+    out.push({ file: fileOf('baseImage'), key: 'baseImage', reason: project.baseImageProblem });
   }
   // A composeFiles entry that names nothing read (a typo, a file left out) is said, not silently ignored.
   for (const entry of config.composeFiles) {
     const matches = composeFileMatcher([entry])!;
     if (!project.composeFiles.some((c) => matches(c.path))) {
       out.push({
-        file,
+        file: fileOf('composeFiles'),
         key: 'composeFiles',
         reason: `lists ${entry}, which matches no file of the workspace: no compose file is read for it`,
       });
@@ -607,7 +621,7 @@ export class Analyzer {
         files: this.last.files,
         skipped,
         configError: error,
-        configWarnings: configWarnings(config, project, configFile, skipped),
+        configWarnings: configWarnings(config, project, configFile, this.options.overrides, skipped),
         internalErrors,
         stats,
       };
@@ -657,7 +671,7 @@ export class Analyzer {
       files: [...byPath.keys()].sort(),
       skipped,
       configError: error,
-      configWarnings: configWarnings(config, project, configFile, skipped),
+      configWarnings: configWarnings(config, project, configFile, this.options.overrides, skipped),
       internalErrors,
       stats,
     };

@@ -518,6 +518,17 @@ export class DockerModularityServer {
     }
   }
 
+  /** Shows a warning once per server run (a setting that is ignored, or not taken as it says). */
+  private warnOnce(message: string): void {
+    if (this.warnedRules.has(`message:${message}`)) {
+      return;
+    }
+    this.warnedRules.add(`message:${message}`);
+    this.connection
+      .sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message })
+      .catch((e: unknown) => this.connection.console.error(errorMessage(e)));
+  }
+
   private schedule(folder: AnalyzedFolder): void {
     folder.dirty = true;
     clearTimeout(folder.timer);
@@ -648,6 +659,9 @@ export class DockerModularityServer {
         const list = next.get(w.file) ?? [];
         list.push({ range: configKeyRange(folder.overlay.readFile(w.file) ?? '', w.key), severity: 2, source: 'docker-modularity', code: 'config', message: `${w.file}: "${w.key}" ${w.reason}`, data: { ruleId: 'config', path: w.file, hash: folder.analyzer.hashOf(w.file) } });
         next.set(w.file, list);
+      } else {
+        // Set by the editor's settings: no file names it, so it is said as the sharedEnvFile setting's is.
+        this.warnOnce(`The ${SETTINGS_SECTION}.${w.key} setting ${w.reason}.`);
       }
     }
     for (const path of folder.published.keys()) {
