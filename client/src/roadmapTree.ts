@@ -9,6 +9,7 @@ import {
   type RoadmapItemStatus,
   type RoadmapSectionStatus,
   type RoadmapStatus,
+  type WireRange,
 } from '../../server/src/protocol';
 
 export type RoadmapNode =
@@ -16,6 +17,8 @@ export type RoadmapNode =
   | { kind: 'section'; folder: string; section: RoadmapSectionStatus }
   | { kind: 'item'; folder: string; item: RoadmapItemStatus }
   | { kind: 'finding'; folder: string; itemId: string; index: number; finding: RoadmapFinding }
+  /** The folder's config file is not used (the folder is checked as if it had none). */
+  | { kind: 'configError'; folder: string; message: string; location?: { uri: string; range: WireRange } }
   /** `parent`: the folder whose row it is under; its id includes it (the same text under two folders). */
   | { kind: 'message'; text: string; icon?: string; command?: string; parent?: string };
 
@@ -94,7 +97,19 @@ export function childNodes(node: RoadmapNode): RoadmapNode[] {
         // Its first analysis is under way (another folder's status made the tree show folders).
         return [{ kind: 'message', text: 'Analysing the workspace…', parent: node.status.folder }];
       }
-      return node.status.sections.map((section) => ({ kind: 'section', folder: node.status.folder, section }));
+      return [
+        ...(node.status.configError === undefined
+          ? []
+          : [
+              {
+                kind: 'configError' as const,
+                folder: node.status.folder,
+                message: node.status.configError,
+                location: node.status.configErrorLocation,
+              },
+            ]),
+        ...node.status.sections.map((section) => ({ kind: 'section' as const, folder: node.status.folder, section })),
+      ];
     case 'section':
       return node.section.items.map((item) => ({ kind: 'item', folder: node.folder, item }));
     case 'item':
@@ -151,6 +166,11 @@ function itemTooltip(item: RoadmapItemStatus): string {
   return `${item.detail}\n${plural(item.count, 'finding')}: ${[...byRule].map(([rule, n]) => `${n} ${rule}`).join(', ')}`;
 }
 
+/** What a config error means for the folder's status. */
+function configNotUsed(message: string): string {
+  return `${message}\nThe config file is not used until this is fixed: the folder is checked as if there were no config file.`;
+}
+
 /** `path:line` of a finding, 1-based as editors show it. */
 export function findingLocation(f: RoadmapFinding): string {
   return `${f.path}:${f.range.start.line + 1}`;
@@ -185,7 +205,9 @@ export function describeNode(node: RoadmapNode): TreeItemDescriptor {
         id: node.status.folder,
         label: node.status.name,
         description: `${t.passed} of ${t.checkable}`,
-        tooltip: `${node.status.name}: ${t.passed} of ${t.checkable} checkable roadmap items pass; ${plural(t.errors, 'error')}, ${plural(t.warnings, 'warning')}.`,
+        tooltip:
+          `${node.status.name}: ${t.passed} of ${t.checkable} checkable roadmap items pass; ${plural(t.errors, 'error')}, ${plural(t.warnings, 'warning')}.` +
+          (node.status.configError === undefined ? '' : `\n${configNotUsed(node.status.configError)}`),
         icon: { id: 'root-folder' },
         collapsible: 'expanded',
       };
@@ -234,6 +256,24 @@ export function describeNode(node: RoadmapNode): TreeItemDescriptor {
         command: { command: Commands.openRoadmapFinding, title: 'Open finding', arguments: [f.uri, f.range] },
       };
     }
+    case 'configError':
+      return {
+        id: `${node.folder}#config-error`,
+        label: node.message,
+        description: 'config file not used',
+        tooltip: `${configNotUsed(node.message)}${node.location ? '\nClick to open it where it goes wrong.' : ''}`,
+        icon: SEVERITY_ICONS.error,
+        collapsible: 'none',
+        ...(node.location
+          ? {
+              command: {
+                command: Commands.openRoadmapFinding,
+                title: 'Open the config file',
+                arguments: [node.location.uri, node.location.range],
+              },
+            }
+          : {}),
+      };
     case 'message':
       return {
         // Unique in the tree: a message under a folder is that folder's (two folders turned off
@@ -295,6 +335,10 @@ export function statusBarDescriptor(
     tooltip:
       `Docker roadmap: ${t.passed} of ${t.checkable} checkable items pass; ${plural(t.errors, 'error')} and ${plural(t.warnings, 'warning')} remain.` +
       (off > 0 ? ` Checking is turned off for ${plural(off, 'folder')} (dockerModularity.enable).` : '') +
+      analysed
+        .filter((s) => s.configError !== undefined)
+        .map((s) => ` ${s.configError} (the config file is not used).`)
+        .join('') +
       ' Click to open the roadmap view.',
     backgroundColor: t.errors > 0 ? 'statusBarItem.errorBackground' : undefined,
   };

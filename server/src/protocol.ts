@@ -151,7 +151,13 @@ export interface RoadmapStatus {
   totals: { passed: number; checkable: number; errors: number; warnings: number };
   /** Findings per rule, every rule included (not only those of roadmap items). */
   findings: { ruleId: string; severity: string; count: number }[];
+  /**
+   * The config file is not used (it does not parse, or a key is wrong): the message, which names the
+   * file. The folder is checked as if it had no config file.
+   */
   configError?: string;
+  /** Where the config file goes wrong (the view's row opens it there). */
+  configErrorLocation?: { uri: string; range: WireRange };
   /** The folder is not checked (`dockerModularity.enable` is false): no sections, and none coming. */
   disabled?: true;
 }

@@ -218,10 +218,15 @@ describe('roadmap tree (status → tree items, without VS Code)', () => {
     const trees: RoadmapStatus[][] = [
       [off('file:///a', 'a'), off('file:///b', 'b')],
       [analysing('file:///a', 'a'), analysing('file:///b', 'b')],
-      // Every kind of row: folders, sections, items, findings, and the messages of folders off and analysing.
+      // Every kind of row: folders, sections, items, findings, a config error, the messages of folders off and analysing.
       [
         status(),
-        status({ folder: 'file:///work/api', name: 'api' }),
+        status({
+          folder: 'file:///work/api',
+          name: 'api',
+          configError: '.docker-modularity.json: "colour" is not a known setting',
+          configErrorLocation: { uri: 'file:///work/api/.docker-modularity.json', range: finding().range },
+        }),
         off('file:///work/off1', 'off1'),
         off('file:///work/off2', 'off2'),
         analysing('file:///work/new1', 'new1'),
@@ -234,6 +239,50 @@ describe('roadmap tree (status → tree items, without VS Code)', () => {
       assert.deepEqual(repeated, [], `ids given twice in ${tree.map((s) => s.folder).join(', ')}`);
       assert.deepEqual(ids(JSON.parse(JSON.stringify(tree)) as RoadmapStatus[]), all, 'ids change on refresh');
     }
+  });
+
+  it('shows a config file that is not used as a row that opens it at the error, in the folder it belongs to', () => {
+    // Before, the status's configError was never shown: the folder was checked as if it had no
+    // config file, and the view said nothing.
+    const configError = '.docker-modularity.json: "colour" is not a known setting';
+    const at = { start: { line: 2, character: 2 }, end: { line: 2, character: 10 } };
+    const broken = status({
+      configError,
+      configErrorLocation: { uri: `${FOLDER}/.docker-modularity.json`, range: at },
+    });
+    const roots = rootNodes([broken]);
+    assert.deepEqual(
+      roots.map((n) => n.kind),
+      ['configError', 'section', 'section'],
+    );
+    const row = describeNode(roots[0]!);
+    assert.equal(row.label, configError);
+    assert.equal(row.description, 'config file not used');
+    assert.deepEqual(row.icon, { id: 'error', color: 'problemsErrorIcon.foreground' });
+    assert.match(row.tooltip!, /checked as if there were no config file/);
+    assert.deepEqual(row.command, {
+      command: Commands.openRoadmapFinding,
+      title: 'Open the config file',
+      arguments: [`${FOLDER}/.docker-modularity.json`, at],
+    });
+    assert.equal(row.collapsible, 'none');
+    assert.deepEqual(childNodes(roots[0]!), []);
+    // Multi-root: under its folder, whose tooltip says so too; the other folder has none.
+    const two = rootNodes([broken, status({ folder: 'file:///work/api', name: 'api' })]);
+    assert.deepEqual(
+      childNodes(two[0]!).map((n) => n.kind),
+      ['configError', 'section', 'section'],
+    );
+    assert.deepEqual(
+      childNodes(two[1]!).map((n) => n.kind),
+      ['section', 'section'],
+    );
+    assert.match(describeNode(two[0]!).tooltip!, /"colour" is not a known setting/);
+    assert.notEqual(describeNode(childNodes(two[0]!)[0]!).id, describeNode(two[0]!).id);
+    // And the status bar's tooltip.
+    assert.match(statusBarDescriptor([broken])!.tooltip, /"colour" is not a known setting/);
+    // Without a location (a client ahead of its server), the row opens nothing.
+    assert.equal(describeNode(rootNodes([status({ configError })])[0]!).command, undefined);
   });
 
   it('shows one node per folder in a multi-root workspace, and a message before any analysis', () => {

@@ -11,7 +11,7 @@ import {
   type RoadmapItemStatus,
   type RoadmapStatus,
 } from '../../server/src/protocol';
-import { copyFixture, ensureServerBuilt, FIXTURE, LspTestClient, REPO, type StartOptions } from './lspClient';
+import { copyFixture, ensureServerBuilt, FIXTURE, LspTestClient, plain, REPO, type StartOptions } from './lspClient';
 
 const EXAMPLE = path.join(REPO, 'examples', 'smarthr360');
 const ROADMAP = 'DOCKER_MODULARIZATION_ROADMAP.md';
@@ -170,6 +170,32 @@ describe('language server: roadmap status, report and checkboxes', function () {
     assert.equal(installs.state, 'fail');
     assert.ok(!installs.findings.some((f) => f.path === FLOWER), 'the fixed file has no install finding left');
     assert.equal(after.totals.warnings, before.totals.warnings - 1);
+  });
+
+  it('tells the view a config file that is not used, with where it goes wrong, and that it is used again once fixed', async () => {
+    // Before, the status carried only the message (never shown), and nothing to open the file at.
+    const CONFIG = '.docker-modularity.json';
+    await start(FIXTURE, {}, (root) =>
+      fs.writeFileSync(path.join(root, CONFIG), '{\n  "baseImage": "myapp-base:latest",\n  "colour": "blue"\n}\n'),
+    );
+    const pushed = await statusChange((s) => s.sections.length > 0);
+    const diag = (await client.diagnosticsFor(CONFIG, (ds) => ds.length > 0))[0]!;
+    assert.equal(pushed.configError, plain(diag.message));
+    assert.match(pushed.configError!, /"colour" is not a known setting/);
+    assert.deepEqual(pushed.configErrorLocation, { uri: client.uri(CONFIG), range: diag.range });
+    assert.equal(diag.range.start.line, 2);
+    assert.deepEqual(await status(), pushed);
+    // Broken another way: the view is told the new place.
+    let seen = changes.length;
+    await client.writeFileOnDisk(CONFIG, '{\n  "rules": {},\n  "rules": {}\n}\n');
+    const again = await statusChange((s) => s.configError !== pushed.configError, seen);
+    assert.match(again.configError!, /Map keys must be unique/);
+    assert.equal(again.configErrorLocation?.range.start.line, 2);
+    // Fixed: the status says nothing of it.
+    seen = changes.length;
+    await client.writeFileOnDisk(CONFIG, '{ "exclude": [] }\n');
+    const fixed = await statusChange((s) => s.configError === undefined, seen);
+    assert.equal(fixed.configErrorLocation, undefined);
   });
 
   it('sends status-changed after an edit that changes the status, and stays silent after one that does not', async () => {

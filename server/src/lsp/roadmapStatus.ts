@@ -1,7 +1,7 @@
 import type { AnalysisResult } from '../engine/analyzer';
 import { roadmapStatus, serializeSections } from '../engine/roadmap';
 import type { Finding } from '../engine/rule';
-import type { RoadmapFinding, RoadmapStatus } from '../protocol';
+import type { RoadmapFinding, RoadmapStatus, WireRange } from '../protocol';
 
 /** The rules whose fixes tick and untick the roadmap document's checkboxes. */
 export const ROADMAP_CLAIM_RULES: ReadonlySet<string> = new Set(['roadmap-claim-violated', 'roadmap-claim-satisfied']);
@@ -24,6 +24,7 @@ export function emptyRoadmapStatus(folder: string, name: string, disabled = fals
  * analysis result (nothing is analysed here). `owns`: whether the folder owns a file's findings;
  * in nested workspace folders a file's are the innermost folder's (as its diagnostics and quick
  * fixes are), so the folders around it leave them out and nothing is listed or counted twice.
+ * `configErrorRange`: where the config file goes wrong, as its diagnostic says.
  */
 export function toRoadmapStatus(
   folder: string,
@@ -31,6 +32,7 @@ export function toRoadmapStatus(
   analysis: Pick<AnalysisResult, 'project' | 'findings' | 'files' | 'configError'>,
   uriOf: (path: string) => string,
   owns: (path: string) => boolean = () => true,
+  configErrorRange?: WireRange,
 ): RoadmapStatus {
   const findings = analysis.findings.filter((f) => owns(f.path));
   const result = findings.length === analysis.findings.length ? analysis : { ...analysis, findings };
@@ -60,5 +62,7 @@ export function toRoadmapStatus(
     totals: { passed: status.passed, checkable: status.checkable, errors: status.errors, warnings: status.warnings },
     findings: [...counts.values()].sort((a, b) => (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0)),
     configError: result.configError?.message,
+    configErrorLocation:
+      result.configError && configErrorRange ? { uri: uriOf(result.configError.file), range: configErrorRange } : undefined,
   };
 }

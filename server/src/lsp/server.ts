@@ -616,8 +616,10 @@ export class DockerModularityServer {
     const name = nodePath.basename(folder.root) || folder.root;
     // The findings of a nested workspace folder's files are its own status's, as their diagnostics are.
     const inNested = this.nestedIn(folder);
+    const e = folder.result?.configError;
+    const at = e && configKeyRange(folder.overlay.readFile(e.file) ?? '', e.key, e.position);
     return folder.result
-      ? toRoadmapStatus(folder.uri, name, folder.result, (p) => folder.uriOf(p), (p) => !inNested(p))
+      ? toRoadmapStatus(folder.uri, name, folder.result, (p) => folder.uriOf(p), (p) => !inNested(p), at)
       : emptyRoadmapStatus(folder.uri, name, !folder.settings.enable);
   }
 
