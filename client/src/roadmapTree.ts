@@ -60,7 +60,10 @@ export const FINDING_CONTEXT = 'roadmapFinding';
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-/** The top level: the sections of the only folder, or one node per folder in a multi-root workspace. */
+/**
+ * The top level: the sections of the only folder, or one node per folder in a multi-root workspace;
+ * none with no folder open (the view's welcome text is shown then).
+ */
 export function rootNodes(
   statuses: readonly RoadmapStatus[],
   server: ServerState = 'running',
@@ -76,10 +79,9 @@ export function rootNodes(
   const settled = statuses.filter((s) => s.sections.length > 0 || s.disabled);
   if (settled.length === 0) {
     // Running, no status yet, and folders open: the first analysis is under way. Before, "No
-    // workspace folder is being checked." while it ran.
-    return statuses.length === 0 && !hasFolders
-      ? [{ kind: 'message', text: 'No workspace folder is being checked.' }]
-      : [{ kind: 'message', text: 'Analysing the workspace…' }];
+    // workspace folder is being checked." while it ran. With no folder open, no rows: the view's
+    // welcome text (package.json viewsWelcome) says so and offers to open one.
+    return statuses.length === 0 && !hasFolders ? [] : [{ kind: 'message', text: 'Analysing the workspace…' }];
   }
   if (statuses.length === 1) {
     return childNodes({ kind: 'folder', status: statuses[0]! });

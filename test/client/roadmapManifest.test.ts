@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { FIXABLE_FINDING_CONTEXT } from '../../client/src/roadmapTree';
+import { FIXABLE_FINDING_CONTEXT, rootNodes } from '../../client/src/roadmapTree';
 import { Commands, ROADMAP_CONTAINER_ID, ROADMAP_VIEW_ID } from '../../server/src/protocol';
 
 const REPO = path.resolve(__dirname, '..', '..');
@@ -19,6 +19,7 @@ const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8'))
     viewsContainers: { activitybar: { id: string; title: string; icon: string }[] };
     views: Record<string, { id: string; name: string }[]>;
     menus: Record<string, MenuEntry[]>;
+    viewsWelcome: { view: string; contents: string; when?: string }[];
   };
 };
 
@@ -62,5 +63,25 @@ describe('extension manifest: the roadmap view', () => {
       inline.every((c) => c.icon?.startsWith('$(')),
       'title and inline actions need an icon',
     );
+  });
+
+  it('shows its welcome text exactly when the tree has no rows: no workspace folder open', () => {
+    // Before, the tree always had a row ("No workspace folder is being checked."), so the welcome
+    // text and its Refresh link could never appear.
+    const welcome = pkg.contributes.viewsWelcome.filter((w) => w.view === ROADMAP_VIEW_ID);
+    assert.equal(welcome.length, 1);
+    assert.equal(welcome[0]!.when, 'workspaceFolderCount == 0');
+    assert.deepEqual(rootNodes([], 'running', false), []);
+    // Every other state has rows of its own, which say what is going on.
+    assert.ok(rootNodes([], 'running', true).length > 0);
+    assert.ok(rootNodes([], 'starting', false).length > 0);
+    assert.ok(rootNodes([], 'stopped', false).length > 0);
+    // Its links run commands that exist: the extension's, or VS Code's own.
+    const contributed = new Set(pkg.contributes.commands.map((c) => c.command));
+    const links = [...welcome[0]!.contents.matchAll(/\]\(command:([\w.]+)\)/g)].map((m) => m[1]!);
+    assert.ok(links.length > 0);
+    for (const command of links) {
+      assert.ok(contributed.has(command) || ['vscode.openFolder'].includes(command), command);
+    }
   });
 });
