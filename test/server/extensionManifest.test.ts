@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Analyzer } from '../../server/src/engine/analyzer';
+import { CONFIG_FILE_NAMES } from '../../server/src/engine/config';
 import { MemoryFileSystem } from '../../server/src/engine/fs';
 import { Commands, DEFAULT_SETTINGS, SETTINGS_SECTION } from '../../server/src/protocol';
 
@@ -91,6 +92,19 @@ describe('extension manifest and assets', () => {
     assert.deepEqual(Object.keys(props).sort(), expected);
     for (const [k, v] of Object.entries(props)) {
       assert.ok((v.description ?? v.markdownDescription ?? '').length > 20, `${k} has no description`);
+    }
+  });
+
+  it('names the config file, where a setting says which, by every name the engine reads', () => {
+    // Before, dockerModularity.rules named .docker-modularity.json only, though a .yaml or .yml config is layered the same way.
+    for (const [k, v] of Object.entries(pkg.contributes.configuration.properties)) {
+      const text = v.markdownDescription ?? v.description ?? '';
+      if (!text.includes('.docker-modularity.')) {
+        continue;
+      }
+      for (const name of CONFIG_FILE_NAMES) {
+        assert.ok(text.includes(name), `${k} does not name ${name}: ${text}`);
+      }
     }
   });
 
