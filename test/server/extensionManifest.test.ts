@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { Analyzer } from '../../server/src/engine/analyzer';
 import { CONFIG_FILE_NAMES } from '../../server/src/engine/config';
 import { MemoryFileSystem } from '../../server/src/engine/fs';
+import { parseSuppressionLine } from '../../server/src/engine/suppress';
 import { Commands, DEFAULT_SETTINGS, SETTINGS_SECTION } from '../../server/src/protocol';
 
 const REPO = path.resolve(__dirname, '..', '..');
@@ -122,13 +123,22 @@ describe('extension manifest and assets', () => {
     }
   });
 
-  it('injects a highlight for suppression comments into Dockerfile, YAML and env comments', () => {
-    const g = pkg.contributes.grammars.find((x) => x.injectTo)!;
-    assert.deepEqual(g.injectTo, ['source.dockerfile', 'source.yaml', 'source.dotenv-docker']);
-    const grammar = readJson(g.path) as { injectionSelector: string; repository: { suppression: { match: string } } };
-    // Comments (YAML), and Dockerfile lines: the built-in Docker grammar matches a comment in one rule, which an
-    // injection cannot enter, so a Dockerfile comment holding a suppression is matched whole (test/e2e/grammars.e2e.ts).
-    assert.equal(grammar.injectionSelector, 'L:comment.line.number-sign, L:source.dockerfile -comment');
+  it('injects a highlight for suppression comments into Dockerfiles, YAML and env files', () => {
+    const injections = pkg.contributes.grammars.filter((x) => x.injectTo);
+    assert.deepEqual(injections.flatMap((g) => g.injectTo).sort(), ['source.dockerfile', 'source.dotenv-docker', 'source.yaml']);
+    const shared = injections.find((g) => g.scopeName === 'docker-modularity.suppression.injection')!;
+    const grammar = readJson(shared.path) as { injectionSelector: string; repository: { suppression: { match: string } } };
+    // YAML and env files: anywhere (a compose file's dockerfile_inline is a block scalar, not a comment), after their own
+    // comment rules (no L: priority), which keep a suppression comment a comment.
+    assert.deepEqual(shared.injectTo, ['source.yaml', 'source.dotenv-docker']);
+    assert.equal(grammar.injectionSelector, 'source.yaml, source.dotenv-docker');
+    // Dockerfiles: the built-in Docker grammar matches a comment in one rule, which an injection cannot enter, so a
+    // Dockerfile comment holding a suppression is matched whole, first (test/e2e/grammars.e2e.ts).
+    const docker = injections.find((g) => g.injectTo!.includes('source.dockerfile'))!;
+    assert.deepEqual(docker.injectTo, ['source.dockerfile']);
+    const dockerGrammar = readJson(docker.path) as { injectionSelector: string };
+    assert.equal(dockerGrammar.injectionSelector, 'L:source.dockerfile -comment');
+    assert.ok(JSON.stringify(dockerGrammar).includes('"docker-modularity.suppression.injection#suppression"'));
     const re = new RegExp(grammar.repository.suppression.match);
     const m = re.exec('# docker-modularity-ignore install-outside-base, shared-volume-missing -- moved next sprint')!;
     assert.equal(m[1], 'docker-modularity-ignore');
@@ -137,6 +147,43 @@ describe('extension manifest and assets', () => {
     assert.equal(re.exec('# docker-modularity-ignore-file unused-volume')![1], 'docker-modularity-ignore-file');
     // The colon after the directive, which the engine reads too.
     assert.equal(re.exec('# docker-modularity-ignore: unused-volume -- later')![2]!.trim(), 'unused-volume');
+  });
+
+  it('highlights a suppression on exactly the lines the engine reads one, with the same rule ids', () => {
+    const g = pkg.contributes.grammars.find((x) => x.scopeName === 'docker-modularity.suppression.injection')!;
+    const re = new RegExp((readJson(g.path) as { repository: { suppression: { match: string } } }).repository.suppression.match);
+    // Before, the directive needed no `#` before it, and any comment mentioning it was highlighted.
+    const lines = [
+      '# docker-modularity-ignore install-outside-base',
+      '  # docker-modularity-ignore-file unused-stage, copy-before-install -- kept for the demo',
+      '#docker-modularity-ignore:install-outside-base',
+      '# docker-modularity-ignore: -- every rule',
+      '# docker-modularity-ignore -- every rule',
+      '# docker-modularity-ignore',
+      'RUN pip install debugpy # docker-modularity-ignore install-outside-base',
+      '# see below # docker-modularity-ignore install-outside-base',
+      '<!-- docker-modularity-ignore roadmap-item-open -->',
+      '    image: myapp-web:1 # docker-modularity-ignore image-tag -- pinned elsewhere',
+      'LABEL note="docker-modularity-ignore install-outside-base"',
+      'LABEL note="# docker-modularity-ignore install-outside-base"',
+      'RUN echo docker-modularity-ignore',
+      '# a note on docker-modularity-ignore install-outside-base',
+      '# indented comment docker-modularity-ignore',
+      '# docker-modularity-ignore install-outside-base: moved next sprint',
+      '# docker-modularity-ignore-next-line install-outside-base',
+      '# docker-modularity-ignored install-outside-base',
+      'NOTE=docker-modularity-ignore',
+    ];
+    const read = (line: string) => parseSuppressionLine(line)?.ids.map((i) => i.id) ?? null;
+    const highlighted = (line: string) => {
+      const m = re.exec(line);
+      return m ? [...(m[2] ?? '').matchAll(/[A-Za-z0-9_-]+/g)].map((x) => x[0]) : null;
+    };
+    assert.deepEqual(
+      lines.map((l) => [l, highlighted(l)]),
+      lines.map((l) => [l, read(l)]),
+    );
+    assert.ok(lines.some((l) => read(l) === null) && lines.some((l) => read(l) !== null));
   });
 
   it('has snippets that, expanded with their defaults, make a workspace that checks clean', () => {
