@@ -1,9 +1,11 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { minimatch } from 'minimatch';
 import { Analyzer } from '../../server/src/engine/analyzer';
 import { CONFIG_FILE_NAMES } from '../../server/src/engine/config';
 import { MemoryFileSystem } from '../../server/src/engine/fs';
+import { classifyPath } from '../../server/src/engine/project';
 import { parseSuppressionLine } from '../../server/src/engine/suppress';
 import { Commands, DEFAULT_SETTINGS, SETTINGS_SECTION } from '../../server/src/protocol';
 
@@ -184,6 +186,36 @@ describe('extension manifest and assets', () => {
       lines.map((l) => [l, read(l)]),
     );
     assert.ok(lines.some((l) => read(l) === null) && lines.some((l) => read(l) !== null));
+  });
+
+  it('offers the compose snippets in compose files, by every name the engine reads as one, and in no other YAML file', () => {
+    // Before, they were registered for every yaml file too: GitHub workflows, Kubernetes manifests.
+    const compose = pkg.contributes.snippets.filter((s) => s.path === './snippets/compose.json');
+    assert.deepEqual(
+      compose.map((s) => s.language),
+      ['dockercompose'],
+    );
+    // VS Code gives some compose names the dockercompose language (compose.*.yml, *docker*compose*.yml, not compose-dev.yml);
+    // the manifest gives it every name the engine reads as a compose file. VS Code matches the patterns ignoring case.
+    const lang = pkg.contributes.languages.find((l) => l.id === 'dockercompose');
+    const patterns = [...(lang?.filenames ?? []), ...(lang?.filenamePatterns ?? [])];
+    const claimed = (name: string) => patterns.some((p) => minimatch(name.toLowerCase(), p.toLowerCase(), { dot: true }));
+    const isCompose = (name: string) => classifyPath(name, {})?.kind === 'compose';
+    const examples = fs
+      .readdirSync(path.join(REPO, 'examples'), { recursive: true, encoding: 'utf8' })
+      .map((p) => path.basename(p))
+      .filter(isCompose);
+    assert.ok(examples.length > 0);
+    const names = [
+      ...examples,
+      ...['compose.yaml', 'compose.yml', 'docker-compose.yml', 'docker-compose.yaml', 'compose.override.yml'],
+      ...['docker-compose.prod.yaml', 'compose-dev.yml', 'compose-dev.yaml', 'docker-compose-test.yml', 'Docker-Compose.YML'],
+      ...['ci.yml', 'deployment.yaml', 'values.yaml', 'composer.yml', 'my-compose.yml', 'compose.json', 'docker-compose.md'],
+    ];
+    assert.deepEqual(
+      names.filter((n) => claimed(n) !== isCompose(n)),
+      [],
+    );
   });
 
   it('has snippets that, expanded with their defaults, make a workspace that checks clean', () => {
