@@ -125,6 +125,22 @@ function checkConfigPaths(file: string, config: Partial<Config>): Partial<Config
 
 let validate: ReturnType<Ajv['compile']> | undefined;
 
+/**
+ * The schema as the engine validates with it. For editors, the schema also lists the rule ids and
+ * gives the path settings a pattern; the engine checks both itself after it, against the rules it
+ * runs and with the reason a path is refused (it resolves `..`, which a pattern cannot), in the
+ * file's order. test/engine/configSchema.test.ts checks that the two accept the same configs.
+ */
+function engineSchema(): object {
+  const copy = structuredClone(schema) as {
+    properties: { rules: { propertyNames?: unknown } };
+    definitions: { workspacePath: { pattern?: string } };
+  };
+  delete copy.properties.rules.propertyNames;
+  delete copy.definitions.workspacePath.pattern;
+  return copy;
+}
+
 function yamlError(e: Error): { reason: string; position?: ConfigPosition } {
   const at = (e as Partial<YAMLParseError>).linePos?.[0];
   return {
@@ -183,7 +199,7 @@ export function parseConfig(file: string, text: string, knownRules?: ReadonlySet
   if (data === null || data === undefined) {
     return {};
   }
-  validate ??= new Ajv({ allErrors: false, strict: false }).compile(schema);
+  validate ??= new Ajv({ allErrors: false, strict: false }).compile(engineSchema());
   if (!validate(data)) {
     const err = validate.errors![0]!;
     const key = err.instancePath.replace(/^\//, '').replace(/\//g, '.') || (err.params as { additionalProperty?: string }).additionalProperty || '';

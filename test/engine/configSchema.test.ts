@@ -1,0 +1,126 @@
+/**
+ * schemas/docker-modularity.schema.json is what editors check a .docker-modularity.json/.yaml/.yml
+ * against; server/src/engine/config.ts is what the CLI and the server accept. Before, the schema
+ * took configs the engine refused (an unknown rule id, an absolute path, a path leading out of the
+ * workspace, the workspace root as a folder), so an editor showed no problem where the CLI exited 2,
+ * and it offered no rule ids to complete.
+ */
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Ajv from 'ajv';
+import { ConfigError, PATH_KEYS, parseConfig } from '../../server/src/engine/config';
+import { RULES } from '../../server/src/engine/rules';
+
+interface SchemaNode {
+  $ref?: string;
+  propertyNames?: { enum?: string[] };
+}
+const schema = JSON.parse(readFileSync(join(__dirname, '..', '..', 'schemas', 'docker-modularity.schema.json'), 'utf8')) as {
+  properties: Record<string, SchemaNode>;
+};
+const properties = schema.properties;
+
+/** Whether an editor's JSON Schema validator (ajv, draft-07) accepts the config. */
+const schemaAccepts = (() => {
+  const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+  return (config: unknown): boolean => validate(config);
+})();
+
+/** Whether the engine accepts the config, as the CLI reads a workspace's .docker-modularity.json. */
+function engineAccepts(config: unknown): boolean {
+  try {
+    parseConfig('.docker-modularity.json', JSON.stringify(config), new Set(RULES.map((r) => r.id)));
+    return true;
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      return false;
+    }
+    throw e;
+  }
+}
+
+/** One config per path setting, each with `value`. */
+const everyPathKey = (value: string): Record<string, string>[] => PATH_KEYS.map((key) => ({ [key]: value }));
+
+describe('config schema and engine: the same configs accepted', () => {
+  it('lists exactly the engine’s rule ids as the names `rules` may have (editors complete them)', () => {
+    assert.deepEqual(
+      properties.rules!.propertyNames?.enum,
+      RULES.map((r) => r.id),
+    );
+  });
+
+  it('checks every path setting as a workspace path', () => {
+    assert.deepEqual(
+      PATH_KEYS.filter((key) => properties[key]?.$ref !== '#/definitions/workspacePath'),
+      [],
+    );
+  });
+
+  const accepted: unknown[] = [
+    {},
+    { $schema: './node_modules/docker-modularity/schemas/docker-modularity.schema.json' },
+    { rules: { 'install-outside-base': 'error', 'unused-volume': 'off' } },
+    { baseImage: 'myapp-base:latest', exemptImages: ['cuda'], exclude: ['archived/**'] },
+    ...everyPathKey('docs/ROADMAP.md'),
+    ...everyPathKey('./docs/ROADMAP.md'),
+    ...everyPathKey('docs\\ROADMAP.md'),
+    ...everyPathKey('docs/'),
+    ...everyPathKey('.env'),
+    ...everyPathKey('..docs'),
+    ...everyPathKey('...'),
+    ...everyPathKey('docs/../ROADMAP.md'),
+    ...everyPathKey('C:ROADMAP.md'),
+    { secretsFile: 'secrets.env', archiveDir: 'archived', entrypointsDir: 'scripts/entrypoints' },
+    { composeFiles: ['local.yml', 'production.yml', 'deploy/**/*.yml'] },
+  ];
+  const rejected: unknown[] = [
+    { rules: { 'no-such-rule': 'error' } },
+    { rules: { 'install-outside-base': 'loud' } },
+    { rules: 'install-outside-base' },
+    { noSuchSetting: true },
+    { baseImage: '' },
+    { exclude: 'archived/**' },
+    { composeFiles: 'local.yml' },
+    { composeFiles: ['/srv/app/local.yml'] },
+    { composeFiles: ['../production.yml'] },
+    ...everyPathKey(''),
+    ...everyPathKey('/etc/secrets.env'),
+    ...everyPathKey('\\etc\\secrets.env'),
+    ...everyPathKey('\\\\server\\share\\secrets.env'),
+    ...everyPathKey('C:\\secrets.env'),
+    ...everyPathKey('c:/secrets.env'),
+    ...everyPathKey('~/secrets.env'),
+    ...everyPathKey('..'),
+    ...everyPathKey('../x'),
+    ...everyPathKey('..\\x'),
+    ...everyPathKey('./../x'),
+    ...everyPathKey('.//..'),
+    ...everyPathKey('.'),
+    ...everyPathKey('./'),
+    ...everyPathKey('.\\'),
+    ...everyPathKey('.//./'),
+  ];
+  // A `..` after a folder name: the engine resolves it (docs/.. is the root), JSON Schema cannot count
+  // folders. The schema takes these, so it is never stricter than the engine.
+  const normalizedByTheEngineOnly: unknown[] = [...everyPathKey('docs/..'), ...everyPathKey('docs/../../x')];
+
+  it('accepts and rejects the same configs', () => {
+    const differ = (configs: unknown[], expected: boolean) =>
+      configs
+        .map((config) => ({ config, schema: schemaAccepts(config), engine: engineAccepts(config) }))
+        .filter((r) => r.schema !== expected || r.engine !== expected);
+    assert.deepEqual(differ(accepted, true), []);
+    assert.deepEqual(differ(rejected, false), []);
+  });
+
+  it('leaves to the engine only what needs a path resolved, and is never stricter than it', () => {
+    for (const config of normalizedByTheEngineOnly) {
+      assert.deepEqual(
+        { config, schema: schemaAccepts(config), engine: engineAccepts(config) },
+        { config, schema: true, engine: false },
+      );
+    }
+  });
+});
