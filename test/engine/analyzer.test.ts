@@ -330,6 +330,27 @@ RUN pytest -q
       assert.deepEqual(ids(analyzer), ids(new Analyzer(fs, { rules: RULES })));
     });
 
+    it('reads a bake target again when the override file that gives its tag variable changes', () => {
+      // docker-bake.hcl tags the base with ${TAG}; docker-bake.override.hcl declares TAG. An edit of
+      // the override changes the tag the base is built as, though docker-bake.hcl did not change.
+      const files = {
+        'docker-bake.hcl': 'target "base" {\n  context    = "."\n  dockerfile = "base/Dockerfile"\n  tags       = ["ghcr.io/acme/base:${TAG}"]\n}\n',
+        'docker-bake.override.hcl': '# The release being built.\nvariable "TAG" {\n  default = "2024.10"\n}\n',
+        'base/Dockerfile': 'FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\n',
+        'requirements.txt': 'Django==5.0.6\ncelery==5.4.0\n',
+        'compose.yaml': 'services:\n  api:\n    build:\n      context: .\n      dockerfile: platform/Dockerfile\n',
+        'platform/Dockerfile': 'FROM ghcr.io/acme/base:2024.10\nWORKDIR /app\nCOPY . .\nCMD ["gunicorn", "platform.wsgi"]\n',
+      };
+      const fs = new MemoryFileSystem(files);
+      const analyzer = new Analyzer(fs, { rules: [serviceNotFromBase] });
+      assert.deepEqual(analyzer.analyze().findings, []);
+      fs.write('docker-bake.override.hcl', files['docker-bake.override.hcl'].replace('2024.10', '2024.11'));
+      assert.deepEqual(
+        analyzer.analyze().findings.map((f) => `${f.path}: ${f.message}`),
+        ['platform/Dockerfile: Expected api to be built FROM the base image ghcr.io/acme/base:2024.11, not ghcr.io/acme/base:2024.10.'],
+      );
+    });
+
     it('keeps no compose model of an earlier edit alive while typing', async () => {
       // A leak the bench found: an index keyed by service kept each edit's replaced services, and
       // through them every earlier parse of the file.

@@ -294,6 +294,17 @@ CMD ["gunicorn", "app.wsgi"]
       name: 'the base tag written with a docker-bake.hcl variable is read with its default',
       files: BAKE_WORKSPACE,
     },
+    {
+      // Before, only the file's own variables were read: a TAG whose default the override file gives
+      // left the tag as written, and api and worker were "not from the base".
+      name: 'the base tag written with a variable that docker-bake.override.hcl declares is read with its default',
+      files: {
+        ...BAKE_WORKSPACE,
+        'docker-bake.hcl': BAKE_HCL.replace('variable "TAG" {\n  default = "2024.10"\n}\n\n', ''),
+        'docker-bake.override.hcl':
+          '# Release settings, read by docker buildx bake with docker-bake.hcl.\nvariable "TAG" {\n  default = "2024.10"\n}\n',
+      },
+    },
   ],
   invalid: [
     {

@@ -490,6 +490,7 @@ export class Project {
     files: FileModel[],
     previous?: Project,
   ) {
+    const bakeFiles = files.filter((f): f is TextModel => f.kind === 'text' && f.role === 'bake');
     for (const f of files) {
       this.byPath.set(f.path, f);
       switch (f.kind) {
@@ -504,7 +505,7 @@ export class Project {
           break;
         case 'text':
           this.textFiles.push(f);
-          for (const c of buildCommandsOf(f)) {
+          for (const c of buildCommandsOf(f, bakeFiles)) {
             if (c.wildcard) {
               this.wildcardBuilds.push(c.dockerfile);
               continue;
@@ -3113,22 +3114,29 @@ const UNREAD_SERVICE_KEYS = new Set([
   'deploy',
 ]);
 
-const buildCommandCache = new WeakMap<TextModel, BuildCommand[]>();
+const buildCommandCache = new WeakMap<TextModel, { with: readonly TextModel[]; commands: BuildCommand[] }>();
 
-/** The `docker build` commands, build-push-action steps and bake targets a text file holds, read once per parsed file. */
-function buildCommandsOf(f: TextModel): BuildCommand[] {
-  let commands = buildCommandCache.get(f);
-  if (!commands) {
-    commands =
-      f.role === 'makefile' || f.role === 'script' || f.role === 'workflow'
-        ? findBuildCommands(f.path, f.text, f.role)
-        : f.role === 'bake'
-          ? findBakeTargets(f.path, f.text)
-          : [];
-    if (f.role === 'workflow' && /\.ya?ml$/.test(f.path)) {
-      pushAll(commands, findBuildPushActions(f.path, f.text));
-    }
-    buildCommandCache.set(f, commands);
+/**
+ * The `docker build` commands, build-push-action steps and bake targets a text file holds, read once
+ * per parsed file. A bake file is read with the other bake files of its folder (`bakeFiles`: bake
+ * reads docker-bake.hcl with docker-bake.override.hcl, and a variable one declares is used in the
+ * other); its targets are read again when one of those changes.
+ */
+function buildCommandsOf(f: TextModel, bakeFiles: readonly TextModel[]): BuildCommand[] {
+  const others = f.role === 'bake' ? bakeFiles.filter((o) => o !== f && dirname(o.path) === dirname(f.path)) : [];
+  const cached = buildCommandCache.get(f);
+  if (cached && cached.with.length === others.length && cached.with.every((o, i) => o === others[i])) {
+    return cached.commands;
   }
+  const commands =
+    f.role === 'makefile' || f.role === 'script' || f.role === 'workflow'
+      ? findBuildCommands(f.path, f.text, f.role)
+      : f.role === 'bake'
+        ? findBakeTargets(f.path, f.text, others)
+        : [];
+  if (f.role === 'workflow' && /\.ya?ml$/.test(f.path)) {
+    pushAll(commands, findBuildPushActions(f.path, f.text));
+  }
+  buildCommandCache.set(f, { with: others, commands });
   return commands;
 }
