@@ -2,7 +2,7 @@
  * What `check --fix` does, in memory: passes of the fixes that apply together, until none applies
  * (at most ten, as the CLI). Shared by the tests that fix a whole workspace.
  */
-import { applyFixes } from '../server/src/engine/fixes';
+import { applyFixes, FIXED_LAST_RULES } from '../server/src/engine/fixes';
 import type { MemoryFileSystem } from '../server/src/engine/fs';
 import type { Finding, Fix } from '../server/src/engine/rule';
 
@@ -26,7 +26,14 @@ export function fixesOf(findings: readonly Finding[]): Fix[] {
 export function fixPasses(fs: MemoryFileSystem, findings: () => readonly Finding[]): number {
   let passes = 0;
   for (; passes < 10; passes++) {
-    const result = applyFixes(fixesOf(findings()), (p) => fs.readFile(p));
+    const fixable = findings().filter((f) => f.fixable);
+    const last = new Set(fixesOf(fixable.filter((f) => FIXED_LAST_RULES.has(f.ruleId))));
+    const fixes = [...fixesOf(fixable.filter((f) => !FIXED_LAST_RULES.has(f.ruleId))), ...last];
+    const result = applyFixes(
+      fixes,
+      (p) => fs.readFile(p),
+      (fix) => last.has(fix),
+    );
     if (result.applied.length === 0) {
       break;
     }

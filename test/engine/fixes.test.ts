@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { Analyzer } from '../../server/src/engine/analyzer';
-import { applyFixes, applyTextEdits, fixPaths, lossyInput, staleReason } from '../../server/src/engine/fixes';
+import { applyFixes, applyTextEdits, FIXED_LAST_RULES, fixPaths, lossyInput, staleReason } from '../../server/src/engine/fixes';
 import { MemoryFileSystem, NOT_UTF8 } from '../../server/src/engine/fs';
 import { FixBuilder, type Fix } from '../../server/src/engine/rule';
 import { RULES } from '../../server/src/engine/rules';
@@ -154,6 +154,33 @@ describe('applyFixes', () => {
       applyFixes([onto], (p) => fs.readFile(p)).skipped.map((s) => s.reason),
       ['cannot rename Dockerfile.old to Dockerfile.base'],
     );
+  });
+
+  it('applies the fixes named last only in a pass where no other fix applies, all of them together', () => {
+    // The roadmap's ticks and unticks (FIXED_LAST_RULES, the rules of those ids): shared by check --fix and the editor.
+    assert.deepEqual(
+      [...FIXED_LAST_RULES].sort(),
+      RULES.map((r) => r.id)
+        .filter((id) => id.startsWith('roadmap-claim-'))
+        .sort(),
+    );
+    const fs = new MemoryFileSystem({ ...FILES, 'ROADMAP.md': '- [x] a\n- [ ] b\n' });
+    const untick = fixWith(fs, (b) => b.replace('ROADMAP.md', range(0, 3, 0, 4), ' '));
+    const tick = fixWith(fs, (b) => b.replace('ROADMAP.md', range(1, 3, 1, 4), 'x'));
+    const other = fixWith(fs, (b) => b.replace('docker/Dockerfile.web', range(1, 0, 2, 0), ''));
+    const last = (f: Fix): boolean => f === untick || f === tick;
+    const withOther = applyFixes([untick, other, tick], (p) => fs.readFile(p), last);
+    assert.deepEqual(withOther.applied, [other]);
+    assert.deepEqual(
+      withOther.skipped.map((s) => [s.fix === untick || s.fix === tick, s.reason]),
+      [
+        [true, 'it waits for the other fixes (it ticks or unticks a roadmap item); computed again on the next pass'],
+        [true, 'it waits for the other fixes (it ticks or unticks a roadmap item); computed again on the next pass'],
+      ],
+    );
+    const alone = applyFixes([untick, tick], (p) => fs.readFile(p), last);
+    assert.deepEqual(alone.skipped, []);
+    assert.equal(alone.files.get('ROADMAP.md'), '- [ ] a\n- [x] b\n');
   });
 
   it('applyTextEdits keeps the order of inserts at one point and rejects overlaps', () => {

@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { minimatch } from 'minimatch';
@@ -14,14 +15,15 @@ import {
   type Location,
   type TextDocumentEdit,
 } from 'vscode-languageserver-protocol';
-import { FixAllInWorkspaceRequest, RoadmapStatusRequest } from '../../server/src/protocol';
-import { copyFixture, ensureServerBuilt, LspTestClient, plain, type StartOptions } from './lspClient';
+import { FixAllInWorkspaceRequest, RoadmapStatusRequest, type FixAllInWorkspaceResult } from '../../server/src/protocol';
+import { copyFixture, ensureServerBuilt, LspTestClient, plain, REPO, type StartOptions } from './lspClient';
 
 const WEB = 'docker/Dockerfile.web';
 const CELERY = 'docker/Dockerfile.celery';
 const BASE = 'Dockerfile.base';
 const COMPOSE = 'docker-compose.yml';
 const OVERRIDE = 'docker-compose.override.yml';
+const ROADMAP = 'DOCKER_MODULARIZATION_ROADMAP.md';
 
 const byRule = (id: string) => (ds: Diagnostic[]) => ds.filter((d) => d.code === id);
 const has = (id: string) => (ds: Diagnostic[]) => ds.some((d) => d.code === id);
@@ -29,6 +31,17 @@ const lacks = (id: string) => (ds: Diagnostic[]) => !ds.some((d) => d.code === i
 
 function line(text: string, n: number): string {
   return text.split('\n')[n]!;
+}
+
+/** Every file under a folder, by relative path, with its text. */
+function filesOf(root: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const rel of fs.readdirSync(root, { recursive: true, encoding: 'utf8' }).sort()) {
+    if (fs.statSync(path.join(root, rel)).isFile()) {
+      out[rel.split(path.sep).join('/')] = fs.readFileSync(path.join(root, rel), 'utf8');
+    }
+  }
+  return out;
 }
 
 describe('language server (stdio protocol)', function () {
@@ -733,6 +746,51 @@ describe('language server (stdio protocol)', function () {
       assert.ok(!files.get(WEB)!.includes('curl'));
       assert.ok(files.get(BASE)!.includes('gettext curl'));
       assert.ok(files.get(COMPOSE)!.split('\n').slice(40, 44).includes('      - static:/app/static'));
+    });
+
+    it('Fix all in workspace, run until nothing is left, leaves the files as check --fix does (roadmap notes kept)', async () => {
+      // The item is true once the pass's fixes move curl into the base. Before, the same pass unticked
+      // it (and dropped its note), and the next ticked it again: Ana's note was gone, which --fix keeps.
+      const roadmap =
+        '# Docker Modularization Roadmap\n\n## 1. Shared Base Image\n\n' +
+        '- [x] Only `Dockerfile.base` installs system dependencies and requirements. _(Verified by Ana, 2024-05-02)_\n';
+      const [byEditor, byCli] = [copyFixture(), copyFixture()];
+      for (const root of [byEditor, byCli]) {
+        fs.writeFileSync(path.join(root, ROADMAP), roadmap);
+      }
+      const cli = spawnSync(process.execPath, [path.join(REPO, 'dist', 'cli.js'), 'check', '.', '--fix'], {
+        cwd: byCli,
+        encoding: 'utf8',
+      });
+      assert.match(cli.stdout, /^fixed \d+ problems/m, cli.stdout + cli.stderr);
+      client = await LspTestClient.start(byEditor);
+      await client.diagnosticsFor(WEB, has('install-outside-base'));
+      const results: FixAllInWorkspaceResult[] = [];
+      for (let pass = 0; pass < 10; pass++) {
+        const result = await client.connection.sendRequest(FixAllInWorkspaceRequest.type);
+        results.push(result);
+        if (!result.accepted) {
+          break;
+        }
+        // Saved, as the editor does, and seen by the file watcher.
+        for (const [rel, text] of client.applyEdit(client.appliedEdits[client.appliedEdits.length - 1]!)) {
+          await (text === null ? client.deleteFileOnDisk(rel) : client.writeFileOnDisk(rel, text));
+        }
+      }
+      // The unticking waited for the other fixes, and was not made once they were applied.
+      assert.deepEqual(
+        results[0]!.skipped.map((s) => s.ruleId),
+        ['roadmap-claim-violated'],
+        JSON.stringify(results[0]),
+      );
+      assert.ok(!results[0]!.files.includes(ROADMAP), JSON.stringify(results[0]));
+      assert.equal(results[1]!.applied, 0, JSON.stringify(results));
+      try {
+        assert.equal(client.read(ROADMAP), roadmap);
+        assert.deepEqual(filesOf(byEditor), filesOf(byCli));
+      } finally {
+        fs.rmSync(byCli, { recursive: true, force: true });
+      }
     });
   });
 

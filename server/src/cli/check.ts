@@ -2,13 +2,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Analyzer, type AnalysisTiming } from '../engine/analyzer';
 import { CONFIG_FILE_NAMES, ConfigError, parseConfig, type Config } from '../engine/config';
-import { applyFixes, fixPaths, lossyInput, writeBlocked } from '../engine/fixes';
+import { applyFixes, FIXED_LAST_RULES, fixPaths, lossyInput, writeBlocked } from '../engine/fixes';
 import { SKIP_REASON_TEXT } from '../engine/fs';
 import { composeLookalikes } from '../engine/project';
 import { normalizePath } from '../engine/paths';
 import type { Finding, Fix } from '../engine/rule';
 import { RULES } from '../engine/rules';
-import { roadmapClaimSatisfied, roadmapClaimViolated } from '../engine/rules/roadmap/roadmapClaims';
 import { applyChangesToDisk, checkBeforeWriting, NodeFileSystem } from '../node/nodeFileSystem';
 import type { Command } from './args';
 import {
@@ -23,9 +22,6 @@ import {
 import { complain, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, type CliIo } from './io';
 
 type CheckCommand = Extract<Command, { kind: 'check' }>;
-
-/** The rules whose fixes tick and untick the roadmap document's items. */
-const CLAIM_RULES: ReadonlySet<string> = new Set([roadmapClaimViolated.id, roadmapClaimSatisfied.id]);
 
 /** ESLint's limit: a fix that keeps producing new fixes stops after this many passes. */
 export const MAX_FIX_PASSES = 10;
@@ -439,7 +435,7 @@ function fixWorkspace(analyzer: Analyzer, disk: NodeFileSystem, ws: Workspace): 
   for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
     const result = analyzer.analyze();
     const fixes: Fix[] = [];
-    /** The fixes that tick or untick roadmap items: see below. */
+    /** The fixes that tick or untick roadmap items: they wait for the others (see applyFixes). */
     const claims = new Set<Fix>();
     for (const f of result.findings) {
       if (!f.fixable || !f.fix || (ws.only && !ws.only.has(f.path))) {
@@ -449,7 +445,7 @@ function fixWorkspace(analyzer: Analyzer, disk: NodeFileSystem, ws: Workspace): 
         const fix = f.fix();
         if (fix) {
           fixes.push(fix);
-          if (CLAIM_RULES.has(f.ruleId)) {
+          if (FIXED_LAST_RULES.has(f.ruleId)) {
             claims.add(fix);
           }
         }
@@ -460,7 +456,7 @@ function fixWorkspace(analyzer: Analyzer, disk: NodeFileSystem, ws: Workspace): 
     // A fix over several files applies entirely or not at all: one that would write a read-only
     // file (or move one), or a file that failed before, is left out before any of its files is written;
     // so is one that writes a file that is not valid UTF-8, or copies text read from one.
-    let writable = fixes.filter((fix) => {
+    const writable = fixes.filter((fix) => {
       if (fixPaths(fix).some((p) => unwritable.has(p))) {
         return false;
       }
@@ -477,11 +473,6 @@ function fixWorkspace(analyzer: Analyzer, disk: NodeFileSystem, ws: Workspace): 
       }
       return blocked === undefined;
     });
-    // A roadmap item is ticked or unticked once the other fixes are done: before, a pass unticked
-    // an item that the same pass's fixes made true, and the next ticked it again ([X] became [x]).
-    if (writable.some((fix) => !claims.has(fix))) {
-      writable = writable.filter((fix) => !claims.has(fix));
-    }
     if (writable.length === 0) {
       break;
     }
@@ -495,7 +486,8 @@ function fixWorkspace(analyzer: Analyzer, disk: NodeFileSystem, ws: Workspace): 
       }
       return readAt.get(key);
     };
-    let applied = applyFixes(writable, read);
+    const last = (fix: Fix): boolean => claims.has(fix);
+    let applied = applyFixes(writable, read, last);
     // Checked for every file of the pass before any is written: a fix whose file changed meanwhile,
     // or that moves a read-only file, is left out whole (and the others applied again without it).
     for (let candidates = writable, attempt = 0; attempt < 5; attempt++) {
@@ -505,7 +497,7 @@ function fixWorkspace(analyzer: Analyzer, disk: NodeFileSystem, ws: Workspace): 
       }
       problems.forEach((reason, p) => refuse(p, reason));
       candidates = candidates.filter((fix) => !fixPaths(fix).some((p) => problems.has(normalizePath(p))));
-      applied = applyFixes(candidates, read);
+      applied = applyFixes(candidates, read, last);
     }
     if (applied.applied.length === 0 || applied.files.size === 0) {
       break;

@@ -16,6 +16,14 @@ export interface AppliedFixes {
   skipped: { fix: Fix; reason: string }[];
 }
 
+/**
+ * The rules whose fixes tick and untick the roadmap document's items. What they claim is true of the
+ * files as they are, so they wait for every other fix of a pass (see {@link applyFixes}): before, a
+ * pass unticked an item that its other fixes made true, and the next ticked it again, without the
+ * note after it (`_(Verified by …)_`) and with `[X]` written `[x]`.
+ */
+export const FIXED_LAST_RULES: ReadonlySet<string> = new Set(['roadmap-claim-violated', 'roadmap-claim-satisfied']);
+
 /** Applies a list of text edits to a text. Edits must not overlap; same-point inserts keep order. */
 export function applyTextEdits(text: string, edits: readonly TextEdit[]): string {
   const lines = new LineIndex(text);
@@ -191,9 +199,15 @@ export function staleReason(fix: Fix, read: ReadText): string | undefined {
  * reading the rename ends (env-file-missing adding the `env_file:` that `env_files:` becomes,
  * unused-volume removing a volume the misspelt `volume:` mounts). Applied one at a time, with the
  * files analysed again in between, they would not be made; the next pass computes them again.
+ *
+ * Fixes `last` names (those of {@link FIXED_LAST_RULES}) apply only in a pass where no other fix
+ * does: they come last, and wait for the next pass once another fix has applied.
  */
-export function applyFixes(input: readonly Fix[], read: ReadText): AppliedFixes {
-  const fixes = [...input.filter((f) => f.reshapes?.length), ...input.filter((f) => !f.reshapes?.length)];
+export function applyFixes(input: readonly Fix[], read: ReadText, last: (fix: Fix) => boolean = () => false): AppliedFixes {
+  const lastOnes = input.filter(last);
+  const others = input.filter((f) => !last(f));
+  const fixes = [...others.filter((f) => f.reshapes?.length), ...others.filter((f) => !f.reshapes?.length), ...lastOnes];
+  const waiting = new Set(lastOnes);
   /** The files the applied fixes change the reading of. */
   const reshaped = new Set<string>();
   const files = new Map<string, string | null>();
@@ -217,6 +231,13 @@ export function applyFixes(input: readonly Fix[], read: ReadText): AppliedFixes 
     const signature = JSON.stringify(fix.changes);
     if (appliedChanges.has(signature)) {
       applied.push(fix);
+      continue;
+    }
+    if (waiting.has(fix) && applied.some((f) => !waiting.has(f))) {
+      skipped.push({
+        fix,
+        reason: 'it waits for the other fixes (it ticks or unticks a roadmap item); computed again on the next pass',
+      });
       continue;
     }
     const stale = staleReason(fix, read);

@@ -1,5 +1,5 @@
 import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic, type WorkspaceEdit } from 'vscode-languageserver';
-import { applyFixes, lossyInput, staleReason, writeBlocked } from '../engine/fixes';
+import { applyFixes, FIXED_LAST_RULES, lossyInput, staleReason, writeBlocked } from '../engine/fixes';
 import { parseSuppressionLine } from '../engine/suppress';
 import type { Finding, Fix, FileChange } from '../engine/rule';
 import { contentHash, LineIndex, type Range } from '../engine/text';
@@ -203,7 +203,12 @@ export function combineFixes(
       origin.set(fix, f);
     }
   }
-  const result = applyFixes(fixes, (p) => env.folder.overlay.readFile(p));
+  // A roadmap item is ticked or unticked in a pass with no other fix, as by `check --fix`.
+  const result = applyFixes(
+    fixes,
+    (p) => env.folder.overlay.readFile(p),
+    (fix) => FIXED_LAST_RULES.has(origin.get(fix)!.ruleId),
+  );
   // Several findings may offer one and the same fix (it declares every missing volume, moves every
   // package of a RUN), or the same edit (add secrets.env to one env_file:): applyFixes counts each
   // as applied, and its changes hold each edit once.
