@@ -8,7 +8,8 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CodeActionRequest, type CodeAction, type Diagnostic } from 'vscode-languageserver-protocol';
+import { pathToFileURL } from 'node:url';
+import { CodeActionRequest, ConfigurationRequest, type CodeAction, type Diagnostic } from 'vscode-languageserver-protocol';
 import { RoadmapStatusRequest } from '../../server/src/protocol';
 import { copyFixture, ensureServerBuilt, LspTestClient, REPO } from './lspClient';
 
@@ -131,5 +132,41 @@ describe('language server: files outside every workspace folder', function () {
     // for Dockerfile.web in it has arrived by now.
     await client.connection.sendRequest(RoadmapStatusRequest.type, {});
     assert.deepEqual(client.latest.get(client.uri(WEB)), inFolder);
+  });
+
+  it('a document opened before its folder is added loses the diagnostics the folder does not report', async () => {
+    // The folder's config turns duplicate-stage-name off, and it reports nothing else on the file.
+    // Before, the diagnostic published from outside every folder stayed for good: the folder never
+    // published a file it had no findings for.
+    const root = copyFixture();
+    fs.writeFileSync(path.join(root, '.docker-modularity.json'), '{"rules":{"duplicate-stage-name":"off"}}');
+    // Two stages of one name, and nothing else the folder reports.
+    const web =
+      'FROM myapp-base:latest AS app\nWORKDIR /app\nCOPY . /app\n\nFROM app AS app\nEXPOSE 8000\nENTRYPOINT ["/app/scripts/entrypoints/web.sh"]\n';
+    fs.writeFileSync(path.join(root, WEB), web);
+    client = await LspTestClient.start(root, { noFolders: true });
+    await client.openDocument(WEB, web, 'dockerfile');
+    await client.diagnosticsFor(WEB, (ds) => ds.some((d) => d.code === 'duplicate-stage-name'));
+    await client.addWorkspaceFolder();
+    assert.deepEqual(await client.nextDiagnostics(WEB), []);
+    // A request answered after the folder's analysis: nothing else came for the file.
+    await client.connection.sendRequest(RoadmapStatusRequest.type, {});
+    assert.deepEqual(client.latest.get(client.uri(WEB)), []);
+  });
+
+  it('a document opened before its folder is added, with checking off in that folder: its diagnostics go', async () => {
+    // The folder's own settings turn checking off (a folder setting: asked with the folder's URI).
+    const root = copyFixture();
+    client = await LspTestClient.start(root, { noFolders: true });
+    const folderUri = pathToFileURL(root).href;
+    client.connection.onRequest(ConfigurationRequest.type, (p) =>
+      p.items.map((i) => (i.section !== 'dockerModularity' ? null : i.scopeUri === folderUri ? { enable: false } : {})),
+    );
+    const web = client.read(WEB).replace('FROM app AS runtime', 'FROM app AS app');
+    assert.notEqual(web, client.read(WEB), 'the fixture changed: its runtime stage was not found');
+    await client.openDocument(WEB, web, 'dockerfile');
+    await client.diagnosticsFor(WEB, (ds) => ds.some((d) => d.code === 'duplicate-stage-name'));
+    await client.addWorkspaceFolder();
+    assert.deepEqual(await client.nextDiagnostics(WEB), []);
   });
 });

@@ -309,23 +309,33 @@ export class DockerModularityServer {
       if (path !== undefined) {
         folder.openUris.set(path, doc.uri);
         folder.overlay.setDocument(path, doc.getText());
-        this.releaseFromOrphans(doc.uri);
+        // What was published for it from outside every folder is this folder's to replace, or to
+        // clear: before, a diagnostic the folder does not report stayed for good.
+        const shown = this.releaseFromOrphans(doc.uri);
+        if (shown !== undefined) {
+          folder.published.set(path, shown);
+        }
       }
     }
     return folder;
   }
 
-  /** Takes a document out of the folders for files outside every workspace folder (it has one now). */
-  private releaseFromOrphans(uri: string): void {
+  /**
+   * Takes a document out of the folders for files outside every workspace folder (it has one now);
+   * returns the diagnostics published for it there (as their comparison key), if any.
+   */
+  private releaseFromOrphans(uri: string): string | undefined {
     const fsPath = uriToFsPath(uri);
     if (fsPath === undefined) {
-      return;
+      return undefined;
     }
+    let shown: string | undefined;
     for (const [root, orphan] of this.orphans) {
       const path = toWorkspacePath(orphan.root, fsPath);
       if (path === undefined || !orphan.openUris.has(path)) {
         continue;
       }
+      shown ??= orphan.published.get(path);
       forgetDocument(orphan, path);
       if (orphan.openUris.size === 0) {
         clearTimeout(orphan.timer);
@@ -334,6 +344,7 @@ export class DockerModularityServer {
         this.schedule(orphan);
       }
     }
+    return shown;
   }
 
   private allFolders(): AnalyzedFolder[] {
