@@ -314,6 +314,31 @@ describe('language server (stdio protocol)', function () {
       assert.equal(analyses(), before, client.logs.slice(before).join('\n'));
     });
 
+    it('leaves a file opened in a folder never checked (.venv, node_modules) out, as check does', async () => {
+      // Before, an opened Dockerfile of a virtualenv's package was analysed: legacy-dockerfile, with a
+      // fix moving it to archived/ that Fix all in workspace made too, and the roadmap status fell.
+      const root = copyFixture();
+      const vendored = '.venv/lib/pkg/Dockerfile';
+      const npm = 'node_modules/tool/docker-compose.yml';
+      fs.mkdirSync(path.join(root, path.dirname(vendored)), { recursive: true });
+      fs.writeFileSync(path.join(root, vendored), 'FROM python:3.9-slim\nRUN pip install django\n');
+      client = await LspTestClient.start(root);
+      await client.diagnosticsFor(WEB, has('install-outside-base'));
+      const [before] = await client.connection.sendRequest(RoadmapStatusRequest.type, {});
+      // On disk, opened and edited; and a new file, not saved yet.
+      await client.openDocument(vendored, client.read(vendored), 'dockerfile');
+      await client.changeDocument(vendored, `${client.read(vendored)}RUN pip install flask\n`);
+      const compose = 'services:\n  db:\n    image: postgres\n    environment:\n      PASSWORD: hunter2hunter2\n';
+      await client.openDocument(npm, compose, 'dockercompose');
+      const [after] = await client.connection.sendRequest(RoadmapStatusRequest.type, {});
+      assert.deepEqual([after!.files, after!.totals], [before!.files, before!.totals]);
+      for (const rel of [vendored, npm]) {
+        assert.deepEqual(client.latest.get(client.uri(rel)) ?? [], [], rel);
+      }
+      const result = JSON.stringify(await client.connection.sendRequest(FixAllInWorkspaceRequest.type));
+      assert.ok(!result.includes('.venv') && !result.includes('node_modules'), result);
+    });
+
     it('watches the config file: a rule turned off there disappears everywhere', async () => {
       await start();
       await client.diagnosticsFor(WEB, has('install-outside-base'));

@@ -1,10 +1,14 @@
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as nodePath from 'node:path';
 import { RestartBudget } from '../../client/src/restartBudget';
 import { MemoryFileSystem } from '../../server/src/engine/fs';
 import { Analyzer } from '../../server/src/engine/analyzer';
 import { LineIndex } from '../../server/src/engine/text';
 import { ignoreFileChange, ignoreLineChange, kindRequested } from '../../server/src/lsp/codeActions';
 import { OverlayFileSystem } from '../../server/src/lsp/overlayFileSystem';
+import { NodeFileSystem } from '../../server/src/node/nodeFileSystem';
 import { WATCHED_GLOBS } from '../../server/src/lsp/server';
 import { classifyPath } from '../../server/src/engine/project';
 import { globPattern } from '../../server/src/engine/paths';
@@ -191,6 +195,36 @@ describe('language server parts', () => {
       disk.write('compose.yaml', 'services: {}\n');
       assert.notEqual(overlay.generation, g1);
       assert.ok(overlay.listFiles().includes('compose.yaml'));
+    });
+
+    it('leaves out open documents where the disk walk never goes, edited or new, unless a compose file reaches them', () => {
+      // Before, a Dockerfile opened in .venv was listed, or loaded once edited: legacy-dockerfile on it.
+      const root = fs.mkdtempSync(nodePath.join(os.tmpdir(), 'dm-overlay-'));
+      try {
+        fs.mkdirSync(nodePath.join(root, '.venv', 'pkg'), { recursive: true });
+        fs.writeFileSync(nodePath.join(root, '.venv', 'pkg', 'Dockerfile'), 'FROM python:3.9\n');
+        fs.mkdirSync(nodePath.join(root, 'vendor'));
+        fs.writeFileSync(nodePath.join(root, 'vendor', 'shared.env'), 'A=1\n');
+        const compose = 'services:\n  web:\n    image: nginx\n    env_file: vendor/shared.env\n';
+        fs.writeFileSync(nodePath.join(root, 'docker-compose.yml'), compose);
+        const overlay = new OverlayFileSystem(new NodeFileSystem(root));
+        const analyzer = new Analyzer(overlay);
+        const files = () => [...analyzer.analyze().files].sort();
+        const before = files();
+        assert.deepEqual(before, ['docker-compose.yml', 'vendor/shared.env']);
+        overlay.setDocument('.venv/pkg/Dockerfile', 'FROM python:3.9\n');
+        overlay.setDocument('node_modules/x/Dockerfile', 'FROM node:20\n');
+        assert.deepEqual(files(), before);
+        overlay.setDocument('.venv/pkg/Dockerfile', 'FROM python:3.9\nRUN pip install flask\n');
+        assert.deepEqual(files(), before);
+        assert.deepEqual(overlay.listFiles(), ['docker-compose.yml']);
+        // Reached by reference, an open document there is read as edited.
+        overlay.setDocument('vendor/shared.env', 'A=2\n');
+        const result = analyzer.analyze();
+        assert.equal(result.project.file('vendor/shared.env')?.text, 'A=2\n');
+      } finally {
+        fs.rmSync(root, { recursive: true, force: true });
+      }
     });
   });
 

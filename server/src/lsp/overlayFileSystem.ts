@@ -14,9 +14,15 @@ export interface ForgetfulFileSystemView extends FileSystemView {
   forget(events: readonly { path: string; change: DiskChange }[]): { texts: string[]; files: boolean };
 }
 
+/** A disk view whose walk leaves paths out whatever is on disk (see NodeFileSystem.neverWalked). */
+export interface WalkedFileSystemView extends FileSystemView {
+  neverWalked(path: string): boolean;
+}
+
 /**
  * What the engine reads in the editor: the text of open documents first, the disk second. An open
- * document that does not exist on disk yet (a new, unsaved file) is listed too.
+ * document that does not exist on disk yet (a new, unsaved file) is listed too, unless the disk's
+ * walk never goes where it is (node_modules, .venv: see SKIPPED_FOLDERS), as `check` never reads it.
  */
 export class OverlayFileSystem implements FileSystemView {
   private readonly open = new Map<string, string>();
@@ -42,7 +48,7 @@ export class OverlayFileSystem implements FileSystemView {
     this.changes?.add(path);
     const known = this.open.has(path);
     this.open.set(path, text);
-    if (!known && this.disk.stat(path) !== 'file') {
+    if ((!known && this.disk.stat(path) !== 'file') || this.neverWalked(path)) {
       this.invalidateListing();
     }
   }
@@ -50,8 +56,22 @@ export class OverlayFileSystem implements FileSystemView {
   /** Drops an open document: the disk is read again for it. */
   closeDocument(path: string): void {
     this.changes?.add(path);
-    if (this.open.delete(path) && this.disk.stat(path) !== 'file') {
+    if ((this.open.delete(path) && this.disk.stat(path) !== 'file') || this.neverWalked(path)) {
       this.invalidateListing();
+    }
+  }
+
+  /**
+   * Whether the disk's walk never goes where a path is. An edit of such a document moves the
+   * generation: the analyzer then finds the files again (a compose file may reach it by reference)
+   * rather than load every edited path it can classify, which would add it to the analysis.
+   */
+  private neverWalked(path: string): boolean {
+    const disk = this.disk as Partial<WalkedFileSystemView>;
+    try {
+      return disk.neverWalked?.(path) ?? false;
+    } catch {
+      return false;
     }
   }
 
@@ -111,7 +131,9 @@ export class OverlayFileSystem implements FileSystemView {
     if (!this.listing) {
       const all = new Set(this.disk.listFiles());
       for (const p of this.open.keys()) {
-        all.add(p);
+        if (!this.neverWalked(p)) {
+          all.add(p);
+        }
       }
       this.listing = [...all].sort();
     }

@@ -106,6 +106,14 @@ export class NodeFileSystem implements FileSystemView {
     return this.leftOut(normalizePath(p), true);
   }
 
+  /**
+   * Whether the walk leaves a path out whatever is on disk (see {@link leftOut}): the editor leaves an
+   * open document there out of the analysis too.
+   */
+  neverWalked(p: string): boolean {
+    return this.leftOut(normalizePath(p)) !== undefined;
+  }
+
   /** Why the walk leaves a path out whatever is on disk: a folder never walked, or an exclude pattern. */
   private leftOut(rel: string, isFolder = false): string | undefined {
     const parts = rel.split('/');
