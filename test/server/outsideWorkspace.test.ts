@@ -65,6 +65,24 @@ describe('language server: files outside every workspace folder', function () {
     assert.deepEqual(await actions(COMPOSE, [], ['source.fixAll']), []);
   });
 
+  it("follows the user's settings, checking turned off included", async () => {
+    // Before, the folder for files outside every workspace folder never asked the client for them.
+    client = await LspTestClient.start(copyFixture(), {
+      noFolders: true,
+      settings: { enable: false, rules: { 'secret-in-environment': 'off' } },
+    });
+    await client.openDocument(COMPOSE, withSecret(client.read(COMPOSE)), 'dockercompose');
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.equal(client.latest.get(client.uri(COMPOSE)), undefined, 'diagnostics published with checking off');
+    await client.changeSettings({ rules: { 'secret-in-environment': 'off' } });
+    const codes = (await client.diagnosticsFor(COMPOSE)).map((d) => d.code);
+    assert.ok(!codes.includes('secret-in-environment'), codes.join(', '));
+    await client.changeSettings({});
+    await client.nextDiagnostics(COMPOSE, (ds) => ds.some((d) => d.code === 'secret-in-environment'));
+    await client.changeSettings({ enable: false });
+    await client.nextDiagnostics(COMPOSE, (ds) => ds.length === 0);
+  });
+
   it('an override opened alone: what its main file defines is not reported missing', async () => {
     // The main file (not open) defines redis and declares the static volume; before, the override
     // got unknown-service-reference and undeclared-volume.

@@ -371,9 +371,21 @@ export class DockerModularityServer {
     const root = nodePath.parse(fsPath).root;
     let orphan = this.orphans.get(root);
     if (!orphan) {
-      orphan = new AnalyzedFolder(fsPathToUri(root), root, new MemoryFileSystem(), false);
-      orphan.configure(this.settingsFromPush());
-      this.orphans.set(root, orphan);
+      const created = new AnalyzedFolder(fsPathToUri(root), root, new MemoryFileSystem(), false);
+      created.configure(this.settingsFromPush());
+      this.orphans.set(root, created);
+      if (this.support.configuration) {
+        // The user's settings, asked of the client (before, they were never asked, and `enable: false`
+        // and rule levels were ignored here): its edits are analysed once they are read.
+        created.settingsLoaded = false;
+        this.guard('settings', async () => {
+          await this.loadSettings(created);
+          if (this.orphans.get(root) === created) {
+            this.analyzeNow(created);
+          }
+        });
+      }
+      orphan = created;
     }
     const path = toWorkspacePath(root, fsPath);
     return path === undefined ? undefined : { folder: orphan, path };
@@ -493,9 +505,12 @@ export class DockerModularityServer {
 
   private async loadSettings(folder: AnalyzedFolder): Promise<void> {
     let settings: Settings;
-    if (this.support.configuration && folder.isWorkspaceFolder) {
+    if (this.support.configuration) {
       try {
-        const raw: unknown = await this.connection.workspace.getConfiguration({ scopeUri: folder.uri, section: SETTINGS_SECTION });
+        // Outside every workspace folder: the settings that hold there (the user's), asked with no scope.
+        const raw: unknown = await this.connection.workspace.getConfiguration(
+          folder.isWorkspaceFolder ? { scopeUri: folder.uri, section: SETTINGS_SECTION } : { section: SETTINGS_SECTION },
+        );
         settings = normalizeSettings(raw);
       } catch (e) {
         this.connection.console.error(`Reading the settings of ${folder.uri}: ${errorMessage(e)}`);
