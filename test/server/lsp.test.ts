@@ -212,6 +212,22 @@ describe('language server (stdio protocol)', function () {
       assert.deepEqual(gone, []);
     });
 
+    it('publishes a file changed on disk with the same findings again, with its new hash: its fixes are offered', async () => {
+      // Before, nothing was published: the diagnostics kept the old text's hash, and code actions for
+      // them offered no fix ("computed from an older version") until the file was opened.
+      await start();
+      const [before] = byRule('install-outside-base')(await client.diagnosticsFor(WEB, has('install-outside-base')));
+      await client.writeFileOnDisk(WEB, `${client.read(WEB)}# trailing note\n`);
+      const [after] = byRule('install-outside-base')(await client.nextDiagnostics(WEB, has('install-outside-base')));
+      assert.deepEqual(after!.range, before!.range);
+      assert.notEqual((after!.data as { hash: string }).hash, (before!.data as { hash: string }).hash);
+      const titles = (await codeActions(WEB, [after!], ['quickfix'])).map((a) => a.title);
+      assert.ok(
+        titles.some((t) => t.startsWith('Move curl')),
+        titles.join(' | '),
+      );
+    });
+
     it('follows files created on disk that rules look up by other names (COPY sources, env_file targets)', async () => {
       // Before, only the names the engine analyses were watched: creating gunicorn.conf.py, a script
       // without extension or an env file of any name sent no event, and their errors stayed.

@@ -61,8 +61,11 @@ export class AnalyzedFolder {
   readonly openUris = new Map<string, string>();
   /** The roadmap status last sent to the client (as a comparison key), so only changes are sent. */
   roadmapStatusKey: string | undefined;
-  /** The findings list each published file's diagnostics were made from (compared by identity). */
-  readonly publishedFindings = new Map<string, readonly Finding[]>();
+  /**
+   * The findings list each published file's diagnostics were made from (compared by identity), and
+   * the hash of the text they were found in.
+   */
+  readonly publishedFindings = new Map<string, { findings: readonly Finding[]; hash: string | null }>();
   /** The findings list the last roadmap status was made from. */
   statusFindings: readonly Finding[] | undefined;
   private overridesKey = '';

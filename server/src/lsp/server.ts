@@ -657,12 +657,15 @@ export class DockerModularityServer {
     const options: DiagnosticOptions = { ...this.support.diagnostics, uriOf: (p) => folder.uriOf(p) };
     const next = new Map<string, Diagnostic[]>();
     for (const [path, findings] of result.byFile) {
-      // The engine keeps a file's list when its findings did not change: nothing to convert.
-      if (folder.publishedFindings.get(path) === findings && !folder.editedSincePublish.has(path)) {
+      // The engine keeps a file's list when its findings did not change: nothing to convert, unless
+      // the text changed (on disk) all the same. Each diagnostic holds its text's hash, which code
+      // actions check: before, the old hash stayed, and no fix was offered until the file was opened.
+      const hash = folder.analyzer.hashOf(path);
+      const last = folder.publishedFindings.get(path);
+      if (last?.findings === findings && last.hash === hash && !folder.editedSincePublish.has(path)) {
         continue;
       }
-      folder.publishedFindings.set(path, findings);
-      const hash = folder.analyzer.hashOf(path);
+      folder.publishedFindings.set(path, { findings, hash });
       next.set(
         path,
         findings.map((f) => toDiagnostic(f, hash, options)),
