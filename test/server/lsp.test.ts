@@ -717,6 +717,17 @@ describe('language server (stdio protocol)', function () {
       assert.deepEqual(await codeActions(WEB, [{ ...bare, source: 'hadolint' }], ['quickfix']), []);
     });
 
+    it('offers nothing for a diagnostic sent back without its data that matches no finding', async () => {
+      // Before, "Ignore install-outside-base for this file" was offered for one on line 500 of a
+      // nine-line file, or of a rule that reports nothing there.
+      await start();
+      const [diag] = byRule('install-outside-base')(await client.diagnosticsFor(WEB, has('install-outside-base')));
+      const bare = { ...diag!, data: undefined };
+      const far = { start: { line: 500, character: 0 }, end: { line: 500, character: 4 } };
+      assert.deepEqual(await codeActions(WEB, [{ ...bare, range: far }], ['quickfix']), []);
+      assert.deepEqual(await codeActions(WEB, [{ ...bare, code: 'unused-volume' }], ['quickfix']), []);
+    });
+
     it('refuses a fix computed from a stale version of the file', async () => {
       await start();
       const diags = byRule('install-outside-base')(await client.diagnosticsFor(WEB, has('install-outside-base')));

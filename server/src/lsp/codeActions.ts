@@ -71,8 +71,9 @@ export function provideCodeActions(params: CodeActionParams, path: string, env: 
       // A client that does not keep `data` (no codeAction.dataSupport) sends our diagnostic back
       // with its source and code only: it is matched by rule and exact range to the latest findings,
       // which are of the current text; the fix's own basis still guards what it edits.
+      const kept = diagnosticData(diagnostic);
       const data =
-        diagnosticData(diagnostic) ??
+        kept ??
         (diagnostic.source === DIAGNOSTIC_SOURCE && typeof diagnostic.code === 'string' && diagnostic.data === undefined
           ? { ruleId: diagnostic.code, path, hash: currentHash }
           : undefined);
@@ -84,6 +85,11 @@ export function provideCodeActions(params: CodeActionParams, path: string, env: 
         continue;
       }
       const finding = findingFor(folder, path, data.ruleId, diagnostic.range, typeof diagnostic.message === 'string' ? diagnostic.message : undefined);
+      if (!kept && !finding) {
+        // Without `data`, only a finding of the latest analysis says it is ours and current: before,
+        // one that matched none (another line, another rule) still got the ignore actions.
+        continue;
+      }
       // Outside every workspace folder the paths a fix writes (secrets.env, .gitignore, the base
       // Dockerfile) would be placed from the file-system root: only the ignore comments, which edit
       // the document itself, are offered there.
