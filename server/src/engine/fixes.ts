@@ -16,13 +16,16 @@ export interface AppliedFixes {
   skipped: { fix: Fix; reason: string }[];
 }
 
+/** The rules whose fixes tick and untick the roadmap document's items. */
+export const ROADMAP_CLAIM_RULES: ReadonlySet<string> = new Set(['roadmap-claim-violated', 'roadmap-claim-satisfied']);
+
 /**
- * The rules whose fixes tick and untick the roadmap document's items. What they claim is true of the
- * files as they are, so they wait for every other fix of a pass (see {@link applyFixes}): before, a
- * pass unticked an item that its other fixes made true, and the next ticked it again, without the
- * note after it (`_(Verified by …)_`) and with `[X]` written `[x]`.
+ * The rules whose fixes wait for every other fix of a pass (see {@link applyFixes}): the roadmap
+ * claims, since what they claim is true of the files as they are. Before, a pass unticked an item
+ * that its other fixes made true, and the next ticked it again, without the note after it
+ * (`_(Verified by …)_`) and with `[X]` written `[x]`.
  */
-export const FIXED_LAST_RULES: ReadonlySet<string> = new Set(['roadmap-claim-violated', 'roadmap-claim-satisfied']);
+export const FIXED_LAST_RULES: ReadonlySet<string> = ROADMAP_CLAIM_RULES;
 
 /** Applies a list of text edits to a text. Edits must not overlap; same-point inserts keep order. */
 export function applyTextEdits(text: string, edits: readonly TextEdit[]): string {

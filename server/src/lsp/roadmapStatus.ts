@@ -3,9 +3,6 @@ import { roadmapStatus, serializeSections } from '../engine/roadmap';
 import type { Finding } from '../engine/rule';
 import type { RoadmapFinding, RoadmapStatus, WireRange } from '../protocol';
 
-/** The rules whose fixes tick and untick the roadmap document's checkboxes. */
-export const ROADMAP_CLAIM_RULES: ReadonlySet<string> = new Set(['roadmap-claim-violated', 'roadmap-claim-satisfied']);
-
 /** Where a folder stands before its first analysis, or with checking turned off for it (`disabled`). */
 export function emptyRoadmapStatus(folder: string, name: string, disabled = false): RoadmapStatus {
   return {

@@ -20,7 +20,7 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { CONFIG_FILE_NAMES, normalizeConfigPath, type ConfigPosition } from '../engine/config';
-import { fixPaths, staleReason } from '../engine/fixes';
+import { fixPaths, ROADMAP_CLAIM_RULES, staleReason } from '../engine/fixes';
 import type { Finding } from '../engine/rule';
 import { currentStateReport } from '../engine/report';
 import { MemoryFileSystem, type FileSystemView } from '../engine/fs';
@@ -47,7 +47,7 @@ import { combineFixes, findingFor, isPosition, isRange, provideCodeActions } fro
 import { toDiagnostic, type DiagnosticOptions } from './diagnostics';
 import { AnalyzedFolder } from './folder';
 import { definitionAt, documentLinks, hoverAt } from './navigation';
-import { emptyRoadmapStatus, ROADMAP_CLAIM_RULES, toRoadmapStatus } from './roadmapStatus';
+import { emptyRoadmapStatus, toRoadmapStatus } from './roadmapStatus';
 import { normalizeSettings } from './settings';
 import { fsPathToUri, toWorkspacePath, uriToFsPath } from './uris';
 import { toWorkspaceEdit, type EditCapabilities, type EditTarget } from './workspaceEdits';
