@@ -21,6 +21,8 @@ export const DOCUMENT_SELECTOR: readonly DocumentFilter[] = [
   { scheme: 'file', pattern: '**/*.{yml,yaml,YML,YAML}' },
   { scheme: 'file', language: 'dotenv-docker' },
   { scheme: 'file', pattern: '**/{.env,.env.*,*.env,secrets,secrets.*}' },
+  // cookiecutter-django's env files (`.envs/.local/.django`, `.envs/.production/.postgres`), read through `env_file`.
+  { scheme: 'file', pattern: '**/.envs/**' },
   { scheme: 'file', pattern: '**/.docker-modularity.{json,yaml,yml}' },
   // Every Markdown file: the server reports on the roadmap document (by its default name or any
   // `roadmapFile`) and on entrypoint READMEs, and already reads every *.md of the workspace (an

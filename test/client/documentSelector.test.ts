@@ -59,4 +59,19 @@ describe('document selector: the client sends the server the documents it report
       }
     }
   });
+
+  it("covers every file of a cookiecutter-django project with findings, its .envs/ env files among them", () => {
+    // Before, `.envs/.local/.django` (read through env_file) had findings, but the client never sent
+    // it: no quick fixes or ignore actions there, and unsaved edits unseen.
+    const files = cookiecutterDjango({
+      '.docker-modularity.json': '{ "composeFiles": ["local.yml", "production.yml"] }\n',
+      '.envs/.local/.django': '# General\nUSE_DOCKER=yes\nIPYTHONDIR=/app/.ipython\nDJANGO_SECRET_KEY=6Tq1mR9vYx2LbN8sK4wZ0pC7dF3hJ5gA\n',
+    });
+    const paths = [...new Set(new Analyzer(new MemoryFileSystem(files)).analyze().findings.map((f) => f.path))];
+    assert.ok(paths.includes('.envs/.local/.django'), `files with findings: ${paths.join(', ')}`);
+    assert.deepEqual(
+      paths.filter((p) => !selected(p)),
+      [],
+    );
+  });
 });
