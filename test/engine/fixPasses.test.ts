@@ -324,6 +324,18 @@ RUN pip install --no-cache-dir -r requirements.txt gunicorn==21.2.0 \\
       [],
     );
   });
+  it('a dev requirements file that includes requirements.txt: both COPYs go with the installs that read them', () => {
+    // Before, `COPY requirements.txt ./` stayed: the redundant install kept it while the dev install
+    // read it through `-r requirements.txt`, and the dev install's removal (test-artifacts-in-runtime's
+    // "Do not copy requirements-dev.txt") did not look at what only that install read.
+    const withInclude = { ...files, 'requirements-dev.txt': '-r requirements.txt\npytest==8.2.0\npytest-django==4.8.0\n' };
+    const { files: after, after: findings } = fixWithCli(withInclude);
+    assert.equal(after['docker/Dockerfile.web'], 'FROM smarthr360-base:latest\nWORKDIR /app\nCOPY . .\n');
+    assert.deepEqual(
+      findings.map((f) => `${f.file}:${f.line} ${f.rule}`),
+      [],
+    );
+  });
 });
 
 describe("one pass of fixes (the language server's Fix all)", () => {

@@ -133,6 +133,12 @@ COPY requirements-dev.txt .
 RUN pip install --no-cache-dir -r requirements-dev.txt
 `);
 
+/** The web image copies requirements.txt and its dev requirements (which include it) together, and installs the dev ones. */
+const INSTALLS_DEV_INCLUDING = web(`COPY app/ /app/app/
+COPY requirements.txt requirements-dev.txt ./
+RUN pip install --no-cache-dir -r requirements-dev.txt
+`);
+
 /** The dev and test requirements of a requirements/ folder layout, copied and installed. */
 const INSTALLS_DEV_FOLDER = web(`COPY app/ /app/app/
 COPY requirements/dev.txt requirements/test.txt ./requirements/
@@ -681,6 +687,40 @@ COPY --from=build /src/dist /usr/share/nginx/html
         'docker/Dockerfile.web': removeOnce(
           INSTALLS_DEV,
           'COPY requirements-dev.txt .\nRUN pip install --no-cache-dir -r requirements-dev.txt\n',
+        ),
+      },
+    },
+    {
+      // Before, `COPY requirements.txt ./` stayed: requirements.txt was copied for the dev install
+      // alone (requirements-dev.txt reads it with -r), and nothing read it once that install went.
+      name: 'dev requirements that include requirements.txt, copied together and installed: the COPY and the install go',
+      files: workspace({
+        'docker/Dockerfile.web': INSTALLS_DEV_INCLUDING,
+        'requirements-dev.txt': '-r requirements.txt\npytest==8.2\nflake8==7.0\n',
+      }),
+      errors: [onLine('docker/Dockerfile.web', 5, 23, 43, MESSAGE_COPY('requirements-dev.txt'))],
+      output: {
+        'docker/Dockerfile.web': removeOnce(
+          INSTALLS_DEV_INCLUDING,
+          'COPY requirements.txt requirements-dev.txt ./\nRUN pip install --no-cache-dir -r requirements-dev.txt\n',
+        ),
+      },
+    },
+    {
+      // The runtime install reads requirements.txt too: it stays copied, only the dev file goes.
+      name: 'dev requirements that include requirements.txt, which a later RUN installs: only the dev file goes',
+      files: workspace({
+        'docker/Dockerfile.web': INSTALLS_DEV_INCLUDING.replace(
+          'RUN pip install --no-cache-dir -r requirements-dev.txt\n',
+          'RUN pip install --no-cache-dir -r requirements-dev.txt\nRUN pip install --no-cache-dir --no-deps -r requirements.txt\n',
+        ),
+        'requirements-dev.txt': '-r requirements.txt\npytest==8.2\nflake8==7.0\n',
+      }),
+      errors: [onLine('docker/Dockerfile.web', 5, 23, 43, MESSAGE_COPY('requirements-dev.txt'))],
+      output: {
+        'docker/Dockerfile.web': INSTALLS_DEV_INCLUDING.replace(
+          'COPY requirements.txt requirements-dev.txt ./\nRUN pip install --no-cache-dir -r requirements-dev.txt\n',
+          'COPY requirements.txt ./\nRUN pip install --no-cache-dir --no-deps -r requirements.txt\n',
         ),
       },
     },

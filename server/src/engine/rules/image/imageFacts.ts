@@ -18,6 +18,8 @@ import { currentFileCheck } from '../../rule';
 import { parseShell, programWords, type ShellCommand } from '../../parse/shell';
 import { installsOf } from '../../parse/installEdit';
 import { optionParts } from '../../parse/installOptions';
+import type { InstallCommand } from '../../parse/installs';
+import { instructionRemovalRange, keepingNoFinalBreak, leadingCommentLines } from '../../dockerfileEdit';
 
 export { runtimeStages } from '../dockerfile/stageRefs';
 
@@ -913,4 +915,96 @@ function readElsewhere(
     }
   }
   return false;
+}
+
+/**
+ * The removal of a pip command (`removal`), with the COPY sources only it read (see
+ * {@link sourcesOnlyReadBy}): a COPY whose sources all go is removed whole, with the comment lines
+ * directly above it (as a RUN that goes whole: not a `docker-modularity-ignore-file`), in one range
+ * with the RUN when they are next to each other; a COPY that keeps other sources loses these from
+ * its list (`COPY requirements.txt requirements-dev.txt ./` becomes `COPY requirements-dev.txt ./`),
+ * when its destination is a folder as written (`./`, `.`, `/app/`: with one source left, `COPY a.txt
+ * /app` copies the file to /app). Also the names of the sources that go.
+ */
+export function servedCopiesRemoval(
+  project: Project,
+  file: DockerfileModel,
+  run: RunInstruction,
+  install: InstallCommand,
+  removal: readonly Range[],
+): { removals: Range[]; rewrites: { range: Range; text: string }[]; names: string[] } {
+  const files = optionParts(install)
+    .filter((p) => install.manager === 'pip' && (p.canonical === '-r' || p.canonical === '-c') && !p.option.hasVariable)
+    .flatMap((p) => (p.value === undefined ? [] : [p.value]));
+  const removals = [...removal];
+  const rewrites: { range: Range; text: string }[] = [];
+  const names: string[] = [];
+  for (const [copy, sources] of sourcesOnlyReadBy(project, file, run, install.command, files)) {
+    const args = [...copy.sources, ...(copy.dest ? [copy.dest] : [])];
+    const kept = copy.sources.filter((s) => !sources.includes(s));
+    const folder = /(\/|^\.|\/\.|^\.\.)$/.test(copy.dest?.value ?? '');
+    if (kept.length === 0) {
+      removals.push(instructionRemovalRange(file, copy.instruction, runComments(file, copy.instruction) !== undefined));
+    } else if (folder && copy.dest) {
+      // The list of sources written again, each kept one with what follows it up to the next argument.
+      const at = (arg: (typeof args)[number]): number => file.lines.offsetAt(arg.outer.start);
+      const text = kept.map((s) => file.text.slice(at(s), at(args[args.indexOf(s) + 1]!))).join('');
+      rewrites.push({ range: { start: copy.sources[0]!.outer.start, end: copy.dest.outer.start }, text });
+    } else {
+      continue;
+    }
+    names.push(...sources.map((s) => s.value));
+  }
+  return { removals: joinedRemovals(file, removals), rewrites, names };
+}
+
+/**
+ * Removals of whole lines that meet or overlap joined into one (the line break that
+ * {@link keepingNoFinalBreak} takes from the line above is not removed twice), and, as
+ * {@link instructionRemovalRange} does, one blank line after a joined removal that sat between two.
+ */
+function joinedRemovals(file: DockerfileModel, ranges: readonly Range[]): Range[] {
+  const lines = file.lines;
+  const spans = ranges
+    .map((r) => [lines.offsetAt(r.start), lines.offsetAt(r.end)] as [number, number])
+    .sort((a, b) => a[0] - b[0]);
+  const joined: { span: [number, number]; count: number }[] = [];
+  for (const span of spans) {
+    const last = joined[joined.length - 1];
+    if (last && span[0] <= last.span[1]) {
+      last.span[1] = Math.max(last.span[1], span[1]);
+      last.count++;
+    } else {
+      joined.push({ span: [span[0], span[1]], count: 1 });
+    }
+  }
+  return joined.map(({ span, count }) => {
+    const r = lines.rangeOf(span[0], span[1]);
+    if (count === 1 || r.start.character !== 0) {
+      return r;
+    }
+    if (span[1] === file.text.length || r.end.character !== 0) {
+      return keepingNoFinalBreak(file, r);
+    }
+    const before = r.start.line > 0 ? lines.lineText(r.start.line - 1).trim() : '';
+    const after = r.end.line < lines.lineCount ? lines.lineText(r.end.line) : undefined;
+    if (before === '' && after !== undefined && after.trim() === '' && r.end.line < lines.lineCount - 1) {
+      return lines.rangeOf(span[0], lines.lineEndIncludingBreak(r.end.line));
+    }
+    return keepingNoFinalBreak(file, r);
+  });
+}
+
+/**
+ * The comment lines directly above a RUN or a COPY (trimmed), which go with it when it goes whole;
+ * undefined when there are none, or when they hold a `docker-modularity-ignore-file` (it stays: it is about the
+ * file, and in the base it would silence the base).
+ */
+export function runComments(file: DockerfileModel, instruction: Instruction): string[] | undefined {
+  const lead = leadingCommentLines(file, instruction);
+  const lines: string[] = [];
+  for (let line = lead?.first ?? 0; lead && line <= lead.last; line++) {
+    lines.push(file.lines.lineText(line).trim());
+  }
+  return lines.length > 0 && !lines.some((l) => /docker-modularity-ignore-file/.test(l)) ? lines : undefined;
 }

@@ -11,6 +11,7 @@ import {
   isServiceImage,
   requirementsSource,
   runtimeStages,
+  servedCopiesRemoval,
   sourceRemovalRange,
   sourceTarget,
   stageCopies,
@@ -19,7 +20,7 @@ import {
   type PathArg,
 } from './imageFacts';
 import { NOT_RUNTIME_IMAGE } from '../dockerfile/stageRefs';
-import { detectInstall, installLabel, type InstalledPackage } from '../../parse/installs';
+import { detectInstall, installLabel, type InstallCommand, type InstalledPackage } from '../../parse/installs';
 import {
   installRemovalScope,
   installsLocal,
@@ -30,7 +31,7 @@ import {
 import { isJsTestToolPackage, jsInstallsOf } from '../../parse/jsInstalls';
 import type { DockerfileModel, Instruction, RunInstruction, Stage } from '../../parse/dockerfile';
 import type { Project } from '../../project';
-import { rangeKey, type Range } from '../../text';
+import { comparePositions, pushAll, rangeKey, type Range } from '../../text';
 
 /** Test, lint and dev requirements in a requirements/ folder: `dev.txt`, `test.txt`, `lint.in`, `dev-tools.txt`, `ci_test.txt`. */
 const FOLDER_DEV_REQUIREMENTS =
@@ -382,9 +383,8 @@ export const testArtifactsInRuntime = defineRule({
                 ? (fixer) => {
                     fixer.setTitle(`Remove the ${copy.keyword} of ${flagged.map(({ s }) => s.value).join(', ')}`, true);
                     // The COPY and the RUNs reading it, lines next to each other as one range.
-                    for (const range of instructionsLinesRemoval(file, [copy.instruction, ...runs.map((r) => r.instruction)])) {
-                      fixer.remove(file.path, range);
-                    }
+                    const own = instructionsLinesRemoval(file, [copy.instruction, ...runs.map((r) => r.instruction)]);
+                    applyRemovals(fixer, file, withServedCopies(project, file, runs, own));
                   }
                 : undefined,
           });
@@ -402,10 +402,8 @@ export const testArtifactsInRuntime = defineRule({
             fix:
               removal && canRemove && runs && !shared
                 ? (fixer) => {
-                    fixer.setTitle(`Do not copy ${s.value}`, true).remove(file.path, removal);
-                    for (const range of removeRuns(runs)) {
-                      fixer.remove(file.path, range);
-                    }
+                    fixer.setTitle(`Do not copy ${s.value}`, true);
+                    applyRemovals(fixer, file, withServedCopies(project, file, runs, [removal, ...removeRuns(runs)]));
                   }
                 : undefined,
           });
@@ -483,15 +481,17 @@ function reportInstalls(
   const scope = installRemovalScope(file, run);
   // A RUN that goes whole takes the comment lines directly above it, as install-outside-base's move does.
   const whole = instructionRemovalRange(file, run.instruction);
-  const removing = (title: string, ranges: Range[]) =>
+  // `served`: a pip install that goes whole, whose requirements COPY goes with it when nothing else
+  // reads it (see servedCopiesRemoval).
+  const removing = (title: string, ranges: Range[], served?: InstallCommand) =>
     ranges.length === 0
       ? undefined
       : (fixer: FixBuilder): void => {
           fixer.setTitle(title, true);
           const wholeRun = ranges.length === 1 && rangeKey(ranges[0]!) === rangeKey(whole);
-          for (const r of wholeRun ? [instructionRemovalRange(file, run.instruction, true)] : ranges) {
-            fixer.remove(file.path, r, scope);
-          }
+          const own = wholeRun ? [instructionRemovalRange(file, run.instruction, true)] : ranges;
+          const copies = served ? servedCopiesRemoval(project, file, run, served, own) : { removals: own, rewrites: [] };
+          applyRemovals(fixer, file, copies, scope);
         };
   // A command that would go whole is taken out of its list only where that keeps the rest's
   // meaning (not piped, not `||`-joined, not in an `if` or a loop): before, `pip install pytest |
@@ -555,6 +555,7 @@ function reportInstalls(
       ? removing(
           `Do not install ${dev.map((r) => r.value).join(', ')} in the runtime image`,
           removePackagesFromRun(file, run, new Set(), install.manager, new Set([install.command])),
+          install,
         )
       : undefined;
     for (const req of dev) {
@@ -566,4 +567,43 @@ function reportInstalls(
       });
     }
   }
+}
+
+/**
+ * A COPY finding's removals (`own`: the COPY or its flagged source, and the RUNs that read it) with
+ * the COPY sources of the stage that only the pip installs of those RUNs read (see
+ * servedCopiesRemoval): before, `COPY requirements.txt ./` stayed when the dev install that read it
+ * through a `-r requirements.txt` in requirements-dev.txt went. A rewrite of a COPY's list that would
+ * overlap a removal (the flagged source's own) is left out: that COPY keeps its other sources.
+ */
+function withServedCopies(
+  project: Project,
+  file: DockerfileModel,
+  runs: readonly RunInstruction[],
+  own: readonly Range[],
+): { removals: readonly Range[]; rewrites: readonly { range: Range; text: string }[] } {
+  let removals: readonly Range[] = own;
+  const rewrites: { range: Range; text: string }[] = [];
+  for (const run of runs) {
+    for (const { install } of installsOf(run)) {
+      if (install.manager === 'pip') {
+        const served = servedCopiesRemoval(project, file, run, install, removals);
+        removals = served.removals;
+        pushAll(rewrites, served.rewrites);
+      }
+    }
+  }
+  const overlaps = (a: Range, b: Range): boolean => comparePositions(a.start, b.end) < 0 && comparePositions(b.start, a.end) < 0;
+  return { removals, rewrites: rewrites.filter((r) => !removals.some((x) => overlaps(r.range, x))) };
+}
+
+/** Writes removals and rewrites into a fix. */
+function applyRemovals(
+  fixer: FixBuilder,
+  file: DockerfileModel,
+  { removals, rewrites }: { removals: readonly Range[]; rewrites: readonly { range: Range; text: string }[] },
+  scope?: string,
+): void {
+  removals.forEach((r) => fixer.remove(file.path, r, scope));
+  rewrites.forEach((r) => fixer.replace(file.path, r.range, r.text, scope));
 }
