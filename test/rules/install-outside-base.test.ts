@@ -491,6 +491,15 @@ RUN pip install --no-cache-dir -r requirements.txt \\
 COPY . .
 CMD ["gunicorn", "smarthr360.wsgi:application"]
 `;
+/** Web copies the base's requirements with dev-requirements.txt (a name not read as requirements), which its dev stage installs. */
+const WEB_WITH_UNREAD_DEV_REQUIREMENTS = `FROM smarthr360-base:latest AS app
+WORKDIR /app
+COPY requirements.txt dev-requirements.txt ./
+RUN pip install --no-cache-dir -r requirements.txt
+
+FROM app AS dev
+RUN pip install -r dev-requirements.txt
+`;
 /** Web's requirements COPY and install, commented, between blank lines. */
 const REQUIREMENTS_BLOCK = '# Python dependencies\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\n';
 const notOnBase = (manager: string, pkg: string, image: string) =>
@@ -1140,6 +1149,37 @@ COPY . .
         'docker/Dockerfile.web': replaceOnce(web, 'RUN pip install --no-cache-dir -r requirements.txt \\\n    && pip', 'RUN pip'),
       },
     })),
+    {
+      // Before, the fix rewrote the COPY to `COPY dev-requirements.txt ./`: dev-requirements.txt is not
+      // a file the engine reads as requirements, so its `-r requirements.txt` was not seen, and the dev
+      // stage's install broke. An install of a file whose content is not known may read every copied file.
+      name: "the redundant install's requirements file stays in the COPY where another stage installs a file the engine cannot read",
+      files: ws({
+        'docker-compose.yml': replaceOnce(
+          COMPOSE,
+          '      dockerfile: docker/Dockerfile.web\n',
+          '      dockerfile: docker/Dockerfile.web\n      target: app\n',
+        ),
+        'requirements.txt': 'django==5.0.6\n',
+        'dev-requirements.txt': '-r requirements.txt\npytest==8.0\n',
+        'docker/Dockerfile.web': WEB_WITH_UNREAD_DEV_REQUIREMENTS,
+      }),
+      errors: [
+        inWeb(4, 35, 51, 'Unexpected pip install -r requirements.txt: the base image (Dockerfile.base) already installs it.'),
+        inWeb(
+          7,
+          20,
+          40,
+          'Unexpected pip install -r dev-requirements.txt outside the base image; dev-requirements.txt is not available to the base build, so the install cannot be moved automatically: copy it in Dockerfile.base and install it there.',
+        ),
+      ],
+      output: {
+        'docker/Dockerfile.web': removeOnce(
+          WEB_WITH_UNREAD_DEV_REQUIREMENTS,
+          'RUN pip install --no-cache-dir -r requirements.txt\n',
+        ),
+      },
+    },
     {
       // Before (today's first version), "not available to the base build": the base copies the file with a
       // glob, so which file it installs was not told, and the base's own install of it was denied.

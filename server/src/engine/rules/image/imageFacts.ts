@@ -898,7 +898,10 @@ function readElsewhere(
         return true;
       }
       // Another pip install of a file that includes it (`-r requirements.txt` in requirements-dev.txt),
-      // or of a file that cannot be told.
+      // of a file that cannot be told, or of one whose content is not known: a file the engine does
+      // not read as requirements (dev-requirements.txt), or one that includes such a file, may
+      // include it (before, `-r requirements.txt` in dev-requirements.txt was not seen, and the
+      // file left the COPY the dev stage's install still read).
       for (const { install } of installsOf(run)) {
         if (install.command === command || install.manager !== 'pip') {
           continue;
@@ -906,7 +909,8 @@ function readElsewhere(
         for (const part of optionParts(install)) {
           if ((part.canonical === '-r' || part.canonical === '-c') && part.value !== undefined) {
             const source = requirementsSource(project, model, stage, instruction, part.value);
-            if (source === undefined || readRequirements(project, source).files.includes(file)) {
+            const read = source === undefined ? undefined : readRequirements(project, source);
+            if (!read || read.unread.length > 0 || read.files.includes(file)) {
               return true;
             }
           }
