@@ -500,6 +500,9 @@ RUN pip install --no-cache-dir -r requirements.txt
 FROM app AS dev
 RUN pip install -r dev-requirements.txt
 `;
+/** Web copies and installs the base's requirements, then its app. */
+const WEB_COPIES_APP =
+  'FROM smarthr360-base:latest\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY app/ app/\n';
 /** Web's requirements COPY and install, commented, between blank lines. */
 const REQUIREMENTS_BLOCK = '# Python dependencies\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\n';
 const notOnBase = (manager: string, pkg: string, image: string) =>
@@ -1177,6 +1180,59 @@ COPY . .
         'docker/Dockerfile.web': removeOnce(
           WEB_WITH_UNREAD_DEV_REQUIREMENTS,
           'RUN pip install --no-cache-dir -r requirements.txt\n',
+        ),
+      },
+    },
+    ...(
+      [
+        [
+          'a service that runs the image by tag reads it (migrate: pip-sync requirements.txt)',
+          {
+            'docker-compose.yml': replaceOnce(
+              COMPOSE,
+              '      dockerfile: docker/Dockerfile.web\n',
+              '      dockerfile: docker/Dockerfile.web\n    image: smarthr360-web:latest\n',
+            ).replace(
+              '\nvolumes:\n',
+              '\n  migrate:\n    image: smarthr360-web:latest\n    command: ["sh", "-c", "pip-sync requirements.txt && python manage.py migrate"]\n\nvolumes:\n',
+            ),
+          },
+          WEB_COPIES_APP,
+        ],
+        [
+          'the entrypoint script reads it',
+          { 'docker/entrypoint.sh': '#!/bin/sh\nset -e\npip-sync requirements.txt\nexec "$@"\n' },
+          `${WEB_COPIES_APP}COPY docker/entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]\nCMD ["gunicorn", "smarthr360.wsgi:application"]\n`,
+        ],
+        [
+          'the script CMD runs cannot be read (bin/start, not a file the engine reads)',
+          { 'bin/start': '#!/bin/sh\nset -e\npython manage.py migrate\nexec gunicorn smarthr360.wsgi:application\n' },
+          `${WEB_COPIES_APP}COPY bin/start /start\nCMD ["/start"]\n`,
+        ],
+      ] as const
+    ).map(([what, more, web]) => ({
+      // Before, the COPY went: the service's command or the script then failed on a missing file.
+      name: `the redundant install's COPY stays where ${what}`,
+      files: ws({ 'docker/Dockerfile.web': web, ...more }),
+      errors: [
+        inWeb(4, 35, 51, 'Unexpected pip install -r requirements.txt: the base image (Dockerfile.base) already installs it.'),
+      ],
+      output: { 'docker/Dockerfile.web': removeOnce(web, 'RUN pip install --no-cache-dir -r requirements.txt\n') },
+    })),
+    {
+      // The entrypoint script is read: it does not name the file, so the COPY goes with the install.
+      name: 'the entrypoint script does not read it: the COPY goes with the redundant install',
+      files: ws({
+        'docker/Dockerfile.web': `${WEB_COPIES_APP}COPY docker/entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]\n`,
+        'docker/entrypoint.sh': '#!/bin/sh\nset -e\npython manage.py migrate\nexec "$@"\n',
+      }),
+      errors: [
+        inWeb(4, 35, 51, 'Unexpected pip install -r requirements.txt: the base image (Dockerfile.base) already installs it.'),
+      ],
+      output: {
+        'docker/Dockerfile.web': removeOnce(
+          `${WEB_COPIES_APP}COPY docker/entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]\n`,
+          'COPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\n',
         ),
       },
     },

@@ -918,6 +918,33 @@ function readElsewhere(
       }
     }
   }
+  // What runs in the images that hold the file: the commands of the compose services that build or
+  // run them (a `migrate` service's `pip-sync requirements.txt` on the web image's tag), and the
+  // workspace scripts their ENTRYPOINT and CMD run; a script that cannot be read (not a file the
+  // engine reads, or not provided by a COPY of this file) may read it. Before, the COPY went, and
+  // the service or the script failed on the missing file.
+  const services = [...project.servicesWithBuildOf(model.path), ...project.servicesRunningImageOf(model.path)];
+  if (serviceCommandTexts(project, services, true).some(names)) {
+    return true;
+  }
+  const { contexts } = buildContexts(project, model);
+  for (const ref of scriptRefs(project, model, project.imageStages(model))) {
+    if (!ref.chain.includes(copy.stage)) {
+      continue;
+    }
+    const copies = ref.chain.flatMap((s) => stageCopies(project, model, s));
+    const provider = providerOf(project, copies, ref.path, contexts);
+    if (!provider) {
+      return true;
+    }
+    for (const context of contexts) {
+      const p = sourcePath(context, provider.contextPath);
+      const script = p === undefined ? undefined : project.file(p);
+      if (script?.kind !== 'text' || names(script.text)) {
+        return true;
+      }
+    }
+  }
   return false;
 }
 
