@@ -202,6 +202,34 @@ const BILLING_DEFAULT_NETWORK = replaceEvery(
   2,
 );
 
+/** platform/compose.yaml running the shared Redis, on the network it names platform_shared for the other stacks. */
+const PLATFORM_SHARED_CACHE = `services:
+  cache:
+    image: redis:7
+    networks: [shared]
+
+networks:
+  shared:
+    name: platform_shared
+`;
+
+/** billing/compose.yaml joining platform's network under its own key; its API reads Redis on localhost. */
+const BILLING_ON_PLATFORM = `services:
+  api:
+    build: .
+    networks: [platform]
+    environment:
+      REDIS_URL: redis://localhost:6379/0
+
+networks:
+  platform:
+    external: true
+    name: platform_shared
+`;
+
+/** BILLING_ON_PLATFORM when billing's own network is named otherwise: not platform's. */
+const BILLING_ELSEWHERE = replaceOnce(BILLING_ON_PLATFORM, 'name: platform_shared', 'name: billing_net');
+
 /** The product's file includes the infrastructure stack (db, redis), whose services its own use. */
 const INFRA_COMPOSE = `# Databases and caches, shared by the product's services.
 services:
@@ -678,6 +706,36 @@ RuleTester.run(hostNotServiceName, {
           'redis://localhost:6379/0',
           'localhost',
           unreachable('CELERY_BROKER_URL', 'pdf', 'Redis', 'redis', 'localhost', 'redis is on "backend" and pdf on "billing"'),
+        ),
+      ],
+    },
+    {
+      // Before: "…api cannot reach the Redis service "cache" by its name either: cache is on "shared"
+      // and api on "platform"." with no fix: the keys differ, but both name the network
+      // platform_shared, which billing joins (external) when it runs alone too.
+      name: 'two included stacks name one network by different keys (top-level name:): the Redis is reachable, fixed',
+      files: teamStacks(PLATFORM_SHARED_CACHE, BILLING_ON_PLATFORM),
+      errors: [
+        onWordIn(
+          'billing/compose.yaml',
+          BILLING_ON_PLATFORM,
+          'redis://localhost:6379/0',
+          'localhost',
+          msg('REDIS_URL', 'api', 'Redis', 'cache', 'localhost'),
+        ),
+      ],
+      output: { 'billing/compose.yaml': BILLING_ON_PLATFORM.replace('redis://localhost:', 'redis://cache:') },
+    },
+    {
+      name: "an included stack's network key names another network than the Redis's: reported, no fix",
+      files: teamStacks(PLATFORM_SHARED_CACHE, BILLING_ELSEWHERE),
+      errors: [
+        onWordIn(
+          'billing/compose.yaml',
+          BILLING_ELSEWHERE,
+          'redis://localhost:6379/0',
+          'localhost',
+          unreachable('REDIS_URL', 'api', 'Redis', 'cache', 'localhost', 'cache is on "shared" and api on "platform"'),
         ),
       ],
     },

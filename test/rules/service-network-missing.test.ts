@@ -133,6 +133,15 @@ const withObservability = (compose: string): string => `include:\n  - path: infr
 RuleTester.run(serviceNetworkMissing, {
   valid: [
     {
+      // Before: "Expected api to share a network with cache, which it depends on…": the keys differ (shared,
+      // platform), but both name the network platform_shared.
+      name: 'depends_on a service of another included stack on the same network under another key (top-level name:)',
+      files: teamStacks(
+        'services:\n  cache:\n    image: redis:7\n    networks: [shared]\n\nnetworks:\n  shared:\n    name: platform_shared\n',
+        'services:\n  api:\n    build: .\n    depends_on: [cache]\n    networks: [platform]\n\nnetworks:\n  platform:\n    external: true\n    name: platform_shared\n',
+      ),
+    },
+    {
       // Before, otel-collector was expected on smarthr360-network, which only the main file declares: the
       // observability stack is another team's application, which shares nothing with the main file's.
       name: 'a service of an included stack that shares no network with the main file is not expected on its network',

@@ -61,12 +61,66 @@ export function mountedVolumes(
   return anyWithPrefix === undefined ? { names } : { names, anyWithPrefix };
 }
 
-/** `a`, `a and b`, `a, b and c`. */
-/** The networks a service is attached to by name: the project's `default` for one that names none. */
-export function networksOf(service: Service): string[] {
-  return service.networks.length > 0 ? [...new Set(service.networks.map((n) => n.value))] : ['default'];
+/** A network a service is attached to: the key it writes, and the network docker runs. */
+export interface ServiceNetwork {
+  /** The key as the service writes it (`default` for one that names none). */
+  key: string;
+  /**
+   * The network's name: its top-level `name:` when a file of the project sets one; else the key,
+   * which compose names `<project>_<key>` (one network across the project's files).
+   */
+  name: string;
+  /** Whether `name` is a top-level `name:`: a network other projects (and an included stack run alone) can join. */
+  named: boolean;
 }
 
+/**
+ * The networks a service is attached to (the project's `default` for one that names none), with
+ * the names docker gives them: two keys may name one network (`name: platform_shared` in two
+ * included files), and one key is one network across the project's files.
+ */
+export function networksOf(service: Service): ServiceNetwork[] {
+  const keys = service.networks.length > 0 ? [...new Set(service.networks.map((n) => n.value))] : ['default'];
+  const names = networkNames(service.project);
+  return keys.map((key) => {
+    const name = names.get(key);
+    return name === undefined ? { key, name: key, named: false } : { key, name, named: true };
+  });
+}
+
+/** Whether two networks of one project are the same network. */
+export function sameNetwork(a: ServiceNetwork, b: ServiceNetwork): boolean {
+  return a.named === b.named && a.name === b.name;
+}
+
+/** The networks of `mine` that `theirs` are on too. */
+export function sharedNetworks(mine: readonly ServiceNetwork[], theirs: readonly ServiceNetwork[]): ServiceNetwork[] {
+  return mine.filter((m) => theirs.some((t) => sameNetwork(m, t)));
+}
+
+const networkNamesCache = new WeakMap<ComposeProject, Map<string, string>>();
+
+/** The top-level `name:` of each network key that sets one, the file read last winning. Once per project. */
+function networkNames(project: ComposeProject): Map<string, string> {
+  let names = networkNamesCache.get(project);
+  if (!names) {
+    names = new Map();
+    for (const file of project.files) {
+      for (const n of file.networks) {
+        const def = file.view?.resolve(n.node.value)?.node ?? n.node.value;
+        const name = isMap(def) ? def.items.find((p) => isScalar(p.key) && p.key.value === 'name')?.value : undefined;
+        const written = isScalar(name) && name.value !== null && name.value !== '' ? String(name.value) : undefined;
+        if (written !== undefined) {
+          names.set(n.name, interpolate(written, NO_VARIABLES) ?? written);
+        }
+      }
+    }
+    networkNamesCache.set(project, names);
+  }
+  return names;
+}
+
+/** `a`, `a and b`, `a, b and c`. */
 export function listNames(names: readonly string[]): string {
   const unique = [...new Set(names)];
   return unique.length <= 2 ? unique.join(' and ') : `${unique.slice(0, -1).join(', ')} and ${unique[unique.length - 1]}`;

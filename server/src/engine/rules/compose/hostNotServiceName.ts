@@ -4,7 +4,7 @@ import { literalText } from '../../interpolation';
 import type { Project, Service } from '../../project';
 import type { LineIndex, Range } from '../../text';
 import { servicesReadingEnvFile } from '../env/envShared';
-import { ByRange, listNames, networksOf } from './composeHelpers';
+import { ByRange, listNames, networksOf, sharedNetworks } from './composeHelpers';
 
 /** Backing services the application reaches, told by port, URL scheme, image and variable name. */
 interface BackingKind {
@@ -141,10 +141,12 @@ function fileApplication(service: Service): string {
  * Why `from` cannot reach `to` by its service name, or undefined when it can. Docker's DNS answers a
  * service name on the networks the service is attached to: `to` must not run with `network_mode`
  * (host, none, service:x: it is on no network of the project), the two must share a network (the
- * project's `default` for one that names none), and `to` must be part of `from`'s application or of
- * one it includes. A file a root `include:` names is an application of its own, run alone too (see
- * {@link Project.applicationOf}): there the other included stacks' services do not exist, even on
- * the default network they share when the root runs them.
+ * project's `default` for one that names none; two keys whose top-level `name:` is the same are one
+ * network), and `to` must be part of `from`'s application or of one it includes, unless a network
+ * they share has a top-level `name:`. A file a root `include:` names is an application of its own,
+ * run alone too (see {@link Project.applicationOf}): there the other included stacks' services do
+ * not exist, even on the default network they share when the root runs them; a network with a
+ * top-level `name:` is the same network when each runs alone.
  */
 function whyUnreachable(project: Project, from: Service, to: Service): string | undefined {
   if (to.networkMode) {
@@ -152,10 +154,12 @@ function whyUnreachable(project: Project, from: Service, to: Service): string | 
   }
   const mine = networksOf(from);
   const theirs = networksOf(to);
-  if (!mine.some((n) => theirs.includes(n))) {
-    return `${to.name} is on ${quotedList(theirs)} and ${from.name} on ${quotedList(mine)}`;
+  const shared = sharedNetworks(mine, theirs);
+  if (shared.length === 0) {
+    return `${to.name} is on ${quotedList(theirs.map((n) => n.key))} and ${from.name} on ${quotedList(mine.map((n) => n.key))}`;
   }
-  if (project.applicationOf(from) !== project.applicationOf(to)) {
+  // A network with a top-level `name:` is the same network when each application runs alone.
+  if (project.applicationOf(from) !== project.applicationOf(to) && !shared.some((n) => n.named)) {
     const own = fileApplication(from);
     const other = fileApplication(to);
     if (!from.project.includes(own, other)) {

@@ -3,7 +3,7 @@ import { defineRule, type FixBuilder, type RuleContext } from '../../rule';
 import type { ComposeModel } from '../../parse/compose';
 import { mergedValueDropped, type ComposeProject, type Project, type Service } from '../../project';
 import { appendToFlowMap, appendToMap, appendToSequence, appendUnderEmptyKey, isFlushSequence, type YamlInsert, applyYamlInsert } from '../../yamlEdit';
-import { listNames, networksOf, projectsOf, waitsForCompletion } from './composeHelpers';
+import { listNames, networksOf, projectsOf, sharedNetworks, waitsForCompletion } from './composeHelpers';
 
 /**
  * The network the runtime services share: the one most of them are attached to, when it is used
@@ -119,13 +119,19 @@ function reportUnreachable(
           }
           const mine = networksOf(service);
           const theirs = networksOf(target);
-          if (mine.some((n) => theirs.includes(n))) {
+          if (sharedNetworks(mine, theirs).length > 0) {
             continue;
           }
-          const network = theirs[0]!;
+          const network = theirs[0]!.key;
           report({
             messageId: 'unreachable',
-            data: { service: service.name, target: target.name, how, mine: networkList(mine), theirs: networkList(theirs) },
+            data: {
+              service: service.name,
+              target: target.name,
+              how,
+              mine: networkList(mine.map((n) => n.key)),
+              theirs: networkList(theirs.map((n) => n.key)),
+            },
             range: ref.viaAlias ? def.keyRange : ref.range,
             fix:
               service.primary.path === file.path && canAdd(service, network)
