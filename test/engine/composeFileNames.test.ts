@@ -259,6 +259,33 @@ services:
       );
     });
 
+    // Before: `.gitlab-ci.yml 1:1 error Unexpected key "build" in the top level … compose-schema`, and
+    // with **/*.yml errors for `on` and `jobs` in .github/workflows/ci.yml; their docker builds were lost.
+    for (const glob of ['*.yml', '**/*.yml']) {
+      it(`a glob (${glob}) that matches CI files leaves them CI files: their docker builds read, no compose findings`, () => {
+        const r = analyze(
+          cookiecutterDjango({
+            [CONFIG]: JSON.stringify({ composeFiles: [glob] }),
+            '.gitlab-ci.yml':
+              'build:\n  stage: build\n  script:\n    - docker build -t registry.example.com/app/django -f compose/production/django/Dockerfile .\n',
+            '.github/workflows/ci.yml':
+              'name: CI\non: [push]\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: docker build -t app-local -f compose/local/django/Dockerfile .\n',
+          }),
+        );
+        assert.ok(composePaths(r).includes('local.yml'), composePaths(r).join(', '));
+        assert.ok(!composePaths(r).includes('.gitlab-ci.yml') && !composePaths(r).includes('.github/workflows/ci.yml'));
+        assert.deepEqual(findingsOn(r, '.gitlab-ci.yml'), []);
+        assert.deepEqual(findingsOn(r, '.github/workflows/ci.yml'), []);
+        assert.deepEqual(
+          r.project.buildCommands
+            .map((c) => c.path)
+            .filter((p) => p.includes('ci'))
+            .sort(),
+          ['.github/workflows/ci.yml', '.gitlab-ci.yml'],
+        );
+      });
+    }
+
     it('a YAML file neither named nor listed is ignored when edited: not read, no findings', () => {
       const overlay = new OverlayFileSystem(
         new MemoryFileSystem(cookiecutterDjango({ [CONFIG]: '{"composeFiles": ["local.yml"]}' })),

@@ -73,7 +73,8 @@ const NOT_DOCKER =
 /**
  * Classifies a workspace path by its name. `namedCompose`: whether the workspace names the path as
  * a compose file (the config's `composeFiles`, `COMPOSE_FILE` of the root `.env`: see
- * {@link composeFileMatcher}); a name read as a Dockerfile or env file stays one.
+ * {@link composeFileMatcher}); a name read as a Dockerfile, env file, CI workflow, Makefile, script,
+ * bake, deploy or requirements file stays one.
  */
 export function classifyPath(
   path: string,
@@ -99,10 +100,6 @@ export function classifyPath(
     (/^secrets(\..*)?$/.test(lower) && !NOT_DOCKER.test(lower))
   ) {
     return { kind: 'env' };
-  }
-  // Named by the workspace (cookiecutter-django's `local.yml`), before the roles other YAML files play by name.
-  if (namedCompose?.(path)) {
-    return { kind: 'compose' };
   }
   // A justfile's recipe lines, like a Makefile's, each run in a shell of their own from its folder.
   if (/^(makefile|gnumakefile)$/i.test(name) || lower.endsWith('.mk') || /^\.?justfile$/.test(lower) || lower.endsWith('.just')) {
@@ -133,6 +130,11 @@ export function classifyPath(
   // from them, so an edit to one checks the Dockerfiles again.
   if (/^(requirements|constraints)[\w.-]*\.(txt|in)$/.test(lower) || /(^|\/)requirements\/[^/]+\.(txt|in)$/i.test(path)) {
     return { kind: 'text', role: 'requirements' };
+  }
+  // Named by the workspace (cookiecutter-django's `local.yml`), after the roles files play by name: a
+  // glob (`*.yml`, `**/*.yml`) that also matches `.gitlab-ci.yml` or a GitHub workflow leaves it a CI file.
+  if (namedCompose?.(path)) {
+    return { kind: 'compose' };
   }
   // A copy kept in the archive folder is not the roadmap (as legacy-dockerfile leaves archived Dockerfiles alone).
   if (
