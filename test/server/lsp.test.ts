@@ -355,6 +355,34 @@ describe('language server (stdio protocol)', function () {
       assert.ok(!result.includes('.venv') && !result.includes('node_modules'), result);
     });
 
+    it('checks no file again on an edit of a YAML file in a folder never checked (node_modules)', async () => {
+      // Before, every edit of such a document moved the overlay's generation: the whole workspace was
+      // found and checked again on each keystroke (10 checked, 0 reused), where a root YAML file reuses all.
+      const root = copyFixture();
+      const action = 'node_modules/pkg/action.yml';
+      fs.mkdirSync(path.join(root, path.dirname(action)), { recursive: true });
+      fs.writeFileSync(path.join(root, action), 'name: pkg\nruns:\n  using: node20\n');
+      client = await LspTestClient.start(root);
+      await client.diagnosticsFor(WEB, has('install-outside-base'));
+      const analysed = () => client.logs.filter((l) => l.startsWith('Analysed '));
+      const next = async (count: number): Promise<string> => {
+        const deadline = Date.now() + 10000;
+        while (analysed().length <= count && Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        return analysed()[count] ?? '(no analysis)';
+      };
+      await client.openDocument(action, client.read(action), 'yaml');
+      await next(analysed().length - 1);
+      await new Promise((r) => setTimeout(r, 600));
+      for (let edit = 1; edit <= 3; edit++) {
+        const count = analysed().length;
+        await client.changeDocument(action, `${client.read(action)}# edit ${edit}\n`);
+        const log = await next(count);
+        assert.match(log, / 0 checked, \d+ reused /, log);
+      }
+    });
+
     it('watches the config file: a rule turned off there disappears everywhere', async () => {
       await start();
       await client.diagnosticsFor(WEB, has('install-outside-base'));

@@ -770,6 +770,7 @@ export class Analyzer {
       const load = this.loader(models, excluded, stats, skipped);
       const changed = [...changes];
       let sameReach = true;
+      let listed: ReadonlySet<string> | undefined;
       for (const p of changes) {
         let c = classified.get(p);
         if (c === undefined) {
@@ -777,6 +778,11 @@ export class Analyzer {
           classified.set(p, c);
         }
         const before = models.get(p);
+        // A changed path the last run did not analyse joins it only if the reader lists it: an edited
+        // document where the disk walk never goes (node_modules, .venv) stays out, as in `check`.
+        if (!before && c && !(listed ??= new Set(this.fs.listFiles())).has(p)) {
+          continue;
+        }
         // A file compose reaches by reference keeps the kind it was loaded as, whatever its name.
         const kind = c ?? (before ? { kind: before.kind, role: before.kind === 'text' ? before.role : undefined } : null);
         // Loaded in place: the order of the files (and so of what the project derives from them,

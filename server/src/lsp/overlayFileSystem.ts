@@ -48,7 +48,9 @@ export class OverlayFileSystem implements FileSystemView {
     this.changes?.add(path);
     const known = this.open.has(path);
     this.open.set(path, text);
-    if ((!known && this.disk.stat(path) !== 'file') || this.neverWalked(path)) {
+    // Opened where the disk walk never goes: found again once (a compose file may reach it by
+    // reference); an edit of it does not move the generation, or every keystroke re-checked every file.
+    if (!known && (this.disk.stat(path) !== 'file' || this.neverWalked(path))) {
       this.invalidateListing();
     }
   }
@@ -56,15 +58,15 @@ export class OverlayFileSystem implements FileSystemView {
   /** Drops an open document: the disk is read again for it. */
   closeDocument(path: string): void {
     this.changes?.add(path);
-    if ((this.open.delete(path) && this.disk.stat(path) !== 'file') || this.neverWalked(path)) {
+    if (this.open.delete(path) && (this.disk.stat(path) !== 'file' || this.neverWalked(path))) {
       this.invalidateListing();
     }
   }
 
   /**
-   * Whether the disk's walk never goes where a path is. An edit of such a document moves the
-   * generation: the analyzer then finds the files again (a compose file may reach it by reference)
-   * rather than load every edited path it can classify, which would add it to the analysis.
+   * Whether the disk's walk never goes where a path is. Opening or closing such a document moves the
+   * generation (the analyzer finds the files again: a compose file may reach it by reference); an
+   * edit of it does not: the analyzer loads an edited path it did not analyse only when it is listed.
    */
   private neverWalked(path: string): boolean {
     const disk = this.disk as Partial<WalkedFileSystemView>;
