@@ -20,6 +20,7 @@ import { copyFixture, ensureServerBuilt, LspTestClient } from './lspClient';
 
 const WEB = 'docker/Dockerfile.web';
 const COMPOSE = 'docker-compose.yml';
+const ROADMAP = 'DOCKER_MODULARIZATION_ROADMAP.md';
 /** The inner folder has no compose file that builds the base the web Dockerfile is FROM; the outer one has. */
 const fromInner = (ds: Diagnostic[]) => ds.some((d) => d.code === 'base-image-unresolved');
 const fromOuter = (ds: Diagnostic[]) => ds.length > 0 && !fromInner(ds);
@@ -150,5 +151,36 @@ describe('language server: nested workspace folders', function () {
     });
     await settle();
     assert.ok(!inDocker(pushed.filter((st) => st.folder === outer.folder).pop()!));
+  });
+
+  it('fixes all with a roadmap item of the outer folder ticked or unticked only in a pass with no other fix', async () => {
+    // Before, each folder decided alone: the outer folder's other fixes were all in sub/ (the inner
+    // folder's), so its pass held only the claim fix, and the item was unticked, its note dropped, in
+    // the same pass as the fixes that make it true. `check . --fix` leaves the roadmap as it is.
+    const root = copyFixture();
+    fs.mkdirSync(path.join(root, 'sub'));
+    for (const entry of fs.readdirSync(root)) {
+      if (entry !== 'sub') {
+        fs.renameSync(path.join(root, entry), path.join(root, 'sub', entry));
+      }
+    }
+    const roadmap =
+      '# Roadmap\n\n## 1. Base image\n\n' +
+      '- [x] Only `sub/Dockerfile.base` installs system dependencies and requirements. _(Verified by Ana, 2024-05-02)_\n';
+    fs.writeFileSync(path.join(root, ROADMAP), roadmap);
+    client = await LspTestClient.start(root, { nestedFolders: ['sub'] });
+    await client.diagnosticsFor(ROADMAP, (ds) => ds.some((d) => d.code === 'roadmap-claim-violated'));
+    await client.diagnosticsFor(`sub/${WEB}`, (ds) => ds.some((d) => d.code === 'install-outside-base'));
+    await settle();
+    const result = await client.connection.sendRequest(FixAllInWorkspaceRequest.type);
+    assert.equal(result.accepted, true, JSON.stringify(result));
+    assert.ok(result.applied > 0);
+    assert.ok(!result.files.includes(ROADMAP), JSON.stringify(result));
+    assert.ok(
+      result.skipped.some((s) => s.ruleId === 'roadmap-claim-violated' && s.path === ROADMAP),
+      JSON.stringify(result.skipped),
+    );
+    const files = client.applyEdit(client.appliedEdits[0]!);
+    assert.ok(!files.has(ROADMAP), [...files.keys()].join(', '));
   });
 });

@@ -27,6 +27,10 @@ export const ROADMAP_CLAIM_RULES: ReadonlySet<string> = new Set(['roadmap-claim-
  */
 export const FIXED_LAST_RULES: ReadonlySet<string> = ROADMAP_CLAIM_RULES;
 
+/** Why a fix of {@link FIXED_LAST_RULES} is skipped in a pass where another fix applies. */
+export const WAITS_FOR_OTHER_FIXES =
+  'it waits for the other fixes (it ticks or unticks a roadmap item); computed again on the next pass';
+
 /** Applies a list of text edits to a text. Edits must not overlap; same-point inserts keep order. */
 export function applyTextEdits(text: string, edits: readonly TextEdit[]): string {
   const lines = new LineIndex(text);
@@ -237,10 +241,7 @@ export function applyFixes(input: readonly Fix[], read: ReadText, last: (fix: Fi
       continue;
     }
     if (waiting.has(fix) && applied.some((f) => !waiting.has(f))) {
-      skipped.push({
-        fix,
-        reason: 'it waits for the other fixes (it ticks or unticks a roadmap item); computed again on the next pass',
-      });
+      skipped.push({ fix, reason: WAITS_FOR_OTHER_FIXES });
       continue;
     }
     const stale = staleReason(fix, read);

@@ -1,5 +1,5 @@
 import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic, type WorkspaceEdit } from 'vscode-languageserver';
-import { applyFixes, FIXED_LAST_RULES, lossyInput, staleReason, writeBlocked } from '../engine/fixes';
+import { applyFixes, FIXED_LAST_RULES, lossyInput, staleReason, WAITS_FOR_OTHER_FIXES, writeBlocked } from '../engine/fixes';
 import { parseSuppressionLine } from '../engine/suppress';
 import type { Finding, Fix, FileChange } from '../engine/rule';
 import { contentHash, LineIndex, type Range } from '../engine/text';
@@ -188,6 +188,8 @@ function quickFix(finding: Finding, diagnostic: Diagnostic, env: CodeActionEnv):
 export function combineFixes(
   findings: readonly Finding[],
   env: Pick<CodeActionEnv, 'folder' | 'log' | 'editCaps'>,
+  /** Another fix of the same pass applies elsewhere (another workspace folder): roadmap items wait. */
+  othersApply = false,
 ): { changes: FileChange[]; applied: Fix[]; appliedFindings: Finding[]; skipped: { fix: Fix; finding: Finding; reason: string }[] } {
   const fixes: Fix[] = [];
   const origin = new Map<Fix, Finding>();
@@ -210,11 +212,14 @@ export function combineFixes(
     }
   }
   // A roadmap item is ticked or unticked in a pass with no other fix, as by `check --fix`.
+  const last = (fix: Fix): boolean => FIXED_LAST_RULES.has(origin.get(fix)!.ruleId);
+  const waiting = othersApply ? fixes.filter(last) : [];
   const result = applyFixes(
-    fixes,
+    fixes.filter((f) => !waiting.includes(f)),
     (p) => env.folder.overlay.readFile(p),
-    (fix) => FIXED_LAST_RULES.has(origin.get(fix)!.ruleId),
+    last,
   );
+  result.skipped.push(...waiting.map((fix) => ({ fix, reason: WAITS_FOR_OTHER_FIXES })));
   // Several findings may offer one and the same fix (it declares every missing volume, moves every
   // package of a RUN), or the same edit (add secrets.env to one env_file:): applyFixes counts each
   // as applied, and its changes hold each edit once.

@@ -20,7 +20,7 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { CONFIG_FILE_NAMES, normalizeConfigPath, type ConfigPosition } from '../engine/config';
-import { fixPaths, ROADMAP_CLAIM_RULES, staleReason } from '../engine/fixes';
+import { FIXED_LAST_RULES, fixPaths, ROADMAP_CLAIM_RULES, staleReason } from '../engine/fixes';
 import type { Finding } from '../engine/rule';
 import { currentStateReport } from '../engine/report';
 import { MemoryFileSystem, type FileSystemView } from '../engine/fs';
@@ -761,6 +761,7 @@ export class DockerModularityServer {
     const skipped: FixAllInWorkspaceResult['skipped'] = [];
     const files: string[] = [];
     const edits: WorkspaceEdit[] = [];
+    const passes: { folder: AnalyzedFolder; findings: Finding[]; combined: ReturnType<typeof combineFixes> }[] = [];
     for (const folder of this.folders) {
       const result = this.ensureFresh(folder);
       if (!result) {
@@ -771,11 +772,20 @@ export class DockerModularityServer {
       const inNested = this.nestedIn(folder);
       const own = (f: Finding): boolean =>
         !inNested(f.path) && !fixPaths(f.fix?.() ?? { changes: [] }).some(inNested);
-      const combined = combineFixes(result.findings.filter((f) => select(f) && own(f)), {
-        folder,
-        log: (m) => this.connection.console.info(m),
-        editCaps: this.support.edits,
-      });
+      const findings = result.findings.filter((f) => select(f) && own(f));
+      passes.push({ folder, findings, combined: combineFixes(findings, this.fixEnv(folder)) });
+    }
+    // Roadmap items are ticked or unticked in a pass with no other fix in any folder, as by
+    // `check --fix`: nested folders' fixes can make an outer folder's item true or false.
+    const last = (f: Finding): boolean => FIXED_LAST_RULES.has(f.ruleId);
+    if (passes.some((p) => p.combined.appliedFindings.some((f) => !last(f)))) {
+      for (const p of passes) {
+        if (p.combined.appliedFindings.some(last)) {
+          p.combined = combineFixes(p.findings, this.fixEnv(p.folder), true);
+        }
+      }
+    }
+    for (const { folder, combined } of passes) {
       skipped.push(...combined.skipped.map((s) => ({ ruleId: s.finding.ruleId, path: s.finding.path, reason: s.reason })));
       const edit = toWorkspaceEdit(
         combined.changes,
@@ -800,6 +810,10 @@ export class DockerModularityServer {
             ? { documentChanges: edits.flatMap((e) => e.documentChanges ?? []) }
             : { changes: Object.assign({}, ...edits.map((e) => e.changes ?? {})) };
     return { edit, applied, skipped, files: [...new Set(files)].sort() };
+  }
+
+  private fixEnv(folder: AnalyzedFolder): Parameters<typeof combineFixes>[1] {
+    return { folder, log: (m) => this.connection.console.info(m), editCaps: this.support.edits };
   }
 
   /** Where a folder's file changes go: its URIs, with the versions of open documents. */
