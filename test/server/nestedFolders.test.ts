@@ -153,10 +153,8 @@ describe('language server: nested workspace folders', function () {
     assert.ok(!inDocker(pushed.filter((st) => st.folder === outer.folder).pop()!));
   });
 
-  it('fixes all with a roadmap item of the outer folder ticked or unticked only in a pass with no other fix', async () => {
-    // Before, each folder decided alone: the outer folder's other fixes were all in sub/ (the inner
-    // folder's), so its pass held only the claim fix, and the item was unticked, its note dropped, in
-    // the same pass as the fixes that make it true. `check . --fix` leaves the roadmap as it is.
+  /** A folder holding only a roadmap, which claims the base installs everything, and sub/, the fixture. */
+  function fixtureInSub(): string {
     const root = copyFixture();
     fs.mkdirSync(path.join(root, 'sub'));
     for (const entry of fs.readdirSync(root)) {
@@ -168,7 +166,14 @@ describe('language server: nested workspace folders', function () {
       '# Roadmap\n\n## 1. Base image\n\n' +
       '- [x] Only `sub/Dockerfile.base` installs system dependencies and requirements. _(Verified by Ana, 2024-05-02)_\n';
     fs.writeFileSync(path.join(root, ROADMAP), roadmap);
-    client = await LspTestClient.start(root, { nestedFolders: ['sub'] });
+    return root;
+  }
+
+  it('fixes all with a roadmap item of the outer folder ticked or unticked only in a pass with no other fix', async () => {
+    // Before, each folder decided alone: the outer folder's other fixes were all in sub/ (the inner
+    // folder's), so its pass held only the claim fix, and the item was unticked, its note dropped, in
+    // the same pass as the fixes that make it true. `check . --fix` leaves the roadmap as it is.
+    client = await LspTestClient.start(fixtureInSub(), { nestedFolders: ['sub'] });
     await client.diagnosticsFor(ROADMAP, (ds) => ds.some((d) => d.code === 'roadmap-claim-violated'));
     await client.diagnosticsFor(`sub/${WEB}`, (ds) => ds.some((d) => d.code === 'install-outside-base'));
     await settle();
@@ -182,5 +187,36 @@ describe('language server: nested workspace folders', function () {
     );
     const files = client.applyEdit(client.appliedEdits[0]!);
     assert.ok(!files.has(ROADMAP), [...files.keys()].join(', '));
+  });
+
+  it('gives the outer folder’s roadmap items the states its roadmap diagnostics say, listing the inner folder’s findings there only', async () => {
+    // Before, the outer folder's status left the inner folder's findings out before computing the
+    // items: "Only the base Dockerfile installs …" passed, while its roadmap said the tick was wrong
+    // (roadmap-claim-violated, 1 install-outside-base).
+    client = await LspTestClient.start(fixtureInSub(), { nestedFolders: ['sub'] });
+    await client.diagnosticsFor(ROADMAP, (ds) => ds.some((d) => d.code === 'roadmap-claim-violated'));
+    await client.diagnosticsFor(`sub/${WEB}`, (ds) => ds.some((d) => d.code === 'install-outside-base'));
+    await settle();
+    const statuses = await client.connection.sendRequest(RoadmapStatusRequest.type, {});
+    const outer = statuses.find((st) => st.folder === folder('').uri.replace(/\/$/, ''))!;
+    const inner = statuses.find((st) => st.folder === folder('sub').uri)!;
+    assert.ok(outer && inner, JSON.stringify(statuses.map((st) => st.folder)));
+    const item = (st: RoadmapStatus) =>
+      st.sections.flatMap((sec) => sec.items).find((i) => i.title.startsWith('Only the base Dockerfile installs'))!;
+    assert.equal(item(inner).state, 'fail');
+    assert.equal(item(outer).state, 'fail', JSON.stringify(item(outer)));
+    assert.equal(outer.totals.passed, inner.totals.passed);
+    // Listed, and counted, once: by the inner folder.
+    const listed = (st: RoadmapStatus): RoadmapFinding[] => st.sections.flatMap((sec) => sec.items.flatMap((i) => i.findings));
+    assert.deepEqual(
+      listed(outer).filter((f) => f.path.startsWith('sub/')),
+      [],
+    );
+    assert.equal(item(outer).count, item(outer).findings.length);
+    assert.ok(item(inner).findings.some((f) => f.ruleId === 'install-outside-base'));
+    const shown = [...client.latest.values()].flat();
+    const total = (severity: number) => shown.filter((d) => d.severity === severity && d.code !== 'config').length;
+    assert.equal(outer.totals.errors + inner.totals.errors, total(1));
+    assert.equal(outer.totals.warnings + inner.totals.warnings, total(2));
   });
 });
