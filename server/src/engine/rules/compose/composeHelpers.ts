@@ -4,6 +4,7 @@ import type { ComposeModel, ComposeServiceDef, VolumeMount } from '../../parse/c
 import type { ComposeProject, Project, Service } from '../../project';
 import { interpolate, NO_VARIABLES } from '../../interpolation';
 import { rangeKey, type Range } from '../../text';
+import { scalarString } from '../../parse/yamlUtil';
 import { NOT_RUNTIME_IMAGE } from '../dockerfile/stageRefs';
 
 /** The compose projects a file takes part in (its own, or those that include or override with it). */
@@ -107,10 +108,9 @@ function networkNames(project: ComposeProject): Map<string, string> {
     names = new Map();
     for (const file of project.files) {
       for (const n of file.networks) {
-        const def = file.view?.resolve(n.node.value)?.node ?? n.node.value;
-        const name = isMap(def) ? def.items.find((p) => isScalar(p.key) && p.key.value === 'name')?.value : undefined;
-        const written = isScalar(name) && name.value !== null && name.value !== '' ? String(name.value) : undefined;
-        if (written !== undefined) {
+        const def = file.view?.resolve(n.node.value)?.node;
+        const written = file.view && isMap(def) ? scalarString(file.view.get(def, 'name')?.value?.node) : undefined;
+        if (written) {
           names.set(n.name, interpolate(written, NO_VARIABLES) ?? written);
         }
       }
