@@ -92,6 +92,9 @@ function fixWithCli(files: Record<string, string>): {
   return { files: out, stdout: run.stdout, after };
 }
 
+/** Findings as `file:line rule`, to compare what a check still finds. */
+const described = (findings: readonly JsonFinding[]): string[] => findings.map((f) => `${f.file}:${f.line} ${f.rule}`);
+
 /** The YAML reads as one document whose maps have unique keys (what docker compose requires). */
 function assertValidYaml(text: string): void {
   const doc = parseDocument(text, { uniqueKeys: true });
@@ -132,10 +135,7 @@ ${BASE_SERVICE}  web:
       compose.replace("      - {path: 'config/beat.env', required: true}\n", '      - .env.docker\n'),
     );
     assertValidYaml(files['compose.yaml']!);
-    assert.deepEqual(
-      after.map((f) => `${f.file}:${f.line} ${f.rule}`),
-      [],
-    );
+    assert.deepEqual(described(after), []);
   });
 });
 
@@ -161,10 +161,7 @@ describe('check --fix: fixes that change how a file reads apply before the fixes
         .replace('    network:\n      - backend\n', '    networks:\n      - backend\n'),
     );
     assertValidYaml(files['compose.yaml']!);
-    assert.deepEqual(
-      after.map((f) => `${f.file}:${f.line} ${f.rule}`),
-      [],
-    );
+    assert.deepEqual(described(after), []);
     assert.deepEqual(Object.keys(files).sort(), ['compose.yaml', ...Object.keys(DOCKERFILES)].sort());
   });
 
@@ -194,10 +191,7 @@ volumes:
     });
     assert.equal(files['compose.yaml'], compose.replace('    volume:\n', '    volumes:\n'));
     assertValidYaml(files['compose.yaml']!);
-    assert.deepEqual(
-      after.map((f) => `${f.file}:${f.line} ${f.rule}`),
-      [],
-    );
+    assert.deepEqual(described(after), []);
   });
 
   it('a misspelt volume key: the NFS declaration it mounts keeps its comment and driver options', () => {
@@ -220,10 +214,7 @@ volumes:
     const { files, after } = fixWithCli({ 'compose.yaml': compose });
     assert.equal(files['compose.yaml'], compose.replace('    volume:\n', '    volumes:\n'));
     assertValidYaml(files['compose.yaml']!);
-    assert.deepEqual(
-      after.map((f) => `${f.file}:${f.line} ${f.rule}`),
-      [],
-    );
+    assert.deepEqual(described(after), []);
   });
 
   it('a misspelt env_files in the shared anchor: the secret moved out of .env.docker is read from secrets.env', () => {
@@ -263,10 +254,7 @@ networks:
     const { files, after } = fixWithCli({ ...DOCKERFILES, 'common.yml': common, 'compose.yaml': compose });
     assert.equal(files['common.yml'], 'services:\n  django:\n    env_file: [.env.docker]\n    networks: [backend]\n');
     assert.equal(files['compose.yaml'], compose);
-    assert.deepEqual(
-      after.map((f) => `${f.file}:${f.line} ${f.rule}`),
-      [],
-    );
+    assert.deepEqual(described(after), []);
   });
 });
 
@@ -319,10 +307,7 @@ RUN pip install --no-cache-dir -r requirements.txt gunicorn==21.2.0 \\
       ),
       'docker/Dockerfile.web': 'FROM smarthr360-base:latest\nWORKDIR /app\nCOPY . .\n',
     });
-    assert.deepEqual(
-      findings.map((f) => `${f.file}:${f.line} ${f.rule}`),
-      [],
-    );
+    assert.deepEqual(described(findings), []);
   });
   it('a dev requirements file that includes requirements.txt: both COPYs go with the installs that read them', () => {
     // Before, `COPY requirements.txt ./` stayed: the redundant install kept it while the dev install
@@ -331,10 +316,7 @@ RUN pip install --no-cache-dir -r requirements.txt gunicorn==21.2.0 \\
     const withInclude = { ...files, 'requirements-dev.txt': '-r requirements.txt\npytest==8.2.0\npytest-django==4.8.0\n' };
     const { files: after, after: findings } = fixWithCli(withInclude);
     assert.equal(after['docker/Dockerfile.web'], 'FROM smarthr360-base:latest\nWORKDIR /app\nCOPY . .\n');
-    assert.deepEqual(
-      findings.map((f) => `${f.file}:${f.line} ${f.rule}`),
-      [],
-    );
+    assert.deepEqual(described(findings), []);
   });
 });
 
