@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { Analyzer } from '../../server/src/engine/analyzer';
 import { MemoryFileSystem } from '../../server/src/engine/fs';
 import type { Project } from '../../server/src/engine/project';
-import { findBakeTargets } from '../../server/src/engine/parse/buildCommands';
+import { findBakeTargets, type BuildCommand } from '../../server/src/engine/parse/buildCommands';
 
 function projectOf(files: Record<string, string>): Project {
   return new Analyzer(new MemoryFileSystem(files), { rules: [] }).analyze().project;
@@ -428,6 +428,208 @@ target "core" {
         findBakeTargets('docker-bake.hcl', hcl).map((c) => c.tags),
         [['${REGISTRY}/core:${TAG}']],
       );
+    });
+  });
+
+  describe('bake files read together', () => {
+    /** A command as one line: where it is written (its range's lines, 1-based), what it builds, its tags, target and args. */
+    const summary = (c: BuildCommand): string =>
+      [
+        `${c.path}:${c.range.start.line + 1}-${c.range.end.line + 1}`,
+        c.dockerfile,
+        c.context || '.',
+        `[${c.tags.join(' ')}]`,
+        ...(c.target ? [`--target ${c.target}`] : []),
+        ...[...(c.buildArgs ?? [])].map(([k, v]) => `${k}=${v}`),
+      ].join(' ');
+
+    /** The platform's bake file: what each image builds, with development tags. */
+    const BAKE = `# Images of the platform. CI writes docker-bake.override.hcl with the release's tags.
+variable "REGISTRY" {
+  default = "ghcr.io/acme"
+}
+
+group "default" {
+  targets = ["base", "api", "worker"]
+}
+
+target "_python" {
+  context = "."
+  args = {
+    PYTHON_VERSION = "3.12"
+    PIP_INDEX_URL  = "https://pypi.org/simple"
+  }
+}
+
+target "base" {
+  inherits   = ["_python"]
+  dockerfile = "docker/base/Dockerfile"
+  tags       = ["\${REGISTRY}/base:dev"]
+}
+
+target "api" {
+  inherits   = ["_python"]
+  dockerfile = "services/api/Dockerfile"
+  target     = "runtime"
+  tags       = ["\${REGISTRY}/api:dev"]
+}
+
+target "worker" {
+  inherits   = ["_python"]
+  dockerfile = "services/worker/Dockerfile"
+  tags       = ["\${REGISTRY}/worker:dev"]
+}
+`;
+    /** Release 1.4's settings: bake merges each block into the target of the same name. */
+    const OVERRIDE = `# Written by CI for release 1.4.
+target "_python" {
+  args = {
+    PIP_INDEX_URL = "https://pypi.internal/simple"
+    PYTHON_VERSION = null
+  }
+}
+
+target "base" {
+  tags = ["\${REGISTRY}/base:1.4"]
+}
+
+target "api" {
+  tags = ["\${REGISTRY}/api:1.4"]
+  args = {
+    BASE_IMAGE = "\${REGISTRY}/base:1.4"
+  }
+}
+`;
+    const PLATFORM = {
+      'docker/base/Dockerfile': CORE,
+      'services/api/Dockerfile': 'FROM ghcr.io/acme/base:1.4 AS runtime\nCOPY . /app\n',
+      'services/worker/Dockerfile': 'FROM ghcr.io/acme/base:1.4\nCOPY . /app\n',
+    };
+
+    it('merges the blocks of a target the files write into one command, the later file over the earlier, as bake does', () => {
+      // Before, each block was a target of its own: the override's tags were tied to ./Dockerfile,
+      // and docker-bake.hcl's targets built the development tags.
+      const p = projectOf({ ...PLATFORM, 'docker-bake.hcl': BAKE, 'docker-bake.override.hcl': OVERRIDE });
+      assert.deepEqual(p.buildCommands.map(summary).sort(), [
+        // Written where its tags are (the later file's, which bake builds); a `null` arg keeps the value it merges over.
+        'docker-bake.hcl:31-35 services/worker/Dockerfile . [ghcr.io/acme/worker:dev] PYTHON_VERSION=3.12 PIP_INDEX_URL=https://pypi.internal/simple',
+        'docker-bake.override.hcl:13-18 services/api/Dockerfile . [ghcr.io/acme/api:1.4] --target runtime PYTHON_VERSION=3.12 PIP_INDEX_URL=https://pypi.internal/simple BASE_IMAGE=ghcr.io/acme/base:1.4',
+        'docker-bake.override.hcl:9-11 docker/base/Dockerfile . [ghcr.io/acme/base:1.4] PYTHON_VERSION=3.12 PIP_INDEX_URL=https://pypi.internal/simple',
+      ]);
+      assert.equal(p.baseDockerfile?.path, 'docker/base/Dockerfile');
+      // Each file gives the commands it holds, once whichever file is read first.
+      const siblings = [
+        { path: 'docker-bake.hcl', text: BAKE },
+        { path: 'docker-bake.override.hcl', text: OVERRIDE },
+      ];
+      assert.deepEqual(
+        findBakeTargets('docker-bake.hcl', BAKE, siblings).map((c) => c.tags),
+        [['ghcr.io/acme/worker:dev']],
+      );
+      assert.deepEqual(
+        findBakeTargets('docker-bake.override.hcl', OVERRIDE, siblings).map((c) => c.tags),
+        [['ghcr.io/acme/base:1.4'], ['ghcr.io/acme/api:1.4']],
+      );
+    });
+
+    it("reads the files in bake's order: docker-bake.json, docker-bake.hcl, docker-bake.override.json, docker-bake.override.hcl", () => {
+      const json = (tags: string[]): string => JSON.stringify({ target: { base: { tags } } }, null, 2);
+      const target = (body: string): string => `target "base" {\n${body}}\n`;
+      const files = {
+        ...PLATFORM,
+        'docker-bake.json': JSON.stringify({
+          target: { base: { dockerfile: 'docker/base/Dockerfile', tags: ['acme/base:json'] } },
+        }),
+        'docker-bake.hcl': target('  context = "."\n  tags    = ["acme/base:hcl"]\n'),
+        'docker-bake.override.json': json(['acme/base:override-json']),
+      };
+      assert.deepEqual(projectOf(files).buildCommands.map(summary), [
+        'docker-bake.override.json:3-3 docker/base/Dockerfile . [acme/base:override-json]',
+      ]);
+      assert.deepEqual(
+        projectOf({ ...files, 'docker-bake.override.hcl': target('  tags = ["acme/base:override-hcl"]\n') }).buildCommands.map(
+          summary,
+        ),
+        ['docker-bake.override.hcl:1-3 docker/base/Dockerfile . [acme/base:override-hcl]'],
+      );
+      // No block writes tags: the command is written where the target is first declared.
+      assert.deepEqual(
+        projectOf({
+          ...PLATFORM,
+          'docker-bake.hcl': target('  dockerfile = "docker/base/Dockerfile"\n'),
+          'docker-bake.override.hcl': target('  target = "runtime"\n'),
+        }).buildCommands.map(summary),
+        ['docker-bake.hcl:1-3 docker/base/Dockerfile . [] --target runtime'],
+      );
+    });
+
+    it('follows inherits over the merged targets, the later of several parents winning, as bake does', () => {
+      const p = projectOf({
+        ...PLATFORM,
+        'docker-bake.hcl': `target "_python" {
+  context    = "."
+  dockerfile = "docker/base/Dockerfile"
+  tags       = ["acme/python:dev"]
+}
+
+target "_release" {
+  inherits = ["_python"]
+}
+
+target "api" {
+  dockerfile = "services/api/Dockerfile"
+}
+`,
+        // The override adds a parent to a target docker-bake.hcl declares, and tags to a parent's parent.
+        'docker-bake.override.hcl': `target "_python" {
+  tags = ["acme/python:1.4"]
+}
+
+target "_api" {
+  dockerfile = "services/worker/Dockerfile"
+  tags       = ["acme/api:1.4"]
+}
+
+target "api" {
+  inherits = ["_api", "_release"]
+}
+`,
+      });
+      // Its own dockerfile over both parents'; the tags of the last parent that has some (through its own parent).
+      assert.deepEqual(p.buildCommands.map(summary), ['docker-bake.hcl:11-13 services/api/Dockerfile . [acme/python:1.4]']);
+    });
+
+    it('reads a file bake only reads with -f as merged over the default files, and the default files without it', () => {
+      const release = `# docker buildx bake -f docker-bake.hcl -f docker-bake.release.hcl
+target "base" {
+  tags = ["ghcr.io/acme/base:1.4"]
+}
+`;
+      const p = projectOf({ ...PLATFORM, 'docker-bake.hcl': BAKE, 'docker-bake.release.hcl': release });
+      assert.deepEqual(p.buildCommands.map(summary).sort(), [
+        'docker-bake.hcl:18-22 docker/base/Dockerfile . [ghcr.io/acme/base:dev] PYTHON_VERSION=3.12 PIP_INDEX_URL=https://pypi.org/simple',
+        'docker-bake.hcl:24-29 services/api/Dockerfile . [ghcr.io/acme/api:dev] --target runtime PYTHON_VERSION=3.12 PIP_INDEX_URL=https://pypi.org/simple',
+        'docker-bake.hcl:31-35 services/worker/Dockerfile . [ghcr.io/acme/worker:dev] PYTHON_VERSION=3.12 PIP_INDEX_URL=https://pypi.org/simple',
+        'docker-bake.release.hcl:2-4 docker/base/Dockerfile . [ghcr.io/acme/base:1.4] PYTHON_VERSION=3.12 PIP_INDEX_URL=https://pypi.org/simple',
+      ]);
+    });
+
+    it('merges the blocks of one name in one file too', () => {
+      const [base, ...rest] = findBakeTargets(
+        'docker-bake.hcl',
+        `target "base" {
+  dockerfile = "docker/base/Dockerfile"
+  tags       = ["acme/base:dev"]
+}
+
+# Pinned for the release branch.
+target "base" {
+  tags = ["acme/base:1.4"]
+}
+`,
+      );
+      assert.deepEqual(rest, []);
+      assert.deepEqual(base && summary(base), 'docker-bake.hcl:7-9 docker/base/Dockerfile . [acme/base:1.4]');
     });
   });
 });

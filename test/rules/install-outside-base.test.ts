@@ -2325,3 +2325,103 @@ CMD ["gunicorn", "platform.wsgi:application"]
     ],
   });
 });
+
+describe('a base target split across the bake files docker buildx bake reads together', () => {
+  // docker-bake.hcl says what the base builds; docker-bake.override.hcl (read after it, merged into
+  // the same target) gives its release tag, which the services build FROM.
+  const bake = `# docker buildx bake: the images of the platform, built in CI.
+group "default" {
+  targets = ["base"]
+}
+
+target "base" {
+  dockerfile = "docker/base/Dockerfile"
+  context    = "."
+  platforms  = ["linux/amd64", "linux/arm64"]
+}
+`;
+  const override = `# Release settings: CI rewrites this file for each release.
+target "base" {
+  tags = ["ghcr.io/acme/base:1.4"]
+}
+`;
+  const bakeJson = `{
+  "group": { "default": { "targets": ["base"] } },
+  "target": {
+    "base": {
+      "dockerfile": "docker/base/Dockerfile",
+      "context": ".",
+      "platforms": ["linux/amd64", "linux/arm64"]
+    }
+  }
+}
+`;
+  const overrideJson = `{
+  "target": {
+    "base": { "tags": ["ghcr.io/acme/base:1.4"] }
+  }
+}
+`;
+  const base = `FROM python:3.12-slim
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+`;
+  const api = `FROM ghcr.io/acme/base:1.4
+WORKDIR /app
+RUN pip install --no-cache-dir gunicorn==22.0.0
+COPY . .
+CMD ["gunicorn", "platform.wsgi:application", "--bind", "0.0.0.0:8000"]
+`;
+  const worker = `FROM ghcr.io/acme/base:1.4
+WORKDIR /app
+COPY . .
+CMD ["celery", "-A", "platform", "worker", "-l", "info"]
+`;
+  const compose = `services:
+  api:
+    build:
+      context: .
+      dockerfile: services/api/Dockerfile
+    ports:
+      - "8000:8000"
+  worker:
+    build:
+      context: .
+      dockerfile: services/worker/Dockerfile
+`;
+  const workspace = {
+    'docker/base/Dockerfile': base,
+    'requirements.txt': 'Django==5.0.6\ncelery==5.4.0\n',
+    'services/api/Dockerfile': api,
+    'services/worker/Dockerfile': worker,
+    'compose.yaml': compose,
+  };
+  const inBase = (pkg: string) =>
+    `Unexpected pip install of "${pkg}" outside the base image; install it in docker/base/Dockerfile.`;
+  const moved = {
+    'docker/base/Dockerfile': `${base}RUN pip install --no-cache-dir gunicorn==22.0.0\n`,
+    'services/api/Dockerfile': removeOnce(api, 'RUN pip install --no-cache-dir gunicorn==22.0.0\n'),
+  };
+  RuleTester.run(installOutsideBase, {
+    valid: [],
+    invalid: [
+      {
+        // Before, each file's block was a target of its own: the tag was tied to a ./Dockerfile that
+        // does not exist, the stage was not on the base, and the install "cannot be moved (the image
+        // would lose it)".
+        name: "the service's install is moved into the Dockerfile docker-bake.hcl gives the target docker-bake.override.hcl tags",
+        files: { ...workspace, 'docker-bake.hcl': bake, 'docker-bake.override.hcl': override },
+        errors: [onWord('services/api/Dockerfile', api, 'gunicorn==22.0.0', inBase('gunicorn==22.0.0'))],
+        output: moved,
+      },
+      {
+        name: 'the same target split across docker-bake.json and docker-bake.override.json',
+        files: { ...workspace, 'docker-bake.json': bakeJson, 'docker-bake.override.json': overrideJson },
+        errors: [onWord('services/api/Dockerfile', api, 'gunicorn==22.0.0', inBase('gunicorn==22.0.0'))],
+        output: moved,
+      },
+    ],
+  });
+});

@@ -4,7 +4,7 @@
  */
 import { RuleTester } from '../ruleTester';
 import { serviceNotFromBase } from '../../server/src/engine/rules/dockerfile/serviceNotFromBase';
-import { insertBefore, replaceEvery, replaceOnce } from './edit';
+import { insertBefore, removeOnce, replaceEvery, replaceOnce } from './edit';
 import {
   BASE_DOCKERFILE,
   celeryFrom,
@@ -303,6 +303,20 @@ CMD ["gunicorn", "app.wsgi"]
         'docker-bake.hcl': BAKE_HCL.replace('variable "TAG" {\n  default = "2024.10"\n}\n\n', ''),
         'docker-bake.override.hcl':
           '# Release settings, read by docker buildx bake with docker-bake.hcl.\nvariable "TAG" {\n  default = "2024.10"\n}\n',
+      },
+    },
+    {
+      // Before, each file's \`target "base"\` was read as a target of its own: the override's tag was
+      // tied to a ./Dockerfile that does not exist, and api and worker were "not from the base".
+      name: 'the base target split across docker-bake.hcl (its Dockerfile) and docker-bake.override.hcl (its tag), as bake merges them',
+      files: {
+        ...BAKE_WORKSPACE,
+        'docker-bake.hcl': removeOnce(BAKE_HCL, '  tags       = ["ghcr.io/acme/base:\${TAG}"]\n'),
+        'docker-bake.override.hcl': `# Release settings, read by docker buildx bake after docker-bake.hcl.
+target "base" {
+  tags = ["ghcr.io/acme/base:\${TAG}"]
+}
+`,
       },
     },
   ],

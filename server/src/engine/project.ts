@@ -3121,8 +3121,10 @@ const buildCommandCache = new WeakMap<TextModel, { with: readonly TextModel[]; c
 /**
  * The `docker build` commands, build-push-action steps and bake targets a text file holds, read once
  * per parsed file. A bake file is read with the other bake files of its folder (`bakeFiles`: bake
- * reads docker-bake.hcl with docker-bake.override.hcl, and a variable one declares is used in the
- * other); its targets are read again when one of those changes.
+ * reads docker-bake.hcl with docker-bake.override.hcl, merges the blocks of a target name the two
+ * write into one target, and a variable one declares is used in the other): a merged target is one
+ * command, given by the file findBakeTargets writes it in. Its targets are read again when one of
+ * those files changes.
  */
 function buildCommandsOf(f: TextModel, bakeFiles: readonly TextModel[]): BuildCommand[] {
   const others = f.role === 'bake' ? bakeFiles.filter((o) => o !== f && dirname(o.path) === dirname(f.path)) : [];

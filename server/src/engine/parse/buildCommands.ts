@@ -1,5 +1,5 @@
 import { isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node, type Scalar, type YAMLMap } from 'yaml';
-import { LineIndex, type Range } from '../text';
+import { escapeRegExp, LineIndex, type Range } from '../text';
 import { basename, dirname, isAbsolutePath, joinPath } from '../paths';
 import { closing, expandExpressions, makefileVariables, scriptVariables, workflowStepVariables, type Expand } from './buildVariables';
 
@@ -1187,15 +1187,23 @@ function withBuildArgs(lines: readonly (string | undefined)[]): { buildArgs?: Re
   return buildArgs.size > 0 ? { buildArgs } : {};
 }
 
-/** A bake target as a bake file writes it, before `inherits` is followed. */
-interface BakeBlock {
+/** A `target` block as a bake file writes it, before the blocks of its name are merged and `inherits` is followed. */
+interface BakeBlock extends BakeTarget {
+  name: string;
+  /** The bake file it is written in. */
+  path: string;
+  start: number;
+  end: number;
+}
+
+/** A target's attributes: one block's, or those of the blocks bake merges (see {@link mergeBakeTargets}). */
+interface BakeTarget {
   attrs: Map<string, string>;
   /** Its `tags` as written; an item that is no string nor variable (a function call) is undefined. */
   tags?: (BakeValue | undefined)[];
+  /** Its `args` as written; one set to `null` is left out (bake keeps the value it merges over). */
   args?: Map<string, BakeValue | undefined>;
   inherits: string[];
-  start: number;
-  end: number;
 }
 
 /**
@@ -1211,9 +1219,9 @@ export interface BakeFile {
   text: string;
 }
 
-/** The `target "name" { … }` blocks of an HCL bake file. */
-function hclBakeBlocks(text: string): Map<string, BakeBlock> {
-  const blocks = new Map<string, BakeBlock>();
+/** The `target "name" { … }` blocks of an HCL bake file, in its order. */
+function hclBakeBlocks(path: string, text: string): BakeBlock[] {
+  const blocks: BakeBlock[] = [];
   const head = /target\s+"([^"]+)"\s*\{/g;
   for (let m = head.exec(text); m; m = head.exec(text)) {
     const end = blockEnd(text, m.index + m[0].length);
@@ -1231,7 +1239,7 @@ function hclBakeBlocks(text: string): Map<string, BakeBlock> {
       return open ? hclListItems(body, open.index + open[0].length) : undefined;
     };
     const inherits = (list('inherits') ?? []).flatMap((v) => (v && 'template' in v ? [v.template] : []));
-    blocks.set(m[1]!, { attrs, tags: list('tags'), args: bakeArgs(body), inherits, start: m.index, end: end + 1 });
+    blocks.push({ name: m[1]!, path, attrs, tags: list('tags'), args: bakeArgs(body), inherits, start: m.index, end: end + 1 });
     head.lastIndex = end;
   }
   return blocks;
@@ -1255,12 +1263,13 @@ function hclListItems(text: string, from: number): (BakeValue | undefined)[] {
 
 /**
  * The targets of a JSON bake file (`docker-bake.json`: `{"target": {"web": {"dockerfile": …}}}`);
- * none when it does not parse. Each target's range is its name where the text first writes it.
+ * none when it does not parse. Each target's range is its name where the `"target"` object writes it.
  */
-function jsonBakeBlocks(text: string): Map<string, BakeBlock> {
-  const blocks = new Map<string, BakeBlock>();
+function jsonBakeBlocks(path: string, text: string): BakeBlock[] {
+  const blocks: BakeBlock[] = [];
   const doc = parseJson(text);
   const strings = (v: unknown): string[] | undefined => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : undefined);
+  const targets = /"target"\s*:/.exec(text)?.index ?? 0;
   for (const [name, value] of Object.entries(asRecord(asRecord(doc)?.target) ?? {})) {
     const t = asRecord(value);
     if (!t) {
@@ -1273,11 +1282,15 @@ function jsonBakeBlocks(text: string): Map<string, BakeBlock> {
       }
     }
     const argsRecord = asRecord(t.args);
-    const args = argsRecord && new Map(Object.entries(argsRecord).map(([k, v]) => [k, jsonValue(v)]));
+    // `"NAME": null` sets nothing, as in HCL (see bakeArgs).
+    const args =
+      argsRecord && new Map(Object.entries(argsRecord).flatMap(([k, v]) => (v === null ? [] : [[k, jsonValue(v)] as const])));
     const tags = strings(t.tags)?.map((template) => ({ template }));
-    const at = Math.max(0, text.indexOf(JSON.stringify(name)));
-    const end = at + JSON.stringify(name).length;
-    blocks.set(name, { attrs, tags, args, inherits: strings(t.inherits) ?? [], start: at, end });
+    const key = new RegExp(`${escapeRegExp(JSON.stringify(name))}\\s*:`, 'g');
+    key.lastIndex = targets;
+    const at = key.exec(text)?.index ?? Math.max(0, text.indexOf(JSON.stringify(name)));
+    const inherits = strings(t.inherits) ?? [];
+    blocks.push({ name, path, attrs, tags, args, inherits, start: at, end: at + JSON.stringify(name).length });
   }
   return blocks;
 }
@@ -1300,11 +1313,68 @@ function jsonValue(v: unknown): BakeValue | undefined {
 }
 
 /**
+ * `over` merged over `into`, as bake merges the blocks of one target name (in the files it reads
+ * together, in its order, and in one file) and a target over the targets it inherits: `dockerfile`,
+ * `context`, `target` and `tags` are replaced when `over` writes them, `args` are merged name by
+ * name, and `inherits` add up.
+ */
+function mergeBakeTargets(into: BakeTarget, over: BakeTarget): BakeTarget {
+  return {
+    attrs: new Map([...into.attrs, ...over.attrs]),
+    tags: over.tags ?? into.tags,
+    args: into.args || over.args ? new Map([...(into.args ?? []), ...(over.args ?? [])]) : undefined,
+    inherits: [...into.inherits, ...over.inherits],
+  };
+}
+
+const NO_BAKE_TARGET: BakeTarget = { attrs: new Map(), inherits: [] };
+
+/**
+ * The targets bake builds from `blocks` (of the files it reads together, in its order): the blocks
+ * of each name merged, then merged over the targets they inherit (each followed the same way, the
+ * later of several winning). A target in a cycle of `inherits` is read without the one it closes.
+ */
+function bakeTargets(blocks: readonly BakeBlock[]): (name: string) => BakeTarget | undefined {
+  const declared = new Map<string, BakeTarget>();
+  for (const b of blocks) {
+    declared.set(b.name, mergeBakeTargets(declared.get(b.name) ?? NO_BAKE_TARGET, b));
+  }
+  const resolved = new Map<string, BakeTarget | undefined>();
+  const resolve = (name: string): BakeTarget | undefined => {
+    if (resolved.has(name)) {
+      return resolved.get(name);
+    }
+    resolved.set(name, undefined);
+    const own = declared.get(name);
+    if (!own) {
+      return undefined;
+    }
+    let inherited = NO_BAKE_TARGET;
+    for (const parent of own.inherits) {
+      const t = resolve(parent);
+      inherited = t ? mergeBakeTargets(inherited, t) : inherited;
+    }
+    const target = { ...mergeBakeTargets(inherited, own), inherits: [] };
+    resolved.set(name, target);
+    return target;
+  };
+  return resolve;
+}
+
+/**
  * Reads the `target "x" { dockerfile = …, context = …, target = …, tags = [...] }` blocks of a
  * docker-bake.hcl (or the `"target"` object of a docker-bake.json): a block's body runs to its
  * matching brace (nested blocks such as `args = { … }` and `${…}` in strings included), and
  * `inherits = ["_common"]` takes what the block does not set from the targets it names. Targets
  * whose name starts with `_` only serve as such templates.
+ *
+ * The bake files bake reads together (see {@link bakeFilesReadWith}; `others` holds them) are one
+ * definition: the blocks of one target name, in those files and in one file, are merged in bake's
+ * order (see {@link mergeBakeTargets}), and `inherits` names a target of any of them. Each merged
+ * target is one command, written in the file of the block whose `tags` it builds (the last that
+ * writes some: that is where a tag is changed), or of its first block when none does; the command
+ * is among this file's only when that block is here. A file only read with `-f` gives the targets
+ * it writes, merged over the default files'.
  *
  * A tag or arg written with the bake file's variables (`"${REGISTRY}/base:${TAG}"`, `RELEASE = TAG`)
  * is read with their values (see {@link bakeVariables}): the default of a `variable "TAG" { default =
@@ -1316,80 +1386,76 @@ function jsonValue(v: unknown): BakeValue | undefined {
  * or stage; see findBuildCommands's `-f`).
  */
 export function findBakeTargets(path: string, text: string, others: readonly BakeFile[] = []): BuildCommand[] {
-  const lines = new LineIndex(text);
-  const blocks = /\.json$/i.test(path) ? jsonBakeBlocks(text) : hclBakeBlocks(text);
-  if (blocks.size === 0) {
+  const files = bakeFilesReadWith(path, text, others);
+  const blocks = files.flatMap((f) => (/\.json$/i.test(f.path) ? jsonBakeBlocks(f.path, f.text) : hclBakeBlocks(f.path, f.text)));
+  if (!blocks.some((b) => b.path === path)) {
     return [];
   }
-  const valueOf = bakeVariables(bakeFilesReadWith(path, text, others));
-  const resolved = (name: string, key: string, depth = 0): string | undefined => {
-    const block = blocks.get(name);
-    if (!block || depth > 10) {
-      return undefined;
-    }
-    return block.attrs.get(key) ?? block.inherits.map((n) => resolved(n, key, depth + 1)).find((v) => v !== undefined);
-  };
-  const out: BuildCommand[] = [];
-  for (const [name, block] of blocks) {
-    if (name.startsWith('_')) {
+  const lines = new LineIndex(text);
+  const valueOf = bakeVariables(files);
+  const targetOf = bakeTargets(blocks);
+  // The files a command may be written in: the default files bake reads together, or this file
+  // alone when only -f reads it (the default files' targets are theirs).
+  const writtenIn = isDefaultBakeFile(path) ? new Set(files.map((f) => f.path)) : new Set([path]);
+  const out: { at: number; command: BuildCommand }[] = [];
+  for (const name of new Set(blocks.map((b) => b.name))) {
+    const written = blocks.filter((b) => b.name === name && writtenIn.has(b.path));
+    const home = [...written].reverse().find((b) => b.tags !== undefined) ?? written[0];
+    const target = targetOf(name);
+    if (name.startsWith('_') || home?.path !== path || !target) {
       continue;
     }
-    const context = joinPath(dirname(path), resolved(name, 'context') ?? '.');
-    const dockerfile = joinPath(context, resolved(name, 'dockerfile') ?? 'Dockerfile');
+    const range = lines.rangeOf(home.start, home.end);
+    const context = joinPath(dirname(path), target.attrs.get('context') ?? '.');
+    const dockerfile = joinPath(context, target.attrs.get('dockerfile') ?? 'Dockerfile');
     if (dockerfile.includes('$')) {
       // `dockerfile = "services/${SVC}/Dockerfile"`: also a glob of what the target may build (the
       // target as written keeps its tags, as before).
-      out.push({ path, dockerfile: wildcard(dockerfile), context: wildcard(context), tags: [], range: lines.rangeOf(block.start, block.end), wildcard: true });
+      const glob = { dockerfile: wildcard(dockerfile), context: wildcard(context) };
+      out.push({ at: home.start, command: { path, ...glob, tags: [], range, wildcard: true } });
     }
-    const written = block.tags ?? block.inherits.map((n) => blocks.get(n)?.tags).find((t) => t !== undefined) ?? [];
     // A string whose variables are not known stays as written; a variable's name that is not known is no tag.
-    const tags = written.flatMap((v) => {
+    const tags = (target.tags ?? []).flatMap((v) => {
       const tag = v && valueOf(v);
       return tag !== undefined ? [tag] : v && 'template' in v ? [v.template] : [];
     });
-    // `args` merge over the inherited targets', the target's own winning.
-    const args = (n: string, depth = 0): Map<string, string> => {
-      const b = blocks.get(n);
-      const merged = new Map<string, string>();
-      if (b && depth <= 10) {
-        for (const parent of b.inherits) {
-          for (const [k, v] of args(parent, depth + 1)) {
-            merged.set(k, v);
-          }
-        }
-        for (const [k, v] of b.args ?? []) {
-          const value = v && valueOf(v);
-          if (value === undefined) {
-            merged.delete(k);
-          } else {
-            merged.set(k, value);
-          }
-        }
+    // An arg whose value is not known is left out.
+    const buildArgs = new Map<string, string>();
+    for (const [k, v] of target.args ?? []) {
+      const value = v && valueOf(v);
+      if (value !== undefined) {
+        buildArgs.set(k, value);
       }
-      return merged;
-    };
-    const buildArgs = args(name);
+    }
     out.push({
-      path,
-      dockerfile,
-      context,
-      tags,
-      target: resolved(name, 'target'),
-      ...(buildArgs.size > 0 ? { buildArgs } : {}),
-      range: lines.rangeOf(block.start, block.end),
+      at: home.start,
+      command: {
+        path,
+        dockerfile,
+        context,
+        tags,
+        target: target.attrs.get('target'),
+        ...(buildArgs.size > 0 ? { buildArgs } : {}),
+        range,
+      },
     });
   }
-  return out;
+  return out.sort((a, b) => a.at - b.at).map((c) => c.command);
 }
 
 /** The bake files `docker buildx bake` reads, in its order, when it is not given `-f`. */
 const DEFAULT_BAKE_FILES = ['docker-bake.json', 'docker-bake.hcl', 'docker-bake.override.json', 'docker-bake.override.hcl'];
 
+/** Whether `docker buildx bake` reads the file without `-f` (from its folder). */
+function isDefaultBakeFile(path: string): boolean {
+  return DEFAULT_BAKE_FILES.includes(basename(path));
+}
+
 /**
  * The bake files read with `path`, in the order bake reads them: the default files of its folder
  * (docker-bake.hcl, then docker-bake.override.hcl, …). A file bake reads only when `-f` names it
  * (docker-bake.release.hcl) is taken as read after them, as `-f docker-bake.hcl -f
- * docker-bake.release.hcl` does; the default files do not see its variables.
+ * docker-bake.release.hcl` does; the default files do not see its variables nor its targets.
  */
 function bakeFilesReadWith(path: string, text: string, others: readonly BakeFile[]): BakeFile[] {
   const rank = (p: string): number => {
@@ -1397,9 +1463,7 @@ function bakeFilesReadWith(path: string, text: string, others: readonly BakeFile
     return i < 0 ? DEFAULT_BAKE_FILES.length : i;
   };
   const folder = dirname(path);
-  const together = others.filter(
-    (o) => o.path !== path && dirname(o.path) === folder && rank(o.path) < DEFAULT_BAKE_FILES.length,
-  );
+  const together = others.filter((o) => o.path !== path && dirname(o.path) === folder && isDefaultBakeFile(o.path));
   return [...together, { path, text }].sort((a, b) => rank(a.path) - rank(b.path));
 }
 
@@ -1569,7 +1633,7 @@ function hclValue(expression: string): BakeValue | undefined {
 
 /**
  * A bake target's `args = { NAME = "value", … }` as written (see {@link BakeValue}): a value that
- * is no string, variable, number or bool is undefined, not known here.
+ * is no string, variable, number or bool is undefined, not known here; a `null` one is left out.
  */
 function bakeArgs(body: string): Map<string, BakeValue | undefined> | undefined {
   const open = /(?:^|[\s;])args\s*=\s*\{/.exec(body);
@@ -1582,7 +1646,11 @@ function bakeArgs(body: string): Map<string, BakeValue | undefined> | undefined 
   const key = /(?:^|[\s,{])"?([A-Za-z_][A-Za-z0-9_]*)"?\s*[=:]\s*/g;
   for (let m = key.exec(inner); m; m = key.exec(inner)) {
     const end = expressionEnd(inner, key.lastIndex, ',\n');
-    out.set(m[1]!, hclValue(inner.slice(key.lastIndex, end)));
+    const value = inner.slice(key.lastIndex, end).trim();
+    // `NAME = null` sets nothing: bake keeps the value it merges over (an inherited one, an earlier file's).
+    if (value !== 'null') {
+      out.set(m[1]!, hclValue(value));
+    }
     key.lastIndex = end;
   }
   return out;
