@@ -29,6 +29,55 @@ const WORKSPACE = {
 
 const builds = (p: Project): string[] => p.imageBuilds.map((b) => `${b.tag} ${b.dockerfile} ${b.context}`).sort();
 
+/** A command as one line: where it is written (its range's lines, 1-based), what it builds, its tags, target and args. */
+const summary = (c: BuildCommand): string =>
+  [
+    `${c.path}:${c.range.start.line + 1}-${c.range.end.line + 1}`,
+    c.dockerfile,
+    c.context || '.',
+    `[${c.tags.join(' ')}]`,
+    ...(c.target ? [`--target ${c.target}`] : []),
+    ...[...(c.buildArgs ?? [])].map(([k, v]) => `${k}=${v}`),
+  ].join(' ');
+
+/** The platform's bake file: what each image builds, with development tags. */
+const BAKE = `# Images of the platform. CI writes docker-bake.override.hcl with the release's tags.
+variable "REGISTRY" {
+  default = "ghcr.io/acme"
+}
+
+group "default" {
+  targets = ["base", "api", "worker"]
+}
+
+target "_python" {
+  context = "."
+  args = {
+    PYTHON_VERSION = "3.12"
+    PIP_INDEX_URL  = "https://pypi.org/simple"
+  }
+}
+
+target "base" {
+  inherits   = ["_python"]
+  dockerfile = "docker/base/Dockerfile"
+  tags       = ["\${REGISTRY}/base:dev"]
+}
+
+target "api" {
+  inherits   = ["_python"]
+  dockerfile = "services/api/Dockerfile"
+  target     = "runtime"
+  tags       = ["\${REGISTRY}/api:dev"]
+}
+
+target "worker" {
+  inherits   = ["_python"]
+  dockerfile = "services/worker/Dockerfile"
+  tags       = ["\${REGISTRY}/worker:dev"]
+}
+`;
+
 describe('build commands', () => {
   describe('a path from the CI checkout or the current folder', () => {
     it('reads $CI_PROJECT_DIR, ${CI_PROJECT_DIR}, $GITHUB_WORKSPACE and ${{ github.workspace }} as the workspace root', () => {
@@ -432,54 +481,6 @@ target "core" {
   });
 
   describe('bake files read together', () => {
-    /** A command as one line: where it is written (its range's lines, 1-based), what it builds, its tags, target and args. */
-    const summary = (c: BuildCommand): string =>
-      [
-        `${c.path}:${c.range.start.line + 1}-${c.range.end.line + 1}`,
-        c.dockerfile,
-        c.context || '.',
-        `[${c.tags.join(' ')}]`,
-        ...(c.target ? [`--target ${c.target}`] : []),
-        ...[...(c.buildArgs ?? [])].map(([k, v]) => `${k}=${v}`),
-      ].join(' ');
-
-    /** The platform's bake file: what each image builds, with development tags. */
-    const BAKE = `# Images of the platform. CI writes docker-bake.override.hcl with the release's tags.
-variable "REGISTRY" {
-  default = "ghcr.io/acme"
-}
-
-group "default" {
-  targets = ["base", "api", "worker"]
-}
-
-target "_python" {
-  context = "."
-  args = {
-    PYTHON_VERSION = "3.12"
-    PIP_INDEX_URL  = "https://pypi.org/simple"
-  }
-}
-
-target "base" {
-  inherits   = ["_python"]
-  dockerfile = "docker/base/Dockerfile"
-  tags       = ["\${REGISTRY}/base:dev"]
-}
-
-target "api" {
-  inherits   = ["_python"]
-  dockerfile = "services/api/Dockerfile"
-  target     = "runtime"
-  tags       = ["\${REGISTRY}/api:dev"]
-}
-
-target "worker" {
-  inherits   = ["_python"]
-  dockerfile = "services/worker/Dockerfile"
-  tags       = ["\${REGISTRY}/worker:dev"]
-}
-`;
     /** Release 1.4's settings: bake merges each block into the target of the same name. */
     const OVERRIDE = `# Written by CI for release 1.4.
 target "_python" {
@@ -630,6 +631,158 @@ target "base" {
       );
       assert.deepEqual(rest, []);
       assert.deepEqual(base && summary(base), 'docker-bake.hcl:7-9 docker/base/Dockerfile . [acme/base:1.4]');
+    });
+  });
+
+  describe('the bake file scanner: comments, strings and heredocs', () => {
+    /** The commands of a docker-bake.hcl read alone. */
+    const commandsOf = (hcl: string): string[] => findBakeTargets('docker-bake.hcl', hcl).map(summary);
+
+    const TABLE: [name: string, hcl: string, expected: string[]][] = [
+      [
+        'a target commented out line by line with #, its } too',
+        `# target "monolith" {
+#   dockerfile = "Dockerfile.monolith"
+# }
+
+target "api" {
+  dockerfile = "services/api/Dockerfile"
+  tags       = ["acme/api:dev"]
+}
+
+target "worker" {
+  dockerfile = "services/worker/Dockerfile"
+}
+`,
+        ['docker-bake.hcl:5-8 services/api/Dockerfile . [acme/api:dev]', 'docker-bake.hcl:10-12 services/worker/Dockerfile . []'],
+      ],
+      [
+        'a target commented out with //, and one in a /* … */ comment',
+        `// target "old-api" { dockerfile = "Dockerfile.old" }
+/*
+target "monolith" {
+  dockerfile = "Dockerfile.monolith"
+  tags       = ["acme/monolith:dev"]
+}
+*/
+target "api" { dockerfile = "services/api/Dockerfile" }
+`,
+        ['docker-bake.hcl:8-8 services/api/Dockerfile . []'],
+      ],
+      [
+        'a target in the text of a heredoc and of a string',
+        `NOTES = <<-EOT
+  Retired: target "monolith" {
+  EOT
+DESCRIPTION = "target \\"old\\" { /* not a comment */ // nor this"
+
+target "api" {
+  dockerfile = "services/api/Dockerfile"
+  tags       = ["acme/api:dev"]
+}
+`,
+        ['docker-bake.hcl:6-9 services/api/Dockerfile . [acme/api:dev]'],
+      ],
+      [
+        'a } in a comment, a string and a heredoc of a body, and /* and // in a heredoc',
+        `target "lint" {
+  /* the old block ended here: } */
+  # and here: }
+  context = "."
+  dockerfile-inline = <<EOT
+FROM python:3.12-slim
+COPY requirements/* /tmp/requirements/
+RUN pip install --index-url https://pypi.org/simple -r /tmp/requirements/dev.txt && printf '}\\n' > /tmp/x
+EOT
+  labels = { "org.opencontainers.image.description" = "lint } image" }
+  tags    = ["acme/lint:dev"]
+  target  = "lint"
+}
+`,
+        ['docker-bake.hcl:1-13 Dockerfile . [acme/lint:dev] --target lint'],
+      ],
+      [
+        'attributes on the line of the block, and a one-line block after another',
+        `target "base" { dockerfile = "docker/base/Dockerfile"  context = "." }
+target "api" { dockerfile = "services/api/Dockerfile" } target "worker" { dockerfile = "services/worker/Dockerfile" }
+`,
+        [
+          'docker-bake.hcl:1-1 docker/base/Dockerfile . []',
+          'docker-bake.hcl:2-2 services/api/Dockerfile . []',
+          'docker-bake.hcl:2-2 services/worker/Dockerfile . []',
+        ],
+      ],
+      [
+        'a variable after a heredoc with /* in it, and a commented-out declaration of it',
+        `target "api" {
+  dockerfile-inline = <<EOT
+FROM python:3.12-slim
+COPY src/* /app/
+EOT
+  tags = ["acme/api:\${TAG}"]
+}
+
+# variable "TAG" { default = "old" }
+/* variable "TAG" { default = "older" } */
+variable "TAG" {
+  default = "1.4"
+}
+`,
+        ['docker-bake.hcl:1-7 Dockerfile . [acme/api:1.4]'],
+      ],
+    ];
+    for (const [name, hcl, expected] of TABLE) {
+      it(`reads ${name}`, () => {
+        assert.deepEqual(commandsOf(hcl), expected);
+      });
+    }
+
+    it('gives the same targets whatever comment, string or heredoc is written between or inside them', () => {
+      // Before, a `target "x" {` in a comment or heredoc was read as a target, and a /* or } in one
+      // cut or stretched the block around it.
+      const between = [
+        '# target "old" {\n#   dockerfile = "Dockerfile.old"\n# }\n',
+        '// target "old" {\n',
+        '/* target "old" {\n  tags = ["acme/old"]\n} */\n',
+        '/*\ntarget "old" {\n*/\n',
+        'NOTES = <<-EOT\n  target "old" {\n  see /* and // here\n  EOT\n',
+        'MIRROR = "https://mirror.acme.io/*" # } and {\n',
+      ];
+      const inside = [
+        '  # }\n',
+        '  /* } */\n',
+        '  // target "old" {\n',
+        '  dockerfile-inline = <<EOT\nFROM alpine\nRUN echo "}" /* x\nEOT\n',
+        '  description = "} # not a comment"\n',
+      ];
+      const expected = commandsOf(BAKE).map((c) => c.replace(/^\S+ /, ''));
+      const lines = BAKE.split('\n');
+      const cases: string[] = [];
+      lines.forEach((line, i) => {
+        const at = (added: string): string =>
+          [...lines.slice(0, i + 1), added.replace(/\n$/, ''), ...lines.slice(i + 1)].join('\n');
+        if (line === '') {
+          cases.push(...between.map(at));
+        } else if (line.startsWith('target ')) {
+          cases.push(...inside.map(at));
+        }
+      });
+      // Five blank lines and the end of the text, four targets.
+      assert.equal(cases.length, 6 * between.length + 4 * inside.length);
+      for (const hcl of cases) {
+        const commands = findBakeTargets('docker-bake.hcl', hcl);
+        assert.deepEqual(
+          commands.map((c) => summary(c).replace(/^\S+ /, '')),
+          expected,
+          hcl,
+        );
+        // Each written where its block starts.
+        assert.deepEqual(
+          commands.map((c) => /^target "\w+" \{$/.test(hcl.split('\n')[c.range.start.line]!)),
+          expected.map(() => true),
+          hcl,
+        );
+      }
     });
   });
 });

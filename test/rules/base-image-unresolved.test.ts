@@ -4,7 +4,7 @@
  */
 import { RuleTester } from '../ruleTester';
 import { baseImageUnresolved } from '../../server/src/engine/rules/dockerfile/baseImageUnresolved';
-import { insertAfter, insertBefore, removeOnce, replaceEvery, replaceOnce } from './edit';
+import { insertAfter, insertBefore, removeOnce, replaceEach, replaceEvery, replaceOnce } from './edit';
 import {
   BASE_SERVICE,
   CELERY_DOCKERFILE,
@@ -114,6 +114,43 @@ const everyBaseFrom = (message: string) => [
   onLine('docker/Dockerfile.web', 15, 6, 28, message),
 ];
 
+/** The CI images a docker-bake.hcl builds: web's and the base's, tagged :ci. */
+const CI_BAKE = `# CI images, built by \`docker buildx bake\` on every push.
+target "web" {
+  context    = "."
+  dockerfile = "docker/Dockerfile.web"
+  tags       = ["smarthr360-web:ci"]
+}
+
+target "base" {
+  context    = "."
+  dockerfile = "Dockerfile.base"
+  tags       = ["smarthr360-base:ci"]
+}
+`;
+
+/** A target the team retired, commented out line by line with `mark` (`#` or `//`). */
+const retiredTarget = (mark: string): string =>
+  `${mark} The monolith image, replaced by the services; kept until 2.0 ships:
+${mark} target "monolith" {
+${mark}   dockerfile = "Dockerfile.monolith"
+${mark}   tags       = ["smarthr360-monolith:ci"]
+${mark} }
+
+`;
+
+/** A lint image whose Dockerfile is written inline: a heredoc with a glob (`/*`) and a URL (`//`) in it. */
+const LINT_TARGET = `target "lint" {
+  dockerfile-inline = <<EOT
+FROM smarthr360-base:ci
+COPY requirements/* /tmp/requirements/
+RUN pip install --no-cache-dir --index-url https://pypi.org/simple -r /tmp/requirements/dev.txt
+EOT
+  tags = ["smarthr360-lint:ci"]
+}
+
+`;
+
 RuleTester.run(baseImageUnresolved, {
   valid: [
     {
@@ -128,6 +165,35 @@ RuleTester.run(baseImageUnresolved, {
   context = "."
   dockerfile = "Dockerfile.base"
   tags = ["smarthr360-base:ci"]
+}
+`,
+        'docker/Dockerfile.celery': celeryFrom('FROM smarthr360-base:ci'),
+      },
+    },
+    ...['#', '//'].map((mark) => ({
+      // Before, the commented-out \`target "monolith" {\` was read as a block that ran to the file's end
+      // (its \`}\` is commented out too): it took web's attributes, and the base target after it was not read.
+      name: `a tag built by a docker-bake.hcl target after a target commented out with ${mark}`,
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'docker-bake.hcl': insertBefore(CI_BAKE, 'target "web" {', retiredTarget(mark)),
+        'docker/Dockerfile.celery': celeryFrom('FROM smarthr360-base:ci'),
+      },
+    })),
+    {
+      // Before, the \`/*\` of the heredoc's glob was read as a comment running to the file's end: the
+      // TAG variable after it was not read, and the base was built as smarthr360-base:\${TAG}.
+      name: 'a tag built by a docker-bake.hcl target with a variable declared after a heredoc holding /* and //',
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'docker-bake.hcl': `${replaceOnce(
+          insertBefore(CI_BAKE, 'target "base" {', LINT_TARGET),
+          '"smarthr360-base:ci"',
+          '"smarthr360-base:\${TAG}"',
+        )}
+# Set by CI for a release; the default is what every push builds.
+variable "TAG" {
+  default = "ci"
 }
 `,
         'docker/Dockerfile.celery': celeryFrom('FROM smarthr360-base:ci'),
@@ -290,6 +356,22 @@ jobs:
     },
   ],
   invalid: [
+    {
+      // Before, the \`target "base" {\` inside the /* … */ comment was read as a target: the base was
+      // "built" as smarthr360-base:ci, and the FROM of a tag nothing builds any more went unreported.
+      name: 'a tag only a target commented out with /* … */ writes',
+      files: {
+        ...ROADMAP_WORKSPACE,
+        'docker-bake.hcl': replaceEach(
+          CI_BAKE,
+          ['target "base" {', '/* Retired: the base is built by docker compose (its `base` service) now.\ntarget "base" {'],
+          ['  tags       = ["smarthr360-base:ci"]\n}\n', '  tags       = ["smarthr360-base:ci"]\n}\n*/\n'],
+        ),
+        'docker/Dockerfile.celery': celeryFrom('FROM smarthr360-base:ci'),
+      },
+      errors: [onLine('docker/Dockerfile.celery', 1, 6, 24, unresolved('smarthr360-base:ci', 'smarthr360-base:latest'))],
+      output: { 'docker/Dockerfile.celery': celeryFrom('FROM smarthr360-base:latest') },
+    },
     {
       name: 'Flower FROM a locally built base tag (SmartHR360 shape)',
       files: { ...ROADMAP_WORKSPACE, 'docker-compose.yml': COMPOSE_WITH_FLOWER, 'docker/Dockerfile.flower': FLOWER },

@@ -1219,28 +1219,34 @@ export interface BakeFile {
   text: string;
 }
 
-/** The `target "name" { … }` blocks of an HCL bake file, in its order. */
+/**
+ * The `target "name" { … }` blocks of an HCL bake file, in its order: the blocks at its top level
+ * (see {@link hclItems}), so that one in a comment, a string or a heredoc is none. A block's range is
+ * from its `target` to its closing brace.
+ */
 function hclBakeBlocks(path: string, text: string): BakeBlock[] {
   const blocks: BakeBlock[] = [];
-  const head = /target\s+"([^"]+)"\s*\{/g;
-  for (let m = head.exec(text); m; m = head.exec(text)) {
-    const end = blockEnd(text, m.index + m[0].length);
-    const body = withoutHclComments(text.slice(m.index + m[0].length, end));
+  for (const item of hclItems(withoutHclComments(text))) {
+    if (item.name !== 'target' || item.labels?.length !== 1 || item.body === undefined) {
+      continue;
+    }
     const attrs = new Map<string, string>();
-    for (const key of ['dockerfile', 'context', 'target']) {
-      const open = new RegExp(`(?:^|[\\s;])${key}\\s*=\\s*"`).exec(body);
-      if (open) {
-        const quote = open.index + open[0].length - 1;
-        attrs.set(key, body.slice(quote + 1, hclStringEnd(body, quote)));
+    let tags: (BakeValue | undefined)[] | undefined;
+    let args: Map<string, BakeValue | undefined> | undefined;
+    const inherits: string[] = [];
+    for (const { name, value } of hclItems(item.body)) {
+      const v = value === undefined ? undefined : hclValue(value);
+      if ((name === 'dockerfile' || name === 'context' || name === 'target') && v && 'template' in v) {
+        attrs.set(name, v.template);
+      } else if (name === 'tags' && value?.startsWith('[')) {
+        tags = hclListItems(value, 1);
+      } else if (name === 'inherits' && value?.startsWith('[')) {
+        inherits.push(...hclListItems(value, 1).flatMap((i) => (i && 'template' in i ? [i.template] : [])));
+      } else if (name === 'args' && value?.startsWith('{')) {
+        args = bakeArgs(value);
       }
     }
-    const list = (key: string): (BakeValue | undefined)[] | undefined => {
-      const open = new RegExp(`\\b${key}\\s*=\\s*\\[`).exec(body);
-      return open ? hclListItems(body, open.index + open[0].length) : undefined;
-    };
-    const inherits = (list('inherits') ?? []).flatMap((v) => (v && 'template' in v ? [v.template] : []));
-    blocks.push({ name: m[1]!, path, attrs, tags: list('tags'), args: bakeArgs(body), inherits, start: m.index, end: end + 1 });
-    head.lastIndex = end;
+    blocks.push({ name: item.labels[0]!, path, attrs, tags, args, inherits, start: item.start, end: item.end });
   }
   return blocks;
 }
@@ -1587,9 +1593,17 @@ interface HclItem {
   value?: string;
   labels?: string[];
   body?: string;
+  /** Its offsets in the text: from its name to the end of its value, or past its closing brace. */
+  start: number;
+  end: number;
 }
 
-/** The attributes and blocks of HCL text without comments, at its top level; a line that is neither is passed over. */
+/**
+ * The attributes and blocks of HCL text without comments (see {@link withoutHclComments}), at its top
+ * level; a line that is neither is passed over. An attribute's value ends at its line's end (a string,
+ * heredoc or bracket running on), or where another attribute starts on the line (`dockerfile = "a"
+ * context = "."`, which bake does not parse, is read as two).
+ */
 function hclItems(text: string): HclItem[] {
   const items: HclItem[] = [];
   // Labels are quoted (`"TAG"`) or not (`TAG`), after a blank.
@@ -1605,13 +1619,13 @@ function hclItems(text: string): HclItem[] {
       const nl = text.indexOf('\n', i);
       i = nl < 0 ? text.length : nl + 1;
     } else if (m[2] === undefined) {
-      const end = expressionEnd(text, head.lastIndex, '\n');
-      items.push({ name: m[1]!, value: text.slice(head.lastIndex, end).trim() });
+      const end = expressionEnd(text, head.lastIndex, '\n', true);
+      items.push({ name: m[1]!, value: text.slice(head.lastIndex, end).trim(), start: i, end });
       i = end;
     } else {
       const end = blockEnd(text, head.lastIndex);
       const labels = [...m[2].matchAll(/"([^"\n]*)"|([A-Za-z_][\w-]*)/g)].map((l) => l[1] ?? l[2]!);
-      items.push({ name: m[1]!, labels, body: text.slice(head.lastIndex, end) });
+      items.push({ name: m[1]!, labels, body: text.slice(head.lastIndex, end), start: i, end: Math.min(end + 1, text.length) });
       i = end + 1;
     }
   }
@@ -1632,16 +1646,12 @@ function hclValue(expression: string): BakeValue | undefined {
 }
 
 /**
- * A bake target's `args = { NAME = "value", … }` as written (see {@link BakeValue}): a value that
- * is no string, variable, number or bool is undefined, not known here; a `null` one is left out.
+ * A bake target's `args = { NAME = "value", … }` as written (see {@link BakeValue}), from the text of
+ * its object (`{ … }`, without comments): a value that is no string, variable, number or bool is
+ * undefined, not known here; a `null` one is left out.
  */
-function bakeArgs(body: string): Map<string, BakeValue | undefined> | undefined {
-  const open = /(?:^|[\s;])args\s*=\s*\{/.exec(body);
-  if (!open) {
-    return undefined;
-  }
-  const start = open.index + open[0].length;
-  const inner = body.slice(start, blockEnd(body, start));
+function bakeArgs(object: string): Map<string, BakeValue | undefined> {
+  const inner = object.slice(1, blockEnd(object, 1));
   const out = new Map<string, BakeValue | undefined>();
   const key = /(?:^|[\s,{])"?([A-Za-z_][A-Za-z0-9_]*)"?\s*[=:]\s*/g;
   for (let m = key.exec(inner); m; m = key.exec(inner)) {
@@ -1656,28 +1666,61 @@ function bakeArgs(body: string): Map<string, BakeValue | undefined> | undefined 
   return out;
 }
 
-/** HCL text with its comments (`#`, `//` to the line's end, `/* … *\/`) blanked out, strings kept. */
+/**
+ * HCL text with its comments (`#`, `//` to the line's end, `/* … *\/`) blanked out, each character
+ * a space but its line breaks, so that an offset in it is one in the text. Strings and heredocs are
+ * kept: a `#`, `//` or `/*` in them starts no comment.
+ */
 function withoutHclComments(text: string): string {
   let out = '';
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (c === '"') {
-      const j = hclStringEnd(text, i);
-      out += text.slice(i, j + 1);
-      i = j;
-    } else if (c === '#' || (c === '/' && text[i + 1] === '/')) {
-      const nl = text.indexOf('\n', i);
-      i = (nl < 0 ? text.length : nl) - 1;
-      out += ' ';
-    } else if (c === '/' && text[i + 1] === '*') {
-      const close = text.indexOf('*/', i + 2);
-      i = close < 0 ? text.length : close + 1;
-      out += ' ';
-    } else {
-      out += c;
+  const special = /["#/<]/g;
+  for (let i = 0; i < text.length; ) {
+    special.lastIndex = i;
+    const at = special.exec(text)?.index ?? text.length;
+    const skip = hclSkip(text, at);
+    if (!skip) {
+      out += text.slice(i, at + 1);
+      i = at + 1;
+      continue;
     }
+    const part = text.slice(at, skip.end);
+    out += text.slice(i, at) + (skip.comment ? part.replace(/[^\r\n]/g, ' ') : part);
+    i = skip.end;
   }
   return out;
+}
+
+/**
+ * What starts at offset `i` of HCL text and is passed over whole when its braces, brackets or
+ * attributes are read: a string (`"…"`, its `${…}` included), a heredoc (`<<EOT` or `<<-EOT` up to
+ * the line that is its marker) or a comment (`#` or `//` to the line's end, its line break not
+ * included; `/* … *\/`). Its end (past it; the text's end when it is not closed), or undefined when
+ * none starts at `i`.
+ */
+function hclSkip(text: string, i: number): { end: number; comment: boolean } | undefined {
+  const c = text[i];
+  if (c === '"') {
+    return { end: Math.min(hclStringEnd(text, i) + 1, text.length), comment: false };
+  }
+  if (c === '#' || (c === '/' && text[i + 1] === '/')) {
+    const nl = text.indexOf('\n', i);
+    return { end: nl < 0 ? text.length : nl, comment: true };
+  }
+  if (c === '/' && text[i + 1] === '*') {
+    const close = text.indexOf('*/', i + 2);
+    return { end: close < 0 ? text.length : close + 2, comment: true };
+  }
+  if (c === '<' && text[i + 1] === '<') {
+    const marker = /<<-?([A-Za-z_][\w-]*)[ \t]*\r?\n/y;
+    marker.lastIndex = i;
+    const m = marker.exec(text);
+    if (m) {
+      const close = new RegExp(`\\n[ \\t]*${m[1]}[ \\t]*(?=\\r?\\n|$)`, 'g');
+      close.lastIndex = marker.lastIndex - 1;
+      return { end: close.exec(text) ? close.lastIndex : text.length, comment: false };
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -1719,24 +1762,19 @@ function hclStringEnd(text: string, open: number): number {
 
 /**
  * Where an HCL expression that starts at `from` ends: at the first of `stops` (a newline for an
- * attribute's value; `,` for a list's item) outside brackets and strings, or at a bracket that
- * closes one opened before it; the text's end when none. A heredoc (`<<EOT` … `EOT`) is passed over.
+ * attribute's value; `,` for a list's item) outside brackets, strings, heredocs and comments (see
+ * {@link hclSkip}), or at a bracket that closes one opened before it; the text's end when none. With
+ * `attribute`, also where another attribute starts after a blank outside brackets (`name =`, which
+ * no expression holds there).
  */
-function expressionEnd(text: string, from: number, stops: string): number {
+function expressionEnd(text: string, from: number, stops: string, attribute = false): number {
   let depth = 0;
+  const next = /\s+[A-Za-z_][\w-]*\s*=(?![=>])/y;
   for (let i = from; i < text.length; i++) {
     const c = text[i]!;
-    const heredoc = c === '<' ? /<<-?([A-Za-z_]\w*)[ \t]*\r?\n/y : undefined;
-    if (heredoc) {
-      heredoc.lastIndex = i;
-    }
-    const marker = heredoc?.exec(text);
-    if (c === '"') {
-      i = hclStringEnd(text, i);
-    } else if (marker) {
-      const close = new RegExp(`\\n[ \\t]*${marker[1]}[ \\t]*(?=\\r?\\n|$)`, 'g');
-      close.lastIndex = heredoc!.lastIndex - 1;
-      i = close.exec(text) ? close.lastIndex - 1 : text.length;
+    const skip = hclSkip(text, i);
+    if (skip) {
+      i = skip.end - 1;
     } else if (c === '(' || c === '[' || c === '{') {
       depth++;
     } else if (c === ')' || c === ']' || c === '}') {
@@ -1746,22 +1784,27 @@ function expressionEnd(text: string, from: number, stops: string): number {
       depth--;
     } else if (depth === 0 && stops.includes(c)) {
       return i;
+    } else if (attribute && depth === 0 && i > from && /[ \t]/.test(c)) {
+      next.lastIndex = i;
+      if (next.test(text)) {
+        return i;
+      }
     }
   }
   return text.length;
 }
 
-/** The offset of the brace that closes a block whose body starts at `from`, skipping strings; the text's end when none. */
+/**
+ * The offset of the brace that closes a block whose body starts at `from`, passing over strings,
+ * heredocs and comments (see {@link hclSkip}); the text's end when none.
+ */
 function blockEnd(text: string, from: number): number {
   let depth = 0;
   for (let i = from; i < text.length; i++) {
     const c = text[i];
-    if (c === '"') {
-      // A string, with `${…}` and escapes inside.
-      i = hclStringEnd(text, i);
-    } else if (c === '#' || (c === '/' && text[i + 1] === '/')) {
-      const nl = text.indexOf('\n', i);
-      i = nl < 0 ? text.length : nl;
+    const skip = hclSkip(text, i);
+    if (skip) {
+      i = skip.end - 1;
     } else if (c === '{') {
       depth++;
     } else if (c === '}') {
