@@ -40,9 +40,11 @@ WORKDIR /app
 COPY . .
 CMD ["gunicorn", "smarthr360.wsgi:application"]
 `;
+// libpq5, which the base installs already: an install outside the base, and a redundant one (curl,
+// which the base does not install, is the first item's only).
 const webInstalls = `FROM smarthr360-base:latest
 WORKDIR /app
-RUN apt-get update && apt-get install -y curl
+RUN apt-get update && apt-get install -y libpq5
 COPY . .
 CMD ["gunicorn", "smarthr360.wsgi:application"]
 `;

@@ -989,6 +989,7 @@ export class Analyzer {
           const path = d.path ?? model.path;
           const finding: Finding = {
             ruleId: rule.id,
+            messageId: d.messageId,
             severity: level as Severity,
             // A value a message quotes (an image a FROM expands to) may hold a credential: never printed.
             message: maskUrlPasswords(

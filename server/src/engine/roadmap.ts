@@ -17,6 +17,11 @@ export interface RoadmapItem {
   title: string;
   /** Rules whose findings mean the item is not done. Empty for manual items. */
   rules: string[];
+  /**
+   * Which of its rules' findings are about the item (default: all): "no redundant installs" counts the
+   * installs of what the base already installs, not every install outside the base.
+   */
+  counts?: (finding: Finding) => boolean;
   /** Matches the item's text in the roadmap document. */
   match: RegExp;
   /** Why the item cannot be checked by reading files. */
@@ -79,6 +84,20 @@ const hasInstalls = (p: Project): boolean =>
   p.baseDockerfile !== undefined ||
   (p.applicationDockerfiles().length >= 2 &&
     p.dockerfiles.some((d) => d.runs().some((r) => r.commands.some((c) => detectInstall(c) !== undefined))));
+/**
+ * install-outside-base's findings on an install of something the base already installs: the same
+ * package or requirements file (`redundant`, `requirementsRedundant`), or the same package at another
+ * version, with other extras or upgraded (`otherVersion`, `otherExtras`, `changesInstalled`). Not an
+ * install the base does not have (`install`, `setup`, `noBase`…: base-only-installs' concern), nor a
+ * requirements file that may or may not be the base's (`requirementsSameName`).
+ */
+const REINSTALLS: ReadonlySet<string> = new Set([
+  'redundant',
+  'requirementsRedundant',
+  'otherVersion',
+  'otherExtras',
+  'changesInstalled',
+]);
 /** Two runtime services in one compose project: services that may talk to each other, or share a network. */
 const hasServicePairs = (p: Project): boolean => p.composeProjects.some((c) => p.runtimeServices(c).length >= 2);
 /**
@@ -222,12 +241,16 @@ export const ROADMAP_ITEMS: RoadmapItem[] = [
     section: 1,
     title: 'No redundant pip or system package installs in service Dockerfiles',
     rules: ['install-outside-base'],
+    // Before, every install-outside-base finding: a service that installs one package the base does
+    // not failed "no redundant installs" as well as "only the base installs".
+    counts: (f) => REINSTALLS.has(f.messageId ?? ''),
     // "No redundant installs in service Dockerfiles", "No duplicate package installs in service images";
     // not "No redundant installation or configuration steps" or "… installs in CI scripts".
     match:
       /no redundant\s+`?pip install|\bno\s+(?:redundant|duplicated?|repeated)\s+(?:[\w/-]+\s+){0,3}?(?:re-?)?install(?:ation)?s?\b(?:\s*[.;]?\s*$|.*\b(?:services?|dockerfiles?|images?)\b)|\b(?:service\s+)?(?:dockerfiles?|images?)\s+(?:do\s+not|don't|never)\s+re-?install\b/i,
-    applies: hasInstalls,
-    nothingToCheck: 'no base Dockerfile, and fewer than two service images, or none installs packages',
+    // With no base, no install repeats one of the base's (each is base-only-installs' finding).
+    applies: (p) => p.baseDockerfile !== undefined,
+    nothingToCheck: 'no base Dockerfile whose installs a service image could repeat',
     checks: 'installs in service images that the base already makes',
   },
   {
@@ -520,7 +543,11 @@ export function itemStatus(item: RoadmapItem, project: Project, findings: readon
   const seen = new Set<string>();
   const mine = findings.filter((f) => {
     const key = findingKey(f);
-    const fresh = rules.has(f.ruleId) && !seen.has(key) && (f.ruleId !== 'parse-error' || (item.parsed?.(project, f.path) ?? true));
+    const fresh =
+      rules.has(f.ruleId) &&
+      !seen.has(key) &&
+      (f.ruleId !== 'parse-error' || (item.parsed?.(project, f.path) ?? true)) &&
+      (item.counts?.(f) ?? true);
     seen.add(key);
     return fresh;
   });

@@ -67,6 +67,11 @@ export interface RuleMeta {
 /** A finding, as every host (CLI, language server, tests) receives it. */
 export interface Finding {
   ruleId: string;
+  /**
+   * Which of its rule's messages it is (install-outside-base's `redundant` or `install`): what kind
+   * of finding it is, for a reader that counts some kinds only (a roadmap item). Not shown.
+   */
+  messageId?: string;
   severity: Severity;
   message: string;
   path: string;
