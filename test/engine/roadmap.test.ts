@@ -312,6 +312,73 @@ describe('roadmap status', () => {
     ]);
   });
 
+  it('reads the entrypoint scripts an image copies from outside every entrypoints folder stack by stack', () => {
+    // Before, a README in any stack's entrypoints folder passed the item for every stack: tools/, whose
+    // images copy tools/entrypoint.sh from its own root and which has no entrypoints folder, had
+    // nothing documenting the script, and the item passed on platform/'s and ml/'s READMEs.
+    const tools = (cmd: string) =>
+      `FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY entrypoint.sh /usr/local/bin/entrypoint.sh\nCOPY app/ /app/app/\nENTRYPOINT ["/usr/local/bin/entrypoint.sh"]\nCMD ${cmd}\n`;
+    const files: Record<string, string> = {
+      ...STACKS_WORKSPACE,
+      'tools/docker/Dockerfile.web': tools('["uvicorn", "tools.app:app"]'),
+      'tools/docker/Dockerfile.worker': tools('["rq", "worker"]'),
+      'tools/entrypoint.sh': '#!/bin/sh\nset -e\nexec "$@"\n',
+    };
+    for (const f of Object.keys(files).filter((f) => f.startsWith('tools/scripts/'))) {
+      delete files[f];
+    }
+    const documented = (fs: Record<string, string>) => {
+      const i = roadmapStatus(new Analyzer(new MemoryFileSystem(fs)).analyze())
+        .sections.flatMap((s) => s.items)
+        .find((x) => x.item.id === 'entrypoints-documented')!;
+      return [i.state, i.unmet];
+    };
+    assert.deepEqual(documented(files), [
+      'fail',
+      'no README.md in tools/scripts/entrypoints/ documents the 1 entrypoint script the images copy (tools/entrypoint.sh)',
+    ]);
+    // A README in the workspace's own folder documents no stack's script either.
+    assert.deepEqual(
+      documented({ ...files, 'scripts/entrypoints/README.md': '# Entrypoints\n\n## entrypoint.sh\nStarts the app.\n' }),
+      [
+        'fail',
+        'no README.md in tools/scripts/entrypoints/ documents the 1 entrypoint script the images copy (tools/entrypoint.sh)',
+      ],
+    );
+    // tools/ documents its own: the item passes.
+    const readme = '# Tools entrypoints\n\n## entrypoint.sh\nStarts the API or the RQ worker.\n';
+    assert.deepEqual(documented({ ...files, 'tools/scripts/entrypoints/README.md': readme }), ['pass', undefined]);
+    // Two stacks that copy their own: both named.
+    const ml: Record<string, string> = {
+      ...files,
+      'ml/docker/Dockerfile.serve': tools('["uvicorn", "ml.serve:app"]'),
+      'ml/entrypoint.sh': '#!/bin/sh\nexec "$@"\n',
+    };
+    for (const f of Object.keys(ml).filter((f) => f.startsWith('ml/scripts/'))) {
+      delete ml[f];
+    }
+    assert.deepEqual(documented(ml), [
+      'fail',
+      'no README.md in ml/scripts/entrypoints/ or tools/scripts/entrypoints/ documents the 2 entrypoint scripts the images copy (ml/entrypoint.sh, tools/entrypoint.sh)',
+    ]);
+    // A compose file in docker/ that builds from the workspace root is the workspace's stack: the
+    // root's README documents the script it copies.
+    const docker = {
+      'docker/docker-compose.yml': 'services:\n  web:\n    build:\n      context: ..\n      dockerfile: docker/Dockerfile.web\n',
+      'docker/Dockerfile.web': tools('["gunicorn", "shop.wsgi"]').replace('COPY entrypoint.sh', 'COPY docker/entrypoint.sh'),
+      'docker/entrypoint.sh': '#!/bin/sh\nexec "$@"\n',
+      'requirements.txt': 'Django==5.0.6\n',
+    };
+    assert.deepEqual(documented(docker), [
+      'fail',
+      'no README.md in scripts/entrypoints/ documents the 1 entrypoint script the images copy (docker/entrypoint.sh)',
+    ]);
+    assert.deepEqual(
+      documented({ ...docker, 'scripts/entrypoints/README.md': '# Entrypoints\n\n## entrypoint.sh\nStarts Gunicorn.\n' }),
+      ['pass', undefined],
+    );
+  });
+
   it('does not pass an item one of whose rules is switched off and would find something', () => {
     // Before, `--rule shared-volume-missing=off` left shared-volume-path-mismatch finding nothing:
     // the item passed, and roadmap-claim-satisfied (and --fix) ticked it.

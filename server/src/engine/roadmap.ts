@@ -1,8 +1,8 @@
 import type { AnalysisResult } from './analyzer';
 import { findingKey, type Finding } from './rule';
-import type { Project } from './project';
+import type { ComposeProject, Project } from './project';
 import { readsEnvFile, stackEnvOfService } from './rules/env/envShared';
-import { basename, dirname, normalizePath } from './paths';
+import { basename, dirname, isWithin, joinPath, normalizePath } from './paths';
 import { entrypointFolders, entrypointScripts, isEntrypointsFolder } from './rules/image/entrypointUndocumented';
 import { detectInstall } from './parse/installs';
 import type { Range } from './text';
@@ -100,6 +100,30 @@ const REINSTALLS: ReadonlySet<string> = new Set([
 ]);
 /** Two runtime services in one compose project: services that may talk to each other, or share a network. */
 const hasServicePairs = (p: Project): boolean => p.composeProjects.some((c) => p.runtimeServices(c).length >= 2);
+/** `a/, b/ or c/`, or the first three and `…`. */
+function folderList(folders: readonly string[]): string {
+  return folders.length > 3 ? `${folders.slice(0, 3).join(', ')}, …` : folders.join(', ').replace(/, ([^,]*)$/, ' or $1');
+}
+
+/**
+ * The folder of a compose project's stack: the one that holds its compose file and the build contexts
+ * of its services in the workspace (`platform/` for platform/docker-compose.yml; the workspace for a
+ * docker/docker-compose.yml that builds from `..`).
+ */
+function stackFolder(p: Project, c: ComposeProject): string {
+  let folder = dirname(c.root.path);
+  for (const s of c.services.values()) {
+    const context = s.build?.context;
+    if (context === undefined || (context !== '' && p.fs.stat(context) !== 'directory')) {
+      continue;
+    }
+    while (!isWithin(context, folder)) {
+      folder = dirname(folder);
+    }
+  }
+  return folder;
+}
+
 /**
  * Scripts in an entrypoints folder (the workspace's, or a stack's) with no README there: nothing
  * documents them (entrypoint-undocumented reads the README of each folder). Before, only the
@@ -120,21 +144,29 @@ function noEntrypointsReadme(p: Project): string | undefined {
     }
   }
   if (bare.length > 0) {
-    const where = bare.length > 3 ? `${bare.slice(0, 3).join(', ')}, …` : bare.join(', ').replace(/, ([^,]*)$/, ' or $1');
-    return `no README.md in ${where} documents the ${count} script${count === 1 ? '' : 's'} there`;
+    return `no README.md in ${folderList(bare)} documents the ${count} script${count === 1 ? '' : 's'} there`;
   }
-  if ([...folders.values()].some((inFolder) => inFolder.some(isReadme))) {
-    return undefined;
-  }
-  // Scripts the images copy from outside the entrypoints folders (an entrypoint.sh at the root):
-  // nothing documents them either.
+  // Scripts the images copy from outside the entrypoints folders (an entrypoint.sh at a stack's
+  // root): nothing documents them unless their stack (see stackFolder; the workspace for what is in
+  // none) has a README in an entrypoints folder of its own. Before, a README in any stack's folder
+  // passed the item for every stack.
+  const stacks = [...new Set(['', ...p.composeProjects.map((c) => stackFolder(p, c))])];
+  const stackOf = (path: string): string =>
+    stacks.filter((s) => isWithin(path, s)).reduce((a, b) => (b.length > a.length ? b : a), '');
+  const documented = new Set([...folders].filter(([, inFolder]) => inFolder.some(isReadme)).map(([folder]) => stackOf(folder)));
   const copied = p
     .copiedScriptPaths()
-    .filter((f) => p.fs.stat(f) === 'file' && !isEntrypointsFolder(dirname(f), dir, p.config.archiveDir));
+    .filter((f) => p.fs.stat(f) === 'file' && !isEntrypointsFolder(dirname(f), dir, p.config.archiveDir))
+    .filter((f) => !documented.has(stackOf(f)))
+    .sort();
   const n = copied.length;
-  return n > 0
-    ? `no README.md in ${dir}/ documents the ${n} entrypoint script${n === 1 ? '' : 's'} the images copy (${copied.slice(0, 3).join(', ')}${n > 3 ? ', …' : ''})`
-    : undefined;
+  if (n === 0) {
+    return undefined;
+  }
+  const where = [...new Set(copied.map((f) => `${joinPath(stackOf(f), dir)}/`))].sort();
+  const list = `${copied.slice(0, 3).join(', ')}${n > 3 ? ', …' : ''}`;
+  const scripts = `${n} entrypoint script${n === 1 ? '' : 's'}`;
+  return `no README.md in ${folderList(where)} documents the ${scripts} the images copy (${list})`;
 }
 
 /** Two service images or more and no base: the first item of the roadmap is not done. */
