@@ -8,7 +8,8 @@ import { RULES } from '../../server/src/engine/rules';
 import { MemoryFileSystem } from '../../server/src/engine/fs';
 import { EXAMPLE, loadFolder } from '../loadFolder';
 import { PLATFORM_README, STACKS_WORKSPACE } from '../rules/workspaces/stacks';
-import { ML_DOCKERFILE, ROADMAP_WORKSPACE } from '../rules/workspaces/roadmap';
+import { BASE_SERVICE, COMPOSE, ML_DOCKERFILE, NGINX_SERVICE, ROADMAP_WORKSPACE } from '../rules/workspaces/roadmap';
+import { DEFAULT_EXEMPT_IMAGES } from '../../server/src/engine/config';
 
 /** The item each line is read as (undefined: none). */
 const ids = (lines: string[]): (string | undefined)[] => lines.map((l) => matchItem(l)?.id);
@@ -276,6 +277,41 @@ describe('roadmap status', () => {
       .sections.flatMap((s) => s.items)
       .find((i) => i.item.id === 'shared-env-file')!;
     assert.equal(one.unmet, '3 application services (web, worker, beat) read no platform/.env.docker through env_file');
+  });
+
+  it('leaves the services on exempt images out of "every application service uses the shared env file", as env-file-missing does', () => {
+    // Before, a service on an image of exemptImages was counted as an application service that reads
+    // no shared env file: the item failed where env-file-missing, which skips such images, reported nothing.
+    const sharedEnv = (files: Record<string, string>) => {
+      const result = new Analyzer(new MemoryFileSystem({ ...ROADMAP_WORKSPACE, ...files })).analyze();
+      const i = roadmapStatus(result)
+        .sections.flatMap((s) => s.items)
+        .find((x) => x.item.id === 'shared-env-file')!;
+      return [i.state, i.unmet, result.findings.filter((f) => f.ruleId === 'env-file-missing').length];
+    };
+    // The docs server: built FROM python (not the base), its image exempted by name in the config.
+    const docs = {
+      'docker-compose.yml': COMPOSE.replace(
+        NGINX_SERVICE,
+        `${NGINX_SERVICE}\n  docs:\n    build:\n      context: .\n      dockerfile: docker/Dockerfile.docs\n    image: smarthr360-docs:latest\n    ports:\n      - "8001:8000"\n`,
+      ),
+      'docker/Dockerfile.docs':
+        'FROM python:3.12-slim\nWORKDIR /docs\nCOPY docs/ .\nCMD ["python", "-m", "http.server", "8000"]\n',
+      'docs/index.html': '<h1>SmartHR360</h1>\n',
+    };
+    assert.deepEqual(sharedEnv(docs), ['fail', '1 application service (docs) reads no .env.docker through env_file', 0]);
+    const exempt = JSON.stringify({ exemptImages: [...DEFAULT_EXEMPT_IMAGES, 'smarthr360-docs'] });
+    assert.deepEqual(sharedEnv({ ...docs, '.docker-modularity.json': exempt }), ['pass', undefined, 0]);
+    // nginx built FROM the workspace's own nginx image (built FROM nginx): exempt as its runtime is.
+    const proxy = {
+      'docker-compose.yml': COMPOSE.replace(
+        BASE_SERVICE,
+        `${BASE_SERVICE}\n  nginx-base:\n    build:\n      context: .\n      dockerfile: docker/Dockerfile.nginx-base\n    image: smarthr360-nginx:latest\n    profiles: ["build"]\n`,
+      ),
+      'docker/Dockerfile.nginx-base': 'FROM nginx:1.27-alpine\nRUN rm /etc/nginx/conf.d/default.conf\n',
+      'docker/Dockerfile.nginx': 'FROM smarthr360-nginx:latest\nCOPY nginx/nginx.conf /etc/nginx/nginx.conf\n',
+    };
+    assert.deepEqual(sharedEnv(proxy), ['pass', undefined, 0]);
   });
 
   it('reads "every entrypoint script is documented" folder by folder in a monorepo, each stack\'s own included', () => {

@@ -1,6 +1,6 @@
 import type { AnalysisResult } from './analyzer';
 import { findingKey, type Finding } from './rule';
-import type { ComposeProject, Project } from './project';
+import type { ComposeProject, Project, Service } from './project';
 import { readsEnvFile, stackEnvOfService } from './rules/env/envShared';
 import { basename, dirname, isWithin, joinPath, normalizePath } from './paths';
 import { entrypointFolders, entrypointScripts, isEntrypointsFolder } from './rules/image/entrypointUndocumented';
@@ -195,8 +195,44 @@ const hasNamedVolumes = (p: Project): boolean =>
  */
 const hasAssetVolumes = (p: Project): boolean =>
   p.runtimeServices().some((s) => s.build !== undefined && p.mountsOf(s).some((v) => v.type === 'volume' && v.source));
-/** Services on application images, FROM the base or not (with no base, env-file-missing knows none). */
-const hasApplicationServices = (p: Project): boolean => p.services.some((s) => p.isApplicationService(s)) || p.applicationImages().length > 0;
+/**
+ * Whether a service runs an exempt image (nginx, postgres, redis… see exemptImages): its `image:`, as
+ * env-file-missing skips it, or the image its Dockerfile starts from, followed through the workspace
+ * images it is built FROM (a proxy built FROM the workspace's own nginx image), as service-not-from-base
+ * reads it.
+ */
+function onExemptImage(p: Project, s: Service): boolean {
+  if (s.image && p.isExemptImage(s.image.value)) {
+    return true;
+  }
+  let model = s.build && p.dockerfile(s.build.dockerfile);
+  let stage = model && p.targetStage(s);
+  for (let hops = 0; model && stage && hops < 10; hops++) {
+    const target = p.rootFrom(model, stage);
+    if (target.kind !== 'workspace') {
+      return target.kind === 'external' && p.isExemptImage(target.image);
+    }
+    if (p.isExemptImage(target.tag)) {
+      return true;
+    }
+    model = p.dockerfile(target.dockerfile);
+    stage = model && p.finalStage(model);
+  }
+  return false;
+}
+/**
+ * Services on application images, FROM the base or not (with no base, env-file-missing knows none),
+ * those on exempt images aside. Before, a service whose `image:` is exempted, or built FROM an image
+ * of the workspace on an exempt one, was counted.
+ */
+function applicationServices(p: Project): Service[] {
+  const services = new Set([
+    ...p.services.filter((s) => p.isApplicationService(s)),
+    ...p.applicationImages().map((a) => a.service),
+  ]);
+  return [...services].filter((s) => !onExemptImage(p, s));
+}
+const hasApplicationServices = (p: Project): boolean => applicationServices(p).length > 0;
 /**
  * Services on application images that env-file-missing does not read (not FROM the base, or no
  * base at all) and that read no shared env file: the item is not done for them. Each service is
@@ -209,7 +245,7 @@ function sharedEnvFileUnread(p: Project): string | undefined {
   // docker-compose.prod.yml run the same web), not per name: before, platform/'s web and tools/'s
   // web were counted once.
   const unread = new Map<string, { name: string; file: string; shared: string }>();
-  for (const { service: s } of p.applicationImages()) {
+  for (const s of applicationServices(p)) {
     if (p.isApplicationService(s)) {
       continue;
     }
