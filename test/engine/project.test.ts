@@ -978,8 +978,14 @@ describe('Project', () => {
       });
       const db = p.composeProjects[0]!.services.get('db')!;
       assert.deepEqual(
-        db.volumes.map((v) => `${v.source} ${v.target} ${v.readOnly}`),
+        db.primary.volumes.map((v) => `${v.source} ${v.target} ${v.readOnly}`),
         ['${PG_VOLUME:-pg_data} /var/lib/postgresql/data false', '${BACKUPS:-./backups} /backups true'],
+      );
+      // The service's mounts as compose reads them: the defaults give a volume and a host path.
+      // Before, both were bind mounts of their written source.
+      assert.deepEqual(
+        db.volumes.map((v) => `${v.type} ${v.source} ${v.written} ${v.target}`),
+        ['volume pg_data ${PG_VOLUME:-pg_data} /var/lib/postgresql/data', 'bind ./backups ${BACKUPS:-./backups} /backups'],
       );
     });
 

@@ -131,8 +131,24 @@ const USES_MOUNT_PATH: { name: string; keys: string; dockerfile?: string; files?
   },
 ];
 
+/** ml mounts the models volume through a variable (each environment may pick its own), at /app/models. */
+const ML_VARIABLE = '      - ${ML_MODELS_VOLUME:-ml_models_volume}:/app/models:ro\n';
+
 RuleTester.run(sharedVolumePathMismatch, {
   valid: [
+    {
+      // .env picks another volume for ml: it shares nothing with the others.
+      name: 'a source through a variable that .env sets to another volume',
+      files: composeWorkspace({
+        'docker-compose.yml': compose(ML_VARIABLE),
+        '.env': 'ML_MODELS_VOLUME=ml_models_staging\n',
+      }),
+    },
+    {
+      // No default and no .env: the volume is not known here, no false positive.
+      name: 'a source through a variable that nothing here sets',
+      files: composeWorkspace({ 'docker-compose.yml': compose('      - $ML_MODELS_VOLUME:/app/models:ro\n') }),
+    },
     {
       // Before, reported as mounted at two paths "in different services".
       name: 'one service mounts the volume at two paths, the second from the override file; no other service mounts it',
@@ -170,6 +186,22 @@ volumes:
       files: composeWorkspace({ 'docker-compose.yml': compose('      - ml_models_volume:/app/models:ro\n') }),
       errors: [onLine('docker-compose.yml', 28, 26, 37, ML_AT_APP_MODELS)],
       output: { 'docker-compose.yml': compose('      - ml_models_volume:/app/artifacts/models:ro\n') },
+    },
+    {
+      // Before, a source through a variable was read as a bind mount, and ml's path went unchecked.
+      name: 'ml mounts the volume through a variable whose default names it, at /app/models',
+      files: composeWorkspace({ 'docker-compose.yml': compose(ML_VARIABLE) }),
+      errors: [onLine('docker-compose.yml', 28, 47, 58, ML_AT_APP_MODELS)],
+      output: { 'docker-compose.yml': compose(ML_VARIABLE.replace(':/app/models', ':/app/artifacts/models')) },
+    },
+    {
+      name: 'ml mounts the volume through a variable .env sets ($VAR, no default)',
+      files: composeWorkspace({
+        'docker-compose.yml': compose('      - $ML_MODELS_VOLUME:/app/models:ro\n'),
+        '.env': 'ML_MODELS_VOLUME=ml_models_volume\n',
+      }),
+      errors: [onLine('docker-compose.yml', 28, 27, 38, ML_AT_APP_MODELS)],
+      output: { 'docker-compose.yml': compose('      - $ML_MODELS_VOLUME:/app/artifacts/models:ro\n') },
     },
     {
       name: 'long syntax with a quoted target, in deploy/ with CRLF line endings',

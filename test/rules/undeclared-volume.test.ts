@@ -5,7 +5,7 @@
 import { RuleTester } from '../ruleTester';
 import { undeclaredVolume } from '../../server/src/engine/rules/compose/undeclaredVolume';
 import { composeWorkspace, ROADMAP_COMPOSE } from './composeWorkspace';
-import { crlf, insertAfter, insertBefore, replaceOnce } from './edit';
+import { crlf, insertAfter, insertBefore, replaceEach, replaceOnce } from './edit';
 import { fixedYamlParses } from './fixedYaml';
 import { onLine, onWord } from './findings';
 
@@ -88,6 +88,17 @@ networks:
 # end
 `;
 
+/**
+ * SERVICES with the media volume named through a variable, as cookiecutter-style projects let each
+ * environment pick it: web with a default, celery_worker with `$MEDIA_VOLUME` (set by .env); web's
+ * bind mount of the source through a variable too. Only static_volume is declared.
+ */
+const VARIABLE_SOURCES = `${replaceEach(
+  SERVICES,
+  ['      - ./src:/app/src\n', '      - ${MEDIA_VOLUME:-media}:/app/media\n      - ${SRC_DIR:-./src}:/app/src\n'],
+  ['      - celery_data:/var/lib/celery\n', '      - $MEDIA_VOLUME:/app/media\n'],
+)}\nvolumes:\n  static_volume:\n`;
+
 RuleTester.run(undeclaredVolume, {
   valid: [
     { name: 'roadmap workspace: every volume is declared', files: composeWorkspace({ 'docker-compose.yml': ROADMAP_COMPOSE }) },
@@ -98,6 +109,14 @@ RuleTester.run(undeclaredVolume, {
         'docker-compose.yml': ROADMAP_COMPOSE,
         'docker-compose.prod.yml':
           'services:\n  celery_worker:\n    restart: always\n    volumes:\n      - static_volume:/app/staticfiles\n',
+      }),
+    },
+    {
+      // What .env sets is the volume compose mounts: declared, nothing is missing; ./src is a bind mount.
+      name: 'sources through variables that .env sets to a declared volume',
+      files: composeWorkspace({
+        'docker-compose.yml': VARIABLE_SOURCES,
+        '.env': 'MEDIA_VOLUME=static_volume\n',
       }),
     },
     {
@@ -120,6 +139,24 @@ RuleTester.run(undeclaredVolume, {
       output: {
         'docker-compose.yml': replaceOnce(FLOW_ROOT, ']}}}', ']}}, volumes: {static_volume: {}, logs_volume: {}}}'),
       },
+    },
+    {
+      // Before, a source through a variable was read as a bind mount, and never checked: docker
+      // compose refused to start (web's `media` with no .env, both services' `uploads` with it).
+      // `$MEDIA_VOLUME` with no .env names nothing known here: not reported.
+      name: 'a volume named through a variable, by its default and by .env',
+      files: composeWorkspace({ 'docker-compose.yml': VARIABLE_SOURCES }),
+      errors: [onWord('docker-compose.yml', VARIABLE_SOURCES, '${MEDIA_VOLUME:-media}', msg('media', 'web'))],
+      output: { 'docker-compose.yml': `${VARIABLE_SOURCES}  media:\n` },
+    },
+    {
+      name: 'a volume named through a variable that .env sets, in two services',
+      files: composeWorkspace({ 'docker-compose.yml': VARIABLE_SOURCES, '.env': 'MEDIA_VOLUME=uploads\nSRC_DIR=./backend\n' }),
+      errors: [
+        onWord('docker-compose.yml', VARIABLE_SOURCES, '${MEDIA_VOLUME:-media}', msg('uploads', 'web')),
+        onWord('docker-compose.yml', VARIABLE_SOURCES, '$MEDIA_VOLUME', msg('uploads', 'celery_worker')),
+      ],
+      output: { 'docker-compose.yml': `${VARIABLE_SOURCES}  uploads:\n` },
     },
     {
       name: 'celery_worker mounts celery_data (the example workspace)',

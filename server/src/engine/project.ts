@@ -14,6 +14,7 @@ import {
 } from './text';
 import { parseDockerfile, findStage, RUNTIME_INSTRUCTIONS, stagesNamed, type DockerfileModel, type Stage } from './parse/dockerfile';
 import {
+  isHostPathSource,
   parseCompose,
   type ComposeModel,
   type BuildSpec,
@@ -28,7 +29,7 @@ import { findBuildCommands, findBakeTargets, findBuildPushActions, isGitlabCi, m
 import { exemptEntryMatches, isPublicImage, looksLikeBaseImage, normalizeImage } from './images';
 import { detectInstall } from './parse/installs';
 import { pathArgs } from './parse/dockerfileArgs';
-import { isMap, isNode, isPair, parseDocument } from 'yaml';
+import { isMap, isNode, isPair, isScalar, parseDocument } from 'yaml';
 import { inlineDockerfilePath } from './inlineDockerfiles';
 import { interpolate, NO_VARIABLES, type Variables } from './interpolation';
 import { envTemplatePath, findSecret, secretsTemplatePath } from './rules/env/envShared';
@@ -2289,7 +2290,7 @@ export class Project {
       service.volumes,
       def.volumes,
       (x) => x.target,
-      (v) => extended(v, { def }),
+      (v) => extended(v, this.mountSource(service.project, def, v)),
     );
     mergeBy(
       service.environment,
@@ -2316,6 +2317,27 @@ export class Project {
     if (def.profiles.length > 0) {
       service.profiles = def.profiles;
     }
+  }
+
+  /**
+   * What a service's mount gets over its definition's: the definition, and a source written with
+   * variables (`${MEDIA_VOLUME:-media}:/app/media`, `$DATA:/data`) as docker compose reads it (see
+   * {@link composeValue}), the written one kept; a short-syntax mount is then a volume or a bind
+   * mount as the value says. Before, such a source was always a bind mount, and the volume rules
+   * skipped it. Left as written (a bind mount) when a variable it needs is not known here. The same
+   * keys every time: the mounts of a check share one hidden class.
+   */
+  private mountSource(
+    project: ComposeProject,
+    def: ComposeServiceDef,
+    v: VolumeMount,
+  ): { def: ComposeServiceDef; written: string | undefined } & Partial<Pick<VolumeMount, 'type' | 'source'>> {
+    const value = v.source?.includes('$') ? this.composeValue(project, def, v.source) : undefined;
+    if (value === undefined || value === '' || value.includes('$')) {
+      return { def, written: undefined };
+    }
+    const type = isScalar(v.node) ? (isHostPathSource(value) ? 'bind' : 'volume') : v.type;
+    return { def, written: v.source, type, source: value };
   }
 
   /**

@@ -32,9 +32,19 @@ export interface ValueRef {
 }
 
 export interface VolumeMount {
+  /**
+   * A short-syntax source is a host path (a bind mount) when it starts with `.`, `/`, `~` or a drive
+   * (see {@link isHostPathSource}), else a volume name. One starting with a variable is read here,
+   * where no variable is known, as a bind mount; a service's mount (Project) as its value says.
+   */
   type: 'volume' | 'bind' | 'tmpfs' | 'other';
   /** Named volume or host path; undefined for anonymous volumes. */
   source?: string;
+  /**
+   * In a service's mounts, the source as written when its variables are known and `source` is their
+   * value (`${MEDIA_VOLUME:-media}` for `media`); undefined otherwise.
+   */
+  written?: string;
   target: string;
   readOnly: boolean;
   /** The whole entry (a short-syntax string, or the long-syntax map). */
@@ -590,6 +600,14 @@ function inlineDockerfile(view: YamlView, r: [number, number, number], value: st
   return { text: value, offset: start, range: view.lines.rangeOf(r[0], r[1]), blockIndent };
 }
 
+/**
+ * Whether a short-syntax mount source is a host path (a bind mount), as compose reads it: `./src`,
+ * `/srv/data`, `~/x`, `C:\\data`; else it names a volume.
+ */
+export function isHostPathSource(source: string): boolean {
+  return /^[./~]|^[A-Za-z]:[\\/]/.test(source);
+}
+
 function readVolume(node: Node, view: YamlView, viaAlias: boolean): VolumeMount | undefined {
   const range = view.range(node);
   if (isScalar(node)) {
@@ -602,7 +620,8 @@ function readVolume(node: Node, view: YamlView, viaAlias: boolean): VolumeMount 
     const source = parts[0]!;
     const target = parts[1]!;
     const mode = parts[2] ?? '';
-    const isBind = /^[./~]|^\$|^[A-Za-z]:[\\/]/.test(source);
+    // A source with variables may be either: read as a bind mount until its value is known.
+    const isBind = isHostPathSource(source) || source.startsWith('$');
     const targetStart = src + source.length + 1;
     return {
       type: isBind ? 'bind' : 'volume',

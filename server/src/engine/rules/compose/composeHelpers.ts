@@ -1,6 +1,6 @@
 /** Small helpers shared by the compose rules. */
 import { isMap, isScalar } from 'yaml';
-import type { ComposeModel, ComposeServiceDef, VolumeMount } from '../../parse/compose';
+import { isHostPathSource, type ComposeModel, type ComposeServiceDef, type VolumeMount } from '../../parse/compose';
 import type { ComposeProject, Project, Service } from '../../project';
 import { interpolate, NO_VARIABLES } from '../../interpolation';
 import { rangeKey, type Range } from '../../text';
@@ -11,9 +11,6 @@ import { NOT_RUNTIME_IMAGE } from '../dockerfile/stageRefs';
 export function projectsOf(project: Project, file: ComposeModel): readonly ComposeProject[] {
   return project.composeProjectsOf(file);
 }
-
-/** A mount source that is a host path (bind mount), not a volume name. */
-const HOST_PATH = /^[./~]|^[A-Za-z]:[\\/]/;
 
 /** The named volumes a mount may name (see {@link mountedVolumes}). */
 export interface MountedVolumes {
@@ -37,25 +34,28 @@ export function mountedVolumes(
   composeProject: ComposeProject,
   v: VolumeMount & { def: ComposeServiceDef },
 ): MountedVolumes {
-  // The short syntax reads a source starting with `$` as a bind mount; its value says.
-  if (!v.source || (v.type !== 'volume' && !(v.type === 'bind' && v.source.includes('$')))) {
+  // As written: a service's mount holds the value .env gives a source's variables (see
+  // VolumeMount.written), and the defaults may name another volume.
+  const source = v.written ?? v.source;
+  // A source with variables may be a volume or a host path, whatever the mount's type says.
+  if (!source || (v.type !== 'volume' && !(v.type === 'bind' && source.includes('$')))) {
     return { names: [] };
   }
-  if (!v.source.includes('$')) {
-    return { names: [v.source] };
+  if (!source.includes('$')) {
+    return { names: [source] };
   }
   const names: string[] = [];
   let anyWithPrefix: string | undefined;
-  const fromEnv = project.composeValue(composeProject, v.def, v.source);
+  const fromEnv = project.composeValue(composeProject, v.def, source);
   // Undefined when a variable has no default: only .env (or the shell) gives it.
-  const fromDefaults = interpolate(v.source, NO_VARIABLES);
+  const fromDefaults = interpolate(source, NO_VARIABLES);
   for (const value of fromDefaults === undefined || fromDefaults === fromEnv ? [fromEnv] : [fromEnv, fromDefaults]) {
     if (value.includes('$')) {
       // `${HOME}/.aws`, `$PWD:/app`: a host path (a volume name has no `/`); `${VOL}`: any volume.
       if (!value.includes('/') && !/^\$\{?PWD\b/.test(value)) {
-        anyWithPrefix = v.source.slice(0, v.source.indexOf('$'));
+        anyWithPrefix = source.slice(0, source.indexOf('$'));
       }
-    } else if (value !== '' && !HOST_PATH.test(value)) {
+    } else if (value !== '' && !isHostPathSource(value)) {
       names.push(value);
     }
   }

@@ -38,7 +38,7 @@ function sharedMounts(project: Project, group: ServiceGroup): SharedMount[] {
     for (const v of service.volumes) {
       // A mount through a variable (`${MEDIA_VOLUME:-media}:/app/media`) shares the volume its
       // default names (what a checkout without .env mounts), else the one .env names.
-      const source = v.source?.includes('$')
+      const source = (v.written ?? v.source)?.includes('$')
         ? mountedVolumes(project, service.project, v).names.at(-1)
         : v.type === 'volume'
           ? v.source
@@ -190,7 +190,10 @@ function mountPlace(service: Service, shared: SharedMount): { file: ComposeModel
   // A mount from a file `extends: {file: …}` reads is the extending service's, in its own file.
   const paths = new Set(
     shared.users.flatMap((u) =>
-      u.volumes.filter((v) => v.source === shared.volume).map((v) => (inProject.has(v.def.path) ? v.def.path : u.primary.path)),
+      u.volumes
+        // A mount through a variable is no place to copy: its name is the variable's value.
+        .filter((v) => v.source === shared.volume && v.written === undefined)
+        .map((v) => (inProject.has(v.def.path) ? v.def.path : u.primary.path)),
     ),
   );
   const at = paths.size === 1 ? files.findIndex((f) => paths.has(f.path)) : -1;

@@ -56,6 +56,7 @@ export const sharedVolumePathMismatch = defineRule({
             continue;
           }
           for (const v of service.volumes) {
+            // A source with a `$` left has a variable not known here (see Project's merge).
             if (v.type !== 'volume' || !v.source || /\$/.test(v.source)) {
               continue;
             }

@@ -25,6 +25,8 @@ export const undeclaredVolume = defineRule({
         const declared = new Set(p.files.flatMap((f) => f.volumes.map((v) => v.name)));
         for (const service of p.services.values()) {
           for (const v of service.volumes) {
+            // A source written with variables is their value (see Project's merge); one still with a
+            // `$` has a variable not known here: it may name any volume, or a host path.
             if (v.def.path !== file.path || v.type !== 'volume' || !v.source || !v.sourceRange || /\$/.test(v.source)) {
               continue;
             }
