@@ -15,8 +15,8 @@ export const DOCUMENT_SELECTOR: readonly DocumentFilter[] = [
   { scheme: 'file', pattern: '**/*.{dockerfile,containerfile}' },
   { scheme: 'file', language: 'dockercompose' },
   // Every YAML file: a compose file may have any name (cookiecutter-django's `local.yml`) when a
-  // compose file includes or extends it, COMPOSE_FILE of the root `.env` or the config's
-  // `composeFiles` names it. The server reads only compose files: an edit to any other YAML file
+  // compose file includes or extends it, COMPOSE_FILE of the root `.env`, a `docker compose -f` of a
+  // Makefile, script or CI workflow, or the config's `composeFiles` names it. The server reads only compose files: an edit to any other YAML file
   // is no file of the analysis, and it gets no diagnostics.
   { scheme: 'file', pattern: '**/*.{yml,yaml,YML,YAML}' },
   { scheme: 'file', language: 'dotenv-docker' },

@@ -17,7 +17,8 @@ function workspace(over: Record<string, string | null> = {}): string {
 
 const NOTE =
   'docker-modularity: no compose file found, but local.yml and production.yml have a top-level services: map; ' +
-  'name them in "composeFiles" of .docker-modularity.json (or in COMPOSE_FILE of .env) to check them as compose files\n';
+  'name them in "composeFiles" of .docker-modularity.json (or in COMPOSE_FILE of .env, ' +
+  'or with docker compose -f in a Makefile, justfile, script or CI workflow) to check them as compose files\n';
 
 const SECTION_2_NOT_APPLICABLE = '  – Shared assets have named volumes declared in compose (not applicable)';
 
@@ -70,7 +71,8 @@ describe('cli: compose files by other names (cookiecutter-django)', function () 
     assert.equal(
       r.stderr,
       'docker-modularity: no compose file found, but deploy/stack.yml has a top-level services: map; ' +
-        'name it in "composeFiles" of .docker-modularity.json (or in COMPOSE_FILE of .env) to check it as a compose file\n',
+        'name it in "composeFiles" of .docker-modularity.json (or in COMPOSE_FILE of .env, ' +
+        'or with docker compose -f in a Makefile, justfile, script or CI workflow) to check it as a compose file\n',
     );
   });
 
@@ -100,6 +102,21 @@ describe('cli: compose files by other names (cookiecutter-django)', function () 
     const r = runCli(['check', '--format', 'json'], { cwd: ws });
     assert.equal(r.stderr, '');
     assert.equal(parseFindings(r.stdout).filter((f) => f.rule === 'build-tools-in-final-stage').length, 2);
+  });
+
+  it('docker compose -f in the Makefile: the file it names is checked, no note; a -f not known leaves the note', function () {
+    const ws = workspace({
+      Makefile:
+        'up:\n\tdocker compose -f local.yml up -d\n\nmigrate:\n\tdocker compose -f local.yml run --rm django python manage.py migrate\n',
+    });
+    const r = runCli(['check', '--format', 'json'], { cwd: ws });
+    assert.equal(r.stderr, '');
+    const buildTools = parseFindings(r.stdout)
+      .filter((f) => f.rule === 'build-tools-in-final-stage')
+      .map((f) => `${f.file}:${f.line}`);
+    assert.deepEqual(buildTools, ['compose/local/django/Dockerfile:35']);
+    const unknown = workspace({ Makefile: 'up:\n\tdocker compose -f $(ENVIRONMENT).yml up -d\n' });
+    assert.equal(runCli(['check', '--format', 'json'], { cwd: unknown }).stderr, NOTE);
   });
 
   it('a composeFiles entry that matches nothing is said, then the note; a bad entry is a config error', function () {

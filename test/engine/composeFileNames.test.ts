@@ -1,6 +1,7 @@
 /**
  * Which files are compose files besides `(docker-)compose*.yml`: the files a compose file includes or
- * extends, the files `COMPOSE_FILE` of the root `.env` names, and the config's `composeFiles`.
+ * extends, the files `COMPOSE_FILE` of the root `.env` names, the files `docker compose -f` names in a
+ * Makefile, justfile, script or CI workflow, and the config's `composeFiles`.
  * Classic cookiecutter-django names its compose files `local.yml` and `production.yml`: before, they
  * were never read, and no compose rule ran.
  */
@@ -161,6 +162,172 @@ services:
       assert.deepEqual(composePaths(removed), []);
       assert.deepEqual(buildTools(removed), []);
       assert.ok(!removed.files.includes('production.yml'));
+    });
+  });
+
+  describe('(d) `docker compose -f` in a Makefile, justfile, script or CI workflow names compose files', () => {
+    /** cookiecutter-django's commands, as a Makefile at the root runs them. */
+    const MAKEFILE = `.PHONY: up build migrate logs clean
+
+# Local development: docker compose reads local.yml only.
+up:
+\tdocker compose -f local.yml up -d
+
+build:
+\tdocker compose -f local.yml build
+
+migrate:
+\tdocker compose -f local.yml run --rm django python manage.py migrate
+
+logs:
+\tdocker compose -f local.yml logs -f django
+
+clean:
+\tdocker compose -f local.yml rm -f
+`;
+
+    it('a Makefile that runs `docker compose -f local.yml`: local.yml is read and checked, production.yml is not', () => {
+      const r = analyze(cookiecutterDjango({ Makefile: MAKEFILE }));
+      assert.deepEqual(composePaths(r), ['local.yml']);
+      assert.ok(r.files.includes('.envs/.local/.django'), r.files.join(', '));
+      assert.ok(!r.files.includes('production.yml'));
+      assert.deepEqual(buildTools(r), [`${LOCAL_DOCKERFILE}:35:3 ${BUILD_TOOLS}`]);
+    });
+
+    // Each names production.yml, from the folder the command runs in; none names local.yml.
+    const NAMES_PRODUCTION: [string, Record<string, string>][] = [
+      ['docker-compose (v1)', { Makefile: 'deploy:\n\tdocker-compose -f production.yml up -d\n' }],
+      ['--file', { Makefile: 'build:\n\tdocker compose --file production.yml build django\n' }],
+      ['--file=', { Makefile: 'up:\n\tdocker compose --file=production.yml up\n' }],
+      [
+        '-f=, and options before it',
+        { Makefile: 'up:\n\t@docker compose --ansi never -p my_awesome_project -f=production.yml up\n' },
+      ],
+      [
+        '-p, --env-file and --profile around -f, the command continued over lines',
+        {
+          Makefile:
+            'deploy:\n\tdocker compose -p my_awesome_project \\\n\t\t--env-file .envs/.production/.django \\\n\t\t-f production.yml --profile web up -d --build\n',
+        },
+      ],
+      [
+        'a path from a Makefile variable',
+        { Makefile: 'PROD_COMPOSE := production.yml\n\nup:\n\tdocker compose -f $(PROD_COMPOSE) up -d\n' },
+      ],
+      ['a variable that holds the whole command', { Makefile: 'DC = docker compose -f production.yml\n\nup:\n\t$(DC) up -d\n' }],
+      [
+        'a variable that holds `docker compose`, -f after it',
+        { Makefile: 'DC := docker compose\n\nup:\n\t$(DC) -f production.yml up -d\n' },
+      ],
+      ['a variable that holds the options', { Makefile: 'PROD := -f production.yml\n\nup:\n\tdocker compose $(PROD) up -d\n' }],
+      ['a Makefile in a folder, from its folder', { 'deploy/Makefile': 'up:\n\tdocker compose -f ../production.yml up -d\n' }],
+      ['a justfile', { justfile: '# Production\nup:\n    docker compose -f production.yml up -d\n' }],
+      [
+        'a script that cds to the root',
+        { 'scripts/deploy.sh': '#!/bin/sh\nset -e\ncd "$(dirname "$0")/.."\ndocker compose -f production.yml pull\n' },
+      ],
+      [
+        'a script run from the root (the file is not next to it)',
+        { 'scripts/up.sh': '#!/bin/sh\nset -e\ndocker compose -f production.yml up -d\n' },
+      ],
+      [
+        'a script variable',
+        { 'deploy.sh': '#!/bin/bash\nCOMPOSE_PROD="production.yml"\ndocker compose -f "$COMPOSE_PROD" up -d\n' },
+      ],
+      [
+        'a GitHub Actions run: step',
+        {
+          '.github/workflows/deploy.yml':
+            'name: Deploy\non:\n  push:\n    branches: [main]\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - name: Build\n        run: |\n          docker compose -f production.yml build\n          docker compose -f production.yml push\n',
+        },
+      ],
+      [
+        'a GitHub Actions step with its working-directory',
+        {
+          'deploy/README.txt': 'deploy\n',
+          '.github/workflows/deploy.yml':
+            'on: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    defaults:\n      run:\n        working-directory: deploy\n    steps:\n      - run: docker compose -f ../production.yml up -d\n',
+        },
+      ],
+      [
+        'a GitLab CI script',
+        { '.gitlab-ci.yml': 'deploy:\n  stage: deploy\n  script:\n    - docker compose -f production.yml up -d\n' },
+      ],
+    ];
+    for (const [name, files] of NAMES_PRODUCTION) {
+      it(`names production.yml: ${name}`, () => {
+        const r = analyze(cookiecutterDjango(files));
+        assert.deepEqual(composePaths(r), ['production.yml']);
+        assert.deepEqual(buildTools(r), [`${PRODUCTION_DOCKERFILE}:35:3 ${BUILD_TOOLS}`]);
+      });
+    }
+
+    it('several -f in one command: each is a compose file', () => {
+      const r = analyze(cookiecutterDjango({ Makefile: 'config:\n\tdocker compose -f local.yml -f production.yml config\n' }));
+      assert.deepEqual(composePaths(r), ['local.yml', 'production.yml']);
+    });
+
+    // docker compose reads -f only before the subcommand: after it, it is the subcommand's own
+    // (`logs -f` follows, `rm -f` forces, `up -f` is refused) or the container's command's.
+    const NAMES_NOTHING: [string, Record<string, string>][] = [
+      [
+        '-f after the subcommand',
+        { Makefile: 'logs:\n\tdocker compose logs -f production.yml\nup:\n\tdocker compose up -f production.yml\n' },
+      ],
+      ['-f in the container command', { Makefile: 'test:\n\tdocker compose run --rm django pytest -f production.yml\n' }],
+      [
+        'a commented-out command',
+        { Makefile: 'up:\n#\tdocker compose -f production.yml up -d\n\t# docker compose -f production.yml up\n' },
+      ],
+      [
+        'a path with a variable not known',
+        { Makefile: 'up:\n\tdocker compose -f $(ENV).yml up -d\n\tdocker compose -f "$$COMPOSE" up\n' },
+      ],
+      [
+        'a path out of the workspace, an absolute one, standard input',
+        { Makefile: 'up:\n\tdocker compose -f ../production.yml -f /srv/production.yml -f - up\n' },
+      ],
+      [
+        'docker build -f, docker run',
+        { Makefile: 'build:\n\tdocker build -f production.yml .\n\tdocker run --rm -v $(PWD):/app app -f production.yml\n' },
+      ],
+    ];
+    for (const [name, files] of NAMES_NOTHING) {
+      it(`names nothing: ${name}`, () => {
+        assert.deepEqual(composePaths(analyze(cookiecutterDjango(files))), []);
+      });
+    }
+
+    it('follows the Makefile edited: adding, moving and removing -f', () => {
+      const overlay = new OverlayFileSystem(
+        new MemoryFileSystem(cookiecutterDjango({ Makefile: 'up:\n\tdocker compose up -d\n' })),
+      );
+      const analyzer = new Analyzer(overlay);
+      assert.deepEqual(composePaths(analyzer.analyze()), []);
+      const production = [`${PRODUCTION_DOCKERFILE}:35:3 ${BUILD_TOOLS}`];
+      // Each edit of the Makefile, the compose files read after it and what build-tools-in-final-stage finds.
+      const edits: [string, string[], string[]][] = [
+        ['up:\n\tdocker compose -f production.yml up -d\n', ['production.yml'], production],
+        // Another recipe added, the same file named: the same compose files.
+        [
+          'up:\n\tdocker compose -f production.yml up -d\n\ndown:\n\tdocker compose -f production.yml down\n',
+          ['production.yml'],
+          production,
+        ],
+        ['up:\n\tdocker compose -f local.yml up -d\n', ['local.yml'], [`${LOCAL_DOCKERFILE}:35:3 ${BUILD_TOOLS}`]],
+        ['up:\n\tdocker compose up -d\n', [], []],
+      ];
+      for (const [text, paths, tools] of edits) {
+        overlay.setDocument('Makefile', text);
+        const r = analyzer.analyze();
+        assert.deepEqual(composePaths(r), paths, text);
+        assert.deepEqual(buildTools(r), tools, text);
+        assert.deepEqual(
+          r.files.filter((f) => f.endsWith('.yml')),
+          paths,
+          text,
+        );
+      }
     });
   });
 

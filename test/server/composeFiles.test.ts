@@ -58,6 +58,18 @@ describe('language server: compose files by other names (cookiecutter-django)', 
     assert.match(buildTools(after)[0]!, /^35: .*final image of django and celeryworker;/);
   });
 
+  it('follows `docker compose -f` written into the Makefile, and taken out of it, on disk', async () => {
+    client = await LspTestClient.start(workspace({ Makefile: 'up:\n\tdocker compose up -d\n' }));
+    const before = await client.diagnosticsFor(PRODUCTION_DOCKERFILE);
+    assert.deepEqual(buildTools(before), []);
+    await client.writeFileOnDisk('Makefile', 'up:\n\tdocker compose -f production.yml up -d\n');
+    const added = await client.nextDiagnostics(PRODUCTION_DOCKERFILE, (ds) => buildTools(ds).length > 0);
+    assert.match(buildTools(added)[0]!, /^35: .*final image of django and celeryworker;/);
+    await client.writeFileOnDisk('Makefile', 'up:\n\tdocker compose up -d\n');
+    const removed = await client.nextDiagnostics(PRODUCTION_DOCKERFILE, (ds) => buildTools(ds).length === 0);
+    assert.deepEqual(buildTools(removed), []);
+  });
+
   it('ignores the other YAML files the client sends: no diagnostics, even for text that is no valid YAML', async () => {
     client = await LspTestClient.start(workspace({ '.docker-modularity.json': '{ "composeFiles": ["local.yml"] }\n' }));
     await client.diagnosticsFor(LOCAL_DOCKERFILE, (ds) => buildTools(ds).length > 0);

@@ -213,7 +213,8 @@ export function composeLookalikeNote(paths: readonly string[], configFile: strin
   const names = shown.length === 1 ? shown[0] : `${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}`;
   return (
     `no compose file found, but ${names} ${one ? 'has' : 'have'} a top-level services: map; ` +
-    `name ${one ? 'it' : 'them'} in "composeFiles" of ${configFile} (or in COMPOSE_FILE of .env) ` +
+    `name ${one ? 'it' : 'them'} in "composeFiles" of ${configFile} (or in COMPOSE_FILE of .env, ` +
+    `or with docker compose -f in a Makefile, justfile, script or CI workflow) ` +
     `to check ${one ? 'it as a compose file' : 'them as compose files'}`
   );
 }

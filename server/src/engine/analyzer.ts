@@ -30,6 +30,7 @@ import { staleReason } from './fixes';
 import { readSuppressions, isSuppressed, type Suppressions } from './suppress';
 import { contentHash, pushAll } from './text';
 import type { ComposeModel } from './parse/compose';
+import { composeCommandsOf, composeFilesKey, composeRun } from './parse/composeCommands';
 import { RULES } from './rules';
 import { inlineDockerfiles, inlineOrigin, mapInlineRange } from './inlineDockerfiles';
 import { applicabilityKey } from './roadmap';
@@ -791,6 +792,12 @@ export class Analyzer {
         if (!after) {
           models.delete(p);
         }
+        // A Makefile, script or CI workflow whose `docker compose -f` now names other files: which
+        // files are compose files changes, as with COMPOSE_FILE in the root `.env`.
+        if ((before?.kind === 'text' || after?.kind === 'text') && commandFilesKey(before) !== commandFilesKey(after)) {
+          sameReach = false;
+          break;
+        }
         if (before?.kind === 'compose' || after?.kind === 'compose') {
           if (before?.kind !== 'compose' || after?.kind !== 'compose' || reachOf(before) !== reachOf(after)) {
             sameReach = false;
@@ -830,6 +837,17 @@ export class Analyzer {
       }
       if (c) {
         load(path, c.kind, c.role);
+      }
+    }
+    // The files `docker compose -f` names in Makefiles, scripts and CI workflows, whatever their names.
+    const isFile = (p: string): boolean => this.fs.stat(p) === 'file';
+    for (const m of [...models.values()]) {
+      for (const command of m.kind === 'text' ? composeCommandsOf(m) : []) {
+        for (const p of composeRun(command, isFile)) {
+          if (!models.has(p)) {
+            load(p, 'compose');
+          }
+        }
       }
     }
     // Files that compose reaches by reference, whatever their names.
@@ -1138,6 +1156,11 @@ function reachOf(compose: ComposeModel): string {
     compose.includes.map((i) => i.value),
     compose.services.map((s) => [s.extends?.file?.value ?? '', ...s.envFiles.map((e) => e.path)]),
   ]);
+}
+
+/** The files the `docker compose -f` commands of a Makefile, script or CI workflow name (see composeFilesKey). */
+function commandFilesKey(model: FileModel | undefined): string {
+  return model?.kind === 'text' ? composeFilesKey(model) : '';
 }
 
 function isRoadmap(m: FileModel): boolean {

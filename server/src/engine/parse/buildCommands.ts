@@ -416,7 +416,7 @@ export function matchesWildcard(glob: string, path: string): boolean {
  * (`echo "PR #1" && docker build …` builds; `# docker build …` does not). Read in one pass as
  * offsets increase.
  */
-class CommentScanner {
+export class CommentScanner {
   private pos = 0;
   private quote = '';
   private comment = false;
@@ -527,7 +527,7 @@ class SubshellDepth {
  * workspace root (`root`, the other guess). A `cd` inside a subshell (`(cd … && docker build …)`)
  * holds to the end of its line. Read once, in one pass over the script's `cd`s.
  */
-class ScriptDirectories {
+export class ScriptDirectories {
   /** Where the script is left after its last line (the `cd`s of subshells undone). */
   readonly end: Where;
   private readonly changes: { at: number; where: Where; until: number }[] = [];
@@ -678,7 +678,7 @@ interface Run {
  *
  * `read` is false for a Jenkinsfile and a CI file that does not parse.
  */
-class WorkflowSteps {
+export class WorkflowSteps {
   private readonly runs: Run[] = [];
   private next = 0;
   readonly read: boolean = false;
@@ -937,7 +937,7 @@ function followCd(path: string, raw: string, from: Where, assignments: Map<strin
  * continues it), or the first `;`, `&` or `|` outside quotes, backticks and `$(…)` (Make's `$$(…)`
  * too).
  */
-function commandEnd(s: string, from: number): number {
+export function commandEnd(s: string, from: number): number {
   let quote = '';
   let depth = 0;
   let tick = false;
@@ -1009,7 +1009,7 @@ function closingDoubleQuote(s: string, from: number): number {
  * Splits a command into words: a word in quotes is its content; a bare word runs to a space outside
  * `$(…)` (`-t app:$$(git rev-parse --short HEAD)` is one word). Linear, whatever the input.
  */
-function tokenize(s: string, quoted?: boolean[]): string[] {
+export function tokenize(s: string, quoted?: boolean[]): string[] {
   const out: string[] = [];
   let i = 0;
   while (i < s.length) {
