@@ -11,7 +11,7 @@ import type { ConfigError } from '../../server/src/engine/config';
 import { MemoryFileSystem } from '../../server/src/engine/fs';
 import { roadmapStatus } from '../../server/src/engine/roadmap';
 import { OverlayFileSystem } from '../../server/src/lsp/overlayFileSystem';
-import { cookiecutterDjango } from '../rules/workspaces/cookiecutterDjango';
+import { cookiecutterDjango, COOKIECUTTER_LOCAL_YML } from '../rules/workspaces/cookiecutterDjango';
 
 const analyze = (files: Record<string, string>): AnalysisResult => new Analyzer(new MemoryFileSystem(files)).analyze();
 const composePaths = (r: AnalysisResult): string[] => r.project.composeFiles.map((c) => c.path).sort();
@@ -328,6 +328,155 @@ clean:
           text,
         );
       }
+    });
+  });
+
+  describe('(e) the files of COMPOSE_FILE, and of one `docker compose -f` command, are one compose project', () => {
+    const LOCAL = COOKIECUTTER_LOCAL_YML.replace('volumes:\n', 'volumes:\n  my_awesome_project_local_media: {}\n');
+    /** Read after local.yml: mounts its media volume in django and celeryworker, gives django an env file, adds docs. */
+    const DOCS = `services:
+  django:
+    volumes:
+      - my_awesome_project_local_media:/app/media
+    env_file:
+      - ./.envs/.local/.sentry
+  celeryworker:
+    volumes:
+      - my_awesome_project_local_media:/app/media
+  docs:
+    image: my_awesome_project_local_docs
+    build:
+      context: .
+      dockerfile: ./compose/local/docs/Dockerfile
+    env_file:
+      - ./.envs/.local/.django
+    volumes:
+      - ./docs:/docs:z
+    depends_on:
+      - django
+`;
+    const files = (over: Record<string, string | null>): Record<string, string> =>
+      cookiecutterDjango({
+        'local.yml': LOCAL,
+        'docs.yml': DOCS,
+        'compose/local/docs/Dockerfile':
+          'FROM docker.io/python:3.12.3-slim-bookworm\nCOPY ./requirements /requirements\nRUN pip install -r /requirements/local.txt\n',
+        '.envs/.local/.sentry': 'SENTRY_DSN=https://key@sentry.example.com/1\n',
+        ...over,
+      });
+    const projects = (r: AnalysisResult): { main: string[][]; overlays: string[][] } => ({
+      main: r.project.composeProjects.map((p) => p.files.map((f) => f.path)),
+      overlays: r.project.overlayProjects.map((p) => p.files.map((f) => f.path)),
+    });
+    /** Before, read apart: undeclared-volume on docs.yml (twice) and unused-volume on local.yml. */
+    const volumeFindings = (r: AnalysisResult): string[] =>
+      r.findings.filter((f) => /volume/.test(f.ruleId)).map((f) => `${f.path}:${f.range.start.line + 1} ${f.ruleId}`);
+
+    const ONE_PROJECT: [string, Record<string, string>][] = [
+      ['COMPOSE_FILE=local.yml:docs.yml', { '.env': 'COMPOSE_FILE=local.yml:docs.yml\n' }],
+      ['COMPOSE_FILE with COMPOSE_PATH_SEPARATOR', { '.env': 'COMPOSE_PATH_SEPARATOR=;\nCOMPOSE_FILE=./local.yml;docs.yml\n' }],
+      [
+        'docker compose -f local.yml -f docs.yml in the Makefile',
+        { Makefile: 'up:\n\tdocker compose -f local.yml -f docs.yml up -d\n' },
+      ],
+      [
+        'docker-compose --file, --file= in a GitHub workflow',
+        {
+          '.github/workflows/docs.yml':
+            'on: push\njobs:\n  docs:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: docker-compose --file local.yml --file=docs.yml run --rm docs make html\n',
+        },
+      ],
+    ];
+    for (const [name, over] of ONE_PROJECT) {
+      it(`${name}: docs.yml is read after local.yml, in its project, as docker compose merges them`, () => {
+        const r = analyze(files(over));
+        assert.deepEqual(projects(r), { main: [['local.yml', 'docs.yml']], overlays: [] });
+        const django = r.project.services.find((s) => s.name === 'django')!;
+        assert.deepEqual(
+          django.defs.map((d) => d.path),
+          ['local.yml', 'docs.yml'],
+        );
+        assert.deepEqual(
+          django.envFiles.map((e) => e.path),
+          ['./.envs/.local/.django', './.envs/.local/.postgres', './.envs/.local/.sentry'],
+        );
+        assert.deepEqual([...r.project.composeProjects[0]!.services.keys()].sort(), [
+          'celeryworker',
+          'django',
+          'docs',
+          'postgres',
+          'redis',
+        ]);
+        assert.deepEqual(volumeFindings(r), []);
+      });
+    }
+
+    it('follows the Makefile edited: the files of one command are one project, those of two commands are not', () => {
+      const apart = 'up:\n\tdocker compose -f local.yml up -d\n\ndocs:\n\tdocker compose -f docs.yml up docs\n';
+      const overlay = new OverlayFileSystem(new MemoryFileSystem(files({ Makefile: apart })));
+      const analyzer = new Analyzer(overlay);
+      const edits: [string, { main: string[][]; overlays: string[][] }, string[]][] = [
+        ['up:\n\tdocker compose -f local.yml -f docs.yml up -d\n', { main: [['local.yml', 'docs.yml']], overlays: [] }, []],
+        [
+          apart,
+          { main: [['local.yml'], ['docs.yml']], overlays: [] },
+          ['docs.yml:4 undeclared-volume', 'docs.yml:9 undeclared-volume', 'local.yml:2 unused-volume'],
+        ],
+      ];
+      for (const [text, shape, findings] of edits) {
+        overlay.setDocument('Makefile', text);
+        const r = analyzer.analyze();
+        assert.deepEqual(projects(r), shape, text);
+        assert.deepEqual(volumeFindings(r), findings, text);
+        const fresh = analyze(Object.fromEntries(overlay.listFiles().map((p) => [p, overlay.readFile(p)!])));
+        assert.deepEqual(
+          r.findings.map((f) => `${f.path}:${f.range.start.line} ${f.message}`),
+          fresh.findings.map((f) => `${f.path}:${f.range.start.line} ${f.message}`),
+        );
+      }
+    });
+
+    it('local.yml run alone too: its own project, and one with docs.yml read after it; docs.yml alone is none', () => {
+      const r = analyze(
+        files({
+          Makefile: 'up:\n\tdocker compose -f local.yml up -d\n\ndocs:\n\tdocker compose -f local.yml -f docs.yml up docs\n',
+        }),
+      );
+      assert.deepEqual(projects(r), { main: [['local.yml']], overlays: [['local.yml', 'docs.yml']] });
+      assert.deepEqual(volumeFindings(r), []);
+    });
+
+    it('the override file, which docker compose does not read with COMPOSE_FILE, is read after the first file in a project of its own', () => {
+      const r = analyze(
+        files({
+          '.env': 'COMPOSE_FILE=compose.yaml:docs.yml\n',
+          'local.yml': null,
+          'compose.yaml': LOCAL,
+          'compose.override.yaml': 'services:\n  django:\n    ports:\n      - "8001:8000"\n',
+        }),
+      );
+      assert.deepEqual(projects(r), {
+        main: [['compose.yaml', 'docs.yml']],
+        overlays: [['compose.yaml', 'compose.override.yaml']],
+      });
+      assert.deepEqual(volumeFindings(r), []);
+    });
+
+    it("a file of another folder read after the first: its paths are the first file's folder's, as docker compose reads them", () => {
+      const r = analyze(
+        cookiecutterDjango({
+          Makefile: 'deploy:\n\tdocker compose -f production.yml -f deploy/aws.yml up -d\n',
+          'deploy/aws.yml':
+            'services:\n  django:\n    build:\n      context: .\n      dockerfile: ./compose/production/django/Dockerfile\n    env_file:\n      - ./.envs/.production/.aws\n',
+          '.envs/.production/.aws': 'AWS_REGION=eu-west-1\n',
+        }),
+      );
+      assert.deepEqual(projects(r), { main: [['production.yml', 'deploy/aws.yml']], overlays: [] });
+      const django = r.project.services.find((s) => s.name === 'django')!;
+      assert.deepEqual([django.build?.context, django.build?.dockerfile], ['', PRODUCTION_DOCKERFILE]);
+      assert.ok(r.files.includes('.envs/.production/.aws'), r.files.join(', '));
+      assert.ok(!r.files.includes('deploy/.envs/.production/.aws'));
+      assert.deepEqual(findingsOn(r, 'deploy/aws.yml'), []);
     });
   });
 

@@ -122,3 +122,17 @@ networks:
   smarthr360-network:
     driver: bridge
 `;
+
+/**
+ * The two ways a workspace has docker compose read `second` after `first`, as one project: COMPOSE_FILE
+ * of the root `.env`, and `docker compose -f first -f second` in the Makefile. Each with its files.
+ */
+export function readTogether(first: string, second: string): [how: string, files: Record<string, string>][] {
+  return [
+    [`COMPOSE_FILE=${first}:${second} in .env`, { '.env': `COMPOSE_FILE=${first}:${second}\n` }],
+    [
+      `docker compose -f ${first} -f ${second} in the Makefile`,
+      { Makefile: `deploy:\n\tdocker compose -f ${first} -f ${second} up -d\n` },
+    ],
+  ];
+}

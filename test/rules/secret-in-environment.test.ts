@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { Analyzer } from '../../server/src/engine/analyzer';
 import { applyFixes } from '../../server/src/engine/fixes';
 import { MemoryFileSystem } from '../../server/src/engine/fs';
-import { RuleTester } from '../ruleTester';
+import { RuleTester, type ExpectedError } from '../ruleTester';
 import { secretInEnvironment } from '../../server/src/engine/rules/env/secretInEnvironment';
 import {
   BASE_DOCKERFILE,
@@ -106,6 +106,24 @@ const EXTENDS_COMMON = replaceEach(
   ['  web:\n    <<: *app\n', '  web:\n    <<: *app\n    extends:\n      file: common.yml\n      service: django\n'],
   ['  celery_worker:\n    <<: *app\n', '  celery_worker:\n    <<: *app\n    extends:\n      file: common.yml\n      service: django\n'],
 );
+
+/** A secret in deploy/docker-compose.prod.yml, which the Makefile reads after `first` (`-f first -f deploy/…`). */
+const prodOverlayElsewhere = (first: string): { files: Record<string, string>; errors: ExpectedError[] } => ({
+  files: workspace({
+    'deploy/docker-compose.prod.yml':
+      'services:\n  web:\n    environment:\n      - SECRET_KEY=prod-8f3k2j4h5g6f7d8s9a0q1w2e3r4t5y6u\n',
+    Makefile: `up-prod:\n\tdocker compose -f ${first} -f deploy/docker-compose.prod.yml up -d\n`,
+  }),
+  errors: [
+    onLine(
+      'deploy/docker-compose.prod.yml',
+      4,
+      20,
+      57,
+      'Unexpected secret SECRET_KEY written into the environment of service web; keep it in secrets.env.',
+    ),
+  ],
+});
 
 const LITERAL_DB_PASSWORD = replaceOnce(
   COMPOSE,
@@ -269,22 +287,19 @@ RuleTester.run(secretInEnvironment, {
     {
       // Before, the overlay got `env_file: [../secrets.env]`: compose reads an overlay given with -f
       // from the first file's folder, so that named a file above the project. Which first file a
-      // Makefile's `-f` names is not known here: reported, no fix.
+      // Makefile's `-f` names is not known here (a variable): reported, no fix.
       name: 'a secret in an overlay in another folder that nothing here completes: reported, no fix',
-      files: workspace({
-        'deploy/docker-compose.prod.yml':
-          'services:\n  web:\n    environment:\n      - SECRET_KEY=prod-8f3k2j4h5g6f7d8s9a0q1w2e3r4t5y6u\n',
-        Makefile: 'up-prod:\n\tdocker compose -f docker-compose.yml -f deploy/docker-compose.prod.yml up -d\n',
-      }),
-      errors: [
-        onLine(
-          'deploy/docker-compose.prod.yml',
-          4,
-          20,
-          57,
-          'Unexpected secret SECRET_KEY written into the environment of service web; keep it in secrets.env.',
-        ),
-      ],
+      ...prodOverlayElsewhere('$(BASE_COMPOSE)'),
+    },
+    {
+      // Before, reported with no fix, as when the first file is not known: the Makefile's `-f` were not
+      // read. web reads secrets.env in docker-compose.yml, the file read first: the secret moves there.
+      name: 'a secret in an overlay in another folder that the Makefile reads after docker-compose.yml: moved',
+      ...prodOverlayElsewhere('docker-compose.yml'),
+      output: {
+        'deploy/docker-compose.prod.yml': 'services:\n  web:\n    environment: {}\n',
+        'secrets.env': secretsWith('SECRET_KEY=prod-8f3k2j4h5g6f7d8s9a0q1w2e3r4t5y6u'),
+      },
     },
     {
       // Before, the secret moved to secrets.env and no env_file read it there: the prod overlay's

@@ -4,7 +4,7 @@
  */
 import { RuleTester } from '../ruleTester';
 import { undeclaredVolume } from '../../server/src/engine/rules/compose/undeclaredVolume';
-import { composeWorkspace, ROADMAP_COMPOSE } from './composeWorkspace';
+import { composeWorkspace, readTogether, ROADMAP_COMPOSE } from './composeWorkspace';
 import { crlf, insertAfter, insertBefore, replaceEach, replaceOnce } from './edit';
 import { fixedYamlParses } from './fixedYaml';
 import { onLine, onWord } from './findings';
@@ -111,6 +111,17 @@ RuleTester.run(undeclaredVolume, {
           'services:\n  celery_worker:\n    restart: always\n    volumes:\n      - static_volume:/app/staticfiles\n',
       }),
     },
+    ...readTogether('docker-compose.yml', 'prod.yml').map(([how, run]) => ({
+      // Before, prod.yml was read as a project of its own, with no top-level volumes: key, and the fix declared the volume there.
+      name: `${how}: prod.yml, read after docker-compose.yml, mounts a volume docker-compose.yml declares`,
+      files: {
+        ...composeWorkspace({
+          'docker-compose.yml': ROADMAP_COMPOSE,
+          'prod.yml': 'services:\n  celery_worker:\n    restart: always\n    volumes:\n      - static_volume:/app/staticfiles\n',
+        }),
+        ...run,
+      },
+    })),
     {
       // What .env sets is the volume compose mounts: declared, nothing is missing; ./src is a bind mount.
       name: 'sources through variables that .env sets to a declared volume',

@@ -4,7 +4,7 @@
  */
 import { RuleTester } from '../ruleTester';
 import { unusedVolume } from '../../server/src/engine/rules/compose/unusedVolume';
-import { composeWorkspace, ROADMAP_COMPOSE } from './composeWorkspace';
+import { composeWorkspace, readTogether, ROADMAP_COMPOSE } from './composeWorkspace';
 import { crlf, removeOnce, replaceEach, replaceOnce } from './edit';
 import { fixedYamlParses } from './fixedYaml';
 import { onLine, onWord } from './findings';
@@ -318,6 +318,14 @@ volumes:
       name: 'a volume only an overlay (docker-compose.prod.yml) mounts is used',
       files: composeWorkspace({ 'docker-compose.yml': BASE_WITH_EXTERNAL, 'docker-compose.prod.yml': PROD_OVERLAY }),
     },
+    ...readTogether('docker-compose.yml', 'prod.yml').map(([how, run]) => ({
+      // Before, prod.yml was read as a project of its own: static_volume was reported and its fix removed the declaration.
+      name: `${how}: a volume only prod.yml, read after docker-compose.yml, mounts is used`,
+      files: {
+        ...composeWorkspace({ 'docker-compose.yml': BASE_WITH_EXTERNAL, 'prod.yml': PROD_OVERLAY }),
+        ...run,
+      },
+    })),
   ],
   invalid: [
     {

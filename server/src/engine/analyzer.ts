@@ -400,7 +400,7 @@ export class Analyzer {
     const project = !structural
       ? prev.project.withReplacedFiles(changed.map((p) => byPath.get(p)!))
       : ((composeOnly ? prev.project.withRefreshedCompose(changed.map((p) => byPath.get(p) as ComposeModel)) : undefined) ??
-        new Project(this.fs, config, [...byPath.values()], prev?.project));
+        new Project(this.fs, config, [...byPath.values()], prev?.project, composeVariable));
     if (stats.timing) {
       stats.timing.projectMs = performance.now() - parsedAt;
     }
@@ -841,12 +841,25 @@ export class Analyzer {
     }
     // The files `docker compose -f` names in Makefiles, scripts and CI workflows, whatever their names.
     const isFile = (p: string): boolean => this.fs.stat(p) === 'file';
+    const runs = [composeVariable];
     for (const m of [...models.values()]) {
       for (const command of m.kind === 'text' ? composeCommandsOf(m) : []) {
-        for (const p of composeRun(command, isFile)) {
+        const run = composeRun(command, isFile);
+        runs.push(run);
+        for (const p of run) {
           if (!models.has(p)) {
             load(p, 'compose');
           }
+        }
+      }
+    }
+    // docker compose reads the paths of the files after the first of a run from the first one's folder.
+    const firstFolders = new Map<string, string[]>();
+    for (const run of runs) {
+      for (const p of run.slice(1)) {
+        const first = dirname(run[0]!);
+        if (first !== dirname(p) && !firstFolders.get(p)?.includes(first)) {
+          firstFolders.set(p, [...(firstFolders.get(p) ?? []), first]);
         }
       }
     }
@@ -873,9 +886,11 @@ export class Analyzer {
       }
       for (const s of compose.services) {
         for (const e of s.envFiles) {
-          const p = joinPath(dir, e.path);
-          if (!models.has(p) && !/\$/.test(e.path)) {
-            load(p, 'env');
+          for (const folder of [dir, ...(firstFolders.get(compose.path) ?? [])]) {
+            const p = joinPath(folder, e.path);
+            if (!models.has(p) && !/\$/.test(e.path)) {
+              load(p, 'env');
+            }
           }
         }
       }

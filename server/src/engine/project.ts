@@ -25,6 +25,7 @@ import {
   type EnvironmentEntry,
 } from './parse/compose';
 import { parseEnvFile, type EnvFileModel } from './parse/envfile';
+import { composeCommandsOf, composeRun } from './parse/composeCommands';
 import { findBuildCommands, findBakeTargets, findBuildPushActions, isGitlabCi, matchesWildcard, type BuildCommand } from './parse/buildCommands';
 import { exemptEntryMatches, isPublicImage, looksLikeBaseImage, normalizeImage } from './images';
 import { detectInstall } from './parse/installs';
@@ -368,16 +369,27 @@ export interface Service {
   }[];
 }
 
-/** A root compose file with its override file and the files it includes. */
+/**
+ * A root compose file with its override file and the files it includes; or with the files docker
+ * compose reads after it instead of the override (`COMPOSE_FILE=a.yml:b.yml` in the root `.env`, the
+ * one `docker compose -f a.yml -f b.yml` that runs it), merged the same way.
+ */
 export interface ComposeProject {
   root: ComposeModel;
   files: ComposeModel[];
   services: Map<string, Service>;
   /**
-   * For `docker compose -f main.yml -f main.prod.yml`: the overlay read after the root (and its
-   * includes), without the root's override file. Such projects are {@link Project.overlayProjects}.
+   * For `docker compose -f main.yml -f main.prod.yml` (a file named after the root, or the files of a
+   * `-f` command that names the root first when the root is also run without them): the overlay read
+   * after the root (and its includes), without the root's override file. Such projects are
+   * {@link Project.overlayProjects}.
    */
   overlay?: ComposeModel;
+  /**
+   * For an overlay project: every file read after the root and its includes (the overlay first, the
+   * files after it, and what they include).
+   */
+  readAfter?: readonly ComposeModel[];
   /**
    * The application each file belongs to, by path: the root's (with its override and overlays), or
    * that of a file the project includes, which docker compose loads as an application of its own
@@ -409,6 +421,13 @@ const DEFAULT_OVERRIDE_FILES = [
   'docker-compose.override.yaml',
   'docker-compose.override.yml',
 ];
+
+/** Compose files docker compose reads together, in order (see Project.composeRuns). */
+interface ComposeRun {
+  files: ComposeModel[];
+  /** Named by COMPOSE_FILE of the root `.env`, rather than by a command's `-f`. */
+  variable: boolean;
+}
 
 /** Project.partialComposeFiles, by list of compose files. */
 const partialByList = new WeakMap<readonly ComposeModel[], readonly ComposeModel[]>();
@@ -486,12 +505,15 @@ export class Project {
    * @param previous the project of the last run, if any: compose projects whose files are the same
    *   parsed models are taken over as they are, and so are service group keys when nothing they
    *   read has changed. What it gives is only reused, never trusted over the files.
+   * @param composeVariable the compose files `COMPOSE_FILE` of the root `.env` names, in order (see
+   *   {@link composeFileVariable}): docker compose run at the root reads them as one project.
    */
   constructor(
     readonly fs: FileSystemView,
     readonly config: Config,
     files: FileModel[],
     previous?: Project,
+    private readonly composeVariable: readonly string[] = [],
   ) {
     const bakeFiles = files.filter((f): f is TextModel => f.kind === 'text' && f.role === 'bake');
     for (const f of files) {
@@ -650,6 +672,7 @@ export class Project {
       }
       const fresh = next.mergedProject(swap(p.root), p.files.map(swap));
       fresh.overlay = swap(p.overlay!);
+      fresh.readAfter = p.readAfter?.map(swap);
       return fresh;
     });
     mutable.services = this.services.map(renew);
@@ -1087,7 +1110,9 @@ export class Project {
       this.projectsByFileCache = groupBy(this.composeProjects, (project) => [...new Set(project.files)]);
       // An overlay's project is its own: the root file's findings come from the root's project.
       for (const project of this.overlayProjects) {
-        this.projectsByFileCache.set(project.overlay!, [...(this.projectsByFileCache.get(project.overlay!) ?? []), project]);
+        for (const file of project.readAfter ?? [project.overlay!]) {
+          this.projectsByFileCache.set(file, [...(this.projectsByFileCache.get(file) ?? []), project]);
+        }
       }
     }
     return this.projectsByFileCache.get(file) ?? [];
@@ -1896,23 +1921,55 @@ export class Project {
       }
     }
     const isOverlay = (c: ComposeModel): boolean => overlayMain(c) !== undefined;
+    // The files docker compose reads together (COMPOSE_FILE, `docker compose -f a -f b`), from a root:
+    // the files after the first are read after it, in its project, as the override file is.
+    const runs = this.composeRuns().filter(
+      (r) => !included.has(r.files[0]!.path) && !isOverride(r.files[0]!) && !isOverlay(r.files[0]!),
+    );
+    const multi = runs.filter((r) => r.files.length > 1);
+    // Run alone: a file a `-f` names alone, or the default file of its folder (docker compose run
+    // there reads it, with its override), unless COMPOSE_FILE names what is read at the root.
+    const alone = new Set(runs.filter((r) => r.files.length === 1).map((r) => r.files[0]!.path));
+    for (const c of this.composeFiles) {
+      if (defaultMain(folderOf(c.path)) === c.path && !(folderOf(c.path) === '' && runs.some((r) => r.variable))) {
+        alone.add(c.path);
+      }
+    }
+    const firsts = new Set(multi.map((r) => r.files[0]!.path));
+    // Read only after another file: in no project of its own.
+    const after = new Set(
+      multi.flatMap((r) => r.files.slice(1).map((f) => f.path)).filter((p) => !alone.has(p) && !firsts.has(p)),
+    );
+    const key = (files: readonly ComposeModel[]): string => files.map((f) => f.path).join('\n');
+    /** The run a root's project is: COMPOSE_FILE's, or the one `-f` command that names it first when nothing runs it alone. */
+    const mainRun = (root: ComposeModel): ComposeRun | undefined => {
+      const own = multi.filter((r) => r.files[0] === root);
+      return (
+        own.find((r) => r.variable) ??
+        (!alone.has(root.path) && new Set(own.map((r) => key(r.files))).size === 1 ? own[0] : undefined)
+      );
+    };
     const previousByRoot = previous && new Map(previous.composeProjects.map((p) => [p.root, p]));
     for (const root of this.composeFiles) {
-      if (included.has(root.path) || isOverride(root) || isOverlay(root)) {
+      if (included.has(root.path) || isOverride(root) || isOverlay(root) || after.has(root.path)) {
         continue;
       }
-      const files = withIncludes(root);
+      const own = withIncludes(root);
       const stem = root.path.replace(/\.(ya?ml)$/, '');
       const overrides = [stem + '.override.yml', stem + '.override.yaml'];
       if (defaultMain(folderOf(root.path)) === root.path) {
         overrides.unshift(defaultOverride(folderOf(root.path)) ?? '');
       }
-      for (const path of overrides) {
-        const o = this.byPath.get(path);
-        if (o?.kind === 'compose' && !files.includes(o)) {
-          files.push(o);
-          break;
-        }
+      const override = overrides
+        .map((path) => this.byPath.get(path))
+        .find((o): o is ComposeModel => o?.kind === 'compose' && !own.includes(o));
+      const run = mainRun(root);
+      const files = [...own];
+      for (const f of run ? run.files.slice(1) : override ? [override] : []) {
+        pushAll(
+          files,
+          withIncludes(f).filter((g) => !files.includes(g)),
+        );
       }
       // The same files as last time (the same parsed models): the merged services are too.
       const candidate = previousByRoot?.get(root);
@@ -1933,12 +1990,31 @@ export class Project {
           : undefined;
       const project = reused ?? this.mergedProject(root, files);
       this.composeProjects.push(project);
-      // `-f root -f overlay`: the root and what it includes, then the overlay; not the override.
-      for (const overlay of overlays.get(root.path) ?? []) {
-        const overlayFiles = files.filter((f) => !isOverride(f));
-        const overlaid = this.mergedProject(root, [...overlayFiles, overlay]);
-        overlaid.overlay = overlay;
-        this.overlayProjects.push(overlaid);
+      // `-f root -f overlay`: the root and what it includes, then the overlay; not the override. The
+      // same for the other `-f` commands that name the root first, and for the override when the
+      // project is a run that leaves it out.
+      const overlaid = [
+        ...(overlays.get(root.path) ?? []).map((o) => [o]),
+        ...multi.filter((r) => r.files[0] === root && r !== run).map((r) => r.files.slice(1)),
+        ...(run && override && !files.includes(override) ? [[override]] : []),
+      ];
+      const seen = new Set([key(files)]);
+      for (const extra of overlaid) {
+        const overlayFiles = [...own];
+        for (const f of extra) {
+          pushAll(
+            overlayFiles,
+            withIncludes(f).filter((g) => !overlayFiles.includes(g)),
+          );
+        }
+        if (seen.has(key(overlayFiles))) {
+          continue;
+        }
+        seen.add(key(overlayFiles));
+        const overlaidProject = this.mergedProject(root, overlayFiles);
+        overlaidProject.overlay = extra[0]!;
+        overlaidProject.readAfter = overlayFiles.slice(own.length);
+        this.overlayProjects.push(overlaidProject);
       }
       for (const s of project.services.values()) {
         this.services.push(s);
@@ -1949,6 +2025,25 @@ export class Project {
         }
       }
     }
+  }
+
+  /**
+   * The lists of compose files docker compose reads together, in order: `COMPOSE_FILE` of the root
+   * `.env` (`variable`), and the `-f` files of each `docker compose` command of a Makefile, script or
+   * CI workflow (see composeCommandsOf). Only the files read as compose files, without repeats.
+   */
+  private composeRuns(): ComposeRun[] {
+    const models = (paths: readonly string[]): ComposeModel[] => [
+      ...new Set(paths.map((p) => this.byPath.get(p)).filter((m): m is ComposeModel => m?.kind === 'compose')),
+    ];
+    const runs: ComposeRun[] = [{ files: models(this.composeVariable), variable: true }];
+    const isFile = (p: string): boolean => this.fs.stat(p) === 'file';
+    for (const t of this.textFiles) {
+      for (const command of composeCommandsOf(t)) {
+        runs.push({ files: models(composeRun(command, isFile)), variable: false });
+      }
+    }
+    return runs.filter((r) => r.files.length > 0);
   }
 
   /** A compose project of these files, with the services their definitions merge into. */
@@ -2121,6 +2216,14 @@ export class Project {
         }
       };
       visit(project.root, rootChain, rootFolder, 0);
+      // The files read after the root (its override, the later files of `-f a -f b` or COMPOSE_FILE,
+      // an overlay): docker compose reads their paths from the first file's folder.
+      const includedHere = new Set(project.files.flatMap((f) => f.includes.map((i) => joinPath(dirname(f.path), i.value))));
+      for (const f of project.files) {
+        if (!chains.has(f.path) && !includedHere.has(f.path)) {
+          visit(f, rootChain, rootFolder, 0);
+        }
+      }
       chains.set('', { env: rootChain, folder: rootFolder });
       includeChainCache.set(project, chains);
     }
