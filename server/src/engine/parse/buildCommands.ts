@@ -98,11 +98,7 @@ export function findBuildCommands(path: string, text: string, kind: 'makefile' |
     // outside quotes and `$(…)`; what follows is read again (`docker build -t a a && docker build
     // -t b b` is two builds). A one-line quoted step (`run: "docker build ."`) ends before its quote.
     const argsStart = re.lastIndex;
-    // A plain or quoted CI line written over several lines is one line to the shell (YAML folds it):
-    // GitLab's `- /kaniko/executor` with `--context …` on the lines below.
-    const folded = step?.folded ? text.slice(argsStart, step.end).replace(/[\r\n]/g, ' ') : undefined;
-    const end =
-      folded !== undefined ? argsStart + commandEnd(folded, 0) : Math.min(commandEnd(text, argsStart), step?.end ?? Infinity);
+    const end = commandEndIn(text, argsStart, step);
     re.lastIndex = Math.max(end, argsStart);
     const quoted: boolean[] = [];
     const args = tokenize(text.slice(argsStart, end).replace(/\\\r?\n/g, ' '), quoted);
@@ -930,6 +926,16 @@ function followCd(path: string, raw: string, from: Where, assignments: Map<strin
     return { script, root: from.root === undefined ? undefined : joinPath(from.root, rel[2]!) };
   }
   return undefined;
+}
+
+/**
+ * Where the arguments of a command that start at `argsStart` end, in a CI step (`step`) or a file:
+ * see {@link commandEnd}. A plain or quoted CI line written over several lines is one line to the
+ * shell (YAML folds it): GitLab's `- /kaniko/executor` with `--context …` on the lines below.
+ */
+export function commandEndIn(text: string, argsStart: number, step: { end: number; folded: boolean } | undefined): number {
+  const folded = step?.folded ? text.slice(argsStart, step.end).replace(/[\r\n]/g, ' ') : undefined;
+  return folded !== undefined ? argsStart + commandEnd(folded, 0) : Math.min(commandEnd(text, argsStart), step?.end ?? Infinity);
 }
 
 /**

@@ -7,7 +7,7 @@
  */
 import { LineIndex, type Range } from '../text';
 import { dirname, isAbsolutePath, isInsideWorkspace, joinPath } from '../paths';
-import { anchored, CommentScanner, commandEnd, ScriptDirectories, tokenize, WorkflowSteps } from './buildCommands';
+import { anchored, CommentScanner, commandEndIn, ScriptDirectories, tokenize, WorkflowSteps } from './buildCommands';
 import { makefileVariables, scriptVariables, type Expand } from './buildVariables';
 
 /** A compose file a command names: from the folder it runs in, and from the workspace root when that is the other guess. */
@@ -160,9 +160,7 @@ function findComposeCommands(path: string, text: string, kind: 'makefile' | 'scr
     const where = directories?.at(m.index) ?? step?.where;
     const variables = kind === 'workflow' ? step?.variables : ofFile;
     const argsStart = re.lastIndex;
-    const folded = step?.folded ? text.slice(argsStart, step.end).replace(/[\r\n]/g, ' ') : undefined;
-    const end =
-      folded !== undefined ? argsStart + commandEnd(folded, 0) : Math.min(commandEnd(text, argsStart), step?.end ?? Infinity);
+    const end = commandEndIn(text, argsStart, step);
     re.lastIndex = Math.max(end, argsStart);
     // A variable that holds the command: its words after `docker compose` come first.
     let words: string[] = [];
