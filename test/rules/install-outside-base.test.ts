@@ -8,6 +8,7 @@ import { installOutsideBase } from '../../server/src/engine/rules/dockerfile/ins
 import type { InvalidCase } from '../ruleTester';
 import { crlf, insertAfter, insertBefore, removeOnce, replaceEach, replaceOnce } from './edit';
 import { onLine, onWord, onWordIn } from './findings';
+import { cookiecutterOnBase, djangoDockerfile, LOCAL_COMPOSE } from './workspaces/cookiecutterOnBase';
 
 const BASE = `# Shared base image: the only image that installs packages.
 FROM python:3.12-slim
@@ -2421,6 +2422,164 @@ CMD ["celery", "-A", "platform", "worker", "-l", "info"]
         files: { ...workspace, 'docker-bake.json': bakeJson, 'docker-bake.override.json': overrideJson },
         errors: [onWord('services/api/Dockerfile', api, 'gunicorn==22.0.0', inBase('gunicorn==22.0.0'))],
         output: moved,
+      },
+    ],
+  });
+});
+
+describe('cookiecutter-django on a shared base: the install of -r ${BUILD_ENVIRONMENT}.txt', () => {
+  const DJANGO = 'compose/production/django/Dockerfile';
+  const DEFAULT_INSTALL = 'RUN pip install --no-cache-dir -r ${BUILD_ENVIRONMENT}.txt\n';
+  const inDjango = (text: string, word: string, message: string) => onWord(DJANGO, text, word, message);
+  const redundantIn = (file: string) =>
+    `Unexpected pip install -r ${file}: the base image (compose/base/Dockerfile) already installs it.`;
+  const notInBase = (file: string) =>
+    `Unexpected pip install -r ${file} outside the base image; ${file} is not available to the base build, so the install cannot be moved automatically: copy it in compose/base/Dockerfile and install it there.`;
+  /** The Django image with `stage` (its ARG lines) in place of the stage's own `ARG BUILD_ENVIRONMENT`. */
+  const withStageArg = (line: string, install = DEFAULT_INSTALL) =>
+    replaceOnce(djangoDockerfile(install), 'ARG BUILD_ENVIRONMENT\nARG APP_HOME', `${line}ARG APP_HOME`);
+  /** The requirements the production build reads, copied one by one instead of the whole folder. */
+  const COPIES_TWO = replaceOnce(
+    djangoDockerfile(),
+    'COPY ./requirements .\n',
+    'COPY ./requirements/production.txt ./requirements/base.txt ./\n',
+  );
+  /** gunicorn pinned through a build variable whose default is the pin production.txt has. */
+  const pinnedByArg = (version: string) =>
+    replaceOnce(
+      djangoDockerfile('RUN pip install --no-cache-dir "gunicorn==${GUNICORN_VERSION}"\n'),
+      'ARG APP_HOME=/app\n',
+      `ARG APP_HOME=/app\nARG GUNICORN_VERSION=${version}\n`,
+    );
+  RuleTester.run(installOutsideBase, {
+    valid: [],
+    invalid: [
+      {
+        // Before, "${BUILD_ENVIRONMENT}.txt is not available to the base build": the ARG was not
+        // read, though its default (the global ARG declared again in the stage) is production, and
+        // production.txt is the file the base installs. The COPY of the folder stays (a folder COPY
+        // is never taken: the fix removes only what it knows nothing else reads).
+        name: 'production.txt, from the ARG default: the base installs it, Remove redundant install; the folder COPY stays',
+        files: cookiecutterOnBase(),
+        errors: [
+          inDjango(djangoDockerfile(), '${BUILD_ENVIRONMENT}.txt', redundantIn('${BUILD_ENVIRONMENT}.txt (production.txt)')),
+        ],
+        output: { [DJANGO]: removeOnce(djangoDockerfile(), DEFAULT_INSTALL) },
+      },
+      {
+        // The files the production build reads, copied one by one: the COPY goes with the install,
+        // and the comment above it. (The entrypoint is read where it is configured to live: a script
+        // the engine does not read may read the files, and keeps the COPY.)
+        name: 'production.txt and the base.txt it includes, copied by name: both go with the redundant install',
+        files: cookiecutterOnBase({ [DJANGO]: COPIES_TWO }),
+        config: { entrypointsDir: 'compose/production/django' },
+        errors: [inDjango(COPIES_TWO, '${BUILD_ENVIRONMENT}.txt', redundantIn('${BUILD_ENVIRONMENT}.txt (production.txt)'))],
+        output: {
+          [DJANGO]: removeOnce(
+            COPIES_TWO,
+            `# Requirements are installed here to ensure they will be cached.\nCOPY ./requirements/production.txt ./requirements/base.txt ./\n${DEFAULT_INSTALL}\n`,
+          ),
+        },
+      },
+      ...(
+        [
+          [
+            'names the file through the same variable',
+            'RUN cat ${BUILD_ENVIRONMENT}.txt base.txt | sha256sum > requirements.sha256\n',
+          ],
+          ['names a file through a variable that is not known', 'RUN python manage.py check_pins "$PINS"\n'],
+        ] as const
+      ).map(([what, reader]) => {
+        const django = replaceOnce(COPIES_TWO, 'COPY . ${APP_HOME}\n', `COPY . \${APP_HOME}\n${reader}`);
+        return {
+          name: `the COPY of the requirements stays where a later RUN ${what}`,
+          files: cookiecutterOnBase({ [DJANGO]: django }),
+          config: { entrypointsDir: 'compose/production/django' },
+          errors: [
+            onWordIn(
+              DJANGO,
+              django,
+              DEFAULT_INSTALL,
+              '${BUILD_ENVIRONMENT}.txt',
+              redundantIn('${BUILD_ENVIRONMENT}.txt (production.txt)'),
+            ),
+          ],
+          output: { [DJANGO]: removeOnce(django, DEFAULT_INSTALL) },
+        };
+      }),
+      {
+        // docker-compose.local.yml builds the same Dockerfile with BUILD_ENVIRONMENT: local, whose
+        // local.txt the base does not install: no fix, which would be wrong for the local build.
+        name: 'local.txt in the local build, production.txt in the production one: not redundant for both, no fix',
+        files: cookiecutterOnBase({ 'docker-compose.local.yml': LOCAL_COMPOSE }),
+        errors: [
+          inDjango(
+            djangoDockerfile(),
+            '${BUILD_ENVIRONMENT}.txt',
+            notInBase('${BUILD_ENVIRONMENT}.txt (local.txt or production.txt)'),
+          ),
+        ],
+      },
+      {
+        // The same with a `docker build --build-arg` of a Makefile.
+        name: 'a Makefile builds it with --build-arg BUILD_ENVIRONMENT=local: not redundant for both builds, no fix',
+        files: cookiecutterOnBase({
+          Makefile:
+            'build-local:\n\tdocker build --build-arg BUILD_ENVIRONMENT=local -f compose/production/django/Dockerfile -t my_awesome_project_local_django .\n',
+        }),
+        errors: [
+          inDjango(
+            djangoDockerfile(),
+            '${BUILD_ENVIRONMENT}.txt',
+            notInBase('${BUILD_ENVIRONMENT}.txt (production.txt or local.txt)'),
+          ),
+        ],
+      },
+      {
+        // The stage declares its own default: the global ARG's does not reach it.
+        name: 'a stage ARG with its own default (local) wins over the global one: local.txt, not redundant',
+        files: cookiecutterOnBase({ [DJANGO]: withStageArg('ARG BUILD_ENVIRONMENT=local\n') }),
+        errors: [
+          inDjango(
+            withStageArg('ARG BUILD_ENVIRONMENT=local\n'),
+            '${BUILD_ENVIRONMENT}.txt',
+            notInBase('${BUILD_ENVIRONMENT}.txt (local.txt)'),
+          ),
+        ],
+      },
+      {
+        // A global ARG is not in scope in a stage that does not declare it again (docker's rule):
+        // the value is not known, and nothing is said of it.
+        name: 'the global ARG not declared again in the stage: the file is not known, as before',
+        files: cookiecutterOnBase({ [DJANGO]: withStageArg('') }),
+        errors: [inDjango(withStageArg(''), '${BUILD_ENVIRONMENT}.txt', notInBase('${BUILD_ENVIRONMENT}.txt'))],
+      },
+      {
+        // Before, "names a build variable, so move it to the base by hand", though the ARG's default
+        // is the pin the base installs from production.txt.
+        name: 'a package pinned by an ARG to the version the base installs: Remove redundant install',
+        files: cookiecutterOnBase({ [DJANGO]: pinnedByArg('22.0.0') }),
+        errors: [
+          inDjango(
+            pinnedByArg('22.0.0'),
+            '"gunicorn==${GUNICORN_VERSION}"',
+            alreadyInBase('pip', 'gunicorn==${GUNICORN_VERSION}').replace('Dockerfile.base', 'compose/base/Dockerfile'),
+          ),
+        ],
+        output: {
+          [DJANGO]: removeOnce(pinnedByArg('22.0.0'), 'RUN pip install --no-cache-dir "gunicorn==${GUNICORN_VERSION}"\n'),
+        },
+      },
+      {
+        name: 'a package pinned by an ARG to another version than the base: that version is said, no fix',
+        files: cookiecutterOnBase({ [DJANGO]: pinnedByArg('23.0.0') }),
+        errors: [
+          inDjango(
+            pinnedByArg('23.0.0'),
+            '"gunicorn==${GUNICORN_VERSION}"',
+            'Unexpected pip install of "gunicorn==${GUNICORN_VERSION}": the base image (compose/base/Dockerfile) installs gunicorn==22.0.0 (from requirements/production.txt). A service that needs another version is not built on the shared base; align the version in compose/base/Dockerfile and remove this install.',
+          ),
+        ],
       },
     ],
   });

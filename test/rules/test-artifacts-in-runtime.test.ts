@@ -168,6 +168,19 @@ COPY . .
 CMD ["celery", "-A", "smarthr360", "worker", "-l", "info"]
 `;
 
+/** The celery image installs the requirements file a build variable names, `dev` by default. */
+const CELERY_INSTALLS_BY_ARG = replaceOnce(
+  CELERY_INSTALLS_FOLDER_DEV,
+  'WORKDIR /app\n',
+  'ARG REQUIREMENTS=dev\nWORKDIR /app\n',
+).replace('-r dev.txt', '-r ${REQUIREMENTS}.txt');
+/** The compose file with celery_beat built with `REQUIREMENTS: prod`. */
+const BEAT_BUILT_FOR_PROD = replaceOnce(
+  COMPOSE,
+  '      dockerfile: docker/Dockerfile.celery\n    command: celery -A smarthr360 beat -l info\n',
+  '      dockerfile: docker/Dockerfile.celery\n      args:\n        REQUIREMENTS: prod\n    command: celery -A smarthr360 beat -l info\n',
+);
+
 /** The celery image copies requirements/dev.txt to /tmp/req/ and installs it from there. */
 const CELERY_INSTALLS_DEV_ELSEWHERE = `FROM smarthr360-base:latest
 WORKDIR /app
@@ -389,6 +402,15 @@ COPY docs/dev.txt /app/docs/dev.txt
       }),
     },
     // Before, a CI-only test Dockerfile was checked as a runtime image, and the fix deleted its pytest install.
+    {
+      // celery_worker's build reads dev.txt, celery_beat's prod.txt: not test requirements in every build.
+      name: 'a requirements file a build variable names: dev.txt in one build, prod.txt in another',
+      files: workspace({
+        'docker-compose.yml': BEAT_BUILT_FOR_PROD,
+        'docker/Dockerfile.celery': CELERY_INSTALLS_BY_ARG,
+        ...DEV_ON_BASE_FOLDER,
+      }),
+    },
     {
       name: 'a test Dockerfile named for it (docker/Dockerfile.test), built by CI only',
       files: workspace({
@@ -744,6 +766,23 @@ COPY --from=build /src/dist /usr/share/nginx/html
       errors: [onLine('docker/Dockerfile.celery', 4, 35, 42, MESSAGE_DEV('pip', 'dev.txt'))],
       output: {
         'docker/Dockerfile.celery': removeOnce(CELERY_INSTALLS_FOLDER_DEV, 'RUN pip install --no-cache-dir -r dev.txt\n'),
+      },
+    },
+    {
+      // Before, nothing: `-r ${REQUIREMENTS}.txt` was not read, though every build of the image
+      // (celery_worker's and celery_beat's) takes the ARG's default, dev.
+      name: 'a requirements file a build variable names, dev.txt in every build: the install is reported, and goes',
+      files: workspace({ 'docker/Dockerfile.celery': CELERY_INSTALLS_BY_ARG, ...DEV_ON_BASE_FOLDER }),
+      errors: [
+        onWord(
+          'docker/Dockerfile.celery',
+          CELERY_INSTALLS_BY_ARG,
+          '${REQUIREMENTS}.txt',
+          MESSAGE_DEV('pip', '${REQUIREMENTS}.txt (dev.txt)'),
+        ),
+      ],
+      output: {
+        'docker/Dockerfile.celery': removeOnce(CELERY_INSTALLS_BY_ARG, 'RUN pip install --no-cache-dir -r ${REQUIREMENTS}.txt\n'),
       },
     },
     {

@@ -29,7 +29,7 @@ import { composeCommandsOf, composeRun } from './parse/composeCommands';
 import { findBuildCommands, findBakeTargets, findBuildPushActions, isGitlabCi, matchesWildcard, type BuildCommand } from './parse/buildCommands';
 import { exemptEntryMatches, isPublicImage, looksLikeBaseImage, normalizeImage } from './images';
 import { detectInstall } from './parse/installs';
-import { pathArgs } from './parse/dockerfileArgs';
+import { argValues, globalArgs, NO_ARGS, pathArgs } from './parse/dockerfileArgs';
 import { isMap, isNode, isPair, isScalar, parseDocument } from 'yaml';
 import { inlineDockerfilePath } from './inlineDockerfiles';
 import { interpolate, NO_VARIABLES, type Variables } from './interpolation';
@@ -299,25 +299,6 @@ const FROM_PREFERENCE: Record<FromTarget['kind'], number> = {
   'local-unresolved': 4,
   variable: 5,
 };
-
-const NO_ARGS: ReadonlyMap<string, string> = new Map();
-
-/**
- * The values of the ARGs declared before the first FROM, as a build sets them: in order, each takes
- * the build arg passed for it, or else its default, expanded with the ARGs before it (`ARG
- * IMAGE=${REGISTRY}/base`). An ARG with neither has no value here (a build may pass it from the
- * shell). A build arg for an ARG not declared there sets nothing, as in docker.
- */
-function argValues(declared: readonly { name: string; value?: string }[], passed: ReadonlyMap<string, string>): Variables {
-  const values = new Map<string, string>();
-  for (const { name, value } of declared) {
-    const given = passed.get(name) ?? (value === undefined ? undefined : interpolate(value, values));
-    if (given !== undefined) {
-      values.set(name, given);
-    }
-  }
-  return values;
-}
 
 /** A compose service, merged over its override, `extends` and `include` definitions. */
 export interface Service {
@@ -989,10 +970,7 @@ export class Project {
       return [image];
     }
     // `ARG A=1 B` declares two.
-    const declared = model.ast
-      .getInitialARGs()
-      .flatMap((a) => a.getProperties())
-      .map((p) => ({ name: p.getName(), value: p.getValue() ?? undefined }));
+    const declared = globalArgs(model);
     const out = new Set<string>();
     const passed = this.buildArgsOf(model.path);
     for (const args of passed.length > 0 ? passed : [NO_ARGS]) {

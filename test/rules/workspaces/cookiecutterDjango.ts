@@ -210,7 +210,12 @@ const COOKIECUTTER_FILES: Readonly<Record<string, string>> = {
 
 /** The cookiecutter-django project, with some files replaced or added (`null` removes one). */
 export function cookiecutterDjango(over: Record<string, string | null> = {}): Record<string, string> {
-  const out: Record<string, string> = { ...COOKIECUTTER_FILES };
+  return withFiles(COOKIECUTTER_FILES, over);
+}
+
+/** A workspace's files with some replaced or added (`null` removes one). */
+export function withFiles(files: Readonly<Record<string, string>>, over: Record<string, string | null>): Record<string, string> {
+  const out: Record<string, string> = { ...files };
   for (const [path, text] of Object.entries(over)) {
     if (text === null) {
       delete out[path];

@@ -26,12 +26,15 @@ import { isSuppressionComment } from '../../suppress';
 import { runtimeStages, stageChain } from './stageRefs';
 import {
   baseChain,
+  buildValues,
   containerPath,
   readRequirements,
   requirementsSource,
+  requirementsSources,
   runComments,
   servedCopiesRemoval,
   stageCopies,
+  withBuildValues,
 } from '../image/imageFacts';
 import { isTestRequirement, isTestToolPackage } from '../image/testArtifactsInRuntime';
 import { isBuildPackage, removedInStage } from './buildToolsInFinalStage';
@@ -61,9 +64,26 @@ function baseInstalls(project: Project, base: DockerfileModel | undefined): Base
         model: chain.model,
         run,
         install,
-        kept: install.packages.filter((p) => !removed.has(p.word)),
+        kept: resolvedPackages(project, chain.model, run, install).filter((p) => !removed.has(p.word)),
       })),
     );
+}
+
+/**
+ * The packages of an install, one named with a build variable (`"django==${DJANGO_VERSION}"`) as
+ * every build of its Dockerfile names it, when they all name the same one (see buildValues); else
+ * as written.
+ */
+function resolvedPackages(
+  project: Project,
+  model: DockerfileModel,
+  run: RunInstruction,
+  install: InstallCommand,
+): InstalledPackage[] {
+  return install.packages.map((p) => {
+    const values = p.word.hasVariable ? buildValues(project, model, run.stage, run.instruction, p.name) : undefined;
+    return values?.length === 1 ? { ...p, name: values[0]!, key: packageKey(install.manager, values[0]!) } : p;
+  });
 }
 
 const removedCache = new WeakMap<DockerfileModel, ReadonlySet<ShellWord>>();
@@ -574,7 +594,7 @@ export const installOutsideBase = defineRule({
         let packages = filePackages.get(b.install);
         if (!packages) {
           const constraints = optionParts(b.install)
-            .filter((p) => b.install.manager === 'pip' && p.canonical === '-c' && p.value !== undefined && !p.option.hasVariable)
+            .filter((p) => b.install.manager === 'pip' && p.canonical === '-c' && p.value !== undefined)
             .map((p) => requirementsSource(project, b.model, b.run.stage, b.run.instruction, p.value!));
           const files = [...baseRequirements(b).map((f) => [f, false] as const), ...constraints.map((f) => [f, true] as const)];
           const seen = new Set<string>();
@@ -622,22 +642,31 @@ export const installOutsideBase = defineRule({
             ...baseFilePackages(b).map((p) => ({ ...p, install: b.install })),
           ]);
           const baseKeys = new Set(basePackages.filter((p) => !p.constraint).map((p) => p.key));
+          // A package named with a build variable is compared with the base's as the builds name it
+          // (see resolvedPackages): before, it was only "a build variable, move it by hand", already
+          // installed or not. It is not moved (the base has no such variable), but removed where redundant.
+          const packages = resolvedPackages(project, file, run, install);
+          const unresolved = (p: InstalledPackage): boolean => p.word.hasVariable && p.name === p.word.value;
           // A package the base installs at another version, or that this install upgrades or takes
           // from another release: removing it from the service, or moving it, would change what the
           // service runs.
-          const conflict = conflictsWithBase(basePackages, install, baseName);
+          const conflict = conflictsWithBase(basePackages, { ...install, packages }, baseName);
           // A package whose finding a `docker-modularity-ignore` comment silences stays where it is:
           // the fix of the others does not take it along (before, it moved into the base with them).
-          const movable = install.packages.filter(
+          const movable = packages.filter(
             (p) =>
-              !p.word.hasVariable &&
+              (!p.word.hasVariable || (!unresolved(p) && baseKeys.has(p.key))) &&
               !conflict.has(p) &&
               !isTestToolPackage(p.name) &&
               !context.suppressed(file.lines.rangeOf(p.word.start, p.word.end)),
           );
-          // The workspace file a `-r FILE` reads, and whether the base installs that same file.
-          const sourceOf = (value: string) => requirementsSource(project, file, run.stage, run.instruction, value);
-          const inBaseFile = (source: string | undefined) => source !== undefined && baseSame.some((b) => baseRequirements(b).includes(source));
+          // The workspace files a `-r FILE` reads (one per build that reads another: `-r
+          // ${BUILD_ENVIRONMENT}.txt`), and whether the base installs those same files, each of them.
+          const sourceOf = (value: string) => requirementsSources(project, file, run.stage, run.instruction, value);
+          const inBaseFile = (sources: readonly string[] | undefined) =>
+            sources !== undefined &&
+            sources.length > 0 &&
+            sources.every((source) => baseSame.some((b) => baseRequirements(b).includes(source)));
           // An option that reads a file of the service's build, or comes from a variable: no automatic
           // move. A `-r` of a file the base installs too is one the base build has: not a blocker.
           const blocker = moveBlocker(install, (part) => part.canonical === '-r' && part.value !== undefined && inBaseFile(sourceOf(part.value)));
@@ -690,9 +719,9 @@ export const installOutsideBase = defineRule({
               : undefined;
           const buildTool = (pkg: InstalledPackage): boolean =>
             builder && SYSTEM_MANAGERS.has(install.manager) && isBuildPackage(pkg.key);
-          for (const pkg of install.packages) {
+          for (const pkg of packages) {
             const range = file.lines.rangeOf(pkg.word.start, pkg.word.end);
-            const data = { manager, pkg: pkg.name, base: baseName };
+            const data = { manager, pkg: pkg.word.hasVariable ? pkg.word.value : pkg.name, base: baseName };
             if (isTestToolPackage(pkg.name)) {
               // Test and lint tools stay out of the base (roadmap section 7): a test stage may install
               // them, a runtime image should not (test-artifacts-in-runtime says so), and no fix
@@ -702,7 +731,7 @@ export const installOutsideBase = defineRule({
             if (buildTool(pkg)) {
               if (
                 base &&
-                !pkg.word.hasVariable &&
+                !unresolved(pkg) &&
                 !buildTime.has(pkg.word) &&
                 !conflict.has(pkg) &&
                 !setup &&
@@ -714,7 +743,7 @@ export const installOutsideBase = defineRule({
               context.report({ messageId: 'noBase', data, range });
             } else if (!onBase) {
               context.report({ messageId: 'notOnBase', data: { ...data, image }, range });
-            } else if (pkg.word.hasVariable) {
+            } else if (unresolved(pkg) || (pkg.word.hasVariable && !conflict.has(pkg) && !baseKeys.has(pkg.key))) {
               context.report({ messageId: 'variable', data, range });
             } else if (buildTime.has(pkg.word)) {
               context.report({ messageId: 'buildDeps', data: { ...data, how: buildTime.get(pkg.word)! }, range });
@@ -744,19 +773,24 @@ export const installOutsideBase = defineRule({
               continue;
             }
             // The same workspace file as one the base installs, not only the same name: a service's
-            // own services/ml/requirements.txt is no copy of the base's requirements.txt.
+            // own services/ml/requirements.txt is no copy of the base's requirements.txt. A file
+            // named with a build variable is the one each build reads: redundant when the base
+            // installs every one of them (a fix must be right for every build).
             const source = sourceOf(req.value);
             const redundant = inBaseFile(source);
             // When either side's file cannot be told (a glob COPY, a WORKDIR from a variable), a file
             // of the same name in the base may be the same one: said so, with no fix.
+            const values = req.hasVariable ? buildValues(project, file, run.stage, run.instruction, req.value) : [req.value];
             const sameName =
               !redundant &&
               baseSame.some((b) =>
                 b.install.requirementFiles.some(
-                  (r, i) => basename(r.value) === basename(req.value) && (source === undefined || baseRequirements(b)[i] === undefined),
+                  (r, i) =>
+                    (values ?? [req.value]).some((v) => basename(r.value) === basename(v)) &&
+                    (source === undefined || baseRequirements(b)[i] === undefined),
                 ),
               );
-            const data = { manager, file: req.value, base: baseName };
+            const data = { manager, file: withBuildValues(req.value, values), base: baseName };
             // The whole command goes only when the file is all it installs (a `.`, a package or another
             // `-r` would go with it).
             const only = install.packages.length === 0 && install.requirementFiles.length === 1 && !installsLocal(install);

@@ -9,13 +9,22 @@ import type { BuildContexts, Project, Service } from '../../project';
 import { isMap, isSeq } from 'yaml';
 import { scalarString } from '../../parse/yamlUtil';
 import type { DockerfileModel, RunInstruction, Stage } from '../../parse/dockerfile';
-import { pushAll, type Range } from '../../text';
+import { escapeRegExp, pushAll, type Range } from '../../text';
 import { basename, dirname, isWithin, joinPath, normalizePath, relativePath } from '../../paths';
-import { isRemoteSource, pathArgs, type FlagInstruction, type PathArg } from '../../parse/dockerfileArgs';
+import {
+  expandVariables,
+  isRemoteSource,
+  NO_ARGS,
+  pathArgs,
+  stageVariables,
+  type FlagInstruction,
+  type PathArg,
+  type StageVariables,
+} from '../../parse/dockerfileArgs';
 
 import { runtimeImages, stageChain } from '../dockerfile/stageRefs';
 import { currentFileCheck } from '../../rule';
-import { parseShell, programWords, type ShellCommand } from '../../parse/shell';
+import { parseShell, programWords, type ShellCommand, type ShellWord } from '../../parse/shell';
 import { installsOf } from '../../parse/installEdit';
 import { optionParts } from '../../parse/installOptions';
 import type { InstallCommand } from '../../parse/installs';
@@ -774,12 +783,174 @@ export function baseChain(
 }
 
 /**
+ * The build args of each way a Dockerfile is built (see Project.buildArgsOf), each set once (a
+ * hundred services that build it alike are one build here); the ARG defaults alone when nothing
+ * builds it.
+ */
+function distinctBuildArgs(project: Project, model: DockerfileModel): ReadonlyMap<string, string>[] {
+  const out = new Map<string, ReadonlyMap<string, string>>();
+  for (const args of project.buildArgsOf(model.path)) {
+    const key = JSON.stringify([...args].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    if (!out.has(key)) {
+      out.set(key, args);
+    }
+  }
+  return out.size > 0 ? [...out.values()] : [NO_ARGS];
+}
+
+/**
+ * The ENV a stage starts with in one build (`passed`, its build args): what the stage it is built
+ * FROM has at its end, in that build; what the workspace image it is built FROM has, when every
+ * build and built stage of that image agrees (a name they set otherwise is not known); nothing known
+ * of another image, or of a workspace image already on the way (`images`: a cycle of FROMs).
+ */
+function inheritedEnv(
+  project: Project,
+  model: DockerfileModel,
+  stage: Stage,
+  passed: ReadonlyMap<string, string>,
+  images: ReadonlySet<DockerfileModel>,
+): Map<string, string | undefined> {
+  // The ENV at the end of a stage in one build.
+  const atEnd = (m: DockerfileModel, s: Stage, args: ReadonlyMap<string, string>, on: ReadonlySet<DockerfileModel>) =>
+    stageVariables(m, s, undefined, args, inheritedEnv(project, m, s, args, on)).env;
+  const target = project.resolveFrom(model, stage);
+  if (target.kind === 'stage') {
+    return atEnd(model, target.stage, passed, images);
+  }
+  const other = target.kind === 'workspace' ? project.dockerfile(target.dockerfile) : undefined;
+  if (!other || images.has(other)) {
+    return new Map();
+  }
+  const on = new Set([...images, other]);
+  const envs = distinctBuildArgs(project, other).flatMap((args) =>
+    project.imageStages(other).map((s) => atEnd(other, s, args, on)),
+  );
+  const out = new Map<string, string | undefined>();
+  for (const env of envs) {
+    for (const [name, value] of env) {
+      out.set(name, envs.every((e) => e.has(name) && e.get(name) === value) ? value : undefined);
+    }
+  }
+  return out;
+}
+
+/**
+ * The build variables an instruction of a stage sees, one scope per build of its Dockerfile: the
+ * build args of each compose service, build command, bake target or CI step that builds it (none:
+ * the ARG defaults), through its ARGs, the global ARGs it declares again and the ENV it inherits
+ * (see {@link stageVariables}).
+ */
+function buildScopes(project: Project, model: DockerfileModel, stage: Stage, at: Instruction | undefined): StageVariables[] {
+  return distinctBuildArgs(project, model).map((passed) =>
+    stageVariables(model, stage, at, passed, inheritedEnv(project, model, stage, passed, new Set([model]))),
+  );
+}
+
+/**
+ * The values a text of an instruction takes in the builds of its Dockerfile, each once, in the order
+ * of the builds: `-r ${BUILD_ENVIRONMENT}.txt` reads production.txt where the ARG's default holds and
+ * local.txt where the local compose file passes `BUILD_ENVIRONMENT: local`. Undefined when a variable
+ * of it is not known in some build (see {@link expandVariables}), or is set by the instruction's own
+ * shell (`for f in …`, `REQS=dev.txt pip install -r $REQS`). A text without a variable is its value.
+ */
+export function buildValues(
+  project: Project,
+  model: DockerfileModel,
+  stage: Stage,
+  at: Instruction | undefined,
+  text: string,
+): string[] | undefined {
+  if (!text.includes('$')) {
+    return [text];
+  }
+  if (at) {
+    const { start, end } = at.getRange();
+    const own = model.text.slice(model.lines.offsetAt(start), model.lines.offsetAt(end));
+    for (const [, name] of text.matchAll(/\$\{?([A-Za-z_]\w*)/g)) {
+      const sets = new RegExp(
+        String.raw`(^|[\s;&|(])(export\s+|local\s+|readonly\s+|declare\s+(-\w+\s+)*)?${name}\+?=|\b(for|read|select)\b[^;&|\n]*\b${name}\b`,
+      );
+      if (sets.test(own)) {
+        return undefined;
+      }
+    }
+  }
+  const out: string[] = [];
+  for (const scope of buildScopes(project, model, stage, at)) {
+    const value = expandVariables(text, scope);
+    if (value === undefined) {
+      return undefined;
+    }
+    if (!out.includes(value)) {
+      out.push(value);
+    }
+  }
+  return out;
+}
+
+/**
+ * How a message names a text written with build variables: as written, with the values the builds
+ * give it (`${BUILD_ENVIRONMENT}.txt (production.txt)`, `… (production.txt or local.txt)`).
+ */
+export function withBuildValues(text: string, values: readonly string[] | undefined): string {
+  return text.includes('$') && values && values.length > 0 ? `${text} (${values.join(' or ')})` : text;
+}
+
+/**
  * The workspace file a `-r FILE` of a RUN reads: the file a COPY of its stage (before the RUN), of
  * the stages of the file it is built FROM, or else of the base image, puts where the RUN reads it,
- * through the Dockerfile's build contexts. Undefined when that cannot be told (a variable, an
- * unknown WORKDIR, a glob COPY, build contexts that disagree, a file no COPY provides).
+ * through the Dockerfile's build contexts. A build variable in it takes its value (see
+ * {@link buildValues}). Undefined when that cannot be told (a variable not known, or of other values
+ * in other builds, an unknown WORKDIR, a glob COPY, build contexts that disagree, a file no COPY
+ * provides).
  */
-export function requirementsSource(project: Project, model: DockerfileModel, stage: Stage, at: Instruction | undefined, file: string, depth = 0): string | undefined {
+export function requirementsSource(
+  project: Project,
+  model: DockerfileModel,
+  stage: Stage,
+  at: Instruction | undefined,
+  file: string,
+): string | undefined {
+  const sources = requirementsSources(project, model, stage, at, file);
+  return sources?.length === 1 ? sources[0] : undefined;
+}
+
+/**
+ * The workspace files a `-r FILE` of a RUN reads in the builds of its Dockerfile (see
+ * {@link buildValues}: `-r ${BUILD_ENVIRONMENT}.txt`), each once (see {@link requirementsSource});
+ * undefined when one of them cannot be told.
+ */
+export function requirementsSources(
+  project: Project,
+  model: DockerfileModel,
+  stage: Stage,
+  at: Instruction | undefined,
+  file: string,
+): string[] | undefined {
+  const values = buildValues(project, model, stage, at, file);
+  const out: string[] = [];
+  for (const value of values ?? []) {
+    const source = sourceAt(project, model, stage, at, value);
+    if (source === undefined) {
+      return undefined;
+    }
+    if (!out.includes(source)) {
+      out.push(source);
+    }
+  }
+  return values ? out : undefined;
+}
+
+/** The workspace file a path without build variables reads at `at` (see {@link requirementsSource}). */
+function sourceAt(
+  project: Project,
+  model: DockerfileModel,
+  stage: Stage,
+  at: Instruction | undefined,
+  file: string,
+  depth = 0,
+): string | undefined {
   if (file.includes('$') || depth > 3) {
     return undefined;
   }
@@ -804,7 +975,7 @@ export function requirementsSource(project: Project, model: DockerfileModel, sta
       ? baseChain(project, project.dockerfile(root.dockerfile))
       : undefined;
   if (root.kind === 'workspace' && base && root.dockerfile === base.model.path && model !== base.model) {
-    return requirementsSource(project, base.model, base.stages[0]!, undefined, path, depth + 1);
+    return sourceAt(project, base.model, base.stages[0]!, undefined, path, depth + 1);
   }
   return undefined;
 }
@@ -879,6 +1050,15 @@ function readElsewhere(
   // Split at blanks, quotes, separators, parentheses, redirections and `=`: `$(cat requirements.txt)`,
   // `--requirement=requirements.txt` and `<requirements.txt` name it.
   const names = (text: string): boolean => text.split(/[\s;&|'"`()<>=[\],{}]+/).some((w) => basename(normalizePath(w)) === name);
+  // A word with a build variable names it as each build gives it (`cat ${BUILD_ENVIRONMENT}.txt`);
+  // one whose value is not known may name it when its variables could stand for it (`${REQS}.txt`).
+  const wordNames = (w: ShellWord, stage: Stage, at: Instruction): boolean => {
+    if (!w.hasVariable) {
+      return names(w.value);
+    }
+    const values = buildValues(project, model, stage, at, w.value);
+    return values ? values.some(names) : couldName(w.value, name);
+  };
   const copyLine = copy.instruction.getRange().start.line;
   const runs = new Map(model.runs().map((r) => [r.instruction, r]));
   for (const stage of model.stages) {
@@ -894,7 +1074,7 @@ function readElsewhere(
         }
         continue;
       }
-      if (run.commands.some((c) => c !== command && c.words.some((w) => names(w.value)))) {
+      if (run.commands.some((c) => c !== command && c.words.some((w) => wordNames(w, stage, instruction)))) {
         return true;
       }
       // Another pip install of a file that includes it (`-r requirements.txt` in requirements-dev.txt),
@@ -908,9 +1088,9 @@ function readElsewhere(
         }
         for (const part of optionParts(install)) {
           if ((part.canonical === '-r' || part.canonical === '-c') && part.value !== undefined) {
-            const source = requirementsSource(project, model, stage, instruction, part.value);
-            const read = source === undefined ? undefined : readRequirements(project, source);
-            if (!read || read.unread.length > 0 || read.files.includes(file)) {
+            const sources = requirementsSources(project, model, stage, instruction, part.value);
+            const reads = sources?.map((source) => readRequirements(project, source));
+            if (!reads || reads.some((read) => read.unread.length > 0 || read.files.includes(file))) {
               return true;
             }
           }
@@ -949,6 +1129,29 @@ function readElsewhere(
 }
 
 /**
+ * Whether a word with a build variable whose value is not known could name a file called `name`:
+ * what follows its last `/` or `=` outside a variable matches, each variable standing for anything
+ * (`${REQS}.txt`, `/app/$FILE`, `--requirement=${REQS}`).
+ */
+function couldName(word: string, name: string): boolean {
+  const parts = word.split(/(\$\{[^}]*\}|\$[A-Za-z_]\w*)/);
+  let tail = '';
+  for (let i = parts.length - 1; i >= 0; i--) {
+    const part = parts[i]!;
+    if (i % 2 === 1) {
+      tail = '.*' + tail;
+      continue;
+    }
+    const cut = Math.max(part.lastIndexOf('/'), part.lastIndexOf('='));
+    tail = escapeRegExp(part.slice(cut + 1)) + tail;
+    if (cut >= 0) {
+      break;
+    }
+  }
+  return new RegExp(`^${tail}$`).test(name);
+}
+
+/**
  * The removal of a pip command (`removal`), with the COPY sources only it read (see
  * {@link sourcesOnlyReadBy}): a COPY whose sources all go is removed whole, with the comment lines
  * directly above it (as a RUN that goes whole: not a `docker-modularity-ignore-file`), in one range
@@ -964,9 +1167,10 @@ export function servedCopiesRemoval(
   install: InstallCommand,
   removal: readonly Range[],
 ): { removals: Range[]; rewrites: { range: Range; text: string }[]; names: string[] } {
+  // A file named with a build variable is each file the builds read (none, when one is not known).
   const files = optionParts(install)
-    .filter((p) => install.manager === 'pip' && (p.canonical === '-r' || p.canonical === '-c') && !p.option.hasVariable)
-    .flatMap((p) => (p.value === undefined ? [] : [p.value]));
+    .filter((p) => install.manager === 'pip' && (p.canonical === '-r' || p.canonical === '-c'))
+    .flatMap((p) => (p.value === undefined ? [] : (buildValues(project, file, run.stage, run.instruction, p.value) ?? [])));
   const removals = [...removal];
   const rewrites: { range: Range; text: string }[] = [];
   const names: string[] = [];

@@ -4,6 +4,7 @@ import { commandEnd, commandStart, programWords, standsAlone, type ShellCommand,
 import { instructionRemovalRange, instructionsLinesRemoval } from '../../dockerfileEdit';
 import {
   buildContexts,
+  buildValues,
   containerPath,
   containerWithin,
   isArchived,
@@ -17,6 +18,7 @@ import {
   stageCopies,
   workdirAt,
   type CopyInfo,
+  withBuildValues,
   type PathArg,
 } from './imageFacts';
 import { NOT_RUNTIME_IMAGE } from '../dockerfile/stageRefs';
@@ -63,16 +65,26 @@ export function isTestArtifact(source: string): boolean {
  * the workspace file a COPY put there (`COPY requirements/ .` then `-r dev.txt`, or
  * `COPY requirements/dev.txt /tmp/req/` then `-r /tmp/req/dev.txt`, are requirements/dev.txt).
  * Before, only the path in the image was looked at, and such an install was taken for a runtime one.
+ * A path written with a build variable (`-r ${BUILD_ENVIRONMENT}.txt`) is each file the builds of
+ * the Dockerfile give it (see buildValues): test requirements when every build installs some.
  */
 export function isTestRequirement(project: Project, file: DockerfileModel, run: RunInstruction, req: ShellWord): boolean {
-  if (req.hasVariable) {
-    return false;
-  }
-  if (isTestArtifact(req.value)) {
-    return true;
-  }
-  const source = requirementsSource(project, file, run.stage, run.instruction, req.value);
-  return source !== undefined && isTestArtifact(source);
+  const values = req.hasVariable ? buildValues(project, file, run.stage, run.instruction, req.value) : [req.value];
+  return (
+    values !== undefined &&
+    values.length > 0 &&
+    values.every((value) => {
+      const source = isTestArtifact(value) ? undefined : requirementsSource(project, file, run.stage, run.instruction, value);
+      return isTestArtifact(value) || (source !== undefined && isTestArtifact(source));
+    })
+  );
+}
+
+/** How a message names the file of a `-r FILE`: with the files the builds give a build variable in it (see withBuildValues). */
+export function requirementLabel(project: Project, file: DockerfileModel, run: RunInstruction, req: ShellWord): string {
+  return req.hasVariable
+    ? withBuildValues(req.value, buildValues(project, file, run.stage, run.instruction, req.value))
+    : req.value;
 }
 
 const TOOLS = new Set(['pytest', 'py.test', 'flake8', 'ruff', 'black', 'mypy', 'eslint', 'tox', 'pylint', 'isort']);
@@ -297,7 +309,7 @@ export const testArtifactsInRuntime = defineRule({
               if (isTestRequirement(project, file, run, req)) {
                 context.report({
                   messageId: 'baseInstallsDev',
-                  data: { file: req.value },
+                  data: { file: requirementLabel(project, file, run, req) },
                   range: file.lines.rangeOf(req.start, req.end),
                 });
               }
@@ -553,7 +565,7 @@ function reportInstalls(
       install.manager === 'pip';
     const fix = whole
       ? removing(
-          `Do not install ${dev.map((r) => r.value).join(', ')} in the runtime image`,
+          `Do not install ${dev.map((r) => requirementLabel(project, file, run, r)).join(', ')} in the runtime image`,
           removePackagesFromRun(file, run, new Set(), install.manager, new Set([install.command])),
           install,
         )
@@ -561,7 +573,7 @@ function reportInstalls(
     for (const req of dev) {
       report({
         messageId: 'installsDev',
-        data: { manager, file: req.value },
+        data: { manager, file: requirementLabel(project, file, run, req) },
         range: file.lines.rangeOf(req.start, req.end),
         fix,
       });
