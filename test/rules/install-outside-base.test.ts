@@ -504,6 +504,11 @@ RUN pip install -r dev-requirements.txt
 /** Web copies and installs the base's requirements, then its app. */
 const WEB_COPIES_APP =
   'FROM smarthr360-base:latest\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY app/ app/\n';
+/** The base with an ENTRYPOINT script of the workspace, found in PATH, that every image built on it inherits. */
+const BASE_WITH_ENTRYPOINT = `${BASE}COPY docker/docker-entrypoint.sh /usr/local/bin/\nENTRYPOINT ["docker-entrypoint.sh"]\n`;
+/** An entrypoint that installs what the service copied to /app/requirements.txt before it starts. */
+const BASE_ENTRYPOINT_SCRIPT =
+  '#!/bin/sh\nset -e\nif [ -f /app/requirements.txt ]; then\n  pip install --no-cache-dir -r /app/requirements.txt\nfi\nexec "$@"\n';
 /** Web's requirements COPY and install, commented, between blank lines. */
 const REQUIREMENTS_BLOCK = '# Python dependencies\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\n';
 const notOnBase = (manager: string, pkg: string, image: string) =>
@@ -1210,6 +1215,66 @@ COPY . .
           { 'bin/start': '#!/bin/sh\nset -e\npython manage.py migrate\nexec gunicorn smarthr360.wsgi:application\n' },
           `${WEB_COPIES_APP}COPY bin/start /start\nCMD ["/start"]\n`,
         ],
+        // Before, these were not seen either: the base image's ENTRYPOINT, which web inherits, and the
+        // commands the Makefile, a script or CI run in web's containers.
+        [
+          "the base image's ENTRYPOINT, which web inherits, runs a script that installs it",
+          { 'Dockerfile.base': BASE_WITH_ENTRYPOINT, 'docker/docker-entrypoint.sh': BASE_ENTRYPOINT_SCRIPT },
+          WEB_COPIES_APP,
+        ],
+        [
+          "the base image's ENTRYPOINT, which web inherits, names it in its sh -c string",
+          {
+            'Dockerfile.base': `${BASE}ENTRYPOINT ["sh", "-c", "pip install --no-cache-dir -r /app/requirements.txt && exec \\"$@\\"", "--"]\n`,
+          },
+          WEB_COPIES_APP,
+        ],
+        [
+          'a Makefile installs it in a web container (docker compose run)',
+          { Makefile: 'deps:\n\tdocker compose run --rm web pip install --no-cache-dir -r requirements.txt\n' },
+          WEB_COPIES_APP,
+        ],
+        [
+          'a shell script installs it in a web container (docker-compose -f … run -e … web sh -c "…")',
+          {
+            'scripts/update-deps.sh':
+              '#!/bin/sh\nset -e\ndocker-compose -f docker-compose.yml run --rm -e PIP_NO_CACHE_DIR=1 web \\\n  sh -c "pip install -r requirements.txt && python manage.py check"\n',
+          },
+          WEB_COPIES_APP,
+        ],
+        [
+          'a CI workflow syncs it in the running web container (docker compose exec)',
+          {
+            '.github/workflows/ci.yml':
+              'name: ci\non: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: docker compose up -d web\n      - run: docker compose exec -T web pip-sync requirements.txt\n',
+          },
+          WEB_COPIES_APP,
+        ],
+        [
+          "web's compose command runs a script of the image that installs it",
+          {
+            'docker-compose.yml': replaceOnce(
+              COMPOSE,
+              '      dockerfile: docker/Dockerfile.web\n',
+              '      dockerfile: docker/Dockerfile.web\n    command: /start-web.sh\n',
+            ),
+            'docker/start-web.sh': '#!/bin/sh\nset -e\npip-sync requirements.txt\nexec gunicorn smarthr360.wsgi:application\n',
+          },
+          `${WEB_COPIES_APP}COPY docker/start-web.sh /start-web.sh\n`,
+        ],
+        [
+          "a Makefile runs the web image's tag (docker run)",
+          {
+            'docker-compose.yml': replaceOnce(
+              COMPOSE,
+              '      dockerfile: docker/Dockerfile.web\n',
+              '      dockerfile: docker/Dockerfile.web\n    image: smarthr360-web:latest\n',
+            ),
+            Makefile:
+              'check-pins:\n\tdocker run --rm -e CI=1 smarthr360-web:latest python scripts/check_pins.py requirements.txt\n',
+          },
+          WEB_COPIES_APP,
+        ],
       ] as const
     ).map(([what, more, web]) => ({
       // Before, the COPY went: the service's command or the script then failed on a missing file.
@@ -1219,6 +1284,34 @@ COPY . .
         inWeb(4, 35, 51, 'Unexpected pip install -r requirements.txt: the base image (Dockerfile.base) already installs it.'),
       ],
       output: { 'docker/Dockerfile.web': removeOnce(web, 'RUN pip install --no-cache-dir -r requirements.txt\n') },
+    })),
+    ...(
+      [
+        [
+          "the base image's ENTRYPOINT script does not read it",
+          {
+            'Dockerfile.base': BASE_WITH_ENTRYPOINT,
+            'docker/docker-entrypoint.sh': '#!/bin/sh\nset -e\npython manage.py migrate --noinput\nexec "$@"\n',
+          },
+        ],
+        [
+          'the Makefile installs it in another service (docker compose run celery_worker)',
+          { Makefile: 'deps:\n\tdocker compose run --rm celery_worker pip install -r requirements.txt\n' },
+        ],
+      ] as const
+    ).map(([what, more]) => ({
+      // What runs in web's containers is read, and does not name the file: the COPY goes.
+      name: `${what}: the COPY goes with the redundant install`,
+      files: ws({ 'docker/Dockerfile.web': WEB_COPIES_APP, ...more }),
+      errors: [
+        inWeb(4, 35, 51, 'Unexpected pip install -r requirements.txt: the base image (Dockerfile.base) already installs it.'),
+      ],
+      output: {
+        'docker/Dockerfile.web': removeOnce(
+          WEB_COPIES_APP,
+          'COPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\n',
+        ),
+      },
     })),
     {
       // The entrypoint script is read: it does not name the file, so the COPY goes with the install.

@@ -729,6 +729,23 @@ COPY --from=build /src/dist /usr/share/nginx/html
       },
     },
     {
+      // Before, the COPY went whole: `make deps` then failed, installing a requirements.txt the image
+      // no longer had.
+      name: 'dev requirements that include requirements.txt, which a Makefile installs in web (docker compose run): only the dev file goes',
+      files: workspace({
+        'docker/Dockerfile.web': INSTALLS_DEV_INCLUDING,
+        'requirements-dev.txt': '-r requirements.txt\npytest==8.2\nflake8==7.0\n',
+        Makefile: 'deps:\n\tdocker compose run --rm web pip install -r requirements.txt\n',
+      }),
+      errors: [onLine('docker/Dockerfile.web', 5, 23, 43, MESSAGE_COPY('requirements-dev.txt'))],
+      output: {
+        'docker/Dockerfile.web': INSTALLS_DEV_INCLUDING.replace(
+          'COPY requirements.txt requirements-dev.txt ./\nRUN pip install --no-cache-dir -r requirements-dev.txt\n',
+          'COPY requirements.txt ./\n',
+        ),
+      },
+    },
+    {
       // The runtime install reads requirements.txt too: it stays copied, only the dev file goes.
       name: 'dev requirements that include requirements.txt, which a later RUN installs: only the dev file goes',
       files: workspace({

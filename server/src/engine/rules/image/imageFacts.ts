@@ -5,7 +5,9 @@
  * ENTRYPOINT/CMD run. Nothing here reports; the rules decide.
  */
 import type { Env, Instruction } from 'dockerfile-ast';
-import type { BuildContexts, Project, Service } from '../../project';
+import type { BuildContexts, Project, Service, TextModel } from '../../project';
+import { normalizeImage } from '../../images';
+import { containerCommands, type ContainerCommand } from '../../parse/containerCommands';
 import { isMap, isSeq } from 'yaml';
 import { scalarString } from '../../parse/yamlUtil';
 import type { DockerfileModel, RunInstruction, Stage } from '../../parse/dockerfile';
@@ -1098,34 +1100,113 @@ function readElsewhere(
       }
     }
   }
-  // What runs in the images that hold the file: the commands of the compose services that build or
-  // run them (a `migrate` service's `pip-sync requirements.txt` on the web image's tag), and the
-  // workspace scripts their ENTRYPOINT and CMD run; a script that cannot be read (not a file the
-  // engine reads, or not provided by a COPY of this file) may read it. Before, the COPY went, and
-  // the service or the script failed on the missing file.
-  const services = [...project.servicesWithBuildOf(model.path), ...project.servicesRunningImageOf(model.path)];
-  if (serviceCommandTexts(project, services, true).some(names)) {
-    return true;
-  }
-  const { contexts } = buildContexts(project, model);
-  for (const ref of scriptRefs(project, model, project.imageStages(model))) {
-    if (!ref.chain.includes(copy.stage)) {
-      continue;
+  return readAtRunTime(project, model, copy, names);
+}
+
+/** The roles of the files whose commands run containers of the workspace's images. */
+const CONTAINER_RUNNERS: ReadonlySet<string> = new Set(['makefile', 'script', 'workflow']);
+const containerCommandsCache = new WeakMap<TextModel, ContainerCommand[]>();
+
+/** A word of a command that runs a script of the image: a path (`./start`, `/start`) outside the system folders, or a `.sh`. */
+function looksLikeScript(word: string): boolean {
+  const path = /^\.{0,2}\//.test(word) && !/^\/(usr|bin|sbin|lib|etc|proc|dev|tmp|opt\/venv)\//.test(word);
+  return path || /\.(sh|bash)$/.test(word);
+}
+
+/**
+ * Whether what runs in a container of an image that holds a COPY may read a file (`names`: whether a
+ * text names it). What runs there: the ENTRYPOINT and CMD of each image the COPY is in, its own or
+ * inherited from the workspace image it is built FROM (the base's `docker-entrypoint.sh` that
+ * installs /app/requirements.txt); the `command:`, `entrypoint:` and `healthcheck:` of the compose
+ * services that build or run it (a `migrate` service's `pip-sync requirements.txt` on the web image's
+ * tag); and what Makefiles, scripts and CI workflows run in its containers (`docker compose run web
+ * pip install -r requirements.txt`, `docker compose exec`, `docker run` of its tag; of a service or
+ * image given by a variable too). Each reads it when its text names it, or when a workspace script it
+ * runs names it or cannot be read (an ENTRYPOINT or CMD script no COPY provides, too). Before, only
+ * the image's own ENTRYPOINT and CMD and the compose commands were read: the COPY went, and the
+ * inherited entrypoint, or `make deps`, failed on the missing file.
+ */
+function readAtRunTime(project: Project, model: DockerfileModel, copy: CopyInfo, names: (text: string) => boolean): boolean {
+  const images = project
+    .imageStages(model)
+    .map((image) => stageChain(project, model, image).reverse())
+    .filter((chain) => chain.includes(copy.stage))
+    .map((chain) => ({
+      layers: imageLayers(project, model, chain).layers,
+      workdir: stageEndWorkdir(project, model, chain[chain.length - 1]!),
+    }));
+  // A script at a container path of an image: it reads the file when it names it or cannot be read;
+  // one no COPY provides when `unknown` says so (a program of the image, or a missing script).
+  const scriptReads = (layers: readonly ImageLayer[], path: string, unknown: boolean): boolean => {
+    for (const { model: m, stages } of [...layers].reverse()) {
+      const { contexts } = buildContexts(project, m);
+      const provider = providerOf(project, stages.flatMap((st) => stageCopies(project, m, st)), path, contexts);
+      if (provider) {
+        return contexts.some((c) => {
+          const p = sourcePath(c, provider.contextPath);
+          const script = p === undefined ? undefined : project.file(p);
+          return script?.kind !== 'text' || names(script.text);
+        });
+      }
     }
-    const copies = ref.chain.flatMap((s) => stageCopies(project, model, s));
-    const provider = providerOf(project, copies, ref.path, contexts);
-    if (!provider) {
-      return true;
-    }
-    for (const context of contexts) {
-      const p = sourcePath(context, provider.contextPath);
-      const script = p === undefined ? undefined : project.file(p);
-      if (script?.kind !== 'text' || names(script.text)) {
+    return unknown;
+  };
+  for (const { layers } of images) {
+    for (const keyword of ['ENTRYPOINT', 'CMD'] as const) {
+      let last: { model: DockerfileModel; stage: Stage; instruction: Instruction; chain: Stage[] } | undefined;
+      for (const { model: m, stages } of layers) {
+        for (const stage of stages) {
+          for (const instruction of stage.instructions) {
+            if (instruction.getKeyword() === keyword) {
+              last = { model: m, stage, instruction, chain: stages };
+            }
+          }
+        }
+      }
+      if (!last) {
+        continue;
+      }
+      const { start, end } = last.instruction.getRange();
+      if (names(last.model.text.slice(last.model.lines.offsetAt(start), last.model.lines.offsetAt(end)))) {
+        return true;
+      }
+      const refs = instructionScriptRefs(project, last.model, last.instruction, keyword, last.stage, last.chain);
+      if (refs.some((ref) => scriptReads(layers, ref.path, true))) {
         return true;
       }
     }
   }
-  return false;
+  const services = [...project.servicesWithBuildOf(model.path), ...project.servicesRunningImageOf(model.path)];
+  const texts = serviceCommandTexts(project, services, true);
+  const serviceNames = new Set(services.map((s) => s.name));
+  const tags = new Set(project.tagsOf(model.path).map(normalizeImage));
+  for (const file of project.textFiles) {
+    if (!CONTAINER_RUNNERS.has(file.role)) {
+      continue;
+    }
+    let commands = containerCommandsCache.get(file);
+    if (!commands) {
+      commands = containerCommands(file.text);
+      containerCommandsCache.set(file, commands);
+    }
+    for (const c of commands) {
+      const ours =
+        c.target.includes('$') || (c.kind === 'service' ? serviceNames.has(c.target) : tags.has(normalizeImage(c.target)));
+      if (ours) {
+        texts.push(c.words.join(' '));
+      }
+    }
+  }
+  return texts.some(
+    (text) =>
+      names(text) ||
+      commandWords(text).some(
+        (w) => looksLikeScript(w) && images.some(({ layers, workdir }) => {
+          const path = containerPath(workdir, w);
+          return path !== undefined && scriptReads(layers, path, false);
+        }),
+      ),
+  );
 }
 
 /**
