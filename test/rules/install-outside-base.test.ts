@@ -501,6 +501,16 @@ RUN pip install --no-cache-dir -r requirements.txt
 FROM app AS dev
 RUN pip install -r dev-requirements.txt
 `;
+/** Web installs the base's requirements twice: after their COPY, and again after the app's, under a comment. */
+const WEB_INSTALLS_TWICE = `FROM smarthr360-base:latest
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+COPY app/ app/
+# Again with the code: a pin may have changed with it
+RUN pip install --no-cache-dir -r requirements.txt
+CMD ["gunicorn", "smarthr360.wsgi:application"]
+`;
 /** Web copies and installs the base's requirements, then its app. */
 const WEB_COPIES_APP =
   'FROM smarthr360-base:latest\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY app/ app/\n';
@@ -1313,6 +1323,76 @@ COPY . .
         ),
       },
     })),
+    ...(
+      [
+        [
+          'twice',
+          WEB_INSTALLS_TWICE,
+          [7, 35],
+          'FROM smarthr360-base:latest\nWORKDIR /app\nCOPY app/ app/\nCMD ["gunicorn", "smarthr360.wsgi:application"]\n',
+        ],
+        [
+          'twice in one RUN',
+          replaceOnce(
+            WEB_COPIES_APP,
+            'RUN pip install --no-cache-dir -r requirements.txt\n',
+            'RUN pip install --no-cache-dir -r requirements.txt \\\n    && pip install --no-cache-dir --no-deps -r requirements.txt\n',
+          ),
+          [5, 48],
+          'FROM smarthr360-base:latest\nWORKDIR /app\nCOPY app/ app/\n',
+        ],
+        [
+          'in a stage and again in the stage built on it',
+          replaceEach(
+            WEB_INSTALLS_TWICE,
+            ['FROM smarthr360-base:latest\n', 'FROM smarthr360-base:latest AS app\n'],
+            ['COPY app/ app/\n', 'COPY app/ app/\n\nFROM app AS web\n'],
+          ),
+          [9, 35],
+          'FROM smarthr360-base:latest AS app\nWORKDIR /app\nCOPY app/ app/\n\nFROM app AS web\nCMD ["gunicorn", "smarthr360.wsgi:application"]\n',
+        ],
+      ] as const
+    ).map(([how, web, [line, column], fixed]) => ({
+      // Before, both installs went and the COPY stayed: each fix saw the other install as a reader
+      // of requirements.txt. Each finding's fix now removes both, with the COPY (and the comment
+      // above a RUN that goes whole); in one pass they are the same fix.
+      name: `the base's requirements installed ${how}: both installs go, and the COPY they alone read`,
+      files: ws({ 'docker/Dockerfile.web': web }),
+      errors: [
+        inWeb(4, 35, 51, 'Unexpected pip install -r requirements.txt: the base image (Dockerfile.base) already installs it.'),
+        inWeb(
+          line,
+          column,
+          column + 16,
+          'Unexpected pip install -r requirements.txt: the base image (Dockerfile.base) already installs it.',
+        ),
+      ],
+      output: { 'docker/Dockerfile.web': fixed },
+    })),
+    {
+      // A silenced install stays, and reads requirements.txt: the other one's fix leaves the COPY.
+      name: "the base's requirements installed twice, one install silenced: the other goes, the COPY stays",
+      files: ws({
+        'docker/Dockerfile.web': replaceOnce(
+          WEB_INSTALLS_TWICE,
+          '# Again with the code: a pin may have changed with it\n',
+          '# docker-modularity-ignore install-outside-base\n',
+        ),
+      }),
+      errors: [
+        inWeb(4, 35, 51, 'Unexpected pip install -r requirements.txt: the base image (Dockerfile.base) already installs it.'),
+      ],
+      output: {
+        'docker/Dockerfile.web': `FROM smarthr360-base:latest
+WORKDIR /app
+COPY requirements.txt .
+COPY app/ app/
+# docker-modularity-ignore install-outside-base
+RUN pip install --no-cache-dir -r requirements.txt
+CMD ["gunicorn", "smarthr360.wsgi:application"]
+`,
+      },
+    },
     {
       // The entrypoint script is read: it does not name the file, so the COPY goes with the install.
       name: 'the entrypoint script does not read it: the COPY goes with the redundant install',

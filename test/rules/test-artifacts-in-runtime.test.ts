@@ -133,6 +133,14 @@ COPY requirements-dev.txt .
 RUN pip install --no-cache-dir -r requirements-dev.txt
 `);
 
+/** The web image copies requirements.txt, then the dev and test requirements (which both include it), and installs each. */
+const INSTALLS_DEV_AND_TEST = web(`COPY app/ /app/app/
+COPY requirements.txt ./
+COPY requirements-dev.txt requirements-test.txt ./
+RUN pip install --no-cache-dir -r requirements-dev.txt
+RUN pip install --no-cache-dir -r requirements-test.txt
+`);
+
 /** The web image copies requirements.txt and its dev requirements (which include it) together, and installs the dev ones. */
 const INSTALLS_DEV_INCLUDING = web(`COPY app/ /app/app/
 COPY requirements.txt requirements-dev.txt ./
@@ -744,6 +752,18 @@ COPY --from=build /src/dist /usr/share/nginx/html
           'COPY requirements.txt ./\n',
         ),
       },
+    },
+    {
+      // Before, `COPY requirements.txt ./` stayed: each of the two installs the fix removes kept it for
+      // the other (requirements-dev.txt and requirements-test.txt both include it).
+      name: 'dev and test requirements that both include requirements.txt, copied and installed: the fix removes requirements.txt too',
+      files: workspace({
+        'docker/Dockerfile.web': INSTALLS_DEV_AND_TEST,
+        'requirements-dev.txt': '-r requirements.txt\nipdb==0.13.13\n',
+        'requirements-test.txt': '-r requirements.txt\npytest==8.2\n',
+      }),
+      errors: [onLine('docker/Dockerfile.web', 6, 6, 48, MESSAGE_COPY('requirements-dev.txt, requirements-test.txt'))],
+      output: { 'docker/Dockerfile.web': web('COPY app/ /app/app/\n') },
     },
     {
       // The runtime install reads requirements.txt too: it stays copied, only the dev file goes.

@@ -28,6 +28,8 @@ import {
   baseChain,
   buildValues,
   containerPath,
+  installsReadingSameCopies,
+  installsRemoval,
   readRequirements,
   requirementsSource,
   requirementsSources,
@@ -35,6 +37,7 @@ import {
   servedCopiesRemoval,
   stageCopies,
   withBuildValues,
+  type RemovedInstall,
 } from '../image/imageFacts';
 import { isTestRequirement, isTestToolPackage } from '../image/testArtifactsInRuntime';
 import { isBuildPackage, removedInStage } from './buildToolsInFinalStage';
@@ -606,6 +609,8 @@ export const installOutsideBase = defineRule({
         return packages;
       };
       let removals: Map<Stage, RemovalCommand[]> | undefined;
+      // The redundant `-r` installs whose findings have a fix (see installsReadingSameCopies).
+      const redundantInstalls: (RemovedInstall & { base: DockerfileModel })[] = [];
       for (const run of file.runs()) {
         if (!checkedStage(project, file, run.stage, isService, runtime)) {
           continue;
@@ -797,23 +802,33 @@ export const installOutsideBase = defineRule({
             if (base && !onBase) {
               context.report({ messageId: 'requirementsNotOnBase', data: { ...data, image }, range });
             } else if (redundant && base) {
+              const fixable = alone && buildTime.size === 0 && only;
+              const own = { run, install, base };
+              // The other redundant installs of the file are this fix's too when they read a file
+              // from the same COPY (the base's requirements installed twice): together, the COPY
+              // goes with them (a silenced one stays, and keeps it).
+              if (fixable && !context.suppressed(range)) {
+                redundantInstalls.push(own);
+              }
               context.report({
                 messageId: 'requirementsRedundant',
                 data,
                 range,
-                fix: !alone || buildTime.size > 0 || !only ? undefined : (fixer) => {
-                  // With the whole RUN, the comment lines directly above it.
-                  const removal = removeCommand(file, run, install);
-                  const whole = isWholeRun(file, run, removal) && runComments(file, run.instruction) !== undefined;
-                  const ranges = whole ? [instructionRemovalRange(file, run.instruction, true)] : removal;
-                  // The COPY of the requirements file that only this install read goes with it.
-                  const copies = servedCopiesRemoval(project, file, run, install, ranges);
-                  const also = copies.names.length > 0 ? ` and its copy of ${copies.names.join(', ')}` : '';
-                  fixer.setTitle(`Remove redundant install (already in ${base.path})${also}`, true);
-                  copies.removals.forEach((r) => fixer.remove(file.path, r));
-                  copies.rewrites.forEach((r) => fixer.replace(file.path, r.range, r.text));
-                  fixer.track(base.path);
-                },
+                fix: !fixable
+                  ? undefined
+                  : (fixer) => {
+                      const sameBase = redundantInstalls.filter((r) => r.base === base);
+                      const group = installsReadingSameCopies(project, file, own, sameBase);
+                      // With a whole RUN, the comment lines directly above it; the COPY of the
+                      // requirements file that only these installs read goes with them.
+                      const copies = servedCopiesRemoval(project, file, group, installsRemoval(file, group));
+                      const also = copies.names.length > 0 ? ` and its copy of ${copies.names.join(', ')}` : '';
+                      const installs = group.length > 1 ? `${group.length} redundant installs` : 'redundant install';
+                      fixer.setTitle(`Remove ${installs} (already in ${base.path})${also}`, true);
+                      copies.removals.forEach((r) => fixer.remove(file.path, r));
+                      copies.rewrites.forEach((r) => fixer.replace(file.path, r.range, r.text));
+                      fixer.track(base.path);
+                    },
               });
             } else if (sameName && base) {
               context.report({ messageId: 'requirementsSameName', data, range });
@@ -969,11 +984,6 @@ function conflictsWithBase(
     }
   }
   return out;
-}
-
-/** Removes one whole install command from its RUN (with the RUN when nothing else is left). */
-function removeCommand(file: DockerfileModel, run: RunInstruction, install: InstallCommand) {
-  return removePackagesFromRun(file, run, new Set(), install.manager, new Set([install.command]));
 }
 
 /**

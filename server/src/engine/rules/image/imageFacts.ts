@@ -11,7 +11,7 @@ import { containerCommands, type ContainerCommand } from '../../parse/containerC
 import { isMap, isSeq } from 'yaml';
 import { scalarString } from '../../parse/yamlUtil';
 import type { DockerfileModel, RunInstruction, Stage } from '../../parse/dockerfile';
-import { escapeRegExp, pushAll, type Range } from '../../text';
+import { escapeRegExp, pushAll, rangeKey, type Range } from '../../text';
 import { basename, dirname, isWithin, joinPath, normalizePath, relativePath } from '../../paths';
 import {
   expandVariables,
@@ -27,7 +27,7 @@ import {
 import { runtimeImages, stageChain } from '../dockerfile/stageRefs';
 import { currentFileCheck } from '../../rule';
 import { parseShell, programWords, type ShellCommand, type ShellWord } from '../../parse/shell';
-import { installsOf } from '../../parse/installEdit';
+import { installsOf, removePackagesFromRun } from '../../parse/installEdit';
 import { optionParts } from '../../parse/installOptions';
 import type { InstallCommand } from '../../parse/installs';
 import { instructionRemovalRange, keepingNoFinalBreak, leadingCommentLines } from '../../dockerfileEdit';
@@ -982,36 +982,33 @@ function sourceAt(
   return undefined;
 }
 
+/** A pip install that a fix removes whole (with its RUN when nothing else is left there). */
+export interface RemovedInstall {
+  run: RunInstruction;
+  install: InstallCommand;
+}
+
 /**
- * The build-context COPY sources of a RUN's stage that only one pip command of the RUN reads, by
- * COPY: the requirements and constraints files it names (`-r`, `-c`, as `files` gives them) and
- * those files include (`-c constraints.txt` in requirements.txt, relative to it), each copied as
- * itself by a COPY of the stage before the RUN (`COPY requirements.txt requirements-dev.txt ./`; not
- * `COPY . .`, a folder or a glob, nor a COPY of an earlier stage, which others may build on), that
- * nothing else reads: no other command, and no instruction after the COPY in any stage, names a
- * file of that name (also in another folder, or in a word such as `$(cat requirements.txt)`), no
- * other pip install reads it through the files it installs (`-r requirements.txt` in
- * requirements-dev.txt), and no other Dockerfile is built FROM this one. A fix that removes the
- * command removes those sources too: before, `COPY requirements.txt ./` stayed over an install that
- * had moved to the base, copying what nothing used.
+ * The requirements and constraints files a pip install reads, where it reads them, each once: the
+ * files it names (`-r`, `-c`; one per build for a name with a build variable, none when one is not
+ * known), then those they include (`-c constraints.txt` in requirements.txt, relative to it), with
+ * the COPY of `copies` that provides each and the workspace file it is. Files no COPY of them
+ * provides as a file of one build context are not followed further.
  */
-export function sourcesOnlyReadBy(
+function requirementsReads(
   project: Project,
   model: DockerfileModel,
-  run: RunInstruction,
-  command: ShellCommand,
-  files: readonly string[],
-): Map<CopyInfo, PathArg[]> {
-  const out = new Map<CopyInfo, PathArg[]>();
-  if (project.dockerfilesBuiltOn(model.path).length > 0) {
-    return out;
-  }
-  const runLine = run.instruction.getRange().start.line;
-  const copies = stageCopies(project, model, run.stage).filter((c) => c.instruction.getRange().start.line < runLine);
+  { run, install }: RemovedInstall,
+  copies: CopyInfo[],
+): { path: string; provider: NonNullable<ReturnType<typeof providerOf>>; file: string }[] {
   const { contexts } = buildContexts(project, model);
   const wd = workdirAt(project, model, run.stage, run.instruction);
-  // Each file the command reads, where it reads it: the files it names, then those they include.
-  const read = files.flatMap((f) => (f.includes('$') ? [] : [containerPath(wd, f)])).filter((p): p is string => p !== undefined);
+  const read = optionParts(install)
+    .filter((p) => install.manager === 'pip' && (p.canonical === '-r' || p.canonical === '-c') && p.value !== undefined)
+    .flatMap((p) => buildValues(project, model, run.stage, run.instruction, p.value!) ?? [])
+    .map((f) => containerPath(wd, f))
+    .filter((p): p is string => p !== undefined);
+  const out: { path: string; provider: NonNullable<ReturnType<typeof providerOf>>; file: string }[] = [];
   const seen = new Set<string>();
   for (let i = 0; i < read.length && i < 50; i++) {
     const path = read[i]!;
@@ -1028,22 +1025,121 @@ export function sourcesOnlyReadBy(
     for (const included of readRequirements(project, file).files.slice(1)) {
       read.push(containerPath(dirname(path) || '/', relativePath(dirname(file), included))!);
     }
-    if (!readElsewhere(project, model, command, provider.copy, path, file)) {
-      const sources = out.get(provider.copy) ?? [];
-      if (!sources.includes(provider.source)) {
-        sources.push(provider.source);
+    out.push({ path, provider, file });
+  }
+  return out;
+}
+
+/** The COPY instructions of a stage, or of the stages it is built FROM, before an instruction. */
+function copiesBefore(project: Project, model: DockerfileModel, stage: Stage, at: Instruction): CopyInfo[] {
+  const line = at.getRange().start.line;
+  return stageChain(project, model, stage)
+    .reverse()
+    .flatMap((s) => stageCopies(project, model, s).filter((c) => s !== stage || c.instruction.getRange().start.line < line));
+}
+
+/**
+ * The pip installs that go with `own` in one fix: `own`, and those of `candidates` (installs a rule
+ * removes whole, each with a finding and the same fix) that read a requirements file a COPY puts
+ * where one of the group reads it, and so on, in the order of the file. Removed one by one, each
+ * kept the COPY for the other (a stage installing the base's requirements twice kept its `COPY
+ * requirements.txt .` after both went); the fix of each of their findings now removes them all, the
+ * same fix, and the COPY only they read with them.
+ */
+export function installsReadingSameCopies(
+  project: Project,
+  model: DockerfileModel,
+  own: RemovedInstall,
+  candidates: readonly RemovedInstall[],
+): RemovedInstall[] {
+  const copiesOf = new Map<RemovedInstall, Set<CopyInfo>>();
+  const copiesRead = (r: RemovedInstall): Set<CopyInfo> => {
+    let copies = copiesOf.get(r);
+    if (!copies) {
+      const before = copiesBefore(project, model, r.run.stage, r.run.instruction);
+      copies = new Set(requirementsReads(project, model, r, before).map((x) => x.provider.copy));
+      copiesOf.set(r, copies);
+    }
+    return copies;
+  };
+  const group = [own];
+  const read = new Set(copiesRead(own));
+  for (let grown = true; grown; ) {
+    grown = false;
+    for (const c of candidates) {
+      if (!group.some((g) => g.install.command === c.install.command) && [...copiesRead(c)].some((x) => read.has(x))) {
+        group.push(c);
+        copiesRead(c).forEach((x) => read.add(x));
+        grown = true;
       }
-      out.set(provider.copy, sources);
+    }
+  }
+  return group.sort((a, b) => a.install.command.words[0]!.start - b.install.command.words[0]!.start);
+}
+
+/**
+ * The ranges that remove pip installs whole: from each RUN its commands of them (the RUN, when
+ * nothing else is left, with the comment lines directly above it: not a `docker-modularity-ignore-file`).
+ */
+export function installsRemoval(file: DockerfileModel, removed: readonly RemovedInstall[]): Range[] {
+  const out: Range[] = [];
+  for (const run of new Set(removed.map((r) => r.run))) {
+    const mine = removed.filter((r) => r.run === run);
+    const commands = new Set(mine.map((r) => r.install.command));
+    const removal = removePackagesFromRun(file, run, new Set(), mine[0]!.install.manager, commands);
+    const whole = instructionRemovalRange(file, run.instruction);
+    const wholeRun = removal.length === 1 && rangeKey(removal[0]!) === rangeKey(whole);
+    const comments = runComments(file, run.instruction) !== undefined;
+    pushAll(out, wholeRun ? [instructionRemovalRange(file, run.instruction, comments)] : removal);
+  }
+  return out;
+}
+
+/**
+ * The build-context COPY sources of the stages of some pip installs (`removed`: one, or the group a
+ * fix removes together) that only those installs read, by COPY: the requirements and constraints
+ * files they name and those files include (see {@link requirementsReads}), each copied as itself by
+ * a COPY of an install's stage before its RUN (`COPY requirements.txt requirements-dev.txt ./`; not
+ * `COPY . .`, a folder or a glob, nor a COPY of an earlier stage, which others may build on), that
+ * nothing else reads: no other command, and no instruction after the COPY in any stage, names a
+ * file of that name (also in another folder, or in a word such as `$(cat requirements.txt)`), no
+ * other pip install reads it through the files it installs (`-r requirements.txt` in
+ * requirements-dev.txt), nothing that runs in the image does (see readAtRunTime), and no other
+ * Dockerfile is built FROM this one. A fix that removes the installs removes those sources too:
+ * before, `COPY requirements.txt ./` stayed over an install that had moved to the base, copying what
+ * nothing used.
+ */
+export function sourcesOnlyReadBy(
+  project: Project,
+  model: DockerfileModel,
+  removed: readonly RemovedInstall[],
+): Map<CopyInfo, PathArg[]> {
+  const out = new Map<CopyInfo, PathArg[]>();
+  if (project.dockerfilesBuiltOn(model.path).length > 0) {
+    return out;
+  }
+  const commands = new Set(removed.map((r) => r.install.command));
+  for (const r of removed) {
+    const runLine = r.run.instruction.getRange().start.line;
+    const copies = stageCopies(project, model, r.run.stage).filter((c) => c.instruction.getRange().start.line < runLine);
+    for (const { path, provider, file } of requirementsReads(project, model, r, copies)) {
+      if (!readElsewhere(project, model, commands, provider.copy, path, file)) {
+        const sources = out.get(provider.copy) ?? [];
+        if (!sources.includes(provider.source)) {
+          sources.push(provider.source);
+        }
+        out.set(provider.copy, sources);
+      }
     }
   }
   return out;
 }
 
-/** Whether anything but `command` may read the file a COPY puts at `path` (see {@link sourcesOnlyReadBy}). */
+/** Whether anything but `commands` may read the file a COPY puts at `path` (see {@link sourcesOnlyReadBy}). */
 function readElsewhere(
   project: Project,
   model: DockerfileModel,
-  command: ShellCommand,
+  commands: ReadonlySet<ShellCommand>,
   copy: CopyInfo,
   path: string,
   file: string,
@@ -1076,7 +1172,7 @@ function readElsewhere(
         }
         continue;
       }
-      if (run.commands.some((c) => c !== command && c.words.some((w) => wordNames(w, stage, instruction)))) {
+      if (run.commands.some((c) => !commands.has(c) && c.words.some((w) => wordNames(w, stage, instruction)))) {
         return true;
       }
       // Another pip install of a file that includes it (`-r requirements.txt` in requirements-dev.txt),
@@ -1085,7 +1181,7 @@ function readElsewhere(
       // include it (before, `-r requirements.txt` in dev-requirements.txt was not seen, and the
       // file left the COPY the dev stage's install still read).
       for (const { install } of installsOf(run)) {
-        if (install.command === command || install.manager !== 'pip') {
+        if (commands.has(install.command) || install.manager !== 'pip') {
           continue;
         }
         for (const part of optionParts(install)) {
@@ -1233,7 +1329,8 @@ function couldName(word: string, name: string): boolean {
 }
 
 /**
- * The removal of a pip command (`removal`), with the COPY sources only it read (see
+ * The removal of pip installs (`removal`: one install, or the group a fix removes together, see
+ * {@link installsReadingSameCopies}), with the COPY sources only they read (see
  * {@link sourcesOnlyReadBy}): a COPY whose sources all go is removed whole, with the comment lines
  * directly above it (as a RUN that goes whole: not a `docker-modularity-ignore-file`), in one range
  * with the RUN when they are next to each other; a COPY that keeps other sources loses these from
@@ -1244,18 +1341,13 @@ function couldName(word: string, name: string): boolean {
 export function servedCopiesRemoval(
   project: Project,
   file: DockerfileModel,
-  run: RunInstruction,
-  install: InstallCommand,
+  removed: readonly RemovedInstall[],
   removal: readonly Range[],
 ): { removals: Range[]; rewrites: { range: Range; text: string }[]; names: string[] } {
-  // A file named with a build variable is each file the builds read (none, when one is not known).
-  const files = optionParts(install)
-    .filter((p) => install.manager === 'pip' && (p.canonical === '-r' || p.canonical === '-c'))
-    .flatMap((p) => (p.value === undefined ? [] : (buildValues(project, file, run.stage, run.instruction, p.value) ?? [])));
   const removals = [...removal];
   const rewrites: { range: Range; text: string }[] = [];
   const names: string[] = [];
-  for (const [copy, sources] of sourcesOnlyReadBy(project, file, run, install.command, files)) {
+  for (const [copy, sources] of sourcesOnlyReadBy(project, file, removed)) {
     const args = [...copy.sources, ...(copy.dest ? [copy.dest] : [])];
     const kept = copy.sources.filter((s) => !sources.includes(s));
     const folder = /(\/|^\.|\/\.|^\.\.)$/.test(copy.dest?.value ?? '');

@@ -33,7 +33,7 @@ import {
 import { isJsTestToolPackage, jsInstallsOf } from '../../parse/jsInstalls';
 import type { DockerfileModel, Instruction, RunInstruction, Stage } from '../../parse/dockerfile';
 import type { Project } from '../../project';
-import { comparePositions, pushAll, rangeKey, type Range } from '../../text';
+import { comparePositions, rangeKey, type Range } from '../../text';
 
 /** Test, lint and dev requirements in a requirements/ folder: `dev.txt`, `test.txt`, `lint.in`, `dev-tools.txt`, `ci_test.txt`. */
 const FOLDER_DEV_REQUIREMENTS =
@@ -502,7 +502,9 @@ function reportInstalls(
           fixer.setTitle(title, true);
           const wholeRun = ranges.length === 1 && rangeKey(ranges[0]!) === rangeKey(whole);
           const own = wholeRun ? [instructionRemovalRange(file, run.instruction, true)] : ranges;
-          const copies = served ? servedCopiesRemoval(project, file, run, served, own) : { removals: own, rewrites: [] };
+          const copies = served
+            ? servedCopiesRemoval(project, file, [{ run, install: served }], own)
+            : { removals: own, rewrites: [] };
           applyRemovals(fixer, file, copies, scope);
         };
   // A command that would go whole is taken out of its list only where that keeps the rest's
@@ -594,17 +596,12 @@ function withServedCopies(
   runs: readonly RunInstruction[],
   own: readonly Range[],
 ): { removals: readonly Range[]; rewrites: readonly { range: Range; text: string }[] } {
-  let removals: readonly Range[] = own;
-  const rewrites: { range: Range; text: string }[] = [];
-  for (const run of runs) {
-    for (const { install } of installsOf(run)) {
-      if (install.manager === 'pip') {
-        const served = servedCopiesRemoval(project, file, run, install, removals);
-        removals = served.removals;
-        pushAll(rewrites, served.rewrites);
-      }
-    }
-  }
+  // The pip installs of all the RUNs at once: one by one, each kept the files the others read.
+  const removed = runs.flatMap((run) =>
+    installsOf(run).flatMap(({ install }) => (install.manager === 'pip' ? [{ run, install }] : [])),
+  );
+  const { removals, rewrites } =
+    removed.length > 0 ? servedCopiesRemoval(project, file, removed, own) : { removals: own, rewrites: [] };
   const overlaps = (a: Range, b: Range): boolean => comparePositions(a.start, b.end) < 0 && comparePositions(b.start, a.end) < 0;
   return { removals, rewrites: rewrites.filter((r) => !removals.some((x) => overlaps(r.range, x))) };
 }
