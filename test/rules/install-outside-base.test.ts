@@ -1149,6 +1149,21 @@ COPY . .
           { 'requirements-dev.txt': 'pytest==8.2.0\n' },
         ],
         [
+          // Before, constraints.txt left the COPY: the pin check reads requirements.txt, which names it.
+          'a later RUN reads it (a pin check), and with it the constraints file it includes',
+          replaceEach(
+            WEB_WITH_DEV_REQUIREMENTS,
+            ['COPY requirements.txt requirements-dev.txt ./', 'COPY requirements.txt constraints.txt requirements-dev.txt ./'],
+            ['COPY . .\n', 'COPY . .\nRUN python scripts/check_pins.py requirements.txt\n'],
+          ),
+          {
+            'Dockerfile.base': BASE_WITH_CONSTRAINTS,
+            'requirements.txt': '-c constraints.txt\ndjango==5.0.6\n',
+            'constraints.txt': 'urllib3==2.2.1\n',
+            'requirements-dev.txt': 'pytest==8.2.0\n',
+          },
+        ],
+        [
           'the COPY has two sources and a destination without a slash (one source left would be copied to a file /app)',
           replaceOnce(
             WEB_WITH_DEV_REQUIREMENTS,

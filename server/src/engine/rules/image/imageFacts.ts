@@ -991,28 +991,34 @@ export interface RemovedInstall {
 /**
  * The requirements and constraints files a pip install reads, where it reads them, each once: the
  * files it names (`-r`, `-c`; one per build for a name with a build variable, none when one is not
- * known), then those they include (`-c constraints.txt` in requirements.txt, relative to it), with
- * the COPY of `copies` that provides each and the workspace file it is. Files no COPY of them
- * provides as a file of one build context are not followed further.
+ * known), then those they include (`-c constraints.txt` in requirements.txt, relative to it: `by`,
+ * the paths of the files that include it), with the COPY of `copies` that provides each and the
+ * workspace file it is. Files no COPY of them provides as a file of one build context are not
+ * followed further.
  */
 function requirementsReads(
   project: Project,
   model: DockerfileModel,
   { run, install }: RemovedInstall,
   copies: CopyInfo[],
-): { path: string; provider: NonNullable<ReturnType<typeof providerOf>>; file: string }[] {
+): RequirementsRead[] {
   const { contexts } = buildContexts(project, model);
   const wd = workdirAt(project, model, run.stage, run.instruction);
-  const read = optionParts(install)
+  const read: { path: string; by?: string }[] = optionParts(install)
     .filter((p) => install.manager === 'pip' && (p.canonical === '-r' || p.canonical === '-c') && p.value !== undefined)
     .flatMap((p) => buildValues(project, model, run.stage, run.instruction, p.value!) ?? [])
     .map((f) => containerPath(wd, f))
-    .filter((p): p is string => p !== undefined);
-  const out: { path: string; provider: NonNullable<ReturnType<typeof providerOf>>; file: string }[] = [];
+    .filter((p): p is string => p !== undefined)
+    .map((path) => ({ path }));
+  const out: RequirementsRead[] = [];
   const seen = new Set<string>();
   for (let i = 0; i < read.length && i < 50; i++) {
-    const path = read[i]!;
+    const { path, by } = read[i]!;
     if (seen.has(path)) {
+      const known = out.find((x) => x.path === path);
+      if (known && by !== undefined) {
+        known.by.push(by);
+      }
       continue;
     }
     seen.add(path);
@@ -1023,11 +1029,19 @@ function requirementsReads(
       continue;
     }
     for (const included of readRequirements(project, file).files.slice(1)) {
-      read.push(containerPath(dirname(path) || '/', relativePath(dirname(file), included))!);
+      read.push({ path: containerPath(dirname(path) || '/', relativePath(dirname(file), included))!, by: path });
     }
-    out.push({ path, provider, file });
+    out.push({ path, provider, file, by: by === undefined ? [] : [by] });
   }
   return out;
+}
+
+/** A requirements or constraints file a pip install reads (see {@link requirementsReads}). */
+interface RequirementsRead {
+  path: string;
+  provider: NonNullable<ReturnType<typeof providerOf>>;
+  file: string;
+  by: string[];
 }
 
 /** The COPY instructions of a stage, or of the stages it is built FROM, before an instruction. */
@@ -1122,8 +1136,13 @@ export function sourcesOnlyReadBy(
   for (const r of removed) {
     const runLine = r.run.instruction.getRange().start.line;
     const copies = stageCopies(project, model, r.run.stage).filter((c) => c.instruction.getRange().start.line < runLine);
-    for (const { path, provider, file } of requirementsReads(project, model, r, copies)) {
-      if (!readElsewhere(project, model, commands, provider.copy, path, file)) {
+    // A file something else reads may be read with the files it includes (a pin check of
+    // requirements.txt follows its `-c constraints.txt`): those stay too.
+    const kept = new Set<string>();
+    for (const { path, provider, file, by } of requirementsReads(project, model, r, copies)) {
+      if (by.some((p) => kept.has(p)) || readElsewhere(project, model, commands, provider.copy, path, file)) {
+        kept.add(path);
+      } else {
         const sources = out.get(provider.copy) ?? [];
         if (!sources.includes(provider.source)) {
           sources.push(provider.source);
