@@ -40,10 +40,11 @@ export interface CommandFile {
 const COMPOSE = /(?<![\w.$-])(?:docker|podman)(?:[ \t]+|-)compose(?=[\s;&|)"'`]|$)/.source;
 
 /**
- * The options of `docker compose` (v2 and v1) that take a value, before the subcommand. Another
- * option takes none (`--dry-run`, `--compatibility`); the first other word is the subcommand.
+ * The options of `docker compose` (v2 and v1) that take a value, before the subcommand, besides
+ * `-f`/`--file`. Another option takes none (`--dry-run`, `--compatibility`); the first other word is
+ * the subcommand.
  */
-const VALUE_OPTIONS = new Set([
+export const COMPOSE_VALUE_OPTIONS: ReadonlySet<string> = new Set([
   '-p',
   '--project-name',
   '--project-directory',
@@ -210,7 +211,7 @@ function fileOptions(words: string[], variables: Expand | undefined, makefile: b
       out.push(expand(value()));
     } else if (/^-f./.test(w)) {
       out.push(expand(w.slice(2).replace(/^=/, '')));
-    } else if (VALUE_OPTIONS.has(name)) {
+    } else if (COMPOSE_VALUE_OPTIONS.has(name)) {
       value();
     } else if (!w.startsWith('-')) {
       // The subcommand: the words after it are its own.

@@ -6,6 +6,7 @@
  * requirements.txt.
  */
 import { basename } from '../paths';
+import { COMPOSE_VALUE_OPTIONS } from './composeCommands';
 import { parseShell } from './shell';
 
 export interface ContainerCommand {
@@ -20,18 +21,7 @@ export interface ContainerCommand {
 /** `docker` options before its command that take a value. */
 const DOCKER_OPTIONS = new Set(['-c', '--context', '-H', '--host', '-l', '--log-level', '--config']);
 /** `docker compose` options before its command that take a value. */
-const COMPOSE_OPTIONS = new Set([
-  '-f',
-  '--file',
-  '-p',
-  '--project-name',
-  '--profile',
-  '--env-file',
-  '--project-directory',
-  '--ansi',
-  '--progress',
-  '--parallel',
-]);
+const COMPOSE_OPTIONS: ReadonlySet<string> = new Set([...COMPOSE_VALUE_OPTIONS, '-f', '--file']);
 /** `docker compose run` and `exec` options that take a value. */
 const COMPOSE_RUN_OPTIONS = new Set([
   '-e',
