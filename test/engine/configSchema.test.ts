@@ -10,16 +10,23 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv';
 import { ConfigError, PATH_KEYS, parseConfig } from '../../server/src/engine/config';
+import { withEngineParts } from '../../server/src/engine/configSchema';
 import { RULES } from '../../server/src/engine/rules';
+import { normalizeSettings, settingsToOverrides } from '../../server/src/lsp/settings';
 
 interface SchemaNode {
   $ref?: string;
   propertyNames?: { enum?: string[] };
 }
-const schema = JSON.parse(readFileSync(join(__dirname, '..', '..', 'schemas', 'docker-modularity.schema.json'), 'utf8')) as {
-  properties: Record<string, SchemaNode>;
-};
+const schema = JSON.parse(
+  readFileSync(join(__dirname, '..', '..', 'schemas', 'docker-modularity.schema.json'), 'utf8'),
+) as Record<string, unknown> & { properties: Record<string, SchemaNode> };
 const properties = schema.properties;
+const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as Record<string, unknown> & {
+  contributes: { configuration: { properties: Record<string, object> } };
+};
+/** A setting of the extension, as package.json contributes it (VS Code's settings editor validates with it). */
+const manifestSetting = (key: string): object => manifest.contributes.configuration.properties[key]!;
 
 /** Whether an editor's JSON Schema validator (ajv, draft-07) accepts the config. */
 const schemaAccepts = (() => {
@@ -49,6 +56,42 @@ describe('config schema and engine: the same configs accepted', () => {
       properties.rules!.propertyNames?.enum,
       RULES.map((r) => r.id),
     );
+  });
+
+  it('holds what the engine gives them (npm run gen:schemas writes it): the rule ids, their levels and descriptions', () => {
+    const generated = withEngineParts(schema, manifest, RULES);
+    assert.deepEqual(generated.schema, schema, 'schemas/docker-modularity.schema.json is out of date: run npm run gen:schemas');
+    assert.deepEqual(generated.manifest, manifest, 'package.json is out of date: run npm run gen:schemas');
+  });
+
+  it('gives the dockerModularity.rules setting the engine’s rule ids, each with its levels and what it finds', () => {
+    // Before, the setting took any name: the settings editor completed no rule id and marked no unknown one.
+    const setting = manifestSetting('dockerModularity.rules') as {
+      properties?: Record<string, { type?: string; enum?: string[]; description?: string }>;
+      additionalProperties?: unknown;
+    };
+    assert.deepEqual(
+      Object.keys(setting.properties ?? {}),
+      RULES.map((r) => r.id),
+    );
+    for (const rule of RULES) {
+      const property = setting.properties![rule.id]!;
+      assert.deepEqual([property.type, property.enum], ['string', ['off', 'hint', 'info', 'warning', 'error']], rule.id);
+      assert.ok(property.description?.startsWith(rule.meta.description), rule.id);
+    }
+    assert.equal(setting.additionalProperties, false);
+    // What the settings editor accepts is what the server applies (it warns about, and drops, an id no rule has).
+    const settingAccepts = new Ajv({ strict: false }).compile(setting);
+    const known = new Set(RULES.map((r) => r.id));
+    for (const rules of [
+      { 'install-outside-base': 'error', 'unused-volume': 'off' },
+      { 'no-such-rule': 'error' },
+      { 'unused-volume': 'loud' },
+    ]) {
+      const { overrides, unknownRules } = settingsToOverrides(normalizeSettings({ rules }), [], known);
+      const engine = unknownRules.length === 0 && Object.keys(overrides.rules ?? {}).length === Object.keys(rules).length;
+      assert.deepEqual({ rules, schema: settingAccepts(rules) }, { rules, schema: engine });
+    }
   });
 
   it('checks every path setting as a workspace path', () => {

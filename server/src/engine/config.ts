@@ -6,6 +6,9 @@ import { isAbsolutePath, normalizePath } from './paths';
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 export type Level = Severity | 'off';
 
+/** Every level a rule may be set to, from none to the most severe. */
+export const LEVELS: readonly Level[] = ['off', 'hint', 'info', 'warning', 'error'];
+
 /** The settings every rule reads. Defaults fill in whatever the config file leaves out. */
 export interface Config {
   baseImage?: string;

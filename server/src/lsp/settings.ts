@@ -1,7 +1,7 @@
-import type { Config, Level } from '../engine/config';
+import { LEVELS as LEVEL_LIST, type Config, type Level } from '../engine/config';
 import { DEFAULT_SETTINGS, type RuleLevel, type Settings } from '../protocol';
 
-const LEVELS: ReadonlySet<string> = new Set(['off', 'hint', 'info', 'warning', 'error']);
+const LEVELS: ReadonlySet<string> = new Set(LEVEL_LIST);
 
 /** Reads `dockerModularity.*` as the client sent it, keeping only well-formed values. */
 export function normalizeSettings(raw: unknown): Settings {

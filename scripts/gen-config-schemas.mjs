@@ -1,0 +1,23 @@
+// Writes the parts of the config schemas that come from the engine (the rule ids, with their levels and
+// descriptions) into schemas/docker-modularity.schema.json and package.json's contributes.configuration:
+// see server/src/engine/configSchema.ts. Run after adding or renaming a rule: npm run gen:schemas
+// (test/engine/configSchema.test.ts fails until the files are up to date).
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as prettier from 'prettier';
+import { withEngineParts } from '../server/src/engine/configSchema.ts';
+import { RULES } from '../server/src/engine/index.ts';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const files = { schema: join(root, 'schemas/docker-modularity.schema.json'), manifest: join(root, 'package.json') };
+const read = (file) => JSON.parse(readFileSync(file, 'utf8'));
+const generated = withEngineParts(read(files.schema), read(files.manifest), RULES);
+for (const [key, file] of Object.entries(files)) {
+  const options = { ...(await prettier.resolveConfig(file)), filepath: file };
+  const text = await prettier.format(JSON.stringify(generated[key], null, 2), options);
+  if (text !== readFileSync(file, 'utf8')) {
+    writeFileSync(file, text);
+    console.log(`wrote ${file}`);
+  }
+}
