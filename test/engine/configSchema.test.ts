@@ -9,7 +9,7 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv';
-import { ConfigError, PATH_KEYS, parseConfig } from '../../server/src/engine/config';
+import { ConfigError, normalizeConfigPath, PATH_KEYS, parseConfig } from '../../server/src/engine/config';
 import { withEngineParts } from '../../server/src/engine/configSchema';
 import { RULES } from '../../server/src/engine/rules';
 import { normalizeSettings, settingsToOverrides } from '../../server/src/lsp/settings';
@@ -47,6 +47,44 @@ function engineAccepts(config: unknown): boolean {
   }
 }
 
+/** Path values the engine takes as a path inside the workspace. */
+const ACCEPTED_PATHS = [
+  'docs/ROADMAP.md',
+  './docs/ROADMAP.md',
+  'docs\\ROADMAP.md',
+  'docs/',
+  '.env',
+  '..docs',
+  '...',
+  'docs/../ROADMAP.md',
+  'C:ROADMAP.md',
+];
+/** Path values the engine refuses: absolute, leading out of the workspace, or its root. */
+const REFUSED_PATHS = [
+  '/etc/secrets.env',
+  '\\etc\\secrets.env',
+  '\\\\server\\share\\secrets.env',
+  'C:\\secrets.env',
+  'c:/secrets.env',
+  '~/secrets.env',
+  '..',
+  '../x',
+  '..\\x',
+  './../x',
+  './/..',
+  '.',
+  './',
+  '.\\',
+  './/./',
+];
+
+/** The values that the schema or the engine does not take as `expected` says, with what each says. */
+function disagreements<T>(values: readonly T[], expected: boolean, schema: (v: T) => boolean, engine: (v: T) => boolean) {
+  return values
+    .map((value) => ({ value, schema: schema(value), engine: engine(value) }))
+    .filter((r) => r.schema !== expected || r.engine !== expected);
+}
+
 /** One config per path setting, each with `value`. */
 const everyPathKey = (value: string): Record<string, string>[] => PATH_KEYS.map((key) => ({ [key]: value }));
 
@@ -58,7 +96,7 @@ describe('config schema and engine: the same configs accepted', () => {
     );
   });
 
-  it('holds what the engine gives them (npm run gen:schemas writes it): the rule ids, their levels and descriptions', () => {
+  it('holds what the engine gives them (npm run gen:schemas writes it): the rule ids, their levels, the path pattern', () => {
     const generated = withEngineParts(schema, manifest, RULES);
     assert.deepEqual(generated.schema, schema, 'schemas/docker-modularity.schema.json is out of date: run npm run gen:schemas');
     assert.deepEqual(generated.manifest, manifest, 'package.json is out of date: run npm run gen:schemas');
@@ -106,15 +144,7 @@ describe('config schema and engine: the same configs accepted', () => {
     { $schema: './node_modules/docker-modularity/schemas/docker-modularity.schema.json' },
     { rules: { 'install-outside-base': 'error', 'unused-volume': 'off' } },
     { baseImage: 'myapp-base:latest', exemptImages: ['cuda'], exclude: ['archived/**'] },
-    ...everyPathKey('docs/ROADMAP.md'),
-    ...everyPathKey('./docs/ROADMAP.md'),
-    ...everyPathKey('docs\\ROADMAP.md'),
-    ...everyPathKey('docs/'),
-    ...everyPathKey('.env'),
-    ...everyPathKey('..docs'),
-    ...everyPathKey('...'),
-    ...everyPathKey('docs/../ROADMAP.md'),
-    ...everyPathKey('C:ROADMAP.md'),
+    ...ACCEPTED_PATHS.flatMap(everyPathKey),
     { secretsFile: 'secrets.env', archiveDir: 'archived', entrypointsDir: 'scripts/entrypoints' },
     { composeFiles: ['local.yml', 'production.yml', 'deploy/**/*.yml'] },
   ];
@@ -129,33 +159,15 @@ describe('config schema and engine: the same configs accepted', () => {
     { composeFiles: ['/srv/app/local.yml'] },
     { composeFiles: ['../production.yml'] },
     ...everyPathKey(''),
-    ...everyPathKey('/etc/secrets.env'),
-    ...everyPathKey('\\etc\\secrets.env'),
-    ...everyPathKey('\\\\server\\share\\secrets.env'),
-    ...everyPathKey('C:\\secrets.env'),
-    ...everyPathKey('c:/secrets.env'),
-    ...everyPathKey('~/secrets.env'),
-    ...everyPathKey('..'),
-    ...everyPathKey('../x'),
-    ...everyPathKey('..\\x'),
-    ...everyPathKey('./../x'),
-    ...everyPathKey('.//..'),
-    ...everyPathKey('.'),
-    ...everyPathKey('./'),
-    ...everyPathKey('.\\'),
-    ...everyPathKey('.//./'),
+    ...REFUSED_PATHS.flatMap(everyPathKey),
   ];
   // A `..` after a folder name: the engine resolves it (docs/.. is the root), JSON Schema cannot count
   // folders. The schema takes these, so it is never stricter than the engine.
   const normalizedByTheEngineOnly: unknown[] = [...everyPathKey('docs/..'), ...everyPathKey('docs/../../x')];
 
   it('accepts and rejects the same configs', () => {
-    const differ = (configs: unknown[], expected: boolean) =>
-      configs
-        .map((config) => ({ config, schema: schemaAccepts(config), engine: engineAccepts(config) }))
-        .filter((r) => r.schema !== expected || r.engine !== expected);
-    assert.deepEqual(differ(accepted, true), []);
-    assert.deepEqual(differ(rejected, false), []);
+    assert.deepEqual(disagreements(accepted, true, schemaAccepts, engineAccepts), []);
+    assert.deepEqual(disagreements(rejected, false, schemaAccepts, engineAccepts), []);
   });
 
   it('leaves to the engine only what needs a path resolved, and is never stricter than it', () => {
@@ -164,6 +176,32 @@ describe('config schema and engine: the same configs accepted', () => {
         { config, schema: schemaAccepts(config), engine: engineAccepts(config) },
         { config, schema: true, engine: false },
       );
+    }
+  });
+});
+
+describe('dockerModularity.sharedEnvFile setting and the engine: the same paths accepted', () => {
+  // Before, the setting's pattern was its own: it refused C:shared.env, which the engine reads as a relative path,
+  // and took ./../x, . and ./, which the server ignores (with a warning) for the default .env.docker.
+  const setting = manifestSetting('dockerModularity.sharedEnvFile');
+  const settingAccepts = new Ajv({ strict: false }).compile(setting);
+  /** Whether the server applies the value (it trims it; empty is unset), rather than ignore it and warn (server/src/lsp/server.ts). */
+  const serverApplies = (value: string | null): boolean => {
+    const set = normalizeSettings({ sharedEnvFile: value }).sharedEnvFile;
+    return set === null || normalizeConfigPath(set) !== undefined;
+  };
+  // The same paths as in the config file; the setting also trims what it is given, and empty leaves it unset.
+  const accepted = [...ACCEPTED_PATHS, null, '', '  ', ' .env.shared ', '.env.shared\n'];
+  const refused = [...REFUSED_PATHS, ' /etc/secrets.env', '  ../x', '../x ', ' . ', '.. \t'];
+
+  it('accepts and refuses, in the settings editor, the values the server applies and ignores', () => {
+    assert.deepEqual(disagreements(accepted, true, settingAccepts, serverApplies), []);
+    assert.deepEqual(disagreements(refused, false, settingAccepts, serverApplies), []);
+  });
+
+  it('accepts and refuses, for a path without blanks around it, what the config file’s sharedEnvFile does', () => {
+    for (const value of [...ACCEPTED_PATHS, ...REFUSED_PATHS]) {
+      assert.equal(settingAccepts(value), schemaAccepts({ sharedEnvFile: value }), value);
     }
   });
 });
