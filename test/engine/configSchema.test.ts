@@ -9,6 +9,7 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv';
+import fc from 'fast-check';
 import { ConfigError, normalizeConfigPath, PATH_KEYS, parseConfig } from '../../server/src/engine/config';
 import { withEngineParts } from '../../server/src/engine/configSchema';
 import { RULES } from '../../server/src/engine/rules';
@@ -57,6 +58,11 @@ const ACCEPTED_PATHS = [
   '..docs',
   '...',
   'docs/../ROADMAP.md',
+  'a/../b',
+  'a/b/../../c',
+  'docs/./../docs/ROADMAP.md',
+  'docs\\..\\ROADMAP.md',
+  'a/b/c/d/e/f/g/h/../../../../../../../../x',
   'C:ROADMAP.md',
 ];
 /** Path values the engine refuses: absolute, leading out of the workspace, or its root. */
@@ -76,7 +82,49 @@ const REFUSED_PATHS = [
   './',
   '.\\',
   './/./',
+  'docs/..',
+  'docs/../',
+  'docs/../..',
+  'docs/../../x',
+  'docs\\..\\..\\x',
+  'a/b/../../..',
+  'a/./b/.././../x/../..',
+  'a//b/../../../x',
+  'a/b/c/d/e/f/g/h/../../../../../../../..',
+  'a/b/c/d/e/f/g/h/../../../../../../../../../x',
 ];
+
+/** How many folders deep a path goes before it is resolved: `a/b/../c` goes 2 deep. */
+function deepest(p: string): number {
+  let depth = 0;
+  let most = 0;
+  for (const part of p.split(/[\\/]/)) {
+    depth = part === '..' ? depth - 1 : part === '' || part === '.' ? depth : depth + 1;
+    most = Math.max(most, depth);
+  }
+  return most;
+}
+
+/**
+ * Paths of the given segments, with either separator, that go at most 8 folders deep: some folders, then any
+ * segments, then as many `..` (a few more or fewer) and any segments again, so that many end at the root or leave it.
+ */
+function pathUpTo8Deep(segments: string[]): fc.Arbitrary<string> {
+  const any = fc.array(fc.tuple(fc.constantFrom(...segments), fc.constantFrom('/', '\\')), { maxLength: 8 });
+  const folders = fc.integer({ min: 0, max: 8 });
+  return fc
+    .tuple(folders, any, fc.integer({ min: -2, max: 2 }), any, fc.constantFrom(...segments))
+    .map(([deep, middle, more, rest, last]) => {
+      const parts = [
+        ...Array<[string, string]>(deep).fill(['d', '/']),
+        ...middle,
+        ...Array<[string, string]>(Math.max(0, deep + more)).fill(['..', '/']),
+        ...rest,
+      ];
+      return parts.map(([name, separator]) => name + separator).join('') + last;
+    })
+    .filter((p) => deepest(p) <= 8);
+}
 
 /** The values that the schema or the engine does not take as `expected` says, with what each says. */
 function disagreements<T>(values: readonly T[], expected: boolean, schema: (v: T) => boolean, engine: (v: T) => boolean) {
@@ -161,22 +209,34 @@ describe('config schema and engine: the same configs accepted', () => {
     ...everyPathKey(''),
     ...REFUSED_PATHS.flatMap(everyPathKey),
   ];
-  // A `..` after a folder name: the engine resolves it (docs/.. is the root), JSON Schema cannot count
-  // folders. The schema takes these, so it is never stricter than the engine.
-  const normalizedByTheEngineOnly: unknown[] = [...everyPathKey('docs/..'), ...everyPathKey('docs/../../x')];
 
   it('accepts and rejects the same configs', () => {
     assert.deepEqual(disagreements(accepted, true, schemaAccepts, engineAccepts), []);
     assert.deepEqual(disagreements(rejected, false, schemaAccepts, engineAccepts), []);
   });
 
-  it('leaves to the engine only what needs a path resolved, and is never stricter than it', () => {
-    for (const config of normalizedByTheEngineOnly) {
-      assert.deepEqual(
-        { config, schema: schemaAccepts(config), engine: engineAccepts(config) },
-        { config, schema: true, engine: false },
-      );
-    }
+  it('takes a path as the engine resolves it, `..` after folders too, for any path up to 8 folders deep', () => {
+    // Before, the schema took docs/.. (the root) and docs/../../x (out of the workspace), which the engine refuses.
+    fc.assert(
+      fc.property(pathUpTo8Deep(['docs', 'a b', '.', '..', '...', '', '~', 'C:']), (p) => {
+        assert.equal(schemaAccepts({ roadmapFile: p }), engineAccepts({ roadmapFile: p }), p);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('is never stricter than the engine, however deep the path', () => {
+    // Deeper than 8 folders before the `..` that leaves them, the schema leaves the path to the engine.
+    const deep = `${'a/'.repeat(9)}${'../'.repeat(10)}x`;
+    assert.deepEqual([schemaAccepts({ roadmapFile: deep }), engineAccepts({ roadmapFile: deep })], [true, false]);
+    const segment = fc.constantFrom('d', '.', '..', '');
+    fc.assert(
+      fc.property(fc.array(segment, { minLength: 1, maxLength: 40 }), (parts) => {
+        const p = parts.join('/');
+        assert.ok(schemaAccepts({ roadmapFile: p }) || !engineAccepts({ roadmapFile: p }), p);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 
@@ -197,6 +257,19 @@ describe('dockerModularity.sharedEnvFile setting and the engine: the same paths 
   it('accepts and refuses, in the settings editor, the values the server applies and ignores', () => {
     assert.deepEqual(disagreements(accepted, true, settingAccepts, serverApplies), []);
     assert.deepEqual(disagreements(refused, false, settingAccepts, serverApplies), []);
+  });
+
+  it('accepts what the server applies, blanks around it or not, for any path up to 8 folders deep', () => {
+    const blanks = fc.constantFrom('', ' ', '\t', ' \n ');
+    const value = fc
+      .tuple(blanks, pathUpTo8Deep(['docs', ' ', '.', '..', '', '~']), blanks)
+      .map(([lead, path, trail]) => lead + path + trail);
+    fc.assert(
+      fc.property(value, (v) => {
+        assert.equal(settingAccepts(v), serverApplies(v), JSON.stringify(v));
+      }),
+      { numRuns: 3000 },
+    );
   });
 
   it('accepts and refuses, for a path without blanks around it, what the config file’s sharedEnvFile does', () => {

@@ -131,7 +131,7 @@ let validate: ReturnType<Ajv['compile']> | undefined;
 /**
  * The schema as the engine validates with it. For editors, the schema also lists the rule ids and
  * gives the path settings a pattern; the engine checks both itself after it, against the rules it
- * runs and with the reason a path is refused (it resolves `..`, which a pattern cannot), in the
+ * runs and with the reason a path is refused (it resolves `..` however deep; the pattern only so deep), in the
  * file's order. test/engine/configSchema.test.ts checks that the two accept the same configs.
  */
 function engineSchema(): object {
