@@ -49,6 +49,8 @@ async function tokenizer(): Promise<(scope: string, lines: string[]) => Promise<
   await oniguruma.loadWASM(readFileSync(requireVsCode.resolve('vscode-oniguruma/release/onig.wasm')).buffer as ArrayBuffer);
   const grammars: Record<string, string> = {
     'source.dockerfile': join(VSCODE, 'extensions', 'docker', 'syntaxes', 'docker.tmLanguage.json'),
+    // The built-in Markdown grammar: the roadmap document and READMEs (its fenced Dockerfiles and YAML, above).
+    'text.html.markdown': join(VSCODE, 'extensions', 'markdown-basics', 'syntaxes', 'markdown.tmLanguage.json'),
   };
   // The built-in YAML grammar (compose files, as yaml or dockercompose) and the versions it includes.
   const yaml = join(VSCODE, 'extensions', 'yaml', 'syntaxes');
@@ -215,5 +217,55 @@ describe('grammars, tokenized as VS Code does', function () {
     assert.ok(scopeOf(dockerTokens.at(-1)!, 'RUN').includes('keyword.other.special-method.dockerfile'));
     const envTokens = await tokenize('source.dotenv-docker', env);
     assert.deepEqual(scopeOf(envTokens.at(-1)!, 'SENTRY_DSN'), ['source.dotenv-docker', 'variable.other.env.dotenv-docker']);
+  });
+
+  it('highlights a suppression in Markdown (the roadmap, a README) exactly where the engine reads one, and leaves the rest Markdown', async function () {
+    // Before, no grammar was injected into Markdown: `<!-- docker-modularity-ignore … -->` was a plain HTML comment.
+    const tokenize = await tokenizer();
+    const markdown = `
+# Docker & DevOps Modularization Roadmap
+
+<!-- docker-modularity-ignore-file roadmap-claim-satisfied -->
+## 1. Shared Base Image
+
+<!-- docker-modularity-ignore roadmap-claim-violated, roadmap-claim-satisfied -- checked by hand -->
+- [x] Only \`Dockerfile.base\` installs system dependencies. _(Verified)_
+- [ ] Mount these volumes in all relevant services <!-- docker-modularity-ignore roadmap-claim-satisfied -->
+  <!-- docker-modularity-ignore:roadmap-claim-violated-->
+<!-- # docker-modularity-ignore-file entrypoint-undocumented -->
+<!-- a note on docker-modularity-ignore roadmap-claim-violated -->
+<!-- docker-modularity-ignore roadmap-claim-violated: next sprint -->
+<!-- docker-modularity-ignore-next-line roadmap-claim-violated -->
+# docker-modularity-ignore roadmap-claim-violated
+Add \`docker-modularity-ignore\` comments sparingly.
+<!--
+  docker-modularity-ignore roadmap-claim-violated
+-->
+## 2. Centralize Static Assets
+- [x] Define Docker volumes in \`docker-compose.yml\`.
+`
+      .trim()
+      .split('\n');
+    const tokens = await tokenize('text.html.markdown', markdown);
+    const rows = highlightedVsRead(markdown, tokens);
+    assert.deepEqual(
+      rows.filter((r) => r.highlighted.join() !== r.read.join()),
+      [],
+    );
+    assert.ok(rows.some((r) => r.read.length > 0) && rows.some((r) => r.read.length === 0));
+    // The comments are still comments, closed where they close: the Markdown after them reads as before.
+    const [, , fileWide, section, , , , item, , , , , , , , , , , next, done] = tokens;
+    assert.ok(scopeOf(fileWide!, '<!--').includes('comment.block.html'), JSON.stringify(fileWide));
+    assert.ok(scopeOf(fileWide!, '-->').includes('comment.block.html'), JSON.stringify(fileWide));
+    assert.ok(scopeOf(item!, '-->').includes('comment.block.html'), JSON.stringify(item));
+    assert.ok(
+      section!.some((t) => t.scopes.some((x) => x.startsWith('markup.heading'))),
+      JSON.stringify(section),
+    );
+    assert.ok(
+      next!.some((t) => t.scopes.some((x) => x.startsWith('markup.heading'))),
+      JSON.stringify(next),
+    );
+    assert.ok(!done!.some((t) => t.scopes.includes('comment.block.html')), JSON.stringify(done));
   });
 });

@@ -125,9 +125,15 @@ describe('extension manifest and assets', () => {
     }
   });
 
-  it('injects a highlight for suppression comments into Dockerfiles, YAML and env files', () => {
+  it('injects a highlight for suppression comments into Dockerfiles, YAML, env files and Markdown', () => {
     const injections = pkg.contributes.grammars.filter((x) => x.injectTo);
-    assert.deepEqual(injections.flatMap((g) => g.injectTo).sort(), ['source.dockerfile', 'source.dotenv-docker', 'source.yaml']);
+    // Before, Markdown (the roadmap document, a README) had none, though the engine reads `<!-- docker-modularity-ignore … -->` there.
+    assert.deepEqual(injections.flatMap((g) => g.injectTo).sort(), [
+      'source.dockerfile',
+      'source.dotenv-docker',
+      'source.yaml',
+      'text.html.markdown',
+    ]);
     const shared = injections.find((g) => g.scopeName === 'docker-modularity.suppression.injection')!;
     const grammar = readJson(shared.path) as { injectionSelector: string; repository: { suppression: { match: string } } };
     // YAML and env files: anywhere (a compose file's dockerfile_inline is a block scalar, not a comment), after their own
@@ -141,6 +147,11 @@ describe('extension manifest and assets', () => {
     const dockerGrammar = readJson(docker.path) as { injectionSelector: string };
     assert.equal(dockerGrammar.injectionSelector, 'L:source.dockerfile -comment');
     assert.ok(JSON.stringify(dockerGrammar).includes('"docker-modularity.suppression.injection#suppression"'));
+    // Markdown: first too (L:), in an HTML comment it opens itself, which closes at `-->` as Markdown's does
+    // (test/e2e/grammars.e2e.ts); its suppression leaves that `-->` to the comment.
+    const markdown = injections.find((g) => g.injectTo!.includes('text.html.markdown'))!;
+    assert.deepEqual(markdown.injectTo, ['text.html.markdown']);
+    assert.equal((readJson(markdown.path) as { injectionSelector: string }).injectionSelector, 'L:text.html.markdown');
     const re = new RegExp(grammar.repository.suppression.match);
     const m = re.exec('# docker-modularity-ignore install-outside-base, shared-volume-missing -- moved next sprint')!;
     assert.equal(m[1], 'docker-modularity-ignore');
@@ -151,42 +162,50 @@ describe('extension manifest and assets', () => {
     assert.equal(re.exec('# docker-modularity-ignore: unused-volume -- later')![2]!.trim(), 'unused-volume');
   });
 
-  it('highlights a suppression on exactly the lines the engine reads one, with the same rule ids', () => {
-    const g = pkg.contributes.grammars.find((x) => x.scopeName === 'docker-modularity.suppression.injection')!;
-    const re = new RegExp((readJson(g.path) as { repository: { suppression: { match: string } } }).repository.suppression.match);
-    // Before, the directive needed no `#` before it, and any comment mentioning it was highlighted.
-    const lines = [
-      '# docker-modularity-ignore install-outside-base',
-      '  # docker-modularity-ignore-file unused-stage, copy-before-install -- kept for the demo',
-      '#docker-modularity-ignore:install-outside-base',
-      '# docker-modularity-ignore: -- every rule',
-      '# docker-modularity-ignore -- every rule',
-      '# docker-modularity-ignore',
-      'RUN pip install debugpy # docker-modularity-ignore install-outside-base',
-      '# see below # docker-modularity-ignore install-outside-base',
-      '<!-- docker-modularity-ignore roadmap-item-open -->',
-      '    image: myapp-web:1 # docker-modularity-ignore image-tag -- pinned elsewhere',
-      'LABEL note="docker-modularity-ignore install-outside-base"',
-      'LABEL note="# docker-modularity-ignore install-outside-base"',
-      'RUN echo docker-modularity-ignore',
-      '# a note on docker-modularity-ignore install-outside-base',
-      '# indented comment docker-modularity-ignore',
-      '# docker-modularity-ignore install-outside-base: moved next sprint',
-      '# docker-modularity-ignore-next-line install-outside-base',
-      '# docker-modularity-ignored install-outside-base',
-      'NOTE=docker-modularity-ignore',
-    ];
-    const read = (line: string) => parseSuppressionLine(line)?.ids.map((i) => i.id) ?? null;
-    const highlighted = (line: string) => {
-      const m = re.exec(line);
-      return m ? [...(m[2] ?? '').matchAll(/[A-Za-z0-9_-]+/g)].map((x) => x[0]) : null;
-    };
-    assert.deepEqual(
-      lines.map((l) => [l, highlighted(l)]),
-      lines.map((l) => [l, read(l)]),
-    );
-    assert.ok(lines.some((l) => read(l) === null) && lines.some((l) => read(l) !== null));
-  });
+  for (const scopeName of ['docker-modularity.suppression.injection', 'docker-modularity.suppression.markdown.injection']) {
+    it(`highlights a suppression on exactly the lines the engine reads one, with the same rule ids (${scopeName})`, () => {
+      const g = pkg.contributes.grammars.find((x) => x.scopeName === scopeName)!;
+      const re = new RegExp(
+        (readJson(g.path) as { repository: { suppression: { match: string } } }).repository.suppression.match,
+      );
+      // Before, the directive needed no `#` before it, and any comment mentioning it was highlighted.
+      const lines = [
+        '# docker-modularity-ignore install-outside-base',
+        '  # docker-modularity-ignore-file unused-stage, copy-before-install -- kept for the demo',
+        '#docker-modularity-ignore:install-outside-base',
+        '# docker-modularity-ignore: -- every rule',
+        '# docker-modularity-ignore -- every rule',
+        '# docker-modularity-ignore',
+        'RUN pip install debugpy # docker-modularity-ignore install-outside-base',
+        '# see below # docker-modularity-ignore install-outside-base',
+        '<!-- docker-modularity-ignore roadmap-item-open -->',
+        '- [ ] Mount the volumes <!-- docker-modularity-ignore roadmap-claim-satisfied -- by hand -->',
+        '<!-- docker-modularity-ignore:roadmap-claim-violated-->',
+        '<!-- # docker-modularity-ignore-file entrypoint-undocumented -->',
+        '<!-- a note on docker-modularity-ignore roadmap-claim-violated -->',
+        '    image: myapp-web:1 # docker-modularity-ignore image-tag -- pinned elsewhere',
+        'LABEL note="docker-modularity-ignore install-outside-base"',
+        'LABEL note="# docker-modularity-ignore install-outside-base"',
+        'RUN echo docker-modularity-ignore',
+        '# a note on docker-modularity-ignore install-outside-base',
+        '# indented comment docker-modularity-ignore',
+        '# docker-modularity-ignore install-outside-base: moved next sprint',
+        '# docker-modularity-ignore-next-line install-outside-base',
+        '# docker-modularity-ignored install-outside-base',
+        'NOTE=docker-modularity-ignore',
+      ];
+      const read = (line: string) => parseSuppressionLine(line)?.ids.map((i) => i.id) ?? null;
+      const highlighted = (line: string) => {
+        const m = re.exec(line);
+        return m ? [...(m[2] ?? '').matchAll(/[A-Za-z0-9_-]+/g)].map((x) => x[0]) : null;
+      };
+      assert.deepEqual(
+        lines.map((l) => [l, highlighted(l)]),
+        lines.map((l) => [l, read(l)]),
+      );
+      assert.ok(lines.some((l) => read(l) === null) && lines.some((l) => read(l) !== null));
+    });
+  }
 
   it('offers the compose snippets in compose files, by every name the engine reads as one, and in no other YAML file', () => {
     // Before, they were registered for every yaml file too: GitHub workflows, Kubernetes manifests.
@@ -223,7 +242,11 @@ describe('extension manifest and assets', () => {
     const compose = readJson('snippets/compose.json') as Record<string, { prefix: string[]; body: string[] }>;
     const base = expandSnippet(Object.values(dockerfile).find((s) => s.prefix.includes('dm-base'))!.body);
     const service = expandSnippet(Object.values(dockerfile).find((s) => s.prefix.includes('dm-service'))!.body);
-    const indent = (t: string) => t.split('\n').map((l) => (l ? `  ${l}` : l)).join('\n');
+    const indent = (t: string) =>
+      t
+        .split('\n')
+        .map((l) => (l ? `  ${l}` : l))
+        .join('\n');
     const svc = Object.values(compose).find((s) => s.prefix.includes('dm-service'))!.body;
     const web = expandSnippet(svc);
     const worker = expandSnippet(svc).replace(/^web:/, 'worker:').replace('Dockerfile.web', 'Dockerfile.worker');
