@@ -756,6 +756,27 @@ describe('language server (stdio protocol)', function () {
       assert.deepEqual(await codeActions(WEB, [{ ...bare, code: 'unused-volume' }], ['quickfix']), []);
     });
 
+    it('offers nothing for a diagnostic of the current text whose finding is gone (the rule turned off)', async () => {
+      // Before, a diagnostic the client still held, its data and hash current (the file had not changed), got
+      // "Ignore … for this line/file" once its finding was gone: a comment that silences nothing.
+      await start();
+      const [diag] = byRule('install-outside-base')(await client.diagnosticsFor(WEB, has('install-outside-base')));
+      assert.ok((await codeActions(WEB, [diag!], ['quickfix'])).some((a) => a.title.startsWith('Ignore')));
+      await client.writeFileOnDisk('.docker-modularity.json', JSON.stringify({ rules: { 'install-outside-base': 'off' } }));
+      await client.nextDiagnostics(WEB, lacks('install-outside-base'));
+      assert.deepEqual(await codeActions(WEB, [diag!], ['quickfix']), []);
+      // Nor for one moved to a line with no finding of its rule.
+      const far = { start: { line: 0, character: 0 }, end: { line: 0, character: 4 } };
+      assert.deepEqual(
+        await codeActions(
+          WEB,
+          [{ ...diag!, code: 'unused-volume', range: far, data: { ...(diag!.data as object), ruleId: 'unused-volume' } }],
+          ['quickfix'],
+        ),
+        [],
+      );
+    });
+
     it('refuses a fix computed from a stale version of the file', async () => {
       await start();
       const diags = byRule('install-outside-base')(await client.diagnosticsFor(WEB, has('install-outside-base')));

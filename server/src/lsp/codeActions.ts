@@ -85,15 +85,17 @@ export function provideCodeActions(params: CodeActionParams, path: string, env: 
         continue;
       }
       const finding = findingFor(folder, path, data.ruleId, diagnostic.range, typeof diagnostic.message === 'string' ? diagnostic.message : undefined);
-      if (!kept && !finding) {
-        // Without `data`, only a finding of the latest analysis says it is ours and current: before,
-        // one that matched none (another line, another rule) still got the ignore actions.
+      if (!finding) {
+        // Only a finding of the latest analysis says the diagnostic still stands. Its `data` and hash say
+        // only that the file is unchanged: the finding may be gone all the same (the rule turned off, another
+        // file fixed), and an ignore comment would silence nothing. Before, such a diagnostic (and, without
+        // `data`, one on another line or of another rule) still got the ignore actions.
         continue;
       }
       // Outside every workspace folder the paths a fix writes (secrets.env, .gitignore, the base
       // Dockerfile) would be placed from the file-system root: only the ignore comments, which edit
       // the document itself, are offered there.
-      if (finding?.fixable && finding.fix && folder.isWorkspaceFolder) {
+      if (finding.fixable && finding.fix && folder.isWorkspaceFolder) {
         const action = quickFix(finding, diagnostic, env);
         if (action) {
           actions.push(action);
