@@ -121,10 +121,60 @@ describe('cli: check --fix', function () {
     const r = runCli(['check', '.', '--fix', '--format', 'json'], { cwd: ws3 });
     assert.match(r.stderr, /could not write .*DOCKER_MODULARIZATION_ROADMAP\.md: permission denied/);
     assert.equal(fs.readFileSync(roadmap, 'utf8'), before, 'the read-only file is untouched');
-    // Every other fixable finding was fixed in later passes: only the roadmap's remain fixable.
-    const left = parseFindings(r.stdout).filter((f) => f.fixable);
-    assert.ok(left.length > 0);
-    assert.deepEqual([...new Set(left.map((f) => f.file))], ['DOCKER_MODULARIZATION_ROADMAP.md']);
+    // Every other fixable finding was fixed in later passes: only the roadmap's remain, and they are not
+    // called fixable, since their fixes write the read-only file (before, they were).
+    const left = parseFindings(r.stdout);
+    assert.ok(left.some((f) => f.file === 'DOCKER_MODULARIZATION_ROADMAP.md' && f.rule.startsWith('roadmap-claim-')));
+    assert.deepEqual(
+      left.filter((f) => f.fixable).map((f) => `${f.file}: ${f.rule}`),
+      [],
+    );
+  });
+});
+
+describe('cli: check calls fixable only what --fix can apply', function () {
+  this.timeout(120_000);
+  before(ensureBuilt);
+  after(cleanTemps);
+
+  const fixableLine = (stdout: string): string | undefined =>
+    /^ {2}\d+ problems? (is|are) fixable with the `--fix` option\.$/m.exec(stdout)?.[0];
+
+  it('a finding whose fix writes a read-only file is not fixable, in JSON or in the stylish summary', function () {
+    // Before, "Move curl to the base image" with a read-only Dockerfile.base was fixable: true and counted in
+    // "N problems are fixable", though --fix left it, run after run ("could not write Dockerfile.base").
+    const ws = copyExample();
+    const base = path.join(ws, 'Dockerfile.base');
+    const writable = parseFindings(runCli(['check', '.', '--format', 'json'], { cwd: ws }).stdout);
+    const moves = (findings: JsonFinding[]) =>
+      findings.filter((f) => f.file === 'docker/Dockerfile.web' && f.rule === 'install-outside-base');
+    assert.ok(moves(writable).length > 0 && moves(writable).every((f) => f.fixable));
+    fs.chmodSync(base, 0o444);
+    const findings = parseFindings(runCli(['check', '.', '--format', 'json'], { cwd: ws }).stdout);
+    assert.deepEqual(
+      findings.map((f) => `${f.file}: ${f.rule}: ${f.message}`),
+      writable.map((f) => `${f.file}: ${f.rule}: ${f.message}`),
+      'the same findings',
+    );
+    assert.deepEqual(
+      moves(findings).filter((f) => f.fixable),
+      [],
+    );
+    // The other fixes are still fixable, and the summary counts them, and them only.
+    const fixable = findings.filter((f) => f.fixable);
+    assert.ok(fixable.some((f) => f.file === 'docker-compose.yml' && f.rule === 'shared-volume-missing'));
+    const stylish = runCli(['check', '.'], { cwd: ws }).stdout;
+    assert.equal(fixableLine(stylish), `  ${fixable.length} problems are fixable with the \`--fix\` option.`);
+    // What --fix leaves is what it could not apply: nothing left is called fixable.
+    const r = runCli(['check', '.', '--fix', '--format', 'json'], { cwd: ws });
+    assert.equal(fs.statSync(base).mode & 0o222, 0);
+    assert.ok(moves(parseFindings(r.stdout)).length > 0, r.stdout);
+    assert.deepEqual(
+      parseFindings(r.stdout)
+        .filter((f) => f.fixable)
+        .map((f) => `${f.file}: ${f.rule}`),
+      [],
+    );
   });
 });
 

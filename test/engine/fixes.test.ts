@@ -1,8 +1,16 @@
 import assert from 'node:assert/strict';
 import { Analyzer } from '../../server/src/engine/analyzer';
-import { applyFixes, applyTextEdits, FIXED_LAST_RULES, fixPaths, lossyInput, staleReason } from '../../server/src/engine/fixes';
+import {
+  applicableFix,
+  applyFixes,
+  applyTextEdits,
+  FIXED_LAST_RULES,
+  fixPaths,
+  lossyInput,
+  staleReason,
+} from '../../server/src/engine/fixes';
 import { MemoryFileSystem, NOT_UTF8 } from '../../server/src/engine/fs';
-import { FixBuilder, type Fix } from '../../server/src/engine/rule';
+import { FixBuilder, type Finding, type Fix } from '../../server/src/engine/rule';
 import { RULES } from '../../server/src/engine/rules';
 import { contentHash, range } from '../../server/src/engine/text';
 import { replaceEach } from '../rules/edit';
@@ -252,5 +260,70 @@ describe('lossyInput', () => {
     // A view that cannot tell (memory, the tests' workspaces) withholds nothing.
     const memory = new MemoryFileSystem(files);
     assert.equal(lossyInput(fixOf(memory, 'env-file-missing'), memory), undefined);
+  });
+});
+
+describe('applicableFix', () => {
+  /** A disk that may not write some paths, as NodeFileSystem refuses a read-only file or one out of the workspace. */
+  class GuardedDisk extends MemoryFileSystem {
+    constructor(
+      files: Record<string, string>,
+      private readonly blocked: ReadonlyMap<string, string>,
+    ) {
+      super(files);
+    }
+    writeBlocker(path: string): string | undefined {
+      return this.blocked.get(path);
+    }
+  }
+
+  const moveCurl = (disk: MemoryFileSystem): Finding => {
+    const finding = new Analyzer(disk, { rules: RULES })
+      .analyze()
+      .findings.find((f) => f.ruleId === 'install-outside-base' && f.path === 'docker/Dockerfile.web');
+    assert.ok(finding?.fixable);
+    return finding;
+  };
+
+  it('gives the fix of a finding when it changes files the disk lets it write', () => {
+    const disk = new GuardedDisk(FILES, new Map());
+    const outcome = applicableFix(moveCurl(disk), disk);
+    assert.equal(outcome.reason, undefined);
+    assert.deepEqual(fixPaths(outcome.fix!).sort(), ['Dockerfile.base', 'docker/Dockerfile.web']);
+  });
+
+  it('gives none, with why, for a fix that writes a file the disk refuses, throws, is not computed or changes nothing', () => {
+    // Before, each of these was called fixable (check's "N problems are fixable", its JSON), though --fix never applied it.
+    const blocked = new GuardedDisk(
+      FILES,
+      new Map([['Dockerfile.base', 'permission denied (the file or its folder is read-only)']]),
+    );
+    const refused = applicableFix(moveCurl(blocked), blocked);
+    assert.equal(
+      refused.reason,
+      'it writes a file it may not: Dockerfile.base: permission denied (the file or its folder is read-only)',
+    );
+    assert.ok(refused.fix, 'the fix, for the caller to say what it would have done');
+    const disk = new MemoryFileSystem(FILES);
+    const finding = moveCurl(disk);
+    const outcome = (fix: () => Fix | undefined) => applicableFix({ ...finding, fix }, disk).reason;
+    assert.equal(
+      outcome(() => {
+        throw new Error('no RUN to move it to');
+      }),
+      'its fix failed: no RUN to move it to',
+    );
+    assert.equal(
+      outcome(() => undefined),
+      'its fix could not be computed',
+    );
+    assert.equal(
+      outcome(() => ({ title: 'nothing', changes: [{ kind: 'edit', path: 'Dockerfile.base', edits: [] }], basis: {} })),
+      'its fix changes nothing',
+    );
+    assert.equal(
+      applicableFix({ ...finding, fixable: false }, disk).reason,
+      'install-outside-base offers no fix for this finding',
+    );
   });
 });

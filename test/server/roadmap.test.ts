@@ -8,6 +8,8 @@ import {
   RoadmapStatusChangedNotification,
   RoadmapStatusRequest,
   SyncRoadmapCheckboxesRequest,
+  type ApplyFindingFixResult,
+  type RoadmapFinding,
   type RoadmapItemStatus,
   type RoadmapStatus,
 } from '../../server/src/protocol';
@@ -70,6 +72,18 @@ describe('language server: roadmap status, report and checkboxes', function () {
     const all = await client.connection.sendRequest(RoadmapStatusRequest.type, {});
     assert.equal(all.length, 1);
     return all[0]!;
+  }
+
+  /** The view's install-outside-base finding in the flower Dockerfile, once reported, and what applying its fix gives. */
+  async function applyFlowerFix(): Promise<{ flower: RoadmapFinding; result: ApplyFindingFixResult }> {
+    await client.diagnosticsFor(FLOWER, has('install-outside-base'));
+    const flower = item(await status(), 'base-only-installs').findings.find((f) => f.path === FLOWER)!;
+    const result = await client.connection.sendRequest(ApplyFindingFixRequest.type, {
+      uri: flower.uri,
+      ruleId: flower.ruleId,
+      range: flower.range,
+    });
+    return { flower, result };
   }
 
   it('answers the status of the example: ten sections, items with states, counts and findings with locations', async () => {
@@ -220,13 +234,7 @@ describe('language server: roadmap status, report and checkboxes', function () {
 
   it('applies the fix of one finding of the view through workspace/applyEdit, and refuses a finding that is gone', async () => {
     await start(EXAMPLE);
-    await client.diagnosticsFor(FLOWER, has('install-outside-base'));
-    const flower = item(await status(), 'base-only-installs').findings.find((f) => f.path === FLOWER)!;
-    const result = await client.connection.sendRequest(ApplyFindingFixRequest.type, {
-      uri: flower.uri,
-      ruleId: flower.ruleId,
-      range: flower.range,
-    });
+    const { flower, result } = await applyFlowerFix();
     assert.equal(result.applied, true, result.reason);
     assert.match(result.title!, /flower/);
     assert.equal(client.appliedEdits.length, 1);
@@ -240,6 +248,16 @@ describe('language server: roadmap status, report and checkboxes', function () {
     assert.equal(gone.applied, false);
     assert.match(gone.reason!, /gone/);
     assert.equal(client.appliedEdits.length, 1);
+  });
+
+  it('refuses, as the quick fix does, to apply a fix of the view that writes a read-only file', async () => {
+    // Before, "Apply quick fix" sent the edit of a fix that `check --fix` and the light bulb refuse (the
+    // base Dockerfile is read-only) to the editor.
+    await start(EXAMPLE, undefined, (root) => fs.chmodSync(path.join(root, 'Dockerfile.base'), 0o444));
+    const { result } = await applyFlowerFix();
+    assert.equal(result.applied, false);
+    assert.match(result.reason!, /Dockerfile\.base: permission denied/);
+    assert.equal(client.appliedEdits.length, 0);
   });
 
   it('generates the current-state report of a folder as Markdown, every section filled and no secret value', async () => {

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Analyzer, type AnalysisTiming } from '../engine/analyzer';
 import { CONFIG_FILE_NAMES, ConfigError, parseConfig, type Config } from '../engine/config';
-import { applyFixes, FIXED_LAST_RULES, fixPaths, lossyInput, writeBlocked } from '../engine/fixes';
+import { applicableFix, applyFixes, FIXED_LAST_RULES, fixPaths, lossyInput, writeBlocked } from '../engine/fixes';
 import { SKIP_REASON_TEXT } from '../engine/fs';
 import { composeLookalikes } from '../engine/project';
 import { normalizePath } from '../engine/paths';
@@ -110,10 +110,11 @@ export function runCheck(cmd: CheckCommand, io: CliIo, version: string): number 
     }
     const result = analyzer.analyze();
     const inScope = (p: string): boolean => !ws.only || ws.only.has(p);
-    const findings = withoutWithheldFixes(
-      result.findings.filter((f) => inScope(f.path)),
-      disk,
-    );
+    // Only json and stylish say which findings are fixable (and the note on the pass limit): the other formats
+    // leave every fix uncomputed.
+    const saysFixable = cmd.format === 'json' || cmd.format === 'stylish' || stoppedAtLimit;
+    const reportedHere = result.findings.filter((f) => inScope(f.path));
+    const findings = saysFixable ? withApplicableFixes(reportedHere, disk) : reportedHere;
     if (stoppedAtLimit && findings.some((f) => f.fixable)) {
       complain(
         io,
@@ -522,28 +523,14 @@ function fixWorkspace(analyzer: Analyzer, disk: NodeFileSystem, ws: Workspace): 
 }
 
 /**
- * The findings, those whose fix `--fix` would withhold (it writes a file that is not valid UTF-8,
- * or copies text from one: see lossyInput) marked not fixable. Before, every output format still
- * called them fixable, and the stylish summary counted them, though `--fix` left them, run after
- * run. Fixes are computed only when a file read is not valid UTF-8: otherwise none is withheld.
+ * The findings, those whose fix `--fix` would not apply marked not fixable (see applicableFix): it
+ * cannot be computed (it throws), changes nothing, writes a file that may not be written (read-only,
+ * out of the workspace through a link, a binary one it would create over) or that is not valid UTF-8,
+ * or copies text from one. Before, every output format still called them fixable, and the stylish
+ * summary counted them, though `--fix` left them, run after run.
  */
-function withoutWithheldFixes(findings: Finding[], disk: NodeFileSystem): Finding[] {
-  if (!disk.hasTextLoss()) {
-    return findings;
-  }
-  return findings.map((f) => {
-    if (!f.fixable || !f.fix) {
-      return f;
-    }
-    let fix: Fix | undefined;
-    try {
-      fix = f.fix();
-    } catch {
-      // A fix that cannot be computed: left as the analysis says (see fixWorkspace).
-      return f;
-    }
-    return fix && lossyInput(fix, disk) ? { ...f, fixable: false } : f;
-  });
+function withApplicableFixes(findings: Finding[], disk: NodeFileSystem): Finding[] {
+  return findings.map((f) => (f.fixable && applicableFix(f, disk).reason !== undefined ? { ...f, fixable: false } : f));
 }
 
 /** The doc page of a rule, when the package's docs folder sits next to the bundle. */

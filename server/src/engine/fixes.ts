@@ -1,4 +1,4 @@
-import type { FileChange, Fix, TextEdit } from './rule';
+import type { FileChange, Finding, Fix, TextEdit } from './rule';
 import { contentHash, LineIndex, comparePositions } from './text';
 import type { FileSystemView } from './fs';
 
@@ -176,6 +176,49 @@ export function lossyInput(fix: Fix, view: FileSystemView): { path: string; reas
     }
   }
   return undefined;
+}
+
+/**
+ * Why a fix may not be applied to the files a view holds (as `check --fix` refuses it, and the editor
+ * does not offer it): a path it writes, creates, moves or removes may not be written (see
+ * {@link writeBlocked}), or a file it writes or reads is not valid UTF-8 (see {@link lossyInput}).
+ */
+export function refusedBy(fix: Fix, view: FileSystemView): string | undefined {
+  const lossy = lossyInput(fix, view);
+  if (lossy) {
+    return `it writes or copies text from a file it may not: ${lossy.path}: ${lossy.reason}`;
+  }
+  const blocked = writeBlocked(fix, view);
+  return blocked && `it writes a file it may not: ${blocked.path}: ${blocked.reason}`;
+}
+
+/** A finding's fix that can be applied, or why there is none (with the fix, when one was computed). */
+export type FixOutcome = { fix: Fix; reason?: undefined } | { fix?: Fix; reason: string };
+
+/**
+ * A finding's fix, computed, when it changes something that the view lets it change (see
+ * {@link refusedBy}); otherwise why not. What is fixable is what this gives a fix for: `check`'s
+ * summary and its JSON, the editor's quick fixes and fix-all. Before, a finding whose fix threw,
+ * or wrote a read-only file, was still counted as fixable, though `--fix` never applied it.
+ */
+export function applicableFix(finding: Pick<Finding, 'fix' | 'fixable' | 'ruleId'>, view: FileSystemView): FixOutcome {
+  if (!finding.fixable || !finding.fix) {
+    return { reason: `${finding.ruleId} offers no fix for this finding` };
+  }
+  let fix: Fix | undefined;
+  try {
+    fix = finding.fix();
+  } catch (e) {
+    return { reason: `its fix failed: ${e instanceof Error ? e.message : String(e)}` };
+  }
+  if (!fix) {
+    return { reason: 'its fix could not be computed' };
+  }
+  if (fix.changes.every((c) => c.kind === 'edit' && c.edits.length === 0)) {
+    return { fix, reason: 'its fix changes nothing' };
+  }
+  const refused = refusedBy(fix, view);
+  return refused ? { fix, reason: refused } : { fix };
 }
 
 function first<T>(set: ReadonlySet<T>): T | undefined {

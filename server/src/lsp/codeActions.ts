@@ -1,5 +1,12 @@
 import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic, type WorkspaceEdit } from 'vscode-languageserver';
-import { applyFixes, FIXED_LAST_RULES, lossyInput, staleReason, WAITS_FOR_OTHER_FIXES, writeBlocked } from '../engine/fixes';
+import {
+  applicableFix,
+  applyFixes,
+  FIXED_LAST_RULES,
+  staleReason,
+  WAITS_FOR_OTHER_FIXES,
+  type FixOutcome,
+} from '../engine/fixes';
 import { parseSuppressionLine } from '../engine/suppress';
 import type { Finding, Fix, FileChange } from '../engine/rule';
 import { contentHash, LineIndex, type Range } from '../engine/text';
@@ -144,37 +151,25 @@ function editFor(changes: readonly FileChange[], env: CodeActionEnv): WorkspaceE
   );
 }
 
-function computeFix(finding: Finding, env: CodeActionEnv): Fix | undefined {
-  try {
-    return finding.fix?.();
-  } catch (e) {
-    env.log(`The fix of ${finding.ruleId} in ${finding.path} failed: ${e instanceof Error ? e.message : String(e)}`);
-    return undefined;
-  }
-}
-
 /**
- * Why a fix may not be applied to the files on disk (as `check --fix` refuses it): a path it writes,
- * creates, moves or removes is read-only, or exists but was not read (a binary `secrets.env`,
- * which a fix would take for missing and create over); or a file it writes or reads, not open in
- * the editor, is not valid UTF-8 (its text as read from disk has U+FFFD for the other bytes).
+ * The finding's fix and whether it may be applied to the files on disk, as `check --fix` decides
+ * (see applicableFix); one that could not be computed is logged.
  */
-function diskRefuses(fix: Fix, env: Pick<CodeActionEnv, 'folder'>): string | undefined {
-  const lossy = lossyInput(fix, env.folder.overlay);
-  if (lossy) {
-    return `it writes or copies text from a file it may not: ${lossy.path}: ${lossy.reason}`;
+function fixOf(finding: Finding, env: Pick<CodeActionEnv, 'folder' | 'log'>): FixOutcome {
+  const outcome = applicableFix(finding, env.folder.overlay);
+  if (!outcome.fix) {
+    env.log(`No fix of ${finding.ruleId} in ${finding.path}: ${outcome.reason}.`);
   }
-  const blocked = writeBlocked(fix, env.folder.overlay);
-  return blocked && `it writes a file it may not: ${blocked.path}: ${blocked.reason}`;
+  return outcome;
 }
 
 function quickFix(finding: Finding, diagnostic: Diagnostic, env: CodeActionEnv): CodeAction | undefined {
-  const fix = computeFix(finding, env);
+  const { fix, reason } = fixOf(finding, env);
   if (!fix) {
     return undefined;
   }
   // Read the disk now: a file changed on disk without a watcher event must not pass as current.
-  const stale = staleReason(fix, (p) => env.folder.overlay.readFileFresh(p)) ?? diskRefuses(fix, env);
+  const stale = staleReason(fix, (p) => env.folder.overlay.readFileFresh(p)) ?? reason;
   if (stale) {
     env.log(`Refusing the fix "${fix.title}" of ${finding.ruleId}: ${stale}.`);
     return undefined;
@@ -202,8 +197,7 @@ export function combineFixes(
     if (!f.fixable) {
       continue;
     }
-    const fix = computeFix(f, env as CodeActionEnv);
-    const blocked = fix && diskRefuses(fix, env);
+    const { fix, reason: blocked } = fixOf(f, env);
     if (fix && !canExpress(fix.changes, env.editCaps)) {
       inexpressible.push({ fix, finding: f, reason: 'it creates or renames a file, which this client does not accept in an edit' });
     } else if (fix && blocked) {

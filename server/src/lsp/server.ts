@@ -20,7 +20,7 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { CONFIG_FILE_NAMES, normalizeConfigPath, type ConfigPosition } from '../engine/config';
-import { FIXED_LAST_RULES, fixPaths, ROADMAP_CLAIM_RULES, staleReason } from '../engine/fixes';
+import { applicableFix, FIXED_LAST_RULES, fixPaths, ROADMAP_CLAIM_RULES, staleReason } from '../engine/fixes';
 import type { Finding } from '../engine/rule';
 import { currentStateReport } from '../engine/report';
 import { MemoryFileSystem, type FileSystemView } from '../engine/fs';
@@ -872,18 +872,18 @@ export class DockerModularityServer {
     if (!finding.fixable || !finding.fix) {
       return { applied: false, reason: `${finding.ruleId} offers no fix for this finding.` };
     }
-    let fix;
-    try {
-      fix = finding.fix();
-    } catch (e) {
-      this.connection.console.error(`The fix of ${finding.ruleId} in ${path} failed: ${errorMessage(e)}`);
-    }
+    // As the quick fix and `check --fix` decide: before, a fix that writes a read-only file was sent to the editor.
+    const { fix, reason } = applicableFix(finding, folder.overlay);
     if (!fix) {
+      this.connection.console.error(`The fix of ${finding.ruleId} in ${path}: ${reason}`);
       return { applied: false, reason: `The fix of ${finding.ruleId} could not be computed (see the output).` };
     }
     const stale = staleReason(fix, (p) => folder.overlay.readFileFresh(p));
     if (stale) {
       return { applied: false, title: fix.title, reason: `The fix is out of date: ${stale}.` };
+    }
+    if (reason) {
+      return { applied: false, title: fix.title, reason: `The fix cannot be applied: ${reason}.` };
     }
     const edit = toWorkspaceEdit(
       fix.changes,
