@@ -12,6 +12,7 @@ import { MemoryFileSystem } from '../../server/src/engine/fs';
 import { roadmapStatus } from '../../server/src/engine/roadmap';
 import { OverlayFileSystem } from '../../server/src/lsp/overlayFileSystem';
 import { cookiecutterDjango, COOKIECUTTER_LOCAL_YML } from '../rules/workspaces/cookiecutterDjango';
+import { teamStacksWithGpuOverlay } from '../rules/workspaces/teamStacks';
 
 const analyze = (files: Record<string, string>): AnalysisResult => new Analyzer(new MemoryFileSystem(files)).analyze();
 const composePaths = (r: AnalysisResult): string[] => r.project.composeFiles.map((c) => c.path).sort();
@@ -477,6 +478,22 @@ clean:
       assert.ok(r.files.includes('.envs/.production/.aws'), r.files.join(', '));
       assert.ok(!r.files.includes('deploy/.envs/.production/.aws'));
       assert.deepEqual(findingsOn(r, 'deploy/aws.yml'), []);
+    });
+
+    it('a run whose first file another file includes: that file with what it includes, then the later files, in a project of their own', () => {
+      // Before, the run was dropped (compose.yaml includes platform/compose.yaml): gpu.yaml was a
+      // project of its own, with undeclared-volume on it and unused-volume on platform/compose.yaml.
+      const r = analyze(teamStacksWithGpuOverlay());
+      assert.deepEqual(projects(r), {
+        main: [['platform/compose.yaml', 'billing/compose.yaml', 'compose.yaml']],
+        overlays: [['platform/compose.yaml', 'platform/gpu.yaml']],
+      });
+      assert.deepEqual(volumeFindings(r), []);
+      const worker = r.project.overlayProjects[0]!.services.get('worker')!;
+      assert.deepEqual(
+        worker.volumes.map((v) => `${v.source}:${v.target}`),
+        ['static_files:/app/static', 'gpu_cache:/var/cache/gpu'],
+      );
     });
   });
 

@@ -8,6 +8,7 @@ import { composeWorkspace, readTogether, ROADMAP_COMPOSE } from './composeWorksp
 import { crlf, insertAfter, insertBefore, replaceEach, replaceOnce } from './edit';
 import { fixedYamlParses } from './fixedYaml';
 import { onLine, onWord } from './findings';
+import { teamStacksWithGpuOverlay } from './workspaces/teamStacks';
 
 const msg = (v: string, services: string, s = 's'): string =>
   `Expected the volume "${v}" that ${services} mount${s} to be declared under the top-level volumes: key; docker compose refuses to start without it.`;
@@ -122,6 +123,12 @@ RuleTester.run(undeclaredVolume, {
         ...run,
       },
     })),
+    {
+      // Before, the Makefile's run was dropped because compose.yaml includes its first file: gpu.yaml
+      // was read alone, with no top-level volumes: key, and the fix declared gpu_cache there.
+      name: 'an included stack run in its folder with an overlay: the overlay mounts a volume the stack declares',
+      files: teamStacksWithGpuOverlay(),
+    },
     {
       // What .env sets is the volume compose mounts: declared, nothing is missing; ./src is a bind mount.
       name: 'sources through variables that .env sets to a declared volume',

@@ -8,6 +8,7 @@ import { composeWorkspace, readTogether, ROADMAP_COMPOSE } from './composeWorksp
 import { crlf, removeOnce, replaceEach, replaceOnce } from './edit';
 import { fixedYamlParses } from './fixedYaml';
 import { onLine, onWord } from './findings';
+import { teamStacksWithGpuOverlay } from './workspaces/teamStacks';
 
 const msg = (v: string): string => `Unexpected volume "${v}": no service mounts it.`;
 
@@ -326,6 +327,12 @@ volumes:
         ...run,
       },
     })),
+    {
+      // Before, the Makefile's run was dropped because compose.yaml includes its first file: gpu_cache
+      // was reported on platform/compose.yaml and its fix removed the declaration gpu.yaml needs.
+      name: 'a volume only the overlay of an included stack run in its folder mounts is used',
+      files: teamStacksWithGpuOverlay(),
+    },
   ],
   invalid: [
     {

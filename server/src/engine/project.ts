@@ -1901,10 +1901,14 @@ export class Project {
     const isOverlay = (c: ComposeModel): boolean => overlayMain(c) !== undefined;
     // The files docker compose reads together (COMPOSE_FILE, `docker compose -f a -f b`), from a root:
     // the files after the first are read after it, in its project, as the override file is.
-    const runs = this.composeRuns().filter(
-      (r) => !included.has(r.files[0]!.path) && !isOverride(r.files[0]!) && !isOverlay(r.files[0]!),
-    );
+    const allRuns = this.composeRuns();
+    /** A file with no project of its own: the project of a run it starts is that of an overlay read after it. */
+    const rootless = (c: ComposeModel): boolean => included.has(c.path) || isOverride(c) || isOverlay(c);
+    const runs = allRuns.filter((r) => !rootless(r.files[0]!));
     const multi = runs.filter((r) => r.files.length > 1);
+    // `cd platform && docker compose -f compose.yaml -f gpu.yaml` where the root file includes
+    // platform/compose.yaml: the stack run in its folder, with the files read after it.
+    const rootlessMulti = allRuns.filter((r) => r.files.length > 1 && rootless(r.files[0]!));
     // Run alone: a file a `-f` names alone, or the default file of its folder (docker compose run
     // there reads it, with its override), unless COMPOSE_FILE names what is read at the root.
     const alone = new Set(runs.filter((r) => r.files.length === 1).map((r) => r.files[0]!.path));
@@ -1916,7 +1920,9 @@ export class Project {
     const firsts = new Set(multi.map((r) => r.files[0]!.path));
     // Read only after another file: in no project of its own.
     const after = new Set(
-      multi.flatMap((r) => r.files.slice(1).map((f) => f.path)).filter((p) => !alone.has(p) && !firsts.has(p)),
+      [...multi, ...rootlessMulti]
+        .flatMap((r) => r.files.slice(1).map((f) => f.path))
+        .filter((p) => !alone.has(p) && !firsts.has(p)),
     );
     const key = (files: readonly ComposeModel[]): string => files.map((f) => f.path).join('\n');
     /** The run a root's project is: COMPOSE_FILE's, or the one `-f` command that names it first when nothing runs it alone. */
@@ -1926,6 +1932,29 @@ export class Project {
         own.find((r) => r.variable) ??
         (!alone.has(root.path) && new Set(own.map((r) => key(r.files))).size === 1 ? own[0] : undefined)
       );
+    };
+    /** An overlay project: `root` (and what it includes, `own`), then the files of `extra`; none when `seen` has its files. */
+    const addOverlayProject = (
+      root: ComposeModel,
+      own: readonly ComposeModel[],
+      extra: readonly ComposeModel[],
+      seen: Set<string>,
+    ): void => {
+      const overlayFiles = [...own];
+      for (const f of extra) {
+        pushAll(
+          overlayFiles,
+          withIncludes(f).filter((g) => !overlayFiles.includes(g)),
+        );
+      }
+      if (seen.has(key(overlayFiles))) {
+        return;
+      }
+      seen.add(key(overlayFiles));
+      const overlaidProject = this.mergedProject(root, overlayFiles);
+      overlaidProject.overlay = extra[0]!;
+      overlaidProject.readAfter = overlayFiles.slice(own.length);
+      this.overlayProjects.push(overlaidProject);
     };
     const previousByRoot = previous && new Map(previous.composeProjects.map((p) => [p.root, p]));
     for (const root of this.composeFiles) {
@@ -1978,21 +2007,7 @@ export class Project {
       ];
       const seen = new Set([key(files)]);
       for (const extra of overlaid) {
-        const overlayFiles = [...own];
-        for (const f of extra) {
-          pushAll(
-            overlayFiles,
-            withIncludes(f).filter((g) => !overlayFiles.includes(g)),
-          );
-        }
-        if (seen.has(key(overlayFiles))) {
-          continue;
-        }
-        seen.add(key(overlayFiles));
-        const overlaidProject = this.mergedProject(root, overlayFiles);
-        overlaidProject.overlay = extra[0]!;
-        overlaidProject.readAfter = overlayFiles.slice(own.length);
-        this.overlayProjects.push(overlaidProject);
+        addOverlayProject(root, own, extra, seen);
       }
       for (const s of project.services.values()) {
         this.services.push(s);
@@ -2002,6 +2017,14 @@ export class Project {
           this.servicesByDockerfile.set(s.build.dockerfile, list);
         }
       }
+    }
+    // A run whose first file is in another file's project (included, an override or an overlay): docker
+    // compose reads that file, with what it includes, then the later files, as an overlay after it. The
+    // first file's own findings come from the project it is in.
+    const seenRootless = new Set<string>();
+    for (const run of rootlessMulti) {
+      const root = run.files[0]!;
+      addOverlayProject(root, withIncludes(root), run.files.slice(1), seenRootless);
     }
   }
 

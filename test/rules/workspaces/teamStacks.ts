@@ -94,3 +94,21 @@ export function teamStacks(platform: string, billing: string, extra: Record<stri
     ...extra,
   };
 }
+
+/**
+ * The team stacks where the platform team also runs its stack from its folder with a GPU overlay
+ * (`cd platform && docker compose -f compose.yaml -f gpu.yaml`): platform/compose.yaml declares
+ * `gpu_cache`, which only platform/gpu.yaml mounts. docker compose reads gpu.yaml after the stack's
+ * file, whatever includes that file elsewhere.
+ */
+export function teamStacksWithGpuOverlay(): Record<string, string> {
+  const stacks = teamStacks(
+    platformCompose().replace('\nvolumes:\n  static_files:\n', '\nvolumes:\n  static_files:\n  gpu_cache:\n'),
+    BILLING_COMPOSE,
+  );
+  return {
+    ...stacks,
+    Makefile: `${stacks.Makefile}\ngpu: base\n\tcd platform && docker compose -f compose.yaml -f gpu.yaml up -d\n`,
+    'platform/gpu.yaml': 'services:\n  worker:\n    volumes:\n      - gpu_cache:/var/cache/gpu\n',
+  };
+}
