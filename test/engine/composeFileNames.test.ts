@@ -480,6 +480,20 @@ clean:
       assert.deepEqual(findingsOn(r, 'deploy/aws.yml'), []);
     });
 
+    it('a run whose first file cannot be known here: its files are in no project, unless also run alone', () => {
+      // Before, the first -f was dropped: docs.yml was read as run alone, and its mounts of
+      // local.yml's volume were reported undeclared.
+      const unknownFirst = 'docs:\n\tdocker compose -f $(BASE_COMPOSE) -f docs.yml up docs\n';
+      const r = analyze(files({ Makefile: unknownFirst }));
+      assert.deepEqual(composePaths(r), ['docs.yml']);
+      assert.deepEqual(projects(r), { main: [], overlays: [] });
+      assert.ok(r.project.readOnlyAfterUnknown('docs.yml'));
+      assert.deepEqual(volumeFindings(r), []);
+      const alsoAlone = analyze(files({ Makefile: `${unknownFirst}\ndocs-alone:\n\tdocker compose -f docs.yml up docs\n` }));
+      assert.deepEqual(projects(alsoAlone), { main: [['docs.yml']], overlays: [] });
+      assert.ok(!alsoAlone.project.readOnlyAfterUnknown('docs.yml'));
+    });
+
     it('a run whose first file another file includes: that file with what it includes, then the later files, in a project of their own', () => {
       // Before, the run was dropped (compose.yaml includes platform/compose.yaml): gpu.yaml was a
       // project of its own, with undeclared-volume on it and unused-volume on platform/compose.yaml.

@@ -136,3 +136,33 @@ export function readTogether(first: string, second: string): [how: string, files
     ],
   ];
 }
+
+/**
+ * Ways a workspace has docker compose read `second` after a first file that cannot be known here: a
+ * Makefile variable the Makefile does not set, a script's variable from the environment, a path
+ * outside the workspace, a file the workspace does not hold. Each with its files.
+ */
+export function readAfterUnknown(second: string): [how: string, files: Record<string, string>][] {
+  return [
+    [
+      `docker compose -f $(BASE_COMPOSE) -f ${second} in the Makefile`,
+      { Makefile: `deploy:\n\tdocker compose -f $(BASE_COMPOSE) -f ${second} up -d\n` },
+    ],
+    [
+      `docker compose -f "$BASE_COMPOSE" -f ${second} in a script`,
+      {
+        'scripts/deploy.sh': `#!/bin/sh\nset -e\ncd "$(dirname "$0")/.."\ndocker compose -f "$BASE_COMPOSE" -f ${second} up -d\n`,
+      },
+    ],
+    [
+      `docker compose -f /srv/stack/docker-compose.yml -f ${second} in a CI workflow`,
+      {
+        '.github/workflows/deploy.yml': `on: push\njobs:\n  deploy:\n    runs-on: self-hosted\n    steps:\n      - uses: actions/checkout@v4\n      - run: docker compose -f /srv/stack/docker-compose.yml -f ${second} up -d\n`,
+      },
+    ],
+    [
+      `docker compose -f rendered.yml -f ${second}, rendered.yml made by the Makefile`,
+      { Makefile: `deploy:\n\t./scripts/render.sh > rendered.yml\n\tdocker compose -f rendered.yml -f ${second} up -d\n` },
+    ],
+  ];
+}

@@ -4,7 +4,7 @@
  */
 import { RuleTester } from '../ruleTester';
 import { undeclaredVolume } from '../../server/src/engine/rules/compose/undeclaredVolume';
-import { composeWorkspace, readTogether, ROADMAP_COMPOSE } from './composeWorkspace';
+import { composeWorkspace, readAfterUnknown, readTogether, ROADMAP_COMPOSE } from './composeWorkspace';
 import { crlf, insertAfter, insertBefore, replaceEach, replaceOnce } from './edit';
 import { fixedYamlParses } from './fixedYaml';
 import { onLine, onWord } from './findings';
@@ -118,6 +118,17 @@ RuleTester.run(undeclaredVolume, {
       files: {
         ...composeWorkspace({
           'docker-compose.yml': ROADMAP_COMPOSE,
+          'prod.yml': 'services:\n  celery_worker:\n    restart: always\n    volumes:\n      - static_volume:/app/staticfiles\n',
+        }),
+        ...run,
+      },
+    })),
+    ...readAfterUnknown('prod.yml').map(([how, run]) => ({
+      // Before, the first -f was dropped and prod.yml was read as run alone: static_volume was reported
+      // and the fix declared it in prod.yml, though the first file, not known here, may declare it.
+      name: `${how}: prod.yml, read after a file not known here, mounts a volume it does not declare`,
+      files: {
+        ...composeWorkspace({
           'prod.yml': 'services:\n  celery_worker:\n    restart: always\n    volumes:\n      - static_volume:/app/staticfiles\n',
         }),
         ...run,

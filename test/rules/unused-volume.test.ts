@@ -4,7 +4,7 @@
  */
 import { RuleTester } from '../ruleTester';
 import { unusedVolume } from '../../server/src/engine/rules/compose/unusedVolume';
-import { composeWorkspace, readTogether, ROADMAP_COMPOSE } from './composeWorkspace';
+import { composeWorkspace, readAfterUnknown, readTogether, ROADMAP_COMPOSE } from './composeWorkspace';
 import { crlf, removeOnce, replaceEach, replaceOnce } from './edit';
 import { fixedYamlParses } from './fixedYaml';
 import { onLine, onWord } from './findings';
@@ -324,6 +324,15 @@ volumes:
       name: `${how}: a volume only prod.yml, read after docker-compose.yml, mounts is used`,
       files: {
         ...composeWorkspace({ 'docker-compose.yml': BASE_WITH_EXTERNAL, 'prod.yml': PROD_OVERLAY }),
+        ...run,
+      },
+    })),
+    ...readAfterUnknown('prod.yml').map(([how, run]) => ({
+      // Before, the first -f was dropped and prod.yml was read as run alone: media_volume was reported and
+      // its fix removed the declaration, though the first file, not known here, may mount it.
+      name: `${how}: a volume prod.yml, read after a file not known here, declares and does not mount`,
+      files: {
+        ...composeWorkspace({ 'prod.yml': `${PROD_OVERLAY}volumes:\n  media_volume:\n` }),
         ...run,
       },
     })),

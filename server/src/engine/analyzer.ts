@@ -845,7 +845,10 @@ export class Analyzer {
     for (const m of [...models.values()]) {
       for (const command of m.kind === 'text' ? composeCommandsOf(m) : []) {
         const run = composeRun(command, isFile);
-        runs.push(run);
+        // Read after a file not known here: from a folder not known either.
+        if (!command.afterUnknown) {
+          runs.push(run);
+        }
         for (const p of run) {
           if (!models.has(p)) {
             load(p, 'compose');

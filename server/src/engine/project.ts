@@ -408,6 +408,8 @@ interface ComposeRun {
   files: ComposeModel[];
   /** Named by COMPOSE_FILE of the root `.env`, rather than by a command's `-f`. */
   variable: boolean;
+  /** Read after a first file that cannot be known here (see ComposeCommand.afterUnknown, or one not in the workspace). */
+  afterUnknown: boolean;
 }
 
 /** Project.partialComposeFiles, by list of compose files. */
@@ -443,6 +445,18 @@ export class Project {
    * {@link services}: the overlay's own findings and the targets it builds read them.
    */
   readonly overlayProjects: ComposeProject[] = [];
+  /** Compose files docker compose reads only after a file that cannot be known here (see {@link readOnlyAfterUnknown}). */
+  private readonly onlyAfterUnknown = new Set<string>();
+
+  /**
+   * Whether docker compose reads the file only after a first file that cannot be known here (`docker
+   * compose -f $(BASE) -f prod.yml`, BASE set outside the Makefile): it is in no compose project, as
+   * what it completes is not known, and its paths are read from a folder not known either.
+   */
+  readOnlyAfterUnknown(path: string): boolean {
+    return this.onlyAfterUnknown.has(path);
+  }
+
   readonly services: Service[] = [];
   /**
    * The Dockerfile that builds the shared base image, when one is found: in a monorepo with one
@@ -1904,11 +1918,11 @@ export class Project {
     const allRuns = this.composeRuns();
     /** A file with no project of its own: the project of a run it starts is that of an overlay read after it. */
     const rootless = (c: ComposeModel): boolean => included.has(c.path) || isOverride(c) || isOverlay(c);
-    const runs = allRuns.filter((r) => !rootless(r.files[0]!));
+    const runs = allRuns.filter((r) => !r.afterUnknown && !rootless(r.files[0]!));
     const multi = runs.filter((r) => r.files.length > 1);
     // `cd platform && docker compose -f compose.yaml -f gpu.yaml` where the root file includes
     // platform/compose.yaml: the stack run in its folder, with the files read after it.
-    const rootlessMulti = allRuns.filter((r) => r.files.length > 1 && rootless(r.files[0]!));
+    const rootlessMulti = allRuns.filter((r) => !r.afterUnknown && r.files.length > 1 && rootless(r.files[0]!));
     // Run alone: a file a `-f` names alone, or the default file of its folder (docker compose run
     // there reads it, with its override), unless COMPOSE_FILE names what is read at the root.
     const alone = new Set(runs.filter((r) => r.files.length === 1).map((r) => r.files[0]!.path));
@@ -1918,12 +1932,18 @@ export class Project {
       }
     }
     const firsts = new Set(multi.map((r) => r.files[0]!.path));
-    // Read only after another file: in no project of its own.
+    // Read only after another file: in no project of its own. Read only after a file that cannot be
+    // known here (`-f $(BASE) -f prod.yml`): in no project at all, as what it completes is not known.
+    const knownLater = [...multi, ...rootlessMulti].flatMap((r) => r.files.slice(1).map((f) => f.path));
+    const afterUnknown = allRuns.filter((r) => r.afterUnknown).flatMap((r) => r.files);
     const after = new Set(
-      [...multi, ...rootlessMulti]
-        .flatMap((r) => r.files.slice(1).map((f) => f.path))
-        .filter((p) => !alone.has(p) && !firsts.has(p)),
+      knownLater.concat(afterUnknown.map((f) => f.path)).filter((p) => !alone.has(p) && !firsts.has(p)),
     );
+    for (const f of afterUnknown) {
+      if (after.has(f.path) && !knownLater.includes(f.path) && !rootless(f)) {
+        this.onlyAfterUnknown.add(f.path);
+      }
+    }
     const key = (files: readonly ComposeModel[]): string => files.map((f) => f.path).join('\n');
     /** The run a root's project is: COMPOSE_FILE's, or the one `-f` command that names it first when nothing runs it alone. */
     const mainRun = (root: ComposeModel): ComposeRun | undefined => {
@@ -2037,11 +2057,14 @@ export class Project {
     const models = (paths: readonly string[]): ComposeModel[] => [
       ...new Set(paths.map((p) => this.byPath.get(p)).filter((m): m is ComposeModel => m?.kind === 'compose')),
     ];
-    const runs: ComposeRun[] = [{ files: models(this.composeVariable), variable: true }];
+    const runs: ComposeRun[] = [{ files: models(this.composeVariable), variable: true, afterUnknown: false }];
     const isFile = (p: string): boolean => this.fs.stat(p) === 'file';
     for (const t of this.textFiles) {
       for (const command of composeCommandsOf(t)) {
-        runs.push({ files: models(composeRun(command, isFile)), variable: false });
+        const paths = composeRun(command, isFile);
+        // A first file the workspace does not hold (made by the build, kept elsewhere) is not known either.
+        const afterUnknown = command.afterUnknown === true || this.byPath.get(paths[0]!)?.kind !== 'compose';
+        runs.push({ files: models(paths), variable: false, afterUnknown });
       }
     }
     return runs.filter((r) => r.files.length > 0);

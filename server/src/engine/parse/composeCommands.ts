@@ -26,6 +26,11 @@ export interface ComposeCommand {
   path: string;
   /** Its `-f` files, in order, as workspace paths; one with a variable whose value is not known is left out. */
   files: ComposeFileArg[];
+  /**
+   * Its first `-f` names a file that cannot be told here (a variable whose value is not known, a path
+   * outside the workspace, standard input): docker compose reads `files` after that one.
+   */
+  afterUnknown?: true;
   range: Range;
 }
 
@@ -97,7 +102,7 @@ export function composeCommandsOf(file: CommandFile): readonly ComposeCommand[] 
 /** What the `-f` files of a file's commands are, written as a key: equal keys, equal files. */
 export function composeFilesKey(file: CommandFile): string {
   return composeCommandsOf(file)
-    .map((c) => c.files.map((f) => `${f.path}>${f.fromRoot ?? ''}`).join(','))
+    .map((c) => (c.afterUnknown ? '?,' : '') + c.files.map((f) => `${f.path}>${f.fromRoot ?? ''}`).join(','))
     .join('\n');
 }
 
@@ -175,12 +180,11 @@ function findComposeCommands(path: string, text: string, kind: 'makefile' | 'scr
     }
     words.push(...tokenize(text.slice(argsStart, end).replace(/\\\r?\n/g, ' ')));
     const cwd = where?.script ?? (kind === 'workflow' ? '' : dirname(path));
-    const files = fileOptions(words, variables, makefile).flatMap((w) => {
-      const f = composeFile(w, path, cwd, where?.root, makefile);
-      return f ? [f] : [];
-    });
+    const named = fileOptions(words, variables, makefile).map((w) => composeFile(w, path, cwd, where?.root, makefile));
+    const files = named.filter((f) => f !== undefined);
     if (files.length > 0) {
-      out.push({ path, files, range: lines.rangeOf(m.index, Math.max(end, argsStart)) });
+      const range = lines.rangeOf(m.index, Math.max(end, argsStart));
+      out.push(named[0] === undefined ? { path, files, afterUnknown: true, range } : { path, files, range });
     }
   }
   return out;

@@ -88,10 +88,11 @@ export const secretInEnvironment = defineRule({
         const shared = secretsReferenceShared(project, services, stack.secretsFile);
         // An entry the fix cannot find to remove is reported without one: never a fix that does nothing.
         const removable = environmentEntryRemoval(file, defs[0]!, entry.offsets[0]) !== undefined;
-        // A fragment no project here completes (no build or image anywhere: an overlay given with
-        // `-f` from a Makefile, in another folder): compose reads its paths from a first file this
-        // cannot tell, so an env_file written there could point anywhere (before: ../secrets.env).
-        const fragment = services.some((s) => !s.build && !s.image);
+        // A fragment no project here completes (no build or image anywhere: an overlay in another
+        // folder), or a file read only after a first `-f` file this cannot tell (`-f $(BASE) -f
+        // deploy/prod.yml`): compose reads its paths from that first file's folder, so an env_file
+        // written there could point anywhere (before: ../secrets.env).
+        const fragment = services.some((s) => !s.build && !s.image) || project.readOnlyAfterUnknown(file.path);
         // `env_file: !reset` where the secrets file would be added: compose drops it (no fix, as the fix would abandon).
         const reset = defs.some((d) => servicesOfDef(project, d).some((s) => envFileDropped(project, s, d)));
         // A key an env file cannot hold (`db password`) would leave a secrets file nothing can read.
