@@ -20,6 +20,12 @@ const NOTE =
   'name them in "composeFiles" of .docker-modularity.json (or in COMPOSE_FILE of .env, ' +
   'or with docker compose -f in a Makefile, justfile, script or CI workflow) to check them as compose files\n';
 
+/** Where build-tools-in-final-stage reports, in `check --format json` output: the Dockerfiles a compose file read builds. */
+const buildTools = (stdout: string): string[] =>
+  parseFindings(stdout)
+    .filter((f) => f.rule === 'build-tools-in-final-stage')
+    .map((f) => `${f.file}:${f.line}`);
+
 const SECTION_2_NOT_APPLICABLE = '  – Shared assets have named volumes declared in compose (not applicable)';
 
 describe('cli: compose files by other names (cookiecutter-django)', function () {
@@ -87,10 +93,7 @@ describe('cli: compose files by other names (cookiecutter-django)', function () 
     const ws = workspace({ '.docker-modularity.json': '{\n  "composeFiles": ["local.yml", "production.yml"]\n}\n' });
     const r = runCli(['check', '--format', 'json'], { cwd: ws });
     assert.equal(r.stderr, '');
-    const buildTools = parseFindings(r.stdout)
-      .filter((f) => f.rule === 'build-tools-in-final-stage')
-      .map((f) => `${f.file}:${f.line}`);
-    assert.deepEqual(buildTools, ['compose/local/django/Dockerfile:35', 'compose/production/django/Dockerfile:35']);
+    assert.deepEqual(buildTools(r.stdout), ['compose/local/django/Dockerfile:35', 'compose/production/django/Dockerfile:35']);
     const status = runCli(['status'], { cwd: ws });
     assert.equal(status.stderr, '');
     assert.ok(!status.stdout.includes(SECTION_2_NOT_APPLICABLE), status.stdout);
@@ -104,12 +107,7 @@ describe('cli: compose files by other names (cookiecutter-django)', function () 
     // One project, production.yml merged over local.yml as docker compose merges them: django and
     // celeryworker build the production Dockerfile, and the local one is built by nothing (before, the
     // two files were read apart, and each Dockerfile was reported).
-    assert.deepEqual(
-      parseFindings(r.stdout)
-        .filter((f) => f.rule === 'build-tools-in-final-stage')
-        .map((f) => `${f.file}:${f.line}`),
-      ['compose/production/django/Dockerfile:35'],
-    );
+    assert.deepEqual(buildTools(r.stdout), ['compose/production/django/Dockerfile:35']);
   });
 
   it('docker compose -f in the Makefile: the file it names is checked, no note; a -f not known leaves the note', function () {
@@ -119,12 +117,21 @@ describe('cli: compose files by other names (cookiecutter-django)', function () 
     });
     const r = runCli(['check', '--format', 'json'], { cwd: ws });
     assert.equal(r.stderr, '');
-    const buildTools = parseFindings(r.stdout)
-      .filter((f) => f.rule === 'build-tools-in-final-stage')
-      .map((f) => `${f.file}:${f.line}`);
-    assert.deepEqual(buildTools, ['compose/local/django/Dockerfile:35']);
+    assert.deepEqual(buildTools(r.stdout), ['compose/local/django/Dockerfile:35']);
     const unknown = workspace({ Makefile: 'up:\n\tdocker compose -f $(ENVIRONMENT).yml up -d\n' });
     assert.equal(runCli(['check', '--format', 'json'], { cwd: unknown }).stderr, NOTE);
+  });
+
+  it('docker compose -f over the lines of a folded block in a CI workflow: the files it names are checked, no note', function () {
+    // Before, the step was read to its first line break (`docker compose`, no -f): the note said to
+    // name the files with docker compose -f in a CI workflow, which the workflow does.
+    const ws = workspace({
+      '.github/workflows/ci.yml':
+        'on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - name: Test\n        run: >-\n          docker compose\n          -f local.yml\n          up --abort-on-container-exit\n',
+    });
+    const r = runCli(['check', '--format', 'json'], { cwd: ws });
+    assert.equal(r.stderr, '');
+    assert.deepEqual(buildTools(r.stdout), ['compose/local/django/Dockerfile:35']);
   });
 
   it('a composeFiles entry that matches nothing is said, then the note; a bad entry is a config error', function () {

@@ -239,6 +239,53 @@ describe('build commands', () => {
       });
       assert.deepEqual(builds(p), ['acme/core:latest docker/core.Dockerfile ']);
     });
+
+    it('reads a docker build written over the lines of a folded block (run: >-, script: - >), as YAML folds them', () => {
+      // Before, read to the first line break only: `docker build` with no argument, the root's Dockerfile.
+      const p = projectOf({
+        ...WORKSPACE,
+        '.github/workflows/images.yml': [
+          'on: push',
+          'jobs:',
+          '  images:',
+          '    runs-on: ubuntu-latest',
+          '    steps:',
+          '      - uses: actions/checkout@v4',
+          '      - name: Build the base image',
+          '        run: >-',
+          '          docker build',
+          '          -f docker/core.Dockerfile',
+          '          -t acme/core:latest',
+          '          .',
+          // A blank line and a more-indented line keep their line breaks: `docker build` alone, then
+          // `-t acme/unbuilt:1.0 …` as a command of its own, as the shell runs them.
+          '      - run: >',
+          '          docker build -t acme/worker:1.0',
+          '          services/worker',
+          '',
+          '          docker build',
+          '            -t acme/unbuilt:1.0 services/api',
+          '',
+        ].join('\n'),
+        '.gitlab-ci.yml': [
+          'api:',
+          '  script:',
+          '    - >',
+          '      docker build',
+          '      -t acme/api:1.0',
+          '      services/api',
+          '',
+        ].join('\n'),
+      });
+      assert.deepEqual(p.buildCommands.map(summary), [
+        '.github/workflows/images.yml:9-12 docker/core.Dockerfile . [acme/core:latest]',
+        '.github/workflows/images.yml:14-15 services/worker/Dockerfile services/worker [acme/worker:1.0]',
+        // Ended by the more-indented line after it: the root's Dockerfile, which is not there.
+        '.github/workflows/images.yml:17-17 Dockerfile . []',
+        '.gitlab-ci.yml:4-6 services/api/Dockerfile services/api [acme/api:1.0]',
+      ]);
+      assert.equal(p.baseDockerfile?.path, 'docker/core.Dockerfile');
+    });
   });
 
   describe('options in a variable', () => {

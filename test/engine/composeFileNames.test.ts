@@ -387,6 +387,20 @@ clean:
             'on: push\njobs:\n  docs:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: docker-compose --file local.yml --file=docs.yml run --rm docs make html\n',
         },
       ],
+      [
+        'docker compose over the lines of a folded block in a GitHub workflow (run: >-)',
+        {
+          '.github/workflows/docs.yml':
+            'on: push\njobs:\n  docs:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: >-\n          docker compose\n          -f local.yml\n          -f docs.yml\n          run --rm docs make html\n',
+        },
+      ],
+      [
+        'docker compose over the lines of a folded block in a GitLab script (- >)',
+        {
+          '.gitlab-ci.yml':
+            'docs:\n  script:\n    - >\n      docker compose -f local.yml\n      -f docs.yml\n      run --rm docs make html\n',
+        },
+      ],
     ];
     for (const [name, over] of ONE_PROJECT) {
       it(`${name}: docs.yml is read after local.yml, in its project, as docker compose merges them`, () => {

@@ -649,8 +649,13 @@ interface Run {
   start: number;
   end: number;
   dir: string | undefined;
-  /** A plain or quoted scalar (not a `|` block): YAML folds its line breaks into spaces. */
+  /**
+   * A plain or quoted scalar or a `>` block (not a `|` one): YAML folds its line breaks into spaces,
+   * but for those it keeps (see {@link foldedText}).
+   */
   folded: boolean;
+  /** A `>` block: the indentation of its lines (one indented more keeps its line breaks). */
+  blockIndent?: number;
   directories?: ScriptDirectories;
   /** A GitHub step's `env:` in scope (undefined: a value not known) and its script, to read its variables. */
   env?: ReadonlyMap<string, string | undefined>;
@@ -811,7 +816,12 @@ export class WorkflowSteps {
     // A quoted one-line step: its command is inside the quotes.
     const quoted = scalar.type === 'QUOTE_DOUBLE' || scalar.type === 'QUOTE_SINGLE' ? 1 : 0;
     const start = scalar.range[0] + quoted;
-    const run: Run = { start, end: scalar.range[1] - quoted, dir, folded: quoted === 1 || scalar.type === 'PLAIN' };
+    const block = scalar.type === 'BLOCK_FOLDED';
+    const run: Run = { start, end: scalar.range[1] - quoted, dir, folded: quoted === 1 || scalar.type === 'PLAIN' || block };
+    if (block) {
+      // `>-` then the lines, each indented as the first that is not blank.
+      run.blockIndent = /\n( *)\S/.exec(this.text.slice(start, run.end))?.[1]!.length;
+    }
     // A line an anchor or a shared `before_script` puts in several shells is looked up by the first;
     // the others get it detached, to follow its `cd`s from where they are.
     if (!seen?.has(start)) {
@@ -825,7 +835,7 @@ export class WorkflowSteps {
    * The step the command at `offset` is in: where it runs (undefined when not known) and where the
    * step's command ends. Offsets must come in increasing order.
    */
-  at(offset: number): { where?: Where; end: number; folded: boolean; variables?: Expand } | undefined {
+  at(offset: number): ({ where?: Where; variables?: Expand } & StepText) | undefined {
     while (this.next < this.runs.length && this.runs[this.next]!.end <= offset) {
       this.next++;
     }
@@ -836,11 +846,12 @@ export class WorkflowSteps {
     if (run.env && run.body !== undefined) {
       run.variables ??= workflowStepVariables(run.body, run.env);
     }
+    const { end, folded, blockIndent, variables } = run;
     if (run.dir === undefined) {
-      return { end: run.end, folded: run.folded, variables: run.variables };
+      return { end, folded, blockIndent, variables };
     }
     run.directories ??= new ScriptDirectories(this.path, this.text.slice(run.start, run.end), false, run.dir);
-    return { where: run.directories.at(offset - run.start), end: run.end, folded: run.folded, variables: run.variables };
+    return { where: run.directories.at(offset - run.start), end, folded, blockIndent, variables };
   }
 }
 
@@ -933,9 +944,35 @@ function followCd(path: string, raw: string, from: Where, assignments: Map<strin
  * see {@link commandEnd}. A plain or quoted CI line written over several lines is one line to the
  * shell (YAML folds it): GitLab's `- /kaniko/executor` with `--context …` on the lines below.
  */
-export function commandEndIn(text: string, argsStart: number, step: { end: number; folded: boolean } | undefined): number {
-  const folded = step?.folded ? text.slice(argsStart, step.end).replace(/[\r\n]/g, ' ') : undefined;
+export function commandEndIn(text: string, argsStart: number, step: StepText | undefined): number {
+  const folded = step?.folded ? foldedText(text, argsStart, step) : undefined;
   return folded !== undefined ? argsStart + commandEnd(folded, 0) : Math.min(commandEnd(text, argsStart), step?.end ?? Infinity);
+}
+
+/** Where a CI step's command ends, and how YAML reads its line breaks (see Run). */
+interface StepText {
+  end: number;
+  folded: boolean;
+  blockIndent?: number;
+}
+
+/**
+ * The text of a folded step from `from` to its end, each line break YAML folds into a space made
+ * spaces (the same length). YAML keeps a line break before a blank line, and, in a `>` block, one
+ * next to a line indented more than the block's: there the shell's command ends.
+ */
+function foldedText(text: string, from: number, step: StepText): string {
+  const indent = step.blockIndent;
+  const moreIndented = (line: string): boolean => indent !== undefined && /^[ \t]/.test(line.slice(indent));
+  return text.slice(from, step.end).replace(/\r?\n/g, (br: string, at: number) => {
+    const lineStart = text.lastIndexOf('\n', from + at - 1) + 1;
+    const line = text.slice(lineStart, from + at);
+    const nextStart = from + at + br.length;
+    const nextEnd = text.indexOf('\n', nextStart);
+    const next = text.slice(nextStart, nextEnd < 0 || nextEnd > step.end ? step.end : nextEnd);
+    const kept = /^\s*$/.test(next) || moreIndented(line) || moreIndented(next);
+    return kept ? br : ' '.repeat(br.length);
+  });
 }
 
 /**
