@@ -166,3 +166,11 @@ export function readAfterUnknown(second: string): [how: string, files: Record<st
     ],
   ];
 }
+
+/**
+ * A Makefile that has docker compose read `second` both after `first` (`make prod`) and alone (`make
+ * solo`): `second` is in two compose projects, whose findings on it are one per place.
+ */
+export function runAloneAndAfter(first: string, second: string): Record<string, string> {
+  return { Makefile: `prod:\n\tdocker compose -f ${first} -f ${second} up -d\n\nsolo:\n\tdocker compose -f ${second} up -d\n` };
+}

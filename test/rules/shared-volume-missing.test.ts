@@ -6,7 +6,8 @@ import { RuleTester } from '../ruleTester';
 import { sharedVolumeMissing } from '../../server/src/engine/rules/compose/sharedVolumeMissing';
 import { crlf, insertAfter, insertBefore, replaceEach, replaceEvery, replaceOnce } from './edit';
 import { fixedYamlParses } from './fixedYaml';
-import { onLine } from './findings';
+import { onLine, onWordIn } from './findings';
+import { runAloneAndAfter } from './composeWorkspace';
 import { smallWorkspace } from './workspaces/small';
 import { BILLING_COMPOSE, BILLING_SAME_NAMES, platformCompose, teamStacks } from './workspaces/teamStacks';
 
@@ -315,6 +316,22 @@ volumes:
 `;
 }
 const REPORTS_GROUP = mediaGroup('Dockerfile.worker', 'reports', '    env_file: .env.docker\n');
+
+/** A service built from docker/Dockerfile.`dockerfile` (context `.`) that mounts `mount`. */
+const mounting = (name: string, dockerfile: string, mount: string): string =>
+  `  ${name}:\n    build:\n      context: .\n      dockerfile: docker/Dockerfile.${dockerfile}\n    volumes:\n      - ${mount}\n`;
+
+/** The base image, and web and api (built on it) sharing media_volume at /app/media. */
+const BASE_MEDIA = `${BASE_DB_REDIS}${mounting('web', 'web', 'media_volume:/app/media')}${mounting('api', 'web', 'media_volume:/app/media')}volumes:
+  media_volume:
+`;
+
+/** prod.yml, read after BASE_MEDIA and alone: celery_beat and flower mount media_volume; celery_worker does not. */
+const PROD_WORKER_LACKS_MEDIA = `services:
+${mounting('celery_worker', 'celery', 'celery_data:/var/lib/celery')}${mounting('celery_beat', 'celery', 'media_volume:/app/media')}${mounting('flower', 'celery', 'media_volume:/app/media')}volumes:
+  media_volume:
+  celery_data:
+`;
 
 /** ml takes its volumes from the `x-logging` anchor through a merge key, as nginx does; web and celery_worker share media_volume. */
 function mlMergesLogs(comment: string): string {
@@ -649,6 +666,23 @@ RUN pip install --no-cache-dir -r requirements-dev.txt
     },
   ],
   invalid: [
+    {
+      // Before, two findings on celery_worker's volumes: key: "as web, api, celery_beat and flower do
+      // (…on the same base)" read after base.yml, and "as celery_beat and flower do (…from the same
+      // Dockerfile)" read alone. One now, naming every service; the mounts are spread over two files
+      // after base.yml, so no fix.
+      name: 'a file read alone and after another: one finding per missing mount, naming the services of both projects',
+      files: ws(BASE_MEDIA, { 'prod.yml': PROD_WORKER_LACKS_MEDIA, ...runAloneAndAfter('docker-compose.yml', 'prod.yml') }),
+      errors: [
+        onWordIn(
+          'prod.yml',
+          PROD_WORKER_LACKS_MEDIA,
+          'volumes:\n      - celery_data',
+          'volumes',
+          'Expected celery_worker to mount the shared volume "media_volume" at /app/media, as web, api, celery_beat and flower do (they are built on the same base).',
+        ),
+      ],
+    },
     {
       // Before: "…at /app/models, as web, celery_worker and ml do", though ml mounts it at /srv/models.
       name: 'the services the message names are those that mount the volume at that path',

@@ -4,10 +4,10 @@
  */
 import { RuleTester } from '../ruleTester';
 import { sharedVolumePathMismatch } from '../../server/src/engine/rules/compose/sharedVolumePathMismatch';
-import { composeWorkspace, ROADMAP_COMPOSE } from './composeWorkspace';
+import { composeWorkspace, ROADMAP_COMPOSE, runAloneAndAfter } from './composeWorkspace';
 import { crlf, replaceEvery, replaceOnce } from './edit';
 import { fixedYamlParses } from './fixedYaml';
-import { onLine } from './findings';
+import { onLine, onWordIn } from './findings';
 
 const msg = (expected: string, services: string, others: string, actual: string, s = ''): string =>
   `Expected the volume "ml_models_volume" to be mounted at ${expected} in ${services}, as ${others} mount${s} it, not at ${actual}.`;
@@ -133,6 +133,40 @@ const USES_MOUNT_PATH: { name: string; keys: string; dockerfile?: string; files?
 
 /** ml mounts the models volume through a variable (each environment may pick its own), at /app/models. */
 const ML_VARIABLE = '      - ${ML_MODELS_VOLUME:-ml_models_volume}:/app/models:ro\n';
+
+/** base.yml: web and api mount media_volume at /srv/media. */
+const BASE_MEDIA = `services:
+${service('web', 'web', '\n      - media_volume:/srv/media\n')}
+${service('api', 'web', '\n      - media_volume:/srv/media\n')}
+volumes:
+  media_volume:
+`;
+
+/** prod.yml, read after base.yml and alone: worker mounts media_volume at `workerTarget`, then `others` (name, path). */
+const prodMedia = (workerTarget: string, others: [string, string][]): string => `services:
+${service('worker', 'celery', `\n      - media_volume:${workerTarget}\n`)}
+${others.map(([name, path]) => service(name, 'celery', `\n      - media_volume:${path}\n`)).join('\n')}
+volumes:
+  media_volume:
+`;
+
+/** Worker at /data/media, beat at /srv/media: after base.yml, worker is the odd one; alone, the two tie. */
+const PROD_WORKER_ODD = prodMedia('/data/media', [['beat', '/srv/media']]);
+/** Worker and beat at /data/media, flower at /srv/media: after base.yml /srv/media wins, alone /data/media. */
+const PROD_DISAGREES = prodMedia('/data/media', [
+  ['beat', '/data/media'],
+  ['flower', '/srv/media'],
+]);
+/** The finding on the path of `name`'s mount in `text` (a prodMedia text). */
+const onMountOf = (text: string, name: string, path: string, message: string): ReturnType<typeof onLine> =>
+  onWordIn('prod.yml', text, service(name, 'celery', `\n      - media_volume:${path}\n`), path, message);
+const disagreement = (text: string, name: string, path: string): ReturnType<typeof onLine> =>
+  onMountOf(
+    text,
+    name,
+    path,
+    `Unexpected path ${path} for the volume "media_volume" in ${name}: it is mounted at /srv/media and /data/media in different services.`,
+  );
 
 RuleTester.run(sharedVolumePathMismatch, {
   valid: [
@@ -287,6 +321,41 @@ ${service('web', 'web', '\n      - media_volume:/app/media\n')}${service('celery
       output: {
         'docker-compose.override.yml': replaceOnce(ML_OVERRIDE, ':/opt/models\n', ':/app/artifacts/models\n'),
       },
+    },
+    {
+      // Before, two findings on worker's mount with contradicting advice: "mounted at /srv/media, as
+      // web, api and beat" (read after base.yml) and "/data/media and /srv/media in different
+      // services" (read alone, where beat's mount was reported too). Moving worker's mount settles both.
+      name: 'a file read alone and after another: one finding per mount, the path that settles every project',
+      files: composeWorkspace({
+        'base.yml': BASE_MEDIA,
+        'prod.yml': PROD_WORKER_ODD,
+        ...runAloneAndAfter('base.yml', 'prod.yml'),
+      }),
+      errors: [
+        onMountOf(
+          PROD_WORKER_ODD,
+          'worker',
+          '/data/media',
+          'Expected the volume "media_volume" to be mounted at /srv/media in worker, as web, api and beat mount it, not at /data/media.',
+        ),
+      ],
+      output: { 'prod.yml': prodMedia('/srv/media', [['beat', '/srv/media']]) },
+    },
+    {
+      // Before, worker and beat were told to move to /srv/media (read after base.yml) and flower to
+      // /data/media (read alone): each move splits the other project. Said once a mount, no fix.
+      name: 'a file read alone and after another, whose projects settle on different paths: one finding per mount, no fix',
+      files: composeWorkspace({
+        'base.yml': BASE_MEDIA,
+        'prod.yml': PROD_DISAGREES,
+        ...runAloneAndAfter('base.yml', 'prod.yml'),
+      }),
+      errors: [
+        disagreement(PROD_DISAGREES, 'worker', '/data/media'),
+        disagreement(PROD_DISAGREES, 'beat', '/data/media'),
+        disagreement(PROD_DISAGREES, 'flower', '/srv/media'),
+      ],
     },
     // Before, the fix moved worker's mount to /app/media while worker still wrote /srv/media: into
     // its container layer, the volume no longer shared.

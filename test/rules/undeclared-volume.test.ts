@@ -4,7 +4,7 @@
  */
 import { RuleTester } from '../ruleTester';
 import { undeclaredVolume } from '../../server/src/engine/rules/compose/undeclaredVolume';
-import { composeWorkspace, readAfterUnknown, readTogether, ROADMAP_COMPOSE } from './composeWorkspace';
+import { composeWorkspace, readAfterUnknown, readTogether, ROADMAP_COMPOSE, runAloneAndAfter } from './composeWorkspace';
 import { crlf, insertAfter, insertBefore, replaceEach, replaceOnce } from './edit';
 import { fixedYamlParses } from './fixedYaml';
 import { onLine, onWord } from './findings';
@@ -100,6 +100,10 @@ const VARIABLE_SOURCES = `${replaceEach(
   ['      - celery_data:/var/lib/celery\n', '      - $MEDIA_VOLUME:/app/media\n'],
 )}\nvolumes:\n  static_volume:\n`;
 
+/** prod.yml: a worker that mounts celery_data, which no file declares. */
+const WORKER_CELERY_DATA =
+  'services:\n  worker:\n    image: smarthr360-base:latest\n    volumes:\n      - celery_data:/var/lib/celery\n';
+
 RuleTester.run(undeclaredVolume, {
   valid: [
     { name: 'roadmap workspace: every volume is declared', files: composeWorkspace({ 'docker-compose.yml': ROADMAP_COMPOSE }) },
@@ -157,6 +161,17 @@ RuleTester.run(undeclaredVolume, {
     },
   ],
   invalid: [
+    {
+      // Before, "that worker mount": the two projects that read prod.yml each gave a worker.
+      name: 'a file read alone and after another: the mount undeclared in both is one finding, about one service',
+      files: composeWorkspace({
+        'docker-compose.yml': ROADMAP_COMPOSE,
+        'prod.yml': WORKER_CELERY_DATA,
+        ...runAloneAndAfter('docker-compose.yml', 'prod.yml'),
+      }),
+      errors: [onWord('prod.yml', WORKER_CELERY_DATA, 'celery_data', msg('celery_data', 'worker'))],
+      output: { 'prod.yml': `${WORKER_CELERY_DATA}volumes:\n  celery_data:\n` },
+    },
     {
       // Before, a flow-style file got no fix; block lines after its closing brace would not parse.
       name: 'a flow-style file gets `volumes: {…}` inside its braces',

@@ -145,8 +145,16 @@ export class ByRange<T> {
     }
   }
 
-  values(): { range: Range; services: Service[]; item: T }[] {
-    return [...this.entries.values()].map((e) => ({ ...e, services: [...e.services] }));
+  /**
+   * `names`: the services' names, each once. A file read in several compose projects (run alone and
+   * after another file, included by two) gives one service of a name in each.
+   */
+  values(): { range: Range; services: Service[]; names: string[]; item: T }[] {
+    return [...this.entries.values()].map((e) => ({
+      ...e,
+      services: [...e.services],
+      names: [...new Set([...e.services].map((s) => s.name))],
+    }));
   }
 }
 

@@ -14,7 +14,8 @@ import {
   applyYamlInsert,
 } from '../../yamlEdit';
 import { isSuppressed, readSuppressions, type Suppressions } from '../../suppress';
-import { isTestOrJob, mountedVolumes } from './composeHelpers';
+import { rangeKey, type Range } from '../../text';
+import { isTestOrJob, listNames, mountedVolumes } from './composeHelpers';
 import { mountTaking } from './sharedVolumePathMismatch';
 
 interface SharedMount {
@@ -78,11 +79,6 @@ function sharedMounts(project: Project, group: ServiceGroup): SharedMount[] {
   return out;
 }
 
-function listNames(services: Service[]): string {
-  const names = services.map((s) => s.name);
-  return names.length <= 2 ? names.join(' and ') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
-}
-
 export const sharedVolumeMissing = defineRule({
   id: 'shared-volume-missing',
   meta: {
@@ -102,6 +98,9 @@ export const sharedVolumeMissing = defineRule({
       const { project } = context;
       const groups = project.composeProjectsOf(file).flatMap((p) => project.serviceGroupsOf(p));
       let suppressions: Suppressions | undefined;
+      // A file read in several compose projects (run alone and after another file) gives a service in
+      // each: one finding for the place and the mount it lacks, naming the siblings of every project.
+      const found = new Map<string, { range: Range; lacking: { service: Service; shared: SharedMount }[] }>();
       for (const group of groups) {
         for (const shared of sharedMounts(project, group)) {
           for (const service of group.services) {
@@ -123,28 +122,45 @@ export const sharedVolumeMissing = defineRule({
             if (range !== def.keyRange && isSuppressed(suppressions, 'shared-volume-missing', def.keyRange.start.line)) {
               continue;
             }
-            // A second mount at a path the service already mounts something at: docker refuses the
-            // container ("Duplicate mount point").
-            const taken = mountTaking(project, file, service.name, shared.target, shared.volume);
-            context.report({
-              messageId: taken ? 'missingTaken' : 'missing',
-              data: {
-                service: service.name,
-                volume: shared.volume,
-                target: shared.target,
-                // Only those that mount it at that path: one that mounts it elsewhere is no example.
-                users: listNames(shared.usersAtTarget),
-                do: shared.usersAtTarget.length === 1 ? 'does' : 'do',
-                built: sameDockerfile(project, [service, ...shared.usersAtTarget])
-                  ? 'from the same Dockerfile'
-                  : 'on the same base',
-                mount: taken ?? '',
-              },
-              range,
-              fix: taken ? undefined : mountFix(service, shared),
-            });
+            const key = `${rangeKey(range)}\0${shared.volume}\0${shared.target}`;
+            const entry = found.get(key) ?? { range, lacking: [] };
+            entry.lacking.push({ service, shared });
+            found.set(key, entry);
           }
         }
+      }
+      for (const { range, lacking } of found.values()) {
+        // The project with the most siblings first: its file order leads the names.
+        lacking.sort((a, b) => b.shared.usersAtTarget.length - a.shared.usersAtTarget.length);
+        const { service, shared } = lacking[0]!;
+        // Only those that mount it at that path: one that mounts it elsewhere is no example.
+        const usersAtTarget = lacking.flatMap((l) => l.shared.usersAtTarget);
+        const users = [...new Set(usersAtTarget.map((s) => s.name))];
+        // A second mount at a path the service already mounts something at: docker refuses the
+        // container ("Duplicate mount point").
+        const taken = mountTaking(project, file, service.name, shared.target, shared.volume);
+        // Each project places the mount where its own files hold the siblings': a fix only where they agree.
+        const place = (l: (typeof lacking)[number]): string => {
+          const at = mountPlace(l.service, l.shared);
+          return at ? `${at.file.path}\0${at.def?.name ?? ''}\0${l.shared.readOnly}` : '';
+        };
+        const agreed = lacking.every((l) => place(l) === place(lacking[0]!));
+        context.report({
+          messageId: taken ? 'missingTaken' : 'missing',
+          data: {
+            service: service.name,
+            volume: shared.volume,
+            target: shared.target,
+            users: listNames(users),
+            do: users.length === 1 ? 'does' : 'do',
+            built: sameDockerfile(project, [...lacking.map((l) => l.service), ...usersAtTarget])
+              ? 'from the same Dockerfile'
+              : 'on the same base',
+            mount: taken ?? '',
+          },
+          range,
+          fix: taken || !agreed ? undefined : mountFix(service, shared),
+        });
       }
     },
   },

@@ -2,7 +2,7 @@ import { defineRule } from '../../rule';
 import type { ComposeModel } from '../../parse/compose';
 import type { ComposeProject, Project, Service } from '../../project';
 import { normalizePath } from '../../paths';
-import { pushAll } from '../../text';
+import { pushAll, rangeKey, type Range } from '../../text';
 import { ByRange, inSameQuotes, listNames, projectsOf } from './composeHelpers';
 import { commandWords, instructionWords, serviceCommandTexts, stageEndWorkdir } from '../image/imageFacts';
 import { stageChain } from '../dockerfile/stageRefs';
@@ -46,99 +46,168 @@ export const sharedVolumePathMismatch = defineRule({
   check: {
     compose(file, context) {
       const { project } = context;
+      // Each mount of the file, with what every compose project that reads the file says of its path:
+      // a file run alone and after another is in two, and gets one finding a mount, not one a project.
+      const byMount = new Map<string, MountVerdicts>();
       for (const p of projectsOf(project, file)) {
-        const byVolume = new Map<string, { service: Service; target: string }[]>();
-        const mounts = new Map<string, ByRange<{ volume: string; target: string; quoted: string }>>();
-        // Keyed sets, not list scans: a volume shared by thousands of services stays linear.
-        const seen = new Set<string>();
-        for (const service of p.services.values()) {
-          if (isExemptService(project, service)) {
-            continue;
-          }
-          for (const v of service.volumes) {
-            // A source with a `$` left has a variable not known here (see Project's merge).
-            if (v.type !== 'volume' || !v.source || /\$/.test(v.source)) {
-              continue;
-            }
-            const users = byVolume.get(v.source) ?? [];
-            // Docker cleans the mount destination: /app/media/ and /app/./media are /app/media.
-            const target = cleanContainerPath(v.target);
-            const key = `${v.source}\0${service.name}\0${target}`;
-            if (!seen.has(key)) {
-              seen.add(key);
-              users.push({ service, target });
-            }
-            byVolume.set(v.source, users);
-            if (v.def.path === file.path && v.targetRange) {
-              const m = mounts.get(v.source) ?? new ByRange();
-              const r = v.targetRange;
-              m.add(r, service, { volume: v.source, target: v.target, quoted: file.text.slice(file.lines.offsetAt(r.start), file.lines.offsetAt(r.end)) });
-              mounts.set(v.source, m);
-            }
-          }
+        for (const { volume, range, mount, verdict } of projectVerdicts(project, file, p)) {
+          const key = `${volume}\0${rangeKey(range)}`;
+          const entry = byMount.get(key) ?? { volume, range, mount, verdicts: [] };
+          entry.verdicts.push(verdict);
+          byMount.set(key, entry);
         }
-        for (const [volume, users] of byVolume) {
-          const counts = new Map<string, Service[]>();
-          for (const u of users) {
-            const list = counts.get(u.target) ?? [];
-            list.push(u.service);
-            counts.set(u.target, list);
-          }
-          // One service mounting a volume at two paths (its override adds a second) shares it with no
-          // other: no path to agree on.
-          if (counts.size < 2 || new Set(users.map((u) => u.service)).size < 2) {
-            continue;
-          }
-          const ranked = [...counts.entries()].sort((a, b) => b[1].length - a[1].length);
-          const [expected, expectedUsers] = ranked[0]!;
-          const tie = ranked[1]![1].length === expectedUsers.length;
-          for (const m of mounts.get(volume)?.values() ?? []) {
-            const names = m.services.map((s) => s.name);
-            if (tie) {
-              context.report({
-                messageId: 'tie',
-                data: { volume, actual: m.item.target, services: listNames(names), paths: listNames([...counts.keys()]) },
-                range: m.range,
-              });
-              continue;
-            }
-            const others = expectedUsers.filter((s) => !m.services.includes(s));
-            if (cleanContainerPath(m.item.target) === expected || others.length === 0) {
-              continue;
-            }
-            // Moving the mount onto a path another mount of the service holds: docker refuses
-            // the container ("Duplicate mount point").
-            const taken = names.map((n) => mountTaking(project, file, n, expected, volume)).find((t) => t !== undefined);
-            // A service whose own configuration names the path it mounts the volume at would write
-            // there, into its container layer, once the mount moved: the volume shared no more.
-            const actual = cleanContainerPath(m.item.target);
-            const users = taken ? [] : m.services.filter((s) => configurationUses(project, s, actual));
-            context.report({
-              messageId: taken ? 'mismatchTaken' : users.length > 0 ? 'mismatchUsed' : 'mismatch',
-              data: {
-                volume,
-                expected,
-                actual: m.item.target,
-                services: listNames(names),
-                others: listNames(others.map((s) => s.name)),
-                s: others.length === 1 ? 's' : '',
-                mount: taken ?? '',
-                users: listNames(users.map((s) => s.name)),
-              },
-              range: m.range,
-              fix: taken || users.length > 0
-                ? undefined
-                : (fixer) =>
-                fixer
-                  .setTitle(`Mount ${volume} at ${expected}`, true)
-                  .replace(file.path, m.range, inSameQuotes(m.item.quoted, expected)),
-            });
-          }
+      }
+      for (const { volume, range, mount, verdicts } of byMount.values()) {
+        const actual = cleanContainerPath(mount.target);
+        const names = listNames(verdicts.flatMap((v) => v.services.map((s) => s.name)));
+        // The path each project settles on (the mount's own where it is at the one most use); a tie settles none.
+        const settled = new Set(verdicts.flatMap((v) => (v.kind === 'tie' ? [] : [v.kind === 'ok' ? actual : v.expected])));
+        const [path] = settled;
+        const agreed = settled.size === 1 && verdicts.every((v) => v.kind !== 'tie' || v.paths.includes(path!));
+        if (settled.size === 0 || !agreed) {
+          // Tied, or the projects settle on different paths: moving the mount would split one of them.
+          const paths = [...new Set(verdicts.flatMap((v) => v.paths))];
+          context.report({
+            messageId: 'tie',
+            data: { volume, actual: mount.target, services: names, paths: listNames(paths) },
+            range,
+          });
+          continue;
         }
+        const move = verdicts.find((v) => v.kind === 'move');
+        if (path === actual || !move) {
+          continue;
+        }
+        const expected = move.expected;
+        const others = [...new Set(move.others.map((s) => s.name))];
+        // Moving the mount onto a path another mount of the service holds: docker refuses
+        // the container ("Duplicate mount point").
+        const taken = move.services.map((s) => mountTaking(project, file, s.name, expected, volume)).find((t) => t !== undefined);
+        // A service whose own configuration names the path it mounts the volume at would write
+        // there, into its container layer, once the mount moved: the volume shared no more.
+        const users = taken ? [] : move.services.filter((s) => configurationUses(project, s, actual));
+        context.report({
+          messageId: taken ? 'mismatchTaken' : users.length > 0 ? 'mismatchUsed' : 'mismatch',
+          data: {
+            volume,
+            expected,
+            actual: mount.target,
+            services: names,
+            others: listNames(others),
+            s: others.length === 1 ? 's' : '',
+            mount: taken ?? '',
+            users: listNames(users.map((s) => s.name)),
+          },
+          range,
+          fix:
+            taken || users.length > 0
+              ? undefined
+              : (fixer) =>
+                  fixer
+                    .setTitle(`Mount ${volume} at ${expected}`, true)
+                    .replace(file.path, range, inSameQuotes(mount.quoted, expected)),
+        });
       }
     },
   },
 });
+
+/** A mount written in the file, as a compose project that reads the file sees its path. */
+type Verdict = {
+  /** The services of the project that mount it there. */
+  services: Service[];
+  /** The paths the project's services mount the volume at. */
+  paths: string[];
+} & (
+  | { kind: 'ok' }
+  | { kind: 'tie' }
+  /** `expected`: the path most services mount the volume at; `others`: those that do, but for `services`. */
+  | { kind: 'move'; expected: string; others: Service[] }
+);
+
+/** A mount of the file and what each project that reads the file says of it. */
+interface MountVerdicts {
+  volume: string;
+  range: Range;
+  mount: { target: string; quoted: string };
+  verdicts: Verdict[];
+}
+
+/**
+ * What one compose project says of each mount of a shared volume written in `file`: at the path most
+ * of its services mount the volume at (`ok`), at another (`move`), or where two paths are used
+ * equally often (`tie`). A mount of a volume the project's services agree on, or share with no other, is left out.
+ */
+function projectVerdicts(
+  project: Project,
+  file: ComposeModel,
+  p: ComposeProject,
+): { volume: string; range: Range; mount: MountVerdicts['mount']; verdict: Verdict }[] {
+  const out: { volume: string; range: Range; mount: MountVerdicts['mount']; verdict: Verdict }[] = [];
+  const byVolume = new Map<string, { service: Service; target: string }[]>();
+  const mounts = new Map<string, ByRange<MountVerdicts['mount']>>();
+  // Keyed sets, not list scans: a volume shared by thousands of services stays linear.
+  const seen = new Set<string>();
+  for (const service of p.services.values()) {
+    if (isExemptService(project, service)) {
+      continue;
+    }
+    for (const v of service.volumes) {
+      // A source with a `$` left has a variable not known here (see Project's merge).
+      if (v.type !== 'volume' || !v.source || /\$/.test(v.source)) {
+        continue;
+      }
+      const users = byVolume.get(v.source) ?? [];
+      // Docker cleans the mount destination: /app/media/ and /app/./media are /app/media.
+      const target = cleanContainerPath(v.target);
+      const key = `${v.source}\0${service.name}\0${target}`;
+      if (!seen.has(key)) {
+        seen.add(key);
+        users.push({ service, target });
+      }
+      byVolume.set(v.source, users);
+      if (v.def.path === file.path && v.targetRange) {
+        const m = mounts.get(v.source) ?? new ByRange();
+        const r = v.targetRange;
+        const quoted = file.text.slice(file.lines.offsetAt(r.start), file.lines.offsetAt(r.end));
+        m.add(r, service, { target: v.target, quoted });
+        mounts.set(v.source, m);
+      }
+    }
+  }
+  for (const [volume, users] of byVolume) {
+    const counts = new Map<string, Service[]>();
+    for (const u of users) {
+      const list = counts.get(u.target) ?? [];
+      list.push(u.service);
+      counts.set(u.target, list);
+    }
+    // One service mounting a volume at two paths (its override adds a second) shares it with no
+    // other: no path to agree on.
+    if (counts.size < 2 || new Set(users.map((u) => u.service)).size < 2) {
+      continue;
+    }
+    const ranked = [...counts.entries()].sort((a, b) => b[1].length - a[1].length);
+    const [expected, expectedUsers] = ranked[0]!;
+    const paths = [...counts.keys()];
+    const tie = ranked[1]![1].length === expectedUsers.length;
+    for (const m of mounts.get(volume)?.values() ?? []) {
+      const services = m.services;
+      const others = expectedUsers.filter((s) => !services.includes(s));
+      const verdict: Verdict | undefined = tie
+        ? { kind: 'tie', services, paths }
+        : cleanContainerPath(m.item.target) === expected
+          ? { kind: 'ok', services, paths }
+          : others.length > 0
+            ? { kind: 'move', services, paths, expected, others }
+            : undefined;
+      if (verdict) {
+        out.push({ volume, range: m.range, mount: m.item, verdict });
+      }
+    }
+  }
+  return out;
+}
 
 /**
  * What holds a container path in a service, in every compose project that reads `file` (its

@@ -41,10 +41,9 @@ export const undeclaredVolume = defineRule({
       // fixes that each appended one entry at the same place could not be applied together.
       const names = [...new Set(entries.map((e) => e.item))];
       for (const e of entries) {
-        const services = e.services.map((s) => s.name);
         context.report({
           messageId: 'undeclared',
-          data: { volume: e.item, services: listNames(services), s: services.length === 1 ? 's' : '' },
+          data: { volume: e.item, services: listNames(e.names), s: e.names.length === 1 ? 's' : '' },
           range: e.range,
           fix: canDeclare(file) ? (fixer) => declare(fixer, file, names) : undefined,
         });
