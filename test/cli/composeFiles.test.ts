@@ -122,6 +122,15 @@ describe('cli: compose files by other names (cookiecutter-django)', function () 
     assert.equal(runCli(['check', '--format', 'json'], { cwd: unknown }).stderr, NOTE);
   });
 
+  it('a justfile variable that holds docker compose -f local.yml: the file it names is checked, no note', function () {
+    // Before, the assignment was read as a command naming `local.yml"` (its closing quote kept) and
+    // `{{compose}}` was not read: nothing was checked, and the note told the user to do what the justfile does.
+    const ws = workspace({ justfile: 'compose := "docker compose -f local.yml"\n\nup:\n    {{compose}} up -d\n' });
+    const r = runCli(['check', '--format', 'json'], { cwd: ws });
+    assert.equal(r.stderr, '');
+    assert.deepEqual(buildTools(r.stdout), ['compose/local/django/Dockerfile:35']);
+  });
+
   it('docker compose -f over the lines of a folded block in a CI workflow: the files it names are checked, no note', function () {
     // Before, the step was read to its first line break (`docker compose`, no -f): the note said to
     // name the files with docker compose -f in a CI workflow, which the workflow does.

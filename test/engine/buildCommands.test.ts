@@ -301,6 +301,31 @@ describe('build commands', () => {
       assert.equal(p.baseDockerfile?.path, 'docker/core.Dockerfile');
     });
 
+    it("reads a justfile's variables in tags as just gives them: {{ tag }}, {{registry}}, a value joined with +", () => {
+      // Before, not read: the tags were `{{` and `{{registry}}/api:1.0`, and the base was not found.
+      const p = projectOf({
+        ...WORKSPACE,
+        justfile: [
+          'tag := registry + "/core:latest"',
+          '',
+          '# The base image every service is built FROM.',
+          'base:',
+          '    docker build -f docker/core.Dockerfile -t {{ tag }} .',
+          '',
+          'api: base',
+          '    docker build -t {{registry}}/api:1.0 services/api',
+          '',
+          "registry := 'acme'",
+          '',
+        ].join('\n'),
+      });
+      assert.deepEqual(builds(p), [
+        'acme/api:1.0 services/api/Dockerfile services/api',
+        'acme/core:latest docker/core.Dockerfile ',
+      ]);
+      assert.equal(p.baseDockerfile?.path, 'docker/core.Dockerfile');
+    });
+
     it("takes the last other word as the context of netbox-docker's array; its -f and --target are not known", () => {
       // Before, the array was the context: `*/Dockerfile`, which misses the root's Dockerfile.
       const p = projectOf({

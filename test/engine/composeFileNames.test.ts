@@ -223,6 +223,23 @@ clean:
       ['a variable that holds the options', { Makefile: 'PROD := -f production.yml\n\nup:\n\tdocker compose $(PROD) up -d\n' }],
       ['a Makefile in a folder, from its folder', { 'deploy/Makefile': 'up:\n\tdocker compose -f ../production.yml up -d\n' }],
       ['a justfile', { justfile: '# Production\nup:\n    docker compose -f production.yml up -d\n' }],
+      // Before, the justfile's variables were not read: the assignment was read as a command, its path
+      // `production.yml"` with the closing quote, and nothing was named.
+      [
+        'a justfile variable that holds the whole command',
+        { justfile: 'compose := "docker compose -f production.yml"\n\nup:\n    {{compose}} up -d\n' },
+      ],
+      [
+        'a justfile variable that holds the path, joined with +, used with spaces in its braces',
+        { justfile: 'env := \'production\'\nprod := env + ".yml"\n\nup:\n    docker compose -f {{ prod }} up -d\n' },
+      ],
+      // Before, a continued value was not read: the command named nothing.
+      [
+        'a Makefile variable that holds the command over continued lines',
+        {
+          Makefile: 'COMPOSE := docker compose \\\n\t-p my_awesome_project \\\n\t-f production.yml\n\nup:\n\t$(COMPOSE) up -d\n',
+        },
+      ],
       [
         'a script that cds to the root',
         { 'scripts/deploy.sh': '#!/bin/sh\nset -e\ncd "$(dirname "$0")/.."\ndocker compose -f production.yml pull\n' },
@@ -287,6 +304,21 @@ clean:
       [
         'a path out of the workspace, an absolute one, standard input',
         { Makefile: 'up:\n\tdocker compose -f ../production.yml -f /srv/production.yml -f - up\n' },
+      ],
+      // An assignment is no command run (before, one nothing used was read as one).
+      [
+        'a variable that holds a command nothing runs',
+        {
+          Makefile: 'DC := docker compose -f production.yml\n\nup:\n\tdocker compose up -d\n',
+          justfile: 'compose := "docker compose -f production.yml"\n\nup:\n    docker compose up -d\n',
+        },
+      ],
+      [
+        'a justfile variable not known here: set by a function, or a recipe parameter of that name',
+        {
+          justfile:
+            'env := env_var_or_default("APP_ENV", "production")\nfile := "production.yml"\n\nup:\n    docker compose -f {{env}}.yml up -d\n\ndeploy file:\n    docker compose -f {{file}} up -d\n',
+        },
       ],
       [
         'docker build -f, docker run',
@@ -386,6 +418,14 @@ clean:
           '.github/workflows/docs.yml':
             'on: push\njobs:\n  docs:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: docker-compose --file local.yml --file=docs.yml run --rm docs make html\n',
         },
+      ],
+      [
+        'a Makefile variable that holds docker compose -f local.yml -f docs.yml over continued lines',
+        { Makefile: 'COMPOSE := docker compose \\\n    -f local.yml \\\n    -f docs.yml\n\nup:\n\t$(COMPOSE) up -d\n' },
+      ],
+      [
+        'a justfile variable that holds docker compose -f local.yml -f docs.yml',
+        { justfile: 'compose := "docker compose -f local.yml -f docs.yml"\n\nup:\n    {{ compose }} up -d\n' },
       ],
       [
         'docker compose over the lines of a folded block in a GitHub workflow (run: >-)',

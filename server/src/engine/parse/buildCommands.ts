@@ -1,7 +1,15 @@
 import { isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node, type Scalar, type YAMLMap } from 'yaml';
 import { escapeRegExp, LineIndex, type Range } from '../text';
 import { basename, dirname, isAbsolutePath, joinPath } from '../paths';
-import { closing, expandExpressions, makefileVariables, scriptVariables, workflowStepVariables, type Expand } from './buildVariables';
+import {
+  closing,
+  expandExpressions,
+  fileVariables,
+  isJustfile,
+  JUST_VARIABLE,
+  workflowStepVariables,
+  type Expand,
+} from './buildVariables';
 
 /** A `docker build` (podman, buildah, kaniko) found in a Makefile, shell script, CI workflow or bake file. */
 export interface BuildCommand {
@@ -68,16 +76,12 @@ export function findBuildCommands(path: string, text: string, kind: 'makefile' |
   const directories =
     kind !== 'workflow' ? new ScriptDirectories(path, text, kind === 'makefile') : steps?.read ? undefined : new ScriptDirectories(path, text, true, '');
   const comments = new CommentScanner(text);
-  // Read when a build first has a variable. A justfile (role makefile too) writes its variables another way: not read.
-  let fileVariables: Expand | undefined;
+  // Read when a build first has a variable (a justfile, role makefile too, writes them `{{name}}`).
+  const justfile = kind === 'makefile' && isJustfile(path);
+  let variablesOfFile: Expand | undefined;
   const ofFile: Expand = (word) => {
-    fileVariables ??=
-      kind === 'script'
-        ? scriptVariables(text)
-        : /(^|\/)(gnu)?makefile$|\.mk$/i.test(path)
-          ? makefileVariables(text)
-          : () => undefined;
-    return fileVariables(word);
+    variablesOfFile ??= fileVariables(path, text, kind) ?? (() => undefined);
+    return variablesOfFile(word);
   };
   // Read when a build first hides its options in a variable (see mayHoldFileOption).
   let fileOptionNames: ReadonlySet<string> | undefined;
@@ -101,11 +105,11 @@ export function findBuildCommands(path: string, text: string, kind: 'makefile' |
     const end = commandEndIn(text, argsStart, step);
     re.lastIndex = Math.max(end, argsStart);
     const quoted: boolean[] = [];
-    const args = tokenize(text.slice(argsStart, end).replace(/\\\r?\n/g, ' '), quoted);
+    const args = argumentWords(text, argsStart, end, justfile, quoted);
     const variables: Expand | undefined = kind === 'workflow' ? step?.variables : ofFile;
     // A word with variables: its value when each is known, else as written.
     const expand = (word: string | undefined): string | undefined =>
-      word !== undefined && variables && /[$`]/.test(word) ? (variables(word) ?? word) : word;
+      word !== undefined && variables && hasVariable(word, justfile) ? (variables(word) ?? word) : word;
     const tags: string[] = [];
     let file: string | undefined;
     let target: string | undefined;
@@ -1052,6 +1056,20 @@ function closingDoubleQuote(s: string, from: number): number {
  * Splits a command into words: a word in quotes is its content; a bare word runs to a space outside
  * `$(…)` (`-t app:$$(git rev-parse --short HEAD)` is one word). Linear, whatever the input.
  */
+/**
+ * The words of a command's arguments, from `start` to `end` of the text: continued lines joined, and
+ * a justfile's `{{ name }}` (which just replaces before the shell splits the line) kept in one word.
+ */
+export function argumentWords(text: string, start: number, end: number, justfile: boolean, quoted?: boolean[]): string[] {
+  const line = text.slice(start, end).replace(/\\\r?\n/g, ' ');
+  return tokenize(justfile ? line.replace(new RegExp(JUST_VARIABLE.source, 'g'), '{{$1}}') : line, quoted);
+}
+
+/** Whether a word has variables in it: the shell's and make's `$`, a backtick, a justfile's `{{name}}`. */
+export function hasVariable(word: string, justfile: boolean): boolean {
+  return /[$`]/.test(word) || (justfile && word.includes('{{'));
+}
+
 export function tokenize(s: string, quoted?: boolean[]): string[] {
   const out: string[] = [];
   let i = 0;

@@ -203,13 +203,18 @@ export function scriptVariables(text: string): Expand {
   };
 }
 
+/** Whether a line ends in a backslash that continues it (not one written `\\\\`). */
+export const continuesLine = (line: string): boolean => /(?:^|[^\\])(?:\\\\)*\\\r?$/.test(line);
+
 /**
  * A Makefile's variables, for the words of its recipes: `$(NAME)` and `${NAME}` are the value the
  * file assigns (`NAME = v`, `:=`, `::=`, `:::=`, `?=`, with `override` or `export` before it; the
  * last assignment wins, `?=` only when none came before), followed through the values' own
- * references (`$(REGISTRY)/base:$(TAG)`). An assignment in a conditional or a `define`, `+=`, `!=`,
- * a function (`$(shell …)`) or a variable the file does not assign (it comes from the environment or
- * the command line) is not known. `$$NAME`, the shell's, is a variable the Makefile exports.
+ * references (`$(REGISTRY)/base:$(TAG)`). A value continued over lines (`COMPOSE := docker compose \`)
+ * is read with each line break and the blanks around it one space, as make reads it. An assignment
+ * in a conditional or a `define`, `+=`, `!=`, a function (`$(shell …)`) or a variable the file does
+ * not assign (it comes from the environment or the command line) is not known. `$$NAME`, the shell's,
+ * is a variable the Makefile exports.
  */
 export function makefileVariables(text: string): Expand {
   const values = new Map<string, string | null>();
@@ -217,12 +222,21 @@ export function makefileVariables(text: string): Expand {
   let exportAll = false;
   let conditional = 0;
   let define: string | undefined;
+  let continued: string | undefined;
   for (const raw of text.split('\n')) {
-    const line = raw.replace(/\r$/, '');
+    let line = raw.replace(/\r$/, '');
     if (define !== undefined) {
       if (/^\s*endef\b/.test(line)) {
         define = undefined;
       }
+      continue;
+    }
+    if (continued !== undefined) {
+      line = `${continued} ${line.trimStart()}`;
+      continued = undefined;
+    }
+    if (continuesLine(line)) {
+      continued = line.slice(0, -1).trimEnd();
       continue;
     }
     if (line.startsWith('\t')) {
@@ -262,9 +276,9 @@ export function makefileVariables(text: string): Expand {
     if (/\bexport\b/.test(m[1]!)) {
       exported.add(name);
     }
-    // A comment ends the value (`\#` is a `#`); a continued value is not read.
+    // A comment ends the value (`\#` is a `#`).
     const value = m[4]!.replace(/(^|[^\\])#.*$/, '$1').trim();
-    if (conditional > 0 || m[3] === '+=' || m[3] === '!=' || m[4]!.endsWith('\\')) {
+    if (conditional > 0 || m[3] === '+=' || m[3] === '!=') {
       values.set(name, null);
     } else if (m[3] !== '?=' || !values.has(name)) {
       values.set(name, value);
@@ -314,6 +328,130 @@ export function makefileVariables(text: string): Expand {
     const made = make(word, new Set());
     return made === undefined ? undefined : resolved(expandShell(made, shell, new Set()));
   };
+}
+
+/** A justfile (`justfile`, `.justfile`, `*.just`): a Makefile's role, its variables written another way. */
+export function isJustfile(path: string): boolean {
+  return /(^|\/)\.?justfile$/i.test(path) || /\.just$/i.test(path);
+}
+
+/** A justfile's `{{name}}` (blanks inside the braces allowed). */
+export const JUST_VARIABLE = /\{\{\s*([A-Za-z_][\w-]*)\s*\}\}/;
+
+/** A part of a justfile value: a string as written (its escapes read), or another variable. */
+type JustPart = { text: string } | { name: string };
+
+/** The escapes of a justfile's double-quoted string. */
+const JUST_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '"': '"', '\\': '\\' };
+/** A `{{…}}` that is wholly a variable. */
+const JUST_WHOLE = new RegExp(`^${JUST_VARIABLE.source}$`);
+
+/** The parts of a justfile expression joined with `+` (`registry + "/core:" + tag`); null for anything else. */
+function justParts(expression: string): JustPart[] | null {
+  const parts: JustPart[] = [];
+  const re = /\s*(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|([A-Za-z_][\w-]*))\s*(\+|#.*|$)/y;
+  for (let at = 0; at < expression.length;) {
+    re.lastIndex = at;
+    const m = re.exec(expression);
+    if (!m) {
+      return null;
+    }
+    parts.push(
+      m[3] !== undefined
+        ? { name: m[3] }
+        : { text: m[1] !== undefined ? m[1].replace(/\\(.)/g, (e: string, c: string) => JUST_ESCAPES[c] ?? e) : m[2]! },
+    );
+    if (m[4] !== '+') {
+      break;
+    }
+    at = re.lastIndex;
+  }
+  return parts.length > 0 ? parts : null;
+}
+
+/**
+ * A justfile's variables, for the words of its recipes: `{{name}}` is the value the file assigns
+ * (`name := "v"`, `'v'`, `export name := …`, strings and other variables joined with `+`), as just
+ * gives it before the shell runs the line. A value made otherwise (a function such as `env_var()`, a
+ * backtick, `if`, `/`), a name assigned twice or a recipe's parameter of that name is not known, nor
+ * is any other `{{…}}`; `$NAME` is the shell's, as written.
+ */
+export function justfileVariables(text: string): Expand {
+  const values = new Map<string, JustPart[] | null>();
+  const parameters = new Set<string>();
+  for (const raw of text.split('\n')) {
+    const line = raw.replace(/\r$/, '');
+    // A recipe's lines are indented; a comment or an attribute (`[private]`) sets nothing.
+    if (/^(?:\s|#|\[|$)/.test(line)) {
+      continue;
+    }
+    const a = /^(?:export\s+)?([A-Za-z_][\w-]*)\s*:=(.*)$/.exec(line);
+    if (a) {
+      values.set(a[1]!, values.has(a[1]!) ? null : justParts(a[2]!));
+      continue;
+    }
+    // `deploy env="staging" *args: build`: its parameters hide the variables of their names.
+    const recipe = /^@?[A-Za-z_][\w-]*((?:\s+[^:]*)?):(?!=)/.exec(line);
+    for (const word of recipe?.[1]!.replace(/"(?:[^"\\]|\\.)*"|'[^']*'/g, '').split(/\s+/) ?? []) {
+      const name = /^[$+*]?([A-Za-z_][\w-]*)/.exec(word)?.[1];
+      if (name) {
+        parameters.add(name);
+      }
+    }
+  }
+  const value = (name: string, stack: ReadonlySet<string>): string | undefined => {
+    const parts = parameters.has(name) || stack.has(name) || stack.size > MAX_DEPTH ? undefined : values.get(name);
+    let out = '';
+    for (const part of parts ?? []) {
+      const v = 'text' in part ? part.text : value(part.name, new Set([...stack, name]));
+      if (v === undefined) {
+        return undefined;
+      }
+      out += v;
+    }
+    return parts ? out : undefined;
+  };
+  return (word) => {
+    let out = '';
+    for (let i = 0; i < word.length;) {
+      if (word.startsWith('{{{{', i)) {
+        // `{{{{` is a literal `{{`.
+        out += '{{';
+        i += 4;
+      } else if (word.startsWith('{{', i)) {
+        const end = word.indexOf('}}', i + 2);
+        const name = end < 0 ? undefined : JUST_WHOLE.exec(word.slice(i, end + 2))?.[1];
+        const v = name === undefined ? undefined : value(name, new Set());
+        if (v === undefined) {
+          return undefined;
+        }
+        out += v;
+        i = end + 2;
+      } else {
+        out += word[i++];
+      }
+    }
+    return out;
+  };
+}
+
+/**
+ * The variables the words of a file's commands take: a script's, a Makefile's (by its name:
+ * `Makefile`, `GNUmakefile`, `*.mk`) or a justfile's; undefined for another file (a CI workflow's
+ * steps have their own).
+ */
+export function fileVariables(path: string, text: string, kind: 'makefile' | 'script' | 'workflow'): Expand | undefined {
+  if (kind === 'script') {
+    return scriptVariables(text);
+  }
+  if (kind !== 'makefile') {
+    return undefined;
+  }
+  return isJustfile(path)
+    ? justfileVariables(text)
+    : /(^|\/)(gnu)?makefile$|\.mk$/i.test(path)
+      ? makefileVariables(text)
+      : undefined;
 }
 
 /** Names a CI runner sets for each run (`GITHUB_SHA`, `RUNNER_OS`, `CI`): never the file's default. */

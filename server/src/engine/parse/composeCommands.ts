@@ -7,8 +7,17 @@
  */
 import { LineIndex, type Range } from '../text';
 import { dirname, isAbsolutePath, isInsideWorkspace, joinPath } from '../paths';
-import { anchored, CommentScanner, commandEndIn, ScriptDirectories, tokenize, WorkflowSteps } from './buildCommands';
-import { makefileVariables, scriptVariables, type Expand } from './buildVariables';
+import {
+  anchored,
+  argumentWords,
+  CommentScanner,
+  commandEndIn,
+  hasVariable,
+  ScriptDirectories,
+  tokenize,
+  WorkflowSteps,
+} from './buildCommands';
+import { continuesLine, fileVariables, isJustfile, type Expand } from './buildVariables';
 
 /** A compose file a command names: from the folder it runs in, and from the workspace root when that is the other guess. */
 export interface ComposeFileArg {
@@ -76,9 +85,14 @@ const COMPOSE_ASSIGNMENT = new RegExp(
   'gm',
 );
 
-/** A word that is wholly a variable (Make's `$(NAME)`, `${NAME}`; the shell's `$NAME`, `${NAME}`). */
+/** A word that is wholly a variable (Make's `$(NAME)`, `${NAME}`; the shell's `$NAME`, `${NAME}`; a justfile's `{{name}}`). */
 const MAKE_WORD = /^\$[({][A-Za-z_][\w.-]*[)}]$/;
 const SHELL_WORD = /^\$(?:\{[A-Za-z_]\w*\}|[A-Za-z_]\w*)$/;
+const JUST_WORD = /^\{\{[A-Za-z_][\w-]*\}\}$/;
+
+/** How a file writes its variables: a Makefile's, a justfile's, the shell's (a script, a CI step). */
+type Dialect = 'make' | 'just' | 'shell';
+const VARIABLE_WORD: Record<Dialect, RegExp> = { make: MAKE_WORD, just: JUST_WORD, shell: SHELL_WORD };
 
 const cache = new WeakMap<CommandFile, ComposeCommand[]>();
 
@@ -120,24 +134,26 @@ export function composeRun(command: ComposeCommand, isFile: (path: string) => bo
 
 function findComposeCommands(path: string, text: string, kind: 'makefile' | 'script' | 'workflow'): ComposeCommand[] {
   const makefile = kind === 'makefile';
-  // The variables that hold a compose command, and where their values are: a use reads the value,
-  // the value alone is no command (unless nothing uses it).
+  const dialect: Dialect = makefile ? (isJustfile(path) ? 'just' : 'make') : 'shell';
+  // The variables that hold a compose command, and where their values are (continued lines
+  // included): a use reads the value; the assignment is no command run.
   const holders = new Map<string, { start: number; end: number }>();
   if (kind !== 'workflow') {
     for (const m of text.matchAll(COMPOSE_ASSIGNMENT)) {
-      const lineEnd = text.indexOf('\n', m.index);
-      holders.set(m[1]!, { start: m.index, end: lineEnd < 0 ? text.length : lineEnd });
+      let end = text.indexOf('\n', m.index);
+      while (end >= 0 && continuesLine(text.slice(m.index, end))) {
+        end = text.indexOf('\n', end + 1);
+      }
+      holders.set(m[1]!, { start: m.index, end: end < 0 ? text.length : end });
     }
   }
   const names = [...holders.keys()].join('|');
-  const use = names === '' ? '' : makefile ? `|\\$[({](?:${names})[)}]` : `|\\$(?:\\{(?:${names})\\}|(?:${names})(?!\\w))`;
-  const re = new RegExp(`(${COMPOSE})${use}`, 'g');
-  const used = new Set<string>();
-  for (const m of names === '' ? [] : text.matchAll(re)) {
-    if (m[1] === undefined) {
-      used.add(/\w+/.exec(m[0])![0]);
-    }
-  }
+  const uses: Record<Dialect, string> = {
+    make: `\\$[({](?:${names})[)}]`,
+    just: `\\{\\{\\s*(?:${names})\\s*\\}\\}`,
+    shell: `\\$(?:\\{(?:${names})\\}|(?:${names})(?!\\w))`,
+  };
+  const re = new RegExp(`(${COMPOSE})${names === '' ? '' : `|${uses[dialect]}`}`, 'g');
   const lines = new LineIndex(text);
   const steps = kind === 'workflow' ? new WorkflowSteps(path, text) : undefined;
   const directories =
@@ -147,9 +163,7 @@ function findComposeCommands(path: string, text: string, kind: 'makefile' | 'scr
         ? undefined
         : new ScriptDirectories(path, text, true, '');
   const comments = new CommentScanner(text);
-  // A justfile writes its variables another way: not read.
-  const ofFile: Expand | undefined =
-    kind === 'script' ? scriptVariables(text) : /(^|\/)(gnu)?makefile$|\.mk$/i.test(path) ? makefileVariables(text) : undefined;
+  const ofFile = fileVariables(path, text, kind);
   const out: ComposeCommand[] = [];
   re.lastIndex = 0;
   for (let m = re.exec(text); m; m = re.exec(text)) {
@@ -157,9 +171,9 @@ function findComposeCommands(path: string, text: string, kind: 'makefile' | 'scr
       re.lastIndex = text.indexOf('\n', m.index) + 1 || text.length;
       continue;
     }
-    const holder = [...holders].find(([name, at]) => used.has(name) && at.start <= m!.index && m!.index < at.end);
+    const holder = [...holders.values()].find((at) => at.start <= m!.index && m!.index < at.end);
     if (holder) {
-      re.lastIndex = Math.max(re.lastIndex, holder[1].end);
+      re.lastIndex = Math.max(re.lastIndex, holder.end);
       continue;
     }
     const step = steps?.at(m.index);
@@ -178,9 +192,9 @@ function findComposeCommands(path: string, text: string, kind: 'makefile' | 'scr
       }
       words = tokenize(value!.slice(rest[0].length));
     }
-    words.push(...tokenize(text.slice(argsStart, end).replace(/\\\r?\n/g, ' ')));
+    words.push(...argumentWords(text, argsStart, end, dialect === 'just'));
     const cwd = where?.script ?? (kind === 'workflow' ? '' : dirname(path));
-    const named = fileOptions(words, variables, makefile).map((w) => composeFile(w, path, cwd, where?.root, makefile));
+    const named = fileOptions(words, variables, dialect).map((w) => composeFile(w, path, cwd, where?.root, makefile));
     const files = named.filter((f) => f !== undefined);
     if (files.length > 0) {
       const range = lines.rangeOf(m.index, Math.max(end, argsStart));
@@ -191,16 +205,16 @@ function findComposeCommands(path: string, text: string, kind: 'makefile' | 'scr
 }
 
 /** The values of the `-f`/`--file` options before the subcommand, variables expanded (undefined when not known). */
-function fileOptions(words: string[], variables: Expand | undefined, makefile: boolean): (string | undefined)[] {
+function fileOptions(words: string[], variables: Expand | undefined, dialect: Dialect): (string | undefined)[] {
   const out: (string | undefined)[] = [];
   const expand = (word: string | undefined): string | undefined =>
-    word === undefined || !/[$`]/.test(word) ? word : (variables?.(word) ?? undefined);
+    word === undefined || !hasVariable(word, dialect === 'just') ? word : (variables?.(word) ?? undefined);
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
     if (/^[;&|<>]|^\d+[<>]/.test(w)) {
       break;
     }
-    if ((makefile ? MAKE_WORD : SHELL_WORD).test(w)) {
+    if (VARIABLE_WORD[dialect].test(w)) {
       // Options in a variable (`FILES := -f local.yml`): read as the words it holds, when known.
       const value = variables?.(w);
       if (value !== undefined && !/[$`]/.test(value)) {
