@@ -485,7 +485,8 @@ target "core" {
         'acme/core:%{ if TAG != "" }${TAG}%{ endif }',
         'acme/core:$${TAG}',
       ]);
-      assert.equal(core?.buildArgs, undefined);
+      // Passed, with a value that is not known (before, left out, as if not passed).
+      assert.deepEqual([...(core?.buildArgs ?? [])], [['BASE_IMAGE', undefined]]);
       assert.deepEqual(builds(projectOf({ ...WORKSPACE, 'docker-bake.hcl': hcl })), []);
     });
 
@@ -510,7 +511,14 @@ target "core" {
         ),
       });
       assert.deepEqual(builds(p), ['registry.acme.io/core:2024.10 docker/core.Dockerfile ']);
-      assert.deepEqual([...(p.buildCommands[0]?.buildArgs ?? [])], [['RELEASE', '2024.10']]);
+      // PYTHON_VERSION is passed with a value that is not known (before, left out, as if not passed).
+      assert.deepEqual(
+        [...(p.buildCommands[0]?.buildArgs ?? [])],
+        [
+          ['RELEASE', '2024.10'],
+          ['PYTHON_VERSION', undefined],
+        ],
+      );
     });
 
     it('reads a variable declared in another bake file that bake reads with this one', () => {

@@ -172,7 +172,13 @@ describe('Project', () => {
       });
       assert.deepEqual(
         p.buildCommands.map((c) => [...(c.buildArgs ?? [])]),
-        [[['BASE_IMAGE', 'acme/runtime:1.0']]],
+        // SHA is passed with a value that is not known (before, left out, as if not passed).
+        [
+          [
+            ['BASE_IMAGE', 'acme/runtime:1.0'],
+            ['SHA', undefined],
+          ],
+        ],
       );
     });
 

@@ -2723,6 +2723,88 @@ describe('cookiecutter-django on a shared base: the install of -r ${BUILD_ENVIRO
           ),
         ],
       },
+      // A build that passes BUILD_ENVIRONMENT with a value the workspace does not tell (a CI
+      // matrix, a script's argument, the shell's environment, a compose variable with no value):
+      // the file that build installs is not known, so the install is not known to be redundant.
+      // Before, such a build arg was taken as not passed: the ARG default (production) won, the
+      // install was "redundant" and the fix removed it, though `--build-arg BUILD_ENVIRONMENT=local`
+      // builds need local.txt.
+      ...(
+        [
+          [
+            'a CI matrix (--build-arg BUILD_ENVIRONMENT=${{ matrix.env }})',
+            '.github/workflows/ci.yml',
+            `name: CI
+on: [push]
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    strategy:
+      matrix:
+        env: [local, production]
+    steps:
+      - uses: actions/checkout@v4
+      - run: docker build --build-arg BUILD_ENVIRONMENT=\${{ matrix.env }} -f compose/production/django/Dockerfile -t web:\${{ matrix.env }} .
+`,
+          ],
+          [
+            'a script\'s argument (--build-arg BUILD_ENVIRONMENT="$1")',
+            'build.sh',
+            '#!/bin/sh\nset -eu\ndocker build --build-arg BUILD_ENVIRONMENT="$1" -f compose/production/django/Dockerfile -t web .\n',
+          ],
+          [
+            'a shell variable of a Makefile (--build-arg BUILD_ENVIRONMENT=$$ENV)',
+            'Makefile',
+            'build:\n\tdocker build --build-arg BUILD_ENVIRONMENT=$$ENV -f compose/production/django/Dockerfile -t web .\n',
+          ],
+          [
+            'the environment (a bare --build-arg BUILD_ENVIRONMENT)',
+            'Makefile',
+            'build:\n\tdocker build --build-arg BUILD_ENVIRONMENT -f compose/production/django/Dockerfile -t web .\n',
+          ],
+          [
+            'a compose list item with no value (args: [BUILD_ENVIRONMENT])',
+            'docker-compose.local.yml',
+            replaceOnce(LOCAL_COMPOSE, '        BUILD_ENVIRONMENT: local\n', '        - BUILD_ENVIRONMENT\n'),
+          ],
+          [
+            'a compose key with no value (BUILD_ENVIRONMENT:)',
+            'docker-compose.local.yml',
+            replaceOnce(LOCAL_COMPOSE, 'BUILD_ENVIRONMENT: local', 'BUILD_ENVIRONMENT:'),
+          ],
+          [
+            'a compose variable with no value or default (BUILD_ENVIRONMENT: ${BUILD_ENV})',
+            'docker-compose.local.yml',
+            replaceOnce(LOCAL_COMPOSE, 'BUILD_ENVIRONMENT: local', 'BUILD_ENVIRONMENT: ${BUILD_ENV}'),
+          ],
+          [
+            "build-push-action's build-args from a workflow input",
+            '.github/workflows/release.yml',
+            `name: Release
+on:
+  workflow_call:
+    inputs:
+      env:
+        type: string
+        required: true
+jobs:
+  push:
+    runs-on: ubuntu-latest
+    steps:
+      - name: Build the Django image for the environment asked
+        uses: docker/build-push-action@v6
+        with:
+          file: compose/production/django/Dockerfile
+          build-args: BUILD_ENVIRONMENT=\${{ inputs.env }}
+          context: .
+`,
+          ],
+        ] as const
+      ).map(([what, path, text]) => ({
+        name: `a build passes BUILD_ENVIRONMENT from ${what}: the file is not known, not redundant, no fix`,
+        files: cookiecutterOnBase({ [path]: text }),
+        errors: [inDjango(djangoDockerfile(), '${BUILD_ENVIRONMENT}.txt', notInBase('${BUILD_ENVIRONMENT}.txt'))],
+      })),
       {
         // The stage declares its own default: the global ARG's does not reach it.
         name: 'a stage ARG with its own default (local) wins over the global one: local.txt, not redundant',
@@ -2757,6 +2839,22 @@ describe('cookiecutter-django on a shared base: the install of -r ${BUILD_ENVIRO
         output: {
           [DJANGO]: removeOnce(pinnedByArg('22.0.0'), 'RUN pip install --no-cache-dir "gunicorn==${GUNICORN_VERSION}"\n'),
         },
+      },
+      {
+        // A build passes the pin with a value the workspace does not tell: that build's version is
+        // not known. Before, the ARG default (the base's pin) was taken, and the install removed.
+        name: 'a package pinned by an ARG a Makefile passes from the shell (GUNICORN_VERSION=$$V): no redundant verdict, no fix',
+        files: cookiecutterOnBase({
+          [DJANGO]: pinnedByArg('22.0.0'),
+          Makefile: 'build:\n\tdocker build --build-arg GUNICORN_VERSION=$$V -f compose/production/django/Dockerfile -t web .\n',
+        }),
+        errors: [
+          inDjango(
+            pinnedByArg('22.0.0'),
+            '"gunicorn==${GUNICORN_VERSION}"',
+            byHand('pip', 'gunicorn==${GUNICORN_VERSION}').replace('Dockerfile.base', 'compose/base/Dockerfile'),
+          ),
+        ],
       },
       {
         name: 'a package pinned by an ARG to another version than the base: that version is said, no fix',

@@ -29,7 +29,7 @@ import { composeCommandsOf, composeRun } from './parse/composeCommands';
 import { findBuildCommands, findBakeTargets, findBuildPushActions, isGitlabCi, matchesWildcard, type BuildCommand } from './parse/buildCommands';
 import { exemptEntryMatches, isPublicImage, looksLikeBaseImage, normalizeImage } from './images';
 import { detectInstall } from './parse/installs';
-import { argValues, globalArgs, NO_ARGS, pathArgs } from './parse/dockerfileArgs';
+import { argValues, globalArgs, NO_ARGS, pathArgs, type BuildArgs } from './parse/dockerfileArgs';
 import { isMap, isNode, isPair, isScalar, parseDocument } from 'yaml';
 import { inlineDockerfilePath } from './inlineDockerfiles';
 import { interpolate, NO_VARIABLES, type Variables } from './interpolation';
@@ -315,8 +315,8 @@ export interface Service {
     inline: boolean;
     /** `build.target` (merged: an override file may set it alone); the last stage is built without it. */
     target?: { value: string; range: Range; def: ComposeServiceDef };
-    /** `build.args` merged over the files, interpolated; only the values known here (see {@link Project.buildArgsOf}). */
-    args?: ReadonlyMap<string, string>;
+    /** `build.args` merged over the files, interpolated; undefined where not known here (see {@link Project.buildArgsOf}). */
+    args?: BuildArgs;
   };
   /**
    * `image:`, its variables substituted (see {@link Project.composeValue}); `fallback`: the name
@@ -346,7 +346,7 @@ export interface Service {
     /** The build the defaults of its path's variables give, when `.env` gives another. */
     fallback?: boolean;
     /** `build.args` as this build passes them (see {@link Service.build}). */
-    args?: ReadonlyMap<string, string>;
+    args?: BuildArgs;
   }[];
 }
 
@@ -1022,8 +1022,8 @@ export class Project {
    * The build args each build of a Dockerfile passes, one map per build (compose services, build
    * commands, bake targets, build-push-action steps); empty when nothing builds it.
    */
-  buildArgsOf(dockerfile: string): ReadonlyMap<string, string>[] {
-    const out: ReadonlyMap<string, string>[] = [];
+  buildArgsOf(dockerfile: string): BuildArgs[] {
+    const out: BuildArgs[] = [];
     for (const s of this.servicesWithBuildOf(dockerfile)) {
       for (const b of s.builds) {
         if (b.dockerfile === dockerfile) {
@@ -2470,19 +2470,16 @@ export class Project {
   /**
    * A service's `build.args` as compose merges them over its definitions (a later file's key wins),
    * interpolated. A key with no value (taken from the shell) or whose variables are not known here
-   * is left out: the Dockerfile's `ARG` default is the best guess for it. Undefined when none is set.
+   * is passed with no known value (undefined, see {@link BuildArgs}): before, it was left out, and the
+   * Dockerfile's `ARG` default taken for it. Undefined when none is set.
    */
-  private mergedBuildArgs(service: Service): ReadonlyMap<string, string> | undefined {
-    let merged: Map<string, string> | undefined;
+  private mergedBuildArgs(service: Service): BuildArgs | undefined {
+    let merged: Map<string, string | undefined> | undefined;
     for (const d of service.defs) {
       for (const { key, value } of d.build?.args ?? []) {
         merged ??= new Map();
         const known = value === undefined ? undefined : this.composeValue(service.project, d, value);
-        if (known === undefined || known.includes('$')) {
-          merged.delete(key);
-        } else {
-          merged.set(key, known);
-        }
+        merged.set(key, known === undefined || known.includes('$') ? undefined : known);
       }
     }
     return merged && merged.size > 0 ? merged : undefined;

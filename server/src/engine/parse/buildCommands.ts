@@ -1,6 +1,7 @@
 import { isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node, type Scalar, type YAMLMap } from 'yaml';
 import { escapeRegExp, LineIndex, type Range } from '../text';
 import { basename, dirname, isAbsolutePath, joinPath } from '../paths';
+import type { BuildArgs } from './dockerfileArgs';
 import {
   closing,
   expandExpressions,
@@ -24,9 +25,10 @@ export interface BuildCommand {
   target?: string;
   /**
    * `--build-arg NAME=value` (a bake target's `args`, build-push-action's `build-args`): the values
-   * known from the text. One taken from the environment or holding a variable is left out.
+   * known from the text; one taken from the environment or holding a variable that is not known is
+   * passed with no known value (undefined, see {@link BuildArgs}).
    */
-  buildArgs?: ReadonlyMap<string, string>;
+  buildArgs?: BuildArgs;
   /**
    * A path written with variables (`"services/$s"`, a `cd` into one): `dockerfile` and `context` are
    * globs of what it may build (each variable a `*`, see `wildcard`), not paths. Such a command builds no known file.
@@ -120,7 +122,7 @@ export function findBuildCommands(path: string, text: string, kind: 'makefile' |
     let subPath: string | undefined;
     // podman and buildah build a `Containerfile` when there is one, else a `Dockerfile`.
     const containerfile = /^(podman|buildah)/.test(m[0]);
-    const buildArgs = new Map<string, string>();
+    const buildArgs = new Map<string, string | undefined>();
     let stdin = false;
     let input: string | undefined;
     // Words that are wholly a variable that may hold options or several words (`"${ARGS[@]}"`,
@@ -455,10 +457,11 @@ export class CommentScanner {
 
 /**
  * Records `NAME=value` (quotes around the value dropped). `NAME` alone comes from the environment,
- * and a value with a variable or a command substitution is not known here: either leaves NAME out
- * (the `ARG` default is then the best guess).
+ * and a value with a variable or a command substitution is not known here: either is passed with no
+ * known value (undefined). Before, either left NAME out, and the `ARG` default was taken for what the
+ * build passes.
  */
-function addBuildArg(into: Map<string, string>, quoted: string | undefined): void {
+function addBuildArg(into: Map<string, string | undefined>, quoted: string | undefined): void {
   const unquote = (s: string): string => s.replace(/^(["'])(.*)\1$/, '$2');
   // `--build-arg="K=V"` is one word to the tokenizer, quotes included.
   const arg = quoted === undefined ? undefined : unquote(quoted);
@@ -468,11 +471,7 @@ function addBuildArg(into: Map<string, string>, quoted: string | undefined): voi
     return;
   }
   const value = eq > 0 ? unquote(arg!.slice(eq + 1)) : undefined;
-  if (value === undefined || /[$`]/.test(value)) {
-    into.delete(key);
-  } else {
-    into.set(key, value);
-  }
+  into.set(key, value === undefined || /[$`]/.test(value) ? undefined : value);
 }
 
 /** A `cd` (or `pushd`) and its argument, one shell word: quoted, with `$(…)` inside, or bare. */
@@ -1238,8 +1237,8 @@ export function findBuildPushActions(path: string, text: string): BuildCommand[]
 }
 
 /** `{ buildArgs }` from `NAME=value` lines, or nothing when none is known. */
-function withBuildArgs(lines: readonly (string | undefined)[]): { buildArgs?: ReadonlyMap<string, string> } {
-  const buildArgs = new Map<string, string>();
+function withBuildArgs(lines: readonly (string | undefined)[]): { buildArgs?: BuildArgs } {
+  const buildArgs = new Map<string, string | undefined>();
   for (const line of lines) {
     if (line?.trim()) {
       addBuildArg(buildArgs, line.trim());
@@ -1486,13 +1485,10 @@ export function findBakeTargets(path: string, text: string, others: readonly Bak
       const tag = v && valueOf(v);
       return tag !== undefined ? [tag] : v && 'template' in v ? [v.template] : [];
     });
-    // An arg whose value is not known is left out.
-    const buildArgs = new Map<string, string>();
+    // An arg whose value is not known is passed with no known value.
+    const buildArgs = new Map<string, string | undefined>();
     for (const [k, v] of target.args ?? []) {
-      const value = v && valueOf(v);
-      if (value !== undefined) {
-        buildArgs.set(k, value);
-      }
+      buildArgs.set(k, v && valueOf(v));
     }
     out.push({
       at: home.start,

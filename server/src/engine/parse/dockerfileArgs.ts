@@ -63,8 +63,16 @@ export function pathArgs(model: DockerfileModel, instruction: Instruction): { ar
   return { args, json: false };
 }
 
+/**
+ * The build args one build passes, by name: the value, or undefined when the build passes the arg
+ * with a value the workspace does not tell (`--build-arg X=\${{ matrix.env }}`, `--build-arg X` from
+ * the environment, compose `args: [X]` or `X: \${UNSET}`). Such an arg is passed: its ARG default does
+ * not apply, and what it names in that build is not known.
+ */
+export type BuildArgs = ReadonlyMap<string, string | undefined>;
+
 /** No build arg passed: the ARG defaults apply. */
-export const NO_ARGS: ReadonlyMap<string, string> = new Map();
+export const NO_ARGS: BuildArgs = new Map();
 
 /** The ARGs declared before the first FROM, in order (`ARG A=1 B` declares two), with their defaults. */
 export function globalArgs(model: DockerfileModel): { name: string; value?: string }[] {
@@ -78,9 +86,11 @@ export function globalArgs(model: DockerfileModel): { name: string; value?: stri
  * The values of the ARGs declared before the first FROM, as a build sets them: in order, each takes
  * the build arg passed for it, or else its default, expanded with the ARGs before it (`ARG
  * IMAGE=${REGISTRY}/base`). An ARG with neither has no value here (a build may pass it from the
- * shell). A build arg for an ARG not declared there sets nothing, as in docker.
+ * shell). A build arg for an ARG not declared there sets nothing, as in docker. A build arg passed
+ * with a value that is not known leaves the default, the best guess of the image a `FROM` names
+ * (see {@link globalValues} for what an instruction sees).
  */
-export function argValues(declared: readonly { name: string; value?: string }[], passed: ReadonlyMap<string, string>): Variables {
+export function argValues(declared: readonly { name: string; value?: string }[], passed: BuildArgs): Variables {
   const values = new Map<string, string>();
   for (const { name, value } of declared) {
     const given = passed.get(name) ?? (value === undefined ? undefined : interpolate(value, values));
@@ -96,6 +106,36 @@ export function argValues(declared: readonly { name: string; value?: string }[],
  * is passed (unset); undefined when it cannot be told (set from a value that is not known).
  */
 export type VariableValue = string | null | undefined;
+
+/**
+ * The values of the ARGs declared before the first FROM in one build, as {@link argValues} gives
+ * them, but a build arg passed with a value that is not known is not known (undefined), nor is a
+ * default that names it; an ARG with neither value nor default is unset (null). Before, such a build
+ * arg was taken as not passed: the default won, and an install of `\${BUILD_ENVIRONMENT}.txt` that a
+ * CI matrix builds with `local` was called redundant with the base's production.txt, and removed.
+ */
+function globalValues(declared: readonly { name: string; value?: string }[], passed: BuildArgs): Map<string, VariableValue> {
+  const out = new Map<string, VariableValue>();
+  const known = new Map<string, string>();
+  for (const { name, value } of declared) {
+    let v: VariableValue;
+    if (passed.has(name)) {
+      v = passed.get(name);
+    } else if (value === undefined) {
+      v = null;
+    } else {
+      const names = [...value.matchAll(/\$\{?([A-Za-z_]\w*)/g)].map((m) => m[1]!);
+      v = names.some((n) => out.has(n) && out.get(n) === undefined) ? undefined : (interpolate(value, known) ?? null);
+    }
+    out.set(name, v);
+    if (typeof v === 'string') {
+      known.set(name, v);
+    } else {
+      known.delete(name);
+    }
+  }
+  return out;
+}
 
 /** The ENV and ARG values a stage has set at some instruction (see {@link stageVariables}). */
 export interface StageVariables {
@@ -136,18 +176,19 @@ export function expandVariables(text: string, scope: StageVariables): string | u
 /**
  * The build variables the instructions of a stage see at `at` (at its end when undefined) in one
  * build, docker's way: the ENV of the image it is built FROM (`inherited`), then its own ARG and ENV
- * instructions in order. An ARG takes the build arg passed for it, else its default (expanded), else,
- * declared again without one, the value of the ARG of that name before the first FROM (see
- * {@link argValues}); an ENV takes its value, expanded. An ENV, as in docker, wins over an ARG.
+ * instructions in order. An ARG takes the build arg passed for it (not known when passed with a value
+ * that is not, see {@link BuildArgs}), else its default (expanded), else, declared again without one,
+ * the value of the ARG of that name before the first FROM (see {@link globalValues}); an ENV takes its
+ * value, expanded. An ENV, as in docker, wins over an ARG.
  */
 export function stageVariables(
   model: DockerfileModel,
   stage: Stage,
   at: Instruction | undefined,
-  passed: ReadonlyMap<string, string>,
+  passed: BuildArgs,
   inherited: ReadonlyMap<string, string | undefined>,
 ): StageVariables {
-  const globals = argValues(globalArgs(model), passed);
+  const globals = globalValues(globalArgs(model), passed);
   const scope: StageVariables = { env: new Map(inherited), args: new Map() };
   // A value written in single quotes is taken as written, as docker does.
   const valueOf = (p: Property): VariableValue => {
@@ -172,7 +213,8 @@ export function stageVariables(
         continue;
       }
       const value = valueOf(p);
-      scope.args.set(name, passed.get(name) ?? (value === null ? (globals.get(name) ?? null) : value));
+      const global = globals.has(name) ? globals.get(name) : null;
+      scope.args.set(name, passed.has(name) ? passed.get(name) : value === null ? global : value);
     }
   }
   return scope;

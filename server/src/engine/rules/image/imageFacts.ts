@@ -18,6 +18,7 @@ import {
   isRemoteSource,
   NO_ARGS,
   pathArgs,
+  type BuildArgs,
   stageVariables,
   type FlagInstruction,
   type PathArg,
@@ -789,8 +790,8 @@ export function baseChain(
  * hundred services that build it alike are one build here); the ARG defaults alone when nothing
  * builds it.
  */
-function distinctBuildArgs(project: Project, model: DockerfileModel): ReadonlyMap<string, string>[] {
-  const out = new Map<string, ReadonlyMap<string, string>>();
+function distinctBuildArgs(project: Project, model: DockerfileModel): BuildArgs[] {
+  const out = new Map<string, BuildArgs>();
   for (const args of project.buildArgsOf(model.path)) {
     const key = JSON.stringify([...args].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
     if (!out.has(key)) {
@@ -810,11 +811,11 @@ function inheritedEnv(
   project: Project,
   model: DockerfileModel,
   stage: Stage,
-  passed: ReadonlyMap<string, string>,
+  passed: BuildArgs,
   images: ReadonlySet<DockerfileModel>,
 ): Map<string, string | undefined> {
   // The ENV at the end of a stage in one build.
-  const atEnd = (m: DockerfileModel, s: Stage, args: ReadonlyMap<string, string>, on: ReadonlySet<DockerfileModel>) =>
+  const atEnd = (m: DockerfileModel, s: Stage, args: BuildArgs, on: ReadonlySet<DockerfileModel>) =>
     stageVariables(m, s, undefined, args, inheritedEnv(project, m, s, args, on)).env;
   const target = project.resolveFrom(model, stage);
   if (target.kind === 'stage') {
