@@ -14,6 +14,7 @@ import {
   tempDir,
   REPO,
 } from './helpers';
+import { cookiecutterOnBase, djangoDockerfile, PRODUCTION_COMPOSE } from '../rules/workspaces/cookiecutterOnBase';
 
 // The SARIF 2.1.0 schema as Microsoft's SARIF SDK ships it (draft-04, hence ajv-draft-04).
 const SARIF_SCHEMA = path.join(REPO, 'node_modules', '@microsoft', 'jest-sarif', 'lib', 'schemas', 'sarif-2.1.0-rtm.5.json');
@@ -129,6 +130,34 @@ describe('cli: output formats', function () {
     for (const line of r.stdout.trimEnd().split('\n')) {
       const props = line.slice(2, line.indexOf('::', 2));
       assert.doesNotMatch(props.replace(/^\w+ /, '').replace(/,(file|line|col|endLine|endColumn|title)=/g, ''), /[,\n]/);
+    }
+  });
+
+  it('a token passed as a build arg and read in an install is never printed, in any format', function () {
+    // Before, install-outside-base named the file as the build gives it:
+    // `-r https://${GITHUB_TOKEN}@raw… (https://ghp_…@raw…)`, twice per message.
+    const token = 'ghp_abcdefSECRET1234567890';
+    const dir = tempDir();
+    const django = djangoDockerfile(
+      'RUN pip install --no-cache-dir -r https://${GITHUB_TOKEN}@raw.githubusercontent.com/acme/pins/main/requirements.txt \\\n' +
+        '  && pip install --no-cache-dir -r ${GITHUB_TOKEN}.txt\n',
+    ).replace('ARG BUILD_ENVIRONMENT\n', 'ARG BUILD_ENVIRONMENT\nARG GITHUB_TOKEN\n');
+    writeFiles(
+      dir,
+      cookiecutterOnBase({
+        'compose/production/django/Dockerfile': django,
+        'docker-compose.production.yml': PRODUCTION_COMPOSE.replace(
+          '      dockerfile: ./compose/production/django/Dockerfile\n',
+          `      dockerfile: ./compose/production/django/Dockerfile\n      args:\n        GITHUB_TOKEN: ${token}\n`,
+        ),
+      }),
+    );
+    for (const format of ['stylish', 'json', 'sarif', 'github']) {
+      const r = runCli(['check', '.', '--format', format], { cwd: dir });
+      // Warnings only: the exit status is 0.
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, /install -r \$\{GITHUB_TOKEN\}\.txt/, format);
+      assert.ok(!(r.stdout + r.stderr).includes('SECRET1234567890'), `${format}:\n${r.stdout}`);
     }
   });
 });

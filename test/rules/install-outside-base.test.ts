@@ -8,7 +8,7 @@ import { installOutsideBase } from '../../server/src/engine/rules/dockerfile/ins
 import type { InvalidCase } from '../ruleTester';
 import { crlf, insertAfter, insertBefore, removeOnce, replaceEach, replaceOnce } from './edit';
 import { onLine, onWord, onWordIn } from './findings';
-import { cookiecutterOnBase, djangoDockerfile, LOCAL_COMPOSE } from './workspaces/cookiecutterOnBase';
+import { cookiecutterOnBase, djangoDockerfile, LOCAL_COMPOSE, PRODUCTION_COMPOSE } from './workspaces/cookiecutterOnBase';
 
 const BASE = `# Shared base image: the only image that installs packages.
 FROM python:3.12-slim
@@ -2805,6 +2805,34 @@ jobs:
         files: cookiecutterOnBase({ [path]: text }),
         errors: [inDjango(djangoDockerfile(), '${BUILD_ENVIRONMENT}.txt', notInBase('${BUILD_ENVIRONMENT}.txt'))],
       })),
+      // A token compose passes as a build arg, read in the install's URL or file name: its value
+      // is never put in the message (before, `(https://ghp_…@raw.githubusercontent.com/…)` was).
+      ...(
+        [
+          ['https://${GITHUB_TOKEN}@raw.githubusercontent.com/acme/pins/main/requirements.txt', 'GITHUB_TOKEN'],
+          ['${GITHUB_TOKEN}.txt', 'GITHUB_TOKEN'],
+          // Not a secret-named variable, but a value shaped like a credential, or a URL's user.
+          ['${PINS_URL}', 'PINS_URL'],
+          ['https://${PINS_USER}@raw.githubusercontent.com/acme/pins/main/requirements.txt', 'PINS_USER'],
+        ] as const
+      ).map(([file, name]) => {
+        const value =
+          name === 'PINS_URL' ? 'https://ci:s3cretPassw0rd@pypi.acme.io/pins/requirements.txt' : 'ghp_abcdefSECRET1234567890';
+        const django = withStageArg(`ARG BUILD_ENVIRONMENT\nARG ${name}\n`, `RUN pip install --no-cache-dir -r ${file}\n`);
+        const compose = replaceOnce(
+          PRODUCTION_COMPOSE,
+          '      dockerfile: ./compose/production/django/Dockerfile\n',
+          `      dockerfile: ./compose/production/django/Dockerfile\n      args:\n        ${name}: ${value}\n`,
+        );
+        return {
+          name: `a build arg ${name} compose passes, read in -r ${file}: its value is not in the message`,
+          files: cookiecutterOnBase({ [DJANGO]: django, 'docker-compose.production.yml': compose }),
+          // A URL's user is masked in the values shown; any other secret leaves them out.
+          errors: [
+            inDjango(django, file, notInBase(name === 'PINS_USER' ? `${file} (${file.replace('${PINS_USER}', '****')})` : file)),
+          ],
+        };
+      }),
       {
         // The stage declares its own default: the global ARG's does not reach it.
         name: 'a stage ARG with its own default (local) wins over the global one: local.txt, not redundant',

@@ -33,6 +33,7 @@ import {
   readRequirements,
   requirementsSource,
   requirementsSources,
+  showableBuildValues,
   runComments,
   servedCopiesRemoval,
   stageCopies,
@@ -74,8 +75,9 @@ function baseInstalls(project: Project, base: DockerfileModel | undefined): Base
 
 /**
  * The packages of an install, one named with a build variable (`"django==${DJANGO_VERSION}"`) as
- * every build of its Dockerfile names it, when they all name the same one (see buildValues); else
- * as written.
+ * every build of its Dockerfile names it, when they all name the same one (see buildValues); else,
+ * or when its value may not be shown (a secret, see showableBuildValues: a message may name the
+ * package), as written.
  */
 function resolvedPackages(
   project: Project,
@@ -85,7 +87,9 @@ function resolvedPackages(
 ): InstalledPackage[] {
   return install.packages.map((p) => {
     const values = p.word.hasVariable ? buildValues(project, model, run.stage, run.instruction, p.name) : undefined;
-    return values?.length === 1 ? { ...p, name: values[0]!, key: packageKey(install.manager, values[0]!) } : p;
+    const shown = showableBuildValues(p.name, values);
+    const value = values?.length === 1 && shown?.[0] === values[0] ? values[0] : undefined;
+    return value !== undefined ? { ...p, name: value, key: packageKey(install.manager, value) } : p;
   });
 }
 

@@ -32,6 +32,7 @@ import { installsOf, removePackagesFromRun } from '../../parse/installEdit';
 import { optionParts } from '../../parse/installOptions';
 import type { InstallCommand } from '../../parse/installs';
 import { instructionRemovalRange, keepingNoFinalBreak, leadingCommentLines } from '../../dockerfileEdit';
+import { findSecret, isSecretKey } from '../env/envShared';
 
 export { runtimeStages } from '../dockerfile/stageRefs';
 
@@ -892,12 +893,34 @@ export function buildValues(
   return out;
 }
 
+/** `scheme://user@` (or `user:password@`) anywhere in a text: the user may be a token (`https://<token>@host`). */
+const URL_USERINFO = /(?<![A-Za-z0-9+.-])([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^\s/?#]+@/g;
+
+/**
+ * The values of a text's build variables (see {@link buildValues}) as a message or a finding may
+ * show them: none when the text names a secret-named variable (`${GITHUB_TOKEN}`, see isSecretKey)
+ * or a value holds a secret (a credential-shaped value, a URL's password: see findSecret); else
+ * with the user of every URL masked (`https://****@host`). Before, `-r
+ * https://${GITHUB_TOKEN}@raw…` printed the token compose passes as a build arg.
+ */
+export function showableBuildValues(text: string, values: readonly string[] | undefined): string[] | undefined {
+  if (!values || [...text.matchAll(/\$\{?([A-Za-z_]\w*)/g)].some(([, name]) => isSecretKey(name!))) {
+    return undefined;
+  }
+  if (values.some((v) => findSecret('VALUE', v) !== undefined)) {
+    return undefined;
+  }
+  return values.map((v) => v.replace(URL_USERINFO, '$1****@'));
+}
+
 /**
  * How a message names a text written with build variables: as written, with the values the builds
- * give it (`${BUILD_ENVIRONMENT}.txt (production.txt)`, `… (production.txt or local.txt)`).
+ * give it (`${BUILD_ENVIRONMENT}.txt (production.txt)`, `… (production.txt or local.txt)`), as far as
+ * they may be shown (see {@link showableBuildValues}).
  */
 export function withBuildValues(text: string, values: readonly string[] | undefined): string {
-  return text.includes('$') && values && values.length > 0 ? `${text} (${values.join(' or ')})` : text;
+  const shown = text.includes('$') ? showableBuildValues(text, values) : undefined;
+  return shown && shown.length > 0 ? `${text} (${shown.join(' or ')})` : text;
 }
 
 /**
