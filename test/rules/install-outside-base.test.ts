@@ -2626,6 +2626,8 @@ describe('cookiecutter-django on a shared base: the install of -r ${BUILD_ENVIRO
   /** The Django image with `stage` (its ARG lines) in place of the stage's own `ARG BUILD_ENVIRONMENT`. */
   const withStageArg = (line: string, install = DEFAULT_INSTALL) =>
     replaceOnce(djangoDockerfile(install), 'ARG BUILD_ENVIRONMENT\nARG APP_HOME', `${line}ARG APP_HOME`);
+  /** The install in exec form, where docker substitutes no variable. */
+  const EXEC_INSTALL = 'RUN ["pip", "install", "--no-cache-dir", "-r", "${BUILD_ENVIRONMENT}.txt"]\n';
   /** The requirements the production build reads, copied one by one instead of the whole folder. */
   const COPIES_TWO = replaceOnce(
     djangoDockerfile(),
@@ -2833,6 +2835,14 @@ jobs:
           ],
         };
       }),
+      {
+        // Docker substitutes no variable in the exec form: pip reads a file named
+        // `${BUILD_ENVIRONMENT}.txt`, which the base does not install. Before, the value of the
+        // ARG was put in, and the install called redundant and removed.
+        name: 'the exec form reads ${BUILD_ENVIRONMENT}.txt literally: not redundant, no fix',
+        files: cookiecutterOnBase({ [DJANGO]: djangoDockerfile(EXEC_INSTALL) }),
+        errors: [inDjango(djangoDockerfile(EXEC_INSTALL), '${BUILD_ENVIRONMENT}.txt', notInBase('${BUILD_ENVIRONMENT}.txt'))],
+      },
       {
         // The stage declares its own default: the global ARG's does not reach it.
         name: 'a stage ARG with its own default (local) wins over the global one: local.txt, not redundant',

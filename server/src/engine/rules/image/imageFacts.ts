@@ -856,7 +856,10 @@ function buildScopes(project: Project, model: DockerfileModel, stage: Stage, at:
  * of the builds: `-r ${BUILD_ENVIRONMENT}.txt` reads production.txt where the ARG's default holds and
  * local.txt where the local compose file passes `BUILD_ENVIRONMENT: local`. Undefined when a variable
  * of it is not known in some build (see {@link expandVariables}), or is set by the instruction's own
- * shell (`for f in …`, `REQS=dev.txt pip install -r $REQS`). A text without a variable is its value.
+ * shell (`for f in …`, `REQS=dev.txt pip install -r $REQS`). A text without a variable is its value,
+ * and so is a text of an exec-form RUN (`RUN ["pip", "install", "-r", "${BUILD_ENVIRONMENT}.txt"]`):
+ * docker substitutes nothing there, and pip reads a file of that very name (before, the ARG's value
+ * was put in, and the install was called redundant with the base's production.txt and removed).
  */
 export function buildValues(
   project: Project,
@@ -865,7 +868,7 @@ export function buildValues(
   at: Instruction | undefined,
   text: string,
 ): string[] | undefined {
-  if (!text.includes('$')) {
+  if (!text.includes('$') || (at && model.runs().some((r) => r.instruction === at && r.jsonForm))) {
     return [text];
   }
   if (at) {
@@ -920,7 +923,8 @@ export function showableBuildValues(text: string, values: readonly string[] | un
  */
 export function withBuildValues(text: string, values: readonly string[] | undefined): string {
   const shown = text.includes('$') ? showableBuildValues(text, values) : undefined;
-  return shown && shown.length > 0 ? `${text} (${shown.join(' or ')})` : text;
+  // (A text read as written, in an exec-form RUN, is its own value: not said twice.)
+  return shown && shown.length > 0 && !(shown.length === 1 && shown[0] === text) ? `${text} (${shown.join(' or ')})` : text;
 }
 
 /**
