@@ -2634,6 +2634,12 @@ describe('cookiecutter-django on a shared base: the install of -r ${BUILD_ENVIRO
     'COPY ./requirements .\n',
     'COPY ./requirements/production.txt ./requirements/base.txt ./\n',
   );
+  /** The three requirements files copied by name into requirements/, and the install of one of them. */
+  const COPIES_THREE = replaceOnce(
+    djangoDockerfile('RUN pip install --no-cache-dir -r requirements/${BUILD_ENVIRONMENT}.txt\n'),
+    'COPY ./requirements .\n',
+    'COPY requirements/base.txt requirements/production.txt requirements/local.txt ./requirements/\n',
+  );
   /** gunicorn pinned through a build variable whose default is the pin production.txt has. */
   const pinnedByArg = (version: string) =>
     replaceOnce(
@@ -2671,6 +2677,49 @@ describe('cookiecutter-django on a shared base: the install of -r ${BUILD_ENVIRO
           ),
         },
       },
+      // A command that runs in the image later installs local.txt, which includes base.txt: both
+      // stay in the COPY; production.txt, which only the redundant install reads, goes. Before, only
+      // the file the command names by name was kept, and the fix dropped base.txt, which
+      // `pip install -r requirements/local.txt` then failed to find.
+      ...(
+        [
+          [
+            'a Makefile runs in a container of the service',
+            {
+              Makefile:
+                'dev-deps:\n\tdocker compose -f docker-compose.production.yml run --rm django pip install -r requirements/local.txt\n',
+            },
+          ],
+          [
+            "the service's start script runs",
+            {
+              'compose/production/django/start': insertBefore(
+                cookiecutterOnBase()['compose/production/django/start']!,
+                'python /app/manage.py',
+                'pip install --no-cache-dir -r /app/requirements/local.txt\n',
+              ),
+            },
+          ],
+        ] as const
+      ).map(([what, files]) => ({
+        name: `${what} pip install -r requirements/local.txt: the COPY keeps local.txt and the base.txt it includes`,
+        files: cookiecutterOnBase({ [DJANGO]: COPIES_THREE, ...files }),
+        config: { entrypointsDir: 'compose/production/django' },
+        errors: [
+          inDjango(
+            COPIES_THREE,
+            'requirements/${BUILD_ENVIRONMENT}.txt',
+            redundantIn('requirements/${BUILD_ENVIRONMENT}.txt (requirements/production.txt)'),
+          ),
+        ],
+        output: {
+          [DJANGO]: replaceEach(
+            COPIES_THREE,
+            [' requirements/production.txt requirements/local.txt', ' requirements/local.txt'],
+            ['RUN pip install --no-cache-dir -r requirements/${BUILD_ENVIRONMENT}.txt\n', ''],
+          ),
+        },
+      })),
       ...(
         [
           [

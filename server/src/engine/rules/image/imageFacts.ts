@@ -1192,9 +1192,7 @@ function readElsewhere(
   file: string,
 ): boolean {
   const name = basename(path);
-  // Split at blanks, quotes, separators, parentheses, redirections and `=`: `$(cat requirements.txt)`,
-  // `--requirement=requirements.txt` and `<requirements.txt` name it.
-  const names = (text: string): boolean => text.split(/[\s;&|'"`()<>=[\],{}]+/).some((w) => basename(normalizePath(w)) === name);
+  const names = (text: string): boolean => textWords(text).some((w) => basename(normalizePath(w)) === name);
   // A word with a build variable names it as each build gives it (`cat ${BUILD_ENVIRONMENT}.txt`);
   // one whose value is not known may name it when its variables could stand for it (`${REQS}.txt`).
   const wordNames = (w: ShellWord, stage: Stage, at: Instruction): boolean => {
@@ -1243,7 +1241,15 @@ function readElsewhere(
       }
     }
   }
-  return readAtRunTime(project, model, copy, names);
+  return readAtRunTime(project, model, copy, names, file);
+}
+
+/**
+ * The words of a command's text, split at blanks, quotes, separators, parentheses, redirections and
+ * `=`: `$(cat requirements.txt)`, `--requirement=requirements.txt` and `<requirements.txt` name it.
+ */
+function textWords(text: string): string[] {
+  return text.split(/[\s;&|'"`()<>=[\],{}]+/).filter((w) => w !== '');
 }
 
 /** The roles of the files whose commands run containers of the workspace's images. */
@@ -1264,12 +1270,20 @@ function looksLikeScript(word: string): boolean {
  * services that build or run it (a `migrate` service's `pip-sync requirements.txt` on the web image's
  * tag); and what Makefiles, scripts and CI workflows run in its containers (`docker compose run web
  * pip install -r requirements.txt`, `docker compose exec`, `docker run` of its tag; of a service or
- * image given by a variable too). Each reads it when its text names it, or when a workspace script it
- * runs names it or cannot be read (an ENTRYPOINT or CMD script no COPY provides, too). Before, only
- * the image's own ENTRYPOINT and CMD and the compose commands were read: the COPY went, and the
- * inherited entrypoint, or `make deps`, failed on the missing file.
+ * image given by a variable too). Each reads it when its text names it, or names a requirements file of
+ * the image that includes it (`pip install -r requirements/local.txt`, whose `-r base.txt` reads
+ * base.txt: before, base.txt went and the install failed), or when a workspace script it runs does
+ * either or cannot be read (an ENTRYPOINT or CMD script no COPY provides, too). Before, only the
+ * image's own ENTRYPOINT and CMD and the compose commands were read: the COPY went, and the inherited
+ * entrypoint, or `make deps`, failed on the missing file. `file`: the workspace file the COPY copies.
  */
-function readAtRunTime(project: Project, model: DockerfileModel, copy: CopyInfo, names: (text: string) => boolean): boolean {
+function readAtRunTime(
+  project: Project,
+  model: DockerfileModel,
+  copy: CopyInfo,
+  names: (text: string) => boolean,
+  file: string,
+): boolean {
   const images = project
     .imageStages(model)
     .map((image) => stageChain(project, model, image).reverse())
@@ -1278,21 +1292,42 @@ function readAtRunTime(project: Project, model: DockerfileModel, copy: CopyInfo,
       layers: imageLayers(project, model, chain).layers,
       workdir: stageEndWorkdir(project, model, chain[chain.length - 1]!),
     }));
-  // A script at a container path of an image: it reads the file when it names it or cannot be read;
-  // one no COPY provides when `unknown` says so (a program of the image, or a missing script).
-  const scriptReads = (layers: readonly ImageLayer[], path: string, unknown: boolean): boolean => {
+  // The workspace files a COPY of the image's layers puts at a container path (the latest layer's),
+  // one per build context; undefined when none does.
+  const providedAt = (layers: readonly ImageLayer[], path: string): (string | undefined)[] | undefined => {
     for (const { model: m, stages } of [...layers].reverse()) {
       const { contexts } = buildContexts(project, m);
       const provider = providerOf(project, stages.flatMap((st) => stageCopies(project, m, st)), path, contexts);
       if (provider) {
-        return contexts.some((c) => {
-          const p = sourcePath(c, provider.contextPath);
-          const script = p === undefined ? undefined : project.file(p);
-          return script?.kind !== 'text' || names(script.text);
-        });
+        return contexts.map((c) => sourcePath(c, provider.contextPath));
       }
     }
-    return unknown;
+    return undefined;
+  };
+  // A word of a text that names a requirements file of an image including the file.
+  const includes = (text: string): boolean =>
+    textWords(text).some(
+      (w) =>
+        /[./]/.test(w) &&
+        !w.includes('$') &&
+        images.some(({ layers, workdir }) => {
+          const path = containerPath(workdir, w);
+          const provided = path === undefined ? undefined : providedAt(layers, path);
+          return (provided ?? []).some((p) => p !== undefined && p !== file && readRequirements(project, p).files.includes(file));
+        }),
+    );
+  const reads = (text: string): boolean => names(text) || includes(text);
+  // A script at a container path of an image: it reads the file when it names it or cannot be read;
+  // one no COPY provides when `unknown` says so (a program of the image, or a missing script).
+  const scriptReads = (layers: readonly ImageLayer[], path: string, unknown: boolean): boolean => {
+    const provided = providedAt(layers, path);
+    if (!provided) {
+      return unknown;
+    }
+    return provided.some((p) => {
+      const script = p === undefined ? undefined : project.file(p);
+      return script?.kind !== 'text' || reads(script.text);
+    });
   };
   for (const { layers } of images) {
     for (const keyword of ['ENTRYPOINT', 'CMD'] as const) {
@@ -1310,7 +1345,7 @@ function readAtRunTime(project: Project, model: DockerfileModel, copy: CopyInfo,
         continue;
       }
       const { start, end } = last.instruction.getRange();
-      if (names(last.model.text.slice(last.model.lines.offsetAt(start), last.model.lines.offsetAt(end)))) {
+      if (reads(last.model.text.slice(last.model.lines.offsetAt(start), last.model.lines.offsetAt(end)))) {
         return true;
       }
       const refs = instructionScriptRefs(project, last.model, last.instruction, keyword, last.stage, last.chain);
@@ -1342,7 +1377,7 @@ function readAtRunTime(project: Project, model: DockerfileModel, copy: CopyInfo,
   }
   return texts.some(
     (text) =>
-      names(text) ||
+      reads(text) ||
       commandWords(text).some(
         (w) => looksLikeScript(w) && images.some(({ layers, workdir }) => {
           const path = containerPath(workdir, w);
