@@ -38,4 +38,22 @@ describe('containerCommands', () => {
       { kind: 'image', target: 'acme/web:ci', words: ['true'] },
     ]);
   });
+
+  it("a Makefile's @/- prefixes, a variable holding the compose command, and docker run's value options", () => {
+    // Before, none of these were read: `@docker` is no `docker`, `$(DC)` was not expanded, and the
+    // value of `--stop-timeout` was taken for the image.
+    const makefile = [
+      'DC := docker compose -f docker-compose.local.yml',
+      'deps:',
+      '\t@$(DC) run --rm web pip install -r requirements.txt',
+      '\t-${DC} exec web pip check',
+      '\t@docker run --rm --stop-timeout 5 --memory-swap 1g -a stdout acme/web:dev pip freeze',
+      '',
+    ].join('\n');
+    assert.deepEqual(containerCommands(makefile, 'Makefile', 'makefile'), [
+      { kind: 'service', target: 'web', words: ['pip', 'install', '-r', 'requirements.txt'] },
+      { kind: 'service', target: 'web', words: ['pip', 'check'] },
+      { kind: 'image', target: 'acme/web:dev', words: ['pip', 'freeze'] },
+    ]);
+  });
 });

@@ -2720,6 +2720,29 @@ describe('cookiecutter-django on a shared base: the install of -r ${BUILD_ENVIRO
           ),
         },
       })),
+      // A Makefile that installs production.txt in a container of the image keeps the COPY, however
+      // the recipe writes its docker command. Before, these were not read as container commands, and
+      // the fix removed the COPY that `make deps` still reads.
+      ...(
+        [
+          ["Make's @ prefix", '\t@docker compose -f docker-compose.production.yml run --rm django'],
+          ["Make's - prefix", '\t-docker compose -f docker-compose.production.yml run --rm django'],
+          ['a variable holding the compose command, $(DC)', '\t$(DC) run --rm django'],
+          ['a variable holding the compose command, ${DC}', '\t${DC} run --rm django'],
+          ['docker run --stop-timeout 5', '\tdocker run --rm --stop-timeout 5 my_awesome_project_production_django'],
+          ['docker run --memory-swap 1g', '\tdocker run --rm --memory-swap 1g my_awesome_project_production_django'],
+          ['docker run -a stdout', '\tdocker run --rm -a stdout my_awesome_project_production_django'],
+        ] as const
+      ).map(([what, recipe]) => ({
+        name: `make deps installs production.txt in a container, with ${what}: the COPY stays`,
+        files: cookiecutterOnBase({
+          [DJANGO]: COPIES_TWO,
+          Makefile: `DC = docker compose -f docker-compose.production.yml\n\ndeps:\n${recipe} pip install -r production.txt\n`,
+        }),
+        config: { entrypointsDir: 'compose/production/django' },
+        errors: [inDjango(COPIES_TWO, '${BUILD_ENVIRONMENT}.txt', redundantIn('${BUILD_ENVIRONMENT}.txt (production.txt)'))],
+        output: { [DJANGO]: removeOnce(COPIES_TWO, DEFAULT_INSTALL) },
+      })),
       ...(
         [
           [

@@ -204,6 +204,42 @@ function findComposeCommands(path: string, text: string, kind: 'makefile' | 'scr
   return out;
 }
 
+/**
+ * The variables of a Makefile or shell script, for the words of its commands; none for a CI workflow
+ * (its steps have their own) or a justfile (which writes its variables another way).
+ */
+export function fileVariables(path: string, text: string, kind: string): Expand | undefined {
+  return kind === 'script'
+    ? scriptVariables(text)
+    : kind === 'makefile' && /(^|\/)(gnu)?makefile$|\.mk$/i.test(path)
+      ? makefileVariables(text)
+      : undefined;
+}
+
+/**
+ * Whether a word is wholly a variable (`$(FILES)`, `$ARGS`) that holds a known value the file sets,
+ * to be read as the words it holds (see {@link expandedWords}); the value when it is.
+ */
+function heldWords(word: string, variables: Expand | undefined, makefile: boolean): string | undefined {
+  if (!(makefile ? MAKE_WORD : SHELL_WORD).test(word)) {
+    return undefined;
+  }
+  const value = variables?.(word);
+  return value !== undefined && !/[$`]/.test(value) ? value : undefined;
+}
+
+/**
+ * A command's words with each word that is wholly a variable holding words the file sets read as
+ * those words (`$(DC) run web` with `DC = docker compose -f local.yml`, `docker compose $(FILES)
+ * up`); a variable whose value is not known stays as written.
+ */
+export function expandedWords(words: readonly string[], variables: Expand | undefined, makefile: boolean): string[] {
+  return words.flatMap((w) => {
+    const value = heldWords(w, variables, makefile);
+    return value === undefined ? [w] : tokenize(value);
+  });
+}
+
 /** The values of the `-f`/`--file` options before the subcommand, variables expanded (undefined when not known). */
 function fileOptions(words: string[], variables: Expand | undefined, dialect: Dialect): (string | undefined)[] {
   const out: (string | undefined)[] = [];
@@ -216,8 +252,8 @@ function fileOptions(words: string[], variables: Expand | undefined, dialect: Di
     }
     if (VARIABLE_WORD[dialect].test(w)) {
       // Options in a variable (`FILES := -f local.yml`): read as the words it holds, when known.
-      const value = variables?.(w);
-      if (value !== undefined && !/[$`]/.test(value)) {
+      const value = heldWords(w, variables, makefile);
+      if (value !== undefined) {
         words.splice(i + 1, 0, ...tokenize(value));
       }
       continue;

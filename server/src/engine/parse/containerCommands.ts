@@ -6,7 +6,7 @@
  * requirements.txt.
  */
 import { basename } from '../paths';
-import { COMPOSE_VALUE_OPTIONS } from './composeCommands';
+import { COMPOSE_VALUE_OPTIONS, expandedWords, fileVariables } from './composeCommands';
 import { parseShell } from './shell';
 
 export interface ContainerCommand {
@@ -44,58 +44,28 @@ const COMPOSE_RUN_OPTIONS = new Set([
   '--pull',
   '--index',
 ]);
-/** `docker run` options that take a value. */
-const DOCKER_RUN_OPTIONS = new Set([
-  '-e',
-  '--env',
-  '--env-file',
-  '-v',
-  '--volume',
-  '-p',
-  '--publish',
-  '--name',
-  '-w',
-  '--workdir',
-  '-u',
-  '--user',
-  '--entrypoint',
-  '--network',
-  '--net',
-  '-l',
-  '--label',
-  '--label-file',
-  '--mount',
-  '--platform',
-  '--add-host',
-  '--cpus',
-  '-m',
-  '--memory',
-  '--restart',
-  '-h',
-  '--hostname',
-  '--log-driver',
-  '--log-opt',
-  '--cap-add',
-  '--cap-drop',
-  '--device',
-  '--dns',
-  '--expose',
-  '--gpus',
-  '--ipc',
-  '--pid',
-  '--pull',
-  '--runtime',
-  '--shm-size',
-  '--stop-signal',
-  '--tmpfs',
-  '--ulimit',
-  '--volumes-from',
-  '--security-opt',
-  '--link',
-  '--cidfile',
-  '--group-add',
-  '--health-cmd',
-]);
+/**
+ * `docker run` (`docker container run`) options that take a value: docker's whole list. Before, the
+ * value of one missing here (`--stop-timeout 5`, `--memory-swap 1g`, `-a stdout`) was taken for the
+ * image, and the command for none of the workspace's.
+ */
+const DOCKER_RUN_OPTIONS: ReadonlySet<string> = new Set(
+  [
+    '-a --attach --add-host --annotation --blkio-weight --blkio-weight-device --cap-add --cap-drop',
+    '--cgroup-parent --cgroupns --cidfile -c --cpu-count --cpu-percent --cpu-period --cpu-quota',
+    '--cpu-rt-period --cpu-rt-runtime --cpu-shares --cpus --cpuset-cpus --cpuset-mems --detach-keys',
+    '--device --device-cgroup-rule --device-read-bps --device-read-iops --device-write-bps',
+    '--device-write-iops --dns --dns-opt --dns-option --dns-search --domainname --entrypoint -e --env',
+    '--env-file --expose --gpus --group-add --health-cmd --health-interval --health-retries',
+    '--health-start-interval --health-start-period --health-timeout -h --hostname --io-maxbandwidth',
+    '--io-maxiops --ip --ip6 --ipc --isolation --kernel-memory -l --label --label-file --link',
+    '--link-local-ip --log-driver --log-opt --mac-address -m --memory --memory-reservation',
+    '--memory-swap --memory-swappiness --mount --name --network --net --network-alias --net-alias',
+    '--oom-score-adj --pid --pids-limit --platform -p --publish --pull --restart --runtime',
+    '--security-opt --shm-size --stop-signal --stop-timeout --storage-opt --sysctl --tmpfs --ulimit',
+    '-u --user --userns --uts -v --volume --volume-driver --volumes-from -w --workdir',
+  ].flatMap((line) => line.split(' ')),
+);
 
 /**
  * The words after a command's options (`words[from]` on), and the values of those it was asked for:
@@ -125,7 +95,7 @@ function skipOptions(
 /** The container command in one shell command's words, from `docker`/`docker-compose` at `k`. */
 function containerCommand(words: readonly string[], k: number): ContainerCommand | undefined {
   let i = k + 1;
-  let compose = basename(words[k]!) === 'docker-compose';
+  let compose = basename(words[k]!.replace(/^[@+-]+/, '')) === 'docker-compose';
   if (!compose) {
     i = skipOptions(words, i, DOCKER_OPTIONS).at;
     if (words[i] === 'compose') {
@@ -168,17 +138,36 @@ function logicalLineEnd(text: string, from: number): number {
   }
 }
 
-/** The commands a build script, Makefile or CI workflow runs in containers (see {@link ContainerCommand}). */
-export function containerCommands(text: string): ContainerCommand[] {
+/** A word that runs docker: `docker`, `docker-compose`, a path to either, after Make's `@`, `-` and `+` prefixes. */
+function isDocker(word: string): boolean {
+  const name = basename(word.replace(/^[@+-]+/, ''));
+  return name === 'docker' || name === 'docker-compose';
+}
+
+/**
+ * The commands a build script, Makefile or CI workflow runs in containers (see {@link
+ * ContainerCommand}); `path` and `role` (makefile, script, workflow) say how its variables are read:
+ * a command may come through a Makefile or script variable that holds it (`DC = docker compose`,
+ * then `$(DC) run --rm web …`), as composeCommands reads them, and a recipe line may start with
+ * Make's `@`, `-` or `+` (before, neither was read, and a COPY that `make deps` reads was removed).
+ */
+export function containerCommands(text: string, path = '', role = ''): ContainerCommand[] {
   const out: ContainerCommand[] = [];
+  const variables = fileVariables(path, text, role);
+  const makefile = role === 'makefile';
   for (let start = 0; start < text.length;) {
     const end = logicalLineEnd(text, start);
-    // Commented out (`# docker compose run …`), or no docker command: nothing runs.
+    // Commented out (`# docker compose run …`), or no docker command (nor a variable that may hold one): nothing runs.
     const line = text.slice(start, end);
-    if (/\bdocker\b/.test(line) && !/^\s*#/.test(line)) {
+    if ((/\bdocker\b/.test(line) || (variables && line.includes('$'))) && !/^\s*#/.test(line)) {
       for (const command of parseShell(text, start, end, { script: true })) {
-        const words = command.words.map((w) => w.value);
-        const k = words.findIndex((w) => basename(w) === 'docker' || basename(w) === 'docker-compose');
+        // A recipe line's prefixes go before a variable is read (`@$(DC) run …`).
+        const words = expandedWords(
+          command.words.map((w, i) => (makefile && i === 0 ? w.value.replace(/^[@+-]+/, '') : w.value)),
+          variables,
+          makefile,
+        );
+        const k = words.findIndex(isDocker);
         const found = k < 0 ? undefined : containerCommand(words, k);
         if (found) {
           out.push(found);

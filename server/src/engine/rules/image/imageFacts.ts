@@ -1364,7 +1364,7 @@ function readAtRunTime(
     }
     let commands = containerCommandsCache.get(file);
     if (!commands) {
-      commands = containerCommands(file.text);
+      commands = containerCommands(file.text, file.path, file.role);
       containerCommandsCache.set(file, commands);
     }
     for (const c of commands) {
