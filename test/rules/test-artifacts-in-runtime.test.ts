@@ -141,6 +141,13 @@ RUN pip install --no-cache-dir -r requirements-dev.txt
 RUN pip install --no-cache-dir -r requirements-test.txt
 `);
 
+/** The same, with the install of the test requirements silenced. */
+const SILENCED_TEST_INSTALL = insertBefore(
+  INSTALLS_DEV_AND_TEST,
+  'RUN pip install --no-cache-dir -r requirements-test.txt',
+  '# docker-modularity-ignore test-artifacts-in-runtime\n',
+);
+
 /** The web image copies requirements.txt and its dev requirements (which include it) together, and installs the dev ones. */
 const INSTALLS_DEV_INCLUDING = web(`COPY app/ /app/app/
 COPY requirements.txt requirements-dev.txt ./
@@ -764,6 +771,25 @@ COPY --from=build /src/dist /usr/share/nginx/html
       }),
       errors: [onLine('docker/Dockerfile.web', 6, 6, 48, MESSAGE_COPY('requirements-dev.txt, requirements-test.txt'))],
       output: { 'docker/Dockerfile.web': web('COPY app/ /app/app/\n') },
+    },
+    {
+      // The install of the test requirements is silenced: it stays, with the file it reads and the
+      // requirements.txt that file includes; the dev install and its file go. Before, the fix
+      // removed both RUNs and the whole COPY, and left the ignore comment above nothing.
+      name: 'dev and test requirements, the test install silenced: the fix leaves it and what it reads',
+      files: workspace({
+        'docker/Dockerfile.web': SILENCED_TEST_INSTALL,
+        'requirements-dev.txt': '-r requirements.txt\nipdb==0.13.13\n',
+        'requirements-test.txt': '-r requirements.txt\npytest==8.2\n',
+      }),
+      errors: [onLine('docker/Dockerfile.web', 6, 6, 48, MESSAGE_COPY('requirements-dev.txt, requirements-test.txt'))],
+      output: {
+        'docker/Dockerfile.web': replaceOnce(
+          SILENCED_TEST_INSTALL,
+          'COPY requirements-dev.txt requirements-test.txt ./\nRUN pip install --no-cache-dir -r requirements-dev.txt\n',
+          'COPY requirements-test.txt ./\n',
+        ),
+      },
     },
     {
       // The runtime install reads requirements.txt too: it stays copied, only the dev file goes.

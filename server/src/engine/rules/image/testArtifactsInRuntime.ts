@@ -373,9 +373,20 @@ export const testArtifactsInRuntime = defineRule({
         for (const r of [...readers.values()].flat()) {
           readersOfFlagged.add(r.run.instruction);
         }
+        // A RUN whose install finding a `docker-modularity-ignore` comment silences stays, and so do
+        // the sources it reads, as install-outside-base's fix leaves a silenced install and its COPY:
+        // before, the COPY's fix removed it too, and left the comment above the next instruction.
+        const silenced = (run: RunInstruction): boolean =>
+          context.suppressed(run.instruction.getRange()) ||
+          installsOf(run).some(({ install }) =>
+            install.requirementFiles.some((r) => context.suppressed(file.lines.rangeOf(r.start, r.end))),
+          );
+        const kept = new Set(flagged.filter(({ s }) => readers.get(s)!.some((r) => silenced(r.run))).map(({ s }) => s));
         const removedRuns = (sources: PathArg[]): RunInstruction[] | undefined => {
           const runs = sources.flatMap((s) => readers.get(s) ?? []);
-          return runs.every((r) => r.installsOnly) ? [...new Set(runs.map((r) => r.run))] : undefined;
+          return runs.every((r) => r.installsOnly) && !sources.some((s) => kept.has(s))
+            ? [...new Set(runs.map((r) => r.run))]
+            : undefined;
         };
         const removeRuns = (runs: RunInstruction[]): Range[] =>
           instructionsLinesRemoval(
@@ -385,15 +396,24 @@ export const testArtifactsInRuntime = defineRule({
         if (flagged.length === copy.sources.length) {
           const first = flagged[0]!.s;
           const last = flagged[flagged.length - 1]!.s;
-          const runs = removedRuns(flagged.map(({ s }) => s));
+          // The sources a silenced install reads stay in the COPY; the others go with their RUNs.
+          const gone = flagged.filter(({ s }) => !kept.has(s));
+          const runs = removedRuns(gone.map(({ s }) => s));
+          const names = gone.map(({ s }) => s.value).join(', ');
           context.report({
             messageId: 'copiesTests',
             data: { source: flagged.map(({ s }) => s.value).join(', ') },
             range: { start: first.range.start, end: last.range.end },
             fix:
-              canRemove && runs
+              canRemove && runs && gone.length > 0
                 ? (fixer) => {
-                    fixer.setTitle(`Remove the ${copy.keyword} of ${flagged.map(({ s }) => s.value).join(', ')}`, true);
+                    if (kept.size > 0) {
+                      fixer.setTitle(`Do not copy ${names}`, true);
+                      const own = [...gone.map(({ i }) => sourceRemovalRange(copy, i)!), ...removeRuns(runs)];
+                      applyRemovals(fixer, file, withServedCopies(project, file, runs, own));
+                      return;
+                    }
+                    fixer.setTitle(`Remove the ${copy.keyword} of ${names}`, true);
                     // The COPY and the RUNs reading it, lines next to each other as one range.
                     const own = instructionsLinesRemoval(file, [copy.instruction, ...runs.map((r) => r.instruction)]);
                     applyRemovals(fixer, file, withServedCopies(project, file, runs, own));
