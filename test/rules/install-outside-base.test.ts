@@ -8,7 +8,13 @@ import { installOutsideBase } from '../../server/src/engine/rules/dockerfile/ins
 import type { InvalidCase } from '../ruleTester';
 import { crlf, insertAfter, insertBefore, removeOnce, replaceEach, replaceOnce } from './edit';
 import { onLine, onWord, onWordIn } from './findings';
-import { cookiecutterOnBase, djangoDockerfile, LOCAL_COMPOSE, PRODUCTION_COMPOSE } from './workspaces/cookiecutterOnBase';
+import {
+  cookiecutterOnBase,
+  djangoDockerfile,
+  ENTRYPOINT,
+  LOCAL_COMPOSE,
+  PRODUCTION_COMPOSE,
+} from './workspaces/cookiecutterOnBase';
 
 const BASE = `# Shared base image: the only image that installs packages.
 FROM python:3.12-slim
@@ -1236,8 +1242,13 @@ COPY . .
           `${WEB_COPIES_APP}COPY docker/entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]\nCMD ["gunicorn", "smarthr360.wsgi:application"]\n`,
         ],
         [
-          'the script CMD runs cannot be read (bin/start, not a file the engine reads)',
-          { 'bin/start': '#!/bin/sh\nset -e\npython manage.py migrate\nexec gunicorn smarthr360.wsgi:application\n' },
+          // (Before, bin/start kept the COPY as a file the engine does not read, whatever it held:
+          // an extension-less script is now read from the workspace.)
+          'the extension-less script CMD runs reads it (bin/start, read from the workspace)',
+          {
+            'bin/start':
+              '#!/bin/sh\nset -e\npip-sync requirements.txt\npython manage.py migrate\nexec gunicorn smarthr360.wsgi:application\n',
+          },
           `${WEB_COPIES_APP}COPY bin/start /start\nCMD ["/start"]\n`,
         ],
         // Before, these were not seen either: the base image's ENTRYPOINT, which web inherits, and the
@@ -2743,6 +2754,48 @@ describe('cookiecutter-django on a shared base: the install of -r ${BUILD_ENVIRO
         errors: [inDjango(COPIES_TWO, '${BUILD_ENVIRONMENT}.txt', redundantIn('${BUILD_ENVIRONMENT}.txt (production.txt)'))],
         output: { [DJANGO]: removeOnce(COPIES_TWO, DEFAULT_INSTALL) },
       })),
+      {
+        // cookiecutter's extension-less /entrypoint and /start are read where the COPY takes them
+        // from, with no config: neither reads production.txt, so its COPY goes. Before, a script
+        // the engine does not hold counted as one that cannot be read, and kept the COPY forever.
+        name: 'the extension-less /entrypoint and /start, read from the workspace: the COPY goes with the install',
+        files: cookiecutterOnBase({ [DJANGO]: COPIES_TWO }),
+        errors: [inDjango(COPIES_TWO, '${BUILD_ENVIRONMENT}.txt', redundantIn('${BUILD_ENVIRONMENT}.txt (production.txt)'))],
+        output: {
+          [DJANGO]: removeOnce(
+            COPIES_TWO,
+            `# Requirements are installed here to ensure they will be cached.\nCOPY ./requirements/production.txt ./requirements/base.txt ./\n${DEFAULT_INSTALL}\n`,
+          ),
+        },
+      },
+      // The entrypoint may read production.txt through words that could name it (a variable with a
+      // literal part or a default, a glob), or through a script it runs: the COPY stays. Before,
+      // only the literal name was looked for, and the COPY went.
+      ...(
+        [
+          ['a default, "${REQUIREMENTS:-production.txt}"', 'pip install -r "${REQUIREMENTS:-production.txt}"\n'],
+          ['a variable with a literal part, "$REQ.txt"', 'REQ=production\npip install -r "/app/$REQ.txt"\n'],
+          ['a glob, /app/*.txt', 'for f in /app/*.txt; do pip install -r "$f"; done\n'],
+          ['a script it runs, /sync-deps', '/sync-deps\n'],
+        ] as const
+      ).map(([what, line]) => {
+        const django = insertBefore(
+          COPIES_TWO,
+          '\n# copy application code',
+          '\nCOPY ./compose/production/django/sync-deps /sync-deps\n',
+        );
+        return {
+          name: `the entrypoint may read production.txt through ${what}: the COPY stays`,
+          files: cookiecutterOnBase({
+            [DJANGO]: django,
+            'compose/production/django/entrypoint': insertBefore(ENTRYPOINT, 'exec "$@"', line),
+            'compose/production/django/sync-deps': '#!/bin/sh\nset -e\npip install --no-cache-dir -r /app/production.txt\n',
+          }),
+          config: { entrypointsDir: 'compose/production/django' },
+          errors: [inDjango(django, '${BUILD_ENVIRONMENT}.txt', redundantIn('${BUILD_ENVIRONMENT}.txt (production.txt)'))],
+          output: { [DJANGO]: removeOnce(django, DEFAULT_INSTALL) },
+        };
+      }),
       ...(
         [
           [

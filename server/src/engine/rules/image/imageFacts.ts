@@ -11,8 +11,8 @@ import { containerCommands, type ContainerCommand } from '../../parse/containerC
 import { isMap, isSeq } from 'yaml';
 import { scalarString } from '../../parse/yamlUtil';
 import type { DockerfileModel, RunInstruction, Stage } from '../../parse/dockerfile';
-import { escapeRegExp, pushAll, rangeKey, type Range } from '../../text';
-import { basename, dirname, isWithin, joinPath, normalizePath, relativePath } from '../../paths';
+import { pushAll, rangeKey, type Range } from '../../text';
+import { basename, dirname, globPattern, isWithin, joinPath, normalizePath, relativePath } from '../../paths';
 import {
   expandVariables,
   isRemoteSource,
@@ -1241,7 +1241,7 @@ function readElsewhere(
       }
     }
   }
-  return readAtRunTime(project, model, copy, names, file);
+  return readAtRunTime(project, model, copy, names, file, name);
 }
 
 /**
@@ -1275,7 +1275,14 @@ function looksLikeScript(word: string): boolean {
  * base.txt: before, base.txt went and the install failed), or when a workspace script it runs does
  * either or cannot be read (an ENTRYPOINT or CMD script no COPY provides, too). Before, only the
  * image's own ENTRYPOINT and CMD and the compose commands were read: the COPY went, and the inherited
- * entrypoint, or `make deps`, failed on the missing file. `file`: the workspace file the COPY copies.
+ * entrypoint, or `make deps`, failed on the missing file. `file`: the workspace file the COPY copies,
+ * `name` the name it has in the image.
+ *
+ * A script is read from the workspace file its COPY takes (cookiecutter's extension-less `/start`
+ * and `/entrypoint` too: before, a script the analysis does not hold counted as one that cannot be
+ * read, and kept the COPY forever); it may also read the file through a word that could name it (a
+ * variable with a literal part or a default, `"$REQ.txt"`, `"${REQUIREMENTS:-requirements.txt}"`; a
+ * glob, `/app/requirements*.txt`: see couldName) or through a script it runs, followed three deep.
  */
 function readAtRunTime(
   project: Project,
@@ -1283,6 +1290,7 @@ function readAtRunTime(
   copy: CopyInfo,
   names: (text: string) => boolean,
   file: string,
+  name: string,
 ): boolean {
   const images = project
     .imageStages(model)
@@ -1317,19 +1325,45 @@ function readAtRunTime(
         }),
     );
   const reads = (text: string): boolean => names(text) || includes(text);
-  // A script at a container path of an image: it reads the file when it names it or cannot be read;
-  // one no COPY provides when `unknown` says so (a program of the image, or a missing script).
-  const scriptReads = (layers: readonly ImageLayer[], path: string, unknown: boolean): boolean => {
+  // A script's text: the analysis's model of it, or the workspace file as it is (an extension-less
+  // script the analysis does not hold); undefined when it cannot be read.
+  const scriptText = (p: string | undefined): string | undefined => {
+    const script = p === undefined ? undefined : project.file(p);
+    if (script || p === undefined) {
+      return script?.kind === 'text' ? script.text : undefined;
+    }
+    return project.fs.stat(p) === 'file' ? project.fs.readFile(p) : undefined;
+  };
+  // A script at a container path of an image: it reads the file when it names it, has a word that
+  // could name it, runs a script that reads it, or cannot be read; one no COPY provides when
+  // `unknown` says so (a program of the image, or a missing script).
+  const scriptReads = (
+    layers: readonly ImageLayer[],
+    workdir: string | undefined,
+    path: string,
+    unknown: boolean,
+    depth = 0,
+  ): boolean => {
     const provided = providedAt(layers, path);
     if (!provided) {
       return unknown;
     }
     return provided.some((p) => {
-      const script = p === undefined ? undefined : project.file(p);
-      return script?.kind !== 'text' || reads(script.text);
+      const text = scriptText(p);
+      if (text === undefined || reads(text)) {
+        return true;
+      }
+      const words = text.match(/[^\s;&|'"`()<>]+/g) ?? [];
+      return words.some((w) => {
+        if (/[$*?[]/.test(w) && couldName(w, name, true)) {
+          return true;
+        }
+        const next = looksLikeScript(w) && !w.includes('$') && depth < 3 ? containerPath(workdir, w) : undefined;
+        return next !== undefined && next !== path && scriptReads(layers, workdir, next, false, depth + 1);
+      });
     });
   };
-  for (const { layers } of images) {
+  for (const { layers, workdir } of images) {
     for (const keyword of ['ENTRYPOINT', 'CMD'] as const) {
       let last: { model: DockerfileModel; stage: Stage; instruction: Instruction; chain: Stage[] } | undefined;
       for (const { model: m, stages } of layers) {
@@ -1349,7 +1383,7 @@ function readAtRunTime(
         return true;
       }
       const refs = instructionScriptRefs(project, last.model, last.instruction, keyword, last.stage, last.chain);
-      if (refs.some((ref) => scriptReads(layers, ref.path, true))) {
+      if (refs.some((ref) => scriptReads(layers, workdir, ref.path, true))) {
         return true;
       }
     }
@@ -1381,20 +1415,24 @@ function readAtRunTime(
       commandWords(text).some(
         (w) => looksLikeScript(w) && images.some(({ layers, workdir }) => {
           const path = containerPath(workdir, w);
-          return path !== undefined && scriptReads(layers, path, false);
+          return path !== undefined && scriptReads(layers, workdir, path, false);
         }),
       ),
   );
 }
 
 /**
- * Whether a word with a build variable whose value is not known could name a file called `name`:
- * what follows its last `/` or `=` outside a variable matches, each variable standing for anything
- * (`${REQS}.txt`, `/app/$FILE`, `--requirement=${REQS}`).
+ * Whether a word with a variable whose value is not known could name a file called `name`: what
+ * follows its last `/` or `=` outside a variable matches, each variable standing for anything and a
+ * glob read as one (`${REQS}.txt`, `/app/$FILE`, `--requirement=${REQS}`, `/app/requirements*.txt`),
+ * or does with a variable's default in its place (`${REQUIREMENTS:-requirements.txt}`). `literal`
+ * (a script's words): a last part made of variables alone (`${POSTGRES_DB}`, `"$f"`) counts only
+ * through its defaults, as a script is full of those.
  */
-function couldName(word: string, name: string): boolean {
+function couldName(word: string, name: string, literal = false): boolean {
   const parts = word.split(/(\$\{[^}]*\}|\$[A-Za-z_]\w*)/);
   let tail = '';
+  let written = false;
   for (let i = parts.length - 1; i >= 0; i--) {
     const part = parts[i]!;
     if (i % 2 === 1) {
@@ -1402,12 +1440,17 @@ function couldName(word: string, name: string): boolean {
       continue;
     }
     const cut = Math.max(part.lastIndexOf('/'), part.lastIndexOf('='));
-    tail = escapeRegExp(part.slice(cut + 1)) + tail;
+    tail = globPattern(part.slice(cut + 1)) + tail;
+    written ||= cut < part.length - 1;
     if (cut >= 0) {
       break;
     }
   }
-  return new RegExp(`^${tail}$`).test(name);
+  if ((written || !literal) && new RegExp(`^${tail}$`).test(name)) {
+    return true;
+  }
+  const withDefault = word.replace(/\$\{[A-Za-z_]\w*:?[-=]([^}$]*)\}/, '$1');
+  return withDefault !== word && couldName(withDefault, name, literal);
 }
 
 /**
