@@ -91,7 +91,13 @@ const SHELL_WORD = /^\$(?:\{[A-Za-z_]\w*\}|[A-Za-z_]\w*)$/;
 const JUST_WORD = /^\{\{[A-Za-z_][\w-]*\}\}$/;
 
 /** How a file writes its variables: a Makefile's, a justfile's, the shell's (a script, a CI step). */
-type Dialect = 'make' | 'just' | 'shell';
+/** How a file writes its variables: Make's `$(NAME)`, a justfile's `{{name}}`, the shell's `$NAME`. */
+export type Dialect = 'make' | 'just' | 'shell';
+
+/** The dialect of a file of a role (a justfile is read with the Makefiles). */
+export function dialectOf(path: string, kind: string): Dialect {
+  return kind === 'makefile' ? (isJustfile(path) ? 'just' : 'make') : 'shell';
+}
 const VARIABLE_WORD: Record<Dialect, RegExp> = { make: MAKE_WORD, just: JUST_WORD, shell: SHELL_WORD };
 
 const cache = new WeakMap<CommandFile, ComposeCommand[]>();
@@ -134,7 +140,7 @@ export function composeRun(command: ComposeCommand, isFile: (path: string) => bo
 
 function findComposeCommands(path: string, text: string, kind: 'makefile' | 'script' | 'workflow'): ComposeCommand[] {
   const makefile = kind === 'makefile';
-  const dialect: Dialect = makefile ? (isJustfile(path) ? 'just' : 'make') : 'shell';
+  const dialect = dialectOf(path, kind);
   // The variables that hold a compose command, and where their values are (continued lines
   // included): a use reads the value; the assignment is no command run.
   const holders = new Map<string, { start: number; end: number }>();
@@ -205,23 +211,11 @@ function findComposeCommands(path: string, text: string, kind: 'makefile' | 'scr
 }
 
 /**
- * The variables of a Makefile or shell script, for the words of its commands; none for a CI workflow
- * (its steps have their own) or a justfile (which writes its variables another way).
- */
-export function fileVariables(path: string, text: string, kind: string): Expand | undefined {
-  return kind === 'script'
-    ? scriptVariables(text)
-    : kind === 'makefile' && /(^|\/)(gnu)?makefile$|\.mk$/i.test(path)
-      ? makefileVariables(text)
-      : undefined;
-}
-
-/**
  * Whether a word is wholly a variable (`$(FILES)`, `$ARGS`) that holds a known value the file sets,
  * to be read as the words it holds (see {@link expandedWords}); the value when it is.
  */
-function heldWords(word: string, variables: Expand | undefined, makefile: boolean): string | undefined {
-  if (!(makefile ? MAKE_WORD : SHELL_WORD).test(word)) {
+function heldWords(word: string, variables: Expand | undefined, dialect: Dialect): string | undefined {
+  if (!VARIABLE_WORD[dialect].test(word)) {
     return undefined;
   }
   const value = variables?.(word);
@@ -233,9 +227,9 @@ function heldWords(word: string, variables: Expand | undefined, makefile: boolea
  * those words (`$(DC) run web` with `DC = docker compose -f local.yml`, `docker compose $(FILES)
  * up`); a variable whose value is not known stays as written.
  */
-export function expandedWords(words: readonly string[], variables: Expand | undefined, makefile: boolean): string[] {
+export function expandedWords(words: readonly string[], variables: Expand | undefined, dialect: Dialect): string[] {
   return words.flatMap((w) => {
-    const value = heldWords(w, variables, makefile);
+    const value = heldWords(w, variables, dialect);
     return value === undefined ? [w] : tokenize(value);
   });
 }
@@ -252,7 +246,7 @@ function fileOptions(words: string[], variables: Expand | undefined, dialect: Di
     }
     if (VARIABLE_WORD[dialect].test(w)) {
       // Options in a variable (`FILES := -f local.yml`): read as the words it holds, when known.
-      const value = heldWords(w, variables, makefile);
+      const value = heldWords(w, variables, dialect);
       if (value !== undefined) {
         words.splice(i + 1, 0, ...tokenize(value));
       }

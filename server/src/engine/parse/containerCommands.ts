@@ -6,7 +6,8 @@
  * requirements.txt.
  */
 import { basename } from '../paths';
-import { COMPOSE_VALUE_OPTIONS, expandedWords, fileVariables } from './composeCommands';
+import { fileVariables } from './buildVariables';
+import { COMPOSE_VALUE_OPTIONS, dialectOf, expandedWords } from './composeCommands';
 import { parseShell } from './shell';
 
 export interface ContainerCommand {
@@ -153,8 +154,9 @@ function isDocker(word: string): boolean {
  */
 export function containerCommands(text: string, path = '', role = ''): ContainerCommand[] {
   const out: ContainerCommand[] = [];
-  const variables = fileVariables(path, text, role);
+  const variables = role === 'makefile' || role === 'script' || role === 'workflow' ? fileVariables(path, text, role) : undefined;
   const makefile = role === 'makefile';
+  const dialect = dialectOf(path, role);
   for (let start = 0; start < text.length;) {
     const end = logicalLineEnd(text, start);
     // Commented out (`# docker compose run …`), or no docker command (nor a variable that may hold one): nothing runs.
@@ -165,7 +167,7 @@ export function containerCommands(text: string, path = '', role = ''): Container
         const words = expandedWords(
           command.words.map((w, i) => (makefile && i === 0 ? w.value.replace(/^[@+-]+/, '') : w.value)),
           variables,
-          makefile,
+          dialect,
         );
         const k = words.findIndex(isDocker);
         const found = k < 0 ? undefined : containerCommand(words, k);
