@@ -56,4 +56,22 @@ describe('containerCommands', () => {
       { kind: 'image', target: 'acme/web:dev', words: ['pip', 'freeze'] },
     ]);
   });
+
+  it("a justfile's variable holding the compose command, {{name}} with or without blanks", () => {
+    // A justfile is read with the Makefiles, in its own dialect: `$(DC)` is not how it writes a variable.
+    const justfile = [
+      'compose := "docker compose -f docker-compose.local.yml"',
+      '',
+      'deps:',
+      '    @{{compose}} run --rm web pip install -r requirements.txt',
+      '',
+      'check:',
+      '    {{ compose }} exec web pip check',
+      '',
+    ].join('\n');
+    assert.deepEqual(containerCommands(justfile, 'justfile', 'makefile'), [
+      { kind: 'service', target: 'web', words: ['pip', 'install', '-r', 'requirements.txt'] },
+      { kind: 'service', target: 'web', words: ['pip', 'check'] },
+    ]);
+  });
 });

@@ -6,7 +6,7 @@
  * requirements.txt.
  */
 import { basename } from '../paths';
-import { fileVariables } from './buildVariables';
+import { fileVariables, JUST_VARIABLE } from './buildVariables';
 import { COMPOSE_VALUE_OPTIONS, dialectOf, expandedWords } from './composeCommands';
 import { parseShell } from './shell';
 
@@ -139,6 +139,8 @@ function logicalLineEnd(text: string, from: number): number {
   }
 }
 
+const JUST_VARIABLES = new RegExp(JUST_VARIABLE.source, 'g');
+
 /** A word that runs docker: `docker`, `docker-compose`, a path to either, after Make's `@`, `-` and `+` prefixes. */
 function isDocker(word: string): boolean {
   const name = basename(word.replace(/^[@+-]+/, ''));
@@ -160,9 +162,12 @@ export function containerCommands(text: string, path = '', role = ''): Container
   for (let start = 0; start < text.length;) {
     const end = logicalLineEnd(text, start);
     // Commented out (`# docker compose run …`), or no docker command (nor a variable that may hold one): nothing runs.
-    const line = text.slice(start, end);
-    if ((/\bdocker\b/.test(line) || (variables && line.includes('$'))) && !/^\s*#/.test(line)) {
-      for (const command of parseShell(text, start, end, { script: true })) {
+    // A justfile's `{{ name }}` is one word to it, whatever its blanks: written `{{name}}` for the shell's reader.
+    const line = dialect === 'just' ? text.slice(start, end).replace(JUST_VARIABLES, '{{$1}}') : text.slice(start, end);
+    if ((/\bdocker\b/.test(line) || (variables && /\$|\{\{/.test(line))) && !/^\s*#/.test(line)) {
+      for (const command of dialect === 'just'
+        ? parseShell(line, 0, line.length, { script: true })
+        : parseShell(text, start, end, { script: true })) {
         // A recipe line's prefixes go before a variable is read (`@$(DC) run …`).
         const words = expandedWords(
           command.words.map((w, i) => (makefile && i === 0 ? w.value.replace(/^[@+-]+/, '') : w.value)),
