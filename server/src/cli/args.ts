@@ -1,10 +1,9 @@
 import { parseArgs } from 'node:util';
 import { RULES } from '../engine/rules';
-import type { Level } from '../engine/config';
+import { LEVELS, type Level } from '../engine/config';
 
 export const FORMATS = ['stylish', 'json', 'sarif', 'github'] as const;
 export type Format = (typeof FORMATS)[number];
-const LEVELS: readonly Level[] = ['off', 'hint', 'info', 'warning', 'error'];
 
 /** A mistake in how the CLI was called: printed as one line, exit code 2. */
 export class UsageError extends Error {}
