@@ -548,6 +548,22 @@ clean:
       assert.ok(!alsoAlone.project.readOnlyAfterUnknown('docs.yml'));
     });
 
+    it('COMPOSE_FILE whose first file cannot be known here: the files after it are in no project, as for -f', () => {
+      // Before, the unknown entry was dropped: docs.yml was read as run alone, and its mounts of
+      // local.yml's volume were reported undeclared, with a fix declaring them in docs.yml.
+      for (const value of ['${BASE_COMPOSE}:docs.yml', '/srv/compose/base.yml:docs.yml', '../platform/compose.yml:docs.yml']) {
+        const r = analyze(files({ '.env': `COMPOSE_FILE=${value}\n` }));
+        assert.deepEqual(composePaths(r), ['docs.yml'], value);
+        assert.deepEqual(projects(r), { main: [], overlays: [] }, value);
+        assert.ok(r.project.readOnlyAfterUnknown('docs.yml'), value);
+        assert.deepEqual(volumeFindings(r), [], value);
+      }
+      // An unknown entry after a known first file changes nothing: local.yml, then docs.yml.
+      const known = analyze(files({ '.env': 'COMPOSE_FILE=local.yml:${EXTRA_COMPOSE}:docs.yml\n' }));
+      assert.deepEqual(projects(known).main, [['local.yml', 'docs.yml']]);
+      assert.deepEqual(volumeFindings(known), []);
+    });
+
     it('a run whose first file another file includes: that file with what it includes, then the later files, in a project of their own', () => {
       // Before, the run was dropped (compose.yaml includes platform/compose.yaml): gpu.yaml was a
       // project of its own, with undeclared-volume on it and unused-volume on platform/compose.yaml.

@@ -5,6 +5,7 @@ import { levenshtein, nameDistanceLimit } from './names';
 import {
   classifyPath,
   COMPOSE_FILE_VARIABLE,
+  UNKNOWN_FIRST_FILE,
   composeFileMatcher,
   composeFileVariable,
   interfaceDigest,
@@ -841,7 +842,8 @@ export class Analyzer {
     }
     // The files `docker compose -f` names in Makefiles, scripts and CI workflows, whatever their names.
     const isFile = (p: string): boolean => this.fs.stat(p) === 'file';
-    const runs = [composeVariable];
+    // Read after a file not known here (`COMPOSE_FILE=${BASE}:prod.yml`): from a folder not known either.
+    const runs = composeVariable[0] === UNKNOWN_FIRST_FILE ? [] : [composeVariable];
     for (const m of [...models.values()]) {
       for (const command of m.kind === 'text' ? composeCommandsOf(m) : []) {
         const run = composeRun(command, isFile);

@@ -164,7 +164,10 @@ const COMPOSE_PATH_SEPARATOR = 'COMPOSE_PATH_SEPARATOR';
 /**
  * The compose files `COMPOSE_FILE` of a `.env` names (docker compose reads it from the `.env` of
  * its working folder), as workspace paths: separated by `COMPOSE_PATH_SEPARATOR` when set, else by
- * `:` (`;` on Windows). Entries with variables, absolute or leading out of the workspace are left out.
+ * `:` (`;` on Windows). Entries with variables, absolute or leading out of the workspace are left out;
+ * when the first is one of them, the list starts with {@link UNKNOWN_FIRST_FILE} (`''`, never a
+ * workspace path): the files after it are read after a file not known here, not as a run of their own
+ * (`COMPOSE_FILE=${BASE}:prod.yml` does not run prod.yml alone).
  */
 export function composeFileVariable(envText: string | undefined, windows = isWindows()): string[] {
   // Most `.env` files do not set it: no parse then.
@@ -181,18 +184,27 @@ export function composeFileVariable(envText: string | undefined, windows = isWin
     }
   }
   const out: string[] = [];
+  let first = true;
   for (const entry of (files ?? '').split(separator || (windows ? ';' : ':'))) {
     const p = entry.trim();
-    if (p === '' || p.includes('$') || isAbsolutePath(p) || /^[\\/]/.test(p)) {
+    if (p === '') {
       continue;
     }
-    const normal = normalizePath(p);
-    if (normal !== '' && isInsideWorkspace(normal) && !out.includes(normal)) {
-      out.push(normal);
+    const normal = p.includes('$') || isAbsolutePath(p) || /^[\\/]/.test(p) ? '' : normalizePath(p);
+    if (normal !== '' && isInsideWorkspace(normal)) {
+      if (!out.includes(normal)) {
+        out.push(normal);
+      }
+    } else if (first) {
+      out.push(UNKNOWN_FIRST_FILE);
     }
+    first = false;
   }
   return out;
 }
+
+/** What {@link composeFileVariable} lists first when the first file `COMPOSE_FILE` names is not known here. */
+export const UNKNOWN_FIRST_FILE = '';
 
 function isWindows(): boolean {
   return typeof process !== 'undefined' && process.platform === 'win32';
@@ -2057,7 +2069,9 @@ export class Project {
     const models = (paths: readonly string[]): ComposeModel[] => [
       ...new Set(paths.map((p) => this.byPath.get(p)).filter((m): m is ComposeModel => m?.kind === 'compose')),
     ];
-    const runs: ComposeRun[] = [{ files: models(this.composeVariable), variable: true, afterUnknown: false }];
+    const runs: ComposeRun[] = [
+      { files: models(this.composeVariable), variable: true, afterUnknown: this.composeVariable[0] === UNKNOWN_FIRST_FILE },
+    ];
     const isFile = (p: string): boolean => this.fs.stat(p) === 'file';
     for (const t of this.textFiles) {
       for (const command of composeCommandsOf(t)) {
