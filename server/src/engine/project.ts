@@ -26,6 +26,7 @@ import {
 } from './parse/compose';
 import { parseEnvFile, type EnvFileModel } from './parse/envfile';
 import { composeCommandsOf, composeRun } from './parse/composeCommands';
+import { commandFileKind } from './parse/buildVariables';
 import { findBuildCommands, findBakeTargets, findBuildPushActions, isGitlabCi, matchesWildcard, type BuildCommand } from './parse/buildCommands';
 import { exemptEntryMatches, isPublicImage, looksLikeBaseImage, normalizeImage } from './images';
 import { detectInstall } from './parse/installs';
@@ -3292,10 +3293,10 @@ function buildCommandsOf(f: TextModel, bakeFiles: readonly TextModel[]): BuildCo
   if (cached && cached.with.length === others.length && cached.with.every((o, i) => o === others[i])) {
     return cached.commands;
   }
-  const commands =
-    f.role === 'makefile' || f.role === 'script' || f.role === 'workflow'
-      ? findBuildCommands(f.path, f.text, f.role)
-      : f.role === 'bake'
+  const kind = commandFileKind(f.role);
+  const commands = kind
+    ? findBuildCommands(f.path, f.text, kind)
+    : f.role === 'bake'
         ? findBakeTargets(f.path, f.text, others)
         : [];
   if (f.role === 'workflow' && /\.ya?ml$/.test(f.path)) {

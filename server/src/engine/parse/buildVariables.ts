@@ -435,12 +435,20 @@ export function justfileVariables(text: string): Expand {
   };
 }
 
+/** The roles of the files whose commands are read (build, compose and container commands). */
+export type CommandFileKind = 'makefile' | 'script' | 'workflow';
+
+/** A file's role when its commands are read (a Makefile or justfile, a shell script, a CI workflow), else undefined. */
+export function commandFileKind(role: string | undefined): CommandFileKind | undefined {
+  return role === 'makefile' || role === 'script' || role === 'workflow' ? role : undefined;
+}
+
 /**
  * The variables the words of a file's commands take: a script's, a Makefile's (by its name:
  * `Makefile`, `GNUmakefile`, `*.mk`) or a justfile's; undefined for another file (a CI workflow's
  * steps have their own).
  */
-export function fileVariables(path: string, text: string, kind: 'makefile' | 'script' | 'workflow'): Expand | undefined {
+export function fileVariables(path: string, text: string, kind: CommandFileKind): Expand | undefined {
   if (kind === 'script') {
     return scriptVariables(text);
   }

@@ -17,7 +17,7 @@ import {
   tokenize,
   WorkflowSteps,
 } from './buildCommands';
-import { continuesLine, fileVariables, isJustfile, type Expand } from './buildVariables';
+import { commandFileKind, continuesLine, fileVariables, isJustfile, type Expand } from './buildVariables';
 
 /** A compose file a command names: from the folder it runs in, and from the workspace root when that is the other guess. */
 export interface ComposeFileArg {
@@ -112,7 +112,7 @@ const cache = new WeakMap<CommandFile, ComposeCommand[]>();
 export function composeCommandsOf(file: CommandFile): readonly ComposeCommand[] {
   let out = cache.get(file);
   if (!out) {
-    const kind = file.role === 'makefile' || file.role === 'script' || file.role === 'workflow' ? file.role : undefined;
+    const kind = commandFileKind(file.role);
     out = kind && /compose/.test(file.text) ? findComposeCommands(file.path, file.text, kind) : [];
     cache.set(file, out);
   }

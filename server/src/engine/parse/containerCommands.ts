@@ -6,7 +6,7 @@
  * requirements.txt.
  */
 import { basename } from '../paths';
-import { fileVariables, JUST_VARIABLE } from './buildVariables';
+import { commandFileKind, fileVariables, JUST_VARIABLE } from './buildVariables';
 import { COMPOSE_VALUE_OPTIONS, dialectOf, expandedWords } from './composeCommands';
 import { parseShell } from './shell';
 
@@ -156,7 +156,8 @@ function isDocker(word: string): boolean {
  */
 export function containerCommands(text: string, path = '', role = ''): ContainerCommand[] {
   const out: ContainerCommand[] = [];
-  const variables = role === 'makefile' || role === 'script' || role === 'workflow' ? fileVariables(path, text, role) : undefined;
+  const kind = commandFileKind(role);
+  const variables = kind && fileVariables(path, text, kind);
   const makefile = role === 'makefile';
   const dialect = dialectOf(path, role);
   for (let start = 0; start < text.length;) {

@@ -1327,12 +1327,17 @@ function readAtRunTime(
   const reads = (text: string): boolean => names(text) || includes(text);
   // A script's text: the analysis's model of it, or the workspace file as it is (an extension-less
   // script the analysis does not hold); undefined when it cannot be read.
+  // Read once a call: the images' ENTRYPOINT, CMD and the scripts they run reach the same scripts.
+  const onDisk = new Map<string, string | undefined>();
   const scriptText = (p: string | undefined): string | undefined => {
     const script = p === undefined ? undefined : project.file(p);
     if (script || p === undefined) {
       return script?.kind === 'text' ? script.text : undefined;
     }
-    return project.fs.stat(p) === 'file' ? project.fs.readFile(p) : undefined;
+    if (!onDisk.has(p)) {
+      onDisk.set(p, project.fs.stat(p) === 'file' ? project.fs.readFile(p) : undefined);
+    }
+    return onDisk.get(p);
   };
   // A script at a container path of an image: it reads the file when it names it, has a word that
   // could name it, runs a script that reads it, or cannot be read; one no COPY provides when
