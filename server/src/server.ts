@@ -50,7 +50,7 @@ setFlagsFromString('--heap-growing-percent=20');
 // Under typing those objects live one edit, so they piled up there as garbage and kept young
 // objects alive through every scavenge: a scavenge every ~10 compose edits took 13-15 ms and made
 // the 95th percentile. Without it the 1,000-service compose edit p95 went from 19-21 to 12-15 ms
-// (README, Performance). The one-shot CLI keeps V8's default: there everything does stay alive.
+// (README, Performance). The CLI turns it off too, for its peak RSS (see cli/main.ts).
 setFlagsFromString('--no-allocation-site-pretenuring');
 
 const connection = createConnection(ProposedFeatures.all);
