@@ -153,6 +153,10 @@ export function reparseOneService(previous: PreviousParse, text: string): Docume
 }
 
 const NODE_TYPE = Symbol.for('yaml.node.type');
+// The values yaml's nodes hold under NODE_TYPE (what isMap, isSeq and isPair compare with).
+const MAP_TYPE = Symbol.for('yaml.map');
+const SEQ_TYPE = Symbol.for('yaml.seq');
+const PAIR_TYPE = Symbol.for('yaml.pair');
 
 /** A service of the services map parsed alone: its pair, and where its block starts in the text parsed. */
 interface PartialParse {
@@ -232,23 +236,31 @@ function movedCopy<T>(node: T, move: (offset: number) => number, deep = true): T
     return node;
   }
   const source = node as unknown as Record<string | symbol, unknown>;
+  const type = source[NODE_TYPE];
   const copy = Object.create(Object.getPrototypeOf(node)) as Record<string | symbol, unknown>;
-  Object.defineProperty(copy, NODE_TYPE, { value: source[NODE_TYPE] });
-  for (const key of Object.keys(source)) {
+  Object.defineProperty(copy, NODE_TYPE, { value: type });
+  // (for-in: yaml's classes define no enumerable property on their prototypes; no array of keys is made.)
+  for (const key in source) {
     copy[key] = source[key];
   }
   const range = source.range as [number, number, number] | null | undefined;
   if (range) {
     copy.range = [move(range[0]), move(range[1]), move(range[2])];
   }
-  if (isMap(node) || isSeq(node)) {
-    Object.defineProperty(copy, 'schema', { value: node.schema, configurable: true, writable: true });
+  const collection = type === MAP_TYPE || type === SEQ_TYPE;
+  if (collection) {
+    Object.defineProperty(copy, 'schema', { value: source.schema, configurable: true, writable: true });
   }
-  if (deep && isPair(node)) {
-    copy.key = movedCopy(node.key, move);
-    copy.value = movedCopy(node.value, move);
-  } else if (deep && (isMap(node) || isSeq(node))) {
-    copy.items = (node.items as unknown[]).map((item) => movedCopy(item, move));
+  if (deep && type === PAIR_TYPE) {
+    copy.key = movedCopy(source.key, move);
+    copy.value = movedCopy(source.value, move);
+  } else if (deep && collection) {
+    const items = source.items as unknown[];
+    const moved = new Array<unknown>(items.length);
+    for (let i = 0; i < items.length; i++) {
+      moved[i] = movedCopy(items[i], move);
+    }
+    copy.items = moved;
   }
   return copy as T;
 }
