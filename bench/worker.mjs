@@ -29,6 +29,11 @@ function median(xs) {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
+/** At least this long of warm-up and of timed runs, and at most this many timed runs (see measure). */
+const WARMUP_MS = 1000;
+const SAMPLE_MS = 1000;
+const MAX_SAMPLES = 50;
+
 /**
  * Warm-up, then timed repetitions; `fn` may return a value kept from the last run. The warm-up runs
  * `warmup` times and for at least `warmupMs`, and the timed runs go on past `reps` until `sampleMs`
@@ -36,7 +41,7 @@ function median(xs) {
  * left V8 still compiling during the timed runs (a parse floor of 64-129 ms where other runs read
  * 16-35 ms). On larger workspaces one run takes longer than both, so nothing changes there.
  */
-function measure(fn, { reps = 5, budgetMs = 30_000, warmup = 1, warmupMs = 1000, sampleMs = 1000 } = {}) {
+function measure(fn, { reps = 5, budgetMs = 30_000, warmup = 1, warmupMs = WARMUP_MS, sampleMs = SAMPLE_MS } = {}) {
   let last;
   const warming = performance.now();
   for (let i = 0; i < warmup || performance.now() - warming < Math.min(warmupMs, budgetMs); i++) {
@@ -54,8 +59,6 @@ function measure(fn, { reps = 5, budgetMs = 30_000, warmup = 1, warmupMs = 1000,
   }
   return { ms: median(samples), samples: samples.map((x) => +x.toFixed(2)), last };
 }
-
-const MAX_SAMPLES = 50;
 
 const read = (root, p) => readFileSync(join(root, p), 'utf8');
 
@@ -155,7 +158,7 @@ const tasks = {
       reps,
       budgetMs,
       warmup: 0,
-      warmupMs: Math.max(0, 1000 - firstMs),
+      warmupMs: Math.max(0, WARMUP_MS - firstMs),
     });
     const analyzer = new engine.Analyzer(new NodeFileSystem(root));
     analyzer.analyze();

@@ -508,9 +508,11 @@ export class Analyzer {
       // When no edited file changed what other files read of it (typing in a label), every file,
       // the edited ones too, depends on what it did: finding a compose file's dependencies again
       // was a tenth of such a keystroke and a quarter of its garbage.
-      for (const path of unseen ? [] : recheck) {
-        replacedDeps.set(path, deps.get(path));
-        deps.delete(path);
+      if (!unseen) {
+        for (const path of recheck) {
+          replacedDeps.set(path, deps.get(path));
+          deps.delete(path);
+        }
       }
     } else if (!structural) {
       recheck = new Set(changed);

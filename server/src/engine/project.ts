@@ -718,10 +718,8 @@ export class Project {
     if (this.crossFileServicesCache) {
       const was = new Set(this.crossFileServicesCache);
       const fresh = new Set(services.values());
-      mutable.crossFileServicesCache = [
-        ...next.services.filter((s) => (fresh.has(s) ? buildsOrMergesAcrossFiles(s) : was.has(s))),
-        ...next.overlayProjects.flatMap((p) => [...p.services.values()]),
-      ];
+      const crossesFiles = (s: Service): boolean => (fresh.has(s) ? buildsOrMergesAcrossFiles(s) : was.has(s));
+      mutable.crossFileServicesCache = next.crossFileServicesWhere(crossesFiles);
     }
     mutable.envReadersCache = undefined;
     mutable.buildNamesCache = undefined;
@@ -1179,10 +1177,17 @@ export class Project {
    * whole-workspace index again.
    */
   private get crossFileServices(): readonly Service[] {
-    return (this.crossFileServicesCache ??= [
-      ...this.services.filter(buildsOrMergesAcrossFiles),
-      ...this.overlayProjects.flatMap((p) => [...p.services.values()]),
-    ]);
+    return (this.crossFileServicesCache ??= this.crossFileServicesWhere(buildsOrMergesAcrossFiles));
+  }
+
+  /** The compose projects' services `crossesFiles` picks, then every overlay project's service. */
+  private crossFileServicesWhere(crossesFiles: (s: Service) => boolean): Service[] {
+    return [...this.services.filter(crossesFiles), ...this.overlayServices()];
+  }
+
+  /** The services of the overlay projects (`-f a -f b`), which are no compose project's. */
+  private overlayServices(): Service[] {
+    return this.overlayProjects.flatMap((p) => [...p.services.values()]);
   }
 
   /** The final stage of a Dockerfile. */
@@ -1205,7 +1210,7 @@ export class Project {
    * its own: fixes that reach services must reach it too). Built once per project.
    */
   get allServices(): readonly Service[] {
-    return (this.allServicesCache ??= [...this.services, ...this.overlayProjects.flatMap((p) => [...p.services.values()])]);
+    return (this.allServicesCache ??= [...this.services, ...this.overlayServices()]);
   }
 
   /**
