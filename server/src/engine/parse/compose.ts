@@ -1,4 +1,4 @@
-import { parseDocument, isMap, isPair, isSeq, isScalar, type Node, type YAMLMap, type Pair } from 'yaml';
+import { parseDocument, isMap, isSeq, isScalar, type Node, type YAMLMap, type Pair } from 'yaml';
 import { compactArrays, LineIndex, type Range } from '../text';
 import { scalarString, YamlView, estimateYamlDepth, expandedSize } from './yamlUtil';
 import { COMPOSE_YAML_OPTIONS, reparseOneService } from './composeReparse';
@@ -228,15 +228,15 @@ export function parseCompose(path: string, text: string, previous?: ComposeModel
       model.problems.push({ message: e.message.split('\n')[0]!, range });
     }
   }
-  compactYamlItems(doc.contents);
   const view = new YamlView(doc, lines);
   model.view = view;
   model.partial = doc.errors.length > 0;
   const root = doc.contents;
+  // Duplicate keys are reported under a map at the top only: anything else is not a compose file.
+  compactAndFindDuplicateKeys(root, view, isMap(root) ? model.problems : undefined, 0);
   if (!isMap(root)) {
     return model;
   }
-  findDuplicateKeys(root, view, model.problems, 0);
   for (const alias of view.aliases.unresolved) {
     model.problems.push({ message: `Unresolved alias *${alias.source}: no anchor &${alias.source} comes before it`, range: view.range(alias) });
   }
@@ -346,27 +346,6 @@ function readTopLevel(map: YAMLMap, view: YamlView): TopLevelEntry[] {
     out.push({ name, keyRange: view.keyRange(pair), external, node: pair });
   }
   return out;
-}
-
-/**
- * Gives every map and sequence of the tree an exact-size `items` array (see compactArrays): the
- * tree lives as long as the model, and yaml grows `items` by `push`.
- */
-function compactYamlItems(node: unknown): void {
-  if (!isMap(node) && !isSeq(node)) {
-    return;
-  }
-  if (node.items.length > 0) {
-    node.items = node.items.slice() as typeof node.items;
-  }
-  for (const item of node.items as unknown[]) {
-    if (isPair(item)) {
-      compactYamlItems(item.key);
-      compactYamlItems(item.value);
-    } else {
-      compactYamlItems(item);
-    }
-  }
 }
 
 function readService(name: string, keyRange: Range, map: YAMLMap, view: YamlView, path: string): ComposeServiceDef {
@@ -745,28 +724,37 @@ function collectInterpolations(text: string, lines: LineIndex, out: ValueRef[]):
 }
 
 /**
- * Reports duplicate keys in linear time. The `yaml` package's own check is quadratic (a flat
- * 40,000-key map takes tens of seconds), so it is switched off and this one is used.
+ * One walk over the tree, for two things:
+ * - every map and sequence gets an exact-size `items` array (see compactArrays): the tree lives as
+ *   long as the model, and yaml grows `items` by `push`;
+ * - with `problems`, duplicate keys are reported, in linear time. The `yaml` package's own check is
+ *   quadratic (a flat 40,000-key map takes tens of seconds), so it is switched off and this one is
+ *   used. Keys nested deeper than MAX_YAML_DEPTH are not compared.
  */
-function findDuplicateKeys(node: unknown, view: YamlView, problems: ParseProblem[], depth: number): void {
-  if (depth > MAX_YAML_DEPTH) {
+function compactAndFindDuplicateKeys(node: unknown, view: YamlView, problems: ParseProblem[] | undefined, depth: number): void {
+  if (!isMap(node) && !isSeq(node)) {
     return;
   }
+  if (node.items.length > 0) {
+    node.items = node.items.slice() as typeof node.items;
+  }
+  const report = depth > MAX_YAML_DEPTH ? undefined : problems;
   if (isMap(node)) {
     const seen = new Set<string>();
     for (const pair of node.items) {
-      const k = scalarString(pair.key);
-      if (k !== undefined && k !== '<<') {
+      const k = report ? scalarString(pair.key) : undefined;
+      if (report && k !== undefined && k !== '<<') {
         if (seen.has(k)) {
-          problems.push({ message: `Map keys must be unique; "${k}" is repeated.`, range: view.range(pair.key as Node) });
+          report.push({ message: `Map keys must be unique; "${k}" is repeated.`, range: view.range(pair.key as Node) });
         }
         seen.add(k);
       }
-      findDuplicateKeys(pair.value, view, problems, depth + 1);
+      compactAndFindDuplicateKeys(pair.key, view, undefined, depth + 1);
+      compactAndFindDuplicateKeys(pair.value, view, report, depth + 1);
     }
-  } else if (isSeq(node)) {
+  } else {
     for (const item of node.items) {
-      findDuplicateKeys(item, view, problems, depth + 1);
+      compactAndFindDuplicateKeys(item, view, report, depth + 1);
     }
   }
 }

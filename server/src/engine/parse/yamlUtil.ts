@@ -78,9 +78,14 @@ export class YamlView {
     readonly lines: LineIndex,
   ) {}
 
-  /** The document's aliases, resolved once. */
+  /**
+   * The document's aliases, resolved once. A text with no `&` and no `*` has no anchor and no alias
+   * (most compose files): the walk over every node is left out then.
+   */
   get aliases(): AliasIndex {
-    this.aliasIndex ??= indexAliases(this.doc);
+    this.aliasIndex ??= /[&*]/.test(this.lines.text)
+      ? indexAliases(this.doc)
+      : { targets: new Map(), unresolved: [], circular: [], anchored: [] };
     return this.aliasIndex;
   }
 
