@@ -3,12 +3,14 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { Analyzer } from '../../server/src/engine/analyzer';
+import { MemoryFileSystem } from '../../server/src/engine/fs';
 import type * as Engine from '../../server/src/engine';
 import { EXAMPLE, loadFolder } from '../loadFolder';
 
-// scripts/build.mjs reads yaml's per-token debugging switches (process.env.LOG_TOKENS and
-// LOG_STREAM) as false in the bundles: a call into C++ for every token, ~20% of parseDocument.
-// The bundles must still carry yaml itself, and check exactly as the source does.
+// scripts/build.mjs bundles yaml's ES module build, which has none of the CommonJS build's reads of
+// process.env.LOG_TOKENS and LOG_STREAM (a call into C++ for every token, ~20% of parseDocument).
+// The bundles must still carry yaml itself, and check exactly as the source (on yaml's CommonJS
+// build, under tsx) does.
 const dist = path.join(__dirname, '..', '..', 'dist');
 const BUNDLES_WITH_YAML = ['engine.js', 'cli.js', 'serverMain.js'];
 
@@ -23,19 +25,86 @@ describe("the bundles' yaml", () => {
     });
   }
 
-  it('checks the bundled example as the source engine does, finding for finding', () => {
-    const bundled = createRequire(__filename)(path.join(dist, 'engine.js')) as typeof Engine;
-    const fromSource = new Analyzer(loadFolder(EXAMPLE)).analyze();
-    const fromBundle = new bundled.Analyzer(loadFolder(EXAMPLE)).analyze();
-    const summary = (r: typeof fromSource): string[] =>
-      r.findings.map(
-        (f) =>
-          `${f.path}:${f.range.start.line}:${f.range.start.character}-${f.range.end.line}:${f.range.end.character} ${f.ruleId} ${f.message}`,
-      );
+  // A stack that uses what yaml does beyond plain maps: anchors and `<<` merges, `!reset`, a
+  // duplicate key, an unresolved alias, and a second compose file that does not parse; yaml's own
+  // error messages reach the findings.
+  const YAML_FEATURES: Record<string, string> = {
+    'Dockerfile.base': 'FROM python:3.12-slim\nRUN pip install --no-cache-dir -r /tmp/requirements.txt\n',
+    'requirements.txt': 'django==5.0\ncelery==5.3\n',
+    'web/Dockerfile':
+      'FROM smarthr360-base:latest\nRUN apt-get update && apt-get install -y curl\nCOPY . /app\nCMD ["gunicorn"]\n',
+    'worker/Dockerfile': 'FROM smarthr360-base:latest\nCOPY . /app\nCMD ["celery", "-A", "app", "worker"]\n',
+    'docker-compose.yml': [
+      'x-common: &common',
+      '  env_file: [.env.docker]',
+      '  networks: [backend]',
+      '  volumes:',
+      '    - static:/app/static',
+      'services:',
+      '  base:',
+      '    image: smarthr360-base:latest',
+      '    build: { context: ., dockerfile: Dockerfile.base }',
+      '  web:',
+      '    <<: *common',
+      '    build: { context: ., dockerfile: web/Dockerfile }',
+      '    ports: !reset []',
+      '    environment:',
+      '      SECRET_KEY: "django-insecure-0123456789abcdef"',
+      '  worker:',
+      '    <<: *common',
+      '    build: { context: ., dockerfile: worker/Dockerfile }',
+      '    volumes: !override',
+      '      - media:/app/media',
+      'volumes:',
+      '  static: {}',
+      '  media: {}',
+      'networks:',
+      '  backend: {}',
+      '',
+    ].join('\n'),
+    'broken/docker-compose.yml': [
+      'services:',
+      '  web:',
+      '    image: nginx',
+      '    environment:',
+      '      DEBUG: "0"',
+      '      DEBUG: "1"',
+      '  proxy:',
+      '    volumes: *missing',
+      '',
+    ].join('\n'),
+    'unclosed/docker-compose.yml': 'services:\n  web:\n    ports:\n      - "8000:8000\n    command: [unclosed\n',
+    '.env.docker': 'DJANGO_SETTINGS_MODULE=app.settings\n',
+  };
+
+  const summary = (r: ReturnType<Analyzer['analyze']>): string[] =>
+    r.findings.map(
+      (f) =>
+        `${f.path}:${f.range.start.line}:${f.range.start.character}-${f.range.end.line}:${f.range.end.character} ${f.ruleId} ${f.message}`,
+    );
+  const bundled = (): typeof Engine => createRequire(__filename)(path.join(dist, 'engine.js')) as typeof Engine;
+
+  it('checks a stack with anchors, merges, !reset and YAML errors as the source engine does, finding for finding', () => {
+    const fromSource = new Analyzer(new MemoryFileSystem(YAML_FEATURES)).analyze();
+    const fromBundle = new (bundled().Analyzer)(new (bundled().MemoryFileSystem)(YAML_FEATURES)).analyze();
+    const rules = new Set(fromSource.findings.map((f) => f.ruleId));
+    assert.ok(rules.has('parse-error'), 'the workspace has parse errors');
     assert.ok(
-      fromSource.findings.some((f) => f.path.endsWith('.yml') || f.path.endsWith('.yaml')),
-      'the example has compose findings',
+      fromSource.findings.some((f) => /unique/.test(f.message)),
+      'the workspace has a duplicate key',
     );
     assert.deepEqual(summary(fromBundle), summary(fromSource));
   });
+
+  for (const [name, root] of [
+    ['the bundled example', EXAMPLE],
+    ['the language-server fixture', path.join(__dirname, '..', 'fixtures', 'lsp-workspace')],
+  ] as const) {
+    it(`checks ${name} as the source engine does, finding for finding`, () => {
+      const fromSource = new Analyzer(loadFolder(root)).analyze();
+      const fromBundle = new (bundled().Analyzer)(loadFolder(root)).analyze();
+      assert.ok(fromSource.findings.length > 0, `${name} has findings`);
+      assert.deepEqual(summary(fromBundle), summary(fromSource));
+    });
+  }
 });
