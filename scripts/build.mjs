@@ -52,8 +52,8 @@ const languageServerSplit = {
  *   in the language server, console goes to the client's log);
  * - `!!binary` values are Buffers there and Uint8Arrays here.
  * An ES module is bundled as plain bindings: a CommonJS one is reached through a getter per use of
- * each import (`isMap`, `isScalar`, …, ~1.4% of a check's own time in a CPU profile), and only the
- * parts in use are bundled.
+ * each import (`isMap`, `isScalar`, …): the getters of every CommonJS package were 1.4% of a
+ * 10,000-service check's CPU profile, 0.5% once yaml's were gone. Only the parts in use are bundled.
  */
 const yamlPackage = dirname(createRequire(import.meta.url).resolve('yaml/package.json'));
 const YAML_MODULE_BUILD = join(yamlPackage, 'browser', 'index.js');
