@@ -28,7 +28,7 @@ export interface AliasIndex {
  */
 export function indexAliases(doc: Document.Parsed): AliasIndex {
   const anchors = new Map<string, Node>();
-  const index: AliasIndex = { targets: new Map(), unresolved: [], circular: [], anchored: [] };
+  const index = emptyAliasIndex();
   // Ancestors of the node being looked at, for the circular check. A hand-written walk: `visit`
   // copies and freezes the path at every node, which was most of this function's time.
   const path: Node[] = [];
@@ -70,6 +70,10 @@ export function indexAliases(doc: Document.Parsed): AliasIndex {
   return index;
 }
 
+function emptyAliasIndex(): AliasIndex {
+  return { targets: new Map(), unresolved: [], circular: [], anchored: [] };
+}
+
 export class YamlView {
   private aliasIndex?: AliasIndex;
 
@@ -83,9 +87,7 @@ export class YamlView {
    * (most compose files): the walk over every node is left out then.
    */
   get aliases(): AliasIndex {
-    this.aliasIndex ??= /[&*]/.test(this.lines.text)
-      ? indexAliases(this.doc)
-      : { targets: new Map(), unresolved: [], circular: [], anchored: [] };
+    this.aliasIndex ??= /[&*]/.test(this.lines.text) ? indexAliases(this.doc) : emptyAliasIndex();
     return this.aliasIndex;
   }
 
