@@ -91,7 +91,7 @@ function startFullServer(): void {
       .finally(() => setTimeout(() => process.exit(1), 100));
     return;
   }
-  const { startServer, NodeFileSystem } = main;
+  const { startServer, NodeFileSystem, youngGenerationCollector } = main;
   let initialize: Parameters<Connection['onInitialize']>[0] | undefined;
   const onInitialize: Connection['onInitialize'] = (handler) => {
     initialize = handler;
@@ -101,7 +101,9 @@ function startFullServer(): void {
     serverInitialized = handler;
     return connection.onInitialized(handler);
   };
-  startServer({ ...connection, onInitialize, onInitialized }, (root) => new NodeFileSystem(root));
+  startServer({ ...connection, onInitialize, onInitialized }, (root) => new NodeFileSystem(root), {
+    collectWhenIdle: youngGenerationCollector(),
+  });
   void initialize?.(initializeParams, CancellationToken.None, noProgress, undefined);
 }
 

@@ -51,10 +51,19 @@ import { emptyRoadmapStatus, toRoadmapStatus } from './roadmapStatus';
 import { normalizeSettings } from './settings';
 import { fsPathToUri, toWorkspacePath, uriToFsPath } from './uris';
 import { toWorkspaceEdit, type EditCapabilities, type EditTarget } from './workspaceEdits';
+import { IdleCollection } from '../node/idleCollection';
 import type { WorkspaceEdit } from 'vscode-languageserver';
 
 /** Creates the disk view of a workspace folder (the Node file system in production). */
 export type DiskViewFactory = (root: string) => FileSystemView;
+
+export interface ServerOptions {
+  /**
+   * Run once the diagnostics of an analysis are out and no other analysis is due: the host's
+   * young-generation collection (node/idleCollection.ts), so that no edit's analysis meets a full one.
+   */
+  collectWhenIdle?: () => void;
+}
 
 /**
  * Files whose creation, deletion or change outside the editor can change findings: every file. The
@@ -123,11 +132,20 @@ export class DockerModularityServer {
   private pushedSettings: unknown;
   private readonly warnedRules = new Set<string>();
   private shuttingDown = false;
+  /** The young-generation collection after each analysis (see node/idleCollection.ts), when the host gives one. */
+  private readonly idleCollection?: IdleCollection;
 
   constructor(
     private readonly connection: Connection,
     private readonly diskView: DiskViewFactory,
-  ) {}
+    options: ServerOptions = {},
+  ) {
+    if (options.collectWhenIdle) {
+      this.idleCollection = new IdleCollection(options.collectWhenIdle, () =>
+        this.allFolders().some((f) => f.dirty || f.timer !== undefined),
+      );
+    }
+  }
 
   register(): void {
     const c = this.connection;
@@ -613,6 +631,7 @@ export class DockerModularityServer {
     );
     this.publish(folder);
     this.sendRoadmapStatusIfChanged(folder);
+    this.idleCollection?.request();
   }
 
   /** Tells the client a workspace folder's roadmap status, when the analysis changed it. */
@@ -975,8 +994,8 @@ function configKeyRange(
 }
 
 /** Wires the server onto a connection; the caller calls `connection.listen()`. */
-export function startServer(connection: Connection, diskView: DiskViewFactory): DockerModularityServer {
-  const server = new DockerModularityServer(connection, diskView);
+export function startServer(connection: Connection, diskView: DiskViewFactory, options: ServerOptions = {}): DockerModularityServer {
+  const server = new DockerModularityServer(connection, diskView, options);
   server.register();
   return server;
 }
