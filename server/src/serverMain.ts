@@ -4,4 +4,4 @@
  */
 export { startServer } from './lsp/server';
 export { NodeFileSystem } from './node/nodeFileSystem';
-export { youngGenerationCollector } from './node/idleCollection';
+export { youngGenerationCollector } from './node/youngGeneration';

@@ -51,7 +51,7 @@ import { emptyRoadmapStatus, toRoadmapStatus } from './roadmapStatus';
 import { normalizeSettings } from './settings';
 import { fsPathToUri, toWorkspacePath, uriToFsPath } from './uris';
 import { toWorkspaceEdit, type EditCapabilities, type EditTarget } from './workspaceEdits';
-import { IdleCollection } from '../node/idleCollection';
+import { IdleCollection } from './idleCollection';
 import type { WorkspaceEdit } from 'vscode-languageserver';
 
 /** Creates the disk view of a workspace folder (the Node file system in production). */
@@ -60,7 +60,7 @@ export type DiskViewFactory = (root: string) => FileSystemView;
 export interface ServerOptions {
   /**
    * Run once the diagnostics of an analysis are out and no other analysis is due: the host's
-   * young-generation collection (node/idleCollection.ts), so that no edit's analysis meets a full one.
+   * young-generation collection (node/youngGeneration.ts), so that no edit's analysis meets a full one.
    */
   collectWhenIdle?: () => void;
 }
@@ -132,7 +132,7 @@ export class DockerModularityServer {
   private pushedSettings: unknown;
   private readonly warnedRules = new Set<string>();
   private shuttingDown = false;
-  /** The young-generation collection after each analysis (see node/idleCollection.ts), when the host gives one. */
+  /** The young-generation collection after each analysis (see lsp/idleCollection.ts), when the host gives one. */
   private readonly idleCollection?: IdleCollection;
 
   constructor(
