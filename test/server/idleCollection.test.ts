@@ -41,13 +41,13 @@ describe('language server: collecting the young generation when idle', () => {
   it('runs a young-generation collection, and only that', async () => {
     const collect = youngGenerationCollector();
     assert.equal(typeof collect, 'function');
-    const kinds = await collectionsForcedDuring(() => collect!());
+    const kinds = await collectionsForcedDuring(() => collect());
     assert.deepEqual(kinds, [constants.NODE_PERFORMANCE_GC_MINOR]);
   });
 
   it('leaves no gc() to any other code', () => {
     const hadGc = typeof (globalThis as { gc?: unknown }).gc;
-    youngGenerationCollector();
+    youngGenerationCollector()();
     assert.equal(typeof (globalThis as { gc?: unknown }).gc, hadGc);
     assert.equal(runInNewContext('typeof gc'), 'undefined');
   });

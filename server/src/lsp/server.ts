@@ -141,9 +141,8 @@ export class DockerModularityServer {
     options: ServerOptions = {},
   ) {
     if (options.collectWhenIdle) {
-      this.idleCollection = new IdleCollection(options.collectWhenIdle, () =>
-        this.allFolders().some((f) => f.dirty || f.timer !== undefined),
-      );
+      // Scheduling an analysis marks its folder dirty first.
+      this.idleCollection = new IdleCollection(options.collectWhenIdle, () => this.allFolders().some((f) => f.dirty));
     }
   }
 
