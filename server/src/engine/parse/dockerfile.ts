@@ -69,6 +69,26 @@ memoizeArguments(ModifiableInstruction.prototype, 'getArguments');
   }
 }
 
+/**
+ * dockerfile-ast's getHeredocs scans the instruction's whole text, character by character, on every
+ * call, though a here-document is only ever declared by an argument that starts with `<<` (the
+ * scan itself only takes those). The rules ask it of every COPY and RUN again and again; without such
+ * an argument the answer is known: none.
+ */
+{
+  const proto = Instruction.prototype as unknown as {
+    getHeredocs?(this: Instruction): unknown[];
+    skipsPlainHeredocs?: boolean;
+  };
+  const original = proto.getHeredocs;
+  if (original && !proto.skipsPlainHeredocs) {
+    proto.getHeredocs = function (this: Instruction): unknown[] {
+      return this.getArguments().some((a) => a.getValue().startsWith('<<')) ? original.call(this) : [];
+    };
+    proto.skipsPlainHeredocs = true;
+  }
+}
+
 /** One `FROM` … up to the next `FROM`. */
 export interface Stage {
   index: number;
