@@ -1,12 +1,14 @@
 // Writes the parts of the config schemas that come from the engine (the rule ids, with their levels and
-// descriptions) into schemas/docker-modularity.schema.json and package.json's contributes.configuration:
-// see server/src/engine/configSchema.ts. Run after adding or renaming a rule: npm run gen:schemas
-// (test/engine/configSchema.test.ts fails until the files are up to date).
+// descriptions) into schemas/docker-modularity.schema.json and package.json's contributes.configuration,
+// and the engine's precompiled validator of the config file into
+// server/src/engine/generated/configSchemaValidator.js: see server/src/engine/configSchema.ts. Run after
+// adding or renaming a rule, or editing the schema: npm run gen:schemas (test/engine/configSchema.test.ts
+// fails until the files are up to date).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as prettier from 'prettier';
-import { withEngineParts } from '../server/src/engine/configSchema.ts';
+import { configValidatorSource, withEngineParts } from '../server/src/engine/configSchema.ts';
 import { RULES } from '../server/src/engine/index.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -20,4 +22,10 @@ for (const [key, file] of Object.entries(files)) {
     writeFileSync(file, text);
     console.log(`wrote ${file}`);
   }
+}
+const validator = join(root, 'server/src/engine/generated/configSchemaValidator.js');
+const code = configValidatorSource(generated.schema);
+if (code !== readFileSync(validator, 'utf8')) {
+  writeFileSync(validator, code);
+  console.log(`wrote ${validator}`);
 }

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import Ajv from 'ajv';
 import fc from 'fast-check';
 import { ConfigError, normalizeConfigPath, PATH_KEYS, parseConfig } from '../../server/src/engine/config';
-import { withEngineParts } from '../../server/src/engine/configSchema';
+import { configValidatorSource, withEngineParts } from '../../server/src/engine/configSchema';
 import { RULES } from '../../server/src/engine/rules';
 import { normalizeSettings, settingsToOverrides } from '../../server/src/lsp/settings';
 
@@ -148,6 +148,15 @@ describe('config schema and engine: the same configs accepted', () => {
     const generated = withEngineParts(schema, manifest, RULES);
     assert.deepEqual(generated.schema, schema, 'schemas/docker-modularity.schema.json is out of date: run npm run gen:schemas');
     assert.deepEqual(generated.manifest, manifest, 'package.json is out of date: run npm run gen:schemas');
+  });
+
+  it('is what the engine validates a config file with, precompiled byte for byte (npm run gen:schemas writes it)', () => {
+    const file = join(__dirname, '..', '..', 'server', 'src', 'engine', 'generated', 'configSchemaValidator.js');
+    assert.equal(
+      readFileSync(file, 'utf8'),
+      configValidatorSource(schema),
+      'server/src/engine/generated/configSchemaValidator.js is out of date: run npm run gen:schemas',
+    );
   });
 
   it('gives the dockerModularity.rules setting the engine’s rule ids, each with its levels and what it finds', () => {

@@ -1,6 +1,5 @@
-import Ajv from 'ajv';
 import { parse as parseYaml, parseDocument, type YAMLParseError } from 'yaml';
-import schema from '../../../schemas/docker-modularity.schema.json';
+import type ConfigSchemaValidator from './generated/configSchemaValidator';
 import { isAbsolutePath, normalizePath } from './paths';
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
@@ -126,22 +125,17 @@ function checkConfigPaths(file: string, config: Partial<Config>): Partial<Config
   return out;
 }
 
-let validate: ReturnType<Ajv['compile']> | undefined;
+let validateConfigSchema: typeof ConfigSchemaValidator | undefined;
 
 /**
- * The schema as the engine validates with it. For editors, the schema also lists the rule ids and
- * gives the path settings a pattern; the engine checks both itself after it, against the rules it
- * runs and with the reason a path is refused (it resolves `..` however deep; the pattern only so deep), in the
- * file's order. test/engine/configSchema.test.ts checks that the two accept the same configs.
+ * The engine's config schema (see engineSchema in configSchema.ts), precompiled by `npm run gen:schemas`.
+ * Loaded on first use: most workspaces have no config file, and `npm run gen:schemas`, which writes the
+ * module, must load this one whatever the module holds.
  */
-function engineSchema(): object {
-  const copy = structuredClone(schema) as {
-    properties: { rules: { propertyNames?: unknown } };
-    definitions: { workspacePath: { pattern?: string } };
-  };
-  delete copy.properties.rules.propertyNames;
-  delete copy.definitions.workspacePath.pattern;
-  return copy;
+function configSchemaValidator(): typeof ConfigSchemaValidator {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  validateConfigSchema ??= (require('./generated/configSchemaValidator') as { default: typeof ConfigSchemaValidator }).default;
+  return validateConfigSchema;
 }
 
 function yamlError(e: Error): { reason: string; position?: ConfigPosition } {
@@ -202,7 +196,7 @@ export function parseConfig(file: string, text: string, knownRules?: ReadonlySet
   if (data === null || data === undefined) {
     return {};
   }
-  validate ??= new Ajv({ allErrors: false, strict: false }).compile(engineSchema());
+  const validate = configSchemaValidator();
   if (!validate(data)) {
     const err = validate.errors![0]!;
     const key = err.instancePath.replace(/^\//, '').replace(/\//g, '.') || (err.params as { additionalProperty?: string }).additionalProperty || '';
