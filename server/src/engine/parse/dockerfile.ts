@@ -83,9 +83,58 @@ memoizeArguments(ModifiableInstruction.prototype, 'getArguments');
   const original = proto.getHeredocs;
   if (original && !proto.skipsPlainHeredocs) {
     proto.getHeredocs = function (this: Instruction): unknown[] {
+      // Such an argument takes two `<` of the instruction's text (an argument is its text with escapes
+      // and line continuations taken out, never more): most instructions have none, and their
+      // arguments need not be computed to tell.
+      const text = this.getTextContent();
+      const first = text.indexOf('<');
+      if (first < 0 || text.indexOf('<', first + 1) < 0) {
+        return [];
+      }
       return this.getArguments().some((a) => a.getValue().startsWith('<<')) ? original.call(this) : [];
     };
     proto.skipsPlainHeredocs = true;
+  }
+}
+
+/**
+ * How many spellings of instruction names {@link Instruction.getKeyword} remembers the upper case of:
+ * a workspace writes a few dozen (`RUN`, `run`, `Copy`…); a file of nonsense words may bring more,
+ * and then the memo starts over.
+ */
+const KEYWORD_MEMO_SIZE = 1024;
+
+/**
+ * The longest name remembered: the longest instruction (`HEALTHCHECK`) and then some. V8 keeps a longer
+ * substring as a view of the whole text it was cut from, and the memo would keep that text alive.
+ */
+const KEYWORD_MEMO_LENGTH = 12;
+
+/**
+ * dockerfile-ast's getKeyword upper-cases the instruction's name on every call, and the rules ask it
+ * of every instruction again and again (~480,000 calls in a check of 1,000 services); the upper case
+ * of each spelling is looked up instead.
+ */
+{
+  const proto = Instruction.prototype as unknown as { getKeyword(this: Instruction): string; memoizesKeyword?: boolean };
+  if (!proto.memoizesKeyword) {
+    const upper = new Map<string, string>();
+    proto.getKeyword = function (this: Instruction): string {
+      const name = this.getInstruction();
+      if (name.length > KEYWORD_MEMO_LENGTH) {
+        return name.toUpperCase();
+      }
+      let keyword = upper.get(name);
+      if (keyword === undefined) {
+        if (upper.size >= KEYWORD_MEMO_SIZE) {
+          upper.clear();
+        }
+        keyword = name.toUpperCase();
+        upper.set(name, keyword);
+      }
+      return keyword;
+    };
+    proto.memoizesKeyword = true;
   }
 }
 
