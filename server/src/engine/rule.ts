@@ -150,6 +150,30 @@ export function currentFileCheck(): number {
   return fileChecks;
 }
 
+/**
+ * A fact the rules of one file's check ask for again and again (the COPY lists of a stage, the stages
+ * a Dockerfile's images hold), computed once per project and key, and kept until the next file's check
+ * begins (see {@link beginFileCheck}). `args` are what the key implies (the Dockerfile of a stage).
+ */
+export function fileCheckMemo<K extends object, A extends unknown[], V>(
+  compute: (project: Project, key: K, ...args: A) => V,
+): (project: Project, key: K, ...args: A) => V {
+  const cache = new WeakMap<Project, { check: number; byKey: Map<K, V> }>();
+  return (project, key, ...args) => {
+    let cached = cache.get(project);
+    if (cached?.check !== fileChecks) {
+      cached = { check: fileChecks, byKey: new Map() };
+      cache.set(project, cached);
+    }
+    if (cached.byKey.has(key)) {
+      return cached.byKey.get(key)!;
+    }
+    const value = compute(project, key, ...args);
+    cached.byKey.set(key, value);
+    return value;
+  };
+}
+
 export function defineRule<M extends string>(rule: RuleDefinition<M>): RuleDefinition<M> {
   return rule;
 }

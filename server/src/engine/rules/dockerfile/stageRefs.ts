@@ -7,6 +7,7 @@ import type { Project, Service } from '../../project';
 import { stagesNamed, type DockerfileModel, type Stage } from '../../parse/dockerfile';
 import { isPublicImage, looksLikeBaseImage } from '../../images';
 import type { Range } from '../../text';
+import { fileCheckMemo } from '../../rule';
 
 /** A `COPY --from=X` or `RUN --mount=…,from=X` in a stage. */
 export interface StageUse {
@@ -122,9 +123,18 @@ export function runtimeImages(project: Project, model: DockerfileModel): Stage[]
 
 /**
  * The stages whose content ends up in the images services run, in file order: each of those images
- * (by default {@link runtimeImages}) and the stages of the file it is built FROM.
+ * (by default {@link runtimeImages}, which most image rules ask for, once per file check) and the
+ * stages of the file it is built FROM.
  */
-export function runtimeStages(project: Project, model: DockerfileModel, images = runtimeImages(project, model)): Stage[] {
+export function runtimeStages(project: Project, model: DockerfileModel, images?: Stage[]): Stage[] {
+  return images ? stagesOfImages(project, model, images) : runtimeStagesOf(project, model).slice();
+}
+
+const runtimeStagesOf = fileCheckMemo((project: Project, model: DockerfileModel) =>
+  stagesOfImages(project, model, runtimeImages(project, model)),
+);
+
+function stagesOfImages(project: Project, model: DockerfileModel, images: Stage[]): Stage[] {
   const out = new Set<Stage>();
   for (const image of images) {
     for (const stage of stageChain(project, model, image)) {

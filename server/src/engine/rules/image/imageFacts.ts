@@ -26,7 +26,7 @@ import {
 } from '../../parse/dockerfileArgs';
 
 import { runtimeImages, stageChain } from '../dockerfile/stageRefs';
-import { currentFileCheck } from '../../rule';
+import { fileCheckMemo } from '../../rule';
 import { parseShell, programWords, type ShellCommand, type ShellWord } from '../../parse/shell';
 import { installsOf, removePackagesFromRun } from '../../parse/installEdit';
 import { optionParts } from '../../parse/installOptions';
@@ -159,28 +159,17 @@ export function stageEndWorkdir(project: Project, model: DockerfileModel, stage:
 }
 
 /**
- * The COPY/ADD lists of the stages asked for during one file's check, shared by its image rules
- * (each asks for its own stages and its bases' again and again). Dropped when the next file's check
- * begins, so they die young: kept until the end of the check, every stage's list lived in V8's old
- * space, about 4 MB per 1,000 services (bench: the cold 10,000-service `check` peaked at 616–619 MB
- * of RSS, 578–581 MB after, as fast).
+ * COPY and ADD instructions of a stage, with the working directory at each. Shared by a file's image
+ * rules (each asks for its own stages and its bases' again and again), and dropped when the next file's
+ * check begins, so they die young: kept until the end of the check, every stage's list lived in V8's old
+ * space, about 4 MB per 1,000 services (bench: the cold 10,000-service `check` peaked at 616–619 MB of
+ * RSS, 578–581 MB after, as fast).
  */
-const copiesCache = new WeakMap<Project, { check: number; byStage: Map<Stage, CopyInfo[]> }>();
-
-/** COPY and ADD instructions of a stage, with the working directory at each. */
 export function stageCopies(project: Project, model: DockerfileModel, stage: Stage): CopyInfo[] {
-  let cached = copiesCache.get(project);
-  if (cached?.check !== currentFileCheck()) {
-    cached = { check: currentFileCheck(), byStage: new Map() };
-    copiesCache.set(project, cached);
-  }
-  let copies = cached.byStage.get(stage);
-  if (!copies) {
-    copies = computeStageCopies(project, model, stage);
-    cached.byStage.set(stage, copies);
-  }
-  return copies;
+  return copiesOfStage(project, stage, model);
 }
+
+const copiesOfStage = fileCheckMemo((project: Project, stage: Stage, model: DockerfileModel) => computeStageCopies(project, model, stage));
 
 function computeStageCopies(project: Project, model: DockerfileModel, stage: Stage): CopyInfo[] {
   const out: CopyInfo[] = [];
