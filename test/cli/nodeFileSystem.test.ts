@@ -41,6 +41,17 @@ describe('NodeFileSystem', function () {
     assert.deepEqual(disk.skipped(), []);
   });
 
+  it('gives the absolute path path.join gives, for normal, un-normalized, empty and climbing workspace paths', function () {
+    const root = workspace({ 'services/api/Dockerfile': 'FROM base\n' });
+    const disk = new NodeFileSystem(root);
+    for (const p of ['services/api/Dockerfile', './services//api/../api/Dockerfile', 'services/api/', '', '.', '..', '../other/x', '..hidden/x']) {
+      assert.equal(disk.absolute(p), path.join(root, ...p.split('/')), p);
+    }
+    assert.equal(disk.readFile('services/api/Dockerfile'), 'FROM base\n');
+    // At the file system's root, no slash is doubled.
+    assert.equal(new NodeFileSystem(path.parse(root).root).absolute('tmp/x'), path.join(path.parse(root).root, 'tmp', 'x'));
+  });
+
   it('answers a path the walk did not meet in a folder it read in full without the disk, and asks the disk elsewhere', function () {
     // A monorepo's stacks: each stack's env files are looked for in its folders up to the root.
     const root = workspace({
