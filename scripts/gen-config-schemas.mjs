@@ -4,7 +4,7 @@
 // server/src/engine/generated/configSchemaValidator.js: see server/src/engine/configSchema.ts. Run after
 // adding or renaming a rule, or editing the schema: npm run gen:schemas (test/engine/configSchema.test.ts
 // fails until the files are up to date).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as prettier from 'prettier';
@@ -25,7 +25,7 @@ for (const [key, file] of Object.entries(files)) {
 }
 const validator = join(root, 'server/src/engine/generated/configSchemaValidator.js');
 const code = configValidatorSource(generated.schema);
-if (code !== readFileSync(validator, 'utf8')) {
+if (!existsSync(validator) || code !== readFileSync(validator, 'utf8')) {
   writeFileSync(validator, code);
   console.log(`wrote ${validator}`);
 }

@@ -1,5 +1,5 @@
 import { parse as parseYaml, parseDocument, type YAMLParseError } from 'yaml';
-import type ConfigSchemaValidator from './generated/configSchemaValidator';
+import { loadedOnFirstUse, type StandaloneValidator } from './validators';
 import { isAbsolutePath, normalizePath } from './paths';
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
@@ -125,18 +125,15 @@ function checkConfigPaths(file: string, config: Partial<Config>): Partial<Config
   return out;
 }
 
-let validateConfigSchema: typeof ConfigSchemaValidator | undefined;
-
 /**
  * The engine's config schema (see engineSchema in configSchema.ts), precompiled by `npm run gen:schemas`.
  * Loaded on first use: most workspaces have no config file, and `npm run gen:schemas`, which writes the
  * module, must load this one whatever the module holds.
  */
-function configSchemaValidator(): typeof ConfigSchemaValidator {
+const configSchemaValidator = loadedOnFirstUse(
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  validateConfigSchema ??= (require('./generated/configSchemaValidator') as { default: typeof ConfigSchemaValidator }).default;
-  return validateConfigSchema;
-}
+  () => require('./generated/configSchemaValidator') as { default: StandaloneValidator },
+);
 
 function yamlError(e: Error): { reason: string; position?: ConfigPosition } {
   const at = (e as Partial<YAMLParseError>).linePos?.[0];

@@ -1,5 +1,5 @@
-import type { ErrorObject } from 'ajv';
+import type { StandaloneValidator } from '../validators';
 
 /** The Compose Specification validator, precompiled by scripts/gen-compose-validator.mjs. */
-declare const validate: ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
+declare const validate: StandaloneValidator;
 export default validate;

@@ -1,5 +1,5 @@
-import type { ErrorObject } from 'ajv';
+import type { StandaloneValidator } from '../validators';
 
-/** The engine's config schema validator, precompiled by `npm run gen:schemas` (see configValidatorSource in configSchema.ts). */
-declare const validate: ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
+/** The engine's config file validator, precompiled by `npm run gen:schemas` (see configValidatorSource in configSchema.ts). */
+declare const validate: StandaloneValidator;
 export default validate;

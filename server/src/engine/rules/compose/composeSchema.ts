@@ -8,16 +8,13 @@ import { scalarString, type YamlView } from '../../parse/yamlUtil';
 import type { Range } from '../../text';
 // The Compose Specification's schema as a maintained package (dclint) ships it, precompiled into a
 // standalone validator by scripts/gen-compose-validator.mjs: no process pays the compile time.
-import type ComposeSpecValidator from '../../generated/composeSchemaValidator';
-
-let validateComposeSpec: typeof ComposeSpecValidator | undefined;
+import { loadedOnFirstUse, type StandaloneValidator } from '../../validators';
 
 /** Loaded on first use: the validator module is large, and a process may never read a compose file. */
-function composeSpecValidator(): typeof ComposeSpecValidator {
+const composeSpecValidator = loadedOnFirstUse(
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  validateComposeSpec ??= (require('../../generated/composeSchemaValidator') as { default: typeof ComposeSpecValidator }).default;
-  return validateComposeSpec;
-}
+  () => require('../../generated/composeSchemaValidator') as { default: StandaloneValidator },
+);
 import { projectsOf } from './composeHelpers';
 import { nearestName } from '../../names';
 
