@@ -8,6 +8,7 @@ import { Analyzer } from '../../server/src/engine/analyzer';
 import { MemoryFileSystem } from '../../server/src/engine/fs';
 import type { Project } from '../../server/src/engine/project';
 import { beginFileCheck } from '../../server/src/engine/rule';
+import { runtimeStages } from '../../server/src/engine/rules/dockerfile/stageRefs';
 import {
   readRequirements,
   scriptRefs,
@@ -228,5 +229,40 @@ describe("imageFacts: a stage's COPY list lives as long as one file's check", ()
     // Kept for the whole check, every stage's list was ~4 MB per 1,000 services of old-space heap.
     assert.notEqual(next, first, "the last file's lists are dropped");
     assert.deepEqual(next, first);
+  });
+
+  it("works out a Dockerfile's runtime stages once a file check, and hands each caller its own list", () => {
+    const project = projectOf({
+      ...files,
+      'docker/Dockerfile.web':
+        '# Web\nFROM acme-base:latest AS runtime\nCOPY app/ app/\n\nFROM runtime AS test\nRUN pip install pytest\n',
+      'docker-compose.yml': compose({
+        base: { dockerfile: 'Dockerfile.base', image: 'acme-base:latest' },
+        web: { dockerfile: 'docker/Dockerfile.web' },
+      }).replace('dockerfile: docker/Dockerfile.web\n', 'dockerfile: docker/Dockerfile.web\n      target: runtime\n'),
+    });
+    const web = project.dockerfile('docker/Dockerfile.web')!;
+    const asked: string[] = [];
+    const imageStages = project.imageStages.bind(project);
+    project.imageStages = (model) => {
+      asked.push(model.path);
+      return imageStages(model);
+    };
+    beginFileCheck();
+    const first = runtimeStages(project, web);
+    assert.deepEqual(
+      first.map((s) => s.name),
+      ['runtime'],
+    );
+    first.length = 0;
+    assert.deepEqual(
+      runtimeStages(project, web).map((s) => s.name),
+      ['runtime'],
+      "a caller's change to its list is not the next caller's answer",
+    );
+    assert.deepEqual(asked, ['docker/Dockerfile.web'], 'the images are worked out once for all of the check');
+    beginFileCheck();
+    runtimeStages(project, web);
+    assert.deepEqual(asked, ['docker/Dockerfile.web', 'docker/Dockerfile.web'], "and again in the next file's check");
   });
 });

@@ -867,7 +867,7 @@ export class Analyzer {
     // (excluded, outside the workspace) is not read here either.
     const texts = new Map<string, string | undefined>();
     for (const [path] of toLoad) {
-      if (isInsideWorkspace(path) && !excluded(path)) {
+      if (readable(path, excluded)) {
         texts.set(path, this.fs.readFile(path));
       }
     }
@@ -967,7 +967,7 @@ export class Analyzer {
       if (!reload && models.has(path)) {
         return models.get(path);
       }
-      if (!isInsideWorkspace(path) || excluded(path)) {
+      if (!readable(path, excluded)) {
         return undefined;
       }
       const text = !reload && texts?.has(path) ? texts.get(path) : this.fs.readFile(path);
@@ -1290,4 +1290,9 @@ function instructionEnds(model: FileModel): Map<number, number> | undefined {
 
 function isPartialCompose(model: FileModel | undefined): boolean {
   return model?.kind === 'compose' && model.partial;
+}
+
+/** Whether discovery reads a path: inside the workspace and not excluded by the config. */
+function readable(path: string, excluded: (path: string) => boolean): boolean {
+  return isInsideWorkspace(path) && !excluded(path);
 }

@@ -145,11 +145,6 @@ export function beginFileCheck(): void {
   fileChecks++;
 }
 
-/** Which file check is under way (see {@link beginFileCheck}). */
-export function currentFileCheck(): number {
-  return fileChecks;
-}
-
 /**
  * A fact the rules of one file's check ask for again and again (the COPY lists of a stage, the stages
  * a Dockerfile's images hold), computed once per project and key, and kept until the next file's check

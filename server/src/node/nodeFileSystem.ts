@@ -314,7 +314,7 @@ export class NodeFileSystem implements FileSystemView {
   /** See {@link FileSystemView.writeBlocker}: the same checks `check --fix` makes before it writes. */
   writeBlocker(p: string): string | undefined {
     const rel = normalizePath(p);
-    if (fs.existsSync(path.join(this.root, ...rel.split('/'))) && this.readFileFresh(rel) === undefined) {
+    if (fs.existsSync(this.absolute(rel)) && this.readFileFresh(rel) === undefined) {
       const skip = this.skipped().find((k) => k.path === rel);
       return skip ? SKIP_REASON_TEXT[skip.reason] : 'it exists but is not read (a binary or too large file)';
     }

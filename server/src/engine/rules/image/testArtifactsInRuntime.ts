@@ -300,8 +300,9 @@ export const testArtifactsInRuntime = defineRule({
         // The base's built image (and the stages it builds on) is what every runtime image
         // inherits: dev and test requirements installed there ship in all of them. Before, the
         // base was not looked at. No fix: what else the base needs from that install is unknown.
+        const runtime = runtimeStages(project, file);
         for (const run of file.runs()) {
-          if (!runtimeStages(project, file).includes(run.stage)) {
+          if (!runtime.includes(run.stage)) {
             continue;
           }
           for (const { install } of installsOf(run)) {
