@@ -10,6 +10,8 @@ import { createRequire } from 'node:module';
 import fc from 'fast-check';
 import type * as DockerfileAst from 'dockerfile-ast';
 import type { Instruction } from 'dockerfile-ast';
+import { Analyzer } from '../../server/src/engine/analyzer';
+import { MemoryFileSystem } from '../../server/src/engine/fs';
 import { parseDockerfile } from '../../server/src/engine/parse/dockerfile';
 import { fuzzParams } from '../reliability/helpers';
 
@@ -143,11 +145,25 @@ describe('here-documents of Dockerfile instructions', () => {
       ' ', '\t', '\n', '\\\n', '\\', '"', "'", '#', '# comment\n',
       '<<', '<<-', '<', 'EOF', 'EOT', '"EOF"', "'EOF'",
     );
+    // With docker's default escape character and with the backtick some Windows Dockerfiles set, LF and CRLF.
+    const directive = fc.constantFrom('', '# escape=`\n');
+    const eol = fc.constantFrom('\n', '\r\n');
     fc.assert(
-      fc.property(fc.array(token, { maxLength: 40 }), (tokens) => {
-        compare('Dockerfile', `FROM python:3.12-slim\n${tokens.join('')}\n`);
+      fc.property(directive, eol, fc.array(fc.oneof(token, fc.constant('`\n')), { maxLength: 40 }), (head, br, tokens) => {
+        compare('Dockerfile', `${head}FROM python:3.12-slim\n${tokens.join('')}\n`.replace(/\n/g, br));
       }),
       fuzzParams(400),
     );
+  });
+
+  it('are none where dockerfile-ast’s scan failed on a comment inside a continued RUN, and the rules run', () => {
+    // dockerfile-ast's getHeredocs threw on this RUN (reading the range of a here-document that is not
+    // there), and two image rules reported an internal error on the file.
+    const text = 'FROM python:3.12-slim\nRUN \\\n \\# c\necho hi\n';
+    const theirs = original.DockerfileParser.parse(text).getInstructions()[1]!;
+    assert.deepEqual(heredocsOf(theirs), { threw: true });
+    assert.deepEqual(heredocsOf(parseDockerfile('Dockerfile', text).ast.getInstructions()[1]!), { threw: false, heredocs: [] });
+    const result = new Analyzer(new MemoryFileSystem({ Dockerfile: text })).analyze();
+    assert.deepEqual(result.internalErrors, []);
   });
 });
