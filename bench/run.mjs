@@ -396,6 +396,11 @@ function evaluate(results) {
       'warm in-process check / warm read+parse of the same Dockerfiles and compose files' +
         (measured.every((s) => Number.isFinite(s.floor.keptFloorMs))
           ? `; against the floor with the parsed trees kept alive to the end: ${ratiosTo('keptFloorMs')}`
+          : '') +
+        (measured.every((s) => Number.isFinite(s.engine.pairedRatio))
+          ? `; the check and the floor by turns in one process, median of the pairs' ratios: ${measured
+              .map((s) => `${num(s.services)}: ${ratio(s.engine.pairedRatio)} (${ratio(Math.min(...s.engine.pairedRatios))}–${ratio(Math.max(...s.engine.pairedRatios))}, n=${s.engine.pairedRatios.length})`)
+              .join(', ')}`
           : ''),
     );
   } else {
@@ -713,7 +718,7 @@ async function main() {
     log(`  parse floor ${ms(entry.floor.floorMs)} ms (trees kept: ${ms(entry.floor.keptFloorMs)} ms)${entry.floor.error ? ` (${entry.floor.error})` : ''}`);
     entry.engine = await worker({ ...common, task: 'engine' }, 2 * scale(size));
     log(
-      `  check warm ${ms(entry.engine.warmMs)} ms (first ${ms(entry.engine.firstMs)} ms), no-op ${ms(entry.engine.noopMs)} ms, ${num(entry.engine.findings)} findings${entry.engine.error ? ` (${entry.engine.error})` : ''}`,
+      `  check warm ${ms(entry.engine.warmMs)} ms (first ${ms(entry.engine.firstMs)} ms), no-op ${ms(entry.engine.noopMs)} ms, ${num(entry.engine.findings)} findings, check/floor by turns ${ratio(entry.engine.pairedRatio)}${entry.engine.error ? ` (${entry.engine.error})` : ''}`,
     );
     entry.cli = await coldCli(dir, size, scale(size), size >= 10000 ? 2 : 3);
     log(

@@ -67,6 +67,22 @@ function measure(fn, { reps = 5, budgetMs = 30_000, warmup = 1, warmupMs = WARMU
 
 const read = (root, p) => readFileSync(join(root, p), 'utf8');
 
+/**
+ * The parse floor's work: reads and parses every Dockerfile with dockerfile-ast and every compose file
+ * with yaml. `trees`, when given, keeps each tree to the end of the run.
+ */
+function parseFloor(root, manifest, trees) {
+  for (const p of [...manifest.baseDockerfiles, ...manifest.dockerfiles]) {
+    const tree = DockerfileParser.parse(read(root, p));
+    trees?.push(tree);
+  }
+  for (const p of manifest.composeFiles) {
+    const tree = yaml.parseDocument(read(root, p));
+    trees?.push(tree);
+  }
+  return trees?.length;
+}
+
 /** A view that lists only some files but reads and stats the whole workspace. */
 class ListedView {
   constructor(inner, listed) {
@@ -103,23 +119,11 @@ const tasks = {
   floor({ root, manifest, reps, budgetMs }) {
     const dfs = [...manifest.baseDockerfiles, ...manifest.dockerfiles];
     const composes = manifest.composeFiles;
-    /** Parses every file; `trees`, when given, keeps each tree to the end of the run. */
-    const parseAll = (trees) => {
-      for (const p of dfs) {
-        const tree = DockerfileParser.parse(read(root, p));
-        trees?.push(tree);
-      }
-      for (const p of composes) {
-        const tree = yaml.parseDocument(read(root, p));
-        trees?.push(tree);
-      }
-      return trees?.length;
-    };
-    const both = measure(() => parseAll(), { reps, budgetMs });
+    const both = measure(() => parseFloor(root, manifest), { reps, budgetMs });
     // The same with every parsed tree kept until the end of the run, as a check that relates the
     // files to one another must keep them (or what it makes of them): V8's young-generation
     // collections then copy the trees instead of finding them dead, a cost the floor above never pays.
-    const kept = measure(() => parseAll([]), { reps, budgetMs });
+    const kept = measure(() => parseFloor(root, manifest, []), { reps, budgetMs });
     const dockerfile = measure(
       () => {
         for (const p of dfs) {
@@ -151,7 +155,7 @@ const tasks = {
    * A full check in-process as the CLI makes it (a new one-shot Analyzer on a new NodeFileSystem
    * each time); then a no-op re-run of the editor's incremental analyzer.
    */
-  engine({ root, reps, budgetMs }) {
+  engine({ root, manifest, reps, budgetMs }) {
     // Each run keeps only a summary of its result: a result holds its whole project, and keeping
     // the last one alive while the next run builds its own would measure two projects in memory
     // (at 10,000 services ~600 MB more for the garbage collector to trace), which a CLI never has.
@@ -172,10 +176,30 @@ const tasks = {
       warmup: 0,
       warmupMs: Math.max(0, WARMUP_MS - firstMs),
     });
+    // The check and the floor by turns in this one process, each after a collection: the ratio of each
+    // pair, whose two halves ran under the same load, where the columns above come from two processes
+    // run at different times (runs of the same build put their ratio apart by up to a half).
+    // As many pairs as measure() takes samples: `reps`, and more until a second is spent (small workspaces).
+    const pairs = [];
+    const pairing = performance.now();
+    const morePairs = () =>
+      pairs.length < reps || (pairs.length < MAX_SAMPLES && performance.now() - pairing < Math.min(2 * SAMPLE_MS, budgetMs));
+    while (morePairs() && (pairs.length === 0 || performance.now() - pairing < budgetMs)) {
+      globalThis.gc?.();
+      let t = performance.now();
+      parseFloor(root, manifest);
+      const floorMs = performance.now() - t;
+      globalThis.gc?.();
+      t = performance.now();
+      summary(new engine.Analyzer(new NodeFileSystem(root), { oneShot: true }).analyze());
+      pairs.push((performance.now() - t) / floorMs);
+    }
     const analyzer = new engine.Analyzer(new NodeFileSystem(root));
     analyzer.analyze();
     const noop = measure(() => analyzer.analyze().stats, { reps, budgetMs: Math.min(budgetMs, 10_000) });
     return {
+      pairedRatio: median(pairs),
+      pairedRatios: pairs.map((x) => +x.toFixed(3)),
       firstMs,
       warmMs: full.ms,
       warmSamples: full.samples,
