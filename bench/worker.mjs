@@ -46,6 +46,19 @@ const MAX_SAMPLES = 50;
  * left V8 still compiling during the timed runs (a parse floor of 64-129 ms where other runs read
  * 16-35 ms). On larger workspaces one run takes longer than both, so nothing changes there.
  */
+/**
+ * Whether to take another sample: until `reps` are taken, and more until `sampleMs` is spent (at most
+ * MAX_SAMPLES), never past `budgetMs` once one is taken. The clock starts when this is called.
+ */
+function sampling(samples, { reps, budgetMs, sampleMs = SAMPLE_MS }) {
+  const started = performance.now();
+  return () => {
+    const spent = performance.now() - started;
+    const wanted = samples.length < reps || (samples.length < MAX_SAMPLES && spent < Math.min(sampleMs, budgetMs));
+    return wanted && (samples.length === 0 || spent < budgetMs);
+  };
+}
+
 function measure(fn, { reps = 5, budgetMs = 30_000, warmup = 1, warmupMs = WARMUP_MS, sampleMs = SAMPLE_MS } = {}) {
   let last;
   const warming = performance.now();
@@ -53,10 +66,8 @@ function measure(fn, { reps = 5, budgetMs = 30_000, warmup = 1, warmupMs = WARMU
     last = fn();
   }
   const samples = [];
-  const started = performance.now();
-  const more = () =>
-    samples.length < reps || (samples.length < MAX_SAMPLES && performance.now() - started < Math.min(sampleMs, budgetMs));
-  while (more() && (samples.length === 0 || performance.now() - started < budgetMs)) {
+  const more = sampling(samples, { reps, budgetMs, sampleMs });
+  while (more()) {
     globalThis.gc?.();
     const t = performance.now();
     last = fn();
@@ -67,20 +78,23 @@ function measure(fn, { reps = 5, budgetMs = 30_000, warmup = 1, warmupMs = WARMU
 
 const read = (root, p) => readFileSync(join(root, p), 'utf8');
 
-/**
- * The parse floor's work: reads and parses every Dockerfile with dockerfile-ast and every compose file
- * with yaml. `trees`, when given, keeps each tree to the end of the run.
- */
-function parseFloor(root, manifest, trees) {
-  for (const p of [...manifest.baseDockerfiles, ...manifest.dockerfiles]) {
-    const tree = DockerfileParser.parse(read(root, p));
-    trees?.push(tree);
-  }
-  for (const p of manifest.composeFiles) {
-    const tree = yaml.parseDocument(read(root, p));
+const dockerfilesOf = (manifest) => [...manifest.baseDockerfiles, ...manifest.dockerfiles];
+const parseDockerfile = (text) => DockerfileParser.parse(text);
+const parseCompose = (text) => yaml.parseDocument(text);
+
+/** Reads and parses each file; `trees`, when given, keeps each tree to the end of the run. */
+function parseEach(root, paths, parse, trees) {
+  for (const p of paths) {
+    const tree = parse(read(root, p));
     trees?.push(tree);
   }
   return trees?.length;
+}
+
+/** The parse floor's work: every Dockerfile with dockerfile-ast and every compose file with yaml. */
+function parseFloor(root, manifest, trees) {
+  parseEach(root, dockerfilesOf(manifest), parseDockerfile, trees);
+  return parseEach(root, manifest.composeFiles, parseCompose, trees);
 }
 
 /** A view that lists only some files but reads and stats the whole workspace. */
@@ -117,29 +131,15 @@ function memoryWorkspace(root, files) {
 const tasks = {
   /** Read + parse every Dockerfile with dockerfile-ast and every compose file with yaml, from disk. */
   floor({ root, manifest, reps, budgetMs }) {
-    const dfs = [...manifest.baseDockerfiles, ...manifest.dockerfiles];
+    const dfs = dockerfilesOf(manifest);
     const composes = manifest.composeFiles;
     const both = measure(() => parseFloor(root, manifest), { reps, budgetMs });
     // The same with every parsed tree kept until the end of the run, as a check that relates the
     // files to one another must keep them (or what it makes of them): V8's young-generation
     // collections then copy the trees instead of finding them dead, a cost the floor above never pays.
     const kept = measure(() => parseFloor(root, manifest, []), { reps, budgetMs });
-    const dockerfile = measure(
-      () => {
-        for (const p of dfs) {
-          DockerfileParser.parse(read(root, p));
-        }
-      },
-      { reps, budgetMs },
-    );
-    const compose = measure(
-      () => {
-        for (const p of composes) {
-          yaml.parseDocument(read(root, p));
-        }
-      },
-      { reps, budgetMs },
-    );
+    const dockerfile = measure(() => parseEach(root, dfs, parseDockerfile), { reps, budgetMs });
+    const compose = measure(() => parseEach(root, composes, parseCompose), { reps, budgetMs });
     return {
       floorMs: both.ms,
       floorSamples: both.samples,
@@ -179,12 +179,10 @@ const tasks = {
     // The check and the floor by turns in this one process, each after a collection: the ratio of each
     // pair, whose two halves ran under the same load, where the columns above come from two processes
     // run at different times (runs of the same build put their ratio apart by up to a half).
-    // As many pairs as measure() takes samples: `reps`, and more until a second is spent (small workspaces).
+    // As many pairs as measure() takes samples (each pair is two runs: twice the time).
     const pairs = [];
-    const pairing = performance.now();
-    const morePairs = () =>
-      pairs.length < reps || (pairs.length < MAX_SAMPLES && performance.now() - pairing < Math.min(2 * SAMPLE_MS, budgetMs));
-    while (morePairs() && (pairs.length === 0 || performance.now() - pairing < budgetMs)) {
+    const morePairs = sampling(pairs, { reps, budgetMs, sampleMs: 2 * SAMPLE_MS });
+    while (morePairs()) {
       globalThis.gc?.();
       let t = performance.now();
       parseFloor(root, manifest);
@@ -216,7 +214,7 @@ const tasks = {
   /** dockerfile-utils and dclint, and our engine on the same single-kind slices of the workspace. */
   async peers({ root, manifest, reps, budgetMs, dclintSample }) {
     const dfu = require('dockerfile-utils');
-    const dfs = [...manifest.baseDockerfiles, ...manifest.dockerfiles];
+    const dfs = dockerfilesOf(manifest);
     const texts = dfs.map((p) => read(root, p));
     const dfParse = measure(
       () => {

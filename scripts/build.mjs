@@ -69,15 +69,15 @@ const yamlModuleBuild = {
 };
 
 /**
- * Entry points; a bundle whose entry does not exist yet is skipped. `mustNotBundle`: source folders the
- * bundle must leave out (checked when not watching).
- */
-/**
  * Ajv's compiler: the JSON schemas the engine validates with are precompiled (server/src/engine/generated/),
  * so no process pays for compiling them, and the bundles carry only Ajv's small runtime helpers.
  */
 const AJV_COMPILER = ['node_modules/ajv/dist/compile/', 'node_modules/ajv/dist/core.js', 'node_modules/ajv/dist/ajv.js'];
 
+/**
+ * Entry points; a bundle whose entry does not exist yet is skipped. `mustNotBundle`: source folders and
+ * files (path prefixes) the bundle must leave out (checked when not watching).
+ */
 const bundles = [
   // The client is two bundles: a small activation stub, and the language client it loads right after.
   { entry: 'client/src/extension.ts', out: 'dist/client.js', external: ['vscode'], bin: false },

@@ -14,18 +14,16 @@ import { RULES } from '../server/src/engine/index.ts';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const files = { schema: join(root, 'schemas/docker-modularity.schema.json'), manifest: join(root, 'package.json') };
 const read = (file) => JSON.parse(readFileSync(file, 'utf8'));
-const generated = withEngineParts(read(files.schema), read(files.manifest), RULES);
-for (const [key, file] of Object.entries(files)) {
-  const options = { ...(await prettier.resolveConfig(file)), filepath: file };
-  const text = await prettier.format(JSON.stringify(generated[key], null, 2), options);
-  if (text !== readFileSync(file, 'utf8')) {
+/** Writes a file whose text is not already `text`, and says so. */
+const update = (file, text) => {
+  if (!existsSync(file) || text !== readFileSync(file, 'utf8')) {
     writeFileSync(file, text);
     console.log(`wrote ${file}`);
   }
+};
+const generated = withEngineParts(read(files.schema), read(files.manifest), RULES);
+for (const [key, file] of Object.entries(files)) {
+  const options = { ...(await prettier.resolveConfig(file)), filepath: file };
+  update(file, await prettier.format(JSON.stringify(generated[key], null, 2), options));
 }
-const validator = join(root, 'server/src/engine/generated/configSchemaValidator.js');
-const code = configValidatorSource(generated.schema);
-if (!existsSync(validator) || code !== readFileSync(validator, 'utf8')) {
-  writeFileSync(validator, code);
-  console.log(`wrote ${validator}`);
-}
+update(join(root, 'server/src/engine/generated/configSchemaValidator.js'), configValidatorSource(generated.schema));

@@ -115,7 +115,7 @@ export function withEngineParts<S extends Json, P extends Json>(
  * only so deep), in the file's order. test/engine/configSchema.test.ts checks that the two accept the
  * same configs.
  */
-export function engineSchema(schema: Json): Json {
+function engineSchema(schema: Json): Json {
   const copy = structuredClone(schema) as {
     properties: { rules: { propertyNames?: unknown } };
     definitions: { workspacePath: { pattern?: string } };

@@ -148,13 +148,14 @@ export function beginFileCheck(): void {
 /**
  * A fact the rules of one file's check ask for again and again (the COPY lists of a stage, the stages
  * a Dockerfile's images hold), computed once per project and key, and kept until the next file's check
- * begins (see {@link beginFileCheck}). `args` are what the key implies (the Dockerfile of a stage).
+ * begins (see {@link beginFileCheck}). `implied` is what the key implies (the Dockerfile of a stage); a
+ * fixed parameter, not a rest one: the COPY lists are asked for on the rules' hot paths.
  */
-export function fileCheckMemo<K extends object, A extends unknown[], V>(
-  compute: (project: Project, key: K, ...args: A) => V,
-): (project: Project, key: K, ...args: A) => V {
+export function fileCheckMemo<K extends object, I, V>(
+  compute: (project: Project, key: K, implied: I) => V,
+): (project: Project, key: K, implied: I) => V {
   const cache = new WeakMap<Project, { check: number; byKey: Map<K, V> }>();
-  return (project, key, ...args) => {
+  return (project, key, implied) => {
     let cached = cache.get(project);
     if (cached?.check !== fileChecks) {
       cached = { check: fileChecks, byKey: new Map() };
@@ -163,7 +164,7 @@ export function fileCheckMemo<K extends object, A extends unknown[], V>(
     if (cached.byKey.has(key)) {
       return cached.byKey.get(key)!;
     }
-    const value = compute(project, key, ...args);
+    const value = compute(project, key, implied);
     cached.byKey.set(key, value);
     return value;
   };

@@ -127,7 +127,7 @@ export function runtimeImages(project: Project, model: DockerfileModel): Stage[]
  * stages of the file it is built FROM.
  */
 export function runtimeStages(project: Project, model: DockerfileModel, images?: Stage[]): Stage[] {
-  return images ? stagesOfImages(project, model, images) : runtimeStagesOf(project, model).slice();
+  return images ? stagesOfImages(project, model, images) : runtimeStagesOf(project, model, undefined).slice();
 }
 
 const runtimeStagesOf = fileCheckMemo((project: Project, model: DockerfileModel) =>
