@@ -33,6 +33,10 @@ import {
   type InitializeResult,
   type PublishDiagnosticsParams,
   type WorkspaceEdit,
+  WorkDoneProgressCreateRequest,
+  type WorkDoneProgressCreateParams,
+  ResponseError,
+  ErrorCodes,
 } from 'vscode-languageserver-protocol';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 
@@ -101,6 +105,19 @@ export interface StartOptions {
   nestedFolders?: string[];
   /** Initialize with no workspace folder and no root (an editor opened on single files). */
   noFolders?: boolean;
+  /** How the client answers `window/workDoneProgress/create`: grant (the default), refuse with an error, or never answer. */
+  progressTokens?: 'grant' | 'refuse' | 'ignore';
+}
+
+/** A `$/progress` the server sent, with how many publishDiagnostics had arrived before it. */
+export interface ProgressEvent {
+  token: string | number;
+  kind: string;
+  title?: string;
+  message?: string;
+  percentage?: number;
+  cancellable?: boolean;
+  publishedBefore: number;
 }
 
 interface Waiter {
@@ -119,6 +136,9 @@ export class LspTestClient {
   /** WorkspaceEdits the server asked the client to apply (workspace/applyEdit). */
   readonly appliedEdits: WorkspaceEdit[] = [];
   readonly registrations: { method: string; registerOptions?: unknown }[] = [];
+  /** Tokens the server asked for (window/workDoneProgress/create), and every progress it sent, in order. */
+  readonly progressCreated: (string | number)[] = [];
+  readonly progress: ProgressEvent[] = [];
   settings: Record<string, unknown>;
   initializeResult!: InitializeResult;
   private readonly open = new Map<string, TextDocument>();
@@ -166,7 +186,21 @@ export class LspTestClient {
       this.appliedEdits.push(p.edit);
       return { applied: true };
     });
-    this.connection.onRequest('window/workDoneProgress/create', () => null);
+    this.connection.onRequest(WorkDoneProgressCreateRequest.method, (p: WorkDoneProgressCreateParams) => {
+      this.progressCreated.push(p.token);
+      switch (options.progressTokens ?? 'grant') {
+        case 'refuse':
+          return new ResponseError(ErrorCodes.InternalError, 'no progress here');
+        case 'ignore':
+          return new Promise<null>(() => undefined);
+        default:
+          return null;
+      }
+    });
+    this.connection.onUnhandledProgress((p) => {
+      const value = p.value as Omit<ProgressEvent, 'token' | 'publishedBefore'>;
+      this.progress.push({ ...value, token: p.token, publishedBefore: this.published.length });
+    });
     this.connection.listen();
   }
 

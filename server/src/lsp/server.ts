@@ -82,6 +82,8 @@ interface ClientSupport {
   diagnostics: Pick<DiagnosticOptions, 'relatedInformation' | 'codeDescription'>;
   edits: EditCapabilities;
   versionedDiagnostics: boolean;
+  /** Whether the client shows progress the server begins (`window/workDoneProgress/create`). */
+  workDoneProgress: boolean;
 }
 
 function readClientSupport(c: ClientCapabilities): ClientSupport {
@@ -101,6 +103,7 @@ function readClientSupport(c: ClientCapabilities): ClientSupport {
       rename: resourceOps.includes('rename'),
     },
     versionedDiagnostics: c.textDocument?.publishDiagnostics?.versionSupport === true,
+    workDoneProgress: c.window?.workDoneProgress === true,
   };
 }
 
@@ -112,6 +115,9 @@ function invalidParams(what: string): ResponseError<void> {
 function errorMessage(e: unknown): string {
   return e instanceof Error ? (e.stack ?? e.message) : String(e);
 }
+
+/** How long a folder's first analysis waits for the client to grant a progress token. */
+const PROGRESS_CREATE_TIMEOUT_MS = 1000;
 
 /** Disk events a folder queues before it reads the disk again instead (see filesChanged). */
 const MAX_QUEUED_DISK_EVENTS = 10_000;
@@ -293,7 +299,7 @@ export class DockerModularityServer {
                 }
               }
               await this.loadSettings(folder);
-              this.analyzeNow(folder);
+              await this.analyzeFirst(folder);
             }
           }
         }),
@@ -302,9 +308,55 @@ export class DockerModularityServer {
     // The whole workspace at start-up, files not opened included; one folder per turn of the loop.
     for (const folder of [...this.folders]) {
       await this.loadSettings(folder);
-      await new Promise((r) => setImmediate(r));
-      this.analyzeNow(folder);
+      await this.analyzeFirst(folder);
     }
+  }
+
+  /**
+   * A folder's first analysis, under a progress indicator in the client's window when the client
+   * shows server progress (`window.workDoneProgress`): on thousands of services it reads and checks
+   * for seconds, and before it the editor showed nothing at all. The analysis runs in one go (the
+   * engine is synchronous), so the progress has no percentage; its `begin` is written before the
+   * analysis starts, its `end` after the diagnostics.
+   */
+  private async analyzeFirst(folder: AnalyzedFolder): Promise<void> {
+    const progress = folder.settings.enable ? await this.beginProgress(`Checking ${nodePath.basename(folder.root) || folder.root} against the roadmap`) : undefined;
+    // The next turn of the loop: what is queued to the client (the progress's begin) is written first.
+    await new Promise((r) => setImmediate(r));
+    try {
+      this.analyzeNow(folder);
+    } finally {
+      progress?.done();
+    }
+  }
+
+  /**
+   * Asks the client for a progress token and begins it; undefined when the client does not show
+   * server progress, refuses, or does not answer within PROGRESS_CREATE_TIMEOUT_MS (the analysis
+   * must not wait on it longer).
+   */
+  private async beginProgress(message: string): Promise<{ done(): void } | undefined> {
+    if (!this.support.workDoneProgress) {
+      return undefined;
+    }
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const created = this.connection.window.createWorkDoneProgress().then(
+      (reporter) => reporter,
+      (e: unknown) => {
+        this.connection.console.warn(`The client refused a progress token: ${e instanceof Error ? e.message : String(e)}`);
+        return undefined;
+      },
+    );
+    const late = new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), PROGRESS_CREATE_TIMEOUT_MS)));
+    const reporter = await Promise.race([created, late]);
+    clearTimeout(timer);
+    if (reporter === undefined) {
+      // A token granted after the analysis began is ended at once, so that no indicator is left spinning.
+      void created.then((r) => r?.done());
+      return undefined;
+    }
+    reporter.begin('Docker Modularity', undefined, message, false);
+    return reporter;
   }
 
   private addFolder(uri: string): AnalyzedFolder | undefined {
