@@ -1,0 +1,275 @@
+/**
+ * The bundles parse YAML with yaml's lexer and parser rewritten without generators
+ * (scripts/yamlWithoutGenerators.mjs, applied by scripts/build.mjs). These tests hold the rewrite to
+ * yaml as published: a copy of yaml's ES module build with the two files rewritten is loaded beside
+ * the original, and both read the same texts (the compose files of the fixtures and of a generated
+ * monorepo, a compose file with every construct compose users write, and random texts made of YAML's
+ * tokens): the same lexical tokens, the same CST, the same documents, errors and warnings.
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import fc from 'fast-check';
+import type * as Yaml from 'yaml';
+// bench/generate.ts is the benchmark's own project (bench/tsconfig.json): required, not imported.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { generateRepo } = require('../../bench/generate') as {
+  generateRepo(root: string, services: number, seed?: number): unknown;
+};
+import { fuzzParams } from '../reliability/helpers';
+
+const REPO = path.resolve(__dirname, '..', '..');
+const YAML_PACKAGE = path.dirname(require.resolve('yaml/package.json'));
+
+interface Rewrite {
+  withoutGenerators(file: string, source: string): string;
+  REWRITTEN: string[];
+}
+
+type YamlModule = typeof Yaml;
+
+let rewrite: Rewrite;
+let published: YamlModule;
+let rewritten: YamlModule;
+let copy: string;
+
+/** Everything yaml makes of a text, as plain data (a thrown error as its message). */
+function readingOf(yaml: YamlModule, text: string): unknown {
+  const attempt = <T>(fn: () => T): T | { threw: string } => {
+    try {
+      return fn();
+    } catch (e) {
+      return { threw: e instanceof Error ? e.message : String(e) };
+    }
+  };
+  const lineStarts: number[] = [];
+  const lexed = attempt(() => Array.from(new yaml.Lexer().lex(text)));
+  const cst = attempt(
+    () => JSON.parse(JSON.stringify(Array.from(new yaml.Parser((n) => lineStarts.push(n)).parse(text)))) as unknown,
+  );
+  const lineCounter = new yaml.LineCounter();
+  const docs = attempt(() =>
+    yaml.parseAllDocuments(text, { lineCounter, keepSourceTokens: true, logLevel: 'error' }).map((doc) => ({
+      text: attempt(() => String(doc)),
+      js: attempt(() => JSON.stringify(doc.toJS({ maxAliasCount: 1000 }))),
+      range: doc.range,
+      errors: doc.errors.map((e) => `${e.code} ${e.pos.join(':')} ${e.message}`),
+      warnings: doc.warnings.map((e) => `${e.code} ${e.pos.join(':')} ${e.message}`),
+    })),
+  );
+  const single = attempt(() => {
+    const doc = yaml.parseDocument(text, { uniqueKeys: false, logLevel: 'error' });
+    return { errors: doc.errors.map((e) => e.message), contents: attempt(() => JSON.stringify(doc.contents)) };
+  });
+  return { lexed, cst, lineStarts, docs, lines: lineCounter.lineStarts, single };
+}
+
+function same(text: string, what: string): void {
+  assert.deepEqual(readingOf(rewritten, text), readingOf(published, text), `${what}: ${JSON.stringify(text.slice(0, 400))}`);
+}
+
+/** A compose file with the constructs compose users write, and a few a hand-edited file gets wrong. */
+const COMPOSE = [
+  '# Django + Celery + ML + nginx',
+  'name: shop',
+  'x-app: &app',
+  '  image: registry.example.com/shop/app:${TAG:-latest}',
+  '  env_file: [.env.shared, { path: .env.local, required: false }]',
+  '  volumes:',
+  '    - static:/app/static:ro',
+  '    - type: volume',
+  '      source: media',
+  '      target: /app/media',
+  '  networks: [backend]',
+  'services:',
+  '  web:',
+  '    <<: *app',
+  '    build:',
+  '      context: ..',
+  '      dockerfile: docker/Dockerfile.web',
+  '      args:',
+  '        - PIP_INDEX_URL',
+  '    command: >-',
+  '      gunicorn config.wsgi',
+  '      --bind 0.0.0.0:8000',
+  '    healthcheck:',
+  '      test: ["CMD-SHELL", "curl -fsS http://localhost:8000/health || exit 1"]',
+  '      interval: 30s',
+  '  worker:',
+  '    <<: [*app]',
+  '    command: |',
+  '      celery -A config worker \\',
+  '        -l info',
+  '    environment: { DJANGO_SETTINGS_MODULE: \'config.settings.prod\', C_FORCE_ROOT: "1" }',
+  '    ports: !reset []',
+  '  ml:',
+  '    image: "registry.example.com/shop/ml:1.4"',
+  '    deploy: { resources: { reservations: { devices: [ { capabilities: [gpu] } ] } } }',
+  '  nginx:',
+  '    image: nginx:1.27-alpine',
+  '    ports:',
+  '      - "80:80"',
+  '      - 443:443',
+  '    depends_on:',
+  '      web: { condition: service_healthy }',
+  '    labels:',
+  '      ? traefik.enable',
+  '      : "true"',
+  'volumes: { static: {}, media: }',
+  'networks:',
+  '  backend:',
+  '    driver: bridge',
+  '...',
+  '---',
+  '%TAG ! tag:example.com,2024:',
+  '--- !app',
+  'broken: [a, b',
+  '  key: "unterminated',
+  "\tindented: 'with a tab'",
+  '',
+].join('\n');
+
+const PIECES = [
+  'services:',
+  'web:',
+  'key: ',
+  'value',
+  ' ',
+  '  ',
+  '\n',
+  '\r\n',
+  '\t',
+  '# comment',
+  '- ',
+  '-',
+  ':',
+  ': ',
+  '? ',
+  ',',
+  '{',
+  '}',
+  '[',
+  ']',
+  '"double \\" quoted"',
+  '"unclosed',
+  "'single '' quoted'",
+  "'",
+  '&anchor ',
+  '*anchor',
+  '<<: ',
+  '!reset ',
+  '!!str ',
+  '!<tag:yaml.org,2002:int> ',
+  '|',
+  '|-',
+  '>+',
+  '|2',
+  '---',
+  '--- ',
+  '...',
+  '%YAML 1.2',
+  '%TAG !e! tag:e.com,2000:',
+  '~',
+  'null',
+  '0x1F',
+  '1e3',
+  '${VAR:-default}',
+  '@',
+  '`',
+  '\\',
+  'ü',
+  '\uFEFF',
+  '\u0085',
+];
+
+describe('yaml without generators (the bundles’ lexer and parser)', function () {
+  this.timeout(60000);
+
+  before(async () => {
+    rewrite = (await import(pathToFileURL(path.join(REPO, 'scripts', 'yamlWithoutGenerators.mjs')).href)) as Rewrite;
+    copy = fs.mkdtempSync(path.join(os.tmpdir(), 'dm-yaml-'));
+    fs.cpSync(path.join(YAML_PACKAGE, 'browser'), path.join(copy, 'browser'), { recursive: true });
+    for (const file of rewrite.REWRITTEN) {
+      const source = fs.readFileSync(path.join(YAML_PACKAGE, file), 'utf8');
+      fs.writeFileSync(path.join(copy, file), rewrite.withoutGenerators(path.basename(file), source));
+    }
+    published = (await import(pathToFileURL(path.join(YAML_PACKAGE, 'browser', 'index.js')).href)) as YamlModule;
+    rewritten = (await import(pathToFileURL(path.join(copy, 'browser', 'index.js')).href)) as YamlModule;
+  });
+  after(() => fs.rmSync(copy, { recursive: true, force: true }));
+
+  it('compares against yaml as published: the copy has no generator left, the original has', () => {
+    const lexed = new rewritten.Lexer().lex('a: 1\n');
+    assert.ok(Array.isArray(lexed), 'the rewritten lexer returns an array');
+    assert.ok(Array.isArray(new rewritten.Parser().parse('a: 1\n')), 'the rewritten parser returns an array');
+    assert.ok(!Array.isArray(new published.Lexer().lex('a: 1\n')), 'the published lexer is a generator');
+    for (const file of rewrite.REWRITTEN) {
+      assert.doesNotMatch(fs.readFileSync(path.join(copy, file), 'utf8').replace(/^\s*(\*|\/\/).*$/gm, ''), /\byield\b/);
+    }
+  });
+
+  it('reads a compose file with anchors, merges, flow and block scalars, tags, several documents and errors alike', () => {
+    same(COMPOSE, 'the compose file');
+    same(COMPOSE.replace(/\n/g, '\r\n'), 'the compose file with CRLF');
+    // Cut anywhere: every prefix of it (a file being typed).
+    for (let i = 0; i <= COMPOSE.length; i += 7) {
+      same(COMPOSE.slice(0, i), `the first ${i} characters`);
+    }
+  });
+
+  it('reads the compose files of the fixtures, the example and a generated 30-service monorepo alike', () => {
+    const texts: [string, string][] = [];
+    const walk = (dir: string): void => {
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory()) {
+          walk(p);
+        } else if (/\.ya?ml$/.test(e.name)) {
+          texts.push([path.relative(REPO, p), fs.readFileSync(p, 'utf8')]);
+        }
+      }
+    };
+    walk(path.join(REPO, 'test', 'fixtures'));
+    walk(path.join(REPO, 'examples'));
+    const generated = fs.mkdtempSync(path.join(os.tmpdir(), 'dm-yaml-repo-'));
+    try {
+      generateRepo(generated, 30, 7);
+      const before = texts.length;
+      walk(generated);
+      assert.ok(texts.length - before >= 2, 'the generated monorepo has compose files');
+    } finally {
+      fs.rmSync(generated, { recursive: true, force: true });
+    }
+    assert.ok(texts.length >= 7, `only ${texts.length} YAML files`);
+    for (const [name, text] of texts) {
+      same(text, name);
+    }
+  });
+
+  it('reads random texts made of YAML’s tokens alike', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...PIECES), { maxLength: 60 }), (pieces) => same(pieces.join(''), 'random')),
+      fuzzParams(1500),
+    );
+  });
+
+  it('fails the build, naming the file, when yaml’s code is not what the rewrite was written for', () => {
+    const lexer = fs.readFileSync(path.join(YAML_PACKAGE, 'browser/dist/parse/lexer.js'), 'utf8');
+    assert.throws(
+      () =>
+        rewrite.withoutGenerators(
+          'lexer.js',
+          lexer.replace("let next = this.next ?? 'stream';", "let next = this.next || 'stream';"),
+        ),
+      /lexer\.js: the body of lex\(\) is not what it was written for/,
+    );
+    const parser = fs.readFileSync(path.join(YAML_PACKAGE, 'browser/dist/parse/parser.js'), 'utf8');
+    assert.throws(
+      () => rewrite.withoutGenerators('parser.js', parser.replace('    *end() {', '    *end() {\n        const x = yield;')),
+      /parser\.js: a yield is left after the rewrite: const x = yield;/,
+    );
+    assert.throws(() => rewrite.withoutGenerators('composer.js', ''), /no rewrite for composer\.js/);
+  });
+});
