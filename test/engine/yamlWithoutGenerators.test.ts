@@ -25,6 +25,7 @@ const YAML_PACKAGE = path.dirname(require.resolve('yaml/package.json'));
 
 interface Rewrite {
   withoutGenerators(file: string, source: string): string;
+  writeRewrittenCopy(yamlPackage: string, dest: string): string;
   REWRITTEN: string[];
 }
 
@@ -190,13 +191,9 @@ describe('yaml without generators (the bundles’ lexer and parser)', function (
   before(async () => {
     rewrite = (await import(pathToFileURL(path.join(REPO, 'scripts', 'yamlWithoutGenerators.mjs')).href)) as Rewrite;
     copy = fs.mkdtempSync(path.join(os.tmpdir(), 'dm-yaml-'));
-    fs.cpSync(path.join(YAML_PACKAGE, 'browser'), path.join(copy, 'browser'), { recursive: true });
-    for (const file of rewrite.REWRITTEN) {
-      const source = fs.readFileSync(path.join(YAML_PACKAGE, file), 'utf8');
-      fs.writeFileSync(path.join(copy, file), rewrite.withoutGenerators(path.basename(file), source));
-    }
+    const rewrittenIndex = rewrite.writeRewrittenCopy(YAML_PACKAGE, copy);
     published = (await import(pathToFileURL(path.join(YAML_PACKAGE, 'browser', 'index.js')).href)) as YamlModule;
-    rewritten = (await import(pathToFileURL(path.join(copy, 'browser', 'index.js')).href)) as YamlModule;
+    rewritten = (await import(pathToFileURL(rewrittenIndex).href)) as YamlModule;
   });
   after(() => fs.rmSync(copy, { recursive: true, force: true }));
 
