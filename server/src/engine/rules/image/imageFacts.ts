@@ -56,7 +56,9 @@ export interface CopyInfo {
 /** Resolves a container path against a working directory; `/`-rooted, no trailing slash. */
 export function containerPath(workdir: string | undefined, p: string): string | undefined {
   if (p.startsWith('/')) {
-    return '/' + normalizePath(p);
+    // Without its leading slash, which normalizePath would take off anyway: a normal absolute path
+    // then takes its fast path.
+    return '/' + normalizePath(p.slice(1));
   }
   if (workdir === undefined) {
     return undefined;
