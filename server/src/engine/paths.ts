@@ -23,7 +23,10 @@ function isNormal(p: string): boolean {
     }
     if (c === SLASH) {
       const length = i - start;
-      if (n > 0 && (length === 0 || (p.charCodeAt(start) === DOT && (length === 1 || (length === 2 && p.charCodeAt(start + 1) === DOT))))) {
+      if (
+        n > 0 &&
+        (length === 0 || (p.charCodeAt(start) === DOT && (length === 1 || (length === 2 && p.charCodeAt(start + 1) === DOT))))
+      ) {
         return false;
       }
       start = i + 1;
@@ -124,7 +127,10 @@ export function globPattern(glob: string): string {
       if (close < 0) {
         re += '\\[';
       } else {
-        const body = glob.slice(i + 1, close).replace(/^!/, '^').replace(/\\/g, '\\\\');
+        const body = glob
+          .slice(i + 1, close)
+          .replace(/^!/, '^')
+          .replace(/\\/g, '\\\\');
         re += `[${body}]`;
         i = close;
       }
