@@ -5,16 +5,17 @@
  * parser is a generator function, each lexical token passes up through `yield*` at every level, and a
  * generator object and an iterator result are made at each. On the 66 compose files of the
  * benchmark's 1,000-service workspace (0.66 MB), that was most of `parseDocument`'s time and of a
- * check's allocation (bench/HISTORY.md). Their consumers take the tokens in order and all at once
- * (`Array.from(composer.compose(parser.parse(source)))` in `parseDocument`), so the same code
- * written as plain functions that push each token to an array gives the same tokens.
+ * check's allocation (bench/HISTORY.md). Written as plain functions that push each token to an
+ * array, with only the public entry points left as generators over that array, the same code gives
+ * the same tokens in the same order, and stops where it stopped.
  *
  * The rewrite is mechanical, on yaml's ES module build (`browser/dist/parse/lexer.js` and
  * `parser.js`):
  * - a generator method (`*name(`) becomes a plain method;
  * - `yield* f()` becomes `f()` (its value, the value returned, is used the same way);
  * - `yield x;` becomes `this.<array>.push(x);`;
- * - `lex()` and `parse()` make that array first and return it.
+ * - the public generators (`Lexer.lex`, `Parser.parse`, `next` and `end`) are generators again, over
+ *   that array: lazy at the granularity of a lexer state and of a parser lexeme.
  * Anything else found (a `yield` used as a value, a missing anchor) fails the build with the file's
  * name, so an upgrade of yaml cannot change behaviour silently; test/engine/yamlWithoutGenerators.test.ts
  * holds the result to yaml as published, token for token and document for document.
@@ -31,69 +32,112 @@ export function withoutGenerators(file, source) {
   let out = source.replace(/^( {4})\*(\w+)\(/gm, '$1$2(');
   out = out.replace(/\byield\* /g, '');
   out = out.replace(/\byield ([^;]+);/g, `this.${spec.array}.push($1);`);
-  // The entry, as the rewrite above leaves it: it makes the array first and returns it.
-  const entry = spec.entry.join('\n');
-  if (!out.includes(entry)) {
-    throw new Error(
-      `yamlWithoutGenerators: ${file}: the body of ${spec.name}() is not what it was written for (yaml ${VERSION})`,
-    );
-  }
-  const [signature, ...body] = spec.entry;
-  const end = body.pop();
-  const a = spec.array;
-  out = out.replace(
-    entry,
-    [
-      signature,
-      `        const ${a} = (this.${a} = []);`,
-      ...body,
-      `        this.${a} = undefined;`,
-      `        return ${a};`,
-      end,
-    ].join('\n'),
-  );
   const left = out.split('\n').filter((line) => /\byield\b/.test(line) && !/^\s*(\*|\/\/)/.test(line));
   if (left.length > 0) {
     throw new Error(`yamlWithoutGenerators: ${file}: a yield is left after the rewrite: ${left[0].trim()}`);
   }
+  // The methods the rewrite above made plain, then the public ones written again as generators.
+  for (const [from, to] of spec.replace) {
+    const text = from.join('\n');
+    const at = out.indexOf(text);
+    if (at < 0 || out.indexOf(text, at + 1) >= 0) {
+      throw new Error(
+        `yamlWithoutGenerators: ${file}: ${from[0].trim()} is not what the rewrite was written for (yaml ${VERSION})`,
+      );
+    }
+    out = out.replace(text, () => to.join('\n'));
+  }
   return out;
 }
 
-/** The yaml version the entries below were written against (package-lock.json pins it). */
+/** The yaml version the texts below were written against (package-lock.json pins it). */
 const VERSION = '2.9.1';
 
-/** Per file: the entry method, as its lines read once rewritten, and the array its tokens go to. */
+/**
+ * Per file: the array the plain methods push their tokens to, and the texts replaced once they are
+ * plain ([as the rewrite leaves them, what they become]). The public generators stay generators, as
+ * lazy as before where it shows: the lexer hands on each state's tokens as that state ends, the
+ * parser each top-level token (a document, a comment…) at the end of the lexeme that completed it,
+ * so `parseDocument`, which stops at a second document, still reads no further than it did.
+ */
 const SPECS = {
   'lexer.js': {
-    name: 'lex',
     array: 'tokens',
-    entry: [
-      '    lex(source, incomplete = false) {',
-      '        if (source) {',
-      "            if (typeof source !== 'string')",
-      "                throw TypeError('source is not a string');",
-      '            this.buffer = this.buffer ? this.buffer + source : source;',
-      '            this.lineEndPos = null;',
-      '        }',
-      '        this.atEnd = !incomplete;',
-      "        let next = this.next ?? 'stream';",
-      '        while (next && (incomplete || this.hasChars(1)))',
-      '            next = this.parseNext(next);',
-      '    }',
+    replace: [
+      [['    lex(source, incomplete = false) {'], ['    *lex(source, incomplete = false) {']],
+      [
+        [
+          "        let next = this.next ?? 'stream';",
+          '        while (next && (incomplete || this.hasChars(1)))',
+          '            next = this.parseNext(next);',
+          '    }',
+        ],
+        [
+          "        let next = this.next ?? 'stream';",
+          '        while (next && (incomplete || this.hasChars(1))) {',
+          '            const tokens = (this.tokens = []);',
+          '            next = this.parseNext(next);',
+          '            yield* tokens;',
+          '        }',
+          '    }',
+        ],
+      ],
     ],
   },
   'parser.js': {
-    name: 'parse',
     array: 'out',
-    entry: [
-      '    parse(source, incomplete = false) {',
-      '        if (this.onNewLine && this.offset === 0)',
-      '            this.onNewLine(0);',
-      '        for (const lexeme of this.lexer.lex(source, incomplete))',
-      '            this.next(lexeme);',
-      '        if (!incomplete)',
-      '            this.end();',
-      '    }',
+    replace: [
+      [
+        ['        this.onNewLine = onNewLine;', '    }'],
+        [
+          '        this.onNewLine = onNewLine;',
+          '        /** The top-level tokens made and not yet handed on */',
+          '        this.out = [];',
+          '    }',
+        ],
+      ],
+      [
+        [
+          '    parse(source, incomplete = false) {',
+          '        if (this.onNewLine && this.offset === 0)',
+          '            this.onNewLine(0);',
+          '        for (const lexeme of this.lexer.lex(source, incomplete))',
+          '            this.next(lexeme);',
+          '        if (!incomplete)',
+          '            this.end();',
+          '    }',
+        ],
+        [
+          '    *parse(source, incomplete = false) {',
+          '        if (this.onNewLine && this.offset === 0)',
+          '            this.onNewLine(0);',
+          '        for (const lexeme of this.lexer.lex(source, incomplete)) {',
+          '            this._nextLexeme(lexeme);',
+          '            if (this.out.length > 0)',
+          '                yield* this._flushTokens();',
+          '        }',
+          '        if (!incomplete) {',
+          '            this._endStream();',
+          '            yield* this._flushTokens();',
+          '        }',
+          '    }',
+          '    *next(source) {',
+          '        this._nextLexeme(source);',
+          '        yield* this._flushTokens();',
+          '    }',
+          '    *end() {',
+          '        this._endStream();',
+          '        yield* this._flushTokens();',
+          '    }',
+          '    _flushTokens() {',
+          '        const out = this.out;',
+          '        this.out = [];',
+          '        return out;',
+          '    }',
+        ],
+      ],
+      [['    next(source) {'], ['    _nextLexeme(source) {']],
+      [['    end() {'], ['    _endStream() {']],
     ],
   },
 };
