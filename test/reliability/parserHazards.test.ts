@@ -28,7 +28,7 @@ const HUGE_MS = 3 * QUICK_MS;
 describe('reliability: known parser hazards', function () {
   this.timeout(120_000);
 
-  it('deeply nested YAML ([ × 1,000, - × 5,000, 10,000 levels), parsed twice in one process, does not abort Node', function () {
+  it('deeply nested YAML ([ × 1,000, - × 5,000, 10,000 levels; compose, config, workflow, found by content), read twice in one process, does not abort Node', function () {
     // A V8 fatal error (exit 134) is not an exception: only a separate process can observe it.
     const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'deepYamlChild.ts')], { cwd: REPO, encoding: 'utf8', timeout: 100_000 });
     assert.equal(r.signal, null, `killed by ${r.signal}: ${r.stderr.slice(0, 500)}`);
@@ -38,6 +38,14 @@ describe('reliability: known parser hazards', function () {
       assert.equal(out[name]!.length, 1, name);
       assert.match(out[name]![0]!, /YAML nested more than 200 levels deep; docker-modularity analyses at most 200 levels/, name);
     }
+    // Deep YAML elsewhere: the config file, a compose file found by content, a workflow.
+    assert.deepEqual(out['workspace'], [
+      'config: .docker-modularity.yaml: is not read: its YAML nests more than 200 levels deep (a config file needs a few)',
+      'internal errors: 0',
+      'compose files: docker-compose.yml',
+      out['workspace']![3],
+    ]);
+    assert.match(out['workspace']![3]!, /ci\.yml.*could not be read as YAML/);
   });
 
   it('a flat 40,000-key map with duplicates completes quickly and reports each duplicate', function () {

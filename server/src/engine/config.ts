@@ -1,6 +1,7 @@
 import { parse as parseYaml, parseDocument, type YAMLParseError } from 'yaml';
 import { loadedOnFirstUse, type StandaloneValidator } from './validators';
 import { isAbsolutePath, normalizePath } from './paths';
+import { MAX_YAML_DEPTH, yamlTooDeep } from './parse/yamlUtil';
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 export type Level = Severity | 'off';
@@ -178,6 +179,9 @@ export function parseConfig(file: string, text: string, knownRules?: ReadonlySet
   let data: unknown;
   const json = file.endsWith('.json');
   const body = text.replace(/^\uFEFF/, '');
+  if (!json && yamlTooDeep(body)) {
+    throw new ConfigError(file, '', `is not read: its YAML nests more than ${MAX_YAML_DEPTH} levels deep (a config file needs a few)`);
+  }
   try {
     // An empty file is an empty config, in JSON as in YAML.
     data = json ? (body.trim() === '' ? {} : JSON.parse(body)) : parseYaml(text, { maxAliasCount: 50 });
@@ -185,7 +189,8 @@ export function parseConfig(file: string, text: string, knownRules?: ReadonlySet
     const { reason, position } = json ? jsonError(e as Error, body) : yamlError(e as Error);
     throw new ConfigError(file, '', `is not valid ${json ? 'JSON' : 'YAML'}: ${reason}`, position);
   }
-  const duplicate = json && body.trim() !== '' ? duplicateJsonKey(body) : undefined;
+  // JSON.parse took it; yaml is asked only for its duplicate keys, and not past the depth it is trusted with.
+  const duplicate = json && body.trim() !== '' && !yamlTooDeep(body) ? duplicateJsonKey(body) : undefined;
   if (duplicate) {
     const { reason, position } = yamlError(duplicate);
     throw new ConfigError(file, '', `is not valid JSON: ${reason}`, position);

@@ -32,6 +32,7 @@ import { exemptEntryMatches, isPublicImage, looksLikeBaseImage, normalizeImage }
 import { detectInstall } from './parse/installs';
 import { argValues, globalArgs, NO_ARGS, pathArgs, type BuildArgs } from './parse/dockerfileArgs';
 import { isMap, isNode, isPair, isScalar, parseDocument } from 'yaml';
+import { yamlTooDeep } from './parse/yamlUtil';
 import { inlineDockerfilePath } from './inlineDockerfiles';
 import { interpolate, NO_VARIABLES, type Variables } from './interpolation';
 import { envTemplatePath, findSecret, secretsTemplatePath } from './rules/env/envShared';
@@ -243,6 +244,10 @@ export function composeLookalikes(fs: Pick<FileSystemView, 'listFiles' | 'readFi
     const text = fs.readFile(path);
     // Only a file with `services:` at the start of a line is parsed.
     if (text === undefined || !/^services[ \t]*:/m.test(text)) {
+      continue;
+    }
+    if (yamlTooDeep(text)) {
+      // Never handed to the parser (its stack); no compose file the engine could read either.
       continue;
     }
     try {

@@ -1,4 +1,5 @@
 import { parse as parseYaml } from 'yaml';
+import { yamlTooDeep } from './parse/yamlUtil';
 import type { AnalysisResult } from './analyzer';
 import { asRecord, GITLAB_KEYWORDS, isGitlabCi } from './parse/buildCommands';
 import { basename, dirname, isWithin, normalizePath } from './paths';
@@ -470,6 +471,9 @@ function ciSteps(p: Project, out: string[]): void {
   for (const t of p.textFiles.filter((f) => f.role === 'workflow')) {
     let doc: unknown;
     try {
+      if (yamlTooDeep(t.text)) {
+        throw new Error('nested too deep');
+      }
       doc = parseYaml(t.text, { maxAliasCount: 50 });
     } catch {
       rows.push([`\`${t.path}\``, '—', '(could not be read as YAML)']);

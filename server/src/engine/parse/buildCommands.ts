@@ -1,4 +1,5 @@
 import { isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node, type Scalar, type YAMLMap } from 'yaml';
+import { yamlTooDeep } from './yamlUtil';
 import { escapeRegExp, LineIndex, type Range } from '../text';
 import { basename, dirname, isAbsolutePath, joinPath } from '../paths';
 import type { BuildArgs } from './dockerfileArgs';
@@ -617,8 +618,8 @@ let lastWorkflow: { text: string; doc: Document | undefined } | undefined;
 /** A CI workflow's YAML, or undefined when it does not parse. */
 function parseWorkflow(text: string): Document | undefined {
   if (lastWorkflow?.text !== text) {
-    const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false, logLevel: 'error' });
-    lastWorkflow = { text, doc: doc.errors.length > 0 ? undefined : doc };
+    const doc = yamlTooDeep(text) ? undefined : parseDocument(text, { uniqueKeys: false, prettyErrors: false, logLevel: 'error' });
+    lastWorkflow = { text, doc: doc === undefined || doc.errors.length > 0 ? undefined : doc };
   }
   return lastWorkflow.doc;
 }

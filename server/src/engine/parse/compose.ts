@@ -1,10 +1,10 @@
 import { parseDocument, isMap, isSeq, isScalar, type Node, type YAMLMap, type Pair } from 'yaml';
 import { compactArrays, LineIndex, type Range } from '../text';
-import { scalarString, YamlView, estimateYamlDepth, expandedSize } from './yamlUtil';
+import { scalarString, YamlView, estimateYamlDepth, expandedSize, MAX_YAML_DEPTH } from './yamlUtil';
 import { COMPOSE_YAML_OPTIONS, reparseOneService } from './composeReparse';
 
 /** The deepest YAML nesting the engine will hand to the parser. */
-export const MAX_YAML_DEPTH = 200;
+export { MAX_YAML_DEPTH };
 
 /** The most values a compose file may hold once its aliases are expanded. */
 export const MAX_EXPANDED_VALUES = 100_000;

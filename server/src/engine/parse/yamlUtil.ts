@@ -190,6 +190,18 @@ export function scalarString(node: unknown): string | undefined {
   return undefined;
 }
 
+/** How deep YAML may nest before the engine refuses it unparsed (see {@link estimateYamlDepth}). */
+export const MAX_YAML_DEPTH = 200;
+
+/**
+ * Whether YAML text nests deeper than {@link MAX_YAML_DEPTH}: every parse of workspace YAML asks
+ * first (compose files, the config file, workflows, compose files found by content), so none of
+ * them depends on how deep the parser's stack lets it go.
+ */
+export function yamlTooDeep(text: string): boolean {
+  return estimateYamlDepth(text) > MAX_YAML_DEPTH;
+}
+
 /**
  * Estimates the nesting depth of YAML text without parsing it. The `yaml` parser can exhaust the
  * native stack on very deep input (a V8 fatal error no try/catch contains), so deep input is
