@@ -105,8 +105,8 @@ export interface StartOptions {
   nestedFolders?: string[];
   /** Initialize with no workspace folder and no root (an editor opened on single files). */
   noFolders?: boolean;
-  /** How the client answers `window/workDoneProgress/create`: grant (the default), refuse with an error, or never answer. */
-  progressTokens?: 'grant' | 'refuse' | 'ignore';
+  /** How the client answers `window/workDoneProgress/create`: grant (the default), refuse with an error, never answer, or grant after a delay. */
+  progressTokens?: 'grant' | 'refuse' | 'ignore' | { grantAfterMs: number };
 }
 
 /** A `$/progress` the server sent, with how many publishDiagnostics had arrived before it. */
@@ -118,6 +118,8 @@ export interface ProgressEvent {
   percentage?: number;
   cancellable?: boolean;
   publishedBefore: number;
+  /** How many log messages had arrived before it. */
+  logsBefore: number;
 }
 
 interface Waiter {
@@ -188,7 +190,11 @@ export class LspTestClient {
     });
     this.connection.onRequest(WorkDoneProgressCreateRequest.method, (p: WorkDoneProgressCreateParams) => {
       this.progressCreated.push(p.token);
-      switch (options.progressTokens ?? 'grant') {
+      const answer = options.progressTokens ?? 'grant';
+      if (typeof answer === 'object') {
+        return new Promise<null>((resolve) => setTimeout(() => resolve(null), answer.grantAfterMs));
+      }
+      switch (answer) {
         case 'refuse':
           return new ResponseError(ErrorCodes.InternalError, 'no progress here');
         case 'ignore':
@@ -198,8 +204,8 @@ export class LspTestClient {
       }
     });
     this.connection.onUnhandledProgress((p) => {
-      const value = p.value as Omit<ProgressEvent, 'token' | 'publishedBefore'>;
-      this.progress.push({ ...value, token: p.token, publishedBefore: this.published.length });
+      const value = p.value as Omit<ProgressEvent, 'token' | 'publishedBefore' | 'logsBefore'>;
+      this.progress.push({ ...value, token: p.token, publishedBefore: this.published.length, logsBefore: this.logs.length });
     });
     this.connection.listen();
   }

@@ -125,4 +125,67 @@ describe('language server: progress of the first analysis', function () {
     assert.ok(fs.existsSync(path.join(root, COMPOSE)));
     assert.deepEqual(c.progressCreated, []);
   });
+
+  /** Resolves once the server has asked for a progress token (it has read the settings by then). */
+  async function tokenAsked(c: LspTestClient): Promise<void> {
+    for (let i = 0; i < 200 && c.progressCreated.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    assert.equal(c.progressCreated.length, 1, 'the server asked for no token');
+  }
+
+  it('does not analyse a folder closed while its token was asked for: no diagnostics left behind', async () => {
+    const c = await LspTestClient.start(copyFixture(), { capabilities: WITH_PROGRESS, progressTokens: 'ignore' });
+    client = c;
+    await tokenAsked(c);
+    await c.removeWorkspaceFolder();
+    // Past the second the server waits for the token.
+    await new Promise((r) => setTimeout(r, 1500));
+    await c.connection.sendRequest(RoadmapStatusRequest.type, {});
+    assert.deepEqual(
+      c.published.filter((p) => p.diagnostics.length > 0).map((p) => p.uri),
+      [],
+      'diagnostics were published for a closed folder',
+    );
+    assert.deepEqual(c.progress, []);
+    assert.ok(!c.logs.some((l) => l.startsWith('Analysed')), c.logs.join('\n'));
+  });
+
+  it('holds an edit’s analysis while the token is on its way, so the first analysis runs under the progress', async () => {
+    const c = await LspTestClient.start(copyFixture(), { capabilities: WITH_PROGRESS, progressTokens: { grantAfterMs: 700 } });
+    client = c;
+    await tokenAsked(c);
+    // Its debounced analysis (200 ms) falls due while the token is still on its way.
+    await c.openDocument(WEB);
+    await c.diagnosticsFor(WEB, (ds) => ds.length > 0);
+    await c.connection.sendRequest(RoadmapStatusRequest.type, {});
+    const [begin] = c.progress;
+    assert.equal(begin?.kind, 'begin');
+    assert.equal(begin.publishedBefore, 0, 'diagnostics came before the progress began');
+    assert.ok(
+      !c.logs.slice(0, begin.logsBefore).some((l) => l.startsWith('Analysed')),
+      'an analysis ran before the progress began',
+    );
+    assert.match(c.logs.find((l) => l.startsWith('Analysed')) ?? '', /, 0 reused/);
+  });
+
+  it('asks a client that left one token unanswered for no more: each further folder is analysed at once', async () => {
+    const c = await startAndSettle(copyFixture(), {
+      capabilities: WITH_PROGRESS,
+      progressTokens: 'ignore',
+      nestedFolders: ['docker', 'scripts'],
+    });
+    assert.equal(c.progressCreated.length, 1);
+    assert.deepEqual(c.progress, []);
+    assert.ok(
+      c.logs.some((l) => l.includes('did not answer window/workDoneProgress/create within 1000 ms')),
+      c.logs.join('\n'),
+    );
+    // The two other folders follow at once (not a second each).
+    const analysed = () => c.logs.filter((l) => l.startsWith('Analysed')).length;
+    for (let i = 0; i < 50 && analysed() < 3; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    assert.equal(analysed(), 3, c.logs.join('\n'));
+  });
 });

@@ -45,6 +45,8 @@ export class AnalyzedFolder {
   result: AnalysisResult | undefined;
   /** Set once the folder's settings have been read; analysis waits for it. */
   settingsLoaded = false;
+  /** Set while the folder's first analysis waits for its progress token: edits' analyses wait too. */
+  firstAnalysisPending = false;
   /** A scheduled analysis (debounced edits). */
   timer: ReturnType<typeof setTimeout> | undefined;
   /** Whether something changed since the last analysis. */

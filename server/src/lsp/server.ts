@@ -138,6 +138,8 @@ export class DockerModularityServer {
   private pushedSettings: unknown;
   private readonly warnedRules = new Set<string>();
   private shuttingDown = false;
+  /** Set when the client left a progress token unanswered: no folder asks for one again. */
+  private progressUnanswered = false;
   /** The young-generation collection after each analysis (see lsp/idleCollection.ts), when the host gives one. */
   private readonly idleCollection?: IdleCollection;
 
@@ -298,7 +300,6 @@ export class DockerModularityServer {
                   this.sendRoadmapStatusIfChanged(outer);
                 }
               }
-              await this.loadSettings(folder);
               await this.analyzeFirst(folder);
             }
           }
@@ -307,36 +308,53 @@ export class DockerModularityServer {
     }
     // The whole workspace at start-up, files not opened included; one folder per turn of the loop.
     for (const folder of [...this.folders]) {
-      await this.loadSettings(folder);
       await this.analyzeFirst(folder);
     }
   }
 
   /**
-   * A folder's first analysis, under a progress indicator in the client's window when the client
-   * shows server progress (`window.workDoneProgress`): on thousands of services it reads and checks
-   * for seconds, and before it the editor showed nothing at all. The analysis runs in one go (the
-   * engine is synchronous), so the progress has no percentage; its `begin` is written before the
-   * analysis starts, its `end` after the diagnostics.
+   * A workspace folder's settings, then its first analysis, under a progress indicator in the
+   * client's window when the client shows server progress (`window.workDoneProgress`): on thousands
+   * of services it reads and checks for seconds, and before it the editor showed nothing at all. The
+   * analysis runs in one go (the engine is synchronous), so the progress has no percentage; its
+   * `begin` is written before the analysis starts, its `end` after the diagnostics. While the token is
+   * asked for, edits' analyses wait (see schedule); a request that needs the analysis at once makes it
+   * (and then no progress is begun). A folder closed, or a server shut down, meanwhile is left alone.
    */
   private async analyzeFirst(folder: AnalyzedFolder): Promise<void> {
-    const progress = folder.settings.enable ? await this.beginProgress(`Checking ${nodePath.basename(folder.root) || folder.root} against the roadmap`) : undefined;
-    // The next turn of the loop: what is queued to the client (the progress's begin) is written first.
-    await new Promise((r) => setImmediate(r));
+    const served = () => !this.shuttingDown && this.folders.includes(folder);
+    folder.firstAnalysisPending = true;
+    let progress: { done(): void } | undefined;
     try {
-      this.analyzeNow(folder);
+      await this.loadSettings(folder);
+      if (!served()) {
+        return;
+      }
+      if (folder.settings.enable && !folder.result) {
+        progress = await this.beginProgress(`Checking ${nodePath.basename(folder.root) || folder.root} against the roadmap`, served);
+      }
+      // The next turn of the loop: what is queued to the client (the progress's begin) is written first.
+      await new Promise((r) => setImmediate(r));
+      if (served()) {
+        folder.firstAnalysisPending = false;
+        this.analyzeNow(folder);
+      }
     } finally {
-      progress?.done();
+      folder.firstAnalysisPending = false;
+      if (!this.shuttingDown) {
+        progress?.done();
+      }
     }
   }
 
   /**
    * Asks the client for a progress token and begins it; undefined when the client does not show
    * server progress, refuses, or does not answer within PROGRESS_CREATE_TIMEOUT_MS (the analysis
-   * must not wait on it longer).
+   * must not wait on it longer, and later folders do not ask again), or when `stillWanted` no
+   * longer holds once it is granted.
    */
-  private async beginProgress(message: string): Promise<{ done(): void } | undefined> {
-    if (!this.support.workDoneProgress) {
+  private async beginProgress(message: string, stillWanted: () => boolean): Promise<{ done(): void } | undefined> {
+    if (!this.support.workDoneProgress || this.progressUnanswered) {
       return undefined;
     }
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -347,12 +365,23 @@ export class DockerModularityServer {
         return undefined;
       },
     );
-    const late = new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), PROGRESS_CREATE_TIMEOUT_MS)));
+    const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), PROGRESS_CREATE_TIMEOUT_MS)));
     const reporter = await Promise.race([created, late]);
     clearTimeout(timer);
+    if (reporter === 'late') {
+      this.progressUnanswered = true;
+      this.connection.console.warn(`The client did not answer window/workDoneProgress/create within ${PROGRESS_CREATE_TIMEOUT_MS} ms: analysing without progress.`);
+      // A token granted later is ended at once (never begun), so that the client can let it go.
+      void created.then((r) => (this.shuttingDown ? undefined : r?.done()));
+      return undefined;
+    }
     if (reporter === undefined) {
-      // A token granted after the analysis began is ended at once, so that no indicator is left spinning.
-      void created.then((r) => r?.done());
+      return undefined;
+    }
+    if (!stillWanted()) {
+      if (!this.shuttingDown) {
+        reporter.done();
+      }
       return undefined;
     }
     reporter.begin('Docker Modularity', undefined, message, false);
@@ -523,7 +552,10 @@ export class DockerModularityServer {
     }
     for (const folder of this.allFolders()) {
       await this.loadSettings(folder);
-      this.analyzeNow(folder);
+      // A first analysis on its way (asking for its progress) runs with the settings just read.
+      if (!folder.firstAnalysisPending) {
+        this.analyzeNow(folder);
+      }
     }
   }
 
@@ -630,10 +662,11 @@ export class DockerModularityServer {
     folder.timer = setTimeout(() => {
       folder.timer = undefined;
       this.guard('analysis', () => {
-        if (folder.settingsLoaded) {
+        if (folder.settingsLoaded && !folder.firstAnalysisPending) {
           this.analyzeNow(folder);
         } else {
-          // Settings are still on their way; initialized() analyses once they are read.
+          // Settings, or the first analysis's progress, are still on their way; the first analysis
+          // (analyzeFirst) runs once they are here.
           this.schedule(folder);
         }
       });
