@@ -14,6 +14,7 @@ import {
   type ImageTemplate,
   type Instruction,
 } from 'dockerfile-ast';
+import { Parser } from 'dockerfile-ast/lib/parser';
 import { parseDockerfile, type DockerfileModel } from '../../server/src/engine/parse/dockerfile';
 import { MAX_REPARSES } from '../../server/src/engine/parse/dockerfileReparse';
 import { applyEdit, bigDockerfile, fuzzParams, readExample, textEditArbitrary } from '../reliability/helpers';
@@ -168,6 +169,25 @@ const editArb = textEditArbitrary(
   5,
 );
 
+/** How many items (instructions and comments) dockerfile-ast's parser scans while `run` runs. */
+function itemsScanned<T>(run: () => T): { result: T; scanned: number } {
+  const proto = Parser.prototype as unknown as Record<'processInstruction' | 'processComment', (...args: unknown[]) => number>;
+  const originals = { processInstruction: proto.processInstruction, processComment: proto.processComment };
+  let scanned = 0;
+  for (const name of ['processInstruction', 'processComment'] as const) {
+    const original = originals[name];
+    proto[name] = function (this: unknown, ...args: unknown[]): number {
+      scanned++;
+      return original.apply(this, args);
+    };
+  }
+  try {
+    return { result: run(), scanned };
+  } finally {
+    Object.assign(proto, originals);
+  }
+}
+
 describe('dockerfile: re-parsing the edited part only', function () {
   this.timeout(120_000);
 
@@ -176,6 +196,7 @@ describe('dockerfile: re-parsing the edited part only', function () {
     let total = 0;
     let lineBreaks = 0;
     let lineBreaksReparsed = 0;
+    let lineBreaksResumed = 0;
     fc.assert(
       fc.property(fc.constantFrom(...Object.keys(TEXTS)), fc.array(editArb, { minLength: 1, maxLength: 6 }), (name, edits) => {
         let text = TEXTS[name]!;
@@ -183,12 +204,23 @@ describe('dockerfile: re-parsing the edited part only', function () {
         for (const edit of edits) {
           const next = applyEdit(text, edit);
           const before = modelShape(model);
-          const incremental = parseDockerfile('Dockerfile', next, model);
+          const { result: incremental, scanned } = itemsScanned(() => parseDockerfile('Dockerfile', next, model));
           total++;
           reparsed += incremental.reparses > 0 ? 1 : 0;
           if (next.split('\n').length !== text.split('\n').length) {
             lineBreaks++;
             lineBreaksReparsed += incremental.reparses > 0 ? 1 : 0;
+            // Re-parsed up to an item the edit did not touch, then made the rest without scanning them:
+            // fewer items scanned than there are below the edit.
+            let end = 0;
+            while (end < next.length && next[next.length - 1 - end] === text[text.length - 1 - end]) {
+              end++;
+            }
+            const lastEditedLine = next.slice(0, next.length - end).split('\n').length - 1;
+            const below = [...incremental.ast.getInstructions(), ...incremental.ast.getComments()].filter(
+              (item) => item.getRange().start.line > lastEditedLine,
+            ).length;
+            lineBreaksResumed += incremental.reparses > 0 && scanned < below ? 1 : 0;
           }
           assert.equal(
             modelShape(incremental),
@@ -204,8 +236,35 @@ describe('dockerfile: re-parsing the edited part only', function () {
     );
     // Not vacuous: many edits land inside one instruction and are re-parsed that way.
     assert.ok(reparsed > total / 5, `${reparsed} of ${total} edits re-parsed one instruction`);
-    // And many that add or remove a line break are re-parsed from the edit on.
+    // And many that add or remove a line break are re-parsed from the edit on,
     assert.ok(lineBreaksReparsed > lineBreaks / 5, `${lineBreaksReparsed} of ${lineBreaks} line-break edits re-parsed`);
+    // most of them without scanning what lies below the edit.
+    assert.ok(lineBreaksResumed > lineBreaksReparsed / 3, `${lineBreaksResumed} of ${lineBreaksReparsed} resumed below the edit`);
+  });
+
+  it('scans only the lines around a line break typed in a long Dockerfile, and moves the items below it', function () {
+    const text = TEXTS.generated!;
+    const model = parseDockerfile('Dockerfile', text);
+    const before = modelShape(model);
+    const lineStart = text.indexOf('\n', text.length >> 1) + 1;
+    const cases: Record<string, string> = {
+      'a line break typed at the start of a line': text.slice(0, lineStart) + '\n' + text.slice(lineStart),
+      'a line break typed inside a line': text.slice(0, lineStart + 3) + '\n' + text.slice(lineStart + 3),
+      'two lines pasted': text.slice(0, lineStart) + 'RUN echo one\n# two\n' + text.slice(lineStart),
+      'a line deleted': text.slice(0, lineStart) + text.slice(text.indexOf('\n', lineStart) + 1),
+    };
+    for (const [what, next] of Object.entries(cases)) {
+      const { result: incremental, scanned } = itemsScanned(() => parseDockerfile('Dockerfile', next, model));
+      assert.equal(incremental.reparses, 1, what);
+      assert.equal(modelShape(incremental), modelShape(parseDockerfile('Dockerfile', next)), what);
+      // The instruction before the edit, what the edit touched, and the first item after it.
+      assert.ok(scanned <= 4, `${what}: ${scanned} items scanned`);
+      // The items below the edit are new objects, on the new text.
+      const last = incremental.ast.getInstructions().at(-1)!;
+      assert.notEqual(last, model.ast.getInstructions().at(-1), what);
+      assert.equal(last.getRange().end.line, next.split('\n').length - (next.endsWith('\n') ? 2 : 1), what);
+    }
+    assert.equal(modelShape(model), before, 'the last model is not changed');
   });
 
   it('re-parses one instruction when typing in an ENV value, reusing every other instruction', function () {
@@ -240,7 +299,7 @@ describe('dockerfile: re-parsing the edited part only', function () {
     }
   });
 
-  it('re-parses from the edit to the end of the file when it could change more than one instruction, reusing what ends before it', function () {
+  it('re-parses from the edit on when it could change more than one instruction, reusing what ends before it', function () {
     const text = TEXTS.varied!;
     const model = parseDockerfile('Dockerfile', text);
     const inEnv = text.indexOf('ENV ') + 4;
