@@ -67,6 +67,28 @@ const TEXTS: Record<string, string> = {
   crlf: VARIED.replace(/\n/g, '\r\n'),
   backtick: '# escape=`\n' + VARIED.replace(/\\$/gm, '`'),
   generated: bigDockerfile(4 * 1024),
+  // dockerfile-ast makes comments of the comment lines inside a continuation too (a bug the review's fuzzer found).
+  continued: [
+    'FROM debian:12-slim AS build',
+    'RUN apt-get update && apt-get install -y --no-install-recommends \\',
+    '    # build tools',
+    '    build-essential \\',
+    '',
+    '    # the client library',
+    '    libpq-dev \\',
+    '    && rm -rf /var/lib/apt/lists/*',
+    '# the runtime image',
+    'FROM debian:12-slim',
+    'COPY --from=build /usr/lib/x86_64-linux-gnu/libpq.so.5 /usr/lib/x86_64-linux-gnu/',
+    'RUN echo \\',
+    '',
+    '# still the RUN',
+    '    ready',
+    'CMD ["/app/scripts/entrypoints/web-entrypoint.sh"]',
+    '',
+  ].join('\n'),
+  // A byte order mark, then the first instruction on the first line (another bug it found).
+  bom: '\uFEFF' + readFileSync(path.join(FIXTURES, 'lsp-workspace', 'docker', 'Dockerfile.celery'), 'utf8'),
 };
 
 function rangeOf(r: { start: { line: number; character: number }; end: { line: number; character: number } } | null): string {
@@ -340,6 +362,29 @@ describe('dockerfile: re-parsing the edited part only', function () {
     }
     // All but the edits in the first lines (the FROM line) reuse instructions.
     assert.ok(reused >= Object.keys(cases).length - 1, `${reused} of ${Object.keys(cases).length}`);
+  });
+
+  it('stops early only at an item the last parse made between items: not at a comment inside a continuation, not before a byte order mark', function () {
+    const apt = TEXTS.continued!;
+    const cases: Record<string, [string, string]> = {
+      'a continuation escape deleted above a comment line': [apt, apt.replace('--no-install-recommends \\\n', '--no-install-recommends\n')],
+      'a line break typed before a continuation escape': [apt, apt.replace('--no-install-recommends \\\n', '--no-install-recommends\n \\\n')],
+      'the same with CRLF line endings': [
+        apt.replace(/\n/g, '\r\n'),
+        apt.replace('--no-install-recommends \\\n', '--no-install-recommends\n').replace(/\n/g, '\r\n'),
+      ],
+      'a dangling continuation ended over a blank line and a comment': [apt, apt.replace('RUN echo \\\n', 'RUN echo\n')],
+      'a line break typed on the second line, after a byte order mark': [TEXTS.bom!, TEXTS.bom!.replace('WORKDIR /app', 'WORKDIR\n /app')],
+    };
+    for (const [what, [text, next]] of Object.entries(cases)) {
+      assert.notEqual(next, text, what);
+      const model = parseDockerfile('Dockerfile', text);
+      const before = modelShape(model);
+      const incremental = parseDockerfile('Dockerfile', next, model);
+      assert.equal(incremental.reparses, 1, what);
+      assert.equal(modelShape(incremental), modelShape(parseDockerfile('Dockerfile', next)), what);
+      assert.equal(modelShape(model), before, `${what}: the last model is not changed`);
+    }
   });
 
   it("parses the whole file when the edit is on the first instruction's line or above it (parser directives)", function () {

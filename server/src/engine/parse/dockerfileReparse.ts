@@ -19,8 +19,9 @@ type TextEdit = ReturnType<typeof textEdit>;
  * instructions re-makes that comment alone, the same way. Anything that could change more than that
  * instruction (a line break added or removed, a comment in or near the edited instruction, a
  * heredoc, a `FROM`, an instruction whose extent changes) re-parses from the instruction before the
- * edit to the end of the file instead ({@link reparseFromEdit}); what comes before it is unchanged
- * in text and position, so it is reused the same way.
+ * edit instead ({@link reparseFromEdit}), up to the first item below the edit that the last parse
+ * started at the same place, and makes the items from there on again, moved; what comes before it
+ * is unchanged in text and position, so it is reused the same way.
  *
  * A reused instruction still points to the Dockerfile object it was parsed into; dockerfile-ast reads
  * that object only to resolve variables (getVariables), in Workdir.getAbsolutePath and in
@@ -66,7 +67,8 @@ export interface PreviousDockerfile {
 /**
  * The new AST, or undefined when the whole file must be parsed. The previous AST is not changed.
  * An edit inside one instruction re-parses that instruction; any other edit below the first
- * instruction re-parses from the first item it may touch to the end of the file.
+ * instruction re-parses from the first item it may touch to the first item below it that did not
+ * change, and moves the items after that.
  */
 export function reparseDockerfile(previous: PreviousDockerfile, text: string): Dockerfile | undefined {
   if (previous.reparses >= MAX_REPARSES || previous.text === text) {
@@ -274,7 +276,12 @@ function reparseFromEdit(previous: PreviousDockerfile, text: string, edit: TextE
     restartLine = Math.min(restartLine, item?.getRange().start.line ?? restartLine);
   }
   restartLine = ast.instructions[endingBefore(ast.instructions, restartLine) - 1]?.getRange().start.line ?? restartLine;
-  const restart = oldDoc.offsetAt({ line: restartLine, character: 0 });
+  let restart = oldDoc.offsetAt({ line: restartLine, character: 0 });
+  // Parser.parse steps over a byte order mark at the start of a file without directives; the loop
+  // below would read it as the first character of an instruction's keyword.
+  if (restart === 0 && text.charCodeAt(0) === 0xfeff) {
+    restart = 1;
+  }
   const parse = parserOn(previous, text);
   if (!parse) {
     return undefined;
@@ -309,7 +316,8 @@ function reparseFromEdit(previous: PreviousDockerfile, text: string, edit: TextE
 
 /**
  * Where the parse of an edited file can stop parsing: an item (instruction or comment) of the last
- * parse that starts on a line below the edit's lines, at the offset the parse has reached. The text
+ * parse that starts on a line below the edit's lines, at the offset the parse has reached, and that
+ * the last parse made between items (not a comment line inside an instruction's continuation). The text
  * from there to the end is what it was, and dockerfile-ast's parser carries nothing from one item
  * to the next but the escape character: from that item on, the full parse would make the same items
  * as the last one, only `lineShift` lines lower (their columns are unchanged: they start on lines
@@ -365,7 +373,13 @@ function resumeAfterEdit(
       nextComment++;
     }
     const atInstruction = nextInstruction < instructions.length && startOf(instructions[nextInstruction]!) === old;
-    const atComment = nextComment < comments.length && startOf(comments[nextComment]!) === old;
+    // A comment the last parse made between two items: dockerfile-ast also makes comments of the
+    // comment lines inside an instruction's continuation, where its parser was not between items.
+    const before = instructions[nextInstruction - 1];
+    const atComment =
+      nextComment < comments.length &&
+      startOf(comments[nextComment]!) === old &&
+      (!before || oldDoc.offsetAt(before.getRange().end) <= old);
     if (!atInstruction && !atComment) {
       return false;
     }
