@@ -230,6 +230,69 @@ describe('compose: re-parsing the edited service only', function () {
     }
   });
 
+  it('parses the whole file under a %YAML 1.1 or %TAG directive: the service alone would be read as YAML 1.2', function () {
+    const body = [
+      'services:',
+      '  web:',
+      '    build:',
+      '      context: ..',
+      '      dockerfile: docker/Dockerfile.web',
+      '    env_file:',
+      '      - path: .env.docker',
+      '        required: no',
+      '    environment:',
+      '      DJANGO_DEBUG: yes',
+      '  worker:',
+      '    image: myapp-base:latest',
+      '    privileged: yes',
+      '',
+    ].join('\n');
+    for (const header of ['%YAML 1.1\n---\n', '%TAG !e! tag:example.com,2000:\n---\n']) {
+      const text = header + body;
+      const at = text.indexOf('context: ..') + 'context: ..'.length;
+      const next = text.slice(0, at) + '/' + text.slice(at);
+      assert.equal(reparseOneService(previousOf(text), next), undefined, header);
+      const incremental = parseCompose('docker-compose.yml', next, parseCompose('docker-compose.yml', text));
+      assert.equal(modelShape(incremental), modelShape(parseCompose('docker-compose.yml', next)), header);
+    }
+    // Under YAML 1.1, `no` is false: the env file is optional, as compose reads it.
+    const yaml11 = parseCompose('docker-compose.yml', '%YAML 1.1\n---\n' + body);
+    assert.equal(yaml11.services[0]!.envFiles[0]!.required, false);
+  });
+
+  it("leaves the last document's arrays as they were, and still finds a service name typed twice", function () {
+    const text = TEXTS.example!;
+    const previous = parseCompose('docker-compose.yml', text);
+    const arrays: [{ items: unknown[] }, unknown[]][] = [];
+    const collect = (node: unknown): void => {
+      if (isPair(node)) {
+        collect(node.key);
+        collect(node.value);
+      } else if (isMap(node) || isSeq(node)) {
+        arrays.push([node, node.items]);
+        node.items.forEach(collect);
+      }
+    };
+    collect(previous.view!.doc.contents);
+    const at = text.indexOf('image:', text.indexOf('celery:')) + 'image: '.length;
+    const next = parseCompose('docker-compose.yml', text.slice(0, at) + 'x' + text.slice(at), previous);
+    assert.ok(next.view!.doc !== previous.view!.doc);
+    assert.ok(
+      arrays.every(([node, items]) => node.items === items),
+      'every map and list of the last document keeps its array',
+    );
+    // A service key edited into the name of the service before it: a repeated key, as a full parse says.
+    const two = 'services:\n  web:\n    image: myapp-web\n  webx:\n    image: myapp-worker\n';
+    const renamed = two.replace('webx:', 'web:');
+    const incremental = parseCompose('docker-compose.yml', renamed, parseCompose('docker-compose.yml', two));
+    assert.ok(
+      reparseOneService(previousOf(two), renamed),
+      'the edit is inside the second service, after the start of its key',
+    );
+    assert.equal(modelShape(incremental), modelShape(parseCompose('docker-compose.yml', renamed)));
+    assert.ok(incremental.problems.some((p) => p.message.includes('"web" is repeated')), JSON.stringify(incremental.problems));
+  });
+
   it('can fail: the comparison tells a shifted range apart', function () {
     const doc = parseDocument(TEXTS.example!, COMPOSE_YAML_OPTIONS);
     const moved = doc.clone();

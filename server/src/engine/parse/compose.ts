@@ -1,7 +1,7 @@
 import { parseDocument, isMap, isSeq, isScalar, type Node, type YAMLMap, type Pair } from 'yaml';
 import { compactArrays, LineIndex, type Range } from '../text';
 import { scalarString, YamlView, estimateYamlDepth, expandedSize, MAX_YAML_DEPTH } from './yamlUtil';
-import { COMPOSE_YAML_OPTIONS, reparseOneService } from './composeReparse';
+import { COMPOSE_YAML_OPTIONS, isReusedPair, reparseOneService } from './composeReparse';
 
 /** The deepest YAML nesting the engine will hand to the parser. */
 export { MAX_YAML_DEPTH };
@@ -748,6 +748,9 @@ function compactAndFindDuplicateKeys(node: unknown, view: YamlView, problems: Pa
           report.push({ message: `Map keys must be unique; "${k}" is repeated.`, range: view.range(pair.key as Node) });
         }
         seen.add(k);
+      }
+      if (isReusedPair(pair)) {
+        continue;
       }
       compactAndFindDuplicateKeys(pair.key, view, undefined, depth + 1);
       compactAndFindDuplicateKeys(pair.value, view, report, depth + 1);

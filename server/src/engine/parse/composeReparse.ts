@@ -42,13 +42,19 @@ const DOCUMENT_MARKERS = /^(---|\.\.\.)(\s|$)|^%/m;
  * the next top-level key, or anywhere up to the end of the file); that service without anchors
  * before and after; its new lines, with stand-ins for what surrounds them in the file, parsing
  * alone without error into the same structure, with no document markers. Aliases in it name
- * anchors before it, as in the whole file (they are resolved on the whole document, by name).
+ * anchors before it, as in the whole file (they are resolved on the whole document, by name). No
+ * `%YAML` or `%TAG` directive: the service alone would be read under YAML 1.2 and yaml's own tags.
  * `test/engine/composeReparse.test.ts` compares it with a full parse after random edits.
+ *
+ * Comments are not carried over exactly: yaml's `commentBefore` and `spaceBefore` of the edited
+ * service's key, of the key after it and the document's closing `comment` can be missing or stale
+ * (a review's fuzzer found it). No rule, fix or model reads them (the engine reads comments from the
+ * text); the document is never printed.
  */
 export function reparseOneService(previous: PreviousParse, text: string): Document.Parsed | undefined {
   const { doc, lines } = previous;
   const old = previous.text;
-  if (!previous.clean || doc.errors.length > 0 || doc.warnings.length > 0 || old === text) {
+  if (!previous.clean || doc.errors.length > 0 || doc.warnings.length > 0 || old === text || hasDirectives(doc)) {
     return undefined;
   }
   // The edit: [start, oldEnd) of the old text became [start, oldEnd + delta) of the new one.
@@ -123,15 +129,15 @@ export function reparseOneService(previous: PreviousParse, text: string): Docume
   // The new document shares the nodes before the service with the last one (nothing changes them);
   // those after it are copies with their positions moved; the maps holding it are new.
   const move = (x: number): number => (x >= oldEnd ? x + delta : x);
-  const after = <P extends Pair<unknown, unknown>>(p: P): P => movedCopy(p, move);
+  const after = <P extends Pair<unknown, unknown>>(p: P): P => reused(movedCopy(p, move));
   const fromPart = (x: number): number => x - offset + blockStart;
   const placed = movedCopy(pair, fromPart);
   const newServices = movedCopy(services, move, false);
-  newServices.items = services.items.map((p, i) => (i < index ? p : i === index ? (placed as typeof p) : after(p)));
+  newServices.items = services.items.map((p, i) => (i < index ? reused(p) : i === index ? (placed as typeof p) : after(p)));
   const newServicesPair = movedCopy(servicesPair, move, false);
   newServicesPair.value = newServices;
   const newRoot = movedCopy(root, move, false);
-  newRoot.items = root.items.map((p, i) => (i < servicesAt ? p : i === servicesAt ? (newServicesPair as typeof p) : after(p)));
+  newRoot.items = root.items.map((p, i) => (i < servicesAt ? reused(p) : i === servicesAt ? (newServicesPair as typeof p) : after(p)));
   const spliced = movedCopy(doc, move, false);
   spliced.contents = newRoot;
   // Where the last service ends, so do the services map and (at the end of the file) the document.
@@ -150,6 +156,37 @@ export function reparseOneService(previous: PreviousParse, text: string): Docume
   spliced.errors = [];
   spliced.warnings = [];
   return spliced;
+}
+
+/**
+ * A `%YAML` or `%TAG` directive: the service parsed alone would be read without it (under `%YAML 1.1`,
+ * `yes` is true, not a string). yaml's defaults are YAML 1.2 and the `!!` handle alone.
+ */
+function hasDirectives(doc: Document.Parsed): boolean {
+  const directives = doc.directives;
+  return (
+    directives !== undefined &&
+    (directives.yaml.explicit === true || directives.yaml.version !== '1.2' || Object.keys(directives.tags).some((h) => h !== '!!'))
+  );
+}
+
+/**
+ * The pairs a reparse took over from the last document, shared or moved: a clean parse already read
+ * them (no repeated key inside them) and made their arrays exact-size. parseCompose's walk over the
+ * document checks their keys against their neighbours' but does not go into them again (before, it
+ * copied every array of the shared nodes, which changed the last document and was most of a long
+ * file's walk).
+ */
+const reusedPairs = new WeakSet<object>();
+
+function reused<P extends object>(pair: P): P {
+  reusedPairs.add(pair);
+  return pair;
+}
+
+/** Whether a pair was taken over from the last document by {@link reparseOneService}. */
+export function isReusedPair(pair: unknown): boolean {
+  return typeof pair === 'object' && pair !== null && reusedPairs.has(pair);
 }
 
 const NODE_TYPE = Symbol.for('yaml.node.type');
