@@ -264,8 +264,9 @@ describe('dockerfile: re-parsing the edited part only', function () {
     assert.ok(lineBreaksResumed > lineBreaksReparsed / 3, `${lineBreaksResumed} of ${lineBreaksReparsed} resumed below the edit`);
   });
 
-  it('scans only the lines around a line break typed in a long Dockerfile, and moves the items below it', function () {
-    const text = TEXTS.generated!;
+  it('scans only the lines around a line break typed in a 1,500-line Dockerfile, and moves the items below it', function () {
+    const text = bigDockerfile(72 * 1024);
+    assert.ok(text.split('\n').length > 1500, `${text.split('\n').length} lines`);
     const model = parseDockerfile('Dockerfile', text);
     const before = modelShape(model);
     const lineStart = text.indexOf('\n', text.length >> 1) + 1;
