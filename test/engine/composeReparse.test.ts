@@ -285,12 +285,12 @@ describe('compose: re-parsing the edited service only', function () {
     const two = 'services:\n  web:\n    image: myapp-web\n  webx:\n    image: myapp-worker\n';
     const renamed = two.replace('webx:', 'web:');
     const incremental = parseCompose('docker-compose.yml', renamed, parseCompose('docker-compose.yml', two));
-    assert.ok(
-      reparseOneService(previousOf(two), renamed),
-      'the edit is inside the second service, after the start of its key',
-    );
+    assert.ok(reparseOneService(previousOf(two), renamed), 'the edit is inside the second service, after the start of its key');
     assert.equal(modelShape(incremental), modelShape(parseCompose('docker-compose.yml', renamed)));
-    assert.ok(incremental.problems.some((p) => p.message.includes('"web" is repeated')), JSON.stringify(incremental.problems));
+    assert.ok(
+      incremental.problems.some((p) => p.message.includes('"web" is repeated')),
+      JSON.stringify(incremental.problems),
+    );
   });
 
   it('can fail: the comparison tells a shifted range apart', function () {

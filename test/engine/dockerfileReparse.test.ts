@@ -17,6 +17,7 @@ import {
 import { Parser } from 'dockerfile-ast/lib/parser';
 import { parseDockerfile, type DockerfileModel } from '../../server/src/engine/parse/dockerfile';
 import { MAX_REPARSES } from '../../server/src/engine/parse/dockerfileReparse';
+import { textEdit } from '../../server/src/engine/text';
 import { applyEdit, bigDockerfile, fuzzParams, readExample, textEditArbitrary } from '../reliability/helpers';
 
 /**
@@ -234,11 +235,7 @@ describe('dockerfile: re-parsing the edited part only', function () {
             lineBreaksReparsed += incremental.reparses > 0 ? 1 : 0;
             // Re-parsed up to an item the edit did not touch, then made the rest without scanning them:
             // fewer items scanned than there are below the edit.
-            let end = 0;
-            while (end < next.length && next[next.length - 1 - end] === text[text.length - 1 - end]) {
-              end++;
-            }
-            const lastEditedLine = next.slice(0, next.length - end).split('\n').length - 1;
+            const lastEditedLine = next.slice(0, textEdit(text, next).newEnd).split('\n').length - 1;
             const below = [...incremental.ast.getInstructions(), ...incremental.ast.getComments()].filter(
               (item) => item.getRange().start.line > lastEditedLine,
             ).length;
@@ -368,14 +365,23 @@ describe('dockerfile: re-parsing the edited part only', function () {
   it('stops early only at an item the last parse made between items: not at a comment inside a continuation, not before a byte order mark', function () {
     const apt = TEXTS.continued!;
     const cases: Record<string, [string, string]> = {
-      'a continuation escape deleted above a comment line': [apt, apt.replace('--no-install-recommends \\\n', '--no-install-recommends\n')],
-      'a line break typed before a continuation escape': [apt, apt.replace('--no-install-recommends \\\n', '--no-install-recommends\n \\\n')],
+      'a continuation escape deleted above a comment line': [
+        apt,
+        apt.replace('--no-install-recommends \\\n', '--no-install-recommends\n'),
+      ],
+      'a line break typed before a continuation escape': [
+        apt,
+        apt.replace('--no-install-recommends \\\n', '--no-install-recommends\n \\\n'),
+      ],
       'the same with CRLF line endings': [
         apt.replace(/\n/g, '\r\n'),
         apt.replace('--no-install-recommends \\\n', '--no-install-recommends\n').replace(/\n/g, '\r\n'),
       ],
       'a dangling continuation ended over a blank line and a comment': [apt, apt.replace('RUN echo \\\n', 'RUN echo\n')],
-      'a line break typed on the second line, after a byte order mark': [TEXTS.bom!, TEXTS.bom!.replace('WORKDIR /app', 'WORKDIR\n /app')],
+      'a line break typed on the second line, after a byte order mark': [
+        TEXTS.bom!,
+        TEXTS.bom!.replace('WORKDIR /app', 'WORKDIR\n /app'),
+      ],
     };
     for (const [what, [text, next]] of Object.entries(cases)) {
       assert.notEqual(next, text, what);

@@ -137,7 +137,9 @@ export function reparseOneService(previous: PreviousParse, text: string): Docume
   const newServicesPair = movedCopy(servicesPair, move, false);
   newServicesPair.value = newServices;
   const newRoot = movedCopy(root, move, false);
-  newRoot.items = root.items.map((p, i) => (i < servicesAt ? reused(p) : i === servicesAt ? (newServicesPair as typeof p) : after(p)));
+  newRoot.items = root.items.map((p, i) =>
+    i < servicesAt ? reused(p) : i === servicesAt ? (newServicesPair as typeof p) : after(p),
+  );
   const spliced = movedCopy(doc, move, false);
   spliced.contents = newRoot;
   // Where the last service ends, so do the services map and (at the end of the file) the document.
@@ -166,7 +168,9 @@ function hasDirectives(doc: Document.Parsed): boolean {
   const directives = doc.directives;
   return (
     directives !== undefined &&
-    (directives.yaml.explicit === true || directives.yaml.version !== '1.2' || Object.keys(directives.tags).some((h) => h !== '!!'))
+    (directives.yaml.explicit === true ||
+      directives.yaml.version !== '1.2' ||
+      Object.keys(directives.tags).some((h) => h !== '!!'))
   );
 }
 
@@ -185,8 +189,8 @@ function reused<P extends object>(pair: P): P {
 }
 
 /** Whether a pair was taken over from the last document by {@link reparseOneService}. */
-export function isReusedPair(pair: unknown): boolean {
-  return typeof pair === 'object' && pair !== null && reusedPairs.has(pair);
+export function isReusedPair(pair: object): boolean {
+  return reusedPairs.has(pair);
 }
 
 const NODE_TYPE = Symbol.for('yaml.node.type');

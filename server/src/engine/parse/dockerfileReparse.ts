@@ -1,4 +1,4 @@
-import type { Comment, Dockerfile, Instruction } from 'dockerfile-ast';
+import { Comment, type Dockerfile, type Instruction } from 'dockerfile-ast';
 import { Parser } from 'dockerfile-ast/lib/parser';
 import { Util } from 'dockerfile-ast/lib/util';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -210,8 +210,7 @@ function reparseComment(
     return undefined;
   }
   const document = TextDocument.create('', '', 0, text);
-  const CommentCtor = target.constructor as new (document: TextDocument, range: Range) => Comment;
-  const replacement = new CommentCtor(document, { start: { line, character: hash }, end: { line, character: newLine.length } });
+  const replacement = new Comment(document, { start: { line, character: hash }, end: { line, character: newLine.length } });
   return replaced(ast, document, 'comments', target, replacement);
 }
 
@@ -299,7 +298,7 @@ function reparseFromEdit(previous: PreviousDockerfile, text: string, edit: TextE
   // dockerfile-ast's own loop (Parser.parse), from the restart, until it meets an item of the last
   // parse that the edit did not touch.
   const target = dockerfile as unknown as Dockerfile;
-  const resume = resumeAfterEdit(ast, previous.escapeChar, parse.document, target, edit, text.length - previous.text.length);
+  const resume = resumeAfterEdit(ast, previous.escapeChar, parse.document, dockerfile, edit);
   for (let i = restart; i < text.length; i++) {
     const char = text.charAt(i);
     if (char === ' ' || char === '\t' || char === '\r' || char === '\n') {
@@ -332,17 +331,10 @@ function resumeAfterEdit(
   ast: DockerfileInternals,
   escapeChar: string,
   document: TextDocument,
-  target: Dockerfile,
+  target: DockerfileInternals,
   edit: TextEdit,
-  delta: number,
 ): ((offset: number) => boolean) | undefined {
-  const create = (Parser as unknown as { createInstruction?: unknown }).createInstruction as
-    | ((document: TextDocument, dockerfile: Dockerfile, escapeChar: string, range: Range, instruction: string, instructionRange: Range) => Instruction)
-    | undefined;
-  const comment = ast.comments[0]?.constructor as (new (document: TextDocument, range: Range) => Comment) | undefined;
-  if (typeof create !== 'function') {
-    return undefined;
-  }
+  const delta = edit.newEnd - edit.oldEnd;
   const oldDoc = ast.document;
   const oldLines = oldDoc.lineCount;
   // The first line of the last text below the edit's lines, and where it starts in the new text.
@@ -383,15 +375,21 @@ function resumeAfterEdit(
     if (!atInstruction && !atComment) {
       return false;
     }
-    const dockerfile = target as unknown as DockerfileInternals;
     for (let i = nextInstruction; i < instructions.length; i++) {
       const instruction = instructions[i]!;
-      dockerfile.addInstruction(
-        create(document, target, escapeChar, moved(instruction.getRange()), instruction.getInstruction(), moved(instruction.getInstructionRange())),
+      target.addInstruction(
+        Parser.createInstruction(
+          document,
+          target as unknown as Parameters<typeof Parser.createInstruction>[1],
+          escapeChar,
+          moved(instruction.getRange()),
+          instruction.getInstruction(),
+          moved(instruction.getInstructionRange()),
+        ),
       );
     }
     for (let i = nextComment; i < comments.length; i++) {
-      dockerfile.addComment(new comment!(document, moved(comments[i]!.getRange())));
+      target.addComment(new Comment(document, moved(comments[i]!.getRange())));
     }
     return true;
   };
