@@ -1,7 +1,8 @@
 // Bundles the extension client, the language server and the CLI with esbuild into dist/.
 // Usage: node scripts/build.mjs [--watch] [--dev]   (--dev: sourcemaps, no minification)
 import * as esbuild from 'esbuild';
-import { chmodSync, existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -118,7 +119,10 @@ const bundles = [
     external: [],
     bin: false,
   },
-  { entry: 'server/src/cli/main.ts', out: 'dist/cli.js', external: [], bin: true, mustNotBundle: AJV_COMPILER },
+  // The CLI is two bundles too: the `docker-modularity` command, which loads the CLI and its engine
+  // with the code cache made below (see server/src/node/codeCache.ts), and those.
+  { entry: 'server/src/cli/bin.ts', out: 'dist/cli.js', external: [], bin: true, mustNotBundle: ['server/src/engine/'] },
+  { entry: 'server/src/cli/main.ts', out: 'dist/cliMain.js', external: [], bin: false, mustNotBundle: AJV_COMPILER },
   { entry: 'server/src/engine/index.ts', out: 'dist/engine.js', external: [], bin: false, mustNotBundle: AJV_COMPILER },
 ];
 
@@ -178,3 +182,27 @@ for (const b of bundles) {
   built.push(b.out);
 }
 console.log(`build: ${built.join(', ')}${watch ? ' (watching)' : ''}`);
+
+/**
+ * dist/cliMain.cache: V8's code for the functions a check of the bundled example calls, made by this
+ * Node (server/src/node/codeCache.ts). A cold `check` of 10 services then takes ~100 ms less. A watch
+ * build leaves it out: each rebuild would make it stale, and a stale cache is only not used.
+ */
+if (!watch && built.includes('dist/cliMain.js')) {
+  const cache = join(root, 'dist', 'cliMain.cache');
+  rmSync(cache, { force: true });
+  const example = join(root, 'examples', 'smarthr360');
+  const made = spawnSync(
+    process.execPath,
+    [
+      '-e',
+      `process.stdout.write(String(require(${JSON.stringify(join(root, 'dist', 'cli.js'))}).writeCliCodeCache(${JSON.stringify(example)})))`,
+    ],
+    { cwd: root, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } },
+  );
+  if (made.status !== 0 || !existsSync(cache)) {
+    console.error(`build: making dist/cliMain.cache failed:\n${made.stdout}${made.stderr}`);
+    process.exit(1);
+  }
+  console.log(`build: dist/cliMain.cache (${(Number(made.stdout) / 1024).toFixed(0)} KB, V8 ${process.versions.v8})`);
+}
