@@ -12,7 +12,7 @@ import { EXAMPLE, loadFolder } from '../loadFolder';
 // The bundles must still carry yaml itself, and check exactly as the source (on yaml's CommonJS
 // build, under tsx) does.
 const dist = path.join(__dirname, '..', '..', 'dist');
-const BUNDLES_WITH_YAML = ['engine.js', 'cli.js', 'serverMain.js'];
+const BUNDLES_WITH_YAML = ['engine.js', 'cliMain.js', 'serverMain.js'];
 
 describe("the bundles' yaml", () => {
   for (const bundle of BUNDLES_WITH_YAML) {
