@@ -186,11 +186,12 @@ console.log(`build: ${built.join(', ')}${watch ? ' (watching)' : ''}`);
 /**
  * dist/cliMain.cache: V8's code for the functions a check of the bundled example calls, made by this
  * Node (server/src/node/codeCache.ts). A cold `check` of 10 services then takes ~100 ms less. A watch
- * build leaves it out: each rebuild would make it stale, and a stale cache is only not used.
+ * build leaves it out (each rebuild would make it stale, and a stale cache is only not used), and so
+ * does a --dev build: Node applies its source maps only to what `require` loads.
  */
-if (!watch && built.includes('dist/cliMain.js')) {
-  const cache = join(root, 'dist', 'cliMain.cache');
-  rmSync(cache, { force: true });
+const cache = join(root, 'dist', 'cliMain.cache');
+rmSync(cache, { force: true });
+if (!watch && !dev && built.includes('dist/cliMain.js')) {
   const example = join(root, 'examples', 'smarthr360');
   const made = spawnSync(
     process.execPath,
