@@ -21,27 +21,12 @@ const out = outArg > 0 ? process.argv[outArg + 1] : 'docker-modularity.vsix';
 const REPOSITORY_URL = 'https://github.com/docker-modularity/docker-modularity';
 
 /** What the .vsix may hold (besides vsce's own manifest files). */
-const ALLOWED = [
-  /^dist\/(client|clientMain|server|serverMain|vscode-languageserver|cli|cliMain)\.js$/,
-  /^docs\//,
-  /^schemas\//,
-  /^syntaxes\//,
-  /^snippets\//,
-  /^media\//,
-  /^(README|CHANGELOG)\.md$/,
-  /^LICENSE(\.md|\.txt)?$/,
-  /^package\.json$/,
-];
+const ALLOWED = [/^dist\/(client|clientMain|server|serverMain|vscode-languageserver|cli|cliMain)\.js$/, /^docs\//, /^schemas\//, /^syntaxes\//, /^snippets\//, /^media\//, /^(README|CHANGELOG)\.md$/, /^LICENSE(\.md|\.txt)?$/, /^package\.json$/];
 const SERVER_BUNDLES = ['dist/server.js', 'dist/serverMain.js', 'dist/vscode-languageserver.js'];
 const REQUIRED = ['dist/client.js', 'dist/clientMain.js', ...SERVER_BUNDLES, 'package.json', 'README.md', 'LICENSE'];
 
 function run(file, args, cwd = root) {
-  return execFileSync(file, args, {
-    cwd,
-    stdio: ['ignore', 'pipe', 'inherit'],
-    encoding: 'utf8',
-    env: { ...process.env, VSCE_TELEMETRY: 'false' },
-  });
+  return execFileSync(file, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', env: { ...process.env, VSCE_TELEMETRY: 'false' } });
 }
 
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -60,13 +45,7 @@ for (const f of ['dist/client.js', 'dist/clientMain.js', ...SERVER_BUNDLES, 'LIC
 const flags = ['--no-dependencies'];
 const repository = typeof pkg.repository === 'string' ? pkg.repository : pkg.repository?.url;
 if (!repository) {
-  flags.push(
-    '--allow-missing-repository',
-    '--baseContentUrl',
-    `${REPOSITORY_URL}/blob/main`,
-    '--baseImagesUrl',
-    `${REPOSITORY_URL}/raw/main`,
-  );
+  flags.push('--allow-missing-repository', '--baseContentUrl', `${REPOSITORY_URL}/blob/main`, '--baseImagesUrl', `${REPOSITORY_URL}/raw/main`);
 }
 
 const listed = run(process.execPath, [vsceBin, 'ls', '--no-dependencies'])
@@ -80,9 +59,7 @@ if (listed.includes('dist/cli.js') && !listed.includes('dist/cliMain.js')) {
   missing.push('dist/cliMain.js');
 }
 if (unexpected.length > 0 || missing.length > 0) {
-  console.error(
-    `package: unexpected files: ${unexpected.join(', ') || 'none'}; missing: ${missing.join(', ') || 'none'} (see .vscodeignore)`,
-  );
+  console.error(`package: unexpected files: ${unexpected.join(', ') || 'none'}; missing: ${missing.join(', ') || 'none'} (see .vscodeignore)`);
   process.exit(1);
 }
 

@@ -6,7 +6,7 @@
  * function compiled so far (`Script.createCachedData()`) and take it back when the same script is
  * compiled again, skipping that work. The build runs the CLI on the bundled example and saves
  * what V8 compiled (see `writeCodeCache`); the `docker-modularity` command then compiles the bundle
- * with it. Node 22.1 and later do the same at run time (`module.enableCompileCache()`, which
+ * with it. Node 22.8 and later do the same at run time (`module.enableCompileCache()`, which
  * TypeScript's `tsc` also calls); Node 20 has no such API, so the cache is made once, at build time,
  * and shipped beside the bundle. Nothing is written at run time.
  *
@@ -120,7 +120,7 @@ function readHeader(cache: Buffer): { lines: string[]; dataStart: number } | und
   return lines[0] === MAGIC ? { lines, dataStart: start } : undefined;
 }
 
-/** Loads the bundle as Node would, with Node's own compile cache where there is one (Node 22.1 and later). */
+/** Loads the bundle as Node would, with Node's own compile cache where there is one (Node 22.8 and later). */
 function requireBundle<T>(file: string, outcome: CodeCacheOutcome): LoadedBundle<T> {
   if (outcome !== 'off') {
     (nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
