@@ -8,7 +8,8 @@
  * what V8 compiled (see `writeCodeCache`); the `docker-modularity` command then compiles the bundle
  * with it. Node 22.8 and later do the same at run time (`module.enableCompileCache()`, which
  * TypeScript's `tsc` also calls); Node 20 has no such API, so the cache is made once, at build time,
- * and shipped beside the bundle. Nothing is written at run time.
+ * and shipped beside the bundle. This code writes nothing at run time (Node's own compile cache,
+ * asked for where this one is not used, keeps its files in the system's temporary folder).
  *
  * V8 accepts a cache only from its own version and with the same V8 flags, but it checks the
  * script against it by length alone, and a release build of V8 does not check the data: a damaged
