@@ -20,9 +20,9 @@ import {
   type NotificationHandler,
   type WorkDoneProgressReporter,
 } from 'vscode-languageserver/node';
-import * as nodeModule from 'node:module';
 import { setFlagsFromString } from 'node:v8';
 import { initializeResult } from './lsp/capabilities';
+import { enableNodeCompileCache } from './node/codeCache';
 import type * as ServerMain from './serverMain';
 
 const USAGE = `Usage: docker-modularity-langserver --stdio | --node-ipc | --socket=<port>
@@ -75,11 +75,9 @@ function startFullServer(): void {
   started = true;
   let main: typeof ServerMain;
   // On Node 22.8 or later (VS Code's Electron has it since its Node 22), Node keeps the compiled code
-  // of the ~1 MB bundle between runs, as tsserver's entry does (Node's compile cache, in the system's
-  // temporary folder; NODE_DISABLE_COMPILE_CACHE=1 turns it off). Node 20 has no such call. The CLI
-  // ships a cache made at build time instead (node/codeCache.ts); this server runs on whatever V8
-  // the editor has, so it could not use one.
-  (nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
+  // of the ~1 MB bundle between runs. The CLI ships a cache made at build time instead
+  // (node/codeCache.ts); this server runs on whatever V8 the editor has, so it could not use one.
+  enableNodeCompileCache();
   try {
     // A path next to dist/server.js, left to Node by the build (scripts/build.mjs).
     // eslint-disable-next-line @typescript-eslint/no-require-imports

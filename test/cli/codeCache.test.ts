@@ -56,7 +56,7 @@ function split(cache: Buffer): { lines: string[]; data: Buffer } {
   return { lines, data: cache.subarray(start) };
 }
 
-function join(lines: readonly string[], data: Buffer): Buffer {
+function assemble(lines: readonly string[], data: Buffer): Buffer {
   return Buffer.concat([Buffer.from(lines.map((l) => `${l}\n`).join(''), 'latin1'), data]);
 }
 
@@ -90,13 +90,13 @@ describe('cli: the code cache of dist/cliMain.js', function () {
     const cases: Array<[name: string, cache: Buffer | undefined, outcome: string]> = [
       ['the shipped cache', shipped, 'used'],
       ['no cache', undefined, 'missing'],
-      ['a cache of another build of the bundle', join([lines[0]!, lines[1]!, 'f'.repeat(64), lines[3]!], data), 'stale'],
-      ['a cache of another V8', join([lines[0]!, '9.9.999.9-node.1', lines[2]!, lines[3]!], data), 'other V8'],
-      ['a damaged byte in the data', join(lines, flipped), 'stale'],
-      ['the data cut short', join(lines, data.subarray(0, data.length >> 1)), 'stale'],
+      ['a cache of another build of the bundle', assemble([lines[0]!, lines[1]!, 'f'.repeat(64), lines[3]!], data), 'stale'],
+      ['a cache of another V8', assemble([lines[0]!, '9.9.999.9-node.1', lines[2]!, lines[3]!], data), 'other V8'],
+      ['a damaged byte in the data', assemble(lines, flipped), 'stale'],
+      ['the data cut short', assemble(lines, data.subarray(0, data.length >> 1)), 'stale'],
       ['a file that is not such a cache', Buffer.from('not a cache\n'), 'stale'],
       ['an empty file', Buffer.alloc(0), 'stale'],
-      ['whole data V8 turns down', join([...lines.slice(0, 3), sha256(garbage)], garbage), 'rejected'],
+      ['whole data V8 turns down', assemble([...lines.slice(0, 3), sha256(garbage)], garbage), 'rejected'],
     ];
     const formats = ['json', 'sarif'] as const;
     // The bundle run by itself (`require.main` is then the bundle), as before the loader.

@@ -121,10 +121,19 @@ function readHeader(cache: Buffer): { lines: string[]; dataStart: number } | und
   return lines[0] === MAGIC ? { lines, dataStart: start } : undefined;
 }
 
+/**
+ * Turns on Node's own compile cache for the modules loaded after this (`module.enableCompileCache()`,
+ * Node 22.8 and later, in the system's temporary folder unless NODE_COMPILE_CACHE says otherwise;
+ * NODE_DISABLE_COMPILE_CACHE=1 turns it off), as tsserver's entry does. Node 20 has no such call.
+ */
+export function enableNodeCompileCache(): void {
+  (nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
+}
+
 /** Loads the bundle as Node would, with Node's own compile cache where there is one (Node 22.8 and later). */
 function requireBundle<T>(file: string, outcome: CodeCacheOutcome): LoadedBundle<T> {
   if (outcome !== 'off') {
-    (nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
+    enableNodeCompileCache();
   }
   return { exports: nodeModule.createRequire(file)(file) as T, outcome };
 }
