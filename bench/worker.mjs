@@ -21,8 +21,8 @@ const { DockerfileParser } = require('dockerfile-ast');
 // The floor parses with yaml as published, in its ES module build (the build the bundles start from,
 // see yamlModuleBuild in scripts/build.mjs): `require('yaml')` gives its CommonJS build, whose parser
 // reads process.env for every token and takes ~1.25× as long on compose files, which would lower the
-// floor's bar. The bundles go further: their yaml's lexer and parser are rewritten without generators
-// (scripts/yamlWithoutGenerators.mjs). `task.bundledYaml`, that rewrite of the same build, is timed on
+// floor's bar. The bundles go further: some of their yaml's files are rewritten for speed
+// (scripts/yamlRewrite.mjs). `task.bundledYaml`, that rewrite of the same build, is timed on
 // the compose files beside it, so that the README can give the floor as our parser would make it too.
 const yaml = await import(pathToFileURL(join(dirname(require.resolve('yaml/package.json')), 'browser', 'index.js')).href);
 const bundledYaml = task.bundledYaml ? await import(pathToFileURL(task.bundledYaml).href) : undefined;

@@ -4,9 +4,9 @@ import * as esbuild from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { basename, dirname, join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { REWRITTEN, withoutGenerators } from './yamlWithoutGenerators.mjs';
+import { REWRITTEN, rewrite } from './yamlRewrite.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const watch = process.argv.includes('--watch');
@@ -59,8 +59,8 @@ const languageServerSplit = {
  */
 const yamlPackage = dirname(createRequire(import.meta.url).resolve('yaml/package.json'));
 const YAML_MODULE_BUILD = join(yamlPackage, 'browser', 'index.js');
-/** yaml's lexer and parser as plain functions instead of generators: see scripts/yamlWithoutGenerators.mjs. */
-const YAML_REWRITTEN = new Map(REWRITTEN.map((f) => [join(yamlPackage, f), basename(f)]));
+/** yaml's files rewritten for speed, with the same results: see scripts/yamlRewrite.mjs. */
+const YAML_REWRITTEN = new Map(REWRITTEN.map((f) => [join(yamlPackage, f), f]));
 const yamlModuleBuild = {
   name: 'yaml-module-build',
   setup(build) {
@@ -69,13 +69,13 @@ const yamlModuleBuild = {
         ? { path: YAML_MODULE_BUILD }
         : { errors: [{ text: `${relative(root, YAML_MODULE_BUILD)} is missing: see yamlModuleBuild in scripts/build.mjs` }] },
     );
-    build.onLoad({ filter: /[\\/]yaml[\\/]browser[\\/]dist[\\/]parse[\\/](lexer|parser)\.js$/ }, (args) => {
+    build.onLoad({ filter: /[\\/]yaml[\\/]browser[\\/]dist[\\/](parse|nodes)[\\/]\w+\.js$/ }, (args) => {
       const file = YAML_REWRITTEN.get(args.path);
       if (file === undefined) {
         return undefined;
       }
       try {
-        return { contents: withoutGenerators(file, readFileSync(args.path, 'utf8')), loader: 'js' };
+        return { contents: rewrite(file, readFileSync(args.path, 'utf8')), loader: 'js' };
       } catch (e) {
         return { errors: [{ text: e instanceof Error ? e.message : String(e) }] };
       }

@@ -17,11 +17,9 @@
  * - the public generators (`Lexer.lex`, `Parser.parse`, `next` and `end`) are generators again, over
  *   that array: lazy at the granularity of a lexer state and of a parser lexeme.
  * Anything else found (a `yield` used as a value, a missing anchor) fails the build with the file's
- * name, so an upgrade of yaml cannot change behaviour silently; test/engine/yamlWithoutGenerators.test.ts
+ * name, so an upgrade of yaml cannot change behaviour silently; test/engine/yamlRewrite.test.ts
  * holds the result to yaml as published, token for token and document for document.
  */
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
 
 /** The rewrite of one file, or an Error naming what did not match. */
 export function withoutGenerators(file, source) {
@@ -144,16 +142,3 @@ const SPECS = {
 
 /** The files rewritten, by their path inside the yaml package. */
 export const REWRITTEN = Object.keys(SPECS).map((f) => `browser/dist/parse/${f}`);
-
-/**
- * A copy of yaml's ES module build (`<yamlPackage>/browser`) in `dest`, with the files above
- * rewritten: what the bundles parse with, loadable beside yaml as published (the tests compare the
- * two; the benchmark times both). Returns the path of the copy's index.js.
- */
-export function writeRewrittenCopy(yamlPackage, dest) {
-  cpSync(join(yamlPackage, 'browser'), join(dest, 'browser'), { recursive: true });
-  for (const file of REWRITTEN) {
-    writeFileSync(join(dest, file), withoutGenerators(basename(file), readFileSync(join(yamlPackage, file), 'utf8')));
-  }
-  return join(dest, 'browser', 'index.js');
-}

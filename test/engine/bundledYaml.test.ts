@@ -22,7 +22,7 @@ describe("the bundles' yaml", () => {
       assert.ok(code.includes('Not a YAML token'), `dist/${bundle} has no yaml parser`);
       assert.ok(code.includes('Unexpected doc-end without preceding document'), `dist/${bundle} has no yaml composer`);
       assert.doesNotMatch(code, /LOG_TOKENS|LOG_STREAM/);
-      // Its lexer and parser rewritten without generators (scripts/yamlWithoutGenerators.mjs): their
+      // Its lexer and parser rewritten without generators (scripts/yamlRewrite.mjs): their
       // methods keep their names through minification, the `*` of a generator method goes.
       for (const method of ['parseNext', 'parsePlainScalar', 'pushIndicators', 'blockMap', 'flowCollection']) {
         assert.ok(code.includes(`${method}(`), `dist/${bundle} has no ${method}`);
@@ -104,6 +104,37 @@ describe("the bundles' yaml", () => {
       'the workspace has a duplicate key',
     );
     assert.deepEqual(summary(fromBundle), summary(fromSource));
+  });
+
+  it('checks edits in the middle and at the end of the services map as a fresh check does (services re-parsed alone)', () => {
+    // In the bundles, yaml's node types sit on their classes' prototypes (scripts/yamlRewrite.mjs),
+    // and an edit inside one service copies every node after it with its positions moved.
+    const bundle = createRequire(__filename)(path.join(dist, 'engine.js')) as typeof Engine;
+    const files = loadFolder(EXAMPLE);
+    const original: Record<string, string> = {};
+    for (const p of files.listFiles()) {
+      original[p] = files.readFile(p)!;
+    }
+    const compose = original['docker-compose.yml']!;
+    const edits: [string, string][] = [
+      ['    image: redis:7-alpine', '    image: redis:7.2-alpine\n    labels: { tier: cache }'],
+      ['  ml:\n', '  ml:\n    volumes: [ml_models_volume:/srv/models]\n'],
+      ['  nginx:\n', '  nginx:\n    environment: { DEBUG: "1", SECRET_KEY: changeme }\n'],
+    ];
+    const live = new bundle.MemoryFileSystem(original);
+    const analyzer = new bundle.Analyzer(live);
+    analyzer.analyze();
+    let text = compose;
+    for (const [from, to] of edits) {
+      assert.ok(text.includes(from), from);
+      text = text.replace(from, to);
+      live.write('docker-compose.yml', text);
+      const incremental = summary(analyzer.analyze());
+      const now = { ...original, 'docker-compose.yml': text };
+      assert.deepEqual(incremental, summary(bundledAnalyzer(new MemoryFileSystem(now)).analyze()), to);
+      assert.deepEqual(incremental, summary(new Analyzer(new MemoryFileSystem(now)).analyze()), to);
+    }
+    assert.ok(summary(analyzer.analyze()).some((f) => f.includes('secret-in-environment')));
   });
 
   for (const [name, root] of [

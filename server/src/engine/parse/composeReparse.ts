@@ -279,7 +279,11 @@ function movedCopy<T>(node: T, move: (offset: number) => number, deep = true): T
   const source = node as unknown as Record<string | symbol, unknown>;
   const type = source[NODE_TYPE];
   const copy = Object.create(Object.getPrototypeOf(node)) as Record<string | symbol, unknown>;
-  Object.defineProperty(copy, NODE_TYPE, { value: type });
+  // The bundles' yaml marks the type on the class's prototype (scripts/yamlRewrite.mjs), yaml as
+  // published on the node: the copy is marked where its source is.
+  if (Object.prototype.hasOwnProperty.call(source, NODE_TYPE)) {
+    Object.defineProperty(copy, NODE_TYPE, { value: type });
+  }
   // (for-in: yaml's classes define no enumerable property on their prototypes; no array of keys is made.)
   for (const key in source) {
     copy[key] = source[key];

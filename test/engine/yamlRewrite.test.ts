@@ -1,10 +1,12 @@
 /**
- * The bundles parse YAML with yaml's lexer and parser rewritten without generators
- * (scripts/yamlWithoutGenerators.mjs, applied by scripts/build.mjs). These tests hold the rewrite to
- * yaml as published: a copy of yaml's ES module build with the two files rewritten is loaded beside
- * the original, and both read the same texts (the compose files of the fixtures and of a generated
- * monorepo, a compose file with every construct compose users write, and random texts made of YAML's
- * tokens): the same lexical tokens, the same CST, the same documents, errors and warnings.
+ * The bundles parse YAML with some of yaml's files rewritten for speed (scripts/yamlRewrite.mjs,
+ * applied by scripts/build.mjs): the lexer and the parser without generators
+ * (scripts/yamlWithoutGenerators.mjs), and each node's type on its class's prototype. These tests
+ * hold the rewrite to yaml as published: a copy of yaml's ES module build with the files rewritten is
+ * loaded beside the original, and both read the same texts (the compose files of the fixtures and of
+ * a generated monorepo, a compose file with every construct compose users write, and random texts
+ * made of YAML's tokens): the same lexical tokens, the same CST, the same documents, node types,
+ * copies, errors and warnings.
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -24,14 +26,20 @@ const REPO = path.resolve(__dirname, '..', '..');
 const YAML_PACKAGE = path.dirname(require.resolve('yaml/package.json'));
 
 interface Rewrite {
-  withoutGenerators(file: string, source: string): string;
+  nodeTypesOnPrototypes(file: string, source: string): string;
+  rewrite(pathInPackage: string, source: string): string;
   writeRewrittenCopy(yamlPackage: string, dest: string): string;
   REWRITTEN: string[];
+}
+
+interface WithoutGenerators {
+  withoutGenerators(file: string, source: string): string;
 }
 
 type YamlModule = typeof Yaml;
 
 let rewrite: Rewrite;
+let generators: WithoutGenerators;
 let published: YamlModule;
 let rewritten: YamlModule;
 let copy: string;
@@ -58,6 +66,11 @@ function readingOf(yaml: YamlModule, text: string): unknown {
       range: doc.range,
       errors: doc.errors.map((e) => `${e.code} ${e.pos.join(':')} ${e.message}`),
       warnings: doc.warnings.map((e) => `${e.code} ${e.pos.join(':')} ${e.message}`),
+      kinds: attempt(() => kindsOf(yaml, doc)),
+      copy: attempt(() => {
+        const clone = doc.clone();
+        return { text: String(clone), kinds: kindsOf(yaml, clone) };
+      }),
     })),
   );
   const single = attempt(() => {
@@ -71,6 +84,24 @@ function readingOf(yaml: YamlModule, text: string): unknown {
     };
   });
   return { lexed, cst, lineStarts, docs, lines: lineCounter.lineStarts, single };
+}
+
+/** What yaml's type tests say of every node of a document, in the order yaml's visit meets them. */
+function kindsOf(yaml: YamlModule, doc: Yaml.Document): string {
+  const kinds: string[] = [];
+  const kind = (n: unknown) =>
+    (
+      [yaml.isScalar, yaml.isMap, yaml.isSeq, yaml.isPair, yaml.isAlias, yaml.isNode, yaml.isCollection, yaml.isDocument] as ((
+        x: unknown,
+      ) => boolean)[]
+    )
+      .map((is) => (is(n) ? '1' : '0'))
+      .join('');
+  kinds.push(kind(doc));
+  yaml.visit(doc, (_key, node) => {
+    kinds.push(kind(node));
+  });
+  return kinds.join(' ');
 }
 
 function same(text: string, what: string): void {
@@ -191,11 +222,12 @@ const PIECES = [
   '\u0085',
 ];
 
-describe('yaml without generators (the bundles’ lexer and parser)', function () {
+describe('yaml rewritten for speed (the bundles’ lexer, parser and node types)', function () {
   this.timeout(60000);
 
   before(async () => {
-    rewrite = (await import(pathToFileURL(path.join(REPO, 'scripts', 'yamlWithoutGenerators.mjs')).href)) as Rewrite;
+    rewrite = (await import(pathToFileURL(path.join(REPO, 'scripts', 'yamlRewrite.mjs')).href)) as Rewrite;
+    generators = (await import(pathToFileURL(path.join(REPO, 'scripts', 'yamlWithoutGenerators.mjs')).href)) as WithoutGenerators;
     copy = fs.mkdtempSync(path.join(os.tmpdir(), 'dm-yaml-'));
     const rewrittenIndex = rewrite.writeRewrittenCopy(YAML_PACKAGE, copy);
     published = (await import(pathToFileURL(path.join(YAML_PACKAGE, 'browser', 'index.js')).href)) as YamlModule;
@@ -297,11 +329,49 @@ describe('yaml without generators (the bundles’ lexer and parser)', function (
     );
   });
 
+  it('marks each node’s type on its class’s prototype, and a class it does not know on the node as before', () => {
+    const NODE_TYPE = Symbol.for('yaml.node.type');
+    const doc = (m: YamlModule) => m.parseDocument('a: &x [1, {b: c}]\nd: *x\n');
+    const own = (m: YamlModule) => {
+      const found: boolean[] = [];
+      m.visit(doc(m), (_key, node) => {
+        found.push(Object.prototype.hasOwnProperty.call(node, NODE_TYPE));
+      });
+      return found;
+    };
+    // Scalars, maps, sequences, pairs and an alias: yaml as published marks each node itself.
+    assert.equal(own(published).length, 12);
+    assert.ok(own(published).every(Boolean));
+    assert.ok(own(rewritten).every((x) => !x));
+    for (const [Class, type] of [
+      [rewritten.Scalar, 'yaml.scalar'],
+      [rewritten.YAMLMap, 'yaml.map'],
+      [rewritten.YAMLSeq, 'yaml.seq'],
+      [rewritten.Pair, 'yaml.pair'],
+      [rewritten.Alias, 'yaml.alias'],
+    ] as const) {
+      const d = Object.getOwnPropertyDescriptor(Class.prototype, NODE_TYPE);
+      assert.deepEqual(d, { value: Symbol.for(type), writable: false, enumerable: false, configurable: false });
+    }
+    // yaml's 1.1 !!set and !!omap are subclasses: they read as a map and a sequence.
+    const old = rewritten.parseDocument('s: !!set { a, b }\no: !!omap [ { a: 1 } ]\n', { version: '1.1' });
+    assert.ok(rewritten.isMap(old.get('s', true)) && rewritten.isSeq(old.get('o', true)));
+    // A node class that a later yaml adds, which the rewrite does not know: marked on the node.
+    const NodeBase = Object.getPrototypeOf(rewritten.Scalar) as new (type: symbol) => object;
+    const later = new (class Later extends NodeBase {
+      constructor() {
+        super(Symbol.for('yaml.scalar'));
+      }
+    })();
+    assert.equal((later as Record<symbol, unknown>)[NODE_TYPE], Symbol.for('yaml.scalar'));
+    assert.ok(Object.prototype.hasOwnProperty.call(later, NODE_TYPE) && rewritten.isScalar(later));
+  });
+
   it('fails the build, naming the file, when yaml’s code is not what the rewrite was written for', () => {
     const lexer = fs.readFileSync(path.join(YAML_PACKAGE, 'browser/dist/parse/lexer.js'), 'utf8');
     assert.throws(
       () =>
-        rewrite.withoutGenerators(
+        generators.withoutGenerators(
           'lexer.js',
           lexer.replace("let next = this.next ?? 'stream';", "let next = this.next || 'stream';"),
         ),
@@ -309,9 +379,24 @@ describe('yaml without generators (the bundles’ lexer and parser)', function (
     );
     const parser = fs.readFileSync(path.join(YAML_PACKAGE, 'browser/dist/parse/parser.js'), 'utf8');
     assert.throws(
-      () => rewrite.withoutGenerators('parser.js', parser.replace('    *end() {', '    *end() {\n        const x = yield;')),
+      () => generators.withoutGenerators('parser.js', parser.replace('    *end() {', '    *end() {\n        const x = yield;')),
       /parser\.js: a yield is left after the rewrite: const x = yield;/,
     );
-    assert.throws(() => rewrite.withoutGenerators('composer.js', ''), /no rewrite for composer\.js/);
+    assert.throws(() => generators.withoutGenerators('composer.js', ''), /no rewrite for composer\.js/);
+    const pair = fs.readFileSync(path.join(YAML_PACKAGE, 'browser/dist/nodes/Pair.js'), 'utf8');
+    assert.throws(
+      () => rewrite.rewrite('browser/dist/nodes/Pair.js', pair.replace('{ value: PAIR }', '{ value: PAIR, enumerable: false }')),
+      /nodes\/Pair\.js: Object\.defineProperty\(this, NODE_TYPE, \{ value: PAIR \}\); is not what the rewrite was written for/,
+    );
+    assert.throws(
+      () => rewrite.rewrite('browser/dist/nodes/Collection.js', ''),
+      /no rewrite for browser\/dist\/nodes\/Collection\.js/,
+    );
+    assert.throws(() => rewrite.nodeTypesOnPrototypes('Collection.js', ''), /no node-type rewrite for Collection\.js/);
+    // Every file the build rewrites has a rewrite that matches yaml as installed.
+    for (const file of rewrite.REWRITTEN) {
+      const source = fs.readFileSync(path.join(YAML_PACKAGE, file), 'utf8');
+      assert.notEqual(rewrite.rewrite(file, source), source, file);
+    }
   });
 });
