@@ -15,15 +15,12 @@
  *   node itself when the prototype does not carry the type it is given, so a class that a later yaml
  *   adds is marked as before.
  *
- * Every rewrite matches exact texts of the yaml version below and fails the build, naming the file,
+ * Every rewrite matches exact texts of the yaml version it was written for and fails the build, naming the file,
  * when one is not found once, so an upgrade of yaml cannot change behaviour silently.
  */
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { REWRITTEN as WITHOUT_GENERATORS, withoutGenerators } from './yamlWithoutGenerators.mjs';
-
-/** The yaml version the texts below were written against (package-lock.json pins it). */
-const VERSION = '2.9.1';
+import { REWRITTEN as WITHOUT_GENERATORS, replaceExact, withoutGenerators } from './yamlWithoutGenerators.mjs';
 
 /** The type a class's prototype carries: [file, class, the type's name in identity.js, the file's export line]. */
 const PROTOTYPE_TYPES = [
@@ -70,20 +67,7 @@ export function nodeTypesOnPrototypes(file, source) {
   if (!spec) {
     throw new Error(`yamlRewrite: no node-type rewrite for ${file}`);
   }
-  return replaceEach(`nodes/${file}`, source, spec);
-}
-
-function replaceEach(name, source, spec) {
-  let out = source;
-  for (const [from, to] of spec) {
-    const text = from.join('\n');
-    const at = out.indexOf(text);
-    if (at < 0 || out.indexOf(text, at + 1) >= 0) {
-      throw new Error(`yamlRewrite: ${name}: ${from[0].trim()} is not what the rewrite was written for (yaml ${VERSION})`);
-    }
-    out = out.replace(text, () => to.join('\n'));
-  }
-  return out;
+  return replaceExact(`yamlRewrite: nodes/${file}`, source, spec);
 }
 
 const NODE_TYPE_FILES = Object.keys(NODE_TYPE_SPECS).map((f) => `browser/dist/nodes/${f}`);
@@ -93,14 +77,13 @@ export const REWRITTEN = [...WITHOUT_GENERATORS, ...NODE_TYPE_FILES];
 
 /** The rewrite of one file, by its path inside the yaml package; throws naming what did not match. */
 export function rewrite(pathInPackage, source) {
-  const path = pathInPackage.replace(/\\/g, '/');
-  if (WITHOUT_GENERATORS.includes(path)) {
-    return withoutGenerators(basename(path), source);
+  if (WITHOUT_GENERATORS.includes(pathInPackage)) {
+    return withoutGenerators(basename(pathInPackage), source);
   }
-  if (NODE_TYPE_FILES.includes(path)) {
-    return nodeTypesOnPrototypes(basename(path), source);
+  if (NODE_TYPE_FILES.includes(pathInPackage)) {
+    return nodeTypesOnPrototypes(basename(pathInPackage), source);
   }
-  throw new Error(`yamlRewrite: no rewrite for ${path}`);
+  throw new Error(`yamlRewrite: no rewrite for ${pathInPackage}`);
 }
 
 /**

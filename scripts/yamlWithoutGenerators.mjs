@@ -35,20 +35,27 @@ export function withoutGenerators(file, source) {
     throw new Error(`yamlWithoutGenerators: ${file}: a yield is left after the rewrite: ${left[0].trim()}`);
   }
   // The methods the rewrite above made plain, then the public ones written again as generators.
-  for (const [from, to] of spec.replace) {
+  return replaceExact(`yamlWithoutGenerators: ${file}`, out, spec.replace);
+}
+
+/**
+ * `source` with each [lines found, lines put instead] of `pairs` replaced; throws, naming `label` and
+ * the first line, when the lines found are not in `source` exactly once.
+ */
+export function replaceExact(label, source, pairs) {
+  let out = source;
+  for (const [from, to] of pairs) {
     const text = from.join('\n');
     const at = out.indexOf(text);
     if (at < 0 || out.indexOf(text, at + 1) >= 0) {
-      throw new Error(
-        `yamlWithoutGenerators: ${file}: ${from[0].trim()} is not what the rewrite was written for (yaml ${VERSION})`,
-      );
+      throw new Error(`${label}: ${from[0].trim()} is not what the rewrite was written for (yaml ${VERSION})`);
     }
     out = out.replace(text, () => to.join('\n'));
   }
   return out;
 }
 
-/** The yaml version the texts below were written against (package-lock.json pins it). */
+/** The yaml version the rewrites' texts were written against (package-lock.json pins it). */
 const VERSION = '2.9.1';
 
 /**
