@@ -69,7 +69,7 @@ const yamlModuleBuild = {
         ? { path: YAML_MODULE_BUILD }
         : { errors: [{ text: `${relative(root, YAML_MODULE_BUILD)} is missing: see yamlModuleBuild in scripts/build.mjs` }] },
     );
-    build.onLoad({ filter: /[\\/]yaml[\\/]browser[\\/]dist[\\/](parse|nodes)[\\/]\w+\.js$/ }, (args) => {
+    build.onLoad({ filter: /[\\/]yaml[\\/]browser[\\/]dist[\\/](parse|nodes|compose)[\\/][\w-]+\.js$/ }, (args) => {
       const file = YAML_REWRITTEN.get(args.path);
       if (file === undefined) {
         return undefined;

@@ -27,6 +27,8 @@ const YAML_PACKAGE = path.dirname(require.resolve('yaml/package.json'));
 
 interface Rewrite {
   nodeTypesOnPrototypes(file: string, source: string): string;
+  plainScalarsAtOnce(source: string): string;
+  SCALAR_TEST_STARTS: Record<string, string>;
   rewrite(pathInPackage: string, source: string): string;
   writeRewrittenCopy(yamlPackage: string, dest: string): string;
   REWRITTEN: string[];
@@ -367,6 +369,128 @@ describe('yaml rewritten for speed (the bundles’ lexer, parser and node types)
     assert.ok(Object.prototype.hasOwnProperty.call(later, NODE_TYPE) && rewritten.isScalar(later));
   });
 
+  it('resolves plain scalars as yaml does, trying no test that cannot match', async () => {
+    const { SCALAR_TEST_STARTS: starts } = rewrite;
+    // Texts each of yaml's tests matches: each test matches some, and the characters after their first
+    // are the rest that every other first character is tried before.
+    const matched = [
+      '~',
+      'null',
+      'Null',
+      'NULL',
+      'true',
+      'True',
+      'TRUE',
+      'false',
+      'False',
+      'FALSE',
+      '0o17',
+      '0o0',
+      '42',
+      '-7',
+      '+0',
+      '007',
+      '0x1F',
+      '0xff',
+      '.inf',
+      '-.Inf',
+      '+.INF',
+      '.nan',
+      '.NaN',
+      '.NAN',
+      '1e3',
+      '-1.5E-3',
+      '.5e+2',
+      '2.',
+      '-.5',
+      '+3.25',
+      '<<',
+    ];
+    const rests = [...new Set(['', ...matched.map((t) => t.slice(1)), ...matched])];
+    const tests = Object.entries(starts).map(([source, chars]) => ({ source, chars, test: new RegExp(source) }));
+    for (const { source, test } of tests) {
+      assert.ok(
+        matched.some((t) => test.test(t)),
+        `no text in the list is matched by ${source}`,
+      );
+    }
+    // Latin, and the characters elsewhere that read as digits, signs, dots or a tilde.
+    const firsts = Array.from({ length: 0x300 }, (_, c) => String.fromCharCode(c)).concat([
+      ...'٠٩۰۹०९０９＋－．～〜−‐‒–—․﹒︒\uFEFF\u2028\uD800\uDFFF',
+    ]);
+    for (const first of firsts) {
+      for (const { source, chars, test } of tests) {
+        if (chars.includes(first)) {
+          continue;
+        }
+        for (const rest of rests) {
+          assert.ok(
+            !test.test(first + rest),
+            `${source} matches ${JSON.stringify(first + rest)}, which starts with none of ${chars}`,
+          );
+        }
+      }
+    }
+    // Every default test of the core schema, with and without the merge key, is in the list; a test that
+    // is not (yaml 1.1's, JSON's, a custom tag's, one with flags) takes yaml's way.
+    const { plainScalarStarts } = (await import(
+      pathToFileURL(path.join(copy, 'browser/dist/compose/compose-scalar.js')).href
+    )) as {
+      plainScalarStarts(tags: unknown[]): Uint8Array | null;
+    };
+    const startsOf = (options: Yaml.DocumentOptions & Yaml.SchemaOptions) => {
+      const found = plainScalarStarts(new rewritten.Document(null, options).schema.tags);
+      return found && [...found].map((x, i) => (x ? String.fromCharCode(i) : '')).join('');
+    };
+    assert.equal(startsOf({}), '+-.0123456789FNTfnt~');
+    assert.equal(startsOf({ merge: true }), '+-.0123456789<FNTfnt~');
+    assert.equal(startsOf({ schema: 'failsafe' }), '');
+    assert.equal(startsOf({ version: '1.1' }), null);
+    assert.equal(startsOf({ schema: 'json' }), null);
+    const custom = (test: RegExp): Yaml.ScalarTag => ({ tag: '!port', default: true, test, resolve: (s: string) => `port ${s}` });
+    assert.equal(startsOf({ customTags: [custom(/^[0-9]+\/(tcp|udp)$/)] }), null);
+    assert.equal(startsOf({ customTags: [custom(/^(?:~|[Nn]ull|NULL)?$/g)] }), null);
+    // Random plain scalars, in every place a plain scalar stands, under each of those schemas: the
+    // same values, tags and formats as yaml as published.
+    const scalarsOf = (yaml: YamlModule, text: string, options: Yaml.DocumentOptions & Yaml.SchemaOptions) => {
+      const doc = yaml.parseDocument(text, { ...options, logLevel: 'error' });
+      const scalars: unknown[] = [];
+      yaml.visit(doc, {
+        Scalar(_key, node) {
+          const v = node.value as unknown;
+          scalars.push([typeof v, typeof v === 'symbol' ? v.description : String(v), node.tag, node.format, node.type]);
+        },
+      });
+      return {
+        scalars,
+        errors: doc.errors.map((e) => e.code),
+        warnings: doc.warnings.map((e) => e.code),
+        text: doc.errors.length === 0 ? String(doc) : null,
+      };
+    };
+    const schemas = [
+      {},
+      { merge: true },
+      { version: '1.1' as const },
+      { schema: 'json' },
+      { schema: 'failsafe' },
+      { customTags: [custom(/^[0-9]+\/(tcp|udp)$/)] },
+      { version: '1.1' as const, merge: true },
+    ];
+    const plain = fc.stringMatching(/^[-+.0-9eExXoOnNuUlLtTrRfFaAsSiI~<_:\/@ü a-z]{0,8}$/);
+    fc.assert(
+      fc.property(plain, plain, plain, fc.constantFrom(...schemas), (a, b, c, options) => {
+        const text = `${a}: ${b}\n${c}:\n  - ${a}\n  - [${b}, ${c}]\n  ${b}: {${c}: ${a}}\n`;
+        assert.deepEqual(
+          scalarsOf(rewritten, text, options),
+          scalarsOf(published, text, options),
+          JSON.stringify({ text, options }),
+        );
+      }),
+      fuzzParams(1000),
+    );
+  });
+
   it('fails the build, naming the file, when yaml’s code is not what the rewrite was written for', () => {
     const lexer = fs.readFileSync(path.join(YAML_PACKAGE, 'browser/dist/parse/lexer.js'), 'utf8');
     assert.throws(
@@ -393,6 +517,11 @@ describe('yaml rewritten for speed (the bundles’ lexer, parser and node types)
       /no rewrite for browser\/dist\/nodes\/Collection\.js/,
     );
     assert.throws(() => rewrite.nodeTypesOnPrototypes('Collection.js', ''), /no node-type rewrite for Collection\.js/);
+    const scalar = fs.readFileSync(path.join(YAML_PACKAGE, 'browser/dist/compose/compose-scalar.js'), 'utf8');
+    assert.throws(
+      () => rewrite.plainScalarsAtOnce(scalar.replace("(atKey && tag.default === 'key')", '(atKey && tag.default !== false)')),
+      /compose\/compose-scalar\.js: function findScalarTagByTest\(.*\) \{ is not what the rewrite was written for/,
+    );
     // Every file the build rewrites has a rewrite that matches yaml as installed.
     for (const file of rewrite.REWRITTEN) {
       const source = fs.readFileSync(path.join(YAML_PACKAGE, file), 'utf8');
