@@ -15,12 +15,8 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
 import type * as Yaml from 'yaml';
-// bench/generate.ts is the benchmark's own project (bench/tsconfig.json): required, not imported.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { generateRepo } = require('../../bench/generate') as {
-  generateRepo(root: string, services: number, seed?: number): unknown;
-};
 import { fuzzParams } from '../reliability/helpers';
+import { corpusOf } from './corpus';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const YAML_PACKAGE = path.dirname(require.resolve('yaml/package.json'));
@@ -296,28 +292,8 @@ describe('yaml rewritten for speed (the bundles’ lexer, parser and node types)
   });
 
   it('reads the compose files of the fixtures, the example and a generated 30-service monorepo alike', () => {
-    const texts: [string, string][] = [];
-    const walk = (dir: string): void => {
-      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-        const p = path.join(dir, e.name);
-        if (e.isDirectory()) {
-          walk(p);
-        } else if (/\.ya?ml$/.test(e.name)) {
-          texts.push([path.relative(REPO, p), fs.readFileSync(p, 'utf8')]);
-        }
-      }
-    };
-    walk(path.join(REPO, 'test', 'fixtures'));
-    walk(path.join(REPO, 'examples'));
-    const generated = fs.mkdtempSync(path.join(os.tmpdir(), 'dm-yaml-repo-'));
-    try {
-      generateRepo(generated, 30, 7);
-      const before = texts.length;
-      walk(generated);
-      assert.ok(texts.length - before >= 2, 'the generated monorepo has compose files');
-    } finally {
-      fs.rmSync(generated, { recursive: true, force: true });
-    }
+    const { texts, generated } = corpusOf(/\.ya?ml$/, 7);
+    assert.ok(generated >= 2, 'the generated monorepo has compose files');
     assert.ok(texts.length >= 7, `only ${texts.length} YAML files`);
     for (const [name, text] of texts) {
       same(text, name);

@@ -2,6 +2,7 @@ import { DockerfileParser, From, Instruction, ModifiableInstruction, type Argume
 import { compactArrays, extended, LineIndex, type Range } from '../text';
 import { parseShell, type ShellCommand } from './shell';
 import { reparseDockerfile } from './dockerfileReparse';
+import { useFastRawArguments } from './dockerfileRawArguments';
 
 /**
  * How many instructions keep their arguments memoized at once, per method. The memo pays off within
@@ -49,6 +50,7 @@ function memoizeArguments(proto: object, name: 'getRawArguments' | 'getArguments
   (memo as { memoized?: boolean }).memoized = true;
   methods[name] = memo as (this: object) => Argument[];
 }
+useFastRawArguments();
 memoizeArguments(Instruction.prototype, 'getRawArguments');
 memoizeArguments(ModifiableInstruction.prototype, 'getArguments');
 
