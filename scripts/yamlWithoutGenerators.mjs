@@ -68,6 +68,17 @@ const VERSION = '2.9.1';
  * parser each top-level token (a document, a comment…) at the end of the lexeme that completed it,
  * so `parseDocument`, which stops at a second document, still reads no further than it did.
  */
+/** The start of yaml's `Lexer.lex`, which the rewrite moves to `Lexer.lexStart`. */
+const LEX_START = [
+  '        if (source) {',
+  "            if (typeof source !== 'string')",
+  "                throw TypeError('source is not a string');",
+  '            this.buffer = this.buffer ? this.buffer + source : source;',
+  '            this.lineEndPos = null;',
+  '        }',
+  '        this.atEnd = !incomplete;',
+];
+
 const SPECS = {
   'lexer.js': {
     array: 'tokens',
@@ -75,13 +86,7 @@ const SPECS = {
       [
         [
           '    lex(source, incomplete = false) {',
-          '        if (source) {',
-          "            if (typeof source !== 'string')",
-          "                throw TypeError('source is not a string');",
-          '            this.buffer = this.buffer ? this.buffer + source : source;',
-          '            this.lineEndPos = null;',
-          '        }',
-          '        this.atEnd = !incomplete;',
+          ...LEX_START,
           "        let next = this.next ?? 'stream';",
           '        while (next && (incomplete || this.hasChars(1)))',
           '            next = this.parseNext(next);',
@@ -98,13 +103,7 @@ const SPECS = {
           '    }',
           '    /** The start of `lex`: the state it starts from. Parser.parse runs the states itself. */',
           '    lexStart(source, incomplete) {',
-          '        if (source) {',
-          "            if (typeof source !== 'string')",
-          "                throw TypeError('source is not a string');",
-          '            this.buffer = this.buffer ? this.buffer + source : source;',
-          '            this.lineEndPos = null;',
-          '        }',
-          '        this.atEnd = !incomplete;',
+          ...LEX_START,
           "        return this.next ?? 'stream';",
           '    }',
         ],
