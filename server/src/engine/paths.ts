@@ -40,6 +40,29 @@ export function normalizePath(p: string): string {
   if (isNormal(p)) {
     return p;
   }
+  // Most others are only abnormal at their ends: a container path's leading `/`, a folder's trailing
+  // one (`COPY app/ …`), a leading `./`. Without those ends they are one substring, with no array made
+  // (the rules normalize every COPY source and container path they compare).
+  let start = 0;
+  for (;;) {
+    if (p.charCodeAt(start) === SLASH) {
+      start++;
+    } else if (p.charCodeAt(start) === DOT && p.charCodeAt(start + 1) === SLASH) {
+      start += 2;
+    } else {
+      break;
+    }
+  }
+  let end = p.length;
+  while (end > start && p.charCodeAt(end - 1) === SLASH) {
+    end--;
+  }
+  if (start > 0 || end < p.length) {
+    const inner = p.substring(start, end);
+    if (isNormal(inner)) {
+      return inner;
+    }
+  }
   const parts: string[] = [];
   for (const part of (p.includes('\\') ? p.replace(/\\/g, '/') : p).split('/')) {
     if (part === '' || part === '.') {
@@ -59,6 +82,12 @@ export function normalizePath(p: string): string {
 }
 
 export function joinPath(...segments: string[]): string {
+  if (segments.length === 2) {
+    // The usual call (a folder and a path in it): no arrays made.
+    const a = segments[0]!;
+    const b = segments[1]!;
+    return normalizePath(a === '' ? b : b === '' ? a : `${a}/${b}`);
+  }
   return normalizePath(segments.filter((s) => s !== '').join('/'));
 }
 

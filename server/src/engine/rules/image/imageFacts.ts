@@ -300,7 +300,8 @@ export function contextLabel(context: string): string {
 
 /** A source path as a workspace path, or undefined when it climbs out of the workspace. */
 export function sourcePath(context: string, source: string): string | undefined {
-  const p = joinPath(context, source.replace(/\/\*{1,2}$/, ''));
+  // A folder's contents (`app/*`, `app/**`) are the folder's.
+  const p = joinPath(context, source.endsWith('/**') ? source.slice(0, -3) : source.endsWith('/*') ? source.slice(0, -2) : source);
   return p.startsWith('..') ? undefined : p;
 }
 
