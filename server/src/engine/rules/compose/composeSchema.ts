@@ -1,10 +1,11 @@
 import type { ErrorObject } from 'ajv';
-import { isCollection, isMap, isNode, isScalar, isSeq, visit, type Node, type Pair } from 'yaml';
+import { isCollection, isMap, isNode, isScalar, isSeq, visit, type Document, type Node, type Pair } from 'yaml';
 import { defineRule } from '../../rule';
 import type { ComposeModel } from '../../parse/compose';
 import { dirname, isAbsolutePath, joinPath } from '../../paths';
 import type { ComposeProject } from '../../project';
 import { scalarString, type YamlView } from '../../parse/yamlUtil';
+import { NOT_PLAIN, plainData } from '../../parse/yamlData';
 import type { Range } from '../../text';
 // The Compose Specification's schema as a maintained package (dclint) ships it, precompiled into a
 // standalone validator by scripts/gen-compose-validator.mjs: no process pays the compile time.
@@ -175,7 +176,11 @@ export const composeSchema = defineRule({
       }
       let data: unknown;
       try {
-        data = withoutResets(view, file.text).toJS({ maxAliasCount: 1000 });
+        const doc = withoutResets(view, file.text);
+        data = plainData(doc);
+        if (data === NOT_PLAIN) {
+          data = doc.toJS({ maxAliasCount: 1000 });
+        }
       } catch {
         return;
       }
@@ -414,7 +419,7 @@ function reportUnknownKey(
  * The document with every `key: !reset …` pair taken out: compose's `!reset` tag removes the
  * value it merges over (`ports: !reset []`, `build: !reset null`), so it is not validated as one.
  */
-function withoutResets(view: YamlView, text: string): { toJS(options: { maxAliasCount: number }): unknown } {
+function withoutResets(view: YamlView, text: string): Document {
   if (!text.includes('!reset')) {
     // No tag to take out (and walking the document costs as much as converting it).
     return view.doc;
