@@ -1,11 +1,12 @@
 import { Argument, Instruction } from 'dockerfile-ast';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Range } from '../text';
 
 /** What {@link rawArguments} reads of an instruction: dockerfile-ast's own fields and methods. */
 interface InstructionInternals {
   readonly document: TextDocument;
   readonly escapeChar: string;
-  getInstructionRange(): { start: { line: number; character: number }; end: { line: number; character: number } };
+  getInstructionRange(): Range;
   getTextContent(): string;
 }
 
@@ -18,6 +19,12 @@ const CR = 13;
 const LF = 10;
 const HASH = 35;
 const DOLLAR = 36;
+
+/**
+ * dockerfile-ast's Argument class, read once: a bundle reaches a CommonJS package's exports through
+ * getters, which `new Argument` would call for every argument.
+ */
+const ArgumentClass = Argument;
 
 /**
  * dockerfile-ast's `Instruction.getRawArguments`, the same walk over the same states with the same
@@ -71,7 +78,7 @@ export function rawArguments(this: InstructionInternals): Argument[] {
         }
         continue;
       } else if (found !== -1) {
-        const value = pieceStart === -1 ? escapedArg : escapedArg + fullArgs.substring(pieceStart, pieceEnd);
+        const value = valueOf(escapedArg, fullArgs, pieceStart, pieceEnd);
         args.push(argument(document, value, offset + found, offset + (escapeMarker === -1 ? i : escapeMarker)));
         escapeMarker = -1;
         escapedArg = '';
@@ -126,7 +133,7 @@ export function rawArguments(this: InstructionInternals): Argument[] {
     }
     if (take !== -1) {
       if (escapedWhitespaceDetected && escapeMarker !== -1) {
-        const value = pieceStart === -1 ? escapedArg : escapedArg + fullArgs.substring(pieceStart, pieceEnd);
+        const value = valueOf(escapedArg, fullArgs, pieceStart, pieceEnd);
         args.push(argument(document, value, offset + found, offset + escapeMarker));
         escapedArg = '';
         pieceStart = -1;
@@ -158,15 +165,20 @@ export function rawArguments(this: InstructionInternals): Argument[] {
     }
   }
   if (found !== -1) {
-    const value = pieceStart === -1 ? escapedArg : escapedArg + fullArgs.substring(pieceStart, pieceEnd);
+    const value = valueOf(escapedArg, fullArgs, pieceStart, pieceEnd);
     args.push(argument(document, value, offset + found, offset + (escapeMarker === -1 ? n : escapeMarker)));
   }
   return args;
 }
 
+/** An argument's value: what was joined so far, then the piece of `text` from `pieceStart` to `pieceEnd` (-1: none). */
+function valueOf(joined: string, text: string, pieceStart: number, pieceEnd: number): string {
+  return pieceStart === -1 ? joined : joined + text.substring(pieceStart, pieceEnd);
+}
+
 /** An argument from `from` to `to` (offsets in the document), its range as `Range.create(start, end)` makes it. */
 function argument(document: TextDocument, value: string, from: number, to: number): Argument {
-  return new Argument(value, { start: document.positionAt(from), end: document.positionAt(to) });
+  return new ArgumentClass(value, { start: document.positionAt(from), end: document.positionAt(to) });
 }
 
 /** Puts {@link rawArguments} in place of dockerfile-ast's own, once. */
