@@ -6,6 +6,7 @@ import { chmodSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { rewriteLspTypes } from './lspTypesRewrite.mjs';
 import { REWRITTEN, rewrite } from './yamlRewrite.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -42,6 +43,15 @@ const languageServerSplit = {
   },
 };
 
+/** An `onLoad` result: the module's text as `rewrite` gives it, or the error it throws, failing the build. */
+function rewrittenModule(rewrite) {
+  try {
+    return { contents: rewrite(), loader: 'js' };
+  } catch (e) {
+    return { errors: [{ text: e instanceof Error ? e.message : String(e) }] };
+  }
+}
+
 /**
  * vscode-languageserver-types and vscode-languageserver-textdocument as CommonJS, as dockerfile-ast
  * requires them. Their `exports` give esbuild's default `module` condition their ES module builds, and
@@ -49,7 +59,8 @@ const languageServerSplit = {
  * (`__toCommonJS` over `__export`): dockerfile-ast reads `Range` or `Position` from it for every range it
  * makes, ~1.1% of a 1,000-service check's CPU profile. Their CommonJS builds are the same code (`lib/umd/`,
  * what Node's `require` takes), read as plain properties. In the language server's bundles the types come
- * from dist/vscode-languageserver.js (languageServerSplit, before this plugin).
+ * from dist/vscode-languageserver.js (languageServerSplit, before this plugin), which this plugin builds too.
+ * The types' `Is` checks are rewritten to answer the same faster: see scripts/lspTypesRewrite.mjs.
  */
 const lspTypesAsCommonJs = {
   name: 'lsp-types-as-commonjs',
@@ -57,6 +68,9 @@ const lspTypesAsCommonJs = {
     build.onResolve({ filter: /^vscode-languageserver-(types|textdocument)$/ }, (args) => ({
       path: createRequire(join(args.resolveDir, 'index.js')).resolve(args.path),
     }));
+    build.onLoad({ filter: /[\\/]vscode-languageserver-types[\\/]lib[\\/]umd[\\/]main\.js$/ }, (args) =>
+      rewrittenModule(() => rewriteLspTypes(readFileSync(args.path, 'utf8'))),
+    );
   },
 };
 
@@ -92,11 +106,7 @@ const yamlModuleBuild = {
       if (file === undefined) {
         return undefined;
       }
-      try {
-        return { contents: rewrite(file, readFileSync(args.path, 'utf8')), loader: 'js' };
-      } catch (e) {
-        return { errors: [{ text: e instanceof Error ? e.message : String(e) }] };
-      }
+      return rewrittenModule(() => rewrite(file, readFileSync(args.path, 'utf8')));
     });
   },
 };

@@ -43,15 +43,16 @@ export function withoutGenerators(file, source) {
 
 /**
  * `source` with each [lines found, lines put instead] of `pairs` replaced; throws, naming `label` and
- * the first line, when the lines found are not in `source` exactly once.
+ * the first line and `writtenFor` (the package and version the lines were written for), when the lines
+ * found are not in `source` exactly once.
  */
-export function replaceExact(label, source, pairs) {
+export function replaceExact(label, source, pairs, writtenFor = `yaml ${VERSION}`) {
   let out = source;
   for (const [from, to] of pairs) {
     const text = from.join('\n');
     const at = out.indexOf(text);
     if (at < 0 || out.indexOf(text, at + 1) >= 0) {
-      throw new Error(`${label}: ${from[0].trim()} is not what the rewrite was written for (yaml ${VERSION})`);
+      throw new Error(`${label}: ${from[0].trim()} is not what the rewrite was written for (${writtenFor})`);
     }
     out = out.replace(text, () => to.join('\n'));
   }
