@@ -47,6 +47,13 @@ const MAX_SAMPLES = 50;
  * is spent (at most MAX_SAMPLES): on the 10-service workspace a run takes ~20 ms, and one warm-up
  * left V8 still compiling during the timed runs (a parse floor of 64-129 ms where other runs read
  * 16-35 ms). On larger workspaces one run takes longer than both, so nothing changes there.
+ *
+ * No collection is forced between runs: each timed run pays for collecting what the run before it (of
+ * the same function) left, the steady state of a process that repeats it. A forced collection
+ * (`gc()`, as these runs took until the thirty-first session) also throws away V8's optimized code:
+ * `node --trace-opt` counts ~220 functions optimized again in a 1,000-service compose check that runs
+ * after a `gc()`, and ~16 without one, and the runs after one read 1.3-1.8× slower (floor and check
+ * alike; bench/HISTORY.md, the thirty-first session). A warm run should run warm code.
  */
 /**
  * Whether to take another sample: until `reps` are taken, and more until `sampleMs` is spent (at most
@@ -70,7 +77,6 @@ function measure(fn, { reps = 5, budgetMs = 30_000, warmup = 1, warmupMs = WARMU
   const samples = [];
   const more = sampling(samples, { reps, budgetMs, sampleMs });
   while (more()) {
-    globalThis.gc?.();
     const t = performance.now();
     last = fn();
     samples.push(performance.now() - t);
@@ -177,30 +183,33 @@ const tasks = {
         internalErrors: result.internalErrors.length,
       };
     };
+    const check = () => summary(new engine.Analyzer(new NodeFileSystem(root), { oneShot: true }).analyze());
     const t0 = performance.now();
-    const first = summary(new engine.Analyzer(new NodeFileSystem(root), { oneShot: true }).analyze());
+    const first = check();
     const firstMs = performance.now() - t0;
     // The first run above is the warm-up (on small workspaces, more until a second has passed).
-    const full = measure(() => summary(new engine.Analyzer(new NodeFileSystem(root), { oneShot: true }).analyze()), {
+    const full = measure(check, {
       reps,
       budgetMs,
       warmup: 0,
       warmupMs: Math.max(0, WARMUP_MS - firstMs),
     });
-    // The check and the floor by turns in this one process, each after a collection: the ratio of each
-    // pair, whose two halves ran under the same load, where the columns above come from two processes
-    // run at different times (runs of the same build put their ratio apart by up to a half).
-    // As many pairs as measure() takes samples (each pair is two runs: twice the time).
+    // The check and the floor by turns in this one process: the ratio of each pair, whose two halves
+    // ran under the same load, where the columns above come from two processes run at different times
+    // (runs of the same build put their ratio apart by up to a half). Each timed run follows an untimed
+    // run of the same kind, as in measure(): it pays for collecting that run's garbage, not the other
+    // kind's (a check leaves every model it kept to the floor after it; the floor leaves little).
+    // As many pairs as measure() takes samples (each pair is four runs: four times the time).
     const pairs = [];
-    const morePairs = sampling(pairs, { reps, budgetMs, sampleMs: 2 * SAMPLE_MS });
+    const morePairs = sampling(pairs, { reps, budgetMs: 2 * budgetMs, sampleMs: 4 * SAMPLE_MS });
     while (morePairs()) {
-      globalThis.gc?.();
+      parseFloor(root, manifest);
       let t = performance.now();
       parseFloor(root, manifest);
       const floorMs = performance.now() - t;
-      globalThis.gc?.();
+      check();
       t = performance.now();
-      summary(new engine.Analyzer(new NodeFileSystem(root), { oneShot: true }).analyze());
+      check();
       pairs.push((performance.now() - t) / floorMs);
     }
     const analyzer = new engine.Analyzer(new NodeFileSystem(root));
