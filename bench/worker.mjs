@@ -37,7 +37,7 @@ function median(xs) {
 }
 
 /** At least this long of warm-up and of timed runs, and at most this many timed runs (see measure). */
-const WARMUP_MS = 1000;
+const WARMUP_MS = 5000;
 const SAMPLE_MS = 1000;
 const MAX_SAMPLES = 50;
 
@@ -46,7 +46,10 @@ const MAX_SAMPLES = 50;
  * `warmup` times and for at least `warmupMs`, and the timed runs go on past `reps` until `sampleMs`
  * is spent (at most MAX_SAMPLES): on the 10-service workspace a run takes ~20 ms, and one warm-up
  * left V8 still compiling during the timed runs (a parse floor of 64-129 ms where other runs read
- * 16-35 ms). On larger workspaces one run takes longer than both, so nothing changes there.
+ * 16-35 ms). Without forced collections (below) a second was not enough either: a 10-service check
+ * read ~30 ms after 1-2 s of runs and ~16 ms from 4-5 s on (~150 runs), its floor ~13 ms after
+ * 0.8 s and 5-8 ms from 2 s on (medians of ten and forty runs, the thirty-first session). On the
+ * larger workspaces a run or two take longer than the warm-up, so little changes there.
  *
  * No collection is forced between runs: each timed run pays for collecting what the run before it (of
  * the same function) left, the steady state of a process that repeats it. A forced collection
