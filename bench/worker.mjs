@@ -190,7 +190,7 @@ const tasks = {
     const t0 = performance.now();
     const first = check();
     const firstMs = performance.now() - t0;
-    // The first run above is the warm-up (on small workspaces, more until a second has passed).
+    // The first run above is the warm-up (on small workspaces, more until WARMUP_MS have passed).
     const full = measure(check, {
       reps,
       budgetMs,
