@@ -31,18 +31,18 @@ const TESTS = [
   ["toString.call(value) === '[object Number]'", "(typeof value === 'number' || toString.call(value) === '[object Number]')"],
 ];
 
-/** The `Is` functions whose bodies use those tests, as the package writes them. */
+/** The `Is` functions whose bodies use those tests, as the package writes them: [signature, body]. */
 const BODIES = [
-  ['string', "return toString.call(value) === '[object String]';"],
-  ['number', "return toString.call(value) === '[object Number]';"],
-  ['numberRange', "return toString.call(value) === '[object Number]' && min <= value && value <= max;"],
-  ['integer', "return toString.call(value) === '[object Number]' && -2147483648 <= value && value <= 2147483647;"],
-  ['uinteger', "return toString.call(value) === '[object Number]' && 0 <= value && value <= 2147483647;"],
+  ['string(value)', "return toString.call(value) === '[object String]';"],
+  ['number(value)', "return toString.call(value) === '[object Number]';"],
+  ['numberRange(value, min, max)', "return toString.call(value) === '[object Number]' && min <= value && value <= max;"],
+  ['integer(value)', "return toString.call(value) === '[object Number]' && -2147483648 <= value && value <= 2147483647;"],
+  ['uinteger(value)', "return toString.call(value) === '[object Number]' && 0 <= value && value <= 2147483647;"],
 ];
 
 /** The texts replaced: each function's header and body, [what the package has, what it becomes]. */
-const PAIRS = BODIES.map(([name, body]) => {
-  const header = `        function ${name}(value${name === 'numberRange' ? ', min, max' : ''}) {`;
+const PAIRS = BODIES.map(([signature, body]) => {
+  const header = `        function ${signature} {`;
   const rewritten = TESTS.reduce((text, [from, to]) => text.replace(from, to), body);
   return [
     [header, `            ${body}`],

@@ -62,13 +62,6 @@ export function replaceExact(label, source, pairs, writtenFor = `yaml ${VERSION}
 /** The yaml version the rewrites' texts were written against (package-lock.json pins it). */
 const VERSION = '2.9.1';
 
-/**
- * Per file: the array the plain methods push their tokens to, and the texts replaced once they are
- * plain ([as the rewrite leaves them, what they become]). The public generators stay generators, as
- * lazy as before where it shows: the lexer hands on each state's tokens as that state ends, the
- * parser each top-level token (a document, a comment…) at the end of the lexeme that completed it,
- * so `parseDocument`, which stops at a second document, still reads no further than it did.
- */
 /** The start of yaml's `Lexer.lex`, which the rewrite moves to `Lexer.lexStart`. */
 const LEX_START = [
   '        if (source) {',
@@ -80,6 +73,13 @@ const LEX_START = [
   '        this.atEnd = !incomplete;',
 ];
 
+/**
+ * Per file: the array the plain methods push their tokens to, and the texts replaced once they are
+ * plain ([as the rewrite leaves them, what they become]). The public generators stay generators, as
+ * lazy as before where it shows: the lexer hands on each state's tokens as that state ends, the
+ * parser each top-level token (a document, a comment…) at the end of the lexeme that completed it,
+ * so `parseDocument`, which stops at a second document, still reads no further than it did.
+ */
 const SPECS = {
   'lexer.js': {
     array: 'tokens',
