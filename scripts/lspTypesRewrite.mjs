@@ -52,5 +52,5 @@ const PAIRS = BODIES.map(([signature, body]) => {
 
 /** `lib/umd/main.js` of vscode-languageserver-types with the faster tests. */
 export function rewriteLspTypes(source) {
-  return replaceExact('vscode-languageserver-types lib/umd/main.js', source, PAIRS, `vscode-languageserver-types ${VERSION}`);
+  return replaceExact(`vscode-languageserver-types ${LSP_TYPES_FILE}`, source, PAIRS, `vscode-languageserver-types ${VERSION}`);
 }
