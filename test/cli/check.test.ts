@@ -129,6 +129,12 @@ describe('cli: check', function () {
         phase,
       );
     }
+    // The collector's share of the same analysis, and its pauses by kind (a check of the example allocates
+    // enough for at least one young-generation collection).
+    const gcRow = lines.findIndex((l) => /^  of which, garbage collection +[\d.]+ ms +[\d.]+%$/.test(l));
+    assert.ok(gcRow > 0, r.stderr);
+    assert.match(lines[gcRow + 1]!, /^ {4}\(\d+ [a-z -]+ [\d.]+ ms(, \d+ [a-z -]+ [\d.]+ ms)*\)$/);
+    assert.match(lines[gcRow + 1]!, /\d+ young-generation collections? /);
     // Every registered rule that checks a file of the example ran, with its number of runs.
     const rows = new Map(
       lines.flatMap((l) => {

@@ -22,7 +22,7 @@ export type Command =
       config?: string;
       rules: Record<string, Level>;
       maxWarnings?: number;
-      /** Print where the time went (reading and parsing, the project, each rule) to standard error. */
+      /** Print where the time went (reading and parsing, the project, each rule, the collector) to standard error. */
       timing: boolean;
     };
 
@@ -42,7 +42,7 @@ Options for check:
   --config FILE       Use this config file (JSON or YAML) instead of the workspace's own
   --rule ID=LEVEL     Set a rule's level: off, hint, info, warning or error (repeatable)
   --max-warnings N    Exit 1 when there are more than N warnings (-1: no limit)
-  --timing            Print where the time went (parsing, the project, each rule) to standard error
+  --timing            Print where the time went (phases, rules, the collector) to standard error
 
 Options for status:
   --format FORMAT     text (default) or json

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { GCProfiler, type GCProfilerResult } from 'node:v8';
 import { Analyzer, type AnalysisTiming } from '../engine/analyzer';
 import { CONFIG_FILE_NAMES, ConfigError, parseConfig, type Config } from '../engine/config';
 import { applicableFix, applyFixes, FIXED_LAST_RULES, fixPaths, lossyInput, writeBlocked } from '../engine/fixes';
@@ -108,7 +109,11 @@ export function runCheck(cmd: CheckCommand, io: CliIo, version: string): number 
         complain(io, `could not write ${display(path.join(ws.root, f.path))}: ${f.reason}`);
       }
     }
+    // --timing says how much of the analysis V8's collector took: the pauses fall inside every phase.
+    const gcProfiler = cmd.timing ? new GCProfiler() : undefined;
+    gcProfiler?.start();
     const result = analyzer.analyze();
+    const gc = gcProfiler ? summarizeGc(gcProfiler.stop()) : undefined;
     const inScope = (p: string): boolean => !ws.only || ws.only.has(p);
     // Only json and stylish say which findings are fixable (and the note on the pass limit): the other formats
     // leave every fix uncomputed.
@@ -127,7 +132,7 @@ export function runCheck(cmd: CheckCommand, io: CliIo, version: string): number 
       io.stderr(`${file}: "${w.key}" ${w.reason}\n`);
     }
     if (result.stats.timing) {
-      timings.push({ root: display(ws.root), files: result.files.length, timing: result.stats.timing });
+      timings.push({ root: display(ws.root), files: result.files.length, timing: result.stats.timing, gc });
     }
     // The file limit is said even when only some files were named: what they were checked against is incomplete.
     for (const s of result.skipped.filter((k) => inScope(k.path) || k.reason === 'file-limit')) {
@@ -220,10 +225,48 @@ export function composeLookalikeNote(paths: readonly string[], configFile: strin
   );
 }
 
-interface WorkspaceTiming {
+export interface WorkspaceTiming {
   root: string;
   files: number;
   timing: AnalysisTiming;
+  /** The collector's pauses during the analysis, by kind (see {@link summarizeGc}). */
+  gc?: GcTiming;
+}
+
+export interface GcTiming {
+  /** Milliseconds the collector held the analysis, all kinds. */
+  ms: number;
+  kinds: { kind: string; count: number; ms: number }[];
+}
+
+/** V8's collection types (GCProfiler's `gcType`) as a reader of `--timing` knows them. */
+const GC_KINDS: Record<string, string> = {
+  Scavenge: 'young-generation collection',
+  MinorMarkSweep: 'young-generation collection',
+  MinorMarkCompact: 'young-generation collection',
+  MarkSweepCompact: 'full collection',
+  IncrementalMarking: 'incremental marking step',
+  ProcessWeakCallbacks: 'weak callback run',
+};
+
+const GC_KIND_NAMES: ReadonlySet<string> = new Set(Object.values(GC_KINDS));
+
+/** What GCProfiler recorded, summed by kind; `cost` is in microseconds. */
+export function summarizeGc(profile: Pick<GCProfilerResult, 'statistics'>): GcTiming {
+  const byKind = new Map<string, { kind: string; count: number; ms: number }>();
+  let ms = 0;
+  for (const { gcType, cost } of profile.statistics) {
+    const kind = GC_KINDS[gcType] ?? gcType;
+    let entry = byKind.get(kind);
+    if (!entry) {
+      entry = { kind, count: 0, ms: 0 };
+      byKind.set(kind, entry);
+    }
+    entry.count++;
+    entry.ms += cost / 1000;
+    ms += cost / 1000;
+  }
+  return { ms, kinds: [...byKind.values()].sort((a, b) => b.ms - a.ms || (a.kind < b.kind ? -1 : 1)) };
 }
 
 /**
@@ -234,7 +277,7 @@ export function formatTiming(timings: readonly WorkspaceTiming[]): string {
   const ms = (x: number): string => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
   const share = (x: number, total: number): string => `${total > 0 ? ((100 * x) / total).toFixed(1) : '0.0'}%`;
   const lines: string[] = [];
-  for (const { root, files, timing } of timings) {
+  for (const { root, files, timing, gc } of timings) {
     const ruleMs = Object.values(timing.rules).reduce((a, r) => a + r.ms, 0);
     const other = Math.max(0, timing.totalMs - timing.parseMs - timing.projectMs - ruleMs);
     lines.push(`Timing of ${root} (${files} file${files === 1 ? '' : 's'}): ${ms(timing.totalMs)} ms`);
@@ -244,8 +287,18 @@ export function formatTiming(timings: readonly WorkspaceTiming[]): string {
       ['rules', ruleMs],
       ['other (caches, sorting)', other],
     ];
-    for (const [name, x] of phases) {
-      lines.push(`  ${name.padEnd(30)} ${ms(x).padStart(9)} ms ${share(x, timing.totalMs).padStart(7)}`);
+    const row = (name: string, x: number): string =>
+      `  ${name.padEnd(30)} ${ms(x).padStart(9)} ms ${share(x, timing.totalMs).padStart(7)}`;
+    lines.push(...phases.map(([name, x]) => row(name, x)));
+    if (gc) {
+      // Not a phase: the collector pauses whichever phase is allocating.
+      lines.push(row('of which, garbage collection', gc.ms));
+      if (gc.kinds.length > 0) {
+        const kinds = gc.kinds.map(
+          (k) => `${k.count} ${k.kind}${k.count === 1 || !GC_KIND_NAMES.has(k.kind) ? '' : 's'} ${ms(k.ms)} ms`,
+        );
+        lines.push(`    (${kinds.join(', ')})`);
+      }
     }
     const rules = Object.entries(timing.rules).sort((a, b) => b[1].ms - a[1].ms || (a[0] < b[0] ? -1 : 1));
     if (rules.length > 0) {
