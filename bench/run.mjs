@@ -202,6 +202,8 @@ const ms = (x) =>
 const ratio = (x) =>
   x === undefined || !Number.isFinite(x) ? '—' : `${x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2)}×`;
 const num = (x) => (x === undefined ? '—' : Number(x).toLocaleString('en-US'));
+/** A fraction as a whole percentage (the collector's share of a run). */
+const share = (x) => (x === undefined || !Number.isFinite(x) ? '—' : `${(100 * x).toFixed(0)}%`);
 const log = (m) => console.log(m);
 
 function table(header, rows) {
@@ -564,6 +566,7 @@ function report(results) {
         'floor, trees kept (ms)',
         'check warm (ms)',
         'check / floor',
+        "collector's share: check / floor kept / floor",
         'no-op re-check (ms)',
         'cold CLI wall (ms)',
         'cold CLI peak RSS (MB)',
@@ -576,6 +579,7 @@ function report(results) {
         s.floor?.error ? 'error' : ms(s.floor?.keptFloorMs),
         s.engine?.error ? (s.engine.timedOut ? 'timeout' : 'error') : ms(s.engine?.warmMs),
         ratio(s.engine?.warmMs / s.floor?.floorMs),
+        [s.engine?.warmGcShare, s.floor?.keptFloorGcShare, s.floor?.floorGcShare].map(share).join(' / '),
         ms(s.engine?.noopMs),
         s.cli?.error ? (s.cli.error.startsWith('timed out') ? 'timeout' : 'error') : ms(s.cli?.wallMs),
         s.cli?.peakRssMB ? s.cli.peakRssMB.toFixed(0) : '—',
@@ -746,11 +750,11 @@ async function main() {
     const common = { support: supportPath, bundledYaml, root: dir, manifestFile, reps, budgetMs };
     entry.floor = await worker({ ...common, task: 'floor' }, scale(size));
     log(
-      `  parse floor ${ms(entry.floor.floorMs)} ms (trees kept: ${ms(entry.floor.keptFloorMs)} ms)${entry.floor.error ? ` (${entry.floor.error})` : ''}`,
+      `  parse floor ${ms(entry.floor.floorMs)} ms (trees kept: ${ms(entry.floor.keptFloorMs)} ms; the collector ${share(entry.floor.floorGcShare)} and ${share(entry.floor.keptFloorGcShare)})${entry.floor.error ? ` (${entry.floor.error})` : ''}`,
     );
     entry.engine = await worker({ ...common, task: 'engine' }, 2 * scale(size));
     log(
-      `  check warm ${ms(entry.engine.warmMs)} ms (first ${ms(entry.engine.firstMs)} ms), no-op ${ms(entry.engine.noopMs)} ms, ${num(entry.engine.findings)} findings, check/floor by turns ${ratio(entry.engine.pairedRatio)}${entry.engine.error ? ` (${entry.engine.error})` : ''}`,
+      `  check warm ${ms(entry.engine.warmMs)} ms (first ${ms(entry.engine.firstMs)} ms; the collector ${share(entry.engine.warmGcShare)}), no-op ${ms(entry.engine.noopMs)} ms, ${num(entry.engine.findings)} findings, check/floor by turns ${ratio(entry.engine.pairedRatio)}${entry.engine.error ? ` (${entry.engine.error})` : ''}`,
     );
     entry.cli = await coldCli(dir, size, scale(size), size >= 10000 ? 2 : 3);
     log(
