@@ -129,12 +129,14 @@ describe('cli: check', function () {
         phase,
       );
     }
-    // The collector's share of the same analysis, and its pauses by kind (a check of the example allocates
-    // enough for at least one young-generation collection).
+    // The collector's share of the same analysis, then its pauses by kind when there were any (a check of the
+    // example has always made a few young-generation collections, but a bigger young generation could make none).
     const gcRow = lines.findIndex((l) => /^  of which, garbage collection +[\d.]+ ms +[\d.]+%$/.test(l));
     assert.ok(gcRow > 0, r.stderr);
-    assert.match(lines[gcRow + 1]!, /^ {4}\(\d+ [a-z -]+ [\d.]+ ms(, \d+ [a-z -]+ [\d.]+ ms)*\)$/);
-    assert.match(lines[gcRow + 1]!, /\d+ young-generation collections? /);
+    const gcMs = Number(/([\d.]+) ms/.exec(lines[gcRow]!)![1]);
+    if (gcMs > 0 || lines[gcRow + 1] !== '') {
+      assert.match(lines[gcRow + 1]!, /^ {4}\(\d+ [a-z -]+ [\d.]+ ms(, \d+ [a-z -]+ [\d.]+ ms)*\)$/);
+    }
     // Every registered rule that checks a file of the example ran, with its number of runs.
     const rows = new Map(
       lines.flatMap((l) => {
