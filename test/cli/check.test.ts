@@ -150,6 +150,25 @@ describe('cli: check', function () {
     assert.equal(runCli(['check', ws, '--format', 'json']).stderr, '', 'nothing on standard error without --timing');
   });
 
+  it('--fix --timing adds up every analysis of the run and says how long the fixes took', function () {
+    const dir = copyExample();
+    const r = runCli(['check', dir, '--fix', '--format', 'json', '--timing']);
+    const lines = r.stderr.split('\n');
+    const header = lines.find((l) => l.startsWith('Timing of '));
+    const m = /^Timing of .+ \(\d+ files; (\d+) analyses and the fixes between them\): [\d.]+ ms$/.exec(header ?? '');
+    assert.ok(m, r.stderr);
+    // At least one pass that fixes, one that finds nothing left to fix, and the analysis reported.
+    const analyses = Number(m[1]);
+    assert.ok(analyses >= 3, `${analyses} analyses`);
+    assert.ok(
+      lines.some((l) => /^  fixes \(computing, writing\) +[\d.]+ ms +[\d.]+%$/.test(l)),
+      r.stderr,
+    );
+    // Rule runs are summed over the analyses: the reported one alone re-runs no rule (nothing changed).
+    const installRuns = lines.map((l) => /^  install-outside-base +[\d.]+ +[\d.]+% +(\d+)$/.exec(l)).find(Boolean)?.[1];
+    assert.ok(Number(installRuns) > 9, `install-outside-base ran ${installRuns} times`);
+  });
+
   it('--rule ID=off silences a rule', function () {
     const r = runCli(['check', ws, '--format', 'json', '--rule', 'install-outside-base=off']);
     const after = parseFindings(r.stdout);

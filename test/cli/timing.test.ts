@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { formatTiming, summarizeGc } from '../../server/src/cli/check';
+import { formatTiming, sumTimings, summarizeGc } from '../../server/src/cli/check';
 
 /** GCProfiler's entries, as `stop()` returns them (only the fields the summary reads). */
 function entry(gcType: string, costMicros: number): { gcType: string; cost: number } {
@@ -63,6 +63,50 @@ describe('cli: --timing', function () {
         '  Rule                   Time (ms)  Relative    Runs',
         '  install-outside-base        80.0     72.6%       4',
         '  shared-volume-missing       30.3     27.4%       1',
+        '  (A rule is charged with the shared facts it asks for first, such as the RUN commands of a Dockerfile.)',
+        '',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('adds up analyses phase by phase and rule by rule (a --fix run)', function () {
+    const sum = sumTimings([
+      { totalMs: 100, parseMs: 60, projectMs: 5, rules: { a: { ms: 20, runs: 3 }, b: { ms: 10, runs: 1 } } },
+      { totalMs: 30, parseMs: 8, projectMs: 2, rules: { a: { ms: 15, runs: 2 }, c: { ms: 1.5, runs: 1 } } },
+      { totalMs: 0.5, parseMs: 0.25, projectMs: 0, rules: {} },
+    ]);
+    assert.deepEqual(sum, {
+      totalMs: 130.5,
+      parseMs: 68.25,
+      projectMs: 7,
+      rules: { a: { ms: 35, runs: 5 }, b: { ms: 10, runs: 1 }, c: { ms: 1.5, runs: 1 } },
+    });
+  });
+
+  it('with --fix: how many analyses, and the fixes as a row of their own in the total (byte for byte)', function () {
+    const text = formatTiming([
+      {
+        root: 'stack',
+        files: 3,
+        timing: { totalMs: 150, parseMs: 90, projectMs: 10, rules: { 'install-outside-base': { ms: 40, runs: 6 } } },
+        gc: { ms: 0, kinds: [] },
+        fix: { analyses: 3, ms: 50 },
+      },
+    ]);
+    assert.equal(
+      text,
+      [
+        'Timing of stack (3 files; 3 analyses and the fixes between them): 200 ms',
+        '  reading and parsing                 90.0 ms   45.0%',
+        '  project (relating the files)        10.0 ms    5.0%',
+        '  rules                               40.0 ms   20.0%',
+        '  other (caches, sorting)             10.0 ms    5.0%',
+        '  fixes (computing, writing)          50.0 ms   25.0%',
+        '  of which, garbage collection         0.0 ms    0.0%',
+        '',
+        '  Rule                  Time (ms)  Relative    Runs',
+        '  install-outside-base       40.0    100.0%       6',
         '  (A rule is charged with the shared facts it asks for first, such as the RUN commands of a Dockerfile.)',
         '',
         '',

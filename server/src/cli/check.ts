@@ -92,8 +92,14 @@ export function runCheck(cmd: CheckCommand, io: CliIo, version: string): number 
     // Without --fix there is one run: no state is kept for a next one.
     const analyzer = new Analyzer(disk, { overrides, useConfigFile, oneShot: !cmd.fix, timing: cmd.timing });
     let stoppedAtLimit = false;
+    // --timing says how much of the run V8's collector took: the pauses fall inside every phase. With --fix,
+    // the run is every pass's analysis and fixes, then the analysis reported.
+    const gcProfiler = cmd.timing ? new GCProfiler() : undefined;
+    gcProfiler?.start();
+    const started = performance.now();
+    const fixTimings: AnalysisTiming[] = [];
     if (cmd.fix) {
-      const summary = fixWorkspace(analyzer, disk, ws);
+      const summary = fixWorkspace(analyzer, disk, ws, fixTimings);
       stoppedAtLimit = summary.stoppedAtLimit;
       const out = cmd.format === 'stylish' ? io.stdout : io.stderr;
       if (summary.fixed > 0) {
@@ -109,10 +115,8 @@ export function runCheck(cmd: CheckCommand, io: CliIo, version: string): number 
         complain(io, `could not write ${display(path.join(ws.root, f.path))}: ${f.reason}`);
       }
     }
-    // --timing says how much of the analysis V8's collector took: the pauses fall inside every phase.
-    const gcProfiler = cmd.timing ? new GCProfiler() : undefined;
-    gcProfiler?.start();
     const result = analyzer.analyze();
+    const wallMs = performance.now() - started;
     const gc = gcProfiler ? summarizeGc(gcProfiler.stop()) : undefined;
     const inScope = (p: string): boolean => !ws.only || ws.only.has(p);
     // Only json and stylish say which findings are fixable (and the note on the pass limit): the other formats
@@ -132,7 +136,15 @@ export function runCheck(cmd: CheckCommand, io: CliIo, version: string): number 
       io.stderr(`${file}: "${w.key}" ${w.reason}\n`);
     }
     if (result.stats.timing) {
-      timings.push({ root: display(ws.root), files: result.files.length, timing: result.stats.timing, gc });
+      const analyses = [...fixTimings, result.stats.timing];
+      const timing = sumTimings(analyses);
+      timings.push({
+        root: display(ws.root),
+        files: result.files.length,
+        timing,
+        gc,
+        fix: cmd.fix ? { analyses: analyses.length, ms: Math.max(0, wallMs - timing.totalMs) } : undefined,
+      });
     }
     // The file limit is said even when only some files were named: what they were checked against is incomplete.
     for (const s of result.skipped.filter((k) => inScope(k.path) || k.reason === 'file-limit')) {
@@ -228,9 +240,28 @@ export function composeLookalikeNote(paths: readonly string[], configFile: strin
 export interface WorkspaceTiming {
   root: string;
   files: number;
+  /** With --fix, every analysis of the run summed (see {@link sumTimings}). */
   timing: AnalysisTiming;
-  /** The collector's pauses during the analysis, by kind (see {@link summarizeGc}). */
+  /** The collector's pauses during the run, by kind (see {@link summarizeGc}). */
   gc?: GcTiming;
+  /** With --fix: how many analyses ran (the passes, then the one reported), and the time outside them. */
+  fix?: { analyses: number; ms: number };
+}
+
+/** The phases and rules of several analyses added up: a --fix run's passes and its report. */
+export function sumTimings(timings: readonly AnalysisTiming[]): AnalysisTiming {
+  const sum: AnalysisTiming = { totalMs: 0, parseMs: 0, projectMs: 0, rules: {} };
+  for (const t of timings) {
+    sum.totalMs += t.totalMs;
+    sum.parseMs += t.parseMs;
+    sum.projectMs += t.projectMs;
+    for (const [id, r] of Object.entries(t.rules)) {
+      const into = (sum.rules[id] ??= { ms: 0, runs: 0 });
+      into.ms += r.ms;
+      into.runs += r.runs;
+    }
+  }
+  return sum;
 }
 
 export interface GcTiming {
@@ -277,18 +308,21 @@ export function formatTiming(timings: readonly WorkspaceTiming[]): string {
   const ms = (x: number): string => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
   const share = (x: number, total: number): string => `${total > 0 ? ((100 * x) / total).toFixed(1) : '0.0'}%`;
   const lines: string[] = [];
-  for (const { root, files, timing, gc } of timings) {
+  for (const { root, files, timing, gc, fix } of timings) {
     const ruleMs = Object.values(timing.rules).reduce((a, r) => a + r.ms, 0);
     const other = Math.max(0, timing.totalMs - timing.parseMs - timing.projectMs - ruleMs);
-    lines.push(`Timing of ${root} (${files} file${files === 1 ? '' : 's'}): ${ms(timing.totalMs)} ms`);
+    const totalMs = timing.totalMs + (fix?.ms ?? 0);
+    const what = `${files} file${files === 1 ? '' : 's'}${fix ? `; ${fix.analyses} analyses and the fixes between them` : ''}`;
+    lines.push(`Timing of ${root} (${what}): ${ms(totalMs)} ms`);
     const phases: [string, number][] = [
       ['reading and parsing', timing.parseMs],
       ['project (relating the files)', timing.projectMs],
       ['rules', ruleMs],
       ['other (caches, sorting)', other],
+      ...(fix ? [['fixes (computing, writing)', fix.ms] as [string, number]] : []),
     ];
     const row = (name: string, x: number): string =>
-      `  ${name.padEnd(30)} ${ms(x).padStart(9)} ms ${share(x, timing.totalMs).padStart(7)}`;
+      `  ${name.padEnd(30)} ${ms(x).padStart(9)} ms ${share(x, totalMs).padStart(7)}`;
     lines.push(...phases.map(([name, x]) => row(name, x)));
     if (gc) {
       // Not a phase: the collector pauses whichever phase is allocating.
@@ -476,7 +510,8 @@ interface FixSummary {
 }
 
 /** Applies every non-conflicting fix, pass after pass, until none applies (at most 10 passes). */
-function fixWorkspace(analyzer: Analyzer, disk: NodeFileSystem, ws: Workspace): FixSummary {
+/** `timings`: each pass's analysis timing is added to it when the analyzer times them (--timing). */
+function fixWorkspace(analyzer: Analyzer, disk: NodeFileSystem, ws: Workspace, timings: AnalysisTiming[]): FixSummary {
   const summary: FixSummary = { fixed: 0, files: new Set(), failed: [], unfixed: new Map(), stoppedAtLimit: false };
   // Files that could not be written: fixes that touch them are left out of later passes, and the
   // other fixes go on (one read-only file does not stop the rest of the workspace being fixed).
@@ -489,6 +524,9 @@ function fixWorkspace(analyzer: Analyzer, disk: NodeFileSystem, ws: Workspace): 
   };
   for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
     const result = analyzer.analyze();
+    if (result.stats.timing) {
+      timings.push(result.stats.timing);
+    }
     const fixes: Fix[] = [];
     /** The fixes that tick or untick roadmap items: they wait for the others (see applyFixes). */
     const claims = new Set<Fix>();
