@@ -17,6 +17,7 @@ import {
   formatJson,
   formatSarif,
   formatStylish,
+  plural,
   ruleDocPath,
   type ReportedFinding,
 } from './formatters';
@@ -104,9 +105,7 @@ export function runCheck(cmd: CheckCommand, io: CliIo, version: string): number 
       const out = cmd.format === 'stylish' ? io.stdout : io.stderr;
       if (summary.fixed > 0) {
         const files = [...summary.files].sort().map((p) => display(path.join(ws.root, p)));
-        out(
-          `fixed ${summary.fixed} problem${summary.fixed === 1 ? '' : 's'} in ${files.length} file${files.length === 1 ? '' : 's'}: ${files.join(', ')}\n`,
-        );
+        out(`fixed ${plural(summary.fixed, 'problem')} in ${plural(files.length, 'file')}: ${files.join(', ')}\n`);
       }
       for (const [p, reason] of summary.unfixed) {
         complain(io, `left unfixed ${display(path.join(ws.root, p))}: ${reason}`);
@@ -312,7 +311,7 @@ export function formatTiming(timings: readonly WorkspaceTiming[]): string {
     const ruleMs = Object.values(timing.rules).reduce((a, r) => a + r.ms, 0);
     const other = Math.max(0, timing.totalMs - timing.parseMs - timing.projectMs - ruleMs);
     const totalMs = timing.totalMs + (fix?.ms ?? 0);
-    const what = `${files} file${files === 1 ? '' : 's'}${fix ? `; ${fix.analyses} analyses and the fixes between them` : ''}`;
+    const what = `${plural(files, 'file')}${fix ? `; ${fix.analyses} analyses and the fixes between them` : ''}`;
     lines.push(`Timing of ${root} (${what}): ${ms(totalMs)} ms`);
     const phases: [string, number][] = [
       ['reading and parsing', timing.parseMs],
@@ -328,8 +327,9 @@ export function formatTiming(timings: readonly WorkspaceTiming[]): string {
       // Not a phase: the collector pauses whichever phase is allocating.
       lines.push(row('of which, garbage collection', gc.ms));
       if (gc.kinds.length > 0) {
+        // A gcType this table does not name is shown as V8 spells it, not made plural.
         const kinds = gc.kinds.map(
-          (k) => `${k.count} ${k.kind}${k.count === 1 || !GC_KIND_NAMES.has(k.kind) ? '' : 's'} ${ms(k.ms)} ms`,
+          (k) => `${GC_KIND_NAMES.has(k.kind) ? plural(k.count, k.kind) : `${k.count} ${k.kind}`} ${ms(k.ms)} ms`,
         );
         lines.push(`    (${kinds.join(', ')})`);
       }
@@ -509,8 +509,10 @@ interface FixSummary {
   stoppedAtLimit: boolean;
 }
 
-/** Applies every non-conflicting fix, pass after pass, until none applies (at most 10 passes). */
-/** `timings`: each pass's analysis timing is added to it when the analyzer times them (--timing). */
+/**
+ * Applies every non-conflicting fix, pass after pass, until none applies (at most 10 passes). Each pass's
+ * analysis timing is added to `timings` when the analyzer times them (--timing).
+ */
 function fixWorkspace(analyzer: Analyzer, disk: NodeFileSystem, ws: Workspace, timings: AnalysisTiming[]): FixSummary {
   const summary: FixSummary = { fixed: 0, files: new Set(), failed: [], unfixed: new Map(), stoppedAtLimit: false };
   // Files that could not be written: fixes that touch them are left out of later passes, and the

@@ -65,7 +65,8 @@ export function formatJson(findings: readonly ReportedFinding[]): string {
   );
 }
 
-function plural(n: number, word: string): string {
+/** `n` and the word, plural unless n is 1 (`3 files`, `1 file`). */
+export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 

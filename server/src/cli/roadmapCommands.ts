@@ -8,6 +8,7 @@ import { roadmapStatus, serializeSections, type ItemStatus, type RoadmapStatus }
 import { describeWriteError, NodeFileSystem, writeFileAtomic } from '../node/nodeFileSystem';
 import type { Command } from './args';
 import { composeLookalikeNote } from './check';
+import { plural } from './formatters';
 import { complain, EXIT_OK, EXIT_USAGE, type CliIo } from './io';
 
 const MARKS: Record<ItemStatus['state'], string> = { pass: '✓', fail: '✗', na: '–', manual: '○' };
@@ -49,8 +50,6 @@ function analyzeFolder(given: string, io: CliIo): { root: string; result: Analys
   }
   return { root, result };
 }
-
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 function itemSuffix(i: ItemStatus): string {
   switch (i.state) {
