@@ -296,6 +296,31 @@ describe('NodeFileSystem', function () {
     assert.match(skipped[1]!.detail!, /over the 1 KB limit/);
   });
 
+  it('reads every file whole, whatever its size: empty, one byte, around the buffer pool and read chunk sizes, megabytes', function () {
+    // A two-byte character at each end (each file is `size` bytes), so that a short read would also split a character.
+    const texts: Record<string, string> = {};
+    for (const size of [0, 1, 4095, 4096, 4097, 8192, 65535, 65536, 65537, 3 * 1024 * 1024 + 7]) {
+      texts[`sized/Dockerfile.${size}`] =
+        size < 8 ? 'x'.repeat(size) : '\u00e9' + 'RUN true\n'.repeat(size).slice(0, size - 4) + '\u00e9';
+    }
+    const root = workspace(texts);
+    const disk = new NodeFileSystem(root, { maxFileSize: 8 * 1024 * 1024 });
+    for (const [p, text] of Object.entries(texts)) {
+      const read = disk.readFile(p);
+      // Compared whole, reported by size in bytes (a failing assert.equal would print megabytes).
+      assert.ok(
+        read === text,
+        `${p}: read ${read === undefined ? 'nothing' : Buffer.byteLength(read) + ' bytes'} of ${Buffer.byteLength(text)}`,
+      );
+    }
+    // Emptied and then grown on disk: each read afresh gives what is there now.
+    fs.writeFileSync(path.join(root, 'sized/Dockerfile.4096'), '');
+    assert.equal(disk.readFileFresh('sized/Dockerfile.4096'), '');
+    fs.writeFileSync(path.join(root, 'sized/Dockerfile.0'), 'FROM python:3.12-slim\n');
+    assert.equal(disk.readFileFresh('sized/Dockerfile.0'), 'FROM python:3.12-slim\n');
+    assert.deepEqual(disk.skipped(), []);
+  });
+
   it('reads a file that is not valid UTF-8 with U+FFFD and says its text is not its content; a BOM, CRLF or a real U+FFFD are text', function () {
     const root = workspace({
       'docker/Dockerfile.web': Buffer.from('# mainteneur: Jos\xe9\nFROM python:3.12-slim\n', 'latin1'),
