@@ -3,7 +3,14 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import { applyChangesToDisk, checkBeforeWriting, NodeFileSystem, writeFileAtomic } from '../../server/src/node/nodeFileSystem';
+import fc from 'fast-check';
+import {
+  applyChangesToDisk,
+  checkBeforeWriting,
+  childPath,
+  NodeFileSystem,
+  writeFileAtomic,
+} from '../../server/src/node/nodeFileSystem';
 import { NOT_UTF8 } from '../../server/src/engine/fs';
 import { Analyzer } from '../../server/src/engine/analyzer';
 import { cleanTemps, tempDir, writeFiles } from './helpers';
@@ -39,6 +46,24 @@ describe('NodeFileSystem', function () {
     assert.equal(disk.stat('nope'), undefined);
     assert.equal(disk.readFile('nope'), undefined);
     assert.deepEqual(disk.skipped(), []);
+  });
+
+  it('names a walked entry as path.join would, for any normalized folder and entry name, POSIX and Windows', function () {
+    for (const p of [path.posix, path.win32]) {
+      // A backslash is a name's character on POSIX, a separator on Windows.
+      const segment = fc.string({
+        unit: fc.constantFrom('a', 'B', '.', '-', ' ', '\u00e9', p === path.posix ? '\\' : ':'),
+        minLength: 1,
+      });
+      const name = segment.filter((s) => s !== '.' && s !== '..');
+      const root = p === path.posix ? fc.constant('/') : fc.constantFrom('C:\\', 'D:\\', '\\\\server\\share\\');
+      const dir = fc.tuple(root, fc.array(name, { maxLength: 4 })).map(([r, parts]) => p.normalize(p.join(r, ...parts)));
+      fc.assert(
+        fc.property(dir, name, (d, n) => {
+          assert.equal(childPath(d, n, p.sep), p.join(d, n));
+        }),
+      );
+    }
   });
 
   it('gives the absolute path path.join gives, for normal, un-normalized, empty and climbing workspace paths', function () {
