@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { Analyzer } from '../../server/src/engine/analyzer';
 import { MemoryFileSystem } from '../../server/src/engine/fs';
 import type { Project } from '../../server/src/engine/project';
+import type { Stage } from '../../server/src/engine/parse/dockerfile';
 import { beginFileCheck } from '../../server/src/engine/rule';
 import { runtimeStages } from '../../server/src/engine/rules/dockerfile/stageRefs';
 import {
@@ -86,6 +87,38 @@ describe('imageFacts: the working directory at an instruction', () => {
     assert.equal(workdirAt(project, web, web.stages[0]!, copyApp!), '/srv');
     assert.equal(workdirAt(project, web, web.stages[0]!, copyScripts!), '/srv/app');
     assert.equal(stageEndWorkdir(project, web, web.stages[0]!), '/srv/app');
+  });
+
+  it('at each instruction is the one before it: a WORKDIR moves it for the instructions after; an instruction of another stage gets the stage end', () => {
+    const project = projectOf({
+      'Dockerfile.worker': [
+        '# Celery worker',
+        'FROM python:3.12-slim AS deps',
+        'WORKDIR /opt',
+        'RUN pip install --no-cache-dir celery==5.4.0',
+        'WORKDIR venv',
+        'WORKDIR /srv',
+        '',
+        '# Runtime',
+        'FROM deps AS final',
+        'COPY app/ app/',
+        'WORKDIR app',
+        'COPY scripts/ scripts/',
+        'CMD ["celery", "-A", "app", "worker"]',
+        '',
+      ].join('\n'),
+      'docker-compose.yml': compose({ worker: { dockerfile: 'Dockerfile.worker' } }),
+    });
+    const model = project.dockerfile('Dockerfile.worker')!;
+    const [deps, final] = model.stages as [Stage, Stage];
+    const at = (stage: Stage) => stage.instructions.map((i) => `${i.getKeyword()} ${workdirAt(project, model, stage, i) ?? '?'}`);
+    assert.deepEqual(at(deps), ['FROM /', 'WORKDIR /', 'RUN /opt', 'WORKDIR /opt', 'WORKDIR /opt/venv']);
+    assert.deepEqual(at(final), ['FROM /srv', 'COPY /srv', 'WORKDIR /srv', 'COPY /srv/app', 'CMD /srv/app']);
+    // Asked about an instruction the stage does not hold (one on the same line of an older parse, or
+    // of another stage): the stage's end, as for any instruction after its last.
+    const older = projectOf({ Dockerfile: model.text }).dockerfile('Dockerfile')!;
+    assert.equal(workdirAt(project, model, final, older.stages[1]!.instructions[1]!), '/srv/app');
+    assert.equal(workdirAt(project, model, final, deps.instructions[2]!), '/srv/app');
   });
 
   it('a working directory set with a variable is unknown from there on', () => {

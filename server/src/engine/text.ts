@@ -67,6 +67,24 @@ export function pushAll<T>(target: T[], items: readonly T[]): T[] {
 }
 
 /**
+ * The first index of `0..length` at which `before` is false, for a `before` that is true up to some
+ * index and false from there on (a sorted array's elements below a value): how many come before.
+ */
+export function countBefore(length: number, before: (i: number) => boolean): number {
+  let lo = 0;
+  let hi = length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (before(mid)) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  return lo;
+}
+
+/**
  * Replaces each non-empty array property of `o` with an exact-size copy, and returns `o`. An array
  * grown by `push` from empty keeps room for 17 elements; the models of a check live until its end
  * and hold tens of thousands of short arrays (a tenth of the heap of a 1,000-service check was

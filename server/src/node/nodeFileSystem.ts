@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { NOT_UTF8, SKIP_REASON_TEXT, type FileSystemView, type SkippedFile } from '../engine/fs';
 import { basename, dirname, globToRegExp, isInsideWorkspace, joinPath, normalizePath } from '../engine/paths';
+import { countBefore } from '../engine/text';
 import { classifyPath } from '../engine/project';
 
 /** Folders never walked: dependencies, VCS data and tool caches. */
@@ -839,16 +840,7 @@ export class NodeFileSystem implements FileSystemView {
   private entryIn(dir: string, test: (name: string) => boolean): string | undefined {
     const files = this.listing ?? [];
     const prefix = dir === '' ? '' : `${dir}/`;
-    let lo = 0;
-    let hi = files.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (files[mid]! < prefix) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
+    const lo = countBefore(files.length, (k) => files[k]! < prefix);
     for (let i = lo; i < files.length && i < lo + 200 && files[i]!.startsWith(prefix); i++) {
       const name = files[i]!.slice(prefix.length).split('/', 1)[0]!;
       if (test(name)) {
