@@ -3,9 +3,7 @@
  * slashes and no leading "./". These helpers never touch the disk.
  */
 
-const SLASH = 47;
-const BACKSLASH = 92;
-const DOT = 46;
+import { BACKSLASH, DOT, SLASH } from './charCodes';
 
 /**
  * Whether a path is already normal: no backslash, and no empty, `.` or `..` segment (so no leading,

@@ -1,6 +1,7 @@
 import { Argument, Instruction } from 'dockerfile-ast';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Range } from '../text';
+import { CR, DOLLAR, HASH, LF, SPACE, TAB } from '../charCodes';
 
 /** What {@link rawArguments} reads of an instruction: dockerfile-ast's own fields and methods. */
 interface InstructionInternals {
@@ -12,13 +13,6 @@ interface InstructionInternals {
 
 /** dockerfile-ast's own `Instruction.getRawArguments`, before {@link useFastRawArguments} replaces it. */
 export const dockerfileAstRawArguments = (Instruction.prototype as unknown as { getRawArguments(): Argument[] }).getRawArguments;
-
-const SPACE = 32;
-const TAB = 9;
-const CR = 13;
-const LF = 10;
-const HASH = 35;
-const DOLLAR = 36;
 
 /**
  * dockerfile-ast's Argument class, read once: a bundle reaches a CommonJS package's exports through
