@@ -419,6 +419,14 @@ function evaluate(results) {
                   `${num(s.services)}: ${ratio(s.engine.pairedRatio)} (${ratio(Math.min(...s.engine.pairedRatios))}–${ratio(Math.max(...s.engine.pairedRatios))}, n=${s.engine.pairedRatios.length})`,
               )
               .join(', ')}`
+          : '') +
+        (measured.every((s) => Number.isFinite(s.engine.pairedNoRulesRatio))
+          ? `; in the same turns, the analysis given no rules (walking, reading, parsing, modelling and relating the files; the rest of a check is the rules and the facts they ask for): ${measured
+              .map(
+                (s) =>
+                  `${num(s.services)}: ${ratio(s.engine.pairedNoRulesRatio)} (${ratio(Math.min(...s.engine.pairedNoRulesRatios))}–${ratio(Math.max(...s.engine.pairedNoRulesRatios))})`,
+              )
+              .join(', ')}`
           : ''),
     );
   } else {
@@ -754,7 +762,7 @@ async function main() {
     );
     entry.engine = await worker({ ...common, task: 'engine' }, 2 * scale(size));
     log(
-      `  check warm ${ms(entry.engine.warmMs)} ms (first ${ms(entry.engine.firstMs)} ms; the collector ${share(entry.engine.warmGcShare)}), no-op ${ms(entry.engine.noopMs)} ms, ${num(entry.engine.findings)} findings, check/floor by turns ${ratio(entry.engine.pairedRatio)}${entry.engine.error ? ` (${entry.engine.error})` : ''}`,
+      `  check warm ${ms(entry.engine.warmMs)} ms (first ${ms(entry.engine.firstMs)} ms; the collector ${share(entry.engine.warmGcShare)}), no-op ${ms(entry.engine.noopMs)} ms, ${num(entry.engine.findings)} findings, check/floor by turns ${ratio(entry.engine.pairedRatio)} (with no rules ${ratio(entry.engine.pairedNoRulesRatio)})${entry.engine.error ? ` (${entry.engine.error})` : ''}`,
     );
     entry.cli = await coldCli(dir, size, scale(size), size >= 10000 ? 2 : 3);
     log(

@@ -209,6 +209,9 @@ const tasks = {
       };
     };
     const check = () => summary(new engine.Analyzer(new NodeFileSystem(root), { oneShot: true }).analyze());
+    // The same analysis given no rules: walking the workspace, reading, parsing, modelling and
+    // relating the files. What a check costs beyond it is the rules'.
+    const noRules = () => summary(new engine.Analyzer(new NodeFileSystem(root), { oneShot: true, rules: [] }).analyze());
     const t0 = performance.now();
     const first = check();
     const firstMs = performance.now() - t0;
@@ -225,15 +228,21 @@ const tasks = {
     // (runs of the same build put their ratio apart by up to a half). Each timed run follows an untimed
     // run of the same kind, as in measure(): it pays for collecting that run's garbage, not the other
     // kind's (a check leaves every model it kept to the floor after it; the floor leaves little).
-    // At least nine pairs, within twice the budget (each pair is four runs): five pairs' ratios at 1,000
-    // services spread over 1.38-2.18x in one run on this machine.
+    // At least nine pairs, within twice the budget (each pair is four runs, and the analysis with no
+    // rules between them two more): five pairs' ratios at 1,000 services spread over 1.38-2.18x in one
+    // run on this machine.
     const pairs = [];
+    const noRulesPairs = [];
     const morePairs = sampling(pairs, { reps: Math.max(reps, 9), budgetMs: 2 * budgetMs, sampleMs: 4 * SAMPLE_MS });
     while (morePairs()) {
       parseFloor(root, manifest);
       let t = performance.now();
       parseFloor(root, manifest);
       const floorMs = performance.now() - t;
+      noRules();
+      t = performance.now();
+      noRules();
+      noRulesPairs.push((performance.now() - t) / floorMs);
       check();
       t = performance.now();
       check();
@@ -245,6 +254,8 @@ const tasks = {
     return {
       pairedRatio: median(pairs),
       pairedRatios: pairs.map((x) => +x.toFixed(3)),
+      pairedNoRulesRatio: median(noRulesPairs),
+      pairedNoRulesRatios: noRulesPairs.map((x) => +x.toFixed(3)),
       firstMs,
       warmMs: full.ms,
       warmSamples: full.samples,
