@@ -46,12 +46,6 @@ export interface NodeFileSystemOptions {
 }
 
 /**
- * The disk, as the engine sees it: one workspace folder, walked once and cached until
- * {@link refresh}. Paths are workspace paths (relative, forward slashes). Symlinks are followed
- * only while they stay inside the root and do not loop; binary, oversized and unreadable files are
- * left out and reported through {@link skipped}.
- */
-/**
  * The bytes of an open regular file whose size an `fstat` just gave: `fs.readFileSync(fd)` would
  * `fstat` it again (one system call of five per file read). As readFileSync, it reads up to that
  * size (a file that grew since is read as it was), and a size of 0 (an empty file, or one whose
@@ -82,6 +76,12 @@ export function childPath(dir: string, name: string, sep: string = path.sep): st
   return dir.endsWith(sep) ? dir + name : dir + sep + name;
 }
 
+/**
+ * The disk, as the engine sees it: one workspace folder, walked once and cached until
+ * {@link refresh}. Paths are workspace paths (relative, forward slashes). Symlinks are followed
+ * only while they stay inside the root and do not loop; binary, oversized and unreadable files are
+ * left out and reported through {@link skipped}.
+ */
 export class NodeFileSystem implements FileSystemView {
   /** The root as given, made absolute. */
   readonly root: string;
