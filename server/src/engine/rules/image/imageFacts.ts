@@ -66,11 +66,8 @@ export function containerPath(workdir: string | undefined, p: string): string | 
   return '/' + joinPath(workdir, p);
 }
 
-/** The working directory after an instruction: a `WORKDIR` moves it (unknown when it uses a variable). */
+/** The working directory a `WORKDIR` instruction leaves, from `wd` (unknown when it uses a variable). */
 function workdirAfter(wd: string | undefined, instruction: Instruction): string | undefined {
-  if (instruction.getKeyword() !== 'WORKDIR') {
-    return wd;
-  }
   const arg = instruction.getArguments().map((a) => a.getValue()).join(' ');
   return arg.includes('$') ? undefined : containerPath(wd ?? '/', arg);
 }
